@@ -1,0 +1,146 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using Corridor.Core.Ledger;
+
+namespace Corridor.Core.Engine;
+
+/// <summary>
+/// The deterministic state machine: <c>state' = Apply(state, batch)</c>. No clock, no I/O, no threads:
+/// time arrives as the batch timestamp written in the journal, so replay rebuilds identical state.
+/// </summary>
+public sealed class Engine
+{
+    private const int SnapshotFormatVersion = 1;
+    private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
+
+    private readonly List<TransferError> _transferErrors = new();
+    private readonly List<AccountError> _accountErrors = new();
+
+    public Engine(int accountCapacity = 0, int transferCapacity = 0)
+        : this(new LedgerState(accountCapacity, transferCapacity)) { }
+
+    private Engine(LedgerState ledger) => Ledger = ledger;
+
+    public LedgerState Ledger { get; }
+
+    /// <summary>Sequence number of the last batch applied (0 before the first).</summary>
+    public long Sequence { get; private set; }
+
+    /// <summary>Timestamp (ns since Unix epoch) of the last event applied; engine time never goes back.</summary>
+    public ulong LastTimestamp { get; private set; }
+
+    /// <summary>
+    /// Applies one journaled batch. <paramref name="sequence"/> must follow <see cref="Sequence"/>;
+    /// a gap or repeat means the journal and the state disagree, which stops the node.
+    /// Replies, one per command in order, are added to <paramref name="replies"/> when given.
+    /// </summary>
+    public void Apply(long sequence, ulong timestampNs, ReadOnlySpan<byte> body, List<CommandReply>? replies)
+    {
+        if (sequence != Sequence + 1)
+            throw new InvalidOperationException($"batch {sequence} applied after batch {Sequence}: journal and state disagree");
+        Sequence = sequence;
+
+        ulong now = Math.Max(timestampNs, LastTimestamp + 1);
+        Ledger.ExpirePending(now);
+        ulong clock = now - 1; // each event takes the next nanosecond
+
+        int offset = 0;
+        while (offset < body.Length)
+        {
+            Command command = CommandBatch.Read(body, ref offset);
+            ReadOnlySpan<byte> payload = body.Slice(command.PayloadOffset, command.PayloadBytes);
+            CommandReply reply = ApplyCommand(command, payload, ref clock);
+            replies?.Add(reply);
+        }
+        LastTimestamp = Math.Max(clock, now);
+    }
+
+    private CommandReply ApplyCommand(Command command, ReadOnlySpan<byte> payload, ref ulong clock)
+    {
+        switch (command.Operation)
+        {
+            case Operation.CreateTransfers:
+            {
+                ReadOnlySpan<Transfer> transfers = Records<Transfer>(payload, command, Transfer.SizeBytes);
+                _transferErrors.Clear();
+                Ledger.CreateTransfers(transfers, ref clock, _transferErrors);
+                return new CommandReply(command.Operation, command.Count, ToItems(_transferErrors));
+            }
+            case Operation.CreateAccounts:
+            {
+                ReadOnlySpan<Account> accounts = Records<Account>(payload, command, Account.SizeBytes);
+                _accountErrors.Clear();
+                Ledger.CreateAccounts(accounts, ref clock, _accountErrors);
+                return new CommandReply(command.Operation, command.Count, ToItems(_accountErrors));
+            }
+            default:
+                throw new InvalidDataException($"unknown operation {(ushort)command.Operation} in journaled batch");
+        }
+    }
+
+    private static ReadOnlySpan<T> Records<T>(ReadOnlySpan<byte> payload, Command command, int size) where T : struct
+    {
+        if (payload.Length != command.Count * size)
+            throw new InvalidDataException($"{command.Operation}: {command.Count} records need {command.Count * size} bytes, payload has {payload.Length}");
+        return MemoryMarshal.Cast<byte, T>(payload);
+    }
+
+    private static ItemResult[] ToItems(List<TransferError> errors)
+    {
+        if (errors.Count == 0) return CommandReply.NoErrors;
+        var items = new ItemResult[errors.Count];
+        for (int i = 0; i < items.Length; i++) items[i] = new ItemResult(errors[i].Index, (ushort)errors[i].Result);
+        return items;
+    }
+
+    private static ItemResult[] ToItems(List<AccountError> errors)
+    {
+        if (errors.Count == 0) return CommandReply.NoErrors;
+        var items = new ItemResult[errors.Count];
+        for (int i = 0; i < items.Length; i++) items[i] = new ItemResult(errors[i].Index, (ushort)errors[i].Result);
+        return items;
+    }
+
+    /// <summary>A 128-bit digest of the whole state; equal digests mean equal states (replay determinism).</summary>
+    public UInt128 ComputeStateHash()
+    {
+        var hash = new XxHash128();
+        Span<byte> header = stackalloc byte[16];
+        MemoryMarshal.Write(header, Sequence);
+        MemoryMarshal.Write(header[8..], LastTimestamp);
+        hash.Append(header);
+        Ledger.HashInto(hash);
+        return hash.GetCurrentHashAsUInt128();
+    }
+
+    public string StateHashHex() => ComputeStateHash().ToString("x32");
+
+    /// <summary>Writes the whole state; <see cref="ReadSnapshot"/> restores it with the same state hash.</summary>
+    public void WriteSnapshot(Stream stream)
+    {
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        w.Write(SnapshotMagic);
+        w.Write(SnapshotFormatVersion);
+        w.Write(Sequence);
+        w.Write(LastTimestamp);
+        Ledger.WriteSnapshot(w);
+        w.Write(ComputeStateHash().ToString("x32"));
+    }
+
+    public static Engine ReadSnapshot(Stream stream)
+    {
+        using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        Span<byte> magic = stackalloc byte[8];
+        r.BaseStream.ReadExactly(magic);
+        if (!magic.SequenceEqual(SnapshotMagic)) throw new InvalidDataException("not a Corridor snapshot (bad magic)");
+        int version = r.ReadInt32();
+        if (version != SnapshotFormatVersion) throw new InvalidDataException($"snapshot format {version} is not supported (expected {SnapshotFormatVersion})");
+        long sequence = r.ReadInt64();
+        ulong lastTimestamp = r.ReadUInt64();
+        var engine = new Engine(LedgerState.ReadSnapshot(r)) { Sequence = sequence, LastTimestamp = lastTimestamp };
+        string expected = r.ReadString();
+        string actual = engine.StateHashHex();
+        if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");
+        return engine;
+    }
+}

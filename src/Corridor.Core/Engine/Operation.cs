@@ -1,0 +1,25 @@
+namespace Corridor.Core.Engine;
+
+/// <summary>
+/// Every kind of command the engine applies. Values are written in the journal: never renumber.
+/// Ranges: 1–99 ledger, 100–199 settlement, 200–299 exchange, 300–399 compliance.
+/// </summary>
+public enum Operation : ushort
+{
+    None = 0,
+    /// <summary>Payload: <c>count</c> × 128-byte <see cref="Ledger.Account"/> records.</summary>
+    CreateAccounts = 1,
+    /// <summary>Payload: <c>count</c> × 128-byte <see cref="Ledger.Transfer"/> records.</summary>
+    CreateTransfers = 2,
+}
+
+/// <summary>A non-Ok outcome for item <c>Index</c> of a command; <c>Code</c> is the operation's result enum.</summary>
+public readonly record struct ItemResult(int Index, ushort Code);
+
+/// <summary>The engine's answer to one command: which items failed and why (all others succeeded).</summary>
+public sealed record CommandReply(Operation Operation, int Count, ItemResult[] Errors, object? Data = null)
+{
+    public static readonly ItemResult[] NoErrors = [];
+
+    public bool AllOk => Errors.Length == 0;
+}

@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+
+namespace Corridor.Core.Ledger;
+
+/// <summary>
+/// Append-only list of structs stored in fixed chunks, so growth never copies (a 10M-transfer ledger
+/// would otherwise move gigabytes on each doubling) and references stay stable.
+/// </summary>
+internal sealed class ChunkedList<T> where T : struct
+{
+    internal const int ChunkShift = 16;
+    internal const int ChunkLength = 1 << ChunkShift;
+    private const int ChunkMask = ChunkLength - 1;
+
+    private T[][] _chunks = new T[16][];
+    private int _count;
+
+    public int Count => _count;
+
+    public ref T this[int index]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if ((uint)index >= (uint)_count) ThrowIndex(index);
+            return ref _chunks[index >> ChunkShift][index & ChunkMask];
+        }
+    }
+
+    public ref T Add()
+    {
+        int chunk = _count >> ChunkShift;
+        if (chunk == _chunks.Length) Array.Resize(ref _chunks, _chunks.Length * 2);
+        _chunks[chunk] ??= new T[ChunkLength];
+        ref T slot = ref _chunks[chunk][_count & ChunkMask];
+        _count++;
+        slot = default;
+        return ref slot;
+    }
+
+    /// <summary>Drops the tail back to <paramref name="count"/> items (undo of a failed linked chain).</summary>
+    public void Truncate(int count)
+    {
+        if (count < 0 || count > _count) throw new ArgumentOutOfRangeException(nameof(count));
+        _count = count;
+    }
+
+    /// <summary>The used part of each chunk, in order.</summary>
+    public IEnumerable<ReadOnlyMemory<T>> Segments()
+    {
+        for (int start = 0; start < _count; start += ChunkLength)
+        {
+            int length = Math.Min(ChunkLength, _count - start);
+            yield return new ReadOnlyMemory<T>(_chunks[start >> ChunkShift], 0, length);
+        }
+    }
+
+    public Span<T> ChunkSpan(int chunk) =>
+        _chunks[chunk].AsSpan(0, Math.Min(ChunkLength, _count - (chunk << ChunkShift)));
+
+    private static void ThrowIndex(int index) => throw new ArgumentOutOfRangeException(nameof(index), index, "beyond the list");
+}
