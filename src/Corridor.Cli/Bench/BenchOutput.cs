@@ -1,0 +1,39 @@
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Corridor.Cli.Bench;
+
+/// <summary>How benchmarks report: a readable table, or one JSON object as the last line.</summary>
+internal static class BenchOutput
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    public static void Report(string title, IReadOnlyList<KeyValuePair<string, object>> fields, bool json)
+    {
+        if (json)
+        {
+            var map = new Dictionary<string, object>();
+            foreach (var (k, v) in fields) map[k] = v;
+            Console.WriteLine(JsonSerializer.Serialize(map, Json));
+            return;
+        }
+        var table = new Table().Title(title).AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
+        foreach (var (k, v) in fields) table.AddRow(Markup.Escape(k), Markup.Escape(Format(v)));
+        AnsiConsole.Write(table);
+    }
+
+    private static string Format(object v) => v switch
+    {
+        double d => d.ToString(d >= 100 ? "N0" : "N3", System.Globalization.CultureInfo.InvariantCulture),
+        long l => l.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+        int i => i.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? "",
+    };
+
+    public static double Percentile(List<double> sorted, double q)
+    {
+        if (sorted.Count == 0) return 0;
+        int rank = (int)Math.Ceiling(q * sorted.Count) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
+    }
+}

@@ -1,0 +1,322 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Corridor.Core.Engine;
+using Corridor.Storage.Journal;
+
+namespace Corridor.Storage.Node;
+
+/// <summary>
+/// A running Corridor node: requests → sequencer (bounded queue, group commit) → journal (durable
+/// first) → engine (single thread). A reply is released only after its batch is durable and applied;
+/// queries run on the engine thread between batches, so they never see undurable state.
+/// </summary>
+public sealed class Node : IDisposable
+{
+    private readonly NodeOptions _options;
+    private readonly IJournal _journal;
+    private readonly SnapshotStore? _snapshots;
+    private readonly Engine _engine;
+    private readonly Channel<Request> _requests;
+    private readonly Channel<EngineWork> _applyQueue;
+    private readonly Thread _sequencerThread;
+    private readonly Thread _engineThread;
+    private readonly NodeMetrics _metrics = new();
+    private volatile Exception? _fault;
+    private long _eventsSinceSnapshot;
+    private int _disposed;
+
+    private Node(NodeOptions options, IJournal journal, SnapshotStore? snapshots, Engine engine, RecoveryInfo recovery)
+    {
+        _options = options;
+        _journal = journal;
+        _snapshots = snapshots;
+        _engine = engine;
+        Recovery = recovery;
+        _requests = Channel.CreateBounded<Request>(new BoundedChannelOptions(options.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _applyQueue = Channel.CreateBounded<EngineWork>(new BoundedChannelOptions(options.PipelineDepth)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _sequencerThread = new Thread(SequencerLoop) { Name = "corridor-sequencer", IsBackground = true };
+        _engineThread = new Thread(EngineLoop) { Name = "corridor-engine", IsBackground = true };
+        _sequencerThread.Start();
+        _engineThread.Start();
+    }
+
+    /// <summary>What start-up found: snapshot used, batches replayed, time taken.</summary>
+    public RecoveryInfo Recovery { get; }
+
+    public NodeMetrics Metrics => _metrics;
+
+    /// <summary>Set when the node stopped on an unrecoverable error (journal I/O, broken invariant).</summary>
+    public Exception? Fault => _fault;
+
+    /// <summary>
+    /// Opens (recovers) the state: newest valid snapshot, then every journal batch after it, and starts
+    /// the pipeline. The journal is owned by the node from here on.
+    /// </summary>
+    public static Node Start(NodeOptions options, IJournal journal, SnapshotStore? snapshots)
+    {
+        var clock = Stopwatch.StartNew();
+        Engine engine;
+        long snapshotSequence = 0;
+        if (snapshots is not null && snapshots.TryOpenLatest(out long sequence, out Stream? content))
+        {
+            using (content) engine = Engine.ReadSnapshot(content);
+            if (engine.Sequence != sequence)
+                throw new JournalCorruptException($"snapshot file says batch {sequence} but holds state of batch {engine.Sequence}");
+            snapshotSequence = sequence;
+        }
+        else
+        {
+            engine = new Engine(options.AccountCapacity, options.TransferCapacity);
+        }
+        if (journal.LastSequence < engine.Sequence)
+            throw new JournalCorruptException(
+                $"snapshot is at batch {engine.Sequence} but the journal ends at batch {journal.LastSequence}: journal data is missing; refusing to start");
+
+        long replayed = 0;
+        foreach (JournalBatch batch in journal.Read(engine.Sequence))
+        {
+            engine.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
+            replayed++;
+        }
+        if (engine.Sequence != journal.LastSequence)
+            throw new JournalCorruptException($"replay stopped at batch {engine.Sequence}, journal ends at {journal.LastSequence}");
+        var recovery = new RecoveryInfo(snapshotSequence, replayed, engine.Sequence, clock.Elapsed, engine.StateHashHex());
+        return new Node(options, journal, snapshots, engine, recovery);
+    }
+
+    /// <summary>
+    /// Submits one command; completes once it is durable and applied. When the sequencer queue is
+    /// full, <paramref name="waitWhenFull"/> = false fails fast with <see cref="NodeBusyException"/>
+    /// (the server answers 503 + Retry-After); true waits (bulk tools, benchmarks).
+    /// </summary>
+    public Task<CommandReply> SubmitAsync(Operation operation, int count, ReadOnlyMemory<byte> payload, bool waitWhenFull = false, CancellationToken cancel = default)
+    {
+        ThrowIfStopped();
+        if (payload.Length > CommandBatch.MaxCommandPayloadBytes)
+            throw new ArgumentException($"command payload of {payload.Length} bytes exceeds {CommandBatch.MaxCommandPayloadBytes}", nameof(payload));
+        var request = new Request(operation, count, payload, Stopwatch.GetTimestamp());
+        if (_requests.Writer.TryWrite(request)) return request.Reply.Task;
+        if (!waitWhenFull)
+        {
+            _metrics.Rejected();
+            throw new NodeBusyException(_options.QueueCapacity);
+        }
+        return WriteSlowAsync(request, cancel);
+    }
+
+    private async Task<CommandReply> WriteSlowAsync(Request request, CancellationToken cancel)
+    {
+        await _requests.Writer.WriteAsync(request, cancel).ConfigureAwait(false);
+        return await request.Reply.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a read-only function on the engine thread, after every batch already applied.</summary>
+    public Task<T> QueryAsync<T>(Func<Engine, T> query)
+    {
+        ThrowIfStopped();
+        var work = new QueryWork<T>(query);
+        if (!_applyQueue.Writer.TryWrite(work))
+        {
+            return WriteQueryAsync(work);
+        }
+        return work.Result.Task;
+    }
+
+    private async Task<T> WriteQueryAsync<T>(QueryWork<T> work)
+    {
+        await _applyQueue.Writer.WriteAsync(work).ConfigureAwait(false);
+        return await work.Result.Task.ConfigureAwait(false);
+    }
+
+    // ───────────────────────────── sequencer: batch, journal ─────────────────────────────
+
+    private void SequencerLoop()
+    {
+        ChannelReader<Request> reader = _requests.Reader;
+        Request? carry = null;
+        try
+        {
+            while (true)
+            {
+                if (carry is null)
+                {
+                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) break;
+                    if (!reader.TryRead(out carry)) continue;
+                }
+                byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.MaxBatchBytes, CommandBatch.EncodedSize(carry.Payload.Length)));
+                var requests = new List<Request>(16);
+                int used = 0;
+                // Group commit: take what is waiting, up to the batch bounds.
+                while (carry is not null)
+                {
+                    int size = CommandBatch.EncodedSize(carry.Payload.Length);
+                    if (requests.Count > 0 && (used + size > _options.MaxBatchBytes || requests.Count >= _options.MaxRequestsPerBatch)) break;
+                    used += CommandBatch.Write(buffer.AsSpan(used), carry.Operation, carry.Count, carry.Payload.Span);
+                    requests.Add(carry);
+                    carry = reader.TryRead(out Request? next) ? next : null;
+                }
+
+                long sequence = _journal.LastSequence + 1;
+                ulong timestamp = _options.Clock();
+                long fsyncStart = Stopwatch.GetTimestamp();
+                _journal.Append(sequence, timestamp, buffer.AsSpan(0, used));
+                _metrics.Journaled(requests.Count, used, Stopwatch.GetElapsedTime(fsyncStart));
+
+                var work = new BatchWork(sequence, timestamp, buffer, used, requests);
+                _applyQueue.Writer.WriteAsync(work).AsTask().GetAwaiter().GetResult();
+            }
+        }
+        catch (Exception e)
+        {
+            Stop(e);
+            carry?.Reply.TrySetException(new NodeStoppedException(e));
+            while (reader.TryRead(out Request? r)) r.Reply.TrySetException(new NodeStoppedException(e));
+        }
+        finally
+        {
+            _applyQueue.Writer.TryComplete();
+        }
+    }
+
+    // ───────────────────────────── engine: apply, reply, snapshot ─────────────────────────────
+
+    private void EngineLoop()
+    {
+        ChannelReader<EngineWork> reader = _applyQueue.Reader;
+        var replies = new List<CommandReply>(16);
+        try
+        {
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (reader.TryRead(out EngineWork? work))
+                {
+                    if (work is BatchWork batch)
+                    {
+                        if (_fault is not null) { batch.Fail(_fault); continue; }
+                        replies.Clear();
+                        _engine.Apply(batch.Sequence, batch.Timestamp, batch.Buffer.AsSpan(0, batch.Bytes), replies);
+                        Debug.Assert(replies.Count == batch.Requests.Count);
+                        long now = Stopwatch.GetTimestamp();
+                        for (int i = 0; i < replies.Count; i++)
+                        {
+                            Request r = batch.Requests[i];
+                            _eventsSinceSnapshot += r.Count;
+                            _metrics.Replied(r.Operation, r.Count, replies[i].Errors.Length, Stopwatch.GetElapsedTime(r.SubmittedAt, now));
+                            r.Reply.TrySetResult(replies[i]);
+                        }
+                        ArrayPool<byte>.Shared.Return(batch.Buffer);
+                        _metrics.Applied(_engine.Sequence);
+                        if (_snapshots is not null && _options.SnapshotEveryEvents > 0 && _eventsSinceSnapshot >= _options.SnapshotEveryEvents)
+                            TakeSnapshot();
+                    }
+                    else
+                    {
+                        work.Run(_engine);
+                    }
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            Stop(e);
+            while (reader.TryRead(out EngineWork? w)) w.Fail(e);
+        }
+    }
+
+    /// <summary>Writes a snapshot of the current state (engine thread only).</summary>
+    private void TakeSnapshot()
+    {
+        var clock = Stopwatch.StartNew();
+        _snapshots!.Write(_engine.Sequence, _engine.WriteSnapshot);
+        _eventsSinceSnapshot = 0;
+        _metrics.Snapshotted(_engine.Sequence, clock.Elapsed);
+    }
+
+    /// <summary>Takes a snapshot now, in order with the batches (e.g. before a planned stop).</summary>
+    public Task SnapshotAsync() => QueryAsync(_ => { if (_snapshots is not null) TakeSnapshot(); return 0; });
+
+    private void Stop(Exception e)
+    {
+        _fault ??= e;
+        _requests.Writer.TryComplete();
+    }
+
+    private void ThrowIfStopped()
+    {
+        if (_fault is not null) throw new NodeStoppedException(_fault);
+        if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(Node));
+    }
+
+    /// <summary>Stops accepting work, finishes what was accepted, optionally snapshots, closes the journal.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _requests.Writer.TryComplete();
+        _sequencerThread.Join();
+        _engineThread.Join();
+        if (_fault is null && _options.SnapshotOnStop && _snapshots is not null && _eventsSinceSnapshot > 0) TakeSnapshot();
+        _journal.Dispose();
+    }
+
+    // ───────────────────────────── work items ─────────────────────────────
+
+    private sealed class Request(Operation operation, int count, ReadOnlyMemory<byte> payload, long submittedAt)
+    {
+        public Operation Operation { get; } = operation;
+        public int Count { get; } = count;
+        public ReadOnlyMemory<byte> Payload { get; } = payload;
+        public long SubmittedAt { get; } = submittedAt;
+        public TaskCompletionSource<CommandReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private abstract class EngineWork
+    {
+        public abstract void Run(Engine engine);
+        public abstract void Fail(Exception e);
+    }
+
+    private sealed class BatchWork(long sequence, ulong timestamp, byte[] buffer, int bytes, List<Request> requests) : EngineWork
+    {
+        public long Sequence { get; } = sequence;
+        public ulong Timestamp { get; } = timestamp;
+        public byte[] Buffer { get; } = buffer;
+        public int Bytes { get; } = bytes;
+        public List<Request> Requests { get; } = requests;
+        public override void Run(Engine engine) => throw new InvalidOperationException("batches are applied by the engine loop");
+        public override void Fail(Exception e)
+        {
+            foreach (Request r in Requests) r.Reply.TrySetException(new NodeStoppedException(e));
+        }
+    }
+
+    private sealed class QueryWork<T>(Func<Engine, T> query) : EngineWork
+    {
+        public TaskCompletionSource<T> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public override void Run(Engine engine)
+        {
+            try { Result.TrySetResult(query(engine)); }
+            catch (Exception e) { Result.TrySetException(e); }
+        }
+        public override void Fail(Exception e) => Result.TrySetException(new NodeStoppedException(e));
+    }
+}
+
+/// <summary>What recovery did at start-up.</summary>
+public sealed record RecoveryInfo(long SnapshotSequence, long BatchesReplayed, long Sequence, TimeSpan Elapsed, string StateHash);
+
+/// <summary>The sequencer queue is full; retry later (HTTP 503 + Retry-After).</summary>
+public sealed class NodeBusyException(int capacity)
+    : Exception($"the node's request queue is full ({capacity} requests waiting); retry shortly");
+
+/// <summary>The node stopped on an unrecoverable error and accepts nothing more.</summary>
+public sealed class NodeStoppedException(Exception cause)
+    : Exception($"the node has stopped: {cause.Message}", cause);

@@ -1,0 +1,31 @@
+namespace Corridor.Storage.Node;
+
+/// <summary>Bounds and knobs of a node's write pipeline. Defaults suit a 2-core machine with an SSD.</summary>
+public sealed class NodeOptions
+{
+    /// <summary>Most requests waiting for the sequencer; beyond it clients get "busy" (HTTP 503).</summary>
+    public int QueueCapacity { get; init; } = 4_096;
+
+    /// <summary>Largest journal batch (group commit); larger batches amortise the fsync.</summary>
+    public int MaxBatchBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Most requests merged into one journal batch.</summary>
+    public int MaxRequestsPerBatch { get; init; } = 8_192;
+
+    /// <summary>Durable batches waiting for the engine; lets journal writes overlap engine work.</summary>
+    public int PipelineDepth { get; init; } = 4;
+
+    /// <summary>Take a snapshot after this many applied events (0 = never, except on stop).</summary>
+    public long SnapshotEveryEvents { get; init; } = 50_000_000;
+
+    public bool SnapshotOnStop { get; init; } = true;
+
+    /// <summary>Capacity hints that avoid rehashing while loading large ledgers.</summary>
+    public int AccountCapacity { get; init; }
+    public int TransferCapacity { get; init; }
+
+    /// <summary>Source of batch timestamps (ns since Unix epoch). The only clock in the system.</summary>
+    public Func<ulong> Clock { get; init; } = WallClockNs;
+
+    public static ulong WallClockNs() => (ulong)(DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+}

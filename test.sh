@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs Corridor's whole test suite. Installs what the tests need on a fresh Debian machine
+# (PostgreSQL 15 server, Chromium) when missing, restores packages, builds, and runs every test
+# project. Exits non-zero when anything fails.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+need=()
+command -v pg_ctlcluster >/dev/null 2>&1 || [[ -x /usr/lib/postgresql/15/bin/postgres ]] || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if (( ${#need[@]} )); then
+  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
+  echo "test.sh: installing ${need[*]}" >&2
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+dotnet restore Corridor.slnx --nologo -v quiet
+dotnet build Corridor.slnx -c Release --no-restore --nologo -v quiet -clp:ErrorsOnly
+# The CLI is built once here so tests that start `./corridor` as a process don't race to build it.
+mkdir -p src/Corridor.Cli/bin/Release/net10.0 && touch src/Corridor.Cli/bin/Release/net10.0/.corridor-build-stamp
+dotnet test --solution Corridor.slnx -c Release --no-build

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace Corridor.Cli.Tests;
+
+/// <summary>Starts the real <c>corridor</c> CLI (the built corridor.dll) as a child process.</summary>
+internal static class CorridorProcess
+{
+    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "corridor.dll");
+
+    public static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(CliDll);
+        foreach (string a in args) info.ArgumentList.Add(a);
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start corridor");
+    }
+
+    /// <summary>Runs the CLI to completion and returns exit code and output.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        using Process p = Start(args);
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await p.WaitForExitAsync(timeout.Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+}
+
+/// <summary>A temporary directory removed at the end of a test.</summary>
+internal sealed class TempDir : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("corridor-test-").FullName;
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
