@@ -15,7 +15,7 @@ public sealed class FileJournal : IJournal
 
     private readonly string _directory;
     private readonly FileJournalOptions _options;
-    private readonly FileStream _lock;
+    private readonly FileStream? _lock; // null: opened read-only
     private readonly List<SegmentFile> _segments;
     private readonly byte[] _header = new byte[BatchRecord.HeaderBytes];
     private readonly byte[] _lastHash;
@@ -27,7 +27,7 @@ public sealed class FileJournal : IJournal
     private Exception? _failure;
     private bool _disposed;
 
-    private FileJournal(string directory, FileJournalOptions options, FileStream lockFile, JournalScan scan, JournalRecoveryReport report)
+    private FileJournal(string directory, FileJournalOptions options, FileStream? lockFile, JournalScan scan, JournalRecoveryReport report)
     {
         _directory = directory;
         _options = options;
@@ -130,6 +130,25 @@ public sealed class FileJournal : IJournal
     }
 
     /// <summary>
+    /// Opens the journal for reading only (offline tools, a running node's directory): takes no lock,
+    /// creates and modifies nothing. Verifies every batch like <see cref="Open"/>; a torn tail is left in
+    /// place and simply not read; any other damage throws <see cref="JournalCorruptException"/>.
+    /// <see cref="Append"/> and <see cref="DeleteSegmentsBefore"/> throw.
+    /// </summary>
+    public static FileJournal OpenReadOnly(string directory)
+    {
+        directory = Path.GetFullPath(directory);
+        if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"journal directory {directory} does not exist");
+        JournalScan scan = JournalScanner.Scan(directory);
+        if (scan.Problem is { Kind: JournalProblemKind.Corrupt } corrupt)
+            throw new JournalCorruptException($"journal {directory} is corrupt: {corrupt}. {scan.Batches} batches before it verified.");
+        if (scan.Segments.Count > 0 && scan.Segments[^1].Batches == 0) scan.Segments.RemoveAt(scan.Segments.Count - 1);
+        var report = new JournalRecoveryReport(scan.Segments.Count, scan.Batches, scan.Batches == 0 ? 0 : scan.FirstSequence,
+            scan.LastSequence, 0, null, 0, scan.Problem?.Message);
+        return new FileJournal(directory, new FileJournalOptions(), null, scan, report);
+    }
+
+    /// <summary>
     /// Checks every batch of the journal in <paramref name="directory"/> (header CRC, body SHA-256,
     /// sequence continuity, hash chain) without modifying or locking any file. A torn tail is reported
     /// as <see cref="JournalProblemKind.TornTail"/>, which <see cref="Open"/> would repair.
@@ -146,6 +165,7 @@ public sealed class FileJournal : IJournal
     public void Append(long sequence, ulong timestampNs, ReadOnlySpan<byte> body)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_lock is null) throw new InvalidOperationException($"journal {_directory} was opened read-only");
         if (_failure is not null) throw new InvalidOperationException($"journal {_directory} failed earlier and must be reopened: {_failure.Message}", _failure);
         if (sequence != _lastSequence + 1) throw new InvalidOperationException($"append of batch {sequence} after batch {_lastSequence}: sequences must be consecutive");
         if (body.Length > _options.MaxBatchBytes) throw new ArgumentException($"batch body of {body.Length} bytes exceeds MaxBatchBytes {_options.MaxBatchBytes}", nameof(body));
@@ -233,6 +253,7 @@ public sealed class FileJournal : IJournal
     public int DeleteSegmentsBefore(long sequence)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_lock is null) throw new InvalidOperationException($"journal {_directory} was opened read-only");
         int removed = 0;
         while (_segments.Count > 1 && _segments[1].FirstSequence - 1 <= sequence)
         {
@@ -253,7 +274,7 @@ public sealed class FileJournal : IJournal
         if (_disposed) return;
         _disposed = true;
         _current?.Dispose();
-        _lock.Dispose();
+        _lock?.Dispose();
     }
 
     private void OpenCurrent(ScannedSegment segment)

@@ -44,20 +44,26 @@ public sealed record JournalProblem(JournalProblemKind Kind, string File, long O
     public override string ToString() => $"{Kind}: {File} at byte {Offset}, batch {Sequence}: {Message}";
 }
 
-/// <summary>Result of <see cref="FileJournal.Verify"/>: what a read-only check of every batch found.</summary>
+/// <summary>
+/// Result of <see cref="FileJournal.Verify"/>: what a read-only check of every batch found. <see cref="Bytes"/>
+/// counts the bytes of verified batches (headers and bodies); a torn tail is counted apart.
+/// </summary>
 public sealed record JournalVerifyResult(
     int Segments,
     long Batches,
     long FirstSequence,
     long LastSequence,
     string LastHashHex,
-    long ValidBytes,
+    long Bytes,
     long TornTailBytes,
     JournalProblem? Problem)
 {
     /// <summary>Every byte of every segment is a verified batch.</summary>
     public bool IsIntact => Problem is null;
 
+    /// <summary>The only problem is a torn tail, which <see cref="FileJournal.Open"/> drops.</summary>
+    public bool ProblemIsTornTail => Problem is { Kind: JournalProblemKind.TornTail };
+
     /// <summary>Open would succeed (possibly dropping a torn tail).</summary>
-    public bool IsRecoverable => Problem is null || Problem.Kind == JournalProblemKind.TornTail;
+    public bool IsRecoverable => Problem is null || ProblemIsTornTail;
 }
