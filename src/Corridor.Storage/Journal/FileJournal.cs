@@ -1,0 +1,296 @@
+using System.Security.Cryptography;
+
+namespace Corridor.Storage.Journal;
+
+/// <summary>
+/// The embedded journal: hash-chained batches in append-only segment files
+/// (<c>journal-{firstSequence:D20}.seg</c>), each batch durable (fdatasync) before <see cref="Append"/>
+/// returns. Opening is recovery: every batch is verified, a torn tail is cut off, anything worse stops
+/// the node with <see cref="JournalCorruptException"/>. Record layout: <see cref="BatchRecord"/>.
+/// One writer per directory, enforced with an exclusive lock on <c>journal.lock</c>.
+/// </summary>
+public sealed class FileJournal : IJournal
+{
+    public const string LockFileName = "journal.lock";
+
+    private readonly string _directory;
+    private readonly FileJournalOptions _options;
+    private readonly FileStream? _lock; // null: opened read-only
+    private readonly List<SegmentFile> _segments;
+    private readonly byte[] _header = new byte[BatchRecord.HeaderBytes];
+    private readonly byte[] _lastHash;
+
+    private FileStream? _current;
+    private long _currentBytes;
+    private long _firstSequence;
+    private long _lastSequence;
+    private Exception? _failure;
+    private bool _disposed;
+
+    private FileJournal(string directory, FileJournalOptions options, FileStream? lockFile, JournalScan scan, JournalRecoveryReport report)
+    {
+        _directory = directory;
+        _options = options;
+        _lock = lockFile;
+        _segments = new List<SegmentFile>(scan.Segments.Count);
+        foreach (ScannedSegment s in scan.Segments) _segments.Add(s.File);
+        _firstSequence = scan.Segments.Count == 0 ? 1 : scan.FirstSequence;
+        _lastSequence = scan.LastSequence;
+        _lastHash = (byte[])scan.LastHash.Clone();
+        RecoveryReport = report;
+    }
+
+    /// <summary>What opening found: batches, sequences, and the torn tail dropped, if any.</summary>
+    public JournalRecoveryReport RecoveryReport { get; }
+
+    public string Directory => _directory;
+
+    public long LastSequence => _lastSequence;
+
+    /// <summary>First batch still held (after retention); 1 for a journal never trimmed, or when empty.</summary>
+    public long FirstSequence => _firstSequence;
+
+    public byte[] LastHash => (byte[])_lastHash.Clone();
+
+    /// <summary>
+    /// Opens (creating if needed) the journal in <paramref name="directory"/> and recovers it: verifies
+    /// every batch; truncates a torn tail of the last segment (durably); throws
+    /// <see cref="JournalCorruptException"/> for any other damage, without modifying a file.
+    /// </summary>
+    public static FileJournal Open(string directory, FileJournalOptions? options = null)
+    {
+        options ??= new FileJournalOptions();
+        if (options.SegmentBytes < BatchRecord.HeaderBytes) throw new ArgumentOutOfRangeException(nameof(options), $"SegmentBytes {options.SegmentBytes} is smaller than one header");
+        if (options.MaxBatchBytes < 0 || options.MaxBatchBytes > BatchRecord.MaxBodyBytesFormat)
+            throw new ArgumentOutOfRangeException(nameof(options), $"MaxBatchBytes {options.MaxBatchBytes} is outside 0..{BatchRecord.MaxBodyBytesFormat}");
+
+        directory = Path.GetFullPath(directory);
+        if (!System.IO.Directory.Exists(directory))
+        {
+            System.IO.Directory.CreateDirectory(directory);
+            string? parent = Path.GetDirectoryName(directory);
+            if (parent is not null) NativeSync.SyncDirectory(parent);
+        }
+
+        FileStream lockFile;
+        try
+        {
+            lockFile = new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"journal {directory} is already open by another writer ({e.Message})", e);
+        }
+
+        try
+        {
+            JournalScan scan = JournalScanner.Scan(directory);
+            long truncatedBytes = 0;
+            long truncatedAt = 0;
+            string? truncatedFile = null;
+            string? tornReason = null;
+            if (scan.Problem is { Kind: JournalProblemKind.Corrupt } corrupt)
+            {
+                throw new JournalCorruptException(
+                    $"journal {directory} is corrupt: {corrupt.File} at byte {corrupt.Offset}, batch {corrupt.Sequence}: {corrupt.Message}. " +
+                    $"{scan.Batches} batches before it verified. The node refuses to start; no file was modified.");
+            }
+            if (scan.Problem is { Kind: JournalProblemKind.TornTail } torn)
+            {
+                truncatedFile = torn.File;
+                truncatedAt = torn.Offset;
+                truncatedBytes = scan.TornTailBytes;
+                tornReason = torn.Message;
+                using var tail = new FileStream(torn.File, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+                tail.SetLength(torn.Offset);
+                tail.Flush(flushToDisk: true);
+                scan.Problem = null;
+            }
+            // A last segment without batches (created, then crashed, or emptied by truncation) is removed;
+            // the next append recreates it. It never holds an acknowledged batch.
+            if (scan.Segments.Count > 0 && scan.Segments[^1].Batches == 0)
+            {
+                File.Delete(scan.Segments[^1].File.Path);
+                scan.Segments.RemoveAt(scan.Segments.Count - 1);
+                NativeSync.SyncDirectory(directory);
+                if (scan.Segments.Count == 0) scan.FirstSequence = 1;
+            }
+
+            var report = new JournalRecoveryReport(scan.Segments.Count, scan.Batches, scan.Batches == 0 ? 0 : scan.FirstSequence,
+                scan.LastSequence, truncatedBytes, truncatedFile, truncatedAt, tornReason);
+            var journal = new FileJournal(directory, options, lockFile, scan, report);
+            if (scan.Segments.Count > 0) journal.OpenCurrent(scan.Segments[^1]);
+            return journal;
+        }
+        catch
+        {
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the journal for reading only (offline tools, a running node's directory): takes no lock,
+    /// creates and modifies nothing. Verifies every batch like <see cref="Open"/>; a torn tail is left in
+    /// place and simply not read; any other damage throws <see cref="JournalCorruptException"/>.
+    /// <see cref="Append"/> and <see cref="DeleteSegmentsBefore"/> throw.
+    /// </summary>
+    public static FileJournal OpenReadOnly(string directory)
+    {
+        directory = Path.GetFullPath(directory);
+        if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"journal directory {directory} does not exist");
+        JournalScan scan = JournalScanner.Scan(directory);
+        if (scan.Problem is { Kind: JournalProblemKind.Corrupt } corrupt)
+            throw new JournalCorruptException($"journal {directory} is corrupt: {corrupt}. {scan.Batches} batches before it verified.");
+        if (scan.Segments.Count > 0 && scan.Segments[^1].Batches == 0) scan.Segments.RemoveAt(scan.Segments.Count - 1);
+        var report = new JournalRecoveryReport(scan.Segments.Count, scan.Batches, scan.Batches == 0 ? 0 : scan.FirstSequence,
+            scan.LastSequence, 0, null, 0, scan.Problem?.Message);
+        return new FileJournal(directory, new FileJournalOptions(), null, scan, report);
+    }
+
+    /// <summary>
+    /// Checks every batch of the journal in <paramref name="directory"/> (header CRC, body SHA-256,
+    /// sequence continuity, hash chain) without modifying or locking any file. A torn tail is reported
+    /// as <see cref="JournalProblemKind.TornTail"/>, which <see cref="Open"/> would repair.
+    /// </summary>
+    public static JournalVerifyResult Verify(string directory)
+    {
+        directory = Path.GetFullPath(directory);
+        if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"journal directory {directory} does not exist");
+        JournalScan scan = JournalScanner.Scan(directory);
+        return new JournalVerifyResult(scan.Segments.Count, scan.Batches, scan.Batches == 0 ? 0 : scan.FirstSequence, scan.LastSequence,
+            Convert.ToHexStringLower(scan.LastHash), scan.ValidBytes, scan.TornTailBytes, scan.Problem);
+    }
+
+    public void Append(long sequence, ulong timestampNs, ReadOnlySpan<byte> body)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_lock is null) throw new InvalidOperationException($"journal {_directory} was opened read-only");
+        if (_failure is not null) throw new InvalidOperationException($"journal {_directory} failed earlier and must be reopened: {_failure.Message}", _failure);
+        if (sequence != _lastSequence + 1) throw new InvalidOperationException($"append of batch {sequence} after batch {_lastSequence}: sequences must be consecutive");
+        if (body.Length > _options.MaxBatchBytes) throw new ArgumentException($"batch body of {body.Length} bytes exceeds MaxBatchBytes {_options.MaxBatchBytes}", nameof(body));
+
+        long recordBytes = BatchRecord.HeaderBytes + (long)body.Length;
+        try
+        {
+            if (_current is null || (_currentBytes > 0 && _currentBytes + recordBytes > _options.SegmentBytes)) RollSegment(sequence);
+            FileStream segment = _current!;
+            BatchRecord.Write(_header, sequence, timestampNs, body, _lastHash);
+            NativeSync.WriteGathered(segment.SafeFileHandle, _header, body, _currentBytes, segment.Name);
+            if (NativeSync.IsLinux) NativeSync.DataSync(segment.SafeFileHandle, segment.Name);
+            else segment.Flush(flushToDisk: true);
+        }
+        catch (Exception e)
+        {
+            // After a failed write or sync the file's state is unknown (fsync errors are not retryable):
+            // refuse further appends; reopening recovers from what is really on disk.
+            _failure = e;
+            throw;
+        }
+        SHA256.HashData(_header, _lastHash);
+        _currentBytes += recordBytes;
+        _lastSequence = sequence;
+    }
+
+    public IEnumerable<JournalBatch> Read(long afterSequence)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
+        if (afterSequence < _firstSequence - 1)
+            throw new InvalidOperationException($"batches {afterSequence + 1}..{_firstSequence - 1} were removed by retention; start from a snapshot at or after batch {_firstSequence - 1}");
+        return ReadSegments(_segments.ToArray(), afterSequence, _lastSequence);
+    }
+
+    private static IEnumerable<JournalBatch> ReadSegments(SegmentFile[] segments, long afterSequence, long lastSequence)
+    {
+        using var scanner = new JournalScanner();
+        byte[]? previousHash = null;
+        for (int i = 0; i < segments.Length; i++)
+        {
+            SegmentFile segment = segments[i];
+            if (i + 1 < segments.Length && segments[i + 1].FirstSequence - 1 <= afterSequence)
+            {
+                previousHash = null; // skipped whole: the chain link into the next segment was verified at open
+                continue;
+            }
+            if (segment.FirstSequence == 1) previousHash = new byte[BatchRecord.HashBytes];
+            long expected = segment.FirstSequence;
+            using var file = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            long fileBytes = RandomAccess.GetLength(file);
+            long offset = 0;
+            while (expected <= lastSequence && offset < fileBytes)
+            {
+                bool wanted = expected > afterSequence;
+                JournalScanner.RecordStatus status = scanner.ReadRecord(file, offset, fileBytes, checkBody: wanted, keepBody: wanted,
+                    out long recordBytes, out byte[]? body, out string? problem, out _);
+                ReadOnlySpan<byte> header = scanner.Header;
+                if (status == JournalScanner.RecordStatus.Ok)
+                {
+                    long sequence = (long)BatchRecord.Sequence(header);
+                    if (sequence != expected) problem = $"found batch {sequence} where batch {expected} was expected";
+                    else if (previousHash is not null && !BatchRecord.PreviousHash(header).SequenceEqual(previousHash)) problem = "broken hash chain";
+                }
+                if (problem is not null)
+                    throw new JournalCorruptException($"journal segment {segment.Path} at byte {offset}, batch {expected}: {problem} (it verified at open: the file changed since)");
+
+                byte[] hash = SHA256.HashData(header);
+                if (wanted)
+                {
+                    yield return new JournalBatch(expected, BatchRecord.Timestamp(header), body!, hash, BatchRecord.PreviousHash(header).ToArray());
+                }
+                previousHash = hash;
+                expected++;
+                offset += recordBytes;
+            }
+            if (expected > lastSequence) yield break;
+        }
+    }
+
+    /// <summary>
+    /// Removes whole segments whose batches all have sequence &lt;= <paramref name="sequence"/> (covered by
+    /// a durable snapshot). The current segment is never removed. Returns how many were removed.
+    /// </summary>
+    public int DeleteSegmentsBefore(long sequence)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_lock is null) throw new InvalidOperationException($"journal {_directory} was opened read-only");
+        int removed = 0;
+        while (_segments.Count > 1 && _segments[1].FirstSequence - 1 <= sequence)
+        {
+            File.Delete(_segments[0].Path);
+            _segments.RemoveAt(0);
+            removed++;
+        }
+        if (removed > 0)
+        {
+            _firstSequence = _segments[0].FirstSequence;
+            NativeSync.SyncDirectory(_directory);
+        }
+        return removed;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _current?.Dispose();
+        _lock?.Dispose();
+    }
+
+    private void OpenCurrent(ScannedSegment segment)
+    {
+        _current = new FileStream(segment.File.Path, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _currentBytes = segment.ValidBytes;
+    }
+
+    private void RollSegment(long firstSequence)
+    {
+        _current?.Dispose();
+        _current = null;
+        string path = Path.Combine(_directory, SegmentFile.NameFor(firstSequence));
+        _current = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _currentBytes = 0;
+        _segments.Add(new SegmentFile(path, firstSequence));
+        NativeSync.SyncDirectory(_directory);
+    }
+}

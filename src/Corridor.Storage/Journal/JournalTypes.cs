@@ -1,0 +1,69 @@
+namespace Corridor.Storage.Journal;
+
+/// <summary>Bounds of a <see cref="FileJournal"/>: segment size and largest batch body.</summary>
+public sealed record FileJournalOptions
+{
+    public const long DefaultSegmentBytes = 512L * 1024 * 1024;
+    public const int DefaultMaxBatchBytes = 64 * 1024 * 1024;
+
+    /// <summary>A segment is closed and a new one started when the next batch would take it past this size.</summary>
+    public long SegmentBytes { get; init; } = DefaultSegmentBytes;
+
+    /// <summary>Largest body <see cref="FileJournal.Append"/> accepts; larger bodies throw <see cref="ArgumentException"/>.</summary>
+    public int MaxBatchBytes { get; init; } = DefaultMaxBatchBytes;
+}
+
+/// <summary>What <see cref="FileJournal.Open"/> found and repaired: batches recovered and the torn tail it dropped.</summary>
+public sealed record JournalRecoveryReport(
+    int Segments,
+    long Batches,
+    long FirstSequence,
+    long LastSequence,
+    long TruncatedBytes,
+    string? TruncatedFile,
+    long TruncatedAtOffset,
+    string? TornReason)
+{
+    public override string ToString() => TruncatedBytes == 0
+        ? $"journal recovered: {Batches} batches ({FirstSequence}..{LastSequence}) in {Segments} segments, no torn tail"
+        : $"journal recovered: {Batches} batches ({FirstSequence}..{LastSequence}) in {Segments} segments; dropped a torn tail of {TruncatedBytes} bytes at byte {TruncatedAtOffset} of {TruncatedFile} ({TornReason}), a batch never acknowledged";
+}
+
+/// <summary>How bad a journal problem is: a torn tail is repaired at open, corruption stops the node.</summary>
+public enum JournalProblemKind
+{
+    /// <summary>An incomplete or damaged record at the very end of the last segment, nothing valid after it: an unacknowledged write.</summary>
+    TornTail = 1,
+    /// <summary>Damage before the tail, a gap, a broken chain or an unreadable format: the journal cannot be trusted.</summary>
+    Corrupt = 2,
+}
+
+/// <summary>The first problem found in a journal: where (file, byte offset, batch sequence expected there) and what.</summary>
+public sealed record JournalProblem(JournalProblemKind Kind, string File, long Offset, long Sequence, string Message)
+{
+    public override string ToString() => $"{Kind}: {File} at byte {Offset}, batch {Sequence}: {Message}";
+}
+
+/// <summary>
+/// Result of <see cref="FileJournal.Verify"/>: what a read-only check of every batch found. <see cref="Bytes"/>
+/// counts the bytes of verified batches (headers and bodies); a torn tail is counted apart.
+/// </summary>
+public sealed record JournalVerifyResult(
+    int Segments,
+    long Batches,
+    long FirstSequence,
+    long LastSequence,
+    string LastHashHex,
+    long Bytes,
+    long TornTailBytes,
+    JournalProblem? Problem)
+{
+    /// <summary>Every byte of every segment is a verified batch.</summary>
+    public bool IsIntact => Problem is null;
+
+    /// <summary>The only problem is a torn tail, which <see cref="FileJournal.Open"/> drops.</summary>
+    public bool ProblemIsTornTail => Problem is { Kind: JournalProblemKind.TornTail };
+
+    /// <summary>Open would succeed (possibly dropping a torn tail).</summary>
+    public bool IsRecoverable => Problem is null || ProblemIsTornTail;
+}

@@ -1,0 +1,309 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Hashing;
+
+namespace Corridor.Storage.Journal;
+
+/// <summary>
+/// Engine snapshots on disk, written atomically (temp file, fsync, rename, fsync directory) and
+/// checksummed, so recovery can start from the newest good one and replay only the journal after it.
+/// File <c>snapshot-{sequence:D20}.snap</c>, little-endian:
+/// <code>
+///  offset size  field
+///       0    4  magic            "CRDS" (0x53445243)
+///       4    2  format version   1
+///       6    2  header bytes     32
+///       8    8  sequence         last batch applied to the state in this snapshot
+///      16    8  content bytes    length of the content that follows
+///      24    8  reserved         0
+///      32    n  content          exactly the bytes the writer callback wrote (e.g. Engine.WriteSnapshot)
+///    32+n   16  checksum         XxHash128 over content then the 32 header bytes
+/// </code>
+/// The newest <see cref="KeepSnapshots"/> snapshots are kept; older ones are deleted after a write.
+/// </summary>
+public sealed class SnapshotStore
+{
+    public const int KeepSnapshots = 2;
+    public const uint Magic = 0x53445243; // "CRDS" read as little-endian u32
+    public const ushort FormatVersion = 1;
+    public const int HeaderBytes = 32;
+    public const int ChecksumBytes = 16;
+
+    private const string Prefix = "snapshot-";
+    private const string Suffix = ".snap";
+    private const string TempSuffix = ".tmp";
+    private const int SequenceDigits = 20;
+    private const int BufferBytes = 1024 * 1024;
+
+    private readonly string _directory;
+
+    public SnapshotStore(string directory)
+    {
+        _directory = Path.GetFullPath(directory);
+        if (!Directory.Exists(_directory))
+        {
+            Directory.CreateDirectory(_directory);
+            string? parent = Path.GetDirectoryName(_directory);
+            if (parent is not null) NativeSync.SyncDirectory(parent);
+        }
+    }
+
+    public string DirectoryPath => _directory;
+
+    /// <summary>Snapshots passed over by the last <see cref="TryOpenLatest"/> and why (newest first).</summary>
+    public IReadOnlyList<string> LastRejected { get; private set; } = [];
+
+    public static string NameFor(long sequence) => $"{Prefix}{sequence.ToString("D20", CultureInfo.InvariantCulture)}{Suffix}";
+
+    /// <summary>
+    /// Writes the snapshot of the state after batch <paramref name="sequence"/>: <paramref name="write"/>
+    /// streams the content; the file appears under its final name only once complete and durable.
+    /// </summary>
+    public void Write(long sequence, Action<Stream> write)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(sequence);
+        ArgumentNullException.ThrowIfNull(write);
+        DeleteTempFiles();
+        string finalPath = Path.Combine(_directory, NameFor(sequence));
+        string tempPath = finalPath + TempSuffix;
+        try
+        {
+            using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, BufferBytes))
+            {
+                Span<byte> header = stackalloc byte[HeaderBytes];
+                header.Clear();
+                file.Write(header);
+                var content = new ChecksumWriteStream(file);
+                write(content);
+                WriteHeader(header, sequence, content.BytesWritten);
+                content.Checksum.Append(header);
+                Span<byte> checksum = stackalloc byte[ChecksumBytes];
+                content.Checksum.GetCurrentHash(checksum);
+                file.Write(checksum);
+                file.Position = 0;
+                file.Write(header);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(tempPath, finalPath, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(tempPath);
+            throw;
+        }
+        NativeSync.SyncDirectory(_directory);
+        Prune();
+    }
+
+    /// <summary>
+    /// Opens the newest snapshot whose checksum verifies, falling back to older ones; temp files are
+    /// ignored. <paramref name="content"/> yields exactly the bytes the writer wrote; the caller disposes it.
+    /// Verification reads the file once before returning, so a corrupt newest snapshot is never half-consumed.
+    /// </summary>
+    public bool TryOpenLatest(out long sequence, out Stream content)
+    {
+        var rejected = new List<string>();
+        List<(long Sequence, string Path)> snapshots = List();
+        for (int i = snapshots.Count - 1; i >= 0; i--)
+        {
+            (long candidate, string path) = snapshots[i];
+            FileStream? file = null;
+            try
+            {
+                file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferBytes);
+                string? problem = Check(file, candidate, out long contentBytes);
+                if (problem is null)
+                {
+                    file.Position = HeaderBytes;
+                    sequence = candidate;
+                    content = new SnapshotContentStream(file, HeaderBytes, contentBytes);
+                    LastRejected = rejected;
+                    return true;
+                }
+                rejected.Add($"{path}: {problem}");
+            }
+            catch (IOException e)
+            {
+                rejected.Add($"{path}: {e.Message}");
+            }
+            file?.Dispose();
+        }
+        LastRejected = rejected;
+        sequence = 0;
+        content = Stream.Null;
+        return false;
+    }
+
+    /// <summary>Snapshot files present, ascending by sequence (not verified).</summary>
+    public List<(long Sequence, string Path)> List()
+    {
+        var snapshots = new List<(long, string)>();
+        foreach (string path in Directory.EnumerateFiles(_directory, Prefix + "*" + Suffix))
+        {
+            string name = Path.GetFileName(path);
+            if (name.Length != Prefix.Length + SequenceDigits + Suffix.Length) continue;
+            if (!long.TryParse(name.AsSpan(Prefix.Length, SequenceDigits), NumberStyles.None, CultureInfo.InvariantCulture, out long sequence)) continue;
+            snapshots.Add((sequence, path));
+        }
+        snapshots.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return snapshots;
+    }
+
+    private static void WriteHeader(Span<byte> header, long sequence, long contentBytes)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], FormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[6..], HeaderBytes);
+        BinaryPrimitives.WriteInt64LittleEndian(header[8..], sequence);
+        BinaryPrimitives.WriteInt64LittleEndian(header[16..], contentBytes);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[24..], 0);
+    }
+
+    /// <summary>Reads the whole file; returns why it is not a valid snapshot for <paramref name="sequence"/>, or null.</summary>
+    private static string? Check(FileStream file, long sequence, out long contentBytes)
+    {
+        contentBytes = 0;
+        long fileBytes = file.Length;
+        if (fileBytes < HeaderBytes + ChecksumBytes) return $"only {fileBytes} bytes, shorter than header and checksum";
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        file.Position = 0;
+        file.ReadExactly(header);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic) return "bad magic: not a snapshot";
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
+        if (version != FormatVersion) return $"unsupported snapshot format version {version}";
+        if (BinaryPrimitives.ReadUInt16LittleEndian(header[6..]) != HeaderBytes) return "bad header length";
+        long recorded = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
+        if (recorded != sequence) return $"header says batch {recorded}, file name says {sequence}";
+        contentBytes = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
+        if (contentBytes != fileBytes - HeaderBytes - ChecksumBytes)
+            return $"header declares {contentBytes} content bytes, file holds {fileBytes - HeaderBytes - ChecksumBytes}";
+
+        var checksum = new XxHash128();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+        try
+        {
+            for (long done = 0; done < contentBytes;)
+            {
+                int n = (int)Math.Min(buffer.Length, contentBytes - done);
+                file.ReadExactly(buffer, 0, n);
+                checksum.Append(buffer.AsSpan(0, n));
+                done += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        checksum.Append(header);
+        Span<byte> expected = stackalloc byte[ChecksumBytes];
+        Span<byte> actual = stackalloc byte[ChecksumBytes];
+        file.ReadExactly(expected);
+        checksum.GetCurrentHash(actual);
+        return actual.SequenceEqual(expected) ? null : "checksum mismatch: the snapshot is damaged";
+    }
+
+    private void Prune()
+    {
+        List<(long Sequence, string Path)> snapshots = List();
+        if (snapshots.Count <= KeepSnapshots) return;
+        for (int i = 0; i < snapshots.Count - KeepSnapshots; i++) File.Delete(snapshots[i].Path);
+        NativeSync.SyncDirectory(_directory);
+    }
+
+    private void DeleteTempFiles()
+    {
+        foreach (string path in Directory.EnumerateFiles(_directory, Prefix + "*" + Suffix + TempSuffix)) File.Delete(path);
+    }
+
+    /// <summary>Forwards writes to the file while counting them and feeding the checksum.</summary>
+    private sealed class ChecksumWriteStream(Stream inner) : Stream
+    {
+        public XxHash128 Checksum { get; } = new();
+        public long BytesWritten { get; private set; }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => BytesWritten;
+        public override long Position { get => BytesWritten; set => throw new NotSupportedException(); }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            Checksum.Append(buffer);
+            BytesWritten += buffer.Length;
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void WriteByte(byte value) => Write([value]);
+
+        public override void Flush() { } // the store flushes and syncs once, at the end
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    /// <summary>Read-only, seekable window over the content of a verified snapshot file; owns the file.</summary>
+    private sealed class SnapshotContentStream(FileStream file, long start, long length) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => length;
+
+        public override long Position
+        {
+            get => _position;
+            set
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(value);
+                _position = value;
+            }
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            long remaining = length - _position;
+            if (remaining <= 0) return 0;
+            if (buffer.Length > remaining) buffer = buffer[..(int)remaining];
+            if (file.Position != start + _position) file.Position = start + _position;
+            int n = file.Read(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int ReadByte()
+        {
+            Span<byte> one = stackalloc byte[1];
+            return Read(one) == 1 ? one[0] : -1;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            Position = origin switch
+            {
+                SeekOrigin.Begin => offset,
+                SeekOrigin.Current => _position + offset,
+                SeekOrigin.End => length + offset,
+                _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+            };
+            return _position;
+        }
+
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) file.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}

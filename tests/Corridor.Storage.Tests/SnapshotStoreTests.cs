@@ -1,0 +1,189 @@
+using System.Runtime.InteropServices;
+using Corridor.Core.Engine;
+using Corridor.Core.Ledger;
+using Corridor.Storage.Journal;
+
+namespace Corridor.Storage.Tests;
+
+public sealed class SnapshotStoreTests
+{
+    private static Engine EngineWithAccounts(int accounts, long batches = 1)
+    {
+        var engine = new Engine();
+        for (long b = 1; b <= batches; b++)
+        {
+            var items = new Account[accounts];
+            for (int i = 0; i < accounts; i++)
+            {
+                items[i].Id = (UInt128)(b * 1_000_000 + i + 1);
+                items[i].Ledger = 840;
+                items[i].Code = 1;
+                items[i].Participant = (ulong)(i % 7 + 1);
+            }
+            var replies = new List<CommandReply>();
+            engine.Apply(b, 1_700_000_000_000_000_000UL + (ulong)b, CommandBatch.Encode<Account>(Operation.CreateAccounts, items), replies);
+            Assert.True(replies.Single().AllOk);
+        }
+        return engine;
+    }
+
+    private static Engine AddTransfer(Engine engine, long sequence)
+    {
+        var transfer = new Transfer
+        {
+            Id = (UInt128)(9_000_000 + sequence),
+            DebitAccountId = 1_000_001,
+            CreditAccountId = 1_000_002,
+            Amount = 12_345,
+            Ledger = 840,
+            Code = 1,
+        };
+        var replies = new List<CommandReply>();
+        engine.Apply(sequence, 1_700_000_000_000_000_000UL + (ulong)sequence, CommandBatch.Encode<Transfer>(Operation.CreateTransfers, [transfer]), replies);
+        Assert.True(replies.Single().AllOk, string.Join(",", replies.Single().Errors));
+        return engine;
+    }
+
+    [Fact]
+    public void Engine_snapshot_round_trips_with_the_same_state_hash()
+    {
+        using var dir = new TempDirectory();
+        Engine engine = AddTransfer(EngineWithAccounts(100), 2);
+        var store = new SnapshotStore(dir.Path);
+        store.Write(engine.Sequence, engine.WriteSnapshot);
+
+        Assert.True(store.TryOpenLatest(out long sequence, out Stream content));
+        using (content)
+        {
+            Assert.Equal(2, sequence);
+            Engine restored = Engine.ReadSnapshot(content);
+            Assert.Equal(engine.StateHashHex(), restored.StateHashHex());
+            Assert.Equal(2, restored.Sequence);
+        }
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public void Content_stream_is_exactly_the_bytes_written()
+    {
+        using var dir = new TempDirectory();
+        var store = new SnapshotStore(dir.Path);
+        byte[] payload = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).NextBytes(payload);
+        store.Write(5, s =>
+        {
+            s.Write(payload, 0, 10);
+            s.WriteByte(payload[10]);
+            s.Write(payload.AsSpan(11));
+        });
+        Assert.True(store.TryOpenLatest(out long sequence, out Stream content));
+        using (content)
+        {
+            Assert.Equal(5, sequence);
+            Assert.Equal(payload.Length, content.Length);
+            var read = new MemoryStream();
+            content.CopyTo(read);
+            Assert.Equal(payload, read.ToArray());
+            content.Position = 100;
+            Assert.Equal(payload[100], content.ReadByte());
+        }
+    }
+
+    [Fact]
+    public void Empty_store_has_no_snapshot()
+    {
+        using var dir = new TempDirectory();
+        var store = new SnapshotStore(dir.Path);
+        Assert.False(store.TryOpenLatest(out long sequence, out _));
+        Assert.Equal(0, sequence);
+    }
+
+    [Fact]
+    public void Keeps_only_the_newest_two()
+    {
+        using var dir = new TempDirectory();
+        var store = new SnapshotStore(dir.Path);
+        for (long s = 1; s <= 5; s++) store.Write(s * 10, w => w.Write(BitConverter.GetBytes(s)));
+        Assert.Equal([40L, 50L], store.List().Select(x => x.Sequence).ToArray());
+        Assert.True(store.TryOpenLatest(out long sequence, out Stream content));
+        content.Dispose();
+        Assert.Equal(50, sequence);
+    }
+
+    [Theory]
+    [InlineData("flip")]
+    [InlineData("truncate")]
+    [InlineData("empty")]
+    public void Corrupt_newest_snapshot_falls_back_to_the_older(string damage)
+    {
+        using var dir = new TempDirectory();
+        var store = new SnapshotStore(dir.Path);
+        Engine older = EngineWithAccounts(50, batches: 1);
+        store.Write(older.Sequence, older.WriteSnapshot);
+        Engine newer = EngineWithAccounts(50, batches: 2);
+        store.Write(newer.Sequence, newer.WriteSnapshot);
+
+        string newest = Path.Combine(dir.Path, SnapshotStore.NameFor(2));
+        byte[] bytes = File.ReadAllBytes(newest);
+        switch (damage)
+        {
+            case "flip": bytes[bytes.Length / 2] ^= 0x01; break;
+            case "truncate": bytes = bytes[..^5]; break;
+            default: bytes = []; break;
+        }
+        File.WriteAllBytes(newest, bytes);
+
+        Assert.True(store.TryOpenLatest(out long sequence, out Stream content));
+        using (content)
+        {
+            Assert.Equal(1, sequence);
+            Assert.Equal(older.StateHashHex(), Engine.ReadSnapshot(content).StateHashHex());
+        }
+        Assert.Single(store.LastRejected);
+        Assert.Contains(newest, store.LastRejected[0]);
+    }
+
+    [Fact]
+    public void Temp_files_from_a_crashed_write_are_ignored_and_cleaned()
+    {
+        using var dir = new TempDirectory();
+        var store = new SnapshotStore(dir.Path);
+        store.Write(1, w => w.Write([1, 2, 3]));
+        string temp = Path.Combine(dir.Path, SnapshotStore.NameFor(9) + ".tmp");
+        File.WriteAllBytes(temp, new byte[64]);
+        Assert.True(store.TryOpenLatest(out long sequence, out Stream content));
+        content.Dispose();
+        Assert.Equal(1, sequence);
+        store.Write(2, w => w.Write([4]));
+        Assert.False(File.Exists(temp));
+    }
+
+    [Fact]
+    public void Failed_write_leaves_no_file_and_keeps_the_previous_snapshot()
+    {
+        using var dir = new TempDirectory();
+        var store = new SnapshotStore(dir.Path);
+        store.Write(1, w => w.Write([1]));
+        Assert.Throws<InvalidOperationException>(() => store.Write(2, w =>
+        {
+            w.Write([2, 2]);
+            throw new InvalidOperationException("engine failed mid-snapshot");
+        }));
+        Assert.Equal([1L], store.List().Select(x => x.Sequence).ToArray());
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public void Snapshot_file_layout_is_header_content_checksum()
+    {
+        using var dir = new TempDirectory();
+        var store = new SnapshotStore(dir.Path);
+        store.Write(42, w => w.Write("hello"u8));
+        byte[] bytes = File.ReadAllBytes(Path.Combine(dir.Path, SnapshotStore.NameFor(42)));
+        Assert.Equal(SnapshotStore.HeaderBytes + 5 + SnapshotStore.ChecksumBytes, bytes.Length);
+        Assert.Equal("CRDS"u8.ToArray(), bytes[..4]);
+        Assert.Equal(42, MemoryMarshal.Read<long>(bytes.AsSpan(8)));
+        Assert.Equal(5, MemoryMarshal.Read<long>(bytes.AsSpan(16)));
+        Assert.Equal("hello"u8.ToArray(), bytes[32..37]);
+    }
+}
