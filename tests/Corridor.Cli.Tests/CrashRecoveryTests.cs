@@ -59,7 +59,7 @@ public class CrashRecoveryTests
         while (ranges.Count < acksBeforeKill)
         {
             string? line = await p.StandardOutput.ReadLineAsync(timeout.Token);
-            Assert.True(line is not null, "corridor load ended early: " + await stderr);
+            if (line is null) Assert.Fail("corridor load ended early: " + await stderr);
             if (!line.StartsWith("ack ", StringComparison.Ordinal)) continue;
             string[] parts = line.Split(' ');
             ranges.Add((ulong.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture), ulong.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture)));

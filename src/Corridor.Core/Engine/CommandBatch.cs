@@ -40,7 +40,7 @@ public static class CommandBatch
     }
 
     /// <summary>Reads the command at <paramref name="offset"/>; throws <see cref="InvalidDataException"/> on a malformed body.</summary>
-    public static Command Read(ReadOnlySpan<byte> body, ref int offset)
+    public static CommandFrame Read(ReadOnlySpan<byte> body, ref int offset)
     {
         if (body.Length - offset < HeaderBytes) throw new InvalidDataException($"truncated command header at byte {offset}");
         ReadOnlySpan<byte> h = body[offset..];
@@ -49,11 +49,11 @@ public static class CommandBatch
         int payloadBytes = BinaryPrimitives.ReadInt32LittleEndian(h[8..]);
         if (count < 0 || payloadBytes < 0 || payloadBytes > body.Length - offset - HeaderBytes)
             throw new InvalidDataException($"command at byte {offset} declares {payloadBytes} payload bytes, {body.Length - offset - HeaderBytes} remain");
-        var command = new Command(op, count, offset + HeaderBytes, payloadBytes);
+        var command = new CommandFrame(op, count, offset + HeaderBytes, payloadBytes);
         offset += HeaderBytes + payloadBytes;
         return command;
     }
 }
 
 /// <summary>Location of one command's payload inside a batch body.</summary>
-public readonly record struct Command(Operation Operation, int Count, int PayloadOffset, int PayloadBytes);
+public readonly record struct CommandFrame(Operation Operation, int Count, int PayloadOffset, int PayloadBytes);

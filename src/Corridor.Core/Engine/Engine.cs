@@ -47,7 +47,7 @@ public sealed class Engine
         int offset = 0;
         while (offset < body.Length)
         {
-            Command command = CommandBatch.Read(body, ref offset);
+            CommandFrame command = CommandBatch.Read(body, ref offset);
             ReadOnlySpan<byte> payload = body.Slice(command.PayloadOffset, command.PayloadBytes);
             CommandReply reply = ApplyCommand(command, payload, ref clock);
             replies?.Add(reply);
@@ -55,7 +55,7 @@ public sealed class Engine
         LastTimestamp = Math.Max(clock, now);
     }
 
-    private CommandReply ApplyCommand(Command command, ReadOnlySpan<byte> payload, ref ulong clock)
+    private CommandReply ApplyCommand(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
     {
         switch (command.Operation)
         {
@@ -78,7 +78,7 @@ public sealed class Engine
         }
     }
 
-    private static ReadOnlySpan<T> Records<T>(ReadOnlySpan<byte> payload, Command command, int size) where T : struct
+    private static ReadOnlySpan<T> Records<T>(ReadOnlySpan<byte> payload, CommandFrame command, int size) where T : struct
     {
         if (payload.Length != command.Count * size)
             throw new InvalidDataException($"{command.Operation}: {command.Count} records need {command.Count * size} bytes, payload has {payload.Length}");

@@ -253,7 +253,7 @@ public sealed class Node : IDisposable
     private void ThrowIfStopped()
     {
         if (_fault is not null) throw new NodeStoppedException(_fault);
-        if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(Node));
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
     }
 
     /// <summary>Stops accepting work, finishes what was accepted, optionally snapshots, closes the journal.</summary>

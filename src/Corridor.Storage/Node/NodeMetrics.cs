@@ -79,7 +79,7 @@ public sealed class LatencyHistogram
     private static int BucketOf(long value)
     {
         if (value < SubBuckets) return (int)value;
-        int log = 63 - long.LeadingZeroCount(value);
+        int log = 63 - (int)long.LeadingZeroCount(value);
         int sub = (int)((value >> (log - 2)) & (SubBuckets - 1));
         return log * SubBuckets + sub;
     }
