@@ -28,12 +28,14 @@ public static class LsmBenchmark
     private const int PaymentsPerCommand = 256;
     private const int BisectionSteps = 12;
 
-    public static LsmBenchmarkResult Run(int participants = 50, int payments = 5_000, ulong seed = 1)
+    public static LsmBenchmarkResult Run(int participants = 50, int payments = 5_000, ulong seed = 1, int cyclicPercent = 95)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(participants, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(payments, 1);
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var s = Scenario.Generate(participants, payments, seed);
+        ArgumentOutOfRangeException.ThrowIfNegative(cyclicPercent);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(cyclicPercent, 100);
+        var s = Scenario.Generate(participants, payments, seed, cyclicPercent);
         int simulations = 0;
 
         double withoutFraction = 0;
@@ -129,8 +131,10 @@ public static class LsmBenchmark
     }
 
     /// <summary>
-    /// A payment day: every participant sends to random others (amounts 1..100,000.00), and a ring
-    /// 0→1→…→n−1→0 of large payments comes first, so that without offsetting the queues gridlock early.
+    /// A gridlock-prone payment day: <c>cyclicPercent</c>% of the payments form random cycles (2–6 distinct
+    /// participants paying the same amount around the cycle, so they net to zero), the rest are random one-off
+    /// payments; all of them
+    /// are shuffled into one submission order. Amounts 1.00..100,000.00.
     /// </summary>
     public sealed class Scenario
     {
@@ -144,39 +148,63 @@ public static class LsmBenchmark
         /// <summary>Per participant: largest cumulative net outflow in submission order.</summary>
         public long[] Upper { get; private init; } = [];
 
-        public static Scenario Generate(int participants, int payments, ulong seed)
+        public static Scenario Generate(int participants, int payments, ulong seed, int cyclicPercent = 95)
         {
             var random = new ScenarioRandom(seed);
             var payer = new int[payments];
             var payee = new int[payments];
             var amount = new long[payments];
-            int ring = Math.Min(participants, payments);
-            for (int i = 0; i < payments; i++)
+            int cyclic = (int)((long)payments * cyclicPercent / 100);
+            int i = 0;
+            Span<int> members = stackalloc int[6];
+            while (i < payments)
             {
-                if (i < ring)
+                long value = 100 + (long)(random.Next() % 10_000_000);
+                int length = Math.Min(2 + random.NextInt(5), participants);
+                if (i >= cyclic || i + length > cyclic)
                 {
-                    payer[i] = i;
-                    payee[i] = (i + 1) % participants;
-                    amount[i] = 10_000_000;
+                    int from = random.NextInt(participants);
+                    int to = random.NextInt(participants - 1);
+                    if (to >= from) to++;
+                    payer[i] = from; payee[i] = to; amount[i] = value;
+                    i++;
                     continue;
                 }
-                int from = random.NextInt(participants);
-                int to = random.NextInt(participants - 1);
-                if (to >= from) to++;
-                payer[i] = from;
-                payee[i] = to;
-                amount[i] = 100 + (long)(random.Next() % 10_000_000);
+                for (int k = 0; k < length; k++)
+                {
+                    int candidate;
+                    bool fresh;
+                    do
+                    {
+                        candidate = random.NextInt(participants);
+                        fresh = true;
+                        for (int j = 0; j < k; j++) fresh &= members[j] != candidate;
+                    } while (!fresh);
+                    members[k] = candidate;
+                }
+                for (int k = 0; k < length; k++)
+                {
+                    payer[i] = members[k]; payee[i] = members[(k + 1) % length]; amount[i] = value;
+                    i++;
+                }
+            }
+            for (int k = payments - 1; k > 0; k--)
+            {
+                int j = random.NextInt(k + 1);
+                (payer[k], payer[j]) = (payer[j], payer[k]);
+                (payee[k], payee[j]) = (payee[j], payee[k]);
+                (amount[k], amount[j]) = (amount[j], amount[k]);
             }
             long[] net = Netting.ComputeNetPositions(payer, payee, amount, participants);
             var lower = new long[participants];
             for (int p = 0; p < participants; p++) lower[p] = Math.Max(0, -net[p]);
             var running = new long[participants];
             var upper = new long[participants];
-            for (int i = 0; i < payments; i++)
+            for (int t = 0; t < payments; t++)
             {
-                running[payer[i]] += amount[i];
-                running[payee[i]] -= amount[i];
-                upper[payer[i]] = Math.Max(upper[payer[i]], running[payer[i]]);
+                running[payer[t]] += amount[t];
+                running[payee[t]] -= amount[t];
+                upper[payer[t]] = Math.Max(upper[payer[t]], running[payer[t]]);
             }
             return new Scenario { Participants = participants, Payer = payer, Payee = payee, Amount = amount, Lower = lower, Upper = upper };
         }
