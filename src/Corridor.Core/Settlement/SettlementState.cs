@@ -18,7 +18,7 @@ public sealed partial class SettlementState
     /// <summary>Upper bound of any single amount, reservation, limit or credit line (10^18 minor units).</summary>
     public const long MaxAmountMinor = 1_000_000_000_000_000_000;
     public const int MaxPayments = 100_000_000;
-    public const int MaxQueuedPerAccount = 100_000;
+    public const int MaxQueuedPerAccount = 20_000;
     public const int MaxBilateralLimitsPerAccount = 1_000;
     /// <summary>Most payments of the payee's queue considered by offsetting on entry.</summary>
     public const int MaxOffsetCandidates = 64;

@@ -232,7 +232,17 @@ public class RtgsTests
     [Fact]
     public void Queue_full_rejects_at_the_bound()
     {
-        // The bound is large; verify the code path through a scheduled payment whose queue is checked at entry.
-        Assert.Equal(100_000, SettlementState.MaxQueuedPerAccount);
+        SettlementHarness h = Standard(SettlementOptions.None);
+        int max = SettlementState.MaxQueuedPerAccount;
+        for (int first = 0; first < max; first += SettlementCodec.MaxItemsPerCommand)
+        {
+            int count = Math.Min(SettlementCodec.MaxItemsPerCommand, max - first);
+            var items = new SubmitPayment[count];
+            for (int k = 0; k < count; k++) items[k] = Payment((UInt128)(first + k + 1), A, B, 1);
+            Assert.True(h.Batch(SettlementCodec.EncodeCommand<SubmitPayment>(items))[0].AllOk);
+        }
+        Assert.Equal(max, h.Engine.Settlement.GetSettlementAccount(A, Eur)!.QueuedCount);
+        Assert.Equal((SettlementResult.QueueFull, PaymentStatus.Rejected), h.Pay((UInt128)(max + 1), A, B, 1));
+        Assert.Equal(PaymentStatus.Queued, h.Pay((UInt128)(max + 2), B, A, 1).Status);
     }
 }
