@@ -9,9 +9,25 @@ public sealed partial class SettlementState
     /// <summary>Feeds the canonical serialization of the settlement state into <paramref name="hash"/>.</summary>
     public void HashInto(XxHash128 hash)
     {
-        using var buffer = new MemoryStream();
-        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) WriteSnapshot(w);
-        hash.Append(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        using var sink = new BufferedStream(new HashSink(hash), 64 * 1024);
+        using (var w = new BinaryWriter(sink, System.Text.Encoding.UTF8, leaveOpen: true)) WriteSnapshot(w);
+        sink.Flush();
+    }
+
+    /// <summary>A write-only stream feeding a hash, so hashing streams the snapshot instead of buffering it.</summary>
+    private sealed class HashSink(XxHash128 hash) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => hash.Append(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer) => hash.Append(buffer);
     }
 
     /// <summary>Writes every piece of settlement state in a canonical order (lists in creation order, maps sorted by key).</summary>
