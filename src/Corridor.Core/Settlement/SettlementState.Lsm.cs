@@ -88,10 +88,10 @@ public sealed partial class SettlementState
         var payers = new List<AccountRecord>();
         var outgoing = new List<List<int>>();
         int candidates = 0;
-        for (int a = 0; a < _accounts.Count; a++)
+        foreach (int a in _ledgers[_ledgerIndex[ledger]].Accounts)
         {
             AccountRecord account = _accounts[a];
-            if (account.Ledger != ledger || account.QueuedCount == 0) continue;
+            if (account.QueuedCount == 0) continue;
             var list = new List<int>(account.QueuedCount);
             for (int q = 0; q < 3; q++) list.AddRange(account.Queues[q]);
             payers.Add(account);

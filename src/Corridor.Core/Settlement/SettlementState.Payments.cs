@@ -218,9 +218,12 @@ public sealed partial class SettlementState
         p.Status = PaymentStatus.Settled;
         p.Reason = SettlementResult.Ok;
         p.FinalAt = clock;
-        payer.NetSentToday[p.Payee] = payer.NetSentToday.GetValueOrDefault(p.Payee) + p.Amount;
+        // Bilateral positions are kept only towards counterparties with a bilateral limit (from the moment it is set).
+        if (payer.BilateralLimits.Count != 0 && payer.BilateralLimits.ContainsKey(p.Payee))
+            payer.NetSentToday[p.Payee] = payer.NetSentToday.GetValueOrDefault(p.Payee) + p.Amount;
         payer.NetSentTotalToday += p.Amount;
-        payee.NetSentToday[p.Payer] = payee.NetSentToday.GetValueOrDefault(p.Payer) - p.Amount;
+        if (payee.BilateralLimits.Count != 0 && payee.BilateralLimits.ContainsKey(p.Payer))
+            payee.NetSentToday[p.Payer] = payee.NetSentToday.GetValueOrDefault(p.Payer) - p.Amount;
         payee.NetSentTotalToday -= p.Amount;
         MarkCredited(payee);
     }

@@ -159,6 +159,7 @@ public sealed partial class SettlementState
             s._accountById.Add(a.AccountId, i);
             s._accountByOwner.Add((a.Participant, a.Ledger), i);
             s._participants[s._participantIndex[a.Participant]].Accounts.Add(i);
+            s._ledgers[s._ledgerIndex[a.Ledger]].Accounts.Add(i);
         }
         int payments = Count(r, MaxPayments);
         s._payments.Capacity = payments;

@@ -222,7 +222,7 @@ public sealed partial class SettlementState
         if (p.Role != ParticipantRole.DirectParticipant) return SettlementResult.NotADirectParticipant;
         if (p.Status != ParticipantStatus.Active) return SettlementResult.ParticipantNotActive;
         if (item.Ledger == 0) return SettlementResult.LedgerMustNotBeZero;
-        if (!_ledgerIndex.ContainsKey(item.Ledger)) return SettlementResult.LedgerNotRegistered;
+        if (!_ledgerIndex.TryGetValue(item.Ledger, out int ledgerIndex)) return SettlementResult.LedgerNotRegistered;
         if (_accountByOwner.ContainsKey((item.ParticipantId, item.Ledger))) return SettlementResult.SettlementAccountExists;
         if (!ValidAccountId(item.AccountId)) return SettlementResult.AccountIdInvalid;
         if (_ledger.TryGetAccount(item.AccountId, out _)) return SettlementResult.AccountIdInUse;
@@ -243,6 +243,7 @@ public sealed partial class SettlementState
         _accountById.Add(item.AccountId, index);
         _accountByOwner.Add((item.ParticipantId, item.Ledger), index);
         p.Accounts.Add(index);
+        _ledgers[ledgerIndex].Accounts.Add(index);
         return SettlementResult.Ok;
     }
 
@@ -330,7 +331,11 @@ public sealed partial class SettlementState
         else
         {
             if (item.CounterpartyId == item.ParticipantId || !_participantIndex.ContainsKey(item.CounterpartyId)) return SettlementResult.InvalidCounterparty;
-            if (item.LimitMinor == 0) account.BilateralLimits.Remove(item.CounterpartyId);
+            if (item.LimitMinor == 0)
+            {
+                account.BilateralLimits.Remove(item.CounterpartyId);
+                account.NetSentToday.Remove(item.CounterpartyId);
+            }
             else
             {
                 if (!account.BilateralLimits.ContainsKey(item.CounterpartyId) && account.BilateralLimits.Count >= MaxBilateralLimitsPerAccount)
@@ -438,6 +443,8 @@ public sealed partial class SettlementState
         public UInt128 CentralBankAccountId;
         public UInt128 ClearingAccountId;
         public string CurrencyCode = "";
+        /// <summary>Settlement account indices in this ledger, in opening order.</summary>
+        public readonly List<int> Accounts = new();
         public int QueuedCount;
         public long QueuedMinor;
     }
@@ -453,7 +460,7 @@ public sealed partial class SettlementState
         public long HighReserve;
         public long MultilateralLimit;
         public readonly SortedDictionary<ulong, long> BilateralLimits = new();
-        /// <summary>Net debit position of the day towards each counterparty: paid minus received.</summary>
+        /// <summary>Net debit position of the day (paid minus received) towards each counterparty with a bilateral limit, since the limit was set.</summary>
         public readonly Dictionary<ulong, long> NetSentToday = new();
         public long NetSentTotalToday;
         public long OpeningBalance;
