@@ -1,5 +1,4 @@
 using Corridor.Core.Settlement;
-using Xunit;
 using static Corridor.Core.Tests.Settlement.SettlementHarness;
 
 namespace Corridor.Core.Tests.Settlement;

@@ -1,6 +1,5 @@
 using Corridor.Core.Engine;
 using Corridor.Core.Settlement;
-using Xunit;
 using static Corridor.Core.Tests.Settlement.SettlementHarness;
 
 namespace Corridor.Core.Tests.Settlement;

@@ -1,4 +1,3 @@
-using Xunit;
 using Corridor.Core.Settlement;
 using static Corridor.Core.Tests.Settlement.SettlementHarness;
 

@@ -1,5 +1,4 @@
 using Corridor.Core.Settlement;
-using Xunit;
 
 namespace Corridor.Core.Tests.Settlement;
 

@@ -1,4 +1,3 @@
-using Xunit;
 using Corridor.Core.Engine;
 using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;

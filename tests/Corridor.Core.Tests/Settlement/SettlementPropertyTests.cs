@@ -2,7 +2,6 @@ using Corridor.Core.Engine;
 using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
 using CsCheck;
-using Xunit;
 using static Corridor.Core.Tests.Settlement.SettlementHarness;
 
 namespace Corridor.Core.Tests.Settlement;
