@@ -1,3 +1,4 @@
+using CoreEngine = Corridor.Core.Engine.Engine;
 using Corridor.Core.Settlement;
 using static Corridor.Core.Tests.Settlement.SettlementHarness;
 
@@ -39,7 +40,7 @@ public class DeterminismTests
         using var stream = new MemoryStream();
         h.Engine.WriteSnapshot(stream);
         stream.Position = 0;
-        Engine.Engine restored = Engine.Engine.ReadSnapshot(stream);
+        CoreEngine restored = CoreEngine.ReadSnapshot(stream);
         Assert.Equal(h.Engine.StateHashHex(), restored.StateHashHex());
         Assert.Equal(h.Engine.Settlement.GetPayment(5), restored.Settlement.GetPayment(5));
 
@@ -66,7 +67,7 @@ public class DeterminismTests
         using var again = new MemoryStream();
         restored.WriteSnapshot(again);
         again.Position = 0;
-        Assert.Equal(h.Engine.StateHashHex(), Engine.Engine.ReadSnapshot(again).StateHashHex());
+        Assert.Equal(h.Engine.StateHashHex(), CoreEngine.ReadSnapshot(again).StateHashHex());
     }
 
     [Fact]
@@ -95,6 +96,6 @@ public class DeterminismTests
         h.Engine.WriteSnapshot(stream);
         byte[] bytes = stream.ToArray();
         bytes[^40] ^= 0x01; // inside the settlement section, before the recorded hash
-        Assert.ThrowsAny<Exception>(() => Engine.Engine.ReadSnapshot(new MemoryStream(bytes)));
+        Assert.ThrowsAny<Exception>(() => CoreEngine.ReadSnapshot(new MemoryStream(bytes)));
     }
 }

@@ -1,3 +1,5 @@
+using Corridor.Core.Engine;
+using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
 using static Corridor.Core.Tests.Settlement.SettlementHarness;
 
@@ -54,8 +56,8 @@ public class RtgsTests
     {
         SettlementHarness h = Standard(SettlementOptions.None);
         h.Pay(1, A, B, 50);
-        var t = new Ledger.Transfer { Id = 42, DebitAccountId = 1, CreditAccountId = AccountOf(A), Amount = 50, Ledger = Eur, Code = 99 };
-        h.Batch(Engine.CommandBatch.Encode(Engine.Operation.CreateTransfers, new[] { t }.AsSpan()));
+        var t = new Transfer { Id = 42, DebitAccountId = 1, CreditAccountId = AccountOf(A), Amount = 50, Ledger = Eur, Code = 99 };
+        h.Batch(CommandBatch.Encode(Operation.CreateTransfers, new[] { t }.AsSpan()));
         Assert.Equal(PaymentStatus.Settled, h.StatusOf(1));
     }
 

@@ -1,3 +1,4 @@
+using CoreEngine = Corridor.Core.Engine.Engine;
 using Corridor.Core.Engine;
 using Corridor.Core.Settlement;
 
@@ -75,7 +76,7 @@ public class SettlementCodecTests
     [Fact]
     public void Malformed_settlement_command_in_a_batch_stops_the_engine()
     {
-        var engine = new Engine.Engine();
+        var engine = new CoreEngine();
         byte[] command = SettlementCodec.EncodeCommand(new RunLsm(1));
         command[4] = 2; // claims two items, carries one
         Assert.Throws<InvalidDataException>(() => engine.Apply(1, 1, command, null));

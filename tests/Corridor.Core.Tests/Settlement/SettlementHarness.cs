@@ -1,3 +1,4 @@
+using CoreEngine = Corridor.Core.Engine.Engine;
 using Corridor.Core.Engine;
 using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
@@ -13,7 +14,7 @@ internal sealed class SettlementHarness
     public const ulong A = 11, B = 12, C = 13, D = 14;
     public const ulong StepNs = 1_000_000;
 
-    public Engine.Engine Engine { get; } = new();
+    public CoreEngine Engine { get; } = new();
     public List<(long Sequence, ulong Time, byte[] Body)> Journal { get; } = new();
     public long Sequence { get; private set; }
     public ulong Time { get; private set; } = 1_000_000_000_000;
@@ -101,7 +102,7 @@ internal sealed class SettlementHarness
     /// <summary>Replays the journal into a fresh engine and returns its state hash.</summary>
     public string ReplayHash()
     {
-        var fresh = new Engine.Engine();
+        var fresh = new CoreEngine();
         foreach ((long seq, ulong time, byte[] body) in Journal) fresh.Apply(seq, time, body, null);
         return fresh.StateHashHex();
     }

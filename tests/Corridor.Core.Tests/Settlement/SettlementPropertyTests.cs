@@ -1,3 +1,4 @@
+using CoreEngine = Corridor.Core.Engine.Engine;
 using Corridor.Core.Engine;
 using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
@@ -124,7 +125,7 @@ public class SettlementPropertyTests
             using var stream = new MemoryStream();
             h.Engine.WriteSnapshot(stream);
             stream.Position = 0;
-            Assert.Equal(hash, Engine.Engine.ReadSnapshot(stream).StateHashHex());
+            Assert.Equal(hash, CoreEngine.ReadSnapshot(stream).StateHashHex());
         }, iter: 30, threads: 1);
 
     [Fact]
