@@ -14,10 +14,15 @@ public sealed partial class SettlementState
         _phaseSinceNs = clock;
         _dayStartNs = clock;
         _dayFirstPayment = _payments.Count;
+        bool firstDay = _statementFromNs == 0;
+        if (firstDay) _statementFromNs = clock;
         foreach (AccountRecord a in _accounts)
         {
-            _ledger.TryGetAccount(a.AccountId, out Account acct);
-            a.OpeningBalance = acct.BalancePosted;
+            if (firstDay)
+            {
+                _ledger.TryGetAccount(a.AccountId, out Account acct);
+                a.OpeningBalance = acct.BalancePosted;
+            }
             a.NetSentToday.Clear();
             a.NetSentTotalToday = 0;
         }
@@ -74,14 +79,16 @@ public sealed partial class SettlementState
     }
 
     /// <summary>
-    /// End of day: one statement per settlement account with the day's posted movements (pending and void
-    /// records are not movements). Opening + Σ entries = closing is checked; a mismatch is a broken invariant.
+    /// End of day: one statement per settlement account with the posted movements since the previous end of day
+    /// (or the first open), so movements between end of day and the next open land in the next statement
+    /// (pending and void records are not movements). Opening + Σ entries = closing is checked; a mismatch is a
+    /// broken invariant. The closing balance becomes the next statement's opening balance.
     /// </summary>
     private void BuildStatements(ref ulong clock)
     {
         foreach (AccountRecord a in _accounts)
         {
-            List<Transfer> transfers = _ledger.GetAccountTransfers(a.AccountId, _dayStartNs, MaxStatementEntries + 1);
+            List<Transfer> transfers = _ledger.GetAccountTransfers(a.AccountId, _statementFromNs, MaxStatementEntries + 1);
             bool truncated = transfers.Count > MaxStatementEntries;
             var entries = new List<StatementEntry>(Math.Min(transfers.Count, MaxStatementEntries));
             long movement = 0;
@@ -98,8 +105,10 @@ public sealed partial class SettlementState
                 throw new InvalidOperationException($"statement of account {a.AccountId}: opening {a.OpeningBalance} + movements {movement} ≠ closing {acct.BalancePosted}");
             _statementIndex[(_businessDate, a.AccountId)] = _statements.Count;
             _statements.Add(new AccountStatement(_businessDate, a.Participant, a.Ledger, a.AccountId, a.OpeningBalance, acct.BalancePosted, entries, truncated));
+            a.OpeningBalance = acct.BalancePosted;
             clock++;
         }
+        _statementFromNs = clock + 1;
     }
 
     private static UInt128 PaymentIdOf(in Transfer t) =>

@@ -40,6 +40,7 @@ public sealed partial class SettlementState
         w.Write(_phaseSinceNs);
         w.Write(_dayStartNs);
         w.Write(_dayFirstPayment);
+        w.Write(_statementFromNs);
 
         w.Write(_participants.Count);
         foreach (ParticipantRecord p in _participants)
@@ -115,6 +116,7 @@ public sealed partial class SettlementState
             _phaseSinceNs = r.ReadUInt64(),
             _dayStartNs = r.ReadUInt64(),
             _dayFirstPayment = r.ReadInt32(),
+            _statementFromNs = r.ReadUInt64(),
         };
         int participants = Count(r, MaxParticipants);
         for (int i = 0; i < participants; i++)

@@ -72,6 +72,8 @@ public sealed partial class SettlementState
     private ulong _phaseSinceNs;
     private ulong _dayStartNs;
     private int _dayFirstPayment;
+    /// <summary>Start of the current statement period: the first day's open, then each end of day.</summary>
+    private ulong _statementFromNs;
 
     public SettlementState(LedgerState ledger) => _ledger = ledger;
 

@@ -87,6 +87,7 @@ public class OperatingDayTests
         h.Code(new ChangeDayPhase(DayPhase.CustomerCutoff));
         h.Code(new ChangeDayPhase(DayPhase.InterbankCutoff));
         h.Code(new ChangeDayPhase(DayPhase.EndOfDay));
+        h.Fund(B, 7); // between end of day and the next open: belongs to the next statement
         h.Code(new OpenBusinessDay(20260103));
         h.Pay(1, A, B, 300);
         h.Pay(2, B, C, 500);          // queued
@@ -112,6 +113,9 @@ public class OperatingDayTests
         foreach (StatementEntry e in b.Entries) sum += e.IsCredit ? e.AmountMinor : -e.AmountMinor;
         Assert.Equal(b.ClosingBalanceMinor, sum);
         Assert.Contains(b.Entries, e => e.PaymentId == 3 && e.Counterparty == C && e.IsCredit);
+        Assert.Equal(0, b.OpeningBalanceMinor);
+        Assert.Equal(7, b.Entries[0].AmountMinor);
+        Assert.Equal(CentralBank, b.Entries[0].Counterparty);
 
         AccountStatement first = h.Engine.Settlement.GetStatement(20260102, AccountOf(A))!;
         Assert.Equal(0, first.OpeningBalanceMinor);
