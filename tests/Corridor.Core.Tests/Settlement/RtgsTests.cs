@@ -231,6 +231,26 @@ public class RtgsTests
     }
 
     [Fact]
+    public void A_command_with_several_items_reports_each_by_index()
+    {
+        SettlementHarness h = Standard(SettlementOptions.None);
+        h.Fund(A, 100);
+        CommandReply reply = h.Batch(SettlementCodec.EncodeCommand<SubmitPayment>(
+        [
+            Payment(1, A, B, 60),
+            Payment(2, A, A, 1),
+            Payment(0, A, B, 1),
+            Payment(3, A, B, 60),
+        ]))[0];
+        Assert.Equal(4, reply.Count);
+        Assert.Equal([new ItemResult(1, (ushort)SettlementResult.PayerEqualsPayee), new ItemResult(2, (ushort)SettlementResult.PaymentIdInvalid)], reply.Errors);
+        var outcomes = (PaymentOutcome[])reply.Data!;
+        Assert.Equal([PaymentStatus.Settled, PaymentStatus.Rejected, PaymentStatus.Rejected, PaymentStatus.Queued], outcomes.Select(o => o.Status));
+        Assert.Equal(SettlementResult.PayerEqualsPayee, outcomes[1].Reason);
+        Assert.Null(h.Engine.Settlement.GetPayment(0));
+    }
+
+    [Fact]
     public void Queue_full_rejects_at_the_bound()
     {
         SettlementHarness h = Standard(SettlementOptions.None);
