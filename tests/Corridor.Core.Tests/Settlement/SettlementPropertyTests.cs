@@ -10,6 +10,8 @@ namespace Corridor.Core.Tests.Settlement;
 public class SettlementPropertyTests
 {
     private static readonly ulong[] Participants = [A, B, C, D];
+    private const uint Usd = 2;
+    private static readonly uint[] Ledgers = [Eur, Usd];
 
     /// <summary>One random step: kind selects the command, the other numbers its arguments.</summary>
     private readonly record struct Step(int Kind, int X, int Y, int Amount, int Priority);
@@ -23,19 +25,20 @@ public class SettlementPropertyTests
     {
         ulong x = Participants[s.X], y = Participants[(s.X + 1 + s.Y % 3) % 4]; // payee ≠ payer
         var priority = (PaymentPriority)s.Priority;
+        uint ledger = (s.Amount & 8) == 0 ? Eur : Usd;
         switch (s.Kind)
         {
             case <= 13:
                 return Cmd(Payment((UInt128)(++nextPayment), x, y, s.Amount, priority, s.Amount % 3 == 0 ? PaymentKind.Customer : PaymentKind.Interbank,
-                    latest: s.Amount % 7 == 0 ? now + 20 * StepNs : 0));
+                    latest: s.Amount % 7 == 0 ? now + 20 * StepNs : 0) with { Ledger = ledger });
             case <= 15:
-                return Cmd(Payment((UInt128)(++nextPayment), x, y, s.Amount, priority, PaymentKind.Interbank, earliest: now + (ulong)s.Amount * StepNs / 10));
+                return Cmd(Payment((UInt128)(++nextPayment), x, y, s.Amount, priority, PaymentKind.Interbank, earliest: now + (ulong)s.Amount * StepNs / 10) with { Ledger = ledger });
             case <= 18:
                 return Cmd(Payment((UInt128)(++nextPayment), x, y, s.Amount, priority, PaymentKind.Customer, window: windowOpen ? nextWindow : 0));
             case <= 22:
-                return Cmd(new MoveLiquidity((UInt128)(1_000_000 + nextPayment * 10 + s.X), x, Eur, s.Amount, LiquidityDirection.Inject));
+                return Cmd(new MoveLiquidity((UInt128)(1_000_000 + nextPayment * 10 + s.X), x, ledger, s.Amount, LiquidityDirection.Inject));
             case 23:
-                return Cmd(new MoveLiquidity((UInt128)(2_000_000 + nextPayment * 10 + s.X), x, Eur, s.Amount / 4 + 1, LiquidityDirection.Withdraw));
+                return Cmd(new MoveLiquidity((UInt128)(2_000_000 + nextPayment * 10 + s.X), x, ledger, s.Amount / 4 + 1, LiquidityDirection.Withdraw));
             case <= 25:
                 return Cmd(new RunLsm(0));
             case <= 27:
@@ -48,9 +51,9 @@ public class SettlementPropertyTests
                 windowOpen = true;
                 return Cmd(new OpenNettingWindow(++nextWindow, Eur, "w"));
             case 29:
-                return s.Y % 2 == 0 ? Cmd(new SetReservation(x, Eur, s.Amount / 3, s.Amount / 5)) : Cmd(new SetSendingLimit(x, Eur, s.Y == 3 ? 0 : y, s.Amount));
+                return s.Y % 2 == 0 ? Cmd(new SetReservation(x, ledger, s.Amount / 3, s.Amount / 5)) : Cmd(new SetSendingLimit(x, ledger, s.Y == 3 ? 0 : y, s.Amount));
             case 30:
-                return Cmd(new SetCreditLine((UInt128)(3_000_000 + nextPayment * 10 + s.X), x, Eur, s.Amount % 3 == 0 ? 0 : s.Amount));
+                return Cmd(new SetCreditLine((UInt128)(3_000_000 + nextPayment * 10 + s.X), x, ledger, s.Amount % 3 == 0 ? 0 : s.Amount));
             default:
                 if (s.Amount % 4 == 0)
                 {
@@ -60,13 +63,16 @@ public class SettlementPropertyTests
                     return Cmd(new ChangeDayPhase(phase));
                 }
                 if (s.Amount % 4 == 1) return Cmd(new ChangeParticipantStatus(x, s.Y % 2 == 0 ? ParticipantStatus.Suspended : ParticipantStatus.Active));
-                return Cmd(new RunLsm(Eur));
+                return Cmd(new RunLsm(ledger));
         }
     }
 
     private static SettlementHarness RunDay(Step[] steps, bool checkEachBatch)
     {
         SettlementHarness h = Standard(SettlementOptions.All);
+        var usd = new List<byte[]> { Cmd(new RegisterLedger(Usd, CentralBank, 3, 4, "USD")) };
+        foreach (ulong p in Participants) usd.Add(Cmd(new OpenSettlementAccount(p, Usd, 200 + p)));
+        foreach (CommandReply r in h.Batch(usd.ToArray())) Assert.True(r.AllOk);
         int nextPayment = 0;
         ulong nextWindow = 0;
         bool windowOpen = false;
@@ -90,13 +96,14 @@ public class SettlementPropertyTests
     private static void AssertSettlementInvariants(SettlementHarness h)
     {
         AssertLedgerInvariants(h.Engine.Ledger);
-        long total = 0;
-        foreach (Account a in h.Engine.Ledger.Accounts()) total += a.BalancePosted;
-        Assert.Equal(0, total);
+        var total = new Dictionary<uint, long>();
+        foreach (Account a in h.Engine.Ledger.Accounts()) total[a.Ledger] = total.GetValueOrDefault(a.Ledger) + a.BalancePosted;
+        foreach (long perLedger in total.Values) Assert.Equal(0, perLedger);
         int queued = 0;
+        foreach (uint ledger in Ledgers)
         foreach (ulong p in Participants)
         {
-            IReadOnlyList<PaymentInfo> queue = h.Engine.Settlement.GetQueue(p, Eur);
+            IReadOnlyList<PaymentInfo> queue = h.Engine.Settlement.GetQueue(p, ledger);
             long queuedMinor = 0;
             for (int i = 0; i < queue.Count; i++)
             {
@@ -105,7 +112,7 @@ public class SettlementPropertyTests
                 if (i > 0) Assert.True(queue[i - 1].Priority <= queue[i].Priority, "queue not in priority order");
                 queuedMinor += queue[i].AmountMinor;
             }
-            Assert.Equal(queuedMinor, h.Engine.Settlement.GetSettlementAccount(p, Eur)!.QueuedMinor);
+            Assert.Equal(queuedMinor, h.Engine.Settlement.GetSettlementAccount(p, ledger)!.QueuedMinor);
             queued += queue.Count;
         }
         Assert.Equal(queued, h.Engine.Settlement.QueuedCount);
