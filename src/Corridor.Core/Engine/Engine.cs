@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using Corridor.Core.Ledger;
+using Corridor.Core.Settlement;
 
 namespace Corridor.Core.Engine;
 
@@ -10,7 +11,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 1;
+    private const int SnapshotFormatVersion = 2; // 2: settlement state after the ledger
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
     private readonly List<TransferError> _transferErrors = new();
@@ -19,9 +20,16 @@ public sealed class Engine
     public Engine(int accountCapacity = 0, int transferCapacity = 0)
         : this(new LedgerState(accountCapacity, transferCapacity)) { }
 
-    private Engine(LedgerState ledger) => Ledger = ledger;
+    private Engine(LedgerState ledger, SettlementState? settlement = null)
+    {
+        Ledger = ledger;
+        Settlement = settlement ?? new SettlementState(ledger);
+    }
 
     public LedgerState Ledger { get; }
+
+    /// <summary>RTGS queues, LSM, netting windows and the operating day, moving money through <see cref="Ledger"/>.</summary>
+    public SettlementState Settlement { get; }
 
     /// <summary>Sequence number of the last batch applied (0 before the first).</summary>
     public long Sequence { get; private set; }
@@ -43,6 +51,7 @@ public sealed class Engine
         ulong now = Math.Max(timestampNs, LastTimestamp + 1);
         Ledger.ExpirePending(now);
         ulong clock = now - 1; // each event takes the next nanosecond
+        Settlement.OnBatchTime(now, ref clock);
 
         int offset = 0;
         while (offset < body.Length)
@@ -64,6 +73,7 @@ public sealed class Engine
                 ReadOnlySpan<Transfer> transfers = Records<Transfer>(payload, command, Transfer.SizeBytes);
                 _transferErrors.Clear();
                 Ledger.CreateTransfers(transfers, ref clock, _transferErrors);
+                Settlement.OnLedgerTransfers(transfers, ref clock);
                 return new CommandReply(command.Operation, command.Count, ToItems(_transferErrors));
             }
             case Operation.CreateAccounts:
@@ -73,6 +83,8 @@ public sealed class Engine
                 Ledger.CreateAccounts(accounts, ref clock, _accountErrors);
                 return new CommandReply(command.Operation, command.Count, ToItems(_accountErrors));
             }
+            case >= Operation.RegisterParticipant and <= (Operation)199:
+                return Settlement.Apply(command, payload, ref clock);
             default:
                 throw new InvalidDataException($"unknown operation {(ushort)command.Operation} in journaled batch");
         }
@@ -110,6 +122,7 @@ public sealed class Engine
         MemoryMarshal.Write(header[8..], LastTimestamp);
         hash.Append(header);
         Ledger.HashInto(hash);
+        Settlement.HashInto(hash);
         return hash.GetCurrentHashAsUInt128();
     }
 
@@ -124,6 +137,7 @@ public sealed class Engine
         w.Write(Sequence);
         w.Write(LastTimestamp);
         Ledger.WriteSnapshot(w);
+        Settlement.WriteSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -137,7 +151,9 @@ public sealed class Engine
         if (version != SnapshotFormatVersion) throw new InvalidDataException($"snapshot format {version} is not supported (expected {SnapshotFormatVersion})");
         long sequence = r.ReadInt64();
         ulong lastTimestamp = r.ReadUInt64();
-        var engine = new Engine(LedgerState.ReadSnapshot(r)) { Sequence = sequence, LastTimestamp = lastTimestamp };
+        LedgerState ledger = LedgerState.ReadSnapshot(r);
+        SettlementState settlement = SettlementState.ReadSnapshot(r, ledger);
+        var engine = new Engine(ledger, settlement) { Sequence = sequence, LastTimestamp = lastTimestamp };
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

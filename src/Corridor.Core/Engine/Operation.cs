@@ -11,6 +11,24 @@ public enum Operation : ushort
     CreateAccounts = 1,
     /// <summary>Payload: <c>count</c> × 128-byte <see cref="Ledger.Transfer"/> records.</summary>
     CreateTransfers = 2,
+
+    // Settlement (payloads: Corridor.Core.Settlement.SettlementCodec, count items each).
+    RegisterParticipant = 100,
+    ChangeParticipantStatus = 101,
+    RegisterLedger = 102,
+    OpenSettlementAccount = 103,
+    MoveLiquidity = 104,
+    SetCreditLine = 105,
+    SetReservation = 106,
+    SetSendingLimit = 107,
+    SubmitPayment = 108,
+    ManageQueuedPayment = 109,
+    RunLsm = 110,
+    OpenNettingWindow = 111,
+    CloseNettingWindow = 112,
+    OpenBusinessDay = 113,
+    ChangeDayPhase = 114,
+    SetSettlementOptions = 115,
 }
 
 /// <summary>A non-Ok outcome for item <c>Index</c> of a command; <c>Code</c> is the operation's result enum.</summary>

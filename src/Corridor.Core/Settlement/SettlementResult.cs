@@ -1,0 +1,116 @@
+namespace Corridor.Core.Settlement;
+
+/// <summary>
+/// Outcome of one item of a settlement command, and the reason stored on a rejected payment.
+/// Values are stable (API, journal replies, stored payment reasons): append only, never renumber.
+/// Grouped in ranges: 1–19 participants, 20–39 ledgers and accounts, 40–59 liquidity, 60–89 payment
+/// entry, 90–109 queue management, 110–129 reasons a queued payment was rejected, 130–139 netting
+/// windows, 140–149 operating day.
+/// </summary>
+public enum SettlementResult : ushort
+{
+    Ok = 0,
+
+    ParticipantIdMustNotBeZero = 1,
+    InvalidRole = 2,
+    NameMustNotBeEmpty = 3,
+    /// <summary>Same participant id registered before with a different role or name.</summary>
+    ParticipantExistsWithDifferentContent = 4,
+    /// <summary>Same participant id, same content: already registered (idempotent resubmission).</summary>
+    ParticipantAlreadyExists = 5,
+    ParticipantNotFound = 6,
+    InvalidParticipantStatus = 7,
+    /// <summary>Closed is terminal; Active↔Suspended and →Closed are the only moves.</summary>
+    InvalidStatusTransition = 8,
+    /// <summary>A participant can only be closed once every settlement account balance is zero.</summary>
+    ParticipantHasBalance = 9,
+    TooManyParticipants = 10,
+
+    LedgerMustNotBeZero = 20,
+    LedgerNotRegistered = 21,
+    LedgerAlreadyRegistered = 22,
+    NotACentralBank = 23,
+    AccountIdInvalid = 24,
+    /// <summary>The participant already holds a settlement account in this ledger.</summary>
+    SettlementAccountExists = 25,
+    SettlementAccountNotFound = 26,
+    /// <summary>The ledger refused to create the account (id already used by another account).</summary>
+    AccountIdInUse = 27,
+    NotADirectParticipant = 28,
+    ParticipantNotActive = 29,
+    TooManyAccounts = 30,
+
+    AmountMustBePositive = 40,
+    AmountMustNotBeNegative = 41,
+    /// <summary>The payer's available liquidity (after reservations and credit line rules) does not cover the amount.</summary>
+    InsufficientFunds = 42,
+    TransferIdInvalid = 43,
+    /// <summary>The transfer id was used before for different content.</summary>
+    TransferIdExistsWithDifferentContent = 44,
+    /// <summary>The same liquidity transfer was applied before (idempotent resubmission).</summary>
+    AlreadyApplied = 45,
+    /// <summary>The ledger refused the transfer for a reason without a settlement code (overflow, capacity).</summary>
+    LedgerRejected = 46,
+    InvalidDirection = 47,
+    InvalidCounterparty = 48,
+    TooManyLimits = 49,
+    /// <summary>Lowering a credit line needs the reduction to be available on the account.</summary>
+    CreditLineInUse = 50,
+    /// <summary>Amounts, reservations, limits and credit lines are bounded by <see cref="SettlementState.MaxAmountMinor"/>.</summary>
+    AmountTooLarge = 51,
+
+    PaymentIdInvalid = 60,
+    PaymentExistsWithDifferentContent = 61,
+    InvalidPriority = 62,
+    InvalidKind = 63,
+    PayerEqualsPayee = 64,
+    PayerNotFound = 65,
+    PayeeNotFound = 66,
+    PayerNotActive = 67,
+    PayeeNotActive = 68,
+    PayerHasNoAccountInLedger = 69,
+    PayeeHasNoAccountInLedger = 70,
+    /// <summary>Earliest settlement time after latest settlement time.</summary>
+    InvalidTimeWindow = 71,
+    /// <summary>The latest settlement time passed before the payment could settle.</summary>
+    LatestTimePassed = 72,
+    QueueFull = 73,
+    TooManyPayments = 74,
+    DayNotOpen = 75,
+    AfterCustomerCutoff = 76,
+    AfterInterbankCutoff = 77,
+    WindowNotFound = 78,
+    WindowNotOpen = 79,
+    WindowLedgerMismatch = 80,
+    WindowFull = 81,
+    /// <summary>Netting-window payments cannot carry earliest/latest settlement times.</summary>
+    WindowPaymentCannotBeTimed = 82,
+
+    PaymentNotFound = 90,
+    /// <summary>The action needs a queued (or, for revoke, queued/scheduled/in-window) payment.</summary>
+    PaymentNotQueued = 91,
+    /// <summary>Only the payer (or an operator) may manage a payment in its queue.</summary>
+    NotPayer = 92,
+    InvalidQueueAction = 93,
+    /// <summary>The reference payment of MoveBefore is not queued in the same queue (payer, ledger, priority).</summary>
+    ReferenceNotInSameQueue = 94,
+
+    /// <summary>Reason on a queued customer payment rejected at the customer cut-off.</summary>
+    RejectedAtCustomerCutoff = 110,
+    /// <summary>Reason on a queued or scheduled payment rejected at the interbank cut-off.</summary>
+    RejectedAtInterbankCutoff = 111,
+    /// <summary>Reason on a queued payment rejected because payer or payee was suspended or closed.</summary>
+    RejectedParticipantSuspended = 112,
+    /// <summary>Reason on a netting-window payment excluded because a participant could not cover its net debit.</summary>
+    ExcludedFromNetting = 113,
+    /// <summary>Reason on a payment revoked by its payer.</summary>
+    RevokedByPayer = 114,
+
+    WindowIdInvalid = 130,
+    WindowExists = 131,
+    TooManyWindows = 132,
+
+    InvalidPhaseTransition = 140,
+    BusinessDateMustIncrease = 141,
+    InvalidPhase = 142,
+}

@@ -1,0 +1,436 @@
+using Corridor.Core.Engine;
+using Corridor.Core.Ledger;
+
+namespace Corridor.Core.Settlement;
+
+// RTGS: payment entry, queues with priorities, re-tries on liquidity, queue management, time rules.
+public sealed partial class SettlementState
+{
+    private CommandReply SubmitPayments(Command command, ReadOnlySpan<byte> payload, ref ulong clock)
+    {
+        SubmitPayment[] items = SettlementCodec.DecodePayload<SubmitPayment>(payload, command.Count);
+        var outcomes = new PaymentOutcome[items.Length];
+        List<ItemResult>? errors = null;
+        for (int i = 0; i < items.Length; i++)
+        {
+            clock++;
+            SettlementResult result = Submit(in items[i], ref clock, out PaymentStatus status, out SettlementResult reason);
+            outcomes[i] = new PaymentOutcome(i, items[i].PaymentId, status, reason);
+            if (result != SettlementResult.Ok) (errors ??= new()).Add(new ItemResult(i, (ushort)result));
+            ProcessWorklist(ref clock);
+        }
+        RunEventLsm(ref clock);
+        // Event LSM may have settled queued payments: report the current status.
+        for (int i = 0; i < outcomes.Length; i++)
+            if (outcomes[i].Status == PaymentStatus.Queued && _paymentIndex.TryGetValue(outcomes[i].PaymentId, out int pi))
+                outcomes[i] = outcomes[i] with { Status = Payment(pi).Status };
+        return new CommandReply(command.Operation, command.Count, errors?.ToArray() ?? CommandReply.NoErrors, outcomes);
+    }
+
+    /// <summary>
+    /// Enters one payment. Returns the submission result (Ok if accepted: settled, queued, scheduled or in a window);
+    /// a resubmission with the same id and content returns the original result and the current status.
+    /// </summary>
+    private SettlementResult Submit(in SubmitPayment cmd, ref ulong clock, out PaymentStatus status, out SettlementResult reason)
+    {
+        status = PaymentStatus.Rejected;
+        reason = SettlementResult.PaymentIdInvalid;
+        if (cmd.PaymentId == UInt128.Zero || cmd.PaymentId == UInt128.MaxValue) return SettlementResult.PaymentIdInvalid;
+        if (_paymentIndex.TryGetValue(cmd.PaymentId, out int existing))
+        {
+            ref PaymentRecord e = ref Payment(existing);
+            bool same = e.Payer == cmd.Payer && e.Payee == cmd.Payee && e.Ledger == cmd.Ledger && e.Amount == cmd.AmountMinor
+                && e.SubmittedPriority == cmd.Priority && e.Kind == cmd.Kind && e.Earliest == cmd.EarliestNs && e.Latest == cmd.LatestNs
+                && e.WindowId == cmd.WindowId;
+            if (!same) { reason = SettlementResult.PaymentExistsWithDifferentContent; return reason; }
+            status = e.Status;
+            reason = e.Reason;
+            return e.SubmitResult;
+        }
+        if (_payments.Count >= MaxPayments) { reason = SettlementResult.TooManyPayments; return reason; }
+
+        int index = _payments.Count;
+        var record = new PaymentRecord
+        {
+            Id = cmd.PaymentId, Payer = cmd.Payer, Payee = cmd.Payee, Ledger = cmd.Ledger, Amount = cmd.AmountMinor,
+            Priority = cmd.Priority, SubmittedPriority = cmd.Priority, Kind = cmd.Kind, Earliest = cmd.EarliestNs, Latest = cmd.LatestNs,
+            WindowId = cmd.WindowId, SubmittedAt = clock, BusinessDate = _businessDate, PayerAccount = -1, PayeeAccount = -1,
+        };
+        SettlementResult check = Validate(ref record, clock, out WindowRecord? window);
+        _paymentIndex.Add(cmd.PaymentId, index);
+        if (check != SettlementResult.Ok)
+        {
+            record.Status = PaymentStatus.Rejected;
+            record.Reason = check;
+            record.SubmitResult = check;
+            record.FinalAt = clock;
+            _payments.Add(record);
+            reason = check;
+            return check;
+        }
+        _payments.Add(record);
+
+        if (window != null)
+        {
+            Payment(index).Status = PaymentStatus.InWindow;
+            window.Payments.Add(index);
+        }
+        else if (record.Earliest > clock)
+        {
+            Payment(index).Status = PaymentStatus.Scheduled;
+            _scheduled.Enqueue(index, (record.Earliest, index));
+            if (record.Latest != 0) _deadlines.Enqueue(index, (record.Latest, index));
+        }
+        else
+        {
+            SettlementResult entered = Enter(index, ref clock);
+            if (entered != SettlementResult.Ok)
+            {
+                ref PaymentRecord p = ref Payment(index);
+                p.Status = PaymentStatus.Rejected;
+                p.Reason = p.SubmitResult = entered;
+                p.FinalAt = clock;
+                reason = entered;
+                return entered;
+            }
+            if (Payment(index).Status == PaymentStatus.Queued && record.Latest != 0) _deadlines.Enqueue(index, (record.Latest, index));
+        }
+        status = Payment(index).Status;
+        reason = SettlementResult.Ok;
+        return SettlementResult.Ok;
+    }
+
+    private SettlementResult Validate(ref PaymentRecord p, ulong now, out WindowRecord? window)
+    {
+        window = null;
+        if (p.Amount <= 0) return SettlementResult.AmountMustBePositive;
+        if (p.Amount > MaxAmountMinor) return SettlementResult.AmountTooLarge;
+        if (p.Priority is not (PaymentPriority.Urgent or PaymentPriority.High or PaymentPriority.Normal)) return SettlementResult.InvalidPriority;
+        if (p.Kind is not (PaymentKind.Customer or PaymentKind.Interbank)) return SettlementResult.InvalidKind;
+        if (p.Payer == p.Payee) return SettlementResult.PayerEqualsPayee;
+        if (!_participantIndex.TryGetValue(p.Payer, out int payer)) return SettlementResult.PayerNotFound;
+        if (!_participantIndex.TryGetValue(p.Payee, out int payee)) return SettlementResult.PayeeNotFound;
+        if (_participants[payer].Status != ParticipantStatus.Active) return SettlementResult.PayerNotActive;
+        if (_participants[payee].Status != ParticipantStatus.Active) return SettlementResult.PayeeNotActive;
+        if (p.Ledger == 0) return SettlementResult.LedgerMustNotBeZero;
+        if (!_ledgerIndex.ContainsKey(p.Ledger)) return SettlementResult.LedgerNotRegistered;
+        if (!_accountByOwner.TryGetValue((p.Payer, p.Ledger), out p.PayerAccount)) { p.PayerAccount = -1; return SettlementResult.PayerHasNoAccountInLedger; }
+        if (!_accountByOwner.TryGetValue((p.Payee, p.Ledger), out p.PayeeAccount)) { p.PayeeAccount = -1; return SettlementResult.PayeeHasNoAccountInLedger; }
+        if (p.Latest != 0 && p.Earliest > p.Latest) return SettlementResult.InvalidTimeWindow;
+        if (p.Latest != 0 && p.Latest < now) return SettlementResult.LatestTimePassed;
+        SettlementResult phase = PhaseAllows(p.Kind);
+        if (phase != SettlementResult.Ok) return phase;
+        if (p.WindowId != 0)
+        {
+            if (!_windowIndex.TryGetValue(p.WindowId, out int wi)) return SettlementResult.WindowNotFound;
+            WindowRecord w = _windows[wi];
+            if (w.Status != WindowStatus.Open) return SettlementResult.WindowNotOpen;
+            if (w.Ledger != p.Ledger) return SettlementResult.WindowLedgerMismatch;
+            if (p.Earliest != 0 || p.Latest != 0) return SettlementResult.WindowPaymentCannotBeTimed;
+            if (w.Payments.Count >= MaxPaymentsPerWindow) return SettlementResult.WindowFull;
+            window = w;
+        }
+        else if (_accounts[p.PayerAccount].QueuedCount >= MaxQueuedPerAccount) return SettlementResult.QueueFull;
+        return SettlementResult.Ok;
+    }
+
+    private SettlementResult PhaseAllows(PaymentKind kind) => _phase switch
+    {
+        DayPhase.Open => SettlementResult.Ok,
+        DayPhase.CustomerCutoff => kind == PaymentKind.Interbank ? SettlementResult.Ok : SettlementResult.AfterCustomerCutoff,
+        DayPhase.InterbankCutoff => kind == PaymentKind.Interbank ? SettlementResult.AfterInterbankCutoff : SettlementResult.AfterCustomerCutoff,
+        _ => SettlementResult.DayNotOpen,
+    };
+
+    /// <summary>
+    /// A payment enters RTGS: settles gross at once if it may bypass nothing and is covered; otherwise tries
+    /// offsetting with the payee's queue; otherwise joins the tail of its payer's queue for its priority.
+    /// </summary>
+    private SettlementResult Enter(int index, ref ulong clock)
+    {
+        ref PaymentRecord p = ref Payment(index);
+        AccountRecord payer = _accounts[p.PayerAccount];
+        if (MayAttempt(payer, p.Priority))
+        {
+            if (Covered(payer, in p))
+            {
+                SettleGross(index, ref clock);
+                return SettlementResult.Ok;
+            }
+            if ((_options & SettlementOptions.OffsetOnEntry) != 0 && TryOffset(index, ref clock)) return SettlementResult.Ok;
+        }
+        if (payer.QueuedCount >= MaxQueuedPerAccount) return SettlementResult.QueueFull;
+        p = ref Payment(index);
+        payer.Queues[(int)p.Priority].Add(index);
+        AddQueued(payer, p.Amount, p.Ledger);
+        p.Status = PaymentStatus.Queued;
+        _lsmDirtyLedgers.Add(p.Ledger);
+        return SettlementResult.Ok;
+    }
+
+    /// <summary>
+    /// FIFO rule: urgent and high payments never overtake a queued payment of the same or a higher priority;
+    /// normal payments never overtake urgent or high ones but may bypass queued normal ones.
+    /// </summary>
+    private static bool MayAttempt(AccountRecord payer, PaymentPriority priority)
+    {
+        for (int q = 0; q < (int)priority; q++) if (payer.Queues[q].Count != 0) return false;
+        return priority == PaymentPriority.Normal || payer.Queues[(int)priority].Count == 0;
+    }
+
+    private bool Covered(AccountRecord payer, in PaymentRecord p) =>
+        Available(payer, p.Priority) >= p.Amount && (p.Priority != PaymentPriority.Normal || WithinLimits(payer, p.Payee, p.Amount));
+
+    /// <summary>Sending limits bind normal payments only: the day's net debit towards the payee (bilateral) and towards all (multilateral).</summary>
+    private static bool WithinLimits(AccountRecord payer, ulong payee, long amount)
+    {
+        if (payer.BilateralLimits.Count != 0 && payer.BilateralLimits.TryGetValue(payee, out long bilateral))
+        {
+            payer.NetSentToday.TryGetValue(payee, out long net);
+            if (net + amount > bilateral) return false;
+        }
+        return payer.MultilateralLimit == 0 || payer.NetSentTotalToday + amount <= payer.MultilateralLimit;
+    }
+
+    private void SettleGross(int index, ref ulong clock)
+    {
+        ref PaymentRecord p = ref Payment(index);
+        AccountRecord payer = _accounts[p.PayerAccount];
+        AccountRecord payee = _accounts[p.PayeeAccount];
+        _chain.Clear();
+        _chain.Add(new Transfer
+        {
+            Id = NextTransferId(), DebitAccountId = payer.AccountId, CreditAccountId = payee.AccountId, Amount = p.Amount,
+            Ledger = p.Ledger, Code = SettlementTransferCode.Payment, UserData128 = p.Id,
+        });
+        ApplyChain(ref clock);
+        MarkSettled(index, clock);
+    }
+
+    /// <summary>Books a payment as settled (its transfers applied): day positions, status, payee re-try.</summary>
+    private void MarkSettled(int index, ulong clock)
+    {
+        ref PaymentRecord p = ref Payment(index);
+        AccountRecord payer = _accounts[p.PayerAccount];
+        AccountRecord payee = _accounts[p.PayeeAccount];
+        if (p.Status == PaymentStatus.Queued) RemoveFromQueue(index);
+        p = ref Payment(index);
+        p.Status = PaymentStatus.Settled;
+        p.Reason = SettlementResult.Ok;
+        p.FinalAt = clock;
+        // Bilateral positions are kept only towards counterparties with a bilateral limit (from the moment it is set).
+        if (payer.BilateralLimits.Count != 0 && payer.BilateralLimits.ContainsKey(p.Payee))
+            payer.NetSentToday[p.Payee] = payer.NetSentToday.GetValueOrDefault(p.Payee) + p.Amount;
+        payer.NetSentTotalToday += p.Amount;
+        if (payee.BilateralLimits.Count != 0 && payee.BilateralLimits.ContainsKey(p.Payer))
+            payee.NetSentToday[p.Payer] = payee.NetSentToday.GetValueOrDefault(p.Payer) - p.Amount;
+        payee.NetSentTotalToday -= p.Amount;
+        MarkCredited(payee);
+    }
+
+    private void AddQueued(AccountRecord account, long amount, uint ledger)
+    {
+        account.QueuedMinor += amount;
+        _queuedCount++;
+        LedgerRecord l = _ledgers[_ledgerIndex[ledger]];
+        l.QueuedCount++;
+        l.QueuedMinor += amount;
+    }
+
+    private void RemoveFromQueue(int index)
+    {
+        ref PaymentRecord p = ref Payment(index);
+        AccountRecord payer = _accounts[p.PayerAccount];
+        List<int> queue = payer.Queues[(int)p.Priority];
+        int at = queue.IndexOf(index);
+        if (at < 0) throw new InvalidOperationException($"payment {p.Id} marked queued but missing from its queue");
+        queue.RemoveAt(at);
+        payer.QueuedMinor -= p.Amount;
+        _queuedCount--;
+        LedgerRecord l = _ledgers[_ledgerIndex[p.Ledger]];
+        l.QueuedCount--;
+        l.QueuedMinor -= p.Amount;
+    }
+
+    private void Reject(int index, SettlementResult reason, ulong clock)
+    {
+        ref PaymentRecord p = ref Payment(index);
+        if (p.Status == PaymentStatus.Queued) RemoveFromQueue(index);
+        p = ref Payment(index);
+        p.Status = reason == SettlementResult.RevokedByPayer ? PaymentStatus.Revoked : PaymentStatus.Rejected;
+        p.Reason = reason;
+        p.FinalAt = clock;
+    }
+
+    // ───────────────────────────── re-try on liquidity ─────────────────────────────
+
+    /// <summary>Schedules a re-try of the account's queue (liquidity arrived or a constraint relaxed).</summary>
+    private void MarkCredited(AccountRecord account)
+    {
+        if (account.InWorklist || account.QueuedCount == 0) return;
+        account.InWorklist = true;
+        _worklist.Enqueue(account.Index);
+    }
+
+    /// <summary>
+    /// Re-tries every marked queue until no settlement releases more (each settlement removes one queued
+    /// payment, so this ends). Per queue: urgent from the head while covered, then high likewise (the head of a
+    /// non-empty urgent/high queue blocks all lower priorities), then every normal payment in order, skipping
+    /// uncovered ones (FIFO by-pass for normal).
+    /// </summary>
+    private void ProcessWorklist(ref ulong clock)
+    {
+        while (_worklist.Count != 0)
+        {
+            AccountRecord account = _accounts[_worklist.Dequeue()];
+            account.InWorklist = false;
+            RetryQueue(account, ref clock);
+        }
+    }
+
+    private void RetryQueue(AccountRecord account, ref ulong clock)
+    {
+        for (int q = 0; q < 2; q++)
+        {
+            List<int> queue = account.Queues[q];
+            while (queue.Count != 0)
+            {
+                int head = queue[0];
+                if (!Covered(account, in Payment(head))) return; // the head blocks its own and lower priorities
+                SettleGross(head, ref clock);
+            }
+        }
+        List<int> normal = account.Queues[(int)PaymentPriority.Normal];
+        for (int i = 0; i < normal.Count;)
+        {
+            int candidate = normal[i];
+            if (Covered(account, in Payment(candidate))) SettleGross(candidate, ref clock); // removes it at i
+            else i++;
+        }
+    }
+
+    // ───────────────────────────── queue management ─────────────────────────────
+
+    private SettlementResult ManageQueuedPaymentItem(in ManageQueuedPayment item, ref ulong clock)
+    {
+        if (!_paymentIndex.TryGetValue(item.PaymentId, out int index)) return SettlementResult.PaymentNotFound;
+        ref PaymentRecord p = ref Payment(index);
+        if (item.RequesterId != p.Payer)
+        {
+            if (!_participantIndex.TryGetValue(item.RequesterId, out int r) || _participants[r].Role != ParticipantRole.Operator) return SettlementResult.NotPayer;
+        }
+        if (item.Action is < QueueAction.MoveToFront or > QueueAction.Revoke) return SettlementResult.InvalidQueueAction;
+        if (item.Action == QueueAction.Revoke)
+        {
+            switch (p.Status)
+            {
+                case PaymentStatus.Queued:
+                case PaymentStatus.Scheduled:
+                    Reject(index, SettlementResult.RevokedByPayer, clock);
+                    MarkCredited(_accounts[Payment(index).PayerAccount]); // a revoked head no longer blocks
+                    return SettlementResult.Ok;
+                case PaymentStatus.InWindow:
+                    _windows[_windowIndex[p.WindowId]].Payments.Remove(index);
+                    Reject(index, SettlementResult.RevokedByPayer, clock);
+                    return SettlementResult.Ok;
+                default:
+                    return SettlementResult.PaymentNotQueued;
+            }
+        }
+        if (p.Status != PaymentStatus.Queued) return SettlementResult.PaymentNotQueued;
+        AccountRecord payer = _accounts[p.PayerAccount];
+        List<int> queue = payer.Queues[(int)p.Priority];
+        switch (item.Action)
+        {
+            case QueueAction.MoveToFront:
+                queue.Remove(index);
+                queue.Insert(0, index);
+                break;
+            case QueueAction.MoveToBack:
+                queue.Remove(index);
+                queue.Add(index);
+                break;
+            case QueueAction.MoveBefore:
+            {
+                if (!_paymentIndex.TryGetValue(item.ReferencePaymentId, out int reference)) return SettlementResult.ReferenceNotInSameQueue;
+                ref PaymentRecord rp = ref Payment(reference);
+                if (rp.Status != PaymentStatus.Queued || rp.PayerAccount != p.PayerAccount || rp.Priority != p.Priority) return SettlementResult.ReferenceNotInSameQueue;
+                if (reference == index) return SettlementResult.Ok;
+                queue.Remove(index);
+                queue.Insert(queue.IndexOf(reference), index);
+                break;
+            }
+            case QueueAction.ChangePriority:
+            {
+                if (item.NewPriority is not (PaymentPriority.Urgent or PaymentPriority.High or PaymentPriority.Normal)) return SettlementResult.InvalidPriority;
+                if (item.NewPriority == p.Priority) return SettlementResult.Ok;
+                queue.Remove(index);
+                p.Priority = item.NewPriority;
+                payer.Queues[(int)item.NewPriority].Add(index);
+                break;
+            }
+        }
+        MarkCredited(payer); // a new order can release payments
+        return SettlementResult.Ok;
+    }
+
+    // ───────────────────────────── time and participant events ─────────────────────────────
+
+    /// <summary>
+    /// Called by the engine at the start of every batch with the batch time: rejects queued or scheduled
+    /// payments whose latest settlement time passed, then releases scheduled payments whose earliest time came.
+    /// </summary>
+    public void OnBatchTime(ulong nowNs, ref ulong clock)
+    {
+        while (_deadlines.TryPeek(out int index, out var key) && key.At < nowNs)
+        {
+            _deadlines.Dequeue();
+            PaymentStatus s = Payment(index).Status;
+            if (s is PaymentStatus.Queued or PaymentStatus.Scheduled) Reject(index, SettlementResult.LatestTimePassed, ++clock);
+        }
+        while (_scheduled.TryPeek(out int index, out var key) && key.At <= nowNs)
+        {
+            _scheduled.Dequeue();
+            if (Payment(index).Status != PaymentStatus.Scheduled) continue;
+            clock++;
+            SettlementResult entered = Enter(index, ref clock);
+            if (entered != SettlementResult.Ok) Reject(index, entered, clock);
+            ProcessWorklist(ref clock);
+        }
+        RunEventLsm(ref clock);
+    }
+
+    /// <summary>Rejects every queued or scheduled payment where <paramref name="participant"/> is payer or payee.</summary>
+    private void RejectPaymentsOf(ulong participant, SettlementResult reason, ref ulong clock)
+    {
+        for (int a = 0; a < _accounts.Count; a++)
+        {
+            AccountRecord account = _accounts[a];
+            for (int q = 0; q < 3; q++)
+            {
+                List<int> queue = account.Queues[q];
+                for (int i = 0; i < queue.Count;)
+                {
+                    ref PaymentRecord p = ref Payment(queue[i]);
+                    if (p.Payer == participant || p.Payee == participant) { Reject(queue[i], reason, ++clock); MarkCredited(account); }
+                    else i++;
+                }
+            }
+        }
+        foreach (int index in SortedScheduled())
+        {
+            ref PaymentRecord p = ref Payment(index);
+            if (p.Payer == participant || p.Payee == participant) Reject(index, reason, ++clock);
+        }
+    }
+
+    /// <summary>Scheduled payments in payment order (deterministic regardless of heap layout).</summary>
+    private List<int> SortedScheduled()
+    {
+        var list = new List<int>(_scheduled.Count);
+        foreach (var (index, _) in _scheduled.UnorderedItems)
+            if (Payment(index).Status == PaymentStatus.Scheduled) list.Add(index);
+        list.Sort();
+        return list;
+    }
+}

@@ -1,0 +1,106 @@
+namespace Corridor.Core.Settlement;
+
+// Read-only queries, called on the engine thread between batches; none of them mutates state.
+public sealed partial class SettlementState
+{
+    public ParticipantInfo? GetParticipant(ulong participantId)
+    {
+        if (!_participantIndex.TryGetValue(participantId, out int i)) return null;
+        ParticipantRecord p = _participants[i];
+        var accounts = new List<SettlementAccountInfo>(p.Accounts.Count);
+        foreach (int a in p.Accounts) accounts.Add(AccountInfo(_accounts[a]));
+        return new ParticipantInfo(p.Id, p.Role, p.Status, p.Name, p.RegisteredAt, accounts);
+    }
+
+    /// <summary>All participants in registration order.</summary>
+    public IReadOnlyList<ParticipantInfo> GetParticipants()
+    {
+        var list = new List<ParticipantInfo>(_participants.Count);
+        foreach (ParticipantRecord p in _participants) list.Add(GetParticipant(p.Id)!);
+        return list;
+    }
+
+    public SettlementAccountInfo? GetSettlementAccount(ulong participantId, uint ledger) =>
+        _accountByOwner.TryGetValue((participantId, ledger), out int a) ? AccountInfo(_accounts[a]) : null;
+
+    private SettlementAccountInfo AccountInfo(AccountRecord a) =>
+        new(a.Participant, a.Ledger, a.AccountId, Balance(a), a.CreditLine, a.UrgentReserve, a.HighReserve, a.MultilateralLimit,
+            a.QueuedCount, a.QueuedMinor, a.NetSentTotalToday);
+
+    /// <summary>The participant's queue in one ledger in settlement order: urgent, high, normal; FIFO within each.</summary>
+    public IReadOnlyList<PaymentInfo> GetQueue(ulong participantId, uint ledger)
+    {
+        var list = new List<PaymentInfo>();
+        if (!_accountByOwner.TryGetValue((participantId, ledger), out int a)) return list;
+        for (int q = 0; q < 3; q++)
+            foreach (int pi in _accounts[a].Queues[q]) list.Add(Info(in Payment(pi)));
+        return list;
+    }
+
+    public PaymentInfo? GetPayment(UInt128 paymentId) =>
+        _paymentIndex.TryGetValue(paymentId, out int i) ? Info(in Payment(i)) : null;
+
+    private static PaymentInfo Info(in PaymentRecord p) =>
+        new(p.Id, p.Payer, p.Payee, p.Ledger, p.Amount, p.Priority, p.Kind, p.Earliest, p.Latest, p.WindowId, p.Status, p.Reason,
+            p.SubmittedAt, p.FinalAt, p.BusinessDate);
+
+    public WindowInfo? GetWindow(ulong windowId)
+    {
+        if (!_windowIndex.TryGetValue(windowId, out int i)) return null;
+        WindowRecord w = _windows[i];
+        long gross = 0;
+        foreach (int pi in w.Payments) gross += Payment(pi).Amount;
+        IReadOnlyList<NetPosition> positions = w.Status == WindowStatus.Settled ? w.Positions : OpenWindowPositions(w);
+        return new WindowInfo(w.Id, w.Ledger, w.Name, w.Status, w.Payments.Count, gross, positions, w.Excluded, w.ClosedAt);
+    }
+
+    /// <summary>Indicative positions of an open window (no exclusions applied).</summary>
+    private NetPosition[] OpenWindowPositions(WindowRecord w)
+    {
+        SortedDictionary<int, Int128> nets = WindowNets(w, new SortedSet<ulong>());
+        var positions = new List<NetPosition>(nets.Count);
+        foreach (KeyValuePair<int, Int128> n in nets) positions.Add(new NetPosition(_accounts[n.Key].Participant, (long)n.Value));
+        positions.Sort((x, y) => x.Participant.CompareTo(y.Participant));
+        return positions.ToArray();
+    }
+
+    public AccountStatement? GetStatement(uint businessDate, UInt128 accountId) =>
+        _statementIndex.TryGetValue((businessDate, accountId), out int i) ? _statements[i] : null;
+
+    /// <summary>Every statement of a business day, in account opening order.</summary>
+    public IReadOnlyList<AccountStatement> GetStatements(uint businessDate)
+    {
+        var list = new List<AccountStatement>();
+        foreach (AccountStatement s in _statements) if (s.BusinessDate == businessDate) list.Add(s);
+        return list;
+    }
+
+    public DayStatus GetDayStatus()
+    {
+        int submitted = 0, settled = 0, queued = 0, scheduled = 0, rejected = 0, revoked = 0, inWindow = 0;
+        for (int i = _dayFirstPayment; i < _payments.Count; i++)
+        {
+            submitted++;
+            switch (Payment(i).Status)
+            {
+                case PaymentStatus.Settled: settled++; break;
+                case PaymentStatus.Queued: queued++; break;
+                case PaymentStatus.Scheduled: scheduled++; break;
+                case PaymentStatus.Rejected: rejected++; break;
+                case PaymentStatus.Revoked: revoked++; break;
+                case PaymentStatus.InWindow: inWindow++; break;
+            }
+        }
+        var totals = new List<QueuedTotal>();
+        foreach (uint ledger in SortedLedgers())
+        {
+            LedgerRecord l = _ledgers[_ledgerIndex[ledger]];
+            totals.Add(new QueuedTotal(ledger, l.QueuedCount, l.QueuedMinor));
+        }
+        return new DayStatus(_businessDate, _phase, _phaseSinceNs, submitted, settled, queued, scheduled, rejected, revoked, inWindow, totals);
+    }
+
+    /// <summary>Ledger account ids of a registered ledger's central bank and clearing accounts.</summary>
+    public (UInt128 CentralBankAccountId, UInt128 ClearingAccountId)? GetLedgerAccounts(uint ledger) =>
+        _ledgerIndex.TryGetValue(ledger, out int i) ? (_ledgers[i].CentralBankAccountId, _ledgers[i].ClearingAccountId) : null;
+}

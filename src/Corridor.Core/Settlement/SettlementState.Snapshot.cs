@@ -1,0 +1,235 @@
+using System.IO.Hashing;
+using Corridor.Core.Ledger;
+
+namespace Corridor.Core.Settlement;
+
+// Snapshot and state hash: one canonical serialization, so "equal hash" and "equal snapshot" agree.
+public sealed partial class SettlementState
+{
+    /// <summary>Feeds the canonical serialization of the settlement state into <paramref name="hash"/>.</summary>
+    public void HashInto(XxHash128 hash)
+    {
+        using var sink = new BufferedStream(new HashSink(hash), 64 * 1024);
+        using (var w = new BinaryWriter(sink, System.Text.Encoding.UTF8, leaveOpen: true)) WriteSnapshot(w);
+        sink.Flush();
+    }
+
+    /// <summary>A write-only stream feeding a hash, so hashing streams the snapshot instead of buffering it.</summary>
+    private sealed class HashSink(XxHash128 hash) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => hash.Append(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer) => hash.Append(buffer);
+    }
+
+    /// <summary>Writes every piece of settlement state in a canonical order (lists in creation order, maps sorted by key).</summary>
+    public void WriteSnapshot(BinaryWriter w)
+    {
+        w.Write((byte)_options);
+        w.Write(_nextTransferSeq);
+        w.Write(_businessDate);
+        w.Write((byte)_phase);
+        w.Write(_phaseSinceNs);
+        w.Write(_dayStartNs);
+        w.Write(_dayFirstPayment);
+        w.Write(_statementFromNs);
+
+        w.Write(_participants.Count);
+        foreach (ParticipantRecord p in _participants)
+        {
+            w.Write(p.Id); w.Write((byte)p.Role); w.Write((byte)p.Status); w.Write(p.Name); w.Write(p.RegisteredAt);
+        }
+        w.Write(_ledgers.Count);
+        foreach (LedgerRecord l in _ledgers)
+        {
+            w.Write(l.Ledger); w.Write(l.CentralBank); WriteU128(w, l.CentralBankAccountId); WriteU128(w, l.ClearingAccountId); w.Write(l.CurrencyCode);
+        }
+        w.Write(_accounts.Count);
+        foreach (AccountRecord a in _accounts)
+        {
+            w.Write(a.Participant); w.Write(a.Ledger); WriteU128(w, a.AccountId);
+            w.Write(a.CreditLine); w.Write(a.UrgentReserve); w.Write(a.HighReserve); w.Write(a.MultilateralLimit);
+            w.Write(a.BilateralLimits.Count);
+            foreach (KeyValuePair<ulong, long> l in a.BilateralLimits) { w.Write(l.Key); w.Write(l.Value); }
+            var sent = new List<KeyValuePair<ulong, long>>(a.NetSentToday);
+            sent.Sort((x, y) => x.Key.CompareTo(y.Key));
+            w.Write(sent.Count);
+            foreach (KeyValuePair<ulong, long> s in sent) { w.Write(s.Key); w.Write(s.Value); }
+            w.Write(a.NetSentTotalToday);
+            w.Write(a.OpeningBalance);
+            for (int q = 0; q < 3; q++)
+            {
+                w.Write(a.Queues[q].Count);
+                foreach (int pi in a.Queues[q]) w.Write(pi);
+            }
+        }
+        w.Write(_payments.Count);
+        foreach (PaymentRecord p in _payments)
+        {
+            WriteU128(w, p.Id); w.Write(p.Payer); w.Write(p.Payee); w.Write(p.Ledger); w.Write(p.Amount);
+            w.Write((byte)p.Priority); w.Write((byte)p.SubmittedPriority); w.Write((byte)p.Kind);
+            w.Write(p.Earliest); w.Write(p.Latest); w.Write(p.WindowId); w.Write((byte)p.Status);
+            w.Write((ushort)p.Reason); w.Write((ushort)p.SubmitResult); w.Write(p.SubmittedAt); w.Write(p.FinalAt);
+            w.Write(p.BusinessDate); w.Write(p.PayerAccount); w.Write(p.PayeeAccount);
+        }
+        w.Write(_windows.Count);
+        foreach (WindowRecord win in _windows)
+        {
+            w.Write(win.Id); w.Write(win.Ledger); w.Write(win.Name); w.Write((byte)win.Status); w.Write(win.ClosedAt);
+            w.Write(win.Payments.Count);
+            foreach (int pi in win.Payments) w.Write(pi);
+            w.Write(win.Positions.Length);
+            foreach (NetPosition n in win.Positions) { w.Write(n.Participant); w.Write(n.NetMinor); }
+            w.Write(win.Excluded.Length);
+            foreach (ulong e in win.Excluded) w.Write(e);
+        }
+        w.Write(_statements.Count);
+        foreach (AccountStatement s in _statements)
+        {
+            w.Write(s.BusinessDate); w.Write(s.Participant); w.Write(s.Ledger); WriteU128(w, s.AccountId);
+            w.Write(s.OpeningBalanceMinor); w.Write(s.ClosingBalanceMinor); w.Write(s.Truncated);
+            w.Write(s.Entries.Count);
+            foreach (StatementEntry e in s.Entries)
+            {
+                WriteU128(w, e.TransferId); WriteU128(w, e.PaymentId); w.Write(e.AmountMinor); w.Write(e.IsCredit);
+                w.Write(e.Counterparty); w.Write(e.Code); w.Write(e.TimestampNs);
+            }
+        }
+    }
+
+    public static SettlementState ReadSnapshot(BinaryReader r, LedgerState ledger)
+    {
+        var s = new SettlementState(ledger)
+        {
+            _options = (SettlementOptions)r.ReadByte(),
+            _nextTransferSeq = r.ReadUInt64(),
+            _businessDate = r.ReadUInt32(),
+            _phase = (DayPhase)r.ReadByte(),
+            _phaseSinceNs = r.ReadUInt64(),
+            _dayStartNs = r.ReadUInt64(),
+            _dayFirstPayment = r.ReadInt32(),
+            _statementFromNs = r.ReadUInt64(),
+        };
+        int participants = Count(r, MaxParticipants);
+        for (int i = 0; i < participants; i++)
+        {
+            var p = new ParticipantRecord
+            {
+                Id = r.ReadUInt64(), Role = (ParticipantRole)r.ReadByte(), Status = (ParticipantStatus)r.ReadByte(), Name = r.ReadString(), RegisteredAt = r.ReadUInt64(),
+            };
+            s._participantIndex.Add(p.Id, i);
+            s._participants.Add(p);
+        }
+        int ledgers = Count(r, int.MaxValue);
+        for (int i = 0; i < ledgers; i++)
+        {
+            var l = new LedgerRecord
+            {
+                Ledger = r.ReadUInt32(), CentralBank = r.ReadUInt64(), CentralBankAccountId = ReadU128(r), ClearingAccountId = ReadU128(r), CurrencyCode = r.ReadString(),
+            };
+            s._ledgerIndex.Add(l.Ledger, i);
+            s._ledgers.Add(l);
+        }
+        int accounts = Count(r, MaxSettlementAccounts);
+        for (int i = 0; i < accounts; i++)
+        {
+            var a = new AccountRecord
+            {
+                Index = i, Participant = r.ReadUInt64(), Ledger = r.ReadUInt32(), AccountId = ReadU128(r),
+                CreditLine = r.ReadInt64(), UrgentReserve = r.ReadInt64(), HighReserve = r.ReadInt64(), MultilateralLimit = r.ReadInt64(),
+            };
+            int limits = Count(r, MaxBilateralLimitsPerAccount);
+            for (int k = 0; k < limits; k++) a.BilateralLimits.Add(r.ReadUInt64(), r.ReadInt64());
+            int sent = Count(r, int.MaxValue);
+            for (int k = 0; k < sent; k++) a.NetSentToday.Add(r.ReadUInt64(), r.ReadInt64());
+            a.NetSentTotalToday = r.ReadInt64();
+            a.OpeningBalance = r.ReadInt64();
+            for (int q = 0; q < 3; q++)
+            {
+                int n = Count(r, MaxQueuedPerAccount);
+                for (int k = 0; k < n; k++) a.Queues[q].Add(r.ReadInt32());
+            }
+            s._accounts.Add(a);
+            s._accountById.Add(a.AccountId, i);
+            s._accountByOwner.Add((a.Participant, a.Ledger), i);
+            s._participants[s._participantIndex[a.Participant]].Accounts.Add(i);
+            s._ledgers[s._ledgerIndex[a.Ledger]].Accounts.Add(i);
+        }
+        int payments = Count(r, MaxPayments);
+        s._payments.Capacity = payments;
+        for (int i = 0; i < payments; i++)
+        {
+            var p = new PaymentRecord
+            {
+                Id = ReadU128(r), Payer = r.ReadUInt64(), Payee = r.ReadUInt64(), Ledger = r.ReadUInt32(), Amount = r.ReadInt64(),
+                Priority = (PaymentPriority)r.ReadByte(), SubmittedPriority = (PaymentPriority)r.ReadByte(), Kind = (PaymentKind)r.ReadByte(),
+                Earliest = r.ReadUInt64(), Latest = r.ReadUInt64(), WindowId = r.ReadUInt64(), Status = (PaymentStatus)r.ReadByte(),
+                Reason = (SettlementResult)r.ReadUInt16(), SubmitResult = (SettlementResult)r.ReadUInt16(), SubmittedAt = r.ReadUInt64(), FinalAt = r.ReadUInt64(),
+                BusinessDate = r.ReadUInt32(), PayerAccount = r.ReadInt32(), PayeeAccount = r.ReadInt32(),
+            };
+            s._paymentIndex.Add(p.Id, i);
+            s._payments.Add(p);
+            if (p.Status == PaymentStatus.Scheduled) s._scheduled.Enqueue(i, (p.Earliest, i));
+            if (p.Latest != 0 && p.Status is PaymentStatus.Queued or PaymentStatus.Scheduled) s._deadlines.Enqueue(i, (p.Latest, i));
+        }
+        foreach (AccountRecord a in s._accounts)
+            for (int q = 0; q < 3; q++)
+                foreach (int pi in a.Queues[q])
+                {
+                    long amount = s._payments[pi].Amount;
+                    a.QueuedMinor += amount;
+                    s._queuedCount++;
+                    LedgerRecord l = s._ledgers[s._ledgerIndex[a.Ledger]];
+                    l.QueuedCount++;
+                    l.QueuedMinor += amount;
+                }
+        int windows = Count(r, MaxWindows);
+        for (int i = 0; i < windows; i++)
+        {
+            var win = new WindowRecord { Id = r.ReadUInt64(), Ledger = r.ReadUInt32(), Name = r.ReadString(), Status = (WindowStatus)r.ReadByte(), ClosedAt = r.ReadUInt64() };
+            int n = Count(r, MaxPaymentsPerWindow);
+            for (int k = 0; k < n; k++) win.Payments.Add(r.ReadInt32());
+            win.Positions = new NetPosition[Count(r, int.MaxValue)];
+            for (int k = 0; k < win.Positions.Length; k++) win.Positions[k] = new NetPosition(r.ReadUInt64(), r.ReadInt64());
+            win.Excluded = new ulong[Count(r, int.MaxValue)];
+            for (int k = 0; k < win.Excluded.Length; k++) win.Excluded[k] = r.ReadUInt64();
+            s._windowIndex.Add(win.Id, i);
+            s._windows.Add(win);
+        }
+        int statements = Count(r, int.MaxValue);
+        for (int i = 0; i < statements; i++)
+        {
+            uint date = r.ReadUInt32();
+            ulong participant = r.ReadUInt64();
+            uint ledgerId = r.ReadUInt32();
+            UInt128 account = ReadU128(r);
+            long opening = r.ReadInt64(), closing = r.ReadInt64();
+            bool truncated = r.ReadBoolean();
+            var entries = new StatementEntry[Count(r, MaxStatementEntries)];
+            for (int k = 0; k < entries.Length; k++)
+                entries[k] = new StatementEntry(ReadU128(r), ReadU128(r), r.ReadInt64(), r.ReadBoolean(), r.ReadUInt64(), r.ReadUInt16(), r.ReadUInt64());
+            s._statementIndex[(date, account)] = i;
+            s._statements.Add(new AccountStatement(date, participant, ledgerId, account, opening, closing, entries, truncated));
+        }
+        return s;
+    }
+
+    private static int Count(BinaryReader r, int max)
+    {
+        int n = r.ReadInt32();
+        if (n < 0 || n > max) throw new InvalidDataException($"settlement snapshot: count {n} outside 0..{max}");
+        return n;
+    }
+
+    private static void WriteU128(BinaryWriter w, UInt128 v) { w.Write((ulong)v); w.Write((ulong)(v >> 64)); }
+
+    private static UInt128 ReadU128(BinaryReader r) { ulong lo = r.ReadUInt64(); ulong hi = r.ReadUInt64(); return new UInt128(hi, lo); }
+}

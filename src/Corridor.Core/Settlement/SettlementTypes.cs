@@ -1,0 +1,168 @@
+namespace Corridor.Core.Settlement;
+
+/// <summary>What a participant is in the scheme.</summary>
+public enum ParticipantRole : byte
+{
+    /// <summary>A bank or payment provider holding settlement accounts and sending payments.</summary>
+    DirectParticipant = 1,
+    /// <summary>Settlement agent of a currency: issues liquidity and intraday credit from its central bank account.</summary>
+    CentralBank = 2,
+    /// <summary>Runs the system: may manage any queue and operate the day; holds no settlement account.</summary>
+    Operator = 3,
+}
+
+/// <summary>Life cycle of a participant: Active ↔ Suspended, then Closed (terminal).</summary>
+public enum ParticipantStatus : byte
+{
+    Active = 1,
+    Suspended = 2,
+    Closed = 3,
+}
+
+/// <summary>Payment priority, highest first (ECB T2: urgent, high, normal).</summary>
+public enum PaymentPriority : byte
+{
+    Urgent = 0,
+    High = 1,
+    Normal = 2,
+}
+
+/// <summary>Which cut-off applies: customer payments (pacs.008) stop at the customer cut-off, interbank (pacs.009) later.</summary>
+public enum PaymentKind : byte
+{
+    Customer = 1,
+    Interbank = 2,
+}
+
+/// <summary>Where a payment stands.</summary>
+public enum PaymentStatus : byte
+{
+    Settled = 1,
+    Queued = 2,
+    Rejected = 3,
+    Revoked = 4,
+    /// <summary>Accepted into an open netting window; settles (or is excluded) when the window closes.</summary>
+    InWindow = 5,
+    /// <summary>Waiting for its earliest settlement time before it enters settlement.</summary>
+    Scheduled = 6,
+}
+
+/// <summary>Phases of the operating day, in order.</summary>
+public enum DayPhase : byte
+{
+    Closed = 0,
+    Open = 1,
+    CustomerCutoff = 2,
+    InterbankCutoff = 3,
+    EndOfDay = 4,
+}
+
+public enum LiquidityDirection : byte
+{
+    /// <summary>Central bank account → participant settlement account.</summary>
+    Inject = 1,
+    /// <summary>Participant settlement account → central bank account.</summary>
+    Withdraw = 2,
+}
+
+public enum QueueAction : byte
+{
+    MoveToFront = 1,
+    MoveToBack = 2,
+    /// <summary>Place the payment just before <c>ReferencePaymentId</c> (same payer, ledger and priority).</summary>
+    MoveBefore = 3,
+    /// <summary>Move to the back of the <c>NewPriority</c> queue.</summary>
+    ChangePriority = 4,
+    /// <summary>Withdraw a queued, scheduled or in-window payment.</summary>
+    Revoke = 5,
+}
+
+public enum WindowStatus : byte
+{
+    Open = 1,
+    Settled = 2,
+}
+
+/// <summary>Switches of the liquidity-saving mechanism (state, set by command, hashed).</summary>
+[Flags]
+public enum SettlementOptions : byte
+{
+    None = 0,
+    /// <summary>Try bilateral offsetting with the payee's queue when a payment cannot settle alone.</summary>
+    OffsetOnEntry = 1 << 0,
+    /// <summary>Run the multilateral LSM at the end of a SubmitPayment command that queued something.</summary>
+    LsmAfterQueueing = 1 << 1,
+    All = OffsetOnEntry | LsmAfterQueueing,
+}
+
+/// <summary>Settlement ledger transfer codes (Transfer.Code) written by the settlement engine.</summary>
+public static class SettlementTransferCode
+{
+    /// <summary>A payment settled gross, payer → payee.</summary>
+    public const ushort Payment = 10;
+    /// <summary>One leg (payer → clearing or clearing → payee) of a payment settled in an offsetting/LSM set.</summary>
+    public const ushort PaymentLeg = 11;
+    /// <summary>A net position of a netting window (participant ↔ clearing account).</summary>
+    public const ushort NetSettlement = 20;
+    public const ushort LiquidityInjection = 30;
+    public const ushort LiquidityWithdrawal = 31;
+    public const ushort CreditLine = 32;
+}
+
+/// <summary>Ledger account codes (Account.Code) created by the settlement engine.</summary>
+public static class SettlementAccountCode
+{
+    public const ushort Settlement = 1;
+    public const ushort CentralBank = 2;
+    public const ushort Clearing = 3;
+}
+
+// ───────────────────────────── query results ─────────────────────────────
+
+/// <summary>A participant as queried.</summary>
+public sealed record ParticipantInfo(
+    ulong Id, ParticipantRole Role, ParticipantStatus Status, string Name, ulong RegisteredAtNs,
+    IReadOnlyList<SettlementAccountInfo> Accounts);
+
+/// <summary>A participant's settlement account in one ledger, with its liquidity settings.</summary>
+public sealed record SettlementAccountInfo(
+    ulong Participant, uint Ledger, UInt128 AccountId, long BalanceMinor, long CreditLineMinor,
+    long UrgentReserveMinor, long HighReserveMinor, long MultilateralLimitMinor, int QueuedCount, long QueuedMinor,
+    long NetSentTodayMinor);
+
+/// <summary>A payment and where it stands.</summary>
+public sealed record PaymentInfo(
+    UInt128 Id, ulong Payer, ulong Payee, uint Ledger, long AmountMinor, PaymentPriority Priority, PaymentKind Kind,
+    ulong EarliestNs, ulong LatestNs, ulong WindowId, PaymentStatus Status, SettlementResult Reason,
+    ulong SubmittedAtNs, ulong FinalAtNs, uint BusinessDate);
+
+/// <summary>Reply item of SubmitPayment: what happened to the payment at entry (or, on resubmission, now).</summary>
+public readonly record struct PaymentOutcome(int Index, UInt128 PaymentId, PaymentStatus Status, SettlementResult Reason);
+
+/// <summary>Net position of one participant in a set (positive = net credit, negative = net debit).</summary>
+public readonly record struct NetPosition(ulong Participant, long NetMinor);
+
+/// <summary>Outcome of one multilateral LSM run over one ledger.</summary>
+public sealed record LsmResult(uint Ledger, int CandidatePayments, int SettledPayments, long SettledMinor, int RemovalSteps);
+
+/// <summary>A netting window, its state and (once settled) its net positions and exclusions.</summary>
+public sealed record WindowInfo(
+    ulong WindowId, uint Ledger, string Name, WindowStatus Status, int PaymentCount, long GrossMinor,
+    IReadOnlyList<NetPosition> NetPositions, IReadOnlyList<ulong> ExcludedParticipants, ulong ClosedAtNs);
+
+/// <summary>One booked movement on a settlement account.</summary>
+public readonly record struct StatementEntry(
+    UInt128 TransferId, UInt128 PaymentId, long AmountMinor, bool IsCredit, ulong Counterparty, ushort Code, ulong TimestampNs);
+
+/// <summary>A settlement account's statement for one business day (camt.053-like).</summary>
+public sealed record AccountStatement(
+    uint BusinessDate, ulong Participant, uint Ledger, UInt128 AccountId, long OpeningBalanceMinor,
+    long ClosingBalanceMinor, IReadOnlyList<StatementEntry> Entries, bool Truncated);
+
+/// <summary>Queued payments of one ledger.</summary>
+public readonly record struct QueuedTotal(uint Ledger, int Count, long AmountMinor);
+
+/// <summary>The operating day as queried.</summary>
+public sealed record DayStatus(
+    uint BusinessDate, DayPhase Phase, ulong PhaseSinceNs, int Submitted, int Settled, int Queued, int Scheduled,
+    int Rejected, int Revoked, int InWindow, IReadOnlyList<QueuedTotal> QueuedTotals);
