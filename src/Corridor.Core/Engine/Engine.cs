@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using Corridor.Core.Exchange;
 using Corridor.Core.Ledger;
 
 namespace Corridor.Core.Engine;
@@ -10,7 +11,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 1;
+    private const int SnapshotFormatVersion = 2; // 2: exchange state
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
     private readonly List<TransferError> _transferErrors = new();
@@ -19,9 +20,16 @@ public sealed class Engine
     public Engine(int accountCapacity = 0, int transferCapacity = 0)
         : this(new LedgerState(accountCapacity, transferCapacity)) { }
 
-    private Engine(LedgerState ledger) => Ledger = ledger;
+    private Engine(LedgerState ledger)
+    {
+        Ledger = ledger;
+        Exchange = new ExchangeState(ledger);
+    }
 
     public LedgerState Ledger { get; }
+
+    /// <summary>Cross-currency settlement: currencies, FX quotes, PvP payments, bilateral FX trades.</summary>
+    public ExchangeState Exchange { get; }
 
     /// <summary>Sequence number of the last batch applied (0 before the first).</summary>
     public long Sequence { get; private set; }
@@ -42,6 +50,7 @@ public sealed class Engine
 
         ulong now = Math.Max(timestampNs, LastTimestamp + 1);
         Ledger.ExpirePending(now);
+        Exchange.Expire(now);
         ulong clock = now - 1; // each event takes the next nanosecond
 
         int offset = 0;
@@ -73,6 +82,9 @@ public sealed class Engine
                 Ledger.CreateAccounts(accounts, ref clock, _accountErrors);
                 return new CommandReply(command.Operation, command.Count, ToItems(_accountErrors));
             }
+            case Operation.ConfigureCurrency or Operation.PublishQuote or Operation.WithdrawQuote or Operation.LockQuote or Operation.ReleaseLock
+                or Operation.PayAgainstLock or Operation.SubmitFxTrade or Operation.AffirmFxTrade or Operation.CancelFxTrade:
+                return Exchange.Apply(command, payload, ref clock);
             default:
                 throw new InvalidDataException($"unknown operation {(ushort)command.Operation} in journaled batch");
         }
@@ -110,6 +122,7 @@ public sealed class Engine
         MemoryMarshal.Write(header[8..], LastTimestamp);
         hash.Append(header);
         Ledger.HashInto(hash);
+        Exchange.HashInto(hash);
         return hash.GetCurrentHashAsUInt128();
     }
 
@@ -124,6 +137,7 @@ public sealed class Engine
         w.Write(Sequence);
         w.Write(LastTimestamp);
         Ledger.WriteSnapshot(w);
+        Exchange.WriteSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -138,6 +152,7 @@ public sealed class Engine
         long sequence = r.ReadInt64();
         ulong lastTimestamp = r.ReadUInt64();
         var engine = new Engine(LedgerState.ReadSnapshot(r)) { Sequence = sequence, LastTimestamp = lastTimestamp };
+        engine.Exchange.ReadSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");
