@@ -34,12 +34,13 @@ public static class MinorUnits
         ReadOnlySpan<char> fraction = point < 0 ? default : text[(point + 1)..];
         if (whole.IsEmpty || (point >= 0 && fraction.IsEmpty)) return false;
 
+        UInt128 limit = (UInt128)long.MaxValue + (negative ? 1u : 0u); // long.MinValue has no positive twin
         UInt128 value = 0;
         foreach (char c in whole)
         {
             if (!char.IsAsciiDigit(c)) return false;
             value = value * 10 + (uint)(c - '0');
-            if (value > long.MaxValue) return false;
+            if (value > limit) return false;
         }
         for (int i = 0; i < fraction.Length; i++)
         {
@@ -50,9 +51,9 @@ public static class MinorUnits
         for (int i = 0; i < exponent; i++)
         {
             value = value * 10 + (uint)(i < fraction.Length ? fraction[i] - '0' : 0);
-            if (value > (UInt128)long.MaxValue + (negative ? 1u : 0u)) return false;
+            if (value > limit) return false;
         }
-        if (negative) minor = value == (UInt128)long.MaxValue + 1 ? long.MinValue : -(long)value;
+        if (negative) minor = value == limit && limit > long.MaxValue ? long.MinValue : -(long)value;
         else minor = (long)value;
         return true;
     }
