@@ -26,10 +26,36 @@ public class PvpProperties
     private static readonly FxRate[] Rates = [new(12935, 100), new(12950, 100), new(1, 1), new(129_351_234_567, 1_000_000_000)];
 
     [Fact]
-    public void No_leg_settles_alone_value_is_conserved_and_replay_is_exact() =>
-        GenScript.Sample(script => Run(script.PayerUsd, script.ProviderKes, script.Steps), iter: 150);
+    public void No_leg_settles_alone_value_is_conserved_and_replay_is_exact()
+    {
+        var seen = new int[Outcomes.Length];
+        GenScript.Sample(script => Run(script.PayerUsd, script.ProviderKes, script.Steps, seen), iter: 200);
+        // The scripts must actually reach every failure the property is about, not only the happy path.
+        for (int i = 0; i < Outcomes.Length; i++) Assert.True(seen[i] > 0, $"no script produced {Outcomes[i]}");
+    }
 
-    private static void Run(int payerUsd, int providerKes, Step[] steps)
+    private static readonly string[] Outcomes =
+        ["settled", "payer short", "lock expired", "provider short", "below minimum", "above maximum", "quote expired", "lock released", "resubmitted"];
+
+    private static void Tally(ExchangeFixture f, int[] seen)
+    {
+        foreach (PaymentRecord p in f.X.Payments)
+        {
+            if (p.Result == PayResult.Ok) Interlocked.Increment(ref seen[0]);
+            if (p.Result == PayResult.PayerInsufficientFunds) Interlocked.Increment(ref seen[1]);
+            if (p.Result == PayResult.LockExpired) Interlocked.Increment(ref seen[2]);
+            if (p.Result == PayResult.LockReleased) Interlocked.Increment(ref seen[7]);
+        }
+        foreach (LockRecord l in f.X.Locks)
+        {
+            if (l.Result == LockResult.ProviderInsufficientLiquidity) Interlocked.Increment(ref seen[3]);
+            if (l.Result == LockResult.BelowProviderMinimum) Interlocked.Increment(ref seen[4]);
+            if (l.Result == LockResult.AboveProviderMaximum) Interlocked.Increment(ref seen[5]);
+            if (l.Result == LockResult.QuoteExpired) Interlocked.Increment(ref seen[6]);
+        }
+    }
+
+    private static void Run(int payerUsd, int providerKes, Step[] steps, int[] seen)
     {
         var f = new ExchangeFixture(payerUsd: payerUsd, providerKes: providerKes, provider2Kes: providerKes / 3);
         f.CreateAccounts(NewAccount(9840, Usd, 0, AccountFlags.None), NewAccount(9404, Kes, 0, AccountFlags.None)); // drains
@@ -57,8 +83,14 @@ public class PvpProperties
                     locks.Add(lid);
                     break;
                 case 4 or 5 when locks.Count > 0: // pay (possibly a resubmission of an id used before)
-                    UInt128 pid = s.D == 0 && f.X.PaymentCount > 0 ? f.X.Payments[s.A % f.X.PaymentCount].Request.PaymentId : f.NextId();
-                    f.Pay(Payment(pid, locks[s.A % locks.Count]));
+                    if (s.D == 0 && f.X.PaymentCount > 0)
+                    {
+                        PayAgainstLock again = f.X.Payments[s.A % f.X.PaymentCount].Request;
+                        PayResult original = f.X.Payments[s.A % f.X.PaymentCount].Result;
+                        Assert.Equal(original, f.Pay(again)); // idempotent: the original result, nothing moves
+                        Interlocked.Increment(ref seen[8]);
+                    }
+                    else f.Pay(Payment(f.NextId(), locks[s.A % locks.Count]));
                     break;
                 case 6 when locks.Count > 0:
                     f.Release(locks[s.A % locks.Count]);
@@ -78,6 +110,7 @@ public class PvpProperties
         }
         f.Apply([]); // one more batch: expiries due by now apply
         AssertPvp(f, drainedUsd, drainedKes);
+        Tally(f, seen);
         f.AssertConservation();
         Assert.Equal(f.Engine.StateHashHex(), f.ReplayHash());
         var snapshot = new MemoryStream();
