@@ -6,7 +6,7 @@ namespace Corridor.Core.Exchange;
 
 /// <summary>What one PvP benchmark run measured.</summary>
 public readonly record struct PvpBenchmarkResult(
-    int Payments, int Settled, int Batches, double ElapsedSeconds, double PaymentsPerSecond, string StateHash);
+    int Payments, int Settled, int Batches, double ElapsedSeconds, double PaymentsPerSecond, double ApplySeconds, string StateHash);
 
 /// <summary>
 /// Throughput of cross-currency payments on a real <see cref="Engine.Engine"/>: for each payment, a best-quote
@@ -35,11 +35,14 @@ public static class PvpBenchmark
         var replies = new List<CommandReply>();
         ulong now = StartNs;
         int batches = 0;
+        long applyTicks = 0;
 
         void Apply(ReadOnlySpan<byte> body)
         {
             replies.Clear();
+            long t0 = Stopwatch.GetTimestamp();
             engine.Apply(engine.Sequence + 1, now, body, replies);
+            applyTicks += Stopwatch.GetTimestamp() - t0;
             now += 1_000_000; // 1 ms per batch, as a sequencer would stamp them
             batches++;
         }
@@ -82,6 +85,7 @@ public static class PvpBenchmark
         byte[] lockBuffer = new byte[ExchangeCommands.MaxCommandBytes<LockQuote>(PaymentsPerBatch)];
         byte[] payBuffer = new byte[CommandBatch.HeaderBytes + CommandBatch.MaxCommandPayloadBytes];
         int settled = 0;
+        applyTicks = 0;
         var stopwatch = Stopwatch.StartNew();
         for (int start = 0; start < payments; start += PaymentsPerBatch)
         {
@@ -104,7 +108,7 @@ public static class PvpBenchmark
         }
         stopwatch.Stop();
         double seconds = stopwatch.Elapsed.TotalSeconds;
-        return new PvpBenchmarkResult(payments, settled, batches, seconds, settled / seconds, engine.StateHashHex());
+        return new PvpBenchmarkResult(payments, settled, batches, seconds, settled / seconds, (double)applyTicks / Stopwatch.Frequency, engine.StateHashHex());
     }
 
     private static void RequireAllOk(List<CommandReply> replies)
