@@ -542,7 +542,7 @@ public sealed class ExchangeState
     private CreateTransferResult CreateLegs(int count, ref ulong clock, out int failedLeg)
     {
         _transferErrors.Clear();
-        _ledger.CreateTransfers(_legs.AsSpan(0, count), ref clock, _transferErrors);
+        _ledger.CreateEngineTransfers(_legs.AsSpan(0, count), ref clock, _transferErrors);
         failedLeg = -1;
         CreateTransferResult result = CreateTransferResult.Ok;
         foreach (TransferError e in _transferErrors)

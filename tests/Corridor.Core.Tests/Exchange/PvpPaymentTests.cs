@@ -187,4 +187,19 @@ public class PvpPaymentTests
         Assert.Equal(2, f.X.FindPaymentsByInvoice("INV-2026-0042").Count);
         Assert.Single(f.X.FindPaymentsByLetterOfCredit("LC/UK/778812"));
     }
+
+    [Fact]
+    public void Only_the_engine_resolves_a_lock_reservation()
+    {
+        ExchangeFixture f = Locked();
+        Assert.True(f.X.TryGetLock(100, out LockRecord l));
+        // The payee's bank tries to post the provider's reservation without the payer's leg.
+        var post = new Transfer { Id = f.NextId(), PendingId = l.ReservationTransferId, Flags = TransferFlags.PostPendingTransfer };
+        Assert.Equal(CreateTransferResult.PendingTransferOwnedByEngine, f.Transfer(post));
+        var voiding = new Transfer { Id = f.NextId(), PendingId = l.ReservationTransferId, Flags = TransferFlags.VoidPendingTransfer };
+        Assert.Equal(CreateTransferResult.PendingTransferOwnedByEngine, f.Transfer(voiding));
+        Assert.Equal(0, f.Get(22).BalancePosted);
+        Assert.Equal(PayResult.Ok, f.Pay(Payment(200, 100)));
+        Assert.Equal(12_935_00, f.Get(22).BalancePosted);
+    }
 }
