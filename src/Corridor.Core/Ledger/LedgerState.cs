@@ -41,9 +41,9 @@ public sealed class LedgerState
     private bool _inChain;
 
     /// <summary>
-    /// Transfer codes the engine's own components use for the legs they create (exchange: 201–203). A client request
-    /// may not post or void a pending transfer carrying one: a payee could otherwise post an FX lock's reservation
-    /// without the payer's leg, breaking payment-versus-payment.
+    /// Transfer codes reserved for the legs the engine's own components create (exchange: 201–203). A client request
+    /// may neither create a transfer with one nor post or void a pending transfer carrying one: a payee could
+    /// otherwise post an FX lock's reservation without the payer's leg, breaking payment-versus-payment.
     /// </summary>
     public const ushort FirstEngineCode = 200, LastEngineCode = 299;
     private bool _engineRequest;
@@ -227,6 +227,7 @@ public sealed class LedgerState
         if (t.Amount == 0) return CreateTransferResult.AmountMustNotBeZero;
         if (t.Ledger == 0) return CreateTransferResult.LedgerMustNotBeZero;
         if (t.Code == 0) return CreateTransferResult.CodeMustNotBeZero;
+        if (!_engineRequest && t.Code >= FirstEngineCode && t.Code <= LastEngineCode) return CreateTransferResult.CodeReservedForEngine;
 
         // Idempotency: an id seen before answers with its first outcome.
         if (_transferIndex.TryGetValue(t.Id, out int existing)) return CompareExisting(in t, in _transfers[existing]);

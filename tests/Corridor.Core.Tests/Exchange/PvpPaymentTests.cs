@@ -198,6 +198,8 @@ public class PvpPaymentTests
         Assert.Equal(CreateTransferResult.PendingTransferOwnedByEngine, f.Transfer(post));
         var voiding = new Transfer { Id = f.NextId(), PendingId = l.ReservationTransferId, Flags = TransferFlags.VoidPendingTransfer };
         Assert.Equal(CreateTransferResult.PendingTransferOwnedByEngine, f.Transfer(voiding));
+        var lookalike = new Transfer { Id = f.NextId(), DebitAccountId = 32, CreditAccountId = 22, Amount = 1, Ledger = Kes, Code = ExchangeTransfers.ReservationCode };
+        Assert.Equal(CreateTransferResult.CodeReservedForEngine, f.Transfer(lookalike));
         Assert.Equal(0, f.Get(22).BalancePosted);
         Assert.Equal(PayResult.Ok, f.Pay(Payment(200, 100)));
         Assert.Equal(12_935_00, f.Get(22).BalancePosted);
