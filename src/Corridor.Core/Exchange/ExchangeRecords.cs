@@ -49,11 +49,32 @@ public sealed class LockRecord
     public UInt128 PaymentId { get; internal set; }
 }
 
-/// <summary>A cross-currency payment against a lock, with its mandatory parties and trade references.</summary>
+/// <summary>
+/// A cross-currency payment against a lock, with its mandatory parties and trade references. The request is kept
+/// exactly as journaled (one byte array, not ~30 objects per payment) and decoded when asked for.
+/// </summary>
 public sealed class PaymentRecord
 {
-    public required PayAgainstLock Request { get; init; }
+    internal byte[] Encoded { get; init; } = [];
+    public required UInt128 PaymentId { get; init; }
+    public required UInt128 LockId { get; init; }
     public required ulong ContentHash { get; init; }
+
+    /// <summary>The payment as submitted: parties and trade references byte for byte (decoded on each call).</summary>
+    public PayAgainstLock Request
+    {
+        get
+        {
+            var r = new WireReader(Encoded);
+            return PayAgainstLock.Read(ref r);
+        }
+    }
+
+    // Position in submission order and the next payment sharing this one's invoice / LC reference (-1: none).
+    internal int Position { get; init; }
+    internal int NextSameInvoice { get; set; } = -1;
+    internal int NextSameLetterOfCredit { get; set; } = -1;
+
     public PayResult Result { get; internal set; }
     public CreateTransferResult LedgerResult { get; internal set; }
     public PaymentStatus Status { get; internal set; }

@@ -39,8 +39,9 @@ public sealed class ExchangeState
     private readonly Dictionary<UInt128, LockRecord> _lockIndex = new();
     private readonly List<PaymentRecord> _payments = new();
     private readonly Dictionary<UInt128, PaymentRecord> _paymentIndex = new();
-    private readonly Dictionary<string, List<PaymentRecord>> _byInvoice = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<PaymentRecord>> _byLetterOfCredit = new(StringComparer.Ordinal);
+    // invoice number / LC reference → first and last payment carrying it; the rest chain through the records.
+    private readonly Dictionary<string, (int First, int Last)> _byInvoice = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int First, int Last)> _byLetterOfCredit = new(StringComparer.Ordinal);
     private readonly List<TradeRecord> _trades = new();
     private readonly Dictionary<UInt128, TradeRecord> _tradeIndex = new();
     private readonly PriorityQueue<object, (ulong ExpiresAt, long Order)> _expiry = new();
@@ -103,7 +104,7 @@ public sealed class ExchangeState
             case Operation.PayAgainstLock:
             {
                 var items = Decode<PayAgainstLock>(payload, command.Count);
-                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)Pay(x.Item, x.Hash, ref clock)); }
+                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)Pay(x.Item, x.Hash, payload.Slice(x.Offset, x.Length), ref clock)); }
                 break;
             }
             case Operation.SubmitFxTrade:
@@ -136,16 +137,16 @@ public sealed class ExchangeState
     }
 
     /// <summary>Decodes the whole payload before anything applies, so a malformed command changes nothing.</summary>
-    private static (T Item, ulong Hash)[] Decode<T>(ReadOnlySpan<byte> payload, int count) where T : IExchangeItem<T>
+    private static (T Item, ulong Hash, int Offset, int Length)[] Decode<T>(ReadOnlySpan<byte> payload, int count) where T : IExchangeItem<T>
     {
         if ((uint)count > ExchangeCommands.MaxItemsPerCommand) throw new InvalidDataException($"exchange command declares {count} items, at most {ExchangeCommands.MaxItemsPerCommand}");
-        var items = new (T, ulong)[count];
+        var items = new (T, ulong, int, int)[count];
         var r = new WireReader(payload);
         for (int i = 0; i < count; i++)
         {
             int from = r.Position;
             T item = T.Read(ref r);
-            items[i] = (item, XxHash3.HashToUInt64(payload[from..r.Position]));
+            items[i] = (item, XxHash3.HashToUInt64(payload[from..r.Position]), from, r.Position - from);
         }
         if (r.Remaining != 0) throw new InvalidDataException($"exchange payload has {r.Remaining} trailing bytes");
         return items;
@@ -352,7 +353,7 @@ public sealed class ExchangeState
 
     // ───────────────────────────── payments (PvP) ─────────────────────────────
 
-    private PayResult Pay(PayAgainstLock p, ulong hash, ref ulong clock)
+    private PayResult Pay(PayAgainstLock p, ulong hash, ReadOnlySpan<byte> encoded, ref ulong clock)
     {
         if (p.PaymentId == UInt128.Zero) return PayResult.PaymentIdMustNotBeZero;
         if (p.Payer == 0) return PayResult.PayerMustNotBeZero;
@@ -362,20 +363,35 @@ public sealed class ExchangeState
             return existing.ContentHash == hash ? existing.Result : PayResult.IdReusedWithDifferentContent;
         if (_payments.Count >= MaxPayments) return PayResult.TooManyPayments;
 
-        var record = new PaymentRecord { Request = p, ContentHash = hash, Status = PaymentStatus.Failed, Timestamp = clock };
-        _payments.Add(record);
-        _paymentIndex.Add(p.PaymentId, record);
-        Index(_byInvoice, p.Trade.InvoiceNumber, record);
-        if (p.Trade.LetterOfCreditReference.Length != 0) Index(_byLetterOfCredit, p.Trade.LetterOfCreditReference, record);
-        record.Result = TryPay(record, ref clock);
+        var record = new PaymentRecord
+        {
+            Encoded = encoded.ToArray(), PaymentId = p.PaymentId, LockId = p.LockId, ContentHash = hash,
+            Position = _payments.Count, Status = PaymentStatus.Failed, Timestamp = clock,
+        };
+        AddPayment(record, p.Trade);
+        record.Result = TryPay(record, p, ref clock);
         if (record.Result == PayResult.Ok) record.Status = PaymentStatus.Settled;
         return record.Result;
     }
 
-    private static void Index(Dictionary<string, List<PaymentRecord>> index, string key, PaymentRecord record)
+    private void AddPayment(PaymentRecord record, TradeReference trade)
     {
-        if (!index.TryGetValue(key, out List<PaymentRecord>? list)) index.Add(key, list = new List<PaymentRecord>(1));
-        list.Add(record);
+        Debug.Assert(record.Position == _payments.Count);
+        _payments.Add(record);
+        _paymentIndex.Add(record.PaymentId, record);
+        if (_byInvoice.TryGetValue(trade.InvoiceNumber, out var invoice))
+        {
+            _payments[invoice.Last].NextSameInvoice = record.Position;
+            _byInvoice[trade.InvoiceNumber] = (invoice.First, record.Position);
+        }
+        else _byInvoice.Add(trade.InvoiceNumber, (record.Position, record.Position));
+        if (trade.LetterOfCreditReference.Length == 0) return;
+        if (_byLetterOfCredit.TryGetValue(trade.LetterOfCreditReference, out var lc))
+        {
+            _payments[lc.Last].NextSameLetterOfCredit = record.Position;
+            _byLetterOfCredit[trade.LetterOfCreditReference] = (lc.First, record.Position);
+        }
+        else _byLetterOfCredit.Add(trade.LetterOfCreditReference, (record.Position, record.Position));
     }
 
     /// <summary>
@@ -383,9 +399,8 @@ public sealed class ExchangeState
     /// and the post of the provider → payee reservation (destination currency) — so the ledger applies both or
     /// neither. If the chain fails, the reservation is voided: no leg ever settles alone.
     /// </summary>
-    private PayResult TryPay(PaymentRecord record, ref ulong clock)
+    private PayResult TryPay(PaymentRecord record, PayAgainstLock p, ref ulong clock)
     {
-        PayAgainstLock p = record.Request;
         if (!_lockIndex.TryGetValue(p.LockId, out LockRecord? l)) return PayResult.LockNotFound;
         if (l.Request.Payer != p.Payer) return PayResult.NotLockPayer;
         switch (l.Status)
@@ -597,12 +612,22 @@ public sealed class ExchangeState
     public bool TryGetTrade(UInt128 tradeId, out TradeRecord trade) => _tradeIndex.TryGetValue(tradeId, out trade!);
 
     /// <summary>Payments (settled or failed) whose trade reference carries this invoice number, oldest first (exact match).</summary>
-    public IReadOnlyList<PaymentRecord> FindPaymentsByInvoice(string invoiceNumber) =>
-        _byInvoice.TryGetValue(invoiceNumber, out List<PaymentRecord>? list) ? list : [];
+    public IReadOnlyList<PaymentRecord> FindPaymentsByInvoice(string invoiceNumber)
+    {
+        var found = new List<PaymentRecord>();
+        if (!_byInvoice.TryGetValue(invoiceNumber, out var chain)) return found;
+        for (int i = chain.First; i >= 0; i = _payments[i].NextSameInvoice) found.Add(_payments[i]);
+        return found;
+    }
 
     /// <summary>Payments whose trade reference carries this letter of credit reference, oldest first (exact match).</summary>
-    public IReadOnlyList<PaymentRecord> FindPaymentsByLetterOfCredit(string letterOfCreditReference) =>
-        _byLetterOfCredit.TryGetValue(letterOfCreditReference, out List<PaymentRecord>? list) ? list : [];
+    public IReadOnlyList<PaymentRecord> FindPaymentsByLetterOfCredit(string letterOfCreditReference)
+    {
+        var found = new List<PaymentRecord>();
+        if (!_byLetterOfCredit.TryGetValue(letterOfCreditReference, out var chain)) return found;
+        for (int i = chain.First; i >= 0; i = _payments[i].NextSameLetterOfCredit) found.Add(_payments[i]);
+        return found;
+    }
 
     /// <summary>All payments in the order they were submitted.</summary>
     public IReadOnlyList<PaymentRecord> Payments => _payments;
@@ -648,7 +673,8 @@ public sealed class ExchangeState
         w.Write(_payments.Count);
         foreach (PaymentRecord p in _payments)
         {
-            WriteItem(w, p.Request, scratch);
+            w.Write(p.Encoded.Length);
+            w.Write(p.Encoded); // the journaled bytes: same layout as WriteItem
             w.Write(p.ContentHash); w.Write((byte)p.Result); w.Write((byte)p.LedgerResult); w.Write((byte)p.Status);
             w.Write(p.SourceMinor); w.Write(p.DestinationMinor); Write128(w, p.SourceLegTransferId); Write128(w, p.DestinationLegTransferId);
             w.Write(p.Timestamp);
@@ -705,14 +731,18 @@ public sealed class ExchangeState
         int payments = ReadCount(r, MaxPayments);
         for (int i = 0; i < payments; i++)
         {
-            var p = new PaymentRecord { Request = ReadItem<PayAgainstLock>(r), ContentHash = r.ReadUInt64() };
+            byte[] encoded = r.ReadBytes(ReadCount(r, PayAgainstLock.MaxEncodedBytes));
+            var reader = new WireReader(encoded);
+            PayAgainstLock request = PayAgainstLock.Read(ref reader);
+            if (reader.Remaining != 0) throw new InvalidDataException("exchange snapshot payment has trailing bytes");
+            var p = new PaymentRecord
+            {
+                Encoded = encoded, PaymentId = request.PaymentId, LockId = request.LockId, ContentHash = r.ReadUInt64(), Position = i,
+            };
             p.Result = (PayResult)r.ReadByte(); p.LedgerResult = (CreateTransferResult)r.ReadByte(); p.Status = (PaymentStatus)r.ReadByte();
             p.SourceMinor = r.ReadInt64(); p.DestinationMinor = r.ReadInt64(); p.SourceLegTransferId = Read128(r); p.DestinationLegTransferId = Read128(r);
             p.Timestamp = r.ReadUInt64();
-            _payments.Add(p);
-            _paymentIndex.Add(p.Request.PaymentId, p);
-            Index(_byInvoice, p.Request.Trade.InvoiceNumber, p);
-            if (p.Request.Trade.LetterOfCreditReference.Length != 0) Index(_byLetterOfCredit, p.Request.Trade.LetterOfCreditReference, p);
+            AddPayment(p, request.Trade);
         }
         int trades = ReadCount(r, MaxTrades);
         for (int i = 0; i < trades; i++)
