@@ -27,27 +27,28 @@ public readonly record struct ConfigureCurrency(string Code, byte Exponent, uint
 
 /// <summary>
 /// FX provider: offer to convert SourceCurrency into DestinationCurrency at Rate, for payments of
-/// MinSourceMinor..MaxSourceMinor, lockable while ValidFromNs ≤ engine time &lt; ValidUntilNs. The payer's
-/// leg credits ProviderSourceAccount; the payee's leg debits ProviderDestinationAccount. 112 bytes.
+/// MinSourceMinor..MaxSourceMinor, lockable while ValidFromNs ≤ engine time &lt; ValidUntilNs, each lock holding the
+/// provider's liquidity at most MaxLockSeconds. The payer's leg credits ProviderSourceAccount; the payee's leg debits
+/// ProviderDestinationAccount. 116 bytes.
 /// </summary>
 public readonly record struct PublishQuote(
     UInt128 QuoteId, ulong Provider, string SourceCurrency, string DestinationCurrency, FxRate Rate,
     long MinSourceMinor, long MaxSourceMinor, ulong ValidFromNs, ulong ValidUntilNs,
-    UInt128 ProviderSourceAccount, UInt128 ProviderDestinationAccount) : IExchangeItem<PublishQuote>
+    UInt128 ProviderSourceAccount, UInt128 ProviderDestinationAccount, uint MaxLockSeconds) : IExchangeItem<PublishQuote>
 {
-    public static int MaxEncodedBytes => 112;
+    public static int MaxEncodedBytes => 116;
 
     public void Write(ref WireWriter w)
     {
         w.U128(QuoteId); w.U64(Provider); w.Code(SourceCurrency); w.Code(DestinationCurrency); w.U16(0);
         w.I64(Rate.Numerator); w.I64(Rate.Denominator); w.I64(MinSourceMinor); w.I64(MaxSourceMinor);
-        w.U64(ValidFromNs); w.U64(ValidUntilNs); w.U128(ProviderSourceAccount); w.U128(ProviderDestinationAccount);
+        w.U64(ValidFromNs); w.U64(ValidUntilNs); w.U128(ProviderSourceAccount); w.U128(ProviderDestinationAccount); w.U32(MaxLockSeconds);
     }
 
     public static PublishQuote Read(ref WireReader r)
     {
         UInt128 id = r.U128(); ulong provider = r.U64(); string src = r.Code(); string dst = r.Code(); r.Zero(2);
-        return new PublishQuote(id, provider, src, dst, new FxRate(r.I64(), r.I64()), r.I64(), r.I64(), r.U64(), r.U64(), r.U128(), r.U128());
+        return new PublishQuote(id, provider, src, dst, new FxRate(r.I64(), r.I64()), r.I64(), r.I64(), r.U64(), r.U64(), r.U128(), r.U128(), r.U32());
     }
 }
 

@@ -36,6 +36,8 @@ public enum QuoteResult : byte
     QuoteNotFound = 18,
     /// <summary>Only the provider that published a quote may withdraw it.</summary>
     NotQuoteProvider = 19,
+    /// <summary>MaxLockSeconds must be 1..ExchangeState.MaxLockSeconds.</summary>
+    MaxLockSecondsInvalid = 20,
 }
 
 /// <summary>Outcome of one LockQuote or ReleaseLock item.</summary>
@@ -78,6 +80,8 @@ public enum LockResult : byte
     LockExpired = 25,
     /// <summary>The lock attempt itself failed; there is nothing to release.</summary>
     LockNotActive = 26,
+    /// <summary>LockSeconds exceeds the quote's MaxLockSeconds: the provider holds its liquidity no longer than it offered.</summary>
+    LockLongerThanQuoteAllows = 27,
 }
 
 /// <summary>Outcome of one PayAgainstLock item (cross-currency payment, settled payment-versus-payment).</summary>

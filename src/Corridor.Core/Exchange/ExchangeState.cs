@@ -161,6 +161,7 @@ public sealed class ExchangeState
         if (!q.Rate.IsValid) return QuoteResult.RateInvalid;
         if (q.MinSourceMinor <= 0 || q.MinSourceMinor > q.MaxSourceMinor) return QuoteResult.SizeLimitsInvalid;
         if (q.ValidFromNs >= q.ValidUntilNs || q.ValidUntilNs - q.ValidFromNs > MaxQuoteValiditySeconds * NanosPerSecond) return QuoteResult.ValidityWindowInvalid;
+        if (q.MaxLockSeconds == 0 || q.MaxLockSeconds > MaxLockSeconds) return QuoteResult.MaxLockSecondsInvalid;
 
         if (_quoteIndex.TryGetValue(q.QuoteId, out QuoteRecord? existing))
             return existing.ContentHash == hash ? QuoteResult.Ok : QuoteResult.IdReusedWithDifferentContent;
@@ -280,6 +281,7 @@ public sealed class ExchangeState
         if (q.Status == QuoteStatus.Withdrawn) return LockResult.QuoteWithdrawn;
         if (clock < q.Quote.ValidFromNs) return LockResult.QuoteNotYetValid;
         if (q.Status == QuoteStatus.Expired || clock >= q.Quote.ValidUntilNs) return LockResult.QuoteExpired;
+        if (l.LockSeconds > q.Quote.MaxLockSeconds) return LockResult.LockLongerThanQuoteAllows;
         if (!TryAmounts(q, l.AmountMinor, l.Side, out long sourceMinor, out long destinationMinor)) return LockResult.ConversionFailed;
         if (sourceMinor < q.Quote.MinSourceMinor) return LockResult.BelowProviderMinimum;
         if (sourceMinor > q.Quote.MaxSourceMinor) return LockResult.AboveProviderMaximum;

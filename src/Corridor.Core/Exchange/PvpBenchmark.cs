@@ -67,7 +67,7 @@ public static class PvpBenchmark
         var quotes = new PublishQuote[Providers];
         for (int i = 0; i < Providers; i++)
             quotes[i] = new PublishQuote((UInt128)(900 + i), ProviderParticipant(i), "USD", "KES", new FxRate(12900 + 5 * i, 100),
-                1, 100_000_000_00, StartNs, StartNs + ExchangeState.MaxQuoteValiditySeconds * 1_000_000_000 - 1, ProviderUsd(i), ProviderKes(i));
+                1, 100_000_000_00, StartNs, StartNs + ExchangeState.MaxQuoteValiditySeconds * 1_000_000_000 - 1, ProviderUsd(i), ProviderKes(i), 60);
         Apply(ExchangeCommands.Encode<PublishQuote>(Operation.PublishQuote, quotes));
         RequireAllOk(replies);
 

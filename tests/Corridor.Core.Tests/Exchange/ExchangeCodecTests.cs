@@ -41,7 +41,7 @@ public class ExchangeCodecTests
     {
         var f = new ExchangeFixture();
         Assert.Equal(CommandBatch.HeaderBytes + 8, ExchangeCommands.Encode(Operation.ConfigureCurrency, new ConfigureCurrency("USD", 2, 0)).Length);
-        Assert.Equal(CommandBatch.HeaderBytes + 112, ExchangeCommands.Encode(Operation.PublishQuote, f.Quote(1)).Length);
+        Assert.Equal(CommandBatch.HeaderBytes + 116, ExchangeCommands.Encode(Operation.PublishQuote, f.Quote(1)).Length);
         Assert.Equal(CommandBatch.HeaderBytes + 88, ExchangeCommands.Encode(Operation.LockQuote, f.LockRequest(1, 1, 1)).Length);
         Assert.Equal(CommandBatch.HeaderBytes + 136, ExchangeCommands.Encode(Operation.SubmitFxTrade, new FxTradeInstruction(1, 2, 2, 3, "USD", "KES", 10, 20, 4, 5, 6, 7, 8)).Length);
     }

@@ -83,9 +83,9 @@ internal sealed class ExchangeFixture
     // ── commands ──
 
     /// <summary>USD→KES at 129.35 by default (1 USD buys 129.35 KES), sizes 1..10,000 USD, valid for 60 s from now.</summary>
-    public PublishQuote Quote(UInt128 id, ulong provider = Provider, FxRate? rate = null, long min = 100, long max = 10_000_00, ulong validSeconds = 60) =>
+    public PublishQuote Quote(UInt128 id, ulong provider = Provider, FxRate? rate = null, long min = 100, long max = 10_000_00, ulong validSeconds = 60, uint maxLockSeconds = 60) =>
         new(id, provider, "USD", "KES", rate ?? new FxRate(12935, 100), min, max, Now, Now + validSeconds * Second,
-            provider == Provider ? 31u : 41u, provider == Provider ? 32u : 42u);
+            provider == Provider ? 31u : 41u, provider == Provider ? 32u : 42u, maxLockSeconds);
 
     public QuoteResult Publish(PublishQuote q) => Run<PublishQuote, QuoteResult>(Operation.PublishQuote, q)[0];
 

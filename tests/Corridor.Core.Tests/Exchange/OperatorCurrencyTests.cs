@@ -18,7 +18,7 @@ public class OperatorCurrencyTests
         f.CreateAccounts(NewAccount(62, 5000, Payee), NewAccount(63, 5000, Provider), NewAccount(1500, 5000, 0, AccountFlags.None));
         f.Fund(1500, 63, 1_000_000, 5000);
         // 1 USD = 37.5 XLC (no minor unit): 10.01 USD → 375.375 → 375 XLC.
-        var quote = new PublishQuote(1, Provider, "USD", "XLC", new FxRate(375, 10), 1, 1_000_000_00, f.Now, f.Now + 60 * Second, 31, 63);
+        var quote = new PublishQuote(1, Provider, "USD", "XLC", new FxRate(375, 10), 1, 1_000_000_00, f.Now, f.Now + 60 * Second, 31, 63, 30);
         Assert.Equal(QuoteResult.Ok, f.Publish(quote));
         Assert.Equal(LockResult.Ok, f.Lock(new LockQuote(100, 1, Payer, 11, 62, 10_01, AmountSide.Source, 30)));
         Assert.Equal(PayResult.Ok, f.Pay(Payment(200, 100)));
