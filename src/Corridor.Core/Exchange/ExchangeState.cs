@@ -311,8 +311,8 @@ public sealed class ExchangeState
             record.LedgerResult = result;
             return result == CreateTransferResult.ExceedsCredits ? LockResult.ProviderInsufficientLiquidity : LockResult.LedgerRejected;
         }
-        bool found = _ledger.TryGetTransfer(record.ReservationTransferId, out Transfer reservation, out _);
-        Debug.Assert(found);
+        if (!_ledger.TryGetTransfer(record.ReservationTransferId, out Transfer reservation, out _))
+            throw new InvalidOperationException($"exchange invariant broken: reservation of lock {l.LockId} accepted but not stored");
         record.LockedAt = reservation.Timestamp;
         record.ExpiresAt = reservation.Timestamp + l.LockSeconds * NanosPerSecond; // exactly when the ledger voids it
         record.Status = LockStatus.Locked;
@@ -445,7 +445,7 @@ public sealed class ExchangeState
 
     // ───────────────────────────── bilateral FX trades (PvP) ─────────────────────────────
 
-    private TradeResult ValidateInstruction(in FxTradeInstruction t, ulong now, out CurrencyInfo a, out CurrencyInfo b)
+    private TradeResult ValidateInstruction(in FxTradeInstruction t, out CurrencyInfo a, out CurrencyInfo b)
     {
         a = default; b = default;
         if (t.TradeId == UInt128.Zero) return TradeResult.TradeIdMustNotBeZero;
@@ -459,7 +459,7 @@ public sealed class ExchangeState
 
     private TradeResult SubmitTrade(in FxTradeInstruction t, ulong hash, ulong now)
     {
-        TradeResult valid = ValidateInstruction(t, now, out CurrencyInfo a, out CurrencyInfo b);
+        TradeResult valid = ValidateInstruction(t, out CurrencyInfo a, out CurrencyInfo b);
         if (valid != TradeResult.Ok) return valid;
         if (_tradeIndex.TryGetValue(t.TradeId, out TradeRecord? existing))
             return existing.SubmitHash == hash ? TradeResult.Ok : TradeResult.IdReusedWithDifferentContent;
@@ -492,7 +492,7 @@ public sealed class ExchangeState
     /// </summary>
     private TradeResult AffirmTrade(in FxTradeInstruction t, ulong hash, ref ulong clock)
     {
-        TradeResult valid = ValidateInstruction(t, clock, out _, out _);
+        TradeResult valid = ValidateInstruction(t, out _, out _);
         if (valid != TradeResult.Ok) return valid;
         if (!_tradeIndex.TryGetValue(t.TradeId, out TradeRecord? trade)) return TradeResult.TradeNotFound;
         if (trade.AffirmHash != 0)
