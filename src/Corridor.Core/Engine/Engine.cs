@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using Corridor.Core.Exchange;
 using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
 
@@ -11,7 +12,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 2; // 2: settlement state after the ledger
+    private const int SnapshotFormatVersion = 3; // 2: settlement state after the ledger; 3: exchange state after settlement
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
     private readonly List<TransferError> _transferErrors = new();
@@ -24,12 +25,16 @@ public sealed class Engine
     {
         Ledger = ledger;
         Settlement = settlement ?? new SettlementState(ledger);
+        Exchange = new ExchangeState(ledger);
     }
 
     public LedgerState Ledger { get; }
 
     /// <summary>RTGS queues, LSM, netting windows and the operating day, moving money through <see cref="Ledger"/>.</summary>
     public SettlementState Settlement { get; }
+
+    /// <summary>Cross-currency settlement: currencies, FX quotes, PvP payments, bilateral FX trades.</summary>
+    public ExchangeState Exchange { get; }
 
     /// <summary>Sequence number of the last batch applied (0 before the first).</summary>
     public long Sequence { get; private set; }
@@ -50,6 +55,7 @@ public sealed class Engine
 
         ulong now = Math.Max(timestampNs, LastTimestamp + 1);
         Ledger.ExpirePending(now);
+        Exchange.Expire(now);
         ulong clock = now - 1; // each event takes the next nanosecond
         Settlement.OnBatchTime(now, ref clock);
 
@@ -83,6 +89,9 @@ public sealed class Engine
                 Ledger.CreateAccounts(accounts, ref clock, _accountErrors);
                 return new CommandReply(command.Operation, command.Count, ToItems(_accountErrors));
             }
+            case Operation.ConfigureCurrency or Operation.PublishQuote or Operation.WithdrawQuote or Operation.LockQuote or Operation.ReleaseLock
+                or Operation.PayAgainstLock or Operation.SubmitFxTrade or Operation.AffirmFxTrade or Operation.CancelFxTrade:
+                return Exchange.Apply(command, payload, ref clock);
             case >= Operation.RegisterParticipant and <= (Operation)199:
                 return Settlement.Apply(command, payload, ref clock);
             default:
@@ -123,6 +132,7 @@ public sealed class Engine
         hash.Append(header);
         Ledger.HashInto(hash);
         Settlement.HashInto(hash);
+        Exchange.HashInto(hash);
         return hash.GetCurrentHashAsUInt128();
     }
 
@@ -138,6 +148,7 @@ public sealed class Engine
         w.Write(LastTimestamp);
         Ledger.WriteSnapshot(w);
         Settlement.WriteSnapshot(w);
+        Exchange.WriteSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -154,6 +165,7 @@ public sealed class Engine
         LedgerState ledger = LedgerState.ReadSnapshot(r);
         SettlementState settlement = SettlementState.ReadSnapshot(r, ledger);
         var engine = new Engine(ledger, settlement) { Sequence = sequence, LastTimestamp = lastTimestamp };
+        engine.Exchange.ReadSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

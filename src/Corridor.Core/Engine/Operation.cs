@@ -29,6 +29,17 @@ public enum Operation : ushort
     OpenBusinessDay = 113,
     ChangeDayPhase = 114,
     SetSettlementOptions = 115,
+
+    // Exchange (200–299): payloads are count × variable-length items, see Exchange/ExchangeCommands.cs.
+    ConfigureCurrency = 200,
+    PublishQuote = 201,
+    WithdrawQuote = 202,
+    LockQuote = 203,
+    ReleaseLock = 204,
+    PayAgainstLock = 205,
+    SubmitFxTrade = 206,
+    AffirmFxTrade = 207,
+    CancelFxTrade = 208,
 }
 
 /// <summary>A non-Ok outcome for item <c>Index</c> of a command; <c>Code</c> is the operation's result enum.</summary>

@@ -40,6 +40,14 @@ public sealed class LedgerState
     private readonly List<Undo> _undo = new();
     private bool _inChain;
 
+    /// <summary>
+    /// Transfer codes reserved for the legs the engine's own components create (exchange: 201–203). A client request
+    /// may neither create a transfer with one nor post or void a pending transfer carrying one: a payee could
+    /// otherwise post an FX lock's reservation without the payer's leg, breaking payment-versus-payment.
+    /// </summary>
+    public const ushort FirstEngineCode = 200, LastEngineCode = 299;
+    private bool _engineRequest;
+
     public LedgerState(int accountCapacity = 0, int transferCapacity = 0)
     {
         _accountIndex = new Dictionary<UInt128, int>(accountCapacity);
@@ -137,6 +145,14 @@ public sealed class LedgerState
 
     // ───────────────────────────── create_transfers ─────────────────────────────
 
+    /// <summary><see cref="CreateTransfers"/> on behalf of an engine component, which may resolve pending transfers with engine codes.</summary>
+    internal void CreateEngineTransfers(ReadOnlySpan<Transfer> events, ref ulong timestamp, List<TransferError> errors)
+    {
+        _engineRequest = true;
+        try { CreateTransfers(events, ref timestamp, errors); }
+        finally { _engineRequest = false; }
+    }
+
     /// <summary>
     /// Applies transfers in order. Linked chains (consecutive items with <see cref="TransferFlags.Linked"/>,
     /// closed by one without) apply atomically. Non-Ok results are appended to <paramref name="errors"/>.
@@ -211,6 +227,7 @@ public sealed class LedgerState
         if (t.Amount == 0) return CreateTransferResult.AmountMustNotBeZero;
         if (t.Ledger == 0) return CreateTransferResult.LedgerMustNotBeZero;
         if (t.Code == 0) return CreateTransferResult.CodeMustNotBeZero;
+        if (!_engineRequest && t.Code >= FirstEngineCode && t.Code <= LastEngineCode) return CreateTransferResult.CodeReservedForEngine;
 
         // Idempotency: an id seen before answers with its first outcome.
         if (_transferIndex.TryGetValue(t.Id, out int existing)) return CompareExisting(in t, in _transfers[existing]);
@@ -297,6 +314,7 @@ public sealed class LedgerState
         ref readonly Transfer p = ref _transfers[pi];
         ref TransferMeta pMeta = ref _transferMeta[pi];
         if ((p.Flags & TransferFlags.Pending) == 0) return Fail(in t, CreateTransferResult.PendingTransferNotPending);
+        if (!_engineRequest && p.Code >= FirstEngineCode && p.Code <= LastEngineCode) return Fail(in t, CreateTransferResult.PendingTransferOwnedByEngine);
         if (t.DebitAccountId != UInt128.Zero && t.DebitAccountId != p.DebitAccountId) return Fail(in t, CreateTransferResult.PendingTransferHasDifferentDebitAccountId);
         if (t.CreditAccountId != UInt128.Zero && t.CreditAccountId != p.CreditAccountId) return Fail(in t, CreateTransferResult.PendingTransferHasDifferentCreditAccountId);
         if (t.Ledger != 0 && t.Ledger != p.Ledger) return Fail(in t, CreateTransferResult.PendingTransferHasDifferentLedger);

@@ -105,6 +105,10 @@ public enum CreateTransferResult : byte
     CreditAccountClosed = 60,
     /// <summary>The engine's transfer capacity is reached.</summary>
     TooManyTransfers = 61,
+    /// <summary>The pending transfer is a leg the engine created (code 200–299, e.g. an FX lock's reservation): only the engine posts or voids it.</summary>
+    PendingTransferOwnedByEngine = 62,
+    /// <summary>Codes 200–299 are reserved for transfers the engine creates itself (exchange legs).</summary>
+    CodeReservedForEngine = 63,
 }
 
 /// <summary>A non-Ok result for the item at <c>Index</c> of a request (Ok items are not listed).</summary>

@@ -6,7 +6,7 @@ namespace Corridor.Core.Settlement;
 // Liquidity-saving mechanism: offsetting on entry and multilateral optimisation (gridlock resolution).
 public sealed partial class SettlementState
 {
-    private CommandReply RunLsmCommand(Command command, ReadOnlySpan<byte> payload, ref ulong clock)
+    private CommandReply RunLsmCommand(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
     {
         RunLsm[] items = SettlementCodec.DecodePayload<RunLsm>(payload, command.Count);
         var results = new List<LsmResult>();

@@ -18,7 +18,7 @@ public sealed partial class SettlementState
         return SettlementResult.Ok;
     }
 
-    private CommandReply CloseWindows(Command command, ReadOnlySpan<byte> payload, ref ulong clock)
+    private CommandReply CloseWindows(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
     {
         CloseNettingWindow[] items = SettlementCodec.DecodePayload<CloseNettingWindow>(payload, command.Count);
         var results = new List<WindowInfo>();

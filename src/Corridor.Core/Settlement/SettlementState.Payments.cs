@@ -6,7 +6,7 @@ namespace Corridor.Core.Settlement;
 // RTGS: payment entry, queues with priorities, re-tries on liquidity, queue management, time rules.
 public sealed partial class SettlementState
 {
-    private CommandReply SubmitPayments(Command command, ReadOnlySpan<byte> payload, ref ulong clock)
+    private CommandReply SubmitPayments(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
     {
         SubmitPayment[] items = SettlementCodec.DecodePayload<SubmitPayment>(payload, command.Count);
         var outcomes = new PaymentOutcome[items.Length];

@@ -88,7 +88,7 @@ public sealed partial class SettlementState
     private delegate SettlementResult ItemHandler<T>(in T item, ref ulong clock);
 
     /// <summary>Applies one settlement command (operations 100–199); each item takes the next nanosecond.</summary>
-    public CommandReply Apply(Command command, ReadOnlySpan<byte> payload, ref ulong clock)
+    public CommandReply Apply(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
     {
         switch (command.Operation)
         {
@@ -112,7 +112,7 @@ public sealed partial class SettlementState
         }
     }
 
-    private CommandReply Each<T>(Command command, ReadOnlySpan<byte> payload, ref ulong clock, ItemHandler<T> handler) where T : ISettlementCommand<T>
+    private CommandReply Each<T>(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock, ItemHandler<T> handler) where T : ISettlementCommand<T>
     {
         T[] items = SettlementCodec.DecodePayload<T>(payload, command.Count);
         List<ItemResult>? errors = null;

@@ -15,7 +15,7 @@ public class SettlementCodecTests
         Assert.Equal(item, back[1]);
         byte[] command = SettlementCodec.EncodeCommand(item);
         int offset = 0;
-        Command header = CommandBatch.Read(command, ref offset);
+        CommandFrame header = CommandBatch.Read(command, ref offset);
         Assert.Equal(T.Operation, header.Operation);
         Assert.Equal(1, header.Count);
         Assert.Equal(command.Length, offset);

@@ -1,0 +1,138 @@
+using Corridor.Core.Ledger;
+
+namespace Corridor.Core.Exchange;
+
+/// <summary>Where a quote stands: lockable (Active), or closed by its provider or by engine time.</summary>
+public enum QuoteStatus : byte { Active = 1, Withdrawn = 2, Expired = 3 }
+
+/// <summary>Where a quote lock stands. Failed: the lock attempt was rejected (kept for idempotency).</summary>
+public enum LockStatus : byte { Failed = 0, Locked = 1, Settled = 2, Released = 3, Expired = 4 }
+
+/// <summary>Whether a payment's two legs settled (both posted) or it failed (neither).</summary>
+public enum PaymentStatus : byte { Failed = 0, Settled = 1 }
+
+/// <summary>Where a bilateral FX trade stands: awaiting affirmation, or closed.</summary>
+public enum TradeStatus : byte { Submitted = 1, Settled = 2, Failed = 3, Cancelled = 4, Expired = 5 }
+
+/// <summary>A published FX quote and its life cycle.</summary>
+public sealed class QuoteRecord
+{
+    public required PublishQuote Quote { get; init; }
+    public required ulong ContentHash { get; init; }
+    public required uint SourceLedger { get; init; }
+    public required uint DestinationLedger { get; init; }
+    public required int SourceExponent { get; init; }
+    public required int DestinationExponent { get; init; }
+    /// <summary>Engine time at which the quote was published (best-quote tie-break: earlier wins).</summary>
+    public required ulong PublishedAt { get; init; }
+    public QuoteStatus Status { get; internal set; }
+}
+
+/// <summary>A quote lock: the amounts fixed for one payment and the provider's reservation that backs them.</summary>
+public sealed class LockRecord
+{
+    public required LockQuote Request { get; init; }
+    public required ulong ContentHash { get; init; }
+    public LockResult Result { get; internal set; }
+    /// <summary>Ledger result of the reservation when Result is a ledger rejection; Ok otherwise.</summary>
+    public CreateTransferResult LedgerResult { get; internal set; }
+    public LockStatus Status { get; internal set; }
+    public long SourceMinor { get; internal set; }
+    public long DestinationMinor { get; internal set; }
+    public uint SourceLedger { get; internal set; }
+    public uint DestinationLedger { get; internal set; }
+    public UInt128 ProviderSourceAccount { get; internal set; }
+    public UInt128 ProviderDestinationAccount { get; internal set; }
+    /// <summary>The pending ledger transfer provider → payee in the destination currency.</summary>
+    public UInt128 ReservationTransferId { get; internal set; }
+    public ulong LockedAt { get; internal set; }
+    /// <summary>Engine time at which the reservation times out (the ledger voids it then).</summary>
+    public ulong ExpiresAt { get; internal set; }
+    /// <summary>The payment that consumed the lock (settled, or failed and released it); 0 if none.</summary>
+    public UInt128 PaymentId { get; internal set; }
+}
+
+/// <summary>
+/// A cross-currency payment against a lock, with its mandatory parties and trade references. The request is kept
+/// exactly as journaled (one byte array, not ~30 objects per payment) and decoded when asked for.
+/// </summary>
+public sealed class PaymentRecord
+{
+    internal byte[] Encoded { get; init; } = [];
+    public required UInt128 PaymentId { get; init; }
+    public required UInt128 LockId { get; init; }
+    public required ulong ContentHash { get; init; }
+
+    /// <summary>The payment as submitted: parties and trade references byte for byte (decoded on each call).</summary>
+    public PayAgainstLock Request
+    {
+        get
+        {
+            var r = new WireReader(Encoded);
+            return PayAgainstLock.Read(ref r);
+        }
+    }
+
+    // Position in submission order and the next payment sharing this one's invoice / LC reference (-1: none).
+    internal int Position { get; init; }
+    internal int NextSameInvoice { get; set; } = -1;
+    internal int NextSameLetterOfCredit { get; set; } = -1;
+
+    public PayResult Result { get; internal set; }
+    public CreateTransferResult LedgerResult { get; internal set; }
+    public PaymentStatus Status { get; internal set; }
+    public long SourceMinor { get; internal set; }
+    public long DestinationMinor { get; internal set; }
+    /// <summary>Payer → provider, source currency (posted). Exists in the ledger only if the payment settled.</summary>
+    public UInt128 SourceLegTransferId { get; internal set; }
+    /// <summary>Post of the reservation provider → payee, destination currency. Exists only if settled.</summary>
+    public UInt128 DestinationLegTransferId { get; internal set; }
+    public ulong Timestamp { get; internal set; }
+}
+
+/// <summary>A bilateral FX trade: submitted by one party, affirmed by the other, settled PvP.</summary>
+public sealed class TradeRecord
+{
+    public required FxTradeInstruction Terms { get; init; }
+    public required ulong SubmitHash { get; init; }
+    public required ulong SubmittedAt { get; init; }
+    public TradeStatus Status { get; internal set; }
+    /// <summary>Content hash of the affirmation that closed the trade (settled or failed); 0 before.</summary>
+    public ulong AffirmHash { get; internal set; }
+    public TradeResult AffirmResult { get; internal set; }
+    public CreateTransferResult LedgerResult { get; internal set; }
+    public uint LedgerA { get; internal set; }
+    public uint LedgerB { get; internal set; }
+    public UInt128 LegATransferId { get; internal set; }
+    public UInt128 LegBTransferId { get; internal set; }
+    public ulong ClosedAt { get; internal set; }
+}
+
+/// <summary>The best quote for a request and the amounts it would lock.</summary>
+public readonly record struct QuoteMatch(UInt128 QuoteId, ulong Provider, FxRate Rate, long SourceMinor, long DestinationMinor, ulong ValidUntilNs);
+
+/// <summary>Ids and codes of the ledger transfers the exchange creates.</summary>
+public static class ExchangeTransfers
+{
+    /// <summary>Transfer code of the provider's reservation (pending) and its post/void.</summary>
+    public const ushort ReservationCode = 201;
+    /// <summary>Transfer code of the payer's leg (payer → provider, source currency).</summary>
+    public const ushort PayerLegCode = 202;
+    /// <summary>Transfer code of both legs of a bilateral FX trade.</summary>
+    public const ushort TradeLegCode = 203;
+
+    public const byte ReservationTag = 1, PayerLegTag = 2, PostReservationTag = 3, VoidReservationTag = 4, TradeLegATag = 5, TradeLegBTag = 6;
+
+    /// <summary>
+    /// Ledger transfer id derived from an exchange id: XxHash128("corridor.fx" ‖ tag ‖ id). Deterministic, so
+    /// replay creates the same transfers; a client's own transfer ids collide with these only by 128-bit chance.
+    /// </summary>
+    public static UInt128 Derive(UInt128 id, byte tag)
+    {
+        Span<byte> input = stackalloc byte[11 + 1 + 16];
+        "corridor.fx"u8.CopyTo(input);
+        input[11] = tag;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128LittleEndian(input[12..], id);
+        return System.IO.Hashing.XxHash128.HashToUInt128(input);
+    }
+}

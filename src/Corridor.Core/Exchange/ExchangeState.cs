@@ -1,0 +1,811 @@
+using System.Diagnostics;
+using System.IO.Hashing;
+using Corridor.Core.Currencies;
+using Corridor.Core.Engine;
+using Corridor.Core.Ledger;
+
+namespace Corridor.Core.Exchange;
+
+/// <summary>
+/// Cross-currency settlement: currencies, FX quotes, quote locks, payment-versus-payment payments with
+/// trade references, and bilateral FX trades. Deterministic like the ledger: every mutation comes from a
+/// journaled command or from <see cref="Expire"/> at engine time, and money moves only through
+/// <see cref="LedgerState.CreateTransfers"/>, so the ledger's invariants (debits == credits per ledger,
+/// limits, atomic linked chains) hold for every leg. See docs/exchange.md.
+/// </summary>
+public sealed class ExchangeState
+{
+    public const int MaxQuotes = 1_000_000;
+    /// <summary>Active quotes per currency pair: bounds the best-quote scan.</summary>
+    public const int MaxActiveQuotesPerPair = 1024;
+    public const int MaxLocks = 16_000_000;
+    public const int MaxPayments = 16_000_000;
+    public const int MaxTrades = 4_000_000;
+    /// <summary>Longest validity window of a quote.</summary>
+    public const ulong MaxQuoteValiditySeconds = 24 * 3600;
+    /// <summary>Longest quote lock: the provider's liquidity is reserved at most this long.</summary>
+    public const uint MaxLockSeconds = 3600;
+    /// <summary>Longest time between submitting a bilateral trade and its affirmation deadline.</summary>
+    public const ulong MaxAffirmSeconds = 7 * 24 * 3600;
+
+    private const ulong NanosPerSecond = 1_000_000_000;
+    private const int SnapshotVersion = 1;
+
+    private readonly LedgerState _ledger;
+    private readonly List<QuoteRecord> _quotes = new();
+    private readonly Dictionary<UInt128, QuoteRecord> _quoteIndex = new();
+    private readonly Dictionary<ulong, List<QuoteRecord>> _book = new(); // (sourceLedger << 32 | destinationLedger) → active quotes, publish order
+    private readonly List<LockRecord> _locks = new();
+    private readonly Dictionary<UInt128, LockRecord> _lockIndex = new();
+    private readonly List<PaymentRecord> _payments = new();
+    private readonly Dictionary<UInt128, PaymentRecord> _paymentIndex = new();
+    // invoice number / LC reference → first and last payment carrying it; the rest chain through the records.
+    private readonly Dictionary<string, (int First, int Last)> _byInvoice = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int First, int Last)> _byLetterOfCredit = new(StringComparer.Ordinal);
+    private readonly List<TradeRecord> _trades = new();
+    private readonly Dictionary<UInt128, TradeRecord> _tradeIndex = new();
+    private readonly PriorityQueue<object, (ulong ExpiresAt, long Order)> _expiry = new();
+    private long _expiryOrder;
+
+    private readonly List<ItemResult> _itemErrors = new();
+    private readonly List<TransferError> _transferErrors = new();
+    private readonly Transfer[] _legs = new Transfer[2];
+
+    public ExchangeState(LedgerState ledger) => _ledger = ledger;
+
+    public CurrencyRegistry Currencies { get; } = new();
+
+    public int QuoteCount => _quotes.Count;
+    public int LockCount => _locks.Count;
+    public int PaymentCount => _payments.Count;
+    public int TradeCount => _trades.Count;
+
+    /// <summary>True for the operations this state applies (200–299).</summary>
+    public static bool Handles(Operation operation) => operation is >= Operation.ConfigureCurrency and <= Operation.CancelFxTrade;
+
+    // ───────────────────────────── apply ─────────────────────────────
+
+    /// <summary>Applies one exchange command; every item takes the next nanosecond of engine time.</summary>
+    public CommandReply Apply(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
+    {
+        _itemErrors.Clear();
+        switch (command.Operation)
+        {
+            case Operation.ConfigureCurrency:
+            {
+                var items = Decode<ConfigureCurrency>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)Currencies.Configure(x.Item.Code, x.Item.Exponent, x.Item.Ledger)); }
+                break;
+            }
+            case Operation.PublishQuote:
+            {
+                var items = Decode<PublishQuote>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)Publish(x.Item, x.Hash, clock)); }
+                break;
+            }
+            case Operation.WithdrawQuote:
+            {
+                var items = Decode<WithdrawQuote>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)Withdraw(x.Item)); }
+                break;
+            }
+            case Operation.LockQuote:
+            {
+                var items = Decode<LockQuote>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)Lock(x.Item, x.Hash, ref clock)); }
+                break;
+            }
+            case Operation.ReleaseLock:
+            {
+                var items = Decode<ReleaseLock>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)Release(x.Item, ref clock)); }
+                break;
+            }
+            case Operation.PayAgainstLock:
+            {
+                var items = Decode<PayAgainstLock>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)Pay(x.Item, x.Hash, payload.Slice(x.Offset, x.Length), ref clock)); }
+                break;
+            }
+            case Operation.SubmitFxTrade:
+            {
+                var items = Decode<FxTradeInstruction>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)SubmitTrade(x.Item, x.Hash, clock)); }
+                break;
+            }
+            case Operation.AffirmFxTrade:
+            {
+                var items = Decode<FxTradeInstruction>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)AffirmTrade(x.Item, x.Hash, ref clock)); }
+                break;
+            }
+            case Operation.CancelFxTrade:
+            {
+                var items = Decode<CancelFxTrade>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)CancelTrade(x.Item, clock)); }
+                break;
+            }
+            default:
+                throw new InvalidDataException($"operation {(ushort)command.Operation} is not an exchange operation");
+        }
+        return new CommandReply(command.Operation, command.Count, _itemErrors.Count == 0 ? CommandReply.NoErrors : _itemErrors.ToArray());
+    }
+
+    private void Note(int index, byte code)
+    {
+        if (code != 0) _itemErrors.Add(new ItemResult(index, code));
+    }
+
+    /// <summary>Decodes the whole payload before anything applies, so a malformed command changes nothing.</summary>
+    private static (T Item, ulong Hash, int Offset, int Length)[] Decode<T>(ReadOnlySpan<byte> payload, int count) where T : IExchangeItem<T>
+    {
+        if ((uint)count > ExchangeCommands.MaxItemsPerCommand) throw new InvalidDataException($"exchange command declares {count} items, at most {ExchangeCommands.MaxItemsPerCommand}");
+        var items = new (T, ulong, int, int)[count];
+        var r = new WireReader(payload);
+        for (int i = 0; i < count; i++)
+        {
+            int from = r.Position;
+            T item = T.Read(ref r);
+            items[i] = (item, XxHash3.HashToUInt64(payload[from..r.Position]), from, r.Position - from);
+        }
+        if (r.Remaining != 0) throw new InvalidDataException($"exchange payload has {r.Remaining} trailing bytes");
+        return items;
+    }
+
+    // ───────────────────────────── quotes ─────────────────────────────
+
+    private QuoteResult Publish(in PublishQuote q, ulong hash, ulong now)
+    {
+        if (q.QuoteId == UInt128.Zero) return QuoteResult.QuoteIdMustNotBeZero;
+        if (q.Provider == 0) return QuoteResult.ProviderMustNotBeZero;
+        if (!q.Rate.IsValid) return QuoteResult.RateInvalid;
+        if (q.MinSourceMinor <= 0 || q.MinSourceMinor > q.MaxSourceMinor) return QuoteResult.SizeLimitsInvalid;
+        if (q.ValidFromNs >= q.ValidUntilNs || q.ValidUntilNs - q.ValidFromNs > MaxQuoteValiditySeconds * NanosPerSecond) return QuoteResult.ValidityWindowInvalid;
+        if (q.MaxLockSeconds == 0 || q.MaxLockSeconds > MaxLockSeconds) return QuoteResult.MaxLockSecondsInvalid;
+
+        if (_quoteIndex.TryGetValue(q.QuoteId, out QuoteRecord? existing))
+            return existing.ContentHash == hash ? QuoteResult.Ok : QuoteResult.IdReusedWithDifferentContent;
+
+        if (!Currencies.TryGet(q.SourceCurrency, out CurrencyInfo src)) return QuoteResult.SourceCurrencyUnknown;
+        if (!Currencies.TryGet(q.DestinationCurrency, out CurrencyInfo dst)) return QuoteResult.DestinationCurrencyUnknown;
+        if (src.Ledger == dst.Ledger) return QuoteResult.CurrenciesMustBeDifferent;
+        if (q.ValidUntilNs <= now) return QuoteResult.QuoteAlreadyExpired;
+        if (!_ledger.TryGetAccount(q.ProviderSourceAccount, out Account sa)) return QuoteResult.ProviderSourceAccountNotFound;
+        if (!_ledger.TryGetAccount(q.ProviderDestinationAccount, out Account da)) return QuoteResult.ProviderDestinationAccountNotFound;
+        if (sa.Ledger != src.Ledger) return QuoteResult.ProviderSourceAccountWrongCurrency;
+        if (da.Ledger != dst.Ledger) return QuoteResult.ProviderDestinationAccountWrongCurrency;
+        if (sa.Participant != q.Provider || da.Participant != q.Provider) return QuoteResult.AccountNotOwnedByProvider;
+
+        ulong pair = PairKey(src.Ledger, dst.Ledger);
+        if (!_book.TryGetValue(pair, out List<QuoteRecord>? book)) _book.Add(pair, book = new List<QuoteRecord>());
+        if (book.Count >= MaxActiveQuotesPerPair) return QuoteResult.TooManyQuotesForPair;
+        if (_quotes.Count >= MaxQuotes) return QuoteResult.TooManyQuotes;
+
+        var record = new QuoteRecord
+        {
+            Quote = q, ContentHash = hash, SourceLedger = src.Ledger, DestinationLedger = dst.Ledger,
+            SourceExponent = src.Exponent, DestinationExponent = dst.Exponent, PublishedAt = now, Status = QuoteStatus.Active,
+        };
+        _quotes.Add(record);
+        _quoteIndex.Add(q.QuoteId, record);
+        book.Add(record);
+        _expiry.Enqueue(record, (q.ValidUntilNs, _expiryOrder++));
+        return QuoteResult.Ok;
+    }
+
+    private QuoteResult Withdraw(in WithdrawQuote w)
+    {
+        if (w.QuoteId == UInt128.Zero) return QuoteResult.QuoteIdMustNotBeZero;
+        if (w.Provider == 0) return QuoteResult.ProviderMustNotBeZero;
+        if (!_quoteIndex.TryGetValue(w.QuoteId, out QuoteRecord? q)) return QuoteResult.QuoteNotFound;
+        if (q.Quote.Provider != w.Provider) return QuoteResult.NotQuoteProvider;
+        if (q.Status == QuoteStatus.Active)
+        {
+            q.Status = QuoteStatus.Withdrawn;
+            _book[PairKey(q.SourceLedger, q.DestinationLedger)].Remove(q);
+        }
+        return QuoteResult.Ok; // withdrawing a withdrawn or expired quote is a no-op
+    }
+
+    private static ulong PairKey(uint sourceLedger, uint destinationLedger) => (ulong)sourceLedger << 32 | destinationLedger;
+
+    private static bool TryAmounts(QuoteRecord q, long amountMinor, AmountSide side, out long sourceMinor, out long destinationMinor)
+    {
+        FxRate rate = q.Quote.Rate;
+        if (side == AmountSide.Source)
+        {
+            sourceMinor = amountMinor;
+            return rate.TryConvertSource(amountMinor, q.SourceExponent, q.DestinationExponent, out destinationMinor) && destinationMinor > 0;
+        }
+        destinationMinor = amountMinor;
+        return rate.TryConvertDestination(amountMinor, q.SourceExponent, q.DestinationExponent, out sourceMinor) && sourceMinor > 0;
+    }
+
+    /// <summary>
+    /// The best lockable quote for converting <paramref name="amountMinor"/> (fixed on <paramref name="side"/>) at engine
+    /// time <paramref name="nowNs"/>: active, inside its validity window and size limits, and — when the provider's
+    /// destination account cannot go overdrawn — backed by enough available liquidity. Best = most destination for a fixed
+    /// source, least source for a fixed destination; ties go to the earlier-published quote, then the lower quote id.
+    /// </summary>
+    public bool TryFindBestQuote(string sourceCurrency, string destinationCurrency, long amountMinor, AmountSide side, ulong nowNs, out QuoteMatch match)
+    {
+        match = default;
+        if (amountMinor <= 0 || side > AmountSide.Destination) return false;
+        if (!Currencies.TryGet(sourceCurrency, out CurrencyInfo src) || !Currencies.TryGet(destinationCurrency, out CurrencyInfo dst)) return false;
+        if (!_book.TryGetValue(PairKey(src.Ledger, dst.Ledger), out List<QuoteRecord>? book)) return false;
+        QuoteRecord? best = null;
+        long bestSource = 0, bestDestination = 0;
+        foreach (QuoteRecord q in book)
+        {
+            Debug.Assert(q.Status == QuoteStatus.Active);
+            if (nowNs < q.Quote.ValidFromNs || nowNs >= q.Quote.ValidUntilNs) continue;
+            if (!TryAmounts(q, amountMinor, side, out long s, out long d)) continue;
+            if (s < q.Quote.MinSourceMinor || s > q.Quote.MaxSourceMinor) continue;
+            if (_ledger.TryGetAccount(q.Quote.ProviderDestinationAccount, out Account pa)
+                && (pa.Flags & AccountFlags.DebitsMustNotExceedCredits) != 0 && pa.AvailableMinor < d) continue;
+            bool better = best is null
+                || (side == AmountSide.Source ? d > bestDestination : s < bestSource)
+                || ((side == AmountSide.Source ? d == bestDestination : s == bestSource)
+                    && (q.PublishedAt < best.PublishedAt || (q.PublishedAt == best.PublishedAt && q.Quote.QuoteId < best.Quote.QuoteId)));
+            if (better) { best = q; bestSource = s; bestDestination = d; }
+        }
+        if (best is null) return false;
+        match = new QuoteMatch(best.Quote.QuoteId, best.Quote.Provider, best.Quote.Rate, bestSource, bestDestination, best.Quote.ValidUntilNs);
+        return true;
+    }
+
+    // ───────────────────────────── locks ─────────────────────────────
+
+    private LockResult Lock(in LockQuote l, ulong hash, ref ulong clock)
+    {
+        if (l.LockId == UInt128.Zero) return LockResult.LockIdMustNotBeZero;
+        if (l.Payer == 0) return LockResult.PayerMustNotBeZero;
+        if (l.AmountMinor <= 0) return LockResult.AmountMustBePositive;
+        if (l.Side > AmountSide.Destination) return LockResult.AmountSideInvalid;
+        if (l.LockSeconds == 0 || l.LockSeconds > MaxLockSeconds) return LockResult.LockSecondsOutOfRange;
+        if (_lockIndex.TryGetValue(l.LockId, out LockRecord? existing))
+            return existing.ContentHash == hash ? existing.Result : LockResult.IdReusedWithDifferentContent;
+        if (_locks.Count >= MaxLocks) return LockResult.TooManyLocks;
+
+        var record = new LockRecord { Request = l, ContentHash = hash, Status = LockStatus.Failed, LockedAt = clock };
+        _locks.Add(record);
+        _lockIndex.Add(l.LockId, record);
+        record.Result = TryLock(record, ref clock);
+        return record.Result;
+    }
+
+    private LockResult TryLock(LockRecord record, ref ulong clock)
+    {
+        LockQuote l = record.Request;
+        if (!_quoteIndex.TryGetValue(l.QuoteId, out QuoteRecord? q)) return LockResult.QuoteNotFound;
+        if (q.Status == QuoteStatus.Withdrawn) return LockResult.QuoteWithdrawn;
+        if (clock < q.Quote.ValidFromNs) return LockResult.QuoteNotYetValid;
+        if (q.Status == QuoteStatus.Expired || clock >= q.Quote.ValidUntilNs) return LockResult.QuoteExpired;
+        if (l.LockSeconds > q.Quote.MaxLockSeconds) return LockResult.LockLongerThanQuoteAllows;
+        if (!TryAmounts(q, l.AmountMinor, l.Side, out long sourceMinor, out long destinationMinor)) return LockResult.ConversionFailed;
+        if (sourceMinor < q.Quote.MinSourceMinor) return LockResult.BelowProviderMinimum;
+        if (sourceMinor > q.Quote.MaxSourceMinor) return LockResult.AboveProviderMaximum;
+        if (!_ledger.TryGetAccount(l.PayerAccount, out Account payer)) return LockResult.PayerAccountNotFound;
+        if (payer.Participant != l.Payer) return LockResult.PayerAccountNotOwnedByPayer;
+        if (payer.Ledger != q.SourceLedger) return LockResult.PayerAccountWrongCurrency;
+        if (!_ledger.TryGetAccount(l.PayeeAccount, out Account payee)) return LockResult.PayeeAccountNotFound;
+        if (payee.Ledger != q.DestinationLedger) return LockResult.PayeeAccountWrongCurrency;
+
+        record.SourceMinor = sourceMinor;
+        record.DestinationMinor = destinationMinor;
+        record.SourceLedger = q.SourceLedger;
+        record.DestinationLedger = q.DestinationLedger;
+        record.ProviderSourceAccount = q.Quote.ProviderSourceAccount;
+        record.ProviderDestinationAccount = q.Quote.ProviderDestinationAccount;
+        record.ReservationTransferId = ExchangeTransfers.Derive(l.LockId, ExchangeTransfers.ReservationTag);
+
+        _legs[0] = new Transfer
+        {
+            Id = record.ReservationTransferId, DebitAccountId = q.Quote.ProviderDestinationAccount, CreditAccountId = l.PayeeAccount,
+            Amount = destinationMinor, Ledger = q.DestinationLedger, Code = ExchangeTransfers.ReservationCode,
+            Flags = TransferFlags.Pending, TimeoutSeconds = l.LockSeconds, UserData128 = l.LockId,
+        };
+        CreateTransferResult result = CreateLegs(1, ref clock, out _);
+        if (result != CreateTransferResult.Ok)
+        {
+            record.LedgerResult = result;
+            return result == CreateTransferResult.ExceedsCredits ? LockResult.ProviderInsufficientLiquidity : LockResult.LedgerRejected;
+        }
+        if (!_ledger.TryGetTransfer(record.ReservationTransferId, out Transfer reservation, out _))
+            throw new InvalidOperationException($"exchange invariant broken: reservation of lock {l.LockId} accepted but not stored");
+        record.LockedAt = reservation.Timestamp;
+        record.ExpiresAt = reservation.Timestamp + l.LockSeconds * NanosPerSecond; // exactly when the ledger voids it
+        record.Status = LockStatus.Locked;
+        _expiry.Enqueue(record, (record.ExpiresAt, _expiryOrder++));
+        return LockResult.Ok;
+    }
+
+    private LockResult Release(in ReleaseLock rl, ref ulong clock)
+    {
+        if (rl.LockId == UInt128.Zero) return LockResult.LockIdMustNotBeZero;
+        if (rl.Payer == 0) return LockResult.PayerMustNotBeZero;
+        if (!_lockIndex.TryGetValue(rl.LockId, out LockRecord? l)) return LockResult.LockNotFound;
+        if (l.Request.Payer != rl.Payer) return LockResult.NotLockPayer;
+        switch (l.Status)
+        {
+            case LockStatus.Failed: return LockResult.LockNotActive;
+            case LockStatus.Settled: return LockResult.LockAlreadySettled;
+            case LockStatus.Expired: return LockResult.LockExpired;
+            case LockStatus.Released: return LockResult.Ok; // idempotent
+        }
+        return VoidReservation(l, ref clock) ? LockResult.Ok : LockResult.LockExpired;
+    }
+
+    /// <summary>Voids a lock's reservation; false if it had already timed out (the ledger expired it).</summary>
+    private bool VoidReservation(LockRecord l, ref ulong clock)
+    {
+        Debug.Assert(l.Status == LockStatus.Locked);
+        _legs[0] = new Transfer
+        {
+            Id = ExchangeTransfers.Derive(l.Request.LockId, ExchangeTransfers.VoidReservationTag),
+            PendingId = l.ReservationTransferId, Flags = TransferFlags.VoidPendingTransfer, UserData128 = l.Request.LockId,
+        };
+        CreateTransferResult result = CreateLegs(1, ref clock, out _);
+        if (result == CreateTransferResult.PendingTransferExpired) { l.Status = LockStatus.Expired; return false; }
+        if (result != CreateTransferResult.Ok)
+            throw new InvalidOperationException($"exchange invariant broken: void of lock {l.Request.LockId} reservation failed with {result}");
+        l.Status = LockStatus.Released;
+        return true;
+    }
+
+    // ───────────────────────────── payments (PvP) ─────────────────────────────
+
+    private PayResult Pay(PayAgainstLock p, ulong hash, ReadOnlySpan<byte> encoded, ref ulong clock)
+    {
+        if (p.PaymentId == UInt128.Zero) return PayResult.PaymentIdMustNotBeZero;
+        if (p.Payer == 0) return PayResult.PayerMustNotBeZero;
+        PayResult valid = TradeReferenceRules.Validate(p.Originator, p.Beneficiary, p.Trade);
+        if (valid != PayResult.Ok) return valid;
+        if (_paymentIndex.TryGetValue(p.PaymentId, out PaymentRecord? existing))
+            return existing.ContentHash == hash ? existing.Result : PayResult.IdReusedWithDifferentContent;
+        if (_payments.Count >= MaxPayments) return PayResult.TooManyPayments;
+
+        var record = new PaymentRecord
+        {
+            Encoded = encoded.ToArray(), PaymentId = p.PaymentId, LockId = p.LockId, ContentHash = hash,
+            Position = _payments.Count, Status = PaymentStatus.Failed, Timestamp = clock,
+        };
+        AddPayment(record, p.Trade);
+        record.Result = TryPay(record, p, ref clock);
+        if (record.Result == PayResult.Ok) record.Status = PaymentStatus.Settled;
+        return record.Result;
+    }
+
+    private void AddPayment(PaymentRecord record, TradeReference trade)
+    {
+        Debug.Assert(record.Position == _payments.Count);
+        _payments.Add(record);
+        _paymentIndex.Add(record.PaymentId, record);
+        if (_byInvoice.TryGetValue(trade.InvoiceNumber, out var invoice))
+        {
+            _payments[invoice.Last].NextSameInvoice = record.Position;
+            _byInvoice[trade.InvoiceNumber] = (invoice.First, record.Position);
+        }
+        else _byInvoice.Add(trade.InvoiceNumber, (record.Position, record.Position));
+        if (trade.LetterOfCreditReference.Length == 0) return;
+        if (_byLetterOfCredit.TryGetValue(trade.LetterOfCreditReference, out var lc))
+        {
+            _payments[lc.Last].NextSameLetterOfCredit = record.Position;
+            _byLetterOfCredit[trade.LetterOfCreditReference] = (lc.First, record.Position);
+        }
+        else _byLetterOfCredit.Add(trade.LetterOfCreditReference, (record.Position, record.Position));
+    }
+
+    /// <summary>
+    /// The PvP step. Both legs go to the ledger as ONE linked chain — payer → provider (source currency, posted)
+    /// and the post of the provider → payee reservation (destination currency) — so the ledger applies both or
+    /// neither. If the chain fails, the reservation is voided: no leg ever settles alone.
+    /// </summary>
+    private PayResult TryPay(PaymentRecord record, PayAgainstLock p, ref ulong clock)
+    {
+        if (!_lockIndex.TryGetValue(p.LockId, out LockRecord? l)) return PayResult.LockNotFound;
+        if (l.Request.Payer != p.Payer) return PayResult.NotLockPayer;
+        switch (l.Status)
+        {
+            case LockStatus.Failed: return PayResult.LockNotActive;
+            case LockStatus.Settled: return PayResult.LockAlreadyUsed;
+            case LockStatus.Released: return PayResult.LockReleased;
+            case LockStatus.Expired: return PayResult.LockExpired;
+        }
+        if (clock >= l.ExpiresAt) { l.Status = LockStatus.Expired; return PayResult.LockExpired; }
+
+        record.SourceMinor = l.SourceMinor;
+        record.DestinationMinor = l.DestinationMinor;
+        record.SourceLegTransferId = ExchangeTransfers.Derive(p.PaymentId, ExchangeTransfers.PayerLegTag);
+        record.DestinationLegTransferId = ExchangeTransfers.Derive(p.PaymentId, ExchangeTransfers.PostReservationTag);
+        _legs[0] = new Transfer
+        {
+            Id = record.SourceLegTransferId, DebitAccountId = l.Request.PayerAccount, CreditAccountId = l.ProviderSourceAccount,
+            Amount = l.SourceMinor, Ledger = l.SourceLedger, Code = ExchangeTransfers.PayerLegCode,
+            Flags = TransferFlags.Linked, UserData128 = p.PaymentId,
+        };
+        _legs[1] = new Transfer
+        {
+            Id = record.DestinationLegTransferId, PendingId = l.ReservationTransferId,
+            Flags = TransferFlags.PostPendingTransfer, UserData128 = p.PaymentId,
+        };
+        l.PaymentId = p.PaymentId;
+        CreateTransferResult result = CreateLegs(2, ref clock, out int failedLeg);
+        if (result == CreateTransferResult.Ok)
+        {
+            l.Status = LockStatus.Settled;
+            return PayResult.Ok;
+        }
+
+        record.LedgerResult = result;
+        if (result == CreateTransferResult.PendingTransferExpired) { l.Status = LockStatus.Expired; return PayResult.LockExpired; }
+        if (!VoidReservation(l, ref clock)) return PayResult.LockExpired;
+        return failedLeg == 0 && result == CreateTransferResult.ExceedsCredits ? PayResult.PayerInsufficientFunds : PayResult.LedgerRejected;
+    }
+
+    // ───────────────────────────── bilateral FX trades (PvP) ─────────────────────────────
+
+    private TradeResult ValidateInstruction(in FxTradeInstruction t, out CurrencyInfo a, out CurrencyInfo b)
+    {
+        a = default; b = default;
+        if (t.TradeId == UInt128.Zero) return TradeResult.TradeIdMustNotBeZero;
+        if (t.PartyA == 0 || t.PartyB == 0 || t.PartyA == t.PartyB) return TradeResult.PartiesInvalid;
+        if (t.Instructing != t.PartyA && t.Instructing != t.PartyB) return TradeResult.SubmitterNotAParty;
+        if (t.AmountAMinor <= 0 || t.AmountBMinor <= 0) return TradeResult.AmountsMustBePositive;
+        if (!Currencies.TryGet(t.CurrencyA, out a) || !Currencies.TryGet(t.CurrencyB, out b)) return TradeResult.CurrencyUnknown;
+        if (a.Ledger == b.Ledger) return TradeResult.CurrenciesMustBeDifferent;
+        return TradeResult.Ok;
+    }
+
+    private TradeResult SubmitTrade(in FxTradeInstruction t, ulong hash, ulong now)
+    {
+        TradeResult valid = ValidateInstruction(t, out CurrencyInfo a, out CurrencyInfo b);
+        if (valid != TradeResult.Ok) return valid;
+        if (_tradeIndex.TryGetValue(t.TradeId, out TradeRecord? existing))
+            return existing.SubmitHash == hash ? TradeResult.Ok : TradeResult.IdReusedWithDifferentContent;
+        if (t.AffirmDeadlineNs <= now || t.AffirmDeadlineNs - now > MaxAffirmSeconds * NanosPerSecond) return TradeResult.DeadlineInvalid;
+        TradeResult accounts = CheckAccount(t.PartyAPays, a.Ledger, t.PartyA);
+        if (accounts == TradeResult.Ok) accounts = CheckAccount(t.PartyBReceives, a.Ledger, t.PartyB);
+        if (accounts == TradeResult.Ok) accounts = CheckAccount(t.PartyBPays, b.Ledger, t.PartyB);
+        if (accounts == TradeResult.Ok) accounts = CheckAccount(t.PartyAReceives, b.Ledger, t.PartyA);
+        if (accounts != TradeResult.Ok) return accounts;
+        if (_trades.Count >= MaxTrades) return TradeResult.TooManyTrades;
+
+        var record = new TradeRecord { Terms = t, SubmitHash = hash, SubmittedAt = now, Status = TradeStatus.Submitted, LedgerA = a.Ledger, LedgerB = b.Ledger };
+        _trades.Add(record);
+        _tradeIndex.Add(t.TradeId, record);
+        _expiry.Enqueue(record, (t.AffirmDeadlineNs, _expiryOrder++));
+        return TradeResult.Ok;
+    }
+
+    private TradeResult CheckAccount(UInt128 id, uint ledger, ulong owner)
+    {
+        if (!_ledger.TryGetAccount(id, out Account account)) return TradeResult.AccountNotFound;
+        if (account.Ledger != ledger) return TradeResult.AccountWrongCurrency;
+        if (account.Participant != owner) return TradeResult.AccountWrongOwner;
+        return TradeResult.Ok;
+    }
+
+    /// <summary>
+    /// The counterparty affirms with its own copy of the terms; on a match both legs settle as ONE linked chain
+    /// (A → B in currency A, B → A in currency B): both or neither. A failed attempt closes the trade.
+    /// </summary>
+    private TradeResult AffirmTrade(in FxTradeInstruction t, ulong hash, ref ulong clock)
+    {
+        TradeResult valid = ValidateInstruction(t, out _, out _);
+        if (valid != TradeResult.Ok) return valid;
+        if (!_tradeIndex.TryGetValue(t.TradeId, out TradeRecord? trade)) return TradeResult.TradeNotFound;
+        if (trade.AffirmHash != 0)
+            return trade.AffirmHash == hash ? trade.AffirmResult : TradeResult.IdReusedWithDifferentContent;
+        if (t.Instructing == trade.Terms.Instructing) return TradeResult.AffirmerMustBeCounterparty;
+        switch (trade.Status)
+        {
+            case TradeStatus.Cancelled: return TradeResult.TradeCancelled;
+            case TradeStatus.Expired: return TradeResult.TradeExpired;
+        }
+        Debug.Assert(trade.Status == TradeStatus.Submitted);
+        if (clock >= trade.Terms.AffirmDeadlineNs) { trade.Status = TradeStatus.Expired; return TradeResult.TradeExpired; }
+        if (!t.SameTerms(trade.Terms)) return TradeResult.TermsMismatch;
+
+        trade.LegATransferId = ExchangeTransfers.Derive(t.TradeId, ExchangeTransfers.TradeLegATag);
+        trade.LegBTransferId = ExchangeTransfers.Derive(t.TradeId, ExchangeTransfers.TradeLegBTag);
+        _legs[0] = new Transfer
+        {
+            Id = trade.LegATransferId, DebitAccountId = t.PartyAPays, CreditAccountId = t.PartyBReceives, Amount = t.AmountAMinor,
+            Ledger = trade.LedgerA, Code = ExchangeTransfers.TradeLegCode, Flags = TransferFlags.Linked, UserData128 = t.TradeId,
+        };
+        _legs[1] = new Transfer
+        {
+            Id = trade.LegBTransferId, DebitAccountId = t.PartyBPays, CreditAccountId = t.PartyAReceives, Amount = t.AmountBMinor,
+            Ledger = trade.LedgerB, Code = ExchangeTransfers.TradeLegCode, UserData128 = t.TradeId,
+        };
+        CreateTransferResult result = CreateLegs(2, ref clock, out int failedLeg);
+        TradeResult outcome;
+        if (result == CreateTransferResult.Ok) { trade.Status = TradeStatus.Settled; outcome = TradeResult.Ok; }
+        else
+        {
+            trade.Status = TradeStatus.Failed;
+            trade.LedgerResult = result;
+            outcome = result != CreateTransferResult.ExceedsCredits ? TradeResult.LedgerRejected
+                : failedLeg == 0 ? TradeResult.PartyAInsufficientFunds : TradeResult.PartyBInsufficientFunds;
+        }
+        trade.AffirmHash = hash;
+        trade.AffirmResult = outcome;
+        trade.ClosedAt = clock;
+        return outcome;
+    }
+
+    private TradeResult CancelTrade(in CancelFxTrade c, ulong now)
+    {
+        if (c.TradeId == UInt128.Zero) return TradeResult.TradeIdMustNotBeZero;
+        if (!_tradeIndex.TryGetValue(c.TradeId, out TradeRecord? trade)) return TradeResult.TradeNotFound;
+        if (c.Participant != trade.Terms.PartyA && c.Participant != trade.Terms.PartyB) return TradeResult.SubmitterNotAParty;
+        switch (trade.Status)
+        {
+            case TradeStatus.Cancelled: return TradeResult.Ok;
+            case TradeStatus.Settled: return TradeResult.TradeAlreadySettled;
+            case TradeStatus.Failed: return TradeResult.TradeFailed;
+            case TradeStatus.Expired: return TradeResult.TradeExpired;
+        }
+        if (now >= trade.Terms.AffirmDeadlineNs) { trade.Status = TradeStatus.Expired; return TradeResult.TradeExpired; }
+        trade.Status = TradeStatus.Cancelled;
+        trade.ClosedAt = now;
+        return TradeResult.Ok;
+    }
+
+    // ───────────────────────────── ledger legs ─────────────────────────────
+
+    /// <summary>Sends the first <paramref name="count"/> staged legs to the ledger; returns the deciding result and which leg it hit.</summary>
+    private CreateTransferResult CreateLegs(int count, ref ulong clock, out int failedLeg)
+    {
+        _transferErrors.Clear();
+        _ledger.CreateEngineTransfers(_legs.AsSpan(0, count), ref clock, _transferErrors);
+        failedLeg = -1;
+        CreateTransferResult result = CreateTransferResult.Ok;
+        foreach (TransferError e in _transferErrors)
+        {
+            if (e.Result == CreateTransferResult.LinkedEventFailed) continue;
+            failedLeg = e.Index;
+            result = e.Result;
+        }
+        Array.Clear(_legs);
+        return result;
+    }
+
+    // ───────────────────────────── time ─────────────────────────────
+
+    /// <summary>
+    /// Closes what engine time <paramref name="now"/> has passed: quotes past ValidUntil leave the book, locks past their
+    /// timeout become Expired (the ledger has voided their reservation in the same step), unaffirmed trades past the
+    /// deadline become Expired. Called by the engine at the start of each batch, after the ledger's expiry.
+    /// </summary>
+    public int Expire(ulong now)
+    {
+        int closed = 0;
+        while (_expiry.TryPeek(out object? item, out var key) && key.ExpiresAt <= now)
+        {
+            _expiry.Dequeue();
+            switch (item)
+            {
+                case QuoteRecord q when q.Status == QuoteStatus.Active:
+                    q.Status = QuoteStatus.Expired;
+                    _book[PairKey(q.SourceLedger, q.DestinationLedger)].Remove(q);
+                    closed++;
+                    break;
+                case LockRecord l when l.Status == LockStatus.Locked:
+                    l.Status = LockStatus.Expired;
+                    closed++;
+                    break;
+                case TradeRecord t when t.Status == TradeStatus.Submitted:
+                    t.Status = TradeStatus.Expired;
+                    t.ClosedAt = key.ExpiresAt;
+                    closed++;
+                    break;
+            }
+        }
+        return closed;
+    }
+
+    // ───────────────────────────── queries ─────────────────────────────
+
+    public bool TryGetQuote(UInt128 quoteId, out QuoteRecord quote) => _quoteIndex.TryGetValue(quoteId, out quote!);
+    public bool TryGetLock(UInt128 lockId, out LockRecord quoteLock) => _lockIndex.TryGetValue(lockId, out quoteLock!);
+    public bool TryGetPayment(UInt128 paymentId, out PaymentRecord payment) => _paymentIndex.TryGetValue(paymentId, out payment!);
+    public bool TryGetTrade(UInt128 tradeId, out TradeRecord trade) => _tradeIndex.TryGetValue(tradeId, out trade!);
+
+    /// <summary>Payments (settled or failed) whose trade reference carries this invoice number, oldest first (exact match).</summary>
+    public IReadOnlyList<PaymentRecord> FindPaymentsByInvoice(string invoiceNumber)
+    {
+        var found = new List<PaymentRecord>();
+        if (!_byInvoice.TryGetValue(invoiceNumber, out var chain)) return found;
+        for (int i = chain.First; i >= 0; i = _payments[i].NextSameInvoice) found.Add(_payments[i]);
+        return found;
+    }
+
+    /// <summary>Payments whose trade reference carries this letter of credit reference, oldest first (exact match).</summary>
+    public IReadOnlyList<PaymentRecord> FindPaymentsByLetterOfCredit(string letterOfCreditReference)
+    {
+        var found = new List<PaymentRecord>();
+        if (!_byLetterOfCredit.TryGetValue(letterOfCreditReference, out var chain)) return found;
+        for (int i = chain.First; i >= 0; i = _payments[i].NextSameLetterOfCredit) found.Add(_payments[i]);
+        return found;
+    }
+
+    /// <summary>All payments in the order they were submitted.</summary>
+    public IReadOnlyList<PaymentRecord> Payments => _payments;
+    public IReadOnlyList<LockRecord> Locks => _locks;
+    public IReadOnlyList<TradeRecord> Trades => _trades;
+    public IReadOnlyList<QuoteRecord> Quotes => _quotes;
+
+    // ───────────────────────────── hashing and snapshots ─────────────────────────────
+
+    /// <summary>Feeds the whole exchange state into <paramref name="hash"/>: exactly the snapshot bytes, so both cover every field.</summary>
+    public void HashInto(XxHash128 hash)
+    {
+        using var stream = new HashingStream(hash);
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        WriteSnapshot(w);
+    }
+
+    public void WriteSnapshot(BinaryWriter w)
+    {
+        byte[] scratch = new byte[PayAgainstLock.MaxEncodedBytes];
+        w.Write(SnapshotVersion);
+        w.Write(Currencies.ConfiguredCount);
+        foreach (CurrencyInfo c in Currencies.Configured())
+        {
+            w.Write(c.Code); w.Write(c.Numeric); w.Write(c.Exponent); w.Write(c.Ledger);
+        }
+        w.Write(_quotes.Count);
+        foreach (QuoteRecord q in _quotes)
+        {
+            WriteItem(w, q.Quote, scratch);
+            w.Write(q.ContentHash); w.Write(q.SourceLedger); w.Write(q.DestinationLedger); w.Write(q.SourceExponent); w.Write(q.DestinationExponent);
+            w.Write(q.PublishedAt); w.Write((byte)q.Status);
+        }
+        w.Write(_locks.Count);
+        foreach (LockRecord l in _locks)
+        {
+            WriteItem(w, l.Request, scratch);
+            w.Write(l.ContentHash); w.Write((byte)l.Result); w.Write((byte)l.LedgerResult); w.Write((byte)l.Status);
+            w.Write(l.SourceMinor); w.Write(l.DestinationMinor); w.Write(l.SourceLedger); w.Write(l.DestinationLedger);
+            Write128(w, l.ProviderSourceAccount); Write128(w, l.ProviderDestinationAccount); Write128(w, l.ReservationTransferId);
+            w.Write(l.LockedAt); w.Write(l.ExpiresAt); Write128(w, l.PaymentId);
+        }
+        w.Write(_payments.Count);
+        foreach (PaymentRecord p in _payments)
+        {
+            w.Write(p.Encoded.Length);
+            w.Write(p.Encoded); // the journaled bytes: same layout as WriteItem
+            w.Write(p.ContentHash); w.Write((byte)p.Result); w.Write((byte)p.LedgerResult); w.Write((byte)p.Status);
+            w.Write(p.SourceMinor); w.Write(p.DestinationMinor); Write128(w, p.SourceLegTransferId); Write128(w, p.DestinationLegTransferId);
+            w.Write(p.Timestamp);
+        }
+        w.Write(_trades.Count);
+        foreach (TradeRecord t in _trades)
+        {
+            WriteItem(w, t.Terms, scratch);
+            w.Write(t.SubmitHash); w.Write(t.SubmittedAt); w.Write((byte)t.Status); w.Write(t.AffirmHash); w.Write((byte)t.AffirmResult);
+            w.Write((byte)t.LedgerResult); w.Write(t.LedgerA); w.Write(t.LedgerB); Write128(w, t.LegATransferId); Write128(w, t.LegBTransferId);
+            w.Write(t.ClosedAt);
+        }
+        w.Write(_expiryOrder);
+    }
+
+    /// <summary>Restores into this (empty) state; indexes, the quote book and the expiry queue are rebuilt from the records.</summary>
+    public void ReadSnapshot(BinaryReader r)
+    {
+        if (_quotes.Count + _locks.Count + _payments.Count + _trades.Count + Currencies.ConfiguredCount != 0)
+            throw new InvalidOperationException("exchange snapshot must be read into an empty state");
+        int version = r.ReadInt32();
+        if (version != SnapshotVersion) throw new InvalidDataException($"exchange snapshot version {version} is not supported (expected {SnapshotVersion})");
+        int currencies = ReadCount(r, CurrencyRegistry.MaxConfiguredCurrencies);
+        for (int i = 0; i < currencies; i++)
+            Currencies.Restore(new CurrencyInfo(r.ReadString(), r.ReadUInt16(), r.ReadInt32(), r.ReadUInt32(), true));
+
+        var expiring = new List<(object Item, ulong ExpiresAt)>();
+        int quotes = ReadCount(r, MaxQuotes);
+        for (int i = 0; i < quotes; i++)
+        {
+            var q = new QuoteRecord
+            {
+                Quote = ReadItem<PublishQuote>(r), ContentHash = r.ReadUInt64(), SourceLedger = r.ReadUInt32(), DestinationLedger = r.ReadUInt32(),
+                SourceExponent = r.ReadInt32(), DestinationExponent = r.ReadInt32(), PublishedAt = r.ReadUInt64(), Status = (QuoteStatus)r.ReadByte(),
+            };
+            _quotes.Add(q);
+            _quoteIndex.Add(q.Quote.QuoteId, q);
+            ulong pair = PairKey(q.SourceLedger, q.DestinationLedger);
+            if (!_book.TryGetValue(pair, out List<QuoteRecord>? book)) _book.Add(pair, book = new List<QuoteRecord>());
+            if (q.Status == QuoteStatus.Active) { book.Add(q); expiring.Add((q, q.Quote.ValidUntilNs)); }
+        }
+        int locks = ReadCount(r, MaxLocks);
+        for (int i = 0; i < locks; i++)
+        {
+            var l = new LockRecord { Request = ReadItem<LockQuote>(r), ContentHash = r.ReadUInt64() };
+            l.Result = (LockResult)r.ReadByte(); l.LedgerResult = (CreateTransferResult)r.ReadByte(); l.Status = (LockStatus)r.ReadByte();
+            l.SourceMinor = r.ReadInt64(); l.DestinationMinor = r.ReadInt64(); l.SourceLedger = r.ReadUInt32(); l.DestinationLedger = r.ReadUInt32();
+            l.ProviderSourceAccount = Read128(r); l.ProviderDestinationAccount = Read128(r); l.ReservationTransferId = Read128(r);
+            l.LockedAt = r.ReadUInt64(); l.ExpiresAt = r.ReadUInt64(); l.PaymentId = Read128(r);
+            _locks.Add(l);
+            _lockIndex.Add(l.Request.LockId, l);
+            if (l.Status == LockStatus.Locked) expiring.Add((l, l.ExpiresAt));
+        }
+        int payments = ReadCount(r, MaxPayments);
+        for (int i = 0; i < payments; i++)
+        {
+            byte[] encoded = r.ReadBytes(ReadCount(r, PayAgainstLock.MaxEncodedBytes));
+            var reader = new WireReader(encoded);
+            PayAgainstLock request = PayAgainstLock.Read(ref reader);
+            if (reader.Remaining != 0) throw new InvalidDataException("exchange snapshot payment has trailing bytes");
+            var p = new PaymentRecord
+            {
+                Encoded = encoded, PaymentId = request.PaymentId, LockId = request.LockId, ContentHash = r.ReadUInt64(), Position = i,
+            };
+            p.Result = (PayResult)r.ReadByte(); p.LedgerResult = (CreateTransferResult)r.ReadByte(); p.Status = (PaymentStatus)r.ReadByte();
+            p.SourceMinor = r.ReadInt64(); p.DestinationMinor = r.ReadInt64(); p.SourceLegTransferId = Read128(r); p.DestinationLegTransferId = Read128(r);
+            p.Timestamp = r.ReadUInt64();
+            AddPayment(p, request.Trade);
+        }
+        int trades = ReadCount(r, MaxTrades);
+        for (int i = 0; i < trades; i++)
+        {
+            var t = new TradeRecord { Terms = ReadItem<FxTradeInstruction>(r), SubmitHash = r.ReadUInt64(), SubmittedAt = r.ReadUInt64() };
+            t.Status = (TradeStatus)r.ReadByte(); t.AffirmHash = r.ReadUInt64(); t.AffirmResult = (TradeResult)r.ReadByte();
+            t.LedgerResult = (CreateTransferResult)r.ReadByte(); t.LedgerA = r.ReadUInt32(); t.LedgerB = r.ReadUInt32();
+            t.LegATransferId = Read128(r); t.LegBTransferId = Read128(r); t.ClosedAt = r.ReadUInt64();
+            _trades.Add(t);
+            _tradeIndex.Add(t.Terms.TradeId, t);
+            if (t.Status == TradeStatus.Submitted) expiring.Add((t, t.Terms.AffirmDeadlineNs));
+        }
+        _expiryOrder = r.ReadInt64();
+        // Expiry order among equal deadlines does not change the resulting state; a fresh order is enough.
+        long order = 0;
+        foreach (var (item, expiresAt) in expiring) _expiry.Enqueue(item, (expiresAt, order++));
+    }
+
+    private static int ReadCount(BinaryReader r, int max)
+    {
+        int n = r.ReadInt32();
+        if ((uint)n > (uint)max) throw new InvalidDataException($"exchange snapshot count {n} exceeds {max}");
+        return n;
+    }
+
+    private static void WriteItem<T>(BinaryWriter w, T item, byte[] scratch) where T : IExchangeItem<T>
+    {
+        var writer = new WireWriter(scratch);
+        item.Write(ref writer);
+        w.Write(writer.Written);
+        w.Write(scratch, 0, writer.Written);
+    }
+
+    private static T ReadItem<T>(BinaryReader r) where T : IExchangeItem<T>
+    {
+        int length = ReadCount(r, T.MaxEncodedBytes);
+        byte[] bytes = r.ReadBytes(length);
+        if (bytes.Length != length) throw new InvalidDataException("exchange snapshot truncated");
+        var reader = new WireReader(bytes);
+        T item = T.Read(ref reader);
+        if (reader.Remaining != 0) throw new InvalidDataException("exchange snapshot item has trailing bytes");
+        return item;
+    }
+
+    private static void Write128(BinaryWriter w, UInt128 v) { w.Write((ulong)v); w.Write((ulong)(v >> 64)); }
+
+    private static UInt128 Read128(BinaryReader r) { ulong lo = r.ReadUInt64(); return new UInt128(r.ReadUInt64(), lo); }
+
+    /// <summary>Write-only stream that feeds an incremental hash.</summary>
+    private sealed class HashingStream(XxHash128 hash) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => hash.Append(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer) => hash.Append(buffer);
+    }
+}

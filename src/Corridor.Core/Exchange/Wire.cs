@@ -1,0 +1,107 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Corridor.Core.Exchange;
+
+/// <summary>
+/// Little-endian writer over a span for exchange command payloads. Strings are a u16 byte length then
+/// UTF-8; each string field has a maximum length in Unicode scalar values (ISO 20022 MaxNText counts characters).
+/// </summary>
+public ref struct WireWriter(Span<byte> destination)
+{
+    private readonly Span<byte> _buffer = destination;
+    private int _offset;
+
+    public readonly int Written => _offset;
+
+    public void U8(byte v) { _buffer[_offset] = v; _offset += 1; }
+    public void U16(ushort v) { BinaryPrimitives.WriteUInt16LittleEndian(_buffer[_offset..], v); _offset += 2; }
+    public void U32(uint v) { BinaryPrimitives.WriteUInt32LittleEndian(_buffer[_offset..], v); _offset += 4; }
+    public void U64(ulong v) { BinaryPrimitives.WriteUInt64LittleEndian(_buffer[_offset..], v); _offset += 8; }
+    public void I64(long v) { BinaryPrimitives.WriteInt64LittleEndian(_buffer[_offset..], v); _offset += 8; }
+    public void U128(UInt128 v) { BinaryPrimitives.WriteUInt128LittleEndian(_buffer[_offset..], v); _offset += 16; }
+
+    /// <summary>Three ASCII letters of a currency code.</summary>
+    public void Code(string code)
+    {
+        if (code.Length != 3) throw new ArgumentException($"currency code '{code}' is not 3 characters", nameof(code));
+        for (int i = 0; i < 3; i++)
+        {
+            if (code[i] > 0x7F) throw new ArgumentException($"currency code '{code}' is not ASCII", nameof(code));
+            _buffer[_offset + i] = (byte)code[i];
+        }
+        _offset += 3;
+    }
+
+    public void String(string value, int maxChars)
+    {
+        if (!Wire.WithinLength(value, maxChars)) throw new ArgumentException($"string of {value.Length} chars exceeds {maxChars}", nameof(value));
+        int bytes = Wire.StrictUtf8.GetBytes(value, _buffer[(_offset + 2)..]); // throws on lone surrogates: never alter text
+        BinaryPrimitives.WriteUInt16LittleEndian(_buffer[_offset..], (ushort)bytes);
+        _offset += 2 + bytes;
+    }
+}
+
+/// <summary>Little-endian reader matching <see cref="WireWriter"/>; throws <see cref="InvalidDataException"/> on malformed input.</summary>
+public ref struct WireReader(ReadOnlySpan<byte> source)
+{
+    private readonly ReadOnlySpan<byte> _buffer = source;
+    private int _offset;
+
+    public readonly int Position => _offset;
+    public readonly int Remaining => _buffer.Length - _offset;
+
+    private ReadOnlySpan<byte> Take(int bytes)
+    {
+        if (_buffer.Length - _offset < bytes) throw new InvalidDataException($"exchange payload truncated: need {bytes} bytes at {_offset}, {_buffer.Length - _offset} remain");
+        ReadOnlySpan<byte> s = _buffer.Slice(_offset, bytes);
+        _offset += bytes;
+        return s;
+    }
+
+    public byte U8() => Take(1)[0];
+    public ushort U16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
+    public uint U32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
+    public ulong U64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+    public long I64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+    public UInt128 U128() => BinaryPrimitives.ReadUInt128LittleEndian(Take(16));
+
+    public string Code()
+    {
+        ReadOnlySpan<byte> b = Take(3);
+        for (int i = 0; i < 3; i++) if (b[i] > 0x7F) throw new InvalidDataException("currency code is not ASCII");
+        return Encoding.ASCII.GetString(b);
+    }
+
+    public void Zero(int bytes)
+    {
+        foreach (byte b in Take(bytes)) if (b != 0) throw new InvalidDataException("reserved padding is not zero");
+    }
+
+    public string String(int maxChars)
+    {
+        int bytes = U16();
+        if (bytes > maxChars * 4) throw new InvalidDataException($"string of {bytes} bytes exceeds {maxChars} characters");
+        string value;
+        try { value = Wire.StrictUtf8.GetString(Take(bytes)); }
+        catch (DecoderFallbackException e) { throw new InvalidDataException("string is not valid UTF-8", e); }
+        if (!Wire.WithinLength(value, maxChars)) throw new InvalidDataException($"string exceeds {maxChars} characters");
+        return value;
+    }
+}
+
+internal static class Wire
+{
+    public static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Worst-case encoded size of a string field: length prefix plus 4 UTF-8 bytes per scalar.</summary>
+    public static int MaxStringBytes(int maxChars) => 2 + 4 * maxChars;
+
+    public static bool WithinLength(string value, int maxChars)
+    {
+        if (value.Length <= maxChars) return true; // UTF-16 units ≥ scalars
+        int scalars = 0;
+        foreach (Rune _ in value.EnumerateRunes()) if (++scalars > maxChars) return false;
+        return true;
+    }
+}
