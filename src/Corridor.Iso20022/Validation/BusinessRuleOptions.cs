@@ -25,7 +25,7 @@ public sealed record BusinessRuleOptions
 
     public static readonly BusinessRuleOptions Default = new();
 
-    /// <summary>Largest accepted amount per transaction, in minor units (AM02 above).</summary>
+    /// <summary>Largest accepted settlement amount (IntrBkSttlmAmt, RtrdIntrBkSttlmAmt) per transaction, in minor units (AM02 above).</summary>
     public long MaxAmountMinor { get; init; } = DefaultMaxAmountMinor;
 
     /// <summary>Currencies this node settles; null accepts any active ISO 4217 code (AM03 otherwise).</summary>

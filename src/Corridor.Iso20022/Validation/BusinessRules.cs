@@ -200,7 +200,7 @@ public static class BusinessRules
             issues.Add(new(ReasonCodes.InvalidAmount, path, "negative amount"));
         else if (amount.AmountMinor == 0)
             issues.Add(new(ReasonCodes.ZeroAmount, path, "amount is zero"));
-        else if (amount.AmountMinor > o.MaxAmountMinor)
+        else if (settlement && amount.AmountMinor > o.MaxAmountMinor)
             issues.Add(new(ReasonCodes.NotAllowedAmount, path, $"amount {amount} exceeds the maximum of {o.MaxAmountMinor} minor units"));
     }
 
