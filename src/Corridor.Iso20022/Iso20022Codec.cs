@@ -154,5 +154,27 @@ public static class Iso20022Codec
     public static byte[] BuildRejection(ParseResult failed, string reportMsgId, DateTimeOffset creDtTm)
         => MessageWriter.Pacs002(RejectionOf(failed, reportMsgId, creDtTm));
 
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+    /// <summary>Keeps at most <paramref name="max"/> characters that XML can carry (error texts may quote the offending bytes).</summary>
+    private static string Truncate(string s, int max)
+    {
+        var sb = new System.Text.StringBuilder(Math.Min(s.Length, max));
+        for (int i = 0; i < s.Length && sb.Length < max; i++)
+        {
+            char c = s[i];
+            if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                if (sb.Length + 2 > max) break;
+                sb.Append(c).Append(s[++i]);
+            }
+            else if (XmlConvert.IsXmlChar(c))
+            {
+                sb.Append(c);
+            }
+            else
+            {
+                sb.Append('?');
+            }
+        }
+        return sb.Length == 0 ? "?" : sb.ToString();
+    }
 }
