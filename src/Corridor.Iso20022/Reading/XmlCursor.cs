@@ -109,27 +109,35 @@ internal static class XmlCursor
     public static Money Money(XmlReader r)
     {
         string currency = r.GetAttribute("Ccy") ?? throw Refuse(r, "amount without Ccy attribute", ReasonCodes.NotAllowedCurrency);
-        string where = Where(r);
+        var at = Position.Of(r);
         string text = Text(r);
         var status = MinorUnits.TryParse(text, currency, out long minor);
         return status switch
         {
             AmountParseStatus.Ok => new Money(currency, minor),
-            AmountParseStatus.UnknownCurrency => throw new IsoRefusalException(ReasonCodes.NotAllowedCurrency, where, $"'{currency}' is not an active ISO 4217 currency"),
-            AmountParseStatus.TooManyFractionDigits => throw new IsoRefusalException(ReasonCodes.InvalidAmount, where, $"'{text}' has more fraction digits than {currency} allows"),
-            AmountParseStatus.Negative => throw new IsoRefusalException(ReasonCodes.InvalidAmount, where, $"'{text}' is negative"),
-            AmountParseStatus.Overflow => throw new IsoRefusalException(ReasonCodes.NotAllowedAmount, where, $"'{text}' {currency} exceeds the 64-bit minor-unit range"),
-            _ => throw new IsoRefusalException(ReasonCodes.InvalidAmount, where, $"'{text}' is not a decimal amount"),
+            AmountParseStatus.UnknownCurrency => throw new IsoRefusalException(ReasonCodes.NotAllowedCurrency, at.ToString(), $"'{currency}' is not an active ISO 4217 currency"),
+            AmountParseStatus.TooManyFractionDigits => throw new IsoRefusalException(ReasonCodes.InvalidAmount, at.ToString(), $"'{text}' has more fraction digits than {currency} allows"),
+            AmountParseStatus.Negative => throw new IsoRefusalException(ReasonCodes.InvalidAmount, at.ToString(), $"'{text}' is negative"),
+            AmountParseStatus.Overflow => throw new IsoRefusalException(ReasonCodes.NotAllowedAmount, at.ToString(), $"'{text}' {currency} exceeds the 64-bit minor-unit range"),
+            _ => throw new IsoRefusalException(ReasonCodes.InvalidAmount, at.ToString(), $"'{text}' is not a decimal amount"),
         };
+    }
+
+    /// <summary>Element name and line/column captured before reading it, formatted only when an error needs it.</summary>
+    private readonly record struct Position(string Name, int Line, int Column)
+    {
+        public static Position Of(XmlReader r) => r is IXmlLineInfo li && li.HasLineInfo() ? new(r.LocalName, li.LineNumber, li.LinePosition) : new(r.LocalName, 0, 0);
+
+        public override string ToString() => $"{Name} (line {Line}, col {Column})";
     }
 
     public static ExchangeRate Rate(XmlReader r)
     {
-        string where = Where(r);
+        var at = Position.Of(r);
         string text = Text(r);
         var status = MinorUnits.TryParseScaled(text, ExchangeRate.Scale, out long scaled);
         if (status != AmountParseStatus.Ok)
-            throw new IsoRefusalException(ReasonCodes.WrongAmount, where, $"exchange rate '{text}' is not a positive rate with at most 10 fraction digits");
+            throw new IsoRefusalException(ReasonCodes.WrongAmount, at.ToString(), $"exchange rate '{text}' is not a positive rate with at most 10 fraction digits");
         return new ExchangeRate(scaled);
     }
 }

@@ -29,18 +29,18 @@ public static class BusinessRules
         for (int i = 0; i < m.Transactions.Count; i++)
         {
             var tx = m.Transactions[i];
-            string p = $"CdtTrfTxInf[{i}]";
+            var p = new TxPath("CdtTrfTxInf", i);
             CheckIds(tx.PmtId, p, endToEnd, uetrs, o, issues);
-            CheckAmount(tx.IntrBkSttlmAmt, p + "/IntrBkSttlmAmt", o, issues, settlement: true);
-            if (tx.InstdAmt is { } instd) CheckAmount(instd, p + "/InstdAmt", o, issues, settlement: false);
+            CheckAmount(tx.IntrBkSttlmAmt, p, "/IntrBkSttlmAmt", o, issues, settlement: true);
+            if (tx.InstdAmt is { } instd) CheckAmount(instd, p, "/InstdAmt", o, issues, settlement: false);
             CheckCrossCurrency(tx.IntrBkSttlmAmt, tx.InstdAmt, tx.XchgRate, p, o, issues);
-            CheckAgent(tx.DbtrAgt, p + "/DbtrAgt", issues);
-            CheckAgent(tx.CdtrAgt, p + "/CdtrAgt", issues);
-            if (tx.InstgAgt is not null) CheckAgent(tx.InstgAgt, p + "/InstgAgt", issues);
-            if (tx.InstdAgt is not null) CheckAgent(tx.InstdAgt, p + "/InstdAgt", issues);
-            CheckInstructedAgent(tx.InstdAgt ?? m.GrpHdr.InstdAgt, p + "/InstdAgt", o, issues);
-            CheckAccount(tx.DbtrAcct, p + "/DbtrAcct", issues);
-            CheckAccount(tx.CdtrAcct, p + "/CdtrAcct", issues);
+            CheckAgent(tx.DbtrAgt, p, "/DbtrAgt", issues);
+            CheckAgent(tx.CdtrAgt, p, "/CdtrAgt", issues);
+            if (tx.InstgAgt is not null) CheckAgent(tx.InstgAgt, p, "/InstgAgt", issues);
+            if (tx.InstdAgt is not null) CheckAgent(tx.InstdAgt, p, "/InstdAgt", issues);
+            CheckInstructedAgent(tx.InstdAgt ?? m.GrpHdr.InstdAgt, p, "/InstdAgt", o, issues);
+            CheckAccount(tx.DbtrAcct, p, "/DbtrAcct", issues);
+            CheckAccount(tx.CdtrAcct, p, "/CdtrAcct", issues);
             if (IsCrossBorder(tx)) CheckTravelRule(tx, p, issues);
             CheckRegulatory(tx, p, o, issues);
         }
@@ -60,7 +60,7 @@ public static class BusinessRules
     }
 
     /// <summary>FATF Recommendation 16 ("travel rule") data for cross-border payments: RR01, RR02, RR03, AC01.</summary>
-    private static void CheckTravelRule(CustomerCreditTransfer tx, string p, List<ValidationIssue> issues)
+    private static void CheckTravelRule(CustomerCreditTransfer tx, TxPath p, List<ValidationIssue> issues)
     {
         var dbtr = tx.Dbtr;
         if (tx.DbtrAcct is null && dbtr.Id is null)
@@ -83,7 +83,7 @@ public static class BusinessRules
             issues.Add(new(ReasonCodes.IncorrectAccountNumber, p + "/CdtrAcct", "cross-border payment without creditor account"));
     }
 
-    private static void CheckRegulatory(CustomerCreditTransfer tx, string p, BusinessRuleOptions o, List<ValidationIssue> issues)
+    private static void CheckRegulatory(CustomerCreditTransfer tx, TxPath p, BusinessRuleOptions o, List<ValidationIssue> issues)
     {
         for (int j = 0; j < tx.RgltryRptg.Count; j++)
         {
@@ -114,14 +114,14 @@ public static class BusinessRules
         for (int i = 0; i < m.Transactions.Count; i++)
         {
             var tx = m.Transactions[i];
-            string p = $"CdtTrfTxInf[{i}]";
+            var p = new TxPath("CdtTrfTxInf", i);
             CheckIds(tx.PmtId, p, endToEnd, uetrs, o, issues);
-            CheckAmount(tx.IntrBkSttlmAmt, p + "/IntrBkSttlmAmt", o, issues, settlement: true);
-            CheckAgent(tx.Dbtr, p + "/Dbtr", issues);
-            CheckAgent(tx.Cdtr, p + "/Cdtr", issues);
-            CheckInstructedAgent(tx.InstdAgt ?? m.GrpHdr.InstdAgt, p + "/InstdAgt", o, issues);
-            CheckAccount(tx.DbtrAcct, p + "/DbtrAcct", issues);
-            CheckAccount(tx.CdtrAcct, p + "/CdtrAcct", issues);
+            CheckAmount(tx.IntrBkSttlmAmt, p, "/IntrBkSttlmAmt", o, issues, settlement: true);
+            CheckAgent(tx.Dbtr, p, "/Dbtr", issues);
+            CheckAgent(tx.Cdtr, p, "/Cdtr", issues);
+            CheckInstructedAgent(tx.InstdAgt ?? m.GrpHdr.InstdAgt, p, "/InstdAgt", o, issues);
+            CheckAccount(tx.DbtrAcct, p, "/DbtrAcct", issues);
+            CheckAccount(tx.CdtrAcct, p, "/CdtrAcct", issues);
         }
     }
 
@@ -131,10 +131,10 @@ public static class BusinessRules
         for (int i = 0; i < m.Transactions.Count; i++)
         {
             var tx = m.Transactions[i];
-            string p = $"TxInf[{i}]";
-            CheckAmount(tx.RtrdIntrBkSttlmAmt, p + "/RtrdIntrBkSttlmAmt", o, issues, settlement: true);
+            var p = new TxPath("TxInf", i);
+            CheckAmount(tx.RtrdIntrBkSttlmAmt, p, "/RtrdIntrBkSttlmAmt", o, issues, settlement: true);
             if (tx.OrgnlEndToEndId is null && tx.OrgnlUetr is null && tx.OrgnlTxId is null)
-                issues.Add(new(ReasonCodes.InvalidFileFormat, p, "return without OrgnlEndToEndId, OrgnlTxId or OrgnlUETR"));
+                issues.Add(new(ReasonCodes.InvalidFileFormat, p.ToString(), "return without OrgnlEndToEndId, OrgnlTxId or OrgnlUETR"));
             if (tx.OrgnlIntrBkSttlmAmt is { } orig && orig.Currency == tx.RtrdIntrBkSttlmAmt.Currency && tx.RtrdIntrBkSttlmAmt.AmountMinor > orig.AmountMinor)
                 issues.Add(new(ReasonCodes.WrongAmount, p + "/RtrdIntrBkSttlmAmt", "returned amount exceeds the original settlement amount"));
             if (tx.Reasons.Count == 0)
@@ -151,10 +151,10 @@ public static class BusinessRules
         for (int i = 0; i < m.Transactions.Count; i++)
         {
             var tx = m.Transactions[i];
-            string p = $"Undrlyg/TxInf[{i}]";
+            var p = new TxPath("Undrlyg/TxInf", i);
             if (tx.OrgnlEndToEndId is null && tx.OrgnlUetr is null && tx.OrgnlTxId is null)
-                issues.Add(new(ReasonCodes.InvalidFileFormat, p, "cancellation without OrgnlEndToEndId, OrgnlTxId or OrgnlUETR"));
-            if (tx.OrgnlIntrBkSttlmAmt is { } amt) CheckAmount(amt, p + "/OrgnlIntrBkSttlmAmt", o, issues, settlement: false);
+                issues.Add(new(ReasonCodes.InvalidFileFormat, p.ToString(), "cancellation without OrgnlEndToEndId, OrgnlTxId or OrgnlUETR"));
+            if (tx.OrgnlIntrBkSttlmAmt is { } amt) CheckAmount(amt, p, "/OrgnlIntrBkSttlmAmt", o, issues, settlement: false);
             if (tx.Reasons.Count == 0)
                 issues.Add(new(ReasonCodes.InvalidFileFormat, p + "/CxlRsnInf", "cancellation without a reason"));
         }
@@ -168,11 +168,11 @@ public static class BusinessRules
             issues.Add(new(ReasonCodes.InvalidNumberOfTransactions, "GrpHdr/NbOfTxs", $"more than {BusinessRuleOptions.MaxTransactionsPerMessage} transactions"));
         if (o.IsSeen is { } seen && seen(new DuplicateKey(IdKind.MsgId, h.MsgId)))
             issues.Add(new(ReasonCodes.DuplicatePayment, "GrpHdr/MsgId", $"message '{h.MsgId}' already received"));
-        if (h.InstgAgt is not null) CheckAgent(h.InstgAgt, "GrpHdr/InstgAgt", issues);
-        if (h.InstdAgt is not null) CheckAgent(h.InstdAgt, "GrpHdr/InstdAgt", issues);
+        if (h.InstgAgt is not null) CheckAgent(h.InstgAgt, TxPath.Header, "/InstgAgt", issues);
+        if (h.InstdAgt is not null) CheckAgent(h.InstdAgt, TxPath.Header, "/InstdAgt", issues);
     }
 
-    private static void CheckIds(PaymentIdentification id, string p, HashSet<string> endToEnd, HashSet<string> uetrs, BusinessRuleOptions o, List<ValidationIssue> issues)
+    private static void CheckIds(PaymentIdentification id, TxPath p, HashSet<string> endToEnd, HashSet<string> uetrs, BusinessRuleOptions o, List<ValidationIssue> issues)
     {
         if (!endToEnd.Add(id.EndToEndId))
             issues.Add(new(ReasonCodes.Duplication, p + "/PmtId/EndToEndId", $"EndToEndId '{id.EndToEndId}' repeated in the message"));
@@ -187,21 +187,21 @@ public static class BusinessRules
         }
     }
 
-    private static void CheckAmount(Money amount, string path, BusinessRuleOptions o, List<ValidationIssue> issues, bool settlement)
+    private static void CheckAmount(Money amount, TxPath at, string field, BusinessRuleOptions o, List<ValidationIssue> issues, bool settlement)
     {
         if (!Iso4217.IsKnown(amount.Currency))
         {
-            issues.Add(new(ReasonCodes.NotAllowedCurrency, path, $"'{amount.Currency}' is not an active ISO 4217 currency"));
+            issues.Add(new(ReasonCodes.NotAllowedCurrency, at.With(field), $"'{amount.Currency}' is not an active ISO 4217 currency"));
             return;
         }
         if (settlement && o.SettlementCurrencies is { } settled && !settled.Contains(amount.Currency))
-            issues.Add(new(ReasonCodes.NotAllowedCurrency, path, $"{amount.Currency} is not settled by this node"));
+            issues.Add(new(ReasonCodes.NotAllowedCurrency, at.With(field), $"{amount.Currency} is not settled by this node"));
         if (amount.AmountMinor < 0)
-            issues.Add(new(ReasonCodes.InvalidAmount, path, "negative amount"));
+            issues.Add(new(ReasonCodes.InvalidAmount, at.With(field), "negative amount"));
         else if (amount.AmountMinor == 0)
-            issues.Add(new(ReasonCodes.ZeroAmount, path, "amount is zero"));
+            issues.Add(new(ReasonCodes.ZeroAmount, at.With(field), "amount is zero"));
         else if (settlement && amount.AmountMinor > o.MaxAmountMinor)
-            issues.Add(new(ReasonCodes.NotAllowedAmount, path, $"amount {amount} exceeds the maximum of {o.MaxAmountMinor} minor units"));
+            issues.Add(new(ReasonCodes.NotAllowedAmount, at.With(field), $"amount {amount} exceeds the maximum of {o.MaxAmountMinor} minor units"));
     }
 
     /// <summary>
@@ -210,7 +210,7 @@ public static class BusinessRules
     /// Same currency: XchgRate, if present, must be 1 and IntrBkSttlmAmt must not exceed InstdAmt.
     /// Exact integer arithmetic in Int128; no floating point.
     /// </summary>
-    private static void CheckCrossCurrency(Money sttlm, Money? instdOrNull, ExchangeRate? rate, string p, BusinessRuleOptions o, List<ValidationIssue> issues)
+    private static void CheckCrossCurrency(Money sttlm, Money? instdOrNull, ExchangeRate? rate, TxPath p, BusinessRuleOptions o, List<ValidationIssue> issues)
     {
         if (rate is { ScaledE10: <= 0 })
         {
@@ -244,25 +244,37 @@ public static class BusinessRules
                 $"{sttlm} differs from InstdAmt {instd} × XchgRate {xr} = {expected} minor units by more than the tolerance"));
     }
 
-    private static void CheckAgent(Agent agent, string path, List<ValidationIssue> issues)
+    private static void CheckAgent(Agent agent, TxPath at, string field, List<ValidationIssue> issues)
     {
         if (agent.Bicfi is null && agent.ClearingMemberId is null && agent.Lei is null)
-            issues.Add(new(ReasonCodes.BankIdentifierIncorrect, path, "agent without BICFI, clearing member id or LEI"));
+            issues.Add(new(ReasonCodes.BankIdentifierIncorrect, at.With(field), "agent without BICFI, clearing member id or LEI"));
         else if (agent.Bicfi is not null && !BicRules.IsWellFormed(agent.Bicfi))
-            issues.Add(new(ReasonCodes.BankIdentifierIncorrect, path + "/FinInstnId/BICFI", $"'{agent.Bicfi}' is not a valid BIC (format or country code)"));
+            issues.Add(new(ReasonCodes.BankIdentifierIncorrect, at.With(field) + "/FinInstnId/BICFI", $"'{agent.Bicfi}' is not a valid BIC (format or country code)"));
     }
 
-    private static void CheckInstructedAgent(Agent? instd, string path, BusinessRuleOptions o, List<ValidationIssue> issues)
+    private static void CheckInstructedAgent(Agent? instd, TxPath at, string field, BusinessRuleOptions o, List<ValidationIssue> issues)
     {
         if (o.OwnBic is null || instd?.Bicfi is null) return;
         if (!string.Equals(instd.Bicfi, o.OwnBic, StringComparison.Ordinal)
             && !(instd.Bicfi.Length == 11 && o.OwnBic.Length == 8 && instd.Bicfi.StartsWith(o.OwnBic, StringComparison.Ordinal)))
-            issues.Add(new(ReasonCodes.IncorrectAgent, path, $"instructed agent {instd.Bicfi} is not this node ({o.OwnBic})"));
+            issues.Add(new(ReasonCodes.IncorrectAgent, at.With(field), $"instructed agent {instd.Bicfi} is not this node ({o.OwnBic})"));
     }
 
-    private static void CheckAccount(CashAccount? account, string path, List<ValidationIssue> issues)
+    private static void CheckAccount(CashAccount? account, TxPath at, string field, List<ValidationIssue> issues)
     {
         if (account?.Iban is { } iban && !IbanRules.IsValid(iban))
-            issues.Add(new(ReasonCodes.IncorrectAccountNumber, path + "/Id/IBAN", $"IBAN '{iban}' fails the ISO 13616 mod-97 check"));
+            issues.Add(new(ReasonCodes.IncorrectAccountNumber, at.With(field) + "/Id/IBAN", $"IBAN '{iban}' fails the ISO 13616 mod-97 check"));
+    }
+
+    /// <summary>Where a finding is, built into a string only when there is a finding (no allocation on the happy path).</summary>
+    private readonly record struct TxPath(string Root, int Index)
+    {
+        public static readonly TxPath Header = new("GrpHdr", -1);
+
+        public string With(string suffix) => Index < 0 ? Root + suffix : $"{Root}[{Index}]{suffix}";
+
+        public static string operator +(TxPath p, string suffix) => p.With(suffix);
+
+        public override string ToString() => With("");
     }
 }
