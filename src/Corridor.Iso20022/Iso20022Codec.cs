@@ -111,7 +111,7 @@ public static class Iso20022Codec
     public static IReadOnlyList<ValidationIssue> Validate(IsoMessage message, BusinessRuleOptions? options = null)
         => BusinessRules.Check(message, options);
 
-    /// <summary>Builds any inbound-type message (pacs.008/009/004, camt.056) or pacs.002/camt.029 model as XML.</summary>
+    /// <summary>Builds any message model as XML (a bare Document, or the envelope with AppHdr when <paramref name="header"/> is given).</summary>
     public static byte[] Build(IsoMessage message, AppHeader? header = null, bool indent = false) => message switch
     {
         Pacs008Message m => MessageWriter.Pacs008(m, header, indent),
@@ -120,6 +120,7 @@ public static class Iso20022Codec
         Camt056Message m => MessageWriter.Camt056(m, header, indent),
         StatusReport m => MessageWriter.Pacs002(m, header, indent),
         ResolutionOfInvestigation m => MessageWriter.Camt029(m, header, indent),
+        AccountReportMessage m => MessageWriter.AccountReport(m.Kind, m.Report, header, indent),
         _ => throw new ArgumentException("no builder for " + message.GetType().Name, nameof(message)),
     };
 

@@ -103,7 +103,7 @@ public sealed class HostileInputTests
     }
 
     [Fact]
-    public void Output_only_message_type_is_refused_as_input()
+    public void Empty_status_report_is_refused()
     {
         var e = Refused("<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pacs.002.001.11\"><FIToFIPmtStsRpt/></Document>");
         Assert.Equal(ReasonCodes.InvalidFileFormat, e.ReasonCode);

@@ -95,7 +95,6 @@ internal static class Outbound
         Uetr = "7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a",
         CounterpartyName = "Stanbic Bank Ghana",
         CounterpartyAgentBic = "SBICGHAC",
-        BankTxFamily = "ICDT",
         BankTxSubFamily = "DMCT",
     };
 

@@ -43,4 +43,30 @@ public sealed class RoundTripTests
         var m = Iso20022Codec.Parse(TestData.Sample("pacs.008-kes-ghs-trade.xml")).Message!;
         Assert.Equal(Iso20022Codec.Parse(Iso20022Codec.Build(m, indent: true)).Message, Iso20022Codec.Parse(Iso20022Codec.Build(m)).Message);
     }
+
+    public static TheoryData<string> OutboundNames => new(["pacs.002-ACCP", "pacs.002-ACSC", "pacs.002-PDNG", "pacs.002-RJCT", "camt.029-CNCL", "camt.029-RJCR", "camt.052", "camt.053", "camt.054", "pacs.002-NONREF"]);
+
+    private static IsoMessage OutboundModel(string name) => name switch
+    {
+        "pacs.002-ACCP" => Outbound.Status("ACCP"),
+        "pacs.002-ACSC" => Outbound.Status("ACSC"),
+        "pacs.002-PDNG" => Outbound.Status("PDNG"),
+        "pacs.002-RJCT" => Outbound.Status("RJCT", "RR02"),
+        "pacs.002-NONREF" => Iso20022Codec.RejectionOf(Iso20022Codec.Parse("<x"u8), "CRDR-STS-NONREF", Outbound.Now),
+        "camt.029-CNCL" => Outbound.Resolution(true),
+        "camt.029-RJCR" => Outbound.Resolution(false),
+        "camt.052" => new AccountReportMessage { Kind = AccountReportKind.IntradayReport052, Report = Outbound.Report(AccountReportKind.IntradayReport052) },
+        "camt.053" => new AccountReportMessage { Kind = AccountReportKind.Statement053, Report = Outbound.Report(AccountReportKind.Statement053) },
+        _ => new AccountReportMessage { Kind = AccountReportKind.Notification054, Report = Outbound.Report(AccountReportKind.Notification054) },
+    };
+
+    [Theory]
+    [MemberData(nameof(OutboundNames))]
+    public void Outbound_model_survives_build_and_parse(string name)
+    {
+        var model = OutboundModel(name);
+        var r = Iso20022Codec.Parse(Iso20022Codec.Build(model));
+        Assert.True(r.IsSuccess, string.Join("\n", r.Errors));
+        Assert.Equal(model, r.Message);
+    }
 }

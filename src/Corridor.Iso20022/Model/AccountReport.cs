@@ -70,3 +70,19 @@ public sealed record Entry
     public string? RemittanceLine { get; init; }
     public string? AdditionalInfo { get; init; }
 }
+
+/// <summary>A parsed camt.052/053/054: which message it was and its content.</summary>
+public sealed record AccountReportMessage : IsoMessage
+{
+    public required AccountReportKind Kind { get; init; }
+    public required AccountReport Report { get; init; }
+
+    public override string MessageDefinition => Kind switch
+    {
+        AccountReportKind.IntradayReport052 => "camt.052.001.08",
+        AccountReportKind.Statement053 => "camt.053.001.08",
+        _ => "camt.054.001.08",
+    };
+
+    public override string MsgId => Report.MsgId;
+}

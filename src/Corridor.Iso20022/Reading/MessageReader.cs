@@ -75,7 +75,12 @@ internal static class MessageReader
                 (Pacs009Message.Definition, "FICdtTrf") => Pacs009(r),
                 (Pacs004Message.Definition, "PmtRtr") => Pacs004(r),
                 (Camt056Message.Definition, "FIToFIPmtCxlReq") => Camt056(r),
-                _ => throw Refuse(r, $"Corridor does not accept {def} ({r.LocalName}) as input"),
+                (StatusReport.Definition, "FIToFIPmtStsRpt") => ReportReader.Pacs002(r),
+                (ResolutionOfInvestigation.Definition, "RsltnOfInvstgtn") => ReportReader.Camt029(r),
+                ("camt.052.001.08", "BkToCstmrAcctRpt") => ReportReader.Camt05x(r, AccountReportKind.IntradayReport052, "Rpt"),
+                ("camt.053.001.08", "BkToCstmrStmt") => ReportReader.Camt05x(r, AccountReportKind.Statement053, "Stmt"),
+                ("camt.054.001.08", "BkToCstmrDbtCdtNtfctn") => ReportReader.Camt05x(r, AccountReportKind.Notification054, "Ntfctn"),
+                _ => throw Refuse(r, $"unexpected message element {r.LocalName} for {def}"),
             };
         }
         return message ?? throw Refuse(r, "empty Document");
@@ -271,20 +276,7 @@ internal static class MessageReader
         {
             switch (r.LocalName)
             {
-                case "Assgnmt":
-                    int d2 = Enter(r);
-                    while (Next(r, d2))
-                    {
-                        switch (r.LocalName)
-                        {
-                            case "Id": id = Text(r); break;
-                            case "Assgnr": assgnr = AgentOrParty(r); break;
-                            case "Assgne": assgne = AgentOrParty(r); break;
-                            case "CreDtTm": cre = DateTime(r); break;
-                            default: Skip(r); break;
-                        }
-                    }
-                    break;
+                case "Assgnmt": (id, assgnr, assgne, cre) = Assignment(r); break;
                 case "Case": (caseId, cretr) = Case(r); break;
                 case "Undrlyg":
                     int d3 = Enter(r);
@@ -305,7 +297,29 @@ internal static class MessageReader
         };
     }
 
-    private static (string? Id, Agent? Creator) Case(XmlReader r)
+    /// <summary>CaseAssignment5: Id, Assgnr, Assgne, CreDtTm.</summary>
+    internal static (string? Id, Agent? Assigner, Agent? Assignee, DateTimeOffset? CreDtTm) Assignment(XmlReader r)
+    {
+        string? id = null;
+        Agent? assgnr = null, assgne = null;
+        DateTimeOffset? cre = null;
+        int d = Enter(r);
+        while (Next(r, d))
+        {
+            switch (r.LocalName)
+            {
+                case "Id": id = Text(r); break;
+                case "Assgnr": assgnr = AgentOrParty(r); break;
+                case "Assgne": assgne = AgentOrParty(r); break;
+                case "CreDtTm": cre = DateTime(r); break;
+                default: Skip(r); break;
+            }
+        }
+        return (id, assgnr, assgne, cre);
+    }
+
+    /// <summary>Case5: Id and Cretr.</summary>
+    internal static (string? Id, Agent? Creator) Case(XmlReader r)
     {
         string? id = null;
         Agent? cretr = null;
