@@ -151,6 +151,68 @@ public static class Iso20022Codec
         };
     }
 
+    /// <summary>
+    /// pacs.002 answering a parsed pacs.008/pacs.009 after the business rules: transactions with findings are RJCT with
+    /// their reason codes, the others get <paramref name="acceptedStatus"/> (ACCP by default, ACSC once settled, PDNG when queued).
+    /// A finding outside any transaction (GrpHdr) rejects the whole group. Group status: all accepted, RJCT, or PART.
+    /// </summary>
+    public static StatusReport StatusReportFor(IsoMessage message, IReadOnlyList<ValidationIssue> issues, string reportMsgId, DateTimeOffset creDtTm,
+        string acceptedStatus = PaymentStatusCodes.Accepted)
+    {
+        var (grpHdr, ids) = message switch
+        {
+            Pacs008Message m => (m.GrpHdr, m.Transactions.Select(t => t.PmtId).ToArray()),
+            Pacs009Message m => (m.GrpHdr, m.Transactions.Select(t => t.PmtId).ToArray()),
+            _ => throw new ArgumentException("status reports answer pacs.008 and pacs.009", nameof(message)),
+        };
+        var perTx = new List<ReasonInfo>?[ids.Length];
+        var group = new List<ReasonInfo>();
+        foreach (var issue in issues)
+        {
+            var reason = new ReasonInfo { Code = issue.ReasonCode, AdditionalInfo = [Truncate(issue.Path + ": " + issue.Message, 105)] };
+            int index = TransactionIndex(issue.Path);
+            if (index >= 0 && index < ids.Length) (perTx[index] ??= []).Add(reason);
+            else group.Add(reason);
+        }
+        var report = new StatusReport
+        {
+            ReportMsgId = reportMsgId,
+            CreDtTm = creDtTm,
+            InstgAgt = grpHdr.InstdAgt,
+            InstdAgt = grpHdr.InstgAgt,
+            OrgnlMsgId = grpHdr.MsgId,
+            OrgnlMsgNmId = message.MessageDefinition,
+            OrgnlCreDtTm = grpHdr.CreDtTm,
+            OrgnlNbOfTxs = grpHdr.NbOfTxs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (group.Count > 0)
+            return report with { GroupStatus = PaymentStatusCodes.Rejected, GroupReasons = ValueList.From(group.Take(10).ToList()) };
+        var txs = new TransactionStatus[ids.Length];
+        int rejected = 0;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            bool bad = perTx[i] is not null;
+            if (bad) rejected++;
+            txs[i] = new TransactionStatus
+            {
+                OrgnlInstrId = ids[i].InstrId, OrgnlEndToEndId = ids[i].EndToEndId, OrgnlTxId = ids[i].TxId, OrgnlUetr = ids[i].Uetr,
+                TxSts = bad ? PaymentStatusCodes.Rejected : acceptedStatus,
+                Reasons = bad ? ValueList.From(perTx[i]!.Take(10).ToList()) : default,
+            };
+        }
+        string groupStatus = rejected == 0 ? acceptedStatus : rejected == ids.Length ? PaymentStatusCodes.Rejected : "PART";
+        return report with { GroupStatus = groupStatus, Transactions = new ValueList<TransactionStatus>(txs) };
+    }
+
+    /// <summary>Index N of a "CdtTrfTxInf[N]/..." path, or -1.</summary>
+    private static int TransactionIndex(string path)
+    {
+        const string Prefix = "CdtTrfTxInf[";
+        if (!path.StartsWith(Prefix, StringComparison.Ordinal)) return -1;
+        int end = path.IndexOf(']', Prefix.Length);
+        return end > 0 && int.TryParse(path.AsSpan(Prefix.Length, end - Prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i) ? i : -1;
+    }
+
     /// <summary>Convenience: pacs.002 RJCT bytes for unparseable input.</summary>
     public static byte[] BuildRejection(ParseResult failed, string reportMsgId, DateTimeOffset creDtTm)
         => MessageWriter.Pacs002(RejectionOf(failed, reportMsgId, creDtTm));

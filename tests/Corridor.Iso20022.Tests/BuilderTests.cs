@@ -104,3 +104,48 @@ public sealed class BuilderTests
         }
     }
 }
+
+/// <summary>Business-rule findings turn into the pacs.002 a node sends back.</summary>
+public sealed class StatusReportForTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Clean_message_is_accepted_per_transaction()
+    {
+        var m = Iso20022Codec.Parse(TestData.Sample("pacs.008-batch-local.xml")).Message!;
+        var report = Iso20022Codec.StatusReportFor(m, [], "STS-1", Now, PaymentStatusCodes.SettlementCompleted);
+        Assert.Equal("ACSC", report.GroupStatus);
+        Assert.Equal(3, report.Transactions.Count);
+        Assert.All(report.Transactions, t => Assert.Equal("ACSC", t.TxSts));
+        Assert.Equal("SCHOOLFEES-T3-0001", report.Transactions[0].OrgnlEndToEndId);
+        TestData.AssertSchemaValid(Iso20022Codec.Build(report));
+    }
+
+    [Fact]
+    public void One_bad_transaction_gives_PART_with_its_reason()
+    {
+        var m = (Pacs008Message)Iso20022Codec.Parse(TestData.Sample("pacs.008-batch-local.xml")).Message!;
+        var bad = m with { Transactions = [m.Transactions[0], m.Transactions[1] with { Cdtr = new Party() }, m.Transactions[2]] };
+        var bad2 = bad with { Transactions = [bad.Transactions[0], bad.Transactions[1] with { CdtrAgt = Agent.FromBic("DFCUQQKA") }, bad.Transactions[2]] };
+        var issues = Iso20022Codec.Validate(bad2);
+        var report = Iso20022Codec.StatusReportFor(bad2, issues, "STS-2", Now);
+        Assert.Equal("PART", report.GroupStatus);
+        Assert.Equal("ACCP", report.Transactions[0].TxSts);
+        Assert.Equal("RJCT", report.Transactions[1].TxSts);
+        Assert.Contains(report.Transactions[1].Reasons, r => r.Code == "RR03");
+        TestData.AssertSchemaValid(Iso20022Codec.Build(report));
+    }
+
+    [Fact]
+    public void Header_finding_rejects_the_group()
+    {
+        var m = (Pacs008Message)Iso20022Codec.Parse(TestData.Sample("pacs.008-batch-local.xml")).Message!;
+        var wrong = m with { GrpHdr = m.GrpHdr with { NbOfTxs = 4 } };
+        var report = Iso20022Codec.StatusReportFor(wrong, Iso20022Codec.Validate(wrong), "STS-3", Now);
+        Assert.Equal("RJCT", report.GroupStatus);
+        Assert.Equal("AM18", report.GroupReasons[0].Code);
+        Assert.Empty(report.Transactions);
+        TestData.AssertSchemaValid(Iso20022Codec.Build(report));
+    }
+}
