@@ -107,3 +107,17 @@ public sealed class SampleTests
         Assert.Equal("ECOCSNDA", fi.Transactions[0].Dbtr.Bicfi);
     }
 }
+
+/// <summary>Group-level return information of a pacs.004.</summary>
+public sealed class GroupReturnTests
+{
+    [Fact]
+    public void Group_original_message_and_reason_are_read()
+    {
+        var m = Assert.IsType<Pacs004Message>(Iso20022Codec.Parse(TestData.Sample("pacs.004-group-return.xml")).Message);
+        Assert.Equal("STBU-BATCH-20261123-09", m.OrgnlGrpInf!.OrgnlMsgId);
+        Assert.Equal("AC03", m.GroupReasons[0].Code);
+        Assert.Equal(2, m.Transactions.Count);
+        Assert.Equal(new Money("UGX", 120_000), m.Transactions[1].RtrdIntrBkSttlmAmt);
+    }
+}

@@ -6,6 +6,10 @@ public sealed record Pacs004Message : IsoMessage
     public const string Definition = "pacs.004.001.10";
 
     public required GroupHeader GrpHdr { get; init; }
+    /// <summary>Group-level OrgnlGrpInf (OriginalGroupHeader18): the original message when all returns come from it.</summary>
+    public OriginalGroupInfo? OrgnlGrpInf { get; init; }
+    /// <summary>Group-level RtrRsnInf, applying to every transaction.</summary>
+    public ValueList<ReasonInfo> GroupReasons { get; init; }
     public required ValueList<PaymentReturn> Transactions { get; init; }
 
     public override string MessageDefinition => Definition;

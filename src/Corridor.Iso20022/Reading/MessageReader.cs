@@ -211,15 +211,43 @@ internal static class MessageReader
     private static Pacs004Message Pacs004(XmlReader r)
     {
         GroupHeader? hdr = null;
+        OriginalGroupInfo? grp = null;
+        List<ReasonInfo>? reasons = null;
         var txs = new List<PaymentReturn>(1);
         int d = Enter(r);
         while (Next(r, d))
         {
             if (r.LocalName == "GrpHdr") hdr = GroupHeader(r);
+            else if (r.LocalName == "OrgnlGrpInf") (grp, reasons) = ReturnGroup(r);
             else if (r.LocalName == "TxInf") txs.Add(ReturnTx(r));
             else Skip(r);
         }
-        return new Pacs004Message { GrpHdr = hdr ?? throw Refuse(r, "no GrpHdr"), Transactions = ValueList.From(txs) };
+        return new Pacs004Message
+        {
+            GrpHdr = hdr ?? throw Refuse(r, "no GrpHdr"), OrgnlGrpInf = grp, GroupReasons = ValueList.From(reasons), Transactions = ValueList.From(txs),
+        };
+    }
+
+    /// <summary>OriginalGroupHeader18: OrgnlMsgId, OrgnlMsgNmId, OrgnlCreDtTm, RtrRsnInf.</summary>
+    private static (OriginalGroupInfo, List<ReasonInfo>?) ReturnGroup(XmlReader r)
+    {
+        string? id = null, nm = null;
+        DateTimeOffset? cre = null;
+        List<ReasonInfo>? reasons = null;
+        int d = Enter(r);
+        while (Next(r, d))
+        {
+            switch (r.LocalName)
+            {
+                case "OrgnlMsgId": id = Text(r); break;
+                case "OrgnlMsgNmId": nm = Text(r); break;
+                case "OrgnlCreDtTm": cre = DateTime(r); break;
+                case "RtrRsnInf": (reasons ??= []).Add(Reason(r)); break;
+                default: Skip(r); break;
+            }
+        }
+        if (id is null || nm is null) throw Refuse(r, "incomplete OrgnlGrpInf");
+        return (new OriginalGroupInfo(id, nm, cre), reasons);
     }
 
     private static PaymentReturn ReturnTx(XmlReader r)

@@ -137,7 +137,7 @@ public static class BusinessRules
                 issues.Add(new(ReasonCodes.InvalidFileFormat, p.ToString(), "return without OrgnlEndToEndId, OrgnlTxId or OrgnlUETR"));
             if (tx.OrgnlIntrBkSttlmAmt is { } orig && orig.Currency == tx.RtrdIntrBkSttlmAmt.Currency && tx.RtrdIntrBkSttlmAmt.AmountMinor > orig.AmountMinor)
                 issues.Add(new(ReasonCodes.WrongAmount, p + "/RtrdIntrBkSttlmAmt", "returned amount exceeds the original settlement amount"));
-            if (tx.Reasons.Count == 0)
+            if (tx.Reasons.Count == 0 && m.GroupReasons.Count == 0)
                 issues.Add(new(ReasonCodes.InvalidFileFormat, p + "/RtrRsnInf", "return without a reason"));
         }
     }

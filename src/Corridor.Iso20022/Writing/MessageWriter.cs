@@ -77,6 +77,15 @@ public static class MessageWriter
         {
             w.WriteStartElement("PmtRtr");
             GroupHeader(w, m.GrpHdr);
+            if (m.OrgnlGrpInf is { } g)
+            {
+                w.WriteStartElement("OrgnlGrpInf");
+                w.WriteElementString("OrgnlMsgId", g.OrgnlMsgId);
+                w.WriteElementString("OrgnlMsgNmId", g.OrgnlMsgNmId);
+                DateTime(w, "OrgnlCreDtTm", g.OrgnlCreDtTm);
+                foreach (var reason in m.GroupReasons) Reason(w, "RtrRsnInf", reason);
+                w.WriteEndElement();
+            }
             foreach (var tx in m.Transactions)
             {
                 w.WriteStartElement("TxInf");
