@@ -177,3 +177,17 @@ public sealed class BusinessRuleTests
         Assert.Equal(ReasonCodes.InvalidFileFormat, Assert.Single(Iso20022Codec.Validate("<x/>"u8)).ReasonCode);
     }
 }
+
+/// <summary>Recall addressed to another participant.</summary>
+public sealed class RecallRuleTests
+{
+    [Fact]
+    public void Recall_assigned_to_another_agent_is_AGNT()
+    {
+        var cxl = Iso20022Codec.Parse(TestData.Sample("camt.056-recall.xml")).Message!;
+        var issue = Assert.Single(BusinessRules.Check(cxl, new BusinessRuleOptions { OwnBic = "CRDRKENX" }));
+        Assert.Equal(ReasonCodes.IncorrectAgent, issue.ReasonCode);
+        Assert.Equal("Assgnmt/Assgne", issue.Path);
+        Assert.Empty(BusinessRules.Check(cxl, new BusinessRuleOptions { OwnBic = "GHCBGHAC" }));
+    }
+}

@@ -148,6 +148,7 @@ public static class BusinessRules
             issues.Add(new(ReasonCodes.DuplicatePayment, "Assgnmt/Id", $"cancellation request '{m.AssignmentId}' already received"));
         if (m.Transactions.Count > BusinessRuleOptions.MaxTransactionsPerMessage)
             issues.Add(new(ReasonCodes.InvalidNumberOfTransactions, "Undrlyg", "too many transactions"));
+        CheckInstructedAgent(m.Assignee, new TxPath("Assgnmt", -1), "/Assgne", o, issues);
         for (int i = 0; i < m.Transactions.Count; i++)
         {
             var tx = m.Transactions[i];
