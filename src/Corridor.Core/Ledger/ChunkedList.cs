@@ -15,6 +15,17 @@ internal sealed class ChunkedList<T> where T : struct
     private T[][] _chunks = new T[16][];
     private int _count;
 
+    public ChunkedList() { }
+
+    /// <summary>Allocates chunks for <paramref name="capacity"/> items up front, so the hot path never
+    /// allocates or first-touches memory (static allocation at start-up, as TigerBeetle does).</summary>
+    public ChunkedList(int capacity)
+    {
+        int chunks = (int)(((long)capacity + ChunkLength - 1) >> ChunkShift);
+        if (chunks > _chunks.Length) _chunks = new T[chunks][];
+        for (int c = 0; c < chunks; c++) _chunks[c] = new T[ChunkLength];
+    }
+
     public int Count => _count;
 
     public ref T this[int index]
@@ -27,6 +38,7 @@ internal sealed class ChunkedList<T> where T : struct
         }
     }
 
+    /// <summary>Appends a slot and returns it; callers overwrite the whole item (it may hold an old, truncated value).</summary>
     public ref T Add()
     {
         int chunk = _count >> ChunkShift;
@@ -34,7 +46,6 @@ internal sealed class ChunkedList<T> where T : struct
         _chunks[chunk] ??= new T[ChunkLength];
         ref T slot = ref _chunks[chunk][_count & ChunkMask];
         _count++;
-        slot = default;
         return ref slot;
     }
 

@@ -20,15 +20,16 @@ public sealed class LedgerState
     public const int MaxTransfers = int.MaxValue - ChunkedList<Transfer>.ChunkLength;
 
     private const long NanosPerSecond = 1_000_000_000;
+    private const int PrefetchDistance = 8;
     private const int NoTransfer = -1;
 
     private readonly ChunkedList<Account> _accounts = new();
     private readonly ChunkedList<AccountLinks> _accountLinks = new();
-    private readonly Dictionary<UInt128, int> _accountIndex;
+    private readonly IdIndex _accountIndex;
 
-    private readonly ChunkedList<Transfer> _transfers = new();
-    private readonly ChunkedList<TransferMeta> _transferMeta = new();
-    private readonly Dictionary<UInt128, int> _transferIndex;
+    private readonly ChunkedList<Transfer> _transfers;
+    private readonly ChunkedList<TransferMeta> _transferMeta;
+    private readonly IdIndex _transferIndex;
 
     private readonly Dictionary<UInt128, FailedTransfer> _failed = new();
     private readonly List<UInt128> _failedOrder = new();
@@ -50,8 +51,10 @@ public sealed class LedgerState
 
     public LedgerState(int accountCapacity = 0, int transferCapacity = 0)
     {
-        _accountIndex = new Dictionary<UInt128, int>(accountCapacity);
-        _transferIndex = new Dictionary<UInt128, int>(transferCapacity);
+        _accountIndex = new IdIndex(accountCapacity);
+        _transferIndex = new IdIndex(transferCapacity);
+        _transfers = new ChunkedList<Transfer>(transferCapacity);
+        _transferMeta = new ChunkedList<TransferMeta>(transferCapacity);
     }
 
     public int AccountCount => _accounts.Count;
@@ -172,6 +175,8 @@ public sealed class LedgerState
                 _undo.Add(Undo.Mark(_transfers.Count, _history.Count));
             }
             timestamp++;
+            // Hide the id lookup's cache miss: start loading the slot of a transfer a few items ahead.
+            if (i + PrefetchDistance < events.Length) _transferIndex.Prefetch(events[i + PrefetchDistance].Id);
 
             CreateTransferResult result = (linked && i == events.Length - 1)
                 ? CreateTransferResult.LinkedEventChainOpen
