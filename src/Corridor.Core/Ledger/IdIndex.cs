@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
@@ -51,7 +50,7 @@ internal sealed unsafe class IdIndex
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetValue(UInt128 key, out int value)
     {
-        Debug.Assert(key != UInt128.Zero);
+        if (key == UInt128.Zero) { value = -1; return false; } // 0 marks empty slots; it is never stored
         ulong slot = Hash(key) & _mask;
         while (true)
         {
@@ -82,6 +81,7 @@ internal sealed unsafe class IdIndex
     /// <summary>Removes a key (undo of a failed linked chain); backward-shift keeps probe chains intact.</summary>
     public bool Remove(UInt128 key)
     {
+        if (key == UInt128.Zero) return false;
         ulong slot = Hash(key) & _mask;
         while (true)
         {
