@@ -10,6 +10,9 @@ public static class BenchCommand
     {
         var bench = new Command("bench", "Measure Corridor's throughput and latency. Each benchmark prints a JSON object as its last line with --json.");
         bench.Subcommands.Add(LedgerBenchCommand());
+        bench.Subcommands.Add(CoreBenchCommands.Netting());
+        bench.Subcommands.Add(CoreBenchCommands.Lsm());
+        bench.Subcommands.Add(CoreBenchCommands.Pvp());
         return bench;
     }
 

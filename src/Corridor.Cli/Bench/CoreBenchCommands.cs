@@ -1,0 +1,125 @@
+using System.CommandLine;
+using Corridor.Core.Exchange;
+using Corridor.Core.Settlement;
+using Spectre.Console;
+
+namespace Corridor.Cli.Bench;
+
+/// <summary>Benchmarks of engine components run in-process (no journal): netting, LSM, PvP.</summary>
+internal static class CoreBenchCommands
+{
+    public static Command Netting()
+    {
+        var payments = new Option<int>("--payments") { Description = "Payments to net.", DefaultValueFactory = _ => 10_000_000 };
+        var participants = new Option<int>("--participants") { Description = "Participants.", DefaultValueFactory = _ => 1_000 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the generator.", DefaultValueFactory = _ => 7 };
+        var json = Commands.BenchCommand.JsonOption();
+        var command = new Command("netting", "Multilateral net positions of a payment set (deferred net settlement), timed without generation.")
+        {
+            payments, participants, seed, json,
+        };
+        command.SetAction(parse =>
+        {
+            int p = parse.GetValue(payments), n = parse.GetValue(participants);
+            if (p < 1 || p > 200_000_000) return Fail("netting", "--payments must be between 1 and 200,000,000");
+            if (n < 2 || n > 1_000_000) return Fail("netting", "--participants must be between 2 and 1,000,000");
+            bool asJson = parse.GetValue(json);
+            NettingBenchmarkResult r = asJson
+                ? NettingBenchmark.Run(p, n, parse.GetValue(seed))
+                : AnsiConsole.Status().Start($"netting {p:N0} payments among {n:N0} participants…", _ => NettingBenchmark.Run(p, n, parse.GetValue(seed)));
+            BenchOutput.Report("corridor bench netting", [
+                new("benchmark", "netting"),
+                new("payments", r.Payments),
+                new("participants", r.Participants),
+                new("seconds", Math.Round(r.Seconds, 4)),
+                new("payments_per_second", Math.Round(r.Payments / Math.Max(r.Seconds, 1e-9))),
+            ], asJson);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Lsm()
+    {
+        var participants = new Option<int>("--participants") { Description = "Participants in the gridlocked scenario.", DefaultValueFactory = _ => 100 };
+        var payments = new Option<int>("--payments") { Description = "Queued payments.", DefaultValueFactory = _ => 20_000 };
+        var cyclic = new Option<int>("--cyclic-percent") { Description = "Share of payments that form cycles (gridlock), 0–100.", DefaultValueFactory = _ => 99 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the generator.", DefaultValueFactory = _ => 1 };
+        var json = Commands.BenchCommand.JsonOption();
+        var command = new Command("lsm", "Liquidity needed to settle a gridlocked day: RTGS with the liquidity-saving mechanism vs without, vs the multilateral-net lower bound.")
+        {
+            participants, payments, cyclic, seed, json,
+        };
+        command.SetAction(parse =>
+        {
+            int n = parse.GetValue(participants), p = parse.GetValue(payments), c = parse.GetValue(cyclic);
+            if (n < 2 || n > 10_000) return Fail("lsm", "--participants must be between 2 and 10,000");
+            if (p < 1 || p > 2_000_000) return Fail("lsm", "--payments must be between 1 and 2,000,000");
+            if (c < 0 || c > 100) return Fail("lsm", "--cyclic-percent must be between 0 and 100");
+            bool asJson = parse.GetValue(json);
+            ulong sd = parse.GetValue(seed);
+            (LsmBenchmarkResult Result, double WithoutAtLowerBound) Measure()
+            {
+                LsmBenchmarkResult result = LsmBenchmark.Run(n, p, sd, c);
+                // What pure RTGS (FIFO queues, no offsetting, no LSM) settles with only the lower-bound liquidity.
+                double without = LsmBenchmark.Simulate(LsmBenchmark.Scenario.Generate(n, p, sd, c), 0, lsm: false, out _);
+                return (result, without);
+            }
+            var (r, withoutAtLowerBound) = asJson
+                ? Measure()
+                : AnsiConsole.Status().Start("bisecting the liquidity needed with and without LSM…", _ => Measure());
+            BenchOutput.Report("corridor bench lsm", [
+                new("benchmark", "lsm"),
+                new("participants", r.Participants),
+                new("payments", r.Payments),
+                new("liquidity_with_lsm", r.LiquidityWithLsm),
+                new("liquidity_without_lsm", r.LiquidityWithoutLsm),
+                new("lower_bound", r.LowerBound),
+                new("upper_bound", r.UpperBound),
+                new("ratio_to_lower_bound", Math.Round(r.RatioToLowerBound, 4)),
+                new("settled_fraction", r.SettledFraction),
+                new("settled_fraction_without_lsm_at_lower_bound", Math.Round(withoutAtLowerBound, 4)),
+                new("engine_simulations", r.Simulations),
+                new("seconds", Math.Round(r.Seconds, 3)),
+            ], asJson);
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Pvp()
+    {
+        var payments = new Option<int>("--payments") { Description = "Cross-currency payments (best quote, lock, pay) to settle.", DefaultValueFactory = _ => 200_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generator.", DefaultValueFactory = _ => 1 };
+        var json = Commands.BenchCommand.JsonOption();
+        var command = new Command("pvp", "Cross-currency payments per second through quote lock and payment-versus-payment settlement on the engine.")
+        {
+            payments, seed, json,
+        };
+        command.SetAction(parse =>
+        {
+            int p = parse.GetValue(payments);
+            if (p < 1 || p > 10_000_000) return Fail("pvp", "--payments must be between 1 and 10,000,000");
+            bool asJson = parse.GetValue(json);
+            PvpBenchmarkResult r = asJson
+                ? PvpBenchmark.Measure(p, parse.GetValue(seed))
+                : AnsiConsole.Status().Start($"settling {p:N0} PvP payments…", _ => PvpBenchmark.Measure(p, parse.GetValue(seed)));
+            BenchOutput.Report("corridor bench pvp", [
+                new("benchmark", "pvp"),
+                new("payments", r.Payments),
+                new("settled", r.Settled),
+                new("seconds", Math.Round(r.ElapsedSeconds, 3)),
+                new("payments_per_second", Math.Round(r.PaymentsPerSecond)),
+                new("state_hash", r.StateHash),
+            ], asJson);
+            return r.Settled == r.Payments ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static int Fail(string bench, string message)
+    {
+        Console.Error.WriteLine($"corridor bench {bench}: {message}");
+        return 2;
+    }
+}

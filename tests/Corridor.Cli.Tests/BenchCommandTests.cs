@@ -1,0 +1,41 @@
+using System.Text.Json;
+
+namespace Corridor.Cli.Tests;
+
+/// <summary>Each benchmark runs through the real CLI and prints its documented JSON fields as the last line.</summary>
+public class BenchCommandTests
+{
+    [Theory]
+    [InlineData("ledger|--accounts|100|--transfers|20000|--batch|1000", "transfers,seconds,transfers_per_second,durable,p99_batch_ms")]
+    [InlineData("netting|--payments|100000|--participants|100", "payments,participants,seconds")]
+    [InlineData("lsm|--participants|20|--payments|500", "liquidity_with_lsm,liquidity_without_lsm,lower_bound,settled_fraction")]
+    [InlineData("pvp|--payments|2000", "payments_per_second")]
+    public async Task Bench_prints_one_json_object_last(string args, string fields)
+    {
+        var (code, stdout, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|'), "--json"]);
+        Assert.True(code == 0, stderr);
+        using JsonDocument result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
+        foreach (string field in fields.Split(','))
+            Assert.True(result.RootElement.TryGetProperty(field, out _), $"missing {field} in {stdout}");
+        if (args.StartsWith("ledger", StringComparison.Ordinal))
+        {
+            Assert.True(result.RootElement.GetProperty("durable").GetBoolean());
+            Assert.Equal(20_000, result.RootElement.GetProperty("transfers").GetInt64());
+        }
+        if (args.StartsWith("lsm", StringComparison.Ordinal))
+            Assert.Equal(1.0, result.RootElement.GetProperty("settled_fraction").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("ledger|--batch|9000")]
+    [InlineData("ledger|--accounts|1")]
+    [InlineData("netting|--participants|1")]
+    [InlineData("lsm|--cyclic-percent|101")]
+    [InlineData("pvp|--payments|0")]
+    public async Task Bench_rejects_bad_options_with_exit_code_2(string args)
+    {
+        var (code, _, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|')]);
+        Assert.Equal(2, code);
+        Assert.Contains("must be", stderr);
+    }
+}
