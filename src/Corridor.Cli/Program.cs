@@ -15,6 +15,7 @@ public static class Program
             BenchCommand.Create(),
             LoadCommand.Create(),
             DayCommand.Create(),
+            IsoCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -10,6 +10,7 @@ public class BenchCommandTests
     [InlineData("netting|--payments|100000|--participants|100", "payments,participants,seconds")]
     [InlineData("lsm|--participants|20|--payments|500", "liquidity_with_lsm,liquidity_without_lsm,lower_bound,settled_fraction")]
     [InlineData("pvp|--payments|2000", "payments_per_second")]
+    [InlineData("iso|--messages|300", "messages_per_second,settled")]
     public async Task Bench_prints_one_json_object_last(string args, string fields)
     {
         var (code, stdout, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|'), "--json"]);
@@ -32,6 +33,7 @@ public class BenchCommandTests
     [InlineData("netting|--participants|1")]
     [InlineData("lsm|--cyclic-percent|101")]
     [InlineData("pvp|--payments|0")]
+    [InlineData("iso|--messages|0")]
     public async Task Bench_rejects_bad_options_with_exit_code_2(string args)
     {
         var (code, _, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|')]);

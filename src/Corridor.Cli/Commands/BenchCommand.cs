@@ -13,6 +13,7 @@ public static class BenchCommand
         bench.Subcommands.Add(CoreBenchCommands.Netting());
         bench.Subcommands.Add(CoreBenchCommands.Lsm());
         bench.Subcommands.Add(CoreBenchCommands.Pvp());
+        bench.Subcommands.Add(IsoBench.Create());
         return bench;
     }
 

@@ -1,0 +1,64 @@
+using System.IO.Hashing;
+using System.Text;
+using Corridor.Core.Currencies;
+using Corridor.Core.Settlement;
+using Corridor.Iso20022.Model;
+
+namespace Corridor.Iso20022.Mapping;
+
+/// <summary>Who a BIC is in this system: the participant id the engine knows it by, or null when unknown.</summary>
+public delegate ulong? ParticipantDirectory(string bic);
+
+/// <summary>A mapped payment, or why it could not be mapped (ISO 20022 reason code for the pacs.002 RJCT).</summary>
+public readonly record struct MappedPayment(SubmitPayment? Payment, string? ReasonCode, string? Reason)
+{
+    public bool IsMapped => Payment is not null;
+}
+
+/// <summary>
+/// Maps ISO 20022 credit transfers (pacs.008 customer, pacs.009 institution) to the engine's settlement
+/// instruction, keeping the identifiers traceable: the payment id is the UETR when present (the
+/// 128-bit value of the UUID), otherwise a 128-bit XxHash of MsgId, EndToEndId and TxId, so a payment
+/// can be followed from its pacs.008 to its statement entry and status report.
+/// </summary>
+public static class PaymentMapping
+{
+    /// <summary>The engine payment id of a transaction (see the type's remarks).</summary>
+    public static UInt128 PaymentIdOf(string msgId, PaymentIdentification id)
+    {
+        if (id.Uetr is { } uetr && Guid.TryParseExact(uetr, "D", out Guid uuid))
+        {
+            Span<byte> b = stackalloc byte[16];
+            uuid.TryWriteBytes(b, bigEndian: true, out _);
+            return new UInt128(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(b), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(b[8..]));
+        }
+        byte[] key = Encoding.UTF8.GetBytes($"{msgId}\u001f{id.EndToEndId}\u001f{id.TxId}");
+        return XxHash128.HashToUInt128(key);
+    }
+
+    /// <summary>
+    /// Maps one pacs.008 transaction between two participants in the same currency. Cross-currency
+    /// transactions (InstdAmt in another currency) settle payment-versus-payment through the exchange
+    /// and are refused here with AM09 so that no single leg is ever settled alone.
+    /// </summary>
+    public static MappedPayment Map(string msgId, CustomerCreditTransfer tx, ParticipantDirectory directory, PaymentPriority priority = PaymentPriority.Normal)
+    {
+        if (tx.InstdAmt is { } instructed && instructed.Currency != tx.IntrBkSttlmAmt.Currency)
+            return new(null, "AM09", "cross-currency transaction: settles payment-versus-payment against an FX quote, not as a single-currency payment");
+        return MapLeg(msgId, tx.PmtId, tx.IntrBkSttlmAmt, tx.InstgAgt ?? tx.DbtrAgt, tx.InstdAgt ?? tx.CdtrAgt, PaymentKind.Customer, directory, priority);
+    }
+
+    internal static MappedPayment MapLeg(string msgId, PaymentIdentification id, Money amount, Agent payerAgent, Agent payeeAgent, PaymentKind kind, ParticipantDirectory directory, PaymentPriority priority)
+    {
+        if (!Iso4217.TryGet(amount.Currency, out Iso4217Entry currency))
+            return new(null, "AM03", $"currency {amount.Currency} is not settled here");
+        if (payerAgent.Bicfi is not { } payerBic || directory(payerBic) is not { } payer)
+            return new(null, "RC01", $"instructing agent {payerAgent.Bicfi ?? "(no BIC)"} is not a participant");
+        if (payeeAgent.Bicfi is not { } payeeBic || directory(payeeBic) is not { } payee)
+            return new(null, "RC01", $"instructed agent {payeeAgent.Bicfi ?? "(no BIC)"} is not a participant");
+        if (amount.AmountMinor <= 0)
+            return new(null, "AM01", "amount must be positive");
+        var payment = new SubmitPayment(PaymentIdOf(msgId, id), payer, payee, currency.Numeric, amount.AmountMinor, priority, kind, 0, 0, 0);
+        return new(payment, null, null);
+    }
+}
