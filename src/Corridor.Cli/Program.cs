@@ -12,6 +12,7 @@ public static class Program
         {
             RunCommand.Create(),
             JournalCommand.Create(),
+            JournalCommand.CreateAudit(),
             BenchCommand.Create(),
             LoadCommand.Create(),
             DayCommand.Create(),
