@@ -19,8 +19,11 @@ public static class NameMatcher
     /// <summary>Weight of the class-string similarity relative to spelling similarity.</summary>
     public const double PhoneticFactor = 0.95;
 
-    /// <summary>A name pairing fewer full-weight tokens than min(2, its full-weight tokens) scores at most this.</summary>
+    /// <summary>A pairing with fewer full-weight token pairs than min(2, the list name's full-weight tokens) scores at most this.</summary>
     public const int PartialMatchCap = 60;
+
+    /// <summary>Share of the score from the better-covered name (the rest from the other).</summary>
+    public const double CoverageMaxWeight = 0.65;
 
     public const double FullWeight = 1.0;
     public const double PatronymicWeight = 0.5;
@@ -38,13 +41,16 @@ public static class NameMatcher
         "ministry", "state", "federal", "republic", "corporate", "development", "technology", "technologies",
     };
 
-    /// <summary>Score of two names as written (normalised here), 0..100; 0 if either normalises to nothing.</summary>
-    public static int Score(string a, string b)
+    /// <summary>
+    /// Score of a screened name against a watch-list name, both as written (normalised here), 0..100;
+    /// 0 if either normalises to nothing. Not symmetric only in the two-token rule (see docs/compliance.md).
+    /// </summary>
+    public static int Score(string screenedName, string listName)
     {
         int best = 0;
-        foreach (var fa in NameForm.Variants(a))
+        foreach (var fa in NameForm.Variants(screenedName))
         {
-            foreach (var fb in NameForm.Variants(b))
+            foreach (var fb in NameForm.Variants(listName))
             {
                 best = Math.Max(best, Score(fa, fb));
             }
@@ -112,9 +118,13 @@ public static class NameMatcher
             if (q.Weights[bi] == FullWeight && c.Weights[bj] == FullWeight) heavyPairs++;
         }
 
-        double score = 50.0 * (matchedQ / q.TotalWeight + matchedC / c.TotalWeight);
+        // The better-covered side counts more, so that a watch-list name with an extra given name or
+        // second surname ("Nicolás Maduro Moros") still meets a payment's shorter form ("Nicolas Maduro").
+        double coverQ = matchedQ / q.TotalWeight, coverC = matchedC / c.TotalWeight;
+        double score = 100.0 * (CoverageMaxWeight * Math.Max(coverQ, coverC) + (1.0 - CoverageMaxWeight) * Math.Min(coverQ, coverC));
         int result = (int)Math.Floor(score + 1e-9);
-        int required = Math.Min(2, Math.Min(q.HeavyCount, c.HeavyCount));
+        // A designee known by two or more significant tokens is not identified by one of them alone.
+        int required = Math.Min(2, c.HeavyCount);
         if (heavyPairs < required) result = Math.Min(result, PartialMatchCap);
         return Math.Clamp(result, 0, 100);
     }
