@@ -297,9 +297,26 @@ internal sealed class NameForm
     public required double TotalWeight { get; init; }
     public required int HeavyCount { get; init; }
 
+    /// <summary>Distinct blocking keys of the full-weight tokens (of all tokens when none is full-weight).</summary>
+    public required string[] Keys { get; init; }
+
+    /// <summary>Most full-weight tokens sharing one key (1 unless a name repeats a sound: "Ali Ali").</summary>
+    public required int HeavyPerKeyMax { get; init; }
+
+    /// <summary>
+    /// Best score this name could reach against one sharing <paramref name="sharedKeys"/> keys with it, if
+    /// tokens of the other keys do not pair: a cheap filter before <see cref="NameMatcher"/> scores.
+    /// </summary>
+    public double CoverageBound(int sharedKeys)
+    {
+        if (HeavyCount == 0) return 1.0;
+        double covered = TotalWeight - HeavyCount + Math.Min(HeavyCount, sharedKeys * HeavyPerKeyMax);
+        return Math.Min(1.0, covered / TotalWeight);
+    }
+
     public static NameForm? Create(string original, bool conventionalKoreanSurnames)
     {
-        Span<char> buffer = stackalloc char[NameNormalizer.MaxOutputChars];
+        Span<char> buffer = stackalloc char[NameNormalizer.FoldedCapacity(original.Length)];
         int length = NameNormalizer.Fold(original, buffer, conventionalKoreanSurnames);
         var tokens = NameNormalizer.Tokenize(buffer[..length]);
         if (tokens.Count == 0) return null;
@@ -314,6 +331,33 @@ internal sealed class NameForm
             total += weights[i];
             if (weights[i] == NameMatcher.FullWeight) heavy++;
         }
+        var keys = new List<string>(tokens.Count);
+        var perKey = new List<int>(tokens.Count);
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            if (heavy > 0 ? weights[i] != NameMatcher.FullWeight : tokens[i].Length < 2 && tokens.Count > 1) continue;
+            string key = heavy > 0 || tokens[i].Length > 1 ? NameMatcher.BlockingKey(classes[i]) : classes[i];
+            int at = keys.IndexOf(key);
+            if (at < 0)
+            {
+                keys.Add(key);
+                perKey.Add(1);
+            }
+            else
+            {
+                perKey[at]++;
+            }
+        }
+        if (keys.Count == 0)
+        {
+            // Only initials: key on them so that the name is still screened.
+            for (int i = 0; i < tokens.Count; i++)
+            {
+                if (!keys.Contains(classes[i])) keys.Add(classes[i]);
+            }
+        }
+        int perKeyMax = 1;
+        foreach (int n in perKey) perKeyMax = Math.Max(perKeyMax, n);
         return new NameForm
         {
             Original = original,
@@ -322,6 +366,8 @@ internal sealed class NameForm
             Weights = weights,
             TotalWeight = total,
             HeavyCount = heavy,
+            Keys = [.. keys],
+            HeavyPerKeyMax = perKeyMax,
         };
     }
 

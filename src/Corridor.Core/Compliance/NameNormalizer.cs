@@ -14,7 +14,10 @@ public static class NameNormalizer
     public const int MaxInputChars = 512;
 
     /// <summary>Worst case expansion is a Hangul syllable: 7 Latin chars plus a space.</summary>
-    public const int MaxOutputChars = MaxInputChars * 8;
+    public const int MaxOutputChars = MaxInputChars * 8 + 8;
+
+    /// <summary>Output capacity <see cref="Fold"/> needs for an input of this length.</summary>
+    public static int FoldedCapacity(int inputChars) => Math.Min(inputChars, MaxInputChars) * 8 + 8;
 
     /// <summary>Tokens beyond this many are ignored.</summary>
     public const int MaxTokens = 16;
@@ -48,7 +51,7 @@ public static class NameNormalizer
     public static string Normalize(string? name, bool conventionalKoreanSurnames)
     {
         if (string.IsNullOrEmpty(name)) return "";
-        Span<char> buffer = stackalloc char[MaxOutputChars];
+        Span<char> buffer = stackalloc char[FoldedCapacity(name.Length)];
         int length = Fold(name, buffer, conventionalKoreanSurnames);
         var tokens = Tokenize(buffer[..length]);
         return string.Join(' ', tokens);
@@ -67,12 +70,12 @@ public static class NameNormalizer
     /// <summary>
     /// Folds and romanises <paramref name="input"/> into <paramref name="output"/> (lower-case letters and
     /// digits separated by single spaces, no leading or trailing space) and returns the length written.
-    /// <paramref name="output"/> must hold <see cref="MaxOutputChars"/>.
+    /// <paramref name="output"/> must hold <see cref="FoldedCapacity"/>(input length) chars.
     /// </summary>
     public static int Fold(ReadOnlySpan<char> input, Span<char> output, bool conventionalKoreanSurnames = false)
     {
-        if (output.Length < MaxOutputChars) throw new ArgumentException("output too small", nameof(output));
         if (input.Length > MaxInputChars) input = input[..MaxInputChars];
+        if (output.Length < FoldedCapacity(input.Length)) throw new ArgumentException("output too small", nameof(output));
         bool ukrainian = false;
         foreach (char c in input)
         {

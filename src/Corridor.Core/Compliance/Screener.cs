@@ -69,9 +69,17 @@ public sealed class Screener
 
     private readonly NameForm[] _forms;
     private readonly int[] _entryOfForm;
-    private readonly int[] _keyCountOfForm;
-    private readonly Dictionary<string, int[]> _postings;
-    private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _postingsBySpan;
+
+    // Blocking index with prefix filtering (Chaudhuri et al., "A primitive operator for similarity joins"):
+    // keys are ranked rarest first (fewest forms, then ordinal), each form's keys are kept as sorted ranks.
+    // A form that must share t keys with a query is indexed under its (m - t + 1) rarest keys only, and a
+    // query probes its (k - t + 1) rarest: any pair sharing t keys meets in one posting. So the common
+    // given names ("mohammed", "ivan") are rarely scanned.
+    private readonly Dictionary<string, int> _rankOfKey;
+    private readonly int[][] _formKeyRanks;
+    private readonly int[][] _multiKeyPostings;   // by rank: forms with two or more keys
+    private readonly int[][] _singleKeyPostings;  // by rank: forms with one key
+    private readonly int _overlapRequired;
 
     public WatchList WatchList { get; }
     public int Threshold { get; }
@@ -85,36 +93,64 @@ public sealed class Screener
         ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, 100);
         WatchList = watchList;
         Threshold = threshold;
+        // Above PartialMatchCap a multi-key form needs two shared keys to score; at or below, one.
+        _overlapRequired = threshold > NameMatcher.PartialMatchCap ? 2 : 1;
+
         var forms = new List<NameForm>();
         var entryOf = new List<int>();
-        var keyCounts = new List<int>();
-        var postings = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var keys = new List<string>(NameNormalizer.MaxTokens);
         for (int e = 0; e < watchList.Entries.Length; e++)
         {
             foreach (var name in watchList.Entries[e].Names)
             {
                 foreach (var form in NameForm.Variants(name))
                 {
-                    int index = forms.Count;
                     forms.Add(form);
                     entryOf.Add(e);
-                    BlockingKeys(form, keys);
-                    keyCounts.Add(keys.Count);
-                    foreach (var key in keys)
-                    {
-                        if (!postings.TryGetValue(key, out var list)) postings.Add(key, list = []);
-                        list.Add(index);
-                    }
                 }
             }
         }
         _forms = [.. forms];
         _entryOfForm = [.. entryOf];
-        _keyCountOfForm = [.. keyCounts];
-        _postings = new Dictionary<string, int[]>(postings.Count, StringComparer.Ordinal);
-        foreach (var (key, list) in postings) _postings.Add(key, [.. list]);
-        _postingsBySpan = _postings.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var form in _forms)
+        {
+            foreach (var key in form.Keys) frequency[key] = frequency.GetValueOrDefault(key) + 1;
+        }
+        var ranked = frequency.Keys.ToArray();
+        Array.Sort(ranked, (x, y) =>
+        {
+            int c = frequency[x].CompareTo(frequency[y]);
+            return c != 0 ? c : string.CompareOrdinal(x, y);
+        });
+        _rankOfKey = new Dictionary<string, int>(ranked.Length, StringComparer.Ordinal);
+        for (int r = 0; r < ranked.Length; r++) _rankOfKey.Add(ranked[r], r);
+
+        var multi = new List<int>[ranked.Length];
+        var single = new List<int>[ranked.Length];
+        _formKeyRanks = new int[_forms.Length][];
+        for (int f = 0; f < _forms.Length; f++)
+        {
+            var keys = _forms[f].Keys;
+            var ranks = new int[keys.Length];
+            for (int k = 0; k < keys.Length; k++) ranks[k] = _rankOfKey[keys[k]];
+            Array.Sort(ranks);
+            _formKeyRanks[f] = ranks;
+            if (ranks.Length == 1)
+            {
+                (single[ranks[0]] ??= []).Add(f);
+                continue;
+            }
+            int prefix = ranks.Length - _overlapRequired + 1;
+            for (int k = 0; k < prefix; k++) (multi[ranks[k]] ??= []).Add(f);
+        }
+        _multiKeyPostings = new int[ranked.Length][];
+        _singleKeyPostings = new int[ranked.Length][];
+        for (int r = 0; r < ranked.Length; r++)
+        {
+            _multiKeyPostings[r] = multi[r] is { } m ? [.. m] : [];
+            _singleKeyPostings[r] = single[r] is { } s ? [.. s] : [];
+        }
     }
 
     /// <summary>Screens originator and beneficiary names of one payment.</summary>
@@ -185,34 +221,11 @@ public sealed class Screener
         // best score and form per entry
         var best = scratch.BestByEntry;
         best.Clear();
-        var keys = scratch.Keys;
         foreach (var query in variants)
         {
-            BlockingKeys(query, keys);
-            int stamp = scratch.NextStamp();
-            var touched = scratch.Touched;
-            touched.Clear();
-            foreach (var key in keys)
+            FindCandidates(query, scratch);
+            foreach (int f in scratch.Candidates)
             {
-                if (!_postingsBySpan.TryGetValue(key, out var posting)) continue;
-                foreach (int f in posting)
-                {
-                    if (scratch.Stamps[f] != stamp)
-                    {
-                        scratch.Stamps[f] = stamp;
-                        scratch.Counts[f] = 1;
-                        touched.Add(f);
-                    }
-                    else
-                    {
-                        scratch.Counts[f]++;
-                    }
-                }
-            }
-            foreach (int f in touched)
-            {
-                int required = Math.Min(2, Math.Min(keys.Count, _keyCountOfForm[f]));
-                if (scratch.Counts[f] < required) continue;
                 int score = NameMatcher.Score(query, _forms[f]);
                 if (score < Threshold) continue;
                 int entry = _entryOfForm[f];
@@ -247,26 +260,74 @@ public sealed class Screener
         return DateOfBirthAgreement.Mismatch;
     }
 
-    // Distinct blocking keys of a name's full-weight tokens (all tokens of length > 1 when it has none).
-    private static void BlockingKeys(NameForm form, List<string> keys)
+    /// <summary>
+    /// Fills scratch.Candidates with the forms worth scoring: single-key forms sharing a key with the query,
+    /// and multi-key forms sharing the required number of keys, whose optimistic score
+    /// (<see cref="NameForm.CoverageBound"/>) reaches the threshold.
+    /// </summary>
+    private void FindCandidates(NameForm query, Scratch scratch)
     {
-        keys.Clear();
-        bool heavyOnly = form.HeavyCount > 0;
-        for (int i = 0; i < form.Tokens.Length; i++)
+        var candidates = scratch.Candidates;
+        candidates.Clear();
+        var keys = query.Keys;
+        Span<int> ranks = stackalloc int[keys.Length];
+        int known = 0;
+        foreach (var key in keys)
         {
-            if (heavyOnly ? form.Weights[i] != NameMatcher.FullWeight : form.Tokens[i].Length < 2) continue;
-            string key = NameMatcher.BlockingKey(form.Classes[i]);
-            if (!keys.Contains(key)) keys.Add(key);
+            if (_rankOfKey.TryGetValue(key, out int rank)) ranks[known++] = rank;
         }
-        if (keys.Count == 0)
+        ranks = ranks[..known];
+        ranks.Sort();
+        foreach (int rank in ranks)
         {
-            // Only initials: key on them so that the name is still screened.
-            for (int i = 0; i < form.Tokens.Length; i++)
+            foreach (int f in _singleKeyPostings[rank]) AddIfPromising(query, f, 1, candidates);
+        }
+
+        // Unknown keys rank before every known one (no form has them), so they use up prefix slots.
+        int unknown = keys.Length - known;
+        int prefix = keys.Length - _overlapRequired + 1 - unknown;
+        if (prefix <= 0) return;
+        int stamp = scratch.NextStamp();
+        for (int p = 0; p < prefix && p < ranks.Length; p++)
+        {
+            foreach (int f in _multiKeyPostings[ranks[p]])
             {
-                if (!keys.Contains(form.Classes[i])) keys.Add(form.Classes[i]);
+                if (scratch.Stamps[f] == stamp) continue;
+                scratch.Stamps[f] = stamp;
+                int shared = SharedCount(ranks, _formKeyRanks[f]);
+                if (shared >= _overlapRequired) AddIfPromising(query, f, shared, candidates);
             }
         }
-        Debug.Assert(keys.Count > 0);
+    }
+
+    private static int SharedCount(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    {
+        int i = 0, j = 0, shared = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i] == b[j])
+            {
+                shared++;
+                i++;
+                j++;
+            }
+            else if (a[i] < b[j])
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+        return shared;
+    }
+
+    private void AddIfPromising(NameForm query, int form, int sharedKeys, List<int> candidates)
+    {
+        double q = query.CoverageBound(sharedKeys), c = _forms[form].CoverageBound(sharedKeys);
+        double bound = 100.0 * (NameMatcher.CoverageMaxWeight * Math.Max(q, c) + (1.0 - NameMatcher.CoverageMaxWeight) * Math.Min(q, c));
+        if (bound + 1e-9 >= Threshold) candidates.Add(form);
     }
 
     /// <summary>Per-thread work arrays, sized to the largest screener used on the thread.</summary>
@@ -275,9 +336,7 @@ public sealed class Screener
         [ThreadStatic] private static Scratch? t_current;
 
         public int[] Stamps = [];
-        public int[] Counts = [];
-        public readonly List<int> Touched = new(1024);
-        public readonly List<string> Keys = new(NameNormalizer.MaxTokens);
+        public readonly List<int> Candidates = new(256);
         public readonly Dictionary<int, (int Score, int Form)> BestByEntry = [];
         private int _stamp;
 
@@ -287,7 +346,6 @@ public sealed class Screener
             if (s.Stamps.Length < forms)
             {
                 s.Stamps = new int[forms];
-                s.Counts = new int[forms];
                 s._stamp = 0;
             }
             return s;
