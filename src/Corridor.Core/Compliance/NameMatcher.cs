@@ -138,7 +138,8 @@ public static class NameMatcher
             return a[0] == b[0] ? InitialSimilarity : 0.0;
         }
         double spelling = JaroWinkler(a, b);
-        double phonetic = PhoneticFactor * JaroWinkler(classA, classB);
+        if (spelling >= PhoneticFactor) return spelling; // the phonetic term cannot exceed PhoneticFactor
+        double phonetic = string.Equals(classA, classB, StringComparison.Ordinal) ? PhoneticFactor : PhoneticFactor * JaroWinkler(classA, classB);
         return Math.Max(spelling, phonetic);
     }
 

@@ -70,16 +70,20 @@ public sealed class Screener
     private readonly NameForm[] _forms;
     private readonly int[] _entryOfForm;
 
-    // Blocking index with prefix filtering (Chaudhuri et al., "A primitive operator for similarity joins"):
-    // keys are ranked rarest first (fewest forms, then ordinal), each form's keys are kept as sorted ranks.
-    // A form that must share t keys with a query is indexed under its (m - t + 1) rarest keys only, and a
-    // query probes its (k - t + 1) rarest: any pair sharing t keys meets in one posting. So the common
-    // given names ("mohammed", "ivan") are rarely scanned.
+    // Blocking index. Keys are ranked rarest first (fewest forms, then ordinal); each form keeps its keys as
+    // sorted ranks. Above PartialMatchCap a form with two or more keys must share two keys with the query,
+    // so it is indexed under each pair of its MaxPairKeys rarest keys: one lookup per query key pair finds
+    // exactly the forms sharing that pair, and common given names ("mohammed", "kim") cost nothing alone.
+    // At or below the cap one shared key is enough and forms are indexed under every key.
     private readonly Dictionary<string, int> _rankOfKey;
     private readonly int[][] _formKeyRanks;
-    private readonly int[][] _multiKeyPostings;   // by rank: forms with two or more keys
-    private readonly int[][] _singleKeyPostings;  // by rank: forms with one key
+    private readonly Dictionary<long, int[]> _pairPostings;  // (rank a << 32 | rank b), a < b: forms with both keys
+    private readonly int[][] _multiKeyPostings;             // by rank, only when one shared key suffices
+    private readonly int[][] _singleKeyPostings;            // by rank: forms with one key
     private readonly int _overlapRequired;
+
+    /// <summary>Keys per name that enter pair blocking (names have at most this many significant tokens in practice).</summary>
+    public const int MaxPairKeys = 8;
 
     public WatchList WatchList { get; }
     public int Threshold { get; }
@@ -128,6 +132,7 @@ public sealed class Screener
 
         var multi = new List<int>[ranked.Length];
         var single = new List<int>[ranked.Length];
+        var pairs = new Dictionary<long, List<int>>();
         _formKeyRanks = new int[_forms.Length][];
         for (int f = 0; f < _forms.Length; f++)
         {
@@ -139,10 +144,24 @@ public sealed class Screener
             if (ranks.Length == 1)
             {
                 (single[ranks[0]] ??= []).Add(f);
-                continue;
             }
-            int prefix = ranks.Length - _overlapRequired + 1;
-            for (int k = 0; k < prefix; k++) (multi[ranks[k]] ??= []).Add(f);
+            else if (_overlapRequired == 1)
+            {
+                foreach (int r in ranks) (multi[r] ??= []).Add(f);
+            }
+            else
+            {
+                int n = Math.Min(ranks.Length, MaxPairKeys);
+                for (int i = 0; i < n; i++)
+                {
+                    for (int j = i + 1; j < n; j++)
+                    {
+                        long pair = PairOf(ranks[i], ranks[j]);
+                        if (!pairs.TryGetValue(pair, out var list)) pairs.Add(pair, list = []);
+                        list.Add(f);
+                    }
+                }
+            }
         }
         _multiKeyPostings = new int[ranked.Length][];
         _singleKeyPostings = new int[ranked.Length][];
@@ -151,7 +170,11 @@ public sealed class Screener
             _multiKeyPostings[r] = multi[r] is { } m ? [.. m] : [];
             _singleKeyPostings[r] = single[r] is { } s ? [.. s] : [];
         }
+        _pairPostings = new Dictionary<long, int[]>(pairs.Count);
+        foreach (var (pair, list) in pairs) _pairPostings.Add(pair, [.. list]);
     }
+
+    private static long PairOf(int lowerRank, int higherRank) => (long)lowerRank << 32 | (uint)higherRank;
 
     /// <summary>Screens originator and beneficiary names of one payment.</summary>
     public ScreeningResult Screen(PartyInfo? originator, PartyInfo? beneficiary)
@@ -278,25 +301,39 @@ public sealed class Screener
         }
         ranks = ranks[..known];
         ranks.Sort();
-        foreach (int rank in ranks)
+        // A single-key form shares at most one key; skip them all when even a perfect one cannot reach the threshold.
+        if (Bound(query.CoverageBound(1), 1.0) + 1e-9 >= Threshold)
         {
-            foreach (int f in _singleKeyPostings[rank]) AddIfPromising(query, f, 1, candidates);
+            foreach (int rank in ranks)
+            {
+                foreach (int f in _singleKeyPostings[rank]) AddIfPromising(query, f, 1, candidates);
+            }
         }
 
-        // Unknown keys rank before every known one (no form has them), so they use up prefix slots.
-        int unknown = keys.Length - known;
-        int prefix = keys.Length - _overlapRequired + 1 - unknown;
-        if (prefix <= 0) return;
         int stamp = scratch.NextStamp();
-        for (int p = 0; p < prefix && p < ranks.Length; p++)
+        if (_overlapRequired == 1)
         {
-            foreach (int f in _multiKeyPostings[ranks[p]])
+            foreach (int rank in ranks) Probe(query, ranks, _multiKeyPostings[rank], stamp, scratch);
+            return;
+        }
+        int n = Math.Min(ranks.Length, MaxPairKeys);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i + 1; j < n; j++)
             {
-                if (scratch.Stamps[f] == stamp) continue;
-                scratch.Stamps[f] = stamp;
-                int shared = SharedCount(ranks, _formKeyRanks[f]);
-                if (shared >= _overlapRequired) AddIfPromising(query, f, shared, candidates);
+                if (_pairPostings.TryGetValue(PairOf(ranks[i], ranks[j]), out var posting)) Probe(query, ranks, posting, stamp, scratch);
             }
+        }
+    }
+
+    private void Probe(NameForm query, ReadOnlySpan<int> queryRanks, int[] posting, int stamp, Scratch scratch)
+    {
+        foreach (int f in posting)
+        {
+            if (scratch.Stamps[f] == stamp) continue;
+            scratch.Stamps[f] = stamp;
+            int shared = SharedCount(queryRanks, _formKeyRanks[f]);
+            if (shared >= _overlapRequired) AddIfPromising(query, f, shared, scratch.Candidates);
         }
     }
 
@@ -325,10 +362,13 @@ public sealed class Screener
 
     private void AddIfPromising(NameForm query, int form, int sharedKeys, List<int> candidates)
     {
-        double q = query.CoverageBound(sharedKeys), c = _forms[form].CoverageBound(sharedKeys);
-        double bound = 100.0 * (NameMatcher.CoverageMaxWeight * Math.Max(q, c) + (1.0 - NameMatcher.CoverageMaxWeight) * Math.Min(q, c));
+        double bound = Bound(query.CoverageBound(sharedKeys), _forms[form].CoverageBound(sharedKeys));
         if (bound + 1e-9 >= Threshold) candidates.Add(form);
     }
+
+    // NameMatcher's score formula applied to coverage bounds.
+    private static double Bound(double coverQ, double coverC) =>
+        100.0 * (NameMatcher.CoverageMaxWeight * Math.Max(coverQ, coverC) + (1.0 - NameMatcher.CoverageMaxWeight) * Math.Min(coverQ, coverC));
 
     /// <summary>Per-thread work arrays, sized to the largest screener used on the thread.</summary>
     private sealed class Scratch

@@ -24,24 +24,30 @@ public sealed class SyntheticNames(ulong seed)
         ["Chinedu", "Ngozi", "Oluwaseun", "Amaka", "Emeka", "Funmilayo", "Tunde", "Chiamaka", "Ifeanyi", "Yetunde", "Kwame", "Abena", "Kofi", "Akosua", "Babajide", "Zainab"],
     ];
 
-    // Surname syllables per culture (2 or 3 drawn, plus an ending): ~130,000 surnames per culture, so
-    // that a random customer rarely shares a listed person's full name. Cultures 5-7 (Chinese, Korean)
-    // use the real, small surname pools below instead: their names collide in life too.
-    private static readonly string[][] s_syllables =
+    // Surnames are 2-3 syllables (onset + vowel + coda, ~1,000 syllables per culture) plus an ending:
+    // millions of surnames per culture, so that, as in life, a random customer rarely shares a listed
+    // person's full name. Cultures 5-7 (Chinese, Korean) use the real, small surname pools below.
+    private static readonly string[][][] s_syllableParts =
     [
-        ["al", "ber", "cas", "den", "el", "fran", "gil", "har", "ing", "ken", "lin", "mor", "nel", "os", "pen", "quin", "ros", "stan", "tel", "ver", "wes", "yar", "bram", "cort", "dal"],
-        ["al", "ba", "ca", "do", "es", "fer", "gar", "her", "iz", "jo", "lo", "man", "nar", "or", "pa", "que", "ro", "san", "te", "val", "zar", "ben", "cor", "del", "mon"],
-        ["bel", "vor", "gor", "dub", "zhu", "kar", "lap", "mak", "nes", "ora", "pro", "rub", "sav", "tal", "ush", "fil", "khar", "tsar", "chu", "shu", "yak", "bor", "gal", "dem", "zol"],
-        ["бел", "вор", "гор", "дуб", "жу", "кар", "лап", "мак", "нес", "ора", "про", "руб", "сав", "тал", "уш", "фил", "хар", "цар", "чу", "шу", "як", "бор", "гал", "дем", "зол"],
-        ["ab", "bad", "dah", "far", "gha", "had", "jam", "kar", "lat", "mah", "nab", "qas", "rah", "sab", "tah", "wah", "yas", "zah", "bak", "hal", "mus", "nur", "sal", "tar", "zub"],
+        [["b", "br", "c", "ch", "d", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "r", "s", "st", "t", "th", "w"], ["a", "e", "i", "o", "u", "ea", "ai"], ["", "n", "r", "l", "s", "ck", "nd", "rt"]],
+        [["b", "c", "d", "f", "g", "j", "l", "m", "n", "p", "r", "s", "t", "v", "z", "ll", "ch", "gu"], ["a", "e", "i", "o", "u"], ["", "n", "r", "l", "s"]],
+        [["b", "v", "g", "d", "zh", "z", "k", "l", "m", "n", "p", "r", "s", "t", "f", "kh", "ts", "ch", "sh", "sk"], ["a", "e", "i", "o", "u", "y"], ["", "n", "r", "l", "k", "v"]],
+        [["б", "в", "г", "д", "ж", "з", "к", "л", "м", "н", "п", "р", "с", "т", "ф", "х", "ц", "ч", "ш", "ск"], ["а", "е", "и", "о", "у", "ы"], ["", "н", "р", "л", "к", "в"]],
+        [["b", "d", "f", "gh", "h", "j", "k", "kh", "l", "m", "n", "q", "r", "s", "sh", "t", "w", "y", "z", "dh"], ["a", "i", "u", "aa", "ee", "ou"], ["", "b", "d", "l", "m", "n", "r", "s"]],
         [],
         [],
         [],
-        ["alt", "bach", "berg", "brand", "dorf", "eich", "feld", "gart", "hau", "kirch", "lind", "mark", "ober", "rein", "schwarz", "stein", "tann", "wald", "wei", "zim", "hof", "kamp", "mül", "roth", "sieg"],
-        ["ak", "bay", "can", "dem", "er", "gök", "kal", "kar", "öz", "sar", "tas", "tek", "ur", "yal", "yıl", "zor", "bil", "çak", "gün", "kur", "sön", "tun", "ulu", "yük", "ars"],
-        ["an", "bha", "cha", "dev", "gan", "har", "jai", "kal", "lak", "man", "nar", "pra", "raj", "sar", "tha", "ven", "ya", "gup", "kri", "mis", "pan", "ram", "shi", "tri", "var"],
-        ["ad", "ba", "chi", "da", "ek", "fo", "gbe", "ib", "ju", "ka", "lo", "mba", "nwa", "ob", "ok", "ol", "on", "ade", "af", "ak", "as", "ay", "bo", "du", "ez"],
+        [["b", "br", "d", "f", "g", "h", "k", "kl", "l", "m", "n", "p", "r", "s", "sch", "st", "t", "w", "z", "pf"], ["a", "e", "i", "o", "u", "ä", "ö", "ü", "ei", "au"], ["", "n", "r", "l", "ch", "ck", "ng", "tz"]],
+        [["b", "c", "ç", "d", "g", "h", "k", "l", "m", "n", "p", "r", "s", "ş", "t", "y", "z", "v"], ["a", "e", "ı", "i", "o", "ö", "u", "ü"], ["", "k", "l", "n", "r", "t", "z", "ş"]],
+        [["bh", "ch", "d", "g", "h", "j", "k", "kh", "l", "m", "n", "p", "r", "s", "sh", "t", "v", "y", "dh", "pr"], ["a", "i", "u", "e", "o", "aa", "ee"], ["", "n", "r", "m", "sh", "l"]],
+        [["b", "ch", "d", "f", "g", "gb", "k", "kw", "l", "m", "n", "nw", "ny", "s", "t", "w", "y", "z"], ["a", "e", "i", "o", "u"], ["", "n", "m", "k"]],
     ];
+
+    private string Syllable(int culture)
+    {
+        var parts = s_syllableParts[culture];
+        return Pick(parts[0]) + Pick(parts[1]) + Pick(parts[2]);
+    }
 
     private static readonly string[][] s_surnameEndings =
     [
@@ -109,8 +115,7 @@ public sealed class SyntheticNames(ulong seed)
             case 7:
                 return Pick(s_hangulSurnames) + Pick(s_hangulSyllables) + Pick(s_hangulSyllables); // 김민준
         }
-        var syllables = s_syllables[culture];
-        string surname = Capitalize(Pick(syllables) + Pick(syllables) + (Below(2) == 0 ? Pick(syllables) : "")
+        string surname = Capitalize(Syllable(culture) + Syllable(culture) + (Below(3) == 0 ? Syllable(culture) : "")
             + s_surnameEndings[culture][Below(s_surnameEndings[culture].Length)]);
         if (Below(4) == 0)
         {
@@ -148,8 +153,8 @@ public sealed class SyntheticNames(ulong seed)
     /// <summary>A company name: an invented brand (2-3 syllables), sometimes a word, an activity and a legal form.</summary>
     public string Company()
     {
-        var syllables = s_syllables[Below(2) == 0 ? 0 : 1 + Below(2)];
-        string brand = Capitalize(Pick(syllables) + Pick(syllables) + (Below(2) == 0 ? Pick(syllables) : ""));
+        int culture = Below(3);
+        string brand = Capitalize(Syllable(culture) + Syllable(culture) + (Below(2) == 0 ? Syllable(culture) : ""));
         string word = Below(3) == 0 ? " " + s_companyWords[Below(s_companyWords.Length)] : "";
         string kind = s_companyKinds[Below(s_companyKinds.Length)];
         string form = s_legalForms[Below(s_legalForms.Length)];
