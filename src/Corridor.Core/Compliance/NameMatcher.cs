@@ -376,13 +376,20 @@ internal sealed class NameForm
     public static List<NameForm> Variants(string? name)
     {
         var forms = new List<NameForm>(2);
-        if (string.IsNullOrWhiteSpace(name)) return forms;
+        Variants(name, forms);
+        return forms;
+    }
+
+    /// <summary>As <see cref="Variants(string?)"/>, into a reused list (cleared first).</summary>
+    public static void Variants(string? name, List<NameForm> forms)
+    {
+        forms.Clear();
+        if (string.IsNullOrWhiteSpace(name)) return;
         if (Create(name, conventionalKoreanSurnames: false) is { } form) forms.Add(form);
         if (NameNormalizer.ContainsHangul(name) && Create(name, conventionalKoreanSurnames: true) is { } variant
             && (forms.Count == 0 || !forms[0].Tokens.AsSpan().SequenceEqual(variant.Tokens)))
         {
             forms.Add(variant);
         }
-        return forms;
     }
 }

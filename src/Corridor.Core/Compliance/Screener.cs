@@ -179,50 +179,62 @@ public sealed class Screener
     /// <summary>Screens originator and beneficiary names of one payment.</summary>
     public ScreeningResult Screen(PartyInfo? originator, PartyInfo? beneficiary)
     {
-        var hits = ImmutableArray.CreateBuilder<ScreeningHit>();
-        var unscreenable = ImmutableArray.CreateBuilder<ScreenedField>();
-        bool truncated = ScreenInto(originator, ScreenedField.OriginatorName, hits, unscreenable);
-        truncated |= ScreenInto(beneficiary, ScreenedField.BeneficiaryName, hits, unscreenable);
+        var hits = Scratch.For(_forms.Length).Hits;
+        hits.Clear();
+        int unscreenable = 0;
+        bool truncated = ScreenInto(originator, ScreenedField.OriginatorName, hits, ref unscreenable);
+        truncated |= ScreenInto(beneficiary, ScreenedField.BeneficiaryName, hits, ref unscreenable);
         return Finish(hits, unscreenable, truncated);
     }
 
     /// <summary>Screens one party's name.</summary>
     public ScreeningResult Screen(PartyInfo? party, ScreenedField field)
     {
-        var hits = ImmutableArray.CreateBuilder<ScreeningHit>();
-        var unscreenable = ImmutableArray.CreateBuilder<ScreenedField>();
-        bool truncated = ScreenInto(party, field, hits, unscreenable);
+        var hits = Scratch.For(_forms.Length).Hits;
+        hits.Clear();
+        int unscreenable = 0;
+        bool truncated = ScreenInto(party, field, hits, ref unscreenable);
         return Finish(hits, unscreenable, truncated);
     }
 
     /// <summary>Screens a bare name; hits ordered by score (descending) then entry id.</summary>
     public ImmutableArray<ScreeningHit> ScreenName(string name, ScreenedField field = ScreenedField.OriginatorName, DateOnly? dateOfBirth = null)
     {
-        var hits = ImmutableArray.CreateBuilder<ScreeningHit>();
+        var hits = Scratch.For(_forms.Length).Hits;
+        hits.Clear();
         ScreenName(name, field, dateOfBirth, hits);
-        hits.Sort(CompareHits);
-        return hits.ToImmutable();
+        return ToSortedArray(hits);
     }
 
-    private ScreeningResult Finish(ImmutableArray<ScreeningHit>.Builder hits, ImmutableArray<ScreenedField>.Builder unscreenable, bool truncated)
+    // Unscreenable fields by bit mask (bit 0 originator, bit 1 beneficiary): no allocation per result.
+    private static readonly ImmutableArray<ScreenedField>[] s_unscreenable =
+        [[], [ScreenedField.OriginatorName], [ScreenedField.BeneficiaryName], [ScreenedField.OriginatorName, ScreenedField.BeneficiaryName]];
+
+    private ScreeningResult Finish(List<ScreeningHit> hits, int unscreenable, bool truncated)
     {
-        hits.Sort(CompareHits);
         var status = hits.Count > 0 ? ScreeningStatus.PotentialMatch
-            : unscreenable.Count > 0 ? ScreeningStatus.Unscreenable
+            : unscreenable != 0 ? ScreeningStatus.Unscreenable
             : ScreeningStatus.Clear;
-        return new ScreeningResult(status, hits.ToImmutable(), unscreenable.ToImmutable(), WatchList.ContentHash, Threshold, truncated);
+        return new ScreeningResult(status, ToSortedArray(hits), s_unscreenable[unscreenable], WatchList.ContentHash, Threshold, truncated);
     }
 
-    private bool ScreenInto(PartyInfo? party, ScreenedField field, ImmutableArray<ScreeningHit>.Builder hits,
-        ImmutableArray<ScreenedField>.Builder unscreenable)
+    private static ImmutableArray<ScreeningHit> ToSortedArray(List<ScreeningHit> hits)
     {
+        if (hits.Count == 0) return [];
+        hits.Sort(CompareHits);
+        return [.. hits];
+    }
+
+    private bool ScreenInto(PartyInfo? party, ScreenedField field, List<ScreeningHit> hits, ref int unscreenable)
+    {
+        int bit = field == ScreenedField.OriginatorName ? 1 : 2;
         if (party is null || string.IsNullOrWhiteSpace(party.Name))
         {
-            unscreenable.Add(field);
+            unscreenable |= bit;
             return false;
         }
         int result = ScreenName(party.Name, field, party.DateOfBirth, hits);
-        if (result < 0) unscreenable.Add(field);
+        if (result < 0) unscreenable |= bit;
         return result > MaxHitsPerName;
     }
 
@@ -236,11 +248,12 @@ public sealed class Screener
     }
 
     /// <summary>Adds the hits for one name; returns the hit count before truncation, or -1 when unscreenable.</summary>
-    private int ScreenName(string name, ScreenedField field, DateOnly? dateOfBirth, ImmutableArray<ScreeningHit>.Builder output)
+    private int ScreenName(string name, ScreenedField field, DateOnly? dateOfBirth, List<ScreeningHit> output)
     {
-        var variants = NameForm.Variants(name);
-        if (variants.Count == 0) return -1;
         var scratch = Scratch.For(_forms.Length);
+        var variants = scratch.Variants;
+        NameForm.Variants(name, variants);
+        if (variants.Count == 0) return -1;
         // best score and form per entry
         var best = scratch.BestByEntry;
         best.Clear();
@@ -377,6 +390,8 @@ public sealed class Screener
 
         public int[] Stamps = [];
         public readonly List<int> Candidates = new(256);
+        public readonly List<ScreeningHit> Hits = new(16);
+        public readonly List<NameForm> Variants = new(2);
         public readonly Dictionary<int, (int Score, int Form)> BestByEntry = [];
         private int _stamp;
 
