@@ -149,6 +149,15 @@ public class ScreeningTests
         Assert.Equal(DateOfBirthAgreement.Unknown, screener.ScreenName("Ivan Drago")[0].DateOfBirth);
     }
 
+    [Fact]
+    public void Documented_scores()
+    {
+        Assert.Equal(88, NameMatcher.Score("Nicolas Maduro", "Nicolás Maduro Moros"));
+        Assert.Equal(82, NameMatcher.Score("Rosneft Deutschland", "Rosneft"));
+        Assert.Equal(100, NameMatcher.Score("Rosneft", "Rosneft"));
+        Assert.True(NameMatcher.Score("Vladimir", "Vladimir Putin") <= NameMatcher.PartialMatchCap);
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(101)]
@@ -160,6 +169,7 @@ public class ScreeningTests
     [InlineData("Kim Jong Un", "김정은", 85)]
     [InlineData("Hans Müller", "Hans Mueller", 90)]
     [InlineData("John Smith", "Vladimir Putin", 0)]
+    [InlineData("Volodymyr Zelenskyy", "Володимир Зеленський", 85)]
     public void Pairwise_score_examples(string a, string b, int atLeast)
     {
         int score = NameMatcher.Score(a, b);
