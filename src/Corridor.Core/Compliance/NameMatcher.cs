@@ -143,37 +143,39 @@ public static class NameMatcher
         return Math.Max(spelling, phonetic);
     }
 
-    /// <summary>Jaro-Winkler similarity (prefix scale 0.1, prefix up to 4, boost above 0.7).</summary>
+    /// <summary>Jaro-Winkler similarity (prefix scale 0.1, prefix up to 4, boost above 0.7); inputs beyond 64 chars are cut.</summary>
     public static double JaroWinkler(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
         if (a.SequenceEqual(b)) return a.IsEmpty ? 0.0 : 1.0;
         if (a.IsEmpty || b.IsEmpty) return 0.0;
-        if (a.Length > NameNormalizer.MaxTokenChars * 2) a = a[..(NameNormalizer.MaxTokenChars * 2)];
-        if (b.Length > NameNormalizer.MaxTokenChars * 2) b = b[..(NameNormalizer.MaxTokenChars * 2)];
+        if (a.Length > 64) a = a[..64];
+        if (b.Length > 64) b = b[..64];
         int window = Math.Max(0, Math.Max(a.Length, b.Length) / 2 - 1);
-        Span<bool> matchedA = stackalloc bool[a.Length];
-        Span<bool> matchedB = stackalloc bool[b.Length];
+        ulong matchedA = 0, matchedB = 0; // bit i: char i has a partner
         int matches = 0;
         for (int i = 0; i < a.Length; i++)
         {
             int from = Math.Max(0, i - window), to = Math.Min(b.Length - 1, i + window);
+            char c = a[i];
             for (int j = from; j <= to; j++)
             {
-                if (matchedB[j] || a[i] != b[j]) continue;
-                matchedA[i] = true;
-                matchedB[j] = true;
+                if ((matchedB & (1UL << j)) != 0 || c != b[j]) continue;
+                matchedA |= 1UL << i;
+                matchedB |= 1UL << j;
                 matches++;
                 break;
             }
         }
         if (matches == 0) return 0.0;
         int transpositions = 0;
-        for (int i = 0, k = 0; i < a.Length; i++)
+        ulong restA = matchedA, restB = matchedB;
+        while (restA != 0)
         {
-            if (!matchedA[i]) continue;
-            while (!matchedB[k]) k++;
+            int i = System.Numerics.BitOperations.TrailingZeroCount(restA);
+            int k = System.Numerics.BitOperations.TrailingZeroCount(restB);
             if (a[i] != b[k]) transpositions++;
-            k++;
+            restA &= restA - 1;
+            restB &= restB - 1;
         }
         double m = matches;
         double jaro = (m / a.Length + m / b.Length + (m - transpositions / 2.0) / m) / 3.0;
