@@ -69,6 +69,7 @@ public sealed class Screener
 
     private readonly NameForm[] _forms;
     private readonly int[] _entryOfForm;
+    private readonly int[] _canonicalOfForm;
 
     // Blocking index. Keys are ranked rarest first (fewest forms, then ordinal); each form keeps its keys as
     // sorted ranks. Above PartialMatchCap a form with two or more keys must share two keys with the query,
@@ -77,7 +78,7 @@ public sealed class Screener
     // At or below the cap one shared key is enough and forms are indexed under every key.
     private readonly Dictionary<string, int> _rankOfKey;
     private readonly int[][] _formKeyRanks;
-    private readonly Dictionary<long, int[]> _pairPostings;  // (rank a << 32 | rank b), a < b: forms with both keys
+    private readonly Dictionary<long, PairPosting[]> _pairPostings;  // (rank a << 32 | rank b), a < b: forms with both keys
     private readonly int[][] _multiKeyPostings;             // by rank, only when one shared key suffices
     private readonly int[][] _singleKeyPostings;            // by rank: forms with one key
     private readonly int _overlapRequired;
@@ -115,6 +116,15 @@ public sealed class Screener
         }
         _forms = [.. forms];
         _entryOfForm = [.. entryOf];
+        // Forms with the same tokens score the same: score one per query ("Wang Wei" is listed many times).
+        var firstWithTokens = new Dictionary<string, int>(StringComparer.Ordinal);
+        _canonicalOfForm = new int[_forms.Length];
+        for (int f = 0; f < _forms.Length; f++)
+        {
+            string tokens = string.Join(' ', _forms[f].Tokens);
+            if (!firstWithTokens.TryGetValue(tokens, out int first)) firstWithTokens.Add(tokens, first = f);
+            _canonicalOfForm[f] = first;
+        }
 
         var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var form in _forms)
@@ -170,8 +180,17 @@ public sealed class Screener
             _multiKeyPostings[r] = multi[r] is { } m ? [.. m] : [];
             _singleKeyPostings[r] = single[r] is { } s ? [.. s] : [];
         }
-        _pairPostings = new Dictionary<long, int[]>(pairs.Count);
-        foreach (var (pair, list) in pairs) _pairPostings.Add(pair, [.. list]);
+        _pairPostings = new Dictionary<long, PairPosting[]>(pairs.Count);
+        foreach (var (pair, list) in pairs)
+        {
+            var posting = new PairPosting[list.Count];
+            for (int i = 0; i < posting.Length; i++)
+            {
+                int f = list[i];
+                posting[i] = new PairPosting(f, _formKeyRanks[f].Length, (float)_forms[f].CoverageBound(2));
+            }
+            _pairPostings.Add(pair, posting);
+        }
     }
 
     private static long PairOf(int lowerRank, int higherRank) => (long)lowerRank << 32 | (uint)higherRank;
@@ -260,9 +279,21 @@ public sealed class Screener
         foreach (var query in variants)
         {
             FindCandidates(query, scratch);
+            int scoreStamp = scratch.NextStamp();
             foreach (int f in scratch.Candidates)
             {
-                int score = NameMatcher.Score(query, _forms[f]);
+                int canonical = _canonicalOfForm[f];
+                int score;
+                if (scratch.ScoreStamps[canonical] == scoreStamp)
+                {
+                    score = scratch.Scores[canonical];
+                }
+                else
+                {
+                    score = NameMatcher.Score(query, _forms[canonical]);
+                    scratch.ScoreStamps[canonical] = scoreStamp;
+                    scratch.Scores[canonical] = score;
+                }
                 if (score < Threshold) continue;
                 int entry = _entryOfForm[f];
                 if (!best.TryGetValue(entry, out var current) || score > current.Score
@@ -330,12 +361,31 @@ public sealed class Screener
             return;
         }
         int n = Math.Min(ranks.Length, MaxPairKeys);
+        double queryCover2 = query.CoverageBound(2);
         for (int i = 0; i < n; i++)
         {
             for (int j = i + 1; j < n; j++)
             {
-                if (_pairPostings.TryGetValue(PairOf(ranks[i], ranks[j]), out var posting)) Probe(query, ranks, posting, stamp, scratch);
+                if (_pairPostings.TryGetValue(PairOf(ranks[i], ranks[j]), out var posting)) ProbePairs(query, queryCover2, ranks, posting, stamp, scratch);
             }
+        }
+    }
+
+    // Pair postings carry what the filter needs, so that most entries are decided without touching the form:
+    // a two-key form shares exactly the pair (and sits in no other pair posting, so needs no de-duplication).
+    private void ProbePairs(NameForm query, double queryCover2, ReadOnlySpan<int> queryRanks, PairPosting[] posting, int stamp, Scratch scratch)
+    {
+        foreach (var p in posting)
+        {
+            if (p.KeyCount == 2)
+            {
+                if (Bound(queryCover2, p.CoverBound2) + 1e-6 >= Threshold) scratch.Candidates.Add(p.Form);
+                continue;
+            }
+            if (scratch.Stamps[p.Form] == stamp) continue;
+            scratch.Stamps[p.Form] = stamp;
+            int shared = SharedCount(queryRanks, _formKeyRanks[p.Form]);
+            AddIfPromising(query, p.Form, shared, scratch.Candidates);
         }
     }
 
@@ -349,6 +399,8 @@ public sealed class Screener
             if (shared >= _overlapRequired) AddIfPromising(query, f, shared, scratch.Candidates);
         }
     }
+
+    private readonly record struct PairPosting(int Form, int KeyCount, float CoverBound2);
 
     private static int SharedCount(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
@@ -389,6 +441,8 @@ public sealed class Screener
         [ThreadStatic] private static Scratch? t_current;
 
         public int[] Stamps = [];
+        public int[] ScoreStamps = [];
+        public int[] Scores = [];
         public readonly List<int> Candidates = new(256);
         public readonly List<ScreeningHit> Hits = new(16);
         public readonly List<NameForm> Variants = new(2);
@@ -401,6 +455,8 @@ public sealed class Screener
             if (s.Stamps.Length < forms)
             {
                 s.Stamps = new int[forms];
+                s.ScoreStamps = new int[forms];
+                s.Scores = new int[forms];
                 s._stamp = 0;
             }
             return s;
@@ -411,6 +467,7 @@ public sealed class Screener
             if (_stamp == int.MaxValue)
             {
                 Array.Clear(Stamps);
+                Array.Clear(ScoreStamps);
                 _stamp = 0;
             }
             return ++_stamp;
