@@ -158,6 +158,28 @@ public class ScreeningTests
         Assert.True(NameMatcher.Score("Vladimir", "Vladimir Putin") <= NameMatcher.PartialMatchCap);
     }
 
+    [Fact]
+    public void Low_threshold_blocks_on_single_keys_and_sees_partial_matches()
+    {
+        var loose = new Screener(Sample, threshold: 50);
+        var hit = Assert.Single(loose.ScreenName("Vladimir"), h => h.EntryId == "RU-1");
+        Assert.True(hit.Score <= NameMatcher.PartialMatchCap);
+        Assert.Contains(loose.ScreenName("Wladimir Putin"), h => h.EntryId == "RU-1");
+        var exact = new Screener(Sample, threshold: 100);
+        Assert.Single(exact.ScreenName("Bank Rossiya"));
+        Assert.Empty(exact.ScreenName("Bank Rosiya"));
+    }
+
+    [Fact]
+    public void Duplicate_names_on_many_entries_are_all_reported()
+    {
+        var list = WatchList.Create("dups", "1", Enumerable.Range(0, 30).Select(i => Person($"W{i:D2}", "Wang Wei")));
+        var hits = new Screener(list).ScreenName("WANG, Wei");
+        Assert.Equal(30, hits.Length);
+        Assert.Equal("W00", hits[0].EntryId);
+        Assert.All(hits, h => Assert.Equal(100, h.Score));
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(101)]
