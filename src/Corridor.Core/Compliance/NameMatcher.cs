@@ -317,11 +317,16 @@ internal sealed class NameForm
         return Math.Min(1.0, covered / TotalWeight);
     }
 
+    // Reused per thread while building one form (the form keeps arrays, not these lists).
+    [ThreadStatic] private static List<string>? t_tokens;
+    [ThreadStatic] private static List<string>? t_keys;
+
     public static NameForm? Create(string original, bool conventionalKoreanSurnames)
     {
         Span<char> buffer = stackalloc char[NameNormalizer.FoldedCapacity(original.Length)];
         int length = NameNormalizer.Fold(original, buffer, conventionalKoreanSurnames);
-        var tokens = NameNormalizer.Tokenize(buffer[..length]);
+        var tokens = t_tokens ??= new List<string>(NameNormalizer.MaxTokens);
+        NameNormalizer.Tokenize(buffer[..length], tokens);
         if (tokens.Count == 0) return null;
         var classes = new string[tokens.Count];
         var weights = new double[tokens.Count];
@@ -334,8 +339,9 @@ internal sealed class NameForm
             total += weights[i];
             if (weights[i] == NameMatcher.FullWeight) heavy++;
         }
-        var keys = new List<string>(tokens.Count);
-        var perKey = new List<int>(tokens.Count);
+        var keys = t_keys ??= new List<string>(NameNormalizer.MaxTokens);
+        keys.Clear();
+        Span<int> perKey = stackalloc int[tokens.Count];
         for (int i = 0; i < tokens.Count; i++)
         {
             if (heavy > 0 ? weights[i] != NameMatcher.FullWeight : tokens[i].Length < 2 && tokens.Count > 1) continue;
@@ -343,8 +349,8 @@ internal sealed class NameForm
             int at = keys.IndexOf(key);
             if (at < 0)
             {
+                perKey[keys.Count] = 1;
                 keys.Add(key);
-                perKey.Add(1);
             }
             else
             {
@@ -360,7 +366,7 @@ internal sealed class NameForm
             }
         }
         int perKeyMax = 1;
-        foreach (int n in perKey) perKeyMax = Math.Max(perKeyMax, n);
+        foreach (int n in perKey) perKeyMax = Math.Max(perKeyMax, n); // unused slots are 0
         return new NameForm
         {
             Original = original,

@@ -171,6 +171,14 @@ public static class NameNormalizer
     public static List<string> Tokenize(ReadOnlySpan<char> folded)
     {
         var tokens = new List<string>();
+        Tokenize(folded, tokens);
+        return tokens;
+    }
+
+    /// <summary>As <see cref="Tokenize(ReadOnlySpan{char})"/>, into a reused list (cleared first).</summary>
+    public static void Tokenize(ReadOnlySpan<char> folded, List<string> tokens)
+    {
+        tokens.Clear();
         int noise = 0;
         foreach (var range in folded.Split(' '))
         {
@@ -185,7 +193,6 @@ public static class NameNormalizer
         {
             tokens.RemoveAll(s_noise.Contains);
         }
-        return tokens;
     }
 
     private ref struct Writer
