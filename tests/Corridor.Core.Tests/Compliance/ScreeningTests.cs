@@ -131,6 +131,14 @@ public class ScreeningTests
     }
 
     [Fact]
+    public void Empty_list_clears_named_parties_but_not_nameless_ones()
+    {
+        var empty = new Screener(WatchList.Create("empty", "0", []));
+        Assert.Equal(ScreeningStatus.Clear, empty.Screen(PartyInfo.PersonNamed("Vladimir Putin"), PartyInfo.PersonNamed("Kim Jong Un")).Status);
+        Assert.Equal(ScreeningStatus.Unscreenable, empty.Screen(PartyInfo.PersonNamed("Vladimir Putin"), null).Status);
+    }
+
+    [Fact]
     public void Clean_payment_is_clear()
     {
         var result = s_screener.Screen(PartyInfo.PersonNamed("Mary Johnson"), PartyInfo.InstitutionNamed("Northwind Traders Ltd"));
