@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Runs Corridor's whole test suite. Installs what the tests need on a fresh Debian machine
-# (PostgreSQL 15 server, Chromium) when missing, restores packages, builds, and runs every test
-# project. Exits non-zero when anything fails.
+# (the PostgreSQL server that storage tests start themselves) when missing, restores packages,
+# builds, and runs every test project. Exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 need=()
-command -v pg_ctlcluster >/dev/null 2>&1 || [[ -x /usr/lib/postgresql/15/bin/postgres ]] || need+=(postgresql)
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 if (( ${#need[@]} )); then
   if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
   echo "test.sh: installing ${need[*]}" >&2

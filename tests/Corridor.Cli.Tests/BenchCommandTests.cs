@@ -11,6 +11,7 @@ public class BenchCommandTests
     [InlineData("lsm|--participants|20|--payments|500", "liquidity_with_lsm,liquidity_without_lsm,lower_bound,settled_fraction")]
     [InlineData("pvp|--payments|2000", "payments_per_second")]
     [InlineData("iso|--messages|300", "messages_per_second,settled")]
+    [InlineData("screening|--entries|2000|--payments|2000", "payments_per_second,planted_found")]
     public async Task Bench_prints_one_json_object_last(string args, string fields)
     {
         var (code, stdout, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|'), "--json"]);

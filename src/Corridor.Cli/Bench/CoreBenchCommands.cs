@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Corridor.Core.Compliance;
 using Corridor.Core.Exchange;
 using Corridor.Core.Settlement;
 using Spectre.Console;
@@ -113,6 +114,44 @@ internal static class CoreBenchCommands
                 new("state_hash", r.StateHash),
             ], asJson);
             return r.Settled == r.Payments ? 0 : 1;
+        });
+        return command;
+    }
+
+    public static Command Screening()
+    {
+        var entries = new Option<int>("--entries") { Description = "Watch-list entries (synthetic, multi-script names).", DefaultValueFactory = _ => 100_000 };
+        var payments = new Option<int>("--payments") { Description = "Payments to screen (originator and beneficiary each).", DefaultValueFactory = _ => 200_000 };
+        var threads = new Option<int>("--threads") { Description = "Screening threads.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generator.", DefaultValueFactory = _ => 42 };
+        var json = Commands.BenchCommand.JsonOption();
+        var command = new Command("screening", "Sanctions/watch-list screening throughput: payments per second against a watch list, with planted true hits counted.")
+        {
+            entries, payments, threads, seed, json,
+        };
+        command.SetAction(parse =>
+        {
+            int e = parse.GetValue(entries), p = parse.GetValue(payments), t = parse.GetValue(threads);
+            if (e < 1 || e > ScreeningBenchmark.MaxEntries) return Fail("screening", $"--entries must be between 1 and {ScreeningBenchmark.MaxEntries:N0}");
+            if (p < 1 || p > ScreeningBenchmark.MaxPayments) return Fail("screening", $"--payments must be between 1 and {ScreeningBenchmark.MaxPayments:N0}");
+            if (t < 1 || t > 64) return Fail("screening", "--threads must be between 1 and 64");
+            bool asJson = parse.GetValue(json);
+            ScreeningBenchmarkResult r = asJson
+                ? ScreeningBenchmark.Run(e, p, parse.GetValue(seed), t)
+                : AnsiConsole.Status().Start($"screening {p:N0} payments against {e:N0} entries…", _ => ScreeningBenchmark.Run(e, p, parse.GetValue(seed), t));
+            BenchOutput.Report("corridor bench screening", [
+                new("benchmark", "screening"),
+                new("watch_list_entries", r.WatchListEntries),
+                new("payments", r.Payments),
+                new("threads", r.Threads),
+                new("build_ms", r.BuildMs),
+                new("seconds", Math.Round(r.ScreenMs / 1000.0, 3)),
+                new("payments_per_second", Math.Round(r.PaymentsPerSecond)),
+                new("planted_hits", r.PlantedHits),
+                new("planted_found", r.PlantedFound),
+                new("payments_with_hits", r.PaymentsWithHits),
+            ], asJson);
+            return 0;
         });
         return command;
     }

@@ -14,6 +14,7 @@ public static class BenchCommand
         bench.Subcommands.Add(CoreBenchCommands.Lsm());
         bench.Subcommands.Add(CoreBenchCommands.Pvp());
         bench.Subcommands.Add(IsoBench.Create());
+        bench.Subcommands.Add(CoreBenchCommands.Screening());
         return bench;
     }
 
