@@ -58,6 +58,8 @@ public sealed record ParticipantDto(ulong Id, string Role, string Status, string
 
 public sealed record RegisterLedgerRequest(uint Ledger, ulong CentralBankId, string CentralBankAccountId, string ClearingAccountId, string CurrencyCode);
 
+public sealed record LedgerDto(uint Ledger, ulong CentralBankId, string CentralBankAccountId, string ClearingAccountId, string CurrencyCode);
+
 public sealed record OpenSettlementAccountRequest(ulong Participant, uint Ledger, string AccountId);
 
 /// <summary>Central bank funding: <c>Direction</c> is <c>inject</c> or <c>withdraw</c>.</summary>

@@ -45,7 +45,7 @@ public sealed class CorridorClient(HttpClient http, string? token = null)
         SendAsync<ParticipantDto>(HttpMethod.Post, $"v1/participants/{id}/status", new ChangeParticipantStatusRequest(status), c);
     public Task<ApiResult<ParticipantTokenDto>> IssueTokenAsync(ulong id, CancellationToken c = default) => SendAsync<ParticipantTokenDto>(HttpMethod.Post, $"v1/participants/{id}/tokens", null, c);
 
-    public Task<ApiResult<SettlementAccountDto>> RegisterLedgerAsync(RegisterLedgerRequest r, CancellationToken c = default) => SendAsync<SettlementAccountDto>(HttpMethod.Post, "v1/ledgers", r, c);
+    public Task<ApiResult<LedgerDto>> RegisterLedgerAsync(RegisterLedgerRequest r, CancellationToken c = default) => SendAsync<LedgerDto>(HttpMethod.Post, "v1/ledgers", r, c);
     public Task<ApiResult<SettlementAccountDto>> OpenSettlementAccountAsync(OpenSettlementAccountRequest r, CancellationToken c = default) => SendAsync<SettlementAccountDto>(HttpMethod.Post, "v1/settlement-accounts", r, c);
     public Task<ApiResult<SettlementAccountDto>> GetSettlementAccountAsync(ulong participant, uint ledger, CancellationToken c = default) =>
         SendAsync<SettlementAccountDto>(HttpMethod.Get, $"v1/participants/{participant}/settlement-accounts/{ledger}", null, c);

@@ -24,7 +24,7 @@ public static class SettlementEndpoints
         app.MapGet("/v1/participants/{id}/settlement-accounts/{ledger}", (HttpContext c, string id, string ledger) => GetSettlementAccount(c, gw, id, ledger))
             .WithTags("settlement accounts").Produces<SettlementAccountDto>();
         app.MapGet("/v1/participants/{id}/queue/{ledger}", (HttpContext c, string id, string ledger) => GetQueue(c, gw, id, ledger)).WithTags("payments").Produces<PaymentDto[]>();
-        app.MapPost("/v1/ledgers", Handler.Of(c => RegisterLedger(c, gw))).WithTags("settlement accounts").Accepts<RegisterLedgerRequest>("application/json").Produces<SettlementAccountDto>(201);
+        app.MapPost("/v1/ledgers", Handler.Of(c => RegisterLedger(c, gw))).WithTags("settlement accounts").Accepts<RegisterLedgerRequest>("application/json").Produces<LedgerDto>(201);
         app.MapPost("/v1/settlement-accounts", Handler.Of(c => OpenSettlementAccount(c, gw))).WithTags("settlement accounts")
             .Accepts<OpenSettlementAccountRequest>("application/json").Produces<SettlementAccountDto>(201);
         app.MapPost("/v1/liquidity", Handler.Of(c => MoveLiquidity(c, gw))).WithTags("liquidity").Accepts<LiquidityRequest>("application/json").Produces<SettlementAccountDto>();
@@ -159,7 +159,7 @@ public static class SettlementEndpoints
         UInt128 cbAccount = Ids.Parse(r.CentralBankAccountId, "central_bank_account_id"), clearing = Ids.Parse(r.ClearingAccountId, "clearing_account_id");
         await Apply(gw, new RegisterLedger(r.Ledger, r.CentralBankId, cbAccount, clearing, r.CurrencyCode));
         gw.RememberOwner(cbAccount, r.CentralBankId);
-        return Results.Json(new { ledger = r.Ledger, central_bank_account_id = Ids.Format(cbAccount), clearing_account_id = Ids.Format(clearing) }, CorridorJson.Options, statusCode: 201);
+        return Results.Json(new LedgerDto(r.Ledger, r.CentralBankId, Ids.Format(cbAccount), Ids.Format(clearing), r.CurrencyCode), CorridorJson.Options, statusCode: 201);
     }
 
     private static async Task<IResult> OpenSettlementAccount(HttpContext c, NodeGateway gw)

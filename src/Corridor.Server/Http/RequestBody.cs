@@ -63,6 +63,7 @@ public static class RequestBody
             string code = message.Contains("could not be mapped", StringComparison.Ordinal) ? "request.unknown_field"
                 : message.Contains("missing required properties", StringComparison.Ordinal) ? "request.missing_field"
                 : message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) ? "request.duplicate_field"
+                : message.Contains("null", StringComparison.Ordinal) && e.Path is not null ? "request.invalid_type"
                 : e.Path is null || e.BytePositionInLine is null ? "request.invalid_json"
                 : e.InnerException is InvalidOperationException or FormatException or OverflowException ? "request.invalid_type"
                 : message.Contains("could not be converted", StringComparison.Ordinal) ? "request.invalid_type"
