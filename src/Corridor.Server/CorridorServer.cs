@@ -98,6 +98,10 @@ public sealed class CorridorServer : IAsyncDisposable
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Services.AddOpenApi("v1");
         builder.Services.AddRoutingCore();
+        // Accepts<T> metadata documents request bodies in OpenAPI; content-type checks are the endpoints' own
+        // (415 request.unsupported_media_type), so routing must not turn a wrong content type into a 404.
+        for (int i = builder.Services.Count - 1; i >= 0; i--)
+            if (builder.Services[i].ImplementationType?.Name == "AcceptsMatcherPolicy") builder.Services.RemoveAt(i);
 
         WebApplication app = builder.Build();
         var metrics = new HttpMetrics();
