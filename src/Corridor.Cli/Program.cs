@@ -15,6 +15,7 @@ public static class Program
             JournalCommand.CreateAudit(),
             BenchCommand.Create(),
             LoadCommand.Create(),
+            ParticipantsCommand.Create(),
             DayCommand.Create(),
             IsoCommand.Create(),
         };

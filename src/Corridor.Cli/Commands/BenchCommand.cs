@@ -10,6 +10,7 @@ public static class BenchCommand
     {
         var bench = new Command("bench", "Measure Corridor's throughput and latency. Each benchmark prints a JSON object as its last line with --json.");
         bench.Subcommands.Add(LedgerBenchCommand());
+        bench.Subcommands.Add(HttpBenchCommand());
         bench.Subcommands.Add(CoreBenchCommands.Netting());
         bench.Subcommands.Add(CoreBenchCommands.Lsm());
         bench.Subcommands.Add(CoreBenchCommands.Pvp());
@@ -41,6 +42,31 @@ public static class BenchCommand
             string? error = settings.Validate();
             if (error is not null) { await Console.Error.WriteLineAsync($"corridor bench ledger: {error}"); return 2; }
             return await LedgerBench.RunAsync(settings, parse.GetValue(json), cancel);
+        });
+        return command;
+    }
+
+    private static Command HttpBenchCommand()
+    {
+        var mode = new Option<string>("--mode") { Description = "batch (POST /v1/transfers/batch) or single (POST /v1/transfers).", DefaultValueFactory = _ => "batch" };
+        mode.AcceptOnlyFromAmong("batch", "single");
+        var transfers = new Option<long?>("--transfers") { Description = "Transfers to submit (default 1,000,000 batch, 100,000 single)." };
+        var batch = new Option<int>("--batch") { Description = "Transfers per batch request (max 8190).", DefaultValueFactory = _ => 8190 };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Concurrent requests/connections (default 4 batch, 64 single)." };
+        var accounts = new Option<int>("--accounts") { Description = "Accounts the transfers move between.", DefaultValueFactory = _ => 1000 };
+        var url = new Option<string?>("--url") { Description = "Base URL of a running node (default: start one on loopback in a temp dir)." };
+        var token = new Option<string?>("--token") { Description = "Operator token for --url." };
+        var dir = new Option<string?>("--dir") { Description = "Data directory of the started node (default: temporary, deleted)." };
+        var json = JsonOption();
+        var command = new Command("http", "HTTP API throughput and latency: real keep-alive HTTP to a node+server.") { mode, transfers, batch, concurrency, accounts, url, token, dir, json };
+        command.SetAction(async (parse, cancel) =>
+        {
+            string m = parse.GetValue(mode)!;
+            var settings = new HttpBench.Settings(m, parse.GetValue(transfers) ?? (m == "batch" ? 1_000_000 : 100_000), parse.GetValue(batch),
+                parse.GetValue(concurrency) ?? (m == "batch" ? 4 : 64), parse.GetValue(accounts), parse.GetValue(url), parse.GetValue(token), parse.GetValue(dir));
+            if (settings.Batch is < 1 or > 8190 || settings.Transfers < 1 || settings.Concurrency < 1 || settings.Accounts < 2)
+            { await Console.Error.WriteLineAsync("corridor bench http: --batch 1…8190, --transfers ≥ 1, --concurrency ≥ 1, --accounts ≥ 2"); return 2; }
+            return await HttpBench.RunAsync(settings, parse.GetValue(json), cancel);
         });
         return command;
     }

@@ -1,0 +1,106 @@
+namespace Corridor.Client;
+
+// Wire contracts of the Corridor REST API v1 (JSON, snake_case). 128-bit ids are strings (decimal or
+// 0x-hex); participant ids, ledgers and codes are JSON integers; amounts are integer minor units.
+
+/// <summary>Creates a ledger account (128-byte engine record). <c>Participant</c> is set by the server for participants.</summary>
+public sealed record CreateAccountRequest(
+    string Id, uint Ledger, ushort Code, ulong Participant = 0, string[]? Flags = null,
+    string? UserData128 = null, ulong UserData64 = 0, uint UserData32 = 0);
+
+/// <summary>An account and its balances.</summary>
+public sealed record AccountDto(
+    string Id, uint Ledger, ushort Code, ulong Participant, string[] Flags,
+    long DebitsPending, long DebitsPosted, long CreditsPending, long CreditsPosted,
+    string UserData128, ulong UserData64, uint UserData32, ulong Timestamp);
+
+/// <summary>One entry of an account's balance history.</summary>
+public sealed record BalanceDto(ulong Timestamp, long DebitsPending, long DebitsPosted, long CreditsPending, long CreditsPosted);
+
+/// <summary>Creates a transfer between two accounts of one ledger; the caller must own the debit account.</summary>
+public sealed record CreateTransferRequest(
+    string Id, string DebitAccountId, string CreditAccountId, long Amount, uint Ledger, ushort Code,
+    string? PendingId = null, string[]? Flags = null, uint TimeoutSeconds = 0,
+    string? UserData128 = null, ulong UserData64 = 0, uint UserData32 = 0);
+
+/// <summary>Up to 8,190 transfers applied in one engine command (linked chains apply atomically).</summary>
+public sealed record CreateTransfersBatchRequest(CreateTransferRequest[] Transfers);
+
+/// <summary>A transfer as stored, with its engine timestamp and two-phase status.</summary>
+public sealed record TransferDto(
+    string Id, string DebitAccountId, string CreditAccountId, long Amount, string PendingId, uint Ledger, ushort Code,
+    string[] Flags, uint TimeoutSeconds, string UserData128, ulong UserData64, uint UserData32, ulong Timestamp, string PendingStatus);
+
+/// <summary>Outcome of one item of a batch: <c>created</c>, <c>exists</c> or <c>rejected</c> with a code.</summary>
+public sealed record BatchItemResult(int Index, string Id, string Status, string? Code);
+
+public sealed record BatchResult(int Created, int Exists, int Rejected, BatchItemResult[] Results);
+
+/// <summary>A page of transfers; pass <c>NextCursor</c> as <c>after</c> to continue (null when done).</summary>
+public sealed record TransferPage(TransferDto[] Transfers, string? NextCursor);
+
+public sealed record BalancePage(BalanceDto[] Balances, string? NextCursor);
+
+// ───────────── settlement ─────────────
+
+/// <summary>Registers a participant; the answer carries its API token (operator only).</summary>
+public sealed record RegisterParticipantRequest(ulong Id, string Name, string Role);
+
+public sealed record ParticipantTokenDto(ulong Id, string Role, string Token, DateTimeOffset ExpiresAt);
+
+public sealed record ChangeParticipantStatusRequest(string Status);
+
+public sealed record SettlementAccountDto(
+    ulong Participant, uint Ledger, string AccountId, long BalanceMinor, long CreditLineMinor, long UrgentReserveMinor,
+    long HighReserveMinor, long MultilateralLimitMinor, int QueuedCount, long QueuedMinor, long NetSentTodayMinor);
+
+public sealed record ParticipantDto(ulong Id, string Role, string Status, string Name, ulong RegisteredAt, SettlementAccountDto[] Accounts);
+
+public sealed record RegisterLedgerRequest(uint Ledger, ulong CentralBankId, string CentralBankAccountId, string ClearingAccountId, string CurrencyCode);
+
+public sealed record LedgerDto(uint Ledger, ulong CentralBankId, string CentralBankAccountId, string ClearingAccountId, string CurrencyCode);
+
+public sealed record OpenSettlementAccountRequest(ulong Participant, uint Ledger, string AccountId);
+
+/// <summary>Central bank funding: <c>Direction</c> is <c>inject</c> or <c>withdraw</c>.</summary>
+public sealed record LiquidityRequest(string TransferId, ulong Participant, uint Ledger, long Amount, string Direction);
+
+public sealed record CreditLineRequest(string TransferId, ulong Participant, uint Ledger, long Limit);
+
+/// <summary>A settlement instruction; <c>Payer</c> defaults to the caller. Priority: urgent, high, normal. Kind: customer, interbank.</summary>
+public sealed record SubmitPaymentRequest(
+    string Id, ulong Payee, uint Ledger, long Amount, string Priority = "normal", string Kind = "customer",
+    ulong Payer = 0, ulong EarliestNs = 0, ulong LatestNs = 0, ulong WindowId = 0);
+
+public sealed record PaymentDto(
+    string Id, ulong Payer, ulong Payee, uint Ledger, long Amount, string Priority, string Kind, ulong EarliestNs, ulong LatestNs,
+    ulong WindowId, string Status, string? Reason, ulong SubmittedAt, ulong FinalAt, uint BusinessDate);
+
+/// <summary>Manages a queued payment: action move_to_front, move_to_back, move_before, change_priority, revoke.</summary>
+public sealed record QueueActionRequest(string Action, string? NewPriority = null, string? ReferencePaymentId = null);
+
+public sealed record RunLsmRequest(uint Ledger = 0);
+
+public sealed record LsmRunDto(uint Ledger, int CandidatePayments, int SettledPayments, long SettledMinor);
+
+public sealed record OpenWindowRequest(ulong WindowId, uint Ledger, string Name);
+
+public sealed record NetPositionDto(ulong Participant, long NetMinor);
+
+public sealed record WindowDto(ulong WindowId, uint Ledger, string Name, string Status, int PaymentCount, long GrossMinor,
+    NetPositionDto[] NetPositions, ulong[] ExcludedParticipants, ulong ClosedAt);
+
+public sealed record OpenDayRequest(uint BusinessDate);
+
+/// <summary>Phase: customer_cutoff, interbank_cutoff, end_of_day.</summary>
+public sealed record ChangePhaseRequest(string Phase);
+
+public sealed record DayDto(uint BusinessDate, string Phase, ulong PhaseSince, int Submitted, int Settled, int Queued, int Scheduled, int Rejected, int Revoked, int InWindow);
+
+public sealed record StatementEntryDto(string TransferId, string PaymentId, long Amount, bool IsCredit, ulong Counterparty, ushort Code, ulong Timestamp);
+
+public sealed record StatementDto(uint BusinessDate, ulong Participant, uint Ledger, string AccountId, long OpeningBalanceMinor,
+    long ClosingBalanceMinor, StatementEntryDto[] Entries, bool Truncated);
+
+/// <summary>RFC 9457 problem details with Corridor's stable <c>code</c>.</summary>
+public sealed record ProblemDto(string Type, string Title, int Status, string? Detail, string Code, string? Instance);

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using Corridor.Server.Auth;
+using Corridor.Server.Endpoints;
+using Corridor.Server.Http;
+using Corridor.Server.Observability;
+using Corridor.Storage.Journal;
+using Corridor.Storage.Node;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Corridor.Server;
+
+/// <summary>Where and how a server runs.</summary>
+public sealed class ServerOptions
+{
+    public const string DefaultUrl = "http://127.0.0.1:7420";
+
+    /// <summary>Data directory: journal/, snapshots/, secrets/.</summary>
+    public string DataPath { get; init; } = "./data";
+    public string[] Urls { get; init; } = [DefaultUrl];
+    public NodeOptions Node { get; init; } = new();
+    /// <summary>Console log format: "json" (structured) or "simple".</summary>
+    public string LogFormat { get; init; } = "json";
+    public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
+}
+
+/// <summary>
+/// The Corridor HTTP server hosting one node: Kestrel first (so /health/live answers during recovery),
+/// then recovery of the node, then /health/ready and the API.
+/// </summary>
+public sealed class CorridorServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly NodeGateway _gateway;
+    private readonly string _dataPath;
+    private Node? _node;
+
+    private CorridorServer(WebApplication app, NodeGateway gateway, string dataPath, string? newOperatorToken)
+    {
+        _app = app;
+        _gateway = gateway;
+        _dataPath = dataPath;
+        NewOperatorToken = newOperatorToken;
+    }
+
+    /// <summary>Set only on the first start of a data directory: the operator token just created (print it once).</summary>
+    public string? NewOperatorToken { get; }
+
+    /// <summary>The addresses Kestrel listens on (real ports when 0 was asked).</summary>
+    public IReadOnlyList<string> Addresses => _app.Urls.ToArray();
+
+    public Node Node => _node ?? throw new InvalidOperationException("node not started");
+    public RecoveryInfo Recovery => Node.Recovery;
+
+    /// <summary>Starts Kestrel, recovers the node from the data directory and serves until disposed.</summary>
+    public static async Task<CorridorServer> StartAsync(ServerOptions options, CancellationToken cancel = default)
+    {
+        string data = Path.GetFullPath(options.DataPath);
+        Directory.CreateDirectory(data);
+        ApiTokens tokens = SecretsDirectory.OpenOrCreate(data, out string? operatorToken);
+        var gateway = new NodeGateway(tokens);
+        WebApplication app = Build(options, gateway);
+        var server = new CorridorServer(app, gateway, data, operatorToken);
+        await app.StartAsync(cancel);
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(data, "journal"));
+            Directory.CreateDirectory(Path.Combine(data, "snapshots"));
+            FileJournal journal = FileJournal.Open(Path.Combine(data, "journal"));
+            Node node;
+            try { node = Node.Start(options.Node, journal, new SnapshotStore(Path.Combine(data, "snapshots"))); }
+            catch { journal.Dispose(); throw; }
+            server._node = node;
+            await gateway.AttachAsync(node);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    private static WebApplication Build(ServerOptions options, NodeGateway gw)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Corridor.Server" });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = RequestBody.MaxBatchBytes;
+            k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+            k.Limits.MaxConcurrentConnections = 10_000;
+        });
+        builder.Logging.ClearProviders();
+        if (options.LogFormat == "json") builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+        else builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        builder.Services.AddOpenApi("v1");
+        builder.Services.AddRoutingCore();
+        // Accepts<T> metadata documents request bodies in OpenAPI; content-type checks are the endpoints' own
+        // (415 request.unsupported_media_type), so routing must not turn a wrong content type into a 404.
+        for (int i = builder.Services.Count - 1; i >= 0; i--)
+            if (builder.Services[i].ImplementationType?.Name == "AcceptsMatcherPolicy") builder.Services.RemoveAt(i);
+
+        WebApplication app = builder.Build();
+        var metrics = new HttpMetrics();
+        ILogger log = app.Logger;
+        app.Use(async (context, next) =>
+        {
+            long start = Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context);
+            }
+            catch (ApiException e)
+            {
+                if (!context.Response.HasStarted) await Problems.WriteAsync(context, e.Status, e.Code, e.Message);
+            }
+            catch (NodeBusyException e)
+            {
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.Headers.RetryAfter = "1";
+                    await Problems.WriteAsync(context, 503, "node.busy", e.Message);
+                }
+            }
+            catch (NodeStoppedException e)
+            {
+                log.LogCritical(e, "node stopped");
+                if (!context.Response.HasStarted) await Problems.WriteAsync(context, 503, "node.stopped", "the node has stopped");
+            }
+            catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == 413)
+            {
+                if (!context.Response.HasStarted) await Problems.WriteAsync(context, 413, "request.body_too_large", e.Message);
+            }
+            catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+            {
+                if (!context.Response.HasStarted) await Problems.WriteAsync(context, e.StatusCode, "request.bad_request", e.Message);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "unhandled error on {Path}", context.Request.Path.Value);
+                if (!context.Response.HasStarted) await Problems.WriteAsync(context, 500, "internal", "internal error; see the server log");
+            }
+            finally
+            {
+                string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+                metrics.Record(route, context.Request.Method, context.Response.StatusCode, Stopwatch.GetElapsedTime(start));
+            }
+        });
+        app.UseRouting();
+
+        app.MapGet("/health/live", () => Results.Text("live\n")).WithTags("health");
+        app.MapGet("/health/ready", () => gw.Ready
+            ? Results.Text("ready\n")
+            : Results.Text("recovering\n", statusCode: 503)).WithTags("health");
+        app.MapGet("/metrics", async () => Results.Text(await metrics.RenderAsync(gw), "text/plain; version=0.0.4; charset=utf-8")).WithTags("health");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        LedgerEndpoints.Map(app, gw);
+        SettlementEndpoints.Map(app, gw);
+        app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"no endpoint {c.Request.Method} {c.Request.Path}"));
+        return app;
+    }
+
+    /// <summary>Stops accepting requests, lets in-flight ones finish, then stops the node (snapshot on stop).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try { await _app.StopAsync(TimeSpan.FromSeconds(10)); }
+        catch (OperationCanceledException) { }
+        _node?.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    public string DataPath => _dataPath;
+    internal NodeGateway Gateway => _gateway;
+}

@@ -1,0 +1,376 @@
+using Corridor.Client;
+using Corridor.Core.Engine;
+using Corridor.Core.Settlement;
+using Corridor.Server.Auth;
+using Corridor.Server.Http;
+
+namespace Corridor.Server.Endpoints;
+
+/// <summary>Participants, ledgers, liquidity, payments and queues, LSM, netting windows, the operating day and statements.</summary>
+public static class SettlementEndpoints
+{
+    /// <summary>Lifetime of a participant token issued by the server.</summary>
+    public static readonly TimeSpan ParticipantTokenLifetime = TimeSpan.FromDays(365);
+
+    public static void Map(WebApplication app, NodeGateway gw)
+    {
+        app.MapPost("/v1/participants", Handler.Of(c => RegisterParticipant(c, gw))).WithTags("participants")
+            .Accepts<RegisterParticipantRequest>("application/json").Produces<ParticipantTokenDto>(201);
+        app.MapGet("/v1/participants", Handler.Of(c => ListParticipants(c, gw))).WithTags("participants").Produces<ParticipantDto[]>();
+        app.MapGet("/v1/participants/{id}", (HttpContext c, string id) => GetParticipant(c, gw, id)).WithTags("participants").Produces<ParticipantDto>();
+        app.MapPost("/v1/participants/{id}/status", (HttpContext c, string id) => ChangeStatus(c, gw, id)).WithTags("participants")
+            .Accepts<ChangeParticipantStatusRequest>("application/json").Produces<ParticipantDto>();
+        app.MapPost("/v1/participants/{id}/tokens", (HttpContext c, string id) => IssueToken(c, gw, id)).WithTags("participants").Produces<ParticipantTokenDto>(201);
+        app.MapGet("/v1/participants/{id}/settlement-accounts/{ledger}", (HttpContext c, string id, string ledger) => GetSettlementAccount(c, gw, id, ledger))
+            .WithTags("settlement accounts").Produces<SettlementAccountDto>();
+        app.MapGet("/v1/participants/{id}/queue/{ledger}", (HttpContext c, string id, string ledger) => GetQueue(c, gw, id, ledger)).WithTags("payments").Produces<PaymentDto[]>();
+        app.MapPost("/v1/ledgers", Handler.Of(c => RegisterLedger(c, gw))).WithTags("settlement accounts").Accepts<RegisterLedgerRequest>("application/json").Produces<LedgerDto>(201);
+        app.MapPost("/v1/settlement-accounts", Handler.Of(c => OpenSettlementAccount(c, gw))).WithTags("settlement accounts")
+            .Accepts<OpenSettlementAccountRequest>("application/json").Produces<SettlementAccountDto>(201);
+        app.MapPost("/v1/liquidity", Handler.Of(c => MoveLiquidity(c, gw))).WithTags("liquidity").Accepts<LiquidityRequest>("application/json").Produces<SettlementAccountDto>();
+        app.MapPost("/v1/credit-lines", Handler.Of(c => SetCreditLine(c, gw))).WithTags("liquidity").Accepts<CreditLineRequest>("application/json").Produces<SettlementAccountDto>();
+        app.MapPost("/v1/payments", Handler.Of(c => SubmitPayment(c, gw))).WithTags("payments").Accepts<SubmitPaymentRequest>("application/json").Produces<PaymentDto>(201);
+        app.MapGet("/v1/payments/{id}", (HttpContext c, string id) => GetPayment(c, gw, id)).WithTags("payments").Produces<PaymentDto>();
+        app.MapPost("/v1/payments/{id}/actions", (HttpContext c, string id) => ManagePayment(c, gw, id)).WithTags("payments")
+            .Accepts<QueueActionRequest>("application/json").Produces<PaymentDto>();
+        app.MapPost("/v1/lsm/runs", Handler.Of(c => RunLsm(c, gw))).WithTags("payments").Accepts<RunLsmRequest>("application/json").Produces<LsmRunDto[]>();
+        app.MapPost("/v1/netting-windows", Handler.Of(c => OpenWindow(c, gw))).WithTags("netting").Accepts<OpenWindowRequest>("application/json").Produces<WindowDto>(201);
+        app.MapPost("/v1/netting-windows/{id}/close", (HttpContext c, string id) => CloseWindow(c, gw, id)).WithTags("netting").Produces<WindowDto>();
+        app.MapGet("/v1/netting-windows/{id}", (HttpContext c, string id) => GetWindow(c, gw, id)).WithTags("netting").Produces<WindowDto>();
+        app.MapGet("/v1/day", Handler.Of(c => GetDay(c, gw))).WithTags("day").Produces<DayDto>();
+        app.MapPost("/v1/day/open", Handler.Of(c => OpenDay(c, gw))).WithTags("day").Accepts<OpenDayRequest>("application/json").Produces<DayDto>();
+        app.MapPost("/v1/day/phase", Handler.Of(c => ChangePhase(c, gw))).WithTags("day").Accepts<ChangePhaseRequest>("application/json").Produces<DayDto>();
+        app.MapGet("/v1/statements/{date}/{accountId}", (HttpContext c, string date, string accountId) => GetStatement(c, gw, date, accountId))
+            .WithTags("statements").Produces<StatementDto>();
+    }
+
+    // ───────────── helpers ─────────────
+
+    private static ulong ParticipantId(string text)
+    {
+        if (!ulong.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong id) || id == 0)
+            throw ApiException.BadRequest("request.invalid_id", $"participant id \"{(text.Length > 24 ? text[..24] : text)}\" must be a positive integer");
+        return id;
+    }
+
+    private static uint Ledger(string text)
+    {
+        if (!uint.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint ledger) || ledger == 0)
+            throw ApiException.BadRequest("request.invalid_id", "ledger must be a positive 32-bit integer");
+        return ledger;
+    }
+
+    /// <summary>Applies one settlement item; returns true when it applied now, false when it had already applied (idempotent).</summary>
+    private static async Task<bool> Apply<T>(NodeGateway gw, T item, params SettlementResult[] alreadyDone) where T : ISettlementCommand<T>
+    {
+        byte[] payload;
+        try { payload = SettlementCodec.EncodePayload<T>([item]); }
+        catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
+        CommandReply reply = await gw.SubmitAsync(T.Operation, 1, payload);
+        if (reply.AllOk) return true;
+        var result = (SettlementResult)reply.Errors[0].Code;
+        if (Array.IndexOf(alreadyDone, result) >= 0) return false;
+        throw new ApiException(SettlementStatus(result), "settlement." + Wire.Snake(result), $"{T.Operation}: {result}");
+    }
+
+    public static int SettlementStatus(SettlementResult result) => result switch
+    {
+        SettlementResult.ParticipantExistsWithDifferentContent or SettlementResult.TransferIdExistsWithDifferentContent
+            or SettlementResult.PaymentExistsWithDifferentContent or SettlementResult.LedgerAlreadyRegistered
+            or SettlementResult.SettlementAccountExists or SettlementResult.AccountIdInUse or SettlementResult.WindowExists => 409,
+        SettlementResult.ParticipantNotFound or SettlementResult.PaymentNotFound or SettlementResult.WindowNotFound
+            or SettlementResult.SettlementAccountNotFound or SettlementResult.LedgerNotRegistered => 404,
+        _ => 422,
+    };
+
+    private static T Found<T>(T? value, string code, string detail) where T : class =>
+        value ?? throw ApiException.NotFound(code, detail);
+
+    // ───────────── participants ─────────────
+
+    private static async Task<IResult> RegisterParticipant(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        var r = await RequestBody.ReadAsync<RegisterParticipantRequest>(c);
+        if (r.Id == 0 || r.Id == ApiTokens.OperatorParticipantId) throw ApiException.BadRequest("request.invalid_id", "id must be 1 … 2^64−2");
+        ParticipantRole role = Wire.ParseEnum(r.Role, "role", ("direct", ParticipantRole.DirectParticipant), ("central-bank", ParticipantRole.CentralBank));
+        bool created = await Apply(gw, new RegisterParticipant(r.Id, role, r.Name), SettlementResult.ParticipantAlreadyExists);
+        ParticipantInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetParticipant(r.Id)), "settlement.participant_not_found", "participant vanished");
+        gw.SetParticipantStatus(p.Id, p.Status);
+        return Results.Json(Token(gw, p.Id, role), CorridorJson.Options, statusCode: created ? 201 : 200);
+    }
+
+    private static ParticipantTokenDto Token(NodeGateway gw, ulong id, ParticipantRole role)
+    {
+        DateTimeOffset expires = DateTimeOffset.UtcNow + ParticipantTokenLifetime;
+        CallerRole callerRole = role == ParticipantRole.CentralBank ? CallerRole.CentralBank : CallerRole.Direct;
+        return new ParticipantTokenDto(id, Wire.RoleName(role), gw.Tokens.Issue(id, callerRole, expires), DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
+    }
+
+    private static async Task<IResult> IssueToken(HttpContext c, NodeGateway gw, string id)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        ulong pid = ParticipantId(id);
+        ParticipantInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetParticipant(pid)), "settlement.participant_not_found", $"participant {pid} does not exist");
+        if (p.Role == ParticipantRole.Operator) throw ApiException.BadRequest("request.invalid_id", "operator tokens live in <data>/secrets");
+        return Results.Json(Token(gw, p.Id, p.Role), CorridorJson.Options, statusCode: 201);
+    }
+
+    private static async Task<IResult> ListParticipants(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        IReadOnlyList<ParticipantInfo> all = await gw.QueryAsync(e => e.Settlement.GetParticipants());
+        return Results.Json(all.Select(Wire.ToDto).ToArray(), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> GetParticipant(HttpContext c, NodeGateway gw, string id)
+    {
+        Caller caller = gw.Authenticate(c);
+        ulong pid = ParticipantId(id);
+        NodeGateway.RequireSelfOrOperator(caller, pid);
+        ParticipantInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetParticipant(pid)), "settlement.participant_not_found", $"participant {pid} does not exist");
+        return Results.Json(Wire.ToDto(p), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> ChangeStatus(HttpContext c, NodeGateway gw, string id)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        ulong pid = ParticipantId(id);
+        var r = await RequestBody.ReadAsync<ChangeParticipantStatusRequest>(c);
+        ParticipantStatus status = Wire.ParseEnum(r.Status, "status", ("active", ParticipantStatus.Active), ("suspended", ParticipantStatus.Suspended), ("closed", ParticipantStatus.Closed));
+        if (pid == ApiTokens.OperatorParticipantId) throw ApiException.BadRequest("request.invalid_id", "the operator's status cannot change");
+        await Apply(gw, new ChangeParticipantStatus(pid, status));
+        ParticipantInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetParticipant(pid)), "settlement.participant_not_found", $"participant {pid} does not exist");
+        gw.SetParticipantStatus(p.Id, p.Status);
+        return Results.Json(Wire.ToDto(p), CorridorJson.Options);
+    }
+
+    // ───────────── ledgers, settlement accounts, liquidity ─────────────
+
+    private static async Task<IResult> RegisterLedger(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        var r = await RequestBody.ReadAsync<RegisterLedgerRequest>(c);
+        UInt128 cbAccount = Ids.Parse(r.CentralBankAccountId, "central_bank_account_id"), clearing = Ids.Parse(r.ClearingAccountId, "clearing_account_id");
+        await Apply(gw, new RegisterLedger(r.Ledger, r.CentralBankId, cbAccount, clearing, r.CurrencyCode));
+        gw.RememberOwner(cbAccount, r.CentralBankId);
+        return Results.Json(new LedgerDto(r.Ledger, r.CentralBankId, Ids.Format(cbAccount), Ids.Format(clearing), r.CurrencyCode), CorridorJson.Options, statusCode: 201);
+    }
+
+    private static async Task<IResult> OpenSettlementAccount(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        var r = await RequestBody.ReadAsync<OpenSettlementAccountRequest>(c);
+        NodeGateway.RequireSelfOrOperator(caller, r.Participant);
+        UInt128 accountId = Ids.Parse(r.AccountId, "account_id");
+        await Apply(gw, new OpenSettlementAccount(r.Participant, r.Ledger, accountId));
+        return Results.Json(await SettlementAccount(gw, r.Participant, r.Ledger), CorridorJson.Options, statusCode: 201);
+    }
+
+    private static async Task<SettlementAccountDto> SettlementAccount(NodeGateway gw, ulong participant, uint ledger) =>
+        Wire.ToDto(Found(await gw.QueryAsync(e => e.Settlement.GetSettlementAccount(participant, ledger)), "settlement.settlement_account_not_found",
+            $"participant {participant} has no settlement account in ledger {ledger}"));
+
+    private static async Task<IResult> GetSettlementAccount(HttpContext c, NodeGateway gw, string id, string ledger)
+    {
+        Caller caller = gw.Authenticate(c);
+        ulong pid = ParticipantId(id);
+        uint l = Ledger(ledger);
+        NodeGateway.RequireSelfOrOperator(caller, pid);
+        return Results.Json(await SettlementAccount(gw, pid, l), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> MoveLiquidity(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        var r = await RequestBody.ReadAsync<LiquidityRequest>(c);
+        UInt128 transferId = Ids.Parse(r.TransferId, "transfer_id");
+        LiquidityDirection direction = Wire.ParseEnum(r.Direction, "direction", ("inject", LiquidityDirection.Inject), ("withdraw", LiquidityDirection.Withdraw));
+        Wire.Amount(r.Amount, "amount");
+        await Apply(gw, new MoveLiquidity(transferId, r.Participant, r.Ledger, r.Amount, direction), SettlementResult.AlreadyApplied);
+        return Results.Json(await SettlementAccount(gw, r.Participant, r.Ledger), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> SetCreditLine(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        var r = await RequestBody.ReadAsync<CreditLineRequest>(c);
+        UInt128 transferId = Ids.Parse(r.TransferId, "transfer_id");
+        Wire.Amount(r.Limit, "limit", allowZero: true);
+        await Apply(gw, new SetCreditLine(transferId, r.Participant, r.Ledger, r.Limit), SettlementResult.AlreadyApplied);
+        return Results.Json(await SettlementAccount(gw, r.Participant, r.Ledger), CorridorJson.Options);
+    }
+
+    // ───────────── payments ─────────────
+
+    private static async Task<IResult> SubmitPayment(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        var r = await RequestBody.ReadAsync<SubmitPaymentRequest>(c);
+        ulong payer = r.Payer == 0 ? caller.ParticipantId : r.Payer;
+        NodeGateway.RequireSelfOrOperator(caller, payer);
+        if (payer == ApiTokens.OperatorParticipantId) throw ApiException.BadRequest("request.missing_field", "the operator must name the payer");
+        UInt128 id = Ids.Parse(r.Id, "id");
+        Wire.Amount(r.Amount, "amount");
+        PaymentPriority priority = Wire.Priority(r.Priority);
+        PaymentKind kind = Wire.ParseEnum(r.Kind, "kind", ("customer", PaymentKind.Customer), ("interbank", PaymentKind.Interbank));
+        var existing = await gw.QueryAsync(e => e.Settlement.GetPayment(id));
+        if (existing is not null && !caller.IsOperator && existing.Payer != caller.ParticipantId)
+            throw new ApiException(409, "settlement.payment_exists_with_different_content", $"payment {r.Id} exists");
+        var command = new SubmitPayment(id, payer, r.Payee, r.Ledger, r.Amount, priority, kind, r.EarliestNs, r.LatestNs, r.WindowId);
+        byte[] payload = SettlementCodec.EncodePayload<SubmitPayment>([command]);
+        CommandReply reply = await gw.SubmitAsync(Operation.SubmitPayment, 1, payload);
+        PaymentInfo? p = await gw.QueryAsync(e => e.Settlement.GetPayment(id));
+        if (!reply.AllOk)
+        {
+            var result = (SettlementResult)reply.Errors[0].Code;
+            // A payment rejected for a business reason is recorded (status rejected): answer it, not an error.
+            if (p is null || result == SettlementResult.PaymentExistsWithDifferentContent)
+                throw new ApiException(SettlementStatus(result), "settlement." + Wire.Snake(result), $"payment {r.Id}: {result}");
+        }
+        if (p is null) throw ApiException.NotFound("settlement.payment_not_found", "payment not recorded");
+        return Results.Json(Wire.ToDto(p), CorridorJson.Options, statusCode: existing is null ? 201 : 200);
+    }
+
+    private static async Task<PaymentInfo> VisiblePayment(NodeGateway gw, Caller caller, string text)
+    {
+        UInt128 id = Ids.Parse(text, "id");
+        PaymentInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetPayment(id)), "settlement.payment_not_found", $"payment {text} does not exist");
+        if (!caller.IsOperator && p.Payer != caller.ParticipantId && p.Payee != caller.ParticipantId)
+            throw ApiException.Forbidden($"payment {text} is not yours");
+        return p;
+    }
+
+    private static async Task<IResult> GetPayment(HttpContext c, NodeGateway gw, string id)
+    {
+        Caller caller = gw.Authenticate(c);
+        return Results.Json(Wire.ToDto(await VisiblePayment(gw, caller, id)), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> ManagePayment(HttpContext c, NodeGateway gw, string id)
+    {
+        Caller caller = gw.Authenticate(c);
+        var r = await RequestBody.ReadAsync<QueueActionRequest>(c);
+        PaymentInfo p = await VisiblePayment(gw, caller, id);
+        if (!caller.IsOperator && p.Payer != caller.ParticipantId) throw ApiException.Forbidden("only the payer manages its queue");
+        QueueAction action = Wire.ParseEnum(r.Action, "action", ("move_to_front", QueueAction.MoveToFront), ("move_to_back", QueueAction.MoveToBack),
+            ("move_before", QueueAction.MoveBefore), ("change_priority", QueueAction.ChangePriority), ("revoke", QueueAction.Revoke));
+        PaymentPriority priority = r.NewPriority is null ? p.Priority : Wire.Priority(r.NewPriority, "new_priority");
+        UInt128 reference = Ids.ParseOptional(r.ReferencePaymentId, "reference_payment_id");
+        await Apply(gw, new ManageQueuedPayment(caller.ParticipantId, p.Id, action, priority, reference));
+        return Results.Json(Wire.ToDto(await VisiblePayment(gw, caller, id)), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> GetQueue(HttpContext c, NodeGateway gw, string id, string ledger)
+    {
+        Caller caller = gw.Authenticate(c);
+        ulong pid = ParticipantId(id);
+        uint l = Ledger(ledger);
+        NodeGateway.RequireSelfOrOperator(caller, pid);
+        IReadOnlyList<PaymentInfo> queue = await gw.QueryAsync(e => e.Settlement.GetQueue(pid, l));
+        return Results.Json(queue.Select(Wire.ToDto).ToArray(), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> RunLsm(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        var r = await RequestBody.ReadAsync<RunLsmRequest>(c);
+        CommandReply reply = await gw.SubmitAsync(Operation.RunLsm, 1, SettlementCodec.EncodePayload<RunLsm>([new RunLsm(r.Ledger)]));
+        if (!reply.AllOk)
+        {
+            var result = (SettlementResult)reply.Errors[0].Code;
+            throw new ApiException(SettlementStatus(result), "settlement." + Wire.Snake(result), $"lsm: {result}");
+        }
+        LsmRunDto[] runs = reply.Data switch
+        {
+            IEnumerable<LsmResult> list => list.Select(x => new LsmRunDto(x.Ledger, x.CandidatePayments, x.SettledPayments, x.SettledMinor)).ToArray(),
+            LsmResult one => [new LsmRunDto(one.Ledger, one.CandidatePayments, one.SettledPayments, one.SettledMinor)],
+            _ => [],
+        };
+        return Results.Json(runs, CorridorJson.Options);
+    }
+
+    // ───────────── netting windows ─────────────
+
+    private static async Task<IResult> OpenWindow(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        var r = await RequestBody.ReadAsync<OpenWindowRequest>(c);
+        await Apply(gw, new OpenNettingWindow(r.WindowId, r.Ledger, r.Name));
+        return Results.Json(await Window(gw, r.WindowId), CorridorJson.Options, statusCode: 201);
+    }
+
+    private static async Task<WindowDto> Window(NodeGateway gw, ulong id) =>
+        Wire.ToDto(Found(await gw.QueryAsync(e => e.Settlement.GetWindow(id)), "settlement.window_not_found", $"window {id} does not exist"));
+
+    private static async Task<IResult> CloseWindow(HttpContext c, NodeGateway gw, string id)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        ulong wid = ParticipantId(id);
+        await Apply(gw, new CloseNettingWindow(wid));
+        return Results.Json(await Window(gw, wid), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> GetWindow(HttpContext c, NodeGateway gw, string id)
+    {
+        Caller caller = gw.Authenticate(c);
+        ulong wid = ParticipantId(id);
+        WindowDto w = await Window(gw, wid);
+        if (!caller.IsOperator)
+        {
+            // Participants see only their own net position.
+            w = w with { NetPositions = w.NetPositions.Where(n => n.Participant == caller.ParticipantId).ToArray(),
+                ExcludedParticipants = w.ExcludedParticipants.Where(p => p == caller.ParticipantId).ToArray() };
+        }
+        return Results.Json(w, CorridorJson.Options);
+    }
+
+    // ───────────── day, statements ─────────────
+
+    private static async Task<IResult> GetDay(HttpContext c, NodeGateway gw)
+    {
+        gw.Authenticate(c);
+        return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.Settlement.GetDayStatus())), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> OpenDay(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        var r = await RequestBody.ReadAsync<OpenDayRequest>(c);
+        await Apply(gw, new OpenBusinessDay(r.BusinessDate));
+        return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.Settlement.GetDayStatus())), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> ChangePhase(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        var r = await RequestBody.ReadAsync<ChangePhaseRequest>(c);
+        DayPhase phase = Wire.ParseEnum(r.Phase, "phase", ("customer_cutoff", DayPhase.CustomerCutoff), ("interbank_cutoff", DayPhase.InterbankCutoff), ("end_of_day", DayPhase.EndOfDay));
+        await Apply(gw, new ChangeDayPhase(phase));
+        return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.Settlement.GetDayStatus())), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> GetStatement(HttpContext c, NodeGateway gw, string date, string accountId)
+    {
+        Caller caller = gw.Authenticate(c);
+        if (!uint.TryParse(date, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint businessDate))
+            throw ApiException.BadRequest("request.invalid_value", "date must be yyyymmdd");
+        UInt128 id = Ids.Parse(accountId, "account_id");
+        AccountStatement s = Found(await gw.QueryAsync(e => e.Settlement.GetStatement(businessDate, id)), "settlement.statement_not_found",
+            $"no statement of account {accountId} for {date}");
+        NodeGateway.RequireSelfOrOperator(caller, s.Participant);
+        return Results.Json(Wire.ToDto(s), CorridorJson.Options);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Corridor.Server.Http;
+
+/// <summary>A request refused at the rim: HTTP status plus a stable problem <c>code</c> (see docs/api.md).</summary>
+public sealed class ApiException(int status, string code, string detail) : Exception(detail)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+
+    public static ApiException BadRequest(string code, string detail) => new(400, code, detail);
+    public static ApiException NotFound(string code, string detail) => new(404, code, detail);
+    public static ApiException Forbidden(string detail) => new(403, "auth.forbidden", detail);
+}
+
+/// <summary>Writes RFC 9457 problem details (application/problem+json) with Corridor's <c>code</c> member.</summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static async Task WriteAsync(HttpContext context, int status, string code, string detail)
+    {
+        HttpResponse response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = ContentType;
+        var buffer = new MemoryStream(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "https://corridor.dev/problems/" + code);
+            w.WriteString("title", Title(status));
+            w.WriteNumber("status", status);
+            w.WriteString("detail", detail);
+            w.WriteString("code", code);
+            w.WriteString("instance", context.Request.Path.Value);
+            w.WriteEndObject();
+        }
+        response.ContentLength = buffer.Length;
+        await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
+    }
+
+    private static string Title(int status) => status switch
+    {
+        400 => "Bad request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not found",
+        405 => "Method not allowed",
+        409 => "Conflict",
+        413 => "Payload too large",
+        415 => "Unsupported media type",
+        422 => "Rejected by the engine",
+        503 => "Service unavailable",
+        _ => "Error",
+    };
+
+    /// <summary><c>ExceedsCredits</c> → <c>exceeds_credits</c>: engine result names become problem codes.</summary>
+    public static string SnakeCase(string pascal)
+    {
+        var sb = new StringBuilder(pascal.Length + 8);
+        for (int i = 0; i < pascal.Length; i++)
+        {
+            char c = pascal[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0) sb.Append('_');
+                sb.Append(char.ToLowerInvariant(c));
+            }
+            else sb.Append(c);
+        }
+        return sb.ToString();
+    }
+}

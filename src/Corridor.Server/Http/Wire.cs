@@ -1,0 +1,147 @@
+using Corridor.Client;
+using Corridor.Core.Ledger;
+using Corridor.Core.Settlement;
+
+namespace Corridor.Server.Http;
+
+/// <summary>Conversions between wire contracts and engine records; every check on input throws a 400 problem.</summary>
+public static class Wire
+{
+    /// <summary>Largest amount accepted at the rim (the engine bounds settlement amounts the same way).</summary>
+    public const long MaxAmountMinor = long.MaxValue;
+
+    private static readonly (string Name, AccountFlags Flag)[] AccountFlagNames =
+    [
+        ("linked", AccountFlags.Linked), ("debits_must_not_exceed_credits", AccountFlags.DebitsMustNotExceedCredits),
+        ("credits_must_not_exceed_debits", AccountFlags.CreditsMustNotExceedDebits), ("history", AccountFlags.History), ("closed", AccountFlags.Closed),
+    ];
+
+    private static readonly (string Name, TransferFlags Flag)[] TransferFlagNames =
+    [
+        ("linked", TransferFlags.Linked), ("pending", TransferFlags.Pending), ("post_pending_transfer", TransferFlags.PostPendingTransfer),
+        ("void_pending_transfer", TransferFlags.VoidPendingTransfer), ("balancing_debit", TransferFlags.BalancingDebit), ("balancing_credit", TransferFlags.BalancingCredit),
+    ];
+
+    private static readonly string[] NoFlags = [];
+
+    public static Account ToAccount(CreateAccountRequest r, ulong participant)
+    {
+        AccountFlags flags = 0;
+        if (r.Flags is not null)
+        {
+            foreach (string f in r.Flags) flags |= Lookup(AccountFlagNames, f, "flags");
+        }
+        return new Account
+        {
+            Id = Ids.Parse(r.Id, "id"),
+            Ledger = r.Ledger,
+            Code = r.Code,
+            Participant = participant,
+            Flags = flags,
+            UserData128 = Ids.ParseOptional(r.UserData128, "user_data_128"),
+            UserData64 = r.UserData64,
+            UserData32 = r.UserData32,
+        };
+    }
+
+    public static Transfer ToTransfer(CreateTransferRequest r, string prefix = "")
+    {
+        TransferFlags flags = 0;
+        if (r.Flags is not null)
+        {
+            foreach (string f in r.Flags) flags |= Lookup(TransferFlagNames, f, prefix + "flags");
+        }
+        if (r.Amount < 0) throw ApiException.BadRequest("request.invalid_amount", $"{prefix}amount must not be negative");
+        return new Transfer
+        {
+            Id = Ids.Parse(r.Id, prefix + "id"),
+            DebitAccountId = Ids.Parse(r.DebitAccountId, prefix + "debit_account_id"),
+            CreditAccountId = Ids.Parse(r.CreditAccountId, prefix + "credit_account_id"),
+            PendingId = Ids.ParseOptional(r.PendingId, prefix + "pending_id"),
+            Amount = r.Amount,
+            Ledger = r.Ledger,
+            Code = r.Code,
+            Flags = flags,
+            TimeoutSeconds = r.TimeoutSeconds,
+            UserData128 = Ids.ParseOptional(r.UserData128, prefix + "user_data_128"),
+            UserData64 = r.UserData64,
+            UserData32 = r.UserData32,
+        };
+    }
+
+    public static long Amount(long value, string field, bool allowZero = false)
+    {
+        if (value < 0 || (!allowZero && value == 0)) throw ApiException.BadRequest("request.invalid_amount", $"{field} must be {(allowZero ? "0 or more" : "positive")}");
+        return value;
+    }
+
+    private static TFlag Lookup<TFlag>((string Name, TFlag Flag)[] table, string name, string field)
+    {
+        foreach (var (n, f) in table) if (n == name) return f;
+        throw ApiException.BadRequest("request.invalid_value", $"{field}: unknown flag \"{Clip(name)}\"");
+    }
+
+    public static TEnum ParseEnum<TEnum>(string value, string field, params (string Name, TEnum Value)[] table)
+    {
+        foreach (var (n, v) in table) if (n == value) return v;
+        throw ApiException.BadRequest("request.invalid_value", $"{field}: \"{Clip(value)}\" is not one of {string.Join(", ", table.Select(t => t.Name))}");
+    }
+
+    public static PaymentPriority Priority(string value, string field = "priority") =>
+        ParseEnum(value, field, ("urgent", PaymentPriority.Urgent), ("high", PaymentPriority.High), ("normal", PaymentPriority.Normal));
+
+    private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;
+
+    public static string Snake<TEnum>(TEnum value) where TEnum : struct, Enum => Problems.SnakeCase(value.ToString());
+
+    public static AccountDto ToDto(in Account a)
+    {
+        var flags = new List<string>(2);
+        foreach (var (n, f) in AccountFlagNames) if ((a.Flags & f) != 0) flags.Add(n);
+        return new AccountDto(Ids.Format(a.Id), a.Ledger, a.Code, a.Participant, flags.Count == 0 ? NoFlags : flags.ToArray(),
+            a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted, Ids.Format(a.UserData128), a.UserData64, a.UserData32, a.Timestamp);
+    }
+
+    public static TransferDto ToDto(in Transfer t, PendingStatus status)
+    {
+        string[] flags = NoFlags;
+        if (t.Flags != 0)
+        {
+            var list = new List<string>(2);
+            foreach (var (n, f) in TransferFlagNames) if ((t.Flags & f) != 0) list.Add(n);
+            flags = list.ToArray();
+        }
+        return new TransferDto(Ids.Format(t.Id), Ids.Format(t.DebitAccountId), Ids.Format(t.CreditAccountId), t.Amount, Ids.Format(t.PendingId),
+            t.Ledger, t.Code, flags, t.TimeoutSeconds, Ids.Format(t.UserData128), t.UserData64, t.UserData32, t.Timestamp, Snake(status));
+    }
+
+    public static SettlementAccountDto ToDto(SettlementAccountInfo a) =>
+        new(a.Participant, a.Ledger, Ids.Format(a.AccountId), a.BalanceMinor, a.CreditLineMinor, a.UrgentReserveMinor, a.HighReserveMinor,
+            a.MultilateralLimitMinor, a.QueuedCount, a.QueuedMinor, a.NetSentTodayMinor);
+
+    public static ParticipantDto ToDto(ParticipantInfo p) =>
+        new(p.Id, RoleName(p.Role), Snake(p.Status), p.Name, p.RegisteredAtNs, p.Accounts.Select(ToDto).ToArray());
+
+    public static string RoleName(ParticipantRole role) => role switch
+    {
+        ParticipantRole.DirectParticipant => "direct",
+        ParticipantRole.CentralBank => "central-bank",
+        _ => "operator",
+    };
+
+    public static PaymentDto ToDto(PaymentInfo p) =>
+        new(Ids.Format(p.Id), p.Payer, p.Payee, p.Ledger, p.AmountMinor, Snake(p.Priority), Snake(p.Kind), p.EarliestNs, p.LatestNs, p.WindowId,
+            Snake(p.Status), p.Reason == SettlementResult.Ok ? null : "settlement." + Snake(p.Reason), p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate);
+
+    public static WindowDto ToDto(WindowInfo w) =>
+        new(w.WindowId, w.Ledger, w.Name, Snake(w.Status), w.PaymentCount, w.GrossMinor,
+            w.NetPositions.Select(n => new NetPositionDto(n.Participant, n.NetMinor)).ToArray(), w.ExcludedParticipants.ToArray(), w.ClosedAtNs);
+
+    public static DayDto ToDto(DayStatus d) =>
+        new(d.BusinessDate, Snake(d.Phase), d.PhaseSinceNs, d.Submitted, d.Settled, d.Queued, d.Scheduled, d.Rejected, d.Revoked, d.InWindow);
+
+    public static StatementDto ToDto(AccountStatement s) =>
+        new(s.BusinessDate, s.Participant, s.Ledger, Ids.Format(s.AccountId), s.OpeningBalanceMinor, s.ClosingBalanceMinor,
+            s.Entries.Select(e => new StatementEntryDto(Ids.Format(e.TransferId), Ids.Format(e.PaymentId), e.AmountMinor, e.IsCredit, e.Counterparty, e.Code, e.TimestampNs)).ToArray(),
+            s.Truncated);
+}

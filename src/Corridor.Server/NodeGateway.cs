@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using Corridor.Core.Engine;
+using Corridor.Core.Ledger;
+using Corridor.Core.Settlement;
+using Corridor.Server.Auth;
+using Corridor.Server.Http;
+using Corridor.Storage.Node;
+
+namespace Corridor.Server;
+
+/// <summary>
+/// What every endpoint needs: the node (once recovery finished), token verification, and two caches the
+/// rim keeps to authorise without an engine round trip — account owners (immutable once an account
+/// exists) and participant status (changed only through this server).
+/// </summary>
+public sealed class NodeGateway(ApiTokens tokens)
+{
+    private volatile Node? _node;
+    private readonly ConcurrentDictionary<UInt128, ulong> _accountOwner = new();
+    private readonly ConcurrentDictionary<ulong, ParticipantStatus> _participants = new();
+
+    /// <summary>Most account owners cached; beyond it the cache is cleared (bounded memory).</summary>
+    public const int MaxCachedOwners = 4_000_000;
+
+    public ApiTokens Tokens { get; } = tokens;
+    public bool Ready => _node is not null;
+    public Node? NodeOrNull => _node;
+
+    public Node Node => _node ?? throw new ApiException(503, "node.not_ready", "the node is still recovering its state");
+
+    public async Task AttachAsync(Node node)
+    {
+        IReadOnlyList<ParticipantInfo> all = await node.QueryAsync(e => e.Settlement.GetParticipants());
+        foreach (ParticipantInfo p in all) _participants[p.Id] = p.Status;
+        if (!_participants.ContainsKey(ApiTokens.OperatorParticipantId))
+        {
+            byte[] payload = SettlementCodec.EncodePayload<RegisterParticipant>([new RegisterParticipant(ApiTokens.OperatorParticipantId, ParticipantRole.Operator, "operator")]);
+            await node.SubmitAsync(Operation.RegisterParticipant, 1, payload, waitWhenFull: true);
+            _participants[ApiTokens.OperatorParticipantId] = ParticipantStatus.Active;
+        }
+        _node = node;
+    }
+
+    /// <summary>Verifies the bearer token: 401 when missing/invalid/expired, 403 when the participant is not active.</summary>
+    public Caller Authenticate(HttpContext context)
+    {
+        string? header = context.Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header)) throw new ApiException(401, "auth.missing_token", "send Authorization: Bearer <token>");
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) throw new ApiException(401, "auth.invalid_token", "use the Bearer scheme");
+        if (!Tokens.TryVerify(header.AsSpan(7).Trim(), DateTimeOffset.UtcNow, out Caller caller, out string reason))
+            throw new ApiException(401, reason == "token expired" ? "auth.token_expired" : "auth.invalid_token", reason);
+        _ = Node;
+        if (!_participants.TryGetValue(caller.ParticipantId, out ParticipantStatus status))
+            throw new ApiException(401, "auth.unknown_participant", $"participant {caller.ParticipantId} is not registered");
+        if (status != ParticipantStatus.Active)
+            throw new ApiException(403, "auth.participant_suspended", $"participant {caller.ParticipantId} is {status.ToString().ToLowerInvariant()}");
+        return caller;
+    }
+
+    public static void RequireOperator(Caller caller)
+    {
+        if (!caller.IsOperator) throw new ApiException(403, "auth.operator_only", "only the operator may do this");
+    }
+
+    /// <summary>The operator, or the participant itself.</summary>
+    public static void RequireSelfOrOperator(Caller caller, ulong participant)
+    {
+        if (!caller.IsOperator && caller.ParticipantId != participant) throw ApiException.Forbidden($"participant {caller.ParticipantId} may not act for participant {participant}");
+    }
+
+    public void SetParticipantStatus(ulong id, ParticipantStatus status) => _participants[id] = status;
+
+    public void RememberOwner(UInt128 account, ulong participant)
+    {
+        if (_accountOwner.Count >= MaxCachedOwners) _accountOwner.Clear();
+        _accountOwner[account] = participant;
+    }
+
+    /// <summary>Owners of the given accounts (null when the account does not exist), from the cache or one engine query.</summary>
+    public async ValueTask<ulong?[]> OwnersAsync(UInt128[] accounts)
+    {
+        var owners = new ulong?[accounts.Length];
+        List<int>? missing = null;
+        for (int i = 0; i < accounts.Length; i++)
+        {
+            if (_accountOwner.TryGetValue(accounts[i], out ulong p)) owners[i] = p;
+            else (missing ??= new()).Add(i);
+        }
+        if (missing is null) return owners;
+        ulong?[] found = await Node.QueryAsync(e =>
+        {
+            var result = new ulong?[missing.Count];
+            for (int j = 0; j < missing.Count; j++)
+                if (e.Ledger.TryGetAccount(accounts[missing[j]], out Account a)) result[j] = a.Participant;
+            return result;
+        });
+        for (int j = 0; j < missing.Count; j++)
+        {
+            owners[missing[j]] = found[j];
+            if (found[j] is ulong owner) RememberOwner(accounts[missing[j]], owner);
+        }
+        return owners;
+    }
+
+    /// <summary>Submits a command; busy → 503 with Retry-After (written by the error middleware).</summary>
+    public Task<CommandReply> SubmitAsync(Operation op, int count, byte[] payload) => Node.SubmitAsync(op, count, payload, waitWhenFull: false);
+
+    public Task<T> QueryAsync<T>(Func<Corridor.Core.Engine.Engine, T> query) => Node.QueryAsync(query);
+}

@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Corridor.Client;
+
+namespace Corridor.Server.Tests;
+
+/// <summary>
+/// End to end against the real <c>corridor run</c> process: concurrent transfers over HTTP, SIGKILL mid-load,
+/// restart on the same data directory: every acknowledged (2xx) transfer is there and balances conserve.
+/// </summary>
+public sealed class CrashEndToEndTests
+{
+    private static CancellationToken C => TestContext.Current.CancellationToken;
+    private static string CliDll => Path.Combine(AppContext.BaseDirectory, "corridor.dll");
+
+    private static Process StartNode(string data, int port)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in new[] { CliDll, "run", "--data", data, "--port", port.ToString(), "--log-format", "simple" }) info.ArgumentList.Add(a);
+        Process p = Process.Start(info) ?? throw new InvalidOperationException("could not start corridor");
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitReady(HttpClient http, Process p)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Assert.False(p.HasExited, "corridor exited during start-up");
+            try
+            {
+                using HttpResponseMessage r = await http.GetAsync("/health/ready", C);
+                if (r.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(100, C);
+        }
+        Assert.Fail("node not ready within 60 s");
+    }
+
+    [Fact]
+    public async Task Sigkill_mid_load_loses_no_acknowledged_transfer_and_balances_conserve()
+    {
+        string data = Directory.CreateTempSubdirectory("corridor-e2e-").FullName;
+        int port = FreePort();
+        var baseUrl = new Uri($"http://127.0.0.1:{port}");
+        Process node = StartNode(data, port);
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 32 }) { BaseAddress = baseUrl };
+            await WaitReady(http, node);
+            string opToken = File.ReadAllText(Path.Combine(data, "secrets", "operator.token")).Trim();
+            var op = new CorridorClient(http, opToken);
+            string token = (await op.RegisterParticipantAsync(new RegisterParticipantRequest(1, "Alice", "direct"), C)).Unwrap().Token;
+            var alice = op.WithToken(token);
+            const int accounts = 8;
+            for (int a = 1; a <= accounts; a++) (await alice.CreateAccountAsync(new CreateAccountRequest("0x" + a.ToString("x"), 1, 1), C)).Unwrap();
+
+            var acknowledged = new ConcurrentDictionary<string, long>();
+            using var stop = new CancellationTokenSource();
+            long nextId = 0;
+            var workers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+            {
+                var rng = new Random(w);
+                while (!stop.IsCancellationRequested)
+                {
+                    long id = Interlocked.Increment(ref nextId);
+                    int d = rng.Next(1, accounts + 1), c = d % accounts + 1;
+                    long amount = rng.Next(1, 1000);
+                    try
+                    {
+                        if (w % 4 == 0)
+                        {
+                            var batch = Enumerable.Range(0, 50).Select(i => new CreateTransferRequest(((id << 8) + i).ToString(), "0x" + d.ToString("x"), "0x" + c.ToString("x"), amount, 1, 1)).ToArray();
+                            var r = await alice.CreateTransfersAsync(batch);
+                            if (r.Ok) foreach (BatchItemResult item in r.Value!.Results) if (item.Status == "created") acknowledged[item.Id] = amount;
+                        }
+                        else
+                        {
+                            var r = await alice.CreateTransferAsync(new CreateTransferRequest((id << 8).ToString(), "0x" + d.ToString("x"), "0x" + c.ToString("x"), amount, 1, 1));
+                            if (r.Ok) acknowledged[r.Value!.Id] = amount;
+                        }
+                    }
+                    catch (HttpRequestException) { await Task.Delay(5); }
+                    catch (TaskCanceledException) { }
+                }
+            })).ToArray();
+
+            while (acknowledged.Count < 2000) await Task.Delay(50, C);
+            node.Kill(); // SIGKILL: no snapshot, no clean journal close
+            await node.WaitForExitAsync(C);
+            stop.Cancel();
+            await Task.WhenAll(workers);
+            Assert.True(acknowledged.Count >= 2000);
+
+            node = StartNode(data, port);
+            using var http2 = new HttpClient { BaseAddress = baseUrl };
+            await WaitReady(http2, node);
+            var alice2 = new CorridorClient(http2, token);
+            var missing = new ConcurrentBag<string>();
+            await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = C }, async (kv, ct) =>
+            {
+                var t = await alice2.GetTransferAsync(kv.Key, ct);
+                if (!t.Ok || t.Value!.Amount != kv.Value) missing.Add(kv.Key);
+            });
+            Assert.Empty(missing);
+
+            AccountDto[] all = (await alice2.ListAccountsAsync(C)).Unwrap();
+            Assert.Equal(accounts, all.Length);
+            Assert.Equal(all.Sum(a => a.DebitsPosted), all.Sum(a => a.CreditsPosted));
+            Assert.True(all.Sum(a => a.DebitsPosted) >= acknowledged.Values.Sum());
+            // The restarted node keeps working.
+            Assert.True((await alice2.CreateTransferAsync(new CreateTransferRequest("0xFFFFFF01", "0x1", "0x2", 1, 1, 1), C)).Ok);
+        }
+        finally
+        {
+            if (!node.HasExited) { node.Kill(); await node.WaitForExitAsync(CancellationToken.None); }
+            node.Dispose();
+            try { Directory.Delete(data, true); } catch (IOException) { }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CsCheck;
+
+namespace Corridor.Server.Tests;
+
+/// <summary>
+/// Random mutations of valid JSON documents against every JSON endpoint: the server never answers 500, and a
+/// refusal at the rim (any 4xx other than an engine rejection, 409/422) leaves the state hash unchanged.
+/// </summary>
+public sealed class FuzzTests
+{
+    private static readonly (string Path, string Json)[] Documents =
+    [
+        ("/v1/accounts", """{"id":"0x77","ledger":1,"code":1,"flags":["history"],"user_data_64":5}"""),
+        ("/v1/transfers", """{"id":"0x5001","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1,"flags":[]}"""),
+        ("/v1/transfers/batch", """{"transfers":[{"id":"0x5002","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1}]}"""),
+        ("/v1/participants", """{"id":7,"name":"X","role":"direct"}"""),
+        ("/v1/participants/2/status", """{"status":"active"}"""),
+        ("/v1/ledgers", """{"ledger":2,"central_bank_id":100,"central_bank_account_id":"0x2000","clearing_account_id":"0x2001","currency_code":"UGX"}"""),
+        ("/v1/settlement-accounts", """{"participant":1,"ledger":1,"account_id":"0x12"}"""),
+        ("/v1/liquidity", """{"transfer_id":"0x9100","participant":1,"ledger":1,"amount":5,"direction":"inject"}"""),
+        ("/v1/credit-lines", """{"transfer_id":"0x9200","participant":1,"ledger":1,"limit":5}"""),
+        ("/v1/payments", """{"id":"0x7001","payee":2,"ledger":1,"amount":5,"priority":"high","kind":"interbank"}"""),
+        ("/v1/payments/0x7001/actions", """{"action":"change_priority","new_priority":"urgent"}"""),
+        ("/v1/lsm/runs", """{"ledger":1}"""),
+        ("/v1/netting-windows", """{"window_id":5,"ledger":1,"name":"retail"}"""),
+        ("/v1/day/open", """{"business_date":20261123}"""),
+        ("/v1/day/phase", """{"phase":"customer_cutoff"}"""),
+    ];
+
+    private static readonly Gen<JsonNode?> Value = Gen.OneOf(
+        Gen.Int[0, 1].Select(_ => (JsonNode?)null),
+        Gen.Long.Select(v => (JsonNode?)JsonValue.Create(v)),
+        Gen.Double.Select(v => (JsonNode?)(double.IsFinite(v) ? JsonValue.Create(v) : JsonValue.Create(1.5))),
+        Gen.String.Select(v => (JsonNode?)JsonValue.Create(v)),
+        Gen.Bool.Select(v => (JsonNode?)JsonValue.Create(v)),
+        Gen.Int[0, 8].Select(i => new[] {"0", "-1", "0x", "0xffffffffffffffffffffffffffffffff", "340282366920938463463374607431768211456", "1e3", " 1", "0x11", "0x21" }[i % 9])
+            .Select(v => (JsonNode?)JsonValue.Create(v)),
+        Gen.Int[0, 7].Select(i => new[] {"9223372036854775808", "-9223372036854775809", "1.0", "1e2", "18446744073709551616", "[]", "{}", "[1,\"a\"]" }[i])
+            .Select(v => JsonNode.Parse(v)));
+
+    private enum Mutation { Replace, Drop, AddUnknown, Truncate, Garbage, Valid }
+
+    private static readonly Gen<(int Doc, Mutation Kind, int Field, JsonNode? Value, int Cut, string Garbage)> Case =
+        Gen.Select(Gen.Int[0, Documents.Length - 1], Gen.Enum<Mutation>(), Gen.Int[0, 20], Value, Gen.Int[0, 200], Gen.String);
+
+    private static string Mutate((int Doc, Mutation Kind, int Field, JsonNode? Value, int Cut, string Garbage) c)
+    {
+        string json = Documents[c.Doc].Json;
+        var obj = JsonNode.Parse(json)!.AsObject();
+        if (obj.ContainsKey("transfers") && c.Field % 2 == 1) obj = obj["transfers"]![0]!.AsObject();
+        var keys = obj.Select(p => p.Key).ToList();
+        string key = keys[c.Field % keys.Count];
+        switch (c.Kind)
+        {
+            case Mutation.Replace: obj[key] = c.Value?.DeepClone(); break;
+            case Mutation.Drop: obj.Remove(key); break;
+            case Mutation.AddUnknown: obj["zz_" + key] = c.Value?.DeepClone(); break;
+            case Mutation.Truncate: return json[..Math.Min(json.Length - 1, c.Cut % json.Length)];
+            case Mutation.Garbage: return c.Garbage;
+            case Mutation.Valid: return json;
+        }
+        return (obj.Root ?? obj).ToJsonString();
+    }
+
+    [Fact]
+    public async Task Random_mutations_never_500_and_change_state_only_when_accepted_or_rejected_by_the_engine()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        int served = 0;
+        await Case.SampleAsync(async c =>
+        {
+            string json = Mutate(c);
+            string path = Documents[c.Doc].Path;
+            var client = c.Field % 3 == 0 ? node.AliceClient : node.Operator;
+            var before = await node.StateAsync();
+            var (status, body, type) = await TestNode.Send(client, HttpMethod.Post, path, json);
+            served++;
+            Assert.True((int)status < 500, $"{path} {json} → {(int)status} {body}");
+            bool accepted = (int)status is >= 200 and < 300;
+            if (!accepted) Assert.Equal("application/problem+json", type);
+            bool engineRejection = status is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity or HttpStatusCode.NotFound;
+            if (!accepted && !engineRejection) Assert.Equal(before, await node.StateAsync());
+        }, iter: 400, threads: 1);
+        Assert.Equal(400, served);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using Corridor.Client;
+using Corridor.Server;
+using Corridor.Storage.Node;
+using Microsoft.Extensions.Logging;
+
+namespace Corridor.Server.Tests;
+
+/// <summary>A real server (Kestrel on a loopback port) over a node in a temp dir, with a small settlement world:
+/// central bank 100 (ledger 1), direct participants 1 and 2 with settlement accounts 0x11 / 0x21 funded with 1,000,000.</summary>
+internal sealed class TestNode : IAsyncDisposable
+{
+    public const ulong CentralBank = 100, Alice = 1, Bob = 2;
+    public const string AliceAccount = "0x11", BobAccount = "0x21", CbAccount = "0x1000", Clearing = "0x1001";
+    public const uint Ledger = 1;
+    public const long Funding = 1_000_000;
+
+    private readonly string _dir;
+    public CorridorServer Server { get; }
+    public CorridorClient Operator { get; }
+    public CorridorClient AliceClient { get; private set; } = null!;
+    public CorridorClient BobClient { get; private set; } = null!;
+    public CorridorClient Anonymous { get; }
+    public string AliceToken { get; private set; } = "";
+
+    private TestNode(string dir, CorridorServer server)
+    {
+        _dir = dir;
+        Server = server;
+        var http = new HttpClient { BaseAddress = new Uri(server.Addresses[0]) };
+        Operator = new CorridorClient(http, server.NewOperatorToken!);
+        Anonymous = new CorridorClient(http, null);
+    }
+
+    public static async Task<TestNode> StartAsync(bool world = true)
+    {
+        string dir = Directory.CreateTempSubdirectory("corridor-server-test-").FullName;
+        CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
+        {
+            DataPath = dir, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0 }, MinimumLogLevel = LogLevel.Error,
+        });
+        var node = new TestNode(dir, server);
+        if (world) await node.BuildWorldAsync();
+        return node;
+    }
+
+    private async Task BuildWorldAsync()
+    {
+        CancellationToken c = TestContext.Current.CancellationToken;
+        (await Operator.RegisterParticipantAsync(new RegisterParticipantRequest(CentralBank, "Central Bank", "central-bank"), c)).Unwrap();
+        AliceToken = (await Operator.RegisterParticipantAsync(new RegisterParticipantRequest(Alice, "Alice Bank", "direct"), c)).Unwrap().Token;
+        string bob = (await Operator.RegisterParticipantAsync(new RegisterParticipantRequest(Bob, "Bob Bank", "direct"), c)).Unwrap().Token;
+        AliceClient = Operator.WithToken(AliceToken);
+        BobClient = Operator.WithToken(bob);
+        (await Operator.RegisterLedgerAsync(new RegisterLedgerRequest(Ledger, CentralBank, CbAccount, Clearing, "KES"), c)).Unwrap();
+        (await Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Alice, Ledger, AliceAccount), c)).Unwrap();
+        (await Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Bob, Ledger, BobAccount), c)).Unwrap();
+        (await Operator.MoveLiquidityAsync(new LiquidityRequest("0x9001", Alice, Ledger, Funding, "inject"), c)).Unwrap();
+        (await Operator.MoveLiquidityAsync(new LiquidityRequest("0x9002", Bob, Ledger, Funding, "inject"), c)).Unwrap();
+    }
+
+    /// <summary>Sequence and state hash: equal before and after means nothing changed.</summary>
+    public Task<(long Sequence, string Hash)> StateAsync() => Server.Node.QueryAsync(e => (e.Sequence, e.StateHashHex()));
+
+    public static async Task<(HttpStatusCode Status, string Body, string? ContentType)> Send(CorridorClient client, HttpMethod method, string path, string? json)
+    {
+        using HttpResponseMessage r = await client.SendRawAsync(method, path, json, TestContext.Current.CancellationToken);
+        return (r.StatusCode, await r.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), r.Content.Headers.ContentType?.MediaType);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+}
