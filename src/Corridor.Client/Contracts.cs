@@ -44,7 +44,7 @@ public sealed record BalancePage(BalanceDto[] Balances, string? NextCursor);
 // ───────────── settlement ─────────────
 
 /// <summary>Registers a participant; the answer carries its API token (operator only).</summary>
-public sealed record RegisterParticipantRequest(ulong Id, string Name, string Role);
+public sealed record RegisterParticipantRequest(ulong Id, string Name, string Role, string? Bic = null);
 
 public sealed record ParticipantTokenDto(ulong Id, string Role, string Token, DateTimeOffset ExpiresAt);
 

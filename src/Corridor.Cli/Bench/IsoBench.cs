@@ -78,7 +78,7 @@ internal static class IsoBench
               SettlementCodec.EncodeCommand(new OpenBusinessDay(20261123)),
               SettlementCodec.EncodeCommand(new MoveLiquidity(7_000_001, 10, Eur, SettlementState.MaxAmountMinor, LiquidityDirection.Inject)));
         var directory = new Dictionary<string, ulong> { ["COBADEFF"] = 10, ["BNPAFRPP"] = 20 };
-        ParticipantDirectory lookup = bic => directory.TryGetValue(bic, out ulong p) ? p : null;
+        ParticipantDirectory lookup = ParticipantDirectory.WithIsoLedgers(bic => directory.TryGetValue(bic, out ulong p) ? p : null);
 
         Iso20022Codec.Warm();
         var seen = new HashSet<string>(count * 2, StringComparer.Ordinal);

@@ -12,7 +12,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 3; // 2: settlement state after the ledger; 3: exchange state after settlement
+    private const int SnapshotFormatVersion = 4; // 2: settlement state after the ledger; 3: exchange state after settlement; 4: participant BIC
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
     private readonly List<TransferError> _transferErrors = new();

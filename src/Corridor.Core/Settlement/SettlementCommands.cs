@@ -18,14 +18,16 @@ public interface ISettlementCommand<TSelf> where TSelf : ISettlementCommand<TSel
 }
 
 /// <summary>Registers a participant (idempotent: same id and content answers ParticipantAlreadyExists).</summary>
-public readonly record struct RegisterParticipant(ulong ParticipantId, ParticipantRole Role, string Name)
+public readonly record struct RegisterParticipant(ulong ParticipantId, ParticipantRole Role, string Name, string Bic = "")
     : ISettlementCommand<RegisterParticipant>
 {
     public const int MaxNameBytes = 64;
+    /// <summary>ISO 9362 BIC: 8 or 11 characters; empty when the participant has none.</summary>
+    public const int MaxBicBytes = 11;
     public static Operation Operation => Operation.RegisterParticipant;
-    public static int MaxItemBytes => 8 + 1 + 1 + MaxNameBytes;
-    public void Write(ref PayloadWriter w) { w.U64(ParticipantId); w.U8((byte)Role); w.Str(Name, MaxNameBytes); }
-    public static RegisterParticipant Read(ref PayloadReader r) => new(r.U64(), (ParticipantRole)r.U8(), r.Str(MaxNameBytes));
+    public static int MaxItemBytes => 8 + 1 + 1 + MaxNameBytes + 1 + MaxBicBytes;
+    public void Write(ref PayloadWriter w) { w.U64(ParticipantId); w.U8((byte)Role); w.Str(Name, MaxNameBytes); w.Str(Bic ?? "", MaxBicBytes); }
+    public static RegisterParticipant Read(ref PayloadReader r) => new(r.U64(), (ParticipantRole)r.U8(), r.Str(MaxNameBytes), r.Str(MaxBicBytes));
 }
 
 /// <summary>Suspends, re-activates or closes a participant.</summary>

@@ -25,6 +25,10 @@ public enum SettlementResult : ushort
     /// <summary>A participant can only be closed once every settlement account balance is zero.</summary>
     ParticipantHasBalance = 9,
     TooManyParticipants = 10,
+    /// <summary>The BIC is not 8 or 11 characters of the ISO 9362 shape (4 letters, 2 letters, 2 and optionally 3 alphanumerics).</summary>
+    InvalidBic = 11,
+    /// <summary>Another participant is registered with this BIC.</summary>
+    BicInUse = 12,
 
     LedgerMustNotBeZero = 20,
     LedgerNotRegistered = 21,

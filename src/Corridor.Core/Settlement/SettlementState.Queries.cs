@@ -3,13 +3,25 @@ namespace Corridor.Core.Settlement;
 // Read-only queries, called on the engine thread between batches; none of them mutates state.
 public sealed partial class SettlementState
 {
+    /// <summary>The ledger registered for this currency code (lowest ledger id if several), or null.</summary>
+    public uint? FindLedgerByCurrency(string currencyCode)
+    {
+        uint? best = null;
+        foreach (LedgerRecord l in _ledgers)
+            if (l.CurrencyCode == currencyCode && (best is null || l.Ledger < best)) best = l.Ledger;
+        return best;
+    }
+
+    /// <summary>The participant registered with this BIC (ISO 9362), or null.</summary>
+    public ulong? FindParticipantByBic(string bic) => _participantByBic.TryGetValue(bic, out ulong id) ? id : null;
+
     public ParticipantInfo? GetParticipant(ulong participantId)
     {
         if (!_participantIndex.TryGetValue(participantId, out int i)) return null;
         ParticipantRecord p = _participants[i];
         var accounts = new List<SettlementAccountInfo>(p.Accounts.Count);
         foreach (int a in p.Accounts) accounts.Add(AccountInfo(_accounts[a]));
-        return new ParticipantInfo(p.Id, p.Role, p.Status, p.Name, p.RegisteredAt, accounts);
+        return new ParticipantInfo(p.Id, p.Role, p.Status, p.Name, p.RegisteredAt, accounts, p.Bic);
     }
 
     /// <summary>All participants in registration order.</summary>

@@ -45,7 +45,7 @@ public sealed partial class SettlementState
         w.Write(_participants.Count);
         foreach (ParticipantRecord p in _participants)
         {
-            w.Write(p.Id); w.Write((byte)p.Role); w.Write((byte)p.Status); w.Write(p.Name); w.Write(p.RegisteredAt);
+            w.Write(p.Id); w.Write((byte)p.Role); w.Write((byte)p.Status); w.Write(p.Name); w.Write(p.Bic); w.Write(p.RegisteredAt);
         }
         w.Write(_ledgers.Count);
         foreach (LedgerRecord l in _ledgers)
@@ -123,9 +123,10 @@ public sealed partial class SettlementState
         {
             var p = new ParticipantRecord
             {
-                Id = r.ReadUInt64(), Role = (ParticipantRole)r.ReadByte(), Status = (ParticipantStatus)r.ReadByte(), Name = r.ReadString(), RegisteredAt = r.ReadUInt64(),
+                Id = r.ReadUInt64(), Role = (ParticipantRole)r.ReadByte(), Status = (ParticipantStatus)r.ReadByte(), Name = r.ReadString(), Bic = r.ReadString(), RegisteredAt = r.ReadUInt64(),
             };
             s._participantIndex.Add(p.Id, i);
+            if (p.Bic.Length != 0) s._participantByBic.Add(p.Bic, p.Id);
             s._participants.Add(p);
         }
         int ledgers = Count(r, int.MaxValue);

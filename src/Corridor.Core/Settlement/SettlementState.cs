@@ -35,6 +35,7 @@ public sealed partial class SettlementState
 
     private readonly List<ParticipantRecord> _participants = new();
     private readonly Dictionary<ulong, int> _participantIndex = new();
+    private readonly Dictionary<string, ulong> _participantByBic = new(StringComparer.Ordinal);
 
     private readonly List<LedgerRecord> _ledgers = new();
     private readonly Dictionary<uint, int> _ledgerIndex = new();
@@ -139,20 +140,37 @@ public sealed partial class SettlementState
         if (item.ParticipantId == 0) return SettlementResult.ParticipantIdMustNotBeZero;
         if (item.Role is not (ParticipantRole.DirectParticipant or ParticipantRole.CentralBank or ParticipantRole.Operator)) return SettlementResult.InvalidRole;
         if (string.IsNullOrEmpty(item.Name)) return SettlementResult.NameMustNotBeEmpty;
+        string bic = item.Bic ?? "";
+        if (bic.Length != 0 && !IsBicShape(bic)) return SettlementResult.InvalidBic;
         if (_participantIndex.TryGetValue(item.ParticipantId, out int existing))
         {
             ParticipantRecord e = _participants[existing];
-            return e.Role == item.Role && e.Name == item.Name
+            return e.Role == item.Role && e.Name == item.Name && e.Bic == bic
                 ? SettlementResult.ParticipantAlreadyExists
                 : SettlementResult.ParticipantExistsWithDifferentContent;
         }
+        if (bic.Length != 0 && _participantByBic.ContainsKey(bic)) return SettlementResult.BicInUse;
         if (_participants.Count >= MaxParticipants) return SettlementResult.TooManyParticipants;
         _participantIndex.Add(item.ParticipantId, _participants.Count);
+        if (bic.Length != 0) _participantByBic.Add(bic, item.ParticipantId);
         _participants.Add(new ParticipantRecord
         {
-            Id = item.ParticipantId, Role = item.Role, Status = ParticipantStatus.Active, Name = item.Name, RegisteredAt = clock,
+            Id = item.ParticipantId, Role = item.Role, Status = ParticipantStatus.Active, Name = item.Name, Bic = bic, RegisteredAt = clock,
         });
         return SettlementResult.Ok;
+    }
+
+    /// <summary>ISO 9362 shape: 4 letters (institution), 2 letters (country), 2 alphanumerics (location), optionally 3 (branch).</summary>
+    internal static bool IsBicShape(string bic)
+    {
+        if (bic.Length is not (8 or 11)) return false;
+        for (int i = 0; i < bic.Length; i++)
+        {
+            char c = bic[i];
+            bool letter = c is >= 'A' and <= 'Z', digit = c is >= '0' and <= '9';
+            if (i < 6 ? !letter : !(letter || digit)) return false;
+        }
+        return true;
     }
 
     private SettlementResult ChangeParticipantStatusItem(in ChangeParticipantStatus item, ref ulong clock)
@@ -434,6 +452,7 @@ public sealed partial class SettlementState
         public ParticipantRole Role;
         public ParticipantStatus Status;
         public string Name = "";
+        public string Bic = "";
         public ulong RegisteredAt;
         public readonly List<int> Accounts = new();
     }

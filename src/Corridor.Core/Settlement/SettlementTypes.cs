@@ -122,7 +122,7 @@ public static class SettlementAccountCode
 /// <summary>A participant as queried.</summary>
 public sealed record ParticipantInfo(
     ulong Id, ParticipantRole Role, ParticipantStatus Status, string Name, ulong RegisteredAtNs,
-    IReadOnlyList<SettlementAccountInfo> Accounts);
+    IReadOnlyList<SettlementAccountInfo> Accounts, string Bic = "");
 
 /// <summary>A participant's settlement account in one ledger, with its liquidity settings.</summary>
 public sealed record SettlementAccountInfo(

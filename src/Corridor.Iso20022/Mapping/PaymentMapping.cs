@@ -6,8 +6,13 @@ using Corridor.Iso20022.Model;
 
 namespace Corridor.Iso20022.Mapping;
 
-/// <summary>Who a BIC is in this system: the participant id the engine knows it by, or null when unknown.</summary>
-public delegate ulong? ParticipantDirectory(string bic);
+/// <summary>Who a BIC is in this system (the participant id the engine knows it by), and which ledger settles a currency; null when unknown.</summary>
+public sealed record ParticipantDirectory(Func<string, ulong?> ParticipantByBic, Func<string, uint?> LedgerByCurrency)
+{
+    /// <summary>A directory whose ledgers are the ISO 4217 numeric codes (the engine's default convention).</summary>
+    public static ParticipantDirectory WithIsoLedgers(Func<string, ulong?> participantByBic) =>
+        new(participantByBic, code => Iso4217.TryGet(code, out Iso4217Entry e) ? e.Numeric : null);
+}
 
 /// <summary>A mapped payment, or why it could not be mapped (ISO 20022 reason code for the pacs.002 RJCT).</summary>
 public readonly record struct MappedPayment(SubmitPayment? Payment, string? ReasonCode, string? Reason)
@@ -48,17 +53,21 @@ public static class PaymentMapping
         return MapLeg(msgId, tx.PmtId, tx.IntrBkSttlmAmt, tx.InstgAgt ?? tx.DbtrAgt, tx.InstdAgt ?? tx.CdtrAgt, PaymentKind.Customer, directory, priority);
     }
 
+    /// <summary>Maps one pacs.009 institution credit transfer (interbank payment between two participants).</summary>
+    public static MappedPayment Map(string msgId, InstitutionCreditTransfer tx, ParticipantDirectory directory, PaymentPriority priority = PaymentPriority.High) =>
+        MapLeg(msgId, tx.PmtId, tx.IntrBkSttlmAmt, tx.InstgAgt ?? tx.Dbtr, tx.InstdAgt ?? tx.Cdtr, PaymentKind.Interbank, directory, priority);
+
     internal static MappedPayment MapLeg(string msgId, PaymentIdentification id, Money amount, Agent payerAgent, Agent payeeAgent, PaymentKind kind, ParticipantDirectory directory, PaymentPriority priority)
     {
-        if (!Iso4217.TryGet(amount.Currency, out Iso4217Entry currency))
+        if (directory.LedgerByCurrency(amount.Currency) is not { } ledger)
             return new(null, "AM03", $"currency {amount.Currency} is not settled here");
-        if (payerAgent.Bicfi is not { } payerBic || directory(payerBic) is not { } payer)
+        if (payerAgent.Bicfi is not { } payerBic || directory.ParticipantByBic(payerBic) is not { } payer)
             return new(null, "RC01", $"instructing agent {payerAgent.Bicfi ?? "(no BIC)"} is not a participant");
-        if (payeeAgent.Bicfi is not { } payeeBic || directory(payeeBic) is not { } payee)
+        if (payeeAgent.Bicfi is not { } payeeBic || directory.ParticipantByBic(payeeBic) is not { } payee)
             return new(null, "RC01", $"instructed agent {payeeAgent.Bicfi ?? "(no BIC)"} is not a participant");
         if (amount.AmountMinor <= 0)
             return new(null, "AM01", "amount must be positive");
-        var payment = new SubmitPayment(PaymentIdOf(msgId, id), payer, payee, currency.Numeric, amount.AmountMinor, priority, kind, 0, 0, 0);
+        var payment = new SubmitPayment(PaymentIdOf(msgId, id), payer, payee, ledger, amount.AmountMinor, priority, kind, 0, 0, 0);
         return new(payment, null, null);
     }
 }

@@ -95,7 +95,7 @@ public static class SettlementEndpoints
         var r = await RequestBody.ReadAsync<RegisterParticipantRequest>(c);
         if (r.Id == 0 || r.Id == ApiTokens.OperatorParticipantId) throw ApiException.BadRequest("request.invalid_id", "id must be 1 … 2^64−2");
         ParticipantRole role = Wire.ParseEnum(r.Role, "role", ("direct", ParticipantRole.DirectParticipant), ("central-bank", ParticipantRole.CentralBank));
-        bool created = await Apply(gw, new RegisterParticipant(r.Id, role, r.Name), SettlementResult.ParticipantAlreadyExists);
+        bool created = await Apply(gw, new RegisterParticipant(r.Id, role, r.Name, r.Bic ?? ""), SettlementResult.ParticipantAlreadyExists);
         ParticipantInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetParticipant(r.Id)), "settlement.participant_not_found", "participant vanished");
         gw.SetParticipantStatus(p.Id, p.Status);
         return Results.Json(Token(gw, p.Id, role), CorridorJson.Options, statusCode: created ? 201 : 200);

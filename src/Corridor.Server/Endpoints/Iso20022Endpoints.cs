@@ -1,0 +1,167 @@
+using System.Globalization;
+using Corridor.Core.Engine;
+using Corridor.Core.Settlement;
+using Corridor.Iso20022;
+using Corridor.Iso20022.Mapping;
+using Corridor.Iso20022.Model;
+using Corridor.Iso20022.Validation;
+using Corridor.Iso20022.Xml;
+using Corridor.Server.Auth;
+using Corridor.Server.Http;
+
+namespace Corridor.Server.Endpoints;
+
+/// <summary>
+/// ISO 20022 at the edge: <c>POST /v1/iso20022</c> takes a pacs.008 or pacs.009 (bare Document or
+/// AppHdr envelope) and answers with the pacs.002 status report: ACSC when settled, PDNG when queued
+/// for liquidity, RJCT with the ISO reason code otherwise. Nothing is half-applied: a message that
+/// fails the schema or business rules changes nothing.
+/// </summary>
+public static class Iso20022Endpoints
+{
+    private const string XmlContentType = "application/xml";
+
+    public static void Map(WebApplication app, NodeGateway gw)
+    {
+        app.MapPost("/v1/iso20022", Handler.Of(c => Receive(c, gw))).WithTags("iso20022")
+            .Accepts<string>(XmlContentType).Produces<string>(200, XmlContentType);
+    }
+
+    private static async Task<IResult> Receive(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        string? type = c.Request.ContentType;
+        if (type is null || !(type.StartsWith(XmlContentType, StringComparison.OrdinalIgnoreCase) || type.StartsWith("text/xml", StringComparison.OrdinalIgnoreCase)))
+            throw new ApiException(415, "request.unsupported_media_type", "ISO 20022 messages are sent as application/xml");
+        byte[] xml = await ReadBoundedAsync(c, XmlLimits.MaxMessageBytes);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        string reportId = "CRDR" + now.ToString("yyyyMMddHHmmssfffffff", CultureInfo.InvariantCulture);
+
+        ParseResult parsed = Iso20022Codec.Parse(xml);
+        if (!parsed.IsSuccess)
+            return Xml(Iso20022Codec.BuildRejection(parsed, reportId, now), 400);
+
+        IReadOnlyList<ValidationIssue> issues = Iso20022Codec.Validate(parsed.Message!);
+        List<(int Index, PaymentIdentification Id, MappedPayment Mapped)> legs = parsed.Message switch
+        {
+            Pacs008Message m => await MapAllAsync(gw, m.Transactions.Select(t => t.PmtId).ToArray(), m.Transactions.Select(t => t.IntrBkSttlmAmt.Currency).Distinct().ToArray(),
+                dir => m.Transactions.Select(t => PaymentMapping.Map(m.MsgId, t, dir)).ToArray(),
+                m.Transactions.SelectMany(t => new[] { (t.InstgAgt ?? t.DbtrAgt).Bicfi, (t.InstdAgt ?? t.CdtrAgt).Bicfi })),
+            Pacs009Message m => await MapAllAsync(gw, m.Transactions.Select(t => t.PmtId).ToArray(), m.Transactions.Select(t => t.IntrBkSttlmAmt.Currency).Distinct().ToArray(),
+                dir => m.Transactions.Select(t => PaymentMapping.Map(m.MsgId, t, dir)).ToArray(),
+                m.Transactions.SelectMany(t => new[] { (t.InstgAgt ?? t.Dbtr).Bicfi, (t.InstdAgt ?? t.Cdtr).Bicfi })),
+            _ => throw new ApiException(422, "iso20022.unsupported_message",
+                $"{parsed.Message!.MessageDefinition} is not accepted on this endpoint; send pacs.008 or pacs.009"),
+        };
+
+        // Mapping problems become per-transaction findings, like the business rules'.
+        var findings = new List<ValidationIssue>(issues);
+        foreach (var (index, _, mapped) in legs)
+            if (!mapped.IsMapped) findings.Add(new ValidationIssue(mapped.ReasonCode!, $"CdtTrfTxInf[{index}]", mapped.Reason!));
+        // A participant instructs only its own payments.
+        foreach (var (_, _, mapped) in legs)
+            if (mapped.IsMapped && !caller.IsOperator && mapped.Payment!.Value.Payer != caller.ParticipantId)
+                throw ApiException.Forbidden("the instructing agent of every transaction must be the authenticated participant");
+
+        StatusReport report = Iso20022Codec.StatusReportFor(parsed.Message!, findings, reportId, now);
+        bool groupRejected = report.GroupStatus == PaymentStatusCodes.Rejected && report.Transactions.Count == 0;
+        var toSubmit = groupRejected ? [] : legs.Where(l => l.Mapped.IsMapped && !findings.Any(f => f.Path.StartsWith($"CdtTrfTxInf[{l.Index}]", StringComparison.Ordinal))).ToList();
+        if (toSubmit.Count == 0) return Xml(Iso20022Codec.Build(report), 200);
+
+        SubmitPayment[] payments = toSubmit.Select(l => l.Mapped.Payment!.Value).ToArray();
+        CommandReply reply = await gw.SubmitAsync(Operation.SubmitPayment, payments.Length, SettlementCodec.EncodePayload<SubmitPayment>(payments));
+        var outcomes = (PaymentOutcome[])reply.Data!;
+        var statuses = report.Transactions.ToArray();
+        for (int i = 0; i < toSubmit.Count; i++)
+        {
+            PaymentOutcome o = outcomes[i];
+            int tx = toSubmit[i].Index;
+            statuses[tx] = statuses[tx] with
+            {
+                TxSts = TxStatus(o),
+                Reasons = TxStatus(o) == PaymentStatusCodes.Rejected
+                    ? ValueList.From(new List<ReasonInfo> { new() { Code = ReasonCodeOf(o.Reason), AdditionalInfo = [("settlement." + Wire.Snake(o.Reason))] } })
+                    : default,
+                AcctSvcrRef = o.PaymentId.ToString(CultureInfo.InvariantCulture),
+            };
+        }
+        int rejected = statuses.Count(s => s.TxSts == PaymentStatusCodes.Rejected);
+        string group = rejected == statuses.Length ? PaymentStatusCodes.Rejected
+            : rejected > 0 ? "PART"
+            : statuses.All(s => s.TxSts == PaymentStatusCodes.SettlementCompleted) ? PaymentStatusCodes.SettlementCompleted
+            : PaymentStatusCodes.Pending;
+        report = report with { GroupStatus = group, Transactions = new ValueList<TransactionStatus>(statuses) };
+        return Xml(Iso20022Codec.Build(report), 200);
+    }
+
+    private static async Task<List<(int, PaymentIdentification, MappedPayment)>> MapAllAsync(
+        NodeGateway gw, PaymentIdentification[] ids, string[] currencies, Func<ParticipantDirectory, MappedPayment[]> map, IEnumerable<string?> bics)
+    {
+        string[] wanted = bics.Where(b => b is not null).Select(b => b!).Distinct(StringComparer.Ordinal).ToArray();
+        var (participants, ledgers) = await gw.QueryAsync(engine =>
+        {
+            var found = new Dictionary<string, ulong>(StringComparer.Ordinal);
+            foreach (string bic in wanted)
+                if (engine.Settlement.FindParticipantByBic(bic) is { } id) found[bic] = id;
+            var byCurrency = new Dictionary<string, uint>(StringComparer.Ordinal);
+            foreach (string code in currencies)
+                if (engine.Settlement.FindLedgerByCurrency(code) is { } l) byCurrency[code] = l;
+            return (found, byCurrency);
+        });
+        MappedPayment[] mapped = map(new ParticipantDirectory(
+            bic => participants.TryGetValue(bic, out ulong id) ? id : null,
+            code => ledgers.TryGetValue(code, out uint l) ? l : null));
+        var result = new List<(int, PaymentIdentification, MappedPayment)>(mapped.Length);
+        for (int i = 0; i < mapped.Length; i++) result.Add((i, ids[i], mapped[i]));
+        return result;
+    }
+
+    private static string TxStatus(PaymentOutcome o) => o.Status switch
+    {
+        PaymentStatus.Settled => PaymentStatusCodes.SettlementCompleted,
+        PaymentStatus.Queued or PaymentStatus.Scheduled or PaymentStatus.InWindow => PaymentStatusCodes.Pending,
+        _ => PaymentStatusCodes.Rejected,
+    };
+
+    /// <summary>ISO 20022 ExternalStatusReason1Code for an engine result (the settlement.* code travels in AddtlInf).</summary>
+    public static string ReasonCodeOf(SettlementResult r) => r switch
+    {
+        SettlementResult.PaymentExistsWithDifferentContent => "DUPL",
+        SettlementResult.ParticipantNotFound or SettlementResult.SettlementAccountNotFound => "AC01",
+        SettlementResult.ParticipantNotActive => "AC06",
+        SettlementResult.LedgerNotRegistered => "AM03",
+        SettlementResult.AmountMustBePositive or SettlementResult.AmountTooLarge => "AM02",
+        _ when r.ToString().Contains("CutOff", StringComparison.Ordinal) || r.ToString().Contains("Day", StringComparison.Ordinal) => "CUTA",
+        _ when r.ToString().Contains("Liquidity", StringComparison.Ordinal) || r.ToString().Contains("Insufficient", StringComparison.Ordinal) => "AM04",
+        _ => "NARR",
+    };
+
+    private static async Task<byte[]> ReadBoundedAsync(HttpContext c, int maxBytes)
+    {
+        if (c.Request.ContentLength > maxBytes)
+            throw new ApiException(413, "request.body_too_large", $"ISO 20022 messages are limited to {maxBytes} bytes");
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await c.Request.Body.ReadAsync(chunk, c.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+                throw new ApiException(413, "request.body_too_large", $"ISO 20022 messages are limited to {maxBytes} bytes");
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    private static XmlResult Xml(byte[] body, int status) => new(body, status);
+
+    private sealed class XmlResult(byte[] body, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = XmlContentType + "; charset=utf-8";
+            httpContext.Response.ContentLength = body.Length;
+            return httpContext.Response.Body.WriteAsync(body).AsTask();
+        }
+    }
+}
