@@ -131,12 +131,23 @@ public sealed class Screener
         {
             foreach (var key in form.Keys) frequency[key] = frequency.GetValueOrDefault(key) + 1;
         }
-        var ranked = frequency.Keys.ToArray();
-        Array.Sort(ranked, (x, y) =>
+        var ranked = new string[frequency.Count];
+        var counts = new int[frequency.Count];
+        int next = 0;
+        foreach (var (key, count) in frequency)
         {
-            int c = frequency[x].CompareTo(frequency[y]);
-            return c != 0 ? c : string.CompareOrdinal(x, y);
-        });
+            ranked[next] = key;
+            counts[next++] = count;
+        }
+        // Rarest first; equal counts in ordinal key order, so ranks do not depend on entry order.
+        Array.Sort(counts, ranked);
+        for (int start = 0; start < counts.Length;)
+        {
+            int end = start + 1;
+            while (end < counts.Length && counts[end] == counts[start]) end++;
+            Array.Sort(ranked, start, end - start, StringComparer.Ordinal);
+            start = end;
+        }
         _rankOfKey = new Dictionary<string, int>(ranked.Length, StringComparer.Ordinal);
         for (int r = 0; r < ranked.Length; r++) _rankOfKey.Add(ranked[r], r);
 
