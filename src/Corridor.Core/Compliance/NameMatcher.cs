@@ -291,6 +291,7 @@ public static class NameMatcher
 }
 
 /// <summary>A name prepared for matching: normalised tokens, their phonetic classes and weights.</summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // stack buffers are written (or cleared) before they are read
 internal sealed class NameForm
 {
     public required string Original { get; init; }
@@ -342,6 +343,7 @@ internal sealed class NameForm
         var keys = t_keys ??= new List<string>(NameNormalizer.MaxTokens);
         keys.Clear();
         Span<int> perKey = stackalloc int[tokens.Count];
+        perKey.Clear();
         for (int i = 0; i < tokens.Count; i++)
         {
             if (heavy > 0 ? weights[i] != NameMatcher.FullWeight : tokens[i].Length < 2 && tokens.Count > 1) continue;
@@ -366,7 +368,7 @@ internal sealed class NameForm
             }
         }
         int perKeyMax = 1;
-        foreach (int n in perKey) perKeyMax = Math.Max(perKeyMax, n); // unused slots are 0
+        foreach (int n in perKey) perKeyMax = Math.Max(perKeyMax, n); // unused slots are 0 (cleared above)
         return new NameForm
         {
             Original = original,

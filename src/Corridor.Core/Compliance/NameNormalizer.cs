@@ -8,6 +8,7 @@ namespace Corridor.Core.Compliance;
 /// scripts romanised (<see cref="Transliteration"/>), lower case, punctuation dropped (apostrophes
 /// join, everything else separates), single spaces, legal-form noise words removed.
 /// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // every stack buffer here is written before it is read
 public static class NameNormalizer
 {
     /// <summary>Input beyond this many chars is ignored (ISO 20022 names are Max140Text).</summary>

@@ -78,7 +78,7 @@ public sealed class Screener
     // At or below the cap one shared key is enough and forms are indexed under every key.
     private readonly Dictionary<string, int> _rankOfKey;
     private readonly int[][] _formKeyRanks;
-    private readonly Dictionary<long, PairPosting[]> _pairPostings;  // (rank a << 32 | rank b), a < b: forms with both keys
+    private readonly Dictionary<long, PairPostings> _pairPostings;  // (rank a << 32 | rank b), a < b: forms with both keys
     private readonly int[][] _multiKeyPostings;             // by rank, only when one shared key suffices
     private readonly int[][] _singleKeyPostings;            // by rank: forms with one key
     private readonly int _overlapRequired;
@@ -131,12 +131,23 @@ public sealed class Screener
         {
             foreach (var key in form.Keys) frequency[key] = frequency.GetValueOrDefault(key) + 1;
         }
-        var ranked = frequency.Keys.ToArray();
-        Array.Sort(ranked, (x, y) =>
+        var ranked = new string[frequency.Count];
+        var counts = new int[frequency.Count];
+        int next = 0;
+        foreach (var (key, count) in frequency)
         {
-            int c = frequency[x].CompareTo(frequency[y]);
-            return c != 0 ? c : string.CompareOrdinal(x, y);
-        });
+            ranked[next] = key;
+            counts[next++] = count;
+        }
+        // Rarest first; equal counts in ordinal key order, so ranks do not depend on entry order.
+        Array.Sort(counts, ranked);
+        for (int start = 0; start < counts.Length;)
+        {
+            int end = start + 1;
+            while (end < counts.Length && counts[end] == counts[start]) end++;
+            Array.Sort(ranked, start, end - start, StringComparer.Ordinal);
+            start = end;
+        }
         _rankOfKey = new Dictionary<string, int>(ranked.Length, StringComparer.Ordinal);
         for (int r = 0; r < ranked.Length; r++) _rankOfKey.Add(ranked[r], r);
 
@@ -180,16 +191,18 @@ public sealed class Screener
             _multiKeyPostings[r] = multi[r] is { } m ? [.. m] : [];
             _singleKeyPostings[r] = single[r] is { } s ? [.. s] : [];
         }
-        _pairPostings = new Dictionary<long, PairPosting[]>(pairs.Count);
+        _pairPostings = new Dictionary<long, PairPostings>(pairs.Count);
         foreach (var (pair, list) in pairs)
         {
-            var posting = new PairPosting[list.Count];
-            for (int i = 0; i < posting.Length; i++)
+            var exact = new List<int>(list.Count);
+            var others = new List<PairPosting>();
+            foreach (int f in list)
             {
-                int f = list[i];
-                posting[i] = new PairPosting(f, _formKeyRanks[f].Length, (float)_forms[f].CoverageBound(2));
+                double cover = _forms[f].CoverageBound(2);
+                if (_formKeyRanks[f].Length == 2 && cover == 1.0) exact.Add(f);
+                else others.Add(new PairPosting(f, _formKeyRanks[f].Length, (float)cover));
             }
-            _pairPostings.Add(pair, posting);
+            _pairPostings.Add(pair, new PairPostings([.. exact], [.. others]));
         }
     }
 
@@ -312,8 +325,12 @@ public sealed class Screener
             var entry = WatchList.Entries[entryIndex];
             found.Add(new ScreeningHit(entry.Id, _forms[form].Original, score, field, name, Agreement(dateOfBirth, entry), entry.Program));
         }
-        found.Sort(CompareHits);
-        for (int i = 0; i < found.Count && i < MaxHitsPerName; i++) output.Add(found[i]);
+        if (found.Count > MaxHitsPerName)
+        {
+            found.Sort(CompareHits);
+            found.RemoveRange(MaxHitsPerName, found.Count - MaxHitsPerName);
+        }
+        output.AddRange(found); // the caller sorts all hits
         return count;
     }
 
@@ -371,11 +388,13 @@ public sealed class Screener
         }
     }
 
-    // Pair postings carry what the filter needs, so that most entries are decided without touching the form:
-    // a two-key form shares exactly the pair (and sits in no other pair posting, so needs no de-duplication).
-    private void ProbePairs(NameForm query, double queryCover2, ReadOnlySpan<int> queryRanks, PairPosting[] posting, int stamp, Scratch scratch)
+    // Pair postings carry what the filter needs, so that entries are decided without touching the form.
+    // Two-key forms share exactly the pair and sit in no other pair posting, so need no de-duplication;
+    // those whose two keys cover the whole name (Exact) are all candidates or none.
+    private void ProbePairs(NameForm query, double queryCover2, ReadOnlySpan<int> queryRanks, PairPostings posting, int stamp, Scratch scratch)
     {
-        foreach (var p in posting)
+        if (posting.Exact.Length > 0 && Bound(queryCover2, 1.0) + 1e-9 >= Threshold) scratch.Candidates.AddRange(posting.Exact);
+        foreach (var p in posting.Others)
         {
             if (p.KeyCount == 2)
             {
@@ -401,6 +420,8 @@ public sealed class Screener
     }
 
     private readonly record struct PairPosting(int Form, int KeyCount, float CoverBound2);
+
+    private sealed record PairPostings(int[] Exact, PairPosting[] Others);
 
     private static int SharedCount(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
