@@ -26,10 +26,16 @@ public class HoldsProperties
     [Fact]
     public void Every_payment_settles_both_legs_or_none_and_never_while_held()
     {
-        GenStep.Array[1, 30].Sample(Run, iter: 100);
+        var seen = new int[Outcomes.Length];
+        GenStep.Array[1, 30].Sample(steps => Run(steps, seen), iter: 100);
+        // The scripts must reach every state the property is about, not only the happy path.
+        for (int i = 0; i < Outcomes.Length; i++) Assert.True(seen[i] > 0, $"no script produced {Outcomes[i]}");
     }
 
-    private static void Run(Step[] steps)
+    private static readonly string[] Outcomes =
+        ["passed", "rule rejected", "still held", "released and settled", "released but failed", "rejected by operator"];
+
+    private static void Run(Step[] steps, int[] seen)
     {
         var f = new ExchangeFixture(payerUsd: 20_000_00);
         f.LoadList();
@@ -70,6 +76,15 @@ public class HoldsProperties
         }
         foreach (PaymentCompliance c in f.Engine.Compliance.Payments)
         {
+            int outcome = c.Status switch
+            {
+                PaymentComplianceStatus.Passed => 0,
+                PaymentComplianceStatus.Rejected => 1,
+                PaymentComplianceStatus.Held => 2,
+                PaymentComplianceStatus.Released => c.SettlementResult == PayResult.Ok ? 3 : 4,
+                _ => 5,
+            };
+            Interlocked.Increment(ref seen[outcome]);
             Assert.True(f.X.TryGetPayment(c.PaymentId, out PaymentRecord p));
             if (c.Status is PaymentComplianceStatus.Rejected or PaymentComplianceStatus.RejectedByOperator) Assert.Equal(PaymentStatus.Failed, p.Status);
             if (p.Status == PaymentStatus.Settled)
