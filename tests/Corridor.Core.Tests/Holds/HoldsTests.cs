@@ -172,6 +172,41 @@ public class HoldsTests
     }
 
     [Fact]
+    public void Travel_rule_findings_reject_with_their_iso_reason()
+    {
+        var f = new ExchangeFixture();
+        UInt128 quote = f.NextId(), lockId = f.NextId(), paymentId = f.NextId();
+        f.Publish(f.Quote(quote));
+        f.Lock(f.LockRequest(lockId, quote, 100_00));
+        PayAgainstLock payment = ExchangeFixture.Payment(paymentId, lockId);
+        payment = payment with { Beneficiary = payment.Beneficiary with { Country = "XK" } }; // shape-valid, not an assigned ISO 3166 code
+
+        Assert.Equal(PayResult.RejectedByCompliance, f.Pay(payment));
+        Assert.True(f.Engine.Compliance.TryGetPayment(paymentId, out PaymentCompliance c));
+        Assert.Equal(ComplianceReason.TravelRuleIncomplete, c.Decision.Reason);
+        Assert.Equal("RR04", c.Decision.Iso20022Reason);
+        Assert.True(f.X.TryGetLock(lockId, out LockRecord l));
+        Assert.Equal(LockStatus.Released, l.Status);
+        Assert.True(f.X.TryGetPayment(paymentId, out PaymentRecord p));
+        Assert.Equal("XK", p.Request.Beneficiary.Country); // kept as submitted
+        f.AssertNoLegAlone();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_unscreenable_party_is_held_with_or_without_lists(bool withList)
+    {
+        var f = new ExchangeFixture();
+        if (withList) f.LoadList();
+        var (paymentId, _, result) = f.LockAndPay("...");
+        Assert.Equal(PayResult.HeldForCompliance, result);
+        Assert.True(f.Engine.Compliance.TryGetPayment(paymentId, out PaymentCompliance c));
+        Assert.Equal(ComplianceReason.PartyUnscreenable, c.Decision.Reason);
+        Assert.Empty(c.Hits);
+    }
+
+    [Fact]
     public void Invalid_commands_are_refused_with_their_codes_and_audited()
     {
         var f = new ExchangeFixture();
