@@ -53,7 +53,7 @@ public sealed class PaymentCompliance
     public ulong DecidedBy { get; internal set; }
     public ulong DecidedAtNs { get; internal set; }
     public string DecisionReason { get; internal set; } = "";
-    /// <summary>For a released hold: the PvP result (Ok = both legs settled). For other states: the payment's result at screening.</summary>
+    /// <summary>The PvP result for a passed payment or a released hold (Ok = both legs settled); otherwise HeldForCompliance, RejectedByCompliance or RejectedByOperator.</summary>
     public PayResult SettlementResult { get; internal set; }
 
     public bool IsHold => Decision.Outcome == ComplianceOutcome.Hold;
@@ -283,7 +283,7 @@ public sealed class ComplianceState
     /// originator and beneficiary against every loaded list, and the operator's rules, combined by
     /// <see cref="ComplianceRules.Combine"/>. Records the decision and its evidence; a Hold becomes a pending hold.
     /// </summary>
-    internal ComplianceOutcome ScreenPayment(PayAgainstLock p, in PaymentFacts facts, ulong now)
+    internal PaymentCompliance ScreenPayment(PayAgainstLock p, in PaymentFacts facts, ulong now)
     {
         if (_paymentIndex.ContainsKey(p.PaymentId))
             throw new InvalidOperationException($"compliance invariant broken: payment {p.PaymentId} screened twice");
@@ -334,7 +334,7 @@ public sealed class ComplianceState
         };
         _payments.Add(record);
         _paymentIndex.Add(p.PaymentId, record);
-        return decision.Outcome;
+        return record;
     }
 
     /// <summary>The exchange's structured party as the travel rule and the screener see it (nothing is altered or dropped: this is a view).</summary>

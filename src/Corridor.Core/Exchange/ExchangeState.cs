@@ -423,9 +423,11 @@ public sealed class ExchangeState
 
         record.SourceMinor = l.SourceMinor;
         record.DestinationMinor = l.DestinationMinor;
+        PaymentCompliance? compliance = null;
         if (Compliance is not null)
         {
-            ComplianceOutcome outcome = Compliance.ScreenPayment(p, Facts(p, l), clock);
+            compliance = Compliance.ScreenPayment(p, Facts(p, l), clock);
+            ComplianceOutcome outcome = compliance.Decision.Outcome;
             if (outcome == ComplianceOutcome.Hold)
             {
                 l.PaymentId = p.PaymentId; // the reservation stays; nobody else can pay against or release it
@@ -438,7 +440,9 @@ public sealed class ExchangeState
                 return PayResult.RejectedByCompliance;
             }
         }
-        return SettleLegs(record, p, l, ref clock);
+        PayResult settled = SettleLegs(record, p, l, ref clock);
+        if (compliance is not null) compliance.SettlementResult = settled;
+        return settled;
     }
 
     /// <summary>The facts compliance rules look at: parties' countries, currencies and locked amounts.</summary>

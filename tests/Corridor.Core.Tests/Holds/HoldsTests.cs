@@ -115,6 +115,7 @@ public class HoldsTests
         Assert.Equal(PayResult.Ok, result);
         Assert.True(f.Engine.Compliance.TryGetPayment(paymentId, out PaymentCompliance c));
         Assert.Equal(PaymentComplianceStatus.Passed, c.Status);
+        Assert.Equal(PayResult.Ok, c.SettlementResult);
         Assert.Empty(c.Hits);
         Assert.Single(c.ScreenedAgainst);
         foreach (string name in new[] { "Vladimir Nabokov", "Maria Ivanova", "Kim Min-jun", "Rossiya Tea Traders" })
@@ -252,6 +253,23 @@ public class HoldsTests
         Assert.Equal(v1, f.Engine.Compliance.WatchListHistory[0].ContentHash);
 
         Assert.Equal(PayResult.HeldForCompliance, f.LockAndPay("Mahan Air").Result);
+
+        const string xml = """
+            <watchList name="ignored" version="x">
+              <entry id="OP-7" kind="person" program="INTERNAL">
+                <name>Vladimir Putin</name>
+              </entry>
+            </watchList>
+            """;
+        Assert.Equal(LoadWatchListResult.Ok, f.Run<LoadWatchList, LoadWatchListResult>(Operation.LoadWatchList,
+            new LoadWatchList(HoldsHarness.Officer, "operator-internal", WatchListFormat.Xml, "", xml))[0]);
+        Assert.Equal(2, f.Engine.Compliance.WatchLists.Count);
+        var (paymentId, _, result) = f.LockAndPay("Wladimir Putin");
+        Assert.Equal(PayResult.HeldForCompliance, result);
+        Assert.True(f.Engine.Compliance.TryGetPayment(paymentId, out PaymentCompliance c));
+        Assert.Equal(["ofac-sdn", "operator-internal"], c.Hits.Select(h => h.WatchList).Distinct().ToArray());
+        Assert.Equal(2, c.ScreenedAgainst.Length);
+        Assert.Equal(f.SnapshotHash(out _), f.Engine.StateHashHex());
     }
 
     [Fact]
