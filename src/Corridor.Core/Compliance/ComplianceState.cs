@@ -165,7 +165,14 @@ public sealed class ComplianceState
         if (c.Operator == 0) return LoadWatchListResult.OperatorMustNotBeZero;
         if (!ValidListName(c.Name)) return LoadWatchListResult.NameInvalid;
         if (c.Format is not (WatchListFormat.Csv or WatchListFormat.Xml)) return LoadWatchListResult.FormatInvalid;
-        WatchListParseResult parsed = Parse(c.Format, c.Text, c.Name, c.VersionLabel);
+        WatchListParseResult parsed;
+        try { parsed = Parse(c.Format, c.Text, c.Name, c.VersionLabel); }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FormatException or InvalidOperationException or System.Xml.XmlException)
+        {
+            // A journaled file must never stop the node on every replay: a parser exception is a refusal like any other.
+            detail = $"parser refused the file: {e.GetType().Name}: {e.Message}";
+            return LoadWatchListResult.ParseFailed;
+        }
         if (parsed.List is null)
         {
             detail = $"{parsed.Errors.Length} error(s); first: {(parsed.Errors.IsEmpty ? "unknown" : parsed.Errors[0].ToString())}";
