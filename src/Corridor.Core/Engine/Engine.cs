@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using Corridor.Core.Compliance;
 using Corridor.Core.Exchange;
 using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
@@ -12,7 +13,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 4; // 2: settlement state after the ledger; 3: exchange state after settlement; 4: participant BIC
+    private const int SnapshotFormatVersion = 5; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
     private readonly List<TransferError> _transferErrors = new();
@@ -26,6 +27,7 @@ public sealed class Engine
         Ledger = ledger;
         Settlement = settlement ?? new SettlementState(ledger);
         Exchange = new ExchangeState(ledger);
+        Compliance = new ComplianceState(Exchange);
     }
 
     public LedgerState Ledger { get; }
@@ -35,6 +37,9 @@ public sealed class Engine
 
     /// <summary>Cross-currency settlement: currencies, FX quotes, PvP payments, bilateral FX trades.</summary>
     public ExchangeState Exchange { get; }
+
+    /// <summary>Watch lists, rules, screening of every cross-border payment before settlement, holds, operator audit log.</summary>
+    public ComplianceState Compliance { get; }
 
     /// <summary>Sequence number of the last batch applied (0 before the first).</summary>
     public long Sequence { get; private set; }
@@ -92,6 +97,8 @@ public sealed class Engine
             case Operation.ConfigureCurrency or Operation.PublishQuote or Operation.WithdrawQuote or Operation.LockQuote or Operation.ReleaseLock
                 or Operation.PayAgainstLock or Operation.SubmitFxTrade or Operation.AffirmFxTrade or Operation.CancelFxTrade:
                 return Exchange.Apply(command, payload, ref clock);
+            case >= Operation.LoadWatchList and <= (Operation)399:
+                return Compliance.Apply(command, payload, ref clock);
             case >= Operation.RegisterParticipant and <= (Operation)199:
                 return Settlement.Apply(command, payload, ref clock);
             default:
@@ -133,6 +140,7 @@ public sealed class Engine
         Ledger.HashInto(hash);
         Settlement.HashInto(hash);
         Exchange.HashInto(hash);
+        Compliance.HashInto(hash);
         return hash.GetCurrentHashAsUInt128();
     }
 
@@ -149,6 +157,7 @@ public sealed class Engine
         Ledger.WriteSnapshot(w);
         Settlement.WriteSnapshot(w);
         Exchange.WriteSnapshot(w);
+        Compliance.WriteSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -166,6 +175,7 @@ public sealed class Engine
         SettlementState settlement = SettlementState.ReadSnapshot(r, ledger);
         var engine = new Engine(ledger, settlement) { Sequence = sequence, LastTimestamp = lastTimestamp };
         engine.Exchange.ReadSnapshot(r);
+        engine.Compliance.ReadSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

@@ -40,6 +40,14 @@ public enum Operation : ushort
     SubmitFxTrade = 206,
     AffirmFxTrade = 207,
     CancelFxTrade = 208,
+
+    // Compliance (300–399): operator commands, payloads as the exchange's, see Compliance/ComplianceCommands.cs.
+    LoadWatchList = 300,
+    SetComplianceRule = 301,
+    RemoveComplianceRule = 302,
+    SetScreeningThreshold = 303,
+    ReleaseHold = 304,
+    RejectHold = 305,
 }
 
 /// <summary>A non-Ok outcome for item <c>Index</c> of a command; <c>Code</c> is the operation's result enum.</summary>

@@ -8,8 +8,11 @@ public enum QuoteStatus : byte { Active = 1, Withdrawn = 2, Expired = 3 }
 /// <summary>Where a quote lock stands. Failed: the lock attempt was rejected (kept for idempotency).</summary>
 public enum LockStatus : byte { Failed = 0, Locked = 1, Settled = 2, Released = 3, Expired = 4 }
 
-/// <summary>Whether a payment's two legs settled (both posted) or it failed (neither).</summary>
-public enum PaymentStatus : byte { Failed = 0, Settled = 1 }
+/// <summary>
+/// Whether a payment's two legs settled (both posted) or it failed (neither). Held: compliance screening stopped it
+/// before any leg; nothing has moved and the lock's reservation is kept until an operator releases or rejects it.
+/// </summary>
+public enum PaymentStatus : byte { Failed = 0, Settled = 1, Held = 2 }
 
 /// <summary>Where a bilateral FX trade stands: awaiting affirmation, or closed.</summary>
 public enum TradeStatus : byte { Submitted = 1, Settled = 2, Failed = 3, Cancelled = 4, Expired = 5 }

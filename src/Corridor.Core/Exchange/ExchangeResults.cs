@@ -82,6 +82,8 @@ public enum LockResult : byte
     LockNotActive = 26,
     /// <summary>LockSeconds exceeds the quote's MaxLockSeconds: the provider holds its liquidity no longer than it offered.</summary>
     LockLongerThanQuoteAllows = 27,
+    /// <summary>A payment against this lock is held for compliance: only an operator decision can release the reservation.</summary>
+    LockHeldForCompliance = 28,
 }
 
 /// <summary>Outcome of one PayAgainstLock item (cross-currency payment, settled payment-versus-payment).</summary>
@@ -133,6 +135,13 @@ public enum PayResult : byte
     /// <summary>Either leg was rejected by the ledger for another reason (see LedgerResult); both legs released.</summary>
     LedgerRejected = 34,
     TooManyPayments = 35,
+    // Compliance (appended; checked after the lock, before any leg — see docs/compliance.md "In the engine"):
+    /// <summary>Screening or a rule held the payment: no leg settled, the lock's reservation is kept for an operator decision.</summary>
+    HeldForCompliance = 36,
+    /// <summary>A compliance rule or the travel rule rejected the payment (ISO reason in the compliance record); no leg settled, lock released.</summary>
+    RejectedByCompliance = 37,
+    /// <summary>An operator rejected the held payment (RejectHold); no leg settled, lock released.</summary>
+    RejectedByOperator = 38,
 }
 
 /// <summary>Outcome of one SubmitFxTrade, AffirmFxTrade or CancelFxTrade item (bilateral FX trade settled PvP).</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Hashing;
+using Corridor.Core.Compliance;
 using Corridor.Core.Currencies;
 using Corridor.Core.Engine;
 using Corridor.Core.Ledger;
@@ -52,6 +53,9 @@ public sealed class ExchangeState
     private readonly Transfer[] _legs = new Transfer[2];
 
     public ExchangeState(LedgerState ledger) => _ledger = ledger;
+
+    /// <summary>The compliance gate every PayAgainstLock passes before any leg moves; set by the engine.</summary>
+    internal ComplianceState? Compliance { get; set; }
 
     public CurrencyRegistry Currencies { get; } = new();
 
@@ -333,6 +337,7 @@ public sealed class ExchangeState
             case LockStatus.Expired: return LockResult.LockExpired;
             case LockStatus.Released: return LockResult.Ok; // idempotent
         }
+        if (l.PaymentId != UInt128.Zero) return LockResult.LockHeldForCompliance; // only an operator decision ends a held payment
         return VoidReservation(l, ref clock) ? LockResult.Ok : LockResult.LockExpired;
     }
 
@@ -373,6 +378,7 @@ public sealed class ExchangeState
         AddPayment(record, p.Trade);
         record.Result = TryPay(record, p, ref clock);
         if (record.Result == PayResult.Ok) record.Status = PaymentStatus.Settled;
+        else if (record.Result == PayResult.HeldForCompliance) record.Status = PaymentStatus.Held;
         return record.Result;
     }
 
@@ -413,9 +419,80 @@ public sealed class ExchangeState
             case LockStatus.Expired: return PayResult.LockExpired;
         }
         if (clock >= l.ExpiresAt) { l.Status = LockStatus.Expired; return PayResult.LockExpired; }
+        if (l.PaymentId != UInt128.Zero) return PayResult.LockAlreadyUsed; // a held payment owns it
 
         record.SourceMinor = l.SourceMinor;
         record.DestinationMinor = l.DestinationMinor;
+        PaymentCompliance? compliance = null;
+        if (Compliance is not null)
+        {
+            compliance = Compliance.ScreenPayment(p, Facts(p, l), clock);
+            ComplianceOutcome outcome = compliance.Decision.Outcome;
+            if (outcome == ComplianceOutcome.Hold)
+            {
+                l.PaymentId = p.PaymentId; // the reservation stays; nobody else can pay against or release it
+                return PayResult.HeldForCompliance;
+            }
+            if (outcome == ComplianceOutcome.Reject)
+            {
+                l.PaymentId = p.PaymentId;
+                VoidReservation(l, ref clock);
+                return PayResult.RejectedByCompliance;
+            }
+        }
+        PayResult settled = SettleLegs(record, p, l, ref clock);
+        if (compliance is not null) compliance.SettlementResult = settled;
+        return settled;
+    }
+
+    /// <summary>The facts compliance rules look at: parties' countries, currencies and locked amounts.</summary>
+    private PaymentFacts Facts(PayAgainstLock p, LockRecord l)
+    {
+        ulong creditor = _ledger.TryGetAccount(l.Request.PayeeAccount, out Account payee) ? payee.Participant : 0;
+        string send = Currencies.TryGetByLedger(l.SourceLedger, out CurrencyInfo s) ? s.Code : "";
+        string receive = Currencies.TryGetByLedger(l.DestinationLedger, out CurrencyInfo d) ? d.Code : "";
+        return new PaymentFacts(p.Payer, creditor, p.Originator.Country, p.Beneficiary.Country, send, l.SourceMinor, receive, l.DestinationMinor);
+    }
+
+    /// <summary>
+    /// Operator released a held payment: settle it exactly as a passing payment would (both legs or neither). If the
+    /// lock expired while the payment was held, the ledger has voided the reservation and the payment fails LockExpired.
+    /// </summary>
+    internal PayResult SettleHeld(UInt128 paymentId, ref ulong clock)
+    {
+        PaymentRecord record = HeldPayment(paymentId);
+        PayAgainstLock p = record.Request;
+        LockRecord l = _lockIndex[p.LockId];
+        PayResult result;
+        if (l.Status == LockStatus.Expired || (l.Status == LockStatus.Locked && clock >= l.ExpiresAt)) { l.Status = LockStatus.Expired; result = PayResult.LockExpired; }
+        else if (l.Status != LockStatus.Locked || l.PaymentId != paymentId)
+            throw new InvalidOperationException($"exchange invariant broken: held payment {paymentId} has lock {p.LockId} in state {l.Status}");
+        else result = SettleLegs(record, p, l, ref clock);
+        record.Result = result;
+        record.Status = result == PayResult.Ok ? PaymentStatus.Settled : PaymentStatus.Failed;
+        return result;
+    }
+
+    /// <summary>Operator rejected a held payment: no leg settles, the lock's reservation is voided (if not already expired).</summary>
+    internal void RejectHeld(UInt128 paymentId, ref ulong clock)
+    {
+        PaymentRecord record = HeldPayment(paymentId);
+        LockRecord l = _lockIndex[record.LockId];
+        if (l.Status == LockStatus.Locked) VoidReservation(l, ref clock);
+        record.Result = PayResult.RejectedByOperator;
+        record.Status = PaymentStatus.Failed;
+    }
+
+    private PaymentRecord HeldPayment(UInt128 paymentId)
+    {
+        if (!_paymentIndex.TryGetValue(paymentId, out PaymentRecord? record) || record.Status != PaymentStatus.Held)
+            throw new InvalidOperationException($"compliance invariant broken: payment {paymentId} is not held in the exchange");
+        return record;
+    }
+
+    /// <summary>Both legs as one linked chain; on failure the reservation is voided (see <see cref="TryPay"/>).</summary>
+    private PayResult SettleLegs(PaymentRecord record, PayAgainstLock p, LockRecord l, ref ulong clock)
+    {
         record.SourceLegTransferId = ExchangeTransfers.Derive(p.PaymentId, ExchangeTransfers.PayerLegTag);
         record.DestinationLegTransferId = ExchangeTransfers.Derive(p.PaymentId, ExchangeTransfers.PostReservationTag);
         _legs[0] = new Transfer

@@ -40,6 +40,16 @@ public ref struct WireWriter(Span<byte> destination)
         BinaryPrimitives.WriteUInt16LittleEndian(_buffer[_offset..], (ushort)bytes);
         _offset += 2 + bytes;
     }
+
+    /// <summary>Long text (a watch-list file): u32 byte length then UTF-8, at most <paramref name="maxBytes"/> bytes.</summary>
+    public void LongString(string value, int maxBytes)
+    {
+        int bytes = Wire.StrictUtf8.GetByteCount(value); // throws on lone surrogates: never alter text
+        if (bytes > maxBytes) throw new ArgumentException($"text of {bytes} bytes exceeds {maxBytes}", nameof(value));
+        BinaryPrimitives.WriteUInt32LittleEndian(_buffer[_offset..], (uint)bytes);
+        Wire.StrictUtf8.GetBytes(value, _buffer[(_offset + 4)..]);
+        _offset += 4 + bytes;
+    }
 }
 
 /// <summary>Little-endian reader matching <see cref="WireWriter"/>; throws <see cref="InvalidDataException"/> on malformed input.</summary>
@@ -87,6 +97,15 @@ public ref struct WireReader(ReadOnlySpan<byte> source)
         catch (DecoderFallbackException e) { throw new InvalidDataException("string is not valid UTF-8", e); }
         if (!Wire.WithinLength(value, maxChars)) throw new InvalidDataException($"string exceeds {maxChars} characters");
         return value;
+    }
+
+    /// <summary>Reads text written by <see cref="WireWriter.LongString"/>.</summary>
+    public string LongString(int maxBytes)
+    {
+        uint bytes = U32();
+        if (bytes > (uint)maxBytes) throw new InvalidDataException($"text of {bytes} bytes exceeds {maxBytes}");
+        try { return Wire.StrictUtf8.GetString(Take((int)bytes)); }
+        catch (DecoderFallbackException e) { throw new InvalidDataException("text is not valid UTF-8", e); }
     }
 }
 

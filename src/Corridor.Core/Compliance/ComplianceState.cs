@@ -1,0 +1,666 @@
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.IO.Hashing;
+using System.Security.Cryptography;
+using System.Text;
+using Corridor.Core.Engine;
+using Corridor.Core.Exchange;
+
+namespace Corridor.Core.Compliance;
+
+/// <summary>Where a screened payment stands in compliance. Values are stable (snapshots, API).</summary>
+public enum PaymentComplianceStatus : byte
+{
+    /// <summary>Screening clear and no rule held or rejected it: it went on to settlement.</summary>
+    Passed = 0,
+    /// <summary>A rule or the travel rule rejected it; no leg settled, the lock was released.</summary>
+    Rejected = 1,
+    /// <summary>Held: waiting for an operator's ReleaseHold or RejectHold. No leg has settled.</summary>
+    Held = 2,
+    /// <summary>An operator released the hold; see <see cref="PaymentCompliance.SettlementResult"/> for the PvP outcome.</summary>
+    Released = 3,
+    /// <summary>An operator rejected the hold; no leg settled, the lock was released.</summary>
+    RejectedByOperator = 4,
+}
+
+/// <summary>One watch-list hit on a payment: which list (name and content hash) and the screener's hit.</summary>
+public readonly record struct ComplianceHit(string WatchList, string WatchListHash, ScreeningHit Hit);
+
+/// <summary>A version of a watch list the operator loaded: kept forever for audit, even when superseded.</summary>
+public sealed record WatchListVersion(string Name, WatchListFormat Format, string VersionLabel, string ContentHash, int Entries, ulong LoadedAtNs, ulong LoadedBy);
+
+/// <summary>
+/// One entry of the append-only operator audit log. <see cref="Hash"/> = SHA-256 over the previous entry's hash and
+/// this entry's fields, so any change to an earlier entry breaks every later hash.
+/// </summary>
+public sealed record AuditEntry(
+    long Sequence, ulong TimeNs, ulong Operator, Operation Operation, ushort ResultCode, string Subject, string Detail, string PreviousHash, string Hash);
+
+/// <summary>The compliance record of one cross-border payment: the decision taken before settlement, its evidence, and any hold decision.</summary>
+public sealed class PaymentCompliance
+{
+    public required UInt128 PaymentId { get; init; }
+    public required UInt128 LockId { get; init; }
+    public required ulong ScreenedAtNs { get; init; }
+    public required ComplianceDecision Decision { get; init; }
+    /// <summary>Watch-list hits (list, entry id, matched name, score, field), lists in name order, hits best first.</summary>
+    public required ImmutableArray<ComplianceHit> Hits { get; init; }
+    /// <summary>The lists screened against, as "name@contenthash" in name order (empty when none was loaded).</summary>
+    public required ImmutableArray<string> ScreenedAgainst { get; init; }
+    public required int Threshold { get; init; }
+    public PaymentComplianceStatus Status { get; internal set; }
+    public ulong DecidedBy { get; internal set; }
+    public ulong DecidedAtNs { get; internal set; }
+    public string DecisionReason { get; internal set; } = "";
+    /// <summary>The PvP result for a passed payment or a released hold (Ok = both legs settled); otherwise HeldForCompliance, RejectedByCompliance or RejectedByOperator.</summary>
+    public PayResult SettlementResult { get; internal set; }
+
+    public bool IsHold => Decision.Outcome == ComplianceOutcome.Hold;
+}
+
+/// <summary>
+/// Compliance inside the engine: the operator's watch lists, rules and screening threshold; the screening of every
+/// PayAgainstLock before any leg moves; holds and operator decisions; and the hash-chained audit log of every
+/// operator command. Deterministic: lists are parsed from journaled text, screening is pure, time is engine time.
+/// There is no command that switches screening off, strips party data or hides a payment. See docs/compliance.md.
+/// </summary>
+public sealed class ComplianceState
+{
+    public const int MaxWatchLists = 64;
+    public const int MaxAuditEntries = 16_000_000;
+    private const int SnapshotVersion = 1;
+
+    private readonly ExchangeState _exchange;
+    private readonly SortedDictionary<string, LoadedList> _lists = new(StringComparer.Ordinal);
+    private readonly List<WatchListVersion> _history = new();
+    private readonly SortedDictionary<string, SetComplianceRule> _ruleItems = new(StringComparer.Ordinal);
+    private ComplianceRules _rules = new([]);
+    private readonly List<PaymentCompliance> _payments = new();
+    private readonly Dictionary<UInt128, PaymentCompliance> _paymentIndex = new();
+    private readonly List<AuditEntry> _audit = new();
+    private Screener? _emptyScreener;
+
+    public ComplianceState(ExchangeState exchange)
+    {
+        _exchange = exchange;
+        exchange.Compliance = this;
+    }
+
+    /// <summary>Hit threshold on the 0..100 score.</summary>
+    public int Threshold { get; private set; } = Screener.DefaultThreshold;
+
+    /// <summary>True for the operations this state applies (300–399).</summary>
+    public static bool Handles(Operation operation) => operation is >= Operation.LoadWatchList and <= Operation.RejectHold;
+
+    private sealed class LoadedList
+    {
+        public required WatchListVersion Version { get; init; }
+        public required string Text { get; init; }
+        public required WatchList List { get; init; }
+        public Screener? Screener { get; set; } // built on first use at the current threshold
+    }
+
+    // ───────────────────────────── apply ─────────────────────────────
+
+    /// <summary>Applies one compliance command; every item takes the next nanosecond of engine time and leaves one audit entry.</summary>
+    public CommandReply Apply(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
+    {
+        var errors = new List<ItemResult>();
+        switch (command.Operation)
+        {
+            case Operation.LoadWatchList:
+            {
+                var items = ExchangeCommands.Decode<LoadWatchList>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)Load(items[i], clock)); }
+                break;
+            }
+            case Operation.SetComplianceRule:
+            {
+                var items = ExchangeCommands.Decode<SetComplianceRule>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)SetRule(items[i], clock)); }
+                break;
+            }
+            case Operation.RemoveComplianceRule:
+            {
+                var items = ExchangeCommands.Decode<RemoveComplianceRule>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)RemoveRule(items[i], clock)); }
+                break;
+            }
+            case Operation.SetScreeningThreshold:
+            {
+                var items = ExchangeCommands.Decode<SetScreeningThreshold>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)SetThreshold(items[i], clock)); }
+                break;
+            }
+            case Operation.ReleaseHold or Operation.RejectHold:
+            {
+                var items = ExchangeCommands.Decode<HoldDecision>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)Decide(command.Operation, items[i], ref clock)); }
+                break;
+            }
+            default:
+                throw new InvalidDataException($"operation {(ushort)command.Operation} is not a compliance operation");
+        }
+        return new CommandReply(command.Operation, command.Count, errors.Count == 0 ? CommandReply.NoErrors : errors.ToArray());
+    }
+
+    private static void Note(List<ItemResult> errors, int index, byte code)
+    {
+        if (code != 0) errors.Add(new ItemResult(index, code));
+    }
+
+    // ───────────────────────────── watch lists ─────────────────────────────
+
+    private LoadWatchListResult Load(LoadWatchList c, ulong now)
+    {
+        string detail = "";
+        LoadWatchListResult result = TryLoad(c, now, ref detail);
+        Audit(now, c.Operator, Operation.LoadWatchList, (ushort)result, c.Name, detail);
+        return result;
+    }
+
+    private LoadWatchListResult TryLoad(LoadWatchList c, ulong now, ref string detail)
+    {
+        if (c.Operator == 0) return LoadWatchListResult.OperatorMustNotBeZero;
+        if (!ValidListName(c.Name)) return LoadWatchListResult.NameInvalid;
+        if (c.Format is not (WatchListFormat.Csv or WatchListFormat.Xml)) return LoadWatchListResult.FormatInvalid;
+        WatchListParseResult parsed;
+        try { parsed = Parse(c.Format, c.Text, c.Name, c.VersionLabel); }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FormatException or InvalidOperationException or System.Xml.XmlException)
+        {
+            // A journaled file must never stop the node on every replay: a parser exception is a refusal like any other.
+            detail = $"parser refused the file: {e.GetType().Name}: {e.Message}";
+            return LoadWatchListResult.ParseFailed;
+        }
+        if (parsed.List is null)
+        {
+            detail = $"{parsed.Errors.Length} error(s); first: {(parsed.Errors.IsEmpty ? "unknown" : parsed.Errors[0].ToString())}";
+            return LoadWatchListResult.ParseFailed;
+        }
+        WatchList list = parsed.List;
+        if (_lists.TryGetValue(c.Name, out LoadedList? current) && current.Version.ContentHash == list.ContentHash)
+        {
+            detail = $"unchanged {list.ContentHash} ({list.Entries.Length} entries)";
+            return LoadWatchListResult.Ok; // same content: idempotent, the loaded version stays
+        }
+        if (current is null && _lists.Count >= MaxWatchLists) return LoadWatchListResult.TooManyWatchLists;
+        var version = new WatchListVersion(c.Name, c.Format, c.VersionLabel, list.ContentHash, list.Entries.Length, now, c.Operator);
+        _lists[c.Name] = new LoadedList { Version = version, Text = c.Text, List = list };
+        _history.Add(version);
+        detail = $"{c.Format} version '{c.VersionLabel}' hash {list.ContentHash} ({list.Entries.Length} entries)"
+            + (current is null ? "" : $", replaces {current.Version.ContentHash}");
+        return LoadWatchListResult.Ok;
+    }
+
+    private static WatchListParseResult Parse(WatchListFormat format, string text, string name, string versionLabel) =>
+        format == WatchListFormat.Csv
+            ? WatchListParser.ParseCsv(text, name, versionLabel)
+            : WatchListParser.ParseXml(text, name, versionLabel.Length == 0 ? null : versionLabel);
+
+    private static bool ValidListName(string name)
+    {
+        if (name.Length == 0) return false;
+        foreach (char ch in name)
+            if (!char.IsAsciiLetterOrDigit(ch) && ch is not ('-' or '_' or '.')) return false;
+        return true;
+    }
+
+    // ───────────────────────────── rules and threshold ─────────────────────────────
+
+    private ComplianceRuleResult SetRule(SetComplianceRule c, ulong now)
+    {
+        ComplianceRuleResult result = TrySetRule(c);
+        Audit(now, c.Operator, Operation.SetComplianceRule, (ushort)result, c.RuleId, Describe(c));
+        return result;
+    }
+
+    private ComplianceRuleResult TrySetRule(SetComplianceRule c)
+    {
+        if (c.Operator == 0) return ComplianceRuleResult.OperatorMustNotBeZero;
+        if (string.IsNullOrWhiteSpace(c.RuleId)) return ComplianceRuleResult.RuleIdInvalid;
+        if (!_ruleItems.ContainsKey(c.RuleId) && _ruleItems.Count >= ComplianceRules.MaxRules) return ComplianceRuleResult.TooManyRules;
+        var candidate = new List<ComplianceRule>(_ruleItems.Count + 1);
+        foreach (var (id, item) in _ruleItems) if (id != c.RuleId) candidate.Add(item.ToRule());
+        candidate.Add(c.ToRule());
+        ComplianceRules rules;
+        try { rules = new ComplianceRules(candidate); }
+        catch (ArgumentException) { return ComplianceRuleResult.RuleInvalid; } // the rule set's own validation, kept in one place
+        _ruleItems[c.RuleId] = c;
+        _rules = rules;
+        return ComplianceRuleResult.Ok;
+    }
+
+    private ComplianceRuleResult RemoveRule(RemoveComplianceRule c, ulong now)
+    {
+        ComplianceRuleResult result;
+        if (c.Operator == 0) result = ComplianceRuleResult.OperatorMustNotBeZero;
+        else if (string.IsNullOrWhiteSpace(c.RuleId)) result = ComplianceRuleResult.RuleIdInvalid;
+        else if (!_ruleItems.Remove(c.RuleId)) result = ComplianceRuleResult.RuleNotFound;
+        else
+        {
+            _rules = RebuildRules();
+            result = ComplianceRuleResult.Ok;
+        }
+        Audit(now, c.Operator, Operation.RemoveComplianceRule, (ushort)result, c.RuleId, "");
+        return result;
+    }
+
+    private ComplianceRules RebuildRules()
+    {
+        var list = new List<ComplianceRule>(_ruleItems.Count);
+        foreach (SetComplianceRule item in _ruleItems.Values) list.Add(item.ToRule());
+        return new ComplianceRules(list);
+    }
+
+    private ScreeningThresholdResult SetThreshold(SetScreeningThreshold c, ulong now)
+    {
+        ScreeningThresholdResult result;
+        if (c.Operator == 0) result = ScreeningThresholdResult.OperatorMustNotBeZero;
+        else if (c.Threshold > 100) result = ScreeningThresholdResult.ThresholdOutOfRange;
+        else
+        {
+            if (c.Threshold != Threshold)
+            {
+                Threshold = c.Threshold;
+                foreach (LoadedList l in _lists.Values) l.Screener = null;
+                _emptyScreener = null;
+            }
+            result = ScreeningThresholdResult.Ok;
+        }
+        Audit(now, c.Operator, Operation.SetScreeningThreshold, (ushort)result, "threshold", c.Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return result;
+    }
+
+    private static string Describe(SetComplianceRule c)
+    {
+        var b = new StringBuilder();
+        b.Append("scope participant=").Append(c.Participant).Append(" src=").Append(c.SourceCountry).Append(" dst=").Append(c.DestinationCountry)
+            .Append(" send=").Append(c.SendCurrency).Append(" receive=").Append(c.ReceiveCurrency);
+        if (!c.Limits.IsDefault) foreach (RuleLimit l in c.Limits) b.Append("; limit ").Append(l.Currency).Append(" hold>").Append(l.HoldAboveMinor).Append(" reject>").Append(l.RejectAboveMinor);
+        if (!c.BlockedCountries.IsDefaultOrEmpty) b.Append("; blocked countries ").AppendJoin(',', c.BlockedCountries);
+        if (!c.BlockedCurrencies.IsDefaultOrEmpty) b.Append("; blocked currencies ").AppendJoin(',', c.BlockedCurrencies);
+        return b.ToString();
+    }
+
+    // ───────────────────────────── screening a payment ─────────────────────────────
+
+    /// <summary>
+    /// Called by the exchange for a PayAgainstLock whose lock is usable, before any leg moves: travel rule, screening of
+    /// originator and beneficiary against every loaded list, and the operator's rules, combined by
+    /// <see cref="ComplianceRules.Combine"/>. Records the decision and its evidence; a Hold becomes a pending hold.
+    /// </summary>
+    internal PaymentCompliance ScreenPayment(PayAgainstLock p, in PaymentFacts facts, ulong now)
+    {
+        if (_paymentIndex.ContainsKey(p.PaymentId))
+            throw new InvalidOperationException($"compliance invariant broken: payment {p.PaymentId} screened twice");
+        PartyInfo originator = ToPartyInfo(p.Originator), beneficiary = ToPartyInfo(p.Beneficiary);
+        TravelRuleResult travel = TravelRule.Validate(originator, beneficiary, crossBorder: true);
+
+        var hits = ImmutableArray.CreateBuilder<ComplianceHit>();
+        var screenedAgainst = ImmutableArray.CreateBuilder<string>(_lists.Count);
+        bool unscreenable;
+        if (_lists.Count == 0)
+        {
+            // No list loaded: nothing to match, but a party without a readable name is still unscreenable (held).
+            _emptyScreener ??= new Screener(WatchList.Create("none", "", []), Threshold);
+            unscreenable = _emptyScreener.Screen(originator, beneficiary).Status == ScreeningStatus.Unscreenable;
+        }
+        else
+        {
+            unscreenable = false;
+            foreach (LoadedList list in _lists.Values)
+            {
+                list.Screener ??= new Screener(list.List, Threshold);
+                ScreeningResult r = list.Screener.Screen(originator, beneficiary);
+                foreach (ScreeningHit h in r.Hits) hits.Add(new ComplianceHit(list.Version.Name, list.Version.ContentHash, h));
+                unscreenable |= r.Status == ScreeningStatus.Unscreenable;
+                screenedAgainst.Add(list.Version.Name + "@" + list.Version.ContentHash);
+            }
+        }
+        ScreeningStatus status = hits.Count > 0 ? ScreeningStatus.PotentialMatch : unscreenable ? ScreeningStatus.Unscreenable : ScreeningStatus.Clear;
+        var screening = new ScreeningResult(status, [], [], "", Threshold, false);
+        ComplianceDecision decision = ComplianceRules.Combine(_rules.Evaluate(facts), travel, screening);
+
+        var record = new PaymentCompliance
+        {
+            PaymentId = p.PaymentId, LockId = p.LockId, ScreenedAtNs = now, Decision = decision, Hits = hits.ToImmutable(),
+            ScreenedAgainst = screenedAgainst.ToImmutable(), Threshold = Threshold,
+            Status = decision.Outcome switch
+            {
+                ComplianceOutcome.Pass => PaymentComplianceStatus.Passed,
+                ComplianceOutcome.Hold => PaymentComplianceStatus.Held,
+                _ => PaymentComplianceStatus.Rejected,
+            },
+            SettlementResult = decision.Outcome switch
+            {
+                ComplianceOutcome.Pass => PayResult.Ok,
+                ComplianceOutcome.Hold => PayResult.HeldForCompliance,
+                _ => PayResult.RejectedByCompliance,
+            },
+        };
+        _payments.Add(record);
+        _paymentIndex.Add(p.PaymentId, record);
+        return record;
+    }
+
+    /// <summary>The exchange's structured party as the travel rule and the screener see it (nothing is altered or dropped: this is a view).</summary>
+    internal static PartyInfo ToPartyInfo(Party p)
+    {
+        bool institution = p.IdScheme is PartyIdScheme.Lei or PartyIdScheme.Bic;
+        var address = new PostalAddress(Empty(p.StreetName), Empty(p.BuildingNumber), Empty(p.PostCode), Empty(p.TownName), Empty(p.Country));
+        return new PartyInfo(
+            institution ? PartyKind.Institution : PartyKind.Person, p.Name, address,
+            NationalId: p.IdScheme == PartyIdScheme.NationalId ? p.Identifier : null,
+            Lei: p.IdScheme == PartyIdScheme.Lei ? p.Identifier : null,
+            Bic: p.IdScheme == PartyIdScheme.Bic ? p.Identifier : null,
+            Account: Empty(p.Account));
+    }
+
+    private static string? Empty(string s) => s.Length == 0 ? null : s;
+
+    // ───────────────────────────── hold decisions ─────────────────────────────
+
+    private HoldDecisionResult Decide(Operation operation, HoldDecision d, ref ulong clock)
+    {
+        ulong now = clock;
+        HoldDecisionResult result = TryDecide(operation, d, ref clock);
+        Audit(now, d.Operator, operation, (ushort)result, d.PaymentId.ToString("x32", System.Globalization.CultureInfo.InvariantCulture), d.Reason);
+        return result;
+    }
+
+    private HoldDecisionResult TryDecide(Operation operation, HoldDecision d, ref ulong clock)
+    {
+        if (d.PaymentId == UInt128.Zero) return HoldDecisionResult.PaymentIdMustNotBeZero;
+        if (d.Operator == 0) return HoldDecisionResult.OperatorMustNotBeZero;
+        if (string.IsNullOrWhiteSpace(d.Reason)) return HoldDecisionResult.ReasonMissing;
+        if (!_paymentIndex.TryGetValue(d.PaymentId, out PaymentCompliance? c)) return HoldDecisionResult.PaymentNotFound;
+        bool release = operation == Operation.ReleaseHold;
+        switch (c.Status)
+        {
+            case PaymentComplianceStatus.Passed or PaymentComplianceStatus.Rejected:
+                return HoldDecisionResult.PaymentNotHeld;
+            case PaymentComplianceStatus.Released:
+                if (!release) return HoldDecisionResult.HoldAlreadyDecided;
+                return c.SettlementResult == PayResult.Ok ? HoldDecisionResult.Ok : HoldDecisionResult.ReleasedButSettlementFailed; // same decision again
+            case PaymentComplianceStatus.RejectedByOperator:
+                return release ? HoldDecisionResult.HoldAlreadyDecided : HoldDecisionResult.Ok;
+        }
+        Debug.Assert(c.Status == PaymentComplianceStatus.Held);
+        c.DecidedBy = d.Operator;
+        c.DecidedAtNs = clock;
+        c.DecisionReason = d.Reason;
+        if (release)
+        {
+            c.Status = PaymentComplianceStatus.Released;
+            c.SettlementResult = _exchange.SettleHeld(d.PaymentId, ref clock);
+            return c.SettlementResult == PayResult.Ok ? HoldDecisionResult.Ok : HoldDecisionResult.ReleasedButSettlementFailed;
+        }
+        c.Status = PaymentComplianceStatus.RejectedByOperator;
+        c.SettlementResult = PayResult.RejectedByOperator;
+        _exchange.RejectHeld(d.PaymentId, ref clock);
+        return HoldDecisionResult.Ok;
+    }
+
+    // ───────────────────────────── audit log ─────────────────────────────
+
+    private void Audit(ulong now, ulong operatorId, Operation operation, ushort result, string subject, string detail)
+    {
+        if (_audit.Count >= MaxAuditEntries) throw new InvalidOperationException($"compliance audit log is full ({MaxAuditEntries} entries): archive before continuing");
+        string previous = _audit.Count == 0 ? GenesisHash : _audit[^1].Hash;
+        long sequence = _audit.Count + 1;
+        _audit.Add(new AuditEntry(sequence, now, operatorId, operation, result, subject, detail, previous, AuditHash(previous, sequence, now, operatorId, operation, result, subject, detail)));
+    }
+
+    /// <summary>Hash "before" the first audit entry.</summary>
+    public static readonly string GenesisHash = new('0', 64);
+
+    /// <summary>SHA-256("corridor.audit.v1" ‖ previous hash ‖ sequence ‖ time ‖ operator ‖ operation ‖ result ‖ subject ‖ detail), lower-case hex.</summary>
+    public static string AuditHash(string previousHash, long sequence, ulong timeNs, ulong operatorId, Operation operation, ushort result, string subject, string detail)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData("corridor.audit.v1"u8);
+        hash.AppendData(Convert.FromHexString(previousHash));
+        Span<byte> fixedPart = stackalloc byte[8 + 8 + 8 + 2 + 2];
+        BinaryPrimitives.WriteInt64LittleEndian(fixedPart, sequence);
+        BinaryPrimitives.WriteUInt64LittleEndian(fixedPart[8..], timeNs);
+        BinaryPrimitives.WriteUInt64LittleEndian(fixedPart[16..], operatorId);
+        BinaryPrimitives.WriteUInt16LittleEndian(fixedPart[24..], (ushort)operation);
+        BinaryPrimitives.WriteUInt16LittleEndian(fixedPart[26..], result);
+        hash.AppendData(fixedPart);
+        AppendText(hash, subject);
+        AppendText(hash, detail);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static void AppendText(IncrementalHash hash, string text)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+        hash.AppendData(length);
+        hash.AppendData(bytes);
+    }
+
+    /// <summary>Recomputes the chain; the index of the first entry whose hash does not verify, or -1 if all do.</summary>
+    public int VerifyAuditChain()
+    {
+        string previous = GenesisHash;
+        for (int i = 0; i < _audit.Count; i++)
+        {
+            AuditEntry e = _audit[i];
+            if (e.PreviousHash != previous || e.Sequence != i + 1
+                || e.Hash != AuditHash(previous, e.Sequence, e.TimeNs, e.Operator, e.Operation, e.ResultCode, e.Subject, e.Detail)) return i;
+            previous = e.Hash;
+        }
+        return -1;
+    }
+
+    // ───────────────────────────── queries ─────────────────────────────
+
+    /// <summary>The compliance record of a payment that reached screening (its lock was usable).</summary>
+    public bool TryGetPayment(UInt128 paymentId, out PaymentCompliance compliance) => _paymentIndex.TryGetValue(paymentId, out compliance!);
+
+    /// <summary>Every screened payment, in screening order.</summary>
+    public IReadOnlyList<PaymentCompliance> Payments => _payments;
+
+    /// <summary>Holds waiting for an operator decision, oldest first.</summary>
+    public IReadOnlyList<PaymentCompliance> PendingHolds() => _payments.FindAll(static p => p.Status == PaymentComplianceStatus.Held);
+
+    /// <summary>Holds an operator has released or rejected, oldest hold first.</summary>
+    public IReadOnlyList<PaymentCompliance> DecidedHolds() =>
+        _payments.FindAll(static p => p.Status is PaymentComplianceStatus.Released or PaymentComplianceStatus.RejectedByOperator);
+
+    /// <summary>The version of each watch list in force, by name.</summary>
+    public IReadOnlyList<WatchListVersion> WatchLists
+    {
+        get
+        {
+            var list = new List<WatchListVersion>(_lists.Count);
+            foreach (LoadedList l in _lists.Values) list.Add(l.Version);
+            return list;
+        }
+    }
+
+    /// <summary>Every version ever loaded, oldest first (superseded ones included).</summary>
+    public IReadOnlyList<WatchListVersion> WatchListHistory => _history;
+
+    /// <summary>The loaded list in force under <paramref name="name"/>.</summary>
+    public bool TryGetWatchList(string name, out WatchList list)
+    {
+        bool found = _lists.TryGetValue(name, out LoadedList? l);
+        list = l?.List!;
+        return found;
+    }
+
+    /// <summary>The operator's rules, ordered by id.</summary>
+    public ImmutableArray<ComplianceRule> Rules => _rules.Rules;
+
+    /// <summary>The append-only operator audit log, oldest first.</summary>
+    public IReadOnlyList<AuditEntry> AuditLog => _audit;
+
+    /// <summary>Hash of the last audit entry (the chain head), or <see cref="GenesisHash"/>.</summary>
+    public string AuditHead => _audit.Count == 0 ? GenesisHash : _audit[^1].Hash;
+
+    // ───────────────────────────── hashing and snapshots ─────────────────────────────
+
+    /// <summary>Feeds the whole compliance state into <paramref name="hash"/>: exactly the snapshot bytes.</summary>
+    public void HashInto(XxHash128 hash)
+    {
+        using var stream = new HashingStream(hash);
+        using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        WriteSnapshot(w);
+    }
+
+    public void WriteSnapshot(BinaryWriter w)
+    {
+        w.Write(SnapshotVersion);
+        w.Write(Threshold);
+        w.Write(_lists.Count);
+        foreach (LoadedList l in _lists.Values)
+        {
+            WriteVersion(w, l.Version);
+            w.Write(l.Text); // re-parsed on restore; the content hash proves it is the same list
+        }
+        w.Write(_history.Count);
+        foreach (WatchListVersion v in _history) WriteVersion(w, v);
+        w.Write(_ruleItems.Count);
+        foreach (SetComplianceRule r in _ruleItems.Values)
+        {
+            byte[] encoded = ExchangeCommands.Encode(Operation.SetComplianceRule, r);
+            w.Write(encoded.Length);
+            w.Write(encoded);
+        }
+        w.Write(_payments.Count);
+        foreach (PaymentCompliance p in _payments)
+        {
+            Write128(w, p.PaymentId); Write128(w, p.LockId); w.Write(p.ScreenedAtNs);
+            w.Write((byte)p.Decision.Outcome); w.Write((byte)p.Decision.Reason); WriteOptional(w, p.Decision.RuleId); WriteOptional(w, p.Decision.Iso20022Reason);
+            w.Write(p.Hits.Length);
+            foreach (ComplianceHit h in p.Hits)
+            {
+                w.Write(h.WatchList); w.Write(h.WatchListHash); w.Write(h.Hit.EntryId); w.Write(h.Hit.MatchedName); w.Write(h.Hit.Score);
+                w.Write((byte)h.Hit.Field); w.Write(h.Hit.ScreenedName); w.Write((byte)h.Hit.DateOfBirth); w.Write(h.Hit.Program);
+            }
+            w.Write(p.ScreenedAgainst.Length);
+            foreach (string s in p.ScreenedAgainst) w.Write(s);
+            w.Write(p.Threshold); w.Write((byte)p.Status); w.Write(p.DecidedBy); w.Write(p.DecidedAtNs); w.Write(p.DecisionReason); w.Write((byte)p.SettlementResult);
+        }
+        w.Write(_audit.Count);
+        foreach (AuditEntry e in _audit)
+        {
+            w.Write(e.Sequence); w.Write(e.TimeNs); w.Write(e.Operator); w.Write((ushort)e.Operation); w.Write(e.ResultCode);
+            w.Write(e.Subject); w.Write(e.Detail); w.Write(e.PreviousHash); w.Write(e.Hash);
+        }
+    }
+
+    /// <summary>Restores into this (empty) state: lists are re-parsed and must reproduce their recorded content hash.</summary>
+    public void ReadSnapshot(BinaryReader r)
+    {
+        if (_lists.Count + _history.Count + _ruleItems.Count + _payments.Count + _audit.Count != 0)
+            throw new InvalidOperationException("compliance snapshot must be read into an empty state");
+        int version = r.ReadInt32();
+        if (version != SnapshotVersion) throw new InvalidDataException($"compliance snapshot version {version} is not supported (expected {SnapshotVersion})");
+        int threshold = r.ReadInt32();
+        if ((uint)threshold > 100) throw new InvalidDataException($"compliance snapshot threshold {threshold} is out of range");
+        Threshold = threshold;
+        int lists = ReadCount(r, MaxWatchLists);
+        for (int i = 0; i < lists; i++)
+        {
+            WatchListVersion v = ReadVersion(r);
+            string text = r.ReadString();
+            WatchListParseResult parsed = Parse(v.Format, text, v.Name, v.VersionLabel);
+            if (parsed.List is null || parsed.List.ContentHash != v.ContentHash)
+                throw new InvalidDataException($"compliance snapshot: watch list '{v.Name}' does not reproduce content hash {v.ContentHash}");
+            _lists.Add(v.Name, new LoadedList { Version = v, Text = text, List = parsed.List });
+        }
+        int history = ReadCount(r, int.MaxValue);
+        for (int i = 0; i < history; i++) _history.Add(ReadVersion(r));
+        int rules = ReadCount(r, ComplianceRules.MaxRules);
+        for (int i = 0; i < rules; i++)
+        {
+            byte[] encoded = r.ReadBytes(ReadCount(r, SetComplianceRule.MaxEncodedBytes + CommandBatch.HeaderBytes));
+            SetComplianceRule rule = ExchangeCommands.Decode<SetComplianceRule>(encoded.AsSpan(CommandBatch.HeaderBytes), 1)[0];
+            _ruleItems.Add(rule.RuleId, rule);
+        }
+        _rules = RebuildRules();
+        int payments = ReadCount(r, ExchangeState.MaxPayments);
+        for (int i = 0; i < payments; i++)
+        {
+            UInt128 paymentId = Read128(r), lockId = Read128(r);
+            ulong screenedAt = r.ReadUInt64();
+            var decision = new ComplianceDecision((ComplianceOutcome)r.ReadByte(), (ComplianceReason)r.ReadByte(), ReadOptional(r), ReadOptional(r));
+            int hitCount = ReadCount(r, 1_000_000);
+            var hits = ImmutableArray.CreateBuilder<ComplianceHit>(hitCount);
+            for (int h = 0; h < hitCount; h++)
+            {
+                string list = r.ReadString(), listHash = r.ReadString(), entryId = r.ReadString(), matched = r.ReadString();
+                int score = r.ReadInt32();
+                var field = (ScreenedField)r.ReadByte();
+                string screened = r.ReadString();
+                var dob = (DateOfBirthAgreement)r.ReadByte();
+                hits.Add(new ComplianceHit(list, listHash, new ScreeningHit(entryId, matched, score, field, screened, dob, r.ReadString())));
+            }
+            int against = ReadCount(r, MaxWatchLists);
+            var screenedAgainst = ImmutableArray.CreateBuilder<string>(against);
+            for (int s = 0; s < against; s++) screenedAgainst.Add(r.ReadString());
+            var p = new PaymentCompliance
+            {
+                PaymentId = paymentId, LockId = lockId, ScreenedAtNs = screenedAt, Decision = decision, Hits = hits.MoveToImmutable(),
+                ScreenedAgainst = screenedAgainst.MoveToImmutable(), Threshold = r.ReadInt32(),
+            };
+            p.Status = (PaymentComplianceStatus)r.ReadByte(); p.DecidedBy = r.ReadUInt64(); p.DecidedAtNs = r.ReadUInt64();
+            p.DecisionReason = r.ReadString(); p.SettlementResult = (PayResult)r.ReadByte();
+            _payments.Add(p);
+            _paymentIndex.Add(p.PaymentId, p);
+        }
+        int audit = ReadCount(r, MaxAuditEntries);
+        for (int i = 0; i < audit; i++)
+            _audit.Add(new AuditEntry(r.ReadInt64(), r.ReadUInt64(), r.ReadUInt64(), (Operation)r.ReadUInt16(), r.ReadUInt16(), r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString()));
+        int broken = VerifyAuditChain();
+        if (broken >= 0) throw new InvalidDataException($"compliance snapshot: audit entry {broken + 1} does not verify");
+    }
+
+    private static void WriteVersion(BinaryWriter w, WatchListVersion v)
+    {
+        w.Write(v.Name); w.Write((byte)v.Format); w.Write(v.VersionLabel); w.Write(v.ContentHash); w.Write(v.Entries); w.Write(v.LoadedAtNs); w.Write(v.LoadedBy);
+    }
+
+    private static WatchListVersion ReadVersion(BinaryReader r) =>
+        new(r.ReadString(), (WatchListFormat)r.ReadByte(), r.ReadString(), r.ReadString(), r.ReadInt32(), r.ReadUInt64(), r.ReadUInt64());
+
+    private static void WriteOptional(BinaryWriter w, string? s)
+    {
+        w.Write(s is not null);
+        if (s is not null) w.Write(s);
+    }
+
+    private static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static int ReadCount(BinaryReader r, int max)
+    {
+        int n = r.ReadInt32();
+        if ((uint)n > (uint)max) throw new InvalidDataException($"compliance snapshot count {n} exceeds {max}");
+        return n;
+    }
+
+    private static void Write128(BinaryWriter w, UInt128 v) { w.Write((ulong)v); w.Write((ulong)(v >> 64)); }
+
+    private static UInt128 Read128(BinaryReader r) { ulong lo = r.ReadUInt64(); return new UInt128(r.ReadUInt64(), lo); }
+
+    /// <summary>Write-only stream that feeds an incremental hash.</summary>
+    private sealed class HashingStream(XxHash128 hash) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => hash.Append(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer) => hash.Append(buffer);
+    }
+}
