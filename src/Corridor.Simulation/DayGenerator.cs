@@ -16,6 +16,8 @@ public sealed record GeneratorSettings
     public double CustomerShare { get; init; } = 0.8;
     /// <summary>Share of payments that cross currencies (each becomes two legs through an FX dealer).</summary>
     public double CrossCurrencyShare { get; init; } = 0.05;
+    /// <summary>Share of interbank payments that are intraday money-market loans, repaid by the borrower later the same day.</summary>
+    public double LoanShare { get; init; } = 0.3;
     public int OpenMs { get; init; } = 7 * 3_600_000;
     public int CustomerCutoffMs { get; init; } = 17 * 3_600_000;
     public int CloseMs { get; init; } = 18 * 3_600_000;
@@ -27,7 +29,7 @@ public sealed record GeneratorSettings
         if (Payments is < 1 or > PaymentDay.MaxPayments / 2) return $"payments must be 1..{PaymentDay.MaxPayments / 2} (got {Payments})";
         if (Currencies < 1 || Currencies > DayGenerator.CurrencyTable.Length) return $"currencies must be 1..{DayGenerator.CurrencyTable.Length} (got {Currencies})";
         if (SizeExponent is < 0 or > 4) return "size exponent must be 0..4";
-        if (CustomerShare is < 0 or > 1 || CrossCurrencyShare is < 0 or > 1) return "shares must be 0..1";
+        if (CustomerShare is < 0 or > 1 || CrossCurrencyShare is < 0 or > 1 || LoanShare is < 0 or > 1) return "shares must be 0..1";
         if (OpenMs < 0 || OpenMs >= CustomerCutoffMs || CustomerCutoffMs > CloseMs || CloseMs > PaymentDay.MillisecondsPerDay)
             return "times must satisfy 0 ≤ open < customer cut-off ≤ close ≤ 24:00";
         return null;
@@ -37,7 +39,7 @@ public sealed record GeneratorSettings
 /// <summary>
 /// Generates a reproducible payment day: heavy-tailed participant sizes (Zipf), heavy-tailed values (log-normal
 /// customer payments, Pareto interbank payments), a two-peak intraday pattern, urgent/high/normal priorities and
-/// cross-currency flows settled as two legs through FX dealers. Same settings and seed → the same day, bit for bit.
+/// cross-currency flows settled as two legs through FX dealers, and intraday money-market loans repaid later in the day. Same settings and seed → the same day, bit for bit.
 /// </summary>
 public static class DayGenerator
 {
@@ -79,8 +81,10 @@ public static class DayGenerator
         var currency = new List<byte>(capacity); var amount = new List<long>(capacity);
         var priority = new List<PaymentPriority>(capacity); var kind = new List<PaymentKind>(capacity);
 
-        for (int i = 0; i < settings.Payments; i++)
+        // Exactly settings.Payments payments: a two-leg flow (cross-currency, loan and repayment) is made only while two fit.
+        while (time.Count < settings.Payments)
         {
+            bool roomForTwo = settings.Payments - time.Count >= 2;
             bool customer = random.NextDouble() < settings.CustomerShare;
             PaymentKind k = customer ? PaymentKind.Customer : PaymentKind.Interbank;
             int t = NextTime(ref random, settings, customer);
@@ -92,7 +96,7 @@ public static class DayGenerator
             PaymentPriority p = customer ? PaymentPriority.Normal : NextInterbankPriority(ref random);
 
             int c = home[from];
-            bool cross = currencies.Length > 1 && random.NextDouble() < settings.CrossCurrencyShare;
+            bool cross = currencies.Length > 1 && random.NextDouble() < settings.CrossCurrencyShare && roomForTwo;
             if (cross)
             {
                 // Payer pays its dealer in its home currency; the payee's dealer pays the payee in another currency.
@@ -105,7 +109,15 @@ public static class DayGenerator
                     continue;
                 }
             }
-            Add(t, from, to, c, FromBase(baseValue, currencies[c]), p, k);
+            long value = FromBase(baseValue, currencies[c]);
+            Add(t, from, to, c, value, p, k);
+            if (!customer && roomForTwo && random.NextDouble() < settings.LoanShare)
+            {
+                // Repayment with interest at 3% a year for the hours lent, no later than the close.
+                int repayAt = t + 1 + random.NextInt(Math.Max(1, settings.CloseMs - t - 1));
+                long interest = (long)((Int128)value * 3 * (repayAt - t) / (100L * 365 * PaymentDay.MillisecondsPerDay));
+                Add(Math.Min(repayAt, settings.CloseMs - 1), to, from, c, value + interest, PaymentPriority.High, PaymentKind.Interbank);
+            }
         }
         return PaymentDay.FromUnsorted(names, currencies, [.. time], [.. payer], [.. payee], [.. currency], [.. amount], [.. priority], [.. kind]);
 
