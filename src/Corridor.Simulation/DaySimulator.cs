@@ -38,10 +38,15 @@ public static class DaySimulator
     public static uint LedgerOf(int currency) => (uint)currency + 1;
     private static ulong CentralBankId(int currency) => 1 + (ulong)currency;
     private static UInt128 AccountId(int currency, int participant) => (UInt128)(1_000_000UL * (ulong)(currency + 1) + (ulong)participant);
-    private static ulong WindowId(int window, int currency) => (ulong)window * PaymentDay.MaxCurrencies + (ulong)currency + 1;
+    internal static ulong WindowId(int window, int currency) => (ulong)window * PaymentDay.MaxCurrencies + (ulong)currency + 1;
 
     public static SimulationRun Run(PaymentDay day, LiquidityBounds bounds, RuleSet rule, double fraction, int point = 0,
-        SimulationOptions? options = null, Action<int>? paymentsSubmitted = null)
+        SimulationOptions? options = null, Action<int>? paymentsSubmitted = null) =>
+        Run(day, bounds, rule, fraction, point, options, paymentsSubmitted, null);
+
+    /// <summary>As the public overload; <paramref name="inspect"/> sees the engine after the cut-off (tests).</summary>
+    internal static SimulationRun Run(PaymentDay day, LiquidityBounds bounds, RuleSet rule, double fraction, int point,
+        SimulationOptions? options, Action<int>? paymentsSubmitted, Action<Engine>? inspect)
     {
         options ??= new SimulationOptions();
         string? error = options.Validate();
@@ -156,6 +161,7 @@ public static class DaySimulator
         if (lsm) last.Add(SettlementCodec.EncodeCommand(new RunLsm(0)));
         engine.Apply(++sequence, DayStartNs + cutoffMs * NsPerMs, last.ToArray(), replies);
         Collect(replies, waited, ref lsmRuns, ref gridlocks);
+        inspect?.Invoke(engine);
 
         return Measure(day, engine, rule, fraction, point, provided, bounds, waited, cutoffMs, options, lsmRuns, gridlocks, started);
     }
@@ -217,7 +223,8 @@ public static class DaySimulator
                 settledValue += value;
                 finalAt[i] = p.FinalAtNs;
                 settledIndex.Add(i);
-                double delaySeconds = (p.FinalAtNs - p.SubmittedAtNs) / 1e9;
+                // Whole milliseconds: settlement within the submitting command takes a few engine nanoseconds, not a delay.
+                double delaySeconds = (p.FinalAtNs - p.SubmittedAtNs) / NsPerMs / 1e3;
                 delayWeighted += delaySeconds * value;
                 valueForDelay += value;
             }

@@ -31,7 +31,7 @@ public static class SvgChart
         double Px(double x) => Left + (x - minX) / (maxX - minX) * plotW;
         double Py(double y) => Top + plotH - y / maxY * plotH;
 
-        var sw = new StringWriter(CultureInfo.InvariantCulture);
+        var sw = new Utf8StringWriter();
         using (var w = XmlWriter.Create(sw, new XmlWriterSettings { Indent = true, OmitXmlDeclaration = false }))
         {
             const string ns = "http://www.w3.org/2000/svg";
@@ -114,6 +114,12 @@ public static class SvgChart
             w.WriteString(text);
             w.WriteEndElement();
         }
+    }
+
+    /// <summary>Makes XmlWriter declare UTF-8 (the files are written as UTF-8), not the UTF-16 of a plain StringWriter.</summary>
+    private sealed class Utf8StringWriter() : StringWriter(CultureInfo.InvariantCulture)
+    {
+        public override System.Text.Encoding Encoding => new System.Text.UTF8Encoding(false);
     }
 
     private static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
