@@ -103,12 +103,12 @@ public static class SimulateCommand
         }
         var table = new Table().Title($"corridor simulate: {day.Participants} participants, {day.Payments:N0} payments, {string.Join('/', report.Currencies)}; " +
             $"lower bound {Money(report.LowerBoundMinor)}, upper bound {Money(report.UpperBoundMinor)} (base currency)");
-        foreach (string h in new[] { "rule", "liquidity", "used", "used/UB", "settled", "unsettled (value)", "delay (min, value-wt)", "max queued", "gridlocks", "s" })
+        foreach (string h in new[] { "rule", "f", "liquidity", "used", "used/UB", "settled", "unsettled (value)", "delay min", "max queue", "gridlocks", "s" })
             table.AddColumn(new TableColumn(h).RightAligned());
         foreach (SimulationRun run in report.Runs)
         {
             RunSummary s = run.Summary;
-            table.AddRow(Markup.Escape(s.Rule), Money(s.LiquidityProvidedMinor), Money(s.LiquidityUsedMinor), s.UsedToUpper.ToString("0.000", CultureInfo.InvariantCulture),
+            table.AddRow(Markup.Escape(s.Rule), s.Fraction.ToString("0.00", CultureInfo.InvariantCulture), Money(s.LiquidityProvidedMinor), Money(s.LiquidityUsedMinor), s.UsedToUpper.ToString("0.000", CultureInfo.InvariantCulture),
                 $"{100.0 * s.Settled / s.Payments:0.00}%", $"{s.Unsettled:N0} ({Money(s.UnsettledValueMinor)})",
                 (s.DelaySecondsValueWeighted / 60).ToString("0.0", CultureInfo.InvariantCulture), s.MaxQueued.ToString("N0", CultureInfo.InvariantCulture),
                 s.GridlocksResolved.ToString(CultureInfo.InvariantCulture), s.Seconds.ToString("0.00", CultureInfo.InvariantCulture));
@@ -118,7 +118,8 @@ public static class SimulateCommand
         return 0;
     }
 
-    private static string Money(long minor) => (minor / 100.0).ToString("#,0", CultureInfo.InvariantCulture);
+    /// <summary>Base-currency major units, compact (two-decimal currencies: minor / 100).</summary>
+    private static string Money(long minor) => SvgChart.Format(minor / 100.0);
 
     private static Dictionary<string, object> ToJson(AnalysisReport report, PaymentDay day, double generateSeconds, List<string> written)
     {
