@@ -207,8 +207,12 @@ public static class DaySimulator
         var finalAt = new ulong[payments];
         var settledIndex = new List<int>(payments);
 
+        // Samples every QueueSampleMs from the first arrival's slot, and a last one at the cut-off (what is left then).
         int firstSampleMs = payments == 0 ? 0 : day.TimeMs[0] / options.QueueSampleMs * options.QueueSampleMs;
-        int samples = (int)(((long)cutoffMs - firstSampleMs) / options.QueueSampleMs) + 1;
+        var sampleMs = new List<long>();
+        for (long t = firstSampleMs; t < (long)cutoffMs; t += options.QueueSampleMs) sampleMs.Add(t);
+        sampleMs.Add((long)cutoffMs);
+        int samples = sampleMs.Count;
         var countDelta = new long[samples + 1];
         var valueDelta = new long[samples + 1];
 
@@ -216,7 +220,9 @@ public static class DaySimulator
         {
             PaymentInfo p = engine.Settlement.GetPayment((UInt128)(i + 1)) ?? throw new InvalidOperationException($"payment {i + 1} missing from the engine");
             long value = day.BaseValue(i);
-            ulong end = p.Status is PaymentStatus.Queued or PaymentStatus.InWindow or PaymentStatus.Scheduled ? DayStartNs + cutoffMs * NsPerMs : p.FinalAtNs;
+            // Still waiting after the cut-off batch: counts in the cut-off sample; anything final by then does not.
+            ulong cutoffNs = DayStartNs + cutoffMs * NsPerMs;
+            ulong end = p.Status is PaymentStatus.Queued or PaymentStatus.InWindow or PaymentStatus.Scheduled ? cutoffNs + NsPerMs : Math.Min(p.FinalAtNs, cutoffNs);
             if (p.Status == PaymentStatus.Settled)
             {
                 settled++;
@@ -237,8 +243,8 @@ public static class DaySimulator
             if (waited[i])
             {
                 // Waiting from submission to settlement/rejection (or the cut-off): samples s with submitted ≤ s < end.
-                int from = SampleIndexAtOrAfter(p.SubmittedAtNs, firstSampleMs, options.QueueSampleMs, samples);
-                int to = SampleIndexAtOrAfter(end, firstSampleMs, options.QueueSampleMs, samples);
+                int from = SampleIndexAtOrAfter(p.SubmittedAtNs, sampleMs);
+                int to = SampleIndexAtOrAfter(end, sampleMs);
                 if (to > from) { countDelta[from]++; countDelta[to]--; valueDelta[from] += value; valueDelta[to] -= value; }
             }
         }
@@ -250,7 +256,7 @@ public static class DaySimulator
         {
             count += countDelta[s];
             queuedValue += valueDelta[s];
-            queue[s] = new QueueSample(firstSampleMs + s * options.QueueSampleMs, (int)count, queuedValue);
+            queue[s] = new QueueSample((int)sampleMs[s], (int)count, queuedValue);
             maxQueued = Math.Max(maxQueued, (int)count);
         }
 
@@ -265,11 +271,12 @@ public static class DaySimulator
         return new SimulationRun(summary, queue);
     }
 
-    private static int SampleIndexAtOrAfter(ulong timeNs, int firstSampleMs, int sampleMs, int samples)
+    /// <summary>Index of the first sample at or after <paramref name="timeNs"/> (ceil to ms); samples.Count when none.</summary>
+    private static int SampleIndexAtOrAfter(ulong timeNs, List<long> sampleMs)
     {
-        long ms = (long)((timeNs - DayStartNs + NsPerMs - 1) / NsPerMs); // ceil to ms
-        long index = (ms - firstSampleMs + sampleMs - 1) / sampleMs;
-        return (int)Math.Clamp(index, 0, samples);
+        long ms = (long)((timeNs - DayStartNs + NsPerMs - 1) / NsPerMs);
+        int i = sampleMs.BinarySearch(ms);
+        return i >= 0 ? i : ~i;
     }
 
     /// <summary>

@@ -22,6 +22,8 @@ public class SimulationTests
         Assert.Equal(3, rtgs.Rejected);
         Assert.Equal(3, queue.Unsettled);           // gridlock: every payment waits for another
         Assert.Equal(0, queue.Rejected);
+        Assert.Equal(3, queue.MaxQueued);           // still waiting in the cut-off sample
+        Assert.Equal(0, rtgs.MaxQueued);
         Assert.Equal(3, lsm.Settled);               // multilateral LSM resolves it
         Assert.Equal(1, lsm.GridlocksResolved);
         Assert.Equal(0, lsm.LiquidityUsedMinor);

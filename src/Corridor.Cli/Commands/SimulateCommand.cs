@@ -12,7 +12,7 @@ public static class SimulateCommand
     public static Command Create()
     {
         var participants = new Option<int>("--participants") { Description = "Participants of the generated day (3..10000).", DefaultValueFactory = _ => 100 };
-        var payments = new Option<int>("--payments") { Description = "Payments of the generated day (cross-currency ones become two legs).", DefaultValueFactory = _ => 100_000 };
+        var payments = new Option<int>("--payments") { Description = "Payments of the generated day, exactly (1..10000000; a cross-currency flow or a loan and its repayment count as two).", DefaultValueFactory = _ => 100_000 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the day generator (xoshiro256**).", DefaultValueFactory = _ => 7 };
         var currencies = new Option<int>("--currencies") { Description = "Currencies of the generated day (1..4: EUR, SEK, NOK, DKK).", DefaultValueFactory = _ => 2 };
         var output = new Option<string>("--out") { Description = "Report directory (summary.csv, queue.csv, tradeoff.svg, queue-p*.svg, day.csv with --save-day).", DefaultValueFactory = _ => "report" };
