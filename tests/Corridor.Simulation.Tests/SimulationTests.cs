@@ -175,6 +175,52 @@ public class SimulationTests
     }
 
     [Fact]
+    public void Hybrid_settles_urgent_payments_gross_with_lsm()
+    {
+        PaymentDay urgentRing = TestDays.Build(3, PaymentPriority.Urgent, (0, 1, 10_000), (1, 2, 10_000), (2, 0, 10_000));
+        RunSummary atLower = Run(urgentRing, Hybrid, 0);
+        Assert.Equal(3, atLower.Settled);
+        Assert.Equal(1, atLower.GridlocksResolved); // settled gross by the LSM, not in a window
+        RunSummary atUpper = Run(urgentRing, Hybrid, 1);
+        Assert.Equal(10_000, atUpper.LiquidityUsedMinor);
+        Assert.Equal(0, atUpper.DelaySecondsValueWeighted);
+    }
+
+    [Fact]
+    public void Csv_day_runs_like_the_generated_one()
+    {
+        PaymentDay day = DayGenerator.Generate(new GeneratorSettings { Participants = 12, Payments = 800, Seed = 21 });
+        var csv = new StringWriter();
+        DayCsv.Write(day, csv);
+        PaymentDay loaded = DayCsv.Read(new StringReader(csv.ToString()));
+        RuleSet[] rules = [Queue, Dns];
+        AnalysisReport a = WhatIfAnalysis.Run(day, rules, 2), b = WhatIfAnalysis.Run(loaded, rules, 2);
+        Assert.Equal(a.Runs.Select(r => r.Summary.WithoutTiming()), b.Runs.Select(r => r.Summary.WithoutTiming()));
+    }
+
+    [Fact]
+    public void Window_must_be_a_multiple_of_the_batch_interval()
+    {
+        PaymentDay day = TestDays.Ring();
+        var options = new SimulationOptions { BatchMs = 7_000 };
+        Assert.Throws<ArgumentException>(() => DaySimulator.Run(day, LiquidityBounds.Compute(day), Dns, 0, 0, options));
+        Assert.Throws<ArgumentOutOfRangeException>(() => DaySimulator.Run(day, LiquidityBounds.Compute(day), Lsm, 1.5));
+        Assert.NotNull(new SimulationOptions { BatchMs = 500 }.Validate());
+    }
+
+    [Fact]
+    public void Queue_series_covers_the_day_and_ends_at_the_cut_off()
+    {
+        PaymentDay day = DayGenerator.Generate(new GeneratorSettings { Participants = 20, Payments = 3_000, Seed = 13 });
+        SimulationRun run = DaySimulator.Run(day, LiquidityBounds.Compute(day), Queue, 0);
+        Assert.Equal(7 * 3_600_000, run.Queue[0].TimeMs);
+        for (int i = 1; i < run.Queue.Length; i++) Assert.True(run.Queue[i].TimeMs > run.Queue[i - 1].TimeMs);
+        Assert.Equal(run.Summary.Unsettled - run.Summary.Rejected, run.Queue[^1].Count); // still queued at the cut-off
+        Assert.Equal(run.Queue.Max(q => q.Count), run.Summary.MaxQueued);
+        Assert.True(run.Summary.MaxQueued > 0);
+    }
+
+    [Fact]
     public void Charts_are_well_formed_svg()
     {
         PaymentDay day = DayGenerator.Generate(new GeneratorSettings { Participants = 15, Payments = 1_500, Seed = 9 });
