@@ -36,6 +36,7 @@ public class SimulateCommandTests
     [InlineData("--liquidity-points 1", "--liquidity-points must be 2..50")]
     [InlineData("--rules dns:30m --batch-seconds 7", "multiple of --batch-seconds")]
     [InlineData("--from-csv /no/such/day.csv", "does not exist")]
+    [InlineData("--from-csv /no/such/day.csv --seed 3", "--seed describes a generated day")]
     public async Task Bad_options_exit_2_with_a_sentence(string args, string fragment)
     {
         using var dir = new TempDir();

@@ -27,10 +27,17 @@ public static class SimulateCommand
         {
             participants, payments, seed, currencies, output, rules, points, fromCsv, saveDay, batchSeconds, parallel, json,
         };
-        command.SetAction(parse => Run(
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(fromCsv) != null)
+                foreach (Option generatorOption in new Option[] { participants, payments, seed, currencies })
+                    if (parse.GetResult(generatorOption) is { Implicit: false })
+                        return Fail($"{generatorOption.Name} describes a generated day and cannot be combined with --from-csv");
+            return Run(
             parse.GetValue(participants), parse.GetValue(payments), parse.GetValue(seed), parse.GetValue(currencies), parse.GetValue(output)!,
             parse.GetValue(rules)!, parse.GetValue(points), parse.GetValue(fromCsv), parse.GetValue(saveDay), parse.GetValue(batchSeconds),
-            parse.GetValue(parallel), parse.GetValue(json)));
+            parse.GetValue(parallel), parse.GetValue(json));
+        });
         return command;
     }
 
