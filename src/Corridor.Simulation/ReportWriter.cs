@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Corridor.Simulation;
 
-/// <summary>Writes a what-if analysis to a directory: summary.csv, queue.csv, tradeoff.svg, queue-p{k}.svg.</summary>
+/// <summary>Writes a what-if analysis to a directory: summary.csv, queue.csv, tradeoff.svg, unsettled.svg, queue-p{k}.svg.</summary>
 public static class ReportWriter
 {
     public const string SummaryHeader =
@@ -23,6 +23,7 @@ public static class ReportWriter
         Write("summary.csv", SummaryCsv(report));
         Write("queue.csv", QueueCsv(report));
         Write("tradeoff.svg", TradeOffChart(report));
+        Write("unsettled.svg", UnsettledChart(report));
         for (int k = 0; k < report.Fractions.Length; k++) Write($"queue-p{k}.svg", QueueChart(report, k));
         return written;
     }
@@ -65,6 +66,27 @@ public static class ReportWriter
             series.Add(new ChartSeries(rule, points));
         }
         return SvgChart.LineChart("Liquidity–delay trade-off", "opening liquidity / upper bound", "value-weighted settlement delay (min)", series,
+            v => v.ToString("0.00", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Share of the day's value unsettled at the cut-off against liquidity provided, one line per rule.</summary>
+    public static string UnsettledChart(AnalysisReport report)
+    {
+        var series = new List<ChartSeries>();
+        foreach (string rule in report.Rules)
+        {
+            var points = new List<(double, double)>();
+            foreach (SimulationRun run in report.Runs)
+            {
+                RunSummary s = run.Summary;
+                if (s.Rule != rule) continue;
+                long total = s.SettledValueMinor + s.UnsettledValueMinor;
+                points.Add((report.UpperBoundMinor == 0 ? s.Fraction : (double)s.LiquidityProvidedMinor / report.UpperBoundMinor,
+                    total == 0 ? 0 : 100.0 * s.UnsettledValueMinor / total));
+            }
+            series.Add(new ChartSeries(rule, points));
+        }
+        return SvgChart.LineChart("Value unsettled at the cut-off", "opening liquidity / upper bound", "unsettled value (% of the day)", series,
             v => v.ToString("0.00", CultureInfo.InvariantCulture));
     }
 

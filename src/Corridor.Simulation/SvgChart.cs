@@ -25,8 +25,7 @@ public static class SvgChart
             }
         if (minX > maxX) { minX = 0; maxX = 1; }
         if (maxX - minX < 1e-12) { minX -= 0.5; maxX += 0.5; }
-        if (maxY <= 0) maxY = 1;
-        maxY *= 1.05;
+        maxY = NiceCeiling(maxY <= 0 ? 1 : maxY * 1.02);
         int plotW = Width - Left - Right, plotH = Height - Top - Bottom;
         double Px(double x) => Left + (x - minX) / (maxX - minX) * plotW;
         double Py(double y) => Top + plotH - y / maxY * plotH;
@@ -123,6 +122,15 @@ public static class SvgChart
     }
 
     private static string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>Smallest 1, 2, 2.5 or 5 × 10^k at or above <paramref name="v"/> (round axis ticks).</summary>
+    public static double NiceCeiling(double v)
+    {
+        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(v)));
+        foreach (double step in (ReadOnlySpan<double>)[1, 2, 2.5, 5, 10])
+            if (step * magnitude >= v) return step * magnitude;
+        return 10 * magnitude;
+    }
 
     /// <summary>Compact tick label: 1.2k, 3.4M, 5.6G.</summary>
     public static string Format(double v)

@@ -229,7 +229,7 @@ public class SimulationTests
         try
         {
             List<string> files = ReportWriter.WriteAll(report, dir);
-            Assert.Equal(2 + 1 + 3, files.Count);
+            Assert.Equal(2 + 2 + 3, files.Count);
             foreach (string svg in files.Where(f => f.EndsWith(".svg", StringComparison.Ordinal)))
             {
                 int polylines = 0;
@@ -247,6 +247,15 @@ public class SimulationTests
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
+
+    [Theory]
+    [InlineData(0.7, 1)]
+    [InlineData(1.0, 1)]
+    [InlineData(1.3, 2)]
+    [InlineData(2.2, 2.5)]
+    [InlineData(14.94, 20)]
+    [InlineData(4_300, 5_000)]
+    public void Axis_maximum_is_a_round_number(double value, double expected) => Assert.Equal(expected, SvgChart.NiceCeiling(value), 9);
 
     [Fact]
     public void Chart_text_is_escaped()

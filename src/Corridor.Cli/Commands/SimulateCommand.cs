@@ -15,7 +15,7 @@ public static class SimulateCommand
         var payments = new Option<int>("--payments") { Description = "Payments of the generated day, exactly (1..10000000; a cross-currency flow or a loan and its repayment count as two).", DefaultValueFactory = _ => 100_000 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the day generator (xoshiro256**).", DefaultValueFactory = _ => 7 };
         var currencies = new Option<int>("--currencies") { Description = "Currencies of the generated day (1..4: EUR, SEK, NOK, DKK).", DefaultValueFactory = _ => 2 };
-        var output = new Option<string>("--out") { Description = "Report directory (summary.csv, queue.csv, tradeoff.svg, queue-p*.svg, day.csv with --save-day).", DefaultValueFactory = _ => "report" };
+        var output = new Option<string>("--out") { Description = "Report directory (summary.csv, queue.csv, tradeoff.svg, unsettled.svg, queue-p*.svg, day.csv with --save-day).", DefaultValueFactory = _ => "report" };
         var rules = new Option<string>("--rules") { Description = "Comma-separated rule sets: rtgs, queue, lsm, dns:<n>m, hybrid:<n>m.", DefaultValueFactory = _ => "rtgs,queue,lsm,dns:30m,hybrid:30m" };
         var points = new Option<int>("--liquidity-points") { Description = "Liquidity levels from the lower to the upper bound (2..50).", DefaultValueFactory = _ => 5 };
         var fromCsv = new Option<string?>("--from-csv") { Description = "Load the day from this CSV instead of generating it." };
