@@ -11,10 +11,13 @@ public sealed record SimulationOptions
     public int BatchMs { get; init; } = 60_000;
     /// <summary>Spacing of the queue-length time series.</summary>
     public int QueueSampleMs { get; init; } = 5 * 60_000;
+    /// <summary>LSM cycle of the lsm and hybrid rules: a multilateral run in the first batch at or after each multiple of it.</summary>
+    public int LsmIntervalMs { get; init; } = 60_000;
 
     public string? Validate()
     {
         if (BatchMs is < 1_000 or > 3_600_000) return "batch interval must be 1 s..1 h";
+        if (LsmIntervalMs is < 1_000 or > 3_600_000) return "LSM interval must be 1 s..1 h";
         if (QueueSampleMs is < 60_000 or > 3_600_000) return "queue sample interval must be 1 min..1 h";
         return null;
     }
@@ -103,6 +106,7 @@ public static class DaySimulator
         var chunk = new SubmitPayment[MaxItemsPerCommand];
         int next = 0;
         ulong lastBatchEndMs = 0;
+        ulong nextLsmMs = 0;
         while (next < day.Payments || AnyOpen(openWindow))
         {
             // Next batch: the bucket of the next arrival, or the end of the earliest open window, whichever comes first.
@@ -140,7 +144,11 @@ public static class DaySimulator
                 }
                 body.Add(SettlementCodec.EncodeCommand<SubmitPayment>(chunk.AsSpan(0, count)));
             }
-            if (lsm && next > first) body.Add(SettlementCodec.EncodeCommand(new RunLsm(0)));
+            if (lsm && endMs >= nextLsmMs)
+            {
+                body.Add(SettlementCodec.EncodeCommand(new RunLsm(0)));
+                nextLsmMs = (endMs / (ulong)options.LsmIntervalMs + 1) * (ulong)options.LsmIntervalMs;
+            }
             // Close windows that end at or before this batch.
             if (windowMs > 0)
                 for (int c = 0; c < currencies; c++)

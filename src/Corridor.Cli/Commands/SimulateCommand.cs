@@ -21,11 +21,12 @@ public static class SimulateCommand
         var fromCsv = new Option<string?>("--from-csv") { Description = "Load the day from this CSV instead of generating it." };
         var saveDay = new Option<bool>("--save-day") { Description = "Also write the simulated day as <out>/day.csv." };
         var batchSeconds = new Option<int>("--batch-seconds") { Description = "Engine batch interval in simulated seconds (1..3600).", DefaultValueFactory = _ => 60 };
+        var lsmSeconds = new Option<int>("--lsm-seconds") { Description = "LSM cycle of the lsm and hybrid rules in simulated seconds (1..3600).", DefaultValueFactory = _ => 60 };
         var parallel = new Option<int>("--parallel") { Description = "Runs at once (each its own engine); default 1 on a shared machine.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object on the last line (no progress bar, no table)." };
         var command = new Command("simulate", "What-if liquidity analysis: replay one payment day through the real engine under several rule sets and liquidity levels.")
         {
-            participants, payments, seed, currencies, output, rules, points, fromCsv, saveDay, batchSeconds, parallel, json,
+            participants, payments, seed, currencies, output, rules, points, fromCsv, saveDay, batchSeconds, lsmSeconds, parallel, json,
         };
         command.SetAction(parse =>
         {
@@ -35,7 +36,7 @@ public static class SimulateCommand
                         return Fail($"{generatorOption.Name} describes a generated day and cannot be combined with --from-csv");
             return Run(
             parse.GetValue(participants), parse.GetValue(payments), parse.GetValue(seed), parse.GetValue(currencies), parse.GetValue(output)!,
-            parse.GetValue(rules)!, parse.GetValue(points), parse.GetValue(fromCsv), parse.GetValue(saveDay), parse.GetValue(batchSeconds),
+            parse.GetValue(rules)!, parse.GetValue(points), parse.GetValue(fromCsv), parse.GetValue(saveDay), parse.GetValue(batchSeconds), parse.GetValue(lsmSeconds),
             parse.GetValue(parallel), parse.GetValue(json));
         });
         return command;
@@ -48,7 +49,7 @@ public static class SimulateCommand
     }
 
     private static int Run(int participants, int payments, ulong seed, int currencies, string output, string rulesText, int points,
-        string? fromCsv, bool saveDay, int batchSeconds, int parallel, bool json)
+        string? fromCsv, bool saveDay, int batchSeconds, int lsmSeconds, int parallel, bool json)
     {
         if (!RuleSet.TryParseList(rulesText, out List<RuleSet> rules, out string? ruleError)) return Fail(ruleError!);
         if (points is < WhatIfAnalysis.MinPoints or > WhatIfAnalysis.MaxPoints)
@@ -56,8 +57,9 @@ public static class SimulateCommand
         if (parallel is < 1 or > 64) return Fail($"--parallel must be 1..64 (got {parallel})");
         if (string.IsNullOrWhiteSpace(output)) return Fail("--out must name a directory");
         if (File.Exists(output)) return Fail($"--out '{output}' is a file, not a directory");
-        var options = new SimulationOptions { BatchMs = batchSeconds * 1000 };
         if (batchSeconds is < 1 or > 3600) return Fail($"--batch-seconds must be 1..3600 (got {batchSeconds})");
+        if (lsmSeconds is < 1 or > 3600) return Fail($"--lsm-seconds must be 1..3600 (got {lsmSeconds})");
+        var options = new SimulationOptions { BatchMs = batchSeconds * 1000, LsmIntervalMs = lsmSeconds * 1000 };
         foreach (RuleSet r in rules)
             if (r.UsesWindows && r.WindowMs % options.BatchMs != 0)
                 return Fail($"rule '{r.Name}': the window must be a multiple of --batch-seconds ({batchSeconds} s)");
