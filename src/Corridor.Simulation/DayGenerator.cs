@@ -76,7 +76,7 @@ public static class DayGenerator
         var names = new string[participants];
         for (int k = 0; k < participants; k++) names[k] = $"P{k + 1:D4}";
 
-        int capacity = settings.Payments * 2;
+        int capacity = settings.Payments;
         var time = new List<int>(capacity); var payer = new List<int>(capacity); var payee = new List<int>(capacity);
         var currency = new List<byte>(capacity); var amount = new List<long>(capacity);
         var priority = new List<PaymentPriority>(capacity); var kind = new List<PaymentKind>(capacity);
