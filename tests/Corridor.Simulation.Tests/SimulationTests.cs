@@ -221,6 +221,40 @@ public class SimulationTests
     }
 
     [Fact]
+    public void Every_netting_window_of_a_random_day_nets_to_zero()
+    {
+        SmallDays.Sample(day =>
+        {
+            foreach (double f in Fractions)
+                DaySimulator.Run(day, LiquidityBounds.Compute(day), new RuleSet(RuleKind.Dns, 15 * 60_000), f, 0, null, null, engine =>
+                {
+                    int inWindows = 0;
+                    for (int k = 0; k < 96; k++)
+                    {
+                        WindowInfo? w = engine.Settlement.GetWindow(DaySimulator.WindowId(k, 0));
+                        if (w == null) continue;
+                        Assert.Equal(WindowStatus.Settled, w.Status);
+                        Int128 sum = 0;
+                        foreach (NetPosition p in w.NetPositions) sum += p.NetMinor;
+                        Assert.Equal((Int128)0, sum);
+                        inWindows += w.PaymentCount;
+                    }
+                    Assert.Equal(day.Payments, inWindows);
+                });
+        }, iter: 60);
+    }
+
+    [Fact]
+    public void Any_seed_reproduces_its_day()
+    {
+        Gen.ULong.Sample(seed =>
+        {
+            var settings = new GeneratorSettings { Participants = 8, Payments = 300, Seed = seed, Currencies = 2 };
+            Assert.Equal(DayGenerator.Generate(settings).ComputeHash(), DayGenerator.Generate(settings).ComputeHash());
+        }, iter: 50);
+    }
+
+    [Fact]
     public void Charts_are_well_formed_svg()
     {
         PaymentDay day = DayGenerator.Generate(new GeneratorSettings { Participants = 15, Payments = 1_500, Seed = 9 });
