@@ -14,6 +14,13 @@ public struct Xoshiro256
         _s0 = SplitMix(ref x); _s1 = SplitMix(ref x); _s2 = SplitMix(ref x); _s3 = SplitMix(ref x);
     }
 
+    /// <summary>Raw state (tests against the reference implementation; the state must not be all zero).</summary>
+    internal Xoshiro256(ulong s0, ulong s1, ulong s2, ulong s3)
+    {
+        if ((s0 | s1 | s2 | s3) == 0) throw new ArgumentException("xoshiro state must not be all zero");
+        _s0 = s0; _s1 = s1; _s2 = s2; _s3 = s3;
+    }
+
     private static ulong SplitMix(ref ulong x)
     {
         ulong z = x += 0x9E37_79B9_7F4A_7C15;
