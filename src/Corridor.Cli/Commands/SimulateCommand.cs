@@ -122,6 +122,7 @@ public static class SimulateCommand
                 (s.DelaySecondsValueWeighted / 60).ToString("0.0", CultureInfo.InvariantCulture), s.MaxQueued.ToString("N0", CultureInfo.InvariantCulture),
                 s.GridlocksResolved.ToString(CultureInfo.InvariantCulture), s.Seconds.ToString("0.00", CultureInfo.InvariantCulture));
         }
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160; // logs: no 80-column wrapping of the table
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"generated/loaded in {generateSeconds:0.00} s; simulated in {report.Seconds:0.00} s; wrote {Markup.Escape(string.Join(", ", written.ConvertAll(Path.GetFileName)))} to {Markup.Escape(output)}");
         return 0;
