@@ -39,6 +39,28 @@ public static class IsoCommand
             }
             return issues.Count == 0 ? 0 : 1;
         });
-        return new Command("iso", "ISO 20022 messages: validate them offline.") { validate };
+        var sendFile = new Argument<FileInfo>("file") { Description = "The pacs.008 or pacs.009 to send." };
+        var url = new Option<string>("--url") { Description = "Base URL of the running node.", DefaultValueFactory = _ => Corridor.Server.ServerOptions.DefaultUrl };
+        var token = new Option<string?>("--token") { Description = "The sending participant's API token." };
+        var tokenFile = new Option<FileInfo?>("--token-file") { Description = "File holding the API token (e.g. data/secrets/operator.token)." };
+        var send = new Command("send", "Send a message to a running node (POST /v1/iso20022) and print the pacs.002 it answers with. Exit 0 when no transaction was rejected.")
+        {
+            sendFile, url, token, tokenFile,
+        };
+        send.SetAction(async (parse, cancel) =>
+        {
+            FileInfo f = parse.GetValue(sendFile)!;
+            if (!f.Exists) { await Console.Error.WriteLineAsync($"corridor iso send: no such file {f.FullName}"); return 2; }
+            string? bearer = parse.GetValue(token) ?? (parse.GetValue(tokenFile) is { } tf ? (await File.ReadAllTextAsync(tf.FullName, cancel)).Trim() : null);
+            if (string.IsNullOrEmpty(bearer)) { await Console.Error.WriteLineAsync("corridor iso send: give --token or --token-file"); return 2; }
+            var client = Corridor.Client.CorridorClient.Create(new Uri(parse.GetValue(url)!), bearer);
+            Corridor.Client.IsoReply reply;
+            try { reply = await client.SendIso20022Async(await File.ReadAllBytesAsync(f.FullName, cancel), cancel); }
+            catch (HttpRequestException e) { await Console.Error.WriteLineAsync($"corridor iso send: cannot reach {parse.GetValue(url)}: {e.Message}"); return 3; }
+            Console.WriteLine(reply.Body);
+            if ((int)reply.Status >= 400) { await Console.Error.WriteLineAsync($"corridor iso send: HTTP {(int)reply.Status}"); return 1; }
+            return reply.Body.Contains("<TxSts>RJCT</TxSts>", StringComparison.Ordinal) || reply.Body.Contains("<GrpSts>RJCT</GrpSts>", StringComparison.Ordinal) ? 1 : 0;
+        });
+        return new Command("iso", "ISO 20022 messages: validate offline, send to a running node.") { validate, send };
     }
 }

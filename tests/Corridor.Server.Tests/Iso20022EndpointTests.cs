@@ -1,0 +1,88 @@
+using System.Net;
+using Corridor.Client;
+
+namespace Corridor.Server.Tests;
+
+/// <summary>POST /v1/iso20022: a pacs.008 settles through the engine and is answered with a pacs.002.</summary>
+public class Iso20022EndpointTests
+{
+    private const ulong Coba = 11, Bnpa = 12;
+
+    private static byte[] Sample(string name, Func<string, string>? edit = null)
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !Directory.Exists(Path.Combine(dir, "samples", "iso20022"))) dir = Path.GetDirectoryName(dir);
+        Assert.NotNull(dir);
+        string xml = File.ReadAllText(Path.Combine(dir, "samples", "iso20022", name));
+        return System.Text.Encoding.UTF8.GetBytes(edit is null ? xml : edit(xml));
+    }
+
+    private static async Task<(TestNode Node, CorridorClient Coba, CorridorClient Bnpa)> WorldAsync()
+    {
+        CancellationToken c = TestContext.Current.CancellationToken;
+        TestNode node = await TestNode.StartAsync();
+        string cobaToken = (await node.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(Coba, "Commerzbank", "direct", "COBADEFF"), c)).Unwrap().Token;
+        string bnpaToken = (await node.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(Bnpa, "BNP Paribas", "direct", "BNPAFRPP"), c)).Unwrap().Token;
+        (await node.Operator.RegisterLedgerAsync(new RegisterLedgerRequest(978, TestNode.CentralBank, "0x5000", "0x5001", "EUR"), c)).Unwrap();
+        (await node.Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Coba, 978, "0x5011"), c)).Unwrap();
+        (await node.Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Bnpa, 978, "0x5012"), c)).Unwrap();
+        await node.Operator.OpenDayAsync(20261123, c);
+        (await node.Operator.MoveLiquidityAsync(new LiquidityRequest("0x5901", Coba, 978, 1_000_000, "inject"), c)).Unwrap();
+        return (node, node.Operator.WithToken(cobaToken), node.Operator.WithToken(bnpaToken));
+    }
+
+    [Fact]
+    public async Task Pacs008_settles_and_is_answered_with_ACSC_and_resubmission_is_idempotent()
+    {
+        CancellationToken c = TestContext.Current.CancellationToken;
+        var (node, coba, _) = await WorldAsync();
+        await using var _ = node;
+        IsoReply reply = await coba.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml"), c);
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.Equal("application/xml", reply.ContentType);
+        Assert.Contains("<GrpSts>ACSC</GrpSts>", reply.Body);
+        Assert.Contains("<OrgnlUETR>0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d</OrgnlUETR>", reply.Body);
+        SettlementAccountDto bnpa = (await node.Operator.GetSettlementAccountAsync(Bnpa, 978, c)).Unwrap();
+        Assert.Equal(145_000, bnpa.BalanceMinor);
+        IsoReply again = await coba.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml"), c);
+        Assert.Contains("<TxSts>ACSC</TxSts>", again.Body);
+        Assert.Equal(145_000, (await node.Operator.GetSettlementAccountAsync(Bnpa, 978, c)).Unwrap().BalanceMinor);
+    }
+
+    [Fact]
+    public async Task Another_bank_cannot_instruct_for_the_debtor_agent()
+    {
+        var (node, _, bnpa) = await WorldAsync();
+        await using var _ = node;
+        var before = await node.StateAsync();
+        IsoReply reply = await bnpa.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, reply.Status);
+        Assert.Equal(before, await node.StateAsync());
+    }
+
+    [Fact]
+    public async Task Invalid_messages_get_a_pacs002_RJCT_and_change_nothing()
+    {
+        CancellationToken c = TestContext.Current.CancellationToken;
+        var (node, coba, _) = await WorldAsync();
+        await using var _ = node;
+        var before = await node.StateAsync();
+
+        IsoReply garbage = await coba.SendIso20022Async("<Document><oops"u8.ToArray(), c);
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.Status);
+        Assert.Contains("<Cd>FF01</Cd>", garbage.Body);
+        Assert.Contains("NONREF", garbage.Body);
+
+        IsoReply noNames = await coba.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml", x => System.Text.RegularExpressions.Regex.Replace(x, "<Nm>[^<]*</Nm>", "")), c);
+        Assert.Equal(HttpStatusCode.OK, noNames.Status);
+        Assert.Contains("<TxSts>RJCT</TxSts>", noNames.Body);
+        Assert.Contains("<Cd>RR02</Cd>", noNames.Body);
+
+        IsoReply unknownBank = await coba.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml", x => x.Replace("BNPAFRPP", "DEUTDEFF", StringComparison.Ordinal)), c);
+        Assert.Contains("<Cd>RC01</Cd>", unknownBank.Body);
+
+        IsoReply noToken = await node.Anonymous.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml"), c);
+        Assert.Equal(HttpStatusCode.Unauthorized, noToken.Status);
+        Assert.Equal(before, await node.StateAsync());
+    }
+}
