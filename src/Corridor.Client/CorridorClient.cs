@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Corridor.Client;
 
 /// <summary>Typed client of the Corridor REST API v1 over one <see cref="HttpClient"/> (thread-safe, reuse it).</summary>
-public sealed class CorridorClient(HttpClient http, string? token = null)
+public sealed partial class CorridorClient(HttpClient http, string? token = null)
 {
     public HttpClient Http { get; } = http;
 

@@ -162,6 +162,7 @@ public sealed class CorridorServer : IAsyncDisposable
         app.MapOpenApi("/openapi/{documentName}.json");
         LedgerEndpoints.Map(app, gw);
         SettlementEndpoints.Map(app, gw);
+        ExchangeEndpoints.Map(app, gw);
         app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"no endpoint {c.Request.Method} {c.Request.Path}"));
         return app;
     }
