@@ -63,25 +63,28 @@ public sealed class FxRateJsonConverter : JsonConverter<FxRateDto>
         {
             string text = reader.GetString()!;
             if (!FxRateDto.TryParse(text, out FxRateDto rate))
-                throw new JsonException($"rate \"{(text.Length > 40 ? text[..40] : text)}\" could not be converted: use a decimal like \"129.35\" (≤ 9 decimals) or {{\"numerator\":…,\"denominator\":…}}");
+                throw Error(reader, $"rate \"{(text.Length > 40 ? text[..40] : text)}\" could not be converted: use a decimal like \"129.35\" (≤ 9 decimals) or {{\"numerator\":…,\"denominator\":…}}");
             return rate;
         }
         if (reader.TokenType != JsonTokenType.StartObject)
-            throw new JsonException("rate could not be converted: expected an object or a decimal string");
+            throw Error(reader, "rate could not be converted: expected an object or a decimal string");
         long? numerator = null, denominator = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             string name = reader.GetString()!;
             reader.Read();
-            if (name is not ("numerator" or "denominator")) throw new JsonException($"The JSON property '{name}' could not be mapped to rate");
+            if (name is not ("numerator" or "denominator")) throw Error(reader, $"The JSON property '{name}' could not be mapped to rate");
             if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long v))
-                throw new JsonException($"rate.{name} could not be converted: expected an integer");
-            if (name == "numerator") { if (numerator is not null) throw new JsonException("Duplicate property 'numerator'"); numerator = v; }
-            else { if (denominator is not null) throw new JsonException("Duplicate property 'denominator'"); denominator = v; }
+                throw Error(reader, $"rate.{name} could not be converted: expected an integer");
+            if (name == "numerator") { if (numerator is not null) throw Error(reader, "Duplicate property 'numerator'"); numerator = v; }
+            else { if (denominator is not null) throw Error(reader, "Duplicate property 'denominator'"); denominator = v; }
         }
-        if (numerator is null || denominator is null) throw new JsonException("rate is missing required properties: numerator, denominator");
+        if (numerator is null || denominator is null) throw Error(reader, "rate is missing required properties: numerator, denominator");
         return new FxRateDto(numerator.Value, denominator.Value);
     }
+
+    // Path and position make the server's problem mapping see a typed-value error (request.invalid_type / unknown_field), not broken JSON.
+    private static JsonException Error(in Utf8JsonReader reader, string message) => new(message, "$.rate", 0, reader.TokenStartIndex);
 
     public override void Write(Utf8JsonWriter writer, FxRateDto value, JsonSerializerOptions options)
     {
