@@ -18,6 +18,7 @@ public static class Program
             ParticipantsCommand.Create(),
             DayCommand.Create(),
             IsoCommand.Create(),
+            FxCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
