@@ -270,4 +270,80 @@ public sealed class ExchangeEndpointTests
         Assert.Empty((await node.AliceClient.FindFxPaymentsByInvoiceAsync("inv-2026-0042", c: C)).Unwrap()); // exact, case-sensitive
         Assert.Empty((await node.AliceClient.FindFxPaymentsByLetterOfCreditAsync("LC-NONE", c: C)).Unwrap());
     }
+
+    [Fact]
+    public async Task Bilateral_trade_settles_both_legs_on_affirmation_and_only_parties_act()
+    {
+        await using World w = await StartAsync();
+        TestNode node = w.Node;
+        (await node.Operator.CreateAccountAsync(new CreateAccountRequest("0xA404", Kes, 1, Participant: TestNode.Alice), C)).Unwrap();
+        ulong deadline = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() * 1_000_000;
+        var terms = new FxTradeRequest("0xE1", TestNode.Alice, Carol, "USD", "KES", 10_000, 1_293_500, AliceUsd, CarolUsd, CarolKes, "0xA404", deadline);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.SubmitFxTradeAsync(terms, C)).Status);
+        var submitted = await node.AliceClient.SubmitFxTradeAsync(terms, C);
+        Assert.Equal(HttpStatusCode.Created, submitted.Status);
+        Assert.Equal("submitted", submitted.Value!.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.AffirmFxTradeAsync(terms, C)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.GetFxTradeAsync("0xE1", C)).Status);
+        Assert.Equal("fx.affirmer_must_be_counterparty", (await node.AliceClient.AffirmFxTradeAsync(terms, C)).Problem!.Code);
+        var mismatch = await w.Carol.AffirmFxTradeAsync(terms with { AmountB = 1_293_499 }, C);
+        Assert.Equal(HttpStatusCode.Conflict, mismatch.Status);
+        Assert.Equal("fx.terms_mismatch", mismatch.Problem!.Code);
+        Assert.Equal(0, (await Account(node, AliceUsd)).DebitsPosted);
+
+        FxTradeDto settled = (await w.Carol.AffirmFxTradeAsync(terms, C)).Unwrap();
+        Assert.Equal("settled", settled.Status);
+        Assert.Equal(10_000, (await Account(node, AliceUsd)).DebitsPosted);
+        Assert.Equal(10_000, (await Account(node, CarolUsd)).CreditsPosted);
+        Assert.Equal(1_293_500, (await Account(node, CarolKes)).DebitsPosted);
+        Assert.Equal(1_293_500, (await Account(node, "0xA404")).CreditsPosted);
+
+        (await node.AliceClient.SubmitFxTradeAsync(terms with { Id = "0xE2" }, C)).Unwrap();
+        Assert.Equal("cancelled", (await w.Carol.CancelFxTradeAsync("0xE2", C)).Unwrap().Status);
+        Assert.Equal("fx.trade_cancelled", (await w.Carol.AffirmFxTradeAsync(terms with { Id = "0xE2" }, C)).Problem!.Code);
+        Assert.Equal("fx.trade_not_found", (await w.Carol.CancelFxTradeAsync("0xE3", C)).Problem!.Code);
+    }
+
+    [Fact]
+    public async Task Cli_publishes_finds_locks_and_pays_against_a_running_node()
+    {
+        await using World w = await StartAsync();
+        TestNode node = w.Node;
+        string url = node.Server.Addresses[0];
+        string dir = Directory.CreateTempSubdirectory("corridor-fx-cli-").FullName;
+        try
+        {
+            string carolToken = Path.Combine(dir, "carol.token"), aliceToken = Path.Combine(dir, "alice.token");
+            await File.WriteAllTextAsync(carolToken, (await node.Operator.IssueTokenAsync(Carol, C)).Unwrap().Token + "\n", C);
+            await File.WriteAllTextAsync(aliceToken, node.AliceToken, C);
+            await File.WriteAllTextAsync(Path.Combine(dir, "o.json"), JsonSerializer.Serialize(Originator, CorridorJson.Options), C);
+            await File.WriteAllTextAsync(Path.Combine(dir, "b.json"), JsonSerializer.Serialize(Beneficiary, CorridorJson.Options), C);
+            await File.WriteAllTextAsync(Path.Combine(dir, "t.json"), JsonSerializer.Serialize(Trade, CorridorJson.Options), C);
+            // On the thread pool: the CLI blocks on its async actions, which must not wait for the test's synchronisation context.
+            Task<int> Run(params string[] args) => Task.Run(() => Corridor.Cli.Program.Main([.. args, "--url", url]), C);
+
+            Assert.Equal(0, await Run("fx", "quote", "publish", "--token-file", carolToken, "--id", "0xF9", "--from", "USD", "--to", "KES", "--rate", "130.10",
+                "--min", "100", "--max", "500000", "--source-account", CarolUsd, "--destination-account", CarolKes));
+            Assert.Equal(new FxRateDto(13010, 100), (await node.AliceClient.GetQuoteAsync("0xF9", C)).Unwrap().Rate);
+            Assert.Equal(0, await Run("fx", "quote", "best", "--token", node.AliceToken, "--from", "USD", "--to", "KES", "--source-amount", "10000"));
+            Assert.Equal(0, await Run("fx", "lock", "--token-file", aliceToken, "--id", "0xCA", "--quote", "0xF9", "--payer-account", AliceUsd, "--payee-account", BobKes, "--amount", "10000"));
+            Assert.Equal(0, await Run("fx", "pay", "--token-file", aliceToken, "--id", "0xCF", "--lock", "0xCA", "--originator-json", Path.Combine(dir, "o.json"),
+                "--beneficiary-json", Path.Combine(dir, "b.json"), "--trade-json", Path.Combine(dir, "t.json")));
+            Assert.Equal(0, await Run("fx", "payment", "0xCF", "--token-file", aliceToken));
+            Assert.Equal(1_301_000, (await Account(node, BobKes)).CreditsPosted);
+
+            Assert.Equal(1, await Run("fx", "payment", "0xCF", "--token-file", carolToken)); // forbidden: not the payer's
+            Assert.Equal(1, await Run("fx", "quote", "withdraw", "--id", "0xF9", "--token-file", aliceToken)); // not the provider
+            Assert.Equal(2, await Run("fx", "payment", "0xCF")); // no token
+            Assert.Equal(2, await Run("fx", "pay", "--token-file", aliceToken, "--id", "0xCE", "--lock", "0xCA")); // files missing
+            Assert.Equal(2, await Run("fx", "quote", "publish", "--token-file", carolToken, "--id", "0xFA", "--from", "USD", "--to", "KES", "--rate", "1.2.3",
+                "--min", "1", "--max", "2", "--source-account", CarolUsd, "--destination-account", CarolKes));
+            Assert.Equal(0, await Run("fx", "quote", "withdraw", "--id", "0xF9", "--token-file", carolToken));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
