@@ -47,7 +47,10 @@ public sealed class ExchangeEndpointTests
         (await op.CreateTransferAsync(new CreateTransferRequest("0xF001", "0xCB840", AliceUsd, AliceFundingMinor, Usd, 1), C)).Unwrap();
         (await op.CreateTransferAsync(new CreateTransferRequest("0xF002", "0xCB404", CarolKes, CarolFundingMinor, Kes, 1), C)).Unwrap();
         var carol = op.WithToken(carolToken);
-        (await carol.PublishQuoteAsync(Quote(QuoteId), C)).Unwrap();
+        PublishQuoteRequest quote = Quote(QuoteId);
+        Assert.Equal(HttpStatusCode.Created, (await carol.PublishQuoteAsync(quote, C)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await carol.PublishQuoteAsync(quote, C)).Status); // valid_from_ns 0 = first publication: idempotent
+        Assert.Equal(HttpStatusCode.Conflict, (await carol.PublishQuoteAsync(quote with { MaxLockSeconds = 61 }, C)).Status);
         return new World(node, carol);
     }
 
@@ -345,5 +348,30 @@ public sealed class ExchangeEndpointTests
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    [Fact]
+    public async Task Every_fx_endpoint_needs_a_token_and_operator_only_ones_refuse_participants()
+    {
+        await using World w = await StartAsync();
+        TestNode node = w.Node;
+        var before = await node.StateAsync();
+        (string Method, string Path, bool OperatorOnly)[] endpoints =
+        [
+            ("POST", "/v1/currencies", true), ("GET", "/v1/currencies/USD", false), ("POST", "/v1/fx/quotes", false), ("GET", "/v1/fx/quotes/0xF1", false),
+            ("GET", "/v1/fx/quotes/best?from=USD&to=KES&source_amount=1", false), ("DELETE", "/v1/fx/quotes/0xF1", false), ("POST", "/v1/fx/locks", false),
+            ("GET", "/v1/fx/locks/0x1", false), ("DELETE", "/v1/fx/locks/0x1", false), ("POST", "/v1/fx/payments", false), ("GET", "/v1/fx/payments/0x1", false),
+            ("GET", "/v1/fx/payments?invoice=X", false), ("POST", "/v1/fx/trades", false), ("POST", "/v1/fx/trades/0x1/affirm", false),
+            ("POST", "/v1/fx/trades/0x1/cancel", false), ("GET", "/v1/fx/trades/0x1", false),
+        ];
+        foreach (var (method, path, operatorOnly) in endpoints)
+        {
+            var (status, text, _) = await TestNode.Send(node.Anonymous, new HttpMethod(method), path, method == "POST" ? "{}" : null);
+            Assert.True(status == HttpStatusCode.Unauthorized && Code(text) == "auth.missing_token", $"{method} {path}: {status} {text}");
+            if (!operatorOnly) continue;
+            (status, text, _) = await TestNode.Send(node.AliceClient, new HttpMethod(method), path, """{"code":"XLC","exponent":2,"ledger":5000}""");
+            Assert.True(status == HttpStatusCode.Forbidden && Code(text) == "auth.operator_only", $"{method} {path}: {status} {text}");
+        }
+        Assert.Equal(before, await node.StateAsync());
     }
 }

@@ -127,10 +127,11 @@ public static class ExchangeEndpoints
         UInt128 destinationAccount = Ids.Parse(r.ProviderDestinationAccountId, "provider_destination_account_id");
         Wire.Amount(r.MinSourceAmount, "min_source_amount");
         Wire.Amount(r.MaxSourceAmount, "max_source_amount");
-        ulong validFrom = r.ValidFromNs == 0 ? NodeOptions.WallClockNs() : r.ValidFromNs;
+        // valid_from_ns 0 means "from first publication": a resubmission keeps the time recorded then, so it stays idempotent.
+        var (existed, recordedFrom) = await gw.QueryAsync(e => e.Exchange.TryGetQuote(id, out QuoteRecord q) ? (true, q.Quote.ValidFromNs) : (false, 0UL));
+        ulong validFrom = r.ValidFromNs != 0 ? r.ValidFromNs : existed ? recordedFrom : NodeOptions.WallClockNs();
         var quote = new PublishQuote(id, provider, r.SourceCurrency, r.DestinationCurrency, new FxRate(r.Rate.Numerator, r.Rate.Denominator),
             r.MinSourceAmount, r.MaxSourceAmount, validFrom, r.ValidUntilNs, sourceAccount, destinationAccount, r.MaxLockSeconds);
-        bool existed = await gw.QueryAsync(e => e.Exchange.TryGetQuote(id, out _));
         var result = (QuoteResult)await Submit(gw, Operation.PublishQuote, quote);
         if (result != QuoteResult.Ok) throw Rejected(result, $"quote {r.Id}");
         return Results.Json(await Quote(gw, id, r.Id), CorridorJson.Options, statusCode: existed ? 200 : 201);
