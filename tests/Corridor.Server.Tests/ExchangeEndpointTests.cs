@@ -140,6 +140,13 @@ public sealed class ExchangeEndpointTests
         Assert.Equal("transfer.exceeds_credits", (await node.AliceClient.GetFxPaymentAsync("0x3F", C)).Unwrap().LedgerReason);
         Assert.Equal("released", (await node.AliceClient.GetLockAsync("0x3A", C)).Unwrap().Status);
 
+        // A released lock (here by the operator, on the payer's behalf) frees the reservation and cannot be paid.
+        (await node.Operator.LockQuoteAsync(Lock("0x4A", 10_000) with { Payer = TestNode.Alice }, C)).Unwrap();
+        Assert.Equal("released", (await node.Operator.ReleaseLockAsync("0x4A", C)).Unwrap().Status);
+        Assert.Equal("released", (await node.AliceClient.ReleaseLockAsync("0x4A", C)).Unwrap().Status); // idempotent
+        Assert.Equal("fx.lock_released", (await node.AliceClient.PayAgainstLockAsync(Payment("0x4F", "0x4A"), C)).Problem!.Code);
+        Assert.Equal("fx.lock_not_found", (await node.AliceClient.ReleaseLockAsync("0x4B", C)).Problem!.Code);
+
         AccountDto aliceUsd = await Account(node, AliceUsd), carolUsd = await Account(node, CarolUsd), carolKes = await Account(node, CarolKes), bobKes = await Account(node, BobKes);
         Assert.Equal((0, 0), (aliceUsd.DebitsPosted, aliceUsd.DebitsPending));
         Assert.Equal((0, 0), (carolUsd.CreditsPosted, carolUsd.CreditsPending));
