@@ -19,6 +19,7 @@ public static class Program
             DayCommand.Create(),
             IsoCommand.Create(),
             SimulateCommand.Create(),
+            FxCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

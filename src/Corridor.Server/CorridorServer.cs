@@ -163,6 +163,7 @@ public sealed class CorridorServer : IAsyncDisposable
         LedgerEndpoints.Map(app, gw);
         SettlementEndpoints.Map(app, gw);
         Iso20022Endpoints.Map(app, gw);
+        ExchangeEndpoints.Map(app, gw);
         app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"no endpoint {c.Request.Method} {c.Request.Path}"));
         return app;
     }
