@@ -25,7 +25,7 @@ public enum SettlementResult : ushort
     /// <summary>A participant can only be closed once every settlement account balance is zero.</summary>
     ParticipantHasBalance = 9,
     TooManyParticipants = 10,
-    /// <summary>The BIC is not 8 or 11 characters of the ISO 9362 shape (4 letters, 2 letters, 2 and optionally 3 alphanumerics).</summary>
+    /// <summary>The BIC is not an ISO 9362 BIC (8 or 11 upper-case characters with a valid ISO 3166 country).</summary>
     InvalidBic = 11,
     /// <summary>Another participant is registered with this BIC.</summary>
     BicInUse = 12,

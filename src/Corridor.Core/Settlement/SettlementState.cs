@@ -141,7 +141,7 @@ public sealed partial class SettlementState
         if (item.Role is not (ParticipantRole.DirectParticipant or ParticipantRole.CentralBank or ParticipantRole.Operator)) return SettlementResult.InvalidRole;
         if (string.IsNullOrEmpty(item.Name)) return SettlementResult.NameMustNotBeEmpty;
         string bic = item.Bic ?? "";
-        if (bic.Length != 0 && !IsBicShape(bic)) return SettlementResult.InvalidBic;
+        if (bic.Length != 0 && !Compliance.Identifiers.IsValidBic(bic)) return SettlementResult.InvalidBic;
         if (_participantIndex.TryGetValue(item.ParticipantId, out int existing))
         {
             ParticipantRecord e = _participants[existing];
@@ -160,18 +160,6 @@ public sealed partial class SettlementState
         return SettlementResult.Ok;
     }
 
-    /// <summary>ISO 9362 shape: 4 letters (institution), 2 letters (country), 2 alphanumerics (location), optionally 3 (branch).</summary>
-    internal static bool IsBicShape(string bic)
-    {
-        if (bic.Length is not (8 or 11)) return false;
-        for (int i = 0; i < bic.Length; i++)
-        {
-            char c = bic[i];
-            bool letter = c is >= 'A' and <= 'Z', digit = c is >= '0' and <= '9';
-            if (i < 6 ? !letter : !(letter || digit)) return false;
-        }
-        return true;
-    }
 
     private SettlementResult ChangeParticipantStatusItem(in ChangeParticipantStatus item, ref ulong clock)
     {
