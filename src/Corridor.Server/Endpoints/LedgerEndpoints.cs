@@ -164,7 +164,7 @@ public static class LedgerEndpoints
         var result = reply.AllOk ? CreateTransferResult.Ok : (CreateTransferResult)reply.Errors[0].Code;
         if (result is CreateTransferResult.Ok or CreateTransferResult.Exists)
         {
-            var (stored, status) = await gw.QueryAsync(e => { e.Ledger.TryGetTransfer(t.Id, out Transfer x, out PendingStatus s); return (x, s); });
+            var (_, stored, status) = await gw.ReadTransferAsync(t.Id);
             return Results.Json(Wire.ToDto(stored, status), CorridorJson.Options, statusCode: result == CreateTransferResult.Ok ? 201 : 200);
         }
         throw new ApiException(TransferStatus(result), "transfer." + Wire.Snake(result), $"transfer {Ids.Format(t.Id)}: {result}");
