@@ -201,6 +201,30 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task Account_transfers_page_by_timestamp_cursor()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        for (int i = 1; i <= 5; i++)
+            (await node.AliceClient.CreateTransferAsync(new CreateTransferRequest((500 + i).ToString(), TestNode.AliceAccount, TestNode.BobAccount, i, 1, 1), C)).Unwrap();
+        var seen = new List<string>();
+        string? cursor = null;
+        int pages = 0;
+        do
+        {
+            TransferPage page = (await node.AliceClient.ListAccountTransfersAsync(TestNode.AliceAccount, cursor, 2, C)).Unwrap();
+            seen.AddRange(page.Transfers.Select(t => t.Id));
+            cursor = page.NextCursor;
+            pages++;
+        } while (cursor is not null && pages < 10);
+        // The funding injection plus five transfers, each once, in time order.
+        Assert.Equal(6, seen.Count);
+        Assert.Equal(seen.Distinct().Count(), seen.Count);
+        Assert.Equal(["501", "502", "503", "504", "505"], seen.Skip(1));
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.AliceClient.ListAccountTransfersAsync(TestNode.AliceAccount, "x", 2, C)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.AliceClient.ListAccountTransfersAsync(TestNode.AliceAccount, null, 5000, C)).Status);
+    }
+
+    [Fact]
     public async Task Resubmitting_a_transfer_is_idempotent_and_different_content_is_409()
     {
         await using TestNode node = await TestNode.StartAsync();

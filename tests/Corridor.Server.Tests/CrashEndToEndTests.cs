@@ -64,7 +64,14 @@ public sealed class CrashEndToEndTests
             await WaitReady(http, node);
             string opToken = File.ReadAllText(Path.Combine(data, "secrets", "operator.token")).Trim();
             var op = new CorridorClient(http, opToken);
-            string token = (await op.RegisterParticipantAsync(new RegisterParticipantRequest(1, "Alice", "direct"), C)).Unwrap().Token;
+            // Registration through the CLI, which talks to the running node with the operator token from the data directory.
+            var add = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string a in new[] { CliDll, "participants", "add", "--data", data, "--url", baseUrl.ToString(), "--id", "1", "--name", "Alice", "--role", "direct" }) add.ArgumentList.Add(a);
+            using Process adder = Process.Start(add)!;
+            string addOut = await adder.StandardOutput.ReadToEndAsync(C);
+            await adder.WaitForExitAsync(C);
+            Assert.Equal(0, adder.ExitCode);
+            string token = addOut.Trim().Split('\n')[^1].Trim();
             var alice = op.WithToken(token);
             const int accounts = 8;
             for (int a = 1; a <= accounts; a++) (await alice.CreateAccountAsync(new CreateAccountRequest("0x" + a.ToString("x"), 1, 1), C)).Unwrap();
