@@ -14,7 +14,7 @@ public sealed class ApiTests
     /// <summary>Every endpoint: method, path, a valid body (or null), and whether only the operator may call it.</summary>
     public static readonly TheoryData<string, string, string?, bool> Endpoints = new()
     {
-        { "POST", "/v1/accounts", """{"id":"0x77","ledger":1,"code":1}""", false },
+        { "POST", "/v1/accounts", """{"id":"0x77","ledger":1,"code":1,"flags":["debits_must_not_exceed_credits"]}""", false },
         { "GET", "/v1/accounts", null, false },
         { "GET", "/v1/accounts/0x11", null, false },
         { "GET", "/v1/accounts/0x11/transfers", null, false },
@@ -104,6 +104,13 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.Forbidden, (await node.AliceClient.GetSettlementAccountAsync(TestNode.Bob, 1, C)).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await node.AliceClient.GetParticipantAsync(TestNode.Bob, C)).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await node.AliceClient.CreateAccountAsync(new CreateAccountRequest("0x99", 1, 1, Participant: TestNode.Bob), C)).Status);
+
+        var noFloor = await node.AliceClient.CreateAccountAsync(new CreateAccountRequest("0x98", 1, 1), C);
+        Assert.Equal(HttpStatusCode.Forbidden, noFloor.Status);
+        AccountDto own = (await node.AliceClient.CreateAccountAsync(new CreateAccountRequest("0x98", 1, 1, Flags: ["debits_must_not_exceed_credits"]), C)).Unwrap();
+        Assert.Equal(TestNode.Alice, own.Participant);
+        Assert.Contains((await node.AliceClient.ListAccountsAsync(C)).Unwrap(), a => a.Id == own.Id);
+        Assert.DoesNotContain((await node.AliceClient.ListAccountsAsync(C)).Unwrap(), a => a.Participant != TestNode.Alice);
 
         var before = await node.StateAsync();
         var steal = await node.AliceClient.CreateTransferAsync(new CreateTransferRequest("0x6001", TestNode.BobAccount, TestNode.AliceAccount, 5, 1, 1), C);

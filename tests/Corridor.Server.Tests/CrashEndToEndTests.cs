@@ -74,7 +74,7 @@ public sealed class CrashEndToEndTests
             string token = addOut.Trim().Split('\n')[^1].Trim();
             var alice = op.WithToken(token);
             const int accounts = 8;
-            for (int a = 1; a <= accounts; a++) (await alice.CreateAccountAsync(new CreateAccountRequest("0x" + a.ToString("x"), 1, 1), C)).Unwrap();
+            for (int a = 1; a <= accounts; a++) (await op.CreateAccountAsync(new CreateAccountRequest("0x" + a.ToString("x"), 1, 1, Participant: 1), C)).Unwrap();
 
             var acknowledged = new ConcurrentDictionary<string, long>();
             using var stop = new CancellationTokenSource();

@@ -12,7 +12,7 @@ public sealed class FuzzTests
 {
     private static readonly (string Path, string Json)[] Documents =
     [
-        ("/v1/accounts", """{"id":"0x77","ledger":1,"code":1,"flags":["history"],"user_data_64":5}"""),
+        ("/v1/accounts", """{"id":"0x77","ledger":1,"code":1,"flags":["history","debits_must_not_exceed_credits"],"user_data_64":5}"""),
         ("/v1/transfers", """{"id":"0x5001","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1,"flags":[]}"""),
         ("/v1/transfers/batch", """{"transfers":[{"id":"0x5002","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1}]}"""),
         ("/v1/participants", """{"id":7,"name":"X","role":"direct"}"""),

@@ -41,6 +41,10 @@ public static class LedgerEndpoints
             participant = caller.ParticipantId;
         }
         Account account = Wire.ToAccount(r, participant);
+        // A participant cannot mint value: its own accounts may never go below zero. Accounts without a floor
+        // (issuance, nostro, bench pools) are the operator's to create, for any participant.
+        if (!caller.IsOperator && (account.Flags & AccountFlags.DebitsMustNotExceedCredits) == 0)
+            throw ApiException.Forbidden("a participant's own accounts need the debits_must_not_exceed_credits flag; the operator creates accounts without a floor");
         if ((account.Flags & AccountFlags.Linked) != 0) throw ApiException.BadRequest("request.invalid_value", "flags: linked needs a batch; create accounts one at a time");
         CommandReply reply = await gw.SubmitAsync(Operation.CreateAccounts, 1, MemoryMarshal.AsBytes(new[] { account }).ToArray());
         var result = reply.AllOk ? CreateAccountResult.Ok : (CreateAccountResult)reply.Errors[0].Code;
