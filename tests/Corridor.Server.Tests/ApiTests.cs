@@ -340,6 +340,31 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.OK, (await TestNode.Send(node.Anonymous, HttpMethod.Get, "/health/ready", null)).Status);
     }
 
+    [Fact]
+    public async Task A_full_queue_answers_503_with_retry_after_and_loses_nothing_acknowledged()
+    {
+        await using TestNode node = await TestNode.StartAsync(queueCapacity: 1);
+        var acked = new System.Collections.Concurrent.ConcurrentBag<string>();
+        int busy = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(1, 400), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = C }, async (i, ct) =>
+        {
+            var r = await node.AliceClient.CreateTransferAsync(new CreateTransferRequest((90_000 + i).ToString(), TestNode.AliceAccount, TestNode.BobAccount, 1, 1, 1), ct);
+            if (r.Ok) acked.Add(r.Value!.Id);
+            else
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, r.Status);
+                Assert.Equal("node.busy", r.Problem!.Code);
+                Assert.Equal(TimeSpan.FromSeconds(1), r.RetryAfter);
+                Interlocked.Increment(ref busy);
+            }
+        });
+        Assert.True(busy > 0, "no request met a full queue");
+        SettlementAccountDto alice = (await node.AliceClient.GetSettlementAccountAsync(TestNode.Alice, 1, C)).Unwrap();
+        Assert.Equal(TestNode.Funding - acked.Count, alice.BalanceMinor);
+        var (_, metrics, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/metrics", null);
+        Assert.DoesNotContain("corridor_rejected_busy_total 0\n", metrics);
+    }
+
     internal static string? Code(string problemJson)
     {
         using JsonDocument doc = JsonDocument.Parse(problemJson);

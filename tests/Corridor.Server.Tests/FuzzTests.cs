@@ -64,6 +64,31 @@ public sealed class FuzzTests
         return (obj.Root ?? obj).ToJsonString();
     }
 
+    private static readonly string[] SpecialSegments = ["0x11", "1", "2", "0", "340282366920938463463374607431768211456", "%00"];
+
+    private static readonly string[] GetPaths =
+    [
+        "/v1/accounts/{0}", "/v1/accounts/{0}/transfers?limit=3&after={0}", "/v1/accounts/{0}/balances", "/v1/transfers/{0}",
+        "/v1/participants/{0}", "/v1/participants/{0}/settlement-accounts/{0}", "/v1/participants/{0}/queue/{0}",
+        "/v1/payments/{0}", "/v1/netting-windows/{0}", "/v1/statements/{0}/{0}", "/v1/accounts?participant={0}",
+    ];
+
+    [Fact]
+    public async Task Random_path_segments_on_reads_never_500_and_change_nothing()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        var before = await node.StateAsync();
+        Gen<string> segment = Gen.OneOf(Gen.String, Gen.Long.Select(v => v.ToString()), Gen.ULong.Select(v => "0x" + v.ToString("x")),
+            Gen.Int[0, SpecialSegments.Length - 1].Select(i => SpecialSegments[i]));
+        await Gen.Select(Gen.Int[0, GetPaths.Length - 1], segment, Gen.Bool).SampleAsync(async c =>
+        {
+            string path = string.Format(System.Globalization.CultureInfo.InvariantCulture, GetPaths[c.Item1], Uri.EscapeDataString(c.Item2));
+            var (status, body, _) = await TestNode.Send(c.Item3 ? node.AliceClient : node.Operator, HttpMethod.Get, path, null);
+            Assert.True((int)status < 500, $"{path} → {(int)status} {body}");
+        }, iter: 300, threads: 1);
+        Assert.Equal(before, await node.StateAsync());
+    }
+
     [Fact]
     public async Task Random_mutations_never_500_and_change_state_only_when_accepted_or_rejected_by_the_engine()
     {
