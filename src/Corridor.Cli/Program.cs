@@ -15,6 +15,7 @@ public static class Program
             BenchCommand.Create(),
             LoadCommand.Create(),
             ParticipantsCommand.Create(),
+            TransferCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -129,8 +129,16 @@ public sealed class CrashEndToEndTests
             Assert.Equal(accounts, all.Length);
             Assert.Equal(all.Sum(a => a.DebitsPosted), all.Sum(a => a.CreditsPosted));
             Assert.True(all.Sum(a => a.DebitsPosted) >= acknowledged.Values.Sum());
-            // The restarted node keeps working.
-            Assert.True((await alice2.CreateTransferAsync(new CreateTransferRequest("0xFFFFFF01", "0x1", "0x2", 1, 1, 1), C)).Ok);
+            // The restarted node keeps working, also through the CLI.
+            var transfer = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string a in new[] { CliDll, "transfer", "--url", baseUrl.ToString(), "--token", token, "--id", "0xFFFFFF01", "--debit", "0x1", "--credit", "0x2", "--amount", "1", "--ledger", "1" })
+                transfer.ArgumentList.Add(a);
+            using Process sender = Process.Start(transfer)!;
+            string sent = await sender.StandardOutput.ReadToEndAsync(C);
+            await sender.WaitForExitAsync(C);
+            Assert.Equal(0, sender.ExitCode);
+            Assert.StartsWith("created: transfer 4294967041", sent);
+            Assert.True((await alice2.GetTransferAsync("0xFFFFFF01", C)).Ok);
         }
         finally
         {
