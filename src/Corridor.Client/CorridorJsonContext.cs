@@ -25,6 +25,8 @@ namespace Corridor.Client;
 [JsonSerializable(typeof(OpenSettlementAccountRequest))]
 [JsonSerializable(typeof(LiquidityRequest))]
 [JsonSerializable(typeof(CreditLineRequest))]
+[JsonSerializable(typeof(ReservationRequest))]
+[JsonSerializable(typeof(SendingLimitRequest))]
 [JsonSerializable(typeof(SubmitPaymentRequest))]
 [JsonSerializable(typeof(PaymentDto))]
 [JsonSerializable(typeof(PaymentDto[]))]

@@ -33,6 +33,8 @@ public sealed class ApiTests
         { "POST", "/v1/settlement-accounts", """{"participant":1,"ledger":1,"account_id":"0x12"}""", false },
         { "POST", "/v1/liquidity", """{"transfer_id":"0x9100","participant":1,"ledger":1,"amount":5,"direction":"inject"}""", true },
         { "POST", "/v1/credit-lines", """{"transfer_id":"0x9200","participant":1,"ledger":1,"limit":5}""", true },
+        { "POST", "/v1/reservations", """{"participant":1,"ledger":1,"urgent_reserve":5,"high_reserve":5}""", false },
+        { "POST", "/v1/sending-limits", """{"participant":1,"ledger":1,"counterparty":2,"limit":5}""", false },
         { "POST", "/v1/payments", """{"id":"0x7001","payee":2,"ledger":1,"amount":5}""", false },
         { "GET", "/v1/payments/0x7001", null, false },
         { "POST", "/v1/payments/0x7001/actions", """{"action":"revoke"}""", false },
@@ -294,6 +296,9 @@ public sealed class ApiTests
         Assert.Equal(TestNode.Funding - 200, s.ClosingBalanceMinor);
         Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.GetStatementAsync(20261123, TestNode.AliceAccount, C)).Status);
         (await op.SetCreditLineAsync(new CreditLineRequest("0xC1", TestNode.Alice, 1, 500), C)).Unwrap();
+        Assert.Equal(100, (await node.AliceClient.SetReservationAsync(new ReservationRequest(TestNode.Alice, 1, 100, 50), C)).Unwrap().UrgentReserveMinor);
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.SetReservationAsync(new ReservationRequest(TestNode.Alice, 1, 0, 0), C)).Status);
+        Assert.Equal(700, (await node.AliceClient.SetSendingLimitAsync(new SendingLimitRequest(TestNode.Alice, 1, 0, 700), C)).Unwrap().MultilateralLimitMinor);
     }
 
     [Fact]

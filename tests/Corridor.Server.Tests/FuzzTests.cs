@@ -21,6 +21,8 @@ public sealed class FuzzTests
         ("/v1/settlement-accounts", """{"participant":1,"ledger":1,"account_id":"0x12"}"""),
         ("/v1/liquidity", """{"transfer_id":"0x9100","participant":1,"ledger":1,"amount":5,"direction":"inject"}"""),
         ("/v1/credit-lines", """{"transfer_id":"0x9200","participant":1,"ledger":1,"limit":5}"""),
+        ("/v1/reservations", """{"participant":1,"ledger":1,"urgent_reserve":5,"high_reserve":5}"""),
+        ("/v1/sending-limits", """{"participant":1,"ledger":1,"counterparty":2,"limit":5}"""),
         ("/v1/payments", """{"id":"0x7001","payee":2,"ledger":1,"amount":5,"priority":"high","kind":"interbank"}"""),
         ("/v1/payments/0x7001/actions", """{"action":"change_priority","new_priority":"urgent"}"""),
         ("/v1/lsm/runs", """{"ledger":1}"""),
