@@ -169,7 +169,9 @@ public sealed class ApiTests
         // Over the batch bound: 413, or the server closes the connection before the client finished sending.
         try
         {
-            var (hugeStatus, _, _) = await TestNode.Send(node.AliceClient, HttpMethod.Post, "/v1/transfers/batch", huge);
+            // Its own connection pool: the server closes this connection, which must not be reused below.
+            using var own = new HttpClient { BaseAddress = node.Operator.Http.BaseAddress };
+            var (hugeStatus, _, _) = await TestNode.Send(new CorridorClient(own, node.AliceToken), HttpMethod.Post, "/v1/transfers/batch", huge);
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, hugeStatus);
         }
         catch (HttpRequestException) { }
