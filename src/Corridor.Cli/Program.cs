@@ -20,6 +20,7 @@ public static class Program
             IsoCommand.Create(),
             SimulateCommand.Create(),
             FxCommand.Create(),
+            TransferCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -67,6 +67,12 @@ public sealed record LiquidityRequest(string TransferId, ulong Participant, uint
 
 public sealed record CreditLineRequest(string TransferId, ulong Participant, uint Ledger, long Limit);
 
+/// <summary>Reserves liquidity for urgent and for urgent+high payments (T2-style reservations).</summary>
+public sealed record ReservationRequest(ulong Participant, uint Ledger, long UrgentReserve, long HighReserve);
+
+/// <summary>Caps the day's net debit towards <c>Counterparty</c> (0 = multilateral) for normal payments; 0 removes it.</summary>
+public sealed record SendingLimitRequest(ulong Participant, uint Ledger, ulong Counterparty, long Limit);
+
 /// <summary>A settlement instruction; <c>Payer</c> defaults to the caller. Priority: urgent, high, normal. Kind: customer, interbank.</summary>
 public sealed record SubmitPaymentRequest(
     string Id, ulong Payee, uint Ledger, long Amount, string Priority = "normal", string Kind = "customer",

@@ -52,6 +52,9 @@ public sealed partial class CorridorClient(HttpClient http, string? token = null
     public Task<ApiResult<SettlementAccountDto>> MoveLiquidityAsync(LiquidityRequest r, CancellationToken c = default) => SendAsync<SettlementAccountDto>(HttpMethod.Post, "v1/liquidity", r, c);
     public Task<ApiResult<SettlementAccountDto>> SetCreditLineAsync(CreditLineRequest r, CancellationToken c = default) => SendAsync<SettlementAccountDto>(HttpMethod.Post, "v1/credit-lines", r, c);
 
+    public Task<ApiResult<SettlementAccountDto>> SetReservationAsync(ReservationRequest r, CancellationToken c = default) => SendAsync<SettlementAccountDto>(HttpMethod.Post, "v1/reservations", r, c);
+    public Task<ApiResult<SettlementAccountDto>> SetSendingLimitAsync(SendingLimitRequest r, CancellationToken c = default) => SendAsync<SettlementAccountDto>(HttpMethod.Post, "v1/sending-limits", r, c);
+
     public Task<ApiResult<PaymentDto>> SubmitPaymentAsync(SubmitPaymentRequest r, CancellationToken c = default) => SendAsync<PaymentDto>(HttpMethod.Post, "v1/payments", r, c);
     public Task<ApiResult<PaymentDto>> GetPaymentAsync(string id, CancellationToken c = default) => SendAsync<PaymentDto>(HttpMethod.Get, $"v1/payments/{id}", null, c);
     public Task<ApiResult<PaymentDto>> ManagePaymentAsync(string id, QueueActionRequest r, CancellationToken c = default) => SendAsync<PaymentDto>(HttpMethod.Post, $"v1/payments/{id}/actions", r, c);

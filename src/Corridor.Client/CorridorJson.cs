@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Corridor.Client;
 
@@ -20,6 +21,7 @@ public static class CorridorJson
             NumberHandling = JsonNumberHandling.Strict,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             MaxDepth = 16,
+            TypeInfoResolver = JsonTypeInfoResolver.Combine(CorridorJsonContext.Default, new DefaultJsonTypeInfoResolver()),
         };
         o.MakeReadOnly(populateMissingResolver: true);
         return o;

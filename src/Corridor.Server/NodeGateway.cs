@@ -102,6 +102,50 @@ public sealed class NodeGateway(ApiTokens tokens)
         return owners;
     }
 
+    private readonly ConcurrentQueue<(UInt128 Id, TaskCompletionSource<(bool Found, Transfer Transfer, PendingStatus Status)> Reply)> _transferReads = new();
+    private int _transferReadScheduled;
+
+    /// <summary>
+    /// Reads a transfer, coalescing concurrent reads into one engine query: queries share the engine's
+    /// bounded apply queue with batches, so one query per waiting crowd keeps batches flowing.
+    /// </summary>
+    public Task<(bool Found, Transfer Transfer, PendingStatus Status)> ReadTransferAsync(UInt128 id)
+    {
+        var reply = new TaskCompletionSource<(bool, Transfer, PendingStatus)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _transferReads.Enqueue((id, reply));
+        if (Interlocked.Exchange(ref _transferReadScheduled, 1) == 0) _ = DrainTransferReadsAsync();
+        return reply.Task;
+    }
+
+    private async Task DrainTransferReadsAsync()
+    {
+        while (true)
+        {
+            var reads = new List<(UInt128 Id, TaskCompletionSource<(bool, Transfer, PendingStatus)> Reply)>();
+            while (reads.Count < 65_536 && _transferReads.TryDequeue(out var r)) reads.Add(r);
+            if (reads.Count > 0)
+            {
+                try
+                {
+                    var results = await Node.QueryAsync(e =>
+                    {
+                        var found = new (bool, Transfer, PendingStatus)[reads.Count];
+                        for (int i = 0; i < reads.Count; i++)
+                            found[i] = (e.Ledger.TryGetTransfer(reads[i].Id, out Transfer t, out PendingStatus s), t, s);
+                        return found;
+                    });
+                    for (int i = 0; i < reads.Count; i++) reads[i].Reply.TrySetResult(results[i]);
+                }
+                catch (Exception e)
+                {
+                    foreach (var r in reads) r.Reply.TrySetException(e);
+                }
+            }
+            Volatile.Write(ref _transferReadScheduled, 0);
+            if (_transferReads.IsEmpty || Interlocked.Exchange(ref _transferReadScheduled, 1) != 0) return;
+        }
+    }
+
     /// <summary>Submits a command; busy → 503 with Retry-After (written by the error middleware).</summary>
     public Task<CommandReply> SubmitAsync(Operation op, int count, byte[] payload) => Node.SubmitAsync(op, count, payload, waitWhenFull: false);
 

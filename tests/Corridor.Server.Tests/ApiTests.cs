@@ -14,7 +14,7 @@ public sealed class ApiTests
     /// <summary>Every endpoint: method, path, a valid body (or null), and whether only the operator may call it.</summary>
     public static readonly TheoryData<string, string, string?, bool> Endpoints = new()
     {
-        { "POST", "/v1/accounts", """{"id":"0x77","ledger":1,"code":1}""", false },
+        { "POST", "/v1/accounts", """{"id":"0x77","ledger":1,"code":1,"flags":["debits_must_not_exceed_credits"]}""", false },
         { "GET", "/v1/accounts", null, false },
         { "GET", "/v1/accounts/0x11", null, false },
         { "GET", "/v1/accounts/0x11/transfers", null, false },
@@ -33,6 +33,8 @@ public sealed class ApiTests
         { "POST", "/v1/settlement-accounts", """{"participant":1,"ledger":1,"account_id":"0x12"}""", false },
         { "POST", "/v1/liquidity", """{"transfer_id":"0x9100","participant":1,"ledger":1,"amount":5,"direction":"inject"}""", true },
         { "POST", "/v1/credit-lines", """{"transfer_id":"0x9200","participant":1,"ledger":1,"limit":5}""", true },
+        { "POST", "/v1/reservations", """{"participant":1,"ledger":1,"urgent_reserve":5,"high_reserve":5}""", false },
+        { "POST", "/v1/sending-limits", """{"participant":1,"ledger":1,"counterparty":2,"limit":5}""", false },
         { "POST", "/v1/payments", """{"id":"0x7001","payee":2,"ledger":1,"amount":5}""", false },
         { "GET", "/v1/payments/0x7001", null, false },
         { "POST", "/v1/payments/0x7001/actions", """{"action":"revoke"}""", false },
@@ -105,6 +107,13 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.Forbidden, (await node.AliceClient.GetParticipantAsync(TestNode.Bob, C)).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await node.AliceClient.CreateAccountAsync(new CreateAccountRequest("0x99", 1, 1, Participant: TestNode.Bob), C)).Status);
 
+        var noFloor = await node.AliceClient.CreateAccountAsync(new CreateAccountRequest("0x98", 1, 1), C);
+        Assert.Equal(HttpStatusCode.Forbidden, noFloor.Status);
+        AccountDto own = (await node.AliceClient.CreateAccountAsync(new CreateAccountRequest("0x98", 1, 1, Flags: ["debits_must_not_exceed_credits"]), C)).Unwrap();
+        Assert.Equal(TestNode.Alice, own.Participant);
+        Assert.Contains((await node.AliceClient.ListAccountsAsync(C)).Unwrap(), a => a.Id == own.Id);
+        Assert.DoesNotContain((await node.AliceClient.ListAccountsAsync(C)).Unwrap(), a => a.Participant != TestNode.Alice);
+
         var before = await node.StateAsync();
         var steal = await node.AliceClient.CreateTransferAsync(new CreateTransferRequest("0x6001", TestNode.BobAccount, TestNode.AliceAccount, 5, 1, 1), C);
         Assert.Equal(HttpStatusCode.Forbidden, steal.Status);
@@ -160,7 +169,9 @@ public sealed class ApiTests
         // Over the batch bound: 413, or the server closes the connection before the client finished sending.
         try
         {
-            var (hugeStatus, _, _) = await TestNode.Send(node.AliceClient, HttpMethod.Post, "/v1/transfers/batch", huge);
+            // Its own connection pool: the server closes this connection, which must not be reused below.
+            using var own = new HttpClient { BaseAddress = node.Operator.Http.BaseAddress };
+            var (hugeStatus, _, _) = await TestNode.Send(new CorridorClient(own, node.AliceToken), HttpMethod.Post, "/v1/transfers/batch", huge);
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, hugeStatus);
         }
         catch (HttpRequestException) { }
@@ -198,6 +209,30 @@ public sealed class ApiTests
         Assert.Equal(8189, again.Exists);
         SettlementAccountDto alice = (await node.AliceClient.GetSettlementAccountAsync(TestNode.Alice, 1, C)).Unwrap();
         Assert.Equal(TestNode.Funding - 8189, alice.BalanceMinor);
+    }
+
+    [Fact]
+    public async Task Account_transfers_page_by_timestamp_cursor()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        for (int i = 1; i <= 5; i++)
+            (await node.AliceClient.CreateTransferAsync(new CreateTransferRequest((500 + i).ToString(), TestNode.AliceAccount, TestNode.BobAccount, i, 1, 1), C)).Unwrap();
+        var seen = new List<string>();
+        string? cursor = null;
+        int pages = 0;
+        do
+        {
+            TransferPage page = (await node.AliceClient.ListAccountTransfersAsync(TestNode.AliceAccount, cursor, 2, C)).Unwrap();
+            seen.AddRange(page.Transfers.Select(t => t.Id));
+            cursor = page.NextCursor;
+            pages++;
+        } while (cursor is not null && pages < 10);
+        // The funding injection plus five transfers, each once, in time order.
+        Assert.Equal(6, seen.Count);
+        Assert.Equal(seen.Distinct().Count(), seen.Count);
+        Assert.Equal(["501", "502", "503", "504", "505"], seen.Skip(1));
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.AliceClient.ListAccountTransfersAsync(TestNode.AliceAccount, "x", 2, C)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.AliceClient.ListAccountTransfersAsync(TestNode.AliceAccount, null, 5000, C)).Status);
     }
 
     [Fact]
@@ -263,6 +298,9 @@ public sealed class ApiTests
         Assert.Equal(TestNode.Funding - 200, s.ClosingBalanceMinor);
         Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.GetStatementAsync(20261123, TestNode.AliceAccount, C)).Status);
         (await op.SetCreditLineAsync(new CreditLineRequest("0xC1", TestNode.Alice, 1, 500), C)).Unwrap();
+        Assert.Equal(100, (await node.AliceClient.SetReservationAsync(new ReservationRequest(TestNode.Alice, 1, 100, 50), C)).Unwrap().UrgentReserveMinor);
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.SetReservationAsync(new ReservationRequest(TestNode.Alice, 1, 0, 0), C)).Status);
+        Assert.Equal(700, (await node.AliceClient.SetSendingLimitAsync(new SendingLimitRequest(TestNode.Alice, 1, 0, 700), C)).Unwrap().MultilateralLimitMinor);
     }
 
     [Fact]
@@ -307,6 +345,31 @@ public sealed class ApiTests
         Assert.Contains("corridor_rejected_busy_total 0", metrics);
         Assert.Equal(HttpStatusCode.OK, (await TestNode.Send(node.Anonymous, HttpMethod.Get, "/health/live", null)).Status);
         Assert.Equal(HttpStatusCode.OK, (await TestNode.Send(node.Anonymous, HttpMethod.Get, "/health/ready", null)).Status);
+    }
+
+    [Fact]
+    public async Task A_full_queue_answers_503_with_retry_after_and_loses_nothing_acknowledged()
+    {
+        await using TestNode node = await TestNode.StartAsync(queueCapacity: 1);
+        var acked = new System.Collections.Concurrent.ConcurrentBag<string>();
+        int busy = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(1, 400), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = C }, async (i, ct) =>
+        {
+            var r = await node.AliceClient.CreateTransferAsync(new CreateTransferRequest((90_000 + i).ToString(), TestNode.AliceAccount, TestNode.BobAccount, 1, 1, 1), ct);
+            if (r.Ok) acked.Add(r.Value!.Id);
+            else
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, r.Status);
+                Assert.Equal("node.busy", r.Problem!.Code);
+                Assert.Equal(TimeSpan.FromSeconds(1), r.RetryAfter);
+                Interlocked.Increment(ref busy);
+            }
+        });
+        Assert.True(busy > 0, "no request met a full queue");
+        SettlementAccountDto alice = (await node.AliceClient.GetSettlementAccountAsync(TestNode.Alice, 1, C)).Unwrap();
+        Assert.Equal(TestNode.Funding - acked.Count, alice.BalanceMinor);
+        var (_, metrics, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/metrics", null);
+        Assert.DoesNotContain("corridor_rejected_busy_total 0\n", metrics);
     }
 
     internal static string? Code(string problemJson)

@@ -64,10 +64,17 @@ public sealed class CrashEndToEndTests
             await WaitReady(http, node);
             string opToken = File.ReadAllText(Path.Combine(data, "secrets", "operator.token")).Trim();
             var op = new CorridorClient(http, opToken);
-            string token = (await op.RegisterParticipantAsync(new RegisterParticipantRequest(1, "Alice", "direct"), C)).Unwrap().Token;
+            // Registration through the CLI, which talks to the running node with the operator token from the data directory.
+            var add = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string a in new[] { CliDll, "participants", "add", "--data", data, "--url", baseUrl.ToString(), "--id", "1", "--name", "Alice", "--role", "direct" }) add.ArgumentList.Add(a);
+            using Process adder = Process.Start(add)!;
+            string addOut = await adder.StandardOutput.ReadToEndAsync(C);
+            await adder.WaitForExitAsync(C);
+            Assert.Equal(0, adder.ExitCode);
+            string token = addOut.Trim().Split('\n')[^1].Trim();
             var alice = op.WithToken(token);
             const int accounts = 8;
-            for (int a = 1; a <= accounts; a++) (await alice.CreateAccountAsync(new CreateAccountRequest("0x" + a.ToString("x"), 1, 1), C)).Unwrap();
+            for (int a = 1; a <= accounts; a++) (await op.CreateAccountAsync(new CreateAccountRequest("0x" + a.ToString("x"), 1, 1, Participant: 1), C)).Unwrap();
 
             var acknowledged = new ConcurrentDictionary<string, long>();
             using var stop = new CancellationTokenSource();
@@ -122,8 +129,16 @@ public sealed class CrashEndToEndTests
             Assert.Equal(accounts, all.Length);
             Assert.Equal(all.Sum(a => a.DebitsPosted), all.Sum(a => a.CreditsPosted));
             Assert.True(all.Sum(a => a.DebitsPosted) >= acknowledged.Values.Sum());
-            // The restarted node keeps working.
-            Assert.True((await alice2.CreateTransferAsync(new CreateTransferRequest("0xFFFFFF01", "0x1", "0x2", 1, 1, 1), C)).Ok);
+            // The restarted node keeps working, also through the CLI.
+            var transfer = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string a in new[] { CliDll, "transfer", "--url", baseUrl.ToString(), "--token", token, "--id", "0xFFFFFF01", "--debit", "0x1", "--credit", "0x2", "--amount", "1", "--ledger", "1" })
+                transfer.ArgumentList.Add(a);
+            using Process sender = Process.Start(transfer)!;
+            string sent = await sender.StandardOutput.ReadToEndAsync(C);
+            await sender.WaitForExitAsync(C);
+            Assert.Equal(0, sender.ExitCode);
+            Assert.StartsWith("created: transfer 4294967041", sent);
+            Assert.True((await alice2.GetTransferAsync("0xFFFFFF01", C)).Ok);
         }
         finally
         {

@@ -12,7 +12,7 @@ public sealed class FuzzTests
 {
     private static readonly (string Path, string Json)[] Documents =
     [
-        ("/v1/accounts", """{"id":"0x77","ledger":1,"code":1,"flags":["history"],"user_data_64":5}"""),
+        ("/v1/accounts", """{"id":"0x77","ledger":1,"code":1,"flags":["history","debits_must_not_exceed_credits"],"user_data_64":5}"""),
         ("/v1/transfers", """{"id":"0x5001","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1,"flags":[]}"""),
         ("/v1/transfers/batch", """{"transfers":[{"id":"0x5002","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1}]}"""),
         ("/v1/participants", """{"id":7,"name":"X","role":"direct"}"""),
@@ -21,6 +21,8 @@ public sealed class FuzzTests
         ("/v1/settlement-accounts", """{"participant":1,"ledger":1,"account_id":"0x12"}"""),
         ("/v1/liquidity", """{"transfer_id":"0x9100","participant":1,"ledger":1,"amount":5,"direction":"inject"}"""),
         ("/v1/credit-lines", """{"transfer_id":"0x9200","participant":1,"ledger":1,"limit":5}"""),
+        ("/v1/reservations", """{"participant":1,"ledger":1,"urgent_reserve":5,"high_reserve":5}"""),
+        ("/v1/sending-limits", """{"participant":1,"ledger":1,"counterparty":2,"limit":5}"""),
         ("/v1/payments", """{"id":"0x7001","payee":2,"ledger":1,"amount":5,"priority":"high","kind":"interbank"}"""),
         ("/v1/payments/0x7001/actions", """{"action":"change_priority","new_priority":"urgent"}"""),
         ("/v1/lsm/runs", """{"ledger":1}"""),
@@ -62,6 +64,31 @@ public sealed class FuzzTests
             case Mutation.Valid: return json;
         }
         return (obj.Root ?? obj).ToJsonString();
+    }
+
+    private static readonly string[] SpecialSegments = ["0x11", "1", "2", "0", "340282366920938463463374607431768211456", "%00"];
+
+    private static readonly string[] GetPaths =
+    [
+        "/v1/accounts/{0}", "/v1/accounts/{0}/transfers?limit=3&after={0}", "/v1/accounts/{0}/balances", "/v1/transfers/{0}",
+        "/v1/participants/{0}", "/v1/participants/{0}/settlement-accounts/{0}", "/v1/participants/{0}/queue/{0}",
+        "/v1/payments/{0}", "/v1/netting-windows/{0}", "/v1/statements/{0}/{0}", "/v1/accounts?participant={0}",
+    ];
+
+    [Fact]
+    public async Task Random_path_segments_on_reads_never_500_and_change_nothing()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        var before = await node.StateAsync();
+        Gen<string> segment = Gen.OneOf(Gen.String, Gen.Long.Select(v => v.ToString()), Gen.ULong.Select(v => "0x" + v.ToString("x")),
+            Gen.Int[0, SpecialSegments.Length - 1].Select(i => SpecialSegments[i]));
+        await Gen.Select(Gen.Int[0, GetPaths.Length - 1], segment, Gen.Bool).SampleAsync(async c =>
+        {
+            string path = string.Format(System.Globalization.CultureInfo.InvariantCulture, GetPaths[c.Item1], Uri.EscapeDataString(c.Item2));
+            var (status, body, _) = await TestNode.Send(c.Item3 ? node.AliceClient : node.Operator, HttpMethod.Get, path, null);
+            Assert.True((int)status < 500, $"{path} → {(int)status} {body}");
+        }, iter: 300, threads: 1);
+        Assert.Equal(before, await node.StateAsync());
     }
 
     [Fact]

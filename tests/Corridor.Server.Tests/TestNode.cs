@@ -32,12 +32,12 @@ internal sealed class TestNode : IAsyncDisposable
         Anonymous = new CorridorClient(http, null);
     }
 
-    public static async Task<TestNode> StartAsync(bool world = true)
+    public static async Task<TestNode> StartAsync(bool world = true, int queueCapacity = 4_096)
     {
         string dir = Directory.CreateTempSubdirectory("corridor-server-test-").FullName;
         CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
         {
-            DataPath = dir, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0 }, MinimumLogLevel = LogLevel.Error,
+            DataPath = dir, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0, QueueCapacity = queueCapacity }, MinimumLogLevel = LogLevel.Error,
         });
         var node = new TestNode(dir, server);
         if (world) await node.BuildWorldAsync();

@@ -43,7 +43,7 @@ internal static class HttpBench
             CorridorClient client = op.WithToken(ptoken);
             ulong accountBase = participant << 20;
             for (int a = 0; a < s.Accounts; a++)
-                (await client.CreateAccountAsync(new CreateAccountRequest((accountBase + (ulong)a).ToString(), 1, 1), cancel)).Unwrap();
+                (await op.CreateAccountAsync(new CreateAccountRequest((accountBase + (ulong)a).ToString(), 1, 1, Participant: participant), cancel)).Unwrap();
 
             long idBase = (long)(participant << 40);
             long next = 0;

@@ -41,6 +41,10 @@ public static class LedgerEndpoints
             participant = caller.ParticipantId;
         }
         Account account = Wire.ToAccount(r, participant);
+        // A participant cannot mint value: its own accounts may never go below zero. Accounts without a floor
+        // (issuance, nostro, bench pools) are the operator's to create, for any participant.
+        if (!caller.IsOperator && (account.Flags & AccountFlags.DebitsMustNotExceedCredits) == 0)
+            throw ApiException.Forbidden("a participant's own accounts need the debits_must_not_exceed_credits flag; the operator creates accounts without a floor");
         if ((account.Flags & AccountFlags.Linked) != 0) throw ApiException.BadRequest("request.invalid_value", "flags: linked needs a batch; create accounts one at a time");
         CommandReply reply = await gw.SubmitAsync(Operation.CreateAccounts, 1, MemoryMarshal.AsBytes(new[] { account }).ToArray());
         var result = reply.AllOk ? CreateAccountResult.Ok : (CreateAccountResult)reply.Errors[0].Code;
@@ -164,7 +168,7 @@ public static class LedgerEndpoints
         var result = reply.AllOk ? CreateTransferResult.Ok : (CreateTransferResult)reply.Errors[0].Code;
         if (result is CreateTransferResult.Ok or CreateTransferResult.Exists)
         {
-            var (stored, status) = await gw.QueryAsync(e => { e.Ledger.TryGetTransfer(t.Id, out Transfer x, out PendingStatus s); return (x, s); });
+            var (_, stored, status) = await gw.ReadTransferAsync(t.Id);
             return Results.Json(Wire.ToDto(stored, status), CorridorJson.Options, statusCode: result == CreateTransferResult.Ok ? 201 : 200);
         }
         throw new ApiException(TransferStatus(result), "transfer." + Wire.Snake(result), $"transfer {Ids.Format(t.Id)}: {result}");

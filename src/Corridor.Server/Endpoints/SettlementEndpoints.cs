@@ -29,6 +29,8 @@ public static class SettlementEndpoints
             .Accepts<OpenSettlementAccountRequest>("application/json").Produces<SettlementAccountDto>(201);
         app.MapPost("/v1/liquidity", Handler.Of(c => MoveLiquidity(c, gw))).WithTags("liquidity").Accepts<LiquidityRequest>("application/json").Produces<SettlementAccountDto>();
         app.MapPost("/v1/credit-lines", Handler.Of(c => SetCreditLine(c, gw))).WithTags("liquidity").Accepts<CreditLineRequest>("application/json").Produces<SettlementAccountDto>();
+        app.MapPost("/v1/reservations", Handler.Of(c => SetReservation(c, gw))).WithTags("liquidity").Accepts<ReservationRequest>("application/json").Produces<SettlementAccountDto>();
+        app.MapPost("/v1/sending-limits", Handler.Of(c => SetSendingLimit(c, gw))).WithTags("liquidity").Accepts<SendingLimitRequest>("application/json").Produces<SettlementAccountDto>();
         app.MapPost("/v1/payments", Handler.Of(c => SubmitPayment(c, gw))).WithTags("payments").Accepts<SubmitPaymentRequest>("application/json").Produces<PaymentDto>(201);
         app.MapGet("/v1/payments/{id}", (HttpContext c, string id) => GetPayment(c, gw, id)).WithTags("payments").Produces<PaymentDto>();
         app.MapPost("/v1/payments/{id}/actions", (HttpContext c, string id) => ManagePayment(c, gw, id)).WithTags("payments")
@@ -205,6 +207,27 @@ public static class SettlementEndpoints
         UInt128 transferId = Ids.Parse(r.TransferId, "transfer_id");
         Wire.Amount(r.Limit, "limit", allowZero: true);
         await Apply(gw, new SetCreditLine(transferId, r.Participant, r.Ledger, r.Limit), SettlementResult.AlreadyApplied);
+        return Results.Json(await SettlementAccount(gw, r.Participant, r.Ledger), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> SetReservation(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        var r = await RequestBody.ReadAsync<ReservationRequest>(c);
+        NodeGateway.RequireSelfOrOperator(caller, r.Participant);
+        Wire.Amount(r.UrgentReserve, "urgent_reserve", allowZero: true);
+        Wire.Amount(r.HighReserve, "high_reserve", allowZero: true);
+        await Apply(gw, new SetReservation(r.Participant, r.Ledger, r.UrgentReserve, r.HighReserve));
+        return Results.Json(await SettlementAccount(gw, r.Participant, r.Ledger), CorridorJson.Options);
+    }
+
+    private static async Task<IResult> SetSendingLimit(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        var r = await RequestBody.ReadAsync<SendingLimitRequest>(c);
+        NodeGateway.RequireSelfOrOperator(caller, r.Participant);
+        Wire.Amount(r.Limit, "limit", allowZero: true);
+        await Apply(gw, new SetSendingLimit(r.Participant, r.Ledger, r.Counterparty, r.Limit));
         return Results.Json(await SettlementAccount(gw, r.Participant, r.Ledger), CorridorJson.Options);
     }
 

@@ -20,7 +20,11 @@ public static class RequestBody
         if (type is null || !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
             throw new ApiException(415, "request.unsupported_media_type", "send the body as application/json");
         if (request.ContentLength > maxBytes)
+        {
+            // Read and drop what Kestrel's own bound allows, so the client sees the 413 instead of a reset connection.
+            if (request.ContentLength <= MaxBatchBytes) await DrainAsync(context);
             throw new ApiException(413, "request.body_too_large", $"body of {request.ContentLength} bytes exceeds {maxBytes}");
+        }
 
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, (int)(request.ContentLength ?? 16 * 1024) + 1));
         int used = 0;
@@ -46,6 +50,19 @@ public static class RequestBody
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task DrainAsync(HttpContext context)
+    {
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (await context.Request.Body.ReadAsync(scratch, context.RequestAborted) > 0) { }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 
