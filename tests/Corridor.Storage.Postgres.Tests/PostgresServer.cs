@@ -100,6 +100,12 @@ internal sealed class PostgresServer : IDisposable
         Running = false;
     }
 
+    /// <summary>Starts a stopped server again on the same port (crash recovery replays its WAL).</summary>
+    public void Restart(params string[] settings)
+    {
+        if (!Running) StartServer(settings);
+    }
+
     /// <summary>Promotes a standby to primary and waits until it accepts writes.</summary>
     public void Promote() => Run("pg_ctl", $"-D {DataDirectory} -t {StartTimeoutSeconds} -w promote");
 
