@@ -14,6 +14,7 @@ public static class Program
             JournalCommand.Create(),
             BenchCommand.Create(),
             LoadCommand.Create(),
+            StatementCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -73,10 +73,12 @@ public sealed class DurabilityTests
     [Fact]
     public async Task Batches_acknowledged_with_a_synchronous_standby_survive_its_promotion()
     {
-        using var primary = PostgresServer.Start("synchronous_standby_names=standby1", "synchronous_commit=on");
+        // Set up first (with a synchronous standby named but absent, every COMMIT, CREATE DATABASE included, would wait).
+        using var primary = PostgresServer.Start();
         string db = primary.CreateDatabase();
         string database = new Npgsql.NpgsqlConnectionStringBuilder(db).Database!;
         using var standby = PostgresServer.StartStandby(primary, "standby1");
+        RequireSynchronousStandby(primary, "standby1");
         await WaitUntil(() => primary.Scalar<string>("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby1'") == "sync");
 
         byte[] lastHash;
@@ -106,9 +108,10 @@ public sealed class DurabilityTests
     [Fact]
     public async Task With_the_synchronous_standby_down_an_append_is_not_acknowledged()
     {
-        using var primary = PostgresServer.Start("synchronous_standby_names=standby1");
+        using var primary = PostgresServer.Start();
         string db = primary.CreateDatabase();
         using var journal = PostgresJournal.Open(db);
+        RequireSynchronousStandby(primary, "standby1");
         // No standby attached: COMMIT waits for it, so Append must not return.
         Task append = Task.Run(() => journal.Append(1, 1, [42]), TestContext.Current.CancellationToken);
         Task first = await Task.WhenAny(append, Task.Delay(2_000, TestContext.Current.CancellationToken));
@@ -116,6 +119,15 @@ public sealed class DurabilityTests
         using var standby = PostgresServer.StartStandby(primary, "standby1");
         await append.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         Assert.Equal(1, journal.LastSequence);
+    }
+
+    private static void RequireSynchronousStandby(PostgresServer primary, string name)
+    {
+        primary.Execute($"ALTER SYSTEM SET synchronous_standby_names = '{name}'");
+        primary.Execute("SELECT pg_reload_conf()");
+        // The reload is a signal: wait until new sessions see the setting.
+        for (int i = 0; i < 100 && primary.Scalar<string>("SHOW synchronous_standby_names") != name; i++) Thread.Sleep(50);
+        Assert.Equal(name, primary.Scalar<string>("SHOW synchronous_standby_names"));
     }
 
     private static async Task WaitUntil(Func<bool> condition)
