@@ -32,6 +32,16 @@ public sealed class ProjectorTests(PostgresFixture pg)
         Assert.Equal(0, projector.Lag);
         Workload.AssertConsistent(w.Reference, model);
         Assert.True(w.Reference.Settlement.StatementCount >= 8, "two end-of-day closes produce statements");
+        Assert.Equal(Workload.PvpPayments, w.Reference.Exchange.PaymentCount);
+        for (int i = 0; i < Workload.PvpPayments; i++)
+        {
+            PaymentRow pvp = model.FindPayment(Workload.PvpLockId(i))!;
+            Assert.Equal((Workload.PvpPaymentId(i), "Settled", Workload.Usd, Workload.Kes, 100_00L * (i + 1)),
+                (pvp.PaymentId, pvp.Status, pvp.Ledger, pvp.DestinationLedger, pvp.AmountMinor));
+            Assert.Equal([Workload.PvpPaymentId(i)], model.FindPaymentsByTradeReference($"INV-{i}", 10).Select(p => p.PaymentId));
+            Assert.Equal([Workload.PvpPaymentId(i)], model.FindPaymentsByTradeReference($"LC/{i}", 10).Select(p => p.PaymentId));
+            Assert.Equal("Thames Tea Importers Ltd", pvp.OriginatorName);
+        }
         Assert.Equal(0, projector.CatchUp(cancel: Ct));
     }
 

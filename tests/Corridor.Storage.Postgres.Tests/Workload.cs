@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Corridor.Core.Engine;
+using Corridor.Core.Exchange;
 using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
 using Corridor.Storage.Journal;
@@ -42,6 +43,7 @@ internal sealed class Workload
         var plain = new Account[PlainAccounts];
         for (int i = 0; i < plain.Length; i++) plain[i] = new Account { Id = (UInt128)(10_000 + i), Ledger = Plain, Code = 1, Participant = 500 };
         Add(CommandBatch.Encode<Account>(Operation.CreateAccounts, plain));
+        AddPvpPayments();
         foreach (uint day in (uint[])[20260102, 20260105])
         {
             Add(Cmd(new OpenBusinessDay(day)));
@@ -76,6 +78,54 @@ internal sealed class Workload
     }
 
     private static byte[] Cmd<T>(T item) where T : ISettlementCommand<T> => SettlementCodec.EncodeCommand(item);
+
+    public const uint Usd = 840, Kes = 404;
+    public const ulong PvpPayer = 601, PvpProvider = 603;
+    public const int PvpPayments = 3;
+
+    /// <summary>Ids of the PvP payments: payment 80_000 + i against lock 81_000 + i, invoice INV-i, LC LC/i.</summary>
+    public static UInt128 PvpPaymentId(int i) => (UInt128)(80_000 + i);
+    public static UInt128 PvpLockId(int i) => (UInt128)(81_000 + i);
+
+    /// <summary>USD → KES payments against locked quotes, each with parties and trade references (docs/exchange.md).</summary>
+    private void AddPvpPayments()
+    {
+        static Account New(UInt128 id, uint ledger, ulong participant, AccountFlags flags = AccountFlags.DebitsMustNotExceedCredits) =>
+            new() { Id = id, Ledger = ledger, Code = 1, Flags = flags, Participant = participant };
+        Add(CommandBatch.Encode<Account>(Operation.CreateAccounts,
+            [New(70_011, Usd, PvpPayer), New(70_022, Kes, 602), New(70_031, Usd, PvpProvider), New(70_032, Kes, PvpProvider),
+             New(71_840, Usd, 0, AccountFlags.None), New(71_404, Kes, 0, AccountFlags.None)]));
+        Add(CommandBatch.Encode<Transfer>(Operation.CreateTransfers,
+            [new Transfer { Id = _nextId++, DebitAccountId = 71_840, CreditAccountId = 70_011, Amount = 1_000_000_00, Ledger = Usd, Code = 1 },
+             new Transfer { Id = _nextId++, DebitAccountId = 71_404, CreditAccountId = 70_032, Amount = 50_000_000_00, Ledger = Kes, Code = 1 }]));
+        for (int i = 0; i < PvpPayments; i++)
+        {
+            ulong now = _time + 1_000_000_000; // the time Add gives the batch below
+            UInt128 quote = (UInt128)(82_000 + i);
+            Add(
+                ExchangeCommands.Encode(Operation.PublishQuote,
+                    new PublishQuote(quote, PvpProvider, "USD", "KES", new FxRate(12935, 100), 100, 10_000_00, now, now + 60_000_000_000, 70_031, 70_032, 60)),
+                ExchangeCommands.Encode(Operation.LockQuote, new LockQuote(PvpLockId(i), quote, PvpPayer, 70_011, 70_022, 100_00 * (i + 1), AmountSide.Source, 30)),
+                ExchangeCommands.Encode(Operation.PayAgainstLock, new PayAgainstLock(PvpPaymentId(i), PvpLockId(i), PvpPayer, Originator, Beneficiary,
+                    new TradeReference($"INV-{i}", 20261101, "CTR-88-2026", $"LC/{i}", "Tea, black, fermented", "090240", Incoterms.Cif, "Mombasa"))));
+        }
+    }
+
+    private static readonly Party Originator = new(
+        "Thames Tea Importers Ltd", "King William Street", "12", "EC4N 7AA", "London", "", "GB", "GB29NWBK60161331926819",
+        PartyIdScheme.Lei, MakeLei("213800ABCDEFGHIJKL"));
+
+    private static readonly Party Beneficiary = new(
+        "Kericho Highlands Tea Estates Ltd", "Moi Highway", "", "20200", "Kericho", "Kericho County", "KE", "0100123456789",
+        PartyIdScheme.Bic, "KCBLKENX");
+
+    private static string MakeLei(string prefix)
+    {
+        int remainder = 0;
+        foreach (char c in prefix + "00")
+            remainder = char.IsAsciiDigit(c) ? (remainder * 10 + (c - '0')) % 97 : (remainder * 100 + (c - 'A' + 10)) % 97;
+        return prefix + (98 - remainder).ToString("00", System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private void Add(params byte[][] commands)
     {
@@ -133,6 +183,15 @@ internal sealed class Workload
             PaymentInfo p = engine.Settlement.GetPaymentAt(i);
             PaymentRow row = model.FindPayment(p.Id) ?? throw new Xunit.Sdk.XunitException($"payment {p.Id} missing");
             Assert.Equal((p.Status.ToString(), p.Payer, p.Payee, p.AmountMinor, p.FinalAtNs), (row.Status, row.Payer, row.Payee, row.AmountMinor, row.FinalAtNs));
+        }
+        foreach (PaymentRecord p in engine.Exchange.Payments)
+        {
+            PaymentRow row = model.FindPayment(p.PaymentId) ?? throw new Xunit.Sdk.XunitException($"PvP payment {p.PaymentId} missing");
+            Assert.Equal((PaymentKinds.Pvp, p.Status.ToString(), p.SourceMinor, p.DestinationMinor, p.Request.Trade.InvoiceNumber, p.Request.Trade.LetterOfCreditReference),
+                (row.Kind, row.Status, row.AmountMinor, row.DestinationAmountMinor, row.InvoiceNumber, row.LetterOfCreditReference));
+            Assert.Equal(p.PaymentId, model.FindPayment(p.LockId)!.PaymentId);
+            if (p.SourceLegTransferId != 0) Assert.Equal(p.PaymentId, model.FindPayment(p.SourceLegTransferId)!.PaymentId);
+            if (p.DestinationLegTransferId != 0) Assert.Equal(p.PaymentId, model.FindPayment(p.DestinationLegTransferId)!.PaymentId);
         }
         for (int i = 0; i < engine.Settlement.StatementCount; i++)
         {
