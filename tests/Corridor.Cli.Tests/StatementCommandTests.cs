@@ -12,7 +12,7 @@ public sealed class StatementCommandTests
     private static byte[] Cmd<T>(T item) where T : ISettlementCommand<T> => SettlementCodec.EncodeCommand(item);
 
     /// <summary>A journal with one business day: banks 11 and 12, 1,000 funded to 11, payments 11 → 12 of 300 and 200, end of day.</summary>
-    private static Engine WriteDay(string journalPath)
+    internal static Engine WriteDay(string journalPath)
     {
         byte[][] batches =
         [
@@ -73,5 +73,33 @@ public sealed class StatementCommandTests
         (code, _, err) = await CorridorProcess.RunAsync("statement", "111", "--day", "2026-01-03", "--data", dir.Path);
         Assert.Equal(1, code);
         Assert.Contains("no statement", err);
+    }
+}
+
+/// <summary><c>corridor run</c> feeds the read model as it runs: the statement is there without a catch-up.</summary>
+public sealed class RunProjectorTests
+{
+    [Fact]
+    public async Task A_running_node_projects_its_journal_into_the_read_model()
+    {
+        using var dir = new TempDir();
+        StatementCommandTests.WriteDay(Path.Combine(dir.Path, "journal"));
+        using var node = CorridorProcess.Start("run", "--data", dir.Path);
+        try
+        {
+            int code = -1;
+            for (int i = 0; i < 100 && code != 0; i++)
+            {
+                await Task.Delay(300, TestContext.Current.CancellationToken);
+                if (!File.Exists(Path.Combine(dir.Path, "readmodel.db"))) continue;
+                (code, _, _) = await CorridorProcess.RunAsync("statement", "112", "--day", "2026-01-02", "--data", dir.Path, "--no-catch-up", "--format", "json");
+            }
+            Assert.Equal(0, code);
+        }
+        finally
+        {
+            node.Kill(entireProcessTree: true);
+            await node.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
     }
 }

@@ -48,6 +48,11 @@ public static class StatementCommand
             {
                 try { CatchUp(journal, dir, model); }
                 catch (JournalCorruptException e) { Console.Error.WriteLine($"corridor statement: {e.Message}"); return 3; }
+                catch (InvalidOperationException e)
+                {
+                    // A running node's projector wrote the same batch first: its read model is current enough.
+                    Console.Error.WriteLine($"corridor statement: not catching up ({e.Message}); answering from the read model as it is");
+                }
             }
             uint businessDate = (uint)(date.Year * 10_000 + date.Month * 100 + date.Day);
             AccountStatement? statement = model.GetStatement(accountId, businessDate);
