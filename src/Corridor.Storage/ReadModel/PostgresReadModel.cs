@@ -30,6 +30,30 @@ public sealed class PostgresReadModel : SqlReadModel
         }
     }
 
+    /// <summary>All changed accounts in one round trip: arrays unnested into an upsert.</summary>
+    protected override void WriteAccounts(List<AccountRow> accounts, DbTransaction tx)
+    {
+        int n = accounts.Count;
+        var ids = new byte[n][];
+        long[] ledger = new long[n], participant = new long[n], code = new long[n], flags = new long[n],
+            dp = new long[n], dpo = new long[n], cp = new long[n], cpo = new long[n], ts = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            AccountRow a = accounts[i];
+            ids[i] = StoredId.ToBytes(a.Id); ledger[i] = a.Ledger; participant[i] = (long)a.Participant; code[i] = a.Code; flags[i] = a.Flags;
+            dp[i] = a.DebitsPendingMinor; dpo[i] = a.DebitsPostedMinor; cp[i] = a.CreditsPendingMinor; cpo[i] = a.CreditsPostedMinor; ts[i] = (long)a.TimestampNs;
+        }
+        using var c = new NpgsqlCommand("""
+            INSERT INTO accounts (id, ledger, participant, code, flags, debits_pending, debits_posted, credits_pending, credits_posted, timestamp_ns)
+            SELECT * FROM unnest($1::bytea[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[])
+            ON CONFLICT (id) DO UPDATE SET flags = excluded.flags, debits_pending = excluded.debits_pending,
+                debits_posted = excluded.debits_posted, credits_pending = excluded.credits_pending, credits_posted = excluded.credits_posted
+            """, (NpgsqlConnection)Connection, (NpgsqlTransaction)tx);
+        c.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = ids });
+        foreach (long[] column in (long[][])[ledger, participant, code, flags, dp, dpo, cp, cpo, ts]) c.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = column });
+        c.ExecuteNonQuery();
+    }
+
     protected override void WriteTransfers(List<TransferRow> transfers, DbTransaction tx)
     {
         var connection = (NpgsqlConnection)Connection;

@@ -121,7 +121,8 @@ public abstract class SqlReadModel : IReadModel
         }
     }
 
-    private void WriteAccounts(List<AccountRow> accounts, DbTransaction tx)
+    /// <summary>Upserts changed balances; PostgreSQL overrides this with one statement over arrays.</summary>
+    protected virtual void WriteAccounts(List<AccountRow> accounts, DbTransaction tx)
     {
         using DbCommand c = Command("""
             INSERT INTO accounts (id, ledger, participant, code, flags, debits_pending, debits_posted, credits_pending, credits_posted, timestamp_ns)
