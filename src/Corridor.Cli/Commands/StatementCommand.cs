@@ -23,7 +23,10 @@ public static class StatementCommand
         var format = new Option<string>("--format") { Description = "csv, json or camt053 (ISO 20022 camt.053.001.08).", DefaultValueFactory = _ => "csv" };
         var data = new Option<string>("--data", "-d") { Description = "Data directory (journal, readmodel.db).", DefaultValueFactory = _ => DataDirectory.DefaultPath };
         var readModel = new Option<string?>("--read-model-connection") { Description = "PostgreSQL read model (Npgsql connection string); default: SQLite <data>/readmodel.db." };
-        var currency = new Option<string>("--currency") { Description = "ISO 4217 code written in camt.053 (the read model keeps ledger numbers).", DefaultValueFactory = _ => "XXX" };
+        var currency = new Option<string?>("--currency")
+        {
+            Description = "ISO 4217 code written in camt.053; default: the ledger's ISO 4217 numeric code (ledger 978 = EUR), else XXX.",
+        };
         var noCatchUp = new Option<bool>("--no-catch-up") { Description = "Answer from the read model as it is, without projecting new journal batches first." };
         var journalOptions = new JournalChoice.Options();
         var command = new Command("statement", "Print a settlement account's statement for one business day, from the read model.")
@@ -64,7 +67,7 @@ public static class StatementCommand
             string output = kind switch
             {
                 "json" => Json(statement),
-                "camt053" => Encoding.UTF8.GetString(Camt053(statement, date, parse.GetValue(currency)!)),
+                "camt053" => Encoding.UTF8.GetString(Camt053(statement, date, parse.GetValue(currency) ?? CurrencyOf(statement.Ledger))),
                 _ => Csv(statement),
             };
             Console.Out.Write(output);
@@ -80,6 +83,10 @@ public static class StatementCommand
         using IJournal journal = choice.OpenReadOnly(dir.JournalPath);
         new Projector(journal, model).CatchUp();
     }
+
+    /// <summary>ISO 4217 ledgers (numeric code as ledger) name their currency; other ledgers get XXX ("no currency").</summary>
+    private static string CurrencyOf(uint ledger) =>
+        new Corridor.Core.Currencies.CurrencyRegistry().TryGetByLedger(ledger, out Corridor.Core.Currencies.CurrencyInfo info) ? info.Code : "XXX";
 
     private static bool TryParseId(string text, out UInt128 id) =>
         text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
