@@ -172,9 +172,13 @@ internal sealed class PostgresServer : IDisposable
     private static void Run(string program, string arguments)
     {
         string exe = Path.Combine(BinDirectory, program);
-        if (IsRoot) Exec("runuser", ["-u", "postgres", "--", "sh", "-c", $"cd /tmp && exec {exe} {arguments}"]);
+        string command = $"cd /tmp && exec {exe} {arguments}";
+        if (IsRoot && HasRunuser) Exec("runuser", ["-u", "postgres", "--", "sh", "-c", command]);
+        else if (IsRoot) Exec("su", ["postgres", "-s", "/bin/sh", "-c", command]);
         else Exec("sh", ["-c", $"exec {exe} {arguments}"]);
     }
+
+    private static readonly bool HasRunuser = File.Exists("/usr/sbin/runuser") || File.Exists("/sbin/runuser") || File.Exists("/usr/bin/runuser");
 
     private static readonly object UserLock = new();
     private static bool _userChecked;
