@@ -100,6 +100,30 @@ public sealed class ProjectorTests(PostgresFixture pg)
     }
 
     [Fact]
+    public void A_restarted_projector_starts_its_replica_from_the_nodes_snapshot()
+    {
+        using var dir = new TempDirectory();
+        Workload w = new Workload(seed: 5).Build(paymentBatches: 10);
+        using var journal = FileJournal.Open(dir.File("journal"));
+        w.AppendTo(journal);
+        var snapshots = new SnapshotStore(dir.File("snapshots"));
+        var atTwenty = new Corridor.Core.Engine.Engine();
+        foreach ((long s, ulong t, byte[] body) in w.Batches.Take(20)) atTwenty.Apply(s, t, body, null);
+        snapshots.Write(20, atTwenty.WriteSnapshot);
+
+        using var model = SqliteReadModel.Open(dir.File("readmodel.db"));
+        Assert.Equal(15, new Projector(journal, model, snapshots).CatchUp(maxBatches: 15, cancel: Ct)); // snapshot past position: unused
+        var early = new Projector(journal, model, snapshots);
+        Assert.Equal(0, early.StartedFromSnapshot);
+        Assert.Equal(10, early.CatchUp(maxBatches: 10, cancel: Ct));
+        var restarted = new Projector(journal, model, snapshots);
+        Assert.Equal(20, restarted.StartedFromSnapshot);
+        Assert.Equal(25, restarted.ProjectedSequence);
+        restarted.CatchUp(cancel: Ct);
+        Workload.AssertConsistent(w.Reference, model);
+    }
+
+    [Fact]
     public void Queries_page_transfers_by_time_and_find_payments_by_any_id()
     {
         using var dir = new TempDirectory();

@@ -66,7 +66,8 @@ public static class RunCommand
                 using var stopProjector = CancellationTokenSource.CreateLinkedTokenSource(cancel);
                 Task projecting = readModelKind == "none"
                     ? Task.CompletedTask
-                    : Task.Factory.StartNew(() => ProjectorLoop(node, readModelKind == "sqlite" ? null : readModelAt, dir, stopProjector.Token),
+                    : Task.Factory.StartNew(() => ProjectorLoop(node, readModelKind == "sqlite" ? null : readModelAt, dir,
+                        journal.IsPostgres ? dir.PostgresSnapshotsPath : dir.SnapshotsPath, stopProjector.Token),
                         stopProjector.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                 Console.WriteLine("corridor: node running; press Ctrl+C to stop");
                 try { await Task.Delay(Timeout.Infinite, cancel); }
@@ -81,12 +82,12 @@ public static class RunCommand
     }
 
     /// <summary>Projects committed batches into the read model until stopped; a failure stops projecting, never the node.</summary>
-    private static void ProjectorLoop(Node node, string? postgresReadModel, DataDirectory dir, CancellationToken stop)
+    private static void ProjectorLoop(Node node, string? postgresReadModel, DataDirectory dir, string snapshotsPath, CancellationToken stop)
     {
         try
         {
             using IReadModel model = postgresReadModel is null ? SqliteReadModel.Open(dir.ReadModelPath) : PostgresReadModel.Open(postgresReadModel);
-            var projector = new Projector(node.Journal, model);
+            var projector = new Projector(node.Journal, model, new SnapshotStore(snapshotsPath));
             Console.WriteLine($"corridor: read model {(postgresReadModel is null ? dir.ReadModelPath : "postgres")} at batch {projector.ProjectedSequence}, lag {projector.Lag}");
             while (!stop.IsCancellationRequested)
             {

@@ -81,7 +81,8 @@ public static class StatementCommand
     {
         if (!choice.IsPostgres && !Directory.Exists(dir.JournalPath)) return;
         using IJournal journal = choice.OpenReadOnly(dir.JournalPath);
-        new Projector(journal, model).CatchUp();
+        string snapshots = choice.IsPostgres ? dir.PostgresSnapshotsPath : dir.SnapshotsPath;
+        new Projector(journal, model, Directory.Exists(snapshots) ? new SnapshotStore(snapshots) : null).CatchUp();
     }
 
     /// <summary>ISO 4217 ledgers (numeric code as ledger) name their currency; other ledgers get XXX ("no currency").</summary>

@@ -35,17 +35,18 @@ public sealed class Projector
     /// Rebuilds the replica up to the read model's stored position (replaying the journal without writing)
     /// and is then ready to <see cref="CatchUp"/>. Throws when the read model is ahead of the journal.
     /// </summary>
-    public Projector(IJournal journal, IReadModel model, int accountCapacity = 0, int transferCapacity = 0)
+    public Projector(IJournal journal, IReadModel model, SnapshotStore? snapshots = null, int accountCapacity = 0, int transferCapacity = 0)
     {
         _journal = journal;
         _model = model;
-        _replica = new Engine(accountCapacity, transferCapacity);
         long position = model.ProjectedSequence;
         if (position > journal.LastSequence)
             throw new JournalCorruptException($"read model is at batch {position} but the journal ends at batch {journal.LastSequence}: it belongs to another journal; rebuild it");
-        if (position > 0)
+        _replica = StartReplica(snapshots, position, accountCapacity, transferCapacity);
+        StartedFromSnapshot = _replica.Sequence;
+        if (position > _replica.Sequence)
         {
-            foreach (JournalBatch b in journal.Read(0))
+            foreach (JournalBatch b in journal.Read(_replica.Sequence))
             {
                 _replica.Apply(b.Sequence, b.TimestampNs, b.Body, null);
                 if (b.Sequence == position) break;
@@ -55,6 +56,30 @@ public sealed class Projector
         Baseline();
         Volatile.Write(ref _projected, position);
     }
+
+    /// <summary>
+    /// The node's newest snapshot when it is not past the read model's position (the replica needs the state
+    /// at exactly that batch, then replays the rest); otherwise an empty engine.
+    /// </summary>
+    private static Engine StartReplica(SnapshotStore? snapshots, long position, int accountCapacity, int transferCapacity)
+    {
+        if (snapshots is not null && position > 0 && snapshots.TryOpenLatest(out long sequence, out Stream? content))
+        {
+            using (content)
+            {
+                if (sequence <= position)
+                {
+                    Engine engine = Engine.ReadSnapshot(content);
+                    if (engine.Sequence != sequence) throw new JournalCorruptException($"snapshot file says batch {sequence} but holds state of batch {engine.Sequence}");
+                    return engine;
+                }
+            }
+        }
+        return new Engine(accountCapacity, transferCapacity);
+    }
+
+    /// <summary>Batch of the snapshot the replica started from (0: replayed from the first batch).</summary>
+    public long StartedFromSnapshot { get; }
 
     /// <summary>Last batch stored in the read model.</summary>
     public long ProjectedSequence => Volatile.Read(ref _projected);
