@@ -13,6 +13,8 @@ if (( ${#need[@]} )); then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# tests/Corridor.Storage.Postgres.Tests start their own throw-away servers (initdb + pg_ctl on free ports,
+# primary + synchronous standby); as root they run them as the `postgres` user (created if missing).
 dotnet restore Corridor.slnx --nologo -v quiet
 dotnet build Corridor.slnx -c Release --no-restore --nologo -v quiet -clp:ErrorsOnly
 # The CLI is built once here so tests that start `./corridor` as a process don't race to build it.

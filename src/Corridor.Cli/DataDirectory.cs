@@ -11,6 +11,12 @@ public sealed record DataDirectory(string Root)
     public string JournalPath => Path.Combine(Root, "journal");
     public string SnapshotsPath => Path.Combine(Root, "snapshots");
 
+    /// <summary>Snapshots of a node whose journal is in PostgreSQL: kept apart from the file journal's.</summary>
+    public string PostgresSnapshotsPath => Path.Combine(Root, "snapshots-postgres");
+
+    /// <summary>The embedded read model (SQLite, WAL).</summary>
+    public string ReadModelPath => Path.Combine(Root, "readmodel.db");
+
     /// <summary>Accepts either a data directory or its journal folder.</summary>
     public static DataDirectory Resolve(string path)
     {
@@ -21,14 +27,16 @@ public sealed record DataDirectory(string Root)
     }
 
     /// <summary>Recovers the node's state from this directory and starts its pipeline.</summary>
-    public Node StartNode(NodeOptions options)
+    public Node StartNode(NodeOptions options, JournalChoice? choice = null)
     {
-        Directory.CreateDirectory(JournalPath);
-        Directory.CreateDirectory(SnapshotsPath);
-        FileJournal journal = FileJournal.Open(JournalPath);
+        choice ??= JournalChoice.Default;
+        string snapshots = choice.IsPostgres ? PostgresSnapshotsPath : SnapshotsPath;
+        if (!choice.IsPostgres) Directory.CreateDirectory(JournalPath);
+        Directory.CreateDirectory(snapshots);
+        IJournal journal = choice.Open(JournalPath);
         try
         {
-            return Node.Start(options, journal, new SnapshotStore(SnapshotsPath));
+            return Node.Start(options, journal, new SnapshotStore(snapshots));
         }
         catch
         {

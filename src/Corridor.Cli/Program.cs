@@ -21,6 +21,7 @@ public static class Program
             SimulateCommand.Create(),
             FxCommand.Create(),
             TransferCommand.Create(),
+            StatementCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -19,6 +19,12 @@ public sealed class ServerOptions
     public string DataPath { get; init; } = "./data";
     public string[] Urls { get; init; } = [DefaultUrl];
     public NodeOptions Node { get; init; } = new();
+
+    /// <summary>Opens the journal (e.g. PostgreSQL); null: the file journal in <c>&lt;data&gt;/journal</c>.</summary>
+    public Func<IJournal>? OpenJournal { get; init; }
+
+    /// <summary>Where snapshots live; null: <c>&lt;data&gt;/snapshots</c>.</summary>
+    public string? SnapshotsPath { get; init; }
     /// <summary>Console log format: "json" (structured) or "simple".</summary>
     public string LogFormat { get; init; } = "json";
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
@@ -64,11 +70,17 @@ public sealed class CorridorServer : IAsyncDisposable
         await app.StartAsync(cancel);
         try
         {
-            Directory.CreateDirectory(Path.Combine(data, "journal"));
-            Directory.CreateDirectory(Path.Combine(data, "snapshots"));
-            FileJournal journal = FileJournal.Open(Path.Combine(data, "journal"));
+            string snapshots = options.SnapshotsPath ?? Path.Combine(data, "snapshots");
+            Directory.CreateDirectory(snapshots);
+            IJournal journal;
+            if (options.OpenJournal is { } open) journal = open();
+            else
+            {
+                Directory.CreateDirectory(Path.Combine(data, "journal"));
+                journal = FileJournal.Open(Path.Combine(data, "journal"));
+            }
             Node node;
-            try { node = Node.Start(options.Node, journal, new SnapshotStore(Path.Combine(data, "snapshots"))); }
+            try { node = Node.Start(options.Node, journal, new SnapshotStore(snapshots)); }
             catch { journal.Dispose(); throw; }
             server._node = node;
             await gateway.AttachAsync(node);

@@ -19,10 +19,11 @@ internal static class LedgerBench
     public const int MaxRequestTransfers = 8_190;
     private const uint BenchLedger = 1;
 
-    public sealed record Settings(int Accounts, long Transfers, int Batch, int Inflight, string? Dir, int Seed)
+    public sealed record Settings(int Accounts, long Transfers, int Batch, int Inflight, string? Dir, int Seed, JournalChoice Journal)
     {
         public string? Validate()
         {
+            if (Journal.Validate() is { } journalError) return journalError;
             if (Accounts < 2 || Accounts > 1_000_000) return "--accounts must be between 2 and 1,000,000";
             if (Transfers < 1 || Transfers > 200_000_000) return "--transfers must be between 1 and 200,000,000";
             if (Batch < 1 || Batch > MaxRequestTransfers) return $"--batch must be between 1 and {MaxRequestTransfers}";
@@ -44,9 +45,11 @@ internal static class LedgerBench
             AccountCapacity = s.Accounts,
             TransferCapacity = (int)Math.Min(s.Transfers + 16, int.MaxValue / 2),
         };
+        // A PostgreSQL run writes a table of its own, dropped afterwards: the bench never touches a real journal.
+        JournalChoice journal = s.Journal.IsPostgres ? s.Journal with { Table = $"corridor_bench_{Guid.NewGuid():N}"[..32] } : s.Journal;
         try
         {
-            using Node node = dir.StartNode(options);
+            using Node node = dir.StartNode(options, journal);
             if (node.Recovery.Sequence != 0)
             {
                 await Console.Error.WriteLineAsync($"corridor bench ledger: {dir.Root} already holds a journal; use an empty --dir");
@@ -113,6 +116,7 @@ internal static class LedgerBench
                 new("seconds", Math.Round(seconds, 3)),
                 new("transfers_per_second", Math.Round(s.Transfers / seconds)),
                 new("durable", true),
+                new("journal", journal.Kind),
                 new("journal_batches", m.Batches),
                 new("journal_mib", Math.Round(m.JournalBytes / 1048576.0, 1)),
                 new("fsync_p99_ms", m.FsyncLatency.Quantile(0.99) / 1000.0),
@@ -126,7 +130,16 @@ internal static class LedgerBench
         finally
         {
             if (deleteAfter && Directory.Exists(root)) Directory.Delete(root, recursive: true);
+            if (journal.IsPostgres) DropTable(journal);
         }
+    }
+
+    private static void DropTable(JournalChoice journal)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(journal.ConnectionString);
+        connection.Open();
+        using var drop = new Npgsql.NpgsqlCommand($"DROP TABLE IF EXISTS {journal.Table}", connection);
+        drop.ExecuteNonQuery();
     }
 
     private static async Task CreateAccountsAsync(Node node, int count)

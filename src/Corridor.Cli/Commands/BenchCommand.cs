@@ -30,15 +30,17 @@ public static class BenchCommand
         var dir = new Option<string?>("--dir") { Description = "Directory for the benchmark's journal (default: a fresh temporary directory, deleted afterwards)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the workload generator.", DefaultValueFactory = _ => 42 };
         var json = JsonOption();
-        var command = new Command("ledger", "Durable ledger throughput: transfers through the sequencer, fsync'd file journal and engine.")
+        var journalOptions = new JournalChoice.Options();
+        var command = new Command("ledger", "Durable ledger throughput: transfers through the sequencer, durable journal (fsync'd file or committed PostgreSQL rows) and engine.")
         {
             accounts, transfers, batch, inflight, dir, seed, json,
         };
+        journalOptions.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
             var settings = new LedgerBench.Settings(
                 parse.GetValue(accounts), parse.GetValue(transfers), parse.GetValue(batch),
-                parse.GetValue(inflight), parse.GetValue(dir), parse.GetValue(seed));
+                parse.GetValue(inflight), parse.GetValue(dir), parse.GetValue(seed), journalOptions.Get(parse));
             string? error = settings.Validate();
             if (error is not null) { await Console.Error.WriteLineAsync($"corridor bench ledger: {error}"); return 2; }
             return await LedgerBench.RunAsync(settings, parse.GetValue(json), cancel);

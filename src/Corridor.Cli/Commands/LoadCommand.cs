@@ -25,6 +25,8 @@ public static class LoadCommand
         {
             data, accounts, requests, batch, inflight, run,
         };
+        var journalOptions = new JournalChoice.Options();
+        journalOptions.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
             int accountCount = parse.GetValue(accounts), perRequest = parse.GetValue(batch), window = parse.GetValue(inflight);
@@ -35,8 +37,10 @@ public static class LoadCommand
                 await Console.Error.WriteLineAsync("corridor load: need --accounts ≥ 2, 1 ≤ --batch ≤ 8190, --inflight ≥ 1, --requests ≥ 0, --run-id ≥ 1");
                 return 2;
             }
+            JournalChoice journal = journalOptions.Get(parse);
+            if (journal.Validate() is { } invalid) { await Console.Error.WriteLineAsync($"corridor load: {invalid}"); return 2; }
             var dir = new DataDirectory(Path.GetFullPath(parse.GetValue(data)!));
-            using Node node = dir.StartNode(new NodeOptions { SnapshotEveryEvents = 20_000 });
+            using Node node = dir.StartNode(new NodeOptions { SnapshotEveryEvents = 20_000 }, journal);
             var list = new Account[accountCount];
             for (int i = 0; i < accountCount; i++) list[i] = new Account { Id = (UInt128)(i + 1), Ledger = 1, Code = 1, Participant = (ulong)(i + 1) };
             await node.SubmitAsync(Operation.CreateAccounts, accountCount, MemoryMarshal.AsBytes(list.AsSpan()).ToArray(), waitWhenFull: true, cancel);

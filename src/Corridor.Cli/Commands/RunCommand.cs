@@ -3,17 +3,20 @@ using System.Runtime.InteropServices;
 using Corridor.Server;
 using Corridor.Storage.Journal;
 using Corridor.Storage.Node;
+using Corridor.Storage.ReadModel;
 
 namespace Corridor.Cli.Commands;
 
-/// <summary><c>corridor run</c>: recover state from the data directory, serve the HTTP API until stopped.</summary>
+/// <summary><c>corridor run</c>: recover state, serve the HTTP API and feed the read model until stopped.</summary>
 public static class RunCommand
 {
+    private const int ProjectorPollMs = 100;
+
     public static Command Create()
     {
         var data = new Option<string>("--data", "-d")
         {
-            Description = "Data directory holding the journal, snapshots and secrets (created if missing).",
+            Description = "Data directory holding the journal, snapshots, secrets and read model (created if missing).",
             DefaultValueFactory = _ => DataDirectory.DefaultPath,
         };
         var snapshotEvery = new Option<long>("--snapshot-every")
@@ -24,19 +27,34 @@ public static class RunCommand
         var port = new Option<int?>("--port", "-p") { Description = "Listen on http://127.0.0.1:<port> (default 7420)." };
         var urls = new Option<string?>("--urls") { Description = "Listen addresses, ';'-separated (e.g. http://0.0.0.0:7420); overrides --port." };
         var logFormat = new Option<string>("--log-format") { Description = "Console log format: json or simple.", DefaultValueFactory = _ => "json" };
-        var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots and secrets in the data directory.")
+        var readModel = new Option<string>("--read-model")
         {
-            data, snapshotEvery, port, urls, logFormat,
+            Description = "Read model fed by an in-process projector: sqlite (<data>/readmodel.db), postgres (--read-model-connection) or none.",
+            DefaultValueFactory = _ => "sqlite",
         };
+        var readModelConnection = new Option<string?>("--read-model-connection") { Description = "Npgsql connection string of the PostgreSQL read model." };
+        var journalOptions = new JournalChoice.Options();
+        var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots, secrets and SQLite read model in the data directory; --journal postgres for production.")
+        {
+            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection,
+        };
+        journalOptions.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
-            string root = Path.GetFullPath(parse.GetValue(data)!);
+            var dir = new DataDirectory(Path.GetFullPath(parse.GetValue(data)!));
             long every = parse.GetValue(snapshotEvery);
             if (every < 0) { await Console.Error.WriteLineAsync("--snapshot-every must be 0 or more"); return 2; }
             int? p = parse.GetValue(port);
             if (p is < 0 or > 65535) { await Console.Error.WriteLineAsync("--port must be 0…65535"); return 2; }
+            JournalChoice journal = journalOptions.Get(parse);
+            if (journal.Validate() is { } invalid) { await Console.Error.WriteLineAsync($"corridor: {invalid}"); return 2; }
+            string readModelKind = parse.GetValue(readModel)!;
+            string? readModelAt = parse.GetValue(readModelConnection);
+            if (readModelKind is not ("sqlite" or "postgres" or "none")) { await Console.Error.WriteLineAsync("corridor: --read-model must be sqlite, postgres or none"); return 2; }
+            if (readModelKind == "postgres" && readModelAt is null) { await Console.Error.WriteLineAsync("corridor: --read-model postgres needs --read-model-connection"); return 2; }
             string[] listen = parse.GetValue(urls) is string u ? u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : p is int pp ? [$"http://127.0.0.1:{pp}"] : [ServerOptions.DefaultUrl];
+            string snapshots = journal.IsPostgres ? dir.PostgresSnapshotsPath : dir.SnapshotsPath;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
             CorridorServer server;
@@ -44,13 +62,20 @@ public static class RunCommand
             {
                 server = await CorridorServer.StartAsync(new ServerOptions
                 {
-                    DataPath = root, Urls = listen, Node = new NodeOptions { SnapshotEveryEvents = every }, LogFormat = parse.GetValue(logFormat)!,
+                    DataPath = dir.Root, Urls = listen, Node = new NodeOptions { SnapshotEveryEvents = every }, LogFormat = parse.GetValue(logFormat)!,
+                    OpenJournal = journal.IsPostgres ? () => journal.Open(dir.JournalPath) : null,
+                    SnapshotsPath = snapshots,
                 }, stop.Token);
             }
             catch (JournalCorruptException e)
             {
                 await Console.Error.WriteLineAsync($"corridor: refusing to start: {e.Message}");
                 return 3;
+            }
+            catch (Npgsql.NpgsqlException e)
+            {
+                await Console.Error.WriteLineAsync($"corridor: cannot open the PostgreSQL journal: {e.Message}");
+                return 4;
             }
             catch (IOException e)
             {
@@ -60,20 +85,49 @@ public static class RunCommand
             await using (server)
             {
                 RecoveryInfo r = server.Recovery;
-                Console.WriteLine($"corridor: data directory {root}");
+                Console.WriteLine($"corridor: data directory {dir.Root}, journal {journal.Describe()}");
                 Console.WriteLine($"corridor: recovered batch {r.Sequence} (snapshot at {r.SnapshotSequence}, {r.BatchesReplayed} batches replayed) in {r.Elapsed.TotalMilliseconds:F0} ms; state hash {r.StateHash}");
                 if (server.NewOperatorToken is string token)
                 {
-                    Console.WriteLine($"corridor: first start: operator token (also in {Path.Combine(root, "secrets", "operator.token")}, mode 0600; shown once):");
+                    Console.WriteLine($"corridor: first start: operator token (also in {Path.Combine(dir.Root, "secrets", "operator.token")}, mode 0600; shown once):");
                     Console.WriteLine(token);
                 }
+                using var stopProjector = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+                Node node = server.Node;
+                Task projecting = readModelKind == "none"
+                    ? Task.CompletedTask
+                    : Task.Factory.StartNew(() => ProjectorLoop(node, readModelKind == "sqlite" ? null : readModelAt, dir, snapshots, stopProjector.Token),
+                        stopProjector.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
                 Console.WriteLine($"corridor: listening on {string.Join(", ", server.Addresses)}; press Ctrl+C to stop");
                 try { await Task.Delay(Timeout.Infinite, stop.Token); }
                 catch (OperationCanceledException) { }
+                await stopProjector.CancelAsync();
+                await projecting;
                 Console.WriteLine("corridor: stopping (finishing accepted work, writing a snapshot)");
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Projects committed batches into the read model until stopped; a failure stops projecting, never the node.</summary>
+    private static void ProjectorLoop(Node node, string? postgresReadModel, DataDirectory dir, string snapshotsPath, CancellationToken stop)
+    {
+        try
+        {
+            using IReadModel model = postgresReadModel is null ? SqliteReadModel.Open(dir.ReadModelPath) : PostgresReadModel.Open(postgresReadModel);
+            var projector = new Projector(node.Journal, model, new SnapshotStore(snapshotsPath));
+            Console.WriteLine($"corridor: read model {(postgresReadModel is null ? dir.ReadModelPath : "postgres")} at batch {projector.ProjectedSequence}, lag {projector.Lag}");
+            while (!stop.IsCancellationRequested)
+            {
+                projector.CatchUp(maxBatches: 64, stop);
+                if (projector.Lag == 0) stop.WaitHandle.WaitOne(ProjectorPollMs);
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"corridor: the projector stopped (the node goes on; restart to resume projecting): {e.Message}");
+        }
     }
 }

@@ -536,6 +536,25 @@ public sealed class LedgerState
         return false;
     }
 
+    /// <summary>The account at <paramref name="index"/> in creation order (projections walk accounts by index).</summary>
+    public ref readonly Account GetAccountAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _accounts.Count);
+        return ref _accounts[index];
+    }
+
+    /// <summary>
+    /// The transfer at <paramref name="index"/> in apply order. Between batches transfers are append-only, so a
+    /// projection reads the new ones as indexes from its previous <see cref="TransferCount"/> to the current one.
+    /// </summary>
+    public ref readonly Transfer GetTransferAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _transfers.Count);
+        return ref _transfers[index];
+    }
+
     /// <summary>Transfers touching the account, oldest first, with timestamp ≥ <paramref name="fromTimestamp"/>, at most <paramref name="limit"/>.</summary>
     public List<Transfer> GetAccountTransfers(UInt128 accountId, ulong fromTimestamp, int limit)
     {

@@ -49,6 +49,19 @@ public sealed partial class SettlementState
         return list;
     }
 
+    /// <summary>The payment at <paramref name="index"/> in submission order (0-based, below <see cref="PaymentCount"/>).</summary>
+    public PaymentInfo GetPaymentAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _payments.Count);
+        return Info(in Payment(index));
+    }
+
+    /// <summary>End-of-day statements built so far; append-only, so projections read new ones by index.</summary>
+    public int StatementCount => _statements.Count;
+
+    public AccountStatement GetStatementAt(int index) => _statements[index];
+
     public PaymentInfo? GetPayment(UInt128 paymentId) =>
         _paymentIndex.TryGetValue(paymentId, out int i) ? Info(in Payment(i)) : null;
 

@@ -61,6 +61,24 @@ internal static class BatchRecord
         BinaryPrimitives.WriteUInt32LittleEndian(header[CrcOffset..], Crc32C(header[..CrcOffset]));
     }
 
+    /// <summary>
+    /// Rebuilds the header of a batch from its stored fields without its body (body length and SHA-256):
+    /// journals that keep these as columns (PostgreSQL) verify the chain hash from them.
+    /// </summary>
+    public static void Write(Span<byte> header, long sequence, ulong timestampNs, int bodyBytes, ReadOnlySpan<byte> bodyHash, ReadOnlySpan<byte> previousHash)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(header[MagicOffset..], Magic);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[VersionOffset..], FormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[HeaderBytesOffset..], HeaderBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[BodyBytesOffset..], (uint)bodyBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[ReservedOffset..], 0);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[SequenceOffset..], (ulong)sequence);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[TimestampOffset..], timestampNs);
+        previousHash.CopyTo(header.Slice(PreviousHashOffset, HashBytes));
+        bodyHash.CopyTo(header.Slice(BodyHashOffset, HashBytes));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[CrcOffset..], Crc32C(header[..CrcOffset]));
+    }
+
     /// <summary>True when the header starts with the magic and its CRC matches: a real header, not noise.</summary>
     public static bool IsSealed(ReadOnlySpan<byte> header) =>
         header.Length >= HeaderBytes

@@ -45,7 +45,7 @@ public sealed class FileJournal : IJournal
 
     public string Directory => _directory;
 
-    public long LastSequence => _lastSequence;
+    public long LastSequence => Volatile.Read(ref _lastSequence);
 
     /// <summary>First batch still held (after retention); 1 for a journal never trimmed, or when empty.</summary>
     public long FirstSequence => _firstSequence;
@@ -189,7 +189,7 @@ public sealed class FileJournal : IJournal
         }
         SHA256.HashData(_header, _lastHash);
         _currentBytes += recordBytes;
-        _lastSequence = sequence;
+        Volatile.Write(ref _lastSequence, sequence);
     }
 
     public IEnumerable<JournalBatch> Read(long afterSequence)
@@ -198,7 +198,12 @@ public sealed class FileJournal : IJournal
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
         if (afterSequence < _firstSequence - 1)
             throw new InvalidOperationException($"batches {afterSequence + 1}..{_firstSequence - 1} were removed by retention; start from a snapshot at or after batch {_firstSequence - 1}");
-        return ReadSegments(_segments.ToArray(), afterSequence, _lastSequence);
+        // Readers (a projector) may run beside the writer: take a consistent view of the segment list and
+        // of the last durable batch; nothing past it is read.
+        long last = Volatile.Read(ref _lastSequence);
+        SegmentFile[] segments;
+        lock (_segments) segments = _segments.ToArray();
+        return ReadSegments(segments, afterSequence, last);
     }
 
     private static IEnumerable<JournalBatch> ReadSegments(SegmentFile[] segments, long afterSequence, long lastSequence)
@@ -258,7 +263,7 @@ public sealed class FileJournal : IJournal
         while (_segments.Count > 1 && _segments[1].FirstSequence - 1 <= sequence)
         {
             File.Delete(_segments[0].Path);
-            _segments.RemoveAt(0);
+            lock (_segments) _segments.RemoveAt(0);
             removed++;
         }
         if (removed > 0)
@@ -290,7 +295,7 @@ public sealed class FileJournal : IJournal
         string path = Path.Combine(_directory, SegmentFile.NameFor(firstSequence));
         _current = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
         _currentBytes = 0;
-        _segments.Add(new SegmentFile(path, firstSequence));
+        lock (_segments) _segments.Add(new SegmentFile(path, firstSequence));
         NativeSync.SyncDirectory(_directory);
     }
 }

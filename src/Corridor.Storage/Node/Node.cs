@@ -54,6 +54,12 @@ public sealed class Node : IDisposable
 
     public NodeMetrics Metrics => _metrics;
 
+    /// <summary>
+    /// The node's journal, for readers beside the writer (a projector): <see cref="IJournal.Read"/> and
+    /// <see cref="IJournal.LastSequence"/> are safe from other threads; never append to it.
+    /// </summary>
+    public IJournal Journal => _journal;
+
     /// <summary>Set when the node stopped on an unrecoverable error (journal I/O, broken invariant).</summary>
     public Exception? Fault => _fault;
 

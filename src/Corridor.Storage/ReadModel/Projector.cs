@@ -1,0 +1,208 @@
+using Corridor.Core.Engine;
+using Corridor.Core.Ledger;
+using Corridor.Core.Settlement;
+using Corridor.Storage.Journal;
+using ExchangePayment = Corridor.Core.Exchange.PaymentRecord;
+using SettlementStatus = Corridor.Core.Settlement.PaymentStatus;
+
+namespace Corridor.Storage.ReadModel;
+
+/// <summary>
+/// Feeds an <see cref="IReadModel"/> from committed journal batches. It replays every batch into an engine
+/// replica of its own (the engine is deterministic, so the replica's state is the node's state at that
+/// batch) and writes what the batch changed — new transfers, changed balances, new and changed payments,
+/// new statements — together with the batch's sequence in one transaction: each batch is projected exactly
+/// once, and a projector killed mid-way resumes after the last batch it committed. Not thread-safe: one
+/// thread calls <see cref="CatchUp"/>; <see cref="Lag"/> may be read from any thread.
+/// </summary>
+public sealed class Projector
+{
+    private readonly IJournal _journal;
+    private readonly IReadModel _model;
+    private readonly Engine _replica;
+    private readonly ReadModelBatch _batch = new();
+
+    // What the read model holds, to write only what a batch changed.
+    private readonly List<AccountImage> _accounts = new();
+    private readonly Dictionary<int, SettlementStatus> _openPayments = new(); // settlement payments not yet final, by index
+    private int _transfersWritten;
+    private int _settlementPaymentsWritten;
+    private int _exchangePaymentsWritten;
+    private int _statementsWritten;
+    private long _projected;
+
+    /// <summary>
+    /// Rebuilds the replica up to the read model's stored position (replaying the journal without writing)
+    /// and is then ready to <see cref="CatchUp"/>. Throws when the read model is ahead of the journal.
+    /// </summary>
+    public Projector(IJournal journal, IReadModel model, SnapshotStore? snapshots = null, int accountCapacity = 0, int transferCapacity = 0)
+    {
+        _journal = journal;
+        _model = model;
+        long position = model.ProjectedSequence;
+        if (position > journal.LastSequence)
+            throw new JournalCorruptException($"read model is at batch {position} but the journal ends at batch {journal.LastSequence}: it belongs to another journal; rebuild it");
+        _replica = StartReplica(snapshots, position, accountCapacity, transferCapacity);
+        StartedFromSnapshot = _replica.Sequence;
+        if (position > _replica.Sequence)
+        {
+            foreach (JournalBatch b in journal.Read(_replica.Sequence))
+            {
+                _replica.Apply(b.Sequence, b.TimestampNs, b.Body, null);
+                if (b.Sequence == position) break;
+            }
+            if (_replica.Sequence != position) throw new JournalCorruptException($"journal ended at batch {_replica.Sequence} before the read model's batch {position}");
+        }
+        Baseline();
+        Volatile.Write(ref _projected, position);
+    }
+
+    /// <summary>
+    /// The node's newest snapshot when it is not past the read model's position (the replica needs the state
+    /// at exactly that batch, then replays the rest); otherwise an empty engine.
+    /// </summary>
+    private static Engine StartReplica(SnapshotStore? snapshots, long position, int accountCapacity, int transferCapacity)
+    {
+        if (snapshots is not null && position > 0 && snapshots.TryOpenLatest(out long sequence, out Stream? content))
+        {
+            using (content)
+            {
+                if (sequence <= position)
+                {
+                    Engine engine = Engine.ReadSnapshot(content);
+                    if (engine.Sequence != sequence) throw new JournalCorruptException($"snapshot file says batch {sequence} but holds state of batch {engine.Sequence}");
+                    return engine;
+                }
+            }
+        }
+        return new Engine(accountCapacity, transferCapacity);
+    }
+
+    /// <summary>Batch of the snapshot the replica started from (0: replayed from the first batch).</summary>
+    public long StartedFromSnapshot { get; }
+
+    /// <summary>Last batch stored in the read model.</summary>
+    public long ProjectedSequence => Volatile.Read(ref _projected);
+
+    /// <summary>Batches committed to the journal but not yet in the read model (a metric: journal last − projected).</summary>
+    public long Lag => Math.Max(0, _journal.LastSequence - ProjectedSequence);
+
+    /// <summary>The replica's state (read it only from the thread that calls <see cref="CatchUp"/>).</summary>
+    public Engine Replica => _replica;
+
+    /// <summary>Projects committed batches after the stored position, at most <paramref name="maxBatches"/>; returns how many.</summary>
+    public int CatchUp(int maxBatches = int.MaxValue, CancellationToken cancel = default)
+    {
+        int done = 0;
+        if (maxBatches <= 0 || _journal.LastSequence <= ProjectedSequence) return 0;
+        foreach (JournalBatch b in _journal.Read(ProjectedSequence))
+        {
+            cancel.ThrowIfCancellationRequested();
+            _replica.Apply(b.Sequence, b.TimestampNs, b.Body, null);
+            _batch.Clear();
+            _batch.Sequence = b.Sequence;
+            Collect(_batch);
+            _model.Write(_batch);
+            Volatile.Write(ref _projected, b.Sequence);
+            if (++done >= maxBatches) break;
+        }
+        return done;
+    }
+
+    /// <summary>After a rebuild to the stored position: everything up to now is already in the read model.</summary>
+    private void Baseline()
+    {
+        LedgerState ledger = _replica.Ledger;
+        _accounts.Clear();
+        for (int i = 0; i < ledger.AccountCount; i++) _accounts.Add(AccountImage.Of(in ledger.GetAccountAt(i)));
+        _transfersWritten = ledger.TransferCount;
+        SettlementState settlement = _replica.Settlement;
+        _openPayments.Clear();
+        for (int i = 0; i < settlement.PaymentCount; i++)
+        {
+            PaymentInfo p = settlement.GetPaymentAt(i);
+            if (!IsFinal(p.Status)) _openPayments[i] = p.Status;
+        }
+        _settlementPaymentsWritten = settlement.PaymentCount;
+        _exchangePaymentsWritten = _replica.Exchange.PaymentCount;
+        _statementsWritten = settlement.StatementCount;
+    }
+
+    private void Collect(ReadModelBatch batch)
+    {
+        LedgerState ledger = _replica.Ledger;
+        for (int i = 0; i < ledger.AccountCount; i++)
+        {
+            ref readonly Account a = ref ledger.GetAccountAt(i);
+            var image = AccountImage.Of(in a);
+            if (i < _accounts.Count && _accounts[i] == image) continue;
+            if (i < _accounts.Count) _accounts[i] = image;
+            else _accounts.Add(image);
+            batch.Accounts.Add(new AccountRow(a.Id, a.Ledger, a.Participant, a.Code, (ushort)a.Flags,
+                a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted, a.Timestamp));
+        }
+        for (int i = _transfersWritten; i < ledger.TransferCount; i++)
+        {
+            ref readonly Transfer t = ref ledger.GetTransferAt(i);
+            batch.Transfers.Add(new TransferRow(t.Id, t.DebitAccountId, t.CreditAccountId, t.Amount, t.PendingId, t.Ledger, t.Code, (ushort)t.Flags, t.Timestamp));
+        }
+        _transfersWritten = ledger.TransferCount;
+
+        SettlementState settlement = _replica.Settlement;
+        List<int>? settled = null;
+        foreach ((int index, SettlementStatus status) in _openPayments)
+        {
+            PaymentInfo p = settlement.GetPaymentAt(index);
+            if (p.Status == status) continue;
+            batch.Payments.Add(Row(p));
+            (settled ??= new()).Add(index);
+        }
+        if (settled is not null)
+            foreach (int index in settled)
+            {
+                SettlementStatus now = settlement.GetPaymentAt(index).Status;
+                if (IsFinal(now)) _openPayments.Remove(index);
+                else _openPayments[index] = now;
+            }
+        for (int i = _settlementPaymentsWritten; i < settlement.PaymentCount; i++)
+        {
+            PaymentInfo p = settlement.GetPaymentAt(i);
+            batch.Payments.Add(Row(p));
+            if (!IsFinal(p.Status)) _openPayments[i] = p.Status;
+        }
+        _settlementPaymentsWritten = settlement.PaymentCount;
+
+        IReadOnlyList<ExchangePayment> pvp = _replica.Exchange.Payments;
+        for (int i = _exchangePaymentsWritten; i < pvp.Count; i++) batch.Payments.Add(Row(pvp[i]));
+        _exchangePaymentsWritten = pvp.Count;
+
+        for (int i = _statementsWritten; i < settlement.StatementCount; i++) batch.Statements.Add(settlement.GetStatementAt(i));
+        _statementsWritten = settlement.StatementCount;
+    }
+
+    private static bool IsFinal(SettlementStatus status) => status is SettlementStatus.Settled or SettlementStatus.Rejected or SettlementStatus.Revoked;
+
+    private static PaymentRow Row(PaymentInfo p) =>
+        new(p.Id, PaymentKinds.Settlement, p.Status.ToString(), p.Reason.ToString(), p.Payer, p.Payee, p.Ledger, p.AmountMinor, p.Ledger, p.AmountMinor,
+            0, 0, 0, "", "", "", "", "", p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate);
+
+    private PaymentRow Row(ExchangePayment p)
+    {
+        var request = p.Request;
+        uint sourceLedger = 0, destinationLedger = 0;
+        if (_replica.Exchange.TryGetLock(p.LockId, out var quoteLock))
+        {
+            sourceLedger = quoteLock.SourceLedger;
+            destinationLedger = quoteLock.DestinationLedger;
+        }
+        return new PaymentRow(p.PaymentId, PaymentKinds.Pvp, p.Status.ToString(), p.Result.ToString(), request.Payer, 0,
+            sourceLedger, p.SourceMinor, destinationLedger, p.DestinationMinor, p.LockId, p.SourceLegTransferId, p.DestinationLegTransferId,
+            request.Trade.InvoiceNumber, request.Trade.LetterOfCreditReference, request.Trade.ContractReference,
+            request.Originator.Name, request.Beneficiary.Name, p.Timestamp, p.Timestamp, _replica.Settlement.BusinessDate);
+    }
+
+    private readonly record struct AccountImage(long DebitsPending, long DebitsPosted, long CreditsPending, long CreditsPosted, AccountFlags Flags)
+    {
+        public static AccountImage Of(in Account a) => new(a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted, a.Flags);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Buffers.Binary;
+using Corridor.Core.Settlement;
+
+namespace Corridor.Storage.ReadModel;
+
+/// <summary>An account's balances as of the projected batch.</summary>
+public readonly record struct AccountRow(
+    UInt128 Id, uint Ledger, ulong Participant, ushort Code, ushort Flags,
+    long DebitsPendingMinor, long DebitsPostedMinor, long CreditsPendingMinor, long CreditsPostedMinor, ulong TimestampNs)
+{
+    public long BalancePostedMinor => CreditsPostedMinor - DebitsPostedMinor;
+}
+
+/// <summary>A transfer as applied (its timestamp is unique engine time, the paging key).</summary>
+public readonly record struct TransferRow(
+    UInt128 Id, UInt128 DebitAccountId, UInt128 CreditAccountId, long AmountMinor, UInt128 PendingId,
+    uint Ledger, ushort Code, ushort Flags, ulong TimestampNs);
+
+/// <summary>Where a payment comes from: an RTGS/settlement payment or an exchange (PvP) payment.</summary>
+public static class PaymentKinds
+{
+    public const string Settlement = "settlement";
+    public const string Pvp = "pvp";
+}
+
+/// <summary>
+/// A payment and where it stands: a settlement payment (payer/payee participants, one ledger) or an
+/// exchange PvP payment (source and destination ledger, its lock and leg transfers, trade references).
+/// </summary>
+public sealed record PaymentRow(
+    UInt128 PaymentId, string Kind, string Status, string Reason, ulong Payer, ulong Payee,
+    uint Ledger, long AmountMinor, uint DestinationLedger, long DestinationAmountMinor,
+    UInt128 LockId, UInt128 SourceLegTransferId, UInt128 DestinationLegTransferId,
+    string InvoiceNumber, string LetterOfCreditReference, string ContractReference,
+    string OriginatorName, string BeneficiaryName,
+    ulong SubmittedAtNs, ulong FinalAtNs, uint BusinessDate);
+
+/// <summary>Everything one journal batch changed in the read model, written in one transaction with its sequence.</summary>
+public sealed class ReadModelBatch
+{
+    public long Sequence { get; set; }
+    public List<AccountRow> Accounts { get; } = new();
+    public List<TransferRow> Transfers { get; } = new();
+    public List<PaymentRow> Payments { get; } = new();
+    public List<AccountStatement> Statements { get; } = new();
+
+    public void Clear()
+    {
+        Accounts.Clear();
+        Transfers.Clear();
+        Payments.Clear();
+        Statements.Clear();
+    }
+}
+
+/// <summary>One page of an account's transfers, oldest first; pass <see cref="NextAfterTimestampNs"/> to get the next.</summary>
+public sealed record TransferPage(IReadOnlyList<TransferRow> Transfers, ulong? NextAfterTimestampNs);
+
+/// <summary>128-bit ids as stored: 16 bytes big-endian, so byte order is numeric order.</summary>
+internal static class StoredId
+{
+    public static byte[] ToBytes(UInt128 id)
+    {
+        var bytes = new byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(bytes, id);
+        return bytes;
+    }
+
+    public static UInt128 FromBytes(byte[] bytes) => BinaryPrimitives.ReadUInt128BigEndian(bytes);
+}

@@ -1,0 +1,1 @@
+[assembly: AssemblyFixture(typeof(Corridor.Storage.Postgres.Tests.PostgresFixture))]
