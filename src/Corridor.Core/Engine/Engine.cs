@@ -83,16 +83,18 @@ public sealed class Engine
             {
                 ReadOnlySpan<Transfer> transfers = Records<Transfer>(payload, command, Transfer.SizeBytes);
                 _transferErrors.Clear();
+                ulong first = clock + 1;
                 Ledger.CreateTransfers(transfers, ref clock, _transferErrors);
                 Settlement.OnLedgerTransfers(transfers, ref clock);
-                return new CommandReply(command.Operation, command.Count, ToItems(_transferErrors));
+                return new CommandReply(command.Operation, command.Count, ToItems(_transferErrors)) { FirstEventTimestamp = first };
             }
             case Operation.CreateAccounts:
             {
                 ReadOnlySpan<Account> accounts = Records<Account>(payload, command, Account.SizeBytes);
                 _accountErrors.Clear();
+                ulong first = clock + 1;
                 Ledger.CreateAccounts(accounts, ref clock, _accountErrors);
-                return new CommandReply(command.Operation, command.Count, ToItems(_accountErrors));
+                return new CommandReply(command.Operation, command.Count, ToItems(_accountErrors)) { FirstEventTimestamp = first };
             }
             case Operation.ConfigureCurrency or Operation.PublishQuote or Operation.WithdrawQuote or Operation.LockQuote or Operation.ReleaseLock
                 or Operation.PayAgainstLock or Operation.SubmitFxTrade or Operation.AffirmFxTrade or Operation.CancelFxTrade:

@@ -58,5 +58,8 @@ public sealed record CommandReply(Operation Operation, int Count, ItemResult[] E
 {
     public static readonly ItemResult[] NoErrors = [];
 
+    /// <summary>For create_accounts and create_transfers: engine timestamp of item 0; item i applied at this + i.</summary>
+    public ulong FirstEventTimestamp { get; init; }
+
     public bool AllOk => Errors.Length == 0;
 }

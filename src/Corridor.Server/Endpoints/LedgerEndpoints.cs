@@ -166,6 +166,14 @@ public static class LedgerEndpoints
         await AuthoriseDebits(gw, caller, [t]);
         CommandReply reply = await gw.SubmitAsync(Operation.CreateTransfers, 1, MemoryMarshal.AsBytes(new[] { t }).ToArray());
         var result = reply.AllOk ? CreateTransferResult.Ok : (CreateTransferResult)reply.Errors[0].Code;
+        const TransferFlags EngineFilled = TransferFlags.BalancingDebit | TransferFlags.BalancingCredit | TransferFlags.PostPendingTransfer | TransferFlags.VoidPendingTransfer;
+        if (result == CreateTransferResult.Ok && (t.Flags & EngineFilled) == 0)
+        {
+            // Applied as given: the stored record is the input stamped with its engine time (no read-back).
+            Transfer applied = t;
+            applied.Timestamp = reply.FirstEventTimestamp;
+            return Results.Json(Wire.ToDto(applied, (t.Flags & TransferFlags.Pending) != 0 ? PendingStatus.Pending : PendingStatus.None), CorridorJson.Options, statusCode: 201);
+        }
         if (result is CreateTransferResult.Ok or CreateTransferResult.Exists)
         {
             var (_, stored, status) = await gw.ReadTransferAsync(t.Id);

@@ -276,3 +276,22 @@ public class TransferTests
         Assert.Empty(f.L.GetAccountBalances(3, 0, 100)); // no History flag
     }
 }
+
+public class ReplyTimestampTests
+{
+    [Fact]
+    public void Reply_names_the_engine_timestamp_of_every_item()
+    {
+        var engine = new Engine.Engine();
+        var accounts = new[] { LedgerFixture.NewAccount(1), LedgerFixture.NewAccount(2) };
+        engine.Apply(1, 1_000, Engine.CommandBatch.Encode<Account>(Engine.Operation.CreateAccounts, accounts), null);
+        var transfers = new[] { LedgerFixture.NewTransfer(10, 1, 2, 5), LedgerFixture.NewTransfer(11, 2, 1, 0), LedgerFixture.NewTransfer(12, 2, 1, 3) };
+        var replies = new List<Engine.CommandReply>();
+        engine.Apply(2, 2_000, Engine.CommandBatch.Encode<Transfer>(Engine.Operation.CreateTransfers, transfers), replies);
+        Assert.Single(replies[0].Errors); // item 1 (amount 0) fails but still takes its tick
+        Assert.True(engine.Ledger.TryGetTransfer(10, out Transfer first, out _));
+        Assert.True(engine.Ledger.TryGetTransfer(12, out Transfer third, out _));
+        Assert.Equal(replies[0].FirstEventTimestamp, first.Timestamp);
+        Assert.Equal(replies[0].FirstEventTimestamp + 2, third.Timestamp);
+    }
+}
