@@ -176,6 +176,7 @@ public sealed class CorridorServer : IAsyncDisposable
         SettlementEndpoints.Map(app, gw);
         Iso20022Endpoints.Map(app, gw);
         ExchangeEndpoints.Map(app, gw);
+        ComplianceEndpoints.Map(app, gw);
         app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"no endpoint {c.Request.Method} {c.Request.Path}"));
         return app;
     }

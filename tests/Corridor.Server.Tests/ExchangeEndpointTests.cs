@@ -381,4 +381,52 @@ public sealed class ExchangeEndpointTests
         }
         Assert.Equal(before, await node.StateAsync());
     }
+
+    [Fact]
+    public async Task Compliance_desk_holds_a_listed_beneficiary_until_the_operator_decides()
+    {
+        await using World w = await StartAsync();
+        TestNode node = w.Node;
+        const string List = "id,kind,name,aliases,countries,dates_of_birth,program\nRU-1,person,\"PUTIN, Vladimir\",\"Владимир Путин\",RU,1952-10-07,UKRAINE-EO13660\n";
+
+        // Operator only; a broken file names its line and loads nothing.
+        var (forbidden, _, _) = await TestNode.Send(node.AliceClient, HttpMethod.Post, "/v1/compliance/watch-lists",
+            JsonSerializer.Serialize(new LoadWatchListRequest("sanctions", "csv", "2026-11", List), CorridorJson.Options));
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden);
+        var (bad, badBody, _) = await TestNode.Send(node.Operator, HttpMethod.Post, "/v1/compliance/watch-lists",
+            JsonSerializer.Serialize(new LoadWatchListRequest("sanctions", "csv", "2026-11", "id,name\nRU-1,\"unterminated\n"), CorridorJson.Options));
+        Assert.Equal((HttpStatusCode)422, bad);
+        Assert.Equal("compliance.parse_failed", Code(badBody));
+        Assert.Contains("line", badBody, StringComparison.OrdinalIgnoreCase);
+        var (loaded, _, _) = await TestNode.Send(node.Operator, HttpMethod.Post, "/v1/compliance/watch-lists",
+            JsonSerializer.Serialize(new LoadWatchListRequest("sanctions", "csv", "2026-11", List), CorridorJson.Options));
+        Assert.Equal(HttpStatusCode.Created, loaded);
+
+        // A payment to a listed beneficiary (another spelling) is held: no leg settles.
+        Assert.Equal(HttpStatusCode.Created, (await node.AliceClient.LockQuoteAsync(Lock("0xC1", 10_000), C)).Status);
+        long bobBefore = (await Account(node, BobKes)).CreditsPosted;
+        var held = Payment("0xD1", "0xC1") with { Beneficiary = Beneficiary with { Name = "Wladimir Putin" } };
+        Assert.NotEqual(HttpStatusCode.Created, (await node.AliceClient.PayAgainstLockAsync(held, C)).Status);
+        Assert.Equal(bobBefore, (await Account(node, BobKes)).CreditsPosted);
+        var (_, holdsBody, _) = await TestNode.Send(node.Operator, HttpMethod.Get, "/v1/compliance/holds", null);
+        Assert.Contains("RU-1", holdsBody);
+        Assert.Equal(HttpStatusCode.Forbidden, (await TestNode.Send(node.AliceClient, HttpMethod.Get, "/v1/compliance/holds", null)).Status);
+
+        // A decision needs a reason; with one, the release settles both legs.
+        var (noReason, noReasonBody, _) = await TestNode.Send(node.Operator, HttpMethod.Post, "/v1/compliance/holds/0xD1/release", """{"reason":" "}""");
+        Assert.Equal(HttpStatusCode.BadRequest, noReason);
+        Assert.Equal("compliance.reason_missing", Code(noReasonBody));
+        var (released, releasedBody, _) = await TestNode.Send(node.Operator, HttpMethod.Post, "/v1/compliance/holds/0xD1/release", """{"reason":"false positive: different person, verified passport"}""");
+        Assert.Equal(HttpStatusCode.OK, released);
+        Assert.Contains("released", releasedBody);
+        Assert.True((await Account(node, BobKes)).CreditsPosted > bobBefore);
+        Assert.Equal(HttpStatusCode.Conflict, (await TestNode.Send(node.Operator, HttpMethod.Post, "/v1/compliance/holds/0xD1/reject", """{"reason":"too late"}""")).Status);
+
+        // The audit export shows who did what, hash-chained and verified.
+        var (_, auditBody, _) = await TestNode.Send(node.Operator, HttpMethod.Get, "/v1/compliance/audit", null);
+        using JsonDocument audit = JsonDocument.Parse(auditBody);
+        JsonElement entries = audit.RootElement.GetProperty("entries");
+        Assert.True(audit.RootElement.GetProperty("chain_intact").GetBoolean());
+        Assert.Contains(entries.EnumerateArray(), e => e.GetProperty("operation").GetString() == "release_hold" && e.GetProperty("operator").GetUInt64() == ulong.MaxValue);
+    }
 }

@@ -56,7 +56,7 @@ public static class ExchangeEndpoints
         new(Status(result.ToString(), pathTarget), "fx." + Wire.Snake(result), $"{what}: {result}");
 
     /// <summary>Encodes one item as a command payload; an over-long string or malformed code is a 400 before the engine sees it.</summary>
-    private static byte[] Payload<T>(T item) where T : IExchangeItem<T>
+    internal static byte[] Payload<T>(T item) where T : IExchangeItem<T>
     {
         var buffer = new byte[T.MaxEncodedBytes];
         var w = new WireWriter(buffer);

@@ -1,0 +1,142 @@
+using Corridor.Client;
+using Corridor.Core.Compliance;
+using Corridor.Core.Engine;
+using Corridor.Server.Auth;
+using Corridor.Server.Http;
+
+namespace Corridor.Server.Endpoints;
+
+/// <summary>
+/// The operator's compliance desk: watch lists, the screening threshold, held payments and their
+/// decisions, and the export of the hash-chained compliance audit log. Operator only; every change is
+/// an engine command journaled with the operator's id and the engine time.
+/// </summary>
+public static class ComplianceEndpoints
+{
+    private const int MaxListLimit = 1_000;
+
+    public static void Map(WebApplication app, NodeGateway gw)
+    {
+        app.MapPost("/v1/compliance/watch-lists", Handler.Of(c => LoadWatchList(c, gw))).WithTags("compliance")
+            .Accepts<LoadWatchListRequest>("application/json").Produces<WatchListDto>(201);
+        app.MapGet("/v1/compliance/watch-lists", Handler.Of(c => ListWatchLists(c, gw))).WithTags("compliance").Produces<WatchListDto[]>();
+        app.MapPost("/v1/compliance/threshold", Handler.Of(c => SetThreshold(c, gw))).WithTags("compliance").Accepts<ScreeningThresholdRequest>("application/json");
+        app.MapGet("/v1/compliance/holds", Handler.Of(c => ListHolds(c, gw))).WithTags("compliance").Produces<HoldDto[]>();
+        app.MapPost("/v1/compliance/holds/{id}/release", (HttpContext c, string id) => Decide(c, gw, id, Operation.ReleaseHold)).WithTags("compliance")
+            .Accepts<HoldDecisionRequest>("application/json").Produces<HoldDto>();
+        app.MapPost("/v1/compliance/holds/{id}/reject", (HttpContext c, string id) => Decide(c, gw, id, Operation.RejectHold)).WithTags("compliance")
+            .Accepts<HoldDecisionRequest>("application/json").Produces<HoldDto>();
+        app.MapGet("/v1/compliance/audit", Handler.Of(c => ExportAudit(c, gw))).WithTags("compliance").Produces<AuditExportDto>();
+    }
+
+    private static Caller Operator(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        return caller;
+    }
+
+    private static async Task<IResult> LoadWatchList(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = Operator(c, gw);
+        var r = await RequestBody.ReadAsync<LoadWatchListRequest>(c, Corridor.Core.Compliance.LoadWatchList.MaxTextBytes + 64 * 1024);
+        WatchListFormat format = r.Format switch
+        {
+            "csv" => WatchListFormat.Csv,
+            "xml" => WatchListFormat.Xml,
+            _ => throw ApiException.BadRequest("request.invalid_value", "format must be csv or xml"),
+        };
+        var item = new Corridor.Core.Compliance.LoadWatchList(caller.ParticipantId, r.Name, format, r.Version, r.Content);
+        CommandReply reply = await gw.SubmitAsync(Operation.LoadWatchList, 1, ExchangeEndpoints.Payload(item));
+        if (!reply.AllOk)
+        {
+            var result = (LoadWatchListResult)reply.Errors[0].Code;
+            string detail = result == LoadWatchListResult.ParseFailed
+                ? await gw.QueryAsync(e => e.Compliance.AuditLog[^1].Detail) // the first parse error, with its line number
+                : $"watch list {r.Name}: {result}";
+            throw new ApiException(422, "compliance." + Wire.Snake(result), detail);
+        }
+        WatchListDto dto = await gw.QueryAsync(e => e.Compliance.WatchLists.Where(w => w.Name == r.Name).Select(ToDto).Single());
+        return Results.Json(dto, CorridorJson.Options, statusCode: 201);
+    }
+
+    private static async Task<IResult> ListWatchLists(HttpContext c, NodeGateway gw)
+    {
+        Operator(c, gw);
+        bool history = c.Request.Query.ContainsKey("history");
+        WatchListDto[] lists = await gw.QueryAsync(e => (history ? e.Compliance.WatchListHistory : e.Compliance.WatchLists).Select(ToDto).ToArray());
+        return Results.Json(lists, CorridorJson.Options);
+    }
+
+    private static async Task<IResult> SetThreshold(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = Operator(c, gw);
+        var r = await RequestBody.ReadAsync<ScreeningThresholdRequest>(c);
+        if (r.Threshold is < 0 or > 100) throw ApiException.BadRequest("request.invalid_value", "threshold must be 0…100");
+        CommandReply reply = await gw.SubmitAsync(Operation.SetScreeningThreshold, 1, ExchangeEndpoints.Payload(new SetScreeningThreshold(caller.ParticipantId, (byte)r.Threshold)));
+        if (!reply.AllOk) throw new ApiException(422, "compliance." + Wire.Snake((ScreeningThresholdResult)reply.Errors[0].Code), "threshold refused");
+        return Results.Json(new { threshold = r.Threshold }, CorridorJson.Options);
+    }
+
+    private static async Task<IResult> ListHolds(HttpContext c, NodeGateway gw)
+    {
+        Operator(c, gw);
+        string status = c.Request.Query["status"].ToString() is { Length: > 0 } s ? s : "pending";
+        if (status is not ("pending" or "decided" or "all")) throw ApiException.BadRequest("request.invalid_value", "status must be pending, decided or all");
+        HoldDto[] holds = await gw.QueryAsync(e => (status switch
+        {
+            "pending" => e.Compliance.PendingHolds(),
+            "decided" => e.Compliance.DecidedHolds(),
+            _ => e.Compliance.Payments,
+        }).Take(MaxListLimit).Select(ToDto).ToArray());
+        return Results.Json(holds, CorridorJson.Options);
+    }
+
+    private static async Task<IResult> Decide(HttpContext c, NodeGateway gw, string id, Operation operation)
+    {
+        Caller caller = Operator(c, gw);
+        UInt128 paymentId = Ids.Parse(id, "payment id");
+        var r = await RequestBody.ReadAsync<HoldDecisionRequest>(c);
+        CommandReply reply = await gw.SubmitAsync(operation, 1, ExchangeEndpoints.Payload(new HoldDecision(paymentId, caller.ParticipantId, r.Reason)));
+        if (!reply.AllOk)
+        {
+            var result = (HoldDecisionResult)reply.Errors[0].Code;
+            int code = result switch
+            {
+                HoldDecisionResult.PaymentNotFound => 404,
+                HoldDecisionResult.HoldAlreadyDecided or HoldDecisionResult.PaymentNotHeld => 409,
+                HoldDecisionResult.ReasonMissing => 400,
+                _ => 422,
+            };
+            throw new ApiException(code, "compliance." + Wire.Snake(result), $"payment {Ids.Format(paymentId)}: {result}");
+        }
+        HoldDto dto = await gw.QueryAsync(e => e.Compliance.TryGetPayment(paymentId, out PaymentCompliance p) ? ToDto(p) : null!);
+        return Results.Json(dto, CorridorJson.Options);
+    }
+
+    private static async Task<IResult> ExportAudit(HttpContext c, NodeGateway gw)
+    {
+        Operator(c, gw);
+        long after = long.TryParse(c.Request.Query["after"].ToString(), out long a) ? a : 0;
+        int limit = int.TryParse(c.Request.Query["limit"].ToString(), out int l) ? Math.Clamp(l, 1, MaxListLimit) : MaxListLimit;
+        AuditExportDto export = await gw.QueryAsync(e =>
+        {
+            int broken = e.Compliance.VerifyAuditChain();
+            return new AuditExportDto(
+                e.Compliance.AuditHead,
+                broken < 0,
+                broken < 0 ? null : broken + 1,
+                e.Compliance.AuditLog.Where(x => x.Sequence > after).Take(limit)
+                    .Select(x => new AuditEntryDto(x.Sequence, x.TimeNs, x.Operator, Wire.Snake(x.Operation), x.ResultCode, x.Subject, x.Detail, x.PreviousHash, x.Hash)).ToArray());
+        });
+        return Results.Json(export, CorridorJson.Options);
+    }
+
+    private static WatchListDto ToDto(WatchListVersion w) =>
+        new(w.Name, w.Format == WatchListFormat.Csv ? "csv" : "xml", w.VersionLabel, w.ContentHash, w.Entries, w.LoadedAtNs, w.LoadedBy);
+
+    private static HoldDto ToDto(PaymentCompliance p) => new(
+        Ids.Format(p.PaymentId), Wire.Snake(p.Status), Wire.Snake(p.Decision.Outcome), Wire.Snake(p.Decision.Reason), p.Decision.Iso20022Reason, p.Threshold,
+        p.Hits.Select(h => new ComplianceHitDto(h.WatchList, h.Hit.EntryId, h.Hit.MatchedName, h.Hit.Score, Wire.Snake(h.Hit.Field), h.Hit.ScreenedName)).ToArray(),
+        p.ScreenedAtNs, p.DecidedBy, p.DecidedAtNs, p.DecisionReason);
+}
