@@ -205,6 +205,7 @@ public sealed class FileJournal : IJournal
     {
         using var scanner = new JournalScanner();
         byte[]? previousHash = null;
+        long nextExpected = 0;
         for (int i = 0; i < segments.Length; i++)
         {
             SegmentFile segment = segments[i];
@@ -214,6 +215,8 @@ public sealed class FileJournal : IJournal
                 continue;
             }
             if (segment.FirstSequence == 1) previousHash = new byte[BatchRecord.HashBytes];
+            if (previousHash is not null && segment.FirstSequence != 1 && segment.FirstSequence != nextExpected)
+                throw new JournalCorruptException($"journal segment {segment.Path} starts at batch {segment.FirstSequence}, the previous segment ended at batch {nextExpected - 1} (it verified at open: the files changed since)");
             long expected = segment.FirstSequence;
             using var file = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             long fileBytes = RandomAccess.GetLength(file);
@@ -243,6 +246,7 @@ public sealed class FileJournal : IJournal
                 offset += recordBytes;
             }
             if (expected > lastSequence) yield break;
+            nextExpected = expected;
         }
     }
 

@@ -259,7 +259,11 @@ internal sealed class JournalScanner : IDisposable
                     else
                     {
                         long later = scanner.FindSealedHeader(file, resumeAt, fileBytes);
-                        if (later < 0)
+                        if (later < 0 && scan.Batches + batches == 0 && files[0].FirstSequence != 1)
+                        {
+                            problem += $"; and the journal, which starts at batch {files[0].FirstSequence}, would hold no batch to continue the chain from";
+                        }
+                        else if (later < 0)
                         {
                             AddSegment(scan, segment, fileBytes, offset, batches, expected, previousHash);
                             scan.TornTailBytes = fileBytes - offset;
