@@ -396,6 +396,32 @@ public sealed class FileJournalTests
     }
 
     [Fact]
+    public void Misnamed_segment_refuses_to_start()
+    {
+        using var dir = new TempDirectory();
+        using (FileJournal journal = FileJournal.Open(dir.Path, SmallSegments)) AppendRange(journal, 1, 60);
+        string last = Segments(dir)[^1];
+        File.Move(last, dir.File("journal-00000000000000000999.seg"));
+        JournalCorruptException e = AssertRefusesUnchanged(dir, SmallSegments);
+        Assert.Contains("misnamed", e.Message);
+    }
+
+    [Fact]
+    public void Sealed_header_of_an_unknown_version_at_the_tail_is_corrupt_not_torn()
+    {
+        using var dir = new TempDirectory();
+        using (FileJournal journal = FileJournal.Open(dir.Path)) AppendRange(journal, 1, 10);
+        string path = SegmentPath(dir, 1);
+        byte[] bytes = File.ReadAllBytes(path);
+        int ten = (int)OffsetOf(path, 10);
+        bytes[ten + 4] = 2; // version 2, resealed: a real record written by a newer build
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(ten + 96), Journal.BatchRecord.Crc32C(bytes.AsSpan(ten, 96)));
+        File.WriteAllBytes(path, bytes);
+        JournalCorruptException e = AssertRefusesUnchanged(dir);
+        Assert.Contains("unsupported journal format version 2", e.Message);
+    }
+
+    [Fact]
     public void Sequence_gap_inside_a_segment_refuses_to_start()
     {
         using var dir = new TempDirectory();
