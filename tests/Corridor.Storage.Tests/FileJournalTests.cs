@@ -68,6 +68,20 @@ public sealed class FileJournalTests
     }
 
     [Fact]
+    public void Open_creates_a_missing_directory_and_Verify_reports_it_empty()
+    {
+        using var dir = new TempDirectory();
+        string nested = Path.Combine(dir.Path, "data", "journal");
+        using (FileJournal journal = FileJournal.Open(nested)) Assert.Equal(0, journal.LastSequence);
+        JournalVerifyResult result = FileJournal.Verify(nested);
+        Assert.True(result.IsIntact);
+        Assert.Equal(0, result.Batches);
+        Assert.Equal(0, result.LastSequence);
+        Assert.Equal(new string('0', 64), result.LastHashHex);
+        Assert.Throws<DirectoryNotFoundException>(() => FileJournal.Verify(Path.Combine(dir.Path, "nope")));
+    }
+
+    [Fact]
     public void Append_then_read_round_trips_every_batch_with_a_valid_chain()
     {
         using var dir = new TempDirectory();
