@@ -367,6 +367,22 @@ public sealed class FileJournalTests
     }
 
     [Fact]
+    public void Without_body_verification_on_open_a_damaged_earlier_body_is_caught_by_Read()
+    {
+        using var dir = new TempDirectory();
+        var options = SmallSegments with { VerifyBodiesOnOpen = false };
+        using (FileJournal journal = FileJournal.Open(dir.Path, options)) AppendRange(journal, 1, 60);
+        string first = Segments(dir)[0];
+        FlipByte(first, OffsetOf(first, 2) + HeaderBytes); // body of batch 2, in a segment before the last
+        using FileJournal reopened = FileJournal.Open(dir.Path, options);
+        Assert.Equal(60, reopened.LastSequence);
+        Assert.Equal(3, reopened.Read(2).First().Sequence); // not asked for: not hashed
+        var e = Assert.Throws<JournalCorruptException>(() => reopened.Read(0).ToList());
+        Assert.Contains("batch 2", e.Message);
+        Assert.Contains("SHA-256", e.Message);
+    }
+
+    [Fact]
     public void Flipped_byte_in_an_earlier_header_refuses_to_start()
     {
         using var dir = new TempDirectory();

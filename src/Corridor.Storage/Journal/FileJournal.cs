@@ -84,7 +84,7 @@ public sealed class FileJournal : IJournal
 
         try
         {
-            JournalScan scan = JournalScanner.Scan(directory);
+            JournalScan scan = JournalScanner.Scan(directory, options.VerifyBodiesOnOpen);
             long truncatedBytes = 0;
             long truncatedAt = 0;
             string? truncatedFile = null;
