@@ -43,6 +43,7 @@ public sealed class FileJournal : IJournal
     /// <summary>What opening found: batches, sequences, and the torn tail dropped, if any.</summary>
     public JournalRecoveryReport RecoveryReport { get; }
 
+    /// <summary>Full path of the journal directory.</summary>
     public string Directory => _directory;
 
     public long LastSequence => _lastSequence;
