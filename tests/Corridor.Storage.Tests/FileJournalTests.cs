@@ -68,6 +68,20 @@ public sealed class FileJournalTests
     }
 
     [Fact]
+    public void Open_creates_a_missing_directory_and_Verify_reports_it_empty()
+    {
+        using var dir = new TempDirectory();
+        string nested = Path.Combine(dir.Path, "data", "journal");
+        using (FileJournal journal = FileJournal.Open(nested)) Assert.Equal(0, journal.LastSequence);
+        JournalVerifyResult result = FileJournal.Verify(nested);
+        Assert.True(result.IsIntact);
+        Assert.Equal(0, result.Batches);
+        Assert.Equal(0, result.LastSequence);
+        Assert.Equal(new string('0', 64), result.LastHashHex);
+        Assert.Throws<DirectoryNotFoundException>(() => FileJournal.Verify(Path.Combine(dir.Path, "nope")));
+    }
+
+    [Fact]
     public void Append_then_read_round_trips_every_batch_with_a_valid_chain()
     {
         using var dir = new TempDirectory();
@@ -353,6 +367,22 @@ public sealed class FileJournalTests
     }
 
     [Fact]
+    public void Without_body_verification_on_open_a_damaged_earlier_body_is_caught_by_Read()
+    {
+        using var dir = new TempDirectory();
+        var options = SmallSegments with { VerifyBodiesOnOpen = false };
+        using (FileJournal journal = FileJournal.Open(dir.Path, options)) AppendRange(journal, 1, 60);
+        string first = Segments(dir)[0];
+        FlipByte(first, OffsetOf(first, 2) + HeaderBytes); // body of batch 2, in a segment before the last
+        using FileJournal reopened = FileJournal.Open(dir.Path, options);
+        Assert.Equal(60, reopened.LastSequence);
+        Assert.Equal(3, reopened.Read(2).First().Sequence); // not asked for: not hashed
+        var e = Assert.Throws<JournalCorruptException>(() => reopened.Read(0).ToList());
+        Assert.Contains("batch 2", e.Message);
+        Assert.Contains("SHA-256", e.Message);
+    }
+
+    [Fact]
     public void Flipped_byte_in_an_earlier_header_refuses_to_start()
     {
         using var dir = new TempDirectory();
@@ -393,6 +423,32 @@ public sealed class FileJournalTests
         File.Delete(segments[1]);
         JournalCorruptException e = AssertRefusesUnchanged(dir, SmallSegments);
         Assert.Contains("missing", e.Message);
+    }
+
+    [Fact]
+    public void Misnamed_segment_refuses_to_start()
+    {
+        using var dir = new TempDirectory();
+        using (FileJournal journal = FileJournal.Open(dir.Path, SmallSegments)) AppendRange(journal, 1, 60);
+        string last = Segments(dir)[^1];
+        File.Move(last, dir.File("journal-00000000000000000999.seg"));
+        JournalCorruptException e = AssertRefusesUnchanged(dir, SmallSegments);
+        Assert.Contains("misnamed", e.Message);
+    }
+
+    [Fact]
+    public void Sealed_header_of_an_unknown_version_at_the_tail_is_corrupt_not_torn()
+    {
+        using var dir = new TempDirectory();
+        using (FileJournal journal = FileJournal.Open(dir.Path)) AppendRange(journal, 1, 10);
+        string path = SegmentPath(dir, 1);
+        byte[] bytes = File.ReadAllBytes(path);
+        int ten = (int)OffsetOf(path, 10);
+        bytes[ten + 4] = 2; // version 2, resealed: a real record written by a newer build
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(ten + 96), Journal.BatchRecord.Crc32C(bytes.AsSpan(ten, 96)));
+        File.WriteAllBytes(path, bytes);
+        JournalCorruptException e = AssertRefusesUnchanged(dir);
+        Assert.Contains("unsupported journal format version 2", e.Message);
     }
 
     [Fact]

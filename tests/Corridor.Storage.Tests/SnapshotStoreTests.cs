@@ -144,6 +144,20 @@ public sealed class SnapshotStoreTests
     }
 
     [Fact]
+    public void Snapshot_renamed_to_another_sequence_is_rejected()
+    {
+        using var dir = new TempDirectory();
+        var store = new SnapshotStore(dir.Path);
+        store.Write(1, w => w.Write([1]));
+        store.Write(2, w => w.Write([2]));
+        File.Move(Path.Combine(dir.Path, SnapshotStore.NameFor(2)), Path.Combine(dir.Path, SnapshotStore.NameFor(3)));
+        Assert.True(store.TryOpenLatest(out long sequence, out Stream content));
+        content.Dispose();
+        Assert.Equal(1, sequence);
+        Assert.Contains("file name says 3", store.LastRejected[0]);
+    }
+
+    [Fact]
     public void Temp_files_from_a_crashed_write_are_ignored_and_cleaned()
     {
         using var dir = new TempDirectory();

@@ -43,6 +43,7 @@ public sealed class FileJournal : IJournal
     /// <summary>What opening found: batches, sequences, and the torn tail dropped, if any.</summary>
     public JournalRecoveryReport RecoveryReport { get; }
 
+    /// <summary>Full path of the journal directory.</summary>
     public string Directory => _directory;
 
     public long LastSequence => Volatile.Read(ref _lastSequence);
@@ -84,7 +85,7 @@ public sealed class FileJournal : IJournal
 
         try
         {
-            JournalScan scan = JournalScanner.Scan(directory);
+            JournalScan scan = JournalScanner.Scan(directory, options.VerifyBodiesOnOpen);
             long truncatedBytes = 0;
             long truncatedAt = 0;
             string? truncatedFile = null;
@@ -210,6 +211,7 @@ public sealed class FileJournal : IJournal
     {
         using var scanner = new JournalScanner();
         byte[]? previousHash = null;
+        long nextExpected = 0;
         for (int i = 0; i < segments.Length; i++)
         {
             SegmentFile segment = segments[i];
@@ -219,6 +221,8 @@ public sealed class FileJournal : IJournal
                 continue;
             }
             if (segment.FirstSequence == 1) previousHash = new byte[BatchRecord.HashBytes];
+            if (previousHash is not null && segment.FirstSequence != 1 && segment.FirstSequence != nextExpected)
+                throw new JournalCorruptException($"journal segment {segment.Path} starts at batch {segment.FirstSequence}, the previous segment ended at batch {nextExpected - 1} (it verified at open: the files changed since)");
             long expected = segment.FirstSequence;
             using var file = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             long fileBytes = RandomAccess.GetLength(file);
@@ -248,6 +252,7 @@ public sealed class FileJournal : IJournal
                 offset += recordBytes;
             }
             if (expected > lastSequence) yield break;
+            nextExpected = expected;
         }
     }
 

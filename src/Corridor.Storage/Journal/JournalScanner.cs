@@ -184,9 +184,10 @@ internal sealed class JournalScanner : IDisposable
     /// <summary>
     /// Verifies every batch of every segment in <paramref name="directory"/> without modifying anything.
     /// Stops at the first problem; a problem is a torn tail only at the end of the last segment with no
-    /// sealed header after it.
+    /// sealed header after it. With <paramref name="checkEarlierBodies"/> false, bodies of segments
+    /// before the last are not hashed (headers, CRCs, sequences and the chain still are).
     /// </summary>
-    public static JournalScan Scan(string directory)
+    public static JournalScan Scan(string directory, bool checkEarlierBodies = true)
     {
         var scan = new JournalScan();
         List<SegmentFile> files = SegmentFile.List(directory);
@@ -222,7 +223,7 @@ internal sealed class JournalScanner : IDisposable
             long batches = 0;
             while (offset < fileBytes)
             {
-                RecordStatus status = scanner.ReadRecord(file, offset, fileBytes, checkBody: true, keepBody: false,
+                RecordStatus status = scanner.ReadRecord(file, offset, fileBytes, checkBody: isLast || checkEarlierBodies, keepBody: false,
                     out long recordBytes, out _, out string? problem, out long resumeAt);
                 if (status == RecordStatus.Ok)
                 {
@@ -259,7 +260,11 @@ internal sealed class JournalScanner : IDisposable
                     else
                     {
                         long later = scanner.FindSealedHeader(file, resumeAt, fileBytes);
-                        if (later < 0)
+                        if (later < 0 && scan.Batches + batches == 0 && files[0].FirstSequence != 1)
+                        {
+                            problem += $"; and the journal, which starts at batch {files[0].FirstSequence}, would hold no batch to continue the chain from";
+                        }
+                        else if (later < 0)
                         {
                             AddSegment(scan, segment, fileBytes, offset, batches, expected, previousHash);
                             scan.TornTailBytes = fileBytes - offset;

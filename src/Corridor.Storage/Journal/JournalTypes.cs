@@ -11,6 +11,14 @@ public sealed record FileJournalOptions
 
     /// <summary>Largest body <see cref="FileJournal.Append"/> accepts; larger bodies throw <see cref="ArgumentException"/>.</summary>
     public int MaxBatchBytes { get; init; } = DefaultMaxBatchBytes;
+
+    /// <summary>
+    /// True (default): <see cref="FileJournal.Open"/> hashes every body of every segment, so open costs a
+    /// read of the whole journal. False: only the last segment's bodies are hashed at open; headers,
+    /// CRCs, sequences and the hash chain are still checked everywhere, and every body is hashed when
+    /// <see cref="FileJournal.Read"/> yields it, so a replay still never applies an unverified batch.
+    /// </summary>
+    public bool VerifyBodiesOnOpen { get; init; } = true;
 }
 
 /// <summary>What <see cref="FileJournal.Open"/> found and repaired: batches recovered and the torn tail it dropped.</summary>
