@@ -52,12 +52,21 @@ public static class ComplianceEndpoints
         {
             var result = (LoadWatchListResult)reply.Errors[0].Code;
             string detail = result == LoadWatchListResult.ParseFailed
-                ? await gw.QueryAsync(e => e.Compliance.AuditLog[^1].Detail) // the first parse error, with its line number
+                ? await gw.QueryAsync(e => LastLoadDetail(e, r.Name, caller.ParticipantId)) // the first parse error, with its line number
                 : $"watch list {r.Name}: {result}";
             throw new ApiException(422, "compliance." + Wire.Snake(result), detail);
         }
         WatchListDto dto = await gw.QueryAsync(e => e.Compliance.WatchLists.Where(w => w.Name == r.Name).Select(ToDto).Single());
         return Results.Json(dto, CorridorJson.Options, statusCode: 201);
+    }
+
+    /// <summary>Detail of this operator's latest load of this list (other commands may have been audited since).</summary>
+    private static string LastLoadDetail(Engine e, string name, ulong operatorId)
+    {
+        IReadOnlyList<AuditEntry> log = e.Compliance.AuditLog;
+        for (int i = log.Count - 1; i >= 0; i--)
+            if (log[i].Operation == Operation.LoadWatchList && log[i].Subject == name && log[i].Operator == operatorId) return log[i].Detail;
+        return $"watch list {name}: the file has errors";
     }
 
     private static async Task<IResult> ListWatchLists(HttpContext c, NodeGateway gw)

@@ -42,12 +42,12 @@ public static class Iso20022Endpoints
             return Xml(Iso20022Codec.BuildRejection(parsed, reportId, now), 400);
 
         IReadOnlyList<ValidationIssue> issues = Iso20022Codec.Validate(parsed.Message!);
-        List<(int Index, PaymentIdentification Id, MappedPayment Mapped)> legs = parsed.Message switch
+        List<(int Index, MappedPayment Mapped)> legs = parsed.Message switch
         {
-            Pacs008Message m => await MapAllAsync(gw, m.Transactions.Select(t => t.PmtId).ToArray(), m.Transactions.Select(t => t.IntrBkSttlmAmt.Currency).Distinct().ToArray(),
+            Pacs008Message m => await MapAllAsync(gw, m.Transactions.Select(t => t.IntrBkSttlmAmt.Currency).Distinct().ToArray(),
                 dir => m.Transactions.Select(t => PaymentMapping.Map(m.MsgId, t, dir)).ToArray(),
                 m.Transactions.SelectMany(t => new[] { (t.InstgAgt ?? t.DbtrAgt).Bicfi, (t.InstdAgt ?? t.CdtrAgt).Bicfi })),
-            Pacs009Message m => await MapAllAsync(gw, m.Transactions.Select(t => t.PmtId).ToArray(), m.Transactions.Select(t => t.IntrBkSttlmAmt.Currency).Distinct().ToArray(),
+            Pacs009Message m => await MapAllAsync(gw, m.Transactions.Select(t => t.IntrBkSttlmAmt.Currency).Distinct().ToArray(),
                 dir => m.Transactions.Select(t => PaymentMapping.Map(m.MsgId, t, dir)).ToArray(),
                 m.Transactions.SelectMany(t => new[] { (t.InstgAgt ?? t.Dbtr).Bicfi, (t.InstdAgt ?? t.Cdtr).Bicfi })),
             _ => throw new ApiException(422, "iso20022.unsupported_message",
@@ -56,10 +56,10 @@ public static class Iso20022Endpoints
 
         // Mapping problems become per-transaction findings, like the business rules'.
         var findings = new List<ValidationIssue>(issues);
-        foreach (var (index, _, mapped) in legs)
+        foreach (var (index, mapped) in legs)
             if (!mapped.IsMapped) findings.Add(new ValidationIssue(mapped.ReasonCode!, $"CdtTrfTxInf[{index}]", mapped.Reason!));
         // A participant instructs only its own payments.
-        foreach (var (_, _, mapped) in legs)
+        foreach (var (_, mapped) in legs)
             if (mapped.IsMapped && !caller.IsOperator && mapped.Payment!.Value.Payer != caller.ParticipantId)
                 throw ApiException.Forbidden("the instructing agent of every transaction must be the authenticated participant");
 
@@ -94,8 +94,8 @@ public static class Iso20022Endpoints
         return Xml(Iso20022Codec.Build(report), 200);
     }
 
-    private static async Task<List<(int, PaymentIdentification, MappedPayment)>> MapAllAsync(
-        NodeGateway gw, PaymentIdentification[] ids, string[] currencies, Func<ParticipantDirectory, MappedPayment[]> map, IEnumerable<string?> bics)
+    private static async Task<List<(int, MappedPayment)>> MapAllAsync(
+        NodeGateway gw, string[] currencies, Func<ParticipantDirectory, MappedPayment[]> map, IEnumerable<string?> bics)
     {
         string[] wanted = bics.Where(b => b is not null).Select(b => b!).Distinct(StringComparer.Ordinal).ToArray();
         var (participants, ledgers) = await gw.QueryAsync(engine =>
@@ -111,8 +111,8 @@ public static class Iso20022Endpoints
         MappedPayment[] mapped = map(new ParticipantDirectory(
             bic => participants.TryGetValue(bic, out ulong id) ? id : null,
             code => ledgers.TryGetValue(code, out uint l) ? l : null));
-        var result = new List<(int, PaymentIdentification, MappedPayment)>(mapped.Length);
-        for (int i = 0; i < mapped.Length; i++) result.Add((i, ids[i], mapped[i]));
+        var result = new List<(int, MappedPayment)>(mapped.Length);
+        for (int i = 0; i < mapped.Length; i++) result.Add((i, mapped[i]));
         return result;
     }
 
@@ -131,8 +131,9 @@ public static class Iso20022Endpoints
         SettlementResult.ParticipantNotActive => "AC06",
         SettlementResult.LedgerNotRegistered => "AM03",
         SettlementResult.AmountMustBePositive or SettlementResult.AmountTooLarge => "AM02",
-        _ when r.ToString().Contains("CutOff", StringComparison.Ordinal) || r.ToString().Contains("Day", StringComparison.Ordinal) => "CUTA",
-        _ when r.ToString().Contains("Liquidity", StringComparison.Ordinal) || r.ToString().Contains("Insufficient", StringComparison.Ordinal) => "AM04",
+        SettlementResult.InsufficientFunds => "AM04",
+        SettlementResult.DayNotOpen or SettlementResult.AfterCustomerCutoff or SettlementResult.AfterInterbankCutoff
+            or SettlementResult.RejectedAtCustomerCutoff or SettlementResult.RejectedAtInterbankCutoff => "CUTA",
         _ => "NARR",
     };
 
