@@ -108,6 +108,10 @@ public sealed class CorridorServer : IAsyncDisposable
         if (options.LogFormat == "json") builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
         else builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        // Hosting starts an Activity per request whenever its logger is on at any level (for log scopes); its
+        // own messages are Information/Debug request traces, so above Information it is switched off entirely.
+        if (options.MinimumLogLevel > LogLevel.Information)
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddOpenApi("v1");
         builder.Services.AddRoutingCore();
         // Accepts<T> metadata documents request bodies in OpenAPI; content-type checks are the endpoints' own
