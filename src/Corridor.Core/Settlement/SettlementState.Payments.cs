@@ -72,6 +72,7 @@ public sealed partial class SettlementState
         };
         SettlementResult check = Validate(ref record, clock, out WindowRecord? window);
         _paymentIndex.Add(cmd.PaymentId, index);
+        if (details is not null && details != PaymentDetails.None) _details.Add(index, details);
         if (check != SettlementResult.Ok)
         {
             record.Status = PaymentStatus.Rejected;
@@ -83,7 +84,6 @@ public sealed partial class SettlementState
             return check;
         }
         _payments.Add(record);
-        if (details is not null && details != PaymentDetails.None) _details.Add(index, details);
 
         // Compliance before any liquidity moves: travel rule, screening, rules (docs/compliance.md).
         if (Compliance is not null)
