@@ -86,8 +86,32 @@ public sealed record SubmitPaymentWithDetails(SubmitPayment Payment, PaymentDeta
         return new SubmitPaymentWithDetails(p, PaymentDetails.Read(ref r));
     }
 
-    /// <summary>A whole command (header + items) of operation 116.</summary>
-    public static byte[] EncodeCommand(params ReadOnlySpan<SubmitPaymentWithDetails> items) => ExchangeCommands.Encode(Operation.SubmitPaymentWithDetails, items);
+    /// <summary>A whole command (header + items) of operation 116, sized to its content (not to the worst case).</summary>
+    public static byte[] EncodeCommand(params ReadOnlySpan<SubmitPaymentWithDetails> items)
+    {
+        if (items.Length > ExchangeCommands.MaxItemsPerCommand) throw new ArgumentException($"{items.Length} items exceed {ExchangeCommands.MaxItemsPerCommand}", nameof(items));
+        long bound = CommandBatch.HeaderBytes;
+        foreach (SubmitPaymentWithDetails item in items) bound += item.EncodedBytesBound();
+        if (bound > CommandBatch.HeaderBytes + (long)CommandBatch.MaxCommandPayloadBytes * 2) throw new ArgumentException($"command of about {bound} bytes exceeds {CommandBatch.MaxCommandPayloadBytes}", nameof(items));
+        var buffer = new byte[bound];
+        int written = ExchangeCommands.Write(buffer, Operation.SubmitPaymentWithDetails, items);
+        return buffer.AsSpan(0, written).ToArray();
+    }
+
+    /// <summary>Upper bound of this item's encoded size: fixed fields, then per string its prefix and 3 UTF-8 bytes per UTF-16 unit.</summary>
+    public int EncodedBytesBound()
+    {
+        int bytes = 74 + 1;
+        static int S(string? s) => 2 + 3 * (s?.Length ?? 0);
+        static int P(Party? p) => p is null ? 0 : S(p.Name) + S(p.StreetName) + S(p.BuildingNumber) + S(p.PostCode) + S(p.TownName)
+            + S(p.CountrySubDivision) + S(p.Country) + S(p.Account) + 1 + S(p.Identifier);
+        bytes += P(Details.Originator) + P(Details.Beneficiary);
+        if (Details.Trade is { } t)
+            bytes += S(t.InvoiceNumber) + 4 + S(t.ContractReference) + S(t.LetterOfCreditReference) + S(t.GoodsDescription) + S(t.HsCode) + 1 + S(t.IncotermsPlace);
+        PaymentReferences r = Details.References ?? PaymentReferences.None;
+        bytes += S(r.MessageId) + S(r.InstructionId) + S(r.EndToEndId) + S(r.TransactionId) + S(r.Uetr);
+        return bytes;
+    }
 
     /// <summary>The payload alone (the server submits payloads; the sequencer adds the header).</summary>
     public static byte[] EncodePayload(params ReadOnlySpan<SubmitPaymentWithDetails> items) => EncodeCommand(items)[CommandBatch.HeaderBytes..];

@@ -49,13 +49,14 @@ public sealed partial class SettlementState
     {
         status = PaymentStatus.Rejected;
         reason = SettlementResult.PaymentIdInvalid;
+        if (details == PaymentDetails.None) details = null; // op 116 without any detail is op 108
         if (cmd.PaymentId == UInt128.Zero || cmd.PaymentId == UInt128.MaxValue) return SettlementResult.PaymentIdInvalid;
         if (_paymentIndex.TryGetValue(cmd.PaymentId, out int existing))
         {
             ref PaymentRecord e = ref Payment(existing);
             bool same = e.Payer == cmd.Payer && e.Payee == cmd.Payee && e.Ledger == cmd.Ledger && e.Amount == cmd.AmountMinor
                 && e.SubmittedPriority == cmd.Priority && e.Kind == cmd.Kind && e.Earliest == cmd.EarliestNs && e.Latest == cmd.LatestNs
-                && e.WindowId == cmd.WindowId && Equals(DetailsOf(existing), details is null || details == PaymentDetails.None ? null : details);
+                && e.WindowId == cmd.WindowId && Equals(DetailsOf(existing), details);
             if (!same) { reason = SettlementResult.PaymentExistsWithDifferentContent; return reason; }
             status = e.Status;
             reason = e.Reason;
@@ -72,7 +73,7 @@ public sealed partial class SettlementState
         };
         SettlementResult check = Validate(ref record, clock, out WindowRecord? window);
         _paymentIndex.Add(cmd.PaymentId, index);
-        if (details is not null && details != PaymentDetails.None) _details.Add(index, details);
+        if (details is not null) _details.Add(index, details);
         if (check != SettlementResult.Ok)
         {
             record.Status = PaymentStatus.Rejected;
