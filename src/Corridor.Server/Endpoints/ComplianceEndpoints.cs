@@ -29,7 +29,7 @@ public static class ComplianceEndpoints
         app.MapGet("/v1/compliance/audit", Handler.Of(c => ExportAudit(c, gw))).WithTags("compliance").Produces<AuditExportDto>();
         app.MapGet("/v1/compliance/rules", Handler.Of(c => ListRules(c, gw))).WithTags("compliance").Produces<ComplianceRuleDto[]>();
         app.MapPost("/v1/compliance/rules", Handler.Of(c => SetRule(c, gw))).WithTags("compliance").Accepts<ComplianceRuleDto>("application/json").Produces<ComplianceRuleDto>();
-        app.MapDelete("/v1/compliance/rules/{id}", (HttpContext c, string id) => RemoveRule(c, gw, id)).WithTags("compliance");
+        app.MapDelete("/v1/compliance/rules/{id}", (HttpContext c, string id) => RemoveRule(c, gw, id)).WithTags("compliance").Produces<ComplianceRuleDto[]>();
     }
 
     /// <summary>The compliance desk needs an operator user with role compliance or administrator.</summary>
@@ -78,7 +78,8 @@ public static class ComplianceEndpoints
             var result = (ComplianceRuleResult)reply.Errors[0].Code;
             throw new ApiException(result == ComplianceRuleResult.RuleNotFound ? 404 : 400, "compliance." + Wire.Snake(result), $"rule {id}: {result}");
         }
-        return Results.NoContent();
+        ComplianceRuleDto[] remaining = await gw.QueryAsync(e => e.Compliance.Rules.Select(ToDto).ToArray());
+        return Results.Json(remaining, CorridorJson.Options);
     }
 
     private static ComplianceRuleDto ToDto(ComplianceRule r) => new(
