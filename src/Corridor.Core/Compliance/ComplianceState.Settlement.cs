@@ -28,6 +28,8 @@ public sealed partial class ComplianceState
         if (customer)
         {
             originator = details?.Originator is { } o ? ToPartyInfo(o) : null;
+            if (originator is not null && details!.OriginatorBirth is { } birth)
+                originator = originator with { DateOfBirth = birth.Date, PlaceOfBirth = birth.City.Length == 0 ? null : birth.City };
             beneficiary = details?.Beneficiary is { } b ? ToPartyInfo(b) : null;
             travel = TravelRule.Validate(originator, beneficiary, IsCrossBorder(view.PayerBic, view.PayeeBic));
         }

@@ -35,32 +35,49 @@ public sealed record PaymentReferences(string MessageId = "", string Instruction
 /// for an interbank payment the debtor and creditor institutions), the trade it pays for, and its ISO 20022 ids.
 /// Stored with the payment byte for byte as submitted.
 /// </summary>
-public sealed record PaymentDetails(Party? Originator, Party? Beneficiary, TradeReference? Trade, PaymentReferences References)
+public sealed record PaymentDetails(Party? Originator, Party? Beneficiary, TradeReference? Trade, PaymentReferences References, PartyBirth? OriginatorBirth = null)
 {
     public static readonly PaymentDetails None = new(null, null, null, PaymentReferences.None);
 
-    public static int MaxEncodedBytes => 1 + 2 * Party.MaxEncodedBytes + TradeReference.MaxEncodedBytes + PaymentReferences.MaxEncodedBytes;
+    public static int MaxEncodedBytes => 1 + 2 * Party.MaxEncodedBytes + TradeReference.MaxEncodedBytes + PaymentReferences.MaxEncodedBytes + PartyBirth.MaxEncodedBytes;
 
-    private const byte HasOriginator = 1, HasBeneficiary = 2, HasTrade = 4;
+    private const byte HasOriginator = 1, HasBeneficiary = 2, HasTrade = 4, HasOriginatorBirth = 8;
 
     public void Write(ref WireWriter w)
     {
-        w.U8((byte)((Originator is null ? 0 : HasOriginator) | (Beneficiary is null ? 0 : HasBeneficiary) | (Trade is null ? 0 : HasTrade)));
+        w.U8((byte)((Originator is null ? 0 : HasOriginator) | (Beneficiary is null ? 0 : HasBeneficiary) | (Trade is null ? 0 : HasTrade)
+            | (OriginatorBirth is null ? 0 : HasOriginatorBirth)));
         Originator?.Write(ref w);
         Beneficiary?.Write(ref w);
         Trade?.Write(ref w);
         (References ?? PaymentReferences.None).Write(ref w);
+        OriginatorBirth?.Write(ref w);
     }
 
     public static PaymentDetails Read(ref WireReader r)
     {
         byte flags = r.U8();
-        if ((flags & ~(HasOriginator | HasBeneficiary | HasTrade)) != 0) throw new InvalidDataException($"payment details flags {flags:x2} are not defined");
+        if ((flags & ~(HasOriginator | HasBeneficiary | HasTrade | HasOriginatorBirth)) != 0) throw new InvalidDataException($"payment details flags {flags:x2} are not defined");
         Party? originator = (flags & HasOriginator) != 0 ? Party.Read(ref r) : null;
         Party? beneficiary = (flags & HasBeneficiary) != 0 ? Party.Read(ref r) : null;
         TradeReference? trade = (flags & HasTrade) != 0 ? TradeReference.Read(ref r) : null;
-        return new PaymentDetails(originator, beneficiary, trade, PaymentReferences.Read(ref r));
+        PaymentReferences references = PaymentReferences.Read(ref r);
+        PartyBirth? birth = (flags & HasOriginatorBirth) != 0 ? PartyBirth.Read(ref r) : null;
+        return new PaymentDetails(originator, beneficiary, trade, references, birth);
     }
+}
+
+/// <summary>Date and place of birth of a person originator (ISO 20022 DtAndPlcOfBirth; one of FATF R16's alternatives to an address).</summary>
+public sealed record PartyBirth(uint DateYyyymmdd, string City, string Country)
+{
+    public const int MaxCityChars = 35;
+    public static int MaxEncodedBytes => 4 + Wire.MaxStringBytes(MaxCityChars) + Wire.MaxStringBytes(2);
+    public void Write(ref WireWriter w) { w.U32(DateYyyymmdd); w.String(City, MaxCityChars); w.String(Country, 2); }
+    public static PartyBirth Read(ref WireReader r) => new(r.U32(), r.String(MaxCityChars), r.String(2));
+
+    /// <summary>The date, or null when it is not a calendar date.</summary>
+    public DateOnly? Date => TradeReferenceRules.IsCalendarDate(DateYyyymmdd)
+        ? new DateOnly((int)(DateYyyymmdd / 10000), (int)(DateYyyymmdd / 100 % 100), (int)(DateYyyymmdd % 100)) : null;
 }
 
 /// <summary>
@@ -110,6 +127,7 @@ public sealed record SubmitPaymentWithDetails(SubmitPayment Payment, PaymentDeta
             bytes += S(t.InvoiceNumber) + 4 + S(t.ContractReference) + S(t.LetterOfCreditReference) + S(t.GoodsDescription) + S(t.HsCode) + 1 + S(t.IncotermsPlace);
         PaymentReferences r = Details.References ?? PaymentReferences.None;
         bytes += S(r.MessageId) + S(r.InstructionId) + S(r.EndToEndId) + S(r.TransactionId) + S(r.Uetr);
+        if (Details.OriginatorBirth is { } b) bytes += 4 + S(b.City) + S(b.Country);
         return bytes;
     }
 

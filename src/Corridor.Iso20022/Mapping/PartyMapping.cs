@@ -14,7 +14,10 @@ public static class PartyMapping
 {
     /// <summary>pacs.008: Dbtr + DbtrAcct (+ DbtrAgt BIC), Cdtr + CdtrAcct (+ CdtrAgt BIC), and MsgId/InstrId/EndToEndId/TxId/UETR.</summary>
     public static PaymentDetails Details(string msgId, CustomerCreditTransfer tx) =>
-        new(Person(tx.Dbtr, tx.DbtrAcct), Person(tx.Cdtr, tx.CdtrAcct), null, References(msgId, tx.PmtId));
+        new(Person(tx.Dbtr, tx.DbtrAcct), Person(tx.Cdtr, tx.CdtrAcct), null, References(msgId, tx.PmtId), Birth(tx.Dbtr));
+
+    private static PartyBirth? Birth(IsoParty p) => p.Id?.Birth is { } b
+        ? new PartyBirth((uint)(b.BirthDate.Year * 10000 + b.BirthDate.Month * 100 + b.BirthDate.Day), b.City, b.Country) : null;
 
     /// <summary>pacs.009: the debtor and creditor institutions (name, BIC, LEI, accounts) and the message's identifiers.</summary>
     public static PaymentDetails Details(string msgId, InstitutionCreditTransfer tx) =>
