@@ -142,4 +142,52 @@ public sealed class PaymentComplianceEndpointTests
         ulong last = await node.Server.Node.QueryAsync(e => e.LastTimestamp);
         Assert.All(audit.Entries, e => Assert.True(e.Time <= last));
     }
+
+    private static byte[] IsoSample(string name, Func<string, string> edit)
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !Directory.Exists(Path.Combine(dir, "samples", "iso20022"))) dir = Path.GetDirectoryName(dir);
+        Assert.NotNull(dir);
+        return System.Text.Encoding.UTF8.GetBytes(edit(File.ReadAllText(Path.Combine(dir, "samples", "iso20022", name))));
+    }
+
+    [Fact]
+    public async Task A_pacs008_keeps_its_parties_and_ids_and_is_screened_held_or_rejected_with_its_rr_code()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        string coba = (await node.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(11, "Commerzbank", "direct", "COBADEFF"), C)).Unwrap().Token;
+        (await node.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(12, "BNP Paribas", "direct", "BNPAFRPP"), C)).Unwrap();
+        (await node.Operator.RegisterLedgerAsync(new RegisterLedgerRequest(978, TestNode.CentralBank, "0x5000", "0x5001", "EUR"), C)).Unwrap();
+        (await node.Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(11, 978, "0x5011"), C)).Unwrap();
+        (await node.Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(12, 978, "0x5012"), C)).Unwrap();
+        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.MoveLiquidityAsync(new LiquidityRequest("0x5901", 11, 978, 1_000_000, "inject"), C)).Unwrap();
+        CorridorClient cobaClient = node.Operator.WithToken(coba);
+        (await node.Operator.LoadWatchListAsync(new LoadWatchListRequest("sanctions", "csv", "2026-11", List), C)).Unwrap();
+
+        // A listed creditor: pending (held), nothing settles; the payment keeps Dbtr/Cdtr and the message ids.
+        IsoReply held = await cobaClient.SendIso20022Async(IsoSample("pacs.008-envelope-apphdr.xml", x => x.Replace("<Nm>Claire Martin</Nm>", "<Nm>Wladimir Putin</Nm>")), C);
+        Assert.Equal(HttpStatusCode.OK, held.Status);
+        Assert.Contains("<TxSts>PDNG</TxSts>", held.Body);
+        HoldDto hold = Assert.Single((await node.Operator.ListHoldsAsync(c: C)).Unwrap());
+        PaymentDto p = (await node.Operator.GetPaymentAsync(hold.PaymentId, C)).Unwrap();
+        Assert.Equal("held", p.Status);
+        Assert.Equal("Jonas Becker", p.Originator!.Name);
+        Assert.Equal("DE89370400440532013000", p.Originator.Account);
+        Assert.Equal("Wladimir Putin", p.Beneficiary!.Name);
+        Assert.Equal("0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", p.References!.Uetr);
+        Assert.False(string.IsNullOrEmpty(p.References.MsgId));
+        Assert.Equal(0, (await node.Operator.GetSettlementAccountAsync(12, 978, C)).Unwrap().BalanceMinor);
+
+        // A debtor without address, national id or birth data: RJCT RR02.
+        IsoReply rejected = await cobaClient.SendIso20022Async(IsoSample("pacs.008-envelope-apphdr.xml", x =>
+        {
+            int from = x.IndexOf("<Id>\n            <PrvtId>", StringComparison.Ordinal), to = x.IndexOf("</Dbtr>", StringComparison.Ordinal);
+            if (from < 0) from = x.IndexOf("<Id>", x.IndexOf("<Dbtr>", StringComparison.Ordinal), StringComparison.Ordinal);
+            return (x[..from] + x[to..]).Replace("0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", "1b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d");
+        }), C);
+        Assert.Equal(HttpStatusCode.OK, rejected.Status);
+        Assert.Contains("<TxSts>RJCT</TxSts>", rejected.Body);
+        Assert.Contains("RR02", rejected.Body);
+    }
 }

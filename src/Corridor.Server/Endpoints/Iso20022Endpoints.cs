@@ -75,9 +75,15 @@ public static class Iso20022Endpoints
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
         CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, payments.Length, payload);
         var outcomes = (PaymentOutcome[])reply.Data!;
-        Dictionary<UInt128, string> complianceReasons = await gw.QueryAsync(e => outcomes
-            .Where(o => o.Reason == SettlementResult.RejectedByCompliance && e.Compliance.TryGetPayment(o.PaymentId, out var pc) && pc.Decision.Iso20022Reason is not null)
-            .ToDictionary(o => o.PaymentId, o => { e.Compliance.TryGetPayment(o.PaymentId, out var pc); return pc.Decision.Iso20022Reason!; }));
+        // A compliance rejection reports its own ISO reason (RR01–RR04, AM02) rather than NARR.
+        Dictionary<UInt128, string> complianceReasons = await gw.QueryAsync(e =>
+        {
+            var reasons = new Dictionary<UInt128, string>();
+            foreach (PaymentOutcome o in outcomes)
+                if (o.Reason == SettlementResult.RejectedByCompliance && e.Compliance.TryGetPayment(o.PaymentId, out var pc) && pc.Decision.Iso20022Reason is { } code)
+                    reasons.TryAdd(o.PaymentId, code);
+            return reasons;
+        });
         var statuses = report.Transactions.ToArray();
         for (int i = 0; i < toSubmit.Count; i++)
         {
