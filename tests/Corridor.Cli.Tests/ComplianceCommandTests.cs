@@ -116,4 +116,29 @@ public sealed class ComplianceCommandTests
         Assert.Contains("holds", stdout);
         Assert.Contains("audit", stdout);
     }
+
+    [Fact]
+    public async Task Audit_verify_replays_the_operator_actions_and_checks_their_hash_chain()
+    {
+        CancellationToken c = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
+        {
+            DataPath = dir.Path, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0 }, MinimumLogLevel = LogLevel.Error,
+        }, c);
+        try
+        {
+            CorridorClient root = CorridorClient.Create(new Uri(server.Addresses[0]), server.NewOperatorToken!);
+            OperatorDto anna = (await root.RegisterOperatorAsync(new RegisterOperatorRequest("anna", "operator"), c)).Unwrap();
+            CorridorClient annaClient = root.WithToken(anna.Token);
+            (await annaClient.RegisterParticipantAsync(new RegisterParticipantRequest(1, "Alice Bank", "direct"), c)).Unwrap();
+            Assert.Equal("suspended", (await annaClient.ChangeParticipantStatusAsync(1, "suspended", c)).Unwrap().Status);
+        }
+        finally { await server.DisposeAsync(); }
+        var (code, stdout, _) = await CorridorProcess.RunAsync("audit", "verify", dir.Path);
+        Assert.True(code == 0, stdout);
+        string line = stdout.Split('\n').Single(l => l.StartsWith("audit log", StringComparison.Ordinal));
+        Assert.Contains("hash chain intact", line);
+        Assert.Contains("4 operator actions", line); // root registered, anna registered, participant registered, status changed
+    }
 }
