@@ -131,7 +131,7 @@ public sealed class CorridorServer : IAsyncDisposable
             }
             catch (ApiException e)
             {
-                if (!context.Response.HasStarted) await Problems.WriteAsync(context, e.Status, e.Code, e.Message);
+                if (!context.Response.HasStarted) await Problems.WriteAsync(context, e.Status, e.Code, e.Message, e.Iso20022Reason);
             }
             catch (NodeBusyException e)
             {
@@ -181,6 +181,7 @@ public sealed class CorridorServer : IAsyncDisposable
         Iso20022Endpoints.Map(app, gw);
         ExchangeEndpoints.Map(app, gw);
         ComplianceEndpoints.Map(app, gw);
+        OperatorEndpoints.Map(app, gw);
         app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"no endpoint {c.Request.Method} {c.Request.Path}"));
         return app;
     }

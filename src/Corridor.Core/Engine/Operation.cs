@@ -29,6 +29,8 @@ public enum Operation : ushort
     OpenBusinessDay = 113,
     ChangeDayPhase = 114,
     SetSettlementOptions = 115,
+    /// <summary>A settlement payment with originator, beneficiary, trade reference and ISO 20022 ids: see Settlement/PaymentDetails.cs.</summary>
+    SubmitPaymentWithDetails = 116,
 
     // Exchange (200–299): payloads are count × variable-length items, see Exchange/ExchangeCommands.cs.
     ConfigureCurrency = 200,
@@ -48,6 +50,8 @@ public enum Operation : ushort
     SetScreeningThreshold = 303,
     ReleaseHold = 304,
     RejectHold = 305,
+    /// <summary>Registers (or changes the role of) a named operator user: see Compliance/OperatorUsers.cs.</summary>
+    RegisterOperator = 306,
 }
 
 /// <summary>A non-Ok outcome for item <c>Index</c> of a command; <c>Code</c> is the operation's result enum.</summary>

@@ -10,12 +10,28 @@ public enum CallerRole : byte
     Direct = 1,
     CentralBank = 2,
     Operator = 3,
+    /// <summary>A named operator user: the token's participant field carries the operator user id (see /v1/operators).</summary>
+    OperatorUser = 4,
 }
 
-/// <summary>A verified caller.</summary>
+/// <summary>
+/// A verified caller. Operator users act as participant <see cref="ApiTokens.OperatorParticipantId"/> with role Operator;
+/// <see cref="OperatorUser"/> says which one (the root token is user 1) and <see cref="OperatorRole"/> what it may do.
+/// </summary>
 public readonly record struct Caller(ulong ParticipantId, CallerRole Role)
 {
     public bool IsOperator => Role == CallerRole.Operator;
+
+    /// <summary>Operator user id (0 for participants): journaled as the command header's actor.</summary>
+    public uint OperatorUser { get; init; }
+
+    public Corridor.Core.Compliance.OperatorRole OperatorRole { get; init; }
+
+    /// <summary>May run the system (participants, ledgers, liquidity, limits, windows, the day, FX configuration).</summary>
+    public bool IsSystemOperator => IsOperator && OperatorRole is Corridor.Core.Compliance.OperatorRole.Operator or Corridor.Core.Compliance.OperatorRole.Administrator;
+
+    /// <summary>May run the compliance desk (watch lists, threshold, rules, holds, audit export).</summary>
+    public bool IsComplianceOfficer => IsOperator && OperatorRole is Corridor.Core.Compliance.OperatorRole.Compliance or Corridor.Core.Compliance.OperatorRole.Administrator;
 }
 
 /// <summary>
@@ -99,7 +115,7 @@ public sealed class ApiTokens
         uint keyId = BinaryPrimitives.ReadUInt32LittleEndian(payload[9..]);
         expiry = BinaryPrimitives.ReadInt64LittleEndian(payload[13..]);
         if (keyId != _keyId) { reason = "unknown key id"; return false; }
-        if (role is not (CallerRole.Direct or CallerRole.CentralBank or CallerRole.Operator)) { reason = "bad role"; return false; }
+        if (role is not (CallerRole.Direct or CallerRole.CentralBank or CallerRole.Operator or CallerRole.OperatorUser)) { reason = "bad role"; return false; }
         if (now.ToUnixTimeSeconds() >= expiry) { reason = "token expired"; return false; }
         caller = new Caller(participant, role);
         reason = "";

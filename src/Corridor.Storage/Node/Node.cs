@@ -105,12 +105,16 @@ public sealed class Node : IDisposable
     /// full, <paramref name="waitWhenFull"/> = false fails fast with <see cref="NodeBusyException"/>
     /// (the server answers 503 + Retry-After); true waits (bulk tools, benchmarks).
     /// </summary>
-    public Task<CommandReply> SubmitAsync(Operation operation, int count, ReadOnlyMemory<byte> payload, bool waitWhenFull = false, CancellationToken cancel = default)
+    public Task<CommandReply> SubmitAsync(Operation operation, int count, ReadOnlyMemory<byte> payload, bool waitWhenFull = false, CancellationToken cancel = default) =>
+        SubmitAsync(operation, count, payload, actor: 0, waitWhenFull, cancel);
+
+    /// <summary>As above, journaling <paramref name="actor"/> (the operator user who issued the command; 0 = participant or system) in the command header.</summary>
+    public Task<CommandReply> SubmitAsync(Operation operation, int count, ReadOnlyMemory<byte> payload, uint actor, bool waitWhenFull = false, CancellationToken cancel = default)
     {
         ThrowIfStopped();
         if (payload.Length > CommandBatch.MaxCommandPayloadBytes)
             throw new ArgumentException($"command payload of {payload.Length} bytes exceeds {CommandBatch.MaxCommandPayloadBytes}", nameof(payload));
-        var request = new Request(operation, count, payload, Stopwatch.GetTimestamp());
+        var request = new Request(operation, count, payload, Stopwatch.GetTimestamp()) { Actor = actor };
         if (_requests.Writer.TryWrite(request)) return request.Reply.Task;
         if (!waitWhenFull)
         {
@@ -167,7 +171,7 @@ public sealed class Node : IDisposable
                 {
                     int size = CommandBatch.EncodedSize(carry.Payload.Length);
                     if (requests.Count > 0 && (used + size > _options.MaxBatchBytes || requests.Count >= _options.MaxRequestsPerBatch)) break;
-                    used += CommandBatch.Write(buffer.AsSpan(used), carry.Operation, carry.Count, carry.Payload.Span);
+                    used += CommandBatch.Write(buffer.AsSpan(used), carry.Operation, carry.Count, carry.Payload.Span, carry.Actor);
                     requests.Add(carry);
                     carry = reader.TryRead(out Request? next) ? next : null;
                 }
@@ -282,6 +286,7 @@ public sealed class Node : IDisposable
         public int Count { get; } = count;
         public ReadOnlyMemory<byte> Payload { get; } = payload;
         public long SubmittedAt { get; } = submittedAt;
+        public uint Actor { get; init; }
         public TaskCompletionSource<CommandReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
