@@ -113,6 +113,13 @@ public sealed class NodeGateway(ApiTokens tokens)
         if (!caller.IsOperator && caller.ParticipantId != participant) throw ApiException.Forbidden($"participant {caller.ParticipantId} may not act for participant {participant}");
     }
 
+    /// <summary>A change made by the participant itself, or by an operator user who may run the system (not a compliance-only user).</summary>
+    public static void RequireSelfOrSystemOperator(Caller caller, ulong participant)
+    {
+        if (caller.IsOperator) RequireOperator(caller);
+        else if (caller.ParticipantId != participant) throw ApiException.Forbidden($"participant {caller.ParticipantId} may not act for participant {participant}");
+    }
+
     public void SetParticipantStatus(ulong id, ParticipantStatus status) => _participants[id] = status;
 
     public void RememberOwner(UInt128 account, ulong participant)

@@ -118,6 +118,8 @@ public sealed class PaymentComplianceEndpointTests
         Assert.Equal(HttpStatusCode.Forbidden, denied.Status);
         Assert.Equal("auth.operator_role_required", denied.Problem!.Code);
         Assert.Equal("auth.compliance_role_required", (await annaClient.SetScreeningThresholdAsync(90, C)).Problem!.Code);
+        ApiResult<PaymentDto> forAlice = await carlClient.SubmitPaymentAsync(new SubmitPaymentRequest("0x91", TestNode.Bob, TestNode.Ledger, 5, Kind: "interbank", Payer: TestNode.Alice), C);
+        Assert.Equal("auth.operator_role_required", forAlice.Problem!.Code);
 
         Assert.Equal("suspended", (await annaClient.ChangeParticipantStatusAsync(TestNode.Bob, "suspended", C)).Unwrap().Status);
         (await annaClient.SetSendingLimitAsync(new SendingLimitRequest(TestNode.Alice, TestNode.Ledger, 0, 5_000), C)).Unwrap();

@@ -169,7 +169,7 @@ public static class SettlementEndpoints
     {
         Caller caller = gw.Authenticate(c);
         var r = await RequestBody.ReadAsync<OpenSettlementAccountRequest>(c);
-        NodeGateway.RequireSelfOrOperator(caller, r.Participant);
+        NodeGateway.RequireSelfOrSystemOperator(caller, r.Participant);
         UInt128 accountId = Ids.Parse(r.AccountId, "account_id");
         await Apply(gw, new OpenSettlementAccount(r.Participant, r.Ledger, accountId));
         return Results.Json(await SettlementAccount(gw, r.Participant, r.Ledger), CorridorJson.Options, statusCode: 201);
@@ -215,7 +215,7 @@ public static class SettlementEndpoints
     {
         Caller caller = gw.Authenticate(c);
         var r = await RequestBody.ReadAsync<ReservationRequest>(c);
-        NodeGateway.RequireSelfOrOperator(caller, r.Participant);
+        NodeGateway.RequireSelfOrSystemOperator(caller, r.Participant);
         Wire.Amount(r.UrgentReserve, "urgent_reserve", allowZero: true);
         Wire.Amount(r.HighReserve, "high_reserve", allowZero: true);
         await Apply(gw, new SetReservation(r.Participant, r.Ledger, r.UrgentReserve, r.HighReserve));
@@ -226,7 +226,7 @@ public static class SettlementEndpoints
     {
         Caller caller = gw.Authenticate(c);
         var r = await RequestBody.ReadAsync<SendingLimitRequest>(c);
-        NodeGateway.RequireSelfOrOperator(caller, r.Participant);
+        NodeGateway.RequireSelfOrSystemOperator(caller, r.Participant);
         Wire.Amount(r.Limit, "limit", allowZero: true);
         await Apply(gw, new SetSendingLimit(r.Participant, r.Ledger, r.Counterparty, r.Limit));
         return Results.Json(await SettlementAccount(gw, r.Participant, r.Ledger), CorridorJson.Options);
@@ -239,7 +239,7 @@ public static class SettlementEndpoints
         Caller caller = gw.Authenticate(c);
         var r = await RequestBody.ReadAsync<SubmitPaymentRequest>(c);
         ulong payer = r.Payer == 0 ? caller.ParticipantId : r.Payer;
-        NodeGateway.RequireSelfOrOperator(caller, payer);
+        NodeGateway.RequireSelfOrSystemOperator(caller, payer);
         if (payer == ApiTokens.OperatorParticipantId) throw ApiException.BadRequest("request.missing_field", "the operator must name the payer");
         UInt128 id = Ids.Parse(r.Id, "id");
         Wire.Amount(r.Amount, "amount");
@@ -310,6 +310,7 @@ public static class SettlementEndpoints
         var r = await RequestBody.ReadAsync<QueueActionRequest>(c);
         PaymentInfo p = await VisiblePayment(gw, caller, id);
         if (!caller.IsOperator && p.Payer != caller.ParticipantId) throw ApiException.Forbidden("only the payer manages its queue");
+        if (caller.IsOperator) NodeGateway.RequireOperator(caller);
         QueueAction action = Wire.ParseEnum(r.Action, "action", ("move_to_front", QueueAction.MoveToFront), ("move_to_back", QueueAction.MoveToBack),
             ("move_before", QueueAction.MoveBefore), ("change_priority", QueueAction.ChangePriority), ("revoke", QueueAction.Revoke));
         PaymentPriority priority = r.NewPriority is null ? p.Priority : Wire.Priority(r.NewPriority, "new_priority");
