@@ -53,6 +53,14 @@ public sealed class NodeGateway(ApiTokens tokens)
                 OperatorUser.RootId, waitWhenFull: true);
             _operators[OperatorUser.RootId] = OperatorRole.Administrator;
         }
+        SettlementOptions options = await node.QueryAsync(e => e.Settlement.Options);
+        if ((options & SettlementOptions.ScreenPaymentsWithoutDetails) == 0)
+        {
+            // Journaled once, so replay of older history (before screening existed) rebuilds its exact state, and every
+            // payment after this point passes compliance. One-way: the engine never clears it.
+            byte[] payload = SettlementCodec.EncodePayload<SetSettlementOptions>([new SetSettlementOptions(options | SettlementOptions.ScreenPaymentsWithoutDetails)]);
+            await node.SubmitAsync(Operation.SetSettlementOptions, 1, payload, waitWhenFull: true);
+        }
         _node = node;
     }
 

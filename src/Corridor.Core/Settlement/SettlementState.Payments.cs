@@ -23,12 +23,14 @@ public sealed partial class SettlementState
             items = SettlementCodec.DecodePayload<SubmitPayment>(payload, command.Count);
             details = new PaymentDetails?[items.Length];
         }
+        // Operation 116 is always screened; 108 once screening of payments without details is on (see SettlementOptions).
+        bool screen = command.Operation == Operation.SubmitPaymentWithDetails || (_options & SettlementOptions.ScreenPaymentsWithoutDetails) != 0;
         var outcomes = new PaymentOutcome[items.Length];
         List<ItemResult>? errors = null;
         for (int i = 0; i < items.Length; i++)
         {
             clock++;
-            SettlementResult result = Submit(in items[i], details[i], ref clock, out PaymentStatus status, out SettlementResult reason);
+            SettlementResult result = Submit(in items[i], details[i], screen, ref clock, out PaymentStatus status, out SettlementResult reason);
             outcomes[i] = new PaymentOutcome(i, items[i].PaymentId, status, reason);
             if (result != SettlementResult.Ok) (errors ??= new()).Add(new ItemResult(i, (ushort)result));
             ProcessWorklist(ref clock);
@@ -45,7 +47,7 @@ public sealed partial class SettlementState
     /// Enters one payment. Returns the submission result (Ok if accepted: settled, queued, scheduled or in a window);
     /// a resubmission with the same id and content returns the original result and the current status.
     /// </summary>
-    private SettlementResult Submit(in SubmitPayment cmd, PaymentDetails? details, ref ulong clock, out PaymentStatus status, out SettlementResult reason)
+    private SettlementResult Submit(in SubmitPayment cmd, PaymentDetails? details, bool screen, ref ulong clock, out PaymentStatus status, out SettlementResult reason)
     {
         status = PaymentStatus.Rejected;
         reason = SettlementResult.PaymentIdInvalid;
@@ -87,7 +89,7 @@ public sealed partial class SettlementState
         _payments.Add(record);
 
         // Compliance before any liquidity moves: travel rule, screening, rules (docs/compliance.md).
-        if (Compliance is not null)
+        if (Compliance is not null && screen)
         {
             ComplianceOutcome outcome = Compliance.ScreenSettlementPayment(this, index, in cmd, details, clock);
             if (outcome == ComplianceOutcome.Reject)

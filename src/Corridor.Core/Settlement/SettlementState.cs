@@ -135,7 +135,9 @@ public sealed partial class SettlementState
 
     private SettlementResult SetOptionsItem(in SetSettlementOptions item, ref ulong clock)
     {
-        _options = item.Options & SettlementOptions.All;
+        // Screening of payments without details is one-way: kept once on, whatever the command says.
+        _options = (item.Options & (SettlementOptions.All | SettlementOptions.ScreenPaymentsWithoutDetails))
+            | (_options & SettlementOptions.ScreenPaymentsWithoutDetails);
         return SettlementResult.Ok;
     }
 

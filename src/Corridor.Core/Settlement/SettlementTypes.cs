@@ -85,7 +85,7 @@ public enum WindowStatus : byte
     Settled = 2,
 }
 
-/// <summary>Switches of the liquidity-saving mechanism (state, set by command, hashed).</summary>
+/// <summary>Switches of the liquidity-saving mechanism and of payment screening (state, set by command, hashed).</summary>
 [Flags]
 public enum SettlementOptions : byte
 {
@@ -94,7 +94,15 @@ public enum SettlementOptions : byte
     OffsetOnEntry = 1 << 0,
     /// <summary>Run the multilateral LSM at the end of a SubmitPayment command that queued something.</summary>
     LsmAfterQueueing = 1 << 1,
+    /// <summary>The two liquidity-saving switches (what a fresh engine starts with).</summary>
     All = OffsetOnEntry | LsmAfterQueueing,
+    /// <summary>
+    /// Payments without details (operation 108) pass compliance like those with details (116): a customer payment
+    /// without travel-rule data is rejected. Journals written before screening existed replay with it off, so
+    /// their state is rebuilt exactly; a server switches it on when it starts (journaled), and once on it can
+    /// never be switched off — no command clears it.
+    /// </summary>
+    ScreenPaymentsWithoutDetails = 1 << 2,
 }
 
 /// <summary>Settlement ledger transfer codes (Transfer.Code) written by the settlement engine.</summary>

@@ -22,9 +22,34 @@ public sealed class SettlementScreeningTests
     private static PaymentDetails To(string beneficiaryName, ulong payer = A, ulong payee = B) =>
         TestParties.CustomerDetails(payer, payee) with { Beneficiary = TestParties.Person(beneficiaryName, "Paris", "FR", "FR-ACC-" + payee) };
 
+    /// <summary>Switches on screening of operation 108 (what a server journals when it starts).</summary>
+    private static SettlementHarness Screening(SettlementHarness h)
+    {
+        Assert.True(h.Batch(SettlementCodec.EncodeCommand(new SetSettlementOptions(SettlementOptions.All | SettlementOptions.ScreenPaymentsWithoutDetails)))[0].AllOk);
+        return h;
+    }
+
+    [Fact]
+    public void History_from_before_screening_replays_as_it_was_and_screening_once_on_stays_on()
+    {
+        // A journal written before screening existed: operation 108 customer payments without party data settled.
+        SettlementHarness h = Standard();
+        h.Fund(A, 1_000);
+        Assert.Equal(SettlementResult.Ok, CodeOf(h.Batch(SettlementCodec.EncodeCommand(Payment(1, A, B, 10)))[0]));
+        Assert.Equal(PaymentStatus.Settled, h.StatusOf(1));
+        // The server switches screening on; from then on the same kind of payment is refused.
+        Screening(h);
+        Assert.Equal(SettlementResult.RejectedByCompliance, CodeOf(h.Batch(SettlementCodec.EncodeCommand(Payment(2, A, B, 10)))[0]));
+        // No command switches it off again.
+        Assert.True(h.Batch(SettlementCodec.EncodeCommand(new SetSettlementOptions(SettlementOptions.None)))[0].AllOk);
+        Assert.Equal(SettlementOptions.ScreenPaymentsWithoutDetails, h.Engine.Settlement.Options);
+        Assert.Equal(SettlementResult.RejectedByCompliance, CodeOf(h.Batch(SettlementCodec.EncodeCommand(Payment(3, A, B, 10)))[0]));
+        Assert.Equal(990, h.Balance(A));
+    }
+
     private static SettlementHarness WithList()
     {
-        SettlementHarness h = Standard();
+        SettlementHarness h = Screening(Standard());
         h.Fund(A, 1_000);
         Assert.True(h.Batch(ExchangeCommands.Encode(Operation.LoadWatchList, new LoadWatchList(Officer, "sanctions", WatchListFormat.Csv, "v1", List)))[0].AllOk);
         return h;
@@ -33,7 +58,7 @@ public sealed class SettlementScreeningTests
     [Fact]
     public void A_customer_payment_without_party_data_is_rejected_by_the_travel_rule_even_as_operation_108()
     {
-        SettlementHarness h = Standard();
+        SettlementHarness h = Screening(Standard());
         h.Fund(A, 1_000);
         // Operation 108 (the format before details existed) still decodes and applies; a customer payment without data cannot pass.
         CommandReply reply = h.Batch(SettlementCodec.EncodeCommand(Payment(1, A, B, 10)))[0];
@@ -110,7 +135,7 @@ public sealed class SettlementScreeningTests
     [Fact]
     public void Interbank_payments_screen_the_institutions()
     {
-        SettlementHarness h = Standard();
+        SettlementHarness h = Screening(Standard());
         h.Fund(A, 1_000);
         const string Banks = "id,kind,name,aliases,countries,dates_of_birth,program\nB-1,entity,Bank 12,,,,TEST\n";
         Assert.True(h.Batch(ExchangeCommands.Encode(Operation.LoadWatchList, new LoadWatchList(Officer, "banks", WatchListFormat.Csv, "v1", Banks)))[0].AllOk);
