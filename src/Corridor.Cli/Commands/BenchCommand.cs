@@ -16,6 +16,7 @@ public static class BenchCommand
         bench.Subcommands.Add(CoreBenchCommands.Pvp());
         bench.Subcommands.Add(IsoBench.Create());
         bench.Subcommands.Add(CoreBenchCommands.Screening());
+        bench.Subcommands.Add(ProjectionBench.Create());
         return bench;
     }
 
