@@ -24,10 +24,15 @@ internal static class ProjectionBench
         var batch = new Option<int>("--batch") { Description = "Transfers per request (1…8190; the sequencer merges requests into journal batches).", DefaultValueFactory = _ => LedgerBench.MaxRequestTransfers };
         var dir = new Option<string?>("--dir") { Description = "Data directory: its journal is reused when present, else written (default: temporary, deleted)." };
         var readModel = new Option<string?>("--read-model-connection") { Description = "Project into this PostgreSQL database (Npgsql connection string) instead of SQLite; its read-model tables are dropped first." };
+        var group = new Option<int>("--group-transfers")
+        {
+            Description = "Merge consecutive journal batches into one read-model transaction until this many new transfers (1: one transaction per batch).",
+            DefaultValueFactory = _ => new ProjectorOptions().MaxTransfersPerWrite,
+        };
         var json = BenchCommand.JsonOption();
         var command = new Command("projection", "Read-model projection throughput: committed journal batches → engine replica → SQLite (or PostgreSQL) rows.")
         {
-            transfers, accounts, batch, dir, readModel, json,
+            transfers, accounts, batch, dir, readModel, group, json,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -35,12 +40,15 @@ internal static class ProjectionBench
             int a = parse.GetValue(accounts), b = parse.GetValue(batch);
             if (n < 1 || n > 100_000_000 || a < 2 || a > 1_000_000 || b < 1 || b > LedgerBench.MaxRequestTransfers)
             { await Console.Error.WriteLineAsync("corridor bench projection: --transfers 1…100,000,000, --accounts 2…1,000,000, --batch 1…8190"); return 2; }
-            return await RunAsync(n, a, b, parse.GetValue(dir), parse.GetValue(readModel), parse.GetValue(json), cancel);
+            int g = parse.GetValue(group);
+            if (g < 1) { await Console.Error.WriteLineAsync("corridor bench projection: --group-transfers must be ≥ 1"); return 2; }
+            var options = g == 1 ? new ProjectorOptions { MaxBatchesPerWrite = 1 } : new ProjectorOptions { MaxBatchesPerWrite = 1024, MaxTransfersPerWrite = g };
+            return await RunAsync(n, a, b, parse.GetValue(dir), parse.GetValue(readModel), options, parse.GetValue(json), cancel);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(long transfers, int accounts, int batch, string? dirOption, string? postgres, bool json, CancellationToken cancel)
+    private static async Task<int> RunAsync(long transfers, int accounts, int batch, string? dirOption, string? postgres, ProjectorOptions options, bool json, CancellationToken cancel)
     {
         string root = Path.GetFullPath(dirOption ?? Path.Combine(Path.GetTempPath(), $"corridor-projbench-{Environment.ProcessId}-{Guid.NewGuid():N}"));
         var dir = new DataDirectory(root);
@@ -52,7 +60,7 @@ internal static class ProjectionBench
             if (postgres is not null) DropReadModelTables(postgres);
             using FileJournal journal = FileJournal.OpenReadOnly(dir.JournalPath);
             using IReadModel model = postgres is null ? SqliteReadModel.Open(dbPath) : PostgresReadModel.Open(postgres);
-            var projector = new Projector(journal, model, accountCapacity: accounts + 16, transferCapacity: (int)Math.Min(written + 16, int.MaxValue / 2));
+            var projector = new Projector(journal, model, options, accountCapacity: accounts + 16, transferCapacity: (int)Math.Min(written + 16, int.MaxValue / 2));
             long allocatedBefore = GC.GetTotalAllocatedBytes();
             var clock = Stopwatch.StartNew();
             int batches = projector.CatchUp(cancel: cancel);
@@ -66,8 +74,10 @@ internal static class ProjectionBench
                 new("accounts", accounts),
                 new("journal_batches", journal.LastSequence),
                 new("projected_batches", batches),
+                new("group_transfers", options.MaxBatchesPerWrite == 1 ? 1 : options.MaxTransfersPerWrite),
                 new("seconds", Math.Round(seconds, 3)),
                 new("transfers_per_second", Math.Round(written / seconds)),
+                new("write_seconds", Math.Round(projector.WriteTime.TotalSeconds, 3)),
                 new("allocated_mib", Math.Round((GC.GetTotalAllocatedBytes() - allocatedBefore) / 1048576.0, 1)),
                 new("lag_after", projector.Lag),
                 new("sample_rows", rows),
