@@ -189,7 +189,8 @@ public sealed class Projector
         for (int i = _transfersWritten; i < ledger.TransferCount; i++)
         {
             ref readonly Transfer t = ref ledger.GetTransferAt(i);
-            batch.Transfers.Add(new TransferRow(t.Id, t.DebitAccountId, t.CreditAccountId, t.Amount, t.PendingId, t.Ledger, t.Code, (ushort)t.Flags, t.Timestamp));
+            batch.Transfers.Add(new TransferRow(t.Id, t.DebitAccountId, t.CreditAccountId, t.Amount, t.PendingId, t.Ledger, t.Code, (ushort)t.Flags, t.Timestamp,
+                t.UserData128, t.UserData64, t.UserData32, t.TimeoutSeconds));
         }
         _transfersWritten = ledger.TransferCount;
 

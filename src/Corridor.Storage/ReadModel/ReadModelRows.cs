@@ -14,7 +14,8 @@ public readonly record struct AccountRow(
 /// <summary>A transfer as applied (its timestamp is unique engine time, the paging key).</summary>
 public readonly record struct TransferRow(
     UInt128 Id, UInt128 DebitAccountId, UInt128 CreditAccountId, long AmountMinor, UInt128 PendingId,
-    uint Ledger, ushort Code, ushort Flags, ulong TimestampNs);
+    uint Ledger, ushort Code, ushort Flags, ulong TimestampNs,
+    UInt128 UserData128 = default, ulong UserData64 = 0, uint UserData32 = 0, uint TimeoutSeconds = 0);
 
 /// <summary>Where a payment comes from: an RTGS/settlement payment or an exchange (PvP) payment.</summary>
 public static class PaymentKinds

@@ -45,7 +45,7 @@ public abstract class SqlReadModel : IReadModel
     /// Layout version of the tables. A read model is derived data: when an older layout is found its tables are
     /// dropped and rebuilt from the journal (position 0), never migrated in place.
     /// </summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private static readonly string[] Tables = ["projection", "accounts", "transfers", "payments", "statements", "statement_entries"];
 
@@ -82,7 +82,8 @@ public abstract class SqlReadModel : IReadModel
             $"""
             CREATE TABLE IF NOT EXISTS transfers (
                 timestamp_ns {n} PRIMARY KEY, id {id} NOT NULL, debit_account_id {id} NOT NULL, credit_account_id {id} NOT NULL,
-                amount {n} NOT NULL, pending_id {id} NOT NULL, ledger {n} NOT NULL, code {n} NOT NULL, flags {n} NOT NULL)
+                amount {n} NOT NULL, pending_id {id} NOT NULL, ledger {n} NOT NULL, code {n} NOT NULL, flags {n} NOT NULL,
+                user_data_128 {id} NOT NULL, user_data_64 {n} NOT NULL, user_data_32 {n} NOT NULL, timeout_seconds {n} NOT NULL)
             """,
             "CREATE INDEX IF NOT EXISTS transfers_by_debit ON transfers (debit_account_id, timestamp_ns)",
             "CREATE INDEX IF NOT EXISTS transfers_by_credit ON transfers (credit_account_id, timestamp_ns)",
@@ -138,7 +139,8 @@ public abstract class SqlReadModel : IReadModel
     private DbParameter[] _positionParams = [], _accountParams = [], _transferParams = [], _paymentParams = [];
 
     /// <summary>The INSERT of one transfer row up to its VALUES list (columns in <see cref="TransferRow"/> order).</summary>
-    protected const string TransferInsertColumns = "INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, flags, timestamp_ns) VALUES ";
+    protected const string TransferInsertColumns =
+        "INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, flags, timestamp_ns, user_data_128, user_data_64, user_data_32, timeout_seconds) VALUES ";
 
     public void Write(ReadModelBatch batch)
     {
@@ -193,8 +195,8 @@ public abstract class SqlReadModel : IReadModel
     /// <summary>Inserts new transfers with one command prepared once; SQLite and PostgreSQL override this with their bulk paths.</summary>
     protected virtual void WriteTransfers(List<TransferRow> transfers, DbTransaction tx)
     {
-        _insertTransfer ??= Prepared(TransferInsertColumns + "(@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8)",
-            ["@p0", "@p1", "@p2", "@p3", "@p4", "@p5", "@p6", "@p7", "@p8"], 0L, out _transferParams);
+        _insertTransfer ??= Prepared(TransferInsertColumns + "(@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8,@p9,@p10,@p11,@p12)",
+            ["@p0", "@p1", "@p2", "@p3", "@p4", "@p5", "@p6", "@p7", "@p8", "@p9", "@p10", "@p11", "@p12"], 0L, out _transferParams);
         _insertTransfer.Transaction = tx;
         DbParameter[] p = _transferParams;
         foreach (TransferRow t in transfers)
@@ -202,6 +204,7 @@ public abstract class SqlReadModel : IReadModel
             p[0].Value = StoredId.ToBytes(t.Id); p[1].Value = StoredId.ToBytes(t.DebitAccountId); p[2].Value = StoredId.ToBytes(t.CreditAccountId);
             p[3].Value = t.AmountMinor; p[4].Value = StoredId.ToBytes(t.PendingId); p[5].Value = (long)t.Ledger;
             p[6].Value = (long)t.Code; p[7].Value = (long)t.Flags; p[8].Value = (long)t.TimestampNs;
+            p[9].Value = StoredId.ToBytes(t.UserData128); p[10].Value = (long)t.UserData64; p[11].Value = (long)t.UserData32; p[12].Value = (long)t.TimeoutSeconds;
             _insertTransfer.ExecuteNonQuery();
         }
     }
@@ -279,7 +282,8 @@ public abstract class SqlReadModel : IReadModel
     // ───────────────────────────── queries ─────────────────────────────
 
     private const string AccountColumns = "id, ledger, participant, code, flags, debits_pending, debits_posted, credits_pending, credits_posted, timestamp_ns";
-    private const string TransferColumns = "id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, flags, timestamp_ns";
+    private const string TransferColumns =
+        "id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, flags, timestamp_ns, user_data_128, user_data_64, user_data_32, timeout_seconds";
     private const string PaymentColumns = """
         payment_id, kind, status, reason, payer, payee, ledger, amount, destination_ledger, destination_amount, lock_id,
         source_leg_transfer_id, destination_leg_transfer_id, invoice_number, letter_of_credit, contract_reference,
@@ -337,7 +341,7 @@ public abstract class SqlReadModel : IReadModel
             using (DbDataReader r = c.ExecuteReader())
                 while (r.Read())
                     rows.Add(new TransferRow(Id(r, 0), Id(r, 1), Id(r, 2), r.GetInt64(3), Id(r, 4), (uint)r.GetInt64(5),
-                        (ushort)r.GetInt64(6), (ushort)r.GetInt64(7), (ulong)r.GetInt64(8)));
+                        (ushort)r.GetInt64(6), (ushort)r.GetInt64(7), (ulong)r.GetInt64(8), Id(r, 9), (ulong)r.GetInt64(10), (uint)r.GetInt64(11), (uint)r.GetInt64(12)));
             return new TransferPage(rows, rows.Count == limit ? rows[^1].TimestampNs : null);
         }
     }

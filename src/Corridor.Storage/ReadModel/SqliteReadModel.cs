@@ -39,13 +39,15 @@ public sealed class SqliteReadModel : SqlReadModel
 
     protected override void WriteTransfers(List<TransferRow> transfers, DbTransaction tx)
     {
-        _insertTransfer ??= Prepare(TransferInsertColumns + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        _insertTransfer ??= Prepare(TransferInsertColumns + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
         sqlite3_stmt s = _insertTransfer;
         foreach (TransferRow t in transfers)
         {
             BindId(s, 1, t.Id); BindId(s, 2, t.DebitAccountId); BindId(s, 3, t.CreditAccountId);
             raw.sqlite3_bind_int64(s, 4, t.AmountMinor); BindId(s, 5, t.PendingId); raw.sqlite3_bind_int64(s, 6, t.Ledger);
             raw.sqlite3_bind_int64(s, 7, t.Code); raw.sqlite3_bind_int64(s, 8, t.Flags); raw.sqlite3_bind_int64(s, 9, (long)t.TimestampNs);
+            BindId(s, 10, t.UserData128); raw.sqlite3_bind_int64(s, 11, (long)t.UserData64); raw.sqlite3_bind_int64(s, 12, t.UserData32);
+            raw.sqlite3_bind_int64(s, 13, t.TimeoutSeconds);
             Step(s);
         }
     }
