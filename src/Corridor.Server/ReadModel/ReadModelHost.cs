@@ -146,7 +146,8 @@ public sealed class ReadModelHost : IDisposable
     {
         if (!_readers.TryTake(out SqlReadModel? reader))
         {
-            reader = _open();
+            try { reader = _open(); }
+            catch (System.Data.Common.DbException e) { throw new Http.ApiException(503, "read_model.unavailable", "the read model cannot be opened: " + e.Message); }
             Interlocked.Increment(ref _readerCount);
         }
         bool keep = true;
@@ -154,10 +155,10 @@ public sealed class ReadModelHost : IDisposable
         {
             return query(reader);
         }
-        catch (System.Data.Common.DbException)
+        catch (System.Data.Common.DbException e)
         {
             keep = false;
-            throw;
+            throw new Http.ApiException(503, "read_model.unavailable", "the read model cannot be queried: " + e.Message);
         }
         finally
         {
