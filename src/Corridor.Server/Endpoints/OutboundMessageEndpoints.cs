@@ -57,7 +57,7 @@ public static class OutboundMessageEndpoints
             CreDtTm = now,
             ReportId = id,
             ElectronicSequenceNumber = host.ProjectedSequence,
-            Account = new CashAccount { OtherId = Ids.Format(accountId), Currency = currency },
+            Account = new CashAccount { OtherId = Ref(accountId), Currency = currency },
             Entries = ValueList.From(page.Transfers.Select(t => EntryOf(t, accountId, currency)).ToList()),
         };
         ulong next = page.Transfers.Count == 0 ? since : page.Transfers[^1].TimestampNs;
@@ -93,8 +93,8 @@ public static class OutboundMessageEndpoints
                 CreditDebit = e.IsCredit ? CreditDebit.Credit : CreditDebit.Debit,
                 BookingDate = booked,
                 ValueDate = booked,
-                AcctSvcrRef = Ids.Format(e.TransferId),
-                EndToEndId = e.PaymentId == 0 ? null : Ids.Format(e.PaymentId),
+                AcctSvcrRef = Ref(e.TransferId),
+                EndToEndId = e.PaymentId == 0 ? null : Ref(e.PaymentId),
             });
         }
         string id = Id("CRDR-STMT", s.AccountId, s.BusinessDate);
@@ -105,7 +105,7 @@ public static class OutboundMessageEndpoints
             ReportId = id,
             FromDateTime = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
             ToDateTime = new DateTimeOffset(day.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero),
-            Account = new CashAccount { OtherId = Ids.Format(s.AccountId), Currency = currency },
+            Account = new CashAccount { OtherId = Ref(s.AccountId), Currency = currency },
             Balances =
             [
                 new Balance { TypeCode = "OPBD", Currency = currency, AmountMinor = s.OpeningBalanceMinor, Date = day },
@@ -140,7 +140,7 @@ public static class OutboundMessageEndpoints
             ElectronicSequenceNumber = host.ProjectedSequence,
             FromDateTime = TimeOf(from),
             ToDateTime = to == ulong.MaxValue ? now : TimeOf(to),
-            Account = new CashAccount { OtherId = Ids.Format(accountId), Currency = currency },
+            Account = new CashAccount { OtherId = Ref(accountId), Currency = currency },
             Balances = [new Balance { TypeCode = "ITBD", Currency = currency, AmountMinor = account.BalancePostedMinor, Date = DateOnly.FromDateTime(now.UtcDateTime) }],
             Entries = ValueList.From(page.Transfers.Select(t => EntryOf(t, accountId, currency)).ToList()),
         };
@@ -152,12 +152,12 @@ public static class OutboundMessageEndpoints
         DateOnly booked = DateOnly.FromDateTime(TimeOf(t.TimestampNs).UtcDateTime);
         return new Entry
         {
-            NtryRef = Ids.Format(t.Id),
+            NtryRef = Ref(t.Id),
             Amount = new Money(currency, t.AmountMinor),
             CreditDebit = t.CreditAccountId == accountId ? CreditDebit.Credit : CreditDebit.Debit,
             BookingDate = booked,
             ValueDate = booked,
-            AcctSvcrRef = Ids.Format(t.Id),
+            AcctSvcrRef = Ref(t.Id),
         };
     }
 
@@ -173,6 +173,9 @@ public static class OutboundMessageEndpoints
         if (s_currencies.Count < 4096) s_currencies[ledger] = code;
         return code;
     }
+
+    /// <summary>A 128-bit id as ISO text: 0x-hex, at most 34 characters (fits Max34Text/Max35Text; decimal can take 39).</summary>
+    public static string Ref(UInt128 id) => "0x" + id.ToString("x", CultureInfo.InvariantCulture);
 
     private static string Id(string prefix, UInt128 account, ulong at)
     {
