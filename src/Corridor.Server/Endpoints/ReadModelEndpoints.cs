@@ -13,7 +13,7 @@ namespace Corridor.Server.Endpoints;
 /// Queries answered from the read model, never from the engine: an account's transfers by time range with keyset
 /// paging, payments by any of their ids or references, end-of-day statements. Every answer says how fresh it is
 /// (<see cref="SequenceHeader"/>, <see cref="LagHeader"/>). Consistency: by default a query first waits (at most
-/// <see cref="ReadModelHost.MaxWait"/>) until the read model holds every batch the engine had applied when the
+/// <see cref="ReadModelHost.MaxWait"/>) until the read model holds every batch committed to the journal when the
 /// query arrived, so a client reads what it was acknowledged before (read-your-writes); <c>?minSequence=n</c> waits
 /// for batch n instead, and <c>?minSequence=0</c> answers at once from whatever is projected.
 /// </summary>
@@ -43,7 +43,9 @@ public static class ReadModelEndpoints
     internal static async Task<ReadModelHost> FreshAsync(HttpContext c, NodeGateway gw)
     {
         ReadModelHost host = gw.ReadModel ?? throw new ApiException(503, "read_model.disabled", "this node runs without a read model (--read-model none)");
-        long wanted = host.AppliedSequence;
+        // Every batch committed when the query arrived: that includes every write acknowledged before it (a reply
+        // is released only after its batch is durable), also right after a restart, before anything new applied.
+        long wanted = host.CommittedSequence;
         if (c.Request.Query.TryGetValue("minSequence", out var text) && text.ToString() != "latest")
         {
             if (!long.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out wanted))

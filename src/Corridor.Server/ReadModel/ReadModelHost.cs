@@ -101,8 +101,8 @@ public sealed class ReadModelHost : IDisposable
     /// <summary>Committed batches not yet in the read model.</summary>
     public long LagBatches => Math.Max(0, _node.Journal.LastSequence - ProjectedSequence);
 
-    /// <summary>Batch the engine has applied (every acknowledged write is at or below it).</summary>
-    public long AppliedSequence => _node.Metrics.AppliedSequence;
+    /// <summary>Last batch committed to the journal (every acknowledged write is at or below it).</summary>
+    public long CommittedSequence => _node.Journal.LastSequence;
 
     public long RowsProjected => Interlocked.Read(ref _rows);
     public double RowsPerSecond => Volatile.Read(ref _rowsPerSecond);
