@@ -60,13 +60,15 @@ public static class BenchCommand
         var url = new Option<string?>("--url") { Description = "Base URL of a running node (default: start one on loopback in a temp dir)." };
         var token = new Option<string?>("--token") { Description = "Operator token for --url." };
         var dir = new Option<string?>("--dir") { Description = "Data directory of the started node (default: temporary, deleted)." };
+        var readModel = new Option<string>("--read-model") { Description = "Read model of the started node: sqlite (as corridor run) or none.", DefaultValueFactory = _ => "sqlite" };
+        readModel.AcceptOnlyFromAmong("sqlite", "none");
         var json = JsonOption();
-        var command = new Command("http", "HTTP API throughput and latency: real keep-alive HTTP to a node+server.") { mode, transfers, batch, concurrency, accounts, url, token, dir, json };
+        var command = new Command("http", "HTTP API throughput and latency: real keep-alive HTTP to a node+server.") { mode, transfers, batch, concurrency, accounts, url, token, dir, readModel, json };
         command.SetAction(async (parse, cancel) =>
         {
             string m = parse.GetValue(mode)!;
             var settings = new HttpBench.Settings(m, parse.GetValue(transfers) ?? (m == "batch" ? 1_000_000 : 100_000), parse.GetValue(batch),
-                parse.GetValue(concurrency) ?? (m == "batch" ? 4 : 64), parse.GetValue(accounts), parse.GetValue(url), parse.GetValue(token), parse.GetValue(dir));
+                parse.GetValue(concurrency) ?? (m == "batch" ? 4 : 64), parse.GetValue(accounts), parse.GetValue(url), parse.GetValue(token), parse.GetValue(dir), parse.GetValue(readModel)!);
             if (settings.Batch is < 1 or > 8190 || settings.Transfers < 1 || settings.Concurrency < 1 || settings.Accounts < 2)
             { await Console.Error.WriteLineAsync("corridor bench http: --batch 1…8190, --transfers ≥ 1, --concurrency ≥ 1, --accounts ≥ 2"); return 2; }
             return await HttpBench.RunAsync(settings, parse.GetValue(json), cancel);
