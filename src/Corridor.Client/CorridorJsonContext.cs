@@ -44,4 +44,5 @@ namespace Corridor.Client;
 [JsonSerializable(typeof(DayDto))]
 [JsonSerializable(typeof(StatementDto))]
 [JsonSerializable(typeof(ProblemDto))]
+[JsonSerializable(typeof(PaymentRecordDto[]))]
 internal sealed partial class CorridorJsonContext : JsonSerializerContext;

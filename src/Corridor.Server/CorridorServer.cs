@@ -28,6 +28,13 @@ public sealed class ServerOptions
     /// <summary>Console log format: "json" (structured) or "simple".</summary>
     public string LogFormat { get; init; } = "json";
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Warning;
+
+    /// <summary>Read model fed by the in-process projector: "sqlite" (<c>&lt;data&gt;/readmodel.db</c>), "postgres" or "none".</summary>
+    public string ReadModel { get; init; } = global::Corridor.Server.ReadModel.ReadModelKinds.Sqlite;
+    /// <summary>Npgsql connection string of the PostgreSQL read model.</summary>
+    public string? ReadModelConnection { get; init; }
+    /// <summary>SQLite file of the read model; null: <c>&lt;data&gt;/readmodel.db</c>.</summary>
+    public string? ReadModelPath { get; init; }
 }
 
 /// <summary>
@@ -84,6 +91,9 @@ public sealed class CorridorServer : IAsyncDisposable
             catch { journal.Dispose(); throw; }
             server._node = node;
             await gateway.AttachAsync(node);
+            if (options.ReadModel != global::Corridor.Server.ReadModel.ReadModelKinds.None)
+                gateway.ReadModel = global::Corridor.Server.ReadModel.ReadModelHost.Start(options.ReadModel, options.ReadModelPath ?? Path.Combine(data, "readmodel.db"),
+                    options.ReadModelConnection, node, snapshots);
         }
         catch
         {
@@ -172,7 +182,7 @@ public sealed class CorridorServer : IAsyncDisposable
 
         app.MapGet("/health/live", () => Results.Text("live\n")).WithTags("health");
         app.MapGet("/health/ready", () => gw.Ready
-            ? Results.Text("ready\n")
+            ? Results.Text("ready\n" + ReadModelEndpoints.HealthDetails(gw))
             : Results.Text("recovering\n", statusCode: 503)).WithTags("health");
         app.MapGet("/metrics", async () => Results.Text(await metrics.RenderAsync(gw), "text/plain; version=0.0.4; charset=utf-8")).WithTags("health");
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -182,6 +192,8 @@ public sealed class CorridorServer : IAsyncDisposable
         ExchangeEndpoints.Map(app, gw);
         ComplianceEndpoints.Map(app, gw);
         OperatorEndpoints.Map(app, gw);
+        ReadModelEndpoints.Map(app, gw);
+        OutboundMessageEndpoints.Map(app, gw);
         app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"no endpoint {c.Request.Method} {c.Request.Path}"));
         return app;
     }
@@ -191,10 +203,14 @@ public sealed class CorridorServer : IAsyncDisposable
     {
         try { await _app.StopAsync(TimeSpan.FromSeconds(10)); }
         catch (OperationCanceledException) { }
+        _gateway.ReadModel?.Dispose();
         _node?.Dispose();
         await _app.DisposeAsync();
     }
 
     public string DataPath => _dataPath;
+
+    /// <summary>The read model and its projector (null with <c>ReadModel = "none"</c>).</summary>
+    public global::Corridor.Server.ReadModel.ReadModelHost? ReadModel => _gateway.ReadModel;
     internal NodeGateway Gateway => _gateway;
 }

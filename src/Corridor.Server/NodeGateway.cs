@@ -33,6 +33,9 @@ public sealed class NodeGateway(ApiTokens tokens)
 
     public Node Node => _node ?? throw new ApiException(503, "node.not_ready", "the node is still recovering its state");
 
+    /// <summary>The read model and its projector (null when the server runs without one).</summary>
+    public global::Corridor.Server.ReadModel.ReadModelHost? ReadModel { get; internal set; }
+
     public async Task AttachAsync(Node node)
     {
         IReadOnlyList<ParticipantInfo> all = await node.QueryAsync(e => e.Settlement.GetParticipants());

@@ -46,6 +46,10 @@ public sealed class ApiTests
         { "POST", "/v1/day/open", """{"business_date":20261123}""", true },
         { "POST", "/v1/day/phase", """{"phase":"customer_cutoff"}""", true },
         { "GET", "/v1/statements/20261123/0x11", null, false },
+        { "GET", "/v1/payments?uetr=0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", null, false },
+        { "GET", "/v1/iso20022/camt054?account=0x11", null, false },
+        { "GET", "/v1/iso20022/camt053/20261123/0x11", null, false },
+        { "GET", "/v1/iso20022/camt052/0x11", null, false },
     };
 
     [Theory]

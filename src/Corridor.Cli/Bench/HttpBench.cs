@@ -14,7 +14,7 @@ namespace Corridor.Cli.Bench;
 /// </summary>
 internal static class HttpBench
 {
-    public sealed record Settings(string Mode, long Transfers, int Batch, int Concurrency, int Accounts, string? Url, string? Token, string? Dir, long Warmup = 0, double Rate = 0);
+    public sealed record Settings(string Mode, long Transfers, int Batch, int Concurrency, int Accounts, string? Url, string? Token, string? Dir, long Warmup = 0, double Rate = 0, string ReadModel = "sqlite");
 
     public static async Task<int> RunAsync(Settings s, bool json, CancellationToken cancel)
     {
@@ -30,6 +30,7 @@ internal static class HttpBench
                 server = await CorridorServer.StartAsync(new ServerOptions
                 {
                     DataPath = temp, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0, SnapshotOnStop = false },
+                    ReadModel = s.ReadModel,
                 }, cancel);
                 baseUrl = new Uri(server.Addresses[0]);
                 token = server.NewOperatorToken ?? Corridor.Server.Auth.SecretsDirectory.ReadOperatorToken(temp)!;
@@ -74,6 +75,8 @@ internal static class HttpBench
                 new("p99_ms", Math.Round(BenchOutput.Percentile(all, 0.99), 3)),
                 new("rejected_items", rejected),
                 new("failed_requests", failedRequests),
+                new("read_model", server is null ? "remote" : s.ReadModel),
+                new("read_model_lag_batches_at_end", server?.ReadModel?.LagBatches ?? 0),
                 new("machine", $"{Environment.ProcessorCount} cores shared by client and server"),
             ], json);
             return failedRequests == 0 ? 0 : 1;

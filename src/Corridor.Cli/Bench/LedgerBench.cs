@@ -142,7 +142,7 @@ internal static class LedgerBench
         drop.ExecuteNonQuery();
     }
 
-    private static async Task CreateAccountsAsync(Node node, int count)
+    internal static async Task CreateAccountsAsync(Node node, int count)
     {
         for (int start = 0; start < count; start += MaxRequestTransfers)
         {
@@ -155,7 +155,7 @@ internal static class LedgerBench
         }
     }
 
-    private static void Fill(Span<Transfer> transfers, long firstIndex, int accounts, ref ulong rng)
+    internal static void Fill(Span<Transfer> transfers, long firstIndex, int accounts, ref ulong rng)
     {
         for (int i = 0; i < transfers.Length; i++)
         {

@@ -16,6 +16,7 @@ public static class BenchCommand
         bench.Subcommands.Add(CoreBenchCommands.Pvp());
         bench.Subcommands.Add(IsoBench.Create());
         bench.Subcommands.Add(CoreBenchCommands.Screening());
+        bench.Subcommands.Add(ProjectionBench.Create());
         return bench;
     }
 
@@ -61,17 +62,19 @@ public static class BenchCommand
         var dir = new Option<string?>("--dir") { Description = "Data directory of the started node (default: temporary, deleted)." };
         var warmup = new Option<long?>("--warmup") { Description = "Transfers submitted before the clock starts, not measured (default 100,000 batch, 20,000 single)." };
         var rate = new Option<double>("--rate") { Description = "Pace requests to this many per second in total (0: as fast as the server answers). Use half the measured maximum for the latency target.", DefaultValueFactory = _ => 0 };
+        var readModel = new Option<string>("--read-model") { Description = "Read model of the started node: sqlite (as corridor run) or none.", DefaultValueFactory = _ => "sqlite" };
+        readModel.AcceptOnlyFromAmong("sqlite", "none");
         var json = JsonOption();
         var command = new Command("http",
             "HTTP API throughput and latency: real keep-alive HTTP/1.1 to a node+server on loopback. Batch mode drives the typed client; "
             + "single mode drives raw keep-alive connections (pre-encoded request head, like wrk) so the load generator does not eat the server's cores.")
-            { mode, transfers, batch, concurrency, accounts, url, token, dir, warmup, rate, json };
+            { mode, transfers, batch, concurrency, accounts, url, token, dir, warmup, rate, readModel, json };
         command.SetAction(async (parse, cancel) =>
         {
             string m = parse.GetValue(mode)!;
             var settings = new HttpBench.Settings(m, parse.GetValue(transfers) ?? (m == "batch" ? 1_000_000 : 100_000), parse.GetValue(batch),
                 parse.GetValue(concurrency) ?? (m == "batch" ? 4 : 64), parse.GetValue(accounts), parse.GetValue(url), parse.GetValue(token), parse.GetValue(dir),
-                parse.GetValue(warmup) ?? (m == "batch" ? 100_000 : 20_000), parse.GetValue(rate));
+                parse.GetValue(warmup) ?? (m == "batch" ? 100_000 : 20_000), parse.GetValue(rate), parse.GetValue(readModel)!);
             if (settings.Batch is < 1 or > 8190 || settings.Transfers < 1 || settings.Concurrency < 1 || settings.Accounts < 2 || settings.Warmup < 0 || settings.Rate < 0 || !double.IsFinite(settings.Rate))
             { await Console.Error.WriteLineAsync("corridor bench http: --batch 1…8190, --transfers ≥ 1, --concurrency ≥ 1, --accounts ≥ 2, --warmup ≥ 0, --rate ≥ 0"); return 2; }
             return await HttpBench.RunAsync(settings, parse.GetValue(json), cancel);

@@ -61,6 +61,55 @@ public static class IsoCommand
             if ((int)reply.Status >= 400) { await Console.Error.WriteLineAsync($"corridor iso send: HTTP {(int)reply.Status}"); return 1; }
             return reply.Body.Contains("<TxSts>RJCT</TxSts>", StringComparison.Ordinal) || reply.Body.Contains("<GrpSts>RJCT</GrpSts>", StringComparison.Ordinal) ? 1 : 0;
         });
-        return new Command("iso", "ISO 20022 messages: validate offline, send to a running node.") { validate, send };
+        return new Command("iso", "ISO 20022 messages: validate offline, send to a running node, fetch camt reports from it.") { validate, send, Fetch() };
+    }
+
+    /// <summary><c>corridor iso fetch camt054|camt053|camt052</c>: outbound cash-management messages through the typed client.</summary>
+    private static Command Fetch()
+    {
+        var kind = new Argument<string>("message") { Description = "camt054 (notifications since --since), camt053 (statement of --day) or camt052 (intraday report)." };
+        kind.AcceptOnlyFromAmong("camt054", "camt053", "camt052");
+        var account = new Option<string>("--account") { Description = "Account id (decimal or 0x-hex).", Required = true };
+        var since = new Option<ulong>("--since") { Description = "camt054: cursor (engine ns) after which entries are wanted; the next cursor is printed to stderr.", DefaultValueFactory = _ => 0 };
+        var day = new Option<string?>("--day") { Description = "camt053: business day, yyyy-mm-dd." };
+        var url = new Option<string>("--url") { Description = "Base URL of the running node.", DefaultValueFactory = _ => Corridor.Server.ServerOptions.DefaultUrl };
+        var token = new Option<string?>("--token") { Description = "API token (also CORRIDOR_TOKEN)." };
+        var tokenFile = new Option<FileInfo?>("--token-file") { Description = "File holding the API token." };
+        var fetch = new Command("fetch", "Fetch a camt.054, camt.053 or camt.052 about one of your accounts from a running node (built from its read model) and print the XML.")
+        {
+            kind, account, since, day, url, token, tokenFile,
+        };
+        fetch.SetAction(async (parse, cancel) =>
+        {
+            string? bearer = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("CORRIDOR_TOKEN")
+                ?? (parse.GetValue(tokenFile) is { } tf ? (await File.ReadAllTextAsync(tf.FullName, cancel)).Trim() : null);
+            if (string.IsNullOrEmpty(bearer)) { await Console.Error.WriteLineAsync("corridor iso fetch: give --token, --token-file or CORRIDOR_TOKEN"); return 2; }
+            var client = Corridor.Client.CorridorClient.Create(new Uri(parse.GetValue(url)!), bearer);
+            string accountId = parse.GetValue(account)!;
+            Corridor.Client.IsoDocument doc;
+            try
+            {
+                switch (parse.GetValue(kind))
+                {
+                    case "camt054":
+                        doc = await client.FetchCamt054Async(accountId, parse.GetValue(since), c: cancel);
+                        break;
+                    case "camt053":
+                        if (!DateOnly.TryParseExact(parse.GetValue(day), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out DateOnly d))
+                        { await Console.Error.WriteLineAsync("corridor iso fetch camt053: --day yyyy-mm-dd is required"); return 2; }
+                        doc = await client.FetchCamt053Async((uint)(d.Year * 10_000 + d.Month * 100 + d.Day), accountId, cancel);
+                        break;
+                    default:
+                        doc = await client.FetchCamt052Async(accountId, c: cancel);
+                        break;
+                }
+            }
+            catch (HttpRequestException e) { await Console.Error.WriteLineAsync($"corridor iso fetch: cannot reach {parse.GetValue(url)}: {e.Message}"); return 3; }
+            Console.WriteLine(doc.Body);
+            if (doc.NextCursor is not null) await Console.Error.WriteLineAsync($"next cursor: {doc.NextCursor}");
+            if ((int)doc.Status >= 400) { await Console.Error.WriteLineAsync($"corridor iso fetch: HTTP {(int)doc.Status}"); return 1; }
+            return 0;
+        });
+        return fetch;
     }
 }

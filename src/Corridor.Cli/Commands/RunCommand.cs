@@ -3,15 +3,12 @@ using System.Runtime.InteropServices;
 using Corridor.Server;
 using Corridor.Storage.Journal;
 using Corridor.Storage.Node;
-using Corridor.Storage.ReadModel;
 
 namespace Corridor.Cli.Commands;
 
 /// <summary><c>corridor run</c>: recover state, serve the HTTP API and feed the read model until stopped.</summary>
 public static class RunCommand
 {
-    private const int ProjectorPollMs = 100;
-
     public static Command Create()
     {
         var data = new Option<string>("--data", "-d")
@@ -65,6 +62,7 @@ public static class RunCommand
                     DataPath = dir.Root, Urls = listen, Node = new NodeOptions { SnapshotEveryEvents = every }, LogFormat = parse.GetValue(logFormat)!,
                     OpenJournal = journal.IsPostgres ? () => journal.Open(dir.JournalPath) : null,
                     SnapshotsPath = snapshots,
+                    ReadModel = readModelKind, ReadModelConnection = readModelAt, ReadModelPath = dir.ReadModelPath,
                 }, stop.Token);
             }
             catch (JournalCorruptException e)
@@ -92,42 +90,15 @@ public static class RunCommand
                     Console.WriteLine($"corridor: first start: operator token (also in {Path.Combine(dir.Root, "secrets", "operator.token")}, mode 0600; shown once):");
                     Console.WriteLine(token);
                 }
-                using var stopProjector = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-                Node node = server.Node;
-                Task projecting = readModelKind == "none"
-                    ? Task.CompletedTask
-                    : Task.Factory.StartNew(() => ProjectorLoop(node, readModelKind == "sqlite" ? null : readModelAt, dir, snapshots, stopProjector.Token),
-                        stopProjector.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                if (server.ReadModel is { } rm)
+                    Console.WriteLine($"corridor: read model {rm.Kind} ({rm.Location}) at batch {rm.ProjectedSequence}, lag {rm.LagBatches}; the projector follows the journal in the background");
                 Console.WriteLine($"corridor: listening on {string.Join(", ", server.Addresses)}; press Ctrl+C to stop");
                 try { await Task.Delay(Timeout.Infinite, stop.Token); }
                 catch (OperationCanceledException) { }
-                await stopProjector.CancelAsync();
-                await projecting;
                 Console.WriteLine("corridor: stopping (finishing accepted work, writing a snapshot)");
             }
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Projects committed batches into the read model until stopped; a failure stops projecting, never the node.</summary>
-    private static void ProjectorLoop(Node node, string? postgresReadModel, DataDirectory dir, string snapshotsPath, CancellationToken stop)
-    {
-        try
-        {
-            using IReadModel model = postgresReadModel is null ? SqliteReadModel.Open(dir.ReadModelPath) : PostgresReadModel.Open(postgresReadModel);
-            var projector = new Projector(node.Journal, model, new SnapshotStore(snapshotsPath));
-            Console.WriteLine($"corridor: read model {(postgresReadModel is null ? dir.ReadModelPath : "postgres")} at batch {projector.ProjectedSequence}, lag {projector.Lag}");
-            while (!stop.IsCancellationRequested)
-            {
-                projector.CatchUp(maxBatches: 64, stop);
-                if (projector.Lag == 0) stop.WaitHandle.WaitOne(ProjectorPollMs);
-            }
-        }
-        catch (OperationCanceledException) { }
-        catch (Exception e)
-        {
-            Console.Error.WriteLine($"corridor: the projector stopped (the node goes on; restart to resume projecting): {e.Message}");
-        }
     }
 }

@@ -12,6 +12,9 @@ public sealed partial class SettlementState
         return best;
     }
 
+    /// <summary>The ISO 4217 (or operator-configured) currency code of a registered ledger, or null.</summary>
+    public string? GetLedgerCurrency(uint ledger) => _ledgerIndex.TryGetValue(ledger, out int i) ? _ledgers[i].CurrencyCode : null;
+
     /// <summary>The participant registered with this BIC (ISO 9362), or null.</summary>
     public ulong? FindParticipantByBic(string bic) => _participantByBic.TryGetValue(bic, out ulong id) ? id : null;
 

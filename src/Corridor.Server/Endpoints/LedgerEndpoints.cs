@@ -21,7 +21,7 @@ public static class LedgerEndpoints
             .Accepts<CreateAccountRequest>("application/json").Produces<AccountDto>(201).Produces<AccountDto>(200).ProducesProblem(400);
         app.MapGet("/v1/accounts", Handler.Of(c => ListAccounts(c, gw))).WithTags("accounts").Produces<AccountDto[]>();
         app.MapGet("/v1/accounts/{id}", (HttpContext c, string id) => GetAccount(c, gw, id)).WithTags("accounts").Produces<AccountDto>().ProducesProblem(404);
-        app.MapGet("/v1/accounts/{id}/transfers", (HttpContext c, string id) => ListTransfers(c, gw, id)).WithTags("accounts").Produces<TransferPage>();
+        // GET /v1/accounts/{id}/transfers is served from the read model: ReadModelEndpoints.
         app.MapGet("/v1/accounts/{id}/balances", (HttpContext c, string id) => ListBalances(c, gw, id)).WithTags("accounts").Produces<BalancePage>();
         app.MapPost("/v1/transfers", Handler.Of(c => CreateTransfer(c, gw))).WithTags("transfers")
             .Accepts<CreateTransferRequest>("application/json").Produces<TransferDto>(201).Produces<TransferDto>(200).ProducesProblem(409).ProducesProblem(422);
@@ -112,20 +112,6 @@ public static class LedgerEndpoints
         if (!c.Request.Query.TryGetValue("after", out var a)) return 0;
         if (!ulong.TryParse(a.ToString(), out ulong after) || after == ulong.MaxValue) throw ApiException.BadRequest("request.invalid_value", "after must be a timestamp cursor (integer ns)");
         return after;
-    }
-
-    private static async Task<IResult> ListTransfers(HttpContext c, NodeGateway gw, string id)
-    {
-        Caller caller = gw.Authenticate(c);
-        UInt128 accountId = Ids.Parse(id, "id");
-        int limit = Limit(c);
-        ulong after = After(c);
-        await RequireOwnAccount(gw, caller, accountId, id);
-        List<Transfer> rows = await gw.QueryAsync(e => e.Ledger.GetAccountTransfers(accountId, after == 0 ? 0 : after + 1, limit));
-        var page = new TransferDto[rows.Count];
-        for (int i = 0; i < rows.Count; i++) page[i] = Wire.ToDto(rows[i], PendingStatus.None);
-        string? next = rows.Count == limit ? rows[^1].Timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-        return Results.Json(new TransferPage(page, next), CorridorJson.Options);
     }
 
     private static async Task<IResult> ListBalances(HttpContext c, NodeGateway gw, string id)

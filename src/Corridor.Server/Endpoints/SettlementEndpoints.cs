@@ -33,7 +33,7 @@ public static class SettlementEndpoints
         app.MapPost("/v1/reservations", Handler.Of(c => SetReservation(c, gw))).WithTags("liquidity").Accepts<ReservationRequest>("application/json").Produces<SettlementAccountDto>();
         app.MapPost("/v1/sending-limits", Handler.Of(c => SetSendingLimit(c, gw))).WithTags("liquidity").Accepts<SendingLimitRequest>("application/json").Produces<SettlementAccountDto>();
         app.MapPost("/v1/payments", Handler.Of(c => SubmitPayment(c, gw))).WithTags("payments").Accepts<SubmitPaymentRequest>("application/json").Produces<PaymentDto>(201);
-        app.MapGet("/v1/payments/{id}", (HttpContext c, string id) => GetPayment(c, gw, id)).WithTags("payments").Produces<PaymentDto>();
+        // GET /v1/payments/{id}, GET /v1/payments?uetr=… and GET /v1/statements/{date}/{accountId} are served from the read model: ReadModelEndpoints.
         app.MapPost("/v1/payments/{id}/actions", (HttpContext c, string id) => ManagePayment(c, gw, id)).WithTags("payments")
             .Accepts<QueueActionRequest>("application/json").Produces<PaymentDto>();
         app.MapPost("/v1/lsm/runs", Handler.Of(c => RunLsm(c, gw))).WithTags("payments").Accepts<RunLsmRequest>("application/json").Produces<LsmRunDto[]>();
@@ -43,8 +43,6 @@ public static class SettlementEndpoints
         app.MapGet("/v1/day", Handler.Of(c => GetDay(c, gw))).WithTags("day").Produces<DayDto>();
         app.MapPost("/v1/day/open", Handler.Of(c => OpenDay(c, gw))).WithTags("day").Accepts<OpenDayRequest>("application/json").Produces<DayDto>();
         app.MapPost("/v1/day/phase", Handler.Of(c => ChangePhase(c, gw))).WithTags("day").Accepts<ChangePhaseRequest>("application/json").Produces<DayDto>();
-        app.MapGet("/v1/statements/{date}/{accountId}", (HttpContext c, string date, string accountId) => GetStatement(c, gw, date, accountId))
-            .WithTags("statements").Produces<StatementDto>();
     }
 
     // ───────────── helpers ─────────────
@@ -272,7 +270,7 @@ public static class SettlementEndpoints
         return Results.Json(Wire.ToDto(p, compliance), CorridorJson.Options, statusCode: existing is null ? 201 : 200);
     }
 
-    private static PaymentCompliance? ComplianceOf(Corridor.Core.Engine.Engine e, UInt128 id) =>
+    internal static PaymentCompliance? ComplianceOf(Corridor.Core.Engine.Engine e, UInt128 id) =>
         e.Compliance.TryGetPayment(id, out PaymentCompliance c) && c.IsSettlementPayment ? c : null;
 
     /// <summary>
@@ -294,14 +292,6 @@ public static class SettlementEndpoints
         if (!caller.IsOperator && p.Payer != caller.ParticipantId && p.Payee != caller.ParticipantId)
             throw ApiException.Forbidden($"payment {text} is not yours");
         return p;
-    }
-
-    private static async Task<IResult> GetPayment(HttpContext c, NodeGateway gw, string id)
-    {
-        Caller caller = gw.Authenticate(c);
-        PaymentInfo p = await VisiblePayment(gw, caller, id);
-        PaymentCompliance? compliance = await gw.QueryAsync(e => ComplianceOf(e, p.Id));
-        return Results.Json(Wire.ToDto(p, compliance), CorridorJson.Options);
     }
 
     private static async Task<IResult> ManagePayment(HttpContext c, NodeGateway gw, string id)
@@ -411,17 +401,5 @@ public static class SettlementEndpoints
         DayPhase phase = Wire.ParseEnum(r.Phase, "phase", ("customer_cutoff", DayPhase.CustomerCutoff), ("interbank_cutoff", DayPhase.InterbankCutoff), ("end_of_day", DayPhase.EndOfDay));
         await Apply(gw, new ChangeDayPhase(phase));
         return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.Settlement.GetDayStatus())), CorridorJson.Options);
-    }
-
-    private static async Task<IResult> GetStatement(HttpContext c, NodeGateway gw, string date, string accountId)
-    {
-        Caller caller = gw.Authenticate(c);
-        if (!uint.TryParse(date, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint businessDate))
-            throw ApiException.BadRequest("request.invalid_value", "date must be yyyymmdd");
-        UInt128 id = Ids.Parse(accountId, "account_id");
-        AccountStatement s = Found(await gw.QueryAsync(e => e.Settlement.GetStatement(businessDate, id)), "settlement.statement_not_found",
-            $"no statement of account {accountId} for {date}");
-        NodeGateway.RequireSelfOrOperator(caller, s.Participant);
-        return Results.Json(Wire.ToDto(s), CorridorJson.Options);
     }
 }

@@ -132,16 +132,24 @@ public static class Wire
     public static PaymentDto ToDto(PaymentInfo p) => ToDto(p, null);
 
     /// <summary>The payment with its party data, references and (when screened) its compliance record.</summary>
-    public static PaymentDto ToDto(PaymentInfo p, Corridor.Core.Compliance.PaymentCompliance? compliance)
+    public static PaymentDto ToDto(PaymentInfo p, Corridor.Core.Compliance.PaymentCompliance? compliance) =>
+        WithDetails(new(Ids.Format(p.Id), p.Payer, p.Payee, p.Ledger, p.AmountMinor, Snake(p.Priority), Snake(p.Kind), p.EarliestNs, p.LatestNs, p.WindowId,
+            Snake(p.Status), p.Reason == SettlementResult.Ok ? null : "settlement." + Snake(p.Reason), p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate),
+            p.Details, compliance);
+
+    /// <summary>A payment with its party data, references and (when screened) its compliance record.</summary>
+    public static PaymentDto WithDetails(PaymentDto dto, Corridor.Core.Settlement.PaymentDetails? d, Corridor.Core.Compliance.PaymentCompliance? compliance)
     {
-        Corridor.Core.Settlement.PaymentDetails? d = p.Details;
         PaymentReferencesDto? references = d is null || d.References.IsEmpty ? null
             : new PaymentReferencesDto(d.References.MessageId, d.References.InstructionId, d.References.EndToEndId, d.References.TransactionId, d.References.Uetr);
-        return new(Ids.Format(p.Id), p.Payer, p.Payee, p.Ledger, p.AmountMinor, Snake(p.Priority), Snake(p.Kind), p.EarliestNs, p.LatestNs, p.WindowId,
-            Snake(p.Status), p.Reason == SettlementResult.Ok ? null : "settlement." + Snake(p.Reason), p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate,
-            d?.Originator is null ? null : Endpoints.ExchangeEndpoints.ToDto(d.Originator), d?.Beneficiary is null ? null : Endpoints.ExchangeEndpoints.ToDto(d.Beneficiary),
-            d?.Trade is null ? null : Endpoints.ExchangeEndpoints.ToDto(d.Trade), references,
-            compliance is null ? null : Endpoints.ComplianceEndpoints.ToDto(compliance));
+        return dto with
+        {
+            Originator = d?.Originator is null ? null : Endpoints.ExchangeEndpoints.ToDto(d.Originator),
+            Beneficiary = d?.Beneficiary is null ? null : Endpoints.ExchangeEndpoints.ToDto(d.Beneficiary),
+            TradeReference = d?.Trade is null ? null : Endpoints.ExchangeEndpoints.ToDto(d.Trade),
+            References = references,
+            Compliance = compliance is null ? null : Endpoints.ComplianceEndpoints.ToDto(compliance),
+        };
     }
 
     public static WindowDto ToDto(WindowInfo w) =>

@@ -58,7 +58,7 @@ public sealed class PostgresReadModel : SqlReadModel
     {
         var connection = (NpgsqlConnection)Connection;
         using NpgsqlBinaryImporter copy = connection.BeginBinaryImport(
-            "COPY transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, flags, timestamp_ns) FROM STDIN (FORMAT BINARY)");
+            "COPY transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, flags, timestamp_ns, user_data_128, user_data_64, user_data_32, timeout_seconds) FROM STDIN (FORMAT BINARY)");
         foreach (TransferRow t in transfers)
         {
             copy.StartRow();
@@ -71,6 +71,10 @@ public sealed class PostgresReadModel : SqlReadModel
             copy.Write((long)t.Code, NpgsqlDbType.Bigint);
             copy.Write((long)t.Flags, NpgsqlDbType.Bigint);
             copy.Write((long)t.TimestampNs, NpgsqlDbType.Bigint);
+            copy.Write(StoredId.ToBytes(t.UserData128), NpgsqlDbType.Bytea);
+            copy.Write((long)t.UserData64, NpgsqlDbType.Bigint);
+            copy.Write((long)t.UserData32, NpgsqlDbType.Bigint);
+            copy.Write((long)t.TimeoutSeconds, NpgsqlDbType.Bigint);
         }
         copy.Complete();
     }

@@ -21,6 +21,12 @@ public sealed class Projector
     private readonly IReadModel _model;
     private readonly Engine _replica;
     private readonly ReadModelBatch _batch = new();
+    private readonly ProjectorOptions _options;
+    private long _rowsProjected;
+    private long _writeTicks;
+
+    /// <summary>Time spent writing to the read model (the rest of a catch-up is reading the journal and applying it to the replica).</summary>
+    public TimeSpan WriteTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _writeTicks));
 
     // What the read model holds, to write only what a batch changed.
     private readonly List<AccountImage> _accounts = new();
@@ -36,7 +42,14 @@ public sealed class Projector
     /// and is then ready to <see cref="CatchUp"/>. Throws when the read model is ahead of the journal.
     /// </summary>
     public Projector(IJournal journal, IReadModel model, SnapshotStore? snapshots = null, int accountCapacity = 0, int transferCapacity = 0)
+        : this(journal, model, new ProjectorOptions(), snapshots, accountCapacity, transferCapacity)
     {
+    }
+
+    /// <summary>As above, with the grouping of batches per write in <paramref name="options"/>.</summary>
+    public Projector(IJournal journal, IReadModel model, ProjectorOptions options, SnapshotStore? snapshots = null, int accountCapacity = 0, int transferCapacity = 0)
+    {
+        _options = options;
         _journal = journal;
         _model = model;
         long position = model.ProjectedSequence;
@@ -90,23 +103,55 @@ public sealed class Projector
     /// <summary>The replica's state (read it only from the thread that calls <see cref="CatchUp"/>).</summary>
     public Engine Replica => _replica;
 
-    /// <summary>Projects committed batches after the stored position, at most <paramref name="maxBatches"/>; returns how many.</summary>
+    /// <summary>Rows (accounts, transfers, payments, statements) written since this projector started, for a rows/s metric.</summary>
+    public long RowsProjected => Interlocked.Read(ref _rowsProjected);
+
+    /// <summary>
+    /// Projects committed batches after the stored position, at most <paramref name="maxBatches"/>; returns how many.
+    /// Consecutive batches are merged into one write (one transaction) up to <see cref="ProjectorOptions.MaxBatchesPerWrite"/>
+    /// batches or <see cref="ProjectorOptions.MaxTransfersPerWrite"/> new transfers, whichever comes first: the replica
+    /// applies them one by one, and what they changed together is collected once (memory is bounded by that group).
+    /// </summary>
     public int CatchUp(int maxBatches = int.MaxValue, CancellationToken cancel = default)
     {
         int done = 0;
         if (maxBatches <= 0 || _journal.LastSequence <= ProjectedSequence) return 0;
+        int grouped = 0;
+        long first = 0;
         foreach (JournalBatch b in _journal.Read(ProjectedSequence))
         {
-            cancel.ThrowIfCancellationRequested();
+            if (cancel.IsCancellationRequested)
+            {
+                // Never leave the replica ahead of the stored position: write what was applied, then stop.
+                if (grouped > 0) Flush(first, _replica.Sequence);
+                cancel.ThrowIfCancellationRequested();
+            }
             _replica.Apply(b.Sequence, b.TimestampNs, b.Body, null);
-            _batch.Clear();
-            _batch.Sequence = b.Sequence;
-            Collect(_batch);
-            _model.Write(_batch);
-            Volatile.Write(ref _projected, b.Sequence);
-            if (++done >= maxBatches) break;
+            if (grouped++ == 0) first = b.Sequence;
+            done++;
+            bool full = grouped >= _options.MaxBatchesPerWrite || _replica.Ledger.TransferCount - _transfersWritten >= _options.MaxTransfersPerWrite;
+            if (full || done >= maxBatches || b.Sequence >= _journal.LastSequence)
+            {
+                Flush(first, b.Sequence);
+                grouped = 0;
+            }
+            if (done >= maxBatches) break;
         }
+        if (grouped > 0) Flush(first, _replica.Sequence);
         return done;
+    }
+
+    private void Flush(long first, long last)
+    {
+        _batch.Clear();
+        _batch.FirstSequence = first;
+        _batch.Sequence = last;
+        Collect(_batch);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        _model.Write(_batch);
+        Interlocked.Add(ref _writeTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+        Interlocked.Add(ref _rowsProjected, _batch.Accounts.Count + _batch.Transfers.Count + _batch.Payments.Count + _batch.Statements.Count);
+        Volatile.Write(ref _projected, last);
     }
 
     /// <summary>After a rebuild to the stored position: everything up to now is already in the read model.</summary>
@@ -144,7 +189,8 @@ public sealed class Projector
         for (int i = _transfersWritten; i < ledger.TransferCount; i++)
         {
             ref readonly Transfer t = ref ledger.GetTransferAt(i);
-            batch.Transfers.Add(new TransferRow(t.Id, t.DebitAccountId, t.CreditAccountId, t.Amount, t.PendingId, t.Ledger, t.Code, (ushort)t.Flags, t.Timestamp));
+            batch.Transfers.Add(new TransferRow(t.Id, t.DebitAccountId, t.CreditAccountId, t.Amount, t.PendingId, t.Ledger, t.Code, (ushort)t.Flags, t.Timestamp,
+                t.UserData128, t.UserData64, t.UserData32, t.TimeoutSeconds));
         }
         _transfersWritten = ledger.TransferCount;
 
@@ -182,9 +228,19 @@ public sealed class Projector
 
     private static bool IsFinal(SettlementStatus status) => status is SettlementStatus.Settled or SettlementStatus.Rejected or SettlementStatus.Revoked;
 
-    private static PaymentRow Row(PaymentInfo p) =>
-        new(p.Id, PaymentKinds.Settlement, p.Status.ToString(), p.Reason.ToString(), p.Payer, p.Payee, p.Ledger, p.AmountMinor, p.Ledger, p.AmountMinor,
-            0, 0, 0, "", "", "", "", "", p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate);
+    private static PaymentRow Row(PaymentInfo p)
+    {
+        // Party names, trade references and ISO 20022 ids come with the payment when it was submitted with details (op 116).
+        PaymentDetails? d = p.Details;
+        PaymentReferences r = d?.References ?? PaymentReferences.None;
+        return new(p.Id, PaymentKinds.Settlement, p.Status.ToString(), p.Reason.ToString(), p.Payer, p.Payee, p.Ledger, p.AmountMinor, p.Ledger, p.AmountMinor,
+            0, 0, 0, d?.Trade?.InvoiceNumber ?? "", d?.Trade?.LetterOfCreditReference ?? "", d?.Trade?.ContractReference ?? "",
+            d?.Originator?.Name ?? "", d?.Beneficiary?.Name ?? "", p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate,
+            p.Priority.ToString(), p.Kind.ToString(), p.EarliestNs, p.LatestNs, p.WindowId,
+            NullIfEmpty(r.MessageId), NullIfEmpty(r.InstructionId), NullIfEmpty(r.EndToEndId), NullIfEmpty(r.TransactionId), NullIfEmpty(r.Uetr?.ToLowerInvariant()));
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     private PaymentRow Row(ExchangePayment p)
     {
@@ -198,11 +254,22 @@ public sealed class Projector
         return new PaymentRow(p.PaymentId, PaymentKinds.Pvp, p.Status.ToString(), p.Result.ToString(), request.Payer, 0,
             sourceLedger, p.SourceMinor, destinationLedger, p.DestinationMinor, p.LockId, p.SourceLegTransferId, p.DestinationLegTransferId,
             request.Trade.InvoiceNumber, request.Trade.LetterOfCreditReference, request.Trade.ContractReference,
-            request.Originator.Name, request.Beneficiary.Name, p.Timestamp, p.Timestamp, _replica.Settlement.BusinessDate);
+            request.Originator.Name, request.Beneficiary.Name, p.Timestamp, p.Timestamp, _replica.Settlement.BusinessDate,
+            "", "Pvp", 0, 0, 0);
     }
 
     private readonly record struct AccountImage(long DebitsPending, long DebitsPosted, long CreditsPending, long CreditsPosted, AccountFlags Flags)
     {
         public static AccountImage Of(in Account a) => new(a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted, a.Flags);
     }
+}
+
+/// <summary>How a <see cref="Projector"/> groups journal batches into read-model writes (transactions).</summary>
+public sealed record ProjectorOptions
+{
+    /// <summary>Most journal batches merged into one write; 1 writes each batch in a transaction of its own.</summary>
+    public int MaxBatchesPerWrite { get; init; } = 1;
+
+    /// <summary>A write is made once this many new transfers are pending, whatever the batch count (bounds memory).</summary>
+    public int MaxTransfersPerWrite { get; init; } = 262_144;
 }

@@ -14,7 +14,8 @@ public readonly record struct AccountRow(
 /// <summary>A transfer as applied (its timestamp is unique engine time, the paging key).</summary>
 public readonly record struct TransferRow(
     UInt128 Id, UInt128 DebitAccountId, UInt128 CreditAccountId, long AmountMinor, UInt128 PendingId,
-    uint Ledger, ushort Code, ushort Flags, ulong TimestampNs);
+    uint Ledger, ushort Code, ushort Flags, ulong TimestampNs,
+    UInt128 UserData128 = default, ulong UserData64 = 0, uint UserData32 = 0, uint TimeoutSeconds = 0);
 
 /// <summary>Where a payment comes from: an RTGS/settlement payment or an exchange (PvP) payment.</summary>
 public static class PaymentKinds
@@ -33,12 +34,33 @@ public sealed record PaymentRow(
     UInt128 LockId, UInt128 SourceLegTransferId, UInt128 DestinationLegTransferId,
     string InvoiceNumber, string LetterOfCreditReference, string ContractReference,
     string OriginatorName, string BeneficiaryName,
-    ulong SubmittedAtNs, ulong FinalAtNs, uint BusinessDate);
+    ulong SubmittedAtNs, ulong FinalAtNs, uint BusinessDate,
+    string Priority = "", string PaymentKind = "", ulong EarliestNs = 0, ulong LatestNs = 0, ulong WindowId = 0,
+    string? MsgId = null, string? InstrId = null, string? EndToEndId = null, string? TxId = null, string? Uetr = null);
+
+/// <summary>The references a payment can be looked up by (besides its 128-bit ids), each an indexed column.</summary>
+public enum PaymentReference
+{
+    Uetr,
+    EndToEndId,
+    MsgId,
+    TxId,
+    InstrId,
+    InvoiceNumber,
+    LetterOfCredit,
+}
 
 /// <summary>Everything one journal batch changed in the read model, written in one transaction with its sequence.</summary>
 public sealed class ReadModelBatch
 {
+    /// <summary>Last journal batch whose effects these rows hold.</summary>
     public long Sequence { get; set; }
+
+    /// <summary>First journal batch covered (a projector may merge consecutive batches into one write); 0 means <see cref="Sequence"/>.</summary>
+    public long FirstSequence { get; set; }
+
+    /// <summary>The stored position this write moves from: <c>FirstSequence - 1</c>.</summary>
+    public long PreviousSequence => (FirstSequence == 0 ? Sequence : FirstSequence) - 1;
     public List<AccountRow> Accounts { get; } = new();
     public List<TransferRow> Transfers { get; } = new();
     public List<PaymentRow> Payments { get; } = new();

@@ -41,10 +41,31 @@ public abstract class SqlReadModel : IReadModel
         }
     }
 
-    /// <summary>Creates the tables and the position row if missing.</summary>
+    /// <summary>
+    /// Layout version of the tables. A read model is derived data: when an older layout is found its tables are
+    /// dropped and rebuilt from the journal (position 0), never migrated in place.
+    /// </summary>
+    public const int SchemaVersion = 3;
+
+    private static readonly string[] Tables = ["projection", "accounts", "transfers", "payments", "statements", "statement_entries"];
+
+    /// <summary>Creates the tables and the position row if missing; drops and recreates them when their layout is older.</summary>
     protected void CreateSchema()
     {
         string id = IdType, n = IntType, t = TextType;
+        lock (_gate)
+        {
+            Execute($"CREATE TABLE IF NOT EXISTS read_model_schema (id {n} PRIMARY KEY, version {n} NOT NULL)");
+            long stored;
+            using (DbCommand c = Command("SELECT version FROM read_model_schema WHERE id = 1", null))
+                stored = c.ExecuteScalar() is { } v and not DBNull ? Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            if (stored != SchemaVersion)
+            {
+                foreach (string table in Tables) Execute($"DROP TABLE IF EXISTS {table}");
+                Execute("DELETE FROM read_model_schema");
+                Execute($"INSERT INTO read_model_schema (id, version) VALUES (1, {SchemaVersion})");
+            }
+        }
         string[] ddl =
         [
             $"CREATE TABLE IF NOT EXISTS projection (id {n} PRIMARY KEY, sequence {n} NOT NULL)",
@@ -55,10 +76,14 @@ public abstract class SqlReadModel : IReadModel
                 debits_pending {n} NOT NULL, debits_posted {n} NOT NULL, credits_pending {n} NOT NULL, credits_posted {n} NOT NULL,
                 timestamp_ns {n} NOT NULL)
             """,
+            "CREATE INDEX IF NOT EXISTS accounts_by_participant ON accounts (participant, id)",
+            // Keyed by engine timestamp (unique per transfer, ascending): SQLite stores rows in that order (rowid alias),
+            // so a batch's rows append at the end; the two account indexes are the only random-position inserts.
             $"""
             CREATE TABLE IF NOT EXISTS transfers (
-                id {id} PRIMARY KEY, debit_account_id {id} NOT NULL, credit_account_id {id} NOT NULL, amount {n} NOT NULL,
-                pending_id {id} NOT NULL, ledger {n} NOT NULL, code {n} NOT NULL, flags {n} NOT NULL, timestamp_ns {n} NOT NULL)
+                timestamp_ns {n} PRIMARY KEY, id {id} NOT NULL, debit_account_id {id} NOT NULL, credit_account_id {id} NOT NULL,
+                amount {n} NOT NULL, pending_id {id} NOT NULL, ledger {n} NOT NULL, code {n} NOT NULL, flags {n} NOT NULL,
+                user_data_128 {id} NOT NULL, user_data_64 {n} NOT NULL, user_data_32 {n} NOT NULL, timeout_seconds {n} NOT NULL)
             """,
             "CREATE INDEX IF NOT EXISTS transfers_by_debit ON transfers (debit_account_id, timestamp_ns)",
             "CREATE INDEX IF NOT EXISTS transfers_by_credit ON transfers (credit_account_id, timestamp_ns)",
@@ -69,13 +94,20 @@ public abstract class SqlReadModel : IReadModel
                 destination_ledger {n} NOT NULL, destination_amount {n} NOT NULL,
                 lock_id {id}, source_leg_transfer_id {id}, destination_leg_transfer_id {id},
                 invoice_number {t}, letter_of_credit {t}, contract_reference {t}, originator_name {t}, beneficiary_name {t},
-                submitted_at_ns {n} NOT NULL, final_at_ns {n} NOT NULL, business_date {n} NOT NULL)
+                submitted_at_ns {n} NOT NULL, final_at_ns {n} NOT NULL, business_date {n} NOT NULL,
+                priority {t} NOT NULL, payment_kind {t} NOT NULL, earliest_ns {n} NOT NULL, latest_ns {n} NOT NULL, window_id {n} NOT NULL,
+                msg_id {t}, instr_id {t}, end_to_end_id {t}, tx_id {t}, uetr {t})
             """,
             "CREATE INDEX IF NOT EXISTS payments_by_lock ON payments (lock_id)",
             "CREATE INDEX IF NOT EXISTS payments_by_source_leg ON payments (source_leg_transfer_id)",
             "CREATE INDEX IF NOT EXISTS payments_by_destination_leg ON payments (destination_leg_transfer_id)",
             "CREATE INDEX IF NOT EXISTS payments_by_invoice ON payments (invoice_number)",
             "CREATE INDEX IF NOT EXISTS payments_by_letter_of_credit ON payments (letter_of_credit)",
+            "CREATE INDEX IF NOT EXISTS payments_by_msg_id ON payments (msg_id)",
+            "CREATE INDEX IF NOT EXISTS payments_by_instr_id ON payments (instr_id)",
+            "CREATE INDEX IF NOT EXISTS payments_by_end_to_end_id ON payments (end_to_end_id)",
+            "CREATE INDEX IF NOT EXISTS payments_by_tx_id ON payments (tx_id)",
+            "CREATE INDEX IF NOT EXISTS payments_by_uetr ON payments (uetr)",
             $"""
             CREATE TABLE IF NOT EXISTS statements (
                 account_id {id} NOT NULL, business_date {n} NOT NULL, participant {n} NOT NULL, ledger {n} NOT NULL,
@@ -91,14 +123,24 @@ public abstract class SqlReadModel : IReadModel
             """,
         ];
         lock (_gate)
-            foreach (string sql in ddl)
-            {
-                using DbCommand c = Command(sql, null);
-                c.ExecuteNonQuery();
-            }
+            foreach (string sql in ddl) Execute(sql);
+    }
+
+    private void Execute(string sql)
+    {
+        using DbCommand c = Command(sql, null);
+        c.ExecuteNonQuery();
     }
 
     // ───────────────────────────── write ─────────────────────────────
+
+    // Prepared once per connection and reused for every batch (binding new values is all a row costs).
+    private DbCommand? _position, _upsertAccount, _insertTransfer, _upsertPayment;
+    private DbParameter[] _positionParams = [], _accountParams = [], _transferParams = [], _paymentParams = [];
+
+    /// <summary>The INSERT of one transfer row up to its VALUES list (columns in <see cref="TransferRow"/> order).</summary>
+    protected const string TransferInsertColumns =
+        "INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, flags, timestamp_ns, user_data_128, user_data_64, user_data_32, timeout_seconds) VALUES ";
 
     public void Write(ReadModelBatch batch)
     {
@@ -106,13 +148,12 @@ public abstract class SqlReadModel : IReadModel
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using DbTransaction tx = Connection.BeginTransaction();
-            using (DbCommand position = Command("UPDATE projection SET sequence = @next WHERE id = 1 AND sequence = @previous", tx))
-            {
-                Add(position, "@next", batch.Sequence);
-                Add(position, "@previous", batch.Sequence - 1);
-                if (position.ExecuteNonQuery() != 1)
-                    throw new InvalidOperationException($"read model is not at batch {batch.Sequence - 1}: another projector wrote it, or it is ahead of this journal");
-            }
+            _position ??= Prepared("UPDATE projection SET sequence = @next WHERE id = 1 AND sequence = @previous", ["@next", "@previous"], 0L, out _positionParams);
+            _position.Transaction = tx;
+            _positionParams[0].Value = batch.Sequence;
+            _positionParams[1].Value = batch.PreviousSequence;
+            if (_position.ExecuteNonQuery() != 1)
+                throw new InvalidOperationException($"read model is not at batch {batch.PreviousSequence}: another projector wrote it, or it is ahead of this journal");
             if (batch.Accounts.Count > 0) WriteAccounts(batch.Accounts, tx);
             if (batch.Transfers.Count > 0) WriteTransfers(batch.Transfers, tx);
             if (batch.Payments.Count > 0) WritePayments(batch.Payments, tx);
@@ -121,78 +162,89 @@ public abstract class SqlReadModel : IReadModel
         }
     }
 
+    /// <summary>A command prepared once: its parameters (named as given, initial value <paramref name="initial"/>) come back in order.</summary>
+    private DbCommand Prepared(string sql, string[] names, object initial, out DbParameter[] parameters)
+    {
+        DbCommand c = Command(sql, null);
+        parameters = new DbParameter[names.Length];
+        for (int i = 0; i < names.Length; i++) parameters[i] = Add(c, names[i], initial);
+        return c;
+    }
+
     /// <summary>Upserts changed balances; PostgreSQL overrides this with one statement over arrays.</summary>
     protected virtual void WriteAccounts(List<AccountRow> accounts, DbTransaction tx)
     {
-        using DbCommand c = Command("""
+        _upsertAccount ??= Prepared("""
             INSERT INTO accounts (id, ledger, participant, code, flags, debits_pending, debits_posted, credits_pending, credits_posted, timestamp_ns)
             VALUES (@id, @ledger, @participant, @code, @flags, @dp, @dpo, @cp, @cpo, @ts)
             ON CONFLICT (id) DO UPDATE SET flags = excluded.flags, debits_pending = excluded.debits_pending,
                 debits_posted = excluded.debits_posted, credits_pending = excluded.credits_pending, credits_posted = excluded.credits_posted
-            """, tx);
-        DbParameter id = Add(c, "@id", Array.Empty<byte>()), ledger = Add(c, "@ledger", 0L), participant = Add(c, "@participant", 0L),
-            code = Add(c, "@code", 0L), flags = Add(c, "@flags", 0L), dp = Add(c, "@dp", 0L), dpo = Add(c, "@dpo", 0L),
-            cp = Add(c, "@cp", 0L), cpo = Add(c, "@cpo", 0L), ts = Add(c, "@ts", 0L);
-        c.Prepare();
+            """, ["@id", "@ledger", "@participant", "@code", "@flags", "@dp", "@dpo", "@cp", "@cpo", "@ts"], 0L, out _accountParams);
+        _accountParams[0].Value = Array.Empty<byte>();
+        _upsertAccount.Transaction = tx;
+        DbParameter[] p = _accountParams;
         foreach (AccountRow a in accounts)
         {
-            id.Value = StoredId.ToBytes(a.Id); ledger.Value = (long)a.Ledger; participant.Value = (long)a.Participant; code.Value = (long)a.Code;
-            flags.Value = (long)a.Flags; dp.Value = a.DebitsPendingMinor; dpo.Value = a.DebitsPostedMinor; cp.Value = a.CreditsPendingMinor;
-            cpo.Value = a.CreditsPostedMinor; ts.Value = (long)a.TimestampNs;
-            c.ExecuteNonQuery();
+            p[0].Value = StoredId.ToBytes(a.Id); p[1].Value = (long)a.Ledger; p[2].Value = (long)a.Participant; p[3].Value = (long)a.Code;
+            p[4].Value = (long)a.Flags; p[5].Value = a.DebitsPendingMinor; p[6].Value = a.DebitsPostedMinor; p[7].Value = a.CreditsPendingMinor;
+            p[8].Value = a.CreditsPostedMinor; p[9].Value = (long)a.TimestampNs;
+            _upsertAccount.ExecuteNonQuery();
         }
     }
 
-    /// <summary>Inserts new transfers; PostgreSQL overrides this with binary COPY.</summary>
+    /// <summary>Inserts new transfers with one command prepared once; SQLite and PostgreSQL override this with their bulk paths.</summary>
     protected virtual void WriteTransfers(List<TransferRow> transfers, DbTransaction tx)
     {
-        using DbCommand c = Command("""
-            INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, flags, timestamp_ns)
-            VALUES (@id, @debit, @credit, @amount, @pending, @ledger, @code, @flags, @ts)
-            """, tx);
-        DbParameter id = Add(c, "@id", Array.Empty<byte>()), debit = Add(c, "@debit", Array.Empty<byte>()), credit = Add(c, "@credit", Array.Empty<byte>()),
-            amount = Add(c, "@amount", 0L), pending = Add(c, "@pending", Array.Empty<byte>()), ledger = Add(c, "@ledger", 0L),
-            code = Add(c, "@code", 0L), flags = Add(c, "@flags", 0L), ts = Add(c, "@ts", 0L);
-        c.Prepare();
+        _insertTransfer ??= Prepared(TransferInsertColumns + "(@p0,@p1,@p2,@p3,@p4,@p5,@p6,@p7,@p8,@p9,@p10,@p11,@p12)",
+            ["@p0", "@p1", "@p2", "@p3", "@p4", "@p5", "@p6", "@p7", "@p8", "@p9", "@p10", "@p11", "@p12"], 0L, out _transferParams);
+        _insertTransfer.Transaction = tx;
+        DbParameter[] p = _transferParams;
         foreach (TransferRow t in transfers)
         {
-            id.Value = StoredId.ToBytes(t.Id); debit.Value = StoredId.ToBytes(t.DebitAccountId); credit.Value = StoredId.ToBytes(t.CreditAccountId);
-            amount.Value = t.AmountMinor; pending.Value = StoredId.ToBytes(t.PendingId); ledger.Value = (long)t.Ledger;
-            code.Value = (long)t.Code; flags.Value = (long)t.Flags; ts.Value = (long)t.TimestampNs;
-            c.ExecuteNonQuery();
+            p[0].Value = StoredId.ToBytes(t.Id); p[1].Value = StoredId.ToBytes(t.DebitAccountId); p[2].Value = StoredId.ToBytes(t.CreditAccountId);
+            p[3].Value = t.AmountMinor; p[4].Value = StoredId.ToBytes(t.PendingId); p[5].Value = (long)t.Ledger;
+            p[6].Value = (long)t.Code; p[7].Value = (long)t.Flags; p[8].Value = (long)t.TimestampNs;
+            p[9].Value = StoredId.ToBytes(t.UserData128); p[10].Value = (long)t.UserData64; p[11].Value = (long)t.UserData32; p[12].Value = (long)t.TimeoutSeconds;
+            _insertTransfer.ExecuteNonQuery();
         }
     }
 
     private void WritePayments(List<PaymentRow> payments, DbTransaction tx)
     {
-        using DbCommand c = Command("""
+        _upsertPayment ??= Prepared("""
             INSERT INTO payments (payment_id, kind, status, reason, payer, payee, ledger, amount, destination_ledger, destination_amount,
                 lock_id, source_leg_transfer_id, destination_leg_transfer_id, invoice_number, letter_of_credit, contract_reference,
-                originator_name, beneficiary_name, submitted_at_ns, final_at_ns, business_date)
+                originator_name, beneficiary_name, submitted_at_ns, final_at_ns, business_date,
+                priority, payment_kind, earliest_ns, latest_ns, window_id, msg_id, instr_id, end_to_end_id, tx_id, uetr)
             VALUES (@id, @kind, @status, @reason, @payer, @payee, @ledger, @amount, @dledger, @damount, @lock, @sleg, @dleg,
-                @invoice, @lc, @contract, @originator, @beneficiary, @submitted, @final, @date)
+                @invoice, @lc, @contract, @originator, @beneficiary, @submitted, @final, @date,
+                @priority, @pkind, @earliest, @latest, @window, @msg, @instr, @e2e, @txid, @uetr)
             ON CONFLICT (payment_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
                 source_leg_transfer_id = excluded.source_leg_transfer_id, destination_leg_transfer_id = excluded.destination_leg_transfer_id,
-                final_at_ns = excluded.final_at_ns, business_date = excluded.business_date
-            """, tx);
-        DbParameter id = Add(c, "@id", Array.Empty<byte>()), kind = Add(c, "@kind", ""), status = Add(c, "@status", ""), reason = Add(c, "@reason", ""),
-            payer = Add(c, "@payer", 0L), payee = Add(c, "@payee", 0L), ledger = Add(c, "@ledger", 0L), amount = Add(c, "@amount", 0L),
-            dledger = Add(c, "@dledger", 0L), damount = Add(c, "@damount", 0L), lockId = Add(c, "@lock", Array.Empty<byte>()),
-            sleg = Add(c, "@sleg", Array.Empty<byte>()), dleg = Add(c, "@dleg", Array.Empty<byte>()), invoice = Add(c, "@invoice", ""),
-            lc = Add(c, "@lc", ""), contract = Add(c, "@contract", ""), originator = Add(c, "@originator", ""), beneficiary = Add(c, "@beneficiary", ""),
-            submitted = Add(c, "@submitted", 0L), final = Add(c, "@final", 0L), date = Add(c, "@date", 0L);
+                final_at_ns = excluded.final_at_ns, business_date = excluded.business_date, priority = excluded.priority
+            """,
+            ["@id", "@kind", "@status", "@reason", "@payer", "@payee", "@ledger", "@amount", "@dledger", "@damount", "@lock", "@sleg", "@dleg",
+             "@invoice", "@lc", "@contract", "@originator", "@beneficiary", "@submitted", "@final", "@date",
+             "@priority", "@pkind", "@earliest", "@latest", "@window", "@msg", "@instr", "@e2e", "@txid", "@uetr"], 0L, out _paymentParams);
+        _upsertPayment.Transaction = tx;
+        DbParameter[] x = _paymentParams;
         foreach (PaymentRow p in payments)
         {
-            id.Value = StoredId.ToBytes(p.PaymentId); kind.Value = p.Kind; status.Value = p.Status; reason.Value = p.Reason;
-            payer.Value = (long)p.Payer; payee.Value = (long)p.Payee; ledger.Value = (long)p.Ledger; amount.Value = p.AmountMinor;
-            dledger.Value = (long)p.DestinationLedger; damount.Value = p.DestinationAmountMinor;
-            lockId.Value = NullableId(p.LockId); sleg.Value = NullableId(p.SourceLegTransferId); dleg.Value = NullableId(p.DestinationLegTransferId);
-            invoice.Value = p.InvoiceNumber; lc.Value = p.LetterOfCreditReference; contract.Value = p.ContractReference;
-            originator.Value = p.OriginatorName; beneficiary.Value = p.BeneficiaryName;
-            submitted.Value = (long)p.SubmittedAtNs; final.Value = (long)p.FinalAtNs; date.Value = (long)p.BusinessDate;
-            c.ExecuteNonQuery();
+            x[0].Value = StoredId.ToBytes(p.PaymentId); x[1].Value = p.Kind; x[2].Value = p.Status; x[3].Value = p.Reason;
+            x[4].Value = (long)p.Payer; x[5].Value = (long)p.Payee; x[6].Value = (long)p.Ledger; x[7].Value = p.AmountMinor;
+            x[8].Value = (long)p.DestinationLedger; x[9].Value = p.DestinationAmountMinor;
+            x[10].Value = NullableId(p.LockId); x[11].Value = NullableId(p.SourceLegTransferId); x[12].Value = NullableId(p.DestinationLegTransferId);
+            x[13].Value = p.InvoiceNumber; x[14].Value = p.LetterOfCreditReference; x[15].Value = p.ContractReference;
+            x[16].Value = p.OriginatorName; x[17].Value = p.BeneficiaryName;
+            x[18].Value = (long)p.SubmittedAtNs; x[19].Value = (long)p.FinalAtNs; x[20].Value = (long)p.BusinessDate;
+            x[21].Value = p.Priority; x[22].Value = p.PaymentKind; x[23].Value = (long)p.EarliestNs; x[24].Value = (long)p.LatestNs; x[25].Value = (long)p.WindowId;
+            x[26].Value = NullableText(p.MsgId); x[27].Value = NullableText(p.InstrId); x[28].Value = NullableText(p.EndToEndId);
+            x[29].Value = NullableText(p.TxId); x[30].Value = NullableText(p.Uetr);
+            _upsertPayment.ExecuteNonQuery();
         }
     }
+
+    private static object NullableText(string? text) => string.IsNullOrEmpty(text) ? DBNull.Value : text;
 
     private static object NullableId(UInt128 id) => id == 0 ? DBNull.Value : StoredId.ToBytes(id);
 
@@ -230,11 +282,13 @@ public abstract class SqlReadModel : IReadModel
     // ───────────────────────────── queries ─────────────────────────────
 
     private const string AccountColumns = "id, ledger, participant, code, flags, debits_pending, debits_posted, credits_pending, credits_posted, timestamp_ns";
-    private const string TransferColumns = "id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, flags, timestamp_ns";
+    private const string TransferColumns =
+        "id, debit_account_id, credit_account_id, amount, pending_id, ledger, code, flags, timestamp_ns, user_data_128, user_data_64, user_data_32, timeout_seconds";
     private const string PaymentColumns = """
         payment_id, kind, status, reason, payer, payee, ledger, amount, destination_ledger, destination_amount, lock_id,
         source_leg_transfer_id, destination_leg_transfer_id, invoice_number, letter_of_credit, contract_reference,
-        originator_name, beneficiary_name, submitted_at_ns, final_at_ns, business_date
+        originator_name, beneficiary_name, submitted_at_ns, final_at_ns, business_date,
+        priority, payment_kind, earliest_ns, latest_ns, window_id, msg_id, instr_id, end_to_end_id, tx_id, uetr
         """;
 
     public AccountRow? GetAccount(UInt128 accountId)
@@ -287,7 +341,7 @@ public abstract class SqlReadModel : IReadModel
             using (DbDataReader r = c.ExecuteReader())
                 while (r.Read())
                     rows.Add(new TransferRow(Id(r, 0), Id(r, 1), Id(r, 2), r.GetInt64(3), Id(r, 4), (uint)r.GetInt64(5),
-                        (ushort)r.GetInt64(6), (ushort)r.GetInt64(7), (ulong)r.GetInt64(8)));
+                        (ushort)r.GetInt64(6), (ushort)r.GetInt64(7), (ulong)r.GetInt64(8), Id(r, 9), (ulong)r.GetInt64(10), (uint)r.GetInt64(11), (uint)r.GetInt64(12)));
             return new TransferPage(rows, rows.Count == limit ? rows[^1].TimestampNs : null);
         }
     }
@@ -325,6 +379,50 @@ public abstract class SqlReadModel : IReadModel
             var rows = new List<PaymentRow>();
             using DbDataReader r = c.ExecuteReader();
             while (r.Read()) rows.Add(ReadPayment(r));
+            return rows;
+        }
+    }
+
+    /// <summary>Payments whose <paramref name="reference"/> column equals <paramref name="value"/>, oldest first (indexed lookups).</summary>
+    public IReadOnlyList<PaymentRow> FindPaymentsBy(PaymentReference reference, string value, int limit)
+    {
+        string column = reference switch
+        {
+            PaymentReference.Uetr => "uetr",
+            PaymentReference.EndToEndId => "end_to_end_id",
+            PaymentReference.MsgId => "msg_id",
+            PaymentReference.TxId => "tx_id",
+            PaymentReference.InstrId => "instr_id",
+            PaymentReference.InvoiceNumber => "invoice_number",
+            PaymentReference.LetterOfCredit => "letter_of_credit",
+            _ => throw new ArgumentOutOfRangeException(nameof(reference)),
+        };
+        limit = Math.Clamp(limit, 0, MaxPageRows);
+        lock (_gate)
+        {
+            using DbCommand c = Command($"SELECT {PaymentColumns} FROM payments WHERE {column} = @value ORDER BY submitted_at_ns LIMIT @limit", null);
+            Add(c, "@value", value);
+            Add(c, "@limit", (long)limit);
+            var rows = new List<PaymentRow>();
+            using DbDataReader r = c.ExecuteReader();
+            while (r.Read()) rows.Add(ReadPayment(r));
+            return rows;
+        }
+    }
+
+    /// <summary>Accounts of one participant in id order after <paramref name="afterId"/>.</summary>
+    public IReadOnlyList<AccountRow> GetParticipantAccounts(ulong participant, UInt128 afterId, int limit)
+    {
+        limit = Math.Clamp(limit, 0, MaxPageRows);
+        lock (_gate)
+        {
+            using DbCommand c = Command($"SELECT {AccountColumns} FROM accounts WHERE participant = @participant AND id > @after ORDER BY id LIMIT @limit", null);
+            Add(c, "@participant", (long)participant);
+            Add(c, "@after", StoredId.ToBytes(afterId));
+            Add(c, "@limit", (long)limit);
+            var rows = new List<AccountRow>();
+            using DbDataReader r = c.ExecuteReader();
+            while (r.Read()) rows.Add(ReadAccount(r));
             return rows;
         }
     }
@@ -370,7 +468,11 @@ public abstract class SqlReadModel : IReadModel
         new(Id(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), (ulong)r.GetInt64(4), (ulong)r.GetInt64(5),
             (uint)r.GetInt64(6), r.GetInt64(7), (uint)r.GetInt64(8), r.GetInt64(9), Id(r, 10), Id(r, 11), Id(r, 12),
             Text(r, 13), Text(r, 14), Text(r, 15), Text(r, 16), Text(r, 17),
-            (ulong)r.GetInt64(18), (ulong)r.GetInt64(19), (uint)r.GetInt64(20));
+            (ulong)r.GetInt64(18), (ulong)r.GetInt64(19), (uint)r.GetInt64(20),
+            r.GetString(21), r.GetString(22), (ulong)r.GetInt64(23), (ulong)r.GetInt64(24), (ulong)r.GetInt64(25),
+            NullText(r, 26), NullText(r, 27), NullText(r, 28), NullText(r, 29), NullText(r, 30));
+
+    private static string? NullText(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     private static UInt128 Id(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : StoredId.FromBytes((byte[])r.GetValue(i));
     private static string Text(DbDataReader r, int i) => r.IsDBNull(i) ? "" : r.GetString(i);
@@ -396,12 +498,27 @@ public abstract class SqlReadModel : IReadModel
         return p;
     }
 
+    /// <summary>Releases what a subclass prepared on the connection, before the connection closes (called under the lock).</summary>
+    protected virtual void OnDispose()
+    {
+    }
+
+    /// <summary>The SQL of the balance upsert, for subclasses with their own binding path.</summary>
+    protected const string AccountUpsertSql = """
+        INSERT INTO accounts (id, ledger, participant, code, flags, debits_pending, debits_posted, credits_pending, credits_posted, timestamp_ns)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        ON CONFLICT (id) DO UPDATE SET flags = excluded.flags, debits_pending = excluded.debits_pending,
+            debits_posted = excluded.debits_posted, credits_pending = excluded.credits_pending, credits_posted = excluded.credits_posted
+        """;
+
     public void Dispose()
     {
         lock (_gate)
         {
             if (_disposed) return;
             _disposed = true;
+            foreach (DbCommand? c in new[] { _position, _upsertAccount, _insertTransfer, _upsertPayment }) c?.Dispose();
+            OnDispose();
             Connection.Dispose();
         }
         GC.SuppressFinalize(this);

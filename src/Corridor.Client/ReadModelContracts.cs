@@ -1,0 +1,15 @@
+namespace Corridor.Client;
+
+/// <summary>
+/// A payment as the read model holds it (settlement or PvP), with every reference it can be looked up by;
+/// answered by <c>GET /v1/payments?uetr=…</c> (and the other reference parameters).
+/// </summary>
+public sealed record PaymentRecordDto(
+    string Id, string Kind, string Status, string? Reason, ulong Payer, ulong Payee, uint Ledger, long Amount,
+    uint DestinationLedger, long DestinationAmount, string? LockId, string? SourceLegTransferId, string? DestinationLegTransferId,
+    string? InvoiceNumber, string? LetterOfCredit, string? ContractReference, string? OriginatorName, string? BeneficiaryName,
+    ulong SubmittedAt, ulong FinalAt, uint BusinessDate,
+    string? MsgId, string? InstrId, string? EndToEndId, string? TxId, string? Uetr);
+
+/// <summary>How fresh a read-model answer is: its headers <c>Corridor-Read-Model-Sequence</c> and <c>Corridor-Read-Model-Lag</c>.</summary>
+public sealed record ReadModelFreshness(long Sequence, long LagBatches);
