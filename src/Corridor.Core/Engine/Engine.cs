@@ -13,7 +13,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 5; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC
+    private const int SnapshotFormatVersion = 6; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment returns
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
     private readonly List<TransferError> _transferErrors = new();

@@ -29,6 +29,8 @@ public enum Operation : ushort
     OpenBusinessDay = 113,
     ChangeDayPhase = 114,
     SetSettlementOptions = 115,
+    /// <summary>Return of a settled payment by its payee (pacs.004), see Settlement/PaymentReturns.cs.</summary>
+    SubmitReturn = 116,
 
     // Exchange (200–299): payloads are count × variable-length items, see Exchange/ExchangeCommands.cs.
     ConfigureCurrency = 200,

@@ -103,6 +103,7 @@ public sealed partial class SettlementState
                 w.Write(e.Counterparty); w.Write(e.Code); w.Write(e.TimestampNs);
             }
         }
+        WriteReturns(w);
     }
 
     public static SettlementState ReadSnapshot(BinaryReader r, LedgerState ledger)
@@ -220,6 +221,7 @@ public sealed partial class SettlementState
             s._statementIndex[(date, account)] = i;
             s._statements.Add(new AccountStatement(date, participant, ledgerId, account, opening, closing, entries, truncated));
         }
+        s.ReadReturns(r);
         return s;
     }
 
