@@ -97,7 +97,7 @@ public sealed class Engine
                 return new CommandReply(command.Operation, command.Count, ToItems(_accountErrors)) { FirstEventTimestamp = first };
             }
             case Operation.ConfigureCurrency or Operation.PublishQuote or Operation.WithdrawQuote or Operation.LockQuote or Operation.ReleaseLock
-                or Operation.PayAgainstLock or Operation.SubmitFxTrade or Operation.AffirmFxTrade or Operation.CancelFxTrade:
+                or Operation.PayAgainstLock or Operation.SubmitFxTrade or Operation.AffirmFxTrade or Operation.CancelFxTrade or Operation.PayAtBestQuote:
                 return Exchange.Apply(command, payload, ref clock);
             case >= Operation.LoadWatchList and <= (Operation)399:
                 return Compliance.Apply(command, payload, ref clock);

@@ -42,6 +42,8 @@ public enum Operation : ushort
     SubmitFxTrade = 206,
     AffirmFxTrade = 207,
     CancelFxTrade = 208,
+    /// <summary>Lock the best quote and pay against it in one step (ISO 20022 cross-currency pacs.008), see Exchange/PayAtBestQuote.cs.</summary>
+    PayAtBestQuote = 209,
 
     // Compliance (300–399): operator commands, payloads as the exchange's, see Compliance/ComplianceCommands.cs.
     LoadWatchList = 300,
