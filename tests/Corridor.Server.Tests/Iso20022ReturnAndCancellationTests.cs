@@ -193,19 +193,49 @@ public class Iso20022ReturnAndCancellationTests
     }
 
     [Fact]
-    public async Task Returns_replay_to_the_same_state_after_a_restart()
+    public async Task Returns_and_cancellations_replay_from_the_journal_to_the_same_state_after_a_restart()
     {
-        var (node, _, bnpa) = await WorldAsync();
-        await using var _ = node;
-        Assert.Contains("<TxSts>ACSC</TxSts>", (await bnpa.SendIso20022Async(Return("RTR-1", "500.00"), C)).Body);
-        string hash = await node.Server.Node.QueryAsync(e => e.StateHashHex());
-        string replayed = await node.Server.Node.QueryAsync(e =>
+        string dir = Directory.CreateTempSubdirectory("corridor-iso-restart-").FullName;
+        try
         {
-            using var stream = new MemoryStream();
-            e.WriteSnapshot(stream);
-            stream.Position = 0;
-            return Corridor.Core.Engine.Engine.ReadSnapshot(stream).StateHashHex();
-        });
-        Assert.Equal(hash, replayed);
+            var options = new ServerOptions { DataPath = dir, Urls = ["http://127.0.0.1:0"], Node = new Corridor.Storage.Node.NodeOptions { SnapshotEveryEvents = 0 } };
+            string hash, snapshotHash;
+            long returned;
+            await using (CorridorServer server = await CorridorServer.StartAsync(options, C))
+            {
+                var op = new CorridorClient(new HttpClient { BaseAddress = new Uri(server.Addresses[0]) }, server.NewOperatorToken!);
+                (await op.RegisterParticipantAsync(new RegisterParticipantRequest(TestNode.CentralBank, "Central Bank", "central-bank"), C)).Unwrap();
+                var coba = op.WithToken((await op.RegisterParticipantAsync(new RegisterParticipantRequest(Coba, "Commerzbank", "direct", "COBADEFF"), C)).Unwrap().Token);
+                var bnpa = op.WithToken((await op.RegisterParticipantAsync(new RegisterParticipantRequest(Bnpa, "BNP Paribas", "direct", "BNPAFRPP"), C)).Unwrap().Token);
+                (await op.RegisterLedgerAsync(new RegisterLedgerRequest(978, TestNode.CentralBank, "0x5000", "0x5001", "EUR"), C)).Unwrap();
+                (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Coba, 978, "0x5011"), C)).Unwrap();
+                (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Bnpa, 978, "0x5012"), C)).Unwrap();
+                await op.OpenDayAsync(20261123, C);
+                (await op.MoveLiquidityAsync(new LiquidityRequest("0x5901", Coba, 978, 1_000_000, "inject"), C)).Unwrap();
+                Assert.Contains("<TxSts>ACSC</TxSts>", (await coba.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml"), C)).Body);
+                Assert.Contains("<TxSts>ACSC</TxSts>", (await bnpa.SendIso20022Async(Return("RTR-1", "500.00"), C)).Body);
+                Assert.Contains("<Cd>AM02</Cd>", (await bnpa.SendIso20022Async(Return("RTR-2", "950.01"), C)).Body);
+                Assert.Contains("<Cd>DUPL</Cd>", (await bnpa.SendIso20022Async(Return("RTR-1", "500.00"), C)).Body);
+                Assert.Contains("<Conf>RJCR</Conf>", (await coba.SendIso20022Async(Cancel(SettledUetr, "COBADEFF", "BNPAFRPP"), C)).Body);
+                (hash, snapshotHash) = await server.Node.QueryAsync(e =>
+                {
+                    using var stream = new MemoryStream();
+                    e.WriteSnapshot(stream);
+                    stream.Position = 0;
+                    return (e.StateHashHex(), Corridor.Core.Engine.Engine.ReadSnapshot(stream).StateHashHex());
+                });
+            }
+            Assert.Equal(hash, snapshotHash);
+            await using (CorridorServer again = await CorridorServer.StartAsync(options, C))
+            {
+                Assert.Equal(hash, await again.Node.QueryAsync(e => e.StateHashHex()));
+                returned = await again.Node.QueryAsync(e => e.Settlement.GetReturnedMinor(IdOfUetr(SettledUetr)));
+            }
+            Assert.Equal(500_00, returned);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
     }
 }
