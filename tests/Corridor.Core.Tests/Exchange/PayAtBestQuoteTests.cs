@@ -71,6 +71,25 @@ public class PayAtBestQuoteTests
         Assert.Single(f.X.FindPaymentsByInvoice("INV-77"));
     }
 
+    [Fact]
+    public void Payments_made_at_the_best_quote_survive_a_snapshot_with_the_same_state_hash()
+    {
+        var f = new ExchangeFixture();
+        Assert.Equal(QuoteResult.Ok, f.Publish(f.Quote(1)));
+        Assert.Equal(PayResult.Ok, Run(f, Request(9, 1_293_50, trade: new TradeReference("INV-77", 20261101, "", "", "", "", Incoterms.Fob, ""))));
+        Assert.Equal(PayResult.ExchangeRateMismatch, Run(f, Request(10, 1_293_50, rateE10: 1_000_000_000_000)));
+        Assert.Equal(PayResult.Ok, Run(f, Request(11, 2_587_00)));
+        using var stream = new MemoryStream();
+        f.Engine.WriteSnapshot(stream);
+        stream.Position = 0;
+        Engine.Engine restored = Engine.Engine.ReadSnapshot(stream);
+        Assert.Equal(f.Engine.StateHashHex(), restored.StateHashHex());
+        Assert.Equal(f.Engine.StateHashHex(), f.ReplayHash());
+        Assert.Single(restored.Exchange.FindPaymentsByInvoice("INV-77"));
+        Assert.True(restored.Exchange.TryGetPayment(11, out PaymentRecord p));
+        Assert.Equal(("", PaymentStatus.Settled), (p.Request.Trade.InvoiceNumber, p.Status));
+    }
+
     [Theory]
     [InlineData(12935, 100, 1_293_500_000_000, 0u, true)]
     [InlineData(12935, 100, 1_293_500_000_001, 0u, false)]
