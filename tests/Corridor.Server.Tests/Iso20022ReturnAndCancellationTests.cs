@@ -112,6 +112,8 @@ public class Iso20022ReturnAndCancellationTests
         Assert.Contains("<Cd>AM02</Cd>", over.Body);
         Assert.Contains("settlement.return_exceeds_original", over.Body);
         Assert.Equal((905_000L, 95_000L), (await Balance(node, Coba), await Balance(node, Bnpa)));
+        Assert.Equal(500_00, await node.Server.Node.QueryAsync(e => e.Settlement.GetReturnedMinor(IdOfUetr(SettledUetr))));
+        Assert.Single(await node.Server.Node.QueryAsync(e => e.Settlement.GetReturns(IdOfUetr(SettledUetr)))); // the refused return left no trace
 
         IsoReply rest = await bnpa.SendIso20022Async(Return("RTR-2", "950.00"), C); // the refused RtrId is free again
         Assert.Contains("<TxSts>ACSC</TxSts>", rest.Body);
@@ -124,6 +126,27 @@ public class Iso20022ReturnAndCancellationTests
         Assert.Equal((1_000_000L, 0L), (await Balance(node, Coba), await Balance(node, Bnpa)));
         Assert.Equal(1_450_00, await node.Server.Node.QueryAsync(e => e.Settlement.GetReturnedMinor(IdOfUetr(SettledUetr))));
         Assert.NotEqual(before, await node.StateAsync()); // the duplicate was journaled (idempotent answer), nothing else changed
+    }
+
+    [Fact]
+    public async Task A_return_without_liquidity_queues_PDNG_and_settles_when_funds_arrive()
+    {
+        var (node, _, bnpa) = await WorldAsync();
+        await using var _ = node;
+        // BNP Paribas pays 1,000.00 EUR away first: 450.00 EUR left, not enough to return 500.00.
+        byte[] away = Sample("pacs.008-envelope-apphdr.xml", x => x
+            .Replace("COBADEFF", "TMPXXXXX", StringComparison.Ordinal).Replace("BNPAFRPP", "COBADEFF", StringComparison.Ordinal).Replace("TMPXXXXX", "BNPAFRPP", StringComparison.Ordinal)
+            .Replace(SettledUetr, "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a", StringComparison.Ordinal).Replace("COBA-20261123-55021", "BNPA-20261123-00002", StringComparison.Ordinal)
+            .Replace("1450.00", "1000.00", StringComparison.Ordinal));
+        Assert.Contains("<TxSts>ACSC</TxSts>", (await bnpa.SendIso20022Async(away, C)).Body);
+        IsoReply queued = await bnpa.SendIso20022Async(Return("RTR-Q", "500.00"), C);
+        Assert.Contains("<TxSts>PDNG</TxSts>", queued.Body);
+        Assert.Equal(45_000, await Balance(node, Bnpa));
+        Assert.Contains("<Cd>AM02</Cd>", (await bnpa.SendIso20022Async(Return("RTR-R", "950.01"), C)).Body); // the queued 500.00 counts as returned
+        (await node.Operator.MoveLiquidityAsync(new LiquidityRequest("0x5902", Bnpa, 978, 10_000, "inject"), C)).Unwrap();
+        Assert.Equal(5_000, await Balance(node, Bnpa));
+        UInt128 returnId = await node.Server.Node.QueryAsync(e => e.Settlement.GetReturns(IdOfUetr(SettledUetr))[0].ReturnId);
+        Assert.Equal(PaymentStatus.Settled, (await Payment(node, returnId))!.Status);
     }
 
     [Fact]
