@@ -83,8 +83,8 @@ internal static class Iso20022Cancellations
         if (pending.Count > 0)
         {
             ManageQueuedPayment[] items = pending.Select(r => r.Item).ToArray();
-            CommandReply reply = await gw.SubmitAsync(Operation.ManageQueuedPayment, items.Length, SettlementCodec.EncodePayload<ManageQueuedPayment>(items));
-            foreach (ItemResult e in reply.Errors)
+            var (errors, _) = await Iso20022Replies.SubmitChunkedAsync<ManageQueuedPayment, object>(gw, items);
+            foreach (ItemResult e in errors)
             {
                 var result = (SettlementResult)e.Code;
                 int i = pending[e.Index].Index;

@@ -88,8 +88,7 @@ internal static class Iso20022CrossCurrency
         if (rtgs.Count > 0)
         {
             SubmitPayment[] items = rtgs.Select(r => r.Item).ToArray();
-            CommandReply reply = await gw.SubmitAsync(Operation.SubmitPayment, items.Length, SettlementCodec.EncodePayload<SubmitPayment>(items));
-            var outcomes = (PaymentOutcome[])reply.Data!;
+            var (_, outcomes) = await Iso20022Replies.SubmitChunkedAsync<SubmitPayment, PaymentOutcome>(gw, items);
             for (int k = 0; k < rtgs.Count; k++)
             {
                 PaymentOutcome o = outcomes[k];
@@ -109,11 +108,7 @@ internal static class Iso20022CrossCurrency
         if (pvp.Count > 0)
         {
             PayAtBestQuote[] items = pvp.Select(p => p.Item).ToArray();
-            var buffer = new byte[CommandBatch.HeaderBytes + items.Length * PayAtBestQuote.MaxEncodedBytes];
-            int written = ExchangeCommands.Write<PayAtBestQuote>(buffer, Operation.PayAtBestQuote, items);
-            CommandReply reply = await gw.SubmitAsync(Operation.PayAtBestQuote, items.Length, buffer[CommandBatch.HeaderBytes..written]);
-            var results = new PayResult[items.Length];
-            foreach (ItemResult e in reply.Errors) results[e.Index] = (PayResult)e.Code;
+            PayResult[] results = await Iso20022Replies.SubmitPvpAsync(gw, items);
             // Compliance rejections carry their ISO reason (RR01–RR04, AM02...) on the compliance record.
             string?[] complianceCodes = await gw.QueryAsync(engine => items.Select(p =>
                 engine.Compliance.TryGetPayment(p.PaymentId, out var c) ? c.Decision.Iso20022Reason : null).ToArray());

@@ -1,4 +1,7 @@
 using System.Globalization;
+using Corridor.Core.Engine;
+using Corridor.Core.Exchange;
+using Corridor.Core.Settlement;
 using Corridor.Iso20022.Mapping;
 using Corridor.Iso20022.Model;
 using Corridor.Iso20022.Validation;
@@ -81,4 +84,40 @@ internal static class Iso20022Replies
     }
 
     public static string Ref(UInt128 id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Most PayAtBestQuote items per command: worst-case items stay well inside the 4 MiB command payload.</summary>
+    public const int MaxPvpItemsPerCommand = 512;
+
+    /// <summary>
+    /// Submits a settlement command in chunks of at most <see cref="SettlementCodec.MaxItemsPerCommand"/> items (a message may
+    /// hold 10,000 transactions); item indexes of errors and reply data are those of <paramref name="items"/>.
+    /// </summary>
+    public static async Task<(List<ItemResult> Errors, List<TData> Data)> SubmitChunkedAsync<T, TData>(NodeGateway gw, T[] items) where T : ISettlementCommand<T>
+    {
+        var errors = new List<ItemResult>();
+        var data = new List<TData>(items.Length);
+        for (int at = 0; at < items.Length; at += SettlementCodec.MaxItemsPerCommand)
+        {
+            T[] part = items[at..Math.Min(items.Length, at + SettlementCodec.MaxItemsPerCommand)];
+            CommandReply reply = await gw.SubmitAsync(T.Operation, part.Length, SettlementCodec.EncodePayload<T>(part));
+            foreach (ItemResult e in reply.Errors) errors.Add(e with { Index = e.Index + at });
+            if (reply.Data is TData[] d) data.AddRange(d);
+        }
+        return (errors, data);
+    }
+
+    /// <summary>Submits PayAtBestQuote items in chunks of <see cref="MaxPvpItemsPerCommand"/>; one result per item, in order.</summary>
+    public static async Task<PayResult[]> SubmitPvpAsync(NodeGateway gw, PayAtBestQuote[] items)
+    {
+        var results = new PayResult[items.Length];
+        var buffer = new byte[CommandBatch.HeaderBytes + Math.Min(items.Length, MaxPvpItemsPerCommand) * PayAtBestQuote.MaxEncodedBytes];
+        for (int at = 0; at < items.Length; at += MaxPvpItemsPerCommand)
+        {
+            PayAtBestQuote[] part = items[at..Math.Min(items.Length, at + MaxPvpItemsPerCommand)];
+            int written = ExchangeCommands.Write<PayAtBestQuote>(buffer, Operation.PayAtBestQuote, part);
+            CommandReply reply = await gw.SubmitAsync(Operation.PayAtBestQuote, part.Length, buffer[CommandBatch.HeaderBytes..written]);
+            foreach (ItemResult e in reply.Errors) results[at + e.Index] = (PayResult)e.Code;
+        }
+        return results;
+    }
 }

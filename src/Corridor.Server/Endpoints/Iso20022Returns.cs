@@ -68,8 +68,7 @@ internal static class Iso20022Returns
         if (toSubmit.Count > 0)
         {
             SubmitReturn[] items = toSubmit.Select(t => t.Item).ToArray();
-            CommandReply reply = await gw.SubmitAsync(Operation.SubmitReturn, items.Length, SettlementCodec.EncodePayload<SubmitReturn>(items));
-            var outcomes = (ReturnOutcome[])reply.Data!;
+            var (_, outcomes) = await Iso20022Replies.SubmitChunkedAsync<SubmitReturn, ReturnOutcome>(gw, items);
             for (int k = 0; k < toSubmit.Count; k++)
             {
                 ReturnOutcome o = outcomes[k];
