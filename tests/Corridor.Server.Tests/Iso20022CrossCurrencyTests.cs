@@ -26,8 +26,9 @@ public class Iso20022CrossCurrencyTests
 
     private static async Task<(TestNode Node, CorridorClient Kcb)> WorldAsync()
     {
-        TestNode node = await TestNode.StartAsync();
+        TestNode node = await TestNode.StartAsync(world: false); // the standard world settles KES on ledger 1; here KES is ledger 404
         CorridorClient op = node.Operator;
+        (await op.RegisterParticipantAsync(new RegisterParticipantRequest(TestNode.CentralBank, "Central Bank", "central-bank"), C)).Unwrap();
         string kcbToken = (await op.RegisterParticipantAsync(new RegisterParticipantRequest(Kcb, "KCB", "direct", "KCBLKENX"), C)).Unwrap().Token;
         (await op.RegisterParticipantAsync(new RegisterParticipantRequest(Gcb, "GCB", "direct", "GHCBGHAC"), C)).Unwrap();
         string fxToken = (await op.RegisterParticipantAsync(new RegisterParticipantRequest(Fx, "Ecobank FX", "direct", "ECOCGHAC"), C)).Unwrap().Token;
@@ -74,6 +75,29 @@ public class Iso20022CrossCurrencyTests
         IsoReply again = await kcb.SendIso20022Async(Sample(), C); // same UETR: the original result, nothing moves twice
         Assert.Contains("<TxSts>ACSC</TxSts>", again.Body);
         Assert.Equal((75_000_000L, 125_000_000L, 38_125_000L, 11_875_000L), await Balances(node));
+    }
+
+    [Fact]
+    public async Task A_message_mixing_cross_and_same_currency_transactions_settles_each_its_own_way()
+    {
+        var (node, kcb) = await WorldAsync();
+        await using var _ = node;
+        byte[] mixed = Sample(x =>
+        {
+            int from = x.IndexOf("<CdtTrfTxInf>", StringComparison.Ordinal), to = x.IndexOf("</CdtTrfTxInf>", StringComparison.Ordinal) + "</CdtTrfTxInf>".Length;
+            string second = x[from..to]
+                .Replace("e4b9c3a2-7f1d-4c8e-9a6b-2d5f8e1c0b3a", "f5c0d4b3-8a2e-4d9f-8b7c-3e6a9f2d1c4b", StringComparison.Ordinal)
+                .Replace("NAIROBIELEC-INV-2026-0917", "NAIROBIELEC-FEE-2026-0917", StringComparison.Ordinal)
+                .Replace("<IntrBkSttlmAmt Ccy=\"GHS\">118750.00</IntrBkSttlmAmt>", "<IntrBkSttlmAmt Ccy=\"KES\">100.00</IntrBkSttlmAmt>", StringComparison.Ordinal)
+                .Replace("<InstdAmt Ccy=\"KES\">1250000.00</InstdAmt>", "", StringComparison.Ordinal)
+                .Replace("<XchgRate>0.095</XchgRate>", "", StringComparison.Ordinal)
+                .Replace("<CdtrAgt><FinInstnId><BICFI>GHCBGHAC</BICFI>", "<CdtrAgt><FinInstnId><BICFI>ECOCGHAC</BICFI>", StringComparison.Ordinal);
+            return x.Insert(to, second).Replace("<NbOfTxs>1</NbOfTxs>", "<NbOfTxs>2</NbOfTxs>", StringComparison.Ordinal);
+        });
+        IsoReply reply = await kcb.SendIso20022Async(mixed, C);
+        Assert.Contains("<GrpSts>ACSC</GrpSts>", reply.Body);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(reply.Body, "<TxSts>ACSC</TxSts>"));
+        Assert.Equal((74_990_000L, 125_010_000L, 38_125_000L, 11_875_000L), await Balances(node));
     }
 
     [Fact]
