@@ -20,6 +20,8 @@ public static class Program
             IsoCommand.Create(),
             SimulateCommand.Create(),
             FxCommand.Create(),
+            ComplianceCommand.Create(),
+            OperatorsCommand.Create(),
             TransferCommand.Create(),
             StatementCommand.Create(),
         };

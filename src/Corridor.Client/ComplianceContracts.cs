@@ -16,7 +16,26 @@ public sealed record HoldDto(
     string PaymentId, string Status, string Decision, string Reason, string? Iso20022Reason, int Threshold, ComplianceHitDto[] Hits,
     ulong ScreenedAt, ulong DecidedBy, ulong DecidedAt, string DecisionReason);
 
-public sealed record AuditEntryDto(long Sequence, ulong Time, ulong Operator, string Operation, int Result, string Subject, string Detail, string PreviousHash, string Hash);
+/// <summary>One audit entry: <c>Operator</c> is the operator user id (see /v1/operators), <c>OperatorName</c> its registered name.</summary>
+public sealed record AuditEntryDto(
+    long Sequence, ulong Time, ulong Operator, string Operation, int Result, string Subject, string Detail, string PreviousHash, string Hash, string? OperatorName = null);
+
+/// <summary>Register a named operator user; role operator (runs the system), compliance (compliance desk) or administrator (both).</summary>
+public sealed record RegisterOperatorRequest(string Name, string Role);
+
+/// <summary>A registered operator user and, when just issued, its signed token.</summary>
+public sealed record OperatorDto(uint Id, string Name, string Role, ulong RegisteredAt, ulong RegisteredBy, string? Token = null, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>The compliance audit log: its head hash, whether the whole chain recomputes (else the first broken sequence), and a page of entries.</summary>
 public sealed record AuditExportDto(string Head, bool ChainIntact, long? FirstBrokenSequence, AuditEntryDto[] Entries);
+
+/// <summary>A value limit of a rule: hold above, reject above (minor units of the currency).</summary>
+public sealed record RuleLimitDto(string Currency, long HoldAbove = long.MaxValue, long RejectAbove = long.MaxValue);
+
+/// <summary>
+/// An operator rule (add or replace by id). Empty scope strings and participant 0 mean "any"; countries ISO 3166-1 alpha-2,
+/// currencies ISO 4217. Rules only add restrictions (docs/compliance.md).
+/// </summary>
+public sealed record ComplianceRuleDto(
+    string Id, ulong Participant = 0, string SourceCountry = "", string DestinationCountry = "", string SendCurrency = "", string ReceiveCurrency = "",
+    RuleLimitDto[]? Limits = null, string[]? BlockedCountries = null, string[]? BlockedCurrencies = null);

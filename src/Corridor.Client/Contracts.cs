@@ -74,13 +74,24 @@ public sealed record ReservationRequest(ulong Participant, uint Ledger, long Urg
 public sealed record SendingLimitRequest(ulong Participant, uint Ledger, ulong Counterparty, long Limit);
 
 /// <summary>A settlement instruction; <c>Payer</c> defaults to the caller. Priority: urgent, high, normal. Kind: customer, interbank.</summary>
+/// <summary>
+/// A same-currency payment. Customer payments need originator and beneficiary data (FATF R16 travel rule, docs/compliance.md);
+/// interbank payments may name the debtor and creditor institutions. Every payment is screened before liquidity moves.
+/// </summary>
 public sealed record SubmitPaymentRequest(
     string Id, ulong Payee, uint Ledger, long Amount, string Priority = "normal", string Kind = "customer",
-    ulong Payer = 0, ulong EarliestNs = 0, ulong LatestNs = 0, ulong WindowId = 0);
+    ulong Payer = 0, ulong EarliestNs = 0, ulong LatestNs = 0, ulong WindowId = 0,
+    FxPartyDto? Originator = null, FxPartyDto? Beneficiary = null, FxTradeReferenceDto? TradeReference = null, PaymentReferencesDto? References = null);
 
+/// <summary>ISO 20022 identifiers of a payment (GrpHdr/MsgId, PmtId/InstrId, EndToEndId, TxId, UETR); each at most 35 characters (UETR 36).</summary>
+public sealed record PaymentReferencesDto(string MsgId = "", string InstrId = "", string EndToEndId = "", string TxId = "", string Uetr = "");
+
+/// <summary>Status settled, queued, rejected, revoked, in_window, scheduled or held (by compliance; see <see cref="Compliance"/>).</summary>
 public sealed record PaymentDto(
     string Id, ulong Payer, ulong Payee, uint Ledger, long Amount, string Priority, string Kind, ulong EarliestNs, ulong LatestNs,
-    ulong WindowId, string Status, string? Reason, ulong SubmittedAt, ulong FinalAt, uint BusinessDate);
+    ulong WindowId, string Status, string? Reason, ulong SubmittedAt, ulong FinalAt, uint BusinessDate,
+    FxPartyDto? Originator = null, FxPartyDto? Beneficiary = null, FxTradeReferenceDto? TradeReference = null, PaymentReferencesDto? References = null,
+    HoldDto? Compliance = null);
 
 /// <summary>Manages a queued payment: action move_to_front, move_to_back, move_before, change_priority, revoke.</summary>
 public sealed record QueueActionRequest(string Action, string? NewPriority = null, string? ReferencePaymentId = null);

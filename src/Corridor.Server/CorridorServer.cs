@@ -108,6 +108,10 @@ public sealed class CorridorServer : IAsyncDisposable
         if (options.LogFormat == "json") builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
         else builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        // Hosting starts an Activity per request whenever its logger is on at any level (for log scopes); its
+        // own messages are Information/Debug request traces, so above Information it is switched off entirely.
+        if (options.MinimumLogLevel > LogLevel.Information)
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddOpenApi("v1");
         builder.Services.AddRoutingCore();
         // Accepts<T> metadata documents request bodies in OpenAPI; content-type checks are the endpoints' own
@@ -127,7 +131,7 @@ public sealed class CorridorServer : IAsyncDisposable
             }
             catch (ApiException e)
             {
-                if (!context.Response.HasStarted) await Problems.WriteAsync(context, e.Status, e.Code, e.Message);
+                if (!context.Response.HasStarted) await Problems.WriteAsync(context, e.Status, e.Code, e.Message, e.Iso20022Reason);
             }
             catch (NodeBusyException e)
             {
@@ -177,6 +181,7 @@ public sealed class CorridorServer : IAsyncDisposable
         Iso20022Endpoints.Map(app, gw);
         ExchangeEndpoints.Map(app, gw);
         ComplianceEndpoints.Map(app, gw);
+        OperatorEndpoints.Map(app, gw);
         app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"no endpoint {c.Request.Method} {c.Request.Path}"));
         return app;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Corridor.Core.Compliance;
 using Corridor.Core.Engine;
 using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
@@ -18,6 +19,10 @@ public sealed class NodeGateway(ApiTokens tokens)
     private volatile Node? _node;
     private readonly ConcurrentDictionary<UInt128, ulong> _accountOwner = new();
     private readonly ConcurrentDictionary<ulong, ParticipantStatus> _participants = new();
+    private readonly ConcurrentDictionary<uint, OperatorRole> _operators = new();
+
+    /// <summary>The operator user of the request being served (0 = a participant): every command it submits carries it as actor.</summary>
+    private static readonly AsyncLocal<uint> CurrentActor = new();
 
     /// <summary>Most account owners cached; beyond it the cache is cleared (bounded memory).</summary>
     public const int MaxCachedOwners = 4_000_000;
@@ -38,6 +43,16 @@ public sealed class NodeGateway(ApiTokens tokens)
             await node.SubmitAsync(Operation.RegisterParticipant, 1, payload, waitWhenFull: true);
             _participants[ApiTokens.OperatorParticipantId] = ParticipantStatus.Active;
         }
+        IReadOnlyList<OperatorUser> users = await node.QueryAsync(e => e.Compliance.Operators.ToArray());
+        foreach (OperatorUser u in users) _operators[u.Id] = u.Role;
+        if (!_operators.ContainsKey(OperatorUser.RootId))
+        {
+            // The root operator (the token in <data>/secrets/operator.token) is journaled like any operator user, so the audit log can name it.
+            var root = new RegisterOperator(OperatorUser.RootId, OperatorUser.RootId, "root", OperatorRole.Administrator);
+            await node.SubmitAsync(Operation.RegisterOperator, 1, Corridor.Core.Exchange.ExchangeCommands.Encode(Operation.RegisterOperator, root).AsMemory(CommandBatch.HeaderBytes),
+                OperatorUser.RootId, waitWhenFull: true);
+            _operators[OperatorUser.RootId] = OperatorRole.Administrator;
+        }
         _node = node;
     }
 
@@ -50,6 +65,18 @@ public sealed class NodeGateway(ApiTokens tokens)
         if (!Tokens.TryVerify(header.AsSpan(7).Trim(), DateTimeOffset.UtcNow, out Caller caller, out string reason))
             throw new ApiException(401, reason == "token expired" ? "auth.token_expired" : "auth.invalid_token", reason);
         _ = Node;
+        if (caller.Role == CallerRole.OperatorUser)
+        {
+            uint user = caller.ParticipantId is > 0 and <= uint.MaxValue ? (uint)caller.ParticipantId : 0;
+            if (!_operators.TryGetValue(user, out OperatorRole role))
+                throw new ApiException(401, "auth.unknown_operator", $"operator user {caller.ParticipantId} is not registered");
+            caller = new Caller(ApiTokens.OperatorParticipantId, CallerRole.Operator) { OperatorUser = user, OperatorRole = role };
+        }
+        else if (caller.Role == CallerRole.Operator)
+        {
+            caller = caller with { OperatorUser = OperatorUser.RootId, OperatorRole = OperatorRole.Administrator };
+        }
+        CurrentActor.Value = caller.OperatorUser;
         if (!_participants.TryGetValue(caller.ParticipantId, out ParticipantStatus status))
             throw new ApiException(401, "auth.unknown_participant", $"participant {caller.ParticipantId} is not registered");
         if (status != ParticipantStatus.Active)
@@ -57,10 +84,28 @@ public sealed class NodeGateway(ApiTokens tokens)
         return caller;
     }
 
+    /// <summary>System operator actions: operator users with role operator or administrator.</summary>
     public static void RequireOperator(Caller caller)
     {
         if (!caller.IsOperator) throw new ApiException(403, "auth.operator_only", "only the operator may do this");
+        if (!caller.IsSystemOperator) throw new ApiException(403, "auth.operator_role_required", $"operator user {caller.OperatorUser} has role {caller.OperatorRole.ToString().ToLowerInvariant()}: this needs role operator or administrator");
     }
+
+    /// <summary>Compliance desk actions: operator users with role compliance or administrator.</summary>
+    public static void RequireCompliance(Caller caller)
+    {
+        if (!caller.IsOperator) throw new ApiException(403, "auth.operator_only", "only the operator may do this");
+        if (!caller.IsComplianceOfficer) throw new ApiException(403, "auth.compliance_role_required", $"operator user {caller.OperatorUser} has role {caller.OperatorRole.ToString().ToLowerInvariant()}: this needs role compliance or administrator");
+    }
+
+    /// <summary>Registering operator users: administrators only.</summary>
+    public static void RequireAdministrator(Caller caller)
+    {
+        if (!caller.IsOperator || caller.OperatorRole != OperatorRole.Administrator)
+            throw new ApiException(403, "auth.administrator_only", "only an administrator operator may manage operator users");
+    }
+
+    public void SetOperatorRole(uint id, OperatorRole role) => _operators[id] = role;
 
     /// <summary>The operator, or the participant itself.</summary>
     public static void RequireSelfOrOperator(Caller caller, ulong participant)
@@ -147,7 +192,7 @@ public sealed class NodeGateway(ApiTokens tokens)
     }
 
     /// <summary>Submits a command; busy → 503 with Retry-After (written by the error middleware).</summary>
-    public Task<CommandReply> SubmitAsync(Operation op, int count, byte[] payload) => Node.SubmitAsync(op, count, payload, waitWhenFull: false);
+    public Task<CommandReply> SubmitAsync(Operation op, int count, byte[] payload) => Node.SubmitAsync(op, count, payload, CurrentActor.Value, waitWhenFull: false);
 
     public Task<T> QueryAsync<T>(Func<Corridor.Core.Engine.Engine, T> query) => Node.QueryAsync(query);
 }

@@ -103,7 +103,7 @@ public static class DaySimulator
         Array.Fill(openWindow, -1);
         int windowMs = rule.UsesWindows ? rule.WindowMs : 0;
         int lsmRuns = 0, gridlocks = 0;
-        var chunk = new SubmitPayment[MaxItemsPerCommand];
+        var chunk = new SubmitPaymentWithDetails[MaxItemsPerCommand];
         int next = 0;
         ulong lastBatchEndMs = 0;
         ulong nextLsmMs = 0;
@@ -139,10 +139,12 @@ public static class DaySimulator
                     int i = at + k;
                     bool inWindow = rule.Kind == RuleKind.Dns || (rule.Kind == RuleKind.Hybrid && day.Priority[i] == PaymentPriority.Normal);
                     ulong latest = rule.Kind == RuleKind.Rtgs ? batchTimeNs + batchNs - 1 : 0;
-                    chunk[k] = new SubmitPayment((UInt128)(i + 1), ParticipantId(day.Payer[i]), ParticipantId(day.Payee[i]), LedgerOf(day.Currency[i]),
+                    var payment = new SubmitPayment((UInt128)(i + 1), ParticipantId(day.Payer[i]), ParticipantId(day.Payee[i]), LedgerOf(day.Currency[i]),
                         day.AmountMinor[i], day.Priority[i], day.Kind[i], 0, latest, inWindow ? WindowId(day.TimeMs[i] / windowMs, day.Currency[i]) : 0);
+                    // Customer payments carry travel-rule data like real ones (compliance screens every payment); interbank ones need none.
+                    chunk[k] = new SubmitPaymentWithDetails(payment, day.Kind[i] == PaymentKind.Customer ? SyntheticCustomers.Details(day.Payer[i], day.Payee[i]) : PaymentDetails.None);
                 }
-                body.Add(SettlementCodec.EncodeCommand<SubmitPayment>(chunk.AsSpan(0, count)));
+                body.Add(SubmitPaymentWithDetails.EncodeCommand(chunk.AsSpan(0, count)));
             }
             if (lsm && endMs >= nextLsmMs)
             {
@@ -199,7 +201,7 @@ public static class DaySimulator
                     lsmRuns++;
                     if (r.SettledPayments > 0) gridlocks++;
                 }
-            else if (!reply.AllOk && reply.Operation is not Operation.SubmitPayment)
+            else if (!reply.AllOk && reply.Operation is not (Operation.SubmitPayment or Operation.SubmitPaymentWithDetails))
                 throw new InvalidOperationException($"simulation: {reply.Operation} item {reply.Errors[0].Index} failed with {(SettlementResult)reply.Errors[0].Code}");
         }
         replies.Clear();

@@ -12,6 +12,9 @@ public class BenchCommandTests
     [InlineData("pvp|--payments|2000", "payments_per_second")]
     [InlineData("iso|--messages|300", "messages_per_second,settled")]
     [InlineData("screening|--entries|2000|--payments|2000", "payments_per_second,planted_found")]
+    [InlineData("http|--mode|single|--transfers|3000|--warmup|300|--concurrency|8", "transfers_per_second,requests_per_second,p50_ms,p99_ms,failed_requests")]
+    [InlineData("http|--mode|single|--transfers|600|--warmup|0|--concurrency|4|--rate|2000", "transfers_per_second,p99_ms,target_requests_per_second")]
+    [InlineData("http|--mode|batch|--transfers|20000|--batch|1000|--warmup|2000", "transfers_per_second,p50_ms,p99_ms,failed_requests")]
     public async Task Bench_prints_one_json_object_last(string args, string fields)
     {
         var (code, stdout, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|'), "--json"]);
@@ -23,6 +26,12 @@ public class BenchCommandTests
         {
             Assert.True(result.RootElement.GetProperty("durable").GetBoolean());
             Assert.Equal(20_000, result.RootElement.GetProperty("transfers").GetInt64());
+        }
+        if (args.StartsWith("http", StringComparison.Ordinal))
+        {
+            Assert.Equal(0, result.RootElement.GetProperty("failed_requests").GetInt64());
+            Assert.Equal(0, result.RootElement.GetProperty("rejected_items").GetInt64());
+            Assert.True(result.RootElement.GetProperty("transfers_per_second").GetDouble() > 0);
         }
         if (args.StartsWith("lsm", StringComparison.Ordinal))
             Assert.Equal(1.0, result.RootElement.GetProperty("settled_fraction").GetDouble());
@@ -40,5 +49,16 @@ public class BenchCommandTests
         var (code, _, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|')]);
         Assert.Equal(2, code);
         Assert.Contains("must be", stderr);
+    }
+
+    [Theory]
+    [InlineData("http|--rate|-5")]
+    [InlineData("http|--warmup|-1")]
+    [InlineData("http|--batch|9000")]
+    public async Task Bench_http_rejects_bad_options_with_exit_code_2(string args)
+    {
+        var (code, _, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|')]);
+        Assert.Equal(2, code);
+        Assert.Contains("corridor bench http:", stderr);
     }
 }

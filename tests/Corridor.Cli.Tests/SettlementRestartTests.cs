@@ -35,7 +35,7 @@ public class SettlementRestartTests
             Assert.True((await Submit(node, new OpenBusinessDay(20261123))).AllOk);
             Assert.True((await Submit(node, new MoveLiquidity(9_001, 10, Eur, 1_000, LiquidityDirection.Inject))).AllOk);
             // One payment settles, one waits in Bank A's queue for liquidity.
-            await Submit(node, new SubmitPayment(1, 10, 20, Eur, 600, PaymentPriority.Normal, PaymentKind.Customer, 0, 0, 0));
+            await Submit(node, new SubmitPayment(1, 10, 20, Eur, 600, PaymentPriority.Normal, PaymentKind.Interbank, 0, 0, 0));
             await Submit(node, new SubmitPayment(2, 10, 20, Eur, 700, PaymentPriority.Urgent, PaymentKind.Interbank, 0, 0, 0));
             hash = await node.QueryAsync(e => e.StateHashHex());
             DayStatus day = await node.QueryAsync(e => e.Settlement.GetDayStatus());

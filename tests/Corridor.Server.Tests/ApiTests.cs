@@ -253,7 +253,7 @@ public sealed class ApiTests
         Assert.Equal("transfer.exceeds_credits", tooMuch.Problem!.Code);
 
         (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
-        var p = new SubmitPaymentRequest("0x8001", TestNode.Bob, 1, 50, "urgent");
+        var p = new SubmitPaymentRequest("0x8001", TestNode.Bob, 1, 50, "urgent", Kind: "interbank");
         Assert.Equal(HttpStatusCode.Created, (await node.AliceClient.SubmitPaymentAsync(p, C)).Status);
         var again = await node.AliceClient.SubmitPaymentAsync(p, C);
         Assert.Equal(HttpStatusCode.OK, again.Status);
@@ -272,7 +272,7 @@ public sealed class ApiTests
         CorridorClient op = node.Operator;
         DayDto day = (await op.OpenDayAsync(20261123, C)).Unwrap();
         Assert.Equal("open", day.Phase);
-        PaymentDto big = (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", TestNode.Bob, 1, TestNode.Funding * 2), C)).Unwrap();
+        PaymentDto big = (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", TestNode.Bob, 1, TestNode.Funding * 2, Kind: "interbank"), C)).Unwrap();
         Assert.Equal("queued", big.Status);
         PaymentDto[] queue = (await node.AliceClient.GetQueueAsync(TestNode.Alice, 1, C)).Unwrap();
         Assert.Single(queue);
@@ -285,8 +285,8 @@ public sealed class ApiTests
 
         WindowDto w = (await op.OpenWindowAsync(new OpenWindowRequest(9, 1, "retail"), C)).Unwrap();
         Assert.Equal("open", w.Status);
-        Assert.Equal("in_window", (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA2", TestNode.Bob, 1, 300, WindowId: 9), C)).Unwrap().Status);
-        Assert.Equal("in_window", (await node.BobClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA3", TestNode.Alice, 1, 100, WindowId: 9), C)).Unwrap().Status);
+        Assert.Equal("in_window", (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA2", TestNode.Bob, 1, 300, Kind: "interbank", WindowId: 9), C)).Unwrap().Status);
+        Assert.Equal("in_window", (await node.BobClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA3", TestNode.Alice, 1, 100, Kind: "interbank", WindowId: 9), C)).Unwrap().Status);
         WindowDto closed = (await op.CloseWindowAsync(9, C)).Unwrap();
         Assert.Equal("settled", closed.Status);
         Assert.Single((await node.AliceClient.GetWindowAsync(9, C)).Unwrap().NetPositions);

@@ -55,7 +55,7 @@ internal sealed class Workload
                 {
                     ulong payer = Banks[_random.Next(Banks.Length)], payee = Banks[_random.Next(Banks.Length)];
                     if (payer == payee) continue;
-                    commands.Add(Cmd(new SubmitPayment(_nextId++, payer, payee, Eur, _random.Next(1, 40_000), PaymentPriority.Normal, PaymentKind.Customer, 0, 0, 0)));
+                    commands.Add(Cmd(new SubmitPayment(_nextId++, payer, payee, Eur, _random.Next(1, 40_000), PaymentPriority.Normal, PaymentKind.Interbank, 0, 0, 0))); // op 108 carries no party data: interbank (customer payments need travel-rule data)
                 }
                 var transfers = new Transfer[_random.Next(1, 200)];
                 for (int t = 0; t < transfers.Length; t++)

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 using Corridor.Client;
 using Corridor.Server;
 using Corridor.Storage.Node;
@@ -12,7 +14,7 @@ namespace Corridor.Cli.Bench;
 /// </summary>
 internal static class HttpBench
 {
-    public sealed record Settings(string Mode, long Transfers, int Batch, int Concurrency, int Accounts, string? Url, string? Token, string? Dir);
+    public sealed record Settings(string Mode, long Transfers, int Batch, int Concurrency, int Accounts, string? Url, string? Token, string? Dir, long Warmup = 0, double Rate = 0);
 
     public static async Task<int> RunAsync(Settings s, bool json, CancellationToken cancel)
     {
@@ -46,64 +48,25 @@ internal static class HttpBench
                 (await op.CreateAccountAsync(new CreateAccountRequest((accountBase + (ulong)a).ToString(), 1, 1, Participant: participant), cancel)).Unwrap();
 
             long idBase = (long)(participant << 40);
-            long next = 0;
-            var latencies = new List<double>[s.Concurrency];
-            long rejected = 0, failedRequests = 0;
             int perRequest = s.Mode == "batch" ? s.Batch : 1;
-            long requestsTotal = (s.Transfers + perRequest - 1) / perRequest;
+            var load = new Load(s, baseUrl, client, ptoken, accountBase, perRequest);
+            // Warm-up (not measured): JIT tiers, connection set-up and caches settle before the clock starts.
+            if (s.Warmup > 0) await load.RunAsync(idBase, s.Warmup, cancel);
+            load.Reset();
             var clock = Stopwatch.StartNew();
-            var workers = new Task[s.Concurrency];
-            for (int w = 0; w < s.Concurrency; w++)
-            {
-                int worker = w;
-                latencies[w] = new List<double>();
-                workers[w] = Task.Run(async () =>
-                {
-                    var rng = new Random(worker);
-                    while (true)
-                    {
-                        long r = Interlocked.Increment(ref next) - 1;
-                        if (r >= requestsTotal) break;
-                        int n = (int)Math.Min(perRequest, s.Transfers - r * perRequest);
-                        var items = new CreateTransferRequest[n];
-                        for (int i = 0; i < n; i++)
-                        {
-                            int d = rng.Next(s.Accounts), c = rng.Next(s.Accounts - 1);
-                            if (c >= d) c++;
-                            items[i] = new CreateTransferRequest((idBase + r * perRequest + i + 1).ToString(), (accountBase + (ulong)d).ToString(), (accountBase + (ulong)c).ToString(), 1 + rng.Next(1000), 1, 1);
-                        }
-                        long t0 = Stopwatch.GetTimestamp();
-                        while (true)
-                        {
-                            if (s.Mode == "batch")
-                            {
-                                var res = await client.CreateTransfersAsync(items, cancel);
-                                if ((int)res.Status == 503) { await Task.Delay(5, cancel); continue; }
-                                if (!res.Ok) Interlocked.Increment(ref failedRequests);
-                                else Interlocked.Add(ref rejected, res.Value!.Rejected);
-                            }
-                            else
-                            {
-                                var res = await client.CreateTransferAsync(items[0], cancel);
-                                if ((int)res.Status == 503) { await Task.Delay(5, cancel); continue; }
-                                if (!res.Ok) Interlocked.Increment(ref failedRequests);
-                            }
-                            break;
-                        }
-                        latencies[worker].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                    }
-                }, cancel);
-            }
-            await Task.WhenAll(workers);
+            long requestsTotal = await load.RunAsync(idBase + s.Warmup, s.Transfers, cancel);
             double seconds = clock.Elapsed.TotalSeconds;
-            var all = latencies.SelectMany(l => l).ToList();
-            all.Sort();
+            List<double> all = load.SortedLatencies();
+            long rejected = load.Rejected, failedRequests = load.FailedRequests;
             BenchOutput.Report($"HTTP {s.Mode} transfers", [
                 new("mode", s.Mode),
                 new("transfers", s.Transfers),
                 new("requests", requestsTotal),
                 new("transfers_per_request", perRequest),
                 new("concurrency", s.Concurrency),
+                new("warmup_transfers", s.Warmup),
+                new("target_requests_per_second", s.Rate),
+                new("load_generator", s.Mode == "batch" ? "typed client (HttpClient)" : "raw HTTP/1.1 keep-alive connections"),
                 new("seconds", Math.Round(seconds, 3)),
                 new("transfers_per_second", Math.Round(s.Transfers / seconds, 0)),
                 new("requests_per_second", Math.Round(requestsTotal / seconds, 0)),
@@ -119,6 +82,92 @@ internal static class HttpBench
         {
             if (server is not null) await server.DisposeAsync();
             if (temp is not null && s.Dir is null) { try { Directory.Delete(temp, true); } catch (IOException) { } }
+        }
+    }
+
+    /// <summary>
+    /// The load: <c>Concurrency</c> workers, each with its own connection, sending requests back to back.
+    /// Batch mode uses the typed client; single mode uses <see cref="RawHttpConnection"/> so that the
+    /// load generator's own cost does not hide the server's (client and server share the cores).
+    /// </summary>
+    private sealed class Load(Settings s, Uri baseUrl, CorridorClient client, string token, ulong accountBase, int perRequest)
+    {
+        private readonly List<double>[] _latencies = Enumerable.Range(0, s.Concurrency).Select(_ => new List<double>()).ToArray();
+        private long _rejected, _failed;
+
+        public long Rejected => _rejected;
+        public long FailedRequests => _failed;
+
+        public void Reset()
+        {
+            foreach (List<double> l in _latencies) l.Clear();
+            _rejected = 0;
+            _failed = 0;
+        }
+
+        public List<double> SortedLatencies()
+        {
+            var all = _latencies.SelectMany(l => l).ToList();
+            all.Sort();
+            return all;
+        }
+
+        /// <summary>Submits <paramref name="transfers"/> transfers with ids from <paramref name="idBase"/> + 1; returns the requests sent.</summary>
+        public async Task<long> RunAsync(long idBase, long transfers, CancellationToken cancel)
+        {
+            long requestsTotal = (transfers + perRequest - 1) / perRequest;
+            long next = 0;
+            long startTicks = Stopwatch.GetTimestamp();
+            var workers = new Task[s.Concurrency];
+            for (int w = 0; w < s.Concurrency; w++)
+            {
+                int worker = w;
+                workers[w] = Task.Run(async () =>
+                {
+                    var rng = new Random(worker);
+                    await using RawHttpConnection? raw = s.Mode == "batch" ? null : await RawHttpConnection.ConnectAsync(baseUrl, "/v1/transfers", token, cancel);
+                    while (true)
+                    {
+                        long r = Interlocked.Increment(ref next) - 1;
+                        if (r >= requestsTotal) break;
+                        int n = (int)Math.Min(perRequest, transfers - r * perRequest);
+                        var items = new CreateTransferRequest[n];
+                        for (int i = 0; i < n; i++)
+                        {
+                            int d = rng.Next(s.Accounts), c = rng.Next(s.Accounts - 1);
+                            if (c >= d) c++;
+                            items[i] = new CreateTransferRequest((idBase + r * perRequest + i + 1).ToString(CultureInfo.InvariantCulture),
+                                (accountBase + (ulong)d).ToString(CultureInfo.InvariantCulture), (accountBase + (ulong)c).ToString(CultureInfo.InvariantCulture), 1 + rng.Next(1000), 1, 1);
+                        }
+                        byte[]? body = raw is null ? null : JsonSerializer.SerializeToUtf8Bytes(items[0], CorridorJson.Options);
+                        if (s.Rate > 0)
+                        {
+                            // Paced load: request r is due at start + r / rate; latency counts from the actual send.
+                            long due = startTicks + (long)(r * Stopwatch.Frequency / s.Rate);
+                            long wait = due - Stopwatch.GetTimestamp();
+                            if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancel);
+                        }
+                        long t0 = Stopwatch.GetTimestamp();
+                        while (true)
+                        {
+                            int status;
+                            if (raw is null)
+                            {
+                                var res = await client.CreateTransfersAsync(items, cancel);
+                                status = (int)res.Status;
+                                if (res.Ok) Interlocked.Add(ref _rejected, res.Value!.Rejected);
+                            }
+                            else status = await raw.PostAsync(body!, cancel);
+                            if (status == 503) { await Task.Delay(5, cancel); continue; }
+                            if (status is not (200 or 201)) Interlocked.Increment(ref _failed);
+                            break;
+                        }
+                        _latencies[worker].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                    }
+                }, cancel);
+            }
+            await Task.WhenAll(workers);
+            return requestsTotal;
         }
     }
 }

@@ -83,7 +83,7 @@ internal static class IsoBench
         Iso20022Codec.Warm();
         var seen = new HashSet<string>(count * 2, StringComparer.Ordinal);
         var rules = new BusinessRuleOptions { IsSeen = key => !seen.Add(key.ToString()) };
-        var pending = new List<SubmitPayment>(PaymentsPerCommand);
+        var pending = new List<SubmitPaymentWithDetails>(PaymentsPerCommand);
         using var process = Process.GetCurrentProcess();
         TimeSpan cpuStart = process.TotalProcessorTime;
         long start = Stopwatch.GetTimestamp();
@@ -93,7 +93,7 @@ internal static class IsoBench
         {
             if (pending.Count == 0) return;
             replies.Clear();
-            engine.Apply(++sequence, now += 1_000_000, SettlementCodec.EncodeCommand<SubmitPayment>(pending.ToArray()), replies);
+            engine.Apply(++sequence, now += 1_000_000, SubmitPaymentWithDetails.EncodeCommand(pending.ToArray()), replies);
             foreach (PaymentOutcome outcome in (PaymentOutcome[])replies[0].Data!)
                 if (outcome.Status == PaymentStatus.Settled) settled++;
             pending.Clear();
@@ -109,7 +109,7 @@ internal static class IsoBench
             {
                 MappedPayment mapped = PaymentMapping.Map(pacs008.MsgId, tx, lookup);
                 if (!mapped.IsMapped) throw new InvalidOperationException($"{mapped.ReasonCode}: {mapped.Reason}");
-                pending.Add(mapped.Payment!.Value);
+                pending.Add(new SubmitPaymentWithDetails(mapped.Payment!.Value, mapped.Details ?? PaymentDetails.None));
             }
             if (pending.Count >= PaymentsPerCommand) Flush();
         }

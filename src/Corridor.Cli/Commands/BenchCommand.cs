@@ -59,15 +59,21 @@ public static class BenchCommand
         var url = new Option<string?>("--url") { Description = "Base URL of a running node (default: start one on loopback in a temp dir)." };
         var token = new Option<string?>("--token") { Description = "Operator token for --url." };
         var dir = new Option<string?>("--dir") { Description = "Data directory of the started node (default: temporary, deleted)." };
+        var warmup = new Option<long?>("--warmup") { Description = "Transfers submitted before the clock starts, not measured (default 100,000 batch, 20,000 single)." };
+        var rate = new Option<double>("--rate") { Description = "Pace requests to this many per second in total (0: as fast as the server answers). Use half the measured maximum for the latency target.", DefaultValueFactory = _ => 0 };
         var json = JsonOption();
-        var command = new Command("http", "HTTP API throughput and latency: real keep-alive HTTP to a node+server.") { mode, transfers, batch, concurrency, accounts, url, token, dir, json };
+        var command = new Command("http",
+            "HTTP API throughput and latency: real keep-alive HTTP/1.1 to a node+server on loopback. Batch mode drives the typed client; "
+            + "single mode drives raw keep-alive connections (pre-encoded request head, like wrk) so the load generator does not eat the server's cores.")
+            { mode, transfers, batch, concurrency, accounts, url, token, dir, warmup, rate, json };
         command.SetAction(async (parse, cancel) =>
         {
             string m = parse.GetValue(mode)!;
             var settings = new HttpBench.Settings(m, parse.GetValue(transfers) ?? (m == "batch" ? 1_000_000 : 100_000), parse.GetValue(batch),
-                parse.GetValue(concurrency) ?? (m == "batch" ? 4 : 64), parse.GetValue(accounts), parse.GetValue(url), parse.GetValue(token), parse.GetValue(dir));
-            if (settings.Batch is < 1 or > 8190 || settings.Transfers < 1 || settings.Concurrency < 1 || settings.Accounts < 2)
-            { await Console.Error.WriteLineAsync("corridor bench http: --batch 1…8190, --transfers ≥ 1, --concurrency ≥ 1, --accounts ≥ 2"); return 2; }
+                parse.GetValue(concurrency) ?? (m == "batch" ? 4 : 64), parse.GetValue(accounts), parse.GetValue(url), parse.GetValue(token), parse.GetValue(dir),
+                parse.GetValue(warmup) ?? (m == "batch" ? 100_000 : 20_000), parse.GetValue(rate));
+            if (settings.Batch is < 1 or > 8190 || settings.Transfers < 1 || settings.Concurrency < 1 || settings.Accounts < 2 || settings.Warmup < 0 || settings.Rate < 0 || !double.IsFinite(settings.Rate))
+            { await Console.Error.WriteLineAsync("corridor bench http: --batch 1…8190, --transfers ≥ 1, --concurrency ≥ 1, --accounts ≥ 2, --warmup ≥ 0, --rate ≥ 0"); return 2; }
             return await HttpBench.RunAsync(settings, parse.GetValue(json), cancel);
         });
         return command;

@@ -48,6 +48,8 @@ public static class JournalCommand
             if (!c.IsRecoverable) { Console.WriteLine("FAILED: the journal is corrupt or was edited"); return 1; }
             Console.WriteLine($"replayed  {r.BatchesReplayed} batches: {r.Accounts} accounts, {r.Transfers} transfers in {clock.Elapsed.TotalSeconds:F2} s");
             Console.WriteLine($"state     {r.StateHash}");
+            Console.WriteLine($"audit log {r.OperatorAuditEntries} operator actions, head {r.OperatorAuditHead}: "
+                + (r.OperatorAuditBrokenAt is { } at ? $"BROKEN at entry {at}" : "hash chain intact"));
             Console.WriteLine(r.SnapshotSequence is { } s ? $"snapshot  batch {s}: {(r.SnapshotProblem is null ? "agrees with the replay" : r.SnapshotProblem)}" : "snapshot  none");
             if (r.AnchorProblem is not null) Console.WriteLine($"anchor    {r.AnchorProblem}");
             else if (parse.GetValue(expectHead) is not null) Console.WriteLine("anchor    head matches");

@@ -57,6 +57,9 @@ public sealed class PaymentCompliance
     public PayResult SettlementResult { get; internal set; }
 
     public bool IsHold => Decision.Outcome == ComplianceOutcome.Hold;
+
+    /// <summary>A same-currency settlement payment (operations 108/116) rather than a PvP payment against a lock.</summary>
+    public bool IsSettlementPayment => LockId == UInt128.Zero;
 }
 
 /// <summary>
@@ -65,13 +68,16 @@ public sealed class PaymentCompliance
 /// operator command. Deterministic: lists are parsed from journaled text, screening is pure, time is engine time.
 /// There is no command that switches screening off, strips party data or hides a payment. See docs/compliance.md.
 /// </summary>
-public sealed class ComplianceState
+public sealed partial class ComplianceState
 {
     public const int MaxWatchLists = 64;
     public const int MaxAuditEntries = 16_000_000;
-    private const int SnapshotVersion = 1;
+    // 1: lists, rules, payments, audit; 2: + operator users. Written as 1 while no operator user exists, so older states hash as before.
+    private const int SnapshotVersion = 2;
 
     private readonly ExchangeState _exchange;
+    private readonly Settlement.SettlementState? _settlement;
+    private readonly SortedDictionary<ulong, OperatorUser> _operators = new();
     private readonly SortedDictionary<string, LoadedList> _lists = new(StringComparer.Ordinal);
     private readonly List<WatchListVersion> _history = new();
     private readonly SortedDictionary<string, SetComplianceRule> _ruleItems = new(StringComparer.Ordinal);
@@ -81,17 +87,19 @@ public sealed class ComplianceState
     private readonly List<AuditEntry> _audit = new();
     private Screener? _emptyScreener;
 
-    public ComplianceState(ExchangeState exchange)
+    public ComplianceState(ExchangeState exchange, Settlement.SettlementState? settlement = null)
     {
         _exchange = exchange;
         exchange.Compliance = this;
+        _settlement = settlement;
+        if (settlement is not null) settlement.Compliance = this;
     }
 
     /// <summary>Hit threshold on the 0..100 score.</summary>
     public int Threshold { get; private set; } = Screener.DefaultThreshold;
 
     /// <summary>True for the operations this state applies (300–399).</summary>
-    public static bool Handles(Operation operation) => operation is >= Operation.LoadWatchList and <= Operation.RejectHold;
+    public static bool Handles(Operation operation) => operation is >= Operation.LoadWatchList and <= Operation.RegisterOperator;
 
     private sealed class LoadedList
     {
@@ -137,6 +145,12 @@ public sealed class ComplianceState
             {
                 var items = ExchangeCommands.Decode<HoldDecision>(payload, command.Count);
                 for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)Decide(command.Operation, items[i], ref clock)); }
+                break;
+            }
+            case Operation.RegisterOperator:
+            {
+                var items = ExchangeCommands.Decode<RegisterOperator>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)Register(items[i], clock)); }
                 break;
             }
             default:
@@ -393,14 +407,24 @@ public sealed class ComplianceState
         if (release)
         {
             c.Status = PaymentComplianceStatus.Released;
-            c.SettlementResult = _exchange.SettleHeld(d.PaymentId, ref clock);
+            if (c.IsSettlementPayment)
+            {
+                // The payment's own status and reason (settled, queued, or rejected at re-check) are on the settlement payment.
+                Settlement.SettlementResult entered = SettlementOf(d.PaymentId).ReleaseHeld(d.PaymentId, ref clock);
+                c.SettlementResult = entered == Settlement.SettlementResult.Ok ? PayResult.Ok : PayResult.LedgerRejected;
+            }
+            else c.SettlementResult = _exchange.SettleHeld(d.PaymentId, ref clock);
             return c.SettlementResult == PayResult.Ok ? HoldDecisionResult.Ok : HoldDecisionResult.ReleasedButSettlementFailed;
         }
         c.Status = PaymentComplianceStatus.RejectedByOperator;
         c.SettlementResult = PayResult.RejectedByOperator;
-        _exchange.RejectHeld(d.PaymentId, ref clock);
+        if (c.IsSettlementPayment) SettlementOf(d.PaymentId).RejectHeld(d.PaymentId, clock);
+        else _exchange.RejectHeld(d.PaymentId, ref clock);
         return HoldDecisionResult.Ok;
     }
+
+    private Settlement.SettlementState SettlementOf(UInt128 paymentId) =>
+        _settlement ?? throw new InvalidOperationException($"compliance invariant broken: settlement payment {paymentId} held without a settlement state");
 
     // ───────────────────────────── audit log ─────────────────────────────
 
@@ -514,7 +538,7 @@ public sealed class ComplianceState
 
     public void WriteSnapshot(BinaryWriter w)
     {
-        w.Write(SnapshotVersion);
+        w.Write(_operators.Count == 0 ? 1 : SnapshotVersion);
         w.Write(Threshold);
         w.Write(_lists.Count);
         foreach (LoadedList l in _lists.Values)
@@ -552,15 +576,18 @@ public sealed class ComplianceState
             w.Write(e.Sequence); w.Write(e.TimeNs); w.Write(e.Operator); w.Write((ushort)e.Operation); w.Write(e.ResultCode);
             w.Write(e.Subject); w.Write(e.Detail); w.Write(e.PreviousHash); w.Write(e.Hash);
         }
+        if (_operators.Count == 0) return;
+        w.Write(_operators.Count);
+        foreach (OperatorUser u in _operators.Values) { w.Write(u.Id); w.Write(u.Name); w.Write((byte)u.Role); w.Write(u.RegisteredAtNs); w.Write(u.RegisteredBy); }
     }
 
     /// <summary>Restores into this (empty) state: lists are re-parsed and must reproduce their recorded content hash.</summary>
     public void ReadSnapshot(BinaryReader r)
     {
-        if (_lists.Count + _history.Count + _ruleItems.Count + _payments.Count + _audit.Count != 0)
+        if (_lists.Count + _history.Count + _ruleItems.Count + _payments.Count + _audit.Count + _operators.Count != 0)
             throw new InvalidOperationException("compliance snapshot must be read into an empty state");
         int version = r.ReadInt32();
-        if (version != SnapshotVersion) throw new InvalidDataException($"compliance snapshot version {version} is not supported (expected {SnapshotVersion})");
+        if (version is < 1 or > SnapshotVersion) throw new InvalidDataException($"compliance snapshot version {version} is not supported (expected 1…{SnapshotVersion})");
         int threshold = r.ReadInt32();
         if ((uint)threshold > 100) throw new InvalidDataException($"compliance snapshot threshold {threshold} is out of range");
         Threshold = threshold;
@@ -617,6 +644,15 @@ public sealed class ComplianceState
         int audit = ReadCount(r, MaxAuditEntries);
         for (int i = 0; i < audit; i++)
             _audit.Add(new AuditEntry(r.ReadInt64(), r.ReadUInt64(), r.ReadUInt64(), (Operation)r.ReadUInt16(), r.ReadUInt16(), r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString()));
+        if (version >= 2)
+        {
+            int operators = ReadCount(r, MaxOperators);
+            for (int i = 0; i < operators; i++)
+            {
+                var u = new OperatorUser(r.ReadUInt32(), r.ReadString(), (OperatorRole)r.ReadByte(), r.ReadUInt64(), r.ReadUInt64());
+                _operators.Add(u.Id, u);
+            }
+        }
         int broken = VerifyAuditChain();
         if (broken >= 0) throw new InvalidDataException($"compliance snapshot: audit entry {broken + 1} does not verify");
     }

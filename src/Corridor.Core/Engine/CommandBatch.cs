@@ -6,7 +6,8 @@ namespace Corridor.Core.Engine;
 /// <summary>
 /// Binary layout of a batch body, the unit the sequencer journals and the engine applies:
 /// a sequence of commands, each a 16-byte header (operation u16, reserved u16, count u32,
-/// payload bytes u32, reserved u32, little-endian) followed by its payload.
+/// payload bytes u32, actor u32, little-endian) followed by its payload. The actor is the operator user who issued the
+/// command (0 = a participant or the system; journals written before actors existed carry 0 there).
 /// </summary>
 public static class CommandBatch
 {
@@ -18,14 +19,14 @@ public static class CommandBatch
     public static int EncodedSize(int payloadBytes) => HeaderBytes + payloadBytes;
 
     /// <summary>Writes one command at the start of <paramref name="destination"/>; returns bytes written.</summary>
-    public static int Write(Span<byte> destination, Operation operation, int count, ReadOnlySpan<byte> payload)
+    public static int Write(Span<byte> destination, Operation operation, int count, ReadOnlySpan<byte> payload, uint actor = 0)
     {
         if (payload.Length > MaxCommandPayloadBytes) throw new ArgumentException($"command payload of {payload.Length} bytes exceeds {MaxCommandPayloadBytes}", nameof(payload));
         BinaryPrimitives.WriteUInt16LittleEndian(destination, (ushort)operation);
         BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], 0);
         BinaryPrimitives.WriteInt32LittleEndian(destination[4..], count);
         BinaryPrimitives.WriteInt32LittleEndian(destination[8..], payload.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(destination[12..], 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[12..], actor);
         payload.CopyTo(destination[HeaderBytes..]);
         return HeaderBytes + payload.Length;
     }
@@ -47,13 +48,18 @@ public static class CommandBatch
         var op = (Operation)BinaryPrimitives.ReadUInt16LittleEndian(h);
         int count = BinaryPrimitives.ReadInt32LittleEndian(h[4..]);
         int payloadBytes = BinaryPrimitives.ReadInt32LittleEndian(h[8..]);
+        uint actor = BinaryPrimitives.ReadUInt32LittleEndian(h[12..]);
         if (count < 0 || payloadBytes < 0 || payloadBytes > body.Length - offset - HeaderBytes)
             throw new InvalidDataException($"command at byte {offset} declares {payloadBytes} payload bytes, {body.Length - offset - HeaderBytes} remain");
-        var command = new CommandFrame(op, count, offset + HeaderBytes, payloadBytes);
+        var command = new CommandFrame(op, count, offset + HeaderBytes, payloadBytes) { Actor = actor };
         offset += HeaderBytes + payloadBytes;
         return command;
     }
 }
 
 /// <summary>Location of one command's payload inside a batch body.</summary>
-public readonly record struct CommandFrame(Operation Operation, int Count, int PayloadOffset, int PayloadBytes);
+public readonly record struct CommandFrame(Operation Operation, int Count, int PayloadOffset, int PayloadBytes)
+{
+    /// <summary>Operator user who issued the command (header bytes 12–15); 0 = a participant or the system.</summary>
+    public uint Actor { get; init; }
+}

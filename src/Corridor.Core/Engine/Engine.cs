@@ -13,7 +13,8 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 6; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment returns
+    private const int SnapshotFormatVersion = 7; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details
+    private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
     private readonly List<TransferError> _transferErrors = new();
@@ -27,7 +28,7 @@ public sealed class Engine
         Ledger = ledger;
         Settlement = settlement ?? new SettlementState(ledger);
         Exchange = new ExchangeState(ledger);
-        Compliance = new ComplianceState(Exchange);
+        Compliance = new ComplianceState(Exchange, Settlement);
     }
 
     public LedgerState Ledger { get; }
@@ -70,6 +71,7 @@ public sealed class Engine
             CommandFrame command = CommandBatch.Read(body, ref offset);
             ReadOnlySpan<byte> payload = body.Slice(command.PayloadOffset, command.PayloadBytes);
             CommandReply reply = ApplyCommand(command, payload, ref clock);
+            if (command.Actor != 0 && command.Operation >= Operation.RegisterParticipant) Compliance.AuditOperatorAction(++clock, command.Actor, command, payload, reply);
             replies?.Add(reply);
         }
         LastTimestamp = Math.Max(clock, now);
@@ -160,6 +162,8 @@ public sealed class Engine
         Settlement.WriteSnapshot(w);
         Exchange.WriteSnapshot(w);
         Compliance.WriteSnapshot(w);
+        Settlement.WriteDetailsSnapshot(w);
+        Settlement.WriteReturnsSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -170,7 +174,8 @@ public sealed class Engine
         r.BaseStream.ReadExactly(magic);
         if (!magic.SequenceEqual(SnapshotMagic)) throw new InvalidDataException("not a Corridor snapshot (bad magic)");
         int version = r.ReadInt32();
-        if (version != SnapshotFormatVersion) throw new InvalidDataException($"snapshot format {version} is not supported (expected {SnapshotFormatVersion})");
+        if (version is < OldestReadableSnapshotFormat or > SnapshotFormatVersion)
+            throw new InvalidDataException($"snapshot format {version} is not supported (expected {OldestReadableSnapshotFormat}…{SnapshotFormatVersion})");
         long sequence = r.ReadInt64();
         ulong lastTimestamp = r.ReadUInt64();
         LedgerState ledger = LedgerState.ReadSnapshot(r);
@@ -178,6 +183,8 @@ public sealed class Engine
         var engine = new Engine(ledger, settlement) { Sequence = sequence, LastTimestamp = lastTimestamp };
         engine.Exchange.ReadSnapshot(r);
         engine.Compliance.ReadSnapshot(r);
+        if (version >= 6) engine.Settlement.ReadDetailsSnapshot(r);
+        if (version >= 7) engine.Settlement.ReadReturnsSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

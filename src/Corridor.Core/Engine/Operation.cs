@@ -29,8 +29,10 @@ public enum Operation : ushort
     OpenBusinessDay = 113,
     ChangeDayPhase = 114,
     SetSettlementOptions = 115,
+    /// <summary>A settlement payment with originator, beneficiary, trade reference and ISO 20022 ids: see Settlement/PaymentDetails.cs.</summary>
+    SubmitPaymentWithDetails = 116,
     /// <summary>Return of a settled payment by its payee (pacs.004), see Settlement/PaymentReturns.cs.</summary>
-    SubmitReturn = 116,
+    SubmitReturn = 117,
 
     // Exchange (200–299): payloads are count × variable-length items, see Exchange/ExchangeCommands.cs.
     ConfigureCurrency = 200,
@@ -52,6 +54,8 @@ public enum Operation : ushort
     SetScreeningThreshold = 303,
     ReleaseHold = 304,
     RejectHold = 305,
+    /// <summary>Registers (or changes the role of) a named operator user: see Compliance/OperatorUsers.cs.</summary>
+    RegisterOperator = 306,
 }
 
 /// <summary>A non-Ok outcome for item <c>Index</c> of a command; <c>Code</c> is the operation's result enum.</summary>

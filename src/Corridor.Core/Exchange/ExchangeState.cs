@@ -375,6 +375,7 @@ public sealed partial class ExchangeState
         if (valid != PayResult.Ok) return valid;
         if (_paymentIndex.TryGetValue(p.PaymentId, out PaymentRecord? existing))
             return existing.ContentHash == hash ? existing.Result : PayResult.IdReusedWithDifferentContent;
+        if (Compliance is not null && Compliance.TryGetPayment(p.PaymentId, out _)) return PayResult.IdReusedWithDifferentContent; // a screened settlement payment owns the id
         if (_payments.Count >= MaxPayments) return PayResult.TooManyPayments;
 
         var record = new PaymentRecord

@@ -597,8 +597,17 @@ public sealed class LedgerState
     {
         foreach (var s in _accounts.Segments()) hash.Append(MemoryMarshal.AsBytes(s.Span));
         foreach (var s in _transfers.Segments()) hash.Append(MemoryMarshal.AsBytes(s.Span));
+        // The streaming hash sees the same bytes however they are chunked; gather small fields into a buffer.
+        const int Chunk = 4096;
+        Span<byte> statuses = stackalloc byte[Chunk];
+        int filled = 0;
         foreach (var s in _transferMeta.Segments())
-            for (int i = 0; i < s.Length; i++) hash.Append([(byte)s.Span[i].Status]);
+            foreach (TransferMeta m in s.Span)
+            {
+                statuses[filled++] = (byte)m.Status;
+                if (filled == Chunk) { hash.Append(statuses); filled = 0; }
+            }
+        hash.Append(statuses[..filled]);
         Span<byte> scratch = stackalloc byte[32];
         foreach (UInt128 id in _failedOrder)
         {
@@ -608,12 +617,16 @@ public sealed class LedgerState
             scratch[24] = (byte)f.Result;
             hash.Append(scratch[..25]);
         }
+        const int BalancesPerChunk = 128;
+        Span<AccountBalance> balances = stackalloc AccountBalance[BalancesPerChunk];
+        int held = 0;
         foreach (var s in _history.Segments())
-            for (int i = 0; i < s.Length; i++)
+            foreach (var entry in s.Span)
             {
-                AccountBalance b = s.Span[i].Balance;
-                hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<AccountBalance>(in b)));
+                balances[held++] = entry.Balance;
+                if (held == BalancesPerChunk) { hash.Append(MemoryMarshal.AsBytes(balances)); held = 0; }
             }
+        hash.Append(MemoryMarshal.AsBytes(balances[..held]));
     }
 
     public void WriteSnapshot(BinaryWriter w)

@@ -109,6 +109,10 @@ public enum SettlementResult : ushort
     ExcludedFromNetting = 113,
     /// <summary>Reason on a payment revoked by its payer.</summary>
     RevokedByPayer = 114,
+    /// <summary>Compliance (travel rule, operator rule) rejected the payment before settlement; details in the compliance record.</summary>
+    RejectedByCompliance = 115,
+    /// <summary>Reason on a held payment an operator rejected (RejectHold).</summary>
+    RejectedByOperator = 116,
 
     WindowIdInvalid = 130,
     WindowExists = 131,

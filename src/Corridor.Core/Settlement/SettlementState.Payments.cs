@@ -1,3 +1,4 @@
+using Corridor.Core.Compliance;
 using Corridor.Core.Engine;
 using Corridor.Core.Ledger;
 
@@ -8,13 +9,26 @@ public sealed partial class SettlementState
 {
     private CommandReply SubmitPayments(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
     {
-        SubmitPayment[] items = SettlementCodec.DecodePayload<SubmitPayment>(payload, command.Count);
+        SubmitPayment[] items;
+        PaymentDetails?[] details;
+        if (command.Operation == Operation.SubmitPaymentWithDetails)
+        {
+            SubmitPaymentWithDetails[] decoded = Exchange.ExchangeCommands.Decode<SubmitPaymentWithDetails>(payload, command.Count);
+            items = new SubmitPayment[decoded.Length];
+            details = new PaymentDetails?[decoded.Length];
+            for (int i = 0; i < decoded.Length; i++) { items[i] = decoded[i].Payment; details[i] = decoded[i].Details; }
+        }
+        else
+        {
+            items = SettlementCodec.DecodePayload<SubmitPayment>(payload, command.Count);
+            details = new PaymentDetails?[items.Length];
+        }
         var outcomes = new PaymentOutcome[items.Length];
         List<ItemResult>? errors = null;
         for (int i = 0; i < items.Length; i++)
         {
             clock++;
-            SettlementResult result = Submit(in items[i], ref clock, out PaymentStatus status, out SettlementResult reason);
+            SettlementResult result = Submit(in items[i], details[i], ref clock, out PaymentStatus status, out SettlementResult reason);
             outcomes[i] = new PaymentOutcome(i, items[i].PaymentId, status, reason);
             if (result != SettlementResult.Ok) (errors ??= new()).Add(new ItemResult(i, (ushort)result));
             ProcessWorklist(ref clock);
@@ -31,17 +45,18 @@ public sealed partial class SettlementState
     /// Enters one payment. Returns the submission result (Ok if accepted: settled, queued, scheduled or in a window);
     /// a resubmission with the same id and content returns the original result and the current status.
     /// </summary>
-    private SettlementResult Submit(in SubmitPayment cmd, ref ulong clock, out PaymentStatus status, out SettlementResult reason)
+    private SettlementResult Submit(in SubmitPayment cmd, PaymentDetails? details, ref ulong clock, out PaymentStatus status, out SettlementResult reason)
     {
         status = PaymentStatus.Rejected;
         reason = SettlementResult.PaymentIdInvalid;
+        if (details == PaymentDetails.None) details = null; // op 116 without any detail is op 108
         if (cmd.PaymentId == UInt128.Zero || cmd.PaymentId == UInt128.MaxValue) return SettlementResult.PaymentIdInvalid;
         if (_paymentIndex.TryGetValue(cmd.PaymentId, out int existing))
         {
             ref PaymentRecord e = ref Payment(existing);
             bool same = e.Payer == cmd.Payer && e.Payee == cmd.Payee && e.Ledger == cmd.Ledger && e.Amount == cmd.AmountMinor
                 && e.SubmittedPriority == cmd.Priority && e.Kind == cmd.Kind && e.Earliest == cmd.EarliestNs && e.Latest == cmd.LatestNs
-                && e.WindowId == cmd.WindowId;
+                && e.WindowId == cmd.WindowId && Equals(DetailsOf(existing), details);
             if (!same) { reason = SettlementResult.PaymentExistsWithDifferentContent; return reason; }
             status = e.Status;
             reason = e.Reason;
@@ -58,6 +73,7 @@ public sealed partial class SettlementState
         };
         SettlementResult check = Validate(ref record, clock, out WindowRecord? window);
         _paymentIndex.Add(cmd.PaymentId, index);
+        if (details is not null) _details.Add(index, details);
         if (check != SettlementResult.Ok)
         {
             record.Status = PaymentStatus.Rejected;
@@ -70,6 +86,35 @@ public sealed partial class SettlementState
         }
         _payments.Add(record);
 
+        // Compliance before any liquidity moves: travel rule, screening, rules (docs/compliance.md).
+        if (Compliance is not null)
+        {
+            ComplianceOutcome outcome = Compliance.ScreenSettlementPayment(this, index, in cmd, details, clock);
+            if (outcome == ComplianceOutcome.Reject)
+            {
+                ref PaymentRecord rejected = ref Payment(index);
+                rejected.Status = PaymentStatus.Rejected;
+                rejected.Reason = rejected.SubmitResult = SettlementResult.RejectedByCompliance;
+                rejected.FinalAt = clock;
+                status = PaymentStatus.Rejected;
+                reason = SettlementResult.RejectedByCompliance;
+                return reason;
+            }
+            if (outcome == ComplianceOutcome.Hold)
+            {
+                Payment(index).Status = PaymentStatus.Held;
+                status = PaymentStatus.Held;
+                reason = SettlementResult.Ok;
+                return SettlementResult.Ok;
+            }
+        }
+        return Proceed(index, ref clock, window, out status, out reason);
+    }
+
+    /// <summary>Sends an accepted (and compliance-cleared) payment on: into its window, its schedule, or RTGS.</summary>
+    private SettlementResult Proceed(int index, ref ulong clock, WindowRecord? window, out PaymentStatus status, out SettlementResult reason)
+    {
+        PaymentRecord record = Payment(index);
         if (window != null)
         {
             Payment(index).Status = PaymentStatus.InWindow;
@@ -90,6 +135,7 @@ public sealed partial class SettlementState
                 p.Status = PaymentStatus.Rejected;
                 p.Reason = p.SubmitResult = entered;
                 p.FinalAt = clock;
+                status = PaymentStatus.Rejected;
                 reason = entered;
                 return entered;
             }
@@ -98,6 +144,51 @@ public sealed partial class SettlementState
         status = Payment(index).Status;
         reason = SettlementResult.Ok;
         return SettlementResult.Ok;
+    }
+
+    /// <summary>The details a payment was submitted with (null when none).</summary>
+    private PaymentDetails? DetailsOf(int index) => _details.TryGetValue(index, out PaymentDetails? d) ? d : null;
+
+    /// <summary>
+    /// An operator released a held payment (compliance ReleaseHold): it is checked again as at entry (participants active,
+    /// day phase, window open, latest time) and then enters its window, schedule or RTGS like any accepted payment.
+    /// Returns Ok, or the reason it was rejected instead.
+    /// </summary>
+    internal SettlementResult ReleaseHeld(UInt128 paymentId, ref ulong clock)
+    {
+        int index = HeldIndex(paymentId);
+        PaymentRecord copy = Payment(index);
+        SettlementResult check = Validate(ref copy, clock, out WindowRecord? window);
+        if (check == SettlementResult.Ok)
+        {
+            ref PaymentRecord p = ref Payment(index);
+            p.PayerAccount = copy.PayerAccount;
+            p.PayeeAccount = copy.PayeeAccount;
+            check = Proceed(index, ref clock, window, out _, out _);
+            ProcessWorklist(ref clock);
+            RunEventLsm(ref clock);
+            return check;
+        }
+        Reject(index, check, clock);
+        return check;
+    }
+
+    /// <summary>An operator rejected a held payment (compliance RejectHold): final, nothing moved.</summary>
+    internal void RejectHeld(UInt128 paymentId, ulong clock) => Reject(HeldIndex(paymentId), SettlementResult.RejectedByOperator, clock);
+
+    private int HeldIndex(UInt128 paymentId)
+    {
+        if (!_paymentIndex.TryGetValue(paymentId, out int index) || Payment(index).Status != PaymentStatus.Held)
+            throw new InvalidOperationException($"compliance invariant broken: payment {paymentId} is not held in settlement");
+        return index;
+    }
+
+    /// <summary>Facts compliance needs about a submitted payment: participants' names and BICs, the ledger's currency.</summary>
+    internal (string PayerName, string PayerBic, string PayeeName, string PayeeBic, string Currency) ComplianceView(int index)
+    {
+        ref PaymentRecord p = ref Payment(index);
+        ParticipantRecord payer = _participants[_participantIndex[p.Payer]], payee = _participants[_participantIndex[p.Payee]];
+        return (payer.Name, payer.Bic, payee.Name, payee.Bic, _ledgers[_ledgerIndex[p.Ledger]].CurrencyCode);
     }
 
     private SettlementResult Validate(ref PaymentRecord p, ulong now, out WindowRecord? window)

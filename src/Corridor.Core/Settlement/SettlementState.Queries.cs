@@ -45,7 +45,7 @@ public sealed partial class SettlementState
         var list = new List<PaymentInfo>();
         if (!_accountByOwner.TryGetValue((participantId, ledger), out int a)) return list;
         for (int q = 0; q < 3; q++)
-            foreach (int pi in _accounts[a].Queues[q]) list.Add(Info(in Payment(pi)));
+            foreach (int pi in _accounts[a].Queues[q]) list.Add(Info(pi));
         return list;
     }
 
@@ -54,7 +54,7 @@ public sealed partial class SettlementState
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _payments.Count);
-        return Info(in Payment(index));
+        return Info(index);
     }
 
     /// <summary>End-of-day statements built so far; append-only, so projections read new ones by index.</summary>
@@ -63,11 +63,14 @@ public sealed partial class SettlementState
     public AccountStatement GetStatementAt(int index) => _statements[index];
 
     public PaymentInfo? GetPayment(UInt128 paymentId) =>
-        _paymentIndex.TryGetValue(paymentId, out int i) ? Info(in Payment(i)) : null;
+        _paymentIndex.TryGetValue(paymentId, out int i) ? Info(i) : null;
 
-    private static PaymentInfo Info(in PaymentRecord p) =>
-        new(p.Id, p.Payer, p.Payee, p.Ledger, p.Amount, p.Priority, p.Kind, p.Earliest, p.Latest, p.WindowId, p.Status, p.Reason,
-            p.SubmittedAt, p.FinalAt, p.BusinessDate);
+    private PaymentInfo Info(int index)
+    {
+        ref PaymentRecord p = ref Payment(index);
+        return new(p.Id, p.Payer, p.Payee, p.Ledger, p.Amount, p.Priority, p.Kind, p.Earliest, p.Latest, p.WindowId, p.Status, p.Reason,
+            p.SubmittedAt, p.FinalAt, p.BusinessDate) { Details = DetailsOf(index) };
+    }
 
     public WindowInfo? GetWindow(ulong windowId)
     {

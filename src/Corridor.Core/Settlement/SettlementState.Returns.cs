@@ -41,7 +41,7 @@ public sealed partial class SettlementState
 
     /// <summary>
     /// Checks a return against its original and enters it as an RTGS payment (payee → payer, same ledger, the original's
-    /// priority and kind). Refusals before entry leave no trace, so the return id stays free for a corrected return.
+    /// priority, interbank). Refusals before entry leave no trace, so the return id stays free for a corrected return.
     /// </summary>
     private SettlementResult Return(in SubmitReturn cmd, ref ulong clock, out PaymentStatus status, out bool duplicate)
     {
@@ -68,8 +68,12 @@ public sealed partial class SettlementState
         if (cmd.AmountMinor > o.Amount - ReturnedMinor(original)) return SettlementResult.ReturnExceedsOriginal;
         if (_returnsOf.TryGetValue(original, out List<int>? earlier) && earlier.Count >= MaxReturnsPerPayment) return SettlementResult.TooManyReturns;
 
-        var payment = new SubmitPayment(cmd.ReturnId, o.Payee, o.Payer, o.Ledger, cmd.AmountMinor, o.SubmittedPriority, o.Kind, 0, 0, 0);
-        SettlementResult result = Submit(in payment, ref clock, out status, out _);
+        // A return is an interbank payment (pacs.004 is FI to FI): interbank cut-off, and the parties of the original, swapped,
+        // are screened again (sanctions) without holding the return to the customer travel rule the original already passed.
+        PaymentDetails? od = DetailsOf(original);
+        PaymentDetails? details = od is null ? null : new PaymentDetails(od.Beneficiary, od.Originator, null, od.References);
+        var payment = new SubmitPayment(cmd.ReturnId, o.Payee, o.Payer, o.Ledger, cmd.AmountMinor, o.SubmittedPriority, PaymentKind.Interbank, 0, 0, 0);
+        SettlementResult result = Submit(in payment, details, ref clock, out status, out _);
         int index = _paymentIndex[cmd.ReturnId];
         LinkReturn(index, original);
         return result;
@@ -83,7 +87,7 @@ public sealed partial class SettlementState
         list.Add(returnIndex);
     }
 
-    /// <summary>What is returned of a payment: its returns that settled or may still settle (queued, scheduled).</summary>
+    /// <summary>What is returned of a payment: its returns that settled or may still settle (queued, scheduled, held for compliance).</summary>
     private long ReturnedMinor(int original)
     {
         if (!_returnsOf.TryGetValue(original, out List<int>? returns)) return 0;
@@ -91,7 +95,7 @@ public sealed partial class SettlementState
         foreach (int r in returns)
         {
             ref PaymentRecord p = ref Payment(r);
-            if (p.Status is PaymentStatus.Settled or PaymentStatus.Queued or PaymentStatus.Scheduled) total += p.Amount;
+            if (p.Status is PaymentStatus.Settled or PaymentStatus.Queued or PaymentStatus.Scheduled or PaymentStatus.Held) total += p.Amount;
         }
         return total;
     }
@@ -113,13 +117,14 @@ public sealed partial class SettlementState
     public UInt128? GetReturnedPayment(UInt128 paymentId) =>
         _paymentIndex.TryGetValue(paymentId, out int i) && _returnOriginal.TryGetValue(i, out int o) ? Payment(o).Id : null;
 
-    private void WriteReturns(BinaryWriter w)
+    /// <summary>Snapshot section (engine format 7, after payment details): return links (return index, original index) in submission order.</summary>
+    public void WriteReturnsSnapshot(BinaryWriter w)
     {
         w.Write(_returns.Count);
         foreach (var (r, o) in _returns) { w.Write(r); w.Write(o); }
     }
 
-    private void ReadReturns(BinaryReader r)
+    public void ReadReturnsSnapshot(BinaryReader r)
     {
         int count = Count(r, MaxPayments);
         for (int i = 0; i < count; i++)

@@ -10,7 +10,14 @@ public sealed partial class SettlementState
     public void HashInto(XxHash128 hash)
     {
         using var sink = new BufferedStream(new HashSink(hash), 64 * 1024);
-        using (var w = new BinaryWriter(sink, System.Text.Encoding.UTF8, leaveOpen: true)) WriteSnapshot(w);
+        using (var w = new BinaryWriter(sink, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            WriteSnapshot(w);
+            // Only when some payment carries details, so the hash of a state without any is what it was before details existed.
+            if (_details.Count != 0) WriteDetailsSnapshot(w);
+            // Likewise only when some payment was returned (pacs.004).
+            if (_returns.Count != 0) WriteReturnsSnapshot(w);
+        }
         sink.Flush();
     }
 
@@ -103,7 +110,6 @@ public sealed partial class SettlementState
                 w.Write(e.Counterparty); w.Write(e.Code); w.Write(e.TimestampNs);
             }
         }
-        WriteReturns(w);
     }
 
     public static SettlementState ReadSnapshot(BinaryReader r, LedgerState ledger)
@@ -221,8 +227,37 @@ public sealed partial class SettlementState
             s._statementIndex[(date, account)] = i;
             s._statements.Add(new AccountStatement(date, participant, ledgerId, account, opening, closing, entries, truncated));
         }
-        s.ReadReturns(r);
         return s;
+    }
+
+    /// <summary>Payment details (engine snapshot format 6+): count, then (payment index, encoded details) in index order.</summary>
+    public void WriteDetailsSnapshot(BinaryWriter w)
+    {
+        var indices = new List<int>(_details.Keys);
+        indices.Sort();
+        w.Write(indices.Count);
+        var buffer = new byte[PaymentDetails.MaxEncodedBytes];
+        foreach (int index in indices)
+        {
+            var writer = new Exchange.WireWriter(buffer);
+            _details[index].Write(ref writer);
+            w.Write(index);
+            w.Write(writer.Written);
+            w.Write(buffer, 0, writer.Written);
+        }
+    }
+
+    public void ReadDetailsSnapshot(BinaryReader r)
+    {
+        int count = Count(r, _payments.Count);
+        for (int i = 0; i < count; i++)
+        {
+            int index = r.ReadInt32();
+            if ((uint)index >= (uint)_payments.Count || _details.ContainsKey(index)) throw new InvalidDataException($"settlement snapshot: details for payment index {index}");
+            byte[] bytes = r.ReadBytes(Count(r, PaymentDetails.MaxEncodedBytes));
+            var reader = new Exchange.WireReader(bytes);
+            _details.Add(index, PaymentDetails.Read(ref reader));
+        }
     }
 
     private static int Count(BinaryReader r, int max)

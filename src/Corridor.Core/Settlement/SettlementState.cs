@@ -47,6 +47,9 @@ public sealed partial class SettlementState
     private readonly List<PaymentRecord> _payments = new();
     private readonly Dictionary<UInt128, int> _paymentIndex = new();
 
+    /// <summary>Party data, trade reference and ISO ids of payments submitted with details, by payment index.</summary>
+    private readonly Dictionary<int, PaymentDetails> _details = new();
+
     private readonly List<WindowRecord> _windows = new();
     private readonly Dictionary<ulong, int> _windowIndex = new();
 
@@ -78,6 +81,9 @@ public sealed partial class SettlementState
 
     public SettlementState(LedgerState ledger) => _ledger = ledger;
 
+    /// <summary>Screens every payment before liquidity moves (set by the engine; null only in settlement-only tests).</summary>
+    internal Compliance.ComplianceState? Compliance { get; set; }
+
     public SettlementOptions Options => _options;
     public int PaymentCount => _payments.Count;
     public int QueuedCount => _queuedCount;
@@ -101,7 +107,7 @@ public sealed partial class SettlementState
             case Operation.SetCreditLine: return Each<SetCreditLine>(command, payload, ref clock, SetCreditLineItem);
             case Operation.SetReservation: return Each<SetReservation>(command, payload, ref clock, SetReservationItem);
             case Operation.SetSendingLimit: return Each<SetSendingLimit>(command, payload, ref clock, SetSendingLimitItem);
-            case Operation.SubmitPayment: return SubmitPayments(command, payload, ref clock);
+            case Operation.SubmitPayment or Operation.SubmitPaymentWithDetails: return SubmitPayments(command, payload, ref clock);
             case Operation.ManageQueuedPayment: return Each<ManageQueuedPayment>(command, payload, ref clock, ManageQueuedPaymentItem);
             case Operation.RunLsm: return RunLsmCommand(command, payload, ref clock);
             case Operation.OpenNettingWindow: return Each<OpenNettingWindow>(command, payload, ref clock, OpenWindowItem);
@@ -142,7 +148,7 @@ public sealed partial class SettlementState
         if (item.Role is not (ParticipantRole.DirectParticipant or ParticipantRole.CentralBank or ParticipantRole.Operator)) return SettlementResult.InvalidRole;
         if (string.IsNullOrEmpty(item.Name)) return SettlementResult.NameMustNotBeEmpty;
         string bic = item.Bic ?? "";
-        if (bic.Length != 0 && !Compliance.Identifiers.IsValidBic(bic)) return SettlementResult.InvalidBic;
+        if (bic.Length != 0 && !Corridor.Core.Compliance.Identifiers.IsValidBic(bic)) return SettlementResult.InvalidBic;
         if (_participantIndex.TryGetValue(item.ParticipantId, out int existing))
         {
             ParticipantRecord e = _participants[existing];

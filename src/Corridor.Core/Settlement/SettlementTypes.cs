@@ -45,6 +45,8 @@ public enum PaymentStatus : byte
     InWindow = 5,
     /// <summary>Waiting for its earliest settlement time before it enters settlement.</summary>
     Scheduled = 6,
+    /// <summary>Held by compliance (watch-list potential match, unscreenable party, rule hold): no liquidity moved until an operator decides.</summary>
+    Held = 7,
 }
 
 /// <summary>Phases of the operating day, in order.</summary>
@@ -134,7 +136,11 @@ public sealed record SettlementAccountInfo(
 public sealed record PaymentInfo(
     UInt128 Id, ulong Payer, ulong Payee, uint Ledger, long AmountMinor, PaymentPriority Priority, PaymentKind Kind,
     ulong EarliestNs, ulong LatestNs, ulong WindowId, PaymentStatus Status, SettlementResult Reason,
-    ulong SubmittedAtNs, ulong FinalAtNs, uint BusinessDate);
+    ulong SubmittedAtNs, ulong FinalAtNs, uint BusinessDate)
+{
+    /// <summary>Originator, beneficiary, trade reference and ISO 20022 ids, when the payment was submitted with them.</summary>
+    public PaymentDetails? Details { get; init; }
+}
 
 /// <summary>Reply item of SubmitPayment: what happened to the payment at entry (or, on resubmission, now).</summary>
 public readonly record struct PaymentOutcome(int Index, UInt128 PaymentId, PaymentStatus Status, SettlementResult Reason);

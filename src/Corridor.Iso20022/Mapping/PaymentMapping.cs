@@ -15,7 +15,7 @@ public sealed record ParticipantDirectory(Func<string, ulong?> ParticipantByBic,
 }
 
 /// <summary>A mapped payment, or why it could not be mapped (ISO 20022 reason code for the pacs.002 RJCT).</summary>
-public readonly record struct MappedPayment(SubmitPayment? Payment, string? ReasonCode, string? Reason)
+public readonly record struct MappedPayment(SubmitPayment? Payment, string? ReasonCode, string? Reason, PaymentDetails? Details = null)
 {
     public bool IsMapped => Payment is not null;
 }
@@ -50,14 +50,17 @@ public static class PaymentMapping
     {
         if (tx.InstdAmt is { } instructed && instructed.Currency != tx.IntrBkSttlmAmt.Currency)
             return new(null, "AM09", "cross-currency transaction: settles payment-versus-payment against an FX quote, not as a single-currency payment");
-        return MapLeg(msgId, tx.PmtId, tx.IntrBkSttlmAmt, tx.InstgAgt ?? tx.DbtrAgt, tx.InstdAgt ?? tx.CdtrAgt, PaymentKind.Customer, directory, priority);
+        return MapLeg(msgId, tx.PmtId, tx.IntrBkSttlmAmt, tx.InstgAgt ?? tx.DbtrAgt, tx.InstdAgt ?? tx.CdtrAgt, PaymentKind.Customer, directory, priority,
+            PartyMapping.Details(msgId, tx));
     }
 
     /// <summary>Maps one pacs.009 institution credit transfer (interbank payment between two participants).</summary>
     public static MappedPayment Map(string msgId, InstitutionCreditTransfer tx, ParticipantDirectory directory, PaymentPriority priority = PaymentPriority.High) =>
-        MapLeg(msgId, tx.PmtId, tx.IntrBkSttlmAmt, tx.InstgAgt ?? tx.Dbtr, tx.InstdAgt ?? tx.Cdtr, PaymentKind.Interbank, directory, priority);
+        MapLeg(msgId, tx.PmtId, tx.IntrBkSttlmAmt, tx.InstgAgt ?? tx.Dbtr, tx.InstdAgt ?? tx.Cdtr, PaymentKind.Interbank, directory, priority,
+            PartyMapping.Details(msgId, tx));
 
-    internal static MappedPayment MapLeg(string msgId, PaymentIdentification id, Money amount, Agent payerAgent, Agent payeeAgent, PaymentKind kind, ParticipantDirectory directory, PaymentPriority priority)
+    internal static MappedPayment MapLeg(string msgId, PaymentIdentification id, Money amount, Agent payerAgent, Agent payeeAgent, PaymentKind kind, ParticipantDirectory directory, PaymentPriority priority,
+        PaymentDetails? details = null)
     {
         if (directory.LedgerByCurrency(amount.Currency) is not { } ledger)
             return new(null, "AM03", $"currency {amount.Currency} is not settled here");
@@ -68,6 +71,6 @@ public static class PaymentMapping
         if (amount.AmountMinor <= 0)
             return new(null, "AM01", "amount must be positive");
         var payment = new SubmitPayment(PaymentIdOf(msgId, id), payer, payee, ledger, amount.AmountMinor, priority, kind, 0, 0, 0);
-        return new(payment, null, null);
+        return new(payment, null, null, details);
     }
 }

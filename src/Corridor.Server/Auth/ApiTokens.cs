@@ -10,12 +10,28 @@ public enum CallerRole : byte
     Direct = 1,
     CentralBank = 2,
     Operator = 3,
+    /// <summary>A named operator user: the token's participant field carries the operator user id (see /v1/operators).</summary>
+    OperatorUser = 4,
 }
 
-/// <summary>A verified caller.</summary>
+/// <summary>
+/// A verified caller. Operator users act as participant <see cref="ApiTokens.OperatorParticipantId"/> with role Operator;
+/// <see cref="OperatorUser"/> says which one (the root token is user 1) and <see cref="OperatorRole"/> what it may do.
+/// </summary>
 public readonly record struct Caller(ulong ParticipantId, CallerRole Role)
 {
     public bool IsOperator => Role == CallerRole.Operator;
+
+    /// <summary>Operator user id (0 for participants): journaled as the command header's actor.</summary>
+    public uint OperatorUser { get; init; }
+
+    public Corridor.Core.Compliance.OperatorRole OperatorRole { get; init; }
+
+    /// <summary>May run the system (participants, ledgers, liquidity, limits, windows, the day, FX configuration).</summary>
+    public bool IsSystemOperator => IsOperator && OperatorRole is Corridor.Core.Compliance.OperatorRole.Operator or Corridor.Core.Compliance.OperatorRole.Administrator;
+
+    /// <summary>May run the compliance desk (watch lists, threshold, rules, holds, audit export).</summary>
+    public bool IsComplianceOfficer => IsOperator && OperatorRole is Corridor.Core.Compliance.OperatorRole.Compliance or Corridor.Core.Compliance.OperatorRole.Administrator;
 }
 
 /// <summary>
@@ -53,10 +69,33 @@ public sealed class ApiTokens
         return head + "." + Base64Url(mac);
     }
 
+    /// <summary>Most verified tokens remembered; beyond it the memory is cleared (bounded, hostile tokens never enter).</summary>
+    public const int MaxRememberedTokens = 100_000;
+
+    // Tokens that verified, with their expiry: a keep-alive client presents the same token on every request,
+    // and an HMAC per request is a measurable share of a single-transfer request. Only tokens whose
+    // signature checked out are remembered, so the cache can never accept what the HMAC would refuse.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Caller Caller, long Expiry)> _verified = new(StringComparer.Ordinal);
+
     /// <summary>Checks signature, key id and expiry; <paramref name="reason"/> says why not.</summary>
     public bool TryVerify(ReadOnlySpan<char> token, DateTimeOffset now, out Caller caller, out string reason)
     {
+        var lookup = _verified.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(token, out var known))
+        {
+            if (now.ToUnixTimeSeconds() < known.Expiry) { caller = known.Caller; reason = ""; return true; }
+            lookup.TryRemove(token, out _);
+        }
+        if (!TryVerifySignature(token, now, out caller, out long expiry, out reason)) return false;
+        if (_verified.Count >= MaxRememberedTokens) _verified.Clear();
+        lookup.TryAdd(token, (caller, expiry));
+        return true;
+    }
+
+    private bool TryVerifySignature(ReadOnlySpan<char> token, DateTimeOffset now, out Caller caller, out long expiry, out string reason)
+    {
         caller = default;
+        expiry = 0;
         if (token.Length is 0 or > MaxTokenChars) { reason = "malformed token"; return false; }
         int dot = token.IndexOf('.');
         if (dot <= 0) { reason = "malformed token"; return false; }
@@ -74,9 +113,9 @@ public sealed class ApiTokens
         ulong participant = BinaryPrimitives.ReadUInt64LittleEndian(payload);
         var role = (CallerRole)payload[8];
         uint keyId = BinaryPrimitives.ReadUInt32LittleEndian(payload[9..]);
-        long expiry = BinaryPrimitives.ReadInt64LittleEndian(payload[13..]);
+        expiry = BinaryPrimitives.ReadInt64LittleEndian(payload[13..]);
         if (keyId != _keyId) { reason = "unknown key id"; return false; }
-        if (role is not (CallerRole.Direct or CallerRole.CentralBank or CallerRole.Operator)) { reason = "bad role"; return false; }
+        if (role is not (CallerRole.Direct or CallerRole.CentralBank or CallerRole.Operator or CallerRole.OperatorUser)) { reason = "bad role"; return false; }
         if (now.ToUnixTimeSeconds() >= expiry) { reason = "token expired"; return false; }
         caller = new Caller(participant, role);
         reason = "";

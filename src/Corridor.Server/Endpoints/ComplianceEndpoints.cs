@@ -27,14 +27,65 @@ public static class ComplianceEndpoints
         app.MapPost("/v1/compliance/holds/{id}/reject", (HttpContext c, string id) => Decide(c, gw, id, Operation.RejectHold)).WithTags("compliance")
             .Accepts<HoldDecisionRequest>("application/json").Produces<HoldDto>();
         app.MapGet("/v1/compliance/audit", Handler.Of(c => ExportAudit(c, gw))).WithTags("compliance").Produces<AuditExportDto>();
+        app.MapGet("/v1/compliance/rules", Handler.Of(c => ListRules(c, gw))).WithTags("compliance").Produces<ComplianceRuleDto[]>();
+        app.MapPost("/v1/compliance/rules", Handler.Of(c => SetRule(c, gw))).WithTags("compliance").Accepts<ComplianceRuleDto>("application/json").Produces<ComplianceRuleDto>();
+        app.MapDelete("/v1/compliance/rules/{id}", (HttpContext c, string id) => RemoveRule(c, gw, id)).WithTags("compliance").Produces<ComplianceRuleDto[]>();
     }
 
+    /// <summary>The compliance desk needs an operator user with role compliance or administrator.</summary>
     private static Caller Operator(HttpContext c, NodeGateway gw)
     {
         Caller caller = gw.Authenticate(c);
-        NodeGateway.RequireOperator(caller);
+        NodeGateway.RequireCompliance(caller);
         return caller;
     }
+
+    private static async Task<IResult> ListRules(HttpContext c, NodeGateway gw)
+    {
+        Operator(c, gw);
+        ComplianceRuleDto[] rules = await gw.QueryAsync(e => e.Compliance.Rules.Select(ToDto).ToArray());
+        return Results.Json(rules, CorridorJson.Options);
+    }
+
+    private static async Task<IResult> SetRule(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = Operator(c, gw);
+        var r = await RequestBody.ReadAsync<ComplianceRuleDto>(c);
+        var item = new SetComplianceRule(caller.OperatorUser, r.Id, r.Participant, r.SourceCountry, r.DestinationCountry, r.SendCurrency, r.ReceiveCurrency,
+            [.. (r.Limits ?? []).Select(l => new RuleLimit(l.Currency, l.HoldAbove, l.RejectAbove))], [.. r.BlockedCountries ?? []], [.. r.BlockedCurrencies ?? []]);
+        byte[] payload;
+        try { payload = ExchangeEndpoints.Payload(item); }
+        catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
+        CommandReply reply = await gw.SubmitAsync(Operation.SetComplianceRule, 1, payload);
+        if (!reply.AllOk)
+        {
+            var result = (ComplianceRuleResult)reply.Errors[0].Code;
+            throw new ApiException(result is ComplianceRuleResult.RuleIdInvalid or ComplianceRuleResult.RuleInvalid ? 400 : 422, "compliance." + Wire.Snake(result), $"rule {r.Id}: {result}");
+        }
+        ComplianceRuleDto dto = await gw.QueryAsync(e => e.Compliance.Rules.Where(x => x.Id == r.Id).Select(ToDto).Single());
+        return Results.Json(dto, CorridorJson.Options);
+    }
+
+    private static async Task<IResult> RemoveRule(HttpContext c, NodeGateway gw, string id)
+    {
+        Caller caller = Operator(c, gw);
+        byte[] payload;
+        try { payload = ExchangeEndpoints.Payload(new RemoveComplianceRule(caller.OperatorUser, id)); }
+        catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
+        CommandReply reply = await gw.SubmitAsync(Operation.RemoveComplianceRule, 1, payload);
+        if (!reply.AllOk)
+        {
+            var result = (ComplianceRuleResult)reply.Errors[0].Code;
+            throw new ApiException(result == ComplianceRuleResult.RuleNotFound ? 404 : 400, "compliance." + Wire.Snake(result), $"rule {id}: {result}");
+        }
+        ComplianceRuleDto[] remaining = await gw.QueryAsync(e => e.Compliance.Rules.Select(ToDto).ToArray());
+        return Results.Json(remaining, CorridorJson.Options);
+    }
+
+    private static ComplianceRuleDto ToDto(ComplianceRule r) => new(
+        r.Id, r.Scope.Participant ?? 0, r.Scope.SourceCountry ?? "", r.Scope.DestinationCountry ?? "", r.Scope.SendCurrency ?? "", r.Scope.ReceiveCurrency ?? "",
+        (r.Limits.IsDefault ? [] : r.Limits).Select(l => new RuleLimitDto(l.Currency, l.HoldAboveMinor, l.RejectAboveMinor)).ToArray(),
+        (r.BlockedCountries.IsDefault ? [] : r.BlockedCountries).ToArray(), (r.BlockedCurrencies.IsDefault ? [] : r.BlockedCurrencies).ToArray());
 
     private static async Task<IResult> LoadWatchList(HttpContext c, NodeGateway gw)
     {
@@ -46,13 +97,13 @@ public static class ComplianceEndpoints
             "xml" => WatchListFormat.Xml,
             _ => throw ApiException.BadRequest("request.invalid_value", "format must be csv or xml"),
         };
-        var item = new Corridor.Core.Compliance.LoadWatchList(caller.ParticipantId, r.Name, format, r.Version, r.Content);
+        var item = new Corridor.Core.Compliance.LoadWatchList(caller.OperatorUser, r.Name, format, r.Version, r.Content);
         CommandReply reply = await gw.SubmitAsync(Operation.LoadWatchList, 1, ExchangeEndpoints.Payload(item));
         if (!reply.AllOk)
         {
             var result = (LoadWatchListResult)reply.Errors[0].Code;
             string detail = result == LoadWatchListResult.ParseFailed
-                ? await gw.QueryAsync(e => LastLoadDetail(e, r.Name, caller.ParticipantId)) // the first parse error, with its line number
+                ? await gw.QueryAsync(e => LastLoadDetail(e, r.Name, caller.OperatorUser)) // the first parse error, with its line number
                 : $"watch list {r.Name}: {result}";
             throw new ApiException(422, "compliance." + Wire.Snake(result), detail);
         }
@@ -82,7 +133,7 @@ public static class ComplianceEndpoints
         Caller caller = Operator(c, gw);
         var r = await RequestBody.ReadAsync<ScreeningThresholdRequest>(c);
         if (r.Threshold is < 0 or > 100) throw ApiException.BadRequest("request.invalid_value", "threshold must be 0…100");
-        CommandReply reply = await gw.SubmitAsync(Operation.SetScreeningThreshold, 1, ExchangeEndpoints.Payload(new SetScreeningThreshold(caller.ParticipantId, (byte)r.Threshold)));
+        CommandReply reply = await gw.SubmitAsync(Operation.SetScreeningThreshold, 1, ExchangeEndpoints.Payload(new SetScreeningThreshold(caller.OperatorUser, (byte)r.Threshold)));
         if (!reply.AllOk) throw new ApiException(422, "compliance." + Wire.Snake((ScreeningThresholdResult)reply.Errors[0].Code), "threshold refused");
         return Results.Json(new { threshold = r.Threshold }, CorridorJson.Options);
     }
@@ -106,7 +157,7 @@ public static class ComplianceEndpoints
         Caller caller = Operator(c, gw);
         UInt128 paymentId = Ids.Parse(id, "payment id");
         var r = await RequestBody.ReadAsync<HoldDecisionRequest>(c);
-        CommandReply reply = await gw.SubmitAsync(operation, 1, ExchangeEndpoints.Payload(new HoldDecision(paymentId, caller.ParticipantId, r.Reason)));
+        CommandReply reply = await gw.SubmitAsync(operation, 1, ExchangeEndpoints.Payload(new HoldDecision(paymentId, caller.OperatorUser, r.Reason)));
         if (!reply.AllOk)
         {
             var result = (HoldDecisionResult)reply.Errors[0].Code;
@@ -136,7 +187,8 @@ public static class ComplianceEndpoints
                 broken < 0,
                 broken < 0 ? null : broken + 1,
                 e.Compliance.AuditLog.Where(x => x.Sequence > after).Take(limit)
-                    .Select(x => new AuditEntryDto(x.Sequence, x.TimeNs, x.Operator, Wire.Snake(x.Operation), x.ResultCode, x.Subject, x.Detail, x.PreviousHash, x.Hash)).ToArray());
+                    .Select(x => new AuditEntryDto(x.Sequence, x.TimeNs, x.Operator, Wire.Snake(x.Operation), x.ResultCode, x.Subject, x.Detail, x.PreviousHash, x.Hash,
+                        e.Compliance.TryGetOperator(x.Operator, out OperatorUser u) ? u.Name : null)).ToArray());
         });
         return Results.Json(export, CorridorJson.Options);
     }
@@ -144,7 +196,7 @@ public static class ComplianceEndpoints
     private static WatchListDto ToDto(WatchListVersion w) =>
         new(w.Name, w.Format == WatchListFormat.Csv ? "csv" : "xml", w.VersionLabel, w.ContentHash, w.Entries, w.LoadedAtNs, w.LoadedBy);
 
-    private static HoldDto ToDto(PaymentCompliance p) => new(
+    internal static HoldDto ToDto(PaymentCompliance p) => new(
         Ids.Format(p.PaymentId), Wire.Snake(p.Status), Wire.Snake(p.Decision.Outcome), Wire.Snake(p.Decision.Reason), p.Decision.Iso20022Reason, p.Threshold,
         p.Hits.Select(h => new ComplianceHitDto(h.WatchList, h.Hit.EntryId, h.Hit.MatchedName, h.Hit.Score, Wire.Snake(h.Hit.Field), h.Hit.ScreenedName)).ToArray(),
         p.ScreenedAtNs, p.DecidedBy, p.DecidedAtNs, p.DecisionReason);

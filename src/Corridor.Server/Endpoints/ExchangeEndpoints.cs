@@ -272,28 +272,28 @@ public static class ExchangeEndpoints
     // Unknown names map to a value the engine's rules refuse (…IdentifierInvalid, IncotermsInvalid): one code per mistake, as the engine names it.
     private const byte UnknownValue = byte.MaxValue;
 
-    private static Party ToParty(FxPartyDto p)
+    internal static Party ToParty(FxPartyDto p)
     {
         PartyIdScheme scheme = p.IdScheme.Length == 0 ? PartyIdScheme.None : (PartyIdScheme)UnknownValue;
         foreach (var (n, v) in Schemes) if (n == p.IdScheme) scheme = v;
         return new Party(p.Name, p.StreetName, p.BuildingNumber, p.PostCode, p.TownName, p.CountrySubDivision, p.Country, p.Account, scheme, p.Identifier);
     }
 
-    private static TradeReference ToTrade(FxTradeReferenceDto t)
+    internal static TradeReference ToTrade(FxTradeReferenceDto t)
     {
         Incoterms rule = t.Incoterms.Length == 0 ? Incoterms.None : (Incoterms)UnknownValue;
         foreach (var (n, v) in IncotermsRules) if (n == t.Incoterms) rule = v;
         return new TradeReference(t.InvoiceNumber, t.InvoiceDate, t.ContractReference, t.LetterOfCreditReference, t.GoodsDescription, t.HsCode, rule, t.IncotermsPlace);
     }
 
-    private static FxPartyDto ToDto(Party p)
+    internal static FxPartyDto ToDto(Party p)
     {
         string scheme = "";
         foreach (var (n, v) in Schemes) if (v == p.IdScheme) scheme = n;
         return new FxPartyDto(p.Name, p.StreetName, p.BuildingNumber, p.PostCode, p.TownName, p.CountrySubDivision, p.Country, p.Account, scheme, p.Identifier);
     }
 
-    private static FxTradeReferenceDto ToDto(TradeReference t)
+    internal static FxTradeReferenceDto ToDto(TradeReference t)
     {
         string rule = "";
         foreach (var (n, v) in IncotermsRules) if (v == t.Incoterms) rule = n;

@@ -63,6 +63,7 @@ internal static class Iso20022Cancellations
                         ? "held for compliance review: only the compliance officer releases or rejects it"
                         : "cross-currency payment settled or failed payment-versus-payment: final");
                 else if (rtgs is null || rtgs.Payer != requester) refusal = ("NOOR", "no original transaction received from the assigner");
+                else if (rtgs.Status == PaymentStatus.Held) refusal = ("AGNT", "held for compliance review: only the compliance officer releases or rejects it");
                 else if (rtgs.Status is PaymentStatus.Queued or PaymentStatus.Scheduled or PaymentStatus.InWindow or PaymentStatus.Revoked)
                     revokes.Add((i, new ManageQueuedPayment(requester, id, QueueAction.Revoke, PaymentPriority.Normal, UInt128.Zero)));
                 else if (rtgs.Status == PaymentStatus.Settled)

@@ -8,7 +8,6 @@ using Corridor.Iso20022.Model;
 using Corridor.Iso20022.Validation;
 using Corridor.Server.Auth;
 using Corridor.Server.Http;
-using IsoParty = Corridor.Iso20022.Model.Party;
 using SettlementPaymentStatus = Corridor.Core.Settlement.PaymentStatus;
 
 namespace Corridor.Server.Endpoints;
@@ -65,7 +64,7 @@ internal static class Iso20022CrossCurrency
         var directory = new ParticipantDirectory(
             bic => participants.TryGetValue(bic, out ulong v) ? v : null, code => settlementLedgers.TryGetValue(code, out uint v) ? v : null);
 
-        var rtgs = new List<(int Index, SubmitPayment Item)>();
+        var rtgs = new List<(int Index, SubmitPaymentWithDetails Item)>();
         var pvp = new List<(int Index, PayAtBestQuote Item)>();
         for (int i = 0; i < n; i++)
         {
@@ -76,7 +75,7 @@ internal static class Iso20022CrossCurrency
                 MappedPayment mapped = PaymentMapping.Map(m.MsgId, tx, directory);
                 if (!mapped.IsMapped) { statuses[i] = statuses[i] with { Reasons = [Iso20022Replies.Reason(mapped.ReasonCode!, mapped.Reason!)] }; continue; }
                 if (!caller.IsOperator && mapped.Payment!.Value.Payer != caller.ParticipantId) throw Forbidden();
-                rtgs.Add((i, mapped.Payment!.Value));
+                rtgs.Add((i, new SubmitPaymentWithDetails(mapped.Payment!.Value, mapped.Details ?? PaymentDetails.None)));
                 continue;
             }
             var (item, code, refusal) = MapPvp(m.MsgId, tx, participants, accounts);
@@ -87,21 +86,28 @@ internal static class Iso20022CrossCurrency
 
         if (rtgs.Count > 0)
         {
-            SubmitPayment[] items = rtgs.Select(r => r.Item).ToArray();
-            var (_, outcomes) = await Iso20022Replies.SubmitChunkedAsync<SubmitPayment, PaymentOutcome>(gw, items);
+            // Same-currency transactions go as Iso20022Endpoints sends them: with parties and ids (op 116), screened by compliance.
+            SubmitPaymentWithDetails[] items = rtgs.Select(r => r.Item).ToArray();
+            byte[] payload;
+            try { payload = SubmitPaymentWithDetails.EncodePayload(items); }
+            catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
+            CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, items.Length, payload);
+            var outcomes = (PaymentOutcome[])reply.Data!;
+            string?[] screened = await gw.QueryAsync(e => outcomes.Select(o =>
+                o.Reason == SettlementResult.RejectedByCompliance && e.Compliance.TryGetPayment(o.PaymentId, out var pc) ? pc.Decision.Iso20022Reason : null).ToArray());
             for (int k = 0; k < rtgs.Count; k++)
             {
                 PaymentOutcome o = outcomes[k];
                 string sts = o.Status switch
                 {
                     SettlementPaymentStatus.Settled => PaymentStatusCodes.SettlementCompleted,
-                    SettlementPaymentStatus.Queued or SettlementPaymentStatus.Scheduled or SettlementPaymentStatus.InWindow => PaymentStatusCodes.Pending,
+                    SettlementPaymentStatus.Queued or SettlementPaymentStatus.Scheduled or SettlementPaymentStatus.InWindow or SettlementPaymentStatus.Held => PaymentStatusCodes.Pending,
                     _ => PaymentStatusCodes.Rejected,
                 };
                 statuses[rtgs[k].Index] = statuses[rtgs[k].Index] with
                 {
                     TxSts = sts, AcctSvcrRef = Iso20022Replies.Ref(o.PaymentId),
-                    Reasons = sts == PaymentStatusCodes.Rejected ? [Iso20022Replies.Reason(Iso20022Endpoints.ReasonCodeOf(o.Reason), "settlement." + Wire.Snake(o.Reason))] : default,
+                    Reasons = sts == PaymentStatusCodes.Rejected ? [Iso20022Replies.Reason(screened[k] ?? Iso20022Endpoints.ReasonCodeOf(o.Reason), "settlement." + Wire.Snake(o.Reason))] : default,
                 };
             }
         }
@@ -167,27 +173,11 @@ internal static class Iso20022CrossCurrency
         if (tx.XchgRate is not { } rate) return (null, ReasonCodes.WrongAmount, "cross-currency transaction without XchgRate");
         var trade = TradeOf(tx.Trade, out string? tooLong);
         if (tooLong is not null) return (null, ReasonCodes.InvalidFileFormat, tooLong);
+        PaymentDetails parties = PartyMapping.Details(msgId, tx); // the same Dbtr/Cdtr mapping as same-currency payments
         var item = new PayAtBestQuote(
             PaymentMapping.PaymentIdOf(msgId, tx.PmtId), payer, payerAccount, payeeAccount, instructed.Currency, settled.Currency,
-            settled.AmountMinor, AmountSide.Destination, rate.ScaledE10, RateTolerancePpm,
-            PartyOf(tx.Dbtr, tx.DbtrAcct), PartyOf(tx.Cdtr, tx.CdtrAcct), trade);
+            settled.AmountMinor, AmountSide.Destination, rate.ScaledE10, RateTolerancePpm, parties.Originator!, parties.Beneficiary!, trade);
         return (item, null, null);
-    }
-
-    /// <summary>Dbtr/Cdtr as the exchange's party, text as sent (ISO 20022 field sizes fit the party's bounds).</summary>
-    internal static Core.Exchange.Party PartyOf(IsoParty p, CashAccount? account)
-    {
-        PostalAddress? a = p.Address;
-        (PartyIdScheme scheme, string id) = p.Id switch
-        {
-            { Lei: { } lei } => (PartyIdScheme.Lei, lei),
-            { AnyBic: { } bic } => (PartyIdScheme.Bic, bic),
-            { Other.Count: > 0 } x => (x.Other[0].SchemeCode switch { "TXID" => PartyIdScheme.TaxId, "NIDN" => PartyIdScheme.NationalId, _ => PartyIdScheme.Other }, x.Other[0].Id),
-            _ => (PartyIdScheme.None, ""),
-        };
-        return new Core.Exchange.Party(
-            p.Name ?? "", a?.StreetName ?? "", a?.BuildingNumber ?? "", a?.PostCode ?? "", a?.TownName ?? "", "",
-            a?.Country ?? p.CountryOfResidence ?? "", account?.Identifier ?? "", scheme, id);
     }
 
     /// <summary>Trade references as the exchange keeps them; a value longer than the engine's bound refuses the transaction (never truncated).</summary>

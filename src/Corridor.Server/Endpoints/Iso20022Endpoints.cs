@@ -77,9 +77,22 @@ public static class Iso20022Endpoints
         var toSubmit = groupRejected ? [] : legs.Where(l => l.Mapped.IsMapped && !findings.Any(f => f.Path.StartsWith($"CdtTrfTxInf[{l.Index}]", StringComparison.Ordinal))).ToList();
         if (toSubmit.Count == 0) return Xml(Iso20022Codec.Build(report), 200);
 
-        SubmitPayment[] payments = toSubmit.Select(l => l.Mapped.Payment!.Value).ToArray();
-        CommandReply reply = await gw.SubmitAsync(Operation.SubmitPayment, payments.Length, SettlementCodec.EncodePayload<SubmitPayment>(payments));
+        // Same-currency payments go with their parties and ISO ids (operation 116): compliance screens them before settlement.
+        SubmitPaymentWithDetails[] payments = toSubmit.Select(l => new SubmitPaymentWithDetails(l.Mapped.Payment!.Value, l.Mapped.Details ?? PaymentDetails.None)).ToArray();
+        byte[] payload;
+        try { payload = SubmitPaymentWithDetails.EncodePayload(payments); }
+        catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
+        CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, payments.Length, payload);
         var outcomes = (PaymentOutcome[])reply.Data!;
+        // A compliance rejection reports its own ISO reason (RR01–RR04, AM02) rather than NARR.
+        Dictionary<UInt128, string> complianceReasons = await gw.QueryAsync(e =>
+        {
+            var reasons = new Dictionary<UInt128, string>();
+            foreach (PaymentOutcome o in outcomes)
+                if (o.Reason == SettlementResult.RejectedByCompliance && e.Compliance.TryGetPayment(o.PaymentId, out var pc) && pc.Decision.Iso20022Reason is { } code)
+                    reasons.TryAdd(o.PaymentId, code);
+            return reasons;
+        });
         var statuses = report.Transactions.ToArray();
         for (int i = 0; i < toSubmit.Count; i++)
         {
@@ -89,7 +102,7 @@ public static class Iso20022Endpoints
             {
                 TxSts = TxStatus(o),
                 Reasons = TxStatus(o) == PaymentStatusCodes.Rejected
-                    ? ValueList.From(new List<ReasonInfo> { new() { Code = ReasonCodeOf(o.Reason), AdditionalInfo = [("settlement." + Wire.Snake(o.Reason))] } })
+                    ? ValueList.From(new List<ReasonInfo> { new() { Code = complianceReasons.GetValueOrDefault(o.PaymentId) ?? ReasonCodeOf(o.Reason), AdditionalInfo = [("settlement." + Wire.Snake(o.Reason))] } })
                     : default,
                 AcctSvcrRef = o.PaymentId.ToString(CultureInfo.InvariantCulture),
             };
@@ -128,7 +141,7 @@ public static class Iso20022Endpoints
     private static string TxStatus(PaymentOutcome o) => o.Status switch
     {
         PaymentStatus.Settled => PaymentStatusCodes.SettlementCompleted,
-        PaymentStatus.Queued or PaymentStatus.Scheduled or PaymentStatus.InWindow => PaymentStatusCodes.Pending,
+        PaymentStatus.Queued or PaymentStatus.Scheduled or PaymentStatus.InWindow or PaymentStatus.Held => PaymentStatusCodes.Pending,
         _ => PaymentStatusCodes.Rejected,
     };
 

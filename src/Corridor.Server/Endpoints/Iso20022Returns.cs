@@ -89,7 +89,7 @@ internal static class Iso20022Returns
         return o.Status switch
         {
             PaymentStatus.Settled => PaymentStatusCodes.SettlementCompleted,
-            PaymentStatus.Queued or PaymentStatus.Scheduled => PaymentStatusCodes.Pending,
+            PaymentStatus.Queued or PaymentStatus.Scheduled or PaymentStatus.Held => PaymentStatusCodes.Pending,
             _ => PaymentStatusCodes.Rejected,
         };
     }
@@ -100,7 +100,7 @@ internal static class Iso20022Returns
             return [Iso20022Replies.Reason(ReasonCodes.DuplicatePayment, $"return already received: {Wire.Snake(o.Status)}, result settlement.{Wire.Snake(o.Result)}; nothing moved again")];
         if (o.Result != SettlementResult.Ok)
             return [Iso20022Replies.Reason(ReasonCodeOf(o.Result), "settlement." + Wire.Snake(o.Result) + (o.Result == SettlementResult.ReturnExceedsOriginal ? $" (already returned {o.ReturnedMinor} minor units)" : ""))];
-        if (o.Status is not (PaymentStatus.Settled or PaymentStatus.Queued or PaymentStatus.Scheduled))
+        if (o.Status is not (PaymentStatus.Settled or PaymentStatus.Queued or PaymentStatus.Scheduled or PaymentStatus.Held))
             return [Iso20022Replies.Reason(Iso20022Endpoints.ReasonCodeOf(o.Result), "settlement." + Wire.Snake(o.Status))];
         return default;
     }

@@ -1,4 +1,5 @@
 using Corridor.Client;
+using Corridor.Core.Compliance;
 using Corridor.Core.Engine;
 using Corridor.Core.Settlement;
 using Corridor.Server.Auth;
@@ -248,18 +249,42 @@ public static class SettlementEndpoints
         if (existing is not null && !caller.IsOperator && existing.Payer != caller.ParticipantId)
             throw new ApiException(409, "settlement.payment_exists_with_different_content", $"payment {r.Id} exists");
         var command = new SubmitPayment(id, payer, r.Payee, r.Ledger, r.Amount, priority, kind, r.EarliestNs, r.LatestNs, r.WindowId);
-        byte[] payload = SettlementCodec.EncodePayload<SubmitPayment>([command]);
-        CommandReply reply = await gw.SubmitAsync(Operation.SubmitPayment, 1, payload);
-        PaymentInfo? p = await gw.QueryAsync(e => e.Settlement.GetPayment(id));
+        // Every payment goes as operation 116 with its details (possibly none): compliance screens it before liquidity moves.
+        var details = new PaymentDetails(
+            r.Originator is null ? null : ExchangeEndpoints.ToParty(r.Originator), r.Beneficiary is null ? null : ExchangeEndpoints.ToParty(r.Beneficiary),
+            r.TradeReference is null ? null : ExchangeEndpoints.ToTrade(r.TradeReference),
+            r.References is null ? PaymentReferences.None : new PaymentReferences(r.References.MsgId, r.References.InstrId, r.References.EndToEndId, r.References.TxId, r.References.Uetr));
+        byte[] payload;
+        try { payload = SubmitPaymentWithDetails.EncodePayload(new SubmitPaymentWithDetails(command, details)); }
+        catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
+        CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, 1, payload);
+        (PaymentInfo? p, PaymentCompliance? compliance) = await gw.QueryAsync(e => (e.Settlement.GetPayment(id), ComplianceOf(e, id)));
         if (!reply.AllOk)
         {
             var result = (SettlementResult)reply.Errors[0].Code;
+            if (result == SettlementResult.RejectedByCompliance && compliance is not null)
+                throw ComplianceRejection(r.Id, compliance);
             // A payment rejected for a business reason is recorded (status rejected): answer it, not an error.
             if (p is null || result == SettlementResult.PaymentExistsWithDifferentContent)
                 throw new ApiException(SettlementStatus(result), "settlement." + Wire.Snake(result), $"payment {r.Id}: {result}");
         }
         if (p is null) throw ApiException.NotFound("settlement.payment_not_found", "payment not recorded");
-        return Results.Json(Wire.ToDto(p), CorridorJson.Options, statusCode: existing is null ? 201 : 200);
+        return Results.Json(Wire.ToDto(p, compliance), CorridorJson.Options, statusCode: existing is null ? 201 : 200);
+    }
+
+    private static PaymentCompliance? ComplianceOf(Corridor.Core.Engine.Engine e, UInt128 id) =>
+        e.Compliance.TryGetPayment(id, out PaymentCompliance c) && c.IsSettlementPayment ? c : null;
+
+    /// <summary>
+    /// A payment compliance rejected: travel-rule gaps are the caller's to fix (400, ISO 20022 RR01–RR04); a rule's
+    /// rejection (blocked country or currency, amount above a reject limit) is 422 with the rule's ISO reason.
+    /// </summary>
+    private static ApiException ComplianceRejection(string id, PaymentCompliance c)
+    {
+        string reason = Wire.Snake(c.Decision.Reason);
+        string detail = $"payment {id}: rejected by compliance ({reason}{(c.Decision.RuleId is null ? "" : ", rule " + c.Decision.RuleId)})";
+        int status = c.Decision.Reason == ComplianceReason.TravelRuleIncomplete ? 400 : 422;
+        return new ApiException(status, "compliance." + reason, detail) { Iso20022Reason = c.Decision.Iso20022Reason };
     }
 
     private static async Task<PaymentInfo> VisiblePayment(NodeGateway gw, Caller caller, string text)
@@ -274,7 +299,9 @@ public static class SettlementEndpoints
     private static async Task<IResult> GetPayment(HttpContext c, NodeGateway gw, string id)
     {
         Caller caller = gw.Authenticate(c);
-        return Results.Json(Wire.ToDto(await VisiblePayment(gw, caller, id)), CorridorJson.Options);
+        PaymentInfo p = await VisiblePayment(gw, caller, id);
+        PaymentCompliance? compliance = await gw.QueryAsync(e => ComplianceOf(e, p.Id));
+        return Results.Json(Wire.ToDto(p, compliance), CorridorJson.Options);
     }
 
     private static async Task<IResult> ManagePayment(HttpContext c, NodeGateway gw, string id)

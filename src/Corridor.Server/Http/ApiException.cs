@@ -9,6 +9,9 @@ public sealed class ApiException(int status, string code, string detail) : Excep
     public int Status { get; } = status;
     public string Code { get; } = code;
 
+    /// <summary>ISO 20022 ExternalStatusReason1Code (e.g. RR01–RR04 for travel-rule gaps), written as <c>iso20022_reason</c>.</summary>
+    public string? Iso20022Reason { get; init; }
+
     public static ApiException BadRequest(string code, string detail) => new(400, code, detail);
     public static ApiException NotFound(string code, string detail) => new(404, code, detail);
     public static ApiException Forbidden(string detail) => new(403, "auth.forbidden", detail);
@@ -19,7 +22,7 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    public static async Task WriteAsync(HttpContext context, int status, string code, string detail)
+    public static async Task WriteAsync(HttpContext context, int status, string code, string detail, string? iso20022Reason = null)
     {
         HttpResponse response = context.Response;
         response.StatusCode = status;
@@ -34,6 +37,7 @@ public static class Problems
             w.WriteString("detail", detail);
             w.WriteString("code", code);
             w.WriteString("instance", context.Request.Path.Value);
+            if (iso20022Reason is not null) w.WriteString("iso20022_reason", iso20022Reason);
             w.WriteEndObject();
         }
         response.ContentLength = buffer.Length;

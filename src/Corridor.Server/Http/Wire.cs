@@ -129,9 +129,20 @@ public static class Wire
         _ => "operator",
     };
 
-    public static PaymentDto ToDto(PaymentInfo p) =>
-        new(Ids.Format(p.Id), p.Payer, p.Payee, p.Ledger, p.AmountMinor, Snake(p.Priority), Snake(p.Kind), p.EarliestNs, p.LatestNs, p.WindowId,
-            Snake(p.Status), p.Reason == SettlementResult.Ok ? null : "settlement." + Snake(p.Reason), p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate);
+    public static PaymentDto ToDto(PaymentInfo p) => ToDto(p, null);
+
+    /// <summary>The payment with its party data, references and (when screened) its compliance record.</summary>
+    public static PaymentDto ToDto(PaymentInfo p, Corridor.Core.Compliance.PaymentCompliance? compliance)
+    {
+        Corridor.Core.Settlement.PaymentDetails? d = p.Details;
+        PaymentReferencesDto? references = d is null || d.References.IsEmpty ? null
+            : new PaymentReferencesDto(d.References.MessageId, d.References.InstructionId, d.References.EndToEndId, d.References.TransactionId, d.References.Uetr);
+        return new(Ids.Format(p.Id), p.Payer, p.Payee, p.Ledger, p.AmountMinor, Snake(p.Priority), Snake(p.Kind), p.EarliestNs, p.LatestNs, p.WindowId,
+            Snake(p.Status), p.Reason == SettlementResult.Ok ? null : "settlement." + Snake(p.Reason), p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate,
+            d?.Originator is null ? null : Endpoints.ExchangeEndpoints.ToDto(d.Originator), d?.Beneficiary is null ? null : Endpoints.ExchangeEndpoints.ToDto(d.Beneficiary),
+            d?.Trade is null ? null : Endpoints.ExchangeEndpoints.ToDto(d.Trade), references,
+            compliance is null ? null : Endpoints.ComplianceEndpoints.ToDto(compliance));
+    }
 
     public static WindowDto ToDto(WindowInfo w) =>
         new(w.WindowId, w.Ledger, w.Name, Snake(w.Status), w.PaymentCount, w.GrossMinor,

@@ -11,10 +11,16 @@ public sealed record JournalAuditReport(
     string StateHash,
     long? SnapshotSequence,
     string? SnapshotProblem,
-    string? AnchorProblem)
+    string? AnchorProblem,
+    int OperatorAuditEntries = 0,
+    string OperatorAuditHead = "",
+    long? OperatorAuditBrokenAt = null)
 {
-    /// <summary>The chain is intact (a torn, never-acknowledged tail is tolerated), the replay reproduced every snapshot, the head matches its anchor.</summary>
-    public bool Passed => Chain.IsRecoverable && SnapshotProblem is null && AnchorProblem is null;
+    /// <summary>
+    /// The chain is intact (a torn, never-acknowledged tail is tolerated), the replay reproduced every snapshot, the head
+    /// matches its anchor, and the operator audit log the replay rebuilt (who did what, when) recomputes its hash chain.
+    /// </summary>
+    public bool Passed => Chain.IsRecoverable && SnapshotProblem is null && AnchorProblem is null && OperatorAuditBrokenAt is null;
 }
 
 /// <summary>
@@ -59,7 +65,9 @@ public static class JournalAudit
         }
         if (snapshot is not null && snapshotSequence > engine.Sequence)
             snapshotProblem = $"snapshot at batch {snapshotSequence} is ahead of the journal (ends at {engine.Sequence}): journal data is missing";
+        int broken = engine.Compliance.VerifyAuditChain();
         return new JournalAuditReport(chain, replayed, engine.Ledger.AccountCount, engine.Ledger.TransferCount, engine.StateHashHex(),
-            snapshot is null ? null : snapshotSequence, snapshotProblem, anchorProblem);
+            snapshot is null ? null : snapshotSequence, snapshotProblem, anchorProblem,
+            engine.Compliance.AuditLog.Count, engine.Compliance.AuditHead, broken < 0 ? null : broken + 1);
     }
 }

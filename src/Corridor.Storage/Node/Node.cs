@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Channels;
@@ -104,12 +105,16 @@ public sealed class Node : IDisposable
     /// full, <paramref name="waitWhenFull"/> = false fails fast with <see cref="NodeBusyException"/>
     /// (the server answers 503 + Retry-After); true waits (bulk tools, benchmarks).
     /// </summary>
-    public Task<CommandReply> SubmitAsync(Operation operation, int count, ReadOnlyMemory<byte> payload, bool waitWhenFull = false, CancellationToken cancel = default)
+    public Task<CommandReply> SubmitAsync(Operation operation, int count, ReadOnlyMemory<byte> payload, bool waitWhenFull = false, CancellationToken cancel = default) =>
+        SubmitAsync(operation, count, payload, actor: 0, waitWhenFull, cancel);
+
+    /// <summary>As above, journaling <paramref name="actor"/> (the operator user who issued the command; 0 = participant or system) in the command header.</summary>
+    public Task<CommandReply> SubmitAsync(Operation operation, int count, ReadOnlyMemory<byte> payload, uint actor, bool waitWhenFull = false, CancellationToken cancel = default)
     {
         ThrowIfStopped();
         if (payload.Length > CommandBatch.MaxCommandPayloadBytes)
             throw new ArgumentException($"command payload of {payload.Length} bytes exceeds {CommandBatch.MaxCommandPayloadBytes}", nameof(payload));
-        var request = new Request(operation, count, payload, Stopwatch.GetTimestamp());
+        var request = new Request(operation, count, payload, Stopwatch.GetTimestamp()) { Actor = actor };
         if (_requests.Writer.TryWrite(request)) return request.Reply.Task;
         if (!waitWhenFull)
         {
@@ -155,7 +160,7 @@ public sealed class Node : IDisposable
             {
                 if (carry is null)
                 {
-                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) break;
+                    if (!BlockingWait.ForData(reader)) break;
                     if (!reader.TryRead(out carry)) continue;
                 }
                 byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.MaxBatchBytes, CommandBatch.EncodedSize(carry.Payload.Length)));
@@ -166,7 +171,7 @@ public sealed class Node : IDisposable
                 {
                     int size = CommandBatch.EncodedSize(carry.Payload.Length);
                     if (requests.Count > 0 && (used + size > _options.MaxBatchBytes || requests.Count >= _options.MaxRequestsPerBatch)) break;
-                    used += CommandBatch.Write(buffer.AsSpan(used), carry.Operation, carry.Count, carry.Payload.Span);
+                    used += CommandBatch.Write(buffer.AsSpan(used), carry.Operation, carry.Count, carry.Payload.Span, carry.Actor);
                     requests.Add(carry);
                     carry = reader.TryRead(out Request? next) ? next : null;
                 }
@@ -201,7 +206,7 @@ public sealed class Node : IDisposable
         var replies = new List<CommandReply>(16);
         try
         {
-            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            while (BlockingWait.ForData(reader))
             {
                 while (reader.TryRead(out EngineWork? work))
                 {
@@ -281,6 +286,7 @@ public sealed class Node : IDisposable
         public int Count { get; } = count;
         public ReadOnlyMemory<byte> Payload { get; } = payload;
         public long SubmittedAt { get; } = submittedAt;
+        public uint Actor { get; init; }
         public TaskCompletionSource<CommandReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -326,3 +332,27 @@ public sealed class NodeBusyException(int capacity)
 /// <summary>The node stopped on an unrecoverable error and accepts nothing more.</summary>
 public sealed class NodeStoppedException(Exception cause)
     : Exception($"the node has stopped: {cause.Message}", cause);
+
+/// <summary>
+/// Blocks a dedicated thread (sequencer, engine) until a channel has data, without the spin-then-yield of
+/// <c>Task.Wait</c>: on a 2-core machine the spinning waiter takes the core the producer needs.
+/// </summary>
+internal static class BlockingWait
+{
+    [ThreadStatic] private static ManualResetEventSlim? t_wake;
+    [ThreadStatic] private static Action? t_set;
+
+    /// <summary>True when data can be read, false when the channel completed.</summary>
+    public static bool ForData<T>(ChannelReader<T> reader)
+    {
+        ValueTask<bool> pending = reader.WaitToReadAsync();
+        if (pending.IsCompleted) return pending.GetAwaiter().GetResult();
+        ManualResetEventSlim wake = t_wake ??= new ManualResetEventSlim(false, spinCount: 1);
+        Action set = t_set ??= wake.Set;
+        wake.Reset();
+        ConfiguredValueTaskAwaitable<bool>.ConfiguredValueTaskAwaiter awaiter = pending.ConfigureAwait(false).GetAwaiter();
+        awaiter.UnsafeOnCompleted(set);
+        wake.Wait();
+        return awaiter.GetResult();
+    }
+}

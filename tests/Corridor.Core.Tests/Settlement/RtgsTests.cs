@@ -237,10 +237,10 @@ public class RtgsTests
         h.Fund(A, 100);
         CommandReply reply = h.Batch(SettlementCodec.EncodeCommand<SubmitPayment>(
         [
-            Payment(1, A, B, 60),
-            Payment(2, A, A, 1),
-            Payment(0, A, B, 1),
-            Payment(3, A, B, 60),
+            Payment(1, A, B, 60, kind: PaymentKind.Interbank),
+            Payment(2, A, A, 1, kind: PaymentKind.Interbank),
+            Payment(0, A, B, 1, kind: PaymentKind.Interbank),
+            Payment(3, A, B, 60, kind: PaymentKind.Interbank),
         ]))[0];
         Assert.Equal(4, reply.Count);
         Assert.Equal([new ItemResult(1, (ushort)SettlementResult.PayerEqualsPayee), new ItemResult(2, (ushort)SettlementResult.PaymentIdInvalid)], reply.Errors);
@@ -259,7 +259,7 @@ public class RtgsTests
         {
             int count = Math.Min(SettlementCodec.MaxItemsPerCommand, max - first);
             var items = new SubmitPayment[count];
-            for (int k = 0; k < count; k++) items[k] = Payment((UInt128)(first + k + 1), A, B, 1);
+            for (int k = 0; k < count; k++) items[k] = Payment((UInt128)(first + k + 1), A, B, 1, kind: PaymentKind.Interbank);
             Assert.True(h.Batch(SettlementCodec.EncodeCommand<SubmitPayment>(items))[0].AllOk);
         }
         Assert.Equal(max, h.Engine.Settlement.GetSettlementAccount(A, Eur)!.QueuedCount);

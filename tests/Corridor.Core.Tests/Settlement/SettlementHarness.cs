@@ -43,7 +43,11 @@ internal sealed class SettlementHarness
         return h;
     }
 
-    public static byte[] Cmd<T>(T item) where T : ISettlementCommand<T> => SettlementCodec.EncodeCommand(item);
+    /// <summary>One command; a customer payment goes as operation 116 with travel-rule-complete parties (customer payments without them are rejected).</summary>
+    public static byte[] Cmd<T>(T item) where T : ISettlementCommand<T> =>
+        item is SubmitPayment { Kind: PaymentKind.Customer } p
+            ? SubmitPaymentWithDetails.EncodeCommand(new SubmitPaymentWithDetails(p, TestParties.CustomerDetails(p.Payer, p.Payee)))
+            : SettlementCodec.EncodeCommand(item);
 
     public List<CommandReply> Batch(params byte[][] commands) => BatchAt(Time + StepNs, commands);
 

@@ -1,0 +1,107 @@
+using System.Collections.Immutable;
+using Corridor.Core.Exchange;
+using Corridor.Core.Settlement;
+
+namespace Corridor.Core.Compliance;
+
+// Screening of same-currency settlement payments (operations 108 and 116), before any liquidity moves.
+public sealed partial class ComplianceState
+{
+    /// <summary>
+    /// Called by settlement for every payment that passed its own checks, before it enters a window, a schedule or RTGS.
+    /// Customer payments: travel rule (cross-border unless payer and payee participants have BICs of the same country),
+    /// then watch-list screening of originator and beneficiary and the operator's rules, combined exactly as for PvP
+    /// payments. Interbank payments: the debtor and creditor institutions are screened (those given with the payment,
+    /// else the payer and payee participants by registered name and BIC); the travel rule does not apply.
+    /// A Hold leaves the payment held until ReleaseHold / RejectHold.
+    /// </summary>
+    internal ComplianceOutcome ScreenSettlementPayment(SettlementState settlement, int index, in SubmitPayment cmd, PaymentDetails? details, ulong now)
+    {
+        if (_paymentIndex.ContainsKey(cmd.PaymentId)) return ComplianceOutcome.Reject; // the id belongs to a screened PvP payment
+        var view = settlement.ComplianceView(index);
+        bool customer = cmd.Kind == PaymentKind.Customer;
+        // Fast path that keeps interbank bulk flows (LSM, netting) cheap: nothing could hold or reject them.
+        if (!customer && details is null && _lists.Count == 0 && _ruleItems.Count == 0) return ComplianceOutcome.Pass;
+
+        PartyInfo? originator, beneficiary;
+        TravelRuleResult travel;
+        if (customer)
+        {
+            originator = details?.Originator is { } o ? ToPartyInfo(o) : null;
+            if (originator is not null && details!.OriginatorBirth is { } birth)
+                originator = originator with { DateOfBirth = birth.Date, PlaceOfBirth = birth.City.Length == 0 ? null : birth.City };
+            beneficiary = details?.Beneficiary is { } b ? ToPartyInfo(b) : null;
+            travel = TravelRule.Validate(originator, beneficiary, IsCrossBorder(view.PayerBic, view.PayeeBic));
+        }
+        else
+        {
+            originator = details?.Originator is { } o ? AsInstitution(ToPartyInfo(o)) : new PartyInfo(PartyKind.Institution, view.PayerName, Bic: Empty(view.PayerBic));
+            beneficiary = details?.Beneficiary is { } b ? AsInstitution(ToPartyInfo(b)) : new PartyInfo(PartyKind.Institution, view.PayeeName, Bic: Empty(view.PayeeBic));
+            travel = TravelRuleResult.Compliant;
+        }
+        string sourceCountry = details?.Originator?.Country is { Length: 2 } oc ? oc : BicCountry(view.PayerBic);
+        string destinationCountry = details?.Beneficiary?.Country is { Length: 2 } bc ? bc : BicCountry(view.PayeeBic);
+        var facts = new PaymentFacts(cmd.Payer, cmd.Payee, sourceCountry, destinationCountry, view.Currency, cmd.AmountMinor, view.Currency, cmd.AmountMinor);
+
+        (ImmutableArray<ComplianceHit> hits, ImmutableArray<string> against, ScreeningStatus status) = Screen(originator ?? new PartyInfo(PartyKind.Person, null),
+            beneficiary ?? new PartyInfo(PartyKind.Person, null), screenParties: originator is not null || beneficiary is not null);
+        var screening = new ScreeningResult(status, [], [], "", Threshold, false);
+        ComplianceDecision decision = ComplianceRules.Combine(_rules.Evaluate(facts), travel, screening);
+        if (!customer && details is null && decision.Outcome == ComplianceOutcome.Pass) return ComplianceOutcome.Pass; // nothing to keep
+
+        var record = new PaymentCompliance
+        {
+            PaymentId = cmd.PaymentId, LockId = UInt128.Zero, ScreenedAtNs = now, Decision = decision, Hits = hits,
+            ScreenedAgainst = against, Threshold = Threshold,
+            Status = decision.Outcome switch
+            {
+                ComplianceOutcome.Pass => PaymentComplianceStatus.Passed,
+                ComplianceOutcome.Hold => PaymentComplianceStatus.Held,
+                _ => PaymentComplianceStatus.Rejected,
+            },
+            SettlementResult = decision.Outcome switch
+            {
+                ComplianceOutcome.Pass => PayResult.Ok,
+                ComplianceOutcome.Hold => PayResult.HeldForCompliance,
+                _ => PayResult.RejectedByCompliance,
+            },
+        };
+        _payments.Add(record);
+        _paymentIndex.Add(cmd.PaymentId, record);
+        return decision.Outcome;
+    }
+
+    /// <summary>Screens both parties against every loaded list (or, with none loaded, only checks that they are screenable).</summary>
+    private (ImmutableArray<ComplianceHit> Hits, ImmutableArray<string> Against, ScreeningStatus Status) Screen(PartyInfo originator, PartyInfo beneficiary, bool screenParties)
+    {
+        var hits = ImmutableArray.CreateBuilder<ComplianceHit>();
+        var against = ImmutableArray.CreateBuilder<string>(_lists.Count);
+        bool unscreenable = false;
+        if (_lists.Count == 0)
+        {
+            _emptyScreener ??= new Screener(WatchList.Create("none", "", []), Threshold);
+            unscreenable = screenParties && _emptyScreener.Screen(originator, beneficiary).Status == ScreeningStatus.Unscreenable;
+        }
+        else
+        {
+            foreach (LoadedList list in _lists.Values)
+            {
+                list.Screener ??= new Screener(list.List, Threshold);
+                ScreeningResult r = list.Screener.Screen(originator, beneficiary);
+                foreach (ScreeningHit h in r.Hits) hits.Add(new ComplianceHit(list.Version.Name, list.Version.ContentHash, h));
+                unscreenable |= r.Status == ScreeningStatus.Unscreenable;
+                against.Add(list.Version.Name + "@" + list.Version.ContentHash);
+            }
+        }
+        ScreeningStatus status = hits.Count > 0 ? ScreeningStatus.PotentialMatch : unscreenable ? ScreeningStatus.Unscreenable : ScreeningStatus.Clear;
+        return (hits.ToImmutable(), against.ToImmutable(), status);
+    }
+
+    /// <summary>Domestic only when both participants have BICs naming the same country (ISO 9362 characters 5–6); otherwise cross-border.</summary>
+    internal static bool IsCrossBorder(string payerBic, string payeeBic) =>
+        payerBic.Length < 6 || payeeBic.Length < 6 || !payerBic.AsSpan(4, 2).SequenceEqual(payeeBic.AsSpan(4, 2));
+
+    private static string BicCountry(string bic) => bic.Length >= 6 ? bic.Substring(4, 2) : "";
+
+    private static PartyInfo AsInstitution(PartyInfo p) => p with { Kind = PartyKind.Institution };
+}

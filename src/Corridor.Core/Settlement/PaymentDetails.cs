@@ -1,0 +1,136 @@
+using Corridor.Core.Engine;
+using Corridor.Core.Exchange;
+
+namespace Corridor.Core.Settlement;
+
+/// <summary>
+/// ISO 20022 identifiers of a payment that arrived as pacs.008/pacs.009 (GrpHdr/MsgId and PmtId): kept with the
+/// payment so it can be followed end to end. All optional; empty = absent.
+/// </summary>
+public sealed record PaymentReferences(string MessageId = "", string InstructionId = "", string EndToEndId = "", string TransactionId = "", string Uetr = "")
+{
+    /// <summary>ISO 20022 Max35Text.</summary>
+    public const int MaxIdChars = 35;
+    /// <summary>UUIDv4 in its 36-character text form.</summary>
+    public const int MaxUetrChars = 36;
+
+    public static readonly PaymentReferences None = new();
+
+    public static int MaxEncodedBytes => 4 * Wire.MaxStringBytes(MaxIdChars) + Wire.MaxStringBytes(MaxUetrChars);
+
+    public bool IsEmpty => MessageId.Length + InstructionId.Length + EndToEndId.Length + TransactionId.Length + Uetr.Length == 0;
+
+    public void Write(ref WireWriter w)
+    {
+        w.String(MessageId, MaxIdChars); w.String(InstructionId, MaxIdChars); w.String(EndToEndId, MaxIdChars);
+        w.String(TransactionId, MaxIdChars); w.String(Uetr, MaxUetrChars);
+    }
+
+    public static PaymentReferences Read(ref WireReader r) =>
+        new(r.String(MaxIdChars), r.String(MaxIdChars), r.String(MaxIdChars), r.String(MaxIdChars), r.String(MaxUetrChars));
+}
+
+/// <summary>
+/// What a settlement payment carries besides its money terms: originator and beneficiary (FATF R16 travel-rule data;
+/// for an interbank payment the debtor and creditor institutions), the trade it pays for, and its ISO 20022 ids.
+/// Stored with the payment byte for byte as submitted.
+/// </summary>
+public sealed record PaymentDetails(Party? Originator, Party? Beneficiary, TradeReference? Trade, PaymentReferences References, PartyBirth? OriginatorBirth = null)
+{
+    public static readonly PaymentDetails None = new(null, null, null, PaymentReferences.None);
+
+    public static int MaxEncodedBytes => 1 + 2 * Party.MaxEncodedBytes + TradeReference.MaxEncodedBytes + PaymentReferences.MaxEncodedBytes + PartyBirth.MaxEncodedBytes;
+
+    private const byte HasOriginator = 1, HasBeneficiary = 2, HasTrade = 4, HasOriginatorBirth = 8;
+
+    public void Write(ref WireWriter w)
+    {
+        w.U8((byte)((Originator is null ? 0 : HasOriginator) | (Beneficiary is null ? 0 : HasBeneficiary) | (Trade is null ? 0 : HasTrade)
+            | (OriginatorBirth is null ? 0 : HasOriginatorBirth)));
+        Originator?.Write(ref w);
+        Beneficiary?.Write(ref w);
+        Trade?.Write(ref w);
+        (References ?? PaymentReferences.None).Write(ref w);
+        OriginatorBirth?.Write(ref w);
+    }
+
+    public static PaymentDetails Read(ref WireReader r)
+    {
+        byte flags = r.U8();
+        if ((flags & ~(HasOriginator | HasBeneficiary | HasTrade | HasOriginatorBirth)) != 0) throw new InvalidDataException($"payment details flags {flags:x2} are not defined");
+        Party? originator = (flags & HasOriginator) != 0 ? Party.Read(ref r) : null;
+        Party? beneficiary = (flags & HasBeneficiary) != 0 ? Party.Read(ref r) : null;
+        TradeReference? trade = (flags & HasTrade) != 0 ? TradeReference.Read(ref r) : null;
+        PaymentReferences references = PaymentReferences.Read(ref r);
+        PartyBirth? birth = (flags & HasOriginatorBirth) != 0 ? PartyBirth.Read(ref r) : null;
+        return new PaymentDetails(originator, beneficiary, trade, references, birth);
+    }
+}
+
+/// <summary>Date and place of birth of a person originator (ISO 20022 DtAndPlcOfBirth; one of FATF R16's alternatives to an address).</summary>
+public sealed record PartyBirth(uint DateYyyymmdd, string City, string Country)
+{
+    public const int MaxCityChars = 35;
+    public static int MaxEncodedBytes => 4 + Wire.MaxStringBytes(MaxCityChars) + Wire.MaxStringBytes(2);
+    public void Write(ref WireWriter w) { w.U32(DateYyyymmdd); w.String(City, MaxCityChars); w.String(Country, 2); }
+    public static PartyBirth Read(ref WireReader r) => new(r.U32(), r.String(MaxCityChars), r.String(2));
+
+    /// <summary>The date, or null when it is not a calendar date.</summary>
+    public DateOnly? Date => TradeReferenceRules.IsCalendarDate(DateYyyymmdd)
+        ? new DateOnly((int)(DateYyyymmdd / 10000), (int)(DateYyyymmdd / 100 % 100), (int)(DateYyyymmdd % 100)) : null;
+}
+
+/// <summary>
+/// <see cref="Operation.SubmitPaymentWithDetails"/> (116): a settlement payment (<see cref="SubmitPayment"/>'s fields) with its
+/// <see cref="PaymentDetails"/>. Encoded like exchange items (u16-length strings). Op 108 stays the same-content payment
+/// without details (back-compat): it is screened the same way, so a customer payment without details is rejected (RR01).
+/// </summary>
+public sealed record SubmitPaymentWithDetails(SubmitPayment Payment, PaymentDetails Details) : IExchangeItem<SubmitPaymentWithDetails>
+{
+    public static int MaxEncodedBytes => 16 + 8 + 8 + 4 + 8 + 1 + 1 + 8 + 8 + 8 + PaymentDetails.MaxEncodedBytes;
+
+    public void Write(ref WireWriter w)
+    {
+        SubmitPayment p = Payment;
+        w.U128(p.PaymentId); w.U64(p.Payer); w.U64(p.Payee); w.U32(p.Ledger); w.I64(p.AmountMinor); w.U8((byte)p.Priority); w.U8((byte)p.Kind);
+        w.U64(p.EarliestNs); w.U64(p.LatestNs); w.U64(p.WindowId);
+        Details.Write(ref w);
+    }
+
+    public static SubmitPaymentWithDetails Read(ref WireReader r)
+    {
+        var p = new SubmitPayment(r.U128(), r.U64(), r.U64(), r.U32(), r.I64(), (PaymentPriority)r.U8(), (PaymentKind)r.U8(), r.U64(), r.U64(), r.U64());
+        return new SubmitPaymentWithDetails(p, PaymentDetails.Read(ref r));
+    }
+
+    /// <summary>A whole command (header + items) of operation 116, sized to its content (not to the worst case).</summary>
+    public static byte[] EncodeCommand(params ReadOnlySpan<SubmitPaymentWithDetails> items)
+    {
+        if (items.Length > ExchangeCommands.MaxItemsPerCommand) throw new ArgumentException($"{items.Length} items exceed {ExchangeCommands.MaxItemsPerCommand}", nameof(items));
+        long bound = CommandBatch.HeaderBytes;
+        foreach (SubmitPaymentWithDetails item in items) bound += item.EncodedBytesBound();
+        if (bound > CommandBatch.HeaderBytes + (long)CommandBatch.MaxCommandPayloadBytes * 2) throw new ArgumentException($"command of about {bound} bytes exceeds {CommandBatch.MaxCommandPayloadBytes}", nameof(items));
+        var buffer = new byte[bound];
+        int written = ExchangeCommands.Write(buffer, Operation.SubmitPaymentWithDetails, items);
+        return buffer.AsSpan(0, written).ToArray();
+    }
+
+    /// <summary>Upper bound of this item's encoded size: fixed fields, then per string its prefix and 3 UTF-8 bytes per UTF-16 unit.</summary>
+    public int EncodedBytesBound()
+    {
+        int bytes = 74 + 1;
+        static int S(string? s) => 2 + 3 * (s?.Length ?? 0);
+        static int P(Party? p) => p is null ? 0 : S(p.Name) + S(p.StreetName) + S(p.BuildingNumber) + S(p.PostCode) + S(p.TownName)
+            + S(p.CountrySubDivision) + S(p.Country) + S(p.Account) + 1 + S(p.Identifier);
+        bytes += P(Details.Originator) + P(Details.Beneficiary);
+        if (Details.Trade is { } t)
+            bytes += S(t.InvoiceNumber) + 4 + S(t.ContractReference) + S(t.LetterOfCreditReference) + S(t.GoodsDescription) + S(t.HsCode) + 1 + S(t.IncotermsPlace);
+        PaymentReferences r = Details.References ?? PaymentReferences.None;
+        bytes += S(r.MessageId) + S(r.InstructionId) + S(r.EndToEndId) + S(r.TransactionId) + S(r.Uetr);
+        if (Details.OriginatorBirth is { } b) bytes += 4 + S(b.City) + S(b.Country);
+        return bytes;
+    }
+
+    /// <summary>The payload alone (the server submits payloads; the sequencer adds the header).</summary>
+    public static byte[] EncodePayload(params ReadOnlySpan<SubmitPaymentWithDetails> items) => EncodeCommand(items)[CommandBatch.HeaderBytes..];
+}

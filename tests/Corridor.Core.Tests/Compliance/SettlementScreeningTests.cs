@@ -1,0 +1,228 @@
+using System.Buffers.Binary;
+using CsCheck;
+using Corridor.Core.Compliance;
+using Corridor.Core.Engine;
+using Corridor.Core.Exchange;
+using Corridor.Core.Settlement;
+using Corridor.Core.Tests.Settlement;
+using CoreEngine = Corridor.Core.Engine.Engine;
+using PaymentStatus = Corridor.Core.Settlement.PaymentStatus;
+using static Corridor.Core.Tests.Settlement.SettlementHarness;
+
+namespace Corridor.Core.Tests.Compliance;
+
+/// <summary>Same-currency settlement payments pass the travel rule, screening and rules before any liquidity moves; operator actions are audited.</summary>
+public sealed class SettlementScreeningTests
+{
+    private const string List = "id,kind,name,aliases,countries,dates_of_birth,program\nRU-1,person,\"PUTIN, Vladimir\",\"Владимир Путин\",RU,1952-10-07,UKRAINE-EO13660\n";
+    private const ulong Officer = 7;
+
+    private static byte[] WithDetails(SubmitPayment p, PaymentDetails d) => SubmitPaymentWithDetails.EncodeCommand(new SubmitPaymentWithDetails(p, d));
+
+    private static PaymentDetails To(string beneficiaryName, ulong payer = A, ulong payee = B) =>
+        TestParties.CustomerDetails(payer, payee) with { Beneficiary = TestParties.Person(beneficiaryName, "Paris", "FR", "FR-ACC-" + payee) };
+
+    private static SettlementHarness WithList()
+    {
+        SettlementHarness h = Standard();
+        h.Fund(A, 1_000);
+        Assert.True(h.Batch(ExchangeCommands.Encode(Operation.LoadWatchList, new LoadWatchList(Officer, "sanctions", WatchListFormat.Csv, "v1", List)))[0].AllOk);
+        return h;
+    }
+
+    [Fact]
+    public void A_customer_payment_without_party_data_is_rejected_by_the_travel_rule_even_as_operation_108()
+    {
+        SettlementHarness h = Standard();
+        h.Fund(A, 1_000);
+        // Operation 108 (the format before details existed) still decodes and applies; a customer payment without data cannot pass.
+        CommandReply reply = h.Batch(SettlementCodec.EncodeCommand(Payment(1, A, B, 10)))[0];
+        Assert.Equal(SettlementResult.RejectedByCompliance, CodeOf(reply));
+        Assert.Equal(PaymentStatus.Rejected, h.StatusOf(1));
+        Assert.True(h.Engine.Compliance.TryGetPayment(1, out PaymentCompliance c));
+        Assert.Equal(ComplianceReason.TravelRuleIncomplete, c.Decision.Reason);
+        Assert.Equal("RR01", c.Decision.Iso20022Reason);
+        Assert.Equal(1_000, h.Balance(A));
+        // An interbank payment by operation 108 settles as before.
+        Assert.Equal(SettlementResult.Ok, CodeOf(h.Batch(SettlementCodec.EncodeCommand(Payment(2, A, B, 10, kind: PaymentKind.Interbank)))[0]));
+        Assert.Equal(PaymentStatus.Settled, h.StatusOf(2));
+    }
+
+    [Theory]
+    [InlineData("originator_name", "RR02")]
+    [InlineData("beneficiary_account", "RR03")]
+    [InlineData("originator_account", "RR01")]
+    [InlineData("country", "RR04")]
+    public void Incomplete_party_data_rejects_with_its_iso_reason(string gap, string reason)
+    {
+        SettlementHarness h = Standard();
+        h.Fund(A, 1_000);
+        PaymentDetails d = TestParties.CustomerDetails(A, B);
+        d = gap switch
+        {
+            "originator_name" => d with { Originator = d.Originator! with { Name = "" } },
+            "beneficiary_account" => d with { Beneficiary = d.Beneficiary! with { Account = "" } },
+            "originator_account" => d with { Originator = d.Originator! with { Account = "" } },
+            _ => d with { Originator = d.Originator! with { Country = "XX" } },
+        };
+        Assert.Equal(SettlementResult.RejectedByCompliance, CodeOf(h.Batch(WithDetails(Payment(1, A, B, 10), d))[0]));
+        Assert.True(h.Engine.Compliance.TryGetPayment(1, out PaymentCompliance c));
+        Assert.Equal(reason, c.Decision.Iso20022Reason);
+        Assert.Equal(1_000, h.Balance(A));
+    }
+
+    [Fact]
+    public void A_listed_beneficiary_holds_the_payment_until_release_then_it_settles()
+    {
+        SettlementHarness h = WithList();
+        CommandReply reply = h.Batch(WithDetails(Payment(1, A, B, 100), To("Wladimir Putin")))[0];
+        Assert.True(reply.AllOk);
+        Assert.Equal(PaymentStatus.Held, ((PaymentOutcome[])reply.Data!)[0].Status);
+        Assert.Equal(1_000, h.Balance(A)); // no liquidity moved, not queued
+        Assert.Empty(h.QueueOf(A));
+        PaymentInfo info = h.PaymentInfo(1);
+        Assert.Equal("Wladimir Putin", info.Details!.Beneficiary!.Name);
+        Assert.Single(h.Engine.Compliance.PendingHolds());
+
+        Assert.True(h.Batch(ExchangeCommands.Encode(Operation.ReleaseHold, new HoldDecision(1, Officer, "different person, passport checked")))[0].AllOk);
+        Assert.Equal(PaymentStatus.Settled, h.StatusOf(1));
+        Assert.Equal(900, h.Balance(A));
+        Assert.Equal(h.Engine.StateHashHex(), h.ReplayHash());
+    }
+
+    [Fact]
+    public void A_released_payment_without_cover_queues_and_a_rejected_one_is_final()
+    {
+        SettlementHarness h = WithList();
+        Assert.True(h.Batch(WithDetails(Payment(1, A, B, 5_000), To("Vladimir Putin")))[0].AllOk);
+        Assert.True(h.Batch(WithDetails(Payment(2, A, B, 10), To("Vladimir Putin")))[0].AllOk);
+        Assert.True(h.Batch(ExchangeCommands.Encode(Operation.ReleaseHold, new HoldDecision(1, Officer, "cleared")))[0].AllOk);
+        Assert.Equal(PaymentStatus.Queued, h.StatusOf(1));
+        Assert.True(h.Batch(ExchangeCommands.Encode(Operation.RejectHold, new HoldDecision(2, Officer, "true match")))[0].AllOk);
+        Assert.Equal(PaymentStatus.Rejected, h.StatusOf(2));
+        Assert.Equal(SettlementResult.RejectedByOperator, h.PaymentInfo(2).Reason);
+        Assert.Equal(1_000, h.Balance(A));
+        // Decided: no second decision.
+        Assert.Equal((ushort)HoldDecisionResult.HoldAlreadyDecided,
+            h.Batch(ExchangeCommands.Encode(Operation.ReleaseHold, new HoldDecision(2, Officer, "changed my mind")))[0].Errors[0].Code);
+    }
+
+    [Fact]
+    public void Interbank_payments_screen_the_institutions()
+    {
+        SettlementHarness h = Standard();
+        h.Fund(A, 1_000);
+        const string Banks = "id,kind,name,aliases,countries,dates_of_birth,program\nB-1,entity,Bank 12,,,,TEST\n";
+        Assert.True(h.Batch(ExchangeCommands.Encode(Operation.LoadWatchList, new LoadWatchList(Officer, "banks", WatchListFormat.Csv, "v1", Banks)))[0].AllOk);
+        CommandReply reply = h.Batch(SettlementCodec.EncodeCommand(Payment(1, A, B, 10, kind: PaymentKind.Interbank)))[0];
+        Assert.Equal(PaymentStatus.Held, ((PaymentOutcome[])reply.Data!)[0].Status);
+        Assert.True(h.Engine.Compliance.TryGetPayment(1, out PaymentCompliance c));
+        Assert.Equal("B-1", c.Hits[0].Hit.EntryId);
+    }
+
+    [Fact]
+    public void A_rule_holds_same_currency_payments_above_its_limit()
+    {
+        SettlementHarness h = Standard();
+        h.Fund(A, 1_000);
+        var rule = new SetComplianceRule(Officer, "eur-cap", 0, "", "", "", "", [new RuleLimit("EUR", 500, 900)], [], []);
+        Assert.True(h.Batch(ExchangeCommands.Encode(Operation.SetComplianceRule, rule))[0].AllOk);
+        Assert.Equal(PaymentStatus.Held, ((PaymentOutcome[])h.Batch(WithDetails(Payment(1, A, B, 600), TestParties.CustomerDetails(A, B)))[0].Data!)[0].Status);
+        Assert.Equal(SettlementResult.RejectedByCompliance, CodeOf(h.Batch(WithDetails(Payment(2, A, B, 950), TestParties.CustomerDetails(A, B)))[0]));
+        Assert.Equal(PaymentStatus.Settled, ((PaymentOutcome[])h.Batch(WithDetails(Payment(3, A, B, 100), TestParties.CustomerDetails(A, B)))[0].Data!)[0].Status);
+    }
+
+    [Fact]
+    public void Resubmitting_with_other_party_data_is_different_content()
+    {
+        SettlementHarness h = Standard();
+        h.Fund(A, 1_000);
+        Assert.True(h.Batch(WithDetails(Payment(1, A, B, 10), To("Jean Martin")))[0].AllOk);
+        Assert.True(h.Batch(WithDetails(Payment(1, A, B, 10), To("Jean Martin")))[0].AllOk);
+        Assert.Equal(SettlementResult.PaymentExistsWithDifferentContent, CodeOf(h.Batch(WithDetails(Payment(1, A, B, 10), To("Jeanne Martin")))[0]));
+    }
+
+    [Fact]
+    public void Operator_actions_carry_their_actor_into_the_audit_log_and_replay_the_same()
+    {
+        SettlementHarness h = Standard();
+        Assert.True(h.Batch(ExchangeCommands.Encode(Operation.RegisterOperator, new RegisterOperator(1, 5, "anna", OperatorRole.Operator)))[0].AllOk);
+        byte[] suspend = SettlementCodec.EncodeCommand(new ChangeParticipantStatus(C, ParticipantStatus.Suspended));
+        BinaryPrimitives.WriteUInt32LittleEndian(suspend.AsSpan(12), 5); // header actor
+        Assert.True(h.Batch(suspend)[0].AllOk);
+        AuditEntry last = h.Engine.Compliance.AuditLog[^1];
+        Assert.Equal(5UL, last.Operator);
+        Assert.Equal(Operation.ChangeParticipantStatus, last.Operation);
+        Assert.Equal("participant 13", last.Subject);
+        Assert.True(last.TimeNs >= h.Time); // engine time of its batch, not wall time
+        Assert.True(h.Engine.Compliance.TryGetOperator(5, out OperatorUser anna) && anna.Name == "anna");
+        Assert.Equal(-1, h.Engine.Compliance.VerifyAuditChain());
+
+        var fresh = new CoreEngine();
+        foreach ((long seq, ulong time, byte[] body) in h.Journal) fresh.Apply(seq, time, body, null);
+        Assert.Equal(h.Engine.Compliance.AuditHead, fresh.Compliance.AuditHead);
+        Assert.Equal(h.Engine.StateHashHex(), fresh.StateHashHex());
+    }
+
+    [Fact]
+    public void A_format_5_snapshot_without_details_or_operators_still_restores()
+    {
+        SettlementHarness h = Standard();
+        h.Fund(A, 1_000);
+        Assert.True(h.Batch(SettlementCodec.EncodeCommand(Payment(1, A, B, 10, kind: PaymentKind.Interbank)))[0].AllOk);
+        var stream = new MemoryStream();
+        h.Engine.WriteSnapshot(stream);
+        byte[] v6 = stream.ToArray();
+        // Format 5 = format 6 without the payment-details section (its empty count sits just before the 33-byte hash string).
+        byte[] v5 = [.. v6.AsSpan(0, v6.Length - 33 - 4), .. v6.AsSpan(v6.Length - 33)];
+        BinaryPrimitives.WriteInt32LittleEndian(v5.AsSpan(8), 5);
+        CoreEngine restored = CoreEngine.ReadSnapshot(new MemoryStream(v5));
+        Assert.Equal(h.Engine.StateHashHex(), restored.StateHashHex());
+    }
+
+    private sealed record Step(int Kind, int Payer, int Payee, int Amount, int Name);
+
+    private static readonly string[] Names = ["Jean Martin", "Wladimir Putin", "Anna Weber", "", "Maria Garcia"];
+
+    [Fact]
+    public void Replaying_the_journal_reproduces_the_state_with_payments_carrying_party_data()
+    {
+        Gen.Select(Gen.Int[0, 5], Gen.Int[0, 3], Gen.Int[0, 3], Gen.Int[1, 400], Gen.Int[0, Names.Length - 1], (k, x, y, a, n) => new Step(k, x, y, a, n))
+            .Array[1, 40].Sample(steps =>
+            {
+                SettlementHarness h = WithList();
+                ulong[] who = [A, B, C, D];
+                ulong id = 1;
+                foreach (Step s in steps)
+                {
+                    ulong payer = who[s.Payer], payee = who[s.Payee];
+                    switch (s.Kind)
+                    {
+                        case 0 or 1:
+                            h.Batch(WithDetails(Payment(id++, payer, payee, s.Amount), To(Names[s.Name], payer, payee)));
+                            break;
+                        case 2:
+                            h.Batch(SettlementCodec.EncodeCommand(Payment(id++, payer, payee, s.Amount, kind: PaymentKind.Interbank)));
+                            break;
+                        case 3:
+                            h.Fund(payer, s.Amount);
+                            break;
+                        default:
+                            foreach (PaymentCompliance held in h.Engine.Compliance.PendingHolds())
+                            {
+                                Operation op = s.Kind == 4 ? Operation.ReleaseHold : Operation.RejectHold;
+                                h.Batch(ExchangeCommands.Encode(op, new HoldDecision(held.PaymentId, Officer, "decided")));
+                                break;
+                            }
+                            break;
+                    }
+                }
+                AssertLedgerInvariants(h.Engine.Ledger);
+                Assert.Equal(h.Engine.StateHashHex(), h.ReplayHash());
+                var snapshot = new MemoryStream();
+                h.Engine.WriteSnapshot(snapshot);
+                snapshot.Position = 0;
+                Assert.Equal(h.Engine.StateHashHex(), CoreEngine.ReadSnapshot(snapshot).StateHashHex());
+            }, iter: 40, threads: 1);
+    }
+}
