@@ -106,6 +106,10 @@ public class Iso20022ReturnAndCancellationTests
         Assert.Contains("<TxSts>ACSC</TxSts>", partial.Body);
         Assert.Contains("<OrgnlTxId>RTR-1</OrgnlTxId>", partial.Body);
         Assert.Equal((905_000L, 95_000L), (await Balance(node, Coba), await Balance(node, Bnpa)));
+        // The return pays Jonas Becker back from Claire Martin: the original's parties, swapped, as an interbank payment.
+        PaymentInfo ret = (await Payment(node, await node.Server.Node.QueryAsync(e => e.Settlement.GetReturns(IdOfUetr(SettledUetr))[0].ReturnId)))!;
+        Assert.Equal((Bnpa, Coba, PaymentKind.Interbank), (ret.Payer, ret.Payee, ret.Kind));
+        Assert.Equal(("Claire Martin", "Jonas Becker"), (ret.Details?.Originator?.Name, ret.Details?.Beneficiary?.Name));
 
         IsoReply over = await bnpa.SendIso20022Async(Return("RTR-2", "1000.00"), C);
         Assert.Contains("<TxSts>RJCT</TxSts>", over.Body);
