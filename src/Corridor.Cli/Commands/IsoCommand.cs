@@ -39,11 +39,11 @@ public static class IsoCommand
             }
             return issues.Count == 0 ? 0 : 1;
         });
-        var sendFile = new Argument<FileInfo>("file") { Description = "The pacs.008 or pacs.009 to send." };
+        var sendFile = new Argument<FileInfo>("file") { Description = "The pacs.008, pacs.009, pacs.004 or camt.056 to send." };
         var url = new Option<string>("--url") { Description = "Base URL of the running node.", DefaultValueFactory = _ => Corridor.Server.ServerOptions.DefaultUrl };
         var token = new Option<string?>("--token") { Description = "The sending participant's API token." };
         var tokenFile = new Option<FileInfo?>("--token-file") { Description = "File holding the API token (e.g. data/secrets/operator.token)." };
-        var send = new Command("send", "Send a message to a running node (POST /v1/iso20022) and print the pacs.002 it answers with. Exit 0 when no transaction was rejected.")
+        var send = new Command("send", "Send a message to a running node (POST /v1/iso20022) and print the answer: a pacs.002 (camt.029 for a camt.056). Exit 0 when nothing was rejected.")
         {
             sendFile, url, token, tokenFile,
         };
@@ -59,7 +59,8 @@ public static class IsoCommand
             catch (HttpRequestException e) { await Console.Error.WriteLineAsync($"corridor iso send: cannot reach {parse.GetValue(url)}: {e.Message}"); return 3; }
             Console.WriteLine(reply.Body);
             if ((int)reply.Status >= 400) { await Console.Error.WriteLineAsync($"corridor iso send: HTTP {(int)reply.Status}"); return 1; }
-            return reply.Body.Contains("<TxSts>RJCT</TxSts>", StringComparison.Ordinal) || reply.Body.Contains("<GrpSts>RJCT</GrpSts>", StringComparison.Ordinal) ? 1 : 0;
+            return reply.Body.Contains("<TxSts>RJCT</TxSts>", StringComparison.Ordinal) || reply.Body.Contains("<GrpSts>RJCT</GrpSts>", StringComparison.Ordinal)
+                || reply.Body.Contains("<TxCxlSts>RJCR</TxCxlSts>", StringComparison.Ordinal) ? 1 : 0;
         });
         return new Command("iso", "ISO 20022 messages: validate offline, send to a running node, fetch camt reports from it.") { validate, send, Fetch() };
     }

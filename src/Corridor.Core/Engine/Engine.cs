@@ -13,7 +13,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 6; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance
+    private const int SnapshotFormatVersion = 7; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details
     private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
@@ -99,7 +99,7 @@ public sealed class Engine
                 return new CommandReply(command.Operation, command.Count, ToItems(_accountErrors)) { FirstEventTimestamp = first };
             }
             case Operation.ConfigureCurrency or Operation.PublishQuote or Operation.WithdrawQuote or Operation.LockQuote or Operation.ReleaseLock
-                or Operation.PayAgainstLock or Operation.SubmitFxTrade or Operation.AffirmFxTrade or Operation.CancelFxTrade:
+                or Operation.PayAgainstLock or Operation.SubmitFxTrade or Operation.AffirmFxTrade or Operation.CancelFxTrade or Operation.PayAtBestQuote:
                 return Exchange.Apply(command, payload, ref clock);
             case >= Operation.LoadWatchList and <= (Operation)399:
                 return Compliance.Apply(command, payload, ref clock);
@@ -163,6 +163,7 @@ public sealed class Engine
         Exchange.WriteSnapshot(w);
         Compliance.WriteSnapshot(w);
         Settlement.WriteDetailsSnapshot(w);
+        Settlement.WriteReturnsSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -183,6 +184,7 @@ public sealed class Engine
         engine.Exchange.ReadSnapshot(r);
         engine.Compliance.ReadSnapshot(r);
         if (version >= 6) engine.Settlement.ReadDetailsSnapshot(r);
+        if (version >= 7) engine.Settlement.ReadReturnsSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

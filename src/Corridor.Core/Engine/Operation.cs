@@ -31,6 +31,8 @@ public enum Operation : ushort
     SetSettlementOptions = 115,
     /// <summary>A settlement payment with originator, beneficiary, trade reference and ISO 20022 ids: see Settlement/PaymentDetails.cs.</summary>
     SubmitPaymentWithDetails = 116,
+    /// <summary>Return of a settled payment by its payee (pacs.004), see Settlement/PaymentReturns.cs.</summary>
+    SubmitReturn = 117,
 
     // Exchange (200–299): payloads are count × variable-length items, see Exchange/ExchangeCommands.cs.
     ConfigureCurrency = 200,
@@ -42,6 +44,8 @@ public enum Operation : ushort
     SubmitFxTrade = 206,
     AffirmFxTrade = 207,
     CancelFxTrade = 208,
+    /// <summary>Lock the best quote and pay against it in one step (ISO 20022 cross-currency pacs.008), see Exchange/PayAtBestQuote.cs.</summary>
+    PayAtBestQuote = 209,
 
     // Compliance (300–399): operator commands, payloads as the exchange's, see Compliance/ComplianceCommands.cs.
     LoadWatchList = 300,

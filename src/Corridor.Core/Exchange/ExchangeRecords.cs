@@ -124,7 +124,9 @@ public static class ExchangeTransfers
     /// <summary>Transfer code of both legs of a bilateral FX trade.</summary>
     public const ushort TradeLegCode = 203;
 
-    public const byte ReservationTag = 1, PayerLegTag = 2, PostReservationTag = 3, VoidReservationTag = 4, TradeLegATag = 5, TradeLegBTag = 6;
+    public const byte ReservationTag = 1, PayerLegTag = 2, PostReservationTag = 3, VoidReservationTag = 4, TradeLegATag = 5, TradeLegBTag = 6,
+        /// <summary>The lock id PayAtBestQuote derives from its payment id.</summary>
+        BestQuoteLockTag = 7;
 
     /// <summary>
     /// Ledger transfer id derived from an exchange id: XxHash128("corridor.fx" ‖ tag ‖ id). Deterministic, so

@@ -142,6 +142,15 @@ public enum PayResult : byte
     RejectedByCompliance = 37,
     /// <summary>An operator rejected the held payment (RejectHold); no leg settled, lock released.</summary>
     RejectedByOperator = 38,
+    // PayAtBestQuote (appended; ISO 20022 cross-currency pacs.008, see Exchange/PayAtBestQuote.cs):
+    /// <summary>No active quote for the pair covers the amount (size limits, validity, provider liquidity) at engine time.</summary>
+    NoQuoteAvailable = 39,
+    /// <summary>The best quote's rate differs from the rate the payer expects by more than the payer's tolerance; nothing locked.</summary>
+    ExchangeRateMismatch = 40,
+    /// <summary>The expected rate is not positive, or the tolerance is above 1,000,000 ppm.</summary>
+    ExpectedRateInvalid = 41,
+    /// <summary>Locking the best quote failed (the lock's own result is kept on the lock); nothing moved.</summary>
+    LockFailed = 42,
 }
 
 /// <summary>Outcome of one SubmitFxTrade, AffirmFxTrade or CancelFxTrade item (bilateral FX trade settled PvP).</summary>

@@ -14,7 +14,7 @@ namespace Corridor.Core.Exchange;
 /// <see cref="LedgerState.CreateTransfers"/>, so the ledger's invariants (debits == credits per ledger,
 /// limits, atomic linked chains) hold for every leg. See docs/exchange.md.
 /// </summary>
-public sealed class ExchangeState
+public sealed partial class ExchangeState
 {
     public const int MaxQuotes = 1_000_000;
     /// <summary>Active quotes per currency pair: bounds the best-quote scan.</summary>
@@ -65,7 +65,7 @@ public sealed class ExchangeState
     public int TradeCount => _trades.Count;
 
     /// <summary>True for the operations this state applies (200–299).</summary>
-    public static bool Handles(Operation operation) => operation is >= Operation.ConfigureCurrency and <= Operation.CancelFxTrade;
+    public static bool Handles(Operation operation) => operation is >= Operation.ConfigureCurrency and <= Operation.PayAtBestQuote;
 
     // ───────────────────────────── apply ─────────────────────────────
 
@@ -121,6 +121,12 @@ public sealed class ExchangeState
             {
                 var items = Decode<FxTradeInstruction>(payload, command.Count);
                 for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)AffirmTrade(x.Item, x.Hash, ref clock)); }
+                break;
+            }
+            case Operation.PayAtBestQuote:
+            {
+                var items = Decode<PayAtBestQuote>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)PayAtBest(x.Item, ref clock)); }
                 break;
             }
             case Operation.CancelFxTrade:
@@ -360,11 +366,12 @@ public sealed class ExchangeState
 
     // ───────────────────────────── payments (PvP) ─────────────────────────────
 
-    private PayResult Pay(PayAgainstLock p, ulong hash, ReadOnlySpan<byte> encoded, ref ulong clock)
+    private PayResult Pay(PayAgainstLock p, ulong hash, ReadOnlySpan<byte> encoded, ref ulong clock, bool tradeOptional = false)
     {
         if (p.PaymentId == UInt128.Zero) return PayResult.PaymentIdMustNotBeZero;
         if (p.Payer == 0) return PayResult.PayerMustNotBeZero;
-        PayResult valid = TradeReferenceRules.Validate(p.Originator, p.Beneficiary, p.Trade);
+        // PayAtBestQuote (ISO pacs.008) leaves parties to the travel rule at screening and carries trade data only when given.
+        PayResult valid = tradeOptional ? PayResult.Ok : TradeReferenceRules.Validate(p.Originator, p.Beneficiary, p.Trade);
         if (valid != PayResult.Ok) return valid;
         if (_paymentIndex.TryGetValue(p.PaymentId, out PaymentRecord? existing))
             return existing.ContentHash == hash ? existing.Result : PayResult.IdReusedWithDifferentContent;
@@ -388,12 +395,15 @@ public sealed class ExchangeState
         Debug.Assert(record.Position == _payments.Count);
         _payments.Add(record);
         _paymentIndex.Add(record.PaymentId, record);
-        if (_byInvoice.TryGetValue(trade.InvoiceNumber, out var invoice))
+        if (trade.InvoiceNumber.Length != 0) // empty only for PayAtBestQuote without trade data: nothing to index
         {
-            _payments[invoice.Last].NextSameInvoice = record.Position;
-            _byInvoice[trade.InvoiceNumber] = (invoice.First, record.Position);
+            if (_byInvoice.TryGetValue(trade.InvoiceNumber, out var invoice))
+            {
+                _payments[invoice.Last].NextSameInvoice = record.Position;
+                _byInvoice[trade.InvoiceNumber] = (invoice.First, record.Position);
+            }
+            else _byInvoice.Add(trade.InvoiceNumber, (record.Position, record.Position));
         }
-        else _byInvoice.Add(trade.InvoiceNumber, (record.Position, record.Position));
         if (trade.LetterOfCreditReference.Length == 0) return;
         if (_byLetterOfCredit.TryGetValue(trade.LetterOfCreditReference, out var lc))
         {

@@ -5,7 +5,7 @@ namespace Corridor.Core.Settlement;
 /// Values are stable (API, journal replies, stored payment reasons): append only, never renumber.
 /// Grouped in ranges: 1–19 participants, 20–39 ledgers and accounts, 40–59 liquidity, 60–89 payment
 /// entry, 90–109 queue management, 110–129 reasons a queued payment was rejected, 130–139 netting
-/// windows, 140–149 operating day.
+/// windows, 140–149 operating day, 150–169 payment returns (pacs.004).
 /// </summary>
 public enum SettlementResult : ushort
 {
@@ -121,4 +121,19 @@ public enum SettlementResult : ushort
     InvalidPhaseTransition = 140,
     BusinessDateMustIncrease = 141,
     InvalidPhase = 142,
+
+    /// <summary>Return: no payment with the original payment id.</summary>
+    OriginalPaymentNotFound = 150,
+    /// <summary>Return: the original payment is not settled (queued, rejected, revoked...): nothing to return.</summary>
+    OriginalPaymentNotSettled = 151,
+    /// <summary>Return: only the original payee may return a payment.</summary>
+    NotOriginalPayee = 152,
+    /// <summary>Return: the return is in another ledger (currency) than the original payment.</summary>
+    ReturnLedgerMismatch = 153,
+    /// <summary>Return: the amount plus what was already returned (settled or queued) exceeds the original amount.</summary>
+    ReturnExceedsOriginal = 154,
+    /// <summary>Return: a return cannot itself be returned (send a new payment instead).</summary>
+    CannotReturnAReturn = 155,
+    /// <summary>Return: the original already has <see cref="SettlementState.MaxReturnsPerPayment"/> returns.</summary>
+    TooManyReturns = 156,
 }

@@ -15,6 +15,8 @@ public sealed partial class SettlementState
             WriteSnapshot(w);
             // Only when some payment carries details, so the hash of a state without any is what it was before details existed.
             if (_details.Count != 0) WriteDetailsSnapshot(w);
+            // Likewise only when some payment was returned (pacs.004).
+            if (_returns.Count != 0) WriteReturnsSnapshot(w);
         }
         sink.Flush();
     }

@@ -115,6 +115,7 @@ public sealed partial class SettlementState
             case Operation.OpenBusinessDay: return Each<OpenBusinessDay>(command, payload, ref clock, OpenBusinessDayItem);
             case Operation.ChangeDayPhase: return Each<ChangeDayPhase>(command, payload, ref clock, ChangeDayPhaseItem);
             case Operation.SetSettlementOptions: return Each<SetSettlementOptions>(command, payload, ref clock, SetOptionsItem);
+            case Operation.SubmitReturn: return SubmitReturns(command, payload, ref clock);
             default: throw new InvalidDataException($"unknown settlement operation {(ushort)command.Operation}");
         }
     }

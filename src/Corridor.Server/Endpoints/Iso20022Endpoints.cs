@@ -15,7 +15,9 @@ namespace Corridor.Server.Endpoints;
 /// ISO 20022 at the edge: <c>POST /v1/iso20022</c> takes a pacs.008 or pacs.009 (bare Document or
 /// AppHdr envelope) and answers with the pacs.002 status report: ACSC when settled, PDNG when queued
 /// for liquidity, RJCT with the ISO reason code otherwise. Nothing is half-applied: a message that
-/// fails the schema or business rules changes nothing.
+/// fails the schema or business rules changes nothing. pacs.004 returns (<see cref="Iso20022Returns"/>),
+/// camt.056 cancellation requests (<see cref="Iso20022Cancellations"/>, answered with a camt.029) and
+/// cross-currency pacs.008 settled PvP (<see cref="Iso20022CrossCurrency"/>) have their own handlers.
 /// </summary>
 public static class Iso20022Endpoints
 {
@@ -42,6 +44,13 @@ public static class Iso20022Endpoints
             return Xml(Iso20022Codec.BuildRejection(parsed, reportId, now), 400);
 
         IReadOnlyList<ValidationIssue> issues = Iso20022Codec.Validate(parsed.Message!);
+        switch (parsed.Message)
+        {
+            case Pacs004Message ret: return Xml(await Iso20022Returns.ReceiveAsync(gw, caller, ret, issues, reportId, now), 200);
+            case Camt056Message cxl: return Xml(await Iso20022Cancellations.ReceiveAsync(gw, caller, cxl, issues, reportId, now), 200);
+            case Pacs008Message fx when fx.Transactions.Any(Iso20022CrossCurrency.IsCrossCurrency):
+                return Xml(await Iso20022CrossCurrency.ReceiveAsync(gw, caller, fx, issues, reportId, now), 200);
+        }
         List<(int Index, MappedPayment Mapped)> legs = parsed.Message switch
         {
             Pacs008Message m => await MapAllAsync(gw, m.Transactions.Select(t => t.IntrBkSttlmAmt.Currency).Distinct().ToArray(),
@@ -51,7 +60,7 @@ public static class Iso20022Endpoints
                 dir => m.Transactions.Select(t => PaymentMapping.Map(m.MsgId, t, dir)).ToArray(),
                 m.Transactions.SelectMany(t => new[] { (t.InstgAgt ?? t.Dbtr).Bicfi, (t.InstdAgt ?? t.Cdtr).Bicfi })),
             _ => throw new ApiException(422, "iso20022.unsupported_message",
-                $"{parsed.Message!.MessageDefinition} is not accepted on this endpoint; send pacs.008 or pacs.009"),
+                $"{parsed.Message!.MessageDefinition} is not accepted on this endpoint; send pacs.008, pacs.009, pacs.004 or camt.056"),
         };
 
         // Mapping problems become per-transaction findings, like the business rules'.

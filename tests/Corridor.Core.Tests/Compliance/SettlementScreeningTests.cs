@@ -190,16 +190,20 @@ public sealed class SettlementScreeningTests
     }
 
     [Fact]
-    public void A_format_5_snapshot_without_details_or_operators_still_restores()
+    public void Format_5_and_6_snapshots_without_details_returns_or_operators_still_restore()
     {
         SettlementHarness h = Standard();
         h.Fund(A, 1_000);
         Assert.True(h.Batch(SettlementCodec.EncodeCommand(Payment(1, A, B, 10, kind: PaymentKind.Interbank)))[0].AllOk);
         var stream = new MemoryStream();
         h.Engine.WriteSnapshot(stream);
-        byte[] v6 = stream.ToArray();
-        // Format 5 = format 6 without the payment-details section (its empty count sits just before the 33-byte hash string).
-        byte[] v5 = [.. v6.AsSpan(0, v6.Length - 33 - 4), .. v6.AsSpan(v6.Length - 33)];
+        byte[] v7 = stream.ToArray();
+        // Format 6 = format 7 without the payment-returns section, format 5 also without the payment-details section
+        // (their empty counts, 4 bytes each, sit just before the 33-byte hash string).
+        byte[] v6 = [.. v7.AsSpan(0, v7.Length - 33 - 4), .. v7.AsSpan(v7.Length - 33)];
+        BinaryPrimitives.WriteInt32LittleEndian(v6.AsSpan(8), 6);
+        Assert.Equal(h.Engine.StateHashHex(), CoreEngine.ReadSnapshot(new MemoryStream(v6)).StateHashHex());
+        byte[] v5 = [.. v7.AsSpan(0, v7.Length - 33 - 8), .. v7.AsSpan(v7.Length - 33)];
         BinaryPrimitives.WriteInt32LittleEndian(v5.AsSpan(8), 5);
         CoreEngine restored = CoreEngine.ReadSnapshot(new MemoryStream(v5));
         Assert.Equal(h.Engine.StateHashHex(), restored.StateHashHex());

@@ -1,0 +1,203 @@
+using Corridor.Core.Currencies;
+using Corridor.Core.Engine;
+using Corridor.Core.Exchange;
+using Corridor.Core.Settlement;
+using Corridor.Iso20022;
+using Corridor.Iso20022.Mapping;
+using Corridor.Iso20022.Model;
+using Corridor.Iso20022.Validation;
+using Corridor.Server.Auth;
+using Corridor.Server.Http;
+using SettlementPaymentStatus = Corridor.Core.Settlement.PaymentStatus;
+
+namespace Corridor.Server.Endpoints;
+
+/// <summary>
+/// Cross-currency pacs.008 (InstdAmt in currency A, IntrBkSttlmAmt in currency B, XchgRate): settled payment-versus-payment
+/// with one <see cref="PayAtBestQuote"/> per transaction — the best published quote A→B is locked and paid in the same
+/// journaled item, both legs or neither. The payee receives exactly IntrBkSttlmAmt (destination side fixed); the payer
+/// pays what the quote asks for it. The quote's rate must be within <see cref="RateTolerancePpm"/> of XchgRate.
+/// Dbtr/Cdtr travel as originator/beneficiary (travel rule and screening in the engine); trade references when present.
+/// Same-currency transactions of the same message settle as usual (SubmitPayment).
+/// </summary>
+internal static class Iso20022CrossCurrency
+{
+    /// <summary>Largest gap between the best quote's rate and the message's XchgRate: 0.1 % (AM09 beyond).</summary>
+    public const uint RateTolerancePpm = 1_000;
+
+    public static bool IsCrossCurrency(CustomerCreditTransfer t) => t.InstdAmt is { } a && a.Currency != t.IntrBkSttlmAmt.Currency;
+
+    public static async Task<byte[]> ReceiveAsync(NodeGateway gw, Caller caller, Pacs008Message m, IReadOnlyList<ValidationIssue> issues, string reportId, DateTimeOffset now)
+    {
+        int n = m.Transactions.Count;
+        var (perTx, group) = Iso20022Replies.Split(issues, "CdtTrfTxInf", n);
+        var statuses = new TransactionStatus[n];
+        for (int i = 0; i < n; i++)
+        {
+            PaymentIdentification id = m.Transactions[i].PmtId;
+            statuses[i] = new TransactionStatus
+            {
+                OrgnlInstrId = id.InstrId, OrgnlEndToEndId = id.EndToEndId, OrgnlTxId = id.TxId, OrgnlUetr = id.Uetr, TxSts = PaymentStatusCodes.Rejected,
+                Reasons = perTx[i] is { } f ? ValueList.From(f.Take(10).ToList()) : default,
+            };
+        }
+        if (group.Count > 0) return Iso20022Codec.Build(Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses, group));
+
+        string[] bics = m.Transactions.SelectMany(t => new[] { (t.InstgAgt ?? t.DbtrAgt).Bicfi, (t.InstdAgt ?? t.CdtrAgt).Bicfi })
+            .Where(b => b is not null).Select(b => b!).Distinct(StringComparer.Ordinal).ToArray();
+        string[] currencies = m.Transactions.SelectMany(t => new[] { t.IntrBkSttlmAmt.Currency, t.InstdAmt?.Currency ?? t.IntrBkSttlmAmt.Currency })
+            .Distinct(StringComparer.Ordinal).ToArray();
+        var (participants, settlementLedgers, accounts) = await gw.QueryAsync(engine =>
+        {
+            var p = new Dictionary<string, ulong>(StringComparer.Ordinal);
+            foreach (string bic in bics) if (engine.Settlement.FindParticipantByBic(bic) is { } pid) p[bic] = pid;
+            var l = new Dictionary<string, uint>(StringComparer.Ordinal);
+            foreach (string code in currencies) if (engine.Settlement.FindLedgerByCurrency(code) is { } ledger) l[code] = ledger;
+            // Settlement accounts in the exchange's ledger of each currency (where PvP legs move).
+            var a = new Dictionary<(ulong, string), UInt128>();
+            foreach (ulong who in p.Values)
+                foreach (string code in currencies)
+                    if (engine.Exchange.Currencies.TryGet(code, out CurrencyInfo c) && engine.Settlement.GetSettlementAccount(who, c.Ledger) is { } acct)
+                        a[(who, code)] = acct.AccountId;
+            return (p, l, a);
+        });
+        var directory = new ParticipantDirectory(
+            bic => participants.TryGetValue(bic, out ulong v) ? v : null, code => settlementLedgers.TryGetValue(code, out uint v) ? v : null);
+
+        var rtgs = new List<(int Index, SubmitPaymentWithDetails Item)>();
+        var pvp = new List<(int Index, PayAtBestQuote Item)>();
+        for (int i = 0; i < n; i++)
+        {
+            if (perTx[i] is not null) continue;
+            CustomerCreditTransfer tx = m.Transactions[i];
+            if (!IsCrossCurrency(tx))
+            {
+                MappedPayment mapped = PaymentMapping.Map(m.MsgId, tx, directory);
+                if (!mapped.IsMapped) { statuses[i] = statuses[i] with { Reasons = [Iso20022Replies.Reason(mapped.ReasonCode!, mapped.Reason!)] }; continue; }
+                if (!caller.IsOperator && mapped.Payment!.Value.Payer != caller.ParticipantId) throw Forbidden();
+                rtgs.Add((i, new SubmitPaymentWithDetails(mapped.Payment!.Value, mapped.Details ?? PaymentDetails.None)));
+                continue;
+            }
+            var (item, code, refusal) = MapPvp(m.MsgId, tx, participants, accounts);
+            if (item is null) { statuses[i] = statuses[i] with { Reasons = [Iso20022Replies.Reason(code!, refusal!)] }; continue; }
+            if (!caller.IsOperator && item.Payer != caller.ParticipantId) throw Forbidden();
+            pvp.Add((i, item));
+        }
+
+        if (rtgs.Count > 0)
+        {
+            // Same-currency transactions go as Iso20022Endpoints sends them: with parties and ids (op 116), screened by compliance.
+            SubmitPaymentWithDetails[] items = rtgs.Select(r => r.Item).ToArray();
+            byte[] payload;
+            try { payload = SubmitPaymentWithDetails.EncodePayload(items); }
+            catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
+            CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, items.Length, payload);
+            var outcomes = (PaymentOutcome[])reply.Data!;
+            string?[] screened = await gw.QueryAsync(e => outcomes.Select(o =>
+                o.Reason == SettlementResult.RejectedByCompliance && e.Compliance.TryGetPayment(o.PaymentId, out var pc) ? pc.Decision.Iso20022Reason : null).ToArray());
+            for (int k = 0; k < rtgs.Count; k++)
+            {
+                PaymentOutcome o = outcomes[k];
+                string sts = o.Status switch
+                {
+                    SettlementPaymentStatus.Settled => PaymentStatusCodes.SettlementCompleted,
+                    SettlementPaymentStatus.Queued or SettlementPaymentStatus.Scheduled or SettlementPaymentStatus.InWindow or SettlementPaymentStatus.Held => PaymentStatusCodes.Pending,
+                    _ => PaymentStatusCodes.Rejected,
+                };
+                statuses[rtgs[k].Index] = statuses[rtgs[k].Index] with
+                {
+                    TxSts = sts, AcctSvcrRef = Iso20022Replies.Ref(o.PaymentId),
+                    Reasons = sts == PaymentStatusCodes.Rejected ? [Iso20022Replies.Reason(screened[k] ?? Iso20022Endpoints.ReasonCodeOf(o.Reason), "settlement." + Wire.Snake(o.Reason))] : default,
+                };
+            }
+        }
+        if (pvp.Count > 0)
+        {
+            PayAtBestQuote[] items = pvp.Select(p => p.Item).ToArray();
+            PayResult[] results = await Iso20022Replies.SubmitPvpAsync(gw, items);
+            // Compliance rejections carry their ISO reason (RR01–RR04, AM02...) on the compliance record.
+            string?[] complianceCodes = await gw.QueryAsync(engine => items.Select(p =>
+                engine.Compliance.TryGetPayment(p.PaymentId, out var c) ? c.Decision.Iso20022Reason : null).ToArray());
+            for (int k = 0; k < pvp.Count; k++)
+            {
+                PayResult r = results[k];
+                string sts = r switch
+                {
+                    PayResult.Ok => PaymentStatusCodes.SettlementCompleted,
+                    PayResult.HeldForCompliance => PaymentStatusCodes.Pending,
+                    _ => PaymentStatusCodes.Rejected,
+                };
+                ValueList<ReasonInfo> reasons = r switch
+                {
+                    PayResult.Ok => default,
+                    PayResult.HeldForCompliance => [Iso20022Replies.Reason("NARR", "exchange.held_for_compliance: held for review by the compliance officer")],
+                    _ => [Iso20022Replies.Reason(ReasonCodeOf(r, complianceCodes[k]), "exchange." + Wire.Snake(r) + Detail(r))],
+                };
+                statuses[pvp[k].Index] = statuses[pvp[k].Index] with { TxSts = sts, Reasons = reasons, AcctSvcrRef = Iso20022Replies.Ref(items[k].PaymentId) };
+            }
+        }
+        return Iso20022Codec.Build(Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses));
+    }
+
+    private static ApiException Forbidden() => ApiException.Forbidden("the instructing agent of every transaction must be the authenticated participant");
+
+    private static string Detail(PayResult r) => r switch
+    {
+        PayResult.ExchangeRateMismatch => $": the best quote's rate differs from XchgRate by more than {RateTolerancePpm / 10_000.0:0.##} %",
+        PayResult.NoQuoteAvailable => ": no published quote converts this pair and amount now",
+        _ => "",
+    };
+
+    /// <summary>ISO 20022 ExternalStatusReason1Code for a refused PvP payment (the exchange.* code travels in AddtlInf).</summary>
+    public static string ReasonCodeOf(PayResult r, string? complianceCode) => r switch
+    {
+        PayResult.RejectedByCompliance => complianceCode ?? ReasonCodes.RegulatoryReason,
+        PayResult.ExchangeRateMismatch or PayResult.ExpectedRateInvalid => ReasonCodes.WrongAmount,   // AM09
+        PayResult.NoQuoteAvailable => "CURR",                                                          // IncorrectCurrency: pair not convertible now
+        PayResult.PayerInsufficientFunds => "AM04",
+        PayResult.IdReusedWithDifferentContent => ReasonCodes.DuplicatePayment,
+        _ => "NARR",
+    };
+
+    private static (PayAtBestQuote? Item, string? Code, string? Refusal) MapPvp(
+        string msgId, CustomerCreditTransfer tx, Dictionary<string, ulong> participants, Dictionary<(ulong, string), UInt128> accounts)
+    {
+        Money instructed = tx.InstdAmt!.Value, settled = tx.IntrBkSttlmAmt;
+        string? payerBic = (tx.InstgAgt ?? tx.DbtrAgt).Bicfi, payeeBic = (tx.InstdAgt ?? tx.CdtrAgt).Bicfi;
+        if (payerBic is null || !participants.TryGetValue(payerBic, out ulong payer)) return (null, "RC01", $"instructing agent {payerBic ?? "(no BIC)"} is not a participant");
+        if (payeeBic is null || !participants.TryGetValue(payeeBic, out ulong payee)) return (null, "RC01", $"instructed agent {payeeBic ?? "(no BIC)"} is not a participant");
+        if (!accounts.TryGetValue((payer, instructed.Currency), out UInt128 payerAccount))
+            return (null, ReasonCodes.NotAllowedCurrency, $"instructing agent has no {instructed.Currency} settlement account");
+        if (!accounts.TryGetValue((payee, settled.Currency), out UInt128 payeeAccount))
+            return (null, ReasonCodes.NotAllowedCurrency, $"instructed agent has no {settled.Currency} settlement account");
+        if (tx.XchgRate is not { } rate) return (null, ReasonCodes.WrongAmount, "cross-currency transaction without XchgRate");
+        var trade = TradeOf(tx.Trade, out string? tooLong);
+        if (tooLong is not null) return (null, ReasonCodes.InvalidFileFormat, tooLong);
+        PaymentDetails parties = PartyMapping.Details(msgId, tx); // the same Dbtr/Cdtr mapping as same-currency payments
+        var item = new PayAtBestQuote(
+            PaymentMapping.PaymentIdOf(msgId, tx.PmtId), payer, payerAccount, payeeAccount, instructed.Currency, settled.Currency,
+            settled.AmountMinor, AmountSide.Destination, rate.ScaledE10, RateTolerancePpm, parties.Originator!, parties.Beneficiary!, trade);
+        return (item, null, null);
+    }
+
+    /// <summary>Trade references as the exchange keeps them; a value longer than the engine's bound refuses the transaction (never truncated).</summary>
+    internal static TradeReference TradeOf(TradeReferences t, out string? tooLong)
+    {
+        tooLong = null;
+        string Take(string? value, int max, string name, ref string? error)
+        {
+            if (value is null) return "";
+            if (value.Length > max) error ??= $"trade reference {name} longer than {max} characters";
+            return value;
+        }
+        string invoice = Take(t.InvoiceNumber, TradeReference.MaxInvoiceNumber, "invoice number", ref tooLong);
+        string contract = Take(t.ContractReference, TradeReference.MaxContract, "contract", ref tooLong);
+        string lc = Take(t.LetterOfCredit, TradeReference.MaxLetterOfCredit, "letter of credit", ref tooLong);
+        string goods = Take(t.GoodsDescription, TradeReference.MaxGoods, "goods description", ref tooLong);
+        string hs = Take(t.HsCode, TradeReference.MaxHsCode, "HS code", ref tooLong);
+        uint date = t.InvoiceDate is { } d ? (uint)(d.Year * 10000 + d.Month * 100 + d.Day) : 0;
+        Incoterms incoterms = t.Incoterms is { Length: 3 } s && Enum.TryParse(s, ignoreCase: true, out Incoterms parsed) && Enum.IsDefined(parsed) ? parsed : Incoterms.None;
+        if (tooLong is not null) return new TradeReference("", 0, "", "", "", "", Incoterms.None, "");
+        return new TradeReference(invoice, date, contract, lc, goods, hs, incoterms, "");
+    }
+}
