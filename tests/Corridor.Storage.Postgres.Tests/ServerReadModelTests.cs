@@ -41,7 +41,7 @@ public sealed class ServerReadModelTests(PostgresFixture pg)
             (await op.OpenDayAsync(20261123, C)).Unwrap();
             (await op.MoveLiquidityAsync(new LiquidityRequest("0x9001", 1, 1, 1_000_000, "inject"), C)).Unwrap();
             var alice = op.WithToken(aliceToken);
-            PaymentDto paid = (await alice.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", 2, 1, 700), C)).Unwrap();
+            PaymentDto paid = (await alice.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", 2, 1, 700, Kind: "interbank"), C)).Unwrap();
             var batch = Enumerable.Range(0, 300).Select(i => new CreateTransferRequest((0x7000 + i).ToString(CultureInfo.InvariantCulture), "0x11", "0x21", i + 1, 1, 1)).ToArray();
             Assert.Equal(300, (await alice.CreateTransfersAsync(batch, C)).Unwrap().Created);
 
