@@ -105,7 +105,14 @@ public sealed class CorridorServer : IAsyncDisposable
 
     private static WebApplication Build(ServerOptions options, NodeGateway gw)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Corridor.Server" });
+        // Content root = the binaries, and no configuration reload: the default (current directory, watched
+        // recursively) set an inotify watch over ./data, so every journal write woke a file-watcher thread.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "Corridor.Server",
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k =>
         {

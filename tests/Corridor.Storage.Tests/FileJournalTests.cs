@@ -99,6 +99,33 @@ public sealed class FileJournalTests
         Assert.Equal(SHA256.HashData(batches[0].Body), file.AsSpan(64, 32).ToArray());
     }
 
+    [Theory]
+    [InlineData(4096)]
+    [InlineData(64 * 1024 * 1024)]
+    public void A_reader_following_the_writer_gets_every_batch_once_in_order_with_its_chain(int segmentBytes)
+    {
+        // A projector reads after its last batch again and again; the journal resumes where the last read stopped.
+        using var dir = new TempDirectory();
+        using FileJournal journal = FileJournal.Open(dir.Path, new FileJournalOptions { SegmentBytes = segmentBytes });
+        var seen = new List<JournalBatch>();
+        long position = 0;
+        for (long s = 1; s <= 120; s += 7)
+        {
+            AppendRange(journal, s, Math.Min(s + 6, 120));
+            foreach (JournalBatch b in journal.Read(position)) { seen.Add(b); position = b.Sequence; }
+        }
+        Assert.Equal(Enumerable.Range(1, 120).Select(i => (long)i), seen.Select(b => b.Sequence));
+        for (int i = 0; i < seen.Count; i++)
+        {
+            Assert.True(seen[i].Body.AsSpan().SequenceEqual(Body(seen[i].Sequence)), $"body of batch {seen[i].Sequence}");
+            if (i > 0) Assert.Equal(seen[i - 1].Hash, seen[i].PreviousHash);
+        }
+        // Reading from further back than the last read (another reader, a rebuild) still starts where asked.
+        Assert.Equal(Enumerable.Range(51, 70).Select(i => (long)i), journal.Read(50).Select(b => b.Sequence));
+        Assert.Equal([119L, 120], journal.Read(118).Select(b => b.Sequence).ToArray());
+        Assert.Equal(seen.Select(b => b.Hash), journal.Read(0).Select(b => b.Hash));
+    }
+
     [Fact]
     public void Read_skips_batches_up_to_after_sequence()
     {

@@ -171,8 +171,12 @@ public sealed class ReadModelHost : IDisposable
         }
     }
 
+    /// <summary>Nice value of the projector thread: it yields the cores to the write path under saturation (see <see cref="BackgroundPriority"/>).</summary>
+    public const int ProjectorNice = 19;
+
     private void Run()
     {
+        BackgroundPriority.LowerCurrentThread(ProjectorNice);
         CancellationToken stop = _stop.Token;
         SqlReadModel? writer = null;
         Projector? projector = null;

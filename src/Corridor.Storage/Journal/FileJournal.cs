@@ -207,11 +207,18 @@ public sealed class FileJournal : IJournal
         return ReadSegments(segments, afterSequence, last);
     }
 
-    private static IEnumerable<JournalBatch> ReadSegments(SegmentFile[] segments, long afterSequence, long lastSequence)
+    /// <summary>Where the last read stopped: a reader that follows the journal (a projector) resumes there instead of re-scanning its segment.</summary>
+    private sealed record ReadPosition(string SegmentPath, long Sequence, long NextOffset, byte[] Hash);
+
+    private volatile ReadPosition? _readPosition;
+
+    private IEnumerable<JournalBatch> ReadSegments(SegmentFile[] segments, long afterSequence, long lastSequence)
     {
         using var scanner = new JournalScanner();
         byte[]? previousHash = null;
         long nextExpected = 0;
+        ReadPosition? resume = _readPosition;
+        if (resume is not null && resume.Sequence > afterSequence) resume = null;
         for (int i = 0; i < segments.Length; i++)
         {
             SegmentFile segment = segments[i];
@@ -224,9 +231,16 @@ public sealed class FileJournal : IJournal
             if (previousHash is not null && segment.FirstSequence != 1 && segment.FirstSequence != nextExpected)
                 throw new JournalCorruptException($"journal segment {segment.Path} starts at batch {segment.FirstSequence}, the previous segment ended at batch {nextExpected - 1} (it verified at open: the files changed since)");
             long expected = segment.FirstSequence;
+            long offset = 0;
+            if (resume is not null && resume.SegmentPath == segment.Path)
+            {
+                // Everything up to the resume point was read (and its chain checked) before: start right after it.
+                expected = resume.Sequence + 1;
+                offset = resume.NextOffset;
+                previousHash = resume.Hash;
+            }
             using var file = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             long fileBytes = RandomAccess.GetLength(file);
-            long offset = 0;
             while (expected <= lastSequence && offset < fileBytes)
             {
                 bool wanted = expected > afterSequence;
@@ -245,6 +259,7 @@ public sealed class FileJournal : IJournal
                 byte[] hash = SHA256.HashData(header);
                 if (wanted)
                 {
+                    _readPosition = new ReadPosition(segment.Path, expected, offset + recordBytes, hash);
                     yield return new JournalBatch(expected, BatchRecord.Timestamp(header), body!, hash, BatchRecord.PreviousHash(header).ToArray());
                 }
                 previousHash = hash;
