@@ -69,6 +69,9 @@ public sealed class StatementCommandTests
         Assert.True(code == 0, err);
         Assert.Contains("camt.053.001.08", xml);
         Assert.Contains("<Cd>CLBD</Cd>", xml);
+        // Valid against the shipped XSD (ids within Max35Text), parsed by the project's own reader.
+        Corridor.Iso20022.ParseResult parsed = Corridor.Iso20022.Iso20022Codec.Parse(System.Text.Encoding.UTF8.GetBytes(xml.Trim()));
+        Assert.True(parsed.IsSuccess, string.Join("; ", parsed.Errors.Select(e => $"{e.ReasonCode} {e.Path}: {e.Message}")));
 
         (code, _, err) = await CorridorProcess.RunAsync("statement", "111", "--day", "2026-01-03", "--data", dir.Path);
         Assert.Equal(1, code);

@@ -67,7 +67,7 @@ public static class StatementCommand
             string output = kind switch
             {
                 "json" => Json(statement),
-                "camt053" => Encoding.UTF8.GetString(Camt053(statement, date, parse.GetValue(currency) ?? CurrencyOf(statement.Ledger))),
+                "camt053" => Encoding.UTF8.GetString(Camt053(statement, parse.GetValue(currency) ?? CurrencyOf(statement.Ledger))),
                 _ => Csv(statement),
             };
             Console.Out.Write(output);
@@ -129,41 +129,10 @@ public static class StatementCommand
         });
     }
 
-    internal static byte[] Camt053(AccountStatement s, DateOnly date, string currency)
-    {
-        var entries = new Entry[s.Entries.Count];
-        for (int i = 0; i < entries.Length; i++)
-        {
-            StatementEntry e = s.Entries[i];
-            DateOnly booked = DateOnly.FromDateTime(ToTime(e.TimestampNs).UtcDateTime);
-            entries[i] = new Entry
-            {
-                Amount = new Money(currency, e.AmountMinor),
-                CreditDebit = e.IsCredit ? CreditDebit.Credit : CreditDebit.Debit,
-                BookingDate = booked,
-                ValueDate = booked,
-                AcctSvcrRef = e.TransferId.ToString(CultureInfo.InvariantCulture),
-                EndToEndId = e.PaymentId == 0 ? null : e.PaymentId.ToString(CultureInfo.InvariantCulture),
-            };
-        }
-        string id = $"CRDR-STMT-{s.BusinessDate}-{s.AccountId}";
-        var report = new AccountReport
-        {
-            MsgId = id.Length > 35 ? id[..35] : id,
-            CreDtTm = DateTimeOffset.UtcNow,
-            ReportId = id.Length > 35 ? id[..35] : id,
-            FromDateTime = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
-            ToDateTime = new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59)), TimeSpan.Zero),
-            Account = new CashAccount { OtherId = s.AccountId.ToString(CultureInfo.InvariantCulture), Currency = currency },
-            Balances =
-            [
-                new Balance { TypeCode = "OPBD", Currency = currency, AmountMinor = s.OpeningBalanceMinor, Date = date },
-                new Balance { TypeCode = "CLBD", Currency = currency, AmountMinor = s.ClosingBalanceMinor, Date = date },
-            ],
-            Entries = new ValueList<Entry>(entries),
-        };
-        return Iso20022Codec.BuildAccountReport(AccountReportKind.Statement053, report, indent: true);
-    }
+    /// <summary>The statement as camt.053, built exactly as the server's GET /v1/iso20022/camt053 builds it (ids as 0x-hex, Max35Text).</summary>
+    internal static byte[] Camt053(AccountStatement s, string currency) =>
+        Iso20022Codec.BuildAccountReport(AccountReportKind.Statement053,
+            Corridor.Server.Endpoints.OutboundMessageEndpoints.Camt053(s, currency, DateTimeOffset.UtcNow), indent: true);
 
     private static DateTimeOffset ToTime(ulong ns) => DateTimeOffset.UnixEpoch.AddTicks((long)(ns / 100));
 }
