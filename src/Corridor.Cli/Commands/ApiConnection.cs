@@ -17,7 +17,7 @@ internal sealed record ApiConnection(string Prefix, Option<string> Url, Option<s
     {
         var c = new ApiConnection(prefix,
             new Option<string>("--url") { Description = "Base URL of the running node.", DefaultValueFactory = _ => ServerOptions.DefaultUrl },
-            new Option<string?>("--token") { Description = "Bearer token of the operator user (see `corridor operators add`)." },
+            new Option<string?>("--token") { Description = "Bearer token of the caller: a participant (corridor participants add) or an operator user (corridor operators add)." },
             new Option<FileInfo?>("--token-file") { Description = "File holding the bearer token (e.g. data/secrets/operator.token)." });
         command.Options.Add(c.Url);
         command.Options.Add(c.Token);

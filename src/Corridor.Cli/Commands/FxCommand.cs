@@ -11,7 +11,6 @@ public static class FxCommand
     /// <summary>Largest JSON file read for a party, trade reference or payment body (the API's own body bound).</summary>
     public const int MaxJsonFileBytes = 64 * 1024;
 
-    private static readonly JsonSerializerOptions Pretty = new(CorridorJson.Options) { WriteIndented = true };
 
     public static Command Create()
     {
@@ -20,59 +19,6 @@ public static class FxCommand
         {
             quote, Lock(), Release(), Pay(), Payment(),
         };
-    }
-
-    // ───────────── connection options ─────────────
-
-    private sealed record Connection(Option<string> Url, Option<string?> Token, Option<FileInfo?> TokenFile)
-    {
-        public static Connection Add(Command command)
-        {
-            var c = new Connection(
-                new Option<string>("--url") { Description = "Base URL of the running node.", DefaultValueFactory = _ => ServerOptions.DefaultUrl },
-                new Option<string?>("--token") { Description = "Bearer token of the caller (participant or operator)." },
-                new Option<FileInfo?>("--token-file") { Description = "File holding the bearer token (e.g. data/secrets/operator.token)." });
-            command.Options.Add(c.Url);
-            command.Options.Add(c.Token);
-            command.Options.Add(c.TokenFile);
-            return c;
-        }
-
-        /// <summary>The client, or null after printing why not (exit code 2).</summary>
-        public CorridorClient? Client(ParseResult parse)
-        {
-            string? token = parse.GetValue(Token);
-            FileInfo? file = parse.GetValue(TokenFile);
-            if (token is null && file is not null)
-            {
-                if (!file.Exists) { Console.Error.WriteLine($"corridor fx: token file {file.FullName} does not exist"); return null; }
-                token = File.ReadAllText(file.FullName).Trim();
-            }
-            if (string.IsNullOrEmpty(token)) { Console.Error.WriteLine("corridor fx: give --token TOKEN or --token-file FILE"); return null; }
-            if (!Uri.TryCreate(parse.GetValue(Url), UriKind.Absolute, out Uri? url)) { Console.Error.WriteLine($"corridor fx: --url {parse.GetValue(Url)} is not an absolute URL"); return null; }
-            return CorridorClient.Create(url, token, maxConnections: 1);
-        }
-    }
-
-    /// <summary>Runs one API call: prints the answer as JSON (exit 0), the problem on stderr (exit 1), or why the node was unreachable (exit 3).</summary>
-    private static async Task<int> Call<T>(Connection connection, ParseResult parse, Func<CorridorClient, Task<ApiResult<T>>> call)
-    {
-        CorridorClient? client = connection.Client(parse);
-        if (client is null) return 2;
-        ApiResult<T> r;
-        try { r = await call(client); }
-        catch (HttpRequestException e)
-        {
-            await Console.Error.WriteLineAsync($"corridor fx: cannot reach the node at {parse.GetValue(connection.Url)}: {e.Message}");
-            return 3;
-        }
-        if (!r.Ok)
-        {
-            await Console.Error.WriteLineAsync($"corridor fx: HTTP {(int)r.Status} {r.Problem?.Code ?? "(no problem details)"}: {r.Problem?.Detail}");
-            return 1;
-        }
-        Console.WriteLine(JsonSerializer.Serialize(r.Value, Pretty));
-        return 0;
     }
 
     // ───────────── quotes ─────────────
@@ -94,7 +40,7 @@ public static class FxCommand
         {
             id, from, to, rate, min, max, valid, sourceAccount, destinationAccount, maxLock, provider,
         };
-        Connection connection = Connection.Add(command);
+        ApiConnection connection = ApiConnection.Add(command, "corridor fx");
         command.SetAction(async (parse, cancel) =>
         {
             if (!FxRateDto.TryParse(parse.GetValue(rate)!, out FxRateDto r))
@@ -105,7 +51,7 @@ public static class FxCommand
             ulong until = (ulong)DateTimeOffset.UtcNow.AddSeconds(parse.GetValue(valid)).ToUnixTimeMilliseconds() * 1_000_000;
             var request = new PublishQuoteRequest(parse.GetValue(id)!, parse.GetValue(from)!, parse.GetValue(to)!, r, parse.GetValue(min), parse.GetValue(max), until,
                 parse.GetValue(sourceAccount)!, parse.GetValue(destinationAccount)!, parse.GetValue(maxLock), Provider: parse.GetValue(provider));
-            return await Call(connection, parse, c => c.PublishQuoteAsync(request, cancel));
+            return await connection.Call(parse, c => c.PublishQuoteAsync(request, cancel));
         });
         return command;
     }
@@ -120,7 +66,7 @@ public static class FxCommand
         {
             from, to, source, destination,
         };
-        Connection connection = Connection.Add(command);
+        ApiConnection connection = ApiConnection.Add(command, "corridor fx");
         command.SetAction(async (parse, cancel) =>
         {
             long? s = parse.GetValue(source), d = parse.GetValue(destination);
@@ -129,7 +75,7 @@ public static class FxCommand
                 await Console.Error.WriteLineAsync("corridor fx quote best: give exactly one of --source-amount or --destination-amount");
                 return 2;
             }
-            return await Call(connection, parse, c => c.FindBestQuoteAsync(parse.GetValue(from)!, parse.GetValue(to)!, s ?? d!.Value, s is null ? "destination" : "source", cancel));
+            return await connection.Call(parse, c => c.FindBestQuoteAsync(parse.GetValue(from)!, parse.GetValue(to)!, s ?? d!.Value, s is null ? "destination" : "source", cancel));
         });
         return command;
     }
@@ -138,8 +84,8 @@ public static class FxCommand
     {
         var id = new Option<string>("--id") { Description = "Quote id.", Required = true };
         var command = new Command("withdraw", "Withdraw a quote you published (existing locks stay valid until paid or expired).") { id };
-        Connection connection = Connection.Add(command);
-        command.SetAction((parse, cancel) => Call(connection, parse, c => c.WithdrawQuoteAsync(parse.GetValue(id)!, cancel)));
+        ApiConnection connection = ApiConnection.Add(command, "corridor fx");
+        command.SetAction((parse, cancel) => connection.Call(parse, c => c.WithdrawQuoteAsync(parse.GetValue(id)!, cancel)));
         return command;
     }
 
@@ -159,8 +105,8 @@ public static class FxCommand
         {
             id, quote, payerAccount, payeeAccount, amount, side, seconds,
         };
-        Connection connection = Connection.Add(command);
-        command.SetAction((parse, cancel) => Call(connection, parse, c => c.LockQuoteAsync(new LockQuoteRequest(parse.GetValue(id)!, parse.GetValue(quote)!,
+        ApiConnection connection = ApiConnection.Add(command, "corridor fx");
+        command.SetAction((parse, cancel) => connection.Call(parse, c => c.LockQuoteAsync(new LockQuoteRequest(parse.GetValue(id)!, parse.GetValue(quote)!,
             parse.GetValue(payerAccount)!, parse.GetValue(payeeAccount)!, parse.GetValue(amount), parse.GetValue(seconds), parse.GetValue(side)!), cancel)));
         return command;
     }
@@ -169,8 +115,8 @@ public static class FxCommand
     {
         var id = new Option<string>("--id") { Description = "Lock id.", Required = true };
         var command = new Command("release", "Give a lock back before paying (voids the provider's reservation).") { id };
-        Connection connection = Connection.Add(command);
-        command.SetAction((parse, cancel) => Call(connection, parse, c => c.ReleaseLockAsync(parse.GetValue(id)!, cancel)));
+        ApiConnection connection = ApiConnection.Add(command, "corridor fx");
+        command.SetAction((parse, cancel) => connection.Call(parse, c => c.ReleaseLockAsync(parse.GetValue(id)!, cancel)));
         return command;
     }
 
@@ -188,7 +134,7 @@ public static class FxCommand
         {
             body, id, lockId, originator, beneficiary, trade,
         };
-        Connection connection = Connection.Add(command);
+        ApiConnection connection = ApiConnection.Add(command, "corridor fx");
         command.SetAction(async (parse, cancel) =>
         {
             PayAgainstLockRequest? request;
@@ -213,7 +159,7 @@ public static class FxCommand
                 await Console.Error.WriteLineAsync($"corridor fx pay: {e.Message}");
                 return 2;
             }
-            return await Call(connection, parse, c => c.PayAgainstLockAsync(request, cancel));
+            return await connection.Call(parse, c => c.PayAgainstLockAsync(request, cancel));
         });
         return command;
     }
@@ -238,8 +184,8 @@ public static class FxCommand
     {
         var id = new Argument<string>("id") { Description = "Payment id (decimal or 0x-hex)." };
         var command = new Command("payment", "Show a cross-currency payment: status, amounts, legs, parties and trade references.") { id };
-        Connection connection = Connection.Add(command);
-        command.SetAction((parse, cancel) => Call(connection, parse, c => c.GetFxPaymentAsync(parse.GetValue(id)!, cancel)));
+        ApiConnection connection = ApiConnection.Add(command, "corridor fx");
+        command.SetAction((parse, cancel) => connection.Call(parse, c => c.GetFxPaymentAsync(parse.GetValue(id)!, cancel)));
         return command;
     }
 }

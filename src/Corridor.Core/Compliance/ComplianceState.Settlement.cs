@@ -49,23 +49,7 @@ public sealed partial class ComplianceState
         ComplianceDecision decision = ComplianceRules.Combine(_rules.Evaluate(facts), travel, screening);
         if (!customer && details is null && decision.Outcome == ComplianceOutcome.Pass) return ComplianceOutcome.Pass; // nothing to keep
 
-        var record = new PaymentCompliance
-        {
-            PaymentId = cmd.PaymentId, LockId = UInt128.Zero, ScreenedAtNs = now, Decision = decision, Hits = hits,
-            ScreenedAgainst = against, Threshold = Threshold,
-            Status = decision.Outcome switch
-            {
-                ComplianceOutcome.Pass => PaymentComplianceStatus.Passed,
-                ComplianceOutcome.Hold => PaymentComplianceStatus.Held,
-                _ => PaymentComplianceStatus.Rejected,
-            },
-            SettlementResult = decision.Outcome switch
-            {
-                ComplianceOutcome.Pass => PayResult.Ok,
-                ComplianceOutcome.Hold => PayResult.HeldForCompliance,
-                _ => PayResult.RejectedByCompliance,
-            },
-        };
+        PaymentCompliance record = NewRecord(cmd.PaymentId, UInt128.Zero, now, decision, hits, against);
         _payments.Add(record);
         _paymentIndex.Add(cmd.PaymentId, record);
         return decision.Outcome;

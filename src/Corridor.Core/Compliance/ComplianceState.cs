@@ -336,23 +336,7 @@ public sealed partial class ComplianceState
         var screening = new ScreeningResult(status, [], [], "", Threshold, false);
         ComplianceDecision decision = ComplianceRules.Combine(_rules.Evaluate(facts), travel, screening);
 
-        var record = new PaymentCompliance
-        {
-            PaymentId = p.PaymentId, LockId = p.LockId, ScreenedAtNs = now, Decision = decision, Hits = hits.ToImmutable(),
-            ScreenedAgainst = screenedAgainst.ToImmutable(), Threshold = Threshold,
-            Status = decision.Outcome switch
-            {
-                ComplianceOutcome.Pass => PaymentComplianceStatus.Passed,
-                ComplianceOutcome.Hold => PaymentComplianceStatus.Held,
-                _ => PaymentComplianceStatus.Rejected,
-            },
-            SettlementResult = decision.Outcome switch
-            {
-                ComplianceOutcome.Pass => PayResult.Ok,
-                ComplianceOutcome.Hold => PayResult.HeldForCompliance,
-                _ => PayResult.RejectedByCompliance,
-            },
-        };
+        PaymentCompliance record = NewRecord(p.PaymentId, p.LockId, now, decision, hits.ToImmutable(), screenedAgainst.ToImmutable());
         _payments.Add(record);
         _paymentIndex.Add(p.PaymentId, record);
         return record;
@@ -699,4 +683,24 @@ public sealed partial class ComplianceState
         public override void Write(byte[] buffer, int offset, int count) => hash.Append(buffer.AsSpan(offset, count));
         public override void Write(ReadOnlySpan<byte> buffer) => hash.Append(buffer);
     }
+
+    /// <summary>The compliance record of a payment screened now: its decision, hits and the list versions it was screened against.</summary>
+    private PaymentCompliance NewRecord(UInt128 paymentId, UInt128 lockId, ulong now, ComplianceDecision decision,
+        ImmutableArray<ComplianceHit> hits, ImmutableArray<string> against) => new()
+    {
+        PaymentId = paymentId, LockId = lockId, ScreenedAtNs = now, Decision = decision, Hits = hits,
+        ScreenedAgainst = against, Threshold = Threshold,
+        Status = decision.Outcome switch
+        {
+            ComplianceOutcome.Pass => PaymentComplianceStatus.Passed,
+            ComplianceOutcome.Hold => PaymentComplianceStatus.Held,
+            _ => PaymentComplianceStatus.Rejected,
+        },
+        SettlementResult = decision.Outcome switch
+        {
+            ComplianceOutcome.Pass => PayResult.Ok,
+            ComplianceOutcome.Hold => PayResult.HeldForCompliance,
+            _ => PayResult.RejectedByCompliance,
+        },
+    };
 }
