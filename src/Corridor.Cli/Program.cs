@@ -6,6 +6,9 @@ namespace Corridor.Cli;
 /// <summary>Entry point of the <c>corridor</c> command.</summary>
 public static class Program
 {
+    /// <summary>How long a stopping command may take after SIGTERM/Ctrl+C before the process is ended regardless.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromMinutes(30);
+
     public static int Main(string[] args)
     {
         var root = new RootCommand("Corridor: clearing and settlement for cross-border payments in local currencies.")
@@ -25,6 +28,9 @@ public static class Program
             TransferCommand.Create(),
             StatementCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        // On SIGTERM/Ctrl+C a command's cancellation token fires and the command finishes its own shutdown:
+        // `corridor run` drains accepted work and writes a snapshot, which for a large state takes longer than
+        // System.CommandLine's default 2 s grace (after which it killed the process mid-snapshot).
+        return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = ShutdownGrace });
     }
 }

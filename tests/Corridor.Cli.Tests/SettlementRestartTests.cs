@@ -58,4 +58,29 @@ public class SettlementRestartTests
         Assert.Equal("2026-11-23", status.RootElement.GetProperty("business_date").GetString());
         Assert.Equal(2, status.RootElement.GetProperty("settled").GetInt32());
     }
+
+    [Fact]
+    public async Task A_node_that_recovered_by_replay_snapshots_when_it_stops_so_the_next_start_replays_nothing()
+    {
+        using var dir = new TempDir();
+        var data = new DataDirectory(dir.Path);
+        using (Node node = data.StartNode(new NodeOptions { SnapshotOnStop = false }))
+        {
+            Assert.True((await Submit(node, new RegisterParticipant(1, ParticipantRole.CentralBank, "Central Bank"))).AllOk);
+            Assert.True((await Submit(node, new RegisterLedger(Eur, 1, 1, 2, "EUR"))).AllOk);
+        }
+        string hash;
+        using (Node node = data.StartNode(new NodeOptions()))
+        {
+            Assert.Equal(2, node.Recovery.BatchesReplayed);
+            hash = node.Recovery.StateHash;
+            // No new work: the stop still writes a snapshot of the replayed state.
+        }
+        using (Node node = data.StartNode(new NodeOptions { SnapshotOnStop = false }))
+        {
+            Assert.Equal(0, node.Recovery.BatchesReplayed);
+            Assert.Equal(2, node.Recovery.SnapshotSequence);
+            Assert.Equal(hash, node.Recovery.StateHash);
+        }
+    }
 }
