@@ -291,6 +291,45 @@ public sealed class ApiTests
         Assert.Contains(page.Transfers, x => x.Id == t.Id);
     }
 
+    [Fact]
+    public async Task A_participant_cannot_read_or_move_another_participants_payments_queue_balances_or_reports()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        CorridorClient carol = node.Operator.WithToken((await node.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(3, "Carol", "direct"), C)).Unwrap().Token);
+        // Alice's payment to Bob waits in Alice's queue (more than she holds).
+        Assert.Equal("queued", (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", TestNode.Bob, 1, TestNode.Funding * 2, Kind: "interbank"), C)).Unwrap().Status);
+        var before = await node.StateAsync();
+
+        async Task Refused(CorridorClient who, string method, string path, string? body = null)
+        {
+            var (status, text, _) = await TestNode.Send(who, new HttpMethod(method), path, body);
+            Assert.True(status == HttpStatusCode.Forbidden && Code(text) == "auth.forbidden", $"{method} {path}: {(int)status} {text}");
+        }
+
+        // Bob, the payee, reads the payment but neither Alice's queue, balances, accounts nor account reports, and changes nothing of hers.
+        Assert.True((await node.BobClient.GetPaymentAsync("0xA1", C)).Ok);
+        await Refused(node.BobClient, "GET", "/v1/participants/1/queue/1");
+        await Refused(node.BobClient, "GET", "/v1/accounts?participant=1");
+        await Refused(node.BobClient, "GET", "/v1/accounts/0x11/balances");
+        await Refused(node.BobClient, "GET", "/v1/accounts/0x11/transfers");
+        await Refused(node.BobClient, "GET", "/v1/iso20022/camt054?account=0x11");
+        await Refused(node.BobClient, "GET", "/v1/iso20022/camt052/0x11");
+        await Refused(node.BobClient, "POST", "/v1/payments/0xA1/actions", """{"action":"revoke"}""");
+        await Refused(node.BobClient, "POST", "/v1/settlement-accounts", """{"participant":1,"ledger":1,"account_id":"0x13"}""");
+        await Refused(node.BobClient, "POST", "/v1/sending-limits", """{"participant":1,"ledger":1,"counterparty":2,"limit":0}""");
+        await Refused(node.BobClient, "POST", "/v1/reservations", """{"participant":1,"ledger":1,"urgent_reserve":0,"high_reserve":0}""");
+        await Refused(node.BobClient, "POST", "/v1/payments", """{"id":"0xB1","payer":1,"payee":2,"ledger":1,"amount":5,"kind":"interbank"}""");
+
+        // Carol, neither payer nor payee, does not see the payment at all, by id or by reference.
+        await Refused(carol, "GET", "/v1/payments/0xA1");
+        await Refused(carol, "POST", "/v1/payments/0xA1/actions", """{"action":"revoke"}""");
+        await Refused(carol, "GET", "/v1/participants/2/queue/1");
+        Assert.Empty((await carol.FindPaymentsAsync("txId", "0xA1", C)).Unwrap());
+        Assert.Equal(before, await node.StateAsync());
+        Assert.Equal("queued", (await node.AliceClient.GetPaymentAsync("0xA1", C)).Unwrap().Status);
+    }
+
     [Theory]
     [InlineData("""{"id":"0x5001","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1,"extra":1}""", "request.unknown_field")]
     [InlineData("""{"id":"0x5001","debit_account_id":"0x11","credit_account_id":"0x21","amount":"10","ledger":1,"code":1}""", "request.invalid_type")]
