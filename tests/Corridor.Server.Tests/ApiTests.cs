@@ -330,6 +330,51 @@ public sealed class ApiTests
         Assert.Equal("queued", (await node.AliceClient.GetPaymentAsync("0xA1", C)).Unwrap().Status);
     }
 
+    [Fact]
+    public async Task A_compliance_officer_reads_but_cannot_create_accounts_move_money_or_instruct_for_a_participant()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        string cathyToken = (await node.Operator.RegisterOperatorAsync(new RegisterOperatorRequest("cathy", "compliance"), C)).Unwrap().Token!;
+        CorridorClient cathy = node.Operator.WithToken(cathyToken);
+        CorridorClient otto = node.Operator.WithToken((await node.Operator.RegisterOperatorAsync(new RegisterOperatorRequest("otto", "operator"), C)).Unwrap().Token!);
+        var before = await node.StateAsync();
+
+        // Investigations read every participant's data.
+        Assert.True((await cathy.GetAccountAsync(TestNode.AliceAccount, C)).Ok);
+        Assert.True((await cathy.ListAccountTransfersAsync(TestNode.AliceAccount, c: C)).Ok);
+
+        // Money moves, accounts and instructions on a participant's behalf are the system operator's, not the compliance desk's.
+        (string Method, string Path, string Body)[] writes =
+        [
+            ("POST", "/v1/transfers", """{"id":"0x5101","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1}"""),
+            ("POST", "/v1/transfers/batch", """{"transfers":[{"id":"0x5102","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1}]}"""),
+            ("POST", "/v1/accounts", """{"id":"0x78","ledger":1,"code":1,"participant":1}"""),
+            ("POST", "/v1/payments", """{"id":"0x7101","payer":1,"payee":2,"ledger":1,"amount":5,"kind":"interbank"}"""),
+            ("POST", "/v1/fx/quotes", Json(new PublishQuoteRequest("0xF9", "USD", "KES", new FxRateDto(12935, 100), 100, 1_000_000, Later, "0x11", "0x11", 60, Provider: TestNode.Alice))),
+            ("POST", "/v1/fx/locks", Json(new LockQuoteRequest("0x4C", "0xF1", "0x11", "0x21", 100, 30, Payer: TestNode.Alice))),
+            ("POST", "/v1/fx/payments", Json(new PayAgainstLockRequest("0x4D", "0x4C", Party, Party with { Country = "KE" }, TradeRef, Payer: TestNode.Alice))),
+            ("DELETE", "/v1/fx/quotes/0xF9", ""),
+            ("DELETE", "/v1/fx/locks/0x4C", ""),
+            ("POST", "/v1/fx/trades/0xE1/cancel", ""),
+        ];
+        foreach (var (method, path, body) in writes)
+        {
+            var (status, text, _) = await TestNode.Send(cathy, new HttpMethod(method), path, body.Length == 0 ? null : body);
+            Assert.True(status == HttpStatusCode.Forbidden && Code(text) == "auth.operator_role_required", $"{method} {path} as a compliance officer: {(int)status} {text}");
+        }
+        using (var xml = new HttpRequestMessage(HttpMethod.Post, "/v1/iso20022") { Content = new StringContent("<Document/>", System.Text.Encoding.UTF8, "application/xml") })
+        {
+            xml.Headers.Authorization = new("Bearer", cathyToken);
+            using HttpResponseMessage r = await node.Operator.Http.SendAsync(xml, C);
+            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+            Assert.Equal("auth.operator_role_required", Code(await r.Content.ReadAsStringAsync(C)));
+        }
+        Assert.Equal(before, await node.StateAsync());
+
+        // An operator-role user still moves money between participants (corrections, funding).
+        Assert.Equal(HttpStatusCode.Created, (await otto.CreateTransferAsync(new CreateTransferRequest("0x5103", TestNode.AliceAccount, TestNode.BobAccount, 10, 1, 1), C)).Status);
+    }
+
     [Theory]
     [InlineData("""{"id":"0x5001","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1,"extra":1}""", "request.unknown_field")]
     [InlineData("""{"id":"0x5001","debit_account_id":"0x11","credit_account_id":"0x21","amount":"10","ledger":1,"code":1}""", "request.invalid_type")]
