@@ -328,6 +328,15 @@ public sealed class ApiTests
         Assert.Empty((await carol.FindPaymentsAsync("txId", "0xA1", C)).Unwrap());
         Assert.Equal(before, await node.StateAsync());
         Assert.Equal("queued", (await node.AliceClient.GetPaymentAsync("0xA1", C)).Unwrap().Status);
+
+        // A netting window shows each participant only its own net position.
+        (await node.Operator.OpenWindowAsync(new OpenWindowRequest(9, 1, "retail"), C)).Unwrap();
+        (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA2", TestNode.Bob, 1, 300, Kind: "interbank", WindowId: 9), C)).Unwrap();
+        (await node.BobClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA3", TestNode.Alice, 1, 100, Kind: "interbank", WindowId: 9), C)).Unwrap();
+        (await node.Operator.CloseWindowAsync(9, C)).Unwrap();
+        Assert.Equal(2, (await node.Operator.GetWindowAsync(9, C)).Unwrap().NetPositions.Length);
+        Assert.All((await node.BobClient.GetWindowAsync(9, C)).Unwrap().NetPositions, n => Assert.Equal(TestNode.Bob, n.Participant));
+        Assert.Empty((await carol.GetWindowAsync(9, C)).Unwrap().NetPositions);
     }
 
     [Fact]

@@ -343,7 +343,15 @@ public sealed class ExchangeEndpointTests
         Assert.Equal(1_293_500, (await Account(node, CarolKes)).DebitsPosted);
         Assert.Equal(1_293_500, (await Account(node, "0xA404")).CreditsPosted);
 
+        // A party pays only from its own account; a third party neither cancels nor reads the trade.
+        var fromCarol = await node.AliceClient.SubmitFxTradeAsync(terms with { Id = "0xE4", PartyAPaysAccountId = CarolUsd, PartyBReceivesAccountId = AliceUsd }, C);
+        Assert.Equal(HttpStatusCode.Forbidden, fromCarol.Status);
+        Assert.Equal("fx.account_wrong_owner", fromCarol.Problem!.Code);
         (await node.AliceClient.SubmitFxTradeAsync(terms with { Id = "0xE2" }, C)).Unwrap();
+        var byBob = await node.BobClient.CancelFxTradeAsync("0xE2", C);
+        Assert.Equal(HttpStatusCode.Forbidden, byBob.Status);
+        Assert.Equal("fx.submitter_not_a_party", byBob.Problem!.Code);
+        Assert.Equal("submitted", (await node.AliceClient.GetFxTradeAsync("0xE2", C)).Unwrap().Status);
         Assert.Equal("cancelled", (await w.Carol.CancelFxTradeAsync("0xE2", C)).Unwrap().Status);
         Assert.Equal("fx.trade_cancelled", (await w.Carol.AffirmFxTradeAsync(terms with { Id = "0xE2" }, C)).Problem!.Code);
         Assert.Equal("fx.trade_not_found", (await w.Carol.CancelFxTradeAsync("0xE3", C)).Problem!.Code);
