@@ -223,4 +223,7 @@ public sealed class CorridorServer : IAsyncDisposable
     /// <summary>The read model and its projector (null with <c>ReadModel = "none"</c>).</summary>
     public global::Corridor.Server.ReadModel.ReadModelHost? ReadModel => _gateway.ReadModel;
     internal NodeGateway Gateway => _gateway;
+
+    /// <summary>Every endpoint the app maps (its route table): lets tests check that no route escapes the authorisation table.</summary>
+    internal IReadOnlyList<Endpoint> MappedEndpoints => ((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).ToArray();
 }

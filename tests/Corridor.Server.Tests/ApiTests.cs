@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Corridor.Client;
+using Microsoft.AspNetCore.Routing;
 
 namespace Corridor.Server.Tests;
 
@@ -11,52 +12,170 @@ public sealed class ApiTests
 
     private const string TransferJson = """{"id":"0x5001","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1}""";
 
-    /// <summary>Every endpoint: method, path, a valid body (or null), and whether only the operator may call it.</summary>
-    public static readonly TheoryData<string, string, string?, bool> Endpoints = new()
+    private static string Json(object body) => JsonSerializer.Serialize(body, body.GetType(), CorridorJson.Options);
+
+    /// <summary>Far in the future (2100-01-01), in ns: quote validity and trade deadlines of table bodies.</summary>
+    private const ulong Later = 4_102_444_800_000_000_000;
+
+    private static readonly FxPartyDto Party = new(Name: "Acme Trading Ltd", StreetName: "Main Street", BuildingNumber: "12", PostCode: "10001",
+        TownName: "New York", Country: "US", Account: "US12345678", IdScheme: "bic", Identifier: "ACMEUS33");
+    private static readonly FxTradeReferenceDto TradeRef = new(InvoiceNumber: "INV-1", InvoiceDate: 20261120, GoodsDescription: "Coffee", HsCode: "090121",
+        Incoterms: "FOB", IncotermsPlace: "Mombasa");
+    private static readonly FxTradeRequest Trade = new("0xE1", TestNode.Alice, TestNode.Bob, "KES", "KES", 100, 100, "0x11", "0x21", "0x21", "0x11", Later);
+
+    /// <summary>Who may call an endpoint (column 4 of <see cref="Endpoints"/>).</summary>
+    public static class Access
     {
-        { "POST", "/v1/accounts", """{"id":"0x77","ledger":1,"code":1,"flags":["debits_must_not_exceed_credits"]}""", false },
-        { "GET", "/v1/accounts", null, false },
-        { "GET", "/v1/accounts/0x11", null, false },
-        { "GET", "/v1/accounts/0x11/transfers", null, false },
-        { "GET", "/v1/accounts/0x11/balances", null, false },
-        { "POST", "/v1/transfers", TransferJson, false },
-        { "POST", "/v1/transfers/batch", "{\"transfers\":[" + TransferJson + "]}", false },
-        { "GET", "/v1/transfers/0x9001", null, false },
-        { "POST", "/v1/participants", """{"id":7,"name":"X","role":"direct"}""", true },
-        { "GET", "/v1/participants", null, true },
-        { "GET", "/v1/participants/1", null, false },
-        { "POST", "/v1/participants/2/status", """{"status":"suspended"}""", true },
-        { "POST", "/v1/participants/2/tokens", null, true },
-        { "GET", "/v1/participants/1/settlement-accounts/1", null, false },
-        { "GET", "/v1/participants/1/queue/1", null, false },
-        { "POST", "/v1/ledgers", """{"ledger":2,"central_bank_id":100,"central_bank_account_id":"0x2000","clearing_account_id":"0x2001","currency_code":"UGX"}""", true },
-        { "POST", "/v1/settlement-accounts", """{"participant":1,"ledger":1,"account_id":"0x12"}""", false },
-        { "POST", "/v1/liquidity", """{"transfer_id":"0x9100","participant":1,"ledger":1,"amount":5,"direction":"inject"}""", true },
-        { "POST", "/v1/credit-lines", """{"transfer_id":"0x9200","participant":1,"ledger":1,"limit":5}""", true },
-        { "POST", "/v1/reservations", """{"participant":1,"ledger":1,"urgent_reserve":5,"high_reserve":5}""", false },
-        { "POST", "/v1/sending-limits", """{"participant":1,"ledger":1,"counterparty":2,"limit":5}""", false },
-        { "POST", "/v1/payments", """{"id":"0x7001","payee":2,"ledger":1,"amount":5}""", false },
-        { "GET", "/v1/payments/0x7001", null, false },
-        { "POST", "/v1/payments/0x7001/actions", """{"action":"revoke"}""", false },
-        { "POST", "/v1/lsm/runs", """{"ledger":1}""", true },
-        { "POST", "/v1/netting-windows", """{"window_id":5,"ledger":1,"name":"retail"}""", true },
-        { "POST", "/v1/netting-windows/5/close", null, true },
-        { "GET", "/v1/netting-windows/5", null, false },
-        { "GET", "/v1/day", null, false },
-        { "POST", "/v1/day/open", """{"business_date":20261123}""", true },
-        { "POST", "/v1/day/phase", """{"phase":"customer_cutoff"}""", true },
-        { "GET", "/v1/statements/20261123/0x11", null, false },
-        { "GET", "/v1/payments?uetr=0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", null, false },
-        { "GET", "/v1/iso20022/camt054?account=0x11", null, false },
-        { "GET", "/v1/iso20022/camt053/20261123/0x11", null, false },
-        { "GET", "/v1/iso20022/camt052/0x11", null, false },
+        /// <summary>Any authenticated participant (what it may see or move is checked against its own data) and the operator.</summary>
+        public const string Participant = "participant";
+        /// <summary>Operator users with role operator or administrator (<see cref="Corridor.Server.Auth.Caller.IsSystemOperator"/>).</summary>
+        public const string SystemOperator = "operator";
+        /// <summary>Operator users with role compliance or administrator (<see cref="Corridor.Server.Auth.Caller.IsComplianceOfficer"/>).</summary>
+        public const string Compliance = "compliance";
+        /// <summary>Administrators only.</summary>
+        public const string Administrator = "administrator";
+        /// <summary>Any operator user, whatever its role.</summary>
+        public const string AnyOperator = "any_operator";
+    }
+
+    /// <summary>
+    /// Every endpoint: method, path, a valid body (or null), and who may call it (<see cref="Access"/>).
+    /// <see cref="Every_mapped_route_is_in_the_authorisation_table_or_intentionally_public"/> fails when a mapped route is missing here.
+    /// </summary>
+    public static readonly TheoryData<string, string, string?, string> Endpoints = new()
+    {
+        // Ledger
+        { "POST", "/v1/accounts", """{"id":"0x77","ledger":1,"code":1,"flags":["debits_must_not_exceed_credits"]}""", Access.Participant },
+        { "GET", "/v1/accounts", null, Access.Participant },
+        { "GET", "/v1/accounts/0x11", null, Access.Participant },
+        { "GET", "/v1/accounts/0x11/transfers", null, Access.Participant },
+        { "GET", "/v1/accounts/0x11/balances", null, Access.Participant },
+        { "POST", "/v1/transfers", TransferJson, Access.Participant },
+        { "POST", "/v1/transfers/batch", "{\"transfers\":[" + TransferJson + "]}", Access.Participant },
+        { "GET", "/v1/transfers/0x9001", null, Access.Participant },
+        // Settlement
+        { "POST", "/v1/participants", """{"id":7,"name":"X","role":"direct"}""", Access.SystemOperator },
+        { "GET", "/v1/participants", null, Access.SystemOperator },
+        { "GET", "/v1/participants/1", null, Access.Participant },
+        { "POST", "/v1/participants/2/status", """{"status":"suspended"}""", Access.SystemOperator },
+        { "POST", "/v1/participants/2/tokens", null, Access.SystemOperator },
+        { "GET", "/v1/participants/1/settlement-accounts/1", null, Access.Participant },
+        { "GET", "/v1/participants/1/queue/1", null, Access.Participant },
+        { "POST", "/v1/ledgers", """{"ledger":2,"central_bank_id":100,"central_bank_account_id":"0x2000","clearing_account_id":"0x2001","currency_code":"UGX"}""", Access.SystemOperator },
+        { "POST", "/v1/settlement-accounts", """{"participant":1,"ledger":1,"account_id":"0x12"}""", Access.Participant },
+        { "POST", "/v1/liquidity", """{"transfer_id":"0x9100","participant":1,"ledger":1,"amount":5,"direction":"inject"}""", Access.SystemOperator },
+        { "POST", "/v1/credit-lines", """{"transfer_id":"0x9200","participant":1,"ledger":1,"limit":5}""", Access.SystemOperator },
+        { "POST", "/v1/reservations", """{"participant":1,"ledger":1,"urgent_reserve":5,"high_reserve":5}""", Access.Participant },
+        { "POST", "/v1/sending-limits", """{"participant":1,"ledger":1,"counterparty":2,"limit":5}""", Access.Participant },
+        { "POST", "/v1/payments", """{"id":"0x7001","payee":2,"ledger":1,"amount":5}""", Access.Participant },
+        { "GET", "/v1/payments/0x7001", null, Access.Participant },
+        { "POST", "/v1/payments/0x7001/actions", """{"action":"revoke"}""", Access.Participant },
+        { "POST", "/v1/lsm/runs", """{"ledger":1}""", Access.SystemOperator },
+        { "POST", "/v1/netting-windows", """{"window_id":5,"ledger":1,"name":"retail"}""", Access.SystemOperator },
+        { "POST", "/v1/netting-windows/5/close", null, Access.SystemOperator },
+        { "GET", "/v1/netting-windows/5", null, Access.Participant },
+        { "GET", "/v1/day", null, Access.Participant },
+        { "POST", "/v1/day/open", """{"business_date":20261123}""", Access.SystemOperator },
+        { "POST", "/v1/day/phase", """{"phase":"customer_cutoff"}""", Access.SystemOperator },
+        // Read model and ISO 20022
+        { "GET", "/v1/statements/20261123/0x11", null, Access.Participant },
+        { "GET", "/v1/payments?uetr=0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", null, Access.Participant },
+        { "POST", "/v1/iso20022", "<Document/>", Access.Participant },
+        { "GET", "/v1/iso20022/camt054?account=0x11", null, Access.Participant },
+        { "GET", "/v1/iso20022/camt053/20261123/0x11", null, Access.Participant },
+        { "GET", "/v1/iso20022/camt052/0x11", null, Access.Participant },
+        // Exchange
+        { "POST", "/v1/currencies", Json(new ConfigureCurrencyRequest("XLC", 2, 5000)), Access.SystemOperator },
+        { "GET", "/v1/currencies/USD", null, Access.Participant },
+        { "POST", "/v1/fx/quotes", Json(new PublishQuoteRequest("0xF1", "USD", "KES", new FxRateDto(12935, 100), 100, 1_000_000, Later, "0x11", "0x11", 60)), Access.Participant },
+        { "GET", "/v1/fx/quotes/best?from=USD&to=KES&source_amount=100", null, Access.Participant },
+        { "GET", "/v1/fx/quotes/0xF1", null, Access.Participant },
+        { "DELETE", "/v1/fx/quotes/0xF1", null, Access.Participant },
+        { "POST", "/v1/fx/locks", Json(new LockQuoteRequest("0x4A", "0xF1", "0x11", "0x21", 100, 30)), Access.Participant },
+        { "GET", "/v1/fx/locks/0x4A", null, Access.Participant },
+        { "DELETE", "/v1/fx/locks/0x4A", null, Access.Participant },
+        { "POST", "/v1/fx/payments", Json(new PayAgainstLockRequest("0x4F", "0x4A", Party, Party with { Country = "KE" }, TradeRef)), Access.Participant },
+        { "GET", "/v1/fx/payments?invoice=INV-1", null, Access.Participant },
+        { "GET", "/v1/fx/payments/0x4F", null, Access.Participant },
+        { "POST", "/v1/fx/trades", Json(Trade), Access.Participant },
+        { "POST", "/v1/fx/trades/0xE1/affirm", Json(Trade), Access.Participant },
+        { "POST", "/v1/fx/trades/0xE1/cancel", null, Access.Participant },
+        { "GET", "/v1/fx/trades/0xE1", null, Access.Participant },
+        // Compliance desk
+        { "POST", "/v1/compliance/watch-lists", Json(new LoadWatchListRequest("sanctions", "csv", "2026-11", "id,kind,name,aliases,countries,dates_of_birth,program\nX-1,person,\"DOE, John\",,US,1970-01-01,TEST\n")), Access.Compliance },
+        { "GET", "/v1/compliance/watch-lists", null, Access.Compliance },
+        { "POST", "/v1/compliance/threshold", Json(new ScreeningThresholdRequest(90)), Access.Compliance },
+        { "GET", "/v1/compliance/holds", null, Access.Compliance },
+        { "POST", "/v1/compliance/holds/0x71/release", Json(new HoldDecisionRequest("verified: different person")), Access.Compliance },
+        { "POST", "/v1/compliance/holds/0x71/reject", Json(new HoldDecisionRequest("confirmed match")), Access.Compliance },
+        { "GET", "/v1/compliance/audit", null, Access.Compliance },
+        { "GET", "/v1/compliance/rules", null, Access.Compliance },
+        { "POST", "/v1/compliance/rules", Json(new ComplianceRuleDto("no-kp", BlockedCountries: ["KP"])), Access.Compliance },
+        { "DELETE", "/v1/compliance/rules/no-kp", null, Access.Compliance },
+        // Operator users
+        { "POST", "/v1/operators", Json(new RegisterOperatorRequest("eve", "compliance")), Access.Administrator },
+        { "GET", "/v1/operators", null, Access.AnyOperator },
     };
+
+    /// <summary>Routes that answer without a token, on purpose: probes, metrics and the API description.</summary>
+    private static readonly (string Method, string Pattern)[] PublicRoutes =
+    [
+        ("GET", "/health/live"), ("GET", "/health/ready"), ("GET", "/metrics"), ("GET", "/openapi/{documentName}.json"),
+    ];
+
+    [Fact]
+    public async Task Every_mapped_route_is_in_the_authorisation_table_or_intentionally_public()
+    {
+        await using TestNode node = await TestNode.StartAsync(world: false);
+        var routes = new List<(string Method, string Pattern)>();
+        foreach (RouteEndpoint e in node.Server.MappedEndpoints.OfType<RouteEndpoint>())
+        {
+            // The fallback (404 request.not_found for every unmapped path) has no methods and the lowest precedence.
+            if (e.Metadata.GetMetadata<HttpMethodMetadata>() is not { } methods) continue;
+            foreach (string method in methods.HttpMethods) routes.Add((method, "/" + e.RoutePattern.RawText!.TrimStart('/')));
+        }
+        Assert.True(routes.Count > 60, $"only {routes.Count} routes found: is the route table still read from the app?");
+
+        // Each table row goes to the route that serves it: of the patterns matching its path, the most specific (literal segments first).
+        var covered = new HashSet<(string, string)>();
+        var stale = new List<string>();
+        foreach (var row in Endpoints)
+        {
+            string method = row.Data.Item1, path = row.Data.Item2.Split('?')[0];
+            var match = routes.Where(r => r.Method == method && Matches(r.Pattern, path)).OrderByDescending(r => Specificity(r.Pattern)).FirstOrDefault();
+            if (match.Pattern is null) stale.Add($"{method} {path}");
+            else covered.Add(match);
+        }
+        Assert.True(stale.Count == 0, "table rows no route serves: " + string.Join(", ", stale));
+        string[] missing = routes.Where(r => !covered.Contains(r) && !PublicRoutes.Contains(r)).Select(r => $"{r.Method} {r.Pattern}").Order().ToArray();
+        Assert.True(missing.Length == 0, "routes missing from ApiTests.Endpoints (add a row with a valid body and who may call it, or list them as public): " + string.Join(", ", missing));
+        string[] gone = PublicRoutes.Where(p => !routes.Contains(p)).Select(p => $"{p.Method} {p.Pattern}").ToArray();
+        Assert.True(gone.Length == 0, "public routes no longer mapped: " + string.Join(", ", gone));
+    }
+
+    /// <summary>Whether a concrete path fits a route pattern whose parameters each fill one whole segment.</summary>
+    private static bool Matches(string pattern, string path)
+    {
+        string[] p = pattern.Trim('/').Split('/'), s = path.Trim('/').Split('/');
+        if (p.Length != s.Length) return false;
+        for (int i = 0; i < p.Length; i++)
+        {
+            bool parameter = p[i].StartsWith('{') && p[i].EndsWith('}');
+            if (parameter ? s[i].Length == 0 : !string.Equals(p[i], s[i], StringComparison.OrdinalIgnoreCase)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Routing precedence for such patterns: a literal segment beats a parameter, earlier segments weigh more.</summary>
+    private static string Specificity(string pattern) => string.Concat(pattern.Trim('/').Split('/').Select(seg => seg.StartsWith('{') ? '0' : '1'));
 
     [Theory]
     [MemberData(nameof(Endpoints))]
-    public async Task Every_endpoint_refuses_missing_and_bad_tokens_and_operator_only_ones_refuse_participants(string method, string path, string? body, bool operatorOnly)
+    public async Task Every_endpoint_refuses_missing_and_bad_tokens_and_callers_without_the_right_role(string method, string path, string? body, string access)
     {
         await using TestNode node = await TestNode.StartAsync();
+        CorridorClient otto = node.Operator.WithToken((await node.Operator.RegisterOperatorAsync(new RegisterOperatorRequest("otto", "operator"), C)).Unwrap().Token!);
+        CorridorClient cathy = node.Operator.WithToken((await node.Operator.RegisterOperatorAsync(new RegisterOperatorRequest("cathy", "compliance"), C)).Unwrap().Token!);
         var before = await node.StateAsync();
         var m = new HttpMethod(method);
 
@@ -74,13 +193,48 @@ public sealed class ApiTests
         (status, _, _) = await TestNode.Send(node.Operator.WithToken(foreign), m, path, body);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
 
-        if (operatorOnly)
+        // Who is refused, with which code: a participant on every operator endpoint, an operator user without the role.
+        var refused = new List<(string Who, CorridorClient Client, string Code)>();
+        switch (access)
         {
-            (status, text, _) = await TestNode.Send(node.AliceClient, m, path, body);
-            Assert.Equal(HttpStatusCode.Forbidden, status);
-            Assert.Equal("auth.operator_only", Code(text));
+            case Access.Participant: break;
+            case Access.SystemOperator:
+                refused.Add(("participant", node.AliceClient, "auth.operator_only"));
+                refused.Add(("compliance user", cathy, "auth.operator_role_required"));
+                break;
+            case Access.Compliance:
+                refused.Add(("participant", node.AliceClient, "auth.operator_only"));
+                refused.Add(("operator-role user", otto, "auth.compliance_role_required"));
+                break;
+            case Access.Administrator:
+                refused.Add(("participant", node.AliceClient, "auth.administrator_only"));
+                refused.Add(("operator-role user", otto, "auth.administrator_only"));
+                refused.Add(("compliance user", cathy, "auth.administrator_only"));
+                break;
+            case Access.AnyOperator:
+                refused.Add(("participant", node.AliceClient, "auth.operator_only"));
+                break;
+            default: Assert.Fail($"unknown access {access}"); break;
+        }
+        foreach (var (who, client, code) in refused)
+        {
+            (status, text, _) = await TestNode.Send(client, m, path, body);
+            Assert.True(status == HttpStatusCode.Forbidden && Code(text) == code, $"{method} {path} as {who}: expected 403 {code}, got {(int)status} {text}");
         }
         Assert.Equal(before, await node.StateAsync());
+
+        // The caller it is meant for gets past authorisation with this body (the row is a real request, not a typo that 404s or 400s).
+        CorridorClient allowed = access switch
+        {
+            Access.Participant => node.AliceClient,
+            Access.SystemOperator => otto,
+            Access.Compliance => cathy,
+            _ => node.Operator,
+        };
+        (status, text, _) = await TestNode.Send(allowed, m, path, body);
+        Assert.False(status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"{method} {path} as the caller it is meant for: {(int)status} {text}");
+        Assert.False(status == HttpStatusCode.BadRequest && text.Contains("\"request.", StringComparison.Ordinal), $"{method} {path}: the table's body or query is malformed: {text}");
+        Assert.NotEqual("request.not_found", status == HttpStatusCode.NotFound ? Code(text) : null);
     }
 
     [Fact]
@@ -135,6 +289,99 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.Forbidden, (await node.Operator.WithToken(carol).GetTransferAsync(t.Id, C)).Status);
         var page = (await node.BobClient.ListAccountTransfersAsync(TestNode.BobAccount, c: C)).Unwrap();
         Assert.Contains(page.Transfers, x => x.Id == t.Id);
+    }
+
+    [Fact]
+    public async Task A_participant_cannot_read_or_move_another_participants_payments_queue_balances_or_reports()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        CorridorClient carol = node.Operator.WithToken((await node.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(3, "Carol", "direct"), C)).Unwrap().Token);
+        // Alice's payment to Bob waits in Alice's queue (more than she holds).
+        Assert.Equal("queued", (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", TestNode.Bob, 1, TestNode.Funding * 2, Kind: "interbank"), C)).Unwrap().Status);
+        var before = await node.StateAsync();
+
+        async Task Refused(CorridorClient who, string method, string path, string? body = null)
+        {
+            var (status, text, _) = await TestNode.Send(who, new HttpMethod(method), path, body);
+            Assert.True(status == HttpStatusCode.Forbidden && Code(text) == "auth.forbidden", $"{method} {path}: {(int)status} {text}");
+        }
+
+        // Bob, the payee, reads the payment but neither Alice's queue, balances, accounts nor account reports, and changes nothing of hers.
+        Assert.True((await node.BobClient.GetPaymentAsync("0xA1", C)).Ok);
+        await Refused(node.BobClient, "GET", "/v1/participants/1/queue/1");
+        await Refused(node.BobClient, "GET", "/v1/accounts?participant=1");
+        await Refused(node.BobClient, "GET", "/v1/accounts/0x11/balances");
+        await Refused(node.BobClient, "GET", "/v1/accounts/0x11/transfers");
+        await Refused(node.BobClient, "GET", "/v1/iso20022/camt054?account=0x11");
+        await Refused(node.BobClient, "GET", "/v1/iso20022/camt052/0x11");
+        await Refused(node.BobClient, "POST", "/v1/payments/0xA1/actions", """{"action":"revoke"}""");
+        await Refused(node.BobClient, "POST", "/v1/settlement-accounts", """{"participant":1,"ledger":1,"account_id":"0x13"}""");
+        await Refused(node.BobClient, "POST", "/v1/sending-limits", """{"participant":1,"ledger":1,"counterparty":2,"limit":0}""");
+        await Refused(node.BobClient, "POST", "/v1/reservations", """{"participant":1,"ledger":1,"urgent_reserve":0,"high_reserve":0}""");
+        await Refused(node.BobClient, "POST", "/v1/payments", """{"id":"0xB1","payer":1,"payee":2,"ledger":1,"amount":5,"kind":"interbank"}""");
+
+        // Carol, neither payer nor payee, does not see the payment at all, by id or by reference.
+        await Refused(carol, "GET", "/v1/payments/0xA1");
+        await Refused(carol, "POST", "/v1/payments/0xA1/actions", """{"action":"revoke"}""");
+        await Refused(carol, "GET", "/v1/participants/2/queue/1");
+        Assert.Empty((await carol.FindPaymentsAsync("txId", "0xA1", C)).Unwrap());
+        Assert.Equal(before, await node.StateAsync());
+        Assert.Equal("queued", (await node.AliceClient.GetPaymentAsync("0xA1", C)).Unwrap().Status);
+
+        // A netting window shows each participant only its own net position.
+        (await node.Operator.OpenWindowAsync(new OpenWindowRequest(9, 1, "retail"), C)).Unwrap();
+        (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA2", TestNode.Bob, 1, 300, Kind: "interbank", WindowId: 9), C)).Unwrap();
+        (await node.BobClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA3", TestNode.Alice, 1, 100, Kind: "interbank", WindowId: 9), C)).Unwrap();
+        (await node.Operator.CloseWindowAsync(9, C)).Unwrap();
+        Assert.Equal(2, (await node.Operator.GetWindowAsync(9, C)).Unwrap().NetPositions.Length);
+        Assert.All((await node.BobClient.GetWindowAsync(9, C)).Unwrap().NetPositions, n => Assert.Equal(TestNode.Bob, n.Participant));
+        Assert.Empty((await carol.GetWindowAsync(9, C)).Unwrap().NetPositions);
+    }
+
+    [Fact]
+    public async Task A_compliance_officer_reads_but_cannot_create_accounts_move_money_or_instruct_for_a_participant()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        string cathyToken = (await node.Operator.RegisterOperatorAsync(new RegisterOperatorRequest("cathy", "compliance"), C)).Unwrap().Token!;
+        CorridorClient cathy = node.Operator.WithToken(cathyToken);
+        CorridorClient otto = node.Operator.WithToken((await node.Operator.RegisterOperatorAsync(new RegisterOperatorRequest("otto", "operator"), C)).Unwrap().Token!);
+        var before = await node.StateAsync();
+
+        // Investigations read every participant's data.
+        Assert.True((await cathy.GetAccountAsync(TestNode.AliceAccount, C)).Ok);
+        Assert.True((await cathy.ListAccountTransfersAsync(TestNode.AliceAccount, c: C)).Ok);
+
+        // Money moves, accounts and instructions on a participant's behalf are the system operator's, not the compliance desk's.
+        (string Method, string Path, string Body)[] writes =
+        [
+            ("POST", "/v1/transfers", """{"id":"0x5101","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1}"""),
+            ("POST", "/v1/transfers/batch", """{"transfers":[{"id":"0x5102","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1}]}"""),
+            ("POST", "/v1/accounts", """{"id":"0x78","ledger":1,"code":1,"participant":1}"""),
+            ("POST", "/v1/payments", """{"id":"0x7101","payer":1,"payee":2,"ledger":1,"amount":5,"kind":"interbank"}"""),
+            ("POST", "/v1/fx/quotes", Json(new PublishQuoteRequest("0xF9", "USD", "KES", new FxRateDto(12935, 100), 100, 1_000_000, Later, "0x11", "0x11", 60, Provider: TestNode.Alice))),
+            ("POST", "/v1/fx/locks", Json(new LockQuoteRequest("0x4C", "0xF1", "0x11", "0x21", 100, 30, Payer: TestNode.Alice))),
+            ("POST", "/v1/fx/payments", Json(new PayAgainstLockRequest("0x4D", "0x4C", Party, Party with { Country = "KE" }, TradeRef, Payer: TestNode.Alice))),
+            ("DELETE", "/v1/fx/quotes/0xF9", ""),
+            ("DELETE", "/v1/fx/locks/0x4C", ""),
+            ("POST", "/v1/fx/trades/0xE1/cancel", ""),
+        ];
+        foreach (var (method, path, body) in writes)
+        {
+            var (status, text, _) = await TestNode.Send(cathy, new HttpMethod(method), path, body.Length == 0 ? null : body);
+            Assert.True(status == HttpStatusCode.Forbidden && Code(text) == "auth.operator_role_required", $"{method} {path} as a compliance officer: {(int)status} {text}");
+        }
+        using (var xml = new HttpRequestMessage(HttpMethod.Post, "/v1/iso20022") { Content = new StringContent("<Document/>", System.Text.Encoding.UTF8, "application/xml") })
+        {
+            xml.Headers.Authorization = new("Bearer", cathyToken);
+            using HttpResponseMessage r = await node.Operator.Http.SendAsync(xml, C);
+            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+            Assert.Equal("auth.operator_role_required", Code(await r.Content.ReadAsStringAsync(C)));
+        }
+        Assert.Equal(before, await node.StateAsync());
+
+        // An operator-role user still moves money between participants (corrections, funding).
+        Assert.Equal(HttpStatusCode.Created, (await otto.CreateTransferAsync(new CreateTransferRequest("0x5103", TestNode.AliceAccount, TestNode.BobAccount, 10, 1, 1), C)).Status);
     }
 
     [Theory]

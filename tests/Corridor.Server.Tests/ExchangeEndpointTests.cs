@@ -208,6 +208,40 @@ public sealed class ExchangeEndpointTests
     }
 
     [Fact]
+    public async Task Nobody_pays_against_anothers_lock_or_quotes_with_anothers_accounts()
+    {
+        await using World w = await StartAsync();
+        TestNode node = w.Node;
+        (await node.AliceClient.LockQuoteAsync(Lock("0x6A", 10_000), C)).Unwrap();
+        long aliceUsd = (await Account(node, AliceUsd)).DebitsPosted + (await Account(node, AliceUsd)).DebitsPending, bobKes = (await Account(node, BobKes)).CreditsPosted;
+
+        // Bob (the payee's bank) and Carol (the provider) cannot spend Alice's lock, nor act as Alice.
+        foreach (var (other, id) in new[] { (node.BobClient, "0x6B"), (w.Carol, "0x6C") })
+        {
+            // Payment ids are one space: a refused payment keeps its id (as a failed payment of whoever sent it).
+            var pay = await other.PayAgainstLockAsync(Payment(id, "0x6A"), C);
+            Assert.Equal(HttpStatusCode.Forbidden, pay.Status);
+            Assert.Equal("fx.not_lock_payer", pay.Problem!.Code);
+            var asAlice = await other.PayAgainstLockAsync(Payment(id + "1", "0x6A") with { Payer = TestNode.Alice }, C);
+            Assert.Equal(HttpStatusCode.Forbidden, asAlice.Status);
+            Assert.Equal("auth.forbidden", asAlice.Problem!.Code);
+            Assert.Equal(HttpStatusCode.Forbidden, (await other.GetLockAsync("0x6A", C)).Status);
+        }
+        Assert.Equal(aliceUsd, (await Account(node, AliceUsd)).DebitsPosted + (await Account(node, AliceUsd)).DebitsPending);
+        Assert.Equal(bobKes, (await Account(node, BobKes)).CreditsPosted);
+        Assert.Equal("locked", (await node.AliceClient.GetLockAsync("0x6A", C)).Unwrap().Status);
+
+        // A provider quotes only from and to its own accounts: Carol cannot make Alice's USD account the one that is paid into.
+        var foreign = await w.Carol.PublishQuoteAsync(Quote("0xF3") with { ProviderSourceAccountId = AliceUsd }, C);
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.Status);
+        Assert.Equal("fx.account_not_owned_by_provider", foreign.Problem!.Code);
+        Assert.Equal(HttpStatusCode.NotFound, (await node.AliceClient.GetQuoteAsync("0xF3", C)).Status);
+
+        // Only the payer settles its lock.
+        Assert.Equal("settled", (await node.AliceClient.PayAgainstLockAsync(Payment("0x6F", "0x6A"), C)).Unwrap().Status);
+    }
+
+    [Fact]
     public async Task Malformed_or_incomplete_input_is_refused_and_changes_nothing()
     {
         await using World w = await StartAsync();
@@ -309,7 +343,15 @@ public sealed class ExchangeEndpointTests
         Assert.Equal(1_293_500, (await Account(node, CarolKes)).DebitsPosted);
         Assert.Equal(1_293_500, (await Account(node, "0xA404")).CreditsPosted);
 
+        // A party pays only from its own account; a third party neither cancels nor reads the trade.
+        var fromCarol = await node.AliceClient.SubmitFxTradeAsync(terms with { Id = "0xE4", PartyAPaysAccountId = CarolUsd, PartyBReceivesAccountId = AliceUsd }, C);
+        Assert.Equal(HttpStatusCode.Forbidden, fromCarol.Status);
+        Assert.Equal("fx.account_wrong_owner", fromCarol.Problem!.Code);
         (await node.AliceClient.SubmitFxTradeAsync(terms with { Id = "0xE2" }, C)).Unwrap();
+        var byBob = await node.BobClient.CancelFxTradeAsync("0xE2", C);
+        Assert.Equal(HttpStatusCode.Forbidden, byBob.Status);
+        Assert.Equal("fx.submitter_not_a_party", byBob.Problem!.Code);
+        Assert.Equal("submitted", (await node.AliceClient.GetFxTradeAsync("0xE2", C)).Unwrap().Status);
         Assert.Equal("cancelled", (await w.Carol.CancelFxTradeAsync("0xE2", C)).Unwrap().Status);
         Assert.Equal("fx.trade_cancelled", (await w.Carol.AffirmFxTradeAsync(terms with { Id = "0xE2" }, C)).Problem!.Code);
         Assert.Equal("fx.trade_not_found", (await w.Carol.CancelFxTradeAsync("0xE3", C)).Problem!.Code);

@@ -145,4 +145,22 @@ public class Iso20022CrossCurrencyTests
             .Replace("<InstdAmt Ccy=\"KES\">1250000.00</InstdAmt>", "<InstdAmt Ccy=\"KES\">12500000.00</InstdAmt>", StringComparison.Ordinal)), C);
         Assert.Contains("<Cd>CURR</Cd>", reply.Body); // 1,187,500.00 GHS is more than the provider holds
     }
+
+    [Fact]
+    public async Task Another_bank_cannot_instruct_a_cross_currency_payment_for_the_debtor_agent()
+    {
+        var (node, _) = await WorldAsync();
+        await using var _ = node;
+        // GCB (the creditor agent) and the FX provider send KCB's message: the instructing agent is not them.
+        foreach (ulong impostor in new[] { Gcb, Fx })
+        {
+            CorridorClient client = node.Operator.WithToken((await node.Operator.IssueTokenAsync(impostor, C)).Unwrap().Token);
+            var before = await node.StateAsync();
+            var balances = await Balances(node);
+            IsoReply reply = await client.SendIso20022Async(Sample(), C);
+            Assert.Equal(HttpStatusCode.Forbidden, reply.Status);
+            Assert.Equal(before, await node.StateAsync());
+            Assert.Equal(balances, await Balances(node));
+        }
+    }
 }

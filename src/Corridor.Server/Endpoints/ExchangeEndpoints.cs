@@ -74,6 +74,8 @@ public static class ExchangeEndpoints
 
     private static ulong ActingFor(Caller caller, ulong named, string field)
     {
+        // Acting for a participant is the system operator's (not a compliance-only user's).
+        if (caller.IsOperator) NodeGateway.RequireOperator(caller);
         if (named == 0)
         {
             if (caller.IsOperator) throw ApiException.BadRequest("request.missing_field", $"the operator must name {field}");
@@ -164,7 +166,11 @@ public static class ExchangeEndpoints
         Caller caller = gw.Authenticate(c);
         UInt128 quoteId = Ids.Parse(id, "id");
         ulong provider = caller.ParticipantId;
-        if (caller.IsOperator) provider = (await Quote(gw, quoteId, id)).Provider;
+        if (caller.IsOperator)
+        {
+            NodeGateway.RequireOperator(caller);
+            provider = (await Quote(gw, quoteId, id)).Provider;
+        }
         var result = (QuoteResult)await Submit(gw, Operation.WithdrawQuote, new WithdrawQuote(quoteId, provider));
         if (result != QuoteResult.Ok) throw Rejected(result, $"quote {id}", pathTarget: true);
         return Results.Json(await Quote(gw, quoteId, id), CorridorJson.Options);
@@ -252,7 +258,11 @@ public static class ExchangeEndpoints
         Caller caller = gw.Authenticate(c);
         UInt128 lockId = Ids.Parse(id, "id");
         ulong payer = caller.ParticipantId;
-        if (caller.IsOperator) payer = (await Lock(gw, lockId, id)).Payer;
+        if (caller.IsOperator)
+        {
+            NodeGateway.RequireOperator(caller);
+            payer = (await Lock(gw, lockId, id)).Payer;
+        }
         var result = (LockResult)await Submit(gw, Operation.ReleaseLock, new ReleaseLock(lockId, payer));
         if (result != LockResult.Ok) throw Rejected(result, $"lock {id}", pathTarget: true);
         return Results.Json(await Lock(gw, lockId, id), CorridorJson.Options);
@@ -426,7 +436,11 @@ public static class ExchangeEndpoints
         Caller caller = gw.Authenticate(c);
         UInt128 tradeId = Ids.Parse(id, "id");
         ulong party = caller.ParticipantId;
-        if (caller.IsOperator) party = (await Trade(gw, tradeId, id)).PartyA;
+        if (caller.IsOperator)
+        {
+            NodeGateway.RequireOperator(caller);
+            party = (await Trade(gw, tradeId, id)).PartyA;
+        }
         var result = (TradeResult)await Submit(gw, Operation.CancelFxTrade, new CancelFxTrade(tradeId, party));
         if (result != TradeResult.Ok) throw Rejected(result, $"trade {id}", pathTarget: true);
         return Results.Json(await Trade(gw, tradeId, id), CorridorJson.Options);

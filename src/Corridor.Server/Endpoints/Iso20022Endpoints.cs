@@ -32,6 +32,8 @@ public static class Iso20022Endpoints
     private static async Task<IResult> Receive(HttpContext c, NodeGateway gw)
     {
         Caller caller = gw.Authenticate(c);
+        // The operator may send for any agent: only an operator user whose role runs the system (not compliance-only).
+        if (caller.IsOperator) NodeGateway.RequireOperator(caller);
         string? type = c.Request.ContentType;
         if (type is null || !(type.StartsWith(XmlContentType, StringComparison.OrdinalIgnoreCase) || type.StartsWith("text/xml", StringComparison.OrdinalIgnoreCase)))
             throw new ApiException(415, "request.unsupported_media_type", "ISO 20022 messages are sent as application/xml");

@@ -33,6 +33,8 @@ public static class LedgerEndpoints
     private static async Task<IResult> CreateAccount(HttpContext c, NodeGateway gw)
     {
         Caller caller = gw.Authenticate(c);
+        // Operator users create accounts only with a role that runs the system (not compliance-only).
+        if (caller.IsOperator) NodeGateway.RequireOperator(caller);
         var r = await RequestBody.ReadAsync<CreateAccountRequest>(c);
         ulong participant = r.Participant;
         if (!caller.IsOperator)
@@ -177,7 +179,8 @@ public static class LedgerEndpoints
     /// </summary>
     private static async Task AuthoriseDebits(NodeGateway gw, Caller caller, Transfer[] transfers)
     {
-        if (caller.IsOperator) return;
+        // The operator debits any account, but only an operator user whose role runs the system: the compliance desk moves no money.
+        if (caller.IsOperator) { NodeGateway.RequireOperator(caller); return; }
         var debits = new UInt128[transfers.Length];
         for (int i = 0; i < debits.Length; i++) debits[i] = transfers[i].DebitAccountId;
         ulong?[] owners = await gw.OwnersAsync(debits);
