@@ -115,10 +115,11 @@ public sealed class NodeGateway(ApiTokens tokens)
         if (!caller.IsComplianceOfficer) throw new ApiException(403, "auth.compliance_role_required", $"operator user {caller.OperatorUser} has role {caller.OperatorRole.ToString().ToLowerInvariant()}: this needs role compliance or administrator");
     }
 
-    /// <summary>Registering operator users: administrators only.</summary>
+    /// <summary>Managing operator users (register, disable, re-enable): administrators only.</summary>
     public static void RequireAdministrator(Caller caller)
     {
-        if (!caller.IsOperator || caller.OperatorRole != OperatorRole.Administrator)
+        if (!caller.IsOperator) throw new ApiException(403, "auth.operator_only", "only the operator may do this");
+        if (caller.OperatorRole != OperatorRole.Administrator)
             throw new ApiException(403, "auth.administrator_only", "only an administrator operator may manage operator users");
     }
 

@@ -50,6 +50,7 @@ public sealed class ApiTests
         { "GET", "/v1/iso20022/camt054?account=0x11", null, false },
         { "GET", "/v1/iso20022/camt053/20261123/0x11", null, false },
         { "GET", "/v1/iso20022/camt052/0x11", null, false },
+        { "POST", "/v1/operators/1/status", """{"status":"active"}""", true },
     };
 
     [Theory]
