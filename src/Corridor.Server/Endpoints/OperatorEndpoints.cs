@@ -49,8 +49,7 @@ public static class OperatorEndpoints
             var result = (RegisterOperatorResult)reply.Errors[0].Code;
             throw new ApiException(result == RegisterOperatorResult.NameInUse ? 409 : 400, "operators." + Wire.Snake(result), $"operator {r.Name}: {result}");
         }
-        OperatorUser user = await gw.QueryAsync(e => e.Compliance.TryGetOperator(id, out OperatorUser u) ? u : throw new InvalidOperationException("operator vanished"));
-        gw.SetOperator(user);
+        OperatorUser user = await RefreshAsync(gw, id);
         DateTimeOffset expires = DateTimeOffset.FromUnixTimeSeconds((DateTimeOffset.UtcNow + OperatorTokenLifetime).ToUnixTimeSeconds());
         string token = gw.Tokens.Issue(id, CallerRole.OperatorUser, expires);
         return Results.Json(ToDto(user) with { Token = token, ExpiresAt = expires }, CorridorJson.Options, statusCode: 201);
@@ -78,10 +77,20 @@ public static class OperatorEndpoints
             };
             throw new ApiException(code, "operators." + Wire.Snake(result), text);
         }
-        OperatorUser user = await gw.QueryAsync(e => e.Compliance.TryGetOperator(userId, out OperatorUser u) ? u : throw new InvalidOperationException("operator vanished"));
-        gw.SetOperator(user);
+        OperatorUser user = await RefreshAsync(gw, userId);
         return Results.Json(ToDto(user), CorridorJson.Options);
     }
+
+    /// <summary>
+    /// The user as the engine now has it, written into the gateway's cache from the apply queue itself: queries run in
+    /// journal order, so two concurrent changes of the same user leave the cache at the later one.
+    /// </summary>
+    private static Task<OperatorUser> RefreshAsync(NodeGateway gw, uint id) => gw.QueryAsync(e =>
+    {
+        if (!e.Compliance.TryGetOperator(id, out OperatorUser u)) throw new InvalidOperationException($"operator user {id} vanished");
+        gw.SetOperator(u);
+        return u;
+    });
 
     private static async Task<IResult> List(HttpContext c, NodeGateway gw)
     {
