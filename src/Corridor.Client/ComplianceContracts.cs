@@ -23,8 +23,16 @@ public sealed record AuditEntryDto(
 /// <summary>Register a named operator user; role operator (runs the system), compliance (compliance desk) or administrator (both).</summary>
 public sealed record RegisterOperatorRequest(string Name, string Role);
 
-/// <summary>A registered operator user and, when just issued, its signed token.</summary>
-public sealed record OperatorDto(uint Id, string Name, string Role, ulong RegisteredAt, ulong RegisteredBy, string? Token = null, DateTimeOffset? ExpiresAt = null);
+/// <summary>
+/// A registered operator user and, when just issued, its signed token. <c>Status</c> is active or disabled;
+/// <c>StatusChangedBy</c> the administrator who last changed it (0 = never), at engine time <c>StatusChangedAt</c>.
+/// </summary>
+public sealed record OperatorDto(
+    uint Id, string Name, string Role, ulong RegisteredAt, ulong RegisteredBy, string? Token = null, DateTimeOffset? ExpiresAt = null,
+    string Status = "active", ulong StatusChangedAt = 0, ulong StatusChangedBy = 0);
+
+/// <summary>Disable (every token of the user is refused at once) or re-enable an operator user: "disabled" or "active".</summary>
+public sealed record ChangeOperatorStatusRequest(string Status);
 
 /// <summary>The compliance audit log: its head hash, whether the whole chain recomputes (else the first broken sequence), and a page of entries.</summary>
 public sealed record AuditExportDto(string Head, bool ChainIntact, long? FirstBrokenSequence, AuditEntryDto[] Entries);

@@ -28,5 +28,8 @@ public sealed partial class CorridorClient
         SendAsync<AuditExportDto>(HttpMethod.Get, $"v1/compliance/audit?after={after}&limit={limit}", null, c);
 
     public Task<ApiResult<OperatorDto>> RegisterOperatorAsync(RegisterOperatorRequest r, CancellationToken c = default) => SendAsync<OperatorDto>(HttpMethod.Post, "v1/operators", r, c);
+    /// <summary>Disables ("disabled") or re-enables ("active") an operator user; administrators only, never user 1.</summary>
+    public Task<ApiResult<OperatorDto>> ChangeOperatorStatusAsync(uint id, string status, CancellationToken c = default) =>
+        SendAsync<OperatorDto>(HttpMethod.Post, $"v1/operators/{id}/status", new ChangeOperatorStatusRequest(status), c);
     public Task<ApiResult<OperatorDto[]>> ListOperatorsAsync(CancellationToken c = default) => SendAsync<OperatorDto[]>(HttpMethod.Get, "v1/operators", null, c);
 }

@@ -31,6 +31,7 @@ namespace Corridor.Client;
 [JsonSerializable(typeof(PaymentReferencesDto))]
 [JsonSerializable(typeof(RegisterOperatorRequest))]
 [JsonSerializable(typeof(OperatorDto))]
+[JsonSerializable(typeof(ChangeOperatorStatusRequest))]
 [JsonSerializable(typeof(OperatorDto[]))]
 [JsonSerializable(typeof(PaymentDto))]
 [JsonSerializable(typeof(PaymentDto[]))]

@@ -126,10 +126,17 @@ public sealed record LockDto(
 /// <summary>
 /// Originator or beneficiary (ISO 20022 PartyIdentification + PostalAddress24). IdScheme: lei, bic, national_id, tax_id, other.
 /// Stored and returned byte for byte; mandatory: name, town_name, country, account, id_scheme + identifier.
+/// DateOfBirth (YYYY-MM-DD) and PlaceOfBirth (ISO 20022 DtAndPlcOfBirth) come together and only for the originator of
+/// <c>POST /v1/payments</c>: with them a person originator needs no address (FATF R16). Absent = not written.
 /// </summary>
 public sealed record FxPartyDto(
     string Name = "", string StreetName = "", string BuildingNumber = "", string PostCode = "", string TownName = "",
-    string CountrySubDivision = "", string Country = "", string Account = "", string IdScheme = "", string Identifier = "");
+    string CountrySubDivision = "", string Country = "", string Account = "", string IdScheme = "", string Identifier = "",
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DateOfBirth = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] BirthPlaceDto? PlaceOfBirth = null);
+
+/// <summary>Place of birth: city (1–35 characters) and country (ISO 3166-1 alpha-2), both mandatory.</summary>
+public sealed record BirthPlaceDto(string City = "", string Country = "");
 
 /// <summary>
 /// What the payment pays for. InvoiceDate yyyymmdd; HsCode 6/8/10 digits; Incoterms one of EXW FCA CPT CIP DAP DPU DDP FAS FOB CFR CIF;

@@ -19,7 +19,7 @@ public sealed class NodeGateway(ApiTokens tokens)
     private volatile Node? _node;
     private readonly ConcurrentDictionary<UInt128, ulong> _accountOwner = new();
     private readonly ConcurrentDictionary<ulong, ParticipantStatus> _participants = new();
-    private readonly ConcurrentDictionary<uint, OperatorRole> _operators = new();
+    private readonly ConcurrentDictionary<uint, (OperatorRole Role, OperatorUserStatus Status)> _operators = new();
 
     /// <summary>The operator user of the request being served (0 = a participant): every command it submits carries it as actor.</summary>
     private static readonly AsyncLocal<uint> CurrentActor = new();
@@ -47,14 +47,14 @@ public sealed class NodeGateway(ApiTokens tokens)
             _participants[ApiTokens.OperatorParticipantId] = ParticipantStatus.Active;
         }
         IReadOnlyList<OperatorUser> users = await node.QueryAsync(e => e.Compliance.Operators.ToArray());
-        foreach (OperatorUser u in users) _operators[u.Id] = u.Role;
+        foreach (OperatorUser u in users) _operators[u.Id] = (u.Role, u.Status);
         if (!_operators.ContainsKey(OperatorUser.RootId))
         {
             // The root operator (the token in <data>/secrets/operator.token) is journaled like any operator user, so the audit log can name it.
             var root = new RegisterOperator(OperatorUser.RootId, OperatorUser.RootId, "root", OperatorRole.Administrator);
             await node.SubmitAsync(Operation.RegisterOperator, 1, Corridor.Core.Exchange.ExchangeCommands.Encode(Operation.RegisterOperator, root).AsMemory(CommandBatch.HeaderBytes),
                 OperatorUser.RootId, waitWhenFull: true);
-            _operators[OperatorUser.RootId] = OperatorRole.Administrator;
+            _operators[OperatorUser.RootId] = (OperatorRole.Administrator, OperatorUserStatus.Active);
         }
         SettlementOptions options = await node.QueryAsync(e => e.Settlement.Options);
         if ((options & SettlementOptions.ScreenPaymentsWithoutDetails) == 0)
@@ -67,7 +67,11 @@ public sealed class NodeGateway(ApiTokens tokens)
         _node = node;
     }
 
-    /// <summary>Verifies the bearer token: 401 when missing/invalid/expired, 403 when the participant is not active.</summary>
+    /// <summary>
+    /// Verifies the bearer token: 401 when missing/invalid/expired, 403 when the participant is not active or the operator
+    /// user is disabled. Status is checked here on every request, not in the token memory of <see cref="ApiTokens"/>
+    /// (which only remembers signatures), so disabling a user refuses its tokens from the next request on.
+    /// </summary>
     public Caller Authenticate(HttpContext context)
     {
         string? header = context.Request.Headers.Authorization;
@@ -79,9 +83,11 @@ public sealed class NodeGateway(ApiTokens tokens)
         if (caller.Role == CallerRole.OperatorUser)
         {
             uint user = caller.ParticipantId is > 0 and <= uint.MaxValue ? (uint)caller.ParticipantId : 0;
-            if (!_operators.TryGetValue(user, out OperatorRole role))
+            if (!_operators.TryGetValue(user, out var known))
                 throw new ApiException(401, "auth.unknown_operator", $"operator user {caller.ParticipantId} is not registered");
-            caller = new Caller(ApiTokens.OperatorParticipantId, CallerRole.Operator) { OperatorUser = user, OperatorRole = role };
+            if (known.Status != OperatorUserStatus.Active)
+                throw new ApiException(403, "auth.operator_disabled", $"operator user {user} is disabled");
+            caller = new Caller(ApiTokens.OperatorParticipantId, CallerRole.Operator) { OperatorUser = user, OperatorRole = known.Role };
         }
         else if (caller.Role == CallerRole.Operator)
         {
@@ -109,14 +115,16 @@ public sealed class NodeGateway(ApiTokens tokens)
         if (!caller.IsComplianceOfficer) throw new ApiException(403, "auth.compliance_role_required", $"operator user {caller.OperatorUser} has role {caller.OperatorRole.ToString().ToLowerInvariant()}: this needs role compliance or administrator");
     }
 
-    /// <summary>Registering operator users: administrators only.</summary>
+    /// <summary>Managing operator users (register, disable, re-enable): administrators only.</summary>
     public static void RequireAdministrator(Caller caller)
     {
-        if (!caller.IsOperator || caller.OperatorRole != OperatorRole.Administrator)
+        if (!caller.IsOperator) throw new ApiException(403, "auth.operator_only", "only the operator may do this");
+        if (caller.OperatorRole != OperatorRole.Administrator)
             throw new ApiException(403, "auth.administrator_only", "only an administrator operator may manage operator users");
     }
 
-    public void SetOperatorRole(uint id, OperatorRole role) => _operators[id] = role;
+    /// <summary>Records a user's role and status as the engine now has them (after its command was applied).</summary>
+    public void SetOperator(OperatorUser user) => _operators[user.Id] = (user.Role, user.Status);
 
     /// <summary>The operator, or the participant itself.</summary>
     public static void RequireSelfOrOperator(Caller caller, ulong participant)

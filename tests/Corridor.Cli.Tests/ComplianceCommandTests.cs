@@ -141,4 +141,40 @@ public sealed class ComplianceCommandTests
         Assert.Contains("hash chain intact", line);
         Assert.Contains("4 operator actions", line); // root registered, anna registered, participant registered, status changed
     }
+
+    [Fact]
+    public async Task Operators_disable_and_enable_from_the_cli_refuse_then_restore_the_users_token()
+    {
+        CancellationToken c = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        await using CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
+        {
+            DataPath = dir.Path, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0 }, MinimumLogLevel = LogLevel.Error,
+        }, c);
+        string url = server.Addresses[0];
+        string rootTokenFile = Path.Combine(dir.Path, "secrets", "operator.token");
+        CorridorClient root = CorridorClient.Create(new Uri(url), server.NewOperatorToken!);
+        OperatorDto anna = (await root.RegisterOperatorAsync(new RegisterOperatorRequest("anna", "operator"), c)).Unwrap();
+        string id = anna.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, stdout, stderr) = await CorridorProcess.RunAsync("operators", "disable", id, "--url", url, "--token-file", rootTokenFile);
+        Assert.True(code == 0, stderr);
+        Assert.Equal("disabled", JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetString());
+        (code, _, stderr) = await CorridorProcess.RunAsync("operators", "list", "--url", url, "--token", anna.Token!);
+        Assert.Equal(1, code);
+        Assert.Contains("auth.operator_disabled", stderr);
+        // A non-administrator cannot re-enable anyone, and the root can never be disabled.
+        (code, _, stderr) = await CorridorProcess.RunAsync("operators", "enable", id, "--url", url, "--token", anna.Token!);
+        Assert.Equal(1, code);
+        (code, _, stderr) = await CorridorProcess.RunAsync("operators", "disable", "1", "--url", url, "--token-file", rootTokenFile);
+        Assert.Equal(1, code);
+        Assert.Contains("operators.root_cannot_be_disabled", stderr);
+
+        (code, stdout, stderr) = await CorridorProcess.RunAsync("operators", "enable", id, "--url", url, "--token-file", rootTokenFile);
+        Assert.True(code == 0, stderr);
+        Assert.Equal("active", JsonDocument.Parse(stdout).RootElement.GetProperty("status").GetString());
+        (code, stdout, stderr) = await CorridorProcess.RunAsync("operators", "list", "--url", url, "--token", anna.Token!);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("anna", stdout);
+    }
 }

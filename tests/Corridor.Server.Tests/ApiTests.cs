@@ -115,6 +115,7 @@ public sealed class ApiTests
         // Operator users
         { "POST", "/v1/operators", Json(new RegisterOperatorRequest("eve", "compliance")), Access.Administrator },
         { "GET", "/v1/operators", null, Access.AnyOperator },
+        { "POST", "/v1/operators/1/status", """{"status":"active"}""", Access.Administrator },
     };
 
     /// <summary>Routes that answer without a token, on purpose: probes, metrics and the API description.</summary>
@@ -207,7 +208,7 @@ public sealed class ApiTests
                 refused.Add(("operator-role user", otto, "auth.compliance_role_required"));
                 break;
             case Access.Administrator:
-                refused.Add(("participant", node.AliceClient, "auth.administrator_only"));
+                refused.Add(("participant", node.AliceClient, "auth.operator_only"));
                 refused.Add(("operator-role user", otto, "auth.administrator_only"));
                 refused.Add(("compliance user", cathy, "auth.administrator_only"));
                 break;

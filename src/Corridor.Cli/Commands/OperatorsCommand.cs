@@ -9,7 +9,7 @@ public static class OperatorsCommand
     private const string Prefix = "corridor operators";
 
     public static Command Create() =>
-        new("operators", "Named operator users: every operator action is journaled and audited with the user who took it.") { Add(), List() };
+        new("operators", "Named operator users: every operator action is journaled and audited with the user who took it.") { Add(), List(), Status("disable", "disabled"), Status("enable", "active") };
 
     private static Command Add()
     {
@@ -27,6 +27,19 @@ public static class OperatorsCommand
             }
             return await connection.Call(parse, c => c.RegisterOperatorAsync(new RegisterOperatorRequest(parse.GetValue(name)!, r), cancel));
         });
+        return command;
+    }
+
+    /// <summary><c>disable &lt;id&gt;</c> / <c>enable &lt;id&gt;</c>: journaled and audited with the administrator who ran it.</summary>
+    private static Command Status(string verb, string status)
+    {
+        var id = new Argument<uint>("id") { Description = "Operator user id (corridor operators list); user 1, the node's root, cannot be disabled." };
+        string what = verb == "disable"
+            ? "Disable an operator user: every token of it is refused (403 auth.operator_disabled) from the next request on (needs an administrator token)."
+            : "Re-enable a disabled operator user: its existing tokens are accepted again (needs an administrator token).";
+        var command = new Command(verb, what) { id };
+        ApiConnection connection = ApiConnection.Add(command, Prefix);
+        command.SetAction((parse, cancel) => connection.Call(parse, c => c.ChangeOperatorStatusAsync(parse.GetValue(id), status, cancel)));
         return command;
     }
 

@@ -72,8 +72,9 @@ public sealed partial class ComplianceState
 {
     public const int MaxWatchLists = 64;
     public const int MaxAuditEntries = 16_000_000;
-    // 1: lists, rules, payments, audit; 2: + operator users. Written as 1 while no operator user exists, so older states hash as before.
-    private const int SnapshotVersion = 2;
+    // 1: lists, rules, payments, audit; 2: + operator users; 3: + operator user status (who changed it, when).
+    // Each is written only once its data exists (1 without users, 2 while no status ever changed), so older states hash as before.
+    private const int SnapshotVersion = 3;
 
     private readonly ExchangeState _exchange;
     private readonly Settlement.SettlementState? _settlement;
@@ -99,7 +100,7 @@ public sealed partial class ComplianceState
     public int Threshold { get; private set; } = Screener.DefaultThreshold;
 
     /// <summary>True for the operations this state applies (300–399).</summary>
-    public static bool Handles(Operation operation) => operation is >= Operation.LoadWatchList and <= Operation.RegisterOperator;
+    public static bool Handles(Operation operation) => operation is >= Operation.LoadWatchList and <= Operation.ChangeOperatorStatus;
 
     private sealed class LoadedList
     {
@@ -151,6 +152,12 @@ public sealed partial class ComplianceState
             {
                 var items = ExchangeCommands.Decode<RegisterOperator>(payload, command.Count);
                 for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)Register(items[i], clock)); }
+                break;
+            }
+            case Operation.ChangeOperatorStatus:
+            {
+                var items = ExchangeCommands.Decode<ChangeOperatorStatus>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)ChangeStatus(command.Actor, items[i], clock)); }
                 break;
             }
             default:
@@ -522,7 +529,10 @@ public sealed partial class ComplianceState
 
     public void WriteSnapshot(BinaryWriter w)
     {
-        w.Write(_operators.Count == 0 ? 1 : SnapshotVersion);
+        bool statusChanged = false;
+        foreach (OperatorUser u in _operators.Values) statusChanged |= u.StatusChangedBy != 0;
+        int version = _operators.Count == 0 ? 1 : statusChanged ? 3 : 2;
+        w.Write(version);
         w.Write(Threshold);
         w.Write(_lists.Count);
         foreach (LoadedList l in _lists.Values)
@@ -562,7 +572,11 @@ public sealed partial class ComplianceState
         }
         if (_operators.Count == 0) return;
         w.Write(_operators.Count);
-        foreach (OperatorUser u in _operators.Values) { w.Write(u.Id); w.Write(u.Name); w.Write((byte)u.Role); w.Write(u.RegisteredAtNs); w.Write(u.RegisteredBy); }
+        foreach (OperatorUser u in _operators.Values)
+        {
+            w.Write(u.Id); w.Write(u.Name); w.Write((byte)u.Role); w.Write(u.RegisteredAtNs); w.Write(u.RegisteredBy);
+            if (version >= 3) { w.Write((byte)u.Status); w.Write(u.StatusChangedAtNs); w.Write(u.StatusChangedBy); }
+        }
     }
 
     /// <summary>Restores into this (empty) state: lists are re-parsed and must reproduce their recorded content hash.</summary>
@@ -634,6 +648,13 @@ public sealed partial class ComplianceState
             for (int i = 0; i < operators; i++)
             {
                 var u = new OperatorUser(r.ReadUInt32(), r.ReadString(), (OperatorRole)r.ReadByte(), r.ReadUInt64(), r.ReadUInt64());
+                if (version >= 3)
+                {
+                    var status = (OperatorUserStatus)r.ReadByte();
+                    if (status is not (OperatorUserStatus.Active or OperatorUserStatus.Disabled))
+                        throw new InvalidDataException($"compliance snapshot: operator user {u.Id} has status {(byte)status}");
+                    u = u with { Status = status, StatusChangedAtNs = r.ReadUInt64(), StatusChangedBy = r.ReadUInt64() };
+                }
                 _operators.Add(u.Id, u);
             }
         }

@@ -16,8 +16,21 @@ public enum OperatorRole : byte
     Administrator = 3,
 }
 
-/// <summary>A named operator user: the "who" recorded on every operator action (command header actor, audit log).</summary>
-public sealed record OperatorUser(uint Id, string Name, OperatorRole Role, ulong RegisteredAtNs, ulong RegisteredBy)
+/// <summary>Whether an operator user's tokens are accepted. Values are stable (journal, snapshots, API).</summary>
+public enum OperatorUserStatus : byte
+{
+    Active = 0,
+    /// <summary>Every token of the user is refused (403 auth.operator_disabled) until an administrator re-enables it.</summary>
+    Disabled = 1,
+}
+
+/// <summary>
+/// A named operator user: the "who" recorded on every operator action (command header actor, audit log).
+/// <see cref="StatusChangedBy"/> is the administrator who last disabled or re-enabled it (0 = never changed).
+/// </summary>
+public sealed record OperatorUser(
+    uint Id, string Name, OperatorRole Role, ulong RegisteredAtNs, ulong RegisteredBy,
+    OperatorUserStatus Status = OperatorUserStatus.Active, ulong StatusChangedAtNs = 0, ulong StatusChangedBy = 0)
 {
     /// <summary>The node's root operator (the token in &lt;data&gt;/secrets/operator.token), registered on first start.</summary>
     public const uint RootId = 1;
@@ -47,6 +60,29 @@ public enum RegisterOperatorResult : byte
     /// <summary>Another user has this name, or this id has another name.</summary>
     NameInUse = 5,
     TooManyOperators = 6,
+}
+
+/// <summary>
+/// Administrator: disable (or re-enable) the operator user <see cref="UserId"/>. The acting administrator is the
+/// command header's actor, so it cannot be claimed in the payload. The root user cannot be disabled.
+/// </summary>
+public readonly record struct ChangeOperatorStatus(uint UserId, OperatorUserStatus Status) : IExchangeItem<ChangeOperatorStatus>
+{
+    public static int MaxEncodedBytes => 4 + 1;
+    public void Write(ref WireWriter w) { w.U32(UserId); w.U8((byte)Status); }
+    public static ChangeOperatorStatus Read(ref WireReader r) => new(r.U32(), (OperatorUserStatus)r.U8());
+}
+
+/// <summary>Outcome of one ChangeOperatorStatus item.</summary>
+public enum ChangeOperatorStatusResult : byte
+{
+    Ok = 0,
+    /// <summary>The command header's actor is not a registered, active administrator.</summary>
+    ActorNotAdministrator = 1,
+    UserNotFound = 2,
+    StatusInvalid = 3,
+    /// <summary>User <see cref="OperatorUser.RootId"/> (the node's own token) can never be disabled.</summary>
+    RootCannotBeDisabled = 4,
 }
 
 // Operator users and the audit of every operator action (not only compliance ones).
@@ -81,6 +117,26 @@ public sealed partial class ComplianceState
         if (_operators.Count >= MaxOperators) return RegisterOperatorResult.TooManyOperators;
         _operators.Add(c.UserId, new OperatorUser(c.UserId, c.Name, c.Role, now, c.Operator));
         return RegisterOperatorResult.Ok;
+    }
+
+    private ChangeOperatorStatusResult ChangeStatus(uint actor, ChangeOperatorStatus c, ulong now)
+    {
+        OperatorUserStatus was = _operators.TryGetValue(c.UserId, out OperatorUser? before) ? before.Status : OperatorUserStatus.Active;
+        ChangeOperatorStatusResult result = TryChangeStatus(actor, c, now);
+        Audit(now, actor, Operation.ChangeOperatorStatus, (ushort)result, "operator " + c.UserId.ToString(CultureInfo.InvariantCulture),
+            "status=" + c.Status + (before is null ? "" : " was=" + was + " name=" + before.Name));
+        return result;
+    }
+
+    private ChangeOperatorStatusResult TryChangeStatus(uint actor, ChangeOperatorStatus c, ulong now)
+    {
+        if (!_operators.TryGetValue(actor, out OperatorUser? admin) || admin.Role != OperatorRole.Administrator || admin.Status != OperatorUserStatus.Active)
+            return ChangeOperatorStatusResult.ActorNotAdministrator;
+        if (c.Status is not (OperatorUserStatus.Active or OperatorUserStatus.Disabled)) return ChangeOperatorStatusResult.StatusInvalid;
+        if (!_operators.TryGetValue(c.UserId, out OperatorUser? user)) return ChangeOperatorStatusResult.UserNotFound;
+        if (c.UserId == OperatorUser.RootId && c.Status != OperatorUserStatus.Active) return ChangeOperatorStatusResult.RootCannotBeDisabled;
+        _operators[c.UserId] = user with { Status = c.Status, StatusChangedAtNs = now, StatusChangedBy = actor };
+        return ChangeOperatorStatusResult.Ok;
     }
 
     /// <summary>Registered operator users by id.</summary>

@@ -56,6 +56,8 @@ public enum Operation : ushort
     RejectHold = 305,
     /// <summary>Registers (or changes the role of) a named operator user: see Compliance/OperatorUsers.cs.</summary>
     RegisterOperator = 306,
+    /// <summary>Disables or re-enables a named operator user (administrators only; never the root user): see Compliance/OperatorUsers.cs.</summary>
+    ChangeOperatorStatus = 307,
 }
 
 /// <summary>A non-Ok outcome for item <c>Index</c> of a command; <c>Code</c> is the operation's result enum.</summary>

@@ -316,6 +316,8 @@ public static class ExchangeEndpoints
         var r = await RequestBody.ReadAsync<PayAgainstLockRequest>(c);
         ulong payer = ActingFor(caller, r.Payer, "payer");
         UInt128 id = Ids.Parse(r.Id, "id"), lockId = Ids.Parse(r.LockId, "lock_id");
+        PartyBirths.Refuse(r.Originator, "originator");
+        PartyBirths.Refuse(r.Beneficiary, "beneficiary");
         var command = new PayAgainstLock(id, lockId, payer, ToParty(r.Originator), ToParty(r.Beneficiary), ToTrade(r.Trade));
         // Stateless rules at the rim: an incomplete payment is refused without a journal entry (the engine applies the same rules).
         PayResult valid = TradeReferenceRules.Validate(command.Originator, command.Beneficiary, command.Trade);

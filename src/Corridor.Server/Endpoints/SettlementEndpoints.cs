@@ -247,11 +247,14 @@ public static class SettlementEndpoints
         if (existing is not null && !caller.IsOperator && existing.Payer != caller.ParticipantId)
             throw new ApiException(409, "settlement.payment_exists_with_different_content", $"payment {r.Id} exists");
         var command = new SubmitPayment(id, payer, r.Payee, r.Ledger, r.Amount, priority, kind, r.EarliestNs, r.LatestNs, r.WindowId);
+        PartyBirth? originatorBirth = PartyBirths.Parse(r.Originator, DateTimeOffset.UtcNow, "originator");
+        PartyBirths.Refuse(r.Beneficiary, "beneficiary");
         // Every payment goes as operation 116 with its details (possibly none): compliance screens it before liquidity moves.
         var details = new PaymentDetails(
             r.Originator is null ? null : ExchangeEndpoints.ToParty(r.Originator), r.Beneficiary is null ? null : ExchangeEndpoints.ToParty(r.Beneficiary),
             r.TradeReference is null ? null : ExchangeEndpoints.ToTrade(r.TradeReference),
-            r.References is null ? PaymentReferences.None : new PaymentReferences(r.References.MsgId, r.References.InstrId, r.References.EndToEndId, r.References.TxId, r.References.Uetr));
+            r.References is null ? PaymentReferences.None : new PaymentReferences(r.References.MsgId, r.References.InstrId, r.References.EndToEndId, r.References.TxId, r.References.Uetr),
+            originatorBirth);
         byte[] payload;
         try { payload = SubmitPaymentWithDetails.EncodePayload(new SubmitPaymentWithDetails(command, details)); }
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }

@@ -144,7 +144,7 @@ public static class Wire
             : new PaymentReferencesDto(d.References.MessageId, d.References.InstructionId, d.References.EndToEndId, d.References.TransactionId, d.References.Uetr);
         return dto with
         {
-            Originator = d?.Originator is null ? null : Endpoints.ExchangeEndpoints.ToDto(d.Originator),
+            Originator = d?.Originator is null ? null : Endpoints.PartyBirths.With(Endpoints.ExchangeEndpoints.ToDto(d.Originator), d.OriginatorBirth),
             Beneficiary = d?.Beneficiary is null ? null : Endpoints.ExchangeEndpoints.ToDto(d.Beneficiary),
             TradeReference = d?.Trade is null ? null : Endpoints.ExchangeEndpoints.ToDto(d.Trade),
             References = references,
