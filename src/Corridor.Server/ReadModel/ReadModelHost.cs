@@ -31,7 +31,7 @@ public sealed class ReadModelHost : IDisposable
     /// <summary>Most read connections kept open for queries.</summary>
     public const int MaxReaders = 4;
     /// <summary>How long a caught-up projector lets new batches gather before it looks again (a waiting query wakes it at once).</summary>
-    public const int IdlePollMs = 10;
+    public const int IdlePollMs = 100;
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>Grouping used by the server's projector: up to 64 batches or 65,536 transfers per transaction.</summary>
