@@ -318,32 +318,11 @@ public sealed partial class ComplianceState
         PartyInfo originator = ToPartyInfo(p.Originator), beneficiary = ToPartyInfo(p.Beneficiary);
         TravelRuleResult travel = TravelRule.Validate(originator, beneficiary, crossBorder: true);
 
-        var hits = ImmutableArray.CreateBuilder<ComplianceHit>();
-        var screenedAgainst = ImmutableArray.CreateBuilder<string>(_lists.Count);
-        bool unscreenable;
-        if (_lists.Count == 0)
-        {
-            // No list loaded: nothing to match, but a party without a readable name is still unscreenable (held).
-            _emptyScreener ??= new Screener(WatchList.Create("none", "", []), Threshold);
-            unscreenable = _emptyScreener.Screen(originator, beneficiary).Status == ScreeningStatus.Unscreenable;
-        }
-        else
-        {
-            unscreenable = false;
-            foreach (LoadedList list in _lists.Values)
-            {
-                list.Screener ??= new Screener(list.List, Threshold);
-                ScreeningResult r = list.Screener.Screen(originator, beneficiary);
-                foreach (ScreeningHit h in r.Hits) hits.Add(new ComplianceHit(list.Version.Name, list.Version.ContentHash, h));
-                unscreenable |= r.Status == ScreeningStatus.Unscreenable;
-                screenedAgainst.Add(list.Version.Name + "@" + list.Version.ContentHash);
-            }
-        }
-        ScreeningStatus status = hits.Count > 0 ? ScreeningStatus.PotentialMatch : unscreenable ? ScreeningStatus.Unscreenable : ScreeningStatus.Clear;
+        (ImmutableArray<ComplianceHit> hits, ImmutableArray<string> screenedAgainst, ScreeningStatus status) = Screen(originator, beneficiary, screenParties: true);
         var screening = new ScreeningResult(status, [], [], "", Threshold, false);
         ComplianceDecision decision = ComplianceRules.Combine(_rules.Evaluate(facts), travel, screening);
 
-        PaymentCompliance record = NewRecord(p.PaymentId, p.LockId, now, decision, hits.ToImmutable(), screenedAgainst.ToImmutable());
+        PaymentCompliance record = NewRecord(p.PaymentId, p.LockId, now, decision, hits, screenedAgainst);
         _payments.Add(record);
         _paymentIndex.Add(p.PaymentId, record);
         return record;
