@@ -19,6 +19,7 @@ public sealed class Engine
 
     private readonly List<TransferError> _transferErrors = new();
     private readonly List<AccountError> _accountErrors = new();
+    private readonly List<UInt128> _releasedDebitAccounts = new();
 
     public Engine(int accountCapacity = 0, int transferCapacity = 0)
         : this(new LedgerState(accountCapacity, transferCapacity)) { }
@@ -60,10 +61,12 @@ public sealed class Engine
         Sequence = sequence;
 
         ulong now = Math.Max(timestampNs, LastTimestamp + 1);
-        Ledger.ExpirePending(now);
+        _releasedDebitAccounts.Clear();
+        Ledger.ExpirePending(now, _releasedDebitAccounts);
         Exchange.Expire(now);
         ulong clock = now - 1; // each event takes the next nanosecond
         Settlement.OnBatchTime(now, ref clock);
+        Settlement.OnLiquidityReleased(_releasedDebitAccounts, ref clock);
 
         int offset = 0;
         while (offset < body.Length)

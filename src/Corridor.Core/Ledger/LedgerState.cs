@@ -494,7 +494,13 @@ public sealed class LedgerState
     // ───────────────────────────── time ─────────────────────────────
 
     /// <summary>Voids every pending transfer whose timeout is at or before <paramref name="now"/>.</summary>
-    public int ExpirePending(ulong now)
+    public int ExpirePending(ulong now) => ExpirePending(now, null);
+
+    /// <summary>
+    /// Voids every pending transfer whose timeout is at or before <paramref name="now"/>, adding the debit account of
+    /// each (whose reserved liquidity is released) to <paramref name="releasedDebitAccounts"/> in expiry order.
+    /// </summary>
+    public int ExpirePending(ulong now, List<UInt128>? releasedDebitAccounts)
     {
         int expired = 0;
         while (_expiry.TryPeek(out int index, out var key) && key.ExpiresAt <= now)
@@ -507,6 +513,7 @@ public sealed class LedgerState
             _accounts[meta.DebitAccountIndex].DebitsPending -= p.Amount;
             _accounts[meta.CreditAccountIndex].CreditsPending -= p.Amount;
             meta.Status = PendingStatus.Expired;
+            releasedDebitAccounts?.Add(p.DebitAccountId);
             RecordHistory(meta.DebitAccountIndex, key.ExpiresAt);
             RecordHistory(meta.CreditAccountIndex, key.ExpiresAt);
             expired++;

@@ -434,7 +434,27 @@ public sealed partial class SettlementState
     {
         if (_queuedCount == 0) return;
         for (int i = 0; i < transfers.Length; i++)
-            if (_accountById.TryGetValue(transfers[i].CreditAccountId, out int a)) MarkCredited(_accounts[a]);
+        {
+            ref readonly Transfer t = ref transfers[i];
+            if (_accountById.TryGetValue(t.CreditAccountId, out int a)) MarkCredited(_accounts[a]);
+            // Voiding (or posting less than) a pending transfer releases the liquidity it reserved on its debit account.
+            if ((t.Flags & (TransferFlags.VoidPendingTransfer | TransferFlags.PostPendingTransfer)) != 0
+                && _ledger.TryGetTransfer(t.PendingId, out Transfer pending, out _)
+                && _accountById.TryGetValue(pending.DebitAccountId, out int d))
+                MarkCredited(_accounts[d]);
+        }
+        ProcessWorklist(ref clock);
+    }
+
+    /// <summary>
+    /// Pending transfers expired by the ledger released the liquidity they reserved on these debit accounts: their
+    /// queues are re-tried, in the order given (the ledger's expiry order), like after any other incoming liquidity.
+    /// </summary>
+    public void OnLiquidityReleased(List<UInt128> debitAccountIds, ref ulong clock)
+    {
+        if (_queuedCount == 0 || debitAccountIds.Count == 0) return;
+        foreach (UInt128 id in debitAccountIds)
+            if (_accountById.TryGetValue(id, out int a)) MarkCredited(_accounts[a]);
         ProcessWorklist(ref clock);
     }
 
