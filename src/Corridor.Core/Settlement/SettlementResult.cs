@@ -121,6 +121,8 @@ public enum SettlementResult : ushort
     InvalidPhaseTransition = 140,
     BusinessDateMustIncrease = 141,
     InvalidPhase = 142,
+    /// <summary>OpenBusinessDay with <see cref="SettlementOptions.RefuseOpenWithOvernightCredit"/>: some account's balance does not cover its overnight credit.</summary>
+    OvernightCreditNotCovered = 143,
 
     /// <summary>Return: no payment with the original payment id.</summary>
     OriginalPaymentNotFound = 150,

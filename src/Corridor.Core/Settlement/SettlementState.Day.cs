@@ -9,7 +9,11 @@ public sealed partial class SettlementState
     {
         if (_phase is not (DayPhase.Closed or DayPhase.EndOfDay)) return SettlementResult.InvalidPhaseTransition;
         if (item.BusinessDate == 0 || item.BusinessDate <= _businessDate) return SettlementResult.BusinessDateMustIncrease;
+        if ((_options & SettlementOptions.RefuseOpenWithOvernightCredit) != 0)
+            foreach (AccountRecord a in _accounts)
+                if (a.OvernightCredit != 0 && Balance(a) < a.OvernightCredit) return SettlementResult.OvernightCreditNotCovered;
         _businessDate = item.BusinessDate;
+        RepayCredit(intraday: false, ref clock);
         _phase = DayPhase.Open;
         _phaseSinceNs = clock;
         _dayStartNs = clock;
@@ -46,6 +50,7 @@ public sealed partial class SettlementState
                 RejectAtCutoff(null, SettlementResult.RejectedAtInterbankCutoff, ref clock);
                 break;
             case DayPhase.EndOfDay:
+                RepayCredit(intraday: true, ref clock);
                 BuildStatements(ref clock);
                 break;
         }
@@ -79,6 +84,39 @@ public sealed partial class SettlementState
     }
 
     /// <summary>
+    /// Intraday credit must be back to zero at end of day (ECB TARGET2/T2: intraday credit not repaid becomes overnight
+    /// credit, the marginal lending facility). At end of day (<paramref name="intraday"/>) every account's credit line
+    /// plus any overnight credit still owed is repaid from its balance as far as the balance covers it, the line is
+    /// withdrawn (0) and the uncovered rest becomes the account's overnight credit. At the next open
+    /// (<paramref name="intraday"/> false) overnight credit is repaid from the balance as far as it covers it.
+    /// Ledgers in ascending order, accounts in opening order; each repayment is one ledger transfer
+    /// (<see cref="SettlementTransferCode.CreditRepayment"/>, settlement account → central bank account).
+    /// </summary>
+    private void RepayCredit(bool intraday, ref ulong clock)
+    {
+        foreach (uint ledgerId in SortedLedgers())
+        {
+            LedgerRecord ledger = _ledgers[_ledgerIndex[ledgerId]];
+            foreach (int ai in ledger.Accounts)
+            {
+                AccountRecord a = _accounts[ai];
+                long owed = (intraday ? a.CreditLine : 0) + a.OvernightCredit;
+                if (owed == 0) continue;
+                long repaid = Math.Min(owed, Math.Max(0, Balance(a)));
+                if (repaid != 0)
+                {
+                    SettlementResult result = LedgerTransfer(NextTransferId(), a.AccountId, ledger.CentralBankAccountId, repaid, ledgerId,
+                        SettlementTransferCode.CreditRepayment, UInt128.Zero, ref clock);
+                    if (result != SettlementResult.Ok)
+                        throw new InvalidOperationException($"credit repayment of {repaid} from account {a.AccountId} refused by the ledger: {result}");
+                }
+                if (intraday) a.CreditLine = 0;
+                a.OvernightCredit = owed - repaid;
+            }
+        }
+    }
+
+    /// <summary>
     /// End of day: one statement per settlement account with the posted movements since the previous end of day
     /// (or the first open), so movements between end of day and the next open land in the next statement
     /// (pending and void records are not movements). Opening + Σ entries = closing is checked; a mismatch is a
@@ -104,7 +142,10 @@ public sealed partial class SettlementState
             if (!truncated && a.OpeningBalance + movement != acct.BalancePosted)
                 throw new InvalidOperationException($"statement of account {a.AccountId}: opening {a.OpeningBalance} + movements {movement} ≠ closing {acct.BalancePosted}");
             _statementIndex[(_businessDate, a.AccountId)] = _statements.Count;
-            _statements.Add(new AccountStatement(_businessDate, a.Participant, a.Ledger, a.AccountId, a.OpeningBalance, acct.BalancePosted, entries, truncated));
+            _statements.Add(new AccountStatement(_businessDate, a.Participant, a.Ledger, a.AccountId, a.OpeningBalance, acct.BalancePosted, entries, truncated)
+            {
+                OvernightCreditMinor = a.OvernightCredit,
+            });
             a.OpeningBalance = acct.BalancePosted;
             clock++;
         }

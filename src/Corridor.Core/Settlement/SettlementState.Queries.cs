@@ -40,7 +40,7 @@ public sealed partial class SettlementState
 
     private SettlementAccountInfo AccountInfo(AccountRecord a) =>
         new(a.Participant, a.Ledger, a.AccountId, Balance(a), a.CreditLine, a.UrgentReserve, a.HighReserve, a.MultilateralLimit,
-            a.QueuedCount, a.QueuedMinor, a.NetSentTotalToday);
+            a.QueuedCount, a.QueuedMinor, a.NetSentTotalToday) { OvernightCreditMinor = a.OvernightCredit };
 
     /// <summary>The participant's queue in one ledger in settlement order: urgent, high, normal; FIFO within each.</summary>
     public IReadOnlyList<PaymentInfo> GetQueue(ulong participantId, uint ledger)
@@ -128,7 +128,14 @@ public sealed partial class SettlementState
             LedgerRecord l = _ledgers[_ledgerIndex[ledger]];
             totals.Add(new QueuedTotal(ledger, l.QueuedCount, l.QueuedMinor));
         }
-        return new DayStatus(_businessDate, _phase, _phaseSinceNs, submitted, settled, queued, scheduled, rejected, revoked, inWindow, totals);
+        var overnight = new List<OvernightCredit>();
+        foreach (uint ledger in SortedLedgers())
+            foreach (int a in _ledgers[_ledgerIndex[ledger]].Accounts)
+                if (_accounts[a].OvernightCredit != 0) overnight.Add(new OvernightCredit(_accounts[a].Participant, ledger, _accounts[a].OvernightCredit));
+        return new DayStatus(_businessDate, _phase, _phaseSinceNs, submitted, settled, queued, scheduled, rejected, revoked, inWindow, totals)
+        {
+            OvernightCredits = overnight,
+        };
     }
 
     /// <summary>Ledger account ids of a registered ledger's central bank and clearing accounts.</summary>

@@ -17,6 +17,8 @@ public sealed partial class SettlementState
             if (_details.Count != 0) WriteDetailsSnapshot(w);
             // Likewise only when some payment was returned (pacs.004).
             if (_returns.Count != 0) WriteReturnsSnapshot(w);
+            // Likewise only when some account owes, or some statement reported, overnight credit.
+            if (HasOvernightCredit()) WriteOvernightCreditSnapshot(w);
         }
         sink.Flush();
     }
@@ -257,6 +259,51 @@ public sealed partial class SettlementState
             byte[] bytes = r.ReadBytes(Count(r, PaymentDetails.MaxEncodedBytes));
             var reader = new Exchange.WireReader(bytes);
             _details.Add(index, PaymentDetails.Read(ref reader));
+        }
+    }
+
+    private bool HasOvernightCredit()
+    {
+        foreach (AccountRecord a in _accounts) if (a.OvernightCredit != 0) return true;
+        foreach (AccountStatement s in _statements) if (s.OvernightCreditMinor != 0) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Overnight credit (engine snapshot format 8, after payment returns): count, then (account index, amount) for
+    /// accounts owing it; count, then (statement index, amount) for statements reporting it; both in index order.
+    /// </summary>
+    public void WriteOvernightCreditSnapshot(BinaryWriter w)
+    {
+        int accounts = 0, statements = 0;
+        foreach (AccountRecord a in _accounts) if (a.OvernightCredit != 0) accounts++;
+        foreach (AccountStatement s in _statements) if (s.OvernightCreditMinor != 0) statements++;
+        w.Write(accounts);
+        foreach (AccountRecord a in _accounts) if (a.OvernightCredit != 0) { w.Write(a.Index); w.Write(a.OvernightCredit); }
+        w.Write(statements);
+        for (int i = 0; i < _statements.Count; i++)
+            if (_statements[i].OvernightCreditMinor != 0) { w.Write(i); w.Write(_statements[i].OvernightCreditMinor); }
+    }
+
+    public void ReadOvernightCreditSnapshot(BinaryReader r)
+    {
+        int accounts = Count(r, _accounts.Count);
+        for (int i = 0; i < accounts; i++)
+        {
+            int index = r.ReadInt32();
+            long amount = r.ReadInt64();
+            if ((uint)index >= (uint)_accounts.Count || amount <= 0 || amount > MaxAmountMinor || _accounts[index].OvernightCredit != 0)
+                throw new InvalidDataException($"settlement snapshot: overnight credit {amount} of account index {index}");
+            _accounts[index].OvernightCredit = amount;
+        }
+        int statements = Count(r, _statements.Count);
+        for (int i = 0; i < statements; i++)
+        {
+            int index = r.ReadInt32();
+            long amount = r.ReadInt64();
+            if ((uint)index >= (uint)_statements.Count || amount <= 0 || _statements[index].OvernightCreditMinor != 0)
+                throw new InvalidDataException($"settlement snapshot: overnight credit {amount} of statement index {index}");
+            _statements[index] = _statements[index] with { OvernightCreditMinor = amount };
         }
     }
 

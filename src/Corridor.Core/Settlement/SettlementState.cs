@@ -137,7 +137,7 @@ public sealed partial class SettlementState
     private SettlementResult SetOptionsItem(in SetSettlementOptions item, ref ulong clock)
     {
         // Screening of payments without details is one-way: kept once on, whatever the command says.
-        _options = (item.Options & (SettlementOptions.All | SettlementOptions.ScreenPaymentsWithoutDetails))
+        _options = (item.Options & (SettlementOptions.All | SettlementOptions.ScreenPaymentsWithoutDetails | SettlementOptions.RefuseOpenWithOvernightCredit))
             | (_options & SettlementOptions.ScreenPaymentsWithoutDetails);
         return SettlementResult.Ok;
     }
@@ -295,8 +295,8 @@ public sealed partial class SettlementState
         if (_ledger.TryGetTransfer(item.TransferId, out Transfer existing, out _))
             return existing.DebitAccountId == debit && existing.CreditAccountId == credit && existing.Amount == item.AmountMinor && existing.Code == code
                 ? SettlementResult.AlreadyApplied : SettlementResult.TransferIdExistsWithDifferentContent;
-        // The credit line is the central bank's money: only own funds can be withdrawn.
-        if (!inject && Balance(account) - account.CreditLine < item.AmountMinor) return SettlementResult.InsufficientFunds;
+        // The credit line is the central bank's money, and overnight credit is owed to it: only own funds beyond both can be withdrawn.
+        if (!inject && Balance(account) - account.CreditLine - account.OvernightCredit < item.AmountMinor) return SettlementResult.InsufficientFunds;
 
         SettlementResult result = LedgerTransfer(item.TransferId, debit, credit, item.AmountMinor, item.Ledger, code, UInt128.Zero, ref clock);
         if (result == SettlementResult.Ok && inject) MarkCredited(account);
@@ -310,6 +310,8 @@ public sealed partial class SettlementState
         if (item.LimitMinor > MaxAmountMinor) return SettlementResult.AmountTooLarge;
         SettlementResult found = FindAccount(item.ParticipantId, item.Ledger, out AccountRecord account);
         if (found != SettlementResult.Ok) return found;
+        // Line plus overnight credit owed stays within one amount, so what end of day repays never overflows.
+        if (item.LimitMinor > MaxAmountMinor - account.OvernightCredit) return SettlementResult.AmountTooLarge;
         if (_ledger.TryGetTransfer(item.TransferId, out Transfer existing, out _))
             return existing.Code == SettlementTransferCode.CreditLine && (existing.DebitAccountId == account.AccountId || existing.CreditAccountId == account.AccountId)
                 ? SettlementResult.AlreadyApplied : SettlementResult.TransferIdExistsWithDifferentContent;
@@ -494,6 +496,8 @@ public sealed partial class SettlementState
         public uint Ledger;
         public UInt128 AccountId;
         public long CreditLine;
+        /// <summary>Intraday credit not repaid at an end of day (the central bank's claim; not part of the balance).</summary>
+        public long OvernightCredit;
         public long UrgentReserve;
         public long HighReserve;
         public long MultilateralLimit;

@@ -103,6 +103,12 @@ public enum SettlementOptions : byte
     /// never be switched off — no command clears it.
     /// </summary>
     ScreenPaymentsWithoutDetails = 1 << 2,
+    /// <summary>
+    /// OpenBusinessDay is refused (<see cref="SettlementResult.OvernightCreditNotCovered"/>) while some settlement
+    /// account's balance does not cover the overnight credit left from an earlier end of day. Off by default: the day
+    /// opens and the uncovered rest stays overnight credit.
+    /// </summary>
+    RefuseOpenWithOvernightCredit = 1 << 3,
 }
 
 /// <summary>Settlement ledger transfer codes (Transfer.Code) written by the settlement engine.</summary>
@@ -117,6 +123,8 @@ public static class SettlementTransferCode
     public const ushort LiquidityInjection = 30;
     public const ushort LiquidityWithdrawal = 31;
     public const ushort CreditLine = 32;
+    /// <summary>Intraday credit repaid at end of day, or overnight credit repaid at the next open (settlement account → central bank).</summary>
+    public const ushort CreditRepayment = 33;
 }
 
 /// <summary>Ledger account codes (Account.Code) created by the settlement engine.</summary>
@@ -138,7 +146,11 @@ public sealed record ParticipantInfo(
 public sealed record SettlementAccountInfo(
     ulong Participant, uint Ledger, UInt128 AccountId, long BalanceMinor, long CreditLineMinor,
     long UrgentReserveMinor, long HighReserveMinor, long MultilateralLimitMinor, int QueuedCount, long QueuedMinor,
-    long NetSentTodayMinor);
+    long NetSentTodayMinor)
+{
+    /// <summary>Intraday credit not repaid at an end of day: owed to the central bank until a later open or end of day repays it.</summary>
+    public long OvernightCreditMinor { get; init; }
+}
 
 /// <summary>A payment and where it stands.</summary>
 public sealed record PaymentInfo(
@@ -171,7 +183,11 @@ public readonly record struct StatementEntry(
 /// <summary>A settlement account's statement for one business day (camt.053-like).</summary>
 public sealed record AccountStatement(
     uint BusinessDate, ulong Participant, uint Ledger, UInt128 AccountId, long OpeningBalanceMinor,
-    long ClosingBalanceMinor, IReadOnlyList<StatementEntry> Entries, bool Truncated);
+    long ClosingBalanceMinor, IReadOnlyList<StatementEntry> Entries, bool Truncated)
+{
+    /// <summary>Overnight credit owed to the central bank after this end of day's repayment (0 when the intraday credit was repaid in full).</summary>
+    public long OvernightCreditMinor { get; init; }
+}
 
 /// <summary>Queued payments of one ledger.</summary>
 public readonly record struct QueuedTotal(uint Ledger, int Count, long AmountMinor);
@@ -179,4 +195,11 @@ public readonly record struct QueuedTotal(uint Ledger, int Count, long AmountMin
 /// <summary>The operating day as queried.</summary>
 public sealed record DayStatus(
     uint BusinessDate, DayPhase Phase, ulong PhaseSinceNs, int Submitted, int Settled, int Queued, int Scheduled,
-    int Rejected, int Revoked, int InWindow, IReadOnlyList<QueuedTotal> QueuedTotals);
+    int Rejected, int Revoked, int InWindow, IReadOnlyList<QueuedTotal> QueuedTotals)
+{
+    /// <summary>Settlement accounts owing overnight credit (intraday credit not repaid at end of day), in ledger then account opening order.</summary>
+    public IReadOnlyList<OvernightCredit> OvernightCredits { get; init; } = [];
+}
+
+/// <summary>Overnight credit one participant owes the central bank of one ledger (a shortfall at end of day).</summary>
+public readonly record struct OvernightCredit(ulong Participant, uint Ledger, long AmountMinor);

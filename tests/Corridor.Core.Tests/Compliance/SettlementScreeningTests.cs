@@ -190,23 +190,23 @@ public sealed class SettlementScreeningTests
     }
 
     [Fact]
-    public void Format_5_and_6_snapshots_without_details_returns_or_operators_still_restore()
+    public void Format_5_6_and_7_snapshots_without_details_returns_overnight_credit_or_operators_still_restore()
     {
         SettlementHarness h = Standard();
         h.Fund(A, 1_000);
         Assert.True(h.Batch(SettlementCodec.EncodeCommand(Payment(1, A, B, 10, kind: PaymentKind.Interbank)))[0].AllOk);
         var stream = new MemoryStream();
         h.Engine.WriteSnapshot(stream);
-        byte[] v7 = stream.ToArray();
-        // Format 6 = format 7 without the payment-returns section, format 5 also without the payment-details section
-        // (their empty counts, 4 bytes each, sit just before the 33-byte hash string).
-        byte[] v6 = [.. v7.AsSpan(0, v7.Length - 33 - 4), .. v7.AsSpan(v7.Length - 33)];
-        BinaryPrimitives.WriteInt32LittleEndian(v6.AsSpan(8), 6);
-        Assert.Equal(h.Engine.StateHashHex(), CoreEngine.ReadSnapshot(new MemoryStream(v6)).StateHashHex());
-        byte[] v5 = [.. v7.AsSpan(0, v7.Length - 33 - 8), .. v7.AsSpan(v7.Length - 33)];
-        BinaryPrimitives.WriteInt32LittleEndian(v5.AsSpan(8), 5);
-        CoreEngine restored = CoreEngine.ReadSnapshot(new MemoryStream(v5));
-        Assert.Equal(h.Engine.StateHashHex(), restored.StateHashHex());
+        byte[] v8 = stream.ToArray();
+        // Format 7 = format 8 without the overnight-credit section (two empty counts), format 6 also without the
+        // payment-returns section, format 5 also without the payment-details section (their empty counts, 4 bytes
+        // each, sit just before the 33-byte hash string).
+        foreach ((int version, int stripped) in new[] { (7, 8), (6, 12), (5, 16) })
+        {
+            byte[] old = [.. v8.AsSpan(0, v8.Length - 33 - stripped), .. v8.AsSpan(v8.Length - 33)];
+            BinaryPrimitives.WriteInt32LittleEndian(old.AsSpan(8), version);
+            Assert.Equal(h.Engine.StateHashHex(), CoreEngine.ReadSnapshot(new MemoryStream(old)).StateHashHex());
+        }
     }
 
     private sealed record Step(int Kind, int Payer, int Payee, int Amount, int Name);
