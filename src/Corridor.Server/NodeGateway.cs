@@ -57,11 +57,12 @@ public sealed class NodeGateway(ApiTokens tokens)
             _operators[OperatorUser.RootId] = (OperatorRole.Administrator, OperatorUserStatus.Active);
         }
         SettlementOptions options = await node.QueryAsync(e => e.Settlement.Options);
-        if ((options & SettlementOptions.ScreenPaymentsWithoutDetails) == 0)
+        if ((options & SettlementOptions.OneWay) != SettlementOptions.OneWay)
         {
-            // Journaled once, so replay of older history (before screening existed) rebuilds its exact state, and every
-            // payment after this point passes compliance. One-way: the engine never clears it.
-            byte[] payload = SettlementCodec.EncodePayload<SetSettlementOptions>([new SetSettlementOptions(options | SettlementOptions.ScreenPaymentsWithoutDetails)]);
+            // Rules newer than some journals (screening of payments without details, credit repaid at end of day, re-try on
+            // released liquidity) are switched on here, journaled once: older history replays to its exact state and
+            // everything after this point runs under the current rules. One-way: the engine never clears them.
+            byte[] payload = SettlementCodec.EncodePayload<SetSettlementOptions>([new SetSettlementOptions(options | SettlementOptions.OneWay)]);
             await node.SubmitAsync(Operation.SetSettlementOptions, 1, payload, waitWhenFull: true);
         }
         _node = node;

@@ -50,7 +50,7 @@ public sealed partial class SettlementState
                 RejectAtCutoff(null, SettlementResult.RejectedAtInterbankCutoff, ref clock);
                 break;
             case DayPhase.EndOfDay:
-                RepayCredit(intraday: true, ref clock);
+                if ((_options & SettlementOptions.CreditRepaidAtEndOfDay) != 0) RepayCredit(intraday: true, ref clock);
                 BuildStatements(ref clock);
                 break;
         }

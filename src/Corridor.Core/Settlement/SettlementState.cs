@@ -136,9 +136,10 @@ public sealed partial class SettlementState
 
     private SettlementResult SetOptionsItem(in SetSettlementOptions item, ref ulong clock)
     {
-        // Screening of payments without details is one-way: kept once on, whatever the command says.
-        _options = (item.Options & (SettlementOptions.All | SettlementOptions.ScreenPaymentsWithoutDetails | SettlementOptions.RefuseOpenWithOvernightCredit))
-            | (_options & SettlementOptions.ScreenPaymentsWithoutDetails);
+        // The one-way rules (screening of payments without details, credit repaid at end of day, re-try on released
+        // liquidity) are kept once on, whatever the command says.
+        _options = (item.Options & (SettlementOptions.Current | SettlementOptions.RefuseOpenWithOvernightCredit))
+            | (_options & SettlementOptions.OneWay);
         return SettlementResult.Ok;
     }
 
@@ -441,6 +442,7 @@ public sealed partial class SettlementState
             if (_accountById.TryGetValue(t.CreditAccountId, out int a)) MarkCredited(_accounts[a]);
             // Voiding (or posting less than) a pending transfer releases the liquidity it reserved on its debit account.
             if ((t.Flags & (TransferFlags.VoidPendingTransfer | TransferFlags.PostPendingTransfer)) != 0
+                && (_options & SettlementOptions.RetryOnReleasedLiquidity) != 0
                 && _ledger.TryGetTransfer(t.PendingId, out Transfer pending, out _)
                 && _accountById.TryGetValue(pending.DebitAccountId, out int d))
                 MarkCredited(_accounts[d]);
@@ -454,7 +456,7 @@ public sealed partial class SettlementState
     /// </summary>
     public void OnLiquidityReleased(List<UInt128> debitAccountIds, ref ulong clock)
     {
-        if (_queuedCount == 0 || debitAccountIds.Count == 0) return;
+        if (_queuedCount == 0 || debitAccountIds.Count == 0 || (_options & SettlementOptions.RetryOnReleasedLiquidity) == 0) return;
         foreach (UInt128 id in debitAccountIds)
             if (_accountById.TryGetValue(id, out int a)) MarkCredited(_accounts[a]);
         ProcessWorklist(ref clock);

@@ -109,6 +109,21 @@ public enum SettlementOptions : byte
     /// opens and the uncovered rest stays overnight credit.
     /// </summary>
     RefuseOpenWithOvernightCredit = 1 << 3,
+    /// <summary>
+    /// At end of day intraday credit is repaid from the balance and the uncovered rest becomes overnight credit
+    /// (docs/settlement.md). One-way, switched on by a server at start like <see cref="ScreenPaymentsWithoutDetails"/>:
+    /// journals written before the rule existed replay to their exact state.
+    /// </summary>
+    CreditRepaidAtEndOfDay = 1 << 4,
+    /// <summary>
+    /// Liquidity released by a pending transfer that expires, is voided or is posted for less re-tries the payer's
+    /// queue at once. One-way, switched on by a server at start (older journals replay as they were written).
+    /// </summary>
+    RetryOnReleasedLiquidity = 1 << 5,
+    /// <summary>The rules a server switches on at start and no command switches off again.</summary>
+    OneWay = ScreenPaymentsWithoutDetails | CreditRepaidAtEndOfDay | RetryOnReleasedLiquidity,
+    /// <summary>The current rules as a fresh server runs them, with liquidity saving on.</summary>
+    Current = All | OneWay,
 }
 
 /// <summary>Settlement ledger transfer codes (Transfer.Code) written by the settlement engine.</summary>

@@ -110,7 +110,7 @@ public class EndOfDayCreditTests
     [Fact]
     public void With_the_operator_option_the_next_day_opens_only_once_overnight_credit_is_covered_and_repays_it_at_open()
     {
-        SettlementHarness h = Standard(SettlementOptions.All | SettlementOptions.RefuseOpenWithOvernightCredit);
+        SettlementHarness h = Standard(SettlementOptions.All | SettlementOptions.CreditRepaidAtEndOfDay | SettlementOptions.RefuseOpenWithOvernightCredit);
         Assert.Equal(SettlementResult.Ok, h.Code(new SetCreditLine(800, A, Eur, 500)));
         h.Pay(1, A, B, 300, kind: PaymentKind.Interbank);
         EndDay(h);
@@ -187,5 +187,19 @@ public class EndOfDayCreditTests
                 stream.Position = 0;
                 Assert.Equal(h.Engine.StateHashHex(), CoreEngine.ReadSnapshot(stream).StateHashHex());
             }, iter: 200);
+    }
+
+    [Fact]
+    public void History_from_before_the_rule_keeps_its_credit_line_at_end_of_day_and_the_rule_once_on_stays_on()
+    {
+        // A journal written before end-of-day repayment existed: the line stays as it was.
+        SettlementHarness h = Standard(SettlementOptions.All);
+        Assert.Equal(SettlementResult.Ok, h.Code(new SetCreditLine(9_500, A, Eur, 400)));
+        EndDay(h);
+        Assert.Equal(400, AccountOfA(h).CreditLineMinor);
+        // Switched on (as a server does at start), it cannot be switched off again.
+        Assert.True(h.Batch(SettlementCodec.EncodeCommand(new SetSettlementOptions(SettlementOptions.Current)))[0].AllOk);
+        Assert.True(h.Batch(SettlementCodec.EncodeCommand(new SetSettlementOptions(SettlementOptions.None)))[0].AllOk);
+        Assert.Equal(SettlementOptions.OneWay, h.Engine.Settlement.Options);
     }
 }

@@ -13,7 +13,7 @@ public class LiquidityReleaseTests
     /// <summary>A funded with 100, of which a two-phase transfer (timeout 1 s) reserves 100; a payment of 100 from A then queues.</summary>
     private static SettlementHarness ReservedAndQueued()
     {
-        SettlementHarness h = Standard(SettlementOptions.None);
+        SettlementHarness h = Standard(SettlementOptions.RetryOnReleasedLiquidity);
         h.Fund(A, 100);
         var pending = new Transfer
         {
@@ -57,7 +57,7 @@ public class LiquidityReleaseTests
     [Fact]
     public void Partial_post_releases_the_rest_of_the_reservation()
     {
-        SettlementHarness h = Standard(SettlementOptions.None);
+        SettlementHarness h = Standard(SettlementOptions.RetryOnReleasedLiquidity);
         h.Fund(A, 100);
         var pending = new Transfer { Id = 900, DebitAccountId = AccountOf(A), CreditAccountId = AccountOf(C), Amount = 100, Ledger = Eur, Code = 99, Flags = TransferFlags.Pending };
         h.Batch(CommandBatch.Encode(Operation.CreateTransfers, new[] { pending }.AsSpan()));
@@ -73,7 +73,7 @@ public class LiquidityReleaseTests
     [Fact]
     public void Expiry_re_tries_queues_in_ledger_expiry_order_and_replays_to_the_same_hash()
     {
-        SettlementHarness h = Standard(SettlementOptions.None);
+        SettlementHarness h = Standard(SettlementOptions.RetryOnReleasedLiquidity);
         h.Fund(A, 100);
         h.Fund(B, 50);
         var reservations = new[]

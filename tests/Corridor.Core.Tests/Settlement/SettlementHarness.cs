@@ -22,7 +22,7 @@ internal sealed class SettlementHarness
     public static UInt128 AccountOf(ulong participant) => 100 + participant;
 
     /// <summary>Central bank 1, operator 2, ledger 1 and direct participants with an account each; day 20260102 open.</summary>
-    public static SettlementHarness Standard(SettlementOptions options = SettlementOptions.All, bool openDay = true, params ulong[] participants)
+    public static SettlementHarness Standard(SettlementOptions options = SettlementOptions.All | SettlementOptions.CreditRepaidAtEndOfDay | SettlementOptions.RetryOnReleasedLiquidity, bool openDay = true, params ulong[] participants)
     {
         if (participants.Length == 0) participants = [A, B, C, D];
         var h = new SettlementHarness();
