@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using Corridor.Core.Compliance;
 
-namespace Corridor.Core.Compliance;
+namespace Corridor.Workloads;
 
 /// <summary>Figures from one <see cref="ScreeningBenchmark.Run"/>.</summary>
 public sealed record ScreeningBenchmarkResult(
