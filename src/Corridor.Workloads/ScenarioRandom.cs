@@ -1,6 +1,6 @@
 namespace Corridor.Workloads;
 
-/// <summary>Deterministic SplitMix64 generator for benchmark and simulation scenarios (never used inside the engine).</summary>
+/// <summary>Deterministic SplitMix64 generator for benchmark scenarios (never used inside the engine).</summary>
 public struct ScenarioRandom(ulong seed)
 {
     private ulong _state = seed;
