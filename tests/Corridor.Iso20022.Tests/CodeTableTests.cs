@@ -84,6 +84,7 @@ public sealed class CodeTableTests
     [InlineData("DE89370400440532013001", false)]
     [InlineData("QQ89370400440532013000", false)]
     [InlineData("DE8937", false)]
+    [InlineData("XK051212012345678906", true)] // Kosovo: user-assigned XK, used by the IBAN registry
     public void Iban_mod97(string iban, bool valid) => Assert.Equal(valid, IbanRules.IsValid(iban));
 
     [Theory]
@@ -93,5 +94,21 @@ public sealed class CodeTableTests
     [InlineData("KCBLKENXX", false)]
     [InlineData("kcblkenx", false)]
     [InlineData("KCBL1ENX", false)]
+    [InlineData("RBKOXKPR", true)] // Kosovo: SWIFT BICs carry the user-assigned XK
     public void Bic_shape_and_country(string bic, bool valid) => Assert.Equal(valid, BicRules.IsWellFormed(bic));
+
+    [Theory]
+    [InlineData("DE", true)]
+    [InlineData("SS", true)]
+    [InlineData("XK", true)]
+    [InlineData("XA", false)]
+    [InlineData("UK", false)]
+    [InlineData("xk", false)]
+    [InlineData("XKX", false)]
+    [InlineData(null, false)]
+    public void Country_codes_are_the_assigned_ones_plus_kosovo(string? code, bool valid) => Assert.Equal(valid, CountryCodes.IsValid(code));
+
+    [Fact]
+    public void Country_table_is_the_core_one_plus_kosovo() =>
+        Assert.Equal(Corridor.Core.Countries.CountryCodes.Count + 1, CountryCodes.Count);
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Corridor.Core.Compliance;
-using Corridor.Core.Exchange;
-using Corridor.Core.Settlement;
+using Corridor.Workloads;
 using Spectre.Console;
 
 namespace Corridor.Cli.Bench;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Corridor.Core.Countries;
 
 namespace Corridor.Core.Compliance;
 
@@ -197,7 +198,7 @@ public sealed class ComplianceRules
 
     private static void CheckCountry(string? code, string ruleId)
     {
-        if (code is not null && !CountryCodes.IsValid(code))
+        if (code is not null && !CountryCodes.IsAssigned(code))
             throw new ArgumentException($"rule '{ruleId}': '{code}' is not an ISO 3166-1 alpha-2 country", nameof(code));
     }
 

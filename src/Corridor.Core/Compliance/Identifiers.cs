@@ -1,3 +1,5 @@
+using Corridor.Core.Countries;
+
 namespace Corridor.Core.Compliance;
 
 /// <summary>Format checks for party identifiers: LEI (ISO 17442) and BIC (ISO 9362).</summary>
@@ -52,6 +54,6 @@ public static class Identifiers
                 return false;
             }
         }
-        return CountryCodes.IsValid(bic.Slice(4, 2));
+        return CountryCodes.IsAssigned(bic.Slice(4, 2));
     }
 }

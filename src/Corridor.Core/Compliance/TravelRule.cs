@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Corridor.Core.Countries;
 
 namespace Corridor.Core.Compliance;
 
@@ -131,7 +132,7 @@ public static class TravelRule
 
     private static void ValidateFormats(PartyRole role, PartyInfo party, ImmutableArray<TravelRuleFinding>.Builder findings)
     {
-        if (party.Address is { } address && !IsBlank(address.Country) && !CountryCodes.IsValid(address.Country.AsSpan().Trim()))
+        if (party.Address is { } address && !IsBlank(address.Country) && !CountryCodes.IsAssigned(address.Country.AsSpan().Trim()))
         {
             findings.Add(new(role, TravelRuleCode.InvalidCountry));
         }

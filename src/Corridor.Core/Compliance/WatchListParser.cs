@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using Corridor.Core.Countries;
 
 namespace Corridor.Core.Compliance;
 
@@ -276,7 +277,7 @@ public static class WatchListParser
         foreach (var c in countries)
         {
             string code = c.Trim().ToUpperInvariant();
-            if (!CountryCodes.IsValid(code)) errors.Add(line, WatchListParseErrorCode.InvalidCountry, $"country '{c}' is not ISO 3166-1 alpha-2");
+            if (!CountryCodes.IsAssigned(code)) errors.Add(line, WatchListParseErrorCode.InvalidCountry, $"country '{c}' is not ISO 3166-1 alpha-2");
             else countryCodes.Add(code);
         }
         var dateValues = ImmutableArray.CreateBuilder<PartialDate>(dates.Count);

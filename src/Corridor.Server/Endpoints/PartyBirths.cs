@@ -1,6 +1,7 @@
 using System.Globalization;
 using Corridor.Client;
 using Corridor.Core.Compliance;
+using Corridor.Core.Countries;
 using Corridor.Core.Settlement;
 using Corridor.Server.Http;
 
@@ -34,7 +35,7 @@ internal static class PartyBirths
         if (string.IsNullOrWhiteSpace(city) || city.Length > PartyBirth.MaxCityChars || city.Any(char.IsControl))
             throw ApiException.BadRequest("party.place_of_birth_city_invalid", $"{field}.place_of_birth.city: 1–{PartyBirth.MaxCityChars} characters, no control characters");
         string country = party.PlaceOfBirth.Country ?? "";
-        if (!CountryCodes.IsValid(country))
+        if (!CountryCodes.IsAssigned(country))
             throw ApiException.BadRequest("party.place_of_birth_country_invalid", $"{field}.place_of_birth.country: \"{Clip(country)}\" is not an ISO 3166-1 alpha-2 code");
         return new PartyBirth((uint)(date.Year * 10_000 + date.Month * 100 + date.Day), city, country);
     }

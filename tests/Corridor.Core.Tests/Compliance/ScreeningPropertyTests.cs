@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Corridor.Core.Compliance;
+using Corridor.Workloads;
 using CsCheck;
 using Xunit;
 

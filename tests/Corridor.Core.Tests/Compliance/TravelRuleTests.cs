@@ -1,4 +1,5 @@
 using Corridor.Core.Compliance;
+using Corridor.Core.Countries;
 using Xunit;
 
 namespace Corridor.Core.Tests.Compliance;
@@ -147,7 +148,7 @@ public class TravelRuleTests
     [InlineData("UK", false)]
     [InlineData("de", false)]
     [InlineData("DEU", false)]
-    public void Country_codes_are_iso_3166_alpha2(string code, bool valid) => Assert.Equal(valid, CountryCodes.IsValid(code));
+    public void Country_codes_are_iso_3166_alpha2(string code, bool valid) => Assert.Equal(valid, CountryCodes.IsAssigned(code));
 
     [Theory]
     [InlineData("529900T8BM49AURSDO55", true)]

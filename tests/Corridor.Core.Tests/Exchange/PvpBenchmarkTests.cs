@@ -1,4 +1,4 @@
-using Corridor.Core.Exchange;
+using Corridor.Workloads;
 
 namespace Corridor.Core.Tests.Exchange;
 

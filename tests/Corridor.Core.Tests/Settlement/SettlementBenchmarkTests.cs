@@ -1,4 +1,5 @@
 using Corridor.Core.Settlement;
+using Corridor.Workloads;
 
 namespace Corridor.Core.Tests.Settlement;
 

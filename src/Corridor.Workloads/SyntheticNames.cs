@@ -1,4 +1,4 @@
-namespace Corridor.Core.Compliance;
+namespace Corridor.Workloads;
 
 /// <summary>
 /// Deterministic generator of multi-cultural person and company names for benchmarks and tests

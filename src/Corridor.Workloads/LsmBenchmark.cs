@@ -1,6 +1,6 @@
-using Corridor.Core.Engine;
+using Corridor.Core.Settlement;
 
-namespace Corridor.Core.Settlement;
+namespace Corridor.Workloads;
 
 /// <summary>Figures of one <see cref="LsmBenchmark.Run"/>; liquidity in minor units summed over participants.</summary>
 public sealed record LsmBenchmarkResult(
@@ -13,7 +13,7 @@ public sealed record LsmBenchmarkResult(
 
 /// <summary>
 /// Liquidity needed by RTGS with and without the liquidity-saving mechanism for one payment day, run through the
-/// real engine (<see cref="Engine.Engine"/> + <see cref="SettlementState"/>). Participant i receives opening
+/// real engine (<see cref="Corridor.Core.Engine.Engine"/> + <see cref="SettlementState"/>). Participant i receives opening
 /// liquidity LB_i + f·(UB_i − LB_i), where LB_i is its multilateral net debit over the day (the lower bound:
 /// no mechanism can settle everything with less) and UB_i its largest cumulative net outflow in submission order
 /// (with it every payment settles on arrival). The smallest f that settles 100% is found by bisection, separately
@@ -73,7 +73,7 @@ public static class LsmBenchmark
     public static double Simulate(Scenario s, double f, bool lsm, out long liquidity)
     {
         int n = s.Participants;
-        var engine = new Engine.Engine();
+        var engine = new Corridor.Core.Engine.Engine();
         long sequence = 0;
         ulong time = 1_000_000_000;
 

@@ -1,17 +1,18 @@
 using System.Diagnostics;
 using Corridor.Core.Engine;
+using Corridor.Core.Exchange;
 using Corridor.Core.Ledger;
 
-namespace Corridor.Core.Exchange;
+namespace Corridor.Workloads;
 
 /// <summary>What one PvP benchmark run measured.</summary>
 public readonly record struct PvpBenchmarkResult(
     int Payments, int Settled, int Batches, double ElapsedSeconds, double PaymentsPerSecond, double ApplySeconds, string StateHash);
 
 /// <summary>
-/// Throughput of cross-currency payments on a real <see cref="Engine.Engine"/>: for each payment, a best-quote
+/// Throughput of cross-currency payments on a real <see cref="Corridor.Core.Engine.Engine"/>: for each payment, a best-quote
 /// query, a LockQuote and a PayAgainstLock (with full parties and trade references), encoded into journaled-style
-/// batches and applied with <see cref="Engine.Engine.Apply"/> exactly as the node's engine thread does — without
+/// batches and applied with <see cref="Corridor.Core.Engine.Engine.Apply"/> exactly as the node's engine thread does — without
 /// the journal (no fsync). Timed: query + encode + apply, after setup. Not domain code: it reads a stopwatch.
 /// Exposed by the CLI as <c>corridor bench pvp --json</c> (<c>payments_per_second</c>).
 /// </summary>
@@ -31,7 +32,7 @@ public static class PvpBenchmark
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(payments, 1);
         var random = new Random(seed);
-        var engine = new Engine.Engine(accountCapacity: 1024, transferCapacity: 3 * payments + 1024);
+        var engine = new Corridor.Core.Engine.Engine(accountCapacity: 1024, transferCapacity: 3 * payments + 1024);
         var replies = new List<CommandReply>();
         ulong now = StartNs;
         int batches = 0;
