@@ -374,13 +374,19 @@ public abstract class SqlReadModel : IReadModel
                     UNION SELECT {PaymentColumns} FROM payments WHERE letter_of_credit = @ref
                 ) AS p ORDER BY submitted_at_ns LIMIT @limit
                 """, null);
-            Add(c, "@ref", reference);
-            Add(c, "@limit", (long)limit);
-            var rows = new List<PaymentRow>();
-            using DbDataReader r = c.ExecuteReader();
-            while (r.Read()) rows.Add(ReadPayment(r));
-            return rows;
+            return ReadPayments(c, "@ref", reference, limit);
         }
+    }
+
+    /// <summary>Runs a payment query that takes one text parameter and a row limit (caller holds the gate).</summary>
+    private List<PaymentRow> ReadPayments(DbCommand c, string parameter, string value, int limit)
+    {
+        Add(c, parameter, value);
+        Add(c, "@limit", (long)limit);
+        var rows = new List<PaymentRow>();
+        using DbDataReader r = c.ExecuteReader();
+        while (r.Read()) rows.Add(ReadPayment(r));
+        return rows;
     }
 
     /// <summary>Payments whose <paramref name="reference"/> column equals <paramref name="value"/>, oldest first (indexed lookups).</summary>
@@ -401,12 +407,7 @@ public abstract class SqlReadModel : IReadModel
         lock (_gate)
         {
             using DbCommand c = Command($"SELECT {PaymentColumns} FROM payments WHERE {column} = @value ORDER BY submitted_at_ns LIMIT @limit", null);
-            Add(c, "@value", value);
-            Add(c, "@limit", (long)limit);
-            var rows = new List<PaymentRow>();
-            using DbDataReader r = c.ExecuteReader();
-            while (r.Read()) rows.Add(ReadPayment(r));
-            return rows;
+            return ReadPayments(c, "@value", value, limit);
         }
     }
 
