@@ -52,7 +52,8 @@ public sealed record ChangeParticipantStatusRequest(string Status);
 
 public sealed record SettlementAccountDto(
     ulong Participant, uint Ledger, string AccountId, long BalanceMinor, long CreditLineMinor, long UrgentReserveMinor,
-    long HighReserveMinor, long MultilateralLimitMinor, int QueuedCount, long QueuedMinor, long NetSentTodayMinor);
+    long HighReserveMinor, long MultilateralLimitMinor, int QueuedCount, long QueuedMinor, long NetSentTodayMinor,
+    long OvernightCreditMinor = 0);
 
 public sealed record ParticipantDto(ulong Id, string Role, string Status, string Name, ulong RegisteredAt, SettlementAccountDto[] Accounts);
 
@@ -112,7 +113,11 @@ public sealed record OpenDayRequest(uint BusinessDate);
 /// <summary>Phase: customer_cutoff, interbank_cutoff, end_of_day.</summary>
 public sealed record ChangePhaseRequest(string Phase);
 
-public sealed record DayDto(uint BusinessDate, string Phase, ulong PhaseSince, int Submitted, int Settled, int Queued, int Scheduled, int Rejected, int Revoked, int InWindow);
+public sealed record DayDto(uint BusinessDate, string Phase, ulong PhaseSince, int Submitted, int Settled, int Queued, int Scheduled, int Rejected, int Revoked, int InWindow,
+    OvernightCreditDto[]? OvernightCredits = null);
+
+/// <summary>Intraday credit a settlement account could not repay at end of day (owed to the central bank until covered).</summary>
+public sealed record OvernightCreditDto(ulong Participant, uint Ledger, long AmountMinor);
 
 public sealed record StatementEntryDto(string TransferId, string PaymentId, long Amount, bool IsCredit, ulong Counterparty, ushort Code, ulong Timestamp);
 

@@ -117,7 +117,7 @@ public static class Wire
 
     public static SettlementAccountDto ToDto(SettlementAccountInfo a) =>
         new(a.Participant, a.Ledger, Ids.Format(a.AccountId), a.BalanceMinor, a.CreditLineMinor, a.UrgentReserveMinor, a.HighReserveMinor,
-            a.MultilateralLimitMinor, a.QueuedCount, a.QueuedMinor, a.NetSentTodayMinor);
+            a.MultilateralLimitMinor, a.QueuedCount, a.QueuedMinor, a.NetSentTodayMinor, a.OvernightCreditMinor);
 
     public static ParticipantDto ToDto(ParticipantInfo p) =>
         new(p.Id, RoleName(p.Role), Snake(p.Status), p.Name, p.RegisteredAtNs, p.Accounts.Select(ToDto).ToArray());
@@ -157,7 +157,8 @@ public static class Wire
             w.NetPositions.Select(n => new NetPositionDto(n.Participant, n.NetMinor)).ToArray(), w.ExcludedParticipants.ToArray(), w.ClosedAtNs);
 
     public static DayDto ToDto(DayStatus d) =>
-        new(d.BusinessDate, Snake(d.Phase), d.PhaseSinceNs, d.Submitted, d.Settled, d.Queued, d.Scheduled, d.Rejected, d.Revoked, d.InWindow);
+        new(d.BusinessDate, Snake(d.Phase), d.PhaseSinceNs, d.Submitted, d.Settled, d.Queued, d.Scheduled, d.Rejected, d.Revoked, d.InWindow,
+            d.OvernightCredits.Select(o => new OvernightCreditDto(o.Participant, o.Ledger, o.AmountMinor)).ToArray());
 
     public static StatementDto ToDto(AccountStatement s) =>
         new(s.BusinessDate, s.Participant, s.Ledger, Ids.Format(s.AccountId), s.OpeningBalanceMinor, s.ClosingBalanceMinor,
