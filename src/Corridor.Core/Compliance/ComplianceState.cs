@@ -664,25 +664,10 @@ public sealed partial class ComplianceState
         return n;
     }
 
-    private static void Write128(BinaryWriter w, UInt128 v) { w.Write((ulong)v); w.Write((ulong)(v >> 64)); }
+    private static void Write128(BinaryWriter w, UInt128 v) => SnapshotIO.Write128(w, v);
 
-    private static UInt128 Read128(BinaryReader r) { ulong lo = r.ReadUInt64(); return new UInt128(r.ReadUInt64(), lo); }
+    private static UInt128 Read128(BinaryReader r) => SnapshotIO.Read128(r);
 
-    /// <summary>Write-only stream that feeds an incremental hash.</summary>
-    private sealed class HashingStream(XxHash128 hash) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => hash.Append(buffer.AsSpan(offset, count));
-        public override void Write(ReadOnlySpan<byte> buffer) => hash.Append(buffer);
-    }
 
     /// <summary>The compliance record of a payment screened now: its decision, hits and the list versions it was screened against.</summary>
     private PaymentCompliance NewRecord(UInt128 paymentId, UInt128 lockId, ulong now, ComplianceDecision decision,
