@@ -50,6 +50,12 @@ public sealed record ParticipantTokenDto(ulong Id, string Role, string Token, Da
 
 public sealed record ChangeParticipantStatusRequest(string Status);
 
+/// <summary>Grants (granted: true) or withdraws a participant's raw transfer access to one non-settlement ledger.</summary>
+public sealed record LedgerAccessRequest(uint Ledger, bool Granted = true);
+
+/// <summary>The non-settlement ledgers a participant may use for raw transfers (POST /v1/transfers), ascending.</summary>
+public sealed record LedgerAccessDto(ulong Participant, uint[] Ledgers);
+
 public sealed record SettlementAccountDto(
     ulong Participant, uint Ledger, string AccountId, long BalanceMinor, long CreditLineMinor, long UrgentReserveMinor,
     long HighReserveMinor, long MultilateralLimitMinor, int QueuedCount, long QueuedMinor, long NetSentTodayMinor,
@@ -114,7 +120,7 @@ public sealed record OpenDayRequest(uint BusinessDate);
 public sealed record ChangePhaseRequest(string Phase);
 
 public sealed record DayDto(uint BusinessDate, string Phase, ulong PhaseSince, int Submitted, int Settled, int Queued, int Scheduled, int Rejected, int Revoked, int InWindow,
-    OvernightCreditDto[]? OvernightCredits = null);
+    OvernightCreditDto[]? OvernightCredits = null, int Held = 0, int CrossCurrency = 0);
 
 /// <summary>Intraday credit a settlement account could not repay at end of day (owed to the central bank until covered).</summary>
 public sealed record OvernightCreditDto(ulong Participant, uint Ledger, long AmountMinor);

@@ -41,6 +41,11 @@ public sealed partial class CorridorClient(HttpClient http, string? token = null
     public Task<ApiResult<ParticipantTokenDto>> RegisterParticipantAsync(RegisterParticipantRequest r, CancellationToken c = default) => SendAsync<ParticipantTokenDto>(HttpMethod.Post, "v1/participants", r, c);
     public Task<ApiResult<ParticipantDto[]>> ListParticipantsAsync(CancellationToken c = default) => SendAsync<ParticipantDto[]>(HttpMethod.Get, "v1/participants", null, c);
     public Task<ApiResult<ParticipantDto>> GetParticipantAsync(ulong id, CancellationToken c = default) => SendAsync<ParticipantDto>(HttpMethod.Get, $"v1/participants/{id}", null, c);
+    /// <summary>Operator: grants or withdraws a participant's raw transfer access to a non-settlement ledger.</summary>
+    public Task<ApiResult<LedgerAccessDto>> SetLedgerAccessAsync(ulong participant, uint ledger, bool granted = true, CancellationToken c = default) =>
+        SendAsync<LedgerAccessDto>(HttpMethod.Post, $"v1/participants/{participant}/ledger-access", new LedgerAccessRequest(ledger, granted), c);
+    public Task<ApiResult<LedgerAccessDto>> GetLedgerAccessAsync(ulong participant, CancellationToken c = default) =>
+        SendAsync<LedgerAccessDto>(HttpMethod.Get, $"v1/participants/{participant}/ledger-access", null, c);
     public Task<ApiResult<ParticipantDto>> ChangeParticipantStatusAsync(ulong id, string status, CancellationToken c = default) =>
         SendAsync<ParticipantDto>(HttpMethod.Post, $"v1/participants/{id}/status", new ChangeParticipantStatusRequest(status), c);
     public Task<ApiResult<ParticipantTokenDto>> IssueTokenAsync(ulong id, CancellationToken c = default) => SendAsync<ParticipantTokenDto>(HttpMethod.Post, $"v1/participants/{id}/tokens", null, c);

@@ -17,6 +17,8 @@ namespace Corridor.Client;
 [JsonSerializable(typeof(RegisterParticipantRequest))]
 [JsonSerializable(typeof(ParticipantTokenDto))]
 [JsonSerializable(typeof(ChangeParticipantStatusRequest))]
+[JsonSerializable(typeof(LedgerAccessRequest))]
+[JsonSerializable(typeof(LedgerAccessDto))]
 [JsonSerializable(typeof(SettlementAccountDto))]
 [JsonSerializable(typeof(ParticipantDto))]
 [JsonSerializable(typeof(ParticipantDto[]))]

@@ -10,7 +10,7 @@ public sealed class ApiTests
 {
     private static CancellationToken C => TestContext.Current.CancellationToken;
 
-    private const string TransferJson = """{"id":"0x5001","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1}""";
+    private const string TransferJson = """{"id":"0x5001","debit_account_id":"0x19","credit_account_id":"0x29","amount":10,"ledger":9,"code":1}""";
 
     private static string Json(object body) => JsonSerializer.Serialize(body, body.GetType(), CorridorJson.Options);
 
@@ -59,6 +59,8 @@ public sealed class ApiTests
         { "GET", "/v1/participants/1", null, Access.Participant },
         { "POST", "/v1/participants/2/status", """{"status":"suspended"}""", Access.SystemOperator },
         { "POST", "/v1/participants/2/tokens", null, Access.SystemOperator },
+        { "POST", "/v1/participants/2/ledger-access", """{"ledger":9,"granted":true}""", Access.SystemOperator },
+        { "GET", "/v1/participants/1/ledger-access", null, Access.Participant },
         { "GET", "/v1/participants/1/settlement-accounts/1", null, Access.Participant },
         { "GET", "/v1/participants/1/queue/1", null, Access.Participant },
         { "POST", "/v1/ledgers", """{"ledger":2,"central_bank_id":100,"central_bank_account_id":"0x2000","clearing_account_id":"0x2001","currency_code":"UGX"}""", Access.SystemOperator },
@@ -284,11 +286,11 @@ public sealed class ApiTests
         Assert.Equal(before, await node.StateAsync());
 
         // Alice pays Bob: both see the transfer, a third participant does not.
-        TransferDto t = (await node.AliceClient.CreateTransferAsync(new CreateTransferRequest("0x6004", TestNode.AliceAccount, TestNode.BobAccount, 5, 1, 1), C)).Unwrap();
+        TransferDto t = (await node.AliceClient.CreateTransferAsync(new CreateTransferRequest("0x6004", TestNode.AliceBook, TestNode.BobBook, 5, TestNode.Book, 1), C)).Unwrap();
         Assert.True((await node.BobClient.GetTransferAsync(t.Id, C)).Ok);
         string carol = (await node.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(3, "Carol", "direct"), C)).Unwrap().Token;
         Assert.Equal(HttpStatusCode.Forbidden, (await node.Operator.WithToken(carol).GetTransferAsync(t.Id, C)).Status);
-        var page = (await node.BobClient.ListAccountTransfersAsync(TestNode.BobAccount, c: C)).Unwrap();
+        var page = (await node.BobClient.ListAccountTransfersAsync(TestNode.BobBook, c: C)).Unwrap();
         Assert.Contains(page.Transfers, x => x.Id == t.Id);
     }
 
@@ -433,7 +435,7 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
         Assert.Equal("request.body_too_large", Code(text));
 
-        var many = Enumerable.Range(1, 8191).Select(i => new CreateTransferRequest("0x" + (0x200000 + i).ToString("x"), "0x11", "0x21", 1, 1, 1)).ToArray();
+        var many = Enumerable.Range(1, 8191).Select(i => new CreateTransferRequest("0x" + (0x200000 + i).ToString("x"), TestNode.AliceBook, TestNode.BobBook, 1, TestNode.Book, 1)).ToArray();
         var r = await node.AliceClient.CreateTransfersAsync(many, C);
         Assert.Equal(HttpStatusCode.BadRequest, r.Status);
         Assert.Equal("request.batch_too_large", r.Problem!.Code);
@@ -452,15 +454,15 @@ public sealed class ApiTests
     public async Task Batch_of_8190_applies_with_per_item_results()
     {
         await using TestNode node = await TestNode.StartAsync();
-        var items = Enumerable.Range(1, 8190).Select(i => new CreateTransferRequest((1_000_000 + i).ToString(), "0x11", "0x21", i == 5 ? 10_000_000 : 1, 1, 1)).ToArray();
+        var items = Enumerable.Range(1, 8190).Select(i => new CreateTransferRequest((1_000_000 + i).ToString(), TestNode.AliceBook, TestNode.BobBook, i == 5 ? 10_000_000 : 1, TestNode.Book, 1)).ToArray();
         BatchResult r = (await node.AliceClient.CreateTransfersAsync(items, C)).Unwrap();
         Assert.Equal(8189, r.Created);
         Assert.Equal(1, r.Rejected);
         Assert.Equal("transfer.exceeds_credits", r.Results[4].Code);
         BatchResult again = (await node.AliceClient.CreateTransfersAsync(items, C)).Unwrap();
         Assert.Equal(8189, again.Exists);
-        SettlementAccountDto alice = (await node.AliceClient.GetSettlementAccountAsync(TestNode.Alice, 1, C)).Unwrap();
-        Assert.Equal(TestNode.Funding - 8189, alice.BalanceMinor);
+        AccountDto alice = (await node.AliceClient.GetAccountAsync(TestNode.AliceBook, C)).Unwrap();
+        Assert.Equal(TestNode.Funding - 8189, alice.CreditsPosted - alice.DebitsPosted);
     }
 
     [Fact]
@@ -468,13 +470,13 @@ public sealed class ApiTests
     {
         await using TestNode node = await TestNode.StartAsync();
         for (int i = 1; i <= 5; i++)
-            (await node.AliceClient.CreateTransferAsync(new CreateTransferRequest((500 + i).ToString(), TestNode.AliceAccount, TestNode.BobAccount, i, 1, 1), C)).Unwrap();
+            (await node.AliceClient.CreateTransferAsync(new CreateTransferRequest((500 + i).ToString(), TestNode.AliceBook, TestNode.BobBook, i, TestNode.Book, 1), C)).Unwrap();
         var seen = new List<string>();
         string? cursor = null;
         int pages = 0;
         do
         {
-            TransferPage page = (await node.AliceClient.ListAccountTransfersAsync(TestNode.AliceAccount, cursor, 2, C)).Unwrap();
+            TransferPage page = (await node.AliceClient.ListAccountTransfersAsync(TestNode.AliceBook, cursor, 2, C)).Unwrap();
             seen.AddRange(page.Transfers.Select(t => t.Id));
             cursor = page.NextCursor;
             pages++;
@@ -491,7 +493,7 @@ public sealed class ApiTests
     public async Task Resubmitting_a_transfer_is_idempotent_and_different_content_is_409()
     {
         await using TestNode node = await TestNode.StartAsync();
-        var t = new CreateTransferRequest("12345", TestNode.AliceAccount, TestNode.BobAccount, 100, 1, 1);
+        var t = new CreateTransferRequest("12345", TestNode.AliceBook, TestNode.BobBook, 100, TestNode.Book, 1);
         var first = await node.AliceClient.CreateTransferAsync(t, C);
         Assert.Equal(HttpStatusCode.Created, first.Status);
         var second = await node.AliceClient.CreateTransferAsync(t with { Id = "0x3039" }, C);
@@ -500,7 +502,7 @@ public sealed class ApiTests
         var different = await node.AliceClient.CreateTransferAsync(t with { Amount = 101 }, C);
         Assert.Equal(HttpStatusCode.Conflict, different.Status);
         Assert.Equal("transfer.exists_with_different_amount", different.Problem!.Code);
-        var tooMuch = await node.AliceClient.CreateTransferAsync(new CreateTransferRequest("777", TestNode.AliceAccount, TestNode.BobAccount, TestNode.Funding * 10, 1, 1), C);
+        var tooMuch = await node.AliceClient.CreateTransferAsync(new CreateTransferRequest("777", TestNode.AliceBook, TestNode.BobBook, TestNode.Funding * 10, TestNode.Book, 1), C);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMuch.Status);
         Assert.Equal("transfer.exceeds_credits", tooMuch.Problem!.Code);
 
@@ -579,7 +581,7 @@ public sealed class ApiTests
     public async Task OpenApi_metrics_and_health_are_served()
     {
         await using TestNode node = await TestNode.StartAsync();
-        (await node.AliceClient.CreateTransferAsync(new CreateTransferRequest("0x1", TestNode.AliceAccount, TestNode.BobAccount, 1, 1, 1), C)).Unwrap();
+        (await node.AliceClient.CreateTransferAsync(new CreateTransferRequest("0x1", TestNode.AliceBook, TestNode.BobBook, 1, TestNode.Book, 1), C)).Unwrap();
         var (status, openapi, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/openapi/v1.json", null);
         Assert.Equal(HttpStatusCode.OK, status);
         using (JsonDocument doc = JsonDocument.Parse(openapi))
@@ -591,9 +593,10 @@ public sealed class ApiTests
         var (ms, metrics, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/metrics", null);
         Assert.Equal(HttpStatusCode.OK, ms);
         Assert.Contains("corridor_journal_fsync_seconds_bucket", metrics);
-        Assert.Contains("corridor_engine_events_total{operation=\"CreateTransfers\"} 1", metrics);
+        Assert.Contains("corridor_engine_events_total{operation=\"CreateTransfers\"} 2", metrics); // the world funds the book ledger
+        Assert.Contains("corridor_engine_events_total{operation=\"CreateParticipantTransfers\"} 1", metrics);
         Assert.Contains("corridor_liquidity_minor{ledger=\"1\"} 2000000", metrics);
-        Assert.Contains("corridor_http_requests_total{route=\"/v1/transfers\",method=\"POST\",status=\"201\"} 1", metrics);
+        Assert.Contains("corridor_http_requests_total{route=\"/v1/transfers\",method=\"POST\",status=\"201\"} 3", metrics);
         Assert.Contains("corridor_rejected_busy_total 0", metrics);
         Assert.Equal(HttpStatusCode.OK, (await TestNode.Send(node.Anonymous, HttpMethod.Get, "/health/live", null)).Status);
         Assert.Equal(HttpStatusCode.OK, (await TestNode.Send(node.Anonymous, HttpMethod.Get, "/health/ready", null)).Status);
@@ -607,7 +610,7 @@ public sealed class ApiTests
         int busy = 0;
         await Parallel.ForEachAsync(Enumerable.Range(1, 400), new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = C }, async (i, ct) =>
         {
-            var r = await node.AliceClient.CreateTransferAsync(new CreateTransferRequest((90_000 + i).ToString(), TestNode.AliceAccount, TestNode.BobAccount, 1, 1, 1), ct);
+            var r = await node.AliceClient.CreateTransferAsync(new CreateTransferRequest((90_000 + i).ToString(), TestNode.AliceBook, TestNode.BobBook, 1, TestNode.Book, 1), ct);
             if (r.Ok) acked.Add(r.Value!.Id);
             else
             {
@@ -618,8 +621,8 @@ public sealed class ApiTests
             }
         });
         Assert.True(busy > 0, "no request met a full queue");
-        SettlementAccountDto alice = (await node.AliceClient.GetSettlementAccountAsync(TestNode.Alice, 1, C)).Unwrap();
-        Assert.Equal(TestNode.Funding - acked.Count, alice.BalanceMinor);
+        AccountDto alice = (await node.AliceClient.GetAccountAsync(TestNode.AliceBook, C)).Unwrap();
+        Assert.Equal(TestNode.Funding - acked.Count, alice.CreditsPosted - alice.DebitsPosted);
         var (_, metrics, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/metrics", null);
         Assert.DoesNotContain("corridor_rejected_busy_total 0\n", metrics);
     }

@@ -46,6 +46,7 @@ public sealed class ExchangeEndpointTests
         (await op.CreateAccountAsync(new CreateAccountRequest(CarolKes, Kes, 1, Participant: Carol, Flags: limited), C)).Unwrap();
         (await op.CreateTransferAsync(new CreateTransferRequest("0xF001", "0xCB840", AliceUsd, AliceFundingMinor, Usd, 1), C)).Unwrap();
         (await op.CreateTransferAsync(new CreateTransferRequest("0xF002", "0xCB404", CarolKes, CarolFundingMinor, Kes, 1), C)).Unwrap();
+        (await op.OpenDayAsync(20261201, C)).Unwrap(); // cross-currency payments keep the operating day like any payment
         var carol = op.WithToken(carolToken);
         PublishQuoteRequest quote = Quote(QuoteId);
         Assert.Equal(HttpStatusCode.Created, (await carol.PublishQuoteAsync(quote, C)).Status);
@@ -65,6 +66,37 @@ public sealed class ExchangeEndpointTests
     private static async Task<AccountDto> Account(TestNode node, string id) => (await node.Operator.GetAccountAsync(id, C)).Unwrap();
 
     private static string Code(string problem) => JsonDocument.Parse(problem).RootElement.GetProperty("code").GetString()!;
+
+    /// <summary>Issue "One payment path", defect 1: cross-currency payments settled after the cut-offs and end of day.</summary>
+    [Fact]
+    public async Task A_cross_currency_payment_keeps_the_operating_day_and_cut_offs_and_is_counted_in_the_day()
+    {
+        await using World w = await StartAsync();
+        TestNode node = w.Node;
+        (await node.AliceClient.LockQuoteAsync(Lock("0x2A", 10_000), C)).Unwrap();
+        Assert.Equal(HttpStatusCode.Created, (await node.AliceClient.PayAgainstLockAsync(Payment("0x2F", "0x2A"), C)).Status);
+        DayDto day = (await node.Operator.GetDayAsync(C)).Unwrap();
+        Assert.Equal((1, 1, 1), (day.Submitted, day.Settled, day.CrossCurrency));
+
+        (await node.Operator.ChangePhaseAsync("customer_cutoff", C)).Unwrap();
+        (await node.AliceClient.LockQuoteAsync(Lock("0x2B", 10_000), C)).Unwrap();
+        var refused = await node.AliceClient.PayAgainstLockAsync(Payment("0x2C", "0x2B"), C);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.Status);
+        Assert.Equal("fx.after_customer_cutoff", refused.Problem!.Code);
+        Assert.Equal(10_000, (await Account(node, AliceUsd)).DebitsPosted); // only the first payment moved
+        Assert.Equal("locked", (await node.AliceClient.GetLockAsync("0x2B", C)).Unwrap().Status); // the lock is the payer's to release
+
+        (await node.Operator.ChangePhaseAsync("interbank_cutoff", C)).Unwrap();
+        (await node.Operator.ChangePhaseAsync("end_of_day", C)).Unwrap();
+        var afterEnd = await node.AliceClient.PayAgainstLockAsync(Payment("0x2D", "0x2B"), C);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, afterEnd.Status);
+        Assert.Equal("fx.day_not_open", afterEnd.Problem!.Code);
+        Assert.Equal(10_000, (await Account(node, AliceUsd)).DebitsPosted);
+        Assert.Equal(1_293_500, (await Account(node, BobKes)).CreditsPosted); // 100.00 USD × 129.35, once
+
+        day = (await node.Operator.GetDayAsync(C)).Unwrap();
+        Assert.Equal((3, 1, 2, 3), (day.Submitted, day.Settled, day.Rejected, day.CrossCurrency));
+    }
 
     [Fact]
     public async Task Quote_best_lock_pay_settles_both_legs_in_both_currencies()

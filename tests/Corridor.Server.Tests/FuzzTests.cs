@@ -6,15 +6,15 @@ namespace Corridor.Server.Tests;
 
 /// <summary>
 /// Random mutations of valid JSON documents against every JSON endpoint: the server never answers 500, and a
-/// refusal at the rim (any 4xx other than an engine rejection, 409/422) leaves the state hash unchanged.
+/// refusal at the rim (any 4xx other than an engine rejection: 409/422, or 403 transfer.* from the raw-ledger rule) leaves the state hash unchanged.
 /// </summary>
 public sealed class FuzzTests
 {
     private static readonly (string Path, string Json)[] Documents =
     [
         ("/v1/accounts", """{"id":"0x77","ledger":1,"code":1,"flags":["history","debits_must_not_exceed_credits"],"user_data_64":5}"""),
-        ("/v1/transfers", """{"id":"0x5001","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1,"flags":[]}"""),
-        ("/v1/transfers/batch", """{"transfers":[{"id":"0x5002","debit_account_id":"0x11","credit_account_id":"0x21","amount":10,"ledger":1,"code":1}]}"""),
+        ("/v1/transfers", """{"id":"0x5001","debit_account_id":"0x19","credit_account_id":"0x29","amount":10,"ledger":9,"code":1,"flags":[]}"""),
+        ("/v1/transfers/batch", """{"transfers":[{"id":"0x5002","debit_account_id":"0x19","credit_account_id":"0x29","amount":10,"ledger":9,"code":1}]}"""),
         ("/v1/participants", """{"id":7,"name":"X","role":"direct"}"""),
         ("/v1/participants/2/status", """{"status":"active"}"""),
         ("/v1/ledgers", """{"ledger":2,"central_bank_id":100,"central_bank_account_id":"0x2000","clearing_account_id":"0x2001","currency_code":"UGX"}"""),
@@ -107,7 +107,9 @@ public sealed class FuzzTests
             Assert.True((int)status < 500, $"{path} {json} → {(int)status} {body}");
             bool accepted = (int)status is >= 200 and < 300;
             if (!accepted) Assert.Equal("application/problem+json", type);
-            bool engineRejection = status is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity or HttpStatusCode.NotFound;
+            // The engine's raw-ledger rule (a participant's transfer outside the ledgers granted to it) answers 403 transfer.*.
+            bool engineRejection = status is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity or HttpStatusCode.NotFound
+                || (status == HttpStatusCode.Forbidden && body.Contains("\"code\":\"transfer.", StringComparison.Ordinal));
             if (!accepted && !engineRejection) Assert.Equal(before, await node.StateAsync());
         }, iter: 400, threads: 1);
         Assert.Equal(400, served);

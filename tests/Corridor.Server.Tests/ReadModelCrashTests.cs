@@ -90,6 +90,7 @@ public sealed partial class ReadModelCrashTests
             var op = new CorridorClient(http, File.ReadAllText(Path.Combine(data, "secrets", "operator.token")).Trim());
             string token = (await op.RegisterParticipantAsync(new RegisterParticipantRequest(1, "Alice", "direct"), C)).Unwrap().Token;
             var alice = op.WithToken(token);
+            (await op.SetLedgerAccessAsync(1, 1, c: C)).Unwrap(); // ledger 1 is no settlement ledger here: a book granted to Alice
             for (int a = 0; a < Accounts; a++) (await op.CreateAccountAsync(new CreateAccountRequest(Account(a), 1, 1, Participant: 1), C)).Unwrap();
 
             var acknowledged = new ConcurrentDictionary<string, long>();

@@ -17,14 +17,14 @@ public sealed class ReadModelEndpointTests
 {
     private static CancellationToken C => TestContext.Current.CancellationToken;
 
-    private static async Task<string[]> TransfersAsync(TestNode node, int count, string debit = TestNode.AliceAccount, string credit = TestNode.BobAccount)
+    private static async Task<string[]> TransfersAsync(TestNode node, int count, string debit = TestNode.AliceBook, string credit = TestNode.BobBook)
     {
         var ids = new string[count];
         var batch = new CreateTransferRequest[count];
         for (int i = 0; i < count; i++)
         {
             ids[i] = (0x7000 + i).ToString(CultureInfo.InvariantCulture);
-            batch[i] = new CreateTransferRequest(ids[i], debit, credit, i + 1, TestNode.Ledger, 1);
+            batch[i] = new CreateTransferRequest(ids[i], debit, credit, i + 1, TestNode.Book, 1);
         }
         BatchResult r = (await node.AliceClient.CreateTransfersAsync(batch, C)).Unwrap();
         Assert.Equal(count, r.Created);
@@ -43,7 +43,7 @@ public sealed class ReadModelEndpointTests
         int pages = 0;
         do
         {
-            TransferPage page = (await node.AliceClient.QueryAccountTransfersAsync(TestNode.AliceAccount, after: cursor, limit: 10, c: C)).Unwrap();
+            TransferPage page = (await node.AliceClient.QueryAccountTransfersAsync(TestNode.AliceBook, after: cursor, limit: 10, c: C)).Unwrap();
             all.AddRange(page.Transfers);
             cursor = page.NextCursor;
             pages++;
@@ -60,21 +60,21 @@ public sealed class ReadModelEndpointTests
 
         // [from, to) in engine ns, and in RFC 3339.
         ulong from = ours[5].Timestamp, to = ours[15].Timestamp;
-        TransferPage range = (await node.AliceClient.QueryAccountTransfersAsync(TestNode.AliceAccount, from.ToString(CultureInfo.InvariantCulture),
+        TransferPage range = (await node.AliceClient.QueryAccountTransfersAsync(TestNode.AliceBook, from.ToString(CultureInfo.InvariantCulture),
             to.ToString(CultureInfo.InvariantCulture), limit: 1000, c: C)).Unwrap();
         Assert.Equal(ids[5..15], range.Transfers.Select(t => t.Id));
         Assert.Null(range.NextCursor);
-        Assert.Empty((await node.AliceClient.QueryAccountTransfersAsync(TestNode.AliceAccount, to: "2000-01-01T00:00:00Z", c: C)).Unwrap().Transfers);
-        Assert.Equal(all.Count, (await node.AliceClient.QueryAccountTransfersAsync(TestNode.AliceAccount, from: "2000-01-01T00:00:00Z", limit: 1000, c: C)).Unwrap().Transfers.Length);
+        Assert.Empty((await node.AliceClient.QueryAccountTransfersAsync(TestNode.AliceBook, to: "2000-01-01T00:00:00Z", c: C)).Unwrap().Transfers);
+        Assert.Equal(all.Count, (await node.AliceClient.QueryAccountTransfersAsync(TestNode.AliceBook, from: "2000-01-01T00:00:00Z", limit: 1000, c: C)).Unwrap().Transfers.Length);
 
         // Bob sees the same transfers from his side; another participant's account is 403, an unknown one 404.
-        Assert.Equal(25, (await node.BobClient.QueryAccountTransfersAsync(TestNode.BobAccount, limit: 1000, c: C)).Unwrap().Transfers.Count(t => ids.Contains(t.Id)));
-        Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.QueryAccountTransfersAsync(TestNode.AliceAccount, c: C)).Status);
+        Assert.Equal(25, (await node.BobClient.QueryAccountTransfersAsync(TestNode.BobBook, limit: 1000, c: C)).Unwrap().Transfers.Count(t => ids.Contains(t.Id)));
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.QueryAccountTransfersAsync(TestNode.AliceBook, c: C)).Status);
         var unknown = await node.AliceClient.QueryAccountTransfersAsync("0xDEAD", c: C);
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
         Assert.Equal("account.not_found", unknown.Problem!.Code);
-        Assert.Equal(HttpStatusCode.BadRequest, (await node.AliceClient.QueryAccountTransfersAsync(TestNode.AliceAccount, from: "yesterday", c: C)).Status);
-        Assert.Equal(HttpStatusCode.BadRequest, (await node.AliceClient.QueryAccountTransfersAsync(TestNode.AliceAccount, limit: 1001, c: C)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.AliceClient.QueryAccountTransfersAsync(TestNode.AliceBook, from: "yesterday", c: C)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await node.AliceClient.QueryAccountTransfersAsync(TestNode.AliceBook, limit: 1001, c: C)).Status);
     }
 
     [Fact]
@@ -83,18 +83,18 @@ public sealed class ReadModelEndpointTests
         await using TestNode node = await TestNode.StartAsync();
         await TransfersAsync(node, 3);
         long applied = node.Server.Node.Metrics.AppliedSequence;
-        using HttpResponseMessage r = await node.AliceClient.SendRawAsync(HttpMethod.Get, $"/v1/accounts/{TestNode.AliceAccount}/transfers?minSequence={applied}", null, C);
+        using HttpResponseMessage r = await node.AliceClient.SendRawAsync(HttpMethod.Get, $"/v1/accounts/{TestNode.AliceBook}/transfers?minSequence={applied}", null, C);
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         long sequence = long.Parse(r.Headers.GetValues(ReadModelEndpoints.SequenceHeader).Single(), CultureInfo.InvariantCulture);
         Assert.True(sequence >= applied);
         Assert.True(long.Parse(r.Headers.GetValues(ReadModelEndpoints.LagHeader).Single(), CultureInfo.InvariantCulture) >= 0);
 
-        using HttpResponseMessage now = await node.AliceClient.SendRawAsync(HttpMethod.Get, $"/v1/accounts/{TestNode.AliceAccount}/transfers?minSequence=0", null, C);
+        using HttpResponseMessage now = await node.AliceClient.SendRawAsync(HttpMethod.Get, $"/v1/accounts/{TestNode.AliceBook}/transfers?minSequence=0", null, C);
         Assert.Equal(HttpStatusCode.OK, now.StatusCode);
-        using HttpResponseMessage bad = await node.AliceClient.SendRawAsync(HttpMethod.Get, $"/v1/accounts/{TestNode.AliceAccount}/transfers?minSequence=x", null, C);
+        using HttpResponseMessage bad = await node.AliceClient.SendRawAsync(HttpMethod.Get, $"/v1/accounts/{TestNode.AliceBook}/transfers?minSequence=x", null, C);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         // A batch that will never be written: 503 read_model.behind after the bounded wait, with Retry-After.
-        using HttpResponseMessage future = await node.AliceClient.SendRawAsync(HttpMethod.Get, $"/v1/accounts/{TestNode.AliceAccount}/transfers?minSequence={applied + 1_000_000}", null, C);
+        using HttpResponseMessage future = await node.AliceClient.SendRawAsync(HttpMethod.Get, $"/v1/accounts/{TestNode.AliceBook}/transfers?minSequence={applied + 1_000_000}", null, C);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, future.StatusCode);
         Assert.Contains("read_model.behind", await future.Content.ReadAsStringAsync(C));
         Assert.NotNull(future.Headers.RetryAfter);
@@ -180,7 +180,7 @@ public sealed class ReadModelEndpointTests
     {
         await using TestNode node = await TestNode.StartAsync();
         for (int a = 0; a < 8; a++)
-            (await node.Operator.CreateAccountAsync(new CreateAccountRequest("0x" + (0x300 + a).ToString("x", CultureInfo.InvariantCulture), 1, 1, Participant: TestNode.Alice), C)).Unwrap();
+            (await node.Operator.CreateAccountAsync(new CreateAccountRequest("0x" + (0x300 + a).ToString("x", CultureInfo.InvariantCulture), TestNode.Book, 1, Participant: TestNode.Alice), C)).Unwrap();
         await Parallel.ForAsync(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = C }, async (w, ct) =>
         {
             for (int b = 0; b < 10; b++)
@@ -189,7 +189,7 @@ public sealed class ReadModelEndpointTests
                 {
                     int n = (w * 10 + b) * 50 + i;
                     return new CreateTransferRequest((0x100000 + n).ToString(CultureInfo.InvariantCulture), "0x" + (0x300 + n % 8).ToString("x", CultureInfo.InvariantCulture),
-                        "0x" + (0x300 + (n + 3) % 8).ToString("x", CultureInfo.InvariantCulture), n % 97 + 1, 1, 1);
+                        "0x" + (0x300 + (n + 3) % 8).ToString("x", CultureInfo.InvariantCulture), n % 97 + 1, TestNode.Book, 1);
                 }).ToArray();
                 Assert.Equal(50, (await node.AliceClient.CreateTransfersAsync(batch, ct)).Unwrap().Created);
             }

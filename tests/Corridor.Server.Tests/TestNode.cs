@@ -14,6 +14,10 @@ internal sealed class TestNode : IAsyncDisposable
     public const string AliceAccount = "0x11", BobAccount = "0x21", CbAccount = "0x1000", Clearing = "0x1001";
     public const uint Ledger = 1;
     public const long Funding = 1_000_000;
+    /// <summary>A non-settlement ledger (a bank's own book) the operator granted Alice and Bob for raw transfers, with accounts 0x19 / 0x29
+    /// (no overdraft) funded with <see cref="Funding"/> each from the operator's 0x9000. Settlement ledger 1 takes payments only.</summary>
+    public const uint Book = 9;
+    public const string AliceBook = "0x19", BobBook = "0x29", BookSource = "0x9000";
 
     private readonly string _dir;
     public CorridorServer Server { get; }
@@ -57,6 +61,14 @@ internal sealed class TestNode : IAsyncDisposable
         (await Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Bob, Ledger, BobAccount), c)).Unwrap();
         (await Operator.MoveLiquidityAsync(new LiquidityRequest("0x9001", Alice, Ledger, Funding, "inject"), c)).Unwrap();
         (await Operator.MoveLiquidityAsync(new LiquidityRequest("0x9002", Bob, Ledger, Funding, "inject"), c)).Unwrap();
+        string[] floor = ["debits_must_not_exceed_credits"];
+        (await Operator.CreateAccountAsync(new CreateAccountRequest(BookSource, Book, 1, Participant: CentralBank), c)).Unwrap();
+        (await Operator.CreateAccountAsync(new CreateAccountRequest(AliceBook, Book, 1, Participant: Alice, Flags: floor), c)).Unwrap();
+        (await Operator.CreateAccountAsync(new CreateAccountRequest(BobBook, Book, 1, Participant: Bob, Flags: floor), c)).Unwrap();
+        (await Operator.CreateTransferAsync(new CreateTransferRequest("0x9003", BookSource, AliceBook, Funding, Book, 1), c)).Unwrap();
+        (await Operator.CreateTransferAsync(new CreateTransferRequest("0x9004", BookSource, BobBook, Funding, Book, 1), c)).Unwrap();
+        (await Operator.SetLedgerAccessAsync(Alice, Book, c: c)).Unwrap();
+        (await Operator.SetLedgerAccessAsync(Bob, Book, c: c)).Unwrap();
     }
 
     /// <summary>Sequence and state hash: equal before and after means nothing changed.</summary>

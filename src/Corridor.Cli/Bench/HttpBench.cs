@@ -44,6 +44,8 @@ internal static class HttpBench
             ulong participant = 1_000_000 + (ulong)Random.Shared.Next(1, 1_000_000);
             string ptoken = (await op.RegisterParticipantAsync(new RegisterParticipantRequest(participant, "bench", "direct"), cancel)).Unwrap().Token;
             CorridorClient client = op.WithToken(ptoken);
+            // Raw transfers reach a participant's ledger only by the operator's grant (never a settlement ledger): ledger 1 here is a plain book.
+            (await op.SetLedgerAccessAsync(participant, 1, c: cancel)).Unwrap();
             ulong accountBase = participant << 20;
             for (int a = 0; a < s.Accounts; a++)
                 (await op.CreateAccountAsync(new CreateAccountRequest((accountBase + (ulong)a).ToString(), 1, 1, Participant: participant), cancel)).Unwrap();

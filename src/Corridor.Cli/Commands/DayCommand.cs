@@ -30,7 +30,7 @@ public static class DayCommand
             try
             {
                 using Node node = dir.StartNode(new NodeOptions { SnapshotOnStop = false });
-                day = await node.QueryAsync(engine => engine.Settlement.GetDayStatus());
+                day = await node.QueryAsync(engine => engine.GetDayStatus());
             }
             catch (Exception e) when (e is IOException or JournalCorruptException)
             {
@@ -45,14 +45,14 @@ public static class DayCommand
                     business_date = date,
                     phase = day.Phase.ToString(),
                     submitted = day.Submitted, settled = day.Settled, queued = day.Queued, scheduled = day.Scheduled,
-                    rejected = day.Rejected, revoked = day.Revoked, in_window = day.InWindow,
+                    rejected = day.Rejected, revoked = day.Revoked, in_window = day.InWindow, held = day.Held, cross_currency = day.CrossCurrency,
                     queued_totals = day.QueuedTotals,
                 }));
                 return 0;
             }
             Console.WriteLine($"business date  {date}");
             Console.WriteLine($"phase          {day.Phase}");
-            Console.WriteLine($"payments       {day.Submitted} submitted: {day.Settled} settled, {day.Queued} queued, {day.Scheduled} scheduled, {day.InWindow} in netting windows, {day.Rejected} rejected, {day.Revoked} revoked");
+            Console.WriteLine($"payments       {day.Submitted} submitted: {day.Settled} settled, {day.Queued} queued, {day.Scheduled} scheduled, {day.InWindow} in netting windows, {day.Held} held, {day.Rejected} rejected, {day.Revoked} revoked ({day.CrossCurrency} cross-currency)");
             foreach (QueuedTotal q in day.QueuedTotals) Console.WriteLine($"queued         {q}");
             return 0;
         });

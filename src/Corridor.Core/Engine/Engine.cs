@@ -13,7 +13,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 8; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns
+    private const int SnapshotFormatVersion = 9; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: raw ledger grants after overnight credit
     private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
@@ -30,7 +30,29 @@ public sealed class Engine
         Settlement = settlement ?? new SettlementState(ledger);
         Exchange = new ExchangeState(ledger);
         Compliance = new ComplianceState(Exchange, Settlement);
+        Exchange.Settlement = Settlement;
+        Ledger.SubmitterMayUseLedger = ParticipantMayUseLedger;
     }
+
+    /// <summary>
+    /// Raw ledger access of a participant: only ledgers the operator granted it, never a settlement ledger nor the ledger
+    /// of a configured currency (money moves there as payments, through the payment lifecycle).
+    /// </summary>
+    private bool ParticipantMayUseLedger(ulong participant, uint ledger) =>
+        Settlement.GrantsRawLedgerAccess(participant, ledger) && !Exchange.Currencies.TryGetByLedger(ledger, out _);
+
+    /// <summary>Encodes an <see cref="Operation.CreateParticipantTransfers"/> payload.</summary>
+    public static byte[] EncodeParticipantTransfers(ulong participant, ReadOnlySpan<Transfer> transfers)
+    {
+        ReadOnlySpan<byte> body = MemoryMarshal.AsBytes(transfers);
+        var payload = new byte[ParticipantTransfersPrefixBytes + body.Length];
+        MemoryMarshal.Write(payload, in participant);
+        body.CopyTo(payload.AsSpan(ParticipantTransfersPrefixBytes));
+        return payload;
+    }
+
+    /// <summary>Bytes before the transfers in an <see cref="Operation.CreateParticipantTransfers"/> payload: participant u64 and 8 zero bytes.</summary>
+    public const int ParticipantTransfersPrefixBytes = 16;
 
     public LedgerState Ledger { get; }
 
@@ -42,6 +64,22 @@ public sealed class Engine
 
     /// <summary>Watch lists, rules, screening of every cross-border payment before settlement, holds, operator audit log.</summary>
     public ComplianceState Compliance { get; }
+
+    /// <summary>
+    /// The operating day over every payment path: RTGS payments of the day (settlement) and cross-currency PvP payments
+    /// submitted since the day opened (exchange), in the same buckets.
+    /// </summary>
+    public DayStatus GetDayStatus()
+    {
+        DayStatus day = Settlement.GetDayStatus();
+        if (day.BusinessDate == 0) return day;
+        var (submitted, settled, held, failed) = Exchange.CountPaymentsSince(day.DayStartNs);
+        return day with
+        {
+            Submitted = day.Submitted + submitted, Settled = day.Settled + settled, Rejected = day.Rejected + failed,
+            Held = day.Held + held, CrossCurrency = submitted,
+        };
+    }
 
     /// <summary>Sequence number of the last batch applied (0 before the first).</summary>
     public long Sequence { get; private set; }
@@ -90,6 +128,18 @@ public sealed class Engine
                 _transferErrors.Clear();
                 ulong first = clock + 1;
                 Ledger.CreateTransfers(transfers, ref clock, _transferErrors);
+                Settlement.OnLedgerTransfers(transfers, ref clock);
+                return new CommandReply(command.Operation, command.Count, ToItems(_transferErrors)) { FirstEventTimestamp = first };
+            }
+            case Operation.CreateParticipantTransfers:
+            {
+                if (payload.Length < ParticipantTransfersPrefixBytes) throw new InvalidDataException("CreateParticipantTransfers: payload shorter than its prefix");
+                ulong participant = MemoryMarshal.Read<ulong>(payload);
+                if (participant == 0 || MemoryMarshal.Read<ulong>(payload[8..]) != 0) throw new InvalidDataException("CreateParticipantTransfers: bad prefix");
+                ReadOnlySpan<Transfer> transfers = Records<Transfer>(payload[ParticipantTransfersPrefixBytes..], command, Transfer.SizeBytes);
+                _transferErrors.Clear();
+                ulong first = clock + 1;
+                Ledger.CreateParticipantTransfers(participant, transfers, ref clock, _transferErrors);
                 Settlement.OnLedgerTransfers(transfers, ref clock);
                 return new CommandReply(command.Operation, command.Count, ToItems(_transferErrors)) { FirstEventTimestamp = first };
             }
@@ -168,6 +218,7 @@ public sealed class Engine
         Settlement.WriteDetailsSnapshot(w);
         Settlement.WriteReturnsSnapshot(w);
         Settlement.WriteOvernightCreditSnapshot(w);
+        Settlement.WriteLedgerGrantsSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -190,6 +241,7 @@ public sealed class Engine
         if (version >= 6) engine.Settlement.ReadDetailsSnapshot(r);
         if (version >= 7) engine.Settlement.ReadReturnsSnapshot(r);
         if (version >= 8) engine.Settlement.ReadOvernightCreditSnapshot(r);
+        if (version >= 9) engine.Settlement.ReadLedgerGrantsSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

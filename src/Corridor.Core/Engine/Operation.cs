@@ -11,6 +11,11 @@ public enum Operation : ushort
     CreateAccounts = 1,
     /// <summary>Payload: <c>count</c> × 128-byte <see cref="Ledger.Transfer"/> records.</summary>
     CreateTransfers = 2,
+    /// <summary>
+    /// Raw transfers submitted by a participant: payload is the participant id (u64) and 8 zero bytes, then <c>count</c> ×
+    /// 128-byte transfers. Each may debit only the participant's own accounts, in a ledger the operator granted it.
+    /// </summary>
+    CreateParticipantTransfers = 3,
 
     // Settlement (payloads: Corridor.Core.Settlement.SettlementCodec, count items each).
     RegisterParticipant = 100,
@@ -33,6 +38,8 @@ public enum Operation : ushort
     SubmitPaymentWithDetails = 116,
     /// <summary>Return of a settled payment by its payee (pacs.004), see Settlement/PaymentReturns.cs.</summary>
     SubmitReturn = 117,
+    /// <summary>Grants or withdraws a participant's raw access to a non-settlement ledger: see Settlement/SettlementState.LedgerAccess.cs.</summary>
+    GrantLedgerAccess = 118,
 
     // Exchange (200–299): payloads are count × variable-length items, see Exchange/ExchangeCommands.cs.
     ConfigureCurrency = 200,

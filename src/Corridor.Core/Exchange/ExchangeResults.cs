@@ -151,6 +151,13 @@ public enum PayResult : byte
     ExpectedRateInvalid = 41,
     /// <summary>Locking the best quote failed (the lock's own result is kept on the lock); nothing moved.</summary>
     LockFailed = 42,
+    // Operating day (appended; the same rule as RTGS payments, SettlementState.DayAdmits, once OnePaymentPath is on):
+    /// <summary>No business day is open (before the first open, or after end of day): nothing locked, nothing moved.</summary>
+    DayNotOpen = 43,
+    /// <summary>The customer cut-off has passed: customer payments wait for the next business day.</summary>
+    AfterCustomerCutoff = 44,
+    /// <summary>The interbank cut-off has passed.</summary>
+    AfterInterbankCutoff = 45,
 }
 
 /// <summary>Outcome of one SubmitFxTrade, AffirmFxTrade or CancelFxTrade item (bilateral FX trade settled PvP).</summary>

@@ -57,6 +57,25 @@ public sealed partial class ExchangeState
     /// <summary>The compliance gate every PayAgainstLock passes before any leg moves; set by the engine.</summary>
     internal ComplianceState? Compliance { get; set; }
 
+    /// <summary>The operating day every payment passes (one rule for RTGS and PvP); set by the engine.</summary>
+    internal Settlement.SettlementState? Settlement { get; set; }
+
+    /// <summary>
+    /// The operating-day rule for a PvP payment: a customer credit transfer (it carries originator and beneficiary),
+    /// admitted when an RTGS customer payment would be (<see cref="Settlement.SettlementState.DayAdmits"/>).
+    /// </summary>
+    private PayResult DayAdmits()
+    {
+        if (Settlement is null) return PayResult.Ok;
+        return Settlement.DayAdmits(Corridor.Core.Settlement.PaymentKind.Customer, crossCurrency: true) switch
+        {
+            Corridor.Core.Settlement.SettlementResult.Ok => PayResult.Ok,
+            Corridor.Core.Settlement.SettlementResult.AfterCustomerCutoff => PayResult.AfterCustomerCutoff,
+            Corridor.Core.Settlement.SettlementResult.AfterInterbankCutoff => PayResult.AfterInterbankCutoff,
+            _ => PayResult.DayNotOpen,
+        };
+    }
+
     public CurrencyRegistry Currencies { get; } = new();
 
     public int QuoteCount => _quotes.Count;
@@ -420,6 +439,8 @@ public sealed partial class ExchangeState
     /// </summary>
     private PayResult TryPay(PaymentRecord record, PayAgainstLock p, ref ulong clock)
     {
+        PayResult day = DayAdmits(); // before the lock is touched: a refused payment leaves the lock to its payer
+        if (day != PayResult.Ok) return day;
         if (!_lockIndex.TryGetValue(p.LockId, out LockRecord? l)) return PayResult.LockNotFound;
         if (l.Request.Payer != p.Payer) return PayResult.NotLockPayer;
         switch (l.Status)
@@ -478,6 +499,7 @@ public sealed partial class ExchangeState
         if (l.Status == LockStatus.Expired || (l.Status == LockStatus.Locked && clock >= l.ExpiresAt)) { l.Status = LockStatus.Expired; result = PayResult.LockExpired; }
         else if (l.Status != LockStatus.Locked || l.PaymentId != paymentId)
             throw new InvalidOperationException($"exchange invariant broken: held payment {paymentId} has lock {p.LockId} in state {l.Status}");
+        else if ((result = DayAdmits()) != PayResult.Ok) VoidReservation(l, ref clock); // released after the cut-off: as RTGS, refused
         else result = SettleLegs(record, p, l, ref clock);
         record.Result = result;
         record.Status = result == PayResult.Ok ? PaymentStatus.Settled : PaymentStatus.Failed;
@@ -717,6 +739,22 @@ public sealed partial class ExchangeState
         if (!_byLetterOfCredit.TryGetValue(letterOfCreditReference, out var chain)) return found;
         for (int i = chain.First; i >= 0; i = _payments[i].NextSameLetterOfCredit) found.Add(_payments[i]);
         return found;
+    }
+
+    /// <summary>PvP payments submitted at or after engine time <paramref name="sinceNs"/>, by status (submission order is time order).</summary>
+    public (int Submitted, int Settled, int Held, int Failed) CountPaymentsSince(ulong sinceNs)
+    {
+        int lo = 0, hi = _payments.Count;
+        while (lo < hi) { int mid = (lo + hi) >>> 1; if (_payments[mid].Timestamp < sinceNs) lo = mid + 1; else hi = mid; }
+        int settled = 0, held = 0, failed = 0;
+        for (int i = lo; i < _payments.Count; i++)
+            switch (_payments[i].Status)
+            {
+                case PaymentStatus.Settled: settled++; break;
+                case PaymentStatus.Held: held++; break;
+                default: failed++; break;
+            }
+        return (_payments.Count - lo, settled, held, failed);
     }
 
     /// <summary>All payments in the order they were submitted.</summary>

@@ -75,11 +75,16 @@ public sealed partial class ExchangeState
 
         if (_paymentIndex.TryGetValue(p.PaymentId, out PaymentRecord? existing))
         {
+            // Refused before anything was locked (operating day): there is no lock to compare; the refusal stands.
+            if (existing.LockId == lockId && !_lockIndex.ContainsKey(lockId))
+                return existing.ContentHash == payHash ? existing.Result : PayResult.IdReusedWithDifferentContent;
             bool same = existing.LockId == lockId && existing.ContentHash == payHash && _lockIndex.TryGetValue(lockId, out LockRecord? l)
                 && l.Request.Payer == p.Payer && l.Request.PayerAccount == p.PayerAccount && l.Request.PayeeAccount == p.PayeeAccount
                 && l.Request.AmountMinor == p.AmountMinor && l.Request.Side == p.Side;
             return same ? existing.Result : PayResult.IdReusedWithDifferentContent;
         }
+        // Outside the operating day nothing is locked; the payment is recorded refused (TryPay checks the day first).
+        if (DayAdmits() != PayResult.Ok) return Pay(pay, payHash, encoded, ref clock, tradeOptional: true);
         if (!TryFindBestQuote(p.SourceCurrency, p.DestinationCurrency, p.AmountMinor, p.Side, clock, out QuoteMatch best)) return PayResult.NoQuoteAvailable;
         if (!PayAtBestQuote.RateWithinTolerance(best.Rate, p.ExpectedRateE10, p.RateTolerancePpm)) return PayResult.ExchangeRateMismatch;
 

@@ -48,6 +48,7 @@ public sealed class LedgerState
     /// </summary>
     public const ushort FirstEngineCode = 200, LastEngineCode = 299;
     private bool _engineRequest;
+    private ulong _submitter; // the participant submitting raw transfers (operation 3); 0 = operator, system or engine
 
     public LedgerState(int accountCapacity = 0, int transferCapacity = 0)
     {
@@ -157,6 +158,34 @@ public sealed class LedgerState
     }
 
     /// <summary>
+    /// Decides whether participant <c>p</c> may submit raw transfers in ledger <c>l</c>; set by the engine (raw ledger
+    /// access lives with the settlement state). Null: participants may use no ledger.
+    /// </summary>
+    internal Func<ulong, uint, bool>? SubmitterMayUseLedger { get; set; }
+
+    /// <summary>
+    /// <see cref="CreateTransfers"/> submitted by participant <paramref name="participant"/> (not the operator): each transfer
+    /// must debit the participant's own account in a ledger it was granted, checked in the precedence order after the
+    /// accounts are found and before any balance check.
+    /// </summary>
+    public void CreateParticipantTransfers(ulong participant, ReadOnlySpan<Transfer> events, ref ulong timestamp, List<TransferError> errors)
+    {
+        if (participant == 0) throw new ArgumentOutOfRangeException(nameof(participant), "a participant transfer needs a participant");
+        _submitter = participant;
+        try { CreateTransfers(events, ref timestamp, errors); }
+        finally { _submitter = 0; }
+    }
+
+    /// <summary>The raw-access rule for the transfer being applied (always true for the operator and the engine).</summary>
+    private CreateTransferResult SubmitterMay(in Account debit, uint ledger)
+    {
+        if (_submitter == 0) return CreateTransferResult.Ok;
+        if (debit.Participant != _submitter) return CreateTransferResult.DebitAccountNotOwnedBySubmitter;
+        if (SubmitterMayUseLedger is null || !SubmitterMayUseLedger(_submitter, ledger)) return CreateTransferResult.LedgerNotGrantedToSubmitter;
+        return CreateTransferResult.Ok;
+    }
+
+    /// <summary>
     /// Applies transfers in order. Linked chains (consecutive items with <see cref="TransferFlags.Linked"/>,
     /// closed by one without) apply atomically. Non-Ok results are appended to <paramref name="errors"/>.
     /// </summary>
@@ -245,6 +274,8 @@ public sealed class LedgerState
         ref Account credit = ref _accounts[cr];
         if (debit.Ledger != credit.Ledger) return CreateTransferResult.AccountsMustHaveTheSameLedger;
         if (t.Ledger != debit.Ledger) return CreateTransferResult.TransferMustHaveTheSameLedgerAsAccounts;
+        CreateTransferResult access = SubmitterMay(in debit, t.Ledger);
+        if (access != CreateTransferResult.Ok) return access; // not recorded: an authorisation refusal consumes no id
         if ((debit.Flags & AccountFlags.Closed) != 0) return Fail(in t, CreateTransferResult.DebitAccountClosed);
         if ((credit.Flags & AccountFlags.Closed) != 0) return Fail(in t, CreateTransferResult.CreditAccountClosed);
         if (_transfers.Count >= MaxTransfers) return CreateTransferResult.TooManyTransfers;
@@ -319,6 +350,12 @@ public sealed class LedgerState
         ref readonly Transfer p = ref _transfers[pi];
         ref TransferMeta pMeta = ref _transferMeta[pi];
         if ((p.Flags & TransferFlags.Pending) == 0) return Fail(in t, CreateTransferResult.PendingTransferNotPending);
+        if (_submitter != 0)
+        {
+            _accountIndex.TryGetValue(p.DebitAccountId, out int pendingDebit);
+            CreateTransferResult access = SubmitterMay(in _accounts[pendingDebit], p.Ledger);
+            if (access != CreateTransferResult.Ok) return access;
+        }
         if (!_engineRequest && p.Code >= FirstEngineCode && p.Code <= LastEngineCode) return Fail(in t, CreateTransferResult.PendingTransferOwnedByEngine);
         if (t.DebitAccountId != UInt128.Zero && t.DebitAccountId != p.DebitAccountId) return Fail(in t, CreateTransferResult.PendingTransferHasDifferentDebitAccountId);
         if (t.CreditAccountId != UInt128.Zero && t.CreditAccountId != p.CreditAccountId) return Fail(in t, CreateTransferResult.PendingTransferHasDifferentCreditAccountId);

@@ -109,6 +109,10 @@ public enum CreateTransferResult : byte
     PendingTransferOwnedByEngine = 62,
     /// <summary>Codes 200–299 are reserved for transfers the engine creates itself (exchange legs).</summary>
     CodeReservedForEngine = 63,
+    /// <summary>A participant's raw transfer (operation 3) debits, or resolves a pending transfer debiting, an account it does not own. Not recorded: the id stays free.</summary>
+    DebitAccountNotOwnedBySubmitter = 64,
+    /// <summary>A participant's raw transfer is in a ledger the operator has not granted it (settlement and currency ledgers never are). Not recorded: the id stays free.</summary>
+    LedgerNotGrantedToSubmitter = 65,
 }
 
 /// <summary>A non-Ok result for the item at <c>Index</c> of a request (Ok items are not listed).</summary>

@@ -138,4 +138,9 @@ public enum SettlementResult : ushort
     CannotReturnAReturn = 155,
     /// <summary>Return: the original already has <see cref="SettlementState.MaxReturnsPerPayment"/> returns.</summary>
     TooManyReturns = 156,
+
+    /// <summary>Raw ledger access: a settlement ledger is never granted (money moves there as payments only).</summary>
+    SettlementLedgerNotGrantable = 160,
+    /// <summary>Raw ledger access: <see cref="SettlementState.MaxLedgerGrants"/> grants are in force.</summary>
+    TooManyLedgerGrants = 161,
 }

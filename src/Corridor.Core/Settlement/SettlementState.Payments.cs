@@ -227,6 +227,14 @@ public sealed partial class SettlementState
         return SettlementResult.Ok;
     }
 
+    /// <summary>
+    /// The operating-day rule for a payment of <paramref name="kind"/> entering now, for every entry path (RTGS and PvP):
+    /// customer payments until the customer cut-off, interbank payments until the interbank cut-off, nothing outside
+    /// an open day. Cross-currency payments reach it once <see cref="SettlementOptions.OnePaymentPath"/> is on.
+    /// </summary>
+    internal SettlementResult DayAdmits(PaymentKind kind, bool crossCurrency) =>
+        crossCurrency && (_options & SettlementOptions.OnePaymentPath) == 0 ? SettlementResult.Ok : PhaseAllows(kind);
+
     private SettlementResult PhaseAllows(PaymentKind kind) => _phase switch
     {
         DayPhase.Open => SettlementResult.Ok,

@@ -108,7 +108,7 @@ public sealed partial class SettlementState
 
     public DayStatus GetDayStatus()
     {
-        int submitted = 0, settled = 0, queued = 0, scheduled = 0, rejected = 0, revoked = 0, inWindow = 0;
+        int submitted = 0, settled = 0, queued = 0, scheduled = 0, rejected = 0, revoked = 0, inWindow = 0, held = 0;
         for (int i = _dayFirstPayment; i < _payments.Count; i++)
         {
             submitted++;
@@ -120,6 +120,7 @@ public sealed partial class SettlementState
                 case PaymentStatus.Rejected: rejected++; break;
                 case PaymentStatus.Revoked: revoked++; break;
                 case PaymentStatus.InWindow: inWindow++; break;
+                case PaymentStatus.Held: held++; break;
             }
         }
         var totals = new List<QueuedTotal>();
@@ -134,7 +135,7 @@ public sealed partial class SettlementState
                 if (_accounts[a].OvernightCredit != 0) overnight.Add(new OvernightCredit(_accounts[a].Participant, ledger, _accounts[a].OvernightCredit));
         return new DayStatus(_businessDate, _phase, _phaseSinceNs, submitted, settled, queued, scheduled, rejected, revoked, inWindow, totals)
         {
-            OvernightCredits = overnight,
+            OvernightCredits = overnight, Held = held, DayStartNs = _dayStartNs,
         };
     }
 

@@ -19,6 +19,8 @@ public sealed partial class SettlementState
             if (_returns.Count != 0) WriteReturnsSnapshot(w);
             // Likewise only when some account owes, or some statement reported, overnight credit.
             if (HasOvernightCredit()) WriteOvernightCreditSnapshot(w);
+            // Likewise only when the operator granted some participant raw access to a ledger.
+            if (HasLedgerGrants) WriteLedgerGrantsSnapshot(w);
         }
         sink.Flush();
     }

@@ -116,6 +116,7 @@ public sealed partial class SettlementState
             case Operation.ChangeDayPhase: return Each<ChangeDayPhase>(command, payload, ref clock, ChangeDayPhaseItem);
             case Operation.SetSettlementOptions: return Each<SetSettlementOptions>(command, payload, ref clock, SetOptionsItem);
             case Operation.SubmitReturn: return SubmitReturns(command, payload, ref clock);
+            case Operation.GrantLedgerAccess: return Each<GrantLedgerAccess>(command, payload, ref clock, GrantLedgerAccessItem);
             default: throw new InvalidDataException($"unknown settlement operation {(ushort)command.Operation}");
         }
     }

@@ -120,8 +120,15 @@ public enum SettlementOptions : byte
     /// queue at once. One-way, switched on by a server at start (older journals replay as they were written).
     /// </summary>
     RetryOnReleasedLiquidity = 1 << 5,
+    /// <summary>
+    /// One payment path: cross-currency (PvP) payments pass the operating day and cut-offs like RTGS payments, and raw
+    /// ledger transfers submitted by a participant reach only ledgers the operator granted it (never a settlement or
+    /// currency ledger). One-way, switched on by a server at start; journals written before the rule replay as written.
+    /// See docs/payment-lifecycle.md.
+    /// </summary>
+    OnePaymentPath = 1 << 6,
     /// <summary>The rules a server switches on at start and no command switches off again.</summary>
-    OneWay = ScreenPaymentsWithoutDetails | CreditRepaidAtEndOfDay | RetryOnReleasedLiquidity,
+    OneWay = ScreenPaymentsWithoutDetails | CreditRepaidAtEndOfDay | RetryOnReleasedLiquidity | OnePaymentPath,
     /// <summary>The current rules as a fresh server runs them, with liquidity saving on.</summary>
     Current = All | OneWay,
 }
@@ -214,6 +221,12 @@ public sealed record DayStatus(
 {
     /// <summary>Settlement accounts owing overnight credit (intraday credit not repaid at end of day), in ledger then account opening order.</summary>
     public IReadOnlyList<OvernightCredit> OvernightCredits { get; init; } = [];
+    /// <summary>Payments of the day held for compliance review (RTGS and PvP).</summary>
+    public int Held { get; init; }
+    /// <summary>How many of <see cref="DayStatus.Submitted"/> are cross-currency (PvP) payments.</summary>
+    public int CrossCurrency { get; init; }
+    /// <summary>Engine time the business day opened (0 before the first).</summary>
+    public ulong DayStartNs { get; init; }
 }
 
 /// <summary>Overnight credit one participant owes the central bank of one ledger (a shortfall at end of day).</summary>

@@ -155,6 +155,7 @@ internal static class Iso20022CrossCurrency
         PayResult.ExchangeRateMismatch or PayResult.ExpectedRateInvalid => ReasonCodes.WrongAmount,   // AM09
         PayResult.NoQuoteAvailable => "CURR",                                                          // IncorrectCurrency: pair not convertible now
         PayResult.PayerInsufficientFunds => "AM04",
+        PayResult.DayNotOpen or PayResult.AfterCustomerCutoff or PayResult.AfterInterbankCutoff => "CUTA", // as same-currency payments
         PayResult.IdReusedWithDifferentContent => ReasonCodes.DuplicatePayment,
         _ => "NARR",
     };

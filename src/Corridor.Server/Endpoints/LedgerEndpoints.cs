@@ -151,8 +151,7 @@ public static class LedgerEndpoints
         Caller caller = gw.Authenticate(c);
         var r = await RequestBody.ReadAsync<CreateTransferRequest>(c);
         Transfer t = Wire.ToTransfer(r);
-        await AuthoriseDebits(gw, caller, [t]);
-        CommandReply reply = await gw.SubmitAsync(Operation.CreateTransfers, 1, MemoryMarshal.AsBytes(new[] { t }).ToArray());
+        CommandReply reply = await SubmitTransfers(gw, caller, [t]);
         var result = reply.AllOk ? CreateTransferResult.Ok : (CreateTransferResult)reply.Errors[0].Code;
         const TransferFlags EngineFilled = TransferFlags.BalancingDebit | TransferFlags.BalancingCredit | TransferFlags.PostPendingTransfer | TransferFlags.VoidPendingTransfer;
         if (result == CreateTransferResult.Ok && (t.Flags & EngineFilled) == 0)
@@ -170,22 +169,42 @@ public static class LedgerEndpoints
         throw new ApiException(TransferStatus(result), "transfer." + Wire.Snake(result), $"transfer {Ids.Format(t.Id)}: {result}");
     }
 
-    public static int TransferStatus(CreateTransferResult result) =>
-        result is CreateTransferResult.IdAlreadyFailed || result.ToString().StartsWith("ExistsWith", StringComparison.Ordinal) ? 409 : 422;
+    public static int TransferStatus(CreateTransferResult result) => result switch
+    {
+        CreateTransferResult.DebitAccountNotOwnedBySubmitter or CreateTransferResult.LedgerNotGrantedToSubmitter => 403,
+        CreateTransferResult.IdAlreadyFailed => 409,
+        _ => result.ToString().StartsWith("ExistsWith", StringComparison.Ordinal) ? 409 : 422,
+    };
 
     /// <summary>
-    /// A participant may debit only its own accounts. Unknown debit accounts are refused at the rim: otherwise an
-    /// account another participant creates between this check and the apply could be debited.
+    /// The operator submits raw transfers as such (op 2); a participant's go as its own (op 3), and the engine applies the
+    /// raw-ledger rule to each: only the participant's own debit accounts, only in ledgers the operator granted it, never a
+    /// settlement ledger (LedgerState.CreateParticipantTransfers, docs/payment-lifecycle.md). Nothing is decided here.
     /// </summary>
-    private static async Task AuthoriseDebits(NodeGateway gw, Caller caller, Transfer[] transfers)
+    private static async Task<CommandReply> SubmitTransfers(NodeGateway gw, Caller caller, Transfer[] transfers)
     {
-        // The operator debits any account, but only an operator user whose role runs the system: the compliance desk moves no money.
-        if (caller.IsOperator) { NodeGateway.RequireOperator(caller); return; }
+        // The operator moves any account, but only an operator user whose role runs the system: the compliance desk moves no money.
+        if (caller.IsOperator)
+        {
+            NodeGateway.RequireOperator(caller);
+            return await gw.SubmitAsync(Operation.CreateTransfers, transfers.Length, MemoryMarshal.AsBytes(transfers.AsSpan()).ToArray());
+        }
+        await RefuseForeignDebits(gw, caller, transfers);
+        return await gw.SubmitAsync(Operation.CreateParticipantTransfers, transfers.Length, Engine.EncodeParticipantTransfers(caller.ParticipantId, transfers));
+    }
+
+    /// <summary>
+    /// Authentication at the rim: a request naming another participant's (or no existing) debit account is refused whole,
+    /// before the journal, with the index of the first offender. The engine applies the same ownership rule to what passes.
+    /// </summary>
+    private static async Task RefuseForeignDebits(NodeGateway gw, Caller caller, Transfer[] transfers)
+    {
         var debits = new UInt128[transfers.Length];
         for (int i = 0; i < debits.Length; i++) debits[i] = transfers[i].DebitAccountId;
         ulong?[] owners = await gw.OwnersAsync(debits);
         for (int i = 0; i < owners.Length; i++)
         {
+            if (transfers[i].DebitAccountId == UInt128.Zero) continue; // post/void of a pending transfer: the engine checks the pending transfer's debit account
             if (owners[i] is null)
                 throw new ApiException(422, "transfer.debit_account_not_found", $"transfers[{i}]: debit account {Ids.Format(debits[i])} does not exist");
             if (owners[i] != caller.ParticipantId)
@@ -201,8 +220,7 @@ public static class LedgerEndpoints
         if (r.Transfers.Length > MaxBatchTransfers) throw ApiException.BadRequest("request.batch_too_large", $"{r.Transfers.Length} transfers exceed {MaxBatchTransfers} per batch");
         var transfers = new Transfer[r.Transfers.Length];
         for (int i = 0; i < transfers.Length; i++) transfers[i] = Wire.ToTransfer(r.Transfers[i], $"transfers[{i}].");
-        await AuthoriseDebits(gw, caller, transfers);
-        CommandReply reply = await gw.SubmitAsync(Operation.CreateTransfers, transfers.Length, MemoryMarshal.AsBytes(transfers.AsSpan()).ToArray());
+        CommandReply reply = await SubmitTransfers(gw, caller, transfers);
         var results = new BatchItemResult[transfers.Length];
         var codes = new CreateTransferResult[transfers.Length];
         foreach (ItemResult e in reply.Errors) codes[e.Index] = (CreateTransferResult)e.Code;

@@ -21,6 +21,9 @@ public static class SettlementEndpoints
         app.MapGet("/v1/participants/{id}", (HttpContext c, string id) => GetParticipant(c, gw, id)).WithTags("participants").Produces<ParticipantDto>();
         app.MapPost("/v1/participants/{id}/status", (HttpContext c, string id) => ChangeStatus(c, gw, id)).WithTags("participants")
             .Accepts<ChangeParticipantStatusRequest>("application/json").Produces<ParticipantDto>();
+        app.MapPost("/v1/participants/{id}/ledger-access", (HttpContext c, string id) => SetLedgerAccess(c, gw, id)).WithTags("participants")
+            .Accepts<LedgerAccessRequest>("application/json").Produces<LedgerAccessDto>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(422);
+        app.MapGet("/v1/participants/{id}/ledger-access", (HttpContext c, string id) => GetLedgerAccess(c, gw, id)).WithTags("participants").Produces<LedgerAccessDto>();
         app.MapPost("/v1/participants/{id}/tokens", (HttpContext c, string id) => IssueToken(c, gw, id)).WithTags("participants").Produces<ParticipantTokenDto>(201);
         app.MapGet("/v1/participants/{id}/settlement-accounts/{ledger}", (HttpContext c, string id, string ledger) => GetSettlementAccount(c, gw, id, ledger))
             .WithTags("settlement accounts").Produces<SettlementAccountDto>();
@@ -148,6 +151,32 @@ public static class SettlementEndpoints
         ParticipantInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetParticipant(pid)), "settlement.participant_not_found", $"participant {pid} does not exist");
         gw.SetParticipantStatus(p.Id, p.Status);
         return Results.Json(Wire.ToDto(p), CorridorJson.Options);
+    }
+
+    /// <summary>Operator grants or withdraws raw ledger access (op 118); the rule lives in SettlementState.LedgerAccess.</summary>
+    private static async Task<IResult> SetLedgerAccess(HttpContext c, NodeGateway gw, string id)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        ulong pid = ParticipantId(id);
+        var r = await RequestBody.ReadAsync<LedgerAccessRequest>(c);
+        await Apply(gw, new GrantLedgerAccess(pid, r.Ledger, r.Granted));
+        return await LedgerAccessOf(gw, pid);
+    }
+
+    private static async Task<IResult> GetLedgerAccess(HttpContext c, NodeGateway gw, string id)
+    {
+        Caller caller = gw.Authenticate(c);
+        ulong pid = ParticipantId(id);
+        NodeGateway.RequireSelfOrOperator(caller, pid);
+        return await LedgerAccessOf(gw, pid);
+    }
+
+    private static async Task<IResult> LedgerAccessOf(NodeGateway gw, ulong pid)
+    {
+        uint[]? ledgers = await gw.QueryAsync(e => e.Settlement.GetParticipant(pid) is null ? null : e.Settlement.LedgerGrantsOf(pid).ToArray());
+        if (ledgers is null) throw ApiException.NotFound("settlement.participant_not_found", $"participant {pid} does not exist");
+        return Results.Json(new LedgerAccessDto(pid, ledgers), CorridorJson.Options);
     }
 
     // ───────────── ledgers, settlement accounts, liquidity ─────────────
@@ -384,7 +413,7 @@ public static class SettlementEndpoints
     private static async Task<IResult> GetDay(HttpContext c, NodeGateway gw)
     {
         gw.Authenticate(c);
-        return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.Settlement.GetDayStatus())), CorridorJson.Options);
+        return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.GetDayStatus())), CorridorJson.Options);
     }
 
     private static async Task<IResult> OpenDay(HttpContext c, NodeGateway gw)
@@ -393,7 +422,7 @@ public static class SettlementEndpoints
         NodeGateway.RequireOperator(caller);
         var r = await RequestBody.ReadAsync<OpenDayRequest>(c);
         await Apply(gw, new OpenBusinessDay(r.BusinessDate));
-        return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.Settlement.GetDayStatus())), CorridorJson.Options);
+        return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.GetDayStatus())), CorridorJson.Options);
     }
 
     private static async Task<IResult> ChangePhase(HttpContext c, NodeGateway gw)
@@ -403,6 +432,6 @@ public static class SettlementEndpoints
         var r = await RequestBody.ReadAsync<ChangePhaseRequest>(c);
         DayPhase phase = Wire.ParseEnum(r.Phase, "phase", ("customer_cutoff", DayPhase.CustomerCutoff), ("interbank_cutoff", DayPhase.InterbankCutoff), ("end_of_day", DayPhase.EndOfDay));
         await Apply(gw, new ChangeDayPhase(phase));
-        return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.Settlement.GetDayStatus())), CorridorJson.Options);
+        return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.GetDayStatus())), CorridorJson.Options);
     }
 }

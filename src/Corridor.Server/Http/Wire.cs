@@ -158,7 +158,7 @@ public static class Wire
 
     public static DayDto ToDto(DayStatus d) =>
         new(d.BusinessDate, Snake(d.Phase), d.PhaseSinceNs, d.Submitted, d.Settled, d.Queued, d.Scheduled, d.Rejected, d.Revoked, d.InWindow,
-            d.OvernightCredits.Select(o => new OvernightCreditDto(o.Participant, o.Ledger, o.AmountMinor)).ToArray());
+            d.OvernightCredits.Select(o => new OvernightCreditDto(o.Participant, o.Ledger, o.AmountMinor)).ToArray(), d.Held, d.CrossCurrency);
 
     public static StatementDto ToDto(AccountStatement s) =>
         new(s.BusinessDate, s.Participant, s.Ledger, Ids.Format(s.AccountId), s.OpeningBalanceMinor, s.ClosingBalanceMinor,
