@@ -124,5 +124,10 @@ public sealed record StatementEntryDto(string TransferId, string PaymentId, long
 public sealed record StatementDto(uint BusinessDate, ulong Participant, uint Ledger, string AccountId, long OpeningBalanceMinor,
     long ClosingBalanceMinor, StatementEntryDto[] Entries, bool Truncated);
 
-/// <summary>RFC 9457 problem details with Corridor's stable <c>code</c>.</summary>
-public sealed record ProblemDto(string Type, string Title, int Status, string? Detail, string Code, string? Instance);
+/// <summary>
+/// RFC 9457 problem details with Corridor's stable <c>code</c>. Extension members: <c>payment_id</c> and <c>payment_status</c>
+/// on a payment the engine refused, <c>phase</c> and <c>allowed_phases</c> on a day-phase refusal, <c>iso20022_reason</c>
+/// where an ISO 20022 reason code applies.
+/// </summary>
+public sealed record ProblemDto(string Type, string Title, int Status, string? Detail, string Code, string? Instance,
+    string? Iso20022Reason = null, string? PaymentId = null, string? PaymentStatus = null, string? Phase = null, string[]? AllowedPhases = null);

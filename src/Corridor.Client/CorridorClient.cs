@@ -100,7 +100,8 @@ public sealed partial class CorridorClient(HttpClient http, string? token = null
         return new ApiResult<T>(response.StatusCode, default, problem, retry);
     }
 
-    private static readonly JsonSerializerOptions ProblemOptions = new(JsonSerializerDefaults.Web);
+    /// <summary>Problems are read leniently (snake_case, unknown extension members ignored): a client must read a newer server's problems.</summary>
+    private static readonly JsonSerializerOptions ProblemOptions = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 }
 
 /// <summary>An answer: the value on 2xx, otherwise the problem details (and Retry-After on 503).</summary>

@@ -137,6 +137,7 @@ public sealed class ExchangeEndpointTests
         var poor = await node.AliceClient.PayAgainstLockAsync(Payment("0x3F", "0x3A"), C);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, poor.Status);
         Assert.Equal("fx.payer_insufficient_funds", poor.Problem!.Code);
+        Assert.Equal(("63", "failed"), (poor.Problem.PaymentId, poor.Problem.PaymentStatus)); // 0x3F: the recorded payment, never a 201
         Assert.Equal("transfer.exceeds_credits", (await node.AliceClient.GetFxPaymentAsync("0x3F", C)).Unwrap().LedgerReason);
         Assert.Equal("released", (await node.AliceClient.GetLockAsync("0x3A", C)).Unwrap().Status);
 

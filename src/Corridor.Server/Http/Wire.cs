@@ -69,9 +69,10 @@ public static class Wire
         };
     }
 
-    public static long Amount(long value, string field, bool allowZero = false)
+    public static long Amount(long value, string field, bool allowZero = false, long max = MaxAmountMinor)
     {
         if (value < 0 || (!allowZero && value == 0)) throw ApiException.BadRequest("request.invalid_amount", $"{field} must be {(allowZero ? "0 or more" : "positive")}");
+        if (value > max) throw ApiException.BadRequest("request.invalid_amount", $"{field} must be at most {max} minor units");
         return value;
     }
 
