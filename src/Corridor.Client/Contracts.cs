@@ -1,7 +1,8 @@
 namespace Corridor.Client;
 
 // Wire contracts of the Corridor REST API v1 (JSON, snake_case). 128-bit ids are strings (decimal or
-// 0x-hex); participant ids, ledgers and codes are JSON integers; amounts are integer minor units.
+// 0x-hex); participant ids, ledgers and codes are JSON integers; amounts are integer minor units; dates are
+// ISO 8601 calendar dates ("2026-11-23", DateOnly).
 
 /// <summary>Creates a ledger account (128-byte engine record). <c>Participant</c> is set by the server for participants.</summary>
 public sealed record CreateAccountRequest(
@@ -90,7 +91,7 @@ public sealed record PaymentReferencesDto(string MsgId = "", string InstrId = ""
 /// <summary>Status settled, queued, rejected, revoked, in_window, scheduled or held (by compliance; see <see cref="Compliance"/>).</summary>
 public sealed record PaymentDto(
     string Id, ulong Payer, ulong Payee, uint Ledger, long Amount, string Priority, string Kind, ulong EarliestNs, ulong LatestNs,
-    ulong WindowId, string Status, string? Reason, ulong SubmittedAt, ulong FinalAt, uint BusinessDate,
+    ulong WindowId, string Status, string? Reason, ulong SubmittedAt, ulong FinalAt, DateOnly? BusinessDate,
     FxPartyDto? Originator = null, FxPartyDto? Beneficiary = null, FxTradeReferenceDto? TradeReference = null, PaymentReferencesDto? References = null,
     HoldDto? Compliance = null);
 
@@ -108,12 +109,14 @@ public sealed record NetPositionDto(ulong Participant, long NetMinor);
 public sealed record WindowDto(ulong WindowId, uint Ledger, string Name, string Status, int PaymentCount, long GrossMinor,
     NetPositionDto[] NetPositions, ulong[] ExcludedParticipants, ulong ClosedAt);
 
-public sealed record OpenDayRequest(uint BusinessDate);
+/// <summary>Opens the business day <c>BusinessDate</c> (ISO 8601, e.g. "2026-11-23").</summary>
+public sealed record OpenDayRequest(DateOnly BusinessDate);
 
 /// <summary>Phase: customer_cutoff, interbank_cutoff, end_of_day.</summary>
 public sealed record ChangePhaseRequest(string Phase);
 
-public sealed record DayDto(uint BusinessDate, string Phase, ulong PhaseSince, int Submitted, int Settled, int Queued, int Scheduled, int Rejected, int Revoked, int InWindow,
+/// <summary>The operating day; <c>BusinessDate</c> is null before the first day opens.</summary>
+public sealed record DayDto(DateOnly? BusinessDate, string Phase, ulong PhaseSince, int Submitted, int Settled, int Queued, int Scheduled, int Rejected, int Revoked, int InWindow,
     OvernightCreditDto[]? OvernightCredits = null);
 
 /// <summary>Intraday credit a settlement account could not repay at end of day (owed to the central bank until covered).</summary>
@@ -121,7 +124,7 @@ public sealed record OvernightCreditDto(ulong Participant, uint Ledger, long Amo
 
 public sealed record StatementEntryDto(string TransferId, string PaymentId, long Amount, bool IsCredit, ulong Counterparty, ushort Code, ulong Timestamp);
 
-public sealed record StatementDto(uint BusinessDate, ulong Participant, uint Ledger, string AccountId, long OpeningBalanceMinor,
+public sealed record StatementDto(DateOnly BusinessDate, ulong Participant, uint Ledger, string AccountId, long OpeningBalanceMinor,
     long ClosingBalanceMinor, StatementEntryDto[] Entries, bool Truncated);
 
 /// <summary>

@@ -24,7 +24,7 @@ public sealed class ExchangeEndpointTests
         TownName: "New York", Country: "US", Account: "US12345678", IdScheme: "bic", Identifier: "ACMEUS33");
     private static readonly FxPartyDto Beneficiary = new(Name: "Wanjiru Kamau & Söhne — Nairobi 咖啡", TownName: "Nairobi", CountrySubDivision: "Nairobi County",
         Country: "KE", Account: "KE0012345", IdScheme: "tax_id", Identifier: "P051234567X");
-    private static readonly FxTradeReferenceDto Trade = new(InvoiceNumber: "INV-2026-0042", InvoiceDate: 20261120, LetterOfCreditReference: "LC-KE-77",
+    private static readonly FxTradeReferenceDto Trade = new(InvoiceNumber: "INV-2026-0042", InvoiceDate: new DateOnly(2026, 11, 20), LetterOfCreditReference: "LC-KE-77",
         GoodsDescription: "Roasted coffee beans, 20 t", HsCode: "090121", Incoterms: "FOB", IncotermsPlace: "Mombasa");
 
     private sealed record World(TestNode Node, CorridorClient Carol) : IAsyncDisposable
@@ -261,7 +261,7 @@ public sealed class ExchangeEndpointTests
             ("POST", "/v1/fx/payments", Pay(originator: party.Replace("\"ACMEUS33\"", "null", StringComparison.Ordinal)), HttpStatusCode.BadRequest, "request.invalid_type"),
             ("POST", "/v1/fx/payments", Pay(tradeJson: trade.Replace("\"090121\"", "\"09AB21\"", StringComparison.Ordinal)), HttpStatusCode.UnprocessableEntity, "fx.hs_code_invalid"),
             ("POST", "/v1/fx/payments", Pay(tradeJson: trade.Replace("\"LC-KE-77\"", "\"\"", StringComparison.Ordinal)), HttpStatusCode.UnprocessableEntity, "fx.contract_or_letter_of_credit_reference_missing"),
-            ("POST", "/v1/fx/payments", Pay(tradeJson: trade.Replace("20261120", "20260231", StringComparison.Ordinal)), HttpStatusCode.UnprocessableEntity, "fx.invoice_date_invalid"),
+            ("POST", "/v1/fx/payments", Pay(tradeJson: trade.Replace("\"2026-11-20\"", "\"2026-02-31\"", StringComparison.Ordinal)), HttpStatusCode.BadRequest, "request.invalid_date"),
             ("POST", "/v1/fx/payments", Pay(originator: party.Replace("\"bic\"", "\"lei\"", StringComparison.Ordinal)), HttpStatusCode.UnprocessableEntity, "fx.originator_identifier_invalid"),
             ("POST", "/v1/fx/payments", Pay(originator: party.Replace("\"US\"", "\"us\"", StringComparison.Ordinal)), HttpStatusCode.UnprocessableEntity, "fx.originator_country_invalid"),
             ("POST", "/v1/fx/locks", """{"id":"0x6B","quote_id":"0xF1","payer_account_id":"0xA840","payee_account_id":"0xB404","amount":1.5,"lock_seconds":30}""", HttpStatusCode.BadRequest, "request.invalid_type"),

@@ -19,7 +19,7 @@ public sealed class PaymentAnswerTests
     public async Task A_payment_the_engine_refuses_is_a_422_problem_with_its_id_and_status_never_201()
     {
         await using TestNode node = await TestNode.StartAsync();
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
 
         var unknownPayee = await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0x7101", 999, TestNode.Ledger, 100, Kind: "interbank"), C);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, unknownPayee.Status);
@@ -52,7 +52,7 @@ public sealed class PaymentAnswerTests
     public async Task An_amount_above_the_engine_cap_is_a_400_that_changes_nothing_and_leaves_the_id_free()
     {
         await using TestNode node = await TestNode.StartAsync();
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         var before = await node.StateAsync();
 
         var huge = await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0x7201", TestNode.Bob, TestNode.Ledger, long.MaxValue, Kind: "interbank"), C);
@@ -107,7 +107,7 @@ public sealed class PaymentAnswerTests
         Assert.Equal(["open", "customer_cutoff"], closed.Problem.AllowedPhases!);
         Assert.Contains("phase closed, interbank payments are accepted in phase open or customer_cutoff", closed.Problem.Detail);
 
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         (await node.Operator.ChangePhaseAsync("customer_cutoff", C)).Unwrap();
         FxPartyDto originator = new(Name: "Ana Lima", TownName: "Nairobi", Country: "KE", Account: "KE01", IdScheme: "national_id", Identifier: "12345678");
         FxPartyDto beneficiary = new(Name: "Ben Otieno", TownName: "Nairobi", Country: "KE", Account: "KE02");

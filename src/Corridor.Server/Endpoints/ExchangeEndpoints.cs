@@ -293,7 +293,7 @@ public static class ExchangeEndpoints
     {
         Incoterms rule = t.Incoterms.Length == 0 ? Incoterms.None : (Incoterms)UnknownValue;
         foreach (var (n, v) in IncotermsRules) if (n == t.Incoterms) rule = v;
-        return new TradeReference(t.InvoiceNumber, t.InvoiceDate, t.ContractReference, t.LetterOfCreditReference, t.GoodsDescription, t.HsCode, rule, t.IncotermsPlace);
+        return new TradeReference(t.InvoiceNumber, BusinessDates.ToNumber(t.InvoiceDate), t.ContractReference, t.LetterOfCreditReference, t.GoodsDescription, t.HsCode, rule, t.IncotermsPlace);
     }
 
     internal static FxPartyDto ToDto(Party p)
@@ -307,7 +307,7 @@ public static class ExchangeEndpoints
     {
         string rule = "";
         foreach (var (n, v) in IncotermsRules) if (v == t.Incoterms) rule = n;
-        return new FxTradeReferenceDto(t.InvoiceNumber, t.InvoiceDate, t.ContractReference, t.LetterOfCreditReference, t.GoodsDescription, t.HsCode, rule, t.IncotermsPlace);
+        return new FxTradeReferenceDto(t.InvoiceNumber, BusinessDates.ToDate(t.InvoiceDate), t.ContractReference, t.LetterOfCreditReference, t.GoodsDescription, t.HsCode, rule, t.IncotermsPlace);
     }
 
     private static async Task<IResult> Pay(HttpContext c, NodeGateway gw)

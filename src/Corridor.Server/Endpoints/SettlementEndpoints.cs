@@ -387,7 +387,7 @@ public static class SettlementEndpoints
         Caller caller = gw.Authenticate(c);
         NodeGateway.RequireOperator(caller);
         var r = await RequestBody.ReadAsync<OpenDayRequest>(c);
-        await Apply(gw, new OpenBusinessDay(r.BusinessDate));
+        await Apply(gw, new OpenBusinessDay(BusinessDates.ToNumber(r.BusinessDate)));
         return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.Settlement.GetDayStatus())), CorridorJson.Options);
     }
 

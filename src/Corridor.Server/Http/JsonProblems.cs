@@ -23,7 +23,7 @@ public static class JsonProblems
             "request.duplicate_field" => $"{path}: member {(Quoted(e.Message) is { } d ? "'" + d + "' " : "")}appears more than once",
             "request.invalid_type" when e.Message.Contains("null", StringComparison.Ordinal) && !e.Message.Contains("could not be converted", StringComparison.Ordinal) =>
                 $"{path}: must not be null; expected {Expected(root, path)}",
-            "request.invalid_type" => $"{path}: expected {Expected(root, path)}",
+            "request.invalid_type" or "request.invalid_date" => $"{path}: expected {Expected(root, path)}",
             // Syntax errors come from the reader (no type names); converter messages are ours.
             _ => Sanitise(StripPosition(e.Message), $"{path}: not valid JSON here; expected {Expected(root, path)}"),
         };
@@ -49,6 +49,10 @@ public static class JsonProblems
         string known = info is { Kind: JsonTypeInfoKind.Object } ? "; members: " + string.Join(", ", info.Properties.Select(p => p.Name)) : "";
         return $"{parent}: {member} is not part of this request{known}";
     }
+
+    /// <summary>True when the member at <paramref name="path"/> is a date (its refusal is <c>request.invalid_date</c>).</summary>
+    public static bool ExpectsDate(Type root, string? path) =>
+        path is not null && Resolve(root, path) is { } info && (Nullable.GetUnderlyingType(info.Type) ?? info.Type) == typeof(DateOnly);
 
     /// <summary>What the contract expects at <paramref name="path"/>, in JSON words.</summary>
     public static string Expected(Type root, string path)

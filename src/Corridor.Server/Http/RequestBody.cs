@@ -85,6 +85,7 @@ public static class RequestBody
                 : e.InnerException is InvalidOperationException or FormatException or OverflowException ? "request.invalid_type"
                 : message.Contains("could not be converted", StringComparison.Ordinal) ? "request.invalid_type"
                 : "request.invalid_json";
+            if (code == "request.invalid_type" && JsonProblems.ExpectsDate(typeof(T), e.Path)) code = "request.invalid_date";
             throw ApiException.BadRequest(code, JsonProblems.Describe(typeof(T), code, e));
         }
         catch (InvalidOperationException e)

@@ -135,7 +135,7 @@ public static class Wire
     /// <summary>The payment with its party data, references and (when screened) its compliance record.</summary>
     public static PaymentDto ToDto(PaymentInfo p, Corridor.Core.Compliance.PaymentCompliance? compliance) =>
         WithDetails(new(Ids.Format(p.Id), p.Payer, p.Payee, p.Ledger, p.AmountMinor, Snake(p.Priority), Snake(p.Kind), p.EarliestNs, p.LatestNs, p.WindowId,
-            Snake(p.Status), p.Reason == SettlementResult.Ok ? null : "settlement." + Snake(p.Reason), p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate),
+            Snake(p.Status), p.Reason == SettlementResult.Ok ? null : "settlement." + Snake(p.Reason), p.SubmittedAtNs, p.FinalAtNs, BusinessDates.ToDate(p.BusinessDate)),
             p.Details, compliance);
 
     /// <summary>A payment with its party data, references and (when screened) its compliance record.</summary>
@@ -158,11 +158,11 @@ public static class Wire
             w.NetPositions.Select(n => new NetPositionDto(n.Participant, n.NetMinor)).ToArray(), w.ExcludedParticipants.ToArray(), w.ClosedAtNs);
 
     public static DayDto ToDto(DayStatus d) =>
-        new(d.BusinessDate, Snake(d.Phase), d.PhaseSinceNs, d.Submitted, d.Settled, d.Queued, d.Scheduled, d.Rejected, d.Revoked, d.InWindow,
+        new(BusinessDates.ToDate(d.BusinessDate), Snake(d.Phase), d.PhaseSinceNs, d.Submitted, d.Settled, d.Queued, d.Scheduled, d.Rejected, d.Revoked, d.InWindow,
             d.OvernightCredits.Select(o => new OvernightCreditDto(o.Participant, o.Ledger, o.AmountMinor)).ToArray());
 
     public static StatementDto ToDto(AccountStatement s) =>
-        new(s.BusinessDate, s.Participant, s.Ledger, Ids.Format(s.AccountId), s.OpeningBalanceMinor, s.ClosingBalanceMinor,
+        new(BusinessDates.ToDate(s.BusinessDate) ?? throw new InvalidOperationException($"statement with business date {s.BusinessDate}"), s.Participant, s.Ledger, Ids.Format(s.AccountId), s.OpeningBalanceMinor, s.ClosingBalanceMinor,
             s.Entries.Select(e => new StatementEntryDto(Ids.Format(e.TransferId), Ids.Format(e.PaymentId), e.AmountMinor, e.IsCredit, e.Counterparty, e.Code, e.TimestampNs)).ToArray(),
             s.Truncated);
 }
