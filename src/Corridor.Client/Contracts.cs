@@ -45,6 +45,7 @@ public sealed record BalancePage(BalanceDto[] Balances, string? NextCursor);
 // ───────────── settlement ─────────────
 
 /// <summary>Registers a participant; the answer carries its API token (operator only).</summary>
+/// <summary>Registers a participant; <c>Bic</c> (ISO 9362, 8 or 11 characters) identifies it in ISO 20022 messages.</summary>
 public sealed record RegisterParticipantRequest(ulong Id, string Name, string Role, string? Bic = null);
 
 public sealed record ParticipantTokenDto(ulong Id, string Role, string Token, DateTimeOffset ExpiresAt);
@@ -56,7 +57,8 @@ public sealed record SettlementAccountDto(
     long HighReserveMinor, long MultilateralLimitMinor, int QueuedCount, long QueuedMinor, long NetSentTodayMinor,
     long OvernightCreditMinor = 0);
 
-public sealed record ParticipantDto(ulong Id, string Role, string Status, string Name, ulong RegisteredAt, SettlementAccountDto[] Accounts);
+/// <summary>A participant with its settlement accounts; <c>Bic</c> is null when it was registered without one.</summary>
+public sealed record ParticipantDto(ulong Id, string Role, string Status, string Name, ulong RegisteredAt, SettlementAccountDto[] Accounts, string? Bic = null);
 
 public sealed record RegisterLedgerRequest(uint Ledger, ulong CentralBankId, string CentralBankAccountId, string ClearingAccountId, string CurrencyCode);
 

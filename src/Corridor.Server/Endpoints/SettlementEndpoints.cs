@@ -86,6 +86,7 @@ public static class SettlementEndpoints
         var r = await RequestBody.ReadAsync<RegisterParticipantRequest>(c);
         if (r.Id == 0 || r.Id == ApiTokens.OperatorParticipantId) throw ApiException.BadRequest("request.invalid_id", "id must be 1 … 2^64−2");
         ParticipantRole role = Wire.ParseEnum(r.Role, "role", ("direct", ParticipantRole.DirectParticipant), ("central-bank", ParticipantRole.CentralBank));
+        if (r.Bic is { Length: > 0 } bic) Wire.Bic(bic, "bic");
         bool created = await Apply(gw, new RegisterParticipant(r.Id, role, r.Name, r.Bic ?? ""), SettlementResult.ParticipantAlreadyExists);
         ParticipantInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetParticipant(r.Id)), "settlement.participant_not_found", "participant vanished");
         gw.SetParticipantStatus(p.Id, p.Status);
@@ -179,8 +180,16 @@ public static class SettlementEndpoints
     private static async Task<IResult> MoveLiquidity(HttpContext c, NodeGateway gw)
     {
         Caller caller = gw.Authenticate(c);
-        NodeGateway.RequireOperator(caller);
+        // The operator, or a central bank in the ledger it is the settlement agent for (the rule: SettlementState.MayMoveLiquidity).
+        if (caller.Role != CallerRole.CentralBank) NodeGateway.RequireOperator(caller);
         var r = await RequestBody.ReadAsync<LiquidityRequest>(c);
+        if (!caller.IsOperator)
+        {
+            SettlementResult may = await gw.QueryAsync(e => e.Settlement.MayMoveLiquidity(caller.ParticipantId, r.Ledger));
+            if (may == SettlementResult.NotACentralBank)
+                throw new ApiException(403, SettlementProblems.Code(may), $"participant {caller.ParticipantId} is not the central bank of ledger {r.Ledger}: only that central bank (or the operator) creates or withdraws its money");
+            if (may != SettlementResult.Ok) throw SettlementProblems.Refused(may, $"liquidity in ledger {r.Ledger}");
+        }
         UInt128 transferId = Ids.Parse(r.TransferId, "transfer_id");
         LiquidityDirection direction = Wire.ParseEnum(r.Direction, "direction", ("inject", LiquidityDirection.Inject), ("withdraw", LiquidityDirection.Withdraw));
         Wire.Amount(r.Amount, "amount", max: SettlementState.MaxAmountMinor);

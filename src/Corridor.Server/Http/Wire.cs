@@ -121,7 +121,24 @@ public static class Wire
             a.MultilateralLimitMinor, a.QueuedCount, a.QueuedMinor, a.NetSentTodayMinor, a.OvernightCreditMinor);
 
     public static ParticipantDto ToDto(ParticipantInfo p) =>
-        new(p.Id, RoleName(p.Role), Snake(p.Status), p.Name, p.RegisteredAtNs, p.Accounts.Select(ToDto).ToArray());
+        new(p.Id, RoleName(p.Role), Snake(p.Status), p.Name, p.RegisteredAtNs, p.Accounts.Select(ToDto).ToArray(), p.Bic.Length == 0 ? null : p.Bic);
+
+    /// <summary>An ISO 9362 BIC (the rule: Core's <see cref="Corridor.Core.Compliance.Identifiers.CheckBic"/>), else 400 <c>request.invalid_bic</c> naming the wrong part.</summary>
+    public static string Bic(string bic, string field)
+    {
+        string why = Corridor.Core.Compliance.Identifiers.CheckBic(bic) switch
+        {
+            Corridor.Core.Compliance.BicFinding.Ok => "",
+            Corridor.Core.Compliance.BicFinding.Length => $"has {bic.Length} characters; a BIC has 8 or 11",
+            Corridor.Core.Compliance.BicFinding.PartyPrefix => "characters 1-4 (party prefix) must be upper-case letters or digits",
+            Corridor.Core.Compliance.BicFinding.CountryNotLetters => "characters 5-6 (country) must be upper-case letters",
+            Corridor.Core.Compliance.BicFinding.CountryNotAssigned => $"characters 5-6 (\"{bic.Substring(4, 2)}\") are not an ISO 3166 country code",
+            Corridor.Core.Compliance.BicFinding.Location => "characters 7-8 (location) must be upper-case letters or digits",
+            _ => "characters 9-11 (branch) must be upper-case letters or digits",
+        };
+        if (why.Length != 0) throw ApiException.BadRequest("request.invalid_bic", $"{field}: \"{Clip(bic)}\" is not an ISO 9362 BIC: {why}");
+        return bic;
+    }
 
     public static string RoleName(ParticipantRole role) => role switch
     {
