@@ -10,18 +10,12 @@ namespace Corridor.Server.Http;
 public static class SettlementProblems
 {
     /// <summary>
-    /// HTTP status of a result: 400 for a request wrong in itself, 409 for a conflict with what exists, 404 when the resource
-    /// the request is about does not exist, 422 for every other refusal by the engine's rules.
+    /// HTTP status of a result: 409 for a conflict with what exists, 404 when the resource the request is about does not
+    /// exist, 422 for every other refusal by the engine's rules. Never 400: a result comes from a journaled command, and a
+    /// 400 promises that nothing changed (content the rim can judge is refused there, as <c>request.*</c>, before the journal).
     /// </summary>
     public static int Status(SettlementResult result) => result switch
     {
-        SettlementResult.ParticipantIdMustNotBeZero or SettlementResult.InvalidRole or SettlementResult.NameMustNotBeEmpty
-            or SettlementResult.InvalidParticipantStatus or SettlementResult.InvalidBic or SettlementResult.LedgerMustNotBeZero
-            or SettlementResult.AccountIdInvalid or SettlementResult.AmountMustBePositive or SettlementResult.AmountMustNotBeNegative
-            or SettlementResult.TransferIdInvalid or SettlementResult.InvalidDirection or SettlementResult.InvalidCounterparty
-            or SettlementResult.AmountTooLarge or SettlementResult.PaymentIdInvalid or SettlementResult.InvalidPriority
-            or SettlementResult.InvalidKind or SettlementResult.InvalidTimeWindow or SettlementResult.InvalidQueueAction
-            or SettlementResult.WindowIdInvalid or SettlementResult.InvalidPhase => 400,
         SettlementResult.ParticipantExistsWithDifferentContent or SettlementResult.BicInUse or SettlementResult.TransferIdExistsWithDifferentContent
             or SettlementResult.PaymentExistsWithDifferentContent or SettlementResult.LedgerAlreadyRegistered
             or SettlementResult.SettlementAccountExists or SettlementResult.AccountIdInUse or SettlementResult.WindowExists => 409,
