@@ -42,7 +42,7 @@ public sealed class GeneratedClientTests
             await File.WriteAllTextAsync(Path.Combine(work, "Program.cs"), Program, C);
             await RunAsync(work, "dotnet", "build", "-c", "Release", "--nologo", "-v", "quiet", "-clp:ErrorsOnly");
 
-            string output = await RunAsync(work, "dotnet", Path.Combine(work, "bin", "Release", "net10.0", "Pay.dll"), baseUrl, node.AliceToken);
+            string output = await RunAsync(work, "dotnet", Path.Combine(work, "bin", "Release", "net10.0", "Pay.dll"), baseUrl, node.AliceToken, node.Server.NewOperatorToken!);
             Dictionary<string, string> lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(l => l.Split(' ', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
 
@@ -51,6 +51,7 @@ public sealed class GeneratedClientTests
             Assert.Equal("settled 50000 6467500 INV-2026-0042", lines["fx"]);
             Assert.Equal("422 settlement.payee_not_found 7002 rejected", lines["refused"]);
             Assert.Equal("400 request.invalid_amount", lines["too_large"]);
+            Assert.Equal("4 KCBLKENX", lines["participants"]);
 
             // What the generated client did is what the engine booked.
             Assert.Equal("settled", (await op.GetPaymentAsync("7001", C)).Unwrap().Status);
@@ -202,6 +203,12 @@ public sealed class GeneratedClientTests
         {
             Console.WriteLine($"too_large {p.ResponseStatusCode} {p.Code}");
         }
+
+        // The operator lists participants; the one registered with a BIC shows it (the operator's own row, id 2^64−1, is not a participant).
+        var asOperator = new CorridorApi(new HttpClientRequestAdapter(new Bearer(args[2])) { BaseUrl = args[0] });
+        await asOperator.V1.Participants.PostAsync(new RegisterParticipantRequest { Id = 7, Name = "Kenya Commercial", Role = "direct", Bic = "KCBLKENX" });
+        List<ParticipantDto> all = (await asOperator.V1.Participants.GetAsync())!;
+        Console.WriteLine($"participants {all.Count(p => p.Role == "direct")} {all.Single(p => p.Id == 7).Bic}");
 
         sealed class Bearer(string token) : IAuthenticationProvider
         {

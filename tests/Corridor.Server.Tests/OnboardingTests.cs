@@ -19,6 +19,7 @@ public sealed class OnboardingTests
         ParticipantDto[] all = (await op.ListParticipantsAsync(C)).Unwrap();
         Assert.Equal("KCBLKENX", all.Single(p => p.Id == 7).Bic);
         Assert.Null(all.Single(p => p.Id == TestNode.Alice).Bic);
+        Assert.DoesNotContain(all, p => p.Role == "operator"); // its id 2^64−1 is no participant, and no int64 client could read it
         var (_, raw, _) = await TestNode.Send(op, HttpMethod.Get, "/v1/participants/7", null);
         Assert.Equal("KCBLKENX", JsonDocument.Parse(raw).RootElement.GetProperty("bic").GetString());
 

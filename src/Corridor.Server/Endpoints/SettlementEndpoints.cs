@@ -115,7 +115,8 @@ public static class SettlementEndpoints
         Caller caller = gw.Authenticate(c);
         NodeGateway.RequireOperator(caller);
         IReadOnlyList<ParticipantInfo> all = await gw.QueryAsync(e => e.Settlement.GetParticipants());
-        return Results.Json(all.Select(Wire.ToDto).ToArray(), CorridorJson.Options);
+        // The operator's own record (id 2^64−1, no accounts) is not a participant: operator users are listed by GET /v1/operators.
+        return Results.Json(all.Where(p => p.Role != ParticipantRole.Operator).Select(Wire.ToDto).ToArray(), CorridorJson.Options);
     }
 
     private static async Task<IResult> GetParticipant(HttpContext c, NodeGateway gw, string id)
