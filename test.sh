@@ -16,6 +16,8 @@ fi
 # tests/Corridor.Storage.Postgres.Tests start their own throw-away servers (initdb + pg_ctl on free ports,
 # primary + synchronous standby); as root they run them as the `postgres` user (created if missing).
 dotnet restore Corridor.slnx --nologo -v quiet
+# Local tools (.config/dotnet-tools.json): Kiota, which tests/Corridor.Server.Tests/GeneratedClientTests.cs runs against the live OpenAPI document.
+dotnet tool restore
 dotnet build Corridor.slnx -c Release --no-restore --nologo -v quiet -clp:ErrorsOnly
 # The CLI is built once here so tests that start `./corridor` as a process don't race to build it.
 mkdir -p src/Corridor.Cli/bin/Release/net10.0 && touch src/Corridor.Cli/bin/Release/net10.0/.corridor-build-stamp

@@ -1,7 +1,8 @@
 namespace Corridor.Client;
 
 // Wire contracts of the Corridor REST API v1 (JSON, snake_case). 128-bit ids are strings (decimal or
-// 0x-hex); participant ids, ledgers and codes are JSON integers; amounts are integer minor units.
+// 0x-hex); participant ids, ledgers and codes are JSON integers; amounts are integer minor units; dates are
+// ISO 8601 calendar dates ("2026-11-23", DateOnly).
 
 /// <summary>Creates a ledger account (128-byte engine record). <c>Participant</c> is set by the server for participants.</summary>
 public sealed record CreateAccountRequest(
@@ -44,6 +45,7 @@ public sealed record BalancePage(BalanceDto[] Balances, string? NextCursor);
 // ───────────── settlement ─────────────
 
 /// <summary>Registers a participant; the answer carries its API token (operator only).</summary>
+/// <summary>Registers a participant; <c>Bic</c> (ISO 9362, 8 or 11 characters) identifies it in ISO 20022 messages.</summary>
 public sealed record RegisterParticipantRequest(ulong Id, string Name, string Role, string? Bic = null);
 
 public sealed record ParticipantTokenDto(ulong Id, string Role, string Token, DateTimeOffset ExpiresAt);
@@ -61,7 +63,8 @@ public sealed record SettlementAccountDto(
     long HighReserveMinor, long MultilateralLimitMinor, int QueuedCount, long QueuedMinor, long NetSentTodayMinor,
     long OvernightCreditMinor = 0);
 
-public sealed record ParticipantDto(ulong Id, string Role, string Status, string Name, ulong RegisteredAt, SettlementAccountDto[] Accounts);
+/// <summary>A participant with its settlement accounts; <c>Bic</c> is null when it was registered without one.</summary>
+public sealed record ParticipantDto(ulong Id, string Role, string Status, string Name, ulong RegisteredAt, SettlementAccountDto[] Accounts, string? Bic = null);
 
 public sealed record RegisterLedgerRequest(uint Ledger, ulong CentralBankId, string CentralBankAccountId, string ClearingAccountId, string CurrencyCode);
 
@@ -96,7 +99,7 @@ public sealed record PaymentReferencesDto(string MsgId = "", string InstrId = ""
 /// <summary>Status settled, queued, rejected, revoked, in_window, scheduled or held (by compliance; see <see cref="Compliance"/>).</summary>
 public sealed record PaymentDto(
     string Id, ulong Payer, ulong Payee, uint Ledger, long Amount, string Priority, string Kind, ulong EarliestNs, ulong LatestNs,
-    ulong WindowId, string Status, string? Reason, ulong SubmittedAt, ulong FinalAt, uint BusinessDate,
+    ulong WindowId, string Status, string? Reason, ulong SubmittedAt, ulong FinalAt, DateOnly? BusinessDate,
     FxPartyDto? Originator = null, FxPartyDto? Beneficiary = null, FxTradeReferenceDto? TradeReference = null, PaymentReferencesDto? References = null,
     HoldDto? Compliance = null);
 
@@ -114,12 +117,15 @@ public sealed record NetPositionDto(ulong Participant, long NetMinor);
 public sealed record WindowDto(ulong WindowId, uint Ledger, string Name, string Status, int PaymentCount, long GrossMinor,
     NetPositionDto[] NetPositions, ulong[] ExcludedParticipants, ulong ClosedAt);
 
-public sealed record OpenDayRequest(uint BusinessDate);
+/// <summary>Opens the business day <c>BusinessDate</c> (ISO 8601, e.g. "2026-11-23").</summary>
+public sealed record OpenDayRequest(DateOnly BusinessDate);
 
 /// <summary>Phase: customer_cutoff, interbank_cutoff, end_of_day.</summary>
 public sealed record ChangePhaseRequest(string Phase);
 
-public sealed record DayDto(uint BusinessDate, string Phase, ulong PhaseSince, int Submitted, int Settled, int Queued, int Scheduled, int Rejected, int Revoked, int InWindow,
+/// <summary>The operating day; <c>BusinessDate</c> is null before the first day opens. Counts cover every payment path (RTGS and
+/// cross-currency PvP); <c>Held</c> waits for a compliance decision; <c>CrossCurrency</c> of <c>Submitted</c> are PvP.</summary>
+public sealed record DayDto(DateOnly? BusinessDate, string Phase, ulong PhaseSince, int Submitted, int Settled, int Queued, int Scheduled, int Rejected, int Revoked, int InWindow,
     OvernightCreditDto[]? OvernightCredits = null, int Held = 0, int CrossCurrency = 0);
 
 /// <summary>Intraday credit a settlement account could not repay at end of day (owed to the central bank until covered).</summary>
@@ -127,8 +133,13 @@ public sealed record OvernightCreditDto(ulong Participant, uint Ledger, long Amo
 
 public sealed record StatementEntryDto(string TransferId, string PaymentId, long Amount, bool IsCredit, ulong Counterparty, ushort Code, ulong Timestamp);
 
-public sealed record StatementDto(uint BusinessDate, ulong Participant, uint Ledger, string AccountId, long OpeningBalanceMinor,
+public sealed record StatementDto(DateOnly BusinessDate, ulong Participant, uint Ledger, string AccountId, long OpeningBalanceMinor,
     long ClosingBalanceMinor, StatementEntryDto[] Entries, bool Truncated);
 
-/// <summary>RFC 9457 problem details with Corridor's stable <c>code</c>.</summary>
-public sealed record ProblemDto(string Type, string Title, int Status, string? Detail, string Code, string? Instance);
+/// <summary>
+/// RFC 9457 problem details with Corridor's stable <c>code</c>. Extension members: <c>payment_id</c> and <c>payment_status</c>
+/// on a payment the engine refused, <c>phase</c> and <c>allowed_phases</c> on a day-phase refusal, <c>iso20022_reason</c>
+/// where an ISO 20022 reason code applies.
+/// </summary>
+public sealed record ProblemDto(string Type, string Title, int Status, string? Detail, string Code, string? Instance,
+    string? Iso20022Reason = null, string? PaymentId = null, string? PaymentStatus = null, string? Phase = null, string[]? AllowedPhases = null);

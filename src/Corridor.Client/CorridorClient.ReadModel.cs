@@ -27,9 +27,9 @@ public sealed partial class CorridorClient
         GetIsoAsync("v1/iso20022/camt054" + Query(("account", accountId), ("since", since.ToString(CultureInfo.InvariantCulture)),
             ("limit", limit.ToString(CultureInfo.InvariantCulture))), c);
 
-    /// <summary>camt.053 end-of-day statement of <paramref name="accountId"/> for <paramref name="businessDate"/> (yyyymmdd).</summary>
-    public Task<IsoDocument> FetchCamt053Async(uint businessDate, string accountId, CancellationToken c = default) =>
-        GetIsoAsync($"v1/iso20022/camt053/{businessDate}/{Uri.EscapeDataString(accountId)}", c);
+    /// <summary>camt.053 end-of-day statement of <paramref name="accountId"/> for <paramref name="businessDate"/>.</summary>
+    public Task<IsoDocument> FetchCamt053Async(DateOnly businessDate, string accountId, CancellationToken c = default) =>
+        GetIsoAsync($"v1/iso20022/camt053/{businessDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}/{Uri.EscapeDataString(accountId)}", c);
 
     /// <summary>camt.052 intraday report of <paramref name="accountId"/> (entries of the current UTC day unless <paramref name="from"/>/<paramref name="to"/>).</summary>
     public Task<IsoDocument> FetchCamt052Async(string accountId, string? from = null, string? to = null, CancellationToken c = default) =>

@@ -72,10 +72,10 @@ public sealed partial class CorridorClient(HttpClient http, string? token = null
     public Task<ApiResult<WindowDto>> GetWindowAsync(ulong id, CancellationToken c = default) => SendAsync<WindowDto>(HttpMethod.Get, $"v1/netting-windows/{id}", null, c);
 
     public Task<ApiResult<DayDto>> GetDayAsync(CancellationToken c = default) => SendAsync<DayDto>(HttpMethod.Get, "v1/day", null, c);
-    public Task<ApiResult<DayDto>> OpenDayAsync(uint businessDate, CancellationToken c = default) => SendAsync<DayDto>(HttpMethod.Post, "v1/day/open", new OpenDayRequest(businessDate), c);
+    public Task<ApiResult<DayDto>> OpenDayAsync(DateOnly businessDate, CancellationToken c = default) => SendAsync<DayDto>(HttpMethod.Post, "v1/day/open", new OpenDayRequest(businessDate), c);
     public Task<ApiResult<DayDto>> ChangePhaseAsync(string phase, CancellationToken c = default) => SendAsync<DayDto>(HttpMethod.Post, "v1/day/phase", new ChangePhaseRequest(phase), c);
-    public Task<ApiResult<StatementDto>> GetStatementAsync(uint businessDate, string accountId, CancellationToken c = default) =>
-        SendAsync<StatementDto>(HttpMethod.Get, $"v1/statements/{businessDate}/{accountId}", null, c);
+    public Task<ApiResult<StatementDto>> GetStatementAsync(DateOnly businessDate, string accountId, CancellationToken c = default) =>
+        SendAsync<StatementDto>(HttpMethod.Get, $"v1/statements/{businessDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}/{accountId}", null, c);
 
     /// <summary>Sends raw JSON (tests, tools): no client-side validation.</summary>
     public async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, string? json, CancellationToken c = default)
@@ -105,7 +105,8 @@ public sealed partial class CorridorClient(HttpClient http, string? token = null
         return new ApiResult<T>(response.StatusCode, default, problem, retry);
     }
 
-    private static readonly JsonSerializerOptions ProblemOptions = new(JsonSerializerDefaults.Web);
+    /// <summary>Problems are read leniently (snake_case, unknown extension members ignored): a client must read a newer server's problems.</summary>
+    private static readonly JsonSerializerOptions ProblemOptions = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 }
 
 /// <summary>An answer: the value on 2xx, otherwise the problem details (and Retry-After on 503).</summary>

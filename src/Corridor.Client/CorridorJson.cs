@@ -11,19 +11,29 @@ public static class CorridorJson
 
     private static JsonSerializerOptions Create()
     {
-        var o = new JsonSerializerOptions(JsonSerializerDefaults.General)
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-            RespectNullableAnnotations = true,
-            RespectRequiredConstructorParameters = true,
-            AllowDuplicateProperties = false,
-            NumberHandling = JsonNumberHandling.Strict,
-            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-            MaxDepth = 16,
-            TypeInfoResolver = JsonTypeInfoResolver.Combine(CorridorJsonContext.Default, new DefaultJsonTypeInfoResolver()),
-        };
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.General);
+        Apply(o);
         o.MakeReadOnly(populateMissingResolver: true);
         return o;
+    }
+
+    /// <summary>
+    /// Sets the dialect on options someone else owns (the server's HTTP JSON options, which the OpenAPI generator reads),
+    /// so what the server binds, answers and documents is one contract.
+    /// </summary>
+    public static void Apply(JsonSerializerOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        o.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        o.DictionaryKeyPolicy = null;
+        o.PropertyNameCaseInsensitive = false;
+        o.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        o.RespectNullableAnnotations = true;
+        o.RespectRequiredConstructorParameters = true;
+        o.AllowDuplicateProperties = false;
+        o.NumberHandling = JsonNumberHandling.Strict;
+        o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        o.MaxDepth = 16;
+        o.TypeInfoResolver = JsonTypeInfoResolver.Combine(CorridorJsonContext.Default, new DefaultJsonTypeInfoResolver());
     }
 }

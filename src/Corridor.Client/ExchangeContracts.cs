@@ -139,11 +139,11 @@ public sealed record FxPartyDto(
 public sealed record BirthPlaceDto(string City = "", string Country = "");
 
 /// <summary>
-/// What the payment pays for. InvoiceDate yyyymmdd; HsCode 6/8/10 digits; Incoterms one of EXW FCA CPT CIP DAP DPU DDP FAS FOB CFR CIF;
+/// What the payment pays for. InvoiceDate ISO 8601 ("2026-11-20"); HsCode 6/8/10 digits; Incoterms one of EXW FCA CPT CIP DAP DPU DDP FAS FOB CFR CIF;
 /// at least one of ContractReference / LetterOfCreditReference.
 /// </summary>
 public sealed record FxTradeReferenceDto(
-    string InvoiceNumber = "", uint InvoiceDate = 0, string ContractReference = "", string LetterOfCreditReference = "",
+    string InvoiceNumber = "", DateOnly? InvoiceDate = null, string ContractReference = "", string LetterOfCreditReference = "",
     string GoodsDescription = "", string HsCode = "", string Incoterms = "", string IncotermsPlace = "");
 
 /// <summary>Payer (the caller; the operator names <c>Payer</c>) pays against its lock: both legs settle or neither.</summary>

@@ -8,7 +8,7 @@ public sealed record PaymentRecordDto(
     string Id, string Kind, string Status, string? Reason, ulong Payer, ulong Payee, uint Ledger, long Amount,
     uint DestinationLedger, long DestinationAmount, string? LockId, string? SourceLegTransferId, string? DestinationLegTransferId,
     string? InvoiceNumber, string? LetterOfCredit, string? ContractReference, string? OriginatorName, string? BeneficiaryName,
-    ulong SubmittedAt, ulong FinalAt, uint BusinessDate,
+    ulong SubmittedAt, ulong FinalAt, DateOnly? BusinessDate,
     string? MsgId, string? InstrId, string? EndToEndId, string? TxId, string? Uetr);
 
 /// <summary>How fresh a read-model answer is: its headers <c>Corridor-Read-Model-Sequence</c> and <c>Corridor-Read-Model-Lag</c>.</summary>

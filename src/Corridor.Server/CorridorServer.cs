@@ -132,7 +132,9 @@ public sealed class CorridorServer : IAsyncDisposable
         // own messages are Information/Debug request traces, so above Information it is switched off entirely.
         if (options.MinimumLogLevel > LogLevel.Information)
             builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-        builder.Services.AddOpenApi("v1");
+        // One JSON contract: minimal APIs and the OpenAPI generator read these options; the endpoints bind with CorridorJson.Options.
+        builder.Services.ConfigureHttpJsonOptions(o => Corridor.Client.CorridorJson.Apply(o.SerializerOptions));
+        builder.Services.AddOpenApi("v1", OpenApiContract.Configure);
         builder.Services.AddRoutingCore();
         // Accepts<T> metadata documents request bodies in OpenAPI; content-type checks are the endpoints' own
         // (415 request.unsupported_media_type), so routing must not turn a wrong content type into a 404.
@@ -151,7 +153,7 @@ public sealed class CorridorServer : IAsyncDisposable
             }
             catch (ApiException e)
             {
-                if (!context.Response.HasStarted) await Problems.WriteAsync(context, e.Status, e.Code, e.Message, e.Iso20022Reason);
+                if (!context.Response.HasStarted) await Problems.WriteAsync(context, e);
             }
             catch (NodeBusyException e)
             {

@@ -32,7 +32,7 @@ public sealed class ComplianceCommandTests
         (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(1, 1, "0x11"), c)).Unwrap();
         (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(2, 1, "0x21"), c)).Unwrap();
         (await op.MoveLiquidityAsync(new LiquidityRequest("0x9001", 1, 1, 10_000, "inject"), c)).Unwrap();
-        (await op.OpenDayAsync(20261123, c)).Unwrap();
+        (await op.OpenDayAsync(new DateOnly(2026, 11, 23), c)).Unwrap();
 
         // A named compliance officer, issued by the root operator.
         var (code, stdout, stderr) = await CorridorProcess.RunAsync("operators", "add", "carl", "--role", "compliance", "--url", url, "--token-file", rootTokenFile);

@@ -40,7 +40,7 @@ public class IsoSendCommandTests
         (await op.RegisterLedgerAsync(new RegisterLedgerRequest(978, 100, "0x5000", "0x5001", "EUR"), C)).Unwrap();
         (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(11, 978, "0x5011"), C)).Unwrap();
         (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(12, 978, "0x5012"), C)).Unwrap();
-        await op.OpenDayAsync(20261123, C);
+        await op.OpenDayAsync(new DateOnly(2026, 11, 23), C);
         // Commerzbank has no liquidity: its pacs.008 of 1,450.00 EUR queues.
         string? samples = AppContext.BaseDirectory;
         while (samples is not null && !Directory.Exists(Path.Combine(samples, "samples", "iso20022"))) samples = Path.GetDirectoryName(samples);

@@ -58,12 +58,14 @@ public sealed class StatementCommandTests
         Assert.StartsWith("record,", lines[0]);
         Assert.Equal(expected.Entries.Count + 3, lines.Length);
         Assert.EndsWith(",500", lines[^1]);
+        Assert.StartsWith("opening,2026-01-02,", lines[1]); // ISO 8601, as --day and the API
         Assert.Contains(lines, l => l.StartsWith("entry,", StringComparison.Ordinal) && l.Contains(",901,DBIT,300,12,", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(dir.Path, "readmodel.db")));
 
         (code, string json, err) = await CorridorProcess.RunAsync("statement", "111", "--day", "2026-01-02", "--data", dir.Path, "--format", "json", "--no-catch-up");
         Assert.True(code == 0, err);
         Assert.Contains("\"closing_balance_minor\":500", json);
+        Assert.Contains("\"business_date\":\"2026-01-02\"", json);
 
         (code, string xml, err) = await CorridorProcess.RunAsync("statement", "111", "--day", "2026-01-02", "--data", dir.Path, "--format", "camt053", "--currency", "EUR");
         Assert.True(code == 0, err);

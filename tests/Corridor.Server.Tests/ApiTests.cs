@@ -19,7 +19,7 @@ public sealed class ApiTests
 
     private static readonly FxPartyDto Party = new(Name: "Acme Trading Ltd", StreetName: "Main Street", BuildingNumber: "12", PostCode: "10001",
         TownName: "New York", Country: "US", Account: "US12345678", IdScheme: "bic", Identifier: "ACMEUS33");
-    private static readonly FxTradeReferenceDto TradeRef = new(InvoiceNumber: "INV-1", InvoiceDate: 20261120, GoodsDescription: "Coffee", HsCode: "090121",
+    private static readonly FxTradeReferenceDto TradeRef = new(InvoiceNumber: "INV-1", InvoiceDate: new DateOnly(2026, 11, 20), GoodsDescription: "Coffee", HsCode: "090121",
         Incoterms: "FOB", IncotermsPlace: "Mombasa");
     private static readonly FxTradeRequest Trade = new("0xE1", TestNode.Alice, TestNode.Bob, "KES", "KES", 100, 100, "0x11", "0x21", "0x21", "0x11", Later);
 
@@ -77,14 +77,14 @@ public sealed class ApiTests
         { "POST", "/v1/netting-windows/5/close", null, Access.SystemOperator },
         { "GET", "/v1/netting-windows/5", null, Access.Participant },
         { "GET", "/v1/day", null, Access.Participant },
-        { "POST", "/v1/day/open", """{"business_date":20261123}""", Access.SystemOperator },
+        { "POST", "/v1/day/open", """{"business_date":"2026-11-23"}""", Access.SystemOperator },
         { "POST", "/v1/day/phase", """{"phase":"customer_cutoff"}""", Access.SystemOperator },
         // Read model and ISO 20022
-        { "GET", "/v1/statements/20261123/0x11", null, Access.Participant },
+        { "GET", "/v1/statements/2026-11-23/0x11", null, Access.Participant },
         { "GET", "/v1/payments?uetr=0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", null, Access.Participant },
         { "POST", "/v1/iso20022", "<Document/>", Access.Participant },
         { "GET", "/v1/iso20022/camt054?account=0x11", null, Access.Participant },
-        { "GET", "/v1/iso20022/camt053/20261123/0x11", null, Access.Participant },
+        { "GET", "/v1/iso20022/camt053/2026-11-23/0x11", null, Access.Participant },
         { "GET", "/v1/iso20022/camt052/0x11", null, Access.Participant },
         // Exchange
         { "POST", "/v1/currencies", Json(new ConfigureCurrencyRequest("XLC", 2, 5000)), Access.SystemOperator },
@@ -298,7 +298,7 @@ public sealed class ApiTests
     public async Task A_participant_cannot_read_or_move_another_participants_payments_queue_balances_or_reports()
     {
         await using TestNode node = await TestNode.StartAsync();
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         CorridorClient carol = node.Operator.WithToken((await node.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(3, "Carol", "direct"), C)).Unwrap().Token);
         // Alice's payment to Bob waits in Alice's queue (more than she holds).
         Assert.Equal("queued", (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", TestNode.Bob, 1, TestNode.Funding * 2, Kind: "interbank"), C)).Unwrap().Status);
@@ -506,7 +506,7 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMuch.Status);
         Assert.Equal("transfer.exceeds_credits", tooMuch.Problem!.Code);
 
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         var p = new SubmitPaymentRequest("0x8001", TestNode.Bob, 1, 50, "urgent", Kind: "interbank");
         Assert.Equal(HttpStatusCode.Created, (await node.AliceClient.SubmitPaymentAsync(p, C)).Status);
         var again = await node.AliceClient.SubmitPaymentAsync(p, C);
@@ -524,7 +524,7 @@ public sealed class ApiTests
     {
         await using TestNode node = await TestNode.StartAsync();
         CorridorClient op = node.Operator;
-        DayDto day = (await op.OpenDayAsync(20261123, C)).Unwrap();
+        DayDto day = (await op.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         Assert.Equal("open", day.Phase);
         PaymentDto big = (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", TestNode.Bob, 1, TestNode.Funding * 2, Kind: "interbank"), C)).Unwrap();
         Assert.Equal("queued", big.Status);
@@ -548,9 +548,9 @@ public sealed class ApiTests
         (await op.ChangePhaseAsync("customer_cutoff", C)).Unwrap();
         (await op.ChangePhaseAsync("interbank_cutoff", C)).Unwrap();
         (await op.ChangePhaseAsync("end_of_day", C)).Unwrap();
-        StatementDto s = (await node.AliceClient.GetStatementAsync(20261123, TestNode.AliceAccount, C)).Unwrap();
+        StatementDto s = (await node.AliceClient.GetStatementAsync(new DateOnly(2026, 11, 23), TestNode.AliceAccount, C)).Unwrap();
         Assert.Equal(TestNode.Funding - 200, s.ClosingBalanceMinor);
-        Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.GetStatementAsync(20261123, TestNode.AliceAccount, C)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.GetStatementAsync(new DateOnly(2026, 11, 23), TestNode.AliceAccount, C)).Status);
         (await op.SetCreditLineAsync(new CreditLineRequest("0xC1", TestNode.Alice, 1, 500), C)).Unwrap();
         Assert.Equal(100, (await node.AliceClient.SetReservationAsync(new ReservationRequest(TestNode.Alice, 1, 100, 50), C)).Unwrap().UrgentReserveMinor);
         Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.SetReservationAsync(new ReservationRequest(TestNode.Alice, 1, 0, 0), C)).Status);

@@ -253,7 +253,7 @@ public sealed class ConformanceMatrixTests
             (await op.RegisterLedgerAsync(new RegisterLedgerRequest(Ghs, CbGh, "0x9360", "0x9361", "GHS"), C)).Unwrap();
             foreach (var (who, ledger, account) in new[] { (Kcb, Kes, KcbKes), (Equity, Kes, EquityKes), (Pesa, Kes, PesaKes), (Fx, Kes, FxKes), (Gcb, Ghs, GcbGhs), (Fx, Ghs, FxGhs) })
                 (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(who, ledger, account), C)).Unwrap();
-            (await op.OpenDayAsync(20261205, C)).Unwrap();
+            (await op.OpenDayAsync(new DateOnly(2026, 12, 5), C)).Unwrap();
             (await op.MoveLiquidityAsync(new LiquidityRequest("0x7001", Kcb, Kes, 200_000_000, "inject"), C)).Unwrap();
             (await op.MoveLiquidityAsync(new LiquidityRequest("0x7002", Fx, Ghs, 50_000_000, "inject"), C)).Unwrap();
             (await op.MoveLiquidityAsync(new LiquidityRequest("0x7003", Pesa, Kes, PesaFunding, "inject"), C)).Unwrap();
@@ -389,7 +389,7 @@ public sealed class ConformanceMatrixTests
         private static FxPartyDto Beneficiary(Spec s) => new(Name: s.BeneficiaryName, StreetName: "Spintex Road", BuildingNumber: "17", TownName: "Accra",
             Country: "GH", Account: "0041203398001", IdScheme: "tax_id", Identifier: "GH-TIN-0042");
 
-        private static FxTradeReferenceDto Trade(Spec s) => new(InvoiceNumber: s.Invoice, InvoiceDate: 20261102, LetterOfCreditReference: "LC-" + s.Invoice,
+        private static FxTradeReferenceDto Trade(Spec s) => new(InvoiceNumber: s.Invoice, InvoiceDate: new DateOnly(2026, 11, 2), LetterOfCreditReference: "LC-" + s.Invoice,
             GoodsDescription: "Laptop motherboards, 400 units", HsCode: "847130", Incoterms: "FOB", IncotermsPlace: "Mombasa");
 
         private static SubmitPaymentRequest RestPayment(Spec s, ulong payee) => new(s.Id, payee, Kes, s.AmountMinor,

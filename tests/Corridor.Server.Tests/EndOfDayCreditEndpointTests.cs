@@ -12,7 +12,7 @@ public class EndOfDayCreditEndpointTests
     {
         await using TestNode node = await TestNode.StartAsync();
         CorridorClient op = node.Operator;
-        (await op.OpenDayAsync(20261123, C)).Unwrap();
+        (await op.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         (await op.SetCreditLineAsync(new CreditLineRequest("0x9300", TestNode.Alice, TestNode.Ledger, 500), C)).Unwrap();
         // Alice spends her whole balance and 300 of the line.
         PaymentDto paid = (await node.AliceClient.SubmitPaymentAsync(

@@ -24,7 +24,7 @@ public sealed class ExchangeEndpointTests
         TownName: "New York", Country: "US", Account: "US12345678", IdScheme: "bic", Identifier: "ACMEUS33");
     private static readonly FxPartyDto Beneficiary = new(Name: "Wanjiru Kamau & Söhne — Nairobi 咖啡", TownName: "Nairobi", CountrySubDivision: "Nairobi County",
         Country: "KE", Account: "KE0012345", IdScheme: "tax_id", Identifier: "P051234567X");
-    private static readonly FxTradeReferenceDto Trade = new(InvoiceNumber: "INV-2026-0042", InvoiceDate: 20261120, LetterOfCreditReference: "LC-KE-77",
+    private static readonly FxTradeReferenceDto Trade = new(InvoiceNumber: "INV-2026-0042", InvoiceDate: new DateOnly(2026, 11, 20), LetterOfCreditReference: "LC-KE-77",
         GoodsDescription: "Roasted coffee beans, 20 t", HsCode: "090121", Incoterms: "FOB", IncotermsPlace: "Mombasa");
 
     private sealed record World(TestNode Node, CorridorClient Carol) : IAsyncDisposable
@@ -46,7 +46,7 @@ public sealed class ExchangeEndpointTests
         (await op.CreateAccountAsync(new CreateAccountRequest(CarolKes, Kes, 1, Participant: Carol, Flags: limited), C)).Unwrap();
         (await op.CreateTransferAsync(new CreateTransferRequest("0xF001", "0xCB840", AliceUsd, AliceFundingMinor, Usd, 1), C)).Unwrap();
         (await op.CreateTransferAsync(new CreateTransferRequest("0xF002", "0xCB404", CarolKes, CarolFundingMinor, Kes, 1), C)).Unwrap();
-        (await op.OpenDayAsync(20261201, C)).Unwrap(); // cross-currency payments keep the operating day like any payment
+        (await op.OpenDayAsync(new DateOnly(2026, 12, 1), C)).Unwrap(); // cross-currency payments keep the operating day like any payment
         var carol = op.WithToken(carolToken);
         PublishQuoteRequest quote = Quote(QuoteId);
         Assert.Equal(HttpStatusCode.Created, (await carol.PublishQuoteAsync(quote, C)).Status);
@@ -169,6 +169,7 @@ public sealed class ExchangeEndpointTests
         var poor = await node.AliceClient.PayAgainstLockAsync(Payment("0x3F", "0x3A"), C);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, poor.Status);
         Assert.Equal("fx.payer_insufficient_funds", poor.Problem!.Code);
+        Assert.Equal(("63", "failed"), (poor.Problem.PaymentId, poor.Problem.PaymentStatus)); // 0x3F: the recorded payment, never a 201
         Assert.Equal("transfer.exceeds_credits", (await node.AliceClient.GetFxPaymentAsync("0x3F", C)).Unwrap().LedgerReason);
         Assert.Equal("released", (await node.AliceClient.GetLockAsync("0x3A", C)).Unwrap().Status);
 
@@ -292,7 +293,7 @@ public sealed class ExchangeEndpointTests
             ("POST", "/v1/fx/payments", Pay(originator: party.Replace("\"ACMEUS33\"", "null", StringComparison.Ordinal)), HttpStatusCode.BadRequest, "request.invalid_type"),
             ("POST", "/v1/fx/payments", Pay(tradeJson: trade.Replace("\"090121\"", "\"09AB21\"", StringComparison.Ordinal)), HttpStatusCode.UnprocessableEntity, "fx.hs_code_invalid"),
             ("POST", "/v1/fx/payments", Pay(tradeJson: trade.Replace("\"LC-KE-77\"", "\"\"", StringComparison.Ordinal)), HttpStatusCode.UnprocessableEntity, "fx.contract_or_letter_of_credit_reference_missing"),
-            ("POST", "/v1/fx/payments", Pay(tradeJson: trade.Replace("20261120", "20260231", StringComparison.Ordinal)), HttpStatusCode.UnprocessableEntity, "fx.invoice_date_invalid"),
+            ("POST", "/v1/fx/payments", Pay(tradeJson: trade.Replace("\"2026-11-20\"", "\"2026-02-31\"", StringComparison.Ordinal)), HttpStatusCode.BadRequest, "request.invalid_date"),
             ("POST", "/v1/fx/payments", Pay(originator: party.Replace("\"bic\"", "\"lei\"", StringComparison.Ordinal)), HttpStatusCode.UnprocessableEntity, "fx.originator_identifier_invalid"),
             ("POST", "/v1/fx/payments", Pay(originator: party.Replace("\"US\"", "\"us\"", StringComparison.Ordinal)), HttpStatusCode.UnprocessableEntity, "fx.originator_country_invalid"),
             ("POST", "/v1/fx/locks", """{"id":"0x6B","quote_id":"0xF1","payer_account_id":"0xA840","payee_account_id":"0xB404","amount":1.5,"lock_seconds":30}""", HttpStatusCode.BadRequest, "request.invalid_type"),

@@ -27,7 +27,7 @@ public sealed class FuzzTests
         ("/v1/payments/0x7001/actions", """{"action":"change_priority","new_priority":"urgent"}"""),
         ("/v1/lsm/runs", """{"ledger":1}"""),
         ("/v1/netting-windows", """{"window_id":5,"ledger":1,"name":"retail"}"""),
-        ("/v1/day/open", """{"business_date":20261123}"""),
+        ("/v1/day/open", """{"business_date":"2026-11-23"}"""),
         ("/v1/day/phase", """{"phase":"customer_cutoff"}"""),
     ];
 

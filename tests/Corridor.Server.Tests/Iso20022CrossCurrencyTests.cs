@@ -38,7 +38,7 @@ public class Iso20022CrossCurrencyTests
         (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Gcb, Ghs, "0x9322"), C)).Unwrap();
         (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Fx, Kes, "0x4023"), C)).Unwrap();
         (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Fx, Ghs, "0x9323"), C)).Unwrap();
-        await op.OpenDayAsync(20261123, C);
+        await op.OpenDayAsync(new DateOnly(2026, 11, 23), C);
         (await op.MoveLiquidityAsync(new LiquidityRequest("0x7001", Kcb, Kes, 200_000_000, "inject"), C)).Unwrap();
         (await op.MoveLiquidityAsync(new LiquidityRequest("0x7002", Fx, Ghs, 50_000_000, "inject"), C)).Unwrap();
         var quote = new PublishQuoteRequest("0xF95", "KES", "GHS", new FxRateDto(95, 1000), 100, 1_000_000_000,

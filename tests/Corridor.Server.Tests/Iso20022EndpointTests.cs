@@ -26,7 +26,7 @@ public class Iso20022EndpointTests
         (await node.Operator.RegisterLedgerAsync(new RegisterLedgerRequest(978, TestNode.CentralBank, "0x5000", "0x5001", "EUR"), c)).Unwrap();
         (await node.Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Coba, 978, "0x5011"), c)).Unwrap();
         (await node.Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Bnpa, 978, "0x5012"), c)).Unwrap();
-        await node.Operator.OpenDayAsync(20261123, c);
+        await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), c);
         (await node.Operator.MoveLiquidityAsync(new LiquidityRequest("0x5901", Coba, 978, 1_000_000, "inject"), c)).Unwrap();
         return (node, node.Operator.WithToken(cobaToken), node.Operator.WithToken(bnpaToken));
     }

@@ -32,7 +32,7 @@ public class Iso20022ReturnAndCancellationTests
         (await node.Operator.RegisterLedgerAsync(new RegisterLedgerRequest(978, TestNode.CentralBank, "0x5000", "0x5001", "EUR"), C)).Unwrap();
         (await node.Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Coba, 978, "0x5011"), C)).Unwrap();
         (await node.Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Bnpa, 978, "0x5012"), C)).Unwrap();
-        await node.Operator.OpenDayAsync(20261123, C);
+        await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C);
         (await node.Operator.MoveLiquidityAsync(new LiquidityRequest("0x5901", Coba, 978, 1_000_000, "inject"), C)).Unwrap();
         var coba = node.Operator.WithToken(cobaToken);
         IsoReply settled = await coba.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml"), C);
@@ -237,7 +237,7 @@ public class Iso20022ReturnAndCancellationTests
                 (await op.RegisterLedgerAsync(new RegisterLedgerRequest(978, TestNode.CentralBank, "0x5000", "0x5001", "EUR"), C)).Unwrap();
                 (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Coba, 978, "0x5011"), C)).Unwrap();
                 (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Bnpa, 978, "0x5012"), C)).Unwrap();
-                await op.OpenDayAsync(20261123, C);
+                await op.OpenDayAsync(new DateOnly(2026, 11, 23), C);
                 (await op.MoveLiquidityAsync(new LiquidityRequest("0x5901", Coba, 978, 1_000_000, "inject"), C)).Unwrap();
                 Assert.Contains("<TxSts>ACSC</TxSts>", (await coba.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml"), C)).Body);
                 Assert.Contains("<TxSts>ACSC</TxSts>", (await bnpa.SendIso20022Async(Return("RTR-1", "500.00"), C)).Body);

@@ -23,7 +23,7 @@ public sealed class PaymentBirthDataTests
     public async Task A_person_originator_with_name_account_and_birth_data_but_no_address_passes_the_travel_rule_and_get_shows_the_birth_data()
     {
         await using TestNode node = await TestNode.StartAsync();
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
 
         // Without an address and without birth data the travel rule refuses it (RR): birth data is what makes the difference.
         ApiResult<PaymentDto> refused = await node.AliceClient.SubmitPaymentAsync(Customer("0xb1", NoAddress), C);
@@ -67,7 +67,7 @@ public sealed class PaymentBirthDataTests
     public async Task Invalid_birth_data_is_400_with_its_code_and_journals_nothing(string date, string city, string country, string code)
     {
         await using TestNode node = await TestNode.StartAsync();
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         var before = await node.StateAsync();
         FxPartyDto originator = NoAddress with { DateOfBirth = date, PlaceOfBirth = new BirthPlaceDto(city, country) };
         ApiResult<PaymentDto> r = await node.AliceClient.SubmitPaymentAsync(Customer("0xb3", originator), C);
@@ -80,7 +80,7 @@ public sealed class PaymentBirthDataTests
     public async Task Birth_data_must_be_complete_strict_and_only_on_the_originator()
     {
         await using TestNode node = await TestNode.StartAsync();
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         var before = await node.StateAsync();
         ApiResult<PaymentDto> r = await node.AliceClient.SubmitPaymentAsync(Customer("0xb4", NoAddress with { DateOfBirth = "1980-02-29" }), C);
         Assert.Equal("party.birth_incomplete", r.Problem!.Code);

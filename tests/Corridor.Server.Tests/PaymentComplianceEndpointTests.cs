@@ -17,7 +17,7 @@ public sealed class PaymentComplianceEndpointTests
     private static SubmitPaymentRequest Customer(string id, long amount, string beneficiary = "Jean Martin") =>
         new(id, TestNode.Bob, TestNode.Ledger, amount,
             Originator: Person("Anna Weber", "Berlin", "DE", "DE-ACC-1"), Beneficiary: Person(beneficiary, "Paris", "FR", "FR-ACC-2"),
-            TradeReference: new FxTradeReferenceDto("INV-7", 20261120, "", "LC-9", "Tea", "090240", "CIF", "Mombasa"),
+            TradeReference: new FxTradeReferenceDto("INV-7", new DateOnly(2026, 11, 20), "", "LC-9", "Tea", "090240", "CIF", "Mombasa"),
             References: new PaymentReferencesDto("MSG-1", "INSTR-1", "E2E-1", "TX-1", "0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d"));
 
     private static string Code(string body) => JsonDocument.Parse(body).RootElement.GetProperty("code").GetString()!;
@@ -29,7 +29,7 @@ public sealed class PaymentComplianceEndpointTests
     public async Task A_customer_payment_with_incomplete_party_data_is_400_with_its_rr_code_and_moves_nothing()
     {
         await using TestNode node = await TestNode.StartAsync();
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         var (status, body, _) = await TestNode.Send(node.AliceClient, HttpMethod.Post, "/v1/payments", """{"id":"0x51","payee":2,"ledger":1,"amount":5}""");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("compliance.travel_rule_incomplete", Code(body));
@@ -57,7 +57,7 @@ public sealed class PaymentComplianceEndpointTests
     public async Task A_complete_customer_payment_settles_and_shows_its_parties_and_references()
     {
         await using TestNode node = await TestNode.StartAsync();
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         PaymentDto p = (await node.AliceClient.SubmitPaymentAsync(Customer("0x61", 500), C)).Unwrap();
         Assert.Equal("settled", p.Status);
         PaymentDto read = (await node.BobClient.GetPaymentAsync("0x61", C)).Unwrap();
@@ -75,7 +75,7 @@ public sealed class PaymentComplianceEndpointTests
     public async Task A_listed_beneficiary_holds_the_payment_until_the_compliance_officer_releases_or_rejects_it()
     {
         await using TestNode node = await TestNode.StartAsync();
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         (await node.Operator.LoadWatchListAsync(new LoadWatchListRequest("sanctions", "csv", "2026-11", List), C)).Unwrap();
 
         PaymentDto held = (await node.AliceClient.SubmitPaymentAsync(Customer("0x71", 400, "Wladimir Putin"), C)).Unwrap();
@@ -123,7 +123,7 @@ public sealed class PaymentComplianceEndpointTests
 
         Assert.Equal("suspended", (await annaClient.ChangeParticipantStatusAsync(TestNode.Bob, "suspended", C)).Unwrap().Status);
         (await annaClient.SetSendingLimitAsync(new SendingLimitRequest(TestNode.Alice, TestNode.Ledger, 0, 5_000), C)).Unwrap();
-        (await annaClient.OpenDayAsync(20261123, C)).Unwrap();
+        (await annaClient.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         (await annaClient.OpenWindowAsync(new OpenWindowRequest(4, TestNode.Ledger, "retail"), C)).Unwrap();
         (await carlClient.SetScreeningThresholdAsync(90, C)).Unwrap();
 
@@ -162,7 +162,7 @@ public sealed class PaymentComplianceEndpointTests
         (await node.Operator.RegisterLedgerAsync(new RegisterLedgerRequest(978, TestNode.CentralBank, "0x5000", "0x5001", "EUR"), C)).Unwrap();
         (await node.Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(11, 978, "0x5011"), C)).Unwrap();
         (await node.Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(12, 978, "0x5012"), C)).Unwrap();
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         (await node.Operator.MoveLiquidityAsync(new LiquidityRequest("0x5901", 11, 978, 1_000_000, "inject"), C)).Unwrap();
         CorridorClient cobaClient = node.Operator.WithToken(coba);
         (await node.Operator.LoadWatchListAsync(new LoadWatchListRequest("sanctions", "csv", "2026-11", List), C)).Unwrap();

@@ -34,7 +34,7 @@ public sealed class RawLedgerAccessTests
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal("transfer.ledger_not_granted_to_submitter", Code(body));
 
-        (await node.Operator.OpenDayAsync(20261201, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 12, 1), C)).Unwrap();
         foreach (string phase in new[] { "customer_cutoff", "interbank_cutoff", "end_of_day" }) (await node.Operator.ChangePhaseAsync(phase, C)).Unwrap();
         (status, body) = await Post(node.AliceClient, "/v1/transfers/batch", "{\"transfers\":[" + raw + "]}");
         Assert.Equal(HttpStatusCode.OK, status);

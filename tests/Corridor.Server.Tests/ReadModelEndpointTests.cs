@@ -104,11 +104,11 @@ public sealed class ReadModelEndpointTests
     public async Task Payments_are_found_by_any_id_and_only_by_their_parties()
     {
         await using TestNode node = await TestNode.StartAsync();
-        (await node.Operator.OpenDayAsync(20261123, C)).Unwrap();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         var originator = new FxPartyDto("Anna Weber", "Main Street", "1", "10115", "Berlin", "", "DE", "DE-ACC-1");
         var beneficiary = new FxPartyDto("Jean Martin", "Rue de Rivoli", "2", "75001", "Paris", "", "FR", "FR-ACC-2");
         PaymentDto sent = (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", TestNode.Bob, 1, 500, Priority: "high",
-            Originator: originator, Beneficiary: beneficiary, TradeReference: new FxTradeReferenceDto("INV-A1", 20261120, "", "LC-A1", "Tea", "090240", "CIF", "Mombasa"),
+            Originator: originator, Beneficiary: beneficiary, TradeReference: new FxTradeReferenceDto("INV-A1", new DateOnly(2026, 11, 20), "", "LC-A1", "Tea", "090240", "CIF", "Mombasa"),
             References: new PaymentReferencesDto("MSG-A1", "INSTR-A1", "E2E-A1", "TX-A1", "0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d")), C)).Unwrap();
         PaymentDto queued = (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA2", TestNode.Bob, 1, TestNode.Funding * 5, Kind: "interbank"), C)).Unwrap();
         Assert.Equal("Jean Martin", sent.Beneficiary!.Name);
@@ -153,7 +153,7 @@ public sealed class ReadModelEndpointTests
         (await node.Operator.RegisterLedgerAsync(new RegisterLedgerRequest(978, TestNode.CentralBank, "0x5000", "0x5001", "EUR"), c)).Unwrap();
         (await node.Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(11, 978, "0x5011"), c)).Unwrap();
         (await node.Operator.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(12, 978, "0x5012"), c)).Unwrap();
-        await node.Operator.OpenDayAsync(20261123, c);
+        await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), c);
         (await node.Operator.MoveLiquidityAsync(new LiquidityRequest("0x5901", 11, 978, 1_000_000, "inject"), c)).Unwrap();
         IsoReply reply = await node.Operator.WithToken(coba).SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml"), c);
         Assert.Contains("<GrpSts>ACSC</GrpSts>", reply.Body);
@@ -247,7 +247,7 @@ public sealed class ReadModelEndpointTests
     {
         await using TestNode node = await TestNode.StartAsync();
         CorridorClient op = node.Operator;
-        (await op.OpenDayAsync(20261123, C)).Unwrap();
+        (await op.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
         (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", TestNode.Bob, 1, 300, Kind: "interbank"), C)).Unwrap();
         (await node.BobClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA2", TestNode.Alice, 1, 100, Kind: "interbank"), C)).Unwrap();
 
@@ -268,14 +268,14 @@ public sealed class ReadModelEndpointTests
         Assert.Equal(TestNode.Funding - 200, Assert.Single(camt052.Report.Balances).AmountMinor);
         Assert.Equal(3, camt052.Report.Entries.Count);
 
-        Assert.Equal(HttpStatusCode.NotFound, (await node.AliceClient.FetchCamt053Async(20261123, TestNode.AliceAccount, C)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await node.AliceClient.FetchCamt053Async(new DateOnly(2026, 11, 23), TestNode.AliceAccount, C)).Status);
         (await op.ChangePhaseAsync("customer_cutoff", C)).Unwrap();
         (await op.ChangePhaseAsync("interbank_cutoff", C)).Unwrap();
         (await op.ChangePhaseAsync("end_of_day", C)).Unwrap();
-        AccountReportMessage camt053 = Valid(await node.AliceClient.FetchCamt053Async(20261123, TestNode.AliceAccount, C), "camt.053.001.08");
+        AccountReportMessage camt053 = Valid(await node.AliceClient.FetchCamt053Async(new DateOnly(2026, 11, 23), TestNode.AliceAccount, C), "camt.053.001.08");
         Assert.Equal(["OPBD", "CLBD"], camt053.Report.Balances.Select(b => b.TypeCode));
         Assert.Equal(TestNode.Funding - 200, camt053.Report.Balances[1].AmountMinor);
-        Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.FetchCamt053Async(20261123, TestNode.AliceAccount, C)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.FetchCamt053Async(new DateOnly(2026, 11, 23), TestNode.AliceAccount, C)).Status);
     }
 
     /// <summary>Parses with the project's reader, which validates against the shipped XSD first.</summary>

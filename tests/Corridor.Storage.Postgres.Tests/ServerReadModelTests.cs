@@ -38,7 +38,7 @@ public sealed class ServerReadModelTests(PostgresFixture pg)
             (await op.RegisterLedgerAsync(new RegisterLedgerRequest(1, 100, "0x1000", "0x1001", "KES"), C)).Unwrap();
             (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(1, 1, "0x11"), C)).Unwrap();
             (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(2, 1, "0x21"), C)).Unwrap();
-            (await op.OpenDayAsync(20261123, C)).Unwrap();
+            (await op.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
             (await op.MoveLiquidityAsync(new LiquidityRequest("0x9001", 1, 1, 1_000_000, "inject"), C)).Unwrap();
             var alice = op.WithToken(aliceToken);
             PaymentDto paid = (await alice.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", 2, 1, 700, Kind: "interbank"), C)).Unwrap();

@@ -98,7 +98,7 @@ public static class IsoCommand
                     case "camt053":
                         if (!DateOnly.TryParseExact(parse.GetValue(day), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out DateOnly d))
                         { await Console.Error.WriteLineAsync("corridor iso fetch camt053: --day yyyy-mm-dd is required"); return 2; }
-                        doc = await client.FetchCamt053Async((uint)(d.Year * 10_000 + d.Month * 100 + d.Day), accountId, cancel);
+                        doc = await client.FetchCamt053Async(d, accountId, cancel);
                         break;
                     default:
                         doc = await client.FetchCamt052Async(accountId, c: cancel);

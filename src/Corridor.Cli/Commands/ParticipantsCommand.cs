@@ -5,7 +5,10 @@ using Corridor.Server.Auth;
 
 namespace Corridor.Cli.Commands;
 
-/// <summary><c>corridor participants add</c>: registers a participant through the running node's API (operator token from the data directory) and prints its token.</summary>
+/// <summary>
+/// <c>corridor participants add</c> registers a participant through the running node's API (operator token from the data
+/// directory) and prints its token; <c>corridor participants list</c> prints every participant with its BIC.
+/// </summary>
 public static class ParticipantsCommand
 {
     public static Command Create()
@@ -16,7 +19,8 @@ public static class ParticipantsCommand
         var name = new Option<string>("--name") { Description = "Participant name (≤ 64 UTF-8 bytes).", Required = true };
         var role = new Option<string>("--role") { Description = "direct or central-bank.", DefaultValueFactory = _ => "direct" };
         role.AcceptOnlyFromAmong("direct", "central-bank");
-        var add = new Command("add", "Register a participant on the running node and print its API token.") { data, url, id, name, role };
+        var bic = new Option<string?>("--bic") { Description = "BIC (ISO 9362, 8 or 11 characters) naming the participant in ISO 20022 messages." };
+        var add = new Command("add", "Register a participant on the running node and print its API token.") { data, url, id, name, role, bic };
         add.SetAction(async (parse, cancel) =>
         {
             string root = Path.GetFullPath(parse.GetValue(data)!);
@@ -26,7 +30,7 @@ public static class ParticipantsCommand
             ApiResult<ParticipantTokenDto> r;
             try
             {
-                r = await client.RegisterParticipantAsync(new RegisterParticipantRequest(parse.GetValue(id), parse.GetValue(name)!, parse.GetValue(role)!), cancel);
+                r = await client.RegisterParticipantAsync(new RegisterParticipantRequest(parse.GetValue(id), parse.GetValue(name)!, parse.GetValue(role)!, parse.GetValue(bic)), cancel);
             }
             catch (HttpRequestException e)
             {
@@ -40,6 +44,40 @@ public static class ParticipantsCommand
         });
         var command = new Command("participants", "Manage participants of a running node.");
         command.Subcommands.Add(add);
+        command.Subcommands.Add(List());
         return command;
+    }
+
+    private static Command List()
+    {
+        var data = new Option<string>("--data", "-d") { Description = "Data directory of the running node (its secrets/operator.token is used).", DefaultValueFactory = _ => DataDirectory.DefaultPath };
+        var url = new Option<string>("--url") { Description = "Base URL of the running node.", DefaultValueFactory = _ => ServerOptions.DefaultUrl };
+        var json = new Option<bool>("--json") { Description = "Print the answer of GET /v1/participants as JSON." };
+        var list = new Command("list", "List the participants of the running node: id, role, status, BIC, name.") { data, url, json };
+        list.SetAction(async (parse, cancel) =>
+        {
+            string root = Path.GetFullPath(parse.GetValue(data)!);
+            string? token = SecretsDirectory.ReadOperatorToken(root);
+            if (token is null) { await Console.Error.WriteLineAsync($"corridor: no operator token in {root}/secrets (start the node with `corridor run --data {root}` first)"); return 2; }
+            var client = CorridorClient.Create(new Uri(parse.GetValue(url)!), token);
+            ApiResult<ParticipantDto[]> r;
+            try { r = await client.ListParticipantsAsync(cancel); }
+            catch (HttpRequestException e)
+            {
+                await Console.Error.WriteLineAsync($"corridor: cannot reach the node at {parse.GetValue(url)}: {e.Message}");
+                return 3;
+            }
+            if (!r.Ok) { await Console.Error.WriteLineAsync($"corridor: HTTP {(int)r.Status} {r.Problem?.Code}: {r.Problem?.Detail}"); return 1; }
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(r.Value!, CorridorJson.Options));
+                return 0;
+            }
+            Console.WriteLine($"{"id",-20} {"role",-12} {"status",-10} {"bic",-11} name");
+            foreach (ParticipantDto p in r.Value!)
+                Console.WriteLine($"{p.Id,-20} {p.Role,-12} {p.Status,-10} {p.Bic ?? "-",-11} {p.Name}");
+            return 0;
+        });
+        return list;
     }
 }

@@ -97,19 +97,24 @@ public static class StatementCommand
     internal static string Csv(AccountStatement s)
     {
         var b = new StringBuilder();
+        string day = Day(s.BusinessDate);
         b.Append("record,business_date,account_id,timestamp_ns,transfer_id,payment_id,credit_debit,amount_minor,counterparty,code,balance_minor\n");
-        b.Append(CultureInfo.InvariantCulture, $"opening,{s.BusinessDate},{s.AccountId},,,,,,,,{s.OpeningBalanceMinor}\n");
+        b.Append(CultureInfo.InvariantCulture, $"opening,{day},{s.AccountId},,,,,,,,{s.OpeningBalanceMinor}\n");
         long balance = s.OpeningBalanceMinor;
         foreach (StatementEntry e in s.Entries)
         {
             balance += e.IsCredit ? e.AmountMinor : -e.AmountMinor;
             b.Append(CultureInfo.InvariantCulture,
-                $"entry,{s.BusinessDate},{s.AccountId},{e.TimestampNs},{e.TransferId},{e.PaymentId},{(e.IsCredit ? "CRDT" : "DBIT")},{e.AmountMinor},{e.Counterparty},{e.Code},{balance}\n");
+                $"entry,{day},{s.AccountId},{e.TimestampNs},{e.TransferId},{e.PaymentId},{(e.IsCredit ? "CRDT" : "DBIT")},{e.AmountMinor},{e.Counterparty},{e.Code},{balance}\n");
         }
-        b.Append(CultureInfo.InvariantCulture, $"closing,{s.BusinessDate},{s.AccountId},,,,,,,,{s.ClosingBalanceMinor}\n");
+        b.Append(CultureInfo.InvariantCulture, $"closing,{day},{s.AccountId},,,,,,,,{s.ClosingBalanceMinor}\n");
         if (s.Truncated) b.Append("# truncated: the statement holds its first entries only\n");
         return b.ToString();
     }
+
+    /// <summary>The engine's yyyymmdd as the one date format of the CLI and the API (ISO 8601).</summary>
+    private static string Day(uint yyyymmdd) =>
+        Corridor.Server.Http.BusinessDates.ToDate(yyyymmdd)?.ToString(Corridor.Server.Http.BusinessDates.Format, CultureInfo.InvariantCulture) ?? "";
 
     internal static string Json(AccountStatement s)
     {
@@ -123,7 +128,7 @@ public static class StatementCommand
             });
         return JsonSerializer.Serialize(new
         {
-            account_id = s.AccountId.ToString(CultureInfo.InvariantCulture), business_date = s.BusinessDate, participant = s.Participant,
+            account_id = s.AccountId.ToString(CultureInfo.InvariantCulture), business_date = Day(s.BusinessDate), participant = s.Participant,
             ledger = s.Ledger, opening_balance_minor = s.OpeningBalanceMinor, closing_balance_minor = s.ClosingBalanceMinor,
             truncated = s.Truncated, entries,
         });

@@ -37,9 +37,12 @@ public static class Identifiers
     /// ISO 9362 BIC: 4 alphanumeric party prefix, 2-letter ISO 3166 country, 2 alphanumeric
     /// location, optional 3 alphanumeric branch (8 or 11 characters, upper case).
     /// </summary>
-    public static bool IsValidBic(ReadOnlySpan<char> bic)
+    public static bool IsValidBic(ReadOnlySpan<char> bic) => CheckBic(bic) == BicFinding.Ok;
+
+    /// <summary>The first part of an ISO 9362 BIC that is wrong, in reading order (<see cref="BicFinding.Ok"/> for a valid BIC).</summary>
+    public static BicFinding CheckBic(ReadOnlySpan<char> bic)
     {
-        if (bic.Length != 8 && bic.Length != 11) return false;
+        if (bic.Length != 8 && bic.Length != 11) return BicFinding.Length;
         for (int i = 0; i < bic.Length; i++)
         {
             char c = bic[i];
@@ -47,13 +50,31 @@ public static class Identifiers
             bool digit = c >= '0' && c <= '9';
             if (i is 4 or 5)
             {
-                if (!upper) return false;
+                if (!upper) return BicFinding.CountryNotLetters;
             }
             else if (!upper && !digit)
             {
-                return false;
+                return i < 4 ? BicFinding.PartyPrefix : i < 8 ? BicFinding.Location : BicFinding.Branch;
             }
         }
-        return CountryCodes.IsAssigned(bic.Slice(4, 2));
+        return CountryCodes.IsAssigned(bic.Slice(4, 2)) ? BicFinding.Ok : BicFinding.CountryNotAssigned;
     }
+}
+
+/// <summary>What is wrong with a BIC (ISO 9362), part by part.</summary>
+public enum BicFinding : byte
+{
+    Ok = 0,
+    /// <summary>Not 8 or 11 characters.</summary>
+    Length = 1,
+    /// <summary>Characters 1–4 (party prefix) are not upper-case letters or digits.</summary>
+    PartyPrefix = 2,
+    /// <summary>Characters 5–6 are not upper-case letters.</summary>
+    CountryNotLetters = 3,
+    /// <summary>Characters 5–6 are not an assigned ISO 3166 alpha-2 country code.</summary>
+    CountryNotAssigned = 4,
+    /// <summary>Characters 7–8 (location) are not upper-case letters or digits.</summary>
+    Location = 5,
+    /// <summary>Characters 9–11 (branch) are not upper-case letters or digits.</summary>
+    Branch = 6,
 }

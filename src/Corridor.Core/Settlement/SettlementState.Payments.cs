@@ -235,7 +235,13 @@ public sealed partial class SettlementState
     internal SettlementResult DayAdmits(PaymentKind kind, bool crossCurrency) =>
         crossCurrency && (_options & SettlementOptions.OnePaymentPath) == 0 ? SettlementResult.Ok : PhaseAllows(kind);
 
-    private SettlementResult PhaseAllows(PaymentKind kind) => _phase switch
+    private SettlementResult PhaseAllows(PaymentKind kind) => PhaseAllows(_phase, kind);
+
+    /// <summary>
+    /// The operating-day rule of payment entry: customer payments only while the day is open, interbank payments until the
+    /// interbank cut-off. The API names the phases that accept a refused payment from this function.
+    /// </summary>
+    public static SettlementResult PhaseAllows(DayPhase phase, PaymentKind kind) => phase switch
     {
         DayPhase.Open => SettlementResult.Ok,
         DayPhase.CustomerCutoff => kind == PaymentKind.Interbank ? SettlementResult.Ok : SettlementResult.AfterCustomerCutoff,

@@ -15,6 +15,20 @@ public sealed partial class SettlementState
     /// <summary>The ISO 4217 (or operator-configured) currency code of a registered ledger, or null.</summary>
     public string? GetLedgerCurrency(uint ledger) => _ledgerIndex.TryGetValue(ledger, out int i) ? _ledgers[i].CurrencyCode : null;
 
+    /// <summary>
+    /// Who may create or withdraw money in a ledger (central-bank liquidity, <see cref="MoveLiquidity"/>): the operator, or the
+    /// active central bank that is the ledger's settlement agent. Any other participant gets <see cref="SettlementResult.NotACentralBank"/>.
+    /// </summary>
+    public SettlementResult MayMoveLiquidity(ulong participant, uint ledger)
+    {
+        if (!_participantIndex.TryGetValue(participant, out int pi)) return SettlementResult.ParticipantNotFound;
+        if (!_ledgerIndex.TryGetValue(ledger, out int li)) return SettlementResult.LedgerNotRegistered;
+        ParticipantRecord p = _participants[pi];
+        if (p.Role == ParticipantRole.Operator) return SettlementResult.Ok;
+        if (p.Status != ParticipantStatus.Active) return SettlementResult.ParticipantNotActive;
+        return p.Role == ParticipantRole.CentralBank && _ledgers[li].CentralBank == participant ? SettlementResult.Ok : SettlementResult.NotACentralBank;
+    }
+
     /// <summary>The participant registered with this BIC (ISO 9362), or null.</summary>
     public ulong? FindParticipantByBic(string bic) => _participantByBic.TryGetValue(bic, out ulong id) ? id : null;
 

@@ -293,7 +293,7 @@ public static class ExchangeEndpoints
     {
         Incoterms rule = t.Incoterms.Length == 0 ? Incoterms.None : (Incoterms)UnknownValue;
         foreach (var (n, v) in IncotermsRules) if (n == t.Incoterms) rule = v;
-        return new TradeReference(t.InvoiceNumber, t.InvoiceDate, t.ContractReference, t.LetterOfCreditReference, t.GoodsDescription, t.HsCode, rule, t.IncotermsPlace);
+        return new TradeReference(t.InvoiceNumber, BusinessDates.ToNumber(t.InvoiceDate), t.ContractReference, t.LetterOfCreditReference, t.GoodsDescription, t.HsCode, rule, t.IncotermsPlace);
     }
 
     internal static FxPartyDto ToDto(Party p)
@@ -307,7 +307,7 @@ public static class ExchangeEndpoints
     {
         string rule = "";
         foreach (var (n, v) in IncotermsRules) if (v == t.Incoterms) rule = n;
-        return new FxTradeReferenceDto(t.InvoiceNumber, t.InvoiceDate, t.ContractReference, t.LetterOfCreditReference, t.GoodsDescription, t.HsCode, rule, t.IncotermsPlace);
+        return new FxTradeReferenceDto(t.InvoiceNumber, BusinessDates.ToDate(t.InvoiceDate), t.ContractReference, t.LetterOfCreditReference, t.GoodsDescription, t.HsCode, rule, t.IncotermsPlace);
     }
 
     private static async Task<IResult> Pay(HttpContext c, NodeGateway gw)
@@ -328,7 +328,13 @@ public static class ExchangeEndpoints
             throw new ApiException(409, "fx.id_reused_with_different_content", $"payment {r.Id} exists");
         CommandReply reply = await gw.SubmitAsync(Operation.PayAgainstLock, 1, payload);
         var result = reply.AllOk ? PayResult.Ok : (PayResult)reply.Errors[0].Code;
-        if (result != PayResult.Ok) throw Rejected(result, $"payment {r.Id}");
+        if (result != PayResult.Ok)
+        {
+            // Refused by the engine: the problem names the payment and the status it recorded (failed), never a 201.
+            string? recorded = await gw.QueryAsync(e => e.Exchange.TryGetPayment(id, out PaymentRecord p) && p.Request.Payer == payer ? Wire.Snake(p.Status) : null);
+            ApiException refused = Rejected(result, $"payment {r.Id}");
+            throw recorded is null ? refused : new ApiException(refused.Status, refused.Code, refused.Message) { PaymentId = Ids.Format(id), PaymentStatus = recorded };
+        }
         return Results.Json(await Payment(gw, id, r.Id), CorridorJson.Options, statusCode: existed ? 200 : 201);
     }
 

@@ -69,7 +69,7 @@ public static class OutboundMessageEndpoints
     private static async Task<IResult> Statement(HttpContext c, NodeGateway gw, string date, string accountId)
     {
         Caller caller = gw.Authenticate(c);
-        uint businessDate = ReadModelEndpoints.BusinessDate(date);
+        uint businessDate = BusinessDates.Parse(date, "date");
         UInt128 id = Ids.Parse(accountId, "account_id");
         ReadModelHost host = await ReadModelEndpoints.FreshAsync(c, gw);
         AccountStatement s = host.Query(m => m.GetStatement(id, businessDate))

@@ -214,31 +214,23 @@ public static class ReadModelEndpoints
     internal static PaymentDto ToDto(PaymentRow p) =>
         new(Ids.Format(p.PaymentId), p.Payer, p.Payee, p.Ledger, p.AmountMinor, Problems.SnakeCase(p.Priority is "" ? "Normal" : p.Priority),
             Problems.SnakeCase(p.PaymentKind is "" ? "Customer" : p.PaymentKind), p.EarliestNs, p.LatestNs, p.WindowId,
-            Problems.SnakeCase(p.Status), Reason(p), p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate);
+            Problems.SnakeCase(p.Status), Reason(p), p.SubmittedAtNs, p.FinalAtNs, BusinessDates.ToDate(p.BusinessDate));
 
     internal static PaymentRecordDto ToRecord(PaymentRow p) =>
         new(Ids.Format(p.PaymentId), p.Kind, Problems.SnakeCase(p.Status), Reason(p), p.Payer, p.Payee, p.Ledger, p.AmountMinor,
             p.DestinationLedger, p.DestinationAmountMinor, OptionalId(p.LockId), OptionalId(p.SourceLegTransferId), OptionalId(p.DestinationLegTransferId),
             Optional(p.InvoiceNumber), Optional(p.LetterOfCreditReference), Optional(p.ContractReference), Optional(p.OriginatorName), Optional(p.BeneficiaryName),
-            p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate, p.MsgId, p.InstrId, p.EndToEndId, p.TxId, p.Uetr);
+            p.SubmittedAtNs, p.FinalAtNs, BusinessDates.ToDate(p.BusinessDate), p.MsgId, p.InstrId, p.EndToEndId, p.TxId, p.Uetr);
 
     private static string? OptionalId(UInt128 id) => id == 0 ? null : Ids.Format(id);
     private static string? Optional(string text) => text.Length == 0 ? null : text;
 
     // ───────────── statements ─────────────
 
-    internal static uint BusinessDate(string date)
-    {
-        if (date.Length != 8 || !uint.TryParse(date, NumberStyles.None, CultureInfo.InvariantCulture, out uint businessDate)
-            || !DateOnly.TryParseExact(date, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-            throw ApiException.BadRequest("request.invalid_value", "date must be yyyymmdd");
-        return businessDate;
-    }
-
     private static async Task<IResult> GetStatement(HttpContext c, NodeGateway gw, string date, string accountId)
     {
         Caller caller = gw.Authenticate(c);
-        uint businessDate = BusinessDate(date);
+        uint businessDate = BusinessDates.Parse(date, "date");
         UInt128 id = Ids.Parse(accountId, "account_id");
         ReadModelHost host = await FreshAsync(c, gw);
         AccountStatement s = host.Query(m => m.GetStatement(id, businessDate))

@@ -74,18 +74,8 @@ public static class SettlementEndpoints
         if (reply.AllOk) return true;
         var result = (SettlementResult)reply.Errors[0].Code;
         if (Array.IndexOf(alreadyDone, result) >= 0) return false;
-        throw new ApiException(SettlementStatus(result), "settlement." + Wire.Snake(result), $"{T.Operation}: {result}");
+        throw SettlementProblems.Refused(result, Wire.Snake(T.Operation));
     }
-
-    public static int SettlementStatus(SettlementResult result) => result switch
-    {
-        SettlementResult.ParticipantExistsWithDifferentContent or SettlementResult.TransferIdExistsWithDifferentContent
-            or SettlementResult.PaymentExistsWithDifferentContent or SettlementResult.LedgerAlreadyRegistered
-            or SettlementResult.SettlementAccountExists or SettlementResult.AccountIdInUse or SettlementResult.WindowExists => 409,
-        SettlementResult.ParticipantNotFound or SettlementResult.PaymentNotFound or SettlementResult.WindowNotFound
-            or SettlementResult.SettlementAccountNotFound or SettlementResult.LedgerNotRegistered => 404,
-        _ => 422,
-    };
 
     private static T Found<T>(T? value, string code, string detail) where T : class =>
         value ?? throw ApiException.NotFound(code, detail);
@@ -99,6 +89,7 @@ public static class SettlementEndpoints
         var r = await RequestBody.ReadAsync<RegisterParticipantRequest>(c);
         if (r.Id == 0 || r.Id == ApiTokens.OperatorParticipantId) throw ApiException.BadRequest("request.invalid_id", "id must be 1 … 2^64−2");
         ParticipantRole role = Wire.ParseEnum(r.Role, "role", ("direct", ParticipantRole.DirectParticipant), ("central-bank", ParticipantRole.CentralBank));
+        if (r.Bic is { Length: > 0 } bic) Wire.Bic(bic, "bic");
         bool created = await Apply(gw, new RegisterParticipant(r.Id, role, r.Name, r.Bic ?? ""), SettlementResult.ParticipantAlreadyExists);
         ParticipantInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetParticipant(r.Id)), "settlement.participant_not_found", "participant vanished");
         gw.SetParticipantStatus(p.Id, p.Status);
@@ -127,7 +118,8 @@ public static class SettlementEndpoints
         Caller caller = gw.Authenticate(c);
         NodeGateway.RequireOperator(caller);
         IReadOnlyList<ParticipantInfo> all = await gw.QueryAsync(e => e.Settlement.GetParticipants());
-        return Results.Json(all.Select(Wire.ToDto).ToArray(), CorridorJson.Options);
+        // The operator's own record (id 2^64−1, no accounts) is not a participant: operator users are listed by GET /v1/operators.
+        return Results.Json(all.Where(p => p.Role != ParticipantRole.Operator).Select(Wire.ToDto).ToArray(), CorridorJson.Options);
     }
 
     private static async Task<IResult> GetParticipant(HttpContext c, NodeGateway gw, string id)
@@ -218,11 +210,19 @@ public static class SettlementEndpoints
     private static async Task<IResult> MoveLiquidity(HttpContext c, NodeGateway gw)
     {
         Caller caller = gw.Authenticate(c);
-        NodeGateway.RequireOperator(caller);
+        // The operator, or a central bank in the ledger it is the settlement agent for (the rule: SettlementState.MayMoveLiquidity).
+        if (caller.Role != CallerRole.CentralBank) NodeGateway.RequireOperator(caller);
         var r = await RequestBody.ReadAsync<LiquidityRequest>(c);
+        if (!caller.IsOperator)
+        {
+            SettlementResult may = await gw.QueryAsync(e => e.Settlement.MayMoveLiquidity(caller.ParticipantId, r.Ledger));
+            if (may == SettlementResult.NotACentralBank)
+                throw new ApiException(403, SettlementProblems.Code(may), $"participant {caller.ParticipantId} is not the central bank of ledger {r.Ledger}: only that central bank (or the operator) creates or withdraws its money");
+            if (may != SettlementResult.Ok) throw SettlementProblems.Refused(may, $"liquidity in ledger {r.Ledger}");
+        }
         UInt128 transferId = Ids.Parse(r.TransferId, "transfer_id");
         LiquidityDirection direction = Wire.ParseEnum(r.Direction, "direction", ("inject", LiquidityDirection.Inject), ("withdraw", LiquidityDirection.Withdraw));
-        Wire.Amount(r.Amount, "amount");
+        Wire.Amount(r.Amount, "amount", max: SettlementState.MaxAmountMinor);
         await Apply(gw, new MoveLiquidity(transferId, r.Participant, r.Ledger, r.Amount, direction), SettlementResult.AlreadyApplied);
         return Results.Json(await SettlementAccount(gw, r.Participant, r.Ledger), CorridorJson.Options);
     }
@@ -233,7 +233,7 @@ public static class SettlementEndpoints
         NodeGateway.RequireOperator(caller);
         var r = await RequestBody.ReadAsync<CreditLineRequest>(c);
         UInt128 transferId = Ids.Parse(r.TransferId, "transfer_id");
-        Wire.Amount(r.Limit, "limit", allowZero: true);
+        Wire.Amount(r.Limit, "limit", allowZero: true, max: SettlementState.MaxAmountMinor);
         await Apply(gw, new SetCreditLine(transferId, r.Participant, r.Ledger, r.Limit), SettlementResult.AlreadyApplied);
         return Results.Json(await SettlementAccount(gw, r.Participant, r.Ledger), CorridorJson.Options);
     }
@@ -243,8 +243,8 @@ public static class SettlementEndpoints
         Caller caller = gw.Authenticate(c);
         var r = await RequestBody.ReadAsync<ReservationRequest>(c);
         NodeGateway.RequireSelfOrSystemOperator(caller, r.Participant);
-        Wire.Amount(r.UrgentReserve, "urgent_reserve", allowZero: true);
-        Wire.Amount(r.HighReserve, "high_reserve", allowZero: true);
+        Wire.Amount(r.UrgentReserve, "urgent_reserve", allowZero: true, max: SettlementState.MaxAmountMinor);
+        Wire.Amount(r.HighReserve, "high_reserve", allowZero: true, max: SettlementState.MaxAmountMinor);
         await Apply(gw, new SetReservation(r.Participant, r.Ledger, r.UrgentReserve, r.HighReserve));
         return Results.Json(await SettlementAccount(gw, r.Participant, r.Ledger), CorridorJson.Options);
     }
@@ -254,7 +254,7 @@ public static class SettlementEndpoints
         Caller caller = gw.Authenticate(c);
         var r = await RequestBody.ReadAsync<SendingLimitRequest>(c);
         NodeGateway.RequireSelfOrSystemOperator(caller, r.Participant);
-        Wire.Amount(r.Limit, "limit", allowZero: true);
+        Wire.Amount(r.Limit, "limit", allowZero: true, max: SettlementState.MaxAmountMinor);
         await Apply(gw, new SetSendingLimit(r.Participant, r.Ledger, r.Counterparty, r.Limit));
         return Results.Json(await SettlementAccount(gw, r.Participant, r.Ledger), CorridorJson.Options);
     }
@@ -269,7 +269,7 @@ public static class SettlementEndpoints
         NodeGateway.RequireSelfOrSystemOperator(caller, payer);
         if (payer == ApiTokens.OperatorParticipantId) throw ApiException.BadRequest("request.missing_field", "the operator must name the payer");
         UInt128 id = Ids.Parse(r.Id, "id");
-        Wire.Amount(r.Amount, "amount");
+        Wire.Amount(r.Amount, "amount", max: SettlementState.MaxAmountMinor);
         PaymentPriority priority = Wire.Priority(r.Priority);
         PaymentKind kind = Wire.ParseEnum(r.Kind, "kind", ("customer", PaymentKind.Customer), ("interbank", PaymentKind.Interbank));
         var existing = await gw.QueryAsync(e => e.Settlement.GetPayment(id));
@@ -288,15 +288,17 @@ public static class SettlementEndpoints
         try { payload = SubmitPaymentWithDetails.EncodePayload(new SubmitPaymentWithDetails(command, details)); }
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
         CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, 1, payload);
-        (PaymentInfo? p, PaymentCompliance? compliance) = await gw.QueryAsync(e => (e.Settlement.GetPayment(id), ComplianceOf(e, id)));
+        (PaymentInfo? p, PaymentCompliance? compliance, DayPhase phase) =
+            await gw.QueryAsync(e => (e.Settlement.GetPayment(id), ComplianceOf(e, id), e.Settlement.GetDayStatus().Phase));
         if (!reply.AllOk)
         {
             var result = (SettlementResult)reply.Errors[0].Code;
             if (result == SettlementResult.RejectedByCompliance && compliance is not null)
-                throw ComplianceRejection(r.Id, compliance);
-            // A payment rejected for a business reason is recorded (status rejected): answer it, not an error.
+                throw ComplianceRejection(r.Id, compliance, p);
             if (p is null || result == SettlementResult.PaymentExistsWithDifferentContent)
-                throw new ApiException(SettlementStatus(result), "settlement." + Wire.Snake(result), $"payment {r.Id}: {result}");
+                throw SettlementProblems.Refused(result, $"payment {r.Id}");
+            // Refused by the engine's rules and recorded: a 422 problem naming the payment and its status, never 201.
+            throw SettlementProblems.RefusedPayment(result, Ids.Format(p.Id), p.Status, phase, kind);
         }
         if (p is null) throw ApiException.NotFound("settlement.payment_not_found", "payment not recorded");
         return Results.Json(Wire.ToDto(p, compliance), CorridorJson.Options, statusCode: existing is null ? 201 : 200);
@@ -309,12 +311,15 @@ public static class SettlementEndpoints
     /// A payment compliance rejected: travel-rule gaps are the caller's to fix (400, ISO 20022 RR01–RR04); a rule's
     /// rejection (blocked country or currency, amount above a reject limit) is 422 with the rule's ISO reason.
     /// </summary>
-    private static ApiException ComplianceRejection(string id, PaymentCompliance c)
+    private static ApiException ComplianceRejection(string id, PaymentCompliance c, PaymentInfo? p)
     {
         string reason = Wire.Snake(c.Decision.Reason);
         string detail = $"payment {id}: rejected by compliance ({reason}{(c.Decision.RuleId is null ? "" : ", rule " + c.Decision.RuleId)})";
         int status = c.Decision.Reason == ComplianceReason.TravelRuleIncomplete ? 400 : 422;
-        return new ApiException(status, "compliance." + reason, detail) { Iso20022Reason = c.Decision.Iso20022Reason };
+        return new ApiException(status, "compliance." + reason, detail)
+        {
+            Iso20022Reason = c.Decision.Iso20022Reason, PaymentId = p is null ? null : Ids.Format(p.Id), PaymentStatus = p is null ? null : Wire.Snake(p.Status),
+        };
     }
 
     private static async Task<PaymentInfo> VisiblePayment(NodeGateway gw, Caller caller, string text)
@@ -360,7 +365,7 @@ public static class SettlementEndpoints
         if (!reply.AllOk)
         {
             var result = (SettlementResult)reply.Errors[0].Code;
-            throw new ApiException(SettlementStatus(result), "settlement." + Wire.Snake(result), $"lsm: {result}");
+            throw SettlementProblems.Refused(result, "lsm");
         }
         LsmRunDto[] runs = reply.Data switch
         {
@@ -421,7 +426,7 @@ public static class SettlementEndpoints
         Caller caller = gw.Authenticate(c);
         NodeGateway.RequireOperator(caller);
         var r = await RequestBody.ReadAsync<OpenDayRequest>(c);
-        await Apply(gw, new OpenBusinessDay(r.BusinessDate));
+        await Apply(gw, new OpenBusinessDay(BusinessDates.ToNumber(r.BusinessDate)));
         return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.GetDayStatus())), CorridorJson.Options);
     }
 

@@ -12,6 +12,14 @@ public sealed class ApiException(int status, string code, string detail) : Excep
     /// <summary>ISO 20022 ExternalStatusReason1Code (e.g. RR01–RR04 for travel-rule gaps), written as <c>iso20022_reason</c>.</summary>
     public string? Iso20022Reason { get; init; }
 
+    /// <summary>Extension members of a refused payment: its id and the status the engine recorded (e.g. <c>rejected</c>).</summary>
+    public string? PaymentId { get; init; }
+    public string? PaymentStatus { get; init; }
+
+    /// <summary>Extension members of a day-phase refusal: the current phase and the phases that would accept the request.</summary>
+    public string? Phase { get; init; }
+    public string[]? AllowedPhases { get; init; }
+
     public static ApiException BadRequest(string code, string detail) => new(400, code, detail);
     public static ApiException NotFound(string code, string detail) => new(404, code, detail);
     public static ApiException Forbidden(string detail) => new(403, "auth.forbidden", detail);
@@ -22,7 +30,9 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    public static async Task WriteAsync(HttpContext context, int status, string code, string detail, string? iso20022Reason = null)
+    public static Task WriteAsync(HttpContext context, ApiException e) => WriteAsync(context, e.Status, e.Code, e.Message, e);
+
+    public static async Task WriteAsync(HttpContext context, int status, string code, string detail, ApiException? extensions = null)
     {
         HttpResponse response = context.Response;
         response.StatusCode = status;
@@ -37,7 +47,16 @@ public static class Problems
             w.WriteString("detail", detail);
             w.WriteString("code", code);
             w.WriteString("instance", context.Request.Path.Value);
-            if (iso20022Reason is not null) w.WriteString("iso20022_reason", iso20022Reason);
+            if (extensions?.Iso20022Reason is { } reason) w.WriteString("iso20022_reason", reason);
+            if (extensions?.PaymentId is { } paymentId) w.WriteString("payment_id", paymentId);
+            if (extensions?.PaymentStatus is { } paymentStatus) w.WriteString("payment_status", paymentStatus);
+            if (extensions?.Phase is { } phase) w.WriteString("phase", phase);
+            if (extensions?.AllowedPhases is { } allowed)
+            {
+                w.WriteStartArray("allowed_phases");
+                foreach (string a in allowed) w.WriteStringValue(a);
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }
         response.ContentLength = buffer.Length;

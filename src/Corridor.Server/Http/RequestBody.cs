@@ -85,13 +85,14 @@ public static class RequestBody
                 : e.InnerException is InvalidOperationException or FormatException or OverflowException ? "request.invalid_type"
                 : message.Contains("could not be converted", StringComparison.Ordinal) ? "request.invalid_type"
                 : "request.invalid_json";
-            throw ApiException.BadRequest(code, $"{Clip(message)}");
+            if (code == "request.invalid_type" && JsonProblems.ExpectsDate(typeof(T), e.Path)) code = "request.invalid_date";
+            throw ApiException.BadRequest(code, JsonProblems.Describe(typeof(T), code, e));
         }
         catch (InvalidOperationException e)
         {
-            throw ApiException.BadRequest("request.invalid_json", Clip(e.Message));
+            throw ApiException.BadRequest("request.invalid_json", JsonProblems.Sanitise(e.Message, "$: the body does not match the request"));
         }
-        return value ?? throw ApiException.BadRequest("request.invalid_json", "the body must be a JSON object, not null");
+        return value ?? throw ApiException.BadRequest("request.invalid_json", "$: the body must be a JSON object, not null");
     }
 
     private static string Clip(string s) => s.Length > 300 ? s[..300] + "…" : s;

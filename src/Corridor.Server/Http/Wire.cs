@@ -69,9 +69,10 @@ public static class Wire
         };
     }
 
-    public static long Amount(long value, string field, bool allowZero = false)
+    public static long Amount(long value, string field, bool allowZero = false, long max = MaxAmountMinor)
     {
         if (value < 0 || (!allowZero && value == 0)) throw ApiException.BadRequest("request.invalid_amount", $"{field} must be {(allowZero ? "0 or more" : "positive")}");
+        if (value > max) throw ApiException.BadRequest("request.invalid_amount", $"{field} must be at most {max} minor units");
         return value;
     }
 
@@ -120,7 +121,24 @@ public static class Wire
             a.MultilateralLimitMinor, a.QueuedCount, a.QueuedMinor, a.NetSentTodayMinor, a.OvernightCreditMinor);
 
     public static ParticipantDto ToDto(ParticipantInfo p) =>
-        new(p.Id, RoleName(p.Role), Snake(p.Status), p.Name, p.RegisteredAtNs, p.Accounts.Select(ToDto).ToArray());
+        new(p.Id, RoleName(p.Role), Snake(p.Status), p.Name, p.RegisteredAtNs, p.Accounts.Select(ToDto).ToArray(), p.Bic.Length == 0 ? null : p.Bic);
+
+    /// <summary>An ISO 9362 BIC (the rule: Core's <see cref="Corridor.Core.Compliance.Identifiers.CheckBic"/>), else 400 <c>request.invalid_bic</c> naming the wrong part.</summary>
+    public static string Bic(string bic, string field)
+    {
+        string why = Corridor.Core.Compliance.Identifiers.CheckBic(bic) switch
+        {
+            Corridor.Core.Compliance.BicFinding.Ok => "",
+            Corridor.Core.Compliance.BicFinding.Length => $"has {bic.Length} characters; a BIC has 8 or 11",
+            Corridor.Core.Compliance.BicFinding.PartyPrefix => "characters 1-4 (party prefix) must be upper-case letters or digits",
+            Corridor.Core.Compliance.BicFinding.CountryNotLetters => "characters 5-6 (country) must be upper-case letters",
+            Corridor.Core.Compliance.BicFinding.CountryNotAssigned => $"characters 5-6 (\"{bic.Substring(4, 2)}\") are not an ISO 3166 country code",
+            Corridor.Core.Compliance.BicFinding.Location => "characters 7-8 (location) must be upper-case letters or digits",
+            _ => "characters 9-11 (branch) must be upper-case letters or digits",
+        };
+        if (why.Length != 0) throw ApiException.BadRequest("request.invalid_bic", $"{field}: \"{Clip(bic)}\" is not an ISO 9362 BIC: {why}");
+        return bic;
+    }
 
     public static string RoleName(ParticipantRole role) => role switch
     {
@@ -134,7 +152,7 @@ public static class Wire
     /// <summary>The payment with its party data, references and (when screened) its compliance record.</summary>
     public static PaymentDto ToDto(PaymentInfo p, Corridor.Core.Compliance.PaymentCompliance? compliance) =>
         WithDetails(new(Ids.Format(p.Id), p.Payer, p.Payee, p.Ledger, p.AmountMinor, Snake(p.Priority), Snake(p.Kind), p.EarliestNs, p.LatestNs, p.WindowId,
-            Snake(p.Status), p.Reason == SettlementResult.Ok ? null : "settlement." + Snake(p.Reason), p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate),
+            Snake(p.Status), p.Reason == SettlementResult.Ok ? null : "settlement." + Snake(p.Reason), p.SubmittedAtNs, p.FinalAtNs, BusinessDates.ToDate(p.BusinessDate)),
             p.Details, compliance);
 
     /// <summary>A payment with its party data, references and (when screened) its compliance record.</summary>
@@ -157,11 +175,11 @@ public static class Wire
             w.NetPositions.Select(n => new NetPositionDto(n.Participant, n.NetMinor)).ToArray(), w.ExcludedParticipants.ToArray(), w.ClosedAtNs);
 
     public static DayDto ToDto(DayStatus d) =>
-        new(d.BusinessDate, Snake(d.Phase), d.PhaseSinceNs, d.Submitted, d.Settled, d.Queued, d.Scheduled, d.Rejected, d.Revoked, d.InWindow,
+        new(BusinessDates.ToDate(d.BusinessDate), Snake(d.Phase), d.PhaseSinceNs, d.Submitted, d.Settled, d.Queued, d.Scheduled, d.Rejected, d.Revoked, d.InWindow,
             d.OvernightCredits.Select(o => new OvernightCreditDto(o.Participant, o.Ledger, o.AmountMinor)).ToArray(), d.Held, d.CrossCurrency);
 
     public static StatementDto ToDto(AccountStatement s) =>
-        new(s.BusinessDate, s.Participant, s.Ledger, Ids.Format(s.AccountId), s.OpeningBalanceMinor, s.ClosingBalanceMinor,
+        new(BusinessDates.ToDate(s.BusinessDate) ?? throw new InvalidOperationException($"statement with business date {s.BusinessDate}"), s.Participant, s.Ledger, Ids.Format(s.AccountId), s.OpeningBalanceMinor, s.ClosingBalanceMinor,
             s.Entries.Select(e => new StatementEntryDto(Ids.Format(e.TransferId), Ids.Format(e.PaymentId), e.AmountMinor, e.IsCredit, e.Counterparty, e.Code, e.TimestampNs)).ToArray(),
             s.Truncated);
 }

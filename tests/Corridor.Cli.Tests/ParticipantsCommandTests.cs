@@ -1,0 +1,44 @@
+using Corridor.Client;
+using Corridor.Server;
+using Corridor.Storage.Node;
+using Microsoft.Extensions.Logging;
+
+namespace Corridor.Cli.Tests;
+
+/// <summary><c>corridor participants add --bic</c> and <c>corridor participants list</c> against a real node over HTTP.</summary>
+public sealed class ParticipantsCommandTests
+{
+    [Fact]
+    public async Task Add_with_a_bic_then_list_shows_it_and_a_malformed_bic_is_refused_with_the_servers_reason()
+    {
+        CancellationToken c = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        await using CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
+        {
+            DataPath = dir.Path, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0 }, MinimumLogLevel = LogLevel.Error,
+        }, c);
+        string url = server.Addresses[0];
+
+        var (code, stdout, stderr) = await CorridorProcess.RunAsync("participants", "add", "--data", dir.Path, "--url", url,
+            "--id", "100", "--name", "Central Bank of Kenya", "--role", "central-bank", "--bic", "CBKEKENX");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("participant 100 (central-bank) registered", stdout);
+
+        (code, _, stderr) = await CorridorProcess.RunAsync("participants", "add", "--data", dir.Path, "--url", url, "--id", "1", "--name", "Bank A", "--bic", "BANKKE");
+        Assert.Equal(1, code);
+        Assert.Contains("HTTP 400 request.invalid_bic: bic: \"BANKKE\" is not an ISO 9362 BIC: has 6 characters; a BIC has 8 or 11", stderr);
+        (code, _, stderr) = await CorridorProcess.RunAsync("participants", "add", "--data", dir.Path, "--url", url, "--id", "1", "--name", "Bank A");
+        Assert.True(code == 0, stderr);
+
+        (code, stdout, stderr) = await CorridorProcess.RunAsync("participants", "list", "--data", dir.Path, "--url", url);
+        Assert.True(code == 0, stderr);
+        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("100 ", StringComparison.Ordinal) && l.Contains("central-bank") && l.Contains("CBKEKENX") && l.EndsWith("Central Bank of Kenya", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("1 ", StringComparison.Ordinal) && l.Contains(" - ") && l.EndsWith("Bank A", StringComparison.Ordinal));
+
+        (code, stdout, _) = await CorridorProcess.RunAsync("participants", "list", "--data", dir.Path, "--url", url, "--json");
+        Assert.Equal(0, code);
+        ParticipantDto[] all = System.Text.Json.JsonSerializer.Deserialize<ParticipantDto[]>(stdout, CorridorJson.Options)!;
+        Assert.Equal("CBKEKENX", all.Single(p => p.Id == 100).Bic);
+    }
+}
