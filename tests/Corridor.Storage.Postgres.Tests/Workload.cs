@@ -218,6 +218,9 @@ internal sealed class FailingReadModel(IReadModel inner, int failOnWrite) : IRea
     public IReadOnlyList<AccountRow> GetAccounts(UInt128 afterId, int limit) => inner.GetAccounts(afterId, limit);
     public TransferPage GetAccountTransfers(UInt128 accountId, ulong fromNs, ulong toNs, ulong afterTimestampNs, int limit) =>
         inner.GetAccountTransfers(accountId, fromNs, toNs, afterTimestampNs, limit);
+    public BookingPage GetAccountBookings(UInt128 accountId, ulong fromNs, ulong toNs, ulong afterTimestampNs, int limit) =>
+        inner.GetAccountBookings(accountId, fromNs, toNs, afterTimestampNs, limit);
+    public IReadOnlyDictionary<UInt128, PaymentRow> GetStatementPayments(UInt128 accountId, uint businessDate) => inner.GetStatementPayments(accountId, businessDate);
     public PaymentRow? FindPayment(UInt128 anyId) => inner.FindPayment(anyId);
     public IReadOnlyList<PaymentRow> FindPaymentsByTradeReference(string reference, int limit) => inner.FindPaymentsByTradeReference(reference, limit);
     public AccountStatement? GetStatement(UInt128 accountId, uint businessDate) => inner.GetStatement(accountId, businessDate);
