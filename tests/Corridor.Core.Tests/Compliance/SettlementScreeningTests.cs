@@ -190,20 +190,21 @@ public sealed class SettlementScreeningTests
     }
 
     [Fact]
-    public void Format_5_6_and_7_snapshots_without_details_returns_overnight_credit_or_operators_still_restore()
+    public void Format_5_6_7_and_8_snapshots_without_details_returns_overnight_credit_PvP_ids_or_operators_still_restore()
     {
         SettlementHarness h = Standard();
         h.Fund(A, 1_000);
         Assert.True(h.Batch(SettlementCodec.EncodeCommand(Payment(1, A, B, 10, kind: PaymentKind.Interbank)))[0].AllOk);
         var stream = new MemoryStream();
         h.Engine.WriteSnapshot(stream);
-        byte[] v8 = stream.ToArray();
-        // Format 7 = format 8 without the overnight-credit section (two empty counts), format 6 also without the
-        // payment-returns section, format 5 also without the payment-details section (their empty counts, 4 bytes
-        // each, sit just before the 33-byte hash string).
-        foreach ((int version, int stripped) in new[] { (7, 8), (6, 12), (5, 16) })
+        byte[] v9 = stream.ToArray();
+        // Format 8 = format 9 without the PvP payment-ids section (one empty count), format 7 also without the
+        // overnight-credit section (two empty counts), format 6 also without the payment-returns section, format 5
+        // also without the payment-details section (their empty counts, 4 bytes each, sit just before the 33-byte
+        // hash string).
+        foreach ((int version, int stripped) in new[] { (8, 4), (7, 12), (6, 16), (5, 20) })
         {
-            byte[] old = [.. v8.AsSpan(0, v8.Length - 33 - stripped), .. v8.AsSpan(v8.Length - 33)];
+            byte[] old = [.. v9.AsSpan(0, v9.Length - 33 - stripped), .. v9.AsSpan(v9.Length - 33)];
             BinaryPrimitives.WriteInt32LittleEndian(old.AsSpan(8), version);
             Assert.Equal(h.Engine.StateHashHex(), CoreEngine.ReadSnapshot(new MemoryStream(old)).StateHashHex());
         }
