@@ -107,6 +107,9 @@ public class PaymentRecordTests
         return message;
     }
 
+    /// <summary>The payment id of a pacs.008 with this UETR (its 128 bits, big-endian) in 0x-hex.</summary>
+    private static string IdOf(string uetr) => "0x" + Convert.ToHexStringLower(Guid.Parse(uetr).ToByteArray(bigEndian: true));
+
     /// <summary>A decimal payment id as the camt entries write it (0x-hex).</summary>
     private static string Hex(string decimalId) => "0x" + UInt128.Parse(decimalId, CultureInfo.InvariantCulture).ToString("x", CultureInfo.InvariantCulture);
 
@@ -192,6 +195,43 @@ public class PaymentRecordTests
         // The FX provider settles a leg but is no party to the payment: it does not see the record.
         Assert.Equal(HttpStatusCode.Forbidden, (await w.Provider.GetPaymentAsync(Uetr, C)).Status);
         Assert.Empty((await w.Provider.FindPaymentsAsync("endToEndId", EndToEndId, C)).Unwrap());
+    }
+
+    [Fact]
+    public async Task A_held_RUB_to_KPW_payment_books_nothing_until_released_and_its_record_follows_the_decision()
+    {
+        await using World w = await WorldAsync();
+        TestNode node = w.Node;
+        const string List = "id,kind,name,aliases,countries,dates_of_birth,program\nKP-1,entity,\"PYONGYANG TRADING CORPORATION\",,KP,,DPRK3\n";
+        var (loaded, loadedBody, _) = await TestNode.Send(node.Operator, HttpMethod.Post, "/v1/compliance/watch-lists",
+            System.Text.Json.JsonSerializer.Serialize(new LoadWatchListRequest("sanctions", "csv", "2026-11", List), CorridorJson.Options));
+        Assert.True(loaded == HttpStatusCode.Created, loadedBody);
+
+        IsoReply reply = await w.Payer.SendIso20022Async(Pacs008("RUBK20261123-0042", Uetr, EndToEndId, Invoice), C);
+        Assert.Contains("<TxSts>PDNG</TxSts>", reply.Body);
+        // Held: the provider's reservation to the payee exists in the ledger, but it is no booking.
+        Assert.Single((await w.Payee.QueryAccountTransfersAsync(PyongyangKpw, c: C)).Unwrap().Transfers);
+        Assert.Empty(Valid(await w.Payee.FetchCamt054Async(PyongyangKpw, c: C), "camt.054.001.08").Report.Entries);
+        Assert.Empty(Valid(await w.Payee.FetchCamt052Async(PyongyangKpw, from: "2000-01-01T00:00:00Z", c: C), "camt.052.001.08").Report.Entries);
+        Assert.Equal("held", (await w.Payee.GetPaymentAsync(Uetr, C)).Unwrap().Status);
+
+        var (released, releasedBody, _) = await TestNode.Send(node.Operator, HttpMethod.Post, $"/v1/compliance/holds/{IdOf(Uetr)}/release",
+            """{"reason":"false positive: a different company, verified registration"}""");
+        Assert.True(released == HttpStatusCode.OK, releasedBody);
+        Assert.Equal("settled", (await w.Payee.GetPaymentAsync(Uetr, C)).Unwrap().Status);
+        Assert.Equal("settled", Assert.Single((await w.Payee.FindPaymentsAsync("endToEndId", EndToEndId, C)).Unwrap()).Status);
+        AssertPayeeCredit(Assert.Single(Valid(await w.Payee.FetchCamt054Async(PyongyangKpw, c: C), "camt.054.001.08").Report.Entries),
+            Settled, "KPW", EndToEndId, Uetr, Invoice);
+
+        // A rejected hold voids the reservation: neither it nor its void is ever reported.
+        const string otherUetr = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+        Assert.Contains("<TxSts>PDNG</TxSts>", (await w.Payer.SendIso20022Async(Pacs008("RUBK20261123-0044", otherUetr, "ACME-E2E-0044", "KP-INV-0044"), C)).Body);
+        var (rejected, rejectedBody, _) = await TestNode.Send(node.Operator, HttpMethod.Post, $"/v1/compliance/holds/{IdOf(otherUetr)}/reject",
+            """{"reason":"true match: listed entity"}""");
+        Assert.True(rejected == HttpStatusCode.OK, rejectedBody);
+        Assert.Equal("failed", (await w.Payer.GetPaymentAsync(otherUetr, C)).Unwrap().Status);
+        Assert.Equal(4, (await w.Payee.QueryAccountTransfersAsync(PyongyangKpw, c: C)).Unwrap().Transfers.Length); // 2 reservations, a post, a void
+        Assert.Single(Valid(await w.Payee.FetchCamt054Async(PyongyangKpw, c: C), "camt.054.001.08").Report.Entries);
     }
 
     [Fact]
