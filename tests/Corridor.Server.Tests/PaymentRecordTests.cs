@@ -165,6 +165,7 @@ public class PaymentRecordTests
         StatementDto statement = (await w.Payee.GetStatementAsync(Day, PyongyangKpw, C)).Unwrap();
         StatementEntryDto only = Assert.Single(statement.Entries);
         Assert.Equal((Settled, true), (only.Amount, only.IsCredit));
+        Assert.Equal((EndToEndId, Uetr, Debtor, "RUBKRUMM", Invoice), (only.EndToEndId, only.Uetr, only.CounterpartyName, only.CounterpartyBic, only.InvoiceNumber));
         PaymentDto named = (await w.Payee.GetPaymentAsync(only.PaymentId, C)).Unwrap();
         Assert.Equal((Moscow, Pyongyang), (named.Payer, named.Payee));
         Assert.Equal(Hex(only.PaymentId), line.AcctSvcrTxId);
