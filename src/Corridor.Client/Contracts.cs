@@ -131,7 +131,12 @@ public sealed record DayDto(DateOnly? BusinessDate, string Phase, ulong PhaseSin
 /// <summary>Intraday credit a settlement account could not repay at end of day (owed to the central bank until covered).</summary>
 public sealed record OvernightCreditDto(ulong Participant, uint Ledger, long AmountMinor);
 
-public sealed record StatementEntryDto(string TransferId, string PaymentId, long Amount, bool IsCredit, ulong Counterparty, ushort Code, ulong Timestamp);
+/// <summary>
+/// One posted booking of a statement; for a booking of a payment, the payment's EndToEndId and UETR, the other party
+/// (the originator of a credit, the beneficiary of a debit) with its bank's BIC, and the invoice it pays.
+/// </summary>
+public sealed record StatementEntryDto(string TransferId, string PaymentId, long Amount, bool IsCredit, ulong Counterparty, ushort Code, ulong Timestamp,
+    string? EndToEndId = null, string? Uetr = null, string? CounterpartyName = null, string? CounterpartyBic = null, string? InvoiceNumber = null);
 
 public sealed record StatementDto(DateOnly BusinessDate, ulong Participant, uint Ledger, string AccountId, long OpeningBalanceMinor,
     long ClosingBalanceMinor, StatementEntryDto[] Entries, bool Truncated);

@@ -77,9 +77,16 @@ internal static class Outbound
         EndToEndId = "NAIROBIELEC-INV-2026-0917",
         TxId = "KCBL-TX-778120",
         Uetr = "e4b9c3a2-7f1d-4c8e-9a6b-2d5f8e1c0b3a",
+        AcctSvcrTxId = "0x2d5f8e1c0b3a",
         CounterpartyName = "Nairobi Electronics Distributors Ltd",
+        CounterpartyAccount = new CashAccount { OtherId = "1180297734" },
         CounterpartyAgentBic = "KCBLKENX",
         RemittanceLine = "ACM-INV-2026-0917",
+        Documents =
+        [
+            new ReferredDocument { TypeCode = "CINV", Number = "ACM-INV-2026-0917" },
+            new ReferredDocument { TypeProprietary = "LOCR", Number = "KCB-LC-2026-0042" },
+        ],
     };
 
     private static Entry DebitEntry => new()
@@ -94,6 +101,7 @@ internal static class Outbound
         EndToEndId = "GHCB-LIQ-0002",
         Uetr = "7d8e9f0a-1b2c-4d3e-8f4a-5b6c7d8e9f0a",
         CounterpartyName = "Stanbic Bank Ghana",
+        CounterpartyAccount = new CashAccount { Iban = "GB29NWBK60161331926819" },
         CounterpartyAgentBic = "SBICGHAC",
         BankTxSubFamily = "DMCT",
     };

@@ -32,7 +32,7 @@ public sealed class ProjectorTests(PostgresFixture pg)
         Assert.Equal(0, projector.Lag);
         Workload.AssertConsistent(w.Reference, model);
         Assert.True(w.Reference.Settlement.StatementCount >= 8, "two end-of-day closes produce statements");
-        Assert.Equal(Workload.PvpPayments, w.Reference.Exchange.PaymentCount);
+        Assert.Equal(Workload.PvpPayments + 1, w.Reference.Exchange.PaymentCount); // and one at the best quote
         for (int i = 0; i < Workload.PvpPayments; i++)
         {
             PaymentRow pvp = model.FindPayment(Workload.PvpLockId(i))!;
@@ -43,6 +43,36 @@ public sealed class ProjectorTests(PostgresFixture pg)
             Assert.Equal("Thames Tea Importers Ltd", pvp.OriginatorName);
         }
         Assert.Equal(0, projector.CatchUp(cancel: Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void A_cross_currency_payment_is_recorded_for_payer_and_payee_with_its_ids_and_booked_once_on_the_payee_account(string store)
+    {
+        using var dir = new TempDirectory();
+        Workload w = new Workload(seed: 5).Build(paymentBatches: 2);
+        using var journal = FileJournal.Open(dir.File("journal"));
+        w.AppendTo(journal);
+        using IReadModel model = OpenModel(store, NewLocation(store, dir));
+        new Projector(journal, model).CatchUp(cancel: Ct);
+
+        PaymentRow pvp = model.FindPayment(Workload.BestQuotePaymentId)!;
+        Assert.Equal(("Settled", Workload.PvpPayer, Workload.PvpPayee, 129_35_00L), (pvp.Status, pvp.Payer, pvp.Payee, pvp.DestinationAmountMinor));
+        Assert.Equal(("MSG-2026-0001", "INS-0001", "E2E-TEA-0001", "TX-0001", "3f2b8c1e-4d5a-4b6c-9e7f-8a9b0c1d2e3f"),
+            (pvp.MsgId, pvp.InstrId, pvp.EndToEndId, pvp.TxId, pvp.Uetr));
+        Assert.Equal([Workload.BestQuotePaymentId], ((SqlReadModel)model).FindPaymentsBy(PaymentReference.EndToEndId, "E2E-TEA-0001", 10).Select(p => p.PaymentId));
+        Assert.Equal([Workload.BestQuotePaymentId], ((SqlReadModel)model).FindPaymentsBy(PaymentReference.Uetr, "3f2b8c1e-4d5a-4b6c-9e7f-8a9b0c1d2e3f", 10).Select(p => p.PaymentId));
+
+        // The payee's account: a reservation and its post per PvP payment in the ledger, one booking (the post) each.
+        UInt128 payeeAccount = 70_022;
+        TransferPage ledger = model.GetAccountTransfers(payeeAccount, 0, ulong.MaxValue, 0, 100);
+        Assert.Equal(2 * (Workload.PvpPayments + 1), ledger.Transfers.Count);
+        BookingPage booked = model.GetAccountBookings(payeeAccount, 0, ulong.MaxValue, 0, 100);
+        Assert.Equal(Workload.PvpPayments + 1, booked.Bookings.Count);
+        Booking last = booked.Bookings[^1];
+        Assert.Equal((129_35_00L, Workload.BestQuotePaymentId, "E2E-TEA-0001"), (last.Transfer.AmountMinor, last.Payment!.PaymentId, last.Payment.EndToEndId));
+        Assert.All(booked.Bookings, b => Assert.Equal(0, b.Transfer.Flags & (ushort)(Core.Ledger.TransferFlags.Pending | Core.Ledger.TransferFlags.VoidPendingTransfer)));
+        Workload.AssertBookings(w.Reference, model, payeeAccount);
     }
 
     [Theory]

@@ -87,13 +87,18 @@ internal sealed class Workload
     public static UInt128 PvpPaymentId(int i) => (UInt128)(80_000 + i);
     public static UInt128 PvpLockId(int i) => (UInt128)(81_000 + i);
 
+    /// <summary>A PvP payment from a cross-currency pacs.008 (PayAtBestQuote) with its ISO 20022 ids, to participant 602.</summary>
+    public static readonly UInt128 BestQuotePaymentId = 80_100;
+    public const ulong PvpPayee = 602;
+    public static readonly PaymentReferences BestQuoteIds = new("MSG-2026-0001", "INS-0001", "E2E-TEA-0001", "TX-0001", "3f2b8c1e-4d5a-4b6c-9e7f-8a9b0c1d2e3f");
+
     /// <summary>USD → KES payments against locked quotes, each with parties and trade references (docs/exchange.md).</summary>
     private void AddPvpPayments()
     {
         static Account New(UInt128 id, uint ledger, ulong participant, AccountFlags flags = AccountFlags.DebitsMustNotExceedCredits) =>
             new() { Id = id, Ledger = ledger, Code = 1, Flags = flags, Participant = participant };
         Add(CommandBatch.Encode<Account>(Operation.CreateAccounts,
-            [New(70_011, Usd, PvpPayer), New(70_022, Kes, 602), New(70_031, Usd, PvpProvider), New(70_032, Kes, PvpProvider),
+            [New(70_011, Usd, PvpPayer), New(70_022, Kes, PvpPayee), New(70_031, Usd, PvpProvider), New(70_032, Kes, PvpProvider),
              New(71_840, Usd, 0, AccountFlags.None), New(71_404, Kes, 0, AccountFlags.None)]));
         Add(CommandBatch.Encode<Transfer>(Operation.CreateTransfers,
             [new Transfer { Id = _nextId++, DebitAccountId = 71_840, CreditAccountId = 70_011, Amount = 1_000_000_00, Ledger = Usd, Code = 1 },
@@ -109,6 +114,9 @@ internal sealed class Workload
                 ExchangeCommands.Encode(Operation.PayAgainstLock, new PayAgainstLock(PvpPaymentId(i), PvpLockId(i), PvpPayer, Originator, Beneficiary,
                     new TradeReference($"INV-{i}", 20261101, "CTR-88-2026", $"LC/{i}", "Tea, black, fermented", "090240", Incoterms.Cif, "Mombasa"))));
         }
+        Add(ExchangeCommands.Encode(Operation.PayAtBestQuote, new PayAtBestQuote(BestQuotePaymentId, PvpPayer, 70_011, 70_022, "USD", "KES", 129_35_00,
+            AmountSide.Destination, 1_293_500_000_000, 1_000, Originator, Beneficiary,
+            new TradeReference("INV-BQ", 20261101, "", "", "", "", Incoterms.None, ""), BestQuoteIds)));
     }
 
     private static readonly Party Originator = new(
@@ -146,6 +154,36 @@ internal sealed class Workload
             if (s > journal.LastSequence && s <= upToSequence) journal.Append(s, t, body);
     }
 
+    private static string? Null(string text) => text.Length == 0 ? null : text;
+
+    /// <summary>
+    /// An account's bookings as reports give them: the engine's transfers of the account that moved posted balances
+    /// (no pending reservation, no void), each with the payment named by an engine payment transfer.
+    /// </summary>
+    public static void AssertBookings(Engine engine, IReadModel model, UInt128 accountId)
+    {
+        var expected = engine.Ledger.GetAccountTransfers(accountId, 0, int.MaxValue)
+            .Where(t => (t.Flags & (TransferFlags.Pending | TransferFlags.VoidPendingTransfer)) == 0).ToList();
+        var actual = new List<Booking>();
+        ulong after = 0;
+        while (true)
+        {
+            BookingPage page = model.GetAccountBookings(accountId, 0, ulong.MaxValue, after, 29);
+            actual.AddRange(page.Bookings);
+            if (page.NextAfterTimestampNs is not { } next) break;
+            after = next;
+        }
+        Assert.Equal(expected.Select(t => (t.Id, t.Amount)), actual.Select(b => (b.Transfer.Id, b.Transfer.AmountMinor)));
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Transfer t = expected[i];
+            bool paymentTransfer = t.Code is SettlementTransferCode.Payment or SettlementTransferCode.PaymentLeg
+                or ExchangeTransfers.PayerLegCode or ExchangeTransfers.ReservationCode;
+            UInt128? expectedPayment = paymentTransfer && model.FindPayment(t.UserData128) is { } p && p.PaymentId == t.UserData128 ? t.UserData128 : null;
+            Assert.Equal(expectedPayment, actual[i].Payment?.PaymentId);
+        }
+    }
+
     /// <summary>The read model holds exactly the engine's accounts, transfers, payments and statements.</summary>
     public static void AssertConsistent(Engine engine, IReadModel model)
     {
@@ -175,6 +213,7 @@ internal sealed class Workload
                 Assert.Equal(expected[i].Amount, actual[i].AmountMinor);
                 Assert.Equal(expected[i].Timestamp, actual[i].TimestampNs);
             }
+            AssertBookings(engine, model, a.Id);
         }
         Assert.Equal(engine.Ledger.AccountCount, accounts);
         Assert.Equal(engine.Ledger.AccountCount, model.GetAccounts(0, SqlReadModel.MaxPageRows).Count);
@@ -189,6 +228,14 @@ internal sealed class Workload
             PaymentRow row = model.FindPayment(p.PaymentId) ?? throw new Xunit.Sdk.XunitException($"PvP payment {p.PaymentId} missing");
             Assert.Equal((PaymentKinds.Pvp, p.Status.ToString(), p.SourceMinor, p.DestinationMinor, p.Request.Trade.InvoiceNumber, p.Request.Trade.LetterOfCreditReference),
                 (row.Kind, row.Status, row.AmountMinor, row.DestinationAmountMinor, row.InvoiceNumber, row.LetterOfCreditReference));
+            // The same record as a settlement payment: both participants, both parties' accounts, the message's ids.
+            Assert.True(engine.Exchange.TryGetLock(p.LockId, out LockRecord l));
+            Assert.True(engine.Ledger.TryGetAccount(l.Request.PayeeAccount, out Account payee));
+            Assert.Equal((p.Request.Payer, payee.Participant), (row.Payer, row.Payee));
+            Assert.Equal((p.Request.Originator.Account, p.Request.Beneficiary.Account), (row.OriginatorAccount, row.BeneficiaryAccount));
+            PaymentReferences ids = p.References;
+            Assert.Equal((Null(ids.MessageId), Null(ids.InstructionId), Null(ids.EndToEndId), Null(ids.TransactionId), Null(ids.Uetr)),
+                (row.MsgId, row.InstrId, row.EndToEndId, row.TxId, row.Uetr));
             Assert.Equal(p.PaymentId, model.FindPayment(p.LockId)!.PaymentId);
             if (p.SourceLegTransferId != 0) Assert.Equal(p.PaymentId, model.FindPayment(p.SourceLegTransferId)!.PaymentId);
             if (p.DestinationLegTransferId != 0) Assert.Equal(p.PaymentId, model.FindPayment(p.DestinationLegTransferId)!.PaymentId);
@@ -218,6 +265,9 @@ internal sealed class FailingReadModel(IReadModel inner, int failOnWrite) : IRea
     public IReadOnlyList<AccountRow> GetAccounts(UInt128 afterId, int limit) => inner.GetAccounts(afterId, limit);
     public TransferPage GetAccountTransfers(UInt128 accountId, ulong fromNs, ulong toNs, ulong afterTimestampNs, int limit) =>
         inner.GetAccountTransfers(accountId, fromNs, toNs, afterTimestampNs, limit);
+    public BookingPage GetAccountBookings(UInt128 accountId, ulong fromNs, ulong toNs, ulong afterTimestampNs, int limit) =>
+        inner.GetAccountBookings(accountId, fromNs, toNs, afterTimestampNs, limit);
+    public IReadOnlyDictionary<UInt128, PaymentRow> GetStatementPayments(UInt128 accountId, uint businessDate) => inner.GetStatementPayments(accountId, businessDate);
     public PaymentRow? FindPayment(UInt128 anyId) => inner.FindPayment(anyId);
     public IReadOnlyList<PaymentRow> FindPaymentsByTradeReference(string reference, int limit) => inner.FindPaymentsByTradeReference(reference, limit);
     public AccountStatement? GetStatement(UInt128 accountId, uint businessDate) => inner.GetStatement(accountId, businessDate);

@@ -67,7 +67,8 @@ public static class StatementCommand
             string output = kind switch
             {
                 "json" => Json(statement),
-                "camt053" => Encoding.UTF8.GetString(Camt053(statement, parse.GetValue(currency) ?? CurrencyOf(statement.Ledger))),
+                "camt053" => Encoding.UTF8.GetString(Camt053(statement, parse.GetValue(currency) ?? CurrencyOf(statement.Ledger),
+                    model.GetStatementPayments(accountId, businessDate))),
                 _ => Csv(statement),
             };
             Console.Out.Write(output);
@@ -135,9 +136,9 @@ public static class StatementCommand
     }
 
     /// <summary>The statement as camt.053, built exactly as the server's GET /v1/iso20022/camt053 builds it (ids as 0x-hex, Max35Text).</summary>
-    internal static byte[] Camt053(AccountStatement s, string currency) =>
+    internal static byte[] Camt053(AccountStatement s, string currency, IReadOnlyDictionary<UInt128, PaymentRow> payments) =>
         Iso20022Codec.BuildAccountReport(AccountReportKind.Statement053,
-            Corridor.Server.Endpoints.OutboundMessageEndpoints.Camt053(s, currency, DateTimeOffset.UtcNow), indent: true);
+            Corridor.Server.Endpoints.OutboundMessageEndpoints.Camt053(s, currency, DateTimeOffset.UtcNow, payments), indent: true);
 
     private static DateTimeOffset ToTime(ulong ns) => DateTimeOffset.UnixEpoch.AddTicks((long)(ns / 100));
 }

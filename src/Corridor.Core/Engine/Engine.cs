@@ -13,7 +13,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 9; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: raw ledger grants after overnight credit
+    private const int SnapshotFormatVersion = 10; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids
     private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
@@ -218,6 +218,7 @@ public sealed class Engine
         Settlement.WriteDetailsSnapshot(w);
         Settlement.WriteReturnsSnapshot(w);
         Settlement.WriteOvernightCreditSnapshot(w);
+        Exchange.WriteReferencesSnapshot(w);
         Settlement.WriteLedgerGrantsSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
@@ -241,7 +242,8 @@ public sealed class Engine
         if (version >= 6) engine.Settlement.ReadDetailsSnapshot(r);
         if (version >= 7) engine.Settlement.ReadReturnsSnapshot(r);
         if (version >= 8) engine.Settlement.ReadOvernightCreditSnapshot(r);
-        if (version >= 9) engine.Settlement.ReadLedgerGrantsSnapshot(r);
+        if (version >= 9) engine.Exchange.ReadReferencesSnapshot(r);
+        if (version >= 10) engine.Settlement.ReadLedgerGrantsSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

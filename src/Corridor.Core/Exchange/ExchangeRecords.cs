@@ -1,4 +1,5 @@
 using Corridor.Core.Ledger;
+using Corridor.Core.Settlement;
 
 namespace Corridor.Core.Exchange;
 
@@ -91,6 +92,8 @@ public sealed class PaymentRecord
     /// <summary>Post of the reservation provider → payee, destination currency. Exists only if settled.</summary>
     public UInt128 DestinationLegTransferId { get; internal set; }
     public ulong Timestamp { get; internal set; }
+    /// <summary>ISO 20022 ids of the message that instructed it (PayAtBestQuote from a pacs.008); <see cref="PaymentReferences.None"/> otherwise.</summary>
+    public PaymentReferences References { get; internal set; } = PaymentReferences.None;
 }
 
 /// <summary>A bilateral FX trade: submitted by one party, affirmed by the other, settled PvP.</summary>

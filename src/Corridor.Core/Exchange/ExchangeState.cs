@@ -4,6 +4,7 @@ using Corridor.Core.Compliance;
 using Corridor.Core.Currencies;
 using Corridor.Core.Engine;
 using Corridor.Core.Ledger;
+using Corridor.Core.Settlement;
 
 namespace Corridor.Core.Exchange;
 
@@ -47,6 +48,7 @@ public sealed partial class ExchangeState
     private readonly Dictionary<UInt128, TradeRecord> _tradeIndex = new();
     private readonly PriorityQueue<object, (ulong ExpiresAt, long Order)> _expiry = new();
     private long _expiryOrder;
+    private int _paymentsWithReferences; // payments carrying ISO 20022 ids (PayAtBestQuote from a pacs.008)
 
     private readonly List<ItemResult> _itemErrors = new();
     private readonly List<TransferError> _transferErrors = new();
@@ -385,7 +387,7 @@ public sealed partial class ExchangeState
 
     // ───────────────────────────── payments (PvP) ─────────────────────────────
 
-    private PayResult Pay(PayAgainstLock p, ulong hash, ReadOnlySpan<byte> encoded, ref ulong clock, bool tradeOptional = false)
+    private PayResult Pay(PayAgainstLock p, ulong hash, ReadOnlySpan<byte> encoded, ref ulong clock, bool tradeOptional = false, PaymentReferences? references = null)
     {
         if (p.PaymentId == UInt128.Zero) return PayResult.PaymentIdMustNotBeZero;
         if (p.Payer == 0) return PayResult.PayerMustNotBeZero;
@@ -400,7 +402,7 @@ public sealed partial class ExchangeState
         var record = new PaymentRecord
         {
             Encoded = encoded.ToArray(), PaymentId = p.PaymentId, LockId = p.LockId, ContentHash = hash,
-            Position = _payments.Count, Status = PaymentStatus.Failed, Timestamp = clock,
+            Position = _payments.Count, Status = PaymentStatus.Failed, Timestamp = clock, References = references ?? PaymentReferences.None,
         };
         AddPayment(record, p.Trade);
         record.Result = TryPay(record, p, ref clock);
@@ -414,6 +416,7 @@ public sealed partial class ExchangeState
         Debug.Assert(record.Position == _payments.Count);
         _payments.Add(record);
         _paymentIndex.Add(record.PaymentId, record);
+        if (!record.References.IsEmpty) _paymentsWithReferences++;
         if (trade.InvoiceNumber.Length != 0) // empty only for PayAtBestQuote without trade data: nothing to index
         {
             if (_byInvoice.TryGetValue(trade.InvoiceNumber, out var invoice))
@@ -771,6 +774,47 @@ public sealed partial class ExchangeState
         using var stream = new HashingStream(hash);
         using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         WriteSnapshot(w);
+        // Only when some payment carries ids, so the hash of a state without any is what it was before ids were kept.
+        if (_paymentsWithReferences != 0) WriteReferencesSnapshot(w);
+    }
+
+    /// <summary>
+    /// ISO 20022 ids of PvP payments (engine snapshot format 9, after overnight credit): count, then (payment position,
+    /// encoded <see cref="PaymentReferences"/>) in position order, for the payments that carry any.
+    /// </summary>
+    public void WriteReferencesSnapshot(BinaryWriter w)
+    {
+        w.Write(_paymentsWithReferences);
+        byte[] buffer = new byte[PaymentReferences.MaxEncodedBytes];
+        foreach (PaymentRecord p in _payments)
+        {
+            if (p.References.IsEmpty) continue;
+            var writer = new WireWriter(buffer);
+            p.References.Write(ref writer);
+            w.Write(p.Position);
+            w.Write(writer.Written);
+            w.Write(buffer, 0, writer.Written);
+        }
+    }
+
+    public void ReadReferencesSnapshot(BinaryReader r)
+    {
+        int count = ReadCount(r, _payments.Count);
+        int previous = -1;
+        for (int i = 0; i < count; i++)
+        {
+            int position = r.ReadInt32();
+            if (position <= previous || position >= _payments.Count) throw new InvalidDataException($"exchange snapshot: ids for payment position {position}");
+            previous = position;
+            int length = ReadCount(r, PaymentReferences.MaxEncodedBytes);
+            byte[] bytes = r.ReadBytes(length);
+            if (bytes.Length != length) throw new InvalidDataException("exchange snapshot truncated");
+            var reader = new WireReader(bytes);
+            PaymentReferences references = PaymentReferences.Read(ref reader);
+            if (reader.Remaining != 0 || references.IsEmpty) throw new InvalidDataException($"exchange snapshot: ids of payment position {position} malformed");
+            _payments[position].References = references;
+        }
+        _paymentsWithReferences = count;
     }
 
     public void WriteSnapshot(BinaryWriter w)

@@ -152,8 +152,11 @@ public sealed partial class SettlementState
         _statementFromNs = clock + 1;
     }
 
+    // PvP legs carry their payment id too: the payer's leg, and the post of the provider's reservation (the pending
+    // reservation itself and its void carry the lock id, but they are not movements and never reach a statement).
     private static UInt128 PaymentIdOf(in Transfer t) =>
-        t.Code is SettlementTransferCode.Payment or SettlementTransferCode.PaymentLeg ? t.UserData128 : UInt128.Zero;
+        t.Code is SettlementTransferCode.Payment or SettlementTransferCode.PaymentLeg or Exchange.ExchangeTransfers.PayerLegCode
+            or Exchange.ExchangeTransfers.ReservationCode ? t.UserData128 : UInt128.Zero;
 
     /// <summary>Who is on the other side: the payment's counterparty, the central bank for funding, 0 for net settlement.</summary>
     private ulong Counterparty(in Transfer t, AccountRecord a)

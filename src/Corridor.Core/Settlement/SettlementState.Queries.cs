@@ -32,6 +32,10 @@ public sealed partial class SettlementState
     /// <summary>The participant registered with this BIC (ISO 9362), or null.</summary>
     public ulong? FindParticipantByBic(string bic) => _participantByBic.TryGetValue(bic, out ulong id) ? id : null;
 
+    /// <summary>The BIC of a participant ("" when it has none or is unknown), without building its whole record.</summary>
+    public string GetParticipantBic(ulong participantId) =>
+        _participantIndex.TryGetValue(participantId, out int i) ? _participants[i].Bic : "";
+
     public ParticipantInfo? GetParticipant(ulong participantId)
     {
         if (!_participantIndex.TryGetValue(participantId, out int i)) return null;

@@ -65,9 +65,17 @@ public sealed record Entry
     public string? EndToEndId { get; init; }
     public string? TxId { get; init; }
     public string? Uetr { get; init; }
+    /// <summary>Refs/AcctSvcrTxId: the node's own id of the payment behind the entry.</summary>
+    public string? AcctSvcrTxId { get; init; }
+    /// <summary>The other party: the debtor of a credit entry, the creditor of a debit entry (RltdPties Dbtr/Cdtr).</summary>
     public string? CounterpartyName { get; init; }
+    /// <summary>The other party's account (RltdPties DbtrAcct/CdtrAcct).</summary>
+    public CashAccount? CounterpartyAccount { get; init; }
+    /// <summary>The other party's agent (RltdAgts DbtrAgt/CdtrAgt).</summary>
     public string? CounterpartyAgentBic { get; init; }
     public string? RemittanceLine { get; init; }
+    /// <summary>Documents the payment settles (RmtInf/Strd/RfrdDocInf): commercial invoice, contract, letter of credit.</summary>
+    public ValueList<ReferredDocument> Documents { get; init; }
     public string? AdditionalInfo { get; init; }
 }
 

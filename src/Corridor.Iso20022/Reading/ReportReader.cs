@@ -368,14 +368,15 @@ internal static class ReportReader
             BankTxDomain = domn == "PMNT" ? null : domn,
             BankTxFamily = fmly == (credit ? "RCDT" : "ICDT") ? null : fmly,
             BankTxSubFamily = subFmly == "XBCT" ? null : subFmly,
-            MsgId = refs.MsgId, InstrId = refs.InstrId, EndToEndId = refs.EndToEndId, TxId = refs.TxId, Uetr = refs.Uetr,
-            CounterpartyName = refs.CounterpartyName, CounterpartyAgentBic = refs.CounterpartyAgentBic, RemittanceLine = refs.RemittanceLine,
+            MsgId = refs.MsgId, InstrId = refs.InstrId, EndToEndId = refs.EndToEndId, TxId = refs.TxId, Uetr = refs.Uetr, AcctSvcrTxId = refs.AcctSvcrTxId,
+            CounterpartyName = refs.CounterpartyName, CounterpartyAccount = refs.CounterpartyAccount, CounterpartyAgentBic = refs.CounterpartyAgentBic,
+            RemittanceLine = refs.RemittanceLine, Documents = refs.Documents,
             AdditionalInfo = addtl,
         };
     }
 
-    private readonly record struct TxRefs(string? MsgId, string? InstrId, string? EndToEndId, string? TxId, string? Uetr,
-        string? CounterpartyName, string? CounterpartyAgentBic, string? RemittanceLine)
+    private readonly record struct TxRefs(string? MsgId, string? InstrId, string? EndToEndId, string? TxId, string? Uetr, string? AcctSvcrTxId,
+        string? CounterpartyName, CashAccount? CounterpartyAccount, string? CounterpartyAgentBic, string? RemittanceLine, ValueList<ReferredDocument> Documents)
     {
         public bool IsEmpty => this == default;
     }
@@ -409,7 +410,9 @@ internal static class ReportReader
 
     private static TxRefs TxDetails(XmlReader r)
     {
-        string? msgId = null, instr = null, e2e = null, tx = null, uetr = null, cpty = null, cptyBic = null, rmt = null;
+        string? msgId = null, instr = null, e2e = null, tx = null, uetr = null, svcrTx = null, cpty = null, cptyBic = null, rmt = null;
+        CashAccount? cptyAccount = null;
+        ValueList<ReferredDocument> documents = default;
         int d = Enter(r);
         while (Next(r, d))
         {
@@ -426,6 +429,7 @@ internal static class ReportReader
                             case "EndToEndId": e2e = Text(r); break;
                             case "TxId": tx = Text(r); break;
                             case "UETR": uetr = Text(r); break;
+                            case "AcctSvcrTxId": svcrTx = Text(r); break;
                             default: Skip(r); break;
                         }
                     }
@@ -435,6 +439,7 @@ internal static class ReportReader
                     while (Next(r, d3))
                     {
                         if (r.LocalName is "Dbtr" or "Cdtr") cpty ??= AgentOrParty(r).Name;
+                        else if (r.LocalName is "DbtrAcct" or "CdtrAcct") cptyAccount ??= Account(r);
                         else Skip(r);
                     }
                     break;
@@ -447,16 +452,13 @@ internal static class ReportReader
                     }
                     break;
                 case "RmtInf":
-                    int d5 = Enter(r);
-                    while (Next(r, d5))
-                    {
-                        if (r.LocalName == "Ustrd") rmt ??= Text(r);
-                        else Skip(r);
-                    }
+                    RemittanceInfo remittance = Remittance(r);
+                    if (remittance.Unstructured.Count > 0) rmt ??= remittance.Unstructured[0];
+                    if (remittance.Structured.Count > 0 && documents.Count == 0) documents = remittance.Structured[0].Documents;
                     break;
                 default: Skip(r); break;
             }
         }
-        return new TxRefs(msgId, instr, e2e, tx, uetr, cpty, cptyBic, rmt);
+        return new TxRefs(msgId, instr, e2e, tx, uetr, svcrTx, cpty, cptyAccount, cptyBic, rmt, documents);
     }
 }

@@ -331,18 +331,23 @@ public static class MessageWriter
         Leaf(w, "EndToEndId", e.EndToEndId);
         Leaf(w, "UETR", e.Uetr);
         Leaf(w, "TxId", e.TxId);
+        Leaf(w, "AcctSvcrTxId", e.AcctSvcrTxId);
         w.WriteEndElement();
         Amount(w, "Amt", e.Amount);
         w.WriteElementString("CdtDbtInd", cdtDbt);
-        if (e.CounterpartyName is not null)
+        if (e.CounterpartyName is not null || e.CounterpartyAccount is not null)
         {
             // The counterparty is the debtor of a credit entry and the creditor of a debit entry.
             w.WriteStartElement("RltdPties");
-            w.WriteStartElement(credit ? "Dbtr" : "Cdtr");
-            w.WriteStartElement("Pty");
-            w.WriteElementString("Nm", e.CounterpartyName);
-            w.WriteEndElement();
-            w.WriteEndElement();
+            if (e.CounterpartyName is not null)
+            {
+                w.WriteStartElement(credit ? "Dbtr" : "Cdtr");
+                w.WriteStartElement("Pty");
+                w.WriteElementString("Nm", e.CounterpartyName);
+                w.WriteEndElement();
+                w.WriteEndElement();
+            }
+            Account(w, credit ? "DbtrAcct" : "CdtrAcct", e.CounterpartyAccount);
             w.WriteEndElement();
         }
         if (e.CounterpartyAgentBic is not null)
@@ -351,11 +356,13 @@ public static class MessageWriter
             Agent(w, credit ? "DbtrAgt" : "CdtrAgt", Model.Agent.FromBic(e.CounterpartyAgentBic));
             w.WriteEndElement();
         }
-        if (e.RemittanceLine is not null)
+        if (e.RemittanceLine is not null || e.Documents.Count > 0)
         {
-            w.WriteStartElement("RmtInf");
-            w.WriteElementString("Ustrd", e.RemittanceLine);
-            w.WriteEndElement();
+            Remittance(w, new RemittanceInfo
+            {
+                Unstructured = e.RemittanceLine is null ? default : [e.RemittanceLine],
+                Structured = e.Documents.Count == 0 ? default : [new StructuredRemittance { Documents = e.Documents }],
+            });
         }
         w.WriteEndElement();
         w.WriteEndElement();

@@ -177,7 +177,7 @@ internal static class Iso20022CrossCurrency
         PaymentDetails parties = PartyMapping.Details(msgId, tx); // the same Dbtr/Cdtr mapping as same-currency payments
         var item = new PayAtBestQuote(
             PaymentMapping.PaymentIdOf(msgId, tx.PmtId), payer, payerAccount, payeeAccount, instructed.Currency, settled.Currency,
-            settled.AmountMinor, AmountSide.Destination, rate.ScaledE10, RateTolerancePpm, parties.Originator!, parties.Beneficiary!, trade);
+            settled.AmountMinor, AmountSide.Destination, rate.ScaledE10, RateTolerancePpm, parties.Originator!, parties.Beneficiary!, trade, parties.References);
         return (item, null, null);
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Corridor.Core.Settlement;
 using Corridor.Iso20022;
+using Corridor.Iso20022.Mapping;
 using Corridor.Iso20022.Model;
 using Corridor.Server.Auth;
 using Corridor.Server.Http;
@@ -13,8 +14,10 @@ namespace Corridor.Server.Endpoints;
 /// <summary>
 /// ISO 20022 cash-management messages a participant fetches about its own accounts, built from the read model with
 /// the shipped builders (schema-valid camt.*.001.08): camt.054 debit/credit notifications since a cursor, camt.053
-/// end-of-day statements, camt.052 intraday reports on request. Same authorisation and freshness rules as
-/// <see cref="ReadModelEndpoints"/>.
+/// end-of-day statements, camt.052 intraday reports on request. All three report posted bookings only (a pending
+/// reservation or its void is never an entry; a PvP credit is its posted leg) and build each entry with
+/// <see cref="EntryMapping"/> from the booking and the record of its payment. Same authorisation and freshness rules
+/// as <see cref="ReadModelEndpoints"/>.
 /// </summary>
 public static class OutboundMessageEndpoints
 {
@@ -34,7 +37,7 @@ public static class OutboundMessageEndpoints
     }
 
     /// <summary>
-    /// camt.054: every transfer debiting or crediting <c>account</c> after the cursor <c>since</c> (engine ns, exclusive;
+    /// camt.054: every posted booking debiting or crediting <c>account</c> after the cursor <c>since</c> (engine ns, exclusive;
     /// 0 = from the start), at most <c>limit</c>; the next cursor comes back in <see cref="NextCursorHeader"/>
     /// (equal to <c>since</c> when there was nothing new).
     /// </summary>
@@ -47,7 +50,7 @@ public static class OutboundMessageEndpoints
         int limit = ReadModelEndpoints.Limit(c, MaxEntries);
         ReadModelHost host = await ReadModelEndpoints.FreshAsync(c, gw);
         AccountRow account = ReadModelEndpoints.OwnAccount(host, caller, accountId, accountText.ToString());
-        TransferPage page = host.Query(m => m.GetAccountTransfers(accountId, 0, ulong.MaxValue, since, limit));
+        BookingPage page = host.Query(m => m.GetAccountBookings(accountId, 0, ulong.MaxValue, since, limit));
         string currency = await CurrencyAsync(gw, account.Ledger);
         DateTimeOffset now = DateTimeOffset.UtcNow;
         string id = Id("CRDR-NTF", accountId, since);
@@ -58,9 +61,9 @@ public static class OutboundMessageEndpoints
             ReportId = id,
             ElectronicSequenceNumber = host.ProjectedSequence,
             Account = new CashAccount { OtherId = Ref(accountId), Currency = currency },
-            Entries = ValueList.From(page.Transfers.Select(t => EntryOf(t, accountId, currency)).ToList()),
+            Entries = ValueList.From(page.Bookings.Select(b => EntryOf(b, accountId, currency)).ToList()),
         };
-        ulong next = page.Transfers.Count == 0 ? since : page.Transfers[^1].TimestampNs;
+        ulong next = page.Bookings.Count == 0 ? since : page.Bookings[^1].Transfer.TimestampNs;
         c.Response.Headers[NextCursorHeader] = next.ToString(CultureInfo.InvariantCulture);
         return Xml(Iso20022Codec.BuildAccountReport(AccountReportKind.Notification054, report));
     }
@@ -75,27 +78,24 @@ public static class OutboundMessageEndpoints
         AccountStatement s = host.Query(m => m.GetStatement(id, businessDate))
             ?? throw ApiException.NotFound("settlement.statement_not_found", $"no statement of account {accountId} for {date}");
         NodeGateway.RequireSelfOrOperator(caller, s.Participant);
+        IReadOnlyDictionary<UInt128, PaymentRow> payments = host.Query(m => m.GetStatementPayments(id, businessDate));
         string currency = await CurrencyAsync(gw, s.Ledger);
-        return Xml(Iso20022Codec.BuildAccountReport(AccountReportKind.Statement053, Camt053(s, currency, DateTimeOffset.UtcNow)));
+        return Xml(Iso20022Codec.BuildAccountReport(AccountReportKind.Statement053, Camt053(s, currency, DateTimeOffset.UtcNow, payments)));
     }
 
-    /// <summary>The camt.053 model of a statement: OPBD and CLBD balances, one entry per statement line.</summary>
-    public static AccountReport Camt053(AccountStatement s, string currency, DateTimeOffset now)
+    /// <summary>
+    /// The camt.053 model of a statement: OPBD and CLBD balances, one entry per statement line (statements hold posted
+    /// movements only), each with the record of its payment when <paramref name="payments"/> has it.
+    /// </summary>
+    public static AccountReport Camt053(AccountStatement s, string currency, DateTimeOffset now, IReadOnlyDictionary<UInt128, PaymentRow> payments)
     {
         var day = DateOnly.ParseExact(s.BusinessDate.ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
         var entries = new List<Entry>(s.Entries.Count);
         foreach (StatementEntry e in s.Entries)
         {
-            DateOnly booked = DateOnly.FromDateTime(TimeOf(e.TimestampNs).UtcDateTime);
-            entries.Add(new Entry
-            {
-                Amount = new Money(currency, e.AmountMinor),
-                CreditDebit = e.IsCredit ? CreditDebit.Credit : CreditDebit.Debit,
-                BookingDate = booked,
-                ValueDate = booked,
-                AcctSvcrRef = Ref(e.TransferId),
-                EndToEndId = e.PaymentId == 0 ? null : Ref(e.PaymentId),
-            });
+            PaymentRow? payment = e.PaymentId != 0 && payments.TryGetValue(e.PaymentId, out PaymentRow? p) ? p : null;
+            entries.Add(EntryMapping.Entry(Ref(e.TransferId), new Money(currency, e.AmountMinor), e.IsCredit,
+                DateOnly.FromDateTime(TimeOf(e.TimestampNs).UtcDateTime), BookedOf(payment)));
         }
         string id = Id("CRDR-STMT", s.AccountId, s.BusinessDate);
         return new AccountReport
@@ -129,7 +129,7 @@ public static class OutboundMessageEndpoints
         int limit = ReadModelEndpoints.Limit(c, MaxEntries);
         ReadModelHost host = await ReadModelEndpoints.FreshAsync(c, gw);
         AccountRow account = ReadModelEndpoints.OwnAccount(host, caller, accountId, accountText);
-        TransferPage page = host.Query(m => m.GetAccountTransfers(accountId, from, to, 0, limit));
+        BookingPage page = host.Query(m => m.GetAccountBookings(accountId, from, to, 0, limit));
         string currency = await CurrencyAsync(gw, account.Ledger);
         string id = Id("CRDR-RPT", accountId, (ulong)host.ProjectedSequence);
         var report = new AccountReport
@@ -142,24 +142,23 @@ public static class OutboundMessageEndpoints
             ToDateTime = to == ulong.MaxValue ? now : TimeOf(to),
             Account = new CashAccount { OtherId = Ref(accountId), Currency = currency },
             Balances = [new Balance { TypeCode = "ITBD", Currency = currency, AmountMinor = account.BalancePostedMinor, Date = DateOnly.FromDateTime(now.UtcDateTime) }],
-            Entries = ValueList.From(page.Transfers.Select(t => EntryOf(t, accountId, currency)).ToList()),
+            Entries = ValueList.From(page.Bookings.Select(b => EntryOf(b, accountId, currency)).ToList()),
         };
         return Xml(Iso20022Codec.BuildAccountReport(AccountReportKind.IntradayReport052, report));
     }
 
-    private static Entry EntryOf(TransferRow t, UInt128 accountId, string currency)
+    private static Entry EntryOf(Booking b, UInt128 accountId, string currency) =>
+        EntryMapping.Entry(Ref(b.Transfer.Id), new Money(currency, b.Transfer.AmountMinor), b.Transfer.CreditAccountId == accountId,
+            DateOnly.FromDateTime(TimeOf(b.Transfer.TimestampNs).UtcDateTime), BookedOf(b.Payment));
+
+    /// <summary>The read model's record of a payment as the ISO mapping takes it (the payer's side is the debtor's).</summary>
+    private static BookedPayment? BookedOf(PaymentRow? p) => p is null ? null : new BookedPayment
     {
-        DateOnly booked = DateOnly.FromDateTime(TimeOf(t.TimestampNs).UtcDateTime);
-        return new Entry
-        {
-            NtryRef = Ref(t.Id),
-            Amount = new Money(currency, t.AmountMinor),
-            CreditDebit = t.CreditAccountId == accountId ? CreditDebit.Credit : CreditDebit.Debit,
-            BookingDate = booked,
-            ValueDate = booked,
-            AcctSvcrRef = Ref(t.Id),
-        };
-    }
+        PaymentRef = Ref(p.PaymentId), MsgId = p.MsgId, InstrId = p.InstrId, EndToEndId = p.EndToEndId, TxId = p.TxId, Uetr = p.Uetr,
+        DebtorName = p.OriginatorName, DebtorAccount = p.OriginatorAccount, DebtorAgentBic = p.PayerBic,
+        CreditorName = p.BeneficiaryName, CreditorAccount = p.BeneficiaryAccount, CreditorAgentBic = p.PayeeBic,
+        InvoiceNumber = p.InvoiceNumber, ContractReference = p.ContractReference, LetterOfCreditReference = p.LetterOfCreditReference,
+    };
 
     // The currency of a ledger never changes once registered: asked of the engine once per ledger, then cached.
     private static readonly ConcurrentDictionary<uint, string> s_currencies = new();

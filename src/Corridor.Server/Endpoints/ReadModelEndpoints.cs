@@ -236,7 +236,8 @@ public static class ReadModelEndpoints
         AccountStatement s = host.Query(m => m.GetStatement(id, businessDate))
             ?? throw ApiException.NotFound("settlement.statement_not_found", $"no statement of account {accountId} for {date}");
         NodeGateway.RequireSelfOrOperator(caller, s.Participant);
-        return Results.Json(Wire.ToDto(s), CorridorJson.Options);
+        IReadOnlyDictionary<UInt128, PaymentRow> payments = host.Query(m => m.GetStatementPayments(id, businessDate));
+        return Results.Json(Wire.ToDto(s, payments), CorridorJson.Options);
     }
 
     // ───────────── health and metrics ─────────────

@@ -178,8 +178,16 @@ public static class Wire
         new(BusinessDates.ToDate(d.BusinessDate), Snake(d.Phase), d.PhaseSinceNs, d.Submitted, d.Settled, d.Queued, d.Scheduled, d.Rejected, d.Revoked, d.InWindow,
             d.OvernightCredits.Select(o => new OvernightCreditDto(o.Participant, o.Ledger, o.AmountMinor)).ToArray(), d.Held, d.CrossCurrency);
 
-    public static StatementDto ToDto(AccountStatement s) =>
+    /// <summary>A statement with, per entry, the record of its payment when <paramref name="payments"/> (by payment id) has it.</summary>
+    public static StatementDto ToDto(AccountStatement s, IReadOnlyDictionary<UInt128, Storage.ReadModel.PaymentRow> payments) =>
         new(BusinessDates.ToDate(s.BusinessDate) ?? throw new InvalidOperationException($"statement with business date {s.BusinessDate}"), s.Participant, s.Ledger, Ids.Format(s.AccountId), s.OpeningBalanceMinor, s.ClosingBalanceMinor,
-            s.Entries.Select(e => new StatementEntryDto(Ids.Format(e.TransferId), Ids.Format(e.PaymentId), e.AmountMinor, e.IsCredit, e.Counterparty, e.Code, e.TimestampNs)).ToArray(),
+            s.Entries.Select(e => Entry(e, e.PaymentId != 0 && payments.TryGetValue(e.PaymentId, out var p) ? p : null)).ToArray(),
             s.Truncated);
+
+    private static StatementEntryDto Entry(StatementEntry e, Storage.ReadModel.PaymentRow? p) =>
+        new(Ids.Format(e.TransferId), Ids.Format(e.PaymentId), e.AmountMinor, e.IsCredit, e.Counterparty, e.Code, e.TimestampNs,
+            p?.EndToEndId, p?.Uetr, Optional(e.IsCredit ? p?.OriginatorName : p?.BeneficiaryName), e.IsCredit ? p?.PayerBic : p?.PayeeBic,
+            Optional(p?.InvoiceNumber));
+
+    private static string? Optional(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

@@ -29,6 +29,17 @@ public interface IReadModel : IDisposable
     /// </summary>
     TransferPage GetAccountTransfers(UInt128 accountId, ulong fromNs, ulong toNs, ulong afterTimestampNs, int limit);
 
+    /// <summary>
+    /// Posted bookings (transfers that moved posted balances: not pending reservations, not voids) debiting or
+    /// crediting the account with <paramref name="fromNs"/> ≤ timestamp &lt; <paramref name="toNs"/>, oldest first, after
+    /// <paramref name="afterTimestampNs"/>, each with the payment it settles (settlement payment or PvP leg), if any.
+    /// What camt.052/054 report.
+    /// </summary>
+    BookingPage GetAccountBookings(UInt128 accountId, ulong fromNs, ulong toNs, ulong afterTimestampNs, int limit);
+
+    /// <summary>The payments the entries of a statement belong to, by payment id (what camt.053 reports).</summary>
+    IReadOnlyDictionary<UInt128, PaymentRow> GetStatementPayments(UInt128 accountId, uint businessDate);
+
     /// <summary>The payment with this payment id, or whose lock id or leg transfer id this is.</summary>
     PaymentRow? FindPayment(UInt128 anyId);
 

@@ -3,6 +3,7 @@ using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
 using Corridor.Storage.Journal;
 using ExchangePayment = Corridor.Core.Exchange.PaymentRecord;
+using ExchangeStatus = Corridor.Core.Exchange.PaymentStatus;
 using SettlementStatus = Corridor.Core.Settlement.PaymentStatus;
 
 namespace Corridor.Storage.ReadModel;
@@ -31,6 +32,7 @@ public sealed class Projector
     // What the read model holds, to write only what a batch changed.
     private readonly List<AccountImage> _accounts = new();
     private readonly Dictionary<int, SettlementStatus> _openPayments = new(); // settlement payments not yet final, by index
+    private readonly List<int> _heldPvpPayments = new(); // PvP payments held for compliance (a decision changes them), by position
     private int _transfersWritten;
     private int _settlementPaymentsWritten;
     private int _exchangePaymentsWritten;
@@ -170,6 +172,9 @@ public sealed class Projector
         }
         _settlementPaymentsWritten = settlement.PaymentCount;
         _exchangePaymentsWritten = _replica.Exchange.PaymentCount;
+        _heldPvpPayments.Clear();
+        IReadOnlyList<ExchangePayment> pvp = _replica.Exchange.Payments;
+        for (int i = 0; i < pvp.Count; i++) if (pvp[i].Status == ExchangeStatus.Held) _heldPvpPayments.Add(i);
         _statementsWritten = settlement.StatementCount;
     }
 
@@ -219,7 +224,19 @@ public sealed class Projector
         _settlementPaymentsWritten = settlement.PaymentCount;
 
         IReadOnlyList<ExchangePayment> pvp = _replica.Exchange.Payments;
-        for (int i = _exchangePaymentsWritten; i < pvp.Count; i++) batch.Payments.Add(Row(pvp[i]));
+        // A held PvP payment is settled or rejected later by the compliance officer: write it again when it changes.
+        for (int k = _heldPvpPayments.Count - 1; k >= 0; k--)
+        {
+            ExchangePayment held = pvp[_heldPvpPayments[k]];
+            if (held.Status == ExchangeStatus.Held) continue;
+            batch.Payments.Add(Row(held));
+            _heldPvpPayments.RemoveAt(k);
+        }
+        for (int i = _exchangePaymentsWritten; i < pvp.Count; i++)
+        {
+            batch.Payments.Add(Row(pvp[i]));
+            if (pvp[i].Status == ExchangeStatus.Held) _heldPvpPayments.Add(i);
+        }
         _exchangePaymentsWritten = pvp.Count;
 
         for (int i = _statementsWritten; i < settlement.StatementCount; i++) batch.Statements.Add(settlement.GetStatementAt(i));
@@ -228,34 +245,46 @@ public sealed class Projector
 
     private static bool IsFinal(SettlementStatus status) => status is SettlementStatus.Settled or SettlementStatus.Rejected or SettlementStatus.Revoked;
 
-    private static PaymentRow Row(PaymentInfo p)
+    private PaymentRow Row(PaymentInfo p)
     {
         // Party names, trade references and ISO 20022 ids come with the payment when it was submitted with details (op 116).
         PaymentDetails? d = p.Details;
         PaymentReferences r = d?.References ?? PaymentReferences.None;
+        SettlementState s = _replica.Settlement;
         return new(p.Id, PaymentKinds.Settlement, p.Status.ToString(), p.Reason.ToString(), p.Payer, p.Payee, p.Ledger, p.AmountMinor, p.Ledger, p.AmountMinor,
             0, 0, 0, d?.Trade?.InvoiceNumber ?? "", d?.Trade?.LetterOfCreditReference ?? "", d?.Trade?.ContractReference ?? "",
             d?.Originator?.Name ?? "", d?.Beneficiary?.Name ?? "", p.SubmittedAtNs, p.FinalAtNs, p.BusinessDate,
             p.Priority.ToString(), p.Kind.ToString(), p.EarliestNs, p.LatestNs, p.WindowId,
-            NullIfEmpty(r.MessageId), NullIfEmpty(r.InstructionId), NullIfEmpty(r.EndToEndId), NullIfEmpty(r.TransactionId), NullIfEmpty(r.Uetr?.ToLowerInvariant()));
+            NullIfEmpty(r.MessageId), NullIfEmpty(r.InstructionId), NullIfEmpty(r.EndToEndId), NullIfEmpty(r.TransactionId), NullIfEmpty(r.Uetr?.ToLowerInvariant()),
+            NullIfEmpty(d?.Originator?.Account), NullIfEmpty(d?.Beneficiary?.Account), NullIfEmpty(s.GetParticipantBic(p.Payer)), NullIfEmpty(s.GetParticipantBic(p.Payee)));
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
+    /// <summary>
+    /// A PvP payment as the same record as a settlement payment: the payee is the owner of the account the lock pays
+    /// (so the payee bank sees it), the ids are those of the pacs.008 that instructed it (PayAtBestQuote).
+    /// </summary>
     private PaymentRow Row(ExchangePayment p)
     {
         var request = p.Request;
         uint sourceLedger = 0, destinationLedger = 0;
+        ulong payee = 0;
         if (_replica.Exchange.TryGetLock(p.LockId, out var quoteLock))
         {
             sourceLedger = quoteLock.SourceLedger;
             destinationLedger = quoteLock.DestinationLedger;
+            if (_replica.Ledger.TryGetAccount(quoteLock.Request.PayeeAccount, out Account payeeAccount)) payee = payeeAccount.Participant;
         }
-        return new PaymentRow(p.PaymentId, PaymentKinds.Pvp, p.Status.ToString(), p.Result.ToString(), request.Payer, 0,
+        PaymentReferences r = p.References;
+        SettlementState s = _replica.Settlement;
+        return new PaymentRow(p.PaymentId, PaymentKinds.Pvp, p.Status.ToString(), p.Result.ToString(), request.Payer, payee,
             sourceLedger, p.SourceMinor, destinationLedger, p.DestinationMinor, p.LockId, p.SourceLegTransferId, p.DestinationLegTransferId,
             request.Trade.InvoiceNumber, request.Trade.LetterOfCreditReference, request.Trade.ContractReference,
             request.Originator.Name, request.Beneficiary.Name, p.Timestamp, p.Timestamp, _replica.Settlement.BusinessDate,
-            "", "Pvp", 0, 0, 0);
+            "", "Pvp", 0, 0, 0,
+            NullIfEmpty(r.MessageId), NullIfEmpty(r.InstructionId), NullIfEmpty(r.EndToEndId), NullIfEmpty(r.TransactionId), NullIfEmpty(r.Uetr.ToLowerInvariant()),
+            NullIfEmpty(request.Originator.Account), NullIfEmpty(request.Beneficiary.Account), NullIfEmpty(s.GetParticipantBic(request.Payer)), NullIfEmpty(s.GetParticipantBic(payee)));
     }
 
     private readonly record struct AccountImage(long DebitsPending, long DebitsPosted, long CreditsPending, long CreditsPosted, AccountFlags Flags)

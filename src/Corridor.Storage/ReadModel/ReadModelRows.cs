@@ -26,7 +26,9 @@ public static class PaymentKinds
 
 /// <summary>
 /// A payment and where it stands: a settlement payment (payer/payee participants, one ledger) or an
-/// exchange PvP payment (source and destination ledger, its lock and leg transfers, trade references).
+/// exchange PvP payment (payer and payee participants, source and destination ledger, its lock and leg transfers).
+/// Both kinds carry the same record: trade references, parties (name, account), the participants' BICs and the
+/// ISO 20022 ids of the message that instructed it.
 /// </summary>
 public sealed record PaymentRow(
     UInt128 PaymentId, string Kind, string Status, string Reason, ulong Payer, ulong Payee,
@@ -36,7 +38,14 @@ public sealed record PaymentRow(
     string OriginatorName, string BeneficiaryName,
     ulong SubmittedAtNs, ulong FinalAtNs, uint BusinessDate,
     string Priority = "", string PaymentKind = "", ulong EarliestNs = 0, ulong LatestNs = 0, ulong WindowId = 0,
-    string? MsgId = null, string? InstrId = null, string? EndToEndId = null, string? TxId = null, string? Uetr = null);
+    string? MsgId = null, string? InstrId = null, string? EndToEndId = null, string? TxId = null, string? Uetr = null,
+    string? OriginatorAccount = null, string? BeneficiaryAccount = null, string? PayerBic = null, string? PayeeBic = null);
+
+/// <summary>A posted booking on an account (never a pending reservation or a void) and the payment it belongs to, if any.</summary>
+public readonly record struct Booking(TransferRow Transfer, PaymentRow? Payment);
+
+/// <summary>One page of an account's bookings, oldest first; pass <see cref="NextAfterTimestampNs"/> to get the next.</summary>
+public sealed record BookingPage(IReadOnlyList<Booking> Bookings, ulong? NextAfterTimestampNs);
 
 /// <summary>The references a payment can be looked up by (besides its 128-bit ids), each an indexed column.</summary>
 public enum PaymentReference

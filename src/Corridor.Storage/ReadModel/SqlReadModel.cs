@@ -45,7 +45,7 @@ public abstract class SqlReadModel : IReadModel
     /// Layout version of the tables. A read model is derived data: when an older layout is found its tables are
     /// dropped and rebuilt from the journal (position 0), never migrated in place.
     /// </summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4; // 4: payee, ids, party accounts and BICs of PvP payments; parties' accounts and BICs of every payment
 
     private static readonly string[] Tables = ["projection", "accounts", "transfers", "payments", "statements", "statement_entries"];
 
@@ -96,7 +96,8 @@ public abstract class SqlReadModel : IReadModel
                 invoice_number {t}, letter_of_credit {t}, contract_reference {t}, originator_name {t}, beneficiary_name {t},
                 submitted_at_ns {n} NOT NULL, final_at_ns {n} NOT NULL, business_date {n} NOT NULL,
                 priority {t} NOT NULL, payment_kind {t} NOT NULL, earliest_ns {n} NOT NULL, latest_ns {n} NOT NULL, window_id {n} NOT NULL,
-                msg_id {t}, instr_id {t}, end_to_end_id {t}, tx_id {t}, uetr {t})
+                msg_id {t}, instr_id {t}, end_to_end_id {t}, tx_id {t}, uetr {t},
+                originator_account {t}, beneficiary_account {t}, payer_bic {t}, payee_bic {t})
             """,
             "CREATE INDEX IF NOT EXISTS payments_by_lock ON payments (lock_id)",
             "CREATE INDEX IF NOT EXISTS payments_by_source_leg ON payments (source_leg_transfer_id)",
@@ -215,17 +216,19 @@ public abstract class SqlReadModel : IReadModel
             INSERT INTO payments (payment_id, kind, status, reason, payer, payee, ledger, amount, destination_ledger, destination_amount,
                 lock_id, source_leg_transfer_id, destination_leg_transfer_id, invoice_number, letter_of_credit, contract_reference,
                 originator_name, beneficiary_name, submitted_at_ns, final_at_ns, business_date,
-                priority, payment_kind, earliest_ns, latest_ns, window_id, msg_id, instr_id, end_to_end_id, tx_id, uetr)
+                priority, payment_kind, earliest_ns, latest_ns, window_id, msg_id, instr_id, end_to_end_id, tx_id, uetr,
+                originator_account, beneficiary_account, payer_bic, payee_bic)
             VALUES (@id, @kind, @status, @reason, @payer, @payee, @ledger, @amount, @dledger, @damount, @lock, @sleg, @dleg,
                 @invoice, @lc, @contract, @originator, @beneficiary, @submitted, @final, @date,
-                @priority, @pkind, @earliest, @latest, @window, @msg, @instr, @e2e, @txid, @uetr)
+                @priority, @pkind, @earliest, @latest, @window, @msg, @instr, @e2e, @txid, @uetr, @oacct, @bacct, @pbic, @ebic)
             ON CONFLICT (payment_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
                 source_leg_transfer_id = excluded.source_leg_transfer_id, destination_leg_transfer_id = excluded.destination_leg_transfer_id,
                 final_at_ns = excluded.final_at_ns, business_date = excluded.business_date, priority = excluded.priority
             """,
             ["@id", "@kind", "@status", "@reason", "@payer", "@payee", "@ledger", "@amount", "@dledger", "@damount", "@lock", "@sleg", "@dleg",
              "@invoice", "@lc", "@contract", "@originator", "@beneficiary", "@submitted", "@final", "@date",
-             "@priority", "@pkind", "@earliest", "@latest", "@window", "@msg", "@instr", "@e2e", "@txid", "@uetr"], 0L, out _paymentParams);
+             "@priority", "@pkind", "@earliest", "@latest", "@window", "@msg", "@instr", "@e2e", "@txid", "@uetr",
+             "@oacct", "@bacct", "@pbic", "@ebic"], 0L, out _paymentParams);
         _upsertPayment.Transaction = tx;
         DbParameter[] x = _paymentParams;
         foreach (PaymentRow p in payments)
@@ -240,6 +243,8 @@ public abstract class SqlReadModel : IReadModel
             x[21].Value = p.Priority; x[22].Value = p.PaymentKind; x[23].Value = (long)p.EarliestNs; x[24].Value = (long)p.LatestNs; x[25].Value = (long)p.WindowId;
             x[26].Value = NullableText(p.MsgId); x[27].Value = NullableText(p.InstrId); x[28].Value = NullableText(p.EndToEndId);
             x[29].Value = NullableText(p.TxId); x[30].Value = NullableText(p.Uetr);
+            x[31].Value = NullableText(p.OriginatorAccount); x[32].Value = NullableText(p.BeneficiaryAccount);
+            x[33].Value = NullableText(p.PayerBic); x[34].Value = NullableText(p.PayeeBic);
             _upsertPayment.ExecuteNonQuery();
         }
     }
@@ -288,7 +293,8 @@ public abstract class SqlReadModel : IReadModel
         payment_id, kind, status, reason, payer, payee, ledger, amount, destination_ledger, destination_amount, lock_id,
         source_leg_transfer_id, destination_leg_transfer_id, invoice_number, letter_of_credit, contract_reference,
         originator_name, beneficiary_name, submitted_at_ns, final_at_ns, business_date,
-        priority, payment_kind, earliest_ns, latest_ns, window_id, msg_id, instr_id, end_to_end_id, tx_id, uetr
+        priority, payment_kind, earliest_ns, latest_ns, window_id, msg_id, instr_id, end_to_end_id, tx_id, uetr,
+        originator_account, beneficiary_account, payer_bic, payee_bic
         """;
 
     public AccountRow? GetAccount(UInt128 accountId)
@@ -343,6 +349,71 @@ public abstract class SqlReadModel : IReadModel
                     rows.Add(new TransferRow(Id(r, 0), Id(r, 1), Id(r, 2), r.GetInt64(3), Id(r, 4), (uint)r.GetInt64(5),
                         (ushort)r.GetInt64(6), (ushort)r.GetInt64(7), (ulong)r.GetInt64(8), Id(r, 9), (ulong)r.GetInt64(10), (uint)r.GetInt64(11), (uint)r.GetInt64(12)));
             return new TransferPage(rows, rows.Count == limit ? rows[^1].TimestampNs : null);
+        }
+    }
+
+    private static readonly string BookingColumns =
+        string.Join(", ", TransferColumns.Split(',').Select(c => "t." + c.Trim())) + ", " + string.Join(", ", PaymentColumns.Split(',').Select(c => "p." + c.Trim()));
+
+    // Pending reservations and voids move no posted balance: they are not bookings. The payment a booking settles is
+    // named by its user_data_128 for the transfers the engine creates for payments (RTGS/LSM legs, PvP payer leg and post).
+    private const int NotBookingFlags = (int)(Core.Ledger.TransferFlags.Pending | Core.Ledger.TransferFlags.VoidPendingTransfer);
+    private static readonly string PaymentTransferCodes = string.Join(", ", SettlementTransferCode.Payment, SettlementTransferCode.PaymentLeg,
+        Core.Exchange.ExchangeTransfers.ReservationCode, Core.Exchange.ExchangeTransfers.PayerLegCode);
+
+    public BookingPage GetAccountBookings(UInt128 accountId, ulong fromNs, ulong toNs, ulong afterTimestampNs, int limit)
+    {
+        limit = Math.Clamp(limit, 1, MaxPageRows);
+        ulong lower = Math.Max(fromNs, afterTimestampNs == 0 ? 0 : afterTimestampNs + 1);
+        long upper = toNs > long.MaxValue ? long.MaxValue : (long)toNs;
+        lock (_gate)
+        {
+            using DbCommand c = Command($"""
+                SELECT {BookingColumns} FROM (
+                    SELECT {TransferColumns} FROM (
+                        SELECT {TransferColumns} FROM transfers WHERE debit_account_id = @account AND timestamp_ns >= @lower AND timestamp_ns < @upper
+                            AND (flags & {NotBookingFlags}) = 0
+                        UNION ALL
+                        SELECT {TransferColumns} FROM transfers WHERE credit_account_id = @account AND debit_account_id <> @account
+                            AND timestamp_ns >= @lower AND timestamp_ns < @upper AND (flags & {NotBookingFlags}) = 0
+                    ) AS b ORDER BY timestamp_ns LIMIT @limit
+                ) AS t LEFT JOIN payments p ON p.payment_id = t.user_data_128 AND t.code IN ({PaymentTransferCodes})
+                ORDER BY t.timestamp_ns
+                """, null);
+            Add(c, "@account", StoredId.ToBytes(accountId));
+            Add(c, "@lower", (long)Math.Min(lower, long.MaxValue));
+            Add(c, "@upper", upper);
+            Add(c, "@limit", (long)limit);
+            var rows = new List<Booking>();
+            const int paymentColumn = 13;
+            using (DbDataReader r = c.ExecuteReader())
+                while (r.Read())
+                    rows.Add(new Booking(
+                        new TransferRow(Id(r, 0), Id(r, 1), Id(r, 2), r.GetInt64(3), Id(r, 4), (uint)r.GetInt64(5),
+                            (ushort)r.GetInt64(6), (ushort)r.GetInt64(7), (ulong)r.GetInt64(8), Id(r, 9), (ulong)r.GetInt64(10), (uint)r.GetInt64(11), (uint)r.GetInt64(12)),
+                        r.IsDBNull(paymentColumn) ? null : ReadPayment(r, paymentColumn)));
+            return new BookingPage(rows, rows.Count == limit ? rows[^1].Transfer.TimestampNs : null);
+        }
+    }
+
+    public IReadOnlyDictionary<UInt128, PaymentRow> GetStatementPayments(UInt128 accountId, uint businessDate)
+    {
+        lock (_gate)
+        {
+            using DbCommand c = Command($"""
+                SELECT {PaymentColumns} FROM payments WHERE payment_id IN (
+                    SELECT payment_id FROM statement_entries WHERE account_id = @account AND business_date = @date)
+                """, null);
+            Add(c, "@account", StoredId.ToBytes(accountId));
+            Add(c, "@date", (long)businessDate);
+            var found = new Dictionary<UInt128, PaymentRow>();
+            using DbDataReader r = c.ExecuteReader();
+            while (r.Read())
+            {
+                PaymentRow p = ReadPayment(r);
+                found[p.PaymentId] = p;
+            }
+            return found;
         }
     }
 
@@ -465,13 +536,19 @@ public abstract class SqlReadModel : IReadModel
         new(Id(r, 0), (uint)r.GetInt64(1), (ulong)r.GetInt64(2), (ushort)r.GetInt64(3), (ushort)r.GetInt64(4),
             r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), (ulong)r.GetInt64(9));
 
-    private static PaymentRow ReadPayment(DbDataReader r) =>
-        new(Id(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), (ulong)r.GetInt64(4), (ulong)r.GetInt64(5),
-            (uint)r.GetInt64(6), r.GetInt64(7), (uint)r.GetInt64(8), r.GetInt64(9), Id(r, 10), Id(r, 11), Id(r, 12),
-            Text(r, 13), Text(r, 14), Text(r, 15), Text(r, 16), Text(r, 17),
-            (ulong)r.GetInt64(18), (ulong)r.GetInt64(19), (uint)r.GetInt64(20),
-            r.GetString(21), r.GetString(22), (ulong)r.GetInt64(23), (ulong)r.GetInt64(24), (ulong)r.GetInt64(25),
-            NullText(r, 26), NullText(r, 27), NullText(r, 28), NullText(r, 29), NullText(r, 30));
+    private static PaymentRow ReadPayment(DbDataReader r) => ReadPayment(r, 0);
+
+    /// <summary>A payment row whose <see cref="PaymentColumns"/> start at column <paramref name="first"/>.</summary>
+    private static PaymentRow ReadPayment(DbDataReader r, int first)
+    {
+        return new(Id(r, first + 0), r.GetString(first + 1), r.GetString(first + 2), r.GetString(first + 3), (ulong)r.GetInt64(first + 4), (ulong)r.GetInt64(first + 5),
+            (uint)r.GetInt64(first + 6), r.GetInt64(first + 7), (uint)r.GetInt64(first + 8), r.GetInt64(first + 9), Id(r, first + 10), Id(r, first + 11), Id(r, first + 12),
+            Text(r, first + 13), Text(r, first + 14), Text(r, first + 15), Text(r, first + 16), Text(r, first + 17),
+            (ulong)r.GetInt64(first + 18), (ulong)r.GetInt64(first + 19), (uint)r.GetInt64(first + 20),
+            r.GetString(first + 21), r.GetString(first + 22), (ulong)r.GetInt64(first + 23), (ulong)r.GetInt64(first + 24), (ulong)r.GetInt64(first + 25),
+            NullText(r, first + 26), NullText(r, first + 27), NullText(r, first + 28), NullText(r, first + 29), NullText(r, first + 30),
+            NullText(r, first + 31), NullText(r, first + 32), NullText(r, first + 33), NullText(r, first + 34));
+    }
 
     private static string? NullText(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

@@ -1,6 +1,7 @@
 using Corridor.Core.Engine;
 using Corridor.Core.Exchange;
 using static Corridor.Core.Tests.Exchange.ExchangeFixture;
+using PaymentReferences = Corridor.Core.Settlement.PaymentReferences;
 
 namespace Corridor.Core.Tests.Exchange;
 
@@ -88,6 +89,57 @@ public class PayAtBestQuoteTests
         Assert.Single(restored.Exchange.FindPaymentsByInvoice("INV-77"));
         Assert.True(restored.Exchange.TryGetPayment(11, out PaymentRecord p));
         Assert.Equal(("", PaymentStatus.Settled), (p.Request.Trade.InvoiceNumber, p.Status));
+    }
+
+    private static readonly PaymentReferences Ids = new("KCBL20261123-000187", "KCBL-INS-778120", "NAIROBIELEC-INV-2026-0917", "KCBL-TX-778120",
+        "e4b9c3a2-7f1d-4c8e-9a6b-2d5f8e1c0b3a");
+
+    [Fact]
+    public void The_pacs008_ids_are_kept_with_the_payment_and_survive_snapshot_and_replay_with_the_same_state_hash()
+    {
+        var f = new ExchangeFixture();
+        Assert.Equal(QuoteResult.Ok, f.Publish(f.Quote(1)));
+        Assert.Equal(PayResult.Ok, Run(f, Request(9, 1_293_50) with { References = Ids }));
+        Assert.Equal(PayResult.Ok, Run(f, Request(11, 2_587_00)));
+        Assert.True(f.X.TryGetPayment(9, out PaymentRecord withIds));
+        Assert.Equal(Ids, withIds.References);
+        Assert.True(f.X.TryGetPayment(11, out PaymentRecord without));
+        Assert.Same(PaymentReferences.None, without.References);
+        // Same id and content: the original result; the same payment with other ids is other content.
+        Assert.Equal(PayResult.Ok, Run(f, Request(9, 1_293_50) with { References = Ids }));
+        Assert.Equal(PayResult.IdReusedWithDifferentContent, Run(f, Request(9, 1_293_50) with { References = Ids with { EndToEndId = "OTHER" } }));
+
+        using var stream = new MemoryStream();
+        f.Engine.WriteSnapshot(stream);
+        stream.Position = 0;
+        Engine.Engine restored = Engine.Engine.ReadSnapshot(stream);
+        Assert.Equal(f.Engine.StateHashHex(), restored.StateHashHex());
+        Assert.Equal(f.Engine.StateHashHex(), f.ReplayHash());
+        Assert.True(restored.Exchange.TryGetPayment(9, out PaymentRecord kept));
+        Assert.Equal(Ids, kept.References);
+    }
+
+    [Fact]
+    public void An_item_journaled_before_ids_existed_reads_as_without_ids_and_unknown_flags_are_refused()
+    {
+        PayAtBestQuote request = Request(9, 1_293_50);
+        byte[] old = ExchangeCommands.Encode(Operation.PayAtBestQuote, request)[CommandBatch.HeaderBytes..];
+        // The layout before ids: the byte after Side was written 0 and nothing followed the trade reference.
+        const int flagsOffset = 16 + 8 + 16 + 16 + 3 + 3 + 2 + 8 + 1;
+        Assert.Equal(0, old[flagsOffset]);
+        PayAtBestQuote read = Assert.Single(ExchangeCommands.Decode<PayAtBestQuote>(old, 1));
+        Assert.Equal(request, read);
+        Assert.Same(PaymentReferences.None, read.References);
+
+        byte[] withIds = ExchangeCommands.Encode(Operation.PayAtBestQuote, request with { References = Ids })[CommandBatch.HeaderBytes..];
+        Assert.Equal(1, withIds[flagsOffset]);
+        byte[] prefix = withIds[..old.Length];
+        prefix[flagsOffset] = 0;
+        Assert.Equal(old, prefix); // everything before the ids is the old layout
+        Assert.Equal(Ids, Assert.Single(ExchangeCommands.Decode<PayAtBestQuote>(withIds, 1)).References);
+
+        old[flagsOffset] = 2;
+        Assert.Throws<InvalidDataException>(() => ExchangeCommands.Decode<PayAtBestQuote>(old, 1));
     }
 
     [Theory]
