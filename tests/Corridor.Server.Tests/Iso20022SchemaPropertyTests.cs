@@ -9,7 +9,7 @@ namespace Corridor.Server.Tests;
 
 /// <summary>
 /// Random payments through every entry path a node has — pacs.008 same-currency and cross-currency, pacs.009, pacs.004
-/// returns, camt.056 cancellations, POST /v1/payments, and broken messages — on the KES/GHS corridor; every message the node
+/// returns, camt.056 cancellations, POST /v1/payments, POST /v1/fx/locks + /v1/fx/payments, and broken messages — on the KES/GHS corridor; every message the node
 /// writes back (pacs.002, camt.029, and the camt.052 / camt.054 / camt.053 of every account) is validated against the
 /// official ISO 20022 XSDs (<see cref="OfficialSchemas"/>), independently of the codec that wrote it.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class Iso20022SchemaPropertyTests
 {
     private static CancellationToken C => TestContext.Current.CancellationToken;
 
-    private enum EntryPath { SameCurrency, CrossCurrency, Institution, Return, Cancellation, Rest, Broken }
+    private enum EntryPath { SameCurrency, CrossCurrency, Institution, Return, Cancellation, Rest, RestFx, Broken }
 
     private enum TradeVariant { None, Valid, DottedHsCode, UnknownIncoterms, HsCodeTooLong }
 
@@ -61,8 +61,8 @@ public sealed class Iso20022SchemaPropertyTests
             run.Check("camt.053 " + account, await client.FetchCamt053Async(KesGhsWorld.BusinessDate, account, C));
         await run.ApplyAsync(new Step(EntryPath.SameCurrency, 100, "AFTER-EOD", "Late Payer", TradeVariant.Valid, 0, false, Guid.NewGuid()));
 
-        // Not vacuous: payments settled, were refused, and cancellations were answered.
-        foreach (string kind in new[] { "pacs.002", "camt.029", "camt.052", "camt.053", "camt.054", "ACSC", "RJCT" })
+        // Not vacuous: payments settled and were refused, cancellations were answered, both JSON paths settled.
+        foreach (string kind in new[] { "pacs.002", "camt.029", "camt.052", "camt.053", "camt.054", "ACSC", "RJCT", "POST /v1/payments 201", "POST /v1/fx/payments 201" })
             Assert.True(run.Seen.GetValueOrDefault(kind) > 0, $"no {kind} was written: {string.Join(", ", run.Seen)}");
     }
 
@@ -152,8 +152,23 @@ public sealed class Iso20022SchemaPropertyTests
                         TradeReference: trade, References: new PaymentReferencesDto($"PROP-RS-{n}", "", s.EndToEndId, "", Uetr(s.Uetr)));
                     ApiResult<PaymentDto> answer = await w.Kcb.SubmitPaymentAsync(request, C);
                     Assert.True((int)answer.Status < 500, $"POST /v1/payments → {(int)answer.Status}");
+                    Count($"POST /v1/payments {(int)answer.Status}");
                     Assert.Equal(s.Trade is TradeVariant.DottedHsCode or TradeVariant.UnknownIncoterms, answer.Status == HttpStatusCode.UnprocessableEntity
                         && answer.Problem!.Code.StartsWith("fx.", StringComparison.Ordinal));
+                    break;
+                }
+                case EntryPath.RestFx:
+                {
+                    // KES → GHS at the published quote over the JSON API: lock, then pay with the mandatory parties and trade data.
+                    string lockId = "0x" + (0xD0000 + n).ToString("x", CultureInfo.InvariantCulture), paymentId = "0x" + (0xE0000 + n).ToString("x", CultureInfo.InvariantCulture);
+                    ApiResult<LockDto> locked = await w.Kcb.LockQuoteAsync(
+                        new LockQuoteRequest(lockId, "0xF95", KesGhsWorld.KcbKesAccount, KesGhsWorld.GcbGhsAccount, 100 + s.AmountMinor % 10_000_000, 30), C);
+                    Assert.True((int)locked.Status < 500, $"POST /v1/fx/locks → {(int)locked.Status}");
+                    var party = new FxPartyDto(s.DebtorName, "Moi Avenue", "12", "00100", "Nairobi", "", "KE", "0041203398001", "tax_id", "P051234567X");
+                    var trade = new FxTradeReferenceDto("INV-FX", 20261102, "", "LC-FX", "Laptops", s.Trade == TradeVariant.DottedHsCode ? "8471.30" : "847130", "FOB", "Mombasa");
+                    ApiResult<FxPaymentDto> paid = await w.Kcb.PayAgainstLockAsync(new PayAgainstLockRequest(paymentId, lockId, party, party with { Country = "GH", TownName = "Accra" }, trade), C);
+                    Assert.True((int)paid.Status < 500, $"POST /v1/fx/payments → {(int)paid.Status}");
+                    Count($"POST /v1/fx/payments {(int)paid.Status}");
                     break;
                 }
                 case EntryPath.Broken:
@@ -194,10 +209,12 @@ public sealed class Iso20022SchemaPropertyTests
             List<string> problems = OfficialSchemas.Problems(xml);
             Assert.True(problems.Count == 0, $"{what}: the node wrote a message its schema refuses:\n{string.Join("\n", problems)}\n{xml}");
             string kind = System.Text.RegularExpressions.Regex.Match(xml, "urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\\.[0-9]{3})").Groups[1].Value;
-            Seen[kind] = Seen.GetValueOrDefault(kind) + 1;
+            Count(kind);
             foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(xml, "<(TxSts|GrpSts|TxCxlSts)>([A-Z]{4})</"))
-                Seen[m.Groups[2].Value] = Seen.GetValueOrDefault(m.Groups[2].Value) + 1;
+                Count(m.Groups[2].Value);
         }
+
+        private void Count(string what) => Seen[what] = Seen.GetValueOrDefault(what) + 1;
 
         private static string Template(string name) => Encoding.UTF8.GetString(KesGhsWorld.Sample(name));
 
