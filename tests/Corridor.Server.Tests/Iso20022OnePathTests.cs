@@ -94,6 +94,31 @@ public sealed class Iso20022OnePathTests
     }
 
     [Fact]
+    public async Task A_malformed_trade_reference_refuses_only_its_own_transaction()
+    {
+        KesGhsWorld w = await KesGhsWorld.StartAsync();
+        await using TestNode node = w.Node;
+        byte[] two = KesGhsWorld.Sample("pacs.008-kes-ghs-trade.xml", x =>
+        {
+            x = KesGhsWorld.SameCurrencyTrade(x);
+            int from = x.IndexOf("<CdtTrfTxInf>", StringComparison.Ordinal), to = x.IndexOf("</CdtTrfTxInf>", StringComparison.Ordinal) + "</CdtTrfTxInf>".Length;
+            string second = x[from..to]
+                .Replace(KesGhsWorld.SameCurrencyUetr, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", StringComparison.Ordinal)
+                .Replace("NAIROBIELEC-INV-2026-0917", "NAIROBIELEC-INV-2026-0918", StringComparison.Ordinal)
+                .Replace("KCBL-TX-778120", "KCBL-TX-778121", StringComparison.Ordinal)
+                .Replace("HS:847130;", "HS:8471.30;", StringComparison.Ordinal);
+            return x.Insert(to, second).Replace("<NbOfTxs>1</NbOfTxs>", "<NbOfTxs>2</NbOfTxs>", StringComparison.Ordinal);
+        });
+        IsoReply reply = await w.Kcb.SendIso20022Async(two, C);
+        OfficialSchemas.AssertValid(reply.Body);
+        Assert.Equal("PART", Element(reply.Body, "GrpSts"));
+        Assert.Equal(["ACSC", "RJCT"], Regex.Matches(reply.Body, "<TxSts>([A-Z]+)</TxSts>").Select(m => m.Groups[1].Value));
+        Assert.Contains("fx.hs_code_invalid", reply.Body);
+        Assert.Equal(HttpStatusCode.OK, (await w.Kcb.GetPaymentAsync(KesGhsWorld.SameCurrencyUetr, C)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await w.Kcb.GetPaymentAsync("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", C)).Status);
+    }
+
+    [Fact]
     public async Task An_HS_code_the_JSON_API_refuses_is_refused_in_a_pacs008_of_either_kind_RR07_and_nothing_changes()
     {
         KesGhsWorld w = await KesGhsWorld.StartAsync();
