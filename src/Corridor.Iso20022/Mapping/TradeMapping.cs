@@ -45,11 +45,15 @@ public static class TradeMapping
             PayResult.HsCodeInvalid => new(null, RemittanceInformationInvalid,
                 $"fx.hs_code_invalid: HS code '{t.HsCode}' is not 6, 8 or 10 digits (e.g. 847130)"),
             PayResult.IncotermsInvalid => new(null, RemittanceInformationInvalid,
-                $"fx.incoterms_invalid: '{t.Incoterms}' is not an Incoterms 2020 rule (EXW FCA CPT CIP DAP DPU DDP FAS FOB CFR CIF)"),
+                $"fx.incoterms_invalid: '{Quote(t.Incoterms!)}' is not an Incoterms 2020 rule (e.g. FOB, CIF)"),
             PayResult.InvoiceDateInvalid => new(null, RemittanceInformationInvalid, "fx.invoice_date_invalid: the invoice date is not a calendar date"),
             PayResult other => throw new InvalidOperationException($"format rules answered {other}, which is not a format rule"),
         };
     }
+
+    /// <summary>At most 12 characters of a refused value, so the reason stays inside StsRsnInf/AddtlInf (Max105Text) with its path.</summary>
+    private static string Quote(string value) =>
+        value.Length <= 12 ? value : value[..(char.IsHighSurrogate(value[11]) ? 11 : 12)] + "…"; // never half a surrogate pair
 
     private static string? TooLong(string? value, int max, string name) =>
         value is not null && value.Length > max ? $"trade reference {name} longer than {max} characters" : null;
