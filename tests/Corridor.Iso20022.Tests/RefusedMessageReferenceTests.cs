@@ -71,5 +71,12 @@ public class RefusedMessageReferenceTests
         Assert.Null(TradeMapping.Map(TradeReferences.None).Trade);
         Assert.False(TradeMapping.Map(TradeReferences.None).IsRefused);
         Assert.Equal("FF01", TradeMapping.Map(TradeReferences.None with { HsCode = "84713012345" }).ReasonCode);
+        // A long unknown Incoterms value is quoted short (whole surrogate pairs only), so the reason fits AddtlInf with its path.
+        MappedTrade incoterms = TradeMapping.Map(TradeReferences.None with { Incoterms = "FREE-ON-BOAR\U0001F6A2" + new string('x', 100) });
+        Assert.Equal("RR07", incoterms.ReasonCode);
+        Assert.StartsWith("fx.incoterms_invalid: 'FREE-ON-BOAR…'", incoterms.Reason, StringComparison.Ordinal);
+        Assert.InRange(incoterms.Reason!.Length, 1, 105 - "CdtTrfTxInf[9999]: ".Length);
+        MappedTrade pair = TradeMapping.Map(TradeReferences.None with { Incoterms = "FREE-ON-BOA\U0001F6A2xx" });
+        Assert.StartsWith("fx.incoterms_invalid: 'FREE-ON-BOA…'", pair.Reason, StringComparison.Ordinal);
     }
 }
