@@ -18,6 +18,9 @@ public sealed record ParseResult
     /// <summary>Message definition read from the Document namespace even when parsing failed (for the pacs.002 OrgnlMsgNmId), else null.</summary>
     public string? DetectedDefinition { get; init; }
 
+    /// <summary>GrpHdr/MsgId (camt.056: Assgnmt/Id) read even when parsing failed (for the pacs.002 OrgnlMsgId), else null.</summary>
+    public string? DetectedMsgId { get; init; }
+
     public bool IsSuccess => Message is not null && Errors.Count == 0;
 
     internal static ParseResult Fail(ValidationIssue issue, string? definition) => new() { Errors = [issue], DetectedDefinition = definition };
@@ -39,19 +42,30 @@ public static class Iso20022Codec
     /// <summary>Parses and XSD-validates one message held in memory.</summary>
     public static unsafe ParseResult Parse(ReadOnlySpan<byte> xml)
     {
-        if (xml.Length > XmlLimits.MaxMessageBytes)
-            return ParseResult.Fail(new(ReasonCodes.InvalidFileFormat, "", $"message of {xml.Length} bytes exceeds the limit of {XmlLimits.MaxMessageBytes} bytes"), null);
         if (xml.IsEmpty)
             return ParseResult.Fail(new(ReasonCodes.InvalidFileFormat, "", "empty message"), null);
         fixed (byte* p = xml)
         {
             using var stream = new UnmanagedMemoryStream(p, xml.Length);
+            if (xml.Length > XmlLimits.MaxMessageBytes)
+                return ParseResult.Fail(new(ReasonCodes.InvalidFileFormat, "", $"message of {xml.Length} bytes exceeds the limit of {XmlLimits.MaxMessageBytes} bytes"), null)
+                    with { DetectedMsgId = MessageIdScan.Find(stream) };
             return Parse(stream);
         }
     }
 
     /// <summary>Parses and XSD-validates one message read from <paramref name="xml"/> (bounded to <see cref="XmlLimits.MaxMessageBytes"/> characters).</summary>
     public static ParseResult Parse(Stream xml)
+    {
+        long start = xml.CanSeek ? xml.Position : -1;
+        ParseResult result = ParseOnce(xml);
+        if (result.IsSuccess || start < 0) return result;
+        // Refused: name the message in the pacs.002 when its MsgId can be read (a seekable stream is read again from its start).
+        xml.Position = start;
+        return result with { DetectedMsgId = MessageIdScan.Find(xml) };
+    }
+
+    private static ParseResult ParseOnce(Stream xml)
     {
         XmlReader? reader = null;
         try
@@ -128,7 +142,10 @@ public static class Iso20022Codec
     public static byte[] BuildAccountReport(AccountReportKind kind, AccountReport report, AppHeader? header = null, bool indent = false)
         => MessageWriter.AccountReport(kind, report, header, indent);
 
-    /// <summary>pacs.002 RJCT for a message that could not be parsed: OrgnlMsgId "NONREF", group status RJCT, reasons from the parse errors.</summary>
+    /// <summary>
+    /// pacs.002 RJCT for a message that could not be parsed: OrgnlMsgId is its MsgId when that could be read
+    /// (<see cref="ParseResult.DetectedMsgId"/>), "NONREF" otherwise; group status RJCT, reasons from the parse errors.
+    /// </summary>
     public static StatusReport RejectionOf(ParseResult failed, string reportMsgId, DateTimeOffset creDtTm, Agent? instgAgt = null, Agent? instdAgt = null)
     {
         var reasons = new List<ReasonInfo>();
@@ -144,7 +161,7 @@ public static class Iso20022Codec
             CreDtTm = creDtTm,
             InstgAgt = instgAgt,
             InstdAgt = instdAgt,
-            OrgnlMsgId = failed.Message?.MsgId ?? StatusReport.NoReference,
+            OrgnlMsgId = failed.Message?.MsgId ?? failed.DetectedMsgId ?? StatusReport.NoReference,
             OrgnlMsgNmId = failed.DetectedDefinition ?? StatusReport.NoReference,
             GroupStatus = PaymentStatusCodes.Rejected,
             GroupReasons = ValueList.From(reasons),

@@ -51,7 +51,7 @@ public sealed class SampleTests
         var trade = tx.Trade;
         Assert.Equal("ACM-INV-2026-0917", trade.InvoiceNumber);
         Assert.Equal(new DateOnly(2026, 11, 2), trade.InvoiceDate);
-        Assert.Equal("8471.30", trade.HsCode);
+        Assert.Equal("847130", trade.HsCode);
         Assert.Equal("FOB", trade.Incoterms);
         Assert.Equal("KCB-LC-2026-0042", trade.LetterOfCredit);
         Assert.Equal("Laptop motherboards, 400 units", trade.GoodsDescription);

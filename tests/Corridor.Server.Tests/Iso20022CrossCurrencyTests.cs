@@ -26,25 +26,8 @@ public class Iso20022CrossCurrencyTests
 
     private static async Task<(TestNode Node, CorridorClient Kcb)> WorldAsync()
     {
-        TestNode node = await TestNode.StartAsync(world: false); // the standard world settles KES on ledger 1; here KES is ledger 404
-        CorridorClient op = node.Operator;
-        (await op.RegisterParticipantAsync(new RegisterParticipantRequest(TestNode.CentralBank, "Central Bank", "central-bank"), C)).Unwrap();
-        string kcbToken = (await op.RegisterParticipantAsync(new RegisterParticipantRequest(Kcb, "KCB", "direct", "KCBLKENX"), C)).Unwrap().Token;
-        (await op.RegisterParticipantAsync(new RegisterParticipantRequest(Gcb, "GCB", "direct", "GHCBGHAC"), C)).Unwrap();
-        string fxToken = (await op.RegisterParticipantAsync(new RegisterParticipantRequest(Fx, "Ecobank FX", "direct", "ECOCGHAC"), C)).Unwrap().Token;
-        (await op.RegisterLedgerAsync(new RegisterLedgerRequest(Kes, TestNode.CentralBank, "0x4040", "0x4041", "KES"), C)).Unwrap();
-        (await op.RegisterLedgerAsync(new RegisterLedgerRequest(Ghs, TestNode.CentralBank, "0x9360", "0x9361", "GHS"), C)).Unwrap();
-        (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Kcb, Kes, "0x4021"), C)).Unwrap();
-        (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Gcb, Ghs, "0x9322"), C)).Unwrap();
-        (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Fx, Kes, "0x4023"), C)).Unwrap();
-        (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Fx, Ghs, "0x9323"), C)).Unwrap();
-        await op.OpenDayAsync(new DateOnly(2026, 11, 23), C);
-        (await op.MoveLiquidityAsync(new LiquidityRequest("0x7001", Kcb, Kes, 200_000_000, "inject"), C)).Unwrap();
-        (await op.MoveLiquidityAsync(new LiquidityRequest("0x7002", Fx, Ghs, 50_000_000, "inject"), C)).Unwrap();
-        var quote = new PublishQuoteRequest("0xF95", "KES", "GHS", new FxRateDto(95, 1000), 100, 1_000_000_000,
-            (ulong)(DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() * 1_000_000), "0x4023", "0x9323", 60);
-        Assert.Equal(HttpStatusCode.Created, (await op.WithToken(fxToken).PublishQuoteAsync(quote, C)).Status);
-        return (node, op.WithToken(kcbToken));
+        KesGhsWorld w = await KesGhsWorld.StartAsync();
+        return (w.Node, w.Kcb);
     }
 
     private static async Task<(long KcbKes, long FxKes, long FxGhs, long GcbGhs)> Balances(TestNode node)

@@ -18,7 +18,7 @@ public class PaymentRecordTests
     private const ulong Cbr = 100, Cbk = 101, Moscow = 31, Pyongyang = 32, Fx = 33;
     private const uint Rub = 643, Kpw = 408;
     private const string MoscowRub = "0x6431", PyongyangKpw = "0x4082", PyongyangRub = "0x6432", FxRub = "0x6433", FxKpw = "0x4083";
-    private const uint Day = 20261123;
+    private static readonly DateOnly Day = new(2026, 11, 23);
     private const string Uetr = "7c1e2f4a-9b3d-4e8f-a1c2-5d6e7f8a9b0c", EndToEndId = "ACME-E2E-2026-0042", Invoice = "KP-INV-2026-0042";
     private const string Debtor = "Moscow Machine Tools JSC", DebtorAccount = "40702810900000012345", Creditor = "Pyongyang Trading Corporation";
     private const long Settled = 5_000_000; // 50,000.00 KPW

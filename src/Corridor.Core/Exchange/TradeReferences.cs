@@ -116,6 +116,34 @@ public static class TradeReferenceRules
         return PayResult.Ok;
     }
 
+    /// <summary>
+    /// Format rules for trade references a payment carries without having to (same-currency payments, cross-currency
+    /// pacs.008): every value given must be well formed, absent values are fine. The same checks as <see cref="Validate"/>'s
+    /// "…Invalid" codes, in its order; Ok when every given value is well formed.
+    /// </summary>
+    public static PayResult ValidateGiven(TradeReference trade)
+    {
+        if (trade.InvoiceDate != 0 && !IsCalendarDate(trade.InvoiceDate)) return PayResult.InvoiceDateInvalid;
+        if (trade.HsCode.Length != 0 && !IsHsCode(trade.HsCode)) return PayResult.HsCodeInvalid;
+        if (trade.Incoterms > Incoterms.Cif) return PayResult.IncotermsInvalid;
+        return PayResult.Ok;
+    }
+
+    /// <summary>A value <see cref="IncotermsOf"/> gives for a name that is no Incoterms® 2020 rule; refused as IncotermsInvalid.</summary>
+    public const Incoterms UnknownIncoterms = (Incoterms)byte.MaxValue;
+
+    /// <summary>
+    /// The Incoterms® 2020 rule named by its three capital letters ("FOB"); None for "", <see cref="UnknownIncoterms"/> for
+    /// anything else (so that the rules refuse it with IncotermsInvalid rather than dropping it).
+    /// </summary>
+    public static Incoterms IncotermsOf(string name) => name switch
+    {
+        "" => Incoterms.None,
+        "EXW" => Incoterms.Exw, "FCA" => Incoterms.Fca, "CPT" => Incoterms.Cpt, "CIP" => Incoterms.Cip, "DAP" => Incoterms.Dap, "DPU" => Incoterms.Dpu,
+        "DDP" => Incoterms.Ddp, "FAS" => Incoterms.Fas, "FOB" => Incoterms.Fob, "CFR" => Incoterms.Cfr, "CIF" => Incoterms.Cif,
+        _ => UnknownIncoterms,
+    };
+
     private static PayResult ValidateParty(Party p, bool beneficiary)
     {
         // Beneficiary codes sit at a fixed distance after the originator's, so one routine serves both.

@@ -42,16 +42,32 @@ public static class PaymentMapping
     }
 
     /// <summary>
+    /// The text form of an engine id (payment, return, transfer) in what the node writes (pacs.002 and camt.05x
+    /// <c>AcctSvcrRef</c>, camt.05x <c>NtryRef</c>): "0x" and lowercase hex without leading zeros, at most 34 characters,
+    /// so it fits ISO 20022 Max35Text; the JSON API accepts the same text as an id (e.g. <c>GET /v1/payments/0x…</c>).
+    /// </summary>
+    public static string ReferenceOf(UInt128 id) => "0x" + id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Longest <see cref="ReferenceOf"/>: "0x" and 32 hex digits.</summary>
+    public const int MaxReferenceChars = 34;
+
+    /// <summary>
     /// Maps one pacs.008 transaction between two participants in the same currency. Cross-currency
     /// transactions (InstdAmt in another currency) settle payment-versus-payment through the exchange
-    /// and are refused here with AM09 so that no single leg is ever settled alone.
+    /// and are refused here with AM09 so that no single leg is ever settled alone. Trade references go into the
+    /// payment's details (<see cref="TradeMapping.Map"/>); a malformed one refuses the transaction.
     /// </summary>
     public static MappedPayment Map(string msgId, CustomerCreditTransfer tx, ParticipantDirectory directory, PaymentPriority priority = PaymentPriority.Normal)
     {
         if (tx.InstdAmt is { } instructed && instructed.Currency != tx.IntrBkSttlmAmt.Currency)
             return new(null, "AM09", "cross-currency transaction: settles payment-versus-payment against an FX quote, not as a single-currency payment");
-        return MapLeg(msgId, tx.PmtId, tx.IntrBkSttlmAmt, tx.InstgAgt ?? tx.DbtrAgt, tx.InstdAgt ?? tx.CdtrAgt, PaymentKind.Customer, directory, priority,
+        MappedPayment mapped = MapLeg(msgId, tx.PmtId, tx.IntrBkSttlmAmt, tx.InstgAgt ?? tx.DbtrAgt, tx.InstdAgt ?? tx.CdtrAgt, PaymentKind.Customer, directory, priority,
             PartyMapping.Details(msgId, tx));
+        if (!mapped.IsMapped) return mapped;
+        // Trade references travel as they do on a cross-currency pacs.008 and on POST /v1/payments (one mapping, Core's format rules).
+        MappedTrade trade = TradeMapping.Map(tx.Trade);
+        if (trade.IsRefused) return new(null, trade.ReasonCode, trade.Reason);
+        return mapped with { Details = mapped.Details! with { Trade = trade.Trade } };
     }
 
     /// <summary>Maps one pacs.009 institution credit transfer (interbank payment between two participants).</summary>

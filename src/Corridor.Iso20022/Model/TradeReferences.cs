@@ -8,7 +8,7 @@ namespace Corridor.Iso20022.Model;
 /// CMCN (commercial contract) gives <see cref="ContractReference"/>; PUOR gives <see cref="PurchaseOrder"/>; BOLD gives <see cref="BillOfLading"/>;
 /// Prtry = LOCR (letter of credit) gives <see cref="LetterOfCredit"/>.</item>
 /// <item>Strd/AddtlRmtInf lines (and, as a fallback, Ustrd lines) hold tags "KEY:value" separated by ';':
-/// HS (harmonised system code, e.g. HS:8471.30), INCOTERMS (e.g. INCOTERMS:FOB), LC, CONTRACT, PO, BL, INV, INVDT (yyyy-MM-dd), GOODS (description).
+/// HS (harmonised system code, digits only, e.g. HS:847130), INCOTERMS (e.g. INCOTERMS:FOB), LC, CONTRACT, PO, BL, INV, INVDT (yyyy-MM-dd), GOODS (description).
 /// A structured document wins over a tag for the same field; the first occurrence wins.</item>
 /// </list>
 /// </remarks>

@@ -291,8 +291,7 @@ public static class ExchangeEndpoints
 
     internal static TradeReference ToTrade(FxTradeReferenceDto t)
     {
-        Incoterms rule = t.Incoterms.Length == 0 ? Incoterms.None : (Incoterms)UnknownValue;
-        foreach (var (n, v) in IncotermsRules) if (n == t.Incoterms) rule = v;
+        Incoterms rule = TradeReferenceRules.IncotermsOf(t.Incoterms);
         return new TradeReference(t.InvoiceNumber, BusinessDates.ToNumber(t.InvoiceDate), t.ContractReference, t.LetterOfCreditReference, t.GoodsDescription, t.HsCode, rule, t.IncotermsPlace);
     }
 

@@ -139,6 +139,9 @@ internal static class Iso20022CrossCurrency
         return Iso20022Codec.Build(Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses));
     }
 
+    /// <summary>What the exchange keeps for a payment without trade references.</summary>
+    private static readonly TradeReference NoTrade = new("", 0, "", "", "", "", Incoterms.None, "");
+
     private static ApiException Forbidden() => ApiException.Forbidden("the instructing agent of every transaction must be the authenticated participant");
 
     private static string Detail(PayResult r) => r switch
@@ -172,33 +175,12 @@ internal static class Iso20022CrossCurrency
         if (!accounts.TryGetValue((payee, settled.Currency), out UInt128 payeeAccount))
             return (null, ReasonCodes.NotAllowedCurrency, $"instructed agent has no {settled.Currency} settlement account");
         if (tx.XchgRate is not { } rate) return (null, ReasonCodes.WrongAmount, "cross-currency transaction without XchgRate");
-        var trade = TradeOf(tx.Trade, out string? tooLong);
-        if (tooLong is not null) return (null, ReasonCodes.InvalidFileFormat, tooLong);
+        MappedTrade trade = TradeMapping.Map(tx.Trade); // the same mapping and format rules as same-currency payments
+        if (trade.IsRefused) return (null, trade.ReasonCode, trade.Reason);
         PaymentDetails parties = PartyMapping.Details(msgId, tx); // the same Dbtr/Cdtr mapping as same-currency payments
         var item = new PayAtBestQuote(
             PaymentMapping.PaymentIdOf(msgId, tx.PmtId), payer, payerAccount, payeeAccount, instructed.Currency, settled.Currency,
-            settled.AmountMinor, AmountSide.Destination, rate.ScaledE10, RateTolerancePpm, parties.Originator!, parties.Beneficiary!, trade, parties.References);
+            settled.AmountMinor, AmountSide.Destination, rate.ScaledE10, RateTolerancePpm, parties.Originator!, parties.Beneficiary!, trade.Trade ?? NoTrade, parties.References);
         return (item, null, null);
-    }
-
-    /// <summary>Trade references as the exchange keeps them; a value longer than the engine's bound refuses the transaction (never truncated).</summary>
-    internal static TradeReference TradeOf(TradeReferences t, out string? tooLong)
-    {
-        tooLong = null;
-        string Take(string? value, int max, string name, ref string? error)
-        {
-            if (value is null) return "";
-            if (value.Length > max) error ??= $"trade reference {name} longer than {max} characters";
-            return value;
-        }
-        string invoice = Take(t.InvoiceNumber, TradeReference.MaxInvoiceNumber, "invoice number", ref tooLong);
-        string contract = Take(t.ContractReference, TradeReference.MaxContract, "contract", ref tooLong);
-        string lc = Take(t.LetterOfCredit, TradeReference.MaxLetterOfCredit, "letter of credit", ref tooLong);
-        string goods = Take(t.GoodsDescription, TradeReference.MaxGoods, "goods description", ref tooLong);
-        string hs = Take(t.HsCode, TradeReference.MaxHsCode, "HS code", ref tooLong);
-        uint date = t.InvoiceDate is { } d ? (uint)(d.Year * 10000 + d.Month * 100 + d.Day) : 0;
-        Incoterms incoterms = t.Incoterms is { Length: 3 } s && Enum.TryParse(s, ignoreCase: true, out Incoterms parsed) && Enum.IsDefined(parsed) ? parsed : Incoterms.None;
-        if (tooLong is not null) return new TradeReference("", 0, "", "", "", "", Incoterms.None, "");
-        return new TradeReference(invoice, date, contract, lc, goods, hs, incoterms, "");
     }
 }

@@ -106,7 +106,7 @@ public static class Iso20022Endpoints
                 Reasons = TxStatus(o) == PaymentStatusCodes.Rejected
                     ? ValueList.From(new List<ReasonInfo> { new() { Code = complianceReasons.GetValueOrDefault(o.PaymentId) ?? ReasonCodeOf(o.Reason), AdditionalInfo = [("settlement." + Wire.Snake(o.Reason))] } })
                     : default,
-                AcctSvcrRef = o.PaymentId.ToString(CultureInfo.InvariantCulture),
+                AcctSvcrRef = Iso20022Replies.Ref(o.PaymentId),
             };
         }
         int rejected = statuses.Count(s => s.TxSts == PaymentStatusCodes.Rejected);

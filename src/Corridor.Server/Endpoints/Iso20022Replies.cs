@@ -83,7 +83,8 @@ internal static class Iso20022Replies
         return report with { GroupStatus = GroupStatusOf(txs), Transactions = new ValueList<TransactionStatus>(txs.ToArray()) };
     }
 
-    public static string Ref(UInt128 id) => id.ToString(CultureInfo.InvariantCulture);
+    /// <summary>AcctSvcrRef of an engine payment or return id: Max35Text, readable back by the JSON API (<see cref="PaymentMapping.ReferenceOf"/>).</summary>
+    public static string Ref(UInt128 id) => PaymentMapping.ReferenceOf(id);
 
     /// <summary>Most PayAtBestQuote items per command: worst-case items stay well inside the 4 MiB command payload.</summary>
     public const int MaxPvpItemsPerCommand = 512;

@@ -174,7 +174,7 @@ public static class OutboundMessageEndpoints
     }
 
     /// <summary>A 128-bit id as ISO text: 0x-hex, at most 34 characters (fits Max34Text/Max35Text; decimal can take 39).</summary>
-    public static string Ref(UInt128 id) => "0x" + id.ToString("x", CultureInfo.InvariantCulture);
+    public static string Ref(UInt128 id) => Corridor.Iso20022.Mapping.PaymentMapping.ReferenceOf(id);
 
     private static string Id(string prefix, UInt128 account, ulong at)
     {

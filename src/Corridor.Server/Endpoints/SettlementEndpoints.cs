@@ -284,6 +284,9 @@ public static class SettlementEndpoints
             r.TradeReference is null ? null : ExchangeEndpoints.ToTrade(r.TradeReference),
             r.References is null ? PaymentReferences.None : new PaymentReferences(r.References.MsgId, r.References.InstrId, r.References.EndToEndId, r.References.TxId, r.References.Uetr),
             originatorBirth);
+        // Trade references follow the same format rules on every entry path (Core), here as on pacs.008 and POST /v1/fx/payments.
+        if (details.Trade is { } trade && Corridor.Core.Exchange.TradeReferenceRules.ValidateGiven(trade) is var format && format != Corridor.Core.Exchange.PayResult.Ok)
+            throw new ApiException(ExchangeEndpoints.Status(format.ToString()), "fx." + Wire.Snake(format), $"payment {r.Id}: trade_reference: {format}");
         byte[] payload;
         try { payload = SubmitPaymentWithDetails.EncodePayload(new SubmitPaymentWithDetails(command, details)); }
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
