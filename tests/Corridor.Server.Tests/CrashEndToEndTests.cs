@@ -73,6 +73,7 @@ public sealed class CrashEndToEndTests
             Assert.Equal(0, adder.ExitCode);
             string token = addOut.Trim().Split('\n')[^1].Trim();
             var alice = op.WithToken(token);
+            (await op.SetLedgerAccessAsync(1, 1, c: C)).Unwrap(); // ledger 1 is no settlement ledger here: Alice's book, granted to her
             const int accounts = 8;
             for (int a = 1; a <= accounts; a++) (await op.CreateAccountAsync(new CreateAccountRequest("0x" + a.ToString("x"), 1, 1, Participant: 1), C)).Unwrap();
 
@@ -106,7 +107,12 @@ public sealed class CrashEndToEndTests
                 }
             })).ToArray();
 
-            while (acknowledged.Count < 2000) await Task.Delay(50, C);
+            var deadline = DateTime.UtcNow.AddMinutes(3); // a load that acknowledges nothing fails instead of spinning forever
+            while (acknowledged.Count < 2000)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"only {acknowledged.Count} transfers acknowledged in 3 minutes");
+                await Task.Delay(50, C);
+            }
             node.Kill(); // SIGKILL: no snapshot, no clean journal close
             await node.WaitForExitAsync(C);
             stop.Cancel();

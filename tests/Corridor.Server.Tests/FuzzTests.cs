@@ -86,7 +86,9 @@ public sealed class FuzzTests
         {
             string path = string.Format(System.Globalization.CultureInfo.InvariantCulture, GetPaths[c.Item1], Uri.EscapeDataString(c.Item2));
             var (status, body, _) = await TestNode.Send(c.Item3 ? node.AliceClient : node.Operator, HttpMethod.Get, path, null);
-            Assert.True((int)status < 500, $"{path} → {(int)status} {body}");
+            // 503 read_model.behind (with Retry-After) is the documented answer when the projector lags on a loaded machine.
+            bool lagging = status == HttpStatusCode.ServiceUnavailable && body.Contains("\"read_model.behind\"", StringComparison.Ordinal);
+            Assert.True((int)status < 500 || lagging, $"{path} → {(int)status} {body}");
         }, iter: 300, threads: 1);
         Assert.Equal(before, await node.StateAsync());
     }

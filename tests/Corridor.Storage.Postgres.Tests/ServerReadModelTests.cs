@@ -43,7 +43,8 @@ public sealed class ServerReadModelTests(PostgresFixture pg)
             var alice = op.WithToken(aliceToken);
             PaymentDto paid = (await alice.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", 2, 1, 700, Kind: "interbank"), C)).Unwrap();
             var batch = Enumerable.Range(0, 300).Select(i => new CreateTransferRequest((0x7000 + i).ToString(CultureInfo.InvariantCulture), "0x11", "0x21", i + 1, 1, 1)).ToArray();
-            Assert.Equal(300, (await alice.CreateTransfersAsync(batch, C)).Unwrap().Created);
+            // Raw transfers in a settlement ledger are the operator's (a participant's are refused: payments only).
+            Assert.Equal(300, (await op.CreateTransfersAsync(batch, C)).Unwrap().Created);
 
             Assert.Equal(paid, (await op.WithToken(bob).GetPaymentAsync("0xA1", C)).Unwrap());
             var listed = new List<TransferDto>();
@@ -70,10 +71,10 @@ public sealed class ServerReadModelTests(PostgresFixture pg)
             // Resumes from the stored position (at least as far as before), then catches up with what the restart wrote.
             Assert.True(again.ReadModel!.ProjectedSequence >= projectedBefore);
             var alice = new CorridorClient(new HttpClient { BaseAddress = new Uri(again.Addresses[0]) }, aliceToken);
-            (await alice.CreateTransferAsync(new CreateTransferRequest("0x8000", "0x11", "0x21", 5, 1, 1), C)).Unwrap();
+            Assert.Equal("settled", (await alice.SubmitPaymentAsync(new SubmitPaymentRequest("0x8000", 2, 1, 5, Kind: "interbank"), C)).Unwrap().Status);
             TransferPage last = (await alice.QueryAccountTransfersAsync("0x11", from: "2000-01-01T00:00:00Z", limit: 1000, c: C)).Unwrap();
             Assert.Equal(303, last.Transfers.Length);
-            Assert.Equal("32768", last.Transfers[^1].Id);
+            Assert.Equal(5, last.Transfers[^1].Amount);
         }
     }
 }

@@ -327,7 +327,9 @@ public static class ExchangeEndpoints
             throw new ApiException(409, "fx.id_reused_with_different_content", $"payment {r.Id} exists");
         CommandReply reply = await gw.SubmitAsync(Operation.PayAgainstLock, 1, payload);
         var result = reply.AllOk ? PayResult.Ok : (PayResult)reply.Errors[0].Code;
-        if (result != PayResult.Ok)
+        // Held for compliance is not a refusal: the payment is accepted and waits for the officer's decision (status held),
+        // as a held same-currency payment does.
+        if (result is not (PayResult.Ok or PayResult.HeldForCompliance))
         {
             // Refused by the engine: the problem names the payment and the status it recorded (failed), never a 201.
             string? recorded = await gw.QueryAsync(e => e.Exchange.TryGetPayment(id, out PaymentRecord p) && p.Request.Payer == payer ? Wire.Snake(p.Status) : null);

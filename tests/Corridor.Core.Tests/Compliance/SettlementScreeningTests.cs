@@ -42,7 +42,7 @@ public sealed class SettlementScreeningTests
         Assert.Equal(SettlementResult.RejectedByCompliance, CodeOf(h.Batch(SettlementCodec.EncodeCommand(Payment(2, A, B, 10)))[0]));
         // No command switches it off again.
         Assert.True(h.Batch(SettlementCodec.EncodeCommand(new SetSettlementOptions(SettlementOptions.None)))[0].AllOk);
-        Assert.Equal(SettlementOptions.OneWay, h.Engine.Settlement.Options); // the harness starts with the other one-way rules on
+        Assert.Equal(SettlementOptions.OneWay & ~SettlementOptions.OnePaymentPath, h.Engine.Settlement.Options); // the harness starts with the other one-way rules on, but not OnePaymentPath
         Assert.Equal(SettlementResult.RejectedByCompliance, CodeOf(h.Batch(SettlementCodec.EncodeCommand(Payment(3, A, B, 10)))[0]));
         Assert.Equal(990, h.Balance(A));
     }
