@@ -49,6 +49,8 @@ public sealed class LedgerState
     public const ushort FirstEngineCode = 200, LastEngineCode = 299;
     private bool _engineRequest;
     private ulong _submitter; // the participant submitting raw transfers (operation 3); 0 = operator, system or engine
+    private uint _submitterLedger; // the last ledger asked about in this command (0: none yet) and its answer
+    private bool _submitterLedgerGranted;
 
     public LedgerState(int accountCapacity = 0, int transferCapacity = 0)
     {
@@ -172,6 +174,7 @@ public sealed class LedgerState
     {
         if (participant == 0) throw new ArgumentOutOfRangeException(nameof(participant), "a participant transfer needs a participant");
         _submitter = participant;
+        _submitterLedger = 0; // grants cannot change within one command: the last ledger's answer is remembered
         try { CreateTransfers(events, ref timestamp, errors); }
         finally { _submitter = 0; }
     }
@@ -181,8 +184,12 @@ public sealed class LedgerState
     {
         if (_submitter == 0) return CreateTransferResult.Ok;
         if (debit.Participant != _submitter) return CreateTransferResult.DebitAccountNotOwnedBySubmitter;
-        if (SubmitterMayUseLedger is null || !SubmitterMayUseLedger(_submitter, ledger)) return CreateTransferResult.LedgerNotGrantedToSubmitter;
-        return CreateTransferResult.Ok;
+        if (ledger != _submitterLedger)
+        {
+            _submitterLedger = ledger;
+            _submitterLedgerGranted = SubmitterMayUseLedger is not null && SubmitterMayUseLedger(_submitter, ledger);
+        }
+        return _submitterLedgerGranted ? CreateTransferResult.Ok : CreateTransferResult.LedgerNotGrantedToSubmitter;
     }
 
     /// <summary>
