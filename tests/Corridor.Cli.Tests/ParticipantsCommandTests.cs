@@ -41,4 +41,39 @@ public sealed class ParticipantsCommandTests
         ParticipantDto[] all = System.Text.Json.JsonSerializer.Deserialize<ParticipantDto[]>(stdout, CorridorJson.Options)!;
         Assert.Equal("CBKEKENX", all.Single(p => p.Id == 100).Bic);
     }
+
+    [Fact]
+    public async Task Ledger_access_grants_shows_and_withdraws_and_a_settlement_ledger_is_refused()
+    {
+        CancellationToken c = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        await using CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
+        {
+            DataPath = dir.Path, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0 }, MinimumLogLevel = LogLevel.Error,
+        }, c);
+        string url = server.Addresses[0];
+        var op = new CorridorClient(new HttpClient { BaseAddress = new Uri(url) }, server.NewOperatorToken!);
+        (await op.RegisterParticipantAsync(new RegisterParticipantRequest(100, "Central Bank", "central-bank"), c)).Unwrap();
+        (await op.RegisterParticipantAsync(new RegisterParticipantRequest(1, "Bank A", "direct"), c)).Unwrap();
+        (await op.RegisterLedgerAsync(new RegisterLedgerRequest(404, 100, "0x4040", "0x4041", "KES"), c)).Unwrap();
+
+        var (code, stdout, stderr) = await CorridorProcess.RunAsync("participants", "ledger-access", "--data", dir.Path, "--url", url, "--id", "1", "--grant", "7");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("participant 1: raw transfers in ledgers 7", stdout);
+        (code, stdout, _) = await CorridorProcess.RunAsync("participants", "ledger-access", "--data", dir.Path, "--url", url, "--id", "1");
+        Assert.Equal(0, code);
+        Assert.Contains("ledgers 7", stdout);
+        Assert.Equal(new uint[] { 7 }, (await op.GetLedgerAccessAsync(1, c)).Unwrap().Ledgers);
+
+        (code, _, stderr) = await CorridorProcess.RunAsync("participants", "ledger-access", "--data", dir.Path, "--url", url, "--id", "1", "--grant", "404");
+        Assert.Equal(1, code);
+        Assert.Contains("HTTP 422 settlement.settlement_ledger_not_grantable", stderr);
+        (code, _, stderr) = await CorridorProcess.RunAsync("participants", "ledger-access", "--data", dir.Path, "--url", url, "--id", "1", "--grant", "7", "--withdraw", "7");
+        Assert.NotEqual(0, code);
+        Assert.Contains("give --grant or --withdraw, not both", stderr);
+
+        (code, stdout, stderr) = await CorridorProcess.RunAsync("participants", "ledger-access", "--data", dir.Path, "--url", url, "--id", "1", "--withdraw", "7");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("participant 1: no raw ledger access", stdout);
+    }
 }

@@ -45,6 +45,50 @@ public static class ParticipantsCommand
         var command = new Command("participants", "Manage participants of a running node.");
         command.Subcommands.Add(add);
         command.Subcommands.Add(List());
+        command.Subcommands.Add(LedgerAccess());
+        return command;
+    }
+
+    /// <summary><c>corridor participants ledger-access --id P [--grant L | --withdraw L]</c>: raw ledger access (op 118).</summary>
+    private static Command LedgerAccess()
+    {
+        var data = new Option<string>("--data", "-d") { Description = "Data directory of the running node (its secrets/operator.token is used).", DefaultValueFactory = _ => DataDirectory.DefaultPath };
+        var url = new Option<string>("--url") { Description = "Base URL of the running node.", DefaultValueFactory = _ => ServerOptions.DefaultUrl };
+        var id = new Option<ulong>("--id") { Description = "Participant id.", Required = true };
+        var grant = new Option<uint?>("--grant") { Description = "Grant raw transfers (POST /v1/transfers) in this ledger; never a settlement ledger." };
+        var withdraw = new Option<uint?>("--withdraw") { Description = "Withdraw raw transfers in this ledger." };
+        var command = new Command("ledger-access",
+            "Show, grant or withdraw a participant's raw ledger transfers in a non-settlement ledger (settlement ledgers take payments only).")
+            { data, url, id, grant, withdraw };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(grant) is not null && r.GetValue(withdraw) is not null) r.AddError("give --grant or --withdraw, not both");
+        });
+        command.SetAction(async (parse, cancel) =>
+        {
+            string root = Path.GetFullPath(parse.GetValue(data)!);
+            string? token = SecretsDirectory.ReadOperatorToken(root);
+            if (token is null) { await Console.Error.WriteLineAsync($"corridor: no operator token in {root}/secrets (start the node with `corridor run --data {root}` first)"); return 2; }
+            var client = CorridorClient.Create(new Uri(parse.GetValue(url)!), token);
+            ulong participant = parse.GetValue(id);
+            ApiResult<LedgerAccessDto> r;
+            try
+            {
+                r = parse.GetValue(grant) is { } g ? await client.SetLedgerAccessAsync(participant, g, true, cancel)
+                    : parse.GetValue(withdraw) is { } w ? await client.SetLedgerAccessAsync(participant, w, false, cancel)
+                    : await client.GetLedgerAccessAsync(participant, cancel);
+            }
+            catch (HttpRequestException e)
+            {
+                await Console.Error.WriteLineAsync($"corridor: cannot reach the node at {parse.GetValue(url)}: {e.Message}");
+                return 3;
+            }
+            if (!r.Ok) { await Console.Error.WriteLineAsync($"corridor: HTTP {(int)r.Status} {r.Problem?.Code}: {r.Problem?.Detail}"); return 1; }
+            Console.WriteLine(r.Value!.Ledgers.Length == 0
+                ? $"participant {participant}: no raw ledger access"
+                : $"participant {participant}: raw transfers in ledgers {string.Join(", ", r.Value.Ledgers)}");
+            return 0;
+        });
         return command;
     }
 
