@@ -39,10 +39,11 @@ public sealed class PaymentComplianceEndpointTests
         ApiResult<PaymentDto> r = await node.AliceClient.SubmitPaymentAsync(noName, C);
         Assert.Equal(HttpStatusCode.BadRequest, r.Status);
         Assert.Equal("compliance.travel_rule_incomplete", r.Problem!.Code);
-        var (_, noNameBody, _) = await TestNode.Send(node.AliceClient, HttpMethod.Get, "/v1/payments/0x52", null);
-        Assert.Contains("\"status\":\"rejected\"", noNameBody);
-        Assert.Contains("RR02", noNameBody);
+        // Refused for its own content before the journal: nothing recorded, the id stays free for the corrected payment.
+        var (noNameStatus, _, _) = await TestNode.Send(node.AliceClient, HttpMethod.Get, "/v1/payments/0x52", null);
+        Assert.Equal(HttpStatusCode.NotFound, noNameStatus);
         Assert.Equal(TestNode.Funding, await Balance(node, TestNode.Alice));
+        Assert.Equal(HttpStatusCode.Created, (await node.AliceClient.SubmitPaymentAsync(Customer("0x52", 5), C)).Status);
 
         // Strict JSON: an unknown field inside a party is refused before anything is journaled.
         var before = await node.StateAsync();
@@ -191,5 +192,10 @@ public sealed class PaymentComplianceEndpointTests
         Assert.Equal(HttpStatusCode.OK, rejected.Status);
         Assert.Contains("<TxSts>RJCT</TxSts>", rejected.Body);
         Assert.Contains("RR02", rejected.Body);
+        Assert.Contains("compliance.travel_rule_incomplete", rejected.Body);
+        // Nothing was journaled for it: the corrected message with the same UETR is a new payment, not a duplicate.
+        IsoReply corrected = await cobaClient.SendIso20022Async(IsoSample("pacs.008-envelope-apphdr.xml", x =>
+            x.Replace("0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", "1b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d")), C);
+        Assert.DoesNotContain("<TxSts>RJCT</TxSts>", corrected.Body);
     }
 }

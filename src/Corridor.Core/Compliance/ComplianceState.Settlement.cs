@@ -27,10 +27,7 @@ public sealed partial class ComplianceState
         TravelRuleResult travel;
         if (customer)
         {
-            originator = details?.Originator is { } o ? ToPartyInfo(o) : null;
-            if (originator is not null && details!.OriginatorBirth is { } birth)
-                originator = originator with { DateOfBirth = birth.Date, PlaceOfBirth = birth.City.Length == 0 ? null : birth.City };
-            beneficiary = details?.Beneficiary is { } b ? ToPartyInfo(b) : null;
+            (originator, beneficiary) = CustomerParties(details);
             travel = TravelRule.Validate(originator, beneficiary, IsCrossBorder(view.PayerBic, view.PayeeBic));
         }
         else
@@ -82,6 +79,30 @@ public sealed partial class ComplianceState
     }
 
     /// <summary>Domestic only when both participants have BICs naming the same country (ISO 9362 characters 5–6); otherwise cross-border.</summary>
+    /// <summary>
+    /// The travel rule of a payment exactly as <see cref="ScreenSettlementPayment"/> applies it, from its content and the
+    /// participants' BICs, changing nothing. The entry paths refuse an incomplete customer payment with it before
+    /// journaling (a refusal for the payment's own content consumes no id). Compliant for interbank payments and for
+    /// unknown participants (the engine refuses those first).
+    /// </summary>
+    public TravelRuleResult TravelRuleOf(SettlementState settlement, in SubmitPayment cmd, PaymentDetails? details)
+    {
+        if (cmd.Kind != PaymentKind.Customer) return TravelRuleResult.Compliant;
+        if (settlement.GetParticipant(cmd.Payer) is not { } payer || settlement.GetParticipant(cmd.Payee) is not { } payee) return TravelRuleResult.Compliant;
+        var (originator, beneficiary) = CustomerParties(details);
+        return TravelRule.Validate(originator, beneficiary, IsCrossBorder(payer.Bic, payee.Bic));
+    }
+
+    /// <summary>Originator (with birth data, FATF R16) and beneficiary of a customer payment as the travel rule and screening see them.</summary>
+    private static (PartyInfo? Originator, PartyInfo? Beneficiary) CustomerParties(PaymentDetails? details)
+    {
+        PartyInfo? originator = details?.Originator is { } o ? ToPartyInfo(o) : null;
+        if (originator is not null && details!.OriginatorBirth is { } birth)
+            originator = originator with { DateOfBirth = birth.Date, PlaceOfBirth = birth.City.Length == 0 ? null : birth.City };
+        PartyInfo? beneficiary = details?.Beneficiary is { } b ? ToPartyInfo(b) : null;
+        return (originator, beneficiary);
+    }
+
     internal static bool IsCrossBorder(string payerBic, string payeeBic) =>
         payerBic.Length < 6 || payeeBic.Length < 6 || !payerBic.AsSpan(4, 2).SequenceEqual(payeeBic.AsSpan(4, 2));
 

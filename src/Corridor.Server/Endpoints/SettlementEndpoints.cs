@@ -287,6 +287,12 @@ public static class SettlementEndpoints
         // Trade references follow the same format rules on every entry path (Core), here as on pacs.008 and POST /v1/fx/payments.
         if (details.Trade is { } trade && Corridor.Core.Exchange.TradeReferenceRules.ValidateGiven(trade) is var format && format != Corridor.Core.Exchange.PayResult.Ok)
             throw new ApiException(ExchangeEndpoints.Status(format.ToString()), "fx." + Wire.Snake(format), $"payment {r.Id}: trade_reference: {format}");
+        // The travel rule refuses an incomplete customer payment for its own content: before the journal, so the id stays
+        // free for the corrected payment (Core's rule, ComplianceState.TravelRuleOf; the engine applies it again).
+        if (existing is null && await gw.QueryAsync(e => e.Compliance.TravelRuleOf(e.Settlement, command, details)) is { IsCompliant: false } travel)
+            throw new ApiException(400, "compliance.travel_rule_incomplete",
+                $"payment {r.Id}: travel rule incomplete ({string.Join(", ", travel.Findings.Select(f => Wire.Snake(f.Role) + "." + Wire.Snake(f.Code)))})")
+            { Iso20022Reason = travel.FirstReasonCode };
         byte[] payload;
         try { payload = SubmitPaymentWithDetails.EncodePayload(new SubmitPaymentWithDetails(command, details)); }
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }

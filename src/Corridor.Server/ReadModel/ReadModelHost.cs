@@ -25,7 +25,7 @@ public static class ReadModelKinds
 public sealed class ReadModelHost : IDisposable
 {
     /// <summary>Longest a query waits for the projection to reach the sequence it asked for.</summary>
-    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(15);
     /// <summary>Most queries waiting for the projector at once; beyond it they are refused (503) instead of queued.</summary>
     public const int MaxWaiters = 10_000;
     /// <summary>Most read connections kept open for queries.</summary>
