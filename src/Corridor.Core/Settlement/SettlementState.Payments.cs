@@ -76,32 +76,14 @@ public sealed partial class SettlementState
         SettlementResult check = Validate(ref record, clock, out WindowRecord? window);
         _paymentIndex.Add(cmd.PaymentId, index);
         if (details is not null) _details.Add(index, details);
-        if (check != SettlementResult.Ok)
-        {
-            record.Status = PaymentStatus.Rejected;
-            record.Reason = check;
-            record.SubmitResult = check;
-            record.FinalAt = clock;
-            _payments.Add(record);
-            reason = check;
-            return check;
-        }
         _payments.Add(record);
+        if (check != SettlementResult.Ok) return RejectAtEntry(index, check, clock, out status, out reason);
 
         // Compliance before any liquidity moves: travel rule, screening, rules (docs/compliance.md).
         if (Compliance is not null && screen)
         {
             ComplianceOutcome outcome = Compliance.ScreenSettlementPayment(this, index, in cmd, details, clock);
-            if (outcome == ComplianceOutcome.Reject)
-            {
-                ref PaymentRecord rejected = ref Payment(index);
-                rejected.Status = PaymentStatus.Rejected;
-                rejected.Reason = rejected.SubmitResult = SettlementResult.RejectedByCompliance;
-                rejected.FinalAt = clock;
-                status = PaymentStatus.Rejected;
-                reason = SettlementResult.RejectedByCompliance;
-                return reason;
-            }
+            if (outcome == ComplianceOutcome.Reject) return RejectAtEntry(index, SettlementResult.RejectedByCompliance, clock, out status, out reason);
             if (outcome == ComplianceOutcome.Hold)
             {
                 Payment(index).Status = PaymentStatus.Held;
@@ -131,16 +113,7 @@ public sealed partial class SettlementState
         else
         {
             SettlementResult entered = Enter(index, ref clock);
-            if (entered != SettlementResult.Ok)
-            {
-                ref PaymentRecord p = ref Payment(index);
-                p.Status = PaymentStatus.Rejected;
-                p.Reason = p.SubmitResult = entered;
-                p.FinalAt = clock;
-                status = PaymentStatus.Rejected;
-                reason = entered;
-                return entered;
-            }
+            if (entered != SettlementResult.Ok) return RejectAtEntry(index, entered, clock, out status, out reason);
             if (Payment(index).Status == PaymentStatus.Queued && record.Latest != 0) _deadlines.Enqueue(index, (record.Latest, index));
         }
         status = Payment(index).Status;
@@ -357,6 +330,19 @@ public sealed partial class SettlementState
         LedgerRecord l = _ledgers[_ledgerIndex[p.Ledger]];
         l.QueuedCount--;
         l.QueuedMinor -= p.Amount;
+    }
+
+    /// <summary>
+    /// A payment refused as it enters (its checks, compliance, or a full queue): the one transition to rejected, with the
+    /// refusal kept as the submission's answer for a resubmitted id.
+    /// </summary>
+    private SettlementResult RejectAtEntry(int index, SettlementResult why, ulong clock, out PaymentStatus status, out SettlementResult reason)
+    {
+        Reject(index, why, clock);
+        Payment(index).SubmitResult = why;
+        status = PaymentStatus.Rejected;
+        reason = why;
+        return why;
     }
 
     private void Reject(int index, SettlementResult reason, ulong clock)
