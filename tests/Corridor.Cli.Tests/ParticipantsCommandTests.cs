@@ -8,15 +8,18 @@ namespace Corridor.Cli.Tests;
 /// <summary><c>corridor participants add --bic</c> and <c>corridor participants list</c> against a real node over HTTP.</summary>
 public sealed class ParticipantsCommandTests
 {
+    /// <summary>A real node (Kestrel on a loopback port) whose data directory the CLI reads the operator token from.</summary>
+    private static Task<CorridorServer> StartAsync(TempDir dir, CancellationToken c) => CorridorServer.StartAsync(new ServerOptions
+    {
+        DataPath = dir.Path, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0 }, MinimumLogLevel = LogLevel.Error,
+    }, c);
+
     [Fact]
     public async Task Add_with_a_bic_then_list_shows_it_and_a_malformed_bic_is_refused_with_the_servers_reason()
     {
         CancellationToken c = TestContext.Current.CancellationToken;
         using var dir = new TempDir();
-        await using CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
-        {
-            DataPath = dir.Path, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0 }, MinimumLogLevel = LogLevel.Error,
-        }, c);
+        await using CorridorServer server = await StartAsync(dir, c);
         string url = server.Addresses[0];
 
         var (code, stdout, stderr) = await CorridorProcess.RunAsync("participants", "add", "--data", dir.Path, "--url", url,
@@ -47,10 +50,7 @@ public sealed class ParticipantsCommandTests
     {
         CancellationToken c = TestContext.Current.CancellationToken;
         using var dir = new TempDir();
-        await using CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
-        {
-            DataPath = dir.Path, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0 }, MinimumLogLevel = LogLevel.Error,
-        }, c);
+        await using CorridorServer server = await StartAsync(dir, c);
         string url = server.Addresses[0];
         var op = new CorridorClient(new HttpClient { BaseAddress = new Uri(url) }, server.NewOperatorToken!);
         (await op.RegisterParticipantAsync(new RegisterParticipantRequest(100, "Central Bank", "central-bank"), c)).Unwrap();

@@ -21,27 +21,13 @@ public static class ParticipantsCommand
         role.AcceptOnlyFromAmong("direct", "central-bank");
         var bic = new Option<string?>("--bic") { Description = "BIC (ISO 9362, 8 or 11 characters) naming the participant in ISO 20022 messages." };
         var add = new Command("add", "Register a participant on the running node and print its API token.") { data, url, id, name, role, bic };
-        add.SetAction(async (parse, cancel) =>
-        {
-            string root = Path.GetFullPath(parse.GetValue(data)!);
-            string? token = SecretsDirectory.ReadOperatorToken(root);
-            if (token is null) { await Console.Error.WriteLineAsync($"corridor: no operator token in {root}/secrets (start the node with `corridor run --data {root}` first)"); return 2; }
-            var client = CorridorClient.Create(new Uri(parse.GetValue(url)!), token);
-            ApiResult<ParticipantTokenDto> r;
-            try
+        add.SetAction((parse, cancel) => AsOperator(parse, data, url,
+            client => client.RegisterParticipantAsync(new RegisterParticipantRequest(parse.GetValue(id), parse.GetValue(name)!, parse.GetValue(role)!, parse.GetValue(bic)), cancel),
+            t =>
             {
-                r = await client.RegisterParticipantAsync(new RegisterParticipantRequest(parse.GetValue(id), parse.GetValue(name)!, parse.GetValue(role)!, parse.GetValue(bic)), cancel);
-            }
-            catch (HttpRequestException e)
-            {
-                await Console.Error.WriteLineAsync($"corridor: cannot reach the node at {parse.GetValue(url)}: {e.Message}");
-                return 3;
-            }
-            if (!r.Ok) { await Console.Error.WriteLineAsync($"corridor: HTTP {(int)r.Status} {r.Problem?.Code}: {r.Problem?.Detail}"); return 1; }
-            Console.WriteLine($"participant {r.Value!.Id} ({r.Value.Role}) registered; token expires {r.Value.ExpiresAt:u}:");
-            Console.WriteLine(r.Value.Token);
-            return 0;
-        });
+                Console.WriteLine($"participant {t.Id} ({t.Role}) registered; token expires {t.ExpiresAt:u}:");
+                Console.WriteLine(t.Token);
+            }));
         var command = new Command("participants", "Manage participants of a running node.");
         command.Subcommands.Add(add);
         command.Subcommands.Add(List());
@@ -64,30 +50,16 @@ public static class ParticipantsCommand
         {
             if (r.GetValue(grant) is not null && r.GetValue(withdraw) is not null) r.AddError("give --grant or --withdraw, not both");
         });
-        command.SetAction(async (parse, cancel) =>
+        command.SetAction((parse, cancel) =>
         {
-            string root = Path.GetFullPath(parse.GetValue(data)!);
-            string? token = SecretsDirectory.ReadOperatorToken(root);
-            if (token is null) { await Console.Error.WriteLineAsync($"corridor: no operator token in {root}/secrets (start the node with `corridor run --data {root}` first)"); return 2; }
-            var client = CorridorClient.Create(new Uri(parse.GetValue(url)!), token);
             ulong participant = parse.GetValue(id);
-            ApiResult<LedgerAccessDto> r;
-            try
-            {
-                r = parse.GetValue(grant) is { } g ? await client.SetLedgerAccessAsync(participant, g, true, cancel)
-                    : parse.GetValue(withdraw) is { } w ? await client.SetLedgerAccessAsync(participant, w, false, cancel)
-                    : await client.GetLedgerAccessAsync(participant, cancel);
-            }
-            catch (HttpRequestException e)
-            {
-                await Console.Error.WriteLineAsync($"corridor: cannot reach the node at {parse.GetValue(url)}: {e.Message}");
-                return 3;
-            }
-            if (!r.Ok) { await Console.Error.WriteLineAsync($"corridor: HTTP {(int)r.Status} {r.Problem?.Code}: {r.Problem?.Detail}"); return 1; }
-            Console.WriteLine(r.Value!.Ledgers.Length == 0
-                ? $"participant {participant}: no raw ledger access"
-                : $"participant {participant}: raw transfers in ledgers {string.Join(", ", r.Value.Ledgers)}");
-            return 0;
+            return AsOperator(parse, data, url,
+                client => parse.GetValue(grant) is { } g ? client.SetLedgerAccessAsync(participant, g, true, cancel)
+                    : parse.GetValue(withdraw) is { } w ? client.SetLedgerAccessAsync(participant, w, false, cancel)
+                    : client.GetLedgerAccessAsync(participant, cancel),
+                a => Console.WriteLine(a.Ledgers.Length == 0
+                    ? $"participant {participant}: no raw ledger access"
+                    : $"participant {participant}: raw transfers in ledgers {string.Join(", ", a.Ledgers)}"));
         });
         return command;
     }
@@ -98,30 +70,39 @@ public static class ParticipantsCommand
         var url = new Option<string>("--url") { Description = "Base URL of the running node.", DefaultValueFactory = _ => ServerOptions.DefaultUrl };
         var json = new Option<bool>("--json") { Description = "Print the answer of GET /v1/participants as JSON." };
         var list = new Command("list", "List the participants of the running node: id, role, status, BIC, name.") { data, url, json };
-        list.SetAction(async (parse, cancel) =>
+        list.SetAction((parse, cancel) => AsOperator(parse, data, url, client => client.ListParticipantsAsync(cancel), participants =>
         {
-            string root = Path.GetFullPath(parse.GetValue(data)!);
-            string? token = SecretsDirectory.ReadOperatorToken(root);
-            if (token is null) { await Console.Error.WriteLineAsync($"corridor: no operator token in {root}/secrets (start the node with `corridor run --data {root}` first)"); return 2; }
-            var client = CorridorClient.Create(new Uri(parse.GetValue(url)!), token);
-            ApiResult<ParticipantDto[]> r;
-            try { r = await client.ListParticipantsAsync(cancel); }
-            catch (HttpRequestException e)
-            {
-                await Console.Error.WriteLineAsync($"corridor: cannot reach the node at {parse.GetValue(url)}: {e.Message}");
-                return 3;
-            }
-            if (!r.Ok) { await Console.Error.WriteLineAsync($"corridor: HTTP {(int)r.Status} {r.Problem?.Code}: {r.Problem?.Detail}"); return 1; }
             if (parse.GetValue(json))
             {
-                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(r.Value!, CorridorJson.Options));
-                return 0;
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(participants, CorridorJson.Options));
+                return;
             }
             Console.WriteLine($"{"id",-20} {"role",-12} {"status",-10} {"bic",-11} name");
-            foreach (ParticipantDto p in r.Value!)
+            foreach (ParticipantDto p in participants)
                 Console.WriteLine($"{p.Id,-20} {p.Role,-12} {p.Status,-10} {p.Bic ?? "-",-11} {p.Name}");
-            return 0;
-        });
+        }));
         return list;
+    }
+
+    /// <summary>
+    /// One call as the operator of the node whose data directory is <paramref name="data"/> (its secrets/operator.token):
+    /// prints the answer (exit 0), the problem (1), a missing token (2) or an unreachable node (3).
+    /// </summary>
+    private static async Task<int> AsOperator<T>(ParseResult parse, Option<string> data, Option<string> url,
+        Func<CorridorClient, Task<ApiResult<T>>> call, Action<T> print)
+    {
+        string root = Path.GetFullPath(parse.GetValue(data)!);
+        string? token = SecretsDirectory.ReadOperatorToken(root);
+        if (token is null) { await Console.Error.WriteLineAsync($"corridor: no operator token in {root}/secrets (start the node with `corridor run --data {root}` first)"); return 2; }
+        ApiResult<T> r;
+        try { r = await call(CorridorClient.Create(new Uri(parse.GetValue(url)!), token)); }
+        catch (HttpRequestException e)
+        {
+            await Console.Error.WriteLineAsync($"corridor: cannot reach the node at {parse.GetValue(url)}: {e.Message}");
+            return 3;
+        }
+        if (!r.Ok || r.Value is null) { await Console.Error.WriteLineAsync($"corridor: HTTP {(int)r.Status} {r.Problem?.Code}: {r.Problem?.Detail}"); return 1; }
+        print(r.Value);
+        return 0;
     }
 }

@@ -179,10 +179,9 @@ public sealed class LedgerState
         finally { _submitter = 0; }
     }
 
-    /// <summary>The raw-access rule for the transfer being applied (always true for the operator and the engine).</summary>
+    /// <summary>The raw-access rule for a participant's transfer (<c>_submitter</c> set).</summary>
     private CreateTransferResult SubmitterMay(in Account debit, uint ledger)
     {
-        if (_submitter == 0) return CreateTransferResult.Ok;
         if (debit.Participant != _submitter) return CreateTransferResult.DebitAccountNotOwnedBySubmitter;
         if (ledger != _submitterLedger)
         {
@@ -281,8 +280,11 @@ public sealed class LedgerState
         ref Account credit = ref _accounts[cr];
         if (debit.Ledger != credit.Ledger) return CreateTransferResult.AccountsMustHaveTheSameLedger;
         if (t.Ledger != debit.Ledger) return CreateTransferResult.TransferMustHaveTheSameLedgerAsAccounts;
-        CreateTransferResult access = SubmitterMay(in debit, t.Ledger);
-        if (access != CreateTransferResult.Ok) return access; // not recorded: an authorisation refusal consumes no id
+        if (_submitter != 0) // only participants' raw transfers (op 3): the operator's and the engine's pay nothing here
+        {
+            CreateTransferResult access = SubmitterMay(in debit, t.Ledger);
+            if (access != CreateTransferResult.Ok) return access; // not recorded: an authorisation refusal consumes no id
+        }
         if ((debit.Flags & AccountFlags.Closed) != 0) return Fail(in t, CreateTransferResult.DebitAccountClosed);
         if ((credit.Flags & AccountFlags.Closed) != 0) return Fail(in t, CreateTransferResult.CreditAccountClosed);
         if (_transfers.Count >= MaxTransfers) return CreateTransferResult.TooManyTransfers;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Corridor.Core.Compliance;
 using Corridor.Core.Engine;
 using Corridor.Core.Settlement;
 using Corridor.Iso20022;
@@ -77,14 +78,12 @@ public static class Iso20022Endpoints
         // The travel rule refuses an incomplete customer payment before the journal (Core's rule, ComplianceState.TravelRuleOf):
         // that transaction is RJCT RR01–RR04 and its id stays free for the corrected message.
         var mappedLegs = legs.Where(l => l.Mapped.IsMapped).ToArray();
-        string?[] travel = await gw.QueryAsync(e => mappedLegs.Select(l =>
+        TravelRuleResult?[] travel = await gw.QueryAsync(e => mappedLegs.Select(l =>
             e.Settlement.GetPayment(l.Mapped.Payment!.Value.PaymentId) is null
-            && e.Compliance.TravelRuleOf(e.Settlement, l.Mapped.Payment!.Value, l.Mapped.Details) is { IsCompliant: false } t
-                ? t.FirstReasonCode + " " + string.Join(", ", t.Findings.Select(f => Wire.Snake(f.Role) + "." + Wire.Snake(f.Code)))
-                : null).ToArray());
+            && e.Compliance.TravelRuleOf(e.Settlement, l.Mapped.Payment!.Value, l.Mapped.Details) is { IsCompliant: false } t ? t : null).ToArray());
         for (int i = 0; i < mappedLegs.Length; i++)
-            if (travel[i] is { } finding)
-                findings.Add(new ValidationIssue(finding[..4], $"CdtTrfTxInf[{mappedLegs[i].Index}]", "compliance.travel_rule_incomplete: " + finding[5..]));
+            if (travel[i] is { } t)
+                findings.Add(new ValidationIssue(t.FirstReasonCode!, $"CdtTrfTxInf[{mappedLegs[i].Index}]", "compliance.travel_rule_incomplete: " + Wire.Findings(t)));
         StatusReport report = Iso20022Codec.StatusReportFor(parsed.Message!, findings, reportId, now);
         bool groupRejected = report.GroupStatus == PaymentStatusCodes.Rejected && report.Transactions.Count == 0;
         var toSubmit = groupRejected ? [] : legs.Where(l => l.Mapped.IsMapped && !findings.Any(f => f.Path.StartsWith($"CdtTrfTxInf[{l.Index}]", StringComparison.Ordinal))).ToList();

@@ -291,7 +291,7 @@ public static class SettlementEndpoints
         // free for the corrected payment (Core's rule, ComplianceState.TravelRuleOf; the engine applies it again).
         if (existing is null && await gw.QueryAsync(e => e.Compliance.TravelRuleOf(e.Settlement, command, details)) is { IsCompliant: false } travel)
             throw new ApiException(400, "compliance.travel_rule_incomplete",
-                $"payment {r.Id}: travel rule incomplete ({string.Join(", ", travel.Findings.Select(f => Wire.Snake(f.Role) + "." + Wire.Snake(f.Code)))})")
+                $"payment {r.Id}: travel rule incomplete ({Wire.Findings(travel)})")
             { Iso20022Reason = travel.FirstReasonCode };
         byte[] payload;
         try { payload = SubmitPaymentWithDetails.EncodePayload(new SubmitPaymentWithDetails(command, details)); }

@@ -174,6 +174,10 @@ public static class Wire
         new(w.WindowId, w.Ledger, w.Name, Snake(w.Status), w.PaymentCount, w.GrossMinor,
             w.NetPositions.Select(n => new NetPositionDto(n.Participant, n.NetMinor)).ToArray(), w.ExcludedParticipants.ToArray(), w.ClosedAtNs);
 
+    /// <summary>A travel-rule result's findings as the API names them: <c>originator.originator_account_missing, …</c>.</summary>
+    public static string Findings(Corridor.Core.Compliance.TravelRuleResult t) =>
+        string.Join(", ", t.Findings.Select(f => Snake(f.Role) + "." + Snake(f.Code)));
+
     public static DayDto ToDto(DayStatus d) =>
         new(BusinessDates.ToDate(d.BusinessDate), Snake(d.Phase), d.PhaseSinceNs, d.Submitted, d.Settled, d.Queued, d.Scheduled, d.Rejected, d.Revoked, d.InWindow,
             d.OvernightCredits.Select(o => new OvernightCreditDto(o.Participant, o.Ledger, o.AmountMinor)).ToArray(), d.Held, d.CrossCurrency);

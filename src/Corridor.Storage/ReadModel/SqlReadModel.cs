@@ -326,8 +326,6 @@ public abstract class SqlReadModel : IReadModel
     public TransferPage GetAccountTransfers(UInt128 accountId, ulong fromNs, ulong toNs, ulong afterTimestampNs, int limit)
     {
         limit = Math.Clamp(limit, 1, MaxPageRows);
-        ulong lower = Math.Max(fromNs, afterTimestampNs == 0 ? 0 : afterTimestampNs + 1);
-        long upper = toNs > long.MaxValue ? long.MaxValue : (long)toNs;
         lock (_gate)
         {
             // Two index range scans (debit side, credit side) merged by timestamp; engine timestamps are unique.
@@ -339,17 +337,28 @@ public abstract class SqlReadModel : IReadModel
                         AND timestamp_ns >= @lower AND timestamp_ns < @upper
                 ) AS t ORDER BY timestamp_ns LIMIT @limit
                 """, null);
-            Add(c, "@account", StoredId.ToBytes(accountId));
-            Add(c, "@lower", (long)Math.Min(lower, long.MaxValue));
-            Add(c, "@upper", upper);
-            Add(c, "@limit", (long)limit);
+            AddAccountRange(c, accountId, fromNs, toNs, afterTimestampNs, limit);
             var rows = new List<TransferRow>();
             using (DbDataReader r = c.ExecuteReader())
                 while (r.Read())
-                    rows.Add(new TransferRow(Id(r, 0), Id(r, 1), Id(r, 2), r.GetInt64(3), Id(r, 4), (uint)r.GetInt64(5),
-                        (ushort)r.GetInt64(6), (ushort)r.GetInt64(7), (ulong)r.GetInt64(8), Id(r, 9), (ulong)r.GetInt64(10), (uint)r.GetInt64(11), (uint)r.GetInt64(12)));
+                    rows.Add(ReadTransfer(r));
             return new TransferPage(rows, rows.Count == limit ? rows[^1].TimestampNs : null);
         }
+    }
+
+    /// <summary>One transfer row from the first columns of a row (<see cref="TransferColumns"/> order).</summary>
+    private static TransferRow ReadTransfer(DbDataReader r) =>
+        new(Id(r, 0), Id(r, 1), Id(r, 2), r.GetInt64(3), Id(r, 4), (uint)r.GetInt64(5),
+            (ushort)r.GetInt64(6), (ushort)r.GetInt64(7), (ulong)r.GetInt64(8), Id(r, 9), (ulong)r.GetInt64(10), (uint)r.GetInt64(11), (uint)r.GetInt64(12));
+
+    /// <summary>@account, the time range [@lower, @upper) after a keyset cursor, and @limit of an account's page.</summary>
+    private static void AddAccountRange(DbCommand c, UInt128 accountId, ulong fromNs, ulong toNs, ulong afterTimestampNs, int limit)
+    {
+        ulong lower = Math.Max(fromNs, afterTimestampNs == 0 ? 0 : afterTimestampNs + 1);
+        Add(c, "@account", StoredId.ToBytes(accountId));
+        Add(c, "@lower", (long)Math.Min(lower, long.MaxValue));
+        Add(c, "@upper", toNs > long.MaxValue ? long.MaxValue : (long)toNs);
+        Add(c, "@limit", (long)limit);
     }
 
     private static readonly string BookingColumns =
@@ -364,8 +373,6 @@ public abstract class SqlReadModel : IReadModel
     public BookingPage GetAccountBookings(UInt128 accountId, ulong fromNs, ulong toNs, ulong afterTimestampNs, int limit)
     {
         limit = Math.Clamp(limit, 1, MaxPageRows);
-        ulong lower = Math.Max(fromNs, afterTimestampNs == 0 ? 0 : afterTimestampNs + 1);
-        long upper = toNs > long.MaxValue ? long.MaxValue : (long)toNs;
         lock (_gate)
         {
             using DbCommand c = Command($"""
@@ -380,17 +387,13 @@ public abstract class SqlReadModel : IReadModel
                 ) AS t LEFT JOIN payments p ON p.payment_id = t.user_data_128 AND t.code IN ({PaymentTransferCodes})
                 ORDER BY t.timestamp_ns
                 """, null);
-            Add(c, "@account", StoredId.ToBytes(accountId));
-            Add(c, "@lower", (long)Math.Min(lower, long.MaxValue));
-            Add(c, "@upper", upper);
-            Add(c, "@limit", (long)limit);
+            AddAccountRange(c, accountId, fromNs, toNs, afterTimestampNs, limit);
             var rows = new List<Booking>();
             const int paymentColumn = 13;
             using (DbDataReader r = c.ExecuteReader())
                 while (r.Read())
                     rows.Add(new Booking(
-                        new TransferRow(Id(r, 0), Id(r, 1), Id(r, 2), r.GetInt64(3), Id(r, 4), (uint)r.GetInt64(5),
-                            (ushort)r.GetInt64(6), (ushort)r.GetInt64(7), (ulong)r.GetInt64(8), Id(r, 9), (ulong)r.GetInt64(10), (uint)r.GetInt64(11), (uint)r.GetInt64(12)),
+                        ReadTransfer(r),
                         r.IsDBNull(paymentColumn) ? null : ReadPayment(r, paymentColumn)));
             return new BookingPage(rows, rows.Count == limit ? rows[^1].Transfer.TimestampNs : null);
         }
