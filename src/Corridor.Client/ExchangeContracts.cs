@@ -148,12 +148,14 @@ public sealed record FxTradeReferenceDto(
 
 /// <summary>Payer (the caller; the operator names <c>Payer</c>) pays against its lock: both legs settle or neither.</summary>
 public sealed record PayAgainstLockRequest(
-    string Id, string LockId, FxPartyDto Originator, FxPartyDto Beneficiary, FxTradeReferenceDto Trade, ulong Payer = 0);
+    string Id, string LockId, FxPartyDto Originator, FxPartyDto Beneficiary, FxTradeReferenceDto Trade, ulong Payer = 0,
+    PaymentReferencesDto? References = null);
 
 /// <summary>Status: settled or failed (Reason = fx.* code, LedgerReason = transfer.* code of the leg that failed).</summary>
 public sealed record FxPaymentDto(
     string Id, string LockId, ulong Payer, string Status, string? Reason, string? LedgerReason, long SourceAmount, long DestinationAmount,
-    string SourceLegTransferId, string DestinationLegTransferId, ulong Timestamp, FxPartyDto Originator, FxPartyDto Beneficiary, FxTradeReferenceDto Trade);
+    string SourceLegTransferId, string DestinationLegTransferId, ulong Timestamp, FxPartyDto Originator, FxPartyDto Beneficiary, FxTradeReferenceDto Trade,
+    PaymentReferencesDto? References = null);
 
 /// <summary>
 /// A bilateral FX trade as one party instructs it (submit by one party, affirm by the other with the same terms):

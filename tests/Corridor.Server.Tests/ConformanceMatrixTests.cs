@@ -11,7 +11,7 @@ namespace Corridor.Server.Tests;
 /// World: KES (ledger 404, central bank 101) and GHS (ledger 936, central bank 102); KCB (21, KCBLKENX) pays from
 /// 2,000,000.00 KES; Equity (24, EQBLKENA) receives KES; GCB (22, GHCBGHAC) receives GHS; Ecobank FX (23, ECOCGHAC)
 /// quotes KES → GHS at 0.095 and holds 500,000.00 GHS; Pesa Bank (25, PESAKENA) has 100.00 KES.
-/// A cell that does not hold yet is skipped with the reason (the "Known differences" of the lifecycle page).
+/// Every cell where the rule applies is asserted (none is skipped).
 /// </summary>
 public sealed class ConformanceMatrixTests
 {
@@ -26,16 +26,6 @@ public sealed class ConformanceMatrixTests
     private const long SameMinor = 10_000, CrossGhsMinor = 9_500, PesaFunding = 10_000; // 100.00 KES; 95.00 GHS (= 1,000.00 KES at 0.095)
     private const string Listed = "Boris Blocklisted";
     private const string WatchList = "id,kind,name,aliases,countries,dates_of_birth,program\nX-1,person,\"BLOCKLISTED, Boris\",,KE,1970-01-01,TEST\n";
-
-    /// <summary>Cells that do not hold yet, with the reason; every other (rule, path) pair below is asserted.</summary>
-    private static readonly Dictionary<(Rule, Path), string> KnownGaps = new()
-    {
-        [(Rule.QueueWithoutLiquidity, Path.RestFx)] = "PvP fails for lack of funds (fx.payer_insufficient_funds) instead of queueing",
-        [(Rule.QueueWithoutLiquidity, Path.Pacs008Cross)] = "PvP fails for lack of funds (AM04) instead of queueing",
-        [(Rule.Priority, Path.RestFx)] = "the PvP payer leg does not wait behind the payer's queued payments",
-        [(Rule.Priority, Path.Pacs008Cross)] = "the PvP payer leg does not wait behind the payer's queued payments",
-        [(Rule.IdsKept, Path.RestFx)] = "POST /v1/fx/payments takes no ISO references (MsgId, EndToEndId, UETR)",
-    };
 
     /// <summary>Rules that do not apply to a path: institution transfers and returns carry no customer trade or travel data.</summary>
     private static bool Applies(Rule rule, Path path) => (rule, path) switch
@@ -59,7 +49,6 @@ public sealed class ConformanceMatrixTests
     [MemberData(nameof(Cells))]
     public async Task Each_rule_holds_on_each_entry_path(Rule rule, Path path)
     {
-        if (KnownGaps.TryGetValue((rule, path), out string? gap)) Assert.Skip(gap);
         await using var w = await World.StartAsync();
         switch (rule)
         {
@@ -209,7 +198,7 @@ public sealed class ConformanceMatrixTests
         var credits = Regex.Matches(camt054.Body, "<Ntry>.*?</Ntry>", RegexOptions.Singleline)
             .Select(m => m.Value).Where(e => e.Contains("<CdtDbtInd>CRDT</CdtDbtInd>", StringComparison.Ordinal) && e.Contains(">" + amount + "</Amt>", StringComparison.Ordinal)).ToArray();
         Assert.True(credits.Length == 1, $"{path}: {credits.Length} credit entries of {amount} in the payee's camt.054\n{camt054.Body}");
-        if (path != Path.Return && spec.EndToEndId.Length != 0 && path != Path.RestFx) Assert.Contains(spec.EndToEndId, credits[0]);
+        if (path != Path.Return) Assert.Contains(spec.EndToEndId, credits[0]);
     }
 
     // ───────────── the world and the entry paths ─────────────
@@ -330,7 +319,7 @@ public sealed class ConformanceMatrixTests
                     string lockId = s.Id + "1";
                     var locked = await payer.LockQuoteAsync(new LockQuoteRequest(lockId, "0xF95", s.Payer == Kcb ? KcbKes : PesaKes, GcbGhs, s.AmountMinor, 30, "destination"), C);
                     if (!locked.Ok) return new Outcome("refused", locked.Problem!.Code, s.Id, locked.Problem.Detail ?? "");
-                    var pay = new PayAgainstLockRequest(s.Id, lockId, Originator(s), Beneficiary(s), Trade(s));
+                    var pay = new PayAgainstLockRequest(s.Id, lockId, Originator(s), Beneficiary(s), Trade(s), References: References(s));
                     var (status, body, _) = await TestNode.Send(payer, HttpMethod.Post, "/v1/fx/payments", JsonSerializer.Serialize(pay, CorridorJson.Options));
                     return FromJson(status, body, s.Id);
                 }
@@ -394,7 +383,9 @@ public sealed class ConformanceMatrixTests
 
         private static SubmitPaymentRequest RestPayment(Spec s, ulong payee) => new(s.Id, payee, Kes, s.AmountMinor,
             Originator: Originator(s), Beneficiary: Beneficiary(s), TradeReference: Trade(s),
-            References: new PaymentReferencesDto(s.MsgId, "INS-" + s.Id, s.EndToEndId, "TX-" + s.Id, s.Uetr));
+            References: References(s));
+
+        private static PaymentReferencesDto References(Spec s) => new(s.MsgId, "INS-" + s.Id, s.EndToEndId, "TX-" + s.Id, s.Uetr);
 
         /// <summary>pacs.008 (same currency to Equity, or KES → GHS to GCB) or pacs.009 (institution transfer to Equity) from the spec's payer.</summary>
         private static string Pacs(Path path, Spec s, ulong payee = Equity)

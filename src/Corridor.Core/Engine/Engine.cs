@@ -13,7 +13,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 10; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids
+    private const int SnapshotFormatVersion = 11; // 11: PvP legs in RTGS after the raw ledger grants; 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids
     private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
@@ -31,6 +31,7 @@ public sealed class Engine
         Exchange = new ExchangeState(ledger);
         Compliance = new ComplianceState(Exchange, Settlement);
         Exchange.Settlement = Settlement;
+        Settlement.PvpExchange = Exchange;
         Ledger.SubmitterMayUseLedger = ParticipantMayUseLedger;
     }
 
@@ -73,11 +74,11 @@ public sealed class Engine
     {
         DayStatus day = Settlement.GetDayStatus();
         if (day.BusinessDate == 0) return day;
-        var (submitted, settled, held, failed) = Exchange.CountPaymentsSince(day.DayStartNs);
+        var (submitted, settled, held, queued, failed) = Exchange.CountPaymentsSince(day.DayStartNs);
         return day with
         {
             Submitted = day.Submitted + submitted, Settled = day.Settled + settled, Rejected = day.Rejected + failed,
-            Held = day.Held + held, CrossCurrency = submitted,
+            Held = day.Held + held, Queued = day.Queued + queued, CrossCurrency = submitted,
         };
     }
 
@@ -105,6 +106,7 @@ public sealed class Engine
         ulong clock = now - 1; // each event takes the next nanosecond
         Settlement.OnBatchTime(now, ref clock);
         Settlement.OnLiquidityReleased(_releasedDebitAccounts, ref clock);
+        Settlement.DeliverPvpRejections(ref clock);
 
         int offset = 0;
         while (offset < body.Length)
@@ -112,6 +114,7 @@ public sealed class Engine
             CommandFrame command = CommandBatch.Read(body, ref offset);
             ReadOnlySpan<byte> payload = body.Slice(command.PayloadOffset, command.PayloadBytes);
             CommandReply reply = ApplyCommand(command, payload, ref clock);
+            Settlement.DeliverPvpRejections(ref clock); // PvP payments whose queued payer leg the command rejected fail now
             if (command.Actor != 0 && command.Operation >= Operation.RegisterParticipant) Compliance.AuditOperatorAction(++clock, command.Actor, command, payload, reply);
             replies?.Add(reply);
         }
@@ -151,8 +154,7 @@ public sealed class Engine
                 Ledger.CreateAccounts(accounts, ref clock, _accountErrors);
                 return new CommandReply(command.Operation, command.Count, ToItems(_accountErrors)) { FirstEventTimestamp = first };
             }
-            case Operation.ConfigureCurrency or Operation.PublishQuote or Operation.WithdrawQuote or Operation.LockQuote or Operation.ReleaseLock
-                or Operation.PayAgainstLock or Operation.SubmitFxTrade or Operation.AffirmFxTrade or Operation.CancelFxTrade or Operation.PayAtBestQuote:
+            case var op when ExchangeState.Handles(op):
                 return Exchange.Apply(command, payload, ref clock);
             case >= Operation.LoadWatchList and <= (Operation)399:
                 return Compliance.Apply(command, payload, ref clock);
@@ -220,6 +222,7 @@ public sealed class Engine
         Settlement.WriteOvernightCreditSnapshot(w);
         Exchange.WriteReferencesSnapshot(w);
         Settlement.WriteLedgerGrantsSnapshot(w);
+        Settlement.WritePvpLegsSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -244,6 +247,7 @@ public sealed class Engine
         if (version >= 8) engine.Settlement.ReadOvernightCreditSnapshot(r);
         if (version >= 9) engine.Exchange.ReadReferencesSnapshot(r);
         if (version >= 10) engine.Settlement.ReadLedgerGrantsSnapshot(r);
+        if (version >= 11) engine.Settlement.ReadPvpLegsSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

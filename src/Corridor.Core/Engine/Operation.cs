@@ -53,6 +53,8 @@ public enum Operation : ushort
     CancelFxTrade = 208,
     /// <summary>Lock the best quote and pay against it in one step (ISO 20022 cross-currency pacs.008), see Exchange/PayAtBestQuote.cs.</summary>
     PayAtBestQuote = 209,
+    /// <summary>PayAgainstLock with the ISO 20022 ids of the payment (MsgId, InstrId, EndToEndId, TxId, UETR): see Exchange/ExchangeCommands.cs.</summary>
+    PayAgainstLockWithReferences = 210,
 
     // Compliance (300–399): operator commands, payloads as the exchange's, see Compliance/ComplianceCommands.cs.
     LoadWatchList = 300,

@@ -1,4 +1,5 @@
 using Corridor.Core.Engine;
+using Corridor.Core.Settlement;
 
 namespace Corridor.Core.Exchange;
 
@@ -114,6 +115,27 @@ public sealed record PayAgainstLock(
         UInt128 paymentId = r.U128(), lockId = r.U128(); ulong payer = r.U64();
         Party originator = Party.Read(ref r), beneficiary = Party.Read(ref r);
         return new PayAgainstLock(paymentId, lockId, payer, originator, beneficiary, TradeReference.Read(ref r));
+    }
+}
+
+/// <summary>
+/// A PvP payment against a lock with the ISO 20022 ids the payer gave it (POST /v1/fx/payments with <c>references</c>): the
+/// payer and payee find it by them, as a same-currency payment or a cross-currency pacs.008.
+/// </summary>
+public sealed record PayAgainstLockWithReferences(PayAgainstLock Payment, PaymentReferences References) : IExchangeItem<PayAgainstLockWithReferences>
+{
+    public static int MaxEncodedBytes => PayAgainstLock.MaxEncodedBytes + PaymentReferences.MaxEncodedBytes;
+
+    public void Write(ref WireWriter w)
+    {
+        Payment.Write(ref w);
+        References.Write(ref w);
+    }
+
+    public static PayAgainstLockWithReferences Read(ref WireReader r)
+    {
+        PayAgainstLock payment = PayAgainstLock.Read(ref r);
+        return new PayAgainstLockWithReferences(payment, PaymentReferences.Read(ref r));
     }
 }
 

@@ -13,7 +13,14 @@ public enum LockStatus : byte { Failed = 0, Locked = 1, Settled = 2, Released = 
 /// Whether a payment's two legs settled (both posted) or it failed (neither). Held: compliance screening stopped it
 /// before any leg; nothing has moved and the lock's reservation is kept until an operator releases or rejects it.
 /// </summary>
-public enum PaymentStatus : byte { Failed = 0, Settled = 1, Held = 2 }
+public enum PaymentStatus : byte
+{
+    Failed = 0,
+    Settled = 1,
+    Held = 2,
+    /// <summary>The payer leg waits in the payer's RTGS queue (SettlementOptions.PvpThroughRtgs); the lock's reservation is kept.</summary>
+    Queued = 3,
+}
 
 /// <summary>Where a bilateral FX trade stands: awaiting affirmation, or closed.</summary>
 public enum TradeStatus : byte { Submitted = 1, Settled = 2, Failed = 3, Cancelled = 4, Expired = 5 }

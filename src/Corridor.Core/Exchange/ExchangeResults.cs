@@ -158,6 +158,13 @@ public enum PayResult : byte
     AfterCustomerCutoff = 44,
     /// <summary>The interbank cut-off has passed.</summary>
     AfterInterbankCutoff = 45,
+    // PvP through RTGS (appended; SettlementOptions.PvpThroughRtgs, see Settlement/SettlementState.Pvp.cs):
+    /// <summary>Accepted: the payer leg waits in the payer's RTGS queue (no liquidity yet, or queued payments ahead); the lock's reservation is kept.</summary>
+    Queued = 46,
+    /// <summary>The payer revoked the queued payment (queue management or camt.056); nothing moved, the lock's reservation is voided.</summary>
+    RevokedByPayer = 47,
+    /// <summary>RTGS rejected the queued payer leg (a participant suspended, a queue limit); nothing moved, the reservation is voided.</summary>
+    RejectedInQueue = 48,
 }
 
 /// <summary>Outcome of one SubmitFxTrade, AffirmFxTrade or CancelFxTrade item (bilateral FX trade settled PvP).</summary>

@@ -4,6 +4,7 @@ using Corridor.Core.Compliance;
 using Corridor.Core.Currencies;
 using Corridor.Core.Engine;
 using Corridor.Core.Ledger;
+using SettlementResult = Corridor.Core.Settlement.SettlementResult;
 using Corridor.Core.Settlement;
 
 namespace Corridor.Core.Exchange;
@@ -71,9 +72,9 @@ public sealed partial class ExchangeState
         if (Settlement is null) return PayResult.Ok;
         return Settlement.DayAdmits(Corridor.Core.Settlement.PaymentKind.Customer, crossCurrency: true) switch
         {
-            Corridor.Core.Settlement.SettlementResult.Ok => PayResult.Ok,
-            Corridor.Core.Settlement.SettlementResult.AfterCustomerCutoff => PayResult.AfterCustomerCutoff,
-            Corridor.Core.Settlement.SettlementResult.AfterInterbankCutoff => PayResult.AfterInterbankCutoff,
+            SettlementResult.Ok => PayResult.Ok,
+            SettlementResult.AfterCustomerCutoff => PayResult.AfterCustomerCutoff,
+            SettlementResult.AfterInterbankCutoff => PayResult.AfterInterbankCutoff,
             _ => PayResult.DayNotOpen,
         };
     }
@@ -86,7 +87,7 @@ public sealed partial class ExchangeState
     public int TradeCount => _trades.Count;
 
     /// <summary>True for the operations this state applies (200–299).</summary>
-    public static bool Handles(Operation operation) => operation is >= Operation.ConfigureCurrency and <= Operation.PayAtBestQuote;
+    public static bool Handles(Operation operation) => operation is >= Operation.ConfigureCurrency and <= Operation.PayAgainstLockWithReferences;
 
     // ───────────────────────────── apply ─────────────────────────────
 
@@ -130,6 +131,17 @@ public sealed partial class ExchangeState
             {
                 var items = Decode<PayAgainstLock>(payload, command.Count);
                 for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)Pay(x.Item, x.Hash, payload.Slice(x.Offset, x.Length), ref clock)); }
+                break;
+            }
+            case Operation.PayAgainstLockWithReferences:
+            {
+                // The stored bytes begin with the PayAgainstLock (PaymentRecord.Request reads them); the hash covers the ids too.
+                var items = Decode<PayAgainstLockWithReferences>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++)
+                {
+                    var x = items[i]; clock++;
+                    Note(i, (byte)Pay(x.Item.Payment, x.Hash, payload.Slice(x.Offset, x.Length), ref clock, references: x.Item.References));
+                }
                 break;
             }
             case Operation.SubmitFxTrade:
@@ -397,6 +409,7 @@ public sealed partial class ExchangeState
         if (_paymentIndex.TryGetValue(p.PaymentId, out PaymentRecord? existing))
             return existing.ContentHash == hash ? existing.Result : PayResult.IdReusedWithDifferentContent;
         if (Compliance is not null && Compliance.TryGetPayment(p.PaymentId, out _)) return PayResult.IdReusedWithDifferentContent; // a screened settlement payment owns the id
+        if (Settlement is not null && Settlement.HasPayment(p.PaymentId)) return PayResult.IdReusedWithDifferentContent; // one id space with RTGS
         if (_payments.Count >= MaxPayments) return PayResult.TooManyPayments;
 
         var record = new PaymentRecord
@@ -406,8 +419,7 @@ public sealed partial class ExchangeState
         };
         AddPayment(record, p.Trade);
         record.Result = TryPay(record, p, ref clock);
-        if (record.Result == PayResult.Ok) record.Status = PaymentStatus.Settled;
-        else if (record.Result == PayResult.HeldForCompliance) record.Status = PaymentStatus.Held;
+        record.Status = StatusOf(record.Result, PaymentStatus.Failed);
         return record.Result;
     }
 
@@ -475,9 +487,85 @@ public sealed partial class ExchangeState
                 return PayResult.RejectedByCompliance;
             }
         }
-        PayResult settled = SettleLegs(record, p, l, ref clock);
+        PayResult settled = SettleOrQueue(record, p, l, ref clock);
         if (compliance is not null) compliance.SettlementResult = settled;
         return settled;
+    }
+
+    /// <summary>What a payment's status is after an attempt ending in <paramref name="result"/>.</summary>
+    private static PaymentStatus StatusOf(PayResult result, PaymentStatus otherwise) => result switch
+    {
+        PayResult.Ok => PaymentStatus.Settled,
+        PayResult.HeldForCompliance => PaymentStatus.Held,
+        PayResult.Queued => PaymentStatus.Queued,
+        _ => otherwise,
+    };
+
+    /// <summary>
+    /// A cleared payment goes on to settlement. Between settlement accounts, once <see cref="Settlement.SettlementOptions.PvpThroughRtgs"/>
+    /// is on, its payer leg enters RTGS like every payment (Settlement/SettlementState.Pvp.cs): it settles now with the provider's
+    /// leg, or waits in the payer's queue (<see cref="PayResult.Queued"/>), keeping the lock's reservation until it settles, is
+    /// rejected, or the lock expires. Otherwise (older journals, accounts outside settlement) both legs settle now or not at all.
+    /// </summary>
+    private PayResult SettleOrQueue(PaymentRecord record, PayAgainstLock p, LockRecord l, ref ulong clock)
+    {
+        if (Settlement is not { PvpThroughRtgs: true } rtgs) return SettleLegs(record, p, l, ref clock);
+        l.PaymentId = p.PaymentId; // the lock belongs to this payment from here on
+        SettlementResult entered = rtgs.EnterPvpLeg(p.PaymentId, p.Payer, l.Request.PayerAccount, l.ProviderSourceAccount, l.SourceLedger, l.SourceMinor,
+            ref clock, out Settlement.PaymentStatus leg);
+        if (entered == SettlementResult.PvpOutsideSettlementAccounts) return SettleLegs(record, p, l, ref clock);
+        if (entered == SettlementResult.Ok)
+            return leg == Corridor.Core.Settlement.PaymentStatus.Settled ? PayResult.Ok : PayResult.Queued;
+        if (l.Status == LockStatus.Locked) VoidReservation(l, ref clock);
+        return ResultOf(entered);
+    }
+
+    /// <summary>The exchange's answer for a payer leg RTGS refused or rejected from the queue.</summary>
+    private static PayResult ResultOf(SettlementResult reason) => reason switch
+    {
+        SettlementResult.RevokedByPayer => PayResult.RevokedByPayer,
+        SettlementResult.PvpLockExpired => PayResult.LockExpired,
+        SettlementResult.AfterCustomerCutoff or SettlementResult.RejectedAtCustomerCutoff => PayResult.AfterCustomerCutoff,
+        SettlementResult.AfterInterbankCutoff or SettlementResult.RejectedAtInterbankCutoff => PayResult.AfterInterbankCutoff,
+        SettlementResult.DayNotOpen => PayResult.DayNotOpen,
+        SettlementResult.PaymentExistsWithDifferentContent => PayResult.IdReusedWithDifferentContent,
+        SettlementResult.TooManyPayments => PayResult.TooManyPayments,
+        _ => PayResult.RejectedInQueue,
+    };
+
+    /// <summary>
+    /// RTGS found the payer leg of a queued (or entering) payment covered: both legs settle as one linked chain. False if the
+    /// lock expired first (the ledger voided the reservation): the payment fails with <see cref="PayResult.LockExpired"/>.
+    /// </summary>
+    internal bool SettlePvpLegs(UInt128 paymentId, ref ulong clock)
+    {
+        PaymentRecord record = _paymentIndex[paymentId];
+        PayAgainstLock p = record.Request;
+        LockRecord l = _lockIndex[p.LockId];
+        PayResult result = l.Status == LockStatus.Locked && clock < l.ExpiresAt ? SettleLegs(record, p, l, ref clock) : PayResult.LockExpired;
+        if (result == PayResult.LockExpired && l.Status == LockStatus.Locked) l.Status = LockStatus.Expired;
+        if (result != PayResult.Ok && result != PayResult.LockExpired)
+            throw new InvalidOperationException($"exchange invariant broken: covered payer leg of {paymentId} refused by the ledger: {result}");
+        Finish(record, result);
+        return result == PayResult.Ok;
+    }
+
+    /// <summary>RTGS rejected a queued payer leg: the payment fails with the reason and the lock's reservation is voided.</summary>
+    internal void FailQueuedPayment(UInt128 paymentId, SettlementResult reason, ref ulong clock)
+    {
+        if (!_paymentIndex.TryGetValue(paymentId, out PaymentRecord? record) || record.Status != PaymentStatus.Queued) return;
+        LockRecord l = _lockIndex[record.LockId];
+        if (l.Status == LockStatus.Locked && clock < l.ExpiresAt) VoidReservation(l, ref clock);
+        else if (l.Status == LockStatus.Locked) l.Status = LockStatus.Expired;
+        Finish(record, ResultOf(reason));
+    }
+
+    /// <summary>A queued payment's end: its result and status, on the payment and on its compliance record.</summary>
+    private void Finish(PaymentRecord record, PayResult result)
+    {
+        record.Result = result;
+        record.Status = StatusOf(result, PaymentStatus.Failed);
+        if (Compliance is not null && Compliance.TryGetPayment(record.PaymentId, out var c)) c.SettlementResult = result;
     }
 
     /// <summary>The facts compliance rules look at: parties' countries, currencies and locked amounts.</summary>
@@ -503,9 +591,9 @@ public sealed partial class ExchangeState
         else if (l.Status != LockStatus.Locked || l.PaymentId != paymentId)
             throw new InvalidOperationException($"exchange invariant broken: held payment {paymentId} has lock {p.LockId} in state {l.Status}");
         else if ((result = DayAdmits()) != PayResult.Ok) VoidReservation(l, ref clock); // released after the cut-off: as RTGS, refused
-        else result = SettleLegs(record, p, l, ref clock);
+        else result = SettleOrQueue(record, p, l, ref clock);
         record.Result = result;
-        record.Status = result == PayResult.Ok ? PaymentStatus.Settled : PaymentStatus.Failed;
+        record.Status = StatusOf(result, PaymentStatus.Failed);
         return result;
     }
 
@@ -707,6 +795,12 @@ public sealed partial class ExchangeState
                     break;
                 case LockRecord l when l.Status == LockStatus.Locked:
                     l.Status = LockStatus.Expired;
+                    // A payment queued in RTGS against this lock can no longer settle: its leg leaves the queue, the payment fails.
+                    if (l.PaymentId != UInt128.Zero && _paymentIndex.TryGetValue(l.PaymentId, out PaymentRecord? queued) && queued.Status == PaymentStatus.Queued)
+                    {
+                        Settlement?.RejectQueuedPvpLeg(l.PaymentId, key.ExpiresAt);
+                        Finish(queued, PayResult.LockExpired);
+                    }
                     closed++;
                     break;
                 case TradeRecord t when t.Status == TradeStatus.Submitted:
@@ -745,19 +839,20 @@ public sealed partial class ExchangeState
     }
 
     /// <summary>PvP payments submitted at or after engine time <paramref name="sinceNs"/>, by status (submission order is time order).</summary>
-    public (int Submitted, int Settled, int Held, int Failed) CountPaymentsSince(ulong sinceNs)
+    public (int Submitted, int Settled, int Held, int Queued, int Failed) CountPaymentsSince(ulong sinceNs)
     {
         int lo = 0, hi = _payments.Count;
         while (lo < hi) { int mid = (lo + hi) >>> 1; if (_payments[mid].Timestamp < sinceNs) lo = mid + 1; else hi = mid; }
-        int settled = 0, held = 0, failed = 0;
+        int settled = 0, held = 0, queued = 0, failed = 0;
         for (int i = lo; i < _payments.Count; i++)
             switch (_payments[i].Status)
             {
                 case PaymentStatus.Settled: settled++; break;
                 case PaymentStatus.Held: held++; break;
+                case PaymentStatus.Queued: queued++; break;
                 default: failed++; break;
             }
-        return (_payments.Count - lo, settled, held, failed);
+        return (_payments.Count - lo, settled, held, queued, failed);
     }
 
     /// <summary>All payments in the order they were submitted.</summary>

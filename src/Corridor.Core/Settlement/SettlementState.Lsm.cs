@@ -64,7 +64,8 @@ public sealed partial class SettlementState
             List<int> queue = payee.Queues[q];
             for (int i = 0; i < queue.Count && counter.Count < MaxOffsetCandidates; i++)
             {
-                if (Payment(queue[i]).Payee == p.Payer) counter.Add(queue[i]);
+                if (Payment(queue[i]).Pvp && q == (int)PaymentPriority.Normal) continue; // a PvP leg settles gross with its FX leg
+                if (Payment(queue[i]).Payee == p.Payer && !Payment(queue[i]).Pvp) counter.Add(queue[i]);
                 else if (q < 2) { blocked = true; break; } // an urgent/high payment elsewhere blocks what follows
             }
         }
@@ -93,7 +94,15 @@ public sealed partial class SettlementState
             AccountRecord account = _accounts[a];
             if (account.QueuedCount == 0) continue;
             var list = new List<int>(account.QueuedCount);
-            for (int q = 0; q < 3; q++) list.AddRange(account.Queues[q]);
+            // PvP legs settle gross with their FX leg, never in the LSM's set: a normal one is bypassed (as normal payments
+            // may be), an urgent or high one blocks what follows it (the set takes queue prefixes only).
+            for (int q = 0, blocked = 0; q < 3 && blocked == 0; q++)
+                foreach (int pi in account.Queues[q])
+                {
+                    if (!Payment(pi).Pvp) { list.Add(pi); continue; }
+                    if (q < (int)PaymentPriority.Normal) { blocked = 1; break; }
+                }
+            if (list.Count == 0) continue;
             payers.Add(account);
             outgoing.Add(list);
             candidates += list.Count;

@@ -237,7 +237,7 @@ public sealed partial class SettlementState
                 SettleGross(index, ref clock);
                 return SettlementResult.Ok;
             }
-            if ((_options & SettlementOptions.OffsetOnEntry) != 0 && TryOffset(index, ref clock)) return SettlementResult.Ok;
+            if ((_options & SettlementOptions.OffsetOnEntry) != 0 && !p.Pvp && TryOffset(index, ref clock)) return SettlementResult.Ok;
         }
         if (payer.QueuedCount >= MaxQueuedPerAccount) return SettlementResult.QueueFull;
         p = ref Payment(index);
@@ -275,6 +275,7 @@ public sealed partial class SettlementState
     private void SettleGross(int index, ref ulong clock)
     {
         ref PaymentRecord p = ref Payment(index);
+        if (p.Pvp) { SettlePvpLeg(index, ref clock); return; }
         AccountRecord payer = _accounts[p.PayerAccount];
         AccountRecord payee = _accounts[p.PayeeAccount];
         _chain.Clear();
@@ -348,8 +349,10 @@ public sealed partial class SettlementState
     private void Reject(int index, SettlementResult reason, ulong clock)
     {
         ref PaymentRecord p = ref Payment(index);
-        if (p.Status == PaymentStatus.Queued) RemoveFromQueue(index);
+        bool wasQueued = p.Status == PaymentStatus.Queued;
+        if (wasQueued) RemoveFromQueue(index);
         p = ref Payment(index);
+        if (p.Pvp && wasQueued) _pvpLegsRejected.Add(index); // the exchange fails its payment and frees the lock (DeliverPvpRejections)
         p.Status = reason == SettlementResult.RevokedByPayer ? PaymentStatus.Revoked : PaymentStatus.Rejected;
         p.Reason = reason;
         p.FinalAt = clock;

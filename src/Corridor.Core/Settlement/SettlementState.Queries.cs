@@ -90,7 +90,7 @@ public sealed partial class SettlementState
     {
         ref PaymentRecord p = ref Payment(index);
         return new(p.Id, p.Payer, p.Payee, p.Ledger, p.Amount, p.Priority, p.Kind, p.Earliest, p.Latest, p.WindowId, p.Status, p.Reason,
-            p.SubmittedAt, p.FinalAt, p.BusinessDate) { Details = DetailsOf(index) };
+            p.SubmittedAt, p.FinalAt, p.BusinessDate) { Details = DetailsOf(index), IsPvpLeg = p.Pvp };
     }
 
     public WindowInfo? GetWindow(ulong windowId)
@@ -129,6 +129,7 @@ public sealed partial class SettlementState
         int submitted = 0, settled = 0, queued = 0, scheduled = 0, rejected = 0, revoked = 0, inWindow = 0, held = 0;
         for (int i = _dayFirstPayment; i < _payments.Count; i++)
         {
+            if (Payment(i).Pvp) continue; // counted with its PvP payment (Engine.GetDayStatus)
             submitted++;
             switch (Payment(i).Status)
             {

@@ -21,6 +21,8 @@ public sealed partial class SettlementState
             if (HasOvernightCredit()) WriteOvernightCreditSnapshot(w);
             // Likewise only when the operator granted some participant raw access to a ledger.
             if (HasLedgerGrants) WriteLedgerGrantsSnapshot(w);
+            // Likewise only when some PvP payment's payer leg went through RTGS.
+            if (HasPvpLegs) WritePvpLegsSnapshot(w);
         }
         sink.Flush();
     }

@@ -538,6 +538,8 @@ public sealed partial class SettlementState
         public uint BusinessDate;
         public int PayerAccount;
         public int PayeeAccount;
+        /// <summary>The payer leg of a PvP payment: settled through <see cref="SettlementState.PvpExchange"/> (SettlementState.Pvp.cs).</summary>
+        public bool Pvp;
     }
 
     private sealed class WindowRecord

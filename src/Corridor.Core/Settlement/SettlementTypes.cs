@@ -127,8 +127,16 @@ public enum SettlementOptions : byte
     /// See docs/payment-lifecycle.md.
     /// </summary>
     OnePaymentPath = 1 << 6,
+    /// <summary>
+    /// The payer leg of a cross-currency (PvP) payment between settlement accounts enters RTGS like any payment: it waits
+    /// in the payer's queue (normal priority) when the payer lacks liquidity or has urgent or high payments queued, counts
+    /// against reservations and sending limits, and settles with the FX provider's leg when covered, or fails when the
+    /// quote lock expires first. One-way, switched on by a server at start; journals written before replay as written.
+    /// See docs/payment-lifecycle.md.
+    /// </summary>
+    PvpThroughRtgs = 1 << 7,
     /// <summary>The rules a server switches on at start and no command switches off again.</summary>
-    OneWay = ScreenPaymentsWithoutDetails | CreditRepaidAtEndOfDay | RetryOnReleasedLiquidity | OnePaymentPath,
+    OneWay = ScreenPaymentsWithoutDetails | CreditRepaidAtEndOfDay | RetryOnReleasedLiquidity | OnePaymentPath | PvpThroughRtgs,
     /// <summary>The current rules as a fresh server runs them, with liquidity saving on.</summary>
     Current = All | OneWay,
 }
@@ -180,6 +188,12 @@ public sealed record PaymentInfo(
     ulong EarliestNs, ulong LatestNs, ulong WindowId, PaymentStatus Status, SettlementResult Reason,
     ulong SubmittedAtNs, ulong FinalAtNs, uint BusinessDate)
 {
+    /// <summary>
+    /// The payer leg of a cross-currency (PvP) payment (payee: the FX provider, amount in the source currency): the
+    /// exchange's payment of the same id is the payment's record; this is its place in the payer's RTGS queue.
+    /// </summary>
+    public bool IsPvpLeg { get; init; }
+
     /// <summary>Originator, beneficiary, trade reference and ISO 20022 ids, when the payment was submitted with them.</summary>
     public PaymentDetails? Details { get; init; }
 }

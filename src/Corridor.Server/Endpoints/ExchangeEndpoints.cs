@@ -321,15 +321,16 @@ public static class ExchangeEndpoints
         // Stateless rules at the rim: an incomplete payment is refused without a journal entry (the engine applies the same rules).
         PayResult valid = TradeReferenceRules.Validate(command.Originator, command.Beneficiary, command.Trade);
         if (valid != PayResult.Ok) throw Rejected(valid, $"payment {r.Id}");
-        byte[] payload = Payload(command);
+        Corridor.Core.Settlement.PaymentReferences references = Wire.References(r.References);
+        byte[] payload = references.IsEmpty ? Payload(command) : Payload(new PayAgainstLockWithReferences(command, references));
         var (existed, existingPayer) = await gw.QueryAsync(e => e.Exchange.TryGetPayment(id, out PaymentRecord p) ? (true, p.Request.Payer) : (false, 0UL));
         if (existed && !caller.IsOperator && existingPayer != caller.ParticipantId)
             throw new ApiException(409, "fx.id_reused_with_different_content", $"payment {r.Id} exists");
-        CommandReply reply = await gw.SubmitAsync(Operation.PayAgainstLock, 1, payload);
+        CommandReply reply = await gw.SubmitAsync(references.IsEmpty ? Operation.PayAgainstLock : Operation.PayAgainstLockWithReferences, 1, payload);
         var result = reply.AllOk ? PayResult.Ok : (PayResult)reply.Errors[0].Code;
-        // Held for compliance is not a refusal: the payment is accepted and waits for the officer's decision (status held),
-        // as a held same-currency payment does.
-        if (result is not (PayResult.Ok or PayResult.HeldForCompliance))
+        // Held for compliance or queued for liquidity is not a refusal: the payment is accepted and waits (status held or
+        // queued), as a same-currency payment does.
+        if (result is not (PayResult.Ok or PayResult.HeldForCompliance or PayResult.Queued))
         {
             // Refused by the engine: the problem names the payment and the status it recorded (failed), never a 201.
             string? recorded = await gw.QueryAsync(e => e.Exchange.TryGetPayment(id, out PaymentRecord p) && p.Request.Payer == payer ? Wire.Snake(p.Status) : null);
@@ -343,10 +344,11 @@ public static class ExchangeEndpoints
     {
         PayAgainstLock r = p.Request;
         return new FxPaymentDto(Ids.Format(p.PaymentId), Ids.Format(p.LockId), r.Payer, Wire.Snake(p.Status),
-            p.Result == PayResult.Ok ? null : "fx." + Wire.Snake(p.Result),
+            p.Result is PayResult.Ok or PayResult.Queued ? null : "fx." + Wire.Snake(p.Result),
             p.LedgerResult == CreateTransferResult.Ok ? null : "transfer." + Wire.Snake(p.LedgerResult),
             p.SourceMinor, p.DestinationMinor, Ids.Format(p.SourceLegTransferId), Ids.Format(p.DestinationLegTransferId), p.Timestamp,
-            ToDto(r.Originator), ToDto(r.Beneficiary), ToDto(r.Trade));
+            ToDto(r.Originator), ToDto(r.Beneficiary), ToDto(r.Trade),
+            p.References.IsEmpty ? null : new PaymentReferencesDto(p.References.MessageId, p.References.InstructionId, p.References.EndToEndId, p.References.TransactionId, p.References.Uetr));
     }
 
     /// <summary>The payer, the owner of the payee account, and the operator see a payment.</summary>

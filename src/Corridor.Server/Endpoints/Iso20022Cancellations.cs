@@ -37,7 +37,9 @@ internal static class Iso20022Cancellations
                 CancellationRequest tx = m.Transactions[i];
                 if (OriginalOf(m, tx) is not { } id) continue;
                 PaymentInfo? p = engine.Settlement.GetPayment(id);
-                ExchangePaymentStatus? pvp = p is null && engine.Exchange.TryGetPayment(id, out var x) && x.Request.Payer == who ? x.Status : null;
+                // A PvP payment is recorded by the exchange; a queued one also has its payer leg in RTGS (revoked like any queued payment).
+                ExchangePaymentStatus? pvp = engine.Exchange.TryGetPayment(id, out var x) && x.Request.Payer == who ? x.Status : null;
+                if (p is { IsPvpLeg: true } && pvp is not ExchangePaymentStatus.Queued) p = null;
                 found[i] = (p, pvp, p is null ? 0 : engine.Settlement.GetReturnedMinor(id));
             }
             return (who, found);
@@ -58,7 +60,7 @@ internal static class Iso20022Cancellations
             else
             {
                 var (rtgs, pvp, returned) = payments[i];
-                if (pvp is { } s)
+                if (pvp is { } s && s != ExchangePaymentStatus.Queued)
                     refusal = ("AGNT", s == ExchangePaymentStatus.Held
                         ? "held for compliance review: only the compliance officer releases or rejects it"
                         : "cross-currency payment settled or failed payment-versus-payment: final");

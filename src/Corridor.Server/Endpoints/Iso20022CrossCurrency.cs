@@ -124,13 +124,14 @@ internal static class Iso20022CrossCurrency
                 string sts = r switch
                 {
                     PayResult.Ok => PaymentStatusCodes.SettlementCompleted,
-                    PayResult.HeldForCompliance => PaymentStatusCodes.Pending,
+                    PayResult.HeldForCompliance or PayResult.Queued => PaymentStatusCodes.Pending,
                     _ => PaymentStatusCodes.Rejected,
                 };
                 ValueList<ReasonInfo> reasons = r switch
                 {
                     PayResult.Ok => default,
                     PayResult.HeldForCompliance => [Iso20022Replies.Reason("NARR", "exchange.held_for_compliance: held for review by the compliance officer")],
+                    PayResult.Queued => [Iso20022Replies.Reason("NARR", "exchange.queued: waiting in the debtor agent's queue for liquidity")],
                     _ => [Iso20022Replies.Reason(ReasonCodeOf(r, complianceCodes[k]), "exchange." + Wire.Snake(r) + Detail(r))],
                 };
                 statuses[pvp[k].Index] = statuses[pvp[k].Index] with { TxSts = sts, Reasons = reasons, AcctSvcrRef = Iso20022Replies.Ref(items[k].PaymentId) };

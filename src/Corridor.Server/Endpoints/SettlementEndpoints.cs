@@ -282,7 +282,7 @@ public static class SettlementEndpoints
         var details = new PaymentDetails(
             r.Originator is null ? null : ExchangeEndpoints.ToParty(r.Originator), r.Beneficiary is null ? null : ExchangeEndpoints.ToParty(r.Beneficiary),
             r.TradeReference is null ? null : ExchangeEndpoints.ToTrade(r.TradeReference),
-            r.References is null ? PaymentReferences.None : new PaymentReferences(r.References.MsgId, r.References.InstrId, r.References.EndToEndId, r.References.TxId, r.References.Uetr),
+            Wire.References(r.References),
             originatorBirth);
         // Trade references follow the same format rules on every entry path (Core), here as on pacs.008 and POST /v1/fx/payments.
         if (details.Trade is { } trade && Corridor.Core.Exchange.TradeReferenceRules.ValidateGiven(trade) is var format && format != Corridor.Core.Exchange.PayResult.Ok)

@@ -93,6 +93,27 @@ public static class Wire
 
     private static string Clip(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
+    /// <summary>
+    /// A payment's ISO 20022 ids as every JSON path takes them: MsgId, InstrId, EndToEndId and TxId are Max35Text without
+    /// control characters, the UETR a UUID (kept in lower case); none given is <see cref="PaymentReferences.None"/>.
+    /// </summary>
+    public static PaymentReferences References(PaymentReferencesDto? r, string field = "references")
+    {
+        if (r is null) return PaymentReferences.None;
+        static string Id(string? value, string name)
+        {
+            value ??= "";
+            if (value.Length > PaymentReferences.MaxIdChars || value.Any(char.IsControl))
+                throw ApiException.BadRequest("request.invalid_value", $"{name} must be at most {PaymentReferences.MaxIdChars} characters without control characters");
+            return value;
+        }
+        string uetr = r.Uetr ?? "";
+        if (uetr.Length != 0 && (uetr.Length != 36 || !Guid.TryParseExact(uetr, "D", out _)))
+            throw ApiException.BadRequest("request.invalid_value", $"{field}.uetr must be a UUID (xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx)");
+        return new PaymentReferences(Id(r.MsgId, field + ".msg_id"), Id(r.InstrId, field + ".instr_id"), Id(r.EndToEndId, field + ".end_to_end_id"),
+            Id(r.TxId, field + ".tx_id"), uetr.ToLowerInvariant());
+    }
+
     public static string Snake<TEnum>(TEnum value) where TEnum : struct, Enum => Problems.SnakeCase(value.ToString());
 
     public static AccountDto ToDto(in Account a)

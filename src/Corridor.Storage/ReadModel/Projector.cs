@@ -32,7 +32,7 @@ public sealed class Projector
     // What the read model holds, to write only what a batch changed.
     private readonly List<AccountImage> _accounts = new();
     private readonly Dictionary<int, SettlementStatus> _openPayments = new(); // settlement payments not yet final, by index
-    private readonly List<int> _heldPvpPayments = new(); // PvP payments held for compliance (a decision changes them), by position
+    private readonly List<(int Index, ExchangeStatus Status)> _openPvpPayments = new(); // PvP payments held or queued (a decision or RTGS changes them), by position
     private int _transfersWritten;
     private int _settlementPaymentsWritten;
     private int _exchangePaymentsWritten;
@@ -168,13 +168,13 @@ public sealed class Projector
         for (int i = 0; i < settlement.PaymentCount; i++)
         {
             PaymentInfo p = settlement.GetPaymentAt(i);
-            if (!IsFinal(p.Status)) _openPayments[i] = p.Status;
+            if (!IsFinal(p.Status) && !p.IsPvpLeg) _openPayments[i] = p.Status;
         }
         _settlementPaymentsWritten = settlement.PaymentCount;
         _exchangePaymentsWritten = _replica.Exchange.PaymentCount;
-        _heldPvpPayments.Clear();
+        _openPvpPayments.Clear();
         IReadOnlyList<ExchangePayment> pvp = _replica.Exchange.Payments;
-        for (int i = 0; i < pvp.Count; i++) if (pvp[i].Status == ExchangeStatus.Held) _heldPvpPayments.Add(i);
+        for (int i = 0; i < pvp.Count; i++) if (IsOpen(pvp[i].Status)) _openPvpPayments.Add((i, pvp[i].Status));
         _statementsWritten = settlement.StatementCount;
     }
 
@@ -218,30 +218,35 @@ public sealed class Projector
         for (int i = _settlementPaymentsWritten; i < settlement.PaymentCount; i++)
         {
             PaymentInfo p = settlement.GetPaymentAt(i);
+            if (p.IsPvpLeg) continue; // the PvP payment (exchange) is the record; its leg is only its place in the queue
             batch.Payments.Add(Row(p));
             if (!IsFinal(p.Status)) _openPayments[i] = p.Status;
         }
         _settlementPaymentsWritten = settlement.PaymentCount;
 
         IReadOnlyList<ExchangePayment> pvp = _replica.Exchange.Payments;
-        // A held PvP payment is settled or rejected later by the compliance officer: write it again when it changes.
-        for (int k = _heldPvpPayments.Count - 1; k >= 0; k--)
+        // A held PvP payment is settled or rejected later by the compliance officer, a queued one when RTGS settles or
+        // rejects its payer leg: write it again when it changes.
+        for (int k = _openPvpPayments.Count - 1; k >= 0; k--)
         {
-            ExchangePayment held = pvp[_heldPvpPayments[k]];
-            if (held.Status == ExchangeStatus.Held) continue;
-            batch.Payments.Add(Row(held));
-            _heldPvpPayments.RemoveAt(k);
+            ExchangePayment open = pvp[_openPvpPayments[k].Index];
+            if (open.Status == _openPvpPayments[k].Status) continue;
+            batch.Payments.Add(Row(open));
+            if (IsOpen(open.Status)) _openPvpPayments[k] = (_openPvpPayments[k].Index, open.Status);
+            else _openPvpPayments.RemoveAt(k);
         }
         for (int i = _exchangePaymentsWritten; i < pvp.Count; i++)
         {
             batch.Payments.Add(Row(pvp[i]));
-            if (pvp[i].Status == ExchangeStatus.Held) _heldPvpPayments.Add(i);
+            if (IsOpen(pvp[i].Status)) _openPvpPayments.Add((i, pvp[i].Status));
         }
         _exchangePaymentsWritten = pvp.Count;
 
         for (int i = _statementsWritten; i < settlement.StatementCount; i++) batch.Statements.Add(settlement.GetStatementAt(i));
         _statementsWritten = settlement.StatementCount;
     }
+
+    private static bool IsOpen(ExchangeStatus status) => status is ExchangeStatus.Held or ExchangeStatus.Queued;
 
     private static bool IsFinal(SettlementStatus status) => status is SettlementStatus.Settled or SettlementStatus.Rejected or SettlementStatus.Revoked;
 

@@ -42,7 +42,7 @@ public sealed class SettlementScreeningTests
         Assert.Equal(SettlementResult.RejectedByCompliance, CodeOf(h.Batch(SettlementCodec.EncodeCommand(Payment(2, A, B, 10)))[0]));
         // No command switches it off again.
         Assert.True(h.Batch(SettlementCodec.EncodeCommand(new SetSettlementOptions(SettlementOptions.None)))[0].AllOk);
-        Assert.Equal(SettlementOptions.OneWay & ~SettlementOptions.OnePaymentPath, h.Engine.Settlement.Options); // the harness starts with the other one-way rules on, but not OnePaymentPath
+        Assert.Equal(SettlementOptions.OneWay & ~SettlementOptions.OnePaymentPath & ~SettlementOptions.PvpThroughRtgs, h.Engine.Settlement.Options); // the harness starts with the older one-way rules on, not OnePaymentPath or PvpThroughRtgs
         Assert.Equal(SettlementResult.RejectedByCompliance, CodeOf(h.Batch(SettlementCodec.EncodeCommand(Payment(3, A, B, 10)))[0]));
         Assert.Equal(990, h.Balance(A));
     }
@@ -190,22 +190,23 @@ public sealed class SettlementScreeningTests
     }
 
     [Fact]
-    public void Format_5_to_9_snapshots_without_details_returns_overnight_credit_PvP_ids_ledger_grants_or_operators_still_restore()
+    public void Format_5_to_10_snapshots_without_details_returns_overnight_credit_PvP_ids_ledger_grants_PvP_legs_or_operators_still_restore()
     {
         SettlementHarness h = Standard();
         h.Fund(A, 1_000);
         Assert.True(h.Batch(SettlementCodec.EncodeCommand(Payment(1, A, B, 10, kind: PaymentKind.Interbank)))[0].AllOk);
         var stream = new MemoryStream();
         h.Engine.WriteSnapshot(stream);
-        byte[] v10 = stream.ToArray();
-        // Format 9 = format 10 without the raw-ledger grants section (one empty count), format 8 also without the PvP
+        byte[] v11 = stream.ToArray();
+        // Format 10 = format 11 without the PvP legs section (one empty count), format 9 also without the raw-ledger grants
+        // section (one empty count), format 8 also without the PvP
         // payment-ids section (one empty count), format 7 also without the
         // overnight-credit section (two empty counts), format 6 also without the payment-returns section, format 5
         // also without the payment-details section (their empty counts, 4 bytes each, sit just before the 33-byte
         // hash string).
-        foreach ((int version, int stripped) in new[] { (9, 4), (8, 8), (7, 16), (6, 20), (5, 24) })
+        foreach ((int version, int stripped) in new[] { (10, 4), (9, 8), (8, 12), (7, 20), (6, 24), (5, 28) })
         {
-            byte[] old = [.. v10.AsSpan(0, v10.Length - 33 - stripped), .. v10.AsSpan(v10.Length - 33)];
+            byte[] old = [.. v11.AsSpan(0, v11.Length - 33 - stripped), .. v11.AsSpan(v11.Length - 33)];
             BinaryPrimitives.WriteInt32LittleEndian(old.AsSpan(8), version);
             Assert.Equal(h.Engine.StateHashHex(), CoreEngine.ReadSnapshot(new MemoryStream(old)).StateHashHex());
         }
