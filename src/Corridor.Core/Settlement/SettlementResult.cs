@@ -143,4 +143,7 @@ public enum SettlementResult : ushort
     SettlementLedgerNotGrantable = 160,
     /// <summary>Raw ledger access: <see cref="SettlementState.MaxLedgerGrants"/> grants are in force.</summary>
     TooManyLedgerGrants = 161,
+
+    /// <summary>Four eyes are required: an operator user moves liquidity only through an approved act (Compliance/OperatorActs.cs).</summary>
+    FourEyesRequired = 170,
 }
