@@ -197,15 +197,16 @@ public sealed class SettlementScreeningTests
         Assert.True(h.Batch(SettlementCodec.EncodeCommand(Payment(1, A, B, 10, kind: PaymentKind.Interbank)))[0].AllOk);
         var stream = new MemoryStream();
         h.Engine.WriteSnapshot(stream);
-        byte[] v10 = stream.ToArray();
-        // Format 9 = format 10 without the raw-ledger grants section (one empty count), format 8 also without the PvP
+        byte[] v12 = stream.ToArray();
+        // Format 10 = format 12 without the operator-acts section (version 4 bytes, four-eyes flag 1, empty count 4: 9 bytes);
+        // format 9 = format 10 without the raw-ledger grants section (one empty count), format 8 also without the PvP
         // payment-ids section (one empty count), format 7 also without the
         // overnight-credit section (two empty counts), format 6 also without the payment-returns section, format 5
         // also without the payment-details section (their empty counts, 4 bytes each, sit just before the 33-byte
         // hash string).
-        foreach ((int version, int stripped) in new[] { (9, 4), (8, 8), (7, 16), (6, 20), (5, 24) })
+        foreach ((int version, int stripped) in new[] { (10, 9), (9, 13), (8, 17), (7, 25), (6, 29), (5, 33) })
         {
-            byte[] old = [.. v10.AsSpan(0, v10.Length - 33 - stripped), .. v10.AsSpan(v10.Length - 33)];
+            byte[] old = [.. v12.AsSpan(0, v12.Length - 33 - stripped), .. v12.AsSpan(v12.Length - 33)];
             BinaryPrimitives.WriteInt32LittleEndian(old.AsSpan(8), version);
             Assert.Equal(h.Engine.StateHashHex(), CoreEngine.ReadSnapshot(new MemoryStream(old)).StateHashHex());
         }
