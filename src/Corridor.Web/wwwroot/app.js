@@ -30,7 +30,9 @@
   }
   const problem = r => `${t("common.error")}: HTTP ${r.status} ${r.data && r.data.code ? r.data.code : ""} ${r.data && r.data.detail ? "— " + r.data.detail : ""}`;
   const msg = (el, ok, text) => { el.innerHTML = `<p class="msg ${ok ? "ok" : "err"}" role="status">${esc(text)}</p>`; };
-  const setHtml = (el, html) => { if (el && el.dataset.html !== html) { el.innerHTML = html; el.dataset.html = html; } };
+  // Live regions are replaced only when their content changed, so focus and selection survive a refresh.
+  const rendered = new WeakMap();
+  const setHtml = (el, html) => { if (el && rendered.get(el) !== html) { el.innerHTML = html; rendered.set(el, html); } };
 
   // Who a token names: the documented token layout (docs/api.md): participant id u64 LE, role u8, …
   function decodeToken(token) {
@@ -135,6 +137,7 @@
   // ───── data helpers ─────
   async function participantsVisible() {
     if (isOperator()) {
+      if (!mayOperate()) return []; // the participant list is a system-operator read (role operator or administrator)
       const r = await api("GET", "/v1/participants");
       return r.ok ? r.data : [];
     }
@@ -462,7 +465,7 @@
     $("#lang").addEventListener("change", e => { state.lang = e.target.value; localStorage.setItem("corridor.lang", state.lang); render(); });
     $("#signout").addEventListener("click", signOut);
     document.addEventListener("submit", async e => {
-      const handler = forms[e.target.id];
+      const handler = forms[e.target.getAttribute("id")]; // not e.target.id: a form's input named "id" shadows it
       if (!handler) return;
       e.preventDefault();
       await handler(new FormData(e.target), e.submitter);
