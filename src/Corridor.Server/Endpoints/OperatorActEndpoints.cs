@@ -39,13 +39,13 @@ public static class OperatorActEndpoints
         Caller caller = AnyOperator(c, gw);
         var r = await RequestBody.ReadAsync<OperatorActRequest>(c);
         OperatorActKind kind = Wire.ParseEnum(r.Kind, "kind", ("move_liquidity", OperatorActKind.MoveLiquidity), ("release_hold", OperatorActKind.ReleaseHold));
-        UInt128 id = Ids.Parse(r.Id, "id");
+        UInt128 id = NonZero(r.Id, "id");
         ProposeOperatorAct item;
         if (kind == OperatorActKind.MoveLiquidity)
         {
             NodeGateway.RequireOperator(caller);
             if (r.PaymentId is not null) throw ApiException.BadRequest("request.invalid_value", "payment_id belongs to a release_hold act");
-            UInt128 transfer = Ids.Parse(r.TransferId ?? throw ApiException.BadRequest("request.missing_field", "$: missing required member 'transfer_id'"), "transfer_id");
+            UInt128 transfer = NonZero(r.TransferId ?? throw ApiException.BadRequest("request.missing_field", "$: missing required member 'transfer_id'"), "transfer_id");
             if (r.Participant == 0) throw ApiException.BadRequest("request.invalid_id", "participant must be 1 … 2^64−2");
             if (r.Ledger == 0) throw ApiException.BadRequest("request.invalid_id", "ledger must be a positive 32-bit integer");
             Wire.Amount(r.Amount, "amount", max: SettlementState.MaxAmountMinor);
@@ -57,7 +57,7 @@ public static class OperatorActEndpoints
             NodeGateway.RequireCompliance(caller);
             if (r.TransferId is not null || r.Participant != 0 || r.Ledger != 0 || r.Amount != 0 || r.Direction is not null)
                 throw ApiException.BadRequest("request.invalid_value", "a release_hold act takes payment_id and reason only");
-            UInt128 payment = Ids.Parse(r.PaymentId ?? throw ApiException.BadRequest("request.missing_field", "$: missing required member 'payment_id'"), "payment_id");
+            UInt128 payment = NonZero(r.PaymentId ?? throw ApiException.BadRequest("request.missing_field", "$: missing required member 'payment_id'"), "payment_id");
             if (string.IsNullOrWhiteSpace(r.Reason)) throw ApiException.BadRequest("compliance.reason_missing", "a hold release must say why (reason)");
             item = new ProposeOperatorAct(id, kind, payment, 0, 0, 0, default, r.Reason);
         }
@@ -73,7 +73,7 @@ public static class OperatorActEndpoints
     private static async Task<IResult> Decide(HttpContext c, NodeGateway gw, string text, Operation operation)
     {
         AnyOperator(c, gw);
-        UInt128 id = Ids.Parse(text, "id");
+        UInt128 id = NonZero(text, "id");
         var r = await RequestBody.ReadAsync<OperatorActDecisionRequest>(c);
         byte[] payload;
         try { payload = ExchangeEndpoints.Payload(new DecideOperatorAct(id, r.Reason)); }
@@ -85,6 +85,14 @@ public static class OperatorActEndpoints
             throw Refused(result, id, result == OperatorActResult.ApprovedButRefused ? await Act(gw, id) : null);
         }
         return Results.Json(await Act(gw, id), CorridorJson.Options);
+    }
+
+    /// <summary>An id the engine would refuse for its own content (zero) is refused here, before the journal.</summary>
+    private static UInt128 NonZero(string text, string field)
+    {
+        UInt128 id = Ids.Parse(text, field);
+        if (id == UInt128.Zero) throw ApiException.BadRequest("request.invalid_id", $"{field} must not be 0");
+        return id;
     }
 
     private static ApiException Refused(OperatorActResult result, UInt128 id, OperatorActDto? act)
