@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs Corridor's whole test suite. Installs what the tests need on a fresh Debian machine
-# (the PostgreSQL server that storage tests start themselves) when missing, restores packages,
+# (the PostgreSQL server that storage tests start themselves, Chromium for the console's browser tests) when missing, restores packages,
 # builds, and runs every test project. Exits non-zero when anything fails.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 need=()
 command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+# tests/Corridor.Console.Tests drive Debian's Chromium with Playwright (Playwright cannot download its own browsers here).
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
 if (( ${#need[@]} )); then
   if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
   echo "test.sh: installing ${need[*]}" >&2

@@ -47,3 +47,25 @@ public sealed record RuleLimitDto(string Currency, long HoldAbove = long.MaxValu
 public sealed record ComplianceRuleDto(
     string Id, ulong Participant = 0, string SourceCountry = "", string DestinationCountry = "", string SendCurrency = "", string ReceiveCurrency = "",
     RuleLimitDto[]? Limits = null, string[]? BlockedCountries = null, string[]? BlockedCurrencies = null);
+
+/// <summary>
+/// Four eyes: propose an operator act that a second operator user must approve. <c>Kind</c> "move_liquidity" (with
+/// transfer_id, participant, ledger, amount, direction "inject"|"withdraw") or "release_hold" (with payment_id and reason).
+/// </summary>
+public sealed record OperatorActRequest(
+    string Id, string Kind, string? TransferId = null, ulong Participant = 0, uint Ledger = 0, long Amount = 0, string? Direction = null,
+    string? PaymentId = null, string Reason = "");
+
+/// <summary>The second operator user's decision on an act (the reason is optional for an approval, kept in the audit log).</summary>
+public sealed record OperatorActDecisionRequest(string Reason = "");
+
+/// <summary>
+/// An operator act: its terms, who proposed it (id and name) and when, its status (pending, approved, declined), who decided it,
+/// and for an approved act the outcome code of the command it applied ("ok", or the refusal, e.g. "settlement.insufficient_funds").
+/// </summary>
+public sealed record OperatorActDto(
+    string Id, string Kind, string Status, string? TransferId, ulong Participant, uint Ledger, long Amount, string? Direction, string? PaymentId, string Reason,
+    uint ProposedBy, string? ProposedByName, ulong ProposedAt, uint DecidedBy, string? DecidedByName, ulong DecidedAt, string DecisionReason, string Outcome);
+
+/// <summary>Whether four eyes are required for liquidity moves and hold releases by operator users (one-way once on).</summary>
+public sealed record FourEyesDto(bool Required);

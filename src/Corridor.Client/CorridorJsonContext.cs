@@ -4,6 +4,12 @@ namespace Corridor.Client;
 
 /// <summary>Source-generated (reflection-free) JSON metadata of the wire contracts; strictness comes from <see cref="CorridorJson.Options"/>.</summary>
 [JsonSerializable(typeof(CreateAccountRequest))]
+[JsonSerializable(typeof(OperatorActRequest))]
+[JsonSerializable(typeof(OperatorActDecisionRequest))]
+[JsonSerializable(typeof(OperatorActDto))]
+[JsonSerializable(typeof(OperatorActDto[]))]
+[JsonSerializable(typeof(FourEyesDto))]
+[JsonSerializable(typeof(LedgerDto[]))]
 [JsonSerializable(typeof(AccountDto))]
 [JsonSerializable(typeof(AccountDto[]))]
 [JsonSerializable(typeof(BalanceDto))]

@@ -206,6 +206,8 @@ public sealed class CorridorServer : IAsyncDisposable
         OperatorEndpoints.Map(app, gw);
         ReadModelEndpoints.Map(app, gw);
         OutboundMessageEndpoints.Map(app, gw);
+        OperatorActEndpoints.Map(app, gw);
+        ConsoleEndpoints.Map(app);
         app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"no endpoint {c.Request.Method} {c.Request.Path}"));
         return app;
     }

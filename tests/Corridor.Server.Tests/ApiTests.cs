@@ -118,12 +118,22 @@ public sealed class ApiTests
         { "POST", "/v1/operators", Json(new RegisterOperatorRequest("eve", "compliance")), Access.Administrator },
         { "GET", "/v1/operators", null, Access.AnyOperator },
         { "POST", "/v1/operators/1/status", """{"status":"active"}""", Access.Administrator },
+        // Four eyes (maker-checker)
+        { "POST", "/v1/operator-acts", """{"id":"0xAC1","kind":"move_liquidity","transfer_id":"0x9301","participant":1,"ledger":1,"amount":5,"direction":"inject"}""", Access.SystemOperator },
+        { "GET", "/v1/operator-acts", null, Access.AnyOperator },
+        { "POST", "/v1/operator-acts/0xAC1/approve", """{"reason":"checked"}""", Access.AnyOperator },
+        { "POST", "/v1/operator-acts/0xAC1/decline", """{"reason":"no"}""", Access.AnyOperator },
+        { "GET", "/v1/four-eyes", null, Access.AnyOperator },
+        { "POST", "/v1/four-eyes", """{"required":true}""", Access.Administrator },
+        { "GET", "/v1/ledgers", null, Access.Participant },
     };
 
     /// <summary>Routes that answer without a token, on purpose: probes, metrics and the API description.</summary>
     private static readonly (string Method, string Pattern)[] PublicRoutes =
     [
         ("GET", "/health/live"), ("GET", "/health/ready"), ("GET", "/metrics"), ("GET", "/openapi/{documentName}.json"),
+        // The console's static assets (the console itself signs in with a token and calls the API like any client).
+        ("GET", "/"), ("GET", "/console/{**path}"),
     ];
 
     [Fact]

@@ -187,4 +187,6 @@ public enum HoldDecisionResult : byte
     HoldAlreadyDecided = 6,
     /// <summary>Released, but the PvP settlement failed (lock expired during the hold, payer funds, ledger): neither leg settled.</summary>
     ReleasedButSettlementFailed = 7,
+    /// <summary>Four eyes are required: an operator user releases a hold only through an approved act (Compliance/OperatorActs.cs).</summary>
+    FourEyesRequired = 8,
 }

@@ -100,7 +100,7 @@ public sealed partial class ComplianceState
     public int Threshold { get; private set; } = Screener.DefaultThreshold;
 
     /// <summary>True for the operations this state applies (300–399).</summary>
-    public static bool Handles(Operation operation) => operation is >= Operation.LoadWatchList and <= Operation.ChangeOperatorStatus;
+    public static bool Handles(Operation operation) => operation is >= Operation.LoadWatchList and <= Operation.ChangeOperatorStatus or >= Operation.ProposeOperatorAct and <= Operation.RequireFourEyes;
 
     private sealed class LoadedList
     {
@@ -158,6 +158,25 @@ public sealed partial class ComplianceState
             {
                 var items = ExchangeCommands.Decode<ChangeOperatorStatus>(payload, command.Count);
                 for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)ChangeStatus(command.Actor, items[i], clock)); }
+                break;
+            }
+            case Operation.ProposeOperatorAct:
+            {
+                var items = ExchangeCommands.Decode<ProposeOperatorAct>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)Propose(command.Actor, items[i], clock)); }
+                break;
+            }
+            case Operation.ApproveOperatorAct or Operation.DeclineOperatorAct:
+            {
+                var items = ExchangeCommands.Decode<DecideOperatorAct>(payload, command.Count);
+                bool approve = command.Operation == Operation.ApproveOperatorAct;
+                for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)DecideAct(command.Actor, items[i], approve, ref clock)); }
+                break;
+            }
+            case Operation.RequireFourEyes:
+            {
+                var items = ExchangeCommands.Decode<RequireFourEyes>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { clock++; Note(errors, i, (byte)SetFourEyes(command.Actor, clock)); }
                 break;
             }
             default:

@@ -13,7 +13,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 11; // 11: PvP legs in RTGS after the raw ledger grants; 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids
+    private const int SnapshotFormatVersion = 12; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids; 11: PvP legs in RTGS after the grants; 12: operator acts (four eyes) after every other section
     private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
@@ -123,6 +123,7 @@ public sealed class Engine
 
     private CommandReply ApplyCommand(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
     {
+        if (Compliance.RefusesSingleHanded(command)) return Compliance.RefuseSingleHanded(command, ++clock);
         switch (command.Operation)
         {
             case Operation.CreateTransfers:
@@ -200,6 +201,12 @@ public sealed class Engine
         Settlement.HashInto(hash);
         Exchange.HashInto(hash);
         Compliance.HashInto(hash);
+        if (Compliance.HasOperatorActState) // absent until the first act or policy: older states hash as before
+        {
+            using var stream = new HashingStream(hash);
+            using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            Compliance.WriteOperatorActsSnapshot(w);
+        }
         return hash.GetCurrentHashAsUInt128();
     }
 
@@ -223,6 +230,7 @@ public sealed class Engine
         Exchange.WriteReferencesSnapshot(w);
         Settlement.WriteLedgerGrantsSnapshot(w);
         Settlement.WritePvpLegsSnapshot(w);
+        Compliance.WriteOperatorActsSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -248,6 +256,7 @@ public sealed class Engine
         if (version >= 9) engine.Exchange.ReadReferencesSnapshot(r);
         if (version >= 10) engine.Settlement.ReadLedgerGrantsSnapshot(r);
         if (version >= 11) engine.Settlement.ReadPvpLegsSnapshot(r);
+        if (version >= 12) engine.Compliance.ReadOperatorActsSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

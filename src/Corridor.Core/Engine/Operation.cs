@@ -67,6 +67,14 @@ public enum Operation : ushort
     RegisterOperator = 306,
     /// <summary>Disables or re-enables a named operator user (administrators only; never the root user): see Compliance/OperatorUsers.cs.</summary>
     ChangeOperatorStatus = 307,
+    /// <summary>Four eyes: an operator user proposes a liquidity move or a hold release, see Compliance/OperatorActs.cs.</summary>
+    ProposeOperatorAct = 310,
+    /// <summary>Four eyes: a second operator user approves a proposed act, which the engine then applies.</summary>
+    ApproveOperatorAct = 311,
+    /// <summary>Four eyes: a proposed act is declined (or withdrawn by its proposer); nothing is applied.</summary>
+    DeclineOperatorAct = 312,
+    /// <summary>Four eyes: an administrator requires approved acts for liquidity moves and hold releases by operator users (one-way).</summary>
+    RequireFourEyes = 313,
 }
 
 /// <summary>A non-Ok outcome for item <c>Index</c> of a command; <c>Code</c> is the operation's result enum.</summary>

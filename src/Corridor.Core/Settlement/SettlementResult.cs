@@ -144,6 +144,9 @@ public enum SettlementResult : ushort
     /// <summary>Raw ledger access: <see cref="SettlementState.MaxLedgerGrants"/> grants are in force.</summary>
     TooManyLedgerGrants = 161,
 
+    /// <summary>Four eyes are required: an operator user moves liquidity only through an approved act (Compliance/OperatorActs.cs).</summary>
+    FourEyesRequired = 170,
+
     /// <summary>PvP: the quote lock of a queued cross-currency payment expired before its payer leg was covered; nothing moved.</summary>
     PvpLockExpired = 180,
     /// <summary>PvP: the payer or the FX provider pays or receives through an account that is not its settlement account (settled outside RTGS).</summary>

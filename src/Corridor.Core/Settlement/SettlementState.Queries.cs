@@ -161,4 +161,12 @@ public sealed partial class SettlementState
     /// <summary>Ledger account ids of a registered ledger's central bank and clearing accounts.</summary>
     public (UInt128 CentralBankAccountId, UInt128 ClearingAccountId)? GetLedgerAccounts(uint ledger) =>
         _ledgerIndex.TryGetValue(ledger, out int i) ? (_ledgers[i].CentralBankAccountId, _ledgers[i].ClearingAccountId) : null;
+
+    /// <summary>Registered ledgers in registration order: ledger, central bank, its account, clearing account, currency code.</summary>
+    public List<(uint Ledger, ulong CentralBank, UInt128 CentralBankAccountId, UInt128 ClearingAccountId, string CurrencyCode)> GetLedgers()
+    {
+        var list = new List<(uint, ulong, UInt128, UInt128, string)>(_ledgers.Count);
+        foreach (LedgerRecord l in _ledgers) list.Add((l.Ledger, l.CentralBank, l.CentralBankAccountId, l.ClearingAccountId, l.CurrencyCode));
+        return list;
+    }
 }

@@ -166,6 +166,7 @@ public static class ComplianceEndpoints
                 HoldDecisionResult.PaymentNotFound => 404,
                 HoldDecisionResult.HoldAlreadyDecided or HoldDecisionResult.PaymentNotHeld => 409,
                 HoldDecisionResult.ReasonMissing => 400,
+                HoldDecisionResult.FourEyesRequired => 403,
                 _ => 422,
             };
             throw new ApiException(code, "compliance." + Wire.Snake(result), $"payment {Ids.Format(paymentId)}: {result}");

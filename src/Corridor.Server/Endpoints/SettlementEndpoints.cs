@@ -29,6 +29,7 @@ public static class SettlementEndpoints
             .WithTags("settlement accounts").Produces<SettlementAccountDto>();
         app.MapGet("/v1/participants/{id}/queue/{ledger}", (HttpContext c, string id, string ledger) => GetQueue(c, gw, id, ledger)).WithTags("payments").Produces<PaymentDto[]>();
         app.MapPost("/v1/ledgers", Handler.Of(c => RegisterLedger(c, gw))).WithTags("settlement accounts").Accepts<RegisterLedgerRequest>("application/json").Produces<LedgerDto>(201);
+        app.MapGet("/v1/ledgers", Handler.Of(c => ListLedgers(c, gw))).WithTags("settlement accounts").Produces<LedgerDto[]>();
         app.MapPost("/v1/settlement-accounts", Handler.Of(c => OpenSettlementAccount(c, gw))).WithTags("settlement accounts")
             .Accepts<OpenSettlementAccountRequest>("application/json").Produces<SettlementAccountDto>(201);
         app.MapPost("/v1/liquidity", Handler.Of(c => MoveLiquidity(c, gw))).WithTags("liquidity").Accepts<LiquidityRequest>("application/json").Produces<SettlementAccountDto>();
@@ -182,6 +183,15 @@ public static class SettlementEndpoints
         await Apply(gw, new RegisterLedger(r.Ledger, r.CentralBankId, cbAccount, clearing, r.CurrencyCode));
         gw.RememberOwner(cbAccount, r.CentralBankId);
         return Results.Json(new LedgerDto(r.Ledger, r.CentralBankId, Ids.Format(cbAccount), Ids.Format(clearing), r.CurrencyCode), CorridorJson.Options, statusCode: 201);
+    }
+
+    /// <summary>Registered ledgers and their currencies: public to every caller, like the operating day.</summary>
+    private static async Task<IResult> ListLedgers(HttpContext c, NodeGateway gw)
+    {
+        gw.Authenticate(c);
+        LedgerDto[] ledgers = await gw.QueryAsync(e => e.Settlement.GetLedgers()
+            .Select(l => new LedgerDto(l.Ledger, l.CentralBank, Ids.Format(l.CentralBankAccountId), Ids.Format(l.ClearingAccountId), l.CurrencyCode)).ToArray());
+        return Results.Json(ledgers, CorridorJson.Options);
     }
 
     private static async Task<IResult> OpenSettlementAccount(HttpContext c, NodeGateway gw)

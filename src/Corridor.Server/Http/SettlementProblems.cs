@@ -21,6 +21,7 @@ public static class SettlementProblems
             or SettlementResult.SettlementAccountExists or SettlementResult.AccountIdInUse or SettlementResult.WindowExists => 409,
         SettlementResult.ParticipantNotFound or SettlementResult.PaymentNotFound or SettlementResult.WindowNotFound
             or SettlementResult.SettlementAccountNotFound or SettlementResult.LedgerNotRegistered => 404,
+        SettlementResult.FourEyesRequired => 403,
         _ => 422,
     };
 
@@ -97,6 +98,7 @@ public static class SettlementProblems
         SettlementResult.RejectedByCompliance => "rejected by compliance",
         SettlementResult.InvalidPhaseTransition => "the day cannot move to that phase from the current one",
         SettlementResult.BusinessDateMustIncrease => "the business date must be later than the last one",
+        SettlementResult.FourEyesRequired => "four eyes are required: propose the move (POST /v1/operator-acts) and have a second operator user approve it",
         _ => Problems.SnakeCase(result.ToString()).Replace('_', ' '),
     };
 }

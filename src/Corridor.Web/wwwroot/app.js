@@ -1,0 +1,483 @@
+// Corridor console: plain HTML screens over the public HTTP API (docs/api.md), with the token the user signs in with.
+// Nothing here decides about money: every action is an API request, refused or accepted by the node.
+"use strict";
+(function () {
+  const POLL_MS = 1500;
+  const OPERATOR_ID = "18446744073709551615";
+  const labels = window.CorridorLabels;
+  const state = { token: null, who: null, lang: localStorage.getItem("corridor.lang") || "en", live: null, timer: null, series: null, chart: null, ledgers: [] };
+
+  const $ = (sel, root) => (root || document).querySelector(sel);
+  const t = key => (labels[state.lang] && labels[state.lang][key]) || labels.en[key] || key;
+  const esc = v => String(v ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  const num = v => (v === null || v === undefined) ? t("common.none") : Number(v).toLocaleString(state.lang === "ru" ? "ru-RU" : "en-GB");
+  const time = ns => !ns || ns === "0" ? t("common.none") : new Date(Number(BigInt(ns) / 1000000n)).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  const currencyOf = ledger => (state.ledgers.find(l => l.ledger === ledger) || {}).currency_code || ("#" + ledger);
+  const randomId = () => "0x" + Array.from(crypto.getRandomValues(new Uint8Array(12)), b => b.toString(16).padStart(2, "0")).join("");
+  const isOperator = () => state.who && state.who.kind === "operator";
+  const role = () => state.who && state.who.role;
+  const mayOperate = () => isOperator() && (role() === "operator" || role() === "administrator");
+  const mayComply = () => isOperator() && (role() === "compliance" || role() === "administrator");
+
+  // ───── API ─────
+  async function api(method, path, body) {
+    const headers = { "Authorization": "Bearer " + state.token };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const type = res.headers.get("content-type") || "";
+    const data = type.includes("json") ? await res.json() : await res.text();
+    return { ok: res.ok, status: res.status, data, lag: res.headers.get("Corridor-Read-Model-Lag") };
+  }
+  const problem = r => `${t("common.error")}: HTTP ${r.status} ${r.data && r.data.code ? r.data.code : ""} ${r.data && r.data.detail ? "— " + r.data.detail : ""}`;
+  const msg = (el, ok, text) => { el.innerHTML = `<p class="msg ${ok ? "ok" : "err"}" role="status">${esc(text)}</p>`; };
+  // Live regions are replaced only when their content changed, so focus and selection survive a refresh.
+  const rendered = new WeakMap();
+  const setHtml = (el, html) => { if (el && rendered.get(el) !== html) { el.innerHTML = html; rendered.set(el, html); } };
+
+  // Who a token names: the documented token layout (docs/api.md): participant id u64 LE, role u8, …
+  function decodeToken(token) {
+    const first = token.split(".")[0].replace(/-/g, "+").replace(/_/g, "/");
+    const bytes = Uint8Array.from(atob(first + "===".slice((first.length + 3) % 4)), c => c.charCodeAt(0));
+    if (bytes.length < 9) throw new Error("short token");
+    let id = 0n;
+    for (let i = 7; i >= 0; i--) id = (id << 8n) | BigInt(bytes[i]);
+    return { id: id.toString(), role: bytes[8] };
+  }
+
+  // ───── sign in ─────
+  async function signIn(token) {
+    state.token = token.trim();
+    let decoded;
+    try { decoded = decodeToken(state.token); } catch { return false; }
+    if (decoded.role === 3 || decoded.role === 4) {
+      const r = await api("GET", "/v1/operators");
+      if (!r.ok) return false;
+      const userId = decoded.role === 3 ? "1" : decoded.id;
+      const user = r.data.find(u => String(u.id) === userId) || { id: userId, name: "root", role: "administrator" };
+      state.who = { kind: "operator", id: userId, name: user.name, role: user.role };
+    } else {
+      const r = await api("GET", "/v1/participants/" + decoded.id);
+      if (!r.ok) return false;
+      state.who = { kind: "participant", id: decoded.id, name: r.data.name, role: r.data.role };
+    }
+    sessionStorage.setItem("corridor.token", state.token);
+    const l = await api("GET", "/v1/ledgers");
+    state.ledgers = l.ok ? l.data : [];
+    return true;
+  }
+
+  function signOut() {
+    sessionStorage.removeItem("corridor.token");
+    state.token = null; state.who = null;
+    location.hash = "";
+    render();
+  }
+
+  // ───── layout ─────
+  const screens = [
+    { id: "overview", label: "nav.overview", show: () => true },
+    { id: "payments", label: "nav.payments", show: () => true },
+    { id: "participants", label: "nav.participants", show: () => isOperator() },
+    { id: "liquidity", label: "nav.liquidity", show: () => true },
+    { id: "queues", label: "nav.queues", show: () => true },
+    { id: "compliance", label: "nav.compliance", show: () => mayComply() },
+    { id: "day", label: "nav.day", show: () => true },
+  ];
+
+  function applyLabels() {
+    document.documentElement.lang = state.lang;
+    document.title = t("app.title");
+    for (const el of document.querySelectorAll("[data-label]")) el.textContent = t(el.dataset.label);
+    $("#lang").value = state.lang;
+    $("#nav").setAttribute("aria-label", t("nav.label"));
+  }
+
+  function route() {
+    const parts = location.hash.replace(/^#\/?/, "").split("/");
+    const screen = screens.find(s => s.id === parts[0] && s.show()) ? parts[0] : "overview";
+    return { screen, arg: parts.slice(1).map(decodeURIComponent).join("/") };
+  }
+
+  async function render() {
+    clearInterval(state.timer);
+    state.live = null; state.chart = null;
+    applyLabels();
+    const main = $("#main");
+    if (!state.who) {
+      $("#nav").hidden = true; $("#signout").hidden = true; $("#who").textContent = "";
+      main.innerHTML = `<h2>${t("signin.title")}</h2><p>${t("signin.help")}</p>
+        <form id="signin" class="inline"><label>${t("signin.token")}<input id="token" name="token" type="password" autocomplete="off" required size="60"></label>
+        <button class="primary" type="submit">${t("signin.submit")}</button></form><div id="signin-msg"></div>`;
+      return;
+    }
+    const { screen, arg } = route();
+    $("#signout").hidden = false;
+    $("#who").textContent = `${t(isOperator() ? "who.operator" : "who.participant")}: ${state.who.name} (${state.who.role})`;
+    const nav = $("#nav");
+    nav.hidden = false;
+    nav.innerHTML = screens.filter(s => s.show()).map(s => `<a href="#/${s.id}"${s.id === screen ? ' aria-current="page"' : ""}>${esc(t(s.label))}</a>`).join("");
+    main.innerHTML = "";
+    await views[screen](main, arg);
+    if (state.live) {
+      await tick();
+      state.timer = setInterval(tick, POLL_MS);
+    }
+  }
+
+  async function tick() {
+    if (!state.live) return;
+    try {
+      await state.live();
+      $("#updated").textContent = `${t("live.updated")}: ${new Date().toLocaleTimeString(state.lang === "ru" ? "ru-RU" : "en-GB")}`;
+    } catch (e) {
+      $("#updated").textContent = String(e);
+    }
+  }
+
+  // ───── data helpers ─────
+  async function participantsVisible() {
+    if (isOperator()) {
+      if (!mayOperate()) return []; // the participant list is a system-operator read (role operator or administrator)
+      const r = await api("GET", "/v1/participants");
+      return r.ok ? r.data : [];
+    }
+    const r = await api("GET", "/v1/participants/" + state.who.id);
+    return r.ok ? [r.data] : [];
+  }
+
+  const table = (heads, rows) => `<table><thead><tr>${heads.map(h => `<th scope="col"${h.num ? ' class="num"' : ""}>${esc(t(h.k || h))}</th>`).join("")}</tr></thead>
+    <tbody>${rows.join("")}</tbody></table>`;
+  const statusCell = s => `<span class="status-${esc(s)}">${esc(s)}</span>`;
+
+  // ───── screens ─────
+  const views = {
+    async overview(main) {
+      main.innerHTML = `<h2>${t("nav.overview")}</h2>
+        <section class="panel"><div id="ov-day" class="tiles"></div></section>
+        <section class="panel"><h3>${t("overview.alerts")}</h3><div id="ov-alerts"></div></section>
+        <div class="two"><section class="panel"><h3>${t("overview.throughput")}</h3><div id="ov-chart"></div></section>
+        <section class="panel"><h3>${t("overview.liquidity")}</h3><div id="ov-liq"></div></section></div>`;
+      state.series = state.series || { x: [], y: [], last: null };
+      if (window.uPlot) {
+        state.chart = new uPlot({ width: 520, height: 200, series: [{}, { label: t("overview.settled"), stroke: "#0a4fa3", width: 2 }],
+          axes: [{}, {}], scales: { x: { time: true } } }, [state.series.x, state.series.y], $("#ov-chart"));
+      }
+      state.live = async () => {
+        const day = (await api("GET", "/v1/day")).data;
+        const phase = day.phase;
+        const tiles = [["overview.date", day.business_date || t("common.none")], ["overview.phase", t("phase." + phase)],
+          ["overview.since", time(day.phase_since)], ["overview.next", t(day.business_date ? "next." + phase : "next.none")],
+          ["overview.submitted", num(day.submitted)], ["overview.settled", num(day.settled)], ["overview.queued", num(day.queued)],
+          ["overview.held", num(day.held)], ["overview.refused", num(day.rejected + day.revoked)]];
+        setHtml($("#ov-day"), tiles.map(([k, v]) => `<div class="tile" data-tile="${k}"><div class="k">${esc(t(k))}</div><div class="v">${esc(v)}</div></div>`).join(""));
+        // Throughput: settled payments counted between two polls.
+        const s = state.series, now = Date.now() / 1000;
+        if (s.last !== null) { s.x.push(now); s.y.push(Math.max(0, day.settled - s.last)); if (s.x.length > 120) { s.x.shift(); s.y.shift(); } }
+        s.last = day.settled;
+        if (state.chart) state.chart.setData([s.x, s.y]);
+        // Liquidity per currency, from the settlement accounts this token may see.
+        const parts = await participantsVisible();
+        const sums = new Map();
+        const alerts = [];
+        for (const p of parts) for (const a of p.accounts || []) sums.set(a.ledger, (sums.get(a.ledger) || 0) + a.balance_minor);
+        setHtml($("#ov-liq"), table(["col.currency", "col.ledger", { k: "col.balance", num: true }],
+          [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([l, v]) => `<tr><td>${esc(currencyOf(l))}</td><td>${l}</td><td class="num">${num(v)}</td></tr>`)));
+        if (mayComply()) {
+          const holds = await api("GET", "/v1/compliance/holds");
+          if (holds.ok && holds.data.length) alerts.push(`${holds.data.length} ${t("alerts.holds")}`);
+        }
+        if (isOperator()) {
+          const acts = await api("GET", "/v1/operator-acts");
+          if (acts.ok && acts.data.length) alerts.push(`${acts.data.length} ${t("alerts.acts")}`);
+        }
+        let old = 0;
+        const limitNs = BigInt(Date.now() - 5 * 60 * 1000) * 1000000n;
+        for (const p of parts.slice(0, 50)) for (const a of p.accounts || []) if (a.queued_count > 0) {
+          const q = await api("GET", `/v1/participants/${p.id}/queue/${a.ledger}`);
+          if (q.ok) old += q.data.filter(x => BigInt(x.submitted_at) < limitNs).length;
+        }
+        if (old) alerts.push(`${old} ${t("alerts.queue")}`);
+        const health = await fetch("/health/ready").then(r => r.text()).catch(() => "");
+        const lag = /lag[^0-9]*(\d+)/i.exec(health);
+        if (lag && Number(lag[1]) > 100) alerts.push(`${t("alerts.lag")} ${lag[1]}`);
+        setHtml($("#ov-alerts"), alerts.length ? `<ul class="alerts">${alerts.map(a => `<li>${esc(a)}</li>`).join("")}</ul>` : `<p>${t("alerts.none")}</p>`);
+      };
+    },
+
+    async payments(main, arg) {
+      if (arg) return paymentPage(main, arg);
+      const by = ["id", "uetr", "endToEndId", "invoiceNumber", "letterOfCredit", "msgId", "txId"];
+      main.innerHTML = `<h2>${t("nav.payments")}</h2><section class="panel"><h3>${t("payments.search")}</h3>
+        <form id="pay-search" class="inline"><label>${t("payments.by")}<select name="by">${by.map(b => `<option value="${b}">${esc(t("by." + b))}</option>`).join("")}</select></label>
+        <label>${t("payments.value")}<input name="value" required maxlength="64"></label><button class="primary" type="submit">${t("payments.find")}</button></form>
+        <div id="pay-results" aria-live="polite"></div></section>`;
+    },
+
+    async participants(main) {
+      main.innerHTML = `<h2>${t("participants.title")}</h2>
+        ${mayOperate() ? `<section class="panel"><h3>${t("participants.add")}</h3><form id="add-participant" class="inline">
+          <label>${t("participants.id")}<input name="id" required inputmode="numeric" pattern="[0-9]+" size="8"></label>
+          <label>${t("participants.name")}<input name="name" required maxlength="140"></label>
+          <label>${t("participants.role")}<select name="role"><option value="direct">${t("role.direct")}</option><option value="central-bank">${t("role.central-bank")}</option></select></label>
+          <label>${t("participants.bic")}<input name="bic" maxlength="11" size="11"></label>
+          <button class="primary" type="submit">${t("participants.submit")}</button></form><div id="add-msg"></div></section>` : ""}
+        <section class="panel"><div id="participants-list"></div><div id="participants-msg"></div></section>`;
+      state.live = async () => {
+        const parts = await participantsVisible();
+        setHtml($("#participants-list"), table(["col.id", "col.name", "col.role", "col.status", "col.bic", "col.accounts", "col.actions"], parts.map(p =>
+          `<tr data-participant="${p.id}"><td>${p.id}</td><td>${esc(p.name)}</td><td>${esc(p.role)}</td><td>${esc(p.status)}</td><td>${esc(p.bic || t("common.none"))}</td>
+           <td>${(p.accounts || []).map(a => `${esc(currencyOf(a.ledger))} ${esc(a.account_id)}`).join("<br>")}</td>
+           <td>${mayOperate() ? (p.status === "active"
+              ? `<button type="button" data-action="status" data-id="${p.id}" data-status="suspended">${t("participants.suspend")}</button>`
+              : `<button type="button" data-action="status" data-id="${p.id}" data-status="active">${t("participants.enable")}</button>`) : ""}</td></tr>`)));
+      };
+    },
+
+    async liquidity(main) {
+      main.innerHTML = `<h2>${t("nav.liquidity")}</h2><section class="panel"><h3>${t("liquidity.positions")}</h3><div id="positions"></div></section>
+        ${mayOperate() ? `<section class="panel"><h3>${t("liquidity.move")}</h3><p class="muted">${t("liquidity.move.help")}</p>
+          <form id="move-liquidity" class="inline"><label>${t("col.participant")}<input name="participant" required inputmode="numeric" pattern="[0-9]+" size="8"></label>
+          <label>${t("col.ledger")}<select name="ledger">${state.ledgers.map(l => `<option value="${l.ledger}">${esc(l.currency_code)} (${l.ledger})</option>`).join("")}</select></label>
+          <label>${t("liquidity.direction")}<select name="direction"><option value="inject">${t("liquidity.inject")}</option><option value="withdraw">${t("liquidity.withdraw")}</option></select></label>
+          <label>${t("liquidity.amount")}<input name="amount" required inputmode="numeric" pattern="[0-9]+" size="14"></label>
+          <button class="primary" type="submit">${t("liquidity.propose")}</button></form><div id="move-msg"></div></section>` : ""}
+        ${isOperator() ? `<section class="panel"><h3>${t("acts.title")}</h3><div id="acts"></div><div id="acts-msg"></div><div id="four-eyes"></div></section>` : ""}`;
+      state.live = async () => {
+        const parts = await participantsVisible();
+        const rows = [];
+        for (const p of parts) for (const a of p.accounts || [])
+          rows.push(`<tr><td>${p.id} ${esc(p.name)}</td><td>${esc(currencyOf(a.ledger))}</td><td>${esc(a.account_id)}</td><td class="num" data-balance="${p.id}-${a.ledger}">${num(a.balance_minor)}</td>
+            <td class="num">${num(a.credit_line_minor)}</td><td class="num">${num(a.queued_count)} / ${num(a.queued_minor)}</td></tr>`);
+        setHtml($("#positions"), table(["col.participant", "col.currency", "col.account", { k: "col.balance", num: true }, { k: "col.credit_line", num: true }, { k: "col.queued", num: true }], rows));
+        if (isOperator()) await renderActs();
+      };
+    },
+
+    async queues(main) {
+      const parts = await participantsVisible();
+      const options = [];
+      for (const p of parts) for (const a of p.accounts || []) options.push(`<option value="${p.id}/${a.ledger}">${p.id} ${esc(p.name)} — ${esc(currencyOf(a.ledger))}</option>`);
+      main.innerHTML = `<h2>${t("queues.title")}</h2><section class="panel"><form class="inline" id="queue-pick"><label>${t("queues.select")}
+        <select id="queue-select" name="queue">${options.join("")}</select></label></form><div id="queue"></div><div id="queue-msg"></div></section>`;
+      state.live = async () => {
+        const sel = $("#queue-select");
+        if (!sel || !sel.value) { setHtml($("#queue"), `<p>${t("queues.empty")}</p>`); return; }
+        const r = await api("GET", "/v1/participants/" + sel.value.replace("/", "/queue/"));
+        if (!r.ok) { setHtml($("#queue"), `<p>${esc(problem(r))}</p>`); return; }
+        setHtml($("#queue"), r.data.length === 0 ? `<p>${t("queues.empty")}</p>` : table([{ k: "col.position", num: true }, "col.id", "col.payee", { k: "col.amount", num: true }, "col.priority", "col.actions"],
+          r.data.map((p, i) => `<tr><td class="num">${i + 1}</td><td><a href="#/payments/${esc(p.id)}">${esc(p.id)}</a></td><td>${p.payee}</td><td class="num">${num(p.amount)}</td><td>${esc(t("priority." + p.priority))}</td>
+            <td><button type="button" data-action="queue" data-op="move_to_front" data-id="${esc(p.id)}">${t("queues.front")}</button>
+            <select aria-label="${t("col.priority")}" data-priority-for="${esc(p.id)}">${["urgent", "high", "normal"].map(x => `<option value="${x}"${x === p.priority ? " selected" : ""}>${t("priority." + x)}</option>`).join("")}</select>
+            <button type="button" data-action="queue" data-op="change_priority" data-id="${esc(p.id)}">${t("queues.priority")}</button>
+            <button type="button" data-action="queue" data-op="revoke" data-id="${esc(p.id)}">${t("queues.revoke")}</button></td></tr>`)));
+      };
+    },
+
+    async compliance(main) {
+      main.innerHTML = `<h2>${t("nav.compliance")}</h2><section class="panel"><h3>${t("compliance.holds")}</h3><div id="holds"></div><div id="holds-msg"></div></section>
+        <section class="panel"><h3>${t("acts.title")}</h3><div id="acts"></div><div id="acts-msg"></div></section>
+        <section class="panel"><h3>${t("compliance.audit")}</h3><div id="audit"></div></section>`;
+      state.live = async () => {
+        const holds = await api("GET", "/v1/compliance/holds");
+        setHtml($("#holds"), !holds.ok ? `<p>${esc(problem(holds))}</p>` : holds.data.length === 0 ? `<p>${t("compliance.none")}</p>` :
+          table(["col.id", "col.reason", "col.hits", "col.actions"], holds.data.map(h => `<tr data-hold="${esc(h.payment_id)}"><td><a href="#/payments/${esc(h.payment_id)}">${esc(h.payment_id)}</a></td>
+            <td>${esc(h.reason)}</td><td>${h.hits.map(x => `${esc(x.matched_name)} (${x.score}, ${esc(x.watch_list)})`).join("<br>")}</td>
+            <td><label>${t("compliance.reason")} <input data-reason-for="${esc(h.payment_id)}" maxlength="1000"></label>
+            <button type="button" data-action="release" data-id="${esc(h.payment_id)}">${t("compliance.release")}</button>
+            <button type="button" data-action="reject" data-id="${esc(h.payment_id)}">${t("compliance.reject")}</button></td></tr>`)));
+        await renderActs();
+        const audit = await api("GET", "/v1/compliance/audit");
+        if (!audit.ok) { setHtml($("#audit"), `<p>${esc(problem(audit))}</p>`); return; }
+        const a = audit.data;
+        setHtml($("#audit"), `<p id="chain" class="msg ${a.chain_intact ? "ok" : "err"}">${a.chain_intact ? t("compliance.chain_ok") : t("compliance.chain_broken") + " " + a.first_broken_sequence}.
+          ${t("compliance.head")}: <code>${esc(a.head)}</code></p>` + table(["#", "col.time", "col.operator", "col.operation", "col.subject", "col.detail", "col.result"],
+          a.entries.slice(-50).reverse().map(e => `<tr><td>${e.sequence}</td><td>${time(e.time)}</td><td>${esc(e.operator_name || e.operator)}</td><td>${esc(e.operation)}</td>
+            <td>${esc(e.subject)}</td><td>${esc(e.detail)}</td><td>${e.result}</td></tr>`)));
+      };
+    },
+
+    async day(main) {
+      const parts = await participantsVisible();
+      const accounts = [];
+      for (const p of parts) for (const a of p.accounts || []) accounts.push(`<option value="${esc(a.account_id)}">${p.id} ${esc(p.name)} — ${esc(currencyOf(a.ledger))} ${esc(a.account_id)}</option>`);
+      const today = new Date().toISOString().slice(0, 10);
+      main.innerHTML = `<h2>${t("day.title")}</h2><section class="panel"><div id="day-status" class="tiles"></div></section>
+        ${mayOperate() ? `<section class="panel"><form id="open-day" class="inline"><label>${t("day.date")}<input name="date" type="date" required value="${today}"></label>
+          <button class="primary" type="submit">${t("day.open")}</button></form>
+          <form id="day-phase" class="inline"><label>${t("day.phase")}<select name="phase">${["customer_cutoff", "interbank_cutoff", "end_of_day"].map(p => `<option value="${p}">${t("phase." + p)}</option>`).join("")}</select></label>
+          <button type="submit">${t("day.phase")}</button></form><div id="day-msg"></div></section>` : ""}
+        <section class="panel"><h3>${t("day.statements")}</h3><form id="statement" class="inline"><label>${t("day.statement_date")}<input name="date" type="date" required value="${today}"></label>
+          <label>${t("day.statement_account")}<select name="account">${accounts.join("")}</select></label>
+          <button type="submit" name="format" value="csv">${t("day.csv")}</button><button type="submit" name="format" value="camt053">${t("day.camt053")}</button></form><div id="statement-msg"></div></section>`;
+      state.live = async () => {
+        const day = (await api("GET", "/v1/day")).data;
+        setHtml($("#day-status"), [["overview.date", day.business_date || t("common.none")], ["overview.phase", t("phase." + day.phase)], ["overview.since", time(day.phase_since)]]
+          .map(([k, v]) => `<div class="tile"><div class="k">${esc(t(k))}</div><div class="v">${esc(v)}</div></div>`).join(""));
+      };
+    },
+  };
+
+  async function renderActs() {
+    const acts = await api("GET", "/v1/operator-acts");
+    if (!acts.ok) { setHtml($("#acts"), `<p>${esc(problem(acts))}</p>`); return; }
+    setHtml($("#acts"), acts.data.length === 0 ? `<p>${t("acts.none")}</p>` : table(["col.id", "col.what", "col.proposed_by", "col.actions"], acts.data.map(a =>
+      `<tr data-act="${esc(a.id)}"><td>${esc(a.id)}</td><td>${a.kind === "move_liquidity"
+        ? `${esc(t("liquidity." + a.direction))} ${num(a.amount)} ${esc(currencyOf(a.ledger))} → ${a.participant}`
+        : `${esc(t("compliance.release"))} <a href="#/payments/${esc(a.payment_id)}">${esc(a.payment_id)}</a>: ${esc(a.reason)}`}</td>
+        <td>${esc(a.proposed_by_name || a.proposed_by)}</td>
+        <td><button type="button" data-action="approve" data-id="${esc(a.id)}">${t("acts.approve")}</button>
+        <button type="button" data-action="decline" data-id="${esc(a.id)}">${t("acts.decline")}</button></td></tr>`)));
+    const policy = $("#four-eyes");
+    if (policy) {
+      const p = await api("GET", "/v1/four-eyes");
+      setHtml(policy, p.ok && p.data.required ? `<p class="muted">${t("acts.four_eyes")}</p>`
+        : `<p class="muted">${t("acts.four_eyes.off")}</p>${role() === "administrator" ? `<button type="button" data-action="four-eyes">${t("acts.four_eyes.require")}</button>` : ""}`);
+    }
+  }
+
+  async function paymentPage(main, id) {
+    main.innerHTML = `<h2>${t("payment.title")} <code>${esc(id)}</code></h2><p><a href="#/payments">${t("payment.back")}</a></p><div id="payment"></div>`;
+    state.live = async () => {
+      const r = await api("GET", "/v1/payments/" + encodeURIComponent(id));
+      if (!r.ok) { setHtml($("#payment"), `<p class="msg err">${esc(problem(r))}</p>`); return; }
+      const p = r.data;
+      const steps = ["submitted", p.compliance ? "held" : null, p.status === "queued" || p.status === "settled" && p.compliance ? "queued" : null, p.status].filter((x, i, a) => x && a.indexOf(x) === i);
+      const party = x => !x ? `<p>${t("common.none")}</p>` : `<dl class="kv"><dt>${t("col.name")}</dt><dd>${esc(x.name)}</dd><dt>${t("col.account")}</dt><dd>${esc(x.account)}</dd>
+        <dt>${t("col.bic")}</dt><dd>${esc(x.id_scheme === "bic" ? x.identifier : "")}</dd><dt>${t("col.detail")}</dt><dd>${esc([x.street_name, x.building_number, x.post_code, x.town_name, x.country].filter(Boolean).join(", "))}</dd></dl>`;
+      const kv = o => !o ? `<p>${t("common.none")}</p>` : `<dl class="kv">${Object.entries(o).filter(([, v]) => v !== null && v !== "").map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(typeof v === "object" ? JSON.stringify(v) : v)}</dd>`).join("")}</dl>`;
+      setHtml($("#payment"), `<section class="panel"><h3>${t("payment.lifecycle")}</h3><ol class="lifecycle">${steps.map((s, i) => `<li class="${i === steps.length - 1 ? "current" : "done"}">${esc(s)}</li>`).join("")}</ol>
+        <dl class="kv"><dt>${t("col.status")}</dt><dd>${statusCell(p.status)}${p.reason ? " — " + esc(p.reason) : ""}</dd><dt>${t("col.amount")}</dt><dd>${num(p.amount)} ${esc(currencyOf(p.ledger))}</dd>
+        <dt>${t("col.payer")}</dt><dd>${p.payer}</dd><dt>${t("col.payee")}</dt><dd>${p.payee}</dd><dt>${t("col.priority")}</dt><dd>${esc(p.priority)}</dd><dt>${t("col.kind")}</dt><dd>${esc(p.kind)}</dd>
+        <dt>${t("payment.submitted")}</dt><dd>${time(p.submitted_at)}</dd><dt>${t("payment.final")}</dt><dd>${time(p.final_at)}</dd></dl></section>
+        <div class="two"><section class="panel"><h3>${t("payment.originator")}</h3>${party(p.originator)}</section><section class="panel"><h3>${t("payment.beneficiary")}</h3>${party(p.beneficiary)}</section></div>
+        <div class="two"><section class="panel"><h3>${t("payment.trade")}</h3>${kv(p.trade_reference)}</section><section class="panel"><h3>${t("payment.references")}</h3>${kv(p.references)}</section></div>
+        ${p.compliance ? `<section class="panel"><h3>${t("payment.compliance")}</h3>${kv({ status: p.compliance.status, reason: p.compliance.reason, decided_by: p.compliance.decided_by, decision_reason: p.compliance.decision_reason })}</section>` : ""}`);
+    };
+  }
+
+  // ───── forms and actions ─────
+  const forms = {
+    async signin(f) {
+      const ok = await signIn(f.get("token"));
+      if (!ok) { msg($("#signin-msg"), false, t("signin.failed")); state.token = null; return; }
+      if (!location.hash) location.hash = "#/overview"; else await render();
+    },
+    async "pay-search"(f) {
+      const by = f.get("by"), value = f.get("value").trim();
+      const out = $("#pay-results");
+      if (by === "id") { location.hash = "#/payments/" + encodeURIComponent(value); return; }
+      const r = await api("GET", `/v1/payments?${by}=${encodeURIComponent(value)}`);
+      if (!r.ok) { msg(out, false, problem(r)); return; }
+      out.innerHTML = r.data.length === 0 ? `<p>${t("payments.none")}</p>` : table(["col.id", "col.status", "col.payer", "col.payee", { k: "col.amount", num: true }, "col.invoice"],
+        r.data.map(p => `<tr><td><a href="#/payments/${esc(p.id)}">${esc(p.id)}</a></td><td>${statusCell(p.status)}</td><td>${p.payer}</td><td>${p.payee}</td>
+          <td class="num">${num(p.amount)} ${esc(currencyOf(p.ledger))}</td><td>${esc(p.invoice_number || "")}</td></tr>`));
+    },
+    async "add-participant"(f) {
+      const body = { id: Number(f.get("id")), name: f.get("name"), role: f.get("role") };
+      if (f.get("bic")) body.bic = f.get("bic");
+      const r = await api("POST", "/v1/participants", body);
+      const out = $("#add-msg");
+      if (!r.ok) { msg(out, false, problem(r)); return; }
+      out.innerHTML = `<p class="msg ok" role="status">${t("participants.added")}</p><p class="token" id="new-token">${esc(r.data.token)}</p>`;
+      await tick();
+    },
+    async "move-liquidity"(f) {
+      const body = { id: randomId(), kind: "move_liquidity", transfer_id: randomId(), participant: Number(f.get("participant")), ledger: Number(f.get("ledger")),
+        amount: Number(f.get("amount")), direction: f.get("direction") };
+      const r = await api("POST", "/v1/operator-acts", body);
+      if (r.ok) msg($("#move-msg"), true, t("liquidity.proposed") + " " + r.data.id); else msg($("#move-msg"), false, problem(r));
+      await tick();
+    },
+    async "open-day"(f) { await dayCall("/v1/day/open", { business_date: f.get("date") }); },
+    async "day-phase"(f) { await dayCall("/v1/day/phase", { phase: f.get("phase") }); },
+    async statement(f, submitter) {
+      const date = f.get("date"), account = f.get("account"), format = submitter ? submitter.value : "csv";
+      const out = $("#statement-msg");
+      if (format === "camt053") {
+        const r = await api("GET", `/v1/iso20022/camt053/${date}/${encodeURIComponent(account)}`);
+        if (!r.ok) { msg(out, false, problem(r)); return; }
+        download(`camt053-${date}-${account}.xml`, "application/xml", r.data);
+      } else {
+        const r = await api("GET", `/v1/statements/${date}/${encodeURIComponent(account)}`);
+        if (!r.ok) { msg(out, false, problem(r)); return; }
+        const s = r.data;
+        const lines = ["business_date,account_id,transfer_id,payment_id,credit,amount,counterparty,timestamp"]
+          .concat(s.entries.map(e => [s.business_date, s.account_id, e.transfer_id, e.payment_id, e.is_credit, e.amount, e.counterparty, e.timestamp].join(",")));
+        lines.push(`opening,${s.opening_balance_minor},closing,${s.closing_balance_minor}`);
+        download(`statement-${date}-${account}.csv`, "text/csv", lines.join("\n") + "\n");
+      }
+      msg(out, true, t("common.ok"));
+    },
+  };
+
+  async function dayCall(path, body) {
+    const r = await api("POST", path, body);
+    if (r.ok) msg($("#day-msg"), true, t("common.ok")); else msg($("#day-msg"), false, problem(r));
+    await tick();
+  }
+
+  function download(name, type, text) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type }));
+    a.download = name;
+    document.body.appendChild(a); a.click(); a.remove();
+  }
+
+  const actions = {
+    async status(b) {
+      const r = await api("POST", `/v1/participants/${b.dataset.id}/status`, { status: b.dataset.status });
+      if (!r.ok) msg($("#participants-msg"), false, problem(r));
+      await tick();
+    },
+    async approve(b) { await decideAct(b.dataset.id, "approve"); },
+    async decline(b) { await decideAct(b.dataset.id, "decline"); },
+    async "four-eyes"() { await api("POST", "/v1/four-eyes", { required: true }); await tick(); },
+    async release(b) {
+      const reason = ($(`[data-reason-for="${CSS.escape(b.dataset.id)}"]`) || {}).value || "";
+      const r = await api("POST", "/v1/operator-acts", { id: randomId(), kind: "release_hold", payment_id: b.dataset.id, reason });
+      if (r.ok) msg($("#holds-msg"), true, t("liquidity.proposed") + " " + r.data.id); else msg($("#holds-msg"), false, problem(r));
+      await tick();
+    },
+    async reject(b) {
+      const reason = ($(`[data-reason-for="${CSS.escape(b.dataset.id)}"]`) || {}).value || "";
+      const r = await api("POST", `/v1/compliance/holds/${encodeURIComponent(b.dataset.id)}/reject`, { reason });
+      if (r.ok) msg($("#holds-msg"), true, t("common.ok")); else msg($("#holds-msg"), false, problem(r));
+      await tick();
+    },
+    async queue(b) {
+      const body = { action: b.dataset.op };
+      if (b.dataset.op === "change_priority") body.new_priority = $(`[data-priority-for="${CSS.escape(b.dataset.id)}"]`).value;
+      const r = await api("POST", `/v1/payments/${encodeURIComponent(b.dataset.id)}/actions`, body);
+      if (r.ok) msg($("#queue-msg"), true, t("common.ok")); else msg($("#queue-msg"), false, problem(r));
+      await tick();
+    },
+  };
+
+  async function decideAct(id, decision) {
+    const r = await api("POST", `/v1/operator-acts/${encodeURIComponent(id)}/${decision}`, { reason: "" });
+    const out = $("#acts-msg");
+    if (r.ok) msg(out, true, t(decision === "approve" ? "acts.approved" : "acts.declined")); else msg(out, false, problem(r));
+    await tick();
+  }
+
+  // ───── wiring ─────
+  document.addEventListener("DOMContentLoaded", async () => {
+    $("#lang").addEventListener("change", e => { state.lang = e.target.value; localStorage.setItem("corridor.lang", state.lang); render(); });
+    $("#signout").addEventListener("click", signOut);
+    document.addEventListener("submit", async e => {
+      const handler = forms[e.target.getAttribute("id")]; // not e.target.id: a form's input named "id" shadows it
+      if (!handler) return;
+      e.preventDefault();
+      await handler(new FormData(e.target), e.submitter);
+    });
+    document.addEventListener("click", async e => {
+      const b = e.target.closest("button[data-action]");
+      if (b && actions[b.dataset.action]) { e.preventDefault(); await actions[b.dataset.action](b); }
+    });
+    document.addEventListener("change", e => { if (e.target.id === "queue-select") tick(); });
+    window.addEventListener("hashchange", async () => { await render(); const h = $("#main h2"); if (h) { h.tabIndex = -1; h.focus(); } });
+    const saved = sessionStorage.getItem("corridor.token");
+    if (saved && !(await signIn(saved))) sessionStorage.removeItem("corridor.token");
+    await render();
+  });
+})();

@@ -1,0 +1,237 @@
+using System.Text.RegularExpressions;
+using Corridor.Client;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Corridor.Console.Tests;
+
+/// <summary>
+/// The console in a real browser (Debian's Chromium) against a real node: every screen action goes through the public API
+/// with the signed-in token. Each test leaves a screenshot in docs/screenshots and fails on any error in the browser log.
+/// </summary>
+public sealed class ConsoleTests
+{
+    private static CancellationToken C => TestContext.Current.CancellationToken;
+
+    private static async Task<ConsoleNode> StartAsync()
+    {
+        var node = new ConsoleNode();
+        await node.InitializeAsync();
+        return node;
+    }
+
+    /// <summary>A page that records every browser-side error (console errors, uncaught exceptions, CSP refusals).</summary>
+    private static async Task<(IPage Page, List<string> Errors)> OpenAsync(ConsoleNode node)
+    {
+        IPage page = await node.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var errors = new List<string>();
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
+        page.PageError += (_, e) => errors.Add(e);
+        await page.GotoAsync(node.Url + "/");
+        return (page, errors);
+    }
+
+    private static async Task SignInAsync(IPage page, string token, string who)
+    {
+        await page.FillAsync("#token", token);
+        await page.ClickAsync("#signin button[type=submit]");
+        await Expect(page.Locator("#who")).ToContainTextAsync(who);
+    }
+
+    private static async Task SignOutAsync(IPage page)
+    {
+        await page.ClickAsync("#signout");
+        await Expect(page.Locator("#token")).ToBeVisibleAsync();
+    }
+
+    private static async Task GoAsync(IPage page, string screen)
+    {
+        await page.EvaluateAsync("h => { location.hash = h; }", "#/" + screen);
+        await Expect(page.Locator("nav a[aria-current=page]")).ToHaveAttributeAsync("href", "#/" + screen.Split('/')[0]);
+    }
+
+    private static async Task OpenDayAndFundAsync(ConsoleNode node)
+    {
+        (await node.Root.OpenDayAsync(new DateOnly(2026, 12, 7), C)).Unwrap();
+        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x9001", ConsoleNode.Alice, ConsoleNode.Ledger, 1_000_000, "inject"), C)).Unwrap();
+        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x9002", ConsoleNode.Bob, ConsoleNode.Ledger, 1_000_000, "inject"), C)).Unwrap();
+    }
+
+    [Fact]
+    public async Task An_operator_opens_the_day_adds_a_participant_moves_liquidity_with_four_eyes_and_watches_a_payment_arrive_live()
+    {
+        await using ConsoleNode node = await StartAsync();
+        var (page, errors) = await OpenAsync(node);
+        await SignInAsync(page, node.Users["otto"], "otto");
+
+        await GoAsync(page, "day");
+        await page.FillAsync("#open-day input[name=date]", "2026-12-07");
+        await page.ClickAsync("#open-day button[type=submit]");
+        await Expect(page.Locator("#day-status")).ToContainTextAsync("2026-12-07");
+        await Expect(page.Locator("#day-status")).ToContainTextAsync("open");
+
+        await GoAsync(page, "participants");
+        await page.FillAsync("#add-participant input[name=id]", "3");
+        await page.FillAsync("#add-participant input[name=name]", "Carol Bank");
+        await page.FillAsync("#add-participant input[name=bic]", "CAROKENX");
+        await page.ClickAsync("#add-participant button[type=submit]");
+        await Expect(page.Locator("#new-token")).ToBeVisibleAsync();
+        await Expect(page.Locator("#participants-list")).ToContainTextAsync("Carol Bank");
+        Assert.Equal("active", (await node.Root.GetParticipantAsync(3, C)).Unwrap().Status);
+
+        // Four eyes: otto proposes, cannot approve his own act; olga approves and the money moves.
+        await GoAsync(page, "liquidity");
+        await page.FillAsync("#move-liquidity input[name=participant]", "1");
+        await page.FillAsync("#move-liquidity input[name=amount]", "250000");
+        await page.ClickAsync("#move-liquidity button[type=submit]");
+        await Expect(page.Locator("#acts")).ToContainTextAsync("250");
+        await page.ClickAsync("#acts button[data-action=approve]");
+        await Expect(page.Locator("#acts-msg")).ToContainTextAsync("operator_act.approver_is_proposer");
+        Assert.Equal(0, (await node.Root.GetSettlementAccountAsync(ConsoleNode.Alice, ConsoleNode.Ledger, C)).Unwrap().BalanceMinor);
+        await SignOutAsync(page);
+        await SignInAsync(page, node.Users["olga"], "olga");
+        await GoAsync(page, "liquidity");
+        await page.ClickAsync("#acts button[data-action=approve]");
+        await Expect(page.Locator("#acts-msg")).ToContainTextAsync("Approved");
+        await Expect(page.Locator("[data-balance='1-1']")).ToHaveTextAsync(new Regex("250.000"));
+        AuditExportDto audit = (await node.Root.ExportAuditAsync(c: C)).Unwrap();
+        Assert.Contains(audit.Entries, e => e.Operation == "approve_operator_act" && e.Detail.Contains("proposed by otto (2), approved by olga (3)", StringComparison.Ordinal));
+
+        // A payment made through the API appears on the overview without a reload.
+        await GoAsync(page, "overview");
+        ILocator settled = page.Locator("[data-tile='overview.settled'] .v");
+        await Expect(settled).ToHaveTextAsync("0");
+        (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7001", 12_500, "INV-2026-0042"), C)).Unwrap();
+        await Expect(settled).ToHaveTextAsync("1", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
+        await Expect(page.Locator("[data-tile='overview.submitted'] .v")).ToHaveTextAsync("1");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("overview"), FullPage = true });
+
+        // Found by its invoice number; its page shows the lifecycle, both parties and the trade references.
+        await GoAsync(page, "payments");
+        await page.SelectOptionAsync("#pay-search select[name=by]", "invoiceNumber");
+        await page.FillAsync("#pay-search input[name=value]", "INV-2026-0042");
+        await page.ClickAsync("#pay-search button[type=submit]");
+        await page.ClickAsync("#pay-results a");
+        await Expect(page.Locator("#payment")).ToContainTextAsync("Anna Weber");
+        await Expect(page.Locator("#payment")).ToContainTextAsync("Jean Martin");
+        await Expect(page.Locator("#payment")).ToContainTextAsync("INV-2026-0042");
+        await Expect(page.Locator("#payment .lifecycle")).ToContainTextAsync("settled");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("payment"), FullPage = true });
+
+        // The language switches in the page, labels from the resource table.
+        await page.SelectOptionAsync("#lang", "ru");
+        await Expect(page.Locator("nav")).ToContainTextAsync("Обзор");
+        await Expect(page.Locator("#payment")).ToContainTextAsync("Жизненный цикл");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ru");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("payment-ru"), FullPage = true });
+        await page.SelectOptionAsync("#lang", "en");
+        await Expect(page.Locator("nav")).ToContainTextAsync("Overview");
+        AssertOnlyRefusals(errors, 1); // otto approving his own act: the API's 403, which the browser logs as an error
+    }
+
+    /// <summary>
+    /// The browser log holds nothing but the API refusals the test provoked on purpose (Chromium logs every 4xx answer to
+    /// fetch as "Failed to load resource"): no script error, no CSP violation, no missing asset.
+    /// </summary>
+    private static void AssertOnlyRefusals(List<string> errors, int expected403)
+    {
+        Assert.All(errors, e => Assert.Contains("the server responded with a status of 403", e, StringComparison.Ordinal));
+        Assert.Equal(expected403, errors.Count);
+    }
+
+    [Fact]
+    public async Task A_held_payment_is_released_only_when_a_second_compliance_officer_approves_and_the_audit_chain_verifies()
+    {
+        await using ConsoleNode node = await StartAsync();
+        await OpenDayAndFundAsync(node);
+        PaymentDto held = (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7101", 400, "INV-HOLD-1", "Vladimir Putin"), C)).Unwrap();
+        Assert.Equal("held", held.Status);
+        var (page, errors) = await OpenAsync(node);
+        await SignInAsync(page, node.Users["cathy"], "cathy");
+        await GoAsync(page, "compliance");
+        await Expect(page.Locator("#holds")).ToContainTextAsync("PUTIN");
+        await page.FillAsync("#holds input[data-reason-for]", "different person, passport checked");
+        await page.ClickAsync("#holds button[data-action=release]");
+        await Expect(page.Locator("#acts")).ToContainTextAsync("different person, passport checked");
+        await page.ClickAsync("#acts button[data-action=approve]");
+        await Expect(page.Locator("#acts-msg")).ToContainTextAsync("operator_act.approver_is_proposer");
+        Assert.Equal("held", (await node.Root.GetPaymentAsync("0x7101", C)).Unwrap().Status);
+
+        await SignOutAsync(page);
+        await SignInAsync(page, node.Users["carl"], "carl");
+        await GoAsync(page, "compliance");
+        await page.ClickAsync("#acts button[data-action=approve]");
+        await Expect(page.Locator("#acts-msg")).ToContainTextAsync("Approved");
+        await Expect(page.Locator("#holds")).ToContainTextAsync("No payment is held");
+        await Expect(page.Locator("#chain")).ToContainTextAsync("intact");
+        await Expect(page.Locator("#audit")).ToContainTextAsync("proposed by cathy (4), approved by carl (5)");
+        Assert.Equal("settled", (await node.Root.GetPaymentAsync("0x7101", C)).Unwrap().Status);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("compliance"), FullPage = true });
+        AssertOnlyRefusals(errors, 1); // cathy approving her own proposal
+    }
+
+    [Fact]
+    public async Task A_participant_sees_only_its_own_accounts_and_payments()
+    {
+        await using ConsoleNode node = await StartAsync();
+        await OpenDayAndFundAsync(node);
+        (await node.Root.RegisterParticipantAsync(new RegisterParticipantRequest(3, "Carol Bank", "direct"), C)).Unwrap();
+        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(3, ConsoleNode.Ledger, "0x31"), C)).Unwrap();
+        (await node.BobClient.SubmitPaymentAsync(ConsoleNode.Customer("0xB0A1", 100, "INV-TO-ALICE", payee: ConsoleNode.Alice), C)).Unwrap();
+        (await node.BobClient.SubmitPaymentAsync(ConsoleNode.Customer("0xB0C1", 200, "INV-TO-CAROL", payee: 3), C)).Unwrap();
+
+        var (page, errors) = await OpenAsync(node);
+        await SignInAsync(page, node.AliceToken, "Alice Bank");
+        await Expect(page.Locator("nav")).Not.ToContainTextAsync("Participants");
+        await Expect(page.Locator("nav")).Not.ToContainTextAsync("Compliance");
+
+        await GoAsync(page, "liquidity");
+        await Expect(page.Locator("#positions")).ToContainTextAsync("Alice Bank");
+        await Expect(page.Locator("#positions")).Not.ToContainTextAsync("Bob Bank");
+
+        await GoAsync(page, "payments/0xB0A1"); // Alice is the payee: she reads it
+        await Expect(page.Locator("#payment")).ToContainTextAsync("INV-TO-ALICE");
+        await GoAsync(page, "payments/0xB0C1"); // between Bob and Carol: the API refuses Alice
+        await Expect(page.Locator("#payment")).ToContainTextAsync("auth.forbidden");
+        await GoAsync(page, "payments");
+        await page.SelectOptionAsync("#pay-search select[name=by]", "invoiceNumber");
+        await page.FillAsync("#pay-search input[name=value]", "INV-TO-CAROL");
+        await page.ClickAsync("#pay-search button[type=submit]");
+        await Expect(page.Locator("#pay-results")).ToContainTextAsync("No payment found");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("participant"), FullPage = true });
+        AssertOnlyRefusals(errors, 1); // the API refusing Alice another participant's payment
+    }
+
+    [Fact]
+    public async Task The_console_works_from_the_keyboard_alone()
+    {
+        await using ConsoleNode node = await StartAsync();
+        var (page, errors) = await OpenAsync(node);
+        Assert.True(await TabToAsync(page, "document.activeElement.id === 'token'"), "Tab never reached the token field");
+        await page.Keyboard.TypeAsync(node.Users["otto"]);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#who")).ToContainTextAsync("otto");
+        Assert.True(await TabToAsync(page, "document.activeElement.getAttribute('href') === '#/participants'"), "Tab never reached the Participants link");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("nav a[aria-current=page]")).ToHaveAttributeAsync("href", "#/participants");
+        Assert.True(await page.EvaluateAsync<bool>("document.activeElement.tagName === 'H2'"), "focus did not move to the screen's heading");
+        Assert.True(await TabToAsync(page, "document.activeElement.name === 'id'"), "Tab never reached the new participant's id");
+        await page.Keyboard.TypeAsync("7");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("Keyboard Bank");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#participants-list")).ToContainTextAsync("Keyboard Bank");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("keyboard"), FullPage = true });
+        Assert.Empty(errors);
+    }
+
+    private static async Task<bool> TabToAsync(IPage page, string condition)
+    {
+        for (int i = 0; i < 40; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<bool>(condition)) return true;
+        }
+        return false;
+    }
+}
