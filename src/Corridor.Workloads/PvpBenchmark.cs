@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Corridor.Core.Engine;
 using Corridor.Core.Exchange;
 using Corridor.Core.Ledger;
+using Corridor.Core.Settlement;
 
 namespace Corridor.Workloads;
 
@@ -10,8 +11,9 @@ public readonly record struct PvpBenchmarkResult(
     int Payments, int Settled, int Batches, double ElapsedSeconds, double PaymentsPerSecond, double ApplySeconds, string StateHash);
 
 /// <summary>
-/// Throughput of cross-currency payments on a real <see cref="Corridor.Core.Engine.Engine"/>: for each payment, a best-quote
-/// query, a LockQuote and a PayAgainstLock (with full parties and trade references), encoded into journaled-style
+/// Throughput of cross-currency payments on a real <see cref="Corridor.Core.Engine.Engine"/> under the rules a server runs
+/// (settlement accounts, the operating day, each payer leg through RTGS): for each payment, a best-quote query, a LockQuote
+/// and a PayAgainstLock (with full parties and trade references, screened), encoded into journaled-style
 /// batches and applied with <see cref="Corridor.Core.Engine.Engine.Apply"/> exactly as the node's engine thread does — without
 /// the journal (no fsync). Timed: query + encode + apply, after setup. Not domain code: it reads a stopwatch.
 /// Exposed by the CLI as <c>corridor bench pvp --json</c> (<c>payments_per_second</c>).
@@ -48,23 +50,43 @@ public static class PvpBenchmark
             batches++;
         }
 
-        // Setup (not timed): accounts, funding, quotes.
-        var accounts = new List<Account>();
-        for (int i = 0; i < Payers; i++) accounts.Add(NewAccount(PayerAccount(i), Usd, PayerParticipant(i), AccountFlags.DebitsMustNotExceedCredits));
-        for (int i = 0; i < Payees; i++) accounts.Add(NewAccount(PayeeAccount(i), Kes, 5000 + (ulong)i, AccountFlags.None));
+        // Setup (not timed), as a server runs it: the current rules (the operating day, PvP payer legs through RTGS), central
+        // bank, USD and KES settlement ledgers, participants with settlement accounts, liquidity injected, the day open.
+        var setup = new List<byte[]>
+        {
+            SettlementCodec.EncodeCommand(new SetSettlementOptions(SettlementOptions.Current)),
+            SettlementCodec.EncodeCommand(new RegisterParticipant(CentralBank, ParticipantRole.CentralBank, "Central Bank")),
+            SettlementCodec.EncodeCommand(new RegisterLedger(Usd, CentralBank, 1, 2, "USD")),
+            SettlementCodec.EncodeCommand(new RegisterLedger(Kes, CentralBank, 3, 4, "KES")),
+        };
+        var participants = new List<RegisterParticipant>();
+        var settlementAccounts = new List<OpenSettlementAccount>();
+        for (int i = 0; i < Payers; i++)
+        {
+            participants.Add(new RegisterParticipant(PayerParticipant(i), ParticipantRole.DirectParticipant, "Payer " + i));
+            settlementAccounts.Add(new OpenSettlementAccount(PayerParticipant(i), Usd, PayerAccount(i)));
+        }
+        for (int i = 0; i < Payees; i++)
+        {
+            participants.Add(new RegisterParticipant(PayeeParticipant(i), ParticipantRole.DirectParticipant, "Payee " + i));
+            settlementAccounts.Add(new OpenSettlementAccount(PayeeParticipant(i), Kes, PayeeAccount(i)));
+        }
         for (int i = 0; i < Providers; i++)
         {
-            accounts.Add(NewAccount(ProviderUsd(i), Usd, ProviderParticipant(i), AccountFlags.None));
-            accounts.Add(NewAccount(ProviderKes(i), Kes, ProviderParticipant(i), AccountFlags.DebitsMustNotExceedCredits));
+            participants.Add(new RegisterParticipant(ProviderParticipant(i), ParticipantRole.DirectParticipant, "FX provider " + i));
+            settlementAccounts.Add(new OpenSettlementAccount(ProviderParticipant(i), Usd, ProviderUsd(i)));
+            settlementAccounts.Add(new OpenSettlementAccount(ProviderParticipant(i), Kes, ProviderKes(i)));
         }
-        accounts.Add(NewAccount(1, Usd, 0, AccountFlags.None));
-        accounts.Add(NewAccount(2, Kes, 0, AccountFlags.None));
-        Apply(CommandBatch.Encode<Account>(Operation.CreateAccounts, accounts.ToArray()));
-        var funding = new List<Transfer>();
+        setup.Add(SettlementCodec.EncodeCommand<RegisterParticipant>([.. participants]));
+        setup.Add(SettlementCodec.EncodeCommand<OpenSettlementAccount>([.. settlementAccounts]));
+        setup.Add(SettlementCodec.EncodeCommand(new OpenBusinessDay(20261205)));
+        var funding = new List<MoveLiquidity>();
         ulong fundingId = 1;
-        for (int i = 0; i < Payers; i++) funding.Add(Fund(fundingId++, 1, PayerAccount(i), Usd, 1_000_000_000_00));
-        for (int i = 0; i < Providers; i++) funding.Add(Fund(fundingId++, 2, ProviderKes(i), Kes, 1_000_000_000_000_00));
-        Apply(CommandBatch.Encode<Transfer>(Operation.CreateTransfers, funding.ToArray()));
+        for (int i = 0; i < Payers; i++) funding.Add(new MoveLiquidity(fundingId++, PayerParticipant(i), Usd, 1_000_000_000_00, LiquidityDirection.Inject));
+        for (int i = 0; i < Providers; i++) funding.Add(new MoveLiquidity(fundingId++, ProviderParticipant(i), Kes, 1_000_000_000_000_00, LiquidityDirection.Inject));
+        setup.Add(SettlementCodec.EncodeCommand<MoveLiquidity>([.. funding]));
+        Apply([.. setup.SelectMany(c => c)]);
+        RequireAllOk(replies);
         var quotes = new PublishQuote[Providers];
         for (int i = 0; i < Providers; i++)
             quotes[i] = new PublishQuote((UInt128)(900 + i), ProviderParticipant(i), "USD", "KES", new FxRate(12900 + 5 * i, 100),
@@ -118,13 +140,9 @@ public static class PvpBenchmark
             if (!r.AllOk) throw new InvalidOperationException($"{r.Operation}: item {r.Errors[0].Index} failed with code {r.Errors[0].Code}");
     }
 
-    private static Account NewAccount(UInt128 id, uint ledger, ulong participant, AccountFlags flags) =>
-        new() { Id = id, Ledger = ledger, Code = 1, Participant = participant, Flags = flags };
-
-    private static Transfer Fund(ulong id, UInt128 from, UInt128 to, uint ledger, long amount) =>
-        new() { Id = id, DebitAccountId = from, CreditAccountId = to, Amount = amount, Ledger = ledger, Code = 1 };
-
+    private const ulong CentralBank = 1;
     private static ulong PayerParticipant(int i) => 100 + (ulong)i;
+    private static ulong PayeeParticipant(int i) => 5000 + (ulong)i;
     private static ulong ProviderParticipant(int i) => 9000 + (ulong)i;
     private static UInt128 PayerAccount(int i) => 10_000 + (ulong)i;
     private static UInt128 PayeeAccount(int i) => 20_000 + (ulong)i;
