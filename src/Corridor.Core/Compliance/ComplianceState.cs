@@ -396,7 +396,12 @@ public sealed partial class ComplianceState
         if (release)
         {
             c.Status = PaymentComplianceStatus.Released;
-            if (c.IsSettlementPayment)
+            if (Federation is not null && Federation.IsHeld(d.PaymentId))
+            {
+                Corridor.Core.Federation.FederationResult released = Federation.ReleaseHeld(d.PaymentId, ref clock);
+                c.SettlementResult = released == Corridor.Core.Federation.FederationResult.Ok ? PayResult.Ok : PayResult.LedgerRejected;
+            }
+            else if (c.IsSettlementPayment)
             {
                 // The payment's own status and reason (settled, queued, or rejected at re-check) are on the settlement payment.
                 Settlement.SettlementResult entered = SettlementOf(d.PaymentId).ReleaseHeld(d.PaymentId, ref clock);
@@ -407,10 +412,14 @@ public sealed partial class ComplianceState
         }
         c.Status = PaymentComplianceStatus.RejectedByOperator;
         c.SettlementResult = PayResult.RejectedByOperator;
-        if (c.IsSettlementPayment) SettlementOf(d.PaymentId).RejectHeld(d.PaymentId, clock);
+        if (Federation is not null && Federation.IsHeld(d.PaymentId)) Federation.RejectHeld(d.PaymentId, clock);
+        else if (c.IsSettlementPayment) SettlementOf(d.PaymentId).RejectHeld(d.PaymentId, clock);
         else _exchange.RejectHeld(d.PaymentId, ref clock);
         return HoldDecisionResult.Ok;
     }
+
+    /// <summary>Cross-node payments: the officer's decision on one of their holds goes to the federation; set by the engine.</summary>
+    internal Corridor.Core.Federation.FederationState? Federation { get; set; }
 
     private Settlement.SettlementState SettlementOf(UInt128 paymentId) =>
         _settlement ?? throw new InvalidOperationException($"compliance invariant broken: settlement payment {paymentId} held without a settlement state");

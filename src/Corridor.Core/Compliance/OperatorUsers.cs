@@ -190,6 +190,7 @@ internal static class OperatorActionDescriber
             case Operation.SetSettlementOptions: foreach (var x in D<SetSettlementOptions>(payload, command)) list.Add(("settlement options", x.Options.ToString())); break;
             case Operation.GrantLedgerAccess: foreach (var x in D<GrantLedgerAccess>(payload, command)) list.Add((P(x.Participant), I($"{(x.Granted ? "grant" : "withdraw")} raw access to ledger {x.Ledger}"))); break;
             case Operation.ConfigureCurrency: foreach (var x in ExchangeCommands.Decode<ConfigureCurrency>(payload, command.Count)) list.Add(("currency " + x.Code, I($"exponent {x.Exponent} ledger {x.Ledger}"))); break;
+            case Operation.RegisterPeer: foreach (var x in ExchangeCommands.Decode<Federation.RegisterPeer>(payload, command.Count)) list.Add(("peer " + x.PeerId.ToString(CultureInfo.InvariantCulture), I($"'{x.Name}' {x.Url} certificate sha256 {x.CertificateSha256} {x.Status}"))); break;
             default:
                 for (int i = 0; i < command.Count; i++) list.Add((command.Operation.ToString(), I($"item {i} of {command.Count}")));
                 break;

@@ -2,6 +2,7 @@ using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using Corridor.Core.Compliance;
 using Corridor.Core.Exchange;
+using Corridor.Core.Federation;
 using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
 
@@ -13,7 +14,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 12; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids; 11: PvP legs in RTGS after the grants; 12: operator acts (four eyes) after every other section
+    private const int SnapshotFormatVersion = 13; // 13: peers and cross-node payments after the operator acts; 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids; 11: PvP legs in RTGS after the grants; 12: operator acts (four eyes) after every other section
     private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
@@ -32,6 +33,8 @@ public sealed class Engine
         Compliance = new ComplianceState(Exchange, Settlement);
         Exchange.Settlement = Settlement;
         Settlement.PvpExchange = Exchange;
+        Federation = new FederationState(ledger) { Settlement = Settlement, Exchange = Exchange, Compliance = Compliance };
+        Compliance.Federation = Federation;
         Ledger.SubmitterMayUseLedger = ParticipantMayUseLedger;
     }
 
@@ -62,6 +65,9 @@ public sealed class Engine
 
     /// <summary>Cross-currency settlement: currencies, FX quotes, PvP payments, bilateral FX trades.</summary>
     public ExchangeState Exchange { get; }
+
+    /// <summary>Peers and cross-node payments (federation of sovereign nodes, docs/federation.md).</summary>
+    public FederationState Federation { get; }
 
     /// <summary>Watch lists, rules, screening of every cross-border payment before settlement, holds, operator audit log.</summary>
     public ComplianceState Compliance { get; }
@@ -157,6 +163,8 @@ public sealed class Engine
             }
             case var op when ExchangeState.Handles(op):
                 return Exchange.Apply(command, payload, ref clock);
+            case var op when FederationState.Handles(op):
+                return Federation.Apply(command, payload, ref clock);
             case >= Operation.LoadWatchList and <= (Operation)399:
                 return Compliance.Apply(command, payload, ref clock);
             case >= Operation.RegisterParticipant and <= (Operation)199:
@@ -207,6 +215,12 @@ public sealed class Engine
             using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             Compliance.WriteOperatorActsSnapshot(w);
         }
+        if (!Federation.IsEmpty) // likewise absent until the first peer
+        {
+            using var stream = new HashingStream(hash);
+            using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            Federation.WriteSnapshot(w);
+        }
         return hash.GetCurrentHashAsUInt128();
     }
 
@@ -231,6 +245,7 @@ public sealed class Engine
         Settlement.WriteLedgerGrantsSnapshot(w);
         Settlement.WritePvpLegsSnapshot(w);
         Compliance.WriteOperatorActsSnapshot(w);
+        Federation.WriteSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -257,6 +272,7 @@ public sealed class Engine
         if (version >= 10) engine.Settlement.ReadLedgerGrantsSnapshot(r);
         if (version >= 11) engine.Settlement.ReadPvpLegsSnapshot(r);
         if (version >= 12) engine.Compliance.ReadOperatorActsSnapshot(r);
+        if (version >= 13) engine.Federation.ReadSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

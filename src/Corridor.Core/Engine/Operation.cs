@@ -56,6 +56,13 @@ public enum Operation : ushort
     /// <summary>PayAgainstLock with the ISO 20022 ids of the payment (MsgId, InstrId, EndToEndId, TxId, UETR): see Exchange/ExchangeCommands.cs.</summary>
     PayAgainstLockWithReferences = 210,
 
+    // Federation (400–499): peers and cross-node payments, payloads as the exchange's, see Federation/FederationCommands.cs.
+    RegisterPeer = 400,
+    SendToPeer = 401,
+    ReceiveFromPeer = 402,
+    PeerDecision = 403,
+    ExpireUnknown = 404,
+
     // Compliance (300–399): operator commands, payloads as the exchange's, see Compliance/ComplianceCommands.cs.
     LoadWatchList = 300,
     SetComplianceRule = 301,

@@ -84,6 +84,8 @@ public enum LockResult : byte
     LockLongerThanQuoteAllows = 27,
     /// <summary>A payment against this lock is held for compliance: only an operator decision can release the reservation.</summary>
     LockHeldForCompliance = 28,
+    /// <summary>The quote is for payments from a peer node (no source account here): it cannot be locked for a payment on this node.</summary>
+    QuoteForPeerPaymentsOnly = 29,
 }
 
 /// <summary>Outcome of one PayAgainstLock item (cross-currency payment, settled payment-versus-payment).</summary>

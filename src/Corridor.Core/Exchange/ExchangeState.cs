@@ -213,11 +213,14 @@ public sealed partial class ExchangeState
         if (!Currencies.TryGet(q.DestinationCurrency, out CurrencyInfo dst)) return QuoteResult.DestinationCurrencyUnknown;
         if (src.Ledger == dst.Ledger) return QuoteResult.CurrenciesMustBeDifferent;
         if (q.ValidUntilNs <= now) return QuoteResult.QuoteAlreadyExpired;
-        if (!_ledger.TryGetAccount(q.ProviderSourceAccount, out Account sa)) return QuoteResult.ProviderSourceAccountNotFound;
+        // No source account: a quote for payments arriving from a peer node, whose source leg settles there (docs/federation.md).
+        bool peerQuote = q.ProviderSourceAccount == UInt128.Zero;
+        Account sa = default;
+        if (!peerQuote && !_ledger.TryGetAccount(q.ProviderSourceAccount, out sa)) return QuoteResult.ProviderSourceAccountNotFound;
         if (!_ledger.TryGetAccount(q.ProviderDestinationAccount, out Account da)) return QuoteResult.ProviderDestinationAccountNotFound;
-        if (sa.Ledger != src.Ledger) return QuoteResult.ProviderSourceAccountWrongCurrency;
+        if (!peerQuote && sa.Ledger != src.Ledger) return QuoteResult.ProviderSourceAccountWrongCurrency;
         if (da.Ledger != dst.Ledger) return QuoteResult.ProviderDestinationAccountWrongCurrency;
-        if (sa.Participant != q.Provider || da.Participant != q.Provider) return QuoteResult.AccountNotOwnedByProvider;
+        if ((!peerQuote && sa.Participant != q.Provider) || da.Participant != q.Provider) return QuoteResult.AccountNotOwnedByProvider;
 
         ulong pair = PairKey(src.Ledger, dst.Ledger);
         if (!_book.TryGetValue(pair, out List<QuoteRecord>? book)) _book.Add(pair, book = new List<QuoteRecord>());
@@ -252,6 +255,10 @@ public sealed partial class ExchangeState
 
     private static ulong PairKey(uint sourceLedger, uint destinationLedger) => (ulong)sourceLedger << 32 | destinationLedger;
 
+    /// <summary>The quote's conversion of a source amount (what a peer's payment must carry against it: Federation/FederationState.cs).</summary>
+    internal static bool TryConvertAtQuote(QuoteRecord q, long sourceMinor, out long destinationMinor) =>
+        TryAmounts(q, sourceMinor, AmountSide.Source, out _, out destinationMinor);
+
     private static bool TryAmounts(QuoteRecord q, long amountMinor, AmountSide side, out long sourceMinor, out long destinationMinor)
     {
         FxRate rate = q.Quote.Rate;
@@ -281,7 +288,7 @@ public sealed partial class ExchangeState
         foreach (QuoteRecord q in book)
         {
             Debug.Assert(q.Status == QuoteStatus.Active);
-            if (nowNs < q.Quote.ValidFromNs || nowNs >= q.Quote.ValidUntilNs) continue;
+            if (nowNs < q.Quote.ValidFromNs || nowNs >= q.Quote.ValidUntilNs || q.Quote.ProviderSourceAccount == UInt128.Zero) continue;
             if (!TryAmounts(q, amountMinor, side, out long s, out long d)) continue;
             if (s < q.Quote.MinSourceMinor || s > q.Quote.MaxSourceMinor) continue;
             if (_ledger.TryGetAccount(q.Quote.ProviderDestinationAccount, out Account pa)
@@ -325,6 +332,7 @@ public sealed partial class ExchangeState
         if (clock < q.Quote.ValidFromNs) return LockResult.QuoteNotYetValid;
         if (q.Status == QuoteStatus.Expired || clock >= q.Quote.ValidUntilNs) return LockResult.QuoteExpired;
         if (l.LockSeconds > q.Quote.MaxLockSeconds) return LockResult.LockLongerThanQuoteAllows;
+        if (q.Quote.ProviderSourceAccount == UInt128.Zero) return LockResult.QuoteForPeerPaymentsOnly;
         if (!TryAmounts(q, l.AmountMinor, l.Side, out long sourceMinor, out long destinationMinor)) return LockResult.ConversionFailed;
         if (sourceMinor < q.Quote.MinSourceMinor) return LockResult.BelowProviderMinimum;
         if (sourceMinor > q.Quote.MaxSourceMinor) return LockResult.AboveProviderMaximum;
@@ -509,11 +517,11 @@ public sealed partial class ExchangeState
     /// </summary>
     private PayResult SettleOrQueue(PaymentRecord record, PayAgainstLock p, LockRecord l, ref ulong clock)
     {
-        if (Settlement is not { PvpThroughRtgs: true } rtgs) return SettleLegs(record, p, l, ref clock);
+        if (Settlement is not { PvpThroughRtgs: true } rtgs) return SettleLegs(record, l, ref clock);
         l.PaymentId = p.PaymentId; // the lock belongs to this payment from here on
         SettlementResult entered = rtgs.EnterPvpLeg(p.PaymentId, p.Payer, l.Request.PayerAccount, l.ProviderSourceAccount, l.SourceLedger, l.SourceMinor,
             ref clock, out Settlement.PaymentStatus leg);
-        if (entered == SettlementResult.PvpOutsideSettlementAccounts) return SettleLegs(record, p, l, ref clock);
+        if (entered == SettlementResult.PvpOutsideSettlementAccounts) return SettleLegs(record, l, ref clock);
         if (entered == SettlementResult.Ok)
             return leg == Corridor.Core.Settlement.PaymentStatus.Settled ? PayResult.Ok : PayResult.Queued;
         if (l.Status == LockStatus.Locked) VoidReservation(l, ref clock);
@@ -540,9 +548,8 @@ public sealed partial class ExchangeState
     internal bool SettlePvpLegs(UInt128 paymentId, ref ulong clock)
     {
         PaymentRecord record = _paymentIndex[paymentId];
-        PayAgainstLock p = record.Request;
-        LockRecord l = _lockIndex[p.LockId];
-        PayResult result = l.Status == LockStatus.Locked && clock < l.ExpiresAt ? SettleLegs(record, p, l, ref clock) : PayResult.LockExpired;
+        LockRecord l = _lockIndex[record.LockId];
+        PayResult result = l.Status == LockStatus.Locked && clock < l.ExpiresAt ? SettleLegs(record, l, ref clock) : PayResult.LockExpired;
         if (result == PayResult.LockExpired && l.Status == LockStatus.Locked) l.Status = LockStatus.Expired;
         if (result != PayResult.Ok && result != PayResult.LockExpired)
             throw new InvalidOperationException($"exchange invariant broken: covered payer leg of {paymentId} refused by the ledger: {result}");
@@ -615,22 +622,22 @@ public sealed partial class ExchangeState
     }
 
     /// <summary>Both legs as one linked chain; on failure the reservation is voided (see <see cref="TryPay"/>).</summary>
-    private PayResult SettleLegs(PaymentRecord record, PayAgainstLock p, LockRecord l, ref ulong clock)
+    private PayResult SettleLegs(PaymentRecord record, LockRecord l, ref ulong clock)
     {
-        record.SourceLegTransferId = ExchangeTransfers.Derive(p.PaymentId, ExchangeTransfers.PayerLegTag);
-        record.DestinationLegTransferId = ExchangeTransfers.Derive(p.PaymentId, ExchangeTransfers.PostReservationTag);
+        record.SourceLegTransferId = ExchangeTransfers.Derive(record.PaymentId, ExchangeTransfers.PayerLegTag);
+        record.DestinationLegTransferId = ExchangeTransfers.Derive(record.PaymentId, ExchangeTransfers.PostReservationTag);
         _legs[0] = new Transfer
         {
             Id = record.SourceLegTransferId, DebitAccountId = l.Request.PayerAccount, CreditAccountId = l.ProviderSourceAccount,
             Amount = l.SourceMinor, Ledger = l.SourceLedger, Code = ExchangeTransfers.PayerLegCode,
-            Flags = TransferFlags.Linked, UserData128 = p.PaymentId,
+            Flags = TransferFlags.Linked, UserData128 = record.PaymentId,
         };
         _legs[1] = new Transfer
         {
             Id = record.DestinationLegTransferId, PendingId = l.ReservationTransferId,
-            Flags = TransferFlags.PostPendingTransfer, UserData128 = p.PaymentId,
+            Flags = TransferFlags.PostPendingTransfer, UserData128 = record.PaymentId,
         };
-        l.PaymentId = p.PaymentId;
+        l.PaymentId = record.PaymentId;
         CreateTransferResult result = CreateLegs(2, ref clock, out int failedLeg);
         if (result == CreateTransferResult.Ok)
         {

@@ -18,6 +18,24 @@ public sealed partial class SettlementState
     /// <summary>True once PvP payer legs go through RTGS (<see cref="SettlementOptions.PvpThroughRtgs"/>).</summary>
     internal bool PvpThroughRtgs => (_options & SettlementOptions.PvpThroughRtgs) != 0;
 
+    /// <summary>
+    /// The settlement account of <paramref name="participant"/> in <paramref name="ledger"/> if the participant is active (Ok);
+    /// <see cref="SettlementResult.PayerNotActive"/> when it is not, <see cref="SettlementResult.PayerHasNoAccountInLedger"/>
+    /// when it is unknown or has no account there. For legs settled outside RTGS (cross-node payments).
+    /// </summary>
+    internal SettlementResult ActiveAccountOf(ulong participant, uint ledger, out UInt128 accountId)
+    {
+        accountId = UInt128.Zero;
+        if (!_participantIndex.TryGetValue(participant, out int pi) || !_accountByOwner.TryGetValue((participant, ledger), out int a))
+            return SettlementResult.PayerHasNoAccountInLedger;
+        if (_participants[pi].Status != ParticipantStatus.Active) return SettlementResult.PayerNotActive;
+        accountId = _accounts[a].AccountId;
+        return SettlementResult.Ok;
+    }
+
+    /// <summary>The currency code of a registered settlement ledger ("" when not registered).</summary>
+    internal string CurrencyOf(uint ledger) => _ledgerIndex.TryGetValue(ledger, out int l) ? _ledgers[l].CurrencyCode : "";
+
     /// <summary>True when a settlement payment (or PvP leg) has this id: the two kinds of payment share one id space.</summary>
     internal bool HasPayment(UInt128 paymentId) => _paymentIndex.ContainsKey(paymentId);
 
