@@ -1,6 +1,7 @@
 using Corridor.Core.Engine;
 using Corridor.Core.Settlement;
 using Corridor.Iso20022;
+using Corridor.Iso20022.Mapping;
 using Corridor.Iso20022.Model;
 using Corridor.Iso20022.Validation;
 using Corridor.Server.Auth;

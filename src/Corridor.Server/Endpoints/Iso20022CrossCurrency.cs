@@ -15,17 +15,13 @@ namespace Corridor.Server.Endpoints;
 /// <summary>
 /// Cross-currency pacs.008 (InstdAmt in currency A, IntrBkSttlmAmt in currency B, XchgRate): settled payment-versus-payment
 /// with one <see cref="PayAtBestQuote"/> per transaction — the best published quote A→B is locked and paid in the same
-/// journaled item, both legs or neither. The payee receives exactly IntrBkSttlmAmt (destination side fixed); the payer
-/// pays what the quote asks for it. The quote's rate must be within <see cref="RateTolerancePpm"/> of XchgRate.
-/// Dbtr/Cdtr travel as originator/beneficiary (travel rule and screening in the engine); trade references when present.
+/// journaled item, both legs or neither. Mapping (agents, accounts, parties, trade references, the rate tolerance) is
+/// <see cref="CrossCurrencyMapping"/>'s; this endpoint looks up, submits and answers.
 /// Same-currency transactions of the same message settle as usual (SubmitPayment).
 /// </summary>
 internal static class Iso20022CrossCurrency
 {
-    /// <summary>Largest gap between the best quote's rate and the message's XchgRate: 0.1 % (AM09 beyond).</summary>
-    public const uint RateTolerancePpm = 1_000;
-
-    public static bool IsCrossCurrency(CustomerCreditTransfer t) => t.InstdAmt is { } a && a.Currency != t.IntrBkSttlmAmt.Currency;
+    public static bool IsCrossCurrency(CustomerCreditTransfer t) => CrossCurrencyMapping.IsCrossCurrency(t);
 
     public static async Task<byte[]> ReceiveAsync(NodeGateway gw, Caller caller, Pacs008Message m, IReadOnlyList<ValidationIssue> issues, string reportId, DateTimeOffset now)
     {
@@ -78,10 +74,11 @@ internal static class Iso20022CrossCurrency
                 rtgs.Add((i, new SubmitPaymentWithDetails(mapped.Payment!.Value, mapped.Details ?? PaymentDetails.None)));
                 continue;
             }
-            var (item, code, refusal) = MapPvp(m.MsgId, tx, participants, accounts);
-            if (item is null) { statuses[i] = statuses[i] with { Reasons = [Iso20022Replies.Reason(code!, refusal!)] }; continue; }
-            if (!caller.IsOperator && item.Payer != caller.ParticipantId) throw Forbidden();
-            pvp.Add((i, item));
+            MappedCrossCurrency mappedPvp = CrossCurrencyMapping.Map(m.MsgId, tx, bic => participants.TryGetValue(bic, out ulong v) ? v : null,
+                (who, code) => accounts.TryGetValue((who, code), out UInt128 a) ? a : null);
+            if (!mappedPvp.IsMapped) { statuses[i] = statuses[i] with { Reasons = [Iso20022Replies.Reason(mappedPvp.ReasonCode!, mappedPvp.Reason!)] }; continue; }
+            if (!caller.IsOperator && mappedPvp.Payment!.Payer != caller.ParticipantId) throw Forbidden();
+            pvp.Add((i, mappedPvp.Payment!));
         }
 
         if (rtgs.Count > 0)
@@ -107,7 +104,7 @@ internal static class Iso20022CrossCurrency
                 statuses[rtgs[k].Index] = statuses[rtgs[k].Index] with
                 {
                     TxSts = sts, AcctSvcrRef = Iso20022Replies.Ref(o.PaymentId),
-                    Reasons = sts == PaymentStatusCodes.Rejected ? [Iso20022Replies.Reason(screened[k] ?? Iso20022Endpoints.ReasonCodeOf(o.Reason), "settlement." + Wire.Snake(o.Reason))] : default,
+                    Reasons = sts == PaymentStatusCodes.Rejected ? [Iso20022Replies.Reason(screened[k] ?? StatusReasonMapping.ReasonCodeOf(o.Reason), "settlement." + Wire.Snake(o.Reason))] : default,
                 };
             }
         }
@@ -132,7 +129,7 @@ internal static class Iso20022CrossCurrency
                     PayResult.Ok => default,
                     PayResult.HeldForCompliance => [Iso20022Replies.Reason("NARR", "exchange.held_for_compliance: held for review by the compliance officer")],
                     PayResult.Queued => [Iso20022Replies.Reason("NARR", "exchange.queued: waiting in the debtor agent's queue for liquidity")],
-                    _ => [Iso20022Replies.Reason(ReasonCodeOf(r, complianceCodes[k]), "exchange." + Wire.Snake(r) + Detail(r))],
+                    _ => [Iso20022Replies.Reason(StatusReasonMapping.ReasonCodeOf(r, complianceCodes[k]), "exchange." + Wire.Snake(r) + Detail(r))],
                 };
                 statuses[pvp[k].Index] = statuses[pvp[k].Index] with { TxSts = sts, Reasons = reasons, AcctSvcrRef = Iso20022Replies.Ref(items[k].PaymentId) };
             }
@@ -140,48 +137,12 @@ internal static class Iso20022CrossCurrency
         return Iso20022Codec.Build(Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses));
     }
 
-    /// <summary>What the exchange keeps for a payment without trade references.</summary>
-    private static readonly TradeReference NoTrade = new("", 0, "", "", "", "", Incoterms.None, "");
-
     private static ApiException Forbidden() => ApiException.Forbidden("the instructing agent of every transaction must be the authenticated participant");
 
     private static string Detail(PayResult r) => r switch
     {
-        PayResult.ExchangeRateMismatch => $": the best quote's rate differs from XchgRate by more than {RateTolerancePpm / 10_000.0:0.##} %",
+        PayResult.ExchangeRateMismatch => $": the best quote's rate differs from XchgRate by more than {CrossCurrencyMapping.RateTolerancePpm / 10_000.0:0.##} %",
         PayResult.NoQuoteAvailable => ": no published quote converts this pair and amount now",
         _ => "",
     };
-
-    /// <summary>ISO 20022 ExternalStatusReason1Code for a refused PvP payment (the exchange.* code travels in AddtlInf).</summary>
-    public static string ReasonCodeOf(PayResult r, string? complianceCode) => r switch
-    {
-        PayResult.RejectedByCompliance => complianceCode ?? ReasonCodes.RegulatoryReason,
-        PayResult.ExchangeRateMismatch or PayResult.ExpectedRateInvalid => ReasonCodes.WrongAmount,   // AM09
-        PayResult.NoQuoteAvailable => "CURR",                                                          // IncorrectCurrency: pair not convertible now
-        PayResult.PayerInsufficientFunds => "AM04",
-        PayResult.DayNotOpen or PayResult.AfterCustomerCutoff or PayResult.AfterInterbankCutoff => "CUTA", // as same-currency payments
-        PayResult.IdReusedWithDifferentContent => ReasonCodes.DuplicatePayment,
-        _ => "NARR",
-    };
-
-    private static (PayAtBestQuote? Item, string? Code, string? Refusal) MapPvp(
-        string msgId, CustomerCreditTransfer tx, Dictionary<string, ulong> participants, Dictionary<(ulong, string), UInt128> accounts)
-    {
-        Money instructed = tx.InstdAmt!.Value, settled = tx.IntrBkSttlmAmt;
-        string? payerBic = (tx.InstgAgt ?? tx.DbtrAgt).Bicfi, payeeBic = (tx.InstdAgt ?? tx.CdtrAgt).Bicfi;
-        if (payerBic is null || !participants.TryGetValue(payerBic, out ulong payer)) return (null, "RC01", $"instructing agent {payerBic ?? "(no BIC)"} is not a participant");
-        if (payeeBic is null || !participants.TryGetValue(payeeBic, out ulong payee)) return (null, "RC01", $"instructed agent {payeeBic ?? "(no BIC)"} is not a participant");
-        if (!accounts.TryGetValue((payer, instructed.Currency), out UInt128 payerAccount))
-            return (null, ReasonCodes.NotAllowedCurrency, $"instructing agent has no {instructed.Currency} settlement account");
-        if (!accounts.TryGetValue((payee, settled.Currency), out UInt128 payeeAccount))
-            return (null, ReasonCodes.NotAllowedCurrency, $"instructed agent has no {settled.Currency} settlement account");
-        if (tx.XchgRate is not { } rate) return (null, ReasonCodes.WrongAmount, "cross-currency transaction without XchgRate");
-        MappedTrade trade = TradeMapping.Map(tx.Trade); // the same mapping and format rules as same-currency payments
-        if (trade.IsRefused) return (null, trade.ReasonCode, trade.Reason);
-        PaymentDetails parties = PartyMapping.Details(msgId, tx); // the same Dbtr/Cdtr mapping as same-currency payments
-        var item = new PayAtBestQuote(
-            PaymentMapping.PaymentIdOf(msgId, tx.PmtId), payer, payerAccount, payeeAccount, instructed.Currency, settled.Currency,
-            settled.AmountMinor, AmountSide.Destination, rate.ScaledE10, RateTolerancePpm, parties.Originator!, parties.Beneficiary!, trade.Trade ?? NoTrade, parties.References);
-        return (item, null, null);
-    }
 }

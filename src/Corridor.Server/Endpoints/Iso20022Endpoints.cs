@@ -114,7 +114,7 @@ public static class Iso20022Endpoints
             {
                 TxSts = TxStatus(o),
                 Reasons = TxStatus(o) == PaymentStatusCodes.Rejected
-                    ? ValueList.From(new List<ReasonInfo> { new() { Code = complianceReasons.GetValueOrDefault(o.PaymentId) ?? ReasonCodeOf(o.Reason), AdditionalInfo = [("settlement." + Wire.Snake(o.Reason))] } })
+                    ? ValueList.From(new List<ReasonInfo> { new() { Code = complianceReasons.GetValueOrDefault(o.PaymentId) ?? StatusReasonMapping.ReasonCodeOf(o.Reason), AdditionalInfo = [("settlement." + Wire.Snake(o.Reason))] } })
                     : default,
                 AcctSvcrRef = Iso20022Replies.Ref(o.PaymentId),
             };
@@ -155,20 +155,6 @@ public static class Iso20022Endpoints
         PaymentStatus.Settled => PaymentStatusCodes.SettlementCompleted,
         PaymentStatus.Queued or PaymentStatus.Scheduled or PaymentStatus.InWindow or PaymentStatus.Held => PaymentStatusCodes.Pending,
         _ => PaymentStatusCodes.Rejected,
-    };
-
-    /// <summary>ISO 20022 ExternalStatusReason1Code for an engine result (the settlement.* code travels in AddtlInf).</summary>
-    public static string ReasonCodeOf(SettlementResult r) => r switch
-    {
-        SettlementResult.PaymentExistsWithDifferentContent => "DUPL",
-        SettlementResult.ParticipantNotFound or SettlementResult.SettlementAccountNotFound => "AC01",
-        SettlementResult.ParticipantNotActive => "AC06",
-        SettlementResult.LedgerNotRegistered => "AM03",
-        SettlementResult.AmountMustBePositive or SettlementResult.AmountTooLarge => "AM02",
-        SettlementResult.InsufficientFunds => "AM04",
-        SettlementResult.DayNotOpen or SettlementResult.AfterCustomerCutoff or SettlementResult.AfterInterbankCutoff
-            or SettlementResult.RejectedAtCustomerCutoff or SettlementResult.RejectedAtInterbankCutoff => "CUTA",
-        _ => "NARR",
     };
 
     private static async Task<byte[]> ReadBoundedAsync(HttpContext c, int maxBytes)

@@ -3,6 +3,7 @@ using System.Text;
 using Corridor.Core.Engine;
 using Corridor.Core.Settlement;
 using Corridor.Iso20022;
+using Corridor.Iso20022.Mapping;
 using Corridor.Iso20022.Model;
 using Corridor.Iso20022.Validation;
 using Corridor.Server.Auth;
@@ -13,7 +14,7 @@ namespace Corridor.Server.Endpoints;
 /// <summary>
 /// pacs.004 inbound: the original payee's bank returns all or part of a settled payment. Each TxInf becomes a
 /// <see cref="SubmitReturn"/> (one command for the message); the answer is a pacs.002 per return: ACSC settled,
-/// PDNG queued for liquidity, RJCT with the ISO reason (<see cref="ReasonCodeOf"/>).
+/// PDNG queued for liquidity, RJCT with the ISO reason (<see cref="StatusReasonMapping"/>).
 /// </summary>
 internal static class Iso20022Returns
 {
@@ -99,20 +100,9 @@ internal static class Iso20022Returns
         if (o.Duplicate)
             return [Iso20022Replies.Reason(ReasonCodes.DuplicatePayment, $"return already received: {Wire.Snake(o.Status)}, result settlement.{Wire.Snake(o.Result)}; nothing moved again")];
         if (o.Result != SettlementResult.Ok)
-            return [Iso20022Replies.Reason(ReasonCodeOf(o.Result), "settlement." + Wire.Snake(o.Result) + (o.Result == SettlementResult.ReturnExceedsOriginal ? $" (already returned {o.ReturnedMinor} minor units)" : ""))];
+            return [Iso20022Replies.Reason(StatusReasonMapping.ReasonCodeOf(o.Result), "settlement." + Wire.Snake(o.Result) + (o.Result == SettlementResult.ReturnExceedsOriginal ? $" (already returned {o.ReturnedMinor} minor units)" : ""))];
         if (o.Status is not (PaymentStatus.Settled or PaymentStatus.Queued or PaymentStatus.Scheduled or PaymentStatus.Held))
-            return [Iso20022Replies.Reason(Iso20022Endpoints.ReasonCodeOf(o.Result), "settlement." + Wire.Snake(o.Status))];
+            return [Iso20022Replies.Reason(StatusReasonMapping.ReasonCodeOf(o.Result), "settlement." + Wire.Snake(o.Status))];
         return default;
     }
-
-    /// <summary>ISO 20022 ExternalStatusReason1Code for a refused return (the settlement.* code travels in AddtlInf).</summary>
-    public static string ReasonCodeOf(SettlementResult r) => r switch
-    {
-        SettlementResult.OriginalPaymentNotFound or SettlementResult.OriginalPaymentNotSettled => "AG09",   // PaymentNotReceived
-        SettlementResult.NotOriginalPayee => "AGNT",                                                        // IncorrectAgent
-        SettlementResult.ReturnLedgerMismatch => "AM11",                                                    // InvalidTransactionCurrency
-        SettlementResult.ReturnExceedsOriginal or SettlementResult.TooManyReturns => "AM02",                // NotAllowedAmount
-        SettlementResult.CannotReturnAReturn => "AG13",                                                     // ForbiddenReturnPayment
-        _ => Iso20022Endpoints.ReasonCodeOf(r),
-    };
 }
