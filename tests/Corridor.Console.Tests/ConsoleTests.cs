@@ -50,13 +50,6 @@ public sealed class ConsoleTests
         await Expect(page.Locator("nav a[aria-current=page]")).ToHaveAttributeAsync("href", "#/" + screen.Split('/')[0]);
     }
 
-    private static async Task OpenDayAndFundAsync(ConsoleNode node)
-    {
-        (await node.Root.OpenDayAsync(new DateOnly(2026, 12, 7), C)).Unwrap();
-        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x9001", ConsoleNode.Alice, ConsoleNode.Ledger, 1_000_000, "inject"), C)).Unwrap();
-        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x9002", ConsoleNode.Bob, ConsoleNode.Ledger, 1_000_000, "inject"), C)).Unwrap();
-    }
-
     [Fact]
     public async Task An_operator_opens_the_day_adds_a_participant_moves_liquidity_with_four_eyes_and_watches_a_payment_arrive_live()
     {
@@ -97,12 +90,21 @@ public sealed class ConsoleTests
         AuditExportDto audit = (await node.Root.ExportAuditAsync(c: C)).Unwrap();
         Assert.Contains(audit.Entries, e => e.Operation == "approve_operator_act" && e.Detail.Contains("proposed by otto (2), approved by olga (3)", StringComparison.Ordinal));
 
-        // A payment made through the API appears on the overview without a reload.
+        // A payment made through the API appears on the overview without a reload, pushed by the server: the console holds an
+        // event stream open and, while it is up, does not poll (no request at all while nothing changes).
         await GoAsync(page, "overview");
         ILocator settled = page.Locator("[data-tile='overview.settled'] .v");
         await Expect(settled).ToHaveTextAsync("0");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "push");
+        await Expect(page.Locator("#live-mode")).ToContainTextAsync("pushed by the server");
+        await page.WaitForTimeoutAsync(1_500); // events of the approval above (the read model projects behind) have arrived
+        var apiCalls = new List<string>();
+        page.Request += (_, r) => { if (r.Url.Contains("/v1/", StringComparison.Ordinal)) apiCalls.Add(r.Url); };
+        await page.WaitForTimeoutAsync(3_000);
+        Assert.Empty(apiCalls);
         (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7001", 12_500, "INV-2026-0042"), C)).Unwrap();
         await Expect(settled).ToHaveTextAsync("1", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
+        Assert.Contains(apiCalls, u => u.EndsWith("/v1/day", StringComparison.Ordinal)); // the screen re-read the API because of the pushed event
         await Expect(page.Locator("[data-tile='overview.submitted'] .v")).ToHaveTextAsync("1");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("overview"), FullPage = true });
 
@@ -140,10 +142,32 @@ public sealed class ConsoleTests
     }
 
     [Fact]
+    public async Task When_the_event_stream_cannot_be_opened_the_console_polls_and_still_shows_a_new_payment()
+    {
+        await using ConsoleNode node = await StartAsync();
+        await node.OpenDayAndFundAsync(C);
+        var (page, errors) = await OpenAsync(node);
+        await page.RouteAsync("**/v1/events?*", route => route.AbortAsync());
+        await SignInAsync(page, node.Users["otto"], "otto");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "poll");
+        await Expect(page.Locator("#live-mode")).ToContainTextAsync("polling");
+        ILocator settled = page.Locator("[data-tile='overview.settled'] .v");
+        await Expect(settled).ToHaveTextAsync("0");
+        (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7201", 700, "INV-POLL-1"), C)).Unwrap();
+        await Expect(settled).ToHaveTextAsync("1", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
+
+        // The stream comes back: the console reconnects (a new ticket) and stops polling.
+        await page.UnrouteAsync("**/v1/events?*");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "push", new LocatorAssertionsToHaveAttributeOptions { Timeout = 15_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("polling-fallback"), FullPage = true });
+        Assert.All(errors, e => Assert.Contains("net::ERR_FAILED", e, StringComparison.Ordinal)); // the aborted stream requests, nothing else
+    }
+
+    [Fact]
     public async Task A_held_payment_is_released_only_when_a_second_compliance_officer_approves_and_the_audit_chain_verifies()
     {
         await using ConsoleNode node = await StartAsync();
-        await OpenDayAndFundAsync(node);
+        await node.OpenDayAndFundAsync(C);
         PaymentDto held = (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7101", 400, "INV-HOLD-1", "Vladimir Putin"), C)).Unwrap();
         Assert.Equal("held", held.Status);
         var (page, errors) = await OpenAsync(node);
@@ -174,7 +198,7 @@ public sealed class ConsoleTests
     public async Task A_participant_sees_only_its_own_accounts_and_payments()
     {
         await using ConsoleNode node = await StartAsync();
-        await OpenDayAndFundAsync(node);
+        await node.OpenDayAndFundAsync(C);
         (await node.Root.RegisterParticipantAsync(new RegisterParticipantRequest(3, "Carol Bank", "direct"), C)).Unwrap();
         (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(3, ConsoleNode.Ledger, "0x31"), C)).Unwrap();
         (await node.BobClient.SubmitPaymentAsync(ConsoleNode.Customer("0xB0A1", 100, "INV-TO-ALICE", payee: ConsoleNode.Alice), C)).Unwrap();

@@ -126,6 +126,9 @@ public sealed class ApiTests
         { "GET", "/v1/four-eyes", null, Access.AnyOperator },
         { "POST", "/v1/four-eyes", """{"required":true}""", Access.Administrator },
         { "GET", "/v1/ledgers", null, Access.Participant },
+        // Server-sent events (the stream row asks for a 1 s life so the request ends)
+        { "POST", "/v1/events/tickets", null, Access.Participant },
+        { "GET", "/v1/events?lifetime_seconds=1", null, Access.Participant },
     };
 
     /// <summary>Routes that answer without a token, on purpose: probes, metrics and the API description.</summary>

@@ -5,7 +5,9 @@
   const POLL_MS = 1500;
   const OPERATOR_ID = "18446744073709551615";
   const labels = window.CorridorLabels;
-  const state = { token: null, who: null, lang: localStorage.getItem("corridor.lang") || "en", live: null, timer: null, series: null, chart: null, ledgers: [] };
+  const RECONNECT_MS = 5000, COALESCE_MS = 150;
+  const state = { token: null, who: null, lang: localStorage.getItem("corridor.lang") || "en", live: null, timer: null, series: null, chart: null, ledgers: [],
+    stream: null, mode: "poll", reconnect: null, pending: null };
 
   const $ = (sel, root) => (root || document).querySelector(sel);
   const t = key => (labels[state.lang] && labels[state.lang][key]) || labels.en[key] || key;
@@ -63,11 +65,13 @@
     sessionStorage.setItem("corridor.token", state.token);
     const l = await api("GET", "/v1/ledgers");
     state.ledgers = l.ok ? l.data : [];
+    connectEvents();
     return true;
   }
 
   function signOut() {
     sessionStorage.removeItem("corridor.token");
+    closeStream(); clearTimeout(state.reconnect);
     state.token = null; state.who = null;
     location.hash = "";
     render();
@@ -90,6 +94,7 @@
     for (const el of document.querySelectorAll("[data-label]")) el.textContent = t(el.dataset.label);
     $("#lang").value = state.lang;
     $("#nav").setAttribute("aria-label", t("nav.label"));
+    $("#live-mode").textContent = state.who ? t("live." + state.mode) : "";
   }
 
   function route() {
@@ -120,8 +125,48 @@
     await views[screen](main, arg);
     if (state.live) {
       await tick();
-      state.timer = setInterval(tick, POLL_MS);
+      if (state.mode === "poll") state.timer = setInterval(tick, POLL_MS);
     }
+  }
+
+  // ───── live updates ─────
+  // The server pushes changes (GET /v1/events, server-sent events, scoped like the API); the open screen re-reads the API when
+  // one arrives. EventSource cannot send the token, so a single-use ticket opens the stream (POST /v1/events/tickets). Only while
+  // the stream is down does the screen poll, and a new stream is tried every RECONNECT_MS.
+  async function connectEvents() {
+    if (!state.token || state.stream) return;
+    clearTimeout(state.reconnect);
+    const r = await api("POST", "/v1/events/tickets");
+    if (!r.ok || !state.token || state.stream) { if (!state.stream) streamDown(); return; }
+    const es = new EventSource("/v1/events?ticket=" + encodeURIComponent(r.data.ticket));
+    state.stream = es;
+    es.addEventListener("open", () => setMode("push"));
+    for (const name of ["day", "payment", "account", "changed"]) es.addEventListener(name, refreshSoon);
+    es.addEventListener("end", () => { closeStream(); connectEvents(); }); // lifetime reached: a new ticket, a new stream
+    es.addEventListener("error", () => { closeStream(); streamDown(); });
+  }
+
+  function closeStream() {
+    if (state.stream) { state.stream.close(); state.stream = null; }
+  }
+
+  function streamDown() {
+    setMode("poll");
+    clearTimeout(state.reconnect);
+    if (state.token) state.reconnect = setTimeout(connectEvents, RECONNECT_MS);
+  }
+
+  function setMode(mode) {
+    state.mode = mode;
+    document.body.dataset.live = mode;
+    $("#live-mode").textContent = t("live." + mode);
+    clearInterval(state.timer);
+    state.timer = mode === "poll" && state.live ? setInterval(tick, POLL_MS) : null;
+  }
+
+  // Several events in a burst make one refresh.
+  function refreshSoon() {
+    if (!state.pending) state.pending = setTimeout(() => { state.pending = null; tick(); }, COALESCE_MS);
   }
 
   async function tick() {
