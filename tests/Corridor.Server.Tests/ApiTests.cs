@@ -82,6 +82,7 @@ public sealed class ApiTests
         // Read model and ISO 20022
         { "GET", "/v1/statements/2026-11-23/0x11", null, Access.Participant },
         { "GET", "/v1/payments?uetr=0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", null, Access.Participant },
+        { "GET", "/v1/payments?status=queued&date=2026-11-23&party=weber", null, Access.Participant },
         { "POST", "/v1/iso20022", "<Document/>", Access.Participant },
         { "GET", "/v1/iso20022/camt054?account=0x11", null, Access.Participant },
         { "GET", "/v1/iso20022/camt053/2026-11-23/0x11", null, Access.Participant },
