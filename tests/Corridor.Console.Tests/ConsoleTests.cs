@@ -108,8 +108,20 @@ public sealed class ConsoleTests
         await Expect(page.Locator("[data-tile='overview.submitted'] .v")).ToHaveTextAsync("1");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("overview"), FullPage = true });
 
-        // Found by its invoice number; its page shows the lifecycle, both parties and the trade references.
+        // Listed by status, business date and party name (GET /v1/payments?status=&date=&party=).
         await GoAsync(page, "payments");
+        await page.SelectOptionAsync("#pay-list select[name=status]", "settled");
+        await page.FillAsync("#pay-list input[name=date]", "2026-12-07");
+        await page.FillAsync("#pay-list input[name=party]", "weber");
+        await page.ClickAsync("#pay-list button[type=submit]");
+        await Expect(page.Locator("#pay-list-results")).ToContainTextAsync("28673");
+        await Expect(page.Locator("#pay-list-results")).ToContainTextAsync("Anna Weber → Jean Martin");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("payments-list"), FullPage = true });
+        await page.SelectOptionAsync("#pay-list select[name=status]", "queued");
+        await page.ClickAsync("#pay-list button[type=submit]");
+        await Expect(page.Locator("#pay-list-results")).ToContainTextAsync("No payment found");
+
+        // Found by its invoice number; its page shows the lifecycle, both parties and the trade references.
         await page.SelectOptionAsync("#pay-search select[name=by]", "invoiceNumber");
         await page.FillAsync("#pay-search input[name=value]", "INV-2026-0042");
         await page.ClickAsync("#pay-search button[type=submit]");

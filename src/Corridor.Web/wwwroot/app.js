@@ -28,7 +28,7 @@
     const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const type = res.headers.get("content-type") || "";
     const data = type.includes("json") ? await res.json() : await res.text();
-    return { ok: res.ok, status: res.status, data, lag: res.headers.get("Corridor-Read-Model-Lag") };
+    return { ok: res.ok, status: res.status, data, lag: res.headers.get("Corridor-Read-Model-Lag"), next: res.headers.get("Corridor-Next-Cursor") };
   }
   const problem = r => `${t("common.error")}: HTTP ${r.status} ${r.data && r.data.code ? r.data.code : ""} ${r.data && r.data.detail ? "— " + r.data.detail : ""}`;
   const msg = (el, ok, text) => { el.innerHTML = `<p class="msg ${ok ? "ok" : "err"}" role="status">${esc(text)}</p>`; };
@@ -255,7 +255,13 @@
       main.innerHTML = `<h2>${t("nav.payments")}</h2><section class="panel"><h3>${t("payments.search")}</h3>
         <form id="pay-search" class="inline"><label>${t("payments.by")}<select name="by">${by.map(b => `<option value="${b}">${esc(t("by." + b))}</option>`).join("")}</select></label>
         <label>${t("payments.value")}<input name="value" required maxlength="64"></label><button class="primary" type="submit">${t("payments.find")}</button></form>
-        <div id="pay-results" aria-live="polite"></div></section>`;
+        <div id="pay-results" aria-live="polite"></div></section>
+        <section class="panel"><h3>${t("payments.list")}</h3>
+        <form id="pay-list" class="inline"><label>${t("col.status")}<select name="status"><option value="">${t("payments.any")}</option>${STATUSES.map(x => `<option value="${x}">${esc(t("status." + x))}</option>`).join("")}</select></label>
+        <label>${t("payments.date")}<input name="date" type="date"></label><label>${t("payments.party")}<input name="party" maxlength="140"></label>
+        <label>${t("col.kind")}<select name="kind"><option value="">${t("payments.any")}</option><option value="settlement">${t("kind.settlement")}</option><option value="pvp">${t("kind.pvp")}</option></select></label>
+        <button class="primary" type="submit">${t("payments.list_submit")}</button></form>
+        <div id="pay-list-results" aria-live="polite"></div></section>`;
     },
 
     async participants(main) {
@@ -413,9 +419,15 @@
       if (by === "id") { location.hash = "#/payments/" + encodeURIComponent(value); return; }
       const r = await api("GET", `/v1/payments?${by}=${encodeURIComponent(value)}`);
       if (!r.ok) { msg(out, false, problem(r)); return; }
-      out.innerHTML = r.data.length === 0 ? `<p>${t("payments.none")}</p>` : table(["col.id", "col.status", "col.payer", "col.payee", { k: "col.amount", num: true }, "col.invoice"],
-        r.data.map(p => `<tr><td><a href="#/payments/${esc(p.id)}">${esc(p.id)}</a></td><td>${statusCell(p.status)}</td><td>${p.payer}</td><td>${p.payee}</td>
-          <td class="num">${num(p.amount)} ${esc(currencyOf(p.ledger))}</td><td>${esc(p.invoice_number || "")}</td></tr>`));
+      out.innerHTML = paymentTable(r.data);
+    },
+    async "pay-list"(f) {
+      const query = new URLSearchParams();
+      for (const k of ["status", "date", "party", "kind"]) if (f.get(k).trim()) query.set(k, f.get(k).trim());
+      const out = $("#pay-list-results");
+      if ([...query.keys()].length === 0) { msg(out, false, t("payments.filter_needed")); return; }
+      state.listQuery = query.toString();
+      await listPayments(out, null);
     },
     async "add-participant"(f) {
       const body = { id: Number(f.get("id")), name: f.get("name"), role: f.get("role") };
@@ -455,6 +467,20 @@
     },
   };
 
+  const STATUSES = ["settled", "queued", "held", "scheduled", "in_window", "rejected", "revoked", "failed"];
+  const paymentTable = rows => rows.length === 0 ? `<p>${t("payments.none")}</p>` : table(["col.id", "col.kind", "col.status", "col.payer", "col.payee", { k: "col.amount", num: true }, "col.parties", "col.invoice"],
+    rows.map(p => `<tr><td><a href="#/payments/${esc(p.id)}">${esc(p.id)}</a></td><td>${esc(t("kind." + p.kind))}</td><td>${statusCell(p.status)}</td><td>${p.payer}</td><td>${p.payee}</td>
+      <td class="num">${num(p.amount)} ${esc(currencyOf(p.ledger))}</td><td>${esc([p.originator_name, p.beneficiary_name].filter(Boolean).join(" → "))}</td><td>${esc(p.invoice_number || "")}</td></tr>`));
+
+  // One page of GET /v1/payments?status=&date=&party=&kind= (oldest first); "more" asks for the page after the cursor.
+  async function listPayments(out, after) {
+    const r = await api("GET", "/v1/payments?" + state.listQuery + (after ? "&after=" + encodeURIComponent(after) : ""));
+    if (!r.ok) { msg(out, false, problem(r)); return; }
+    const rows = (after ? state.listRows : []).concat(r.data);
+    state.listRows = rows;
+    out.innerHTML = paymentTable(rows) + (r.next ? `<p><button type="button" data-action="more-payments" data-after="${esc(r.next)}">${t("payments.more")}</button></p>` : "");
+  }
+
   async function dayCall(path, body) {
     const r = await api("POST", path, body);
     if (r.ok) msg($("#day-msg"), true, t("common.ok")); else msg($("#day-msg"), false, problem(r));
@@ -469,6 +495,7 @@
   }
 
   const actions = {
+    async "more-payments"(b) { await listPayments($("#pay-list-results"), b.dataset.after); },
     async status(b) {
       const r = await api("POST", `/v1/participants/${b.dataset.id}/status`, { status: b.dataset.status });
       if (!r.ok) msg($("#participants-msg"), false, problem(r));
