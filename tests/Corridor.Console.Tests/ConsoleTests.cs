@@ -176,6 +176,69 @@ public sealed class ConsoleTests
     }
 
     [Fact]
+    public async Task An_operator_runs_netting_windows_and_the_LSM_reads_FX_quotes_and_a_compliance_officer_loads_a_watch_list()
+    {
+        await using ConsoleNode node = await StartAsync();
+        await node.OpenDayAndFundAsync(C);
+        (await node.Root.RegisterLedgerAsync(new RegisterLedgerRequest(840, ConsoleNode.CentralBank, "0x2000", "0x2001", "USD"), C)).Unwrap();
+        (await node.Root.RegisterLedgerAsync(new RegisterLedgerRequest(936, ConsoleNode.CentralBank, "0x3000", "0x3001", "GHS"), C)).Unwrap();
+        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(ConsoleNode.Bob, 840, "0x22"), C)).Unwrap();
+        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(ConsoleNode.Bob, 936, "0x23"), C)).Unwrap();
+        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x9010", ConsoleNode.Bob, 936, 10_000_000, "inject"), C)).Unwrap();
+        ulong validUntilNs = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() * 1_000_000;
+        (await node.BobClient.PublishQuoteAsync(new PublishQuoteRequest("0xF1", "USD", "GHS", new FxRateDto(12935, 100), 100, 1_000_000, validUntilNs, "0x22", "0x23", 60), C)).Unwrap();
+        var (page, errors) = await OpenAsync(node);
+        await SignInAsync(page, node.Users["otto"], "otto");
+
+        // A netting window: opened in the console, fed a payment through the API, closed and settled in the console.
+        await GoAsync(page, "netting");
+        await page.FillAsync("#open-window input[name=window_id]", "5");
+        await page.FillAsync("#open-window input[name=name]", "retail");
+        await page.ClickAsync("#open-window button[type=submit]");
+        await Expect(page.Locator("[data-window='5']")).ToContainTextAsync("open");
+        (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7301", 900, "INV-NET-1") with { WindowId = 5 }, C)).Unwrap();
+        await Expect(page.Locator("[data-window='5']")).ToContainTextAsync("1: -900");
+        await page.ClickAsync("[data-window='5'] button[data-action=close-window]");
+        await Expect(page.Locator("[data-window='5']")).ToContainTextAsync("settled");
+        Assert.Equal("settled", (await node.Root.GetPaymentAsync("0x7301", C)).Unwrap().Status);
+        await page.ClickAsync("#run-lsm button[type=submit]");
+        await Expect(page.Locator("#lsm-result")).ToContainTextAsync("KES");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("netting"), FullPage = true });
+
+        // FX: the published quote, and the best quote for 500.00 USD.
+        await GoAsync(page, "fx");
+        await Expect(page.Locator("#quotes")).ToContainTextAsync("USD → GHS");
+        await Expect(page.Locator("#quotes")).ToContainTextAsync("129.35");
+        await page.FillAsync("#best-quote input[name=from]", "usd");
+        await page.FillAsync("#best-quote input[name=to]", "ghs");
+        await page.FillAsync("#best-quote input[name=amount]", "50000");
+        await page.ClickAsync("#best-quote button[type=submit]");
+        await Expect(page.Locator("#best-result")).ToContainTextAsync("6,467,500");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("fx"), FullPage = true });
+        await SignOutAsync(page);
+
+        // Watch lists with their versions; a new version loaded from a file.
+        await SignInAsync(page, node.Users["cathy"], "cathy");
+        await GoAsync(page, "compliance");
+        await Expect(page.Locator("#lists")).ToContainTextAsync("2026-12");
+        await page.FillAsync("#load-list input[name=name]", "sanctions");
+        await page.FillAsync("#load-list input[name=version]", "2027-01");
+        await page.SetInputFilesAsync("#load-list input[name=file]", new FilePayload
+        {
+            Name = "sanctions.csv", MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes(ConsoleNode.Sanctions + "KP-1,person,\"KIM, Jong\",,KP,1984-01-08,NK\n"),
+        });
+        await page.ClickAsync("#load-list button[type=submit]");
+        await Expect(page.Locator("#lists-msg")).ToContainTextAsync("2");
+        await Expect(page.Locator("#lists")).ToContainTextAsync("2027-01");
+        await page.SelectOptionAsync("#lang", "ru");
+        await Expect(page.Locator("#lists")).ToContainTextAsync("Версия");
+        await Expect(page.Locator("#main")).ToContainTextAsync("Санкционные списки");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("watch-lists-ru"), FullPage = true });
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task A_held_payment_is_released_only_when_a_second_compliance_officer_approves_and_the_audit_chain_verifies()
     {
         await using ConsoleNode node = await StartAsync();
