@@ -22,6 +22,21 @@ public sealed partial class CorridorClient
     public Task<ApiResult<PaymentRecordDto[]>> FindPaymentsAsync(string parameter, string value, CancellationToken c = default) =>
         SendAsync<PaymentRecordDto[]>(HttpMethod.Get, "v1/payments" + Query((parameter, value)), null, c);
 
+    /// <summary>
+    /// Payments by filters (each optional, at least one): <paramref name="status"/> (settled, queued, held, scheduled, in_window,
+    /// rejected, revoked, failed), business <paramref name="date"/>, a fragment of a <paramref name="party"/> name, <paramref name="kind"/>
+    /// (settlement, pvp); oldest first. The answer's <c>Corridor-Next-Cursor</c> header, passed as <paramref name="after"/>, gives the next page.
+    /// </summary>
+    public async Task<(ApiResult<PaymentRecordDto[]> Page, string? NextCursor)> ListPaymentsAsync(string? status = null, DateOnly? date = null, string? party = null,
+        string? kind = null, string? after = null, int limit = 100, CancellationToken c = default)
+    {
+        string path = "v1/payments" + Query(("status", status), ("date", date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("party", party), ("kind", kind),
+            ("after", after), ("limit", limit.ToString(CultureInfo.InvariantCulture)));
+        using HttpResponseMessage raw = await SendRawAsync(HttpMethod.Get, path, null, c).ConfigureAwait(false);
+        string? next = raw.Headers.TryGetValues("Corridor-Next-Cursor", out var n) ? n.FirstOrDefault() : null;
+        return (await ReadResultAsync<PaymentRecordDto[]>(raw, c).ConfigureAwait(false), next);
+    }
+
     /// <summary>camt.054 notifications of <paramref name="accountId"/> after cursor <paramref name="since"/> (0: from the start).</summary>
     public Task<IsoDocument> FetchCamt054Async(string accountId, ulong since = 0, int limit = 1000, CancellationToken c = default) =>
         GetIsoAsync("v1/iso20022/camt054" + Query(("account", accountId), ("since", since.ToString(CultureInfo.InvariantCulture)),

@@ -92,6 +92,12 @@ public sealed partial class CorridorClient(HttpClient http, string? token = null
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: CorridorJson.Options);
         using HttpResponseMessage response = await Http.SendAsync(request, c).ConfigureAwait(false);
+        return await ReadResultAsync<T>(response, c).ConfigureAwait(false);
+    }
+
+    /// <summary>An answer as a value or a problem.</summary>
+    private static async Task<ApiResult<T>> ReadResultAsync<T>(HttpResponseMessage response, CancellationToken c)
+    {
         if (response.IsSuccessStatusCode)
         {
             T? value = await response.Content.ReadFromJsonAsync<T>(CorridorJson.Options, c).ConfigureAwait(false);

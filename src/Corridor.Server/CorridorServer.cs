@@ -45,13 +45,15 @@ public sealed class CorridorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly NodeGateway _gateway;
+    private readonly Events.EventHub _events;
     private readonly string _dataPath;
     private Node? _node;
 
-    private CorridorServer(WebApplication app, NodeGateway gateway, string dataPath, string? newOperatorToken)
+    private CorridorServer(WebApplication app, NodeGateway gateway, Events.EventHub events, string dataPath, string? newOperatorToken)
     {
         _app = app;
         _gateway = gateway;
+        _events = events;
         _dataPath = dataPath;
         NewOperatorToken = newOperatorToken;
     }
@@ -72,8 +74,9 @@ public sealed class CorridorServer : IAsyncDisposable
         Directory.CreateDirectory(data);
         ApiTokens tokens = SecretsDirectory.OpenOrCreate(data, out string? operatorToken);
         var gateway = new NodeGateway(tokens);
-        WebApplication app = Build(options, gateway);
-        var server = new CorridorServer(app, gateway, data, operatorToken);
+        var events = new Events.EventHub(gateway);
+        WebApplication app = Build(options, gateway, events);
+        var server = new CorridorServer(app, gateway, events, data, operatorToken);
         await app.StartAsync(cancel);
         try
         {
@@ -97,6 +100,7 @@ public sealed class CorridorServer : IAsyncDisposable
             if (options.ReadModel != global::Corridor.Server.ReadModel.ReadModelKinds.None)
                 gateway.ReadModel = global::Corridor.Server.ReadModel.ReadModelHost.Start(options.ReadModel, options.ReadModelPath ?? Path.Combine(data, "readmodel.db"),
                     options.ReadModelConnection, node, snapshots);
+            if (gateway.ReadModel is { } readModel) readModel.Projected = events.OnProjected;
         }
         catch
         {
@@ -106,7 +110,7 @@ public sealed class CorridorServer : IAsyncDisposable
         return server;
     }
 
-    private static WebApplication Build(ServerOptions options, NodeGateway gw)
+    private static WebApplication Build(ServerOptions options, NodeGateway gw, Events.EventHub events)
     {
         // Content root = the binaries, and no configuration reload: the default (current directory, watched
         // recursively) set an inotify watch over ./data, so every journal write woke a file-watcher thread.
@@ -207,6 +211,7 @@ public sealed class CorridorServer : IAsyncDisposable
         ReadModelEndpoints.Map(app, gw);
         OutboundMessageEndpoints.Map(app, gw);
         OperatorActEndpoints.Map(app, gw);
+        EventEndpoints.Map(app, gw, events, new EventTickets(gw.Tokens));
         ConsoleEndpoints.Map(app);
         app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"no endpoint {c.Request.Method} {c.Request.Path}"));
         return app;
@@ -217,6 +222,7 @@ public sealed class CorridorServer : IAsyncDisposable
     {
         try { await _app.StopAsync(TimeSpan.FromSeconds(10)); }
         catch (OperationCanceledException) { }
+        _events.Dispose();
         _gateway.ReadModel?.Dispose();
         _node?.Dispose();
         await _app.DisposeAsync();

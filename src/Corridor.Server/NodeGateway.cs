@@ -73,13 +73,25 @@ public sealed class NodeGateway(ApiTokens tokens)
     /// user is disabled. Status is checked here on every request, not in the token memory of <see cref="ApiTokens"/>
     /// (which only remembers signatures), so disabling a user refuses its tokens from the next request on.
     /// </summary>
-    public Caller Authenticate(HttpContext context)
+    public Caller Authenticate(HttpContext context) => Admit(Verify(context));
+
+    /// <summary>The bearer token's caller as signed (no status checks yet): 401 when missing, invalid or expired.</summary>
+    public Caller Verify(HttpContext context)
     {
         string? header = context.Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header)) throw new ApiException(401, "auth.missing_token", "send Authorization: Bearer <token>");
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) throw new ApiException(401, "auth.invalid_token", "use the Bearer scheme");
         if (!Tokens.TryVerify(header.AsSpan(7).Trim(), DateTimeOffset.UtcNow, out Caller caller, out string reason))
             throw new ApiException(401, reason == "token expired" ? "auth.token_expired" : "auth.invalid_token", reason);
+        return caller;
+    }
+
+    /// <summary>
+    /// The checks every request passes after its credential verified (<paramref name="caller"/> as signed): the operator user is
+    /// registered and active, the participant registered and active; answers the caller as the endpoints see it.
+    /// </summary>
+    public Caller Admit(Caller caller)
+    {
         _ = Node;
         if (caller.Role == CallerRole.OperatorUser)
         {

@@ -65,6 +65,14 @@ public sealed class ConsoleNode : IAsyncLifetime
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
+    /// <summary>Opens business day 2026-12-07 and gives Alice and Bob 10,000.00 KES each.</summary>
+    public async Task OpenDayAndFundAsync(CancellationToken c)
+    {
+        (await Root.OpenDayAsync(new DateOnly(2026, 12, 7), c)).Unwrap();
+        (await Root.MoveLiquidityAsync(new LiquidityRequest("0x9001", Alice, Ledger, 1_000_000, "inject"), c)).Unwrap();
+        (await Root.MoveLiquidityAsync(new LiquidityRequest("0x9002", Bob, Ledger, 1_000_000, "inject"), c)).Unwrap();
+    }
+
     /// <summary>The repository's docs/screenshots folder (found from the test binary), where each test leaves its picture.</summary>
     public static string ScreenshotPath(string name)
     {

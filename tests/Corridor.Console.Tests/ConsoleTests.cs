@@ -50,13 +50,6 @@ public sealed class ConsoleTests
         await Expect(page.Locator("nav a[aria-current=page]")).ToHaveAttributeAsync("href", "#/" + screen.Split('/')[0]);
     }
 
-    private static async Task OpenDayAndFundAsync(ConsoleNode node)
-    {
-        (await node.Root.OpenDayAsync(new DateOnly(2026, 12, 7), C)).Unwrap();
-        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x9001", ConsoleNode.Alice, ConsoleNode.Ledger, 1_000_000, "inject"), C)).Unwrap();
-        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x9002", ConsoleNode.Bob, ConsoleNode.Ledger, 1_000_000, "inject"), C)).Unwrap();
-    }
-
     [Fact]
     public async Task An_operator_opens_the_day_adds_a_participant_moves_liquidity_with_four_eyes_and_watches_a_payment_arrive_live()
     {
@@ -97,17 +90,38 @@ public sealed class ConsoleTests
         AuditExportDto audit = (await node.Root.ExportAuditAsync(c: C)).Unwrap();
         Assert.Contains(audit.Entries, e => e.Operation == "approve_operator_act" && e.Detail.Contains("proposed by otto (2), approved by olga (3)", StringComparison.Ordinal));
 
-        // A payment made through the API appears on the overview without a reload.
+        // A payment made through the API appears on the overview without a reload, pushed by the server: the console holds an
+        // event stream open and, while it is up, does not poll (no request at all while nothing changes).
         await GoAsync(page, "overview");
         ILocator settled = page.Locator("[data-tile='overview.settled'] .v");
         await Expect(settled).ToHaveTextAsync("0");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "push");
+        await Expect(page.Locator("#live-mode")).ToContainTextAsync("pushed by the server");
+        await page.WaitForTimeoutAsync(1_500); // events of the approval above (the read model projects behind) have arrived
+        var apiCalls = new List<string>();
+        page.Request += (_, r) => { if (r.Url.Contains("/v1/", StringComparison.Ordinal)) apiCalls.Add(r.Url); };
+        await page.WaitForTimeoutAsync(3_000);
+        Assert.Empty(apiCalls);
         (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7001", 12_500, "INV-2026-0042"), C)).Unwrap();
         await Expect(settled).ToHaveTextAsync("1", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
+        Assert.Contains(apiCalls, u => u.EndsWith("/v1/day", StringComparison.Ordinal)); // the screen re-read the API because of the pushed event
         await Expect(page.Locator("[data-tile='overview.submitted'] .v")).ToHaveTextAsync("1");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("overview"), FullPage = true });
 
-        // Found by its invoice number; its page shows the lifecycle, both parties and the trade references.
+        // Listed by status, business date and party name (GET /v1/payments?status=&date=&party=).
         await GoAsync(page, "payments");
+        await page.SelectOptionAsync("#pay-list select[name=status]", "settled");
+        await page.FillAsync("#pay-list input[name=date]", "2026-12-07");
+        await page.FillAsync("#pay-list input[name=party]", "weber");
+        await page.ClickAsync("#pay-list button[type=submit]");
+        await Expect(page.Locator("#pay-list-results")).ToContainTextAsync("28673");
+        await Expect(page.Locator("#pay-list-results")).ToContainTextAsync("Anna Weber → Jean Martin");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("payments-list"), FullPage = true });
+        await page.SelectOptionAsync("#pay-list select[name=status]", "queued");
+        await page.ClickAsync("#pay-list button[type=submit]");
+        await Expect(page.Locator("#pay-list-results")).ToContainTextAsync("No payment found");
+
+        // Found by its invoice number; its page shows the lifecycle, both parties and the trade references.
         await page.SelectOptionAsync("#pay-search select[name=by]", "invoiceNumber");
         await page.FillAsync("#pay-search input[name=value]", "INV-2026-0042");
         await page.ClickAsync("#pay-search button[type=submit]");
@@ -140,10 +154,95 @@ public sealed class ConsoleTests
     }
 
     [Fact]
+    public async Task When_the_event_stream_cannot_be_opened_the_console_polls_and_still_shows_a_new_payment()
+    {
+        await using ConsoleNode node = await StartAsync();
+        await node.OpenDayAndFundAsync(C);
+        var (page, errors) = await OpenAsync(node);
+        await page.RouteAsync("**/v1/events?*", route => route.AbortAsync());
+        await SignInAsync(page, node.Users["otto"], "otto");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "poll");
+        await Expect(page.Locator("#live-mode")).ToContainTextAsync("polling");
+        ILocator settled = page.Locator("[data-tile='overview.settled'] .v");
+        await Expect(settled).ToHaveTextAsync("0");
+        (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7201", 700, "INV-POLL-1"), C)).Unwrap();
+        await Expect(settled).ToHaveTextAsync("1", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
+
+        // The stream comes back: the console reconnects (a new ticket) and stops polling.
+        await page.UnrouteAsync("**/v1/events?*");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-live", "push", new LocatorAssertionsToHaveAttributeOptions { Timeout = 15_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("polling-fallback"), FullPage = true });
+        Assert.All(errors, e => Assert.Contains("net::ERR_FAILED", e, StringComparison.Ordinal)); // the aborted stream requests, nothing else
+    }
+
+    [Fact]
+    public async Task An_operator_runs_netting_windows_and_the_LSM_reads_FX_quotes_and_a_compliance_officer_loads_a_watch_list()
+    {
+        await using ConsoleNode node = await StartAsync();
+        await node.OpenDayAndFundAsync(C);
+        (await node.Root.RegisterLedgerAsync(new RegisterLedgerRequest(840, ConsoleNode.CentralBank, "0x2000", "0x2001", "USD"), C)).Unwrap();
+        (await node.Root.RegisterLedgerAsync(new RegisterLedgerRequest(936, ConsoleNode.CentralBank, "0x3000", "0x3001", "GHS"), C)).Unwrap();
+        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(ConsoleNode.Bob, 840, "0x22"), C)).Unwrap();
+        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(ConsoleNode.Bob, 936, "0x23"), C)).Unwrap();
+        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x9010", ConsoleNode.Bob, 936, 10_000_000, "inject"), C)).Unwrap();
+        ulong validUntilNs = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() * 1_000_000;
+        (await node.BobClient.PublishQuoteAsync(new PublishQuoteRequest("0xF1", "USD", "GHS", new FxRateDto(12935, 100), 100, 1_000_000, validUntilNs, "0x22", "0x23", 60), C)).Unwrap();
+        var (page, errors) = await OpenAsync(node);
+        await SignInAsync(page, node.Users["otto"], "otto");
+
+        // A netting window: opened in the console, fed a payment through the API, closed and settled in the console.
+        await GoAsync(page, "netting");
+        await page.FillAsync("#open-window input[name=window_id]", "5");
+        await page.FillAsync("#open-window input[name=name]", "retail");
+        await page.ClickAsync("#open-window button[type=submit]");
+        await Expect(page.Locator("[data-window='5']")).ToContainTextAsync("open");
+        (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7301", 900, "INV-NET-1") with { WindowId = 5 }, C)).Unwrap();
+        await Expect(page.Locator("[data-window='5']")).ToContainTextAsync("1: -900");
+        await page.ClickAsync("[data-window='5'] button[data-action=close-window]");
+        await Expect(page.Locator("[data-window='5']")).ToContainTextAsync("settled");
+        Assert.Equal("settled", (await node.Root.GetPaymentAsync("0x7301", C)).Unwrap().Status);
+        await page.ClickAsync("#run-lsm button[type=submit]");
+        await Expect(page.Locator("#lsm-result")).ToContainTextAsync("KES");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("netting"), FullPage = true });
+
+        // FX: the published quote, and the best quote for 500.00 USD.
+        await GoAsync(page, "fx");
+        await Expect(page.Locator("#quotes")).ToContainTextAsync("USD → GHS");
+        await Expect(page.Locator("#quotes")).ToContainTextAsync("129.35");
+        await page.FillAsync("#best-quote input[name=from]", "usd");
+        await page.FillAsync("#best-quote input[name=to]", "ghs");
+        await page.FillAsync("#best-quote input[name=amount]", "50000");
+        await page.ClickAsync("#best-quote button[type=submit]");
+        await Expect(page.Locator("#best-result")).ToContainTextAsync("6,467,500");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("fx"), FullPage = true });
+        await SignOutAsync(page);
+
+        // Watch lists with their versions; a new version loaded from a file.
+        await SignInAsync(page, node.Users["cathy"], "cathy");
+        await GoAsync(page, "compliance");
+        await Expect(page.Locator("#lists")).ToContainTextAsync("2026-12");
+        await page.FillAsync("#load-list input[name=name]", "sanctions");
+        await page.FillAsync("#load-list input[name=version]", "2027-01");
+        await page.SetInputFilesAsync("#load-list input[name=file]", new FilePayload
+        {
+            Name = "sanctions.csv", MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes(ConsoleNode.Sanctions + "KP-1,person,\"KIM, Jong\",,KP,1984-01-08,NK\n"),
+        });
+        await page.ClickAsync("#load-list button[type=submit]");
+        await Expect(page.Locator("#lists-msg")).ToContainTextAsync("2");
+        await Expect(page.Locator("#lists")).ToContainTextAsync("2027-01");
+        await page.SelectOptionAsync("#lang", "ru");
+        await Expect(page.Locator("#lists")).ToContainTextAsync("Версия");
+        await Expect(page.Locator("#main")).ToContainTextAsync("Санкционные списки");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("watch-lists-ru"), FullPage = true });
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task A_held_payment_is_released_only_when_a_second_compliance_officer_approves_and_the_audit_chain_verifies()
     {
         await using ConsoleNode node = await StartAsync();
-        await OpenDayAndFundAsync(node);
+        await node.OpenDayAndFundAsync(C);
         PaymentDto held = (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7101", 400, "INV-HOLD-1", "Vladimir Putin"), C)).Unwrap();
         Assert.Equal("held", held.Status);
         var (page, errors) = await OpenAsync(node);
@@ -174,7 +273,7 @@ public sealed class ConsoleTests
     public async Task A_participant_sees_only_its_own_accounts_and_payments()
     {
         await using ConsoleNode node = await StartAsync();
-        await OpenDayAndFundAsync(node);
+        await node.OpenDayAndFundAsync(C);
         (await node.Root.RegisterParticipantAsync(new RegisterParticipantRequest(3, "Carol Bank", "direct"), C)).Unwrap();
         (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(3, ConsoleNode.Ledger, "0x31"), C)).Unwrap();
         (await node.BobClient.SubmitPaymentAsync(ConsoleNode.Customer("0xB0A1", 100, "INV-TO-ALICE", payee: ConsoleNode.Alice), C)).Unwrap();

@@ -76,12 +76,14 @@ public sealed class ApiTests
         { "POST", "/v1/netting-windows", """{"window_id":5,"ledger":1,"name":"retail"}""", Access.SystemOperator },
         { "POST", "/v1/netting-windows/5/close", null, Access.SystemOperator },
         { "GET", "/v1/netting-windows/5", null, Access.Participant },
+        { "GET", "/v1/netting-windows", null, Access.Participant },
         { "GET", "/v1/day", null, Access.Participant },
         { "POST", "/v1/day/open", """{"business_date":"2026-11-23"}""", Access.SystemOperator },
         { "POST", "/v1/day/phase", """{"phase":"customer_cutoff"}""", Access.SystemOperator },
         // Read model and ISO 20022
         { "GET", "/v1/statements/2026-11-23/0x11", null, Access.Participant },
         { "GET", "/v1/payments?uetr=0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", null, Access.Participant },
+        { "GET", "/v1/payments?status=queued&date=2026-11-23&party=weber", null, Access.Participant },
         { "POST", "/v1/iso20022", "<Document/>", Access.Participant },
         { "GET", "/v1/iso20022/camt054?account=0x11", null, Access.Participant },
         { "GET", "/v1/iso20022/camt053/2026-11-23/0x11", null, Access.Participant },
@@ -92,6 +94,7 @@ public sealed class ApiTests
         { "POST", "/v1/fx/quotes", Json(new PublishQuoteRequest("0xF1", "USD", "KES", new FxRateDto(12935, 100), 100, 1_000_000, Later, "0x11", "0x11", 60)), Access.Participant },
         { "GET", "/v1/fx/quotes/best?from=USD&to=KES&source_amount=100", null, Access.Participant },
         { "GET", "/v1/fx/quotes/0xF1", null, Access.Participant },
+        { "GET", "/v1/fx/quotes?status=active", null, Access.Participant },
         { "DELETE", "/v1/fx/quotes/0xF1", null, Access.Participant },
         { "POST", "/v1/fx/locks", Json(new LockQuoteRequest("0x4A", "0xF1", "0x11", "0x21", 100, 30)), Access.Participant },
         { "GET", "/v1/fx/locks/0x4A", null, Access.Participant },
@@ -126,6 +129,9 @@ public sealed class ApiTests
         { "GET", "/v1/four-eyes", null, Access.AnyOperator },
         { "POST", "/v1/four-eyes", """{"required":true}""", Access.Administrator },
         { "GET", "/v1/ledgers", null, Access.Participant },
+        // Server-sent events (the stream row asks for a 1 s life so the request ends)
+        { "POST", "/v1/events/tickets", null, Access.Participant },
+        { "GET", "/v1/events?lifetime_seconds=1", null, Access.Participant },
     };
 
     /// <summary>Routes that answer without a token, on purpose: probes, metrics and the API description.</summary>

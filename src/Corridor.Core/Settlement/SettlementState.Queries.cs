@@ -93,6 +93,14 @@ public sealed partial class SettlementState
             p.SubmittedAt, p.FinalAt, p.BusinessDate) { Details = DetailsOf(index), IsPvpLeg = p.Pvp };
     }
 
+    /// <summary>The newest <paramref name="limit"/> netting windows, newest first.</summary>
+    public IReadOnlyList<WindowInfo> GetWindows(int limit)
+    {
+        var windows = new List<WindowInfo>(Math.Min(Math.Max(limit, 0), _windows.Count));
+        for (int i = _windows.Count - 1; i >= 0 && windows.Count < limit; i--) windows.Add(GetWindow(_windows[i].Id)!);
+        return windows;
+    }
+
     public WindowInfo? GetWindow(ulong windowId)
     {
         if (!_windowIndex.TryGetValue(windowId, out int i)) return null;

@@ -57,6 +57,9 @@ public sealed class ApiTokens
         _keyId = keyId;
     }
 
+    /// <summary>A key for another signed artefact (e.g. event-stream tickets), derived from this key so it can never verify as a token.</summary>
+    internal byte[] DeriveKey(string purpose) => HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(purpose));
+
     public string Issue(ulong participantId, CallerRole role, DateTimeOffset expiresAt)
     {
         Span<byte> payload = stackalloc byte[PayloadBytes];

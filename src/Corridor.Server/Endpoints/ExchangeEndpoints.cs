@@ -21,6 +21,7 @@ public static class ExchangeEndpoints
         app.MapPost("/v1/currencies", Handler.Of(c => ConfigureCurrency(c, gw))).WithTags("fx").Accepts<ConfigureCurrencyRequest>("application/json").Produces<CurrencyDto>(201);
         app.MapGet("/v1/currencies/{code}", (HttpContext c, string code) => GetCurrency(c, gw, code)).WithTags("fx").Produces<CurrencyDto>();
         app.MapPost("/v1/fx/quotes", Handler.Of(c => PublishQuote(c, gw))).WithTags("fx").Accepts<PublishQuoteRequest>("application/json").Produces<QuoteDto>(201);
+        app.MapGet("/v1/fx/quotes", Handler.Of(c => ListQuotes(c, gw))).WithTags("fx").Produces<QuoteDto[]>();
         app.MapGet("/v1/fx/quotes/best", Handler.Of(c => BestQuote(c, gw))).WithTags("fx").Produces<BestQuoteDto>();
         app.MapGet("/v1/fx/quotes/{id}", (HttpContext c, string id) => GetQuote(c, gw, id)).WithTags("fx").Produces<QuoteDto>();
         app.MapDelete("/v1/fx/quotes/{id}", (HttpContext c, string id) => WithdrawQuote(c, gw, id)).WithTags("fx").Produces<QuoteDto>();
@@ -153,6 +154,27 @@ public static class ExchangeEndpoints
         return new QuoteDto(Ids.Format(p.QuoteId), p.Provider, p.SourceCurrency, p.DestinationCurrency, new FxRateDto(p.Rate.Numerator, p.Rate.Denominator),
             p.MinSourceMinor, p.MaxSourceMinor, p.ValidFromNs, p.ValidUntilNs, Ids.Format(p.ProviderSourceAccount), Ids.Format(p.ProviderDestinationAccount),
             p.MaxLockSeconds, status, q.PublishedAt);
+    }
+
+    /// <summary>Published quotes, newest first (<c>?status=active|withdrawn|expired</c>, <c>?limit=</c> ≤ 1,000): quotes are public to every participant.</summary>
+    private static async Task<IResult> ListQuotes(HttpContext c, NodeGateway gw)
+    {
+        gw.Authenticate(c);
+        string? status = c.Request.Query.TryGetValue("status", out var s) ? s.ToString() : null;
+        if (status is not (null or "active" or "withdrawn" or "expired")) throw ApiException.BadRequest("request.invalid_value", "status must be active, withdrawn or expired");
+        int limit = ReadModelEndpoints.Limit(c, MaxPageRows);
+        QuoteDto[] quotes = await gw.QueryAsync(e =>
+        {
+            ulong now = Now(e);
+            var found = new List<QuoteDto>(Math.Min(limit, e.Exchange.Quotes.Count));
+            for (int i = e.Exchange.Quotes.Count - 1; i >= 0 && found.Count < limit; i--)
+            {
+                QuoteDto q = ToDto(e.Exchange.Quotes[i], now);
+                if (status is null || q.Status == status) found.Add(q);
+            }
+            return found.ToArray();
+        });
+        return Results.Json(quotes, CorridorJson.Options);
     }
 
     private static async Task<IResult> GetQuote(HttpContext c, NodeGateway gw, string id)

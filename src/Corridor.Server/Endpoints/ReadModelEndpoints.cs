@@ -178,9 +178,28 @@ public static class ReadModelEndpoints
     /// <summary>Most characters of a reference looked up (ISO 20022 Max35Text; a UETR is 36).</summary>
     public const int MaxReferenceLength = 64;
 
+    /// <summary>Filters of a payment listing (<c>GET /v1/payments?status=&amp;date=&amp;party=&amp;kind=</c>), any combination, at least one.</summary>
+    private static readonly string[] ListFilters = ["status", "date", "party", "kind"];
+
+    /// <summary>Payment statuses a listing filters by: the API's name and the read model's (settlement and PvP statuses alike).</summary>
+    private static readonly (string Api, string Stored)[] Statuses =
+    [
+        ("settled", "Settled"), ("queued", "Queued"), ("held", "Held"), ("scheduled", "Scheduled"), ("in_window", "InWindow"),
+        ("rejected", "Rejected"), ("revoked", "Revoked"), ("failed", "Failed"),
+    ];
+
+    /// <summary>Longest party-name fragment searched (ISO 20022 names are at most 140 characters).</summary>
+    public const int MaxPartyNameLength = 140;
+
     private static async Task<IResult> FindPayments(HttpContext c, NodeGateway gw)
     {
         Caller caller = gw.Authenticate(c);
+        if (Array.Exists(ListFilters, f => c.Request.Query.ContainsKey(f)))
+        {
+            if (Array.Exists(Lookups, l => c.Request.Query.ContainsKey(l.Parameter)))
+                throw ApiException.BadRequest("request.invalid_value", "give a reference (" + string.Join(", ", Lookups.Select(l => l.Parameter)) + ") or filters (" + string.Join(", ", ListFilters) + "), not both");
+            return await ListPayments(c, gw, caller);
+        }
         (string Parameter, PaymentReference Reference)? chosen = null;
         string value = "";
         foreach (var lookup in Lookups)
@@ -190,7 +209,7 @@ public static class ReadModelEndpoints
             chosen = lookup;
             value = v.ToString();
         }
-        if (chosen is null) throw ApiException.BadRequest("request.missing_field", "give one of " + string.Join(", ", Lookups.Select(l => l.Parameter)));
+        if (chosen is null) throw ApiException.BadRequest("request.missing_field", "give one of " + string.Join(", ", Lookups.Select(l => l.Parameter)) + ", or filters: " + string.Join(", ", ListFilters));
         if (value.Length is 0 or > MaxReferenceLength) throw ApiException.BadRequest("request.invalid_value", $"{chosen.Value.Parameter} must be 1…{MaxReferenceLength} characters");
         if (chosen.Value.Reference == PaymentReference.Uetr) value = value.ToLowerInvariant(); // stored in canonical lower case
         int limit = Limit(c, 100);
@@ -202,6 +221,55 @@ public static class ReadModelEndpoints
             found.Insert(0, byId);
         PaymentRecordDto[] visible = found.Where(p => Visible(caller, p)).Select(ToRecord).ToArray();
         return Results.Json(visible, CorridorJson.Options);
+    }
+
+    /// <summary>
+    /// Payments by status, business date, party name (a fragment of the originator's or beneficiary's name, any case) and kind, every
+    /// filter given applying; a participant gets only its own (payer or payee). Oldest first; <c>Corridor-Next-Cursor</c> names the
+    /// position after the page (pass it as <c>after</c>) when more rows may follow.
+    /// </summary>
+    private static async Task<IResult> ListPayments(HttpContext c, NodeGateway gw, Caller caller)
+    {
+        string? status = null, kind = null, party = null;
+        uint? date = null;
+        if (c.Request.Query.TryGetValue("status", out var s))
+        {
+            int i = Array.FindIndex(Statuses, x => x.Api == s.ToString());
+            if (i < 0) throw ApiException.BadRequest("request.invalid_value", "status must be one of " + string.Join(", ", Statuses.Select(x => x.Api)));
+            status = Statuses[i].Stored;
+        }
+        if (c.Request.Query.TryGetValue("kind", out var k))
+        {
+            kind = k.ToString();
+            if (kind is not (PaymentKinds.Settlement or PaymentKinds.Pvp)) throw ApiException.BadRequest("request.invalid_value", $"kind must be {PaymentKinds.Settlement} or {PaymentKinds.Pvp}");
+        }
+        if (c.Request.Query.TryGetValue("date", out var d)) date = BusinessDates.Parse(d.ToString(), "date");
+        if (c.Request.Query.TryGetValue("party", out var n))
+        {
+            party = n.ToString();
+            if (party.Trim().Length == 0 || party.Length > MaxPartyNameLength)
+                throw ApiException.BadRequest("request.invalid_value", $"party must be 1…{MaxPartyNameLength} characters, not only spaces");
+        }
+        int limit = Limit(c);
+        (ulong Ns, UInt128 Id)? after = null;
+        if (c.Request.Query.TryGetValue("after", out var a))
+        {
+            string text = a.ToString();
+            int dash = text.IndexOf('-', StringComparison.Ordinal);
+            if (dash <= 0 || !ulong.TryParse(text.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out ulong ns)
+                || !UInt128.TryParse(text.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out UInt128 id))
+                throw ApiException.BadRequest("request.invalid_value", "after must be the Corridor-Next-Cursor of the previous page (<ns>-<payment id>)");
+            after = (ns, id);
+        }
+        var filter = new PaymentFilter(status, kind, date, party, caller.IsOperator ? null : caller.ParticipantId, after?.Ns, after?.Id ?? 0);
+        ReadModelHost host = await FreshAsync(c, gw);
+        IReadOnlyList<PaymentRow> rows = host.Query(m => m.ListPayments(filter, limit + 1));
+        int count = Math.Min(rows.Count, limit);
+        var page = new PaymentRecordDto[count];
+        for (int i = 0; i < count; i++) page[i] = ToRecord(rows[i]);
+        if (rows.Count > limit)
+            c.Response.Headers[OutboundMessageEndpoints.NextCursorHeader] = string.Create(CultureInfo.InvariantCulture, $"{rows[count - 1].SubmittedAtNs}-{rows[count - 1].PaymentId}");
+        return Results.Json(page, CorridorJson.Options);
     }
 
     private static bool Visible(Caller caller, PaymentRow p) => caller.IsOperator || p.Payer == caller.ParticipantId || p.Payee == caller.ParticipantId;

@@ -44,6 +44,7 @@ public static class SettlementEndpoints
         app.MapPost("/v1/netting-windows", Handler.Of(c => OpenWindow(c, gw))).WithTags("netting").Accepts<OpenWindowRequest>("application/json").Produces<WindowDto>(201);
         app.MapPost("/v1/netting-windows/{id}/close", (HttpContext c, string id) => CloseWindow(c, gw, id)).WithTags("netting").Produces<WindowDto>();
         app.MapGet("/v1/netting-windows/{id}", (HttpContext c, string id) => GetWindow(c, gw, id)).WithTags("netting").Produces<WindowDto>();
+        app.MapGet("/v1/netting-windows", Handler.Of(c => ListWindows(c, gw))).WithTags("netting").Produces<WindowDto[]>();
         app.MapGet("/v1/day", Handler.Of(c => GetDay(c, gw))).WithTags("day").Produces<DayDto>();
         app.MapPost("/v1/day/open", Handler.Of(c => OpenDay(c, gw))).WithTags("day").Accepts<OpenDayRequest>("application/json").Produces<DayDto>();
         app.MapPost("/v1/day/phase", Handler.Of(c => ChangePhase(c, gw))).WithTags("day").Accepts<ChangePhaseRequest>("application/json").Produces<DayDto>();
@@ -422,15 +423,22 @@ public static class SettlementEndpoints
     {
         Caller caller = gw.Authenticate(c);
         ulong wid = ParticipantId(id);
-        WindowDto w = await Window(gw, wid);
-        if (!caller.IsOperator)
-        {
-            // Participants see only their own net position.
-            w = w with { NetPositions = w.NetPositions.Where(n => n.Participant == caller.ParticipantId).ToArray(),
-                ExcludedParticipants = w.ExcludedParticipants.Where(p => p == caller.ParticipantId).ToArray() };
-        }
-        return Results.Json(w, CorridorJson.Options);
+        return Results.Json(Scoped(caller, await Window(gw, wid)), CorridorJson.Options);
     }
+
+    /// <summary>Netting windows, newest first (<c>?limit=</c> ≤ 1,000); a participant sees only its own position in each.</summary>
+    private static async Task<IResult> ListWindows(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        int limit = ReadModelEndpoints.Limit(c);
+        IReadOnlyList<WindowInfo> windows = await gw.QueryAsync(e => e.Settlement.GetWindows(limit));
+        return Results.Json(windows.Select(w => Scoped(caller, Wire.ToDto(w))).ToArray(), CorridorJson.Options);
+    }
+
+    /// <summary>Participants see only their own net position and exclusion.</summary>
+    private static WindowDto Scoped(Caller caller, WindowDto w) => caller.IsOperator ? w
+        : w with { NetPositions = w.NetPositions.Where(n => n.Participant == caller.ParticipantId).ToArray(),
+            ExcludedParticipants = w.ExcludedParticipants.Where(p => p == caller.ParticipantId).ToArray() };
 
     // ───────────── day, statements ─────────────
 

@@ -91,6 +91,9 @@ public sealed class ReadModelHost : IDisposable
         return host;
     }
 
+    /// <summary>Called on the projector thread after each committed write with what it wrote (see <see cref="Projector.Written"/>).</summary>
+    public Action<ReadModelBatch>? Projected { get; set; }
+
     public string Kind { get; }
     /// <summary>The SQLite file, or "postgres".</summary>
     public string Location { get; }
@@ -190,7 +193,7 @@ public sealed class ReadModelHost : IDisposable
                 {
                     writer ??= _open();
                     SnapshotStore? snapshots = _snapshotsPath is not null && Directory.Exists(_snapshotsPath) ? new SnapshotStore(_snapshotsPath) : null;
-                    projector = new Projector(_node.Journal, writer, Options, snapshots);
+                    projector = new Projector(_node.Journal, writer, Options, snapshots) { Written = batch => Projected?.Invoke(batch) };
                     Interlocked.Exchange(ref _projected, projector.ProjectedSequence);
                     _running = true;
                 }

@@ -105,6 +105,12 @@ public sealed class Projector
     /// <summary>The replica's state (read it only from the thread that calls <see cref="CatchUp"/>).</summary>
     public Engine Replica => _replica;
 
+    /// <summary>
+    /// Called on the projecting thread after each write committed, with what it wrote (valid only during the call: the
+    /// batch is reused). Used to push changes to subscribers (the server's event stream); it must not block.
+    /// </summary>
+    public Action<ReadModelBatch>? Written { get; set; }
+
     /// <summary>Rows (accounts, transfers, payments, statements) written since this projector started, for a rows/s metric.</summary>
     public long RowsProjected => Interlocked.Read(ref _rowsProjected);
 
@@ -154,6 +160,7 @@ public sealed class Projector
         Interlocked.Add(ref _writeTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
         Interlocked.Add(ref _rowsProjected, _batch.Accounts.Count + _batch.Transfers.Count + _batch.Payments.Count + _batch.Statements.Count);
         Volatile.Write(ref _projected, last);
+        Written?.Invoke(_batch);
     }
 
     /// <summary>After a rebuild to the stored position: everything up to now is already in the read model.</summary>

@@ -59,6 +59,14 @@ public enum PaymentReference
     LetterOfCredit,
 }
 
+/// <summary>
+/// Filters of a payment listing (null: not filtered): stored status (e.g. "Queued"), kind (<see cref="PaymentKinds"/>), business date
+/// (yyyymmdd), a fragment of the originator's or beneficiary's name (case-insensitive), a participant that must be payer or payee,
+/// and the keyset position after which the page starts.
+/// </summary>
+public sealed record PaymentFilter(string? Status = null, string? Kind = null, uint? BusinessDate = null, string? PartyName = null, ulong? Participant = null,
+    ulong? AfterSubmittedNs = null, UInt128 AfterId = default);
+
 /// <summary>Everything one journal batch changed in the read model, written in one transaction with its sequence.</summary>
 public sealed class ReadModelBatch
 {

@@ -45,7 +45,7 @@ public abstract class SqlReadModel : IReadModel
     /// Layout version of the tables. A read model is derived data: when an older layout is found its tables are
     /// dropped and rebuilt from the journal (position 0), never migrated in place.
     /// </summary>
-    public const int SchemaVersion = 4; // 4: payee, ids, party accounts and BICs of PvP payments; parties' accounts and BICs of every payment
+    public const int SchemaVersion = 5; // 5: party_names (search by party name), indexes by status and business date; 4: payee, ids, party accounts and BICs of PvP payments
 
     private static readonly string[] Tables = ["projection", "accounts", "transfers", "payments", "statements", "statement_entries"];
 
@@ -97,8 +97,11 @@ public abstract class SqlReadModel : IReadModel
                 submitted_at_ns {n} NOT NULL, final_at_ns {n} NOT NULL, business_date {n} NOT NULL,
                 priority {t} NOT NULL, payment_kind {t} NOT NULL, earliest_ns {n} NOT NULL, latest_ns {n} NOT NULL, window_id {n} NOT NULL,
                 msg_id {t}, instr_id {t}, end_to_end_id {t}, tx_id {t}, uetr {t},
-                originator_account {t}, beneficiary_account {t}, payer_bic {t}, payee_bic {t})
+                originator_account {t}, beneficiary_account {t}, payer_bic {t}, payee_bic {t}, party_names {t} NOT NULL)
             """,
+            "CREATE INDEX IF NOT EXISTS payments_by_status ON payments (status, submitted_at_ns, payment_id)",
+            "CREATE INDEX IF NOT EXISTS payments_by_date ON payments (business_date, submitted_at_ns, payment_id)",
+            "CREATE INDEX IF NOT EXISTS payments_by_submitted ON payments (submitted_at_ns, payment_id)",
             "CREATE INDEX IF NOT EXISTS payments_by_lock ON payments (lock_id)",
             "CREATE INDEX IF NOT EXISTS payments_by_source_leg ON payments (source_leg_transfer_id)",
             "CREATE INDEX IF NOT EXISTS payments_by_destination_leg ON payments (destination_leg_transfer_id)",
@@ -217,10 +220,10 @@ public abstract class SqlReadModel : IReadModel
                 lock_id, source_leg_transfer_id, destination_leg_transfer_id, invoice_number, letter_of_credit, contract_reference,
                 originator_name, beneficiary_name, submitted_at_ns, final_at_ns, business_date,
                 priority, payment_kind, earliest_ns, latest_ns, window_id, msg_id, instr_id, end_to_end_id, tx_id, uetr,
-                originator_account, beneficiary_account, payer_bic, payee_bic)
+                originator_account, beneficiary_account, payer_bic, payee_bic, party_names)
             VALUES (@id, @kind, @status, @reason, @payer, @payee, @ledger, @amount, @dledger, @damount, @lock, @sleg, @dleg,
                 @invoice, @lc, @contract, @originator, @beneficiary, @submitted, @final, @date,
-                @priority, @pkind, @earliest, @latest, @window, @msg, @instr, @e2e, @txid, @uetr, @oacct, @bacct, @pbic, @ebic)
+                @priority, @pkind, @earliest, @latest, @window, @msg, @instr, @e2e, @txid, @uetr, @oacct, @bacct, @pbic, @ebic, @parties)
             ON CONFLICT (payment_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
                 source_leg_transfer_id = excluded.source_leg_transfer_id, destination_leg_transfer_id = excluded.destination_leg_transfer_id,
                 final_at_ns = excluded.final_at_ns, business_date = excluded.business_date, priority = excluded.priority
@@ -228,7 +231,7 @@ public abstract class SqlReadModel : IReadModel
             ["@id", "@kind", "@status", "@reason", "@payer", "@payee", "@ledger", "@amount", "@dledger", "@damount", "@lock", "@sleg", "@dleg",
              "@invoice", "@lc", "@contract", "@originator", "@beneficiary", "@submitted", "@final", "@date",
              "@priority", "@pkind", "@earliest", "@latest", "@window", "@msg", "@instr", "@e2e", "@txid", "@uetr",
-             "@oacct", "@bacct", "@pbic", "@ebic"], 0L, out _paymentParams);
+             "@oacct", "@bacct", "@pbic", "@ebic", "@parties"], 0L, out _paymentParams);
         _upsertPayment.Transaction = tx;
         DbParameter[] x = _paymentParams;
         foreach (PaymentRow p in payments)
@@ -245,6 +248,7 @@ public abstract class SqlReadModel : IReadModel
             x[29].Value = NullableText(p.TxId); x[30].Value = NullableText(p.Uetr);
             x[31].Value = NullableText(p.OriginatorAccount); x[32].Value = NullableText(p.BeneficiaryAccount);
             x[33].Value = NullableText(p.PayerBic); x[34].Value = NullableText(p.PayeeBic);
+            x[35].Value = PartyNames(p.OriginatorName, p.BeneficiaryName);
             _upsertPayment.ExecuteNonQuery();
         }
     }
@@ -484,6 +488,47 @@ public abstract class SqlReadModel : IReadModel
             return ReadPayments(c, "@value", value, limit);
         }
     }
+
+    /// <summary>What a party-name search compares with: both names, case-folded (culture-invariant, so Cyrillic folds too).</summary>
+    private static string PartyNames(string originator, string beneficiary) => (originator + "\n" + beneficiary).ToLowerInvariant();
+
+    /// <summary>
+    /// Payments that meet every filter given, oldest first (submission time, then id), after the keyset position
+    /// <see cref="PaymentFilter.AfterSubmittedNs"/>/<see cref="PaymentFilter.AfterId"/>; at most <paramref name="limit"/>.
+    /// </summary>
+    public IReadOnlyList<PaymentRow> ListPayments(PaymentFilter filter, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        limit = Math.Clamp(limit, 0, MaxPageRows);
+        var where = new List<string>(6);
+        if (filter.Status is not null) where.Add("status = @status");
+        if (filter.Kind is not null) where.Add("kind = @kind");
+        if (filter.BusinessDate is not null) where.Add("business_date = @date");
+        if (filter.PartyName is not null) where.Add("party_names LIKE @party ESCAPE '\\'");
+        if (filter.Participant is not null) where.Add("(payer = @participant OR payee = @participant)");
+        if (filter.AfterSubmittedNs is not null) where.Add("(submitted_at_ns > @after_ns OR (submitted_at_ns = @after_ns AND payment_id > @after_id))");
+        lock (_gate)
+        {
+            using DbCommand c = Command($"SELECT {PaymentColumns} FROM payments{(where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))} ORDER BY submitted_at_ns, payment_id LIMIT @limit", null);
+            if (filter.Status is not null) Add(c, "@status", filter.Status);
+            if (filter.Kind is not null) Add(c, "@kind", filter.Kind);
+            if (filter.BusinessDate is { } date) Add(c, "@date", (long)date);
+            if (filter.PartyName is not null) Add(c, "@party", "%" + EscapeLike(filter.PartyName.ToLowerInvariant()) + "%");
+            if (filter.Participant is { } participant) Add(c, "@participant", (long)participant);
+            if (filter.AfterSubmittedNs is { } afterNs)
+            {
+                Add(c, "@after_ns", (long)afterNs);
+                Add(c, "@after_id", StoredId.ToBytes(filter.AfterId));
+            }
+            Add(c, "@limit", (long)limit);
+            var rows = new List<PaymentRow>();
+            using DbDataReader r = c.ExecuteReader();
+            while (r.Read()) rows.Add(ReadPayment(r));
+            return rows;
+        }
+    }
+
+    private static string EscapeLike(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>Accounts of one participant in id order after <paramref name="afterId"/>.</summary>
     public IReadOnlyList<AccountRow> GetParticipantAccounts(ulong participant, UInt128 afterId, int limit)

@@ -5,7 +5,9 @@
   const POLL_MS = 1500;
   const OPERATOR_ID = "18446744073709551615";
   const labels = window.CorridorLabels;
-  const state = { token: null, who: null, lang: localStorage.getItem("corridor.lang") || "en", live: null, timer: null, series: null, chart: null, ledgers: [] };
+  const RECONNECT_MS = 5000, COALESCE_MS = 150;
+  const state = { token: null, who: null, lang: localStorage.getItem("corridor.lang") || "en", live: null, timer: null, series: null, chart: null, ledgers: [],
+    stream: null, mode: "poll", reconnect: null, pending: null };
 
   const $ = (sel, root) => (root || document).querySelector(sel);
   const t = key => (labels[state.lang] && labels[state.lang][key]) || labels.en[key] || key;
@@ -26,7 +28,7 @@
     const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const type = res.headers.get("content-type") || "";
     const data = type.includes("json") ? await res.json() : await res.text();
-    return { ok: res.ok, status: res.status, data, lag: res.headers.get("Corridor-Read-Model-Lag") };
+    return { ok: res.ok, status: res.status, data, lag: res.headers.get("Corridor-Read-Model-Lag"), next: res.headers.get("Corridor-Next-Cursor") };
   }
   const problem = r => `${t("common.error")}: HTTP ${r.status} ${r.data && r.data.code ? r.data.code : ""} ${r.data && r.data.detail ? "— " + r.data.detail : ""}`;
   const msg = (el, ok, text) => { el.innerHTML = `<p class="msg ${ok ? "ok" : "err"}" role="status">${esc(text)}</p>`; };
@@ -63,11 +65,13 @@
     sessionStorage.setItem("corridor.token", state.token);
     const l = await api("GET", "/v1/ledgers");
     state.ledgers = l.ok ? l.data : [];
+    connectEvents();
     return true;
   }
 
   function signOut() {
     sessionStorage.removeItem("corridor.token");
+    closeStream(); clearTimeout(state.reconnect);
     state.token = null; state.who = null;
     location.hash = "";
     render();
@@ -80,6 +84,8 @@
     { id: "participants", label: "nav.participants", show: () => isOperator() },
     { id: "liquidity", label: "nav.liquidity", show: () => true },
     { id: "queues", label: "nav.queues", show: () => true },
+    { id: "netting", label: "nav.netting", show: () => true },
+    { id: "fx", label: "nav.fx", show: () => true },
     { id: "compliance", label: "nav.compliance", show: () => mayComply() },
     { id: "day", label: "nav.day", show: () => true },
   ];
@@ -90,6 +96,7 @@
     for (const el of document.querySelectorAll("[data-label]")) el.textContent = t(el.dataset.label);
     $("#lang").value = state.lang;
     $("#nav").setAttribute("aria-label", t("nav.label"));
+    $("#live-mode").textContent = state.who ? t("live." + state.mode) : "";
   }
 
   function route() {
@@ -120,8 +127,48 @@
     await views[screen](main, arg);
     if (state.live) {
       await tick();
-      state.timer = setInterval(tick, POLL_MS);
+      if (state.mode === "poll") state.timer = setInterval(tick, POLL_MS);
     }
+  }
+
+  // ───── live updates ─────
+  // The server pushes changes (GET /v1/events, server-sent events, scoped like the API); the open screen re-reads the API when
+  // one arrives. EventSource cannot send the token, so a single-use ticket opens the stream (POST /v1/events/tickets). Only while
+  // the stream is down does the screen poll, and a new stream is tried every RECONNECT_MS.
+  async function connectEvents() {
+    if (!state.token || state.stream) return;
+    clearTimeout(state.reconnect);
+    const r = await api("POST", "/v1/events/tickets");
+    if (!r.ok || !state.token || state.stream) { if (!state.stream) streamDown(); return; }
+    const es = new EventSource("/v1/events?ticket=" + encodeURIComponent(r.data.ticket));
+    state.stream = es;
+    es.addEventListener("open", () => setMode("push"));
+    for (const name of ["day", "payment", "account", "changed"]) es.addEventListener(name, refreshSoon);
+    es.addEventListener("end", () => { closeStream(); connectEvents(); }); // lifetime reached: a new ticket, a new stream
+    es.addEventListener("error", () => { closeStream(); streamDown(); });
+  }
+
+  function closeStream() {
+    if (state.stream) { state.stream.close(); state.stream = null; }
+  }
+
+  function streamDown() {
+    setMode("poll");
+    clearTimeout(state.reconnect);
+    if (state.token) state.reconnect = setTimeout(connectEvents, RECONNECT_MS);
+  }
+
+  function setMode(mode) {
+    state.mode = mode;
+    document.body.dataset.live = mode;
+    $("#live-mode").textContent = t("live." + mode);
+    clearInterval(state.timer);
+    state.timer = mode === "poll" && state.live ? setInterval(tick, POLL_MS) : null;
+  }
+
+  // Several events in a burst make one refresh.
+  function refreshSoon() {
+    if (!state.pending) state.pending = setTimeout(() => { state.pending = null; tick(); }, COALESCE_MS);
   }
 
   async function tick() {
@@ -148,6 +195,9 @@
   const table = (heads, rows) => `<table><thead><tr>${heads.map(h => `<th scope="col"${h.num ? ' class="num"' : ""}>${esc(t(h.k || h))}</th>`).join("")}</tr></thead>
     <tbody>${rows.join("")}</tbody></table>`;
   const statusCell = s => `<span class="status-${esc(s)}">${esc(s)}</span>`;
+  const kv = o => !o ? `<p>${t("common.none")}</p>` : `<dl class="kv">${Object.entries(o).filter(([, v]) => v !== null && v !== "").map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(typeof v === "object" ? JSON.stringify(v) : v)}</dd>`).join("")}</dl>`;
+  const ledgerOptions = () => state.ledgers.map(l => `<option value="${l.ledger}">${esc(l.currency_code)} (${l.ledger})</option>`).join("");
+  const rate = r => (r.numerator / r.denominator).toLocaleString(state.lang === "ru" ? "ru-RU" : "en-GB", { maximumFractionDigits: 9 }); // display only: the node keeps the exact fraction
 
   // ───── screens ─────
   const views = {
@@ -210,7 +260,13 @@
       main.innerHTML = `<h2>${t("nav.payments")}</h2><section class="panel"><h3>${t("payments.search")}</h3>
         <form id="pay-search" class="inline"><label>${t("payments.by")}<select name="by">${by.map(b => `<option value="${b}">${esc(t("by." + b))}</option>`).join("")}</select></label>
         <label>${t("payments.value")}<input name="value" required maxlength="64"></label><button class="primary" type="submit">${t("payments.find")}</button></form>
-        <div id="pay-results" aria-live="polite"></div></section>`;
+        <div id="pay-results" aria-live="polite"></div></section>
+        <section class="panel"><h3>${t("payments.list")}</h3>
+        <form id="pay-list" class="inline"><label>${t("col.status")}<select name="status"><option value="">${t("payments.any")}</option>${STATUSES.map(x => `<option value="${x}">${esc(t("status." + x))}</option>`).join("")}</select></label>
+        <label>${t("payments.date")}<input name="date" type="date"></label><label>${t("payments.party")}<input name="party" maxlength="140"></label>
+        <label>${t("col.kind")}<select name="kind"><option value="">${t("payments.any")}</option><option value="settlement">${t("kind.settlement")}</option><option value="pvp">${t("kind.pvp")}</option></select></label>
+        <button class="primary" type="submit">${t("payments.list_submit")}</button></form>
+        <div id="pay-list-results" aria-live="polite"></div></section>`;
     },
 
     async participants(main) {
@@ -276,8 +332,27 @@
     async compliance(main) {
       main.innerHTML = `<h2>${t("nav.compliance")}</h2><section class="panel"><h3>${t("compliance.holds")}</h3><div id="holds"></div><div id="holds-msg"></div></section>
         <section class="panel"><h3>${t("acts.title")}</h3><div id="acts"></div><div id="acts-msg"></div></section>
+        <section class="panel"><h3>${t("lists.title")}</h3><div id="lists"></div>
+          <form id="load-list" class="inline"><label>${t("col.name")}<input name="name" required maxlength="64"></label>
+          <label>${t("lists.format")}<select name="format"><option value="csv">CSV</option><option value="xml">XML</option></select></label>
+          <label>${t("lists.version")}<input name="version" required maxlength="64"></label>
+          <label>${t("lists.file")}<input name="file" type="file" required accept=".csv,.xml,text/csv,text/xml,application/xml"></label>
+          <button class="primary" type="submit">${t("lists.load")}</button></form><div id="lists-msg"></div></section>
+        <section class="panel"><h3>${t("rules.title")}</h3><div id="rules"></div></section>
         <section class="panel"><h3>${t("compliance.audit")}</h3><div id="audit"></div></section>`;
       state.live = async () => {
+        const lists = await api("GET", "/v1/compliance/watch-lists?history");
+        setHtml($("#lists"), !lists.ok ? `<p>${esc(problem(lists))}</p>` : lists.data.length === 0 ? `<p>${t("lists.none")}</p>` :
+          table(["col.name", "lists.version", "lists.format", { k: "lists.entries", num: true }, "lists.hash", "lists.loaded"], lists.data.map(l =>
+            `<tr><td>${esc(l.name)}</td><td>${esc(l.version)}</td><td>${esc(l.format)}</td><td class="num">${num(l.entries)}</td><td><code>${esc(l.content_hash.slice(0, 16))}…</code></td>
+             <td>${time(l.loaded_at)} (${l.loaded_by})</td></tr>`)));
+        const rules = await api("GET", "/v1/compliance/rules");
+        setHtml($("#rules"), !rules.ok ? `<p>${esc(problem(rules))}</p>` : rules.data.length === 0 ? `<p>${t("rules.none")}</p>` :
+          table(["col.id", "col.participant", "rules.corridor", "rules.limits", "rules.blocked"], rules.data.map(r =>
+            `<tr><td>${esc(r.id)}</td><td>${r.participant || t("rules.any")}</td>
+             <td>${esc([r.source_country || "*", "→", r.destination_country || "*", ",", r.send_currency || "*", "→", r.receive_currency || "*"].join(" "))}</td>
+             <td>${(r.limits || []).map(x => `${esc(x.currency)}: ${t("rules.hold_above")} ${num(x.hold_above)}, ${t("rules.reject_above")} ${num(x.reject_above)}`).join("<br>")}</td>
+             <td>${esc([...(r.blocked_countries || []), ...(r.blocked_currencies || [])].join(", "))}</td></tr>`)));
         const holds = await api("GET", "/v1/compliance/holds");
         setHtml($("#holds"), !holds.ok ? `<p>${esc(problem(holds))}</p>` : holds.data.length === 0 ? `<p>${t("compliance.none")}</p>` :
           table(["col.id", "col.reason", "col.hits", "col.actions"], holds.data.map(h => `<tr data-hold="${esc(h.payment_id)}"><td><a href="#/payments/${esc(h.payment_id)}">${esc(h.payment_id)}</a></td>
@@ -293,6 +368,49 @@
           ${t("compliance.head")}: <code>${esc(a.head)}</code></p>` + table(["#", "col.time", "col.operator", "col.operation", "col.subject", "col.detail", "col.result"],
           a.entries.slice(-50).reverse().map(e => `<tr><td>${e.sequence}</td><td>${time(e.time)}</td><td>${esc(e.operator_name || e.operator)}</td><td>${esc(e.operation)}</td>
             <td>${esc(e.subject)}</td><td>${esc(e.detail)}</td><td>${e.result}</td></tr>`)));
+      };
+    },
+
+    async netting(main) {
+      main.innerHTML = `<h2>${t("nav.netting")}</h2>
+        ${mayOperate() ? `<section class="panel"><h3>${t("netting.open")}</h3><form id="open-window" class="inline">
+          <label>${t("netting.window_id")}<input name="window_id" required inputmode="numeric" pattern="[0-9]+" size="8"></label>
+          <label>${t("col.ledger")}<select name="ledger">${ledgerOptions()}</select></label>
+          <label>${t("col.name")}<input name="name" required maxlength="64"></label>
+          <button class="primary" type="submit">${t("netting.open_submit")}</button></form></section>` : ""}
+        <section class="panel"><h3>${t("netting.windows")}</h3><div id="windows"></div><div id="window-msg"></div></section>
+        ${mayOperate() ? `<section class="panel"><h3>${t("lsm.title")}</h3><p class="muted">${t("lsm.help")}</p><form id="run-lsm" class="inline">
+          <label>${t("col.ledger")}<select name="ledger"><option value="0">${t("lsm.all")}</option>${ledgerOptions()}</select></label>
+          <button class="primary" type="submit">${t("lsm.run")}</button></form><div id="lsm-result" aria-live="polite"></div></section>` : ""}`;
+      state.live = async () => {
+        const r = await api("GET", "/v1/netting-windows");
+        setHtml($("#windows"), !r.ok ? `<p>${esc(problem(r))}</p>` : r.data.length === 0 ? `<p>${t("netting.none")}</p>` :
+          table(["col.id", "col.name", "col.currency", "col.status", { k: "netting.payments", num: true }, { k: "netting.gross", num: true }, "netting.positions", "col.actions"], r.data.map(w =>
+            `<tr data-window="${w.window_id}"><td>${w.window_id}</td><td>${esc(w.name)}</td><td>${esc(currencyOf(w.ledger))}</td><td>${esc(t("netting.status." + w.status))}</td>
+             <td class="num">${num(w.payment_count)}</td><td class="num">${num(w.gross_minor)}</td>
+             <td>${w.net_positions.map(n => `${n.participant}: ${num(n.net_minor)}`).join("<br>")}${w.excluded_participants.length ? `<br>${t("netting.excluded")}: ${w.excluded_participants.join(", ")}` : ""}</td>
+             <td>${mayOperate() && w.status === "open" ? `<button type="button" data-action="close-window" data-id="${w.window_id}">${t("netting.close")}</button>` : ""}</td></tr>`)));
+      };
+    },
+
+    async fx(main) {
+      main.innerHTML = `<h2>${t("nav.fx")}</h2>
+        <section class="panel"><h3>${t("fx.quotes")}</h3><div id="quotes"></div></section>
+        <div class="two"><section class="panel"><h3>${t("fx.best")}</h3><form id="best-quote" class="inline">
+          <label>${t("fx.from")}<input name="from" required maxlength="3" size="4"></label><label>${t("fx.to")}<input name="to" required maxlength="3" size="4"></label>
+          <label>${t("fx.source_amount")}<input name="amount" required inputmode="numeric" pattern="[0-9]+" size="10"></label>
+          <button class="primary" type="submit">${t("payments.find")}</button></form><div id="best-result" aria-live="polite"></div></section>
+        <section class="panel"><h3>${t("fx.lock")}</h3><form id="lock-lookup" class="inline"><label>${t("fx.lock_id")}<input name="id" required maxlength="40"></label>
+          <button class="primary" type="submit">${t("payments.find")}</button></form><div id="lock-result" aria-live="polite"></div></section></div>
+        <section class="panel"><h3>${t("fx.payments")}</h3><p class="muted">${t("fx.payments.help")}</p><div id="pvp"></div></section>`;
+      state.live = async () => {
+        const q = await api("GET", "/v1/fx/quotes?limit=100");
+        setHtml($("#quotes"), !q.ok ? `<p>${esc(problem(q))}</p>` : q.data.length === 0 ? `<p>${t("fx.no_quotes")}</p>` :
+          table(["col.id", "fx.provider", "fx.pair", { k: "fx.rate", num: true }, { k: "fx.limits", num: true }, "fx.valid_until", "col.status"], q.data.map(x =>
+            `<tr><td>${esc(x.id)}</td><td>${x.provider}</td><td>${esc(x.source_currency)} → ${esc(x.destination_currency)}</td><td class="num">${rate(x.rate)}</td>
+             <td class="num">${num(x.min_source_amount)} – ${num(x.max_source_amount)}</td><td>${time(x.valid_until_ns)}</td><td>${esc(t("fx.status." + x.status))}</td></tr>`)));
+        const p = await api("GET", "/v1/payments?kind=pvp&limit=100");
+        setHtml($("#pvp"), !p.ok ? `<p>${esc(problem(p))}</p>` : paymentTable(p.data));
       };
     },
 
@@ -344,7 +462,6 @@
       const steps = ["submitted", p.compliance ? "held" : null, p.status === "queued" || p.status === "settled" && p.compliance ? "queued" : null, p.status].filter((x, i, a) => x && a.indexOf(x) === i);
       const party = x => !x ? `<p>${t("common.none")}</p>` : `<dl class="kv"><dt>${t("col.name")}</dt><dd>${esc(x.name)}</dd><dt>${t("col.account")}</dt><dd>${esc(x.account)}</dd>
         <dt>${t("col.bic")}</dt><dd>${esc(x.id_scheme === "bic" ? x.identifier : "")}</dd><dt>${t("col.detail")}</dt><dd>${esc([x.street_name, x.building_number, x.post_code, x.town_name, x.country].filter(Boolean).join(", "))}</dd></dl>`;
-      const kv = o => !o ? `<p>${t("common.none")}</p>` : `<dl class="kv">${Object.entries(o).filter(([, v]) => v !== null && v !== "").map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(typeof v === "object" ? JSON.stringify(v) : v)}</dd>`).join("")}</dl>`;
       setHtml($("#payment"), `<section class="panel"><h3>${t("payment.lifecycle")}</h3><ol class="lifecycle">${steps.map((s, i) => `<li class="${i === steps.length - 1 ? "current" : "done"}">${esc(s)}</li>`).join("")}</ol>
         <dl class="kv"><dt>${t("col.status")}</dt><dd>${statusCell(p.status)}${p.reason ? " — " + esc(p.reason) : ""}</dd><dt>${t("col.amount")}</dt><dd>${num(p.amount)} ${esc(currencyOf(p.ledger))}</dd>
         <dt>${t("col.payer")}</dt><dd>${p.payer}</dd><dt>${t("col.payee")}</dt><dd>${p.payee}</dd><dt>${t("col.priority")}</dt><dd>${esc(p.priority)}</dd><dt>${t("col.kind")}</dt><dd>${esc(p.kind)}</dd>
@@ -368,9 +485,15 @@
       if (by === "id") { location.hash = "#/payments/" + encodeURIComponent(value); return; }
       const r = await api("GET", `/v1/payments?${by}=${encodeURIComponent(value)}`);
       if (!r.ok) { msg(out, false, problem(r)); return; }
-      out.innerHTML = r.data.length === 0 ? `<p>${t("payments.none")}</p>` : table(["col.id", "col.status", "col.payer", "col.payee", { k: "col.amount", num: true }, "col.invoice"],
-        r.data.map(p => `<tr><td><a href="#/payments/${esc(p.id)}">${esc(p.id)}</a></td><td>${statusCell(p.status)}</td><td>${p.payer}</td><td>${p.payee}</td>
-          <td class="num">${num(p.amount)} ${esc(currencyOf(p.ledger))}</td><td>${esc(p.invoice_number || "")}</td></tr>`));
+      out.innerHTML = paymentTable(r.data);
+    },
+    async "pay-list"(f) {
+      const query = new URLSearchParams();
+      for (const k of ["status", "date", "party", "kind"]) if (f.get(k).trim()) query.set(k, f.get(k).trim());
+      const out = $("#pay-list-results");
+      if ([...query.keys()].length === 0) { msg(out, false, t("payments.filter_needed")); return; }
+      state.listQuery = query.toString();
+      await listPayments(out, null);
     },
     async "add-participant"(f) {
       const body = { id: Number(f.get("id")), name: f.get("name"), role: f.get("role") };
@@ -386,6 +509,38 @@
         amount: Number(f.get("amount")), direction: f.get("direction") };
       const r = await api("POST", "/v1/operator-acts", body);
       if (r.ok) msg($("#move-msg"), true, t("liquidity.proposed") + " " + r.data.id); else msg($("#move-msg"), false, problem(r));
+      await tick();
+    },
+    async "open-window"(f) {
+      const r = await api("POST", "/v1/netting-windows", { window_id: Number(f.get("window_id")), ledger: Number(f.get("ledger")), name: f.get("name") });
+      if (r.ok) msg($("#window-msg"), true, t("common.ok")); else msg($("#window-msg"), false, problem(r));
+      await tick();
+    },
+    async "run-lsm"(f) {
+      const r = await api("POST", "/v1/lsm/runs", { ledger: Number(f.get("ledger")) });
+      const out = $("#lsm-result");
+      if (!r.ok) { msg(out, false, problem(r)); return; }
+      out.innerHTML = table(["col.currency", { k: "lsm.candidates", num: true }, { k: "lsm.settled", num: true }, { k: "lsm.settled_amount", num: true }], r.data.map(x =>
+        `<tr><td>${esc(currencyOf(x.ledger))}</td><td class="num">${num(x.candidate_payments)}</td><td class="num">${num(x.settled_payments)}</td><td class="num">${num(x.settled_minor)}</td></tr>`));
+      await tick();
+    },
+    async "best-quote"(f) {
+      const r = await api("GET", `/v1/fx/quotes/best?from=${encodeURIComponent(f.get("from").trim().toUpperCase())}&to=${encodeURIComponent(f.get("to").trim().toUpperCase())}&source_amount=${encodeURIComponent(f.get("amount"))}`);
+      const out = $("#best-result");
+      if (!r.ok) { msg(out, false, problem(r)); return; }
+      out.innerHTML = `<dl class="kv"><dt>${t("fx.quote")}</dt><dd>${esc(r.data.quote_id)}</dd><dt>${t("fx.provider")}</dt><dd>${r.data.provider}</dd><dt>${t("fx.rate")}</dt><dd>${rate(r.data.rate)}</dd>
+        <dt>${t("fx.pays")}</dt><dd>${num(r.data.source_amount)}</dd><dt>${t("fx.receives")}</dt><dd>${num(r.data.destination_amount)}</dd><dt>${t("fx.valid_until")}</dt><dd>${time(r.data.valid_until_ns)}</dd></dl>`;
+    },
+    async "lock-lookup"(f) {
+      const r = await api("GET", "/v1/fx/locks/" + encodeURIComponent(f.get("id").trim()));
+      const out = $("#lock-result");
+      if (!r.ok) { msg(out, false, problem(r)); return; }
+      out.innerHTML = kv(r.data);
+    },
+    async "load-list"(f) {
+      const file = f.get("file");
+      const r = await api("POST", "/v1/compliance/watch-lists", { name: f.get("name"), format: f.get("format"), version: f.get("version"), content: await file.text() });
+      if (r.ok) msg($("#lists-msg"), true, `${t("lists.loaded_ok")} ${r.data.entries}`); else msg($("#lists-msg"), false, problem(r));
       await tick();
     },
     async "open-day"(f) { await dayCall("/v1/day/open", { business_date: f.get("date") }); },
@@ -410,6 +565,20 @@
     },
   };
 
+  const STATUSES = ["settled", "queued", "held", "scheduled", "in_window", "rejected", "revoked", "failed"];
+  const paymentTable = rows => rows.length === 0 ? `<p>${t("payments.none")}</p>` : table(["col.id", "col.kind", "col.status", "col.payer", "col.payee", { k: "col.amount", num: true }, "col.parties", "col.invoice"],
+    rows.map(p => `<tr><td><a href="#/payments/${esc(p.id)}">${esc(p.id)}</a></td><td>${esc(t("kind." + p.kind))}</td><td>${statusCell(p.status)}</td><td>${p.payer}</td><td>${p.payee}</td>
+      <td class="num">${num(p.amount)} ${esc(currencyOf(p.ledger))}</td><td>${esc([p.originator_name, p.beneficiary_name].filter(Boolean).join(" → "))}</td><td>${esc(p.invoice_number || "")}</td></tr>`));
+
+  // One page of GET /v1/payments?status=&date=&party=&kind= (oldest first); "more" asks for the page after the cursor.
+  async function listPayments(out, after) {
+    const r = await api("GET", "/v1/payments?" + state.listQuery + (after ? "&after=" + encodeURIComponent(after) : ""));
+    if (!r.ok) { msg(out, false, problem(r)); return; }
+    const rows = (after ? state.listRows : []).concat(r.data);
+    state.listRows = rows;
+    out.innerHTML = paymentTable(rows) + (r.next ? `<p><button type="button" data-action="more-payments" data-after="${esc(r.next)}">${t("payments.more")}</button></p>` : "");
+  }
+
   async function dayCall(path, body) {
     const r = await api("POST", path, body);
     if (r.ok) msg($("#day-msg"), true, t("common.ok")); else msg($("#day-msg"), false, problem(r));
@@ -424,6 +593,12 @@
   }
 
   const actions = {
+    async "more-payments"(b) { await listPayments($("#pay-list-results"), b.dataset.after); },
+    async "close-window"(b) {
+      const r = await api("POST", `/v1/netting-windows/${encodeURIComponent(b.dataset.id)}/close`);
+      if (r.ok) msg($("#window-msg"), true, t("common.ok")); else msg($("#window-msg"), false, problem(r));
+      await tick();
+    },
     async status(b) {
       const r = await api("POST", `/v1/participants/${b.dataset.id}/status`, { status: b.dataset.status });
       if (!r.ok) msg($("#participants-msg"), false, problem(r));
