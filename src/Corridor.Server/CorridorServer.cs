@@ -35,6 +35,9 @@ public sealed class ServerOptions
     public string? ReadModelConnection { get; init; }
     /// <summary>SQLite file of the read model; null: <c>&lt;data&gt;/readmodel.db</c>.</summary>
     public string? ReadModelPath { get; init; }
+
+    /// <summary>The peer endpoint and outbox (docs/federation.md); null: this node talks to no peer.</summary>
+    public Federation.PeerLinkOptions? Peers { get; init; }
 }
 
 /// <summary>
@@ -47,6 +50,7 @@ public sealed class CorridorServer : IAsyncDisposable
     private readonly NodeGateway _gateway;
     private readonly string _dataPath;
     private Node? _node;
+    private Federation.PeerEndpoint? _peerEndpoint;
 
     private CorridorServer(WebApplication app, NodeGateway gateway, string dataPath, string? newOperatorToken)
     {
@@ -97,6 +101,8 @@ public sealed class CorridorServer : IAsyncDisposable
             if (options.ReadModel != global::Corridor.Server.ReadModel.ReadModelKinds.None)
                 gateway.ReadModel = global::Corridor.Server.ReadModel.ReadModelHost.Start(options.ReadModel, options.ReadModelPath ?? Path.Combine(data, "readmodel.db"),
                     options.ReadModelConnection, node, snapshots);
+            if (options.Peers is { } peers)
+                server._peerEndpoint = await Federation.PeerEndpoint.StartAsync(peers, gateway, gateway.Links, options.LogFormat, options.MinimumLogLevel, cancel);
         }
         catch
         {
@@ -143,6 +149,7 @@ public sealed class CorridorServer : IAsyncDisposable
 
         WebApplication app = builder.Build();
         var metrics = new HttpMetrics();
+        gw.Links = new Federation.PeerLinks { Enabled = options.Peers is not null };
         ILogger log = app.Logger;
         app.Use(async (context, next) =>
         {
@@ -194,7 +201,7 @@ public sealed class CorridorServer : IAsyncDisposable
 
         app.MapGet("/health/live", () => Results.Text("live\n")).WithTags("health");
         app.MapGet("/health/ready", () => gw.Ready
-            ? Results.Text("ready\n" + ReadModelEndpoints.HealthDetails(gw))
+            ? Results.Text("ready\n" + ReadModelEndpoints.HealthDetails(gw) + gw.Links.HealthDetails())
             : Results.Text("recovering\n", statusCode: 503)).WithTags("health");
         app.MapGet("/metrics", async () => Results.Text(await metrics.RenderAsync(gw), "text/plain; version=0.0.4; charset=utf-8")).WithTags("health");
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -207,6 +214,7 @@ public sealed class CorridorServer : IAsyncDisposable
         ReadModelEndpoints.Map(app, gw);
         OutboundMessageEndpoints.Map(app, gw);
         OperatorActEndpoints.Map(app, gw);
+        FederationEndpoints.Map(app, gw, gw.Links);
         ConsoleEndpoints.Map(app);
         app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"no endpoint {c.Request.Method} {c.Request.Path}"));
         return app;
@@ -215,6 +223,7 @@ public sealed class CorridorServer : IAsyncDisposable
     /// <summary>Stops accepting requests, lets in-flight ones finish, then stops the node (snapshot on stop).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_peerEndpoint is not null) await _peerEndpoint.DisposeAsync();
         try { await _app.StopAsync(TimeSpan.FromSeconds(10)); }
         catch (OperationCanceledException) { }
         _gateway.ReadModel?.Dispose();
@@ -223,6 +232,9 @@ public sealed class CorridorServer : IAsyncDisposable
     }
 
     public string DataPath => _dataPath;
+
+    /// <summary>The peer endpoint's address (null without <see cref="ServerOptions.Peers"/>).</summary>
+    public string? PeerAddress => _peerEndpoint?.Address;
 
     /// <summary>The read model and its projector (null with <c>ReadModel = "none"</c>).</summary>
     public global::Corridor.Server.ReadModel.ReadModelHost? ReadModel => _gateway.ReadModel;
