@@ -186,7 +186,7 @@ public static class CrossNodeMapping
             PartyIdScheme.Lei => new PartyIdentification { Kind = PartyIdKind.Organisation, Lei = p.Identifier },
             PartyIdScheme.Bic => new PartyIdentification { Kind = PartyIdKind.Organisation, AnyBic = p.Identifier },
             PartyIdScheme.NationalId => new PartyIdentification { Kind = PartyIdKind.Private, Other = [new GenericIdentification(p.Identifier, null, null, null)] },
-            PartyIdScheme.Other => new PartyIdentification { Kind = PartyIdKind.Organisation, Other = [new GenericIdentification(p.Identifier, null, null, null)] },
+            PartyIdScheme.Other or PartyIdScheme.TaxId => new PartyIdentification { Kind = PartyIdKind.Organisation, Other = [new GenericIdentification(p.Identifier, null, null, null)] },
             _ => null,
         };
         return new IsoParty
