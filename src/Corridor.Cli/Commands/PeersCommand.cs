@@ -44,11 +44,20 @@ public static class PeersCommand
         {
             if ((r.GetValue(sha) is null) == (r.GetValue(file) is null)) r.AddError("give --cert-sha256 or --cert, one of them");
         });
-        add.SetAction((parse, cancel) =>
+        add.SetAction(async (parse, cancel) =>
         {
-            string fingerprint = parse.GetValue(sha) is { } given ? given.ToLowerInvariant()
-                : PeerLinks.Fingerprint(X509Certificate2.CreateFromPemFile(parse.GetValue(file)!.FullName));
-            return ParticipantsCommand.AsOperator(parse, data, url,
+            string fingerprint;
+            try
+            {
+                fingerprint = parse.GetValue(sha) is { } given ? given.ToLowerInvariant()
+                    : PeerLinks.Fingerprint(X509Certificate2.CreateFromPem(File.ReadAllText(parse.GetValue(file)!.FullName)));
+            }
+            catch (Exception e) when (e is CryptographicException or IOException)
+            {
+                await Console.Error.WriteLineAsync($"corridor: --cert {parse.GetValue(file)!.FullName}: {e.Message}");
+                return 2;
+            }
+            return await ParticipantsCommand.AsOperator(parse, data, url,
                 client => client.RegisterPeerAsync(new RegisterPeerRequest(parse.GetValue(id), parse.GetValue(name)!, parse.GetValue(peerUrl)!, fingerprint, parse.GetValue(status)!), cancel),
                 p => Console.WriteLine($"peer {p.Id} ({p.Name}) at {p.Url}, certificate sha256 {p.CertificateSha256}, {p.Status}"));
         });

@@ -28,10 +28,13 @@ public sealed class FederationMessageTests
     private static readonly Gen<CrossNodeTerms> Terms = Gen.Select(
         Gen.Select(Gen.Guid, Gen.UInt128, Gen.Long[1, 100_000_000_000], Gen.Long[1, 100_000_000_000], Gen.ULong[1_700_000_000_000_000_000, 2_000_000_000_000_000_000]),
         Gen.Select(Parties, Parties, Text, Gen.Bool),
-        (a, b) => new CrossNodeTerms(a.Item1.ToString("D"), a.Item2 == 0 ? 1 : a.Item2, "RUB", a.Item3, "CNY", a.Item4, "PAYECNBJ", a.Item5, b.Item1, b.Item2,
+        (a, b) => new CrossNodeTerms(V4(a.Item1), a.Item2 == 0 ? 1 : a.Item2, "RUB", a.Item3, "CNY", a.Item4, "PAYECNBJ", a.Item5, b.Item1, b.Item2,
             b.Item4 ? new TradeReference("INV-" + b.Item3.Length, 20261120, "CT-9", "LC-1", "Ball bearings", "848210", Incoterms.Cip, "")
                 : new TradeReference("", 0, "", "", "", "", Incoterms.None, ""),
-            new PaymentReferences("MSG-" + b.Item3.Length, "INS-1", b.Item3.Trim().Length == 0 ? "E2E" : b.Item3.Trim(), "TX-1", a.Item1.ToString("D"))));
+            new PaymentReferences("MSG-" + b.Item3.Length, "INS-1", b.Item3.Trim().Length == 0 ? "E2E" : b.Item3.Trim(), "TX-1", V4(a.Item1))));
+
+    /// <summary>A UUID made version 4, variant 1 (what a UETR is).</summary>
+    private static string V4(Guid g) { char[] c = g.ToString("D").ToCharArray(); c[14] = '4'; c[19] = '8'; return new string(c); }
 
     [Fact]
     public void Every_federation_message_validates_against_its_official_schema_and_reads_back_to_what_was_sent()

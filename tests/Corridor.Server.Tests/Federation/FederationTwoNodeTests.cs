@@ -34,7 +34,7 @@ public sealed class FederationTwoNodeTests
 
         public async Task StartAsync()
         {
-            if (!File.Exists(Cert)) Assert.Equal(0, (await Cli("peers", "cert", "--out", Path.Combine(Data, "node"), "--name", "localhost")).Code);
+            if (!File.Exists(Cert)) await Succeeds("peers", "cert", "--out", Path.Combine(Data, "node"), "--name", "localhost");
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (string a in new[] { CliDll, "run", "--data", Data, "--port", ApiPort.ToString(), "--log-format", "simple", "--read-model", "none",
                 "--peer-port", PeerPort.ToString(), "--peer-cert", Cert, "--peer-key", Path.Combine(Data, "node.key") }) info.ArgumentList.Add(a);
@@ -90,6 +90,12 @@ public sealed class FederationTwoNodeTests
         return (p.ExitCode, await stdout + await stderr);
     }
 
+    private static async Task Succeeds(params string[] args)
+    {
+        var (code, output) = await Cli(args);
+        Assert.True(code == 0, $"corridor {string.Join(' ', args)}: exit {code}: {output}");
+    }
+
     private static async Task<(CorridorClient PayerA, NodeProcess A, NodeProcess B)> WorldAsync(NodeProcess a, NodeProcess b)
     {
         await a.StartAsync();
@@ -117,8 +123,8 @@ public sealed class FederationTwoNodeTests
             (ulong)(DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() * 1_000_000), "0", "0x156013", 60), C)).Unwrap();
 
         // Each operator pins the other's node certificate (the CLI reads the fingerprint from the PEM).
-        Assert.Equal(0, (await Cli("peers", "add", "--data", a.Data, "--url", a.Api, "--id", PeerBOnA.ToString(), "--name", "Node B (CNY)", "--peer-url", b.PeerUrl, "--cert", b.Cert)).Code);
-        Assert.Equal(0, (await Cli("peers", "add", "--data", b.Data, "--url", b.Api, "--id", PeerAOnB.ToString(), "--name", "Node A (RUB)", "--peer-url", a.PeerUrl, "--cert", a.Cert)).Code);
+        await Succeeds("peers", "add", "--data", a.Data, "--url", a.Api, "--id", PeerBOnA.ToString(), "--name", "Node B (CNY)", "--peer-url", b.PeerUrl, "--cert", b.Cert);
+        await Succeeds("peers", "add", "--data", b.Data, "--url", b.Api, "--id", PeerAOnB.ToString(), "--name", "Node A (RUB)", "--peer-url", a.PeerUrl, "--cert", a.Cert);
         return (opA.WithToken(payer), a, b);
     }
 
@@ -209,7 +215,7 @@ public sealed class FederationTwoNodeTests
         await WorldAsync(a, b);
         // A third certificate, never pinned on B, presents a well-formed pacs.008.
         string stranger = Path.Combine(a.Data, "stranger");
-        Assert.Equal(0, (await Cli("peers", "cert", "--out", stranger)).Code);
+        await Succeeds("peers", "cert", "--out", stranger);
         using X509Certificate2 cert = X509Certificate2.CreateFromPemFile(stranger + ".pem", stranger + ".key");
         using var handler = new HttpClientHandler { ClientCertificates = { cert }, ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
         using var http = new HttpClient(handler);
