@@ -4,6 +4,11 @@ namespace Corridor.Client;
 
 /// <summary>Source-generated (reflection-free) JSON metadata of the wire contracts; strictness comes from <see cref="CorridorJson.Options"/>.</summary>
 [JsonSerializable(typeof(CreateAccountRequest))]
+[JsonSerializable(typeof(RegisterPeerRequest))]
+[JsonSerializable(typeof(PeerDto))]
+[JsonSerializable(typeof(PeerDto[]))]
+[JsonSerializable(typeof(CrossNodePaymentRequest))]
+[JsonSerializable(typeof(CrossNodePaymentDto))]
 [JsonSerializable(typeof(OperatorActRequest))]
 [JsonSerializable(typeof(OperatorActDecisionRequest))]
 [JsonSerializable(typeof(OperatorActDto))]

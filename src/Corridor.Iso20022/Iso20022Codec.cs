@@ -133,6 +133,7 @@ public static class Iso20022Codec
         Pacs004Message m => MessageWriter.Pacs004(m, header, indent),
         Camt056Message m => MessageWriter.Camt056(m, header, indent),
         StatusReport m => MessageWriter.Pacs002(m, header, indent),
+        StatusRequest m => MessageWriter.Pacs028(m, header, indent),
         ResolutionOfInvestigation m => MessageWriter.Camt029(m, header, indent),
         AccountReportMessage m => MessageWriter.AccountReport(m.Kind, m.Report, header, indent),
         _ => throw new ArgumentException("no builder for " + message.GetType().Name, nameof(message)),

@@ -35,6 +35,9 @@ public sealed class ServerOptions
     public string? ReadModelConnection { get; init; }
     /// <summary>SQLite file of the read model; null: <c>&lt;data&gt;/readmodel.db</c>.</summary>
     public string? ReadModelPath { get; init; }
+
+    /// <summary>The peer endpoint and outbox (docs/federation.md); null: this node talks to no peer.</summary>
+    public Federation.PeerLinkOptions? Peers { get; init; }
 }
 
 /// <summary>
@@ -48,6 +51,7 @@ public sealed class CorridorServer : IAsyncDisposable
     private readonly Events.EventHub _events;
     private readonly string _dataPath;
     private Node? _node;
+    private Federation.PeerEndpoint? _peerEndpoint;
 
     private CorridorServer(WebApplication app, NodeGateway gateway, Events.EventHub events, string dataPath, string? newOperatorToken)
     {
@@ -101,6 +105,8 @@ public sealed class CorridorServer : IAsyncDisposable
                 gateway.ReadModel = global::Corridor.Server.ReadModel.ReadModelHost.Start(options.ReadModel, options.ReadModelPath ?? Path.Combine(data, "readmodel.db"),
                     options.ReadModelConnection, node, snapshots);
             if (gateway.ReadModel is { } readModel) readModel.Projected = events.OnProjected;
+            if (options.Peers is { } peers)
+                server._peerEndpoint = await Federation.PeerEndpoint.StartAsync(peers, gateway, gateway.Links, options.LogFormat, options.MinimumLogLevel, cancel);
         }
         catch
         {
@@ -147,6 +153,7 @@ public sealed class CorridorServer : IAsyncDisposable
 
         WebApplication app = builder.Build();
         var metrics = new HttpMetrics();
+        gw.Links = new Federation.PeerLinks { Enabled = options.Peers is not null };
         ILogger log = app.Logger;
         app.Use(async (context, next) =>
         {
@@ -198,7 +205,7 @@ public sealed class CorridorServer : IAsyncDisposable
 
         app.MapGet("/health/live", () => Results.Text("live\n")).WithTags("health");
         app.MapGet("/health/ready", () => gw.Ready
-            ? Results.Text("ready\n" + ReadModelEndpoints.HealthDetails(gw))
+            ? Results.Text("ready\n" + ReadModelEndpoints.HealthDetails(gw) + gw.Links.HealthDetails())
             : Results.Text("recovering\n", statusCode: 503)).WithTags("health");
         app.MapGet("/metrics", async () => Results.Text(await metrics.RenderAsync(gw), "text/plain; version=0.0.4; charset=utf-8")).WithTags("health");
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -212,6 +219,7 @@ public sealed class CorridorServer : IAsyncDisposable
         OutboundMessageEndpoints.Map(app, gw);
         OperatorActEndpoints.Map(app, gw);
         EventEndpoints.Map(app, gw, events, new EventTickets(gw.Tokens));
+        FederationEndpoints.Map(app, gw, gw.Links);
         ConsoleEndpoints.Map(app);
         app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"no endpoint {c.Request.Method} {c.Request.Path}"));
         return app;
@@ -220,6 +228,7 @@ public sealed class CorridorServer : IAsyncDisposable
     /// <summary>Stops accepting requests, lets in-flight ones finish, then stops the node (snapshot on stop).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_peerEndpoint is not null) await _peerEndpoint.DisposeAsync();
         try { await _app.StopAsync(TimeSpan.FromSeconds(10)); }
         catch (OperationCanceledException) { }
         _events.Dispose();
@@ -229,6 +238,9 @@ public sealed class CorridorServer : IAsyncDisposable
     }
 
     public string DataPath => _dataPath;
+
+    /// <summary>The peer endpoint's address (null without <see cref="ServerOptions.Peers"/>).</summary>
+    public string? PeerAddress => _peerEndpoint?.Address;
 
     /// <summary>The read model and its projector (null with <c>ReadModel = "none"</c>).</summary>
     public global::Corridor.Server.ReadModel.ReadModelHost? ReadModel => _gateway.ReadModel;

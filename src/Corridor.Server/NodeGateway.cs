@@ -36,6 +36,9 @@ public sealed class NodeGateway(ApiTokens tokens)
     /// <summary>The read model and its projector (null when the server runs without one).</summary>
     public global::Corridor.Server.ReadModel.ReadModelHost? ReadModel { get; internal set; }
 
+    /// <summary>The state of the links to peer nodes (empty when this node runs no peer endpoint).</summary>
+    public Federation.PeerLinks Links { get; internal set; } = new();
+
     public async Task AttachAsync(Node node)
     {
         IReadOnlyList<ParticipantInfo> all = await node.QueryAsync(e => e.Settlement.GetParticipants());

@@ -88,7 +88,7 @@ public static class ParticipantsCommand
     /// One call as the operator of the node whose data directory is <paramref name="data"/> (its secrets/operator.token):
     /// prints the answer (exit 0), the problem (1), a missing token (2) or an unreachable node (3).
     /// </summary>
-    private static async Task<int> AsOperator<T>(ParseResult parse, Option<string> data, Option<string> url,
+    internal static async Task<int> AsOperator<T>(ParseResult parse, Option<string> data, Option<string> url,
         Func<CorridorClient, Task<ApiResult<T>>> call, Action<T> print)
     {
         string root = Path.GetFullPath(parse.GetValue(data)!);

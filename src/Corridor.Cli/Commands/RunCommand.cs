@@ -30,10 +30,13 @@ public static class RunCommand
             DefaultValueFactory = _ => "sqlite",
         };
         var readModelConnection = new Option<string?>("--read-model-connection") { Description = "Npgsql connection string of the PostgreSQL read model." };
+        var peerPort = new Option<int?>("--peer-port") { Description = "Serve peer nodes on https://0.0.0.0:<port> (mutual TLS, client certificates pinned by `corridor peers add`); needs --peer-cert and --peer-key." };
+        var peerCert = new Option<string?>("--peer-cert") { Description = "This node's certificate (PEM) presented to peers (`corridor peers cert` makes one)." };
+        var peerKey = new Option<string?>("--peer-key") { Description = "The private key (PEM) of --peer-cert." };
         var journalOptions = new JournalChoice.Options();
         var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots, secrets and SQLite read model in the data directory; --journal postgres for production.")
         {
-            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection,
+            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, peerPort, peerCert, peerKey,
         };
         journalOptions.AddTo(command);
         command.SetAction(async (parse, cancel) =>
@@ -51,6 +54,13 @@ public static class RunCommand
             if (readModelKind == "postgres" && readModelAt is null) { await Console.Error.WriteLineAsync("corridor: --read-model postgres needs --read-model-connection"); return 2; }
             string[] listen = parse.GetValue(urls) is string u ? u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : p is int pp ? [$"http://127.0.0.1:{pp}"] : [ServerOptions.DefaultUrl];
+            int? pp2 = parse.GetValue(peerPort);
+            string? certPath = parse.GetValue(peerCert), keyPath = parse.GetValue(peerKey);
+            if (pp2 is < 0 or > 65535) { await Console.Error.WriteLineAsync("--peer-port must be 0…65535"); return 2; }
+            if ((pp2 is null) != (certPath is null) || (certPath is null) != (keyPath is null))
+            { await Console.Error.WriteLineAsync("corridor: --peer-port, --peer-cert and --peer-key go together"); return 2; }
+            if (certPath is not null && (!File.Exists(certPath) || !File.Exists(keyPath)))
+            { await Console.Error.WriteLineAsync($"corridor: --peer-cert {certPath} or --peer-key {keyPath} does not exist"); return 2; }
             string snapshots = journal.IsPostgres ? dir.PostgresSnapshotsPath : dir.SnapshotsPath;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
@@ -63,6 +73,7 @@ public static class RunCommand
                     OpenJournal = journal.IsPostgres ? () => journal.Open(dir.JournalPath) : null,
                     SnapshotsPath = snapshots,
                     ReadModel = readModelKind, ReadModelConnection = readModelAt, ReadModelPath = dir.ReadModelPath,
+                    Peers = pp2 is int peerAt ? new Corridor.Server.Federation.PeerLinkOptions(peerAt, Path.GetFullPath(certPath!), Path.GetFullPath(keyPath!)) : null,
                 }, stop.Token);
             }
             catch (JournalCorruptException e)
@@ -92,6 +103,7 @@ public static class RunCommand
                 }
                 if (server.ReadModel is { } rm)
                     Console.WriteLine($"corridor: read model {rm.Kind} ({rm.Location}) at batch {rm.ProjectedSequence}, lag {rm.LagBatches}; the projector follows the journal in the background");
+                if (server.PeerAddress is string peerAddress) Console.WriteLine($"corridor: peer endpoint on {peerAddress} (mutual TLS, pinned peer certificates)");
                 Console.WriteLine($"corridor: listening on {string.Join(", ", server.Addresses)}; press Ctrl+C to stop");
                 try { await Task.Delay(Timeout.Infinite, stop.Token); }
                 catch (OperationCanceledException) { }

@@ -18,6 +18,8 @@ public sealed record CustomerCreditTransfer
     public required PaymentIdentification PmtId { get; init; }
     public required Money IntrBkSttlmAmt { get; init; }
     public DateOnly? IntrBkSttlmDt { get; init; }
+    /// <summary>SttlmTmReq/RjctTm (ISOTime, UTC): time by when the payment must be settled to avoid rejection.</summary>
+    public TimeOnly? RejectTime { get; init; }
     public Money? InstdAmt { get; init; }
     public ExchangeRate? XchgRate { get; init; }
     /// <summary>Charge bearer: DEBT, CRED, SHAR, SLEV.</summary>
@@ -30,6 +32,8 @@ public sealed record CustomerCreditTransfer
     public required Agent CdtrAgt { get; init; }
     public required Party Cdtr { get; init; }
     public CashAccount? CdtrAcct { get; init; }
+    /// <summary>InstrForNxtAgt/InstrInf lines (Max140Text each).</summary>
+    public ValueList<string> NextAgentInstructions { get; init; }
     public string? PurposeCode { get; init; }
     public string? PurposeProprietary { get; init; }
     public ValueList<RegulatoryReporting> RgltryRptg { get; init; }

@@ -76,6 +76,7 @@ internal static class MessageReader
                 (Pacs004Message.Definition, "PmtRtr") => Pacs004(r),
                 (Camt056Message.Definition, "FIToFIPmtCxlReq") => Camt056(r),
                 (StatusReport.Definition, "FIToFIPmtStsRpt") => ReportReader.Pacs002(r),
+                (StatusRequest.Definition, "FIToFIPmtStsReq") => ReportReader.Pacs028(r),
                 (ResolutionOfInvestigation.Definition, "RsltnOfInvstgtn") => ReportReader.Camt029(r),
                 ("camt.052.001.08", "BkToCstmrAcctRpt") => ReportReader.Camt05x(r, AccountReportKind.IntradayReport052, "Rpt"),
                 ("camt.053.001.08", "BkToCstmrStmt") => ReportReader.Camt05x(r, AccountReportKind.Statement053, "Stmt"),
@@ -105,8 +106,10 @@ internal static class MessageReader
         PaymentIdentification? pmtId = null;
         Money? sttlm = null, instd = null;
         DateOnly? sttlmDt = null;
+        TimeOnly? rjctTm = null;
         ExchangeRate? rate = null;
         string? chrgBr = null, purpCd = null, purpPrtry = null;
+        List<string>? nextAgent = null;
         Agent? instg = null, instdAgt = null, dbtrAgt = null, cdtrAgt = null;
         Party? dbtr = null, cdtr = null;
         CashAccount? dbtrAcct = null, cdtrAcct = null;
@@ -120,6 +123,14 @@ internal static class MessageReader
                 case "PmtId": pmtId = PaymentId(r); break;
                 case "IntrBkSttlmAmt": sttlm = Money(r); break;
                 case "IntrBkSttlmDt": sttlmDt = Date(r); break;
+                case "SttlmTmReq":
+                    int d2 = Enter(r);
+                    while (Next(r, d2))
+                    {
+                        if (r.LocalName == "RjctTm") rjctTm = UtcTime(r);
+                        else Skip(r);
+                    }
+                    break;
                 case "InstdAmt": instd = Money(r); break;
                 case "XchgRate": rate = Rate(r); break;
                 case "ChrgBr": chrgBr = Text(r); break;
@@ -131,6 +142,14 @@ internal static class MessageReader
                 case "CdtrAgt": cdtrAgt = Agent(r); break;
                 case "Cdtr": cdtr = Party(r); break;
                 case "CdtrAcct": cdtrAcct = Account(r); break;
+                case "InstrForNxtAgt":
+                    int d3 = Enter(r);
+                    while (Next(r, d3))
+                    {
+                        if (r.LocalName == "InstrInf") (nextAgent ??= []).Add(Text(r));
+                        else Skip(r);
+                    }
+                    break;
                 case "Purp": (purpCd, purpPrtry) = CodeOrProprietary(r); break;
                 case "RgltryRptg": (rgltry ??= []).Add(Regulatory(r)); break;
                 case "RmtInf": rmt = Remittance(r); break;
@@ -141,9 +160,9 @@ internal static class MessageReader
             throw Refuse(r, "incomplete CdtTrfTxInf");
         return new CustomerCreditTransfer
         {
-            PmtId = pmtId, IntrBkSttlmAmt = sttlm.Value, IntrBkSttlmDt = sttlmDt, InstdAmt = instd, XchgRate = rate, ChrgBr = chrgBr,
+            PmtId = pmtId, IntrBkSttlmAmt = sttlm.Value, IntrBkSttlmDt = sttlmDt, RejectTime = rjctTm, InstdAmt = instd, XchgRate = rate, ChrgBr = chrgBr,
             InstgAgt = instg, InstdAgt = instdAgt, Dbtr = dbtr, DbtrAcct = dbtrAcct, DbtrAgt = dbtrAgt, CdtrAgt = cdtrAgt,
-            Cdtr = cdtr, CdtrAcct = cdtrAcct, PurposeCode = purpCd, PurposeProprietary = purpPrtry,
+            Cdtr = cdtr, CdtrAcct = cdtrAcct, NextAgentInstructions = ValueList.From(nextAgent), PurposeCode = purpCd, PurposeProprietary = purpPrtry,
             RgltryRptg = ValueList.From(rgltry), RmtInf = rmt,
         };
     }

@@ -8,6 +8,73 @@ namespace Corridor.Iso20022.Reading;
 /// <summary>Streaming readers for the messages Corridor mostly emits (pacs.002, camt.029, camt.052/053/054), for peers and round trips.</summary>
 internal static class ReportReader
 {
+    /// <summary>pacs.028.001.04 FIToFIPmtStsReq.</summary>
+    public static StatusRequest Pacs028(XmlReader r)
+    {
+        string? msgId = null;
+        DateTimeOffset? cre = null;
+        Agent? instg = null, instd = null;
+        var txs = new List<StatusRequestTransaction>(1);
+        int d = Enter(r);
+        while (Next(r, d))
+        {
+            switch (r.LocalName)
+            {
+                case "GrpHdr":
+                    int d2 = Enter(r);
+                    while (Next(r, d2))
+                    {
+                        switch (r.LocalName)
+                        {
+                            case "MsgId": msgId = Text(r); break;
+                            case "CreDtTm": cre = DateTime(r); break;
+                            case "InstgAgt": instg = Agent(r); break;
+                            case "InstdAgt": instd = Agent(r); break;
+                            default: Skip(r); break;
+                        }
+                    }
+                    break;
+                case "TxInf": txs.Add(StatusRequestTx(r)); break;
+                default: Skip(r); break;
+            }
+        }
+        if (msgId is null || cre is null) throw Refuse(r, "incomplete GrpHdr");
+        return new StatusRequest { RequestMsgId = msgId, CreDtTm = cre.Value, InstgAgt = instg, InstdAgt = instd, Transactions = ValueList.From(txs) };
+    }
+
+    private static StatusRequestTransaction StatusRequestTx(XmlReader r)
+    {
+        string? stsReqId = null, e2e = null, uetr = null;
+        OriginalGroupInfo? grp = null;
+        DateTimeOffset? execution = null;
+        int d = Enter(r);
+        while (Next(r, d))
+        {
+            switch (r.LocalName)
+            {
+                case "StsReqId": stsReqId = Text(r); break;
+                case "OrgnlGrpInf": grp = OriginalGroup(r); break;
+                case "OrgnlEndToEndId": e2e = Text(r); break;
+                case "OrgnlUETR": uetr = Text(r); break;
+                case "OrgnlTxRef":
+                    int d2 = Enter(r);
+                    while (Next(r, d2))
+                    {
+                        if (r.LocalName != "ReqdExctnDt") { Skip(r); continue; }
+                        int d3 = Enter(r);
+                        while (Next(r, d3))
+                        {
+                            if (r.LocalName == "DtTm") execution = DateTime(r);
+                            else Skip(r);
+                        }
+                    }
+                    break;
+                default: Skip(r); break;
+            }
+        }
+        return new StatusRequestTransaction { StsReqId = stsReqId, OrgnlGrpInf = grp, OrgnlEndToEndId = e2e, OrgnlUetr = uetr, OrgnlRequestedExecution = execution };
+    }
+
     public static StatusReport Pacs002(XmlReader r)
     {
         string? msgId = null, orgnlMsgId = null, orgnlNmId = null, orgnlNb = null, grpSts = null;

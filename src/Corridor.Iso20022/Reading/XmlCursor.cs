@@ -103,6 +103,10 @@ internal static class XmlCursor
     public static DateTimeOffset ParseDateTime(string s)
         => DateTimeOffset.Parse(s.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
+    /// <summary>xs:time as UTC: an offset ("+03:00") is applied, none is taken as UTC.</summary>
+    public static TimeOnly UtcTime(XmlReader r) =>
+        TimeOnly.FromTimeSpan(DateTimeOffset.Parse("2000-01-01T" + Text(r).Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).UtcDateTime.TimeOfDay);
+
     public static long Long(XmlReader r) => long.Parse(Text(r).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
 
     /// <summary>Reads an amount element with its Ccy attribute into minor units; refuses unknown currency (AM03), bad precision or sign (AM12), overflow (AM02).</summary>

@@ -20,6 +20,12 @@ public static class MessageWriter
                 PaymentId(w, tx.PmtId);
                 Amount(w, "IntrBkSttlmAmt", tx.IntrBkSttlmAmt);
                 Date(w, "IntrBkSttlmDt", tx.IntrBkSttlmDt);
+                if (tx.RejectTime is { } rejectTime)
+                {
+                    w.WriteStartElement("SttlmTmReq");
+                    w.WriteElementString("RjctTm", rejectTime.ToString("HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+                    w.WriteEndElement();
+                }
                 Amount(w, "InstdAmt", tx.InstdAmt);
                 Rate(w, "XchgRate", tx.XchgRate);
                 w.WriteElementString("ChrgBr", tx.ChrgBr);
@@ -31,6 +37,12 @@ public static class MessageWriter
                 Agent(w, "CdtrAgt", tx.CdtrAgt);
                 Party(w, "Cdtr", tx.Cdtr);
                 Account(w, "CdtrAcct", tx.CdtrAcct);
+                foreach (string line in tx.NextAgentInstructions)
+                {
+                    w.WriteStartElement("InstrForNxtAgt");
+                    w.WriteElementString("InstrInf", line);
+                    w.WriteEndElement();
+                }
                 CodeOrProprietary(w, "Purp", tx.PurposeCode, tx.PurposeProprietary);
                 foreach (var rr in tx.RgltryRptg) Regulatory(w, rr);
                 Remittance(w, tx.RmtInf);
@@ -167,6 +179,37 @@ public static class MessageWriter
                 foreach (var reason in tx.Reasons) Reason(w, "StsRsnInf", reason);
                 DateTime(w, "AccptncDtTm", tx.AccptncDtTm);
                 Leaf(w, "AcctSvcrRef", tx.AcctSvcrRef);
+                w.WriteEndElement();
+            }
+            w.WriteEndElement();
+        });
+
+    /// <summary>pacs.028.001.04 FIToFIPmtStsReq: asks the status of original transactions.</summary>
+    public static byte[] Pacs028(StatusRequest m, AppHeader? header = null, bool indent = false)
+        => Document(StatusRequest.Definition, indent, header, w =>
+        {
+            w.WriteStartElement("FIToFIPmtStsReq");
+            w.WriteStartElement("GrpHdr");
+            w.WriteElementString("MsgId", m.RequestMsgId);
+            DateTime(w, "CreDtTm", m.CreDtTm);
+            Agent(w, "InstgAgt", m.InstgAgt);
+            Agent(w, "InstdAgt", m.InstdAgt);
+            w.WriteEndElement();
+            foreach (var tx in m.Transactions)
+            {
+                w.WriteStartElement("TxInf");
+                Leaf(w, "StsReqId", tx.StsReqId);
+                OriginalGroup(w, "OrgnlGrpInf", tx.OrgnlGrpInf);
+                Leaf(w, "OrgnlEndToEndId", tx.OrgnlEndToEndId);
+                Leaf(w, "OrgnlUETR", tx.OrgnlUetr);
+                if (tx.OrgnlRequestedExecution is { } execution)
+                {
+                    w.WriteStartElement("OrgnlTxRef");
+                    w.WriteStartElement("ReqdExctnDt");
+                    DateTime(w, "DtTm", execution);
+                    w.WriteEndElement();
+                    w.WriteEndElement();
+                }
                 w.WriteEndElement();
             }
             w.WriteEndElement();

@@ -16,7 +16,7 @@ public static class SchemaCatalog
     /// <summary>Message definitions whose XSD ships in Schemas/.</summary>
     public static readonly IReadOnlyList<string> Definitions =
     [
-        "pacs.008.001.09", "pacs.009.001.09", "pacs.002.001.11", "pacs.004.001.10",
+        "pacs.008.001.09", "pacs.009.001.09", "pacs.002.001.11", "pacs.004.001.10", "pacs.028.001.04",
         "camt.056.001.09", "camt.029.001.10", "camt.052.001.08", "camt.053.001.08", "camt.054.001.08",
     ];
 

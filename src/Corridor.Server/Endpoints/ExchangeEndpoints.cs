@@ -73,7 +73,7 @@ public static class ExchangeEndpoints
         return reply.AllOk ? 0 : reply.Errors[0].Code;
     }
 
-    private static ulong ActingFor(Caller caller, ulong named, string field)
+    internal static ulong ActingFor(Caller caller, ulong named, string field)
     {
         // Acting for a participant is the system operator's (not a compliance-only user's).
         if (caller.IsOperator) NodeGateway.RequireOperator(caller);

@@ -35,6 +35,7 @@ public sealed class HttpMetrics
         sb.Append(inv, $"# HELP corridor_ready 1 once recovery finished.\n# TYPE corridor_ready gauge\ncorridor_ready {(node is null ? 0 : 1)}\n");
         if (node is null) return sb.ToString();
         Endpoints.ReadModelEndpoints.RenderMetrics(sb, gw);
+        gw.Links.RenderMetrics(sb, NodeOptions.WallClockNs());
         NodeMetrics m = node.Metrics;
         Counter(sb, "corridor_journal_batches_total", "Journal batches written (group commits).", m.Batches);
         Counter(sb, "corridor_journal_bytes_total", "Bytes of batch bodies journaled.", m.JournalBytes);

@@ -1,0 +1,13 @@
+namespace Corridor.Client;
+
+/// <summary>Federation: peer nodes and payments to banks on them (docs/api.md, "Federation").</summary>
+public sealed partial class CorridorClient
+{
+    public Task<ApiResult<PeerDto>> RegisterPeerAsync(RegisterPeerRequest r, CancellationToken c = default) => SendAsync<PeerDto>(HttpMethod.Post, "v1/peers", r, c);
+    public Task<ApiResult<PeerDto[]>> ListPeersAsync(CancellationToken c = default) => SendAsync<PeerDto[]>(HttpMethod.Get, "v1/peers", null, c);
+
+    public Task<ApiResult<CrossNodePaymentDto>> SendToPeerAsync(CrossNodePaymentRequest r, CancellationToken c = default) =>
+        SendAsync<CrossNodePaymentDto>(HttpMethod.Post, "v1/federation/payments", r, c);
+    public Task<ApiResult<CrossNodePaymentDto>> GetCrossNodePaymentAsync(string id, CancellationToken c = default) =>
+        SendAsync<CrossNodePaymentDto>(HttpMethod.Get, $"v1/federation/payments/{Uri.EscapeDataString(id)}", null, c);
+}

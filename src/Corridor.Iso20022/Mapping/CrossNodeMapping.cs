@@ -1,0 +1,227 @@
+using System.Globalization;
+using Corridor.Core.Exchange;
+using Corridor.Core.Federation;
+using Corridor.Core.Settlement;
+using Corridor.Iso20022.Codes;
+using Corridor.Iso20022.Model;
+using CoreParty = Corridor.Core.Exchange.Party;
+using IsoParty = Corridor.Iso20022.Model.Party;
+
+namespace Corridor.Iso20022.Mapping;
+
+/// <summary>A cross-node payment read from a peer's pacs.008, or why it cannot be (ISO reason and text).</summary>
+public readonly record struct MappedTerms(CrossNodeTerms? Terms, string? ReasonCode, string? Reason)
+{
+    public bool IsMapped => Terms is not null;
+}
+
+/// <summary>
+/// The messages between two Corridor nodes (docs/federation.md, "Messages on the wire"): <see cref="CrossNodeTerms"/> as a
+/// pacs.008.001.09 with one transaction, the destination's answer as a pacs.002.001.11, the source's status question as a
+/// pacs.028.001.04. Where each term travels:
+/// <list type="bullet">
+/// <item>UETR: <c>PmtId/UETR</c>; MsgId, InstrId, EndToEndId, TxId: the payment's references.</item>
+/// <item>source amount: <c>InstdAmt</c> (source currency); destination amount: <c>IntrBkSttlmAmt</c> (destination currency);
+/// <c>XchgRate</c>: their ratio in major units (informative: the destination checks the amounts against the quote).</item>
+/// <item>FX quote id on the destination: <c>InstrForNxtAgt/InstrInf</c> = <c>/FXQUOTE/0x…</c> (the destination node is the next agent).</item>
+/// <item>expiry T (UTC): <c>IntrBkSttlmDt</c> (its date) and <c>SttlmTmReq/RjctTm</c> (its time: "time by when the payment must be
+/// settled to avoid rejection"), 100 ns precision; in the pacs.028: <c>OrgnlTxRef/ReqdExctnDt/DtTm</c>.</item>
+/// <item>payee bank: <c>CdtrAgt/FinInstnId/BICFI</c>; payer bank: <c>DbtrAgt</c>; originator and beneficiary: <c>Dbtr</c>/<c>DbtrAcct</c>,
+/// <c>Cdtr</c>/<c>CdtrAcct</c>; trade references: <c>RmtInf</c> (docs/iso20022.md convention).</item>
+/// </list>
+/// </summary>
+public static class CrossNodeMapping
+{
+    /// <summary>Prefix of the quote instruction in <c>InstrForNxtAgt/InstrInf</c>.</summary>
+    public const string QuoteInstruction = "/FXQUOTE/";
+    /// <summary>Proprietary pacs.002 status reason for a status question about a payment the destination never received (before T).</summary>
+    public const string NotReceived = "NOTRECEIVED";
+    private const string NotProvided = "NOTPROVIDED";
+
+    /// <summary>A node's engine time (Unix nanoseconds) as a UTC timestamp, truncated to 100 ns (the precision on the wire).</summary>
+    public static DateTimeOffset TimeOf(ulong unixNs) => DateTimeOffset.UnixEpoch.AddTicks((long)(unixNs / 100));
+
+    /// <summary>A UTC timestamp as Unix nanoseconds.</summary>
+    public static ulong NanosecondsOf(DateTimeOffset t) => (ulong)(t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+
+    /// <summary>The pacs.008 a source node sends for <paramref name="t"/>; <paramref name="payerAgent"/> is the payer bank.</summary>
+    public static Pacs008Message ToPacs008(CrossNodeTerms t, Agent payerAgent, DateTimeOffset creDtTm)
+    {
+        DateTimeOffset expiry = TimeOf(t.ExpiresAtNs);
+        PaymentReferences refs = t.References;
+        var tx = new CustomerCreditTransfer
+        {
+            PmtId = new PaymentIdentification
+            {
+                InstrId = Present(refs.InstructionId), EndToEndId = Present(refs.EndToEndId) ?? NotProvided, TxId = Present(refs.TransactionId), Uetr = t.Uetr,
+            },
+            IntrBkSttlmAmt = new Money(t.DestinationCurrency, t.DestinationAmountMinor),
+            IntrBkSttlmDt = DateOnly.FromDateTime(expiry.UtcDateTime),
+            RejectTime = TimeOnly.FromTimeSpan(expiry.UtcDateTime.TimeOfDay),
+            InstdAmt = new Money(t.SourceCurrency, t.SourceAmountMinor),
+            XchgRate = RateOf(t),
+            ChrgBr = "SLEV",
+            Dbtr = IsoPartyOf(t.Originator), DbtrAcct = AccountOf(t.Originator.Account), DbtrAgt = payerAgent,
+            CdtrAgt = Agent.FromBic(t.PayeeBic),
+            Cdtr = IsoPartyOf(t.Beneficiary), CdtrAcct = AccountOf(t.Beneficiary.Account),
+            NextAgentInstructions = [QuoteInstruction + PaymentMapping.ReferenceOf(t.QuoteId)],
+            RmtInf = RemittanceOf(t.Trade),
+        };
+        return new Pacs008Message
+        {
+            GrpHdr = new GroupHeader { MsgId = Present(refs.MessageId) ?? "FED" + t.Uetr.Replace("-", "", StringComparison.Ordinal), CreDtTm = creDtTm, NbOfTxs = 1, SttlmMtd = "CLRG" },
+            Transactions = [tx],
+        };
+    }
+
+    /// <summary>The terms of a peer's pacs.008 (one transaction, cross-currency, with UETR, quote and expiry), or why not.</summary>
+    public static MappedTerms FromPacs008(Pacs008Message m)
+    {
+        if (m.Transactions.Count != 1) return Refused("FF01", $"a cross-node pacs.008 carries one transaction, not {m.Transactions.Count}");
+        CustomerCreditTransfer tx = m.Transactions[0];
+        if (tx.PmtId.Uetr is not { } uetr) return Refused("FF01", "PmtId/UETR is missing");
+        if (tx.InstdAmt is not { } source || source.Currency == tx.IntrBkSttlmAmt.Currency)
+            return Refused("AM09", "InstdAmt in the source currency is missing or in the settlement currency");
+        if (tx.IntrBkSttlmDt is not { } date || tx.RejectTime is not { } time) return Refused("FF01", "the expiry (IntrBkSttlmDt and SttlmTmReq/RjctTm) is missing");
+        if (QuoteOf(tx.NextAgentInstructions) is not { } quote) return Refused("FF01", $"InstrForNxtAgt/InstrInf {QuoteInstruction}0x… (the FX quote) is missing or malformed");
+        if (tx.CdtrAgt.Bicfi is not { } payeeBic) return Refused("RC01", "CdtrAgt has no BICFI");
+        MappedTrade trade = TradeMapping.Map(tx.Trade);
+        if (trade.IsRefused) return Refused(trade.ReasonCode!, trade.Reason!);
+        PaymentDetails details = PartyMapping.Details(m.MsgId, tx);
+        var expiry = new DateTimeOffset(date.ToDateTime(time), TimeSpan.Zero);
+        return new MappedTerms(new CrossNodeTerms(uetr, quote, source.Currency, source.AmountMinor, tx.IntrBkSttlmAmt.Currency, tx.IntrBkSttlmAmt.AmountMinor,
+            payeeBic, NanosecondsOf(expiry), details.Originator!, details.Beneficiary!,
+            trade.Trade ?? new TradeReference("", 0, "", "", "", "", Incoterms.None, ""), details.References), null, null);
+    }
+
+    /// <summary>The destination's pacs.002 for one payment: ACSC, RJCT with its ISO reason, PDNG while held, PDNG "not received" when null.</summary>
+    public static StatusReport ToPacs002(string uetr, PeerAnswer? answer, string reportMsgId, DateTimeOffset creDtTm, string originalMsgId, string originalDefinition)
+    {
+        (string status, ReasonInfo? reason) = answer?.Status switch
+        {
+            CrossNodeStatus.Settled => (PaymentStatusCodes.SettlementCompleted, null),
+            CrossNodeStatus.Refused => (PaymentStatusCodes.Rejected, new ReasonInfo { Code = answer.ReasonCode, AdditionalInfo = Info(answer.Reason) }),
+            CrossNodeStatus.Held => (PaymentStatusCodes.Pending, new ReasonInfo { Code = answer.ReasonCode, AdditionalInfo = Info(answer.Reason) }),
+            _ => (PaymentStatusCodes.Pending, new ReasonInfo { Proprietary = NotReceived, AdditionalInfo = ["no payment with this UETR was received; send it again"] }),
+        };
+        return new StatusReport
+        {
+            ReportMsgId = reportMsgId, CreDtTm = creDtTm, OrgnlMsgId = originalMsgId, OrgnlMsgNmId = originalDefinition,
+            Transactions = [new TransactionStatus { OrgnlUetr = uetr, TxSts = status, Reasons = reason is null ? default : [reason] }],
+        };
+    }
+
+    /// <summary>
+    /// What a destination's pacs.002 says about <paramref name="uetr"/>: settled, refused (reason), held (pending), or null when it
+    /// answers nothing final and nothing held (not received, or no status for this UETR).
+    /// </summary>
+    public static PeerAnswer? FromPacs002(StatusReport report, string uetr)
+    {
+        foreach (TransactionStatus tx in report.Transactions)
+        {
+            if (tx.OrgnlUetr != uetr) continue;
+            ReasonInfo? reason = tx.Reasons.Count > 0 ? tx.Reasons[0] : null;
+            string text = reason is { AdditionalInfo.Count: > 0 } ? string.Join(" ", reason.AdditionalInfo) : "";
+            return tx.TxSts switch
+            {
+                PaymentStatusCodes.SettlementCompleted => new PeerAnswer(uetr, CrossNodeStatus.Settled, "", ""),
+                PaymentStatusCodes.Rejected => new PeerAnswer(uetr, CrossNodeStatus.Refused, reason?.Code ?? "NARR", text),
+                PaymentStatusCodes.Pending when reason?.Proprietary != NotReceived => new PeerAnswer(uetr, CrossNodeStatus.Held, reason?.Code ?? "NARR", text),
+                _ => null,
+            };
+        }
+        return null;
+    }
+
+    /// <summary>The source's status question (pacs.028) about <paramref name="uetr"/>, with its expiry T.</summary>
+    public static StatusRequest ToPacs028(string uetr, ulong expiresAtNs, string requestMsgId, DateTimeOffset creDtTm) => new()
+    {
+        RequestMsgId = requestMsgId, CreDtTm = creDtTm,
+        Transactions = [new StatusRequestTransaction { OrgnlUetr = uetr, OrgnlRequestedExecution = TimeOf(expiresAtNs) }],
+    };
+
+    /// <summary>UETR and expiry T of a peer's status question (one transaction), or null with why not.</summary>
+    public static (string Uetr, ulong ExpiresAtNs)? FromPacs028(StatusRequest m, out string? reason)
+    {
+        reason = null;
+        if (m.Transactions.Count != 1) { reason = $"a status question names one transaction, not {m.Transactions.Count}"; return null; }
+        StatusRequestTransaction tx = m.Transactions[0];
+        if (tx.OrgnlUetr is not { } uetr) { reason = "TxInf/OrgnlUETR is missing"; return null; }
+        if (tx.OrgnlRequestedExecution is not { } expiry) { reason = "TxInf/OrgnlTxRef/ReqdExctnDt/DtTm (the expiry) is missing"; return null; }
+        return (uetr, NanosecondsOf(expiry));
+    }
+
+    private static MappedTerms Refused(string code, string reason) => new(null, code, reason);
+
+    private static ValueList<string> Info(string text) => text.Length == 0 ? default : [text.Length > 105 ? text[..105] : text];
+
+    private static UInt128? QuoteOf(ValueList<string> instructions)
+    {
+        foreach (string line in instructions)
+        {
+            if (!line.StartsWith(QuoteInstruction + "0x", StringComparison.Ordinal)) continue;
+            string hex = line[(QuoteInstruction.Length + 2)..];
+            if (hex.Length is > 0 and <= 32 && UInt128.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out UInt128 id) && id != 0) return id;
+        }
+        return null;
+    }
+
+    /// <summary>XchgRate: destination major units per source major unit, rounded to what BaseOneRate holds (11 digits, 10 after the point).</summary>
+    private static ExchangeRate? RateOf(CrossNodeTerms t)
+    {
+        if (!Iso4217.TryGetExponent(t.SourceCurrency, out int sourceDigits) || !Iso4217.TryGetExponent(t.DestinationCurrency, out int destinationDigits) || t.SourceAmountMinor <= 0)
+            return null;
+        decimal rate = (decimal)t.DestinationAmountMinor * MinorUnits.Pow10(sourceDigits) / ((decimal)t.SourceAmountMinor * MinorUnits.Pow10(destinationDigits));
+        int integerDigits = rate < 1 ? 1 : (int)Math.Floor(Math.Log10((double)rate)) + 1;
+        if (integerDigits > 10) return null;
+        decimal rounded = Math.Round(rate, Math.Min(ExchangeRate.Scale, 11 - integerDigits), MidpointRounding.ToZero);
+        return rounded > 0 ? new ExchangeRate((long)(rounded * 10_000_000_000m)) : null;
+    }
+
+    private static IsoParty IsoPartyOf(CoreParty p)
+    {
+        bool address = p.StreetName.Length + p.BuildingNumber.Length + p.PostCode.Length + p.TownName.Length + p.Country.Length > 0;
+        PartyIdentification? id = p.IdScheme switch
+        {
+            PartyIdScheme.Lei => new PartyIdentification { Kind = PartyIdKind.Organisation, Lei = p.Identifier },
+            PartyIdScheme.Bic => new PartyIdentification { Kind = PartyIdKind.Organisation, AnyBic = p.Identifier },
+            PartyIdScheme.NationalId => new PartyIdentification { Kind = PartyIdKind.Private, Other = [new GenericIdentification(p.Identifier, null, null, null)] },
+            PartyIdScheme.Other or PartyIdScheme.TaxId => new PartyIdentification { Kind = PartyIdKind.Organisation, Other = [new GenericIdentification(p.Identifier, null, null, null)] },
+            _ => null,
+        };
+        return new IsoParty
+        {
+            Name = Present(p.Name),
+            Address = address ? new PostalAddress
+            {
+                StreetName = Present(p.StreetName), BuildingNumber = Present(p.BuildingNumber), PostCode = Present(p.PostCode),
+                TownName = Present(p.TownName), Country = Present(p.Country),
+            } : null,
+            Id = p.Identifier.Length > 0 ? id : null,
+        };
+    }
+
+    private static CashAccount? AccountOf(string account) =>
+        account.Length == 0 ? null : IbanRules.IsValid(account) ? new CashAccount { Iban = account } : new CashAccount { OtherId = account };
+
+    /// <summary>Trade references as RmtInf/Strd by the convention <see cref="TradeReferences.From"/> reads.</summary>
+    private static RemittanceInfo? RemittanceOf(TradeReference t)
+    {
+        var documents = new List<ReferredDocument>(3);
+        if (t.InvoiceNumber.Length > 0 || t.InvoiceDate != 0)
+            documents.Add(new ReferredDocument { TypeCode = "CINV", Number = Present(t.InvoiceNumber), RelatedDate = DateOf(t.InvoiceDate) });
+        if (t.ContractReference.Length > 0) documents.Add(new ReferredDocument { TypeCode = "CMCN", Number = t.ContractReference });
+        if (t.LetterOfCreditReference.Length > 0) documents.Add(new ReferredDocument { TypeProprietary = TradeReferences.LetterOfCreditType, Number = t.LetterOfCreditReference });
+        var tags = new List<string>(3);
+        if (t.HsCode.Length > 0 || t.Incoterms != Incoterms.None)
+            tags.Add(string.Join(";", new[] { t.HsCode.Length > 0 ? "HS:" + t.HsCode : null, t.Incoterms != Incoterms.None ? "INCOTERMS:" + t.Incoterms.ToString().ToUpperInvariant() : null }.Where(s => s is not null)));
+        if (t.GoodsDescription.Length > 0) tags.Add("GOODS:" + (t.GoodsDescription.Length > 134 ? t.GoodsDescription[..134] : t.GoodsDescription));
+        if (documents.Count == 0 && tags.Count == 0) return null;
+        return new RemittanceInfo { Structured = [new StructuredRemittance { Documents = ValueList.From(documents), AdditionalInfo = ValueList.From(tags) }] };
+    }
+
+    private static DateOnly? DateOf(uint yyyymmdd) =>
+        yyyymmdd == 0 ? null : DateOnly.TryParseExact(yyyymmdd.ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly d) ? d : null;
+
+    private static string? Present(string text) => text.Length == 0 ? null : text;
+}

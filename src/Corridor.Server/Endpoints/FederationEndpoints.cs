@@ -1,0 +1,127 @@
+using Corridor.Client;
+using Corridor.Core.Engine;
+using Corridor.Core.Federation;
+using Corridor.Core.Settlement;
+using Corridor.Iso20022.Mapping;
+using Corridor.Server.Auth;
+using Corridor.Server.Federation;
+using Corridor.Server.Http;
+
+namespace Corridor.Server.Endpoints;
+
+/// <summary>
+/// Federation over the API (docs/api.md, "Federation"): the operator registers peer nodes (op 400); a payer bank sends a
+/// payment to a bank on a peer (op 401) and follows it. The peer link itself is <see cref="PeerEndpoint"/> and <see cref="PeerOutbox"/>.
+/// </summary>
+public static class FederationEndpoints
+{
+    public static void Map(WebApplication app, NodeGateway gw, PeerLinks links)
+    {
+        app.MapPost("/v1/peers", Handler.Of(c => RegisterPeer(c, gw, links))).WithTags("federation").Accepts<RegisterPeerRequest>("application/json").Produces<PeerDto>(201);
+        app.MapGet("/v1/peers", Handler.Of(c => ListPeers(c, gw, links))).WithTags("federation").Produces<PeerDto[]>();
+        app.MapPost("/v1/federation/payments", Handler.Of(c => Send(c, gw))).WithTags("federation").Accepts<CrossNodePaymentRequest>("application/json").Produces<CrossNodePaymentDto>(201);
+        app.MapGet("/v1/federation/payments/{id}", (HttpContext c, string id) => GetPayment(c, gw, id)).WithTags("federation").Produces<CrossNodePaymentDto>();
+    }
+
+    private static readonly (string Name, PeerStatus Value)[] Statuses = [("active", PeerStatus.Active), ("suspended", PeerStatus.Suspended)];
+
+    /// <summary>HTTP status of an engine refusal: 400 for the request's own content, 409 for an id taken by other content, 422 for the rest.</summary>
+    private static ApiException Refused(FederationResult r, string what) => new(r switch
+    {
+        FederationResult.PeerIdMustNotBeZero or FederationResult.PeerNameInvalid or FederationResult.PeerUrlInvalid or FederationResult.PeerFingerprintInvalid
+            or FederationResult.PeerStatusInvalid or FederationResult.PaymentIdInvalid or FederationResult.UetrInvalid or FederationResult.AmountMustBePositive
+            or FederationResult.ExpiryOutOfRange or FederationResult.CurrencyInvalid => 400,
+        FederationResult.PaymentExistsWithDifferentContent => 409,
+        _ => 422,
+    }, "federation." + Wire.Snake(r), $"{what}: {r}");
+
+    private static async Task<IResult> RegisterPeer(HttpContext c, NodeGateway gw, PeerLinks links)
+    {
+        NodeGateway.RequireOperator(gw.Authenticate(c));
+        var r = await RequestBody.ReadAsync<RegisterPeerRequest>(c);
+        PeerStatus status = Wire.ParseEnum(r.Status, "status", Statuses);
+        bool existed = await gw.QueryAsync(e => e.Federation.TryGetPeer(r.Id, out _));
+        FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.RegisterPeer, new RegisterPeer(r.Id, r.Name, r.Url, r.CertificateSha256, status));
+        if (result != FederationResult.Ok) throw Refused(result, $"peer {r.Id}");
+        PeerInfo peer = await gw.QueryAsync(e => e.Federation.TryGetPeer(r.Id, out PeerInfo p) ? p : throw new InvalidOperationException("peer registered but not found"));
+        return Results.Json(ToDto(peer, links), CorridorJson.Options, statusCode: existed ? 200 : 201);
+    }
+
+    private static async Task<IResult> ListPeers(HttpContext c, NodeGateway gw, PeerLinks links)
+    {
+        NodeGateway.RequireOperator(gw.Authenticate(c));
+        PeerInfo[] peers = await gw.QueryAsync(e => e.Federation.Peers.ToArray());
+        return Results.Json(peers.Select(p => ToDto(p, links)).ToArray(), CorridorJson.Options);
+    }
+
+    private static PeerDto ToDto(PeerInfo p, PeerLinks links) =>
+        new(p.Id, p.Name, p.Url, p.CertificateSha256, Wire.Snake(p.Status), p.RegisteredAtNs,
+            !links.Enabled ? null : links.Of(p.Id) is { } s ? new PeerLinkDto(s.Awaiting, s.LastAnswerAtNs, s.LastError) : new PeerLinkDto(0, 0, null));
+
+    private static async Task<IResult> Send(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        var r = await RequestBody.ReadAsync<CrossNodePaymentRequest>(c);
+        ulong payer = ExchangeEndpoints.ActingFor(caller, r.Payer, "payer");
+        UInt128 id = Ids.Parse(r.Id, "id"), quote = Ids.Parse(r.QuoteId, "quote_id");
+        if (r.Provider == 0) throw ApiException.BadRequest("request.missing_field", "provider: the FX provider participant on this node");
+        Wire.Amount(r.SourceAmount, "source_amount");
+        Wire.Amount(r.DestinationAmount, "destination_amount");
+        string payeeBic = Wire.Bic(r.PayeeBic, "payee_bic");
+        string uetr = r.Uetr.Length == 0 ? Guid.NewGuid().ToString("D") : r.Uetr;
+        PartyBirths.Refuse(r.Originator, "originator");
+        PartyBirths.Refuse(r.Beneficiary, "beneficiary");
+        PaymentReferences given = Wire.References(r.References);
+        // The references travel in the pacs.008: MsgId and EndToEndId default to the payment's own reference, the UETR is the payment's.
+        string reference = PaymentMapping.ReferenceOf(id);
+        var references = new PaymentReferences(given.MessageId.Length == 0 ? reference : given.MessageId, given.InstructionId,
+            given.EndToEndId.Length == 0 ? reference : given.EndToEndId, given.TransactionId, uetr);
+        uint? ledger = await gw.QueryAsync(e => e.Settlement.FindLedgerByCurrency(r.SourceCurrency));
+        if (ledger is null) throw new ApiException(422, "federation.source_currency_not_settled_here", $"no ledger settles {r.SourceCurrency} on this node");
+        var terms = new CrossNodeTerms(uetr, quote, r.SourceCurrency, r.SourceAmount, r.DestinationCurrency, r.DestinationAmount, payeeBic, 0,
+            ExchangeEndpoints.ToParty(r.Originator), ExchangeEndpoints.ToParty(r.Beneficiary), ExchangeEndpoints.ToTrade(r.Trade), references);
+        var command = new SendToPeer(id, r.Peer, payer, r.Provider, ledger.Value, r.ExpirySeconds, terms);
+        var (existed, existingPayer) = await gw.QueryAsync(e => e.Federation.TryGetPayment(id, out CrossNodePayment p) ? (true, p.Debtor) : (false, 0UL));
+        if (existed && !caller.IsOperator && existingPayer != caller.ParticipantId) throw new ApiException(409, "federation.payment_exists_with_different_content", $"payment {r.Id} exists");
+        FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.SendToPeer, command);
+        if (result is not (FederationResult.Ok or FederationResult.HeldForCompliance)) throw Refused(result, $"payment {r.Id}");
+        return Results.Json(await Payment(gw, id, caller), CorridorJson.Options, statusCode: existed ? 200 : 201);
+    }
+
+    private static async Task<IResult> GetPayment(HttpContext c, NodeGateway gw, string text)
+    {
+        Caller caller = gw.Authenticate(c);
+        UInt128 id = Ids.TryParse(text, out UInt128 parsed) ? parsed
+            : text.Length == CrossNodeTerms.UetrChars && Guid.TryParseExact(text, "D", out _) ? await gw.QueryAsync(e => IdOfUetr(e, text))
+            : throw ApiException.BadRequest("request.invalid_id", "id: a payment id (decimal or 0x-hex) or a UETR");
+        return Results.Json(await Payment(gw, id, caller), CorridorJson.Options);
+    }
+
+    /// <summary>The payment a UETR names on this node: received from a peer, or sent to one.</summary>
+    private static UInt128 IdOfUetr(Engine e, string uetr)
+    {
+        if (e.Federation.TryGetInbound(uetr, out CrossNodePayment inbound)) return inbound.PaymentId;
+        foreach (PeerInfo peer in e.Federation.Peers)
+            if (e.Federation.TryGetOutbound(peer.Id, uetr, out CrossNodePayment outbound)) return outbound.PaymentId;
+        return 0;
+    }
+
+    private static async Task<CrossNodePaymentDto> Payment(NodeGateway gw, UInt128 id, Caller caller)
+    {
+        var (found, dto) = await gw.QueryAsync(e => e.Federation.TryGetPayment(id, out CrossNodePayment p) ? (true, ToDto(p)) : (false, null));
+        if (!found) throw ApiException.NotFound("federation.payment_not_found", $"cross-node payment {Ids.Format(id)} does not exist");
+        if (!caller.IsOperator && dto!.Debtor != caller.ParticipantId && dto.Creditor != caller.ParticipantId)
+            throw ApiException.Forbidden($"cross-node payment {Ids.Format(id)} is not yours");
+        return dto!;
+    }
+
+    private static CrossNodePaymentDto ToDto(CrossNodePayment p)
+    {
+        CrossNodeTerms t = p.Terms;
+        return new CrossNodePaymentDto(Ids.Format(p.PaymentId), t.Uetr, p.Peer, p.Role == CrossNodeRole.Outbound ? "outbound" : "inbound", Wire.Snake(p.Status),
+            p.Result is FederationResult.Ok or FederationResult.HeldForCompliance ? null : "federation." + Wire.Snake(p.Result),
+            p.PeerReasonCode.Length == 0 ? null : p.PeerReasonCode, p.PeerReason.Length == 0 ? null : p.PeerReason,
+            p.Debtor, p.Creditor, PaymentMapping.ReferenceOf(t.QuoteId), t.SourceCurrency, t.SourceAmountMinor, t.DestinationCurrency, t.DestinationAmountMinor,
+            t.PayeeBic, t.ExpiresAtNs, p.SubmittedAtNs, p.FinalAtNs);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace Corridor.Server.Federation;
+
+/// <summary>How this node talks to its peers: the port of its peer endpoint and its node certificate (PEM) and key.</summary>
+public sealed record PeerLinkOptions(int Port, string CertificatePath, string KeyPath)
+{
+    /// <summary>The node certificate with its private key (presented to peers as server and as client certificate).</summary>
+    public X509Certificate2 LoadCertificate() => X509Certificate2.CreateFromPemFile(CertificatePath, KeyPath);
+}
+
+/// <summary>The state of this node's link to each peer, as the outbox last saw it (for /metrics, /health/ready and GET /v1/peers).</summary>
+public sealed class PeerLinks
+{
+    /// <summary>What the outbox last saw of one peer.</summary>
+    public sealed record LinkState(int Awaiting, ulong LastAnswerAtNs, string? LastError);
+
+    private readonly ConcurrentDictionary<uint, LinkState> _links = new();
+
+    /// <summary>True when this node runs a peer endpoint and an outbox (a node certificate was given).</summary>
+    public bool Enabled { get; init; }
+
+    public LinkState? Of(uint peer) => _links.TryGetValue(peer, out LinkState? s) ? s : null;
+
+    internal void Awaiting(uint peer, int count) => _links.AddOrUpdate(peer, _ => new LinkState(count, 0, null), (_, s) => s with { Awaiting = count });
+    internal void Answered(uint peer, ulong nowNs) => _links.AddOrUpdate(peer, _ => new LinkState(0, nowNs, null), (_, s) => s with { LastAnswerAtNs = nowNs, LastError = null });
+    internal void Failed(uint peer, string error) => _links.AddOrUpdate(peer, _ => new LinkState(0, 0, error), (_, s) => s with { LastError = error });
+
+    /// <summary>SHA-256 of a certificate's DER bytes, 64 lower-case hex digits: what RegisterPeer pins.</summary>
+    public static string Fingerprint(X509Certificate certificate) => Convert.ToHexStringLower(SHA256.HashData(certificate.GetRawCertData()));
+
+    /// <summary>Prometheus lines: per peer, payments awaiting its answer, whether the last exchange worked, seconds since its last answer.</summary>
+    public void RenderMetrics(StringBuilder sb, ulong nowNs)
+    {
+        if (_links.IsEmpty) return;
+        var inv = CultureInfo.InvariantCulture;
+        sb.Append("# HELP corridor_federation_awaiting Cross-node payments waiting for the peer's answer.\n# TYPE corridor_federation_awaiting gauge\n");
+        foreach (var (peer, s) in _links) sb.Append(inv, $"corridor_federation_awaiting{{peer=\"{peer}\"}} {s.Awaiting}\n");
+        sb.Append("# HELP corridor_federation_link_up 1 when the last exchange with the peer succeeded.\n# TYPE corridor_federation_link_up gauge\n");
+        foreach (var (peer, s) in _links) sb.Append(inv, $"corridor_federation_link_up{{peer=\"{peer}\"}} {(s.LastError is null ? 1 : 0)}\n");
+        sb.Append("# HELP corridor_federation_last_answer_age_seconds Seconds since the peer last answered (-1: never).\n# TYPE corridor_federation_last_answer_age_seconds gauge\n");
+        foreach (var (peer, s) in _links)
+            sb.Append(inv, $"corridor_federation_last_answer_age_seconds{{peer=\"{peer}\"}} {(s.LastAnswerAtNs == 0 ? -1 : (nowNs - Math.Min(nowNs, s.LastAnswerAtNs)) / 1e9):0.###}\n");
+    }
+
+    /// <summary>One line per peer for /health/ready ("peer 7: up, 0 awaiting" or "peer 7: down (why), 3 awaiting").</summary>
+    public string HealthDetails()
+    {
+        var sb = new StringBuilder();
+        foreach (var (peer, s) in _links.OrderBy(l => l.Key))
+            sb.Append(CultureInfo.InvariantCulture, $"peer {peer}: {(s.LastError is null ? "up" : "down (" + s.LastError + ")")}, {s.Awaiting} awaiting\n");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,153 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Corridor.Core.Engine;
+using Corridor.Core.Federation;
+using Corridor.Iso20022;
+using Corridor.Iso20022.Mapping;
+using Corridor.Iso20022.Model;
+using Corridor.Server.Http;
+using Corridor.Storage.Node;
+
+namespace Corridor.Server.Federation;
+
+/// <summary>
+/// The source's link (protocol steps 2, 6, 7): for each payment the engine lists as awaiting its peer
+/// (<see cref="FederationState.AwaitingPeer"/> — the engine state is the outbox, journaled before anything is sent) it sends
+/// the pacs.008 over HTTPS, presenting this node's certificate and accepting only the peer's pinned one, and journals the
+/// pacs.002 answer as <see cref="PeerDecision"/> (op 403). No answer: it retries with back-off and asks with a pacs.028 first.
+/// It never voids on its own: only the peer's refusal voids.
+/// </summary>
+public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2 certificate, ILogger<PeerOutbox> log) : BackgroundService
+{
+    /// <summary>Most payments handled per round; the rest wait for the next round.</summary>
+    public const int MaxPerRound = 256;
+    public const int RoundMs = 200, FirstRetryMs = 500, MaxRetryMs = 30_000, RequestTimeoutMs = 10_000;
+
+    private sealed record Pending(CrossNodeTerms Terms, uint Peer, ulong Payer);
+    private sealed class Attempts { public int Count; public long NextAtMs; }
+
+    private readonly Dictionary<UInt128, Attempts> _attempts = new();
+    private readonly Dictionary<(uint Peer, string Url, string Pin), HttpClient> _clients = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try { await RoundAsync(stop); }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
+            catch (Exception e) when (e is NodeBusyException or ApiException)
+            {
+                log.LogWarning("federation outbox: node not ready or busy: {Message}", e.Message);
+            }
+            try { await Task.Delay(RoundMs, stop); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private async Task RoundAsync(CancellationToken stop)
+    {
+        var (awaiting, peers) = await gw.QueryAsync(e =>
+        {
+            var list = new List<(UInt128 Id, Pending P)>();
+            foreach (CrossNodePayment p in e.Federation.AwaitingPeer())
+            {
+                if (list.Count >= MaxPerRound) break;
+                list.Add((p.PaymentId, new Pending(p.Terms, p.Peer, p.Debtor)));
+            }
+            return (list, e.Federation.Peers.ToDictionary(p => p.Id));
+        });
+        foreach (PeerInfo peer in peers.Values) links.Awaiting(peer.Id, awaiting.Count(a => a.P.Peer == peer.Id));
+        long nowMs = Environment.TickCount64;
+        var live = new HashSet<UInt128>();
+        foreach (var (id, p) in awaiting)
+        {
+            live.Add(id);
+            if (!_attempts.TryGetValue(id, out Attempts? attempts)) _attempts[id] = attempts = new Attempts();
+            if (nowMs < attempts.NextAtMs || !peers.TryGetValue(p.Peer, out PeerInfo? peer)) continue;
+            if (peer.Status != PeerStatus.Active) { links.Failed(peer.Id, "peer suspended"); continue; }
+            bool decided;
+            try { decided = await ExchangeAsync(peer, p, asking: attempts.Count > 0, stop); }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException && !stop.IsCancellationRequested)
+            {
+                links.Failed(peer.Id, e.Message.Length > 200 ? e.Message[..200] : e.Message);
+                log.LogWarning("federation: peer {Peer} did not answer for {Uetr}: {Message}", peer.Id, p.Terms.Uetr, e.Message);
+                decided = false;
+            }
+            if (decided) { _attempts.Remove(id); continue; }
+            attempts.Count++;
+            attempts.NextAtMs = nowMs + Math.Min(MaxRetryMs, (long)FirstRetryMs << Math.Min(attempts.Count - 1, 16));
+        }
+        foreach (UInt128 id in _attempts.Keys.Where(k => !live.Contains(k)).ToArray()) _attempts.Remove(id);
+    }
+
+    /// <summary>One exchange about one payment: first the pacs.008; later a pacs.028, and the pacs.008 again if the peer never received it.</summary>
+    private async Task<bool> ExchangeAsync(PeerInfo peer, Pending p, bool asking, CancellationToken stop)
+    {
+        HttpClient client = ClientFor(peer);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        PeerAnswer? answer = null;
+        bool received = false;
+        if (asking)
+        {
+            StatusRequest question = CrossNodeMapping.ToPacs028(p.Terms.Uetr, p.Terms.ExpiresAtNs, "FEDQ" + Guid.NewGuid().ToString("N")[..28], now);
+            (answer, received) = await PostAsync(client, peer, Iso20022Codec.Build(question), p.Terms.Uetr, stop);
+        }
+        if (!received)
+        {
+            string? payerBic = await gw.QueryAsync(e => e.Settlement.GetParticipant(p.Payer) is { Bic.Length: > 0 } info ? info.Bic : null);
+            Agent payerAgent = payerBic is null ? new Agent { Name = "participant " + p.Payer } : Agent.FromBic(payerBic);
+            (answer, _) = await PostAsync(client, peer, Iso20022Codec.Build(CrossNodeMapping.ToPacs008(p.Terms, payerAgent, now)), p.Terms.Uetr, stop);
+        }
+        links.Answered(peer.Id, NodeOptions.WallClockNs());
+        if (answer?.AsDecision(peer.Id) is not { } decision) return false; // held by the peer's compliance, or not yet decided
+        FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.PeerDecision, decision);
+        if (result == FederationResult.DecisionConflicts)
+            log.LogCritical("federation: peer {Peer} answered {Uetr} {Status}, contradicting the decision already applied", peer.Id, p.Terms.Uetr, answer.Status);
+        else if (result != FederationResult.Ok)
+            log.LogError("federation: decision of peer {Peer} for {Uetr} refused: {Result}", peer.Id, p.Terms.Uetr, result);
+        return true;
+    }
+
+    /// <summary>Posts one message; returns the peer's answer about <paramref name="uetr"/> and whether it knows the payment at all.</summary>
+    private static async Task<(PeerAnswer? Answer, bool Received)> PostAsync(HttpClient client, PeerInfo peer, byte[] xml, string uetr, CancellationToken stop)
+    {
+        using var content = new ByteArrayContent(xml);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/xml");
+        using HttpResponseMessage response = await client.PostAsync(new Uri(new Uri(peer.Url), PeerEndpoint.Route), content, stop);
+        byte[] body = await response.Content.ReadAsByteArrayAsync(stop);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"HTTP {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 300)))}");
+        ParseResult parsed = Iso20022Codec.Parse(body);
+        if (parsed.Message is not StatusReport report) throw new InvalidDataException("the peer's answer is not a pacs.002");
+        PeerAnswer? answer = CrossNodeMapping.FromPacs002(report, uetr);
+        bool notReceived = answer is null;
+        return (answer, !notReceived);
+    }
+
+    private HttpClient ClientFor(PeerInfo peer)
+    {
+        if (_clients.TryGetValue((peer.Id, peer.Url, peer.CertificateSha256), out HttpClient? client)) return client;
+        string pin = peer.CertificateSha256;
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = [certificate],
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
+                // The peer's own self-signed certificate, pinned by its SHA-256: no CA is trusted for a peer.
+                RemoteCertificateValidationCallback = (_, remote, _, _) => remote is not null && PeerLinks.Fingerprint(remote) == pin,
+            },
+        };
+        client = new HttpClient(handler) { Timeout = TimeSpan.FromMilliseconds(RequestTimeoutMs) };
+        foreach (var key in _clients.Keys.Where(k => k.Peer == peer.Id).ToArray()) { _clients[key].Dispose(); _clients.Remove(key); }
+        _clients[(peer.Id, peer.Url, peer.CertificateSha256)] = client;
+        return client;
+    }
+
+    public override void Dispose()
+    {
+        foreach (HttpClient c in _clients.Values) c.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,93 @@
+using CoreParty = Corridor.Core.Exchange.Party;
+using System.Text;
+using Corridor.Core.Exchange;
+using Corridor.Core.Federation;
+using Corridor.Core.Settlement;
+using Corridor.Iso20022;
+using Corridor.Iso20022.Mapping;
+using Corridor.Iso20022.Model;
+using CsCheck;
+
+namespace Corridor.Server.Tests.Federation;
+
+/// <summary>
+/// The messages between two nodes (pacs.008 with the cross-node terms, pacs.002 answer, pacs.028 status question): every
+/// one the node writes validates against the official ISO 20022 XSD (<see cref="OfficialSchemas"/>) and reads back to the
+/// same terms, answer and question.
+/// </summary>
+public sealed class FederationMessageTests
+{
+    private static readonly Gen<string> Text = Gen.Char["abcXYZ0189 -/.&<>'\"éЖ中"].Array[1, 35].Select(a => new string(a));
+    private static readonly Gen<string> Digits = Gen.Char['0', '9'].Array[6, 20].Select(a => new string(a));
+
+    private static readonly Gen<CoreParty> Parties = Gen.Select(Text, Text, Gen.OneOf(Gen.Const("RU"), Gen.Const("CN")), Digits, Gen.Int[0, 2],
+        (name, town, country, account, id) => new CoreParty(name, "Lenina", "5", "420111", town, "", country, account,
+            id switch { 0 => PartyIdScheme.None, 1 => PartyIdScheme.Lei, _ => PartyIdScheme.NationalId },
+            id switch { 0 => "", 1 => "2534001KZNMTLLC00047", _ => "4510123456" }));
+
+    private static readonly Gen<CrossNodeTerms> Terms = Gen.Select(
+        Gen.Select(Gen.Guid, Gen.UInt128, Gen.Long[1, 100_000_000_000], Gen.Long[1, 100_000_000_000], Gen.ULong[1_700_000_000_000_000_000, 2_000_000_000_000_000_000]),
+        Gen.Select(Parties, Parties, Text, Gen.Bool),
+        (a, b) => new CrossNodeTerms(V4(a.Item1), a.Item2 == 0 ? 1 : a.Item2, "RUB", a.Item3, "CNY", a.Item4, "PAYECNBJ", a.Item5, b.Item1, b.Item2,
+            b.Item4 ? new TradeReference("INV-" + b.Item3.Length, 20261120, "CT-9", "LC-1", "Ball bearings", "848210", Incoterms.Cip, "")
+                : new TradeReference("", 0, "", "", "", "", Incoterms.None, ""),
+            new PaymentReferences("MSG-" + b.Item3.Length, "INS-1", b.Item3.Trim().Length == 0 ? "E2E" : b.Item3.Trim(), "TX-1", V4(a.Item1))));
+
+    /// <summary>A UUID made version 4, variant 1 (what a UETR is).</summary>
+    private static string V4(Guid g) { char[] c = g.ToString("D").ToCharArray(); c[14] = '4'; c[19] = '8'; return new string(c); }
+
+    [Fact]
+    public void Every_federation_message_validates_against_its_official_schema_and_reads_back_to_what_was_sent()
+    {
+        Terms.Sample(t =>
+        {
+            var now = new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
+            byte[] pacs008 = Iso20022Codec.Build(CrossNodeMapping.ToPacs008(t, Agent.FromBic("PAYRRUMM"), now));
+            Valid(pacs008);
+            ParseResult parsed = Iso20022Codec.Parse(pacs008);
+            Assert.True(parsed.IsSuccess, string.Join("; ", parsed.Errors.Select(e => e.Message)));
+            MappedTerms back = CrossNodeMapping.FromPacs008((Pacs008Message)parsed.Message!);
+            Assert.True(back.IsMapped, back.Reason);
+            // T travels at 100 ns precision; everything else as sent.
+            Assert.Equal(t with { ExpiresAtNs = t.ExpiresAtNs / 100 * 100 }, back.Terms);
+
+            foreach (PeerAnswer? answer in new PeerAnswer?[]
+            {
+                new(t.Uetr, CrossNodeStatus.Settled, "", ""), new(t.Uetr, CrossNodeStatus.Refused, "AB05", "Expired"),
+                new(t.Uetr, CrossNodeStatus.Held, "NARR", "held for review"), null,
+            })
+            {
+                byte[] pacs002 = Iso20022Codec.Build(CrossNodeMapping.ToPacs002(t.Uetr, answer, "R-1", now, "MSG-1", Pacs008Message.Definition));
+                Valid(pacs002);
+                ParseResult report = Iso20022Codec.Parse(pacs002);
+                Assert.True(report.IsSuccess);
+                Assert.Equal(answer, CrossNodeMapping.FromPacs002((StatusReport)report.Message!, t.Uetr));
+            }
+
+            byte[] pacs028 = Iso20022Codec.Build(CrossNodeMapping.ToPacs028(t.Uetr, t.ExpiresAtNs, "Q-1", now));
+            Valid(pacs028);
+            ParseResult question = Iso20022Codec.Parse(pacs028);
+            Assert.True(question.IsSuccess, string.Join("; ", question.Errors.Select(e => e.Message)));
+            Assert.Equal((t.Uetr, t.ExpiresAtNs / 100 * 100), CrossNodeMapping.FromPacs028((StatusRequest)question.Message!, out _));
+        }, iter: 200);
+    }
+
+    [Fact]
+    public void A_pacs008_without_quote_expiry_or_source_amount_is_refused_with_its_reason()
+    {
+        CrossNodeTerms t = Terms.Single();
+        Pacs008Message m = CrossNodeMapping.ToPacs008(t, Agent.FromBic("PAYRRUMM"), DateTimeOffset.UnixEpoch);
+        CustomerCreditTransfer tx = m.Transactions[0];
+        Assert.Equal("FF01", CrossNodeMapping.FromPacs008(m with { Transactions = [tx with { NextAgentInstructions = default }] }).ReasonCode);
+        Assert.Equal("FF01", CrossNodeMapping.FromPacs008(m with { Transactions = [tx with { RejectTime = null }] }).ReasonCode);
+        Assert.Equal("AM09", CrossNodeMapping.FromPacs008(m with { Transactions = [tx with { InstdAmt = null }] }).ReasonCode);
+        Assert.Equal("FF01", CrossNodeMapping.FromPacs008(m with { Transactions = [tx, tx] }).ReasonCode);
+        Assert.Equal("FF01", CrossNodeMapping.FromPacs008(m with { Transactions = [tx with { PmtId = tx.PmtId with { Uetr = null } }] }).ReasonCode);
+    }
+
+    private static void Valid(byte[] xml)
+    {
+        List<string> problems = OfficialSchemas.Problems(Encoding.UTF8.GetString(xml));
+        Assert.True(problems.Count == 0, string.Join("\n", problems) + "\n" + Encoding.UTF8.GetString(xml));
+    }
+}

@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Corridor.Client;
+
+namespace Corridor.Server.Tests.Federation;
+
+/// <summary>
+/// Two real <c>corridor run</c> processes on loopback, linked by their peer endpoints over mutual TLS with pinned
+/// certificates: node A settles RUB (the payer bank), node B settles CNY (the payee bank); the FX provider is a participant
+/// on both and quotes RUB → CNY on B. Checked after every scenario: each payment is settled on both nodes or on neither,
+/// and each node's currency total is unchanged.
+/// </summary>
+public sealed class FederationTwoNodeTests
+{
+    private static CancellationToken C => TestContext.Current.CancellationToken;
+    private static string CliDll => Path.Combine(AppContext.BaseDirectory, "corridor.dll");
+    private const ulong Cb = 100, Payer = 11, Provider = 13, Payee = 22;
+    private const uint Rub = 643, Cny = 156, PeerBOnA = 7, PeerAOnB = 3;
+    private const long PayerRub = 1_000_000_00, ProviderCny = 500_000_00;
+
+    /// <summary>One node process: its data directory, API and peer ports, node certificate.</summary>
+    private sealed class NodeProcess(string name) : IAsyncDisposable
+    {
+        public string Data { get; } = Directory.CreateTempSubdirectory("corridor-fed-" + name + "-").FullName;
+        public int ApiPort { get; } = FreePort();
+        public int PeerPort { get; } = FreePort();
+        public string Cert => Path.Combine(Data, "node.pem");
+        public string Api => $"http://127.0.0.1:{ApiPort}";
+        public string PeerUrl => $"https://127.0.0.1:{PeerPort}";
+        public Process? Process { get; private set; }
+        public CorridorClient Operator { get; private set; } = null!;
+
+        public async Task StartAsync()
+        {
+            if (!File.Exists(Cert)) await Succeeds("peers", "cert", "--out", Path.Combine(Data, "node"), "--name", "localhost");
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string a in new[] { CliDll, "run", "--data", Data, "--port", ApiPort.ToString(), "--log-format", "simple", "--read-model", "none",
+                "--peer-port", PeerPort.ToString(), "--peer-cert", Cert, "--peer-key", Path.Combine(Data, "node.key") }) info.ArgumentList.Add(a);
+            Process = Process.Start(info)!;
+            Process.OutputDataReceived += (_, _) => { };
+            Process.ErrorDataReceived += (_, _) => { };
+            Process.BeginOutputReadLine();
+            Process.BeginErrorReadLine();
+            var http = new HttpClient { BaseAddress = new Uri(Api) };
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                Assert.False(Process.HasExited, "corridor exited during start-up");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "node not ready within 60 s");
+                try { if ((await http.GetAsync("/health/ready", C)).IsSuccessStatusCode) break; }
+                catch (HttpRequestException) { }
+                await Task.Delay(100, C);
+            }
+            Operator = new CorridorClient(http, File.ReadAllText(Path.Combine(Data, "secrets", "operator.token")).Trim());
+        }
+
+        public void Kill()
+        {
+            Process!.Kill(entireProcessTree: true); // SIGKILL: no snapshot, no goodbye
+            Process.WaitForExit();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Process is { HasExited: false }) Kill();
+            await Task.Yield();
+            try { Directory.Delete(Data, recursive: true); } catch (IOException) { }
+        }
+
+        public async Task<long> Balance(string account) => (await Operator.GetAccountAsync(account, C)).Unwrap() is var a ? a.CreditsPosted - a.DebitsPosted : 0;
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    private static async Task<(int Code, string Out)> Cli(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(CliDll);
+        foreach (string a in args) info.ArgumentList.Add(a);
+        using Process p = Process.Start(info)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync(C), stderr = p.StandardError.ReadToEndAsync(C);
+        await p.WaitForExitAsync(C);
+        return (p.ExitCode, await stdout + await stderr);
+    }
+
+    private static async Task Succeeds(params string[] args)
+    {
+        var (code, output) = await Cli(args);
+        Assert.True(code == 0, $"corridor {string.Join(' ', args)}: exit {code}: {output}");
+    }
+
+    private static async Task<(CorridorClient PayerA, NodeProcess A, NodeProcess B)> WorldAsync(NodeProcess a, NodeProcess b)
+    {
+        await a.StartAsync();
+        await b.StartAsync();
+        CorridorClient opA = a.Operator, opB = b.Operator;
+        (await opA.RegisterParticipantAsync(new RegisterParticipantRequest(Cb, "Bank of Russia", "central-bank"), C)).Unwrap();
+        string payer = (await opA.RegisterParticipantAsync(new RegisterParticipantRequest(Payer, "Volga Bank", "direct", "PAYRRUMM"), C)).Unwrap().Token;
+        (await opA.RegisterParticipantAsync(new RegisterParticipantRequest(Provider, "FX Bank (RUB)", "direct", "FXPRRUMM"), C)).Unwrap();
+        (await opA.RegisterLedgerAsync(new RegisterLedgerRequest(Rub, Cb, "0x643100", "0x643101", "RUB"), C)).Unwrap();
+        (await opA.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Payer, Rub, "0x643011"), C)).Unwrap();
+        (await opA.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Provider, Rub, "0x643013"), C)).Unwrap();
+        await opA.OpenDayAsync(new DateOnly(2026, 12, 5), C);
+        (await opA.MoveLiquidityAsync(new LiquidityRequest("0x71", Payer, Rub, PayerRub, "inject"), C)).Unwrap();
+
+        (await opB.RegisterParticipantAsync(new RegisterParticipantRequest(Cb, "People's Bank of China", "central-bank"), C)).Unwrap();
+        (await opB.RegisterParticipantAsync(new RegisterParticipantRequest(Payee, "Harbin Bank", "direct", "PAYECNBJ"), C)).Unwrap();
+        string fx = (await opB.RegisterParticipantAsync(new RegisterParticipantRequest(Provider, "FX Bank (CNY)", "direct", "FXPRCNBJ"), C)).Unwrap().Token;
+        (await opB.RegisterLedgerAsync(new RegisterLedgerRequest(Cny, Cb, "0x156100", "0x156101", "CNY"), C)).Unwrap();
+        (await opB.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Payee, Cny, "0x156022"), C)).Unwrap();
+        (await opB.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Provider, Cny, "0x156013"), C)).Unwrap();
+        await opB.OpenDayAsync(new DateOnly(2026, 12, 5), C);
+        (await opB.MoveLiquidityAsync(new LiquidityRequest("0x72", Provider, Cny, ProviderCny, "inject"), C)).Unwrap();
+        // The provider quotes RUB → CNY on B for payments from peers (no RUB account on B): 0.0785 CNY per RUB.
+        (await opB.WithToken(fx).PublishQuoteAsync(new PublishQuoteRequest("0xC0", "RUB", "CNY", new FxRateDto(785, 10_000), 1_00, 100_000_00,
+            (ulong)(DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() * 1_000_000), "0", "0x156013", 60), C)).Unwrap();
+
+        // Each operator pins the other's node certificate (the CLI reads the fingerprint from the PEM).
+        await Succeeds("peers", "add", "--data", a.Data, "--url", a.Api, "--id", PeerBOnA.ToString(), "--name", "Node B (CNY)", "--peer-url", b.PeerUrl, "--cert", b.Cert);
+        await Succeeds("peers", "add", "--data", b.Data, "--url", b.Api, "--id", PeerAOnB.ToString(), "--name", "Node A (RUB)", "--peer-url", a.PeerUrl, "--cert", a.Cert);
+        return (opA.WithToken(payer), a, b);
+    }
+
+    private static CrossNodePaymentRequest Payment(string id, string uetr, long rubMinor) => new(id, PeerBOnA, Provider, "0xC0", "RUB", rubMinor, "CNY", rubMinor * 785 / 10_000,
+        "PAYECNBJ",
+        new FxPartyDto("Volga Machine Tools LLC", "Lenina", "5", "420111", "Kazan", "", "RU", "40702810000000001234", "bic", "VOLGRUMM"),
+        new FxPartyDto("Harbin Precision Bearings Co", "Zhongshan Road", "88", "150001", "Harbin", "", "CN", "6222020200001234567", "bic", "HRBNCNBJ"),
+        new FxTradeReferenceDto("INV-CN-2026-117", new DateOnly(2026, 11, 20), "CT-2026-5", "LC-HRB-3391", "Ball bearings, 2,000 units", "848210", "CIP", "Harbin"),
+        uetr, ExpirySeconds: 120);
+
+    /// <summary>Waits until A's payment is final; returns its status ("settled" or "refused").</summary>
+    private static async Task<string> FinalOnA(CorridorClient payer, string id)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            CrossNodePaymentDto p = (await payer.GetCrossNodePaymentAsync(id, C)).Unwrap();
+            if (p.Status is "settled" or "refused") return p.Status;
+            await Task.Delay(100, C);
+        }
+        Assert.Fail($"payment {id} not final on A within 90 s");
+        return "";
+    }
+
+    private static async Task<string?> StatusOnB(NodeProcess b, string uetr)
+    {
+        ApiResult<CrossNodePaymentDto> r = await b.Operator.GetCrossNodePaymentAsync(uetr, C);
+        return r.Status == HttpStatusCode.NotFound ? null : r.Unwrap().Status;
+    }
+
+    /// <summary>Settled on both or on neither; each currency's total on each node unchanged; the provider's positions agree.</summary>
+    private static async Task Consistent(NodeProcess a, NodeProcess b, (string Id, string Uetr, long Rub)[] payments)
+    {
+        long rubSettled = 0, cnySettled = 0;
+        foreach (var (id, uetr, rub) in payments)
+        {
+            string onA = (await a.Operator.GetCrossNodePaymentAsync(id, C)).Unwrap().Status;
+            string? onB = await StatusOnB(b, uetr);
+            Assert.True(onA == "settled" ? onB == "settled" : onB != "settled", $"payment {id}: {onA} on A, {onB ?? "unknown"} on B");
+            if (onA == "settled") { rubSettled += rub; cnySettled += rub * 785 / 10_000; }
+        }
+        Assert.Equal(PayerRub - rubSettled, await a.Balance("0x643011"));
+        Assert.Equal(rubSettled, await a.Balance("0x643013"));
+        Assert.Equal(ProviderCny - cnySettled, await b.Balance("0x156013"));
+        Assert.Equal(cnySettled, await b.Balance("0x156022"));
+    }
+
+    [Fact]
+    public async Task A_payment_from_node_A_settles_on_both_nodes_and_a_destination_killed_mid_way_ends_settled_on_both_or_neither()
+    {
+        await using var a = new NodeProcess("rub");
+        await using var b = new NodeProcess("cny");
+        var (payer, _, _) = await WorldAsync(a, b);
+
+        const string uetr1 = "7b1d3c2a-0001-4c8e-9a6b-2d5f8e1c0b3a";
+        Assert.Equal(HttpStatusCode.Created, (await payer.SendToPeerAsync(Payment("0x501", uetr1, 10_000_00), C)).Status);
+        Assert.Equal("settled", await FinalOnA(payer, "0x501"));
+        Assert.Equal("settled", await StatusOnB(b, uetr1));
+
+        // Destination killed with SIGKILL right after it recorded the payment, then restarted on the same data.
+        const string uetr2 = "7b1d3c2a-0002-4c8e-9a6b-2d5f8e1c0b3a";
+        Assert.Equal(HttpStatusCode.Created, (await payer.SendToPeerAsync(Payment("0x502", uetr2, 20_000_00), C)).Status);
+        while (await StatusOnB(b, uetr2) is null) await Task.Delay(5, C);
+        b.Kill();
+        await b.StartAsync();
+        string second = await FinalOnA(payer, "0x502");
+        Assert.Equal(second, await StatusOnB(b, uetr2));
+
+        // Destination down when the payment is sent: A keeps it held, asks again with back-off, and completes once B is back.
+        b.Kill();
+        const string uetr3 = "7b1d3c2a-0003-4c8e-9a6b-2d5f8e1c0b3a";
+        Assert.Equal(HttpStatusCode.Created, (await payer.SendToPeerAsync(Payment("0x503", uetr3, 30_000_00), C)).Status);
+        await Task.Delay(1_500, C);
+        Assert.Equal("prepared", (await payer.GetCrossNodePaymentAsync("0x503", C)).Unwrap().Status); // never voided on its own
+        await b.StartAsync();
+        Assert.Equal("settled", await FinalOnA(payer, "0x503"));
+
+        await Consistent(a, b, [("0x501", uetr1, 10_000_00), ("0x502", uetr2, 20_000_00), ("0x503", uetr3, 30_000_00)]);
+        string metrics = await new HttpClient().GetStringAsync(a.Api + "/metrics", C);
+        Assert.Contains($"corridor_federation_link_up{{peer=\"{PeerBOnA}\"}} 1", metrics);
+    }
+
+    [Fact]
+    public async Task A_peer_over_an_unpinned_certificate_is_refused_and_nothing_is_recorded()
+    {
+        await using var a = new NodeProcess("rub");
+        await using var b = new NodeProcess("cny");
+        await WorldAsync(a, b);
+        // A third certificate, never pinned on B, presents a well-formed pacs.008.
+        string stranger = Path.Combine(a.Data, "stranger");
+        await Succeeds("peers", "cert", "--out", stranger);
+        using X509Certificate2 cert = X509Certificate2.CreateFromPemFile(stranger + ".pem", stranger + ".key");
+        using var handler = new HttpClientHandler { ClientCertificates = { cert }, ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var http = new HttpClient(handler);
+        const string uetr = "7b1d3c2a-0009-4c8e-9a6b-2d5f8e1c0b3a";
+        var terms = new Corridor.Core.Federation.CrossNodeTerms(uetr, 0xC0, "RUB", 100_00, "CNY", 785, "PAYECNBJ", ulong.MaxValue / 2,
+            Endpoints.ExchangeEndpoints.ToParty(Payment("1", uetr, 1).Originator), Endpoints.ExchangeEndpoints.ToParty(Payment("1", uetr, 1).Beneficiary),
+            Endpoints.ExchangeEndpoints.ToTrade(Payment("1", uetr, 1).Trade), new Corridor.Core.Settlement.PaymentReferences("M", "", "E", "", uetr));
+        byte[] xml = Corridor.Iso20022.Iso20022Codec.Build(Corridor.Iso20022.Mapping.CrossNodeMapping.ToPacs008(terms, Corridor.Iso20022.Model.Agent.FromBic("PAYRRUMM"), DateTimeOffset.UtcNow));
+        using HttpResponseMessage r = await http.PostAsync(b.PeerUrl + "/federation/v1/iso20022", new ByteArrayContent(xml), C);
+        Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        Assert.Contains("federation.certificate_not_pinned", await r.Content.ReadAsStringAsync(C));
+        Assert.Null(await StatusOnB(b, uetr));
+        // The API port serves no peer: without a client certificate the peer route is not there.
+        Assert.Equal(HttpStatusCode.NotFound, (await new HttpClient().PostAsync(b.Api + "/federation/v1/iso20022", new ByteArrayContent(xml), C)).StatusCode);
+    }
+}
