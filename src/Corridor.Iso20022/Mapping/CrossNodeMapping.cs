@@ -223,5 +223,5 @@ public static class CrossNodeMapping
     private static DateOnly? DateOf(uint yyyymmdd) =>
         yyyymmdd == 0 ? null : DateOnly.TryParseExact(yyyymmdd.ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateOnly d) ? d : null;
 
-    private static string? Present(string text) => text.Length == 0 ? null : text;
+    private static string? Present(string text) => string.IsNullOrWhiteSpace(text) ? null : text; // ISO text is at least one non-blank character
 }

@@ -17,7 +17,7 @@ namespace Corridor.Server.Tests.Federation;
 /// </summary>
 public sealed class FederationMessageTests
 {
-    private static readonly Gen<string> Text = Gen.Char["abcXYZ0189 -/.&<>'\"éЖ中"].Array[1, 35].Select(a => new string(a));
+    private static readonly Gen<string> Text = Gen.Char["abcXYZ0189 -/.&<>'\"éЖ中"].Array[0, 34].Select(a => "N" + new string(a)); // ISO text is never blank
     private static readonly Gen<string> Digits = Gen.Char['0', '9'].Array[6, 20].Select(a => new string(a));
 
     private static readonly Gen<CoreParty> Parties = Gen.Select(Text, Text, Gen.OneOf(Gen.Const("RU"), Gen.Const("CN")), Digits, Gen.Int[0, 2],
