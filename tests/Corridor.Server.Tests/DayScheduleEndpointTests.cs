@@ -53,7 +53,7 @@ public class DayScheduleEndpointTests
         Assert.Equal(new DateTimeOffset(2030, 6, 3, 21, 0, 0, TimeSpan.Zero), day.NextCutoffAt);
         Assert.Equal([new CutoffDto("customer_cutoff", new DateTimeOffset(2030, 6, 3, 21, 0, 0, TimeSpan.Zero)),
             new CutoffDto("interbank_cutoff", new DateTimeOffset(2030, 6, 3, 22, 0, 30, TimeSpan.Zero)),
-            new CutoffDto("end_of_day", new DateTimeOffset(2030, 6, 3, 23, 0, 0, TimeSpan.Zero))], day.Cutoffs);
+            new CutoffDto("end_of_day", new DateTimeOffset(2030, 6, 3, 23, 0, 0, TimeSpan.Zero))], day.Cutoffs!);
         Assert.InRange(day.SecondsToNextCutoff!.Value, 1, 200L * 366 * 86_400);
 
         Assert.False((await op.SetDayScheduleAsync(new SetDayScheduleRequest(), C)).Unwrap().Scheduled);
@@ -93,6 +93,6 @@ public class DayScheduleEndpointTests
         Assert.InRange((await node.StateAsync()).Sequence - sequence, 1, 2); // one tick per cut-off, or one for both
         PaymentDto rejected = (await op.GetPaymentAsync("0xD1", C)).Unwrap();
         Assert.Equal("rejected", rejected.Status);
-        Assert.Equal("rejected_at_interbank_cutoff", rejected.Reason);
+        Assert.Equal("settlement.rejected_at_interbank_cutoff", rejected.Reason);
     }
 }
