@@ -52,6 +52,7 @@ public sealed class CorridorServer : IAsyncDisposable
     private readonly string _dataPath;
     private Node? _node;
     private Federation.PeerEndpoint? _peerEndpoint;
+    private DayScheduleTicker? _ticker;
 
     private CorridorServer(WebApplication app, NodeGateway gateway, Events.EventHub events, string dataPath, string? newOperatorToken)
     {
@@ -100,7 +101,9 @@ public sealed class CorridorServer : IAsyncDisposable
             try { node = Node.Start(options.Node, journal, new SnapshotStore(snapshots)); }
             catch { journal.Dispose(); throw; }
             server._node = node;
+            gateway.Clock = options.Node.Clock;
             await gateway.AttachAsync(node);
+            server._ticker = new DayScheduleTicker(node, options.Node.Clock);
             if (options.ReadModel != global::Corridor.Server.ReadModel.ReadModelKinds.None)
                 gateway.ReadModel = global::Corridor.Server.ReadModel.ReadModelHost.Start(options.ReadModel, options.ReadModelPath ?? Path.Combine(data, "readmodel.db"),
                     options.ReadModelConnection, node, snapshots);
@@ -232,6 +235,7 @@ public sealed class CorridorServer : IAsyncDisposable
         try { await _app.StopAsync(TimeSpan.FromSeconds(10)); }
         catch (OperationCanceledException) { }
         _events.Dispose();
+        if (_ticker is not null) await _ticker.DisposeAsync();
         _gateway.ReadModel?.Dispose();
         _node?.Dispose();
         await _app.DisposeAsync();

@@ -28,6 +28,9 @@ public sealed class NodeGateway(ApiTokens tokens)
     public const int MaxCachedOwners = 4_000_000;
 
     public ApiTokens Tokens { get; } = tokens;
+
+    /// <summary>The node's batch clock (ns since the Unix epoch): the server reads time from it only to say how far off a cut-off is.</summary>
+    public Func<ulong> Clock { get; internal set; } = NodeOptions.WallClockNs;
     public bool Ready => _node is not null;
     public Node? NodeOrNull => _node;
 

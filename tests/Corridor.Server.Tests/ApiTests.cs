@@ -80,6 +80,8 @@ public sealed class ApiTests
         { "GET", "/v1/day", null, Access.Participant },
         { "POST", "/v1/day/open", """{"business_date":"2026-11-23"}""", Access.SystemOperator },
         { "POST", "/v1/day/phase", """{"phase":"customer_cutoff"}""", Access.SystemOperator },
+        { "GET", "/v1/day/schedule", null, Access.Participant },
+        { "PUT", "/v1/day/schedule", """{"customer_cutoff":"16:00","interbank_cutoff":"17:00","end_of_day":"18:00","utc_offset":"+03:00"}""", Access.SystemOperator },
         // Read model and ISO 20022
         { "GET", "/v1/statements/2026-11-23/0x11", null, Access.Participant },
         { "GET", "/v1/payments?uetr=0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", null, Access.Participant },

@@ -14,7 +14,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 13; // 13: peers and cross-node payments after the operator acts; 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids; 11: PvP legs in RTGS after the grants; 12: operator acts (four eyes) after every other section
+    private const int SnapshotFormatVersion = 15; // 15: the day schedule after every other section; 13: peers and cross-node payments after the operator acts; 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids; 11: PvP legs in RTGS after the grants; 12: operator acts (four eyes) after every other section
     private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
@@ -246,6 +246,7 @@ public sealed class Engine
         Settlement.WritePvpLegsSnapshot(w);
         Compliance.WriteOperatorActsSnapshot(w);
         Federation.WriteSnapshot(w);
+        Settlement.WriteScheduleSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -273,6 +274,7 @@ public sealed class Engine
         if (version >= 11) engine.Settlement.ReadPvpLegsSnapshot(r);
         if (version >= 12) engine.Compliance.ReadOperatorActsSnapshot(r);
         if (version >= 13) engine.Federation.ReadSnapshot(r);
+        if (version >= 15) engine.Settlement.ReadScheduleSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

@@ -40,6 +40,10 @@ public enum Operation : ushort
     SubmitReturn = 117,
     /// <summary>Grants or withdraws a participant's raw access to a non-settlement ledger: see Settlement/SettlementState.LedgerAccess.cs.</summary>
     GrantLedgerAccess = 118,
+    /// <summary>The operating day's schedule (cut-off and end-of-day times of day in the operator's offset): see Settlement/SettlementState.Schedule.cs.</summary>
+    SetDaySchedule = 119,
+    /// <summary>No items: a batch that only lets time pass, so scheduled cut-offs happen on an idle node (Settlement/SettlementState.Schedule.cs).</summary>
+    DayScheduleTick = 130,
 
     // Exchange (200–299): payloads are count × variable-length items, see Exchange/ExchangeCommands.cs.
     ConfigureCurrency = 200,
