@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using Corridor.Core.Access;
 using Corridor.Core.Compliance;
 using Corridor.Core.Exchange;
 using Corridor.Core.Ledger;
@@ -13,7 +14,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 10; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids
+    private const int SnapshotFormatVersion = 13; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids; 11, 12: taken by other branches; 13: certificate bindings after all of them
     private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
@@ -31,6 +32,7 @@ public sealed class Engine
         Exchange = new ExchangeState(ledger);
         Compliance = new ComplianceState(Exchange, Settlement);
         Exchange.Settlement = Settlement;
+        Certificates = new CertificateBindings(Settlement, Compliance);
         Ledger.SubmitterMayUseLedger = ParticipantMayUseLedger;
     }
 
@@ -64,6 +66,9 @@ public sealed class Engine
 
     /// <summary>Watch lists, rules, screening of every cross-border payment before settlement, holds, operator audit log.</summary>
     public ComplianceState Compliance { get; }
+
+    /// <summary>Client certificates bound to participants and operator users (mutual TLS at the server).</summary>
+    public CertificateBindings Certificates { get; }
 
     /// <summary>
     /// The operating day over every payment path: RTGS payments of the day (settlement) and cross-currency PvP payments
@@ -154,6 +159,8 @@ public sealed class Engine
             case Operation.ConfigureCurrency or Operation.PublishQuote or Operation.WithdrawQuote or Operation.LockQuote or Operation.ReleaseLock
                 or Operation.PayAgainstLock or Operation.SubmitFxTrade or Operation.AffirmFxTrade or Operation.CancelFxTrade or Operation.PayAtBestQuote:
                 return Exchange.Apply(command, payload, ref clock);
+            case Operation.BindCertificate or Operation.RevokeCertificate:
+                return Certificates.Apply(command, payload, ref clock);
             case >= Operation.LoadWatchList and <= (Operation)399:
                 return Compliance.Apply(command, payload, ref clock);
             case >= Operation.RegisterParticipant and <= (Operation)199:
@@ -198,6 +205,7 @@ public sealed class Engine
         Settlement.HashInto(hash);
         Exchange.HashInto(hash);
         Compliance.HashInto(hash);
+        if (Certificates.Count > 0) Certificates.HashInto(hash); // absent until the first binding: older states hash as before
         return hash.GetCurrentHashAsUInt128();
     }
 
@@ -220,6 +228,7 @@ public sealed class Engine
         Settlement.WriteOvernightCreditSnapshot(w);
         Exchange.WriteReferencesSnapshot(w);
         Settlement.WriteLedgerGrantsSnapshot(w);
+        Certificates.WriteSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -244,6 +253,7 @@ public sealed class Engine
         if (version >= 8) engine.Settlement.ReadOvernightCreditSnapshot(r);
         if (version >= 9) engine.Exchange.ReadReferencesSnapshot(r);
         if (version >= 10) engine.Settlement.ReadLedgerGrantsSnapshot(r);
+        if (version >= 13) engine.Certificates.ReadSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

@@ -65,6 +65,12 @@ public enum Operation : ushort
     RegisterOperator = 306,
     /// <summary>Disables or re-enables a named operator user (administrators only; never the root user): see Compliance/OperatorUsers.cs.</summary>
     ChangeOperatorStatus = 307,
+
+    // Access (315–319): client-certificate bindings for mutual TLS, see Access/CertificateBindings.cs.
+    /// <summary>Binds a client certificate (thumbprint, or subject + issuing CA) to a participant or an operator user.</summary>
+    BindCertificate = 315,
+    /// <summary>Revokes a certificate binding (or denies one thumbprint): refused from the next request on, for good.</summary>
+    RevokeCertificate = 316,
 }
 
 /// <summary>A non-Ok outcome for item <c>Index</c> of a command; <c>Code</c> is the operation's result enum.</summary>

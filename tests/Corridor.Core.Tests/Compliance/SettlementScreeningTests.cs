@@ -190,22 +190,23 @@ public sealed class SettlementScreeningTests
     }
 
     [Fact]
-    public void Format_5_to_9_snapshots_without_details_returns_overnight_credit_PvP_ids_ledger_grants_or_operators_still_restore()
+    public void Format_5_to_10_snapshots_without_details_returns_overnight_credit_PvP_ids_ledger_grants_or_operators_still_restore()
     {
         SettlementHarness h = Standard();
         h.Fund(A, 1_000);
         Assert.True(h.Batch(SettlementCodec.EncodeCommand(Payment(1, A, B, 10, kind: PaymentKind.Interbank)))[0].AllOk);
         var stream = new MemoryStream();
         h.Engine.WriteSnapshot(stream);
-        byte[] v10 = stream.ToArray();
-        // Format 9 = format 10 without the raw-ledger grants section (one empty count), format 8 also without the PvP
+        byte[] v13 = stream.ToArray();
+        // Format 10 = format 13 without the certificate-bindings section (its version and an empty count, 8 bytes; 11 and 12
+        // belong to other branches), format 9 also without the raw-ledger grants section (one empty count), format 8 also without the PvP
         // payment-ids section (one empty count), format 7 also without the
         // overnight-credit section (two empty counts), format 6 also without the payment-returns section, format 5
         // also without the payment-details section (their empty counts, 4 bytes each, sit just before the 33-byte
         // hash string).
-        foreach ((int version, int stripped) in new[] { (9, 4), (8, 8), (7, 16), (6, 20), (5, 24) })
+        foreach ((int version, int stripped) in new[] { (10, 8), (9, 12), (8, 16), (7, 24), (6, 28), (5, 32) })
         {
-            byte[] old = [.. v10.AsSpan(0, v10.Length - 33 - stripped), .. v10.AsSpan(v10.Length - 33)];
+            byte[] old = [.. v13.AsSpan(0, v13.Length - 33 - stripped), .. v13.AsSpan(v13.Length - 33)];
             BinaryPrimitives.WriteInt32LittleEndian(old.AsSpan(8), version);
             Assert.Equal(h.Engine.StateHashHex(), CoreEngine.ReadSnapshot(new MemoryStream(old)).StateHashHex());
         }
