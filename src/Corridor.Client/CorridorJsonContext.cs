@@ -4,6 +4,10 @@ namespace Corridor.Client;
 
 /// <summary>Source-generated (reflection-free) JSON metadata of the wire contracts; strictness comes from <see cref="CorridorJson.Options"/>.</summary>
 [JsonSerializable(typeof(CreateAccountRequest))]
+[JsonSerializable(typeof(BindCertificateRequest))]
+[JsonSerializable(typeof(RevokeCertificateRequest))]
+[JsonSerializable(typeof(CertificateBindingDto))]
+[JsonSerializable(typeof(CertificateBindingDto[]))]
 [JsonSerializable(typeof(AccountDto))]
 [JsonSerializable(typeof(AccountDto[]))]
 [JsonSerializable(typeof(BalanceDto))]

@@ -7,6 +7,7 @@ using Corridor.Storage.Journal;
 using Corridor.Storage.Node;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Corridor.Server;
 
@@ -35,6 +36,12 @@ public sealed class ServerOptions
     public string? ReadModelConnection { get; init; }
     /// <summary>SQLite file of the read model; null: <c>&lt;data&gt;/readmodel.db</c>.</summary>
     public string? ReadModelPath { get; init; }
+
+    /// <summary>
+    /// HTTPS material for the <c>https://</c> addresses of <see cref="Urls"/> (null: plain HTTP only). With client CAs the node
+    /// asks each TLS client for a certificate and authenticates requests without a bearer token by its binding (mutual TLS).
+    /// </summary>
+    public TlsSettings? Tls { get; init; }
 }
 
 /// <summary>
@@ -117,8 +124,18 @@ public sealed class CorridorServer : IAsyncDisposable
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.WebHost.UseUrls(options.Urls);
+        if (options.Tls is not null) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
         builder.WebHost.ConfigureKestrel(k =>
         {
+            if (options.Tls is { } tls)
+                k.ConfigureHttpsDefaults(https =>
+                {
+                    https.ServerCertificate = tls.ServerCertificate;
+                    // Asked for, not required: a TLS client may still authenticate with a bearer token. The chain is judged per
+                    // request by the certificate handler (a clear 401 problem), not by failing the handshake.
+                    https.ClientCertificateMode = tls.ClientCas.Count > 0 ? ClientCertificateMode.AllowCertificate : ClientCertificateMode.NoCertificate;
+                    https.ClientCertificateValidation = (_, _, _) => true;
+                });
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = RequestBody.MaxBatchBytes;
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
@@ -136,6 +153,8 @@ public sealed class CorridorServer : IAsyncDisposable
         builder.Services.ConfigureHttpJsonOptions(o => Corridor.Client.CorridorJson.Apply(o.SerializerOptions));
         builder.Services.AddOpenApi("v1", OpenApiContract.Configure);
         builder.Services.AddRoutingCore();
+        bool clientCertificates = options.Tls is { ClientCas.Count: > 0 };
+        if (clientCertificates) ClientCertificateAuthentication.AddTo(builder.Services, options.Tls!.ClientCas);
         // Accepts<T> metadata documents request bodies in OpenAPI; content-type checks are the endpoints' own
         // (415 request.unsupported_media_type), so routing must not turn a wrong content type into a 404.
         for (int i = builder.Services.Count - 1; i >= 0; i--)
@@ -190,6 +209,14 @@ public sealed class CorridorServer : IAsyncDisposable
                 metrics.Record(route, context.Request.Method, context.Response.StatusCode, Stopwatch.GetElapsedTime(start));
             }
         });
+        if (clientCertificates)
+            app.Use(async (context, next) =>
+            {
+                // Only requests without a bearer token are judged by their certificate: a token, when sent, decides.
+                if (context.Request.Headers.Authorization.Count == 0 && context.Connection.ClientCertificate is { } certificate)
+                    context.Features.Set(await ClientCertificateAuthentication.JudgeAsync(context, certificate));
+                await next(context);
+            });
         app.UseRouting();
 
         app.MapGet("/health/live", () => Results.Text("live\n")).WithTags("health");
@@ -204,6 +231,7 @@ public sealed class CorridorServer : IAsyncDisposable
         ExchangeEndpoints.Map(app, gw);
         ComplianceEndpoints.Map(app, gw);
         OperatorEndpoints.Map(app, gw);
+        CertificateEndpoints.Map(app, gw);
         ReadModelEndpoints.Map(app, gw);
         OutboundMessageEndpoints.Map(app, gw);
         app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"no endpoint {c.Request.Method} {c.Request.Path}"));

@@ -118,6 +118,10 @@ public sealed class ApiTests
         { "POST", "/v1/operators", Json(new RegisterOperatorRequest("eve", "compliance")), Access.Administrator },
         { "GET", "/v1/operators", null, Access.AnyOperator },
         { "POST", "/v1/operators/1/status", """{"status":"active"}""", Access.Administrator },
+        // Client certificates (mutual TLS): binding an operator user's certificate needs an administrator (MutualTlsTests).
+        { "POST", "/v1/certificates", """{"thumbprint":"abababababababababababababababababababababababababababababababab","participant":1}""", Access.SystemOperator },
+        { "POST", "/v1/certificates/revoke", """{"thumbprint":"cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"}""", Access.SystemOperator },
+        { "GET", "/v1/certificates", null, Access.AnyOperator },
     };
 
     /// <summary>Routes that answer without a token, on purpose: probes, metrics and the API description.</summary>

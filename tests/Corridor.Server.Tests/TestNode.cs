@@ -27,23 +27,25 @@ internal sealed class TestNode : IAsyncDisposable
     public CorridorClient Anonymous { get; }
     public string AliceToken { get; private set; } = "";
 
-    private TestNode(string dir, CorridorServer server)
+    private TestNode(string dir, CorridorServer server, HttpMessageHandler? handler)
     {
         _dir = dir;
         Server = server;
-        var http = new HttpClient { BaseAddress = new Uri(server.Addresses[0]) };
+        var http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = new Uri(server.Addresses[0]) };
         Operator = new CorridorClient(http, server.NewOperatorToken!);
         Anonymous = new CorridorClient(http, null);
     }
 
-    public static async Task<TestNode> StartAsync(bool world = true, int queueCapacity = 4_096)
+    /// <summary>Starts the node; with <paramref name="tls"/> it listens on https only and the token clients use <paramref name="handler"/> (which must trust the server).</summary>
+    public static async Task<TestNode> StartAsync(bool world = true, int queueCapacity = 4_096, Corridor.Server.Auth.TlsSettings? tls = null, HttpMessageHandler? handler = null)
     {
         string dir = Directory.CreateTempSubdirectory("corridor-server-test-").FullName;
         CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
         {
-            DataPath = dir, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0, QueueCapacity = queueCapacity }, MinimumLogLevel = LogLevel.Error,
+            DataPath = dir, Urls = [tls is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0"], Tls = tls,
+            Node = new NodeOptions { SnapshotEveryEvents = 0, QueueCapacity = queueCapacity }, MinimumLogLevel = LogLevel.Error,
         });
-        var node = new TestNode(dir, server);
+        var node = new TestNode(dir, server, handler);
         if (world) await node.BuildWorldAsync();
         return node;
     }
