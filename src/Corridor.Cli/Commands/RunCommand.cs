@@ -21,7 +21,7 @@ public static class RunCommand
             Description = "Take a snapshot after this many applied events (0: only on stop).",
             DefaultValueFactory = _ => new NodeOptions().SnapshotEveryEvents,
         };
-        var port = new Option<int?>("--port", "-p") { Description = "Listen on http://127.0.0.1:<port> (default 7420)." };
+        var port = new Option<int?>("--port", "-p") { Description = "Listen on http://127.0.0.1:<port> (https with --tls-cert; default 7420)." };
         var urls = new Option<string?>("--urls") { Description = "Listen addresses, ';'-separated (e.g. http://0.0.0.0:7420); overrides --port." };
         var logFormat = new Option<string>("--log-format") { Description = "Console log format: json or simple.", DefaultValueFactory = _ => "json" };
         var readModel = new Option<string>("--read-model")
@@ -30,10 +30,16 @@ public static class RunCommand
             DefaultValueFactory = _ => "sqlite",
         };
         var readModelConnection = new Option<string?>("--read-model-connection") { Description = "Npgsql connection string of the PostgreSQL read model." };
+        var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "PEM certificate of the node: serve HTTPS (https://127.0.0.1:7420 unless --urls says otherwise)." };
+        var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "PEM private key of --tls-cert." };
+        var clientCa = new Option<FileInfo?>("--client-ca")
+        {
+            Description = "PEM file of the CA(s) whose client certificates the node accepts (mutual TLS): a request without a token acts as the certificate's bound participant or operator user.",
+        };
         var journalOptions = new JournalChoice.Options();
         var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots, secrets and SQLite read model in the data directory; --journal postgres for production.")
         {
-            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection,
+            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa,
         };
         journalOptions.AddTo(command);
         command.SetAction(async (parse, cancel) =>
@@ -49,8 +55,24 @@ public static class RunCommand
             string? readModelAt = parse.GetValue(readModelConnection);
             if (readModelKind is not ("sqlite" or "postgres" or "none")) { await Console.Error.WriteLineAsync("corridor: --read-model must be sqlite, postgres or none"); return 2; }
             if (readModelKind == "postgres" && readModelAt is null) { await Console.Error.WriteLineAsync("corridor: --read-model postgres needs --read-model-connection"); return 2; }
+            FileInfo? certFile = parse.GetValue(tlsCert), keyFile = parse.GetValue(tlsKey), caFile = parse.GetValue(clientCa);
+            if ((certFile is null) != (keyFile is null)) { await Console.Error.WriteLineAsync("corridor: give --tls-cert and --tls-key together"); return 2; }
+            if (caFile is not null && certFile is null) { await Console.Error.WriteLineAsync("corridor: --client-ca needs --tls-cert and --tls-key (mutual TLS runs over HTTPS)"); return 2; }
+            Corridor.Server.Auth.TlsSettings? tls = null;
+            if (certFile is not null)
+            {
+                try { tls = Corridor.Server.Auth.TlsSettings.Load(certFile.FullName, keyFile!.FullName, caFile?.FullName); }
+                catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync($"corridor: cannot load the TLS files: {e.Message}");
+                    return 2;
+                }
+            }
+            string scheme = tls is null ? "http" : "https";
             string[] listen = parse.GetValue(urls) is string u ? u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                : p is int pp ? [$"http://127.0.0.1:{pp}"] : [ServerOptions.DefaultUrl];
+                : [$"{scheme}://127.0.0.1:{p ?? 7420}"];
+            if (tls is null && listen.Any(l => l.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
+            { await Console.Error.WriteLineAsync("corridor: an https:// address needs --tls-cert and --tls-key"); return 2; }
             string snapshots = journal.IsPostgres ? dir.PostgresSnapshotsPath : dir.SnapshotsPath;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
@@ -62,7 +84,7 @@ public static class RunCommand
                     DataPath = dir.Root, Urls = listen, Node = new NodeOptions { SnapshotEveryEvents = every }, LogFormat = parse.GetValue(logFormat)!,
                     OpenJournal = journal.IsPostgres ? () => journal.Open(dir.JournalPath) : null,
                     SnapshotsPath = snapshots,
-                    ReadModel = readModelKind, ReadModelConnection = readModelAt, ReadModelPath = dir.ReadModelPath,
+                    ReadModel = readModelKind, ReadModelConnection = readModelAt, ReadModelPath = dir.ReadModelPath, Tls = tls,
                 }, stop.Token);
             }
             catch (JournalCorruptException e)
@@ -92,6 +114,10 @@ public static class RunCommand
                 }
                 if (server.ReadModel is { } rm)
                     Console.WriteLine($"corridor: read model {rm.Kind} ({rm.Location}) at batch {rm.ProjectedSequence}, lag {rm.LagBatches}; the projector follows the journal in the background");
+                if (tls is not null)
+                    Console.WriteLine(tls.ClientCas.Count > 0
+                        ? $"corridor: mutual TLS: client certificates from {caFile!.FullName} act as their bound participant or operator user (corridor participants certificates add); bearer tokens work as well"
+                        : "corridor: HTTPS with bearer tokens (no --client-ca: client certificates are not asked for)");
                 Console.WriteLine($"corridor: listening on {string.Join(", ", server.Addresses)}; press Ctrl+C to stop");
                 try { await Task.Delay(Timeout.Infinite, stop.Token); }
                 catch (OperationCanceledException) { }

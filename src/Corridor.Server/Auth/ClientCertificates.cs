@@ -44,14 +44,14 @@ public sealed record ClientCertificateOutcome(string? FailureCode, string Detail
 /// Certificate authentication (Microsoft.AspNetCore.Authentication.Certificate) against the configured client CAs: chain to one
 /// of them, within its validity period. Who the certificate speaks for is not decided here but by the engine's bindings.
 /// </summary>
-internal static class ClientCertificateAuthentication
+public static class ClientCertificateAuthentication
 {
     private const string IssuerClaim = "corridor:issuer_thumbprint";
 
     /// <summary>SHA-256 of the DER encoding, 64 lowercase hex digits: the thumbprint bindings name.</summary>
     public static string Thumbprint(X509Certificate2 certificate) => certificate.GetCertHashString(HashAlgorithmName.SHA256).ToLowerInvariant();
 
-    public static void AddTo(IServiceCollection services, X509Certificate2Collection clientCas)
+    internal static void AddTo(IServiceCollection services, X509Certificate2Collection clientCas)
     {
         services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme)
             .AddCertificate(o =>
@@ -95,7 +95,7 @@ internal static class ClientCertificateAuthentication
     }
 
     /// <summary>Judges the connection's client certificate once per request that carries no bearer token.</summary>
-    public static async Task<ClientCertificateOutcome> JudgeAsync(HttpContext context, X509Certificate2 certificate)
+    internal static async Task<ClientCertificateOutcome> JudgeAsync(HttpContext context, X509Certificate2 certificate)
     {
         string thumbprint = Thumbprint(certificate), subject = certificate.Subject;
         DateTime now = DateTime.UtcNow;
