@@ -1,10 +1,15 @@
-using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Corridor.Server.Auth;
 using Corridor.Server.Endpoints;
 using Corridor.Server.Http;
 using Corridor.Server.Observability;
 using Corridor.Storage.Journal;
 using Corridor.Storage.Node;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -42,6 +47,12 @@ public sealed class ServerOptions
     /// asks each TLS client for a certificate and authenticates requests without a bearer token by its binding (mutual TLS).
     /// </summary>
     public TlsSettings? Tls { get; init; }
+
+    /// <summary>
+    /// OTLP endpoint (e.g. http://collector:4317) that receives traces of each command's path (HTTP → sequencer → journal →
+    /// engine → reply). Null: no tracing at all (no listener, no per-request activity).
+    /// </summary>
+    public Uri? OtlpEndpoint { get; init; }
 }
 
 /// <summary>
@@ -100,6 +111,7 @@ public sealed class CorridorServer : IAsyncDisposable
             try { node = Node.Start(options.Node, journal, new SnapshotStore(snapshots)); }
             catch { journal.Dispose(); throw; }
             server._node = node;
+            if (gateway.Meter is { } meter) node.Metrics.Instrument(meter);
             await gateway.AttachAsync(node);
             if (options.ReadModel != global::Corridor.Server.ReadModel.ReadModelKinds.None)
                 gateway.ReadModel = global::Corridor.Server.ReadModel.ReadModelHost.Start(options.ReadModel, options.ReadModelPath ?? Path.Combine(data, "readmodel.db"),
@@ -153,6 +165,11 @@ public sealed class CorridorServer : IAsyncDisposable
         builder.Services.ConfigureHttpJsonOptions(o => Corridor.Client.CorridorJson.Apply(o.SerializerOptions));
         builder.Services.AddOpenApi("v1", OpenApiContract.Configure);
         builder.Services.AddRoutingCore();
+        OpenTelemetryBuilder telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("corridor"))
+            .WithMetrics(m => m.AddMeter(NodeInstruments.MeterName).AddAspNetCoreInstrumentation().AddMeter("System.Runtime").AddPrometheusExporter());
+        if (options.OtlpEndpoint is { } otlp)
+            telemetry.WithTracing(t => t.AddSource(NodeTracing.SourceName).AddAspNetCoreInstrumentation().AddOtlpExporter(o => o.Endpoint = otlp));
         bool clientCertificates = options.Tls is { ClientCas.Count: > 0 };
         if (clientCertificates) ClientCertificateAuthentication.AddTo(builder.Services, options.Tls!.ClientCas);
         // Accepts<T> metadata documents request bodies in OpenAPI; content-type checks are the endpoints' own
@@ -161,11 +178,10 @@ public sealed class CorridorServer : IAsyncDisposable
             if (builder.Services[i].ImplementationType?.Name == "AcceptsMatcherPolicy") builder.Services.RemoveAt(i);
 
         WebApplication app = builder.Build();
-        var metrics = new HttpMetrics();
+        NodeInstruments.Create(gw.Meter = app.Services.GetRequiredService<IMeterFactory>().Create(NodeInstruments.MeterName), gw);
         ILogger log = app.Logger;
         app.Use(async (context, next) =>
         {
-            long start = Stopwatch.GetTimestamp();
             try
             {
                 await next(context);
@@ -203,11 +219,6 @@ public sealed class CorridorServer : IAsyncDisposable
                 log.LogError(e, "unhandled error on {Path}", context.Request.Path.Value);
                 if (!context.Response.HasStarted) await Problems.WriteAsync(context, 500, "internal", "internal error; see the server log");
             }
-            finally
-            {
-                string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-                metrics.Record(route, context.Request.Method, context.Response.StatusCode, Stopwatch.GetElapsedTime(start));
-            }
         });
         if (clientCertificates)
             app.Use(async (context, next) =>
@@ -223,7 +234,8 @@ public sealed class CorridorServer : IAsyncDisposable
         app.MapGet("/health/ready", () => gw.Ready
             ? Results.Text("ready\n" + ReadModelEndpoints.HealthDetails(gw))
             : Results.Text("recovering\n", statusCode: 503)).WithTags("health");
-        app.MapGet("/metrics", async () => Results.Text(await metrics.RenderAsync(gw), "text/plain; version=0.0.4; charset=utf-8")).WithTags("health");
+        // OpenTelemetry's Prometheus exporter: ASP.NET Core (http.server.*), Kestrel, runtime and the node's own instruments.
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata(["GET"])).WithTags("health");
         app.MapOpenApi("/openapi/{documentName}.json");
         LedgerEndpoints.Map(app, gw);
         SettlementEndpoints.Map(app, gw);

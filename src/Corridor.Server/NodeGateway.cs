@@ -36,6 +36,9 @@ public sealed class NodeGateway(ApiTokens tokens)
 
     public Node Node => _node ?? throw new ApiException(503, "node.not_ready", "the node is still recovering its state");
 
+    /// <summary>The server's meter (created by the app's IMeterFactory): the node's histograms record into it.</summary>
+    public System.Diagnostics.Metrics.Meter? Meter { get; internal set; }
+
     /// <summary>The read model and its projector (null when the server runs without one).</summary>
     public global::Corridor.Server.ReadModel.ReadModelHost? ReadModel { get; internal set; }
 

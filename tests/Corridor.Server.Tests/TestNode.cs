@@ -82,6 +82,25 @@ internal sealed class TestNode : IAsyncDisposable
         return (r.StatusCode, await r.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), r.Content.Headers.ContentType?.MediaType);
     }
 
+    /// <summary>
+    /// The value of the one sample of <paramref name="name"/> in a Prometheus text exposition whose labels include
+    /// <paramref name="labels"/> (other labels, such as OpenTelemetry's <c>otel_scope_name</c>, are ignored).
+    /// </summary>
+    public static double Metric(string exposition, string name, params (string Key, string Value)[] labels)
+    {
+        var matches = new List<double>();
+        foreach (string line in exposition.Split('\n'))
+        {
+            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not ('{' or ' ')) continue;
+            int close = line[name.Length] == '{' ? line.IndexOf("} ", StringComparison.Ordinal) : name.Length - 1;
+            string labelText = line[name.Length] == '{' ? line[(name.Length + 1)..close] : "";
+            if (!labels.All(l => labelText.Split(',').Contains($"{l.Key}=\"{l.Value}\""))) continue;
+            matches.Add(double.Parse(line[(close + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.True(matches.Count == 1, $"{matches.Count} samples of {name} with {string.Join(",", labels)}");
+        return matches[0];
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
