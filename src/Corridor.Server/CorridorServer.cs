@@ -180,6 +180,7 @@ public sealed class CorridorServer : IAsyncDisposable
         WebApplication app = builder.Build();
         NodeInstruments.Create(gw.Meter = app.Services.GetRequiredService<IMeterFactory>().Create(NodeInstruments.MeterName), gw);
         ILogger log = app.Logger;
+        gw.Log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Corridor.Server");
         app.Use(async (context, next) =>
         {
             try

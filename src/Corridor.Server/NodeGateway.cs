@@ -258,8 +258,19 @@ public sealed class NodeGateway(ApiTokens tokens)
         }
     }
 
+    /// <summary>The server's logger (structured: JSON console with <c>--log-format json</c>).</summary>
+    public ILogger Log { get; internal set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
     /// <summary>Submits a command; busy → 503 with Retry-After (written by the error middleware).</summary>
     public Task<CommandReply> SubmitAsync(Operation op, int count, byte[] payload) => Node.SubmitAsync(op, count, payload, CurrentActor.Value, waitWhenFull: false);
+
+    /// <summary>One structured line per payment decided at the rim (Information): payment id, status or result, journal batch.</summary>
+    public void LogPayment(UInt128 paymentId, string outcome, CommandReply reply)
+    {
+        if (Log.IsEnabled(LogLevel.Information))
+            Log.LogInformation("payment {PaymentId} {Outcome} in batch {Batch} (operation {Operation}, actor {Actor})",
+                Corridor.Server.Http.Ids.Format(paymentId), outcome, reply.Batch, reply.Operation, CurrentActor.Value);
+    }
 
     public Task<T> QueryAsync<T>(Func<Corridor.Core.Engine.Engine, T> query) => Node.QueryAsync(query);
 }

@@ -23,7 +23,14 @@ public static class RunCommand
         };
         var port = new Option<int?>("--port", "-p") { Description = "Listen on http://127.0.0.1:<port> (https with --tls-cert; default 7420)." };
         var urls = new Option<string?>("--urls") { Description = "Listen addresses, ';'-separated (e.g. http://0.0.0.0:7420); overrides --port." };
-        var logFormat = new Option<string>("--log-format") { Description = "Console log format: json or simple.", DefaultValueFactory = _ => "json" };
+        var logFormat = new Option<string>("--log-format") { Description = "Console log format: json (structured: payment id, batch, … as fields) or simple.", DefaultValueFactory = _ => "json" };
+        logFormat.AcceptOnlyFromAmong("json", "simple");
+        var logLevel = new Option<string>("--log-level") { Description = "Least level logged: debug, information (a line per payment with its id and journal batch), warning or error.", DefaultValueFactory = _ => "warning" };
+        logLevel.AcceptOnlyFromAmong("debug", "information", "warning", "error");
+        var otlp = new Option<Uri?>("--otlp-endpoint")
+        {
+            Description = "Export traces of each command's path (HTTP → sequencer → journal → engine → reply) over OTLP to this endpoint (e.g. http://127.0.0.1:4317). Off by default.",
+        };
         var readModel = new Option<string>("--read-model")
         {
             Description = "Read model fed by an in-process projector: sqlite (<data>/readmodel.db), postgres (--read-model-connection) or none.",
@@ -39,7 +46,7 @@ public static class RunCommand
         var journalOptions = new JournalChoice.Options();
         var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots, secrets and SQLite read model in the data directory; --journal postgres for production.")
         {
-            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa,
+            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp,
         };
         journalOptions.AddTo(command);
         command.SetAction(async (parse, cancel) =>
@@ -85,6 +92,8 @@ public static class RunCommand
                     OpenJournal = journal.IsPostgres ? () => journal.Open(dir.JournalPath) : null,
                     SnapshotsPath = snapshots,
                     ReadModel = readModelKind, ReadModelConnection = readModelAt, ReadModelPath = dir.ReadModelPath, Tls = tls,
+                    OtlpEndpoint = parse.GetValue(otlp),
+                    MinimumLogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(parse.GetValue(logLevel)!, ignoreCase: true),
                 }, stop.Token);
             }
             catch (JournalCorruptException e)

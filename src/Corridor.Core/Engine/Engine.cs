@@ -117,6 +117,7 @@ public sealed class Engine
             CommandFrame command = CommandBatch.Read(body, ref offset);
             ReadOnlySpan<byte> payload = body.Slice(command.PayloadOffset, command.PayloadBytes);
             CommandReply reply = ApplyCommand(command, payload, ref clock);
+            reply.Batch = sequence;
             if (command.Actor != 0 && command.Operation >= Operation.RegisterParticipant) Compliance.AuditOperatorAction(++clock, command.Actor, command, payload, reply);
             replies?.Add(reply);
         }

@@ -84,5 +84,8 @@ public sealed record CommandReply(Operation Operation, int Count, ItemResult[] E
     /// <summary>For create_accounts and create_transfers: engine timestamp of item 0; item i applied at this + i.</summary>
     public ulong FirstEventTimestamp { get; init; }
 
+    /// <summary>Sequence of the journal batch the command was applied in (set by <see cref="Engine.Apply"/>; logs and traces name it).</summary>
+    public long Batch { get; internal set; }
+
     public bool AllOk => Errors.Length == 0;
 }

@@ -299,6 +299,7 @@ public static class SettlementEndpoints
         CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, 1, payload);
         (PaymentInfo? p, PaymentCompliance? compliance, DayPhase phase) =
             await gw.QueryAsync(e => (e.Settlement.GetPayment(id), ComplianceOf(e, id), e.Settlement.GetDayStatus().Phase));
+        gw.LogPayment(id, reply.AllOk ? (p is null ? "unrecorded" : Wire.Snake(p.Status)) : Wire.Snake((SettlementResult)reply.Errors[0].Code), reply);
         if (!reply.AllOk)
         {
             var result = (SettlementResult)reply.Errors[0].Code;

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Corridor.Client;
+using Corridor.Storage.Node;
+
+namespace Corridor.Server.Tests;
+
+/// <summary>Spans of a command's path through the node: submit (child of the caller's span), journal append and engine apply linked to it.</summary>
+public sealed class TracingTests
+{
+    private static readonly ActivitySource Caller = new("Corridor.Tests.Caller");
+
+    [Fact]
+    public async Task A_payment_leaves_submit_journal_and_engine_spans_tied_to_the_callers_trace()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        var spans = new System.Collections.Concurrent.ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is NodeTracing.SourceName or "Corridor.Tests.Caller",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        ActivityTraceId trace;
+        using (Activity request = Caller.StartActivity("test request")!)
+        {
+            trace = request.TraceId;
+            // The same call an endpoint makes, from inside the caller's span.
+            var transfer = new CreateTransferRequest("0x7701", TestNode.BookSource, TestNode.AliceBook, 5, TestNode.Book, 1);
+            (await node.Operator.CreateTransferAsync(transfer, TestContext.Current.CancellationToken)).Unwrap();
+            Corridor.Core.Engine.CommandReply reply = await node.Server.Node.SubmitAsync(Corridor.Core.Engine.Operation.RunLsm, 1,
+                Corridor.Core.Settlement.SettlementCodec.EncodePayload<Corridor.Core.Settlement.RunLsm>([new Corridor.Core.Settlement.RunLsm(0)]), waitWhenFull: true, TestContext.Current.CancellationToken);
+            Assert.True(reply.Batch > 0);
+            Assert.Same(request, Activity.Current); // the submit span never becomes the caller's current activity
+        }
+
+        Activity submit = Assert.Single(spans, s => s.OperationName == "corridor.submit" && s.TraceId == trace);
+        Assert.Equal("RunLsm", submit.GetTagItem("corridor.operation"));
+        long batch = (long)submit.GetTagItem("corridor.batch")!;
+        foreach (string name in new[] { "corridor.journal.append", "corridor.engine.apply" })
+        {
+            Activity span = Assert.Single(spans, s => s.OperationName == name && s.Links.Any(l => l.Context.SpanId == submit.SpanId));
+            Assert.Equal(batch, span.GetTagItem("corridor.batch"));
+        }
+    }
+}
