@@ -4,9 +4,33 @@ using Corridor.Storage.Node;
 
 namespace Corridor.Server.Tests;
 
-/// <summary>Spans of a command's path through the node: submit (child of the caller's span), journal append and engine apply linked to it.</summary>
-public sealed class TracingTests
+/// <summary>
+/// Spans of a command's path through the node: submit (child of the caller's span), journal append and engine apply linked to
+/// it; and the Grafana dashboard reads only metrics the node exports.
+/// </summary>
+public sealed class ObservabilityTests
 {
+    [Fact]
+    public async Task Every_metric_the_Grafana_dashboard_reads_is_exported_at_metrics()
+    {
+        string dashboard = File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "grafana", "corridor-node.json"));
+        string[] names = System.Text.RegularExpressions.Regex.Matches(dashboard, @"\b(corridor|http_server|kestrel|dotnet)_[a-z_]+")
+            .Select(m => System.Text.RegularExpressions.Regex.Replace(m.Value, "_(bucket|sum|count)$", "")).Distinct().ToArray();
+        Assert.True(names.Length >= 15, $"only {names.Length} metric names found in the dashboard");
+        await using TestNode node = await TestNode.StartAsync();
+        (await node.AliceClient.CreateTransferAsync(new CreateTransferRequest("0x7801", TestNode.AliceBook, TestNode.BobBook, 1, TestNode.Book, 1), TestContext.Current.CancellationToken)).Unwrap();
+        var (_, metrics, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/metrics", null);
+        string[] missing = names.Where(n => !metrics.Contains("\n" + n, StringComparison.Ordinal)).ToArray();
+        Assert.True(missing.Length == 0, "dashboard metrics not exported: " + string.Join(", ", missing));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Corridor.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("Corridor.slnx not found above " + AppContext.BaseDirectory);
+    }
+
     private static readonly ActivitySource Caller = new("Corridor.Tests.Caller");
 
     [Fact]
