@@ -13,7 +13,7 @@ public sealed class ObservabilityTests
     [Fact]
     public async Task Every_metric_the_Grafana_dashboard_reads_is_exported_at_metrics()
     {
-        string dashboard = File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "grafana", "corridor-node.json"));
+        string dashboard = File.ReadAllText(Path.Combine(TestNode.RepositoryRoot(), "deploy", "grafana", "corridor-node.json"));
         string[] names = System.Text.RegularExpressions.Regex.Matches(dashboard, @"\b(corridor|http_server|kestrel|dotnet)_[a-z_]+")
             .Select(m => System.Text.RegularExpressions.Regex.Replace(m.Value, "_(bucket|sum|count)$", "")).Distinct().ToArray();
         Assert.True(names.Length >= 15, $"only {names.Length} metric names found in the dashboard");
@@ -22,13 +22,6 @@ public sealed class ObservabilityTests
         var (_, metrics, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/metrics", null);
         string[] missing = names.Where(n => !metrics.Contains("\n" + n, StringComparison.Ordinal)).ToArray();
         Assert.True(missing.Length == 0, "dashboard metrics not exported: " + string.Join(", ", missing));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Corridor.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("Corridor.slnx not found above " + AppContext.BaseDirectory);
     }
 
     private static readonly ActivitySource Caller = new("Corridor.Tests.Caller");

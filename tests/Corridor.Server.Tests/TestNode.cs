@@ -101,6 +101,14 @@ internal sealed class TestNode : IAsyncDisposable
         return matches[0];
     }
 
+    /// <summary>The repository's root folder (where Corridor.slnx is), above the test binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Corridor.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("Corridor.slnx not found above " + AppContext.BaseDirectory);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
