@@ -161,6 +161,9 @@ public sealed class CorridorServer : IAsyncDisposable
         // own messages are Information/Debug request traces, so above Information it is switched off entirely.
         if (options.MinimumLogLevel > LogLevel.Information)
             builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // At Information the node's own lines (a payment, its outcome and batch) are wanted, not ASP.NET Core's per-request chatter.
+        else if (options.MinimumLogLevel == LogLevel.Information)
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // One JSON contract: minimal APIs and the OpenAPI generator read these options; the endpoints bind with CorridorJson.Options.
         builder.Services.ConfigureHttpJsonOptions(o => Corridor.Client.CorridorJson.Apply(o.SerializerOptions));
         builder.Services.AddOpenApi("v1", OpenApiContract.Configure);
