@@ -54,21 +54,21 @@ public readonly record struct CertificateKey(CertificateMatch Match, string Thum
     public static int MaxEncodedBytes => 1 + 2 * Wire.MaxStringBytes(ThumbprintChars) + Wire.MaxStringBytes(MaxSubjectChars);
 
     /// <summary>The first thing wrong with the key's shape, or Ok.</summary>
-    public BindCertificateResult Check()
+    public CertificateBindingResult Check()
     {
         switch (Match)
         {
             case CertificateMatch.Thumbprint:
-                if (!IsThumbprint(Thumbprint)) return BindCertificateResult.ThumbprintInvalid;
-                if (Subject.Length != 0 || IssuerThumbprint.Length != 0) return BindCertificateResult.MatchInvalid;
-                return BindCertificateResult.Ok;
+                if (!IsThumbprint(Thumbprint)) return CertificateBindingResult.ThumbprintInvalid;
+                if (Subject.Length != 0 || IssuerThumbprint.Length != 0) return CertificateBindingResult.MatchInvalid;
+                return CertificateBindingResult.Ok;
             case CertificateMatch.SubjectAndIssuer:
-                if (Thumbprint.Length != 0) return BindCertificateResult.MatchInvalid;
-                if (!IsSubject(Subject)) return BindCertificateResult.SubjectInvalid;
-                if (!IsThumbprint(IssuerThumbprint)) return BindCertificateResult.IssuerThumbprintInvalid;
-                return BindCertificateResult.Ok;
+                if (Thumbprint.Length != 0) return CertificateBindingResult.MatchInvalid;
+                if (!IsSubject(Subject)) return CertificateBindingResult.SubjectInvalid;
+                if (!IsThumbprint(IssuerThumbprint)) return CertificateBindingResult.IssuerThumbprintInvalid;
+                return CertificateBindingResult.Ok;
             default:
-                return BindCertificateResult.MatchInvalid;
+                return CertificateBindingResult.MatchInvalid;
         }
     }
 
@@ -116,8 +116,8 @@ public readonly record struct RevokeCertificate(CertificateKey Key) : IExchangeI
     public static RevokeCertificate Read(ref WireReader r) => new(CertificateKey.Read(ref r));
 }
 
-/// <summary>Outcome of one BindCertificate item, in order of precedence (the first failing check answers).</summary>
-public enum BindCertificateResult : byte
+/// <summary>Outcome of one BindCertificate or RevokeCertificate item, in order of precedence (the first failing check answers).</summary>
+public enum CertificateBindingResult : byte
 {
     Ok = 0,
     /// <summary>The actor is not an active operator user of role operator or administrator (administrator for an operator-user binding).</summary>
@@ -127,29 +127,17 @@ public enum BindCertificateResult : byte
     ThumbprintInvalid = 3,
     SubjectInvalid = 4,
     IssuerThumbprintInvalid = 5,
-    /// <summary>Principal kind unknown or none, or the operator's own participant id.</summary>
+    /// <summary>Bind: principal kind unknown or none, or the operator's own participant id.</summary>
     PrincipalInvalid = 6,
     ParticipantNotFound = 7,
     OperatorUserNotFound = 8,
-    /// <summary>This key was revoked: revocation is final.</summary>
+    /// <summary>Bind: this key was revoked; revocation is final.</summary>
     CertificateRevoked = 9,
-    /// <summary>This key is already bound to someone else.</summary>
+    /// <summary>Bind: this key is already bound to someone else.</summary>
     BoundToAnother = 10,
     TooManyBindings = 11,
-}
-
-/// <summary>Outcome of one RevokeCertificate item.</summary>
-public enum RevokeCertificateResult : byte
-{
-    Ok = 0,
-    ActorNotAuthorised = 1,
-    MatchInvalid = 2,
-    ThumbprintInvalid = 3,
-    SubjectInvalid = 4,
-    IssuerThumbprintInvalid = 5,
-    /// <summary>No subject binding with this key (a thumbprint may be revoked without a binding).</summary>
-    BindingNotFound = 6,
-    TooManyBindings = 7,
+    /// <summary>Revoke: no subject binding with this key (a thumbprint may be revoked without a binding).</summary>
+    BindingNotFound = 12,
 }
 
 /// <summary>
@@ -174,81 +162,73 @@ public sealed class CertificateBindings(SettlementState settlement, ComplianceSt
     public CommandReply Apply(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
     {
         var errors = new List<ItemResult>();
-        switch (command.Operation)
+        uint actor = command.Actor;
+        clock = command.Operation switch
         {
-            case Operation.BindCertificate:
-            {
-                BindCertificate[] items = ExchangeCommands.Decode<BindCertificate>(payload, command.Count);
-                for (int i = 0; i < items.Length; i++)
-                {
-                    clock++;
-                    BindCertificateResult result = Bind(command.Actor, items[i], clock);
-                    if (result != BindCertificateResult.Ok) errors.Add(new ItemResult(i, (ushort)result));
-                }
-                break;
-            }
-            case Operation.RevokeCertificate:
-            {
-                RevokeCertificate[] items = ExchangeCommands.Decode<RevokeCertificate>(payload, command.Count);
-                for (int i = 0; i < items.Length; i++)
-                {
-                    clock++;
-                    RevokeCertificateResult result = Revoke(command.Actor, items[i], clock);
-                    if (result != RevokeCertificateResult.Ok) errors.Add(new ItemResult(i, (ushort)result));
-                }
-                break;
-            }
-            default:
-                throw new InvalidDataException($"operation {(ushort)command.Operation} is not a certificate operation");
-        }
+            Operation.BindCertificate => Each<BindCertificate>(payload, command.Count, clock, errors, (c, now) => (byte)Bind(actor, c, now)),
+            Operation.RevokeCertificate => Each<RevokeCertificate>(payload, command.Count, clock, errors, (c, now) => (byte)Revoke(actor, c, now)),
+            _ => throw new InvalidDataException($"operation {(ushort)command.Operation} is not a certificate operation"),
+        };
         return new CommandReply(command.Operation, command.Count, errors.Count == 0 ? CommandReply.NoErrors : errors.ToArray());
     }
 
-    private BindCertificateResult Bind(uint actor, BindCertificate c, ulong now)
+    /// <summary>Applies each item at the next nanosecond of engine time, noting non-Ok results; returns the clock after the last.</summary>
+    private static ulong Each<T>(ReadOnlySpan<byte> payload, int count, ulong clock, List<ItemResult> errors, Func<T, ulong, byte> apply) where T : IExchangeItem<T>
     {
-        if (!ActorMay(actor, administratorOnly: c.Principal == CertificatePrincipal.OperatorUser)) return BindCertificateResult.ActorNotAuthorised;
-        BindCertificateResult shape = c.Key.Check();
-        if (shape != BindCertificateResult.Ok) return shape;
+        T[] items = ExchangeCommands.Decode<T>(payload, count);
+        for (int i = 0; i < items.Length; i++)
+        {
+            byte code = apply(items[i], ++clock);
+            if (code != 0) errors.Add(new ItemResult(i, code));
+        }
+        return clock;
+    }
+
+    private CertificateBindingResult Bind(uint actor, BindCertificate c, ulong now)
+    {
+        if (!ActorMay(actor, administratorOnly: c.Principal == CertificatePrincipal.OperatorUser)) return CertificateBindingResult.ActorNotAuthorised;
+        CertificateBindingResult shape = c.Key.Check();
+        if (shape != CertificateBindingResult.Ok) return shape;
         switch (c.Principal)
         {
             case CertificatePrincipal.Participant:
-                if (c.PrincipalId is 0 or ulong.MaxValue) return BindCertificateResult.PrincipalInvalid;
-                if (settlement.GetParticipant(c.PrincipalId) is null) return BindCertificateResult.ParticipantNotFound;
+                if (c.PrincipalId is 0 or ulong.MaxValue) return CertificateBindingResult.PrincipalInvalid;
+                if (settlement.GetParticipant(c.PrincipalId) is null) return CertificateBindingResult.ParticipantNotFound;
                 break;
             case CertificatePrincipal.OperatorUser:
-                if (c.PrincipalId is 0 or > uint.MaxValue) return BindCertificateResult.PrincipalInvalid;
-                if (!compliance.TryGetOperator(c.PrincipalId, out _)) return BindCertificateResult.OperatorUserNotFound;
+                if (c.PrincipalId is 0 or > uint.MaxValue) return CertificateBindingResult.PrincipalInvalid;
+                if (!compliance.TryGetOperator(c.PrincipalId, out _)) return CertificateBindingResult.OperatorUserNotFound;
                 break;
             default:
-                return BindCertificateResult.PrincipalInvalid;
+                return CertificateBindingResult.PrincipalInvalid;
         }
         string key = c.Key.Text;
         if (_bindings.TryGetValue(key, out CertificateBinding? existing))
         {
-            if (existing.Status == CertificateBindingStatus.Revoked) return BindCertificateResult.CertificateRevoked;
-            return existing.Principal == c.Principal && existing.PrincipalId == c.PrincipalId ? BindCertificateResult.Ok : BindCertificateResult.BoundToAnother;
+            if (existing.Status == CertificateBindingStatus.Revoked) return CertificateBindingResult.CertificateRevoked;
+            return existing.Principal == c.Principal && existing.PrincipalId == c.PrincipalId ? CertificateBindingResult.Ok : CertificateBindingResult.BoundToAnother;
         }
-        if (_bindings.Count >= MaxBindings) return BindCertificateResult.TooManyBindings;
+        if (_bindings.Count >= MaxBindings) return CertificateBindingResult.TooManyBindings;
         _bindings.Add(key, new CertificateBinding(c.Key, c.Principal, c.PrincipalId, now, actor));
-        return BindCertificateResult.Ok;
+        return CertificateBindingResult.Ok;
     }
 
-    private RevokeCertificateResult Revoke(uint actor, RevokeCertificate c, ulong now)
+    private CertificateBindingResult Revoke(uint actor, RevokeCertificate c, ulong now)
     {
-        if (!ActorMay(actor, administratorOnly: false)) return RevokeCertificateResult.ActorNotAuthorised;
-        BindCertificateResult shape = c.Key.Check();
-        if (shape != BindCertificateResult.Ok) return (RevokeCertificateResult)(byte)shape; // the shape codes 2–5 are the same in both enums
+        if (!ActorMay(actor, administratorOnly: false)) return CertificateBindingResult.ActorNotAuthorised;
+        CertificateBindingResult shape = c.Key.Check();
+        if (shape != CertificateBindingResult.Ok) return shape;
         string key = c.Key.Text;
         if (_bindings.TryGetValue(key, out CertificateBinding? existing))
         {
             if (existing.Status == CertificateBindingStatus.Active)
                 _bindings[key] = existing with { Status = CertificateBindingStatus.Revoked, RevokedAtNs = now, RevokedBy = actor };
-            return RevokeCertificateResult.Ok;
+            return CertificateBindingResult.Ok;
         }
-        if (c.Key.Match != CertificateMatch.Thumbprint) return RevokeCertificateResult.BindingNotFound;
-        if (_bindings.Count >= MaxBindings) return RevokeCertificateResult.TooManyBindings;
+        if (c.Key.Match != CertificateMatch.Thumbprint) return CertificateBindingResult.BindingNotFound;
+        if (_bindings.Count >= MaxBindings) return CertificateBindingResult.TooManyBindings;
         _bindings.Add(key, new CertificateBinding(c.Key, CertificatePrincipal.None, 0, now, actor, CertificateBindingStatus.Revoked, now, actor));
-        return RevokeCertificateResult.Ok;
+        return CertificateBindingResult.Ok;
     }
 
     private bool ActorMay(uint actor, bool administratorOnly)
@@ -309,7 +289,7 @@ public sealed class CertificateBindings(SettlementState settlement, ComplianceSt
         for (int i = 0; i < count; i++)
         {
             var key = new CertificateKey((CertificateMatch)r.ReadByte(), r.ReadString(), r.ReadString(), r.ReadString());
-            if (key.Check() != BindCertificateResult.Ok) throw new InvalidDataException($"certificate snapshot binding {i} has a malformed key");
+            if (key.Check() != CertificateBindingResult.Ok) throw new InvalidDataException($"certificate snapshot binding {i} has a malformed key");
             var binding = new CertificateBinding(key, (CertificatePrincipal)r.ReadByte(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt32(),
                 (CertificateBindingStatus)r.ReadByte(), r.ReadUInt64(), r.ReadUInt32());
             if (!_bindings.TryAdd(key.Text, binding)) throw new InvalidDataException($"certificate snapshot repeats binding {key.Text}");

@@ -38,19 +38,7 @@ public static class CertificateEndpoints
         bool existed = await gw.QueryAsync(e => e.Certificates.TryGet(key, out CertificateBinding b)
             && b.Status == CertificateBindingStatus.Active && b.Principal == principal && b.PrincipalId == id);
         CommandReply reply = await gw.SubmitAsync(Operation.BindCertificate, 1, ExchangeEndpoints.Payload(new BindCertificate(key, principal, id)));
-        if (!reply.AllOk)
-        {
-            var result = (BindCertificateResult)reply.Errors[0].Code;
-            int status = result switch
-            {
-                BindCertificateResult.ActorNotAuthorised => 403,
-                BindCertificateResult.ParticipantNotFound or BindCertificateResult.OperatorUserNotFound => 404,
-                BindCertificateResult.CertificateRevoked or BindCertificateResult.BoundToAnother => 409,
-                BindCertificateResult.TooManyBindings => 422,
-                _ => 400,
-            };
-            throw new ApiException(status, "certificates." + Wire.Snake(result), $"{key.Text}: {result}");
-        }
+        if (!reply.AllOk) throw Refused(reply, key);
         return Results.Json(await RefreshAsync(gw, key), CorridorJson.Options, statusCode: existed ? 200 : 201);
     }
 
@@ -61,18 +49,7 @@ public static class CertificateEndpoints
         var r = await RequestBody.ReadAsync<RevokeCertificateRequest>(c);
         CertificateKey key = Key(r.Thumbprint, r.Subject, r.IssuerThumbprint);
         CommandReply reply = await gw.SubmitAsync(Operation.RevokeCertificate, 1, ExchangeEndpoints.Payload(new RevokeCertificate(key)));
-        if (!reply.AllOk)
-        {
-            var result = (RevokeCertificateResult)reply.Errors[0].Code;
-            int status = result switch
-            {
-                RevokeCertificateResult.ActorNotAuthorised => 403,
-                RevokeCertificateResult.BindingNotFound => 404,
-                RevokeCertificateResult.TooManyBindings => 422,
-                _ => 400,
-            };
-            throw new ApiException(status, "certificates." + Wire.Snake(result), $"{key.Text}: {result}");
-        }
+        if (!reply.AllOk) throw Refused(reply, key);
         return Results.Json(await RefreshAsync(gw, key), CorridorJson.Options);
     }
 
@@ -88,6 +65,21 @@ public static class CertificateEndpoints
             .Where(b => participant is null || (b.Principal == CertificatePrincipal.Participant && b.PrincipalId == participant))
             .Select(ToDto).ToArray());
         return Results.Json(all, CorridorJson.Options);
+    }
+
+    /// <summary>The problem for an engine refusal of a bind or revoke: <c>certificates.&lt;result&gt;</c>.</summary>
+    private static ApiException Refused(CommandReply reply, CertificateKey key)
+    {
+        var result = (CertificateBindingResult)reply.Errors[0].Code;
+        int status = result switch
+        {
+            CertificateBindingResult.ActorNotAuthorised => 403,
+            CertificateBindingResult.ParticipantNotFound or CertificateBindingResult.OperatorUserNotFound or CertificateBindingResult.BindingNotFound => 404,
+            CertificateBindingResult.CertificateRevoked or CertificateBindingResult.BoundToAnother => 409,
+            CertificateBindingResult.TooManyBindings => 422,
+            _ => 400,
+        };
+        return new ApiException(status, "certificates." + Wire.Snake(result), $"{key.Text}: {result}");
     }
 
     /// <summary>The binding as the engine now has it; the gateway's table is refreshed in the same query (journal order).</summary>

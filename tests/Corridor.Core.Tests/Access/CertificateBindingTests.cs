@@ -30,8 +30,8 @@ public sealed class CertificateBindingTests
     private static byte[] Register(uint user, string name, OperatorRole role) =>
         As(Root, ExchangeCommands.Encode(Operation.RegisterOperator, new RegisterOperator(Root, user, name, role)));
 
-    private static BindCertificateResult BindCode(CommandReply r) => r.Errors.Length == 0 ? BindCertificateResult.Ok : (BindCertificateResult)r.Errors[0].Code;
-    private static RevokeCertificateResult RevokeCode(CommandReply r) => r.Errors.Length == 0 ? RevokeCertificateResult.Ok : (RevokeCertificateResult)r.Errors[0].Code;
+    private static CertificateBindingResult BindCode(CommandReply r) => r.Errors.Length == 0 ? CertificateBindingResult.Ok : (CertificateBindingResult)r.Errors[0].Code;
+    private static CertificateBindingResult RevokeCode(CommandReply r) => BindCode(r);
 
     private static SettlementHarness WithUsers()
     {
@@ -48,15 +48,15 @@ public sealed class CertificateBindingTests
     public void A_thumbprint_binding_resolves_to_its_participant_and_is_audited_with_the_actor()
     {
         SettlementHarness h = WithUsers();
-        Assert.Equal(BindCertificateResult.Ok, BindCode(h.Batch(Bind(Anna, CertificateKey.OfThumbprint(ThumbA), CertificatePrincipal.Participant, SettlementHarness.A))[0]));
+        Assert.Equal(CertificateBindingResult.Ok, BindCode(h.Batch(Bind(Anna, CertificateKey.OfThumbprint(ThumbA), CertificatePrincipal.Participant, SettlementHarness.A))[0]));
         CertificateBinding b = Resolve(h.Engine, ThumbA)!;
         Assert.Equal((CertificatePrincipal.Participant, SettlementHarness.A, Anna, CertificateBindingStatus.Active), (b.Principal, b.PrincipalId, b.BoundBy, b.Status));
         Assert.Null(Resolve(h.Engine, ThumbB));
         AuditEntry audit = h.Engine.Compliance.AuditLog[^1];
         Assert.Equal((Operation.BindCertificate, (ulong)Anna, "certificate sha256:" + ThumbA, "bind to participant 11"), (audit.Operation, audit.Operator, audit.Subject, audit.Detail));
         // The same binding again is idempotent; to another participant it is refused.
-        Assert.Equal(BindCertificateResult.Ok, BindCode(h.Batch(Bind(Anna, CertificateKey.OfThumbprint(ThumbA), CertificatePrincipal.Participant, SettlementHarness.A))[0]));
-        Assert.Equal(BindCertificateResult.BoundToAnother, BindCode(h.Batch(Bind(Anna, CertificateKey.OfThumbprint(ThumbA), CertificatePrincipal.Participant, SettlementHarness.B))[0]));
+        Assert.Equal(CertificateBindingResult.Ok, BindCode(h.Batch(Bind(Anna, CertificateKey.OfThumbprint(ThumbA), CertificatePrincipal.Participant, SettlementHarness.A))[0]));
+        Assert.Equal(CertificateBindingResult.BoundToAnother, BindCode(h.Batch(Bind(Anna, CertificateKey.OfThumbprint(ThumbA), CertificatePrincipal.Participant, SettlementHarness.B))[0]));
         Assert.Equal(1, h.Engine.Certificates.Count);
     }
 
@@ -69,15 +69,15 @@ public sealed class CertificateBindingTests
         Assert.Equal(SettlementHarness.A, Resolve(h.Engine, ThumbB, SubjectA)!.PrincipalId); // a renewed certificate
         Assert.Null(Resolve(h.Engine, ThumbA, SubjectA, issuer: new string('d', 64))); // same subject, another CA
         // One compromised certificate is denied by thumbprint without a binding of its own; the subject still works for others.
-        Assert.Equal(RevokeCertificateResult.Ok, RevokeCode(h.Batch(Revoke(Anna, CertificateKey.OfThumbprint(ThumbA)))[0]));
+        Assert.Equal(CertificateBindingResult.Ok, RevokeCode(h.Batch(Revoke(Anna, CertificateKey.OfThumbprint(ThumbA)))[0]));
         Assert.Equal(CertificateBindingStatus.Revoked, Resolve(h.Engine, ThumbA, SubjectA)!.Status);
         Assert.Equal(CertificateBindingStatus.Active, Resolve(h.Engine, ThumbB, SubjectA)!.Status);
         // Revoking the subject binding refuses all of them, and revocation is final.
         Assert.True(h.Batch(Revoke(Root, CertificateKey.OfSubject(SubjectA, CaThumb)))[0].AllOk);
         Assert.Equal(CertificateBindingStatus.Revoked, Resolve(h.Engine, ThumbB, SubjectA)!.Status);
-        Assert.Equal(BindCertificateResult.CertificateRevoked, BindCode(h.Batch(Bind(Root, CertificateKey.OfSubject(SubjectA, CaThumb), CertificatePrincipal.Participant, SettlementHarness.A))[0]));
-        Assert.Equal(BindCertificateResult.CertificateRevoked, BindCode(h.Batch(Bind(Root, CertificateKey.OfThumbprint(ThumbA), CertificatePrincipal.Participant, SettlementHarness.A))[0]));
-        Assert.Equal(RevokeCertificateResult.BindingNotFound, RevokeCode(h.Batch(Revoke(Root, CertificateKey.OfSubject("CN=nobody", CaThumb)))[0]));
+        Assert.Equal(CertificateBindingResult.CertificateRevoked, BindCode(h.Batch(Bind(Root, CertificateKey.OfSubject(SubjectA, CaThumb), CertificatePrincipal.Participant, SettlementHarness.A))[0]));
+        Assert.Equal(CertificateBindingResult.CertificateRevoked, BindCode(h.Batch(Bind(Root, CertificateKey.OfThumbprint(ThumbA), CertificatePrincipal.Participant, SettlementHarness.A))[0]));
+        Assert.Equal(CertificateBindingResult.BindingNotFound, RevokeCode(h.Batch(Revoke(Root, CertificateKey.OfSubject("CN=nobody", CaThumb)))[0]));
     }
 
     [Fact]
@@ -86,25 +86,25 @@ public sealed class CertificateBindingTests
         SettlementHarness h = WithUsers();
         CertificateKey good = CertificateKey.OfThumbprint(ThumbA);
         // Actor first: a compliance user, an unknown actor and no actor may not bind; an operator may not bind an operator user.
-        Assert.Equal(BindCertificateResult.ActorNotAuthorised, BindCode(h.Batch(Bind(Carl, new CertificateKey((CertificateMatch)9, "", "", ""), CertificatePrincipal.None, 0))[0]));
-        Assert.Equal(BindCertificateResult.ActorNotAuthorised, BindCode(h.Batch(Bind(0, good, CertificatePrincipal.Participant, SettlementHarness.A))[0]));
-        Assert.Equal(BindCertificateResult.ActorNotAuthorised, BindCode(h.Batch(Bind(99, good, CertificatePrincipal.Participant, SettlementHarness.A))[0]));
-        Assert.Equal(BindCertificateResult.ActorNotAuthorised, BindCode(h.Batch(Bind(Anna, good, CertificatePrincipal.OperatorUser, Carl))[0]));
+        Assert.Equal(CertificateBindingResult.ActorNotAuthorised, BindCode(h.Batch(Bind(Carl, new CertificateKey((CertificateMatch)9, "", "", ""), CertificatePrincipal.None, 0))[0]));
+        Assert.Equal(CertificateBindingResult.ActorNotAuthorised, BindCode(h.Batch(Bind(0, good, CertificatePrincipal.Participant, SettlementHarness.A))[0]));
+        Assert.Equal(CertificateBindingResult.ActorNotAuthorised, BindCode(h.Batch(Bind(99, good, CertificatePrincipal.Participant, SettlementHarness.A))[0]));
+        Assert.Equal(CertificateBindingResult.ActorNotAuthorised, BindCode(h.Batch(Bind(Anna, good, CertificatePrincipal.OperatorUser, Carl))[0]));
         // Then the key's shape, then the principal.
-        Assert.Equal(BindCertificateResult.MatchInvalid, BindCode(h.Batch(Bind(Root, new CertificateKey((CertificateMatch)9, "", "", ""), CertificatePrincipal.None, 0))[0]));
-        Assert.Equal(BindCertificateResult.MatchInvalid, BindCode(h.Batch(Bind(Root, new CertificateKey(CertificateMatch.Thumbprint, ThumbA, "CN=x", ""), CertificatePrincipal.Participant, 1))[0]));
-        Assert.Equal(BindCertificateResult.ThumbprintInvalid, BindCode(h.Batch(Bind(Root, CertificateKey.OfThumbprint(new string('A', 64)), CertificatePrincipal.None, 0))[0]));
-        Assert.Equal(BindCertificateResult.ThumbprintInvalid, BindCode(h.Batch(Bind(Root, CertificateKey.OfThumbprint("abc"), CertificatePrincipal.None, 0))[0]));
-        Assert.Equal(BindCertificateResult.SubjectInvalid, BindCode(h.Batch(Bind(Root, CertificateKey.OfSubject(" CN=x", "zz"), CertificatePrincipal.None, 0))[0]));
-        Assert.Equal(BindCertificateResult.IssuerThumbprintInvalid, BindCode(h.Batch(Bind(Root, CertificateKey.OfSubject("CN=x", "zz"), CertificatePrincipal.None, 0))[0]));
-        Assert.Equal(BindCertificateResult.PrincipalInvalid, BindCode(h.Batch(Bind(Root, good, CertificatePrincipal.None, 0))[0]));
-        Assert.Equal(BindCertificateResult.PrincipalInvalid, BindCode(h.Batch(Bind(Root, good, CertificatePrincipal.Participant, ulong.MaxValue))[0]));
-        Assert.Equal(BindCertificateResult.ParticipantNotFound, BindCode(h.Batch(Bind(Root, good, CertificatePrincipal.Participant, 4242))[0]));
-        Assert.Equal(BindCertificateResult.OperatorUserNotFound, BindCode(h.Batch(Bind(Root, good, CertificatePrincipal.OperatorUser, 4242))[0]));
+        Assert.Equal(CertificateBindingResult.MatchInvalid, BindCode(h.Batch(Bind(Root, new CertificateKey((CertificateMatch)9, "", "", ""), CertificatePrincipal.None, 0))[0]));
+        Assert.Equal(CertificateBindingResult.MatchInvalid, BindCode(h.Batch(Bind(Root, new CertificateKey(CertificateMatch.Thumbprint, ThumbA, "CN=x", ""), CertificatePrincipal.Participant, 1))[0]));
+        Assert.Equal(CertificateBindingResult.ThumbprintInvalid, BindCode(h.Batch(Bind(Root, CertificateKey.OfThumbprint(new string('A', 64)), CertificatePrincipal.None, 0))[0]));
+        Assert.Equal(CertificateBindingResult.ThumbprintInvalid, BindCode(h.Batch(Bind(Root, CertificateKey.OfThumbprint("abc"), CertificatePrincipal.None, 0))[0]));
+        Assert.Equal(CertificateBindingResult.SubjectInvalid, BindCode(h.Batch(Bind(Root, CertificateKey.OfSubject(" CN=x", "zz"), CertificatePrincipal.None, 0))[0]));
+        Assert.Equal(CertificateBindingResult.IssuerThumbprintInvalid, BindCode(h.Batch(Bind(Root, CertificateKey.OfSubject("CN=x", "zz"), CertificatePrincipal.None, 0))[0]));
+        Assert.Equal(CertificateBindingResult.PrincipalInvalid, BindCode(h.Batch(Bind(Root, good, CertificatePrincipal.None, 0))[0]));
+        Assert.Equal(CertificateBindingResult.PrincipalInvalid, BindCode(h.Batch(Bind(Root, good, CertificatePrincipal.Participant, ulong.MaxValue))[0]));
+        Assert.Equal(CertificateBindingResult.ParticipantNotFound, BindCode(h.Batch(Bind(Root, good, CertificatePrincipal.Participant, 4242))[0]));
+        Assert.Equal(CertificateBindingResult.OperatorUserNotFound, BindCode(h.Batch(Bind(Root, good, CertificatePrincipal.OperatorUser, 4242))[0]));
         Assert.Equal(0, h.Engine.Certificates.Count);
-        Assert.Equal(BindCertificateResult.Ok, BindCode(h.Batch(Bind(Root, good, CertificatePrincipal.OperatorUser, Carl))[0]));
-        Assert.Equal(RevokeCertificateResult.ActorNotAuthorised, RevokeCode(h.Batch(Revoke(Carl, good))[0]));
-        Assert.Equal(RevokeCertificateResult.ThumbprintInvalid, RevokeCode(h.Batch(Revoke(Anna, CertificateKey.OfThumbprint("x")))[0]));
+        Assert.Equal(CertificateBindingResult.Ok, BindCode(h.Batch(Bind(Root, good, CertificatePrincipal.OperatorUser, Carl))[0]));
+        Assert.Equal(CertificateBindingResult.ActorNotAuthorised, RevokeCode(h.Batch(Revoke(Carl, good))[0]));
+        Assert.Equal(CertificateBindingResult.ThumbprintInvalid, RevokeCode(h.Batch(Revoke(Anna, CertificateKey.OfThumbprint("x")))[0]));
     }
 
     [Fact]
