@@ -53,6 +53,9 @@ public sealed class ServerOptions
     /// engine → reply). Null: no tracing at all (no listener, no per-request activity).
     /// </summary>
     public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>OTLP transport: gRPC (default, port 4317) or HTTP/protobuf (the endpoint then names the path, e.g. http://collector:4318/v1/traces).</summary>
+    public OpenTelemetry.Exporter.OtlpExportProtocol OtlpProtocol { get; init; } = OpenTelemetry.Exporter.OtlpExportProtocol.Grpc;
 }
 
 /// <summary>
@@ -172,7 +175,7 @@ public sealed class CorridorServer : IAsyncDisposable
             .ConfigureResource(r => r.AddService("corridor"))
             .WithMetrics(m => m.AddMeter(NodeInstruments.MeterName).AddAspNetCoreInstrumentation().AddMeter("System.Runtime").AddPrometheusExporter());
         if (options.OtlpEndpoint is { } otlp)
-            telemetry.WithTracing(t => t.AddSource(NodeTracing.SourceName).AddAspNetCoreInstrumentation().AddOtlpExporter(o => o.Endpoint = otlp));
+            telemetry.WithTracing(t => t.AddSource(NodeTracing.SourceName).AddAspNetCoreInstrumentation().AddOtlpExporter(o => { o.Endpoint = otlp; o.Protocol = options.OtlpProtocol; }));
         bool clientCertificates = options.Tls is { ClientCas.Count: > 0 };
         if (clientCertificates) ClientCertificateAuthentication.AddTo(builder.Services, options.Tls!.ClientCas);
         // Accepts<T> metadata documents request bodies in OpenAPI; content-type checks are the endpoints' own

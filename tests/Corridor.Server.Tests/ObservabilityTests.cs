@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using System.Diagnostics;
 using Corridor.Client;
 using Corridor.Storage.Node;
@@ -59,6 +62,45 @@ public sealed class ObservabilityTests
         {
             Activity span = Assert.Single(spans, s => s.OperationName == name && s.Links.Any(l => l.Context.SpanId == submit.SpanId));
             Assert.Equal(batch, span.GetTagItem("corridor.batch"));
+        }
+    }
+
+    [Fact]
+    public async Task With_an_OTLP_endpoint_the_spans_of_a_request_reach_the_collector()
+    {
+        // A stand-in collector: records what is POSTed to /v1/traces (OTLP over HTTP/protobuf).
+        var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        var collectorBuilder = WebApplication.CreateSlimBuilder();
+        collectorBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using WebApplication collector = collectorBuilder.Build();
+        collector.MapPost("/v1/traces", async (HttpContext c) =>
+        {
+            using var body = new MemoryStream();
+            await c.Request.Body.CopyToAsync(body);
+            received.Enqueue(body.ToArray());
+            return Results.Ok();
+        });
+        await collector.StartAsync(TestContext.Current.CancellationToken);
+
+        string dir = Directory.CreateTempSubdirectory("corridor-server-test-").FullName;
+        try
+        {
+            await using (CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
+            {
+                DataPath = dir, Urls = ["http://127.0.0.1:0"], MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Error,
+                OtlpEndpoint = new Uri(collector.Urls.First() + "/v1/traces"), OtlpProtocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf,
+            }, TestContext.Current.CancellationToken))
+            {
+                var root = CorridorClient.Create(new Uri(server.Addresses[0]), server.NewOperatorToken!);
+                (await root.RegisterParticipantAsync(new RegisterParticipantRequest(7, "Bank", "direct"), TestContext.Current.CancellationToken)).Unwrap();
+            } // stopping the server flushes the exporter
+            string all = string.Concat(received.Select(b => System.Text.Encoding.UTF8.GetString(b)));
+            foreach (string span in new[] { "POST /v1/participants", "corridor.submit", "corridor.journal.append", "corridor.engine.apply" })
+                Assert.Contains(span, all);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { }
         }
     }
 }

@@ -31,6 +31,12 @@ public static class RunCommand
         {
             Description = "Export traces of each command's path (HTTP → sequencer → journal → engine → reply) over OTLP to this endpoint (e.g. http://127.0.0.1:4317). Off by default.",
         };
+        var otlpProtocol = new Option<string>("--otlp-protocol")
+        {
+            Description = "OTLP transport: grpc, or http/protobuf (then --otlp-endpoint names the path, e.g. http://127.0.0.1:4318/v1/traces).",
+            DefaultValueFactory = _ => "grpc",
+        };
+        otlpProtocol.AcceptOnlyFromAmong("grpc", "http/protobuf");
         var readModel = new Option<string>("--read-model")
         {
             Description = "Read model fed by an in-process projector: sqlite (<data>/readmodel.db), postgres (--read-model-connection) or none.",
@@ -46,7 +52,7 @@ public static class RunCommand
         var journalOptions = new JournalChoice.Options();
         var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots, secrets and SQLite read model in the data directory; --journal postgres for production.")
         {
-            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp,
+            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol,
         };
         journalOptions.AddTo(command);
         command.SetAction(async (parse, cancel) =>
@@ -93,6 +99,7 @@ public static class RunCommand
                     SnapshotsPath = snapshots,
                     ReadModel = readModelKind, ReadModelConnection = readModelAt, ReadModelPath = dir.ReadModelPath, Tls = tls,
                     OtlpEndpoint = parse.GetValue(otlp),
+                    OtlpProtocol = parse.GetValue(otlpProtocol) == "grpc" ? OpenTelemetry.Exporter.OtlpExportProtocol.Grpc : OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf,
                     MinimumLogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(parse.GetValue(logLevel)!, ignoreCase: true),
                 }, stop.Token);
             }
