@@ -97,6 +97,10 @@ public sealed class MutualTlsTests
         Assert.Equal(10, moved.Amount);
         Assert.Equal("settled", (await alice.SubmitPaymentAsync(new SubmitPaymentRequest("0x5104", TestNode.Bob, TestNode.Ledger, 10, Kind: "interbank"), C)).Unwrap().Status);
         Assert.Equal(TestNode.Funding + 10, (await bob.GetAccountAsync(TestNode.BobAccount, C)).Unwrap().CreditsPosted);
+        // The read model follows batches holding certificate operations (it replays them like any other) and answers over TLS.
+        Assert.True(await node.Server.ReadModel!.WaitForAsync(node.Server.Node.Journal.LastSequence, TimeSpan.FromSeconds(15), C));
+        Assert.True(node.Server.ReadModel.Running);
+        Assert.Equal("settled", (await bob.GetPaymentAsync("0x5104", C)).Unwrap().Status);
     }
 
     [Fact]
