@@ -45,15 +45,7 @@ public sealed class MutualTlsTests
         {
             ClientCertificates = client is null ? null : new X509CertificateCollection { client },
             LocalCertificateSelectionCallback = client is null ? null : (_, _, _, _, _) => client,
-            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            {
-                if (certificate is null) return false;
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(new X509Certificate2(certificate));
-            },
+            RemoteCertificateValidationCallback = DevCertificates.TrustOnly(ca),
         },
     };
 

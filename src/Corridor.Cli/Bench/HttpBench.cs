@@ -210,16 +210,7 @@ internal sealed class BenchPki
     {
         TargetHost = "localhost",
         ClientCertificates = withCertificate ? [Client] : null,
-        RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            if (certificate is null) return false;
-            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(_ca);
-            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-            using var presented = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-            return chain.Build(presented);
-        },
+        RemoteCertificateValidationCallback = Corridor.Server.Auth.DevCertificates.TrustOnly(_ca),
     };
 
     public SocketsHttpHandler Handler(System.Security.Cryptography.X509Certificates.X509Certificate2? client, int maxConnections) => new()

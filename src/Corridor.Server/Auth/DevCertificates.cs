@@ -60,6 +60,18 @@ public static class DevCertificates
         writer.Write(key.ExportPkcs8PrivateKeyPem() + "\n");
     }
 
+    /// <summary>A TLS client's check of the server certificate: it must chain to <paramref name="ca"/> (and nothing else is trusted).</summary>
+    public static System.Net.Security.RemoteCertificateValidationCallback TrustOnly(X509Certificate2 ca) => (_, certificate, _, _) =>
+    {
+        if (certificate is null) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using X509Certificate2 presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(presented);
+    };
+
     /// <summary>A certificate with its key as PKCS#12 bytes re-imported: on some platforms TLS needs a persisted rather than an ephemeral key.</summary>
     public static X509Certificate2 ForTls(X509Certificate2 certificate) =>
         X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
