@@ -96,7 +96,7 @@ public static class SettlementEndpoints
         if (r.Bic is { Length: > 0 } bic) Wire.Bic(bic, "bic");
         bool created = await Apply(gw, new RegisterParticipant(r.Id, role, r.Name, r.Bic ?? ""), SettlementResult.ParticipantAlreadyExists);
         ParticipantInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetParticipant(r.Id)), "settlement.participant_not_found", "participant vanished");
-        gw.SetParticipantStatus(p.Id, p.Status);
+        gw.SetParticipant(p);
         return Results.Json(Token(gw, p.Id, role), CorridorJson.Options, statusCode: created ? 201 : 200);
     }
 
@@ -145,7 +145,7 @@ public static class SettlementEndpoints
         if (pid == ApiTokens.OperatorParticipantId) throw ApiException.BadRequest("request.invalid_id", "the operator's status cannot change");
         await Apply(gw, new ChangeParticipantStatus(pid, status));
         ParticipantInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetParticipant(pid)), "settlement.participant_not_found", $"participant {pid} does not exist");
-        gw.SetParticipantStatus(p.Id, p.Status);
+        gw.SetParticipant(p);
         return Results.Json(Wire.ToDto(p), CorridorJson.Options);
     }
 
@@ -312,6 +312,7 @@ public static class SettlementEndpoints
         CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, 1, payload);
         (PaymentInfo? p, PaymentCompliance? compliance, DayPhase phase) =
             await gw.QueryAsync(e => (e.Settlement.GetPayment(id), ComplianceOf(e, id), e.Settlement.GetDayStatus().Phase));
+        gw.LogPayment(id, reply.AllOk ? (p is null ? "unrecorded" : Wire.Snake(p.Status)) : Wire.Snake((SettlementResult)reply.Errors[0].Code), reply);
         if (!reply.AllOk)
         {
             var result = (SettlementResult)reply.Errors[0].Code;
