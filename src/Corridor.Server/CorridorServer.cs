@@ -183,9 +183,14 @@ public sealed class CorridorServer : IAsyncDisposable
         builder.Services.ConfigureHttpJsonOptions(o => Corridor.Client.CorridorJson.Apply(o.SerializerOptions));
         builder.Services.AddOpenApi("v1", OpenApiContract.Configure);
         builder.Services.AddRoutingCore();
+        IMeterFactory? ownMeters = null;
         OpenTelemetryBuilder telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("corridor"))
-            .WithMetrics(m => m.AddMeter(NodeInstruments.MeterName).AddAspNetCoreInstrumentation().AddMeter("System.Runtime").AddPrometheusExporter());
+            .WithMetrics(m => m.AddMeter(NodeInstruments.MeterName).AddAspNetCoreInstrumentation().AddMeter("System.Runtime").AddPrometheusExporter()
+                // Meters are listened to by name process-wide: a second server in the process (tests, tools) has meters of the same
+                // names. Only this app's (its IMeterFactory's, set below before the provider starts) and process-wide ones (the
+                // runtime's, no scope) are exported here.
+                .AddView(i => i.Meter.Scope is null || ReferenceEquals(i.Meter.Scope, ownMeters) ? null : MetricStreamConfiguration.Drop));
         if (options.OtlpEndpoint is { } otlp)
             telemetry.WithTracing(t => t.AddSource(NodeTracing.SourceName).AddAspNetCoreInstrumentation().AddOtlpExporter(o => { o.Endpoint = otlp; o.Protocol = options.OtlpProtocol; }));
         bool clientCertificates = options.Tls is { ClientCas.Count: > 0 };
@@ -197,7 +202,8 @@ public sealed class CorridorServer : IAsyncDisposable
 
         WebApplication app = builder.Build();
         gw.Links = new Federation.PeerLinks { Enabled = options.Peers is not null };
-        NodeInstruments.Create(gw.Meter = app.Services.GetRequiredService<IMeterFactory>().Create(NodeInstruments.MeterName), gw);
+        ownMeters = app.Services.GetRequiredService<IMeterFactory>();
+        NodeInstruments.Create(gw.Meter = ownMeters.Create(NodeInstruments.MeterName), gw);
         ILogger log = app.Logger;
         gw.Log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Corridor.Server");
         app.Use(async (context, next) =>

@@ -66,6 +66,22 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task Two_servers_in_one_process_each_export_only_their_own_metrics()
+    {
+        await using TestNode world = await TestNode.StartAsync();
+        await using TestNode bare = await TestNode.StartAsync(world: false);
+        var (_, worldMetrics, _) = await TestNode.Send(world.Anonymous, HttpMethod.Get, "/metrics", null);
+        var (_, bareMetrics, _) = await TestNode.Send(bare.Anonymous, HttpMethod.Get, "/metrics", null);
+        // TestNode.Metric insists on exactly one sample: a second server's instruments of the same name would make two.
+        Assert.Equal(2, TestNode.Metric(worldMetrics, "corridor_engine_events_total", ("operation", "CreateTransfers")));
+        Assert.Equal(0, TestNode.Metric(bareMetrics, "corridor_engine_events_total", ("operation", "CreateTransfers")));
+        Assert.Equal(2, TestNode.Metric(worldMetrics, "http_server_request_duration_seconds_count", ("http_route", "/v1/transfers"), ("http_response_status_code", "201")));
+        Assert.DoesNotContain("http_route=\"/v1/transfers\"", bareMetrics);
+        Assert.Equal(1, TestNode.Metric(bareMetrics, "corridor_ready"));
+        Assert.Contains("dotnet_gc_collections_total", bareMetrics); // process-wide instruments stay
+    }
+
+    [Fact]
     public async Task With_an_OTLP_endpoint_the_spans_of_a_request_reach_the_collector()
     {
         // A stand-in collector: records what is POSTed to /v1/traces (OTLP over HTTP/protobuf).
