@@ -20,20 +20,7 @@ internal static class ReportReader
         {
             switch (r.LocalName)
             {
-                case "GrpHdr":
-                    int d2 = Enter(r);
-                    while (Next(r, d2))
-                    {
-                        switch (r.LocalName)
-                        {
-                            case "MsgId": msgId = Text(r); break;
-                            case "CreDtTm": cre = DateTime(r); break;
-                            case "InstgAgt": instg = Agent(r); break;
-                            case "InstdAgt": instd = Agent(r); break;
-                            default: Skip(r); break;
-                        }
-                    }
-                    break;
+                case "GrpHdr": (msgId, cre, instg, instd) = StatusGroupHeader(r); break;
                 case "TxInf": txs.Add(StatusRequestTx(r)); break;
                 default: Skip(r); break;
             }
@@ -87,20 +74,7 @@ internal static class ReportReader
         {
             switch (r.LocalName)
             {
-                case "GrpHdr":
-                    int d2 = Enter(r);
-                    while (Next(r, d2))
-                    {
-                        switch (r.LocalName)
-                        {
-                            case "MsgId": msgId = Text(r); break;
-                            case "CreDtTm": cre = DateTime(r); break;
-                            case "InstgAgt": instg = Agent(r); break;
-                            case "InstdAgt": instd = Agent(r); break;
-                            default: Skip(r); break;
-                        }
-                    }
-                    break;
+                case "GrpHdr": (msgId, cre, instg, instd) = StatusGroupHeader(r); break;
                 case "OrgnlGrpInfAndSts":
                     // Corridor writes one; a peer's later blocks only add group reasons.
                     int d3 = Enter(r);
@@ -527,5 +501,26 @@ internal static class ReportReader
             }
         }
         return new TxRefs(msgId, instr, e2e, tx, uetr, svcrTx, cpty, cptyAccount, cptyBic, rmt, documents);
+    }
+
+    /// <summary>The group header of a status report or request: MsgId, CreDtTm and the two agents (other elements skipped).</summary>
+    private static (string? MsgId, DateTimeOffset? Created, Agent? Instructing, Agent? Instructed) StatusGroupHeader(XmlReader r)
+    {
+        string? msgId = null;
+        DateTimeOffset? cre = null;
+        Agent? instg = null, instd = null;
+        int d = Enter(r);
+        while (Next(r, d))
+        {
+            switch (r.LocalName)
+            {
+                case "MsgId": msgId = Text(r); break;
+                case "CreDtTm": cre = DateTime(r); break;
+                case "InstgAgt": instg = Agent(r); break;
+                case "InstdAgt": instd = Agent(r); break;
+                default: Skip(r); break;
+            }
+        }
+        return (msgId, cre, instg, instd);
     }
 }

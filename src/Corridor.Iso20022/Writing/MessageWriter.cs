@@ -153,12 +153,7 @@ public static class MessageWriter
         => Document(StatusReport.Definition, indent, header, w =>
         {
             w.WriteStartElement("FIToFIPmtStsRpt");
-            w.WriteStartElement("GrpHdr");
-            w.WriteElementString("MsgId", m.ReportMsgId);
-            DateTime(w, "CreDtTm", m.CreDtTm);
-            Agent(w, "InstgAgt", m.InstgAgt);
-            Agent(w, "InstdAgt", m.InstdAgt);
-            w.WriteEndElement();
+            StatusGroupHeader(w, m.ReportMsgId, m.CreDtTm, m.InstgAgt, m.InstdAgt);
             w.WriteStartElement("OrgnlGrpInfAndSts");
             w.WriteElementString("OrgnlMsgId", m.OrgnlMsgId);
             w.WriteElementString("OrgnlMsgNmId", m.OrgnlMsgNmId);
@@ -184,17 +179,23 @@ public static class MessageWriter
             w.WriteEndElement();
         });
 
+    /// <summary>The group header of a status report or request: MsgId, CreDtTm and the two agents.</summary>
+    private static void StatusGroupHeader(XmlWriter w, string msgId, DateTimeOffset created, Agent? instructing, Agent? instructed)
+    {
+        w.WriteStartElement("GrpHdr");
+        w.WriteElementString("MsgId", msgId);
+        DateTime(w, "CreDtTm", created);
+        Agent(w, "InstgAgt", instructing);
+        Agent(w, "InstdAgt", instructed);
+        w.WriteEndElement();
+    }
+
     /// <summary>pacs.028.001.04 FIToFIPmtStsReq: asks the status of original transactions.</summary>
     public static byte[] Pacs028(StatusRequest m, AppHeader? header = null, bool indent = false)
         => Document(StatusRequest.Definition, indent, header, w =>
         {
             w.WriteStartElement("FIToFIPmtStsReq");
-            w.WriteStartElement("GrpHdr");
-            w.WriteElementString("MsgId", m.RequestMsgId);
-            DateTime(w, "CreDtTm", m.CreDtTm);
-            Agent(w, "InstgAgt", m.InstgAgt);
-            Agent(w, "InstdAgt", m.InstdAgt);
-            w.WriteEndElement();
+            StatusGroupHeader(w, m.RequestMsgId, m.CreDtTm, m.InstgAgt, m.InstdAgt);
             foreach (var tx in m.Transactions)
             {
                 w.WriteStartElement("TxInf");
