@@ -77,6 +77,28 @@ public static class PeersCommand
         return list;
     }
 
+    /// <summary>
+    /// Writes a self-signed P-256 node certificate <c>prefix.pem</c> and its key <c>prefix.key</c> (mode 0600) for the subject
+    /// <paramref name="name"/> and 127.0.0.1, unless both exist; true when it wrote them.
+    /// </summary>
+    public static bool MakeCertificate(string prefix, string name)
+    {
+        string pem = prefix + ".pem", key = prefix + ".key";
+        if (File.Exists(pem) && File.Exists(key)) return false;
+        Directory.CreateDirectory(Path.GetDirectoryName(pem)!);
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + name, ecdsa, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(name);
+        san.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using X509Certificate2 made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(CertificateDays));
+        File.WriteAllText(key, ecdsa.ExportPkcs8PrivateKeyPem());
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(pem, made.ExportCertificatePem());
+        return true;
+    }
+
     private static Command Cert()
     {
         var output = new Option<string>("--out") { Description = "Path prefix: writes <out>.pem and <out>.key (kept when they exist).", DefaultValueFactory = _ => Path.Combine(DataDirectory.DefaultPath, "node") };
@@ -86,21 +108,7 @@ public static class PeersCommand
         {
             string prefix = Path.GetFullPath(parse.GetValue(output)!);
             string pem = prefix + ".pem", key = prefix + ".key";
-            if (!File.Exists(pem) || !File.Exists(key))
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(pem)!);
-                using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-                var request = new CertificateRequest("CN=" + parse.GetValue(name), ecdsa, HashAlgorithmName.SHA256);
-                var san = new SubjectAlternativeNameBuilder();
-                san.AddDnsName(parse.GetValue(name)!);
-                san.AddIpAddress(System.Net.IPAddress.Loopback);
-                request.CertificateExtensions.Add(san.Build());
-                using X509Certificate2 made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(CertificateDays));
-                File.WriteAllText(key, ecdsa.ExportPkcs8PrivateKeyPem());
-                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                File.WriteAllText(pem, made.ExportCertificatePem());
-                Console.WriteLine($"corridor: wrote {pem} and {key}");
-            }
+            if (MakeCertificate(prefix, parse.GetValue(name)!)) Console.WriteLine($"corridor: wrote {pem} and {key}");
             Console.WriteLine(PeerLinks.Fingerprint(X509Certificate2.CreateFromPemFile(pem, key)));
             return 0;
         });

@@ -17,7 +17,7 @@ namespace Corridor.Server.Federation;
 /// pacs.002 answer as <see cref="PeerDecision"/> (op 403). No answer: it retries with back-off and asks with a pacs.028 first.
 /// It never voids on its own: only the peer's refusal voids.
 /// </summary>
-public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2 certificate, ILogger<PeerOutbox> log) : BackgroundService
+public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2 certificate, ILogger<PeerOutbox> log, Action<WireMessage>? wire = null) : BackgroundService
 {
     /// <summary>Most payments handled per round; the rest wait for the next round.</summary>
     public const int MaxPerRound = 256;
@@ -109,12 +109,14 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
     }
 
     /// <summary>Posts one message; returns the peer's answer about <paramref name="uetr"/> and whether it knows the payment at all.</summary>
-    private static async Task<(PeerAnswer? Answer, bool Received)> PostAsync(HttpClient client, PeerInfo peer, byte[] xml, string uetr, CancellationToken stop)
+    private async Task<(PeerAnswer? Answer, bool Received)> PostAsync(HttpClient client, PeerInfo peer, byte[] xml, string uetr, CancellationToken stop)
     {
         using var content = new ByteArrayContent(xml);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/xml");
+        wire?.Invoke(new WireMessage(peer.Id, true, xml));
         using HttpResponseMessage response = await client.PostAsync(new Uri(new Uri(peer.Url), PeerEndpoint.Route), content, stop);
         byte[] body = await response.Content.ReadAsByteArrayAsync(stop);
+        wire?.Invoke(new WireMessage(peer.Id, false, body));
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"HTTP {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 300)))}");
         ParseResult parsed = Iso20022Codec.Parse(body);
