@@ -181,6 +181,61 @@ public sealed class FederationTwoNodeTests
         Assert.Contains($"corridor_federation_link_up{{peer=\"{PeerBOnA}\"}} 1", metrics);
     }
 
+    private static Task<(int Code, string Out)> Reconcile(NodeProcess a, NodeProcess b) =>
+        Cli("peers", "reconcile", "--data", a.Data, "--url", a.Api, "--peer", PeerBOnA.ToString(), "--peer-api", b.Api,
+            "--peer-token-file", Path.Combine(b.Data, "secrets", "operator.token"));
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (string dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories)) Directory.CreateDirectory(dir.Replace(from, to));
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories)) File.Copy(file, file.Replace(from, to), overwrite: true);
+    }
+
+    [Fact]
+    public async Task Reconcile_agrees_when_both_nodes_settled_and_reports_a_payment_the_destination_lost_to_a_restored_backup()
+    {
+        await using var a = new NodeProcess("rub");
+        await using var b = new NodeProcess("cny");
+        var (payer, _, _) = await WorldAsync(a, b);
+        const string uetr1 = "7b1d3c2a-0011-4c8e-9a6b-2d5f8e1c0b3a", uetr2 = "7b1d3c2a-0012-4c8e-9a6b-2d5f8e1c0b3a";
+        Assert.Equal(HttpStatusCode.Created, (await payer.SendToPeerAsync(Payment("0x511", uetr1, 10_000_00), C)).Status);
+        Assert.Equal("settled", await FinalOnA(payer, "0x511"));
+
+        var (code, output) = await Reconcile(a, b);
+        Assert.True(code == 0, output);
+        Assert.Matches(@"(?m)^here\s+0\s+1\s+0", output);
+        Assert.Matches(@"(?m)^there\s+0\s+1\s+0", output);
+        Assert.Contains($"here: provider {TwoNodeWorld.Provider} received 1000000 RUB in 1 payment", output);
+        Assert.Contains($"there: provider {TwoNodeWorld.Provider} paid {TwoNodeWorld.ToCny(10_000_00)} CNY in 1 payment", output);
+        Assert.Contains("agreed", output);
+
+        // B's operator takes a backup, a second payment settles on both, then B is restored from the backup: B lost it.
+        b.Kill();
+        string backup = Directory.CreateTempSubdirectory("corridor-fed-backup-").FullName;
+        CopyDirectory(b.Data, backup);
+        await b.StartAsync();
+        Assert.Equal(HttpStatusCode.Created, (await payer.SendToPeerAsync(Payment("0x512", uetr2, 20_000_00), C)).Status);
+        Assert.Equal("settled", await FinalOnA(payer, "0x512"));
+        b.Kill();
+        Directory.Delete(b.Data, recursive: true);
+        CopyDirectory(backup, b.Data);
+        Directory.Delete(backup, recursive: true);
+        await b.StartAsync();
+
+        (code, output) = await Reconcile(a, b);
+        Assert.True(code == 1, output);
+        Assert.Matches(@"(?m)^here\s+0\s+2\s+0", output);
+        Assert.Matches(@"(?m)^there\s+0\s+1\s+0", output);
+        Assert.Contains($"DISAGREEMENTS: 1", output);
+        Assert.Contains($"{uetr2}: settled (outbound) here, unknown there: settled by the source, never recorded by the destination", output);
+
+        // A peer id this node does not know is a usage error, said precisely.
+        (code, output) = await Cli("peers", "reconcile", "--data", a.Data, "--url", a.Api, "--peer", "99", "--peer-api", b.Api,
+            "--peer-token-file", Path.Combine(b.Data, "secrets", "operator.token"));
+        Assert.Equal(2, code);
+        Assert.Contains("peer 99 is not registered on this node", output);
+    }
+
     [Fact]
     public async Task A_peer_over_an_unpinned_certificate_is_refused_and_nothing_is_recorded()
     {
