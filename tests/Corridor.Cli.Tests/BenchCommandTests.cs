@@ -15,6 +15,7 @@ public class BenchCommandTests
     [InlineData("http|--mode|single|--transfers|3000|--warmup|300|--concurrency|8", "transfers_per_second,requests_per_second,p50_ms,p99_ms,failed_requests")]
     [InlineData("http|--mode|single|--transfers|600|--warmup|0|--concurrency|4|--rate|2000", "transfers_per_second,p99_ms,target_requests_per_second")]
     [InlineData("http|--mode|batch|--transfers|20000|--batch|1000|--warmup|2000", "transfers_per_second,p50_ms,p99_ms,failed_requests")]
+    [InlineData("federation|--payments|30|--concurrency|4", "payments,seconds,payments_per_second,p50_ms,p99_ms,settled_on_a,settled_on_b")]
     public async Task Bench_prints_one_json_object_last(string args, string fields)
     {
         var (code, stdout, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|'), "--json"]);
@@ -32,6 +33,12 @@ public class BenchCommandTests
             Assert.Equal(0, result.RootElement.GetProperty("failed_requests").GetInt64());
             Assert.Equal(0, result.RootElement.GetProperty("rejected_items").GetInt64());
             Assert.True(result.RootElement.GetProperty("transfers_per_second").GetDouble() > 0);
+        }
+        if (args.StartsWith("federation", StringComparison.Ordinal))
+        {
+            Assert.Equal(30, result.RootElement.GetProperty("settled_on_a").GetInt32());
+            Assert.Equal(30, result.RootElement.GetProperty("settled_on_b").GetInt32());
+            Assert.True(result.RootElement.GetProperty("p99_ms").GetDouble() >= result.RootElement.GetProperty("p50_ms").GetDouble());
         }
         if (args.StartsWith("lsm", StringComparison.Ordinal))
             Assert.Equal(1.0, result.RootElement.GetProperty("settled_fraction").GetDouble());

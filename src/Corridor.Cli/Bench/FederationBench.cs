@@ -45,7 +45,7 @@ internal static class FederationBench
                 new LocalFederation.Settings(root, AmountRub * n, TwoNodeWorld.ToCny(AmountRub) * n, TwoNodeWorld.MaxQuoteRub, concurrency + 2, SnapshotOnStop: false), cancel);
             var ids = new string[n];
             var index = new Dictionary<string, int>(n, StringComparer.Ordinal);
-            for (int i = 0; i < n; i++) index[ids[i] = "0x" + (0x10_0000 + i).ToString("x")] = i;
+            for (int i = 0; i < n; i++) index[ids[i] = (1_000_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)] = i; // as A lists them (decimal)
             var startedAt = new long[n];
             var latencyMs = new double[n];
             var final = new string?[n];
@@ -65,6 +65,7 @@ internal static class FederationBench
             Task sending = Task.WhenAll(senders);
             // One watcher reads A's records in the order recorded, from the first one not yet final on (they finish about in that order).
             int done = 0, listed = 0;
+            TimeSpan nextProgress = TimeSpan.FromSeconds(5);
             while (done < n)
             {
                 if (clock.Elapsed > Deadline) throw new TimeoutException($"{n - done} payments not final on A after {Deadline.TotalMinutes} minutes");
@@ -81,7 +82,13 @@ internal static class FederationBench
                     latencyMs[i] = Stopwatch.GetElapsedTime(startedAt[i], now).TotalMilliseconds;
                     Volatile.Write(ref final[i], p.Status);
                 }
-                done = final.Count(s => Volatile.Read(ref s) is not null);
+                done = 0;
+                for (int i = 0; i < n; i++) if (Volatile.Read(ref final[i]) is not null) done++;
+                if (clock.Elapsed > nextProgress)
+                {
+                    nextProgress += TimeSpan.FromSeconds(5);
+                    await Console.Error.WriteLineAsync($"corridor bench federation: {clock.Elapsed.TotalSeconds:F0} s: {Math.Min(n, Volatile.Read(ref next) + 1)} sent, {done} final on A");
+                }
                 await Task.Delay(5, cancel);
             }
             await sending;
