@@ -19,7 +19,7 @@ internal static class FederationBench
     public static Command Create()
     {
         var payments = new Option<int>("--payments") { Description = "Cross-node payments to send.", DefaultValueFactory = _ => 20_000 };
-        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once (one connection each).", DefaultValueFactory = _ => 64 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Payments in flight at once: each of this many connections sends its next payment when its previous one is final.", DefaultValueFactory = _ => 64 };
         var json = BenchCommand.JsonOption();
         var command = new Command("federation",
             "Cross-node payments end to end: two nodes on loopback, N payments from node A's payer bank to node B's payee bank, " +
@@ -50,6 +50,8 @@ internal static class FederationBench
             var latencyMs = new double[n];
             var final = new string?[n];
             var refusedOnSend = new ConcurrentQueue<string>();
+            // Closed loop: each connection sends its next payment once its previous one is final, so at most --concurrency are in flight.
+            var finished = Enumerable.Range(0, n).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
             var clock = Stopwatch.StartNew();
             int next = -1;
             Task[] senders = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
@@ -59,7 +61,8 @@ internal static class FederationBench
                 {
                     startedAt[i] = Stopwatch.GetTimestamp();
                     ApiResult<CrossNodePaymentDto> r = await f.Parties.PayerOnA.SendToPeerAsync(TwoNodeWorld.Payment(ids[i], Guid.NewGuid().ToString("D"), AmountRub), cancel);
-                    if (!r.Ok) { refusedOnSend.Enqueue($"{ids[i]}: HTTP {(int)r.Status} {r.Problem?.Code}"); Volatile.Write(ref final[i], "refused"); }
+                    if (!r.Ok) { refusedOnSend.Enqueue($"{ids[i]}: HTTP {(int)r.Status} {r.Problem?.Code}"); Volatile.Write(ref final[i], "refused"); continue; }
+                    await finished[i].Task.WaitAsync(cancel);
                 }
             }, cancel)).ToArray();
             Task sending = Task.WhenAll(senders);
@@ -81,6 +84,7 @@ internal static class FederationBench
                     if (!isFinal || !index.TryGetValue(p.Id, out int i) || Volatile.Read(ref final[i]) is not null) continue;
                     latencyMs[i] = Stopwatch.GetElapsedTime(startedAt[i], now).TotalMilliseconds;
                     Volatile.Write(ref final[i], p.Status);
+                    finished[i].TrySetResult();
                 }
                 done = 0;
                 for (int i = 0; i < n; i++) if (Volatile.Read(ref final[i]) is not null) done++;
