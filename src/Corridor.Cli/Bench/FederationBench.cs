@@ -122,6 +122,11 @@ internal static class FederationBench
             foreach (string r in refusedOnSend.Take(5)) await Console.Error.WriteLineAsync($"corridor bench federation: refused on send: {r}");
             return settled == n && settledOnB == n ? 0 : 1;
         }
+        catch (Exception e) when (e is TimeoutException or CorridorApiException or HttpRequestException)
+        {
+            await Console.Error.WriteLineAsync($"corridor bench federation: {e.Message}");
+            return 1;
+        }
         finally
         {
             try { Directory.Delete(root, recursive: true); } catch (IOException) { }
