@@ -9,6 +9,8 @@ need=()
 command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 # tests/Corridor.Console.Tests drive Debian's Chromium with Playwright (Playwright cannot download its own browsers here).
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
+# The simulator's charts (ScottPlot/SkiaSharp) draw their text with a system font found through fontconfig.
+{ command -v fc-list >/dev/null 2>&1 && [[ -n "$(fc-list 2>/dev/null | head -1)" ]]; } || need+=(fontconfig fonts-dejavu-core)
 if (( ${#need[@]} )); then
   if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
   echo "test.sh: installing ${need[*]}" >&2

@@ -29,6 +29,7 @@ public static class Program
             StatementCommand.Create(),
             PeersCommand.Create(),
             DemoCommand.Create(),
+            CertsCommand.Create(),
         };
         // On SIGTERM/Ctrl+C a command's cancellation token fires and the command finishes its own shutdown:
         // `corridor run` drains accepted work and writes a snapshot, which for a large state takes longer than

@@ -124,9 +124,24 @@ public sealed record OpenDayRequest(DateOnly BusinessDate);
 public sealed record ChangePhaseRequest(string Phase);
 
 /// <summary>The operating day; <c>BusinessDate</c> is null before the first day opens. Counts cover every payment path (RTGS and
-/// cross-currency PvP); <c>Held</c> waits for a compliance decision; <c>CrossCurrency</c> of <c>Submitted</c> are PvP.</summary>
+/// cross-currency PvP); <c>Held</c> waits for a compliance decision; <c>CrossCurrency</c> of <c>Submitted</c> are PvP.
+/// <c>Cutoffs</c> are the business day's scheduled cut-offs (empty without a schedule); <c>NextCutoff</c> names the next phase
+/// the schedule moves the day to, at <c>NextCutoffAt</c>, <c>SecondsToNextCutoff</c> from when the answer was made (0 once due).</summary>
 public sealed record DayDto(DateOnly? BusinessDate, string Phase, ulong PhaseSince, int Submitted, int Settled, int Queued, int Scheduled, int Rejected, int Revoked, int InWindow,
-    OvernightCreditDto[]? OvernightCredits = null, int Held = 0, int CrossCurrency = 0);
+    OvernightCreditDto[]? OvernightCredits = null, int Held = 0, int CrossCurrency = 0,
+    CutoffDto[]? Cutoffs = null, string? NextCutoff = null, DateTimeOffset? NextCutoffAt = null, long? SecondsToNextCutoff = null);
+
+/// <summary>A scheduled cut-off of the business day: the phase it starts (customer_cutoff, interbank_cutoff, end_of_day) and when (UTC).</summary>
+public sealed record CutoffDto(string Phase, DateTimeOffset At);
+
+/// <summary>
+/// The operating day's standing schedule: times of day "HH:MM" or "HH:MM:SS" in the operator's UTC offset ("+03:00", "-05:00", "Z").
+/// All three times null (or absent) removes the schedule.
+/// </summary>
+public sealed record SetDayScheduleRequest(string? CustomerCutoff = null, string? InterbankCutoff = null, string? EndOfDay = null, string? UtcOffset = null);
+
+/// <summary>The schedule in force (<c>Scheduled</c> false: phases move only by hand) and the open business day's cut-offs under it.</summary>
+public sealed record DayScheduleDto(bool Scheduled, string? CustomerCutoff, string? InterbankCutoff, string? EndOfDay, string? UtcOffset, CutoffDto[] Cutoffs);
 
 /// <summary>Intraday credit a settlement account could not repay at end of day (owed to the central bank until covered).</summary>
 public sealed record OvernightCreditDto(ulong Participant, uint Ledger, long AmountMinor);

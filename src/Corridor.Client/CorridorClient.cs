@@ -74,6 +74,8 @@ public sealed partial class CorridorClient(HttpClient http, string? token = null
     public Task<ApiResult<DayDto>> GetDayAsync(CancellationToken c = default) => SendAsync<DayDto>(HttpMethod.Get, "v1/day", null, c);
     public Task<ApiResult<DayDto>> OpenDayAsync(DateOnly businessDate, CancellationToken c = default) => SendAsync<DayDto>(HttpMethod.Post, "v1/day/open", new OpenDayRequest(businessDate), c);
     public Task<ApiResult<DayDto>> ChangePhaseAsync(string phase, CancellationToken c = default) => SendAsync<DayDto>(HttpMethod.Post, "v1/day/phase", new ChangePhaseRequest(phase), c);
+    public Task<ApiResult<DayScheduleDto>> GetDayScheduleAsync(CancellationToken c = default) => SendAsync<DayScheduleDto>(HttpMethod.Get, "v1/day/schedule", null, c);
+    public Task<ApiResult<DayScheduleDto>> SetDayScheduleAsync(SetDayScheduleRequest schedule, CancellationToken c = default) => SendAsync<DayScheduleDto>(HttpMethod.Put, "v1/day/schedule", schedule, c);
     public Task<ApiResult<StatementDto>> GetStatementAsync(DateOnly businessDate, string accountId, CancellationToken c = default) =>
         SendAsync<StatementDto>(HttpMethod.Get, $"v1/statements/{businessDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}/{accountId}", null, c);
 

@@ -1,12 +1,18 @@
-using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Corridor.Server.Auth;
 using Corridor.Server.Endpoints;
 using Corridor.Server.Http;
 using Corridor.Server.Observability;
 using Corridor.Storage.Journal;
 using Corridor.Storage.Node;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Corridor.Server;
 
@@ -38,6 +44,20 @@ public sealed class ServerOptions
 
     /// <summary>The peer endpoint and outbox (docs/federation.md); null: this node talks to no peer.</summary>
     public Federation.PeerLinkOptions? Peers { get; init; }
+    /// <summary>
+    /// HTTPS material for the <c>https://</c> addresses of <see cref="Urls"/> (null: plain HTTP only). With client CAs the node
+    /// asks each TLS client for a certificate and authenticates requests without a bearer token by its binding (mutual TLS).
+    /// </summary>
+    public TlsSettings? Tls { get; init; }
+
+    /// <summary>
+    /// OTLP endpoint (e.g. http://collector:4317) that receives traces of each command's path (HTTP → sequencer → journal →
+    /// engine → reply). Null: no tracing at all (no listener, no per-request activity).
+    /// </summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>OTLP transport: gRPC (default, port 4317) or HTTP/protobuf (the endpoint then names the path, e.g. http://collector:4318/v1/traces).</summary>
+    public OpenTelemetry.Exporter.OtlpExportProtocol OtlpProtocol { get; init; } = OpenTelemetry.Exporter.OtlpExportProtocol.Grpc;
 }
 
 /// <summary>
@@ -52,6 +72,7 @@ public sealed class CorridorServer : IAsyncDisposable
     private readonly string _dataPath;
     private Node? _node;
     private Federation.PeerEndpoint? _peerEndpoint;
+    private DayScheduleTicker? _ticker;
 
     private CorridorServer(WebApplication app, NodeGateway gateway, Events.EventHub events, string dataPath, string? newOperatorToken)
     {
@@ -100,7 +121,10 @@ public sealed class CorridorServer : IAsyncDisposable
             try { node = Node.Start(options.Node, journal, new SnapshotStore(snapshots)); }
             catch { journal.Dispose(); throw; }
             server._node = node;
+            gateway.Clock = options.Node.Clock;
+            if (gateway.Meter is { } meter) node.Metrics.Instrument(meter);
             await gateway.AttachAsync(node);
+            server._ticker = new DayScheduleTicker(node, options.Node.Clock);
             if (options.ReadModel != global::Corridor.Server.ReadModel.ReadModelKinds.None)
                 gateway.ReadModel = global::Corridor.Server.ReadModel.ReadModelHost.Start(options.ReadModel, options.ReadModelPath ?? Path.Combine(data, "readmodel.db"),
                     options.ReadModelConnection, node, snapshots);
@@ -127,8 +151,18 @@ public sealed class CorridorServer : IAsyncDisposable
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.WebHost.UseUrls(options.Urls);
+        if (options.Tls is not null) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
         builder.WebHost.ConfigureKestrel(k =>
         {
+            if (options.Tls is { } tls)
+                k.ConfigureHttpsDefaults(https =>
+                {
+                    https.ServerCertificate = tls.ServerCertificate;
+                    // Asked for, not required: a TLS client may still authenticate with a bearer token. The chain is judged per
+                    // request by the certificate handler (a clear 401 problem), not by failing the handshake.
+                    https.ClientCertificateMode = tls.ClientCas.Count > 0 ? ClientCertificateMode.AllowCertificate : ClientCertificateMode.NoCertificate;
+                    https.ClientCertificateValidation = (_, _, _) => true;
+                });
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = RequestBody.MaxBatchBytes;
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
@@ -142,22 +176,38 @@ public sealed class CorridorServer : IAsyncDisposable
         // own messages are Information/Debug request traces, so above Information it is switched off entirely.
         if (options.MinimumLogLevel > LogLevel.Information)
             builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        // At Information the node's own lines (a payment, its outcome and batch) are wanted, not ASP.NET Core's per-request chatter.
+        else if (options.MinimumLogLevel == LogLevel.Information)
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // One JSON contract: minimal APIs and the OpenAPI generator read these options; the endpoints bind with CorridorJson.Options.
         builder.Services.ConfigureHttpJsonOptions(o => Corridor.Client.CorridorJson.Apply(o.SerializerOptions));
         builder.Services.AddOpenApi("v1", OpenApiContract.Configure);
         builder.Services.AddRoutingCore();
+        IMeterFactory? ownMeters = null;
+        OpenTelemetryBuilder telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("corridor"))
+            .WithMetrics(m => m.AddMeter(NodeInstruments.MeterName).AddAspNetCoreInstrumentation().AddMeter("System.Runtime").AddPrometheusExporter()
+                // Meters are listened to by name process-wide: a second server in the process (tests, tools) has meters of the same
+                // names. Only this app's (its IMeterFactory's, set below before the provider starts) and process-wide ones (the
+                // runtime's, no scope) are exported here.
+                .AddView(i => i.Meter.Scope is null || ReferenceEquals(i.Meter.Scope, ownMeters) ? null : MetricStreamConfiguration.Drop));
+        if (options.OtlpEndpoint is { } otlp)
+            telemetry.WithTracing(t => t.AddSource(NodeTracing.SourceName).AddAspNetCoreInstrumentation().AddOtlpExporter(o => { o.Endpoint = otlp; o.Protocol = options.OtlpProtocol; }));
+        bool clientCertificates = options.Tls is { ClientCas.Count: > 0 };
+        if (clientCertificates) ClientCertificateAuthentication.AddTo(builder.Services, options.Tls!.ClientCas);
         // Accepts<T> metadata documents request bodies in OpenAPI; content-type checks are the endpoints' own
         // (415 request.unsupported_media_type), so routing must not turn a wrong content type into a 404.
         for (int i = builder.Services.Count - 1; i >= 0; i--)
             if (builder.Services[i].ImplementationType?.Name == "AcceptsMatcherPolicy") builder.Services.RemoveAt(i);
 
         WebApplication app = builder.Build();
-        var metrics = new HttpMetrics();
         gw.Links = new Federation.PeerLinks { Enabled = options.Peers is not null };
+        ownMeters = app.Services.GetRequiredService<IMeterFactory>();
+        NodeInstruments.Create(gw.Meter = ownMeters.Create(NodeInstruments.MeterName), gw);
         ILogger log = app.Logger;
+        gw.Log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Corridor.Server");
         app.Use(async (context, next) =>
         {
-            long start = Stopwatch.GetTimestamp();
             try
             {
                 await next(context);
@@ -195,19 +245,23 @@ public sealed class CorridorServer : IAsyncDisposable
                 log.LogError(e, "unhandled error on {Path}", context.Request.Path.Value);
                 if (!context.Response.HasStarted) await Problems.WriteAsync(context, 500, "internal", "internal error; see the server log");
             }
-            finally
-            {
-                string route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-                metrics.Record(route, context.Request.Method, context.Response.StatusCode, Stopwatch.GetElapsedTime(start));
-            }
         });
+        if (clientCertificates)
+            app.Use(async (context, next) =>
+            {
+                // Only requests without a bearer token are judged by their certificate: a token, when sent, decides.
+                if (context.Request.Headers.Authorization.Count == 0 && context.Connection.ClientCertificate is { } certificate)
+                    context.Features.Set(await ClientCertificateAuthentication.JudgeAsync(context, certificate));
+                await next(context);
+            });
         app.UseRouting();
 
         app.MapGet("/health/live", () => Results.Text("live\n")).WithTags("health");
         app.MapGet("/health/ready", () => gw.Ready
             ? Results.Text("ready\n" + ReadModelEndpoints.HealthDetails(gw) + gw.Links.HealthDetails())
             : Results.Text("recovering\n", statusCode: 503)).WithTags("health");
-        app.MapGet("/metrics", async () => Results.Text(await metrics.RenderAsync(gw), "text/plain; version=0.0.4; charset=utf-8")).WithTags("health");
+        // OpenTelemetry's Prometheus exporter: ASP.NET Core (http.server.*), Kestrel, runtime and the node's own instruments.
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata(["GET"])).WithTags("health");
         app.MapOpenApi("/openapi/{documentName}.json");
         LedgerEndpoints.Map(app, gw);
         SettlementEndpoints.Map(app, gw);
@@ -215,6 +269,7 @@ public sealed class CorridorServer : IAsyncDisposable
         ExchangeEndpoints.Map(app, gw);
         ComplianceEndpoints.Map(app, gw);
         OperatorEndpoints.Map(app, gw);
+        CertificateEndpoints.Map(app, gw);
         ReadModelEndpoints.Map(app, gw);
         OutboundMessageEndpoints.Map(app, gw);
         OperatorActEndpoints.Map(app, gw);
@@ -232,6 +287,7 @@ public sealed class CorridorServer : IAsyncDisposable
         try { await _app.StopAsync(TimeSpan.FromSeconds(10)); }
         catch (OperationCanceledException) { }
         _events.Dispose();
+        if (_ticker is not null) await _ticker.DisposeAsync();
         _gateway.ReadModel?.Dispose();
         _node?.Dispose();
         await _app.DisposeAsync();

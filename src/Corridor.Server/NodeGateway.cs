@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Corridor.Core.Access;
 using Corridor.Core.Compliance;
 using Corridor.Core.Engine;
 using Corridor.Core.Ledger;
@@ -18,7 +19,9 @@ public sealed class NodeGateway(ApiTokens tokens)
 {
     private volatile Node? _node;
     private readonly ConcurrentDictionary<UInt128, ulong> _accountOwner = new();
-    private readonly ConcurrentDictionary<ulong, ParticipantStatus> _participants = new();
+    private readonly ConcurrentDictionary<ulong, (ParticipantRole Role, ParticipantStatus Status)> _participants = new();
+    // The engine's certificate bindings, replaced whole after each bind or revoke (rare), read on every certificate request.
+    private volatile IReadOnlyDictionary<string, CertificateBinding> _certificates = new Dictionary<string, CertificateBinding>();
     private readonly ConcurrentDictionary<uint, (OperatorRole Role, OperatorUserStatus Status)> _operators = new();
 
     /// <summary>The operator user of the request being served (0 = a participant): every command it submits carries it as actor.</summary>
@@ -28,10 +31,16 @@ public sealed class NodeGateway(ApiTokens tokens)
     public const int MaxCachedOwners = 4_000_000;
 
     public ApiTokens Tokens { get; } = tokens;
+
+    /// <summary>The node's batch clock (ns since the Unix epoch): the server reads time from it only to say how far off a cut-off is.</summary>
+    public Func<ulong> Clock { get; internal set; } = NodeOptions.WallClockNs;
     public bool Ready => _node is not null;
     public Node? NodeOrNull => _node;
 
     public Node Node => _node ?? throw new ApiException(503, "node.not_ready", "the node is still recovering its state");
+
+    /// <summary>The server's meter (created by the app's IMeterFactory): the node's histograms record into it.</summary>
+    public System.Diagnostics.Metrics.Meter? Meter { get; internal set; }
 
     /// <summary>The read model and its projector (null when the server runs without one).</summary>
     public global::Corridor.Server.ReadModel.ReadModelHost? ReadModel { get; internal set; }
@@ -42,12 +51,12 @@ public sealed class NodeGateway(ApiTokens tokens)
     public async Task AttachAsync(Node node)
     {
         IReadOnlyList<ParticipantInfo> all = await node.QueryAsync(e => e.Settlement.GetParticipants());
-        foreach (ParticipantInfo p in all) _participants[p.Id] = p.Status;
+        foreach (ParticipantInfo p in all) SetParticipant(p);
         if (!_participants.ContainsKey(ApiTokens.OperatorParticipantId))
         {
             byte[] payload = SettlementCodec.EncodePayload<RegisterParticipant>([new RegisterParticipant(ApiTokens.OperatorParticipantId, ParticipantRole.Operator, "operator")]);
             await node.SubmitAsync(Operation.RegisterParticipant, 1, payload, waitWhenFull: true);
-            _participants[ApiTokens.OperatorParticipantId] = ParticipantStatus.Active;
+            _participants[ApiTokens.OperatorParticipantId] = (ParticipantRole.Operator, ParticipantStatus.Active);
         }
         IReadOnlyList<OperatorUser> users = await node.QueryAsync(e => e.Compliance.Operators.ToArray());
         foreach (OperatorUser u in users) _operators[u.Id] = (u.Role, u.Status);
@@ -68,25 +77,42 @@ public sealed class NodeGateway(ApiTokens tokens)
             byte[] payload = SettlementCodec.EncodePayload<SetSettlementOptions>([new SetSettlementOptions(options | SettlementOptions.OneWay)]);
             await node.SubmitAsync(Operation.SetSettlementOptions, 1, payload, waitWhenFull: true);
         }
+        _certificates = await node.QueryAsync(e => e.Certificates.CopyTable());
         _node = node;
     }
 
     /// <summary>
-    /// Verifies the bearer token: 401 when missing/invalid/expired, 403 when the participant is not active or the operator
-    /// user is disabled. Status is checked here on every request, not in the token memory of <see cref="ApiTokens"/>
-    /// (which only remembers signatures), so disabling a user refuses its tokens from the next request on.
+    /// Re-reads the certificate bindings from the apply queue itself (after a bind or revoke was applied): queries run in
+    /// journal order, so the table never goes back to an older state, and a revocation refuses the very next request.
+    /// </summary>
+    public Task RefreshCertificatesAsync() => Node.QueryAsync(e => _certificates = e.Certificates.CopyTable());
+
+    /// <summary>
+    /// Verifies the caller: the bearer token when the request has an Authorization header, else the connection's client
+    /// certificate (mutual TLS) and its binding. 401 when missing/invalid/expired/unbound/revoked, 403 when the participant is
+    /// not active or the operator user is disabled. A certificate acts exactly as a token of its bound principal would.
+    /// Status is checked here on every request, not in the token memory of <see cref="ApiTokens"/> (which only remembers
+    /// signatures), so disabling a user refuses its tokens and certificates from the next request on.
     /// </summary>
     public Caller Authenticate(HttpContext context) => Admit(Verify(context));
 
-    /// <summary>The bearer token's caller as signed (no status checks yet): 401 when missing, invalid or expired.</summary>
+    /// <summary>The caller as its credential says (no status checks yet): the bearer token, else the bound client certificate; 401 when missing, invalid, expired, unbound or revoked.</summary>
     public Caller Verify(HttpContext context)
     {
         string? header = context.Request.Headers.Authorization;
-        if (string.IsNullOrEmpty(header)) throw new ApiException(401, "auth.missing_token", "send Authorization: Bearer <token>");
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) throw new ApiException(401, "auth.invalid_token", "use the Bearer scheme");
-        if (!Tokens.TryVerify(header.AsSpan(7).Trim(), DateTimeOffset.UtcNow, out Caller caller, out string reason))
-            throw new ApiException(401, reason == "token expired" ? "auth.token_expired" : "auth.invalid_token", reason);
-        return caller;
+        if (!string.IsNullOrEmpty(header))
+        {
+            if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) throw new ApiException(401, "auth.invalid_token", "use the Bearer scheme");
+            if (!Tokens.TryVerify(header.AsSpan(7).Trim(), DateTimeOffset.UtcNow, out Caller caller, out string reason))
+                throw new ApiException(401, reason == "token expired" ? "auth.token_expired" : "auth.invalid_token", reason);
+            return caller;
+        }
+        if (context.Features.Get<ClientCertificateOutcome>() is { } certificate)
+        {
+            _ = Node;
+            return CertificateCaller(certificate);
+        }
+        throw new ApiException(401, "auth.missing_token", "send Authorization: Bearer <token>, or connect over TLS with a bound client certificate");
     }
 
     /// <summary>
@@ -110,11 +136,26 @@ public sealed class NodeGateway(ApiTokens tokens)
             caller = caller with { OperatorUser = OperatorUser.RootId, OperatorRole = OperatorRole.Administrator };
         }
         CurrentActor.Value = caller.OperatorUser;
-        if (!_participants.TryGetValue(caller.ParticipantId, out ParticipantStatus status))
+        if (!_participants.TryGetValue(caller.ParticipantId, out var participant))
             throw new ApiException(401, "auth.unknown_participant", $"participant {caller.ParticipantId} is not registered");
-        if (status != ParticipantStatus.Active)
-            throw new ApiException(403, "auth.participant_suspended", $"participant {caller.ParticipantId} is {status.ToString().ToLowerInvariant()}");
+        if (participant.Status != ParticipantStatus.Active)
+            throw new ApiException(403, "auth.participant_suspended", $"participant {caller.ParticipantId} is {participant.Status.ToString().ToLowerInvariant()}");
         return caller;
+    }
+
+    /// <summary>The principal a judged client certificate is bound to, as the caller a token of that principal would give.</summary>
+    private Caller CertificateCaller(ClientCertificateOutcome certificate)
+    {
+        string who = $"client certificate sha256:{certificate.Thumbprint} ({certificate.Subject})";
+        if (certificate.FailureCode is { } failure) throw new ApiException(401, failure, certificate.Detail);
+        CertificateBinding? binding = CertificateBindings.Resolve(_certificates, certificate.Thumbprint, certificate.Subject, certificate.IssuerThumbprint);
+        if (binding is null)
+            throw new ApiException(401, AuthCodes.CertificateUnbound, $"{who} is bound to no participant or operator user (corridor participants certificates add)");
+        if (binding.Status == CertificateBindingStatus.Revoked)
+            throw new ApiException(401, AuthCodes.CertificateRevoked, $"{who} was revoked ({binding.Key.Text})");
+        if (binding.Principal == CertificatePrincipal.OperatorUser) return new Caller(binding.PrincipalId, CallerRole.OperatorUser);
+        ParticipantRole role = _participants.TryGetValue(binding.PrincipalId, out var p) ? p.Role : ParticipantRole.DirectParticipant;
+        return new Caller(binding.PrincipalId, role == ParticipantRole.CentralBank ? CallerRole.CentralBank : CallerRole.Direct);
     }
 
     /// <summary>System operator actions: operator users with role operator or administrator.</summary>
@@ -155,7 +196,8 @@ public sealed class NodeGateway(ApiTokens tokens)
         else if (caller.ParticipantId != participant) throw ApiException.Forbidden($"participant {caller.ParticipantId} may not act for participant {participant}");
     }
 
-    public void SetParticipantStatus(ulong id, ParticipantStatus status) => _participants[id] = status;
+    /// <summary>Records a participant's role and status as the engine now has them (after its command was applied).</summary>
+    public void SetParticipant(ParticipantInfo p) => _participants[p.Id] = (p.Role, p.Status);
 
     public void RememberOwner(UInt128 account, ulong participant)
     {
@@ -233,8 +275,19 @@ public sealed class NodeGateway(ApiTokens tokens)
         }
     }
 
+    /// <summary>The server's logger (structured: JSON console with <c>--log-format json</c>).</summary>
+    public ILogger Log { get; internal set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
     /// <summary>Submits a command; busy → 503 with Retry-After (written by the error middleware).</summary>
     public Task<CommandReply> SubmitAsync(Operation op, int count, byte[] payload) => Node.SubmitAsync(op, count, payload, CurrentActor.Value, waitWhenFull: false);
+
+    /// <summary>One structured line per payment decided at the rim (Information): payment id, status or result, journal batch.</summary>
+    public void LogPayment(UInt128 paymentId, string outcome, CommandReply reply)
+    {
+        if (Log.IsEnabled(LogLevel.Information))
+            Log.LogInformation("payment {PaymentId} {Outcome} in batch {Batch} (operation {Operation}, actor {Actor})",
+                Corridor.Server.Http.Ids.Format(paymentId), outcome, reply.Batch, reply.Operation, CurrentActor.Value);
+    }
 
     public Task<T> QueryAsync<T>(Func<Corridor.Core.Engine.Engine, T> query) => Node.QueryAsync(query);
 }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Corridor.Simulation;
 
-/// <summary>Writes a what-if analysis to a directory: summary.csv, queue.csv, tradeoff.svg, unsettled.svg, queue-p{k}.svg.</summary>
+/// <summary>Writes a what-if analysis to a directory: summary.csv, queue.csv and the charts tradeoff, unsettled, queue-p{k} as PNG and SVG.</summary>
 public static class ReportWriter
 {
     public const string SummaryHeader =
@@ -22,9 +22,9 @@ public static class ReportWriter
         }
         Write("summary.csv", SummaryCsv(report));
         Write("queue.csv", QueueCsv(report));
-        Write("tradeoff.svg", TradeOffChart(report));
-        Write("unsettled.svg", UnsettledChart(report));
-        for (int k = 0; k < report.Fractions.Length; k++) Write($"queue-p{k}.svg", QueueChart(report, k));
+        written.AddRange(ReportChart.Save(TradeOffChart(report), Path.Combine(directory, "tradeoff")));
+        written.AddRange(ReportChart.Save(UnsettledChart(report), Path.Combine(directory, "unsettled")));
+        for (int k = 0; k < report.Fractions.Length; k++) written.AddRange(ReportChart.Save(QueueChart(report, k), Path.Combine(directory, $"queue-p{k}")));
         return written;
     }
 
@@ -53,7 +53,7 @@ public static class ReportWriter
     }
 
     /// <summary>Liquidity provided (share of the upper bound) against value-weighted delay, one line per rule.</summary>
-    public static string TradeOffChart(AnalysisReport report)
+    public static ScottPlot.Plot TradeOffChart(AnalysisReport report)
     {
         var series = new List<ChartSeries>();
         foreach (string rule in report.Rules)
@@ -65,12 +65,12 @@ public static class ReportWriter
                         run.Summary.DelaySecondsValueWeighted / 60.0));
             series.Add(new ChartSeries(rule, points));
         }
-        return SvgChart.LineChart("Liquidity–delay trade-off", "opening liquidity / upper bound", "value-weighted settlement delay (min)", series,
+        return ReportChart.LineChart("Liquidity–delay trade-off", "opening liquidity / upper bound", "value-weighted settlement delay (min)", series,
             v => v.ToString("0.00", CultureInfo.InvariantCulture));
     }
 
     /// <summary>Share of the day's value unsettled at the cut-off against liquidity provided, one line per rule.</summary>
-    public static string UnsettledChart(AnalysisReport report)
+    public static ScottPlot.Plot UnsettledChart(AnalysisReport report)
     {
         var series = new List<ChartSeries>();
         foreach (string rule in report.Rules)
@@ -86,12 +86,12 @@ public static class ReportWriter
             }
             series.Add(new ChartSeries(rule, points));
         }
-        return SvgChart.LineChart("Value unsettled at the cut-off", "opening liquidity / upper bound", "unsettled value (% of the day)", series,
+        return ReportChart.LineChart("Value unsettled at the cut-off", "opening liquidity / upper bound", "unsettled value (% of the day)", series,
             v => v.ToString("0.00", CultureInfo.InvariantCulture));
     }
 
     /// <summary>Payments waiting over the day at liquidity point <paramref name="point"/>, one line per rule.</summary>
-    public static string QueueChart(AnalysisReport report, int point)
+    public static ScottPlot.Plot QueueChart(AnalysisReport report, int point)
     {
         var series = new List<ChartSeries>();
         foreach (SimulationRun run in report.Runs)
@@ -102,7 +102,7 @@ public static class ReportWriter
             series.Add(new ChartSeries(run.Summary.Rule, points));
         }
         string f = report.Fractions[point].ToString("0.##", CultureInfo.InvariantCulture);
-        return SvgChart.LineChart($"Payments waiting over the day (liquidity LB + {f}·(UB − LB))", "time of day (h)", "payments queued or in a window", series,
+        return ReportChart.LineChart($"Payments waiting over the day (liquidity LB + {f}·(UB − LB))", "time of day (h)", "payments queued or in a window", series,
             v => $"{(int)v:D2}:{(int)Math.Round((v - Math.Floor(v)) * 60) % 60:D2}");
     }
 

@@ -18,7 +18,7 @@ public class SimulateCommandTests
         Assert.Equal("simulate", json.RootElement.GetProperty("command").GetString());
         Assert.Equal(1500, json.RootElement.GetProperty("payments").GetInt32());
         Assert.Equal(9, json.RootElement.GetProperty("runs").GetArrayLength());
-        foreach (string file in new[] { "summary.csv", "queue.csv", "tradeoff.svg", "unsettled.svg", "queue-p0.svg", "queue-p2.svg", "day.csv" })
+        foreach (string file in new[] { "summary.csv", "queue.csv", "tradeoff.svg", "tradeoff.png", "unsettled.svg", "unsettled.png", "queue-p0.svg", "queue-p2.png", "day.csv" })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
 
         // The saved day loads back to the same day (same digest) and the same figures.

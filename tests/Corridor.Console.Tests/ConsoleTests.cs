@@ -302,6 +302,60 @@ public sealed class ConsoleTests
     }
 
     [Fact]
+    public async Task An_operator_sets_the_cutoff_schedule_and_the_overview_counts_down_to_each_cutoff_until_the_day_moves_by_itself()
+    {
+        await using ConsoleNode node = await StartAsync();
+        var (page, errors) = await OpenAsync(node);
+        await SignInAsync(page, node.Users["otto"], "otto");
+        // The operator's clock near noon (an offset chosen for that), so cut-offs a few seconds ahead stay within the day.
+        DateTimeOffset utc = DateTimeOffset.UtcNow;
+        int offsetMinutes = (int)Math.Round((TimeSpan.FromHours(12) - utc.TimeOfDay).TotalMinutes);
+        DateTimeOffset local = utc.ToOffset(TimeSpan.FromMinutes(offsetMinutes));
+        string offset = (offsetMinutes < 0 ? "-" : "+") + TimeSpan.FromMinutes(Math.Abs(offsetMinutes)).ToString(@"hh\:mm", System.Globalization.CultureInfo.InvariantCulture);
+        string At(int seconds) => local.AddSeconds(seconds).ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
+        await GoAsync(page, "day");
+        await Expect(page.Locator("#day-cutoffs")).ToContainTextAsync("No schedule");
+        await page.FillAsync("#open-day input[name=date]", local.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        await page.ClickAsync("#open-day button[type=submit]");
+        await Expect(page.Locator("#day-status")).ToContainTextAsync("open");
+
+        // Out of order: the engine's refusal is shown, nothing set.
+        await page.FillAsync("#day-schedule input[name=customer_cutoff]", At(60));
+        await page.FillAsync("#day-schedule input[name=interbank_cutoff]", At(30));
+        await page.FillAsync("#day-schedule input[name=end_of_day]", At(3_000));
+        await page.FillAsync("#day-schedule input[name=utc_offset]", offset);
+        await page.ClickAsync("#day-schedule button[value=save]");
+        await Expect(page.Locator("#schedule-msg")).ToContainTextAsync("settlement.cutoffs_out_of_order");
+
+        await page.FillAsync("#day-schedule input[name=customer_cutoff]", At(20));
+        await page.FillAsync("#day-schedule input[name=interbank_cutoff]", At(2_000));
+        await page.ClickAsync("#day-schedule button[value=save]");
+        await Expect(page.Locator("#schedule-msg")).ToContainTextAsync("Done");
+        await Expect(page.Locator("#day-cutoffs [data-cutoff=end_of_day]")).ToContainTextAsync("in 0:");
+        Assert.True((await node.Root.GetDayScheduleAsync(C)).Unwrap().Scheduled);
+
+        await GoAsync(page, "overview");
+        await Expect(page.Locator("#ov-cutoffs [data-cutoff]")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#ov-cutoffs [data-cutoff=customer_cutoff]")).ToContainTextAsync(" UTC");
+        await Expect(page.Locator("[data-tile='overview.next']")).ToContainTextAsync("customer cut-off");
+        string first = await page.Locator("#ov-cutoffs [data-cutoff=customer_cutoff] .countdown").TextContentAsync() ?? "";
+        Assert.Matches(@"^in 0:00:[0-2]\d$", first);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("cutoff-countdown"), FullPage = true });
+        // The countdown runs without any request, and the node passes the cut-off by itself; the pushed day event moves the overview on.
+        await Expect(page.Locator("#ov-cutoffs [data-cutoff=customer_cutoff] .countdown")).Not.ToHaveTextAsync(first);
+        await Expect(page.Locator("[data-tile='overview.phase']")).ToContainTextAsync("customer cut-off", new() { Timeout = 40_000 });
+        await Expect(page.Locator("#ov-cutoffs [data-cutoff=customer_cutoff] .countdown")).ToHaveTextAsync("reached");
+        await Expect(page.Locator("[data-tile='overview.next']")).ToContainTextAsync("interbank cut-off");
+
+        await page.SelectOptionAsync("#lang", "ru");
+        await Expect(page.Locator("#ov-cutoffs [data-cutoff=customer_cutoff] .countdown")).ToHaveTextAsync("наступила");
+        await Expect(page.Locator("#ov-cutoffs [data-cutoff=interbank_cutoff] .countdown")).ToContainTextAsync("через");
+        // The one browser-side error is the API refusing the out-of-order schedule.
+        Assert.Equal("the server responded with a status of 422", Assert.Single(errors).Split(" (")[0].Replace("Failed to load resource: ", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_console_works_from_the_keyboard_alone()
     {
         await using ConsoleNode node = await StartAsync();

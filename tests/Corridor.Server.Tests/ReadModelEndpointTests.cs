@@ -236,11 +236,7 @@ public sealed class ReadModelEndpointTests
         Assert.Contains("read_model: sqlite, projecting, sequence ", ready);
     }
 
-    private static long Metric(string text, string name)
-    {
-        string line = text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return (long)double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
-    }
+    private static long Metric(string text, string name) => (long)TestNode.Metric(text, name);
 
     [Fact]
     public async Task Camt054_053_052_are_built_from_the_read_model_and_valid_against_the_XSDs()

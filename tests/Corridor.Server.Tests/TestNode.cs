@@ -27,23 +27,25 @@ internal sealed class TestNode : IAsyncDisposable
     public CorridorClient Anonymous { get; }
     public string AliceToken { get; private set; } = "";
 
-    private TestNode(string dir, CorridorServer server)
+    private TestNode(string dir, CorridorServer server, HttpMessageHandler? handler)
     {
         _dir = dir;
         Server = server;
-        var http = new HttpClient { BaseAddress = new Uri(server.Addresses[0]) };
+        var http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = new Uri(server.Addresses[0]) };
         Operator = new CorridorClient(http, server.NewOperatorToken!);
         Anonymous = new CorridorClient(http, null);
     }
 
-    public static async Task<TestNode> StartAsync(bool world = true, int queueCapacity = 4_096)
+    /// <summary>Starts the node; with <paramref name="tls"/> it listens on https only and the token clients use <paramref name="handler"/> (which must trust the server).</summary>
+    public static async Task<TestNode> StartAsync(bool world = true, int queueCapacity = 4_096, Corridor.Server.Auth.TlsSettings? tls = null, HttpMessageHandler? handler = null)
     {
         string dir = Directory.CreateTempSubdirectory("corridor-server-test-").FullName;
         CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
         {
-            DataPath = dir, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0, QueueCapacity = queueCapacity }, MinimumLogLevel = LogLevel.Error,
+            DataPath = dir, Urls = [tls is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0"], Tls = tls,
+            Node = new NodeOptions { SnapshotEveryEvents = 0, QueueCapacity = queueCapacity }, MinimumLogLevel = LogLevel.Error,
         });
-        var node = new TestNode(dir, server);
+        var node = new TestNode(dir, server, handler);
         if (world) await node.BuildWorldAsync();
         return node;
     }
@@ -78,6 +80,33 @@ internal sealed class TestNode : IAsyncDisposable
     {
         using HttpResponseMessage r = await client.SendRawAsync(method, path, json, TestContext.Current.CancellationToken);
         return (r.StatusCode, await r.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), r.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>
+    /// The value of the one sample of <paramref name="name"/> in a Prometheus text exposition whose labels include
+    /// <paramref name="labels"/> (other labels, such as OpenTelemetry's <c>otel_scope_name</c>, are ignored).
+    /// </summary>
+    public static double Metric(string exposition, string name, params (string Key, string Value)[] labels)
+    {
+        var matches = new List<double>();
+        foreach (string line in exposition.Split('\n'))
+        {
+            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || line[name.Length] is not ('{' or ' ')) continue;
+            int close = line[name.Length] == '{' ? line.IndexOf("} ", StringComparison.Ordinal) : name.Length - 1;
+            string labelText = line[name.Length] == '{' ? line[(name.Length + 1)..close] : "";
+            if (!labels.All(l => labelText.Split(',').Contains($"{l.Key}=\"{l.Value}\""))) continue;
+            matches.Add(double.Parse(line[(close + 2)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.True(matches.Count == 1, $"{matches.Count} samples of {name} with {string.Join(",", labels)}");
+        return matches[0];
+    }
+
+    /// <summary>The repository's root folder (where Corridor.slnx is), above the test binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Corridor.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("Corridor.slnx not found above " + AppContext.BaseDirectory);
     }
 
     public async ValueTask DisposeAsync()

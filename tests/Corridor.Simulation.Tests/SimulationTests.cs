@@ -255,7 +255,7 @@ public class SimulationTests
     }
 
     [Fact]
-    public void Charts_are_well_formed_svg()
+    public void Charts_are_png_and_svg_with_title_labelled_axes_and_a_legend()
     {
         PaymentDay day = DayGenerator.Generate(new GeneratorSettings { Participants = 15, Payments = 1_500, Seed = 9 });
         AnalysisReport report = WhatIfAnalysis.Run(day, [Rtgs, Queue, Lsm, Dns, Hybrid], 3);
@@ -263,17 +263,22 @@ public class SimulationTests
         try
         {
             List<string> files = ReportWriter.WriteAll(report, dir);
-            Assert.Equal(2 + 2 + 3, files.Count);
-            foreach (string svg in files.Where(f => f.EndsWith(".svg", StringComparison.Ordinal)))
+            Assert.Equal(2 + 2 * (2 + 3), files.Count);
+            foreach (string png in files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
             {
-                int polylines = 0;
-                using var reader = XmlReader.Create(svg, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
-                reader.MoveToContent();
-                Assert.Equal("svg", reader.LocalName);
-                Assert.Equal("http://www.w3.org/2000/svg", reader.NamespaceURI);
-                while (reader.Read()) if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "polyline") polylines++;
-                Assert.Equal(5, polylines);
+                byte[] bytes = File.ReadAllBytes(png);
+                Assert.True(bytes.AsSpan(0, 8).SequenceEqual((byte[])[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]), png);
+                Assert.Equal((ReportChart.WidthPixels, ReportChart.HeightPixels),
+                    (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20))));
+                Assert.True(File.Exists(Path.ChangeExtension(png, ".svg")), png);
             }
+            string[] texts = SvgTexts(Path.Combine(dir, "tradeoff.svg"));
+            Assert.Contains("Liquidity–delay trade-off", texts);
+            Assert.Contains("opening liquidity / upper bound", texts);
+            Assert.Contains("value-weighted settlement delay (min)", texts);
+            foreach (string rule in report.Rules) Assert.Contains(rule, texts); // the legend names every rule
+            Assert.Contains("time of day (h)", SvgTexts(Path.Combine(dir, "queue-p1.svg")));
+            Assert.Contains("unsettled value (% of the day)", SvgTexts(Path.Combine(dir, "unsettled.svg")));
             string[] summary = File.ReadAllLines(Path.Combine(dir, "summary.csv"));
             Assert.Equal(ReportWriter.SummaryHeader, summary[0]);
             Assert.Equal(1 + 5 * 3, summary.Length);
@@ -282,21 +287,28 @@ public class SimulationTests
         finally { Directory.Delete(dir, recursive: true); }
     }
 
-    [Theory]
-    [InlineData(0.7, 1)]
-    [InlineData(1.0, 1)]
-    [InlineData(1.3, 2)]
-    [InlineData(2.2, 2.5)]
-    [InlineData(14.94, 20)]
-    [InlineData(4_300, 5_000)]
-    public void Axis_maximum_is_a_round_number(double value, double expected) => Assert.Equal(expected, SvgChart.NiceCeiling(value), 9);
+    /// <summary>The text elements of an SVG file, trimmed (its root must be an SVG element; DTDs are refused).</summary>
+    private static string[] SvgTexts(string path)
+    {
+        using var reader = XmlReader.Create(path, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
+        var doc = new XmlDocument();
+        doc.Load(reader);
+        Assert.Equal(("svg", "http://www.w3.org/2000/svg"), (doc.DocumentElement!.LocalName, doc.DocumentElement.NamespaceURI));
+        return doc.GetElementsByTagName("text").Cast<XmlNode>().Select(n => n.InnerText.Trim()).ToArray();
+    }
 
     [Fact]
     public void Chart_text_is_escaped()
     {
-        string svg = SvgChart.LineChart("a < b & c", "x", "y", [new ChartSeries("<rule>", [(0, 1), (1, 2)])]);
-        var doc = new XmlDocument();
-        doc.LoadXml(svg);
-        Assert.Contains("a < b & c", doc.DocumentElement!.InnerText);
+        string dir = Path.Combine(Path.GetTempPath(), $"corridor-chart-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            ReportChart.Save(ReportChart.LineChart("a < b & c", "x", "y", [new ChartSeries("<rule>", [(0, 1), (1, 2)])]), Path.Combine(dir, "c"));
+            string[] texts = SvgTexts(Path.Combine(dir, "c.svg"));
+            Assert.Contains("a < b & c", texts);
+            Assert.Contains("<rule>", texts);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 }

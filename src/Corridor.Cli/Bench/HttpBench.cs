@@ -14,7 +14,7 @@ namespace Corridor.Cli.Bench;
 /// </summary>
 internal static class HttpBench
 {
-    public sealed record Settings(string Mode, long Transfers, int Batch, int Concurrency, int Accounts, string? Url, string? Token, string? Dir, long Warmup = 0, double Rate = 0, string ReadModel = "sqlite");
+    public sealed record Settings(string Mode, long Transfers, int Batch, int Concurrency, int Accounts, string? Url, string? Token, string? Dir, long Warmup = 0, double Rate = 0, string ReadModel = "sqlite", bool Tls = false);
 
     public static async Task<int> RunAsync(Settings s, bool json, CancellationToken cancel)
     {
@@ -24,13 +24,14 @@ internal static class HttpBench
         {
             Uri baseUrl;
             string token;
+            BenchPki? pki = s.Tls ? new BenchPki() : null;
             if (s.Url is null)
             {
                 temp = s.Dir ?? Directory.CreateTempSubdirectory("corridor-bench-http-").FullName;
                 server = await CorridorServer.StartAsync(new ServerOptions
                 {
-                    DataPath = temp, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0, SnapshotOnStop = false },
-                    ReadModel = s.ReadModel,
+                    DataPath = temp, Urls = [pki is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0, SnapshotOnStop = false },
+                    ReadModel = s.ReadModel, Tls = pki?.Settings,
                 }, cancel);
                 baseUrl = new Uri(server.Addresses[0]);
                 token = server.NewOperatorToken ?? Corridor.Server.Auth.SecretsDirectory.ReadOperatorToken(temp)!;
@@ -40,10 +41,18 @@ internal static class HttpBench
                 baseUrl = new Uri(s.Url);
                 token = s.Token ?? throw new ArgumentException("--token (operator) is needed with --url");
             }
-            var op = CorridorClient.Create(baseUrl, token, Math.Max(8, s.Concurrency));
+            var op = pki is null ? CorridorClient.Create(baseUrl, token, Math.Max(8, s.Concurrency))
+                : new CorridorClient(new HttpClient(pki.Handler(null, Math.Max(8, s.Concurrency))) { BaseAddress = baseUrl }, token);
             ulong participant = 1_000_000 + (ulong)Random.Shared.Next(1, 1_000_000);
             string ptoken = (await op.RegisterParticipantAsync(new RegisterParticipantRequest(participant, "bench", "direct"), cancel)).Unwrap().Token;
             CorridorClient client = op.WithToken(ptoken);
+            if (pki is not null)
+            {
+                // Over mutual TLS the load carries no token: each request acts as the participant its client certificate is bound to.
+                (await op.BindCertificateAsync(new BindCertificateRequest(Thumbprint: Corridor.Server.Auth.ClientCertificateAuthentication.Thumbprint(pki.Client), Participant: participant), cancel)).Unwrap();
+                client = new CorridorClient(new HttpClient(pki.Handler(pki.Client, Math.Max(8, s.Concurrency))) { BaseAddress = baseUrl }, token: null);
+                ptoken = "";
+            }
             // Raw transfers reach a participant's ledger only by the operator's grant (never a settlement ledger): ledger 1 here is a plain book.
             (await op.SetLedgerAccessAsync(participant, 1, c: cancel)).Unwrap();
             ulong accountBase = participant << 20;
@@ -52,7 +61,7 @@ internal static class HttpBench
 
             long idBase = (long)(participant << 40);
             int perRequest = s.Mode == "batch" ? s.Batch : 1;
-            var load = new Load(s, baseUrl, client, ptoken, accountBase, perRequest);
+            var load = new Load(s, baseUrl, client, ptoken, pki, accountBase, perRequest);
             // Warm-up (not measured): JIT tiers, connection set-up and caches settle before the clock starts.
             if (s.Warmup > 0) await load.RunAsync(idBase, s.Warmup, cancel);
             load.Reset();
@@ -77,6 +86,7 @@ internal static class HttpBench
                 new("p99_ms", Math.Round(BenchOutput.Percentile(all, 0.99), 3)),
                 new("rejected_items", rejected),
                 new("failed_requests", failedRequests),
+                new("transport", pki is null ? "http" : "https, mutual TLS (client certificate, no token)"),
                 new("read_model", server is null ? "remote" : s.ReadModel),
                 new("read_model_lag_batches_at_end", server?.ReadModel?.LagBatches ?? 0),
                 new("machine", $"{Environment.ProcessorCount} cores shared by client and server"),
@@ -95,7 +105,7 @@ internal static class HttpBench
     /// Batch mode uses the typed client; single mode uses <see cref="RawHttpConnection"/> so that the
     /// load generator's own cost does not hide the server's (client and server share the cores).
     /// </summary>
-    private sealed class Load(Settings s, Uri baseUrl, CorridorClient client, string token, ulong accountBase, int perRequest)
+    private sealed class Load(Settings s, Uri baseUrl, CorridorClient client, string token, BenchPki? pki, ulong accountBase, int perRequest)
     {
         private readonly List<double>[] _latencies = Enumerable.Range(0, s.Concurrency).Select(_ => new List<double>()).ToArray();
         private long _rejected, _failed;
@@ -130,7 +140,7 @@ internal static class HttpBench
                 workers[w] = Task.Run(async () =>
                 {
                     var rng = new Random(worker);
-                    await using RawHttpConnection? raw = s.Mode == "batch" ? null : await RawHttpConnection.ConnectAsync(baseUrl, "/v1/transfers", token, cancel);
+                    await using RawHttpConnection? raw = s.Mode == "batch" ? null : await RawHttpConnection.ConnectAsync(baseUrl, "/v1/transfers", token, pki?.ClientOptions(), cancel);
                     while (true)
                     {
                         long r = Interlocked.Increment(ref next) - 1;
@@ -175,4 +185,37 @@ internal static class HttpBench
             return requestsTotal;
         }
     }
+}
+
+/// <summary>The throwaway PKI of <c>corridor bench http --tls</c>: a CA, the node's server certificate, one client certificate.</summary>
+internal sealed class BenchPki
+{
+    private readonly System.Security.Cryptography.X509Certificates.X509Certificate2 _ca, _server;
+
+    public BenchPki()
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        _ca = Corridor.Server.Auth.DevCertificates.CreateCa("Corridor bench CA", now.AddMinutes(-5), now.AddDays(1));
+        _server = Corridor.Server.Auth.DevCertificates.ForTls(Corridor.Server.Auth.DevCertificates.CreateServer(_ca, "localhost", ["localhost"],
+            [System.Net.IPAddress.Loopback], now.AddMinutes(-5), now.AddDays(1)));
+        Client = Corridor.Server.Auth.DevCertificates.ForTls(Corridor.Server.Auth.DevCertificates.CreateClient(_ca, "CN=bench, O=Corridor bench", now.AddMinutes(-5), now.AddDays(1)));
+    }
+
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 Client { get; }
+
+    public Corridor.Server.Auth.TlsSettings Settings => new() { ServerCertificate = _server, ClientCas = [_ca] };
+
+    /// <summary>TLS client options that trust only the bench CA and present <paramref name="certificate"/> (the bench client's by default).</summary>
+    public System.Net.Security.SslClientAuthenticationOptions ClientOptions(bool withCertificate = true) => new()
+    {
+        TargetHost = "localhost",
+        ClientCertificates = withCertificate ? [Client] : null,
+        RemoteCertificateValidationCallback = Corridor.Server.Auth.DevCertificates.TrustOnly(_ca),
+    };
+
+    public SocketsHttpHandler Handler(System.Security.Cryptography.X509Certificates.X509Certificate2? client, int maxConnections) => new()
+    {
+        MaxConnectionsPerServer = maxConnections,
+        SslOptions = ClientOptions(withCertificate: client is not null),
+    };
 }

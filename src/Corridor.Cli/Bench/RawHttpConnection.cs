@@ -14,26 +14,38 @@ namespace Corridor.Cli.Bench;
 internal sealed class RawHttpConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
+    private readonly System.Net.Security.SslStream? _tls;
     private readonly byte[] _headPrefix;
     private readonly byte[] _send = new byte[16 * 1024];
     private readonly byte[] _receive = new byte[64 * 1024];
     private int _start, _end;
 
-    private RawHttpConnection(Socket socket, byte[] headPrefix)
+    private RawHttpConnection(Socket socket, System.Net.Security.SslStream? tls, byte[] headPrefix)
     {
         _socket = socket;
+        _tls = tls;
         _headPrefix = headPrefix;
     }
 
-    /// <summary>Connects to <paramref name="baseUrl"/> for POSTs to <paramref name="path"/> with a bearer token and a JSON body.</summary>
-    public static async Task<RawHttpConnection> ConnectAsync(Uri baseUrl, string path, string token, CancellationToken cancel)
+    /// <summary>
+    /// Connects to <paramref name="baseUrl"/> for POSTs to <paramref name="path"/> with a JSON body: over https with
+    /// <paramref name="tls"/> (its client certificate, if any, authenticates), with a bearer token unless it is empty.
+    /// </summary>
+    public static async Task<RawHttpConnection> ConnectAsync(Uri baseUrl, string path, string token, System.Net.Security.SslClientAuthenticationOptions? tls, CancellationToken cancel)
     {
-        if (baseUrl.Scheme != Uri.UriSchemeHttp) throw new ArgumentException($"the raw load generator speaks plain http, not {baseUrl.Scheme}");
+        if (baseUrl.Scheme != (tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps)) throw new ArgumentException($"the raw load generator speaks {(tls is null ? "http" : "https")} here, not {baseUrl.Scheme}");
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         IPAddress[] addresses = await Dns.GetHostAddressesAsync(baseUrl.Host, AddressFamily.InterNetwork, cancel);
         await socket.ConnectAsync(new IPEndPoint(addresses[0], baseUrl.Port), cancel);
-        string head = $"POST {path} HTTP/1.1\r\nHost: {baseUrl.Authority}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: ";
-        return new RawHttpConnection(socket, Encoding.ASCII.GetBytes(head));
+        System.Net.Security.SslStream? stream = null;
+        if (tls is not null)
+        {
+            stream = new System.Net.Security.SslStream(new NetworkStream(socket, ownsSocket: true));
+            await stream.AuthenticateAsClientAsync(tls, cancel);
+        }
+        string authorization = token.Length == 0 ? "" : $"Authorization: Bearer {token}\r\n";
+        string head = $"POST {path} HTTP/1.1\r\nHost: {baseUrl.Authority}\r\n{authorization}Content-Type: application/json\r\nContent-Length: ";
+        return new RawHttpConnection(socket, stream, Encoding.ASCII.GetBytes(head));
     }
 
     /// <summary>Sends one POST with <paramref name="body"/> and returns the response status code once the whole response is read.</summary>
@@ -47,7 +59,8 @@ internal sealed class RawHttpConnection : IAsyncDisposable
         if (n + body.Length > _send.Length) throw new ArgumentException($"request body of {body.Length} bytes is too large for the load generator");
         body.Span.CopyTo(_send.AsSpan(n));
         n += body.Length;
-        for (int sent = 0; sent < n;) sent += await _socket.SendAsync(_send.AsMemory(sent, n - sent), SocketFlags.None, cancel);
+        if (_tls is not null) await _tls.WriteAsync(_send.AsMemory(0, n), cancel);
+        else for (int sent = 0; sent < n;) sent += await _socket.SendAsync(_send.AsMemory(sent, n - sent), SocketFlags.None, cancel);
         return await ReadResponseAsync(cancel);
     }
 
@@ -110,14 +123,14 @@ internal sealed class RawHttpConnection : IAsyncDisposable
             _start = 0;
         }
         if (_end == _receive.Length) throw new InvalidDataException("HTTP response head larger than the load generator's buffer");
-        int read = await _socket.ReceiveAsync(_receive.AsMemory(_end), SocketFlags.None, cancel);
+        int read = _tls is not null ? await _tls.ReadAsync(_receive.AsMemory(_end), cancel) : await _socket.ReceiveAsync(_receive.AsMemory(_end), SocketFlags.None, cancel);
         if (read == 0) throw new IOException("the server closed the connection");
         _end += read;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (_tls is not null) await _tls.DisposeAsync();
         _socket.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

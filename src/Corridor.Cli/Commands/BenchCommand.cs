@@ -65,17 +65,22 @@ public static class BenchCommand
         var rate = new Option<double>("--rate") { Description = "Pace requests to this many per second in total (0: as fast as the server answers). Use half the measured maximum for the latency target.", DefaultValueFactory = _ => 0 };
         var readModel = new Option<string>("--read-model") { Description = "Read model of the started node: sqlite (as corridor run) or none.", DefaultValueFactory = _ => "sqlite" };
         readModel.AcceptOnlyFromAmong("sqlite", "none");
+        var tls = new Option<bool>("--tls")
+        {
+            Description = "Mutual TLS: the started node serves HTTPS with a throwaway CA (as corridor certs dev) and the load authenticates with a bound client certificate instead of a token.",
+        };
         var json = JsonOption();
         var command = new Command("http",
             "HTTP API throughput and latency: real keep-alive HTTP/1.1 to a node+server on loopback. Batch mode drives the typed client; "
             + "single mode drives raw keep-alive connections (pre-encoded request head, like wrk) so the load generator does not eat the server's cores.")
-            { mode, transfers, batch, concurrency, accounts, url, token, dir, warmup, rate, readModel, json };
+            { mode, transfers, batch, concurrency, accounts, url, token, dir, warmup, rate, readModel, tls, json };
         command.SetAction(async (parse, cancel) =>
         {
             string m = parse.GetValue(mode)!;
             var settings = new HttpBench.Settings(m, parse.GetValue(transfers) ?? (m == "batch" ? 1_000_000 : 100_000), parse.GetValue(batch),
                 parse.GetValue(concurrency) ?? (m == "batch" ? 4 : 64), parse.GetValue(accounts), parse.GetValue(url), parse.GetValue(token), parse.GetValue(dir),
-                parse.GetValue(warmup) ?? (m == "batch" ? 100_000 : 20_000), parse.GetValue(rate), parse.GetValue(readModel)!);
+                parse.GetValue(warmup) ?? (m == "batch" ? 100_000 : 20_000), parse.GetValue(rate), parse.GetValue(readModel)!, parse.GetValue(tls));
+            if (settings.Tls && settings.Url is not null) { await Console.Error.WriteLineAsync("corridor bench http: --tls starts its own node; it does not combine with --url"); return 2; }
             if (settings.Batch is < 1 or > 8190 || settings.Transfers < 1 || settings.Concurrency < 1 || settings.Accounts < 2 || settings.Warmup < 0 || settings.Rate < 0 || !double.IsFinite(settings.Rate))
             { await Console.Error.WriteLineAsync("corridor bench http: --batch 1…8190, --transfers ≥ 1, --concurrency ≥ 1, --accounts ≥ 2, --warmup ≥ 0, --rate ≥ 0"); return 2; }
             return await HttpBench.RunAsync(settings, parse.GetValue(json), cancel);

@@ -56,6 +56,38 @@ public static class DayCommand
             foreach (QueuedTotal q in day.QueuedTotals) Console.WriteLine($"queued         {q}");
             return 0;
         });
-        return new Command("day", "The operating day: start of day, cut-offs, end of day.") { status };
+        return new Command("day", "The operating day: start of day, cut-offs, end of day.") { status, Schedule() };
+    }
+
+    /// <summary><c>corridor day schedule</c>: shows or sets the standing cut-off schedule of a running node (PUT/GET /v1/day/schedule).</summary>
+    private static Command Schedule()
+    {
+        const string prefix = "corridor day schedule";
+        var customer = new Option<string?>("--customer-cutoff") { Description = "Customer cut-off, time of day HH:MM[:SS] in the --utc-offset zone (e.g. 16:00)." };
+        var interbank = new Option<string?>("--interbank-cutoff") { Description = "Interbank cut-off, HH:MM[:SS], after the customer cut-off (e.g. 17:00)." };
+        var endOfDay = new Option<string?>("--end-of-day") { Description = "End of day (statements, credit repaid), HH:MM[:SS], after the interbank cut-off (e.g. 18:00)." };
+        var offset = new Option<string?>("--utc-offset") { Description = "The operator's offset from UTC: +HH:MM, -HH:MM or Z (e.g. +03:00)." };
+        var remove = new Option<bool>("--remove") { Description = "Remove the schedule: phases move only when an operator moves them." };
+        var command = new Command("schedule",
+            "Show the cut-off schedule, or set it with all four of --customer-cutoff, --interbank-cutoff, --end-of-day and --utc-offset. "
+            + "The engine moves the day at each time of every business day exactly as 'customer_cutoff', 'interbank_cutoff' and 'end_of_day' by hand would "
+            + "(queued payments are rejected at the cut-offs); a time already passed for the open day takes effect at once. Needs an operator token to set.")
+        {
+            customer, interbank, endOfDay, offset, remove,
+        };
+        ApiConnection connection = ApiConnection.Add(command, prefix);
+        command.SetAction(async parse =>
+        {
+            string?[] times = [parse.GetValue(customer), parse.GetValue(interbank), parse.GetValue(endOfDay), parse.GetValue(offset)];
+            bool any = Array.Exists(times, t => t is not null), all = Array.TrueForAll(times, t => t is not null);
+            if (parse.GetValue(remove) ? any : any && !all)
+            {
+                await Console.Error.WriteLineAsync($"{prefix}: give all four of --customer-cutoff, --interbank-cutoff, --end-of-day, --utc-offset; or --remove alone; or nothing to show the schedule");
+                return 2;
+            }
+            if (!any && !parse.GetValue(remove)) return await connection.Call(parse, client => client.GetDayScheduleAsync());
+            return await connection.Call(parse, client => client.SetDayScheduleAsync(new Corridor.Client.SetDayScheduleRequest(times[0], times[1], times[2], times[3])));
+        });
+        return command;
     }
 }

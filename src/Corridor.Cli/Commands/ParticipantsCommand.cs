@@ -32,6 +32,7 @@ public static class ParticipantsCommand
         command.Subcommands.Add(add);
         command.Subcommands.Add(List());
         command.Subcommands.Add(LedgerAccess());
+        command.Subcommands.Add(ParticipantCertificatesCommand.Create());
         return command;
     }
 
@@ -83,6 +84,11 @@ public static class ParticipantsCommand
         }));
         return list;
     }
+
+    /// <summary>The <c>--data</c> and <c>--url</c> options of a command that calls the running node as its operator.</summary>
+    internal static (Option<string> Data, Option<string> Url) NodeOptions() => (
+        new Option<string>("--data", "-d") { Description = "Data directory of the running node (its secrets/operator.token is used).", DefaultValueFactory = _ => DataDirectory.DefaultPath },
+        new Option<string>("--url") { Description = "Base URL of the running node (https://… for a TLS node; trust a private CA with SSL_CERT_FILE).", DefaultValueFactory = _ => ServerOptions.DefaultUrl });
 
     /// <summary>
     /// One call as the operator of the node whose data directory is <paramref name="data"/> (its secrets/operator.token):

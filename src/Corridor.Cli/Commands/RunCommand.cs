@@ -21,9 +21,22 @@ public static class RunCommand
             Description = "Take a snapshot after this many applied events (0: only on stop).",
             DefaultValueFactory = _ => new NodeOptions().SnapshotEveryEvents,
         };
-        var port = new Option<int?>("--port", "-p") { Description = "Listen on http://127.0.0.1:<port> (default 7420)." };
+        var port = new Option<int?>("--port", "-p") { Description = "Listen on http://127.0.0.1:<port> (https with --tls-cert; default 7420)." };
         var urls = new Option<string?>("--urls") { Description = "Listen addresses, ';'-separated (e.g. http://0.0.0.0:7420); overrides --port." };
-        var logFormat = new Option<string>("--log-format") { Description = "Console log format: json or simple.", DefaultValueFactory = _ => "json" };
+        var logFormat = new Option<string>("--log-format") { Description = "Console log format: json (structured: payment id, batch, … as fields) or simple.", DefaultValueFactory = _ => "json" };
+        logFormat.AcceptOnlyFromAmong("json", "simple");
+        var logLevel = new Option<string>("--log-level") { Description = "Least level logged: debug, information (a line per payment with its id and journal batch), warning or error.", DefaultValueFactory = _ => "warning" };
+        logLevel.AcceptOnlyFromAmong("debug", "information", "warning", "error");
+        var otlp = new Option<Uri?>("--otlp-endpoint")
+        {
+            Description = "Export traces of each command's path (HTTP → sequencer → journal → engine → reply) over OTLP to this endpoint (e.g. http://127.0.0.1:4317). Off by default.",
+        };
+        var otlpProtocol = new Option<string>("--otlp-protocol")
+        {
+            Description = "OTLP transport: grpc, or http/protobuf (then --otlp-endpoint names the path, e.g. http://127.0.0.1:4318/v1/traces).",
+            DefaultValueFactory = _ => "grpc",
+        };
+        otlpProtocol.AcceptOnlyFromAmong("grpc", "http/protobuf");
         var readModel = new Option<string>("--read-model")
         {
             Description = "Read model fed by an in-process projector: sqlite (<data>/readmodel.db), postgres (--read-model-connection) or none.",
@@ -33,10 +46,16 @@ public static class RunCommand
         var peerPort = new Option<int?>("--peer-port") { Description = "Serve peer nodes on https://0.0.0.0:<port> (mutual TLS, client certificates pinned by `corridor peers add`); needs --peer-cert and --peer-key." };
         var peerCert = new Option<string?>("--peer-cert") { Description = "This node's certificate (PEM) presented to peers (`corridor peers cert` makes one)." };
         var peerKey = new Option<string?>("--peer-key") { Description = "The private key (PEM) of --peer-cert." };
+        var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "PEM certificate of the node: serve HTTPS (https://127.0.0.1:7420 unless --urls says otherwise)." };
+        var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "PEM private key of --tls-cert." };
+        var clientCa = new Option<FileInfo?>("--client-ca")
+        {
+            Description = "PEM file of the CA(s) whose client certificates the node accepts (mutual TLS): a request without a token acts as the certificate's bound participant or operator user.",
+        };
         var journalOptions = new JournalChoice.Options();
         var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots, secrets and SQLite read model in the data directory; --journal postgres for production.")
         {
-            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, peerPort, peerCert, peerKey,
+            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol, peerPort, peerCert, peerKey,
         };
         journalOptions.AddTo(command);
         command.SetAction(async (parse, cancel) =>
@@ -52,8 +71,24 @@ public static class RunCommand
             string? readModelAt = parse.GetValue(readModelConnection);
             if (readModelKind is not ("sqlite" or "postgres" or "none")) { await Console.Error.WriteLineAsync("corridor: --read-model must be sqlite, postgres or none"); return 2; }
             if (readModelKind == "postgres" && readModelAt is null) { await Console.Error.WriteLineAsync("corridor: --read-model postgres needs --read-model-connection"); return 2; }
+            FileInfo? certFile = parse.GetValue(tlsCert), keyFile = parse.GetValue(tlsKey), caFile = parse.GetValue(clientCa);
+            if ((certFile is null) != (keyFile is null)) { await Console.Error.WriteLineAsync("corridor: give --tls-cert and --tls-key together"); return 2; }
+            if (caFile is not null && certFile is null) { await Console.Error.WriteLineAsync("corridor: --client-ca needs --tls-cert and --tls-key (mutual TLS runs over HTTPS)"); return 2; }
+            Corridor.Server.Auth.TlsSettings? tls = null;
+            if (certFile is not null)
+            {
+                try { tls = Corridor.Server.Auth.TlsSettings.Load(certFile.FullName, keyFile!.FullName, caFile?.FullName); }
+                catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync($"corridor: cannot load the TLS files: {e.Message}");
+                    return 2;
+                }
+            }
+            string scheme = tls is null ? "http" : "https";
             string[] listen = parse.GetValue(urls) is string u ? u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                : p is int pp ? [$"http://127.0.0.1:{pp}"] : [ServerOptions.DefaultUrl];
+                : [$"{scheme}://127.0.0.1:{p ?? 7420}"];
+            if (tls is null && listen.Any(l => l.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
+            { await Console.Error.WriteLineAsync("corridor: an https:// address needs --tls-cert and --tls-key"); return 2; }
             int? pp2 = parse.GetValue(peerPort);
             string? certPath = parse.GetValue(peerCert), keyPath = parse.GetValue(peerKey);
             if (pp2 is < 0 or > 65535) { await Console.Error.WriteLineAsync("--peer-port must be 0…65535"); return 2; }
@@ -72,7 +107,10 @@ public static class RunCommand
                     DataPath = dir.Root, Urls = listen, Node = new NodeOptions { SnapshotEveryEvents = every }, LogFormat = parse.GetValue(logFormat)!,
                     OpenJournal = journal.IsPostgres ? () => journal.Open(dir.JournalPath) : null,
                     SnapshotsPath = snapshots,
-                    ReadModel = readModelKind, ReadModelConnection = readModelAt, ReadModelPath = dir.ReadModelPath,
+                    ReadModel = readModelKind, ReadModelConnection = readModelAt, ReadModelPath = dir.ReadModelPath, Tls = tls,
+                    OtlpEndpoint = parse.GetValue(otlp),
+                    OtlpProtocol = parse.GetValue(otlpProtocol) == "grpc" ? OpenTelemetry.Exporter.OtlpExportProtocol.Grpc : OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf,
+                    MinimumLogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(parse.GetValue(logLevel)!, ignoreCase: true),
                     Peers = pp2 is int peerAt ? new Corridor.Server.Federation.PeerLinkOptions(peerAt, Path.GetFullPath(certPath!), Path.GetFullPath(keyPath!)) : null,
                 }, stop.Token);
             }
@@ -104,6 +142,10 @@ public static class RunCommand
                 if (server.ReadModel is { } rm)
                     Console.WriteLine($"corridor: read model {rm.Kind} ({rm.Location}) at batch {rm.ProjectedSequence}, lag {rm.LagBatches}; the projector follows the journal in the background");
                 if (server.PeerAddress is string peerAddress) Console.WriteLine($"corridor: peer endpoint on {peerAddress} (mutual TLS, pinned peer certificates)");
+                if (tls is not null)
+                    Console.WriteLine(tls.ClientCas.Count > 0
+                        ? $"corridor: mutual TLS: client certificates from {caFile!.FullName} act as their bound participant or operator user (corridor participants certificates add); bearer tokens work as well"
+                        : "corridor: HTTPS with bearer tokens (no --client-ca: client certificates are not asked for)");
                 Console.WriteLine($"corridor: listening on {string.Join(", ", server.Addresses)}; press Ctrl+C to stop");
                 try { await Task.Delay(Timeout.Infinite, stop.Token); }
                 catch (OperationCanceledException) { }

@@ -129,7 +129,7 @@ public static class SimulateCommand
     }
 
     /// <summary>Base-currency major units, compact (two-decimal currencies: minor / 100).</summary>
-    private static string Money(long minor) => SvgChart.Format(minor / 100.0);
+    private static string Money(long minor) => ReportChart.Format(minor / 100.0);
 
     private static Dictionary<string, object> ToJson(AnalysisReport report, PaymentDay day, double generateSeconds, List<string> written)
     {

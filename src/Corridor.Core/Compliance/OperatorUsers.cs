@@ -189,6 +189,8 @@ internal static class OperatorActionDescriber
             case Operation.ChangeDayPhase: foreach (var x in D<ChangeDayPhase>(payload, command)) list.Add(("day", I($"phase {x.Phase}"))); break;
             case Operation.SetSettlementOptions: foreach (var x in D<SetSettlementOptions>(payload, command)) list.Add(("settlement options", x.Options.ToString())); break;
             case Operation.GrantLedgerAccess: foreach (var x in D<GrantLedgerAccess>(payload, command)) list.Add((P(x.Participant), I($"{(x.Granted ? "grant" : "withdraw")} raw access to ledger {x.Ledger}"))); break;
+            case Operation.BindCertificate: foreach (var x in ExchangeCommands.Decode<Access.BindCertificate>(payload, command.Count)) list.Add(Access.CertificateBindings.Describe(x)); break;
+            case Operation.RevokeCertificate: foreach (var x in ExchangeCommands.Decode<Access.RevokeCertificate>(payload, command.Count)) list.Add(Access.CertificateBindings.Describe(x)); break;
             case Operation.ConfigureCurrency: foreach (var x in ExchangeCommands.Decode<ConfigureCurrency>(payload, command.Count)) list.Add(("currency " + x.Code, I($"exponent {x.Exponent} ledger {x.Ledger}"))); break;
             case Operation.RegisterPeer: foreach (var x in ExchangeCommands.Decode<Federation.RegisterPeer>(payload, command.Count)) list.Add(("peer " + x.PeerId.ToString(CultureInfo.InvariantCulture), I($"'{x.Name}' {x.Url} certificate sha256 {x.CertificateSha256} {x.Status}"))); break;
             default:

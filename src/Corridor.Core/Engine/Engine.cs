@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using Corridor.Core.Access;
 using Corridor.Core.Compliance;
 using Corridor.Core.Exchange;
 using Corridor.Core.Federation;
@@ -14,7 +15,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 13; // 13: peers and cross-node payments after the operator acts; 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids; 11: PvP legs in RTGS after the grants; 12: operator acts (four eyes) after every other section
+    private const int SnapshotFormatVersion = 15; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids; 11: PvP legs in RTGS after the grants; 12: operator acts (four eyes); 13: peers and cross-node payments; 14: client-certificate bindings; 15: the day schedule after every other section
     private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
@@ -35,6 +36,7 @@ public sealed class Engine
         Settlement.PvpExchange = Exchange;
         Federation = new FederationState(ledger) { Settlement = Settlement, Exchange = Exchange, Compliance = Compliance };
         Compliance.Federation = Federation;
+        Certificates = new CertificateBindings(Settlement, Compliance);
         Ledger.SubmitterMayUseLedger = ParticipantMayUseLedger;
     }
 
@@ -71,6 +73,9 @@ public sealed class Engine
 
     /// <summary>Watch lists, rules, screening of every cross-border payment before settlement, holds, operator audit log.</summary>
     public ComplianceState Compliance { get; }
+
+    /// <summary>Client certificates bound to participants and operator users (mutual TLS at the server).</summary>
+    public CertificateBindings Certificates { get; }
 
     /// <summary>
     /// The operating day over every payment path: RTGS payments of the day (settlement) and cross-currency PvP payments
@@ -121,6 +126,7 @@ public sealed class Engine
             ReadOnlySpan<byte> payload = body.Slice(command.PayloadOffset, command.PayloadBytes);
             CommandReply reply = ApplyCommand(command, payload, ref clock);
             Settlement.DeliverPvpRejections(ref clock); // PvP payments whose queued payer leg the command rejected fail now
+            reply.Batch = sequence;
             if (command.Actor != 0 && command.Operation >= Operation.RegisterParticipant) Compliance.AuditOperatorAction(++clock, command.Actor, command, payload, reply);
             replies?.Add(reply);
         }
@@ -165,6 +171,8 @@ public sealed class Engine
                 return Exchange.Apply(command, payload, ref clock);
             case var op when FederationState.Handles(op):
                 return Federation.Apply(command, payload, ref clock);
+            case Operation.BindCertificate or Operation.RevokeCertificate:
+                return Certificates.Apply(command, payload, ref clock);
             case >= Operation.LoadWatchList and <= (Operation)399:
                 return Compliance.Apply(command, payload, ref clock);
             case >= Operation.RegisterParticipant and <= (Operation)199:
@@ -221,6 +229,7 @@ public sealed class Engine
             using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             Federation.WriteSnapshot(w);
         }
+        if (Certificates.Count > 0) Certificates.HashInto(hash); // absent until the first binding: older states hash as before
         return hash.GetCurrentHashAsUInt128();
     }
 
@@ -246,6 +255,8 @@ public sealed class Engine
         Settlement.WritePvpLegsSnapshot(w);
         Compliance.WriteOperatorActsSnapshot(w);
         Federation.WriteSnapshot(w);
+        Certificates.WriteSnapshot(w);
+        Settlement.WriteScheduleSnapshot(w);
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
@@ -273,6 +284,8 @@ public sealed class Engine
         if (version >= 11) engine.Settlement.ReadPvpLegsSnapshot(r);
         if (version >= 12) engine.Compliance.ReadOperatorActsSnapshot(r);
         if (version >= 13) engine.Federation.ReadSnapshot(r);
+        if (version >= 14) engine.Certificates.ReadSnapshot(r);
+        if (version >= 15) engine.Settlement.ReadScheduleSnapshot(r);
         string expected = r.ReadString();
         string actual = engine.StateHashHex();
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");

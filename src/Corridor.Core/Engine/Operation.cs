@@ -40,6 +40,10 @@ public enum Operation : ushort
     SubmitReturn = 117,
     /// <summary>Grants or withdraws a participant's raw access to a non-settlement ledger: see Settlement/SettlementState.LedgerAccess.cs.</summary>
     GrantLedgerAccess = 118,
+    /// <summary>The operating day's schedule (cut-off and end-of-day times of day in the operator's offset): see Settlement/SettlementState.Schedule.cs.</summary>
+    SetDaySchedule = 119,
+    /// <summary>No items: a batch that only lets time pass, so scheduled cut-offs happen on an idle node (Settlement/SettlementState.Schedule.cs).</summary>
+    DayScheduleTick = 130,
 
     // Exchange (200–299): payloads are count × variable-length items, see Exchange/ExchangeCommands.cs.
     ConfigureCurrency = 200,
@@ -82,6 +86,12 @@ public enum Operation : ushort
     DeclineOperatorAct = 312,
     /// <summary>Four eyes: an administrator requires approved acts for liquidity moves and hold releases by operator users (one-way).</summary>
     RequireFourEyes = 313,
+
+    // Access (315–319): client-certificate bindings for mutual TLS, see Access/CertificateBindings.cs.
+    /// <summary>Binds a client certificate (thumbprint, or subject + issuing CA) to a participant or an operator user.</summary>
+    BindCertificate = 315,
+    /// <summary>Revokes a certificate binding (or denies one thumbprint): refused from the next request on, for good.</summary>
+    RevokeCertificate = 316,
 }
 
 /// <summary>A non-Ok outcome for item <c>Index</c> of a command; <c>Code</c> is the operation's result enum.</summary>
@@ -94,6 +104,9 @@ public sealed record CommandReply(Operation Operation, int Count, ItemResult[] E
 
     /// <summary>For create_accounts and create_transfers: engine timestamp of item 0; item i applied at this + i.</summary>
     public ulong FirstEventTimestamp { get; init; }
+
+    /// <summary>Sequence of the journal batch the command was applied in (set by <see cref="Engine.Apply"/>; logs and traces name it).</summary>
+    public long Batch { get; internal set; }
 
     public bool AllOk => Errors.Length == 0;
 }

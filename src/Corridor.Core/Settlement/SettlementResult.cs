@@ -5,7 +5,7 @@ namespace Corridor.Core.Settlement;
 /// Values are stable (API, journal replies, stored payment reasons): append only, never renumber.
 /// Grouped in ranges: 1–19 participants, 20–39 ledgers and accounts, 40–59 liquidity, 60–89 payment
 /// entry, 90–109 queue management, 110–129 reasons a queued payment was rejected, 130–139 netting
-/// windows, 140–149 operating day, 150–169 payment returns (pacs.004).
+/// windows, 140–149 operating day, 150–169 payment returns (pacs.004), 190–199 the day's schedule.
 /// </summary>
 public enum SettlementResult : ushort
 {
@@ -151,4 +151,11 @@ public enum SettlementResult : ushort
     PvpLockExpired = 180,
     /// <summary>PvP: the payer or the FX provider pays or receives through an account that is not its settlement account (settled outside RTGS).</summary>
     PvpOutsideSettlementAccounts = 181,
+
+    /// <summary>Day schedule: a cut-off or end-of-day time is not within the day (00:00:00 … 23:59:59).</summary>
+    CutoffOutsideDay = 190,
+    /// <summary>Day schedule: the times are not customer cut-off &lt; interbank cut-off &lt; end of day.</summary>
+    CutoffsOutOfOrder = 191,
+    /// <summary>Day schedule: the UTC offset is beyond ±14:00.</summary>
+    UtcOffsetOutOfRange = 192,
 }

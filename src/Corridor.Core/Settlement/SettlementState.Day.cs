@@ -30,6 +30,8 @@ public sealed partial class SettlementState
             a.NetSentToday.Clear();
             a.NetSentTotalToday = 0;
         }
+        // A day opened after some of its scheduled cut-offs passes them at once (SettlementState.Schedule.cs).
+        ApplyScheduledCutoffs(clock, ref clock);
         return SettlementResult.Ok;
     }
 

@@ -473,18 +473,27 @@ public sealed partial class SettlementState
     // ───────────────────────────── time and participant events ─────────────────────────────
 
     /// <summary>
-    /// Called by the engine at the start of every batch with the batch time: rejects queued or scheduled
-    /// payments whose latest settlement time passed, then releases scheduled payments whose earliest time came.
+    /// Called by the engine at the start of every batch with the batch time: moves the day past scheduled cut-offs
+    /// that came (SettlementState.Schedule.cs), rejects queued or scheduled payments whose latest settlement time
+    /// passed, then releases scheduled payments whose earliest time came.
     /// </summary>
     public void OnBatchTime(ulong nowNs, ref ulong clock)
     {
-        while (_deadlines.TryPeek(out int index, out var key) && key.At < nowNs)
+        ApplyScheduledCutoffs(nowNs, ref clock);
+        ReleaseTimedPayments(nowNs, nowNs, ref clock);
+        RunEventLsm(ref clock);
+    }
+
+    /// <summary>Rejects queued/scheduled payments whose latest time is before <paramref name="latestBeforeNs"/>, then enters scheduled payments whose earliest time is at or before <paramref name="earliestUpToNs"/>.</summary>
+    private void ReleaseTimedPayments(ulong latestBeforeNs, ulong earliestUpToNs, ref ulong clock)
+    {
+        while (_deadlines.TryPeek(out int index, out var key) && key.At < latestBeforeNs)
         {
             _deadlines.Dequeue();
             PaymentStatus s = Payment(index).Status;
             if (s is PaymentStatus.Queued or PaymentStatus.Scheduled) Reject(index, SettlementResult.LatestTimePassed, ++clock);
         }
-        while (_scheduled.TryPeek(out int index, out var key) && key.At <= nowNs)
+        while (_scheduled.TryPeek(out int index, out var key) && key.At <= earliestUpToNs)
         {
             _scheduled.Dequeue();
             if (Payment(index).Status != PaymentStatus.Scheduled) continue;
@@ -493,7 +502,6 @@ public sealed partial class SettlementState
             if (entered != SettlementResult.Ok) Reject(index, entered, clock);
             ProcessWorklist(ref clock);
         }
-        RunEventLsm(ref clock);
     }
 
     /// <summary>Rejects every queued or scheduled payment where <paramref name="participant"/> is payer or payee.</summary>

@@ -163,6 +163,7 @@ public sealed partial class SettlementState
         return new DayStatus(_businessDate, _phase, _phaseSinceNs, submitted, settled, queued, scheduled, rejected, revoked, inWindow, totals)
         {
             OvernightCredits = overnight, Held = held, DayStartNs = _dayStartNs,
+            Schedule = _schedule, Cutoffs = ScheduledCutoffs(), NextCutoff = NextScheduledCutoff(),
         };
     }
 

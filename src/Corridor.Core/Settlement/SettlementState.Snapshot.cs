@@ -23,6 +23,8 @@ public sealed partial class SettlementState
             if (HasLedgerGrants) WriteLedgerGrantsSnapshot(w);
             // Likewise only when some PvP payment's payer leg went through RTGS.
             if (HasPvpLegs) WritePvpLegsSnapshot(w);
+            // Likewise only once the operator set a day schedule.
+            if (_schedule.HasValue) WriteScheduleSnapshot(w);
         }
         sink.Flush();
     }

@@ -117,6 +117,8 @@ public sealed partial class SettlementState
             case Operation.SetSettlementOptions: return Each<SetSettlementOptions>(command, payload, ref clock, SetOptionsItem);
             case Operation.SubmitReturn: return SubmitReturns(command, payload, ref clock);
             case Operation.GrantLedgerAccess: return Each<GrantLedgerAccess>(command, payload, ref clock, GrantLedgerAccessItem);
+            case Operation.SetDaySchedule: return Each<SetDaySchedule>(command, payload, ref clock, SetDayScheduleItem);
+            case Operation.DayScheduleTick: return Each<DayScheduleTick>(command, payload, ref clock, static (in DayScheduleTick _, ref ulong _) => SettlementResult.Ok);
             default: throw new InvalidDataException($"unknown settlement operation {(ushort)command.Operation}");
         }
     }

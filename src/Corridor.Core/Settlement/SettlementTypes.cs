@@ -241,6 +241,12 @@ public sealed record DayStatus(
     public int CrossCurrency { get; init; }
     /// <summary>Engine time the business day opened (0 before the first).</summary>
     public ulong DayStartNs { get; init; }
+    /// <summary>The standing schedule of cut-offs (null: phases move only when an operator moves them).</summary>
+    public DaySchedule? Schedule { get; init; }
+    /// <summary>The business day's cut-offs under the schedule, in phase order (empty without a schedule or an open day).</summary>
+    public IReadOnlyList<ScheduledCutoff> Cutoffs { get; init; } = [];
+    /// <summary>The next of <see cref="Cutoffs"/> the day has not reached (null once past end of day, or without a schedule).</summary>
+    public ScheduledCutoff? NextCutoff { get; init; }
 }
 
 /// <summary>Overnight credit one participant owes the central bank of one ledger (a shortfall at end of day).</summary>

@@ -318,18 +318,4 @@ public static class ReadModelEndpoints
         return string.Create(CultureInfo.InvariantCulture,
             $"read_model: {host.Kind}, {(host.Running ? "projecting" : "stopped")}, sequence {host.ProjectedSequence}, lag {host.LagBatches} batches{(host.Running || host.LastError is null ? "" : ", last error: " + host.LastError)}\n");
     }
-
-    /// <summary>Prometheus lines of the projector: position, lag, rows, failures.</summary>
-    public static void RenderMetrics(StringBuilder sb, NodeGateway gw)
-    {
-        ReadModelHost? host = gw.ReadModel;
-        if (host is null) return;
-        var inv = CultureInfo.InvariantCulture;
-        sb.Append(inv, $"# HELP corridor_read_model_sequence Last journal batch stored in the read model.\n# TYPE corridor_read_model_sequence gauge\ncorridor_read_model_sequence {host.ProjectedSequence}\n");
-        sb.Append(inv, $"# HELP corridor_read_model_lag_batches Committed journal batches not yet in the read model.\n# TYPE corridor_read_model_lag_batches gauge\ncorridor_read_model_lag_batches {host.LagBatches}\n");
-        sb.Append(inv, $"# HELP corridor_read_model_rows_total Rows (accounts, transfers, payments, statements) the projector wrote since start.\n# TYPE corridor_read_model_rows_total counter\ncorridor_read_model_rows_total {host.RowsProjected}\n");
-        sb.Append(inv, $"# HELP corridor_read_model_rows_per_second Rows projected per second over the last second or more.\n# TYPE corridor_read_model_rows_per_second gauge\ncorridor_read_model_rows_per_second {host.RowsPerSecond:0.#}\n");
-        sb.Append(inv, $"# HELP corridor_read_model_up 1 while the projector follows the journal, 0 after a failure until it recovers.\n# TYPE corridor_read_model_up gauge\ncorridor_read_model_up {(host.Running ? 1 : 0)}\n");
-        sb.Append(inv, $"# HELP corridor_read_model_failures_total Projector failures (each is retried from the stored position).\n# TYPE corridor_read_model_failures_total counter\ncorridor_read_model_failures_total {host.Failures}\n");
-    }
 }

@@ -48,6 +48,8 @@ public static class SettlementEndpoints
         app.MapGet("/v1/day", Handler.Of(c => GetDay(c, gw))).WithTags("day").Produces<DayDto>();
         app.MapPost("/v1/day/open", Handler.Of(c => OpenDay(c, gw))).WithTags("day").Accepts<OpenDayRequest>("application/json").Produces<DayDto>();
         app.MapPost("/v1/day/phase", Handler.Of(c => ChangePhase(c, gw))).WithTags("day").Accepts<ChangePhaseRequest>("application/json").Produces<DayDto>();
+        app.MapGet("/v1/day/schedule", Handler.Of(c => GetSchedule(c, gw))).WithTags("day").Produces<DayScheduleDto>();
+        app.MapPut("/v1/day/schedule", Handler.Of(c => SetSchedule(c, gw))).WithTags("day").Accepts<SetDayScheduleRequest>("application/json").Produces<DayScheduleDto>();
     }
 
     // ───────────── helpers ─────────────
@@ -94,7 +96,7 @@ public static class SettlementEndpoints
         if (r.Bic is { Length: > 0 } bic) Wire.Bic(bic, "bic");
         bool created = await Apply(gw, new RegisterParticipant(r.Id, role, r.Name, r.Bic ?? ""), SettlementResult.ParticipantAlreadyExists);
         ParticipantInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetParticipant(r.Id)), "settlement.participant_not_found", "participant vanished");
-        gw.SetParticipantStatus(p.Id, p.Status);
+        gw.SetParticipant(p);
         return Results.Json(Token(gw, p.Id, role), CorridorJson.Options, statusCode: created ? 201 : 200);
     }
 
@@ -143,7 +145,7 @@ public static class SettlementEndpoints
         if (pid == ApiTokens.OperatorParticipantId) throw ApiException.BadRequest("request.invalid_id", "the operator's status cannot change");
         await Apply(gw, new ChangeParticipantStatus(pid, status));
         ParticipantInfo p = Found(await gw.QueryAsync(e => e.Settlement.GetParticipant(pid)), "settlement.participant_not_found", $"participant {pid} does not exist");
-        gw.SetParticipantStatus(p.Id, p.Status);
+        gw.SetParticipant(p);
         return Results.Json(Wire.ToDto(p), CorridorJson.Options);
     }
 
@@ -310,6 +312,7 @@ public static class SettlementEndpoints
         CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, 1, payload);
         (PaymentInfo? p, PaymentCompliance? compliance, DayPhase phase) =
             await gw.QueryAsync(e => (e.Settlement.GetPayment(id), ComplianceOf(e, id), e.Settlement.GetDayStatus().Phase));
+        gw.LogPayment(id, reply.AllOk ? (p is null ? "unrecorded" : Wire.Snake(p.Status)) : Wire.Snake((SettlementResult)reply.Errors[0].Code), reply);
         if (!reply.AllOk)
         {
             var result = (SettlementResult)reply.Errors[0].Code;
@@ -445,8 +448,11 @@ public static class SettlementEndpoints
     private static async Task<IResult> GetDay(HttpContext c, NodeGateway gw)
     {
         gw.Authenticate(c);
-        return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.GetDayStatus())), CorridorJson.Options);
+        return await DayAnswer(gw);
     }
+
+    private static async Task<IResult> DayAnswer(NodeGateway gw) =>
+        Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.GetDayStatus()), gw.Clock()), CorridorJson.Options);
 
     private static async Task<IResult> OpenDay(HttpContext c, NodeGateway gw)
     {
@@ -454,7 +460,7 @@ public static class SettlementEndpoints
         NodeGateway.RequireOperator(caller);
         var r = await RequestBody.ReadAsync<OpenDayRequest>(c);
         await Apply(gw, new OpenBusinessDay(BusinessDates.ToNumber(r.BusinessDate)));
-        return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.GetDayStatus())), CorridorJson.Options);
+        return await DayAnswer(gw);
     }
 
     private static async Task<IResult> ChangePhase(HttpContext c, NodeGateway gw)
@@ -464,6 +470,35 @@ public static class SettlementEndpoints
         var r = await RequestBody.ReadAsync<ChangePhaseRequest>(c);
         DayPhase phase = Wire.ParseEnum(r.Phase, "phase", ("customer_cutoff", DayPhase.CustomerCutoff), ("interbank_cutoff", DayPhase.InterbankCutoff), ("end_of_day", DayPhase.EndOfDay));
         await Apply(gw, new ChangeDayPhase(phase));
-        return Results.Json(Wire.ToDto(await gw.QueryAsync(e => e.GetDayStatus())), CorridorJson.Options);
+        return await DayAnswer(gw);
     }
+
+    private static async Task<IResult> GetSchedule(HttpContext c, NodeGateway gw)
+    {
+        gw.Authenticate(c);
+        return await ScheduleAnswer(gw);
+    }
+
+    /// <summary>Operator sets (or, with no times, removes) the day schedule (op 119); its rules live in SettlementState.Schedule.</summary>
+    private static async Task<IResult> SetSchedule(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        NodeGateway.RequireOperator(caller);
+        var r = await RequestBody.ReadAsync<SetDayScheduleRequest>(c);
+        SetDaySchedule item = SetDaySchedule.None;
+        if (r.CustomerCutoff is not null || r.InterbankCutoff is not null || r.EndOfDay is not null || r.UtcOffset is not null)
+        {
+            if (r.CustomerCutoff is null || r.InterbankCutoff is null || r.EndOfDay is null || r.UtcOffset is null)
+                throw ApiException.BadRequest("request.missing_field",
+                    "customer_cutoff, interbank_cutoff, end_of_day and utc_offset are given together (or none of them, which removes the schedule)");
+            item = new SetDaySchedule(TimesOfDay.ParseSeconds(r.CustomerCutoff, "customer_cutoff"), TimesOfDay.ParseSeconds(r.InterbankCutoff, "interbank_cutoff"),
+                TimesOfDay.ParseSeconds(r.EndOfDay, "end_of_day"), TimesOfDay.ParseOffsetMinutes(r.UtcOffset, "utc_offset"));
+            if (item.RemovesSchedule) throw ApiException.BadRequest("request.invalid_value", "a schedule with every time at 00:00 is no schedule: send no times to remove it");
+        }
+        await Apply(gw, item);
+        return await ScheduleAnswer(gw);
+    }
+
+    private static async Task<IResult> ScheduleAnswer(NodeGateway gw) =>
+        Results.Json(await gw.QueryAsync(e => TimesOfDay.ToDto(e.Settlement.Schedule, e.Settlement.ScheduledCutoffs())), CorridorJson.Options);
 }

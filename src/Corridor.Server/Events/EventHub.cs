@@ -65,6 +65,7 @@ public sealed class EventHub : IDisposable
     private long _nextId;
     private int _polling;
     private string? _lastDay;
+    private string? _lastDayKey;
     private long _lastSequence = -1;
 
     public EventHub(NodeGateway gw)
@@ -113,9 +114,13 @@ public sealed class EventHub : IDisposable
         if (_streams.IsEmpty || _gw.NodeOrNull is not { } node || Interlocked.Exchange(ref _polling, 1) == 1) return;
         try
         {
-            string day = Frame("day", Wire.ToDto(await node.QueryAsync(e => e.GetDayStatus())));
-            if (day != _lastDay)
+            DayDto dto = Wire.ToDto(await node.QueryAsync(e => e.GetDayStatus()), _gw.Clock());
+            // The countdown alone is no change (the console counts down from next_cutoff_at): compare the day without it.
+            string key = Frame("day", dto with { SecondsToNextCutoff = null });
+            if (key != _lastDayKey)
             {
+                _lastDayKey = key;
+                string day = Frame("day", dto);
                 Volatile.Write(ref _lastDay, day);
                 foreach (EventSubscription s in _streams.Values) s.Offer(day);
             }

@@ -39,18 +39,11 @@ public sealed class PeerLinks
     /// <summary>SHA-256 of a certificate's DER bytes, 64 lower-case hex digits: what RegisterPeer pins.</summary>
     public static string Fingerprint(X509Certificate certificate) => Convert.ToHexStringLower(SHA256.HashData(certificate.GetRawCertData()));
 
-    /// <summary>Prometheus lines: per peer, payments awaiting its answer, whether the last exchange worked, seconds since its last answer.</summary>
-    public void RenderMetrics(StringBuilder sb, ulong nowNs)
+    /// <summary>One measurement per peer of <paramref name="value"/>, tagged with the peer id (the node's OpenTelemetry gauges).</summary>
+    public IEnumerable<System.Diagnostics.Metrics.Measurement<double>> PerPeer(Func<LinkState, double> value)
     {
-        if (_links.IsEmpty) return;
-        var inv = CultureInfo.InvariantCulture;
-        sb.Append("# HELP corridor_federation_awaiting Cross-node payments waiting for the peer's answer.\n# TYPE corridor_federation_awaiting gauge\n");
-        foreach (var (peer, s) in _links) sb.Append(inv, $"corridor_federation_awaiting{{peer=\"{peer}\"}} {s.Awaiting}\n");
-        sb.Append("# HELP corridor_federation_link_up 1 when the last exchange with the peer succeeded.\n# TYPE corridor_federation_link_up gauge\n");
-        foreach (var (peer, s) in _links) sb.Append(inv, $"corridor_federation_link_up{{peer=\"{peer}\"}} {(s.LastError is null ? 1 : 0)}\n");
-        sb.Append("# HELP corridor_federation_last_answer_age_seconds Seconds since the peer last answered (-1: never).\n# TYPE corridor_federation_last_answer_age_seconds gauge\n");
         foreach (var (peer, s) in _links)
-            sb.Append(inv, $"corridor_federation_last_answer_age_seconds{{peer=\"{peer}\"}} {(s.LastAnswerAtNs == 0 ? -1 : (nowNs - Math.Min(nowNs, s.LastAnswerAtNs)) / 1e9):0.###}\n");
+            yield return new System.Diagnostics.Metrics.Measurement<double>(value(s), new KeyValuePair<string, object?>("peer", peer.ToString(CultureInfo.InvariantCulture)));
     }
 
     /// <summary>One line per peer for /health/ready ("peer 7: up, 0 awaiting" or "peer 7: down (why), 3 awaiting").</summary>

@@ -98,6 +98,9 @@ public static class SettlementProblems
         SettlementResult.RejectedByCompliance => "rejected by compliance",
         SettlementResult.InvalidPhaseTransition => "the day cannot move to that phase from the current one",
         SettlementResult.BusinessDateMustIncrease => "the business date must be later than the last one",
+        SettlementResult.CutoffOutsideDay => "every time of the schedule must lie within the day, 00:00:00 to 23:59:59",
+        SettlementResult.CutoffsOutOfOrder => "the schedule's times must come in order: customer cut-off, then interbank cut-off, then end of day",
+        SettlementResult.UtcOffsetOutOfRange => "the UTC offset must be between -14:00 and +14:00",
         SettlementResult.FourEyesRequired => "four eyes are required: propose the move (POST /v1/operator-acts) and have a second operator user approve it",
         _ => Problems.SnakeCase(result.ToString()).Replace('_', ' '),
     };

@@ -199,9 +199,12 @@ public static class Wire
     public static string Findings(Corridor.Core.Compliance.TravelRuleResult t) =>
         string.Join(", ", t.Findings.Select(f => Snake(f.Role) + "." + Snake(f.Code)));
 
-    public static DayDto ToDto(DayStatus d) =>
+    /// <summary>The day as the API shows it; seconds to the next cut-off are counted from <paramref name="nowNs"/> (the node's clock).</summary>
+    public static DayDto ToDto(DayStatus d, ulong nowNs) =>
         new(BusinessDates.ToDate(d.BusinessDate), Snake(d.Phase), d.PhaseSinceNs, d.Submitted, d.Settled, d.Queued, d.Scheduled, d.Rejected, d.Revoked, d.InWindow,
-            d.OvernightCredits.Select(o => new OvernightCreditDto(o.Participant, o.Ledger, o.AmountMinor)).ToArray(), d.Held, d.CrossCurrency);
+            d.OvernightCredits.Select(o => new OvernightCreditDto(o.Participant, o.Ledger, o.AmountMinor)).ToArray(), d.Held, d.CrossCurrency,
+            TimesOfDay.ToDto(d.Cutoffs), d.NextCutoff is { } n ? Snake(n.Phase) : null, d.NextCutoff is { } a ? TimesOfDay.Instant(a.AtNs) : null,
+            d.NextCutoff is { } t ? (long)(Math.Max(t.AtNs, nowNs) - nowNs + 999_999_999) / 1_000_000_000 : null);
 
     /// <summary>A statement with, per entry, the record of its payment when <paramref name="payments"/> (by payment id) has it.</summary>
     public static StatementDto ToDto(AccountStatement s, IReadOnlyDictionary<UInt128, Storage.ReadModel.PaymentRow> payments) =>

@@ -117,7 +117,7 @@ public sealed class Node : IDisposable
         ThrowIfStopped();
         if (payload.Length > CommandBatch.MaxCommandPayloadBytes)
             throw new ArgumentException($"command payload of {payload.Length} bytes exceeds {CommandBatch.MaxCommandPayloadBytes}", nameof(payload));
-        var request = new Request(operation, count, payload, Stopwatch.GetTimestamp()) { Actor = actor };
+        var request = new Request(operation, count, payload, Stopwatch.GetTimestamp()) { Actor = actor, Span = NodeTracing.StartSubmit(operation, count) };
         if (_requests.Writer.TryWrite(request)) return request.Reply.Task;
         if (!waitWhenFull)
         {
@@ -181,9 +181,12 @@ public sealed class Node : IDisposable
 
                 long sequence = _journal.LastSequence + 1;
                 ulong timestamp = _options.Clock();
+                Activity? span = NodeTracing.StartBatch("corridor.journal.append", sequence, requests.Count, LinksOf(requests));
                 long fsyncStart = Stopwatch.GetTimestamp();
                 _journal.Append(sequence, timestamp, buffer.AsSpan(0, used));
                 _metrics.Journaled(requests.Count, used, Stopwatch.GetElapsedTime(fsyncStart));
+                span?.SetTag("corridor.bytes", used);
+                span?.Stop();
 
                 var work = new BatchWork(sequence, timestamp, buffer, used, requests);
                 _applyQueue.Writer.WriteAsync(work).AsTask().GetAwaiter().GetResult();
@@ -217,7 +220,9 @@ public sealed class Node : IDisposable
                     {
                         if (_fault is not null) { batch.Fail(_fault); continue; }
                         replies.Clear();
+                        Activity? span = NodeTracing.StartBatch("corridor.engine.apply", batch.Sequence, batch.Requests.Count, LinksOf(batch.Requests));
                         _engine.Apply(batch.Sequence, batch.Timestamp, batch.Buffer.AsSpan(0, batch.Bytes), replies);
+                        span?.Stop();
                         Debug.Assert(replies.Count == batch.Requests.Count);
                         long now = Stopwatch.GetTimestamp();
                         for (int i = 0; i < replies.Count; i++)
@@ -225,6 +230,12 @@ public sealed class Node : IDisposable
                             Request r = batch.Requests[i];
                             _eventsSinceSnapshot += r.Count;
                             _metrics.Replied(r.Operation, r.Count, replies[i].Errors.Length, Stopwatch.GetElapsedTime(r.SubmittedAt, now));
+                            if (r.Span is { } submitted)
+                            {
+                                submitted.SetTag("corridor.batch", batch.Sequence);
+                                submitted.SetTag("corridor.item_errors", replies[i].Errors.Length);
+                                submitted.Stop();
+                            }
                             r.Reply.TrySetResult(replies[i]);
                         }
                         ArrayPool<byte>.Shared.Return(batch.Buffer);
@@ -283,6 +294,17 @@ public sealed class Node : IDisposable
 
     // ───────────────────────────── work items ─────────────────────────────
 
+    /// <summary>Links to the submit spans of a batch's traced commands; null (no allocation) when none is traced.</summary>
+    private static List<ActivityLink>? LinksOf(List<Request> requests)
+    {
+        List<ActivityLink>? links = null;
+        foreach (Request r in requests) if (r.Span is { } s) (links ??= new()).Add(new ActivityLink(s.Context));
+        return links;
+    }
+
+    /// <summary>Requests waiting for the sequencer (the bounded queue's depth).</summary>
+    public int QueueDepth => _requests.Reader.Count;
+
     private sealed class Request(Operation operation, int count, ReadOnlyMemory<byte> payload, long submittedAt)
     {
         public Operation Operation { get; } = operation;
@@ -290,6 +312,8 @@ public sealed class Node : IDisposable
         public ReadOnlyMemory<byte> Payload { get; } = payload;
         public long SubmittedAt { get; } = submittedAt;
         public uint Actor { get; init; }
+        /// <summary>The command's submit span (null unless traces are exported): ended with the reply.</summary>
+        public System.Diagnostics.Activity? Span { get; init; }
         public TaskCompletionSource<CommandReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

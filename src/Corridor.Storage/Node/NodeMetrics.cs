@@ -22,6 +22,23 @@ public sealed class NodeMetrics
     public long AppliedSequence => Interlocked.Read(ref _appliedSequence);
     public TimeSpan LastSnapshotDuration { get; private set; }
 
+    private System.Diagnostics.Metrics.Histogram<double>? _fsyncSeconds, _requestSeconds;
+    private System.Diagnostics.Metrics.Histogram<int>? _batchRequests;
+
+    /// <summary>
+    /// Also records fsync latency, submit-to-reply latency and requests per batch into histograms of <paramref name="meter"/>
+    /// (System.Diagnostics.Metrics; exported by whatever listens, e.g. OpenTelemetry). Names are stable: dashboards read them.
+    /// </summary>
+    public void Instrument(System.Diagnostics.Metrics.Meter meter)
+    {
+        _fsyncSeconds = meter.CreateHistogram<double>("corridor.journal.fsync", "s", "Journal append + fsync latency per batch.",
+            advice: new() { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
+        _requestSeconds = meter.CreateHistogram<double>("corridor.engine.request", "s", "Time from submit to durable reply.",
+            advice: new() { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
+        _batchRequests = meter.CreateHistogram<int>("corridor.batch.requests", "{request}", "Requests merged per journal batch (group commit).",
+            advice: new() { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 64, 256, 1024, 4096, 8192] });
+    }
+
     public long EventsOf(Operation op) => (ushort)op < _eventsByOperation.Length ? Interlocked.Read(ref _eventsByOperation[(ushort)op]) : 0;
 
     internal void Journaled(int requests, int bytes, TimeSpan fsync)
@@ -30,6 +47,8 @@ public sealed class NodeMetrics
         Interlocked.Add(ref _journalBytes, bytes);
         FsyncLatency.Record(fsync);
         BatchRequests.RecordValue(requests);
+        _fsyncSeconds?.Record(fsync.TotalSeconds);
+        _batchRequests?.Record(requests);
     }
 
     internal void Replied(Operation op, int count, int errors, TimeSpan latency)
@@ -39,6 +58,7 @@ public sealed class NodeMetrics
         Interlocked.Add(ref _itemErrors, errors);
         if ((ushort)op < _eventsByOperation.Length) Interlocked.Add(ref _eventsByOperation[(ushort)op], count);
         RequestLatency.Record(latency);
+        _requestSeconds?.Record(latency.TotalSeconds);
     }
 
     internal void Applied(long sequence) => Interlocked.Exchange(ref _appliedSequence, sequence);

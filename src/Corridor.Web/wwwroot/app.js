@@ -204,6 +204,7 @@
     async overview(main) {
       main.innerHTML = `<h2>${t("nav.overview")}</h2>
         <section class="panel"><div id="ov-day" class="tiles"></div></section>
+        <section class="panel"><h3>${t("cutoff.title")}</h3><div id="ov-cutoffs" class="tiles"></div></section>
         <section class="panel"><h3>${t("overview.alerts")}</h3><div id="ov-alerts"></div></section>
         <div class="two"><section class="panel"><h3>${t("overview.throughput")}</h3><div id="ov-chart"></div></section>
         <section class="panel"><h3>${t("overview.liquidity")}</h3><div id="ov-liq"></div></section></div>`;
@@ -216,10 +217,13 @@
         const day = (await api("GET", "/v1/day")).data;
         const phase = day.phase;
         const tiles = [["overview.date", day.business_date || t("common.none")], ["overview.phase", t("phase." + phase)],
-          ["overview.since", time(day.phase_since)], ["overview.next", t(day.business_date ? "next." + phase : "next.none")],
+          ["overview.since", time(day.phase_since)], ["overview.next", day.next_cutoff ? t("phase." + day.next_cutoff) : t(day.business_date ? "next." + phase : "next.none")],
           ["overview.submitted", num(day.submitted)], ["overview.settled", num(day.settled)], ["overview.queued", num(day.queued)],
           ["overview.held", num(day.held)], ["overview.refused", num(day.rejected + day.revoked)]];
-        setHtml($("#ov-day"), tiles.map(([k, v]) => `<div class="tile" data-tile="${k}"><div class="k">${esc(t(k))}</div><div class="v">${esc(v)}</div></div>`).join(""));
+        setHtml($("#ov-day"), tiles.map(([k, v]) => `<div class="tile" data-tile="${k}"><div class="k">${esc(t(k))}</div><div class="v">${esc(v)}${
+          k === "overview.next" && day.next_cutoff_at ? ` <span class="countdown" data-countdown-at="${esc(day.next_cutoff_at)}"></span>` : ""}</div></div>`).join(""));
+        setHtml($("#ov-cutoffs"), cutoffTiles(day));
+        countdowns();
         // Throughput: settled payments counted between two polls.
         const s = state.series, now = Date.now() / 1000;
         if (s.last !== null) { s.x.push(now); s.y.push(Math.max(0, day.settled - s.last)); if (s.x.length > 120) { s.x.shift(); s.y.shift(); } }
@@ -419,11 +423,18 @@
       const accounts = [];
       for (const p of parts) for (const a of p.accounts || []) accounts.push(`<option value="${esc(a.account_id)}">${p.id} ${esc(p.name)} — ${esc(currencyOf(a.ledger))} ${esc(a.account_id)}</option>`);
       const today = new Date().toISOString().slice(0, 10);
+      const schedule = (await api("GET", "/v1/day/schedule")).data || {};
       main.innerHTML = `<h2>${t("day.title")}</h2><section class="panel"><div id="day-status" class="tiles"></div></section>
         ${mayOperate() ? `<section class="panel"><form id="open-day" class="inline"><label>${t("day.date")}<input name="date" type="date" required value="${today}"></label>
           <button class="primary" type="submit">${t("day.open")}</button></form>
           <form id="day-phase" class="inline"><label>${t("day.phase")}<select name="phase">${["customer_cutoff", "interbank_cutoff", "end_of_day"].map(p => `<option value="${p}">${t("phase." + p)}</option>`).join("")}</select></label>
           <button type="submit">${t("day.phase")}</button></form><div id="day-msg"></div></section>` : ""}
+        <section class="panel"><h3>${t("cutoff.title")}</h3><div id="day-cutoffs" class="tiles"></div>
+          ${mayOperate() ? `<form id="day-schedule" class="inline">${["customer_cutoff", "interbank_cutoff", "end_of_day"].map(p =>
+            `<label>${t("phase." + p)}<input name="${p}" type="time" step="1" required value="${esc(schedule[p] || "")}"></label>`).join("")}
+            <label>${t("cutoff.utc_offset")}<input name="utc_offset" required size="6" value="${esc(schedule.utc_offset || browserOffset())}"></label>
+            <button class="primary" type="submit" name="do" value="save">${t("cutoff.save")}</button>
+            <button type="submit" name="do" value="remove" formnovalidate>${t("cutoff.remove")}</button></form><div id="schedule-msg"></div>` : ""}</section>
         <section class="panel"><h3>${t("day.statements")}</h3><form id="statement" class="inline"><label>${t("day.statement_date")}<input name="date" type="date" required value="${today}"></label>
           <label>${t("day.statement_account")}<select name="account">${accounts.join("")}</select></label>
           <button type="submit" name="format" value="csv">${t("day.csv")}</button><button type="submit" name="format" value="camt053">${t("day.camt053")}</button></form><div id="statement-msg"></div></section>`;
@@ -431,6 +442,8 @@
         const day = (await api("GET", "/v1/day")).data;
         setHtml($("#day-status"), [["overview.date", day.business_date || t("common.none")], ["overview.phase", t("phase." + day.phase)], ["overview.since", time(day.phase_since)]]
           .map(([k, v]) => `<div class="tile"><div class="k">${esc(t(k))}</div><div class="v">${esc(v)}</div></div>`).join(""));
+        setHtml($("#day-cutoffs"), cutoffTiles(day));
+        countdowns();
       };
     },
   };
@@ -545,6 +558,13 @@
     },
     async "open-day"(f) { await dayCall("/v1/day/open", { business_date: f.get("date") }); },
     async "day-phase"(f) { await dayCall("/v1/day/phase", { phase: f.get("phase") }); },
+    async "day-schedule"(f, submitter) {
+      const body = submitter && submitter.value === "remove" ? {}
+        : { customer_cutoff: f.get("customer_cutoff"), interbank_cutoff: f.get("interbank_cutoff"), end_of_day: f.get("end_of_day"), utc_offset: f.get("utc_offset") };
+      const r = await api("PUT", "/v1/day/schedule", body);
+      if (r.ok) msg($("#schedule-msg"), true, r.data.scheduled ? t("common.ok") : t("cutoff.none")); else msg($("#schedule-msg"), false, problem(r));
+      await tick();
+    },
     async statement(f, submitter) {
       const date = f.get("date"), account = f.get("account"), format = submitter ? submitter.value : "csv";
       const out = $("#statement-msg");
@@ -578,6 +598,20 @@
     state.listRows = rows;
     out.innerHTML = paymentTable(rows) + (r.next ? `<p><button type="button" data-action="more-payments" data-after="${esc(r.next)}">${t("payments.more")}</button></p>` : "");
   }
+
+  // Each scheduled cut-off of the day with its time (UTC) and a countdown that countdowns() keeps current every second.
+  const cutoffTiles = day => !day.cutoffs || day.cutoffs.length === 0 ? `<p>${t("cutoff.none")}</p>` : day.cutoffs.map(c =>
+    `<div class="tile" data-cutoff="${esc(c.phase)}"><div class="k">${esc(t("phase." + c.phase))}</div><div class="v">${esc(new Date(c.at).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC"))}
+      <span class="countdown" data-countdown-at="${esc(c.at)}"></span></div></div>`).join("");
+  function countdowns() {
+    for (const el of document.querySelectorAll("[data-countdown-at]")) {
+      const s = Math.ceil((Date.parse(el.dataset.countdownAt) - Date.now()) / 1000);
+      const text = s <= 0 ? t("cutoff.passed") : `${t("cutoff.in")} ${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+      if (el.textContent !== text) el.textContent = text;
+    }
+  }
+  setInterval(countdowns, 1000);
+  const browserOffset = () => { const m = -new Date().getTimezoneOffset(); return (m < 0 ? "-" : "+") + String(Math.floor(Math.abs(m) / 60)).padStart(2, "0") + ":" + String(Math.abs(m) % 60).padStart(2, "0"); };
 
   async function dayCall(path, body) {
     const r = await api("POST", path, body);

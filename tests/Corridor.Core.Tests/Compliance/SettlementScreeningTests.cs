@@ -190,24 +190,25 @@ public sealed class SettlementScreeningTests
     }
 
     [Fact]
-    public void Format_5_to_12_snapshots_without_details_returns_overnight_credit_PvP_ids_ledger_grants_PvP_legs_operator_acts_or_peers_still_restore()
+    public void Format_5_to_14_snapshots_without_details_returns_overnight_credit_PvP_ids_ledger_grants_PvP_legs_operator_acts_peers_certificates_or_schedule_still_restore()
     {
         SettlementHarness h = Standard();
         h.Fund(A, 1_000);
         Assert.True(h.Batch(SettlementCodec.EncodeCommand(Payment(1, A, B, 10, kind: PaymentKind.Interbank)))[0].AllOk);
         var stream = new MemoryStream();
         h.Engine.WriteSnapshot(stream);
-        byte[] v13 = stream.ToArray();
-        // Format 12 = format 13 without the federation section (version, peer count, payment count: 12 bytes); format 11 also
-        // without the operator-acts section (version 4 bytes, four-eyes flag 1, empty count 4: 9 bytes); format 10 also
-        // without the PvP legs section (one empty count), format 9 also without the raw-ledger grants section (one empty
-        // count), format 8 also without the PvP payment-ids section (one empty count), format 7 also without the
-        // overnight-credit section (two empty counts), format 6 also without the payment-returns section, format 5
-        // also without the payment-details section (their empty counts, 4 bytes each, sit just before the 33-byte
-        // hash string).
-        foreach ((int version, int stripped) in new[] { (12, 12), (11, 21), (10, 25), (9, 29), (8, 33), (7, 41), (6, 45), (5, 49) })
+        byte[] v15 = stream.ToArray();
+        // Format 14 = format 15 without the day-schedule section (one "no schedule" byte); format 13 also without the
+        // certificate-bindings section (its version and an empty count, 8 bytes); format 12 also without the federation
+        // section (version, peer count, payment count: 12 bytes); format 11 also without the operator-acts section (version
+        // 4 bytes, four-eyes flag 1, empty count 4: 9 bytes); format 10 also without the PvP legs section (one empty count),
+        // format 9 also without the raw-ledger grants section (one empty count), format 8 also without the PvP payment-ids
+        // section (one empty count), format 7 also without the overnight-credit section (two empty counts), format 6 also
+        // without the payment-returns section, format 5 also without the payment-details section (their empty counts, 4 bytes
+        // each, sit just before the 33-byte hash string).
+        foreach ((int version, int stripped) in new[] { (14, 1), (13, 9), (12, 21), (11, 30), (10, 34), (9, 38), (8, 42), (7, 50), (6, 54), (5, 58) })
         {
-            byte[] old = [.. v13.AsSpan(0, v13.Length - 33 - stripped), .. v13.AsSpan(v13.Length - 33)];
+            byte[] old = [.. v15.AsSpan(0, v15.Length - 33 - stripped), .. v15.AsSpan(v15.Length - 33)];
             BinaryPrimitives.WriteInt32LittleEndian(old.AsSpan(8), version);
             Assert.Equal(h.Engine.StateHashHex(), CoreEngine.ReadSnapshot(new MemoryStream(old)).StateHashHex());
         }

@@ -178,7 +178,7 @@ public sealed class FederationTwoNodeTests
 
         await Consistent(a, b, [("0x501", uetr1, 10_000_00), ("0x502", uetr2, 20_000_00), ("0x503", uetr3, 30_000_00)]);
         string metrics = await new HttpClient().GetStringAsync(a.Api + "/metrics", C);
-        Assert.Contains($"corridor_federation_link_up{{peer=\"{PeerBOnA}\"}} 1", metrics);
+        Assert.Matches($"corridor_federation_link_up\\{{[^}}]*peer=\"{PeerBOnA}\"[^}}]*\\}} 1", metrics); // the OpenTelemetry Prometheus exporter's line
     }
 
     private static Task<(int Code, string Out)> Reconcile(NodeProcess a, NodeProcess b) =>

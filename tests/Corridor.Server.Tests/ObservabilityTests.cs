@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using System.Diagnostics;
+using Corridor.Client;
+using Corridor.Storage.Node;
+
+namespace Corridor.Server.Tests;
+
+/// <summary>
+/// Spans of a command's path through the node: submit (child of the caller's span), journal append and engine apply linked to
+/// it; and the Grafana dashboard reads only metrics the node exports.
+/// </summary>
+public sealed class ObservabilityTests
+{
+    [Fact]
+    public async Task Every_metric_the_Grafana_dashboard_reads_is_exported_at_metrics()
+    {
+        string dashboard = File.ReadAllText(Path.Combine(TestNode.RepositoryRoot(), "deploy", "grafana", "corridor-node.json"));
+        string[] names = System.Text.RegularExpressions.Regex.Matches(dashboard, @"\b(corridor|http_server|kestrel|dotnet)_[a-z_]+")
+            .Select(m => System.Text.RegularExpressions.Regex.Replace(m.Value, "_(bucket|sum|count)$", "")).Distinct().ToArray();
+        Assert.True(names.Length >= 15, $"only {names.Length} metric names found in the dashboard");
+        await using TestNode node = await TestNode.StartAsync();
+        (await node.AliceClient.CreateTransferAsync(new CreateTransferRequest("0x7801", TestNode.AliceBook, TestNode.BobBook, 1, TestNode.Book, 1), TestContext.Current.CancellationToken)).Unwrap();
+        var (_, metrics, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/metrics", null);
+        string[] missing = names.Where(n => !metrics.Contains("\n" + n, StringComparison.Ordinal)).ToArray();
+        Assert.True(missing.Length == 0, "dashboard metrics not exported: " + string.Join(", ", missing));
+    }
+
+    private static readonly ActivitySource Caller = new("Corridor.Tests.Caller");
+
+    [Fact]
+    public async Task A_payment_leaves_submit_journal_and_engine_spans_tied_to_the_callers_trace()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        var spans = new System.Collections.Concurrent.ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is NodeTracing.SourceName or "Corridor.Tests.Caller",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        ActivityTraceId trace;
+        using (Activity request = Caller.StartActivity("test request")!)
+        {
+            trace = request.TraceId;
+            // The same call an endpoint makes, from inside the caller's span.
+            var transfer = new CreateTransferRequest("0x7701", TestNode.BookSource, TestNode.AliceBook, 5, TestNode.Book, 1);
+            (await node.Operator.CreateTransferAsync(transfer, TestContext.Current.CancellationToken)).Unwrap();
+            Corridor.Core.Engine.CommandReply reply = await node.Server.Node.SubmitAsync(Corridor.Core.Engine.Operation.RunLsm, 1,
+                Corridor.Core.Settlement.SettlementCodec.EncodePayload<Corridor.Core.Settlement.RunLsm>([new Corridor.Core.Settlement.RunLsm(0)]), waitWhenFull: true, TestContext.Current.CancellationToken);
+            Assert.True(reply.Batch > 0);
+            Assert.Same(request, Activity.Current); // the submit span never becomes the caller's current activity
+        }
+
+        Activity submit = Assert.Single(spans, s => s.OperationName == "corridor.submit" && s.TraceId == trace);
+        Assert.Equal("RunLsm", submit.GetTagItem("corridor.operation"));
+        long batch = (long)submit.GetTagItem("corridor.batch")!;
+        foreach (string name in new[] { "corridor.journal.append", "corridor.engine.apply" })
+        {
+            Activity span = Assert.Single(spans, s => s.OperationName == name && s.Links.Any(l => l.Context.SpanId == submit.SpanId));
+            Assert.Equal(batch, span.GetTagItem("corridor.batch"));
+        }
+    }
+
+    [Fact]
+    public async Task Two_servers_in_one_process_each_export_only_their_own_metrics()
+    {
+        await using TestNode world = await TestNode.StartAsync();
+        await using TestNode bare = await TestNode.StartAsync(world: false);
+        var (_, worldMetrics, _) = await TestNode.Send(world.Anonymous, HttpMethod.Get, "/metrics", null);
+        var (_, bareMetrics, _) = await TestNode.Send(bare.Anonymous, HttpMethod.Get, "/metrics", null);
+        // TestNode.Metric insists on exactly one sample: a second server's instruments of the same name would make two.
+        Assert.Equal(2, TestNode.Metric(worldMetrics, "corridor_engine_events_total", ("operation", "CreateTransfers")));
+        Assert.Equal(0, TestNode.Metric(bareMetrics, "corridor_engine_events_total", ("operation", "CreateTransfers")));
+        Assert.Equal(2, TestNode.Metric(worldMetrics, "http_server_request_duration_seconds_count", ("http_route", "/v1/transfers"), ("http_response_status_code", "201")));
+        Assert.DoesNotContain("http_route=\"/v1/transfers\"", bareMetrics);
+        Assert.Equal(1, TestNode.Metric(bareMetrics, "corridor_ready"));
+        Assert.Contains("dotnet_gc_collections_total", bareMetrics); // process-wide instruments stay
+    }
+
+    [Fact]
+    public async Task With_an_OTLP_endpoint_the_spans_of_a_request_reach_the_collector()
+    {
+        // A stand-in collector: records what is POSTed to /v1/traces (OTLP over HTTP/protobuf).
+        var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        var collectorBuilder = WebApplication.CreateSlimBuilder();
+        collectorBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using WebApplication collector = collectorBuilder.Build();
+        collector.MapPost("/v1/traces", async (HttpContext c) =>
+        {
+            using var body = new MemoryStream();
+            await c.Request.Body.CopyToAsync(body);
+            received.Enqueue(body.ToArray());
+            return Results.Ok();
+        });
+        await collector.StartAsync(TestContext.Current.CancellationToken);
+
+        string dir = Directory.CreateTempSubdirectory("corridor-server-test-").FullName;
+        try
+        {
+            await using (CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
+            {
+                DataPath = dir, Urls = ["http://127.0.0.1:0"], MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Error,
+                OtlpEndpoint = new Uri(collector.Urls.First() + "/v1/traces"), OtlpProtocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf,
+            }, TestContext.Current.CancellationToken))
+            {
+                var root = CorridorClient.Create(new Uri(server.Addresses[0]), server.NewOperatorToken!);
+                (await root.RegisterParticipantAsync(new RegisterParticipantRequest(7, "Bank", "direct"), TestContext.Current.CancellationToken)).Unwrap();
+            } // stopping the server flushes the exporter
+            string all = string.Concat(received.Select(b => System.Text.Encoding.UTF8.GetString(b)));
+            foreach (string span in new[] { "POST /v1/participants", "corridor.submit", "corridor.journal.append", "corridor.engine.apply" })
+                Assert.Contains(span, all);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+}
