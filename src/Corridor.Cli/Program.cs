@@ -28,6 +28,7 @@ public static class Program
             TransferCommand.Create(),
             StatementCommand.Create(),
             PeersCommand.Create(),
+            DemoCommand.Create(),
             CertsCommand.Create(),
         };
         // On SIGTERM/Ctrl+C a command's cancellation token fires and the command finishes its own shutdown:

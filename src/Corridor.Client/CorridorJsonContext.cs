@@ -9,6 +9,7 @@ namespace Corridor.Client;
 [JsonSerializable(typeof(PeerDto[]))]
 [JsonSerializable(typeof(CrossNodePaymentRequest))]
 [JsonSerializable(typeof(CrossNodePaymentDto))]
+[JsonSerializable(typeof(CrossNodePaymentDto[]))]
 [JsonSerializable(typeof(OperatorActRequest))]
 [JsonSerializable(typeof(OperatorActDecisionRequest))]
 [JsonSerializable(typeof(OperatorActDto))]

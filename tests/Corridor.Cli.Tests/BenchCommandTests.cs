@@ -15,6 +15,7 @@ public class BenchCommandTests
     [InlineData("http|--mode|single|--transfers|3000|--warmup|300|--concurrency|8", "transfers_per_second,requests_per_second,p50_ms,p99_ms,failed_requests")]
     [InlineData("http|--mode|single|--transfers|600|--warmup|0|--concurrency|4|--rate|2000", "transfers_per_second,p99_ms,target_requests_per_second")]
     [InlineData("http|--mode|batch|--transfers|20000|--batch|1000|--warmup|2000", "transfers_per_second,p50_ms,p99_ms,failed_requests")]
+    [InlineData("federation|--payments|30|--concurrency|4", "payments,seconds,payments_per_second,p50_ms,p99_ms,settled_on_a,settled_on_b")]
     [InlineData("http|--mode|single|--transfers|2000|--warmup|200|--concurrency|8|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
     [InlineData("http|--mode|batch|--transfers|10000|--batch|1000|--warmup|1000|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
     public async Task Bench_prints_one_json_object_last(string args, string fields)
@@ -36,6 +37,12 @@ public class BenchCommandTests
             Assert.True(result.RootElement.GetProperty("transfers_per_second").GetDouble() > 0);
             Assert.Equal(args.Contains("--tls", StringComparison.Ordinal) ? "https, mutual TLS (client certificate, no token)" : "http",
                 result.RootElement.GetProperty("transport").GetString());
+        }
+        if (args.StartsWith("federation", StringComparison.Ordinal))
+        {
+            Assert.Equal(30, result.RootElement.GetProperty("settled_on_a").GetInt32());
+            Assert.Equal(30, result.RootElement.GetProperty("settled_on_b").GetInt32());
+            Assert.True(result.RootElement.GetProperty("p99_ms").GetDouble() >= result.RootElement.GetProperty("p50_ms").GetDouble());
         }
         if (args.StartsWith("lsm", StringComparison.Ordinal))
             Assert.Equal(1.0, result.RootElement.GetProperty("settled_fraction").GetDouble());

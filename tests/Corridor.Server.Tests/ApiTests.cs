@@ -108,6 +108,7 @@ public sealed class ApiTests
         { "GET", "/v1/peers", null, Access.SystemOperator },
         { "POST", "/v1/federation/payments", Json(new CrossNodePaymentRequest("0x5F", 7, 2, "0xC0", "KES", 100, "CNY", 8, "PAYECNBJ", Party, Party with { Country = "CN" }, TradeRef)), Access.Participant },
         { "GET", "/v1/federation/payments/0x5F", null, Access.Participant },
+        { "GET", "/v1/federation/payments?peer=7", null, Access.SystemOperator },
         { "POST", "/v1/fx/trades", Json(Trade), Access.Participant },
         { "POST", "/v1/fx/trades/0xE1/affirm", Json(Trade), Access.Participant },
         { "POST", "/v1/fx/trades/0xE1/cancel", null, Access.Participant },

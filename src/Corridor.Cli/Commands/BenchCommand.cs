@@ -17,6 +17,7 @@ public static class BenchCommand
         bench.Subcommands.Add(IsoBench.Create());
         bench.Subcommands.Add(CoreBenchCommands.Screening());
         bench.Subcommands.Add(ProjectionBench.Create());
+        bench.Subcommands.Add(FederationBench.Create());
         return bench;
     }
 

@@ -20,6 +20,7 @@ public static class FederationEndpoints
         app.MapPost("/v1/peers", Handler.Of(c => RegisterPeer(c, gw, links))).WithTags("federation").Accepts<RegisterPeerRequest>("application/json").Produces<PeerDto>(201);
         app.MapGet("/v1/peers", Handler.Of(c => ListPeers(c, gw, links))).WithTags("federation").Produces<PeerDto[]>();
         app.MapPost("/v1/federation/payments", Handler.Of(c => Send(c, gw))).WithTags("federation").Accepts<CrossNodePaymentRequest>("application/json").Produces<CrossNodePaymentDto>(201);
+        app.MapGet("/v1/federation/payments", Handler.Of(c => ListPayments(c, gw))).WithTags("federation").Produces<CrossNodePaymentDto[]>();
         app.MapGet("/v1/federation/payments/{id}", (HttpContext c, string id) => GetPayment(c, gw, id)).WithTags("federation").Produces<CrossNodePaymentDto>();
     }
 
@@ -86,6 +87,25 @@ public static class FederationEndpoints
         FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.SendToPeer, command);
         if (result is not (FederationResult.Ok or FederationResult.HeldForCompliance)) throw Refused(result, $"payment {r.Id}");
         return Results.Json(await Payment(gw, id, caller), CorridorJson.Options, statusCode: existed ? 200 : 201);
+    }
+
+    /// <summary>Most payments one page of <c>GET /v1/federation/payments</c> lists.</summary>
+    public const int MaxListed = 10_000;
+
+    /// <summary>
+    /// Operator: the cross-node payments recorded with peer <c>peer</c>, sent and received, in the order recorded; a page of
+    /// at most <c>limit</c> (≤ <see cref="MaxListed"/>) starting after the first <c>offset</c> (for <c>corridor peers reconcile</c>).
+    /// </summary>
+    private static async Task<IResult> ListPayments(HttpContext c, NodeGateway gw)
+    {
+        NodeGateway.RequireOperator(gw.Authenticate(c));
+        uint peer = uint.TryParse(c.Request.Query["peer"], out uint p) && p != 0 ? p : throw ApiException.BadRequest("request.invalid_value", "peer: a peer id (1 … 2^32−1)");
+        int offset = c.Request.Query["offset"].Count == 0 ? 0 : int.TryParse(c.Request.Query["offset"], out int o) && o >= 0 ? o
+            : throw ApiException.BadRequest("request.invalid_value", "offset: 0 or more");
+        int limit = c.Request.Query["limit"].Count == 0 ? MaxListed : int.TryParse(c.Request.Query["limit"], out int l) && l is >= 1 and <= MaxListed ? l
+            : throw ApiException.BadRequest("request.invalid_value", $"limit: 1 … {MaxListed}");
+        CrossNodePaymentDto[] page = await gw.QueryAsync(e => e.Federation.Payments.Where(x => x.Peer == peer).Skip(offset).Take(limit).Select(ToDto).ToArray());
+        return Results.Json(page, CorridorJson.Options);
     }
 
     private static async Task<IResult> GetPayment(HttpContext c, NodeGateway gw, string text)

@@ -57,7 +57,7 @@ public sealed class PeerEndpoint : IAsyncDisposable
         builder.Logging.SetMinimumLevel(minimumLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddRoutingCore();
-        builder.Services.AddSingleton(s => new PeerOutbox(gw, links, certificate, s.GetRequiredService<ILogger<PeerOutbox>>()));
+        builder.Services.AddSingleton(s => new PeerOutbox(gw, links, certificate, s.GetRequiredService<ILogger<PeerOutbox>>(), options.Wire));
         builder.Services.AddHostedService(s => s.GetRequiredService<PeerOutbox>());
         WebApplication app = builder.Build();
         ILogger log = app.Logger;

@@ -9,9 +9,15 @@ namespace Corridor.Server.Federation;
 /// <summary>How this node talks to its peers: the port of its peer endpoint and its node certificate (PEM) and key.</summary>
 public sealed record PeerLinkOptions(int Port, string CertificatePath, string KeyPath)
 {
+    /// <summary>Called by the outbox with every ISO 20022 message it posts to a peer and every answer it receives, the exact bytes on the wire (e.g. for <c>corridor demo</c>).</summary>
+    public Action<WireMessage>? Wire { get; init; }
+
     /// <summary>The node certificate with its private key (presented to peers as server and as client certificate).</summary>
     public X509Certificate2 LoadCertificate() => X509Certificate2.CreateFromPemFile(CertificatePath, KeyPath);
 }
+
+/// <summary>One message of the link: posted to the peer (<c>Sent</c>) or the peer's answer, as the bytes on the wire.</summary>
+public sealed record WireMessage(uint Peer, bool Sent, byte[] Xml);
 
 /// <summary>The state of this node's link to each peer, as the outbox last saw it (for /metrics, /health/ready and GET /v1/peers).</summary>
 public sealed class PeerLinks

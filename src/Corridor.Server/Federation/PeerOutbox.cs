@@ -17,10 +17,12 @@ namespace Corridor.Server.Federation;
 /// pacs.002 answer as <see cref="PeerDecision"/> (op 403). No answer: it retries with back-off and asks with a pacs.028 first.
 /// It never voids on its own: only the peer's refusal voids.
 /// </summary>
-public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2 certificate, ILogger<PeerOutbox> log) : BackgroundService
+public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2 certificate, ILogger<PeerOutbox> log, Action<WireMessage>? wire = null) : BackgroundService
 {
     /// <summary>Most payments handled per round; the rest wait for the next round.</summary>
     public const int MaxPerRound = 256;
+    /// <summary>Exchanges of one round in flight at once (connections to the peer).</summary>
+    public const int MaxConcurrentExchanges = 64;
     public const int RoundMs = 200, FirstRetryMs = 500, MaxRetryMs = 30_000, RequestTimeoutMs = 10_000;
 
     private sealed record Pending(CrossNodeTerms Terms, uint Peer, ulong Payer);
@@ -33,18 +35,21 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
     {
         while (!stop.IsCancellationRequested)
         {
-            try { await RoundAsync(stop); }
+            bool full = false;
+            try { full = await RoundAsync(stop); }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             catch (Exception e) when (e is NodeBusyException or ApiException)
             {
                 log.LogWarning("federation outbox: node not ready or busy: {Message}", e.Message);
             }
+            if (full) continue; // more payments wait: the next round at once
             try { await Task.Delay(RoundMs, stop); }
             catch (OperationCanceledException) { return; }
         }
     }
 
-    private async Task RoundAsync(CancellationToken stop)
+    /// <summary>One round; true when it took <see cref="MaxPerRound"/> payments (more may be waiting).</summary>
+    private async Task<bool> RoundAsync(CancellationToken stop)
     {
         var (awaiting, peers) = await gw.QueryAsync(e =>
         {
@@ -59,25 +64,38 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
         foreach (PeerInfo peer in peers.Values) links.Awaiting(peer.Id, awaiting.Count(a => a.P.Peer == peer.Id));
         long nowMs = Environment.TickCount64;
         var live = new HashSet<UInt128>();
+        var due = new List<(UInt128 Id, Pending P, PeerInfo Peer, Attempts Attempts)>();
         foreach (var (id, p) in awaiting)
         {
             live.Add(id);
             if (!_attempts.TryGetValue(id, out Attempts? attempts)) _attempts[id] = attempts = new Attempts();
             if (nowMs < attempts.NextAtMs || !peers.TryGetValue(p.Peer, out PeerInfo? peer)) continue;
             if (peer.Status != PeerStatus.Active) { links.Failed(peer.Id, "peer suspended"); continue; }
-            bool decided;
-            try { decided = await ExchangeAsync(peer, p, asking: attempts.Count > 0, stop); }
+            due.Add((id, p, peer, attempts));
+        }
+        // Exchanges of one round run side by side (each payment is its own message, idempotent by its UETR); the retry
+        // bookkeeping is updated after all of them answered.
+        var decided = new bool[due.Count];
+        foreach (var peer in due.Select(d => d.Peer).DistinctBy(p => p.Id)) ClientFor(peer);
+        await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentExchanges, CancellationToken = stop }, async (i, ct) =>
+        {
+            var (_, p, peer, attempts) = due[i];
+            try { decided[i] = await ExchangeAsync(peer, p, asking: attempts.Count > 0, ct); }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException && !stop.IsCancellationRequested)
             {
                 links.Failed(peer.Id, e.Message.Length > 200 ? e.Message[..200] : e.Message);
                 log.LogWarning("federation: peer {Peer} did not answer for {Uetr}: {Message}", peer.Id, p.Terms.Uetr, e.Message);
-                decided = false;
             }
-            if (decided) { _attempts.Remove(id); continue; }
+        });
+        for (int i = 0; i < due.Count; i++)
+        {
+            var (id, _, _, attempts) = due[i];
+            if (decided[i]) { _attempts.Remove(id); continue; }
             attempts.Count++;
             attempts.NextAtMs = nowMs + Math.Min(MaxRetryMs, (long)FirstRetryMs << Math.Min(attempts.Count - 1, 16));
         }
         foreach (UInt128 id in _attempts.Keys.Where(k => !live.Contains(k)).ToArray()) _attempts.Remove(id);
+        return awaiting.Count >= MaxPerRound && due.Count > 0;
     }
 
     /// <summary>One exchange about one payment: first the pacs.008; later a pacs.028, and the pacs.008 again if the peer never received it.</summary>
@@ -109,12 +127,14 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
     }
 
     /// <summary>Posts one message; returns the peer's answer about <paramref name="uetr"/> and whether it knows the payment at all.</summary>
-    private static async Task<(PeerAnswer? Answer, bool Received)> PostAsync(HttpClient client, PeerInfo peer, byte[] xml, string uetr, CancellationToken stop)
+    private async Task<(PeerAnswer? Answer, bool Received)> PostAsync(HttpClient client, PeerInfo peer, byte[] xml, string uetr, CancellationToken stop)
     {
         using var content = new ByteArrayContent(xml);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/xml");
+        wire?.Invoke(new WireMessage(peer.Id, true, xml));
         using HttpResponseMessage response = await client.PostAsync(new Uri(new Uri(peer.Url), PeerEndpoint.Route), content, stop);
         byte[] body = await response.Content.ReadAsByteArrayAsync(stop);
+        wire?.Invoke(new WireMessage(peer.Id, false, body));
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"HTTP {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 300)))}");
         ParseResult parsed = Iso20022Codec.Parse(body);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using Corridor.Cli.Federation;
 using Corridor.Client;
 
 namespace Corridor.Server.Tests.Federation;
@@ -9,15 +10,14 @@ namespace Corridor.Server.Tests.Federation;
 /// <summary>
 /// Two real <c>corridor run</c> processes on loopback, linked by their peer endpoints over mutual TLS with pinned
 /// certificates: node A settles RUB (the payer bank), node B settles CNY (the payee bank); the FX provider is a participant
-/// on both and quotes RUB → CNY on B. Checked after every scenario: each payment is settled on both nodes or on neither,
+/// on both and quotes RUB → CNY on B (<see cref="TwoNodeWorld"/>). Checked after every scenario: each payment is settled on both nodes or on neither,
 /// and each node's currency total is unchanged.
 /// </summary>
 public sealed class FederationTwoNodeTests
 {
     private static CancellationToken C => TestContext.Current.CancellationToken;
     private static string CliDll => Path.Combine(AppContext.BaseDirectory, "corridor.dll");
-    private const ulong Cb = 100, Payer = 11, Provider = 13, Payee = 22;
-    private const uint Rub = 643, Cny = 156, PeerBOnA = 7, PeerAOnB = 3;
+    private const uint PeerBOnA = TwoNodeWorld.PeerBOnA, PeerAOnB = TwoNodeWorld.PeerAOnB;
     private const long PayerRub = 1_000_000_00, ProviderCny = 500_000_00;
 
     /// <summary>One node process: its data directory, API and peer ports, node certificate.</summary>
@@ -100,40 +100,14 @@ public sealed class FederationTwoNodeTests
     {
         await a.StartAsync();
         await b.StartAsync();
-        CorridorClient opA = a.Operator, opB = b.Operator;
-        (await opA.RegisterParticipantAsync(new RegisterParticipantRequest(Cb, "Bank of Russia", "central-bank"), C)).Unwrap();
-        string payer = (await opA.RegisterParticipantAsync(new RegisterParticipantRequest(Payer, "Volga Bank", "direct", "PAYRRUMM"), C)).Unwrap().Token;
-        (await opA.RegisterParticipantAsync(new RegisterParticipantRequest(Provider, "FX Bank (RUB)", "direct", "FXPRRUMM"), C)).Unwrap();
-        (await opA.RegisterLedgerAsync(new RegisterLedgerRequest(Rub, Cb, "0x643100", "0x643101", "RUB"), C)).Unwrap();
-        (await opA.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Payer, Rub, "0x643011"), C)).Unwrap();
-        (await opA.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Provider, Rub, "0x643013"), C)).Unwrap();
-        await opA.OpenDayAsync(new DateOnly(2026, 12, 5), C);
-        (await opA.MoveLiquidityAsync(new LiquidityRequest("0x71", Payer, Rub, PayerRub, "inject"), C)).Unwrap();
-
-        (await opB.RegisterParticipantAsync(new RegisterParticipantRequest(Cb, "People's Bank of China", "central-bank"), C)).Unwrap();
-        (await opB.RegisterParticipantAsync(new RegisterParticipantRequest(Payee, "Harbin Bank", "direct", "PAYECNBJ"), C)).Unwrap();
-        string fx = (await opB.RegisterParticipantAsync(new RegisterParticipantRequest(Provider, "FX Bank (CNY)", "direct", "FXPRCNBJ"), C)).Unwrap().Token;
-        (await opB.RegisterLedgerAsync(new RegisterLedgerRequest(Cny, Cb, "0x156100", "0x156101", "CNY"), C)).Unwrap();
-        (await opB.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Payee, Cny, "0x156022"), C)).Unwrap();
-        (await opB.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(Provider, Cny, "0x156013"), C)).Unwrap();
-        await opB.OpenDayAsync(new DateOnly(2026, 12, 5), C);
-        (await opB.MoveLiquidityAsync(new LiquidityRequest("0x72", Provider, Cny, ProviderCny, "inject"), C)).Unwrap();
-        // The provider quotes RUB → CNY on B for payments from peers (no RUB account on B): 0.0785 CNY per RUB.
-        (await opB.WithToken(fx).PublishQuoteAsync(new PublishQuoteRequest("0xC0", "RUB", "CNY", new FxRateDto(785, 10_000), 1_00, 100_000_00,
-            (ulong)(DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() * 1_000_000), "0", "0x156013", 60), C)).Unwrap();
-
+        TwoNodeWorld.Parties parties = await TwoNodeWorld.SetUpAsync(a.Operator, b.Operator, PayerRub, ProviderCny, C);
         // Each operator pins the other's node certificate (the CLI reads the fingerprint from the PEM).
         await Succeeds("peers", "add", "--data", a.Data, "--url", a.Api, "--id", PeerBOnA.ToString(), "--name", "Node B (CNY)", "--peer-url", b.PeerUrl, "--cert", b.Cert);
         await Succeeds("peers", "add", "--data", b.Data, "--url", b.Api, "--id", PeerAOnB.ToString(), "--name", "Node A (RUB)", "--peer-url", a.PeerUrl, "--cert", a.Cert);
-        return (opA.WithToken(payer), a, b);
+        return (parties.PayerOnA, a, b);
     }
 
-    private static CrossNodePaymentRequest Payment(string id, string uetr, long rubMinor) => new(id, PeerBOnA, Provider, "0xC0", "RUB", rubMinor, "CNY", rubMinor * 785 / 10_000,
-        "PAYECNBJ",
-        new FxPartyDto("Volga Machine Tools LLC", "Lenina", "5", "420111", "Kazan", "", "RU", "40702810000000001234", "bic", "VOLGRUMM"),
-        new FxPartyDto("Harbin Precision Bearings Co", "Zhongshan Road", "88", "150001", "Harbin", "", "CN", "6222020200001234567", "bic", "HRBNCNBJ"),
-        new FxTradeReferenceDto("INV-CN-2026-117", new DateOnly(2026, 11, 20), "CT-2026-5", "LC-HRB-3391", "Ball bearings, 2,000 units", "848210", "CIP", "Harbin"),
-        uetr, ExpirySeconds: 120);
+    private static CrossNodePaymentRequest Payment(string id, string uetr, long rubMinor) => TwoNodeWorld.Payment(id, uetr, rubMinor);
 
     /// <summary>Waits until A's payment is final; returns its status ("settled" or "refused").</summary>
     private static async Task<string> FinalOnA(CorridorClient payer, string id)
@@ -164,7 +138,7 @@ public sealed class FederationTwoNodeTests
             string onA = (await a.Operator.GetCrossNodePaymentAsync(id, C)).Unwrap().Status;
             string? onB = await StatusOnB(b, uetr);
             Assert.True(onA == "settled" ? onB == "settled" : onB != "settled", $"payment {id}: {onA} on A, {onB ?? "unknown"} on B");
-            if (onA == "settled") { rubSettled += rub; cnySettled += rub * 785 / 10_000; }
+            if (onA == "settled") { rubSettled += rub; cnySettled += TwoNodeWorld.ToCny(rub); }
         }
         Assert.Equal(PayerRub - rubSettled, await a.Balance("0x643011"));
         Assert.Equal(rubSettled, await a.Balance("0x643013"));
@@ -205,6 +179,61 @@ public sealed class FederationTwoNodeTests
         await Consistent(a, b, [("0x501", uetr1, 10_000_00), ("0x502", uetr2, 20_000_00), ("0x503", uetr3, 30_000_00)]);
         string metrics = await new HttpClient().GetStringAsync(a.Api + "/metrics", C);
         Assert.Matches($"corridor_federation_link_up\\{{[^}}]*peer=\"{PeerBOnA}\"[^}}]*\\}} 1", metrics); // the OpenTelemetry Prometheus exporter's line
+    }
+
+    private static Task<(int Code, string Out)> Reconcile(NodeProcess a, NodeProcess b) =>
+        Cli("peers", "reconcile", "--data", a.Data, "--url", a.Api, "--peer", PeerBOnA.ToString(), "--peer-api", b.Api,
+            "--peer-token-file", Path.Combine(b.Data, "secrets", "operator.token"));
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (string dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories)) Directory.CreateDirectory(dir.Replace(from, to));
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories)) File.Copy(file, file.Replace(from, to), overwrite: true);
+    }
+
+    [Fact]
+    public async Task Reconcile_agrees_when_both_nodes_settled_and_reports_a_payment_the_destination_lost_to_a_restored_backup()
+    {
+        await using var a = new NodeProcess("rub");
+        await using var b = new NodeProcess("cny");
+        var (payer, _, _) = await WorldAsync(a, b);
+        const string uetr1 = "7b1d3c2a-0011-4c8e-9a6b-2d5f8e1c0b3a", uetr2 = "7b1d3c2a-0012-4c8e-9a6b-2d5f8e1c0b3a";
+        Assert.Equal(HttpStatusCode.Created, (await payer.SendToPeerAsync(Payment("0x511", uetr1, 10_000_00), C)).Status);
+        Assert.Equal("settled", await FinalOnA(payer, "0x511"));
+
+        var (code, output) = await Reconcile(a, b);
+        Assert.True(code == 0, output);
+        Assert.Matches(@"(?m)^here\s+0\s+1\s+0", output);
+        Assert.Matches(@"(?m)^there\s+0\s+1\s+0", output);
+        Assert.Contains($"here: provider {TwoNodeWorld.Provider} received 1000000 RUB in 1 payment", output);
+        Assert.Contains($"there: provider {TwoNodeWorld.Provider} paid {TwoNodeWorld.ToCny(10_000_00)} CNY in 1 payment", output);
+        Assert.Contains("agreed", output);
+
+        // B's operator takes a backup, a second payment settles on both, then B is restored from the backup: B lost it.
+        b.Kill();
+        string backup = Directory.CreateTempSubdirectory("corridor-fed-backup-").FullName;
+        CopyDirectory(b.Data, backup);
+        await b.StartAsync();
+        Assert.Equal(HttpStatusCode.Created, (await payer.SendToPeerAsync(Payment("0x512", uetr2, 20_000_00), C)).Status);
+        Assert.Equal("settled", await FinalOnA(payer, "0x512"));
+        b.Kill();
+        Directory.Delete(b.Data, recursive: true);
+        CopyDirectory(backup, b.Data);
+        Directory.Delete(backup, recursive: true);
+        await b.StartAsync();
+
+        (code, output) = await Reconcile(a, b);
+        Assert.True(code == 1, output);
+        Assert.Matches(@"(?m)^here\s+0\s+2\s+0", output);
+        Assert.Matches(@"(?m)^there\s+0\s+1\s+0", output);
+        Assert.Contains($"DISAGREEMENTS: 1", output);
+        Assert.Contains($"{uetr2}: settled (outbound) here, unknown there: settled by the source, never recorded by the destination", output);
+
+        // A peer id this node does not know is a usage error, said precisely.
+        (code, output) = await Cli("peers", "reconcile", "--data", a.Data, "--url", a.Api, "--peer", "99", "--peer-api", b.Api,
+            "--peer-token-file", Path.Combine(b.Data, "secrets", "operator.token"));
+        Assert.Equal(2, code);
+        Assert.Contains("peer 99 is not registered on this node", output);
     }
 
     [Fact]
