@@ -23,6 +23,7 @@
 
   // ───── API ─────
   async function api(method, path, body) {
+    if (!state.token) return { ok: false, status: 401, data: { code: "auth.signed_out" } }; // signed out meanwhile: never send "Bearer null"
     const headers = { "Authorization": "Bearer " + state.token };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -71,7 +72,9 @@
 
   function signOut() {
     sessionStorage.removeItem("corridor.token");
-    closeStream(); clearTimeout(state.reconnect);
+    // Nothing of the session may call the API afterwards: the stream, its reconnect, a coalesced refresh and the poll all stop.
+    closeStream(); clearTimeout(state.reconnect); clearTimeout(state.pending); clearInterval(state.timer);
+    state.pending = null; state.timer = null; state.live = null;
     state.token = null; state.who = null;
     location.hash = "";
     render();
@@ -172,7 +175,7 @@
   }
 
   async function tick() {
-    if (!state.live) return;
+    if (!state.live || !state.token) return;
     try {
       await state.live();
       $("#updated").textContent = `${t("live.updated")}: ${new Date().toLocaleTimeString(state.lang === "ru" ? "ru-RU" : "en-GB")}`;
