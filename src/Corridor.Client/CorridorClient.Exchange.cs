@@ -16,6 +16,9 @@ public sealed partial class CorridorClient
 
     public Task<ApiResult<LockDto>> LockQuoteAsync(LockQuoteRequest r, CancellationToken c = default) => SendAsync<LockDto>(HttpMethod.Post, "v1/fx/locks", r, c);
     public Task<ApiResult<LockDto>> GetLockAsync(string id, CancellationToken c = default) => SendAsync<LockDto>(HttpMethod.Get, $"v1/fx/locks/{Uri.EscapeDataString(id)}", null, c);
+    /// <summary>Quote locks, newest first (the operator's all, a participant's its own); <paramref name="status"/> locked, settled, released, expired or failed.</summary>
+    public Task<ApiResult<LockDto[]>> ListLocksAsync(string? status = null, int limit = 100, CancellationToken c = default) =>
+        SendAsync<LockDto[]>(HttpMethod.Get, $"v1/fx/locks?limit={limit}" + (status is null ? "" : "&status=" + Uri.EscapeDataString(status)), null, c);
     public Task<ApiResult<LockDto>> ReleaseLockAsync(string id, CancellationToken c = default) => SendAsync<LockDto>(HttpMethod.Delete, $"v1/fx/locks/{Uri.EscapeDataString(id)}", null, c);
 
     public Task<ApiResult<FxPaymentDto>> PayAgainstLockAsync(PayAgainstLockRequest r, CancellationToken c = default) => SendAsync<FxPaymentDto>(HttpMethod.Post, "v1/fx/payments", r, c);
@@ -29,5 +32,8 @@ public sealed partial class CorridorClient
     public Task<ApiResult<FxTradeDto>> AffirmFxTradeAsync(FxTradeRequest r, CancellationToken c = default) =>
         SendAsync<FxTradeDto>(HttpMethod.Post, $"v1/fx/trades/{Uri.EscapeDataString(r.Id)}/affirm", r, c);
     public Task<ApiResult<FxTradeDto>> CancelFxTradeAsync(string id, CancellationToken c = default) => SendAsync<FxTradeDto>(HttpMethod.Post, $"v1/fx/trades/{Uri.EscapeDataString(id)}/cancel", null, c);
+    /// <summary>Bilateral FX trades, newest first (the operator's all, a participant's those it is a party of); <paramref name="status"/> submitted, settled, failed, cancelled or expired.</summary>
+    public Task<ApiResult<FxTradeDto[]>> ListFxTradesAsync(string? status = null, int limit = 100, CancellationToken c = default) =>
+        SendAsync<FxTradeDto[]>(HttpMethod.Get, $"v1/fx/trades?limit={limit}" + (status is null ? "" : "&status=" + Uri.EscapeDataString(status)), null, c);
     public Task<ApiResult<FxTradeDto>> GetFxTradeAsync(string id, CancellationToken c = default) => SendAsync<FxTradeDto>(HttpMethod.Get, $"v1/fx/trades/{Uri.EscapeDataString(id)}", null, c);
 }

@@ -180,13 +180,11 @@ public sealed class ConsoleTests
     {
         await using ConsoleNode node = await StartAsync();
         await node.OpenDayAndFundAsync(C);
-        (await node.Root.RegisterLedgerAsync(new RegisterLedgerRequest(840, ConsoleNode.CentralBank, "0x2000", "0x2001", "USD"), C)).Unwrap();
-        (await node.Root.RegisterLedgerAsync(new RegisterLedgerRequest(936, ConsoleNode.CentralBank, "0x3000", "0x3001", "GHS"), C)).Unwrap();
-        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(ConsoleNode.Bob, 840, "0x22"), C)).Unwrap();
-        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(ConsoleNode.Bob, 936, "0x23"), C)).Unwrap();
-        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x9010", ConsoleNode.Bob, 936, 10_000_000, "inject"), C)).Unwrap();
-        ulong validUntilNs = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() * 1_000_000;
-        (await node.BobClient.PublishQuoteAsync(new PublishQuoteRequest("0xF1", "USD", "GHS", new FxRateDto(12935, 100), 100, 1_000_000, validUntilNs, "0x22", "0x23", 60), C)).Unwrap();
+        await PublishUsdGhsQuoteAsync(node);
+        // Alice locks the quote for 10.00 USD (the provider's GHS is reserved) and agrees a bilateral trade with Bob, not yet affirmed.
+        (await node.AliceClient.LockQuoteAsync(new LockQuoteRequest("0x51", "0xF1", "0x12", "0x13", 1_000, 30), C)).Unwrap();
+        ulong deadlineNs = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() * 1_000_000;
+        (await node.AliceClient.SubmitFxTradeAsync(new FxTradeRequest("0x61", ConsoleNode.Alice, ConsoleNode.Bob, "USD", "GHS", 2_000, 258_700, "0x12", "0x22", "0x23", "0x13", deadlineNs), C)).Unwrap();
         var (page, errors) = await OpenAsync(node);
         await SignInAsync(page, node.Users["otto"], "otto");
 
@@ -214,6 +212,14 @@ public sealed class ConsoleTests
         await page.FillAsync("#best-quote input[name=amount]", "50000");
         await page.ClickAsync("#best-quote button[type=submit]");
         await Expect(page.Locator("#best-result")).ToContainTextAsync("6,467,500");
+        // Quote locks and bilateral trades are listed, with their state; the lock's amounts name their currencies.
+        await Expect(page.Locator("#locks")).ToContainTextAsync("81"); // 0x51
+        await Expect(page.Locator("#locks")).ToContainTextAsync("129,350 GHS");
+        await Expect(page.Locator("#locks")).ToContainTextAsync("locked");
+        await Expect(page.Locator("#trades")).ToContainTextAsync("97"); // 0x61
+        await Expect(page.Locator("#trades")).ToContainTextAsync("waiting for affirmation");
+        (await node.BobClient.AffirmFxTradeAsync(new FxTradeRequest("0x61", ConsoleNode.Alice, ConsoleNode.Bob, "USD", "GHS", 2_000, 258_700, "0x12", "0x22", "0x23", "0x13", deadlineNs), C)).Unwrap();
+        await Expect(page.Locator("#trades")).ToContainTextAsync("settled"); // pushed: the journal moved
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("fx"), FullPage = true });
         await SignOutAsync(page);
 
@@ -337,7 +343,9 @@ public sealed class ConsoleTests
 
         await GoAsync(page, "overview");
         await Expect(page.Locator("#ov-cutoffs [data-cutoff]")).ToHaveCountAsync(3);
-        await Expect(page.Locator("#ov-cutoffs [data-cutoff=customer_cutoff]")).ToContainTextAsync(" UTC");
+        // Times are shown at the schedule's offset, the operator's clock (UTC when that is +00:00).
+        await Expect(page.Locator("#ov-cutoffs [data-cutoff=customer_cutoff]")).ToContainTextAsync(local.AddSeconds(20).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)
+            + (offsetMinutes == 0 ? " UTC" : " " + offset));
         await Expect(page.Locator("[data-tile='overview.next']")).ToContainTextAsync("customer cut-off");
         string first = await page.Locator("#ov-cutoffs [data-cutoff=customer_cutoff] .countdown").TextContentAsync() ?? "";
         Assert.Matches(@"^in 0:00:[0-2]\d$", first);
@@ -353,6 +361,24 @@ public sealed class ConsoleTests
         await Expect(page.Locator("#ov-cutoffs [data-cutoff=interbank_cutoff] .countdown")).ToContainTextAsync("через");
         // The one browser-side error is the API refusing the out-of-order schedule.
         Assert.Equal("the server responded with a status of 422", Assert.Single(errors).Split(" (")[0].Replace("Failed to load resource: ", "", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// USD (840) and GHS (936) ledgers; Bob publishes quote 0xF1 USD → GHS at 129.35 from his settlement accounts 0x22/0x23 (100,000.00 GHS
+    /// injected); Alice holds 0x12 (USD, 1,000.00 injected) and 0x13 (GHS).
+    /// </summary>
+    private static async Task PublishUsdGhsQuoteAsync(ConsoleNode node)
+    {
+        (await node.Root.RegisterLedgerAsync(new RegisterLedgerRequest(840, ConsoleNode.CentralBank, "0x2000", "0x2001", "USD"), C)).Unwrap();
+        (await node.Root.RegisterLedgerAsync(new RegisterLedgerRequest(936, ConsoleNode.CentralBank, "0x3000", "0x3001", "GHS"), C)).Unwrap();
+        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(ConsoleNode.Bob, 840, "0x22"), C)).Unwrap();
+        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(ConsoleNode.Bob, 936, "0x23"), C)).Unwrap();
+        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(ConsoleNode.Alice, 840, "0x12"), C)).Unwrap();
+        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(ConsoleNode.Alice, 936, "0x13"), C)).Unwrap();
+        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x9010", ConsoleNode.Bob, 936, 10_000_000, "inject"), C)).Unwrap();
+        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x9011", ConsoleNode.Alice, 840, 100_000, "inject"), C)).Unwrap();
+        ulong validUntilNs = (ulong)DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() * 1_000_000;
+        (await node.BobClient.PublishQuoteAsync(new PublishQuoteRequest("0xF1", "USD", "GHS", new FxRateDto(12935, 100), 100, 1_000_000, validUntilNs, "0x22", "0x23", 60), C)).Unwrap();
     }
 
     [Fact]
@@ -378,9 +404,84 @@ public sealed class ConsoleTests
         Assert.True(errors.Count == 0, "browser errors:\n" + string.Join("\n", errors));
     }
 
+    [Fact]
+    public async Task Payments_netting_FX_and_watch_lists_work_from_the_keyboard_alone()
+    {
+        await using ConsoleNode node = await StartAsync();
+        await node.OpenDayAndFundAsync(C);
+        await PublishUsdGhsQuoteAsync(node);
+        (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7401", 700, "INV-KBD-1", beneficiary: "Keyboard Trading"), C)).Unwrap();
+        var (page, errors) = await OpenAsync(node);
+        Assert.True(await TabToAsync(page, "document.activeElement.id === 'token'"), "Tab never reached the token field");
+        await page.Keyboard.TypeAsync(node.Users["otto"]);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#who")).ToContainTextAsync("otto");
+
+        // Payments: list by a party's name.
+        await TabToScreenAsync(page, "payments");
+        Assert.True(await TabToAsync(page, "document.activeElement.name === 'party'"), "Tab never reached the party field");
+        await page.Keyboard.TypeAsync("keyboard");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#pay-list-results")).ToContainTextAsync("29697"); // 0x7401
+
+        // Netting: open a window.
+        await TabToScreenAsync(page, "netting");
+        Assert.True(await TabToAsync(page, "document.activeElement.name === 'window_id'"), "Tab never reached the window id");
+        await page.Keyboard.TypeAsync("9");
+        await page.Keyboard.PressAsync("Tab"); // the ledger keeps its first option
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("keyboard window");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("[data-window='9']")).ToContainTextAsync("keyboard window");
+
+        // FX: the best quote for 5.00 USD in GHS.
+        await TabToScreenAsync(page, "fx");
+        Assert.True(await TabToAsync(page, "document.activeElement.name === 'from'"), "Tab never reached the best quote's currency");
+        await page.Keyboard.TypeAsync("USD");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("GHS");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("500");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#best-result")).ToContainTextAsync("64,675");
+
+        // Sign out from the keyboard; a compliance officer loads a watch-list version, choosing the file from the keyboard too.
+        Assert.True(await TabToAsync(page, "document.activeElement.id === 'signout'"), "Tab never reached Sign out");
+        await page.Keyboard.PressAsync("Enter");
+        Assert.True(await TabToAsync(page, "document.activeElement.id === 'token'"), "Tab never reached the token field again");
+        await page.Keyboard.TypeAsync(node.Users["cathy"]);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#who")).ToContainTextAsync("cathy");
+        await TabToScreenAsync(page, "compliance");
+        Assert.True(await TabToAsync(page, "document.activeElement.form && document.activeElement.form.id === 'load-list' && document.activeElement.name === 'name'"),
+            "Tab never reached the watch list's name");
+        await page.Keyboard.TypeAsync("sanctions");
+        await page.Keyboard.PressAsync("Tab"); // format: CSV
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("2027-02");
+        await page.Keyboard.PressAsync("Tab");
+        IFileChooser chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Space"));
+        await chooser.SetFilesAsync(new FilePayload { Name = "sanctions.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(ConsoleNode.Sanctions + "KP-2,person,\"RI, Son\",,KP,1970-03-01,NK\n") });
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#lists-msg")).ToContainTextAsync("2");
+        await Expect(page.Locator("#lists")).ToContainTextAsync("2027-02");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("keyboard-screens"), FullPage = true });
+        Assert.True(errors.Count == 0, "browser errors:\n" + string.Join("\n", errors));
+    }
+
+    /// <summary>Tabs to a screen's link in the navigation, follows it with Enter and waits for focus to land on the screen's heading.</summary>
+    private static async Task TabToScreenAsync(IPage page, string screen)
+    {
+        Assert.True(await TabToAsync(page, $"document.activeElement.getAttribute('href') === '#/{screen}'"), $"Tab never reached the {screen} link");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("nav a[aria-current=page]")).ToHaveAttributeAsync("href", "#/" + screen);
+        await Expect(page.Locator("main h2").First).ToBeFocusedAsync();
+    }
+
     private static async Task<bool> TabToAsync(IPage page, string condition)
     {
-        for (int i = 0; i < 40; i++)
+        for (int i = 0; i < 80; i++)
         {
             await page.Keyboard.PressAsync("Tab");
             if (await page.EvaluateAsync<bool>(condition)) return true;

@@ -146,6 +146,16 @@ public sealed class ExchangeEndpointTests
         Assert.Equal(HttpStatusCode.Conflict, again.Status);
         Assert.Equal("fx.lock_already_used", again.Problem!.Code);
         Assert.Equal(50_000, (await Account(node, AliceUsd)).DebitsPosted);
+
+        // Locks are listed, newest first: the payer's own, the operator's all, nobody else's; by status.
+        (await node.AliceClient.LockQuoteAsync(Lock("0x1B", 10_000), C)).Unwrap();
+        Assert.Equal(["27", "26"], (await node.AliceClient.ListLocksAsync(c: C)).Unwrap().Select(l => l.Id));
+        Assert.Equal(["26"], (await node.Operator.ListLocksAsync("settled", c: C)).Unwrap().Select(l => l.Id));
+        Assert.Equal(["27"], (await node.Operator.ListLocksAsync("locked", c: C)).Unwrap().Select(l => l.Id));
+        Assert.Empty((await node.BobClient.ListLocksAsync(c: C)).Unwrap());
+        var badStatus = await node.AliceClient.ListLocksAsync("pending", c: C);
+        Assert.Equal(HttpStatusCode.BadRequest, badStatus.Status);
+        Assert.Equal("request.invalid_value", badStatus.Problem!.Code);
     }
 
     [Fact]
@@ -388,6 +398,16 @@ public sealed class ExchangeEndpointTests
         Assert.Equal("cancelled", (await w.Carol.CancelFxTradeAsync("0xE2", C)).Unwrap().Status);
         Assert.Equal("fx.trade_cancelled", (await w.Carol.AffirmFxTradeAsync(terms with { Id = "0xE2" }, C)).Problem!.Code);
         Assert.Equal("fx.trade_not_found", (await w.Carol.CancelFxTradeAsync("0xE3", C)).Problem!.Code);
+
+        // Lists, newest first: each party sees the trades it is a party of, a third party none, the operator all; by status.
+        Assert.Equal(["226", "225"], (await node.AliceClient.ListFxTradesAsync(c: C)).Unwrap().Select(t => t.Id));
+        Assert.Equal(["226", "225"], (await w.Carol.ListFxTradesAsync(c: C)).Unwrap().Select(t => t.Id));
+        Assert.Empty((await node.BobClient.ListFxTradesAsync(c: C)).Unwrap());
+        Assert.Equal(["225"], (await node.Operator.ListFxTradesAsync("settled", c: C)).Unwrap().Select(t => t.Id));
+        Assert.Equal(["226"], (await node.Operator.ListFxTradesAsync("cancelled", limit: 1, c: C)).Unwrap().Select(t => t.Id));
+        var badStatus = await node.Operator.ListFxTradesAsync("open", c: C);
+        Assert.Equal(HttpStatusCode.BadRequest, badStatus.Status);
+        Assert.Equal("request.invalid_value", badStatus.Problem!.Code);
     }
 
     [Fact]
@@ -444,7 +464,7 @@ public sealed class ExchangeEndpointTests
             ("GET", "/v1/fx/quotes/best?from=USD&to=KES&source_amount=1", false), ("DELETE", "/v1/fx/quotes/0xF1", false), ("POST", "/v1/fx/locks", false),
             ("GET", "/v1/fx/locks/0x1", false), ("DELETE", "/v1/fx/locks/0x1", false), ("POST", "/v1/fx/payments", false), ("GET", "/v1/fx/payments/0x1", false),
             ("GET", "/v1/fx/payments?invoice=X", false), ("POST", "/v1/fx/trades", false), ("POST", "/v1/fx/trades/0x1/affirm", false),
-            ("POST", "/v1/fx/trades/0x1/cancel", false), ("GET", "/v1/fx/trades/0x1", false),
+            ("POST", "/v1/fx/trades/0x1/cancel", false), ("GET", "/v1/fx/trades/0x1", false), ("GET", "/v1/fx/locks", false), ("GET", "/v1/fx/trades", false),
         ];
         foreach (var (method, path, operatorOnly) in endpoints)
         {

@@ -26,6 +26,7 @@ public static class ExchangeEndpoints
         app.MapGet("/v1/fx/quotes/{id}", (HttpContext c, string id) => GetQuote(c, gw, id)).WithTags("fx").Produces<QuoteDto>();
         app.MapDelete("/v1/fx/quotes/{id}", (HttpContext c, string id) => WithdrawQuote(c, gw, id)).WithTags("fx").Produces<QuoteDto>();
         app.MapPost("/v1/fx/locks", Handler.Of(c => LockQuote(c, gw))).WithTags("fx").Accepts<LockQuoteRequest>("application/json").Produces<LockDto>(201);
+        app.MapGet("/v1/fx/locks", Handler.Of(c => ListLocks(c, gw))).WithTags("fx").Produces<LockDto[]>();
         app.MapGet("/v1/fx/locks/{id}", (HttpContext c, string id) => GetLock(c, gw, id)).WithTags("fx").Produces<LockDto>();
         app.MapDelete("/v1/fx/locks/{id}", (HttpContext c, string id) => ReleaseLock(c, gw, id)).WithTags("fx").Produces<LockDto>();
         app.MapPost("/v1/fx/payments", Handler.Of(c => Pay(c, gw))).WithTags("fx").Accepts<PayAgainstLockRequest>("application/json").Produces<FxPaymentDto>(201);
@@ -34,7 +35,32 @@ public static class ExchangeEndpoints
         app.MapPost("/v1/fx/trades", Handler.Of(c => SubmitTrade(c, gw))).WithTags("fx").Accepts<FxTradeRequest>("application/json").Produces<FxTradeDto>(201);
         app.MapPost("/v1/fx/trades/{id}/affirm", (HttpContext c, string id) => AffirmTrade(c, gw, id)).WithTags("fx").Accepts<FxTradeRequest>("application/json").Produces<FxTradeDto>();
         app.MapPost("/v1/fx/trades/{id}/cancel", (HttpContext c, string id) => CancelTrade(c, gw, id)).WithTags("fx").Produces<FxTradeDto>();
+        app.MapGet("/v1/fx/trades", Handler.Of(c => ListTrades(c, gw))).WithTags("fx").Produces<FxTradeDto[]>();
         app.MapGet("/v1/fx/trades/{id}", (HttpContext c, string id) => GetTrade(c, gw, id)).WithTags("fx").Produces<FxTradeDto>();
+    }
+
+    /// <summary>
+    /// The newest records of a list the caller may see, at most <paramref name="limit"/>, filtered by the optional <c>status</c> query
+    /// parameter (one of <paramref name="statuses"/>, in the wire's snake case). Runs on the engine thread between batches.
+    /// </summary>
+    private static async Task<TDto[]> Newest<TRecord, TDto>(HttpContext c, NodeGateway gw, string[] statuses,
+        Func<Engine, IReadOnlyList<TRecord>> list, Func<TRecord, bool> visible, Func<TRecord, string> status, Func<TRecord, TDto> dto)
+    {
+        string? wanted = c.Request.Query.TryGetValue("status", out var s) ? s.ToString() : null;
+        if (wanted is not null && Array.IndexOf(statuses, wanted) < 0)
+            throw ApiException.BadRequest("request.invalid_value", "status must be one of " + string.Join(", ", statuses));
+        int limit = ReadModelEndpoints.Limit(c, MaxPageRows);
+        return await gw.QueryAsync(e =>
+        {
+            IReadOnlyList<TRecord> all = list(e);
+            var found = new List<TDto>(Math.Min(limit, all.Count));
+            for (int i = all.Count - 1; i >= 0 && found.Count < limit; i--)
+            {
+                TRecord r = all[i];
+                if (visible(r) && (wanted is null || status(r) == wanted)) found.Add(dto(r));
+            }
+            return found.ToArray();
+        });
     }
 
     // ───────────── result codes → HTTP ─────────────
@@ -269,6 +295,17 @@ public static class ExchangeEndpoints
         return l;
     }
 
+    private static readonly string[] LockStatuses = ["locked", "settled", "released", "expired", "failed"];
+
+    /// <summary>Quote locks, newest first: the operator sees all, a participant the locks it took as payer.</summary>
+    private static async Task<IResult> ListLocks(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        LockDto[] locks = await Newest(c, gw, LockStatuses, e => e.Exchange.Locks,
+            l => caller.IsOperator || l.Request.Payer == caller.ParticipantId, l => Wire.Snake(l.Status), ToDto);
+        return Results.Json(locks, CorridorJson.Options);
+    }
+
     private static async Task<IResult> GetLock(HttpContext c, NodeGateway gw, string id)
     {
         Caller caller = gw.Authenticate(c);
@@ -494,6 +531,17 @@ public static class ExchangeEndpoints
             Wire.Snake(t.Status), closedByAffirm && t.AffirmResult != TradeResult.Ok ? "fx." + Wire.Snake(t.AffirmResult) : null,
             t.LedgerResult == CreateTransferResult.Ok ? null : "transfer." + Wire.Snake(t.LedgerResult),
             Ids.Format(t.LegATransferId), Ids.Format(t.LegBTransferId), t.SubmittedAt, t.ClosedAt);
+    }
+
+    private static readonly string[] TradeStatuses = ["submitted", "settled", "failed", "cancelled", "expired"];
+
+    /// <summary>Bilateral FX trades, newest first: the operator sees all, a participant the trades it is a party of.</summary>
+    private static async Task<IResult> ListTrades(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        FxTradeDto[] trades = await Newest(c, gw, TradeStatuses, e => e.Exchange.Trades,
+            t => caller.IsOperator || t.Terms.PartyA == caller.ParticipantId || t.Terms.PartyB == caller.ParticipantId, t => Wire.Snake(t.Status), ToDto);
+        return Results.Json(trades, CorridorJson.Options);
     }
 
     private static async Task<IResult> GetTrade(HttpContext c, NodeGateway gw, string id)

@@ -6,14 +6,17 @@
   const OPERATOR_ID = "18446744073709551615";
   const labels = window.CorridorLabels;
   const RECONNECT_MS = 5000, COALESCE_MS = 150;
-  const state = { token: null, who: null, lang: localStorage.getItem("corridor.lang") || "en", live: null, timer: null, series: null, chart: null, ledgers: [],
+  const state = { token: null, who: null, lang: localStorage.getItem("corridor.lang") || "en", live: null, timer: null, series: null, chart: null, ledgers: [], offsetMinutes: null,
     stream: null, mode: "poll", reconnect: null, pending: null };
 
   const $ = (sel, root) => (root || document).querySelector(sel);
   const t = key => (labels[state.lang] && labels[state.lang][key]) || labels.en[key] || key;
   const esc = v => String(v ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   const num = v => (v === null || v === undefined) ? t("common.none") : Number(v).toLocaleString(state.lang === "ru" ? "ru-RU" : "en-GB");
-  const time = ns => !ns || ns === "0" ? t("common.none") : new Date(Number(BigInt(ns) / 1000000n)).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  // Times are shown at the operator's UTC offset (the cut-off schedule's, GET /v1/day/schedule), in UTC while no schedule names one.
+  const offsetText = minutes => minutes === null || minutes === 0 ? "UTC" : (minutes < 0 ? "-" : "+") + String(Math.floor(Math.abs(minutes) / 60)).padStart(2, "0") + ":" + String(Math.abs(minutes) % 60).padStart(2, "0");
+  const atOffset = ms => new Date(ms + (state.offsetMinutes || 0) * 60000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " " + offsetText(state.offsetMinutes));
+  const time = ns => !ns || ns === "0" ? t("common.none") : atOffset(Number(BigInt(ns) / 1000000n));
   const currencyOf = ledger => (state.ledgers.find(l => l.ledger === ledger) || {}).currency_code || ("#" + ledger);
   const randomId = () => "0x" + Array.from(crypto.getRandomValues(new Uint8Array(12)), b => b.toString(16).padStart(2, "0")).join("");
   const isOperator = () => state.who && state.who.kind === "operator";
@@ -66,6 +69,7 @@
     sessionStorage.setItem("corridor.token", state.token);
     const l = await api("GET", "/v1/ledgers");
     state.ledgers = l.ok ? l.data : [];
+    await loadOffset();
     connectEvents();
     return true;
   }
@@ -409,15 +413,29 @@
           <button class="primary" type="submit">${t("payments.find")}</button></form><div id="best-result" aria-live="polite"></div></section>
         <section class="panel"><h3>${t("fx.lock")}</h3><form id="lock-lookup" class="inline"><label>${t("fx.lock_id")}<input name="id" required maxlength="40"></label>
           <button class="primary" type="submit">${t("payments.find")}</button></form><div id="lock-result" aria-live="polite"></div></section></div>
-        <section class="panel"><h3>${t("fx.payments")}</h3><p class="muted">${t("fx.payments.help")}</p><div id="pvp"></div></section>`;
+        <section class="panel"><h3>${t("fx.locks")}</h3><div id="locks"></div></section>
+        <section class="panel"><h3>${t("fx.payments")}</h3><p class="muted">${t("fx.payments.help")}</p><div id="pvp"></div></section>
+        <section class="panel"><h3>${t("fx.trades")}</h3><p class="muted">${t("fx.trades.help")}</p><div id="trades"></div></section>`;
       state.live = async () => {
         const q = await api("GET", "/v1/fx/quotes?limit=100");
         setHtml($("#quotes"), !q.ok ? `<p>${esc(problem(q))}</p>` : q.data.length === 0 ? `<p>${t("fx.no_quotes")}</p>` :
           table(["col.id", "fx.provider", "fx.pair", { k: "fx.rate", num: true }, { k: "fx.limits", num: true }, "fx.valid_until", "col.status"], q.data.map(x =>
             `<tr><td>${esc(x.id)}</td><td>${x.provider}</td><td>${esc(x.source_currency)} → ${esc(x.destination_currency)}</td><td class="num">${rate(x.rate)}</td>
              <td class="num">${num(x.min_source_amount)} – ${num(x.max_source_amount)}</td><td>${time(x.valid_until_ns)}</td><td>${esc(t("fx.status." + x.status))}</td></tr>`)));
+        const l = await api("GET", "/v1/fx/locks?limit=50");
+        setHtml($("#locks"), !l.ok ? `<p>${esc(problem(l))}</p>` : l.data.length === 0 ? `<p>${t("fx.no_locks")}</p>` :
+          table(["col.id", "fx.quote", "col.payer", { k: "fx.pays", num: true }, { k: "fx.receives", num: true }, "fx.expires", "col.status", "fx.payment"], l.data.map(x =>
+            `<tr><td>${esc(x.id)}</td><td>${esc(x.quote_id)}</td><td>${x.payer}</td><td class="num">${num(x.source_amount)} ${esc(currencyOf(x.source_ledger))}</td>
+             <td class="num">${num(x.destination_amount)} ${esc(currencyOf(x.destination_ledger))}</td><td>${time(x.expires_at)}</td>
+             <td>${esc(t("lock.status." + x.status))}${x.reason ? " — " + esc(x.reason) : ""}</td><td>${x.payment_id ? `<a href="#/payments/${esc(x.payment_id)}">${esc(x.payment_id)}</a>` : ""}</td></tr>`)));
         const p = await api("GET", "/v1/payments?kind=pvp&limit=100");
         setHtml($("#pvp"), !p.ok ? `<p>${esc(problem(p))}</p>` : paymentTable(p.data));
+        const tr = await api("GET", "/v1/fx/trades?limit=50");
+        setHtml($("#trades"), !tr.ok ? `<p>${esc(problem(tr))}</p>` : tr.data.length === 0 ? `<p>${t("fx.no_trades")}</p>` :
+          table(["col.id", "fx.party_a", "fx.party_b", { k: "fx.a_pays", num: true }, { k: "fx.b_pays", num: true }, "fx.submitted", "col.status"], tr.data.map(x =>
+            `<tr><td>${esc(x.id)}</td><td>${x.party_a}</td><td>${x.party_b}</td><td class="num">${num(x.amount_a)} ${esc(x.currency_a)}</td>
+             <td class="num">${num(x.amount_b)} ${esc(x.currency_b)}</td><td>${time(x.submitted_at)}</td>
+             <td>${esc(t("trade.status." + x.status))}${x.reason ? " — " + esc(x.reason) : ""}</td></tr>`)));
       };
     },
 
@@ -565,6 +583,7 @@
       const body = submitter && submitter.value === "remove" ? {}
         : { customer_cutoff: f.get("customer_cutoff"), interbank_cutoff: f.get("interbank_cutoff"), end_of_day: f.get("end_of_day"), utc_offset: f.get("utc_offset") };
       const r = await api("PUT", "/v1/day/schedule", body);
+      await loadOffset();
       if (r.ok) msg($("#schedule-msg"), true, r.data.scheduled ? t("common.ok") : t("cutoff.none")); else msg($("#schedule-msg"), false, problem(r));
       await tick();
     },
@@ -602,9 +621,9 @@
     out.innerHTML = paymentTable(rows) + (r.next ? `<p><button type="button" data-action="more-payments" data-after="${esc(r.next)}">${t("payments.more")}</button></p>` : "");
   }
 
-  // Each scheduled cut-off of the day with its time (UTC) and a countdown that countdowns() keeps current every second.
+  // Each scheduled cut-off of the day with its time (at the schedule's UTC offset) and a countdown that countdowns() keeps current every second.
   const cutoffTiles = day => !day.cutoffs || day.cutoffs.length === 0 ? `<p>${t("cutoff.none")}</p>` : day.cutoffs.map(c =>
-    `<div class="tile" data-cutoff="${esc(c.phase)}"><div class="k">${esc(t("phase." + c.phase))}</div><div class="v">${esc(new Date(c.at).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC"))}
+    `<div class="tile" data-cutoff="${esc(c.phase)}"><div class="k">${esc(t("phase." + c.phase))}</div><div class="v">${esc(atOffset(Date.parse(c.at)))}
       <span class="countdown" data-countdown-at="${esc(c.at)}"></span></div></div>`).join("");
   function countdowns() {
     for (const el of document.querySelectorAll("[data-countdown-at]")) {
@@ -614,6 +633,12 @@
     }
   }
   setInterval(countdowns, 1000);
+  // "+03:00" → 180; null when the node has no schedule (times then stay in UTC).
+  async function loadOffset() {
+    const r = await api("GET", "/v1/day/schedule");
+    const m = r.ok && r.data.scheduled && /^([+-])(\d{2}):(\d{2})$/.exec(r.data.utc_offset || "");
+    state.offsetMinutes = m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : null;
+  }
   const browserOffset = () => { const m = -new Date().getTimezoneOffset(); return (m < 0 ? "-" : "+") + String(Math.floor(Math.abs(m) / 60)).padStart(2, "0") + ":" + String(Math.abs(m) % 60).padStart(2, "0"); };
 
   async function dayCall(path, body) {
