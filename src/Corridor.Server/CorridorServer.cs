@@ -273,6 +273,7 @@ public sealed class CorridorServer : IAsyncDisposable
         ReadModelEndpoints.Map(app, gw);
         OutboundMessageEndpoints.Map(app, gw);
         OperatorActEndpoints.Map(app, gw);
+        NodeStatsEndpoints.Map(app, gw);
         EventEndpoints.Map(app, gw, events, new EventTickets(gw.Tokens));
         FederationEndpoints.Map(app, gw, gw.Links);
         ConsoleEndpoints.Map(app);

@@ -106,6 +106,10 @@ public sealed class ConsoleTests
         await Expect(settled).ToHaveTextAsync("1", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
         Assert.Contains(apiCalls, u => u.EndsWith("/v1/day", StringComparison.Ordinal)); // the screen re-read the API because of the pushed event
         await Expect(page.Locator("[data-tile='overview.submitted'] .v")).ToHaveTextAsync("1");
+        // The latency chart gained a point: the payment's submit-to-durable-reply time, from the node's histogram read twice.
+        await Expect(page.Locator("#ov-latency canvas")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#ov-latency")).ToHaveAttributeAsync("data-p99-ms", new Regex(@"^\d+(\.\d+)?$"));
+        Assert.True(double.Parse((await page.Locator("#ov-latency").GetAttributeAsync("data-p99-ms"))!, System.Globalization.CultureInfo.InvariantCulture) > 0);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("overview"), FullPage = true });
 
         // Listed by status, business date and party name (GET /v1/payments?status=&date=&party=).

@@ -100,6 +100,7 @@ public sealed class ApiTests
         { "DELETE", "/v1/fx/quotes/0xF1", null, Access.Participant },
         { "POST", "/v1/fx/locks", Json(new LockQuoteRequest("0x4A", "0xF1", "0x11", "0x21", 100, 30)), Access.Participant },
         { "GET", "/v1/fx/locks/0x4A", null, Access.Participant },
+        { "GET", "/v1/fx/locks?status=locked", null, Access.Participant },
         { "DELETE", "/v1/fx/locks/0x4A", null, Access.Participant },
         { "POST", "/v1/fx/payments", Json(new PayAgainstLockRequest("0x4F", "0x4A", Party, Party with { Country = "KE" }, TradeRef)), Access.Participant },
         { "GET", "/v1/fx/payments?invoice=INV-1", null, Access.Participant },
@@ -113,6 +114,7 @@ public sealed class ApiTests
         { "POST", "/v1/fx/trades/0xE1/affirm", Json(Trade), Access.Participant },
         { "POST", "/v1/fx/trades/0xE1/cancel", null, Access.Participant },
         { "GET", "/v1/fx/trades/0xE1", null, Access.Participant },
+        { "GET", "/v1/fx/trades?status=settled", null, Access.Participant },
         // Compliance desk
         { "POST", "/v1/compliance/watch-lists", Json(new LoadWatchListRequest("sanctions", "csv", "2026-11", "id,kind,name,aliases,countries,dates_of_birth,program\nX-1,person,\"DOE, John\",,US,1970-01-01,TEST\n")), Access.Compliance },
         { "GET", "/v1/compliance/watch-lists", null, Access.Compliance },
@@ -136,6 +138,7 @@ public sealed class ApiTests
         { "GET", "/v1/four-eyes", null, Access.AnyOperator },
         { "POST", "/v1/four-eyes", """{"required":true}""", Access.Administrator },
         { "GET", "/v1/ledgers", null, Access.Participant },
+        { "GET", "/v1/node/latency", null, Access.Participant },
         // Server-sent events (the stream row asks for a 1 s life so the request ends)
         { "POST", "/v1/events/tickets", null, Access.Participant },
         { "GET", "/v1/events?lifetime_seconds=1", null, Access.Participant },
@@ -634,6 +637,22 @@ public sealed class ApiTests
         Assert.Contains("dotnet_gc_collections_total", metrics);
         Assert.Equal(HttpStatusCode.OK, (await TestNode.Send(node.Anonymous, HttpMethod.Get, "/health/live", null)).Status);
         Assert.Equal(HttpStatusCode.OK, (await TestNode.Send(node.Anonymous, HttpMethod.Get, "/health/ready", null)).Status);
+    }
+
+    [Fact]
+    public async Task Node_latency_histogram_counts_every_request_and_grows_by_the_ones_between_two_readings()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        NodeLatencyDto before = (await node.AliceClient.GetNodeLatencyAsync(C)).Unwrap();
+        Assert.True(before.Requests > 0 && before.Batches > 0);
+        Assert.Equal(before.Requests, before.Buckets.Sum(b => b.Count));
+        Assert.True(before.Buckets.Zip(before.Buckets.Skip(1)).All(p => p.First.UpperMicros < p.Second.UpperMicros), "buckets ascending");
+        for (int i = 1; i <= 3; i++)
+            (await node.AliceClient.CreateTransferAsync(new CreateTransferRequest("0x" + i, TestNode.AliceBook, TestNode.BobBook, 1, TestNode.Book, 1), C)).Unwrap();
+        NodeLatencyDto after = (await node.Operator.GetNodeLatencyAsync(C)).Unwrap();
+        Assert.Equal(before.Requests + 3, after.Requests);
+        Assert.Equal(3, after.Buckets.Sum(b => b.Count) - before.Buckets.Sum(b => b.Count));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await node.Anonymous.GetNodeLatencyAsync(C)).Status);
     }
 
     [Fact]

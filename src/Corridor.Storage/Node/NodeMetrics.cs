@@ -126,6 +126,21 @@ public sealed class LatencyHistogram
         return UpperBoundOf(_counts.Length - 1);
     }
 
+    /// <summary>
+    /// The non-empty buckets, ascending: each bucket's upper bound (microseconds, inclusive) and how many values fell in it
+    /// since start. Two readings subtracted bucket by bucket give the distribution of the values recorded between them.
+    /// </summary>
+    public (long UpperBound, long Count)[] Buckets()
+    {
+        var found = new List<(long, long)>();
+        for (int b = 0; b < _counts.Length; b++)
+        {
+            long n = Interlocked.Read(ref _counts[b]);
+            if (n != 0) found.Add((UpperBoundOf(b), n));
+        }
+        return found.ToArray();
+    }
+
     /// <summary>Cumulative counts at the given upper bounds (Prometheus histogram buckets).</summary>
     public long CountAtOrBelow(long bound)
     {

@@ -114,7 +114,7 @@
 
   async function render() {
     clearInterval(state.timer);
-    state.live = null; state.chart = null;
+    state.live = null; state.chart = null; state.latencyChart = null;
     applyLabels();
     const main = $("#main");
     if (!state.who) {
@@ -214,11 +214,15 @@
         <section class="panel"><h3>${t("cutoff.title")}</h3><div id="ov-cutoffs" class="tiles"></div></section>
         <section class="panel"><h3>${t("overview.alerts")}</h3><div id="ov-alerts"></div></section>
         <div class="two"><section class="panel"><h3>${t("overview.throughput")}</h3><div id="ov-chart"></div></section>
-        <section class="panel"><h3>${t("overview.liquidity")}</h3><div id="ov-liq"></div></section></div>`;
+        <section class="panel"><h3>${t("overview.latency")}</h3><div id="ov-latency" data-p99-ms=""></div></section></div>
+        <section class="panel"><h3>${t("overview.liquidity")}</h3><div id="ov-liq"></div></section>`;
       state.series = state.series || { x: [], y: [], last: null };
+      state.latency = state.latency || { x: [], p50: [], p99: [], last: null };
       if (window.uPlot) {
         state.chart = new uPlot({ width: 520, height: 200, series: [{}, { label: t("overview.settled"), stroke: "#0a4fa3", width: 2 }],
           axes: [{}, {}], scales: { x: { time: true } } }, [state.series.x, state.series.y], $("#ov-chart"));
+        state.latencyChart = new uPlot({ width: 520, height: 200, series: [{}, { label: "p50 ms", stroke: "#2e7d32", width: 2 }, { label: "p99 ms", stroke: "#c62828", width: 2 }],
+          axes: [{}, {}], scales: { x: { time: true } } }, [state.latency.x, state.latency.p50, state.latency.p99], $("#ov-latency"));
       }
       state.live = async () => {
         const day = (await api("GET", "/v1/day")).data;
@@ -236,6 +240,23 @@
         if (s.last !== null) { s.x.push(now); s.y.push(Math.max(0, day.settled - s.last)); if (s.x.length > 120) { s.x.shift(); s.y.shift(); } }
         s.last = day.settled;
         if (state.chart) state.chart.setData([s.x, s.y]);
+        // Latency of the requests answered since the last poll: the node's histogram read twice, subtracted bucket by bucket.
+        const lat = await api("GET", "/v1/node/latency");
+        if (lat.ok) {
+          const L = state.latency, counts = new Map(lat.data.buckets.map(b => [b.upper_micros, b.count]));
+          if (L.last) {
+            const interval = [...counts.entries()].map(([le, n]) => [le, n - (L.last.get(le) || 0)]).filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
+            const total = interval.reduce((sum, [, n]) => sum + n, 0);
+            const at = q => { let seen = 0; for (const [le, n] of interval) { seen += n; if (seen >= Math.ceil(q * total)) return le / 1000; } return 0; };
+            if (total > 0) {
+              L.x.push(Date.now() / 1000); L.p50.push(at(0.5)); L.p99.push(at(0.99));
+              if (L.x.length > 120) { L.x.shift(); L.p50.shift(); L.p99.shift(); }
+              $("#ov-latency").dataset.p99Ms = String(at(0.99));
+            }
+          }
+          L.last = counts;
+          if (state.latencyChart) state.latencyChart.setData([L.x, L.p50, L.p99]);
+        }
         // Liquidity per currency, from the settlement accounts this token may see.
         const parts = await participantsVisible();
         const sums = new Map();
