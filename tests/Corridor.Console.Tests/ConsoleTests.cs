@@ -87,6 +87,11 @@ public sealed class ConsoleTests
         await page.ClickAsync("#acts button[data-action=approve]");
         await Expect(page.Locator("#acts-msg")).ToContainTextAsync("Approved");
         await Expect(page.Locator("[data-balance='1-1']")).ToHaveTextAsync(new Regex("250.000"));
+        // The operator gives Alice an intraday credit line (not a liquidity move: no second user).
+        await page.FillAsync("#set-credit-line input[name=participant]", "1");
+        await page.FillAsync("#set-credit-line input[name=limit]", "100000");
+        await page.ClickAsync("#set-credit-line button[type=submit]");
+        await Expect(page.Locator("[data-position='1-1'] [data-credit-line]")).ToHaveTextAsync("100,000");
         AuditExportDto audit = (await node.Root.ExportAuditAsync(c: C)).Unwrap();
         Assert.Contains(audit.Entries, e => e.Operation == "approve_operator_act" && e.Detail.Contains("proposed by otto (2), approved by olga (3)", StringComparison.Ordinal));
 
@@ -297,6 +302,19 @@ public sealed class ConsoleTests
         await GoAsync(page, "liquidity");
         await Expect(page.Locator("#positions")).ToContainTextAsync("Alice Bank");
         await Expect(page.Locator("#positions")).Not.ToContainTextAsync("Bob Bank");
+        // Alice reserves liquidity and caps her net sending towards Bob for herself (no participant field: she acts for herself);
+        // a credit line is the operator's, so she has no form for it.
+        await Expect(page.Locator("#set-credit-line")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#set-reservation input[name=participant]")).ToHaveCountAsync(0);
+        await page.FillAsync("#set-reservation input[name=urgent_reserve]", "3000");
+        await page.FillAsync("#set-reservation input[name=high_reserve]", "5000");
+        await page.ClickAsync("#set-reservation button[type=submit]");
+        await Expect(page.Locator("[data-position='1-1'] [data-reserves]")).ToHaveTextAsync("3,000 / 5,000");
+        await page.FillAsync("#set-sending-limit input[name=limit]", "7000");
+        await page.ClickAsync("#set-sending-limit button[type=submit]");
+        await Expect(page.Locator("[data-position='1-1'] [data-limit]")).ToHaveTextAsync("7,000");
+        SettlementAccountDto own = (await node.Root.GetSettlementAccountAsync(ConsoleNode.Alice, ConsoleNode.Ledger, C)).Unwrap();
+        Assert.Equal((3_000, 5_000, 7_000), (own.UrgentReserveMinor, own.HighReserveMinor, own.MultilateralLimitMinor));
 
         await GoAsync(page, "payments/0xB0A1"); // Alice is the payee: she reads it
         await Expect(page.Locator("#payment")).ToContainTextAsync("INV-TO-ALICE");

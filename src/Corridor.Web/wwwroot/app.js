@@ -329,14 +329,28 @@
           <label>${t("liquidity.direction")}<select name="direction"><option value="inject">${t("liquidity.inject")}</option><option value="withdraw">${t("liquidity.withdraw")}</option></select></label>
           <label>${t("liquidity.amount")}<input name="amount" required inputmode="numeric" pattern="[0-9]+" size="14"></label>
           <button class="primary" type="submit">${t("liquidity.propose")}</button></form><div id="move-msg"></div></section>` : ""}
-        ${isOperator() ? `<section class="panel"><h3>${t("acts.title")}</h3><div id="acts"></div><div id="acts-msg"></div><div id="four-eyes"></div></section>` : ""}`;
+        ${isOperator() ? `<section class="panel"><h3>${t("acts.title")}</h3><div id="acts"></div><div id="acts-msg"></div><div id="four-eyes"></div></section>` : ""}
+        ${mayOperate() || !isOperator() ? `<section class="panel"><h3>${t("limits.title")}</h3><p class="muted">${t("limits.help")}</p>
+          ${(() => {
+            const who = isOperator() ? `<label>${t("col.participant")}<input name="participant" required inputmode="numeric" pattern="[0-9]+" size="8"></label>` : "";
+            const ledger = `<label>${t("col.ledger")}<select name="ledger">${ledgerOptions()}</select></label>`;
+            const amount = (name, label) => `<label>${t(label)}<input name="${name}" required inputmode="numeric" pattern="[0-9]+" size="12"></label>`;
+            return `<form id="set-reservation" class="inline">${who}${ledger}${amount("urgent_reserve", "limits.urgent_reserve")}${amount("high_reserve", "limits.high_reserve")}
+                <button type="submit">${t("limits.reserve")}</button></form>
+              <form id="set-sending-limit" class="inline">${who}${ledger}<label>${t("limits.counterparty")}<input name="counterparty" required inputmode="numeric" pattern="[0-9]+" size="8" value="0"></label>
+                ${amount("limit", "limits.limit")}<button type="submit">${t("limits.set_limit")}</button></form>
+              ${mayOperate() ? `<form id="set-credit-line" class="inline">${who}${ledger}${amount("limit", "limits.credit_line")}<button type="submit">${t("limits.set_credit_line")}</button></form>` : ""}`;
+          })()}<div id="limits-msg"></div></section>` : ""}`;
       state.live = async () => {
         const parts = await participantsVisible();
         const rows = [];
         for (const p of parts) for (const a of p.accounts || [])
-          rows.push(`<tr><td>${p.id} ${esc(p.name)}</td><td>${esc(currencyOf(a.ledger))}</td><td>${esc(a.account_id)}</td><td class="num" data-balance="${p.id}-${a.ledger}">${num(a.balance_minor)}</td>
-            <td class="num">${num(a.credit_line_minor)}</td><td class="num">${num(a.queued_count)} / ${num(a.queued_minor)}</td></tr>`);
-        setHtml($("#positions"), table(["col.participant", "col.currency", "col.account", { k: "col.balance", num: true }, { k: "col.credit_line", num: true }, { k: "col.queued", num: true }], rows));
+          rows.push(`<tr data-position="${p.id}-${a.ledger}"><td>${p.id} ${esc(p.name)}</td><td>${esc(currencyOf(a.ledger))}</td><td>${esc(a.account_id)}</td><td class="num" data-balance="${p.id}-${a.ledger}">${num(a.balance_minor)}</td>
+            <td class="num" data-credit-line>${num(a.credit_line_minor)}</td><td class="num" data-reserves>${num(a.urgent_reserve_minor)} / ${num(a.high_reserve_minor)}</td>
+            <td class="num" data-limit>${a.multilateral_limit_minor ? num(a.multilateral_limit_minor) : t("common.none")}</td><td class="num">${num(a.net_sent_today_minor)}</td>
+            <td class="num">${num(a.queued_count)} / ${num(a.queued_minor)}</td></tr>`);
+        setHtml($("#positions"), table(["col.participant", "col.currency", "col.account", { k: "col.balance", num: true }, { k: "col.credit_line", num: true },
+          { k: "limits.reserves", num: true }, { k: "limits.multilateral", num: true }, { k: "limits.net_sent", num: true }, { k: "col.queued", num: true }], rows));
         if (isOperator()) await renderActs();
       };
     },
@@ -566,6 +580,15 @@
       if (r.ok) msg($("#move-msg"), true, t("liquidity.proposed") + " " + r.data.id); else msg($("#move-msg"), false, problem(r));
       await tick();
     },
+    async "set-reservation"(f) {
+      await limitsCall("/v1/reservations", { participant: actingFor(f), ledger: Number(f.get("ledger")), urgent_reserve: Number(f.get("urgent_reserve")), high_reserve: Number(f.get("high_reserve")) });
+    },
+    async "set-sending-limit"(f) {
+      await limitsCall("/v1/sending-limits", { participant: actingFor(f), ledger: Number(f.get("ledger")), counterparty: Number(f.get("counterparty")), limit: Number(f.get("limit")) });
+    },
+    async "set-credit-line"(f) {
+      await limitsCall("/v1/credit-lines", { transfer_id: randomId(), participant: actingFor(f), ledger: Number(f.get("ledger")), limit: Number(f.get("limit")) });
+    },
     async "open-window"(f) {
       const r = await api("POST", "/v1/netting-windows", { window_id: Number(f.get("window_id")), ledger: Number(f.get("ledger")), name: f.get("name") });
       if (r.ok) msg($("#window-msg"), true, t("common.ok")); else msg($("#window-msg"), false, problem(r));
@@ -661,6 +684,14 @@
     state.offsetMinutes = m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : null;
   }
   const browserOffset = () => { const m = -new Date().getTimezoneOffset(); return (m < 0 ? "-" : "+") + String(Math.floor(Math.abs(m) / 60)).padStart(2, "0") + ":" + String(Math.abs(m) % 60).padStart(2, "0"); };
+
+  // The participant a limits form acts for: the one named (operator users) or the signed-in participant itself.
+  const actingFor = f => isOperator() ? Number(f.get("participant")) : Number(state.who.id);
+  async function limitsCall(path, body) {
+    const r = await api("POST", path, body);
+    if (r.ok) msg($("#limits-msg"), true, t("common.ok")); else msg($("#limits-msg"), false, problem(r));
+    await tick();
+  }
 
   async function dayCall(path, body) {
     const r = await api("POST", path, body);
