@@ -101,7 +101,13 @@ public sealed record PaymentDto(
     string Id, ulong Payer, ulong Payee, uint Ledger, long Amount, string Priority, string Kind, ulong EarliestNs, ulong LatestNs,
     ulong WindowId, string Status, string? Reason, ulong SubmittedAt, ulong FinalAt, DateOnly? BusinessDate,
     FxPartyDto? Originator = null, FxPartyDto? Beneficiary = null, FxTradeReferenceDto? TradeReference = null, PaymentReferencesDto? References = null,
-    HoldDto? Compliance = null);
+    HoldDto? Compliance = null, JournalBatchDto? FinalBatch = null);
+
+/// <summary>
+/// The journal batch that made a payment final (settled, rejected, revoked, failed): its sequence, engine time (Unix ns) and chain
+/// hash (SHA-256, hex), which <c>corridor journal verify</c> and the audit check against the journal.
+/// </summary>
+public sealed record JournalBatchDto(long Sequence, ulong Time, string Hash);
 
 /// <summary>Manages a queued payment: action move_to_front, move_to_back, move_before, change_priority, revoke.</summary>
 public sealed record QueueActionRequest(string Action, string? NewPriority = null, string? ReferencePaymentId = null);

@@ -139,6 +139,10 @@ public sealed class ConsoleTests
         await Expect(page.Locator("#payment")).ToContainTextAsync("Jean Martin");
         await Expect(page.Locator("#payment")).ToContainTextAsync("INV-2026-0042");
         await Expect(page.Locator("#payment .lifecycle")).ToContainTextAsync("settled");
+        // The journal batch that settled it, as GET /v1/payments/{id} names it.
+        JournalBatchDto batch = (await node.Root.GetPaymentAsync("0x7001", C)).Unwrap().FinalBatch!;
+        await Expect(page.Locator("#final-batch")).ToContainTextAsync("#" + batch.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(page.Locator("#final-batch code")).ToHaveAttributeAsync("title", batch.Hash);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("payment"), FullPage = true });
 
         // The language switches in the page, labels from the resource table.

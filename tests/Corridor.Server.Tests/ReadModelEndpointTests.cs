@@ -114,13 +114,28 @@ public sealed class ReadModelEndpointTests
         Assert.Equal("Jean Martin", sent.Beneficiary!.Name);
         Assert.Equal("queued", queued.Status);
 
-        // The read model answers exactly what the engine answered at submission.
-        Assert.Equal(sent, (await node.AliceClient.GetPaymentAsync("0xA1", C)).Unwrap());
-        Assert.Equal(sent, (await node.BobClient.GetPaymentAsync(sent.Id, C)).Unwrap());
-        Assert.Equal(queued, (await node.AliceClient.GetPaymentAsync("0xA2", C)).Unwrap());
-        // A status change is followed: revoke the queued one.
+        // The read model answers exactly what the engine answered at submission, and names the journal batch that settled it.
+        PaymentDto read = (await node.AliceClient.GetPaymentAsync("0xA1", C)).Unwrap();
+        Assert.Equal(sent, read with { FinalBatch = null });
+        Assert.Equal(read, (await node.BobClient.GetPaymentAsync(sent.Id, C)).Unwrap());
+        Assert.Equal(queued, (await node.AliceClient.GetPaymentAsync("0xA2", C)).Unwrap()); // queued: no final batch yet
+        // A status change is followed: revoke the queued one; the revocation's batch comes after the settlement's.
         (await node.AliceClient.ManagePaymentAsync("0xA2", new QueueActionRequest("revoke"), C)).Unwrap();
-        Assert.Equal("revoked", (await node.AliceClient.GetPaymentAsync("0xA2", C)).Unwrap().Status);
+        PaymentDto revoked = (await node.AliceClient.GetPaymentAsync("0xA2", C)).Unwrap();
+        Assert.Equal("revoked", revoked.Status);
+        Assert.True(revoked.FinalBatch!.Sequence > read.FinalBatch!.Sequence);
+        // Each named batch is the journal's: same sequence, time and chain hash; its time is at or before the payment's final time.
+        using (var journal = Corridor.Storage.Journal.FileJournal.OpenReadOnly(Path.Combine(node.DataPath, "journal")))
+        {
+            var batches = journal.Read(0).ToDictionary(b => b.Sequence);
+            foreach (PaymentDto p in new[] { read, revoked })
+            {
+                var b = batches[p.FinalBatch!.Sequence];
+                Assert.Equal(Convert.ToHexStringLower(b.Hash), p.FinalBatch.Hash);
+                Assert.Equal(b.TimestampNs, p.FinalBatch.Time);
+                Assert.True(b.TimestampNs <= p.FinalAt && (!batches.TryGetValue(b.Sequence + 1, out var next) || next.TimestampNs > p.FinalAt));
+            }
+        }
 
         string carol = (await node.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(3, "Carol Bank", "direct"), C)).Unwrap().Token;
         var other = await node.Operator.WithToken(carol).GetPaymentAsync("0xA1", C);

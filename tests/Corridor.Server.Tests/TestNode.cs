@@ -26,6 +26,8 @@ internal sealed class TestNode : IAsyncDisposable
     public CorridorClient BobClient { get; private set; } = null!;
     public CorridorClient Anonymous { get; }
     public string AliceToken { get; private set; } = "";
+    /// <summary>The node's data directory (journal in <c>journal/</c>).</summary>
+    public string DataPath => _dir;
 
     private TestNode(string dir, CorridorServer server, HttpMessageHandler? handler)
     {

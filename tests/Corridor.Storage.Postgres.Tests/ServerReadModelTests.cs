@@ -46,7 +46,9 @@ public sealed class ServerReadModelTests(PostgresFixture pg)
             // Raw transfers in a settlement ledger are the operator's (a participant's are refused: payments only).
             Assert.Equal(300, (await op.CreateTransfersAsync(batch, C)).Unwrap().Created);
 
-            Assert.Equal(paid, (await op.WithToken(bob).GetPaymentAsync("0xA1", C)).Unwrap());
+            PaymentDto read = (await op.WithToken(bob).GetPaymentAsync("0xA1", C)).Unwrap();
+            Assert.Equal(paid, read with { FinalBatch = null });
+            Assert.True(read.FinalBatch is { Sequence: > 0, Hash.Length: 64 }, "the PostgreSQL read model names the batch that settled it");
             var listed = new List<TransferDto>();
             string? cursor = null;
             do

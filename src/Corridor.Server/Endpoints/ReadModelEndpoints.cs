@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Corridor.Client;
+using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
 using Corridor.Server.Auth;
 using Corridor.Server.Http;
@@ -157,7 +158,23 @@ public static class ReadModelEndpoints
             var (details, compliance) = await gw.QueryAsync(e => (e.Settlement.GetPayment(paymentId)?.Details, SettlementEndpoints.ComplianceOf(e, paymentId)));
             dto = Wire.WithDetails(dto, details, compliance);
         }
+        if (await FinalTimeAsync(gw, p) is ulong finalNs && host.Query(m => m.FindBatchAt(finalNs)) is { } batch)
+            dto = dto with { FinalBatch = new JournalBatchDto(batch.Sequence, batch.TimestampNs, Convert.ToHexStringLower(batch.Hash)) };
         return Results.Json(dto, CorridorJson.Options);
+    }
+
+    /// <summary>
+    /// Engine time of the event that made the payment final, or null while it is not: a settlement payment's final time; a settled
+    /// PvP payment's destination leg (posted when both legs settled, also after waiting in the payer's queue); a failed one's record.
+    /// </summary>
+    private static async Task<ulong?> FinalTimeAsync(NodeGateway gw, PaymentRow p)
+    {
+        if (p.Kind == PaymentKinds.Settlement)
+            return p.Status is "Settled" or "Rejected" or "Revoked" && p.FinalAtNs != 0 ? p.FinalAtNs : null;
+        if (p.Status == "Failed") return p.FinalAtNs;
+        if (p.Status != "Settled" || p.DestinationLegTransferId == 0) return null;
+        UInt128 leg = p.DestinationLegTransferId;
+        return await gw.QueryAsync(e => e.Ledger.TryGetTransfer(leg, out Transfer t, out _) ? t.Timestamp : (ulong?)null);
     }
 
     /// <summary>The 128-bit value of a UUID (big-endian), as the ISO 20022 mapping turns a UETR into a payment id.</summary>

@@ -22,6 +22,7 @@ public sealed class Projector
     private readonly IReadModel _model;
     private readonly Engine _replica;
     private readonly ReadModelBatch _batch = new();
+    private readonly List<BatchRow> _applied = new(); // batches applied to the replica since the last write
     private readonly ProjectorOptions _options;
     private long _rowsProjected;
     private long _writeTicks;
@@ -135,6 +136,7 @@ public sealed class Projector
                 cancel.ThrowIfCancellationRequested();
             }
             _replica.Apply(b.Sequence, b.TimestampNs, b.Body, null);
+            _applied.Add(new BatchRow(b.Sequence, b.TimestampNs, b.Hash));
             if (grouped++ == 0) first = b.Sequence;
             done++;
             bool full = grouped >= _options.MaxBatchesPerWrite || _replica.Ledger.TransferCount - _transfersWritten >= _options.MaxTransfersPerWrite;
@@ -154,6 +156,8 @@ public sealed class Projector
         _batch.Clear();
         _batch.FirstSequence = first;
         _batch.Sequence = last;
+        _batch.Batches.AddRange(_applied);
+        _applied.Clear();
         Collect(_batch);
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         _model.Write(_batch);

@@ -67,6 +67,9 @@ public enum PaymentReference
 public sealed record PaymentFilter(string? Status = null, string? Kind = null, uint? BusinessDate = null, string? PartyName = null, ulong? Participant = null,
     ulong? AfterSubmittedNs = null, UInt128 AfterId = default);
 
+/// <summary>A journal batch as the read model records it: its sequence, engine time and chain hash (SHA-256, 32 bytes).</summary>
+public sealed record BatchRow(long Sequence, ulong TimestampNs, byte[] Hash);
+
 /// <summary>Everything one journal batch changed in the read model, written in one transaction with its sequence.</summary>
 public sealed class ReadModelBatch
 {
@@ -82,9 +85,12 @@ public sealed class ReadModelBatch
     public List<TransferRow> Transfers { get; } = new();
     public List<PaymentRow> Payments { get; } = new();
     public List<AccountStatement> Statements { get; } = new();
+    /// <summary>The journal batches this write covers, in order (so a time can be traced to the batch that applied it).</summary>
+    public List<BatchRow> Batches { get; } = new();
 
     public void Clear()
     {
+        Batches.Clear();
         Accounts.Clear();
         Transfers.Clear();
         Payments.Clear();

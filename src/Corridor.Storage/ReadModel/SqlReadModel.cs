@@ -45,9 +45,9 @@ public abstract class SqlReadModel : IReadModel
     /// Layout version of the tables. A read model is derived data: when an older layout is found its tables are
     /// dropped and rebuilt from the journal (position 0), never migrated in place.
     /// </summary>
-    public const int SchemaVersion = 5; // 5: party_names (search by party name), indexes by status and business date; 4: payee, ids, party accounts and BICs of PvP payments
+    public const int SchemaVersion = 6; // 6: batches (sequence, engine time, chain hash of every projected journal batch); 5: party_names (search by party name), indexes by status and business date; 4: payee, ids, party accounts and BICs of PvP payments
 
-    private static readonly string[] Tables = ["projection", "accounts", "transfers", "payments", "statements", "statement_entries"];
+    private static readonly string[] Tables = ["projection", "accounts", "transfers", "payments", "statements", "statement_entries", "batches"];
 
     /// <summary>Creates the tables and the position row if missing; drops and recreates them when their layout is older.</summary>
     protected void CreateSchema()
@@ -112,6 +112,10 @@ public abstract class SqlReadModel : IReadModel
             "CREATE INDEX IF NOT EXISTS payments_by_end_to_end_id ON payments (end_to_end_id)",
             "CREATE INDEX IF NOT EXISTS payments_by_tx_id ON payments (tx_id)",
             "CREATE INDEX IF NOT EXISTS payments_by_uetr ON payments (uetr)",
+            // Every projected journal batch: engine time rises from batch to batch and every event of a batch is stamped at or after
+            // the batch's time and before the next batch's, so the batch that applied an event is the last one starting at or before it.
+            $"CREATE TABLE IF NOT EXISTS batches (sequence {n} PRIMARY KEY, timestamp_ns {n} NOT NULL, hash {id} NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS batches_by_time ON batches (timestamp_ns)",
             $"""
             CREATE TABLE IF NOT EXISTS statements (
                 account_id {id} NOT NULL, business_date {n} NOT NULL, participant {n} NOT NULL, ledger {n} NOT NULL,
@@ -139,8 +143,8 @@ public abstract class SqlReadModel : IReadModel
     // ───────────────────────────── write ─────────────────────────────
 
     // Prepared once per connection and reused for every batch (binding new values is all a row costs).
-    private DbCommand? _position, _upsertAccount, _insertTransfer, _upsertPayment;
-    private DbParameter[] _positionParams = [], _accountParams = [], _transferParams = [], _paymentParams = [];
+    private DbCommand? _position, _upsertAccount, _insertTransfer, _upsertPayment, _insertBatch;
+    private DbParameter[] _positionParams = [], _accountParams = [], _transferParams = [], _paymentParams = [], _batchParams = [];
 
     /// <summary>The INSERT of one transfer row up to its VALUES list (columns in <see cref="TransferRow"/> order).</summary>
     protected const string TransferInsertColumns =
@@ -162,6 +166,7 @@ public abstract class SqlReadModel : IReadModel
             if (batch.Transfers.Count > 0) WriteTransfers(batch.Transfers, tx);
             if (batch.Payments.Count > 0) WritePayments(batch.Payments, tx);
             foreach (AccountStatement s in batch.Statements) WriteStatement(s, tx);
+            if (batch.Batches.Count > 0) WriteBatches(batch.Batches, tx);
             tx.Commit();
         }
     }
@@ -250,6 +255,17 @@ public abstract class SqlReadModel : IReadModel
             x[33].Value = NullableText(p.PayerBic); x[34].Value = NullableText(p.PayeeBic);
             x[35].Value = PartyNames(p.OriginatorName, p.BeneficiaryName);
             _upsertPayment.ExecuteNonQuery();
+        }
+    }
+
+    private void WriteBatches(List<BatchRow> batches, DbTransaction tx)
+    {
+        _insertBatch ??= Prepared("INSERT INTO batches (sequence, timestamp_ns, hash) VALUES (@sequence, @ts, @hash)", ["@sequence", "@ts", "@hash"], 0L, out _batchParams);
+        _insertBatch.Transaction = tx;
+        foreach (BatchRow b in batches)
+        {
+            _batchParams[0].Value = b.Sequence; _batchParams[1].Value = (long)b.TimestampNs; _batchParams[2].Value = b.Hash;
+            _insertBatch.ExecuteNonQuery();
         }
     }
 
@@ -421,6 +437,21 @@ public abstract class SqlReadModel : IReadModel
                 found[p.PaymentId] = p;
             }
             return found;
+        }
+    }
+
+    /// <summary>
+    /// The journal batch that applied an event of engine time <paramref name="timestampNs"/> (a transfer's or a payment's final
+    /// time): the last projected batch whose time is at or before it; null when none is (nothing projected yet).
+    /// </summary>
+    public BatchRow? FindBatchAt(ulong timestampNs)
+    {
+        lock (_gate)
+        {
+            using DbCommand c = Command("SELECT sequence, timestamp_ns, hash FROM batches WHERE timestamp_ns <= @ts ORDER BY timestamp_ns DESC LIMIT 1", null);
+            Add(c, "@ts", (long)timestampNs);
+            using DbDataReader r = c.ExecuteReader();
+            return r.Read() ? new BatchRow(r.GetInt64(0), (ulong)r.GetInt64(1), (byte[])r.GetValue(2)) : null;
         }
     }
 
@@ -643,7 +674,7 @@ public abstract class SqlReadModel : IReadModel
         {
             if (_disposed) return;
             _disposed = true;
-            foreach (DbCommand? c in new[] { _position, _upsertAccount, _insertTransfer, _upsertPayment }) c?.Dispose();
+            foreach (DbCommand? c in new[] { _position, _upsertAccount, _insertTransfer, _upsertPayment, _insertBatch }) c?.Dispose();
             OnDispose();
             Connection.Dispose();
         }

@@ -534,7 +534,8 @@
       setHtml($("#payment"), `<section class="panel"><h3>${t("payment.lifecycle")}</h3><ol class="lifecycle">${steps.map((s, i) => `<li class="${i === steps.length - 1 ? "current" : "done"}">${esc(s)}</li>`).join("")}</ol>
         <dl class="kv"><dt>${t("col.status")}</dt><dd>${statusCell(p.status)}${p.reason ? " — " + esc(p.reason) : ""}</dd><dt>${t("col.amount")}</dt><dd>${num(p.amount)} ${esc(currencyOf(p.ledger))}</dd>
         <dt>${t("col.payer")}</dt><dd>${p.payer}</dd><dt>${t("col.payee")}</dt><dd>${p.payee}</dd><dt>${t("col.priority")}</dt><dd>${esc(p.priority)}</dd><dt>${t("col.kind")}</dt><dd>${esc(p.kind)}</dd>
-        <dt>${t("payment.submitted")}</dt><dd>${time(p.submitted_at)}</dd><dt>${t("payment.final")}</dt><dd>${time(p.final_at)}</dd></dl></section>
+        <dt>${t("payment.submitted")}</dt><dd>${time(p.submitted_at)}</dd><dt>${t("payment.final")}</dt><dd>${time(p.final_at)}</dd>
+        ${p.final_batch ? `<dt>${t("payment.batch")}</dt><dd id="final-batch">#${p.final_batch.sequence} ${time(p.final_batch.time)} <code title="${esc(p.final_batch.hash)}">${esc(p.final_batch.hash.slice(0, 16))}…</code></dd>` : ""}</dl></section>
         <div class="two"><section class="panel"><h3>${t("payment.originator")}</h3>${party(p.originator)}</section><section class="panel"><h3>${t("payment.beneficiary")}</h3>${party(p.beneficiary)}</section></div>
         <div class="two"><section class="panel"><h3>${t("payment.trade")}</h3>${kv(p.trade_reference)}</section><section class="panel"><h3>${t("payment.references")}</h3>${kv(p.references)}</section></div>
         ${p.compliance ? `<section class="panel"><h3>${t("payment.compliance")}</h3>${kv({ status: p.compliance.status, reason: p.compliance.reason, decided_by: p.compliance.decided_by, decision_reason: p.compliance.decision_reason })}</section>` : ""}`);
