@@ -50,6 +50,10 @@ public sealed partial class CorridorClient
     public Task<IsoDocument> FetchCamt052Async(string accountId, string? from = null, string? to = null, CancellationToken c = default) =>
         GetIsoAsync($"v1/iso20022/camt052/{Uri.EscapeDataString(accountId)}" + Query(("from", from), ("to", to)), c);
 
+    /// <summary>pacs.002 of one payment as it stands now: ACSC, PDNG, RJCT with its ISO reason, or CANC (any id the payment has, or its UETR).</summary>
+    public Task<IsoDocument> FetchPacs002Async(string paymentId, CancellationToken c = default) =>
+        GetIsoAsync($"v1/iso20022/pacs002/{Uri.EscapeDataString(paymentId)}", c);
+
     private async Task<IsoDocument> GetIsoAsync(string path, CancellationToken c)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

@@ -143,6 +143,11 @@ public sealed class ConsoleTests
         JournalBatchDto batch = (await node.Root.GetPaymentAsync("0x7001", C)).Unwrap().FinalBatch!;
         await Expect(page.Locator("#final-batch")).ToContainTextAsync("#" + batch.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.Locator("#final-batch code")).ToHaveAttributeAsync("title", batch.Hash);
+        // Its pacs.002 as it stands now: settled, shown and downloaded.
+        IDownload pacs002 = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("button[data-action=pacs002]"));
+        await Expect(page.Locator("#pacs002-status")).ToContainTextAsync("ACSC");
+        Assert.Equal("pacs002-28673.xml", pacs002.SuggestedFilename); // 0x7001, as the page names it
+        Assert.Contains("<TxSts>ACSC</TxSts>", await File.ReadAllTextAsync((await pacs002.PathAsync())!, C));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("payment"), FullPage = true });
 
         // The language switches in the page, labels from the resource table.

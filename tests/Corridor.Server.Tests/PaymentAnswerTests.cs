@@ -38,6 +38,11 @@ public sealed class PaymentAnswerTests
         Assert.Equal("settlement.payee_not_found", again.Problem!.Code);
         PaymentDto recorded = (await node.AliceClient.GetPaymentAsync("0x7101", C)).Unwrap();
         Assert.Equal(("rejected", "settlement.payee_not_found"), (recorded.Status, recorded.Reason));
+        // Its pacs.002, asked later: RJCT with the ISO reason of the engine's refusal and the engine's code beside it.
+        var report = ReadModelEndpointTests.StatusOf(await node.AliceClient.FetchPacs002Async("0x7102", C));
+        Assert.Equal("RJCT", report.Transactions[0].TxSts);
+        Assert.Equal("AM03", report.Transactions[0].Reasons[0].Code);
+        Assert.Equal("settlement.ledger_not_registered", report.Transactions[0].Reasons[0].AdditionalInfo[0]);
 
         // The raw answer is RFC 9457 with the extension members in snake_case.
         var (status, body, type) = await TestNode.Send(node.AliceClient, HttpMethod.Post, "/v1/payments",

@@ -119,6 +119,15 @@ public sealed class ReadModelEndpointTests
         Assert.Equal(sent, read with { FinalBatch = null });
         Assert.Equal(read, (await node.BobClient.GetPaymentAsync(sent.Id, C)).Unwrap());
         Assert.Equal(queued, (await node.AliceClient.GetPaymentAsync("0xA2", C)).Unwrap()); // queued: no final batch yet
+        // pacs.002 of each as it stands now, valid against the official schema: settled ACSC with the ids it was instructed with;
+        // the queued one PDNG (then CANC once revoked, below); nothing for a participant who is neither party.
+        var settledReport = StatusOf(await node.BobClient.FetchPacs002Async("0xA1", C));
+        Assert.Equal(("MSG-A1", "ACSC"), (settledReport.OrgnlMsgId, settledReport.Transactions[0].TxSts));
+        Assert.Equal(("E2E-A1", "TX-A1", "0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d"),
+            (settledReport.Transactions[0].OrgnlEndToEndId, settledReport.Transactions[0].OrgnlTxId, settledReport.Transactions[0].OrgnlUetr));
+        Assert.Equal(settledReport.Transactions[0].TxSts, StatusOf(await node.AliceClient.FetchPacs002Async("0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", C)).Transactions[0].TxSts);
+        var queuedReport = StatusOf(await node.AliceClient.FetchPacs002Async("0xA2", C));
+        Assert.Equal(("NONREF", "PDNG"), (queuedReport.OrgnlMsgId, queuedReport.Transactions[0].TxSts));
         // A status change is followed: revoke the queued one; the revocation's batch comes after the settlement's.
         (await node.AliceClient.ManagePaymentAsync("0xA2", new QueueActionRequest("revoke"), C)).Unwrap();
         PaymentDto revoked = (await node.AliceClient.GetPaymentAsync("0xA2", C)).Unwrap();
@@ -137,7 +146,11 @@ public sealed class ReadModelEndpointTests
             }
         }
 
+        Assert.Equal("CANC", StatusOf(await node.AliceClient.FetchPacs002Async("0xA2", C)).Transactions[0].TxSts);
+
         string carol = (await node.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(3, "Carol Bank", "direct"), C)).Unwrap().Token;
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.Operator.WithToken(carol).FetchPacs002Async("0xA1", C)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await node.AliceClient.FetchPacs002Async("0xA9", C)).Status);
         var other = await node.Operator.WithToken(carol).GetPaymentAsync("0xA1", C);
         Assert.Equal(HttpStatusCode.Forbidden, other.Status);
         var missing = await node.AliceClient.GetPaymentAsync("0xA9", C);
@@ -290,6 +303,16 @@ public sealed class ReadModelEndpointTests
     }
 
     /// <summary>Parses with the project's reader, which validates against the shipped XSD first.</summary>
+    /// <summary>A pacs.002 the node wrote: 200 XML that parses and validates against the official pacs.002 schema.</summary>
+    internal static StatusReport StatusOf(IsoDocument doc)
+    {
+        Assert.True(doc.Status == HttpStatusCode.OK, $"HTTP {(int)doc.Status}: {doc.Body}");
+        Assert.Equal("application/xml", doc.ContentType);
+        ParseResult parsed = Iso20022Codec.Parse(Encoding.UTF8.GetBytes(doc.Body));
+        Assert.True(parsed.IsSuccess, string.Join("; ", parsed.Errors.Select(e => $"{e.ReasonCode} {e.Path}: {e.Message}")));
+        return Assert.IsType<StatusReport>(parsed.Message);
+    }
+
     private static AccountReportMessage Valid(IsoDocument doc, string definition)
     {
         Assert.True(doc.Status == HttpStatusCode.OK, $"HTTP {(int)doc.Status}: {doc.Body}");

@@ -32,6 +32,8 @@ public static class OutboundMessageEndpoints
         app.MapGet("/v1/iso20022/camt054", Handler.Of(c => Notification(c, gw))).WithTags("iso20022").Produces<string>(200, XmlContentType);
         app.MapGet("/v1/iso20022/camt053/{date}/{accountId}", (HttpContext c, string date, string accountId) => Statement(c, gw, date, accountId))
             .WithTags("iso20022").Produces<string>(200, XmlContentType);
+        app.MapGet("/v1/iso20022/pacs002/{paymentId}", (HttpContext c, string paymentId) => StatusReportOf(c, gw, paymentId))
+            .WithTags("iso20022").Produces<string>(200, XmlContentType);
         app.MapGet("/v1/iso20022/camt052/{accountId}", (HttpContext c, string accountId) => IntradayReport(c, gw, accountId))
             .WithTags("iso20022").Produces<string>(200, XmlContentType);
     }
@@ -66,6 +68,34 @@ public static class OutboundMessageEndpoints
         ulong next = page.Bookings.Count == 0 ? since : page.Bookings[^1].Transfer.TimestampNs;
         c.Response.Headers[NextCursorHeader] = next.ToString(CultureInfo.InvariantCulture);
         return Xml(Iso20022Codec.BuildAccountReport(AccountReportKind.Notification054, report));
+    }
+
+    /// <summary>
+    /// pacs.002 of one payment as it stands now (any payment kind, however it was instructed): ACSC settled, PDNG waiting (queued,
+    /// scheduled, in a netting window, held), RJCT refused with its ISO reason, CANC revoked; the original ISO ids when it came with them.
+    /// </summary>
+    private static async Task<IResult> StatusReportOf(HttpContext c, NodeGateway gw, string paymentId)
+    {
+        Caller caller = gw.Authenticate(c);
+        var (_, p) = await ReadModelEndpoints.VisiblePaymentAsync(c, gw, caller, paymentId);
+        string status = Problems.SnakeCase(p.Status);
+        string? reasonCode = null;
+        if (PaymentStatusMapping.TransactionStatusOf(status) == PaymentStatusCodes.Rejected)
+        {
+            UInt128 id = p.PaymentId;
+            string? complianceCode = await gw.QueryAsync(e => e.Compliance.TryGetPayment(id, out var pc) ? pc.Decision.Iso20022Reason : null);
+            if (p.Kind == PaymentKinds.Pvp)
+                reasonCode = StatusReasonMapping.ReasonCodeOf(Enum.TryParse(p.Reason, out Corridor.Core.Exchange.PayResult pay) ? pay : default, complianceCode);
+            else
+            {
+                SettlementResult result = Enum.TryParse(p.Reason, out SettlementResult r) ? r : default;
+                reasonCode = result == SettlementResult.RejectedByCompliance && complianceCode is not null ? complianceCode : StatusReasonMapping.ReasonCodeOf(result);
+            }
+        }
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var standing = new PaymentStanding(status, reasonCode, ReadModelEndpoints.Reason(p), Ref(p.PaymentId),
+            p.MsgId, p.InstrId, p.EndToEndId, p.TxId, p.Uetr, TimeOf(p.SubmittedAtNs));
+        return Xml(Iso20022Codec.Build(PaymentStatusMapping.ToPacs002(standing, Id("STS", p.PaymentId, (ulong)now.ToUnixTimeMilliseconds()), now)));
     }
 
     /// <summary>camt.053 of an account's end-of-day statement (the day must have ended: 404 otherwise).</summary>

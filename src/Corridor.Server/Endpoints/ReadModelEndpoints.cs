@@ -139,9 +139,12 @@ public static class ReadModelEndpoints
 
     // ───────────── payments ─────────────
 
-    private static async Task<IResult> GetPayment(HttpContext c, NodeGateway gw, string id)
+    /// <summary>
+    /// A payment from the read model by any of its ids (payment id, PvP lock or leg transfer id, or a UETR), once fresh enough;
+    /// 404 <c>settlement.payment_not_found</c>, 403 when the caller is neither party nor an operator.
+    /// </summary>
+    internal static async Task<(ReadModelHost Host, PaymentRow Payment)> VisiblePaymentAsync(HttpContext c, NodeGateway gw, Caller caller, string id)
     {
-        Caller caller = gw.Authenticate(c);
         bool isUuid = Guid.TryParseExact(id, "D", out Guid uuid);
         UInt128 anyId = isUuid ? FromUuid(uuid) : Ids.Parse(id, "id");
         ReadModelHost host = await FreshAsync(c, gw);
@@ -149,6 +152,13 @@ public static class ReadModelEndpoints
         if (p is null && isUuid) p = host.Query(m => m.FindPaymentsBy(PaymentReference.Uetr, id.ToLowerInvariant(), 1)) is [var byUetr, ..] ? byUetr : null;
         if (p is null) throw ApiException.NotFound("settlement.payment_not_found", $"payment {id} does not exist");
         if (!Visible(caller, p)) throw ApiException.Forbidden($"payment {id} is not yours");
+        return (host, p);
+    }
+
+    private static async Task<IResult> GetPayment(HttpContext c, NodeGateway gw, string id)
+    {
+        Caller caller = gw.Authenticate(c);
+        var (host, p) = await VisiblePaymentAsync(c, gw, caller, id);
         PaymentDto dto = ToDto(p);
         if (p.Kind == PaymentKinds.Settlement)
         {
@@ -291,7 +301,7 @@ public static class ReadModelEndpoints
 
     private static bool Visible(Caller caller, PaymentRow p) => caller.IsOperator || p.Payer == caller.ParticipantId || p.Payee == caller.ParticipantId;
 
-    private static string? Reason(PaymentRow p) => p.Reason is "Ok" or ""
+    internal static string? Reason(PaymentRow p) => p.Reason is "Ok" or ""
         ? null
         : (p.Kind == PaymentKinds.Pvp ? "exchange." : "settlement.") + Problems.SnakeCase(p.Reason);
 

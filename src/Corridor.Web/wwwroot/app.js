@@ -538,6 +538,8 @@
         ${p.final_batch ? `<dt>${t("payment.batch")}</dt><dd id="final-batch">#${p.final_batch.sequence} ${time(p.final_batch.time)} <code title="${esc(p.final_batch.hash)}">${esc(p.final_batch.hash.slice(0, 16))}…</code></dd>` : ""}</dl></section>
         <div class="two"><section class="panel"><h3>${t("payment.originator")}</h3>${party(p.originator)}</section><section class="panel"><h3>${t("payment.beneficiary")}</h3>${party(p.beneficiary)}</section></div>
         <div class="two"><section class="panel"><h3>${t("payment.trade")}</h3>${kv(p.trade_reference)}</section><section class="panel"><h3>${t("payment.references")}</h3>${kv(p.references)}</section></div>
+        <section class="panel"><h3>${t("payment.iso")}</h3><p class="muted">${t("payment.iso.help")}</p>
+          <button type="button" data-action="pacs002" data-id="${esc(id)}">${t("payment.pacs002")}</button><div id="pacs002"></div></section>
         ${p.compliance ? `<section class="panel"><h3>${t("payment.compliance")}</h3>${kv({ status: p.compliance.status, reason: p.compliance.reason, decided_by: p.compliance.decided_by, decision_reason: p.compliance.decision_reason })}</section>` : ""}`);
     };
   }
@@ -709,6 +711,17 @@
 
   const actions = {
     async "more-payments"(b) { await listPayments($("#pay-list-results"), b.dataset.after); },
+    // The payment's pacs.002 as it stands now (GET /v1/iso20022/pacs002/{id}): its status and reason shown, the message itself shown and downloadable.
+    async pacs002(b) {
+      const r = await api("GET", "/v1/iso20022/pacs002/" + encodeURIComponent(b.dataset.id));
+      const out = $("#pacs002");
+      if (!r.ok) { msg(out, false, problem(r)); return; }
+      const doc = new DOMParser().parseFromString(r.data, "application/xml");
+      const text = name => { const el = doc.getElementsByTagNameNS("*", name)[0]; return el ? el.textContent : ""; };
+      out.innerHTML = `<dl class="kv" id="pacs002-status"><dt>TxSts</dt><dd>${esc(text("TxSts"))}</dd>${text("Cd") ? `<dt>${t("col.reason")}</dt><dd>${esc(text("Cd"))} ${esc(text("AddtlInf"))}</dd>` : ""}
+        <dt>MsgId</dt><dd>${esc(text("MsgId"))}</dd></dl><pre class="xml">${esc(r.data)}</pre>`;
+      download(`pacs002-${b.dataset.id}.xml`, "application/xml", r.data);
+    },
     async "close-window"(b) {
       const r = await api("POST", `/v1/netting-windows/${encodeURIComponent(b.dataset.id)}/close`);
       if (r.ok) msg($("#window-msg"), true, t("common.ok")); else msg($("#window-msg"), false, problem(r));
