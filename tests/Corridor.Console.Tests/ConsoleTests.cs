@@ -394,6 +394,46 @@ public sealed class ConsoleTests
         Assert.Equal("the server responded with a status of 422", Assert.Single(errors).Split(" (")[0].Replace("Failed to load resource: ", "", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_payer_reorders_and_revokes_queued_payments_only_after_confirming_each_action()
+    {
+        await using ConsoleNode node = await StartAsync();
+        await node.OpenDayAndFundAsync(C);
+        // Alice holds 10,000.00 KES: both payments wait in her queue, in submission order.
+        (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7501", 2_000_000, "INV-Q-1"), C)).Unwrap();
+        (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7502", 1_500_000, "INV-Q-2"), C)).Unwrap();
+        async Task<string[]> QueueAsync() => (await node.AliceClient.GetQueueAsync(ConsoleNode.Alice, ConsoleNode.Ledger, C)).Unwrap().Select(p => p.Id).ToArray();
+        Assert.Equal(["29953", "29954"], await QueueAsync()); // 0x7501, 0x7502
+
+        var (page, errors) = await OpenAsync(node);
+        await SignInAsync(page, node.AliceToken, "Alice Bank");
+        await GoAsync(page, "queues");
+        await page.SelectOptionAsync("#queue-select", "1/1");
+        await Expect(page.Locator("#queue tbody tr")).ToHaveCountAsync(2);
+
+        // Move the second to the front: asked first, nothing moves until confirmed (from the keyboard: focus is on Confirm).
+        await page.ClickAsync("button[data-action=queue][data-op=move_to_front][data-id='29954']");
+        await Expect(page.Locator("#queue-msg [role=alertdialog]")).ToContainTextAsync("Move to the front of the queue: payment 29954?");
+        Assert.Equal(["29953", "29954"], await QueueAsync());
+        await Expect(page.Locator("#queue-msg button[data-action=queue-confirm]")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#queue tbody tr").First).ToContainTextAsync("29954");
+        Assert.Equal(["29954", "29953"], await QueueAsync());
+
+        // Revoke: cancelled once (still queued), then confirmed.
+        await page.ClickAsync("button[data-action=queue][data-op=revoke][data-id='29953']");
+        await page.ClickAsync("#queue-msg button[data-action=queue-cancel]");
+        await Expect(page.Locator("#queue-msg [role=alertdialog]")).ToHaveCountAsync(0);
+        Assert.Equal(["29954", "29953"], await QueueAsync());
+        await page.ClickAsync("button[data-action=queue][data-op=revoke][data-id='29953']");
+        await Expect(page.Locator("#queue-msg [role=alertdialog]")).ToContainTextAsync("Revoke payment 29953?");
+        await page.ClickAsync("#queue-msg button[data-action=queue-confirm]");
+        await Expect(page.Locator("#queue tbody tr")).ToHaveCountAsync(1);
+        Assert.Equal("revoked", (await node.AliceClient.GetPaymentAsync("0x7501", C)).Unwrap().Status);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("queues"), FullPage = true });
+        Assert.True(errors.Count == 0, "browser errors:\n" + string.Join("\n", errors));
+    }
+
     /// <summary>
     /// USD (840) and GHS (936) ledgers; Bob publishes quote 0xF1 USD → GHS at 129.35 from his settlement accounts 0x22/0x23 (100,000.00 GHS
     /// injected); Alice holds 0x12 (USD, 1,000.00 injected) and 0x13 (GHS).

@@ -747,13 +747,23 @@
       if (r.ok) msg($("#holds-msg"), true, t("common.ok")); else msg($("#holds-msg"), false, problem(r));
       await tick();
     },
+    // A queue action is asked first and done only once confirmed (focus moves to the confirmation, so it works from the keyboard).
     async queue(b) {
+      const priority = b.dataset.op === "change_priority" ? $(`[data-priority-for="${CSS.escape(b.dataset.id)}"]`).value : "";
+      const what = t("queues.confirm." + b.dataset.op) + " " + b.dataset.id + (priority ? " → " + t("priority." + priority) : "") + "?";
+      $("#queue-msg").innerHTML = `<div class="confirm" role="alertdialog" aria-label="${esc(what)}"><p>${esc(what)}</p>
+        <button type="button" class="primary" data-action="queue-confirm" data-op="${esc(b.dataset.op)}" data-id="${esc(b.dataset.id)}" data-priority="${esc(priority)}">${t("queues.confirm")}</button>
+        <button type="button" data-action="queue-cancel">${t("queues.cancel")}</button></div>`;
+      $("#queue-msg button[data-action=queue-confirm]").focus();
+    },
+    async "queue-confirm"(b) {
       const body = { action: b.dataset.op };
-      if (b.dataset.op === "change_priority") body.new_priority = $(`[data-priority-for="${CSS.escape(b.dataset.id)}"]`).value;
+      if (b.dataset.priority) body.new_priority = b.dataset.priority;
       const r = await api("POST", `/v1/payments/${encodeURIComponent(b.dataset.id)}/actions`, body);
       if (r.ok) msg($("#queue-msg"), true, t("common.ok")); else msg($("#queue-msg"), false, problem(r));
       await tick();
     },
+    async "queue-cancel"() { $("#queue-msg").innerHTML = ""; },
   };
 
   async function decideAct(id, decision) {
