@@ -434,6 +434,29 @@ public sealed class ConsoleTests
         Assert.True(errors.Count == 0, "browser errors:\n" + string.Join("\n", errors));
     }
 
+    [Fact]
+    public async Task The_overview_alerts_on_gridlock_until_liquidity_arrives()
+    {
+        await using ConsoleNode node = await StartAsync();
+        await node.OpenDayAndFundAsync(C);
+        var (page, errors) = await OpenAsync(node);
+        await SignInAsync(page, node.Users["otto"], "otto");
+        await GoAsync(page, "overview");
+        await Expect(page.Locator("#ov-alerts")).ToContainTextAsync("No alerts");
+        // Each holds 10,000.00 KES. Alice owes Bob 30,000.00, Bob owes Alice 15,000.00: neither covers its payment, and netted
+        // Alice would still pay 15,000.00 — the LSM settles nothing, the two queues wait on each other.
+        (await node.AliceClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7601", 3_000_000, "INV-G-1"), C)).Unwrap();
+        (await node.BobClient.SubmitPaymentAsync(ConsoleNode.Customer("0x7602", 1_500_000, "INV-G-2", payee: ConsoleNode.Alice), C)).Unwrap();
+        await Expect(page.Locator("#ov-alerts")).ToContainTextAsync("Gridlock");
+        await Expect(page.Locator("#ov-alerts")).ToContainTextAsync("KES: 1 → 2 → 1");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("gridlock"), FullPage = true });
+        // The central bank's liquidity for Alice settles her payment and, with it, Bob's: the alert goes (pushed, no reload).
+        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x9101", ConsoleNode.Alice, ConsoleNode.Ledger, 2_000_000, "inject"), C)).Unwrap();
+        await Expect(page.Locator("#ov-alerts")).Not.ToContainTextAsync("Gridlock", new() { Timeout = 15_000 });
+        Assert.Equal("settled", (await node.Root.GetPaymentAsync("0x7602", C)).Unwrap().Status);
+        Assert.True(errors.Count == 0, "browser errors:\n" + string.Join("\n", errors));
+    }
+
     /// <summary>
     /// USD (840) and GHS (936) ledgers; Bob publishes quote 0xF1 USD → GHS at 129.35 from his settlement accounts 0x22/0x23 (100,000.00 GHS
     /// injected); Alice holds 0x12 (USD, 1,000.00 injected) and 0x13 (GHS).
