@@ -499,7 +499,7 @@ public sealed class ConsoleTests
     }
 
     [Fact]
-    public async Task Payments_netting_FX_and_watch_lists_work_from_the_keyboard_alone()
+    public async Task Every_other_screen_works_from_the_keyboard_alone()
     {
         await using ConsoleNode node = await StartAsync();
         await node.OpenDayAndFundAsync(C);
@@ -539,11 +539,34 @@ public sealed class ConsoleTests
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#best-result")).ToContainTextAsync("64,675");
 
+        // Overview and liquidity: propose an injection of 50.00 KES for Alice.
+        await TabToScreenAsync(page, "overview");
+        await TabToScreenAsync(page, "liquidity");
+        Assert.True(await TabToAsync(page, "document.activeElement.form && document.activeElement.form.id === 'move-liquidity' && document.activeElement.name === 'participant'"),
+            "Tab never reached the liquidity proposal");
+        await page.Keyboard.TypeAsync("1");
+        await page.Keyboard.PressAsync("Tab"); // ledger: KES
+        await page.Keyboard.PressAsync("Tab"); // direction: inject
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("5000");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#acts")).ToContainTextAsync("5,000");
+
+        // Operating day: move it to the customer cut-off.
+        await TabToScreenAsync(page, "day");
+        Assert.True(await TabToAsync(page, "document.activeElement.form && document.activeElement.form.id === 'day-phase' && document.activeElement.name === 'phase'"),
+            "Tab never reached the day's phase");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#day-status")).ToContainTextAsync("customer cut-off");
+
         // Sign out from the keyboard; a compliance officer loads a watch-list version, choosing the file from the keyboard too.
         Assert.True(await TabToAsync(page, "document.activeElement.id === 'signout'"), "Tab never reached Sign out");
         await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#token")).ToBeVisibleAsync(); // the sign-in screen has rendered
         Assert.True(await TabToAsync(page, "document.activeElement.id === 'token'"), "Tab never reached the token field again");
         await page.Keyboard.TypeAsync(node.Users["cathy"]);
+        await Expect(page.Locator("#token")).ToHaveValueAsync(node.Users["cathy"]);
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#who")).ToContainTextAsync("cathy");
         await TabToScreenAsync(page, "compliance");
