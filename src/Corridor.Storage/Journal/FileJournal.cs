@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Corridor.Storage.Files;
 
 namespace Corridor.Storage.Journal;
 
@@ -15,22 +16,24 @@ public sealed class FileJournal : IJournal
 
     private readonly string _directory;
     private readonly FileJournalOptions _options;
-    private readonly FileStream? _lock; // null: opened read-only
+    private readonly IFileSystem _files;
+    private readonly IFileHandle? _lock; // null: opened read-only
     private readonly List<SegmentFile> _segments;
     private readonly byte[] _header = new byte[BatchRecord.HeaderBytes];
     private readonly byte[] _lastHash;
 
-    private FileStream? _current;
+    private IFileHandle? _current;
     private long _currentBytes;
     private long _firstSequence;
     private long _lastSequence;
     private Exception? _failure;
     private bool _disposed;
 
-    private FileJournal(string directory, FileJournalOptions options, FileStream? lockFile, JournalScan scan, JournalRecoveryReport report)
+    private FileJournal(string directory, FileJournalOptions options, IFileSystem files, IFileHandle? lockFile, JournalScan scan, JournalRecoveryReport report)
     {
         _directory = directory;
         _options = options;
+        _files = files;
         _lock = lockFile;
         _segments = new List<SegmentFile>(scan.Segments.Count);
         foreach (ScannedSegment s in scan.Segments) _segments.Add(s.File);
@@ -57,26 +60,28 @@ public sealed class FileJournal : IJournal
     /// Opens (creating if needed) the journal in <paramref name="directory"/> and recovers it: verifies
     /// every batch; truncates a torn tail of the last segment (durably); throws
     /// <see cref="JournalCorruptException"/> for any other damage, without modifying a file.
+    /// <paramref name="files"/>: the file system (default: the real one).
     /// </summary>
-    public static FileJournal Open(string directory, FileJournalOptions? options = null)
+    public static FileJournal Open(string directory, FileJournalOptions? options = null, IFileSystem? files = null)
     {
         options ??= new FileJournalOptions();
+        files ??= LocalFileSystem.Instance;
         if (options.SegmentBytes < BatchRecord.HeaderBytes) throw new ArgumentOutOfRangeException(nameof(options), $"SegmentBytes {options.SegmentBytes} is smaller than one header");
         if (options.MaxBatchBytes < 0 || options.MaxBatchBytes > BatchRecord.MaxBodyBytesFormat)
             throw new ArgumentOutOfRangeException(nameof(options), $"MaxBatchBytes {options.MaxBatchBytes} is outside 0..{BatchRecord.MaxBodyBytesFormat}");
 
         directory = Path.GetFullPath(directory);
-        if (!System.IO.Directory.Exists(directory))
+        if (!files.DirectoryExists(directory))
         {
-            System.IO.Directory.CreateDirectory(directory);
+            files.CreateDirectory(directory);
             string? parent = Path.GetDirectoryName(directory);
-            if (parent is not null) NativeSync.SyncDirectory(parent);
+            if (parent is not null) files.SyncDirectory(parent);
         }
 
-        FileStream lockFile;
+        IFileHandle lockFile;
         try
         {
-            lockFile = new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+            lockFile = files.Open(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException e)
         {
@@ -85,7 +90,7 @@ public sealed class FileJournal : IJournal
 
         try
         {
-            JournalScan scan = JournalScanner.Scan(directory, options.VerifyBodiesOnOpen);
+            JournalScan scan = JournalScanner.Scan(files, directory, options.VerifyBodiesOnOpen);
             long truncatedBytes = 0;
             long truncatedAt = 0;
             string? truncatedFile = null;
@@ -102,24 +107,24 @@ public sealed class FileJournal : IJournal
                 truncatedAt = torn.Offset;
                 truncatedBytes = scan.TornTailBytes;
                 tornReason = torn.Message;
-                using var tail = new FileStream(torn.File, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+                using IFileHandle tail = files.Open(torn.File, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
                 tail.SetLength(torn.Offset);
-                tail.Flush(flushToDisk: true);
+                tail.Sync();
                 scan.Problem = null;
             }
             // A last segment without batches (created, then crashed, or emptied by truncation) is removed;
             // the next append recreates it. It never holds an acknowledged batch.
             if (scan.Segments.Count > 0 && scan.Segments[^1].Batches == 0)
             {
-                File.Delete(scan.Segments[^1].File.Path);
+                files.Delete(scan.Segments[^1].File.Path);
                 scan.Segments.RemoveAt(scan.Segments.Count - 1);
-                NativeSync.SyncDirectory(directory);
+                files.SyncDirectory(directory);
                 if (scan.Segments.Count == 0) scan.FirstSequence = 1;
             }
 
             var report = new JournalRecoveryReport(scan.Segments.Count, scan.Batches, scan.Batches == 0 ? 0 : scan.FirstSequence,
                 scan.LastSequence, truncatedBytes, truncatedFile, truncatedAt, tornReason);
-            var journal = new FileJournal(directory, options, lockFile, scan, report);
+            var journal = new FileJournal(directory, options, files, lockFile, scan, report);
             if (scan.Segments.Count > 0) journal.OpenCurrent(scan.Segments[^1]);
             return journal;
         }
@@ -136,17 +141,18 @@ public sealed class FileJournal : IJournal
     /// place and simply not read; any other damage throws <see cref="JournalCorruptException"/>.
     /// <see cref="Append"/> and <see cref="DeleteSegmentsBefore"/> throw.
     /// </summary>
-    public static FileJournal OpenReadOnly(string directory)
+    public static FileJournal OpenReadOnly(string directory, IFileSystem? files = null)
     {
+        files ??= LocalFileSystem.Instance;
         directory = Path.GetFullPath(directory);
-        if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"journal directory {directory} does not exist");
-        JournalScan scan = JournalScanner.Scan(directory);
+        if (!files.DirectoryExists(directory)) throw new DirectoryNotFoundException($"journal directory {directory} does not exist");
+        JournalScan scan = JournalScanner.Scan(files, directory);
         if (scan.Problem is { Kind: JournalProblemKind.Corrupt } corrupt)
             throw new JournalCorruptException($"journal {directory} is corrupt: {corrupt}. {scan.Batches} batches before it verified.");
         if (scan.Segments.Count > 0 && scan.Segments[^1].Batches == 0) scan.Segments.RemoveAt(scan.Segments.Count - 1);
         var report = new JournalRecoveryReport(scan.Segments.Count, scan.Batches, scan.Batches == 0 ? 0 : scan.FirstSequence,
             scan.LastSequence, 0, null, 0, scan.Problem?.Message);
-        return new FileJournal(directory, new FileJournalOptions(), null, scan, report);
+        return new FileJournal(directory, new FileJournalOptions(), files, null, scan, report);
     }
 
     /// <summary>
@@ -154,11 +160,12 @@ public sealed class FileJournal : IJournal
     /// sequence continuity, hash chain) without modifying or locking any file. A torn tail is reported
     /// as <see cref="JournalProblemKind.TornTail"/>, which <see cref="Open"/> would repair.
     /// </summary>
-    public static JournalVerifyResult Verify(string directory)
+    public static JournalVerifyResult Verify(string directory, IFileSystem? files = null)
     {
+        files ??= LocalFileSystem.Instance;
         directory = Path.GetFullPath(directory);
-        if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"journal directory {directory} does not exist");
-        JournalScan scan = JournalScanner.Scan(directory);
+        if (!files.DirectoryExists(directory)) throw new DirectoryNotFoundException($"journal directory {directory} does not exist");
+        JournalScan scan = JournalScanner.Scan(files, directory);
         return new JournalVerifyResult(scan.Segments.Count, scan.Batches, scan.Batches == 0 ? 0 : scan.FirstSequence, scan.LastSequence,
             Convert.ToHexStringLower(scan.LastHash), scan.ValidBytes, scan.TornTailBytes, scan.Problem);
     }
@@ -175,11 +182,10 @@ public sealed class FileJournal : IJournal
         try
         {
             if (_current is null || (_currentBytes > 0 && _currentBytes + recordBytes > _options.SegmentBytes)) RollSegment(sequence);
-            FileStream segment = _current!;
+            IFileHandle segment = _current!;
             BatchRecord.Write(_header, sequence, timestampNs, body, _lastHash);
-            NativeSync.WriteGathered(segment.SafeFileHandle, _header, body, _currentBytes, segment.Name);
-            if (NativeSync.IsLinux) NativeSync.DataSync(segment.SafeFileHandle, segment.Name);
-            else segment.Flush(flushToDisk: true);
+            segment.WriteGathered(_header, body, _currentBytes);
+            segment.Sync();
         }
         catch (Exception e)
         {
@@ -239,8 +245,8 @@ public sealed class FileJournal : IJournal
                 offset = resume.NextOffset;
                 previousHash = resume.Hash;
             }
-            using var file = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            long fileBytes = RandomAccess.GetLength(file);
+            using IFileHandle file = _files.Open(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            long fileBytes = file.Length;
             while (expected <= lastSequence && offset < fileBytes)
             {
                 bool wanted = expected > afterSequence;
@@ -282,14 +288,14 @@ public sealed class FileJournal : IJournal
         int removed = 0;
         while (_segments.Count > 1 && _segments[1].FirstSequence - 1 <= sequence)
         {
-            File.Delete(_segments[0].Path);
+            _files.Delete(_segments[0].Path);
             lock (_segments) _segments.RemoveAt(0);
             removed++;
         }
         if (removed > 0)
         {
             _firstSequence = _segments[0].FirstSequence;
-            NativeSync.SyncDirectory(_directory);
+            _files.SyncDirectory(_directory);
         }
         return removed;
     }
@@ -304,7 +310,7 @@ public sealed class FileJournal : IJournal
 
     private void OpenCurrent(ScannedSegment segment)
     {
-        _current = new FileStream(segment.File.Path, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _current = _files.Open(segment.File.Path, FileMode.Open, FileAccess.Write, FileShare.Read);
         _currentBytes = segment.ValidBytes;
     }
 
@@ -313,9 +319,9 @@ public sealed class FileJournal : IJournal
         _current?.Dispose();
         _current = null;
         string path = Path.Combine(_directory, SegmentFile.NameFor(firstSequence));
-        _current = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _current = _files.Open(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         _currentBytes = 0;
         lock (_segments) _segments.Add(new SegmentFile(path, firstSequence));
-        NativeSync.SyncDirectory(_directory);
+        _files.SyncDirectory(_directory);
     }
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
-using Microsoft.Win32.SafeHandles;
+using Corridor.Storage.Files;
 
 namespace Corridor.Storage.Journal;
 
@@ -15,10 +15,10 @@ internal sealed record SegmentFile(string Path, long FirstSequence)
     public static string NameFor(long firstSequence) => $"{Prefix}{firstSequence.ToString("D20", CultureInfo.InvariantCulture)}{Suffix}";
 
     /// <summary>Segment files in <paramref name="directory"/>, ordered by first sequence; other files are ignored.</summary>
-    public static List<SegmentFile> List(string directory)
+    public static List<SegmentFile> List(IFileSystem files, string directory)
     {
         var segments = new List<SegmentFile>();
-        foreach (string path in Directory.EnumerateFiles(directory, Prefix + "*" + Suffix))
+        foreach (string path in files.EnumerateFiles(directory, Prefix + "*" + Suffix))
         {
             string name = System.IO.Path.GetFileName(path);
             if (name.Length != Prefix.Length + SequenceDigits + Suffix.Length) continue;
@@ -85,7 +85,7 @@ internal sealed class JournalScanner : IDisposable
     /// into a new array returned there. With <paramref name="checkBody"/> false the body is skipped.
     /// <paramref name="resumeAt"/> is where a search for later valid records should start.
     /// </summary>
-    public RecordStatus ReadRecord(SafeFileHandle file, long offset, long fileBytes, bool checkBody, bool keepBody,
+    public RecordStatus ReadRecord(IFileHandle file, long offset, long fileBytes, bool checkBody, bool keepBody,
         out long recordBytes, out byte[]? body, out string? problem, out long resumeAt)
     {
         recordBytes = 0;
@@ -156,7 +156,7 @@ internal sealed class JournalScanner : IDisposable
     /// Offset of the first sealed header (magic and valid CRC) at or after <paramref name="start"/>, or -1.
     /// Evidence that damage before it is not a torn tail: a complete record was written after it.
     /// </summary>
-    public long FindSealedHeader(SafeFileHandle file, long start, long fileBytes)
+    public long FindSealedHeader(IFileHandle file, long start, long fileBytes)
     {
         ReadOnlySpan<byte> magic = [0x43, 0x52, 0x44, 0x4A]; // "CRDJ"
         long position = start;
@@ -187,10 +187,10 @@ internal sealed class JournalScanner : IDisposable
     /// sealed header after it. With <paramref name="checkEarlierBodies"/> false, bodies of segments
     /// before the last are not hashed (headers, CRCs, sequences and the chain still are).
     /// </summary>
-    public static JournalScan Scan(string directory, bool checkEarlierBodies = true)
+    public static JournalScan Scan(IFileSystem fileSystem, string directory, bool checkEarlierBodies = true)
     {
         var scan = new JournalScan();
-        List<SegmentFile> files = SegmentFile.List(directory);
+        List<SegmentFile> files = SegmentFile.List(fileSystem, directory);
         using var scanner = new JournalScanner();
         long expected = 0;
         byte[]? previousHash = null; // null: the first segment starts after retention, chain origin unknown
@@ -217,8 +217,8 @@ internal sealed class JournalScanner : IDisposable
                 return scan;
             }
 
-            using SafeFileHandle file = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            long fileBytes = RandomAccess.GetLength(file);
+            using IFileHandle file = fileSystem.Open(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            long fileBytes = file.Length;
             long offset = 0;
             long batches = 0;
             while (offset < fileBytes)
@@ -306,19 +306,9 @@ internal sealed class JournalScanner : IDisposable
 
     private static bool IsZero(ReadOnlySpan<byte> bytes) => !bytes.ContainsAnyExcept((byte)0);
 
-    private static int ReadAt(SafeFileHandle file, Span<byte> buffer, long offset)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int n = RandomAccess.Read(file, buffer[total..], offset + total);
-            if (n == 0) break;
-            total += n;
-        }
-        return total;
-    }
+    private static int ReadAt(IFileHandle file, Span<byte> buffer, long offset) => file.Read(buffer, offset);
 
-    private static void ReadExactlyAt(SafeFileHandle file, Span<byte> buffer, long offset)
+    private static void ReadExactlyAt(IFileHandle file, Span<byte> buffer, long offset)
     {
         if (ReadAt(file, buffer, offset) != buffer.Length)
             throw new JournalCorruptException($"unexpected end of file at byte {offset + buffer.Length}: the file shrank while being read");
