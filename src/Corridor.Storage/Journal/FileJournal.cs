@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Corridor.Storage.Files;
 
 namespace Corridor.Storage.Journal;
 
@@ -13,24 +14,32 @@ public sealed class FileJournal : IJournal
 {
     public const string LockFileName = "journal.lock";
 
+    /// <summary>The redundant record of the last acknowledged batch (<see cref="CommitRecord"/>).</summary>
+    public const string CommitFileName = CommitRecord.FileName;
+
     private readonly string _directory;
     private readonly FileJournalOptions _options;
-    private readonly FileStream? _lock; // null: opened read-only
+    private readonly IFileSystem _files;
+    private readonly IFileHandle? _lock; // null: opened read-only
     private readonly List<SegmentFile> _segments;
     private readonly byte[] _header = new byte[BatchRecord.HeaderBytes];
     private readonly byte[] _lastHash;
+    private readonly byte[] _commitCopy = new byte[CommitRecord.CopyBytes];
+    private IFileHandle? _commit; // null: opened read-only
 
-    private FileStream? _current;
+    private IFileHandle? _current;
+    private long _currentFirstSequence;
     private long _currentBytes;
     private long _firstSequence;
     private long _lastSequence;
     private Exception? _failure;
     private bool _disposed;
 
-    private FileJournal(string directory, FileJournalOptions options, FileStream? lockFile, JournalScan scan, JournalRecoveryReport report)
+    private FileJournal(string directory, FileJournalOptions options, IFileSystem files, IFileHandle? lockFile, JournalScan scan, JournalRecoveryReport report)
     {
         _directory = directory;
         _options = options;
+        _files = files;
         _lock = lockFile;
         _segments = new List<SegmentFile>(scan.Segments.Count);
         foreach (ScannedSegment s in scan.Segments) _segments.Add(s.File);
@@ -57,26 +66,28 @@ public sealed class FileJournal : IJournal
     /// Opens (creating if needed) the journal in <paramref name="directory"/> and recovers it: verifies
     /// every batch; truncates a torn tail of the last segment (durably); throws
     /// <see cref="JournalCorruptException"/> for any other damage, without modifying a file.
+    /// <paramref name="files"/>: the file system (default: the real one).
     /// </summary>
-    public static FileJournal Open(string directory, FileJournalOptions? options = null)
+    public static FileJournal Open(string directory, FileJournalOptions? options = null, IFileSystem? files = null)
     {
         options ??= new FileJournalOptions();
+        files ??= LocalFileSystem.Instance;
         if (options.SegmentBytes < BatchRecord.HeaderBytes) throw new ArgumentOutOfRangeException(nameof(options), $"SegmentBytes {options.SegmentBytes} is smaller than one header");
         if (options.MaxBatchBytes < 0 || options.MaxBatchBytes > BatchRecord.MaxBodyBytesFormat)
             throw new ArgumentOutOfRangeException(nameof(options), $"MaxBatchBytes {options.MaxBatchBytes} is outside 0..{BatchRecord.MaxBodyBytesFormat}");
 
         directory = Path.GetFullPath(directory);
-        if (!System.IO.Directory.Exists(directory))
+        if (!files.DirectoryExists(directory))
         {
-            System.IO.Directory.CreateDirectory(directory);
+            files.CreateDirectory(directory);
             string? parent = Path.GetDirectoryName(directory);
-            if (parent is not null) NativeSync.SyncDirectory(parent);
+            if (parent is not null) files.SyncDirectory(parent);
         }
 
-        FileStream lockFile;
+        IFileHandle lockFile;
         try
         {
-            lockFile = new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+            lockFile = files.Open(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException e)
         {
@@ -85,7 +96,7 @@ public sealed class FileJournal : IJournal
 
         try
         {
-            JournalScan scan = JournalScanner.Scan(directory, options.VerifyBodiesOnOpen);
+            JournalScan scan = JournalScanner.Scan(files, directory, options.VerifyBodiesOnOpen);
             long truncatedBytes = 0;
             long truncatedAt = 0;
             string? truncatedFile = null;
@@ -102,25 +113,38 @@ public sealed class FileJournal : IJournal
                 truncatedAt = torn.Offset;
                 truncatedBytes = scan.TornTailBytes;
                 tornReason = torn.Message;
-                using var tail = new FileStream(torn.File, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+                using IFileHandle tail = files.Open(torn.File, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
                 tail.SetLength(torn.Offset);
-                tail.Flush(flushToDisk: true);
+                tail.Sync();
                 scan.Problem = null;
             }
             // A last segment without batches (created, then crashed, or emptied by truncation) is removed;
             // the next append recreates it. It never holds an acknowledged batch.
             if (scan.Segments.Count > 0 && scan.Segments[^1].Batches == 0)
             {
-                File.Delete(scan.Segments[^1].File.Path);
+                files.Delete(scan.Segments[^1].File.Path);
                 scan.Segments.RemoveAt(scan.Segments.Count - 1);
-                NativeSync.SyncDirectory(directory);
+                files.SyncDirectory(directory);
                 if (scan.Segments.Count == 0) scan.FirstSequence = 1;
             }
 
+            string? commitNote = scan.CommitNote;
+            if (scan.Attested is null && scan.Batches > 0)
+                commitNote ??= $"no commit record {CommitFileName}: the journal was written by a build without one, or it was deleted; its tail was checked by the chain rules only, and a new record attests batch {scan.LastSequence}";
             var report = new JournalRecoveryReport(scan.Segments.Count, scan.Batches, scan.Batches == 0 ? 0 : scan.FirstSequence,
-                scan.LastSequence, truncatedBytes, truncatedFile, truncatedAt, tornReason);
-            var journal = new FileJournal(directory, options, lockFile, scan, report);
-            if (scan.Segments.Count > 0) journal.OpenCurrent(scan.Segments[^1]);
+                scan.LastSequence, truncatedBytes, truncatedFile, truncatedAt, tornReason, commitNote);
+            var journal = new FileJournal(directory, options, files, lockFile, scan, report);
+            try
+            {
+                if (scan.Segments.Count > 0) journal.OpenCurrent(scan.Segments[^1]);
+                journal.OpenCommitRecord();
+            }
+            catch
+            {
+                journal._current?.Dispose();
+                journal._commit?.Dispose();
+                throw;
+            }
             return journal;
         }
         catch
@@ -136,17 +160,18 @@ public sealed class FileJournal : IJournal
     /// place and simply not read; any other damage throws <see cref="JournalCorruptException"/>.
     /// <see cref="Append"/> and <see cref="DeleteSegmentsBefore"/> throw.
     /// </summary>
-    public static FileJournal OpenReadOnly(string directory)
+    public static FileJournal OpenReadOnly(string directory, IFileSystem? files = null)
     {
+        files ??= LocalFileSystem.Instance;
         directory = Path.GetFullPath(directory);
-        if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"journal directory {directory} does not exist");
-        JournalScan scan = JournalScanner.Scan(directory);
+        if (!files.DirectoryExists(directory)) throw new DirectoryNotFoundException($"journal directory {directory} does not exist");
+        JournalScan scan = JournalScanner.Scan(files, directory);
         if (scan.Problem is { Kind: JournalProblemKind.Corrupt } corrupt)
             throw new JournalCorruptException($"journal {directory} is corrupt: {corrupt}. {scan.Batches} batches before it verified.");
         if (scan.Segments.Count > 0 && scan.Segments[^1].Batches == 0) scan.Segments.RemoveAt(scan.Segments.Count - 1);
         var report = new JournalRecoveryReport(scan.Segments.Count, scan.Batches, scan.Batches == 0 ? 0 : scan.FirstSequence,
             scan.LastSequence, 0, null, 0, scan.Problem?.Message);
-        return new FileJournal(directory, new FileJournalOptions(), null, scan, report);
+        return new FileJournal(directory, new FileJournalOptions(), files, null, scan, report);
     }
 
     /// <summary>
@@ -154,13 +179,15 @@ public sealed class FileJournal : IJournal
     /// sequence continuity, hash chain) without modifying or locking any file. A torn tail is reported
     /// as <see cref="JournalProblemKind.TornTail"/>, which <see cref="Open"/> would repair.
     /// </summary>
-    public static JournalVerifyResult Verify(string directory)
+    public static JournalVerifyResult Verify(string directory, IFileSystem? files = null)
     {
+        files ??= LocalFileSystem.Instance;
         directory = Path.GetFullPath(directory);
-        if (!System.IO.Directory.Exists(directory)) throw new DirectoryNotFoundException($"journal directory {directory} does not exist");
-        JournalScan scan = JournalScanner.Scan(directory);
+        if (!files.DirectoryExists(directory)) throw new DirectoryNotFoundException($"journal directory {directory} does not exist");
+        JournalScan scan = JournalScanner.Scan(files, directory);
         return new JournalVerifyResult(scan.Segments.Count, scan.Batches, scan.Batches == 0 ? 0 : scan.FirstSequence, scan.LastSequence,
-            Convert.ToHexStringLower(scan.LastHash), scan.ValidBytes, scan.TornTailBytes, scan.Problem);
+            Convert.ToHexStringLower(scan.LastHash), scan.ValidBytes, scan.TornTailBytes, scan.Problem,
+            scan.CommitNote ?? (scan.Attested is null && scan.Batches > 0 ? $"no commit record {CommitFileName}: the tail can be checked by the chain rules only" : null));
     }
 
     public void Append(long sequence, ulong timestampNs, ReadOnlySpan<byte> body)
@@ -175,11 +202,14 @@ public sealed class FileJournal : IJournal
         try
         {
             if (_current is null || (_currentBytes > 0 && _currentBytes + recordBytes > _options.SegmentBytes)) RollSegment(sequence);
-            FileStream segment = _current!;
+            IFileHandle segment = _current!;
             BatchRecord.Write(_header, sequence, timestampNs, body, _lastHash);
-            NativeSync.WriteGathered(segment.SafeFileHandle, _header, body, _currentBytes, segment.Name);
-            if (NativeSync.IsLinux) NativeSync.DataSync(segment.SafeFileHandle, segment.Name);
-            else segment.Flush(flushToDisk: true);
+            segment.WriteGathered(_header, body, _currentBytes);
+            segment.Sync();
+            // Durable: only now may the commit record name it (one small write into the page cache; synced per options).
+            SHA256.HashData(_header, _lastHash);
+            WriteCommitCopy(sequence, _currentFirstSequence, _currentBytes + recordBytes, _lastHash);
+            if (_options.SyncCommitRecord) _commit!.Sync();
         }
         catch (Exception e)
         {
@@ -188,7 +218,6 @@ public sealed class FileJournal : IJournal
             _failure = e;
             throw;
         }
-        SHA256.HashData(_header, _lastHash);
         _currentBytes += recordBytes;
         Volatile.Write(ref _lastSequence, sequence);
     }
@@ -239,8 +268,8 @@ public sealed class FileJournal : IJournal
                 offset = resume.NextOffset;
                 previousHash = resume.Hash;
             }
-            using var file = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            long fileBytes = RandomAccess.GetLength(file);
+            using IFileHandle file = _files.Open(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            long fileBytes = file.Length;
             while (expected <= lastSequence && offset < fileBytes)
             {
                 bool wanted = expected > afterSequence;
@@ -282,14 +311,14 @@ public sealed class FileJournal : IJournal
         int removed = 0;
         while (_segments.Count > 1 && _segments[1].FirstSequence - 1 <= sequence)
         {
-            File.Delete(_segments[0].Path);
+            _files.Delete(_segments[0].Path);
             lock (_segments) _segments.RemoveAt(0);
             removed++;
         }
         if (removed > 0)
         {
             _firstSequence = _segments[0].FirstSequence;
-            NativeSync.SyncDirectory(_directory);
+            _files.SyncDirectory(_directory);
         }
         return removed;
     }
@@ -299,13 +328,48 @@ public sealed class FileJournal : IJournal
         if (_disposed) return;
         _disposed = true;
         _current?.Dispose();
+        if (_commit is not null && _failure is null)
+        {
+            // A clean close leaves the commit record durable; if this fails it is only behind, never ahead.
+            try { _commit.Sync(); }
+            catch (IOException) { }
+        }
+        _commit?.Dispose();
         _lock?.Dispose();
     }
 
     private void OpenCurrent(ScannedSegment segment)
     {
-        _current = new FileStream(segment.File.Path, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _current = _files.Open(segment.File.Path, FileMode.Open, FileAccess.Write, FileShare.Read);
         _currentBytes = segment.ValidBytes;
+        _currentFirstSequence = segment.File.FirstSequence;
+    }
+
+    /// <summary>
+    /// Opens (creating) the commit record and makes it attest the recovered last batch, both copies, durably: the batches
+    /// recovered are the history from now on (the last segment is synced first, so the record names only durable bytes).
+    /// </summary>
+    private void OpenCommitRecord()
+    {
+        string path = Path.Combine(_directory, CommitFileName);
+        bool existed = _files.EnumerateFiles(_directory, CommitFileName).Any();
+        _commit = _files.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        if (_commit.Length != CommitRecord.FileBytes) _commit.SetLength(CommitRecord.FileBytes);
+        if (_lastSequence > 0)
+        {
+            _current?.Sync();
+            WriteCommitCopy(_lastSequence, _currentFirstSequence, _currentBytes, _lastHash);
+            WriteCommitCopy(_lastSequence + 1, _currentFirstSequence, _currentBytes, _lastHash, attested: _lastSequence);
+        }
+        _commit.Sync();
+        if (!existed) _files.SyncDirectory(_directory);
+    }
+
+    /// <summary>Writes the copy of slot <paramref name="slot"/> % 2 attesting batch <paramref name="attested"/> (default: the slot's own sequence).</summary>
+    private void WriteCommitCopy(long slot, long segmentFirstSequence, long endOffset, byte[] hash, long attested = 0)
+    {
+        CommitRecord.Write(_commitCopy, attested == 0 ? slot : attested, segmentFirstSequence, endOffset, hash);
+        _commit!.Write(_commitCopy, CommitRecord.OffsetOf(slot));
     }
 
     private void RollSegment(long firstSequence)
@@ -313,9 +377,11 @@ public sealed class FileJournal : IJournal
         _current?.Dispose();
         _current = null;
         string path = Path.Combine(_directory, SegmentFile.NameFor(firstSequence));
-        _current = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _current = _files.Open(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         _currentBytes = 0;
+        _currentFirstSequence = firstSequence;
+        _commit?.Sync(); // the record of the previous segment's last batch is durable before batches go elsewhere
         lock (_segments) _segments.Add(new SegmentFile(path, firstSequence));
-        NativeSync.SyncDirectory(_directory);
+        _files.SyncDirectory(_directory);
     }
 }

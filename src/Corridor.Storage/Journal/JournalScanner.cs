@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
-using Microsoft.Win32.SafeHandles;
+using Corridor.Storage.Files;
 
 namespace Corridor.Storage.Journal;
 
@@ -15,10 +15,10 @@ internal sealed record SegmentFile(string Path, long FirstSequence)
     public static string NameFor(long firstSequence) => $"{Prefix}{firstSequence.ToString("D20", CultureInfo.InvariantCulture)}{Suffix}";
 
     /// <summary>Segment files in <paramref name="directory"/>, ordered by first sequence; other files are ignored.</summary>
-    public static List<SegmentFile> List(string directory)
+    public static List<SegmentFile> List(IFileSystem files, string directory)
     {
         var segments = new List<SegmentFile>();
-        foreach (string path in Directory.EnumerateFiles(directory, Prefix + "*" + Suffix))
+        foreach (string path in files.EnumerateFiles(directory, Prefix + "*" + Suffix))
         {
             string name = System.IO.Path.GetFileName(path);
             if (name.Length != Prefix.Length + SequenceDigits + Suffix.Length) continue;
@@ -45,6 +45,16 @@ internal sealed class JournalScan
     public long ValidBytes { get; set; }
     public long TornTailBytes { get; set; }
     public JournalProblem? Problem { get; set; }
+
+    /// <summary>Chain hash of the batch the commit record attests, when the scan passed it.</summary>
+    public byte[]? AttestedHash { get; set; }
+
+    /// <summary>The damage a torn tail was taken for, before the commit record was consulted.</summary>
+    public string? TornDamage { get; set; }
+
+    /// <summary>What the commit record said (null: none readable), and a note for the recovery report.</summary>
+    public CommitRecord? Attested { get; set; }
+    public string? CommitNote { get; set; }
 }
 
 /// <summary>
@@ -85,7 +95,7 @@ internal sealed class JournalScanner : IDisposable
     /// into a new array returned there. With <paramref name="checkBody"/> false the body is skipped.
     /// <paramref name="resumeAt"/> is where a search for later valid records should start.
     /// </summary>
-    public RecordStatus ReadRecord(SafeFileHandle file, long offset, long fileBytes, bool checkBody, bool keepBody,
+    public RecordStatus ReadRecord(IFileHandle file, long offset, long fileBytes, bool checkBody, bool keepBody,
         out long recordBytes, out byte[]? body, out string? problem, out long resumeAt)
     {
         recordBytes = 0;
@@ -156,7 +166,7 @@ internal sealed class JournalScanner : IDisposable
     /// Offset of the first sealed header (magic and valid CRC) at or after <paramref name="start"/>, or -1.
     /// Evidence that damage before it is not a torn tail: a complete record was written after it.
     /// </summary>
-    public long FindSealedHeader(SafeFileHandle file, long start, long fileBytes)
+    public long FindSealedHeader(IFileHandle file, long start, long fileBytes)
     {
         ReadOnlySpan<byte> magic = [0x43, 0x52, 0x44, 0x4A]; // "CRDJ"
         long position = start;
@@ -187,10 +197,52 @@ internal sealed class JournalScanner : IDisposable
     /// sealed header after it. With <paramref name="checkEarlierBodies"/> false, bodies of segments
     /// before the last are not hashed (headers, CRCs, sequences and the chain still are).
     /// </summary>
-    public static JournalScan Scan(string directory, bool checkEarlierBodies = true)
+    public static JournalScan Scan(IFileSystem fileSystem, string directory, bool checkEarlierBodies = true)
+    {
+        // The commit record is read before the segments: everything it attests was durable before it was written.
+        CommitRecord.Reading commit = CommitRecord.Read(fileSystem, directory);
+        JournalScan scan = ScanSegments(fileSystem, directory, checkEarlierBodies, commit.Newest?.Sequence ?? 0);
+        scan.Attested = commit.Newest;
+        scan.CommitNote = !commit.Exists ? null
+            : commit.Newest is null ? $"commit record {CommitRecord.FileName} is damaged (both copies fail their checksum): the journal's tail could not be checked against what was acknowledged"
+            : commit.DamagedCopies > 0 ? $"one copy of the commit record {CommitRecord.FileName} is damaged; the other (batch {commit.Newest.Sequence}) was used"
+            : null;
+        CheckAcknowledged(scan, directory);
+        return scan;
+    }
+
+    /// <summary>
+    /// Lost acknowledged data: the journal's valid batches end before the batch the commit record attests (truncation at
+    /// an earlier offset, damage in the last acknowledged batch, a lost write, a missing last segment), or the attested
+    /// batch hashes differently (another history). A torn tail is accepted only past the last acknowledged batch.
+    /// </summary>
+    private static void CheckAcknowledged(JournalScan scan, string directory)
+    {
+        if (scan.Attested is not { } attested || scan.Problem is { Kind: JournalProblemKind.Corrupt }) return;
+        string attestedSegment = Path.Combine(directory, SegmentFile.NameFor(attested.SegmentFirstSequence));
+        string? missing = attested.MissingFrom(scan.LastSequence, scan.AttestedHash ?? [], attestedSegment);
+        if (missing is null) return;
+        long next = scan.LastSequence + 1;
+        if (scan.Problem is { Kind: JournalProblemKind.TornTail } torn)
+        {
+            scan.Problem = new JournalProblem(JournalProblemKind.Corrupt, torn.File, torn.Offset, next,
+                $"damage at the end of the journal ({scan.TornDamage}), but {missing}; a torn write can only hit the batch after the last acknowledged one");
+            scan.TornTailBytes = 0;
+            return;
+        }
+        ScannedSegment? last = scan.Segments.Count == 0 ? null : scan.Segments[^1];
+        // The scan covers every segment present; one that starts after the last scanned is missing (it held acknowledged batches).
+        bool segmentMissing = last is null || last.File.FirstSequence < attested.SegmentFirstSequence;
+        string file = segmentMissing ? attestedSegment : last!.File.Path;
+        long offset = segmentMissing ? 0 : last!.ValidBytes;
+        string where = segmentMissing ? $"segment {Path.GetFileName(file)} is missing; " : $"the file ends at byte {offset}; ";
+        scan.Problem = new JournalProblem(JournalProblemKind.Corrupt, file, offset, next, where + missing);
+    }
+
+    private static JournalScan ScanSegments(IFileSystem fileSystem, string directory, bool checkEarlierBodies, long attestedSequence)
     {
         var scan = new JournalScan();
-        List<SegmentFile> files = SegmentFile.List(directory);
+        List<SegmentFile> files = SegmentFile.List(fileSystem, directory);
         using var scanner = new JournalScanner();
         long expected = 0;
         byte[]? previousHash = null; // null: the first segment starts after retention, chain origin unknown
@@ -217,8 +269,8 @@ internal sealed class JournalScanner : IDisposable
                 return scan;
             }
 
-            using SafeFileHandle file = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            long fileBytes = RandomAccess.GetLength(file);
+            using IFileHandle file = fileSystem.Open(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            long fileBytes = file.Length;
             long offset = 0;
             long batches = 0;
             while (offset < fileBytes)
@@ -246,6 +298,7 @@ internal sealed class JournalScanner : IDisposable
                 {
                     previousHash ??= new byte[BatchRecord.HashBytes];
                     SHA256.HashData(scanner.Header, previousHash);
+                    if (expected == attestedSequence) scan.AttestedHash = (byte[])previousHash.Clone();
                     expected++;
                     batches++;
                     offset += recordBytes;
@@ -268,6 +321,7 @@ internal sealed class JournalScanner : IDisposable
                         {
                             AddSegment(scan, segment, fileBytes, offset, batches, expected, previousHash);
                             scan.TornTailBytes = fileBytes - offset;
+                            scan.TornDamage = problem;
                             scan.Problem = new JournalProblem(JournalProblemKind.TornTail, segment.Path, offset, expected,
                                 $"torn tail of {fileBytes - offset} bytes ({problem}), nothing valid after it: a write that was never acknowledged");
                             return scan;
@@ -306,19 +360,9 @@ internal sealed class JournalScanner : IDisposable
 
     private static bool IsZero(ReadOnlySpan<byte> bytes) => !bytes.ContainsAnyExcept((byte)0);
 
-    private static int ReadAt(SafeFileHandle file, Span<byte> buffer, long offset)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int n = RandomAccess.Read(file, buffer[total..], offset + total);
-            if (n == 0) break;
-            total += n;
-        }
-        return total;
-    }
+    private static int ReadAt(IFileHandle file, Span<byte> buffer, long offset) => file.Read(buffer, offset);
 
-    private static void ReadExactlyAt(SafeFileHandle file, Span<byte> buffer, long offset)
+    private static void ReadExactlyAt(IFileHandle file, Span<byte> buffer, long offset)
     {
         if (ReadAt(file, buffer, offset) != buffer.Length)
             throw new JournalCorruptException($"unexpected end of file at byte {offset + buffer.Length}: the file shrank while being read");

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Hashing;
+using Corridor.Storage.Files;
 
 namespace Corridor.Storage.Journal;
 
@@ -37,15 +38,18 @@ public sealed class SnapshotStore
     private const int BufferBytes = 1024 * 1024;
 
     private readonly string _directory;
+    private readonly IFileSystem _files;
 
-    public SnapshotStore(string directory)
+    /// <summary>Snapshots in <paramref name="directory"/> (created if missing) on <paramref name="files"/> (default: the real file system).</summary>
+    public SnapshotStore(string directory, IFileSystem? files = null)
     {
+        _files = files ?? LocalFileSystem.Instance;
         _directory = Path.GetFullPath(directory);
-        if (!Directory.Exists(_directory))
+        if (!_files.DirectoryExists(_directory))
         {
-            Directory.CreateDirectory(_directory);
+            _files.CreateDirectory(_directory);
             string? parent = Path.GetDirectoryName(_directory);
-            if (parent is not null) NativeSync.SyncDirectory(parent);
+            if (parent is not null) _files.SyncDirectory(parent);
         }
     }
 
@@ -69,8 +73,9 @@ public sealed class SnapshotStore
         string tempPath = finalPath + TempSuffix;
         try
         {
-            using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, BufferBytes))
+            using (IFileHandle handle = _files.Open(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
             {
+                using var file = new BufferedStream(new FileHandleStream(handle, ownsHandle: false), BufferBytes);
                 Span<byte> header = stackalloc byte[HeaderBytes];
                 header.Clear();
                 file.Write(header);
@@ -81,18 +86,18 @@ public sealed class SnapshotStore
                 Span<byte> checksum = stackalloc byte[ChecksumBytes];
                 content.Checksum.GetCurrentHash(checksum);
                 file.Write(checksum);
-                file.Position = 0;
-                file.Write(header);
-                file.Flush(flushToDisk: true);
+                file.Flush();
+                handle.Write(header, 0);
+                handle.Sync();
             }
-            File.Move(tempPath, finalPath, overwrite: true);
+            _files.Move(tempPath, finalPath);
         }
         catch
         {
-            File.Delete(tempPath);
+            _files.Delete(tempPath);
             throw;
         }
-        NativeSync.SyncDirectory(_directory);
+        _files.SyncDirectory(_directory);
         Prune();
     }
 
@@ -108,10 +113,10 @@ public sealed class SnapshotStore
         for (int i = snapshots.Count - 1; i >= 0; i--)
         {
             (long candidate, string path) = snapshots[i];
-            FileStream? file = null;
+            Stream? file = null;
             try
             {
-                file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferBytes);
+                file = new BufferedStream(new FileHandleStream(_files.Open(path, FileMode.Open, FileAccess.Read, FileShare.Read), ownsHandle: true), BufferBytes);
                 string? problem = Check(file, candidate, out long contentBytes);
                 if (problem is null)
                 {
@@ -135,11 +140,33 @@ public sealed class SnapshotStore
         return false;
     }
 
+    /// <summary>
+    /// Checks every snapshot file (not only the newest that verifies, as <see cref="TryOpenLatest"/> does) and returns
+    /// one line per damaged file, "path: why", ascending by sequence; empty when all verify. Reads each file once.
+    /// </summary>
+    public IReadOnlyList<string> VerifyAll()
+    {
+        var damaged = new List<string>();
+        foreach ((long candidate, string path) in List())
+        {
+            try
+            {
+                using Stream file = new BufferedStream(new FileHandleStream(_files.Open(path, FileMode.Open, FileAccess.Read, FileShare.Read), ownsHandle: true), BufferBytes);
+                if (Check(file, candidate, out _) is { } problem) damaged.Add($"{path}: {problem}");
+            }
+            catch (IOException e)
+            {
+                damaged.Add($"{path}: {e.Message}");
+            }
+        }
+        return damaged;
+    }
+
     /// <summary>Snapshot files present, ascending by sequence (not verified).</summary>
     public List<(long Sequence, string Path)> List()
     {
         var snapshots = new List<(long, string)>();
-        foreach (string path in Directory.EnumerateFiles(_directory, Prefix + "*" + Suffix))
+        foreach (string path in _files.EnumerateFiles(_directory, Prefix + "*" + Suffix))
         {
             string name = Path.GetFileName(path);
             if (name.Length != Prefix.Length + SequenceDigits + Suffix.Length) continue;
@@ -161,7 +188,7 @@ public sealed class SnapshotStore
     }
 
     /// <summary>Reads the whole file; returns why it is not a valid snapshot for <paramref name="sequence"/>, or null.</summary>
-    private static string? Check(FileStream file, long sequence, out long contentBytes)
+    private static string? Check(Stream file, long sequence, out long contentBytes)
     {
         contentBytes = 0;
         long fileBytes = file.Length;
@@ -207,13 +234,13 @@ public sealed class SnapshotStore
     {
         List<(long Sequence, string Path)> snapshots = List();
         if (snapshots.Count <= KeepSnapshots) return;
-        for (int i = 0; i < snapshots.Count - KeepSnapshots; i++) File.Delete(snapshots[i].Path);
-        NativeSync.SyncDirectory(_directory);
+        for (int i = 0; i < snapshots.Count - KeepSnapshots; i++) _files.Delete(snapshots[i].Path);
+        _files.SyncDirectory(_directory);
     }
 
     private void DeleteTempFiles()
     {
-        foreach (string path in Directory.EnumerateFiles(_directory, Prefix + "*" + Suffix + TempSuffix)) File.Delete(path);
+        foreach (string path in _files.EnumerateFiles(_directory, Prefix + "*" + Suffix + TempSuffix)) _files.Delete(path);
     }
 
     /// <summary>Forwards writes to the file while counting them and feeding the checksum.</summary>
@@ -246,7 +273,7 @@ public sealed class SnapshotStore
     }
 
     /// <summary>Read-only, seekable window over the content of a verified snapshot file; owns the file.</summary>
-    private sealed class SnapshotContentStream(FileStream file, long start, long length) : Stream
+    private sealed class SnapshotContentStream(Stream file, long start, long length) : Stream
     {
         private long _position;
 

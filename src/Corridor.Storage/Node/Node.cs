@@ -97,7 +97,12 @@ public sealed class Node : IDisposable
         }
         if (engine.Sequence != journal.LastSequence)
             throw new JournalCorruptException($"replay stopped at batch {engine.Sequence}, journal ends at {journal.LastSequence}");
-        var recovery = new RecoveryInfo(snapshotSequence, replayed, engine.Sequence, clock.Elapsed, engine.StateHashHex());
+        var recovery = new RecoveryInfo(snapshotSequence, replayed, engine.Sequence, clock.Elapsed, engine.StateHashHex())
+        {
+            SnapshotsRejected = snapshots?.LastRejected ?? [],
+            JournalNotes = journal is FileJournal file ? file.RecoveryReport.Notes : [],
+            JournalTruncatedBytes = journal is FileJournal f ? f.RecoveryReport.TruncatedBytes : 0,
+        };
         // Replayed events count towards the next snapshot: a node that recovered by a long replay snapshots at
         // its next threshold or when it stops, so the following start does not replay them again.
         return new Node(options, journal, snapshots, engine, recovery) { _eventsSinceSnapshot = replayedEvents };
@@ -349,8 +354,25 @@ public sealed class Node : IDisposable
     }
 }
 
-/// <summary>What recovery did at start-up.</summary>
-public sealed record RecoveryInfo(long SnapshotSequence, long BatchesReplayed, long Sequence, TimeSpan Elapsed, string StateHash);
+/// <summary>What recovery did at start-up, and what it passed over or repaired (the server logs it, counts it in /metrics and shows it on /health/ready).</summary>
+public sealed record RecoveryInfo(long SnapshotSequence, long BatchesReplayed, long Sequence, TimeSpan Elapsed, string StateHash)
+{
+    /// <summary>Snapshot files skipped because they did not verify, newest first: "path: why".</summary>
+    public IReadOnlyList<string> SnapshotsRejected { get; init; } = [];
+
+    /// <summary>What the file journal repaired or could not check at open (torn tail dropped, commit record damaged or missing).</summary>
+    public IReadOnlyList<string> JournalNotes { get; init; } = [];
+
+    /// <summary>Bytes of torn tail the file journal cut off at open (0: none).</summary>
+    public long JournalTruncatedBytes { get; init; }
+
+    /// <summary>One line per thing an operator should know, for logs and /health/ready; empty after a clean start.</summary>
+    public IEnumerable<string> Findings()
+    {
+        foreach (string s in SnapshotsRejected) yield return "snapshot skipped: " + s;
+        foreach (string j in JournalNotes) yield return "journal: " + j;
+    }
+}
 
 /// <summary>The sequencer queue is full; retry later (HTTP 503 + Retry-After).</summary>
 public sealed class NodeBusyException(int capacity)
