@@ -32,12 +32,26 @@ public sealed class ConsoleNode : IAsyncLifetime
     public CorridorClient AliceClient => Root.WithToken(AliceToken);
     public CorridorClient BobClient => Root.WithToken(BobToken);
 
+    private readonly Corridor.Server.Federation.PeerLinkOptions? _peers;
+
+    public ConsoleNode() { }
+
+    /// <summary>A node that also runs a peer endpoint and outbox (federation) with <paramref name="peers"/>.</summary>
+    public ConsoleNode(Corridor.Server.Federation.PeerLinkOptions peers) => _peers = peers;
+
+    public static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    }
+
     public async ValueTask InitializeAsync()
     {
         _dir = Directory.CreateTempSubdirectory("corridor-console-test-").FullName;
         Server = await CorridorServer.StartAsync(new ServerOptions
         {
-            DataPath = _dir, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0 }, MinimumLogLevel = LogLevel.Error,
+            DataPath = _dir, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0 }, MinimumLogLevel = LogLevel.Error, Peers = _peers,
         });
         Url = Server.Addresses[0];
         RootToken = Server.NewOperatorToken!;

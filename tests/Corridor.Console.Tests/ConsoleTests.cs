@@ -457,6 +457,35 @@ public sealed class ConsoleTests
         Assert.True(errors.Count == 0, "browser errors:\n" + string.Join("\n", errors));
     }
 
+    [Fact]
+    public async Task The_overview_alerts_when_the_link_to_a_peer_node_is_down()
+    {
+        // A node with a peer endpoint (its node certificate made here) and a peer whose address answers nothing.
+        string certs = Directory.CreateTempSubdirectory("corridor-console-peer-").FullName;
+        using (var certificate = Corridor.Server.Auth.DevCertificates.CreateCa("node-a", DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1)))
+        {
+            await File.WriteAllTextAsync(Path.Combine(certs, "node.pem"), certificate.ExportCertificatePem(), C);
+            await File.WriteAllTextAsync(Path.Combine(certs, "node.key"), System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.GetECDsaPrivateKey(certificate)!.ExportPkcs8PrivateKeyPem(), C);
+        }
+        await using ConsoleNode node = new(new Corridor.Server.Federation.PeerLinkOptions(ConsoleNode.FreePort(), Path.Combine(certs, "node.pem"), Path.Combine(certs, "node.key")));
+        await node.InitializeAsync();
+        await node.OpenDayAndFundAsync(C);
+        (await node.Root.RegisterParticipantAsync(new RegisterParticipantRequest(13, "FX Bank", "direct", "FXBKKENX"), C)).Unwrap();
+        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(13, ConsoleNode.Ledger, "0x131"), C)).Unwrap();
+        (await node.Root.RegisterPeerAsync(new RegisterPeerRequest(7, "Node B", $"https://127.0.0.1:{ConsoleNode.FreePort()}", new string('a', 64)), C)).Unwrap();
+        var party = new FxPartyDto("Anna Weber", "Main Street", "1", "10115", "Berlin", "", "DE", "DE-ACC-1");
+        (await node.AliceClient.SendToPeerAsync(new CrossNodePaymentRequest("0x5F", 7, 13, "0xC0", "KES", 10_000, "CNY", 785, "PAYECNBJ", party,
+            party with { Name = "Li Wei", Country = "CN", TownName = "Harbin" }, new FxTradeReferenceDto("INV-PEER-1", new DateOnly(2026, 11, 20), "", "", "Tea", "090240", "CIF", "Tianjin")), C)).Unwrap();
+
+        var (page, errors) = await OpenAsync(node);
+        await SignInAsync(page, node.Users["otto"], "otto");
+        await GoAsync(page, "overview");
+        await Expect(page.Locator("#ov-alerts")).ToContainTextAsync("Link down to peer node 7 (1 payments awaiting its answer)", new() { Timeout = 20_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("peer-down"), FullPage = true });
+        Assert.True(errors.Count == 0, "browser errors:\n" + string.Join("\n", errors));
+        try { Directory.Delete(certs, recursive: true); } catch (IOException) { }
+    }
+
     /// <summary>
     /// USD (840) and GHS (936) ledgers; Bob publishes quote 0xF1 USD → GHS at 129.35 from his settlement accounts 0x22/0x23 (100,000.00 GHS
     /// injected); Alice holds 0x12 (USD, 1,000.00 injected) and 0x13 (GHS).

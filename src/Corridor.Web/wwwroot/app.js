@@ -290,6 +290,9 @@
           if (circle) alerts.push(`${t("alerts.gridlock")} ${currencyOf(ledger)}: ${circle.join(" → ")}`);
         }
         const health = await fetch("/health/ready").then(r => r.text()).catch(() => "");
+        // Peer links (federation): /health/ready names each peer's link as the outbox last saw it ("peer 7: down (reason), 3 awaiting").
+        if (isOperator())
+          for (const m of health.matchAll(/^peer (\d+): down \((.*)\), (\d+) awaiting$/gm)) alerts.push(`${t("alerts.peer_down")} ${m[1]} (${m[3]} ${t("alerts.awaiting")}): ${m[2]}`);
         const lag = /lag[^0-9]*(\d+)/i.exec(health);
         if (lag && Number(lag[1]) > 100) alerts.push(`${t("alerts.lag")} ${lag[1]}`);
         setHtml($("#ov-alerts"), alerts.length ? `<ul class="alerts">${alerts.map(a => `<li>${esc(a)}</li>`).join("")}</ul>` : `<p>${t("alerts.none")}</p>`);
