@@ -84,7 +84,9 @@ public static class FederationEndpoints
         var command = new SendToPeer(id, r.Peer, payer, r.Provider, ledger.Value, r.ExpirySeconds, terms);
         var (existed, existingPayer) = await gw.QueryAsync(e => e.Federation.TryGetPayment(id, out CrossNodePayment p) ? (true, p.Debtor) : (false, 0UL));
         if (existed && !caller.IsOperator && existingPayer != caller.ParticipantId) throw new ApiException(409, "federation.payment_exists_with_different_content", $"payment {r.Id} exists");
+        CrashPoints.Reach(CrashPoints.SourceBeforeJournalSend);
         FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.SendToPeer, command);
+        CrashPoints.Reach(CrashPoints.SourceAfterJournalSend);
         if (result is not (FederationResult.Ok or FederationResult.HeldForCompliance)) throw Refused(result, $"payment {r.Id}");
         return Results.Json(await Payment(gw, id, caller), CorridorJson.Options, statusCode: existed ? 200 : 201);
     }

@@ -9,6 +9,11 @@ namespace Corridor.Server.Federation;
 /// <summary>How this node talks to its peers: the port of its peer endpoint and its node certificate (PEM) and key.</summary>
 public sealed record PeerLinkOptions(int Port, string CertificatePath, string KeyPath)
 {
+    /// <summary>Longest wait of the outbox between two attempts at a payment its peer has not answered (back-off from 0.5 s, doubling).</summary>
+    public int MaxRetryMs { get; init; } = DefaultMaxRetryMs;
+
+    public const int DefaultMaxRetryMs = 30_000, MinRetryMs = 500, MaxAllowedRetryMs = 600_000;
+
     /// <summary>Called by the outbox with every ISO 20022 message it posts to a peer and every answer it receives, the exact bytes on the wire (e.g. for <c>corridor demo</c>).</summary>
     public Action<WireMessage>? Wire { get; init; }
 

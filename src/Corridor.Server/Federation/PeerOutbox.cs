@@ -17,13 +17,14 @@ namespace Corridor.Server.Federation;
 /// pacs.002 answer as <see cref="PeerDecision"/> (op 403). No answer: it retries with back-off and asks with a pacs.028 first.
 /// It never voids on its own: only the peer's refusal voids.
 /// </summary>
-public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2 certificate, ILogger<PeerOutbox> log, Action<WireMessage>? wire = null) : BackgroundService
+public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2 certificate, ILogger<PeerOutbox> log, Action<WireMessage>? wire = null,
+    int maxRetryMs = PeerLinkOptions.DefaultMaxRetryMs) : BackgroundService
 {
     /// <summary>Most payments handled per round; the rest wait for the next round.</summary>
     public const int MaxPerRound = 256;
     /// <summary>Exchanges of one round in flight at once (connections to the peer).</summary>
     public const int MaxConcurrentExchanges = 64;
-    public const int RoundMs = 200, FirstRetryMs = 500, MaxRetryMs = 30_000, RequestTimeoutMs = 10_000;
+    public const int RoundMs = 200, FirstRetryMs = 500, RequestTimeoutMs = 10_000;
 
     private sealed record Pending(CrossNodeTerms Terms, uint Peer, ulong Payer);
     private sealed class Attempts { public int Count; public long NextAtMs; }
@@ -92,7 +93,7 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
             var (id, _, _, attempts) = due[i];
             if (decided[i]) { _attempts.Remove(id); continue; }
             attempts.Count++;
-            attempts.NextAtMs = nowMs + Math.Min(MaxRetryMs, (long)FirstRetryMs << Math.Min(attempts.Count - 1, 16));
+            attempts.NextAtMs = nowMs + Math.Min(maxRetryMs, (long)FirstRetryMs << Math.Min(attempts.Count - 1, 16));
         }
         foreach (UInt128 id in _attempts.Keys.Where(k => !live.Contains(k)).ToArray()) _attempts.Remove(id);
         return awaiting.Count >= MaxPerRound && due.Count > 0;
@@ -108,17 +109,22 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
         if (asking)
         {
             StatusRequest question = CrossNodeMapping.ToPacs028(p.Terms.Uetr, p.Terms.ExpiresAtNs, "FEDQ" + Guid.NewGuid().ToString("N")[..28], now);
+            CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs028);
             (answer, received) = await PostAsync(client, peer, Iso20022Codec.Build(question), p.Terms.Uetr, stop);
+            CrashPoints.Reach(CrashPoints.SourceAfterSendPacs028);
         }
         if (!received)
         {
             string? payerBic = await gw.QueryAsync(e => e.Settlement.GetParticipant(p.Payer) is { Bic.Length: > 0 } info ? info.Bic : null);
             Agent payerAgent = payerBic is null ? new Agent { Name = "participant " + p.Payer } : Agent.FromBic(payerBic);
+            CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs008);
             (answer, _) = await PostAsync(client, peer, Iso20022Codec.Build(CrossNodeMapping.ToPacs008(p.Terms, payerAgent, now)), p.Terms.Uetr, stop);
+            CrashPoints.Reach(CrashPoints.SourceAfterSendPacs008);
         }
         links.Answered(peer.Id, NodeOptions.WallClockNs());
         if (answer?.AsDecision(peer.Id) is not { } decision) return false; // held by the peer's compliance, or not yet decided
         FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.PeerDecision, decision);
+        CrashPoints.Reach(CrashPoints.SourceAfterJournalDecision);
         if (result == FederationResult.DecisionConflicts)
             log.LogCritical("federation: peer {Peer} answered {Uetr} {Status}, contradicting the decision already applied", peer.Id, p.Terms.Uetr, answer.Status);
         else if (result != FederationResult.Ok)
