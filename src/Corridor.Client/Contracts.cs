@@ -101,7 +101,7 @@ public sealed record PaymentDto(
     string Id, ulong Payer, ulong Payee, uint Ledger, long Amount, string Priority, string Kind, ulong EarliestNs, ulong LatestNs,
     ulong WindowId, string Status, string? Reason, ulong SubmittedAt, ulong FinalAt, DateOnly? BusinessDate,
     FxPartyDto? Originator = null, FxPartyDto? Beneficiary = null, FxTradeReferenceDto? TradeReference = null, PaymentReferencesDto? References = null,
-    HoldDto? Compliance = null);
+    HoldDto? Compliance = null, CrossNodePaymentDto? CrossNode = null);
 
 /// <summary>Manages a queued payment: action move_to_front, move_to_back, move_before, change_priority, revoke.</summary>
 public sealed record QueueActionRequest(string Action, string? NewPriority = null, string? ReferencePaymentId = null);

@@ -144,6 +144,24 @@ public static class FederationEndpoints
             p.Result is FederationResult.Ok or FederationResult.HeldForCompliance ? null : "federation." + Wire.Snake(p.Result),
             p.PeerReasonCode.Length == 0 ? null : p.PeerReasonCode, p.PeerReason.Length == 0 ? null : p.PeerReason,
             p.Debtor, p.Creditor, PaymentMapping.ReferenceOf(t.QuoteId), t.SourceCurrency, t.SourceAmountMinor, t.DestinationCurrency, t.DestinationAmountMinor,
-            t.PayeeBic, t.ExpiresAtNs, p.SubmittedAtNs, p.FinalAtNs);
+            t.PayeeBic, t.ExpiresAtNs, p.SubmittedAtNs, p.FinalAtNs,
+            // The destination names the payment by its UETR's 128 bits: the source knows its counterpart's id; the destination
+            // knows the source's payment by the UETR alone (the source's id is its payer's, never sent).
+            p.Role == CrossNodeRole.Outbound ? Ids.Format(FederationState.IdOf(t.Uetr)) : null);
+    }
+
+    /// <summary>A payment of the read model (<c>GET /v1/payments/{id}</c>) with its cross-node record and parties from the engine.</summary>
+    internal static PaymentDto WithCrossNode(PaymentDto dto, CrossNodePayment p, Corridor.Core.Compliance.PaymentCompliance? compliance)
+    {
+        CrossNodeTerms t = p.Terms;
+        PaymentReferences r = t.References;
+        return dto with
+        {
+            Originator = ExchangeEndpoints.ToDto(t.Originator), Beneficiary = ExchangeEndpoints.ToDto(t.Beneficiary),
+            TradeReference = t.Trade.InvoiceNumber.Length == 0 && t.Trade.ContractReference.Length == 0 ? null : ExchangeEndpoints.ToDto(t.Trade),
+            References = new PaymentReferencesDto(r.MessageId, r.InstructionId, r.EndToEndId, r.TransactionId, t.Uetr),
+            Compliance = compliance is null ? null : ComplianceEndpoints.ToDto(compliance),
+            CrossNode = ToDto(p),
+        };
     }
 }

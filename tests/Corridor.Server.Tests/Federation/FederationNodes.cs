@@ -31,12 +31,14 @@ internal sealed class NodeProcess(string name) : IAsyncDisposable
     public bool Running => Process is { HasExited: false };
     /// <summary>Longest back-off of the node's outbox (short, so retries come quickly in tests).</summary>
     public int RetryMaxMs { get; init; } = 1_000;
+    /// <summary><c>--read-model</c>: none (the write path alone) unless a test reads <c>/v1/payments</c>.</summary>
+    public string ReadModel { get; init; } = "none";
 
     public async Task StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(Cert)) await FederationCli.Succeeds("peers", "cert", "--out", Path.Combine(Data, "node"), "--name", "localhost");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { CliDll, "run", "--data", Data, "--port", ApiPort.ToString(), "--log-format", "simple", "--read-model", "none",
+        foreach (string a in new[] { CliDll, "run", "--data", Data, "--port", ApiPort.ToString(), "--log-format", "simple", "--read-model", ReadModel,
             "--peer-port", PeerPort.ToString(), "--peer-cert", Cert, "--peer-key", Key, "--peer-retry-max-ms", RetryMaxMs.ToString() }) info.ArgumentList.Add(a);
         info.Environment.Remove(Corridor.Server.Federation.CrashPoints.Variable);
         if (environment is not null) foreach (var (k, v) in environment) info.Environment[k] = v;

@@ -87,4 +87,43 @@ public sealed class FederationScreeningTests
 
         await FederationCli.Consistent(a, b, payments);
     }
+
+    [Fact]
+    public async Task Both_nodes_show_a_cross_node_payment_in_the_read_model_with_its_state_and_its_counterpart()
+    {
+        await using var a = new NodeProcess("rub") { ReadModel = "sqlite" };
+        await using var b = new NodeProcess("cny") { ReadModel = "sqlite" };
+        await FederationCli.WorldAsync(a, b);
+        (await b.Operator.SetComplianceRuleAsync(new ComplianceRuleDto("b-kz", SourceCountry: "KZ", Limits: [new RuleLimitDto("CNY", 1, long.MaxValue)]), C)).Unwrap();
+        CrossNodePaymentRequest request = Payment("0xB01", 0x31, 15_000_00, "KZ");
+        (await a.Operator.SendToPeerAsync(request, C)).Unwrap();
+        while (await FederationCli.StatusOnB(b, request.Uetr) != "held") await Task.Delay(50, C);
+
+        // While B's officer looks: prepared on A (the payer's funds held), held on B; each names the other side.
+        PaymentDto onA = (await a.Operator.GetPaymentAsync("0xB01", C)).Unwrap();
+        Assert.Equal("prepared", onA.Status);
+        Assert.Equal((TwoNodeWorld.Payer, TwoNodeWorld.Provider, 15_000_00L), (onA.Payer, onA.Payee, onA.Amount));
+        Assert.Equal("outbound", onA.CrossNode!.Role);
+        Assert.Equal(TwoNodeWorld.PeerBOnA, onA.CrossNode.Peer);
+        Assert.Equal(request.Uetr, onA.References!.Uetr);
+        Assert.Equal("INV-CN-2026-117", onA.TradeReference!.InvoiceNumber);
+        PaymentDto onB = (await b.Operator.GetPaymentAsync(request.Uetr, C)).Unwrap();
+        Assert.Equal("held", onB.Status);
+        Assert.Equal((TwoNodeWorld.Provider, TwoNodeWorld.Payee, TwoNodeWorld.ToCny(15_000_00)), (onB.Payer, onB.Payee, onB.Amount));
+        Assert.Equal("inbound", onB.CrossNode!.Role);
+        Assert.Equal(TwoNodeWorld.PeerAOnB, onB.CrossNode.Peer);
+        Assert.Equal(onB.Id, onA.CrossNode.CounterpartId); // A knows B's id for it; both find it by the UETR
+        Assert.Equal("held", onB.Compliance!.Status);
+        Assert.Equal("Volga Machine Tools LLC", onB.Originator!.Name);
+
+        (await b.Operator.ReleaseHoldAsync((await OnlyHold(b)).PaymentId, "originator verified", C)).Unwrap();
+        Assert.Equal("settled", await FederationCli.FinalOnA(a.Operator, "0xB01"));
+        Assert.Equal("settled", (await a.Operator.GetPaymentAsync(request.Uetr, C)).Unwrap().Status);
+        Assert.Equal("settled", (await b.Operator.GetPaymentAsync(onB.Id, C)).Unwrap().Status);
+        var (listed, _) = await b.Operator.ListPaymentsAsync(kind: "cross_node", status: "settled", c: C);
+        Assert.Equal(request.Uetr, Assert.Single(listed.Unwrap()).Uetr);
+        PaymentRecordDto[] byInvoice = (await a.Operator.FindPaymentsAsync("invoiceNumber", "INV-CN-2026-117", C)).Unwrap();
+        Assert.Equal("cross_node", Assert.Single(byInvoice).Kind);
+        await FederationCli.Consistent(a, b, [("0xB01", request.Uetr, 15_000_00)]);
+    }
 }
