@@ -88,6 +88,7 @@ public static class FederationEndpoints
         FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.SendToPeer, command);
         CrashPoints.Reach(CrashPoints.SourceAfterJournalSend);
         if (result is not (FederationResult.Ok or FederationResult.HeldForCompliance)) throw Refused(result, $"payment {r.Id}");
+        if (result == FederationResult.Ok) gw.Links.Wake();
         return Results.Json(await Payment(gw, id, caller), CorridorJson.Options, statusCode: existed ? 200 : 201);
     }
 

@@ -31,6 +31,23 @@ public sealed class PeerLinks
     public sealed record LinkState(int Awaiting, ulong LastAnswerAtNs, string? LastError);
 
     private readonly ConcurrentDictionary<uint, LinkState> _links = new();
+    private readonly System.Threading.Channels.Channel<byte> _work =
+        System.Threading.Channels.Channel.CreateBounded<byte>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+
+    /// <summary>A payment now awaits a peer (sent, or released by compliance): the outbox runs a round at once instead of at its next tick.</summary>
+    public void Wake() => _work.Writer.TryWrite(0);
+
+    /// <summary>The outbox's wait between rounds: until <see cref="Wake"/> or <paramref name="timeoutMs"/>.</summary>
+    internal async Task WaitForWorkAsync(int timeoutMs, CancellationToken stop)
+    {
+        if (!_work.Reader.TryRead(out _))
+        {
+            Task woken = _work.Reader.WaitToReadAsync(stop).AsTask();
+            await Task.WhenAny(woken, Task.Delay(timeoutMs, stop));
+            stop.ThrowIfCancellationRequested();
+            _work.Reader.TryRead(out _);
+        }
+    }
 
     /// <summary>True when this node runs a peer endpoint and an outbox (a node certificate was given).</summary>
     public bool Enabled { get; init; }
