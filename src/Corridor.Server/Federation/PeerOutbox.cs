@@ -23,7 +23,7 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
     /// <summary>Most payments taken per round (the engine lists them); the rest wait for the next round.</summary>
     public const int MaxPerRound = 1_024;
     /// <summary>Exchanges in flight at once (connections to the peers); a payment waits for a free one.</summary>
-    public const int MaxConcurrentExchanges = 256;
+    public const int MaxConcurrentExchanges = 64;
     /// <summary>A round runs when a payment is sent (the API wakes the outbox), when an exchange ends, and at least every <see cref="RoundMs"/>.</summary>
     public const int RoundMs = 200, FirstRetryMs = 500, RequestTimeoutMs = 10_000;
 
