@@ -101,7 +101,7 @@ public sealed record PaymentDto(
     string Id, ulong Payer, ulong Payee, uint Ledger, long Amount, string Priority, string Kind, ulong EarliestNs, ulong LatestNs,
     ulong WindowId, string Status, string? Reason, ulong SubmittedAt, ulong FinalAt, DateOnly? BusinessDate,
     FxPartyDto? Originator = null, FxPartyDto? Beneficiary = null, FxTradeReferenceDto? TradeReference = null, PaymentReferencesDto? References = null,
-    HoldDto? Compliance = null, JournalBatchDto? FinalBatch = null);
+    HoldDto? Compliance = null, CrossNodePaymentDto? CrossNode = null, JournalBatchDto? FinalBatch = null);
 
 /// <summary>
 /// The journal batch that made a payment final (settled, rejected, revoked, failed): its sequence, engine time (Unix ns) and chain

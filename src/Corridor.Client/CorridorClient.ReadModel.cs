@@ -24,8 +24,8 @@ public sealed partial class CorridorClient
 
     /// <summary>
     /// Payments by filters (each optional, at least one): <paramref name="status"/> (settled, queued, held, scheduled, in_window,
-    /// rejected, revoked, failed), business <paramref name="date"/>, a fragment of a <paramref name="party"/> name, <paramref name="kind"/>
-    /// (settlement, pvp); oldest first. The answer's <c>Corridor-Next-Cursor</c> header, passed as <paramref name="after"/>, gives the next page.
+    /// rejected, revoked, failed; prepared, refused for cross-node payments), business <paramref name="date"/>, a fragment of a
+    /// <paramref name="party"/> name, <paramref name="kind"/> (settlement, pvp, cross_node); oldest first. The answer's <c>Corridor-Next-Cursor</c> header, passed as <paramref name="after"/>, gives the next page.
     /// </summary>
     public async Task<(ApiResult<PaymentRecordDto[]> Page, string? NextCursor)> ListPaymentsAsync(string? status = null, DateOnly? date = null, string? party = null,
         string? kind = null, string? after = null, int limit = 100, CancellationToken c = default)

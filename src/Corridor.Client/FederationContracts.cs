@@ -26,9 +26,10 @@ public sealed record CrossNodePaymentRequest(
 /// <summary>
 /// A cross-node payment as this node records it. Role: outbound (payer here) or inbound (payee here). Status: held, prepared
 /// (payer's funds held, the peer asked), settled, refused. Reason: this node's federation.* code when refused here;
-/// PeerReasonCode / PeerReason: the peer's ISO 20022 reason when it refused. Times in Unix ns.
+/// PeerReasonCode / PeerReason: the peer's ISO 20022 reason when it refused. Times in Unix ns. CounterpartId: on the source,
+/// the payment's id on the destination (its UETR's 128 bits); null on the destination, which finds the source's record by UETR.
 /// </summary>
 public sealed record CrossNodePaymentDto(
     string Id, string Uetr, uint Peer, string Role, string Status, string? Reason, string? PeerReasonCode, string? PeerReason,
     ulong Debtor, ulong Creditor, string QuoteId, string SourceCurrency, long SourceAmount, string DestinationCurrency, long DestinationAmount,
-    string PayeeBic, ulong ExpiresAt, ulong SubmittedAt, ulong FinalAt);
+    string PayeeBic, ulong ExpiresAt, ulong SubmittedAt, ulong FinalAt, string? CounterpartId = null);

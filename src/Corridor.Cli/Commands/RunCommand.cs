@@ -46,6 +46,11 @@ public static class RunCommand
         var peerPort = new Option<int?>("--peer-port") { Description = "Serve peer nodes on https://0.0.0.0:<port> (mutual TLS, client certificates pinned by `corridor peers add`); needs --peer-cert and --peer-key." };
         var peerCert = new Option<string?>("--peer-cert") { Description = "This node's certificate (PEM) presented to peers (`corridor peers cert` makes one)." };
         var peerKey = new Option<string?>("--peer-key") { Description = "The private key (PEM) of --peer-cert." };
+        var peerRetryMax = new Option<int>("--peer-retry-max-ms")
+        {
+            Description = "Longest wait between two attempts at a payment the peer has not answered (back-off from 500 ms, doubling; 500 … 600000).",
+            DefaultValueFactory = _ => Corridor.Server.Federation.PeerLinkOptions.DefaultMaxRetryMs,
+        };
         var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "PEM certificate of the node: serve HTTPS (https://127.0.0.1:7420 unless --urls says otherwise)." };
         var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "PEM private key of --tls-cert." };
         var clientCa = new Option<FileInfo?>("--client-ca")
@@ -55,7 +60,7 @@ public static class RunCommand
         var journalOptions = new JournalChoice.Options();
         var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots, secrets and SQLite read model in the data directory; --journal postgres for production.")
         {
-            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol, peerPort, peerCert, peerKey,
+            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol, peerPort, peerCert, peerKey, peerRetryMax,
         };
         journalOptions.AddTo(command);
         command.SetAction(async (parse, cancel) =>
@@ -96,6 +101,14 @@ public static class RunCommand
             { await Console.Error.WriteLineAsync("corridor: --peer-port, --peer-cert and --peer-key go together"); return 2; }
             if (certPath is not null && (!File.Exists(certPath) || !File.Exists(keyPath)))
             { await Console.Error.WriteLineAsync($"corridor: --peer-cert {certPath} or --peer-key {keyPath} does not exist"); return 2; }
+            int retryMax = parse.GetValue(peerRetryMax);
+            if (retryMax is < Corridor.Server.Federation.PeerLinkOptions.MinRetryMs or > Corridor.Server.Federation.PeerLinkOptions.MaxAllowedRetryMs)
+            { await Console.Error.WriteLineAsync("corridor: --peer-retry-max-ms must be 500 … 600000"); return 2; }
+            if (Corridor.Server.Federation.CrashPoints.UnknownStep is string crashAt)
+            {
+                await Console.Error.WriteLineAsync($"corridor: {Corridor.Server.Federation.CrashPoints.Variable}={crashAt} is not a crash point ({string.Join(", ", Corridor.Server.Federation.CrashPoints.All)})");
+                return 2;
+            }
             string snapshots = journal.IsPostgres ? dir.PostgresSnapshotsPath : dir.SnapshotsPath;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
@@ -111,7 +124,7 @@ public static class RunCommand
                     OtlpEndpoint = parse.GetValue(otlp),
                     OtlpProtocol = parse.GetValue(otlpProtocol) == "grpc" ? OpenTelemetry.Exporter.OtlpExportProtocol.Grpc : OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf,
                     MinimumLogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(parse.GetValue(logLevel)!, ignoreCase: true),
-                    Peers = pp2 is int peerAt ? new Corridor.Server.Federation.PeerLinkOptions(peerAt, Path.GetFullPath(certPath!), Path.GetFullPath(keyPath!)) : null,
+                    Peers = pp2 is int peerAt ? new Corridor.Server.Federation.PeerLinkOptions(peerAt, Path.GetFullPath(certPath!), Path.GetFullPath(keyPath!)) { MaxRetryMs = retryMax } : null,
                 }, stop.Token);
             }
             catch (JournalCorruptException e)

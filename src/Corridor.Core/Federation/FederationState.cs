@@ -149,8 +149,18 @@ public sealed class FederationState
     /// <summary>Source payments waiting for their peer's decision, oldest first: the link sends (or asks after) each.</summary>
     public IEnumerable<CrossNodePayment> AwaitingPeer()
     {
-        foreach (CrossNodePayment p in _payments) if (p.Role == CrossNodeRole.Outbound && p.Status == CrossNodeStatus.Prepared) yield return p;
+        // Payments before the first one still open are final (or received): skip them. Not state: a cache rebuilt from it.
+        int first = _firstOpen;
+        while (first < _payments.Count && !IsOpenOutbound(_payments[first])) first++;
+        _firstOpen = first;
+        for (int i = first; i < _payments.Count; i++)
+            if (_payments[i] is { Role: CrossNodeRole.Outbound, Status: CrossNodeStatus.Prepared } p) yield return p;
     }
+
+    private static bool IsOpenOutbound(CrossNodePayment p) => p.Role == CrossNodeRole.Outbound && p.Status is CrossNodeStatus.Prepared or CrossNodeStatus.Held;
+
+    /// <summary>Index of the first payment that may still be open on the source (all before it are final or inbound).</summary>
+    private int _firstOpen;
 
     /// <summary>The id a destination node gives a payment: the UETR's 128 bits (a UUID is 16 bytes; one id space with RTGS and PvP).</summary>
     public static UInt128 IdOf(string uetr) => TryParseUetr(uetr, out UInt128 id) ? id : throw new ArgumentException($"'{uetr}' is not a UETR", nameof(uetr));

@@ -17,13 +17,13 @@ public static class PaymentStatusMapping
     public const string OriginalDefinition = "pacs.008.001.08";
 
     /// <summary>
-    /// ISO ExternalPaymentTransactionStatus1Code of a stored payment status: settled → ACSC; queued, scheduled, in a netting window
-    /// or held for compliance → PDNG; rejected or failed → RJCT; revoked by the payer → CANC.
+    /// ISO ExternalPaymentTransactionStatus1Code of a stored payment status: settled → ACSC; queued, scheduled, in a netting window,
+    /// held for compliance or prepared for a peer node's decision → PDNG; rejected, failed or refused → RJCT; revoked by the payer → CANC.
     /// </summary>
     public static string TransactionStatusOf(string status) => status switch
     {
         "settled" => PaymentStatusCodes.SettlementCompleted,
-        "queued" or "scheduled" or "in_window" or "held" => PaymentStatusCodes.Pending,
+        "queued" or "scheduled" or "in_window" or "held" or "prepared" => PaymentStatusCodes.Pending,
         "revoked" => "CANC",
         _ => PaymentStatusCodes.Rejected,
     };

@@ -84,8 +84,11 @@ public static class FederationEndpoints
         var command = new SendToPeer(id, r.Peer, payer, r.Provider, ledger.Value, r.ExpirySeconds, terms);
         var (existed, existingPayer) = await gw.QueryAsync(e => e.Federation.TryGetPayment(id, out CrossNodePayment p) ? (true, p.Debtor) : (false, 0UL));
         if (existed && !caller.IsOperator && existingPayer != caller.ParticipantId) throw new ApiException(409, "federation.payment_exists_with_different_content", $"payment {r.Id} exists");
+        CrashPoints.Reach(CrashPoints.SourceBeforeJournalSend);
         FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.SendToPeer, command);
+        CrashPoints.Reach(CrashPoints.SourceAfterJournalSend);
         if (result is not (FederationResult.Ok or FederationResult.HeldForCompliance)) throw Refused(result, $"payment {r.Id}");
+        if (result == FederationResult.Ok) gw.Links.Wake();
         return Results.Json(await Payment(gw, id, caller), CorridorJson.Options, statusCode: existed ? 200 : 201);
     }
 
@@ -142,6 +145,24 @@ public static class FederationEndpoints
             p.Result is FederationResult.Ok or FederationResult.HeldForCompliance ? null : "federation." + Wire.Snake(p.Result),
             p.PeerReasonCode.Length == 0 ? null : p.PeerReasonCode, p.PeerReason.Length == 0 ? null : p.PeerReason,
             p.Debtor, p.Creditor, PaymentMapping.ReferenceOf(t.QuoteId), t.SourceCurrency, t.SourceAmountMinor, t.DestinationCurrency, t.DestinationAmountMinor,
-            t.PayeeBic, t.ExpiresAtNs, p.SubmittedAtNs, p.FinalAtNs);
+            t.PayeeBic, t.ExpiresAtNs, p.SubmittedAtNs, p.FinalAtNs,
+            // The destination names the payment by its UETR's 128 bits: the source knows its counterpart's id; the destination
+            // knows the source's payment by the UETR alone (the source's id is its payer's, never sent).
+            p.Role == CrossNodeRole.Outbound ? Ids.Format(FederationState.IdOf(t.Uetr)) : null);
+    }
+
+    /// <summary>A payment of the read model (<c>GET /v1/payments/{id}</c>) with its cross-node record and parties from the engine.</summary>
+    internal static PaymentDto WithCrossNode(PaymentDto dto, CrossNodePayment p, Corridor.Core.Compliance.PaymentCompliance? compliance)
+    {
+        CrossNodeTerms t = p.Terms;
+        PaymentReferences r = t.References;
+        return dto with
+        {
+            Originator = ExchangeEndpoints.ToDto(t.Originator), Beneficiary = ExchangeEndpoints.ToDto(t.Beneficiary),
+            TradeReference = t.Trade.InvoiceNumber.Length == 0 && t.Trade.ContractReference.Length == 0 ? null : ExchangeEndpoints.ToDto(t.Trade),
+            References = new PaymentReferencesDto(r.MessageId, r.InstructionId, r.EndToEndId, r.TransactionId, t.Uetr),
+            Compliance = compliance is null ? null : ComplianceEndpoints.ToDto(compliance),
+            CrossNode = ToDto(p),
+        };
     }
 }

@@ -168,6 +168,14 @@ public static class ReadModelEndpoints
             var (details, compliance) = await gw.QueryAsync(e => (e.Settlement.GetPayment(paymentId)?.Details, SettlementEndpoints.ComplianceOf(e, paymentId)));
             dto = Wire.WithDetails(dto, details, compliance);
         }
+        else if (p.Kind == PaymentKinds.CrossNode)
+        {
+            // Where it stands with the peer (role, peer, UETR, the peer's reason, the counterpart's id) and its parties, from the engine.
+            UInt128 paymentId = p.PaymentId;
+            var (crossNode, compliance) = await gw.QueryAsync(e => e.Federation.TryGetPayment(paymentId, out Corridor.Core.Federation.CrossNodePayment x)
+                ? (x, e.Compliance.TryGetPayment(paymentId, out Corridor.Core.Compliance.PaymentCompliance c) ? c : null) : (null, null));
+            if (crossNode is not null) dto = FederationEndpoints.WithCrossNode(dto, crossNode, compliance);
+        }
         if (await FinalTimeAsync(gw, p) is ulong finalNs && host.Query(m => m.FindBatchAt(finalNs)) is { } batch)
             dto = dto with { FinalBatch = new JournalBatchDto(batch.Sequence, batch.TimestampNs, Convert.ToHexStringLower(batch.Hash)) };
         return Results.Json(dto, CorridorJson.Options);
@@ -213,6 +221,7 @@ public static class ReadModelEndpoints
     [
         ("settled", "Settled"), ("queued", "Queued"), ("held", "Held"), ("scheduled", "Scheduled"), ("in_window", "InWindow"),
         ("rejected", "Rejected"), ("revoked", "Revoked"), ("failed", "Failed"),
+        ("prepared", "Prepared"), ("refused", "Refused"), // cross-node payments (docs/federation.md)
     ];
 
     /// <summary>Longest party-name fragment searched (ISO 20022 names are at most 140 characters).</summary>
@@ -268,7 +277,8 @@ public static class ReadModelEndpoints
         if (c.Request.Query.TryGetValue("kind", out var k))
         {
             kind = k.ToString();
-            if (kind is not (PaymentKinds.Settlement or PaymentKinds.Pvp)) throw ApiException.BadRequest("request.invalid_value", $"kind must be {PaymentKinds.Settlement} or {PaymentKinds.Pvp}");
+            if (kind is not (PaymentKinds.Settlement or PaymentKinds.Pvp or PaymentKinds.CrossNode))
+                throw ApiException.BadRequest("request.invalid_value", $"kind must be {PaymentKinds.Settlement}, {PaymentKinds.Pvp} or {PaymentKinds.CrossNode}");
         }
         if (c.Request.Query.TryGetValue("date", out var d)) date = BusinessDates.Parse(d.ToString(), "date");
         if (c.Request.Query.TryGetValue("party", out var n))
@@ -303,7 +313,7 @@ public static class ReadModelEndpoints
 
     internal static string? Reason(PaymentRow p) => p.Reason is "Ok" or ""
         ? null
-        : (p.Kind == PaymentKinds.Pvp ? "exchange." : "settlement.") + Problems.SnakeCase(p.Reason);
+        : (p.Kind switch { PaymentKinds.Pvp => "exchange.", PaymentKinds.CrossNode => "federation.", _ => "settlement." }) + Problems.SnakeCase(p.Reason);
 
     /// <summary>The same shape the engine-backed endpoint answered (settlement payments); PvP payments have kind <c>pvp</c>.</summary>
     internal static PaymentDto ToDto(PaymentRow p) =>

@@ -57,7 +57,7 @@ public sealed class PeerEndpoint : IAsyncDisposable
         builder.Logging.SetMinimumLevel(minimumLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddRoutingCore();
-        builder.Services.AddSingleton(s => new PeerOutbox(gw, links, certificate, s.GetRequiredService<ILogger<PeerOutbox>>(), options.Wire));
+        builder.Services.AddSingleton(s => new PeerOutbox(gw, links, certificate, s.GetRequiredService<ILogger<PeerOutbox>>(), options.Wire, options.MaxRetryMs));
         builder.Services.AddHostedService(s => s.GetRequiredService<PeerOutbox>());
         WebApplication app = builder.Build();
         ILogger log = app.Logger;
@@ -105,7 +105,10 @@ public sealed class PeerEndpoint : IAsyncDisposable
             {
                 MappedTerms mapped = CrossNodeMapping.FromPacs008(m);
                 if (!mapped.IsMapped) throw ApiException.BadRequest("federation.message_invalid", $"{mapped.ReasonCode}: {mapped.Reason}");
+                CrashPoints.Reach(CrashPoints.DestinationBeforeJournalReceive);
                 FederationResult result = await SubmitAsync(gw, Operation.ReceiveFromPeer, new ReceiveFromPeer(peer.Id, mapped.Terms!));
+                CrashPoints.Reach(CrashPoints.DestinationAfterJournalReceive);
+                CrashAfterAnswer(c, CrashPoints.DestinationAfterAnswerPacs008);
                 if (Unrecorded(result)) throw Refused(result);
                 PeerAnswer? answer = await gw.QueryAsync(e => e.Federation.AnswerFor(peer.Id, mapped.Terms!.Uetr));
                 return Xml(CrossNodeMapping.ToPacs002(mapped.Terms!.Uetr, answer, reportId, now, m.MsgId, m.MessageDefinition));
@@ -118,15 +121,24 @@ public sealed class PeerEndpoint : IAsyncDisposable
                 if (answer is null)
                 {
                     // Unknown: after T it is recorded refused (expired) before the answer, so a late pacs.008 can never settle.
+                    CrashPoints.Reach(CrashPoints.DestinationBeforeJournalStatus);
                     FederationResult result = await SubmitAsync(gw, Operation.ExpireUnknown, new ExpireUnknown(peer.Id, uetr, expiresAtNs));
+                    CrashPoints.Reach(CrashPoints.DestinationAfterJournalStatus);
                     if (result is not (FederationResult.Ok or FederationResult.NotYetExpired)) throw Refused(result);
                     answer = await gw.QueryAsync(e => e.Federation.AnswerFor(peer.Id, uetr));
                 }
+                CrashAfterAnswer(c, CrashPoints.DestinationAfterAnswerPacs028);
                 return Xml(CrossNodeMapping.ToPacs002(uetr, answer, reportId, now, q.MsgId, q.MessageDefinition));
             }
             default:
                 throw ApiException.BadRequest("federation.unsupported_message", $"{parsed.Message!.MessageDefinition} is not a federation message (pacs.008.001.09 or pacs.028.001.04)");
         }
+    }
+
+    /// <summary>Crash test only: die once the answer has been written to the peer (<see cref="CrashPoints"/>).</summary>
+    private static void CrashAfterAnswer(HttpContext c, string step)
+    {
+        if (CrashPoints.IsArmed(step)) c.Response.OnCompleted(() => { CrashPoints.Reach(step); return Task.CompletedTask; });
     }
 
     /// <summary>The active peer whose pinned fingerprint is the client certificate's; 403 otherwise.</summary>

@@ -9,6 +9,11 @@ namespace Corridor.Server.Federation;
 /// <summary>How this node talks to its peers: the port of its peer endpoint and its node certificate (PEM) and key.</summary>
 public sealed record PeerLinkOptions(int Port, string CertificatePath, string KeyPath)
 {
+    /// <summary>Longest wait of the outbox between two attempts at a payment its peer has not answered (back-off from 0.5 s, doubling).</summary>
+    public int MaxRetryMs { get; init; } = DefaultMaxRetryMs;
+
+    public const int DefaultMaxRetryMs = 30_000, MinRetryMs = 500, MaxAllowedRetryMs = 600_000;
+
     /// <summary>Called by the outbox with every ISO 20022 message it posts to a peer and every answer it receives, the exact bytes on the wire (e.g. for <c>corridor demo</c>).</summary>
     public Action<WireMessage>? Wire { get; init; }
 
@@ -26,6 +31,23 @@ public sealed class PeerLinks
     public sealed record LinkState(int Awaiting, ulong LastAnswerAtNs, string? LastError);
 
     private readonly ConcurrentDictionary<uint, LinkState> _links = new();
+    private readonly System.Threading.Channels.Channel<byte> _work =
+        System.Threading.Channels.Channel.CreateBounded<byte>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+
+    /// <summary>A payment now awaits a peer (sent, or released by compliance): the outbox runs a round at once instead of at its next tick.</summary>
+    public void Wake() => _work.Writer.TryWrite(0);
+
+    /// <summary>The outbox's wait between rounds: until <see cref="Wake"/> or <paramref name="timeoutMs"/>.</summary>
+    internal async Task WaitForWorkAsync(int timeoutMs, CancellationToken stop)
+    {
+        if (!_work.Reader.TryRead(out _))
+        {
+            Task woken = _work.Reader.WaitToReadAsync(stop).AsTask();
+            await Task.WhenAny(woken, Task.Delay(timeoutMs, stop));
+            stop.ThrowIfCancellationRequested();
+            _work.Reader.TryRead(out _);
+        }
+    }
 
     /// <summary>True when this node runs a peer endpoint and an outbox (a node certificate was given).</summary>
     public bool Enabled { get; init; }

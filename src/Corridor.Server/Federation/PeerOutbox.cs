@@ -17,38 +17,48 @@ namespace Corridor.Server.Federation;
 /// pacs.002 answer as <see cref="PeerDecision"/> (op 403). No answer: it retries with back-off and asks with a pacs.028 first.
 /// It never voids on its own: only the peer's refusal voids.
 /// </summary>
-public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2 certificate, ILogger<PeerOutbox> log, Action<WireMessage>? wire = null) : BackgroundService
+public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2 certificate, ILogger<PeerOutbox> log, Action<WireMessage>? wire = null,
+    int maxRetryMs = PeerLinkOptions.DefaultMaxRetryMs) : BackgroundService
 {
-    /// <summary>Most payments handled per round; the rest wait for the next round.</summary>
-    public const int MaxPerRound = 256;
-    /// <summary>Exchanges of one round in flight at once (connections to the peer).</summary>
+    /// <summary>Most payments taken per round (the engine lists them); the rest wait for the next round.</summary>
+    public const int MaxPerRound = 1_024;
+    /// <summary>Exchanges in flight at once (connections to the peers); a payment waits for a free one.</summary>
     public const int MaxConcurrentExchanges = 64;
-    public const int RoundMs = 200, FirstRetryMs = 500, MaxRetryMs = 30_000, RequestTimeoutMs = 10_000;
+    /// <summary>A round runs when a payment is sent (the API wakes the outbox), when an exchange ends, and at least every <see cref="RoundMs"/>.</summary>
+    public const int RoundMs = 200, FirstRetryMs = 500, RequestTimeoutMs = 10_000;
 
-    private sealed record Pending(CrossNodeTerms Terms, uint Peer, ulong Payer);
-    private sealed class Attempts { public int Count; public long NextAtMs; }
+    private sealed record Pending(CrossNodeTerms Terms, uint Peer, ulong Payer, string? PayerBic);
+    private sealed class Attempts { public int Count; public long NextAtMs; public bool InFlight; }
 
+    // Touched only by the loop (ExecuteAsync) and, under this lock, by the exchanges as they end.
+    private readonly object _lock = new();
     private readonly Dictionary<UInt128, Attempts> _attempts = new();
     private readonly Dictionary<(uint Peer, string Url, string Pin), HttpClient> _clients = new();
+    private readonly SemaphoreSlim _exchangeSlots = new(MaxConcurrentExchanges, MaxConcurrentExchanges);
+    private int _inFlight;
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
-            bool full = false;
-            try { full = await RoundAsync(stop); }
+            bool more = false;
+            try { more = await RoundAsync(stop); }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             catch (Exception e) when (e is NodeBusyException or ApiException)
             {
                 log.LogWarning("federation outbox: node not ready or busy: {Message}", e.Message);
             }
-            if (full) continue; // more payments wait: the next round at once
-            try { await Task.Delay(RoundMs, stop); }
+            if (more) continue; // more payments wait: the next round at once
+            try { await links.WaitForWorkAsync(RoundMs, stop); }
             catch (OperationCanceledException) { return; }
         }
     }
 
-    /// <summary>One round; true when it took <see cref="MaxPerRound"/> payments (more may be waiting).</summary>
+    /// <summary>
+    /// One round: every awaiting payment that is due and not already being exchanged starts its exchange (at most
+    /// <see cref="MaxConcurrentExchanges"/> at once; the round waits for a free slot, never for an exchange to end). True when
+    /// the round took <see cref="MaxPerRound"/> payments (more may be waiting).
+    /// </summary>
     private async Task<bool> RoundAsync(CancellationToken stop)
     {
         var (awaiting, peers) = await gw.QueryAsync(e =>
@@ -57,7 +67,8 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
             foreach (CrossNodePayment p in e.Federation.AwaitingPeer())
             {
                 if (list.Count >= MaxPerRound) break;
-                list.Add((p.PaymentId, new Pending(p.Terms, p.Peer, p.Debtor)));
+                string? bic = e.Settlement.GetParticipant(p.Debtor) is { Bic.Length: > 0 } info ? info.Bic : null;
+                list.Add((p.PaymentId, new Pending(p.Terms, p.Peer, p.Debtor, bic)));
             }
             return (list, e.Federation.Peers.ToDictionary(p => p.Id));
         });
@@ -65,37 +76,59 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
         long nowMs = Environment.TickCount64;
         var live = new HashSet<UInt128>();
         var due = new List<(UInt128 Id, Pending P, PeerInfo Peer, Attempts Attempts)>();
-        foreach (var (id, p) in awaiting)
+        lock (_lock)
         {
-            live.Add(id);
-            if (!_attempts.TryGetValue(id, out Attempts? attempts)) _attempts[id] = attempts = new Attempts();
-            if (nowMs < attempts.NextAtMs || !peers.TryGetValue(p.Peer, out PeerInfo? peer)) continue;
-            if (peer.Status != PeerStatus.Active) { links.Failed(peer.Id, "peer suspended"); continue; }
-            due.Add((id, p, peer, attempts));
-        }
-        // Exchanges of one round run side by side (each payment is its own message, idempotent by its UETR); the retry
-        // bookkeeping is updated after all of them answered.
-        var decided = new bool[due.Count];
-        foreach (var peer in due.Select(d => d.Peer).DistinctBy(p => p.Id)) ClientFor(peer);
-        await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentExchanges, CancellationToken = stop }, async (i, ct) =>
-        {
-            var (_, p, peer, attempts) = due[i];
-            try { decided[i] = await ExchangeAsync(peer, p, asking: attempts.Count > 0, ct); }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException && !stop.IsCancellationRequested)
+            foreach (var (id, p) in awaiting)
             {
-                links.Failed(peer.Id, e.Message.Length > 200 ? e.Message[..200] : e.Message);
-                log.LogWarning("federation: peer {Peer} did not answer for {Uetr}: {Message}", peer.Id, p.Terms.Uetr, e.Message);
+                live.Add(id);
+                if (!_attempts.TryGetValue(id, out Attempts? attempts)) _attempts[id] = attempts = new Attempts();
+                if (attempts.InFlight || nowMs < attempts.NextAtMs || !peers.TryGetValue(p.Peer, out PeerInfo? peer)) continue;
+                if (peer.Status != PeerStatus.Active) { links.Failed(peer.Id, "peer suspended"); continue; }
+                attempts.InFlight = true;
+                due.Add((id, p, peer, attempts));
             }
-        });
-        for (int i = 0; i < due.Count; i++)
-        {
-            var (id, _, _, attempts) = due[i];
-            if (decided[i]) { _attempts.Remove(id); continue; }
-            attempts.Count++;
-            attempts.NextAtMs = nowMs + Math.Min(MaxRetryMs, (long)FirstRetryMs << Math.Min(attempts.Count - 1, 16));
+            foreach (var (id, attempts) in _attempts.Where(k => !live.Contains(k.Key) && !k.Value.InFlight).ToArray()) _attempts.Remove(id);
         }
-        foreach (UInt128 id in _attempts.Keys.Where(k => !live.Contains(k)).ToArray()) _attempts.Remove(id);
+        foreach (var peer in due.Select(d => d.Peer).DistinctBy(p => p.Id)) ClientFor(peer);
+        // Each payment is its own message, idempotent by its UETR: exchanges run side by side and each books its own outcome.
+        foreach (var (id, p, peer, attempts) in due)
+        {
+            await _exchangeSlots.WaitAsync(stop);
+            Interlocked.Increment(ref _inFlight);
+            _ = Task.Run(() => RunExchangeAsync(id, p, peer, attempts, stop), CancellationToken.None);
+        }
         return awaiting.Count >= MaxPerRound && due.Count > 0;
+    }
+
+    private async Task RunExchangeAsync(UInt128 id, Pending p, PeerInfo peer, Attempts attempts, CancellationToken stop)
+    {
+        bool decided = false;
+        try { decided = await ExchangeAsync(peer, p, asking: attempts.Count > 0, stop); }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException or NodeBusyException or ApiException)
+        {
+            links.Failed(peer.Id, e.Message.Length > 200 ? e.Message[..200] : e.Message);
+            log.LogWarning("federation: peer {Peer} did not answer for {Uetr}: {Message}", peer.Id, p.Terms.Uetr, e.Message);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "federation: exchange for {Uetr} with peer {Peer} failed", p.Terms.Uetr, peer.Id);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                attempts.InFlight = false;
+                if (decided) _attempts.Remove(id);
+                else
+                {
+                    attempts.Count++;
+                    attempts.NextAtMs = Environment.TickCount64 + Math.Min(maxRetryMs, (long)FirstRetryMs << Math.Min(attempts.Count - 1, 16));
+                }
+            }
+            Interlocked.Decrement(ref _inFlight);
+            _exchangeSlots.Release();
+        }
     }
 
     /// <summary>One exchange about one payment: first the pacs.008; later a pacs.028, and the pacs.008 again if the peer never received it.</summary>
@@ -108,17 +141,21 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
         if (asking)
         {
             StatusRequest question = CrossNodeMapping.ToPacs028(p.Terms.Uetr, p.Terms.ExpiresAtNs, "FEDQ" + Guid.NewGuid().ToString("N")[..28], now);
+            CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs028);
             (answer, received) = await PostAsync(client, peer, Iso20022Codec.Build(question), p.Terms.Uetr, stop);
+            CrashPoints.Reach(CrashPoints.SourceAfterSendPacs028);
         }
         if (!received)
         {
-            string? payerBic = await gw.QueryAsync(e => e.Settlement.GetParticipant(p.Payer) is { Bic.Length: > 0 } info ? info.Bic : null);
-            Agent payerAgent = payerBic is null ? new Agent { Name = "participant " + p.Payer } : Agent.FromBic(payerBic);
+            Agent payerAgent = p.PayerBic is null ? new Agent { Name = "participant " + p.Payer } : Agent.FromBic(p.PayerBic);
+            CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs008);
             (answer, _) = await PostAsync(client, peer, Iso20022Codec.Build(CrossNodeMapping.ToPacs008(p.Terms, payerAgent, now)), p.Terms.Uetr, stop);
+            CrashPoints.Reach(CrashPoints.SourceAfterSendPacs008);
         }
         links.Answered(peer.Id, NodeOptions.WallClockNs());
         if (answer?.AsDecision(peer.Id) is not { } decision) return false; // held by the peer's compliance, or not yet decided
         FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.PeerDecision, decision);
+        CrashPoints.Reach(CrashPoints.SourceAfterJournalDecision);
         if (result == FederationResult.DecisionConflicts)
             log.LogCritical("federation: peer {Peer} answered {Uetr} {Status}, contradicting the decision already applied", peer.Id, p.Terms.Uetr, answer.Status);
         else if (result != FederationResult.Ok)

@@ -1,4 +1,5 @@
 using Corridor.Core.Engine;
+using Corridor.Core.Federation;
 using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
 using Corridor.Storage.Journal;
@@ -37,6 +38,8 @@ public sealed class Projector
     private int _transfersWritten;
     private int _settlementPaymentsWritten;
     private int _exchangePaymentsWritten;
+    private readonly List<(int Index, CrossNodeStatus Status)> _openCrossNode = new(); // cross-node payments held or prepared, by position
+    private int _crossNodeWritten;
     private int _statementsWritten;
     private long _projected;
 
@@ -186,6 +189,10 @@ public sealed class Projector
         _openPvpPayments.Clear();
         IReadOnlyList<ExchangePayment> pvp = _replica.Exchange.Payments;
         for (int i = 0; i < pvp.Count; i++) if (IsOpen(pvp[i].Status)) _openPvpPayments.Add((i, pvp[i].Status));
+        _crossNodeWritten = _replica.Federation.Payments.Count;
+        _openCrossNode.Clear();
+        IReadOnlyList<CrossNodePayment> crossNode = _replica.Federation.Payments;
+        for (int i = 0; i < crossNode.Count; i++) if (IsOpen(crossNode[i].Status)) _openCrossNode.Add((i, crossNode[i].Status));
         _statementsWritten = settlement.StatementCount;
     }
 
@@ -253,11 +260,31 @@ public sealed class Projector
         }
         _exchangePaymentsWritten = pvp.Count;
 
+        // A cross-node payment held for compliance or prepared (waiting for the peer) changes when the officer or the peer decides.
+        IReadOnlyList<CrossNodePayment> crossNode = _replica.Federation.Payments;
+        for (int k = _openCrossNode.Count - 1; k >= 0; k--)
+        {
+            CrossNodePayment open = crossNode[_openCrossNode[k].Index];
+            if (open.Status == _openCrossNode[k].Status) continue;
+            batch.Payments.Add(Row(open));
+            if (IsOpen(open.Status)) _openCrossNode[k] = (_openCrossNode[k].Index, open.Status);
+            else _openCrossNode.RemoveAt(k);
+        }
+        for (int i = _crossNodeWritten; i < crossNode.Count; i++)
+        {
+            if (crossNode[i].Tombstone) continue; // a UETR never received, refused on a status question: no payment to show
+            batch.Payments.Add(Row(crossNode[i]));
+            if (IsOpen(crossNode[i].Status)) _openCrossNode.Add((i, crossNode[i].Status));
+        }
+        _crossNodeWritten = crossNode.Count;
+
         for (int i = _statementsWritten; i < settlement.StatementCount; i++) batch.Statements.Add(settlement.GetStatementAt(i));
         _statementsWritten = settlement.StatementCount;
     }
 
     private static bool IsOpen(ExchangeStatus status) => status is ExchangeStatus.Held or ExchangeStatus.Queued;
+
+    private static bool IsOpen(CrossNodeStatus status) => status is CrossNodeStatus.Held or CrossNodeStatus.Prepared;
 
     private static bool IsFinal(SettlementStatus status) => status is SettlementStatus.Settled or SettlementStatus.Rejected or SettlementStatus.Revoked;
 
@@ -301,6 +328,26 @@ public sealed class Projector
             "", "Pvp", 0, 0, 0,
             NullIfEmpty(r.MessageId), NullIfEmpty(r.InstructionId), NullIfEmpty(r.EndToEndId), NullIfEmpty(r.TransactionId), NullIfEmpty(r.Uetr.ToLowerInvariant()),
             NullIfEmpty(request.Originator.Account), NullIfEmpty(request.Beneficiary.Account), NullIfEmpty(s.GetParticipantBic(request.Payer)), NullIfEmpty(s.GetParticipantBic(payee)));
+    }
+
+    /// <summary>
+    /// A cross-node payment as the same record: on the source the payer bank pays the FX provider (its hold, then posted or
+    /// voided), on the destination the FX provider pays the payee bank; the amount is this node's, the destination amount the
+    /// other currency's; the UETR names it on both nodes.
+    /// </summary>
+    private PaymentRow Row(CrossNodePayment p)
+    {
+        CrossNodeTerms t = p.Terms;
+        bool outbound = p.Role == CrossNodeRole.Outbound;
+        SettlementState s = _replica.Settlement;
+        PaymentReferences r = t.References;
+        return new PaymentRow(p.PaymentId, PaymentKinds.CrossNode, p.Status.ToString(), p.Result.ToString(), p.Debtor, p.Creditor,
+            p.Ledger, p.AmountMinor, 0, outbound ? t.DestinationAmountMinor : t.SourceAmountMinor,
+            0, outbound ? p.TransferId : 0, outbound ? 0 : p.TransferId,
+            t.Trade.InvoiceNumber, t.Trade.LetterOfCreditReference, t.Trade.ContractReference, t.Originator.Name, t.Beneficiary.Name,
+            p.SubmittedAtNs, p.FinalAtNs, s.BusinessDate, "", "Customer", 0, t.ExpiresAtNs, 0,
+            NullIfEmpty(r.MessageId), NullIfEmpty(r.InstructionId), NullIfEmpty(r.EndToEndId), NullIfEmpty(r.TransactionId), NullIfEmpty(t.Uetr),
+            NullIfEmpty(t.Originator.Account), NullIfEmpty(t.Beneficiary.Account), outbound ? NullIfEmpty(s.GetParticipantBic(p.Debtor)) : null, NullIfEmpty(t.PayeeBic));
     }
 
     private readonly record struct AccountImage(long DebitsPending, long DebitsPosted, long CreditsPending, long CreditsPosted, AccountFlags Flags)

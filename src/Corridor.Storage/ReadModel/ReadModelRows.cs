@@ -17,11 +17,13 @@ public readonly record struct TransferRow(
     uint Ledger, ushort Code, ushort Flags, ulong TimestampNs,
     UInt128 UserData128 = default, ulong UserData64 = 0, uint UserData32 = 0, uint TimeoutSeconds = 0);
 
-/// <summary>Where a payment comes from: an RTGS/settlement payment or an exchange (PvP) payment.</summary>
+/// <summary>Where a payment comes from: an RTGS/settlement payment, an exchange (PvP) payment or a cross-node payment.</summary>
 public static class PaymentKinds
 {
     public const string Settlement = "settlement";
     public const string Pvp = "pvp";
+    /// <summary>A payment between this node and a peer node (federation): sent (payer here) or received (payee here).</summary>
+    public const string CrossNode = "cross_node";
 }
 
 /// <summary>

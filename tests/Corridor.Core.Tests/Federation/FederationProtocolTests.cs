@@ -160,6 +160,36 @@ public sealed class FederationProtocolTests
     }
 
     [Fact]
+    public void The_day_and_the_travel_rule_apply_on_either_node_and_a_refusal_on_the_destination_voids_the_sources_hold()
+    {
+        var (a, b) = World();
+        Party nameless = Terms(Uetr(0x31), 1_000_00).Originator with { Name = "" };
+        // The source: no originator name (FATF R16) is refused by A's compliance; nothing is held.
+        Assert.Equal(FederationResult.RejectedByCompliance, Send(a, 0x931, Terms(Uetr(0x31), 50_000_00) with { Originator = nameless }));
+        Assert.Equal(CrossNodeStatus.Refused, Outbound(a, 0x931).Status);
+        // The destination: the same gap in a peer's message is refused by B's compliance (RJCT), and A voids its hold.
+        Assert.Equal(FederationResult.Ok, Send(a, 0x932, Terms(Uetr(0x32), 50_000_00)));
+        Assert.Equal(FederationResult.RejectedByCompliance, Code(b.Run(ExchangeCommands.Encode(Operation.ReceiveFromPeer,
+            new ReceiveFromPeer(PeerAOnB, Outbound(a, 0x932).Terms with { Uetr = Uetr(0x33), References = Outbound(a, 0x932).Terms.References, Originator = nameless })))));
+        Assert.Equal(FederationResult.Ok, Deliver(a, b, 0x932)); // A's own message, complete, settles
+        Assert.True(Answer(a, b, Uetr(0x32)));
+        // B past its customer cut-off: refused (CUTA); A voids. A past its own cut-off: refused before anything is held.
+        Ok(b.Run(SettlementCodec.EncodeCommand(new ChangeDayPhase(DayPhase.CustomerCutoff))));
+        Assert.Equal(FederationResult.Ok, Send(a, 0x934, Terms(Uetr(0x34), 2_000_00)));
+        Assert.Equal(FederationResult.AfterCustomerCutoff, Deliver(a, b, 0x934));
+        Assert.Equal("CUTA", b.Engine.Federation.AnswerFor(PeerAOnB, Uetr(0x34))!.ReasonCode);
+        Assert.True(Answer(a, b, Uetr(0x34)));
+        Assert.Equal((CrossNodeStatus.Refused, "CUTA"), (Outbound(a, 0x934).Status, Outbound(a, 0x934).PeerReasonCode));
+        Ok(a.Run(SettlementCodec.EncodeCommand(new ChangeDayPhase(DayPhase.CustomerCutoff))));
+        Assert.Equal(FederationResult.AfterCustomerCutoff, Send(a, 0x935, Terms(Uetr(0x35), 2_000_00)));
+        Assert.Equal(1_000_000_00 - 50_000_00, a.Balance(Payer, Rub)); // only the complete payment before the cut-offs moved
+        Assert.Equal(0, a.Engine.Ledger.Accounts().Where(x => x.Ledger == Rub).Sum(x => x.DebitsPending));
+        Assert.Equal(500_000_00 - 50_000_00L * 785 / 10_000, b.Balance(Provider, Cny));
+        a.Restart();
+        b.Restart();
+    }
+
+    [Fact]
     public void The_destination_refuses_for_its_own_reasons_and_the_source_voids_the_hold()
     {
         var (a, b) = World();

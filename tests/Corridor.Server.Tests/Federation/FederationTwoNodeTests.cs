@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Corridor.Cli.Federation;
 using Corridor.Client;
@@ -16,135 +14,18 @@ namespace Corridor.Server.Tests.Federation;
 public sealed class FederationTwoNodeTests
 {
     private static CancellationToken C => TestContext.Current.CancellationToken;
-    private static string CliDll => Path.Combine(AppContext.BaseDirectory, "corridor.dll");
-    private const uint PeerBOnA = TwoNodeWorld.PeerBOnA, PeerAOnB = TwoNodeWorld.PeerAOnB;
-    private const long PayerRub = 1_000_000_00, ProviderCny = 500_000_00;
+    private const uint PeerBOnA = TwoNodeWorld.PeerBOnA;
 
-    /// <summary>One node process: its data directory, API and peer ports, node certificate.</summary>
-    private sealed class NodeProcess(string name) : IAsyncDisposable
-    {
-        public string Data { get; } = Directory.CreateTempSubdirectory("corridor-fed-" + name + "-").FullName;
-        public int ApiPort { get; } = FreePort();
-        public int PeerPort { get; } = FreePort();
-        public string Cert => Path.Combine(Data, "node.pem");
-        public string Api => $"http://127.0.0.1:{ApiPort}";
-        public string PeerUrl => $"https://127.0.0.1:{PeerPort}";
-        public Process? Process { get; private set; }
-        public CorridorClient Operator { get; private set; } = null!;
+    private static Task<(int Code, string Out)> Cli(params string[] args) => FederationCli.Cli(args);
+    private static Task Succeeds(params string[] args) => FederationCli.Succeeds(args);
 
-        public async Task StartAsync()
-        {
-            if (!File.Exists(Cert)) await Succeeds("peers", "cert", "--out", Path.Combine(Data, "node"), "--name", "localhost");
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string a in new[] { CliDll, "run", "--data", Data, "--port", ApiPort.ToString(), "--log-format", "simple", "--read-model", "none",
-                "--peer-port", PeerPort.ToString(), "--peer-cert", Cert, "--peer-key", Path.Combine(Data, "node.key") }) info.ArgumentList.Add(a);
-            Process = Process.Start(info)!;
-            Process.OutputDataReceived += (_, _) => { };
-            Process.ErrorDataReceived += (_, _) => { };
-            Process.BeginOutputReadLine();
-            Process.BeginErrorReadLine();
-            var http = new HttpClient { BaseAddress = new Uri(Api) };
-            var clock = Stopwatch.StartNew();
-            while (true)
-            {
-                Assert.False(Process.HasExited, "corridor exited during start-up");
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "node not ready within 60 s");
-                try { if ((await http.GetAsync("/health/ready", C)).IsSuccessStatusCode) break; }
-                catch (HttpRequestException) { }
-                await Task.Delay(100, C);
-            }
-            Operator = new CorridorClient(http, File.ReadAllText(Path.Combine(Data, "secrets", "operator.token")).Trim());
-        }
-
-        public void Kill()
-        {
-            Process!.Kill(entireProcessTree: true); // SIGKILL: no snapshot, no goodbye
-            Process.WaitForExit();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Process is { HasExited: false }) Kill();
-            await Task.Yield();
-            try { Directory.Delete(Data, recursive: true); } catch (IOException) { }
-        }
-
-        public async Task<long> Balance(string account) => (await Operator.GetAccountAsync(account, C)).Unwrap() is var a ? a.CreditsPosted - a.DebitsPosted : 0;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static async Task<(int Code, string Out)> Cli(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(CliDll);
-        foreach (string a in args) info.ArgumentList.Add(a);
-        using Process p = Process.Start(info)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync(C), stderr = p.StandardError.ReadToEndAsync(C);
-        await p.WaitForExitAsync(C);
-        return (p.ExitCode, await stdout + await stderr);
-    }
-
-    private static async Task Succeeds(params string[] args)
-    {
-        var (code, output) = await Cli(args);
-        Assert.True(code == 0, $"corridor {string.Join(' ', args)}: exit {code}: {output}");
-    }
-
-    private static async Task<(CorridorClient PayerA, NodeProcess A, NodeProcess B)> WorldAsync(NodeProcess a, NodeProcess b)
-    {
-        await a.StartAsync();
-        await b.StartAsync();
-        TwoNodeWorld.Parties parties = await TwoNodeWorld.SetUpAsync(a.Operator, b.Operator, PayerRub, ProviderCny, C);
-        // Each operator pins the other's node certificate (the CLI reads the fingerprint from the PEM).
-        await Succeeds("peers", "add", "--data", a.Data, "--url", a.Api, "--id", PeerBOnA.ToString(), "--name", "Node B (CNY)", "--peer-url", b.PeerUrl, "--cert", b.Cert);
-        await Succeeds("peers", "add", "--data", b.Data, "--url", b.Api, "--id", PeerAOnB.ToString(), "--name", "Node A (RUB)", "--peer-url", a.PeerUrl, "--cert", a.Cert);
-        return (parties.PayerOnA, a, b);
-    }
+    private static async Task<(CorridorClient PayerA, NodeProcess A, NodeProcess B)> WorldAsync(NodeProcess a, NodeProcess b) =>
+        ((await FederationCli.WorldAsync(a, b)).PayerOnA, a, b);
 
     private static CrossNodePaymentRequest Payment(string id, string uetr, long rubMinor) => TwoNodeWorld.Payment(id, uetr, rubMinor);
-
-    /// <summary>Waits until A's payment is final; returns its status ("settled" or "refused").</summary>
-    private static async Task<string> FinalOnA(CorridorClient payer, string id)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(90))
-        {
-            CrossNodePaymentDto p = (await payer.GetCrossNodePaymentAsync(id, C)).Unwrap();
-            if (p.Status is "settled" or "refused") return p.Status;
-            await Task.Delay(100, C);
-        }
-        Assert.Fail($"payment {id} not final on A within 90 s");
-        return "";
-    }
-
-    private static async Task<string?> StatusOnB(NodeProcess b, string uetr)
-    {
-        ApiResult<CrossNodePaymentDto> r = await b.Operator.GetCrossNodePaymentAsync(uetr, C);
-        return r.Status == HttpStatusCode.NotFound ? null : r.Unwrap().Status;
-    }
-
-    /// <summary>Settled on both or on neither; each currency's total on each node unchanged; the provider's positions agree.</summary>
-    private static async Task Consistent(NodeProcess a, NodeProcess b, (string Id, string Uetr, long Rub)[] payments)
-    {
-        long rubSettled = 0, cnySettled = 0;
-        foreach (var (id, uetr, rub) in payments)
-        {
-            string onA = (await a.Operator.GetCrossNodePaymentAsync(id, C)).Unwrap().Status;
-            string? onB = await StatusOnB(b, uetr);
-            Assert.True(onA == "settled" ? onB == "settled" : onB != "settled", $"payment {id}: {onA} on A, {onB ?? "unknown"} on B");
-            if (onA == "settled") { rubSettled += rub; cnySettled += TwoNodeWorld.ToCny(rub); }
-        }
-        Assert.Equal(PayerRub - rubSettled, await a.Balance("0x643011"));
-        Assert.Equal(rubSettled, await a.Balance("0x643013"));
-        Assert.Equal(ProviderCny - cnySettled, await b.Balance("0x156013"));
-        Assert.Equal(cnySettled, await b.Balance("0x156022"));
-    }
+    private static Task<string> FinalOnA(CorridorClient payer, string id) => FederationCli.FinalOnA(payer, id);
+    private static Task<string?> StatusOnB(NodeProcess b, string uetr) => FederationCli.StatusOnB(b, uetr);
+    private static Task Consistent(NodeProcess a, NodeProcess b, (string Id, string Uetr, long Rub)[] payments) => FederationCli.Consistent(a, b, payments);
 
     [Fact]
     public async Task A_payment_from_node_A_settles_on_both_nodes_and_a_destination_killed_mid_way_ends_settled_on_both_or_neither()
