@@ -28,7 +28,7 @@ public enum SeedOutcome
 public sealed record FaultSimulationOptions
 {
     /// <summary>Client requests attempted per seed (retries included).</summary>
-    public int Steps { get; init; } = 60;
+    public int Steps { get; init; } = 40;
 
     /// <summary>Most start attempts in a row that fail on I/O (fsync errors, a full disk) before the seed gives up.</summary>
     public int MaxStartAttempts { get; init; } = 20;
@@ -54,6 +54,7 @@ public sealed record SeedResult(
 /// </summary>
 public static class FaultSimulator
 {
+
     private const string Root = "/sim";
     private const string JournalDirectory = "/sim/data/journal";
     private const string SnapshotDirectory = "/sim/data/snapshots";
@@ -132,7 +133,7 @@ public static class FaultSimulator
                 {
                     // A last power loss and recovery: everything acknowledged must come back.
                     CrashNode(powerLoss: true, "final power loss");
-                    (outcome, finding) = Start();
+                    (outcome, finding) = Start(final: true);
                 }
             }
             catch (Exception e)
@@ -159,16 +160,17 @@ public static class FaultSimulator
         }
 
         /// <summary>Starts (recovers) the node and checks it against the reference; retries while the disk fails with I/O errors.</summary>
-        private (SeedOutcome, string?) Start()
+        private (SeedOutcome, string?) Start(bool final = false)
         {
             for (int attempt = 0; attempt < options.MaxStartAttempts; attempt++)
             {
+                RecoveryInfo? info = null;
                 _disk.CrashPerOperation = _crashRate / 4;
                 try
                 {
                     _journal = FileJournal.Open(JournalDirectory, _journalOptions, _disk);
                     _snapshots = new SnapshotStore(SnapshotDirectory, _disk);
-                    _engine = NodeRecovery.Recover(_nodeOptions, _journal, _snapshots, out RecoveryInfo info, out long replayedEvents);
+                    _engine = NodeRecovery.Recover(_nodeOptions, _journal, _snapshots, out info, out long replayedEvents);
                     _eventsSinceSnapshot = replayedEvents;
                     _restarts++;
                     Trace.Add($"started: {_journal.RecoveryReport}; snapshot {info.SnapshotSequence}, replayed {info.BatchesReplayed}" +
@@ -198,7 +200,7 @@ public static class FaultSimulator
                 {
                     _disk.CrashPerOperation = 0; // the checks below are the simulator's, not the node's: no crash in them
                 }
-                (SeedOutcome, string?) checkedOutcome = CheckRecovered();
+                (SeedOutcome, string?) checkedOutcome = CheckRecovered(info!, final);
                 _disk.CrashPerOperation = _crashRate;
                 return checkedOutcome;
             }
@@ -212,7 +214,7 @@ public static class FaultSimulator
         }
 
         /// <summary>The recovered engine against the reference: nothing acknowledged lost, nothing twice, same hash, balanced, replay agrees.</summary>
-        private (SeedOutcome, string?) CheckRecovered()
+        private (SeedOutcome, string?) CheckRecovered(RecoveryInfo info, bool final)
         {
             Engine engine = _engine!;
             long acknowledged = _reference.Sequence;
@@ -251,7 +253,9 @@ public static class FaultSimulator
                 return (SeedOutcome.Failed, $"state hash after recovery {recovered} differs from the reference {expected} at batch {engine.Sequence}");
             string? balance = SimulatedWorkload.CheckBalances(engine);
             if (balance is not null) return (SeedOutcome.Failed, "after recovery: " + balance);
-            // Replay from the first batch, ignoring snapshots, must give the same state.
+            // Replay from the first batch, ignoring snapshots, must give the same state: at the last recovery, and at a
+            // third of the others that started from a snapshot (an engine costs megabytes; seeds must stay cheap).
+            if (!final && (info.SnapshotSequence == 0 || _random.NextInt(3) != 0)) return (SeedOutcome.Passed, null);
             var replay = new Engine();
             foreach (JournalBatch batch in _journal!.Read(0)) replay.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
             if (replay.StateHashHex() != recovered)
@@ -395,17 +399,27 @@ public static class FaultSimulator
         }
     }
 
-    /// <summary>Runs seeds <paramref name="firstSeed"/> .. +<paramref name="count"/>; stops early at the first failure when asked.</summary>
+    /// <summary>
+    /// Runs seeds <paramref name="firstSeed"/> .. +<paramref name="count"/> on every core (each seed is deterministic on its
+    /// own; results are reported in seed order). With <paramref name="stopAtFailure"/>, seeds after a failing one may be skipped.
+    /// </summary>
     public static FaultSimulationSummary RunMany(ulong firstSeed, int count, FaultSimulationOptions? options = null, bool stopAtFailure = false, Action<SeedResult>? progress = null)
     {
         var clock = Stopwatch.StartNew();
+        var results = new SeedResult?[count];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, (i, loop) =>
+        {
+            SeedResult r = Run(firstSeed + (ulong)i, options);
+            results[i] = r;
+            if (stopAtFailure && r.Outcome == SeedOutcome.Failed) loop.Stop();
+        });
         var failures = new List<SeedResult>();
         var known = new List<SeedResult>();
         int passed = 0, refused = 0, run = 0, restarts = 0, powerLosses = 0, faults = 0;
         long batches = 0, items = 0;
-        for (ulong s = firstSeed; s < firstSeed + (ulong)count; s++)
+        foreach (SeedResult? r in results)
         {
-            SeedResult r = Run(s, options);
+            if (r is null) continue;
             run++;
             restarts += r.Restarts;
             powerLosses += r.PowerLosses;
@@ -420,7 +434,6 @@ public static class FaultSimulator
                 default: failures.Add(r); break;
             }
             progress?.Invoke(r);
-            if (stopAtFailure && r.Outcome == SeedOutcome.Failed) break;
         }
         return new FaultSimulationSummary(firstSeed, run, passed, refused, known.Count, failures.Count, restarts, powerLosses, faults, batches, items,
             clock.Elapsed.TotalSeconds, failures, known);
