@@ -34,6 +34,8 @@ public static class CorridorJson
         o.NumberHandling = JsonNumberHandling.Strict;
         o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         o.MaxDepth = 16;
+        // Array items are not covered by RespectNullableAnnotations: a null inside a string array is refused here.
+        if (!o.Converters.Any(c => c is StringArrayJsonConverter)) o.Converters.Add(new StringArrayJsonConverter());
         o.TypeInfoResolver = JsonTypeInfoResolver.Combine(CorridorJsonContext.Default, new DefaultJsonTypeInfoResolver());
     }
 }

@@ -121,6 +121,7 @@ public sealed class CorridorServer : IAsyncDisposable
             try { node = Node.Start(options.Node, journal, new SnapshotStore(snapshots)); }
             catch { journal.Dispose(); throw; }
             server._node = node;
+            foreach (string finding in node.Recovery.Findings()) gateway.Log.LogWarning("recovery: {Finding}", finding);
             gateway.Clock = options.Node.Clock;
             if (gateway.Meter is { } meter) node.Metrics.Instrument(meter);
             await gateway.AttachAsync(node);
@@ -138,6 +139,15 @@ public sealed class CorridorServer : IAsyncDisposable
             throw;
         }
         return server;
+    }
+
+    /// <summary>Lines of <c>/health/ready</c> naming what recovery skipped or repaired (the node is ready: it recovered the acknowledged history).</summary>
+    private static string RecoveryDetails(NodeGateway gw)
+    {
+        if (gw.NodeOrNull is not { } node) return "";
+        var text = new System.Text.StringBuilder();
+        foreach (string finding in node.Recovery.Findings()) text.Append("recovery: ").Append(finding).Append('\n');
+        return text.ToString();
     }
 
     private static WebApplication Build(ServerOptions options, NodeGateway gw, Events.EventHub events)
@@ -258,7 +268,7 @@ public sealed class CorridorServer : IAsyncDisposable
 
         app.MapGet("/health/live", () => Results.Text("live\n")).WithTags("health");
         app.MapGet("/health/ready", () => gw.Ready
-            ? Results.Text("ready\n" + ReadModelEndpoints.HealthDetails(gw) + gw.Links.HealthDetails())
+            ? Results.Text("ready\n" + RecoveryDetails(gw) + ReadModelEndpoints.HealthDetails(gw) + gw.Links.HealthDetails())
             : Results.Text("recovering\n", statusCode: 503)).WithTags("health");
         // OpenTelemetry's Prometheus exporter: ASP.NET Core (http.server.*), Kestrel, runtime and the node's own instruments.
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata(["GET"])).WithTags("health");

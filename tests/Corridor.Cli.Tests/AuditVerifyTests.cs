@@ -37,6 +37,34 @@ public class AuditVerifyTests
     }
 
     [Fact]
+    public async Task A_damaged_snapshot_fails_journal_verify_even_though_a_node_would_start_from_an_older_one()
+    {
+        using var dir = new TempDir();
+        await MakeHistory(dir);
+        string snapshot = Directory.GetFiles(Path.Combine(dir.Path, "snapshots"), "*.snap").Order().Last();
+        byte[] bytes = await File.ReadAllBytesAsync(snapshot, TestContext.Current.CancellationToken);
+        bytes[bytes.Length / 2] ^= 0x01;
+        await File.WriteAllBytesAsync(snapshot, bytes, TestContext.Current.CancellationToken);
+        var (code, stdout, _) = await CorridorProcess.RunAsync("journal", "verify", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains($"snapshot  DAMAGED (a node skips it at start-up): {snapshot}: checksum mismatch", stdout);
+        Assert.Contains("FAILED", stdout);
+    }
+
+    [Fact]
+    public async Task A_journal_cut_before_its_last_acknowledged_batch_fails_journal_verify()
+    {
+        using var dir = new TempDir();
+        await MakeHistory(dir);
+        string segment = Directory.GetFiles(Path.Combine(dir.Path, "journal"), "*.seg").Order().Last();
+        await using (var file = new FileStream(segment, FileMode.Open)) file.SetLength(file.Length / 2);
+        var (code, stdout, _) = await CorridorProcess.RunAsync("journal", "verify", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("acknowledged data was lost", stdout);
+        Assert.Contains("FAILED: the journal is corrupt", stdout);
+    }
+
+    [Fact]
     public async Task A_rewritten_history_does_not_match_its_anchor()
     {
         using var dir = new TempDir();

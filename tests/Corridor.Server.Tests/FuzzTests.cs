@@ -39,7 +39,7 @@ public sealed class FuzzTests
         Gen.Bool.Select(v => (JsonNode?)JsonValue.Create(v)),
         Gen.Int[0, 8].Select(i => new[] {"0", "-1", "0x", "0xffffffffffffffffffffffffffffffff", "340282366920938463463374607431768211456", "1e3", " 1", "0x11", "0x21" }[i % 9])
             .Select(v => (JsonNode?)JsonValue.Create(v)),
-        Gen.Int[0, 7].Select(i => new[] {"9223372036854775808", "-9223372036854775809", "1.0", "1e2", "18446744073709551616", "[]", "{}", "[1,\"a\"]" }[i])
+        Gen.Int[0, 9].Select(i => new[] {"9223372036854775808", "-9223372036854775809", "1.0", "1e2", "18446744073709551616", "[]", "{}", "[1,\"a\"]", "[null]", "[\"history\",null]" }[i])
             .Select(v => JsonNode.Parse(v)));
 
     private enum Mutation { Replace, Drop, AddUnknown, Truncate, Garbage, Valid }

@@ -61,6 +61,34 @@ public class Iso20022EndpointTests
     }
 
     [Fact]
+    public async Task A_group_header_naming_another_bank_as_instructing_agent_is_403_and_changes_nothing()
+    {
+        CancellationToken c = TestContext.Current.CancellationToken;
+        var (node, coba, _) = await WorldAsync();
+        await using var _ = node;
+        static Func<string, string> Instructing(string bic) =>
+            xml => xml.Replace("<SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf>\n      </GrpHdr>",
+                $"<SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf>\n        <InstgAgt><FinInstnId><BICFI>{bic}</BICFI></FinInstnId></InstgAgt>\n      </GrpHdr>", StringComparison.Ordinal);
+        Assert.Contains("<InstgAgt>", System.Text.Encoding.UTF8.GetString(Sample("pacs.008-envelope-apphdr.xml", Instructing("BNPAFRPP"))));
+        var before = await node.StateAsync();
+        // COBA debits only its own account, but the message says BNP Paribas instructed it; a BIC of no participant is not COBA either.
+        foreach (string bic in new[] { "BNPAFRPP", "DEUTDEFF" })
+        {
+            IsoReply lying = await coba.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml", Instructing(bic)), c);
+            Assert.Equal(HttpStatusCode.Forbidden, lying.Status);
+            Assert.Contains("GrpHdr/InstgAgt", lying.Body);
+        }
+        Assert.Equal(before, await node.StateAsync());
+        // Naming itself is what the message should say: settled.
+        IsoReply honest = await coba.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml", Instructing("COBADEFF")), c);
+        Assert.Contains("<GrpSts>ACSC</GrpSts>", honest.Body);
+        // The operator may send for any agent.
+        IsoReply byOperator = await node.Operator.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml",
+            xml => Instructing("BNPAFRPP")(xml).Replace("COBA-20261123-55021", "COBA-20261123-55022").Replace("0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", "0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0e")), c);
+        Assert.Equal(HttpStatusCode.OK, byOperator.Status);
+    }
+
+    [Fact]
     public async Task Invalid_messages_get_a_pacs002_RJCT_and_change_nothing()
     {
         CancellationToken c = TestContext.Current.CancellationToken;

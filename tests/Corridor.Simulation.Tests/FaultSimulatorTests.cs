@@ -12,7 +12,7 @@ public sealed class FaultSimulatorTests(ITestOutputHelper output)
         for (int i = 0; i < 50; i++) _ = new Corridor.Core.Engine.Engine();
         output.WriteLine($"50 engines: {sw.ElapsedMilliseconds} ms");
         sw.Restart();
-        FaultSimulationSummary s = FaultSimulator.RunMany(1, 60);
+        FaultSimulationSummary s = FaultSimulator.RunMany(1, 300);
         output.WriteLine($"gc0 {GC.CollectionCount(0)} gc1 {GC.CollectionCount(1)} gc2 {GC.CollectionCount(2)} allocated {GC.GetTotalAllocatedBytes() >> 20} MiB pause {GC.GetTotalPauseDuration().TotalSeconds:0.0}s");
         output.WriteLine($"{s.Seeds} seeds in {s.Seconds:0.0}s: passed {s.Passed}, refused {s.RefusedCorruption}, known {s.KnownSilentTailLoss}, failed {s.Failed}, restarts {s.Restarts}, power losses {s.PowerLosses}, batches {s.AcknowledgedBatches}, items {s.AcknowledgedItems}");
         foreach (SeedResult f in s.Failures) output.WriteLine($"seed {f.Seed}: {f.Finding}");

@@ -3,11 +3,16 @@ using Corridor.Storage.Journal;
 
 namespace Corridor.Storage.Tests;
 
-/// <summary>Crash safety as a property: whatever prefix of the journal bytes survives, recovery keeps every complete batch.</summary>
+/// <summary>
+/// Crash safety as a property: the process dies while the last batch is being written (its commit record still names the
+/// batch before), then the last segment is cut at any byte. A cut inside the unacknowledged batch is a torn write: recovery
+/// keeps every acknowledged batch. A cut earlier loses acknowledged batches: recovery refuses and changes no file. Never
+/// a silent loss.
+/// </summary>
 public sealed class JournalPropertyTests
 {
     [Fact]
-    public void Any_tail_truncation_keeps_every_batch_written_before_the_cut()
+    public void Any_tail_truncation_keeps_every_acknowledged_batch_or_refuses_to_start()
     {
         Gen<(int[] Sizes, long SegmentBytes, double Cut)> gen = Gen.Select(
             Gen.Int[0, 600].Array[1, 25],
@@ -20,18 +25,23 @@ public sealed class JournalPropertyTests
             using var dir = new TempDirectory();
             var bodies = new List<byte[]>();
             var hashes = new List<byte[]>();
+            string commit = dir.File(FileJournal.CommitFileName);
+            byte[] commitBeforeLast = [];
             using (FileJournal journal = FileJournal.Open(dir.Path, options))
             {
                 for (int i = 0; i < sizes.Length; i++)
                 {
                     byte[] body = FileJournalTests.Body(i + 1, sizes[i]);
+                    if (i == sizes.Length - 1) commitBeforeLast = File.ReadAllBytes(commit);
                     journal.Append(i + 1, FileJournalTests.Time(i + 1), body);
                     bodies.Add(body);
                     hashes.Add(journal.LastHash);
                 }
             }
+            File.WriteAllBytes(commit, commitBeforeLast); // the last batch was never acknowledged
+            long acknowledged = sizes.Length - 1;
 
-            // Cut the last segment at a random byte; batches wholly before the cut must survive.
+            // Cut the last segment at a random byte; batches wholly before the cut are what the disk still has.
             string last = Directory.GetFiles(dir.Path, "journal-*.seg").Order(StringComparer.Ordinal).Last();
             long lastFirst = long.Parse(Path.GetFileNameWithoutExtension(last)["journal-".Length..]);
             long length = new FileInfo(last).Length;
@@ -45,6 +55,13 @@ public sealed class JournalPropertyTests
                 if (offset <= keep) survivors = s;
             }
 
+            if (survivors < acknowledged)
+            {
+                Dictionary<string, byte[]> before = Directory.GetFiles(dir.Path).ToDictionary(p => p, File.ReadAllBytes);
+                Assert.Throws<JournalCorruptException>(() => FileJournal.Open(dir.Path, options));
+                foreach ((string path, byte[] bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(path)), $"{path} changed");
+                return;
+            }
             using (FileJournal journal = FileJournal.Open(dir.Path, options))
             {
                 Assert.Equal(survivors, journal.LastSequence);

@@ -45,12 +45,14 @@ public static class JournalCommand
             Console.WriteLine($"batches   {c.Batches} (sequence {c.FirstSequence}..{c.LastSequence}) in {c.Segments} segments, {c.Bytes:N0} bytes");
             Console.WriteLine($"chain     head {c.LastHashHex}");
             if (c.Problem is not null) Console.WriteLine($"problem   {c.Problem}");
+            if (c.CommitNote is not null) Console.WriteLine($"commit    {c.CommitNote}");
             if (!c.IsRecoverable) { Console.WriteLine("FAILED: the journal is corrupt or was edited"); return 1; }
             Console.WriteLine($"replayed  {r.BatchesReplayed} batches: {r.Accounts} accounts, {r.Transfers} transfers in {clock.Elapsed.TotalSeconds:F2} s");
             Console.WriteLine($"state     {r.StateHash}");
             Console.WriteLine($"audit log {r.OperatorAuditEntries} operator actions, head {r.OperatorAuditHead}: "
                 + (r.OperatorAuditBrokenAt is { } at ? $"BROKEN at entry {at}" : "hash chain intact"));
             Console.WriteLine(r.SnapshotSequence is { } s ? $"snapshot  batch {s}: {(r.SnapshotProblem is null ? "agrees with the replay" : r.SnapshotProblem)}" : "snapshot  none");
+            foreach (string damaged in r.DamagedSnapshots) Console.WriteLine($"snapshot  DAMAGED (a node skips it at start-up): {damaged}");
             if (r.AnchorProblem is not null) Console.WriteLine($"anchor    {r.AnchorProblem}");
             else if (parse.GetValue(expectHead) is not null) Console.WriteLine("anchor    head matches");
             if (!r.Passed) { Console.WriteLine("FAILED"); return 1; }

@@ -134,6 +134,7 @@ public static class RunCommand
                 RecoveryInfo r = server.Recovery;
                 Console.WriteLine($"corridor: data directory {dir.Root}, journal {journal.Describe()}");
                 Console.WriteLine($"corridor: recovered batch {r.Sequence} (snapshot at {r.SnapshotSequence}, {r.BatchesReplayed} batches replayed) in {r.Elapsed.TotalMilliseconds:F0} ms; state hash {r.StateHash}");
+                foreach (string finding in r.Findings()) Console.WriteLine($"corridor: recovery: {finding}");
                 if (server.NewOperatorToken is string token)
                 {
                     Console.WriteLine($"corridor: first start: operator token (also in {Path.Combine(dir.Root, "secrets", "operator.token")}, mode 0600; shown once):");

@@ -45,8 +45,7 @@ internal static class Iso20022Cancellations
             }
             return (who, found);
         });
-        if (!caller.IsOperator && assigner != caller.ParticipantId)
-            throw ApiException.Forbidden("the assigner (Assgnmt/Assgnr) of a cancellation request must be the authenticated participant");
+        Iso20022Replies.RequireCallerInstructs(caller, assigner, "the assigner (Assgnmt/Assgnr)");
         ulong requester = assigner ?? caller.ParticipantId;
 
         var statuses = new CancellationStatus[n];

@@ -70,14 +70,14 @@ internal static class Iso20022CrossCurrency
             {
                 MappedPayment mapped = PaymentMapping.Map(m.MsgId, tx, directory);
                 if (!mapped.IsMapped) { statuses[i] = statuses[i] with { Reasons = [Iso20022Replies.Reason(mapped.ReasonCode!, mapped.Reason!)] }; continue; }
-                if (!caller.IsOperator && mapped.Payment!.Value.Payer != caller.ParticipantId) throw Forbidden();
+                Iso20022Replies.RequireCallerInstructs(caller, mapped.Payment!.Value.Payer, $"the instructing agent of CdtTrfTxInf[{i}]");
                 rtgs.Add((i, new SubmitPaymentWithDetails(mapped.Payment!.Value, mapped.Details ?? PaymentDetails.None)));
                 continue;
             }
             MappedCrossCurrency mappedPvp = CrossCurrencyMapping.Map(m.MsgId, tx, bic => participants.TryGetValue(bic, out ulong v) ? v : null,
                 (who, code) => accounts.TryGetValue((who, code), out UInt128 a) ? a : null);
             if (!mappedPvp.IsMapped) { statuses[i] = statuses[i] with { Reasons = [Iso20022Replies.Reason(mappedPvp.ReasonCode!, mappedPvp.Reason!)] }; continue; }
-            if (!caller.IsOperator && mappedPvp.Payment!.Payer != caller.ParticipantId) throw Forbidden();
+            Iso20022Replies.RequireCallerInstructs(caller, mappedPvp.Payment!.Payer, $"the instructing agent of CdtTrfTxInf[{i}]");
             pvp.Add((i, mappedPvp.Payment!));
         }
 
@@ -137,7 +137,6 @@ internal static class Iso20022CrossCurrency
         return Iso20022Codec.Build(Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses));
     }
 
-    private static ApiException Forbidden() => ApiException.Forbidden("the instructing agent of every transaction must be the authenticated participant");
 
     private static string Detail(PayResult r) => r switch
     {

@@ -47,6 +47,9 @@ public static class Iso20022Endpoints
             return Xml(Iso20022Codec.BuildRejection(parsed, reportId, now), 400);
 
         IReadOnlyList<ValidationIssue> issues = Iso20022Codec.Validate(parsed.Message!);
+        // Who instructs the message as a whole: the group header's InstgAgt, when given, is the caller (as each transaction's below).
+        GroupHeader? header = parsed.Message switch { Pacs008Message p => p.GrpHdr, Pacs009Message p => p.GrpHdr, Pacs004Message p => p.GrpHdr, _ => null };
+        if (header is not null) await Iso20022Replies.RequireGroupInstructedByCallerAsync(gw, caller, header);
         switch (parsed.Message)
         {
             case Pacs004Message ret: return Xml(await Iso20022Returns.ReceiveAsync(gw, caller, ret, issues, reportId, now), 200);
@@ -71,9 +74,8 @@ public static class Iso20022Endpoints
         foreach (var (index, mapped) in legs)
             if (!mapped.IsMapped) findings.Add(new ValidationIssue(mapped.ReasonCode!, $"CdtTrfTxInf[{index}]", mapped.Reason!));
         // A participant instructs only its own payments.
-        foreach (var (_, mapped) in legs)
-            if (mapped.IsMapped && !caller.IsOperator && mapped.Payment!.Value.Payer != caller.ParticipantId)
-                throw ApiException.Forbidden("the instructing agent of every transaction must be the authenticated participant");
+        foreach (var (index, mapped) in legs)
+            if (mapped.IsMapped) Iso20022Replies.RequireCallerInstructs(caller, mapped.Payment!.Value.Payer, $"the instructing agent of CdtTrfTxInf[{index}]");
 
         // The travel rule refuses an incomplete customer payment before the journal (Core's rule, ComplianceState.TravelRuleOf):
         // that transaction is RJCT RR01–RR04 and its id stays free for the corrected message.

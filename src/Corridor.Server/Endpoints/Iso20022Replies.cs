@@ -5,6 +5,8 @@ using Corridor.Core.Settlement;
 using Corridor.Iso20022.Mapping;
 using Corridor.Iso20022.Model;
 using Corridor.Iso20022.Validation;
+using Corridor.Server.Auth;
+using Corridor.Server.Http;
 
 namespace Corridor.Server.Endpoints;
 
@@ -36,6 +38,26 @@ internal static class Iso20022Replies
             return PaymentMapping.PaymentIdOf("", new PaymentIdentification { EndToEndId = endToEndId ?? "", TxId = txId, Uetr = uetr });
         if (orgnlMsgId is null || endToEndId is null) return null;
         return PaymentMapping.PaymentIdOf(orgnlMsgId, new PaymentIdentification { EndToEndId = endToEndId, TxId = txId });
+    }
+
+    /// <summary>
+    /// The one rule of who instructs an inbound message: a participant sends only as itself. An instructing agent that is
+    /// not the authenticated participant — GrpHdr/InstgAgt, a transaction's InstgAgt (or the agent standing for it), the
+    /// camt.056 assigner — is 403 <c>auth.forbidden</c> and nothing changes; the operator may send for any agent.
+    /// <paramref name="instructing"/> is the participant the element names (null: its BIC names no participant).
+    /// </summary>
+    public static void RequireCallerInstructs(Caller caller, ulong? instructing, string element)
+    {
+        if (!caller.IsOperator && instructing != caller.ParticipantId)
+            throw ApiException.Forbidden($"{element} must be the authenticated participant: a participant instructs only its own messages");
+    }
+
+    /// <summary>The group header's instructing agent (pacs.008, pacs.009, pacs.004), when it names a BIC, under <see cref="RequireCallerInstructs"/>.</summary>
+    public static async Task RequireGroupInstructedByCallerAsync(NodeGateway gw, Caller caller, GroupHeader header)
+    {
+        if (caller.IsOperator || header.InstgAgt?.Bicfi is not { } bic) return;
+        ulong? instructing = await gw.QueryAsync(e => e.Settlement.FindParticipantByBic(bic));
+        RequireCallerInstructs(caller, instructing, "GrpHdr/InstgAgt");
     }
 
     /// <summary>Splits findings into per-transaction lists ("Root[i]/...") and group-level ones.</summary>

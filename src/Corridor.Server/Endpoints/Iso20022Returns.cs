@@ -56,8 +56,7 @@ internal static class Iso20022Returns
             if (bic is null) { if (!caller.IsOperator) returner = caller.ParticipantId; else (code, refusal) = ("RC01", "operator-sent return without InstgAgt"); }
             else if (participants.TryGetValue(bic, out ulong id)) returner = id;
             else (code, refusal) = ("RC01", $"instructing agent {bic} is not a participant");
-            if (refusal is null && !caller.IsOperator && returner != caller.ParticipantId)
-                throw ApiException.Forbidden("the instructing agent of every return must be the authenticated participant");
+            if (refusal is null) Iso20022Replies.RequireCallerInstructs(caller, returner, $"the instructing agent of TxInf[{i}]");
             UInt128? original = Iso20022Replies.OriginalPaymentId(tx.OrgnlUetr, (tx.OrgnlGrpInf ?? m.OrgnlGrpInf)?.OrgnlMsgId, tx.OrgnlEndToEndId, tx.OrgnlTxId);
             if (refusal is null && original is null) (code, refusal) = ("AG09", "original payment not identified: give OrgnlUETR, or OrgnlGrpInf/OrgnlMsgId with OrgnlEndToEndId");
             if (refusal is null && tx.RtrId is null) (code, refusal) = (ReasonCodes.InvalidFileFormat, "return without RtrId (the return's own identification)");

@@ -50,6 +50,11 @@ public static class LedgerEndpoints
         if ((account.Flags & AccountFlags.Linked) != 0) throw ApiException.BadRequest("request.invalid_value", "flags: linked needs a batch; create accounts one at a time");
         CommandReply reply = await gw.SubmitAsync(Operation.CreateAccounts, 1, MemoryMarshal.AsBytes(new[] { account }).ToArray());
         var result = reply.AllOk ? CreateAccountResult.Ok : (CreateAccountResult)reply.Errors[0].Code;
+        if (!caller.IsOperator && result is CreateAccountResult.Exists or (>= CreateAccountResult.ExistsWithDifferentFlags and <= CreateAccountResult.ExistsWithDifferentParticipant))
+        {
+            ulong owner = await gw.QueryAsync(e => e.Ledger.TryGetAccount(account.Id, out Account a) ? a.Participant : 0UL);
+            if (owner != caller.ParticipantId) throw IdTakenByAnother("account", account.Id);
+        }
         if (result is CreateAccountResult.Ok or CreateAccountResult.Exists)
         {
             Account stored = await gw.QueryAsync(e => e.Ledger.TryGetAccount(account.Id, out Account a) ? a : default);
@@ -161,6 +166,7 @@ public static class LedgerEndpoints
             applied.Timestamp = reply.FirstEventTimestamp;
             return Results.Json(Wire.ToDto(applied, (t.Flags & TransferFlags.Pending) != 0 ? PendingStatus.Pending : PendingStatus.None), CorridorJson.Options, statusCode: 201);
         }
+        if (!caller.IsOperator && IsIdConflict(result) && (await UnreadableAsync(gw, caller, [t.Id]))[0]) throw IdTakenByAnother("transfer", t.Id);
         if (result is CreateTransferResult.Ok or CreateTransferResult.Exists)
         {
             var (_, stored, status) = await gw.ReadTransferAsync(t.Id);
@@ -168,6 +174,34 @@ public static class LedgerEndpoints
         }
         throw new ApiException(TransferStatus(result), "transfer." + Wire.Snake(result), $"transfer {Ids.Format(t.Id)}: {result}");
     }
+
+    /// <summary>
+    /// A participant reusing the id of an item it may not read — another participant's account, a transfer that moves none
+    /// of its accounts — gets one answer whatever that item holds: 409 <c>{kind}.exists_with_different_content</c>, no field
+    /// named and no data, so the other's content cannot be probed field by field (the engine's exists_with_different_* names
+    /// the first field that differs, and a same-content resubmission would answer the stored item). The caller learns only
+    /// that the id is taken, which one id space per node cannot hide. Decided after the engine answered (an id never leaves
+    /// the ledger, so nothing races) and only on a conflict: the success path pays nothing. docs/api.md "Idempotency".
+    /// </summary>
+    private static ApiException IdTakenByAnother(string kind, UInt128 id) =>
+        new(409, kind + ".exists_with_different_content", $"{kind} {Ids.Format(id)} exists; choose another id");
+
+    private static bool IsIdConflict(CreateTransferResult r) =>
+        r is CreateTransferResult.Exists or (>= CreateTransferResult.ExistsWithDifferentFlags and <= CreateTransferResult.ExistsWithDifferentLedger);
+
+    /// <summary>Per id: true when the transfer exists and moves no account of <paramref name="caller"/> (GET /v1/transfers/{id} would answer 403).</summary>
+    private static Task<bool[]> UnreadableAsync(NodeGateway gw, Caller caller, UInt128[] ids) => gw.QueryAsync(e =>
+    {
+        var unreadable = new bool[ids.Length];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if (!e.Ledger.TryGetTransfer(ids[i], out Transfer x, out _)) continue;
+            e.Ledger.TryGetAccount(x.DebitAccountId, out Account d);
+            e.Ledger.TryGetAccount(x.CreditAccountId, out Account c);
+            unreadable[i] = d.Participant != caller.ParticipantId && c.Participant != caller.ParticipantId;
+        }
+        return unreadable;
+    });
 
     public static int TransferStatus(CreateTransferResult result) => result switch
     {
@@ -224,16 +258,31 @@ public static class LedgerEndpoints
         var results = new BatchItemResult[transfers.Length];
         var codes = new CreateTransferResult[transfers.Length];
         foreach (ItemResult e in reply.Errors) codes[e.Index] = (CreateTransferResult)e.Code;
+        bool[] taken = await IdsTakenByAnotherAsync(gw, caller, transfers, codes);
         int created = 0, exists = 0, rejected = 0;
         for (int i = 0; i < transfers.Length; i++)
         {
             CreateTransferResult code = codes[i];
             string id = r.Transfers[i].Id;
-            if (code == CreateTransferResult.Ok) { created++; results[i] = new BatchItemResult(i, id, "created", null); }
+            if (taken[i]) { rejected++; results[i] = new BatchItemResult(i, id, "rejected", "transfer.exists_with_different_content"); }
+            else if (code == CreateTransferResult.Ok) { created++; results[i] = new BatchItemResult(i, id, "created", null); }
             else if (code == CreateTransferResult.Exists) { exists++; results[i] = new BatchItemResult(i, id, "exists", null); }
             else { rejected++; results[i] = new BatchItemResult(i, id, "rejected", "transfer." + Wire.Snake(code)); }
         }
         return Results.Json(new BatchResult(created, exists, rejected, results), CorridorJson.Options);
+    }
+
+    /// <summary>Per item of a batch: its id conflicts with a transfer the caller may not read (answered as <see cref="IdTakenByAnother"/>).</summary>
+    private static async Task<bool[]> IdsTakenByAnotherAsync(NodeGateway gw, Caller caller, Transfer[] transfers, CreateTransferResult[] codes)
+    {
+        var taken = new bool[transfers.Length];
+        if (caller.IsOperator) return taken;
+        List<int>? conflicts = null;
+        for (int i = 0; i < codes.Length; i++) if (IsIdConflict(codes[i])) (conflicts ??= []).Add(i);
+        if (conflicts is null) return taken;
+        bool[] unreadable = await UnreadableAsync(gw, caller, conflicts.Select(i => transfers[i].Id).ToArray());
+        for (int k = 0; k < conflicts.Count; k++) taken[conflicts[k]] = unreadable[k];
+        return taken;
     }
 }
 

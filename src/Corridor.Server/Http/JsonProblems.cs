@@ -18,6 +18,8 @@ public static class JsonProblems
         string path = e.Path ?? "$";
         string detail = code switch
         {
+            // A string array's item (StringArrayJsonConverter): the path names the array, the message starts with the item's index.
+            "request.invalid_type" when StringArrayJsonConverter.IsItemMessage(e.Message) => path + e.Message,
             "request.unknown_field" => UnknownMember(root, path, Quoted(e.Message)),
             "request.missing_field" => $"{path}: missing required member{(Missing(e.Message) is { Length: > 0 } m ? (m.Contains(',') ? "s " : " ") + m : "")}",
             "request.duplicate_field" => $"{path}: member {(Quoted(e.Message) is { } d ? "'" + d + "' " : "")}appears more than once",

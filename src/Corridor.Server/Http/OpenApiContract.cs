@@ -52,6 +52,12 @@ public static class OpenApiContract
                 schema.Minimum ??= "0";
                 schema.Maximum ??= signed.Maximum;
             }
+            // String arrays are read by StringArrayJsonConverter (no null items); the exporter cannot see through a converter.
+            if (context.JsonTypeInfo.Type == typeof(string[]))
+            {
+                schema.Type = JsonSchemaType.Array;
+                schema.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+            }
             // FxRateDto has a converter (it also reads "129.35"); answers and the canonical request form are the object.
             if (context.JsonTypeInfo.Type == typeof(FxRateDto))
             {

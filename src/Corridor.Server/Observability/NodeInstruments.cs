@@ -33,6 +33,13 @@ internal static class NodeInstruments
         meter.CreateObservableCounter("corridor.engine.item_errors", () => Of(m => m.ItemErrors), description: "Items the engine rejected.");
         meter.CreateObservableCounter("corridor.rejected_busy", () => Of(m => m.RejectedBusy), description: "Requests refused because the sequencer queue was full (HTTP 503).");
         meter.CreateObservableCounter("corridor.snapshots", () => Of(m => m.Snapshots), description: "Snapshots written.");
+        // What recovery passed over or repaired at start-up (also logged and on /health/ready): non-zero deserves a look.
+        meter.CreateObservableCounter("corridor.recovery.snapshots_rejected", () => (long)(Node()?.Recovery.SnapshotsRejected.Count ?? 0),
+            description: "Snapshot files skipped at start-up because they did not verify (the node started from an older one or from batch 1).");
+        meter.CreateObservableCounter("corridor.recovery.journal_findings", () => (long)(Node()?.Recovery.JournalNotes.Count ?? 0),
+            description: "Journal repairs and checks that could not be made at start-up: a torn tail dropped, a damaged or missing commit record.");
+        meter.CreateObservableCounter("corridor.recovery.journal_truncated_bytes", () => Node()?.Recovery.JournalTruncatedBytes ?? 0, "By",
+            "Bytes of torn tail (a write never acknowledged) cut off the journal at start-up.");
         meter.CreateObservableGauge("corridor.applied_sequence", () => Of(m => m.AppliedSequence), description: "Last batch applied.");
         meter.CreateObservableCounter("corridor.engine.events", () => EventsByOperation(Node()), description: "Events (items) applied, by operation.");
 

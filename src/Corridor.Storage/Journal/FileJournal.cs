@@ -14,6 +14,9 @@ public sealed class FileJournal : IJournal
 {
     public const string LockFileName = "journal.lock";
 
+    /// <summary>The redundant record of the last acknowledged batch (<see cref="CommitRecord"/>).</summary>
+    public const string CommitFileName = CommitRecord.FileName;
+
     private readonly string _directory;
     private readonly FileJournalOptions _options;
     private readonly IFileSystem _files;
@@ -21,8 +24,11 @@ public sealed class FileJournal : IJournal
     private readonly List<SegmentFile> _segments;
     private readonly byte[] _header = new byte[BatchRecord.HeaderBytes];
     private readonly byte[] _lastHash;
+    private readonly byte[] _commitCopy = new byte[CommitRecord.CopyBytes];
+    private IFileHandle? _commit; // null: opened read-only
 
     private IFileHandle? _current;
+    private long _currentFirstSequence;
     private long _currentBytes;
     private long _firstSequence;
     private long _lastSequence;
@@ -124,10 +130,23 @@ public sealed class FileJournal : IJournal
 
             if (scan.Segments.Count > 0) StoreLastBatchAgain(files, directory, scan.Segments[^1]);
 
+            string? commitNote = scan.CommitNote;
+            if (scan.Attested is null && scan.Batches > 0)
+                commitNote ??= $"no commit record {CommitFileName}: the journal was written by a build without one, or it was deleted; its tail was checked by the chain rules only, and a new record attests batch {scan.LastSequence}";
             var report = new JournalRecoveryReport(scan.Segments.Count, scan.Batches, scan.Batches == 0 ? 0 : scan.FirstSequence,
-                scan.LastSequence, truncatedBytes, truncatedFile, truncatedAt, tornReason);
+                scan.LastSequence, truncatedBytes, truncatedFile, truncatedAt, tornReason, commitNote);
             var journal = new FileJournal(directory, options, files, lockFile, scan, report);
-            if (scan.Segments.Count > 0) journal.OpenCurrent(scan.Segments[^1]);
+            try
+            {
+                if (scan.Segments.Count > 0) journal.OpenCurrent(scan.Segments[^1]);
+                journal.OpenCommitRecord();
+            }
+            catch
+            {
+                journal._current?.Dispose();
+                journal._commit?.Dispose();
+                throw;
+            }
             return journal;
         }
         catch
@@ -169,7 +188,8 @@ public sealed class FileJournal : IJournal
         if (!files.DirectoryExists(directory)) throw new DirectoryNotFoundException($"journal directory {directory} does not exist");
         JournalScan scan = JournalScanner.Scan(files, directory);
         return new JournalVerifyResult(scan.Segments.Count, scan.Batches, scan.Batches == 0 ? 0 : scan.FirstSequence, scan.LastSequence,
-            Convert.ToHexStringLower(scan.LastHash), scan.ValidBytes, scan.TornTailBytes, scan.Problem);
+            Convert.ToHexStringLower(scan.LastHash), scan.ValidBytes, scan.TornTailBytes, scan.Problem,
+            scan.CommitNote ?? (scan.Attested is null && scan.Batches > 0 ? $"no commit record {CommitFileName}: the tail can be checked by the chain rules only" : null));
     }
 
     public void Append(long sequence, ulong timestampNs, ReadOnlySpan<byte> body)
@@ -188,6 +208,10 @@ public sealed class FileJournal : IJournal
             BatchRecord.Write(_header, sequence, timestampNs, body, _lastHash);
             segment.WriteGathered(_header, body, _currentBytes);
             segment.Sync();
+            // Durable: only now may the commit record name it (one small write into the page cache; synced per options).
+            SHA256.HashData(_header, _lastHash);
+            WriteCommitCopy(sequence, _currentFirstSequence, _currentBytes + recordBytes, _lastHash);
+            if (_options.SyncCommitRecord) _commit!.Sync();
         }
         catch (Exception e)
         {
@@ -196,7 +220,6 @@ public sealed class FileJournal : IJournal
             _failure = e;
             throw;
         }
-        SHA256.HashData(_header, _lastHash);
         _currentBytes += recordBytes;
         Volatile.Write(ref _lastSequence, sequence);
     }
@@ -327,6 +350,13 @@ public sealed class FileJournal : IJournal
         if (_disposed) return;
         _disposed = true;
         _current?.Dispose();
+        if (_commit is not null && _failure is null)
+        {
+            // A clean close leaves the commit record durable; if this fails it is only behind, never ahead.
+            try { _commit.Sync(); }
+            catch (IOException) { }
+        }
+        _commit?.Dispose();
         _lock?.Dispose();
     }
 
@@ -334,6 +364,34 @@ public sealed class FileJournal : IJournal
     {
         _current = _files.Open(segment.File.Path, FileMode.Open, FileAccess.Write, FileShare.Read);
         _currentBytes = segment.ValidBytes;
+        _currentFirstSequence = segment.File.FirstSequence;
+    }
+
+    /// <summary>
+    /// Opens (creating) the commit record and makes it attest the recovered last batch, both copies, durably: the batches
+    /// recovered are the history from now on (the last segment is synced first, so the record names only durable bytes).
+    /// </summary>
+    private void OpenCommitRecord()
+    {
+        string path = Path.Combine(_directory, CommitFileName);
+        bool existed = _files.EnumerateFiles(_directory, CommitFileName).Any();
+        _commit = _files.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        if (_commit.Length != CommitRecord.FileBytes) _commit.SetLength(CommitRecord.FileBytes);
+        if (_lastSequence > 0)
+        {
+            _current?.Sync();
+            WriteCommitCopy(_lastSequence, _currentFirstSequence, _currentBytes, _lastHash);
+            WriteCommitCopy(_lastSequence + 1, _currentFirstSequence, _currentBytes, _lastHash, attested: _lastSequence);
+        }
+        _commit.Sync();
+        if (!existed) _files.SyncDirectory(_directory);
+    }
+
+    /// <summary>Writes the copy of slot <paramref name="slot"/> % 2 attesting batch <paramref name="attested"/> (default: the slot's own sequence).</summary>
+    private void WriteCommitCopy(long slot, long segmentFirstSequence, long endOffset, byte[] hash, long attested = 0)
+    {
+        CommitRecord.Write(_commitCopy, attested == 0 ? slot : attested, segmentFirstSequence, endOffset, hash);
+        _commit!.Write(_commitCopy, CommitRecord.OffsetOf(slot));
     }
 
     private void RollSegment(long firstSequence)
@@ -343,6 +401,8 @@ public sealed class FileJournal : IJournal
         string path = Path.Combine(_directory, SegmentFile.NameFor(firstSequence));
         _current = _files.Open(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         _currentBytes = 0;
+        _currentFirstSequence = firstSequence;
+        _commit?.Sync(); // the record of the previous segment's last batch is durable before batches go elsewhere
         lock (_segments) _segments.Add(new SegmentFile(path, firstSequence));
         _files.SyncDirectory(_directory);
     }

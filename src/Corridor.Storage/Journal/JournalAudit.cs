@@ -14,13 +14,18 @@ public sealed record JournalAuditReport(
     string? AnchorProblem,
     int OperatorAuditEntries = 0,
     string OperatorAuditHead = "",
-    long? OperatorAuditBrokenAt = null)
+    long? OperatorAuditBrokenAt = null,
+    IReadOnlyList<string>? SnapshotsDamaged = null)
 {
+    /// <summary>Snapshot files that do not verify ("path: why"); a node would skip them at start-up.</summary>
+    public IReadOnlyList<string> DamagedSnapshots => SnapshotsDamaged ?? [];
+
     /// <summary>
     /// The chain is intact (a torn, never-acknowledged tail is tolerated), the replay reproduced every snapshot, the head
-    /// matches its anchor, and the operator audit log the replay rebuilt (who did what, when) recomputes its hash chain.
+    /// matches its anchor, every snapshot file verifies (a damaged one fails the audit even though a node would start from an
+    /// older one), and the operator audit log the replay rebuilt (who did what, when) recomputes its hash chain.
     /// </summary>
-    public bool Passed => Chain.IsRecoverable && SnapshotProblem is null && AnchorProblem is null && OperatorAuditBrokenAt is null;
+    public bool Passed => Chain.IsRecoverable && SnapshotProblem is null && AnchorProblem is null && OperatorAuditBrokenAt is null && DamagedSnapshots.Count == 0;
 }
 
 /// <summary>
@@ -43,6 +48,8 @@ public static class JournalAudit
         Engine? snapshot = null;
         long snapshotSequence = 0;
         string? snapshotProblem = null;
+        IReadOnlyList<string> damaged = [];
+        if (snapshotsDirectory is not null && Directory.Exists(snapshotsDirectory)) damaged = new SnapshotStore(snapshotsDirectory).VerifyAll();
         if (snapshotsDirectory is not null && Directory.Exists(snapshotsDirectory)
             && new SnapshotStore(snapshotsDirectory).TryOpenLatest(out snapshotSequence, out Stream? content))
         {
@@ -68,6 +75,6 @@ public static class JournalAudit
         int broken = engine.Compliance.VerifyAuditChain();
         return new JournalAuditReport(chain, replayed, engine.Ledger.AccountCount, engine.Ledger.TransferCount, engine.StateHashHex(),
             snapshot is null ? null : snapshotSequence, snapshotProblem, anchorProblem,
-            engine.Compliance.AuditLog.Count, engine.Compliance.AuditHead, broken < 0 ? null : broken + 1);
+            engine.Compliance.AuditLog.Count, engine.Compliance.AuditHead, broken < 0 ? null : broken + 1, damaged);
     }
 }

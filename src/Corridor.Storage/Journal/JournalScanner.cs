@@ -45,6 +45,16 @@ internal sealed class JournalScan
     public long ValidBytes { get; set; }
     public long TornTailBytes { get; set; }
     public JournalProblem? Problem { get; set; }
+
+    /// <summary>Chain hash of the batch the commit record attests, when the scan passed it.</summary>
+    public byte[]? AttestedHash { get; set; }
+
+    /// <summary>The damage a torn tail was taken for, before the commit record was consulted.</summary>
+    public string? TornDamage { get; set; }
+
+    /// <summary>What the commit record said (null: none readable), and a note for the recovery report.</summary>
+    public CommitRecord? Attested { get; set; }
+    public string? CommitNote { get; set; }
 }
 
 /// <summary>
@@ -189,6 +199,48 @@ internal sealed class JournalScanner : IDisposable
     /// </summary>
     public static JournalScan Scan(IFileSystem fileSystem, string directory, bool checkEarlierBodies = true)
     {
+        // The commit record is read before the segments: everything it attests was durable before it was written.
+        CommitRecord.Reading commit = CommitRecord.Read(fileSystem, directory);
+        JournalScan scan = ScanSegments(fileSystem, directory, checkEarlierBodies, commit.Newest?.Sequence ?? 0);
+        scan.Attested = commit.Newest;
+        scan.CommitNote = !commit.Exists ? null
+            : commit.Newest is null ? $"commit record {CommitRecord.FileName} is damaged (both copies fail their checksum): the journal's tail could not be checked against what was acknowledged"
+            : commit.DamagedCopies > 0 ? $"one copy of the commit record {CommitRecord.FileName} is damaged; the other (batch {commit.Newest.Sequence}) was used"
+            : null;
+        CheckAcknowledged(scan, directory);
+        return scan;
+    }
+
+    /// <summary>
+    /// Lost acknowledged data: the journal's valid batches end before the batch the commit record attests (truncation at
+    /// an earlier offset, damage in the last acknowledged batch, a lost write, a missing last segment), or the attested
+    /// batch hashes differently (another history). A torn tail is accepted only past the last acknowledged batch.
+    /// </summary>
+    private static void CheckAcknowledged(JournalScan scan, string directory)
+    {
+        if (scan.Attested is not { } attested || scan.Problem is { Kind: JournalProblemKind.Corrupt }) return;
+        string attestedSegment = Path.Combine(directory, SegmentFile.NameFor(attested.SegmentFirstSequence));
+        string? missing = attested.MissingFrom(scan.LastSequence, scan.AttestedHash ?? [], attestedSegment);
+        if (missing is null) return;
+        long next = scan.LastSequence + 1;
+        if (scan.Problem is { Kind: JournalProblemKind.TornTail } torn)
+        {
+            scan.Problem = new JournalProblem(JournalProblemKind.Corrupt, torn.File, torn.Offset, next,
+                $"damage at the end of the journal ({scan.TornDamage}), but {missing}; a torn write can only hit the batch after the last acknowledged one");
+            scan.TornTailBytes = 0;
+            return;
+        }
+        ScannedSegment? last = scan.Segments.Count == 0 ? null : scan.Segments[^1];
+        // The scan covers every segment present; one that starts after the last scanned is missing (it held acknowledged batches).
+        bool segmentMissing = last is null || last.File.FirstSequence < attested.SegmentFirstSequence;
+        string file = segmentMissing ? attestedSegment : last!.File.Path;
+        long offset = segmentMissing ? 0 : last!.ValidBytes;
+        string where = segmentMissing ? $"segment {Path.GetFileName(file)} is missing; " : $"the file ends at byte {offset}; ";
+        scan.Problem = new JournalProblem(JournalProblemKind.Corrupt, file, offset, next, where + missing);
+    }
+
+    private static JournalScan ScanSegments(IFileSystem fileSystem, string directory, bool checkEarlierBodies, long attestedSequence)
+    {
         var scan = new JournalScan();
         List<SegmentFile> files = SegmentFile.List(fileSystem, directory);
         using var scanner = new JournalScanner();
@@ -247,6 +299,7 @@ internal sealed class JournalScanner : IDisposable
                 {
                     previousHash ??= new byte[BatchRecord.HashBytes];
                     SHA256.HashData(scanner.Header, previousHash);
+                    if (expected == attestedSequence) scan.AttestedHash = (byte[])previousHash.Clone();
                     expected++;
                     batches++;
                     lastRecord = offset;
@@ -270,6 +323,7 @@ internal sealed class JournalScanner : IDisposable
                         {
                             AddSegment(scan, segment, fileBytes, offset, batches, lastRecord, expected, previousHash);
                             scan.TornTailBytes = fileBytes - offset;
+                            scan.TornDamage = problem;
                             scan.Problem = new JournalProblem(JournalProblemKind.TornTail, segment.Path, offset, expected,
                                 $"torn tail of {fileBytes - offset} bytes ({problem}), nothing valid after it: a write that was never acknowledged");
                             return scan;

@@ -19,6 +19,14 @@ public sealed record FileJournalOptions
     /// <see cref="FileJournal.Read"/> yields it, so a replay still never applies an unverified batch.
     /// </summary>
     public bool VerifyBodiesOnOpen { get; init; } = true;
+
+    /// <summary>
+    /// False (default): the commit record (<c>journal.commit</c>) is written after each batch's fdatasync and made durable
+    /// at the next segment roll, at close and by the kernel's writeback: a process crash loses none of it, a power loss may
+    /// leave it a few seconds behind (it then attests fewer batches; it never claims one that was not durable). True: it is
+    /// fdatasync'd before every <see cref="FileJournal.Append"/> returns (a second sync per batch).
+    /// </summary>
+    public bool SyncCommitRecord { get; init; }
 }
 
 /// <summary>What <see cref="FileJournal.Open"/> found and repaired: batches recovered and the torn tail it dropped.</summary>
@@ -30,8 +38,21 @@ public sealed record JournalRecoveryReport(
     long TruncatedBytes,
     string? TruncatedFile,
     long TruncatedAtOffset,
-    string? TornReason)
+    string? TornReason,
+    string? CommitNote = null)
 {
+    /// <summary>Lines an operator should see (log, /health/ready): the torn tail dropped and what the commit record said; empty when the journal was clean.</summary>
+    public IReadOnlyList<string> Notes
+    {
+        get
+        {
+            var notes = new List<string>(2);
+            if (TruncatedBytes > 0) notes.Add($"dropped a torn tail of {TruncatedBytes} bytes at byte {TruncatedAtOffset} of {TruncatedFile} ({TornReason}), past the last acknowledged batch");
+            if (CommitNote is not null) notes.Add(CommitNote);
+            return notes;
+        }
+    }
+
     public override string ToString() => TruncatedBytes == 0
         ? $"journal recovered: {Batches} batches ({FirstSequence}..{LastSequence}) in {Segments} segments, no torn tail"
         : $"journal recovered: {Batches} batches ({FirstSequence}..{LastSequence}) in {Segments} segments; dropped a torn tail of {TruncatedBytes} bytes at byte {TruncatedAtOffset} of {TruncatedFile} ({TornReason}), a batch never acknowledged";
@@ -64,7 +85,8 @@ public sealed record JournalVerifyResult(
     string LastHashHex,
     long Bytes,
     long TornTailBytes,
-    JournalProblem? Problem)
+    JournalProblem? Problem,
+    string? CommitNote = null)
 {
     /// <summary>Every byte of every segment is a verified batch.</summary>
     public bool IsIntact => Problem is null;

@@ -322,8 +322,25 @@ public sealed class Node : IDisposable
     }
 }
 
-/// <summary>What recovery did at start-up.</summary>
-public sealed record RecoveryInfo(long SnapshotSequence, long BatchesReplayed, long Sequence, TimeSpan Elapsed, string StateHash);
+/// <summary>What recovery did at start-up, and what it passed over or repaired (the server logs it, counts it in /metrics and shows it on /health/ready).</summary>
+public sealed record RecoveryInfo(long SnapshotSequence, long BatchesReplayed, long Sequence, TimeSpan Elapsed, string StateHash)
+{
+    /// <summary>Snapshot files skipped because they did not verify, newest first: "path: why".</summary>
+    public IReadOnlyList<string> SnapshotsRejected { get; init; } = [];
+
+    /// <summary>What the file journal repaired or could not check at open (torn tail dropped, commit record damaged or missing).</summary>
+    public IReadOnlyList<string> JournalNotes { get; init; } = [];
+
+    /// <summary>Bytes of torn tail the file journal cut off at open (0: none).</summary>
+    public long JournalTruncatedBytes { get; init; }
+
+    /// <summary>One line per thing an operator should know, for logs and /health/ready; empty after a clean start.</summary>
+    public IEnumerable<string> Findings()
+    {
+        foreach (string s in SnapshotsRejected) yield return "snapshot skipped: " + s;
+        foreach (string j in JournalNotes) yield return "journal: " + j;
+    }
+}
 
 /// <summary>The sequencer queue is full; retry later (HTTP 503 + Retry-After).</summary>
 public sealed class NodeBusyException(int capacity)

@@ -45,7 +45,12 @@ public static class NodeRecovery
         }
         if (engine.Sequence != journal.LastSequence)
             throw new JournalCorruptException($"replay stopped at batch {engine.Sequence}, journal ends at {journal.LastSequence}");
-        recovery = new RecoveryInfo(snapshotSequence, replayed, engine.Sequence, clock.Elapsed, engine.StateHashHex());
+        recovery = new RecoveryInfo(snapshotSequence, replayed, engine.Sequence, clock.Elapsed, engine.StateHashHex())
+        {
+            SnapshotsRejected = snapshots?.LastRejected ?? [],
+            JournalNotes = journal is FileJournal file ? file.RecoveryReport.Notes : [],
+            JournalTruncatedBytes = journal is FileJournal f ? f.RecoveryReport.TruncatedBytes : 0,
+        };
         return engine;
     }
 }
