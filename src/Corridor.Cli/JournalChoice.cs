@@ -7,6 +7,9 @@ namespace Corridor.Cli;
 /// <summary>Which journal a node writes: the embedded file journal, or a PostgreSQL table.</summary>
 public sealed record JournalChoice(string Kind, string? ConnectionString, string Table = "journal")
 {
+    /// <summary>File journal: fdatasync the commit record before each append returns (<see cref="FileJournalOptions.SyncCommitRecord"/>).</summary>
+    public bool SyncCommitRecord { get; init; }
+
     public const string File = "file";
     public const string Postgres = "postgres";
 
@@ -51,7 +54,7 @@ public sealed record JournalChoice(string Kind, string? ConnectionString, string
     /// <summary>Opens (recovers) the chosen journal for writing.</summary>
     public IJournal Open(string fileJournalPath) => IsPostgres
         ? PostgresJournal.Open(ConnectionString!, new PostgresJournalOptions { Table = Table })
-        : FileJournal.Open(fileJournalPath);
+        : FileJournal.Open(fileJournalPath, new FileJournalOptions { SyncCommitRecord = SyncCommitRecord });
 
     /// <summary>Opens the chosen journal read-only (queries, projection from another process).</summary>
     public IJournal OpenReadOnly(string fileJournalPath) => IsPostgres

@@ -242,6 +242,32 @@ public sealed class JournalFaultModelTests
         AssertRefuses(dir, Segment(dir, 1), offset, 10, "acknowledged data was lost");
     }
 
+    // Row: a snapshot ahead of the journal (the journal lost batches the snapshot had applied) → the node refuses to start.
+    [Fact]
+    public void A_snapshot_ahead_of_the_journal_refuses_to_start()
+    {
+        using var dir = new TempDirectory();
+        string journalPath = Path.Combine(dir.Path, "journal");
+        var engine = new Corridor.Core.Engine.Engine();
+        using (FileJournal journal = FileJournal.Open(journalPath))
+        {
+            for (long b = 1; b <= 5; b++)
+            {
+                var account = new Corridor.Core.Ledger.Account { Id = (UInt128)b, Ledger = 840, Code = 1, Participant = 1 };
+                byte[] body = Corridor.Core.Engine.CommandBatch.Encode<Corridor.Core.Ledger.Account>(Corridor.Core.Engine.Operation.CreateAccounts, [account]);
+                engine.Apply(b, FileJournalTests.Time(b), body, null);
+                if (b <= 3) journal.Append(b, FileJournalTests.Time(b), body); // the journal has only batches 1..3
+            }
+        }
+        var snapshots = new SnapshotStore(Path.Combine(dir.Path, "snapshots"));
+        snapshots.Write(engine.Sequence, engine.WriteSnapshot);
+        FileJournal reopened = FileJournal.Open(journalPath);
+        var e = Assert.Throws<JournalCorruptException>(() => Corridor.Storage.Node.Node.Start(new Corridor.Storage.Node.NodeOptions(), reopened, snapshots));
+        reopened.Dispose();
+        Assert.Contains("snapshot is at batch 5 but the journal ends at batch 3", e.Message);
+        Assert.Contains("refusing to start", e.Message);
+    }
+
     // The commit record synced per batch (option) protects the same way.
     [Fact]
     public void With_the_commit_record_synced_per_batch_a_truncation_is_refused_the_same_way()

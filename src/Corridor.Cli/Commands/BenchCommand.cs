@@ -32,17 +32,18 @@ public static class BenchCommand
         var dir = new Option<string?>("--dir") { Description = "Directory for the benchmark's journal (default: a fresh temporary directory, deleted afterwards)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the workload generator.", DefaultValueFactory = _ => 42 };
         var json = JsonOption();
+        var syncCommit = new Option<bool>("--sync-commit-record") { Description = "File journal: fdatasync the commit record (journal.commit) before each batch is acknowledged, a second sync per batch (default: written after the batch's sync, made durable at segment roll and close)." };
         var journalOptions = new JournalChoice.Options();
         var command = new Command("ledger", "Durable ledger throughput: transfers through the sequencer, durable journal (fsync'd file or committed PostgreSQL rows) and engine.")
         {
-            accounts, transfers, batch, inflight, dir, seed, json,
+            accounts, transfers, batch, inflight, dir, seed, json, syncCommit,
         };
         journalOptions.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
             var settings = new LedgerBench.Settings(
                 parse.GetValue(accounts), parse.GetValue(transfers), parse.GetValue(batch),
-                parse.GetValue(inflight), parse.GetValue(dir), parse.GetValue(seed), journalOptions.Get(parse));
+                parse.GetValue(inflight), parse.GetValue(dir), parse.GetValue(seed), journalOptions.Get(parse) with { SyncCommitRecord = parse.GetValue(syncCommit) });
             string? error = settings.Validate();
             if (error is not null) { await Console.Error.WriteLineAsync($"corridor bench ledger: {error}"); return 2; }
             return await LedgerBench.RunAsync(settings, parse.GetValue(json), cancel);
