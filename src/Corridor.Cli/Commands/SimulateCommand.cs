@@ -28,6 +28,7 @@ public static class SimulateCommand
         {
             participants, payments, seed, currencies, output, rules, points, fromCsv, saveDay, batchSeconds, lsmSeconds, parallel, json,
         };
+        command.Subcommands.Add(SimulateFaultsCommand.Create());
         command.SetAction(parse =>
         {
             if (parse.GetValue(fromCsv) != null)

@@ -43,11 +43,29 @@ internal sealed class ChunkedList<T> where T : struct
     {
         int chunk = _count >> ChunkShift;
         if (chunk == _chunks.Length) Array.Resize(ref _chunks, _chunks.Length * 2);
-        _chunks[chunk] ??= new T[ChunkLength];
-        ref T slot = ref _chunks[chunk][_count & ChunkMask];
+        int within = _count & ChunkMask;
+        T[]? items = _chunks[chunk];
+        if (items is null || within == items.Length) items = Grow(chunk);
+        ref T slot = ref items[within];
         _count++;
         return ref slot;
     }
+
+    /// <summary>
+    /// Allocates chunk <paramref name="chunk"/>, or grows the first one: it starts at <see cref="FirstChunkLength"/> items
+    /// and doubles up to <see cref="ChunkLength"/>, so a small state (a test, a simulated node) does not take megabytes
+    /// per list. Indexing is unchanged: every chunk but the first is full-size from the start.
+    /// </summary>
+    private T[] Grow(int chunk)
+    {
+        T[]? items = _chunks[chunk];
+        if (items is null) items = new T[chunk == 0 ? FirstChunkLength : ChunkLength];
+        else Array.Resize(ref items, Math.Min(ChunkLength, items.Length * 2));
+        _chunks[chunk] = items;
+        return items;
+    }
+
+    internal const int FirstChunkLength = 256;
 
     /// <summary>Drops the tail back to <paramref name="count"/> items (undo of a failed linked chain).</summary>
     public void Truncate(int count)

@@ -128,6 +128,8 @@ public sealed class FileJournal : IJournal
                 if (scan.Segments.Count == 0) scan.FirstSequence = 1;
             }
 
+            if (scan.Segments.Count > 0) StoreLastBatchAgain(files, directory, scan.Segments[^1]);
+
             string? commitNote = scan.CommitNote;
             if (scan.Attested is null && scan.Batches > 0)
                 commitNote ??= $"no commit record {CommitFileName}: the journal was written by a build without one, or it was deleted; its tail was checked by the chain rules only, and a new record attests batch {scan.LastSequence}";
@@ -321,6 +323,26 @@ public sealed class FileJournal : IJournal
             _files.SyncDirectory(_directory);
         }
         return removed;
+    }
+
+    /// <summary>
+    /// The last batch may be readable only from the page cache: its append failed on an fsync error (after which Linux
+    /// marks the pages clean without storing them, so a later fsync does not store them either) or the process died
+    /// before its fsync. Once opened, the journal serves it as durable, so it is written again and synced, with the
+    /// directory (a segment created just before), before anything is served. Found by the fault simulator
+    /// (Corridor.Simulation/Faults): without it, an fsync error, a restart and a later power loss lost that batch, or left
+    /// a hole before later batches that made the node refuse to start.
+    /// </summary>
+    private static void StoreLastBatchAgain(IFileSystem files, string directory, ScannedSegment last)
+    {
+        long recordBytes = last.ValidBytes - last.LastRecordOffset;
+        byte[] record = new byte[recordBytes];
+        using IFileHandle file = files.Open(last.File.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        if (file.Read(record, last.LastRecordOffset) != record.Length)
+            throw new JournalCorruptException($"journal segment {last.File.Path} shrank while being opened");
+        file.Write(record, last.LastRecordOffset);
+        file.Sync();
+        files.SyncDirectory(directory);
     }
 
     public void Dispose()

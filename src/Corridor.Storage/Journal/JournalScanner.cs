@@ -31,8 +31,8 @@ internal sealed record SegmentFile(string Path, long FirstSequence)
     }
 }
 
-/// <summary>One segment as scanned: how many bytes of it are verified batches.</summary>
-internal sealed record ScannedSegment(SegmentFile File, long FileBytes, long ValidBytes, long Batches);
+/// <summary>One segment as scanned: how many bytes of it are verified batches, and where the last of them starts.</summary>
+internal sealed record ScannedSegment(SegmentFile File, long FileBytes, long ValidBytes, long Batches, long LastRecordOffset);
 
 /// <summary>Everything a full scan learned; <see cref="Problem"/> is the first problem, scanning stops there.</summary>
 internal sealed class JournalScan
@@ -273,6 +273,7 @@ internal sealed class JournalScanner : IDisposable
             long fileBytes = file.Length;
             long offset = 0;
             long batches = 0;
+            long lastRecord = 0;
             while (offset < fileBytes)
             {
                 RecordStatus status = scanner.ReadRecord(file, offset, fileBytes, checkBody: isLast || checkEarlierBodies, keepBody: false,
@@ -301,6 +302,7 @@ internal sealed class JournalScanner : IDisposable
                     if (expected == attestedSequence) scan.AttestedHash = (byte[])previousHash.Clone();
                     expected++;
                     batches++;
+                    lastRecord = offset;
                     offset += recordBytes;
                     continue;
                 }
@@ -319,7 +321,7 @@ internal sealed class JournalScanner : IDisposable
                         }
                         else if (later < 0)
                         {
-                            AddSegment(scan, segment, fileBytes, offset, batches, expected, previousHash);
+                            AddSegment(scan, segment, fileBytes, offset, batches, lastRecord, expected, previousHash);
                             scan.TornTailBytes = fileBytes - offset;
                             scan.TornDamage = problem;
                             scan.Problem = new JournalProblem(JournalProblemKind.TornTail, segment.Path, offset, expected,
@@ -329,17 +331,17 @@ internal sealed class JournalScanner : IDisposable
                         problem += $"; a valid batch header follows at byte {later}, so this is not a torn tail";
                     }
                 }
-                AddSegment(scan, segment, fileBytes, offset, batches, expected, previousHash);
+                AddSegment(scan, segment, fileBytes, offset, batches, lastRecord, expected, previousHash);
                 scan.Problem = new JournalProblem(JournalProblemKind.Corrupt, segment.Path, offset, expected, problem!);
                 return scan;
             }
             if (batches == 0 && !isLast)
             {
-                AddSegment(scan, segment, fileBytes, 0, 0, expected, previousHash);
+                AddSegment(scan, segment, fileBytes, 0, 0, 0, expected, previousHash);
                 scan.Problem = new JournalProblem(JournalProblemKind.Corrupt, segment.Path, 0, expected, "empty segment before the last one");
                 return scan;
             }
-            AddSegment(scan, segment, fileBytes, offset, batches, expected, previousHash);
+            AddSegment(scan, segment, fileBytes, offset, batches, lastRecord, expected, previousHash);
         }
         if (scan.Batches == 0 && files.Count > 0 && files[0].FirstSequence != 1)
         {
@@ -349,9 +351,9 @@ internal sealed class JournalScanner : IDisposable
         return scan;
     }
 
-    private static void AddSegment(JournalScan scan, SegmentFile segment, long fileBytes, long validBytes, long batches, long expected, byte[]? lastHash)
+    private static void AddSegment(JournalScan scan, SegmentFile segment, long fileBytes, long validBytes, long batches, long lastRecordOffset, long expected, byte[]? lastHash)
     {
-        scan.Segments.Add(new ScannedSegment(segment, fileBytes, validBytes, batches));
+        scan.Segments.Add(new ScannedSegment(segment, fileBytes, validBytes, batches, lastRecordOffset));
         scan.Batches += batches;
         scan.ValidBytes += validBytes;
         scan.LastSequence = expected - 1;

@@ -70,39 +70,7 @@ public sealed class Node : IDisposable
     /// </summary>
     public static Node Start(NodeOptions options, IJournal journal, SnapshotStore? snapshots)
     {
-        var clock = Stopwatch.StartNew();
-        Engine engine;
-        long snapshotSequence = 0;
-        if (snapshots is not null && snapshots.TryOpenLatest(out long sequence, out Stream? content))
-        {
-            using (content) engine = Engine.ReadSnapshot(content);
-            if (engine.Sequence != sequence)
-                throw new JournalCorruptException($"snapshot file says batch {sequence} but holds state of batch {engine.Sequence}");
-            snapshotSequence = sequence;
-        }
-        else
-        {
-            engine = new Engine(options.AccountCapacity, options.TransferCapacity);
-        }
-        if (journal.LastSequence < engine.Sequence)
-            throw new JournalCorruptException(
-                $"snapshot is at batch {engine.Sequence} but the journal ends at batch {journal.LastSequence}: journal data is missing; refusing to start");
-
-        long replayed = 0, replayedEvents = 0;
-        foreach (JournalBatch batch in journal.Read(engine.Sequence))
-        {
-            engine.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
-            replayed++;
-            for (int offset = 0; offset < batch.Body.Length;) replayedEvents += CommandBatch.Read(batch.Body, ref offset).Count;
-        }
-        if (engine.Sequence != journal.LastSequence)
-            throw new JournalCorruptException($"replay stopped at batch {engine.Sequence}, journal ends at {journal.LastSequence}");
-        var recovery = new RecoveryInfo(snapshotSequence, replayed, engine.Sequence, clock.Elapsed, engine.StateHashHex())
-        {
-            SnapshotsRejected = snapshots?.LastRejected ?? [],
-            JournalNotes = journal is FileJournal file ? file.RecoveryReport.Notes : [],
-            JournalTruncatedBytes = journal is FileJournal f ? f.RecoveryReport.TruncatedBytes : 0,
-        };
+        Engine engine = NodeRecovery.Recover(options, journal, snapshots, out RecoveryInfo recovery, out long replayedEvents);
         // Replayed events count towards the next snapshot: a node that recovered by a long replay snapshots at
         // its next threshold or when it stops, so the following start does not replay them again.
         return new Node(options, journal, snapshots, engine, recovery) { _eventsSinceSnapshot = replayedEvents };
