@@ -18,6 +18,7 @@ public class BenchCommandTests
     [InlineData("federation|--payments|30|--concurrency|4", "payments,seconds,payments_per_second,p50_ms,p99_ms,settled_on_a,settled_on_b")]
     [InlineData("http|--mode|single|--transfers|2000|--warmup|200|--concurrency|8|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
     [InlineData("http|--mode|batch|--transfers|10000|--batch|1000|--warmup|1000|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
+    [InlineData("recovery|--transfers|20000|--accounts|100", "transfers,replay_seconds,snapshot_restore_seconds,stop_seconds,replay_cpu_seconds,snapshot_restore_cpu_seconds,snapshot_mib")]
     public async Task Bench_prints_one_json_object_last(string args, string fields)
     {
         var (code, stdout, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|'), "--json"]);
@@ -44,6 +45,14 @@ public class BenchCommandTests
             Assert.Equal(30, result.RootElement.GetProperty("settled_on_b").GetInt32());
             Assert.True(result.RootElement.GetProperty("p99_ms").GetDouble() >= result.RootElement.GetProperty("p50_ms").GetDouble());
         }
+        if (args.StartsWith("recovery", StringComparison.Ordinal))
+        {
+            // The restart came back from the snapshot the stop wrote (the bench refuses otherwise), after a full replay.
+            Assert.Equal(20_000, result.RootElement.GetProperty("transfers").GetInt64());
+            Assert.True(result.RootElement.GetProperty("replayed_batches").GetInt64() > 1);
+            Assert.True(result.RootElement.GetProperty("snapshot_batch").GetInt64() >= result.RootElement.GetProperty("replayed_batches").GetInt64());
+            Assert.True(result.RootElement.GetProperty("snapshot_mib").GetDouble() > 1);
+        }
         if (args.StartsWith("lsm", StringComparison.Ordinal))
             Assert.Equal(1.0, result.RootElement.GetProperty("settled_fraction").GetDouble());
     }
@@ -55,6 +64,7 @@ public class BenchCommandTests
     [InlineData("lsm|--cyclic-percent|101")]
     [InlineData("pvp|--payments|0")]
     [InlineData("iso|--messages|0")]
+    [InlineData("recovery|--transfers|0")]
     public async Task Bench_rejects_bad_options_with_exit_code_2(string args)
     {
         var (code, _, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|')]);

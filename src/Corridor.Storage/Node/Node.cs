@@ -73,9 +73,11 @@ public sealed class Node : IDisposable
         var clock = Stopwatch.StartNew();
         Engine engine;
         long snapshotSequence = 0;
-        if (snapshots is not null && snapshots.TryOpenLatest(out long sequence, out Stream? content))
+        UInt128 restoredHash = 0;
+        // One pass over the snapshot: restored while its checksum is computed, kept only if the checksum matches.
+        if (snapshots is not null && snapshots.TryRestoreLatest(content => (Engine.ReadSnapshot(content, out UInt128 h), h), out long sequence, out var restored))
         {
-            using (content) engine = Engine.ReadSnapshot(content);
+            (engine, restoredHash) = restored;
             if (engine.Sequence != sequence)
                 throw new JournalCorruptException($"snapshot file says batch {sequence} but holds state of batch {engine.Sequence}");
             snapshotSequence = sequence;
@@ -97,7 +99,9 @@ public sealed class Node : IDisposable
         }
         if (engine.Sequence != journal.LastSequence)
             throw new JournalCorruptException($"replay stopped at batch {engine.Sequence}, journal ends at {journal.LastSequence}");
-        var recovery = new RecoveryInfo(snapshotSequence, replayed, engine.Sequence, clock.Elapsed, engine.StateHashHex());
+        // The snapshot reader already hashed the restored state: hash it again only if batches were replayed on top.
+        string stateHash = replayed == 0 && snapshotSequence > 0 ? restoredHash.ToString("x32") : engine.StateHashHex();
+        var recovery = new RecoveryInfo(snapshotSequence, replayed, engine.Sequence, clock.Elapsed, stateHash);
         // Replayed events count towards the next snapshot: a node that recovered by a long replay snapshots at
         // its next threshold or when it stops, so the following start does not replay them again.
         return new Node(options, journal, snapshots, engine, recovery) { _eventsSinceSnapshot = replayedEvents };
