@@ -18,6 +18,9 @@ public class BenchCommandTests
     [InlineData("federation|--payments|30|--concurrency|4", "payments,seconds,payments_per_second,p50_ms,p99_ms,settled_on_a,settled_on_b")]
     [InlineData("http|--mode|single|--transfers|2000|--warmup|200|--concurrency|8|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
     [InlineData("http|--mode|batch|--transfers|10000|--batch|1000|--warmup|1000|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
+    [InlineData("http|--mode|payments|--transfers|600|--warmup|60|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p50_ms,p99_ms,requests_per_second")]
+    [InlineData("http|--mode|iso|--transfers|300|--warmup|30|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p99_ms")]
+    [InlineData("http|--mode|iso|--batch|100|--transfers|1000|--warmup|200|--watch-list|2000", "payments_per_second,settled_payments,p99_ms,payments_per_request")]
     [InlineData("recovery|--transfers|20000|--accounts|100", "transfers,replay_seconds,snapshot_restore_seconds,stop_seconds,replay_cpu_seconds,snapshot_restore_cpu_seconds,snapshot_mib")]
     public async Task Bench_prints_one_json_object_last(string args, string fields)
     {
@@ -38,6 +41,15 @@ public class BenchCommandTests
             Assert.True(result.RootElement.GetProperty("transfers_per_second").GetDouble() > 0);
             Assert.Equal(args.Contains("--tls", StringComparison.Ordinal) ? "https, mutual TLS (client certificate, no token)" : "http",
                 result.RootElement.GetProperty("transport").GetString());
+        }
+        if (args.Contains("--mode|payments", StringComparison.Ordinal) || args.Contains("--mode|iso", StringComparison.Ordinal))
+        {
+            // Every payment (warm-up included) settled: counted from the payee's settlement balance, not from replies.
+            long sent = result.RootElement.GetProperty("payments").GetInt64() + result.RootElement.GetProperty("warmup_transfers").GetInt64();
+            Assert.Equal(sent, result.RootElement.GetProperty("settled_payments").GetInt64());
+            Assert.True(result.RootElement.GetProperty("payments_per_second").GetDouble() > 0);
+            Assert.Equal(2000, result.RootElement.GetProperty("watch_list_entries").GetInt32());
+            if (args.Contains("--batch|100", StringComparison.Ordinal)) Assert.Equal(10, result.RootElement.GetProperty("requests").GetInt64());
         }
         if (args.StartsWith("federation", StringComparison.Ordinal))
         {
@@ -76,6 +88,8 @@ public class BenchCommandTests
     [InlineData("http|--rate|-5")]
     [InlineData("http|--warmup|-1")]
     [InlineData("http|--batch|9000")]
+    [InlineData("http|--mode|iso|--batch|1001")]
+    [InlineData("http|--mode|payments|--tls")]
     public async Task Bench_http_rejects_bad_options_with_exit_code_2(string args)
     {
         var (code, _, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|')]);
