@@ -311,7 +311,7 @@ public static class SettlementEndpoints
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
         CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, 1, payload);
         (PaymentInfo? p, PaymentCompliance? compliance, DayPhase phase) =
-            await gw.QueryAsync(e => (e.Settlement.GetPayment(id), ComplianceOf(e, id), e.Settlement.GetDayStatus().Phase));
+            await gw.QueryAsync(e => (e.Settlement.GetPayment(id), ComplianceOf(e, id), e.Settlement.Phase)); // the phase alone: the day's counts scan every payment of the day
         gw.LogPayment(id, reply.AllOk ? (p is null ? "unrecorded" : Wire.Snake(p.Status)) : Wire.Snake((SettlementResult)reply.Errors[0].Code), reply);
         if (!reply.AllOk)
         {
