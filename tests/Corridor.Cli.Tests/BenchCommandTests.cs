@@ -18,6 +18,10 @@ public class BenchCommandTests
     [InlineData("federation|--payments|30|--concurrency|4", "payments,seconds,payments_per_second,p50_ms,p99_ms,settled_on_a,settled_on_b")]
     [InlineData("http|--mode|single|--transfers|2000|--warmup|200|--concurrency|8|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
     [InlineData("http|--mode|batch|--transfers|10000|--batch|1000|--warmup|1000|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
+    [InlineData("http|--mode|payments|--transfers|600|--warmup|60|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p50_ms,p99_ms,requests_per_second")]
+    [InlineData("http|--mode|iso|--transfers|300|--warmup|30|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p99_ms")]
+    [InlineData("http|--mode|iso|--batch|100|--transfers|1000|--warmup|200|--watch-list|2000", "payments_per_second,settled_payments,p99_ms,payments_per_request")]
+    [InlineData("recovery|--transfers|20000|--accounts|100", "transfers,replay_seconds,snapshot_restore_seconds,stop_seconds,replay_cpu_seconds,snapshot_restore_cpu_seconds,snapshot_mib")]
     public async Task Bench_prints_one_json_object_last(string args, string fields)
     {
         var (code, stdout, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|'), "--json"]);
@@ -38,11 +42,28 @@ public class BenchCommandTests
             Assert.Equal(args.Contains("--tls", StringComparison.Ordinal) ? "https, mutual TLS (client certificate, no token)" : "http",
                 result.RootElement.GetProperty("transport").GetString());
         }
+        if (args.Contains("--mode|payments", StringComparison.Ordinal) || args.Contains("--mode|iso", StringComparison.Ordinal))
+        {
+            // Every payment (warm-up included) settled: counted from the payee's settlement balance, not from replies.
+            long sent = result.RootElement.GetProperty("payments").GetInt64() + result.RootElement.GetProperty("warmup_transfers").GetInt64();
+            Assert.Equal(sent, result.RootElement.GetProperty("settled_payments").GetInt64());
+            Assert.True(result.RootElement.GetProperty("payments_per_second").GetDouble() > 0);
+            Assert.Equal(2000, result.RootElement.GetProperty("watch_list_entries").GetInt32());
+            if (args.Contains("--batch|100", StringComparison.Ordinal)) Assert.Equal(10, result.RootElement.GetProperty("requests").GetInt64());
+        }
         if (args.StartsWith("federation", StringComparison.Ordinal))
         {
             Assert.Equal(30, result.RootElement.GetProperty("settled_on_a").GetInt32());
             Assert.Equal(30, result.RootElement.GetProperty("settled_on_b").GetInt32());
             Assert.True(result.RootElement.GetProperty("p99_ms").GetDouble() >= result.RootElement.GetProperty("p50_ms").GetDouble());
+        }
+        if (args.StartsWith("recovery", StringComparison.Ordinal))
+        {
+            // The restart came back from the snapshot the stop wrote (the bench refuses otherwise), after a full replay.
+            Assert.Equal(20_000, result.RootElement.GetProperty("transfers").GetInt64());
+            Assert.True(result.RootElement.GetProperty("replayed_batches").GetInt64() > 1);
+            Assert.True(result.RootElement.GetProperty("snapshot_batch").GetInt64() >= result.RootElement.GetProperty("replayed_batches").GetInt64());
+            Assert.True(result.RootElement.GetProperty("snapshot_mib").GetDouble() > 1);
         }
         if (args.StartsWith("lsm", StringComparison.Ordinal))
             Assert.Equal(1.0, result.RootElement.GetProperty("settled_fraction").GetDouble());
@@ -55,6 +76,7 @@ public class BenchCommandTests
     [InlineData("lsm|--cyclic-percent|101")]
     [InlineData("pvp|--payments|0")]
     [InlineData("iso|--messages|0")]
+    [InlineData("recovery|--transfers|0")]
     public async Task Bench_rejects_bad_options_with_exit_code_2(string args)
     {
         var (code, _, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|')]);
@@ -66,6 +88,8 @@ public class BenchCommandTests
     [InlineData("http|--rate|-5")]
     [InlineData("http|--warmup|-1")]
     [InlineData("http|--batch|9000")]
+    [InlineData("http|--mode|iso|--batch|1001")]
+    [InlineData("http|--mode|payments|--tls")]
     public async Task Bench_http_rejects_bad_options_with_exit_code_2(string args)
     {
         var (code, _, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|')]);

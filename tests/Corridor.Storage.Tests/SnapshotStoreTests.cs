@@ -143,6 +143,79 @@ public sealed class SnapshotStoreTests
         Assert.Contains(newest, store.LastRejected[0]);
     }
 
+    [Theory]
+    [InlineData("flip")]
+    [InlineData("flip-header")]
+    [InlineData("truncate")]
+    [InlineData("empty")]
+    public void Restore_in_one_pass_falls_back_to_the_older_when_the_newest_is_damaged(string damage)
+    {
+        using var dir = new TempDirectory();
+        var store = new SnapshotStore(dir.Path);
+        Engine older = EngineWithAccounts(50, batches: 1);
+        store.Write(older.Sequence, older.WriteSnapshot);
+        Engine newer = EngineWithAccounts(50, batches: 2);
+        store.Write(newer.Sequence, newer.WriteSnapshot);
+
+        string newest = Path.Combine(dir.Path, SnapshotStore.NameFor(2));
+        byte[] bytes = File.ReadAllBytes(newest);
+        switch (damage)
+        {
+            case "flip": bytes[bytes.Length / 2] ^= 0x01; break;
+            case "flip-header": bytes[SnapshotStore.HeaderBytes + 8] ^= 0x40; break; // the engine snapshot's own format number
+            case "truncate": bytes = bytes[..^5]; break;
+            default: bytes = []; break;
+        }
+        File.WriteAllBytes(newest, bytes);
+
+        Assert.True(store.TryRestoreLatest(Engine.ReadSnapshot, out long sequence, out Engine? restored));
+        Assert.Equal(1, sequence);
+        Assert.NotNull(restored);
+        Assert.Equal(older.StateHashHex(), restored.StateHashHex());
+        Assert.Single(store.LastRejected);
+        Assert.Contains(newest, store.LastRejected[0]);
+        if (damage.StartsWith("flip", StringComparison.Ordinal)) Assert.Contains("checksum mismatch", store.LastRejected[0]);
+    }
+
+    [Fact]
+    public void Restore_in_one_pass_rebuilds_a_ledger_of_several_chunks_with_the_same_state_hash()
+    {
+        using var dir = new TempDirectory();
+        Engine engine = EngineWithAccounts(10);
+        const int PerBatch = 8_000, Batches = 10; // 80,000 transfers: more than one 65,536-transfer chunk of the ledger
+        for (int b = 0; b < Batches; b++)
+        {
+            var items = new Transfer[PerBatch];
+            for (int i = 0; i < PerBatch; i++)
+            {
+                int n = b * PerBatch + i;
+                items[i] = new Transfer
+                {
+                    Id = (UInt128)(50_000_000 + n), DebitAccountId = (UInt128)(1_000_001 + n % 10), CreditAccountId = (UInt128)(1_000_001 + (n + 3) % 10),
+                    Amount = 1, Ledger = 840, Code = 1,
+                };
+            }
+            var replies = new List<CommandReply>();
+            engine.Apply(engine.Sequence + 1, 1_700_000_000_000_000_000UL + (ulong)engine.Sequence + 1, CommandBatch.Encode<Transfer>(Operation.CreateTransfers, items), replies);
+            Assert.True(replies.Single().AllOk);
+        }
+        var store = new SnapshotStore(dir.Path);
+        store.Write(engine.Sequence, engine.WriteSnapshot);
+
+        Assert.True(store.TryRestoreLatest(content => (Engine.ReadSnapshot(content, out UInt128 hash), hash), out long sequence, out var restored));
+        Assert.Equal(engine.Sequence, sequence);
+        Assert.Equal(engine.ComputeStateHash(), restored.Item2);
+        Assert.Equal(engine.StateHashHex(), restored.Item1.StateHashHex());
+        Assert.Empty(store.LastRejected);
+        // The rebuilt id index finds every transfer: creating one again is answered "exists", not created twice.
+        var again = new List<CommandReply>();
+        Transfer first = new() { Id = 50_000_000, DebitAccountId = 1_000_001, CreditAccountId = 1_000_004, Amount = 1, Ledger = 840, Code = 1 };
+        Transfer last = new() { Id = 50_000_000 + PerBatch * Batches - 1, DebitAccountId = 1_000_001 + (PerBatch * Batches - 1) % 10, CreditAccountId = 1_000_001 + (PerBatch * Batches - 1 + 3) % 10, Amount = 1, Ledger = 840, Code = 1 };
+        restored.Item1.Apply(restored.Item1.Sequence + 1, 1_800_000_000_000_000_000UL, CommandBatch.Encode<Transfer>(Operation.CreateTransfers, [first, last]), again);
+        Assert.Equal(2, again.Single().Errors.Length);
+        Assert.All(again.Single().Errors, e => Assert.Equal((ushort)CreateTransferResult.Exists, e.Code));
+    }
+
     [Fact]
     public void Snapshot_renamed_to_another_sequence_is_rejected()
     {

@@ -16,7 +16,7 @@ internal sealed class RawHttpConnection : IAsyncDisposable
     private readonly Socket _socket;
     private readonly System.Net.Security.SslStream? _tls;
     private readonly byte[] _headPrefix;
-    private readonly byte[] _send = new byte[16 * 1024];
+    private byte[] _send = new byte[16 * 1024];
     private readonly byte[] _receive = new byte[64 * 1024];
     private int _start, _end;
 
@@ -31,7 +31,8 @@ internal sealed class RawHttpConnection : IAsyncDisposable
     /// Connects to <paramref name="baseUrl"/> for POSTs to <paramref name="path"/> with a JSON body: over https with
     /// <paramref name="tls"/> (its client certificate, if any, authenticates), with a bearer token unless it is empty.
     /// </summary>
-    public static async Task<RawHttpConnection> ConnectAsync(Uri baseUrl, string path, string token, System.Net.Security.SslClientAuthenticationOptions? tls, CancellationToken cancel)
+    public static async Task<RawHttpConnection> ConnectAsync(Uri baseUrl, string path, string token, System.Net.Security.SslClientAuthenticationOptions? tls, CancellationToken cancel,
+        string contentType = "application/json")
     {
         if (baseUrl.Scheme != (tls is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps)) throw new ArgumentException($"the raw load generator speaks {(tls is null ? "http" : "https")} here, not {baseUrl.Scheme}");
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -44,13 +45,14 @@ internal sealed class RawHttpConnection : IAsyncDisposable
             await stream.AuthenticateAsClientAsync(tls, cancel);
         }
         string authorization = token.Length == 0 ? "" : $"Authorization: Bearer {token}\r\n";
-        string head = $"POST {path} HTTP/1.1\r\nHost: {baseUrl.Authority}\r\n{authorization}Content-Type: application/json\r\nContent-Length: ";
+        string head = $"POST {path} HTTP/1.1\r\nHost: {baseUrl.Authority}\r\n{authorization}Content-Type: {contentType}\r\nContent-Length: ";
         return new RawHttpConnection(socket, stream, Encoding.ASCII.GetBytes(head));
     }
 
     /// <summary>Sends one POST with <paramref name="body"/> and returns the response status code once the whole response is read.</summary>
     public async ValueTask<int> PostAsync(ReadOnlyMemory<byte> body, CancellationToken cancel)
     {
+        if (_headPrefix.Length + 16 + body.Length > _send.Length) _send = new byte[_headPrefix.Length + 16 + body.Length]; // a large message (pacs.008 of many transactions)
         int n = _headPrefix.Length;
         _headPrefix.CopyTo(_send, 0);
         Utf8Formatter.TryFormat(body.Length, _send.AsSpan(n), out int digits);

@@ -18,6 +18,7 @@ public static class BenchCommand
         bench.Subcommands.Add(CoreBenchCommands.Screening());
         bench.Subcommands.Add(ProjectionBench.Create());
         bench.Subcommands.Add(FederationBench.Create());
+        bench.Subcommands.Add(RecoveryBench.Create());
         return bench;
     }
 
@@ -53,11 +54,20 @@ public static class BenchCommand
 
     private static Command HttpBenchCommand()
     {
-        var mode = new Option<string>("--mode") { Description = "batch (POST /v1/transfers/batch) or single (POST /v1/transfers).", DefaultValueFactory = _ => "batch" };
-        mode.AcceptOnlyFromAmong("batch", "single");
-        var transfers = new Option<long?>("--transfers") { Description = "Transfers to submit (default 1,000,000 batch, 100,000 single)." };
-        var batch = new Option<int>("--batch") { Description = "Transfers per batch request (max 8190).", DefaultValueFactory = _ => 8190 };
-        var concurrency = new Option<int?>("--concurrency") { Description = "Concurrent requests/connections (default 4 batch, 64 single)." };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "batch (POST /v1/transfers/batch), single (POST /v1/transfers), payments (POST /v1/payments: customer payments with full parties, trade reference, "
+                + "screened) or iso (POST /v1/iso20022: pacs.008 of --batch transactions).",
+            DefaultValueFactory = _ => "batch",
+        };
+        mode.AcceptOnlyFromAmong("batch", "single", "payments", "iso");
+        var transfers = new Option<long?>("--transfers") { Description = "Transfers (payments in payments and iso modes) to submit (default 1,000,000 batch, 100,000 otherwise)." };
+        var batch = new Option<int?>("--batch") { Description = "Transfers per batch request (max 8190; default 8190), or transactions per pacs.008 in iso mode (max 1,000; default 1)." };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Concurrent requests/connections (default 4 batch and iso with --batch > 1, 64 otherwise)." };
+        var watchList = new Option<int>("--watch-list")
+        {
+            Description = "Payments and iso modes: synthetic watch-list entries the payments are screened against (two lists).", DefaultValueFactory = _ => 100_000,
+        };
         var accounts = new Option<int>("--accounts") { Description = "Accounts the transfers move between.", DefaultValueFactory = _ => 1000 };
         var url = new Option<string?>("--url") { Description = "Base URL of a running node (default: start one on loopback in a temp dir)." };
         var token = new Option<string?>("--token") { Description = "Operator token for --url." };
@@ -74,16 +84,22 @@ public static class BenchCommand
         var command = new Command("http",
             "HTTP API throughput and latency: real keep-alive HTTP/1.1 to a node+server on loopback. Batch mode drives the typed client; "
             + "single mode drives raw keep-alive connections (pre-encoded request head, like wrk) so the load generator does not eat the server's cores.")
-            { mode, transfers, batch, concurrency, accounts, url, token, dir, warmup, rate, readModel, tls, json };
+            { mode, transfers, batch, concurrency, accounts, url, token, dir, warmup, rate, readModel, tls, watchList, json };
         command.SetAction(async (parse, cancel) =>
         {
             string m = parse.GetValue(mode)!;
-            var settings = new HttpBench.Settings(m, parse.GetValue(transfers) ?? (m == "batch" ? 1_000_000 : 100_000), parse.GetValue(batch),
-                parse.GetValue(concurrency) ?? (m == "batch" ? 4 : 64), parse.GetValue(accounts), parse.GetValue(url), parse.GetValue(token), parse.GetValue(dir),
-                parse.GetValue(warmup) ?? (m == "batch" ? 100_000 : 20_000), parse.GetValue(rate), parse.GetValue(readModel)!, parse.GetValue(tls));
+            bool payments = m is "payments" or "iso";
+            int perRequest = parse.GetValue(batch) ?? (m == "batch" ? 8190 : 1);
+            var settings = new HttpBench.Settings(m, parse.GetValue(transfers) ?? (m == "batch" ? 1_000_000 : 100_000), perRequest,
+                parse.GetValue(concurrency) ?? (m == "batch" || (m == "iso" && perRequest > 1) ? 4 : 64), parse.GetValue(accounts), parse.GetValue(url), parse.GetValue(token), parse.GetValue(dir),
+                parse.GetValue(warmup) ?? (m == "batch" ? 100_000 : m == "iso" ? Math.Max(20_000, perRequest * 200L) : 20_000), parse.GetValue(rate), parse.GetValue(readModel)!, parse.GetValue(tls));
             if (settings.Tls && settings.Url is not null) { await Console.Error.WriteLineAsync("corridor bench http: --tls starts its own node; it does not combine with --url"); return 2; }
-            if (settings.Batch is < 1 or > 8190 || settings.Transfers < 1 || settings.Concurrency < 1 || settings.Accounts < 2 || settings.Warmup < 0 || settings.Rate < 0 || !double.IsFinite(settings.Rate))
-            { await Console.Error.WriteLineAsync("corridor bench http: --batch 1…8190, --transfers ≥ 1, --concurrency ≥ 1, --accounts ≥ 2, --warmup ≥ 0, --rate ≥ 0"); return 2; }
+            if (settings.Tls && payments) { await Console.Error.WriteLineAsync("corridor bench http: --tls measures the transfer modes (batch, single), not payments or iso"); return 2; }
+            int maxBatch = m == "iso" ? 1_000 : 8190;
+            if (settings.Batch < 1 || settings.Batch > maxBatch || settings.Transfers < 1 || settings.Concurrency < 1 || settings.Accounts < 2 || settings.Warmup < 0 || settings.Rate < 0 || !double.IsFinite(settings.Rate)
+                || parse.GetValue(watchList) is < 0 or > 1_000_000)
+            { await Console.Error.WriteLineAsync("corridor bench http: --batch 1…8190 (iso: 1…1,000), --transfers ≥ 1, --concurrency ≥ 1, --accounts ≥ 2, --warmup ≥ 0, --rate ≥ 0, --watch-list 0…1,000,000"); return 2; }
+            if (payments) return await PaymentsHttpBench.RunAsync(settings, parse.GetValue(watchList), parse.GetValue(json), cancel);
             return await HttpBench.RunAsync(settings, parse.GetValue(json), cancel);
         });
         return command;

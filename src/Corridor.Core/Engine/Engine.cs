@@ -260,7 +260,10 @@ public sealed class Engine
         w.Write(ComputeStateHash().ToString("x32"));
     }
 
-    public static Engine ReadSnapshot(Stream stream)
+    public static Engine ReadSnapshot(Stream stream) => ReadSnapshot(stream, out _);
+
+    /// <summary>As <see cref="ReadSnapshot(Stream)"/>; <paramref name="stateHash"/> is the restored state's hash, verified against the recorded one.</summary>
+    public static Engine ReadSnapshot(Stream stream, out UInt128 stateHash)
     {
         using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         Span<byte> magic = stackalloc byte[8];
@@ -287,7 +290,8 @@ public sealed class Engine
         if (version >= 14) engine.Certificates.ReadSnapshot(r);
         if (version >= 15) engine.Settlement.ReadScheduleSnapshot(r);
         string expected = r.ReadString();
-        string actual = engine.StateHashHex();
+        stateHash = engine.ComputeStateHash();
+        string actual = stateHash.ToString("x32");
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");
         return engine;
     }

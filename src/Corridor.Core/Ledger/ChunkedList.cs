@@ -67,6 +67,26 @@ internal sealed class ChunkedList<T> where T : struct
 
     internal const int FirstChunkLength = 256;
 
+    /// <summary>
+    /// Appends <paramref name="count"/> slots whose content the caller overwrites at once (a snapshot being read
+    /// into <see cref="ChunkSpan"/>): new chunks are not zeroed first.
+    /// </summary>
+    public void AddUninitialized(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        long total = (long)_count + count;
+        if (total > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(count), count, "the list would exceed int.MaxValue items");
+        int chunks = (int)((total + ChunkLength - 1) >> ChunkShift);
+        if (chunks > _chunks.Length) Array.Resize(ref _chunks, Math.Max(chunks, _chunks.Length * 2));
+        for (int c = 0; c < chunks; c++)
+        {
+            T[]? items = _chunks[c];
+            if (items is null) _chunks[c] = GC.AllocateUninitializedArray<T>(ChunkLength);
+            else if (items.Length < ChunkLength) { Array.Resize(ref items, ChunkLength); _chunks[c] = items; } // a small first chunk (see Grow) becomes full-size
+        }
+        _count = (int)total;
+    }
+
     /// <summary>Drops the tail back to <paramref name="count"/> items (undo of a failed linked chain).</summary>
     public void Truncate(int count)
     {

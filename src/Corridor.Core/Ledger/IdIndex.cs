@@ -109,22 +109,29 @@ internal sealed unsafe class IdIndex
         return true;
     }
 
+    /// <summary>Sizes the table for <paramref name="expected"/> keys in one step (one rehash at most, none when empty).</summary>
     public void EnsureCapacity(int expected)
     {
-        while (expected > _growAt) Grow();
+        if (expected <= _growAt) return;
+        int capacity = _entries.Length;
+        while (capacity * MaxLoad < expected) capacity <<= 1;
+        Grow(capacity);
     }
 
-    private void Grow()
+    private void Grow() => Grow(_entries.Length * 2);
+
+    private void Grow(int capacity)
     {
         Entry[] old = _entries;
-        int capacity = old.Length * 2;
         _entries = Allocate(capacity);
         _table = (Entry*)Unsafe.AsPointer(ref _entries[0]);
         _mask = (ulong)capacity - 1;
         _growAt = (int)(capacity * MaxLoad);
+        int count = _count;
         _count = 0;
-        foreach (ref readonly Entry e in old.AsSpan())
-            if (e.Key != UInt128.Zero) Add(e.Key, e.Value);
+        if (count > 0)
+            foreach (ref readonly Entry e in old.AsSpan())
+                if (e.Key != UInt128.Zero) Add(e.Key, e.Value);
     }
 
     private static Entry[] Allocate(int capacity) => GC.AllocateArray<Entry>(capacity, pinned: true);

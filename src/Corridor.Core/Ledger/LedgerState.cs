@@ -702,26 +702,40 @@ public sealed class LedgerState
 
     public static LedgerState ReadSnapshot(BinaryReader r)
     {
-        int accounts = r.ReadInt32();
+        int accounts = ReadCount(r, Unsafe.SizeOf<Account>() + Unsafe.SizeOf<AccountLinks>());
         var ledger = new LedgerState(accounts);
-        for (int i = 0; i < accounts; i++) ledger._accounts.Add();
+        ledger._accounts.AddUninitialized(accounts);
         ReadChunks(r, ledger._accounts);
-        for (int i = 0; i < accounts; i++) ledger._accountLinks.Add();
+        ledger._accountLinks.AddUninitialized(accounts);
         ReadChunks(r, ledger._accountLinks);
         for (int i = 0; i < accounts; i++) ledger._accountIndex.Add(ledger._accounts[i].Id, i);
 
-        int transfers = r.ReadInt32();
+        int transfers = ReadCount(r, Unsafe.SizeOf<Transfer>() + Unsafe.SizeOf<TransferMeta>());
         ledger._transferIndex.EnsureCapacity(transfers);
-        for (int i = 0; i < transfers; i++) { ledger._transfers.Add(); ledger._transferMeta.Add(); }
-        ReadChunks(r, ledger._transfers);
+        ledger._transfers.AddUninitialized(transfers);
+        ledger._transferMeta.AddUninitialized(transfers);
+        // The id index is rebuilt beside the read: each chunk of transfers read is indexed on a second thread
+        // while the next chunk is read (one pass over the file, the index's cache misses overlapped with I/O).
+        Task indexing = Task.CompletedTask;
+        for (int chunk = 0; (chunk << ChunkedList<Transfer>.ChunkShift) < transfers; chunk++)
+        {
+            r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(ledger._transfers.ChunkSpan(chunk)));
+            int read = chunk;
+            indexing = indexing.ContinueWith(previous =>
+            {
+                previous.GetAwaiter().GetResult(); // a failed chunk (duplicate id) fails the chain with its own exception
+                ledger.IndexTransferChunk(read);
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
         ReadChunks(r, ledger._transferMeta);
+        indexing.GetAwaiter().GetResult();
+        if (ledger._transferIndex.Count != transfers) throw new InvalidDataException($"ledger snapshot: {transfers} transfers but {ledger._transferIndex.Count} distinct ids");
         for (int i = 0; i < transfers; i++)
         {
-            ledger._transferIndex.Add(ledger._transfers[i].Id, i);
             ref TransferMeta meta = ref ledger._transferMeta[i];
             if (meta.Status == PendingStatus.Pending && meta.ExpiresAt != 0) ledger._expiry.Enqueue(i, (meta.ExpiresAt, i));
         }
-        int failed = r.ReadInt32();
+        int failed = ReadCount(r, 33);
         for (int i = 0; i < failed; i++)
         {
             ulong lo = r.ReadUInt64(), hi = r.ReadUInt64();
@@ -731,10 +745,34 @@ public sealed class LedgerState
             ledger._failed.Add(id, new FailedTransfer(result, content));
             ledger._failedOrder.Add(id);
         }
-        int history = r.ReadInt32();
-        for (int i = 0; i < history; i++) ledger._history.Add();
+        int history = ReadCount(r, Unsafe.SizeOf<HistoryEntry>());
+        ledger._history.AddUninitialized(history);
         ReadChunks(r, ledger._history);
         return ledger;
+    }
+
+    /// <summary>Indexes the ids of one chunk of transfers read from a snapshot, prefetching the table slots ahead.</summary>
+    private void IndexTransferChunk(int chunk)
+    {
+        Span<Transfer> transfers = _transfers.ChunkSpan(chunk);
+        int first = chunk << ChunkedList<Transfer>.ChunkShift;
+        for (int i = 0; i < transfers.Length; i++)
+        {
+            if (i + PrefetchDistance < transfers.Length) _transferIndex.Prefetch(transfers[i + PrefetchDistance].Id);
+            _transferIndex.Add(transfers[i].Id, first + i); // throws on a duplicate id or id 0: the snapshot is refused
+        }
+    }
+
+    /// <summary>A record count from a snapshot, refused when negative or larger than the bytes left could hold.</summary>
+    private static int ReadCount(BinaryReader r, int bytesPerItem)
+    {
+        int count = r.ReadInt32();
+        long left;
+        try { left = r.BaseStream.Length - r.BaseStream.Position; }
+        catch (NotSupportedException) { left = long.MaxValue; }
+        if (count < 0 || (long)count * bytesPerItem > left)
+            throw new InvalidDataException($"ledger snapshot: a count of {count} records does not fit the {left} bytes left");
+        return count;
     }
 
     private static void ReadChunks<T>(BinaryReader r, ChunkedList<T> list) where T : struct

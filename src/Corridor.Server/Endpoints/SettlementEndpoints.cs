@@ -285,24 +285,39 @@ public static class SettlementEndpoints
         Wire.Amount(r.Amount, "amount", max: SettlementState.MaxAmountMinor);
         PaymentPriority priority = Wire.Priority(r.Priority);
         PaymentKind kind = Wire.ParseEnum(r.Kind, "kind", ("customer", PaymentKind.Customer), ("interbank", PaymentKind.Interbank));
-        var existing = await gw.QueryAsync(e => e.Settlement.GetPayment(id));
+        var command = new SubmitPayment(id, payer, r.Payee, r.Ledger, r.Amount, priority, kind, r.EarliestNs, r.LatestNs, r.WindowId);
+        // The details are read before the engine is asked, so that one hand-off answers both "does the id exist" and the
+        // travel rule; a problem in them is raised after the id check, in the order the checks have always answered.
+        PaymentDetails? details = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? detailsProblem = null;
+        try
+        {
+            PartyBirth? originatorBirth = PartyBirths.Parse(r.Originator, DateTimeOffset.UtcNow, "originator");
+            PartyBirths.Refuse(r.Beneficiary, "beneficiary");
+            // Every payment goes as operation 116 with its details (possibly none): compliance screens it before liquidity moves.
+            details = new PaymentDetails(
+                r.Originator is null ? null : ExchangeEndpoints.ToParty(r.Originator), r.Beneficiary is null ? null : ExchangeEndpoints.ToParty(r.Beneficiary),
+                r.TradeReference is null ? null : ExchangeEndpoints.ToTrade(r.TradeReference),
+                Wire.References(r.References),
+                originatorBirth);
+        }
+        catch (ApiException e) { detailsProblem = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
+        // The travel rule refuses an incomplete customer payment for its own content: before the journal, so the id stays
+        // free for the corrected payment (Core's rule, ComplianceState.TravelRuleOf; the engine applies it again).
+        PaymentDetails? asked = details;
+        var (existing, travel) = await gw.QueryAsync(e =>
+        {
+            PaymentInfo? found = e.Settlement.GetPayment(id);
+            return (found, found is null && asked is not null ? e.Compliance.TravelRuleOf(e.Settlement, command, asked) : (TravelRuleResult?)null);
+        });
         if (existing is not null && !caller.IsOperator && existing.Payer != caller.ParticipantId)
             throw new ApiException(409, "settlement.payment_exists_with_different_content", $"payment {r.Id} exists");
-        var command = new SubmitPayment(id, payer, r.Payee, r.Ledger, r.Amount, priority, kind, r.EarliestNs, r.LatestNs, r.WindowId);
-        PartyBirth? originatorBirth = PartyBirths.Parse(r.Originator, DateTimeOffset.UtcNow, "originator");
-        PartyBirths.Refuse(r.Beneficiary, "beneficiary");
-        // Every payment goes as operation 116 with its details (possibly none): compliance screens it before liquidity moves.
-        var details = new PaymentDetails(
-            r.Originator is null ? null : ExchangeEndpoints.ToParty(r.Originator), r.Beneficiary is null ? null : ExchangeEndpoints.ToParty(r.Beneficiary),
-            r.TradeReference is null ? null : ExchangeEndpoints.ToTrade(r.TradeReference),
-            Wire.References(r.References),
-            originatorBirth);
+        detailsProblem?.Throw();
+        if (details is null) throw new InvalidOperationException("payment details neither read nor refused");
         // Trade references follow the same format rules on every entry path (Core), here as on pacs.008 and POST /v1/fx/payments.
         if (details.Trade is { } trade && Corridor.Core.Exchange.TradeReferenceRules.ValidateGiven(trade) is var format && format != Corridor.Core.Exchange.PayResult.Ok)
             throw new ApiException(ExchangeEndpoints.Status(format.ToString()), "fx." + Wire.Snake(format), $"payment {r.Id}: trade_reference: {format}");
-        // The travel rule refuses an incomplete customer payment for its own content: before the journal, so the id stays
-        // free for the corrected payment (Core's rule, ComplianceState.TravelRuleOf; the engine applies it again).
-        if (existing is null && await gw.QueryAsync(e => e.Compliance.TravelRuleOf(e.Settlement, command, details)) is { IsCompliant: false } travel)
+        if (travel is { IsCompliant: false })
             throw new ApiException(400, "compliance.travel_rule_incomplete",
                 $"payment {r.Id}: travel rule incomplete ({Wire.Findings(travel)})")
             { Iso20022Reason = travel.FirstReasonCode };
@@ -311,7 +326,7 @@ public static class SettlementEndpoints
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
         CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, 1, payload);
         (PaymentInfo? p, PaymentCompliance? compliance, DayPhase phase) =
-            await gw.QueryAsync(e => (e.Settlement.GetPayment(id), ComplianceOf(e, id), e.Settlement.GetDayStatus().Phase));
+            await gw.QueryAsync(e => (e.Settlement.GetPayment(id), ComplianceOf(e, id), e.Settlement.Phase)); // the phase alone: the day's counts scan every payment of the day
         gw.LogPayment(id, reply.AllOk ? (p is null ? "unrecorded" : Wire.Snake(p.Status)) : Wire.Snake((SettlementResult)reply.Errors[0].Code), reply);
         if (!reply.AllOk)
         {

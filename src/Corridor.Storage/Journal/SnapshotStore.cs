@@ -162,6 +162,64 @@ public sealed class SnapshotStore
         return damaged;
     }
 
+    /// <summary>
+    /// Restores state from the newest snapshot that verifies, reading each file once: <paramref name="restore"/>
+    /// consumes the content while its checksum is computed, and the result is kept only if the checksum then
+    /// matches. A snapshot whose header, checksum or restore fails (<paramref name="restore"/> throwing
+    /// <see cref="InvalidDataException"/>, <see cref="EndOfStreamException"/>, <see cref="IOException"/>,
+    /// <see cref="ArgumentException"/>, <see cref="InvalidOperationException"/> or <see cref="OverflowException"/>)
+    /// is passed over for the next older one, as <see cref="TryOpenLatest"/> does; its half-built state is dropped.
+    /// Halves the bytes read at start-up against <see cref="TryOpenLatest"/> (which verifies, then the caller reads again).
+    /// </summary>
+    public bool TryRestoreLatest<T>(Func<Stream, T> restore, out long sequence, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T state)
+    {
+        ArgumentNullException.ThrowIfNull(restore);
+        var rejected = new List<string>();
+        List<(long Sequence, string Path)> snapshots = List();
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        for (int i = snapshots.Count - 1; i >= 0; i--)
+        {
+            (long candidate, string path) = snapshots[i];
+            try
+            {
+                using Stream file = new BufferedStream(new FileHandleStream(_files.Open(path, FileMode.Open, FileAccess.Read, FileShare.Read), ownsHandle: true), BufferBytes);
+                string? problem = CheckHeader(file, candidate, header, out long contentBytes);
+                if (problem is null)
+                {
+                    var content = new VerifyingContentStream(file, contentBytes);
+                    T restored;
+                    try { restored = restore(content); }
+                    catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException or InvalidOperationException or OverflowException)
+                    {
+                        // A damaged file usually fails its checksum; say so when it does, else what the restore found.
+                        content.Drain();
+                        problem = content.ChecksumMatches(header) ? $"restore failed: {e.Message}" : "checksum mismatch: the snapshot is damaged";
+                        rejected.Add($"{path}: {problem}");
+                        continue;
+                    }
+                    content.Drain();
+                    if (content.ChecksumMatches(header))
+                    {
+                        sequence = candidate;
+                        state = restored;
+                        LastRejected = rejected;
+                        return true;
+                    }
+                    problem = "checksum mismatch: the snapshot is damaged";
+                }
+                rejected.Add($"{path}: {problem}");
+            }
+            catch (IOException e)
+            {
+                rejected.Add($"{path}: {e.Message}");
+            }
+        }
+        LastRejected = rejected;
+        sequence = 0;
+        state = default;
+        return false;
+    }
+
     /// <summary>Snapshot files present, ascending by sequence (not verified).</summary>
     public List<(long Sequence, string Path)> List()
     {
@@ -187,13 +245,12 @@ public sealed class SnapshotStore
         BinaryPrimitives.WriteUInt64LittleEndian(header[24..], 0);
     }
 
-    /// <summary>Reads the whole file; returns why it is not a valid snapshot for <paramref name="sequence"/>, or null.</summary>
-    private static string? Check(Stream file, long sequence, out long contentBytes)
+    /// <summary>Reads and checks the header (the file is left after it); returns why it is not a snapshot for <paramref name="sequence"/>, or null.</summary>
+    private static string? CheckHeader(Stream file, long sequence, Span<byte> header, out long contentBytes)
     {
         contentBytes = 0;
         long fileBytes = file.Length;
         if (fileBytes < HeaderBytes + ChecksumBytes) return $"only {fileBytes} bytes, shorter than header and checksum";
-        Span<byte> header = stackalloc byte[HeaderBytes];
         file.Position = 0;
         file.ReadExactly(header);
         if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic) return "bad magic: not a snapshot";
@@ -205,6 +262,15 @@ public sealed class SnapshotStore
         contentBytes = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
         if (contentBytes != fileBytes - HeaderBytes - ChecksumBytes)
             return $"header declares {contentBytes} content bytes, file holds {fileBytes - HeaderBytes - ChecksumBytes}";
+        return null;
+    }
+
+    /// <summary>Reads the whole file; returns why it is not a valid snapshot for <paramref name="sequence"/>, or null.</summary>
+    private static string? Check(Stream file, long sequence, out long contentBytes)
+    {
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        string? problem = CheckHeader(file, sequence, header, out contentBytes);
+        if (problem is not null) return problem;
 
         var checksum = new XxHash128();
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
@@ -270,6 +336,77 @@ public sealed class SnapshotStore
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// Forward-only window over the content of a snapshot file being restored, feeding the checksum with every
+    /// byte read; <see cref="ChecksumMatches"/> compares it with the file's trailer once the content is consumed.
+    /// Large reads go straight from the file into the caller's memory (no copy through the file's buffer).
+    /// </summary>
+    private sealed class VerifyingContentStream(Stream file, long length) : Stream
+    {
+        private readonly XxHash128 _checksum = new();
+        private long _position;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => length;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(Span<byte> buffer)
+        {
+            long remaining = length - _position;
+            if (remaining <= 0) return 0;
+            if (buffer.Length > remaining) buffer = buffer[..(int)remaining];
+            // In pieces of at most a megabyte, each hashed straight after its read while it is still in cache.
+            int done = 0;
+            while (done < buffer.Length)
+            {
+                Span<byte> piece = buffer[done..Math.Min(buffer.Length, done + BufferBytes)];
+                int n = file.Read(piece);
+                if (n == 0) break;
+                _checksum.Append(piece[..n]);
+                done += n;
+                if (n < piece.Length) break;
+            }
+            if (done == 0) throw new EndOfStreamException("snapshot file ends inside its content");
+            _position += done;
+            return done;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int ReadByte()
+        {
+            Span<byte> one = stackalloc byte[1];
+            return Read(one) == 1 ? one[0] : -1;
+        }
+
+        /// <summary>Reads (and checksums) whatever content the restore left unread.</summary>
+        public void Drain()
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+            try { while (Read(buffer, 0, buffer.Length) > 0) { } }
+            finally { ArrayPool<byte>.Shared.Return(buffer); }
+        }
+
+        /// <summary>True when the content's checksum, with <paramref name="header"/>, equals the file's trailer.</summary>
+        public bool ChecksumMatches(ReadOnlySpan<byte> header)
+        {
+            _checksum.Append(header);
+            Span<byte> expected = stackalloc byte[ChecksumBytes];
+            Span<byte> actual = stackalloc byte[ChecksumBytes];
+            file.Position = HeaderBytes + length;
+            file.ReadExactly(expected);
+            _checksum.GetCurrentHash(actual);
+            return actual.SequenceEqual(expected);
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Read-only, seekable window over the content of a verified snapshot file; owns the file.</summary>

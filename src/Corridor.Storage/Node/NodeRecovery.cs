@@ -20,9 +20,11 @@ public static class NodeRecovery
         var clock = Stopwatch.StartNew();
         Engine engine;
         long snapshotSequence = 0;
-        if (snapshots is not null && snapshots.TryOpenLatest(out long sequence, out Stream? content))
+        UInt128 restoredHash = 0;
+        // One pass over the snapshot: restored while its checksum is computed, kept only if the checksum matches.
+        if (snapshots is not null && snapshots.TryRestoreLatest(content => (Engine.ReadSnapshot(content, out UInt128 h), h), out long sequence, out var restored))
         {
-            using (content) engine = Engine.ReadSnapshot(content);
+            (engine, restoredHash) = restored;
             if (engine.Sequence != sequence)
                 throw new JournalCorruptException($"snapshot file says batch {sequence} but holds state of batch {engine.Sequence}");
             snapshotSequence = sequence;
@@ -45,7 +47,9 @@ public static class NodeRecovery
         }
         if (engine.Sequence != journal.LastSequence)
             throw new JournalCorruptException($"replay stopped at batch {engine.Sequence}, journal ends at {journal.LastSequence}");
-        recovery = new RecoveryInfo(snapshotSequence, replayed, engine.Sequence, clock.Elapsed, engine.StateHashHex())
+        // The snapshot reader already hashed the restored state: hash it again only if batches were replayed on top.
+        string stateHash = replayed == 0 && snapshotSequence > 0 ? restoredHash.ToString("x32") : engine.StateHashHex();
+        recovery = new RecoveryInfo(snapshotSequence, replayed, engine.Sequence, clock.Elapsed, stateHash)
         {
             SnapshotsRejected = snapshots?.LastRejected ?? [],
             JournalNotes = journal is FileJournal file ? file.RecoveryReport.Notes : [],

@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Corridor.Client;
+using Corridor.Server;
+using Corridor.Storage.Node;
+
+namespace Corridor.Cli.Bench;
+
+/// <summary>
+/// <c>corridor bench http --mode payments|iso</c>: what a participant bank sends. Payments mode posts
+/// <c>POST /v1/payments</c> (JSON, a customer payment with full originator and beneficiary, trade reference and ISO
+/// ids); iso mode posts <c>POST /v1/iso20022</c> pacs.008 messages of <c>--batch</c> transactions each. Every payment
+/// passes the day, the travel rule and screening against a watch list of <c>--watch-list</c> synthetic entries (two
+/// lists: one list's text must fit a command), and settles in RTGS from a funded payer to a payee. Raw keep-alive
+/// connections, as in single mode. Settled payments are counted from the payee's balance at the end.
+/// </summary>
+internal static class PaymentsHttpBench
+{
+    private const uint Kes = 404;
+    private const long AmountMinor = 100; // 1.00 KES each: the payee's balance counts the settled payments
+
+    public static async Task<int> RunAsync(HttpBench.Settings s, int watchListEntries, bool json, CancellationToken cancel)
+    {
+        string? temp = null;
+        CorridorServer? server = null;
+        try
+        {
+            Uri baseUrl;
+            string token;
+            if (s.Url is null)
+            {
+                temp = s.Dir ?? Directory.CreateTempSubdirectory("corridor-bench-http-").FullName;
+                server = await CorridorServer.StartAsync(new ServerOptions
+                {
+                    DataPath = temp, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0, SnapshotOnStop = false }, ReadModel = s.ReadModel,
+                }, cancel);
+                baseUrl = new Uri(server.Addresses[0]);
+                token = server.NewOperatorToken ?? Corridor.Server.Auth.SecretsDirectory.ReadOperatorToken(temp)!;
+            }
+            else
+            {
+                baseUrl = new Uri(s.Url);
+                token = s.Token ?? throw new ArgumentException("--token (operator) is needed with --url");
+            }
+            var op = CorridorClient.Create(baseUrl, token, 8);
+            World world = await SetUpAsync(op, s.Transfers + s.Warmup, watchListEntries, cancel);
+
+            int perRequest = s.Mode == "iso" ? s.Batch : 1;
+            var load = new Load(s, baseUrl, world, perRequest);
+            if (s.Warmup > 0) await load.RunAsync(0, s.Warmup, cancel);
+            load.Reset();
+            var clock = Stopwatch.StartNew();
+            long requests = await load.RunAsync(s.Warmup, s.Transfers, cancel);
+            double seconds = clock.Elapsed.TotalSeconds;
+            List<double> all = load.SortedLatencies();
+            long settled = (await op.GetSettlementAccountAsync(world.Payee, Kes, cancel)).Unwrap().BalanceMinor / AmountMinor;
+            long submitted = s.Warmup + s.Transfers;
+            BenchOutput.Report($"HTTP {s.Mode} payments", [
+                new("mode", s.Mode),
+                new("endpoint", s.Mode == "iso" ? "POST /v1/iso20022 (pacs.008.001.09)" : "POST /v1/payments"),
+                new("transfers", s.Transfers),
+                new("payments", s.Transfers),
+                new("requests", requests),
+                new("transfers_per_request", perRequest),
+                new("payments_per_request", perRequest),
+                new("concurrency", s.Concurrency),
+                new("warmup_transfers", s.Warmup),
+                new("target_requests_per_second", s.Rate),
+                new("load_generator", "raw HTTP/1.1 keep-alive connections"),
+                new("watch_list_entries", watchListEntries),
+                new("seconds", Math.Round(seconds, 3)),
+                new("transfers_per_second", Math.Round(s.Transfers / seconds, 0)),
+                new("payments_per_second", Math.Round(s.Transfers / seconds, 0)),
+                new("requests_per_second", Math.Round(requests / seconds, 0)),
+                new("p50_ms", Math.Round(BenchOutput.Percentile(all, 0.50), 3)),
+                new("p99_ms", Math.Round(BenchOutput.Percentile(all, 0.99), 3)),
+                new("settled_payments", settled),
+                new("rejected_items", submitted - settled),
+                new("failed_requests", load.FailedRequests),
+                new("transport", "http"),
+                new("read_model", server is null ? "remote" : s.ReadModel),
+                new("read_model_lag_batches_at_end", server?.ReadModel?.LagBatches ?? 0),
+                new("machine", $"{Environment.ProcessorCount} cores shared by client and server"),
+            ], json);
+            return load.FailedRequests == 0 && settled == submitted ? 0 : 1;
+        }
+        finally
+        {
+            if (server is not null) await server.DisposeAsync();
+            if (temp is not null && s.Dir is null) { try { Directory.Delete(temp, true); } catch (IOException) { } }
+        }
+    }
+
+    /// <summary>The parties: a central bank, a funded payer bank and a payee bank in KES, the day open, the watch lists loaded.</summary>
+    private sealed record World(ulong Payer, string PayerToken, string PayerBic, ulong Payee, string PayeeBic, DateOnly Day, string RunTag);
+
+    private static async Task<World> SetUpAsync(CorridorClient op, long payments, int watchListEntries, CancellationToken c)
+    {
+        var rng = new Random();
+        ulong centralBank = 9_000_000 + (ulong)rng.Next(1, 1_000_000), payer = centralBank + 1_000_000, payee = centralBank + 2_000_000;
+        string tag = Letters(rng, 2);
+        string payerBic = "PY" + tag + "KENX", payeeBic = "PE" + tag + "KENA";
+        DateOnly day = DateOnly.FromDateTime(DateTime.UtcNow);
+        (await op.RegisterParticipantAsync(new RegisterParticipantRequest(centralBank, "Central Bank of Kenya (bench)", "central-bank"), c)).Unwrap();
+        string payerToken = (await op.RegisterParticipantAsync(new RegisterParticipantRequest(payer, "Payer Bank (bench)", "direct", payerBic), c)).Unwrap().Token;
+        (await op.RegisterParticipantAsync(new RegisterParticipantRequest(payee, "Payee Bank (bench)", "direct", payeeBic), c)).Unwrap();
+        (await op.RegisterLedgerAsync(new RegisterLedgerRequest(Kes, centralBank, "0x4040", "0x4041", "KES"), c)).Unwrap();
+        (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(payer, Kes, "0x4042"), c)).Unwrap();
+        (await op.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(payee, Kes, "0x4043"), c)).Unwrap();
+        (await op.OpenDayAsync(day, c)).Unwrap();
+        (await op.MoveLiquidityAsync(new LiquidityRequest("0x7001", payer, Kes, payments * AmountMinor * 2 + 1_000_000, "inject"), c)).Unwrap();
+        if (watchListEntries > 0)
+        {
+            // Synthetic designations (persons and companies, multi-script names), split over two lists so that each list's
+            // text fits one journaled command; payments are screened against every list.
+            var list = Corridor.Workloads.ScreeningBenchmark.GenerateWatchList(watchListEntries, 42);
+            int half = (list.Entries.Length + 1) / 2;
+            for (int part = 0; part < 2; part++)
+            {
+                var csv = new StringBuilder(Corridor.Core.Compliance.WatchListParser.CsvHeader).Append('\n');
+                foreach (var e in list.Entries.Skip(part * half).Take(half))
+                    csv.Append(e.Id).Append(',').Append(e.Kind == Corridor.Core.Compliance.WatchListEntryKind.Organisation ? "organisation" : "person").Append(',')
+                       .Append(Quote(e.Names[0])).Append(',').Append(Quote(string.Join(';', e.Names.Skip(1)))).Append(",,,S\n");
+                if (csv.Length > 1 + Corridor.Core.Compliance.WatchListParser.CsvHeader.Length)
+                    (await op.LoadWatchListAsync(new LoadWatchListRequest($"bench-{part + 1}", "csv", "1", csv.ToString()), c)).Unwrap();
+            }
+        }
+        return new World(payer, payerToken, payerBic, payee, payeeBic, day, tag);
+    }
+
+    private static string Quote(string field) => field.Contains(',') || field.Contains('"') ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+
+    private static string Letters(Random rng, int n)
+    {
+        var chars = new char[n];
+        for (int i = 0; i < n; i++) chars[i] = (char)('A' + rng.Next(26));
+        return new string(chars);
+    }
+
+    /// <summary>Payment <paramref name="n"/> of the run as a JSON customer payment with full party data and trade reference.</summary>
+    private static byte[] JsonPayment(World w, long n)
+    {
+        string id = Id(n), hex = n.ToString("x12", CultureInfo.InvariantCulture);
+        var request = new SubmitPaymentRequest(id, w.Payee, Kes, AmountMinor,
+            Originator: new FxPartyDto(Name: "Nairobi Electronics Distributors Ltd", StreetName: "Mombasa Road", BuildingNumber: "214", PostCode: "00100", TownName: "Nairobi",
+                Country: "KE", Account: "1180297734", IdScheme: "lei", Identifier: "5493001KJTIIGC8Y1R12"),
+            Beneficiary: new FxPartyDto(Name: "Kisumu Components Manufacturing Co", StreetName: "Oginga Odinga Street", BuildingNumber: "17", TownName: "Kisumu",
+                Country: "KE", Account: "0041203398001", IdScheme: "tax_id", Identifier: "KE-PIN-P051234567Z"),
+            TradeReference: new FxTradeReferenceDto(InvoiceNumber: $"INV-{w.RunTag}-{n}", InvoiceDate: w.Day.AddDays(-3), LetterOfCreditReference: $"LC-{w.RunTag}-{n}",
+                GoodsDescription: "Laptop motherboards, 400 units", HsCode: "847130", Incoterms: "FOB", IncotermsPlace: "Mombasa"),
+            References: new PaymentReferencesDto($"MSG-{w.RunTag}-{n}", $"INS-{w.RunTag}-{n}", $"E2E-{w.RunTag}-{n}", $"TX-{w.RunTag}-{n}", Uetr(w, hex)));
+        return JsonSerializer.SerializeToUtf8Bytes(request, CorridorJson.Options);
+    }
+
+    private static string Id(long n) => "0x5" + n.ToString("x", CultureInfo.InvariantCulture);
+
+    private static string Uetr(World w, string hex12) =>
+        $"{(uint)w.RunTag.GetHashCode():x8}-5e1f-4c8e-9a6b-{hex12}";
+
+    /// <summary>A pacs.008 of payments <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1.</summary>
+    private static byte[] Pacs008(World w, long first, int count)
+    {
+        string date = w.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var x = new StringBuilder(1024 + count * 1400);
+        x.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.09\"><FIToFICstmrCdtTrf>")
+         .Append("<GrpHdr><MsgId>MSG-").Append(w.RunTag).Append('-').Append(first).Append("</MsgId><CreDtTm>")
+         .Append(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).Append("</CreDtTm><NbOfTxs>").Append(count)
+         .Append("</NbOfTxs><SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf><InstgAgt><FinInstnId><BICFI>").Append(w.PayerBic)
+         .Append("</BICFI></FinInstnId></InstgAgt><InstdAgt><FinInstnId><BICFI>").Append(w.PayeeBic).Append("</BICFI></FinInstnId></InstdAgt></GrpHdr>");
+        for (long n = first; n < first + count; n++)
+        {
+            string hex = n.ToString("x12", CultureInfo.InvariantCulture);
+            x.Append("<CdtTrfTxInf><PmtId><InstrId>INS-").Append(w.RunTag).Append('-').Append(n).Append("</InstrId><EndToEndId>E2E-").Append(w.RunTag).Append('-').Append(n)
+             .Append("</EndToEndId><TxId>TX-").Append(w.RunTag).Append('-').Append(n).Append("</TxId><UETR>").Append(Uetr(w, hex)).Append("</UETR></PmtId>")
+             .Append("<IntrBkSttlmAmt Ccy=\"KES\">1.00</IntrBkSttlmAmt><IntrBkSttlmDt>").Append(date).Append("</IntrBkSttlmDt><ChrgBr>DEBT</ChrgBr>")
+             .Append("<Dbtr><Nm>Nairobi Electronics Distributors Ltd</Nm><PstlAdr><StrtNm>Mombasa Road</StrtNm><BldgNb>214</BldgNb><PstCd>00100</PstCd><TwnNm>Nairobi</TwnNm><Ctry>KE</Ctry></PstlAdr>")
+             .Append("<Id><OrgId><LEI>5493001KJTIIGC8Y1R12</LEI></OrgId></Id></Dbtr><DbtrAcct><Id><Othr><Id>1180297734</Id></Othr></Id></DbtrAcct>")
+             .Append("<DbtrAgt><FinInstnId><BICFI>").Append(w.PayerBic).Append("</BICFI></FinInstnId></DbtrAgt><CdtrAgt><FinInstnId><BICFI>").Append(w.PayeeBic).Append("</BICFI></FinInstnId></CdtrAgt>")
+             .Append("<Cdtr><Nm>Kisumu Components Manufacturing Co</Nm><PstlAdr><StrtNm>Oginga Odinga Street</StrtNm><BldgNb>17</BldgNb><TwnNm>Kisumu</TwnNm><Ctry>KE</Ctry></PstlAdr></Cdtr>")
+             .Append("<CdtrAcct><Id><Othr><Id>0041203398001</Id></Othr></Id></CdtrAcct><Purp><Cd>GDDS</Cd></Purp>")
+             .Append("<RmtInf><Strd><RfrdDocInf><Tp><CdOrPrtry><Cd>CINV</Cd></CdOrPrtry></Tp><Nb>INV-").Append(w.RunTag).Append('-').Append(n).Append("</Nb><RltdDt>")
+             .Append(w.Day.AddDays(-3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append("</RltdDt></RfrdDocInf>")
+             .Append("<AddtlRmtInf>HS:847130;INCOTERMS:FOB</AddtlRmtInf><AddtlRmtInf>LC:LC-").Append(w.RunTag).Append('-').Append(n)
+             .Append(";GOODS:Laptop motherboards, 400 units</AddtlRmtInf></Strd></RmtInf></CdtTrfTxInf>");
+        }
+        x.Append("</FIToFICstmrCdtTrf></Document>");
+        return Encoding.UTF8.GetBytes(x.ToString());
+    }
+
+    /// <summary><c>Concurrency</c> workers on raw keep-alive connections, as the single-transfer mode.</summary>
+    private sealed class Load(HttpBench.Settings s, Uri baseUrl, World world, int perRequest)
+    {
+        private readonly List<double>[] _latencies = Enumerable.Range(0, s.Concurrency).Select(_ => new List<double>()).ToArray();
+        private long _failed;
+
+        public long FailedRequests => _failed;
+
+        public void Reset()
+        {
+            foreach (List<double> l in _latencies) l.Clear();
+            _failed = 0;
+        }
+
+        public List<double> SortedLatencies()
+        {
+            var all = _latencies.SelectMany(l => l).ToList();
+            all.Sort();
+            return all;
+        }
+
+        /// <summary>Sends payments <paramref name="first"/> … <paramref name="first"/> + <paramref name="payments"/> − 1; returns the requests sent.</summary>
+        public async Task<long> RunAsync(long first, long payments, CancellationToken cancel)
+        {
+            long requestsTotal = (payments + perRequest - 1) / perRequest;
+            long next = 0;
+            long startTicks = Stopwatch.GetTimestamp();
+            bool iso = s.Mode == "iso";
+            var workers = new Task[s.Concurrency];
+            for (int w = 0; w < s.Concurrency; w++)
+            {
+                int worker = w;
+                workers[w] = Task.Run(async () =>
+                {
+                    await using RawHttpConnection raw = await RawHttpConnection.ConnectAsync(baseUrl, iso ? "/v1/iso20022" : "/v1/payments", world.PayerToken, null, cancel,
+                        iso ? "application/xml" : "application/json");
+                    while (true)
+                    {
+                        long r = Interlocked.Increment(ref next) - 1;
+                        if (r >= requestsTotal) break;
+                        long from = first + r * perRequest;
+                        int n = (int)Math.Min(perRequest, first + payments - from);
+                        byte[] body = iso ? Pacs008(world, from, n) : JsonPayment(world, from);
+                        if (s.Rate > 0)
+                        {
+                            long due = startTicks + (long)(r * Stopwatch.Frequency / s.Rate);
+                            long wait = due - Stopwatch.GetTimestamp();
+                            if (wait > 0) await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancel);
+                        }
+                        long t0 = Stopwatch.GetTimestamp();
+                        while (true)
+                        {
+                            int status = await raw.PostAsync(body, cancel);
+                            if (status == 503) { await Task.Delay(5, cancel); continue; }
+                            if (status is not (200 or 201)) Interlocked.Increment(ref _failed);
+                            break;
+                        }
+                        _latencies[worker].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                    }
+                }, cancel);
+            }
+            await Task.WhenAll(workers);
+            return requestsTotal;
+        }
+    }
+}
