@@ -84,6 +84,19 @@ public sealed class Node : IDisposable
         {
             engine = new Engine(options.AccountCapacity, options.TransferCapacity);
         }
+        return Resume(options, journal, snapshots, engine, snapshotSequence, clock);
+    }
+
+    /// <summary>
+    /// Starts the pipeline on <paramref name="replica"/>, an engine that already applied a prefix of this journal (a standby's
+    /// replica that followed the active node): replays only the batches after it. The journal and the replica are owned by the
+    /// node from here on.
+    /// </summary>
+    public static Node Start(NodeOptions options, IJournal journal, SnapshotStore? snapshots, Engine replica) =>
+        Resume(options, journal, snapshots, replica, 0, Stopwatch.StartNew());
+
+    private static Node Resume(NodeOptions options, IJournal journal, SnapshotStore? snapshots, Engine engine, long snapshotSequence, Stopwatch clock)
+    {
         if (journal.LastSequence < engine.Sequence)
             throw new JournalCorruptException(
                 $"snapshot is at batch {engine.Sequence} but the journal ends at batch {journal.LastSequence}: journal data is missing; refusing to start");
