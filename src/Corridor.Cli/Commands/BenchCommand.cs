@@ -18,6 +18,7 @@ public static class BenchCommand
         bench.Subcommands.Add(CoreBenchCommands.Screening());
         bench.Subcommands.Add(ProjectionBench.Create());
         bench.Subcommands.Add(FederationBench.Create());
+        bench.Subcommands.Add(FailoverBench.Create());
         return bench;
     }
 

@@ -54,7 +54,11 @@ public static class PostgresLease
     public static bool Renew(NpgsqlConnection connection, string journalTable, long epoch, int durationMs)
     {
         using var command = new NpgsqlCommand(
-            $"UPDATE {TableOf(journalTable)} SET expires_at = now() + $2 * interval '1 millisecond' WHERE id = 1 AND epoch = $1", connection);
+            $"UPDATE {TableOf(journalTable)} SET expires_at = now() + $2 * interval '1 millisecond' WHERE id = 1 AND epoch = $1", connection)
+        {
+            // A renewal slower than the lease is worthless (a commit waiting for an absent synchronous standby): give up on it.
+            CommandTimeout = Math.Max(1, durationMs / 1000),
+        };
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = epoch });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = durationMs });
         return command.ExecuteNonQuery() == 1;
@@ -63,7 +67,7 @@ public static class PostgresLease
     /// <summary>Ends the lease of <paramref name="epoch"/> now (a clean stop: a standby need not wait for it to lapse).</summary>
     public static void Release(NpgsqlConnection connection, string journalTable, long epoch)
     {
-        using var command = new NpgsqlCommand($"UPDATE {TableOf(journalTable)} SET expires_at = now() WHERE id = 1 AND epoch = $1", connection);
+        using var command = new NpgsqlCommand($"UPDATE {TableOf(journalTable)} SET expires_at = now() WHERE id = 1 AND epoch = $1", connection) { CommandTimeout = 2 };
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = epoch });
         command.ExecuteNonQuery();
     }
