@@ -252,6 +252,8 @@ public sealed class CorridorServer : IAsyncDisposable
             }
             catch (ApiException e)
             {
+                if (e.Code is "node.standby" or "node.not_active" && gw.ActiveAddress() is string active && !context.Response.HasStarted)
+                    context.Response.Headers["Corridor-Active-Node"] = active;
                 if (!context.Response.HasStarted) await Problems.WriteAsync(context, e);
             }
             catch (NodeBusyException e)

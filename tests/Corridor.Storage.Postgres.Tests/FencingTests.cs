@@ -81,6 +81,31 @@ public sealed class FencingTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task A_node_whose_lease_was_taken_over_fails_the_refused_batch_and_stops()
+    {
+        string db = pg.CreateDatabase();
+        PostgresJournal journal = PostgresJournal.Open(db, Short);
+        using Node.Node node = Node.Node.Start(new Node.NodeOptions { SnapshotEveryEvents = 0, SnapshotOnStop = false }, journal, null);
+        Assert.True((await node.SubmitAsync(Core.Engine.Operation.CreateAccounts, 1, Account(1), waitWhenFull: true, TestContext.Current.CancellationToken)).AllOk);
+        journal.SuspendRenewal();
+        Expire(db);
+        using var successor = PostgresJournal.Open(db, Short);
+        // The refused batch's request gets an answer (the node stopped), it is not left waiting.
+        var stopped = await Assert.ThrowsAsync<Node.NodeStoppedException>(() =>
+            node.SubmitAsync(Core.Engine.Operation.CreateAccounts, 1, Account(2), waitWhenFull: true, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        Assert.IsType<JournalFencedException>(stopped.InnerException);
+        Assert.IsType<JournalFencedException>(node.Fault);
+        Assert.Throws<Node.NodeStoppedException>(() => { _ = node.SubmitAsync(Core.Engine.Operation.CreateAccounts, 1, Account(3), cancel: TestContext.Current.CancellationToken); });
+        Assert.Equal([1L], Rows(db).Select(r => r.Sequence));
+    }
+
+    private static byte[] Account(ulong id)
+    {
+        var account = new Core.Ledger.Account[] { new() { Id = id, Ledger = 1, Code = 1 } };
+        return System.Runtime.InteropServices.MemoryMarshal.AsBytes(account.AsSpan()).ToArray();
+    }
+
+    [Fact]
     public async Task An_append_already_waiting_when_the_lease_is_taken_over_inserts_nothing()
     {
         string db = pg.CreateDatabase();

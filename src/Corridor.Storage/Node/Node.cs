@@ -170,6 +170,7 @@ public sealed class Node : IDisposable
     {
         ChannelReader<Request> reader = _requests.Reader;
         Request? carry = null;
+        List<Request>? appending = null; // the batch being journaled: failed with the node if its append throws
         try
         {
             while (true)
@@ -181,6 +182,7 @@ public sealed class Node : IDisposable
                 }
                 byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.MaxBatchBytes, CommandBatch.EncodedSize(carry.Payload.Length)));
                 var requests = new List<Request>(16);
+                appending = requests;
                 int used = 0;
                 // Group commit: take what is waiting, up to the batch bounds.
                 while (carry is not null)
@@ -202,12 +204,15 @@ public sealed class Node : IDisposable
                 span?.Stop();
 
                 var work = new BatchWork(sequence, timestamp, buffer, used, requests);
+                appending = null;
                 _applyQueue.Writer.WriteAsync(work).AsTask().GetAwaiter().GetResult();
             }
         }
         catch (Exception e)
         {
             Stop(e);
+            // The batch whose append failed was not applied (a refused or unknown append): its requests fail with the node.
+            if (appending is not null) foreach (Request r in appending) r.Reply.TrySetException(new NodeStoppedException(e));
             carry?.Reply.TrySetException(new NodeStoppedException(e));
             while (reader.TryRead(out Request? r)) r.Reply.TrySetException(new NodeStoppedException(e));
         }
