@@ -82,6 +82,40 @@ public sealed class FailoverTests
         Assert.Equal(503, (await paused.ReadyAsync(C)).Status);
     }
 
+    [Fact]
+    public async Task Bench_failover_prints_takeovers_unavailability_and_zero_lost_as_JSON()
+    {
+        using var server = PostgresServer.Start();
+        var (code, stdout, stderr) = await CorridorProcess.RunAsync("bench", "failover", "--connection", server.ConnectionString(),
+            "--takeovers", "2", "--clients", "2", "--throughput-seconds", "1", "--lease-ms", "1000", "--json");
+        Assert.True(code == 0, stdout + stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
+        System.Text.Json.JsonElement r = json.RootElement;
+        Assert.Equal(2, r.GetProperty("takeovers").GetInt32());
+        Assert.Equal(0, r.GetProperty("lost").GetInt32());
+        Assert.Equal(0, r.GetProperty("duplicates").GetInt64());
+        Assert.Equal(0, r.GetProperty("state_hash_disagreements").GetInt32());
+        Assert.True(r.GetProperty("acknowledged").GetInt32() > 0);
+        Assert.InRange(r.GetProperty("max_unavailable_ms").GetDouble(), 1, 60_000);
+        Assert.True(r.GetProperty("p99_unavailable_ms").GetDouble() <= r.GetProperty("max_unavailable_ms").GetDouble());
+        Assert.True(r.GetProperty("write_transfers_per_second_with_standby").GetDouble() > 0);
+        Assert.True(r.GetProperty("with_standby_ratio").GetDouble() > 0);
+    }
+
+    [Theory]
+    [InlineData("bench|failover", "needs --connection")]
+    [InlineData("run|--role|standby", "need --journal postgres")]
+    [InlineData("run|--journal|postgres|--connection|Host=127.0.0.1;Port=1|--lease-ms|50", "--lease-ms must be")]
+    public async Task High_availability_options_are_refused_with_a_reason(string args, string reason)
+    {
+        using var dir = new TempDir();
+        string[] argv = args.Split('|');
+        if (argv[0] == "run") argv = [.. argv, "--data", dir.Path];
+        var (code, stdout, stderr) = await CorridorProcess.RunAsync(new Dictionary<string, string> { ["CORRIDOR_POSTGRES"] = "" }, argv);
+        Assert.Equal(2, code);
+        Assert.Contains(reason, stdout + stderr);
+    }
+
     private sealed class XunitWriter : TextWriter
     {
         public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;

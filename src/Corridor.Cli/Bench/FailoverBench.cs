@@ -31,7 +31,7 @@ internal static class FailoverBench
         {
             string? server = parse.GetValue(connection) ?? Environment.GetEnvironmentVariable("CORRIDOR_POSTGRES");
             int n = parse.GetValue(takeovers), c = parse.GetValue(clients), lease = parse.GetValue(leaseMs), s = parse.GetValue(seconds);
-            if (server is null) { await Console.Error.WriteLineAsync("corridor bench failover: needs --connection \"Host=...;Username=...;Database=postgres\" (or CORRIDOR_POSTGRES) of a server where it may create a database"); return 2; }
+            if (string.IsNullOrWhiteSpace(server)) { await Console.Error.WriteLineAsync("corridor bench failover: needs --connection \"Host=...;Username=...;Database=postgres\" (or CORRIDOR_POSTGRES) of a server where it may create a database"); return 2; }
             if (n is < 1 or > 1_000 || c is < 1 or > 256 || s is < 0 or > 600) { await Console.Error.WriteLineAsync("corridor bench failover: --takeovers 1…1000, --clients 1…256, --throughput-seconds 0…600"); return 2; }
             return await RunAsync(server, n, c, lease, s, parse.GetValue(json), cancel);
         });
