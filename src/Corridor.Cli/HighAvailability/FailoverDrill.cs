@@ -190,10 +190,18 @@ public sealed partial class FailoverDrill : IAsyncDisposable
 
     private async Task<double> WaitServedAsync(NodeProcess successor, CancellationToken cancel)
     {
+        int takeoversBefore;
+        lock (_takeovers) takeoversBefore = _takeovers.Count;
         if (!await _servedAfterFailure.WaitAsync(TimeSpan.FromSeconds(60), cancel))
             throw new TimeoutException($"no client was served within 60 s of the failure; {successor.Name}: {successor.Tail()}");
         double ms;
         lock (_unavailableMs) ms = _unavailableMs[^1];
+        // The successor prints its take-over line (batch, state hash) right after it started serving: wait for it.
+        for (int i = 0; i < 400; i++)
+        {
+            lock (_takeovers) if (_takeovers.Count > takeoversBefore) break;
+            await Task.Delay(25, cancel);
+        }
         _log.WriteLine($"failover to {successor.Name}: served after {ms:F0} ms");
         return ms;
     }
