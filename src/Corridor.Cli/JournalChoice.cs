@@ -51,10 +51,13 @@ public sealed record JournalChoice(string Kind, string? ConnectionString, string
             new(parse.GetValue(Journal)!, parse.GetValue(Connection) ?? Environment.GetEnvironmentVariable("CORRIDOR_POSTGRES"));
     }
 
-    /// <summary>Opens (recovers) the chosen journal for writing.</summary>
-    public IJournal Open(string fileJournalPath) => IsPostgres
-        ? PostgresJournal.Open(ConnectionString!, new PostgresJournalOptions { Table = Table })
+    /// <summary>Opens (recovers) the chosen journal for writing; on PostgreSQL it takes the journal's lease (<paramref name="lease"/>).</summary>
+    public IJournal Open(string fileJournalPath, PostgresLeaseOptions? lease = null) => IsPostgres
+        ? PostgresJournal.Open(ConnectionString!, PostgresOptions(lease))
         : FileJournal.Open(fileJournalPath, new FileJournalOptions { SyncCommitRecord = SyncCommitRecord });
+
+    /// <summary>The PostgreSQL journal's options: this table, and the writer's lease.</summary>
+    public PostgresJournalOptions PostgresOptions(PostgresLeaseOptions? lease = null) => new() { Table = Table, Lease = lease ?? new PostgresLeaseOptions() };
 
     /// <summary>Opens the chosen journal read-only (queries, projection from another process).</summary>
     public IJournal OpenReadOnly(string fileJournalPath) => IsPostgres

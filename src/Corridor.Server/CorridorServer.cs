@@ -29,6 +29,12 @@ public sealed class ServerOptions
     /// <summary>Opens the journal (e.g. PostgreSQL); null: the file journal in <c>&lt;data&gt;/journal</c>.</summary>
     public Func<IJournal>? OpenJournal { get; init; }
 
+    /// <summary>
+    /// Start as a standby (docs/high-availability.md): follow the PostgreSQL journal another node writes and become active
+    /// when its lease lapses. Called with the snapshot store; null: open the journal (<see cref="OpenJournal"/>) and serve at once.
+    /// </summary>
+    public Func<SnapshotStore, Corridor.Storage.Postgres.PostgresStandby>? OpenStandby { get; init; }
+
     /// <summary>Where snapshots live; null: <c>&lt;data&gt;/snapshots</c>.</summary>
     public string? SnapshotsPath { get; init; }
     /// <summary>Console log format: "json" (structured) or "simple".</summary>
@@ -73,6 +79,8 @@ public sealed class CorridorServer : IAsyncDisposable
     private Node? _node;
     private Federation.PeerEndpoint? _peerEndpoint;
     private DayScheduleTicker? _ticker;
+    private readonly CancellationTokenSource _stopFollowing = new();
+    private Task _activation = Task.CompletedTask;
 
     private CorridorServer(WebApplication app, NodeGateway gateway, Events.EventHub events, string dataPath, string? newOperatorToken)
     {
@@ -92,6 +100,12 @@ public sealed class CorridorServer : IAsyncDisposable
     public Node Node => _node ?? throw new InvalidOperationException("node not started");
     public RecoveryInfo Recovery => Node.Recovery;
 
+    /// <summary>The standby's follower while this server is (or was) a standby; null when it started active.</summary>
+    public Corridor.Storage.Postgres.PostgresStandby? Standby => _gateway.Standby;
+
+    /// <summary>Completes when the node serves (at once when started active; at take-over for a standby); faults if activation failed.</summary>
+    public Task Activation => _activation;
+
     /// <summary>Starts Kestrel, recovers the node from the data directory and serves until disposed.</summary>
     public static async Task<CorridorServer> StartAsync(ServerOptions options, CancellationToken cancel = default)
     {
@@ -107,6 +121,15 @@ public sealed class CorridorServer : IAsyncDisposable
         {
             string snapshots = options.SnapshotsPath ?? Path.Combine(data, "snapshots");
             Directory.CreateDirectory(snapshots);
+            var snapshotStore = new SnapshotStore(snapshots);
+            if (options.OpenStandby is { } openStandby)
+            {
+                // Kestrel answers already: /health/ready says "standby" and names the active node until the take-over.
+                Corridor.Storage.Postgres.PostgresStandby standby = openStandby(snapshotStore);
+                gateway.Standby = standby;
+                server._activation = server.FollowThenActivateAsync(standby, options, snapshots, cancel);
+                return server;
+            }
             IJournal journal;
             if (options.OpenJournal is { } open) journal = open();
             else
@@ -118,20 +141,9 @@ public sealed class CorridorServer : IAsyncDisposable
                 journal = FileJournal.Open(Path.Combine(data, "journal"), new FileJournalOptions { VerifyBodiesOnOpen = false });
             }
             Node node;
-            try { node = Node.Start(options.Node, journal, new SnapshotStore(snapshots)); }
+            try { node = Node.Start(options.Node, journal, snapshotStore); }
             catch { journal.Dispose(); throw; }
-            server._node = node;
-            foreach (string finding in node.Recovery.Findings()) gateway.Log.LogWarning("recovery: {Finding}", finding);
-            gateway.Clock = options.Node.Clock;
-            if (gateway.Meter is { } meter) node.Metrics.Instrument(meter);
-            await gateway.AttachAsync(node);
-            server._ticker = new DayScheduleTicker(node, options.Node.Clock);
-            if (options.ReadModel != global::Corridor.Server.ReadModel.ReadModelKinds.None)
-                gateway.ReadModel = global::Corridor.Server.ReadModel.ReadModelHost.Start(options.ReadModel, options.ReadModelPath ?? Path.Combine(data, "readmodel.db"),
-                    options.ReadModelConnection, node, snapshots);
-            if (gateway.ReadModel is { } readModel) readModel.Projected = events.OnProjected;
-            if (options.Peers is { } peers)
-                server._peerEndpoint = await Federation.PeerEndpoint.StartAsync(peers, gateway, gateway.Links, options.LogFormat, options.MinimumLogLevel, cancel);
+            await server.ActivateAsync(node, options, snapshots, cancel);
         }
         catch
         {
@@ -148,6 +160,32 @@ public sealed class CorridorServer : IAsyncDisposable
         var text = new System.Text.StringBuilder();
         foreach (string finding in node.Recovery.Findings()) text.Append("recovery: ").Append(finding).Append('\n');
         return text.ToString();
+    }
+
+    /// <summary>A standby: follows the journal on a thread of its own until it takes the lease, then serves.</summary>
+    private async Task FollowThenActivateAsync(Corridor.Storage.Postgres.PostgresStandby standby, ServerOptions options, string snapshots, CancellationToken cancel)
+    {
+        Node node = await Task.Factory.StartNew(() => standby.RunUntilActive(_stopFollowing.Token), _stopFollowing.Token,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await ActivateAsync(node, options, snapshots, cancel);
+    }
+
+    /// <summary>The node serves: the API, the schedule ticker, the read model and the peer endpoint start on it.</summary>
+    private async Task ActivateAsync(Node node, ServerOptions options, string snapshots, CancellationToken cancel)
+    {
+        _node = node;
+        NodeGateway gateway = _gateway;
+        foreach (string finding in node.Recovery.Findings()) gateway.Log.LogWarning("recovery: {Finding}", finding);
+        gateway.Clock = options.Node.Clock;
+        if (gateway.Meter is { } meter) node.Metrics.Instrument(meter);
+        await gateway.AttachAsync(node);
+        _ticker = new DayScheduleTicker(node, options.Node.Clock);
+        if (options.ReadModel != global::Corridor.Server.ReadModel.ReadModelKinds.None)
+            gateway.ReadModel = global::Corridor.Server.ReadModel.ReadModelHost.Start(options.ReadModel, options.ReadModelPath ?? Path.Combine(_dataPath, "readmodel.db"),
+                options.ReadModelConnection, node, snapshots);
+        if (gateway.ReadModel is { } readModel) readModel.Projected = _events.OnProjected;
+        if (options.Peers is { } peers)
+            _peerEndpoint = await Federation.PeerEndpoint.StartAsync(peers, gateway, gateway.Links, options.LogFormat, options.MinimumLogLevel, cancel);
     }
 
     private static WebApplication Build(ServerOptions options, NodeGateway gw, Events.EventHub events)
@@ -224,6 +262,8 @@ public sealed class CorridorServer : IAsyncDisposable
             }
             catch (ApiException e)
             {
+                if (e.Code is "node.standby" or "node.not_active" && gw.ActiveAddress() is string active && !context.Response.HasStarted)
+                    context.Response.Headers["Corridor-Active-Node"] = active;
                 if (!context.Response.HasStarted) await Problems.WriteAsync(context, e);
             }
             catch (NodeBusyException e)
@@ -232,6 +272,14 @@ public sealed class CorridorServer : IAsyncDisposable
                 {
                     context.Response.Headers.RetryAfter = "1";
                     await Problems.WriteAsync(context, 503, "node.busy", e.Message);
+                }
+            }
+            catch (NodeStoppedException e) when (e.InnerException is Corridor.Storage.Postgres.JournalFencedException)
+            {
+                if (!context.Response.HasStarted)
+                {
+                    if (gw.ActiveAddress() is string active) context.Response.Headers["Corridor-Active-Node"] = active;
+                    await Problems.WriteAsync(context, 503, "node.not_active", "this node stepped down: another node took over the journal's lease" + (gw.ActiveAddress() is string a ? $"; the active node is {a}" : ""));
                 }
             }
             catch (NodeStoppedException e)
@@ -267,9 +315,14 @@ public sealed class CorridorServer : IAsyncDisposable
         app.UseRouting();
 
         app.MapGet("/health/live", () => Results.Text("live\n")).WithTags("health");
-        app.MapGet("/health/ready", () => gw.Ready
-            ? Results.Text("ready\n" + RecoveryDetails(gw) + ReadModelEndpoints.HealthDetails(gw) + gw.Links.HealthDetails())
-            : Results.Text("recovering\n", statusCode: 503)).WithTags("health");
+        app.MapGet("/health/ready", (HttpContext context) =>
+        {
+            if (gw.Ready) return Results.Text("ready\n" + gw.RoleDetails() + RecoveryDetails(gw) + ReadModelEndpoints.HealthDetails(gw) + gw.Links.HealthDetails());
+            // Not serving: a standby, a node that stepped down, or one still recovering. The active node's address (from the
+            // journal's lease) is in the body and in a header, for clients and load balancers to go there.
+            if (gw.ActiveAddress() is string active) context.Response.Headers["Corridor-Active-Node"] = active;
+            return Results.Text(gw.NotReadyDetails(), statusCode: 503);
+        }).WithTags("health");
         // OpenTelemetry's Prometheus exporter: ASP.NET Core (http.server.*), Kestrel, runtime and the node's own instruments.
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata(["GET"])).WithTags("health");
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -294,6 +347,10 @@ public sealed class CorridorServer : IAsyncDisposable
     /// <summary>Stops accepting requests, lets in-flight ones finish, then stops the node (snapshot on stop).</summary>
     public async ValueTask DisposeAsync()
     {
+        _stopFollowing.Cancel();
+        try { await _activation; }
+        catch (OperationCanceledException) { }
+        catch (Exception) { } // activation failed: reported by Activation's own awaiter
         if (_peerEndpoint is not null) await _peerEndpoint.DisposeAsync();
         try { await _app.StopAsync(TimeSpan.FromSeconds(10)); }
         catch (OperationCanceledException) { }
@@ -301,6 +358,7 @@ public sealed class CorridorServer : IAsyncDisposable
         if (_ticker is not null) await _ticker.DisposeAsync();
         _gateway.ReadModel?.Dispose();
         _node?.Dispose();
+        _gateway.Standby?.Dispose();
         await _app.DisposeAsync();
     }
 

@@ -34,10 +34,47 @@ public sealed class NodeGateway(ApiTokens tokens)
 
     /// <summary>The node's batch clock (ns since the Unix epoch): the server reads time from it only to say how far off a cut-off is.</summary>
     public Func<ulong> Clock { get; internal set; } = NodeOptions.WallClockNs;
-    public bool Ready => _node is not null;
+    /// <summary>
+    /// The node serves: attached, not stopped, and — on a PostgreSQL journal — surely holding the journal's lease (renewed
+    /// within its duration, no newer epoch seen). A standby, a node that stepped down and one still recovering are not ready.
+    /// </summary>
+    public bool Ready => _node is { } node && node.Fault is null && (_leased is null || _leased.HoldsLease);
     public Node? NodeOrNull => _node;
 
-    public Node Node => _node ?? throw new ApiException(503, "node.not_ready", "the node is still recovering its state");
+    public Node Node => _node is { } node && _leased?.LostTo is null ? node : throw NotActive();
+
+    private Corridor.Storage.Postgres.PostgresJournal? _leased;
+
+    /// <summary>The follower while this node is a standby (kept after the take-over for its figures); null when it started active.</summary>
+    public Corridor.Storage.Postgres.PostgresStandby? Standby { get; internal set; }
+
+    private ApiException NotActive()
+    {
+        string? active = ActiveAddress();
+        string where = active is null ? "" : $"; the active node is {active}";
+        if (_leased?.LostTo is not null) return new ApiException(503, "node.not_active", "this node stepped down: another node took over the journal's lease" + where);
+        if (_node is null && Standby is not null) return new ApiException(503, "node.standby", "this node is a standby following the journal" + where);
+        return new ApiException(503, "node.not_ready", "the node is still recovering its state");
+    }
+
+    /// <summary>The address the active node advertised in the journal's lease, when this node is not it.</summary>
+    public string? ActiveAddress() =>
+        _leased?.LostTo?.Address ?? (_node is null ? Standby?.Lease is { Expired: false } lease ? lease.Address : null : null);
+
+    /// <summary>Role lines of /health/ready on the active node: its lease epoch on a PostgreSQL journal.</summary>
+    public string RoleDetails() => _leased is { } j ? $"role active\nepoch {j.Epoch}\n" : "";
+
+    /// <summary>The body of a 503 /health/ready: standby (and whom it follows), stepped down (to whom), or recovering.</summary>
+    public string NotReadyDetails()
+    {
+        string active = ActiveAddress() is string a ? $"active {a}\n" : "";
+        if (_leased?.LostTo is { } lost) return $"stepped down\nrole fenced\nlease {lost}\n{active}";
+        if (_node is { Fault: { } fault }) return $"stopped\n{fault.Message}\n";
+        if (_leased is not null && !_leased.HoldsLease) return $"lease not renewed\nrole active\nepoch {_leased.Epoch}\n";
+        if (_node is null && Standby is { } standby)
+            return $"standby\nrole standby\nfollowing batch {standby.Sequence}\n{(standby.Lease is { } l ? $"lease {l}\n" : "")}{active}";
+        return "recovering\n";
+    }
 
     /// <summary>The server's meter (created by the app's IMeterFactory): the node's histograms record into it.</summary>
     public System.Diagnostics.Metrics.Meter? Meter { get; internal set; }
@@ -78,6 +115,7 @@ public sealed class NodeGateway(ApiTokens tokens)
             await node.SubmitAsync(Operation.SetSettlementOptions, 1, payload, waitWhenFull: true);
         }
         _certificates = await node.QueryAsync(e => e.Certificates.CopyTable());
+        _leased = node.Journal as Corridor.Storage.Postgres.PostgresJournal;
         _node = node;
     }
 

@@ -106,6 +106,61 @@ public sealed class DurabilityTests
     }
 
     [Fact]
+    public async Task A_node_keeps_serving_through_the_promotion_of_its_synchronous_standby_and_loses_no_acknowledged_transfer()
+    {
+        using var primary = PostgresServer.Start();
+        string db = primary.CreateDatabase();
+        string database = new Npgsql.NpgsqlConnectionStringBuilder(db).Database!;
+        using var standby = PostgresServer.StartStandby(primary, "standby1");
+        RequireSynchronousStandby(primary, "standby1");
+        await WaitUntil(() => primary.Scalar<string>("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby1'") == "sync");
+        // Both servers in one connection string: whichever is the primary takes the writes (Npgsql re-checks hosts every second).
+        string both = new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = $"127.0.0.1:{primary.Port},127.0.0.1:{standby.Port}", Username = PostgresServer.User, Database = database,
+            TargetSessionAttributes = "primary", HostRecheckSeconds = 1, Pooling = false, Timeout = 5, CommandTimeout = 60,
+        }.ConnectionString;
+
+        var journalOptions = new PostgresJournalOptions { ReconnectTimeoutMs = 60_000, Lease = new PostgresLeaseOptions { DurationMs = 10_000 } };
+        using Node.Node node = Node.Node.Start(new NodeOptions { SnapshotEveryEvents = 0, SnapshotOnStop = false }, PostgresJournal.Open(both, journalOptions), null);
+        var accounts = new Account[Accounts];
+        for (int i = 0; i < Accounts; i++) accounts[i] = new Account { Id = (UInt128)(i + 1), Ledger = Ledger, Code = 1 };
+        Assert.True((await node.SubmitAsync(Operation.CreateAccounts, Accounts, MemoryMarshal.AsBytes(accounts.AsSpan()).ToArray(), waitWhenFull: true, TestContext.Current.CancellationToken)).AllOk);
+
+        var acknowledged = new System.Collections.Concurrent.ConcurrentQueue<UInt128>();
+        long afterPromotion = 0;
+        bool promoted = false;
+        using var stop = new CancellationTokenSource();
+        Task[] submitters = Enumerable.Range(0, 4).Select(k => Task.Run(async () =>
+        {
+            for (int r = 0; !stop.IsCancellationRequested; r++)
+            {
+                Transfer[] t = Transfers(k * 1_000_000 + r, 50);
+                CommandReply reply = await node.SubmitAsync(Operation.CreateTransfers, t.Length, MemoryMarshal.AsBytes(t.AsSpan()).ToArray(), waitWhenFull: true, CancellationToken.None);
+                Assert.True(reply.AllOk);
+                foreach (Transfer x in t) acknowledged.Enqueue(x.Id);
+                if (Volatile.Read(ref promoted)) Interlocked.Increment(ref afterPromotion);
+            }
+        }, TestContext.Current.CancellationToken)).ToArray();
+        await WaitUntil(() => acknowledged.Count > 2_000);
+        primary.Stop("immediate"); // the primary dies under load
+        standby.Promote();
+        Volatile.Write(ref promoted, true);
+        await WaitUntil(() => Interlocked.Read(ref afterPromotion) > 20); // the node goes on writing, to the promoted standby
+        stop.Cancel();
+        await Task.WhenAll(submitters);
+        Assert.Null(node.Fault);
+        string hash = await node.QueryAsync(e => e.StateHashHex());
+
+        // Every acknowledged transfer is in the promoted server's journal, and a fresh replay of it is the node's state.
+        using var promotedJournal = PostgresJournal.OpenReadOnly(standby.ConnectionString(database));
+        var replay = new Engine();
+        foreach (JournalBatch batch in promotedJournal.Read(0)) replay.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
+        Assert.Equal(hash, replay.StateHashHex());
+        Assert.Equal(0, acknowledged.Count(id => !replay.Ledger.TryGetTransfer(id, out _, out _)));
+    }
+
+    [Fact]
     public async Task With_the_synchronous_standby_down_an_append_is_not_acknowledged()
     {
         using var primary = PostgresServer.Start();

@@ -138,7 +138,7 @@ internal static class LedgerBench
     {
         using var connection = new Npgsql.NpgsqlConnection(journal.ConnectionString);
         connection.Open();
-        using var drop = new Npgsql.NpgsqlCommand($"DROP TABLE IF EXISTS {journal.Table}", connection);
+        using var drop = new Npgsql.NpgsqlCommand($"DROP TABLE IF EXISTS {journal.Table}, {journal.Table}_lease", connection);
         drop.ExecuteNonQuery();
     }
 

@@ -57,10 +57,24 @@ public static class RunCommand
         {
             Description = "PEM file of the CA(s) whose client certificates the node accepts (mutual TLS): a request without a token acts as the certificate's bound participant or operator user.",
         };
+        var role = new Option<string>("--role")
+        {
+            Description = "With --journal postgres: active (take the journal's lease now; refuse to start while another node holds it) or standby (follow the journal, replaying every committed batch, and take over when the active node's lease lapses). docs/high-availability.md.",
+            DefaultValueFactory = _ => "active",
+        };
+        role.AcceptOnlyFromAmong("active", "standby");
+        var leaseMs = new Option<int>("--lease-ms")
+        {
+            Description = "With --journal postgres: how long the active node's lease runs without renewal (renewed every quarter of it); a standby takes over once it lapsed.",
+            DefaultValueFactory = _ => Corridor.Storage.Postgres.PostgresLeaseOptions.DefaultDurationMs,
+        };
+        var advertise = new Option<string?>("--advertise-url") { Description = "The address clients reach this node at, written in the journal's lease when it is active (a standby names it in /health/ready); default: the first listen address." };
+        var nodeName = new Option<string?>("--node-name") { Description = "This node's name in the journal's lease (default host:pid:random)." };
         var journalOptions = new JournalChoice.Options();
         var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots, secrets and SQLite read model in the data directory; --journal postgres for production.")
         {
             data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol, peerPort, peerCert, peerKey, peerRetryMax,
+            role, leaseMs, advertise, nodeName,
         };
         journalOptions.AddTo(command);
         command.SetAction(async (parse, cancel) =>
@@ -110,6 +124,17 @@ public static class RunCommand
                 return 2;
             }
             string snapshots = journal.IsPostgres ? dir.PostgresSnapshotsPath : dir.SnapshotsPath;
+            bool standby = parse.GetValue(role) == "standby";
+            int lease = parse.GetValue(leaseMs);
+            if (!journal.IsPostgres && (standby || parse.GetResult(leaseMs) is not null || parse.GetValue(advertise) is not null))
+            { await Console.Error.WriteLineAsync("corridor: --role standby, --lease-ms and --advertise-url need --journal postgres (the lease is in the journal's database)"); return 2; }
+            if (lease is < Corridor.Storage.Postgres.PostgresLeaseOptions.MinDurationMs or > Corridor.Storage.Postgres.PostgresLeaseOptions.MaxDurationMs)
+            { await Console.Error.WriteLineAsync($"corridor: --lease-ms must be {Corridor.Storage.Postgres.PostgresLeaseOptions.MinDurationMs}…{Corridor.Storage.Postgres.PostgresLeaseOptions.MaxDurationMs}"); return 2; }
+            var leaseOptions = new Corridor.Storage.Postgres.PostgresLeaseOptions
+            {
+                DurationMs = lease, Holder = parse.GetValue(nodeName), Address = parse.GetValue(advertise) ?? AdvertisedAddress(listen[0]),
+            };
+            var nodeOptions = new NodeOptions { SnapshotEveryEvents = every };
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
             CorridorServer server;
@@ -117,8 +142,9 @@ public static class RunCommand
             {
                 server = await CorridorServer.StartAsync(new ServerOptions
                 {
-                    DataPath = dir.Root, Urls = listen, Node = new NodeOptions { SnapshotEveryEvents = every }, LogFormat = parse.GetValue(logFormat)!,
-                    OpenJournal = journal.IsPostgres ? () => journal.Open(dir.JournalPath) : null,
+                    DataPath = dir.Root, Urls = listen, Node = nodeOptions, LogFormat = parse.GetValue(logFormat)!,
+                    OpenJournal = journal.IsPostgres ? () => journal.Open(dir.JournalPath, leaseOptions) : null,
+                    OpenStandby = standby ? store => new Corridor.Storage.Postgres.PostgresStandby(journal.ConnectionString!, journal.PostgresOptions(leaseOptions), nodeOptions, store) : null,
                     SnapshotsPath = snapshots,
                     ReadModel = readModelKind, ReadModelConnection = readModelAt, ReadModelPath = dir.ReadModelPath, Tls = tls,
                     OtlpEndpoint = parse.GetValue(otlp),
@@ -132,6 +158,11 @@ public static class RunCommand
                 await Console.Error.WriteLineAsync($"corridor: refusing to start: {e.Message}");
                 return 3;
             }
+            catch (Corridor.Storage.Postgres.JournalLeaseHeldException e)
+            {
+                await Console.Error.WriteLineAsync($"corridor: refusing to start as the active node: {e.Message}; start it with --role standby to take over when that lease lapses");
+                return 5;
+            }
             catch (Npgsql.NpgsqlException e)
             {
                 await Console.Error.WriteLineAsync($"corridor: cannot open the PostgreSQL journal: {e.Message}");
@@ -144,10 +175,27 @@ public static class RunCommand
             }
             await using (server)
             {
-                RecoveryInfo r = server.Recovery;
                 Console.WriteLine($"corridor: data directory {dir.Root}, journal {journal.Describe()}");
-                Console.WriteLine($"corridor: recovered batch {r.Sequence} (snapshot at {r.SnapshotSequence}, {r.BatchesReplayed} batches replayed) in {r.Elapsed.TotalMilliseconds:F0} ms; state hash {r.StateHash}");
+                if (server.Standby is { } follower)
+                {
+                    Console.WriteLine($"corridor: standby: replica at batch {follower.Sequence} (snapshot at {follower.StartedFromSnapshot}); following the journal, taking over when the active node's lease lapses ({(follower.Lease is { } l ? l.ToString() : "no lease yet")})");
+                    Console.WriteLine($"corridor: listening on {string.Join(", ", server.Addresses)} (503 on /health/ready until active); press Ctrl+C to stop");
+                    try { await server.Activation.WaitAsync(stop.Token); }
+                    catch (OperationCanceledException) { Console.WriteLine("corridor: stopping (standby)"); return 0; }
+                    catch (Exception e)
+                    {
+                        await Console.Error.WriteLineAsync($"corridor: the standby could not take over: {e.Message}");
+                        return 4;
+                    }
+                    RecoveryInfo t = server.Recovery;
+                    Console.WriteLine($"corridor: active: took over the journal's lease (epoch {(server.Node.Journal as Corridor.Storage.Postgres.PostgresJournal)?.Epoch}) at batch {t.Sequence} ({t.BatchesReplayed} batches caught up in {t.Elapsed.TotalMilliseconds:F0} ms); state hash {t.StateHash}; serving");
+                }
+                RecoveryInfo r = server.Recovery;
+                if (server.Standby is null)
+                    Console.WriteLine($"corridor: recovered batch {r.Sequence} (snapshot at {r.SnapshotSequence}, {r.BatchesReplayed} batches replayed) in {r.Elapsed.TotalMilliseconds:F0} ms; state hash {r.StateHash}");
                 foreach (string finding in r.Findings()) Console.WriteLine($"corridor: recovery: {finding}");
+                if (server.Node.Journal is Corridor.Storage.Postgres.PostgresJournal leased)
+                    Console.WriteLine($"corridor: active: holding the journal's lease as {leased.LeaseHolder} (epoch {leased.Epoch}, {lease} ms, renewed every {lease / 4} ms), advertised at {leaseOptions.Address}");
                 if (server.NewOperatorToken is string token)
                 {
                     Console.WriteLine($"corridor: first start: operator token (also in {Path.Combine(dir.Root, "secrets", "operator.token")}, mode 0600; shown once):");
@@ -160,7 +208,7 @@ public static class RunCommand
                     Console.WriteLine(tls.ClientCas.Count > 0
                         ? $"corridor: mutual TLS: client certificates from {caFile!.FullName} act as their bound participant or operator user (corridor participants certificates add); bearer tokens work as well"
                         : "corridor: HTTPS with bearer tokens (no --client-ca: client certificates are not asked for)");
-                Console.WriteLine($"corridor: listening on {string.Join(", ", server.Addresses)}; press Ctrl+C to stop");
+                if (server.Standby is null) Console.WriteLine($"corridor: listening on {string.Join(", ", server.Addresses)}; press Ctrl+C to stop");
                 try { await Task.Delay(Timeout.Infinite, stop.Token); }
                 catch (OperationCanceledException) { }
                 Console.WriteLine("corridor: stopping (finishing accepted work, writing a snapshot)");
@@ -169,4 +217,8 @@ public static class RunCommand
         });
         return command;
     }
+
+    /// <summary>A listen address as clients reach it: 0.0.0.0 and [::] name no host, so the machine's name stands in.</summary>
+    private static string AdvertisedAddress(string listen) =>
+        listen.Replace("://0.0.0.0", "://" + Environment.MachineName, StringComparison.Ordinal).Replace("://[::]", "://" + Environment.MachineName, StringComparison.Ordinal);
 }

@@ -77,6 +77,19 @@ public sealed class Node : IDisposable
     }
 
     /// <summary>
+    /// Starts the pipeline on <paramref name="replica"/>, an engine that already applied a prefix of this journal (a standby's
+    /// replica that followed the active node): replays only the batches after it. The journal and the replica are owned by the
+    /// node from here on.
+    /// </summary>
+    public static Node Start(NodeOptions options, IJournal journal, SnapshotStore? snapshots, Engine replica)
+    {
+        Engine engine = NodeRecovery.CatchUp(journal, snapshots, replica, 0, Stopwatch.StartNew(), 0, out RecoveryInfo recovery, out long replayedEvents);
+        // Replayed events count towards the next snapshot: a node that recovered by a long replay snapshots at
+        // its next threshold or when it stops, so the following start does not replay them again.
+        return new Node(options, journal, snapshots, engine, recovery) { _eventsSinceSnapshot = replayedEvents };
+    }
+
+    /// <summary>
     /// Submits one command; completes once it is durable and applied. When the sequencer queue is
     /// full, <paramref name="waitWhenFull"/> = false fails fast with <see cref="NodeBusyException"/>
     /// (the server answers 503 + Retry-After); true waits (bulk tools, benchmarks).
@@ -130,6 +143,7 @@ public sealed class Node : IDisposable
     {
         ChannelReader<Request> reader = _requests.Reader;
         Request? carry = null;
+        List<Request>? appending = null; // the batch being journaled: failed with the node if its append throws
         try
         {
             while (true)
@@ -141,6 +155,7 @@ public sealed class Node : IDisposable
                 }
                 byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.MaxBatchBytes, CommandBatch.EncodedSize(carry.Payload.Length)));
                 var requests = new List<Request>(16);
+                appending = requests;
                 int used = 0;
                 // Group commit: take what is waiting, up to the batch bounds.
                 while (carry is not null)
@@ -162,12 +177,15 @@ public sealed class Node : IDisposable
                 span?.Stop();
 
                 var work = new BatchWork(sequence, timestamp, buffer, used, requests);
+                appending = null;
                 _applyQueue.Writer.WriteAsync(work).AsTask().GetAwaiter().GetResult();
             }
         }
         catch (Exception e)
         {
             Stop(e);
+            // The batch whose append failed was not applied (a refused or unknown append): its requests fail with the node.
+            if (appending is not null) foreach (Request r in appending) r.Reply.TrySetException(new NodeStoppedException(e));
             carry?.Reply.TrySetException(new NodeStoppedException(e));
             while (reader.TryRead(out Request? r)) r.Reply.TrySetException(new NodeStoppedException(e));
         }

@@ -33,6 +33,16 @@ public static class NodeRecovery
         {
             engine = new Engine(options.AccountCapacity, options.TransferCapacity);
         }
+        return CatchUp(journal, snapshots, engine, snapshotSequence, clock, restoredHash, out recovery, out replayedEvents);
+    }
+
+    /// <summary>
+    /// Replays the journal's batches after <paramref name="engine"/>'s sequence into it (a restored snapshot, or a standby's replica
+    /// that followed the active node); throws <see cref="JournalCorruptException"/> when the engine is past the journal or the replay stops short.
+    /// </summary>
+    public static Engine CatchUp(IJournal journal, SnapshotStore? snapshots, Engine engine, long snapshotSequence, Stopwatch clock, UInt128 restoredHash,
+        out RecoveryInfo recovery, out long replayedEvents)
+    {
         if (journal.LastSequence < engine.Sequence)
             throw new JournalCorruptException(
                 $"snapshot is at batch {engine.Sequence} but the journal ends at batch {journal.LastSequence}: journal data is missing; refusing to start");
