@@ -54,6 +54,14 @@ public sealed partial class CorridorClient
     public Task<IsoDocument> FetchPacs002Async(string paymentId, CancellationToken c = default) =>
         GetIsoAsync($"v1/iso20022/pacs002/{Uri.EscapeDataString(paymentId)}", c);
 
+    /// <summary>The ISO 20022 messages of a payment in the node's archive: the one it came in and the node's answers, oldest first.</summary>
+    public Task<ApiResult<ArchivedMessageDto[]>> ListPaymentMessagesAsync(string paymentId, CancellationToken c = default) =>
+        SendAsync<ArchivedMessageDto[]>(HttpMethod.Get, $"v1/payments/{Uri.EscapeDataString(paymentId)}/messages", null, c);
+
+    /// <summary>One archived message of a payment, byte for byte.</summary>
+    public Task<IsoDocument> FetchPaymentMessageAsync(string paymentId, long messageId, CancellationToken c = default) =>
+        GetIsoAsync($"v1/payments/{Uri.EscapeDataString(paymentId)}/messages/{messageId}", c);
+
     private async Task<IsoDocument> GetIsoAsync(string path, CancellationToken c)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

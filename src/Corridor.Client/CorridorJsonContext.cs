@@ -5,6 +5,7 @@ namespace Corridor.Client;
 /// <summary>Source-generated (reflection-free) JSON metadata of the wire contracts; strictness comes from <see cref="CorridorJson.Options"/>.</summary>
 [JsonSerializable(typeof(CreateAccountRequest))]
 [JsonSerializable(typeof(NodeLatencyDto))]
+[JsonSerializable(typeof(ArchivedMessageDto[]))]
 [JsonSerializable(typeof(RegisterPeerRequest))]
 [JsonSerializable(typeof(PeerDto))]
 [JsonSerializable(typeof(PeerDto[]))]

@@ -13,3 +13,6 @@ public sealed record PaymentRecordDto(
 
 /// <summary>How fresh a read-model answer is: its headers <c>Corridor-Read-Model-Sequence</c> and <c>Corridor-Read-Model-Lag</c>.</summary>
 public sealed record ReadModelFreshness(long Sequence, long LagBatches);
+
+/// <summary>An ISO 20022 message of a payment in the node's archive: <c>in</c> (received) or <c>out</c> (the node's answer), its message definition and ids, when (Unix ns) and its size.</summary>
+public sealed record ArchivedMessageDto(long Id, string Direction, string Definition, string MsgId, string? OriginalMsgId, ulong At, int Bytes);

@@ -112,7 +112,7 @@ public sealed class CorridorServer : IAsyncDisposable
         string data = Path.GetFullPath(options.DataPath);
         Directory.CreateDirectory(data);
         ApiTokens tokens = SecretsDirectory.OpenOrCreate(data, out string? operatorToken);
-        var gateway = new NodeGateway(tokens);
+        var gateway = new NodeGateway(tokens) { Messages = Messages.MessageArchive.Open(Path.Combine(data, "messages.db")) };
         var events = new Events.EventHub(gateway);
         WebApplication app = Build(options, gateway, events);
         var server = new CorridorServer(app, gateway, events, data, operatorToken);
@@ -337,6 +337,7 @@ public sealed class CorridorServer : IAsyncDisposable
         OutboundMessageEndpoints.Map(app, gw);
         OperatorActEndpoints.Map(app, gw);
         NodeStatsEndpoints.Map(app, gw);
+        MessageArchiveEndpoints.Map(app, gw);
         EventEndpoints.Map(app, gw, events, new EventTickets(gw.Tokens));
         FederationEndpoints.Map(app, gw, gw.Links);
         ConsoleEndpoints.Map(app);
@@ -359,6 +360,7 @@ public sealed class CorridorServer : IAsyncDisposable
         _gateway.ReadModel?.Dispose();
         _node?.Dispose();
         _gateway.Standby?.Dispose();
+        _gateway.Messages?.Dispose();
         await _app.DisposeAsync();
     }
 

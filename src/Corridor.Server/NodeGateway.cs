@@ -85,6 +85,9 @@ public sealed class NodeGateway(ApiTokens tokens)
     /// <summary>The state of the links to peer nodes (empty when this node runs no peer endpoint).</summary>
     public Federation.PeerLinks Links { get; internal set; } = new();
 
+    /// <summary>The ISO 20022 messages received and answered (null: not kept, e.g. a test gateway).</summary>
+    public Messages.MessageArchive? Messages { get; internal set; }
+
     public async Task AttachAsync(Node node)
     {
         IReadOnlyList<ParticipantInfo> all = await node.QueryAsync(e => e.Settlement.GetParticipants());

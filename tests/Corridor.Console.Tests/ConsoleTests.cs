@@ -486,6 +486,37 @@ public sealed class ConsoleTests
         try { Directory.Delete(certs, recursive: true); } catch (IOException) { }
     }
 
+    [Fact]
+    public async Task A_payments_page_shows_the_ISO_20022_message_it_came_in_and_the_answer_byte_for_byte()
+    {
+        await using ConsoleNode node = await StartAsync();
+        await node.OpenDayAndFundAsync(C);
+        // Commerzbank pays BNP Paribas in EUR with a pacs.008 (the repository's sample).
+        string coba = (await node.Root.RegisterParticipantAsync(new RegisterParticipantRequest(11, "Commerzbank", "direct", "COBADEFF"), C)).Unwrap().Token;
+        (await node.Root.RegisterParticipantAsync(new RegisterParticipantRequest(12, "BNP Paribas", "direct", "BNPAFRPP"), C)).Unwrap();
+        (await node.Root.RegisterLedgerAsync(new RegisterLedgerRequest(978, ConsoleNode.CentralBank, "0x5000", "0x5001", "EUR"), C)).Unwrap();
+        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(11, 978, "0x5011"), C)).Unwrap();
+        (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(12, 978, "0x5012"), C)).Unwrap();
+        (await node.Root.MoveLiquidityAsync(new LiquidityRequest("0x5901", 11, 978, 1_000_000, "inject"), C)).Unwrap();
+        DirectoryInfo? root = new(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Corridor.slnx"))) root = root.Parent;
+        byte[] sent = await File.ReadAllBytesAsync(Path.Combine(root!.FullName, "samples", "iso20022", "pacs.008-envelope-apphdr.xml"), C);
+        IsoReply reply = await node.Root.WithToken(coba).SendIso20022Async(sent, C);
+        Assert.Contains("<GrpSts>ACSC</GrpSts>", reply.Body);
+
+        var (page, errors) = await OpenAsync(node);
+        await SignInAsync(page, node.Users["otto"], "otto");
+        await GoAsync(page, "payments/0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d");
+        await Expect(page.Locator("#iso-messages tbody tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#iso-messages tbody tr").First).ToContainTextAsync("pacs.008.001.09");
+        await Expect(page.Locator("#iso-messages tbody tr").Nth(1)).ToContainTextAsync("pacs.002.001.11");
+        IDownload download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#iso-messages tbody tr").First.Locator("button[data-action=iso-message]").ClickAsync());
+        Assert.Equal(sent, await File.ReadAllBytesAsync((await download.PathAsync())!, C)); // the very bytes the bank sent
+        await Expect(page.Locator("#iso-message-body")).ToContainTextAsync("COBADEFF");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ConsoleNode.ScreenshotPath("payment-messages"), FullPage = true });
+        Assert.True(errors.Count == 0, "browser errors:\n" + string.Join("\n", errors));
+    }
+
     /// <summary>
     /// USD (840) and GHS (936) ledgers; Bob publishes quote 0xF1 USD → GHS at 129.35 from his settlement accounts 0x22/0x23 (100,000.00 GHS
     /// injected); Alice holds 0x12 (USD, 1,000.00 injected) and 0x13 (GHS).

@@ -91,6 +91,8 @@ public sealed class ApiTests
         { "GET", "/v1/iso20022/camt053/2026-11-23/0x11", null, Access.Participant },
         { "GET", "/v1/iso20022/camt052/0x11", null, Access.Participant },
         { "GET", "/v1/iso20022/pacs002/0xA1", null, Access.Participant },
+        { "GET", "/v1/payments/0xA1/messages", null, Access.Participant },
+        { "GET", "/v1/payments/0xA1/messages/1", null, Access.Participant },
         // Exchange
         { "POST", "/v1/currencies", Json(new ConfigureCurrencyRequest("XLC", 2, 5000)), Access.SystemOperator },
         { "GET", "/v1/currencies/USD", null, Access.Participant },

@@ -50,6 +50,38 @@ public class Iso20022EndpointTests
     }
 
     [Fact]
+    public async Task The_message_a_payment_came_in_and_the_answers_are_archived_byte_for_byte_for_its_parties()
+    {
+        CancellationToken c = TestContext.Current.CancellationToken;
+        var (node, coba, bnpa) = await WorldAsync();
+        await using var _ = node;
+        byte[] sent = Sample("pacs.008-envelope-apphdr.xml");
+        IsoReply first = await coba.SendIso20022Async(sent, c);
+        IsoReply second = await coba.SendIso20022Async(sent, c); // a retry: answered again, archived again
+        const string Uetr = "0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d";
+
+        ArchivedMessageDto[] messages = (await bnpa.ListPaymentMessagesAsync(Uetr, c)).Unwrap(); // the payee reads them too
+        Assert.Equal(["in", "out", "in", "out"], messages.Select(m => m.Direction));
+        Assert.Equal(["pacs.008.001.09", "pacs.002.001.11"], messages.Take(2).Select(m => m.Definition));
+        Assert.Equal(messages[0].MsgId, messages[1].OriginalMsgId);
+        IsoDocument received = await coba.FetchPaymentMessageAsync(Uetr, messages[0].Id, c);
+        Assert.Equal(HttpStatusCode.OK, received.Status);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(sent), received.Body); // the very bytes sent
+        Assert.Equal(sent.Length, messages[0].Bytes);
+        Assert.Equal(first.Body, (await coba.FetchPaymentMessageAsync(Uetr, messages[1].Id, c)).Body);
+        Assert.Equal(second.Body, (await node.Operator.FetchPaymentMessageAsync(Uetr, messages[3].Id, c)).Body);
+
+        // Nobody else reads them; an archive id is only found under its own payment.
+        string other = (await node.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(13, "Other Bank", "direct"), c)).Unwrap().Token;
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.Operator.WithToken(other).ListPaymentMessagesAsync(Uetr, c)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.Operator.WithToken(other).FetchPaymentMessageAsync(Uetr, messages[0].Id, c)).Status);
+        (await node.AliceClient.SubmitPaymentAsync(new SubmitPaymentRequest("0xA1", TestNode.Bob, TestNode.Ledger, 5, Kind: "interbank"), c)).Unwrap();
+        Assert.Empty((await node.AliceClient.ListPaymentMessagesAsync("0xA1", c)).Unwrap()); // instructed as JSON: no ISO message
+        Assert.Equal(HttpStatusCode.NotFound, (await node.AliceClient.FetchPaymentMessageAsync("0xA1", messages[0].Id, c)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await coba.FetchPaymentMessageAsync(Uetr, 0, c)).Status);
+    }
+
+    [Fact]
     public async Task Another_bank_cannot_instruct_for_the_debtor_agent()
     {
         var (node, _, bnpa) = await WorldAsync();

@@ -126,7 +126,7 @@ public static class RunCommand
             string snapshots = journal.IsPostgres ? dir.PostgresSnapshotsPath : dir.SnapshotsPath;
             bool standby = parse.GetValue(role) == "standby";
             int lease = parse.GetValue(leaseMs);
-            if (!journal.IsPostgres && (standby || parse.GetResult(leaseMs) is not null || parse.GetValue(advertise) is not null))
+            if (!journal.IsPostgres && (standby || parse.GetResult(leaseMs) is { Implicit: false } || parse.GetValue(advertise) is not null))
             { await Console.Error.WriteLineAsync("corridor: --role standby, --lease-ms and --advertise-url need --journal postgres (the lease is in the journal's database)"); return 2; }
             if (lease is < Corridor.Storage.Postgres.PostgresLeaseOptions.MinDurationMs or > Corridor.Storage.Postgres.PostgresLeaseOptions.MaxDurationMs)
             { await Console.Error.WriteLineAsync($"corridor: --lease-ms must be {Corridor.Storage.Postgres.PostgresLeaseOptions.MinDurationMs}…{Corridor.Storage.Postgres.PostgresLeaseOptions.MaxDurationMs}"); return 2; }

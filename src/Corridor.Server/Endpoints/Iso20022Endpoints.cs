@@ -26,8 +26,29 @@ public static class Iso20022Endpoints
 
     public static void Map(WebApplication app, NodeGateway gw)
     {
-        app.MapPost("/v1/iso20022", Handler.Of(c => Receive(c, gw))).WithTags("iso20022")
+        app.MapPost("/v1/iso20022", Handler.Of(c => ReceiveAndArchive(c, gw))).WithTags("iso20022")
             .Accepts<string>(XmlContentType).Produces<string>(200, XmlContentType);
+    }
+
+    /// <summary>The message read (set once it parsed), for the archive.</summary>
+    private const string InboundKey = "corridor.iso20022.inbound";
+
+    /// <summary>
+    /// Answers the message, then keeps it and the answer in the node's message archive (<see cref="Messages.MessageArchive"/>) before
+    /// the answer is sent: a message that parsed is kept whatever the answer (accepted, refused by a rule); one refused before it
+    /// parsed, or by authentication, is not.
+    /// </summary>
+    private static async Task<IResult> ReceiveAndArchive(HttpContext c, NodeGateway gw)
+    {
+        IResult answer = await Receive(c, gw);
+        if (gw.Messages is { } archive && c.Items[InboundKey] is (Caller caller, IsoMessage message, byte[] xml) && answer is XmlResult reply)
+        {
+            ulong at = Corridor.Storage.Node.NodeOptions.WallClockNs();
+            archive.Add(caller.ParticipantId, Messages.MessageArchive.In, message.MessageDefinition, message.MsgId, null, at, xml);
+            if (Iso20022Codec.Parse(reply.Body).Message is { } answered)
+                archive.Add(caller.ParticipantId, Messages.MessageArchive.Out, answered.MessageDefinition, answered.MsgId, message.MsgId, at, reply.Body);
+        }
+        return answer;
     }
 
     private static async Task<IResult> Receive(HttpContext c, NodeGateway gw)
@@ -45,6 +66,7 @@ public static class Iso20022Endpoints
         ParseResult parsed = Iso20022Codec.Parse(xml);
         if (!parsed.IsSuccess)
             return Xml(Iso20022Codec.BuildRejection(parsed, reportId, now), 400);
+        c.Items[InboundKey] = (caller, parsed.Message!, xml);
 
         IReadOnlyList<ValidationIssue> issues = Iso20022Codec.Validate(parsed.Message!);
         // Who instructs the message as a whole: the group header's InstgAgt, when given, is the caller (as each transaction's below).
@@ -179,6 +201,8 @@ public static class Iso20022Endpoints
 
     private sealed class XmlResult(byte[] body, int status) : IResult
     {
+        public byte[] Body => body;
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;

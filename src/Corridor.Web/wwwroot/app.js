@@ -541,6 +541,8 @@
       const r = await api("GET", "/v1/payments/" + encodeURIComponent(id));
       if (!r.ok) { setHtml($("#payment"), `<p class="msg err">${esc(problem(r))}</p>`); return; }
       const p = r.data;
+      const archived = await api("GET", "/v1/payments/" + encodeURIComponent(id) + "/messages");
+      const messages = archived.ok ? archived.data : [];
       const steps = ["submitted", p.compliance ? "held" : null, p.status === "queued" || p.status === "settled" && p.compliance ? "queued" : null, p.status].filter((x, i, a) => x && a.indexOf(x) === i);
       const party = x => !x ? `<p>${t("common.none")}</p>` : `<dl class="kv"><dt>${t("col.name")}</dt><dd>${esc(x.name)}</dd><dt>${t("col.account")}</dt><dd>${esc(x.account)}</dd>
         <dt>${t("col.bic")}</dt><dd>${esc(x.id_scheme === "bic" ? x.identifier : "")}</dd><dt>${t("col.detail")}</dt><dd>${esc([x.street_name, x.building_number, x.post_code, x.town_name, x.country].filter(Boolean).join(", "))}</dd></dl>`;
@@ -552,6 +554,9 @@
         <div class="two"><section class="panel"><h3>${t("payment.originator")}</h3>${party(p.originator)}</section><section class="panel"><h3>${t("payment.beneficiary")}</h3>${party(p.beneficiary)}</section></div>
         <div class="two"><section class="panel"><h3>${t("payment.trade")}</h3>${kv(p.trade_reference)}</section><section class="panel"><h3>${t("payment.references")}</h3>${kv(p.references)}</section></div>
         <section class="panel"><h3>${t("payment.iso")}</h3><p class="muted">${t("payment.iso.help")}</p>
+          <div id="iso-messages">${messages.length === 0 ? `<p>${t("payment.no_messages")}</p>` : table(["payment.direction", "payment.message", "MsgId", "col.time", { k: "payment.bytes", num: true }, "col.actions"],
+            messages.map(m => `<tr data-message="${m.id}"><td>${esc(t("payment.direction." + m.direction))}</td><td>${esc(m.definition)}</td><td>${esc(m.msg_id)}</td><td>${time(m.at)}</td>
+              <td class="num">${num(m.bytes)}</td><td><button type="button" data-action="iso-message" data-id="${esc(id)}" data-message="${m.id}" data-name="${esc(m.definition)}">${t("payment.show")}</button></td></tr>`))}</div>
           <button type="button" data-action="pacs002" data-id="${esc(id)}">${t("payment.pacs002")}</button><div id="pacs002"></div></section>
         ${p.compliance ? `<section class="panel"><h3>${t("payment.compliance")}</h3>${kv({ status: p.compliance.status, reason: p.compliance.reason, decided_by: p.compliance.decided_by, decision_reason: p.compliance.decision_reason })}</section>` : ""}`);
     };
@@ -742,6 +747,14 @@
   const actions = {
     async "more-payments"(b) { await listPayments($("#pay-list-results"), b.dataset.after); },
     // The payment's pacs.002 as it stands now (GET /v1/iso20022/pacs002/{id}): its status and reason shown, the message itself shown and downloadable.
+    // One archived message of the payment (the one it came in, or an answer), shown and downloaded as the node holds it.
+    async "iso-message"(b) {
+      const r = await api("GET", `/v1/payments/${encodeURIComponent(b.dataset.id)}/messages/${encodeURIComponent(b.dataset.message)}`);
+      const out = $("#pacs002");
+      if (!r.ok) { msg(out, false, problem(r)); return; }
+      out.innerHTML = `<pre class="xml" id="iso-message-body">${esc(r.data)}</pre>`;
+      download(`${b.dataset.name}-${b.dataset.message}.xml`, "application/xml", r.data);
+    },
     async pacs002(b) {
       const r = await api("GET", "/v1/iso20022/pacs002/" + encodeURIComponent(b.dataset.id));
       const out = $("#pacs002");
