@@ -36,6 +36,26 @@ public sealed class TlsAndLogsCommandTests
     }
 
     [Fact]
+    public async Task Run_takes_an_OTLP_endpoint_URL_and_refuses_anything_else_with_a_clear_error()
+    {
+        using var dir = new TempDir();
+        var (exit, _, stderr) = await CorridorProcess.RunAsync("run", "--data", Path.Combine(dir.Path, "bad"), "--otlp-endpoint", "collector:4317");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--otlp-endpoint must be an absolute http:// or https:// URL", stderr);
+        Assert.DoesNotContain("Unhandled exception", stderr);
+        // The documented form starts a node that serves (with nothing listening at the endpoint, spans are simply not delivered).
+        int port = FreePort();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        Process node = await RunNodeAsync(Path.Combine(dir.Path, "data"), async () =>
+        {
+            try { return (await http.GetAsync("/health/ready", C)).IsSuccessStatusCode; }
+            catch (HttpRequestException) { return false; }
+        }, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--read-model", "none", "--otlp-endpoint", "http://127.0.0.1:4317");
+        node.Kill(entireProcessTree: true);
+        await node.WaitForExitAsync(C);
+    }
+
+    [Fact]
     public async Task Dev_certificates_a_mutual_TLS_node_and_binding_revoking_listing_from_the_CLI()
     {
         using var dir = new TempDir();

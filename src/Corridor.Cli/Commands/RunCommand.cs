@@ -30,6 +30,14 @@ public static class RunCommand
         var otlp = new Option<Uri?>("--otlp-endpoint")
         {
             Description = "Export traces of each command's path (HTTP → sequencer → journal → engine → reply) over OTLP to this endpoint (e.g. http://127.0.0.1:4317). Off by default.",
+            // System.CommandLine has no converter for Uri: parse it here, an absolute http(s) URL or a clear error (never an unhandled exception).
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)) return uri;
+                result.AddError($"--otlp-endpoint must be an absolute http:// or https:// URL (e.g. http://127.0.0.1:4317), not '{text}'");
+                return null;
+            },
         };
         var otlpProtocol = new Option<string>("--otlp-protocol")
         {
