@@ -176,6 +176,29 @@ public sealed class DurabilityTests
         Assert.Equal(1, journal.LastSequence);
     }
 
+    [Fact]
+    public async Task An_append_whose_commit_landed_but_whose_answer_was_lost_is_settled_and_the_journal_goes_on()
+    {
+        // The commit is written locally, then waits for an absent synchronous standby; terminating the writer's session
+        // there makes the commit stand while its answer never reaches the journal: the worst case of a broken connection.
+        using var primary = PostgresServer.Start();
+        string db = primary.CreateDatabase();
+        using var journal = PostgresJournal.Open(db, new PostgresJournalOptions { ReconnectTimeoutMs = 30_000 });
+        journal.Append(1, 1, [1]);
+        RequireSynchronousStandby(primary, "standby1");
+        Task append = Task.Run(() => journal.Append(2, 2, [2]), TestContext.Current.CancellationToken);
+        await WaitUntil(() => primary.Scalar<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep'") == 1);
+        primary.Execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = 'SyncRep'");
+        await append.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(2, journal.LastSequence);
+
+        primary.Execute("ALTER SYSTEM RESET synchronous_standby_names");
+        primary.Execute("SELECT pg_reload_conf()");
+        journal.Append(3, 3, [3]); // the writer was rebuilt while the outcome was settled
+        using var read = PostgresJournal.OpenReadOnly(db);
+        Assert.Equal([1L, 2L, 3L], read.Read(0).Select(b => b.Sequence).ToArray());
+    }
+
     private static void RequireSynchronousStandby(PostgresServer primary, string name)
     {
         primary.Execute($"ALTER SYSTEM SET synchronous_standby_names = '{name}'");

@@ -322,12 +322,12 @@ public sealed class PostgresJournal : IJournal
                 _writer = new NpgsqlConnection(_connectionString);
                 _writer.Open();
                 Execute(_writer, $"SET synchronous_commit = {_options.SynchronousCommit}");
+                _insert = PrepareInsert(_writer); // before the outcome is settled: the next append needs it either way
                 using (var find = new NpgsqlCommand($"SELECT hash FROM {_table} WHERE sequence = $1", _writer))
                 {
                     find.Parameters.Add(new NpgsqlParameter<long> { TypedValue = sequence });
                     if (find.ExecuteScalar() is byte[] stored) return stored.AsSpan().SequenceEqual(hash) ? 1 : 0;
                 }
-                _insert = PrepareInsert(_writer);
                 return Insert(sequence, timestampNs, bodyBytes, hash);
             }
             catch (NpgsqlException e) when (IsConnectionLoss(e) || e is PostgresException { SqlState: "25006" or "57P03" })
