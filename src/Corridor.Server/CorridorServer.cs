@@ -64,6 +64,16 @@ public sealed class ServerOptions
 
     /// <summary>OTLP transport: gRPC (default, port 4317) or HTTP/protobuf (the endpoint then names the path, e.g. http://collector:4318/v1/traces).</summary>
     public OpenTelemetry.Exporter.OtlpExportProtocol OtlpProtocol { get; init; } = OpenTelemetry.Exporter.OtlpExportProtocol.Grpc;
+
+    /// <summary>The default share of requests traced when tracing is on (one in a hundred).</summary>
+    public const double DefaultTraceSampleRatio = 0.01;
+
+    /// <summary>
+    /// Share of requests (0…1) whose traces are recorded and exported when <see cref="OtlpEndpoint"/> is set, decided by trace id
+    /// at the first span of a trace; a request carrying a W3C <c>traceparent</c> follows its caller's decision (a sampled
+    /// caller is always traced, so one payment can be followed end to end on demand). 1 traces every request.
+    /// </summary>
+    public double TraceSampleRatio { get; init; } = DefaultTraceSampleRatio;
 }
 
 /// <summary>
@@ -240,7 +250,11 @@ public sealed class CorridorServer : IAsyncDisposable
                 // runtime's, no scope) are exported here.
                 .AddView(i => i.Meter.Scope is null || ReferenceEquals(i.Meter.Scope, ownMeters) ? null : MetricStreamConfiguration.Drop));
         if (options.OtlpEndpoint is { } otlp)
-            telemetry.WithTracing(t => t.AddSource(NodeTracing.SourceName).AddAspNetCoreInstrumentation().AddOtlpExporter(o => { o.Endpoint = otlp; o.Protocol = options.OtlpProtocol; }));
+        {
+            if (options.TraceSampleRatio is not (>= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(options), $"TraceSampleRatio {options.TraceSampleRatio} is outside 0…1");
+            telemetry.WithTracing(t => t.SetSampler(new NodeSampler(options.TraceSampleRatio))
+                .AddSource(NodeTracing.SourceName).AddAspNetCoreInstrumentation().AddOtlpExporter(o => { o.Endpoint = otlp; o.Protocol = options.OtlpProtocol; }));
+        }
         bool clientCertificates = options.Tls is { ClientCas.Count: > 0 };
         if (clientCertificates) ClientCertificateAuthentication.AddTo(builder.Services, options.Tls!.ClientCas);
         // Accepts<T> metadata documents request bodies in OpenAPI; content-type checks are the endpoints' own

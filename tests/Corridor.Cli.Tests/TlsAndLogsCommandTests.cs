@@ -43,6 +43,12 @@ public sealed class TlsAndLogsCommandTests
         Assert.NotEqual(0, exit);
         Assert.Contains("--otlp-endpoint must be an absolute http:// or https:// URL", stderr);
         Assert.DoesNotContain("Unhandled exception", stderr);
+        (exit, _, stderr) = await CorridorProcess.RunAsync("run", "--data", Path.Combine(dir.Path, "bad"), "--otlp-endpoint", "http://127.0.0.1:4317", "--trace-sample-ratio", "1.5");
+        Assert.Equal(2, exit);
+        Assert.Contains("--trace-sample-ratio must be 0 … 1", stderr);
+        (exit, _, stderr) = await CorridorProcess.RunAsync("run", "--data", Path.Combine(dir.Path, "bad"), "--trace-sample-ratio", "0.5");
+        Assert.Equal(2, exit);
+        Assert.Contains("--trace-sample-ratio needs --otlp-endpoint", stderr);
         // The documented form starts a node that serves (with nothing listening at the endpoint, spans are simply not delivered).
         int port = FreePort();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -50,7 +56,7 @@ public sealed class TlsAndLogsCommandTests
         {
             try { return (await http.GetAsync("/health/ready", C)).IsSuccessStatusCode; }
             catch (HttpRequestException) { return false; }
-        }, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--read-model", "none", "--otlp-endpoint", "http://127.0.0.1:4317");
+        }, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--read-model", "none", "--otlp-endpoint", "http://127.0.0.1:4317", "--trace-sample-ratio", "0.1");
         node.Kill(entireProcessTree: true);
         await node.WaitForExitAsync(C);
     }

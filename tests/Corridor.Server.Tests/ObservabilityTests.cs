@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Corridor.Client;
 using Corridor.Storage.Node;
 
@@ -84,6 +85,29 @@ public sealed class ObservabilityTests
     [Fact]
     public async Task With_an_OTLP_endpoint_the_spans_of_a_request_reach_the_collector()
     {
+        string all = await TracedRequests(sampleRatio: 1, traceparent: null);
+        foreach (string span in new[] { "POST /v1/participants", "corridor.submit", "corridor.journal.append", "corridor.engine.apply" })
+            Assert.Contains(span, all);
+    }
+
+    [Fact]
+    public async Task Sampled_out_requests_leave_no_spans_and_a_sampled_caller_is_always_traced()
+    {
+        // Ratio 0: nothing of the node's own choosing is traced…
+        string none = await TracedRequests(sampleRatio: 0, traceparent: null);
+        foreach (string span in new[] { "POST /v1/participants", "corridor.submit", "corridor.journal.append", "corridor.engine.apply" })
+            Assert.DoesNotContain(span, none);
+        // …but a caller that sampled its trace (W3C traceparent, flags 01) is followed through the node, under its trace id.
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        string followed = await TracedRequests(sampleRatio: 0, traceparent: $"00-{traceId}-00f067aa0ba902b7-01");
+        foreach (string span in new[] { "POST /v1/participants", "corridor.submit", "corridor.journal.append", "corridor.engine.apply" })
+            Assert.Contains(span, followed);
+        Assert.Contains(Convert.ToHexString(Convert.FromHexString(traceId)), Convert.ToHexString(System.Text.Encoding.Latin1.GetBytes(followed)));
+    }
+
+    /// <summary>Starts a node exporting to a stand-in collector, registers a participant (with <paramref name="traceparent"/> when given), stops it: what the collector got.</summary>
+    private static async Task<string> TracedRequests(double sampleRatio, string? traceparent)
+    {
         // A stand-in collector: records what is POSTed to /v1/traces (OTLP over HTTP/protobuf).
         var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
         var collectorBuilder = WebApplication.CreateSlimBuilder();
@@ -105,14 +129,20 @@ public sealed class ObservabilityTests
             {
                 DataPath = dir, Urls = ["http://127.0.0.1:0"], MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Error,
                 OtlpEndpoint = new Uri(collector.Urls.First() + "/v1/traces"), OtlpProtocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf,
+                TraceSampleRatio = sampleRatio,
             }, TestContext.Current.CancellationToken))
             {
-                var root = CorridorClient.Create(new Uri(server.Addresses[0]), server.NewOperatorToken!);
-                (await root.RegisterParticipantAsync(new RegisterParticipantRequest(7, "Bank", "direct"), TestContext.Current.CancellationToken)).Unwrap();
+                using var http = new HttpClient { BaseAddress = new Uri(server.Addresses[0]) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/participants")
+                {
+                    Content = JsonContent.Create(new RegisterParticipantRequest(7, "Bank", "direct"), options: Corridor.Client.CorridorJson.Options),
+                };
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", server.NewOperatorToken);
+                if (traceparent is not null) request.Headers.Add("traceparent", traceparent);
+                using HttpResponseMessage response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+                Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
             } // stopping the server flushes the exporter
-            string all = string.Concat(received.Select(b => System.Text.Encoding.UTF8.GetString(b)));
-            foreach (string span in new[] { "POST /v1/participants", "corridor.submit", "corridor.journal.append", "corridor.engine.apply" })
-                Assert.Contains(span, all);
+            return string.Concat(received.Select(b => System.Text.Encoding.Latin1.GetString(b)));
         }
         finally
         {

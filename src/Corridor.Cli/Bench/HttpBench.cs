@@ -14,7 +14,25 @@ namespace Corridor.Cli.Bench;
 /// </summary>
 internal static class HttpBench
 {
-    public sealed record Settings(string Mode, long Transfers, int Batch, int Concurrency, int Accounts, string? Url, string? Token, string? Dir, long Warmup = 0, double Rate = 0, string ReadModel = "sqlite", bool Tls = false);
+    public sealed record Settings(string Mode, long Transfers, int Batch, int Concurrency, int Accounts, string? Url, string? Token, string? Dir, long Warmup = 0, double Rate = 0, string ReadModel = "sqlite", bool Tls = false,
+        Uri? OtlpEndpoint = null, double TraceSampleRatio = ServerOptions.DefaultTraceSampleRatio)
+    {
+        /// <summary>How the started node traces, as the report prints it.</summary>
+        public string Tracing => OtlpEndpoint is null ? "off" : $"OTLP to {OtlpEndpoint}, sample ratio {TraceSampleRatio.ToString(CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>CPU time of this whole process (load generator and, without --url, the node) since <paramref name="start"/>, per request, in µs.</summary>
+    internal static double CpuMicrosecondsPerRequest(TimeSpan start, long requests)
+    {
+        using var self = Process.GetCurrentProcess();
+        return requests == 0 ? 0 : Math.Round((self.TotalProcessorTime - start).TotalMicroseconds / requests, 1);
+    }
+
+    internal static TimeSpan ProcessCpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
 
     public static async Task<int> RunAsync(Settings s, bool json, CancellationToken cancel)
     {
@@ -31,7 +49,7 @@ internal static class HttpBench
                 server = await CorridorServer.StartAsync(new ServerOptions
                 {
                     DataPath = temp, Urls = [pki is null ? "http://127.0.0.1:0" : "https://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0, SnapshotOnStop = false },
-                    ReadModel = s.ReadModel, Tls = pki?.Settings,
+                    ReadModel = s.ReadModel, Tls = pki?.Settings, OtlpEndpoint = s.OtlpEndpoint, TraceSampleRatio = s.TraceSampleRatio,
                 }, cancel);
                 baseUrl = new Uri(server.Addresses[0]);
                 token = server.NewOperatorToken ?? Corridor.Server.Auth.SecretsDirectory.ReadOperatorToken(temp)!;
@@ -65,9 +83,11 @@ internal static class HttpBench
             // Warm-up (not measured): JIT tiers, connection set-up and caches settle before the clock starts.
             if (s.Warmup > 0) await load.RunAsync(idBase, s.Warmup, cancel);
             load.Reset();
+            TimeSpan cpu = ProcessCpu();
             var clock = Stopwatch.StartNew();
             long requestsTotal = await load.RunAsync(idBase + s.Warmup, s.Transfers, cancel);
             double seconds = clock.Elapsed.TotalSeconds;
+            double cpuPerRequest = CpuMicrosecondsPerRequest(cpu, requestsTotal);
             List<double> all = load.SortedLatencies();
             long rejected = load.Rejected, failedRequests = load.FailedRequests;
             BenchOutput.Report($"HTTP {s.Mode} transfers", [
@@ -86,6 +106,9 @@ internal static class HttpBench
                 new("p99_ms", Math.Round(BenchOutput.Percentile(all, 0.99), 3)),
                 new("rejected_items", rejected),
                 new("failed_requests", failedRequests),
+                new("cpu_us_per_request", cpuPerRequest),
+                new("cpu_measured", server is null ? "this process: the load generator only" : "this process: load generator and node"),
+                new("tracing", s.Tracing),
                 new("transport", pki is null ? "http" : "https, mutual TLS (client certificate, no token)"),
                 new("read_model", server is null ? "remote" : s.ReadModel),
                 new("read_model_lag_batches_at_end", server?.ReadModel?.LagBatches ?? 0),

@@ -35,6 +35,7 @@ internal static class PaymentsHttpBench
                 server = await CorridorServer.StartAsync(new ServerOptions
                 {
                     DataPath = temp, Urls = ["http://127.0.0.1:0"], Node = new NodeOptions { SnapshotEveryEvents = 0, SnapshotOnStop = false }, ReadModel = s.ReadModel,
+                    OtlpEndpoint = s.OtlpEndpoint, TraceSampleRatio = s.TraceSampleRatio,
                 }, cancel);
                 baseUrl = new Uri(server.Addresses[0]);
                 token = server.NewOperatorToken ?? Corridor.Server.Auth.SecretsDirectory.ReadOperatorToken(temp)!;
@@ -51,9 +52,11 @@ internal static class PaymentsHttpBench
             var load = new Load(s, baseUrl, world, perRequest);
             if (s.Warmup > 0) await load.RunAsync(0, s.Warmup, cancel);
             load.Reset();
+            TimeSpan cpu = HttpBench.ProcessCpu();
             var clock = Stopwatch.StartNew();
             long requests = await load.RunAsync(s.Warmup, s.Transfers, cancel);
             double seconds = clock.Elapsed.TotalSeconds;
+            double cpuPerRequest = HttpBench.CpuMicrosecondsPerRequest(cpu, requests);
             List<double> all = load.SortedLatencies();
             long settled = (await op.GetSettlementAccountAsync(world.Payee, Kes, cancel)).Unwrap().BalanceMinor / AmountMinor;
             long submitted = s.Warmup + s.Transfers;
@@ -79,6 +82,9 @@ internal static class PaymentsHttpBench
                 new("settled_payments", settled),
                 new("rejected_items", submitted - settled),
                 new("failed_requests", load.FailedRequests),
+                new("cpu_us_per_request", cpuPerRequest),
+                new("cpu_measured", server is null ? "this process: the load generator only" : "this process: load generator and node"),
+                new("tracing", s.Tracing),
                 new("transport", "http"),
                 new("read_model", server is null ? "remote" : s.ReadModel),
                 new("read_model_lag_batches_at_end", server?.ReadModel?.LagBatches ?? 0),

@@ -81,11 +81,20 @@ public static class BenchCommand
         {
             Description = "Mutual TLS: the started node serves HTTPS with a throwaway CA (as corridor certs dev) and the load authenticates with a bound client certificate instead of a token.",
         };
+        var otlp = new Option<Uri?>("--otlp-endpoint")
+        {
+            Description = "Trace the started node as `corridor run --otlp-endpoint` does (nothing need listen there: spans are made and dropped by the exporter). Off by default.",
+            CustomParser = RunCommand.ParseOtlpEndpoint,
+        };
+        var traceSample = new Option<double>("--trace-sample-ratio")
+        {
+            Description = "With --otlp-endpoint: the share of requests traced, 0…1 (as corridor run).", DefaultValueFactory = _ => Corridor.Server.ServerOptions.DefaultTraceSampleRatio,
+        };
         var json = JsonOption();
         var command = new Command("http",
             "HTTP API throughput and latency: real keep-alive HTTP/1.1 to a node+server on loopback. Batch mode drives the typed client; "
             + "single mode drives raw keep-alive connections (pre-encoded request head, like wrk) so the load generator does not eat the server's cores.")
-            { mode, transfers, batch, concurrency, accounts, url, token, dir, warmup, rate, readModel, tls, watchList, json };
+            { mode, transfers, batch, concurrency, accounts, url, token, dir, warmup, rate, readModel, tls, watchList, otlp, traceSample, json };
         command.SetAction(async (parse, cancel) =>
         {
             string m = parse.GetValue(mode)!;
@@ -93,7 +102,10 @@ public static class BenchCommand
             int perRequest = parse.GetValue(batch) ?? (m == "batch" ? 8190 : 1);
             var settings = new HttpBench.Settings(m, parse.GetValue(transfers) ?? (m == "batch" ? 1_000_000 : 100_000), perRequest,
                 parse.GetValue(concurrency) ?? (m == "batch" || (m == "iso" && perRequest > 1) ? 4 : 64), parse.GetValue(accounts), parse.GetValue(url), parse.GetValue(token), parse.GetValue(dir),
-                parse.GetValue(warmup) ?? (m == "batch" ? 100_000 : m == "iso" ? Math.Max(20_000, perRequest * 200L) : 20_000), parse.GetValue(rate), parse.GetValue(readModel)!, parse.GetValue(tls));
+                parse.GetValue(warmup) ?? (m == "batch" ? 100_000 : m == "iso" ? Math.Max(20_000, perRequest * 200L) : 20_000), parse.GetValue(rate), parse.GetValue(readModel)!, parse.GetValue(tls),
+                parse.GetValue(otlp), parse.GetValue(traceSample));
+            if (settings.OtlpEndpoint is not null && settings.Url is not null) { await Console.Error.WriteLineAsync("corridor bench http: --otlp-endpoint traces the node it starts; with --url start that node with corridor run --otlp-endpoint"); return 2; }
+            if (settings.TraceSampleRatio is not (>= 0 and <= 1)) { await Console.Error.WriteLineAsync("corridor bench http: --trace-sample-ratio must be 0 … 1"); return 2; }
             if (settings.Tls && settings.Url is not null) { await Console.Error.WriteLineAsync("corridor bench http: --tls starts its own node; it does not combine with --url"); return 2; }
             if (settings.Tls && payments) { await Console.Error.WriteLineAsync("corridor bench http: --tls measures the transfer modes (batch, single), not payments or iso"); return 2; }
             int maxBatch = m == "iso" ? 1_000 : 8190;

@@ -9,6 +9,18 @@ namespace Corridor.Cli.Commands;
 /// <summary><c>corridor run</c>: recover state, serve the HTTP API and feed the read model until stopped.</summary>
 public static class RunCommand
 {
+    /// <summary>
+    /// --otlp-endpoint: System.CommandLine has no converter for Uri, so it is parsed here: an absolute http(s) URL, or a clear
+    /// error (never an unhandled exception).
+    /// </summary>
+    internal static Uri? ParseOtlpEndpoint(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)) return uri;
+        result.AddError($"--otlp-endpoint must be an absolute http:// or https:// URL (e.g. http://127.0.0.1:4317), not '{text}'");
+        return null;
+    }
+
     public static Command Create()
     {
         var data = new Option<string>("--data", "-d")
@@ -30,14 +42,7 @@ public static class RunCommand
         var otlp = new Option<Uri?>("--otlp-endpoint")
         {
             Description = "Export traces of each command's path (HTTP → sequencer → journal → engine → reply) over OTLP to this endpoint (e.g. http://127.0.0.1:4317). Off by default.",
-            // System.CommandLine has no converter for Uri: parse it here, an absolute http(s) URL or a clear error (never an unhandled exception).
-            CustomParser = result =>
-            {
-                string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)) return uri;
-                result.AddError($"--otlp-endpoint must be an absolute http:// or https:// URL (e.g. http://127.0.0.1:4317), not '{text}'");
-                return null;
-            },
+            CustomParser = ParseOtlpEndpoint,
         };
         var otlpProtocol = new Option<string>("--otlp-protocol")
         {
@@ -45,6 +50,11 @@ public static class RunCommand
             DefaultValueFactory = _ => "grpc",
         };
         otlpProtocol.AcceptOnlyFromAmong("grpc", "http/protobuf");
+        var traceSample = new Option<double>("--trace-sample-ratio")
+        {
+            Description = "With --otlp-endpoint: the share of requests traced, 0…1 (default 0.01: one in a hundred; 1: all, at a measured cost per request, docs/operations.md). A request with a sampled W3C traceparent is always traced.",
+            DefaultValueFactory = _ => Corridor.Server.ServerOptions.DefaultTraceSampleRatio,
+        };
         var readModel = new Option<string>("--read-model")
         {
             Description = "Read model fed by an in-process projector: sqlite (<data>/readmodel.db), postgres (--read-model-connection) or none.",
@@ -81,7 +91,7 @@ public static class RunCommand
         var journalOptions = new JournalChoice.Options();
         var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots, secrets and SQLite read model in the data directory; --journal postgres for production.")
         {
-            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol, peerPort, peerCert, peerKey, peerRetryMax,
+            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol, traceSample, peerPort, peerCert, peerKey, peerRetryMax,
             role, leaseMs, advertise, nodeName,
         };
         journalOptions.AddTo(command);
@@ -123,6 +133,10 @@ public static class RunCommand
             { await Console.Error.WriteLineAsync("corridor: --peer-port, --peer-cert and --peer-key go together"); return 2; }
             if (certPath is not null && (!File.Exists(certPath) || !File.Exists(keyPath)))
             { await Console.Error.WriteLineAsync($"corridor: --peer-cert {certPath} or --peer-key {keyPath} does not exist"); return 2; }
+            double sampleRatio = parse.GetValue(traceSample);
+            if (sampleRatio is not (>= 0 and <= 1)) { await Console.Error.WriteLineAsync("corridor: --trace-sample-ratio must be 0 … 1 (e.g. 0.01)"); return 2; }
+            if (parse.GetResult(traceSample) is { Implicit: false } && parse.GetValue(otlp) is null)
+            { await Console.Error.WriteLineAsync("corridor: --trace-sample-ratio needs --otlp-endpoint (tracing is off without it)"); return 2; }
             int retryMax = parse.GetValue(peerRetryMax);
             if (retryMax is < Corridor.Server.Federation.PeerLinkOptions.MinRetryMs or > Corridor.Server.Federation.PeerLinkOptions.MaxAllowedRetryMs)
             { await Console.Error.WriteLineAsync("corridor: --peer-retry-max-ms must be 500 … 600000"); return 2; }
@@ -157,6 +171,7 @@ public static class RunCommand
                     ReadModel = readModelKind, ReadModelConnection = readModelAt, ReadModelPath = dir.ReadModelPath, Tls = tls,
                     OtlpEndpoint = parse.GetValue(otlp),
                     OtlpProtocol = parse.GetValue(otlpProtocol) == "grpc" ? OpenTelemetry.Exporter.OtlpExportProtocol.Grpc : OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf,
+                    TraceSampleRatio = sampleRatio,
                     MinimumLogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(parse.GetValue(logLevel)!, ignoreCase: true),
                     Peers = pp2 is int peerAt ? new Corridor.Server.Federation.PeerLinkOptions(peerAt, Path.GetFullPath(certPath!), Path.GetFullPath(keyPath!)) { MaxRetryMs = retryMax } : null,
                 }, stop.Token);

@@ -6,7 +6,8 @@ namespace Corridor.Storage.Node;
 /// Spans of a command's path through the node (OpenTelemetry via <see cref="ActivitySource"/>): <c>corridor.submit</c> from
 /// the sequencer queue to the reply (child of the caller's span, e.g. the HTTP request), <c>corridor.journal.append</c> and
 /// <c>corridor.engine.apply</c> per batch, linked to every traced command in it. Free when nothing listens:
-/// <see cref="ActivitySource.StartActivity(string, ActivityKind)"/> answers null and the loops test one flag per batch.
+/// <see cref="ActivitySource.StartActivity(string, ActivityKind)"/> answers null and the loops test one flag per batch. A command
+/// whose trace is sampled out gets no span either, and a batch gets spans only when a sampled command is in it.
 /// </summary>
 public static class NodeTracing
 {
@@ -18,8 +19,16 @@ public static class NodeTracing
     {
         if (!Source.HasListeners()) return null;
         Activity? parent = Activity.Current;
+        // A caller whose trace was sampled out (its activity only carries the trace context on): no span under it at all.
+        if (parent is { Recorded: false }) return null;
         Activity? span = Source.StartActivity("corridor.submit", ActivityKind.Internal);
         Activity.Current = parent; // the span ends on the engine thread; the caller's flow keeps its own current activity
+        if (span is { Recorded: false })
+        {
+            span.Dispose(); // sampled out at the root (no caller span): nothing to record, nothing to link batches to
+            Activity.Current = parent;
+            return null;
+        }
         span?.SetTag("corridor.operation", operation.ToString());
         span?.SetTag("corridor.count", count);
         return span;

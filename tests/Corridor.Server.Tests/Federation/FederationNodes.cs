@@ -50,8 +50,12 @@ internal sealed class NodeProcess(string name) : IAsyncDisposable
         Process.BeginErrorReadLine();
         var http = new HttpClient { BaseAddress = new Uri(Api) };
         var clock = Stopwatch.StartNew();
+        string? armed = environment is not null && environment.TryGetValue(Corridor.Server.Federation.CrashPoints.Variable, out string? step) ? step : null;
         while (true)
         {
+            // Armed at a step the peer's retry reaches at once, a node may die there before it is seen ready: that is the crash
+            // the caller waits for (CrashedAtAsync), not a failed start.
+            if (armed is not null && Process.HasExited && output.Any(l => l.Contains($"crash point {armed} reached", StringComparison.Ordinal))) break;
             Assert.False(Process.HasExited, $"corridor ({Name}) exited during start-up: {string.Join('\n', output)}");
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"node {Name} not ready within 60 s");
             try { if ((await http.GetAsync("/health/ready", C)).IsSuccessStatusCode) break; }
