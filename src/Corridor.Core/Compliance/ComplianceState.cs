@@ -347,6 +347,13 @@ public sealed partial class ComplianceState
         return record;
     }
 
+    /// <summary>
+    /// The travel rule over a cross-currency payment's structured parties, exactly as <see cref="ScreenPayment"/> applies it:
+    /// entry paths check it before the journal, so an incomplete payment is refused without taking its id.
+    /// </summary>
+    public static TravelRuleResult TravelRuleOf(Party originator, Party beneficiary) =>
+        TravelRule.Validate(ToPartyInfo(originator), ToPartyInfo(beneficiary), crossBorder: true);
+
     /// <summary>The exchange's structured party as the travel rule and the screener see it (nothing is altered or dropped: this is a view).</summary>
     internal static PartyInfo ToPartyInfo(Party p)
     {

@@ -81,12 +81,20 @@ public static class FederationEndpoints
         if (ledger is null) throw new ApiException(422, "federation.source_currency_not_settled_here", $"no ledger settles {r.SourceCurrency} on this node");
         var terms = new CrossNodeTerms(uetr, quote, r.SourceCurrency, r.SourceAmount, r.DestinationCurrency, r.DestinationAmount, payeeBic, 0,
             ExchangeEndpoints.ToParty(r.Originator), ExchangeEndpoints.ToParty(r.Beneficiary), ExchangeEndpoints.ToTrade(r.Trade), references);
+        // The travel rule refuses an incomplete payment for its own content before the journal, as on every entry path (Core's
+        // rule; the engine applies it again when it screens): the id stays free for the corrected payment.
+        if (Corridor.Core.Compliance.ComplianceState.TravelRuleOf(terms.Originator, terms.Beneficiary) is { IsCompliant: false } travel)
+            throw new ApiException(400, "compliance.travel_rule_incomplete", $"payment {r.Id}: travel rule incomplete ({Wire.Findings(travel)})")
+            { Iso20022Reason = travel.FirstReasonCode };
         var command = new SendToPeer(id, r.Peer, payer, r.Provider, ledger.Value, r.ExpirySeconds, terms);
         var (existed, existingPayer) = await gw.QueryAsync(e => e.Federation.TryGetPayment(id, out CrossNodePayment p) ? (true, p.Debtor) : (false, 0UL));
         if (existed && !caller.IsOperator && existingPayer != caller.ParticipantId) throw new ApiException(409, "federation.payment_exists_with_different_content", $"payment {r.Id} exists");
         CrashPoints.Reach(CrashPoints.SourceBeforeJournalSend);
         FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.SendToPeer, command);
         CrashPoints.Reach(CrashPoints.SourceAfterJournalSend);
+        if (result == FederationResult.RejectedByCompliance
+            && await gw.QueryAsync(e => e.Compliance.TryGetPayment(id, out Corridor.Core.Compliance.PaymentCompliance pc) ? pc : null) is { } compliance)
+            throw SettlementEndpoints.ComplianceRejection(r.Id, compliance, Ids.Format(id), "refused"); // as every entry path: compliance.<reason>, its ISO code
         if (result is not (FederationResult.Ok or FederationResult.HeldForCompliance)) throw Refused(result, $"payment {r.Id}");
         if (result == FederationResult.Ok) gw.Links.Wake();
         return Results.Json(await Payment(gw, id, caller), CorridorJson.Options, statusCode: existed ? 200 : 201);

@@ -332,7 +332,7 @@ public static class SettlementEndpoints
         {
             var result = (SettlementResult)reply.Errors[0].Code;
             if (result == SettlementResult.RejectedByCompliance && compliance is not null)
-                throw ComplianceRejection(r.Id, compliance, p);
+                throw ComplianceRejection(r.Id, compliance, p is null ? null : Ids.Format(p.Id), p is null ? null : Wire.Snake(p.Status));
             if (p is null || result == SettlementResult.PaymentExistsWithDifferentContent)
                 throw SettlementProblems.Refused(result, $"payment {r.Id}");
             // Refused by the engine's rules and recorded: a 422 problem naming the payment and its status, never 201.
@@ -349,14 +349,14 @@ public static class SettlementEndpoints
     /// A payment compliance rejected: travel-rule gaps are the caller's to fix (400, ISO 20022 RR01–RR04); a rule's
     /// rejection (blocked country or currency, amount above a reject limit) is 422 with the rule's ISO reason.
     /// </summary>
-    private static ApiException ComplianceRejection(string id, PaymentCompliance c, PaymentInfo? p)
+    internal static ApiException ComplianceRejection(string id, PaymentCompliance c, string? recordedId, string? recordedStatus)
     {
         string reason = Wire.Snake(c.Decision.Reason);
         string detail = $"payment {id}: rejected by compliance ({reason}{(c.Decision.RuleId is null ? "" : ", rule " + c.Decision.RuleId)})";
         int status = c.Decision.Reason == ComplianceReason.TravelRuleIncomplete ? 400 : 422;
         return new ApiException(status, "compliance." + reason, detail)
         {
-            Iso20022Reason = c.Decision.Iso20022Reason, PaymentId = p is null ? null : Ids.Format(p.Id), PaymentStatus = p is null ? null : Wire.Snake(p.Status),
+            Iso20022Reason = c.Decision.Iso20022Reason, PaymentId = recordedId, PaymentStatus = recordedStatus,
         };
     }
 

@@ -388,7 +388,8 @@ public abstract class SqlReadModel : IReadModel
     // named by its user_data_128 for the transfers the engine creates for payments (RTGS/LSM legs, PvP payer leg and post).
     private const int NotBookingFlags = (int)(Core.Ledger.TransferFlags.Pending | Core.Ledger.TransferFlags.VoidPendingTransfer);
     private static readonly string PaymentTransferCodes = string.Join(", ", SettlementTransferCode.Payment, SettlementTransferCode.PaymentLeg,
-        Core.Exchange.ExchangeTransfers.ReservationCode, Core.Exchange.ExchangeTransfers.PayerLegCode);
+        Core.Exchange.ExchangeTransfers.ReservationCode, Core.Exchange.ExchangeTransfers.PayerLegCode,
+        Core.Federation.FederationState.HoldCode, Core.Federation.FederationState.DestinationLegCode); // a cross-node hold's post inherits its code
 
     public BookingPage GetAccountBookings(UInt128 accountId, ulong fromNs, ulong toNs, ulong afterTimestampNs, int limit)
     {

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Corridor.Cli.Federation;
+using Corridor.Client;
+
+namespace Corridor.Server.Tests.Federation;
+
+/// <summary>
+/// The cross-node rows of the conformance matrix (<see cref="ConformanceMatrixTests"/> holds the one-node rows): each rule of
+/// money on the path of a payment from a bank on node A (RUB) to a bank on node B (CNY), checked on the source node and on
+/// the destination node, between two real <c>corridor run</c> processes. Both nodes decide through the same rules in
+/// Corridor.Core as every one-node path (business day and cut-off, travel rule, screening), and report and show the payment
+/// as the one-node paths do. Cells that do not hold yet are named in <see cref="NotYet"/> (and in docs/federation.md).
+/// </summary>
+public sealed class FederationConformanceTests(ITestOutputHelper output)
+{
+    private static CancellationToken C => TestContext.Current.CancellationToken;
+    private const ulong Other = 30; // a bank on each node that is party to none of the payments
+    private const string ListedOnA = "Boris Blocklisted", ListedOnB = "Ivana Listed";
+
+    /// <summary>Rules of the one-node matrix that the cross-node path does not follow yet, and why.</summary>
+    public static readonly IReadOnlyDictionary<string, string> NotYet = new Dictionary<string, string>
+    {
+        ["QueueWithoutLiquidity"] = "the source refuses a payment its payer cannot cover (InsufficientFunds) instead of queueing it",
+        ["Priority"] = "no cross-node payment waits in the payer's queue, so none is ordered behind a queued urgent payment",
+    };
+
+    [Fact]
+    public async Task Each_rule_holds_on_the_cross_node_path_on_the_source_and_on_the_destination()
+    {
+        await using var a = new NodeProcess("rub") { ReadModel = "sqlite" };
+        await using var b = new NodeProcess("cny") { ReadModel = "sqlite" };
+        TwoNodeWorld.Parties parties = await FederationCli.WorldAsync(a, b);
+        CorridorClient payerOnA = parties.PayerOnA;
+        CorridorClient payeeOnB = b.Operator.WithToken((await b.Operator.IssueTokenAsync(TwoNodeWorld.Payee, C)).Unwrap().Token);
+        CorridorClient otherOnA = a.Operator.WithToken((await a.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(Other, "Other Bank", "direct", "OTHRRUMM"), C)).Unwrap().Token);
+        CorridorClient otherOnB = b.Operator.WithToken((await b.Operator.RegisterParticipantAsync(new RegisterParticipantRequest(Other, "Other Bank", "direct", "OTHRCNBJ"), C)).Unwrap().Token);
+        var payments = new List<(string Id, string Uetr, long Rub)>();
+        int n = 0;
+        CrossNodePaymentRequest Next(long rub = 10_000_00)
+        {
+            n++;
+            string id = $"0xC{n:X3}";
+            CrossNodePaymentRequest r = TwoNodeWorld.Payment(id, $"c0f0a11d-{n:x4}-4abc-8def-0123456789ab", rub) with
+            {
+                Payer = TwoNodeWorld.Payer, References = new PaymentReferencesDto(EndToEndId: $"E2E-CONF-{n}"),
+            };
+            return r with { Trade = r.Trade with { InvoiceNumber = $"INV-CONF-{n}" } };
+        }
+        async Task<ApiResult<CrossNodePaymentDto>> Send(CrossNodePaymentRequest r)
+        {
+            ApiResult<CrossNodePaymentDto> sent = await payerOnA.SendToPeerAsync(r, C);
+            payments.Add((r.Id, r.Uetr, r.SourceAmount));
+            return sent;
+        }
+        void Cell(string rule, string side, string what) => output.WriteLine($"{rule,-24} {side,-12} {what}");
+
+        // ── TravelRule, source: an originator without an account is refused before anything is held or the peer asked.
+        {
+            CrossNodePaymentRequest r = Next();
+            r = r with { Originator = r.Originator with { Account = "" } };
+            ApiResult<CrossNodePaymentDto> sent = await Send(r);
+            Assert.False(sent.Ok && sent.Value!.Status is "prepared" or "settled", $"travel rule: {(int)sent.Status} {sent.Value?.Status}");
+            string code = sent.Problem?.Code ?? sent.Value?.Reason ?? "";
+            Assert.True(code.Contains("originator", StringComparison.Ordinal) || code.Contains("travel_rule", StringComparison.Ordinal) || code.StartsWith("RR", StringComparison.Ordinal),
+                $"travel rule: {(int)sent.Status} {code} {sent.Problem?.Detail}");
+            Assert.Equal(0, (await a.Account(TwoNodeWorld.PayerAccount)).DebitsPending);
+            Assert.Null(await FederationCli.StatusOnB(b, r.Uetr));
+            Cell("TravelRule", "source", $"refused ({(int)sent.Status} {code}), nothing held, peer not asked");
+        }
+        // (The destination's own travel-rule check of a peer's pacs.008 is FederationMessageTests' schema-valid but incomplete message.)
+
+        // ── ScreeningHold, source: A's list holds it; nothing held in the ledger, the peer not asked; A's officer refuses it.
+        await LoadList(a, ListedOnA);
+        {
+            CrossNodePaymentRequest r = Next();
+            r = r with { Beneficiary = r.Beneficiary with { Name = ListedOnA } };
+            CrossNodePaymentDto held = (await Send(r)).Unwrap();
+            Assert.Equal("held", held.Status);
+            Assert.Equal(0, (await a.Account(TwoNodeWorld.PayerAccount)).DebitsPending);
+            await Task.Delay(300, C);
+            Assert.Null(await FederationCli.StatusOnB(b, r.Uetr));
+            (await a.Operator.RejectHoldAsync(r.Id, "confirmed match", C)).Unwrap();
+            Assert.Equal("refused", await FederationCli.FinalOnA(a.Operator, r.Id));
+            Cell("ScreeningHold", "source", "held on A before any hold or message; refused by A's officer");
+        }
+
+        // ── ScreeningHold, destination: B's list holds it after A holds the payer's funds; B's officer refuses; A's hold is voided.
+        await LoadList(b, ListedOnB);
+        {
+            CrossNodePaymentRequest r = Next();
+            r = r with { Originator = r.Originator with { Name = ListedOnB } };
+            Assert.True((await Send(r)).Ok);
+            await Until(async () => await FederationCli.StatusOnB(b, r.Uetr) == "held", "held on B");
+            Assert.Equal("prepared", (await a.Operator.GetCrossNodePaymentAsync(r.Id, C)).Unwrap().Status);
+            Assert.Equal(0, await b.Balance(TwoNodeWorld.PayeeAccount));
+            PaymentDto onB = (await b.Operator.GetPaymentAsync(r.Uetr, C)).Unwrap();
+            (await b.Operator.RejectHoldAsync(onB.Id, "confirmed match", C)).Unwrap();
+            Assert.Equal("refused", await FederationCli.FinalOnA(a.Operator, r.Id));
+            Assert.Equal(0, (await a.Account(TwoNodeWorld.PayerAccount)).DebitsPending);
+            Cell("ScreeningHold", "destination", "held on B with A's funds on hold; refused by B's officer, A's hold voided");
+        }
+
+        // ── One settled payment for the rules of reporting, ids, references and visibility.
+        CrossNodePaymentRequest settled = Next(12_345_00);
+        Assert.True((await Send(settled)).Ok);
+        Assert.Equal("settled", await FederationCli.FinalOnA(a.Operator, settled.Id));
+        string e2e = settled.References!.EndToEndId;
+        var sides = new[] { ("source", payerOnA, otherOnA, settled.Id), ("destination", payeeOnB, otherOnB, settled.Uetr) };
+
+        // VisibleToPayerAndPayee: the payer bank on A and the payee bank on B read it; a third bank on either node does not.
+        foreach (var (side, party, other, key) in sides)
+        {
+            ApiResult<PaymentDto> seen = await party.GetPaymentAsync(key, C);
+            Assert.True(seen.Ok && seen.Value!.Status == "settled", $"{side}: the party reads {key}: {(int)seen.Status} {seen.Problem?.Code}");
+            ApiResult<PaymentDto> third = await other.GetPaymentAsync(key, C);
+            Assert.True(third.Status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"{side}: a third bank reads {key}: {(int)third.Status}");
+            Cell("VisibleToPayerAndPayee", side, "the party reads it, a third bank gets " + (int)third.Status);
+        }
+
+        // IdsKept and TradeReferencesKept: each side's party finds it by UETR, EndToEndId and invoice, once, with those ids.
+        foreach (var (side, party, _, _) in sides)
+        {
+            PaymentRecordDto byUetr = await FindOne(party, "uetr", settled.Uetr, side);
+            Assert.Equal(settled.Uetr, byUetr.Uetr);
+            Assert.True(byUetr.EndToEndId == e2e, $"{side}: EndToEndId {byUetr.EndToEndId ?? "null"}, sent {e2e}");
+            Assert.Equal(byUetr.Id, (await FindOne(party, "endToEndId", e2e, side)).Id);
+            Cell("IdsKept", side, $"found by UETR and EndToEndId as {byUetr.Id}");
+            PaymentRecordDto byInvoice = await FindOne(party, "invoiceNumber", settled.Trade.InvoiceNumber, side);
+            Assert.Equal(settled.Trade.InvoiceNumber, byInvoice.InvoiceNumber);
+            Cell("TradeReferencesKept", side, $"found by invoice {byInvoice.InvoiceNumber}");
+        }
+
+        // ReportedOnce: the payer's camt.054 on A shows the debit once, the payee's on B the credit once, each with the EndToEndId.
+        foreach (var (side, party, account, indicator, minor) in new[]
+        {
+            ("source", payerOnA, TwoNodeWorld.PayerAccount, "DBIT", settled.SourceAmount),
+            ("destination", payeeOnB, TwoNodeWorld.PayeeAccount, "CRDT", settled.DestinationAmount),
+        })
+        {
+            string amount = (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture);
+            string[] entries = [];
+            await Until(async () =>
+            {
+                IsoDocument camt054 = await party.FetchCamt054Async(account, c: C);
+                Assert.Equal(HttpStatusCode.OK, camt054.Status);
+                entries = Regex.Matches(camt054.Body, "<Ntry>.*?</Ntry>", RegexOptions.Singleline).Select(m => m.Value)
+                    .Where(e => e.Contains($"<CdtDbtInd>{indicator}</CdtDbtInd>", StringComparison.Ordinal) && e.Contains(">" + amount + "</Amt>", StringComparison.Ordinal)).ToArray();
+                return entries.Length > 0;
+            }, $"{side}: camt.054 entry of {amount}");
+            Assert.True(entries.Length == 1, $"{side}: {entries.Length} {indicator} entries of {amount}");
+            Assert.Contains(e2e, entries[0]);
+            Cell("ReportedOnce", side, $"one {indicator} entry of {amount} in camt.054 with {e2e}");
+        }
+
+        // ── DayAndCutoff, destination: B past its customer cut-off refuses with CUTA; A voids its hold.
+        (await b.Operator.ChangePhaseAsync("customer_cutoff", C)).Unwrap();
+        {
+            CrossNodePaymentRequest r = Next();
+            Assert.True((await Send(r)).Ok);
+            Assert.Equal("refused", await FederationCli.FinalOnA(a.Operator, r.Id));
+            Assert.Equal("CUTA", (await a.Operator.GetCrossNodePaymentAsync(r.Id, C)).Unwrap().PeerReasonCode);
+            Cell("DayAndCutoff", "destination", "refused by B with CUTA, A's hold voided");
+        }
+        // ── DayAndCutoff, source: A past its customer cut-off refuses before holding anything or asking the peer.
+        (await a.Operator.ChangePhaseAsync("customer_cutoff", C)).Unwrap();
+        {
+            CrossNodePaymentRequest r = Next();
+            ApiResult<CrossNodePaymentDto> sent = await Send(r);
+            string code = sent.Problem?.Code ?? sent.Value?.Reason ?? "";
+            Assert.True(!sent.Ok || sent.Value!.Status == "refused", $"cut-off on A: {(int)sent.Status} {sent.Value?.Status}");
+            Assert.True(code.Contains("cutoff", StringComparison.Ordinal) || code == "CUTA", $"cut-off on A: {(int)sent.Status} {code}");
+            Assert.Null(await FederationCli.StatusOnB(b, r.Uetr));
+            Cell("DayAndCutoff", "source", $"refused ({(int)sent.Status} {code}), nothing held, peer not asked");
+        }
+
+        // Whatever happened, every payment is settled on both nodes or on neither, and each currency's total is unchanged.
+        await FederationCli.Consistent(a, b, payments);
+        foreach (var (rule, why) in NotYet) Cell(rule, "not yet", why);
+    }
+
+    private static async Task LoadList(NodeProcess node, string name) =>
+        (await node.Operator.LoadWatchListAsync(new LoadWatchListRequest("sanctions", "csv", "2026-12",
+            $"id,kind,name,aliases,countries,dates_of_birth,program\nX-1,person,\"{name}\",,,,TEST\n"), C)).Unwrap();
+
+    /// <summary>The read model is fed after the decision: waits until <paramref name="party"/> finds exactly one payment.</summary>
+    private static async Task<PaymentRecordDto> FindOne(CorridorClient party, string by, string value, string side)
+    {
+        PaymentRecordDto[] found = [];
+        await Until(async () => (found = (await party.FindPaymentsAsync(by, value, C)).Unwrap()).Length > 0, $"{side}: a payment by {by}={value}");
+        Assert.True(found.Length == 1, $"{side}: {found.Length} payments by {by}={value}");
+        return found[0];
+    }
+
+    private static async Task Until(Func<Task<bool>> condition, string what)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"not within 30 s: {what}");
+            await Task.Delay(50, C);
+        }
+    }
+}
