@@ -36,7 +36,8 @@ public sealed partial class CorridorClient
     /// <summary><c>GET /v1/federation/payments/{id}</c>: a cross-node payment as this node records it (the operator, or its debtor or creditor on this node).</summary>
     /// <param name="id">The payment id (decimal or 0x-hex) or its UETR.</param>
     /// <param name="c">Cancels the call.</param>
-    /// <returns>The payment: role, status, this node's and the peer's reasons, counterpart id.</returns>
+    /// <returns>The payment: role, status, this node's and the peer's reasons, counterpart id; 404 <c>federation.payment_not_found</c>, 403
+    /// <c>auth.forbidden</c>.</returns>
     public Task<ApiResult<CrossNodePaymentDto>> GetCrossNodePaymentAsync(string id, CancellationToken c = default) =>
         SendAsync<CrossNodePaymentDto>(HttpMethod.Get, $"v1/federation/payments/{Uri.EscapeDataString(id)}", null, c);
 }

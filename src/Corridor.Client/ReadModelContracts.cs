@@ -14,8 +14,10 @@ namespace Corridor.Client;
 /// <param name="Payee">The receiving participant (for PvP: the owner of the destination account).</param>
 /// <param name="Ledger">The ledger the payer pays in.</param>
 /// <param name="Amount">What the payer pays, minor units of that ledger's currency.</param>
-/// <param name="DestinationLedger">PvP: the ledger the payee receives in; else as <paramref name="Ledger"/> or 0.</param>
-/// <param name="DestinationAmount">PvP: what the payee receives, minor units of the destination currency.</param>
+/// <param name="DestinationLedger">PvP: the ledger the payee receives in; same-currency: <paramref name="Ledger"/>; cross-node: 0 (the other
+/// currency is settled on the peer node).</param>
+/// <param name="DestinationAmount">PvP: what the payee receives, minor units of the destination currency; same-currency:
+/// <paramref name="Amount"/>; cross-node: the amount in the other node's currency.</param>
 /// <param name="LockId">PvP: the quote lock it paid against; else null.</param>
 /// <param name="SourceLegTransferId">PvP: the payer → provider ledger transfer; else null.</param>
 /// <param name="DestinationLegTransferId">PvP: the provider → payee ledger transfer; else null.</param>
@@ -27,11 +29,11 @@ namespace Corridor.Client;
 /// <param name="SubmittedAt">Engine time of submission, ns since the Unix epoch.</param>
 /// <param name="FinalAt">Engine time it became final, ns (0 while not).</param>
 /// <param name="BusinessDate">The business day it was submitted in; null before the first day opened.</param>
-/// <param name="MsgId">ISO 20022 GrpHdr/MsgId it was instructed with (empty when none).</param>
-/// <param name="InstrId">PmtId/InstrId (empty when none).</param>
-/// <param name="EndToEndId">PmtId/EndToEndId (empty when none).</param>
-/// <param name="TxId">PmtId/TxId (empty when none).</param>
-/// <param name="Uetr">PmtId/UETR, lower case (empty when none).</param>
+/// <param name="MsgId">ISO 20022 GrpHdr/MsgId it was instructed with; null when none (e.g. a JSON payment without references).</param>
+/// <param name="InstrId">PmtId/InstrId; null when none.</param>
+/// <param name="EndToEndId">PmtId/EndToEndId; null when none.</param>
+/// <param name="TxId">PmtId/TxId; null when none.</param>
+/// <param name="Uetr">PmtId/UETR, lower case; null when none.</param>
 public sealed record PaymentRecordDto(
     string Id, string Kind, string Status, string? Reason, ulong Payer, ulong Payee, uint Ledger, long Amount,
     uint DestinationLedger, long DestinationAmount, string? LockId, string? SourceLegTransferId, string? DestinationLegTransferId,
