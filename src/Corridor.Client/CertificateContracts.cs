@@ -38,8 +38,8 @@ public sealed record RevokeCertificateRequest(string? Thumbprint = null, string?
 /// <param name="Principal"><c>participant</c>, <c>operator_user</c>, or <c>none</c> (a thumbprint revoked without a binding).</param>
 /// <param name="PrincipalId">The participant id or operator user id the certificate acts as (0 for <c>none</c>).</param>
 /// <param name="Status"><c>active</c> or <c>revoked</c>.</param>
-/// <param name="BoundAt">Engine time of binding, ns since the Unix epoch (0 for a deny entry).</param>
-/// <param name="BoundBy">The operator user id that bound it.</param>
+/// <param name="BoundAt">Engine time of binding (for a deny entry: when it was entered), ns since the Unix epoch.</param>
+/// <param name="BoundBy">The operator user id that bound it (or entered the deny entry).</param>
 /// <param name="RevokedAt">Engine time of revocation, ns (0 while active).</param>
 /// <param name="RevokedBy">The operator user id that revoked it (0 while active).</param>
 public sealed record CertificateBindingDto(

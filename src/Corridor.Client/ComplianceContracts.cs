@@ -144,7 +144,7 @@ public sealed record ComplianceRuleDto(
 /// <param name="TransferId"><c>move_liquidity</c>: the liquidity transfer's id, as in <see cref="LiquidityRequest.TransferId"/>.</param>
 /// <param name="Participant"><c>move_liquidity</c>: the participant whose settlement account is funded or drained.</param>
 /// <param name="Ledger"><c>move_liquidity</c>: the ledger (currency).</param>
-/// <param name="Amount"><c>move_liquidity</c>: minor units, positive.</param>
+/// <param name="Amount"><c>move_liquidity</c>: minor units, 1 … 10^18.</param>
 /// <param name="Direction"><c>move_liquidity</c>: <c>inject</c> or <c>withdraw</c>.</param>
 /// <param name="PaymentId"><c>release_hold</c>: the held payment (decimal or 0x-hex id).</param>
 /// <param name="Reason">Why; mandatory for <c>release_hold</c> (400 <c>compliance.reason_missing</c>).</param>

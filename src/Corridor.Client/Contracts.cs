@@ -328,7 +328,8 @@ public sealed record SendingLimitRequest(ulong Participant, uint Ledger, ulong C
 /// <param name="LatestNs">Latest settlement time, engine ns (0 = none): a payment still queued or scheduled then is rejected
 /// (<c>settlement.latest_time_passed</c>).</param>
 /// <param name="WindowId">A netting window opened with <c>POST /v1/netting-windows</c> in the same ledger (deferred net settlement when
-/// it closes), or 0 for gross settlement.</param>
+/// it closes), or 0 for gross settlement. An unknown, closed or other-ledger window rejects the payment
+/// (<c>settlement.window_not_found</c>, <c>settlement.window_not_open</c>, <c>settlement.window_ledger_mismatch</c>).</param>
 /// <param name="Originator">Who pays (a customer payment's originator, or an interbank payment's debtor institution); see
 /// <see cref="FxPartyDto"/>. Only the originator may carry date and place of birth.</param>
 /// <param name="Beneficiary">Who is paid (a customer payment's beneficiary, or the creditor institution).</param>

@@ -4,6 +4,10 @@ using System.Net.Http.Headers;
 namespace Corridor.Client;
 
 /// <summary>An ISO 20022 exchange: the HTTP status and the XML Corridor answered with (a pacs.002, or a problem document).</summary>
+/// <param name="Status">The HTTP status: 200 with a status report (rejections are inside it), 400 with a pacs.002 group rejection, 4xx with
+/// problem JSON.</param>
+/// <param name="Body">The answer's text (XML, or problem JSON).</param>
+/// <param name="ContentType">The answer's media type.</param>
 public sealed record IsoReply(HttpStatusCode Status, string Body, string? ContentType);
 
 public sealed partial class CorridorClient

@@ -4,6 +4,13 @@ using System.Net.Http.Headers;
 namespace Corridor.Client;
 
 /// <summary>An outbound ISO 20022 message fetched from the node (camt.052/053/054), and the cursor for the next camt.054.</summary>
+/// <param name="Status">The HTTP status (200 with the message; otherwise a problem).</param>
+/// <param name="Body">The answer's text: the XML message on 200, the problem JSON otherwise.</param>
+/// <param name="ContentType">The answer's media type (<c>application/xml</c>, or <c>application/problem+json</c>).</param>
+/// <param name="NextCursor">camt.054: the <c>Corridor-Next-Cursor</c> header, to pass as <c>since</c> next time (equal to the cursor sent when
+/// nothing was new); null for the other messages.</param>
+/// <param name="ReadModelSequence">The <c>Corridor-Read-Model-Sequence</c> header: the journal batch the read model held when the answer
+/// was built; null when absent.</param>
 public sealed record IsoDocument(System.Net.HttpStatusCode Status, string Body, string? ContentType, string? NextCursor, long? ReadModelSequence);
 
 public sealed partial class CorridorClient
@@ -67,8 +74,9 @@ public sealed partial class CorridorClient
 
     /// <summary><c>GET /v1/iso20022/camt054?account=&amp;since=&amp;limit=</c>: camt.054 debit/credit notification of an account's posted bookings after a cursor (its owner or an operator user).</summary>
     /// <param name="accountId">The account id, decimal or 0x-hex.</param>
-    /// <param name="since">The cursor: 0 from the start, else the previous answer's <see cref="IsoDocument.NextCursor"/>.</param>
-    /// <param name="limit">Most bookings in one message.</param>
+    /// <param name="since">The cursor (engine ns of the last booking seen, exclusive): 0 from the start, else the previous answer's
+    /// <see cref="IsoDocument.NextCursor"/>.</param>
+    /// <param name="limit">Most bookings in one message, 1 … 1,000.</param>
     /// <param name="c">Cancels the call.</param>
     /// <returns>The camt.054 XML with the next cursor and the read model's sequence; a problem (404 <c>account.not_found</c>, 403, 503
     /// <c>read_model.*</c>) as problem JSON in <see cref="IsoDocument.Body"/>.</returns>

@@ -37,7 +37,8 @@ public sealed record PeerLinkDto(int Awaiting, ulong LastAnswerAt, string? LastE
 /// <param name="Id">The payment's 128-bit id on this node, chosen by the payer (decimal or 0x-hex string); one id space with RTGS and PvP
 /// payments (409 <c>federation.payment_exists_with_different_content</c>).</param>
 /// <param name="Peer">The peer node's id (registered and active: 422 <c>federation.peer_not_active</c>).</param>
-/// <param name="Provider">The FX provider participant, here (receives the source amount) and on the peer (pays the payee).</param>
+/// <param name="Provider">The FX provider participant on this node, paid the source amount here; on the peer, the provider of
+/// <paramref name="QuoteId"/> pays the payee.</param>
 /// <param name="QuoteId">The provider's quote on the peer node (decimal or 0x-hex id), published there for peer payments.</param>
 /// <param name="SourceCurrency">The currency paid here; the currency of a ledger this node settles (422
 /// <c>federation.source_currency_not_settled_here</c>).</param>

@@ -52,6 +52,6 @@ public sealed record ReadModelFreshness(long Sequence, long LagBatches);
 /// <param name="Definition">The ISO 20022 message definition, e.g. <c>pacs.008.001.09</c>, <c>pacs.002.001.11</c>.</param>
 /// <param name="MsgId">The message's own id (GrpHdr/MsgId).</param>
 /// <param name="OriginalMsgId">For an answer: the MsgId of the message it answers; else null.</param>
-/// <param name="At">When it was archived, ns since the Unix epoch.</param>
+/// <param name="At">When it was archived (the node's wall clock), ns since the Unix epoch.</param>
 /// <param name="Bytes">Its size in bytes.</param>
 public sealed record ArchivedMessageDto(long Id, string Direction, string Definition, string MsgId, string? OriginalMsgId, ulong At, int Bytes);

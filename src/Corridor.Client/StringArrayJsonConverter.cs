@@ -50,6 +50,8 @@ public sealed class StringArrayJsonConverter : JsonConverter<string[]>
     }
 
     /// <summary>True when <paramref name="message"/> is one of this converter's item refusals (it starts with the item's index).</summary>
+    /// <param name="message">A <see cref="JsonException"/> message.</param>
+    /// <returns>True for a message this converter wrote.</returns>
     public static bool IsItemMessage(string message) =>
         message.StartsWith('[') && (message.EndsWith(NullItem, StringComparison.Ordinal) || message.EndsWith(NotString, StringComparison.Ordinal));
 }
