@@ -7,6 +7,7 @@ namespace Corridor.Client;
 /// <summary>The one JSON dialect of the API: snake_case, strict (unknown or duplicate fields, nulls and missing required fields are errors).</summary>
 public static class CorridorJson
 {
+    /// <summary>Read-only options of the dialect (source-generated metadata for the contracts); use them to read or write contract JSON yourself.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
 
     private static JsonSerializerOptions Create()
@@ -21,6 +22,7 @@ public static class CorridorJson
     /// Sets the dialect on options someone else owns (the server's HTTP JSON options, which the OpenAPI generator reads),
     /// so what the server binds, answers and documents is one contract.
     /// </summary>
+    /// <param name="o">Options that are not yet read-only.</param>
     public static void Apply(JsonSerializerOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);

@@ -18,6 +18,11 @@ public sealed class StringArrayJsonConverter : JsonConverter<string[]>
 
     private static readonly string[] Empty = [];
 
+    /// <summary>Reads a JSON array of strings; a null or non-string item is a <see cref="JsonException"/> naming its index.</summary>
+    /// <param name="reader">Positioned on the array's start.</param>
+    /// <param name="typeToConvert">Always <c>string[]</c>.</param>
+    /// <param name="options">The serializer options (unused).</param>
+    /// <returns>The items (a shared empty array when there are none).</returns>
     public override string[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         // The default message ("could not be converted to …") and the path are filled in by the serializer.
@@ -33,6 +38,10 @@ public sealed class StringArrayJsonConverter : JsonConverter<string[]>
         return items is null ? Empty : items.ToArray();
     }
 
+    /// <summary>Writes the items as a JSON array of strings.</summary>
+    /// <param name="writer">The target.</param>
+    /// <param name="value">The items.</param>
+    /// <param name="options">The serializer options (unused).</param>
     public override void Write(Utf8JsonWriter writer, string[] value, JsonSerializerOptions options)
     {
         writer.WriteStartArray();
@@ -41,6 +50,8 @@ public sealed class StringArrayJsonConverter : JsonConverter<string[]>
     }
 
     /// <summary>True when <paramref name="message"/> is one of this converter's item refusals (it starts with the item's index).</summary>
+    /// <param name="message">A <see cref="JsonException"/> message.</param>
+    /// <returns>True for a message this converter wrote.</returns>
     public static bool IsItemMessage(string message) =>
         message.StartsWith('[') && (message.EndsWith(NullItem, StringComparison.Ordinal) || message.EndsWith(NotString, StringComparison.Ordinal));
 }
