@@ -580,3 +580,17 @@ public sealed record StatementDto(DateOnly BusinessDate, ulong Participant, uint
 /// <param name="AllowedPhases">With <paramref name="Phase"/>: the phases that would accept the payment; else null.</param>
 public sealed record ProblemDto(string Type, string Title, int Status, string? Detail, string Code, string? Instance,
     string? Iso20022Reason = null, string? PaymentId = null, string? PaymentStatus = null, string? Phase = null, string[]? AllowedPhases = null);
+
+/// <summary>
+/// One ledger's queues as a whole, from <c>GET /v1/queues</c> (operator).
+/// </summary>
+/// <param name="Ledger">The settlement ledger.</param>
+/// <param name="Currency">Its ISO 4217 currency code.</param>
+/// <param name="Payments">Payments queued in it, over every participant's queue.</param>
+/// <param name="AmountMinor">Their total, in minor units of the currency.</param>
+/// <param name="Older">Those submitted more than <c>older_than_seconds</c> (default 300) ago.</param>
+/// <param name="Gridlock">
+/// Participant ids whose queued payments wait on each other in a circle (each has a queued payment to the next, the last to
+/// the first), which the liquidity-saving mechanism could not settle: liquidity must come in or a payment be revoked. Null when none.
+/// </param>
+public sealed record LedgerQueuesDto(uint Ledger, string Currency, int Payments, long AmountMinor, int Older, ulong[]? Gridlock);

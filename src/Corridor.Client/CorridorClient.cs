@@ -228,6 +228,12 @@ public sealed partial class CorridorClient(HttpClient http, string? token = null
     /// <returns>The queued payments (empty when none); 403 <c>auth.forbidden</c>.</returns>
     public Task<ApiResult<PaymentDto[]>> GetQueueAsync(ulong participant, uint ledger, CancellationToken c = default) =>
         SendAsync<PaymentDto[]>(HttpMethod.Get, $"v1/participants/{participant}/queue/{ledger}", null, c);
+    /// <summary><c>GET /v1/queues</c> (operator only): every ledger's queues as a whole — payments and amount queued, how many are old, and a gridlock the LSM could not settle.</summary>
+    /// <param name="olderThanSeconds">Age from which a queued payment counts as old (0 … 604,800; default 300).</param>
+    /// <param name="c">Cancels the call.</param>
+    /// <returns>One entry per ledger with a queue, ascending by ledger; 400 <c>request.invalid_value</c>, 403 <c>auth.forbidden</c>.</returns>
+    public Task<ApiResult<LedgerQueuesDto[]>> GetQueuesAsync(int olderThanSeconds = 300, CancellationToken c = default) =>
+        SendAsync<LedgerQueuesDto[]>(HttpMethod.Get, $"v1/queues?older_than_seconds={olderThanSeconds}", null, c);
     /// <summary><c>POST /v1/lsm/runs</c> (operator only): runs the liquidity-saving mechanism (multilateral optimisation) over the queues.</summary>
     /// <param name="ledger">The ledger to optimise; 0 = every ledger in ascending order.</param>
     /// <param name="c">Cancels the call.</param>

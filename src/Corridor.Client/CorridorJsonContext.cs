@@ -55,6 +55,7 @@ namespace Corridor.Client;
 [JsonSerializable(typeof(OperatorDto[]))]
 [JsonSerializable(typeof(PaymentDto))]
 [JsonSerializable(typeof(PaymentDto[]))]
+[JsonSerializable(typeof(LedgerQueuesDto[]))]
 [JsonSerializable(typeof(QueueActionRequest))]
 [JsonSerializable(typeof(RunLsmRequest))]
 [JsonSerializable(typeof(LsmRunDto[]))]

@@ -563,6 +563,13 @@ public sealed class ApiTests
         Assert.Equal("queued", big.Status);
         PaymentDto[] queue = (await node.AliceClient.GetQueueAsync(TestNode.Alice, 1, C)).Unwrap();
         Assert.Single(queue);
+        // The operator's overview of every queue (Core's GetQueueOverview): one payment waiting, not old, no gridlock.
+        LedgerQueuesDto overview = Assert.Single((await op.GetQueuesAsync(c: C)).Unwrap());
+        Assert.Equal((1u, 1, TestNode.Funding * 2, 0), (overview.Ledger, overview.Payments, overview.AmountMinor, overview.Older));
+        Assert.Null(overview.Gridlock);
+        Assert.Equal(1, Assert.Single((await op.GetQueuesAsync(olderThanSeconds: 0, C)).Unwrap()).Older);
+        Assert.Equal(HttpStatusCode.Forbidden, (await node.AliceClient.GetQueuesAsync(c: C)).Status);
+        Assert.Equal("request.invalid_value", (await op.GetQueuesAsync(olderThanSeconds: -1, C)).Problem!.Code);
         PaymentDto changed = (await node.AliceClient.ManagePaymentAsync("0xA1", new QueueActionRequest("change_priority", "high"), C)).Unwrap();
         Assert.Equal("high", changed.Priority);
         Assert.Equal(HttpStatusCode.Forbidden, (await node.BobClient.ManagePaymentAsync("0xA1", new QueueActionRequest("revoke"), C)).Status);

@@ -72,7 +72,7 @@ public sealed class FuzzTests
     [
         "/v1/accounts/{0}", "/v1/accounts/{0}/transfers?limit=3&after={0}", "/v1/accounts/{0}/balances", "/v1/transfers/{0}",
         "/v1/participants/{0}", "/v1/participants/{0}/settlement-accounts/{0}", "/v1/participants/{0}/queue/{0}",
-        "/v1/payments/{0}", "/v1/netting-windows/{0}", "/v1/statements/{0}/{0}", "/v1/accounts?participant={0}",
+        "/v1/payments/{0}", "/v1/netting-windows/{0}", "/v1/statements/{0}/{0}", "/v1/accounts?participant={0}", "/v1/queues?older_than_seconds={0}",
     ];
 
     [Fact]

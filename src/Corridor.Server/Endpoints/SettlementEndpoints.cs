@@ -28,6 +28,7 @@ public static class SettlementEndpoints
         app.MapGet("/v1/participants/{id}/settlement-accounts/{ledger}", (HttpContext c, string id, string ledger) => GetSettlementAccount(c, gw, id, ledger))
             .WithTags("settlement accounts").Produces<SettlementAccountDto>();
         app.MapGet("/v1/participants/{id}/queue/{ledger}", (HttpContext c, string id, string ledger) => GetQueue(c, gw, id, ledger)).WithTags("payments").Produces<PaymentDto[]>();
+        app.MapGet("/v1/queues", Handler.Of(c => GetQueues(c, gw))).WithTags("payments").Produces<LedgerQueuesDto[]>();
         app.MapPost("/v1/ledgers", Handler.Of(c => RegisterLedger(c, gw))).WithTags("settlement accounts").Accepts<RegisterLedgerRequest>("application/json").Produces<LedgerDto>(201);
         app.MapGet("/v1/ledgers", Handler.Of(c => ListLedgers(c, gw))).WithTags("settlement accounts").Produces<LedgerDto[]>();
         app.MapPost("/v1/settlement-accounts", Handler.Of(c => OpenSettlementAccount(c, gw))).WithTags("settlement accounts")
@@ -392,6 +393,32 @@ public static class SettlementEndpoints
         NodeGateway.RequireSelfOrOperator(caller, pid);
         IReadOnlyList<PaymentInfo> queue = await gw.QueryAsync(e => e.Settlement.GetQueue(pid, l));
         return Results.Json(queue.Select(Wire.ToDto).ToArray(), CorridorJson.Options);
+    }
+
+    /// <summary>Longest age <c>GET /v1/queues?older_than_seconds=</c> takes (a week).</summary>
+    public const int MaxQueueAgeSeconds = 7 * 24 * 3600;
+
+    /// <summary>
+    /// Operator: every ledger's queues as a whole (Core's <see cref="SettlementState.GetQueueOverview"/>): payments and amount
+    /// queued, how many were submitted more than <c>older_than_seconds</c> (default 300) ago, and the gridlock the LSM could not
+    /// settle, if any.
+    /// </summary>
+    private static async Task<IResult> GetQueues(HttpContext c, NodeGateway gw)
+    {
+        NodeGateway.RequireOperator(gw.Authenticate(c));
+        string? text = c.Request.Query["older_than_seconds"];
+        int seconds = text is null ? 300
+            : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int s) && s <= MaxQueueAgeSeconds ? s
+            : throw ApiException.BadRequest("request.invalid_value", $"older_than_seconds: 0 … {MaxQueueAgeSeconds}");
+        ulong now = (ulong)(DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+        ulong before = now - (ulong)seconds * 1_000_000_000UL;
+        var (ledgers, currencies) = await gw.QueryAsync(e =>
+        {
+            IReadOnlyList<LedgerQueues> l = e.Settlement.GetQueueOverview(before);
+            return (l, l.Select(x => e.Settlement.GetLedgerCurrency(x.Ledger) ?? "").ToArray());
+        });
+        return Results.Json(ledgers.Select((l, i) => new LedgerQueuesDto(l.Ledger, currencies[i], l.Payments, l.AmountMinor, l.SubmittedBefore, l.Gridlock?.ToArray())).ToArray(),
+            CorridorJson.Options);
     }
 
     private static async Task<IResult> RunLsm(HttpContext c, NodeGateway gw)

@@ -273,22 +273,23 @@
           if (acts.ok && acts.data.length) alerts.push(`${acts.data.length} ${t("alerts.acts")}`);
         }
         let old = 0;
-        const limitNs = BigInt(Date.now() - 5 * 60 * 1000) * 1000000n;
-        const waits = new Map(); // ledger → (payer → payees its queued payments wait to pay)
-        for (const p of parts.slice(0, 50)) for (const a of p.accounts || []) if (a.queued_count > 0) {
-          const q = await api("GET", `/v1/participants/${p.id}/queue/${a.ledger}`);
-          if (!q.ok) continue;
-          old += q.data.filter(x => BigInt(x.submitted_at) < limitNs).length;
-          if (!waits.has(a.ledger)) waits.set(a.ledger, new Map());
-          waits.get(a.ledger).set(String(p.id), new Set(q.data.map(x => String(x.payee))));
+        if (isOperator()) {
+          // The node's own view of every queue (GET /v1/queues, Core's rule): how many wait over 5 minutes, and the gridlocks —
+          // queued payments waiting on each other in a circle that the liquidity-saving mechanism, which runs on every queue
+          // change, could not settle: liquidity must come in.
+          const queues = await api("GET", "/v1/queues?older_than_seconds=300");
+          if (queues.ok) for (const q of queues.data) {
+            old += q.older;
+            if (q.gridlock) alerts.push(`${t("alerts.gridlock")} ${q.currency || currencyOf(q.ledger)}: ${q.gridlock.concat(q.gridlock[0]).join(" → ")}`);
+          }
+        } else {
+          const limitNs = BigInt(Date.now() - 5 * 60 * 1000) * 1000000n;
+          for (const p of parts.slice(0, 50)) for (const a of p.accounts || []) if (a.queued_count > 0) {
+            const q = await api("GET", `/v1/participants/${p.id}/queue/${a.ledger}`);
+            if (q.ok) old += q.data.filter(x => BigInt(x.submitted_at) < limitNs).length;
+          }
         }
         if (old) alerts.push(`${old} ${t("alerts.queue")}`);
-        // Gridlock: queued payments that wait on each other in a circle (each payer waits to pay the next, who waits too) and that
-        // the liquidity-saving mechanism, which runs on every queue change, could not settle: liquidity must come in.
-        for (const [ledger, graph] of waits) {
-          const circle = findCircle(graph);
-          if (circle) alerts.push(`${t("alerts.gridlock")} ${currencyOf(ledger)}: ${circle.join(" → ")}`);
-        }
         const health = await fetch("/health/ready").then(r => r.text()).catch(() => "");
         // Peer links (federation): /health/ready names each peer's link as the outbox last saw it ("peer 7: down (reason), 3 awaiting").
         if (isOperator())
@@ -676,23 +677,6 @@
   const paymentTable = rows => rows.length === 0 ? `<p>${t("payments.none")}</p>` : table(["col.id", "col.kind", "col.status", "col.payer", "col.payee", { k: "col.amount", num: true }, "col.parties", "col.invoice"],
     rows.map(p => `<tr><td><a href="#/payments/${esc(p.id)}">${esc(p.id)}</a></td><td>${esc(t("kind." + p.kind))}</td><td>${statusCell(p.status)}</td><td>${p.payer}</td><td>${p.payee}</td>
       <td class="num">${num(p.amount)} ${esc(currencyOf(p.ledger))}</td><td>${esc([p.originator_name, p.beneficiary_name].filter(Boolean).join(" → "))}</td><td>${esc(p.invoice_number || "")}</td></tr>`));
-
-  // A circle in "payer waits to pay payee" (each payer in it also has a queue), as the participant ids around it; null when there is none.
-  function findCircle(graph) {
-    const seen = new Map(), path = [];
-    const visit = node => {
-      seen.set(node, 1); path.push(node);
-      for (const next of graph.get(node) || []) {
-        if (!graph.has(next)) continue;
-        if (seen.get(next) === 1) return path.slice(path.indexOf(next)).concat(next);
-        if (!seen.has(next)) { const found = visit(next); if (found) return found; }
-      }
-      seen.set(node, 2); path.pop();
-      return null;
-    };
-    for (const node of graph.keys()) if (!seen.has(node)) { const found = visit(node); if (found) return found; }
-    return null;
-  }
 
   // One page of GET /v1/payments?status=&date=&party=&kind= (oldest first); "more" asks for the page after the cursor.
   async function listPayments(out, after) {
