@@ -142,7 +142,7 @@ public static class RunCommand
             { await Console.Error.WriteLineAsync("corridor: --peer-retry-max-ms must be 500 … 600000"); return 2; }
             if (Corridor.Server.Federation.CrashPoints.UnknownStep is string crashAt)
             {
-                await Console.Error.WriteLineAsync($"corridor: {Corridor.Server.Federation.CrashPoints.Variable}={crashAt} is not a crash point ({string.Join(", ", Corridor.Server.Federation.CrashPoints.All)})");
+                await Console.Error.WriteLineAsync($"corridor: {Corridor.Server.Federation.CrashPoints.Variable}={crashAt} is not a crash point ({string.Join(", ", Corridor.Server.Federation.CrashPoints.All.Concat(Corridor.Server.Federation.CrashPoints.Decisions))})");
                 return 2;
             }
             string snapshots = journal.IsPostgres ? dir.PostgresSnapshotsPath : dir.SnapshotsPath;

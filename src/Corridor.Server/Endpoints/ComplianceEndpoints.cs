@@ -157,7 +157,10 @@ public static class ComplianceEndpoints
         Caller caller = Operator(c, gw);
         UInt128 paymentId = Ids.Parse(id, "payment id");
         var r = await RequestBody.ReadAsync<HoldDecisionRequest>(c);
+        Federation.CrashPoints.Reach(Federation.CrashPoints.DecisionBeforeJournal);
         CommandReply reply = await gw.SubmitAsync(operation, 1, ExchangeEndpoints.Payload(new HoldDecision(paymentId, caller.OperatorUser, r.Reason)));
+        Federation.CrashPoints.Reach(Federation.CrashPoints.DecisionAfterJournal);
+        if (reply.AllOk) gw.Links.Wake(); // a released cross-node payment on the source goes to its peer now
         if (!reply.AllOk)
         {
             var result = (HoldDecisionResult)reply.Errors[0].Code;

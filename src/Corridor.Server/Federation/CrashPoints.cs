@@ -34,10 +34,17 @@ public static class CrashPoints
         DestinationAfterAnswerPacs028, SourceAfterSendPacs028, SourceAfterJournalDecision,
     ];
 
-    private static readonly string? Armed = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } step ? step : null;
+    /// <summary>Compliance officer's decision on a held payment (release or reject), around its journal write, on either node.</summary>
+    public const string DecisionBeforeJournal = "compliance.decision.before_journal";
+    public const string DecisionAfterJournal = "compliance.decision.after_journal";
+
+    /// <summary>The steps of an officer's decision on a hold (the decision crash test runs each of them on both nodes).</summary>
+    public static readonly IReadOnlyList<string> Decisions = [DecisionBeforeJournal, DecisionAfterJournal];
+
+        private static readonly string? Armed = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } step ? step : null;
 
     /// <summary>The armed step when it names no crash point (<c>corridor run</c> refuses to start), else null.</summary>
-    public static string? UnknownStep => Armed is not null && !All.Contains(Armed) ? Armed : null;
+    public static string? UnknownStep => Armed is not null && !All.Contains(Armed) && !Decisions.Contains(Armed) ? Armed : null;
 
     /// <summary>True when this process is to die at <paramref name="step"/>.</summary>
     public static bool IsArmed(string step) => Armed is not null && Armed == step;
