@@ -61,7 +61,12 @@ public static class RunCommand
             DefaultValueFactory = _ => "sqlite",
         };
         var readModelConnection = new Option<string?>("--read-model-connection") { Description = "Npgsql connection string of the PostgreSQL read model." };
-        var peerPort = new Option<int?>("--peer-port") { Description = "Serve peer nodes on https://0.0.0.0:<port> (mutual TLS, client certificates pinned by `corridor peers add`); needs --peer-cert and --peer-key." };
+        var peerPort = new Option<int?>("--peer-port") { Description = "Serve peer nodes on https://<--peer-host>:<port> (mutual TLS, client certificates pinned by `corridor peers add`); needs --peer-cert and --peer-key." };
+        var peerHost = new Option<string>("--peer-host")
+        {
+            Description = "The IP address the peer endpoint listens on: one interface facing the peer nodes (e.g. 10.0.0.5), 127.0.0.1, or 0.0.0.0 (default: every IPv4 address).",
+            DefaultValueFactory = _ => "0.0.0.0",
+        };
         var peerCert = new Option<string?>("--peer-cert") { Description = "This node's certificate (PEM) presented to peers (`corridor peers cert` makes one)." };
         var peerKey = new Option<string?>("--peer-key") { Description = "The private key (PEM) of --peer-cert." };
         var peerRetryMax = new Option<int>("--peer-retry-max-ms")
@@ -91,7 +96,7 @@ public static class RunCommand
         var journalOptions = new JournalChoice.Options();
         var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots, secrets and SQLite read model in the data directory; --journal postgres for production.")
         {
-            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol, traceSample, peerPort, peerCert, peerKey, peerRetryMax,
+            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol, traceSample, peerPort, peerHost, peerCert, peerKey, peerRetryMax,
             role, leaseMs, advertise, nodeName,
         };
         journalOptions.AddTo(command);
@@ -137,6 +142,10 @@ public static class RunCommand
             if (sampleRatio is not (>= 0 and <= 1)) { await Console.Error.WriteLineAsync("corridor: --trace-sample-ratio must be 0 … 1 (e.g. 0.01)"); return 2; }
             if (parse.GetResult(traceSample) is { Implicit: false } && parse.GetValue(otlp) is null)
             { await Console.Error.WriteLineAsync("corridor: --trace-sample-ratio needs --otlp-endpoint (tracing is off without it)"); return 2; }
+            if (!System.Net.IPAddress.TryParse(parse.GetValue(peerHost), out System.Net.IPAddress? peerListen))
+            { await Console.Error.WriteLineAsync($"corridor: --peer-host must be an IP address (e.g. 0.0.0.0, 127.0.0.1 or ::), not '{parse.GetValue(peerHost)}'"); return 2; }
+            if (parse.GetResult(peerHost) is { Implicit: false } && pp2 is null)
+            { await Console.Error.WriteLineAsync("corridor: --peer-host needs --peer-port"); return 2; }
             int retryMax = parse.GetValue(peerRetryMax);
             if (retryMax is < Corridor.Server.Federation.PeerLinkOptions.MinRetryMs or > Corridor.Server.Federation.PeerLinkOptions.MaxAllowedRetryMs)
             { await Console.Error.WriteLineAsync("corridor: --peer-retry-max-ms must be 500 … 600000"); return 2; }
@@ -173,7 +182,7 @@ public static class RunCommand
                     OtlpProtocol = parse.GetValue(otlpProtocol) == "grpc" ? OpenTelemetry.Exporter.OtlpExportProtocol.Grpc : OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf,
                     TraceSampleRatio = sampleRatio,
                     MinimumLogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(parse.GetValue(logLevel)!, ignoreCase: true),
-                    Peers = pp2 is int peerAt ? new Corridor.Server.Federation.PeerLinkOptions(peerAt, Path.GetFullPath(certPath!), Path.GetFullPath(keyPath!)) { MaxRetryMs = retryMax } : null,
+                    Peers = pp2 is int peerAt ? new Corridor.Server.Federation.PeerLinkOptions(peerAt, Path.GetFullPath(certPath!), Path.GetFullPath(keyPath!)) { MaxRetryMs = retryMax, Host = peerListen } : null,
                 }, stop.Token);
             }
             catch (JournalCorruptException e)

@@ -60,7 +60,7 @@ internal sealed class LocalFederation : IAsyncDisposable
         {
             DataPath = data, Urls = ["http://127.0.0.1:0"], ReadModel = "none", LogFormat = "simple", MinimumLogLevel = LogLevel.Error,
             Node = new NodeOptions { SnapshotEveryEvents = 0, SnapshotOnStop = s.SnapshotOnStop },
-            Peers = new PeerLinkOptions(0, prefix + ".pem", prefix + ".key") { Wire = wire },
+            Peers = new PeerLinkOptions(0, prefix + ".pem", prefix + ".key") { Wire = wire, Host = System.Net.IPAddress.Loopback }, // both nodes in this process: nothing to serve outside
         }, c);
     }
 
@@ -70,7 +70,7 @@ internal sealed class LocalFederation : IAsyncDisposable
     private static string Fingerprint(CorridorServer node) =>
         PeerLinks.Fingerprint(X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(node.DataPath, "node.pem"))));
 
-    /// <summary>The peer endpoint listens on every address; its peer reaches it on loopback.</summary>
+    /// <summary>The peer endpoint listens on loopback (<see cref="PeerLinkOptions.Host"/>); its peer reaches it there.</summary>
     private static string PeerUrl(CorridorServer node) => $"https://127.0.0.1:{new Uri(node.PeerAddress!).Port}";
 
     /// <summary>Waits until the payment is final on A and, when settled there, settled on B; returns A's final status, or null after <paramref name="timeout"/>.</summary>

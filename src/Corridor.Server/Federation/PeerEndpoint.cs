@@ -43,7 +43,7 @@ public sealed class PeerEndpoint : IAsyncDisposable
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = XmlLimits.MaxMessageBytes;
             k.Limits.MaxConcurrentConnections = MaxPeerConnections;
-            k.Listen(IPAddress.Any, options.Port, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+            k.Listen(options.Host, options.Port, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
             {
                 ServerCertificate = certificate,
                 ClientCertificateMode = ClientCertificateMode.RequireCertificate,

@@ -14,6 +14,9 @@ public sealed record PeerLinkOptions(int Port, string CertificatePath, string Ke
 
     public const int DefaultMaxRetryMs = 30_000, MinRetryMs = 500, MaxAllowedRetryMs = 600_000;
 
+    /// <summary>The address the peer endpoint listens on (default: every IPv4 address, 0.0.0.0); e.g. one interface facing the peers, or loopback.</summary>
+    public System.Net.IPAddress Host { get; init; } = System.Net.IPAddress.Any;
+
     /// <summary>Called by the outbox with every ISO 20022 message it posts to a peer and every answer it receives, the exact bytes on the wire (e.g. for <c>corridor demo</c>).</summary>
     public Action<WireMessage>? Wire { get; init; }
 

@@ -43,6 +43,9 @@ internal sealed class NodeProcess(string name) : IAsyncDisposable
         info.Environment.Remove(Corridor.Server.Federation.CrashPoints.Variable);
         if (environment is not null) foreach (var (k, v) in environment) info.Environment[k] = v;
         var output = Output = new ConcurrentQueue<string>();
+        // Both nodes on this machine: the peer endpoint serves loopback only.
+        info.ArgumentList.Add("--peer-host");
+        info.ArgumentList.Add("127.0.0.1");
         Process = Process.Start(info)!;
         Process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
