@@ -14,6 +14,11 @@ public sealed record PeerLinkOptions(int Port, string CertificatePath, string Ke
 
     public const int DefaultMaxRetryMs = 30_000, MinRetryMs = 500, MaxAllowedRetryMs = 600_000;
 
+    /// <summary>Most payments the outbox sends to a peer in one pacs.008 (1 … <see cref="Corridor.Iso20022.Mapping.CrossNodeMapping.MaxTransactionsPerMessage"/>).</summary>
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    public const int DefaultBatchSize = 256;
+
     /// <summary>Called by the outbox with every ISO 20022 message it posts to a peer and every answer it receives, the exact bytes on the wire (e.g. for <c>corridor demo</c>).</summary>
     public Action<WireMessage>? Wire { get; init; }
 
