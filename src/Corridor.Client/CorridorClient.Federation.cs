@@ -11,6 +11,9 @@ public sealed partial class CorridorClient
     /// <summary>Operator: one page of the cross-node payments recorded with <paramref name="peer"/>, in the order recorded.</summary>
     public Task<ApiResult<CrossNodePaymentDto[]>> ListCrossNodePaymentsAsync(uint peer, int offset = 0, int limit = 10_000, CancellationToken c = default) =>
         SendAsync<CrossNodePaymentDto[]>(HttpMethod.Get, $"v1/federation/payments?peer={peer}&offset={offset}&limit={limit}", null, c);
+    /// <summary>Operator: one page of the final (settled or refused) payments with <paramref name="peer"/>, in the order they became final.</summary>
+    public Task<ApiResult<CrossNodePaymentDto[]>> ListFinalCrossNodePaymentsAsync(uint peer, int offset = 0, int limit = 10_000, CancellationToken c = default) =>
+        SendAsync<CrossNodePaymentDto[]>(HttpMethod.Get, $"v1/federation/payments?peer={peer}&order=final&offset={offset}&limit={limit}", null, c);
     public Task<ApiResult<CrossNodePaymentDto>> GetCrossNodePaymentAsync(string id, CancellationToken c = default) =>
         SendAsync<CrossNodePaymentDto>(HttpMethod.Get, $"v1/federation/payments/{Uri.EscapeDataString(id)}", null, c);
 }

@@ -96,8 +96,10 @@ public static class FederationEndpoints
     public const int MaxListed = 10_000;
 
     /// <summary>
-    /// Operator: the cross-node payments recorded with peer <c>peer</c>, sent and received, in the order recorded; a page of
-    /// at most <c>limit</c> (≤ <see cref="MaxListed"/>) starting after the first <c>offset</c> (for <c>corridor peers reconcile</c>).
+    /// Operator: the cross-node payments recorded with peer <c>peer</c>, sent and received, in the order recorded (for
+    /// <c>corridor peers reconcile</c>) or, with <c>order=final</c>, only the final ones in the order they became final (a reader
+    /// keeping its offset sees each payment once as it settles or is refused); a page of at most <c>limit</c> (≤ <see cref="MaxListed"/>)
+    /// starting after the first <c>offset</c>.
     /// </summary>
     private static async Task<IResult> ListPayments(HttpContext c, NodeGateway gw)
     {
@@ -107,7 +109,16 @@ public static class FederationEndpoints
             : throw ApiException.BadRequest("request.invalid_value", "offset: 0 or more");
         int limit = c.Request.Query["limit"].Count == 0 ? MaxListed : int.TryParse(c.Request.Query["limit"], out int l) && l is >= 1 and <= MaxListed ? l
             : throw ApiException.BadRequest("request.invalid_value", $"limit: 1 … {MaxListed}");
-        CrossNodePaymentDto[] page = await gw.QueryAsync(e => e.Federation.Payments.Where(x => x.Peer == peer).Skip(offset).Take(limit).Select(ToDto).ToArray());
+        string order = c.Request.Query["order"].Count == 0 ? "recorded" : c.Request.Query["order"].ToString();
+        if (order is not ("recorded" or "final")) throw ApiException.BadRequest("request.invalid_value", "order: recorded (default) or final");
+        CrossNodePaymentDto[] page = await gw.QueryAsync(e =>
+        {
+            if (order == "recorded") return e.Federation.Payments.Where(x => x.Peer == peer).Skip(offset).Take(limit).Select(ToDto).ToArray();
+            IReadOnlyList<CrossNodePayment> final = e.Federation.FinalWith(peer);
+            var list = new CrossNodePaymentDto[Math.Max(0, Math.Min(limit, final.Count - offset))];
+            for (int i = 0; i < list.Length; i++) list[i] = ToDto(final[offset + i]);
+            return list;
+        });
         return Results.Json(page, CorridorJson.Options);
     }
 
