@@ -222,6 +222,7 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
             return;
         }
         CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs008);
+        links.Sent(peer.Id, batch.Count);
         StatusReport report = await PostAsync(ClientFor(peer), peer, xml, stop);
         CrashPoints.Reach(CrashPoints.SourceAfterSendPacs008);
         links.Answered(peer.Id, NodeOptions.WallClockNs());
@@ -259,6 +260,7 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
         if (answer is null)
         {
             CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs008);
+            links.Sent(peer.Id, 1);
             answer = CrossNodeMapping.FromPacs002(await PostAsync(client, peer, Iso20022Codec.Build(CrossNodeMapping.ToPacs008(p.Terms, PayerAgentOf(p), now)), stop), p.Terms.Uetr);
             CrashPoints.Reach(CrashPoints.SourceAfterSendPacs008);
         }
