@@ -53,14 +53,18 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
             {
                 // A round runs only with a batch slot free: while all batches are in flight, new payments gather for the next one.
                 await _batchSlots.WaitAsync(stop);
-                int slots = 1;
+                _heldSlots = 1;
                 try
                 {
                     if (!_pendingMore) await links.WaitForWorkAsync(RoundMs, stop);
-                    while (_batchSlots.Wait(0, CancellationToken.None)) slots++;
-                    (more, slots) = await RoundAsync(slots, stop);
+                    while (_batchSlots.Wait(0, CancellationToken.None)) _heldSlots++;
+                    more = await RoundAsync(stop);
                 }
-                finally { if (slots > 0) _batchSlots.Release(slots); }
+                finally
+                {
+                    if (_heldSlots > 0) _batchSlots.Release(_heldSlots); // the slots no batch took (each batch releases its own)
+                    _heldSlots = 0;
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             catch (Exception e) when (e is NodeBusyException or ApiException)
@@ -74,14 +78,15 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
 
     /// <summary>True when the last round left due payments behind (more than it could take): the next round runs at once.</summary>
     private bool _pendingMore;
+    /// <summary>Batch slots the loop holds for the current round (touched only by the loop); a batch started takes one.</summary>
+    private int _heldSlots;
 
     /// <summary>
-    /// One round: the due payments not already being exchanged start — first attempts in batches per peer (one per free batch
-    /// slot of <paramref name="slots"/>, each of at most the batch size), retries one exchange each (at most
-    /// <see cref="MaxConcurrentExchanges"/> at once). Returns whether due first attempts were left for the next round, and the
-    /// batch slots it did not use.
+    /// One round: the due payments not already being exchanged start — first attempts in batches per peer (one per batch
+    /// slot the loop holds, each of at most the batch size), retries one exchange each (at most
+    /// <see cref="MaxConcurrentExchanges"/> at once). Returns whether due first attempts were left for the next round.
     /// </summary>
-    private async Task<(bool More, int Slots)> RoundAsync(int slots, CancellationToken stop)
+    private async Task<bool> RoundAsync(CancellationToken stop)
     {
         var (awaiting, peers, counts) = await gw.QueryAsync(e =>
         {
@@ -124,12 +129,12 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
             {
                 for (int from = 0; from < list.Count; from += _batchSize)
                 {
-                    if (slots == 0) { more = true; break; }
+                    if (_heldSlots == 0) { more = true; break; }
                     List<Pending> batch = list.GetRange(from, Math.Min(_batchSize, list.Count - from));
                     foreach (Pending p in batch) p.Attempts.InFlight = true;
                     PeerInfo peer = peers[peerId];
                     ClientFor(peer);
-                    slots--;
+                    _heldSlots--;
                     _ = Task.Run(() => RunBatchAsync(batch, peer, stop), CancellationToken.None);
                 }
             }
@@ -141,7 +146,7 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
             await _exchangeSlots.WaitAsync(stop);
             _ = Task.Run(() => RunExchangeAsync(p, peer, stop), CancellationToken.None);
         }
-        return (more, slots);
+        return more;
     }
 
     private async Task RunBatchAsync(List<Pending> batch, PeerInfo peer, CancellationToken stop)
