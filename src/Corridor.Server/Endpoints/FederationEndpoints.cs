@@ -77,12 +77,13 @@ public static class FederationEndpoints
         string reference = PaymentMapping.ReferenceOf(id);
         var references = new PaymentReferences(given.MessageId.Length == 0 ? reference : given.MessageId, given.InstructionId,
             given.EndToEndId.Length == 0 ? reference : given.EndToEndId, given.TransactionId, uetr);
-        uint? ledger = await gw.QueryAsync(e => e.Settlement.FindLedgerByCurrency(r.SourceCurrency));
+        // One engine query for both facts the request needs before it is journaled (each query is a hop to the engine thread).
+        var (ledger, existed, existingPayer) = await gw.QueryAsync(e => (e.Settlement.FindLedgerByCurrency(r.SourceCurrency),
+            e.Federation.TryGetPayment(id, out CrossNodePayment p), p?.Debtor ?? 0UL));
         if (ledger is null) throw new ApiException(422, "federation.source_currency_not_settled_here", $"no ledger settles {r.SourceCurrency} on this node");
         var terms = new CrossNodeTerms(uetr, quote, r.SourceCurrency, r.SourceAmount, r.DestinationCurrency, r.DestinationAmount, payeeBic, 0,
             ExchangeEndpoints.ToParty(r.Originator), ExchangeEndpoints.ToParty(r.Beneficiary), ExchangeEndpoints.ToTrade(r.Trade), references);
         var command = new SendToPeer(id, r.Peer, payer, r.Provider, ledger.Value, r.ExpirySeconds, terms);
-        var (existed, existingPayer) = await gw.QueryAsync(e => e.Federation.TryGetPayment(id, out CrossNodePayment p) ? (true, p.Debtor) : (false, 0UL));
         if (existed && !caller.IsOperator && existingPayer != caller.ParticipantId) throw new ApiException(409, "federation.payment_exists_with_different_content", $"payment {r.Id} exists");
         CrashPoints.Reach(CrashPoints.SourceBeforeJournalSend);
         FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.SendToPeer, command);
