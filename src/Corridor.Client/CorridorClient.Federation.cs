@@ -22,7 +22,7 @@ public sealed partial class CorridorClient
     /// <returns>201 <c>prepared</c> (or <c>held</c> by compliance here); 400 <c>request.*</c>, <c>federation.uetr_invalid</c>,
     /// <c>federation.expiry_out_of_range</c>; 409 <c>federation.payment_exists_with_different_content</c>; 422
     /// <c>federation.source_currency_not_settled_here</c>, <c>federation.peer_not_active</c>, <c>federation.insufficient_funds</c>,
-    /// <c>federation.rejected_by_compliance</c>, ….</returns>
+    /// <c>compliance.&lt;reason&gt;</c> (a rule's rejection, with its ISO reason), …; 400 <c>compliance.travel_rule_incomplete</c> (RR01–RR04) before the journal.</returns>
     public Task<ApiResult<CrossNodePaymentDto>> SendToPeerAsync(CrossNodePaymentRequest r, CancellationToken c = default) =>
         SendAsync<CrossNodePaymentDto>(HttpMethod.Post, "v1/federation/payments", r, c);
     /// <summary><c>GET /v1/federation/payments?peer=&amp;offset=&amp;limit=</c> (operator only): the cross-node payments recorded with a peer, sent and received, in the order recorded (what <c>corridor peers reconcile</c> compares).</summary>
@@ -33,6 +33,14 @@ public sealed partial class CorridorClient
     /// <returns>One page of payments; 400 <c>request.invalid_value</c>.</returns>
     public Task<ApiResult<CrossNodePaymentDto[]>> ListCrossNodePaymentsAsync(uint peer, int offset = 0, int limit = 10_000, CancellationToken c = default) =>
         SendAsync<CrossNodePaymentDto[]>(HttpMethod.Get, $"v1/federation/payments?peer={peer}&offset={offset}&limit={limit}", null, c);
+    /// <summary><c>GET /v1/federation/payments?peer=&amp;order=final</c> (operator): one page of the final (settled or refused) payments with <paramref name="peer"/>, in the order they became final.</summary>
+    /// <param name="peer">The peer node's id.</param>
+    /// <param name="offset">Payments of that order to skip (the reader's position).</param>
+    /// <param name="limit">Most payments answered (1 … 10,000).</param>
+    /// <param name="c">Cancels the call.</param>
+    /// <returns>The page; 400 <c>request.invalid_value</c>, 403 <c>auth.forbidden</c>.</returns>
+    public Task<ApiResult<CrossNodePaymentDto[]>> ListFinalCrossNodePaymentsAsync(uint peer, int offset = 0, int limit = 10_000, CancellationToken c = default) =>
+        SendAsync<CrossNodePaymentDto[]>(HttpMethod.Get, $"v1/federation/payments?peer={peer}&order=final&offset={offset}&limit={limit}", null, c);
     /// <summary><c>GET /v1/federation/payments/{id}</c>: a cross-node payment as this node records it (the operator, or its debtor or creditor on this node).</summary>
     /// <param name="id">The payment id (decimal or 0x-hex) or its UETR.</param>
     /// <param name="c">Cancels the call.</param>

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Corridor.Cli.Commands;
 using Corridor.Cli.Federation;
 using Corridor.Client;
+using Corridor.Server.Federation;
 
 namespace Corridor.Cli.Bench;
 
@@ -20,15 +21,21 @@ internal static class FederationBench
     {
         var payments = new Option<int>("--payments") { Description = "Cross-node payments to send.", DefaultValueFactory = _ => 20_000 };
         var concurrency = new Option<int>("--concurrency") { Description = "Payments in flight at once: each of this many connections sends its next payment when its previous one is final.", DefaultValueFactory = _ => 64 };
+        var warmup = new Option<int>("--warmup") { Description = "Payments sent first the same way and not counted, until the runtime has compiled the hot paths at full optimisation (tiered JIT).", DefaultValueFactory = _ => 30_000 };
+        var batch = new Option<int>("--peer-batch") { Description = "Most payments node A sends to node B in one pacs.008 (1 … 1000).", DefaultValueFactory = _ => PeerLinkOptions.DefaultBatchSize };
         var json = BenchCommand.JsonOption();
         var command = new Command("federation",
             "Cross-node payments end to end: two nodes on loopback, N payments from node A's payer bank to node B's payee bank, " +
-            "measured from the payer's request to settled on both sides (payments, seconds, payments_per_second, p50_ms, p99_ms).") { payments, concurrency, json };
+            "measured from the payer's request to settled on both sides (payments, seconds, payments_per_second, p50_ms, p99_ms).") { payments, concurrency, warmup, batch, json };
         command.SetAction(async (parse, cancel) =>
         {
-            int n = parse.GetValue(payments), c = parse.GetValue(concurrency);
-            if (n is < 1 or > 1_000_000 || c is < 1 or > 4_096) { await Console.Error.WriteLineAsync("corridor bench federation: --payments 1 … 1,000,000, --concurrency 1 … 4096"); return 2; }
-            return await RunAsync(n, c, parse.GetValue(json), cancel);
+            int n = parse.GetValue(payments), c = parse.GetValue(concurrency), w = parse.GetValue(warmup), b = parse.GetValue(batch);
+            if (n is < 1 or > 1_000_000 || c is < 1 or > 4_096 || w is < 0 or > 1_000_000 || b is < 1 or > Corridor.Iso20022.Mapping.CrossNodeMapping.MaxTransactionsPerMessage)
+            {
+                await Console.Error.WriteLineAsync("corridor bench federation: --payments 1 … 1,000,000, --concurrency 1 … 4096, --warmup 0 … 1,000,000, --peer-batch 1 … 1000");
+                return 2;
+            }
+            return await RunAsync(n, c, w, b, parse.GetValue(json), cancel);
         });
         return command;
     }
@@ -36,91 +43,90 @@ internal static class FederationBench
     private const long AmountRub = 100_00;
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(10);
 
-    private static async Task<int> RunAsync(int n, int concurrency, bool json, CancellationToken cancel)
+    private static async Task<int> RunAsync(int n, int concurrency, int warmup, int batch, bool json, CancellationToken cancel)
     {
         string root = Directory.CreateTempSubdirectory("corridor-bench-federation-").FullName;
         try
         {
+            int total = warmup + n;
             await using LocalFederation f = await LocalFederation.StartAsync(
-                new LocalFederation.Settings(root, AmountRub * n, TwoNodeWorld.ToCny(AmountRub) * n, TwoNodeWorld.MaxQuoteRub, concurrency + 2, SnapshotOnStop: false), cancel);
-            var ids = new string[n];
-            var index = new Dictionary<string, int>(n, StringComparer.Ordinal);
-            for (int i = 0; i < n; i++) index[ids[i] = (1_000_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)] = i; // as A lists them (decimal)
-            var startedAt = new long[n];
-            var latencyMs = new double[n];
-            var final = new string?[n];
+                new LocalFederation.Settings(root, AmountRub * total, TwoNodeWorld.ToCny(AmountRub) * total, TwoNodeWorld.MaxQuoteRub, concurrency + 2, SnapshotOnStop: false,
+                    BatchSize: batch), cancel);
+            var ids = new string[total];
+            var index = new Dictionary<string, int>(total, StringComparer.Ordinal);
+            for (int i = 0; i < total; i++) index[ids[i] = (1_000_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)] = i; // as A lists them (decimal)
+            var startedAt = new long[total];
+            var latencyMs = new double[total];
+            var final = new string?[total];
             var refusedOnSend = new ConcurrentQueue<string>();
-            // Closed loop: each connection sends its next payment once its previous one is final, so at most --concurrency are in flight.
-            var finished = Enumerable.Range(0, n).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
-            var clock = Stopwatch.StartNew();
-            int next = -1;
-            Task[] senders = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+            var finished = Enumerable.Range(0, total).Select(_ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+            // One watcher follows A's payments in the order they become final (each seen once), for the warm-up and the run alike.
+            int seen = 0, done = 0;
+            using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            Task watcher = Task.Run(async () =>
             {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < n)
+                while (!watching.IsCancellationRequested)
                 {
-                    startedAt[i] = Stopwatch.GetTimestamp();
-                    ApiResult<CrossNodePaymentDto> r = await f.Parties.PayerOnA.SendToPeerAsync(TwoNodeWorld.Payment(ids[i], Guid.NewGuid().ToString("D"), AmountRub), cancel);
-                    if (!r.Ok) { refusedOnSend.Enqueue($"{ids[i]}: HTTP {(int)r.Status} {r.Problem?.Code}"); Volatile.Write(ref final[i], "refused"); continue; }
-                    await finished[i].Task.WaitAsync(cancel);
+                    CrossNodePaymentDto[] page = (await f.OperatorA.ListFinalCrossNodePaymentsAsync(TwoNodeWorld.PeerBOnA, seen, 10_000, watching.Token)).Unwrap();
+                    long now = Stopwatch.GetTimestamp();
+                    seen += page.Length;
+                    foreach (CrossNodePaymentDto p in page)
+                    {
+                        if (!index.TryGetValue(p.Id, out int i) || Volatile.Read(ref final[i]) is not null) continue;
+                        latencyMs[i] = Stopwatch.GetElapsedTime(startedAt[i], now).TotalMilliseconds;
+                        Volatile.Write(ref final[i], p.Status);
+                        Interlocked.Increment(ref done);
+                        finished[i].TrySetResult();
+                    }
+                    if (page.Length == 0) await Task.Delay(5, watching.Token);
                 }
-            }, cancel)).ToArray();
-            Task sending = Task.WhenAll(senders);
-            // One watcher reads A's records in the order recorded, from the first one not yet final on (they finish about in that order).
-            int done = 0, listed = 0;
-            TimeSpan nextProgress = TimeSpan.FromSeconds(5);
-            while (done < n)
+            }, watching.Token);
+            try
             {
-                if (clock.Elapsed > Deadline) throw new TimeoutException($"{n - done} payments not final on A after {Deadline.TotalMinutes} minutes");
-                if (sending.IsFaulted) await sending;
-                CrossNodePaymentDto[] page = (await f.OperatorA.ListCrossNodePaymentsAsync(TwoNodeWorld.PeerBOnA, listed, 5_000, cancel)).Unwrap();
-                long now = Stopwatch.GetTimestamp();
-                bool prefix = true;
-                foreach (CrossNodePaymentDto p in page)
+                if (warmup > 0) await RunPhaseAsync(f, 0, warmup, concurrency, ids, startedAt, final, finished, refusedOnSend, () => Volatile.Read(ref done), watcher, cancel);
+                var clock = Stopwatch.StartNew();
+                TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                await RunPhaseAsync(f, warmup, n, concurrency, ids, startedAt, final, finished, refusedOnSend, () => Volatile.Read(ref done), watcher, cancel);
+                double seconds = clock.Elapsed.TotalSeconds;
+                // Both nodes and the load generator run in this process: its CPU time is the whole cost of the payments.
+                double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+                await watching.CancelAsync();
+                try { await watcher; } catch (OperationCanceledException) { }
+                int settled = 0;
+                for (int i = warmup; i < total; i++) if (final[i] == "settled") settled++;
+                // Settled on A means B answered ACSC after journaling its leg; check B's records all the same.
+                int settledOnB = 0;
+                for (int offset = 0; ; offset += 10_000)
                 {
-                    bool isFinal = p.Status is "settled" or "refused";
-                    if (prefix && isFinal) listed++;
-                    else prefix = false;
-                    if (!isFinal || !index.TryGetValue(p.Id, out int i) || Volatile.Read(ref final[i]) is not null) continue;
-                    latencyMs[i] = Stopwatch.GetElapsedTime(startedAt[i], now).TotalMilliseconds;
-                    Volatile.Write(ref final[i], p.Status);
-                    finished[i].TrySetResult();
+                    CrossNodePaymentDto[] page = (await f.OperatorB.ListCrossNodePaymentsAsync(TwoNodeWorld.PeerAOnB, offset, 10_000, cancel)).Unwrap();
+                    settledOnB += page.Count(p => p.Status == "settled");
+                    if (page.Length < 10_000) break;
                 }
-                done = 0;
-                for (int i = 0; i < n; i++) if (Volatile.Read(ref final[i]) is not null) done++;
-                if (clock.Elapsed > nextProgress)
-                {
-                    nextProgress += TimeSpan.FromSeconds(5);
-                    await Console.Error.WriteLineAsync($"corridor bench federation: {clock.Elapsed.TotalSeconds:F0} s: {Math.Min(n, Volatile.Read(ref next) + 1)} sent, {done} final on A");
-                }
-                await Task.Delay(5, cancel);
+                List<double> sorted = latencyMs.Skip(warmup).Where((_, i) => final[warmup + i] == "settled").Order().ToList();
+                BenchOutput.Report("Cross-node payments (two nodes, mutual TLS)", [
+                    new("payments", n),
+                    new("warmup", warmup),
+                    new("concurrency", concurrency),
+                    new("peer_batch", batch),
+                    new("seconds", Math.Round(seconds, 3)),
+                    new("payments_per_second", Math.Round(settled / seconds, 0)),
+                    new("p50_ms", Math.Round(BenchOutput.Percentile(sorted, 0.50), 3)),
+                    new("p99_ms", Math.Round(BenchOutput.Percentile(sorted, 0.99), 3)),
+                    new("settled_on_a", settled),
+                    new("settled_on_b", settledOnB - (total - n)),
+                    new("refused", n - settled),
+                    new("cpu_seconds", Math.Round(cpuSeconds, 2)),
+                    new("cpu_ms_per_payment", Math.Round(cpuSeconds * 1000 / n, 3)),
+                    new("cores", Environment.ProcessorCount),
+                ], json);
+                foreach (string r in refusedOnSend.Take(5)) await Console.Error.WriteLineAsync($"corridor bench federation: refused on send: {r}");
+                return settled == n && settledOnB == total ? 0 : 1;
             }
-            await sending;
-            double seconds = clock.Elapsed.TotalSeconds;
-            int settled = final.Count(s => s == "settled");
-            // Settled on A means B answered ACSC after journaling its leg; check B's records all the same.
-            int settledOnB = 0;
-            for (int offset = 0; ; offset += 10_000)
+            finally
             {
-                CrossNodePaymentDto[] page = (await f.OperatorB.ListCrossNodePaymentsAsync(TwoNodeWorld.PeerAOnB, offset, 10_000, cancel)).Unwrap();
-                settledOnB += page.Count(p => p.Status == "settled");
-                if (page.Length < 10_000) break;
+                await watching.CancelAsync();
+                try { await watcher; } catch (Exception) { } // its own failure was seen by the phase that waited on it
             }
-            List<double> sorted = latencyMs.Where((_, i) => final[i] == "settled").Order().ToList();
-            BenchOutput.Report("Cross-node payments (two nodes, mutual TLS)", [
-                new("payments", n),
-                new("concurrency", concurrency),
-                new("seconds", Math.Round(seconds, 3)),
-                new("payments_per_second", Math.Round(settled / seconds, 0)),
-                new("p50_ms", Math.Round(BenchOutput.Percentile(sorted, 0.50), 3)),
-                new("p99_ms", Math.Round(BenchOutput.Percentile(sorted, 0.99), 3)),
-                new("settled_on_a", settled),
-                new("settled_on_b", settledOnB),
-                new("refused", n - settled),
-                new("cores", Environment.ProcessorCount),
-            ], json);
-            foreach (string r in refusedOnSend.Take(5)) await Console.Error.WriteLineAsync($"corridor bench federation: refused on send: {r}");
-            return settled == n && settledOnB == n ? 0 : 1;
         }
         catch (Exception e) when (e is TimeoutException or CorridorApiException or HttpRequestException)
         {
@@ -131,5 +137,45 @@ internal static class FederationBench
         {
             try { Directory.Delete(root, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>
+    /// Payments <paramref name="from"/> … <paramref name="from"/> + <paramref name="count"/> − 1 in a closed loop: each of
+    /// <paramref name="concurrency"/> connections sends its next payment once its previous one is final on A.
+    /// </summary>
+    private static async Task RunPhaseAsync(LocalFederation f, int from, int count, int concurrency, string[] ids, long[] startedAt, string?[] final,
+        TaskCompletionSource[] finished, ConcurrentQueue<string> refusedOnSend, Func<int> done, Task watcher, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        int next = from - 1, end = from + count;
+        Task sending = Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < end)
+            {
+                startedAt[i] = Stopwatch.GetTimestamp();
+                ApiResult<CrossNodePaymentDto> r = await f.Parties.PayerOnA.SendToPeerAsync(TwoNodeWorld.Payment(ids[i], Guid.NewGuid().ToString("D"), AmountRub), cancel);
+                if (!r.Ok)
+                {
+                    refusedOnSend.Enqueue($"{ids[i]}: HTTP {(int)r.Status} {r.Problem?.Code}");
+                    if (Interlocked.CompareExchange(ref final[i], "refused", null) is null) finished[i].TrySetResult();
+                    continue;
+                }
+                await finished[i].Task.WaitAsync(cancel);
+            }
+        }, cancel)));
+        TimeSpan nextProgress = TimeSpan.FromSeconds(5);
+        while (!sending.IsCompleted)
+        {
+            if (clock.Elapsed > Deadline) throw new TimeoutException($"payments not final on A after {Deadline.TotalMinutes} minutes");
+            if (watcher.IsFaulted) await watcher;
+            await Task.WhenAny(sending, Task.Delay(250, cancel));
+            if (clock.Elapsed > nextProgress)
+            {
+                nextProgress += TimeSpan.FromSeconds(5);
+                await Console.Error.WriteLineAsync($"corridor bench federation: {(from == 0 && count != ids.Length ? "warm-up " : "")}{clock.Elapsed.TotalSeconds:F0} s: {Math.Min(end, Volatile.Read(ref next) + 1) - from} sent, {done()} final on A");
+            }
+        }
+        await sending;
     }
 }

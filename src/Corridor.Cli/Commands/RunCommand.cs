@@ -74,6 +74,11 @@ public static class RunCommand
             Description = "Longest wait between two attempts at a payment the peer has not answered (back-off from 500 ms, doubling; 500 … 600000).",
             DefaultValueFactory = _ => Corridor.Server.Federation.PeerLinkOptions.DefaultMaxRetryMs,
         };
+        var peerBatch = new Option<int>("--peer-batch")
+        {
+            Description = "Most payments sent to a peer in one pacs.008 (1 … 1000): the outbox batches what waits for the same peer; one transaction per payment.",
+            DefaultValueFactory = _ => Corridor.Server.Federation.PeerLinkOptions.DefaultBatchSize,
+        };
         var tlsCert = new Option<FileInfo?>("--tls-cert") { Description = "PEM certificate of the node: serve HTTPS (https://127.0.0.1:7420 unless --urls says otherwise)." };
         var tlsKey = new Option<FileInfo?>("--tls-key") { Description = "PEM private key of --tls-cert." };
         var clientCa = new Option<FileInfo?>("--client-ca")
@@ -96,7 +101,7 @@ public static class RunCommand
         var journalOptions = new JournalChoice.Options();
         var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots, secrets and SQLite read model in the data directory; --journal postgres for production.")
         {
-            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol, traceSample, peerPort, peerHost, peerCert, peerKey, peerRetryMax,
+            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol, traceSample, peerPort, peerHost, peerCert, peerKey, peerRetryMax, peerBatch,
             role, leaseMs, advertise, nodeName,
         };
         journalOptions.AddTo(command);
@@ -149,6 +154,9 @@ public static class RunCommand
             int retryMax = parse.GetValue(peerRetryMax);
             if (retryMax is < Corridor.Server.Federation.PeerLinkOptions.MinRetryMs or > Corridor.Server.Federation.PeerLinkOptions.MaxAllowedRetryMs)
             { await Console.Error.WriteLineAsync("corridor: --peer-retry-max-ms must be 500 … 600000"); return 2; }
+            int batch = parse.GetValue(peerBatch);
+            if (batch is < 1 or > Corridor.Iso20022.Mapping.CrossNodeMapping.MaxTransactionsPerMessage)
+            { await Console.Error.WriteLineAsync("corridor: --peer-batch must be 1 … 1000"); return 2; }
             if (Corridor.Server.Federation.CrashPoints.UnknownStep is string crashAt)
             {
                 await Console.Error.WriteLineAsync($"corridor: {Corridor.Server.Federation.CrashPoints.Variable}={crashAt} is not a crash point ({string.Join(", ", Corridor.Server.Federation.CrashPoints.All.Concat(Corridor.Server.Federation.CrashPoints.Decisions))})");
@@ -182,7 +190,7 @@ public static class RunCommand
                     OtlpProtocol = parse.GetValue(otlpProtocol) == "grpc" ? OpenTelemetry.Exporter.OtlpExportProtocol.Grpc : OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf,
                     TraceSampleRatio = sampleRatio,
                     MinimumLogLevel = Enum.Parse<Microsoft.Extensions.Logging.LogLevel>(parse.GetValue(logLevel)!, ignoreCase: true),
-                    Peers = pp2 is int peerAt ? new Corridor.Server.Federation.PeerLinkOptions(peerAt, Path.GetFullPath(certPath!), Path.GetFullPath(keyPath!)) { MaxRetryMs = retryMax, Host = peerListen } : null,
+                    Peers = pp2 is int peerAt ? new Corridor.Server.Federation.PeerLinkOptions(peerAt, Path.GetFullPath(certPath!), Path.GetFullPath(keyPath!)) { MaxRetryMs = retryMax, Host = peerListen, BatchSize = batch } : null,
                 }, stop.Token);
             }
             catch (JournalCorruptException e)

@@ -26,7 +26,8 @@ internal sealed class LocalFederation : IAsyncDisposable
     public required string PeerUrlB { get; init; }
 
     /// <summary>What to start: where, how much money, and who sees node A's link messages.</summary>
-    public sealed record Settings(string Root, long PayerRub, long ProviderCny, long MaxQuoteRub, int MaxConnections, bool SnapshotOnStop, Action<WireMessage>? WireOfA = null);
+    public sealed record Settings(string Root, long PayerRub, long ProviderCny, long MaxQuoteRub, int MaxConnections, bool SnapshotOnStop, Action<WireMessage>? WireOfA = null,
+        int BatchSize = PeerLinkOptions.DefaultBatchSize);
 
     public static async Task<LocalFederation> StartAsync(Settings s, CancellationToken c)
     {
@@ -60,7 +61,7 @@ internal sealed class LocalFederation : IAsyncDisposable
         {
             DataPath = data, Urls = ["http://127.0.0.1:0"], ReadModel = "none", LogFormat = "simple", MinimumLogLevel = LogLevel.Error,
             Node = new NodeOptions { SnapshotEveryEvents = 0, SnapshotOnStop = s.SnapshotOnStop },
-            Peers = new PeerLinkOptions(0, prefix + ".pem", prefix + ".key") { Wire = wire, Host = System.Net.IPAddress.Loopback }, // both nodes in this process: nothing to serve outside
+            Peers = new PeerLinkOptions(0, prefix + ".pem", prefix + ".key") { Wire = wire, Host = System.Net.IPAddress.Loopback, BatchSize = s.BatchSize }, // both nodes in this process: nothing to serve outside
         }, c);
     }
 

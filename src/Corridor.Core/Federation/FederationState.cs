@@ -84,6 +84,8 @@ public sealed class FederationState
     private readonly List<CrossNodePayment> _payments = new();
     private readonly Dictionary<UInt128, CrossNodePayment> _byId = new();
     private readonly Dictionary<(uint Peer, string Uetr), CrossNodePayment> _outboundByUetr = new();
+    /// <summary>Per peer, its payments in the order they became final (settled or refused). Derived from the state, not hashed.</summary>
+    private readonly Dictionary<uint, List<CrossNodePayment>> _finalByPeer = new();
     private readonly List<ItemResult> _errors = new();
     private readonly List<TransferError> _transferErrors = new();
     private readonly Transfer[] _one = new Transfer[1];
@@ -106,6 +108,18 @@ public sealed class FederationState
     }
 
     public bool TryGetPayment(UInt128 id, out CrossNodePayment payment) => _byId.TryGetValue(id, out payment!);
+
+    /// <summary>
+    /// The payments with <paramref name="peer"/> (sent and received) in the order they became final: a reader that keeps its
+    /// position sees each one once, as it settles or is refused (GET /v1/federation/payments?order=final).
+    /// </summary>
+    public IReadOnlyList<CrossNodePayment> FinalWith(uint peer) => _finalByPeer.TryGetValue(peer, out List<CrossNodePayment>? list) ? list : [];
+
+    private void Finalized(CrossNodePayment p)
+    {
+        if (!_finalByPeer.TryGetValue(p.Peer, out List<CrossNodePayment>? list)) _finalByPeer[p.Peer] = list = new List<CrossNodePayment>();
+        list.Add(p);
+    }
 
     /// <summary>The source's payment to <paramref name="peer"/> named <paramref name="uetr"/>.</summary>
     public bool TryGetOutbound(uint peer, string uetr, out CrossNodePayment payment) => _outboundByUetr.TryGetValue((peer, uetr), out payment!);
@@ -316,7 +330,7 @@ public sealed class FederationState
             FederationResult.HeldForCompliance => CrossNodeStatus.Held,
             _ => CrossNodeStatus.Refused,
         };
-        if (p.Status is CrossNodeStatus.Settled or CrossNodeStatus.Refused) p.FinalAtNs = now;
+        if (p.Status is CrossNodeStatus.Settled or CrossNodeStatus.Refused) { p.FinalAtNs = now; Finalized(p); }
         return result;
     }
 
@@ -408,6 +422,7 @@ public sealed class FederationState
         p.PeerReasonCode = d.Settled ? "" : (d.ReasonCode.Length == 0 ? "NARR" : d.ReasonCode);
         p.PeerReason = d.Reason;
         p.FinalAtNs = clock;
+        Finalized(p);
         return FederationResult.Ok;
     }
 
@@ -584,5 +599,9 @@ public sealed class FederationState
                 SubmittedAtNs = r.ReadUInt64(), FinalAtNs = r.ReadUInt64(),
             });
         }
+        // The final order is the order of engine time: each item advances the clock, so no two payments share a FinalAtNs.
+        var finals = new List<CrossNodePayment>();
+        foreach (CrossNodePayment p in _payments) if (p.Status is CrossNodeStatus.Settled or CrossNodeStatus.Refused) finals.Add(p);
+        foreach (CrossNodePayment p in finals.OrderBy(p => p.FinalAtNs)) Finalized(p);
     }
 }

@@ -36,6 +36,13 @@ public static class CrossNodeMapping
     public const string QuoteInstruction = "/FXQUOTE/";
     /// <summary>Proprietary pacs.002 status reason for a status question about a payment the destination never received (before T).</summary>
     public const string NotReceived = "NOTRECEIVED";
+    /// <summary>
+    /// Proprietary pacs.002 status reason for a transaction of a batch the destination refused without recording it (content it
+    /// cannot take, e.g. a UETR it knows with other content): nothing is decided; the source asks again later.
+    /// </summary>
+    public const string NotRecordedReason = "NOTRECORDED";
+    /// <summary>Prefix of the payment's own message id in <c>InstrForNxtAgt/InstrInf</c> (a batch has one group MsgId for all its payments).</summary>
+    public const string MessageInstruction = "/MSGID/";
     private const string NotProvided = "NOTPROVIDED";
 
     /// <summary>A node's engine time (Unix nanoseconds) as a UTC timestamp, truncated to 100 ns (the precision on the wire).</summary>
@@ -44,12 +51,33 @@ public static class CrossNodeMapping
     /// <summary>A UTC timestamp as Unix nanoseconds.</summary>
     public static ulong NanosecondsOf(DateTimeOffset t) => (ulong)(t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 
-    /// <summary>The pacs.008 a source node sends for <paramref name="t"/>; <paramref name="payerAgent"/> is the payer bank.</summary>
-    public static Pacs008Message ToPacs008(CrossNodeTerms t, Agent payerAgent, DateTimeOffset creDtTm)
+    /// <summary>The pacs.008 a source node sends for <paramref name="t"/> alone; <paramref name="payerAgent"/> is the payer bank. Its MsgId is the payment's own.</summary>
+    public static Pacs008Message ToPacs008(CrossNodeTerms t, Agent payerAgent, DateTimeOffset creDtTm) => ToPacs008([(t, payerAgent)], MessageIdOf(t), creDtTm);
+
+    /// <summary>
+    /// One pacs.008 carrying several payments for the same peer (one <c>CdtTrfTxInf</c> each) under the group message id
+    /// <paramref name="msgId"/>. Each transaction carries its own payment's MsgId (<c>InstrForNxtAgt</c> <c>/MSGID/…</c>), so a
+    /// batch and a later message about one of its payments alone map to the same terms.
+    /// </summary>
+    public static Pacs008Message ToPacs008(IReadOnlyList<(CrossNodeTerms Terms, Agent PayerAgent)> payments, string msgId, DateTimeOffset creDtTm)
+    {
+        var transactions = new CustomerCreditTransfer[payments.Count];
+        for (int i = 0; i < payments.Count; i++) transactions[i] = TransactionOf(payments[i].Terms, payments[i].PayerAgent);
+        return new Pacs008Message
+        {
+            GrpHdr = new GroupHeader { MsgId = msgId, CreDtTm = creDtTm, NbOfTxs = transactions.Length, SttlmMtd = "CLRG" },
+            Transactions = new ValueList<CustomerCreditTransfer>(transactions),
+        };
+    }
+
+    /// <summary>The payment's own message id: its reference's MsgId, or one made of its UETR (35 characters).</summary>
+    public static string MessageIdOf(CrossNodeTerms t) => Present(t.References.MessageId) ?? "FED" + t.Uetr.Replace("-", "", StringComparison.Ordinal);
+
+    private static CustomerCreditTransfer TransactionOf(CrossNodeTerms t, Agent payerAgent)
     {
         DateTimeOffset expiry = TimeOf(t.ExpiresAtNs);
         PaymentReferences refs = t.References;
-        var tx = new CustomerCreditTransfer
+        return new CustomerCreditTransfer
         {
             PmtId = new PaymentIdentification
             {
@@ -64,21 +92,44 @@ public static class CrossNodeMapping
             Dbtr = IsoPartyOf(t.Originator), DbtrAcct = AccountOf(t.Originator.Account), DbtrAgt = payerAgent,
             CdtrAgt = Agent.FromBic(t.PayeeBic),
             Cdtr = IsoPartyOf(t.Beneficiary), CdtrAcct = AccountOf(t.Beneficiary.Account),
-            NextAgentInstructions = [QuoteInstruction + PaymentMapping.ReferenceOf(t.QuoteId)],
+            NextAgentInstructions = [QuoteInstruction + PaymentMapping.ReferenceOf(t.QuoteId), MessageInstruction + MessageIdOf(t)],
             RmtInf = RemittanceOf(t.Trade),
-        };
-        return new Pacs008Message
-        {
-            GrpHdr = new GroupHeader { MsgId = Present(refs.MessageId) ?? "FED" + t.Uetr.Replace("-", "", StringComparison.Ordinal), CreDtTm = creDtTm, NbOfTxs = 1, SttlmMtd = "CLRG" },
-            Transactions = [tx],
         };
     }
 
-    /// <summary>The terms of a peer's pacs.008 (one transaction, cross-currency, with UETR, quote and expiry), or why not.</summary>
+    /// <summary>The terms of a peer's pacs.008 of one transaction (cross-currency, with UETR, quote and expiry), or why not.</summary>
     public static MappedTerms FromPacs008(Pacs008Message m)
     {
-        if (m.Transactions.Count != 1) return Refused("FF01", $"a cross-node pacs.008 carries one transaction, not {m.Transactions.Count}");
-        CustomerCreditTransfer tx = m.Transactions[0];
+        if (m.Transactions.Count != 1) return Refused("FF01", $"a cross-node pacs.008 read as one payment carries one transaction, not {m.Transactions.Count}");
+        return FromTransaction(m.MsgId, m.Transactions[0]);
+    }
+
+    /// <summary>Most transactions a cross-node pacs.008 may carry (one journaled command on the destination; well inside 1 MiB of XML).</summary>
+    public const int MaxTransactionsPerMessage = 1_000;
+
+    /// <summary>
+    /// The terms of every transaction of a peer's pacs.008, in order, or the first reason why the message cannot be read (a
+    /// transaction without UETR, quote or expiry, a UETR twice, more than <see cref="MaxTransactionsPerMessage"/>): such a
+    /// message is refused whole, nothing recorded.
+    /// </summary>
+    public static (CrossNodeTerms[]? Terms, string? ReasonCode, string? Reason) FromPacs008Batch(Pacs008Message m)
+    {
+        int count = m.Transactions.Count;
+        if (count is < 1 or > MaxTransactionsPerMessage) return (null, "FF01", $"a cross-node pacs.008 carries 1 … {MaxTransactionsPerMessage} transactions, not {count}");
+        var terms = new CrossNodeTerms[count];
+        var seen = new HashSet<string>(count, StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            MappedTerms mapped = FromTransaction(m.MsgId, m.Transactions[i]);
+            if (!mapped.IsMapped) return (null, mapped.ReasonCode, $"transaction {i + 1}: {mapped.Reason}");
+            if (!seen.Add(mapped.Terms!.Uetr)) return (null, "FF01", $"transaction {i + 1}: UETR {mapped.Terms.Uetr} appears twice in the message");
+            terms[i] = mapped.Terms;
+        }
+        return (terms, null, null);
+    }
+
+    private static MappedTerms FromTransaction(string groupMsgId, CustomerCreditTransfer tx)
+    {
         if (tx.PmtId.Uetr is not { } uetr) return Refused("FF01", "PmtId/UETR is missing");
         if (tx.InstdAmt is not { } source || source.Currency == tx.IntrBkSttlmAmt.Currency)
             return Refused("AM09", "InstdAmt in the source currency is missing or in the settlement currency");
@@ -87,7 +138,8 @@ public static class CrossNodeMapping
         if (tx.CdtrAgt.Bicfi is not { } payeeBic) return Refused("RC01", "CdtrAgt has no BICFI");
         MappedTrade trade = TradeMapping.Map(tx.Trade);
         if (trade.IsRefused) return Refused(trade.ReasonCode!, trade.Reason!);
-        PaymentDetails details = PartyMapping.Details(m.MsgId, tx);
+        // The payment's own MsgId travels with its transaction; a message from before batching names it in the group header only.
+        PaymentDetails details = PartyMapping.Details(MessageIdIn(tx.NextAgentInstructions) ?? groupMsgId, tx);
         var expiry = new DateTimeOffset(date.ToDateTime(time), TimeSpan.Zero);
         return new MappedTerms(new CrossNodeTerms(uetr, quote, source.Currency, source.AmountMinor, tx.IntrBkSttlmAmt.Currency, tx.IntrBkSttlmAmt.AmountMinor,
             payeeBic, NanosecondsOf(expiry), details.Originator!, details.Beneficiary!,
@@ -95,42 +147,73 @@ public static class CrossNodeMapping
     }
 
     /// <summary>The destination's pacs.002 for one payment: ACSC, RJCT with its ISO reason, PDNG while held, PDNG "not received" when null.</summary>
-    public static StatusReport ToPacs002(string uetr, PeerAnswer? answer, string reportMsgId, DateTimeOffset creDtTm, string originalMsgId, string originalDefinition)
+    public static StatusReport ToPacs002(string uetr, PeerAnswer? answer, string reportMsgId, DateTimeOffset creDtTm, string originalMsgId, string originalDefinition) =>
+        ToPacs002([new AnswerLine(uetr, answer, null)], reportMsgId, creDtTm, originalMsgId, originalDefinition);
+
+    /// <summary>
+    /// One line of a destination's pacs.002: the recorded answer about <paramref name="Uetr"/> (null: never received), or,
+    /// when <paramref name="NotRecorded"/> is set, why the transaction was refused without being recorded (PDNG with proprietary
+    /// reason <see cref="NotRecordedReason"/>: nothing decided; the source asks again later).
+    /// </summary>
+    public readonly record struct AnswerLine(string Uetr, PeerAnswer? Answer, string? NotRecorded);
+
+    /// <summary>The destination's pacs.002 answering every transaction of one message, one <c>TxInfAndSts</c> each, in order.</summary>
+    public static StatusReport ToPacs002(IReadOnlyList<AnswerLine> lines, string reportMsgId, DateTimeOffset creDtTm, string originalMsgId, string originalDefinition)
     {
-        (string status, ReasonInfo? reason) = answer?.Status switch
+        var transactions = new TransactionStatus[lines.Count];
+        for (int i = 0; i < lines.Count; i++)
         {
-            CrossNodeStatus.Settled => (PaymentStatusCodes.SettlementCompleted, null),
-            CrossNodeStatus.Refused => (PaymentStatusCodes.Rejected, new ReasonInfo { Code = answer.ReasonCode, AdditionalInfo = Info(answer.Reason) }),
-            CrossNodeStatus.Held => (PaymentStatusCodes.Pending, new ReasonInfo { Code = answer.ReasonCode, AdditionalInfo = Info(answer.Reason) }),
-            _ => (PaymentStatusCodes.Pending, new ReasonInfo { Proprietary = NotReceived, AdditionalInfo = ["no payment with this UETR was received; send it again"] }),
-        };
+            AnswerLine line = lines[i];
+            PeerAnswer? answer = line.Answer;
+            (string status, ReasonInfo? reason) = line.NotRecorded is { } why
+                ? (PaymentStatusCodes.Pending, new ReasonInfo { Proprietary = NotRecordedReason, AdditionalInfo = Info(why) })
+                : answer?.Status switch
+                {
+                    CrossNodeStatus.Settled => (PaymentStatusCodes.SettlementCompleted, null),
+                    CrossNodeStatus.Refused => (PaymentStatusCodes.Rejected, new ReasonInfo { Code = answer.ReasonCode, AdditionalInfo = Info(answer.Reason) }),
+                    CrossNodeStatus.Held => (PaymentStatusCodes.Pending, new ReasonInfo { Code = answer.ReasonCode, AdditionalInfo = Info(answer.Reason) }),
+                    _ => (PaymentStatusCodes.Pending, new ReasonInfo { Proprietary = NotReceived, AdditionalInfo = ["no payment with this UETR was received; send it again"] }),
+                };
+            transactions[i] = new TransactionStatus { OrgnlUetr = line.Uetr, TxSts = status, Reasons = reason is null ? default : [reason] };
+        }
         return new StatusReport
         {
             ReportMsgId = reportMsgId, CreDtTm = creDtTm, OrgnlMsgId = originalMsgId, OrgnlMsgNmId = originalDefinition,
-            Transactions = [new TransactionStatus { OrgnlUetr = uetr, TxSts = status, Reasons = reason is null ? default : [reason] }],
+            Transactions = new ValueList<TransactionStatus>(transactions),
         };
     }
 
     /// <summary>
     /// What a destination's pacs.002 says about <paramref name="uetr"/>: settled, refused (reason), held (pending), or null when it
-    /// answers nothing final and nothing held (not received, or no status for this UETR).
+    /// answers nothing final and nothing held (not received, not recorded, or no status for this UETR).
     /// </summary>
     public static PeerAnswer? FromPacs002(StatusReport report, string uetr)
     {
         foreach (TransactionStatus tx in report.Transactions)
-        {
-            if (tx.OrgnlUetr != uetr) continue;
-            ReasonInfo? reason = tx.Reasons.Count > 0 ? tx.Reasons[0] : null;
-            string text = reason is { AdditionalInfo.Count: > 0 } ? string.Join(" ", reason.AdditionalInfo) : "";
-            return tx.TxSts switch
-            {
-                PaymentStatusCodes.SettlementCompleted => new PeerAnswer(uetr, CrossNodeStatus.Settled, "", ""),
-                PaymentStatusCodes.Rejected => new PeerAnswer(uetr, CrossNodeStatus.Refused, reason?.Code ?? "NARR", text),
-                PaymentStatusCodes.Pending when reason?.Proprietary != NotReceived => new PeerAnswer(uetr, CrossNodeStatus.Held, reason?.Code ?? "NARR", text),
-                _ => null,
-            };
-        }
+            if (tx.OrgnlUetr == uetr) return AnswerOf(tx, uetr);
         return null;
+    }
+
+    /// <summary>Every answer of a destination's pacs.002 by UETR (see <see cref="FromPacs002(StatusReport, string)"/>; a UETR named twice: its first line).</summary>
+    public static Dictionary<string, PeerAnswer?> FromPacs002(StatusReport report)
+    {
+        var answers = new Dictionary<string, PeerAnswer?>(report.Transactions.Count, StringComparer.Ordinal);
+        foreach (TransactionStatus tx in report.Transactions)
+            if (tx.OrgnlUetr is { } uetr) answers.TryAdd(uetr, AnswerOf(tx, uetr));
+        return answers;
+    }
+
+    private static PeerAnswer? AnswerOf(TransactionStatus tx, string uetr)
+    {
+        ReasonInfo? reason = tx.Reasons.Count > 0 ? tx.Reasons[0] : null;
+        string text = reason is { AdditionalInfo.Count: > 0 } ? string.Join(" ", reason.AdditionalInfo) : "";
+        return tx.TxSts switch
+        {
+            PaymentStatusCodes.SettlementCompleted => new PeerAnswer(uetr, CrossNodeStatus.Settled, "", ""),
+            PaymentStatusCodes.Rejected => new PeerAnswer(uetr, CrossNodeStatus.Refused, reason?.Code ?? "NARR", text),
+            PaymentStatusCodes.Pending when reason?.Proprietary is not (NotReceived or NotRecordedReason) => new PeerAnswer(uetr, CrossNodeStatus.Held, reason?.Code ?? "NARR", text),
+            _ => null,
+        };
     }
 
     /// <summary>The source's status question (pacs.028) about <paramref name="uetr"/>, with its expiry T.</summary>
@@ -154,6 +237,14 @@ public static class CrossNodeMapping
     private static MappedTerms Refused(string code, string reason) => new(null, code, reason);
 
     private static ValueList<string> Info(string text) => text.Length == 0 ? default : [text.Length > 105 ? text[..105] : text];
+
+    private static string? MessageIdIn(ValueList<string> instructions)
+    {
+        foreach (string line in instructions)
+            if (line.StartsWith(MessageInstruction, StringComparison.Ordinal) && line.Length > MessageInstruction.Length && line.Length <= MessageInstruction.Length + 35)
+                return line[MessageInstruction.Length..];
+        return null;
+    }
 
     private static UInt128? QuoteOf(ValueList<string> instructions)
     {

@@ -77,7 +77,9 @@ public static class FederationEndpoints
         string reference = PaymentMapping.ReferenceOf(id);
         var references = new PaymentReferences(given.MessageId.Length == 0 ? reference : given.MessageId, given.InstructionId,
             given.EndToEndId.Length == 0 ? reference : given.EndToEndId, given.TransactionId, uetr);
-        uint? ledger = await gw.QueryAsync(e => e.Settlement.FindLedgerByCurrency(r.SourceCurrency));
+        // One engine query for both facts the request needs before it is journaled (each query is a hop to the engine thread).
+        var (ledger, existed, existingPayer) = await gw.QueryAsync(e => (e.Settlement.FindLedgerByCurrency(r.SourceCurrency),
+            e.Federation.TryGetPayment(id, out CrossNodePayment p), p?.Debtor ?? 0UL));
         if (ledger is null) throw new ApiException(422, "federation.source_currency_not_settled_here", $"no ledger settles {r.SourceCurrency} on this node");
         var terms = new CrossNodeTerms(uetr, quote, r.SourceCurrency, r.SourceAmount, r.DestinationCurrency, r.DestinationAmount, payeeBic, 0,
             ExchangeEndpoints.ToParty(r.Originator), ExchangeEndpoints.ToParty(r.Beneficiary), ExchangeEndpoints.ToTrade(r.Trade), references);
@@ -87,7 +89,6 @@ public static class FederationEndpoints
             throw new ApiException(400, "compliance.travel_rule_incomplete", $"payment {r.Id}: travel rule incomplete ({Wire.Findings(travel)})")
             { Iso20022Reason = travel.FirstReasonCode };
         var command = new SendToPeer(id, r.Peer, payer, r.Provider, ledger.Value, r.ExpirySeconds, terms);
-        var (existed, existingPayer) = await gw.QueryAsync(e => e.Federation.TryGetPayment(id, out CrossNodePayment p) ? (true, p.Debtor) : (false, 0UL));
         if (existed && !caller.IsOperator && existingPayer != caller.ParticipantId) throw new ApiException(409, "federation.payment_exists_with_different_content", $"payment {r.Id} exists");
         CrashPoints.Reach(CrashPoints.SourceBeforeJournalSend);
         FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.SendToPeer, command);
@@ -104,8 +105,10 @@ public static class FederationEndpoints
     public const int MaxListed = 10_000;
 
     /// <summary>
-    /// Operator: the cross-node payments recorded with peer <c>peer</c>, sent and received, in the order recorded; a page of
-    /// at most <c>limit</c> (≤ <see cref="MaxListed"/>) starting after the first <c>offset</c> (for <c>corridor peers reconcile</c>).
+    /// Operator: the cross-node payments recorded with peer <c>peer</c>, sent and received, in the order recorded (for
+    /// <c>corridor peers reconcile</c>) or, with <c>order=final</c>, only the final ones in the order they became final (a reader
+    /// keeping its offset sees each payment once as it settles or is refused); a page of at most <c>limit</c> (≤ <see cref="MaxListed"/>)
+    /// starting after the first <c>offset</c>.
     /// </summary>
     private static async Task<IResult> ListPayments(HttpContext c, NodeGateway gw)
     {
@@ -115,7 +118,16 @@ public static class FederationEndpoints
             : throw ApiException.BadRequest("request.invalid_value", "offset: 0 or more");
         int limit = c.Request.Query["limit"].Count == 0 ? MaxListed : int.TryParse(c.Request.Query["limit"], out int l) && l is >= 1 and <= MaxListed ? l
             : throw ApiException.BadRequest("request.invalid_value", $"limit: 1 … {MaxListed}");
-        CrossNodePaymentDto[] page = await gw.QueryAsync(e => e.Federation.Payments.Where(x => x.Peer == peer).Skip(offset).Take(limit).Select(ToDto).ToArray());
+        string order = c.Request.Query["order"].Count == 0 ? "recorded" : c.Request.Query["order"].ToString();
+        if (order is not ("recorded" or "final")) throw ApiException.BadRequest("request.invalid_value", "order: recorded (default) or final");
+        CrossNodePaymentDto[] page = await gw.QueryAsync(e =>
+        {
+            if (order == "recorded") return e.Federation.Payments.Where(x => x.Peer == peer).Skip(offset).Take(limit).Select(ToDto).ToArray();
+            IReadOnlyList<CrossNodePayment> final = e.Federation.FinalWith(peer);
+            var list = new CrossNodePaymentDto[Math.Max(0, Math.Min(limit, final.Count - offset))];
+            for (int i = 0; i < list.Length; i++) list[i] = ToDto(final[offset + i]);
+            return list;
+        });
         return Results.Json(page, CorridorJson.Options);
     }
 

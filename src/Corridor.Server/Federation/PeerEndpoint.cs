@@ -57,7 +57,7 @@ public sealed class PeerEndpoint : IAsyncDisposable
         builder.Logging.SetMinimumLevel(minimumLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddRoutingCore();
-        builder.Services.AddSingleton(s => new PeerOutbox(gw, links, certificate, s.GetRequiredService<ILogger<PeerOutbox>>(), options.Wire, options.MaxRetryMs));
+        builder.Services.AddSingleton(s => new PeerOutbox(gw, links, certificate, s.GetRequiredService<ILogger<PeerOutbox>>(), options.Wire, options.MaxRetryMs, options.BatchSize));
         builder.Services.AddHostedService(s => s.GetRequiredService<PeerOutbox>());
         WebApplication app = builder.Build();
         ILogger log = app.Logger;
@@ -77,7 +77,7 @@ public sealed class PeerEndpoint : IAsyncDisposable
             }
         });
         app.UseRouting();
-        app.MapPost(Route, Endpoints.Handler.Of(c => ReceiveAsync(c, gw)));
+        app.MapPost(Route, Endpoints.Handler.Of(c => ReceiveAsync(c, gw, log)));
         app.MapFallback((HttpContext c) => throw ApiException.NotFound("request.not_found", $"the peer endpoint serves only POST {Route}"));
         await app.StartAsync(cancel);
         return new PeerEndpoint(app);
@@ -90,7 +90,7 @@ public sealed class PeerEndpoint : IAsyncDisposable
     private static bool Unrecorded(FederationResult r) => r is FederationResult.UetrInvalid or FederationResult.AmountMustBePositive or FederationResult.CurrencyInvalid
         or FederationResult.PaymentExistsWithDifferentContent or FederationResult.PeerNotFound or FederationResult.TooManyPayments or FederationResult.NotThisPeersPayment;
 
-    private static async Task<IResult> ReceiveAsync(HttpContext c, NodeGateway gw)
+    private static async Task<IResult> ReceiveAsync(HttpContext c, NodeGateway gw, ILogger log)
     {
         PeerInfo peer = await AuthenticateAsync(c, gw);
         byte[] body = await ReadBodyAsync(c);
@@ -103,15 +103,34 @@ public sealed class PeerEndpoint : IAsyncDisposable
         {
             case Pacs008Message m:
             {
-                MappedTerms mapped = CrossNodeMapping.FromPacs008(m);
-                if (!mapped.IsMapped) throw ApiException.BadRequest("federation.message_invalid", $"{mapped.ReasonCode}: {mapped.Reason}");
+                var (terms, code, why) = CrossNodeMapping.FromPacs008Batch(m);
+                if (terms is null) throw ApiException.BadRequest("federation.message_invalid", $"{code}: {why}");
+                var items = new ReceiveFromPeer[terms.Length];
+                for (int i = 0; i < terms.Length; i++) items[i] = new ReceiveFromPeer(peer.Id, terms[i]);
+                // The whole message is one journaled command: each payment recorded and decided on its own (one refusal refuses no other).
                 CrashPoints.Reach(CrashPoints.DestinationBeforeJournalReceive);
-                FederationResult result = await SubmitAsync(gw, Operation.ReceiveFromPeer, new ReceiveFromPeer(peer.Id, mapped.Terms!));
+                FederationResult[] results = await SubmitAsync(gw, Operation.ReceiveFromPeer, items);
                 CrashPoints.Reach(CrashPoints.DestinationAfterJournalReceive);
                 CrashAfterAnswer(c, CrashPoints.DestinationAfterAnswerPacs008);
-                if (Unrecorded(result)) throw Refused(result);
-                PeerAnswer? answer = await gw.QueryAsync(e => e.Federation.AnswerFor(peer.Id, mapped.Terms!.Uetr));
-                return Xml(CrossNodeMapping.ToPacs002(mapped.Terms!.Uetr, answer, reportId, now, m.MsgId, m.MessageDefinition));
+                if (terms.Length == 1 && Unrecorded(results[0])) throw Refused(results[0]);
+                PeerAnswer?[] answers = await gw.QueryAsync(e =>
+                {
+                    var found = new PeerAnswer?[terms.Length];
+                    for (int i = 0; i < terms.Length; i++) found[i] = Unrecorded(results[i]) ? null : e.Federation.AnswerFor(peer.Id, terms[i].Uetr);
+                    return found;
+                });
+                var lines = new CrossNodeMapping.AnswerLine[terms.Length];
+                for (int i = 0; i < terms.Length; i++)
+                {
+                    string? notRecorded = null;
+                    if (Unrecorded(results[i]))
+                    {
+                        notRecorded = "federation." + Wire.Snake(results[i]) + ": refused, nothing recorded";
+                        log.LogWarning("peer {Peer}: transaction {Uetr} of message {MsgId} refused, nothing recorded: {Result}", peer.Id, terms[i].Uetr, m.MsgId, results[i]);
+                    }
+                    lines[i] = new CrossNodeMapping.AnswerLine(terms[i].Uetr, answers[i], notRecorded);
+                }
+                return Xml(CrossNodeMapping.ToPacs002(lines, reportId, now, m.MsgId, m.MessageDefinition));
             }
             case StatusRequest q:
             {
@@ -168,6 +187,25 @@ public sealed class PeerEndpoint : IAsyncDisposable
     {
         CommandReply reply = await gw.SubmitAsync(operation, 1, Endpoints.ExchangeEndpoints.Payload(item));
         return reply.AllOk ? FederationResult.Ok : (FederationResult)reply.Errors[0].Code;
+    }
+
+    /// <summary>Submits several items as one command (one journal entry); returns each item's result, in order.</summary>
+    internal static async Task<FederationResult[]> SubmitAsync<T>(NodeGateway gw, Operation operation, IReadOnlyList<T> items) where T : IExchangeItem<T>
+    {
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(CommandBatch.MaxCommandPayloadBytes, (long)T.MaxEncodedBytes * items.Count));
+        byte[] payload;
+        try
+        {
+            var w = new WireWriter(buffer);
+            foreach (T item in items) item.Write(ref w);
+            payload = buffer.AsSpan(0, w.Written).ToArray();
+        }
+        catch (ArgumentException e) { throw ApiException.BadRequest("federation.message_invalid", e.Message); } // over-long text, malformed code
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
+        CommandReply reply = await gw.SubmitAsync(operation, items.Count, payload);
+        var results = new FederationResult[items.Count];
+        if (!reply.AllOk) foreach (ItemResult e in reply.Errors) results[e.Index] = (FederationResult)e.Code;
+        return results;
     }
 
     private static ApiException Refused(FederationResult r) => new(r == FederationResult.PaymentExistsWithDifferentContent ? 409 : 422,

@@ -17,6 +17,11 @@ public sealed record PeerLinkOptions(int Port, string CertificatePath, string Ke
     /// <summary>The address the peer endpoint listens on (default: every IPv4 address, 0.0.0.0); e.g. one interface facing the peers, or loopback.</summary>
     public System.Net.IPAddress Host { get; init; } = System.Net.IPAddress.Any;
 
+    /// <summary>Most payments the outbox sends to a peer in one pacs.008 (1 … <see cref="Corridor.Iso20022.Mapping.CrossNodeMapping.MaxTransactionsPerMessage"/>).</summary>
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    public const int DefaultBatchSize = 256;
+
     /// <summary>Called by the outbox with every ISO 20022 message it posts to a peer and every answer it receives, the exact bytes on the wire (e.g. for <c>corridor demo</c>).</summary>
     public Action<WireMessage>? Wire { get; init; }
 
@@ -31,7 +36,12 @@ public sealed record WireMessage(uint Peer, bool Sent, byte[] Xml);
 public sealed class PeerLinks
 {
     /// <summary>What the outbox last saw of one peer.</summary>
-    public sealed record LinkState(int Awaiting, ulong LastAnswerAtNs, string? LastError);
+    public sealed record LinkState(int Awaiting, ulong LastAnswerAtNs, string? LastError)
+    {
+        /// <summary>pacs.008 messages posted to the peer, and the payments (transactions) they carried, since start.</summary>
+        public long Pacs008Messages { get; init; }
+        public long Pacs008Payments { get; init; }
+    }
 
     private readonly ConcurrentDictionary<uint, LinkState> _links = new();
     private readonly System.Threading.Channels.Channel<byte> _work =
@@ -59,6 +69,8 @@ public sealed class PeerLinks
 
     internal void Awaiting(uint peer, int count) => _links.AddOrUpdate(peer, _ => new LinkState(count, 0, null), (_, s) => s with { Awaiting = count });
     internal void Answered(uint peer, ulong nowNs) => _links.AddOrUpdate(peer, _ => new LinkState(0, nowNs, null), (_, s) => s with { LastAnswerAtNs = nowNs, LastError = null });
+    internal void Sent(uint peer, int payments) => _links.AddOrUpdate(peer, _ => new LinkState(0, 0, null) { Pacs008Messages = 1, Pacs008Payments = payments },
+        (_, s) => s with { Pacs008Messages = s.Pacs008Messages + 1, Pacs008Payments = s.Pacs008Payments + payments });
     internal void Failed(uint peer, string error) => _links.AddOrUpdate(peer, _ => new LinkState(0, 0, error), (_, s) => s with { LastError = error });
 
     /// <summary>SHA-256 of a certificate's DER bytes, 64 lower-case hex digits: what RegisterPeer pins.</summary>
@@ -69,6 +81,13 @@ public sealed class PeerLinks
     {
         foreach (var (peer, s) in _links)
             yield return new System.Diagnostics.Metrics.Measurement<double>(value(s), new KeyValuePair<string, object?>("peer", peer.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>One count per peer of <paramref name="value"/> (the node's OpenTelemetry counters).</summary>
+    public IEnumerable<System.Diagnostics.Metrics.Measurement<long>> PerPeerCount(Func<LinkState, long> value)
+    {
+        foreach (var (peer, s) in _links)
+            yield return new System.Diagnostics.Metrics.Measurement<long>(value(s), new KeyValuePair<string, object?>("peer", peer.ToString(CultureInfo.InvariantCulture)));
     }
 
     /// <summary>One line per peer for /health/ready ("peer 7: up, 0 awaiting" or "peer 7: down (why), 3 awaiting").</summary>

@@ -5,29 +5,35 @@ using Corridor.Core.Federation;
 using Corridor.Iso20022;
 using Corridor.Iso20022.Mapping;
 using Corridor.Iso20022.Model;
+using Corridor.Iso20022.Xml;
 using Corridor.Server.Http;
 using Corridor.Storage.Node;
 
 namespace Corridor.Server.Federation;
 
 /// <summary>
-/// The source's link (protocol steps 2, 6, 7): for each payment the engine lists as awaiting its peer
-/// (<see cref="FederationState.AwaitingPeer"/> — the engine state is the outbox, journaled before anything is sent) it sends
-/// the pacs.008 over HTTPS, presenting this node's certificate and accepting only the peer's pinned one, and journals the
-/// pacs.002 answer as <see cref="PeerDecision"/> (op 403). No answer: it retries with back-off and asks with a pacs.028 first.
-/// It never voids on its own: only the peer's refusal voids.
+/// The source's link (protocol steps 2, 6, 7): the payments the engine lists as awaiting a peer
+/// (<see cref="FederationState.AwaitingPeer"/> — the engine state is the outbox, journaled before anything is sent) go to the
+/// peer over HTTPS, presenting this node's certificate and accepting only the peer's pinned one. A payment's first attempt
+/// travels in a batch: one pacs.008 with up to <see cref="PeerLinkOptions.BatchSize"/> transactions for the same peer, answered
+/// by one pacs.002 whose decisions are journaled as one <see cref="PeerDecision"/> command (op 403, one item per payment). At
+/// most <see cref="MaxBatchesInFlight"/> batches are in flight; payments arriving meanwhile wait for the next one (the busier the
+/// link, the larger the batches). A payment without a final answer is retried on its own with back-off, asking with a
+/// pacs.028 first. The outbox never voids on its own: only the peer's refusal voids.
 /// </summary>
 public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2 certificate, ILogger<PeerOutbox> log, Action<WireMessage>? wire = null,
-    int maxRetryMs = PeerLinkOptions.DefaultMaxRetryMs) : BackgroundService
+    int maxRetryMs = PeerLinkOptions.DefaultMaxRetryMs, int batchSize = PeerLinkOptions.DefaultBatchSize) : BackgroundService
 {
-    /// <summary>Most payments taken per round (the engine lists them); the rest wait for the next round.</summary>
-    public const int MaxPerRound = 1_024;
-    /// <summary>Exchanges in flight at once (connections to the peers); a payment waits for a free one.</summary>
+    /// <summary>Most awaiting payments read per round (the engine lists them, in-flight ones included); the rest wait for the next round.</summary>
+    public const int MaxPerRound = 16_384;
+    /// <summary>Retries in flight at once (one payment each); a retry waits for a free one.</summary>
     public const int MaxConcurrentExchanges = 64;
+    /// <summary>Batches (first attempts) in flight at once, over all peers.</summary>
+    public const int MaxBatchesInFlight = 4;
     /// <summary>A round runs when a payment is sent (the API wakes the outbox), when an exchange ends, and at least every <see cref="RoundMs"/>.</summary>
     public const int RoundMs = 200, FirstRetryMs = 500, RequestTimeoutMs = 10_000;
 
-    private sealed record Pending(CrossNodeTerms Terms, uint Peer, ulong Payer, string? PayerBic);
+    private sealed record Pending(UInt128 Id, CrossNodeTerms Terms, uint Peer, ulong Payer, string? PayerBic, Attempts Attempts);
     private sealed class Attempts { public int Count; public long NextAtMs; public bool InFlight; }
 
     // Touched only by the loop (ExecuteAsync) and, under this lock, by the exchanges as they end.
@@ -35,75 +41,140 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
     private readonly Dictionary<UInt128, Attempts> _attempts = new();
     private readonly Dictionary<(uint Peer, string Url, string Pin), HttpClient> _clients = new();
     private readonly SemaphoreSlim _exchangeSlots = new(MaxConcurrentExchanges, MaxConcurrentExchanges);
-    private int _inFlight;
+    private readonly SemaphoreSlim _batchSlots = new(MaxBatchesInFlight, MaxBatchesInFlight);
+    private readonly int _batchSize = Math.Clamp(batchSize, 1, CrossNodeMapping.MaxTransactionsPerMessage);
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
             bool more = false;
-            try { more = await RoundAsync(stop); }
+            try
+            {
+                // A round runs only with a batch slot free: while all batches are in flight, new payments gather for the next one.
+                await _batchSlots.WaitAsync(stop);
+                _heldSlots = 1;
+                try
+                {
+                    if (!_pendingMore) await links.WaitForWorkAsync(RoundMs, stop);
+                    while (_batchSlots.Wait(0, CancellationToken.None)) _heldSlots++;
+                    more = await RoundAsync(stop);
+                }
+                finally
+                {
+                    if (_heldSlots > 0) _batchSlots.Release(_heldSlots); // the slots no batch took (each batch releases its own)
+                    _heldSlots = 0;
+                }
+            }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
             catch (Exception e) when (e is NodeBusyException or ApiException)
             {
                 log.LogWarning("federation outbox: node not ready or busy: {Message}", e.Message);
+                try { await Task.Delay(RoundMs, stop); } catch (OperationCanceledException) { return; }
             }
-            if (more) continue; // more payments wait: the next round at once
-            try { await links.WaitForWorkAsync(RoundMs, stop); }
-            catch (OperationCanceledException) { return; }
+            _pendingMore = more;
         }
     }
 
+    /// <summary>True when the last round left due payments behind (more than it could take): the next round runs at once.</summary>
+    private bool _pendingMore;
+    /// <summary>Batch slots the loop holds for the current round (touched only by the loop); a batch started takes one.</summary>
+    private int _heldSlots;
+
     /// <summary>
-    /// One round: every awaiting payment that is due and not already being exchanged starts its exchange (at most
-    /// <see cref="MaxConcurrentExchanges"/> at once; the round waits for a free slot, never for an exchange to end). True when
-    /// the round took <see cref="MaxPerRound"/> payments (more may be waiting).
+    /// One round: the due payments not already being exchanged start — first attempts in batches per peer (one per batch
+    /// slot the loop holds, each of at most the batch size), retries one exchange each (at most
+    /// <see cref="MaxConcurrentExchanges"/> at once). Returns whether due first attempts were left for the next round.
     /// </summary>
     private async Task<bool> RoundAsync(CancellationToken stop)
     {
-        var (awaiting, peers) = await gw.QueryAsync(e =>
+        var (awaiting, peers, counts) = await gw.QueryAsync(e =>
         {
-            var list = new List<(UInt128 Id, Pending P)>();
+            var list = new List<(CrossNodePayment P, string? Bic)>();
+            var bics = new Dictionary<ulong, string?>();
+            var perPeer = new Dictionary<uint, int>();
             foreach (CrossNodePayment p in e.Federation.AwaitingPeer())
             {
-                if (list.Count >= MaxPerRound) break;
-                string? bic = e.Settlement.GetParticipant(p.Debtor) is { Bic.Length: > 0 } info ? info.Bic : null;
-                list.Add((p.PaymentId, new Pending(p.Terms, p.Peer, p.Debtor, bic)));
+                perPeer[p.Peer] = perPeer.GetValueOrDefault(p.Peer) + 1;
+                if (list.Count >= MaxPerRound) continue;
+                if (!bics.TryGetValue(p.Debtor, out string? bic))
+                    bics[p.Debtor] = bic = e.Settlement.GetParticipant(p.Debtor) is { Bic.Length: > 0 } info ? info.Bic : null;
+                list.Add((p, bic));
             }
-            return (list, e.Federation.Peers.ToDictionary(p => p.Id));
+            return (list, e.Federation.Peers.ToDictionary(p => p.Id), perPeer);
         });
-        foreach (PeerInfo peer in peers.Values) links.Awaiting(peer.Id, awaiting.Count(a => a.P.Peer == peer.Id));
+        foreach (PeerInfo peer in peers.Values) links.Awaiting(peer.Id, counts.GetValueOrDefault(peer.Id));
         long nowMs = Environment.TickCount64;
-        var live = new HashSet<UInt128>();
-        var due = new List<(UInt128 Id, Pending P, PeerInfo Peer, Attempts Attempts)>();
+        var live = new HashSet<UInt128>(awaiting.Count);
+        var first = new Dictionary<uint, List<Pending>>();
+        var retries = new List<Pending>();
+        bool more = false;
         lock (_lock)
         {
-            foreach (var (id, p) in awaiting)
+            foreach (var (p, bic) in awaiting)
             {
-                live.Add(id);
-                if (!_attempts.TryGetValue(id, out Attempts? attempts)) _attempts[id] = attempts = new Attempts();
+                live.Add(p.PaymentId);
+                if (!_attempts.TryGetValue(p.PaymentId, out Attempts? attempts)) _attempts[p.PaymentId] = attempts = new Attempts();
                 if (attempts.InFlight || nowMs < attempts.NextAtMs || !peers.TryGetValue(p.Peer, out PeerInfo? peer)) continue;
                 if (peer.Status != PeerStatus.Active) { links.Failed(peer.Id, "peer suspended"); continue; }
-                attempts.InFlight = true;
-                due.Add((id, p, peer, attempts));
+                var pending = new Pending(p.PaymentId, p.Terms, p.Peer, p.Debtor, bic, attempts);
+                if (attempts.Count > 0) { attempts.InFlight = true; retries.Add(pending); continue; }
+                if (!first.TryGetValue(p.Peer, out List<Pending>? batch)) first[p.Peer] = batch = new List<Pending>();
+                batch.Add(pending);
             }
-            foreach (var (id, attempts) in _attempts.Where(k => !live.Contains(k.Key) && !k.Value.InFlight).ToArray()) _attempts.Remove(id);
+            if (_attempts.Count > live.Count)
+                foreach (var (id, attempts) in _attempts.Where(k => !live.Contains(k.Key) && !k.Value.InFlight).ToArray()) _attempts.Remove(id);
+            // Oldest first: each free slot takes the next batch of up to the batch size; what no slot takes waits (not in flight).
+            foreach (var (peerId, list) in first)
+            {
+                for (int from = 0; from < list.Count; from += _batchSize)
+                {
+                    if (_heldSlots == 0) { more = true; break; }
+                    List<Pending> batch = list.GetRange(from, Math.Min(_batchSize, list.Count - from));
+                    foreach (Pending p in batch) p.Attempts.InFlight = true;
+                    PeerInfo peer = peers[peerId];
+                    ClientFor(peer);
+                    _heldSlots--;
+                    _ = Task.Run(() => RunBatchAsync(batch, peer, stop), CancellationToken.None);
+                }
+            }
         }
-        foreach (var peer in due.Select(d => d.Peer).DistinctBy(p => p.Id)) ClientFor(peer);
-        // Each payment is its own message, idempotent by its UETR: exchanges run side by side and each books its own outcome.
-        foreach (var (id, p, peer, attempts) in due)
+        foreach (Pending p in retries)
         {
+            PeerInfo peer = peers[p.Peer];
+            ClientFor(peer);
             await _exchangeSlots.WaitAsync(stop);
-            Interlocked.Increment(ref _inFlight);
-            _ = Task.Run(() => RunExchangeAsync(id, p, peer, attempts, stop), CancellationToken.None);
+            _ = Task.Run(() => RunExchangeAsync(p, peer, stop), CancellationToken.None);
         }
-        return awaiting.Count >= MaxPerRound && due.Count > 0;
+        return more;
     }
 
-    private async Task RunExchangeAsync(UInt128 id, Pending p, PeerInfo peer, Attempts attempts, CancellationToken stop)
+    private async Task RunBatchAsync(List<Pending> batch, PeerInfo peer, CancellationToken stop)
+    {
+        var decided = new HashSet<UInt128>();
+        try { await ExchangeBatchAsync(peer, batch, decided, stop); }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException or NodeBusyException or ApiException)
+        {
+            links.Failed(peer.Id, e.Message.Length > 200 ? e.Message[..200] : e.Message);
+            log.LogWarning("federation: peer {Peer} did not answer a batch of {Count} payments (first {Uetr}): {Message}", peer.Id, batch.Count, batch[0].Terms.Uetr, e.Message);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "federation: batch of {Count} payments to peer {Peer} failed", batch.Count, peer.Id);
+        }
+        finally
+        {
+            lock (_lock) foreach (Pending p in batch) Ended(p, decided.Contains(p.Id));
+            _batchSlots.Release();
+            links.Wake();
+        }
+    }
+
+    private async Task RunExchangeAsync(Pending p, PeerInfo peer, CancellationToken stop)
     {
         bool decided = false;
-        try { decided = await ExchangeAsync(peer, p, asking: attempts.Count > 0, stop); }
+        try { decided = await ExchangeAsync(peer, p, stop); }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException or NodeBusyException or ApiException)
         {
@@ -116,55 +187,98 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
         }
         finally
         {
-            lock (_lock)
-            {
-                attempts.InFlight = false;
-                if (decided) _attempts.Remove(id);
-                else
-                {
-                    attempts.Count++;
-                    attempts.NextAtMs = Environment.TickCount64 + Math.Min(maxRetryMs, (long)FirstRetryMs << Math.Min(attempts.Count - 1, 16));
-                }
-            }
-            Interlocked.Decrement(ref _inFlight);
+            lock (_lock) Ended(p, decided);
             _exchangeSlots.Release();
         }
     }
 
-    /// <summary>One exchange about one payment: first the pacs.008; later a pacs.028, and the pacs.008 again if the peer never received it.</summary>
-    private async Task<bool> ExchangeAsync(PeerInfo peer, Pending p, bool asking, CancellationToken stop)
+    /// <summary>An attempt ended (under the lock): decided → forgotten; otherwise the next attempt after the back-off (0.5 s doubling).</summary>
+    private void Ended(Pending p, bool decided)
+    {
+        Attempts attempts = p.Attempts;
+        attempts.InFlight = false;
+        if (decided) _attempts.Remove(p.Id);
+        else
+        {
+            attempts.Count++;
+            attempts.NextAtMs = Environment.TickCount64 + Math.Min(maxRetryMs, (long)FirstRetryMs << Math.Min(attempts.Count - 1, 16));
+        }
+    }
+
+    private static Agent PayerAgentOf(Pending p) => p.PayerBic is null ? new Agent { Name = "participant " + p.Payer } : Agent.FromBic(p.PayerBic);
+
+    /// <summary>
+    /// First attempt at several payments for one peer: one pacs.008 (a payment alone travels under its own MsgId), one pacs.002,
+    /// the final answers journaled as one PeerDecision command. Adds the payments decided to <paramref name="decided"/>. A
+    /// message that would exceed the peer's size limit is split in two.
+    /// </summary>
+    private async Task ExchangeBatchAsync(PeerInfo peer, List<Pending> batch, HashSet<UInt128> decided, CancellationToken stop)
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        Pacs008Message message = batch.Count == 1
+            ? CrossNodeMapping.ToPacs008(batch[0].Terms, PayerAgentOf(batch[0]), now)
+            : CrossNodeMapping.ToPacs008(batch.Select(p => (p.Terms, PayerAgentOf(p))).ToArray(), "FEDB" + Guid.NewGuid().ToString("N")[..28], now);
+        byte[] xml = Iso20022Codec.Build(message);
+        if (xml.Length > XmlLimits.MaxMessageBytes && batch.Count > 1)
+        {
+            int half = batch.Count / 2;
+            await ExchangeBatchAsync(peer, batch.GetRange(0, half), decided, stop);
+            await ExchangeBatchAsync(peer, batch.GetRange(half, batch.Count - half), decided, stop);
+            return;
+        }
+        CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs008);
+        links.Sent(peer.Id, batch.Count);
+        StatusReport report = await PostAsync(ClientFor(peer), peer, xml, stop);
+        CrashPoints.Reach(CrashPoints.SourceAfterSendPacs008);
+        links.Answered(peer.Id, NodeOptions.WallClockNs());
+        Dictionary<string, PeerAnswer?> answers = CrossNodeMapping.FromPacs002(report);
+        var decisions = new List<(Pending P, PeerDecision D, CrossNodeStatus Status)>(batch.Count);
+        foreach (Pending p in batch)
+            if (answers.GetValueOrDefault(p.Terms.Uetr) is { } answer && answer.AsDecision(peer.Id) is { } decision) decisions.Add((p, decision, answer.Status));
+        if (decisions.Count == 0) return; // held by the peer's compliance, or not decided: each is asked after on its own
+        FederationResult[] results = await PeerEndpoint.SubmitAsync(gw, Operation.PeerDecision, decisions.Select(d => d.D).ToArray());
+        CrashPoints.Reach(CrashPoints.SourceAfterJournalDecision);
+        for (int i = 0; i < decisions.Count; i++)
+        {
+            decided.Add(decisions[i].P.Id);
+            Booked(peer, decisions[i].P.Terms.Uetr, decisions[i].Status, results[i]);
+        }
+    }
+
+    private void Booked(PeerInfo peer, string uetr, CrossNodeStatus status, FederationResult result)
+    {
+        if (result == FederationResult.DecisionConflicts)
+            log.LogCritical("federation: peer {Peer} answered {Uetr} {Status}, contradicting the decision already applied", peer.Id, uetr, status);
+        else if (result != FederationResult.Ok)
+            log.LogError("federation: decision of peer {Peer} for {Uetr} refused: {Result}", peer.Id, uetr, result);
+    }
+
+    /// <summary>A retry about one payment: a pacs.028 first, and the pacs.008 again (alone) if the peer never received it.</summary>
+    private async Task<bool> ExchangeAsync(PeerInfo peer, Pending p, CancellationToken stop)
     {
         HttpClient client = ClientFor(peer);
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        PeerAnswer? answer = null;
-        bool received = false;
-        if (asking)
+        StatusRequest question = CrossNodeMapping.ToPacs028(p.Terms.Uetr, p.Terms.ExpiresAtNs, "FEDQ" + Guid.NewGuid().ToString("N")[..28], now);
+        CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs028);
+        PeerAnswer? answer = CrossNodeMapping.FromPacs002(await PostAsync(client, peer, Iso20022Codec.Build(question), stop), p.Terms.Uetr);
+        CrashPoints.Reach(CrashPoints.SourceAfterSendPacs028);
+        if (answer is null)
         {
-            StatusRequest question = CrossNodeMapping.ToPacs028(p.Terms.Uetr, p.Terms.ExpiresAtNs, "FEDQ" + Guid.NewGuid().ToString("N")[..28], now);
-            CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs028);
-            (answer, received) = await PostAsync(client, peer, Iso20022Codec.Build(question), p.Terms.Uetr, stop);
-            CrashPoints.Reach(CrashPoints.SourceAfterSendPacs028);
-        }
-        if (!received)
-        {
-            Agent payerAgent = p.PayerBic is null ? new Agent { Name = "participant " + p.Payer } : Agent.FromBic(p.PayerBic);
             CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs008);
-            (answer, _) = await PostAsync(client, peer, Iso20022Codec.Build(CrossNodeMapping.ToPacs008(p.Terms, payerAgent, now)), p.Terms.Uetr, stop);
+            links.Sent(peer.Id, 1);
+            answer = CrossNodeMapping.FromPacs002(await PostAsync(client, peer, Iso20022Codec.Build(CrossNodeMapping.ToPacs008(p.Terms, PayerAgentOf(p), now)), stop), p.Terms.Uetr);
             CrashPoints.Reach(CrashPoints.SourceAfterSendPacs008);
         }
         links.Answered(peer.Id, NodeOptions.WallClockNs());
         if (answer?.AsDecision(peer.Id) is not { } decision) return false; // held by the peer's compliance, or not yet decided
         FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.PeerDecision, decision);
         CrashPoints.Reach(CrashPoints.SourceAfterJournalDecision);
-        if (result == FederationResult.DecisionConflicts)
-            log.LogCritical("federation: peer {Peer} answered {Uetr} {Status}, contradicting the decision already applied", peer.Id, p.Terms.Uetr, answer.Status);
-        else if (result != FederationResult.Ok)
-            log.LogError("federation: decision of peer {Peer} for {Uetr} refused: {Result}", peer.Id, p.Terms.Uetr, result);
+        Booked(peer, p.Terms.Uetr, answer.Status, result);
         return true;
     }
 
-    /// <summary>Posts one message; returns the peer's answer about <paramref name="uetr"/> and whether it knows the payment at all.</summary>
-    private async Task<(PeerAnswer? Answer, bool Received)> PostAsync(HttpClient client, PeerInfo peer, byte[] xml, string uetr, CancellationToken stop)
+    /// <summary>Posts one message; returns the peer's pacs.002.</summary>
+    private async Task<StatusReport> PostAsync(HttpClient client, PeerInfo peer, byte[] xml, CancellationToken stop)
     {
         using var content = new ByteArrayContent(xml);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/xml");
@@ -175,13 +289,15 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"HTTP {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 300)))}");
         ParseResult parsed = Iso20022Codec.Parse(body);
-        if (parsed.Message is not StatusReport report) throw new InvalidDataException("the peer's answer is not a pacs.002");
-        PeerAnswer? answer = CrossNodeMapping.FromPacs002(report, uetr);
-        bool notReceived = answer is null;
-        return (answer, !notReceived);
+        return parsed.Message as StatusReport ?? throw new InvalidDataException("the peer's answer is not a pacs.002");
     }
 
     private HttpClient ClientFor(PeerInfo peer)
+    {
+        lock (_clients) return ClientForLocked(peer);
+    }
+
+    private HttpClient ClientForLocked(PeerInfo peer)
     {
         if (_clients.TryGetValue((peer.Id, peer.Url, peer.CertificateSha256), out HttpClient? client)) return client;
         string pin = peer.CertificateSha256;
@@ -204,7 +320,7 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
 
     public override void Dispose()
     {
-        foreach (HttpClient c in _clients.Values) c.Dispose();
+        lock (_clients) foreach (HttpClient c in _clients.Values) c.Dispose();
         base.Dispose();
     }
 }

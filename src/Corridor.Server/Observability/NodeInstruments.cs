@@ -64,6 +64,10 @@ internal static class NodeInstruments
         meter.CreateObservableGauge("corridor.federation.last_answer_age", () => gw.Links.PerPeer(s =>
             s.LastAnswerAtNs == 0 ? -1 : (Corridor.Storage.Node.NodeOptions.WallClockNs() - Math.Min(Corridor.Storage.Node.NodeOptions.WallClockNs(), s.LastAnswerAtNs)) / 1e9),
             "s", "Seconds since the peer last answered (-1: never).");
+        meter.CreateObservableCounter("corridor.federation.pacs008_messages", () => gw.Links.PerPeerCount(s => s.Pacs008Messages), "{message}",
+            "pacs.008 messages posted to the peer since start (first attempts travel in batches, retries alone).");
+        meter.CreateObservableCounter("corridor.federation.pacs008_payments", () => gw.Links.PerPeerCount(s => s.Pacs008Payments), "{payment}",
+            "Payments (transactions) those pacs.008 messages carried.");
         meter.CreateObservableCounter("corridor.read_model.failures", () => Rm() is { } h ? [new Measurement<long>(h.Failures)] : Array.Empty<Measurement<long>>(),
             description: "Projector failures (each is retried from the stored position).");
     }

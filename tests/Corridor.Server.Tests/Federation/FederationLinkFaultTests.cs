@@ -25,7 +25,7 @@ public sealed class FederationLinkFaultTests(ITestOutputHelper output)
 {
     private static CancellationToken C => TestContext.Current.CancellationToken;
 
-    private static CrossNodePaymentRequest Payment(string id, string uetr, long rub, uint expirySeconds = 120) =>
+    internal static CrossNodePaymentRequest Payment(string id, string uetr, long rub, uint expirySeconds = 120) =>
         TwoNodeWorld.Payment(id, uetr, rub, expirySeconds) with { Payer = TwoNodeWorld.Payer };
 
     private static async Task Send(NodeProcess a, CrossNodePaymentRequest r) =>
@@ -186,7 +186,7 @@ public sealed class FederationLinkFaultTests(ITestOutputHelper output)
     }
 
     /// <summary>The terms A's outbox puts in its pacs.008 for <paramref name="r"/> (expiry as A recorded it).</summary>
-    private static CrossNodeTerms TermsOf(CrossNodePaymentRequest r, CrossNodePaymentDto? onA)
+    internal static CrossNodeTerms TermsOf(CrossNodePaymentRequest r, CrossNodePaymentDto? onA)
     {
         string reference = PaymentMapping.ReferenceOf(UInt128.Parse(r.Id.AsSpan(2), System.Globalization.NumberStyles.HexNumber, null));
         return new CrossNodeTerms(r.Uetr, 0xC0, r.SourceCurrency, r.SourceAmount, r.DestinationCurrency, r.DestinationAmount, r.PayeeBic, onA?.ExpiresAt ?? 0,
@@ -195,7 +195,7 @@ public sealed class FederationLinkFaultTests(ITestOutputHelper output)
     }
 
     /// <summary>An HTTPS client that presents <paramref name="from"/>'s node certificate and accepts only <paramref name="to"/>'s.</summary>
-    private static HttpClient PeerClient(NodeProcess from, NodeProcess to)
+    internal static HttpClient PeerClient(NodeProcess from, NodeProcess to)
     {
         X509Certificate2 mine = X509Certificate2.CreateFromPemFile(from.Cert, from.Key);
         string pin = PeerLinks.Fingerprint(X509Certificate2.CreateFromPem(File.ReadAllText(to.Cert)));

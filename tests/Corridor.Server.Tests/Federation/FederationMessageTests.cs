@@ -73,6 +73,37 @@ public sealed class FederationMessageTests
     }
 
     [Fact]
+    public void A_batch_of_payments_validates_reads_back_per_transaction_and_each_payment_maps_to_the_terms_it_has_alone()
+    {
+        Terms.Array[1, 40].Sample(batch =>
+        {
+            batch = batch.DistinctBy(t => t.Uetr).ToArray();
+            var now = new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
+            byte[] pacs008 = Iso20022Codec.Build(CrossNodeMapping.ToPacs008(batch.Select(t => (t, Agent.FromBic("PAYRRUMM"))).ToArray(), "FEDB-1", now));
+            Valid(pacs008);
+            ParseResult parsed = Iso20022Codec.Parse(pacs008);
+            Assert.True(parsed.IsSuccess, string.Join("; ", parsed.Errors.Select(e => e.Message)));
+            var (read, code, why) = CrossNodeMapping.FromPacs008Batch((Pacs008Message)parsed.Message!);
+            Assert.True(read is not null, $"{code} {why}");
+            for (int i = 0; i < batch.Length; i++)
+            {
+                // Each payment's own MsgId travels with its transaction: the batch reads back to the terms the payment has alone.
+                Assert.Equal(batch[i] with { ExpiresAtNs = batch[i].ExpiresAtNs / 100 * 100 }, read[i]);
+                var alone = (Pacs008Message)Iso20022Codec.Parse(Iso20022Codec.Build(CrossNodeMapping.ToPacs008(batch[i], Agent.FromBic("PAYRRUMM"), now))).Message!;
+                Assert.Equal(read[i], CrossNodeMapping.FromPacs008(alone).Terms);
+            }
+
+            PeerAnswer?[] choices = [null, new("", CrossNodeStatus.Settled, "", ""), new("", CrossNodeStatus.Refused, "AB05", "Expired"), new("", CrossNodeStatus.Held, "NARR", "held")];
+            var lines = batch.Select((t, i) => new CrossNodeMapping.AnswerLine(t.Uetr, choices[i % 4] is { } c ? c with { Uetr = t.Uetr } : null,
+                i % 5 == 4 ? "federation.payment_exists_with_different_content: refused, nothing recorded" : null)).ToArray();
+            byte[] pacs002 = Iso20022Codec.Build(CrossNodeMapping.ToPacs002(lines, "R-1", now, "FEDB-1", Pacs008Message.Definition));
+            Valid(pacs002);
+            Dictionary<string, PeerAnswer?> answers = CrossNodeMapping.FromPacs002((StatusReport)Iso20022Codec.Parse(pacs002).Message!);
+            foreach (CrossNodeMapping.AnswerLine line in lines) Assert.Equal(line.NotRecorded is null ? line.Answer : null, answers[line.Uetr]);
+        }, iter: 50);
+    }
+
+    [Fact]
     public void A_pacs008_without_quote_expiry_or_source_amount_is_refused_with_its_reason()
     {
         CrossNodeTerms t = Terms.Single();
@@ -81,7 +112,9 @@ public sealed class FederationMessageTests
         Assert.Equal("FF01", CrossNodeMapping.FromPacs008(m with { Transactions = [tx with { NextAgentInstructions = default }] }).ReasonCode);
         Assert.Equal("FF01", CrossNodeMapping.FromPacs008(m with { Transactions = [tx with { RejectTime = null }] }).ReasonCode);
         Assert.Equal("AM09", CrossNodeMapping.FromPacs008(m with { Transactions = [tx with { InstdAmt = null }] }).ReasonCode);
-        Assert.Equal("FF01", CrossNodeMapping.FromPacs008(m with { Transactions = [tx, tx] }).ReasonCode);
+        Assert.Equal("FF01", CrossNodeMapping.FromPacs008(m with { Transactions = [tx, tx] }).ReasonCode); // read as one payment
+        Assert.Equal("FF01", CrossNodeMapping.FromPacs008Batch(m with { Transactions = [tx, tx] }).ReasonCode); // a UETR twice in one message
+        Assert.Equal("FF01", CrossNodeMapping.FromPacs008Batch(m with { Transactions = default }).ReasonCode);
         Assert.Equal("FF01", CrossNodeMapping.FromPacs008(m with { Transactions = [tx with { PmtId = tx.PmtId with { Uetr = null } }] }).ReasonCode);
     }
 

@@ -33,13 +33,15 @@ internal sealed class NodeProcess(string name) : IAsyncDisposable
     public int RetryMaxMs { get; init; } = 1_000;
     /// <summary><c>--read-model</c>: none (the write path alone) unless a test reads <c>/v1/payments</c>.</summary>
     public string ReadModel { get; init; } = "none";
+    /// <summary><c>--peer-batch</c>: most payments per pacs.008 of the outbox.</summary>
+    public int PeerBatch { get; init; } = Corridor.Server.Federation.PeerLinkOptions.DefaultBatchSize;
 
     public async Task StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(Cert)) await FederationCli.Succeeds("peers", "cert", "--out", Path.Combine(Data, "node"), "--name", "localhost");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in new[] { CliDll, "run", "--data", Data, "--port", ApiPort.ToString(), "--log-format", "simple", "--read-model", ReadModel,
-            "--peer-port", PeerPort.ToString(), "--peer-cert", Cert, "--peer-key", Key, "--peer-retry-max-ms", RetryMaxMs.ToString() }) info.ArgumentList.Add(a);
+            "--peer-port", PeerPort.ToString(), "--peer-cert", Cert, "--peer-key", Key, "--peer-retry-max-ms", RetryMaxMs.ToString(), "--peer-batch", PeerBatch.ToString() }) info.ArgumentList.Add(a);
         info.Environment.Remove(Corridor.Server.Federation.CrashPoints.Variable);
         if (environment is not null) foreach (var (k, v) in environment) info.Environment[k] = v;
         var output = Output = new ConcurrentQueue<string>();
