@@ -118,8 +118,59 @@ public sealed class NodeGateway(ApiTokens tokens)
             await node.SubmitAsync(Operation.SetSettlementOptions, 1, payload, waitWhenFull: true);
         }
         _certificates = await node.QueryAsync(e => e.Certificates.CopyTable());
+        _prepared = await node.QueryAsync(e => e.Compliance.Prepared);
         _leased = node.Journal as Corridor.Storage.Postgres.PostgresJournal;
         _node = node;
+        // The lists a snapshot restored (or a replay loaded) have no screening index yet: build them now, beside the engine,
+        // so that the first payment does not build them on the engine thread (it waits for a build still under way instead).
+        var (lists, threshold) = await node.QueryAsync(e => e.Compliance.ListsWithoutIndex());
+        if (lists.Count > 0)
+        {
+            foreach (WatchList list in lists) _prepared.ReserveScreener(list, threshold); // before any payment can reach the engine
+            new Thread(() => PrepareScreeners(lists, threshold)) { Name = "corridor-screening-index", IsBackground = true }.Start();
+        }
+    }
+
+    private PreparedWatchLists? _prepared;
+
+    private PreparedWatchLists Prepared => _prepared ?? throw NotActive();
+
+    private void PrepareScreeners(IReadOnlyList<WatchList> lists, int threshold)
+    {
+        try
+        {
+            foreach (WatchList list in lists) Prepared.PrepareScreener(list, threshold);
+        }
+        catch (Exception e)
+        {
+            // The engine builds what is missing itself on first use: a failure here costs time, never a result.
+            Log.LogWarning(e, "screening index not prepared; the engine builds it on first use");
+        }
+    }
+
+    /// <summary>
+    /// Before a LoadWatchList is submitted: parses the list and builds its screening index on this (request) thread, where the
+    /// engine takes both instead of parsing and indexing on its own thread. Nothing is built for a list the engine would refuse
+    /// or that is already in force with the same content.
+    /// </summary>
+    public async Task PrepareWatchListAsync(LoadWatchList command)
+    {
+        WatchListParseResult parsed;
+        try { parsed = Prepared.PrepareList(command); }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FormatException or InvalidOperationException or System.Xml.XmlException)
+        {
+            return; // the engine refuses it with the parser's reason
+        }
+        if (parsed.List is not { } list) return;
+        var (inForce, threshold) = await Node.QueryAsync(e => (e.Compliance.IsInForce(command.Name, list.ContentHash), e.Compliance.Threshold));
+        if (!inForce) Prepared.PrepareScreener(list, threshold);
+    }
+
+    /// <summary>Before a threshold change: builds the screening index of every list in force at <paramref name="threshold"/> on this (request) thread.</summary>
+    public async Task PrepareScreenersAsync(int threshold)
+    {
+        var (lists, current) = await Node.QueryAsync(e => (e.Compliance.ListsInForce(), e.Compliance.Threshold));
+        if (threshold != current) foreach (WatchList list in lists) Prepared.PrepareScreener(list, threshold);
     }
 
     /// <summary>

@@ -18,10 +18,11 @@ public class BenchCommandTests
     [InlineData("federation|--payments|30|--concurrency|4|--warmup|20|--peer-batch|8", "payments,warmup,peer_batch,seconds,payments_per_second,p50_ms,p99_ms,settled_on_a,settled_on_b")]
     [InlineData("http|--mode|single|--transfers|2000|--warmup|200|--concurrency|8|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
     [InlineData("http|--mode|batch|--transfers|10000|--batch|1000|--warmup|1000|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
-    [InlineData("http|--mode|payments|--transfers|600|--warmup|60|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p50_ms,p99_ms,requests_per_second")]
+    [InlineData("http|--mode|payments|--transfers|600|--warmup|60|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p50_ms,p99_ms,requests_per_second,watch_list_load_ms,first_payment_ms")]
     [InlineData("http|--mode|iso|--transfers|300|--warmup|30|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p99_ms")]
     [InlineData("http|--mode|iso|--batch|100|--transfers|1000|--warmup|200|--watch-list|2000", "payments_per_second,settled_payments,p99_ms,payments_per_request")]
     [InlineData("recovery|--transfers|20000|--accounts|100", "transfers,replay_seconds,snapshot_restore_seconds,stop_seconds,replay_cpu_seconds,snapshot_restore_cpu_seconds,snapshot_mib")]
+    [InlineData("snapshot|--transfers|100000|--accounts|100", "transfers,snapshot_mib,engine_thread_snapshot_seconds,capture_ms,background_write_seconds,batches_applied_during_write")]
     public async Task Bench_prints_one_json_object_last(string args, string fields)
     {
         var (code, stdout, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|'), "--json"]);
@@ -44,8 +45,9 @@ public class BenchCommandTests
         }
         if (args.Contains("--mode|payments", StringComparison.Ordinal) || args.Contains("--mode|iso", StringComparison.Ordinal))
         {
-            // Every payment (warm-up included) settled: counted from the payee's settlement balance, not from replies.
-            long sent = result.RootElement.GetProperty("payments").GetInt64() + result.RootElement.GetProperty("warmup_transfers").GetInt64();
+            // Every payment (the first one after the watch-list load, timed alone, and the warm-up included) settled: counted
+            // from the payee's settlement balance, not from replies.
+            long sent = 1 + result.RootElement.GetProperty("payments").GetInt64() + result.RootElement.GetProperty("warmup_transfers").GetInt64();
             Assert.Equal(sent, result.RootElement.GetProperty("settled_payments").GetInt64());
             Assert.True(result.RootElement.GetProperty("payments_per_second").GetDouble() > 0);
             Assert.Equal(2000, result.RootElement.GetProperty("watch_list_entries").GetInt32());
@@ -65,6 +67,11 @@ public class BenchCommandTests
             Assert.True(result.RootElement.GetProperty("snapshot_batch").GetInt64() >= result.RootElement.GetProperty("replayed_batches").GetInt64());
             Assert.True(result.RootElement.GetProperty("snapshot_mib").GetDouble() > 1);
         }
+        if (args.StartsWith("snapshot", StringComparison.Ordinal))
+        {
+            Assert.True(result.RootElement.GetProperty("transfers").GetInt64() >= 100_000);
+            Assert.True(result.RootElement.GetProperty("snapshot_mib").GetDouble() > 10);
+        }
         if (args.StartsWith("lsm", StringComparison.Ordinal))
             Assert.Equal(1.0, result.RootElement.GetProperty("settled_fraction").GetDouble());
     }
@@ -77,6 +84,7 @@ public class BenchCommandTests
     [InlineData("pvp|--payments|0")]
     [InlineData("iso|--messages|0")]
     [InlineData("recovery|--transfers|0")]
+    [InlineData("snapshot|--transfers|0")]
     public async Task Bench_rejects_bad_options_with_exit_code_2(string args)
     {
         var (code, _, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|')]);

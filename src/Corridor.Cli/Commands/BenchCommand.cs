@@ -19,6 +19,7 @@ public static class BenchCommand
         bench.Subcommands.Add(ProjectionBench.Create());
         bench.Subcommands.Add(FederationBench.Create());
         bench.Subcommands.Add(RecoveryBench.Create());
+        bench.Subcommands.Add(SnapshotBench.Create());
         bench.Subcommands.Add(FailoverBench.Create());
         return bench;
     }

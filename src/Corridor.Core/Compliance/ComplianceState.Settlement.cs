@@ -67,7 +67,7 @@ public sealed partial class ComplianceState
         {
             foreach (LoadedList list in _lists.Values)
             {
-                list.Screener ??= new Screener(list.List, Threshold);
+                list.Screener ??= ScreenerOf(list.List);
                 ScreeningResult r = list.Screener.Screen(originator, beneficiary);
                 foreach (ScreeningHit h in r.Hits) hits.Add(new ComplianceHit(list.Version.Name, list.Version.ContentHash, h));
                 unscreenable |= r.Status == ScreeningStatus.Unscreenable;
@@ -77,6 +77,36 @@ public sealed partial class ComplianceState
         ScreeningStatus status = hits.Count > 0 ? ScreeningStatus.PotentialMatch : unscreenable ? ScreeningStatus.Unscreenable : ScreeningStatus.Clear;
         return (hits.ToImmutable(), against.ToImmutable(), status);
     }
+
+    /// <summary>The index prepared for this list at the current threshold, else built here (counted in <see cref="ScreenerBuilds"/>).</summary>
+    private Screener ScreenerOf(WatchList list)
+    {
+        if (Prepared.TryTakeScreener(list.ContentHash, Threshold) is { } prepared) return prepared;
+        _screenerBuilds++;
+        return new Screener(list, Threshold);
+    }
+
+    /// <summary>
+    /// The lists in force whose screening index is not built yet at the current threshold (after a restore, a replay or a
+    /// threshold change), and that threshold: what the rim prepares so the next payment does not build them.
+    /// </summary>
+    public (IReadOnlyList<WatchList> Lists, int Threshold) ListsWithoutIndex()
+    {
+        var lists = new List<WatchList>();
+        foreach (LoadedList l in _lists.Values) if (l.Screener is null) lists.Add(l.List);
+        return (lists, Threshold);
+    }
+
+    /// <summary>The lists in force (their parsed content), by name.</summary>
+    public IReadOnlyList<WatchList> ListsInForce()
+    {
+        var lists = new List<WatchList>(_lists.Count);
+        foreach (LoadedList l in _lists.Values) lists.Add(l.List);
+        return lists;
+    }
+
+    /// <summary>True when the list in force under <paramref name="name"/> has exactly this content (a load of it changes nothing).</summary>
+    public bool IsInForce(string name, string contentHash) => _lists.TryGetValue(name, out LoadedList? l) && l.Version.ContentHash == contentHash;
 
     /// <summary>Domestic only when both participants have BICs naming the same country (ISO 9362 characters 5–6); otherwise cross-border.</summary>
     /// <summary>

@@ -87,6 +87,7 @@ public sealed partial class ComplianceState
     private readonly Dictionary<UInt128, PaymentCompliance> _paymentIndex = new();
     private readonly List<AuditEntry> _audit = new();
     private Screener? _emptyScreener;
+    private long _screenerBuilds;
 
     public ComplianceState(ExchangeState exchange, Settlement.SettlementState? settlement = null)
     {
@@ -99,6 +100,15 @@ public sealed partial class ComplianceState
     /// <summary>Hit threshold on the 0..100 score.</summary>
     public int Threshold { get; private set; } = Screener.DefaultThreshold;
 
+    /// <summary>Lists parsed and screening indexes built ahead of the engine, on other threads (see <see cref="PreparedWatchLists"/>).</summary>
+    public PreparedWatchLists Prepared { get; } = new();
+
+    /// <summary>
+    /// Screening indexes this state built itself, on first use of a list (none was prepared): each one is seconds of work
+    /// for a large list on the thread that applies commands. A live node prepares them at the rim instead.
+    /// </summary>
+    public long ScreenerBuilds => _screenerBuilds;
+
     /// <summary>True for the operations this state applies (300–399).</summary>
     public static bool Handles(Operation operation) => operation is >= Operation.LoadWatchList and <= Operation.ChangeOperatorStatus or >= Operation.ProposeOperatorAct and <= Operation.RequireFourEyes;
 
@@ -107,7 +117,7 @@ public sealed partial class ComplianceState
         public required WatchListVersion Version { get; init; }
         public required string Text { get; init; }
         public required WatchList List { get; init; }
-        public Screener? Screener { get; set; } // built on first use at the current threshold
+        public Screener? Screener { get; set; } // taken from Prepared, else built on first use, at the current threshold
     }
 
     // ───────────────────────────── apply ─────────────────────────────
@@ -206,7 +216,8 @@ public sealed partial class ComplianceState
         if (!ValidListName(c.Name)) return LoadWatchListResult.NameInvalid;
         if (c.Format is not (WatchListFormat.Csv or WatchListFormat.Xml)) return LoadWatchListResult.FormatInvalid;
         WatchListParseResult parsed;
-        try { parsed = Parse(c.Format, c.Text, c.Name, c.VersionLabel); }
+        // A list the endpoint parsed already (the same pure parse of the same text) is taken as it is.
+        try { parsed = Prepared.TryTakeList(c, out WatchListParseResult prepared) ? prepared : Parse(c.Format, c.Text, c.Name, c.VersionLabel); }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FormatException or InvalidOperationException or System.Xml.XmlException)
         {
             // A journaled file must never stop the node on every replay: a parser exception is a refusal like any other.
@@ -233,7 +244,7 @@ public sealed partial class ComplianceState
         return LoadWatchListResult.Ok;
     }
 
-    private static WatchListParseResult Parse(WatchListFormat format, string text, string name, string versionLabel) =>
+    internal static WatchListParseResult Parse(WatchListFormat format, string text, string name, string versionLabel) =>
         format == WatchListFormat.Csv
             ? WatchListParser.ParseCsv(text, name, versionLabel)
             : WatchListParser.ParseXml(text, name, versionLabel.Length == 0 ? null : versionLabel);

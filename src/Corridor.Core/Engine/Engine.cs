@@ -209,28 +209,30 @@ public sealed class Engine
     public UInt128 ComputeStateHash()
     {
         var hash = new XxHash128();
-        Span<byte> header = stackalloc byte[16];
-        MemoryMarshal.Write(header, Sequence);
-        MemoryMarshal.Write(header[8..], LastTimestamp);
-        hash.Append(header);
+        HashHeader(hash, Sequence, LastTimestamp);
         Ledger.HashInto(hash);
-        Settlement.HashInto(hash);
-        Exchange.HashInto(hash);
-        Compliance.HashInto(hash);
-        if (Compliance.HasOperatorActState) // absent until the first act or policy: older states hash as before
-        {
-            using var stream = new HashingStream(hash);
-            using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-            Compliance.WriteOperatorActsSnapshot(w);
-        }
-        if (!Federation.IsEmpty) // likewise absent until the first peer
-        {
-            using var stream = new HashingStream(hash);
-            using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-            Federation.WriteSnapshot(w);
-        }
-        if (Certificates.Count > 0) Certificates.HashInto(hash); // absent until the first binding: older states hash as before
+        using (var stream = new HashingStream(hash)) WriteHashTail(stream);
         return hash.GetCurrentHashAsUInt128();
+    }
+
+    private static void HashHeader(XxHash128 hash, long sequence, ulong lastTimestamp)
+    {
+        Span<byte> header = stackalloc byte[16];
+        MemoryMarshal.Write(header, sequence);
+        MemoryMarshal.Write(header[8..], lastTimestamp);
+        hash.Append(header);
+    }
+
+    /// <summary>What the state hash covers after the ledger, as the bytes it hashes.</summary>
+    private void WriteHashTail(Stream stream)
+    {
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        Settlement.WriteHashInput(w);
+        Exchange.WriteHashInput(w);
+        Compliance.WriteSnapshot(w);
+        if (Compliance.HasOperatorActState) Compliance.WriteOperatorActsSnapshot(w); // absent until the first act or policy: older states hash as before
+        if (!Federation.IsEmpty) Federation.WriteSnapshot(w); // likewise absent until the first peer
+        if (Certificates.Count > 0) Certificates.WriteSnapshot(w); // absent until the first binding: older states hash as before
     }
 
     public string StateHashHex() => ComputeStateHash().ToString("x32");
@@ -238,26 +240,93 @@ public sealed class Engine
     /// <summary>Writes the whole state; <see cref="ReadSnapshot"/> restores it with the same state hash.</summary>
     public void WriteSnapshot(Stream stream)
     {
-        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        w.Write(SnapshotMagic);
-        w.Write(SnapshotFormatVersion);
-        w.Write(Sequence);
-        w.Write(LastTimestamp);
-        Ledger.WriteSnapshot(w);
-        Settlement.WriteSnapshot(w);
-        Exchange.WriteSnapshot(w);
-        Compliance.WriteSnapshot(w);
-        Settlement.WriteDetailsSnapshot(w);
-        Settlement.WriteReturnsSnapshot(w);
-        Settlement.WriteOvernightCreditSnapshot(w);
-        Exchange.WriteReferencesSnapshot(w);
-        Settlement.WriteLedgerGrantsSnapshot(w);
-        Settlement.WritePvpLegsSnapshot(w);
-        Compliance.WriteOperatorActsSnapshot(w);
-        Federation.WriteSnapshot(w);
-        Certificates.WriteSnapshot(w);
-        Settlement.WriteScheduleSnapshot(w);
-        w.Write(ComputeStateHash().ToString("x32"));
+        EngineSnapshot snapshot = Capture(frozen: false);
+        snapshot.WriteTo(stream);
+    }
+
+    /// <summary>
+    /// The state as it is now, to be written by another thread while this engine goes on applying batches: the ledger's
+    /// lists are frozen (copy on write, <see cref="LedgerState.Freeze"/>), the rest of the state — small beside the ledger —
+    /// is serialised now. <see cref="EngineSnapshot.WriteTo"/> writes exactly what <see cref="WriteSnapshot"/> would have
+    /// written here, state hash included. One at a time; release it (<see cref="EngineSnapshot.Release"/>) when written.
+    /// </summary>
+    public EngineSnapshot CaptureSnapshot() => Capture(frozen: true);
+
+    private EngineSnapshot Capture(bool frozen)
+    {
+        var rest = new MemoryStream();
+        using (var w = new BinaryWriter(rest, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            Settlement.WriteSnapshot(w);
+            Exchange.WriteSnapshot(w);
+            Compliance.WriteSnapshot(w);
+            Settlement.WriteDetailsSnapshot(w);
+            Settlement.WriteReturnsSnapshot(w);
+            Settlement.WriteOvernightCreditSnapshot(w);
+            Exchange.WriteReferencesSnapshot(w);
+            Settlement.WriteLedgerGrantsSnapshot(w);
+            Settlement.WritePvpLegsSnapshot(w);
+            Compliance.WriteOperatorActsSnapshot(w);
+            Federation.WriteSnapshot(w);
+            Certificates.WriteSnapshot(w);
+            Settlement.WriteScheduleSnapshot(w);
+        }
+        var tail = new MemoryStream();
+        WriteHashTail(tail);
+        LedgerState.LedgerView ledger = frozen ? Ledger.Freeze() : Ledger.View();
+        return new EngineSnapshot(Sequence, LastTimestamp, ledger, rest.GetBuffer().AsMemory(0, (int)rest.Length), tail.GetBuffer().AsMemory(0, (int)tail.Length));
+    }
+
+    /// <summary>
+    /// A consistent image of an engine's state after one batch (<see cref="CaptureSnapshot"/>), to hash and write on any thread.
+    /// </summary>
+    public sealed class EngineSnapshot
+    {
+        private readonly LedgerState.LedgerView _ledger;
+        private readonly ReadOnlyMemory<byte> _rest, _hashTail;
+
+        internal EngineSnapshot(long sequence, ulong lastTimestamp, LedgerState.LedgerView ledger, ReadOnlyMemory<byte> rest, ReadOnlyMemory<byte> hashTail)
+        {
+            Sequence = sequence;
+            LastTimestamp = lastTimestamp;
+            _ledger = ledger;
+            _rest = rest;
+            _hashTail = hashTail;
+        }
+
+        /// <summary>The batch after which the state was captured.</summary>
+        public long Sequence { get; }
+
+        public ulong LastTimestamp { get; }
+
+        /// <summary>Transfers in the captured ledger.</summary>
+        public int TransferCount => _ledger.TransferCount;
+
+        /// <summary>The state hash of the captured state (<see cref="ComputeStateHash"/> at capture); hashes the ledger's view.</summary>
+        public UInt128 ComputeStateHash()
+        {
+            var hash = new XxHash128();
+            HashHeader(hash, Sequence, LastTimestamp);
+            _ledger.HashInto(hash);
+            hash.Append(_hashTail.Span);
+            return hash.GetCurrentHashAsUInt128();
+        }
+
+        /// <summary>Writes the snapshot exactly as <see cref="Engine.WriteSnapshot"/> would have at capture.</summary>
+        public void WriteTo(Stream stream)
+        {
+            using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            w.Write(SnapshotMagic);
+            w.Write(SnapshotFormatVersion);
+            w.Write(Sequence);
+            w.Write(LastTimestamp);
+            _ledger.WriteSnapshot(w);
+            w.Write(_rest.Span);
+            w.Write(ComputeStateHash().ToString("x32"));
+        }
+
+        /// <summary>The engine writes its ledger in place again; the snapshot must not be used after.</summary>
+        public void Release() => _ledger.Release();
     }
 
     public static Engine ReadSnapshot(Stream stream) => ReadSnapshot(stream, out _);

@@ -875,6 +875,12 @@ public sealed partial class ExchangeState
     {
         using var stream = new HashingStream(hash);
         using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        WriteHashInput(w);
+    }
+
+    /// <summary>Exactly the bytes <see cref="HashInto"/> hashes (the engine captures them to hash a snapshot on another thread).</summary>
+    public void WriteHashInput(BinaryWriter w)
+    {
         WriteSnapshot(w);
         // Only when some payment carries ids, so the hash of a state without any is what it was before ids were kept.
         if (_paymentsWithReferences != 0) WriteReferencesSnapshot(w);

@@ -32,7 +32,7 @@ public sealed class LedgerState
     private readonly IdIndex _transferIndex;
 
     private readonly Dictionary<UInt128, FailedTransfer> _failed = new();
-    private readonly List<UInt128> _failedOrder = new();
+    private readonly ChunkedList<FailedRecord> _failedOrder = new(); // the same failures in order, for hashing and snapshots
 
     private readonly ChunkedList<HistoryEntry> _history = new();
 
@@ -125,7 +125,7 @@ public sealed class LedgerState
 
         if (_accountIndex.TryGetValue(a.Id, out int existingIndex))
         {
-            ref Account e = ref _accounts[existingIndex];
+            ref readonly Account e = ref _accounts[existingIndex];
             const AccountFlags Compared = ~(AccountFlags.Linked | AccountFlags.Closed);
             if ((e.Flags & Compared) != (a.Flags & Compared))
                 return CreateAccountResult.ExistsWithDifferentFlags;
@@ -276,8 +276,8 @@ public sealed class LedgerState
 
         if (!_accountIndex.TryGetValue(t.DebitAccountId, out int dr)) return Fail(in t, CreateTransferResult.DebitAccountNotFound);
         if (!_accountIndex.TryGetValue(t.CreditAccountId, out int cr)) return Fail(in t, CreateTransferResult.CreditAccountNotFound);
-        ref Account debit = ref _accounts[dr];
-        ref Account credit = ref _accounts[cr];
+        ref Account debit = ref _accounts.Mut(dr);
+        ref Account credit = ref _accounts.Mut(cr);
         if (debit.Ledger != credit.Ledger) return CreateTransferResult.AccountsMustHaveTheSameLedger;
         if (t.Ledger != debit.Ledger) return CreateTransferResult.TransferMustHaveTheSameLedgerAsAccounts;
         if (_submitter != 0) // only participants' raw transfers (op 3): the operator's and the engine's pay nothing here
@@ -357,7 +357,7 @@ public sealed class LedgerState
 
         if (!_transferIndex.TryGetValue(t.PendingId, out int pi)) return Fail(in t, CreateTransferResult.PendingTransferNotFound);
         ref readonly Transfer p = ref _transfers[pi];
-        ref TransferMeta pMeta = ref _transferMeta[pi];
+        ref TransferMeta pMeta = ref _transferMeta.Mut(pi);
         if ((p.Flags & TransferFlags.Pending) == 0) return Fail(in t, CreateTransferResult.PendingTransferNotPending);
         if (_submitter != 0)
         {
@@ -386,8 +386,8 @@ public sealed class LedgerState
         if (_transfers.Count >= MaxTransfers) return CreateTransferResult.TooManyTransfers;
 
         int dr = pMeta.DebitAccountIndex, cr = pMeta.CreditAccountIndex;
-        ref Account debit = ref _accounts[dr];
-        ref Account credit = ref _accounts[cr];
+        ref Account debit = ref _accounts.Mut(dr);
+        ref Account credit = ref _accounts.Mut(cr);
         if (post)
         {
             if (debit.DebitsPosted > long.MaxValue - amount) return Fail(in t, CreateTransferResult.OverflowsDebitsPosted);
@@ -428,12 +428,12 @@ public sealed class LedgerState
     /// <summary>Appends the transfer to the account's time-ordered chain of transfers.</summary>
     private void Link(int account, int transfer)
     {
-        ref AccountLinks links = ref _accountLinks[account];
+        ref AccountLinks links = ref _accountLinks.Mut(account);
         if (_inChain) _undo.Add(Undo.Links(account, links));
         if (links.LastTransfer == NoTransfer) links.FirstTransfer = transfer;
         else
         {
-            ref TransferMeta last = ref _transferMeta[links.LastTransfer];
+            ref TransferMeta last = ref _transferMeta.Mut(links.LastTransfer);
             if (last.DebitAccountIndex == account) last.NextForDebit = transfer; else last.NextForCredit = transfer;
         }
         links.LastTransfer = transfer;
@@ -441,15 +441,15 @@ public sealed class LedgerState
 
     private void RecordHistory(int account, ulong timestamp)
     {
-        ref Account a = ref _accounts[account];
+        ref readonly Account a = ref _accounts[account];
         if ((a.Flags & AccountFlags.History) == 0) return;
-        ref AccountLinks links = ref _accountLinks[account];
+        ref AccountLinks links = ref _accountLinks.Mut(account);
         if (_inChain) _undo.Add(Undo.Links(account, links));
         int index = _history.Count;
         _history.Add() = new HistoryEntry(
             new AccountBalance(timestamp, a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted), -1);
         if (links.LastHistory < 0) links.FirstHistory = index;
-        else _history[links.LastHistory].Next = index;
+        else _history.Mut(links.LastHistory).Next = index;
         links.LastHistory = index;
     }
 
@@ -489,8 +489,9 @@ public sealed class LedgerState
     {
         if (!_inChain)
         {
-            _failed.Add(t.Id, new FailedTransfer(result, ContentHash(in t)));
-            _failedOrder.Add(t.Id);
+            ulong content = ContentHash(in t);
+            _failed.Add(t.Id, new FailedTransfer(result, content));
+            _failedOrder.Add() = new FailedRecord(t.Id, content, result);
         }
         return result;
     }
@@ -510,9 +511,9 @@ public sealed class LedgerState
             Undo undo = _undo[u];
             switch (undo.Kind)
             {
-                case UndoKind.Account: _accounts[undo.Index] = undo.Account; break;
-                case UndoKind.Links: _accountLinks[undo.Index] = undo.LinksImage; break;
-                case UndoKind.Status: _transferMeta[undo.Index].Status = undo.StatusImage; break;
+                case UndoKind.Account: _accounts.Mut(undo.Index) = undo.Account; break;
+                case UndoKind.Links: _accountLinks.Mut(undo.Index) = undo.LinksImage; break;
+                case UndoKind.Status: _transferMeta.Mut(undo.Index).Status = undo.StatusImage; break;
                 default: throw new InvalidOperationException("corrupt undo log");
             }
         }
@@ -525,14 +526,14 @@ public sealed class LedgerState
         for (int u = 1; u < _undo.Count; u++)
         {
             if (_undo[u].Kind != UndoKind.Links) continue;
-            ref AccountLinks links = ref _accountLinks[_undo[u].Index];
+            ref AccountLinks links = ref _accountLinks.Mut(_undo[u].Index);
             if (links.LastTransfer != NoTransfer)
             {
-                ref TransferMeta last = ref _transferMeta[links.LastTransfer];
+                ref TransferMeta last = ref _transferMeta.Mut(links.LastTransfer);
                 if (last.DebitAccountIndex == _undo[u].Index && last.NextForDebit >= mark.Index) last.NextForDebit = NoTransfer;
                 if (last.CreditAccountIndex == _undo[u].Index && last.NextForCredit >= mark.Index) last.NextForCredit = NoTransfer;
             }
-            if (links.LastHistory >= 0 && _history[links.LastHistory].Next >= mark.HistoryCount) _history[links.LastHistory].Next = -1;
+            if (links.LastHistory >= 0 && _history[links.LastHistory].Next >= mark.HistoryCount) _history.Mut(links.LastHistory).Next = -1;
         }
         _undo.Clear();
     }
@@ -553,11 +554,11 @@ public sealed class LedgerState
         {
             _expiry.Dequeue();
             if (index >= _transferMeta.Count) continue; // stale: its chain was rolled back
-            ref TransferMeta meta = ref _transferMeta[index];
+            ref TransferMeta meta = ref _transferMeta.Mut(index);
             if (meta.Status != PendingStatus.Pending || meta.ExpiresAt != key.ExpiresAt) continue;
             ref readonly Transfer p = ref _transfers[index];
-            _accounts[meta.DebitAccountIndex].DebitsPending -= p.Amount;
-            _accounts[meta.CreditAccountIndex].CreditsPending -= p.Amount;
+            _accounts.Mut(meta.DebitAccountIndex).DebitsPending -= p.Amount;
+            _accounts.Mut(meta.CreditAccountIndex).CreditsPending -= p.Amount;
             meta.Status = PendingStatus.Expired;
             releasedDebitAccounts?.Add(p.DebitAccountId);
             RecordHistory(meta.DebitAccountIndex, key.ExpiresAt);
@@ -646,58 +647,112 @@ public sealed class LedgerState
     // ───────────────────────────── hashing and snapshots ─────────────────────────────
 
     /// <summary>Feeds every piece of ledger state, in a canonical order, into <paramref name="hash"/>.</summary>
-    public void HashInto(XxHash128 hash)
-    {
-        foreach (var s in _accounts.Segments()) hash.Append(MemoryMarshal.AsBytes(s.Span));
-        foreach (var s in _transfers.Segments()) hash.Append(MemoryMarshal.AsBytes(s.Span));
-        // The streaming hash sees the same bytes however they are chunked; gather small fields into a buffer.
-        const int Chunk = 4096;
-        Span<byte> statuses = stackalloc byte[Chunk];
-        int filled = 0;
-        foreach (var s in _transferMeta.Segments())
-            foreach (TransferMeta m in s.Span)
-            {
-                statuses[filled++] = (byte)m.Status;
-                if (filled == Chunk) { hash.Append(statuses); filled = 0; }
-            }
-        hash.Append(statuses[..filled]);
-        Span<byte> scratch = stackalloc byte[32];
-        foreach (UInt128 id in _failedOrder)
-        {
-            FailedTransfer f = _failed[id];
-            MemoryMarshal.Write(scratch, in id);
-            MemoryMarshal.Write(scratch[16..], f.ContentHash);
-            scratch[24] = (byte)f.Result;
-            hash.Append(scratch[..25]);
-        }
-        const int BalancesPerChunk = 128;
-        Span<AccountBalance> balances = stackalloc AccountBalance[BalancesPerChunk];
-        int held = 0;
-        foreach (var s in _history.Segments())
-            foreach (var entry in s.Span)
-            {
-                balances[held++] = entry.Balance;
-                if (held == BalancesPerChunk) { hash.Append(MemoryMarshal.AsBytes(balances)); held = 0; }
-            }
-        hash.Append(MemoryMarshal.AsBytes(balances[..held]));
-    }
+    public void HashInto(XxHash128 hash) => View(frozen: false).HashInto(hash);
 
-    public void WriteSnapshot(BinaryWriter w)
+    public void WriteSnapshot(BinaryWriter w) => View(frozen: false).WriteSnapshot(w);
+
+    /// <summary>
+    /// The ledger as it is now, for another thread to hash and write while this one goes on applying batches (a snapshot
+    /// written off the engine thread). Costs a copy of each list's chunk table, not of the items: a chunk the ledger writes
+    /// to while the view is in use is copied first. Release the view when done; one at a time.
+    /// </summary>
+    public LedgerView Freeze() => View(frozen: true);
+
+    /// <summary>The ledger as it is now, to read on the engine's thread before the next batch (nothing is copied on write for it).</summary>
+    public LedgerView View() => View(frozen: false);
+
+    private LedgerView View(bool frozen) => new(this, frozen);
+
+    /// <summary>
+    /// A read-only image of a ledger: what <see cref="HashInto"/> hashes and <see cref="WriteSnapshot"/> writes, from views
+    /// of its lists (<see cref="Freeze"/>). Safe to use from any thread while the ledger goes on.
+    /// </summary>
+    public sealed class LedgerView
     {
-        w.Write(_accounts.Count);
-        foreach (var s in _accounts.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
-        foreach (var s in _accountLinks.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
-        w.Write(_transfers.Count);
-        foreach (var s in _transfers.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
-        foreach (var s in _transferMeta.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
-        w.Write(_failedOrder.Count);
-        foreach (UInt128 id in _failedOrder)
+        private readonly ChunkedView<Account> _accounts;
+        private readonly ChunkedView<AccountLinks> _links;
+        private readonly ChunkedView<Transfer> _transfers;
+        private readonly ChunkedView<TransferMeta> _meta;
+        private readonly ChunkedView<FailedRecord> _failed;
+        private readonly ChunkedView<HistoryEntry> _history;
+
+        internal LedgerView(LedgerState ledger, bool frozen)
         {
-            FailedTransfer f = _failed[id];
-            w.Write((ulong)id); w.Write((ulong)(id >> 64)); w.Write(f.ContentHash); w.Write((byte)f.Result);
+            if (frozen)
+            {
+                (_accounts, _links, _transfers) = (ledger._accounts.Freeze(), ledger._accountLinks.Freeze(), ledger._transfers.Freeze());
+                (_meta, _failed, _history) = (ledger._transferMeta.Freeze(), ledger._failedOrder.Freeze(), ledger._history.Freeze());
+            }
+            else
+            {
+                (_accounts, _links, _transfers) = (ledger._accounts.View(), ledger._accountLinks.View(), ledger._transfers.View());
+                (_meta, _failed, _history) = (ledger._transferMeta.View(), ledger._failedOrder.View(), ledger._history.View());
+            }
         }
-        w.Write(_history.Count);
-        foreach (var s in _history.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
+
+        /// <summary>Transfers in the view.</summary>
+        public int TransferCount => _transfers.Count;
+
+        /// <summary>Lets the ledger write in place again (no more copies for this view). The view must not be read after.</summary>
+        public void Release()
+        {
+            _accounts.Release(); _links.Release(); _transfers.Release(); _meta.Release(); _failed.Release(); _history.Release();
+        }
+
+        public void HashInto(XxHash128 hash)
+        {
+            foreach (var s in _accounts.Segments()) hash.Append(MemoryMarshal.AsBytes(s.Span));
+            foreach (var s in _transfers.Segments()) hash.Append(MemoryMarshal.AsBytes(s.Span));
+            // The streaming hash sees the same bytes however they are chunked; gather small fields into a buffer.
+            const int Chunk = 4096;
+            Span<byte> statuses = stackalloc byte[Chunk];
+            int filled = 0;
+            foreach (var s in _meta.Segments())
+                foreach (TransferMeta m in s.Span)
+                {
+                    statuses[filled++] = (byte)m.Status;
+                    if (filled == Chunk) { hash.Append(statuses); filled = 0; }
+                }
+            hash.Append(statuses[..filled]);
+            Span<byte> scratch = stackalloc byte[32];
+            foreach (var s in _failed.Segments())
+                foreach (FailedRecord f in s.Span)
+                {
+                    UInt128 id = f.Id;
+                    MemoryMarshal.Write(scratch, in id);
+                    MemoryMarshal.Write(scratch[16..], f.ContentHash);
+                    scratch[24] = (byte)f.Result;
+                    hash.Append(scratch[..25]);
+                }
+            const int BalancesPerChunk = 128;
+            Span<AccountBalance> balances = stackalloc AccountBalance[BalancesPerChunk];
+            int held = 0;
+            foreach (var s in _history.Segments())
+                foreach (var entry in s.Span)
+                {
+                    balances[held++] = entry.Balance;
+                    if (held == BalancesPerChunk) { hash.Append(MemoryMarshal.AsBytes(balances)); held = 0; }
+                }
+            hash.Append(MemoryMarshal.AsBytes(balances[..held]));
+        }
+
+        public void WriteSnapshot(BinaryWriter w)
+        {
+            w.Write(_accounts.Count);
+            foreach (var s in _accounts.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
+            foreach (var s in _links.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
+            w.Write(_transfers.Count);
+            foreach (var s in _transfers.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
+            foreach (var s in _meta.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
+            w.Write(_failed.Count);
+            foreach (var s in _failed.Segments())
+                foreach (FailedRecord f in s.Span)
+                {
+                    w.Write((ulong)f.Id); w.Write((ulong)(f.Id >> 64)); w.Write(f.ContentHash); w.Write((byte)f.Result);
+                }
+            w.Write(_history.Count);
+            foreach (var s in _history.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
+        }
     }
 
     public static LedgerState ReadSnapshot(BinaryReader r)
@@ -732,7 +787,7 @@ public sealed class LedgerState
         if (ledger._transferIndex.Count != transfers) throw new InvalidDataException($"ledger snapshot: {transfers} transfers but {ledger._transferIndex.Count} distinct ids");
         for (int i = 0; i < transfers; i++)
         {
-            ref TransferMeta meta = ref ledger._transferMeta[i];
+            ref readonly TransferMeta meta = ref ledger._transferMeta[i];
             if (meta.Status == PendingStatus.Pending && meta.ExpiresAt != 0) ledger._expiry.Enqueue(i, (meta.ExpiresAt, i));
         }
         int failed = ReadCount(r, 33);
@@ -743,7 +798,7 @@ public sealed class LedgerState
             ulong content = r.ReadUInt64();
             var result = (CreateTransferResult)r.ReadByte();
             ledger._failed.Add(id, new FailedTransfer(result, content));
-            ledger._failedOrder.Add(id);
+            ledger._failedOrder.Add() = new FailedRecord(id, content, result);
         }
         int history = ReadCount(r, Unsafe.SizeOf<HistoryEntry>());
         ledger._history.AddUninitialized(history);
@@ -754,7 +809,7 @@ public sealed class LedgerState
     /// <summary>Indexes the ids of one chunk of transfers read from a snapshot, prefetching the table slots ahead.</summary>
     private void IndexTransferChunk(int chunk)
     {
-        Span<Transfer> transfers = _transfers.ChunkSpan(chunk);
+        ReadOnlySpan<Transfer> transfers = _transfers.ChunkReadSpan(chunk);
         int first = chunk << ChunkedList<Transfer>.ChunkShift;
         for (int i = 0; i < transfers.Length; i++)
         {
@@ -787,6 +842,8 @@ public sealed class LedgerState
     // ───────────────────────────── internal records ─────────────────────────────
 
     private readonly record struct FailedTransfer(CreateTransferResult Result, ulong ContentHash);
+
+    private readonly record struct FailedRecord(UInt128 Id, ulong ContentHash, CreateTransferResult Result);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct AccountLinks(int firstTransfer, int lastTransfer, int firstHistory, int lastHistory)

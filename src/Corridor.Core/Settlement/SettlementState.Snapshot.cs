@@ -10,7 +10,13 @@ public sealed partial class SettlementState
     public void HashInto(XxHash128 hash)
     {
         using var sink = new BufferedStream(new HashSink(hash), 64 * 1024);
-        using (var w = new BinaryWriter(sink, System.Text.Encoding.UTF8, leaveOpen: true))
+        using (var w = new BinaryWriter(sink, System.Text.Encoding.UTF8, leaveOpen: true)) WriteHashInput(w);
+        sink.Flush();
+    }
+
+    /// <summary>Exactly the bytes <see cref="HashInto"/> hashes (the engine captures them to hash a snapshot on another thread).</summary>
+    public void WriteHashInput(BinaryWriter w)
+    {
         {
             WriteSnapshot(w);
             // Only when some payment carries details, so the hash of a state without any is what it was before details existed.
@@ -26,7 +32,6 @@ public sealed partial class SettlementState
             // Likewise only once the operator set a day schedule.
             if (_schedule.HasValue) WriteScheduleSnapshot(w);
         }
-        sink.Flush();
     }
 
     /// <summary>A write-only stream feeding a hash, so hashing streams the snapshot instead of buffering it.</summary>

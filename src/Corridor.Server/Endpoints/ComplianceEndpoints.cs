@@ -98,6 +98,7 @@ public static class ComplianceEndpoints
             _ => throw ApiException.BadRequest("request.invalid_value", "format must be csv or xml"),
         };
         var item = new Corridor.Core.Compliance.LoadWatchList(caller.OperatorUser, r.Name, format, r.Version, r.Content);
+        await gw.PrepareWatchListAsync(item);
         CommandReply reply = await gw.SubmitAsync(Operation.LoadWatchList, 1, ExchangeEndpoints.Payload(item));
         if (!reply.AllOk)
         {
@@ -133,6 +134,7 @@ public static class ComplianceEndpoints
         Caller caller = Operator(c, gw);
         var r = await RequestBody.ReadAsync<ScreeningThresholdRequest>(c);
         if (r.Threshold is < 0 or > 100) throw ApiException.BadRequest("request.invalid_value", "threshold must be 0…100");
+        await gw.PrepareScreenersAsync(r.Threshold);
         CommandReply reply = await gw.SubmitAsync(Operation.SetScreeningThreshold, 1, ExchangeEndpoints.Payload(new SetScreeningThreshold(caller.OperatorUser, (byte)r.Threshold)));
         if (!reply.AllOk) throw new ApiException(422, "compliance." + Wire.Snake((ScreeningThresholdResult)reply.Errors[0].Code), "threshold refused");
         return Results.Json(new { threshold = r.Threshold }, CorridorJson.Options);

@@ -403,7 +403,10 @@ public static class FaultSimulator
         {
             try
             {
-                _snapshots!.Write(_engine!.Sequence, _engine.WriteSnapshot);
+                // As the node does: a captured image (the ledger frozen copy-on-write), written, then released.
+                Corridor.Core.Engine.Engine.EngineSnapshot image = _engine!.CaptureSnapshot();
+                try { _snapshots!.Write(image.Sequence, image.WriteTo); }
+                finally { image.Release(); }
                 _eventsSinceSnapshot = 0;
                 Trace.Add($"snapshot at batch {_engine.Sequence} ({why})");
                 return true;

@@ -232,7 +232,7 @@ public sealed class Node : IDisposable
                         ArrayPool<byte>.Shared.Return(batch.Buffer);
                         _metrics.Applied(_engine.Sequence);
                         if (_snapshots is not null && _options.SnapshotEveryEvents > 0 && _eventsSinceSnapshot >= _options.SnapshotEveryEvents)
-                            TakeSnapshot();
+                            StartSnapshot();
                     }
                     else
                     {
@@ -248,17 +248,57 @@ public sealed class Node : IDisposable
         }
     }
 
-    /// <summary>Writes a snapshot of the current state (engine thread only).</summary>
-    private void TakeSnapshot()
+    /// <summary>
+    /// Starts a snapshot of the current state (engine thread only) unless one is still being written: the engine captures a
+    /// consistent image (<see cref="Engine.CaptureSnapshot"/>: the ledger frozen copy-on-write, the rest serialised) and goes
+    /// on with the next batch while a thread of its own hashes and writes it. A snapshot that fails to write stops the node,
+    /// as it did when it was written here (its batches are durable; the next start replays them).
+    /// </summary>
+    private void StartSnapshot()
     {
-        var clock = Stopwatch.StartNew();
-        _snapshots!.Write(_engine.Sequence, _engine.WriteSnapshot);
-        _eventsSinceSnapshot = 0;
-        _metrics.Snapshotted(_engine.Sequence, clock.Elapsed);
+        if (!_snapshotWrite.IsCompleted) return; // the next batch tries again
+        Engine.EngineSnapshot image = Capture();
+        _snapshotWrite = Task.Factory.StartNew(() =>
+        {
+            try { Write(image); }
+            catch (Exception e) { Stop(e); }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    /// <summary>Takes a snapshot now, in order with the batches (e.g. before a planned stop).</summary>
-    public Task SnapshotAsync() => QueryAsync(_ => { if (_snapshots is not null) TakeSnapshot(); return 0; });
+    /// <summary>Captures the state for a snapshot (engine thread, or the stopping thread once the engine stopped).</summary>
+    private Engine.EngineSnapshot Capture()
+    {
+        long start = Stopwatch.GetTimestamp();
+        Engine.EngineSnapshot image = _engine.CaptureSnapshot();
+        _eventsSinceSnapshot = 0;
+        _metrics.SnapshotCaptured(Stopwatch.GetElapsedTime(start));
+        return image;
+    }
+
+    private void Write(Engine.EngineSnapshot image)
+    {
+        var clock = Stopwatch.StartNew();
+        try { _snapshots!.Write(image.Sequence, image.WriteTo); }
+        finally { image.Release(); }
+        _metrics.Snapshotted(image.Sequence, clock.Elapsed);
+    }
+
+    private Task _snapshotWrite = Task.CompletedTask;
+
+    /// <summary>Takes a snapshot now, in order with the batches (e.g. before a planned stop); completes when it is durable.</summary>
+    public async Task SnapshotAsync()
+    {
+        if (_snapshots is null) return;
+        Task written = await QueryAsync(_ =>
+        {
+            _snapshotWrite.GetAwaiter().GetResult(); // one image at a time: a threshold snapshot still being written finishes first
+            Engine.EngineSnapshot image = Capture();
+            Task write = Task.Factory.StartNew(() => Write(image), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _snapshotWrite = write.ContinueWith(static _ => { }, TaskScheduler.Default); // a failure goes to the caller, not the node
+            return write;
+        }).ConfigureAwait(false);
+        await written.ConfigureAwait(false);
+    }
 
     private void Stop(Exception e)
     {
@@ -279,7 +319,9 @@ public sealed class Node : IDisposable
         _requests.Writer.TryComplete();
         _sequencerThread.Join();
         _engineThread.Join();
-        if (_fault is null && _options.SnapshotOnStop && _snapshots is not null && _eventsSinceSnapshot > 0) TakeSnapshot();
+        try { _snapshotWrite.GetAwaiter().GetResult(); }
+        catch (Exception e) { _fault ??= e; } // already stopped the node: no snapshot on stop after a failed one
+        if (_fault is null && _options.SnapshotOnStop && _snapshots is not null && _eventsSinceSnapshot > 0) Write(Capture());
         _journal.Dispose();
     }
 

@@ -20,7 +20,11 @@ public sealed class NodeMetrics
     public long RejectedBusy => Interlocked.Read(ref _rejected);
     public long Snapshots => Interlocked.Read(ref _snapshots);
     public long AppliedSequence => Interlocked.Read(ref _appliedSequence);
+    /// <summary>Time the last snapshot took to write (hash, write, fsync), on the snapshot's own thread.</summary>
     public TimeSpan LastSnapshotDuration { get; private set; }
+
+    /// <summary>Time the engine paused for the last snapshot: capturing its image, before it went on with the next batch.</summary>
+    public TimeSpan LastSnapshotCapture { get; private set; }
 
     private System.Diagnostics.Metrics.Histogram<double>? _fsyncSeconds, _requestSeconds;
     private System.Diagnostics.Metrics.Histogram<int>? _batchRequests;
@@ -63,6 +67,8 @@ public sealed class NodeMetrics
 
     internal void Applied(long sequence) => Interlocked.Exchange(ref _appliedSequence, sequence);
     internal void Rejected() => Interlocked.Increment(ref _rejected);
+
+    internal void SnapshotCaptured(TimeSpan pause) => LastSnapshotCapture = pause;
 
     internal void Snapshotted(long sequence, TimeSpan duration)
     {

@@ -188,6 +188,78 @@ public class LedgerProperties
         }, iter: 150);
     }
 
+    [Fact]
+    public void A_captured_snapshot_stays_the_state_of_its_batch_while_the_engine_goes_on()
+    {
+        // Capture (ledger frozen copy-on-write) after part of a script, apply the rest — posting and voiding old pendings,
+        // linking new transfers to old ones, history, failed chains — then write the image: it must be byte for byte what
+        // WriteSnapshot wrote at capture, and the engine must end as a fresh replay of the whole script.
+        Gen.Select(GenScript, GenScript, GenScript).Sample((before, during, after) =>
+        {
+            var f = Setup();
+            var issued = new List<UInt128>();
+            foreach (var (ops, advance) in before) { f.Now += (ulong)advance * 1_000_000_000; f.CreateTransfers(Build(ops, issued)); }
+            using var expected = new MemoryStream();
+            f.Engine.WriteSnapshot(expected);
+            UInt128 hashAtCapture = f.Engine.ComputeStateHash();
+
+            Engine.Engine.EngineSnapshot image = f.Engine.CaptureSnapshot();
+            foreach (var (ops, advance) in during) { f.Now += (ulong)advance * 1_000_000_000; f.CreateTransfers(Build(ops, issued)); }
+            using var written = new MemoryStream();
+            image.WriteTo(written);
+            Assert.Equal(hashAtCapture, image.ComputeStateHash());
+            image.Release();
+            Assert.Equal(expected.ToArray(), written.ToArray());
+
+            foreach (var (ops, advance) in after) { f.Now += (ulong)advance * 1_000_000_000; f.CreateTransfers(Build(ops, issued)); }
+            Assert.Equal(f.ReplayHash(), f.Engine.StateHashHex());
+            written.Position = 0;
+            Assert.Equal(hashAtCapture, Engine.Engine.ReadSnapshot(written).ComputeStateHash());
+        }, iter: 150);
+    }
+
+    [Fact]
+    public void A_captured_snapshot_of_several_chunks_stays_as_it_was_while_old_chunks_change()
+    {
+        var f = Setup();
+        const int Transfers = 150_000; // three chunks of transfers and their metadata
+        var batch = new Transfer[8_000];
+        int next = 1;
+        while (next <= Transfers)
+        {
+            int n = Math.Min(batch.Length, Transfers - next + 1);
+            for (int i = 0; i < n; i++, next++)
+                batch[i] = NewTransfer((UInt128)(10_000_000 + next), 6, 7, 1, next % 3 == 0 ? TransferFlags.Pending : TransferFlags.None);
+            f.CreateTransfers(batch[..n]);
+        }
+        f.CreateTransfers(NewTransfer(1, 2, 6, 10)); // history of the accounts that keep it
+        using var expected = new MemoryStream();
+        f.Engine.WriteSnapshot(expected);
+
+        Engine.Engine.EngineSnapshot image = f.Engine.CaptureSnapshot();
+        // Post pendings in the first and second chunks, void one in the third, and go on adding.
+        f.CreateTransfers(
+            new Transfer { Id = 1_001, PendingId = 10_000_003, Flags = TransferFlags.PostPendingTransfer },
+            new Transfer { Id = 1_002, PendingId = 10_000_000 + 70_002, Flags = TransferFlags.PostPendingTransfer },
+            new Transfer { Id = 1_003, PendingId = 10_000_000 + 140_001, Flags = TransferFlags.VoidPendingTransfer },
+            NewTransfer(1_004, 2, 6, 3), NewTransfer(1_005, 6, 7, 4));
+        using var written = new MemoryStream();
+        image.WriteTo(written);
+        image.Release();
+        Assert.Equal(expected.ToArray(), written.ToArray());
+
+        // Released: the next writes go in place, and a second capture sees them.
+        f.CreateTransfers(new Transfer { Id = 1_006, PendingId = 10_000_006, Flags = TransferFlags.VoidPendingTransfer });
+        using var now = new MemoryStream();
+        f.Engine.WriteSnapshot(now);
+        Engine.Engine.EngineSnapshot second = f.Engine.CaptureSnapshot();
+        using var secondWritten = new MemoryStream();
+        second.WriteTo(secondWritten);
+        second.Release();
+        Assert.Equal(now.ToArray(), secondWritten.ToArray());
+        Assert.Equal(f.ReplayHash(), f.Engine.StateHashHex());
+    }
+
     private static HashSet<UInt128> RepeatedIds(Transfer[] batch)
     {
         var seen = new HashSet<UInt128>();
