@@ -63,6 +63,7 @@ public sealed class ApiTests
         { "GET", "/v1/participants/1/ledger-access", null, Access.Participant },
         { "GET", "/v1/participants/1/settlement-accounts/1", null, Access.Participant },
         { "GET", "/v1/participants/1/queue/1", null, Access.Participant },
+        { "GET", "/v1/queues?older_than_seconds=300", null, Access.AnyOperator },
         { "POST", "/v1/ledgers", """{"ledger":2,"central_bank_id":100,"central_bank_account_id":"0x2000","clearing_account_id":"0x2001","currency_code":"UGX"}""", Access.SystemOperator },
         { "POST", "/v1/settlement-accounts", """{"participant":1,"ledger":1,"account_id":"0x12"}""", Access.Participant },
         { "POST", "/v1/liquidity", """{"transfer_id":"0x9100","participant":1,"ledger":1,"amount":5,"direction":"inject"}""", Access.SystemOperator },

@@ -405,7 +405,8 @@ public static class SettlementEndpoints
     /// </summary>
     private static async Task<IResult> GetQueues(HttpContext c, NodeGateway gw)
     {
-        NodeGateway.RequireOperator(gw.Authenticate(c));
+        // Any operator user reads the queues (as each participant's queue), whatever its role.
+        if (!gw.Authenticate(c).IsOperator) throw new ApiException(403, "auth.operator_only", "only the operator may do this");
         string? text = c.Request.Query["older_than_seconds"];
         int seconds = text is null ? 300
             : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int s) && s <= MaxQueueAgeSeconds ? s
