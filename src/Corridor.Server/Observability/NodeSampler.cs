@@ -6,7 +6,8 @@ namespace Corridor.Server.Observability;
 /// <summary>
 /// Which traces the node records: a span with a parent follows the parent's decision (a caller that sampled its W3C
 /// <c>traceparent</c> is always followed); a batch span (a root linked to the submit spans of the commands in its journal
-/// batch) is recorded when one of them was; any other root is recorded for a share of trace ids (<see cref="TraceIdRatioBasedSampler"/>).
+/// batch) is recorded when one of them was; any other root (an HTTP request without a trace of its own) is recorded for a share
+/// of trace ids (<see cref="TraceIdRatioBasedSampler"/>).
 /// </summary>
 public sealed class NodeSampler : Sampler
 {

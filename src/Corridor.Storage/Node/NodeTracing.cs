@@ -7,7 +7,8 @@ namespace Corridor.Storage.Node;
 /// the sequencer queue to the reply (child of the caller's span, e.g. the HTTP request), <c>corridor.journal.append</c> and
 /// <c>corridor.engine.apply</c> per batch, linked to every traced command in it. Free when nothing listens:
 /// <see cref="ActivitySource.StartActivity(string, ActivityKind)"/> answers null and the loops test one flag per batch. A command
-/// whose trace is sampled out gets no span either, and a batch gets spans only when a sampled command is in it.
+/// gets a span only under a traced caller (not for one sampled out, nor for the node's own background work), and a batch gets
+/// spans only when a traced command is in it.
 /// </summary>
 public static class NodeTracing
 {
@@ -19,16 +20,11 @@ public static class NodeTracing
     {
         if (!Source.HasListeners()) return null;
         Activity? parent = Activity.Current;
-        // A caller whose trace was sampled out (its activity only carries the trace context on): no span under it at all.
-        if (parent is { Recorded: false }) return null;
+        // Only under a traced caller (an HTTP request the node decided to trace, a test's span): a caller whose trace was sampled
+        // out, or none, gets no span at all — so a command not traced costs one check.
+        if (parent is not { Recorded: true }) return null;
         Activity? span = Source.StartActivity("corridor.submit", ActivityKind.Internal);
         Activity.Current = parent; // the span ends on the engine thread; the caller's flow keeps its own current activity
-        if (span is { Recorded: false })
-        {
-            span.Dispose(); // sampled out at the root (no caller span): nothing to record, nothing to link batches to
-            Activity.Current = parent;
-            return null;
-        }
         span?.SetTag("corridor.operation", operation.ToString());
         span?.SetTag("corridor.count", count);
         return span;
