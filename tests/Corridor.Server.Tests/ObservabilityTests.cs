@@ -67,6 +67,25 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task A_snapshot_is_counted_with_the_engines_capture_pause_and_its_write_time()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        var (_, before, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/metrics", null);
+        double taken = TestNode.Metric(before, "corridor_snapshots_total");
+        await node.Server.Node.SnapshotAsync();
+        string after = before;
+        // The exporter answers a scrape from its cache for a moment: scrape until the snapshot shows.
+        for (int i = 0; i < 50 && TestNode.Metric(after, "corridor_snapshots_total") == taken; i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            (_, after, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/metrics", null);
+        }
+        Assert.Equal(taken + 1, TestNode.Metric(after, "corridor_snapshots_total"));
+        double capture = TestNode.Metric(after, "corridor_snapshot_capture_seconds"), write = TestNode.Metric(after, "corridor_snapshot_write_seconds");
+        Assert.True(capture > 0 && write > 0, $"capture {capture} s, write {write} s");
+    }
+
+    [Fact]
     public async Task Two_servers_in_one_process_each_export_only_their_own_metrics()
     {
         await using TestNode world = await TestNode.StartAsync();

@@ -33,6 +33,10 @@ internal static class NodeInstruments
         meter.CreateObservableCounter("corridor.engine.item_errors", () => Of(m => m.ItemErrors), description: "Items the engine rejected.");
         meter.CreateObservableCounter("corridor.rejected_busy", () => Of(m => m.RejectedBusy), description: "Requests refused because the sequencer queue was full (HTTP 503).");
         meter.CreateObservableCounter("corridor.snapshots", () => Of(m => m.Snapshots), description: "Snapshots written.");
+        meter.CreateObservableGauge("corridor.snapshot.capture_seconds", () => Node()?.Metrics.LastSnapshotCapture.TotalSeconds ?? 0, "s",
+            "The engine's pause to capture the last snapshot's image (the write runs beside the engine).");
+        meter.CreateObservableGauge("corridor.snapshot.write_seconds", () => Node()?.Metrics.LastSnapshotDuration.TotalSeconds ?? 0, "s",
+            "Time to hash and write the last snapshot file, off the engine thread.");
         // What recovery passed over or repaired at start-up (also logged and on /health/ready): non-zero deserves a look.
         meter.CreateObservableCounter("corridor.recovery.snapshots_rejected", () => (long)(Node()?.Recovery.SnapshotsRejected.Count ?? 0),
             description: "Snapshot files skipped at start-up because they did not verify (the node started from an older one or from batch 1).");
