@@ -86,8 +86,7 @@ public static class FederationEndpoints
         // The travel rule refuses an incomplete payment for its own content before the journal, as on every entry path (Core's
         // rule; the engine applies it again when it screens): the id stays free for the corrected payment.
         if (Corridor.Core.Compliance.ComplianceState.TravelRuleOf(terms.Originator, terms.Beneficiary) is { IsCompliant: false } travel)
-            throw new ApiException(400, "compliance.travel_rule_incomplete", $"payment {r.Id}: travel rule incomplete ({Wire.Findings(travel)})")
-            { Iso20022Reason = travel.FirstReasonCode };
+            throw SettlementEndpoints.TravelRuleIncomplete(r.Id, travel);
         var command = new SendToPeer(id, r.Peer, payer, r.Provider, ledger.Value, r.ExpirySeconds, terms);
         if (existed && !caller.IsOperator && existingPayer != caller.ParticipantId) throw new ApiException(409, "federation.payment_exists_with_different_content", $"payment {r.Id} exists");
         CrashPoints.Reach(CrashPoints.SourceBeforeJournalSend);

@@ -318,10 +318,7 @@ public static class SettlementEndpoints
         // Trade references follow the same format rules on every entry path (Core), here as on pacs.008 and POST /v1/fx/payments.
         if (details.Trade is { } trade && Corridor.Core.Exchange.TradeReferenceRules.ValidateGiven(trade) is var format && format != Corridor.Core.Exchange.PayResult.Ok)
             throw new ApiException(ExchangeEndpoints.Status(format.ToString()), "fx." + Wire.Snake(format), $"payment {r.Id}: trade_reference: {format}");
-        if (travel is { IsCompliant: false })
-            throw new ApiException(400, "compliance.travel_rule_incomplete",
-                $"payment {r.Id}: travel rule incomplete ({Wire.Findings(travel)})")
-            { Iso20022Reason = travel.FirstReasonCode };
+        if (travel is { IsCompliant: false }) throw TravelRuleIncomplete(r.Id, travel);
         byte[] payload;
         try { payload = SubmitPaymentWithDetails.EncodePayload(new SubmitPaymentWithDetails(command, details)); }
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
@@ -350,6 +347,9 @@ public static class SettlementEndpoints
     /// A payment compliance rejected: travel-rule gaps are the caller's to fix (400, ISO 20022 RR01–RR04); a rule's
     /// rejection (blocked country or currency, amount above a reject limit) is 422 with the rule's ISO reason.
     /// </summary>
+    internal static ApiException TravelRuleIncomplete(string id, TravelRuleResult travel) =>
+        new(400, "compliance.travel_rule_incomplete", $"payment {id}: travel rule incomplete ({Wire.Findings(travel)})") { Iso20022Reason = travel.FirstReasonCode };
+
     internal static ApiException ComplianceRejection(string id, PaymentCompliance c, string? recordedId, string? recordedStatus)
     {
         string reason = Wire.Snake(c.Decision.Reason);
