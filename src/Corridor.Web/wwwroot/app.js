@@ -815,7 +815,15 @@
       if (b && actions[b.dataset.action]) { e.preventDefault(); await actions[b.dataset.action](b); }
     });
     document.addEventListener("change", e => { if (e.target.id === "queue-select") tick(); });
-    window.addEventListener("hashchange", async () => { await render(); const h = $("#main h2"); if (h) { h.tabIndex = -1; h.focus(); } });
+    // Focus moves to the new screen's heading once it has rendered, unless the user has moved it meanwhile (a keyboard user who
+    // tabs on while a slow screen loads keeps their place; the link they followed is gone with the old navigation).
+    window.addEventListener("hashchange", async () => {
+      const before = document.activeElement;
+      await render();
+      const now = document.activeElement;
+      if (now && now !== before && now !== document.body) return;
+      const h = $("#main h2"); if (h) { h.tabIndex = -1; h.focus(); }
+    });
     const saved = sessionStorage.getItem("corridor.token");
     if (saved && !(await signIn(saved))) sessionStorage.removeItem("corridor.token");
     await render();
