@@ -49,17 +49,23 @@ public sealed record PeerLinkDto(int Awaiting, ulong LastAnswerAt, string? LastE
 /// <param name="PayeeBic">The payee bank's BIC on the peer node.</param>
 /// <param name="Originator">Who pays (travel-rule data, screened here).</param>
 /// <param name="Beneficiary">Who is paid (screened on both nodes).</param>
-/// <param name="Trade">What is paid for.</param>
+/// <param name="Trade">What is paid for: required for a customer payment; none for an institution transfer (pacs.009 carries no
+/// structured remittance: 400 <c>federation.trade_reference_not_allowed</c>).</param>
 /// <param name="Uetr">The payment's UETR, a lower-case UUIDv4 that names it on both nodes; empty = generated
 /// (400 <c>federation.uetr_invalid</c>).</param>
 /// <param name="ExpirySeconds">The peer refuses the payment after this many seconds, 1 … 86,400 (400
 /// <c>federation.expiry_out_of_range</c>).</param>
 /// <param name="Payer">The paying participant: 0 = the caller; the operator must name it.</param>
 /// <param name="References">Optional ISO 20022 identifiers of the payment.</param>
+/// <param name="Kind"><c>customer</c> (default: a pacs.008 between the banks' customers, customer cut-off) or <c>institution</c> (a
+/// pacs.009: the payer bank pays the payee bank for its own account, interbank cut-off; <paramref name="Originator"/> is the payer
+/// bank itself — <c>id_scheme</c> <c>bic</c>, <c>identifier</c> its own BIC, 422 <c>federation.originator_not_payer_institution</c> —
+/// and <paramref name="Beneficiary"/> the payee bank — <c>bic</c>, <paramref name="PayeeBic"/>, 400
+/// <c>federation.beneficiary_not_payee_institution</c>).</param>
 public sealed record CrossNodePaymentRequest(
     string Id, uint Peer, ulong Provider, string QuoteId, string SourceCurrency, long SourceAmount, string DestinationCurrency, long DestinationAmount,
-    string PayeeBic, FxPartyDto Originator, FxPartyDto Beneficiary, FxTradeReferenceDto Trade, string Uetr = "", uint ExpirySeconds = 60, ulong Payer = 0,
-    PaymentReferencesDto? References = null);
+    string PayeeBic, FxPartyDto Originator, FxPartyDto Beneficiary, FxTradeReferenceDto? Trade = null, string Uetr = "", uint ExpirySeconds = 60, ulong Payer = 0,
+    PaymentReferencesDto? References = null, string Kind = "customer");
 
 /// <summary>
 /// A cross-node payment as this node records it. Role: outbound (payer here) or inbound (payee here). Status: held, prepared
@@ -89,7 +95,8 @@ public sealed record CrossNodePaymentRequest(
 /// <param name="FinalAt">Engine time it settled or was refused here, ns (0 while not final).</param>
 /// <param name="CounterpartId">On the source: the payment's id on the destination (its UETR's 128 bits, decimal); null on the
 /// destination.</param>
+/// <param name="Kind"><c>customer</c> (pacs.008) or <c>institution</c> (pacs.009).</param>
 public sealed record CrossNodePaymentDto(
     string Id, string Uetr, uint Peer, string Role, string Status, string? Reason, string? PeerReasonCode, string? PeerReason,
     ulong Debtor, ulong Creditor, string QuoteId, string SourceCurrency, long SourceAmount, string DestinationCurrency, long DestinationAmount,
-    string PayeeBic, ulong ExpiresAt, ulong SubmittedAt, ulong FinalAt, string? CounterpartId = null);
+    string PayeeBic, ulong ExpiresAt, ulong SubmittedAt, ulong FinalAt, string? CounterpartId = null, string Kind = "customer");

@@ -58,7 +58,7 @@ public static partial class DemoCommand
         Console.WriteLine();
         Console.WriteLine($"payment 0x501 (UETR {uetr}): Volga Bank on A pays {Money(rubMinor)} RUB → Harbin Bank on B receives {Money(request.DestinationAmount)} CNY");
         Console.WriteLine($"  originator {request.Originator.Name} ({request.Originator.Country}), beneficiary {request.Beneficiary.Name} ({request.Beneficiary.Country}), " +
-            $"invoice {request.Trade.InvoiceNumber}, contract {request.Trade.ContractReference}");
+            $"invoice {request.Trade!.InvoiceNumber}, contract {request.Trade.ContractReference}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         ApiResult<CrossNodePaymentDto> sent = await f.Parties.PayerOnA.SendToPeerAsync(request, cancel);
         if (!sent.Ok)

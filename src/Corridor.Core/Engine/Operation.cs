@@ -66,6 +66,10 @@ public enum Operation : ushort
     ReceiveFromPeer = 402,
     PeerDecision = 403,
     ExpireUnknown = 404,
+    /// <summary>SendToPeer of an institution transfer (pacs.009): the bank pays for its own account, interbank cut-off.</summary>
+    SendInstitutionToPeer = 405,
+    /// <summary>ReceiveFromPeer of an institution transfer (pacs.009).</summary>
+    ReceiveInstitutionFromPeer = 406,
 
     // Compliance (300–399): operator commands, payloads as the exchange's, see Compliance/ComplianceCommands.cs.
     LoadWatchList = 300,

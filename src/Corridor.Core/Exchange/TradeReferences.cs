@@ -77,6 +77,9 @@ public sealed record TradeReference(
 {
     public const int MaxInvoiceNumber = 35, MaxContract = 35, MaxLetterOfCredit = 35, MaxGoods = 140, MaxHsCode = 10, MaxPlace = 35;
 
+    /// <summary>No trade reference (an institution transfer, a status question's tombstone).</summary>
+    public static TradeReference None { get; } = new("", 0, "", "", "", "", Incoterms.None, "");
+
     public static int MaxEncodedBytes =>
         Wire.MaxStringBytes(MaxInvoiceNumber) + 4 + Wire.MaxStringBytes(MaxContract) + Wire.MaxStringBytes(MaxLetterOfCredit)
         + Wire.MaxStringBytes(MaxGoods) + Wire.MaxStringBytes(MaxHsCode) + 1 + Wire.MaxStringBytes(MaxPlace);

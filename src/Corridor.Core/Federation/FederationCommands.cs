@@ -26,15 +26,29 @@ public sealed record RegisterPeer(uint PeerId, string Name, string Url, string C
 }
 
 /// <summary>
-/// What travels between the nodes for one cross-node payment (the content of the pacs.008): the UETR that names it on both
-/// nodes, the FX provider's quote on the destination node, both amounts, the payee bank, the expiry T after which the
-/// destination refuses it, and the full party data and trade reference (FATF R16).
+/// What a cross-node payment is: a customer payment (pacs.008; originator and beneficiary are the banks' customers, the
+/// customer cut-off applies) or an institution transfer (pacs.009; the payer bank pays the payee bank for its own account:
+/// originator and beneficiary are the two banks, identified by their BICs, and the interbank cut-off applies).
+/// </summary>
+public enum CrossNodeKind : byte { Customer = 1, Institution = 2 }
+
+/// <summary>
+/// What travels between the nodes for one cross-node payment (the content of the pacs.008 or pacs.009): the UETR that names
+/// it on both nodes, the FX provider's quote on the destination node, both amounts, the payee bank, the expiry T after which
+/// the destination refuses it, and the full party data and trade reference (FATF R16). <see cref="Kind"/> is not part of the
+/// encoding: the operation says it (SendToPeer / SendInstitutionToPeer, ReceiveFromPeer / ReceiveInstitutionFromPeer).
 /// </summary>
 public sealed record CrossNodeTerms(
     string Uetr, UInt128 QuoteId, string SourceCurrency, long SourceAmountMinor, string DestinationCurrency, long DestinationAmountMinor,
     string PayeeBic, ulong ExpiresAtNs, Party Originator, Party Beneficiary, TradeReference Trade, PaymentReferences References)
 {
     public const int UetrChars = 36, MaxBic = 11;
+
+    /// <summary>Customer payment (pacs.008) or institution transfer (pacs.009).</summary>
+    public CrossNodeKind Kind { get; init; } = CrossNodeKind.Customer;
+
+    /// <summary>The operating day's kind of payment: the customer cut-off for customer payments, the interbank one for institution transfers.</summary>
+    public PaymentKind DayKind => Kind == CrossNodeKind.Institution ? PaymentKind.Interbank : PaymentKind.Customer;
 
     public static int MaxEncodedBytes => Wire.MaxStringBytes(UetrChars) + 16 + 2 * 4 + 2 * 8 + Wire.MaxStringBytes(MaxBic) + 8
         + 2 * Party.MaxEncodedBytes + TradeReference.MaxEncodedBytes + PaymentReferences.MaxEncodedBytes;
@@ -80,6 +94,34 @@ public sealed record SendToPeer(UInt128 PaymentId, uint Peer, ulong Payer, ulong
     {
         UInt128 id = r.U128(); uint peer = r.U32(); ulong payer = r.U64(), provider = r.U64(); uint ledger = r.U32(), expiry = r.U32();
         return new SendToPeer(id, peer, payer, provider, ledger, expiry, CrossNodeTerms.Read(ref r));
+    }
+}
+
+/// <summary>Source node: <see cref="SendToPeer"/> of an institution transfer (operation 405; same encoding, terms of kind Institution).</summary>
+public sealed record SendInstitutionToPeer(SendToPeer Send) : IExchangeItem<SendInstitutionToPeer>
+{
+    public static int MaxEncodedBytes => SendToPeer.MaxEncodedBytes;
+
+    public void Write(ref WireWriter w) => Send.Write(ref w);
+
+    public static SendInstitutionToPeer Read(ref WireReader r)
+    {
+        SendToPeer s = SendToPeer.Read(ref r);
+        return new SendInstitutionToPeer(s with { Terms = s.Terms with { Kind = CrossNodeKind.Institution } });
+    }
+}
+
+/// <summary>Destination node: <see cref="ReceiveFromPeer"/> of an institution transfer (operation 406; same encoding, terms of kind Institution).</summary>
+public sealed record ReceiveInstitutionFromPeer(ReceiveFromPeer Receive) : IExchangeItem<ReceiveInstitutionFromPeer>
+{
+    public static int MaxEncodedBytes => ReceiveFromPeer.MaxEncodedBytes;
+
+    public void Write(ref WireWriter w) => Receive.Write(ref w);
+
+    public static ReceiveInstitutionFromPeer Read(ref WireReader r)
+    {
+        ReceiveFromPeer m = ReceiveFromPeer.Read(ref r);
+        return new ReceiveInstitutionFromPeer(m with { Terms = m.Terms with { Kind = CrossNodeKind.Institution } });
     }
 }
 

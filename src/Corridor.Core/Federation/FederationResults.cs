@@ -68,4 +68,11 @@ public enum FederationResult : byte
     NotThisPeersPayment = 52,
     /// <summary>A status question before the expiry about a payment never received: nothing recorded ("not received").</summary>
     NotYetExpired = 53,
+    // Institution transfers (pacs.009; SendInstitutionToPeer / ReceiveInstitutionFromPeer):
+    /// <summary>The originator of an institution transfer is not the payer bank itself (id scheme BIC, the payer's own BIC).</summary>
+    OriginatorNotPayerInstitution = 54,
+    /// <summary>The beneficiary of an institution transfer is not the payee bank itself (id scheme BIC, the payee BIC).</summary>
+    BeneficiaryNotPayeeInstitution = 55,
+    /// <summary>An institution transfer carries no trade reference (pacs.009 has no structured remittance): send a customer payment.</summary>
+    TradeReferenceNotAllowed = 56,
 }

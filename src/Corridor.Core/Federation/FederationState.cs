@@ -76,7 +76,8 @@ public sealed class FederationState
     /// <summary>Transfer codes: the source's hold (pending, then posted or voided) and the destination's leg.</summary>
     public const ushort HoldCode = 401, DestinationLegCode = 402;
     private const byte HoldTag = 11, PostTag = 12, VoidTag = 13, LegTag = 14;
-    private const int SnapshotVersion = 1;
+    /// <summary>2: each payment's kind (customer, institution) after its terms; 1 (read): customer payments only.</summary>
+    private const int SnapshotVersion = 2;
 
     private readonly LedgerState _ledger;
     private readonly List<PeerInfo> _peers = new();
@@ -96,7 +97,7 @@ public sealed class FederationState
     internal ExchangeState? Exchange { get; set; }
     internal ComplianceState? Compliance { get; set; }
 
-    public static bool Handles(Operation operation) => operation is >= Operation.RegisterPeer and <= Operation.ExpireUnknown;
+    public static bool Handles(Operation operation) => operation is >= Operation.RegisterPeer and <= Operation.ReceiveInstitutionFromPeer;
 
     public IReadOnlyList<PeerInfo> Peers => _peers;
     public IReadOnlyList<CrossNodePayment> Payments => _payments;
@@ -209,10 +210,22 @@ public sealed class FederationState
                 for (int i = 0; i < items.Length; i++) { clock++; Note(i, Send(items[i], ref clock)); }
                 break;
             }
+            case Operation.SendInstitutionToPeer:
+            {
+                SendInstitutionToPeer[] items = ExchangeCommands.Decode<SendInstitutionToPeer>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { clock++; Note(i, Send(items[i].Send, ref clock)); }
+                break;
+            }
             case Operation.ReceiveFromPeer:
             {
                 ReceiveFromPeer[] items = ExchangeCommands.Decode<ReceiveFromPeer>(payload, command.Count);
                 for (int i = 0; i < items.Length; i++) { clock++; Note(i, Receive(items[i], ref clock)); }
+                break;
+            }
+            case Operation.ReceiveInstitutionFromPeer:
+            {
+                ReceiveInstitutionFromPeer[] items = ExchangeCommands.Decode<ReceiveInstitutionFromPeer>(payload, command.Count);
+                for (int i = 0; i < items.Length; i++) { clock++; Note(i, Receive(items[i].Receive, ref clock)); }
                 break;
             }
             case Operation.PeerDecision:
@@ -268,17 +281,29 @@ public sealed class FederationState
         if (!TryParseUetr(t.Uetr, out _)) return FederationResult.UetrInvalid;
         if (t.SourceAmountMinor <= 0 || t.DestinationAmountMinor <= 0) return FederationResult.AmountMustBePositive;
         if (!IsCurrency(t.SourceCurrency) || !IsCurrency(t.DestinationCurrency) || t.SourceCurrency == t.DestinationCurrency) return FederationResult.CurrencyInvalid;
+        if (t.Kind == CrossNodeKind.Institution)
+        {
+            // The two banks are the parties, named by their BICs (the source checks the originator is the payer's own BIC).
+            if (t.Originator.IdScheme != PartyIdScheme.Bic || t.Originator.Identifier.Length is not (8 or 11)) return FederationResult.OriginatorNotPayerInstitution;
+            if (t.Beneficiary.IdScheme != PartyIdScheme.Bic || t.Beneficiary.Identifier != t.PayeeBic) return FederationResult.BeneficiaryNotPayeeInstitution;
+            if (HasTrade(t.Trade)) return FederationResult.TradeReferenceNotAllowed;
+        }
         return FederationResult.Ok;
     }
 
+    private static bool HasTrade(TradeReference t) =>
+        t.InvoiceNumber.Length + t.ContractReference.Length + t.LetterOfCreditReference.Length + t.GoodsDescription.Length + t.HsCode.Length
+        + t.IncotermsPlace.Length > 0 || t.InvoiceDate != 0 || t.Incoterms != Incoterms.None;
+
     private static bool IsCurrency(string code) => code.Length == 3 && code.All(c => c is >= 'A' and <= 'Z');
 
-    private static ulong Hash<T>(T item) where T : IExchangeItem<T>
+    /// <summary>The content hash of a command item; an institution transfer's differs from a customer payment's with the same encoding.</summary>
+    private static ulong Hash<T>(T item, CrossNodeKind kind) where T : IExchangeItem<T>
     {
         byte[] buffer = new byte[T.MaxEncodedBytes];
         var w = new WireWriter(buffer);
         item.Write(ref w);
-        return XxHash3.HashToUInt64(buffer.AsSpan(0, w.Written));
+        return XxHash3.HashToUInt64(buffer.AsSpan(0, w.Written), seed: kind == CrossNodeKind.Institution ? (long)CrossNodeKind.Institution : 0);
     }
 
     /// <summary>True when another payment (RTGS, PvP or cross-node) already has this id: one id space on a node.</summary>
@@ -353,10 +378,13 @@ public sealed class FederationState
         if (content != FederationResult.Ok) return content;
         if (s.ExpirySeconds == 0 || s.ExpirySeconds > MaxExpirySeconds) return FederationResult.ExpiryOutOfRange;
         // T is fixed from engine time: the journaled item carries the seconds, so replay computes the same T.
-        ulong hash = Hash(s with { Terms = s.Terms with { ExpiresAtNs = 0 } });
+        ulong hash = Hash(s with { Terms = s.Terms with { ExpiresAtNs = 0 } }, s.Terms.Kind);
         if (_byId.TryGetValue(s.PaymentId, out CrossNodePayment? existing))
             return existing.Role == CrossNodeRole.Outbound && existing.ContentHash == hash ? existing.Result : FederationResult.PaymentExistsWithDifferentContent;
         if (IdTaken(s.PaymentId) || _outboundByUetr.ContainsKey((s.Peer, s.Terms.Uetr))) return FederationResult.PaymentExistsWithDifferentContent;
+        // An institution transfer's originator is the payer bank itself: no bank sends in another's name.
+        if (s.Terms.Kind == CrossNodeKind.Institution && (Settlement?.GetParticipant(s.Payer) is not { } payerInfo || payerInfo.Bic != s.Terms.Originator.Identifier))
+            return FederationResult.OriginatorNotPayerInstitution;
         FederationResult peer = PeerAllows(s.Peer);
         if (peer != FederationResult.Ok) return peer;
         if (_payments.Count >= MaxPayments) return FederationResult.TooManyPayments;
@@ -379,7 +407,7 @@ public sealed class FederationState
         if (payer != SettlementResult.Ok) return FederationResult.PayerHasNoAccountInLedger;
         if (Settlement.ActiveAccountOf(p.Creditor, p.Ledger, out UInt128 providerAccount) != SettlementResult.Ok) return FederationResult.ProviderHasNoAccountInLedger;
         if (Settlement.CurrencyOf(p.Ledger) != p.Terms.SourceCurrency) return FederationResult.SourceCurrencyMismatch;
-        FederationResult day = DayResult(Settlement.DayAdmits(PaymentKind.Customer, crossCurrency: true));
+        FederationResult day = DayResult(Settlement.DayAdmits(p.Terms.DayKind, crossCurrency: true));
         if (day != FederationResult.Ok) return day;
         if (screen)
         {
@@ -433,7 +461,7 @@ public sealed class FederationState
         FederationResult content = Content(m.Terms);
         if (content != FederationResult.Ok) return content;
         UInt128 id = IdOf(m.Terms.Uetr);
-        ulong hash = Hash(m);
+        ulong hash = Hash(m, m.Terms.Kind);
         if (_byId.TryGetValue(id, out CrossNodePayment? existing))
         {
             if (existing.Role != CrossNodeRole.Inbound || existing.Peer != m.Peer) return FederationResult.PaymentExistsWithDifferentContent;
@@ -477,7 +505,7 @@ public sealed class FederationState
         SettlementResult pe = Settlement.ActiveAccountOf(payee, p.Ledger, out _);
         if (pe == SettlementResult.PayerNotActive) return FederationResult.ParticipantNotActive;
         if (pe != SettlementResult.Ok) return FederationResult.PayeeHasNoAccountInLedger;
-        FederationResult day = DayResult(Settlement.DayAdmits(PaymentKind.Customer, crossCurrency: true));
+        FederationResult day = DayResult(Settlement.DayAdmits(p.Terms.DayKind, crossCurrency: true));
         if (day != FederationResult.Ok) return day;
         FederationResult screened = Screen(p, clock);
         if (screened != FederationResult.Ok) return screened;
@@ -515,7 +543,7 @@ public sealed class FederationState
         if (IdTaken(id)) return FederationResult.PaymentExistsWithDifferentContent;
         var none = new Party("", "", "", "", "", "", "", "", PartyIdScheme.None, "");
         var terms = new CrossNodeTerms(x.Uetr, 0, "XXX", 0, "XXX", 0, "", x.ExpiresAtNs, none, none,
-            new TradeReference("", 0, "", "", "", "", Incoterms.None, ""), PaymentReferences.None);
+            TradeReference.None, PaymentReferences.None);
         var p = Add(new CrossNodePayment
         {
             Role = CrossNodeRole.Inbound, PaymentId = id, Peer = x.Peer, ContentHash = 0, Terms = terms, Tombstone = true, SubmittedAtNs = now,
@@ -538,7 +566,7 @@ public sealed class FederationState
         CrossNodePayment p = _byId[paymentId];
         FederationResult result = p.Role == CrossNodeRole.Outbound ? Prepare(p, screen: false, ref clock)
             : clock >= p.Terms.ExpiresAtNs ? FederationResult.Expired
-            : DayResult(Settlement!.DayAdmits(PaymentKind.Customer, crossCurrency: true)) is var day && day != FederationResult.Ok ? day
+            : DayResult(Settlement!.DayAdmits(p.Terms.DayKind, crossCurrency: true)) is var day && day != FederationResult.Ok ? day
             : Pay(p, ref clock);
         return Finish(p, result, clock);
     }
@@ -564,7 +592,7 @@ public sealed class FederationState
             w.Write((byte)p.Role); SnapshotIO.Write128(w, p.PaymentId); w.Write(p.Peer); w.Write(p.ContentHash); w.Write(p.Tombstone);
             var ww = new WireWriter(buffer);
             p.Terms.Write(ref ww);
-            w.Write(ww.Written); w.Write(buffer, 0, ww.Written);
+            w.Write(ww.Written); w.Write(buffer, 0, ww.Written); w.Write((byte)p.Terms.Kind);
             w.Write(p.Debtor); w.Write(p.Creditor); w.Write(p.Ledger); w.Write(p.AmountMinor); SnapshotIO.Write128(w, p.TransferId);
             w.Write((byte)p.Status); w.Write((byte)p.Result); w.Write(p.PeerReasonCode); w.Write(p.PeerReason); w.Write(p.SubmittedAtNs); w.Write(p.FinalAtNs);
         }
@@ -573,7 +601,7 @@ public sealed class FederationState
     public void ReadSnapshot(BinaryReader r)
     {
         int version = r.ReadInt32();
-        if (version != SnapshotVersion) throw new InvalidDataException($"federation snapshot version {version}");
+        if (version is not (1 or SnapshotVersion)) throw new InvalidDataException($"federation snapshot version {version}");
         int peers = r.ReadInt32();
         if ((uint)peers > MaxPeers) throw new InvalidDataException($"federation snapshot: {peers} peers");
         for (int i = 0; i < peers; i++)
@@ -591,6 +619,12 @@ public sealed class FederationState
             if ((uint)length > (uint)CrossNodeTerms.MaxEncodedBytes) throw new InvalidDataException($"federation snapshot: terms of {length} bytes");
             var reader = new WireReader(r.ReadBytes(length));
             CrossNodeTerms terms = CrossNodeTerms.Read(ref reader);
+            if (version >= 2)
+            {
+                var kind = (CrossNodeKind)r.ReadByte();
+                if (kind is not (CrossNodeKind.Customer or CrossNodeKind.Institution)) throw new InvalidDataException($"federation snapshot: payment kind {(byte)kind}");
+                terms = terms with { Kind = kind };
+            }
             Add(new CrossNodePayment
             {
                 Role = role, PaymentId = id, Peer = peer, ContentHash = hash, Tombstone = tombstone, Terms = terms,

@@ -43,6 +43,11 @@ public static class CrossNodeMapping
     public const string NotRecordedReason = "NOTRECORDED";
     /// <summary>Prefix of the payment's own message id in <c>InstrForNxtAgt/InstrInf</c> (a batch has one group MsgId for all its payments).</summary>
     public const string MessageInstruction = "/MSGID/";
+    /// <summary>
+    /// Prefix of the source amount in a pacs.009's <c>InstrForNxtAgt/InstrInf</c>, as currency and decimal amount
+    /// (<c>/INSTDAMT/RUB1234.50</c>): pacs.009 has no <c>InstdAmt</c> or <c>XchgRate</c>.
+    /// </summary>
+    public const string SourceAmountInstruction = "/INSTDAMT/";
     private const string NotProvided = "NOTPROVIDED";
 
     /// <summary>A node's engine time (Unix nanoseconds) as a UTC timestamp, truncated to 100 ns (the precision on the wire).</summary>
@@ -68,6 +73,83 @@ public static class CrossNodeMapping
             GrpHdr = new GroupHeader { MsgId = msgId, CreDtTm = creDtTm, NbOfTxs = transactions.Length, SttlmMtd = "CLRG" },
             Transactions = new ValueList<CustomerCreditTransfer>(transactions),
         };
+    }
+
+    /// <summary>
+    /// The message a source node sends for payments of one kind to one peer: a pacs.008 for customer payments, a pacs.009 for
+    /// institution transfers. One payment alone travels under its own MsgId, several under <paramref name="batchMsgId"/>.
+    /// </summary>
+    public static IsoMessage ToMessage(IReadOnlyList<(CrossNodeTerms Terms, Agent PayerAgent)> payments, string batchMsgId, DateTimeOffset creDtTm)
+    {
+        if (payments.Count == 0) throw new ArgumentException("no payments", nameof(payments));
+        CrossNodeKind kind = payments[0].Terms.Kind;
+        foreach (var p in payments)
+            if (p.Terms.Kind != kind) throw new ArgumentException("a message carries payments of one kind", nameof(payments));
+        string msgId = payments.Count == 1 ? MessageIdOf(payments[0].Terms) : batchMsgId;
+        return kind == CrossNodeKind.Institution ? ToPacs009(payments, msgId, creDtTm) : ToPacs008(payments, msgId, creDtTm);
+    }
+
+    /// <summary>
+    /// One pacs.009 carrying institution transfers for the same peer (see <see cref="ToPacs008(IReadOnlyList{ValueTuple{CrossNodeTerms, Agent}}, string, DateTimeOffset)"/>
+    /// for the ids): <c>Dbtr</c>/<c>DbtrAcct</c> the payer bank, <c>Cdtr</c>/<c>CdtrAcct</c> the payee bank (its BIC the payee BIC),
+    /// the source amount in <c>InstrForNxtAgt</c> <see cref="SourceAmountInstruction"/>.
+    /// </summary>
+    public static Pacs009Message ToPacs009(IReadOnlyList<(CrossNodeTerms Terms, Agent PayerAgent)> payments, string msgId, DateTimeOffset creDtTm)
+    {
+        var transactions = new InstitutionCreditTransfer[payments.Count];
+        for (int i = 0; i < payments.Count; i++) transactions[i] = InstitutionTransactionOf(payments[i].Terms);
+        return new Pacs009Message
+        {
+            GrpHdr = new GroupHeader { MsgId = msgId, CreDtTm = creDtTm, NbOfTxs = transactions.Length, SttlmMtd = "CLRG" },
+            Transactions = new ValueList<InstitutionCreditTransfer>(transactions),
+        };
+    }
+
+    private static InstitutionCreditTransfer InstitutionTransactionOf(CrossNodeTerms t)
+    {
+        if (t.Kind != CrossNodeKind.Institution) throw new ArgumentException("a pacs.009 carries institution transfers", nameof(t));
+        DateTimeOffset expiry = TimeOf(t.ExpiresAtNs);
+        PaymentReferences refs = t.References;
+        return new InstitutionCreditTransfer
+        {
+            PmtId = new PaymentIdentification
+            {
+                InstrId = Present(refs.InstructionId), EndToEndId = Present(refs.EndToEndId) ?? NotProvided, TxId = Present(refs.TransactionId), Uetr = t.Uetr,
+            },
+            IntrBkSttlmAmt = new Money(t.DestinationCurrency, t.DestinationAmountMinor),
+            IntrBkSttlmDt = DateOnly.FromDateTime(expiry.UtcDateTime),
+            RejectTime = TimeOnly.FromTimeSpan(expiry.UtcDateTime.TimeOfDay),
+            Dbtr = AgentOf(t.Originator), DbtrAcct = AccountOf(t.Originator.Account),
+            Cdtr = AgentOf(t.Beneficiary), CdtrAcct = AccountOf(t.Beneficiary.Account),
+            NextAgentInstructions =
+            [
+                QuoteInstruction + PaymentMapping.ReferenceOf(t.QuoteId), MessageInstruction + MessageIdOf(t),
+                SourceAmountInstruction + t.SourceCurrency + MinorUnits.Format(t.SourceAmountMinor, t.SourceCurrency),
+            ],
+        };
+    }
+
+    /// <summary>An institution party (the bank itself) as a financial institution identification: BIC, name and address.</summary>
+    private static Agent AgentOf(CoreParty p)
+    {
+        bool address = p.StreetName.Length + p.BuildingNumber.Length + p.PostCode.Length + p.TownName.Length + p.Country.Length > 0;
+        return new Agent
+        {
+            Bicfi = p.Identifier, Name = Present(p.Name),
+            Address = address ? new PostalAddress
+            {
+                StreetName = Present(p.StreetName), BuildingNumber = Present(p.BuildingNumber), PostCode = Present(p.PostCode),
+                TownName = Present(p.TownName), Country = Present(p.Country),
+            } : null,
+        };
+    }
+
+    /// <summary>The institution party a pacs.009's <c>Dbtr</c> or <c>Cdtr</c> names (the inverse of <see cref="AgentOf"/>).</summary>
+    private static CoreParty InstitutionOf(Agent a, CashAccount? account)
+    {
+        PostalAddress address = a.Address ?? new PostalAddress();
+        return new CoreParty(a.Name ?? "", address.StreetName ?? "", address.BuildingNumber ?? "", address.PostCode ?? "", address.TownName ?? "", "",
+            address.Country ?? "", account?.Identifier ?? "", PartyIdScheme.Bic, a.Bicfi ?? "");
     }
 
     /// <summary>The payment's own message id: its reference's MsgId, or one made of its UETR (35 characters).</summary>
@@ -128,6 +210,51 @@ public static class CrossNodeMapping
         return (terms, null, null);
     }
 
+    /// <summary>The terms of every transaction of a peer's pacs.009 (institution transfers), as <see cref="FromPacs008Batch"/> reads a pacs.008.</summary>
+    public static (CrossNodeTerms[]? Terms, string? ReasonCode, string? Reason) FromPacs009Batch(Pacs009Message m)
+    {
+        int count = m.Transactions.Count;
+        if (count is < 1 or > MaxTransactionsPerMessage) return (null, "FF01", $"a cross-node pacs.009 carries 1 … {MaxTransactionsPerMessage} transactions, not {count}");
+        var terms = new CrossNodeTerms[count];
+        var seen = new HashSet<string>(count, StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            MappedTerms mapped = FromInstitutionTransaction(m.MsgId, m.Transactions[i]);
+            if (!mapped.IsMapped) return (null, mapped.ReasonCode, $"transaction {i + 1}: {mapped.Reason}");
+            if (!seen.Add(mapped.Terms!.Uetr)) return (null, "FF01", $"transaction {i + 1}: UETR {mapped.Terms.Uetr} appears twice in the message");
+            terms[i] = mapped.Terms;
+        }
+        return (terms, null, null);
+    }
+
+    private static MappedTerms FromInstitutionTransaction(string groupMsgId, InstitutionCreditTransfer tx)
+    {
+        if (tx.PmtId.Uetr is not { } uetr) return Refused("FF01", "PmtId/UETR is missing");
+        if (SourceAmountIn(tx.NextAgentInstructions) is not { } source || source.Currency == tx.IntrBkSttlmAmt.Currency)
+            return Refused("AM09", $"InstrForNxtAgt/InstrInf {SourceAmountInstruction} (the amount in the source currency) is missing, malformed or in the settlement currency");
+        if (tx.IntrBkSttlmDt is not { } date || tx.RejectTime is not { } time) return Refused("FF01", "the expiry (IntrBkSttlmDt and SttlmTmReq/RjctTm) is missing");
+        if (QuoteOf(tx.NextAgentInstructions) is not { } quote) return Refused("FF01", $"InstrForNxtAgt/InstrInf {QuoteInstruction}0x… (the FX quote) is missing or malformed");
+        if (tx.Cdtr.Bicfi is not { } payeeBic) return Refused("RC01", "Cdtr has no BICFI");
+        if (tx.Dbtr.Bicfi is null) return Refused("RC01", "Dbtr has no BICFI");
+        PaymentReferences references = PartyMapping.References(MessageIdIn(tx.NextAgentInstructions) ?? groupMsgId, tx.PmtId);
+        var expiry = new DateTimeOffset(date.ToDateTime(time), TimeSpan.Zero);
+        return new MappedTerms(new CrossNodeTerms(uetr, quote, source.Currency, source.AmountMinor, tx.IntrBkSttlmAmt.Currency, tx.IntrBkSttlmAmt.AmountMinor,
+            payeeBic, NanosecondsOf(expiry), InstitutionOf(tx.Dbtr, tx.DbtrAcct), InstitutionOf(tx.Cdtr, tx.CdtrAcct),
+            TradeReference.None, references) { Kind = CrossNodeKind.Institution }, null, null);
+    }
+
+    private static Money? SourceAmountIn(ValueList<string> instructions)
+    {
+        foreach (string line in instructions)
+        {
+            if (!line.StartsWith(SourceAmountInstruction, StringComparison.Ordinal) || line.Length < SourceAmountInstruction.Length + 4) continue;
+            string currency = line.Substring(SourceAmountInstruction.Length, 3);
+            if (MinorUnits.TryParse(line.AsSpan(SourceAmountInstruction.Length + 3), currency, out long minor) == AmountParseStatus.Ok && minor > 0)
+                return new Money(currency, minor);
+        }
+        return null;
+    }
+
     private static MappedTerms FromTransaction(string groupMsgId, CustomerCreditTransfer tx)
     {
         if (tx.PmtId.Uetr is not { } uetr) return Refused("FF01", "PmtId/UETR is missing");
@@ -143,7 +270,7 @@ public static class CrossNodeMapping
         var expiry = new DateTimeOffset(date.ToDateTime(time), TimeSpan.Zero);
         return new MappedTerms(new CrossNodeTerms(uetr, quote, source.Currency, source.AmountMinor, tx.IntrBkSttlmAmt.Currency, tx.IntrBkSttlmAmt.AmountMinor,
             payeeBic, NanosecondsOf(expiry), details.Originator!, details.Beneficiary!,
-            trade.Trade ?? new TradeReference("", 0, "", "", "", "", Incoterms.None, ""), details.References), null, null);
+            trade.Trade ?? TradeReference.None, details.References), null, null);
     }
 
     /// <summary>The destination's pacs.002 for one payment: ACSC, RJCT with its ISO reason, PDNG while held, PDNG "not received" when null.</summary>

@@ -85,6 +85,8 @@ public sealed record Agent
     public string? ClearingMemberId { get; init; }
     public string? Lei { get; init; }
     public string? Name { get; init; }
+    /// <summary>FinInstnId/PstlAdr: the institution's address (an institution transfer's parties carry it).</summary>
+    public PostalAddress? Address { get; init; }
 
     public static Agent FromBic(string bic) => new() { Bicfi = bic };
 }

@@ -18,6 +18,8 @@ public sealed record InstitutionCreditTransfer
     public required PaymentIdentification PmtId { get; init; }
     public required Money IntrBkSttlmAmt { get; init; }
     public DateOnly? IntrBkSttlmDt { get; init; }
+    /// <summary>SttlmTmReq/RjctTm (UTC): the time by when the transfer must be settled or be rejected.</summary>
+    public TimeOnly? RejectTime { get; init; }
     public Agent? InstgAgt { get; init; }
     public Agent? InstdAgt { get; init; }
     public required Agent Dbtr { get; init; }
@@ -26,6 +28,8 @@ public sealed record InstitutionCreditTransfer
     public Agent? CdtrAgt { get; init; }
     public required Agent Cdtr { get; init; }
     public CashAccount? CdtrAcct { get; init; }
+    /// <summary>InstrForNxtAgt/InstrInf lines, in order.</summary>
+    public ValueList<string> NextAgentInstructions { get; init; }
     public string? PurposeCode { get; init; }
     public string? PurposeProprietary { get; init; }
     public ValueList<string> RemittanceLines { get; init; }

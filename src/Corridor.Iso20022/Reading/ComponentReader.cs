@@ -23,6 +23,7 @@ internal static class ComponentReader
     private static Agent FinInstnId(XmlReader r)
     {
         string? bic = null, clrCd = null, mmbId = null, lei = null, nm = null;
+        PostalAddress? adr = null;
         int d = Enter(r);
         while (Next(r, d))
         {
@@ -40,10 +41,11 @@ internal static class ComponentReader
                     break;
                 case "LEI": lei = Text(r); break;
                 case "Nm": nm = Text(r); break;
+                case "PstlAdr": adr = Address(r); break;
                 default: Skip(r); break;
             }
         }
-        return new Agent { Bicfi = bic, ClearingSystemCode = clrCd, ClearingMemberId = mmbId, Lei = lei, Name = nm };
+        return new Agent { Bicfi = bic, ClearingSystemCode = clrCd, ClearingMemberId = mmbId, Lei = lei, Name = nm, Address = adr };
     }
 
     /// <summary>Party40Choice: Agt (institution) or Pty (only its name is kept, as an agent name).</summary>

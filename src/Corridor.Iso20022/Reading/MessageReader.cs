@@ -123,14 +123,7 @@ internal static class MessageReader
                 case "PmtId": pmtId = PaymentId(r); break;
                 case "IntrBkSttlmAmt": sttlm = Money(r); break;
                 case "IntrBkSttlmDt": sttlmDt = Date(r); break;
-                case "SttlmTmReq":
-                    int d2 = Enter(r);
-                    while (Next(r, d2))
-                    {
-                        if (r.LocalName == "RjctTm") rjctTm = UtcTime(r);
-                        else Skip(r);
-                    }
-                    break;
+                case "SttlmTmReq": rjctTm = RejectTime(r); break;
                 case "InstdAmt": instd = Money(r); break;
                 case "XchgRate": rate = Rate(r); break;
                 case "ChrgBr": chrgBr = Text(r); break;
@@ -142,14 +135,7 @@ internal static class MessageReader
                 case "CdtrAgt": cdtrAgt = Agent(r); break;
                 case "Cdtr": cdtr = Party(r); break;
                 case "CdtrAcct": cdtrAcct = Account(r); break;
-                case "InstrForNxtAgt":
-                    int d3 = Enter(r);
-                    while (Next(r, d3))
-                    {
-                        if (r.LocalName == "InstrInf") (nextAgent ??= []).Add(Text(r));
-                        else Skip(r);
-                    }
-                    break;
+                case "InstrForNxtAgt": (nextAgent ??= []).AddRange(NextAgent(r)); break;
                 case "Purp": (purpCd, purpPrtry) = CodeOrProprietary(r); break;
                 case "RgltryRptg": (rgltry ??= []).Add(Regulatory(r)); break;
                 case "RmtInf": rmt = Remittance(r); break;
@@ -165,6 +151,32 @@ internal static class MessageReader
             Cdtr = cdtr, CdtrAcct = cdtrAcct, NextAgentInstructions = ValueList.From(nextAgent), PurposeCode = purpCd, PurposeProprietary = purpPrtry,
             RgltryRptg = ValueList.From(rgltry), RmtInf = rmt,
         };
+    }
+
+    /// <summary>SttlmTmReq: its RjctTm (the other times are not kept).</summary>
+    private static TimeOnly? RejectTime(XmlReader r)
+    {
+        TimeOnly? time = null;
+        int d = Enter(r);
+        while (Next(r, d))
+        {
+            if (r.LocalName == "RjctTm") time = UtcTime(r);
+            else Skip(r);
+        }
+        return time;
+    }
+
+    /// <summary>InstrForNxtAgt: its InstrInf (the code is not kept).</summary>
+    private static List<string> NextAgent(XmlReader r)
+    {
+        var lines = new List<string>(1);
+        int d = Enter(r);
+        while (Next(r, d))
+        {
+            if (r.LocalName == "InstrInf") lines.Add(Text(r));
+            else Skip(r);
+        }
+        return lines;
     }
 
     private static Pacs009Message Pacs009(XmlReader r)
@@ -186,10 +198,11 @@ internal static class MessageReader
         PaymentIdentification? pmtId = null;
         Money? sttlm = null;
         DateOnly? sttlmDt = null;
+        TimeOnly? rjctTm = null;
         string? purpCd = null, purpPrtry = null;
         Agent? instg = null, instd = null, dbtr = null, dbtrAgt = null, cdtrAgt = null, cdtr = null;
         CashAccount? dbtrAcct = null, cdtrAcct = null;
-        List<string>? ustrd = null;
+        List<string>? ustrd = null, nextAgent = null;
         int d = Enter(r);
         while (Next(r, d))
         {
@@ -198,6 +211,7 @@ internal static class MessageReader
                 case "PmtId": pmtId = PaymentId(r); break;
                 case "IntrBkSttlmAmt": sttlm = Money(r); break;
                 case "IntrBkSttlmDt": sttlmDt = Date(r); break;
+                case "SttlmTmReq": rjctTm = RejectTime(r); break;
                 case "InstgAgt": instg = Agent(r); break;
                 case "InstdAgt": instd = Agent(r); break;
                 case "Dbtr": dbtr = Agent(r); break;
@@ -206,6 +220,7 @@ internal static class MessageReader
                 case "CdtrAgt": cdtrAgt = Agent(r); break;
                 case "Cdtr": cdtr = Agent(r); break;
                 case "CdtrAcct": cdtrAcct = Account(r); break;
+                case "InstrForNxtAgt": (nextAgent ??= []).AddRange(NextAgent(r)); break;
                 case "Purp": (purpCd, purpPrtry) = CodeOrProprietary(r); break;
                 case "RmtInf":
                     int d2 = Enter(r);
@@ -221,9 +236,9 @@ internal static class MessageReader
         if (pmtId is null || sttlm is null || dbtr is null || cdtr is null) throw Refuse(r, "incomplete CdtTrfTxInf");
         return new InstitutionCreditTransfer
         {
-            PmtId = pmtId, IntrBkSttlmAmt = sttlm.Value, IntrBkSttlmDt = sttlmDt, InstgAgt = instg, InstdAgt = instd,
+            PmtId = pmtId, IntrBkSttlmAmt = sttlm.Value, IntrBkSttlmDt = sttlmDt, RejectTime = rjctTm, InstgAgt = instg, InstdAgt = instd,
             Dbtr = dbtr, DbtrAcct = dbtrAcct, DbtrAgt = dbtrAgt, CdtrAgt = cdtrAgt, Cdtr = cdtr, CdtrAcct = cdtrAcct,
-            PurposeCode = purpCd, PurposeProprietary = purpPrtry, RemittanceLines = ValueList.From(ustrd),
+            NextAgentInstructions = ValueList.From(nextAgent), PurposeCode = purpCd, PurposeProprietary = purpPrtry, RemittanceLines = ValueList.From(ustrd),
         };
     }
 

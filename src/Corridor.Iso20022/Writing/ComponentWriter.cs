@@ -94,6 +94,7 @@ internal static class ComponentWriter
         }
         Leaf(w, "LEI", agent.Lei);
         Leaf(w, "Nm", agent.Name);
+        Address(w, agent.Address);
         w.WriteEndElement();
         w.WriteEndElement();
     }
@@ -135,23 +136,27 @@ internal static class ComponentWriter
         Leaf(w, "Nm", account.Name);
     }
 
+    /// <summary>PostalAddress24 as PstlAdr (nothing when null).</summary>
+    private static void Address(XmlWriter w, PostalAddress? a)
+    {
+        if (a is null) return;
+        w.WriteStartElement("PstlAdr");
+        Leaf(w, "StrtNm", a.StreetName);
+        Leaf(w, "BldgNb", a.BuildingNumber);
+        Leaf(w, "PstCd", a.PostCode);
+        Leaf(w, "TwnNm", a.TownName);
+        Leaf(w, "Ctry", a.Country);
+        foreach (var line in a.AddressLines) w.WriteElementString("AdrLine", line);
+        w.WriteEndElement();
+    }
+
     /// <summary>PartyIdentification135.</summary>
     public static void Party(XmlWriter w, string name, Party? party)
     {
         if (party is null) return;
         w.WriteStartElement(name);
         Leaf(w, "Nm", party.Name);
-        if (party.Address is { } a)
-        {
-            w.WriteStartElement("PstlAdr");
-            Leaf(w, "StrtNm", a.StreetName);
-            Leaf(w, "BldgNb", a.BuildingNumber);
-            Leaf(w, "PstCd", a.PostCode);
-            Leaf(w, "TwnNm", a.TownName);
-            Leaf(w, "Ctry", a.Country);
-            foreach (var line in a.AddressLines) w.WriteElementString("AdrLine", line);
-            w.WriteEndElement();
-        }
+        Address(w, party.Address);
         if (party.Id is { } id)
         {
             w.WriteStartElement("Id");

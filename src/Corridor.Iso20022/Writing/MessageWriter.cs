@@ -20,12 +20,7 @@ public static class MessageWriter
                 PaymentId(w, tx.PmtId);
                 Amount(w, "IntrBkSttlmAmt", tx.IntrBkSttlmAmt);
                 Date(w, "IntrBkSttlmDt", tx.IntrBkSttlmDt);
-                if (tx.RejectTime is { } rejectTime)
-                {
-                    w.WriteStartElement("SttlmTmReq");
-                    w.WriteElementString("RjctTm", rejectTime.ToString("HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
-                    w.WriteEndElement();
-                }
+                RejectTime(w, tx.RejectTime);
                 Amount(w, "InstdAmt", tx.InstdAmt);
                 Rate(w, "XchgRate", tx.XchgRate);
                 w.WriteElementString("ChrgBr", tx.ChrgBr);
@@ -37,12 +32,7 @@ public static class MessageWriter
                 Agent(w, "CdtrAgt", tx.CdtrAgt);
                 Party(w, "Cdtr", tx.Cdtr);
                 Account(w, "CdtrAcct", tx.CdtrAcct);
-                foreach (string line in tx.NextAgentInstructions)
-                {
-                    w.WriteStartElement("InstrForNxtAgt");
-                    w.WriteElementString("InstrInf", line);
-                    w.WriteEndElement();
-                }
+                NextAgent(w, tx.NextAgentInstructions);
                 CodeOrProprietary(w, "Purp", tx.PurposeCode, tx.PurposeProprietary);
                 foreach (var rr in tx.RgltryRptg) Regulatory(w, rr);
                 Remittance(w, tx.RmtInf);
@@ -50,6 +40,26 @@ public static class MessageWriter
             }
             w.WriteEndElement();
         });
+
+    /// <summary>SttlmTmReq/RjctTm (nothing when null).</summary>
+    private static void RejectTime(XmlWriter w, TimeOnly? rejectTime)
+    {
+        if (rejectTime is not { } t) return;
+        w.WriteStartElement("SttlmTmReq");
+        w.WriteElementString("RjctTm", t.ToString("HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+        w.WriteEndElement();
+    }
+
+    /// <summary>One InstrForNxtAgt/InstrInf per line.</summary>
+    private static void NextAgent(XmlWriter w, ValueList<string> lines)
+    {
+        foreach (string line in lines)
+        {
+            w.WriteStartElement("InstrForNxtAgt");
+            w.WriteElementString("InstrInf", line);
+            w.WriteEndElement();
+        }
+    }
 
     /// <summary>pacs.009.001.09 FICdtTrf.</summary>
     public static byte[] Pacs009(Pacs009Message m, AppHeader? header = null, bool indent = false)
@@ -63,6 +73,7 @@ public static class MessageWriter
                 PaymentId(w, tx.PmtId);
                 Amount(w, "IntrBkSttlmAmt", tx.IntrBkSttlmAmt);
                 Date(w, "IntrBkSttlmDt", tx.IntrBkSttlmDt);
+                RejectTime(w, tx.RejectTime);
                 Agent(w, "InstgAgt", tx.InstgAgt);
                 Agent(w, "InstdAgt", tx.InstdAgt);
                 Agent(w, "Dbtr", tx.Dbtr);
@@ -71,6 +82,7 @@ public static class MessageWriter
                 Agent(w, "CdtrAgt", tx.CdtrAgt);
                 Agent(w, "Cdtr", tx.Cdtr);
                 Account(w, "CdtrAcct", tx.CdtrAcct);
+                NextAgent(w, tx.NextAgentInstructions);
                 CodeOrProprietary(w, "Purp", tx.PurposeCode, tx.PurposeProprietary);
                 if (tx.RemittanceLines.Count > 0)
                 {

@@ -25,13 +25,15 @@ public static class FederationEndpoints
     }
 
     private static readonly (string Name, PeerStatus Value)[] Statuses = [("active", PeerStatus.Active), ("suspended", PeerStatus.Suspended)];
+    private static readonly (string Name, CrossNodeKind Value)[] Kinds = [("customer", CrossNodeKind.Customer), ("institution", CrossNodeKind.Institution)];
 
     /// <summary>HTTP status of an engine refusal: 400 for the request's own content, 409 for an id taken by other content, 422 for the rest.</summary>
     private static ApiException Refused(FederationResult r, string what) => new(r switch
     {
         FederationResult.PeerIdMustNotBeZero or FederationResult.PeerNameInvalid or FederationResult.PeerUrlInvalid or FederationResult.PeerFingerprintInvalid
             or FederationResult.PeerStatusInvalid or FederationResult.PaymentIdInvalid or FederationResult.UetrInvalid or FederationResult.AmountMustBePositive
-            or FederationResult.ExpiryOutOfRange or FederationResult.CurrencyInvalid => 400,
+            or FederationResult.ExpiryOutOfRange or FederationResult.CurrencyInvalid or FederationResult.BeneficiaryNotPayeeInstitution
+            or FederationResult.TradeReferenceNotAllowed => 400,
         FederationResult.PaymentExistsWithDifferentContent => 409,
         _ => 422,
     }, "federation." + Wire.Snake(r), $"{what}: {r}");
@@ -63,6 +65,8 @@ public static class FederationEndpoints
     {
         Caller caller = gw.Authenticate(c);
         var r = await RequestBody.ReadAsync<CrossNodePaymentRequest>(c);
+        CrossNodeKind kind = Wire.ParseEnum(r.Kind, "kind", Kinds);
+        if (kind == CrossNodeKind.Customer && r.Trade is null) throw ApiException.BadRequest("request.missing_field", "trade: what a customer payment pays for");
         ulong payer = ExchangeEndpoints.ActingFor(caller, r.Payer, "payer");
         UInt128 id = Ids.Parse(r.Id, "id"), quote = Ids.Parse(r.QuoteId, "quote_id");
         if (r.Provider == 0) throw ApiException.BadRequest("request.missing_field", "provider: the FX provider participant on this node");
@@ -82,7 +86,8 @@ public static class FederationEndpoints
             e.Federation.TryGetPayment(id, out CrossNodePayment p), p?.Debtor ?? 0UL));
         if (ledger is null) throw new ApiException(422, "federation.source_currency_not_settled_here", $"no ledger settles {r.SourceCurrency} on this node");
         var terms = new CrossNodeTerms(uetr, quote, r.SourceCurrency, r.SourceAmount, r.DestinationCurrency, r.DestinationAmount, payeeBic, 0,
-            ExchangeEndpoints.ToParty(r.Originator), ExchangeEndpoints.ToParty(r.Beneficiary), ExchangeEndpoints.ToTrade(r.Trade), references);
+            ExchangeEndpoints.ToParty(r.Originator), ExchangeEndpoints.ToParty(r.Beneficiary), r.Trade is null ? Corridor.Core.Exchange.TradeReference.None : ExchangeEndpoints.ToTrade(r.Trade),
+            references) { Kind = kind };
         // The travel rule refuses an incomplete payment for its own content before the journal, as on every entry path (Core's
         // rule; the engine applies it again when it screens): the id stays free for the corrected payment.
         if (Corridor.Core.Compliance.ComplianceState.TravelRuleOf(terms.Originator, terms.Beneficiary) is { IsCompliant: false } travel)
@@ -90,7 +95,9 @@ public static class FederationEndpoints
         var command = new SendToPeer(id, r.Peer, payer, r.Provider, ledger.Value, r.ExpirySeconds, terms);
         if (existed && !caller.IsOperator && existingPayer != caller.ParticipantId) throw new ApiException(409, "federation.payment_exists_with_different_content", $"payment {r.Id} exists");
         CrashPoints.Reach(CrashPoints.SourceBeforeJournalSend);
-        FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.SendToPeer, command);
+        FederationResult result = kind == CrossNodeKind.Institution
+            ? await PeerEndpoint.SubmitAsync(gw, Operation.SendInstitutionToPeer, new SendInstitutionToPeer(command))
+            : await PeerEndpoint.SubmitAsync(gw, Operation.SendToPeer, command);
         CrashPoints.Reach(CrashPoints.SourceAfterJournalSend);
         if (result == FederationResult.RejectedByCompliance
             && await gw.QueryAsync(e => e.Compliance.TryGetPayment(id, out Corridor.Core.Compliance.PaymentCompliance pc) ? pc : null) is { } compliance)
@@ -167,7 +174,7 @@ public static class FederationEndpoints
             t.PayeeBic, t.ExpiresAtNs, p.SubmittedAtNs, p.FinalAtNs,
             // The destination names the payment by its UETR's 128 bits: the source knows its counterpart's id; the destination
             // knows the source's payment by the UETR alone (the source's id is its payer's, never sent).
-            p.Role == CrossNodeRole.Outbound ? Ids.Format(FederationState.IdOf(t.Uetr)) : null);
+            p.Role == CrossNodeRole.Outbound ? Ids.Format(FederationState.IdOf(t.Uetr)) : null, Wire.Snake(t.Kind));
     }
 
     /// <summary>A payment of the read model (<c>GET /v1/payments/{id}</c>) with its cross-node record and parties from the engine.</summary>

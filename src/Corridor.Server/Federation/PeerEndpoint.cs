@@ -17,7 +17,8 @@ namespace Corridor.Server.Federation;
 /// The peer endpoint: its own Kestrel HTTPS listener (apart from the API's) that requires a client certificate. A request is
 /// from peer N only when the certificate's SHA-256 is the one pinned for active peer N (<see cref="RegisterPeer"/>); anything
 /// else is refused with 403 and logged, and nothing is journaled. <c>POST /federation/v1/iso20022</c> takes a pacs.008
-/// (journaled as <see cref="ReceiveFromPeer"/>, op 402) or a pacs.028 (<see cref="ExpireUnknown"/>, op 404, when the payment
+/// (journaled as <see cref="ReceiveFromPeer"/>, op 402), a pacs.009 (institution transfers, <see cref="ReceiveInstitutionFromPeer"/>,
+/// op 406) or a pacs.028 (<see cref="ExpireUnknown"/>, op 404, when the payment
 /// is unknown) and answers the destination's recorded outcome as a pacs.002. The same host runs the outbox (<see cref="PeerOutbox"/>).
 /// </summary>
 public sealed class PeerEndpoint : IAsyncDisposable
@@ -88,6 +89,7 @@ public sealed class PeerEndpoint : IAsyncDisposable
 
     /// <summary>Engine results of ReceiveFromPeer that record nothing: the message is refused (no pacs.002), nothing changed.</summary>
     private static bool Unrecorded(FederationResult r) => r is FederationResult.UetrInvalid or FederationResult.AmountMustBePositive or FederationResult.CurrencyInvalid
+        or FederationResult.OriginatorNotPayerInstitution or FederationResult.BeneficiaryNotPayeeInstitution or FederationResult.TradeReferenceNotAllowed
         or FederationResult.PaymentExistsWithDifferentContent or FederationResult.PeerNotFound or FederationResult.TooManyPayments or FederationResult.NotThisPeersPayment;
 
     private static async Task<IResult> ReceiveAsync(HttpContext c, NodeGateway gw, ILogger log)
@@ -101,15 +103,17 @@ public sealed class PeerEndpoint : IAsyncDisposable
         string reportId = "FEDR" + Guid.NewGuid().ToString("N")[..28];
         switch (parsed.Message)
         {
-            case Pacs008Message m:
+            case Pacs008Message or Pacs009Message:
             {
-                var (terms, code, why) = CrossNodeMapping.FromPacs008Batch(m);
+                var (terms, code, why) = parsed.Message is Pacs008Message customer ? CrossNodeMapping.FromPacs008Batch(customer)
+                    : CrossNodeMapping.FromPacs009Batch((Pacs009Message)parsed.Message);
                 if (terms is null) throw ApiException.BadRequest("federation.message_invalid", $"{code}: {why}");
-                var items = new ReceiveFromPeer[terms.Length];
-                for (int i = 0; i < terms.Length; i++) items[i] = new ReceiveFromPeer(peer.Id, terms[i]);
+                IsoMessage m = parsed.Message;
                 // The whole message is one journaled command: each payment recorded and decided on its own (one refusal refuses no other).
                 CrashPoints.Reach(CrashPoints.DestinationBeforeJournalReceive);
-                FederationResult[] results = await SubmitAsync(gw, Operation.ReceiveFromPeer, items);
+                FederationResult[] results = m is Pacs008Message
+                    ? await SubmitAsync(gw, Operation.ReceiveFromPeer, terms.Select(t => new ReceiveFromPeer(peer.Id, t)).ToArray())
+                    : await SubmitAsync(gw, Operation.ReceiveInstitutionFromPeer, terms.Select(t => new ReceiveInstitutionFromPeer(new ReceiveFromPeer(peer.Id, t))).ToArray());
                 CrashPoints.Reach(CrashPoints.DestinationAfterJournalReceive);
                 CrashAfterAnswer(c, CrashPoints.DestinationAfterAnswerPacs008);
                 if (terms.Length == 1 && Unrecorded(results[0])) throw Refused(results[0]);
@@ -150,7 +154,7 @@ public sealed class PeerEndpoint : IAsyncDisposable
                 return Xml(CrossNodeMapping.ToPacs002(uetr, answer, reportId, now, q.MsgId, q.MessageDefinition));
             }
             default:
-                throw ApiException.BadRequest("federation.unsupported_message", $"{parsed.Message!.MessageDefinition} is not a federation message (pacs.008.001.09 or pacs.028.001.04)");
+                throw ApiException.BadRequest("federation.unsupported_message", $"{parsed.Message!.MessageDefinition} is not a federation message (pacs.008.001.09, pacs.009.001.09 or pacs.028.001.04)");
         }
     }
 

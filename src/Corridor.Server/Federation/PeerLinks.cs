@@ -41,6 +41,9 @@ public sealed class PeerLinks
         /// <summary>pacs.008 messages posted to the peer, and the payments (transactions) they carried, since start.</summary>
         public long Pacs008Messages { get; init; }
         public long Pacs008Payments { get; init; }
+        /// <summary>pacs.009 messages (institution transfers) posted to the peer, and the transfers they carried, since start.</summary>
+        public long Pacs009Messages { get; init; }
+        public long Pacs009Payments { get; init; }
     }
 
     private readonly ConcurrentDictionary<uint, LinkState> _links = new();
@@ -69,8 +72,14 @@ public sealed class PeerLinks
 
     internal void Awaiting(uint peer, int count) => _links.AddOrUpdate(peer, _ => new LinkState(count, 0, null), (_, s) => s with { Awaiting = count });
     internal void Answered(uint peer, ulong nowNs) => _links.AddOrUpdate(peer, _ => new LinkState(0, nowNs, null), (_, s) => s with { LastAnswerAtNs = nowNs, LastError = null });
-    internal void Sent(uint peer, int payments) => _links.AddOrUpdate(peer, _ => new LinkState(0, 0, null) { Pacs008Messages = 1, Pacs008Payments = payments },
-        (_, s) => s with { Pacs008Messages = s.Pacs008Messages + 1, Pacs008Payments = s.Pacs008Payments + payments });
+    internal void Sent(uint peer, string definition, int payments)
+    {
+        bool institution = definition == Corridor.Iso20022.Model.Pacs009Message.Definition;
+        LinkState Add(LinkState s) => institution
+            ? s with { Pacs009Messages = s.Pacs009Messages + 1, Pacs009Payments = s.Pacs009Payments + payments }
+            : s with { Pacs008Messages = s.Pacs008Messages + 1, Pacs008Payments = s.Pacs008Payments + payments };
+        _links.AddOrUpdate(peer, _ => Add(new LinkState(0, 0, null)), (_, s) => Add(s));
+    }
     internal void Failed(uint peer, string error) => _links.AddOrUpdate(peer, _ => new LinkState(0, 0, error), (_, s) => s with { LastError = error });
 
     /// <summary>SHA-256 of a certificate's DER bytes, 64 lower-case hex digits: what RegisterPeer pins.</summary>

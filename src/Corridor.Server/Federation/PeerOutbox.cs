@@ -106,7 +106,7 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
         foreach (PeerInfo peer in peers.Values) links.Awaiting(peer.Id, counts.GetValueOrDefault(peer.Id));
         long nowMs = Environment.TickCount64;
         var live = new HashSet<UInt128>(awaiting.Count);
-        var first = new Dictionary<uint, List<Pending>>();
+        var first = new Dictionary<(uint Peer, CrossNodeKind Kind), List<Pending>>(); // a message carries payments of one kind
         var retries = new List<Pending>();
         bool more = false;
         lock (_lock)
@@ -119,13 +119,13 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
                 if (peer.Status != PeerStatus.Active) { links.Failed(peer.Id, "peer suspended"); continue; }
                 var pending = new Pending(p.PaymentId, p.Terms, p.Peer, p.Debtor, bic, attempts);
                 if (attempts.Count > 0) { attempts.InFlight = true; retries.Add(pending); continue; }
-                if (!first.TryGetValue(p.Peer, out List<Pending>? batch)) first[p.Peer] = batch = new List<Pending>();
+                if (!first.TryGetValue((p.Peer, p.Terms.Kind), out List<Pending>? batch)) first[(p.Peer, p.Terms.Kind)] = batch = new List<Pending>();
                 batch.Add(pending);
             }
             if (_attempts.Count > live.Count)
                 foreach (var (id, attempts) in _attempts.Where(k => !live.Contains(k.Key) && !k.Value.InFlight).ToArray()) _attempts.Remove(id);
             // Oldest first: each free slot takes the next batch of up to the batch size; what no slot takes waits (not in flight).
-            foreach (var (peerId, list) in first)
+            foreach (var ((peerId, _), list) in first)
             {
                 for (int from = 0; from < list.Count; from += _batchSize)
                 {
@@ -208,16 +208,15 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
     private static Agent PayerAgentOf(Pending p) => p.PayerBic is null ? new Agent { Name = "participant " + p.Payer } : Agent.FromBic(p.PayerBic);
 
     /// <summary>
-    /// First attempt at several payments for one peer: one pacs.008 (a payment alone travels under its own MsgId), one pacs.002,
+    /// First attempt at several payments of one kind for one peer: one pacs.008 (customer payments) or pacs.009 (institution
+    /// transfers) — a payment alone travels under its own MsgId — one pacs.002,
     /// the final answers journaled as one PeerDecision command. Adds the payments decided to <paramref name="decided"/>. A
     /// message that would exceed the peer's size limit is split in two.
     /// </summary>
     private async Task ExchangeBatchAsync(PeerInfo peer, List<Pending> batch, HashSet<UInt128> decided, CancellationToken stop)
     {
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        Pacs008Message message = batch.Count == 1
-            ? CrossNodeMapping.ToPacs008(batch[0].Terms, PayerAgentOf(batch[0]), now)
-            : CrossNodeMapping.ToPacs008(batch.Select(p => (p.Terms, PayerAgentOf(p))).ToArray(), "FEDB" + Guid.NewGuid().ToString("N")[..28], now);
+        IsoMessage message = CrossNodeMapping.ToMessage(batch.Select(p => (p.Terms, PayerAgentOf(p))).ToArray(), "FEDB" + Guid.NewGuid().ToString("N")[..28], now);
         byte[] xml = Iso20022Codec.Build(message);
         if (xml.Length > XmlLimits.MaxMessageBytes && batch.Count > 1)
         {
@@ -227,7 +226,7 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
             return;
         }
         CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs008);
-        links.Sent(peer.Id, batch.Count);
+        links.Sent(peer.Id, message.MessageDefinition, batch.Count);
         StatusReport report = await PostAsync(ClientFor(peer), peer, xml, stop);
         CrashPoints.Reach(CrashPoints.SourceAfterSendPacs008);
         links.Answered(peer.Id, NodeOptions.WallClockNs());
@@ -253,7 +252,7 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
             log.LogError("federation: decision of peer {Peer} for {Uetr} refused: {Result}", peer.Id, uetr, result);
     }
 
-    /// <summary>A retry about one payment: a pacs.028 first, and the pacs.008 again (alone) if the peer never received it.</summary>
+    /// <summary>A retry about one payment: a pacs.028 first, and the pacs.008 or pacs.009 again (alone) if the peer never received it.</summary>
     private async Task<bool> ExchangeAsync(PeerInfo peer, Pending p, CancellationToken stop)
     {
         HttpClient client = ClientFor(peer);
@@ -265,8 +264,9 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
         if (answer is null)
         {
             CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs008);
-            links.Sent(peer.Id, 1);
-            answer = CrossNodeMapping.FromPacs002(await PostAsync(client, peer, Iso20022Codec.Build(CrossNodeMapping.ToPacs008(p.Terms, PayerAgentOf(p), now)), stop), p.Terms.Uetr);
+            IsoMessage again = CrossNodeMapping.ToMessage([(p.Terms, PayerAgentOf(p))], "", now);
+            links.Sent(peer.Id, again.MessageDefinition, 1);
+            answer = CrossNodeMapping.FromPacs002(await PostAsync(client, peer, Iso20022Codec.Build(again), stop), p.Terms.Uetr);
             CrashPoints.Reach(CrashPoints.SourceAfterSendPacs008);
         }
         links.Answered(peer.Id, NodeOptions.WallClockNs());

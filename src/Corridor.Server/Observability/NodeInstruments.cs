@@ -72,6 +72,10 @@ internal static class NodeInstruments
             "pacs.008 messages posted to the peer since start (first attempts travel in batches, retries alone).");
         meter.CreateObservableCounter("corridor.federation.pacs008_payments", () => gw.Links.PerPeerCount(s => s.Pacs008Payments), "{payment}",
             "Payments (transactions) those pacs.008 messages carried.");
+        meter.CreateObservableCounter("corridor.federation.pacs009_messages", () => gw.Links.PerPeerCount(s => s.Pacs009Messages), "{message}",
+            "pacs.009 messages (institution transfers) posted to the peer since start.");
+        meter.CreateObservableCounter("corridor.federation.pacs009_payments", () => gw.Links.PerPeerCount(s => s.Pacs009Payments), "{payment}",
+            "Institution transfers (transactions) those pacs.009 messages carried.");
         meter.CreateObservableCounter("corridor.read_model.failures", () => Rm() is { } h ? [new Measurement<long>(h.Failures)] : Array.Empty<Measurement<long>>(),
             description: "Projector failures (each is retried from the stored position).");
     }

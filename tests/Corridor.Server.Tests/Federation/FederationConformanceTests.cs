@@ -46,7 +46,7 @@ public sealed class FederationConformanceTests(ITestOutputHelper output)
             {
                 Payer = TwoNodeWorld.Payer, References = new PaymentReferencesDto(EndToEndId: $"E2E-CONF-{n}"),
             };
-            return r with { Trade = r.Trade with { InvoiceNumber = $"INV-CONF-{n}" } };
+            return r with { Trade = r.Trade! with { InvoiceNumber = $"INV-CONF-{n}" } };
         }
         async Task<ApiResult<CrossNodePaymentDto>> Send(CrossNodePaymentRequest r)
         {
@@ -127,7 +127,7 @@ public sealed class FederationConformanceTests(ITestOutputHelper output)
             Assert.True(byUetr.EndToEndId == e2e, $"{side}: EndToEndId {byUetr.EndToEndId ?? "null"}, sent {e2e}");
             Assert.Equal(byUetr.Id, (await FindOne(party, "endToEndId", e2e, side)).Id);
             Cell("IdsKept", side, $"found by UETR and EndToEndId as {byUetr.Id}");
-            PaymentRecordDto byInvoice = await FindOne(party, "invoiceNumber", settled.Trade.InvoiceNumber, side);
+            PaymentRecordDto byInvoice = await FindOne(party, "invoiceNumber", settled.Trade!.InvoiceNumber, side);
             Assert.Equal(settled.Trade.InvoiceNumber, byInvoice.InvoiceNumber);
             Cell("TradeReferencesKept", side, $"found by invoice {byInvoice.InvoiceNumber}");
         }

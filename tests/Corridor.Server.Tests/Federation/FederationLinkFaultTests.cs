@@ -190,7 +190,7 @@ public sealed class FederationLinkFaultTests(ITestOutputHelper output)
     {
         string reference = PaymentMapping.ReferenceOf(UInt128.Parse(r.Id.AsSpan(2), System.Globalization.NumberStyles.HexNumber, null));
         return new CrossNodeTerms(r.Uetr, 0xC0, r.SourceCurrency, r.SourceAmount, r.DestinationCurrency, r.DestinationAmount, r.PayeeBic, onA?.ExpiresAt ?? 0,
-            ExchangeEndpoints.ToParty(r.Originator), ExchangeEndpoints.ToParty(r.Beneficiary), ExchangeEndpoints.ToTrade(r.Trade),
+            ExchangeEndpoints.ToParty(r.Originator), ExchangeEndpoints.ToParty(r.Beneficiary), ExchangeEndpoints.ToTrade(r.Trade!),
             new PaymentReferences(reference, "", reference, "", r.Uetr));
     }
 

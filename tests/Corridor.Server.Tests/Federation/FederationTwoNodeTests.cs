@@ -132,7 +132,7 @@ public sealed class FederationTwoNodeTests
         const string uetr = "7b1d3c2a-0009-4c8e-9a6b-2d5f8e1c0b3a";
         var terms = new Corridor.Core.Federation.CrossNodeTerms(uetr, 0xC0, "RUB", 100_00, "CNY", 785, "PAYECNBJ", ulong.MaxValue / 2,
             Endpoints.ExchangeEndpoints.ToParty(Payment("1", uetr, 1).Originator), Endpoints.ExchangeEndpoints.ToParty(Payment("1", uetr, 1).Beneficiary),
-            Endpoints.ExchangeEndpoints.ToTrade(Payment("1", uetr, 1).Trade), new Corridor.Core.Settlement.PaymentReferences("M", "", "E", "", uetr));
+            Endpoints.ExchangeEndpoints.ToTrade(Payment("1", uetr, 1).Trade!), new Corridor.Core.Settlement.PaymentReferences("M", "", "E", "", uetr));
         byte[] xml = Corridor.Iso20022.Iso20022Codec.Build(Corridor.Iso20022.Mapping.CrossNodeMapping.ToPacs008(terms, Corridor.Iso20022.Model.Agent.FromBic("PAYRRUMM"), DateTimeOffset.UtcNow));
         using HttpResponseMessage r = await http.PostAsync(b.PeerUrl + "/federation/v1/iso20022", new ByteArrayContent(xml), C);
         Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
