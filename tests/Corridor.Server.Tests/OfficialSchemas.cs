@@ -29,7 +29,7 @@ internal static class OfficialSchemas
     private static XmlSchemaSet Compile()
     {
         var set = new XmlSchemaSet { XmlResolver = null };
-        foreach (string name in new[] { "pacs.002.001.11", "pacs.004.001.10", "pacs.008.001.09", "pacs.028.001.04", "camt.029.001.10", "camt.052.001.08", "camt.053.001.08", "camt.054.001.08" })
+        foreach (string name in new[] { "pacs.002.001.11", "pacs.004.001.10", "pacs.008.001.09", "pacs.009.001.09", "pacs.028.001.04", "camt.029.001.10", "camt.052.001.08", "camt.053.001.08", "camt.054.001.08" })
         {
             using var reader = XmlReader.Create(Path.Combine(Folder, name + ".xsd"), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
             set.Add(null, reader);

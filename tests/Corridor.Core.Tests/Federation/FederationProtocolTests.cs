@@ -104,16 +104,32 @@ public sealed class FederationProtocolTests
             new TradeReference("INV-CN-2026-117", 20261120, "", "LC-HRB-3391", "Ball bearings, 2,000 units", "848210", Incoterms.Cip, "Harbin"),
             new PaymentReferences("MSG-A-1", "INS-1", "E2E-1", "TX-1", uetr));
 
+    /// <summary>An institution transfer (pacs.009): the payer bank pays the payee bank for its own account; the banks are the parties.</summary>
+    private static CrossNodeTerms InstitutionTerms(string uetr, long rubMinor, string payeeBic = "PAYECNBJ") =>
+        new CrossNodeTerms(uetr, Quote, "RUB", rubMinor, "CNY", rubMinor * 785 / 10_000, payeeBic, 0,
+            new Party("Bank PAYRRUMM", "Kremlevskaya", "9", "420111", "Kazan", "", "RU", "30101810000000000011", PartyIdScheme.Bic, "PAYRRUMM"),
+            new Party("Bank PAYECNBJ", "", "", "", "Beijing", "", "CN", "PAYE-CNY-SETTLEMENT", PartyIdScheme.Bic, payeeBic),
+            TradeReference.None, new PaymentReferences("MSG-I-1", "", "E2E-I-1", "", uetr)) { Kind = CrossNodeKind.Institution };
+
     private static string Uetr(int n) => $"7b1d3c2a-{n:x4}-4c8e-9a6b-2d5f8e1c0b3a";
 
-    private static FederationResult Send(Node a, UInt128 id, CrossNodeTerms terms, uint expirySeconds = 60) =>
-        Code(a.Run(ExchangeCommands.Encode(Operation.SendToPeer, new SendToPeer(id, PeerBOnA, Payer, Provider, Rub, expirySeconds, terms))));
+    /// <summary>The payer bank sends (op 401 for a customer payment, 405 for an institution transfer).</summary>
+    private static FederationResult Send(Node a, UInt128 id, CrossNodeTerms terms, uint expirySeconds = 60)
+    {
+        var send = new SendToPeer(id, PeerBOnA, Payer, Provider, Rub, expirySeconds, terms);
+        return Code(a.Run(terms.Kind == CrossNodeKind.Institution
+            ? ExchangeCommands.Encode(Operation.SendInstitutionToPeer, new SendInstitutionToPeer(send))
+            : ExchangeCommands.Encode(Operation.SendToPeer, send)));
+    }
 
-    /// <summary>The link A → B for one prepared payment: the pacs.008 as B journals it (with A's T).</summary>
+    /// <summary>The link A → B for one prepared payment: the pacs.008 (op 402) or pacs.009 (op 406) as B journals it (with A's T).</summary>
     private static FederationResult Deliver(Node a, Node b, UInt128 id)
     {
         Assert.True(a.Engine.Federation.TryGetPayment(id, out CrossNodePayment p));
-        return Code(b.Run(ExchangeCommands.Encode(Operation.ReceiveFromPeer, new ReceiveFromPeer(PeerAOnB, p.Terms))));
+        var receive = new ReceiveFromPeer(PeerAOnB, p.Terms);
+        return Code(b.Run(p.Terms.Kind == CrossNodeKind.Institution
+            ? ExchangeCommands.Encode(Operation.ReceiveInstitutionFromPeer, new ReceiveInstitutionFromPeer(receive))
+            : ExchangeCommands.Encode(Operation.ReceiveFromPeer, receive)));
     }
 
     /// <summary>The link B → A: B's recorded answer (pacs.002) as A journals it; false while B holds it.</summary>
@@ -187,6 +203,62 @@ public sealed class FederationProtocolTests
         Assert.Equal(500_000_00 - 50_000_00L * 785 / 10_000, b.Balance(Provider, Cny));
         a.Restart();
         b.Restart();
+    }
+
+    [Fact]
+    public void An_institution_transfer_settles_on_both_nodes_until_the_interbank_cut_off_with_the_banks_as_its_parties()
+    {
+        var (a, b) = World();
+        long rubBefore = a.Sum(Rub), cnyBefore = b.Sum(Cny);
+        // Past the customer cut-off on both nodes an institution transfer still goes (interbank cut-off); a customer payment does not.
+        Ok(a.Run(SettlementCodec.EncodeCommand(new ChangeDayPhase(DayPhase.CustomerCutoff))));
+        Ok(b.Run(SettlementCodec.EncodeCommand(new ChangeDayPhase(DayPhase.CustomerCutoff))));
+        Assert.Equal(FederationResult.AfterCustomerCutoff, Send(a, 0x960, Terms(Uetr(0x60), 1_000_00)));
+        Assert.Equal(FederationResult.Ok, Send(a, 0x961, InstitutionTerms(Uetr(0x61), 20_000_00)));
+        Assert.Equal(CrossNodeKind.Institution, Outbound(a, 0x961).Terms.Kind);
+        Assert.Equal(FederationResult.Ok, Deliver(a, b, 0x961));
+        Assert.True(b.Engine.Federation.TryGetInbound(Uetr(0x61), out CrossNodePayment received));
+        Assert.Equal((CrossNodeKind.Institution, CrossNodeStatus.Settled), (received.Terms.Kind, received.Status));
+        Assert.True(Answer(a, b, Uetr(0x61)));
+        Assert.Equal(CrossNodeStatus.Settled, Outbound(a, 0x961).Status);
+        Assert.Equal(1_000_000_00 - 20_000_00, a.Balance(Payer, Rub));
+        Assert.Equal(20_000_00L * 785 / 10_000, b.Balance(Payee, Cny));
+        // The same id and content again answers the same; as a customer payment it is other content (the kind is part of it).
+        Assert.Equal(FederationResult.Ok, Send(a, 0x961, InstitutionTerms(Uetr(0x61), 20_000_00)));
+        Assert.Equal(FederationResult.PaymentExistsWithDifferentContent, Send(a, 0x961, InstitutionTerms(Uetr(0x61), 20_000_00) with { Kind = CrossNodeKind.Customer }));
+        Assert.Equal(FederationResult.Ok, Deliver(a, b, 0x961)); // a duplicate pacs.009 changes nothing
+        Assert.Equal(FederationResult.PaymentExistsWithDifferentContent, Code(b.Run(ExchangeCommands.Encode(Operation.ReceiveFromPeer,
+            new ReceiveFromPeer(PeerAOnB, Outbound(a, 0x961).Terms with { Kind = CrossNodeKind.Customer })))));
+        // Past the interbank cut-off it is refused too.
+        Ok(a.Run(SettlementCodec.EncodeCommand(new ChangeDayPhase(DayPhase.InterbankCutoff))));
+        Assert.Equal(FederationResult.AfterInterbankCutoff, Send(a, 0x962, InstitutionTerms(Uetr(0x62), 1_000_00)));
+        Assert.Equal((rubBefore, cnyBefore), (a.Sum(Rub), b.Sum(Cny)));
+        a.Restart();
+        b.Restart();
+        Assert.Equal(CrossNodeKind.Institution, Outbound(a, 0x961).Terms.Kind); // the kind survives replay and the snapshot
+        Assert.True(b.Engine.Federation.TryGetInbound(Uetr(0x61), out received));
+        Assert.Equal(CrossNodeKind.Institution, received.Terms.Kind);
+    }
+
+    [Fact]
+    public void An_institution_transfer_names_the_payer_bank_and_the_payee_bank_as_its_parties_and_carries_no_trade_reference()
+    {
+        var (a, b) = World();
+        CrossNodeTerms t = InstitutionTerms(Uetr(0x70), 1_000_00);
+        // No bank sends in another's name: the originator is the payer's own BIC (the provider's here), refused before anything is recorded.
+        Assert.Equal(FederationResult.OriginatorNotPayerInstitution, Send(a, 0x970, t with { Originator = t.Originator with { Identifier = "FXPRRUMM" } }));
+        Assert.Equal(FederationResult.OriginatorNotPayerInstitution, Send(a, 0x970, t with { Originator = t.Originator with { IdScheme = PartyIdScheme.Lei } }));
+        Assert.Equal(FederationResult.BeneficiaryNotPayeeInstitution, Send(a, 0x970, t with { Beneficiary = t.Beneficiary with { Identifier = "OTHRCNBJ" } }));
+        Assert.Equal(FederationResult.TradeReferenceNotAllowed, Send(a, 0x970, t with { Trade = Terms(Uetr(0x70), 1_000_00).Trade }));
+        Assert.False(a.Engine.Federation.TryGetPayment(0x970, out _));
+        // The destination applies the same content rules to a peer's message: nothing recorded.
+        Assert.Equal(FederationResult.BeneficiaryNotPayeeInstitution, Code(b.Run(ExchangeCommands.Encode(Operation.ReceiveInstitutionFromPeer,
+            new ReceiveInstitutionFromPeer(new ReceiveFromPeer(PeerAOnB, t with { ExpiresAtNs = b.Time + 60 * Second, Beneficiary = t.Beneficiary with { IdScheme = PartyIdScheme.None } }))))));
+        Assert.False(b.Engine.Federation.TryGetInbound(Uetr(0x70), out _));
+        // With the banks named right it goes through and settles on B.
+        Assert.Equal(FederationResult.Ok, Send(a, 0x971, t));
+        Assert.Equal(FederationResult.Ok, Deliver(a, b, 0x971));
+        Assert.Equal(CrossNodeStatus.Settled, b.Engine.Federation.AnswerFor(PeerAOnB, Uetr(0x70))!.Status);
     }
 
     [Fact]
@@ -299,10 +371,11 @@ public sealed class FederationProtocolTests
                 {
                     UInt128 id = (UInt128)(0xA00 + s.Payment);
                     string uetr = Uetr(0x100 + s.Payment);
+                    bool institution = s.Payment % 2 == 1; // odd payments are institution transfers (pacs.009), even ones customer payments
                     switch (s.Kind)
                     {
                         case 0: // the payer bank sends (again: the same id and content answer the same)
-                            Send(a, id, Terms(uetr, s.Amount * 10L), expirySeconds: 20);
+                            Send(a, id, institution ? InstitutionTerms(uetr, s.Amount * 10L) : Terms(uetr, s.Amount * 10L), expirySeconds: 20);
                             if (a.Engine.Federation.TryGetPayment(id, out _) && !sent.Contains(id)) sent.Add(id);
                             break;
                         case 1: // A's link delivers a prepared payment (a duplicate if B has it)

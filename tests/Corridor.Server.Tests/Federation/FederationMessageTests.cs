@@ -103,6 +103,65 @@ public sealed class FederationMessageTests
         }, iter: 50);
     }
 
+    /// <summary>Institution transfers: the two banks as parties (BIC, name, address or none, settlement account), no trade reference.</summary>
+    private static readonly Gen<CrossNodeTerms> InstitutionTerms = Gen.Select(Terms, Text, Gen.Bool, Gen.OneOf(Gen.Const("RUB"), Gen.Const("JPY"), Gen.Const("KWD")),
+        (t, name, address, source) => t with
+        {
+            SourceCurrency = source,
+            Originator = new CoreParty(name, address ? "Kremlevskaya" : "", address ? "9" : "", "", address ? "Kazan" : "", "", address ? "RU" : "",
+                t.Originator.Account, PartyIdScheme.Bic, "PAYRRUMM"),
+            Beneficiary = new CoreParty("Bank " + name, "", "", "", "", "", "", t.Beneficiary.Account, PartyIdScheme.Bic, t.PayeeBic),
+            Trade = TradeReference.None, Kind = CrossNodeKind.Institution,
+        });
+
+    [Fact]
+    public void A_pacs009_of_institution_transfers_validates_and_reads_back_to_the_terms_sent_alone_or_in_a_batch()
+    {
+        InstitutionTerms.Array[1, 20].Sample(batch =>
+        {
+            batch = batch.DistinctBy(t => t.Uetr).ToArray();
+            var now = new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
+            IsoMessage message = CrossNodeMapping.ToMessage(batch.Select(t => (t, Agent.FromBic("PAYRRUMM"))).ToArray(), "FEDB-9", now);
+            Assert.Equal(Pacs009Message.Definition, message.MessageDefinition);
+            byte[] pacs009 = Iso20022Codec.Build(message);
+            Valid(pacs009);
+            ParseResult parsed = Iso20022Codec.Parse(pacs009);
+            Assert.True(parsed.IsSuccess, string.Join("; ", parsed.Errors.Select(e => e.Message)));
+            var (read, code, why) = CrossNodeMapping.FromPacs009Batch((Pacs009Message)parsed.Message!);
+            Assert.True(read is not null, $"{code} {why}");
+            for (int i = 0; i < batch.Length; i++)
+            {
+                Assert.Equal(batch[i] with { ExpiresAtNs = batch[i].ExpiresAtNs / 100 * 100 }, read[i]);
+                IsoMessage alone = CrossNodeMapping.ToMessage([(batch[i], Agent.FromBic("PAYRRUMM"))], "unused", now);
+                Assert.Equal(CrossNodeMapping.MessageIdOf(batch[i]), alone.MsgId); // alone: under its own MsgId
+                var (again, _, _) = CrossNodeMapping.FromPacs009Batch((Pacs009Message)Iso20022Codec.Parse(Iso20022Codec.Build(alone)).Message!);
+                Assert.Equal(read[i], again![0]);
+            }
+            byte[] pacs002 = Iso20022Codec.Build(CrossNodeMapping.ToPacs002(batch.Select(t => new CrossNodeMapping.AnswerLine(t.Uetr,
+                new PeerAnswer(t.Uetr, CrossNodeStatus.Settled, "", ""), null)).ToArray(), "R-9", now, "FEDB-9", Pacs009Message.Definition));
+            Valid(pacs002);
+        }, iter: 50);
+    }
+
+    [Fact]
+    public void A_pacs009_without_source_amount_expiry_quote_or_bics_is_refused_with_its_reason_and_kinds_do_not_mix_in_a_message()
+    {
+        CrossNodeTerms t = InstitutionTerms.Single();
+        Pacs009Message m = CrossNodeMapping.ToPacs009([(t, Agent.FromBic("PAYRRUMM"))], "M-1", DateTimeOffset.UnixEpoch);
+        InstitutionCreditTransfer tx = m.Transactions[0];
+        string Reason(InstitutionCreditTransfer changed) => CrossNodeMapping.FromPacs009Batch(m with { Transactions = [changed] }).ReasonCode!;
+        Assert.Equal("AM09", Reason(tx with { NextAgentInstructions = [.. tx.NextAgentInstructions.Where(l => !l.StartsWith(CrossNodeMapping.SourceAmountInstruction, StringComparison.Ordinal))] }));
+        Assert.Equal("AM09", Reason(tx with { NextAgentInstructions = [.. tx.NextAgentInstructions.Select(l => l.StartsWith(CrossNodeMapping.SourceAmountInstruction, StringComparison.Ordinal) ? l + ".001" : l)] }));
+        Assert.Equal("FF01", Reason(tx with { NextAgentInstructions = [.. tx.NextAgentInstructions.Where(l => !l.StartsWith(CrossNodeMapping.QuoteInstruction, StringComparison.Ordinal))] }));
+        Assert.Equal("FF01", Reason(tx with { RejectTime = null }));
+        Assert.Equal("FF01", Reason(tx with { PmtId = tx.PmtId with { Uetr = null } }));
+        Assert.Equal("RC01", Reason(tx with { Cdtr = new Agent { Name = "no BIC" } }));
+        Assert.Equal("RC01", Reason(tx with { Dbtr = new Agent { Name = "no BIC" } }));
+        Assert.Equal("FF01", CrossNodeMapping.FromPacs009Batch(m with { Transactions = [tx, tx] }).ReasonCode); // a UETR twice
+        CrossNodeTerms customer = Terms.Single();
+        Assert.Throws<ArgumentException>(() => CrossNodeMapping.ToMessage([(t, Agent.FromBic("PAYRRUMM")), (customer, Agent.FromBic("PAYRRUMM"))], "M-2", DateTimeOffset.UnixEpoch));
+    }
+
     [Fact]
     public void A_pacs008_without_quote_expiry_or_source_amount_is_refused_with_its_reason()
     {
