@@ -71,6 +71,16 @@ public static class TwoNodeWorld
         new FxTradeReferenceDto("INV-CN-2026-117", new DateOnly(2026, 11, 20), "CT-2026-5", "LC-HRB-3391", "Ball bearings, 2,000 units", "848210", "CIP", "Harbin"),
         uetr, ExpirySeconds: expirySeconds);
 
+    /// <summary>
+    /// An institution transfer (pacs.009) from Volga Bank to Harbin Bank for their own account: the two banks are the parties,
+    /// each named by its BIC with its settlement account; no trade reference.
+    /// </summary>
+    public static CrossNodePaymentRequest InstitutionTransfer(string id, string uetr, long rubMinor, uint expirySeconds = 120) => new(id, PeerBOnA, Provider, QuoteId, "RUB",
+        rubMinor, "CNY", ToCny(rubMinor), PayeeBic,
+        new FxPartyDto("Volga Bank", "Kremlevskaya", "9", "420111", "Kazan", "", "RU", "30101810000000000011", "bic", "PAYRRUMM"),
+        new FxPartyDto("Harbin Bank", "", "", "", "Harbin", "", "CN", "PAYE-CNY-SETTLEMENT", "bic", PayeeBic),
+        Trade: null, Uetr: uetr, ExpirySeconds: expirySeconds, Kind: "institution");
+
     /// <summary>Posted balance of an account (credits − debits), as the operator reads it.</summary>
     public static async Task<long> BalanceAsync(CorridorClient op, string account, CancellationToken c)
     {

@@ -175,6 +175,31 @@ public sealed class FederationConformanceTests(ITestOutputHelper output)
             Cell("DayAndCutoff", "source", $"refused ({(int)sent.Status} {code}), nothing held, peer not asked");
         }
 
+        // ── Institution transfers (pacs.009): the interbank cut-off applies, not the customer one, on both nodes; the banks are its
+        // parties, kept and shown on the destination as sent; they are screened like any party.
+        {
+            n++;
+            CrossNodePaymentRequest r = TwoNodeWorld.InstitutionTransfer($"0xC{n:X3}", $"c0f0a11d-{n:x4}-4abc-8def-0123456789ab", 7_000_00) with { Payer = TwoNodeWorld.Payer };
+            Assert.Equal("institution", (await Send(r)).Unwrap().Kind);
+            Assert.Equal("settled", await FederationCli.FinalOnA(a.Operator, r.Id));
+            PaymentDto onB = (await payeeOnB.GetPaymentAsync(r.Uetr, C)).Unwrap();
+            Assert.Equal(("settled", "Volga Bank", "PAYRRUMM", "30101810000000000011"),
+                (onB.Status, onB.Originator!.Name, onB.Originator.Identifier, onB.Originator.Account));
+            Assert.Equal(("Harbin Bank", TwoNodeWorld.PayeeBic), (onB.Beneficiary!.Name, onB.Beneficiary.Identifier));
+            Cell("DayAndCutoff", "institution", "past both customer cut-offs an institution transfer settles on A and B (interbank cut-off)");
+            Cell("PartiesKept", "institution", "the two banks as parties on B, as A sent them");
+
+            n++;
+            CrossNodePaymentRequest listed = TwoNodeWorld.InstitutionTransfer($"0xC{n:X3}", $"c0f0a11d-{n:x4}-4abc-8def-0123456789ab", 1_000_00) with { Payer = TwoNodeWorld.Payer };
+            listed = listed with { Beneficiary = listed.Beneficiary with { Name = ListedOnB } };
+            Assert.True((await Send(listed)).Ok);
+            await Until(async () => await FederationCli.StatusOnB(b, listed.Uetr) == "held", "institution transfer held on B");
+            PaymentDto heldOnB = (await b.Operator.GetPaymentAsync(listed.Uetr, C)).Unwrap();
+            (await b.Operator.RejectHoldAsync(heldOnB.Id, "confirmed match", C)).Unwrap();
+            Assert.Equal("refused", await FederationCli.FinalOnA(a.Operator, listed.Id));
+            Cell("ScreeningHold", "institution", "a listed bank held on B; refused by B's officer, A's hold voided");
+        }
+
         // Whatever happened, every payment is settled on both nodes or on neither, and each currency's total is unchanged.
         await FederationCli.Consistent(a, b, payments);
         foreach (var (rule, why) in NotYet) Cell(rule, "not yet", why);

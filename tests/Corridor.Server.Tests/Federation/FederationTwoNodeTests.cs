@@ -62,6 +62,42 @@ public sealed class FederationTwoNodeTests
         Assert.Matches($"corridor_federation_link_up\\{{[^}}]*peer=\"{PeerBOnA}\"[^}}]*\\}} 1", metrics); // the OpenTelemetry Prometheus exporter's line
     }
 
+    [Fact]
+    public async Task An_institution_transfer_travels_as_a_pacs009_and_settles_on_both_nodes_after_the_customer_cut_off()
+    {
+        await using var a = new NodeProcess("rub");
+        await using var b = new NodeProcess("cny");
+        var (payer, _, _) = await WorldAsync(a, b);
+        (await a.Operator.ChangePhaseAsync("customer_cutoff", C)).Unwrap();
+        (await b.Operator.ChangePhaseAsync("customer_cutoff", C)).Unwrap();
+
+        // Past the customer cut-off a customer payment is refused on A and nothing is held ...
+        ApiResult<CrossNodePaymentDto> customer = await payer.SendToPeerAsync(Payment("0x601", "7b1d3c2a-0601-4c8e-9a6b-2d5f8e1c0b3a", 1_000_00), C);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "federation.after_customer_cutoff"), (customer.Status, customer.Problem?.Code));
+        // ... an institution transfer goes until the interbank cut-off: a pacs.009 to B, settled on both nodes.
+        const string uetr = "7b1d3c2a-0602-4c8e-9a6b-2d5f8e1c0b3a";
+        ApiResult<CrossNodePaymentDto> sent = await payer.SendToPeerAsync(TwoNodeWorld.InstitutionTransfer("0x602", uetr, 20_000_00), C);
+        Assert.Equal(HttpStatusCode.Created, sent.Status);
+        Assert.Equal("institution", sent.Value!.Kind);
+        Assert.Equal("settled", await FinalOnA(payer, "0x602"));
+        CrossNodePaymentDto onB = (await FederationCli.OnB(b, uetr))!;
+        Assert.Equal(("settled", "institution"), (onB.Status, onB.Kind));
+        string metrics = await new HttpClient().GetStringAsync(a.Api + "/metrics", C);
+        Assert.Matches($"corridor_federation_pacs009_messages_total\\{{[^}}]*peer=\"{PeerBOnA}\"[^}}]*\\}} 1", metrics);
+        Assert.Matches($"corridor_federation_pacs009_payments_total\\{{[^}}]*peer=\"{PeerBOnA}\"[^}}]*\\}} 1", metrics);
+
+        // Naming another bank as the originator is refused before anything is recorded.
+        CrossNodePaymentRequest forged = TwoNodeWorld.InstitutionTransfer("0x603", "7b1d3c2a-0603-4c8e-9a6b-2d5f8e1c0b3a", 1_000_00);
+        ApiResult<CrossNodePaymentDto> refused = await payer.SendToPeerAsync(forged with { Originator = forged.Originator with { Identifier = "FXPRRUMM" } }, C);
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, "federation.originator_not_payer_institution"), (refused.Status, refused.Problem?.Code));
+        Assert.Equal(HttpStatusCode.NotFound, (await payer.GetCrossNodePaymentAsync("0x603", C)).Status);
+        ApiResult<CrossNodePaymentDto> withTrade = await payer.SendToPeerAsync(forged with { Trade = Payment("0x603", "", 1).Trade }, C);
+        Assert.Equal((HttpStatusCode.BadRequest, "federation.trade_reference_not_allowed"), (withTrade.Status, withTrade.Problem?.Code));
+        ApiResult<CrossNodePaymentDto> badKind = await payer.SendToPeerAsync(forged with { Kind = "bank" }, C);
+        Assert.Equal((HttpStatusCode.BadRequest, "request.invalid_value"), (badKind.Status, badKind.Problem?.Code));
+        await Consistent(a, b, [("0x602", uetr, 20_000_00)]);
+    }
+
     private static Task<(int Code, string Out)> Reconcile(NodeProcess a, NodeProcess b) =>
         Cli("peers", "reconcile", "--data", a.Data, "--url", a.Api, "--peer", PeerBOnA.ToString(), "--peer-api", b.Api,
             "--peer-token-file", Path.Combine(b.Data, "secrets", "operator.token"));
