@@ -25,6 +25,15 @@ public sealed partial class CorridorClient
     /// <c>compliance.&lt;reason&gt;</c> (a rule's rejection, with its ISO reason), …; 400 <c>compliance.travel_rule_incomplete</c> (RR01–RR04) before the journal.</returns>
     public Task<ApiResult<CrossNodePaymentDto>> SendToPeerAsync(CrossNodePaymentRequest r, CancellationToken c = default) =>
         SendAsync<CrossNodePaymentDto>(HttpMethod.Post, "v1/federation/payments", r, c);
+    /// <summary>
+    /// <c>POST /v1/federation/payments/batch</c>: up to 1,000 payments to banks on peer nodes in one request, each decided on its own
+    /// as <see cref="SendToPeerAsync"/> decides one; the accepted ones are journaled together.
+    /// </summary>
+    /// <param name="payments">The payments; see <see cref="CrossNodePaymentRequest"/>.</param>
+    /// <param name="c">Cancels the call.</param>
+    /// <returns>200 with one result per payment (<see cref="CrossNodeBatchResult"/>); 400 <c>request.empty_batch</c>, <c>request.batch_too_large</c>.</returns>
+    public Task<ApiResult<CrossNodeBatchResult>> SendToPeerBatchAsync(IReadOnlyList<CrossNodePaymentRequest> payments, CancellationToken c = default) =>
+        SendAsync<CrossNodeBatchResult>(HttpMethod.Post, "v1/federation/payments/batch", new CrossNodePaymentBatchRequest([.. payments]), c);
     /// <summary><c>GET /v1/federation/payments?peer=&amp;offset=&amp;limit=</c> (operator only): the cross-node payments recorded with a peer, sent and received, in the order recorded (what <c>corridor peers reconcile</c> compares).</summary>
     /// <param name="peer">The peer node's id.</param>
     /// <param name="offset">How many to skip.</param>

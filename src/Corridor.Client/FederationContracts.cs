@@ -100,3 +100,27 @@ public sealed record CrossNodePaymentDto(
     string Id, string Uetr, uint Peer, string Role, string Status, string? Reason, string? PeerReasonCode, string? PeerReason,
     ulong Debtor, ulong Creditor, string QuoteId, string SourceCurrency, long SourceAmount, string DestinationCurrency, long DestinationAmount,
     string PayeeBic, ulong ExpiresAt, ulong SubmittedAt, ulong FinalAt, string? CounterpartId = null, string Kind = "customer");
+
+/// <summary>
+/// Body of <c>POST /v1/federation/payments/batch</c>: up to 1,000 payments to banks on peer nodes, each decided on its own
+/// exactly as <c>POST /v1/federation/payments</c> decides one, the accepted ones journaled together.
+/// </summary>
+/// <param name="Payments">The payments, 1 … 1,000 (400 <c>request.empty_batch</c> / <c>request.batch_too_large</c>); body ≤ 4 MiB.</param>
+public sealed record CrossNodePaymentBatchRequest(CrossNodePaymentRequest[] Payments);
+
+/// <summary>Outcome of one payment of <c>POST /v1/federation/payments/batch</c>.</summary>
+/// <param name="Index">The payment's 0-based position in the request's <c>payments</c>.</param>
+/// <param name="Id">The payment's id as it was sent.</param>
+/// <param name="Status">What it is now: <c>prepared</c> (the payer's funds held, the peer asked), <c>held</c> (by compliance here),
+/// <c>settled</c> (sent before and settled since) or <c>refused</c>.</param>
+/// <param name="Code">For <c>refused</c>: the code <c>POST /v1/federation/payments</c> answers for it (<c>request.*</c>,
+/// <c>federation.*</c>, <c>compliance.*</c>; <c>request.duplicate_id</c> for an id twice in the batch); null otherwise.</param>
+/// <param name="Detail">For <c>refused</c>: why, naming the payment's index; null otherwise.</param>
+public sealed record CrossNodeBatchItemResult(int Index, string Id, string Status, string? Code, string? Detail);
+
+/// <summary>Answer of <c>POST /v1/federation/payments/batch</c> (HTTP 200 whatever the payments' outcomes): counts and one result per payment.</summary>
+/// <param name="Accepted">Payments prepared (or already settled) by this request or an earlier one with the same id and content.</param>
+/// <param name="Held">Payments held by this node's compliance.</param>
+/// <param name="Refused">Payments refused (nothing of them held or sent).</param>
+/// <param name="Results">One result per payment, in request order.</param>
+public sealed record CrossNodeBatchResult(int Accepted, int Held, int Refused, CrossNodeBatchItemResult[] Results);

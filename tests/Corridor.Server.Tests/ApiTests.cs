@@ -112,6 +112,7 @@ public sealed class ApiTests
         { "POST", "/v1/peers", Json(new RegisterPeerRequest(7, "Node B", "https://node-b.example:7430", new string('a', 64))), Access.SystemOperator },
         { "GET", "/v1/peers", null, Access.SystemOperator },
         { "POST", "/v1/federation/payments", Json(new CrossNodePaymentRequest("0x5F", 7, 2, "0xC0", "KES", 100, "CNY", 8, "PAYECNBJ", Party, Party with { Country = "CN" }, TradeRef)), Access.Participant },
+        { "POST", "/v1/federation/payments/batch", Json(new CrossNodePaymentBatchRequest([new CrossNodePaymentRequest("0x5E", 7, 2, "0xC0", "KES", 100, "CNY", 8, "PAYECNBJ", Party, Party with { Country = "CN" }, TradeRef)])), Access.Participant },
         { "GET", "/v1/federation/payments/0x5F", null, Access.Participant },
         { "GET", "/v1/federation/payments?peer=7", null, Access.SystemOperator },
         { "POST", "/v1/fx/trades", Json(Trade), Access.Participant },

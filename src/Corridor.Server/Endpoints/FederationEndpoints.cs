@@ -20,6 +20,7 @@ public static class FederationEndpoints
         app.MapPost("/v1/peers", Handler.Of(c => RegisterPeer(c, gw, links))).WithTags("federation").Accepts<RegisterPeerRequest>("application/json").Produces<PeerDto>(201);
         app.MapGet("/v1/peers", Handler.Of(c => ListPeers(c, gw, links))).WithTags("federation").Produces<PeerDto[]>();
         app.MapPost("/v1/federation/payments", Handler.Of(c => Send(c, gw))).WithTags("federation").Accepts<CrossNodePaymentRequest>("application/json").Produces<CrossNodePaymentDto>(201);
+        app.MapPost("/v1/federation/payments/batch", Handler.Of(c => SendBatch(c, gw))).WithTags("federation").Accepts<CrossNodePaymentBatchRequest>("application/json").Produces<CrossNodeBatchResult>();
         app.MapGet("/v1/federation/payments", Handler.Of(c => ListPayments(c, gw))).WithTags("federation").Produces<CrossNodePaymentDto[]>();
         app.MapGet("/v1/federation/payments/{id}", (HttpContext c, string id) => GetPayment(c, gw, id)).WithTags("federation").Produces<CrossNodePaymentDto>();
     }
@@ -61,10 +62,16 @@ public static class FederationEndpoints
         new(p.Id, p.Name, p.Url, p.CertificateSha256, Wire.Snake(p.Status), p.RegisteredAtNs,
             !links.Enabled ? null : links.Of(p.Id) is { } s ? new PeerLinkDto(s.Awaiting, s.LastAnswerAtNs, s.LastError) : new PeerLinkDto(0, 0, null));
 
-    private static async Task<IResult> Send(HttpContext c, NodeGateway gw)
+    /// <summary>A payer's request checked for its own content and the travel rule (Core's rule), not yet tied to a ledger.</summary>
+    private sealed record Checked(UInt128 Id, CrossNodeKind Kind, ulong Payer, CrossNodeTerms Terms, CrossNodePaymentRequest Request);
+
+    /// <summary>
+    /// The request's own content, before any engine state: the kind, who pays, ids, amounts, parties and references; the travel
+    /// rule refuses an incomplete payment here, before the journal, as on every entry path (the engine applies it again when it
+    /// screens), so the id stays free for the corrected payment. Throws the refusal; nothing is recorded.
+    /// </summary>
+    private static Checked Check(Caller caller, CrossNodePaymentRequest r)
     {
-        Caller caller = gw.Authenticate(c);
-        var r = await RequestBody.ReadAsync<CrossNodePaymentRequest>(c);
         CrossNodeKind kind = Wire.ParseEnum(r.Kind, "kind", Kinds);
         if (kind == CrossNodeKind.Customer && r.Trade is null) throw ApiException.BadRequest("request.missing_field", "trade: what a customer payment pays for");
         ulong payer = ExchangeEndpoints.ActingFor(caller, r.Payer, "payer");
@@ -77,35 +84,135 @@ public static class FederationEndpoints
         PartyBirths.Refuse(r.Originator, "originator");
         PartyBirths.Refuse(r.Beneficiary, "beneficiary");
         PaymentReferences given = Wire.References(r.References);
-        // The references travel in the pacs.008: MsgId and EndToEndId default to the payment's own reference, the UETR is the payment's.
+        // The references travel in the pacs.008/pacs.009: MsgId and EndToEndId default to the payment's own reference, the UETR is the payment's.
         string reference = PaymentMapping.ReferenceOf(id);
         var references = new PaymentReferences(given.MessageId.Length == 0 ? reference : given.MessageId, given.InstructionId,
             given.EndToEndId.Length == 0 ? reference : given.EndToEndId, given.TransactionId, uetr);
-        // One engine query for both facts the request needs before it is journaled (each query is a hop to the engine thread).
-        var (ledger, existed, existingPayer) = await gw.QueryAsync(e => (e.Settlement.FindLedgerByCurrency(r.SourceCurrency),
-            e.Federation.TryGetPayment(id, out CrossNodePayment p), p?.Debtor ?? 0UL));
-        if (ledger is null) throw new ApiException(422, "federation.source_currency_not_settled_here", $"no ledger settles {r.SourceCurrency} on this node");
         var terms = new CrossNodeTerms(uetr, quote, r.SourceCurrency, r.SourceAmount, r.DestinationCurrency, r.DestinationAmount, payeeBic, 0,
             ExchangeEndpoints.ToParty(r.Originator), ExchangeEndpoints.ToParty(r.Beneficiary), r.Trade is null ? Corridor.Core.Exchange.TradeReference.None : ExchangeEndpoints.ToTrade(r.Trade),
             references) { Kind = kind };
-        // The travel rule refuses an incomplete payment for its own content before the journal, as on every entry path (Core's
-        // rule; the engine applies it again when it screens): the id stays free for the corrected payment.
         if (Corridor.Core.Compliance.ComplianceState.TravelRuleOf(terms.Originator, terms.Beneficiary) is { IsCompliant: false } travel)
             throw SettlementEndpoints.TravelRuleIncomplete(r.Id, travel);
-        var command = new SendToPeer(id, r.Peer, payer, r.Provider, ledger.Value, r.ExpirySeconds, terms);
-        if (existed && !caller.IsOperator && existingPayer != caller.ParticipantId) throw new ApiException(409, "federation.payment_exists_with_different_content", $"payment {r.Id} exists");
+        return new Checked(id, kind, payer, terms, r);
+    }
+
+    /// <summary>What the engine knows of a checked request before it is journaled: the ledger of its source currency, and whether its id is taken and by whom.</summary>
+    private readonly record struct Known(uint? Ledger, bool Existed, ulong ExistingPayer);
+
+    private static Known KnownOf(Engine e, Checked x) =>
+        new(e.Settlement.FindLedgerByCurrency(x.Terms.SourceCurrency), e.Federation.TryGetPayment(x.Id, out CrossNodePayment p), p?.Debtor ?? 0UL);
+
+    /// <summary>The engine command for a checked request, or the refusal (nothing recorded): no ledger for its currency, an id another payer holds.</summary>
+    private static SendToPeer Command(Caller caller, Checked x, Known k)
+    {
+        if (k.Ledger is null) throw new ApiException(422, "federation.source_currency_not_settled_here", $"no ledger settles {x.Terms.SourceCurrency} on this node");
+        if (k.Existed && !caller.IsOperator && k.ExistingPayer != caller.ParticipantId) throw new ApiException(409, "federation.payment_exists_with_different_content", $"payment {x.Request.Id} exists");
+        return new SendToPeer(x.Id, x.Request.Peer, x.Payer, x.Request.Provider, k.Ledger.Value, x.Request.ExpirySeconds, x.Terms);
+    }
+
+    /// <summary>Journals sends of one kind as one command (op 401 or 405), one result per item in order.</summary>
+    private static Task<FederationResult[]> SubmitAsync(NodeGateway gw, CrossNodeKind kind, IReadOnlyList<SendToPeer> commands) => kind == CrossNodeKind.Institution
+        ? PeerEndpoint.SubmitAsync(gw, Operation.SendInstitutionToPeer, commands.Select(s => new SendInstitutionToPeer(s)).ToArray())
+        : PeerEndpoint.SubmitAsync(gw, Operation.SendToPeer, commands);
+
+    private static async Task<IResult> Send(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        Checked x = Check(caller, await RequestBody.ReadAsync<CrossNodePaymentRequest>(c));
+        // One engine query for what the request needs before it is journaled (each query is a hop to the engine thread).
+        Known known = await gw.QueryAsync(e => KnownOf(e, x));
+        SendToPeer command = Command(caller, x, known);
         CrashPoints.Reach(CrashPoints.SourceBeforeJournalSend);
-        FederationResult result = kind == CrossNodeKind.Institution
-            ? await PeerEndpoint.SubmitAsync(gw, Operation.SendInstitutionToPeer, new SendInstitutionToPeer(command))
-            : await PeerEndpoint.SubmitAsync(gw, Operation.SendToPeer, command);
+        FederationResult result = (await SubmitAsync(gw, x.Kind, [command]))[0];
         CrashPoints.Reach(CrashPoints.SourceAfterJournalSend);
         if (result == FederationResult.RejectedByCompliance
-            && await gw.QueryAsync(e => e.Compliance.TryGetPayment(id, out Corridor.Core.Compliance.PaymentCompliance pc) ? pc : null) is { } compliance)
-            throw SettlementEndpoints.ComplianceRejection(r.Id, compliance, Ids.Format(id), "refused"); // as every entry path: compliance.<reason>, its ISO code
-        if (result is not (FederationResult.Ok or FederationResult.HeldForCompliance)) throw Refused(result, $"payment {r.Id}");
+            && await gw.QueryAsync(e => e.Compliance.TryGetPayment(x.Id, out Corridor.Core.Compliance.PaymentCompliance pc) ? pc : null) is { } compliance)
+            throw SettlementEndpoints.ComplianceRejection(x.Request.Id, compliance, Ids.Format(x.Id), "refused"); // as every entry path: compliance.<reason>, its ISO code
+        if (result is not (FederationResult.Ok or FederationResult.HeldForCompliance)) throw Refused(result, $"payment {x.Request.Id}");
         if (result == FederationResult.Ok) gw.Links.Wake();
-        return Results.Json(await Payment(gw, id, caller), CorridorJson.Options, statusCode: existed ? 200 : 201);
+        return Results.Json(await Payment(gw, x.Id, caller), CorridorJson.Options, statusCode: known.Existed ? 200 : 201);
     }
+
+    /// <summary>Most payments one <c>POST /v1/federation/payments/batch</c> carries.</summary>
+    public const int MaxBatchPayments = 1_000;
+
+    /// <summary>
+    /// Several payments to banks on peer nodes in one request, each decided on its own exactly as <c>POST /v1/federation/payments</c>
+    /// decides it (the same checks, the same engine rules): the accepted ones of each kind are journaled as one command (one
+    /// journal entry for up to 1,000 sends), so a payer bank's batch costs one request and one journal write, not one per payment.
+    /// Answers 200 with one result per payment, in order; a refused payment refuses no other and records nothing.
+    /// </summary>
+    private static async Task<IResult> SendBatch(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        var r = await RequestBody.ReadAsync<CrossNodePaymentBatchRequest>(c, RequestBody.MaxBatchBytes);
+        if (r.Payments.Length == 0) throw ApiException.BadRequest("request.empty_batch", "payments must hold at least one payment");
+        if (r.Payments.Length > MaxBatchPayments) throw ApiException.BadRequest("request.batch_too_large", $"{r.Payments.Length} payments exceed {MaxBatchPayments} per batch");
+        int count = r.Payments.Length;
+        var results = new CrossNodeBatchItemResult?[count];
+        var checkedItems = new Checked?[count];
+        var seen = new HashSet<UInt128>();
+        for (int i = 0; i < count; i++)
+        {
+            try
+            {
+                checkedItems[i] = Check(caller, r.Payments[i]);
+                if (!seen.Add(checkedItems[i]!.Id)) throw ApiException.BadRequest("request.duplicate_id", $"payments[{i}]: id {r.Payments[i].Id} appears twice in the batch");
+            }
+            catch (ApiException e) { checkedItems[i] = null; results[i] = Refusal(i, r.Payments[i].Id, e); }
+        }
+        Known[] known = await gw.QueryAsync(e => checkedItems.Select(x => x is null ? default : KnownOf(e, x)).ToArray());
+        var byKind = new Dictionary<CrossNodeKind, List<(int Index, SendToPeer Command)>>();
+        for (int i = 0; i < count; i++)
+        {
+            if (checkedItems[i] is not { } x) continue;
+            try
+            {
+                SendToPeer command = Command(caller, x, known[i]);
+                if (!byKind.TryGetValue(x.Kind, out var list)) byKind[x.Kind] = list = new();
+                list.Add((i, command));
+            }
+            catch (ApiException e) { results[i] = Refusal(i, r.Payments[i].Id, e); }
+        }
+        var engineResults = new FederationResult[count];
+        foreach (var (kind, list) in byKind)
+        {
+            CrashPoints.Reach(CrashPoints.SourceBeforeJournalSend);
+            FederationResult[] decided = await SubmitAsync(gw, kind, list.Select(l => l.Command).ToArray());
+            CrashPoints.Reach(CrashPoints.SourceAfterJournalSend);
+            for (int k = 0; k < list.Count; k++) engineResults[list[k].Index] = decided[k];
+        }
+        if (byKind.Count > 0) gw.Links.Wake();
+        // One engine query for what each journaled payment now is (its status, and a compliance rejection's reason and ISO code).
+        var answers = await gw.QueryAsync(e => checkedItems.Select((x, i) => x is null || results[i] is not null ? default
+            : (Status: e.Federation.TryGetPayment(x.Id, out CrossNodePayment p) ? Wire.Snake(p.Status) : null,
+               Compliance: engineResults[i] == FederationResult.RejectedByCompliance && e.Compliance.TryGetPayment(x.Id, out Corridor.Core.Compliance.PaymentCompliance pc) ? pc : null)).ToArray());
+        int accepted = 0, held = 0, refused = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (results[i] is null)
+            {
+                FederationResult result = engineResults[i];
+                string id = r.Payments[i].Id;
+                results[i] = result switch
+                {
+                    FederationResult.Ok or FederationResult.HeldForCompliance => new CrossNodeBatchItemResult(i, id, answers[i].Status ?? "refused", null, null),
+                    FederationResult.RejectedByCompliance when answers[i].Compliance is { } pc =>
+                        Refusal(i, id, SettlementEndpoints.ComplianceRejection(id, pc, Ids.Format(checkedItems[i]!.Id), "refused")),
+                    _ => Refusal(i, id, Refused(result, $"payment {id}")),
+                };
+            }
+            switch (results[i]!.Status)
+            {
+                case "held": held++; break;
+                case "refused": refused++; break;
+                default: accepted++; break;
+            }
+        }
+        return Results.Json(new CrossNodeBatchResult(accepted, held, refused, results!), CorridorJson.Options);
+    }
+
+    private static CrossNodeBatchItemResult Refusal(int index, string id, ApiException e) => new(index, id, "refused", e.Code, $"payments[{index}]: {e.Message}");
 
     /// <summary>Most payments one page of <c>GET /v1/federation/payments</c> lists.</summary>
     public const int MaxListed = 10_000;

@@ -154,6 +154,30 @@ public sealed class FederationConformanceTests(ITestOutputHelper output)
             Cell("ReportedOnce", side, $"one {indicator} entry of {amount} in camt.054 with {e2e}");
         }
 
+        // ── The batch entry path (POST /v1/federation/payments/batch) reaches the same rules: an incomplete payment is refused
+        // before the journal with the travel rule's code, an id twice in a batch is refused, the others settle on both nodes and
+        // keep their ids; one refusal refuses no other.
+        {
+            CrossNodePaymentRequest good = Next(3_000_00), incomplete = Next(), twice = Next(1_000_00);
+            incomplete = incomplete with { Originator = incomplete.Originator with { Account = "" } };
+            CrossNodeBatchResult batch = (await payerOnA.SendToPeerBatchAsync([good, incomplete, twice, twice], C)).Unwrap();
+            payments.Add((good.Id, good.Uetr, good.SourceAmount));
+            payments.Add((incomplete.Id, incomplete.Uetr, incomplete.SourceAmount));
+            payments.Add((twice.Id, twice.Uetr, twice.SourceAmount));
+            Assert.Equal((2, 0, 2), (batch.Accepted, batch.Held, batch.Refused));
+            Assert.Equal(["prepared", "refused", "prepared", "refused"], batch.Results.Select(x => x.Status == "settled" ? "prepared" : x.Status));
+            Assert.Equal((string?)"compliance.travel_rule_incomplete", batch.Results[1].Code);
+            Assert.Equal((string?)"request.duplicate_id", batch.Results[3].Code);
+            Assert.Equal(HttpStatusCode.NotFound, (await payerOnA.GetCrossNodePaymentAsync(incomplete.Id, C)).Status);
+            Assert.Equal("settled", await FederationCli.FinalOnA(a.Operator, good.Id));
+            Assert.Equal("settled", await FederationCli.FinalOnA(a.Operator, twice.Id));
+            Assert.Null(await FederationCli.StatusOnB(b, incomplete.Uetr));
+            foreach (var (side, party, _, _) in sides)
+                Assert.Equal(good.Uetr, (await FindOne(party, "endToEndId", good.References!.EndToEndId, side)).Uetr);
+            Cell("TravelRule", "batch", "refused in the batch before the journal (compliance.travel_rule_incomplete), the others settle");
+            Cell("IdsKept", "batch", "a batch's payment found on both nodes by its EndToEndId and UETR");
+        }
+
         // ── DayAndCutoff, destination: B past its customer cut-off refuses with CUTA; A voids its hold.
         (await b.Operator.ChangePhaseAsync("customer_cutoff", C)).Unwrap();
         {
@@ -173,6 +197,11 @@ public sealed class FederationConformanceTests(ITestOutputHelper output)
             Assert.True(code.Contains("cutoff", StringComparison.Ordinal) || code == "CUTA", $"cut-off on A: {(int)sent.Status} {code}");
             Assert.Null(await FederationCli.StatusOnB(b, r.Uetr));
             Cell("DayAndCutoff", "source", $"refused ({(int)sent.Status} {code}), nothing held, peer not asked");
+            CrossNodePaymentRequest late = Next();
+            CrossNodeBatchResult batch = (await payerOnA.SendToPeerBatchAsync([late], C)).Unwrap();
+            payments.Add((late.Id, late.Uetr, late.SourceAmount));
+            Assert.Equal(("refused", (string?)"federation.after_customer_cutoff"), (batch.Results[0].Status, batch.Results[0].Code));
+            Cell("DayAndCutoff", "batch", "a batch's payment past A's cut-off refused with the same code");
         }
 
         // ── Institution transfers (pacs.009): the interbank cut-off applies, not the customer one, on both nodes; the banks are its
