@@ -16,6 +16,7 @@ public class BenchCommandTests
     [InlineData("http|--mode|single|--transfers|600|--warmup|0|--concurrency|4|--rate|2000", "transfers_per_second,p99_ms,target_requests_per_second")]
     [InlineData("http|--mode|batch|--transfers|20000|--batch|1000|--warmup|2000", "transfers_per_second,p50_ms,p99_ms,failed_requests")]
     [InlineData("federation|--payments|30|--concurrency|4|--warmup|20|--peer-batch|8", "payments,warmup,peer_batch,seconds,payments_per_second,p50_ms,p99_ms,settled_on_a,settled_on_b")]
+    [InlineData("federation|--payments|30|--concurrency|2|--warmup|20|--payer-batch|10", "payments,payer_batch,seconds,payments_per_second,p99_ms,settled_on_a,settled_on_b")]
     [InlineData("http|--mode|single|--transfers|2000|--warmup|200|--concurrency|8|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
     [InlineData("http|--mode|batch|--transfers|10000|--batch|1000|--warmup|1000|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
     [InlineData("http|--mode|payments|--transfers|600|--warmup|60|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p50_ms,p99_ms,requests_per_second,watch_list_load_ms,first_payment_ms")]

@@ -23,19 +23,21 @@ internal static class FederationBench
         var concurrency = new Option<int>("--concurrency") { Description = "Payments in flight at once: each of this many connections sends its next payment when its previous one is final.", DefaultValueFactory = _ => 64 };
         var warmup = new Option<int>("--warmup") { Description = "Payments sent first the same way and not counted, until the runtime has compiled the hot paths at full optimisation (tiered JIT).", DefaultValueFactory = _ => 30_000 };
         var batch = new Option<int>("--peer-batch") { Description = "Most payments node A sends to node B in one pacs.008 (1 … 1000).", DefaultValueFactory = _ => PeerLinkOptions.DefaultBatchSize };
+        var payerBatch = new Option<int>("--payer-batch") { Description = "Payments each connection sends per request: 1 posts each to POST /v1/federation/payments; more post them together to POST /v1/federation/payments/batch (1 … 1000).", DefaultValueFactory = _ => 1 };
         var json = BenchCommand.JsonOption();
         var command = new Command("federation",
             "Cross-node payments end to end: two nodes on loopback, N payments from node A's payer bank to node B's payee bank, " +
-            "measured from the payer's request to settled on both sides (payments, seconds, payments_per_second, p50_ms, p99_ms).") { payments, concurrency, warmup, batch, json };
+            "measured from the payer's request to settled on both sides (payments, seconds, payments_per_second, p50_ms, p99_ms).") { payments, concurrency, warmup, batch, payerBatch, json };
         command.SetAction(async (parse, cancel) =>
         {
-            int n = parse.GetValue(payments), c = parse.GetValue(concurrency), w = parse.GetValue(warmup), b = parse.GetValue(batch);
-            if (n is < 1 or > 1_000_000 || c is < 1 or > 4_096 || w is < 0 or > 1_000_000 || b is < 1 or > Corridor.Iso20022.Mapping.CrossNodeMapping.MaxTransactionsPerMessage)
+            int n = parse.GetValue(payments), c = parse.GetValue(concurrency), w = parse.GetValue(warmup), b = parse.GetValue(batch), pb = parse.GetValue(payerBatch);
+            if (n is < 1 or > 1_000_000 || c is < 1 or > 4_096 || w is < 0 or > 1_000_000 || b is < 1 or > Corridor.Iso20022.Mapping.CrossNodeMapping.MaxTransactionsPerMessage
+                || pb is < 1 or > Corridor.Server.Endpoints.FederationEndpoints.MaxBatchPayments)
             {
-                await Console.Error.WriteLineAsync("corridor bench federation: --payments 1 … 1,000,000, --concurrency 1 … 4096, --warmup 0 … 1,000,000, --peer-batch 1 … 1000");
+                await Console.Error.WriteLineAsync("corridor bench federation: --payments 1 … 1,000,000, --concurrency 1 … 4096, --warmup 0 … 1,000,000, --peer-batch 1 … 1000, --payer-batch 1 … 1000");
                 return 2;
             }
-            return await RunAsync(n, c, w, b, parse.GetValue(json), cancel);
+            return await RunAsync(n, c, w, b, pb, parse.GetValue(json), cancel);
         });
         return command;
     }
@@ -43,7 +45,7 @@ internal static class FederationBench
     private const long AmountRub = 100_00;
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(10);
 
-    private static async Task<int> RunAsync(int n, int concurrency, int warmup, int batch, bool json, CancellationToken cancel)
+    private static async Task<int> RunAsync(int n, int concurrency, int warmup, int batch, int payerBatch, bool json, CancellationToken cancel)
     {
         string root = Directory.CreateTempSubdirectory("corridor-bench-federation-").FullName;
         try
@@ -83,10 +85,10 @@ internal static class FederationBench
             }, watching.Token);
             try
             {
-                if (warmup > 0) await RunPhaseAsync(f, 0, warmup, concurrency, ids, startedAt, final, finished, refusedOnSend, () => Volatile.Read(ref done), watcher, cancel);
+                if (warmup > 0) await RunPhaseAsync(f, 0, warmup, concurrency, payerBatch, ids, startedAt, final, finished, refusedOnSend, () => Volatile.Read(ref done), watcher, cancel);
                 var clock = Stopwatch.StartNew();
                 TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                await RunPhaseAsync(f, warmup, n, concurrency, ids, startedAt, final, finished, refusedOnSend, () => Volatile.Read(ref done), watcher, cancel);
+                await RunPhaseAsync(f, warmup, n, concurrency, payerBatch, ids, startedAt, final, finished, refusedOnSend, () => Volatile.Read(ref done), watcher, cancel);
                 double seconds = clock.Elapsed.TotalSeconds;
                 // Both nodes and the load generator run in this process: its CPU time is the whole cost of the payments.
                 double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
@@ -108,6 +110,7 @@ internal static class FederationBench
                     new("warmup", warmup),
                     new("concurrency", concurrency),
                     new("peer_batch", batch),
+                    new("payer_batch", payerBatch),
                     new("seconds", Math.Round(seconds, 3)),
                     new("payments_per_second", Math.Round(settled / seconds, 0)),
                     new("p50_ms", Math.Round(BenchOutput.Percentile(sorted, 0.50), 3)),
@@ -141,27 +144,41 @@ internal static class FederationBench
 
     /// <summary>
     /// Payments <paramref name="from"/> … <paramref name="from"/> + <paramref name="count"/> − 1 in a closed loop: each of
-    /// <paramref name="concurrency"/> connections sends its next payment once its previous one is final on A.
+    /// <paramref name="concurrency"/> connections sends its next <paramref name="payerBatch"/> payments (one request) once its
+    /// previous ones are final on A.
     /// </summary>
-    private static async Task RunPhaseAsync(LocalFederation f, int from, int count, int concurrency, string[] ids, long[] startedAt, string?[] final,
+    private static async Task RunPhaseAsync(LocalFederation f, int from, int count, int concurrency, int payerBatch, string[] ids, long[] startedAt, string?[] final,
         TaskCompletionSource[] finished, ConcurrentQueue<string> refusedOnSend, Func<int> done, Task watcher, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        int next = from - 1, end = from + count;
+        int next = from, end = from + count;
+        void Refused(int i, string why)
+        {
+            refusedOnSend.Enqueue($"{ids[i]}: {why}");
+            if (Interlocked.CompareExchange(ref final[i], "refused", null) is null) finished[i].TrySetResult();
+        }
         Task sending = Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < end)
+            int first;
+            while ((first = Interlocked.Add(ref next, payerBatch) - payerBatch) < end)
             {
-                startedAt[i] = Stopwatch.GetTimestamp();
-                ApiResult<CrossNodePaymentDto> r = await f.Parties.PayerOnA.SendToPeerAsync(TwoNodeWorld.Payment(ids[i], Guid.NewGuid().ToString("D"), AmountRub), cancel);
-                if (!r.Ok)
+                int last = Math.Min(end, first + payerBatch);
+                long now = Stopwatch.GetTimestamp();
+                for (int i = first; i < last; i++) startedAt[i] = now;
+                if (payerBatch == 1)
                 {
-                    refusedOnSend.Enqueue($"{ids[i]}: HTTP {(int)r.Status} {r.Problem?.Code}");
-                    if (Interlocked.CompareExchange(ref final[i], "refused", null) is null) finished[i].TrySetResult();
-                    continue;
+                    ApiResult<CrossNodePaymentDto> r = await f.Parties.PayerOnA.SendToPeerAsync(TwoNodeWorld.Payment(ids[first], Guid.NewGuid().ToString("D"), AmountRub), cancel);
+                    if (!r.Ok) Refused(first, $"HTTP {(int)r.Status} {r.Problem?.Code}");
                 }
-                await finished[i].Task.WaitAsync(cancel);
+                else
+                {
+                    CrossNodePaymentRequest[] requests = new CrossNodePaymentRequest[last - first];
+                    for (int i = first; i < last; i++) requests[i - first] = TwoNodeWorld.Payment(ids[i], Guid.NewGuid().ToString("D"), AmountRub);
+                    ApiResult<CrossNodeBatchResult> r = await f.Parties.PayerOnA.SendToPeerBatchAsync(requests, cancel);
+                    if (!r.Ok) for (int i = first; i < last; i++) Refused(i, $"HTTP {(int)r.Status} {r.Problem?.Code}");
+                    else foreach (CrossNodeBatchItemResult item in r.Value!.Results) if (item.Status == "refused") Refused(first + item.Index, item.Code ?? "refused");
+                }
+                for (int i = first; i < last; i++) await finished[i].Task.WaitAsync(cancel);
             }
         }, cancel)));
         TimeSpan nextProgress = TimeSpan.FromSeconds(5);
@@ -173,7 +190,7 @@ internal static class FederationBench
             if (clock.Elapsed > nextProgress)
             {
                 nextProgress += TimeSpan.FromSeconds(5);
-                await Console.Error.WriteLineAsync($"corridor bench federation: {(from == 0 && count != ids.Length ? "warm-up " : "")}{clock.Elapsed.TotalSeconds:F0} s: {Math.Min(end, Volatile.Read(ref next) + 1) - from} sent, {done()} final on A");
+                await Console.Error.WriteLineAsync($"corridor bench federation: {(from == 0 && count != ids.Length ? "warm-up " : "")}{clock.Elapsed.TotalSeconds:F0} s: {Math.Min(end, Volatile.Read(ref next)) - from} sent, {done()} final on A");
             }
         }
         await sending;
