@@ -350,6 +350,38 @@ public static class CrossNodeMapping
         Transactions = [new StatusRequestTransaction { OrgnlUetr = uetr, OrgnlRequestedExecution = TimeOf(expiresAtNs) }],
     };
 
+    /// <summary>
+    /// One status question (pacs.028) about several payments to the same peer, each with its expiry T, one <c>TxInf</c> each:
+    /// the source's retries after a partition ask together, not one exchange per payment.
+    /// </summary>
+    public static StatusRequest ToPacs028(IReadOnlyList<(string Uetr, ulong ExpiresAtNs)> payments, string requestMsgId, DateTimeOffset creDtTm) => new()
+    {
+        RequestMsgId = requestMsgId, CreDtTm = creDtTm,
+        Transactions = new ValueList<StatusRequestTransaction>(payments.Select(p => new StatusRequestTransaction { OrgnlUetr = p.Uetr, OrgnlRequestedExecution = TimeOf(p.ExpiresAtNs) }).ToArray()),
+    };
+
+    /// <summary>
+    /// UETR and expiry T of every transaction of a peer's status question, in order (1 … <see cref="MaxTransactionsPerMessage"/>,
+    /// no UETR twice), or null with why the question cannot be read whole.
+    /// </summary>
+    public static (string Uetr, ulong ExpiresAtNs)[]? FromPacs028Batch(StatusRequest m, out string? reason)
+    {
+        reason = null;
+        int count = m.Transactions.Count;
+        if (count is < 1 or > MaxTransactionsPerMessage) { reason = $"a status question names 1 … {MaxTransactionsPerMessage} transactions, not {count}"; return null; }
+        var asked = new (string, ulong)[count];
+        var seen = new HashSet<string>(count, StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            StatusRequestTransaction tx = m.Transactions[i];
+            if (tx.OrgnlUetr is not { } uetr) { reason = $"transaction {i + 1}: TxInf/OrgnlUETR is missing"; return null; }
+            if (tx.OrgnlRequestedExecution is not { } expiry) { reason = $"transaction {i + 1}: TxInf/OrgnlTxRef/ReqdExctnDt/DtTm (the expiry) is missing"; return null; }
+            if (!seen.Add(uetr)) { reason = $"transaction {i + 1}: UETR {uetr} appears twice in the question"; return null; }
+            asked[i] = (uetr, NanosecondsOf(expiry));
+        }
+        return asked;
+    }
+
     /// <summary>UETR and expiry T of a peer's status question (one transaction), or null with why not.</summary>
     public static (string Uetr, ulong ExpiresAtNs)? FromPacs028(StatusRequest m, out string? reason)
     {

@@ -19,7 +19,7 @@ namespace Corridor.Server.Federation;
 /// else is refused with 403 and logged, and nothing is journaled. <c>POST /federation/v1/iso20022</c> takes a pacs.008
 /// (journaled as <see cref="ReceiveFromPeer"/>, op 402), a pacs.009 (institution transfers, <see cref="ReceiveInstitutionFromPeer"/>,
 /// op 406) or a pacs.028 (<see cref="ExpireUnknown"/>, op 404, when the payment
-/// is unknown) and answers the destination's recorded outcome as a pacs.002. The same host runs the outbox (<see cref="PeerOutbox"/>).
+/// is unknown; one question may ask after up to 1,000 payments) and answers the destination's recorded outcome as a pacs.002. The same host runs the outbox (<see cref="PeerOutbox"/>).
 /// </summary>
 public sealed class PeerEndpoint : IAsyncDisposable
 {
@@ -138,20 +138,29 @@ public sealed class PeerEndpoint : IAsyncDisposable
             }
             case StatusRequest q:
             {
-                if (CrossNodeMapping.FromPacs028(q, out string? why) is not var (uetr, expiresAtNs))
+                if (CrossNodeMapping.FromPacs028Batch(q, out string? why) is not { } asked)
                     throw ApiException.BadRequest("federation.message_invalid", why!);
-                PeerAnswer? answer = await gw.QueryAsync(e => e.Federation.AnswerFor(peer.Id, uetr));
-                if (answer is null)
+                PeerAnswer?[] answers = await gw.QueryAsync(e => asked.Select(a => e.Federation.AnswerFor(peer.Id, a.Uetr)).ToArray());
+                var notRecorded = new string?[asked.Length];
+                int[] unknown = Enumerable.Range(0, asked.Length).Where(i => answers[i] is null).ToArray();
+                if (unknown.Length > 0)
                 {
-                    // Unknown: after T it is recorded refused (expired) before the answer, so a late pacs.008 can never settle.
+                    // Unknown: after T each is recorded refused (expired) before the answer, so a late pacs.008 can never settle.
+                    // One journaled command for all the question's unknown payments.
                     CrashPoints.Reach(CrashPoints.DestinationBeforeJournalStatus);
-                    FederationResult result = await SubmitAsync(gw, Operation.ExpireUnknown, new ExpireUnknown(peer.Id, uetr, expiresAtNs));
+                    FederationResult[] results = await SubmitAsync(gw, Operation.ExpireUnknown, unknown.Select(i => new ExpireUnknown(peer.Id, asked[i].Uetr, asked[i].ExpiresAtNs)).ToArray());
                     CrashPoints.Reach(CrashPoints.DestinationAfterJournalStatus);
-                    if (result is not (FederationResult.Ok or FederationResult.NotYetExpired)) throw Refused(result);
-                    answer = await gw.QueryAsync(e => e.Federation.AnswerFor(peer.Id, uetr));
+                    if (asked.Length == 1 && results[0] is not (FederationResult.Ok or FederationResult.NotYetExpired)) throw Refused(results[0]);
+                    for (int k = 0; k < unknown.Length; k++)
+                        if (results[k] is not (FederationResult.Ok or FederationResult.NotYetExpired))
+                            notRecorded[unknown[k]] = "federation." + Wire.Snake(results[k]) + ": refused, nothing recorded";
+                    PeerAnswer?[] now2 = await gw.QueryAsync(e => unknown.Select(i => e.Federation.AnswerFor(peer.Id, asked[i].Uetr)).ToArray());
+                    for (int k = 0; k < unknown.Length; k++) answers[unknown[k]] = now2[k];
                 }
                 CrashAfterAnswer(c, CrashPoints.DestinationAfterAnswerPacs028);
-                return Xml(CrossNodeMapping.ToPacs002(uetr, answer, reportId, now, q.MsgId, q.MessageDefinition));
+                var lines = new CrossNodeMapping.AnswerLine[asked.Length];
+                for (int i = 0; i < asked.Length; i++) lines[i] = new CrossNodeMapping.AnswerLine(asked[i].Uetr, answers[i], notRecorded[i]);
+                return Xml(CrossNodeMapping.ToPacs002(lines, reportId, now, q.MsgId, q.MessageDefinition));
             }
             default:
                 throw ApiException.BadRequest("federation.unsupported_message", $"{parsed.Message!.MessageDefinition} is not a federation message (pacs.008.001.09, pacs.009.001.09 or pacs.028.001.04)");

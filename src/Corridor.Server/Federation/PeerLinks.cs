@@ -44,6 +44,9 @@ public sealed class PeerLinks
         /// <summary>pacs.009 messages (institution transfers) posted to the peer, and the transfers they carried, since start.</summary>
         public long Pacs009Messages { get; init; }
         public long Pacs009Payments { get; init; }
+        /// <summary>pacs.028 status questions posted to the peer (retries ask together), and the payments they asked after, since start.</summary>
+        public long Pacs028Messages { get; init; }
+        public long Pacs028Payments { get; init; }
     }
 
     private readonly ConcurrentDictionary<uint, LinkState> _links = new();
@@ -80,6 +83,8 @@ public sealed class PeerLinks
             : s with { Pacs008Messages = s.Pacs008Messages + 1, Pacs008Payments = s.Pacs008Payments + payments };
         _links.AddOrUpdate(peer, _ => Add(new LinkState(0, 0, null)), (_, s) => Add(s));
     }
+    internal void Asked(uint peer, int payments) => _links.AddOrUpdate(peer, _ => new LinkState(0, 0, null) { Pacs028Messages = 1, Pacs028Payments = payments },
+        (_, s) => s with { Pacs028Messages = s.Pacs028Messages + 1, Pacs028Payments = s.Pacs028Payments + payments });
     internal void Failed(uint peer, string error) => _links.AddOrUpdate(peer, _ => new LinkState(0, 0, error), (_, s) => s with { LastError = error });
 
     /// <summary>SHA-256 of a certificate's DER bytes, 64 lower-case hex digits: what RegisterPeer pins.</summary>

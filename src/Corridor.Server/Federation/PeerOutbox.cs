@@ -18,15 +18,16 @@ namespace Corridor.Server.Federation;
 /// travels in a batch: one pacs.008 with up to <see cref="PeerLinkOptions.BatchSize"/> transactions for the same peer, answered
 /// by one pacs.002 whose decisions are journaled as one <see cref="PeerDecision"/> command (op 403, one item per payment). At
 /// most <see cref="MaxBatchesInFlight"/> batches are in flight; payments arriving meanwhile wait for the next one (the busier the
-/// link, the larger the batches). A payment without a final answer is retried on its own with back-off, asking with a
-/// pacs.028 first. The outbox never voids on its own: only the peer's refusal voids.
+/// link, the larger the batches). A payment without a final answer is retried with back-off; the retries due in a round ask
+/// together (one pacs.028 of up to the batch size per peer), and those the peer never received go again together. The
+/// outbox never voids on its own: only the peer's refusal voids.
 /// </summary>
 public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2 certificate, ILogger<PeerOutbox> log, Action<WireMessage>? wire = null,
     int maxRetryMs = PeerLinkOptions.DefaultMaxRetryMs, int batchSize = PeerLinkOptions.DefaultBatchSize) : BackgroundService
 {
     /// <summary>Most awaiting payments read per round (the engine lists them, in-flight ones included); the rest wait for the next round.</summary>
     public const int MaxPerRound = 16_384;
-    /// <summary>Retries in flight at once (one payment each); a retry waits for a free one.</summary>
+    /// <summary>Retry exchanges in flight at once (each asks after up to the batch size of one peer's payments); a retry waits for a free one.</summary>
     public const int MaxConcurrentExchanges = 64;
     /// <summary>Batches (first attempts) in flight at once, over all peers.</summary>
     public const int MaxBatchesInFlight = 4;
@@ -139,12 +140,16 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
                 }
             }
         }
-        foreach (Pending p in retries)
+        // Retries ask together: one pacs.028 per peer for up to the batch size of its waiting payments, oldest first.
+        foreach (var group in retries.GroupBy(p => p.Peer))
         {
-            PeerInfo peer = peers[p.Peer];
+            PeerInfo peer = peers[group.Key];
             ClientFor(peer);
-            await _exchangeSlots.WaitAsync(stop);
-            _ = Task.Run(() => RunExchangeAsync(p, peer, stop), CancellationToken.None);
+            foreach (Pending[] chunk in group.Chunk(_batchSize))
+            {
+                await _exchangeSlots.WaitAsync(stop);
+                _ = Task.Run(() => RunExchangeAsync(chunk, peer, stop), CancellationToken.None);
+            }
         }
         return more;
     }
@@ -171,23 +176,23 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
         }
     }
 
-    private async Task RunExchangeAsync(Pending p, PeerInfo peer, CancellationToken stop)
+    private async Task RunExchangeAsync(Pending[] chunk, PeerInfo peer, CancellationToken stop)
     {
-        bool decided = false;
-        try { decided = await ExchangeAsync(peer, p, stop); }
+        var decided = new HashSet<UInt128>();
+        try { await ExchangeAsync(peer, chunk, decided, stop); }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException or NodeBusyException or ApiException)
         {
             links.Failed(peer.Id, e.Message.Length > 200 ? e.Message[..200] : e.Message);
-            log.LogWarning("federation: peer {Peer} did not answer for {Uetr}: {Message}", peer.Id, p.Terms.Uetr, e.Message);
+            log.LogWarning("federation: peer {Peer} did not answer about {Count} payments (first {Uetr}): {Message}", peer.Id, chunk.Length, chunk[0].Terms.Uetr, e.Message);
         }
         catch (Exception e)
         {
-            log.LogError(e, "federation: exchange for {Uetr} with peer {Peer} failed", p.Terms.Uetr, peer.Id);
+            log.LogError(e, "federation: exchange about {Count} payments (first {Uetr}) with peer {Peer} failed", chunk.Length, chunk[0].Terms.Uetr, peer.Id);
         }
         finally
         {
-            lock (_lock) Ended(p, decided);
+            lock (_lock) foreach (Pending p in chunk) Ended(p, decided.Contains(p.Id));
             _exchangeSlots.Release();
         }
     }
@@ -252,29 +257,40 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
             log.LogError("federation: decision of peer {Peer} for {Uetr} refused: {Result}", peer.Id, uetr, result);
     }
 
-    /// <summary>A retry about one payment: a pacs.028 first, and the pacs.008 or pacs.009 again (alone) if the peer never received it.</summary>
-    private async Task<bool> ExchangeAsync(PeerInfo peer, Pending p, CancellationToken stop)
+    /// <summary>
+    /// A retry about several payments to one peer: one pacs.028 asking after all of them; the final answers journaled as one
+    /// PeerDecision command; the payments the peer never received sent again together (a pacs.008 or pacs.009 per kind, as a
+    /// first attempt goes). Adds the payments decided to <paramref name="decided"/>.
+    /// </summary>
+    private async Task ExchangeAsync(PeerInfo peer, Pending[] chunk, HashSet<UInt128> decided, CancellationToken stop)
     {
         HttpClient client = ClientFor(peer);
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        StatusRequest question = CrossNodeMapping.ToPacs028(p.Terms.Uetr, p.Terms.ExpiresAtNs, "FEDQ" + Guid.NewGuid().ToString("N")[..28], now);
+        StatusRequest question = CrossNodeMapping.ToPacs028(chunk.Select(p => (p.Terms.Uetr, p.Terms.ExpiresAtNs)).ToArray(), "FEDQ" + Guid.NewGuid().ToString("N")[..28], now);
         CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs028);
-        PeerAnswer? answer = CrossNodeMapping.FromPacs002(await PostAsync(client, peer, Iso20022Codec.Build(question), stop), p.Terms.Uetr);
+        links.Asked(peer.Id, chunk.Length);
+        Dictionary<string, PeerAnswer?> answers = CrossNodeMapping.FromPacs002(await PostAsync(client, peer, Iso20022Codec.Build(question), stop));
         CrashPoints.Reach(CrashPoints.SourceAfterSendPacs028);
-        if (answer is null)
-        {
-            CrashPoints.Reach(CrashPoints.SourceBeforeSendPacs008);
-            IsoMessage again = CrossNodeMapping.ToMessage([(p.Terms, PayerAgentOf(p))], "", now);
-            links.Sent(peer.Id, again.MessageDefinition, 1);
-            answer = CrossNodeMapping.FromPacs002(await PostAsync(client, peer, Iso20022Codec.Build(again), stop), p.Terms.Uetr);
-            CrashPoints.Reach(CrashPoints.SourceAfterSendPacs008);
-        }
         links.Answered(peer.Id, NodeOptions.WallClockNs());
-        if (answer?.AsDecision(peer.Id) is not { } decision) return false; // held by the peer's compliance, or not yet decided
-        FederationResult result = await PeerEndpoint.SubmitAsync(gw, Operation.PeerDecision, decision);
-        CrashPoints.Reach(CrashPoints.SourceAfterJournalDecision);
-        Booked(peer, p.Terms.Uetr, answer.Status, result);
-        return true;
+        var decisions = new List<(Pending P, PeerDecision D, CrossNodeStatus Status)>();
+        var again = new List<Pending>();
+        foreach (Pending p in chunk)
+        {
+            PeerAnswer? answer = answers.GetValueOrDefault(p.Terms.Uetr);
+            if (answer?.AsDecision(peer.Id) is { } decision) decisions.Add((p, decision, answer.Status));
+            else if (answer is null) again.Add(p); // never received (or not recorded): send it again; held ones wait
+        }
+        if (decisions.Count > 0)
+        {
+            FederationResult[] results = await PeerEndpoint.SubmitAsync(gw, Operation.PeerDecision, decisions.Select(d => d.D).ToArray());
+            CrashPoints.Reach(CrashPoints.SourceAfterJournalDecision);
+            for (int i = 0; i < decisions.Count; i++)
+            {
+                decided.Add(decisions[i].P.Id);
+                Booked(peer, decisions[i].P.Terms.Uetr, decisions[i].Status, results[i]);
+            }
+        }
+        foreach (var kind in again.GroupBy(p => p.Terms.Kind)) await ExchangeBatchAsync(peer, kind.ToList(), decided, stop);
     }
 
     /// <summary>Posts one message; returns the peer's pacs.002.</summary>

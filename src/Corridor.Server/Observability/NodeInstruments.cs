@@ -76,6 +76,10 @@ internal static class NodeInstruments
             "pacs.009 messages (institution transfers) posted to the peer since start.");
         meter.CreateObservableCounter("corridor.federation.pacs009_payments", () => gw.Links.PerPeerCount(s => s.Pacs009Payments), "{payment}",
             "Institution transfers (transactions) those pacs.009 messages carried.");
+        meter.CreateObservableCounter("corridor.federation.pacs028_messages", () => gw.Links.PerPeerCount(s => s.Pacs028Messages), "{message}",
+            "pacs.028 status questions posted to the peer since start (retries of one round ask together).");
+        meter.CreateObservableCounter("corridor.federation.pacs028_payments", () => gw.Links.PerPeerCount(s => s.Pacs028Payments), "{payment}",
+            "Payments those status questions asked after.");
         meter.CreateObservableCounter("corridor.read_model.failures", () => Rm() is { } h ? [new Measurement<long>(h.Failures)] : Array.Empty<Measurement<long>>(),
             description: "Projector failures (each is retried from the stored position).");
     }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
@@ -79,7 +80,10 @@ public sealed class FederationLinkFaultTests(ITestOutputHelper output)
         Assert.Equal(payments.Count, onB.Length); // each payment recorded once on B
         Assert.Equal(payments.Count, onB.Select(p => p.Uetr).Distinct().Count());
         await FederationCli.Consistent(a, b, payments);
-        output.WriteLine($"{relay.Accepted - 1} connection attempts through the relay, {triedWhileCut} by the end of the partition; all final {healed.Elapsed.TotalSeconds:F1} s after it healed");
+        string metrics = await new HttpClient().GetStringAsync(a.Api + "/metrics", C);
+        long Count(string name) => long.Parse(Regex.Match(metrics, name + "_total\\{[^}]*\\} (\\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        output.WriteLine($"{relay.Accepted - 1} connection attempts through the relay, {triedWhileCut} by the end of the partition; all final {healed.Elapsed.TotalSeconds:F1} s after it healed; " +
+            $"{Count("corridor_federation_pacs028_messages")} status questions asked after {Count("corridor_federation_pacs028_payments")} payments");
     }
 
     [Fact]
@@ -128,11 +132,35 @@ public sealed class FederationLinkFaultTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("federation.unsupported_message", body);
         Assert.Equal("prepared", await StatusOnA(a, id));
+        // One status question about several payments (how A's retries ask after a partition): each answered on its own line —
+        // the settled one ACSC, an unknown one past its T recorded refused (AB05) before the answer, an unknown one before its T
+        // "not received" with nothing recorded; a question naming a UETR twice is refused whole.
+        const string expiredUetr = "5c0ffee0-0902-4abc-8def-0123456789ab", freshUetr = "5c0ffee0-0903-4abc-8def-0123456789ab";
+        ulong past = (ulong)(DateTimeOffset.UtcNow.AddSeconds(-5).ToUnixTimeMilliseconds() * 1_000_000), future = terms.ExpiresAtNs;
+        using (var content = new ByteArrayContent(Iso20022Codec.Build(CrossNodeMapping.ToPacs028([(uetr, terms.ExpiresAtNs), (expiredUetr, past), (freshUetr, future)], "Q3", DateTimeOffset.UtcNow))))
+        {
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/xml");
+            using HttpResponseMessage r = await asA.PostAsync(b.PeerUrl + PeerEndpoint.Route, content, C);
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            ParseResult parsed = Iso20022Codec.Parse(await r.Content.ReadAsByteArrayAsync(C));
+            Assert.True(parsed.IsSuccess);
+            var report = Assert.IsType<StatusReport>(parsed.Message);
+            Assert.Equal(3, report.Transactions.Count);
+            Dictionary<string, PeerAnswer?> answers = CrossNodeMapping.FromPacs002(report);
+            Assert.Equal(CrossNodeStatus.Settled, answers[uetr]?.Status);
+            Assert.Equal((CrossNodeStatus.Refused, "AB05"), (answers[expiredUetr]!.Status, answers[expiredUetr]!.ReasonCode));
+            Assert.Null(answers[freshUetr]);
+        }
+        Assert.Equal("refused", await FederationCli.StatusOnB(b, expiredUetr));
+        Assert.Null(await FederationCli.StatusOnB(b, freshUetr));
+        (status, _, body) = await PostAsync(asA, b, Iso20022Codec.Build(CrossNodeMapping.ToPacs028([(freshUetr, future), (freshUetr, future)], "Q4", DateTimeOffset.UtcNow)), freshUetr);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("federation.message_invalid", body);
 
         // A's link heals: its own pacs.008 arrives last, a duplicate for B, answered from B's record; A posts its hold.
         relay.Set(TcpProxy.Mode.Forward);
         Assert.Equal("settled", await FederationCli.FinalOnA(a.Operator, id));
-        Assert.Single((await b.Operator.ListCrossNodePaymentsAsync(TwoNodeWorld.PeerAOnB, 0, 100, C)).Unwrap());
+        Assert.Equal(2, (await b.Operator.ListCrossNodePaymentsAsync(TwoNodeWorld.PeerAOnB, 0, 100, C)).Unwrap().Length); // the payment and the expired question
         await FederationCli.Consistent(a, b, [(id, uetr, 10_000_00)]);
     }
 

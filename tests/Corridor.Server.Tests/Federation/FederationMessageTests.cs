@@ -163,6 +163,20 @@ public sealed class FederationMessageTests
     }
 
     [Fact]
+    public void A_status_question_about_several_payments_validates_and_reads_back_in_order()
+    {
+        Terms.Array[1, 40].Sample(batch =>
+        {
+            var asked = batch.DistinctBy(t => t.Uetr).Select(t => (t.Uetr, t.ExpiresAtNs)).ToArray();
+            byte[] pacs028 = Iso20022Codec.Build(CrossNodeMapping.ToPacs028(asked, "Q-9", new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero)));
+            Valid(pacs028);
+            var read = CrossNodeMapping.FromPacs028Batch((StatusRequest)Iso20022Codec.Parse(pacs028).Message!, out string? why);
+            Assert.True(read is not null, why);
+            Assert.Equal(asked.Select(a => (a.Uetr, a.ExpiresAtNs / 100 * 100)), read);
+        }, iter: 50);
+    }
+
+    [Fact]
     public void A_pacs008_without_quote_expiry_or_source_amount_is_refused_with_its_reason()
     {
         CrossNodeTerms t = Terms.Single();
