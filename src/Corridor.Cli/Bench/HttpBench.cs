@@ -31,15 +31,15 @@ internal static class HttpBench
     /// <summary>
     /// Runs the warm-up: <paramref name="warmup"/> transfers, in quarters, then more quarters while the last one still saw the
     /// JIT busy (tiered compilation recompiles hot methods at full optimisation on a background thread; on a shared 2-core machine
-    /// that can outlast a fixed warm-up by seconds, and its CPU would be counted in <c>cpu_us_per_request</c>), up to 10× the
-    /// warm-up asked for. <paramref name="run"/>(first, count) submits count transfers after the first <c>first</c>. Returns the
+    /// that can outlast a fixed warm-up by seconds, and its CPU would be counted in <c>cpu_us_per_request</c>), up to 4× the
+    /// warm-up asked for (batch mode, a few requests a second, rarely settles: its report's jit_ms_measured shows what remained). <paramref name="run"/>(first, count) submits count transfers after the first <c>first</c>. Returns the
     /// transfers submitted.
     /// </summary>
     internal static async Task<long> WarmUpAsync(Func<long, long, Task<long>> run, long warmup, int perRequest)
     {
         if (warmup <= 0) return 0;
         long slice = Math.Max((warmup / 4 + perRequest - 1) / perRequest * perRequest, perRequest), done = 0;
-        while (done < 10 * warmup)
+        while (done < 4 * warmup)
         {
             TimeSpan jit = System.Runtime.JitInfo.GetCompilationTime();
             long start = Stopwatch.GetTimestamp();

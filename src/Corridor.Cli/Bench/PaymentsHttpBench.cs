@@ -46,7 +46,7 @@ internal static class PaymentsHttpBench
                 token = s.Token ?? throw new ArgumentException("--token (operator) is needed with --url");
             }
             var op = CorridorClient.Create(baseUrl, token, 8);
-            World world = await SetUpAsync(op, 1 + s.Transfers + 10 * s.Warmup, watchListEntries, cancel); // the warm-up may run up to 10×
+            World world = await SetUpAsync(op, 1 + s.Transfers + 4 * s.Warmup, watchListEntries, cancel); // the warm-up may run up to 4×
 
             int perRequest = s.Mode == "iso" ? s.Batch : 1;
             var load = new Load(s, baseUrl, world, perRequest);
