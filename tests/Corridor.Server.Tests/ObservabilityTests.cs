@@ -63,7 +63,59 @@ public sealed class ObservabilityTests
         {
             Activity span = Assert.Single(spans, s => s.OperationName == name && s.Links.Any(l => l.Context.SpanId == submit.SpanId));
             Assert.Equal(batch, span.GetTagItem("corridor.batch"));
+            Assert.Null(span.Parent); // a root, linked to the commands it carries
+            Assert.Equal(default, span.ParentSpanId);
         }
+    }
+
+    [Fact]
+    public async Task Batch_spans_stay_roots_after_earlier_traced_requests_ended()
+    {
+        // The engine thread ends each submit span; ending it must not leave the (finished) caller's activity current there, or the
+        // next batch's spans would become children of an unrelated request and Activity would throw (and swallow) on every batch.
+        await using TestNode node = await TestNode.StartAsync();
+        var spans = new System.Collections.Concurrent.ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is NodeTracing.SourceName or "Corridor.Tests.Caller",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        int notRunning = 0;
+        void Count(object? _, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (e.Exception is InvalidOperationException && e.Exception.StackTrace?.Contains("System.Diagnostics.Activity") == true) Interlocked.Increment(ref notRunning);
+        }
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        var traces = new List<ActivityTraceId>();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                using Activity request = Caller.StartActivity("test request")!;
+                traces.Add(request.TraceId);
+                Corridor.Core.Engine.CommandReply reply = await node.Server.Node.SubmitAsync(Corridor.Core.Engine.Operation.RunLsm, 1,
+                    Corridor.Core.Settlement.SettlementCodec.EncodePayload<Corridor.Core.Settlement.RunLsm>([new Corridor.Core.Settlement.RunLsm(0)]), waitWhenFull: true, TestContext.Current.CancellationToken);
+                Assert.True(reply.Batch > 0);
+            }
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+
+        foreach (ActivityTraceId trace in traces)
+        {
+            Activity submit = Assert.Single(spans, s => s.OperationName == "corridor.submit" && s.TraceId == trace);
+            foreach (string name in new[] { "corridor.journal.append", "corridor.engine.apply" })
+            {
+                Activity span = Assert.Single(spans, s => s.OperationName == name && s.Links.Any(l => l.Context.SpanId == submit.SpanId));
+                Assert.Equal(default, span.ParentSpanId);
+                Assert.DoesNotContain(span.TraceId, traces);
+            }
+        }
+        Assert.Equal(0, notRunning);
     }
 
     [Fact]
