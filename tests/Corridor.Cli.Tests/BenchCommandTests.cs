@@ -12,7 +12,7 @@ public class BenchCommandTests
     [InlineData("pvp|--payments|2000", "payments_per_second")]
     [InlineData("iso|--messages|300", "messages_per_second,settled")]
     [InlineData("screening|--entries|2000|--payments|2000", "payments_per_second,planted_found")]
-    [InlineData("http|--mode|single|--transfers|3000|--warmup|300|--concurrency|8", "transfers_per_second,requests_per_second,p50_ms,p99_ms,failed_requests")]
+    [InlineData("http|--mode|single|--transfers|3000|--warmup|300|--concurrency|8", "transfers_per_second,requests_per_second,p50_ms,p99_ms,failed_requests,cpu_us_per_request,allocated_bytes_per_request,jit_ms_measured,warmup_transfers")]
     [InlineData("http|--mode|single|--transfers|600|--warmup|0|--concurrency|4|--rate|2000", "transfers_per_second,p99_ms,target_requests_per_second")]
     [InlineData("http|--mode|batch|--transfers|20000|--batch|1000|--warmup|2000", "transfers_per_second,p50_ms,p99_ms,failed_requests")]
     [InlineData("federation|--payments|30|--concurrency|4|--warmup|20|--peer-batch|8", "payments,warmup,peer_batch,seconds,payments_per_second,p50_ms,p99_ms,settled_on_a,settled_on_b")]
@@ -41,6 +41,11 @@ public class BenchCommandTests
             Assert.Equal(0, result.RootElement.GetProperty("failed_requests").GetInt64());
             Assert.Equal(0, result.RootElement.GetProperty("rejected_items").GetInt64());
             Assert.True(result.RootElement.GetProperty("transfers_per_second").GetDouble() > 0);
+            // The warm-up runs at least as long as asked, at most 4× (longer while the JIT is still compiling).
+            string[] a = args.Split('|');
+            long asked = long.Parse(a[Array.IndexOf(a, "--warmup") + 1], System.Globalization.CultureInfo.InvariantCulture);
+            long warmed = result.RootElement.GetProperty("warmup_transfers").GetInt64();
+            Assert.True(warmed >= asked && warmed <= 4 * asked + 1000, $"warm-up {warmed} for --warmup {asked}");
             Assert.Equal(args.Contains("--tls", StringComparison.Ordinal) ? "https, mutual TLS (client certificate, no token)" : "http",
                 result.RootElement.GetProperty("transport").GetString());
         }

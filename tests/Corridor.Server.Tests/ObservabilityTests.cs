@@ -63,7 +63,59 @@ public sealed class ObservabilityTests
         {
             Activity span = Assert.Single(spans, s => s.OperationName == name && s.Links.Any(l => l.Context.SpanId == submit.SpanId));
             Assert.Equal(batch, span.GetTagItem("corridor.batch"));
+            Assert.Null(span.Parent); // a root, linked to the commands it carries
+            Assert.Equal(default, span.ParentSpanId);
         }
+    }
+
+    [Fact]
+    public async Task Batch_spans_stay_roots_after_earlier_traced_requests_ended()
+    {
+        // The engine thread ends each submit span; ending it must not leave the (finished) caller's activity current there, or the
+        // next batch's spans would become children of an unrelated request and Activity would throw (and swallow) on every batch.
+        await using TestNode node = await TestNode.StartAsync();
+        var spans = new System.Collections.Concurrent.ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is NodeTracing.SourceName or "Corridor.Tests.Caller",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        int notRunning = 0;
+        void Count(object? _, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (e.Exception is InvalidOperationException && e.Exception.StackTrace?.Contains("System.Diagnostics.Activity") == true) Interlocked.Increment(ref notRunning);
+        }
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        var traces = new List<ActivityTraceId>();
+        try
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                using Activity request = Caller.StartActivity("test request")!;
+                traces.Add(request.TraceId);
+                Corridor.Core.Engine.CommandReply reply = await node.Server.Node.SubmitAsync(Corridor.Core.Engine.Operation.RunLsm, 1,
+                    Corridor.Core.Settlement.SettlementCodec.EncodePayload<Corridor.Core.Settlement.RunLsm>([new Corridor.Core.Settlement.RunLsm(0)]), waitWhenFull: true, TestContext.Current.CancellationToken);
+                Assert.True(reply.Batch > 0);
+            }
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+
+        foreach (ActivityTraceId trace in traces)
+        {
+            Activity submit = Assert.Single(spans, s => s.OperationName == "corridor.submit" && s.TraceId == trace);
+            foreach (string name in new[] { "corridor.journal.append", "corridor.engine.apply" })
+            {
+                Activity span = Assert.Single(spans, s => s.OperationName == name && s.Links.Any(l => l.Context.SpanId == submit.SpanId));
+                Assert.Equal(default, span.ParentSpanId);
+                Assert.DoesNotContain(span.TraceId, traces);
+            }
+        }
+        Assert.Equal(0, notRunning);
     }
 
     [Fact]
@@ -107,6 +159,14 @@ public sealed class ObservabilityTests
         string all = await TracedRequests(sampleRatio: 1, traceparent: null);
         foreach (string span in new[] { "POST /v1/participants", "corridor.submit", "corridor.journal.append", "corridor.engine.apply" })
             Assert.Contains(span, all);
+        // ASP.NET Core's server span, with the HTTP tags, is the parent of the command's submit span.
+        List<OtlpSpan> spans = OtlpSpan.Decode(all);
+        OtlpSpan http = Assert.Single(spans, s => s.Name == "POST /v1/participants");
+        Assert.Equal("POST", http.Attributes["http.request.method"]);
+        Assert.Equal("/v1/participants", http.Attributes["http.route"]);
+        Assert.Equal("201", http.Attributes["http.response.status_code"]);
+        Assert.Equal("", http.ParentSpanId);
+        Assert.Contains(spans, s => s.Name == "corridor.submit" && s.ParentSpanId == http.SpanId && s.TraceId == http.TraceId);
     }
 
     [Fact]
@@ -122,6 +182,99 @@ public sealed class ObservabilityTests
         foreach (string span in new[] { "POST /v1/participants", "corridor.submit", "corridor.journal.append", "corridor.engine.apply" })
             Assert.Contains(span, followed);
         Assert.Contains(Convert.ToHexString(Convert.FromHexString(traceId)), Convert.ToHexString(System.Text.Encoding.Latin1.GetBytes(followed)));
+        // The HTTP span continues the caller's span; the submit span is its child.
+        List<OtlpSpan> spans = OtlpSpan.Decode(followed);
+        OtlpSpan http = Assert.Single(spans, s => s.Name == "POST /v1/participants");
+        Assert.Equal((traceId, "00f067aa0ba902b7"), (http.TraceId, http.ParentSpanId));
+        Assert.Contains(spans, s => s.Name == "corridor.submit" && s.ParentSpanId == http.SpanId && s.TraceId == traceId);
+    }
+
+    /// <summary>
+    /// A span as OTLP/HTTP carries it (ExportTraceServiceRequest, protobuf): name, hex ids and attributes as text. Reads the
+    /// protobuf wire format directly: resource_spans (1) → scope_spans (2) → spans (2) → trace_id (1), span_id (2),
+    /// parent_span_id (4), name (5), attributes (9: key 1, value 2 → string 1, bool 2, int 3, double 4).
+    /// </summary>
+    private sealed record OtlpSpan(string Name, string TraceId, string SpanId, string ParentSpanId, Dictionary<string, string> Attributes)
+    {
+        /// <summary>The spans of export requests; <paramref name="bodies"/> are the request bodies, each as one Latin-1 string.</summary>
+        public static List<OtlpSpan> Decode(string bodies)
+        {
+            // TracedRequests concatenates the bodies: decode them one request after another.
+            byte[] all = System.Text.Encoding.Latin1.GetBytes(bodies);
+            var spans = new List<OtlpSpan>();
+            foreach (var (field, _, resource) in Fields(all))
+                if (field == 1)
+                    foreach (var (f2, _, scope) in Fields(resource)) if (f2 == 2)
+                        foreach (var (f3, _, span) in Fields(scope)) if (f3 == 2) spans.Add(Span(span));
+            return spans;
+        }
+
+        private static OtlpSpan Span(ReadOnlyMemory<byte> span)
+        {
+            string name = "", trace = "", id = "", parent = "";
+            var attributes = new Dictionary<string, string>();
+            foreach (var (field, value, bytes) in Fields(span))
+                switch (field)
+                {
+                    case 1: trace = Convert.ToHexStringLower(bytes.Span); break;
+                    case 2: id = Convert.ToHexStringLower(bytes.Span); break;
+                    case 4: parent = Convert.ToHexStringLower(bytes.Span); break;
+                    case 5: name = System.Text.Encoding.UTF8.GetString(bytes.Span); break;
+                    case 9:
+                        string key = "", text = "";
+                        foreach (var (f, _, b) in Fields(bytes))
+                            if (f == 1) key = System.Text.Encoding.UTF8.GetString(b.Span);
+                            else if (f == 2)
+                                foreach (var (vf, v, vb) in Fields(b))
+                                    text = vf switch
+                                    {
+                                        1 => System.Text.Encoding.UTF8.GetString(vb.Span),
+                                        2 => (v != 0).ToString(),
+                                        3 => ((long)v).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                                        4 => BitConverter.Int64BitsToDouble((long)v).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                                        _ => text,
+                                    };
+                        attributes[key] = text;
+                        break;
+                }
+            return new OtlpSpan(name, trace, id, parent, attributes);
+        }
+
+        /// <summary>The fields of one protobuf message: number, value (varint or fixed) and bytes (length-delimited).</summary>
+        private static List<(int Field, ulong Value, ReadOnlyMemory<byte> Bytes)> Fields(ReadOnlyMemory<byte> message)
+        {
+            var fields = new List<(int, ulong, ReadOnlyMemory<byte>)>();
+            ReadOnlySpan<byte> m = message.Span;
+            int at = 0;
+            ulong Varint(ReadOnlySpan<byte> m)
+            {
+                ulong v = 0;
+                for (int shift = 0; ; shift += 7)
+                {
+                    byte b = m[at++];
+                    v |= (ulong)(b & 0x7F) << shift;
+                    if (b < 0x80) return v;
+                }
+            }
+            while (at < m.Length)
+            {
+                ulong tag = Varint(m);
+                int field = (int)(tag >> 3);
+                switch (tag & 7)
+                {
+                    case 0: fields.Add((field, Varint(m), default)); break;
+                    case 1: fields.Add((field, System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(m[at..]), default)); at += 8; break;
+                    case 5: fields.Add((field, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(m[at..]), default)); at += 4; break;
+                    case 2:
+                        int length = (int)Varint(m);
+                        fields.Add((field, 0, message.Slice(at, length)));
+                        at += length;
+                        break;
+                    default: throw new InvalidDataException($"protobuf wire type {tag & 7} at {at}");
+                }
+            }
+            return fields;
+        }
     }
 
     /// <summary>Starts a node exporting to a stand-in collector, registers a participant (with <paramref name="traceparent"/> when given), stops it: what the collector got.</summary>

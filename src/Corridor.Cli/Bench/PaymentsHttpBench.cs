@@ -46,7 +46,7 @@ internal static class PaymentsHttpBench
                 token = s.Token ?? throw new ArgumentException("--token (operator) is needed with --url");
             }
             var op = CorridorClient.Create(baseUrl, token, 8);
-            World world = await SetUpAsync(op, 1 + s.Transfers + s.Warmup, watchListEntries, cancel);
+            World world = await SetUpAsync(op, 1 + s.Transfers + 4 * s.Warmup, watchListEntries, cancel); // the warm-up may run up to 4×
 
             int perRequest = s.Mode == "iso" ? s.Batch : 1;
             var load = new Load(s, baseUrl, world, perRequest);
@@ -54,16 +54,19 @@ internal static class PaymentsHttpBench
             await load.RunAsync(0, 1, cancel, concurrency: 1);
             double firstPaymentMs = load.SortedLatencies()[0];
             load.Reset();
-            if (s.Warmup > 0) await load.RunAsync(1, s.Warmup, cancel);
+            long warmed = await HttpBench.WarmUpAsync((from, count) => load.RunAsync(1 + from, count, cancel), s.Warmup, perRequest);
             load.Reset();
-            TimeSpan cpu = HttpBench.ProcessCpu();
+            TimeSpan cpu = HttpBench.ProcessCpu(), jit = System.Runtime.JitInfo.GetCompilationTime();
+            long allocated = GC.GetTotalAllocatedBytes();
             var clock = Stopwatch.StartNew();
-            long requests = await load.RunAsync(1 + s.Warmup, s.Transfers, cancel);
+            long requests = await load.RunAsync(1 + warmed, s.Transfers, cancel);
             double seconds = clock.Elapsed.TotalSeconds;
             double cpuPerRequest = HttpBench.CpuMicrosecondsPerRequest(cpu, requests);
+            double jitMs = (System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds;
+            long allocatedPerRequest = requests == 0 ? 0 : (GC.GetTotalAllocatedBytes() - allocated) / requests;
             List<double> all = load.SortedLatencies();
             long settled = (await op.GetSettlementAccountAsync(world.Payee, Kes, cancel)).Unwrap().BalanceMinor / AmountMinor;
-            long submitted = 1 + s.Warmup + s.Transfers;
+            long submitted = 1 + warmed + s.Transfers;
             BenchOutput.Report($"HTTP {s.Mode} payments", [
                 new("mode", s.Mode),
                 new("endpoint", s.Mode == "iso" ? "POST /v1/iso20022 (pacs.008.001.09)" : "POST /v1/payments"),
@@ -73,7 +76,7 @@ internal static class PaymentsHttpBench
                 new("transfers_per_request", perRequest),
                 new("payments_per_request", perRequest),
                 new("concurrency", s.Concurrency),
-                new("warmup_transfers", s.Warmup),
+                new("warmup_transfers", warmed),
                 new("target_requests_per_second", s.Rate),
                 new("load_generator", "raw HTTP/1.1 keep-alive connections"),
                 new("watch_list_entries", watchListEntries),
@@ -90,6 +93,8 @@ internal static class PaymentsHttpBench
                 new("failed_requests", load.FailedRequests),
                 new("cpu_us_per_request", cpuPerRequest),
                 new("cpu_measured", server is null ? "this process: the load generator only" : "this process: load generator and node"),
+                new("allocated_bytes_per_request", allocatedPerRequest),
+                new("jit_ms_measured", Math.Round(jitMs, 0)),
                 new("tracing", s.Tracing),
                 new("transport", "http"),
                 new("read_model", server is null ? "remote" : s.ReadModel),

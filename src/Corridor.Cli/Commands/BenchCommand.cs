@@ -74,7 +74,7 @@ public static class BenchCommand
         var url = new Option<string?>("--url") { Description = "Base URL of a running node (default: start one on loopback in a temp dir)." };
         var token = new Option<string?>("--token") { Description = "Operator token for --url." };
         var dir = new Option<string?>("--dir") { Description = "Data directory of the started node (default: temporary, deleted)." };
-        var warmup = new Option<long?>("--warmup") { Description = "Transfers submitted before the clock starts, not measured (default 100,000 batch, 20,000 single)." };
+        var warmup = new Option<long?>("--warmup") { Description = "Transfers submitted before the clock starts, not measured (default 100,000 batch, 20,000 single); more, up to 4×, while the JIT is still recompiling hot code (jit_ms_measured in the report is what it compiled while measured)." };
         var rate = new Option<double>("--rate") { Description = "Pace requests to this many per second in total (0: as fast as the server answers). Use half the measured maximum for the latency target.", DefaultValueFactory = _ => 0 };
         var readModel = new Option<string>("--read-model") { Description = "Read model of the started node: sqlite (as corridor run) or none.", DefaultValueFactory = _ => "sqlite" };
         readModel.AcceptOnlyFromAmong("sqlite", "none");

@@ -221,12 +221,7 @@ public sealed class Node : IDisposable
                             Request r = batch.Requests[i];
                             _eventsSinceSnapshot += r.Count;
                             _metrics.Replied(r.Operation, r.Count, replies[i].Errors.Length, Stopwatch.GetElapsedTime(r.SubmittedAt, now));
-                            if (r.Span is { } submitted)
-                            {
-                                submitted.SetTag("corridor.batch", batch.Sequence);
-                                submitted.SetTag("corridor.item_errors", replies[i].Errors.Length);
-                                submitted.Stop();
-                            }
+                            if (r.Span is { } submitted) NodeTracing.EndSubmit(submitted, batch.Sequence, replies[i].Errors.Length);
                             r.Reply.TrySetResult(replies[i]);
                         }
                         ArrayPool<byte>.Shared.Return(batch.Buffer);

@@ -24,21 +24,44 @@ public static class NodeTracing
         // out, or none, gets no span at all — so a command not traced costs one check.
         if (parent is not { Recorded: true }) return null;
         Activity? span = Source.StartActivity("corridor.submit", ActivityKind.Internal);
-        Activity.Current = parent; // the span ends on the engine thread; the caller's flow keeps its own current activity
+        Activity.Current = parent; // the span ends on the engine thread (EndSubmit); the caller's flow keeps its own current activity
         span?.SetTag("corridor.operation", operation.ToString());
         span?.SetTag("corridor.count", count);
         return span;
     }
 
-    /// <summary>A batch span linked to the submit spans of its traced commands (<paramref name="links"/>: null when none is traced).</summary>
+    /// <summary>
+    /// A batch span, a root linked to the submit spans of its traced commands (<paramref name="links"/>: null when none is traced).
+    /// It never becomes the thread's current activity.
+    /// </summary>
     internal static Activity? StartBatch(string name, long sequence, int commands, List<ActivityLink>? links)
     {
         if (links is null) return null;
-        Activity? parent = Activity.Current;
+        Activity? current = Activity.Current;
+        // A root whatever the thread ran before: without a parent context StartActivity would make it a child of Activity.Current.
+        Activity.Current = null;
         Activity? span = Source.StartActivity(name, ActivityKind.Internal, parentContext: default, links: links);
-        Activity.Current = parent;
+        Restore(current);
         span?.SetTag("corridor.batch", sequence);
         span?.SetTag("corridor.commands", commands);
         return span;
     }
+
+    /// <summary>
+    /// Ends a submit span on the engine thread, leaving that thread's current activity as it was: <see cref="Activity.Stop"/> makes
+    /// the activity that was current when the span started (the caller's, on another thread) current here, and the next batch
+    /// span would become its child — and, once the caller's request had ended, setting it back would throw (and catch) inside
+    /// <see cref="Activity"/> on every traced batch.
+    /// </summary>
+    internal static void EndSubmit(Activity span, long batch, int itemErrors)
+    {
+        span.SetTag("corridor.batch", batch);
+        span.SetTag("corridor.item_errors", itemErrors);
+        Activity? current = Activity.Current;
+        span.Stop();
+        Restore(current);
+    }
+
+    /// <summary>Makes <paramref name="activity"/> current again, or none if it has ended meanwhile (an ended one cannot be current).</summary>
+    private static void Restore(Activity? activity) => Activity.Current = activity is { IsStopped: false } ? activity : null;
 }
