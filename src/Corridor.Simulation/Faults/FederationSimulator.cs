@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Corridor.Core.Compliance;
 using Corridor.Core.Engine;
 using Corridor.Core.Exchange;
 using Corridor.Core.Federation;
@@ -193,6 +194,10 @@ public static class FederationSimulator
         private int _batchSize, _maxRetryMs;
         private int _restarts, _powerLosses, _nextPayment;
         private bool _faultsOn = true;
+        private double _officerPerStep;
+
+        /// <summary>A name on both nodes' watch list: a payment naming it is held for the compliance officer of the node that screens it.</summary>
+        private const string ListedName = "Zephyr Quantum Holdings";
 
         public FederationSeedResult Execute()
         {
@@ -248,15 +253,16 @@ public static class FederationSimulator
                 Drop = Maybe(0.15), Duplicate = Maybe(0.15), MaxDelayMs = 1 + _random.NextInt(_random.NextInt(4) == 0 ? 3_000 : 200),
                 PartitionPerStep = Maybe(0.02), MaxPartitionMs = 1_000 + _random.NextInt(40_000),
             };
+            _officerPerStep = 0.01 + _random.NextDouble() * 0.1;
             _network = new SimulatedNetwork(network, _trace);
             _crashPerStep = _random.NextInt(4) == 0 ? 0 : 0.002 + _random.NextDouble() * 0.02;
             _crashPerDiskOperation = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.004;
             _crashBetweenJournalAndAnswer = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.1;
-            _batchSize = 1 + _random.NextInt(8);
+            _batchSize = _random.NextInt(3) == 0 ? 1 : 2 + _random.NextInt(63);
             _maxRetryMs = _random.NextInt(2) == 0 ? 2_000 : 500 + _random.NextInt(30_000);
             _nodes = [MakeNode(0), MakeNode(1)];
             _trace.Add($"seed {seed}: network {network}; crash per step {_crashPerStep:0.####}, per disk operation {_crashPerDiskOperation:0.####}, " +
-                $"between journal and answer {_crashBetweenJournalAndAnswer:0.###}; batch ≤ {_batchSize}, retry back-off ≤ {_maxRetryMs} ms; planted bug {options.PlantedBug}");
+                $"between journal and answer {_crashBetweenJournalAndAnswer:0.###}; batch ≤ {_batchSize}, retry back-off ≤ {_maxRetryMs} ms; compliance officer decides per step {_officerPerStep:0.###}; planted bug {options.PlantedBug}");
             foreach (SimNode n in _nodes)
             {
                 _trace.Add($"node {n.Name} ({n.Currency}): disk {n.Disk.Faults}, segment {n.JournalOptions.SegmentBytes} bytes, sync commit record {n.JournalOptions.SyncCommitRecord}, " +
@@ -324,6 +330,8 @@ public static class FederationSimulator
             parts.Add(SettlementCodec.EncodeCommand(new MoveLiquidity(0x72, Provider, n.Ledger, n.ProviderLiquidityMinor, LiquidityDirection.Inject)));
             parts.Add(ExchangeCommands.Encode(Operation.RegisterPeer, new RegisterPeer(n.PeerId, "Node " + other.Name, $"https://node-{other.Name.ToLowerInvariant()}.example:7430",
                 new string(other.Index == 0 ? 'a' : 'b', 64), PeerStatus.Active)));
+            parts.Add(ExchangeCommands.Encode(Operation.LoadWatchList, new LoadWatchList(CentralBank, "sanctions", WatchListFormat.Csv, "2026-12",
+                $"id,kind,name,aliases,countries,dates_of_birth,program\nX-1,entity,{ListedName},,,,TEST\n")));
             long maxSource = n.Index == 0 ? 10_000_00 : 100_000_00; // in the other node's currency
             parts.Add(ExchangeCommands.Encode(Operation.PublishQuote, new PublishQuote(n.InboundQuote, Provider, other.Currency, n.Currency, n.InboundRate, 1_00, maxSource,
                 now - 3600 * SecondNs, now + 20 * 3600 * SecondNs, 0, n.AccountOf(Provider), 60)));
@@ -346,7 +354,8 @@ public static class FederationSimulator
                 foreach (SimNode n in _nodes)
                 {
                     if (!n.Up || _random.NextDouble() >= _crashPerStep) continue;
-                    Crash(n, powerLoss: _random.NextInt(2) == 0, $"{n.Name}: {(_random.NextInt(2) == 0 ? "process killed" : "power lost")} at step {step}");
+                    bool powerLoss = _random.NextInt(2) == 0;
+                    Crash(n, powerLoss, $"{n.Name}: {(powerLoss ? "power lost" : "process killed")} at step {step}");
                 }
                 if (_random.NextInt(100) < 35)
                 {
@@ -355,6 +364,7 @@ public static class FederationSimulator
                 }
             }
             else foreach (SimNode n in _nodes) if (n.Up && n.Unanswered.Count > 0) PayerSends(n, retryOnly: true); // the payer banks' last retries
+            foreach (SimNode n in _nodes) if (n.Up && (!faulty || _random.NextDouble() < _officerPerStep)) OfficerDecides(n);
             foreach (NetworkMessage m in _network.Due(_nowMs)) Deliver(m);
             foreach (SimNode n in _nodes) if (n.Up) Outbox(n);
             foreach (SimNode n in _nodes) if (n.Up && n.EventsSinceSnapshot >= n.SnapshotEveryEvents) TakeSnapshot(n);
@@ -395,6 +405,7 @@ public static class FederationSimulator
             {
                 if (!n.Up || n.Exchanges.Count > 0 || n.Unanswered.Count > 0) return false;
                 foreach (CrossNodePayment _ in n.Engine!.Federation.AwaitingPeer()) return false;
+                foreach (CrossNodePayment p in n.Engine.Federation.Payments) if (p.Status == CrossNodeStatus.Held) return false;
             }
             return _network.InFlight == 0;
         }
@@ -430,7 +441,8 @@ public static class FederationSimulator
             for (int i = 0; i < results.Length; i++)
             {
                 if (results[i] is FederationResult.Ok or FederationResult.HeldForCompliance) n.AcceptedPayments.Add(request.Payments[i].PaymentId);
-                if (results[i] != FederationResult.Ok) _trace.Add($"  {n.Name} payer: {request.Payments[i].Terms.Uetr} refused at the source: {results[i]}");
+                if (results[i] == FederationResult.HeldForCompliance) _trace.Add($"  {n.Name} payer: {request.Payments[i].Terms.Uetr} held at the source for its compliance officer");
+                else if (results[i] != FederationResult.Ok) _trace.Add($"  {n.Name} payer: {request.Payments[i].Terms.Uetr} refused at the source: {results[i]}");
             }
         }
 
@@ -450,13 +462,27 @@ public static class FederationSimulator
             else if (kind < 11) source = 200_000_000_00;                                 // beyond the payer's funds: refused at the source
             other.InboundRate.TryConvertSource(Math.Min(source, 200_000_000_00), 2, 2, out long destination);
             if (kind is >= 11 and < 14) destination += 1 + _random.NextInt(100);           // AM09: not at the quoted rate
+            string originator = kind is >= 14 and < 16 ? ListedName : "Volga Machine Tools LLC";     // held by the source's officer
+            string beneficiary = kind is >= 16 and < 21 ? ListedName : "Harbin Precision Bearings Co"; // held by the destination's officer
             var terms = new CrossNodeTerms(uetr, quote, n.Currency, source, other.Currency, Math.Max(1, destination), payeeBic, 0,
-                new Party("Volga Machine Tools LLC", "Lenina", "5", "420111", "Kazan", "", n.Index == 0 ? "RU" : "CN", "40702810000000001234", PartyIdScheme.None, ""),
-                new Party("Harbin Precision Bearings Co", "Zhongshan Road", "88", "150001", "Harbin", "", n.Index == 0 ? "CN" : "RU", "6222020200001234567", PartyIdScheme.None, ""),
+                new Party(originator, "Lenina", "5", "420111", "Kazan", "", n.Index == 0 ? "RU" : "CN", "40702810000000001234", PartyIdScheme.None, ""),
+                new Party(beneficiary, "Zhongshan Road", "88", "150001", "Harbin", "", n.Index == 0 ? "CN" : "RU", "6222020200001234567", PartyIdScheme.None, ""),
                 new TradeReference("INV-" + number, 20261120, "", "", "Ball bearings", "848210", Incoterms.Cip, "Harbin"),
                 new PaymentReferences($"SIM{n.Name}{number}", $"INS{number}", $"E2E{number}", $"TX{number}", uetr));
             uint expiry = (uint)(_random.NextInt(4) == 0 ? 1 + _random.NextInt(5) : 5 + _random.NextInt(55)); // some expire in a partition or a crash
             return new SendToPeer((UInt128)(0x5_0000_0000UL + (ulong)number), n.PeerId, Payer, Provider, n.Ledger, expiry, terms);
+        }
+
+        /// <summary>The node's compliance officer releases (two in three) or rejects the oldest payment held on this node.</summary>
+        private void OfficerDecides(SimNode n)
+        {
+            CrossNodePayment? held = null;
+            foreach (CrossNodePayment p in n.Engine!.Federation.Payments) if (p.Status == CrossNodeStatus.Held) { held = p; break; }
+            if (held is null) return;
+            bool release = _random.NextInt(3) != 0;
+            Operation op = release ? Operation.ReleaseHold : Operation.RejectHold;
+            Submit(n, ExchangeCommands.Encode(op, new HoldDecision(held.PaymentId, CentralBank, release ? "false positive: another company" : "confirmed match")),
+                $"op {(int)op} {(release ? "ReleaseHold" : "RejectHold")} {held.Terms.Uetr} ({held.Role})");
         }
 
         // ───────────────────────────── the source's link (PeerOutbox) ─────────────────────────────
