@@ -15,7 +15,8 @@ public sealed class FederationSimulatorTests(ITestOutputHelper output)
     {
         output.WriteLine($"{s.Seeds} seeds in {s.Seconds:0.0} s: passed {s.Passed}, failed {s.Failed}; {s.Restarts} restarts, {s.PowerLosses} power losses; " +
             $"{s.PaymentsSent} payments: {s.SettledBothSides} settled on both sides, {s.RefusedBothSides} refused on both, {s.RefusedAtSource} refused at the source; " +
-            $"{s.MessagesSent} messages, {s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions");
+            $"{s.MessagesSent} messages, {s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions; " +
+            $"read model checked {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds");
         foreach (FederationSeedResult f in s.Failures.Take(10)) output.WriteLine($"seed {f.Seed}: {f.Finding}");
     }
 
@@ -33,6 +34,8 @@ public sealed class FederationSimulatorTests(ITestOutputHelper output)
         Assert.True(s.PowerLosses > CiSeeds, $"{s.PowerLosses} power losses");
         Assert.True(s.MessagesDropped > CiSeeds && s.MessagesDuplicated > CiSeeds && s.Partitions > CiSeeds / 2,
             $"{s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions");
+        Assert.True(s.ReadModelSeeds > CiSeeds / 8 && s.ReadModelChecks > 10 * s.ReadModelSeeds, $"read model checked {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds");
+        Assert.Contains("RR04", s.RefusedByReason.Keys); // the destination's officer rejected some held payments
     }
 
     [Fact]

@@ -87,6 +87,8 @@ public static class SimulateFederationCommand
                 messages_lost = s.MessagesDropped,
                 messages_duplicated = s.MessagesDuplicated,
                 partitions = s.Partitions,
+                read_model_seeds = s.ReadModelSeeds,
+                read_model_checks = s.ReadModelChecks,
                 failed_seeds = s.Failures.Select(f => new { seed = f.Seed, finding = f.Finding }).ToArray(),
             }));
         }
@@ -94,7 +96,8 @@ public static class SimulateFederationCommand
         {
             Console.WriteLine($"{s.Seeds} seeds (from {s.FirstSeed}) in {s.Seconds:0.0} s: {s.Passed} passed, {s.Failed} failed; {s.Restarts} restarts, {s.PowerLosses} power losses; " +
                 $"{s.PaymentsSent} payments: {s.SettledBothSides} settled on both nodes, {s.RefusedBothSides} refused on both, {s.RefusedAtSource} refused at the source; " +
-                $"{s.MessagesSent} messages, {s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions");
+                $"{s.MessagesSent} messages, {s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions; " +
+                $"the read model caught up and compared {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds");
             Console.WriteLine("refused by the destination, by ISO 20022 reason: " + string.Join(", ", s.RefusedByReason.Select(r => $"{r.Key} {r.Value}")));
         }
         return s.Failed == 0 ? 0 : 1;

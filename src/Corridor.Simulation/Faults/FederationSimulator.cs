@@ -14,6 +14,7 @@ using Party = Corridor.Core.Exchange.Party;
 using Corridor.Storage.Files;
 using Corridor.Storage.Journal;
 using Corridor.Storage.Node;
+using Corridor.Storage.ReadModel;
 
 namespace Corridor.Simulation.Faults;
 
@@ -40,6 +41,12 @@ public sealed record FederationSimulationOptions
 
     /// <summary>Most start attempts in a row that fail on I/O before the seed gives up.</summary>
     public int MaxStartAttempts { get; init; } = 20;
+
+    /// <summary>
+    /// Share of seeds (0 … 1) whose nodes also run the read-model projector into a SQLite file (in the system's temporary
+    /// directory, on the real disk: it dies with the node's process, not with its power).
+    /// </summary>
+    public double ReadModelShare { get; init; } = 0.25;
 }
 
 /// <summary>The result of one federation seed; <see cref="Trace"/> replays it step by step.</summary>
@@ -50,6 +57,9 @@ public sealed record FederationSeedResult(
 {
     /// <summary>Payments refused by the destination, by ISO 20022 reason (AB05 expired, AM04 liquidity, AM09 amount, AGNT payee, CURR quote).</summary>
     public IReadOnlyDictionary<string, int> RefusedByReason { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Times a node's read model was caught up and compared with its engine (0: the projector was off in this seed).</summary>
+    public int ReadModelChecks { get; init; }
 }
 
 /// <summary>What a run of many federation seeds found.</summary>
@@ -59,6 +69,10 @@ public sealed record FederationSimulationSummary(
 {
     /// <summary>Payments refused by the destination over all seeds, by ISO 20022 reason.</summary>
     public IReadOnlyDictionary<string, long> RefusedByReason { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Seeds that ran the read-model projector, and the read-model checks they made.</summary>
+    public int ReadModelSeeds { get; init; }
+    public long ReadModelChecks { get; init; }
 }
 
 /// <summary>
@@ -81,6 +95,7 @@ public sealed record FederationSimulationSummary(
 /// </summary>
 public static class FederationSimulator
 {
+
     private const ulong StartNs = 1_796_428_800_000_000_000; // 2026-12-05T00:00:00Z
     private const ulong MsNs = 1_000_000, SecondNs = 1_000_000_000;
     private const ulong CentralBank = 1, Payer = 11, Provider = 13, Payee = 22;
@@ -112,6 +127,8 @@ public static class FederationSimulator
         int run = 0, passed = 0, restarts = 0, powerLosses = 0;
         long sent = 0, settled = 0, refused = 0, refusedAtSource = 0, messages = 0, dropped = 0, duplicated = 0, partitions = 0;
         var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        int readModelSeeds = 0;
+        long readModelChecks = 0;
         foreach (FederationSeedResult? r in results)
         {
             if (r is null) continue;
@@ -120,10 +137,15 @@ public static class FederationSimulator
             restarts += r.Restarts; powerLosses += r.PowerLosses; sent += r.PaymentsSent; settled += r.SettledBothSides; refused += r.RefusedBothSides;
             refusedAtSource += r.RefusedAtSource; messages += r.MessagesSent; dropped += r.MessagesDropped; duplicated += r.MessagesDuplicated; partitions += r.Partitions;
             foreach (var (reason, n) in r.RefusedByReason) reasons[reason] = reasons.GetValueOrDefault(reason) + n;
+            if (r.ReadModelChecks > 0) readModelSeeds++;
+            readModelChecks += r.ReadModelChecks;
             progress?.Invoke(r);
         }
         return new FederationSimulationSummary(firstSeed, run, passed, failures.Count, restarts, powerLosses, sent, settled, refused, refusedAtSource,
-            messages, dropped, duplicated, partitions, clock.Elapsed.TotalSeconds, failures) { RefusedByReason = reasons };
+            messages, dropped, duplicated, partitions, clock.Elapsed.TotalSeconds, failures)
+        {
+            RefusedByReason = reasons, ReadModelSeeds = readModelSeeds, ReadModelChecks = readModelChecks,
+        };
     }
 
     /// <summary>Thrown inside a seed when a check fails: the finding ends the seed.</summary>
@@ -177,6 +199,9 @@ public static class FederationSimulator
         /// <summary>Payments this node's payer client had acknowledged as accepted (its engine must keep them).</summary>
         public readonly List<UInt128> AcceptedPayments = new();
         public readonly List<PayerRequest> Unanswered = new();
+        public string? ReadModelPath;
+        public SqliteReadModel? ReadModel;
+        public Projector? Projector;
         public bool Up => Engine is not null;
         public string Uetr(int n) => $"{Index:x2}5e1c0d-{(n >> 12) & 0xffff:x4}-4{n & 0xfff:x3}-a{Index:x3}-{(ulong)n * 2654435761UL & 0xffffffffffffUL:x12}";
         public string Tag => Name;
@@ -195,6 +220,7 @@ public static class FederationSimulator
         private int _restarts, _powerLosses, _nextPayment;
         private bool _faultsOn = true;
         private double _officerPerStep;
+        private int _readModelChecks;
 
         /// <summary>A name on both nodes' watch list: a payment naming it is held for the compliance officer of the node that screens it.</summary>
         private const string ListedName = "Zephyr Quantum Holdings";
@@ -219,7 +245,13 @@ public static class FederationSimulator
             FlushDiskEvents();
             SeedOutcome outcome = finding is null ? SeedOutcome.Passed : SeedOutcome.Failed;
             if (finding is not null) _trace.Add($"FINDING (Failed) at {_nowMs} ms: {finding}");
-            foreach (SimNode n in _nodes ?? []) { n.Disk.CrashPerOperation = 0; try { n.Journal?.Dispose(); } catch (IOException) { } }
+            foreach (SimNode n in _nodes ?? [])
+            {
+                n.Disk.CrashPerOperation = 0;
+                try { n.Journal?.Dispose(); } catch (IOException) { }
+                n.ReadModel?.Dispose();
+                if (n.ReadModelPath is { } path) foreach (string suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+            }
             int sent = 0, settled = 0, refused = 0, refusedAtSource = 0;
             var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
             foreach (SimNode n in _nodes ?? [])
@@ -240,7 +272,7 @@ public static class FederationSimulator
             }
             string traceHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', _trace))))[..16];
             return new FederationSeedResult(seed, outcome, finding, step, _restarts, _powerLosses, sent, settled, refused, refusedAtSource,
-                _network?.Sent ?? 0, _network?.Dropped ?? 0, _network?.Duplicated ?? 0, _network?.Partitions ?? 0, traceHash, _trace) { RefusedByReason = reasons };
+                _network?.Sent ?? 0, _network?.Dropped ?? 0, _network?.Duplicated ?? 0, _network?.Partitions ?? 0, traceHash, _trace) { RefusedByReason = reasons, ReadModelChecks = _readModelChecks };
         }
 
         // ───────────────────────────── the world ─────────────────────────────
@@ -261,8 +293,10 @@ public static class FederationSimulator
             _batchSize = _random.NextInt(3) == 0 ? 1 : 2 + _random.NextInt(63);
             _maxRetryMs = _random.NextInt(2) == 0 ? 2_000 : 500 + _random.NextInt(30_000);
             _nodes = [MakeNode(0), MakeNode(1)];
+            if (_random.NextDouble() < options.ReadModelShare)
+                foreach (SimNode n in _nodes) n.ReadModelPath = Path.Combine(Path.GetTempPath(), $"corridor-fedsim-{seed}-{n.Name}-{Guid.NewGuid():N}.db");
             _trace.Add($"seed {seed}: network {network}; crash per step {_crashPerStep:0.####}, per disk operation {_crashPerDiskOperation:0.####}, " +
-                $"between journal and answer {_crashBetweenJournalAndAnswer:0.###}; batch ≤ {_batchSize}, retry back-off ≤ {_maxRetryMs} ms; compliance officer decides per step {_officerPerStep:0.###}; planted bug {options.PlantedBug}");
+                $"between journal and answer {_crashBetweenJournalAndAnswer:0.###}; read-model projector {(_nodes[0].ReadModelPath is null ? "off" : "on")}; batch ≤ {_batchSize}, retry back-off ≤ {_maxRetryMs} ms; compliance officer decides per step {_officerPerStep:0.###}; planted bug {options.PlantedBug}");
             foreach (SimNode n in _nodes)
             {
                 _trace.Add($"node {n.Name} ({n.Currency}): disk {n.Disk.Faults}, segment {n.JournalOptions.SegmentBytes} bytes, sync commit record {n.JournalOptions.SyncCommitRecord}, " +
@@ -368,6 +402,7 @@ public static class FederationSimulator
             foreach (NetworkMessage m in _network.Due(_nowMs)) Deliver(m);
             foreach (SimNode n in _nodes) if (n.Up) Outbox(n);
             foreach (SimNode n in _nodes) if (n.Up && n.EventsSinceSnapshot >= n.SnapshotEveryEvents) TakeSnapshot(n);
+            foreach (SimNode n in _nodes) if (n.Projector is not null && _random.NextInt(8) == 0) Project(n);
             FlushDiskEvents();
             CheckLive();
         }
@@ -764,6 +799,9 @@ public static class FederationSimulator
             n.Journal = null;
             n.Snapshots = null;
             n.Engine = null;
+            n.ReadModel?.Dispose(); // the read model's file stays (SQLite: each projected group is one transaction)
+            n.ReadModel = null;
+            n.Projector = null;
             n.Exchanges.Clear();   // the outbox's state is in memory: a restart begins again with a pacs.008 (idempotent)
             n.Attempts.Clear();
             if (powerLoss) _powerLosses++;
@@ -806,7 +844,18 @@ public static class FederationSimulator
                 // The checks are the simulator's, not the node's: no crash in them.
                 double crashRate = n.Disk.CrashPerOperation;
                 n.Disk.CrashPerOperation = 0;
-                try { CheckRecovered(n, info, final); }
+                try
+                {
+                    CheckRecovered(n, info, final);
+                    if (n.ReadModelPath is not null)
+                    {
+                        n.ReadModel = SqliteReadModel.Open(n.ReadModelPath);
+                        try { n.Projector = new Projector(n.Journal, n.ReadModel, n.Snapshots); }
+                        catch (JournalCorruptException e) { throw new FindingException($"{n.Name}: the read-model projector cannot start: {e.Message}"); }
+                        _trace.Add($"  {n.Name} projector: read model at batch {n.ReadModel.ProjectedSequence}, replica from snapshot {n.Projector.StartedFromSnapshot}");
+                        if (final) Project(n);
+                    }
+                }
                 finally { n.Disk.CrashPerOperation = crashRate; }
                 return;
             }
@@ -850,6 +899,37 @@ public static class FederationSimulator
             foreach (JournalBatch batch in n.Journal!.Read(0)) replay.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
             if (replay.StateHashHex() != recovered)
                 throw new FindingException($"{n.Name}: full journal replay gives {replay.StateHashHex()} at batch {replay.Sequence}, the recovery {recovered} at batch {engine.Sequence}");
+        }
+
+        /// <summary>
+        /// The projector catches up with the journal; then the read model must show every cross-node payment as the engine
+        /// has it (status, result, amounts) and stand at the engine's batch.
+        /// </summary>
+        private void Project(SimNode n)
+        {
+            double crashRate = n.Disk.CrashPerOperation;
+            n.Disk.CrashPerOperation = 0; // the projector reads the journal the node wrote; crashes are the node's
+            int batches;
+            try { batches = n.Projector!.CatchUp(); }
+            finally { n.Disk.CrashPerOperation = crashRate; }
+            Engine engine = n.Engine!;
+            if (n.ReadModel!.ProjectedSequence != engine.Sequence)
+                throw new FindingException($"{n.Name}: the read model stands at batch {n.ReadModel.ProjectedSequence} after catching up, the engine at {engine.Sequence}");
+            // One query for every cross-node row (a seed has far fewer than a page), compared with the engine both ways.
+            var rows = new Dictionary<UInt128, PaymentRow>();
+            foreach (PaymentRow row in n.ReadModel.ListPayments(new PaymentFilter(Kind: PaymentKinds.CrossNode), SqlReadModel.MaxPageRows)) rows[row.PaymentId] = row;
+            int checkedPayments = 0;
+            foreach (CrossNodePayment p in engine.Federation.Payments)
+            {
+                if (p.Tombstone) continue;
+                if (!rows.Remove(p.PaymentId, out PaymentRow? row)) throw new FindingException($"{n.Name}: the read model lacks cross-node payment {p.Terms.Uetr} ({p.Role}, {p.Status})");
+                if (row.Status != p.Status.ToString() || row.Reason != p.Result.ToString() || row.AmountMinor != p.AmountMinor || row.Uetr != p.Terms.Uetr)
+                    throw new FindingException($"{n.Name}: the read model shows {p.Terms.Uetr} as {row.Status} ({row.Reason}, {row.AmountMinor}), the engine as {p.Status} ({p.Result}, {p.AmountMinor})");
+                checkedPayments++;
+            }
+            foreach (PaymentRow extra in rows.Values) throw new FindingException($"{n.Name}: the read model shows a cross-node payment the engine does not have: {extra.Uetr} ({extra.Status})");
+            _readModelChecks++;
+            _trace.Add($"  {n.Name} projector: {batches} batches projected, {checkedPayments} cross-node payments as the engine has them");
         }
 
         /// <summary>After every step: each ledger balances; no payment settled on one side only; answers unchanged.</summary>
