@@ -219,7 +219,7 @@ public static class FederationSimulator
         private int _batchSize, _maxRetryMs;
         private int _restarts, _powerLosses, _nextPayment;
         private bool _faultsOn = true;
-        private double _officerPerStep;
+        private double _officerPerStep, _dayStepPerStep;
         private int _readModelChecks;
 
         /// <summary>A name on both nodes' watch list: a payment naming it is held for the compliance officer of the node that screens it.</summary>
@@ -286,6 +286,7 @@ public static class FederationSimulator
                 PartitionPerStep = Maybe(0.02), MaxPartitionMs = 1_000 + _random.NextInt(40_000),
             };
             _officerPerStep = 0.01 + _random.NextDouble() * 0.1;
+            _dayStepPerStep = _random.NextInt(3) != 0 ? 0 : 0.002 + _random.NextDouble() * 0.01; // ×5 once past the customer cut-off
             _network = new SimulatedNetwork(network, _trace);
             _crashPerStep = _random.NextInt(4) == 0 ? 0 : 0.002 + _random.NextDouble() * 0.02;
             _crashPerDiskOperation = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.004;
@@ -296,7 +297,7 @@ public static class FederationSimulator
             if (_random.NextDouble() < options.ReadModelShare)
                 foreach (SimNode n in _nodes) n.ReadModelPath = Path.Combine(Path.GetTempPath(), $"corridor-fedsim-{seed}-{n.Name}-{Guid.NewGuid():N}.db");
             _trace.Add($"seed {seed}: network {network}; crash per step {_crashPerStep:0.####}, per disk operation {_crashPerDiskOperation:0.####}, " +
-                $"between journal and answer {_crashBetweenJournalAndAnswer:0.###}; read-model projector {(_nodes[0].ReadModelPath is null ? "off" : "on")}; batch ≤ {_batchSize}, retry back-off ≤ {_maxRetryMs} ms; compliance officer decides per step {_officerPerStep:0.###}; planted bug {options.PlantedBug}");
+                $"between journal and answer {_crashBetweenJournalAndAnswer:0.###}; read-model projector {(_nodes[0].ReadModelPath is null ? "off" : "on")}; batch ≤ {_batchSize}, retry back-off ≤ {_maxRetryMs} ms; compliance officer decides per step {_officerPerStep:0.###}, operating day moves on per step {_dayStepPerStep:0.###}; planted bug {options.PlantedBug}");
             foreach (SimNode n in _nodes)
             {
                 _trace.Add($"node {n.Name} ({n.Currency}): disk {n.Disk.Faults}, segment {n.JournalOptions.SegmentBytes} bytes, sync commit record {n.JournalOptions.SyncCommitRecord}, " +
@@ -399,6 +400,8 @@ public static class FederationSimulator
             }
             else foreach (SimNode n in _nodes) if (n.Up && n.Unanswered.Count > 0) PayerSends(n, retryOnly: true); // the payer banks' last retries
             foreach (SimNode n in _nodes) if (n.Up && (!faulty || _random.NextDouble() < _officerPerStep)) OfficerDecides(n);
+            foreach (SimNode n in _nodes)
+                if (n.Up && faulty && _random.NextDouble() < _dayStepPerStep * (n.Engine!.Settlement.Phase == DayPhase.Open ? 1 : 5)) DayMovesOn(n);
             foreach (NetworkMessage m in _network.Due(_nowMs)) Deliver(m);
             foreach (SimNode n in _nodes) if (n.Up) Outbox(n);
             foreach (SimNode n in _nodes) if (n.Up && n.EventsSinceSnapshot >= n.SnapshotEveryEvents) TakeSnapshot(n);
@@ -518,6 +521,25 @@ public static class FederationSimulator
             Operation op = release ? Operation.ReleaseHold : Operation.RejectHold;
             Submit(n, ExchangeCommands.Encode(op, new HoldDecision(held.PaymentId, CentralBank, release ? "false positive: another company" : "confirmed match")),
                 $"op {(int)op} {(release ? "ReleaseHold" : "RejectHold")} {held.Terms.Uetr} ({held.Role})");
+        }
+
+        /// <summary>
+        /// The node's operator moves the operating day on: customer cut-off, interbank cut-off, end of day, the next day
+        /// opened. Payments sent, received or released meanwhile meet the day's rules on the node that judges them (CUTA).
+        /// </summary>
+        private void DayMovesOn(SimNode n)
+        {
+            SettlementState day = n.Engine!.Settlement;
+            byte[] command = day.Phase switch
+            {
+                DayPhase.Open => SettlementCodec.EncodeCommand(new ChangeDayPhase(DayPhase.CustomerCutoff)),
+                DayPhase.CustomerCutoff => SettlementCodec.EncodeCommand(new ChangeDayPhase(DayPhase.InterbankCutoff)),
+                DayPhase.InterbankCutoff => SettlementCodec.EncodeCommand(new ChangeDayPhase(DayPhase.EndOfDay)),
+                _ => SettlementCodec.EncodeCommand(new OpenBusinessDay(day.BusinessDate + 1)),
+            };
+            string what = day.Phase is DayPhase.EndOfDay or DayPhase.Closed ? $"OpenBusinessDay {day.BusinessDate + 1}" : $"ChangeDayPhase after {day.Phase}";
+            List<CommandReply>? replies = Submit(n, command, what);
+            if (replies is not null && !replies[0].AllOk) throw new FindingException($"{n.Name}: {what} refused: {string.Join(",", replies[0].Errors)}");
         }
 
         // ───────────────────────────── the source's link (PeerOutbox) ─────────────────────────────
