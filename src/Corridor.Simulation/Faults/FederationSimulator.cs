@@ -204,7 +204,6 @@ public static class FederationSimulator
         public Projector? Projector;
         public bool Up => Engine is not null;
         public string Uetr(int n) => $"{Index:x2}5e1c0d-{(n >> 12) & 0xffff:x4}-4{n & 0xfff:x3}-a{Index:x3}-{(ulong)n * 2654435761UL & 0xffffffffffffUL:x12}";
-        public string Tag => Name;
         public UInt128 AccountOf(ulong participant) => ((UInt128)Ledger << 32) | participant;
     }
 
@@ -240,11 +239,11 @@ public static class FederationSimulator
             catch (Exception e)
             {
                 finding = $"unexpected {e.GetType().Name}: {e.Message}";
-                _trace.Add(e.ToString());
+                Log(e.ToString());
             }
             FlushDiskEvents();
             SeedOutcome outcome = finding is null ? SeedOutcome.Passed : SeedOutcome.Failed;
-            if (finding is not null) _trace.Add($"FINDING (Failed) at {_nowMs} ms: {finding}");
+            if (finding is not null) Log($"FINDING (Failed) at {_nowMs} ms: {finding}");
             foreach (SimNode n in _nodes ?? [])
             {
                 n.Disk.CrashPerOperation = 0;
@@ -287,7 +286,7 @@ public static class FederationSimulator
             };
             _officerPerStep = 0.01 + _random.NextDouble() * 0.1;
             _dayStepPerStep = _random.NextInt(3) != 0 ? 0 : 0.002 + _random.NextDouble() * 0.01; // ×5 once past the customer cut-off
-            _network = new SimulatedNetwork(network, _trace);
+            _network = new SimulatedNetwork(network, Log);
             _crashPerStep = _random.NextInt(4) == 0 ? 0 : 0.002 + _random.NextDouble() * 0.02;
             _crashPerDiskOperation = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.004;
             _crashBetweenJournalAndAnswer = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.1;
@@ -296,11 +295,11 @@ public static class FederationSimulator
             _nodes = [MakeNode(0), MakeNode(1)];
             if (_random.NextDouble() < options.ReadModelShare)
                 foreach (SimNode n in _nodes) n.ReadModelPath = Path.Combine(Path.GetTempPath(), $"corridor-fedsim-{seed}-{n.Name}-{Guid.NewGuid():N}.db");
-            _trace.Add($"seed {seed}: network {network}; crash per step {_crashPerStep:0.####}, per disk operation {_crashPerDiskOperation:0.####}, " +
+            Log($"seed {seed}: network {network}; crash per step {_crashPerStep:0.####}, per disk operation {_crashPerDiskOperation:0.####}, " +
                 $"between journal and answer {_crashBetweenJournalAndAnswer:0.###}; read-model projector {(_nodes[0].ReadModelPath is null ? "off" : "on")}; batch ≤ {_batchSize}, retry back-off ≤ {_maxRetryMs} ms; compliance officer decides per step {_officerPerStep:0.###}, operating day moves on per step {_dayStepPerStep:0.###}; planted bug {options.PlantedBug}");
             foreach (SimNode n in _nodes)
             {
-                _trace.Add($"node {n.Name} ({n.Currency}): disk {n.Disk.Faults}, segment {n.JournalOptions.SegmentBytes} bytes, sync commit record {n.JournalOptions.SyncCommitRecord}, " +
+                Log($"node {n.Name} ({n.Currency}): disk {n.Disk.Faults}, segment {n.JournalOptions.SegmentBytes} bytes, sync commit record {n.JournalOptions.SyncCommitRecord}, " +
                     $"snapshot every {n.SnapshotEveryEvents} events, clock skew {n.SkewMs} ms, provider liquidity {n.ProviderLiquidityMinor}");
                 // The world is set up on a perfect disk; the faults start once the operators have registered everything.
                 DiskFaults faults = n.Disk.Faults;
@@ -380,7 +379,7 @@ public static class FederationSimulator
         private void Step(int step, bool faulty)
         {
             _nowMs += 1 + _random.NextInt(300);
-            _trace.Add($"step {step} at {_nowMs} ms");
+            Log($"step {step} at {_nowMs} ms");
             if (faulty) _network.MaybePartition(ref _random, _nowMs);
             foreach (SimNode n in _nodes)
                 if (!n.Up && _nowMs >= n.DownUntilMs) StartNode(n, final: false);
@@ -421,11 +420,11 @@ public static class FederationSimulator
                 n.Disk.Faults = DiskFaults.None with { UnsyncedWriteSurvives = n.Disk.Faults.UnsyncedWriteSurvives };
                 n.DownUntilMs = Math.Min(n.DownUntilMs, _nowMs);
             }
-            _trace.Add($"heal at {_nowMs} ms: no more losses, partitions or crashes");
+            Log($"heal at {_nowMs} ms: no more losses, partitions or crashes");
             for (int i = 0; i < options.MaxDrainSteps; i++)
             {
                 Step(step + i, faulty: false);
-                if (Quiet()) { _trace.Add($"quiet at {_nowMs} ms after {i + 1} drain steps"); break; }
+                if (Quiet()) { Log($"quiet at {_nowMs} ms after {i + 1} drain steps"); break; }
             }
             if (!Quiet())
             {
@@ -457,7 +456,7 @@ public static class FederationSimulator
             {
                 request = n.Unanswered[0];
                 n.Unanswered.RemoveAt(0);
-                _trace.Add($"  {n.Name} payer: sends again {request.Payments.Length} payment(s) whose answer was lost");
+                Log($"  {n.Name} payer: sends again {request.Payments.Length} payment(s) whose answer was lost");
             }
             else
             {
@@ -479,8 +478,8 @@ public static class FederationSimulator
             for (int i = 0; i < results.Length; i++)
             {
                 if (results[i] is FederationResult.Ok or FederationResult.HeldForCompliance) n.AcceptedPayments.Add(request.Payments[i].PaymentId);
-                if (results[i] == FederationResult.HeldForCompliance) _trace.Add($"  {n.Name} payer: {request.Payments[i].Terms.Uetr} held at the source for its compliance officer");
-                else if (results[i] != FederationResult.Ok) _trace.Add($"  {n.Name} payer: {request.Payments[i].Terms.Uetr} refused at the source: {results[i]}");
+                if (results[i] == FederationResult.HeldForCompliance) Log($"  {n.Name} payer: {request.Payments[i].Terms.Uetr} held at the source for its compliance officer");
+                else if (results[i] != FederationResult.Ok) Log($"  {n.Name} payer: {request.Payments[i].Terms.Uetr} refused at the source: {results[i]}");
             }
         }
 
@@ -568,7 +567,7 @@ public static class FederationSimulator
             }
             if (selfVoids.Count > 0)
             {
-                _trace.Add($"  {n.Name} outbox: voids {selfVoids.Count} payment(s) on its own after their expiry (planted bug)");
+                Log($"  {n.Name} outbox: voids {selfVoids.Count} payment(s) on its own after their expiry (planted bug)");
                 if (Submit(n, ExchangeCommands.Encode(Operation.PeerDecision, selfVoids.ToArray()), "op 403 PeerDecision (self-made refusals)") is null) return;
             }
             foreach (UInt128 id in n.Attempts.Keys.ToArray()) if (!live.Contains(id) && !n.Attempts[id].InFlight) n.Attempts.Remove(id);
@@ -592,7 +591,7 @@ public static class FederationSimulator
             }
             // Requests that were not answered in time fail; the payments are retried after the back-off.
             foreach (Exchange e in n.Exchanges.Values.ToArray())
-                if (_nowMs >= e.DeadlineMs) { _trace.Add($"  {n.Name} outbox: exchange {e.Id} timed out"); Ended(n, e, decided: []); }
+                if (_nowMs >= e.DeadlineMs) { Log($"  {n.Name} outbox: exchange {e.Id} timed out"); Ended(n, e, decided: []); }
         }
 
         private void SendPacs008(SimNode n, SimNode peer, Exchange e)
@@ -626,7 +625,7 @@ public static class FederationSimulator
         private void Deliver(NetworkMessage m)
         {
             SimNode to = _nodes[m.To];
-            if (!to.Up) { _trace.Add($"  {to.Name} is down: {m.What} (exchange {m.Exchange}) refused"); return; }
+            if (!to.Up) { Log($"  {to.Name} is down: {m.What} (exchange {m.Exchange}) refused"); return; }
             ParseResult parsed = Iso20022Codec.Parse(m.Xml);
             if (!parsed.IsSuccess)
                 throw new FindingException($"{_nodes[m.From].Name} wrote a {m.What} that does not validate: {string.Join("; ", parsed.Errors.Take(3).Select(e => $"{e.ReasonCode} {e.Path} {e.Message}"))}");
@@ -734,7 +733,7 @@ public static class FederationSimulator
         {
             if (m.AskerIncarnation != a.Incarnation || !a.Exchanges.TryGetValue(m.Exchange, out Exchange? e))
             {
-                _trace.Add($"  {a.Name}: answer to exchange {m.Exchange} dropped (its request timed out or its process is gone)");
+                Log($"  {a.Name}: answer to exchange {m.Exchange} dropped (its request timed out or its process is gone)");
                 return;
             }
             Dictionary<string, PeerAnswer?> answers = CrossNodeMapping.FromPacs002(report);
@@ -774,7 +773,7 @@ public static class FederationSimulator
         {
             long sequence = n.Journal!.LastSequence + 1;
             ulong timestamp = ClockNs(n);
-            _trace.Add($"  {n.Name} batch {sequence}: {what}");
+            Log($"  {n.Name} batch {sequence}: {what}");
             try
             {
                 n.Journal.Append(sequence, timestamp, body);
@@ -807,7 +806,7 @@ public static class FederationSimulator
                 try { n.Snapshots!.Write(image.Sequence, image.WriteTo); }
                 finally { image.Release(); }
                 n.EventsSinceSnapshot = 0;
-                _trace.Add($"  {n.Name} snapshot at batch {n.Engine.Sequence}");
+                Log($"  {n.Name} snapshot at batch {n.Engine.Sequence}");
             }
             catch (Exception e) when (e is IOException or SimulatedCrashException)
             {
@@ -817,7 +816,7 @@ public static class FederationSimulator
 
         private void Crash(SimNode n, bool powerLoss, string why)
         {
-            _trace.Add("  " + why + (powerLoss ? " (power loss)" : ""));
+            Log("  " + why + (powerLoss ? " (power loss)" : ""));
             n.Journal = null;
             n.Snapshots = null;
             n.Engine = null;
@@ -862,7 +861,7 @@ public static class FederationSimulator
                 }
                 n.Incarnation++;
                 _restarts++;
-                _trace.Add($"  {n.Name} started (incarnation {n.Incarnation}): {n.Journal.RecoveryReport}; snapshot {info.SnapshotSequence}, replayed {info.BatchesReplayed}");
+                Log($"  {n.Name} started (incarnation {n.Incarnation}): {n.Journal.RecoveryReport}; snapshot {info.SnapshotSequence}, replayed {info.BatchesReplayed}");
                 // The checks are the simulator's, not the node's: no crash in them.
                 double crashRate = n.Disk.CrashPerOperation;
                 n.Disk.CrashPerOperation = 0;
@@ -874,14 +873,14 @@ public static class FederationSimulator
                         n.ReadModel = SqliteReadModel.Open(n.ReadModelPath);
                         try { n.Projector = new Projector(n.Journal, n.ReadModel, n.Snapshots); }
                         catch (JournalCorruptException e) { throw new FindingException($"{n.Name}: the read-model projector cannot start: {e.Message}"); }
-                        _trace.Add($"  {n.Name} projector: read model at batch {n.ReadModel.ProjectedSequence}, replica from snapshot {n.Projector.StartedFromSnapshot}");
+                        Log($"  {n.Name} projector: read model at batch {n.ReadModel.ProjectedSequence}, replica from snapshot {n.Projector.StartedFromSnapshot}");
                         if (final) Project(n);
                     }
                 }
                 finally { n.Disk.CrashPerOperation = crashRate; }
                 return;
             }
-            _trace.Add($"  {n.Name}: gave up starting for now");
+            Log($"  {n.Name}: gave up starting for now");
             n.DownUntilMs = _nowMs + 1_000;
         }
 
@@ -894,7 +893,7 @@ public static class FederationSimulator
             if (n.Uncertain is { } u && engine.Sequence == u.Sequence && n.Reference.Sequence == u.Sequence - 1)
             {
                 n.Reference.Apply(u.Sequence, u.TimestampNs, u.Body, null);
-                _trace.Add($"  {n.Name}: batch {u.Sequence}, never answered, survived the crash");
+                Log($"  {n.Name}: batch {u.Sequence}, never answered, survived the crash");
             }
             n.Uncertain = null;
             // The destination answers the same forever: every final answer it gave must still be its record.
@@ -951,7 +950,7 @@ public static class FederationSimulator
             }
             foreach (PaymentRow extra in rows.Values) throw new FindingException($"{n.Name}: the read model shows a cross-node payment the engine does not have: {extra.Uetr} ({extra.Status})");
             _readModelChecks++;
-            _trace.Add($"  {n.Name} projector: {batches} batches projected, {checkedPayments} cross-node payments as the engine has them");
+            Log($"  {n.Name} projector: {batches} batches projected, {checkedPayments} cross-node payments as the engine has them");
         }
 
         /// <summary>After every step: each ledger balances; no payment settled on one side only; answers unchanged.</summary>
@@ -1043,6 +1042,13 @@ public static class FederationSimulator
                 foreach (Account account in e.Ledger.Accounts()) pending += account.DebitsPending;
                 if (pending != 0) throw new FindingException($"{n.Name}: {pending} still pending after everything was resolved");
             }
+        }
+
+        /// <summary>A line of the trace, after the disk events that came before it.</summary>
+        private void Log(string line)
+        {
+            FlushDiskEvents();
+            _trace.Add(line);
         }
 
         private void FlushDiskEvents()

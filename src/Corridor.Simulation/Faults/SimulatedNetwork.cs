@@ -31,7 +31,7 @@ internal sealed record NetworkMessage(int From, int To, byte[] Xml, long Exchang
 /// The link between the two nodes of a <see cref="FederationSimulator"/> seed: it drops, duplicates, delays (and so
 /// reorders) messages and cuts one direction or both for a while, all from the seed's random stream and the simulated clock.
 /// </summary>
-internal sealed class SimulatedNetwork(NetworkFaults faults, List<string> trace)
+internal sealed class SimulatedNetwork(NetworkFaults faults, Action<string> trace)
 {
     private readonly List<(long AtMs, long Order, NetworkMessage Message)> _inFlight = new();
     private readonly long[] _cutUntilMs = new long[2]; // by sender: its messages are lost until then
@@ -52,8 +52,8 @@ internal sealed class SimulatedNetwork(NetworkFaults faults, List<string> trace)
     {
         Sent++;
         string what = $"{Name(m.From)}→{Name(m.To)} {m.What} (exchange {m.Exchange})";
-        if (IsCut(m.From, nowMs)) { Dropped++; trace.Add($"  net: {what} lost in the partition"); return; }
-        if (random.NextDouble() < Faults.Drop) { Dropped++; trace.Add($"  net: {what} dropped"); return; }
+        if (IsCut(m.From, nowMs)) { Dropped++; trace($"  net: {what} lost in the partition"); return; }
+        if (random.NextDouble() < Faults.Drop) { Dropped++; trace($"  net: {what} dropped"); return; }
         long at = nowMs + 1 + random.NextInt(Faults.MaxDelayMs);
         _inFlight.Add((at, _order++, m));
         if (random.NextDouble() < Faults.Duplicate)
@@ -61,9 +61,9 @@ internal sealed class SimulatedNetwork(NetworkFaults faults, List<string> trace)
             Duplicated++;
             long again = nowMs + 1 + random.NextInt(Faults.MaxDelayMs * 4);
             _inFlight.Add((again, _order++, m));
-            trace.Add($"  net: {what} sent, arrives at +{at - nowMs} ms and again at +{again - nowMs} ms");
+            trace($"  net: {what} sent, arrives at +{at - nowMs} ms and again at +{again - nowMs} ms");
         }
-        else trace.Add($"  net: {what} sent, arrives at +{at - nowMs} ms");
+        else trace($"  net: {what} sent, arrives at +{at - nowMs} ms");
     }
 
     /// <summary>Maybe starts a partition (one direction or both).</summary>
@@ -75,7 +75,7 @@ internal sealed class SimulatedNetwork(NetworkFaults faults, List<string> trace)
         if (direction != 1) _cutUntilMs[0] = Math.Max(_cutUntilMs[0], until);
         if (direction != 0) _cutUntilMs[1] = Math.Max(_cutUntilMs[1], until);
         Partitions++;
-        trace.Add($"  net: partition for {until - nowMs} ms: {(direction == 0 ? "A→B cut" : direction == 1 ? "B→A cut" : "both directions cut")}");
+        trace($"  net: partition for {until - nowMs} ms: {(direction == 0 ? "A→B cut" : direction == 1 ? "B→A cut" : "both directions cut")}");
     }
 
     /// <summary>The messages due by <paramref name="nowMs"/>, in arrival order; those whose sender is cut at arrival are lost.</summary>
@@ -88,7 +88,7 @@ internal sealed class SimulatedNetwork(NetworkFaults faults, List<string> trace)
         var result = new List<NetworkMessage>(due.Count);
         foreach (var (at, _, m) in due)
         {
-            if (at < _cutUntilMs[m.From]) { Dropped++; trace.Add($"  net: {Name(m.From)}→{Name(m.To)} {m.What} (exchange {m.Exchange}) lost in the partition"); continue; }
+            if (at < _cutUntilMs[m.From]) { Dropped++; trace($"  net: {Name(m.From)}→{Name(m.To)} {m.What} (exchange {m.Exchange}) lost in the partition"); continue; }
             result.Add(m);
         }
         return result;
