@@ -29,6 +29,7 @@ public static class SimulateCommand
             participants, payments, seed, currencies, output, rules, points, fromCsv, saveDay, batchSeconds, lsmSeconds, parallel, json,
         };
         command.Subcommands.Add(SimulateFaultsCommand.Create());
+        command.Subcommands.Add(SimulateFederationCommand.Create());
         command.SetAction(parse =>
         {
             if (parse.GetValue(fromCsv) != null)

@@ -1,0 +1,1062 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Corridor.Core.Compliance;
+using Corridor.Core.Engine;
+using Corridor.Core.Exchange;
+using Corridor.Core.Federation;
+using Corridor.Core.Ledger;
+using Corridor.Core.Settlement;
+using Corridor.Iso20022;
+using Corridor.Iso20022.Mapping;
+using Corridor.Iso20022.Model;
+using Party = Corridor.Core.Exchange.Party;
+using Corridor.Storage.Files;
+using Corridor.Storage.Journal;
+using Corridor.Storage.Node;
+using Corridor.Storage.ReadModel;
+
+namespace Corridor.Simulation.Faults;
+
+/// <summary>A bug planted on purpose, to prove the federation simulator finds it.</summary>
+public enum FederationBug
+{
+    None,
+    /// <summary>The source's link voids a payment on its own once its expiry T has passed without an answer (the protocol forbids it).</summary>
+    SourceVoidsAfterTimeout,
+    /// <summary>The destination answers a pacs.008 from its engine before the command is in its journal (the protocol says journal, then answer).</summary>
+    DestinationAnswersBeforeJournal,
+}
+
+/// <summary>Bounds of one federation seed.</summary>
+public sealed record FederationSimulationOptions
+{
+    /// <summary>Steps of the faulty phase (each advances the clock 1–300 ms); then the network heals and the nodes drain.</summary>
+    public int Steps { get; init; } = 150;
+
+    /// <summary>Most steps after healing before a payment still unresolved is a finding (liveness).</summary>
+    public int MaxDrainSteps { get; init; } = 2_000;
+
+    public FederationBug PlantedBug { get; init; } = FederationBug.None;
+
+    /// <summary>Most start attempts in a row that fail on I/O before the seed gives up.</summary>
+    public int MaxStartAttempts { get; init; } = 20;
+
+    /// <summary>
+    /// Share of seeds (0 … 1) whose nodes also run the read-model projector into a SQLite file (in the system's temporary
+    /// directory, on the real disk: it dies with the node's process, not with its power).
+    /// </summary>
+    public double ReadModelShare { get; init; } = 0.25;
+}
+
+/// <summary>The result of one federation seed; <see cref="Trace"/> replays it step by step.</summary>
+public sealed record FederationSeedResult(
+    ulong Seed, SeedOutcome Outcome, string? Finding, int Steps, int Restarts, int PowerLosses, int PaymentsSent, int SettledBothSides,
+    int RefusedBothSides, int RefusedAtSource, int MessagesSent, int MessagesDropped, int MessagesDuplicated, int Partitions, string TraceHash,
+    IReadOnlyList<string> Trace)
+{
+    /// <summary>Payments refused by the destination, by ISO 20022 reason (AB05 expired, AM04 liquidity, AM09 amount, AGNT payee, CURR quote).</summary>
+    public IReadOnlyDictionary<string, int> RefusedByReason { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Times a node's read model was caught up and compared with its engine (0: the projector was off in this seed).</summary>
+    public int ReadModelChecks { get; init; }
+}
+
+/// <summary>What a run of many federation seeds found.</summary>
+public sealed record FederationSimulationSummary(
+    ulong FirstSeed, int Seeds, int Passed, int Failed, int Restarts, int PowerLosses, long PaymentsSent, long SettledBothSides, long RefusedBothSides,
+    long RefusedAtSource, long MessagesSent, long MessagesDropped, long MessagesDuplicated, long Partitions, double Seconds, IReadOnlyList<FederationSeedResult> Failures)
+{
+    /// <summary>Payments refused by the destination over all seeds, by ISO 20022 reason.</summary>
+    public IReadOnlyDictionary<string, long> RefusedByReason { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Seeds that ran the read-model projector, and the read-model checks they made.</summary>
+    public int ReadModelSeeds { get; init; }
+    public long ReadModelChecks { get; init; }
+}
+
+/// <summary>
+/// Deterministic simulation of two federated nodes (docs/federation.md, ../shared/design/FEDERATION.md) from one seed: node A
+/// (RUB) and node B (CNY), each with its own <see cref="SimulatedDisk"/>, real <see cref="FileJournal"/>, <see cref="SnapshotStore"/>,
+/// <see cref="NodeRecovery"/> and <see cref="Engine"/>; each is a source (its payer bank sends to the other node's payee through
+/// the FX provider) and a destination. Between them a <see cref="SimulatedNetwork"/> drops, duplicates, delays, reorders and
+/// partitions the real ISO 20022 messages (pacs.008 batches and alone, pacs.028, pacs.002; built and parsed — with XSD
+/// validation — by <see cref="Iso20022Codec"/> and <see cref="CrossNodeMapping"/> as the server does). The destination's side is
+/// what <c>PeerEndpoint</c> does (op 402 for a pacs.008, op 404 before answering an unknown pacs.028, answer from
+/// <see cref="FederationState.AnswerFor"/>), the source's what <c>PeerOutbox</c> does (first attempts in batches, retries alone
+/// with back-off asking with a pacs.028 first, op 403 for the answers, never voiding on its own). Either node crashes, or loses
+/// power, at random steps, inside disk operations and between journaling and answering, and restarts through its real recovery.
+/// Expiry is judged by each node's own clock (the clocks are skewed).
+/// After every step: each ledger balances on each node; no cross-node payment is settled on one side and not the other (the
+/// source posts only what the destination settled, voids only what it refused); the destination answers the same forever.
+/// After every restart: everything acknowledged is there exactly once (the state hash equals a reference engine that applied
+/// exactly the acknowledged batches) and a full journal replay gives the same hash. At the end the network heals, every payment
+/// must be resolved on both sides, alike, and the FX provider's positions on the two nodes must agree with the settled payments.
+/// </summary>
+public static class FederationSimulator
+{
+
+    private const ulong StartNs = 1_796_428_800_000_000_000; // 2026-12-05T00:00:00Z
+    private const ulong MsNs = 1_000_000, SecondNs = 1_000_000_000;
+    private const ulong CentralBank = 1, Payer = 11, Provider = 13, Payee = 22;
+    private const uint PeerOfA = 7, PeerOfB = 3; // B's id in A's registry, A's id in B's registry
+
+    /// <summary>The outbox's bounds, as <c>PeerOutbox</c> has them (the simulator cannot reference the server).</summary>
+    private const int FirstRetryMs = 500, RequestTimeoutMs = 10_000, MaxBatchesInFlight = 4, MaxConcurrentRetries = 64;
+
+    /// <summary>Engine results of ReceiveFromPeer that record nothing (as <c>PeerEndpoint.Unrecorded</c>): the line answers PDNG "not recorded".</summary>
+    private static bool Unrecorded(FederationResult r) => r is FederationResult.UetrInvalid or FederationResult.AmountMustBePositive or FederationResult.CurrencyInvalid
+        or FederationResult.PaymentExistsWithDifferentContent or FederationResult.PeerNotFound or FederationResult.TooManyPayments or FederationResult.NotThisPeersPayment;
+
+    public static FederationSeedResult Run(ulong seed, FederationSimulationOptions? options = null) => new SeedRun(seed, options ?? new FederationSimulationOptions()).Execute();
+
+    /// <summary>Runs seeds <paramref name="firstSeed"/> .. +<paramref name="count"/> on every core; results in seed order.</summary>
+    public static FederationSimulationSummary RunMany(ulong firstSeed, int count, FederationSimulationOptions? options = null, bool stopAtFailure = false,
+        Action<FederationSeedResult>? progress = null)
+    {
+        Iso20022Codec.Warm();
+        var clock = Stopwatch.StartNew();
+        var results = new FederationSeedResult?[count];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, (i, loop) =>
+        {
+            FederationSeedResult r = Run(firstSeed + (ulong)i, options);
+            results[i] = r;
+            if (stopAtFailure && r.Outcome == SeedOutcome.Failed) loop.Stop();
+        });
+        var failures = new List<FederationSeedResult>();
+        int run = 0, passed = 0, restarts = 0, powerLosses = 0;
+        long sent = 0, settled = 0, refused = 0, refusedAtSource = 0, messages = 0, dropped = 0, duplicated = 0, partitions = 0;
+        var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        int readModelSeeds = 0;
+        long readModelChecks = 0;
+        foreach (FederationSeedResult? r in results)
+        {
+            if (r is null) continue;
+            run++;
+            if (r.Outcome == SeedOutcome.Failed) failures.Add(r); else passed++;
+            restarts += r.Restarts; powerLosses += r.PowerLosses; sent += r.PaymentsSent; settled += r.SettledBothSides; refused += r.RefusedBothSides;
+            refusedAtSource += r.RefusedAtSource; messages += r.MessagesSent; dropped += r.MessagesDropped; duplicated += r.MessagesDuplicated; partitions += r.Partitions;
+            foreach (var (reason, n) in r.RefusedByReason) reasons[reason] = reasons.GetValueOrDefault(reason) + n;
+            if (r.ReadModelChecks > 0) readModelSeeds++;
+            readModelChecks += r.ReadModelChecks;
+            progress?.Invoke(r);
+        }
+        return new FederationSimulationSummary(firstSeed, run, passed, failures.Count, restarts, powerLosses, sent, settled, refused, refusedAtSource,
+            messages, dropped, duplicated, partitions, clock.Elapsed.TotalSeconds, failures)
+        {
+            RefusedByReason = reasons, ReadModelSeeds = readModelSeeds, ReadModelChecks = readModelChecks,
+        };
+    }
+
+    /// <summary>Thrown inside a seed when a check fails: the finding ends the seed.</summary>
+    private sealed class FindingException(string finding) : Exception(finding);
+
+    /// <summary>A request of the payer bank's client: payments sent in one command, retried with the same ids when unanswered.</summary>
+    private sealed record PayerRequest(SendToPeer[] Payments);
+
+    /// <summary>One exchange of the source's link: a batch (first attempts), or a retry (pacs.028, then the pacs.008 alone if never received).</summary>
+    private sealed class Exchange
+    {
+        public required long Id { get; init; }
+        public required List<CrossNodePayment> Payments { get; init; }
+        public required bool IsRetry { get; init; }
+        public bool Resent { get; set; }
+        public long DeadlineMs { get; set; }
+    }
+
+    private sealed class Attempts { public int Count; public long NextAtMs; public bool InFlight; }
+
+    /// <summary>One node: its disk, the running process's objects (null while down), the reference of what it acknowledged.</summary>
+    private sealed class SimNode
+    {
+        public required int Index { get; init; }
+        public required string Name { get; init; }
+        public required string Currency { get; init; }
+        public required uint Ledger { get; init; }
+        public required uint PeerId { get; init; }           // the other node's id in this node's registry
+        public required UInt128 InboundQuote { get; init; }   // the provider's quote here for payments from the other node
+        public required FxRate InboundRate { get; init; }
+        public required long ProviderLiquidityMinor { get; init; }
+        public required string[] Bics { get; init; }          // payer, provider, payee
+        public required SimulatedDisk Disk { get; init; }
+        public required FileJournalOptions JournalOptions { get; init; }
+        public required int SnapshotEveryEvents { get; init; }
+        public required long SkewMs { get; init; }
+        public FileJournal? Journal;
+        public SnapshotStore? Snapshots;
+        public Engine? Engine;
+        public Engine Reference = new();
+        public (long Sequence, ulong TimestampNs, byte[] Body)? Uncertain;
+        public long EventsSinceSnapshot;
+        public int Incarnation;
+        public long DownUntilMs;
+        public int DiskEventsSeen;
+        public long NextExchange;
+        public readonly Dictionary<UInt128, Attempts> Attempts = new();
+        public readonly Dictionary<long, Exchange> Exchanges = new();
+        /// <summary>Final answers this node gave as destination, by UETR: it must answer the same forever.</summary>
+        public readonly Dictionary<string, CrossNodeStatus> Answered = new(StringComparer.Ordinal);
+        /// <summary>Payments this node's payer client had acknowledged as accepted (its engine must keep them).</summary>
+        public readonly List<UInt128> AcceptedPayments = new();
+        public readonly List<PayerRequest> Unanswered = new();
+        public string? ReadModelPath;
+        public SqliteReadModel? ReadModel;
+        public Projector? Projector;
+        public bool Up => Engine is not null;
+        public string Uetr(int n) => $"{Index:x2}5e1c0d-{(n >> 12) & 0xffff:x4}-4{n & 0xfff:x3}-a{Index:x3}-{(ulong)n * 2654435761UL & 0xffffffffffffUL:x12}";
+        public UInt128 AccountOf(ulong participant) => ((UInt128)Ledger << 32) | participant;
+    }
+
+    private sealed class SeedRun(ulong seed, FederationSimulationOptions options)
+    {
+        private Xoshiro256 _random = new(seed * 0xD1B54A32D192ED03UL + 7);
+        private readonly List<string> _trace = new();
+        private SimNode[] _nodes = null!;
+        private SimulatedNetwork _network = null!;
+        private long _nowMs;
+        private double _crashPerStep, _crashPerDiskOperation, _crashBetweenJournalAndAnswer;
+        private int _batchSize, _maxRetryMs;
+        private int _restarts, _powerLosses, _nextPayment;
+        private bool _faultsOn = true;
+        private double _officerPerStep, _dayStepPerStep;
+        private int _readModelChecks;
+
+        /// <summary>A name on both nodes' watch list: a payment naming it is held for the compliance officer of the node that screens it.</summary>
+        private const string ListedName = "Zephyr Quantum Holdings";
+
+        public FederationSeedResult Execute()
+        {
+            string? finding = null;
+            int step = 0;
+            try
+            {
+                Setup();
+                for (; step < options.Steps; step++) Step(step, faulty: true);
+                Drain(step);
+                FinalCheck();
+            }
+            catch (FindingException e) { finding = e.Message; }
+            catch (Exception e)
+            {
+                finding = $"unexpected {e.GetType().Name}: {e.Message}";
+                Log(e.ToString());
+            }
+            FlushDiskEvents();
+            SeedOutcome outcome = finding is null ? SeedOutcome.Passed : SeedOutcome.Failed;
+            if (finding is not null) Log($"FINDING (Failed) at {_nowMs} ms: {finding}");
+            foreach (SimNode n in _nodes ?? [])
+            {
+                n.Disk.CrashPerOperation = 0;
+                try { n.Journal?.Dispose(); } catch (IOException) { }
+                n.ReadModel?.Dispose();
+                if (n.ReadModelPath is { } path) foreach (string suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+            }
+            int sent = 0, settled = 0, refused = 0, refusedAtSource = 0;
+            var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            foreach (SimNode n in _nodes ?? [])
+            {
+                Engine? e = n.Engine ?? n.Reference;
+                foreach (CrossNodePayment p in e.Federation.Payments)
+                {
+                    if (p.Role != CrossNodeRole.Outbound) continue;
+                    sent++;
+                    if (p.Status == CrossNodeStatus.Settled) settled++;
+                    else if (p.Status == CrossNodeStatus.Refused && p.PeerReasonCode.Length > 0)
+                    {
+                        refused++;
+                        reasons[p.PeerReasonCode] = reasons.GetValueOrDefault(p.PeerReasonCode) + 1;
+                    }
+                    else if (p.Status == CrossNodeStatus.Refused) refusedAtSource++;
+                }
+            }
+            string traceHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', _trace))))[..16];
+            return new FederationSeedResult(seed, outcome, finding, step, _restarts, _powerLosses, sent, settled, refused, refusedAtSource,
+                _network?.Sent ?? 0, _network?.Dropped ?? 0, _network?.Duplicated ?? 0, _network?.Partitions ?? 0, traceHash, _trace) { RefusedByReason = reasons, ReadModelChecks = _readModelChecks };
+        }
+
+        // ───────────────────────────── the world ─────────────────────────────
+
+        private void Setup()
+        {
+            double Maybe(double rate) => _random.NextInt(3) == 0 ? 0 : rate * (0.5 + _random.NextDouble());
+            var network = new NetworkFaults
+            {
+                Drop = Maybe(0.15), Duplicate = Maybe(0.15), MaxDelayMs = 1 + _random.NextInt(_random.NextInt(4) == 0 ? 3_000 : 200),
+                PartitionPerStep = Maybe(0.02), MaxPartitionMs = 1_000 + _random.NextInt(40_000),
+            };
+            _officerPerStep = 0.01 + _random.NextDouble() * 0.1;
+            _dayStepPerStep = _random.NextInt(3) != 0 ? 0 : 0.002 + _random.NextDouble() * 0.01; // ×5 once past the customer cut-off
+            _network = new SimulatedNetwork(network, Log);
+            _crashPerStep = _random.NextInt(4) == 0 ? 0 : 0.002 + _random.NextDouble() * 0.02;
+            _crashPerDiskOperation = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.004;
+            _crashBetweenJournalAndAnswer = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.1;
+            _batchSize = _random.NextInt(3) == 0 ? 1 : 2 + _random.NextInt(63);
+            _maxRetryMs = _random.NextInt(2) == 0 ? 2_000 : 500 + _random.NextInt(30_000);
+            _nodes = [MakeNode(0), MakeNode(1)];
+            if (_random.NextDouble() < options.ReadModelShare)
+                foreach (SimNode n in _nodes) n.ReadModelPath = Path.Combine(Path.GetTempPath(), $"corridor-fedsim-{seed}-{n.Name}-{Guid.NewGuid():N}.db");
+            Log($"seed {seed}: network {network}; crash per step {_crashPerStep:0.####}, per disk operation {_crashPerDiskOperation:0.####}, " +
+                $"between journal and answer {_crashBetweenJournalAndAnswer:0.###}; read-model projector {(_nodes[0].ReadModelPath is null ? "off" : "on")}; batch ≤ {_batchSize}, retry back-off ≤ {_maxRetryMs} ms; compliance officer decides per step {_officerPerStep:0.###}, operating day moves on per step {_dayStepPerStep:0.###}; planted bug {options.PlantedBug}");
+            foreach (SimNode n in _nodes)
+            {
+                Log($"node {n.Name} ({n.Currency}): disk {n.Disk.Faults}, segment {n.JournalOptions.SegmentBytes} bytes, sync commit record {n.JournalOptions.SyncCommitRecord}, " +
+                    $"snapshot every {n.SnapshotEveryEvents} events, clock skew {n.SkewMs} ms, provider liquidity {n.ProviderLiquidityMinor}");
+                // The world is set up on a perfect disk; the faults start once the operators have registered everything.
+                DiskFaults faults = n.Disk.Faults;
+                n.Disk.Faults = DiskFaults.None with { UnsyncedWriteSurvives = faults.UnsyncedWriteSurvives };
+                StartNode(n, final: false);
+                if (!n.Up) throw new FindingException($"node {n.Name} did not start on an empty disk");
+                List<CommandReply> replies = Submit(n, WorldOf(n), "setup: participants, ledger, accounts, day, liquidity, peer, quote", allowCrash: false)
+                    ?? throw new FindingException($"node {n.Name}: setup batch failed on a perfect disk");
+                foreach (CommandReply r in replies)
+                    if (!r.AllOk) throw new FindingException($"node {n.Name}: setup {r.Operation} refused: {string.Join(",", r.Errors)}");
+                n.Disk.Faults = faults;
+                n.Disk.CrashPerOperation = _crashPerDiskOperation;
+            }
+        }
+
+        private SimNode MakeNode(int index)
+        {
+            double Maybe(double rate) => _random.NextInt(3) == 0 ? rate * (0.5 + _random.NextDouble()) : 0;
+            var faults = new DiskFaults
+            {
+                UnsyncedWriteSurvives = _random.NextDouble(), TornWrite = Maybe(0.5), SyncError = Maybe(0.02), NoSpace = Maybe(0.01),
+            };
+            string root = index == 0 ? "/a" : "/b";
+            return new SimNode
+            {
+                Index = index, Name = index == 0 ? "A" : "B", Currency = index == 0 ? "RUB" : "CNY", Ledger = index == 0 ? 643u : 156u,
+                PeerId = index == 0 ? PeerOfA : PeerOfB, InboundQuote = index == 0 ? (UInt128)0xA0 : 0xB0,
+                // A quotes CNY → RUB at 12.7; B quotes RUB → CNY at 0.0785.
+                InboundRate = index == 0 ? new FxRate(127, 10) : new FxRate(785, 10_000),
+                ProviderLiquidityMinor = index == 0 ? 200_000_00 + _random.NextInt(2_000_000_00) : 2_000_00 + _random.NextInt(20_000_00),
+                Bics = index == 0 ? ["PAYRRUMM", "FXPRRUMM", "PAYERUMM"] : ["PAYRCNBJ", "FXPRCNBJ", "PAYECNBJ"],
+                Disk = new SimulatedDisk(_random.NextUInt64(), faults, "/", root),
+                JournalOptions = new FileJournalOptions
+                {
+                    SegmentBytes = 4_096 + _random.NextInt(32_768), VerifyBodiesOnOpen = _random.NextInt(2) == 0, SyncCommitRecord = _random.NextInt(2) == 0,
+                },
+                SnapshotEveryEvents = 5 + _random.NextInt(60),
+                SkewMs = _random.NextInt(4_001) - 2_000,
+            };
+        }
+
+        private SimNode Other(SimNode n) => _nodes[1 - n.Index];
+
+        private byte[] WorldOf(SimNode n)
+        {
+            SimNode other = Other(n);
+            ulong now = ClockNs(n);
+            var parts = new List<byte[]>
+            {
+                SettlementCodec.EncodeCommand(new SetSettlementOptions(SettlementOptions.Current)),
+                SettlementCodec.EncodeCommand(new RegisterParticipant(CentralBank, ParticipantRole.CentralBank, "Central bank " + n.Currency)),
+                SettlementCodec.EncodeCommand(new RegisterLedger(n.Ledger, CentralBank, (UInt128)n.Ledger * 1000 + 1, (UInt128)n.Ledger * 1000 + 2, n.Currency)),
+            };
+            ulong[] banks = [Payer, Provider, Payee];
+            for (int i = 0; i < banks.Length; i++)
+            {
+                parts.Add(SettlementCodec.EncodeCommand(new RegisterParticipant(banks[i], ParticipantRole.DirectParticipant, "Bank " + n.Bics[i], n.Bics[i])));
+                parts.Add(SettlementCodec.EncodeCommand(new OpenSettlementAccount(banks[i], n.Ledger, n.AccountOf(banks[i]))));
+            }
+            parts.Add(SettlementCodec.EncodeCommand(new OpenBusinessDay(20261205)));
+            parts.Add(SettlementCodec.EncodeCommand(new MoveLiquidity(0x71, Payer, n.Ledger, 10_000_000_00, LiquidityDirection.Inject)));
+            parts.Add(SettlementCodec.EncodeCommand(new MoveLiquidity(0x72, Provider, n.Ledger, n.ProviderLiquidityMinor, LiquidityDirection.Inject)));
+            parts.Add(ExchangeCommands.Encode(Operation.RegisterPeer, new RegisterPeer(n.PeerId, "Node " + other.Name, $"https://node-{other.Name.ToLowerInvariant()}.example:7430",
+                new string(other.Index == 0 ? 'a' : 'b', 64), PeerStatus.Active)));
+            parts.Add(ExchangeCommands.Encode(Operation.LoadWatchList, new LoadWatchList(CentralBank, "sanctions", WatchListFormat.Csv, "2026-12",
+                $"id,kind,name,aliases,countries,dates_of_birth,program\nX-1,entity,{ListedName},,,,TEST\n")));
+            long maxSource = n.Index == 0 ? 10_000_00 : 100_000_00; // in the other node's currency
+            parts.Add(ExchangeCommands.Encode(Operation.PublishQuote, new PublishQuote(n.InboundQuote, Provider, other.Currency, n.Currency, n.InboundRate, 1_00, maxSource,
+                now - 3600 * SecondNs, now + 20 * 3600 * SecondNs, 0, n.AccountOf(Provider), 60)));
+            return SimulatedWorkload.Concat(parts);
+        }
+
+        private ulong ClockNs(SimNode n) => StartNs + (ulong)(_nowMs + n.SkewMs + 10_000) * MsNs;
+
+        // ───────────────────────────── steps ─────────────────────────────
+
+        private void Step(int step, bool faulty)
+        {
+            _nowMs += 1 + _random.NextInt(300);
+            Log($"step {step} at {_nowMs} ms");
+            if (faulty) _network.MaybePartition(ref _random, _nowMs);
+            foreach (SimNode n in _nodes)
+                if (!n.Up && _nowMs >= n.DownUntilMs) StartNode(n, final: false);
+            if (faulty)
+            {
+                foreach (SimNode n in _nodes)
+                {
+                    if (!n.Up || _random.NextDouble() >= _crashPerStep) continue;
+                    bool powerLoss = _random.NextInt(2) == 0;
+                    Crash(n, powerLoss, $"{n.Name}: {(powerLoss ? "power lost" : "process killed")} at step {step}");
+                }
+                if (_random.NextInt(100) < 35)
+                {
+                    SimNode payerNode = _nodes[_random.NextInt(2)];
+                    if (payerNode.Up) PayerSends(payerNode, retryOnly: false);
+                }
+            }
+            else foreach (SimNode n in _nodes) if (n.Up && n.Unanswered.Count > 0) PayerSends(n, retryOnly: true); // the payer banks' last retries
+            foreach (SimNode n in _nodes) if (n.Up && (!faulty || _random.NextDouble() < _officerPerStep)) OfficerDecides(n);
+            foreach (SimNode n in _nodes)
+                if (n.Up && faulty && _random.NextDouble() < _dayStepPerStep * (n.Engine!.Settlement.Phase == DayPhase.Open ? 1 : 5)) DayMovesOn(n);
+            foreach (NetworkMessage m in _network.Due(_nowMs)) Deliver(m);
+            foreach (SimNode n in _nodes) if (n.Up) Outbox(n);
+            foreach (SimNode n in _nodes) if (n.Up && n.EventsSinceSnapshot >= n.SnapshotEveryEvents) TakeSnapshot(n);
+            foreach (SimNode n in _nodes) if (n.Projector is not null && _random.NextInt(8) == 0) Project(n);
+            FlushDiskEvents();
+            CheckLive();
+        }
+
+        /// <summary>The network heals, crashes stop; the links run until nothing waits (liveness), then a last power loss of both.</summary>
+        private void Drain(int step)
+        {
+            _faultsOn = false;
+            _network.Heal();
+            foreach (SimNode n in _nodes)
+            {
+                n.Disk.CrashPerOperation = 0;
+                n.Disk.Faults = DiskFaults.None with { UnsyncedWriteSurvives = n.Disk.Faults.UnsyncedWriteSurvives };
+                n.DownUntilMs = Math.Min(n.DownUntilMs, _nowMs);
+            }
+            Log($"heal at {_nowMs} ms: no more losses, partitions or crashes");
+            for (int i = 0; i < options.MaxDrainSteps; i++)
+            {
+                Step(step + i, faulty: false);
+                if (Quiet()) { Log($"quiet at {_nowMs} ms after {i + 1} drain steps"); break; }
+            }
+            if (!Quiet())
+            {
+                var open = new List<string>();
+                foreach (SimNode n in _nodes)
+                    foreach (CrossNodePayment p in n.Engine!.Federation.AwaitingPeer()) open.Add($"{n.Name} {p.Terms.Uetr}");
+                throw new FindingException($"not resolved {options.MaxDrainSteps} steps after the network healed: {string.Join(", ", open.Take(5))}" +
+                    $" ({open.Count} awaiting, {_network.InFlight} messages in flight)");
+            }
+        }
+
+        private bool Quiet()
+        {
+            foreach (SimNode n in _nodes)
+            {
+                if (!n.Up || n.Exchanges.Count > 0 || n.Unanswered.Count > 0) return false;
+                foreach (CrossNodePayment _ in n.Engine!.Federation.AwaitingPeer()) return false;
+                foreach (CrossNodePayment p in n.Engine.Federation.Payments) if (p.Status == CrossNodeStatus.Held) return false;
+            }
+            return _network.InFlight == 0;
+        }
+
+        // ───────────────────────────── the payer bank's client ─────────────────────────────
+
+        private void PayerSends(SimNode n, bool retryOnly)
+        {
+            PayerRequest request;
+            if (n.Unanswered.Count > 0 && (retryOnly || _random.NextInt(2) == 0))
+            {
+                request = n.Unanswered[0];
+                n.Unanswered.RemoveAt(0);
+                Log($"  {n.Name} payer: sends again {request.Payments.Length} payment(s) whose answer was lost");
+            }
+            else
+            {
+                int count = 1 + _random.NextInt(3);
+                var payments = new SendToPeer[count];
+                for (int i = 0; i < count; i++) payments[i] = NewPayment(n);
+                request = new PayerRequest(payments);
+            }
+            var sb = new StringBuilder();
+            foreach (SendToPeer s in request.Payments) sb.Append(' ').Append(s.Terms.Uetr).Append(' ').Append(s.Terms.SourceAmountMinor).Append(n.Currency).Append(" T+").Append(s.ExpirySeconds).Append('s');
+            List<CommandReply>? replies = Submit(n, ExchangeCommands.Encode(Operation.SendToPeer, request.Payments), "op 401 SendToPeer" + sb);
+            if (replies is null)
+            {
+                // The payer's HTTP request got no answer: its bank sends the same payments again later (same ids, same content).
+                n.Unanswered.Add(request);
+                return;
+            }
+            var results = ResultsOf(replies[0], request.Payments.Length);
+            for (int i = 0; i < results.Length; i++)
+            {
+                if (results[i] is FederationResult.Ok or FederationResult.HeldForCompliance) n.AcceptedPayments.Add(request.Payments[i].PaymentId);
+                if (results[i] == FederationResult.HeldForCompliance) Log($"  {n.Name} payer: {request.Payments[i].Terms.Uetr} held at the source for its compliance officer");
+                else if (results[i] != FederationResult.Ok) Log($"  {n.Name} payer: {request.Payments[i].Terms.Uetr} refused at the source: {results[i]}");
+            }
+        }
+
+        private SendToPeer NewPayment(SimNode n)
+        {
+            SimNode other = Other(n);
+            int number = ++_nextPayment;
+            string uetr = n.Uetr(number);
+            long maxSource = other.Index == 0 ? 10_000_00 : 100_000_00;
+            long source = n.Index == 0 ? 1_00 + _random.NextInt(20_000_00) : 1_00 + _random.NextInt(2_000_00);
+            string payeeBic = other.Bics[2];
+            UInt128 quote = other.InboundQuote;
+            int kind = _random.NextInt(100);
+            if (kind < 4) payeeBic = other.Index == 0 ? "NONERUMM" : "NONECNBJ";       // AGNT on the destination
+            else if (kind < 7) source = maxSource + 1 + _random.NextInt(1_000_00);      // AM09: beyond the quote's size
+            else if (kind < 9) quote = 0xBAD;                                           // CURR: no such quote
+            else if (kind < 11) source = 200_000_000_00;                                 // beyond the payer's funds: refused at the source
+            other.InboundRate.TryConvertSource(Math.Min(source, 200_000_000_00), 2, 2, out long destination);
+            if (kind is >= 11 and < 14) destination += 1 + _random.NextInt(100);           // AM09: not at the quoted rate
+            string originator = kind is >= 14 and < 16 ? ListedName : "Volga Machine Tools LLC";     // held by the source's officer
+            string beneficiary = kind is >= 16 and < 21 ? ListedName : "Harbin Precision Bearings Co"; // held by the destination's officer
+            var terms = new CrossNodeTerms(uetr, quote, n.Currency, source, other.Currency, Math.Max(1, destination), payeeBic, 0,
+                new Party(originator, "Lenina", "5", "420111", "Kazan", "", n.Index == 0 ? "RU" : "CN", "40702810000000001234", PartyIdScheme.None, ""),
+                new Party(beneficiary, "Zhongshan Road", "88", "150001", "Harbin", "", n.Index == 0 ? "CN" : "RU", "6222020200001234567", PartyIdScheme.None, ""),
+                new TradeReference("INV-" + number, 20261120, "", "", "Ball bearings", "848210", Incoterms.Cip, "Harbin"),
+                new PaymentReferences($"SIM{n.Name}{number}", $"INS{number}", $"E2E{number}", $"TX{number}", uetr));
+            uint expiry = (uint)(_random.NextInt(4) == 0 ? 1 + _random.NextInt(5) : 5 + _random.NextInt(55)); // some expire in a partition or a crash
+            return new SendToPeer((UInt128)(0x5_0000_0000UL + (ulong)number), n.PeerId, Payer, Provider, n.Ledger, expiry, terms);
+        }
+
+        /// <summary>The node's compliance officer releases (two in three) or rejects the oldest payment held on this node.</summary>
+        private void OfficerDecides(SimNode n)
+        {
+            CrossNodePayment? held = null;
+            foreach (CrossNodePayment p in n.Engine!.Federation.Payments) if (p.Status == CrossNodeStatus.Held) { held = p; break; }
+            if (held is null) return;
+            bool release = _random.NextInt(3) != 0;
+            Operation op = release ? Operation.ReleaseHold : Operation.RejectHold;
+            Submit(n, ExchangeCommands.Encode(op, new HoldDecision(held.PaymentId, CentralBank, release ? "false positive: another company" : "confirmed match")),
+                $"op {(int)op} {(release ? "ReleaseHold" : "RejectHold")} {held.Terms.Uetr} ({held.Role})");
+        }
+
+        /// <summary>
+        /// The node's operator moves the operating day on: customer cut-off, interbank cut-off, end of day, the next day
+        /// opened. Payments sent, received or released meanwhile meet the day's rules on the node that judges them (CUTA).
+        /// </summary>
+        private void DayMovesOn(SimNode n)
+        {
+            SettlementState day = n.Engine!.Settlement;
+            byte[] command = day.Phase switch
+            {
+                DayPhase.Open => SettlementCodec.EncodeCommand(new ChangeDayPhase(DayPhase.CustomerCutoff)),
+                DayPhase.CustomerCutoff => SettlementCodec.EncodeCommand(new ChangeDayPhase(DayPhase.InterbankCutoff)),
+                DayPhase.InterbankCutoff => SettlementCodec.EncodeCommand(new ChangeDayPhase(DayPhase.EndOfDay)),
+                _ => SettlementCodec.EncodeCommand(new OpenBusinessDay(day.BusinessDate + 1)),
+            };
+            string what = day.Phase is DayPhase.EndOfDay or DayPhase.Closed ? $"OpenBusinessDay {day.BusinessDate + 1}" : $"ChangeDayPhase after {day.Phase}";
+            List<CommandReply>? replies = Submit(n, command, what);
+            if (replies is not null && !replies[0].AllOk) throw new FindingException($"{n.Name}: {what} refused: {string.Join(",", replies[0].Errors)}");
+        }
+
+        // ───────────────────────────── the source's link (PeerOutbox) ─────────────────────────────
+
+        private void Outbox(SimNode n)
+        {
+            SimNode peer = Other(n);
+            var first = new List<CrossNodePayment>();
+            var retries = new List<CrossNodePayment>();
+            int batchesInFlight = 0, retriesInFlight = 0;
+            foreach (Exchange e in n.Exchanges.Values) { if (e.IsRetry) retriesInFlight++; else batchesInFlight++; }
+            var live = new HashSet<UInt128>();
+            ulong nowNs = ClockNs(n);
+            var selfVoids = new List<PeerDecision>();
+            foreach (CrossNodePayment p in n.Engine!.Federation.AwaitingPeer())
+            {
+                live.Add(p.PaymentId);
+                if (!n.Attempts.TryGetValue(p.PaymentId, out Attempts? a)) n.Attempts[p.PaymentId] = a = new Attempts();
+                if (options.PlantedBug == FederationBug.SourceVoidsAfterTimeout && !a.InFlight && nowNs > p.Terms.ExpiresAtNs + 5 * SecondNs)
+                {
+                    selfVoids.Add(new PeerDecision(n.PeerId, p.Terms.Uetr, false, "AB05", "no answer before the expiry")); // the planted bug
+                    continue;
+                }
+                if (a.InFlight || _nowMs < a.NextAtMs) continue;
+                if (a.Count > 0) retries.Add(p); else first.Add(p);
+            }
+            if (selfVoids.Count > 0)
+            {
+                Log($"  {n.Name} outbox: voids {selfVoids.Count} payment(s) on its own after their expiry (planted bug)");
+                if (Submit(n, ExchangeCommands.Encode(Operation.PeerDecision, selfVoids.ToArray()), "op 403 PeerDecision (self-made refusals)") is null) return;
+            }
+            foreach (UInt128 id in n.Attempts.Keys.ToArray()) if (!live.Contains(id) && !n.Attempts[id].InFlight) n.Attempts.Remove(id);
+            for (int from = 0; from < first.Count && batchesInFlight < MaxBatchesInFlight; from += _batchSize, batchesInFlight++)
+            {
+                List<CrossNodePayment> batch = first.GetRange(from, Math.Min(_batchSize, first.Count - from));
+                var e = new Exchange { Id = ++n.NextExchange, Payments = batch, IsRetry = false, DeadlineMs = _nowMs + RequestTimeoutMs };
+                foreach (CrossNodePayment p in batch) n.Attempts[p.PaymentId].InFlight = true;
+                n.Exchanges[e.Id] = e;
+                SendPacs008(n, peer, e);
+            }
+            foreach (CrossNodePayment p in retries)
+            {
+                if (retriesInFlight >= MaxConcurrentRetries) break;
+                retriesInFlight++;
+                var e = new Exchange { Id = ++n.NextExchange, Payments = [p], IsRetry = true, DeadlineMs = _nowMs + RequestTimeoutMs };
+                n.Attempts[p.PaymentId].InFlight = true;
+                n.Exchanges[e.Id] = e;
+                StatusRequest question = CrossNodeMapping.ToPacs028(p.Terms.Uetr, p.Terms.ExpiresAtNs, $"FEDQ{n.Name}{n.Incarnation}X{e.Id}", CrossNodeMapping.TimeOf(nowNs));
+                _network.Send(ref _random, _nowMs, new NetworkMessage(n.Index, peer.Index, Iso20022Codec.Build(question), e.Id, n.Incarnation, false, $"pacs.028 {p.Terms.Uetr}"));
+            }
+            // Requests that were not answered in time fail; the payments are retried after the back-off.
+            foreach (Exchange e in n.Exchanges.Values.ToArray())
+                if (_nowMs >= e.DeadlineMs) { Log($"  {n.Name} outbox: exchange {e.Id} timed out"); Ended(n, e, decided: []); }
+        }
+
+        private void SendPacs008(SimNode n, SimNode peer, Exchange e)
+        {
+            DateTimeOffset now = CrossNodeMapping.TimeOf(ClockNs(n));
+            var items = new (CrossNodeTerms, Agent)[e.Payments.Count];
+            for (int i = 0; i < items.Length; i++)
+                items[i] = (e.Payments[i].Terms, n.Engine!.Settlement.GetParticipant(e.Payments[i].Debtor) is { Bic.Length: > 0 } info ? Agent.FromBic(info.Bic) : new Agent { Name = "participant" });
+            Pacs008Message message = items.Length == 1 ? CrossNodeMapping.ToPacs008(items[0].Item1, items[0].Item2, now)
+                : CrossNodeMapping.ToPacs008(items, $"FEDB{n.Name}{n.Incarnation}X{e.Id}", now);
+            string what = items.Length == 1 ? $"pacs.008 {e.Payments[0].Terms.Uetr}" : $"pacs.008 batch of {items.Length} (first {e.Payments[0].Terms.Uetr})";
+            _network.Send(ref _random, _nowMs, new NetworkMessage(n.Index, peer.Index, Iso20022Codec.Build(message), e.Id, n.Incarnation, false, what));
+        }
+
+        /// <summary>An exchange ended: decided payments are forgotten, the others retried after 0.5 s doubling up to the bound.</summary>
+        private void Ended(SimNode n, Exchange e, HashSet<UInt128> decided)
+        {
+            n.Exchanges.Remove(e.Id);
+            foreach (CrossNodePayment p in e.Payments)
+            {
+                if (!n.Attempts.TryGetValue(p.PaymentId, out Attempts? a)) continue;
+                a.InFlight = false;
+                if (decided.Contains(p.PaymentId)) { n.Attempts.Remove(p.PaymentId); continue; }
+                a.Count++;
+                a.NextAtMs = _nowMs + Math.Min(_maxRetryMs, (long)FirstRetryMs << Math.Min(a.Count - 1, 16));
+            }
+        }
+
+        // ───────────────────────────── delivery ─────────────────────────────
+
+        private void Deliver(NetworkMessage m)
+        {
+            SimNode to = _nodes[m.To];
+            if (!to.Up) { Log($"  {to.Name} is down: {m.What} (exchange {m.Exchange}) refused"); return; }
+            ParseResult parsed = Iso20022Codec.Parse(m.Xml);
+            if (!parsed.IsSuccess)
+                throw new FindingException($"{_nodes[m.From].Name} wrote a {m.What} that does not validate: {string.Join("; ", parsed.Errors.Take(3).Select(e => $"{e.ReasonCode} {e.Path} {e.Message}"))}");
+            if (m.IsAnswer) SourceHears(to, m, (StatusReport)parsed.Message!);
+            else if (parsed.Message is Pacs008Message p) DestinationReceives(to, m, p);
+            else if (parsed.Message is StatusRequest q) DestinationIsAsked(to, m, q);
+            else throw new FindingException($"{m.What} parsed as {parsed.Message!.MessageDefinition}");
+        }
+
+        /// <summary>As PeerEndpoint for a pacs.008: one op 402 command for the whole message, then one pacs.002 of the recorded answers.</summary>
+        private void DestinationReceives(SimNode b, NetworkMessage m, Pacs008Message message)
+        {
+            var (terms, code, why) = CrossNodeMapping.FromPacs008Batch(message);
+            if (terms is null) throw new FindingException($"{m.What} from {_nodes[m.From].Name} cannot be read: {code} {why}");
+            var items = new ReceiveFromPeer[terms.Length];
+            for (int i = 0; i < terms.Length; i++) items[i] = new ReceiveFromPeer(b.PeerId, terms[i]);
+            byte[] body = ExchangeCommands.Encode(Operation.ReceiveFromPeer, items);
+            FederationResult[] results;
+            if (options.PlantedBug == FederationBug.DestinationAnswersBeforeJournal)
+            {
+                // The planted bug: decide in the engine, answer, and only then journal.
+                long sequence = b.Journal!.LastSequence + 1;
+                ulong timestamp = ClockNs(b);
+                var replies = new List<CommandReply>();
+                b.Engine!.Apply(sequence, timestamp, body, replies);
+                results = ResultsOf(replies[0], terms.Length);
+                Answer(b, m, message.MsgId, message.MessageDefinition, terms, results);
+                if (_random.NextDouble() < 0.3) { Crash(b, powerLoss: false, $"{b.Name}: process killed after answering, before journaling (planted bug)"); return; }
+                try { b.Journal.Append(sequence, timestamp, body); }
+                catch (Exception e) when (e is IOException or SimulatedCrashException)
+                {
+                    b.Uncertain = (sequence, timestamp, body);
+                    Crash(b, powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"{b.Name}: append of batch {sequence} failed ({e.Message})");
+                    return;
+                }
+                b.Reference.Apply(sequence, timestamp, body, null);
+                b.EventsSinceSnapshot += terms.Length;
+                return;
+            }
+            List<CommandReply>? journaled = Submit(b, body, $"op 402 ReceiveFromPeer ×{terms.Length} from {m.What}");
+            if (journaled is null) return;
+            results = ResultsOf(journaled[0], terms.Length);
+            if (_faultsOn && _random.NextDouble() < _crashBetweenJournalAndAnswer)
+            {
+                Crash(b, powerLoss: _random.NextInt(2) == 0, $"{b.Name}: crashed after journaling the pacs.008, before answering");
+                return;
+            }
+            Answer(b, m, message.MsgId, message.MessageDefinition, terms, results);
+        }
+
+        private void Answer(SimNode b, NetworkMessage m, string originalMsgId, string originalDefinition, CrossNodeTerms[] terms, FederationResult[] results)
+        {
+            var lines = new CrossNodeMapping.AnswerLine[terms.Length];
+            var sb = new StringBuilder();
+            for (int i = 0; i < terms.Length; i++)
+            {
+                PeerAnswer? answer = Unrecorded(results[i]) ? null : b.Engine!.Federation.AnswerFor(b.PeerId, terms[i].Uetr);
+                lines[i] = new CrossNodeMapping.AnswerLine(terms[i].Uetr, answer, Unrecorded(results[i]) ? "federation." + results[i] + ": refused, nothing recorded" : null);
+                Remember(b, terms[i].Uetr, answer);
+                sb.Append(' ').Append(terms[i].Uetr[^4..]).Append('=').Append(Describe(answer) ?? "not recorded: " + results[i]);
+            }
+            StatusReport report = CrossNodeMapping.ToPacs002(lines, $"FEDR{b.Name}{b.Incarnation}X{_network.Sent}", CrossNodeMapping.TimeOf(ClockNs(b)), originalMsgId, originalDefinition);
+            _network.Send(ref _random, _nowMs, new NetworkMessage(b.Index, m.From, Iso20022Codec.Build(report), m.Exchange, m.AskerIncarnation, true, "pacs.002" + sb));
+        }
+
+        private static string? Describe(PeerAnswer? answer) => answer is null ? null : answer.Status == CrossNodeStatus.Refused ? $"Refused {answer.ReasonCode}" : answer.Status.ToString();
+
+        /// <summary>B answers the same thing forever: a final answer, once given, may never change.</summary>
+        private void Remember(SimNode b, string uetr, PeerAnswer? answer)
+        {
+            if (answer is null || answer.Status is not (CrossNodeStatus.Settled or CrossNodeStatus.Refused)) return;
+            if (b.Answered.TryGetValue(uetr, out CrossNodeStatus before) && before != answer.Status)
+                throw new FindingException($"{b.Name} answered {uetr} {before} and now {answer.Status}");
+            b.Answered[uetr] = answer.Status;
+        }
+
+        /// <summary>As PeerEndpoint for a pacs.028: the recorded answer; unknown → op 404 first (after T it is recorded refused), then the answer.</summary>
+        private void DestinationIsAsked(SimNode b, NetworkMessage m, StatusRequest question)
+        {
+            if (CrossNodeMapping.FromPacs028(question, out string? why) is not var (uetr, expiresAtNs))
+                throw new FindingException($"{m.What} cannot be read: {why}");
+            PeerAnswer? answer = b.Engine!.Federation.AnswerFor(b.PeerId, uetr);
+            if (answer is null)
+            {
+                List<CommandReply>? replies = Submit(b, ExchangeCommands.Encode(Operation.ExpireUnknown, new ExpireUnknown(b.PeerId, uetr, expiresAtNs)), $"op 404 ExpireUnknown {uetr}");
+                if (replies is null) return;
+                FederationResult result = ResultsOf(replies[0], 1)[0];
+                if (result is not (FederationResult.Ok or FederationResult.NotYetExpired))
+                    throw new FindingException($"{b.Name}: ExpireUnknown for {uetr} refused with {result}");
+                if (_faultsOn && _random.NextDouble() < _crashBetweenJournalAndAnswer)
+                {
+                    Crash(b, powerLoss: _random.NextInt(2) == 0, $"{b.Name}: crashed after journaling the status question, before answering");
+                    return;
+                }
+                answer = b.Engine!.Federation.AnswerFor(b.PeerId, uetr);
+            }
+            Remember(b, uetr, answer);
+            StatusReport report = CrossNodeMapping.ToPacs002(uetr, answer, $"FEDR{b.Name}{b.Incarnation}X{_network.Sent}", CrossNodeMapping.TimeOf(ClockNs(b)), question.RequestMsgId, question.MessageDefinition);
+            _network.Send(ref _random, _nowMs, new NetworkMessage(b.Index, m.From, Iso20022Codec.Build(report), m.Exchange, m.AskerIncarnation, true,
+                $"pacs.002 {uetr[^4..]}={Describe(answer) ?? "not received"}"));
+        }
+
+        /// <summary>As PeerOutbox when a pacs.002 comes back: the final answers journaled as one op 403 command; a retry not received sends the pacs.008 again.</summary>
+        private void SourceHears(SimNode a, NetworkMessage m, StatusReport report)
+        {
+            if (m.AskerIncarnation != a.Incarnation || !a.Exchanges.TryGetValue(m.Exchange, out Exchange? e))
+            {
+                Log($"  {a.Name}: answer to exchange {m.Exchange} dropped (its request timed out or its process is gone)");
+                return;
+            }
+            Dictionary<string, PeerAnswer?> answers = CrossNodeMapping.FromPacs002(report);
+            if (e.IsRetry && !e.Resent && answers.GetValueOrDefault(e.Payments[0].Terms.Uetr) is null)
+            {
+                // "Not received" (or not recorded): the pacs.008 again, alone, in the same exchange.
+                e.Resent = true;
+                e.DeadlineMs = _nowMs + RequestTimeoutMs;
+                SendPacs008(a, Other(a), e);
+                return;
+            }
+            var decisions = new List<(CrossNodePayment P, PeerDecision D)>();
+            foreach (CrossNodePayment p in e.Payments)
+                if (answers.GetValueOrDefault(p.Terms.Uetr) is { } answer && answer.AsDecision(a.PeerId) is { } d) decisions.Add((p, d));
+            var decided = new HashSet<UInt128>();
+            if (decisions.Count > 0)
+            {
+                PeerDecision[] items = decisions.Select(d => d.D).ToArray();
+                List<CommandReply>? replies = Submit(a, ExchangeCommands.Encode(Operation.PeerDecision, items), $"op 403 PeerDecision ×{items.Length}");
+                if (replies is null) return; // the process is gone, and its exchanges with it
+                FederationResult[] results = ResultsOf(replies[0], items.Length);
+                for (int i = 0; i < items.Length; i++)
+                {
+                    if (results[i] == FederationResult.DecisionConflicts)
+                        throw new FindingException($"{Other(a).Name} answered {items[i].Uetr} {(items[i].Settled ? "settled" : "refused")}, contradicting the decision {a.Name} applied");
+                    if (results[i] != FederationResult.Ok) throw new FindingException($"{a.Name}: the decision for {items[i].Uetr} was refused: {results[i]}");
+                    decided.Add(decisions[i].P.PaymentId);
+                }
+            }
+            Ended(a, e, decided);
+        }
+
+        // ───────────────────────────── the node's process ─────────────────────────────
+
+        /// <summary>Journals one batch and applies it, as the node's engine thread: null when the append failed (the process stops).</summary>
+        private List<CommandReply>? Submit(SimNode n, byte[] body, string what, bool allowCrash = true)
+        {
+            long sequence = n.Journal!.LastSequence + 1;
+            ulong timestamp = ClockNs(n);
+            Log($"  {n.Name} batch {sequence}: {what}");
+            try
+            {
+                n.Journal.Append(sequence, timestamp, body);
+            }
+            catch (Exception e) when (allowCrash && e is IOException or SimulatedCrashException)
+            {
+                n.Uncertain = (sequence, timestamp, body);
+                Crash(n, powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"{n.Name}: append of batch {sequence} failed ({e.Message}): the node stops, nothing of it answered");
+                return null;
+            }
+            var replies = new List<CommandReply>();
+            n.Engine!.Apply(sequence, timestamp, body, replies);
+            n.Reference.Apply(sequence, timestamp, body, null);
+            n.EventsSinceSnapshot += Math.Max(1, replies.Count);
+            return replies;
+        }
+
+        private static FederationResult[] ResultsOf(CommandReply reply, int count)
+        {
+            var results = new FederationResult[count];
+            foreach (ItemResult e in reply.Errors) if (e.Index < count) results[e.Index] = (FederationResult)e.Code;
+            return results;
+        }
+
+        private void TakeSnapshot(SimNode n)
+        {
+            try
+            {
+                Engine.EngineSnapshot image = n.Engine!.CaptureSnapshot();
+                try { n.Snapshots!.Write(image.Sequence, image.WriteTo); }
+                finally { image.Release(); }
+                n.EventsSinceSnapshot = 0;
+                Log($"  {n.Name} snapshot at batch {n.Engine.Sequence}");
+            }
+            catch (Exception e) when (e is IOException or SimulatedCrashException)
+            {
+                Crash(n, powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"{n.Name}: snapshot failed ({e.Message}): the node stops");
+            }
+        }
+
+        private void Crash(SimNode n, bool powerLoss, string why)
+        {
+            Log("  " + why + (powerLoss ? " (power loss)" : ""));
+            n.Journal = null;
+            n.Snapshots = null;
+            n.Engine = null;
+            n.ReadModel?.Dispose(); // the read model's file stays (SQLite: each projected group is one transaction)
+            n.ReadModel = null;
+            n.Projector = null;
+            n.Exchanges.Clear();   // the outbox's state is in memory: a restart begins again with a pacs.008 (idempotent)
+            n.Attempts.Clear();
+            if (powerLoss) _powerLosses++;
+            n.Disk.Crash(powerLoss);
+            n.DownUntilMs = _nowMs + (_faultsOn ? _random.NextInt(5_000) : 0);
+        }
+
+        private void StartNode(SimNode n, bool final)
+        {
+            for (int attempt = 0; attempt < options.MaxStartAttempts; attempt++)
+            {
+                RecoveryInfo info;
+                try
+                {
+                    n.Journal = FileJournal.Open($"/{(n.Index == 0 ? "a" : "b")}/journal", n.JournalOptions, n.Disk);
+                    n.Snapshots = new SnapshotStore($"/{(n.Index == 0 ? "a" : "b")}/snapshots", n.Disk);
+                    var nodeOptions = new NodeOptions { SnapshotEveryEvents = n.SnapshotEveryEvents, Clock = () => ClockNs(n) };
+                    n.Engine = NodeRecovery.Recover(nodeOptions, n.Journal, n.Snapshots, out info, out long replayed);
+                    n.EventsSinceSnapshot = replayed;
+                }
+                catch (SimulatedCrashException)
+                {
+                    Crash(n, powerLoss: _random.NextInt(2) == 0, $"{n.Name}: crashed while starting");
+                    n.DownUntilMs = _nowMs;
+                    continue;
+                }
+                catch (JournalCorruptException e)
+                {
+                    throw new FindingException($"{n.Name} refused to start although no fault damaged stored data: {e.Message}");
+                }
+                catch (IOException e)
+                {
+                    Crash(n, powerLoss: false, $"{n.Name}: start failed on I/O ({e.Message}); the operator restarts");
+                    n.DownUntilMs = _nowMs;
+                    continue;
+                }
+                n.Incarnation++;
+                _restarts++;
+                Log($"  {n.Name} started (incarnation {n.Incarnation}): {n.Journal.RecoveryReport}; snapshot {info.SnapshotSequence}, replayed {info.BatchesReplayed}");
+                // The checks are the simulator's, not the node's: no crash in them.
+                double crashRate = n.Disk.CrashPerOperation;
+                n.Disk.CrashPerOperation = 0;
+                try
+                {
+                    CheckRecovered(n, info, final);
+                    if (n.ReadModelPath is not null)
+                    {
+                        n.ReadModel = SqliteReadModel.Open(n.ReadModelPath);
+                        try { n.Projector = new Projector(n.Journal, n.ReadModel, n.Snapshots); }
+                        catch (JournalCorruptException e) { throw new FindingException($"{n.Name}: the read-model projector cannot start: {e.Message}"); }
+                        Log($"  {n.Name} projector: read model at batch {n.ReadModel.ProjectedSequence}, replica from snapshot {n.Projector.StartedFromSnapshot}");
+                        if (final) Project(n);
+                    }
+                }
+                finally { n.Disk.CrashPerOperation = crashRate; }
+                return;
+            }
+            Log($"  {n.Name}: gave up starting for now");
+            n.DownUntilMs = _nowMs + 1_000;
+        }
+
+        // ───────────────────────────── checks ─────────────────────────────
+
+        /// <summary>After a restart: nothing acknowledged lost, nothing twice, the same answers, balanced, and a full replay agrees.</summary>
+        private void CheckRecovered(SimNode n, RecoveryInfo info, bool final)
+        {
+            Engine engine = n.Engine!;
+            if (n.Uncertain is { } u && engine.Sequence == u.Sequence && n.Reference.Sequence == u.Sequence - 1)
+            {
+                n.Reference.Apply(u.Sequence, u.TimestampNs, u.Body, null);
+                Log($"  {n.Name}: batch {u.Sequence}, never answered, survived the crash");
+            }
+            n.Uncertain = null;
+            // The destination answers the same forever: every final answer it gave must still be its record.
+            foreach (var (uetr, status) in n.Answered)
+            {
+                PeerAnswer? now = engine.Federation.AnswerFor(n.PeerId, uetr);
+                if (now?.Status != status)
+                    throw new FindingException($"{n.Name} answered {uetr} {status} before it restarted and now {(now is null ? "has no record of it" : now.Status.ToString())}");
+            }
+            if (engine.Sequence < n.Reference.Sequence)
+                throw new FindingException($"{n.Name} recovered to batch {engine.Sequence} but batches up to {n.Reference.Sequence} were acknowledged ({n.Journal!.RecoveryReport})");
+            if (engine.Sequence > n.Reference.Sequence)
+                throw new FindingException($"{n.Name} recovered to batch {engine.Sequence}, beyond anything acknowledged ({n.Reference.Sequence})");
+            foreach (UInt128 id in n.AcceptedPayments)
+                if (!engine.Federation.TryGetPayment(id, out _)) throw new FindingException($"{n.Name}: payment {id} accepted from the payer bank is gone after recovery");
+            string recovered = engine.StateHashHex(), expected = n.Reference.StateHashHex();
+            if (recovered != expected)
+                throw new FindingException($"{n.Name}: state hash after recovery {recovered} differs from the reference {expected} at batch {engine.Sequence}");
+            if (SimulatedWorkload.CheckBalances(engine) is { } balance) throw new FindingException($"{n.Name} after recovery: {balance}");
+            // A full replay of the journal, ignoring snapshots, must give the same state: at the last recovery and at a third of
+            // those that began from a snapshot (a recovery without one is a full replay already).
+            if (!final && (info.SnapshotSequence == 0 || _random.NextInt(3) != 0)) return;
+            var replay = new Engine();
+            foreach (JournalBatch batch in n.Journal!.Read(0)) replay.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
+            if (replay.StateHashHex() != recovered)
+                throw new FindingException($"{n.Name}: full journal replay gives {replay.StateHashHex()} at batch {replay.Sequence}, the recovery {recovered} at batch {engine.Sequence}");
+        }
+
+        /// <summary>
+        /// The projector catches up with the journal; then the read model must show every cross-node payment as the engine
+        /// has it (status, result, amounts) and stand at the engine's batch.
+        /// </summary>
+        private void Project(SimNode n)
+        {
+            double crashRate = n.Disk.CrashPerOperation;
+            n.Disk.CrashPerOperation = 0; // the projector reads the journal the node wrote; crashes are the node's
+            int batches;
+            try { batches = n.Projector!.CatchUp(); }
+            finally { n.Disk.CrashPerOperation = crashRate; }
+            Engine engine = n.Engine!;
+            if (n.ReadModel!.ProjectedSequence != engine.Sequence)
+                throw new FindingException($"{n.Name}: the read model stands at batch {n.ReadModel.ProjectedSequence} after catching up, the engine at {engine.Sequence}");
+            // One query for every cross-node row (a seed has far fewer than a page), compared with the engine both ways.
+            var rows = new Dictionary<UInt128, PaymentRow>();
+            foreach (PaymentRow row in n.ReadModel.ListPayments(new PaymentFilter(Kind: PaymentKinds.CrossNode), SqlReadModel.MaxPageRows)) rows[row.PaymentId] = row;
+            int checkedPayments = 0;
+            foreach (CrossNodePayment p in engine.Federation.Payments)
+            {
+                if (p.Tombstone) continue;
+                if (!rows.Remove(p.PaymentId, out PaymentRow? row)) throw new FindingException($"{n.Name}: the read model lacks cross-node payment {p.Terms.Uetr} ({p.Role}, {p.Status})");
+                if (row.Status != p.Status.ToString() || row.Reason != p.Result.ToString() || row.AmountMinor != p.AmountMinor || row.Uetr != p.Terms.Uetr)
+                    throw new FindingException($"{n.Name}: the read model shows {p.Terms.Uetr} as {row.Status} ({row.Reason}, {row.AmountMinor}), the engine as {p.Status} ({p.Result}, {p.AmountMinor})");
+                checkedPayments++;
+            }
+            foreach (PaymentRow extra in rows.Values) throw new FindingException($"{n.Name}: the read model shows a cross-node payment the engine does not have: {extra.Uetr} ({extra.Status})");
+            _readModelChecks++;
+            Log($"  {n.Name} projector: {batches} batches projected, {checkedPayments} cross-node payments as the engine has them");
+        }
+
+        /// <summary>After every step: each ledger balances; no payment settled on one side only; answers unchanged.</summary>
+        private void CheckLive()
+        {
+            foreach (SimNode n in _nodes)
+                if (n.Up && SimulatedWorkload.CheckBalances(n.Engine!) is { } balance) throw new FindingException($"{n.Name}: {balance}");
+            if (!_nodes[0].Up || !_nodes[1].Up) return;
+            foreach (SimNode source in _nodes)
+            {
+                SimNode destination = Other(source);
+                foreach (CrossNodePayment p in source.Engine!.Federation.Payments)
+                {
+                    if (p.Role != CrossNodeRole.Outbound) continue;
+                    CrossNodePayment? q = destination.Engine!.Federation.TryGetInbound(p.Terms.Uetr, out CrossNodePayment found) && found.Peer == destination.PeerId ? found : null;
+                    string Both() => $"{p.Terms.Uetr}: {p.Status} on {source.Name} (source{(p.PeerReasonCode.Length > 0 ? ", peer reason " + p.PeerReasonCode : "")}), " +
+                        $"{(q is null ? "unknown" : q.Status.ToString())} on {destination.Name} (destination)";
+                    if (p.Status == CrossNodeStatus.Settled && q?.Status != CrossNodeStatus.Settled)
+                        throw new FindingException($"settled on one side only: {Both()}: the source posted the payer's hold without the destination's leg");
+                    if (p.Status == CrossNodeStatus.Refused && q?.Status == CrossNodeStatus.Settled)
+                        throw new FindingException($"settled on one side only: {Both()}: the source voided the hold of a payment the destination settled");
+                    if (p.Status == CrossNodeStatus.Refused && p.PeerReasonCode.Length > 0 && q?.Status != CrossNodeStatus.Refused)
+                        throw new FindingException($"voided without the destination's refusal: {Both()}");
+                }
+                foreach (CrossNodePayment q in destination.Engine!.Federation.Payments)
+                {
+                    if (q.Role != CrossNodeRole.Inbound || q.Peer != destination.PeerId) continue;
+                    if (q.Status == CrossNodeStatus.Settled && !source.Engine.Federation.TryGetOutbound(source.PeerId, q.Terms.Uetr, out _))
+                        throw new FindingException($"{q.Terms.Uetr}: settled on {destination.Name}, never sent by {source.Name}");
+                }
+            }
+        }
+
+        /// <summary>The end: both nodes lose power and recover (full replay), every payment resolved alike on both sides, positions agree.</summary>
+        private void FinalCheck()
+        {
+            foreach (SimNode n in _nodes)
+            {
+                Crash(n, powerLoss: true, $"{n.Name}: final power loss");
+                StartNode(n, final: true);
+                if (!n.Up) throw new FindingException($"{n.Name} did not start after the final power loss");
+            }
+            CheckLive();
+            foreach (SimNode source in _nodes)
+            {
+                SimNode destination = Other(source);
+                Engine a = source.Engine!, b = destination.Engine!;
+                long received = 0, paidThere = 0, settledCount = 0;
+                foreach (CrossNodePayment p in a.Federation.Payments)
+                {
+                    if (p.Role != CrossNodeRole.Outbound) continue;
+                    if (p.Status is not (CrossNodeStatus.Settled or CrossNodeStatus.Refused))
+                        throw new FindingException($"{p.Terms.Uetr} is still {p.Status} on {source.Name} after the network healed");
+                    bool sent = p.Status == CrossNodeStatus.Settled || p.PeerReasonCode.Length > 0;
+                    if (!sent) continue;
+                    if (!b.Federation.TryGetInbound(p.Terms.Uetr, out CrossNodePayment q) || q.Status != p.Status)
+                        throw new FindingException($"{p.Terms.Uetr}: {p.Status} on {source.Name}, {(q is null ? "unknown" : q.Status.ToString())} on {destination.Name}");
+                    if (q.Terms.SourceAmountMinor != 0 && (q.Terms.SourceAmountMinor != p.Terms.SourceAmountMinor || q.Terms.DestinationAmountMinor != p.Terms.DestinationAmountMinor))
+                        throw new FindingException($"{p.Terms.Uetr}: amounts differ: {p.Terms.SourceAmountMinor} → {p.Terms.DestinationAmountMinor} on {source.Name}, {q.Terms.SourceAmountMinor} → {q.Terms.DestinationAmountMinor} on {destination.Name}");
+                    if (p.Status == CrossNodeStatus.Settled) { received += p.Terms.SourceAmountMinor; paidThere += p.Terms.DestinationAmountMinor; settledCount++; }
+                }
+                // The provider's positions as the destination recorded them must match (corridor peers reconcile).
+                long receivedAsSeenThere = 0, paid = 0, settledThere = 0;
+                foreach (CrossNodePayment q in b.Federation.Payments)
+                    if (q.Role == CrossNodeRole.Inbound && q.Peer == destination.PeerId && q.Status == CrossNodeStatus.Settled)
+                    { receivedAsSeenThere += q.Terms.SourceAmountMinor; paid += q.Terms.DestinationAmountMinor; settledThere++; }
+                if ((received, paidThere, settledCount) != (receivedAsSeenThere, paid, settledThere))
+                    throw new FindingException($"FX provider positions disagree for {source.Name}→{destination.Name}: {source.Name} records {settledCount} settled, received {received} {source.Currency}, " +
+                        $"{destination.Name} records {settledThere} settled, paid {paid} {destination.Currency} (expected {paidThere})");
+            }
+            // Balances follow the settled payments: the provider's account on each node, the payer's and payee's, and no hold pending.
+            foreach (SimNode n in _nodes)
+            {
+                Engine e = n.Engine!;
+                long outSettled = 0, inSettled = 0;
+                foreach (CrossNodePayment p in e.Federation.Payments)
+                {
+                    if (p.Status != CrossNodeStatus.Settled) continue;
+                    if (p.Role == CrossNodeRole.Outbound) outSettled += p.Terms.SourceAmountMinor; else inSettled += p.Terms.DestinationAmountMinor;
+                }
+                long provider = e.Settlement.GetSettlementAccount(Provider, n.Ledger)!.BalanceMinor;
+                long payer = e.Settlement.GetSettlementAccount(Payer, n.Ledger)!.BalanceMinor;
+                long payee = e.Settlement.GetSettlementAccount(Payee, n.Ledger)!.BalanceMinor;
+                if (provider != n.ProviderLiquidityMinor + outSettled - inSettled)
+                    throw new FindingException($"{n.Name}: the FX provider holds {provider}, expected {n.ProviderLiquidityMinor} + {outSettled} received − {inSettled} paid");
+                if (payer != 10_000_000_00 - outSettled) throw new FindingException($"{n.Name}: the payer holds {payer}, expected {10_000_000_00 - outSettled}");
+                if (payee != inSettled) throw new FindingException($"{n.Name}: the payee holds {payee}, expected {inSettled}");
+                long pending = 0;
+                foreach (Account account in e.Ledger.Accounts()) pending += account.DebitsPending;
+                if (pending != 0) throw new FindingException($"{n.Name}: {pending} still pending after everything was resolved");
+            }
+        }
+
+        /// <summary>A line of the trace, after the disk events that came before it.</summary>
+        private void Log(string line)
+        {
+            FlushDiskEvents();
+            _trace.Add(line);
+        }
+
+        private void FlushDiskEvents()
+        {
+            foreach (SimNode n in _nodes ?? [])
+            {
+                for (; n.DiskEventsSeen < n.Disk.Events.Count; n.DiskEventsSeen++) _trace.Add($"  {n.Name} disk: {n.Disk.Events[n.DiskEventsSeen]}");
+            }
+        }
+    }
+}

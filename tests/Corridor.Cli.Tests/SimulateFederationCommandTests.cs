@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace Corridor.Cli.Tests;
+
+/// <summary><c>corridor simulate federation</c> as a real process: a JSON summary, an exact replay of one seed, a planted bug caught, bad options.</summary>
+public class SimulateFederationCommandTests
+{
+    [Fact]
+    public async Task Seeds_run_and_one_seed_replays_with_its_steps()
+    {
+        var (exit, stdout, stderr) = await CorridorProcess.RunAsync("simulate", "federation", "--seeds", "12", "--first-seed", "100", "--json");
+        Assert.True(exit == 0, stderr + stdout);
+        using JsonDocument json = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
+        JsonElement root = json.RootElement;
+        Assert.Equal(12, root.GetProperty("seeds").GetInt32());
+        Assert.Equal((12, 0), (root.GetProperty("passed").GetInt32(), root.GetProperty("failed").GetInt32()));
+        Assert.True(root.GetProperty("settled_on_both").GetInt64() > 0);
+        Assert.True(root.GetProperty("messages_sent").GetInt64() > 0);
+
+        var (exit1, first, _) = await CorridorProcess.RunAsync("simulate", "federation", "--seed", "107");
+        var (exit2, second, _) = await CorridorProcess.RunAsync("simulate", "federation", "--seed", "107");
+        Assert.Equal((0, 0), (exit1, exit2));
+        Assert.Equal(first, second); // deterministic: the same steps, messages, faults and outcome
+        Assert.Contains("op 402 ReceiveFromPeer", first, StringComparison.Ordinal);
+        Assert.Contains("A→B pacs.008", first, StringComparison.Ordinal);
+        Assert.Contains("final power loss", first, StringComparison.Ordinal);
+        Assert.Contains("seed 107: Passed", first.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_planted_bug_fails_its_seeds_with_exit_1_and_the_replay_command()
+    {
+        var (exit, stdout, stderr) = await CorridorProcess.RunAsync("simulate", "federation", "--seeds", "4", "--planted-bug", "source-voids-after-timeout");
+        Assert.True(exit == 1, stderr + stdout);
+        Assert.Contains("FAILED: ", stdout, StringComparison.Ordinal);
+        Assert.Contains("--planted-bug source-voids-after-timeout", stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--seeds 0", "--seeds must be 1..")]
+    [InlineData("--steps 0", "--steps must be 1..100000")]
+    [InlineData("--planted-bug nonsense", "--planted-bug must be one of none, source-voids-after-timeout, destination-answers-before-journal")]
+    public async Task Bad_options_exit_2_with_a_sentence(string args, string fragment)
+    {
+        var (exit, _, stderr) = await CorridorProcess.RunAsync(["simulate", "federation", .. args.Split(' ')]);
+        Assert.Equal(2, exit);
+        Assert.Contains(fragment, stderr, StringComparison.Ordinal);
+    }
+}
