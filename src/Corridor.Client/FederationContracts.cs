@@ -52,7 +52,8 @@ public sealed record PeerLinkDto(int Awaiting, ulong LastAnswerAt, string? LastE
 /// <param name="Trade">What is paid for: required for a customer payment; none for an institution transfer (pacs.009 carries no
 /// structured remittance: 400 <c>federation.trade_reference_not_allowed</c>).</param>
 /// <param name="Uetr">The payment's UETR, a lower-case UUIDv4 that names it on both nodes; empty = generated
-/// (400 <c>federation.uetr_invalid</c>).</param>
+/// (400 <c>federation.uetr_invalid</c>). A generated UETR differs on every request, so a retry of a request sent without one is
+/// other content (409): to retry safely, send your own UETR.</param>
 /// <param name="ExpirySeconds">The peer refuses the payment after this many seconds, 1 … 86,400 (400
 /// <c>federation.expiry_out_of_range</c>).</param>
 /// <param name="Payer">The paying participant: 0 = the caller; the operator must name it.</param>
