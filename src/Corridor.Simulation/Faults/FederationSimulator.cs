@@ -127,7 +127,7 @@ public static class FederationSimulator
     private const uint PeerOfA = 7, PeerOfB = 3; // B's id in A's registry, A's id in B's registry
 
     /// <summary>The outbox's bounds, as <c>PeerOutbox</c> has them (the simulator cannot reference the server).</summary>
-    private const int FirstRetryMs = 500, RequestTimeoutMs = 10_000, MaxBatchesInFlight = 4, MaxConcurrentRetries = 64;
+    private const int FirstRetryMs = 500, RequestTimeoutMs = 10_000, MaxBatchesInFlight = 4, MaxConcurrentExchanges = 64;
 
     /// <summary>Engine results of ReceiveFromPeer that record nothing (as <c>PeerEndpoint.Unrecorded</c>): the line answers PDNG "not recorded".</summary>
     private static bool Unrecorded(FederationResult r) => r is FederationResult.UetrInvalid or FederationResult.AmountMustBePositive or FederationResult.CurrencyInvalid
@@ -651,7 +651,7 @@ public static class FederationSimulator
             // Retries ask together: one pacs.028 for up to the batch size of the due payments, oldest first.
             foreach (CrossNodePayment[] chunk in retries.Chunk(_batchSize))
             {
-                if (retriesInFlight >= MaxConcurrentRetries) break;
+                if (retriesInFlight >= MaxConcurrentExchanges) break;
                 retriesInFlight++;
                 var e = new Exchange { Id = ++n.NextExchange, Payments = [.. chunk], IsRetry = true, DeadlineMs = _nowMs + RequestTimeoutMs };
                 foreach (CrossNodePayment p in chunk) n.Attempts[p.PaymentId].InFlight = true;
