@@ -16,6 +16,11 @@ public class SimulateFederationCommandTests
         Assert.Equal((12, 0), (root.GetProperty("passed").GetInt32(), root.GetProperty("failed").GetInt32()));
         Assert.True(root.GetProperty("settled_on_both").GetInt64() > 0);
         Assert.True(root.GetProperty("messages_sent").GetInt64() > 0);
+        Assert.True(root.GetProperty("institution_sent").GetInt64() > 0);
+        Assert.True(root.GetProperty("institution_settled_on_both").GetInt64() > 0);
+        Assert.True(root.GetProperty("multi_payment_status_questions").GetInt64() > 0);
+        Assert.True(root.GetProperty("status_question_payments").GetInt64() > root.GetProperty("status_questions").GetInt64());
+        Assert.True(root.GetProperty("multi_item_expire_unknown").GetInt64() > 0);
 
         var (exit1, first, _) = await CorridorProcess.RunAsync("simulate", "federation", "--seed", "107");
         var (exit2, second, _) = await CorridorProcess.RunAsync("simulate", "federation", "--seed", "107");
@@ -23,6 +28,9 @@ public class SimulateFederationCommandTests
         Assert.Equal(first, second); // deterministic: the same steps, messages, faults and outcome
         Assert.Contains("op 402 ReceiveFromPeer", first, StringComparison.Ordinal);
         Assert.Contains("A→B pacs.008", first, StringComparison.Ordinal);
+        Assert.Contains("op 405 SendInstitutionToPeer", first, StringComparison.Ordinal);
+        Assert.Contains("op 406 ReceiveInstitutionFromPeer", first, StringComparison.Ordinal);
+        Assert.Contains("A→B pacs.009", first, StringComparison.Ordinal);
         Assert.Contains("final power loss", first, StringComparison.Ordinal);
         Assert.Contains("seed 107: Passed", first.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
     }

@@ -16,7 +16,8 @@ public sealed class FederationSimulatorTests(ITestOutputHelper output)
         output.WriteLine($"{s.Seeds} seeds in {s.Seconds:0.0} s: passed {s.Passed}, failed {s.Failed}; {s.Restarts} restarts, {s.PowerLosses} power losses; " +
             $"{s.PaymentsSent} payments: {s.SettledBothSides} settled on both sides, {s.RefusedBothSides} refused on both, {s.RefusedAtSource} refused at the source; " +
             $"{s.MessagesSent} messages, {s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions; " +
-            $"read model checked {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds");
+            $"read model checked {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds; {s.InstitutionSent} institution transfers, {s.InstitutionSettled} settled on both; " +
+            $"{s.StatusQuestions} status questions about {s.StatusQuestionPayments} payments, {s.MultiPaymentStatusQuestions} about several, {s.MultiItemExpireUnknown} multi-item ExpireUnknown");
         foreach (FederationSeedResult f in s.Failures.Take(10)) output.WriteLine($"seed {f.Seed}: {f.Finding}");
     }
 
@@ -36,6 +37,11 @@ public sealed class FederationSimulatorTests(ITestOutputHelper output)
             $"{s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions");
         Assert.True(s.ReadModelSeeds > CiSeeds / 8 && s.ReadModelChecks > 10 * s.ReadModelSeeds, $"read model checked {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds");
         Assert.Contains("RR04", s.RefusedByReason.Keys); // the destination's officer rejected some held payments
+        // Institution transfers (op 405, pacs.009, op 406) travel and settle under the same checks as customer payments.
+        Assert.True(s.InstitutionSent > 10 * CiSeeds && s.InstitutionSettled > 5 * CiSeeds, $"{s.InstitutionSent} institution transfers, {s.InstitutionSettled} settled on both");
+        // Retries ask together: multi-payment pacs.028s, their unknown payments journaled as one multi-item ExpireUnknown.
+        Assert.True(s.MultiPaymentStatusQuestions > CiSeeds && s.StatusQuestionPayments > s.StatusQuestions && s.MultiItemExpireUnknown > CiSeeds / 2,
+            $"{s.StatusQuestions} status questions about {s.StatusQuestionPayments} payments, {s.MultiPaymentStatusQuestions} about several, {s.MultiItemExpireUnknown} multi-item ExpireUnknown");
     }
 
     [Fact]

@@ -83,6 +83,12 @@ public static class SimulateFederationCommand
                 refused_on_both = s.RefusedBothSides,
                 refused_by_reason = s.RefusedByReason,
                 refused_at_source = s.RefusedAtSource,
+                institution_sent = s.InstitutionSent,
+                institution_settled_on_both = s.InstitutionSettled,
+                status_questions = s.StatusQuestions,
+                multi_payment_status_questions = s.MultiPaymentStatusQuestions,
+                status_question_payments = s.StatusQuestionPayments,
+                multi_item_expire_unknown = s.MultiItemExpireUnknown,
                 messages_sent = s.MessagesSent,
                 messages_lost = s.MessagesDropped,
                 messages_duplicated = s.MessagesDuplicated,
@@ -96,6 +102,9 @@ public static class SimulateFederationCommand
         {
             Console.WriteLine($"{s.Seeds} seeds (from {s.FirstSeed}) in {s.Seconds:0.0} s: {s.Passed} passed, {s.Failed} failed; {s.Restarts} restarts, {s.PowerLosses} power losses; " +
                 $"{s.PaymentsSent} payments: {s.SettledBothSides} settled on both nodes, {s.RefusedBothSides} refused on both, {s.RefusedAtSource} refused at the source; " +
+                $"{s.InstitutionSent} of them institution transfers (pacs.009), {s.InstitutionSettled} settled on both; " +
+                $"{s.StatusQuestions} status questions (pacs.028) about {s.StatusQuestionPayments} payments, {s.MultiPaymentStatusQuestions} about several, " +
+                $"{s.MultiItemExpireUnknown} answered with one ExpireUnknown of several items; " +
                 $"{s.MessagesSent} messages, {s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions; " +
                 $"the read model caught up and compared {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds");
             Console.WriteLine("refused by the destination, by ISO 20022 reason: " + string.Join(", ", s.RefusedByReason.Select(r => $"{r.Key} {r.Value}")));

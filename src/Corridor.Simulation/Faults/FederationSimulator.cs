@@ -60,6 +60,18 @@ public sealed record FederationSeedResult(
 
     /// <summary>Times a node's read model was caught up and compared with its engine (0: the projector was off in this seed).</summary>
     public int ReadModelChecks { get; init; }
+
+    /// <summary>Institution transfers (pacs.009, op 405) the payer banks sent, and those settled on both nodes.</summary>
+    public int InstitutionSent { get; init; }
+    public int InstitutionSettled { get; init; }
+
+    /// <summary>Status questions (pacs.028) the sources asked, those about several payments, and the payments they asked after.</summary>
+    public int StatusQuestions { get; init; }
+    public int MultiPaymentStatusQuestions { get; init; }
+    public int StatusQuestionPayments { get; init; }
+
+    /// <summary>ExpireUnknown commands (op 404) the destinations journaled with several items (one multi-payment question).</summary>
+    public int MultiItemExpireUnknown { get; init; }
 }
 
 /// <summary>What a run of many federation seeds found.</summary>
@@ -73,6 +85,16 @@ public sealed record FederationSimulationSummary(
     /// <summary>Seeds that ran the read-model projector, and the read-model checks they made.</summary>
     public int ReadModelSeeds { get; init; }
     public long ReadModelChecks { get; init; }
+
+    /// <summary>Institution transfers sent and settled on both nodes, over all seeds.</summary>
+    public long InstitutionSent { get; init; }
+    public long InstitutionSettled { get; init; }
+
+    /// <summary>Status questions asked, those about several payments, payments asked after, multi-item ExpireUnknown commands.</summary>
+    public long StatusQuestions { get; init; }
+    public long MultiPaymentStatusQuestions { get; init; }
+    public long StatusQuestionPayments { get; init; }
+    public long MultiItemExpireUnknown { get; init; }
 }
 
 /// <summary>
@@ -80,11 +102,14 @@ public sealed record FederationSimulationSummary(
 /// (RUB) and node B (CNY), each with its own <see cref="SimulatedDisk"/>, real <see cref="FileJournal"/>, <see cref="SnapshotStore"/>,
 /// <see cref="NodeRecovery"/> and <see cref="Engine"/>; each is a source (its payer bank sends to the other node's payee through
 /// the FX provider) and a destination. Between them a <see cref="SimulatedNetwork"/> drops, duplicates, delays, reorders and
-/// partitions the real ISO 20022 messages (pacs.008 batches and alone, pacs.028, pacs.002; built and parsed — with XSD
-/// validation — by <see cref="Iso20022Codec"/> and <see cref="CrossNodeMapping"/> as the server does). The destination's side is
-/// what <c>PeerEndpoint</c> does (op 402 for a pacs.008, op 404 before answering an unknown pacs.028, answer from
-/// <see cref="FederationState.AnswerFor"/>), the source's what <c>PeerOutbox</c> does (first attempts in batches, retries alone
-/// with back-off asking with a pacs.028 first, op 403 for the answers, never voiding on its own). Either node crashes, or loses
+/// partitions the real ISO 20022 messages (pacs.008 and pacs.009 batches and alone, pacs.028 about one payment or several,
+/// pacs.002; built and parsed — with XSD validation — by <see cref="Iso20022Codec"/> and <see cref="CrossNodeMapping"/> as the
+/// server does). A third of the payer requests are institution transfers (op 405, pacs.009, op 406 on the destination). The
+/// destination's side is what <c>PeerEndpoint</c> does (op 402 for a pacs.008, op 406 for a pacs.009, one op 404 command for
+/// the unknown payments of a pacs.028 before answering, answers from <see cref="FederationState.AnswerFor"/>), the source's
+/// what <c>PeerOutbox</c> does (first attempts in batches of one kind, retries with back-off asking together with one
+/// pacs.028 of up to the batch size and sending the never-received ones again in one message per kind, op 403 for the
+/// answers, never voiding on its own). Either node crashes, or loses
 /// power, at random steps, inside disk operations and between journaling and answering, and restarts through its real recovery.
 /// Expiry is judged by each node's own clock (the clocks are skewed).
 /// After every step: each ledger balances on each node; no cross-node payment is settled on one side and not the other (the
@@ -102,10 +127,11 @@ public static class FederationSimulator
     private const uint PeerOfA = 7, PeerOfB = 3; // B's id in A's registry, A's id in B's registry
 
     /// <summary>The outbox's bounds, as <c>PeerOutbox</c> has them (the simulator cannot reference the server).</summary>
-    private const int FirstRetryMs = 500, RequestTimeoutMs = 10_000, MaxBatchesInFlight = 4, MaxConcurrentRetries = 64;
+    private const int FirstRetryMs = 500, RequestTimeoutMs = 10_000, MaxBatchesInFlight = 4, MaxConcurrentExchanges = 64;
 
     /// <summary>Engine results of ReceiveFromPeer that record nothing (as <c>PeerEndpoint.Unrecorded</c>): the line answers PDNG "not recorded".</summary>
     private static bool Unrecorded(FederationResult r) => r is FederationResult.UetrInvalid or FederationResult.AmountMustBePositive or FederationResult.CurrencyInvalid
+        or FederationResult.OriginatorNotPayerInstitution or FederationResult.BeneficiaryNotPayeeInstitution or FederationResult.TradeReferenceNotAllowed
         or FederationResult.PaymentExistsWithDifferentContent or FederationResult.PeerNotFound or FederationResult.TooManyPayments or FederationResult.NotThisPeersPayment;
 
     public static FederationSeedResult Run(ulong seed, FederationSimulationOptions? options = null) => new SeedRun(seed, options ?? new FederationSimulationOptions()).Execute();
@@ -128,7 +154,7 @@ public static class FederationSimulator
         long sent = 0, settled = 0, refused = 0, refusedAtSource = 0, messages = 0, dropped = 0, duplicated = 0, partitions = 0;
         var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
         int readModelSeeds = 0;
-        long readModelChecks = 0;
+        long readModelChecks = 0, institutionSent = 0, institutionSettled = 0, questions = 0, multiQuestions = 0, questionPayments = 0, multiExpire = 0;
         foreach (FederationSeedResult? r in results)
         {
             if (r is null) continue;
@@ -139,28 +165,47 @@ public static class FederationSimulator
             foreach (var (reason, n) in r.RefusedByReason) reasons[reason] = reasons.GetValueOrDefault(reason) + n;
             if (r.ReadModelChecks > 0) readModelSeeds++;
             readModelChecks += r.ReadModelChecks;
+            institutionSent += r.InstitutionSent; institutionSettled += r.InstitutionSettled;
+            questions += r.StatusQuestions; multiQuestions += r.MultiPaymentStatusQuestions; questionPayments += r.StatusQuestionPayments; multiExpire += r.MultiItemExpireUnknown;
             progress?.Invoke(r);
         }
         return new FederationSimulationSummary(firstSeed, run, passed, failures.Count, restarts, powerLosses, sent, settled, refused, refusedAtSource,
             messages, dropped, duplicated, partitions, clock.Elapsed.TotalSeconds, failures)
         {
             RefusedByReason = reasons, ReadModelSeeds = readModelSeeds, ReadModelChecks = readModelChecks,
+            InstitutionSent = institutionSent, InstitutionSettled = institutionSettled, StatusQuestions = questions,
+            MultiPaymentStatusQuestions = multiQuestions, StatusQuestionPayments = questionPayments, MultiItemExpireUnknown = multiExpire,
         };
     }
 
     /// <summary>Thrown inside a seed when a check fails: the finding ends the seed.</summary>
     private sealed class FindingException(string finding) : Exception(finding);
 
-    /// <summary>A request of the payer bank's client: payments sent in one command, retried with the same ids when unanswered.</summary>
-    private sealed record PayerRequest(SendToPeer[] Payments);
+    /// <summary>
+    /// A request of the payer bank's client: payments of one kind sent in one command (op 401, or op 405 for institution
+    /// transfers), retried with the same ids when unanswered.
+    /// </summary>
+    private sealed record PayerRequest(SendToPeer[] Payments)
+    {
+        public bool Institution => Payments[0].Terms.Kind == CrossNodeKind.Institution;
+    }
 
-    /// <summary>One exchange of the source's link: a batch (first attempts), or a retry (pacs.028, then the pacs.008 alone if never received).</summary>
+    /// <summary>
+    /// One exchange of the source's link: a batch of first attempts of one kind (one pacs.008 or pacs.009), or a retry about
+    /// up to the batch size of payments (one pacs.028; then those never received sent again, one message per kind, in turn).
+    /// </summary>
     private sealed class Exchange
     {
         public required long Id { get; init; }
         public required List<CrossNodePayment> Payments { get; init; }
         public required bool IsRetry { get; init; }
-        public bool Resent { get; set; }
+        /// <summary>The request now waiting for its answer: 0 the first, then one more per resend.</summary>
+        public int Part { get; set; }
+        /// <summary>The payments of the pacs.008/pacs.009 now in flight (all of them for a batch; none while a pacs.028 waits).</summary>
+        public List<CrossNodePayment> Current { get; set; } = [];
+        /// <summary>A retry's payments never received, one group per kind, still to be sent again.</summary>
+        public Queue<List<CrossNodePayment>> Again { get; } = new();
+        public HashSet<UInt128> Decided { get; } = new();
         public long DeadlineMs { get; set; }
     }
 
@@ -220,6 +265,7 @@ public static class FederationSimulator
         private bool _faultsOn = true;
         private double _officerPerStep, _dayStepPerStep;
         private int _readModelChecks;
+        private int _questions, _multiQuestions, _questionPayments, _multiExpire;
 
         /// <summary>A name on both nodes' watch list: a payment naming it is held for the compliance officer of the node that screens it.</summary>
         private const string ListedName = "Zephyr Quantum Holdings";
@@ -251,7 +297,7 @@ public static class FederationSimulator
                 n.ReadModel?.Dispose();
                 if (n.ReadModelPath is { } path) foreach (string suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
             }
-            int sent = 0, settled = 0, refused = 0, refusedAtSource = 0;
+            int sent = 0, settled = 0, refused = 0, refusedAtSource = 0, institutionSent = 0, institutionSettled = 0;
             var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
             foreach (SimNode n in _nodes ?? [])
             {
@@ -260,6 +306,7 @@ public static class FederationSimulator
                 {
                     if (p.Role != CrossNodeRole.Outbound) continue;
                     sent++;
+                    if (p.Terms.Kind == CrossNodeKind.Institution) { institutionSent++; if (p.Status == CrossNodeStatus.Settled) institutionSettled++; }
                     if (p.Status == CrossNodeStatus.Settled) settled++;
                     else if (p.Status == CrossNodeStatus.Refused && p.PeerReasonCode.Length > 0)
                     {
@@ -271,7 +318,11 @@ public static class FederationSimulator
             }
             string traceHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', _trace))))[..16];
             return new FederationSeedResult(seed, outcome, finding, step, _restarts, _powerLosses, sent, settled, refused, refusedAtSource,
-                _network?.Sent ?? 0, _network?.Dropped ?? 0, _network?.Duplicated ?? 0, _network?.Partitions ?? 0, traceHash, _trace) { RefusedByReason = reasons, ReadModelChecks = _readModelChecks };
+                _network?.Sent ?? 0, _network?.Dropped ?? 0, _network?.Duplicated ?? 0, _network?.Partitions ?? 0, traceHash, _trace) 
+            {
+                RefusedByReason = reasons, ReadModelChecks = _readModelChecks, InstitutionSent = institutionSent, InstitutionSettled = institutionSettled,
+                StatusQuestions = _questions, MultiPaymentStatusQuestions = _multiQuestions, StatusQuestionPayments = _questionPayments, MultiItemExpireUnknown = _multiExpire,
+            };
         }
 
         // ───────────────────────────── the world ─────────────────────────────
@@ -461,13 +512,16 @@ public static class FederationSimulator
             else
             {
                 int count = 1 + _random.NextInt(3);
+                bool institution = _random.NextInt(3) == 0; // a third of the requests are institution transfers (pacs.009)
                 var payments = new SendToPeer[count];
-                for (int i = 0; i < count; i++) payments[i] = NewPayment(n);
+                for (int i = 0; i < count; i++) payments[i] = NewPayment(n, institution);
                 request = new PayerRequest(payments);
             }
             var sb = new StringBuilder();
             foreach (SendToPeer s in request.Payments) sb.Append(' ').Append(s.Terms.Uetr).Append(' ').Append(s.Terms.SourceAmountMinor).Append(n.Currency).Append(" T+").Append(s.ExpirySeconds).Append('s');
-            List<CommandReply>? replies = Submit(n, ExchangeCommands.Encode(Operation.SendToPeer, request.Payments), "op 401 SendToPeer" + sb);
+            List<CommandReply>? replies = request.Institution
+                ? Submit(n, ExchangeCommands.Encode(Operation.SendInstitutionToPeer, request.Payments.Select(s => new SendInstitutionToPeer(s)).ToArray()), "op 405 SendInstitutionToPeer" + sb)
+                : Submit(n, ExchangeCommands.Encode(Operation.SendToPeer, request.Payments), "op 401 SendToPeer" + sb);
             if (replies is null)
             {
                 // The payer's HTTP request got no answer: its bank sends the same payments again later (same ids, same content).
@@ -483,7 +537,7 @@ public static class FederationSimulator
             }
         }
 
-        private SendToPeer NewPayment(SimNode n)
+        private SendToPeer NewPayment(SimNode n, bool institution)
         {
             SimNode other = Other(n);
             int number = ++_nextPayment;
@@ -501,11 +555,21 @@ public static class FederationSimulator
             if (kind is >= 11 and < 14) destination += 1 + _random.NextInt(100);           // AM09: not at the quoted rate
             string originator = kind is >= 14 and < 16 ? ListedName : "Volga Machine Tools LLC";     // held by the source's officer
             string beneficiary = kind is >= 16 and < 21 ? ListedName : "Harbin Precision Bearings Co"; // held by the destination's officer
-            var terms = new CrossNodeTerms(uetr, quote, n.Currency, source, other.Currency, Math.Max(1, destination), payeeBic, 0,
-                new Party(originator, "Lenina", "5", "420111", "Kazan", "", n.Index == 0 ? "RU" : "CN", "40702810000000001234", PartyIdScheme.None, ""),
-                new Party(beneficiary, "Zhongshan Road", "88", "150001", "Harbin", "", n.Index == 0 ? "CN" : "RU", "6222020200001234567", PartyIdScheme.None, ""),
-                new TradeReference("INV-" + number, 20261120, "", "", "Ball bearings", "848210", Incoterms.Cip, "Harbin"),
-                new PaymentReferences($"SIM{n.Name}{number}", $"INS{number}", $"E2E{number}", $"TX{number}", uetr));
+            var references = new PaymentReferences($"SIM{n.Name}{number}", $"INS{number}", $"E2E{number}", $"TX{number}", uetr);
+            // An institution transfer (pacs.009): the banks are the parties — the originator the payer bank's own BIC, the
+            // beneficiary the payee bank's (an unknown payee BIC is refused AGNT by the destination) — and no trade reference;
+            // a listed name still makes the screening node hold it.
+            var terms = institution
+                ? new CrossNodeTerms(uetr, quote, n.Currency, source, other.Currency, Math.Max(1, destination), payeeBic, 0,
+                    new Party(originator == ListedName ? ListedName : "Bank " + n.Bics[0], "Kremlevskaya", "9", "420111", "Kazan", "", n.Index == 0 ? "RU" : "CN",
+                        "30101810000000000011", PartyIdScheme.Bic, n.Bics[0]),
+                    new Party(beneficiary == ListedName ? ListedName : "Bank " + payeeBic, "", "", "", "Harbin", "", n.Index == 0 ? "CN" : "RU",
+                        "PAYEE-SETTLEMENT", PartyIdScheme.Bic, payeeBic),
+                    TradeReference.None, references) { Kind = CrossNodeKind.Institution }
+                : new CrossNodeTerms(uetr, quote, n.Currency, source, other.Currency, Math.Max(1, destination), payeeBic, 0,
+                    new Party(originator, "Lenina", "5", "420111", "Kazan", "", n.Index == 0 ? "RU" : "CN", "40702810000000001234", PartyIdScheme.None, ""),
+                    new Party(beneficiary, "Zhongshan Road", "88", "150001", "Harbin", "", n.Index == 0 ? "CN" : "RU", "6222020200001234567", PartyIdScheme.None, ""),
+                    new TradeReference("INV-" + number, 20261120, "", "", "Ball bearings", "848210", Incoterms.Cip, "Harbin"), references);
             uint expiry = (uint)(_random.NextInt(4) == 0 ? 1 + _random.NextInt(5) : 5 + _random.NextInt(55)); // some expire in a partition or a crash
             return new SendToPeer((UInt128)(0x5_0000_0000UL + (ulong)number), n.PeerId, Payer, Provider, n.Ledger, expiry, terms);
         }
@@ -571,39 +635,52 @@ public static class FederationSimulator
                 if (Submit(n, ExchangeCommands.Encode(Operation.PeerDecision, selfVoids.ToArray()), "op 403 PeerDecision (self-made refusals)") is null) return;
             }
             foreach (UInt128 id in n.Attempts.Keys.ToArray()) if (!live.Contains(id) && !n.Attempts[id].InFlight) n.Attempts.Remove(id);
-            for (int from = 0; from < first.Count && batchesInFlight < MaxBatchesInFlight; from += _batchSize, batchesInFlight++)
+            // First attempts in batches of one kind (a pacs.008 or a pacs.009), oldest first, kinds in the order they first appear.
+            foreach (var kind in first.GroupBy(p => p.Terms.Kind))
             {
-                List<CrossNodePayment> batch = first.GetRange(from, Math.Min(_batchSize, first.Count - from));
-                var e = new Exchange { Id = ++n.NextExchange, Payments = batch, IsRetry = false, DeadlineMs = _nowMs + RequestTimeoutMs };
-                foreach (CrossNodePayment p in batch) n.Attempts[p.PaymentId].InFlight = true;
-                n.Exchanges[e.Id] = e;
-                SendPacs008(n, peer, e);
+                List<CrossNodePayment> list = kind.ToList();
+                for (int from = 0; from < list.Count && batchesInFlight < MaxBatchesInFlight; from += _batchSize, batchesInFlight++)
+                {
+                    List<CrossNodePayment> batch = list.GetRange(from, Math.Min(_batchSize, list.Count - from));
+                    var e = new Exchange { Id = ++n.NextExchange, Payments = batch, IsRetry = false, DeadlineMs = _nowMs + RequestTimeoutMs, Current = batch };
+                    foreach (CrossNodePayment p in batch) n.Attempts[p.PaymentId].InFlight = true;
+                    n.Exchanges[e.Id] = e;
+                    SendBatch(n, peer, e);
+                }
             }
-            foreach (CrossNodePayment p in retries)
+            // Retries ask together: one pacs.028 for up to the batch size of the due payments, oldest first.
+            foreach (CrossNodePayment[] chunk in retries.Chunk(_batchSize))
             {
-                if (retriesInFlight >= MaxConcurrentRetries) break;
+                if (retriesInFlight >= MaxConcurrentExchanges) break;
                 retriesInFlight++;
-                var e = new Exchange { Id = ++n.NextExchange, Payments = [p], IsRetry = true, DeadlineMs = _nowMs + RequestTimeoutMs };
-                n.Attempts[p.PaymentId].InFlight = true;
+                var e = new Exchange { Id = ++n.NextExchange, Payments = [.. chunk], IsRetry = true, DeadlineMs = _nowMs + RequestTimeoutMs };
+                foreach (CrossNodePayment p in chunk) n.Attempts[p.PaymentId].InFlight = true;
                 n.Exchanges[e.Id] = e;
-                StatusRequest question = CrossNodeMapping.ToPacs028(p.Terms.Uetr, p.Terms.ExpiresAtNs, $"FEDQ{n.Name}{n.Incarnation}X{e.Id}", CrossNodeMapping.TimeOf(nowNs));
-                _network.Send(ref _random, _nowMs, new NetworkMessage(n.Index, peer.Index, Iso20022Codec.Build(question), e.Id, n.Incarnation, false, $"pacs.028 {p.Terms.Uetr}"));
+                StatusRequest question = CrossNodeMapping.ToPacs028(chunk.Select(p => (p.Terms.Uetr, p.Terms.ExpiresAtNs)).ToArray(), $"FEDQ{n.Name}{n.Incarnation}X{e.Id}",
+                    CrossNodeMapping.TimeOf(nowNs));
+                _questions++;
+                _questionPayments += chunk.Length;
+                if (chunk.Length > 1) _multiQuestions++;
+                string what = chunk.Length == 1 ? $"pacs.028 {chunk[0].Terms.Uetr}" : $"pacs.028 about {chunk.Length} (first {chunk[0].Terms.Uetr})";
+                _network.Send(ref _random, _nowMs, new NetworkMessage(n.Index, peer.Index, Iso20022Codec.Build(question), e.Id, n.Incarnation, false, what));
             }
             // Requests that were not answered in time fail; the payments are retried after the back-off.
             foreach (Exchange e in n.Exchanges.Values.ToArray())
-                if (_nowMs >= e.DeadlineMs) { Log($"  {n.Name} outbox: exchange {e.Id} timed out"); Ended(n, e, decided: []); }
+                if (_nowMs >= e.DeadlineMs) { Log($"  {n.Name} outbox: exchange {e.Id} timed out"); Ended(n, e, e.Decided); }
         }
 
-        private void SendPacs008(SimNode n, SimNode peer, Exchange e)
+        /// <summary>The exchange's current payments (one kind) as one pacs.008 or pacs.009 (<see cref="CrossNodeMapping.ToMessage"/>, as the outbox builds it).</summary>
+        private void SendBatch(SimNode n, SimNode peer, Exchange e)
         {
             DateTimeOffset now = CrossNodeMapping.TimeOf(ClockNs(n));
-            var items = new (CrossNodeTerms, Agent)[e.Payments.Count];
+            List<CrossNodePayment> payments = e.Current;
+            var items = new (CrossNodeTerms, Agent)[payments.Count];
             for (int i = 0; i < items.Length; i++)
-                items[i] = (e.Payments[i].Terms, n.Engine!.Settlement.GetParticipant(e.Payments[i].Debtor) is { Bic.Length: > 0 } info ? Agent.FromBic(info.Bic) : new Agent { Name = "participant" });
-            Pacs008Message message = items.Length == 1 ? CrossNodeMapping.ToPacs008(items[0].Item1, items[0].Item2, now)
-                : CrossNodeMapping.ToPacs008(items, $"FEDB{n.Name}{n.Incarnation}X{e.Id}", now);
-            string what = items.Length == 1 ? $"pacs.008 {e.Payments[0].Terms.Uetr}" : $"pacs.008 batch of {items.Length} (first {e.Payments[0].Terms.Uetr})";
-            _network.Send(ref _random, _nowMs, new NetworkMessage(n.Index, peer.Index, Iso20022Codec.Build(message), e.Id, n.Incarnation, false, what));
+                items[i] = (payments[i].Terms, n.Engine!.Settlement.GetParticipant(payments[i].Debtor) is { Bic.Length: > 0 } info ? Agent.FromBic(info.Bic) : new Agent { Name = "participant" });
+            IsoMessage message = CrossNodeMapping.ToMessage(items, $"FEDB{n.Name}{n.Incarnation}X{e.Id}P{e.Part}", now);
+            string definition = message is Pacs009Message ? "pacs.009" : "pacs.008";
+            string what = items.Length == 1 ? $"{definition} {payments[0].Terms.Uetr}" : $"{definition} batch of {items.Length} (first {payments[0].Terms.Uetr})";
+            _network.Send(ref _random, _nowMs, new NetworkMessage(n.Index, peer.Index, Iso20022Codec.Build(message), e.Id, n.Incarnation, false, what, e.Part));
         }
 
         /// <summary>An exchange ended: decided payments are forgotten, the others retried after 0.5 s doubling up to the bound.</summary>
@@ -630,19 +707,25 @@ public static class FederationSimulator
             if (!parsed.IsSuccess)
                 throw new FindingException($"{_nodes[m.From].Name} wrote a {m.What} that does not validate: {string.Join("; ", parsed.Errors.Take(3).Select(e => $"{e.ReasonCode} {e.Path} {e.Message}"))}");
             if (m.IsAnswer) SourceHears(to, m, (StatusReport)parsed.Message!);
-            else if (parsed.Message is Pacs008Message p) DestinationReceives(to, m, p);
+            else if (parsed.Message is Pacs008Message or Pacs009Message) DestinationReceives(to, m, parsed.Message);
             else if (parsed.Message is StatusRequest q) DestinationIsAsked(to, m, q);
             else throw new FindingException($"{m.What} parsed as {parsed.Message!.MessageDefinition}");
         }
 
-        /// <summary>As PeerEndpoint for a pacs.008: one op 402 command for the whole message, then one pacs.002 of the recorded answers.</summary>
-        private void DestinationReceives(SimNode b, NetworkMessage m, Pacs008Message message)
+        /// <summary>
+        /// As PeerEndpoint for a pacs.008 (pacs.009): one op 402 (op 406) command for the whole message, then one pacs.002 of
+        /// the recorded answers.
+        /// </summary>
+        private void DestinationReceives(SimNode b, NetworkMessage m, IsoMessage message)
         {
-            var (terms, code, why) = CrossNodeMapping.FromPacs008Batch(message);
+            bool institution = message is Pacs009Message;
+            var (terms, code, why) = institution ? CrossNodeMapping.FromPacs009Batch((Pacs009Message)message) : CrossNodeMapping.FromPacs008Batch((Pacs008Message)message);
             if (terms is null) throw new FindingException($"{m.What} from {_nodes[m.From].Name} cannot be read: {code} {why}");
             var items = new ReceiveFromPeer[terms.Length];
             for (int i = 0; i < terms.Length; i++) items[i] = new ReceiveFromPeer(b.PeerId, terms[i]);
-            byte[] body = ExchangeCommands.Encode(Operation.ReceiveFromPeer, items);
+            byte[] body = institution
+                ? ExchangeCommands.Encode(Operation.ReceiveInstitutionFromPeer, items.Select(r => new ReceiveInstitutionFromPeer(r)).ToArray())
+                : ExchangeCommands.Encode(Operation.ReceiveFromPeer, items);
             FederationResult[] results;
             if (options.PlantedBug == FederationBug.DestinationAnswersBeforeJournal)
             {
@@ -665,12 +748,12 @@ public static class FederationSimulator
                 b.EventsSinceSnapshot += terms.Length;
                 return;
             }
-            List<CommandReply>? journaled = Submit(b, body, $"op 402 ReceiveFromPeer ×{terms.Length} from {m.What}");
+            List<CommandReply>? journaled = Submit(b, body, $"{(institution ? "op 406 ReceiveInstitutionFromPeer" : "op 402 ReceiveFromPeer")} ×{terms.Length} from {m.What}");
             if (journaled is null) return;
             results = ResultsOf(journaled[0], terms.Length);
             if (_faultsOn && _random.NextDouble() < _crashBetweenJournalAndAnswer)
             {
-                Crash(b, powerLoss: _random.NextInt(2) == 0, $"{b.Name}: crashed after journaling the pacs.008, before answering");
+                Crash(b, powerLoss: _random.NextInt(2) == 0, $"{b.Name}: crashed after journaling the {(institution ? "pacs.009" : "pacs.008")}, before answering");
                 return;
             }
             Answer(b, m, message.MsgId, message.MessageDefinition, terms, results);
@@ -688,7 +771,7 @@ public static class FederationSimulator
                 sb.Append(' ').Append(terms[i].Uetr[^4..]).Append('=').Append(Describe(answer) ?? "not recorded: " + results[i]);
             }
             StatusReport report = CrossNodeMapping.ToPacs002(lines, $"FEDR{b.Name}{b.Incarnation}X{_network.Sent}", CrossNodeMapping.TimeOf(ClockNs(b)), originalMsgId, originalDefinition);
-            _network.Send(ref _random, _nowMs, new NetworkMessage(b.Index, m.From, Iso20022Codec.Build(report), m.Exchange, m.AskerIncarnation, true, "pacs.002" + sb));
+            _network.Send(ref _random, _nowMs, new NetworkMessage(b.Index, m.From, Iso20022Codec.Build(report), m.Exchange, m.AskerIncarnation, true, "pacs.002" + sb, m.Part));
         }
 
         private static string? Describe(PeerAnswer? answer) => answer is null ? null : answer.Status == CrossNodeStatus.Refused ? $"Refused {answer.ReasonCode}" : answer.Status.ToString();
@@ -702,53 +785,69 @@ public static class FederationSimulator
             b.Answered[uetr] = answer.Status;
         }
 
-        /// <summary>As PeerEndpoint for a pacs.028: the recorded answer; unknown → op 404 first (after T it is recorded refused), then the answer.</summary>
+        /// <summary>
+        /// As PeerEndpoint for a pacs.028 about one or more payments: the recorded answers; the unknown ones journaled first as
+        /// ONE op 404 command (after T each is recorded refused), then one pacs.002 line per payment asked after.
+        /// </summary>
         private void DestinationIsAsked(SimNode b, NetworkMessage m, StatusRequest question)
         {
-            if (CrossNodeMapping.FromPacs028(question, out string? why) is not var (uetr, expiresAtNs))
+            if (CrossNodeMapping.FromPacs028Batch(question, out string? why) is not { } asked)
                 throw new FindingException($"{m.What} cannot be read: {why}");
-            PeerAnswer? answer = b.Engine!.Federation.AnswerFor(b.PeerId, uetr);
-            if (answer is null)
+            var answers = new PeerAnswer?[asked.Length];
+            for (int i = 0; i < asked.Length; i++) answers[i] = b.Engine!.Federation.AnswerFor(b.PeerId, asked[i].Uetr);
+            int[] unknown = Enumerable.Range(0, asked.Length).Where(i => answers[i] is null).ToArray();
+            if (unknown.Length > 0)
             {
-                List<CommandReply>? replies = Submit(b, ExchangeCommands.Encode(Operation.ExpireUnknown, new ExpireUnknown(b.PeerId, uetr, expiresAtNs)), $"op 404 ExpireUnknown {uetr}");
+                ExpireUnknown[] items = unknown.Select(i => new ExpireUnknown(b.PeerId, asked[i].Uetr, asked[i].ExpiresAtNs)).ToArray();
+                string what = unknown.Length == 1 ? $"op 404 ExpireUnknown {asked[unknown[0]].Uetr}" : $"op 404 ExpireUnknown ×{unknown.Length} (first {asked[unknown[0]].Uetr})";
+                List<CommandReply>? replies = Submit(b, ExchangeCommands.Encode(Operation.ExpireUnknown, items), what);
                 if (replies is null) return;
-                FederationResult result = ResultsOf(replies[0], 1)[0];
-                if (result is not (FederationResult.Ok or FederationResult.NotYetExpired))
-                    throw new FindingException($"{b.Name}: ExpireUnknown for {uetr} refused with {result}");
+                if (unknown.Length > 1) _multiExpire++;
+                FederationResult[] results = ResultsOf(replies[0], unknown.Length);
+                for (int k = 0; k < unknown.Length; k++)
+                    if (results[k] is not (FederationResult.Ok or FederationResult.NotYetExpired))
+                        throw new FindingException($"{b.Name}: ExpireUnknown for {asked[unknown[k]].Uetr} refused with {results[k]}");
                 if (_faultsOn && _random.NextDouble() < _crashBetweenJournalAndAnswer)
                 {
                     Crash(b, powerLoss: _random.NextInt(2) == 0, $"{b.Name}: crashed after journaling the status question, before answering");
                     return;
                 }
-                answer = b.Engine!.Federation.AnswerFor(b.PeerId, uetr);
+                foreach (int i in unknown) answers[i] = b.Engine!.Federation.AnswerFor(b.PeerId, asked[i].Uetr);
             }
-            Remember(b, uetr, answer);
-            StatusReport report = CrossNodeMapping.ToPacs002(uetr, answer, $"FEDR{b.Name}{b.Incarnation}X{_network.Sent}", CrossNodeMapping.TimeOf(ClockNs(b)), question.RequestMsgId, question.MessageDefinition);
-            _network.Send(ref _random, _nowMs, new NetworkMessage(b.Index, m.From, Iso20022Codec.Build(report), m.Exchange, m.AskerIncarnation, true,
-                $"pacs.002 {uetr[^4..]}={Describe(answer) ?? "not received"}"));
+            var lines = new CrossNodeMapping.AnswerLine[asked.Length];
+            var sb = new StringBuilder();
+            for (int i = 0; i < asked.Length; i++)
+            {
+                Remember(b, asked[i].Uetr, answers[i]);
+                lines[i] = new CrossNodeMapping.AnswerLine(asked[i].Uetr, answers[i], null);
+                sb.Append(' ').Append(asked[i].Uetr[^4..]).Append('=').Append(Describe(answers[i]) ?? "not received");
+            }
+            StatusReport report = CrossNodeMapping.ToPacs002(lines, $"FEDR{b.Name}{b.Incarnation}X{_network.Sent}", CrossNodeMapping.TimeOf(ClockNs(b)), question.RequestMsgId, question.MessageDefinition);
+            _network.Send(ref _random, _nowMs, new NetworkMessage(b.Index, m.From, Iso20022Codec.Build(report), m.Exchange, m.AskerIncarnation, true, "pacs.002" + sb, m.Part));
         }
 
-        /// <summary>As PeerOutbox when a pacs.002 comes back: the final answers journaled as one op 403 command; a retry not received sends the pacs.008 again.</summary>
+        /// <summary>
+        /// As PeerOutbox when a pacs.002 comes back: the final answers journaled as one op 403 command; after a retry's pacs.028
+        /// the payments never received are sent again together, one pacs.008/pacs.009 per kind in turn, in the same exchange.
+        /// </summary>
         private void SourceHears(SimNode a, NetworkMessage m, StatusReport report)
         {
-            if (m.AskerIncarnation != a.Incarnation || !a.Exchanges.TryGetValue(m.Exchange, out Exchange? e))
+            if (m.AskerIncarnation != a.Incarnation || !a.Exchanges.TryGetValue(m.Exchange, out Exchange? e) || m.Part != e.Part)
             {
                 Log($"  {a.Name}: answer to exchange {m.Exchange} dropped (its request timed out or its process is gone)");
                 return;
             }
             Dictionary<string, PeerAnswer?> answers = CrossNodeMapping.FromPacs002(report);
-            if (e.IsRetry && !e.Resent && answers.GetValueOrDefault(e.Payments[0].Terms.Uetr) is null)
-            {
-                // "Not received" (or not recorded): the pacs.008 again, alone, in the same exchange.
-                e.Resent = true;
-                e.DeadlineMs = _nowMs + RequestTimeoutMs;
-                SendPacs008(a, Other(a), e);
-                return;
-            }
+            bool toQuestion = e.IsRetry && e.Part == 0;
+            List<CrossNodePayment> asked = toQuestion ? e.Payments : e.Current;
             var decisions = new List<(CrossNodePayment P, PeerDecision D)>();
-            foreach (CrossNodePayment p in e.Payments)
-                if (answers.GetValueOrDefault(p.Terms.Uetr) is { } answer && answer.AsDecision(a.PeerId) is { } d) decisions.Add((p, d));
-            var decided = new HashSet<UInt128>();
+            var again = new List<CrossNodePayment>();
+            foreach (CrossNodePayment p in asked)
+            {
+                PeerAnswer? answer = answers.GetValueOrDefault(p.Terms.Uetr);
+                if (answer?.AsDecision(a.PeerId) is { } d) decisions.Add((p, d));
+                else if (toQuestion && answer is null) again.Add(p); // never received (or not recorded): sent again; held ones wait
+            }
             if (decisions.Count > 0)
             {
                 PeerDecision[] items = decisions.Select(d => d.D).ToArray();
@@ -760,10 +859,19 @@ public static class FederationSimulator
                     if (results[i] == FederationResult.DecisionConflicts)
                         throw new FindingException($"{Other(a).Name} answered {items[i].Uetr} {(items[i].Settled ? "settled" : "refused")}, contradicting the decision {a.Name} applied");
                     if (results[i] != FederationResult.Ok) throw new FindingException($"{a.Name}: the decision for {items[i].Uetr} was refused: {results[i]}");
-                    decided.Add(decisions[i].P.PaymentId);
+                    e.Decided.Add(decisions[i].P.PaymentId);
                 }
             }
-            Ended(a, e, decided);
+            foreach (var kind in again.GroupBy(p => p.Terms.Kind)) e.Again.Enqueue(kind.ToList());
+            if (e.Again.TryDequeue(out List<CrossNodePayment>? next))
+            {
+                e.Part++;
+                e.Current = next;
+                e.DeadlineMs = _nowMs + RequestTimeoutMs;
+                SendBatch(a, Other(a), e);
+                return;
+            }
+            Ended(a, e, e.Decided);
         }
 
         // ───────────────────────────── the node's process ─────────────────────────────

@@ -24,8 +24,10 @@ public sealed record NetworkFaults
 /// <summary>
 /// One message on the simulated link between two nodes: the ISO 20022 bytes, the exchange (request and answer) it belongs
 /// to, and the incarnation of the node that asked (an answer reaches only the process that is still waiting for it).
+/// <see cref="Part"/> numbers the requests of one exchange (a retry's pacs.028, then its resends): an answer reaches only
+/// the request still waiting for it, as an HTTP response does.
 /// </summary>
-internal sealed record NetworkMessage(int From, int To, byte[] Xml, long Exchange, int AskerIncarnation, bool IsAnswer, string What);
+internal sealed record NetworkMessage(int From, int To, byte[] Xml, long Exchange, int AskerIncarnation, bool IsAnswer, string What, int Part = 0);
 
 /// <summary>
 /// The link between the two nodes of a <see cref="FederationSimulator"/> seed: it drops, duplicates, delays (and so
