@@ -8,8 +8,8 @@ public sealed class PeerHostTests
     {
         await using var node = new NodeProcess("host");
         await node.StartAsync();
+        node.Kill(); // waits for the process's output to be read to its end: the log line may still be in the pipe when the node answers ready
         Assert.Contains(node.Output, l => l.Contains($"peer endpoint on https://127.0.0.1:{node.PeerPort}", StringComparison.Ordinal));
-        node.Kill();
 
         string data = Directory.CreateTempSubdirectory("corridor-peer-host-").FullName;
         try
