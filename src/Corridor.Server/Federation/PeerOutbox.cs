@@ -239,7 +239,14 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
         var decisions = new List<(Pending P, PeerDecision D, CrossNodeStatus Status)>(batch.Count);
         foreach (Pending p in batch)
             if (answers.GetValueOrDefault(p.Terms.Uetr) is { } answer && answer.AsDecision(peer.Id) is { } decision) decisions.Add((p, decision, answer.Status));
-        if (decisions.Count == 0) return; // held by the peer's compliance, or not decided: each is asked after on its own
+        // Held by the peer's compliance, or not decided: each is asked after on its own.
+        await JournalDecisionsAsync(peer, decisions, decided);
+    }
+
+    /// <summary>The peer's final answers journaled as one PeerDecision command (op 403); adds the payments to <paramref name="decided"/>.</summary>
+    private async Task JournalDecisionsAsync(PeerInfo peer, List<(Pending P, PeerDecision D, CrossNodeStatus Status)> decisions, HashSet<UInt128> decided)
+    {
+        if (decisions.Count == 0) return;
         FederationResult[] results = await PeerEndpoint.SubmitAsync(gw, Operation.PeerDecision, decisions.Select(d => d.D).ToArray());
         CrashPoints.Reach(CrashPoints.SourceAfterJournalDecision);
         for (int i = 0; i < decisions.Count; i++)
@@ -280,16 +287,7 @@ public sealed class PeerOutbox(NodeGateway gw, PeerLinks links, X509Certificate2
             if (answer?.AsDecision(peer.Id) is { } decision) decisions.Add((p, decision, answer.Status));
             else if (answer is null) again.Add(p); // never received (or not recorded): send it again; held ones wait
         }
-        if (decisions.Count > 0)
-        {
-            FederationResult[] results = await PeerEndpoint.SubmitAsync(gw, Operation.PeerDecision, decisions.Select(d => d.D).ToArray());
-            CrashPoints.Reach(CrashPoints.SourceAfterJournalDecision);
-            for (int i = 0; i < decisions.Count; i++)
-            {
-                decided.Add(decisions[i].P.Id);
-                Booked(peer, decisions[i].P.Terms.Uetr, decisions[i].Status, results[i]);
-            }
-        }
+        await JournalDecisionsAsync(peer, decisions, decided);
         foreach (var kind in again.GroupBy(p => p.Terms.Kind)) await ExchangeBatchAsync(peer, kind.ToList(), decided, stop);
     }
 
