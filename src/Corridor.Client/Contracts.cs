@@ -343,6 +343,35 @@ public sealed record SubmitPaymentRequest(
     FxPartyDto? Originator = null, FxPartyDto? Beneficiary = null, FxTradeReferenceDto? TradeReference = null, PaymentReferencesDto? References = null);
 
 /// <summary>
+/// Body of <c>POST /v1/payments/batch</c>: up to 1,000 payments, each decided on its own exactly as <c>POST /v1/payments</c> decides
+/// one (the same checks, the same engine rules: travel rule, screening, the operating day, queues), the accepted ones journaled
+/// together as one command.
+/// </summary>
+/// <param name="Payments">The payments, 1 … 1,000 (400 <c>request.empty_batch</c> / <c>request.batch_too_large</c>); body ≤ 4 MiB.</param>
+public sealed record PaymentBatchRequest(SubmitPaymentRequest[] Payments);
+
+/// <summary>Outcome of one payment of <c>POST /v1/payments/batch</c>.</summary>
+/// <param name="Index">The payment's 0-based position in the request's <c>payments</c>.</param>
+/// <param name="Id">The payment's id as it was sent.</param>
+/// <param name="Status">What it is now: as <see cref="PaymentDto.Status"/> (<c>settled</c>, <c>queued</c>, <c>scheduled</c>, <c>in_window</c>,
+/// <c>held</c>) for an accepted payment; for a refused one the status the engine recorded (<c>rejected</c>), or <c>refused</c> when
+/// nothing was recorded.</param>
+/// <param name="Replayed">True when a payment of that id and content was already recorded (<c>POST /v1/payments</c> answers 200 then, not 201).</param>
+/// <param name="Code">For a refused payment: the code <c>POST /v1/payments</c> answers for it (<c>request.*</c>, <c>settlement.*</c>,
+/// <c>compliance.*</c>, <c>fx.*</c>; <c>request.duplicate_id</c> for an id twice in the batch); null otherwise.</param>
+/// <param name="Detail">For a refused payment: why, naming its index; null otherwise.</param>
+/// <param name="Iso20022Reason">For a refused payment: the ISO 20022 status reason a pacs.002 would give (e.g. <c>RR02</c>, <c>CUTA</c>, <c>AM04</c>) where one exists.</param>
+/// <param name="PaymentId">The engine's id of the recorded payment (as <see cref="PaymentDto.Id"/>); null when nothing was recorded.</param>
+public sealed record PaymentBatchItemResult(int Index, string Id, string Status, bool Replayed, string? Code, string? Detail, string? Iso20022Reason, string? PaymentId);
+
+/// <summary>Answer of <c>POST /v1/payments/batch</c> (HTTP 200 whatever the payments' outcomes): counts and one result per payment.</summary>
+/// <param name="Accepted">Payments recorded and not refused (settled, queued, scheduled or in a window), by this request or an earlier one with the same id and content.</param>
+/// <param name="Held">Payments held by compliance for an officer's decision.</param>
+/// <param name="Refused">Payments refused (recorded as rejected, or not recorded at all).</param>
+/// <param name="Results">One result per payment, in request order.</param>
+public sealed record PaymentBatchResult(int Accepted, int Held, int Refused, PaymentBatchItemResult[] Results);
+
+/// <summary>
 /// ISO 20022 identifiers of a payment, as on <c>POST /v1/payments</c>, <c>POST /v1/fx/payments</c> and
 /// <c>POST /v1/federation/payments</c>, and as answered for a payment instructed with them. Empty = not given. Each id is at most 35
 /// characters without control characters (400 <c>request.invalid_value</c> otherwise).

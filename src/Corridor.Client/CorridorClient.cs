@@ -205,6 +205,12 @@ public sealed partial class CorridorClient(HttpClient http, string? token = null
     /// <c>compliance.blocked_country</c>, <c>compliance.blocked_currency</c>, <c>compliance.amount_above_reject_limit</c>; 409
     /// <c>settlement.payment_exists_with_different_content</c>; 400 <c>request.*</c> and <c>party.*</c>.</returns>
     public Task<ApiResult<PaymentDto>> SubmitPaymentAsync(SubmitPaymentRequest r, CancellationToken c = default) => SendAsync<PaymentDto>(HttpMethod.Post, "v1/payments", r, c);
+    /// <summary><c>POST /v1/payments/batch</c>: up to 1,000 payments, each decided as <see cref="SubmitPaymentAsync"/> decides it, journaled together.</summary>
+    /// <param name="payments">The payments; see <see cref="SubmitPaymentRequest"/>.</param>
+    /// <param name="c">Cancels the call.</param>
+    /// <returns>200 with one result per payment (<see cref="PaymentBatchResult"/>); 400 <c>request.empty_batch</c>, <c>request.batch_too_large</c>.</returns>
+    public Task<ApiResult<PaymentBatchResult>> SubmitPaymentBatchAsync(IReadOnlyList<SubmitPaymentRequest> payments, CancellationToken c = default) =>
+        SendAsync<PaymentBatchResult>(HttpMethod.Post, "v1/payments/batch", new PaymentBatchRequest([.. payments]), c);
     /// <summary>
     /// <c>GET /v1/payments/{id}</c>: a payment and where it stands, from the read model (read-your-writes), with its parties, references,
     /// compliance record and, once final, the journal batch that made it so (payer, payee or an operator user).

@@ -17,7 +17,7 @@ public sealed class ConformanceMatrixTests
 {
     private static CancellationToken C => TestContext.Current.CancellationToken;
 
-    public enum Path { RestSame, RestFx, Pacs008Same, Pacs008Cross, Pacs009, Return }
+    public enum Path { RestSame, RestBatch, RestFx, Pacs008Same, Pacs008Cross, Pacs009, Return }
     public enum Rule { DayAndCutoff, TravelRule, ScreeningHold, QueueWithoutLiquidity, Priority, VisibleToPayerAndPayee, IdsKept, TradeReferencesKept, ReportedOnce }
 
     private const ulong CbKe = 101, CbGh = 102, Kcb = 21, Gcb = 22, Fx = 23, Equity = 24, Pesa = 25;
@@ -312,6 +312,18 @@ public sealed class ConformanceMatrixTests
                 {
                     var (status, body, _) = await TestNode.Send(Client(s.Payer), HttpMethod.Post, "/v1/payments", JsonSerializer.Serialize(RestPayment(s, Equity), CorridorJson.Options));
                     return FromJson(status, body, s.Id);
+                }
+                case Path.RestBatch:
+                {
+                    // The payment as the one item of POST /v1/payments/batch (PaymentBatchTests mixes refused and accepted payments in one batch).
+                    var (status, body, _) = await TestNode.Send(Client(s.Payer), HttpMethod.Post, "/v1/payments/batch",
+                        JsonSerializer.Serialize(new PaymentBatchRequest([RestPayment(s, Equity)]), CorridorJson.Options));
+                    Assert.True(status == HttpStatusCode.OK, $"batch: {(int)status} {body}");
+                    using JsonDocument doc = JsonDocument.Parse(body);
+                    JsonElement item = doc.RootElement.GetProperty("results")[0];
+                    string state = item.GetProperty("status").GetString()!;
+                    string code = item.TryGetProperty("code", out JsonElement c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "";
+                    return new Outcome(code.Length > 0 || state is "rejected" or "failed" ? "refused" : state, code, s.Id, body);
                 }
                 case Path.RestFx:
                 {

@@ -24,6 +24,7 @@ public sealed class FuzzTests
         ("/v1/reservations", """{"participant":1,"ledger":1,"urgent_reserve":5,"high_reserve":5}"""),
         ("/v1/sending-limits", """{"participant":1,"ledger":1,"counterparty":2,"limit":5}"""),
         ("/v1/payments", """{"id":"0x7001","payee":2,"ledger":1,"amount":5,"priority":"high","kind":"interbank"}"""),
+        ("/v1/payments/batch", """{"payments":[{"id":"0x7011","payee":2,"ledger":1,"amount":5,"priority":"high","kind":"interbank"}]}"""),
         ("/v1/payments/0x7001/actions", """{"action":"change_priority","new_priority":"urgent"}"""),
         ("/v1/lsm/runs", """{"ledger":1}"""),
         ("/v1/netting-windows", """{"window_id":5,"ledger":1,"name":"retail"}"""),

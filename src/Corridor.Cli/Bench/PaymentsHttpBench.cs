@@ -11,7 +11,7 @@ namespace Corridor.Cli.Bench;
 /// <summary>
 /// <c>corridor bench http --mode payments|iso</c>: what a participant bank sends. Payments mode posts
 /// <c>POST /v1/payments</c> (JSON, a customer payment with full originator and beneficiary, trade reference and ISO
-/// ids); iso mode posts <c>POST /v1/iso20022</c> pacs.008 messages of <c>--batch</c> transactions each. Every payment
+/// ids), or with <c>--batch</c> &gt; 1 <c>POST /v1/payments/batch</c> of that many; iso mode posts <c>POST /v1/iso20022</c> pacs.008 messages of <c>--batch</c> transactions each. Every payment
 /// passes the day, the travel rule and screening against a watch list of <c>--watch-list</c> synthetic entries (two
 /// lists: one list's text must fit a command), and settles in RTGS from a funded payer to a payee. Raw keep-alive
 /// connections, as in single mode. Settled payments are counted from the payee's balance at the end.
@@ -48,7 +48,7 @@ internal static class PaymentsHttpBench
             var op = CorridorClient.Create(baseUrl, token, 8);
             World world = await SetUpAsync(op, 1 + s.Transfers + 4 * s.Warmup, watchListEntries, cancel); // the warm-up may run up to 4×
 
-            int perRequest = s.Mode == "iso" ? s.Batch : 1;
+            int perRequest = s.Batch;
             var load = new Load(s, baseUrl, world, perRequest);
             // The first payment after the lists were loaded, alone: it shows a stall left by the load (an index built on first use).
             await load.RunAsync(0, 1, cancel, concurrency: 1);
@@ -69,7 +69,7 @@ internal static class PaymentsHttpBench
             long submitted = 1 + warmed + s.Transfers;
             BenchOutput.Report($"HTTP {s.Mode} payments", [
                 new("mode", s.Mode),
-                new("endpoint", s.Mode == "iso" ? "POST /v1/iso20022 (pacs.008.001.09)" : "POST /v1/payments"),
+                new("endpoint", s.Mode == "iso" ? "POST /v1/iso20022 (pacs.008.001.09)" : s.Batch > 1 ? "POST /v1/payments/batch" : "POST /v1/payments"),
                 new("transfers", s.Transfers),
                 new("payments", s.Transfers),
                 new("requests", requests),
@@ -181,6 +181,20 @@ internal static class PaymentsHttpBench
         return JsonSerializer.SerializeToUtf8Bytes(request, CorridorJson.Options);
     }
 
+    /// <summary>A <c>POST /v1/payments/batch</c> body of payments <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1.</summary>
+    private static byte[] JsonBatch(World w, long first, int count)
+    {
+        var body = new MemoryStream(64 + count * 1200);
+        body.Write("{\"payments\":["u8);
+        for (long n = first; n < first + count; n++)
+        {
+            if (n > first) body.WriteByte((byte)',');
+            body.Write(JsonPayment(w, n));
+        }
+        body.Write("]}"u8);
+        return body.ToArray();
+    }
+
     private static string Id(long n) => "0x5" + n.ToString("x", CultureInfo.InvariantCulture);
 
     private static string Uetr(World w, string hex12) =>
@@ -251,7 +265,7 @@ internal static class PaymentsHttpBench
                 int worker = w;
                 workers[w] = Task.Run(async () =>
                 {
-                    await using RawHttpConnection raw = await RawHttpConnection.ConnectAsync(baseUrl, iso ? "/v1/iso20022" : "/v1/payments", world.PayerToken, null, cancel,
+                    await using RawHttpConnection raw = await RawHttpConnection.ConnectAsync(baseUrl, iso ? "/v1/iso20022" : perRequest > 1 ? "/v1/payments/batch" : "/v1/payments", world.PayerToken, null, cancel,
                         iso ? "application/xml" : "application/json");
                     while (true)
                     {
@@ -259,7 +273,7 @@ internal static class PaymentsHttpBench
                         if (r >= requestsTotal) break;
                         long from = first + r * perRequest;
                         int n = (int)Math.Min(perRequest, first + payments - from);
-                        byte[] body = iso ? Pacs008(world, from, n) : JsonPayment(world, from);
+                        byte[] body = iso ? Pacs008(world, from, n) : perRequest > 1 ? JsonBatch(world, from, n) : JsonPayment(world, from);
                         if (s.Rate > 0)
                         {
                             long due = startTicks + (long)(r * Stopwatch.Frequency / s.Rate);

@@ -58,13 +58,13 @@ public static class BenchCommand
     {
         var mode = new Option<string>("--mode")
         {
-            Description = "batch (POST /v1/transfers/batch), single (POST /v1/transfers), payments (POST /v1/payments: customer payments with full parties, trade reference, "
-                + "screened) or iso (POST /v1/iso20022: pacs.008 of --batch transactions).",
+            Description = "batch (POST /v1/transfers/batch), single (POST /v1/transfers), payments (POST /v1/payments, or POST /v1/payments/batch with --batch > 1: customer payments "
+                + "with full parties, trade reference, screened) or iso (POST /v1/iso20022: pacs.008 of --batch transactions).",
             DefaultValueFactory = _ => "batch",
         };
         mode.AcceptOnlyFromAmong("batch", "single", "payments", "iso");
         var transfers = new Option<long?>("--transfers") { Description = "Transfers (payments in payments and iso modes) to submit (default 1,000,000 batch, 100,000 otherwise)." };
-        var batch = new Option<int?>("--batch") { Description = "Transfers per batch request (max 8190; default 8190), or transactions per pacs.008 in iso mode (max 1,000; default 1)." };
+        var batch = new Option<int?>("--batch") { Description = "Transfers per batch request (max 8190; default 8190), transactions per pacs.008 in iso mode, or payments per POST /v1/payments/batch in payments mode (max 1,000; default 1: one per request)." };
         var concurrency = new Option<int?>("--concurrency") { Description = "Concurrent requests/connections (default 4 batch and iso with --batch > 1, 64 otherwise)." };
         var watchList = new Option<int>("--watch-list")
         {
@@ -102,17 +102,17 @@ public static class BenchCommand
             bool payments = m is "payments" or "iso";
             int perRequest = parse.GetValue(batch) ?? (m == "batch" ? 8190 : 1);
             var settings = new HttpBench.Settings(m, parse.GetValue(transfers) ?? (m == "batch" ? 1_000_000 : 100_000), perRequest,
-                parse.GetValue(concurrency) ?? (m == "batch" || (m == "iso" && perRequest > 1) ? 4 : 64), parse.GetValue(accounts), parse.GetValue(url), parse.GetValue(token), parse.GetValue(dir),
-                parse.GetValue(warmup) ?? (m == "batch" ? 100_000 : m == "iso" ? Math.Max(20_000, perRequest * 200L) : 20_000), parse.GetValue(rate), parse.GetValue(readModel)!, parse.GetValue(tls),
+                parse.GetValue(concurrency) ?? (m == "batch" || (payments && perRequest > 1) ? 4 : 64), parse.GetValue(accounts), parse.GetValue(url), parse.GetValue(token), parse.GetValue(dir),
+                parse.GetValue(warmup) ?? (m == "batch" ? 100_000 : payments && perRequest > 1 ? Math.Max(20_000, perRequest * 200L) : 20_000), parse.GetValue(rate), parse.GetValue(readModel)!, parse.GetValue(tls),
                 parse.GetValue(otlp), parse.GetValue(traceSample));
             if (settings.OtlpEndpoint is not null && settings.Url is not null) { await Console.Error.WriteLineAsync("corridor bench http: --otlp-endpoint traces the node it starts; with --url start that node with corridor run --otlp-endpoint"); return 2; }
             if (settings.TraceSampleRatio is not (>= 0 and <= 1)) { await Console.Error.WriteLineAsync("corridor bench http: --trace-sample-ratio must be 0 … 1"); return 2; }
             if (settings.Tls && settings.Url is not null) { await Console.Error.WriteLineAsync("corridor bench http: --tls starts its own node; it does not combine with --url"); return 2; }
             if (settings.Tls && payments) { await Console.Error.WriteLineAsync("corridor bench http: --tls measures the transfer modes (batch, single), not payments or iso"); return 2; }
-            int maxBatch = m == "iso" ? 1_000 : 8190;
+            int maxBatch = payments ? 1_000 : 8190;
             if (settings.Batch < 1 || settings.Batch > maxBatch || settings.Transfers < 1 || settings.Concurrency < 1 || settings.Accounts < 2 || settings.Warmup < 0 || settings.Rate < 0 || !double.IsFinite(settings.Rate)
                 || parse.GetValue(watchList) is < 0 or > 1_000_000)
-            { await Console.Error.WriteLineAsync("corridor bench http: --batch 1…8190 (iso: 1…1,000), --transfers ≥ 1, --concurrency ≥ 1, --accounts ≥ 2, --warmup ≥ 0, --rate ≥ 0, --watch-list 0…1,000,000"); return 2; }
+            { await Console.Error.WriteLineAsync("corridor bench http: --batch 1…8190 (payments and iso: 1…1,000), --transfers ≥ 1, --concurrency ≥ 1, --accounts ≥ 2, --warmup ≥ 0, --rate ≥ 0, --watch-list 0…1,000,000"); return 2; }
             if (payments) return await PaymentsHttpBench.RunAsync(settings, parse.GetValue(watchList), parse.GetValue(json), cancel);
             return await HttpBench.RunAsync(settings, parse.GetValue(json), cancel);
         });

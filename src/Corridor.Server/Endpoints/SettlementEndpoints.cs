@@ -37,7 +37,7 @@ public static class SettlementEndpoints
         app.MapPost("/v1/credit-lines", Handler.Of(c => SetCreditLine(c, gw))).WithTags("liquidity").Accepts<CreditLineRequest>("application/json").Produces<SettlementAccountDto>();
         app.MapPost("/v1/reservations", Handler.Of(c => SetReservation(c, gw))).WithTags("liquidity").Accepts<ReservationRequest>("application/json").Produces<SettlementAccountDto>();
         app.MapPost("/v1/sending-limits", Handler.Of(c => SetSendingLimit(c, gw))).WithTags("liquidity").Accepts<SendingLimitRequest>("application/json").Produces<SettlementAccountDto>();
-        app.MapPost("/v1/payments", Handler.Of(c => SubmitPayment(c, gw))).WithTags("payments").Accepts<SubmitPaymentRequest>("application/json").Produces<PaymentDto>(201);
+        PaymentSubmission.Map(app, gw); // POST /v1/payments and /v1/payments/batch
         // GET /v1/payments/{id}, GET /v1/payments?uetr=… and GET /v1/statements/{date}/{accountId} are served from the read model: ReadModelEndpoints.
         app.MapPost("/v1/payments/{id}/actions", (HttpContext c, string id) => ManagePayment(c, gw, id)).WithTags("payments")
             .Accepts<QueueActionRequest>("application/json").Produces<PaymentDto>();
@@ -274,71 +274,6 @@ public static class SettlementEndpoints
     }
 
     // ───────────── payments ─────────────
-
-    private static async Task<IResult> SubmitPayment(HttpContext c, NodeGateway gw)
-    {
-        Caller caller = gw.Authenticate(c);
-        var r = await RequestBody.ReadAsync<SubmitPaymentRequest>(c);
-        ulong payer = r.Payer == 0 ? caller.ParticipantId : r.Payer;
-        NodeGateway.RequireSelfOrSystemOperator(caller, payer);
-        if (payer == ApiTokens.OperatorParticipantId) throw ApiException.BadRequest("request.missing_field", "the operator must name the payer");
-        UInt128 id = Ids.Parse(r.Id, "id");
-        Wire.Amount(r.Amount, "amount", max: SettlementState.MaxAmountMinor);
-        PaymentPriority priority = Wire.Priority(r.Priority);
-        PaymentKind kind = Wire.ParseEnum(r.Kind, "kind", ("customer", PaymentKind.Customer), ("interbank", PaymentKind.Interbank));
-        var command = new SubmitPayment(id, payer, r.Payee, r.Ledger, r.Amount, priority, kind, r.EarliestNs, r.LatestNs, r.WindowId);
-        // The details are read before the engine is asked, so that one hand-off answers both "does the id exist" and the
-        // travel rule; a problem in them is raised after the id check, in the order the checks have always answered.
-        PaymentDetails? details = null;
-        System.Runtime.ExceptionServices.ExceptionDispatchInfo? detailsProblem = null;
-        try
-        {
-            PartyBirth? originatorBirth = PartyBirths.Parse(r.Originator, DateTimeOffset.UtcNow, "originator");
-            PartyBirths.Refuse(r.Beneficiary, "beneficiary");
-            // Every payment goes as operation 116 with its details (possibly none): compliance screens it before liquidity moves.
-            details = new PaymentDetails(
-                r.Originator is null ? null : ExchangeEndpoints.ToParty(r.Originator), r.Beneficiary is null ? null : ExchangeEndpoints.ToParty(r.Beneficiary),
-                r.TradeReference is null ? null : ExchangeEndpoints.ToTrade(r.TradeReference),
-                Wire.References(r.References),
-                originatorBirth);
-        }
-        catch (ApiException e) { detailsProblem = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
-        // The travel rule refuses an incomplete customer payment for its own content: before the journal, so the id stays
-        // free for the corrected payment (Core's rule, ComplianceState.TravelRuleOf; the engine applies it again).
-        PaymentDetails? asked = details;
-        var (existing, travel) = await gw.QueryAsync(e =>
-        {
-            PaymentInfo? found = e.Settlement.GetPayment(id);
-            return (found, found is null && asked is not null ? e.Compliance.TravelRuleOf(e.Settlement, command, asked) : (TravelRuleResult?)null);
-        });
-        if (existing is not null && !caller.IsOperator && existing.Payer != caller.ParticipantId)
-            throw new ApiException(409, "settlement.payment_exists_with_different_content", $"payment {r.Id} exists");
-        detailsProblem?.Throw();
-        if (details is null) throw new InvalidOperationException("payment details neither read nor refused");
-        // Trade references follow the same format rules on every entry path (Core), here as on pacs.008 and POST /v1/fx/payments.
-        if (details.Trade is { } trade && Corridor.Core.Exchange.TradeReferenceRules.ValidateGiven(trade) is var format && format != Corridor.Core.Exchange.PayResult.Ok)
-            throw new ApiException(ExchangeEndpoints.Status(format.ToString()), "fx." + Wire.Snake(format), $"payment {r.Id}: trade_reference: {format}");
-        if (travel is { IsCompliant: false }) throw TravelRuleIncomplete(r.Id, travel);
-        byte[] payload;
-        try { payload = SubmitPaymentWithDetails.EncodePayload(new SubmitPaymentWithDetails(command, details)); }
-        catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
-        CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, 1, payload);
-        (PaymentInfo? p, PaymentCompliance? compliance, DayPhase phase) =
-            await gw.QueryAsync(e => (e.Settlement.GetPayment(id), ComplianceOf(e, id), e.Settlement.Phase)); // the phase alone: the day's counts scan every payment of the day
-        gw.LogPayment(id, reply.AllOk ? (p is null ? "unrecorded" : Wire.Snake(p.Status)) : Wire.Snake((SettlementResult)reply.Errors[0].Code), reply);
-        if (!reply.AllOk)
-        {
-            var result = (SettlementResult)reply.Errors[0].Code;
-            if (result == SettlementResult.RejectedByCompliance && compliance is not null)
-                throw ComplianceRejection(r.Id, compliance, p is null ? null : Ids.Format(p.Id), p is null ? null : Wire.Snake(p.Status));
-            if (p is null || result == SettlementResult.PaymentExistsWithDifferentContent)
-                throw SettlementProblems.Refused(result, $"payment {r.Id}");
-            // Refused by the engine's rules and recorded: a 422 problem naming the payment and its status, never 201.
-            throw SettlementProblems.RefusedPayment(result, Ids.Format(p.Id), p.Status, phase, kind);
-        }
-        if (p is null) throw ApiException.NotFound("settlement.payment_not_found", "payment not recorded");
-        return Results.Json(Wire.ToDto(p, compliance), CorridorJson.Options, statusCode: existing is null ? 201 : 200);
-    }
 
     internal static PaymentCompliance? ComplianceOf(Corridor.Core.Engine.Engine e, UInt128 id) =>
         e.Compliance.TryGetPayment(id, out PaymentCompliance c) && c.IsSettlementPayment ? c : null;

@@ -1,0 +1,219 @@
+using System.Runtime.ExceptionServices;
+using Corridor.Client;
+using Corridor.Core.Compliance;
+using Corridor.Core.Engine;
+using Corridor.Core.Settlement;
+using Corridor.Iso20022.Mapping;
+using Corridor.Server.Auth;
+using Corridor.Server.Http;
+
+namespace Corridor.Server.Endpoints;
+
+/// <summary>
+/// <c>POST /v1/payments</c> and <c>POST /v1/payments/batch</c>: a participant's same-currency payments with their parties, trade
+/// references and ISO ids. Both decide each payment with the same steps — its own content, what the engine knows of its id and
+/// the travel rule (Core's rule), the command (operation 116: compliance screens it before liquidity moves), the answer — so a
+/// payment in a batch is refused or settled exactly as it would be alone. A batch costs one request, three hand-offs to the
+/// engine and one journal entry, whatever its size.
+/// </summary>
+internal static class PaymentSubmission
+{
+    /// <summary>Most payments one <c>POST /v1/payments/batch</c> carries.</summary>
+    public const int MaxBatchPayments = 1_000;
+
+    public static void Map(WebApplication app, NodeGateway gw)
+    {
+        app.MapPost("/v1/payments", Handler.Of(c => Submit(c, gw))).WithTags("payments").Accepts<SubmitPaymentRequest>("application/json").Produces<PaymentDto>(201);
+        app.MapPost("/v1/payments/batch", Handler.Of(c => SubmitBatch(c, gw))).WithTags("payments").Accepts<PaymentBatchRequest>("application/json").Produces<PaymentBatchResult>();
+    }
+
+    /// <summary>
+    /// A request checked for its own content, before any engine state. A problem in its parties, trade reference or ISO ids is
+    /// kept (<see cref="DetailsProblem"/>) and raised after the id check, in the order the checks have always answered.
+    /// </summary>
+    private sealed record Checked(SubmitPaymentRequest Request, UInt128 Id, SubmitPayment Command, PaymentDetails? Details, ExceptionDispatchInfo? DetailsProblem);
+
+    /// <summary>What the engine knows of a checked request before it is journaled: the payment of that id, if any, and the travel rule for a new one.</summary>
+    private readonly record struct Known(PaymentInfo? Existing, TravelRuleResult? Travel);
+
+    /// <summary>What a submitted payment now is: its record, its compliance record, the day's phase.</summary>
+    private readonly record struct After(PaymentInfo? Payment, PaymentCompliance? Compliance, DayPhase Phase);
+
+    /// <summary>Throws the refusal of the request's own content (nothing recorded).</summary>
+    private static Checked Check(Caller caller, SubmitPaymentRequest r)
+    {
+        ulong payer = r.Payer == 0 ? caller.ParticipantId : r.Payer;
+        NodeGateway.RequireSelfOrSystemOperator(caller, payer);
+        if (payer == ApiTokens.OperatorParticipantId) throw ApiException.BadRequest("request.missing_field", "the operator must name the payer");
+        UInt128 id = Ids.Parse(r.Id, "id");
+        Wire.Amount(r.Amount, "amount", max: SettlementState.MaxAmountMinor);
+        PaymentPriority priority = Wire.Priority(r.Priority);
+        PaymentKind kind = Wire.ParseEnum(r.Kind, "kind", ("customer", PaymentKind.Customer), ("interbank", PaymentKind.Interbank));
+        var command = new SubmitPayment(id, payer, r.Payee, r.Ledger, r.Amount, priority, kind, r.EarliestNs, r.LatestNs, r.WindowId);
+        try
+        {
+            PartyBirth? originatorBirth = PartyBirths.Parse(r.Originator, DateTimeOffset.UtcNow, "originator");
+            PartyBirths.Refuse(r.Beneficiary, "beneficiary");
+            var details = new PaymentDetails(
+                r.Originator is null ? null : ExchangeEndpoints.ToParty(r.Originator), r.Beneficiary is null ? null : ExchangeEndpoints.ToParty(r.Beneficiary),
+                r.TradeReference is null ? null : ExchangeEndpoints.ToTrade(r.TradeReference),
+                Wire.References(r.References),
+                originatorBirth);
+            return new Checked(r, id, command, details, null);
+        }
+        catch (ApiException e) { return new Checked(r, id, command, null, ExceptionDispatchInfo.Capture(e)); }
+    }
+
+    /// <summary>On the engine thread: one hand-off answers both "does the id exist" and the travel rule.</summary>
+    private static Known KnownOf(Engine e, Checked x)
+    {
+        PaymentInfo? found = e.Settlement.GetPayment(x.Id);
+        return new(found, found is null && x.Details is not null ? e.Compliance.TravelRuleOf(e.Settlement, x.Command, x.Details) : null);
+    }
+
+    /// <summary>
+    /// The engine command for a checked request, or the refusal (nothing recorded): an id another payer holds, a problem in the
+    /// details, a malformed trade reference (Core's format rules, as on pacs.008 and <c>POST /v1/fx/payments</c>), and the travel
+    /// rule, which refuses an incomplete customer payment before the journal so the id stays free for the corrected payment (the
+    /// engine applies it again when it screens).
+    /// </summary>
+    private static SubmitPaymentWithDetails Command(Caller caller, Checked x, Known k)
+    {
+        if (k.Existing is { } existing && !caller.IsOperator && existing.Payer != caller.ParticipantId)
+            throw new ApiException(409, "settlement.payment_exists_with_different_content", $"payment {x.Request.Id} exists");
+        x.DetailsProblem?.Throw();
+        PaymentDetails details = x.Details ?? throw new InvalidOperationException("payment details neither read nor refused");
+        if (details.Trade is { } trade && Corridor.Core.Exchange.TradeReferenceRules.ValidateGiven(trade) is var format && format != Corridor.Core.Exchange.PayResult.Ok)
+            throw new ApiException(ExchangeEndpoints.Status(format.ToString()), "fx." + Wire.Snake(format), $"payment {x.Request.Id}: trade_reference: {format}");
+        if (k.Travel is { IsCompliant: false } travel) throw SettlementEndpoints.TravelRuleIncomplete(x.Request.Id, travel);
+        return new SubmitPaymentWithDetails(x.Command, details);
+    }
+
+    private static byte[] Encode(ReadOnlySpan<SubmitPaymentWithDetails> items)
+    {
+        try { return SubmitPaymentWithDetails.EncodePayload(items); }
+        catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
+    }
+
+    /// <summary>
+    /// The batch's command payload. A field too long for the journal is its payment's own problem (400 <c>request.invalid_value</c>,
+    /// as alone): such payments are refused and left out, the rest go on.
+    /// </summary>
+    private static byte[] EncodeEach(List<(int Index, SubmitPaymentWithDetails Item)> toSubmit, Checked?[] checkedItems, PaymentBatchItemResult?[] results)
+    {
+        try { return SubmitPaymentWithDetails.EncodePayload(toSubmit.Select(t => t.Item).ToArray()); }
+        catch (ArgumentException) when (toSubmit.Count > 0)
+        {
+            for (int k = toSubmit.Count - 1; k >= 0; k--)
+            {
+                int i = toSubmit[k].Index;
+                try { Encode([toSubmit[k].Item]); }
+                catch (ApiException e) { results[i] = Refusal(i, checkedItems[i]!.Request.Id, e); toSubmit.RemoveAt(k); }
+            }
+            return toSubmit.Count == 0 ? [] : Encode(toSubmit.Select(t => t.Item).ToArray());
+        }
+    }
+
+    private static After AfterOf(Engine e, UInt128 id) => new(e.Settlement.GetPayment(id), SettlementEndpoints.ComplianceOf(e, id), e.Settlement.Phase);
+
+    /// <summary>The answer for a journaled payment: its record, or the refusal — a compliance rejection with its ISO reason, a refusal that recorded nothing, or a recorded refusal (422 naming the payment and its status, never 201).</summary>
+    private static PaymentDto Answer(Checked x, ItemResult? error, After a)
+    {
+        if (error is { } failed)
+        {
+            var result = (SettlementResult)failed.Code;
+            if (result == SettlementResult.RejectedByCompliance && a.Compliance is not null)
+                throw SettlementEndpoints.ComplianceRejection(x.Request.Id, a.Compliance, a.Payment is null ? null : Ids.Format(a.Payment.Id), a.Payment is null ? null : Wire.Snake(a.Payment.Status));
+            if (a.Payment is null || result == SettlementResult.PaymentExistsWithDifferentContent)
+                throw SettlementProblems.Refused(result, $"payment {x.Request.Id}");
+            throw SettlementProblems.RefusedPayment(result, Ids.Format(a.Payment.Id), a.Payment.Status, a.Phase, x.Command.Kind);
+        }
+        if (a.Payment is null) throw ApiException.NotFound("settlement.payment_not_found", "payment not recorded");
+        return Wire.ToDto(a.Payment, a.Compliance);
+    }
+
+    private static async Task<IResult> Submit(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        Checked x = Check(caller, await RequestBody.ReadAsync<SubmitPaymentRequest>(c));
+        Known known = await gw.QueryAsync(e => KnownOf(e, x));
+        SubmitPaymentWithDetails item = Command(caller, x, known);
+        CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, 1, Encode([item]));
+        After after = await gw.QueryAsync(e => AfterOf(e, x.Id)); // the phase alone: the day's counts scan every payment of the day
+        gw.LogPayment(x.Id, reply.AllOk ? (after.Payment is null ? "unrecorded" : Wire.Snake(after.Payment.Status)) : Wire.Snake((SettlementResult)reply.Errors[0].Code), reply);
+        PaymentDto dto = Answer(x, reply.AllOk ? null : reply.Errors[0], after);
+        return Results.Json(dto, CorridorJson.Options, statusCode: known.Existing is null ? 201 : 200);
+    }
+
+    /// <summary>
+    /// Several payments in one request, each decided on its own exactly as <c>POST /v1/payments</c> decides it; the accepted ones
+    /// are journaled as one command. Answers 200 with one result per payment, in order; a refused payment refuses no other.
+    /// </summary>
+    private static async Task<IResult> SubmitBatch(HttpContext c, NodeGateway gw)
+    {
+        Caller caller = gw.Authenticate(c);
+        if (caller.IsOperator) NodeGateway.RequireOperator(caller); // an operator who may not instruct at all (compliance) is refused as a whole, not per payment
+        var r = await RequestBody.ReadAsync<PaymentBatchRequest>(c, RequestBody.MaxBatchBytes);
+        if (r.Payments is null || r.Payments.Length == 0) throw ApiException.BadRequest("request.empty_batch", "payments must hold at least one payment");
+        if (r.Payments.Length > MaxBatchPayments) throw ApiException.BadRequest("request.batch_too_large", $"{r.Payments.Length} payments exceed {MaxBatchPayments} per batch");
+        int count = r.Payments.Length;
+        var results = new PaymentBatchItemResult?[count];
+        var checkedItems = new Checked?[count];
+        var seen = new HashSet<UInt128>();
+        for (int i = 0; i < count; i++)
+        {
+            try
+            {
+                if (r.Payments[i] is null) throw ApiException.BadRequest("request.invalid_value", $"payments[{i}]: a payment, not null");
+                Checked x = Check(caller, r.Payments[i]);
+                if (!seen.Add(x.Id)) throw ApiException.BadRequest("request.duplicate_id", $"id {r.Payments[i].Id} appears twice in the batch");
+                checkedItems[i] = x;
+            }
+            catch (ApiException e) { results[i] = Refusal(i, r.Payments[i]?.Id ?? "", e); }
+        }
+        Known[] known = await gw.QueryAsync(e => checkedItems.Select(x => x is null ? default : KnownOf(e, x)).ToArray());
+        var toSubmit = new List<(int Index, SubmitPaymentWithDetails Item)>(count);
+        for (int i = 0; i < count; i++)
+        {
+            if (checkedItems[i] is not { } x) continue;
+            try { toSubmit.Add((i, Command(caller, x, known[i]))); }
+            catch (ApiException e) { results[i] = Refusal(i, x.Request.Id, e); }
+        }
+        var errors = new Dictionary<int, ItemResult>();
+        After[] after = [];
+        byte[] payload = EncodeEach(toSubmit, checkedItems, results);
+        if (toSubmit.Count > 0)
+        {
+            CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, toSubmit.Count, payload);
+            foreach (ItemResult error in reply.Errors) errors[toSubmit[error.Index].Index] = error;
+            after = await gw.QueryAsync(e => toSubmit.Select(t => AfterOf(e, t.Item.Payment.PaymentId)).ToArray());
+            for (int k = 0; k < toSubmit.Count; k++)
+            {
+                int i = toSubmit[k].Index;
+                Checked x = checkedItems[i]!;
+                try
+                {
+                    PaymentDto dto = Answer(x, errors.TryGetValue(i, out ItemResult error) ? error : null, after[k]);
+                    results[i] = new PaymentBatchItemResult(i, x.Request.Id, dto.Status, known[i].Existing is not null, null, null, null, dto.Id);
+                }
+                catch (ApiException e) { results[i] = Refusal(i, x.Request.Id, e, errors.TryGetValue(i, out ItemResult failed) ? (SettlementResult)failed.Code : null); }
+            }
+        }
+        int accepted = 0, held = 0, refused = 0;
+        foreach (PaymentBatchItemResult item in results!)
+        {
+            if (item.Code is not null) refused++;
+            else if (item.Status == "held") held++;
+            else accepted++;
+        }
+        return Results.Json(new PaymentBatchResult(accepted, held, refused, results!), CorridorJson.Options);
+    }
+
+    /// <summary>
+    /// A refused payment of a batch: the code and detail <c>POST /v1/payments</c> answers for it, its ISO 20022 reason (the
+    /// compliance decision's, or the settlement result's as pacs.002 reports it), and the status the engine recorded, if any.
+    /// </summary>
+    private static PaymentBatchItemResult Refusal(int index, string id, ApiException e, SettlementResult? result = null) =>
+        new(index, id, e.PaymentStatus ?? "refused", false, e.Code, $"payments[{index}]: {e.Message}",
+            e.Iso20022Reason ?? (result is { } r ? StatusReasonMapping.ReasonCodeOf(r) : null), e.PaymentId);
+}
