@@ -371,7 +371,7 @@ public sealed class NodeGateway(ApiTokens tokens)
     public ILogger Log { get; internal set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <summary>Submits a command; busy → 503 with Retry-After (written by the error middleware).</summary>
-    public Task<CommandReply> SubmitAsync(Operation op, int count, byte[] payload) => Node.SubmitAsync(op, count, payload, CurrentActor.Value, waitWhenFull: false);
+    public Task<CommandReply> SubmitAsync(Operation op, int count, ReadOnlyMemory<byte> payload) => Node.SubmitAsync(op, count, payload, CurrentActor.Value, waitWhenFull: false);
 
     /// <summary>One structured line per payment decided at the rim (Information): payment id, status or result, journal batch.</summary>
     public void LogPayment(UInt128 paymentId, string outcome, CommandReply reply)

@@ -138,7 +138,7 @@ internal static class Iso20022Replies
         {
             PayAtBestQuote[] part = items[at..Math.Min(items.Length, at + MaxPvpItemsPerCommand)];
             int written = ExchangeCommands.Write<PayAtBestQuote>(buffer, Operation.PayAtBestQuote, part);
-            CommandReply reply = await gw.SubmitAsync(Operation.PayAtBestQuote, part.Length, buffer[CommandBatch.HeaderBytes..written]);
+            CommandReply reply = await gw.SubmitAsync(Operation.PayAtBestQuote, part.Length, buffer.AsMemory(CommandBatch.HeaderBytes, written - CommandBatch.HeaderBytes));
             foreach (ItemResult e in reply.Errors) results[at + e.Index] = (PayResult)e.Code;
         }
         return results;

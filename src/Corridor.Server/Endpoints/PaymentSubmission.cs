@@ -89,9 +89,9 @@ internal static class PaymentSubmission
         return new SubmitPaymentWithDetails(x.Command, details);
     }
 
-    private static byte[] Encode(ReadOnlySpan<SubmitPaymentWithDetails> items)
+    private static ReadOnlyMemory<byte> Encode(ReadOnlySpan<SubmitPaymentWithDetails> items)
     {
-        try { return SubmitPaymentWithDetails.EncodePayload(items); }
+        try { return SubmitPaymentWithDetails.EncodePayloadMemory(items); }
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
     }
 
@@ -99,9 +99,9 @@ internal static class PaymentSubmission
     /// The batch's command payload. A field too long for the journal is its payment's own problem (400 <c>request.invalid_value</c>,
     /// as alone): such payments are refused and left out, the rest go on.
     /// </summary>
-    private static byte[] EncodeEach(List<(int Index, SubmitPaymentWithDetails Item)> toSubmit, Checked?[] checkedItems, PaymentBatchItemResult?[] results)
+    private static ReadOnlyMemory<byte> EncodeEach(List<(int Index, SubmitPaymentWithDetails Item)> toSubmit, Checked?[] checkedItems, PaymentBatchItemResult?[] results)
     {
-        try { return SubmitPaymentWithDetails.EncodePayload(toSubmit.Select(t => t.Item).ToArray()); }
+        try { return SubmitPaymentWithDetails.EncodePayloadMemory(toSubmit.Select(t => t.Item).ToArray()); }
         catch (ArgumentException) when (toSubmit.Count > 0)
         {
             for (int k = toSubmit.Count - 1; k >= 0; k--)
@@ -110,14 +110,14 @@ internal static class PaymentSubmission
                 try { Encode([toSubmit[k].Item]); }
                 catch (ApiException e) { results[i] = Refusal(i, checkedItems[i]!.Request.Id, e); toSubmit.RemoveAt(k); }
             }
-            return toSubmit.Count == 0 ? [] : Encode(toSubmit.Select(t => t.Item).ToArray());
+            return toSubmit.Count == 0 ? ReadOnlyMemory<byte>.Empty : Encode(toSubmit.Select(t => t.Item).ToArray());
         }
     }
 
     private static After AfterOf(Engine e, UInt128 id) => new(e.Settlement.GetPayment(id), SettlementEndpoints.ComplianceOf(e, id), e.Settlement.Phase);
 
     /// <summary>The answer for a journaled payment: its record, or the refusal — a compliance rejection with its ISO reason, a refusal that recorded nothing, or a recorded refusal (422 naming the payment and its status, never 201).</summary>
-    private static PaymentDto Answer(Checked x, ItemResult? error, After a)
+    private static PaymentInfo Answer(Checked x, ItemResult? error, After a)
     {
         if (error is { } failed)
         {
@@ -128,8 +128,7 @@ internal static class PaymentSubmission
                 throw SettlementProblems.Refused(result, $"payment {x.Request.Id}");
             throw SettlementProblems.RefusedPayment(result, Ids.Format(a.Payment.Id), a.Payment.Status, a.Phase, x.Command.Kind);
         }
-        if (a.Payment is null) throw ApiException.NotFound("settlement.payment_not_found", "payment not recorded");
-        return Wire.ToDto(a.Payment, a.Compliance);
+        return a.Payment ?? throw ApiException.NotFound("settlement.payment_not_found", "payment not recorded");
     }
 
     private static async Task<IResult> Submit(HttpContext c, NodeGateway gw)
@@ -141,7 +140,7 @@ internal static class PaymentSubmission
         CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, 1, Encode([item]));
         After after = await gw.QueryAsync(e => AfterOf(e, x.Id)); // the phase alone: the day's counts scan every payment of the day
         gw.LogPayment(x.Id, reply.AllOk ? (after.Payment is null ? "unrecorded" : Wire.Snake(after.Payment.Status)) : Wire.Snake((SettlementResult)reply.Errors[0].Code), reply);
-        PaymentDto dto = Answer(x, reply.AllOk ? null : reply.Errors[0], after);
+        PaymentDto dto = Wire.ToDto(Answer(x, reply.AllOk ? null : reply.Errors[0], after), after.Compliance);
         return Results.Json(dto, CorridorJson.Options, statusCode: known.Existing is null ? 201 : 200);
     }
 
@@ -181,7 +180,7 @@ internal static class PaymentSubmission
         }
         var errors = new Dictionary<int, ItemResult>();
         After[] after = [];
-        byte[] payload = EncodeEach(toSubmit, checkedItems, results);
+        ReadOnlyMemory<byte> payload = EncodeEach(toSubmit, checkedItems, results);
         if (toSubmit.Count > 0)
         {
             CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, toSubmit.Count, payload);
@@ -193,8 +192,8 @@ internal static class PaymentSubmission
                 Checked x = checkedItems[i]!;
                 try
                 {
-                    PaymentDto dto = Answer(x, errors.TryGetValue(i, out ItemResult error) ? error : null, after[k]);
-                    results[i] = new PaymentBatchItemResult(i, x.Request.Id, dto.Status, known[i].Existing is not null, null, null, null, dto.Id);
+                    PaymentInfo p = Answer(x, errors.TryGetValue(i, out ItemResult error) ? error : null, after[k]);
+                    results[i] = new PaymentBatchItemResult(i, x.Request.Id, Wire.Snake(p.Status), known[i].Existing is not null, null, null, null, Ids.Format(p.Id));
                 }
                 catch (ApiException e) { results[i] = Refusal(i, x.Request.Id, e, errors.TryGetValue(i, out ItemResult failed) ? (SettlementResult)failed.Code : null); }
             }
