@@ -24,6 +24,7 @@ public static class PvpBenchmark
     public const int PaymentsPerBatch = 512;
 
     private const int Payers = 64, Payees = 64, Providers = 8;
+    private const long MaxAmountMinor = 50_000_00;
     private const uint Usd = 840, Kes = 404;
     private const ulong StartNs = 1_800_000_000_000_000_000;
 
@@ -82,8 +83,10 @@ public static class PvpBenchmark
         setup.Add(SettlementCodec.EncodeCommand(new OpenBusinessDay(20261205)));
         var funding = new List<MoveLiquidity>();
         ulong fundingId = 1;
-        for (int i = 0; i < Payers; i++) funding.Add(new MoveLiquidity(fundingId++, PayerParticipant(i), Usd, 1_000_000_000_00, LiquidityDirection.Inject));
-        for (int i = 0; i < Providers; i++) funding.Add(new MoveLiquidity(fundingId++, ProviderParticipant(i), Kes, 1_000_000_000_000_00, LiquidityDirection.Inject));
+        // Enough for any run: the best quote takes every payment it can cover, so one provider may pay them all (up to 50,000.00 USD at < 130 KES each).
+        long payerUsd = Math.Max(1_000_000_000_00, payments * MaxAmountMinor / Payers * 4), providerKes = Math.Max(1_000_000_000_000_00, payments * MaxAmountMinor * 130);
+        for (int i = 0; i < Payers; i++) funding.Add(new MoveLiquidity(fundingId++, PayerParticipant(i), Usd, payerUsd, LiquidityDirection.Inject));
+        for (int i = 0; i < Providers; i++) funding.Add(new MoveLiquidity(fundingId++, ProviderParticipant(i), Kes, providerKes, LiquidityDirection.Inject));
         setup.Add(SettlementCodec.EncodeCommand<MoveLiquidity>([.. funding]));
         Apply([.. setup.SelectMany(c => c)]);
         RequireAllOk(replies);
@@ -97,7 +100,7 @@ public static class PvpBenchmark
         // Pre-generate the payment requests (the rim would have parsed them from ISO 20022 before the engine).
         var requests = new (int Payer, int Payee, long Amount, AmountSide Side)[payments];
         for (int i = 0; i < payments; i++)
-            requests[i] = (random.Next(Payers), random.Next(Payees), random.NextInt64(1_00, 50_000_00), random.Next(4) == 0 ? AmountSide.Destination : AmountSide.Source);
+            requests[i] = (random.Next(Payers), random.Next(Payees), random.NextInt64(1_00, MaxAmountMinor), random.Next(4) == 0 ? AmountSide.Destination : AmountSide.Source);
         var originator = new Party("Thames Tea Importers Ltd", "King William Street", "12", "EC4N 7AA", "London", "", "GB",
             "GB29NWBK60161331926819", PartyIdScheme.Bic, "NWBKGB2L");
         var beneficiary = new Party("Kericho Highlands Tea Estates Ltd", "Moi Highway", "", "20200", "Kericho", "", "KE",
