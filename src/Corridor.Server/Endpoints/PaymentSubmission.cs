@@ -178,18 +178,18 @@ internal static class PaymentSubmission
             try { toSubmit.Add((i, Command(caller, x, known[i]))); }
             catch (ApiException e) { results[i] = Refusal(i, x.Request.Id, e); }
         }
-        var errors = new Dictionary<int, ItemResult>();
-        After[] after = [];
         ReadOnlyMemory<byte> payload = EncodeEach(toSubmit, checkedItems, results);
         if (toSubmit.Count > 0)
         {
             CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, toSubmit.Count, payload);
+            var errors = new Dictionary<int, ItemResult>();
             foreach (ItemResult error in reply.Errors) errors[toSubmit[error.Index].Index] = error;
-            after = await gw.QueryAsync(e => toSubmit.Select(t => AfterOf(e, t.Item.Payment.PaymentId)).ToArray());
+            After[] after = await gw.QueryAsync(e => toSubmit.Select(t => AfterOf(e, t.Item.Payment.PaymentId)).ToArray());
             for (int k = 0; k < toSubmit.Count; k++)
             {
                 int i = toSubmit[k].Index;
                 Checked x = checkedItems[i]!;
+                gw.LogPayment(x.Id, errors.TryGetValue(i, out ItemResult logged) ? Wire.Snake((SettlementResult)logged.Code) : after[k].Payment is { } recorded ? Wire.Snake(recorded.Status) : "unrecorded", reply);
                 try
                 {
                     PaymentInfo p = Answer(x, errors.TryGetValue(i, out ItemResult error) ? error : null, after[k]);
