@@ -133,39 +133,44 @@ public sealed class FederationConformanceTests(ITestOutputHelper output)
         }
 
         // ReportedOnce: the payer's camt.054 on A shows the debit once, the payee's on B the credit once, each with the EndToEndId.
-        foreach (var (side, party, account, indicator, minor) in new[]
+        async Task ReportedOnce(CrossNodePaymentRequest paid, string path)
         {
-            ("source", payerOnA, TwoNodeWorld.PayerAccount, "DBIT", settled.SourceAmount),
-            ("destination", payeeOnB, TwoNodeWorld.PayeeAccount, "CRDT", settled.DestinationAmount),
-        })
-        {
-            string amount = (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture);
-            string[] entries = [];
-            await Until(async () =>
+            foreach (var (side, party, account, indicator, minor) in new[]
             {
-                IsoDocument camt054 = await party.FetchCamt054Async(account, c: C);
-                Assert.Equal(HttpStatusCode.OK, camt054.Status);
-                entries = Regex.Matches(camt054.Body, "<Ntry>.*?</Ntry>", RegexOptions.Singleline).Select(m => m.Value)
-                    .Where(e => e.Contains($"<CdtDbtInd>{indicator}</CdtDbtInd>", StringComparison.Ordinal) && e.Contains(">" + amount + "</Amt>", StringComparison.Ordinal)).ToArray();
-                return entries.Length > 0;
-            }, $"{side}: camt.054 entry of {amount}");
-            Assert.True(entries.Length == 1, $"{side}: {entries.Length} {indicator} entries of {amount}");
-            Assert.Contains(e2e, entries[0]);
-            Cell("ReportedOnce", side, $"one {indicator} entry of {amount} in camt.054 with {e2e}");
+                ("source", payerOnA, TwoNodeWorld.PayerAccount, "DBIT", paid.SourceAmount),
+                ("destination", payeeOnB, TwoNodeWorld.PayeeAccount, "CRDT", paid.DestinationAmount),
+            })
+            {
+                string amount = (minor / 100m).ToString("0.00", CultureInfo.InvariantCulture), endToEnd = paid.References!.EndToEndId;
+                string[] entries = [];
+                await Until(async () =>
+                {
+                    IsoDocument camt054 = await party.FetchCamt054Async(account, c: C);
+                    Assert.Equal(HttpStatusCode.OK, camt054.Status);
+                    entries = Regex.Matches(camt054.Body, "<Ntry>.*?</Ntry>", RegexOptions.Singleline).Select(m => m.Value)
+                        .Where(e => e.Contains($"<CdtDbtInd>{indicator}</CdtDbtInd>", StringComparison.Ordinal) && e.Contains(">" + amount + "</Amt>", StringComparison.Ordinal)).ToArray();
+                    return entries.Length > 0;
+                }, $"{side}: camt.054 entry of {amount}");
+                Assert.True(entries.Length == 1, $"{path} {side}: {entries.Length} {indicator} entries of {amount}");
+                Assert.Contains(endToEnd, entries[0]);
+                Cell("ReportedOnce", path == "single" ? side : $"{path} {side}", $"one {indicator} entry of {amount} in camt.054 with {endToEnd}");
+            }
         }
+        await ReportedOnce(settled, "single");
 
         // ── The batch entry path (POST /v1/federation/payments/batch) reaches the same rules: an incomplete payment is refused
-        // before the journal with the travel rule's code, an id twice in a batch is refused, the others settle on both nodes and
-        // keep their ids; one refusal refuses no other.
+        // before the journal with the travel rule's code, an id twice in a batch is refused, a listed party is held on A or on B,
+        // the others settle on both nodes, are seen by their parties only, keep their ids and are reported once; one refusal
+        // refuses no other.
         {
-            CrossNodePaymentRequest good = Next(3_000_00), incomplete = Next(), twice = Next(1_000_00);
+            CrossNodePaymentRequest good = Next(3_000_00), incomplete = Next(), twice = Next(1_000_00), heldOnA = Next(), heldOnB = Next();
             incomplete = incomplete with { Originator = incomplete.Originator with { Account = "" } };
-            CrossNodeBatchResult batch = (await payerOnA.SendToPeerBatchAsync([good, incomplete, twice, twice], C)).Unwrap();
-            payments.Add((good.Id, good.Uetr, good.SourceAmount));
-            payments.Add((incomplete.Id, incomplete.Uetr, incomplete.SourceAmount));
-            payments.Add((twice.Id, twice.Uetr, twice.SourceAmount));
-            Assert.Equal((2, 0, 2), (batch.Accepted, batch.Held, batch.Refused));
-            Assert.Equal(["prepared", "refused", "prepared", "refused"], batch.Results.Select(x => x.Status == "settled" ? "prepared" : x.Status));
+            heldOnA = heldOnA with { Beneficiary = heldOnA.Beneficiary with { Name = ListedOnA } };
+            heldOnB = heldOnB with { Originator = heldOnB.Originator with { Name = ListedOnB } };
+            CrossNodeBatchResult batch = (await payerOnA.SendToPeerBatchAsync([good, incomplete, twice, twice, heldOnA, heldOnB], C)).Unwrap();
+            foreach (CrossNodePaymentRequest r in new[] { good, incomplete, twice, heldOnA, heldOnB }) payments.Add((r.Id, r.Uetr, r.SourceAmount));
+            Assert.Equal((3, 1, 2), (batch.Accepted, batch.Held, batch.Refused));
+            Assert.Equal(["prepared", "refused", "prepared", "refused", "held", "prepared"], batch.Results.Select(x => x.Status == "settled" ? "prepared" : x.Status));
             Assert.Equal((string?)"compliance.travel_rule_incomplete", batch.Results[1].Code);
             Assert.Equal((string?)"request.duplicate_id", batch.Results[3].Code);
             Assert.Equal(HttpStatusCode.NotFound, (await payerOnA.GetCrossNodePaymentAsync(incomplete.Id, C)).Status);
@@ -176,6 +181,26 @@ public sealed class FederationConformanceTests(ITestOutputHelper output)
                 Assert.Equal(good.Uetr, (await FindOne(party, "endToEndId", good.References!.EndToEndId, side)).Uetr);
             Cell("TravelRule", "batch", "refused in the batch before the journal (compliance.travel_rule_incomplete), the others settle");
             Cell("IdsKept", "batch", "a batch's payment found on both nodes by its EndToEndId and UETR");
+
+            // ScreeningHold: A's list holds one on A (nothing held in the ledger for it, the peer not asked), B's list the other on B.
+            Assert.Null(await FederationCli.StatusOnB(b, heldOnA.Uetr));
+            (await a.Operator.RejectHoldAsync(heldOnA.Id, "confirmed match", C)).Unwrap();
+            Assert.Equal("refused", await FederationCli.FinalOnA(a.Operator, heldOnA.Id));
+            Cell("ScreeningHold", "batch source", "a batch's payment held on A, refused by A's officer, the peer never asked");
+            await Until(async () => await FederationCli.StatusOnB(b, heldOnB.Uetr) == "held", "a batch's payment held on B");
+            (await b.Operator.RejectHoldAsync((await b.Operator.GetPaymentAsync(heldOnB.Uetr, C)).Unwrap().Id, "confirmed match", C)).Unwrap();
+            Assert.Equal("refused", await FederationCli.FinalOnA(a.Operator, heldOnB.Id));
+            Cell("ScreeningHold", "batch destination", "a batch's payment held on B, refused by B's officer, A's hold voided");
+
+            // VisibleToPayerAndPayee and ReportedOnce for a batch's payment, as for the single one above.
+            foreach (var (side, party, other, key) in new[] { ("source", payerOnA, otherOnA, good.Id), ("destination", payeeOnB, otherOnB, good.Uetr) })
+            {
+                Assert.True((await party.GetPaymentAsync(key, C)) is { Ok: true, Value.Status: "settled" }, $"batch {side}: the party reads {key}");
+                HttpStatusCode third = (await other.GetPaymentAsync(key, C)).Status;
+                Assert.True(third is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"batch {side}: a third bank reads {key}: {(int)third}");
+                Cell("VisibleToPayerAndPayee", "batch " + side, "the party reads it, a third bank gets " + (int)third);
+            }
+            await ReportedOnce(good, "batch");
         }
 
         // ── DayAndCutoff, destination: B past its customer cut-off refuses with CUTA; A voids its hold.
