@@ -156,12 +156,14 @@ public sealed class ObservabilityTests
     [Fact]
     public async Task With_an_OTLP_endpoint_the_spans_of_a_request_reach_the_collector()
     {
-        string all = await TracedRequests(sampleRatio: 1, traceparent: null);
+        var (all, port) = await TracedRequests(sampleRatio: 1, traceparent: null);
         foreach (string span in new[] { "POST /v1/participants", "corridor.submit", "corridor.journal.append", "corridor.engine.apply" })
             Assert.Contains(span, all);
-        // ASP.NET Core's server span, with the HTTP tags, is the parent of the command's submit span.
+        // ASP.NET Core's server span, with the HTTP tags, is the parent of the command's submit span. (Activity listeners are
+        // process-wide: at ratio 1 this server's exporter also records the requests of servers other tests run meanwhile in this
+        // process, so its own request is the one to its own port.)
         List<OtlpSpan> spans = OtlpSpan.Decode(all);
-        OtlpSpan http = Assert.Single(spans, s => s.Name == "POST /v1/participants");
+        OtlpSpan http = Assert.Single(spans, s => s.Name == "POST /v1/participants" && s.Attributes.GetValueOrDefault("server.port") == port);
         Assert.Equal("POST", http.Attributes["http.request.method"]);
         Assert.Equal("/v1/participants", http.Attributes["http.route"]);
         Assert.Equal("201", http.Attributes["http.response.status_code"]);
@@ -173,12 +175,12 @@ public sealed class ObservabilityTests
     public async Task Sampled_out_requests_leave_no_spans_and_a_sampled_caller_is_always_traced()
     {
         // Ratio 0: nothing of the node's own choosing is traced…
-        string none = await TracedRequests(sampleRatio: 0, traceparent: null);
+        string none = (await TracedRequests(sampleRatio: 0, traceparent: null)).Bodies;
         foreach (string span in new[] { "POST /v1/participants", "corridor.submit", "corridor.journal.append", "corridor.engine.apply" })
             Assert.DoesNotContain(span, none);
         // …but a caller that sampled its trace (W3C traceparent, flags 01) is followed through the node, under its trace id.
         const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-        string followed = await TracedRequests(sampleRatio: 0, traceparent: $"00-{traceId}-00f067aa0ba902b7-01");
+        string followed = (await TracedRequests(sampleRatio: 0, traceparent: $"00-{traceId}-00f067aa0ba902b7-01")).Bodies;
         foreach (string span in new[] { "POST /v1/participants", "corridor.submit", "corridor.journal.append", "corridor.engine.apply" })
             Assert.Contains(span, followed);
         Assert.Contains(Convert.ToHexString(Convert.FromHexString(traceId)), Convert.ToHexString(System.Text.Encoding.Latin1.GetBytes(followed)));
@@ -278,7 +280,8 @@ public sealed class ObservabilityTests
     }
 
     /// <summary>Starts a node exporting to a stand-in collector, registers a participant (with <paramref name="traceparent"/> when given), stops it: what the collector got.</summary>
-    private static async Task<string> TracedRequests(double sampleRatio, string? traceparent)
+    /// <summary>What a collector received while a server traced one request (the export bodies, concatenated), and that server's port.</summary>
+    private static async Task<(string Bodies, string Port)> TracedRequests(double sampleRatio, string? traceparent)
     {
         // A stand-in collector: records what is POSTed to /v1/traces (OTLP over HTTP/protobuf).
         var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
@@ -295,6 +298,7 @@ public sealed class ObservabilityTests
         await collector.StartAsync(TestContext.Current.CancellationToken);
 
         string dir = Directory.CreateTempSubdirectory("corridor-server-test-").FullName;
+        string port = "";
         try
         {
             await using (CorridorServer server = await CorridorServer.StartAsync(new ServerOptions
@@ -305,6 +309,7 @@ public sealed class ObservabilityTests
             }, TestContext.Current.CancellationToken))
             {
                 using var http = new HttpClient { BaseAddress = new Uri(server.Addresses[0]) };
+                port = new Uri(server.Addresses[0]).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/participants")
                 {
                     Content = JsonContent.Create(new RegisterParticipantRequest(7, "Bank", "direct"), options: Corridor.Client.CorridorJson.Options),
@@ -314,7 +319,7 @@ public sealed class ObservabilityTests
                 using HttpResponseMessage response = await http.SendAsync(request, TestContext.Current.CancellationToken);
                 Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
             } // stopping the server flushes the exporter
-            return string.Concat(received.Select(b => System.Text.Encoding.Latin1.GetString(b)));
+            return (string.Concat(received.Select(b => System.Text.Encoding.Latin1.GetString(b))), port);
         }
         finally
         {
