@@ -234,6 +234,8 @@ public static class FederationSimulator
         public long NextExchange;
         /// <summary>The node under the link (its journal, engine and clock), and the link's source side while the node runs.</summary>
         public SeedRun.SimLinkNode LinkNode = null!;
+        /// <summary>The node's pipeline bounds and clock (one request per batch here: the simulator submits whole bodies).</summary>
+        public NodeOptions PipelineOptions = null!;
         public LinkOutbox? Link;
         public readonly Dictionary<long, SimExchange> Exchanges = new();
         /// <summary>Final answers this node gave as destination, by UETR: it must answer the same forever.</summary>
@@ -342,7 +344,11 @@ public static class FederationSimulator
             _batchSize = _random.NextInt(3) == 0 ? 1 : 2 + _random.NextInt(63);
             _maxRetryMs = _random.NextInt(2) == 0 ? 2_000 : 500 + _random.NextInt(30_000);
             _nodes = [MakeNode(0), MakeNode(1)];
-            foreach (SimNode n in _nodes) n.LinkNode = new SimLinkNode(this, n);
+            foreach (SimNode n in _nodes)
+            {
+                n.LinkNode = new SimLinkNode(this, n);
+                n.PipelineOptions = new NodeOptions { SnapshotEveryEvents = n.SnapshotEveryEvents, MaxBatchBytes = 1 << 16, Clock = () => ClockNs(n) };
+            }
             if (_random.NextDouble() < options.ReadModelShare)
                 foreach (SimNode n in _nodes) n.ReadModelPath = Path.Combine(Path.GetTempPath(), $"corridor-fedsim-{seed}-{n.Name}-{Guid.NewGuid():N}.db");
             Log($"seed {seed}: network {network}; crash per step {_crashPerStep:0.####}, per disk operation {_crashPerDiskOperation:0.####}, " +
@@ -829,27 +835,58 @@ public static class FederationSimulator
 
         // ───────────────────────────── the node's process ─────────────────────────────
 
-        /// <summary>Journals one batch and applies it, as the node's engine thread: null when the append failed (the process stops).</summary>
+        /// <summary>
+        /// One command body through the node's own pipeline steps (<see cref="GroupCommit"/>, as <see cref="Node"/>'s threads run
+        /// them): journaled (written and synced), applied, acknowledged. Null when the append failed (the process stops).
+        /// </summary>
         private List<CommandReply>? Submit(SimNode n, byte[] body, string what, bool allowCrash = true)
         {
-            long sequence = n.Journal!.LastSequence + 1;
-            ulong timestamp = ClockNs(n);
-            Log($"  {n.Name} batch {sequence}: {what}");
+            CommitBatch<BodyRequest> batch = GroupCommit.Group(n.PipelineOptions, new BodyRequest(body), NoMore, out _);
+            Log($"  {n.Name} batch {n.Journal!.LastSequence + 1}: {what}");
             try
             {
-                n.Journal.Append(sequence, timestamp, body);
+                GroupCommit.Journal(n.Journal, n.PipelineOptions.Clock, batch);
             }
             catch (Exception e) when (allowCrash && e is IOException or SimulatedCrashException)
             {
-                n.Uncertain = (sequence, timestamp, body);
-                Crash(n, powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"{n.Name}: append of batch {sequence} failed ({e.Message}): the node stops, nothing of it answered");
+                n.Uncertain = (batch.Sequence, batch.TimestampNs, body);
+                batch.Release();
+                Crash(n, powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"{n.Name}: append of batch {batch.Sequence} failed ({e.Message}): the node stops, nothing of it answered");
                 return null;
             }
             var replies = new List<CommandReply>();
-            n.Engine!.Apply(sequence, timestamp, body, replies);
-            n.Reference.Apply(sequence, timestamp, body, null);
+            GroupCommit.Apply(n.Engine!, batch, replies);
+            GroupCommit.Acknowledge(batch);
+            n.Reference.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
+            batch.Release();
             n.EventsSinceSnapshot += Math.Max(1, replies.Count);
             return replies;
+        }
+
+        /// <summary>A request of one or more encoded commands (a whole batch body), as the pipeline sees it.</summary>
+        private sealed class BodyRequest(byte[] body) : IPipelineRequest
+        {
+            public int EncodedBytes => body.Length;
+            public int Commands
+            {
+                get
+                {
+                    int n = 0;
+                    for (int offset = 0; offset < body.Length; n++) CommandBatch.Read(body, ref offset);
+                    return n;
+                }
+            }
+            public int Write(Span<byte> destination)
+            {
+                body.CopyTo(destination);
+                return body.Length;
+            }
+        }
+
+        private static bool NoMore(out BodyRequest? next)
+        {
+            next = null;
+            return false;
         }
 
         private static FederationResult[] ResultsOf(CommandReply reply, int count)
