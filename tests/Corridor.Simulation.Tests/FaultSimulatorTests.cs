@@ -16,7 +16,7 @@ public sealed class FaultSimulatorTests(ITestOutputHelper output)
     {
         FaultSimulationSummary s = FaultSimulator.RunMany(1, CiSeeds);
         output.WriteLine($"{s.Seeds} seeds in {s.Seconds:0.0} s: passed {s.Passed}, refused on damage {s.RefusedCorruption}, failed {s.Failed}; " +
-            $"{s.Restarts} restarts, {s.PowerLosses} power losses, {s.FaultsInjected} faults, {s.AcknowledgedBatches} batches, {s.AcknowledgedItems} items acknowledged");
+            $"{s.Restarts} restarts, {s.PowerLosses} power losses, {s.PipelineCrashes} deaths between pipeline steps, {s.FaultsInjected} faults, {s.AcknowledgedBatches} batches, {s.AcknowledgedItems} items acknowledged");
         foreach (SeedResult f in s.Failures) output.WriteLine($"seed {f.Seed}: {f.Finding}");
         if (s.Failures.Count > 0) foreach (string line in s.Failures[0].Trace) output.WriteLine(line);
         Assert.Equal(CiSeeds, s.Seeds);
@@ -25,6 +25,8 @@ public sealed class FaultSimulatorTests(ITestOutputHelper output)
         Assert.True(s.PowerLosses > CiSeeds, $"{s.PowerLosses} power losses");
         Assert.True(s.RefusedCorruption > 0, "no seed damaged acknowledged data");
         Assert.True(s.AcknowledgedItems > 100 * CiSeeds, $"{s.AcknowledgedItems} items");
+        // The node's own pipeline steps (GroupCommit) ran, and the process died between them (grouped, journaled, applied).
+        Assert.True(s.PipelineCrashes > CiSeeds / 2, $"{s.PipelineCrashes} deaths between pipeline steps");
     }
 
     [Fact]

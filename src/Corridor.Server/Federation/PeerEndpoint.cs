@@ -7,6 +7,7 @@ using Corridor.Iso20022;
 using Corridor.Iso20022.Mapping;
 using Corridor.Iso20022.Model;
 using Corridor.Iso20022.Xml;
+using Corridor.Link;
 using Corridor.Server.Http;
 using Corridor.Storage.Node;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -87,84 +88,21 @@ public sealed class PeerEndpoint : IAsyncDisposable
     /// <summary>Most connections the peer endpoint accepts at once (peers are few).</summary>
     public const int MaxPeerConnections = 1_024;
 
-    /// <summary>Engine results of ReceiveFromPeer that record nothing: the message is refused (no pacs.002), nothing changed.</summary>
-    private static bool Unrecorded(FederationResult r) => r is FederationResult.UetrInvalid or FederationResult.AmountMustBePositive or FederationResult.CurrencyInvalid
-        or FederationResult.OriginatorNotPayerInstitution or FederationResult.BeneficiaryNotPayeeInstitution or FederationResult.TradeReferenceNotAllowed
-        or FederationResult.PaymentExistsWithDifferentContent or FederationResult.PeerNotFound or FederationResult.TooManyPayments or FederationResult.NotThisPeersPayment;
-
     private static async Task<IResult> ReceiveAsync(HttpContext c, NodeGateway gw, ILogger log)
     {
         PeerInfo peer = await AuthenticateAsync(c, gw);
         byte[] body = await ReadBodyAsync(c);
-        ParseResult parsed = Iso20022Codec.Parse(body);
-        if (!parsed.IsSuccess)
-            throw ApiException.BadRequest("federation.message_invalid", string.Join("; ", parsed.Errors.Take(3).Select(e => $"{e.ReasonCode} {e.Path} {e.Message}")));
-        DateTimeOffset now = DateTimeOffset.UtcNow;
-        string reportId = "FEDR" + Guid.NewGuid().ToString("N")[..28];
-        switch (parsed.Message)
-        {
-            case Pacs008Message or Pacs009Message:
-            {
-                var (terms, code, why) = parsed.Message is Pacs008Message customer ? CrossNodeMapping.FromPacs008Batch(customer)
-                    : CrossNodeMapping.FromPacs009Batch((Pacs009Message)parsed.Message);
-                if (terms is null) throw ApiException.BadRequest("federation.message_invalid", $"{code}: {why}");
-                IsoMessage m = parsed.Message;
-                // The whole message is one journaled command: each payment recorded and decided on its own (one refusal refuses no other).
-                CrashPoints.Reach(CrashPoints.DestinationBeforeJournalReceive);
-                FederationResult[] results = m is Pacs008Message
-                    ? await SubmitAsync(gw, Operation.ReceiveFromPeer, terms.Select(t => new ReceiveFromPeer(peer.Id, t)).ToArray())
-                    : await SubmitAsync(gw, Operation.ReceiveInstitutionFromPeer, terms.Select(t => new ReceiveInstitutionFromPeer(new ReceiveFromPeer(peer.Id, t))).ToArray());
-                CrashPoints.Reach(CrashPoints.DestinationAfterJournalReceive);
-                CrashAfterAnswer(c, CrashPoints.DestinationAfterAnswerPacs008);
-                if (terms.Length == 1 && Unrecorded(results[0])) throw Refused(results[0]);
-                PeerAnswer?[] answers = await gw.QueryAsync(e =>
-                {
-                    var found = new PeerAnswer?[terms.Length];
-                    for (int i = 0; i < terms.Length; i++) found[i] = Unrecorded(results[i]) ? null : e.Federation.AnswerFor(peer.Id, terms[i].Uetr);
-                    return found;
-                });
-                var lines = new CrossNodeMapping.AnswerLine[terms.Length];
-                for (int i = 0; i < terms.Length; i++)
-                {
-                    string? notRecorded = null;
-                    if (Unrecorded(results[i]))
-                    {
-                        notRecorded = "federation." + Wire.Snake(results[i]) + ": refused, nothing recorded";
-                        log.LogWarning("peer {Peer}: transaction {Uetr} of message {MsgId} refused, nothing recorded: {Result}", peer.Id, terms[i].Uetr, m.MsgId, results[i]);
-                    }
-                    lines[i] = new CrossNodeMapping.AnswerLine(terms[i].Uetr, answers[i], notRecorded);
-                }
-                return Xml(CrossNodeMapping.ToPacs002(lines, reportId, now, m.MsgId, m.MessageDefinition));
-            }
-            case StatusRequest q:
-            {
-                if (CrossNodeMapping.FromPacs028Batch(q, out string? why) is not { } asked)
-                    throw ApiException.BadRequest("federation.message_invalid", why!);
-                PeerAnswer?[] answers = await gw.QueryAsync(e => asked.Select(a => e.Federation.AnswerFor(peer.Id, a.Uetr)).ToArray());
-                var notRecorded = new string?[asked.Length];
-                int[] unknown = Enumerable.Range(0, asked.Length).Where(i => answers[i] is null).ToArray();
-                if (unknown.Length > 0)
-                {
-                    // Unknown: after T each is recorded refused (expired) before the answer, so a late pacs.008 can never settle.
-                    // One journaled command for all the question's unknown payments.
-                    CrashPoints.Reach(CrashPoints.DestinationBeforeJournalStatus);
-                    FederationResult[] results = await SubmitAsync(gw, Operation.ExpireUnknown, unknown.Select(i => new ExpireUnknown(peer.Id, asked[i].Uetr, asked[i].ExpiresAtNs)).ToArray());
-                    CrashPoints.Reach(CrashPoints.DestinationAfterJournalStatus);
-                    if (asked.Length == 1 && results[0] is not (FederationResult.Ok or FederationResult.NotYetExpired)) throw Refused(results[0]);
-                    for (int k = 0; k < unknown.Length; k++)
-                        if (results[k] is not (FederationResult.Ok or FederationResult.NotYetExpired))
-                            notRecorded[unknown[k]] = "federation." + Wire.Snake(results[k]) + ": refused, nothing recorded";
-                    PeerAnswer?[] now2 = await gw.QueryAsync(e => unknown.Select(i => e.Federation.AnswerFor(peer.Id, asked[i].Uetr)).ToArray());
-                    for (int k = 0; k < unknown.Length; k++) answers[unknown[k]] = now2[k];
-                }
-                CrashAfterAnswer(c, CrashPoints.DestinationAfterAnswerPacs028);
-                var lines = new CrossNodeMapping.AnswerLine[asked.Length];
-                for (int i = 0; i < asked.Length; i++) lines[i] = new CrossNodeMapping.AnswerLine(asked[i].Uetr, answers[i], notRecorded[i]);
-                return Xml(CrossNodeMapping.ToPacs002(lines, reportId, now, q.MsgId, q.MessageDefinition));
-            }
-            default:
-                throw ApiException.BadRequest("federation.unsupported_message", $"{parsed.Message!.MessageDefinition} is not a federation message (pacs.008.001.09, pacs.009.001.09 or pacs.028.001.04)");
-        }
+        // What to journal and answer is the link's (src/Corridor.Link, the same code the federation simulator runs); here only
+        // the transport: authentication, the body, the crash points after the answer, the HTTP status of a refusal.
+        LinkReply reply = await LinkEndpoint.ReceiveAsync(new GatewayLinkNode(gw), peer.Id, body);
+        // Armed once something was journaled: an answer, or (for payments) a refusal of what the engine did not record.
+        if (!reply.Refused || (!reply.IsQuestion && reply.Status is 409 or 422))
+            CrashAfterAnswer(c, reply.IsQuestion ? CrashPoints.DestinationAfterAnswerPacs028 : CrashPoints.DestinationAfterAnswerPacs008);
+        if (reply.Refused) throw new ApiException(reply.Status, reply.Code!, reply.Detail!);
+        foreach (Corridor.Iso20022.Mapping.CrossNodeMapping.AnswerLine line in reply.Lines)
+            if (line.NotRecorded is not null && !reply.IsQuestion)
+                log.LogWarning("peer {Peer}: transaction {Uetr} of message {MsgId} refused, nothing recorded: {Result}", peer.Id, line.Uetr, reply.MsgId, line.NotRecorded);
+        return Results.Bytes(reply.Xml!, "application/xml");
     }
 
     /// <summary>Crash test only: die once the answer has been written to the peer (<see cref="CrashPoints"/>).</summary>
@@ -205,26 +143,12 @@ public sealed class PeerEndpoint : IAsyncDisposable
     /// <summary>Submits several items as one command (one journal entry); returns each item's result, in order.</summary>
     internal static async Task<FederationResult[]> SubmitAsync<T>(NodeGateway gw, Operation operation, IReadOnlyList<T> items) where T : IExchangeItem<T>
     {
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(CommandBatch.MaxCommandPayloadBytes, (long)T.MaxEncodedBytes * items.Count));
         byte[] payload;
-        try
-        {
-            var w = new WireWriter(buffer);
-            foreach (T item in items) item.Write(ref w);
-            payload = buffer.AsSpan(0, w.Written).ToArray();
-        }
+        try { payload = LinkCommands.Payload(items); }
         catch (ArgumentException e) { throw ApiException.BadRequest("federation.message_invalid", e.Message); } // over-long text, malformed code
-        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
         CommandReply reply = await gw.SubmitAsync(operation, items.Count, payload);
-        var results = new FederationResult[items.Count];
-        if (!reply.AllOk) foreach (ItemResult e in reply.Errors) results[e.Index] = (FederationResult)e.Code;
-        return results;
+        return LinkCommands.Results(reply, items.Count);
     }
-
-    private static ApiException Refused(FederationResult r) => new(r == FederationResult.PaymentExistsWithDifferentContent ? 409 : 422,
-        "federation." + Wire.Snake(r), $"refused, nothing recorded: {r}");
-
-    private static IResult Xml(StatusReport report) => Results.Bytes(Iso20022Codec.Build(report), "application/xml");
 
     public async ValueTask DisposeAsync()
     {

@@ -52,14 +52,20 @@ public sealed record FaultSimulationOptions
 /// <summary>The result of one seed; <see cref="Trace"/> replays it step by step.</summary>
 public sealed record SeedResult(
     ulong Seed, SeedOutcome Outcome, string? Finding, int Steps, int Restarts, int PowerLosses, long Batches,
-    long AcknowledgedItems, int FaultsInjected, string TraceHash, IReadOnlyList<string> Trace);
+    long AcknowledgedItems, int FaultsInjected, string TraceHash, IReadOnlyList<string> Trace)
+{
+    /// <summary>Times the process died between two steps of the node's pipeline (grouped, journaled, applied, acknowledged).</summary>
+    public int PipelineCrashes { get; init; }
+}
 
 /// <summary>
 /// Deterministic simulation testing of the storage stack, after TigerBeetle's VOPR: one seed chooses the workload, the
 /// disk's faults (<see cref="SimulatedDisk"/>), the clock and where the process crashes or the power fails. The node is
 /// driven in one thread, step by step, through the real <see cref="FileJournal"/>, <see cref="SnapshotStore"/>,
-/// <see cref="NodeRecovery"/> and <see cref="Engine"/> (a batch is acknowledged only after Append returned and the engine
-/// applied it, as in <see cref="Node"/>). After every step and every restart it checks: every acknowledged item is
+/// <see cref="NodeRecovery"/> and <see cref="Engine"/>, and through the node's own pipeline steps (<see cref="GroupCommit"/>,
+/// the core <see cref="Node"/>'s sequencer and engine threads run): client requests wait in a queue, are grouped into
+/// batches within the seed's bounds, journaled (written and synced), applied and only then acknowledged; the process may
+/// die between any two of those steps as well as inside any disk operation. After every step and every restart it checks: every acknowledged item is
 /// present exactly once (the recovered state's hash equals that of an in-memory reference engine that applied exactly
 /// the acknowledged batches), every ledger balances, and a full replay of the journal gives the same hash as the
 /// snapshot-based recovery. A node that refuses to start is right only when a fault damaged stored data.
@@ -111,6 +117,11 @@ public static class FaultSimulator
         private ulong _clockNs = StartNs;
         private int _restarts, _powerLosses;
         private bool _setupDone;
+        private SimulatedRequest? _setup;
+        /// <summary>Requests waiting for the node's sequencer (its queue, lost with the process).</summary>
+        private readonly List<QueuedRequest> _queue = new();
+        private double _stepCrashRate;
+        private int _stepCrashes;
 
         private List<string> Trace => _disk.Events;
 
@@ -124,9 +135,16 @@ public static class FaultSimulator
             {
                 SegmentBytes = 1_024 + _random.NextInt(16_384), VerifyBodiesOnOpen = _random.NextInt(2) == 0, SyncCommitRecord = _random.NextInt(2) == 0,
             };
-            _nodeOptions = new NodeOptions { SnapshotEveryEvents = 3 + _random.NextInt(40), Clock = () => _clockNs };
+            _nodeOptions = new NodeOptions
+            {
+                SnapshotEveryEvents = 3 + _random.NextInt(40), Clock = () => _clockNs,
+                // Small group-commit bounds, so the queue splits into several batches and a request may wait for the next.
+                MaxRequestsPerBatch = 1 + _random.NextInt(4), MaxBatchBytes = 256 + _random.NextInt(4_096),
+            };
+            _stepCrashRate = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.05;
             Trace.Add($"seed {seed}: {faults}, crash per disk operation {_crashRate:0.####}, segment {_journalOptions.SegmentBytes} bytes, " +
-                $"verify bodies on open {_journalOptions.VerifyBodiesOnOpen}, sync commit record {_journalOptions.SyncCommitRecord}, snapshot every {_nodeOptions.SnapshotEveryEvents} events");
+                $"verify bodies on open {_journalOptions.VerifyBodiesOnOpen}, sync commit record {_journalOptions.SyncCommitRecord}, snapshot every {_nodeOptions.SnapshotEveryEvents} events, " +
+                $"batch ≤ {_nodeOptions.MaxRequestsPerBatch} requests and ≤ {_nodeOptions.MaxBatchBytes} bytes, crash between pipeline steps {_stepCrashRate:0.###}");
 
             string? finding = null;
             SeedOutcome outcome = SeedOutcome.Passed;
@@ -166,7 +184,7 @@ public static class FaultSimulator
             foreach (SimulatedRequest r in _requests) if (r.Acknowledged) acknowledged += r.ItemIds.Length;
             string traceHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', Trace))))[..16];
             return new SeedResult(seed, outcome, finding, step, _restarts, _powerLosses, _reference.Sequence, acknowledged,
-                _disk.Damage.Count + CountFaultEvents(), traceHash, Trace);
+                _disk.Damage.Count + CountFaultEvents(), traceHash, Trace) { PipelineCrashes = _stepCrashes };
         }
 
         private int CountFaultEvents()
@@ -326,8 +344,9 @@ public static class FaultSimulator
             if (action < 7) { CrashNode(powerLoss: false, $"step {step}: process killed"); return null; }
             if (action < 9) return Stop(step);
 
-            var batch = new List<SimulatedRequest>();
-            if (!_setupDone) batch.Add(_workload.Setup());
+            // The clients: 1–3 requests join the node's queue (a retry of one whose answer was lost, or a new one); the setup
+            // goes first until a batch holding it is acknowledged.
+            if (!_setupDone) _queue.Add(new QueuedRequest(_setup = _workload.Setup()));
             int n = 1 + _random.NextInt(3);
             for (int i = 0; i < n; i++)
             {
@@ -335,36 +354,90 @@ public static class FaultSimulator
                 {
                     SimulatedRequest retry = _unanswered[0];
                     _unanswered.RemoveAt(0);
-                    batch.Add(retry with { }); // the same command and ids, a new request
+                    _queue.Add(new QueuedRequest(retry with { })); // the same command and ids, a new request
                 }
-                else batch.Add(_workload.Next(ref _random));
+                else _queue.Add(new QueuedRequest(_workload.Next(ref _random)));
             }
-            var parts = new List<byte[]>(batch.Count);
-            foreach (SimulatedRequest r in batch) parts.Add(r.Command);
-            byte[] body = SimulatedWorkload.Concat(parts);
+            // The sequencer: group commits of what waits, within the seed's bounds, each stepped through the node's pipeline.
+            while (_queue.Count > 0 && _engine is not null)
+            {
+                string? finding = Commit(step);
+                if (finding is not null) return finding;
+            }
+            return null;
+        }
+
+        /// <summary>A client request in the node's queue, as the pipeline sees it (its commands, already encoded).</summary>
+        private sealed class QueuedRequest(SimulatedRequest request) : IPipelineRequest
+        {
+            public SimulatedRequest Request { get; } = request;
+            public int EncodedBytes => Request.Command.Length;
+            public int Commands => Request.CommandCount;
+            public int Write(Span<byte> destination)
+            {
+                Request.Command.CopyTo(destination);
+                return Request.Command.Length;
+            }
+        }
+
+        /// <summary>
+        /// One group commit through the node's own pipeline steps (<see cref="GroupCommit"/>, as <see cref="Node"/>'s threads
+        /// run them): grouped from the queue, journaled (written and synced — the disk may crash inside), applied, acknowledged;
+        /// the process may die between any two. What was answered must survive; what was not may come back or not.
+        /// </summary>
+        private string? Commit(int step)
+        {
+            int cursor = 1;
+            CommitBatch<QueuedRequest> batch = GroupCommit.Group(_nodeOptions, _queue[0], (out QueuedRequest? next) =>
+            {
+                next = cursor < _queue.Count ? _queue[cursor++] : null;
+                return next is not null;
+            }, out _);
+            _queue.RemoveRange(0, batch.Requests.Count); // the request that did not fit (if any) now opens the queue
+            var requests = batch.Requests.Select(q => q.Request).ToList();
             long sequence = _journal!.LastSequence + 1;
-            ulong timestamp = _nodeOptions.Clock();
-            Trace.Add($"step {step}: batch {sequence} at {timestamp}: {Describe(batch)}");
+            Trace.Add($"step {step}: batch {sequence} at {_clockNs}: {Describe(requests)}{(_queue.Count > 0 ? $" ({_queue.Count} more waiting)" : "")}");
+            if (CrashBetweenSteps($"batch {sequence} grouped, not journaled"))
+            {
+                batch.Release();
+                Unanswered(requests);
+                return null;
+            }
             try
             {
-                _journal.Append(sequence, timestamp, body);
+                GroupCommit.Journal(_journal, _nodeOptions.Clock, batch);
             }
             catch (Exception e) when (e is IOException or SimulatedCrashException)
             {
-                _uncertain = (sequence, timestamp, body, batch);
-                foreach (SimulatedRequest r in batch) { _requests.Add(r); _unanswered.Add(r); }
-                if (!_setupDone) _unanswered.Remove(batch[0]); // the next batch starts with a fresh setup
+                _uncertain = (sequence, _clockNs, batch.Body.ToArray(), requests);
+                batch.Release();
+                Unanswered(requests);
                 CrashNode(powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"append of batch {sequence} failed ({e.Message}): the node stops, nothing of the batch was answered");
                 return null;
             }
-            var replies = new List<CommandReply>();
-            _engine!.Apply(sequence, timestamp, body, replies);
-            _reference.Apply(sequence, timestamp, body, null);
-            _setupDone = true;
-            int reply = 0;
-            for (int i = 0; i < batch.Count; i++)
+            if (CrashBetweenSteps($"batch {sequence} journaled, not applied"))
             {
-                SimulatedRequest r = batch[i];
+                _uncertain = (batch.Sequence, batch.TimestampNs, batch.Body.ToArray(), requests);
+                batch.Release();
+                Unanswered(requests);
+                return null;
+            }
+            var replies = new List<CommandReply>();
+            GroupCommit.Apply(_engine!, batch, replies);
+            if (CrashBetweenSteps($"batch {sequence} applied, not acknowledged"))
+            {
+                _uncertain = (batch.Sequence, batch.TimestampNs, batch.Body.ToArray(), requests);
+                batch.Release();
+                Unanswered(requests);
+                return null;
+            }
+            GroupCommit.Acknowledge(batch);
+            _reference.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
+            batch.Release();
+            _setupDone = true; // the setup is first in the queue until acknowledged, so in the first batch acknowledged
+            int reply = 0;
+            foreach (SimulatedRequest r in requests)
+            {
                 reply += r.CommandCount;
                 r.Acknowledged = true;
                 r.Ok = new bool[r.ItemIds.Length];
@@ -373,11 +446,26 @@ public static class FaultSimulator
                 _eventsSinceSnapshot += Math.Max(1, r.ItemIds.Length);
                 _requests.Add(r);
             }
-            if (reply != replies.Count) return $"batch {sequence}: {replies.Count} replies for {reply} commands";
-            string? balance = SimulatedWorkload.CheckBalances(_engine);
+            string? balance = SimulatedWorkload.CheckBalances(_engine!);
             if (balance is not null) return $"after batch {sequence}: {balance}";
             if (_eventsSinceSnapshot >= _nodeOptions.SnapshotEveryEvents) TakeSnapshot("threshold");
             return null;
+        }
+
+        /// <summary>The process dies between two steps of the pipeline (a kill or a power loss), at the seed's rate.</summary>
+        private bool CrashBetweenSteps(string where)
+        {
+            if (_stepCrashRate <= 0 || _random.NextDouble() >= _stepCrashRate) return false;
+            bool powerLoss = _random.NextInt(2) == 0;
+            _stepCrashes++;
+            CrashNode(powerLoss, $"{(powerLoss ? "power lost" : "process killed")} with {where}");
+            return true;
+        }
+
+        /// <summary>The requests of a batch never answered are sent again later by their clients (the setup anew).</summary>
+        private void Unanswered(List<SimulatedRequest> batch)
+        {
+            foreach (SimulatedRequest r in batch) { _requests.Add(r); if (r != _setup) _unanswered.Add(r); }
         }
 
         private string? Stop(int step)
@@ -434,6 +522,9 @@ public static class FaultSimulator
         /// <summary>Forgets the process's objects (handles die with the process; the disk's crash invalidates them).</summary>
         private void DropNode()
         {
+            // The queue dies with the process: its requests were never answered; their clients send them again (the setup anew).
+            foreach (QueuedRequest q in _queue) if (q.Request != _setup) _unanswered.Add(q.Request);
+            _queue.Clear();
             _journal = null;
             _snapshots = null;
             _engine = null;
@@ -469,11 +560,12 @@ public static class FaultSimulator
         var failures = new List<SeedResult>();
         var known = new List<SeedResult>();
         int passed = 0, refused = 0, run = 0, restarts = 0, powerLosses = 0, faults = 0;
-        long batches = 0, items = 0;
+        long batches = 0, items = 0, pipelineCrashes = 0;
         foreach (SeedResult? r in results)
         {
             if (r is null) continue;
             run++;
+            pipelineCrashes += r.PipelineCrashes;
             restarts += r.Restarts;
             powerLosses += r.PowerLosses;
             batches += r.Batches;
@@ -489,11 +581,15 @@ public static class FaultSimulator
             progress?.Invoke(r);
         }
         return new FaultSimulationSummary(firstSeed, run, passed, refused, known.Count, failures.Count, restarts, powerLosses, faults, batches, items,
-            clock.Elapsed.TotalSeconds, failures, known);
+            clock.Elapsed.TotalSeconds, failures, known) { PipelineCrashes = pipelineCrashes };
     }
 }
 
 /// <summary>What a run of many seeds found.</summary>
 public sealed record FaultSimulationSummary(
     ulong FirstSeed, int Seeds, int Passed, int RefusedCorruption, int KnownSilentTailLoss, int Failed, int Restarts, int PowerLosses,
-    int FaultsInjected, long AcknowledgedBatches, long AcknowledgedItems, double Seconds, IReadOnlyList<SeedResult> Failures, IReadOnlyList<SeedResult> KnownFindings);
+    int FaultsInjected, long AcknowledgedBatches, long AcknowledgedItems, double Seconds, IReadOnlyList<SeedResult> Failures, IReadOnlyList<SeedResult> KnownFindings)
+{
+    /// <summary>Times the process died between two steps of the node's pipeline, over all seeds.</summary>
+    public long PipelineCrashes { get; init; }
+}

@@ -10,6 +10,7 @@ using Corridor.Core.Settlement;
 using Corridor.Iso20022;
 using Corridor.Iso20022.Mapping;
 using Corridor.Iso20022.Model;
+using Corridor.Link;
 using Party = Corridor.Core.Exchange.Party;
 using Corridor.Storage.Files;
 using Corridor.Storage.Journal;
@@ -22,9 +23,16 @@ namespace Corridor.Simulation.Faults;
 public enum FederationBug
 {
     None,
-    /// <summary>The source's link voids a payment on its own once its expiry T has passed without an answer (the protocol forbids it).</summary>
+    /// <summary>
+    /// The source's link voids a payment on its own once its expiry T has passed without an answer (the protocol forbids it):
+    /// planted in the real <see cref="LinkOutbox"/> through its internal test hook, which the node cannot reach.
+    /// </summary>
     SourceVoidsAfterTimeout,
-    /// <summary>The destination answers a pacs.008 from its engine before the command is in its journal (the protocol says journal, then answer).</summary>
+    /// <summary>
+    /// The destination answers a pacs.008 from its engine before the command is in its journal (the protocol says journal, then
+    /// answer): planted in the node under the real <see cref="LinkEndpoint"/> — its submit applies without journaling, the
+    /// simulator journals after the answer left (or the node dies first).
+    /// </summary>
     DestinationAnswersBeforeJournal,
 }
 
@@ -103,13 +111,14 @@ public sealed record FederationSimulationSummary(
 /// <see cref="NodeRecovery"/> and <see cref="Engine"/>; each is a source (its payer bank sends to the other node's payee through
 /// the FX provider) and a destination. Between them a <see cref="SimulatedNetwork"/> drops, duplicates, delays, reorders and
 /// partitions the real ISO 20022 messages (pacs.008 and pacs.009 batches and alone, pacs.028 about one payment or several,
-/// pacs.002; built and parsed — with XSD validation — by <see cref="Iso20022Codec"/> and <see cref="CrossNodeMapping"/> as the
-/// server does). A third of the payer requests are institution transfers (op 405, pacs.009, op 406 on the destination). The
-/// destination's side is what <c>PeerEndpoint</c> does (op 402 for a pacs.008, op 406 for a pacs.009, one op 404 command for
-/// the unknown payments of a pacs.028 before answering, answers from <see cref="FederationState.AnswerFor"/>), the source's
-/// what <c>PeerOutbox</c> does (first attempts in batches of one kind, retries with back-off asking together with one
-/// pacs.028 of up to the batch size and sending the never-received ones again in one message per kind, op 403 for the
-/// answers, never voiding on its own). Either node crashes, or loses
+/// pacs.002; built and parsed — with XSD validation — by <see cref="Iso20022Codec"/> and <see cref="CrossNodeMapping"/>). A
+/// third of the payer requests are institution transfers (op 405, pacs.009, op 406 on the destination). The link is the
+/// node's own code (src/Corridor.Link), the classes the server's <c>PeerEndpoint</c> and <c>PeerOutbox</c> drive over HTTPS:
+/// the destination's side is <see cref="LinkEndpoint"/> (op 402 for a pacs.008, op 406 for a pacs.009, one op 404 command for
+/// the unknown payments of a pacs.028 before answering), the source's <see cref="LinkOutbox"/> and <see cref="LinkExchange"/>
+/// (first attempts in batches of one kind, retries with back-off asking together with one pacs.028 of up to the batch size and
+/// sending the never-received ones again in one message per kind, op 403 for the answers, never voiding on its own); here
+/// they run on a simulated clock, disk and network instead of threads, timers and HTTPS. Either node crashes, or loses
 /// power, at random steps, inside disk operations and between journaling and answering, and restarts through its real recovery.
 /// Expiry is judged by each node's own clock (the clocks are skewed).
 /// After every step: each ledger balances on each node; no cross-node payment is settled on one side and not the other (the
@@ -126,13 +135,8 @@ public static class FederationSimulator
     private const ulong CentralBank = 1, Payer = 11, Provider = 13, Payee = 22;
     private const uint PeerOfA = 7, PeerOfB = 3; // B's id in A's registry, A's id in B's registry
 
-    /// <summary>The outbox's bounds, as <c>PeerOutbox</c> has them (the simulator cannot reference the server).</summary>
-    private const int FirstRetryMs = 500, RequestTimeoutMs = 10_000, MaxBatchesInFlight = 4, MaxConcurrentExchanges = 64;
-
-    /// <summary>Engine results of ReceiveFromPeer that record nothing (as <c>PeerEndpoint.Unrecorded</c>): the line answers PDNG "not recorded".</summary>
-    private static bool Unrecorded(FederationResult r) => r is FederationResult.UetrInvalid or FederationResult.AmountMustBePositive or FederationResult.CurrencyInvalid
-        or FederationResult.OriginatorNotPayerInstitution or FederationResult.BeneficiaryNotPayeeInstitution or FederationResult.TradeReferenceNotAllowed
-        or FederationResult.PaymentExistsWithDifferentContent or FederationResult.PeerNotFound or FederationResult.TooManyPayments or FederationResult.NotThisPeersPayment;
+    /// <summary>Thrown by a node's <see cref="ILinkNode"/> when the node died under the link (its process is gone, nothing answered).</summary>
+    private sealed class NodeGoneException() : Exception("the node is gone");
 
     public static FederationSeedResult Run(ulong seed, FederationSimulationOptions? options = null) => new SeedRun(seed, options ?? new FederationSimulationOptions()).Execute();
 
@@ -191,25 +195,16 @@ public static class FederationSimulator
     }
 
     /// <summary>
-    /// One exchange of the source's link: a batch of first attempts of one kind (one pacs.008 or pacs.009), or a retry about
-    /// up to the batch size of payments (one pacs.028; then those never received sent again, one message per kind, in turn).
+    /// One exchange of the source's link (<see cref="LinkExchange"/>) in flight on the simulated network: the request now waiting
+    /// for its answer (<see cref="Part"/>: 0 the first, then one more per request sent) and when it times out.
     /// </summary>
-    private sealed class Exchange
+    private sealed class SimExchange(long id, LinkExchange x)
     {
-        public required long Id { get; init; }
-        public required List<CrossNodePayment> Payments { get; init; }
-        public required bool IsRetry { get; init; }
-        /// <summary>The request now waiting for its answer: 0 the first, then one more per resend.</summary>
-        public int Part { get; set; }
-        /// <summary>The payments of the pacs.008/pacs.009 now in flight (all of them for a batch; none while a pacs.028 waits).</summary>
-        public List<CrossNodePayment> Current { get; set; } = [];
-        /// <summary>A retry's payments never received, one group per kind, still to be sent again.</summary>
-        public Queue<List<CrossNodePayment>> Again { get; } = new();
-        public HashSet<UInt128> Decided { get; } = new();
+        public long Id { get; } = id;
+        public LinkExchange X { get; } = x;
+        public int Part { get; set; } = -1;
         public long DeadlineMs { get; set; }
     }
-
-    private sealed class Attempts { public int Count; public long NextAtMs; public bool InFlight; }
 
     /// <summary>One node: its disk, the running process's objects (null while down), the reference of what it acknowledged.</summary>
     private sealed class SimNode
@@ -237,8 +232,12 @@ public static class FederationSimulator
         public long DownUntilMs;
         public int DiskEventsSeen;
         public long NextExchange;
-        public readonly Dictionary<UInt128, Attempts> Attempts = new();
-        public readonly Dictionary<long, Exchange> Exchanges = new();
+        /// <summary>The node under the link (its journal, engine and clock), and the link's source side while the node runs.</summary>
+        public SeedRun.SimLinkNode LinkNode = null!;
+        /// <summary>The node's pipeline bounds and clock (one request per batch here: the simulator submits whole bodies).</summary>
+        public NodeOptions PipelineOptions = null!;
+        public LinkOutbox? Link;
+        public readonly Dictionary<long, SimExchange> Exchanges = new();
         /// <summary>Final answers this node gave as destination, by UETR: it must answer the same forever.</summary>
         public readonly Dictionary<string, CrossNodeStatus> Answered = new(StringComparer.Ordinal);
         /// <summary>Payments this node's payer client had acknowledged as accepted (its engine must keep them).</summary>
@@ -266,6 +265,7 @@ public static class FederationSimulator
         private double _officerPerStep, _dayStepPerStep;
         private int _readModelChecks;
         private int _questions, _multiQuestions, _questionPayments, _multiExpire;
+        private long _messageIds;
 
         /// <summary>A name on both nodes' watch list: a payment naming it is held for the compliance officer of the node that screens it.</summary>
         private const string ListedName = "Zephyr Quantum Holdings";
@@ -344,6 +344,11 @@ public static class FederationSimulator
             _batchSize = _random.NextInt(3) == 0 ? 1 : 2 + _random.NextInt(63);
             _maxRetryMs = _random.NextInt(2) == 0 ? 2_000 : 500 + _random.NextInt(30_000);
             _nodes = [MakeNode(0), MakeNode(1)];
+            foreach (SimNode n in _nodes)
+            {
+                n.LinkNode = new SimLinkNode(this, n);
+                n.PipelineOptions = new NodeOptions { SnapshotEveryEvents = n.SnapshotEveryEvents, MaxBatchBytes = 1 << 16, Clock = () => ClockNs(n) };
+            }
             if (_random.NextDouble() < options.ReadModelShare)
                 foreach (SimNode n in _nodes) n.ReadModelPath = Path.Combine(Path.GetTempPath(), $"corridor-fedsim-{seed}-{n.Name}-{Guid.NewGuid():N}.db");
             Log($"seed {seed}: network {network}; crash per step {_crashPerStep:0.####}, per disk operation {_crashPerDiskOperation:0.####}, " +
@@ -605,96 +610,145 @@ public static class FederationSimulator
             if (replies is not null && !replies[0].AllOk) throw new FindingException($"{n.Name}: {what} refused: {string.Join(",", replies[0].Errors)}");
         }
 
-        // ───────────────────────────── the source's link (PeerOutbox) ─────────────────────────────
+        // ───────────────────────────── the link (src/Corridor.Link, as the node runs it) ─────────────────────────────
 
+        /// <summary>
+        /// The node under the link, as <c>GatewayLinkNode</c> is on a real node: a command is journaled on the simulated disk and
+        /// applied (<see cref="Submit"/>), queries read the engine, the clock is the node's (skewed) simulated one. Where the link
+        /// says a node may die between journaling and answering, it may die here. With the planted bug
+        /// <see cref="FederationBug.DestinationAnswersBeforeJournal"/>, a received pacs.008/pacs.009 is applied without being
+        /// journaled (<see cref="Deferred"/>): the simulator journals it after the answer left, unless the node dies first.
+        /// </summary>
+        public sealed class SimLinkNode(SeedRun run, SimNode n) : ILinkNode
+        {
+            /// <summary>The message being handled (for the trace).</summary>
+            public string Context { get; set; } = "";
+            /// <summary>The planted bug's batch: applied and answered from, not journaled yet.</summary>
+            public (long Sequence, ulong TimestampNs, byte[] Body, int Items)? Deferred { get; set; }
+
+            public Task<CommandReply> SubmitAsync(Operation operation, int count, byte[] payload) => Task.FromResult(run.LinkSubmit(n, operation, count, payload));
+
+            public Task<T> QueryAsync<T>(Func<Engine, T> query) => Task.FromResult(query(n.Engine ?? throw new NodeGoneException()));
+
+            public ulong NowNs => run.ClockNs(n);
+
+            public string NewMessageId(string prefix) => $"{prefix}{n.Name}{n.Incarnation}N{++run._messageIds}";
+
+            public void Reached(LinkPoint point) => run.LinkReached(n, point);
+        }
+
+        /// <summary>The link awaits only what the simulated node answers at once: a task not yet done here is a bug of the simulator.</summary>
+        private static T Now<T>(Task<T> task) =>
+            task.IsCompleted ? task.GetAwaiter().GetResult() : throw new InvalidOperationException("the link awaited something the simulated node did not answer at once");
+
+        private CommandReply LinkSubmit(SimNode n, Operation operation, int count, byte[] payload)
+        {
+            var body = new byte[CommandBatch.HeaderBytes + payload.Length];
+            CommandBatch.Write(body, operation, count, payload);
+            string what = operation switch
+            {
+                Operation.PeerDecision => $"op 403 PeerDecision ×{count}",
+                Operation.ReceiveFromPeer => $"op 402 ReceiveFromPeer ×{count} from {n.LinkNode.Context}",
+                Operation.ReceiveInstitutionFromPeer => $"op 406 ReceiveInstitutionFromPeer ×{count} from {n.LinkNode.Context}",
+                Operation.ExpireUnknown => $"op 404 ExpireUnknown ×{count} from {n.LinkNode.Context}",
+                _ => $"op {(int)operation} {operation} ×{count}",
+            };
+            if (options.PlantedBug == FederationBug.DestinationAnswersBeforeJournal && operation is Operation.ReceiveFromPeer or Operation.ReceiveInstitutionFromPeer)
+            {
+                // The planted bug: decide in the engine, answer (the link does), and only then journal (Deliver).
+                long sequence = n.Journal!.LastSequence + 1;
+                ulong timestamp = ClockNs(n);
+                Log($"  {n.Name} batch {sequence}: {what} (applied, not yet journaled: planted bug)");
+                var applied = new List<CommandReply>();
+                n.Engine!.Apply(sequence, timestamp, body, applied);
+                n.LinkNode.Deferred = (sequence, timestamp, body, count);
+                return applied[0];
+            }
+            List<CommandReply> replies = Submit(n, body, what) ?? throw new NodeGoneException();
+            if (operation == Operation.ExpireUnknown && count > 1) _multiExpire++;
+            return replies[0];
+        }
+
+        private void LinkReached(SimNode n, LinkPoint point)
+        {
+            if (point is not (LinkPoint.DestinationAfterJournalReceive or LinkPoint.DestinationAfterJournalStatus) || n.LinkNode.Deferred is not null) return;
+            if (!_faultsOn || _random.NextDouble() >= _crashBetweenJournalAndAnswer) return;
+            Crash(n, powerLoss: _random.NextInt(2) == 0, $"{n.Name}: crashed after journaling {(point == LinkPoint.DestinationAfterJournalStatus ? "the status question" : "the " + n.LinkNode.Context)}, before answering");
+            throw new NodeGoneException();
+        }
+
+        /// <summary>The source's side of the link, one round (<see cref="LinkOutbox.Round"/>): the exchanges it starts, then those timed out.</summary>
         private void Outbox(SimNode n)
         {
-            SimNode peer = Other(n);
-            var first = new List<CrossNodePayment>();
-            var retries = new List<CrossNodePayment>();
             int batchesInFlight = 0, retriesInFlight = 0;
-            foreach (Exchange e in n.Exchanges.Values) { if (e.IsRetry) retriesInFlight++; else batchesInFlight++; }
-            var live = new HashSet<UInt128>();
-            ulong nowNs = ClockNs(n);
-            var selfVoids = new List<PeerDecision>();
-            foreach (CrossNodePayment p in n.Engine!.Federation.AwaitingPeer())
+            foreach (SimExchange e in n.Exchanges.Values) { if (e.X.IsBatch) batchesInFlight++; else retriesInFlight++; }
+            LinkRound round = n.Link!.Round(LinkOutbox.Survey(n.Engine!), _nowMs, LinkOutbox.MaxBatchesInFlight - batchesInFlight, LinkOutbox.MaxConcurrentExchanges - retriesInFlight);
+            foreach (LinkExchange x in round.Exchanges)
             {
-                live.Add(p.PaymentId);
-                if (!n.Attempts.TryGetValue(p.PaymentId, out Attempts? a)) n.Attempts[p.PaymentId] = a = new Attempts();
-                if (options.PlantedBug == FederationBug.SourceVoidsAfterTimeout && !a.InFlight && nowNs > p.Terms.ExpiresAtNs + 5 * SecondNs)
-                {
-                    selfVoids.Add(new PeerDecision(n.PeerId, p.Terms.Uetr, false, "AB05", "no answer before the expiry")); // the planted bug
-                    continue;
-                }
-                if (a.InFlight || _nowMs < a.NextAtMs) continue;
-                if (a.Count > 0) retries.Add(p); else first.Add(p);
-            }
-            if (selfVoids.Count > 0)
-            {
-                Log($"  {n.Name} outbox: voids {selfVoids.Count} payment(s) on its own after their expiry (planted bug)");
-                if (Submit(n, ExchangeCommands.Encode(Operation.PeerDecision, selfVoids.ToArray()), "op 403 PeerDecision (self-made refusals)") is null) return;
-            }
-            foreach (UInt128 id in n.Attempts.Keys.ToArray()) if (!live.Contains(id) && !n.Attempts[id].InFlight) n.Attempts.Remove(id);
-            // First attempts in batches of one kind (a pacs.008 or a pacs.009), oldest first, kinds in the order they first appear.
-            foreach (var kind in first.GroupBy(p => p.Terms.Kind))
-            {
-                List<CrossNodePayment> list = kind.ToList();
-                for (int from = 0; from < list.Count && batchesInFlight < MaxBatchesInFlight; from += _batchSize, batchesInFlight++)
-                {
-                    List<CrossNodePayment> batch = list.GetRange(from, Math.Min(_batchSize, list.Count - from));
-                    var e = new Exchange { Id = ++n.NextExchange, Payments = batch, IsRetry = false, DeadlineMs = _nowMs + RequestTimeoutMs, Current = batch };
-                    foreach (CrossNodePayment p in batch) n.Attempts[p.PaymentId].InFlight = true;
-                    n.Exchanges[e.Id] = e;
-                    SendBatch(n, peer, e);
-                }
-            }
-            // Retries ask together: one pacs.028 for up to the batch size of the due payments, oldest first.
-            foreach (CrossNodePayment[] chunk in retries.Chunk(_batchSize))
-            {
-                if (retriesInFlight >= MaxConcurrentExchanges) break;
-                retriesInFlight++;
-                var e = new Exchange { Id = ++n.NextExchange, Payments = [.. chunk], IsRetry = true, DeadlineMs = _nowMs + RequestTimeoutMs };
-                foreach (CrossNodePayment p in chunk) n.Attempts[p.PaymentId].InFlight = true;
+                if (!n.Up) return; // it died journaling an exchange's decisions
+                if (x.Step == LinkStep.Journal) Log($"  {n.Name} outbox: voids {x.PaymentIds.Count} payment(s) on its own after their expiry (planted bug)");
+                var e = new SimExchange(++n.NextExchange, x);
                 n.Exchanges[e.Id] = e;
-                StatusRequest question = CrossNodeMapping.ToPacs028(chunk.Select(p => (p.Terms.Uetr, p.Terms.ExpiresAtNs)).ToArray(), $"FEDQ{n.Name}{n.Incarnation}X{e.Id}",
-                    CrossNodeMapping.TimeOf(nowNs));
-                _questions++;
-                _questionPayments += chunk.Length;
-                if (chunk.Length > 1) _multiQuestions++;
-                string what = chunk.Length == 1 ? $"pacs.028 {chunk[0].Terms.Uetr}" : $"pacs.028 about {chunk.Length} (first {chunk[0].Terms.Uetr})";
-                _network.Send(ref _random, _nowMs, new NetworkMessage(n.Index, peer.Index, Iso20022Codec.Build(question), e.Id, n.Incarnation, false, what));
+                Drive(n, e);
             }
+            if (!n.Up) return;
             // Requests that were not answered in time fail; the payments are retried after the back-off.
-            foreach (Exchange e in n.Exchanges.Values.ToArray())
-                if (_nowMs >= e.DeadlineMs) { Log($"  {n.Name} outbox: exchange {e.Id} timed out"); Ended(n, e, e.Decided); }
+            foreach (SimExchange e in n.Exchanges.Values.ToArray())
+                if (_nowMs >= e.DeadlineMs) { Log($"  {n.Name} outbox: exchange {e.Id} timed out"); e.X.Failed(); Ended(n, e); }
         }
 
-        /// <summary>The exchange's current payments (one kind) as one pacs.008 or pacs.009 (<see cref="CrossNodeMapping.ToMessage"/>, as the outbox builds it).</summary>
-        private void SendBatch(SimNode n, SimNode peer, Exchange e)
+        /// <summary>
+        /// Drives an exchange as the server's outbox does, until it waits for an answer or ends: each request sent on the network,
+        /// each set of final answers journaled as one PeerDecision command (op 403) before the next request.
+        /// </summary>
+        private void Drive(SimNode n, SimExchange e)
         {
-            DateTimeOffset now = CrossNodeMapping.TimeOf(ClockNs(n));
-            List<CrossNodePayment> payments = e.Current;
-            var items = new (CrossNodeTerms, Agent)[payments.Count];
-            for (int i = 0; i < items.Length; i++)
-                items[i] = (payments[i].Terms, n.Engine!.Settlement.GetParticipant(payments[i].Debtor) is { Bic.Length: > 0 } info ? Agent.FromBic(info.Bic) : new Agent { Name = "participant" });
-            IsoMessage message = CrossNodeMapping.ToMessage(items, $"FEDB{n.Name}{n.Incarnation}X{e.Id}P{e.Part}", now);
-            string definition = message is Pacs009Message ? "pacs.009" : "pacs.008";
-            string what = items.Length == 1 ? $"{definition} {payments[0].Terms.Uetr}" : $"{definition} batch of {items.Length} (first {payments[0].Terms.Uetr})";
-            _network.Send(ref _random, _nowMs, new NetworkMessage(n.Index, peer.Index, Iso20022Codec.Build(message), e.Id, n.Incarnation, false, what, e.Part));
+            while (true)
+            {
+                switch (e.X.Step)
+                {
+                    case LinkStep.Send:
+                    {
+                        LinkRequest r = e.X.Request!;
+                        string definition = r.Definition[..8];
+                        string what = r.Payments == 1 ? $"{definition} {r.FirstUetr}"
+                            : r.IsQuestion ? $"{definition} about {r.Payments} (first {r.FirstUetr})" : $"{definition} batch of {r.Payments} (first {r.FirstUetr})";
+                        if (r.IsQuestion)
+                        {
+                            _questions++;
+                            _questionPayments += r.Payments;
+                            if (r.Payments > 1) _multiQuestions++;
+                        }
+                        e.Part++;
+                        e.DeadlineMs = _nowMs + LinkOutbox.RequestTimeoutMs;
+                        _network.Send(ref _random, _nowMs, new NetworkMessage(n.Index, Other(n).Index, r.Xml, e.Id, n.Incarnation, false, what, e.Part));
+                        return;
+                    }
+                    case LinkStep.Journal:
+                    {
+                        FederationResult[] results;
+                        try { results = Now(LinkCommands.SubmitAsync(n.LinkNode, Operation.PeerDecision, e.X.Decisions)); }
+                        catch (NodeGoneException) { return; } // the process is gone, and its exchanges with it
+                        foreach (LinkBooking b in e.X.Journaled(results))
+                        {
+                            if (b.Result == FederationResult.DecisionConflicts)
+                                throw new FindingException($"{Other(n).Name} answered {b.Uetr} {(b.Status == CrossNodeStatus.Settled ? "settled" : "refused")}, contradicting the decision {n.Name} applied");
+                            if (b.Result != FederationResult.Ok) throw new FindingException($"{n.Name}: the decision for {b.Uetr} was refused: {b.Result}");
+                        }
+                        break;
+                    }
+                    default:
+                        Ended(n, e);
+                        return;
+                }
+            }
         }
 
-        /// <summary>An exchange ended: decided payments are forgotten, the others retried after 0.5 s doubling up to the bound.</summary>
-        private void Ended(SimNode n, Exchange e, HashSet<UInt128> decided)
+        /// <summary>An exchange ended: the link forgets the decided payments and retries the others after the back-off.</summary>
+        private void Ended(SimNode n, SimExchange e)
         {
             n.Exchanges.Remove(e.Id);
-            foreach (CrossNodePayment p in e.Payments)
-            {
-                if (!n.Attempts.TryGetValue(p.PaymentId, out Attempts? a)) continue;
-                a.InFlight = false;
-                if (decided.Contains(p.PaymentId)) { n.Attempts.Remove(p.PaymentId); continue; }
-                a.Count++;
-                a.NextAtMs = _nowMs + Math.Min(_maxRetryMs, (long)FirstRetryMs << Math.Min(a.Count - 1, 16));
-            }
+            n.Link!.Ended(e.X, _nowMs);
         }
 
         // ───────────────────────────── delivery ─────────────────────────────
@@ -703,75 +757,69 @@ public static class FederationSimulator
         {
             SimNode to = _nodes[m.To];
             if (!to.Up) { Log($"  {to.Name} is down: {m.What} (exchange {m.Exchange}) refused"); return; }
+            if (!m.IsAnswer) { DestinationReceives(to, m); return; }
+            if (m.AskerIncarnation != to.Incarnation || !to.Exchanges.TryGetValue(m.Exchange, out SimExchange? e) || m.Part != e.Part)
+            {
+                Log($"  {to.Name}: answer to exchange {m.Exchange} dropped (its request timed out or its process is gone)");
+                return;
+            }
+            if (m.Error is not null)
+            {
+                Log($"  {to.Name}: exchange {m.Exchange} refused by the peer: {m.Error}");
+                e.X.Failed();
+                Ended(to, e);
+                return;
+            }
             ParseResult parsed = Iso20022Codec.Parse(m.Xml);
             if (!parsed.IsSuccess)
-                throw new FindingException($"{_nodes[m.From].Name} wrote a {m.What} that does not validate: {string.Join("; ", parsed.Errors.Take(3).Select(e => $"{e.ReasonCode} {e.Path} {e.Message}"))}");
-            if (m.IsAnswer) SourceHears(to, m, (StatusReport)parsed.Message!);
-            else if (parsed.Message is Pacs008Message or Pacs009Message) DestinationReceives(to, m, parsed.Message);
-            else if (parsed.Message is StatusRequest q) DestinationIsAsked(to, m, q);
-            else throw new FindingException($"{m.What} parsed as {parsed.Message!.MessageDefinition}");
+                throw new FindingException($"{_nodes[m.From].Name} wrote a {m.What} that does not validate: {string.Join("; ", parsed.Errors.Take(3).Select(x => $"{x.ReasonCode} {x.Path} {x.Message}"))}");
+            if (parsed.Message is not StatusReport report) throw new FindingException($"{m.What} parsed as {parsed.Message!.MessageDefinition}");
+            e.X.Answered(report);
+            Drive(to, e);
         }
 
         /// <summary>
-        /// As PeerEndpoint for a pacs.008 (pacs.009): one op 402 (op 406) command for the whole message, then one pacs.002 of
-        /// the recorded answers.
+        /// The destination's side of the link (<see cref="LinkEndpoint.ReceiveAsync"/>, as the server's peer endpoint calls it):
+        /// a pacs.008/pacs.009 journaled as one command, a pacs.028's unknown payments as one op 404, then one pacs.002 — or a
+        /// refusal, which reaches the source as an HTTP error would.
         /// </summary>
-        private void DestinationReceives(SimNode b, NetworkMessage m, IsoMessage message)
+        private void DestinationReceives(SimNode b, NetworkMessage m)
         {
-            bool institution = message is Pacs009Message;
-            var (terms, code, why) = institution ? CrossNodeMapping.FromPacs009Batch((Pacs009Message)message) : CrossNodeMapping.FromPacs008Batch((Pacs008Message)message);
-            if (terms is null) throw new FindingException($"{m.What} from {_nodes[m.From].Name} cannot be read: {code} {why}");
-            var items = new ReceiveFromPeer[terms.Length];
-            for (int i = 0; i < terms.Length; i++) items[i] = new ReceiveFromPeer(b.PeerId, terms[i]);
-            byte[] body = institution
-                ? ExchangeCommands.Encode(Operation.ReceiveInstitutionFromPeer, items.Select(r => new ReceiveInstitutionFromPeer(r)).ToArray())
-                : ExchangeCommands.Encode(Operation.ReceiveFromPeer, items);
-            FederationResult[] results;
-            if (options.PlantedBug == FederationBug.DestinationAnswersBeforeJournal)
+            b.LinkNode.Context = m.What;
+            LinkReply reply;
+            try { reply = Now(LinkEndpoint.ReceiveAsync(b.LinkNode, b.PeerId, m.Xml)); }
+            catch (NodeGoneException) { return; }
+            if (reply.Refused)
             {
-                // The planted bug: decide in the engine, answer, and only then journal.
-                long sequence = b.Journal!.LastSequence + 1;
-                ulong timestamp = ClockNs(b);
-                var replies = new List<CommandReply>();
-                b.Engine!.Apply(sequence, timestamp, body, replies);
-                results = ResultsOf(replies[0], terms.Length);
-                Answer(b, m, message.MsgId, message.MessageDefinition, terms, results);
-                if (_random.NextDouble() < 0.3) { Crash(b, powerLoss: false, $"{b.Name}: process killed after answering, before journaling (planted bug)"); return; }
-                try { b.Journal.Append(sequence, timestamp, body); }
-                catch (Exception e) when (e is IOException or SimulatedCrashException)
-                {
-                    b.Uncertain = (sequence, timestamp, body);
-                    Crash(b, powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"{b.Name}: append of batch {sequence} failed ({e.Message})");
-                    return;
-                }
-                b.Reference.Apply(sequence, timestamp, body, null);
-                b.EventsSinceSnapshot += terms.Length;
+                if (reply.Code is "federation.message_invalid" or "federation.unsupported_message")
+                    throw new FindingException($"{_nodes[m.From].Name} wrote a {m.What} that {b.Name} refuses: {reply.Status} {reply.Code}: {reply.Detail}");
+                if (reply.IsQuestion) throw new FindingException($"{b.Name}: ExpireUnknown for {m.What} refused: {reply.Code}");
+                Log($"  {b.Name} refuses {m.What}: {reply.Status} {reply.Code}");
+                _network.Send(ref _random, _nowMs, new NetworkMessage(b.Index, m.From, [], m.Exchange, m.AskerIncarnation, true, $"HTTP {reply.Status} {reply.Code}", m.Part)
+                    { Error = $"{reply.Status} {reply.Code}" });
                 return;
             }
-            List<CommandReply>? journaled = Submit(b, body, $"{(institution ? "op 406 ReceiveInstitutionFromPeer" : "op 402 ReceiveFromPeer")} ×{terms.Length} from {m.What}");
-            if (journaled is null) return;
-            results = ResultsOf(journaled[0], terms.Length);
-            if (_faultsOn && _random.NextDouble() < _crashBetweenJournalAndAnswer)
-            {
-                Crash(b, powerLoss: _random.NextInt(2) == 0, $"{b.Name}: crashed after journaling the {(institution ? "pacs.009" : "pacs.008")}, before answering");
-                return;
-            }
-            Answer(b, m, message.MsgId, message.MessageDefinition, terms, results);
-        }
-
-        private void Answer(SimNode b, NetworkMessage m, string originalMsgId, string originalDefinition, CrossNodeTerms[] terms, FederationResult[] results)
-        {
-            var lines = new CrossNodeMapping.AnswerLine[terms.Length];
             var sb = new StringBuilder();
-            for (int i = 0; i < terms.Length; i++)
+            foreach (CrossNodeMapping.AnswerLine line in reply.Lines)
             {
-                PeerAnswer? answer = Unrecorded(results[i]) ? null : b.Engine!.Federation.AnswerFor(b.PeerId, terms[i].Uetr);
-                lines[i] = new CrossNodeMapping.AnswerLine(terms[i].Uetr, answer, Unrecorded(results[i]) ? "federation." + results[i] + ": refused, nothing recorded" : null);
-                Remember(b, terms[i].Uetr, answer);
-                sb.Append(' ').Append(terms[i].Uetr[^4..]).Append('=').Append(Describe(answer) ?? "not recorded: " + results[i]);
+                if (reply.IsQuestion && line.NotRecorded is not null) throw new FindingException($"{b.Name}: ExpireUnknown for {line.Uetr} refused: {line.NotRecorded}");
+                Remember(b, line.Uetr, line.Answer);
+                sb.Append(' ').Append(line.Uetr[^4..]).Append('=').Append(Describe(line.Answer) ?? (line.NotRecorded is not null ? "not recorded: " + line.NotRecorded : "not received"));
             }
-            StatusReport report = CrossNodeMapping.ToPacs002(lines, $"FEDR{b.Name}{b.Incarnation}X{_network.Sent}", CrossNodeMapping.TimeOf(ClockNs(b)), originalMsgId, originalDefinition);
-            _network.Send(ref _random, _nowMs, new NetworkMessage(b.Index, m.From, Iso20022Codec.Build(report), m.Exchange, m.AskerIncarnation, true, "pacs.002" + sb, m.Part));
+            _network.Send(ref _random, _nowMs, new NetworkMessage(b.Index, m.From, reply.Xml!, m.Exchange, m.AskerIncarnation, true, "pacs.002" + sb, m.Part));
+            if (b.LinkNode.Deferred is not { } deferred) return;
+            // The planted bug's batch: answered already, journaled only now — unless the node dies first.
+            b.LinkNode.Deferred = null;
+            if (_random.NextDouble() < 0.3) { Crash(b, powerLoss: false, $"{b.Name}: process killed after answering, before journaling (planted bug)"); return; }
+            try { b.Journal!.Append(deferred.Sequence, deferred.TimestampNs, deferred.Body); }
+            catch (Exception e) when (e is IOException or SimulatedCrashException)
+            {
+                b.Uncertain = (deferred.Sequence, deferred.TimestampNs, deferred.Body);
+                Crash(b, powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"{b.Name}: append of batch {deferred.Sequence} failed ({e.Message})");
+                return;
+            }
+            b.Reference.Apply(deferred.Sequence, deferred.TimestampNs, deferred.Body, null);
+            b.EventsSinceSnapshot += deferred.Items;
         }
 
         private static string? Describe(PeerAnswer? answer) => answer is null ? null : answer.Status == CrossNodeStatus.Refused ? $"Refused {answer.ReasonCode}" : answer.Status.ToString();
@@ -785,118 +833,60 @@ public static class FederationSimulator
             b.Answered[uetr] = answer.Status;
         }
 
-        /// <summary>
-        /// As PeerEndpoint for a pacs.028 about one or more payments: the recorded answers; the unknown ones journaled first as
-        /// ONE op 404 command (after T each is recorded refused), then one pacs.002 line per payment asked after.
-        /// </summary>
-        private void DestinationIsAsked(SimNode b, NetworkMessage m, StatusRequest question)
-        {
-            if (CrossNodeMapping.FromPacs028Batch(question, out string? why) is not { } asked)
-                throw new FindingException($"{m.What} cannot be read: {why}");
-            var answers = new PeerAnswer?[asked.Length];
-            for (int i = 0; i < asked.Length; i++) answers[i] = b.Engine!.Federation.AnswerFor(b.PeerId, asked[i].Uetr);
-            int[] unknown = Enumerable.Range(0, asked.Length).Where(i => answers[i] is null).ToArray();
-            if (unknown.Length > 0)
-            {
-                ExpireUnknown[] items = unknown.Select(i => new ExpireUnknown(b.PeerId, asked[i].Uetr, asked[i].ExpiresAtNs)).ToArray();
-                string what = unknown.Length == 1 ? $"op 404 ExpireUnknown {asked[unknown[0]].Uetr}" : $"op 404 ExpireUnknown ×{unknown.Length} (first {asked[unknown[0]].Uetr})";
-                List<CommandReply>? replies = Submit(b, ExchangeCommands.Encode(Operation.ExpireUnknown, items), what);
-                if (replies is null) return;
-                if (unknown.Length > 1) _multiExpire++;
-                FederationResult[] results = ResultsOf(replies[0], unknown.Length);
-                for (int k = 0; k < unknown.Length; k++)
-                    if (results[k] is not (FederationResult.Ok or FederationResult.NotYetExpired))
-                        throw new FindingException($"{b.Name}: ExpireUnknown for {asked[unknown[k]].Uetr} refused with {results[k]}");
-                if (_faultsOn && _random.NextDouble() < _crashBetweenJournalAndAnswer)
-                {
-                    Crash(b, powerLoss: _random.NextInt(2) == 0, $"{b.Name}: crashed after journaling the status question, before answering");
-                    return;
-                }
-                foreach (int i in unknown) answers[i] = b.Engine!.Federation.AnswerFor(b.PeerId, asked[i].Uetr);
-            }
-            var lines = new CrossNodeMapping.AnswerLine[asked.Length];
-            var sb = new StringBuilder();
-            for (int i = 0; i < asked.Length; i++)
-            {
-                Remember(b, asked[i].Uetr, answers[i]);
-                lines[i] = new CrossNodeMapping.AnswerLine(asked[i].Uetr, answers[i], null);
-                sb.Append(' ').Append(asked[i].Uetr[^4..]).Append('=').Append(Describe(answers[i]) ?? "not received");
-            }
-            StatusReport report = CrossNodeMapping.ToPacs002(lines, $"FEDR{b.Name}{b.Incarnation}X{_network.Sent}", CrossNodeMapping.TimeOf(ClockNs(b)), question.RequestMsgId, question.MessageDefinition);
-            _network.Send(ref _random, _nowMs, new NetworkMessage(b.Index, m.From, Iso20022Codec.Build(report), m.Exchange, m.AskerIncarnation, true, "pacs.002" + sb, m.Part));
-        }
-
-        /// <summary>
-        /// As PeerOutbox when a pacs.002 comes back: the final answers journaled as one op 403 command; after a retry's pacs.028
-        /// the payments never received are sent again together, one pacs.008/pacs.009 per kind in turn, in the same exchange.
-        /// </summary>
-        private void SourceHears(SimNode a, NetworkMessage m, StatusReport report)
-        {
-            if (m.AskerIncarnation != a.Incarnation || !a.Exchanges.TryGetValue(m.Exchange, out Exchange? e) || m.Part != e.Part)
-            {
-                Log($"  {a.Name}: answer to exchange {m.Exchange} dropped (its request timed out or its process is gone)");
-                return;
-            }
-            Dictionary<string, PeerAnswer?> answers = CrossNodeMapping.FromPacs002(report);
-            bool toQuestion = e.IsRetry && e.Part == 0;
-            List<CrossNodePayment> asked = toQuestion ? e.Payments : e.Current;
-            var decisions = new List<(CrossNodePayment P, PeerDecision D)>();
-            var again = new List<CrossNodePayment>();
-            foreach (CrossNodePayment p in asked)
-            {
-                PeerAnswer? answer = answers.GetValueOrDefault(p.Terms.Uetr);
-                if (answer?.AsDecision(a.PeerId) is { } d) decisions.Add((p, d));
-                else if (toQuestion && answer is null) again.Add(p); // never received (or not recorded): sent again; held ones wait
-            }
-            if (decisions.Count > 0)
-            {
-                PeerDecision[] items = decisions.Select(d => d.D).ToArray();
-                List<CommandReply>? replies = Submit(a, ExchangeCommands.Encode(Operation.PeerDecision, items), $"op 403 PeerDecision ×{items.Length}");
-                if (replies is null) return; // the process is gone, and its exchanges with it
-                FederationResult[] results = ResultsOf(replies[0], items.Length);
-                for (int i = 0; i < items.Length; i++)
-                {
-                    if (results[i] == FederationResult.DecisionConflicts)
-                        throw new FindingException($"{Other(a).Name} answered {items[i].Uetr} {(items[i].Settled ? "settled" : "refused")}, contradicting the decision {a.Name} applied");
-                    if (results[i] != FederationResult.Ok) throw new FindingException($"{a.Name}: the decision for {items[i].Uetr} was refused: {results[i]}");
-                    e.Decided.Add(decisions[i].P.PaymentId);
-                }
-            }
-            foreach (var kind in again.GroupBy(p => p.Terms.Kind)) e.Again.Enqueue(kind.ToList());
-            if (e.Again.TryDequeue(out List<CrossNodePayment>? next))
-            {
-                e.Part++;
-                e.Current = next;
-                e.DeadlineMs = _nowMs + RequestTimeoutMs;
-                SendBatch(a, Other(a), e);
-                return;
-            }
-            Ended(a, e, e.Decided);
-        }
-
         // ───────────────────────────── the node's process ─────────────────────────────
 
-        /// <summary>Journals one batch and applies it, as the node's engine thread: null when the append failed (the process stops).</summary>
+        /// <summary>
+        /// One command body through the node's own pipeline steps (<see cref="GroupCommit"/>, as <see cref="Node"/>'s threads run
+        /// them): journaled (written and synced), applied, acknowledged. Null when the append failed (the process stops).
+        /// </summary>
         private List<CommandReply>? Submit(SimNode n, byte[] body, string what, bool allowCrash = true)
         {
-            long sequence = n.Journal!.LastSequence + 1;
-            ulong timestamp = ClockNs(n);
-            Log($"  {n.Name} batch {sequence}: {what}");
+            CommitBatch<BodyRequest> batch = GroupCommit.Group(n.PipelineOptions, new BodyRequest(body), NoMore, out _);
+            Log($"  {n.Name} batch {n.Journal!.LastSequence + 1}: {what}");
             try
             {
-                n.Journal.Append(sequence, timestamp, body);
+                GroupCommit.Journal(n.Journal, n.PipelineOptions.Clock, batch);
             }
             catch (Exception e) when (allowCrash && e is IOException or SimulatedCrashException)
             {
-                n.Uncertain = (sequence, timestamp, body);
-                Crash(n, powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"{n.Name}: append of batch {sequence} failed ({e.Message}): the node stops, nothing of it answered");
+                n.Uncertain = (batch.Sequence, batch.TimestampNs, body);
+                batch.Release();
+                Crash(n, powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"{n.Name}: append of batch {batch.Sequence} failed ({e.Message}): the node stops, nothing of it answered");
                 return null;
             }
             var replies = new List<CommandReply>();
-            n.Engine!.Apply(sequence, timestamp, body, replies);
-            n.Reference.Apply(sequence, timestamp, body, null);
+            GroupCommit.Apply(n.Engine!, batch, replies);
+            GroupCommit.Acknowledge(batch);
+            n.Reference.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
+            batch.Release();
             n.EventsSinceSnapshot += Math.Max(1, replies.Count);
             return replies;
+        }
+
+        /// <summary>A request of one or more encoded commands (a whole batch body), as the pipeline sees it.</summary>
+        private sealed class BodyRequest(byte[] body) : IPipelineRequest
+        {
+            public int EncodedBytes => body.Length;
+            public int Commands
+            {
+                get
+                {
+                    int n = 0;
+                    for (int offset = 0; offset < body.Length; n++) CommandBatch.Read(body, ref offset);
+                    return n;
+                }
+            }
+            public int Write(Span<byte> destination)
+            {
+                body.CopyTo(destination);
+                return body.Length;
+            }
+        }
+
+        private static bool NoMore(out BodyRequest? next)
+        {
+            next = null;
+            return false;
         }
 
         private static FederationResult[] ResultsOf(CommandReply reply, int count)
@@ -932,7 +922,8 @@ public static class FederationSimulator
             n.ReadModel = null;
             n.Projector = null;
             n.Exchanges.Clear();   // the outbox's state is in memory: a restart begins again with a pacs.008 (idempotent)
-            n.Attempts.Clear();
+            n.Link = null;
+            n.LinkNode.Deferred = null;
             if (powerLoss) _powerLosses++;
             n.Disk.Crash(powerLoss);
             n.DownUntilMs = _nowMs + (_faultsOn ? _random.NextInt(5_000) : 0);
@@ -968,6 +959,10 @@ public static class FederationSimulator
                     continue;
                 }
                 n.Incarnation++;
+                n.Link = new LinkOutbox(n.LinkNode, _batchSize, _maxRetryMs)
+                {
+                    Planted = options.PlantedBug == FederationBug.SourceVoidsAfterTimeout ? PlantedLinkBug.SourceVoidsAfterTimeout : PlantedLinkBug.None,
+                };
                 _restarts++;
                 Log($"  {n.Name} started (incarnation {n.Incarnation}): {n.Journal.RecoveryReport}; snapshot {info.SnapshotSequence}, replayed {info.BatchesReplayed}");
                 // The checks are the simulator's, not the node's: no crash in them.

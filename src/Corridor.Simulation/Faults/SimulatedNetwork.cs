@@ -27,7 +27,11 @@ public sealed record NetworkFaults
 /// <see cref="Part"/> numbers the requests of one exchange (a retry's pacs.028, then its resends): an answer reaches only
 /// the request still waiting for it, as an HTTP response does.
 /// </summary>
-internal sealed record NetworkMessage(int From, int To, byte[] Xml, long Exchange, int AskerIncarnation, bool IsAnswer, string What, int Part = 0);
+internal sealed record NetworkMessage(int From, int To, byte[] Xml, long Exchange, int AskerIncarnation, bool IsAnswer, string What, int Part = 0)
+{
+    /// <summary>An answer that refuses the request (what an HTTP error status is on a real link): no pacs.002.</summary>
+    public string? Error { get; init; }
+}
 
 /// <summary>
 /// The link between the two nodes of a <see cref="FederationSimulator"/> seed: it drops, duplicates, delays (and so

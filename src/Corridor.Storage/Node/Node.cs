@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Buffers;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Corridor.Core.Engine;
@@ -23,6 +22,7 @@ public sealed class Node : IDisposable
     private readonly Thread _sequencerThread;
     private readonly Thread _engineThread;
     private readonly NodeMetrics _metrics = new();
+    private readonly GroupCommit.TryNext<Request> _tryNext;
     private volatile Exception? _fault;
     private long _eventsSinceSnapshot;
     private int _disposed;
@@ -44,6 +44,7 @@ public sealed class Node : IDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _tryNext = (out Request? next) => _requests.Reader.TryRead(out next);
         _sequencerThread = new Thread(SequencerLoop) { Name = "corridor-sequencer", IsBackground = true };
         _engineThread = new Thread(EngineLoop) { Name = "corridor-engine", IsBackground = true };
         _sequencerThread.Start();
@@ -153,30 +154,17 @@ public sealed class Node : IDisposable
                     if (!BlockingWait.ForData(reader)) break;
                     if (!reader.TryRead(out carry)) continue;
                 }
-                byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.MaxBatchBytes, CommandBatch.EncodedSize(carry.Payload.Length)));
-                var requests = new List<Request>(16);
-                appending = requests;
-                int used = 0;
-                // Group commit: take what is waiting, up to the batch bounds.
-                while (carry is not null)
-                {
-                    int size = CommandBatch.EncodedSize(carry.Payload.Length);
-                    if (requests.Count > 0 && (used + size > _options.MaxBatchBytes || requests.Count >= _options.MaxRequestsPerBatch)) break;
-                    used += CommandBatch.Write(buffer.AsSpan(used), carry.Operation, carry.Count, carry.Payload.Span, carry.Actor);
-                    requests.Add(carry);
-                    carry = reader.TryRead(out Request? next) ? next : null;
-                }
-
-                long sequence = _journal.LastSequence + 1;
-                ulong timestamp = _options.Clock();
-                Activity? span = NodeTracing.StartBatch("corridor.journal.append", sequence, requests.Count, LinksOf(requests));
+                // Group commit (GroupCommit: the steps the fault simulator also runs): take what is waiting, up to the batch bounds.
+                CommitBatch<Request> batch = GroupCommit.Group(_options, carry, _tryNext, out carry);
+                appending = batch.Requests;
+                Activity? span = NodeTracing.StartBatch("corridor.journal.append", _journal.LastSequence + 1, batch.Requests.Count, LinksOf(batch.Requests));
                 long fsyncStart = Stopwatch.GetTimestamp();
-                _journal.Append(sequence, timestamp, buffer.AsSpan(0, used));
-                _metrics.Journaled(requests.Count, used, Stopwatch.GetElapsedTime(fsyncStart));
-                span?.SetTag("corridor.bytes", used);
+                GroupCommit.Journal(_journal, _options.Clock, batch); // written and synced
+                _metrics.Journaled(batch.Requests.Count, batch.Bytes, Stopwatch.GetElapsedTime(fsyncStart));
+                span?.SetTag("corridor.bytes", batch.Bytes);
                 span?.Stop();
 
-                var work = new BatchWork(sequence, timestamp, buffer, used, requests);
+                var work = new BatchWork(batch);
                 appending = null;
                 _applyQueue.Writer.WriteAsync(work).AsTask().GetAwaiter().GetResult();
             }
@@ -210,11 +198,10 @@ public sealed class Node : IDisposable
                     if (work is BatchWork batch)
                     {
                         if (_fault is not null) { batch.Fail(_fault); continue; }
-                        replies.Clear();
                         Activity? span = NodeTracing.StartBatch("corridor.engine.apply", batch.Sequence, batch.Requests.Count, LinksOf(batch.Requests));
-                        _engine.Apply(batch.Sequence, batch.Timestamp, batch.Buffer.AsSpan(0, batch.Bytes), replies);
+                        GroupCommit.Apply(_engine, batch.Commit, replies);
                         span?.Stop();
-                        Debug.Assert(replies.Count == batch.Requests.Count);
+                        GroupCommit.Acknowledge(batch.Commit);
                         long now = Stopwatch.GetTimestamp();
                         for (int i = 0; i < replies.Count; i++)
                         {
@@ -224,7 +211,7 @@ public sealed class Node : IDisposable
                             if (r.Span is { } submitted) NodeTracing.EndSubmit(submitted, batch.Sequence, replies[i].Errors.Length);
                             r.Reply.TrySetResult(replies[i]);
                         }
-                        ArrayPool<byte>.Shared.Return(batch.Buffer);
+                        batch.Commit.Release();
                         _metrics.Applied(_engine.Sequence);
                         if (_snapshots is not null && _options.SnapshotEveryEvents > 0 && _eventsSinceSnapshot >= _options.SnapshotEveryEvents)
                             StartSnapshot();
@@ -333,7 +320,7 @@ public sealed class Node : IDisposable
     /// <summary>Requests waiting for the sequencer (the bounded queue's depth).</summary>
     public int QueueDepth => _requests.Reader.Count;
 
-    private sealed class Request(Operation operation, int count, ReadOnlyMemory<byte> payload, long submittedAt)
+    private sealed class Request(Operation operation, int count, ReadOnlyMemory<byte> payload, long submittedAt) : IPipelineRequest
     {
         public Operation Operation { get; } = operation;
         public int Count { get; } = count;
@@ -343,6 +330,9 @@ public sealed class Node : IDisposable
         /// <summary>The command's submit span (null unless traces are exported): ended with the reply.</summary>
         public System.Diagnostics.Activity? Span { get; init; }
         public TaskCompletionSource<CommandReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int EncodedBytes => CommandBatch.EncodedSize(Payload.Length);
+        public int Commands => 1;
+        public int Write(Span<byte> destination) => CommandBatch.Write(destination, Operation, Count, Payload.Span, Actor);
     }
 
     private abstract class EngineWork
@@ -351,13 +341,11 @@ public sealed class Node : IDisposable
         public abstract void Fail(Exception e);
     }
 
-    private sealed class BatchWork(long sequence, ulong timestamp, byte[] buffer, int bytes, List<Request> requests) : EngineWork
+    private sealed class BatchWork(CommitBatch<Request> commit) : EngineWork
     {
-        public long Sequence { get; } = sequence;
-        public ulong Timestamp { get; } = timestamp;
-        public byte[] Buffer { get; } = buffer;
-        public int Bytes { get; } = bytes;
-        public List<Request> Requests { get; } = requests;
+        public CommitBatch<Request> Commit { get; } = commit;
+        public long Sequence => Commit.Sequence;
+        public List<Request> Requests => Commit.Requests;
         public override void Run(Engine engine) => throw new InvalidOperationException("batches are applied by the engine loop");
         public override void Fail(Exception e)
         {

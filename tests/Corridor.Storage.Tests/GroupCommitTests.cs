@@ -1,0 +1,113 @@
+using Corridor.Core.Engine;
+using Corridor.Core.Settlement;
+using Corridor.Storage.Journal;
+using Corridor.Storage.Node;
+using CsCheck;
+
+namespace Corridor.Storage.Tests;
+
+/// <summary>
+/// The node's pipeline steps (<see cref="GroupCommit"/>), the core Node's threads and the fault simulator both run: grouping
+/// keeps order and bounds, and the steps go only forward — journal, then apply once, then acknowledge.
+/// </summary>
+public sealed class GroupCommitTests
+{
+    private sealed class Blob(byte[] bytes, int commands = 1) : IPipelineRequest
+    {
+        public byte[] Bytes { get; } = bytes;
+        public int EncodedBytes => Bytes.Length;
+        public int Commands => commands;
+        public int Write(Span<byte> destination)
+        {
+            Bytes.CopyTo(destination);
+            return Bytes.Length;
+        }
+    }
+
+    [Fact]
+    public void Grouping_keeps_every_request_once_in_order_within_the_bounds()
+    {
+        Gen<(int[] Sizes, int MaxRequests, int MaxBytes)> gen = Gen.Select(Gen.Int[1, 300].Array[1, 40], Gen.Int[1, 6], Gen.Int[16, 900]);
+        Check.Sample(gen, t =>
+        {
+            var options = new NodeOptions { MaxRequestsPerBatch = t.MaxRequests, MaxBatchBytes = t.MaxBytes };
+            var queue = new Queue<Blob>();
+            for (int i = 0; i < t.Sizes.Length; i++) queue.Enqueue(new Blob(Enumerable.Repeat((byte)i, t.Sizes[i]).ToArray()));
+            Blob[] all = queue.ToArray();
+            var seen = new List<Blob>();
+            Blob? carry = queue.Dequeue();
+            while (carry is not null)
+            {
+                CommitBatch<Blob> batch = GroupCommit.Group(options, carry, (out Blob? next) => queue.TryDequeue(out next), out carry);
+                Assert.NotEmpty(batch.Requests);
+                Assert.True(batch.Requests.Count <= t.MaxRequests);
+                Assert.True(batch.Requests.Count == 1 || batch.Bytes <= t.MaxBytes, $"{batch.Requests.Count} requests in {batch.Bytes} bytes");
+                // The request taken that did not fit is the next in order, and it would not have fitted.
+                if (carry is not null)
+                    Assert.True(batch.Requests.Count == t.MaxRequests || batch.Bytes + carry.EncodedBytes > t.MaxBytes);
+                Assert.Equal(batch.Requests.SelectMany(r => r.Bytes).ToArray(), batch.Body.ToArray());
+                Assert.Equal(PipelineStage.Grouped, batch.Stage);
+                seen.AddRange(batch.Requests);
+                batch.Release();
+                if (carry is null && queue.TryDequeue(out Blob? more)) carry = more; // what arrived while the batch was written
+            }
+            Assert.Equal(all, seen);
+        });
+    }
+
+    [Fact]
+    public void The_steps_go_only_forward_journal_then_apply_once_then_acknowledge()
+    {
+        using var dir = new TempDirectory();
+        using FileJournal journal = FileJournal.Open(dir.Path);
+        var engine = new Engine();
+        var options = new NodeOptions();
+        ulong now = 1_767_225_600_000_000_000;
+        var replies = new List<CommandReply>();
+        Blob Register(ulong id) => new(SettlementCodec.EncodeCommand(new RegisterParticipant(id, ParticipantRole.DirectParticipant, "Bank " + id)));
+
+        for (ulong round = 0; round < 3; round++)
+        {
+            var waiting = new Queue<Blob>([Register(10 * round + 2), Register(10 * round + 3)]);
+            CommitBatch<Blob> batch = GroupCommit.Group(options, Register(10 * round + 1), (out Blob? next) => waiting.TryDequeue(out next), out Blob? carry);
+            Assert.Null(carry);
+            Assert.Equal(3, batch.Requests.Count);
+            // Nothing is applied or answered before it is durable.
+            Assert.Throws<InvalidOperationException>(() => GroupCommit.Apply(engine, batch, replies));
+            Assert.Throws<InvalidOperationException>(() => GroupCommit.Acknowledge(batch));
+            GroupCommit.Journal(journal, () => now + round, batch);
+            Assert.Equal((round + 1, now + round, PipelineStage.Journaled), ((ulong)batch.Sequence, batch.TimestampNs, batch.Stage));
+            Assert.Equal(batch.Sequence, journal.LastSequence);
+            Assert.Throws<InvalidOperationException>(() => GroupCommit.Journal(journal, () => now, batch)); // once
+            Assert.Throws<InvalidOperationException>(() => GroupCommit.Acknowledge(batch));
+            GroupCommit.Apply(engine, batch, replies);
+            Assert.Equal(3, replies.Count);
+            Assert.All(replies, r => Assert.True(r.AllOk));
+            Assert.Equal(batch.Sequence, engine.Sequence);
+            Assert.Throws<InvalidOperationException>(() => GroupCommit.Apply(engine, batch, replies)); // never twice
+            GroupCommit.Acknowledge(batch);
+            Assert.Equal(PipelineStage.Acknowledged, batch.Stage);
+            batch.Release();
+        }
+        // What was applied is what the journal holds: a replay gives the same state.
+        var replay = new Engine();
+        foreach (JournalBatch b in journal.Read(0)) replay.Apply(b.Sequence, b.TimestampNs, b.Body, null);
+        Assert.Equal(engine.StateHashHex(), replay.StateHashHex());
+        Assert.Equal(9, engine.Settlement.GetParticipants().Count);
+    }
+
+    [Fact]
+    public void A_batch_whose_engine_answers_another_number_of_commands_is_refused()
+    {
+        using var dir = new TempDirectory();
+        using FileJournal journal = FileJournal.Open(dir.Path);
+        var engine = new Engine();
+        // Two commands in one request that claims to be one: the engine answers two.
+        byte[] two = [.. SettlementCodec.EncodeCommand(new RegisterParticipant(1, ParticipantRole.DirectParticipant, "A")),
+            .. SettlementCodec.EncodeCommand(new RegisterParticipant(2, ParticipantRole.DirectParticipant, "B"))];
+        CommitBatch<Blob> batch = GroupCommit.Group(new NodeOptions(), new Blob(two, commands: 1), (out Blob? next) => { next = null; return false; }, out _);
+        GroupCommit.Journal(journal, () => 1, batch);
+        InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => GroupCommit.Apply(engine, batch, []));
+        Assert.Contains("2 replies for 1 commands", e.Message, StringComparison.Ordinal);
+    }
+}
