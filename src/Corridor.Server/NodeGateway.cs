@@ -373,6 +373,10 @@ public sealed class NodeGateway(ApiTokens tokens)
     /// <summary>Submits a command; busy → 503 with Retry-After (written by the error middleware).</summary>
     public Task<CommandReply> SubmitAsync(Operation op, int count, ReadOnlyMemory<byte> payload) => Node.SubmitAsync(op, count, payload, CurrentActor.Value, waitWhenFull: false);
 
+    /// <summary>Submits and reads the engine's state right after the command is applied, in the same hand-off to the engine (<see cref="Node.SubmitAndReadAsync{T}"/>).</summary>
+    public Task<(CommandReply Reply, T Read)> SubmitAndReadAsync<T>(Operation op, int count, ReadOnlyMemory<byte> payload, Func<Corridor.Core.Engine.Engine, CommandReply, T> read) =>
+        Node.SubmitAndReadAsync(op, count, payload, CurrentActor.Value, read, waitWhenFull: false);
+
     /// <summary>One structured line per payment decided at the rim (Information): payment id, status or result, journal batch.</summary>
     public void LogPayment(UInt128 paymentId, string outcome, CommandReply reply)
     {

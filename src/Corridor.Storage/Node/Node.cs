@@ -99,12 +99,28 @@ public sealed class Node : IDisposable
         SubmitAsync(operation, count, payload, actor: 0, waitWhenFull, cancel);
 
     /// <summary>As above, journaling <paramref name="actor"/> (the operator user who issued the command; 0 = participant or system) in the command header.</summary>
-    public Task<CommandReply> SubmitAsync(Operation operation, int count, ReadOnlyMemory<byte> payload, uint actor, bool waitWhenFull = false, CancellationToken cancel = default)
+    public Task<CommandReply> SubmitAsync(Operation operation, int count, ReadOnlyMemory<byte> payload, uint actor, bool waitWhenFull = false, CancellationToken cancel = default) =>
+        Submit(operation, count, payload, actor, null, waitWhenFull, cancel);
+
+    /// <summary>
+    /// As <see cref="SubmitAsync(Operation, int, ReadOnlyMemory{byte}, uint, bool, CancellationToken)"/>, and reads the engine's state right
+    /// after the command's batch is applied, on the engine thread, before the reply: what a <see cref="QueryAsync{T}"/> after the reply
+    /// would read, without a second hand-off to the engine (and without a later batch between). <paramref name="read"/> must only read.
+    /// </summary>
+    public async Task<(CommandReply Reply, T Read)> SubmitAndReadAsync<T>(Operation operation, int count, ReadOnlyMemory<byte> payload, uint actor,
+        Func<Engine, CommandReply, T> read, bool waitWhenFull = false, CancellationToken cancel = default)
+    {
+        T result = default!;
+        CommandReply reply = await Submit(operation, count, payload, actor, (engine, r) => result = read(engine, r), waitWhenFull, cancel).ConfigureAwait(false);
+        return (reply, result); // written on the engine thread before the reply was set
+    }
+
+    private Task<CommandReply> Submit(Operation operation, int count, ReadOnlyMemory<byte> payload, uint actor, Action<Engine, CommandReply>? after, bool waitWhenFull, CancellationToken cancel)
     {
         ThrowIfStopped();
         if (payload.Length > CommandBatch.MaxCommandPayloadBytes)
             throw new ArgumentException($"command payload of {payload.Length} bytes exceeds {CommandBatch.MaxCommandPayloadBytes}", nameof(payload));
-        var request = new Request(operation, count, payload, Stopwatch.GetTimestamp()) { Actor = actor, Span = NodeTracing.StartSubmit(operation, count) };
+        var request = new Request(operation, count, payload, Stopwatch.GetTimestamp()) { Actor = actor, Span = NodeTracing.StartSubmit(operation, count), After = after };
         if (_requests.Writer.TryWrite(request)) return request.Reply.Task;
         if (!waitWhenFull)
         {
@@ -209,6 +225,11 @@ public sealed class Node : IDisposable
                             _eventsSinceSnapshot += r.Count;
                             _metrics.Replied(r.Operation, r.Count, replies[i].Errors.Length, Stopwatch.GetElapsedTime(r.SubmittedAt, now));
                             if (r.Span is { } submitted) NodeTracing.EndSubmit(submitted, batch.Sequence, replies[i].Errors.Length);
+                            if (r.After is { } after)
+                            {
+                                try { after(_engine, replies[i]); }
+                                catch (Exception e) { r.Reply.TrySetException(e); continue; } // applied and durable; only the read failed
+                            }
                             r.Reply.TrySetResult(replies[i]);
                         }
                         batch.Commit.Release();
@@ -330,6 +351,8 @@ public sealed class Node : IDisposable
         /// <summary>The command's submit span (null unless traces are exported): ended with the reply.</summary>
         public System.Diagnostics.Activity? Span { get; init; }
         public TaskCompletionSource<CommandReply> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>A read of the engine's state run on the engine thread right after the command is applied, before the reply (null: none).</summary>
+        public Action<Engine, CommandReply>? After { get; init; }
         public int EncodedBytes => CommandBatch.EncodedSize(Payload.Length);
         public int Commands => 1;
         public int Write(Span<byte> destination) => CommandBatch.Write(destination, Operation, Count, Payload.Span, Actor);
