@@ -23,7 +23,7 @@ namespace Corridor.Storage.Journal;
 ///  4096+n   16  checksum         XxHash128 over the XxHash3 (64 bits, little-endian) of each 1 MiB block of the content in
 ///                                order, then the 4096 header bytes
 /// </code>
-/// Per-block hashes let a restore verify a mapped file on every core at once (<see cref="TryRestoreLatest{T}"/>). Files of
+/// Per-block hashes let blocks be verified independently (a reader may share them out among threads). Files of
 /// format 1 (32-byte header, one XxHash128 over content then header) are still read.
 /// The newest <see cref="KeepSnapshots"/> snapshots are kept; older ones are deleted after a write.
 /// </summary>
@@ -174,12 +174,12 @@ public sealed class SnapshotStore
     /// <see cref="IOException"/>, <see cref="ArgumentException"/>, <see cref="InvalidOperationException"/> or
     /// <see cref="OverflowException"/>) is passed over for the next older one, as <see cref="TryOpenLatest"/> does; its
     /// half-built state is dropped.
-    /// On the real file system (Linux) a file of the current format is mapped copy-on-write (<see cref="MappedFile"/>), its
-    /// checksum verified on every core, and only then handed to <paramref name="restore"/> as a stream that also tells where
-    /// its bytes lie (<see cref="ISnapshotMemory"/>): the restored state may keep large sections in the file's pages instead of
-    /// copying them, so the mapping lives as long as that state (the file may be deleted meanwhile; its space is freed when
-    /// the state goes). Elsewhere (a simulated disk, a format-1 file) the file is read once: <paramref name="restore"/> consumes
-    /// the content while its checksum is computed, and the result is kept only if the checksum then matches.
+    /// On the real file system (Linux) a file of the current format is mapped copy-on-write (<see cref="MappedFile"/>) and handed
+    /// to <paramref name="restore"/> as a stream that also tells where its bytes lie (<see cref="ISnapshotMemory"/>), while a
+    /// second thread computes the checksum from the file: the restored state may keep large sections in the file's pages
+    /// instead of copying them, so the mapping lives as long as that state (the file may be deleted meanwhile; its space is
+    /// freed when the state goes). Elsewhere (a simulated disk, a format-1 file) the file is read once: <paramref name="restore"/>
+    /// consumes the content while its checksum is computed. Either way the result is kept only if the checksum then matches.
     /// </summary>
     public bool TryRestoreLatest<T>(Func<Stream, T> restore, out long sequence, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T state)
     {
@@ -240,39 +240,70 @@ public sealed class SnapshotStore
         return null;
     }
 
-    /// <summary>Restores from <paramref name="path"/> mapped (format 2; format 1 is read); returns why not, or null.</summary>
+    /// <summary>
+    /// Restores from <paramref name="path"/> mapped (format 2; format 1 is read); returns why not, or null. The checksum is
+    /// computed on a second thread from the file read with pread(2) while <paramref name="restore"/> runs over the mapping
+    /// (on this VM hashing the page cache through read is several times faster than through a mapping's 4 KiB pages, and the
+    /// restore touches what it needs of the mapping anyway); the state is kept only if the checksum then matches, as when
+    /// the file is read.
+    /// </summary>
     private unsafe string? TryRestoreMapped<T>(string path, long candidate, Func<Stream, T> restore, byte[] header, out T? state)
     {
         state = default;
-        MappedFile map;
-        int headerBytes;
-        long contentBytes;
-        using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read))
-        {
-            long fileBytes = RandomAccess.GetLength(handle);
-            int read = RandomAccess.Read(handle, header.AsSpan(0, (int)Math.Min(header.Length, fileBytes)), 0);
-            string? problem = CheckHeader(header.AsSpan(0, read), fileBytes, candidate, out headerBytes, out contentBytes);
-            if (problem is not null) return problem;
-            if (FormatOf(header) < 2) return TryRestoreRead(path, candidate, restore, header, out state);
-            map = MappedFile.Map(handle, fileBytes, path);
-        }
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        long fileBytes = RandomAccess.GetLength(handle);
+        int read = RandomAccess.Read(handle, header.AsSpan(0, (int)Math.Min(header.Length, fileBytes)), 0);
+        string? problem = CheckHeader(header.AsSpan(0, read), fileBytes, candidate, out int headerBytes, out long contentBytes);
+        if (problem is not null) return problem;
+        if (FormatOf(header) < 2) return TryRestoreRead(path, candidate, restore, header, out state);
+        MappedFile map = MappedFile.Map(handle, fileBytes, path);
+        byte[] expected = header.AsSpan(0, headerBytes).ToArray();
+        Task<bool> verifying = Task.Factory.StartNew(() => ChecksumMatches(handle, expected, contentBytes), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
         bool keep = false;
         try
         {
             byte* content = map.Address + headerBytes;
-            Span<byte> actual = stackalloc byte[ChecksumBytes];
-            ContentChecksum.ComputeParallel(content, contentBytes, header.AsSpan(0, headerBytes), actual);
-            if (!actual.SequenceEqual(new ReadOnlySpan<byte>(content + contentBytes, ChecksumBytes))) return "checksum mismatch: the snapshot is damaged";
-            using var stream = new MappedContentStream(map, content, contentBytes);
-            try { state = restore(stream); }
-            catch (Exception e) when (IsRestoreFailure(e)) { return $"restore failed: {e.Message}"; }
+            T restored;
+            using (var stream = new MappedContentStream(map, content, contentBytes))
+            {
+                try { restored = restore(stream); }
+                catch (Exception e) when (IsRestoreFailure(e))
+                {
+                    // A damaged file usually fails its checksum; say so when it does, else what the restore found.
+                    return verifying.GetAwaiter().GetResult() ? $"restore failed: {e.Message}" : "checksum mismatch: the snapshot is damaged";
+                }
+            }
+            if (!verifying.GetAwaiter().GetResult()) return "checksum mismatch: the snapshot is damaged";
+            state = restored;
             keep = true;
             return null;
         }
         finally
         {
+            if (!verifying.IsCompleted) verifying.Wait(); // the handle is closed only after the checksum's reads
             if (!keep) map.Dispose(); // a half-built state is dropped with it; a restored one holds the mapping
         }
+    }
+
+    /// <summary>Whether the content of <paramref name="handle"/> (format 2, after <paramref name="header"/>) matches the file's trailer; reads it once.</summary>
+    private static bool ChecksumMatches(Microsoft.Win32.SafeHandles.SafeFileHandle handle, byte[] header, long contentBytes)
+    {
+        var checksum = new ContentChecksum(FormatVersion);
+        byte[] buffer = new byte[BlockBytes];
+        for (long done = 0; done < contentBytes;)
+        {
+            int n = (int)Math.Min(buffer.Length, contentBytes - done);
+            int got = RandomAccess.Read(handle, buffer.AsSpan(0, n), header.Length + done);
+            if (got <= 0) return false;
+            checksum.Append(buffer.AsSpan(0, got));
+            done += got;
+        }
+        Span<byte> expected = stackalloc byte[ChecksumBytes];
+        Span<byte> actual = stackalloc byte[ChecksumBytes];
+        if (RandomAccess.Read(handle, expected, header.Length + contentBytes) != ChecksumBytes) return false;
+        checksum.Finish(header, actual);
+        return actual.SequenceEqual(expected);
     }
 
     /// <summary>Snapshot files present, ascending by sequence (not verified).</summary>
@@ -370,8 +401,7 @@ public sealed class SnapshotStore
     /// <summary>
     /// The checksum of a snapshot's content and header. Format 1: XxHash128 over content then header. Format 2: XxHash128
     /// over the XxHash3 of each <see cref="BlockBytes"/> block of the content (64 bits, little-endian), then the header —
-    /// the same value whether computed streaming (<see cref="Append"/>) or over mapped memory on every core
-    /// (<see cref="ComputeParallel"/>).
+    /// the same value however the content is cut into pieces.
     /// </summary>
     private sealed class ContentChecksum(ushort format)
     {
@@ -406,29 +436,6 @@ public sealed class SnapshotStore
             if (_block is not null && _inBlock > 0) FinishBlock();
             _outer.Append(header);
             _outer.GetCurrentHash(destination);
-        }
-
-        /// <summary>The format-2 checksum of <paramref name="length"/> bytes at <paramref name="content"/>, its blocks hashed on every core.</summary>
-        public static unsafe void ComputeParallel(byte* content, long length, ReadOnlySpan<byte> header, Span<byte> destination)
-        {
-            long blocks = (length + BlockBytes - 1) / BlockBytes;
-            byte[] hashes = new byte[blocks * 8];
-            int workers = (int)Math.Max(1, Math.Min(Environment.ProcessorCount, blocks));
-            nint start = (nint)content;
-            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-            {
-                // Interleaved blocks, so every worker goes through the file front to back (the kernel's read-ahead follows).
-                for (long b = w; b < blocks; b += workers)
-                {
-                    long offset = b * BlockBytes;
-                    var block = new ReadOnlySpan<byte>((byte*)start + offset, (int)Math.Min(BlockBytes, length - offset));
-                    BinaryPrimitives.WriteUInt64LittleEndian(hashes.AsSpan((int)(b * 8)), XxHash3.HashToUInt64(block));
-                }
-            });
-            var outer = new XxHash128();
-            outer.Append(hashes);
-            outer.Append(header);
-            outer.GetCurrentHash(destination);
         }
     }
 
