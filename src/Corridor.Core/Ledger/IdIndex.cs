@@ -11,8 +11,12 @@ namespace Corridor.Core.Ledger;
 /// no tombstones.
 /// The table lies in pages of <see cref="PageLength"/> slots, each a pinned array or memory handed in by whoever restored
 /// the index (<see cref="AttachMapped"/>: a snapshot mapped copy-on-write), so that a snapshot can hold the table itself
-/// and a restart need not rebuild it; <see cref="Freeze"/> gives a view for another thread to write while the owner goes on
-/// (a page is copied before the owner's first write to it while the view is in use, as <see cref="ChunkedList{T}"/> does).
+/// and a restart need not rebuild it. <see cref="Freeze"/> gives a view of the table for another thread to write while the
+/// owner goes on: until the view is released, ids added go into a side table (a small <see cref="IdIndex"/> of its own) and
+/// lookups ask both — copying the table's pages on write instead would copy nearly all of them in the first batch after a
+/// freeze (ids land at random), a pause of seconds at tens of millions of ids. After the release, each add moves a slice of
+/// the side table into the table, until it is empty. Removing an id of the frozen table (not done by the ledger, which
+/// removes only ids it added in the same batch) copies its page first.
 /// </summary>
 internal sealed unsafe class IdIndex
 {
@@ -32,6 +36,10 @@ internal sealed unsafe class IdIndex
     private int _capacity;
     private int _count;
     private int _growAt;
+    private IdIndex? _side; // ids added while the table is frozen, then until moved into it (see Freeze)
+    private int _sideCursor; // the next slot of the side table to move once the view is released
+    private int _sideOnly; // ids of the side table not (yet) in the table
+    private const int MoveSlotsPerAdd = 64;
 
     public IdIndex(int expected = 0)
     {
@@ -40,7 +48,7 @@ internal sealed unsafe class IdIndex
         Allocate(capacity);
     }
 
-    public int Count => _count;
+    public int Count => _side is null ? _count : _count + _sideOnly;
 
     /// <summary>Slots in the table (a power of two).</summary>
     public int Capacity => _capacity;
@@ -91,6 +99,15 @@ internal sealed unsafe class IdIndex
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetValue(UInt128 key, out int value)
     {
+        if (TryGetInTable(key, out value)) return true;
+        return _side is not null && _side.TryGetValue(key, out value);
+    }
+
+    private bool ContainsInTable(UInt128 key) => TryGetInTable(key, out _);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryGetInTable(UInt128 key, out int value)
+    {
         if (key == UInt128.Zero) { value = -1; return false; } // 0 marks empty slots; it is never stored
         ulong slot = Hash(key) & _mask;
         while (true)
@@ -107,6 +124,43 @@ internal sealed unsafe class IdIndex
     /// <summary>Adds a key that must not be present.</summary>
     public void Add(UInt128 key, int value)
     {
+        if (_side is not null)
+        {
+            if (!_view!.Released)
+            {
+                if (ContainsInTable(key)) throw new InvalidOperationException($"id {key} already indexed");
+                _side.Add(key, value);
+                _sideOnly++;
+                return;
+            }
+            if (_side.ContainsKey(key)) throw new InvalidOperationException($"id {key} already indexed");
+            MoveSome();
+        }
+        AddToTable(key, value);
+    }
+
+    /// <summary>Moves the next slots of the side table into the table (the view is released); drops the side table when done.</summary>
+    private void MoveSome()
+    {
+        IdIndex side = _side!;
+        int end = Math.Min(side._capacity, _sideCursor + MoveSlotsPerAdd);
+        for (ulong slot = (ulong)_sideCursor; slot < (ulong)end; slot++)
+        {
+            Entry* e = side.At(slot);
+            if (e->Key != UInt128.Zero && !ContainsInTable(e->Key)) { AddToTable(e->Key, e->Value); _sideOnly--; }
+        }
+        _sideCursor = end;
+        if (end == side._capacity) _side = null;
+    }
+
+    /// <summary>Moves the whole side table into the table (the view is released).</summary>
+    private void MoveAll()
+    {
+        while (_side is not null) MoveSome();
+    }
+
+    private void AddToTable(UInt128 key, int value)
+    {
         if (key == UInt128.Zero) throw new ArgumentOutOfRangeException(nameof(key), "id 0 is not a valid id");
         if (_count >= _growAt) Grow();
         ulong slot = Hash(key) & _mask;
@@ -121,6 +175,16 @@ internal sealed unsafe class IdIndex
 
     /// <summary>Removes a key (undo of a failed linked chain); backward-shift keeps probe chains intact.</summary>
     public bool Remove(UInt128 key)
+    {
+        if (_side is not null)
+        {
+            if (_view!.Released) MoveAll(); // a removal would shift side entries past the moving cursor: finish moving first
+            else if (_side.Remove(key)) { _sideOnly--; return true; }
+        }
+        return RemoveFromTable(key); // an id of a frozen table: its page is copied first
+    }
+
+    private bool RemoveFromTable(UInt128 key)
     {
         if (key == UInt128.Zero) return false;
         ulong slot = Hash(key) & _mask;
@@ -153,6 +217,7 @@ internal sealed unsafe class IdIndex
     /// <summary>Sizes the table for <paramref name="expected"/> keys in one step (one rehash at most, none when empty).</summary>
     public void EnsureCapacity(int expected)
     {
+        if (_side is not null) return; // a state being restored has no side table; a frozen one grows as it goes
         if (expected <= _growAt) return;
         int capacity = _capacity;
         while (capacity * MaxLoad < expected) capacity <<= 1;
@@ -174,7 +239,7 @@ internal sealed unsafe class IdIndex
         if (count > 0)
             for (int p = 0; p < oldPages.Length; p++)
                 foreach (ref readonly Entry e in new ReadOnlySpan<Entry>((Entry*)oldPages[p], Math.Min(oldCapacity, PageLength)))
-                    if (e.Key != UInt128.Zero) Add(e.Key, e.Value);
+                    if (e.Key != UInt128.Zero) AddToTable(e.Key, e.Value);
         GC.KeepAlive(oldArrays);
         GC.KeepAlive(mapping);
     }
@@ -269,15 +334,39 @@ internal sealed unsafe class IdIndex
     /// <summary>The table as it is now, to read on the owner's thread before the index changes again.</summary>
     public IdIndexView View()
     {
+        if (_side is not null)
+        {
+            if (!_view!.Released) return Merged().View(); // the table is frozen: a copy with the side table's ids in it
+            MoveAll();
+        }
         var view = new IdIndexView((Entry[]?[])_arrays.Clone(), (nint[])_pages.Clone(), _capacity, _count, _mapping);
         view.Release();
         return view;
+    }
+
+    /// <summary>A copy of the frozen table with the side table's ids added (a view of the index now while a frozen one is in use).</summary>
+    private IdIndex Merged()
+    {
+        var merged = new IdIndex();
+        int page = 0;
+        merged.Load(_capacity, _count, bytes => { new ReadOnlySpan<byte>((byte*)_pages[page], bytes.Length).CopyTo(bytes); page++; });
+        for (ulong slot = 0; slot < (ulong)_side!._capacity; slot++)
+        {
+            Entry* e = _side.At(slot);
+            if (e->Key != UInt128.Zero) merged.AddToTable(e->Key, e->Value);
+        }
+        GC.KeepAlive(_arrays);
+        return merged;
     }
 
     /// <summary>The table as it is now, staying so while the index goes on changing (copy on write); release it when done. One at a time.</summary>
     public IdIndexView Freeze()
     {
         if (_view is { Released: false }) throw new InvalidOperationException("a view of this index is still in use");
+        MoveAll(); // what the last view's side table still holds
+        _side = new IdIndex();
+        _sideCursor = 0;
+        _sideOnly = 0;
         var view = new IdIndexView((Entry[]?[])_arrays.Clone(), (nint[])_pages.Clone(), _capacity, _count, _mapping);
         _epoch++;
         return _view = view;

@@ -56,9 +56,22 @@ public class IdIndexTests
                 if (add && !model.ContainsKey(key)) { index.Add(key, value); model[key] = value++; }
                 else if (!add) Assert.Equal(model.Remove(key), index.Remove(key));
             }
-            for (uint i = 45_001; i <= 80_000; i++) { index.Add(new UInt128(7, i), (int)i); model[new UInt128(7, i)] = (int)i; } // grows past the view's table
+            for (uint i = 45_001; i <= 80_000; i++) { index.Add(new UInt128(7, i), (int)i); model[new UInt128(7, i)] = (int)i; } // past the view's load
+            Assert.Equal(model.Count, index.Count);
+            foreach (var (k, v) in model) { Assert.True(index.TryGetValue(k, out int got)); Assert.Equal(v, got); }
             Assert.Equal(before, Bytes(view));
             view.Release();
+            // Released: the side table's ids move into the table a slice per add, while ids come and go.
+            foreach (var (raw, add) in ops)
+            {
+                UInt128 key = new(raw % 5 + 10, raw);
+                if (add && !model.ContainsKey(key)) { index.Add(key, value); model[key] = value++; }
+                else if (!add) Assert.Equal(model.Remove(key), index.Remove(key));
+                Assert.Equal(model.Count, index.Count);
+            }
+            IdIndex.IdIndexView now = index.View();
+            Assert.Equal(model.Count, now.Count);
+            now.Release();
 
             var loaded = new IdIndex();
             int offset = 0;
