@@ -256,7 +256,9 @@ public sealed class SnapshotStore
         string? problem = CheckHeader(header.AsSpan(0, read), fileBytes, candidate, out int headerBytes, out long contentBytes);
         if (problem is not null) return problem;
         if (FormatOf(header) < 2) return TryRestoreRead(path, candidate, restore, header, out state);
-        MappedFile map = MappedFile.Map(handle, fileBytes, path);
+        MappedFile map;
+        try { map = MappedFile.Map(handle, fileBytes, path); }
+        catch (IOException) { return TryRestoreRead(path, candidate, restore, header, out state); } // no mapping (address space, limits): read it
         byte[] expected = header.AsSpan(0, headerBytes).ToArray();
         Task<bool> verifying = Task.Factory.StartNew(() => ChecksumMatches(handle, expected, contentBytes), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -281,7 +283,8 @@ public sealed class SnapshotStore
         }
         finally
         {
-            if (!verifying.IsCompleted) verifying.Wait(); // the handle is closed only after the checksum's reads
+            try { verifying.Wait(); } // the handle is closed only after the checksum's reads
+            catch (AggregateException) { } // a failed read was reported where the result was asked for, or the restore's own exception goes on
             if (!keep) map.Dispose(); // a half-built state is dropped with it; a restored one holds the mapping
         }
     }
