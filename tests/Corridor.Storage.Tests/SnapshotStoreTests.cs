@@ -271,6 +271,14 @@ public sealed class SnapshotStoreTests
         Assert.Equal("CRDS"u8.ToArray(), bytes[..4]);
         Assert.Equal(42, MemoryMarshal.Read<long>(bytes.AsSpan(8)));
         Assert.Equal(5, MemoryMarshal.Read<long>(bytes.AsSpan(16)));
-        Assert.Equal("hello"u8.ToArray(), bytes[32..37]);
+        Assert.Equal(2, MemoryMarshal.Read<ushort>(bytes.AsSpan(4))); // file format 2
+        Assert.Equal(4096, MemoryMarshal.Read<ushort>(bytes.AsSpan(6))); // the content starts on a page
+        Assert.All(bytes[32..4096], b => Assert.Equal(0, b));
+        Assert.Equal("hello"u8.ToArray(), bytes[4096..4101]);
+        // The checksum: XxHash128 over the XxHash3 of each 1 MiB block of the content (here one), then the whole header.
+        var checksum = new System.IO.Hashing.XxHash128();
+        checksum.Append(BitConverter.GetBytes(System.IO.Hashing.XxHash3.HashToUInt64("hello"u8)));
+        checksum.Append(bytes.AsSpan(0, 4096));
+        Assert.Equal(checksum.GetCurrentHash(), bytes[4101..]);
     }
 }

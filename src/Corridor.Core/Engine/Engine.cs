@@ -15,7 +15,7 @@ namespace Corridor.Core.Engine;
 /// </summary>
 public sealed class Engine
 {
-    private const int SnapshotFormatVersion = 15; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids; 11: PvP legs in RTGS after the grants; 12: operator acts (four eyes); 13: peers and cross-node payments; 14: client-certificate bindings; 15: the day schedule after every other section
+    private const int SnapshotFormatVersion = 16; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids; 11: PvP legs in RTGS after the grants; 12: operator acts (four eyes); 13: peers and cross-node payments; 14: client-certificate bindings; 15: the day schedule after every other section; 16: large ledger lists at 4096-byte boundaries and the transfer-id table itself (a restore maps them)
     private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
@@ -315,7 +315,7 @@ public sealed class Engine
         /// <summary>Writes the snapshot exactly as <see cref="Engine.WriteSnapshot"/> would have at capture.</summary>
         public void WriteTo(Stream stream)
         {
-            using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            using var w = new BinaryWriter(new SnapshotWriteStream(stream), System.Text.Encoding.UTF8, leaveOpen: true);
             w.Write(SnapshotMagic);
             w.Write(SnapshotFormatVersion);
             w.Write(Sequence);
@@ -334,7 +334,7 @@ public sealed class Engine
     /// <summary>As <see cref="ReadSnapshot(Stream)"/>; <paramref name="stateHash"/> is the restored state's hash, verified against the recorded one.</summary>
     public static Engine ReadSnapshot(Stream stream, out UInt128 stateHash)
     {
-        using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        using var r = new BinaryReader(new SnapshotReadStream(stream), System.Text.Encoding.UTF8, leaveOpen: true);
         Span<byte> magic = stackalloc byte[8];
         r.BaseStream.ReadExactly(magic);
         if (!magic.SequenceEqual(SnapshotMagic)) throw new InvalidDataException("not a Corridor snapshot (bad magic)");
@@ -343,7 +343,7 @@ public sealed class Engine
             throw new InvalidDataException($"snapshot format {version} is not supported (expected {OldestReadableSnapshotFormat}…{SnapshotFormatVersion})");
         long sequence = r.ReadInt64();
         ulong lastTimestamp = r.ReadUInt64();
-        LedgerState ledger = LedgerState.ReadSnapshot(r);
+        LedgerState ledger = LedgerState.ReadSnapshot(r, version);
         SettlementState settlement = SettlementState.ReadSnapshot(r, ledger);
         var engine = new Engine(ledger, settlement) { Sequence = sequence, LastTimestamp = lastTimestamp };
         engine.Exchange.ReadSnapshot(r);

@@ -5,9 +5,133 @@ namespace Corridor.Core.Engine;
 /// <summary>Small pieces the state sections share when they write snapshots and feed the state hash.</summary>
 internal static class SnapshotIO
 {
+    /// <summary>Large sections of a snapshot (format 16 on) start at a multiple of this many bytes from the content's start.</summary>
+    public const int Alignment = 4096;
+
     public static void Write128(BinaryWriter w, UInt128 v) { w.Write((ulong)v); w.Write((ulong)(v >> 64)); }
 
     public static UInt128 Read128(BinaryReader r) { ulong lo = r.ReadUInt64(); return new UInt128(r.ReadUInt64(), lo); }
+
+    /// <summary>Writes zeros up to the next multiple of <see cref="Alignment"/> (the writer's stream counts its position).</summary>
+    public static void Align(BinaryWriter w)
+    {
+        w.Flush();
+        int pad = (int)(-w.BaseStream.Position & (Alignment - 1));
+        if (pad > 0) w.Write(new byte[pad]);
+    }
+
+    /// <summary>Skips the padding <see cref="Align"/> wrote (the reader's stream counts its position).</summary>
+    public static void Align(BinaryReader r)
+    {
+        var stream = (SnapshotReadStream)r.BaseStream;
+        stream.Skip(-stream.Position & (Alignment - 1));
+    }
+}
+
+/// <summary>
+/// A snapshot's content that lies in memory already — a file the storage layer mapped copy-on-write (private: writes to
+/// its pages copy them for this process, the file never changes). The restore keeps large sections where they are instead
+/// of copying them into fresh memory. Implemented by the stream handed to <see cref="Engine.ReadSnapshot(Stream)"/>.
+/// </summary>
+public unsafe interface ISnapshotMemory
+{
+    /// <summary>Address of the content byte at <paramref name="position"/> (from the stream's start), readable and writable
+    /// as long as <see cref="Owner"/> is reachable.</summary>
+    byte* AddressOf(long position);
+
+    /// <summary>Whatever keeps the memory mapped; the restored state holds it.</summary>
+    object Owner { get; }
+}
+
+/// <summary>The content stream of a snapshot being written, counting its position from the content's start.</summary>
+internal sealed class SnapshotWriteStream(Stream inner) : Stream
+{
+    private long _position;
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => _position;
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
+    public override void Flush() => inner.Flush();
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    public override void Write(ReadOnlySpan<byte> buffer) { inner.Write(buffer); _position += buffer.Length; }
+    public override void WriteByte(byte value) { inner.WriteByte(value); _position++; }
+}
+
+/// <summary>
+/// The content stream of a snapshot being read, counting its position from the content's start (alignment is relative to
+/// it) and telling where that position lies in memory when the content is mapped (<see cref="ISnapshotMemory"/>).
+/// </summary>
+internal sealed unsafe class SnapshotReadStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly long _length;
+    private long _position;
+
+    public SnapshotReadStream(Stream inner)
+    {
+        _inner = inner;
+        Memory = inner as ISnapshotMemory;
+        long length = -1;
+        if (inner.CanSeek)
+            try { length = inner.Length - inner.Position; }
+            catch (NotSupportedException) { length = -1; }
+        _length = length;
+    }
+
+    /// <summary>The content's memory when mapped, else null (the restore copies).</summary>
+    public ISnapshotMemory? Memory { get; }
+
+    public byte* Address => Memory!.AddressOf(_position);
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => _length >= 0 ? _length : throw new NotSupportedException();
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+    /// <summary>Bytes left in the content, or <see cref="long.MaxValue"/> when the stream does not know its length.</summary>
+    public long Left => _length >= 0 ? _length - _position : long.MaxValue;
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n = _inner.Read(buffer);
+        _position += n;
+        return n;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int ReadByte()
+    {
+        int b = _inner.ReadByte();
+        if (b >= 0) _position++;
+        return b;
+    }
+
+    /// <summary>Moves <paramref name="bytes"/> on (seeking when it can, else reading them).</summary>
+    public void Skip(long bytes)
+    {
+        if (bytes == 0) return;
+        if (_length >= 0 && _position + bytes > _length) throw new EndOfStreamException("snapshot ends inside a section");
+        if (_inner.CanSeek) { _inner.Seek(bytes, SeekOrigin.Current); _position += bytes; return; }
+        Span<byte> scratch = stackalloc byte[4096];
+        while (bytes > 0)
+        {
+            int n = (int)Math.Min(bytes, scratch.Length);
+            _inner.ReadExactly(scratch[..n]);
+            _position += n;
+            bytes -= n;
+        }
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>Write-only stream that feeds an incremental hash (a state section hashed by writing its snapshot form).</summary>

@@ -1,25 +1,33 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Corridor.Core.Ledger;
 
 /// <summary>
 /// Append-only list of structs stored in fixed chunks, so growth never copies (a 10M-transfer ledger
 /// would otherwise move gigabytes on each doubling) and references stay stable.
+/// A chunk is either a pinned array of the GC heap or memory handed in by whoever restored the list
+/// (<see cref="AttachMapped"/>: a snapshot file mapped copy-on-write by the storage layer, whose pages are the file's
+/// and need no fresh memory); items are reached through each chunk's address, the same way for both.
 /// <see cref="Freeze"/> hands out a read-only view of the items so far, for another thread to read while the owner goes
 /// on: the view shares the chunks, and the owner copies a chunk before its first write to it (<see cref="Mut"/>) while the
 /// view is in use (copy on write, at most once per chunk per view). Appends need no copy: the view never reads past its count.
 /// </summary>
-internal sealed class ChunkedList<T> where T : struct
+internal sealed unsafe class ChunkedList<T> where T : unmanaged
 {
     internal const int ChunkShift = 16;
     internal const int ChunkLength = 1 << ChunkShift;
     private const int ChunkMask = ChunkLength - 1;
+    internal const int FirstChunkLength = 256;
 
-    private T[][] _chunks = new T[16][];
+    private T[]?[] _arrays = new T[16][]; // the GC-heap chunks (pinned), kept alive here; null for a mapped chunk
+    private nint[] _chunks = new nint[16]; // address of each chunk's first item; 0: not allocated
     private int[] _owned = new int[16]; // the epoch in which the owner last made chunk c its own; != _epoch: maybe shared with a view
+    private int _firstLength; // items chunk 0 holds (it starts small, see Grow); every other chunk holds ChunkLength
     private int _epoch;
     private ChunkedView<T>? _view;
     private int _count;
+    private object? _mapping; // keeps mapped chunks' memory alive
 
     public ChunkedList() { }
 
@@ -29,10 +37,14 @@ internal sealed class ChunkedList<T> where T : struct
     {
         int chunks = (int)(((long)capacity + ChunkLength - 1) >> ChunkShift);
         if (chunks > _chunks.Length) GrowTable(chunks);
-        for (int c = 0; c < chunks; c++) _chunks[c] = new T[ChunkLength];
+        for (int c = 0; c < chunks; c++) SetChunk(c, NewChunk(ChunkLength, zeroed: true));
+        if (chunks > 0) _firstLength = ChunkLength;
     }
 
     public int Count => _count;
+
+    /// <summary>Chunks holding items.</summary>
+    public int ChunkCount => (int)(((long)_count + ChunkLength - 1) >> ChunkShift);
 
     /// <summary>Reads item <paramref name="index"/>.</summary>
     public ref readonly T this[int index]
@@ -41,7 +53,7 @@ internal sealed class ChunkedList<T> where T : struct
         get
         {
             if ((uint)index >= (uint)_count) ThrowIndex(index);
-            return ref _chunks[index >> ChunkShift][index & ChunkMask];
+            return ref Unsafe.AsRef<T>((T*)_chunks[index >> ChunkShift] + (index & ChunkMask));
         }
     }
 
@@ -52,23 +64,26 @@ internal sealed class ChunkedList<T> where T : struct
         if ((uint)index >= (uint)_count) ThrowIndex(index);
         int chunk = index >> ChunkShift;
         if (_owned[chunk] != _epoch) Own(chunk);
-        return ref _chunks[chunk][index & ChunkMask];
+        return ref Unsafe.AsRef<T>((T*)_chunks[chunk] + (index & ChunkMask));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Own(int chunk)
     {
-        if (_view is { Released: false }) _chunks[chunk] = (T[])_chunks[chunk].Clone();
+        if (_view is { Released: false })
+        {
+            int length = chunk == 0 ? _firstLength : ChunkLength;
+            T[] copy = NewChunk(length, zeroed: false);
+            new ReadOnlySpan<T>((T*)_chunks[chunk], length).CopyTo(copy);
+            SetChunk(chunk, copy);
+        }
         _owned[chunk] = _epoch;
     }
 
     /// <summary>A view of the items now, to read on the owner's thread before the list changes again (nothing is copied on write for it).</summary>
     public ChunkedView<T> View()
     {
-        int chunks = (int)(((long)_count + ChunkLength - 1) >> ChunkShift);
-        var shared = new T[chunks][];
-        Array.Copy(_chunks, shared, chunks);
-        var view = new ChunkedView<T>(shared, _count);
+        ChunkedView<T> view = NewView();
         view.Release();
         return view;
     }
@@ -80,22 +95,29 @@ internal sealed class ChunkedList<T> where T : struct
     public ChunkedView<T> Freeze()
     {
         if (_view is { Released: false }) throw new InvalidOperationException("a view of this list is still in use");
-        int chunks = (int)(((long)_count + ChunkLength - 1) >> ChunkShift);
-        var shared = new T[chunks][];
-        Array.Copy(_chunks, shared, chunks);
+        ChunkedView<T> view = NewView();
         _epoch++;
-        return _view = new ChunkedView<T>(shared, _count);
+        return _view = view;
+    }
+
+    private ChunkedView<T> NewView()
+    {
+        int chunks = ChunkCount;
+        var arrays = new T[]?[chunks];
+        var addresses = new nint[chunks];
+        Array.Copy(_arrays, arrays, chunks);
+        Array.Copy(_chunks, addresses, chunks);
+        return new ChunkedView<T>(arrays, addresses, _count, _mapping);
     }
 
     /// <summary>Appends a slot and returns it; callers overwrite the whole item (it may hold an old, truncated value).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref T Add()
     {
         int chunk = _count >> ChunkShift;
-        if (chunk == _chunks.Length) GrowTable(_chunks.Length * 2);
         int within = _count & ChunkMask;
-        T[]? items = _chunks[chunk];
-        if (items is null || within == items.Length) items = Grow(chunk);
-        ref T slot = ref items[within];
+        if (chunk >= _chunks.Length || _chunks[chunk] == 0 || (chunk == 0 && within == _firstLength)) Grow(chunk);
+        ref T slot = ref Unsafe.AsRef<T>((T*)_chunks[chunk] + within);
         _count++;
         return ref slot;
     }
@@ -105,23 +127,44 @@ internal sealed class ChunkedList<T> where T : struct
     /// and doubles up to <see cref="ChunkLength"/>, so a small state (a test, a simulated node) does not take megabytes
     /// per list. Indexing is unchanged: every chunk but the first is full-size from the start.
     /// </summary>
-    private T[] Grow(int chunk)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int chunk)
     {
-        T[]? items = _chunks[chunk];
-        if (items is null) items = new T[chunk == 0 ? FirstChunkLength : ChunkLength];
-        else Array.Resize(ref items, Math.Min(ChunkLength, items.Length * 2)); // a new array: a view keeps the old one
-        _chunks[chunk] = items;
+        if (chunk >= _chunks.Length) GrowTable(_chunks.Length * 2);
+        if (_chunks[chunk] == 0)
+        {
+            int length = chunk == 0 ? FirstChunkLength : ChunkLength;
+            SetChunk(chunk, NewChunk(length, zeroed: true));
+            if (chunk == 0) _firstLength = length;
+        }
+        else ResizeFirst(Math.Min(ChunkLength, _firstLength * 2)); // a new array: a view keeps the old one
         _owned[chunk] = _epoch;
-        return items;
+    }
+
+    private void ResizeFirst(int length)
+    {
+        T[] items = NewChunk(length, zeroed: true);
+        new ReadOnlySpan<T>((T*)_chunks[0], _firstLength).CopyTo(items);
+        SetChunk(0, items);
+        _firstLength = length;
+        _owned[0] = _epoch;
     }
 
     private void GrowTable(int chunks)
     {
+        Array.Resize(ref _arrays, chunks);
         Array.Resize(ref _chunks, chunks);
         Array.Resize(ref _owned, chunks);
     }
 
-    internal const int FirstChunkLength = 256;
+    private static T[] NewChunk(int length, bool zeroed) =>
+        zeroed ? GC.AllocateArray<T>(length, pinned: true) : GC.AllocateUninitializedArray<T>(length, pinned: true);
+
+    private void SetChunk(int chunk, T[] items)
+    {
+        _arrays[chunk] = items;
+        _chunks[chunk] = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(items));
+    }
 
     /// <summary>
     /// Appends <paramref name="count"/> slots whose content the caller overwrites at once (a snapshot being read
@@ -136,11 +179,44 @@ internal sealed class ChunkedList<T> where T : struct
         if (chunks > _chunks.Length) GrowTable(Math.Max(chunks, _chunks.Length * 2));
         for (int c = 0; c < chunks; c++)
         {
-            T[]? items = _chunks[c];
-            if (items is null) { _chunks[c] = GC.AllocateUninitializedArray<T>(ChunkLength); _owned[c] = _epoch; }
-            else if (items.Length < ChunkLength) { Array.Resize(ref items, ChunkLength); _chunks[c] = items; _owned[c] = _epoch; } // a small first chunk (see Grow) becomes full-size
+            if (_chunks[c] == 0) { SetChunk(c, NewChunk(ChunkLength, zeroed: false)); _owned[c] = _epoch; if (c == 0) _firstLength = ChunkLength; }
+            else if (c == 0 && _firstLength < ChunkLength) ResizeFirst(ChunkLength); // a small first chunk (see Grow) becomes full-size
         }
         _count = (int)total;
+    }
+
+    /// <summary>
+    /// Makes this empty list hold the <paramref name="count"/> items stored contiguously at <paramref name="items"/> (a section of a
+    /// snapshot that the storage layer mapped copy-on-write: writes to it stay private to this process), kept alive by
+    /// <paramref name="owner"/>. Every full chunk is used where it lies; a last, partial chunk is copied into a chunk of the
+    /// GC heap, as appends go on from there and must not write past the section.
+    /// </summary>
+    public void AttachMapped(int count, byte* items, object owner)
+    {
+        if (_count != 0) throw new InvalidOperationException("only an empty list takes mapped items");
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        int chunks = (int)(((long)count + ChunkLength - 1) >> ChunkShift);
+        if (chunks > _chunks.Length) GrowTable(Math.Max(chunks, _chunks.Length * 2));
+        int full = count >> ChunkShift;
+        for (int c = 0; c < full; c++)
+        {
+            _arrays[c] = null;
+            _chunks[c] = (nint)((T*)items + ((long)c << ChunkShift));
+            _owned[c] = _epoch;
+        }
+        if (full > 0) _firstLength = ChunkLength;
+        int rest = count & ChunkMask;
+        if (rest > 0)
+        {
+            int length = full == 0 ? Math.Max(FirstChunkLength, (int)Math.Min(ChunkLength, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)rest))) : ChunkLength;
+            T[] last = NewChunk(length, zeroed: true);
+            new ReadOnlySpan<T>((T*)items + ((long)full << ChunkShift), rest).CopyTo(last);
+            SetChunk(full, last);
+            _owned[full] = _epoch;
+            if (full == 0) _firstLength = length;
+        }
+        _count = count;
+        _mapping = owner;
     }
 
     /// <summary>Drops the tail back to <paramref name="count"/> items (undo of a failed linked chain).</summary>
@@ -150,24 +226,14 @@ internal sealed class ChunkedList<T> where T : struct
         _count = count;
     }
 
-    /// <summary>The used part of each chunk, in order.</summary>
-    public IEnumerable<ReadOnlyMemory<T>> Segments()
-    {
-        for (int start = 0; start < _count; start += ChunkLength)
-        {
-            int length = Math.Min(ChunkLength, _count - start);
-            yield return new ReadOnlyMemory<T>(_chunks[start >> ChunkShift], 0, length);
-        }
-    }
-
     /// <summary>The used part of chunk <paramref name="chunk"/> to read.</summary>
-    public ReadOnlySpan<T> ChunkReadSpan(int chunk) => _chunks[chunk].AsSpan(0, Math.Min(ChunkLength, _count - (chunk << ChunkShift)));
+    public ReadOnlySpan<T> ChunkReadSpan(int chunk) => new((T*)_chunks[chunk], Math.Min(ChunkLength, _count - (chunk << ChunkShift)));
 
     /// <summary>The used part of chunk <paramref name="chunk"/> to fill (a snapshot being read into a new list; no view exists).</summary>
     public Span<T> ChunkSpan(int chunk)
     {
         if (_owned[chunk] != _epoch) Own(chunk);
-        return _chunks[chunk].AsSpan(0, Math.Min(ChunkLength, _count - (chunk << ChunkShift)));
+        return new((T*)_chunks[chunk], Math.Min(ChunkLength, _count - (chunk << ChunkShift)));
     }
 
     private static void ThrowIndex(int index) => throw new ArgumentOutOfRangeException(nameof(index), index, "beyond the list");
@@ -177,9 +243,11 @@ internal sealed class ChunkedList<T> where T : struct
 /// A read-only view of a <see cref="ChunkedList{T}"/> as it was when frozen, safe to read from any thread while the list's
 /// owner goes on. <see cref="Release"/> it when done, so the owner stops copying chunks for it.
 /// </summary>
-internal sealed class ChunkedView<T>(T[][] chunks, int count) where T : struct
+internal sealed unsafe class ChunkedView<T>(T[]?[] arrays, nint[] chunks, int count, object? mapping) where T : unmanaged
 {
     private volatile bool _released;
+    private readonly T[]?[] _arrays = arrays; // keeps the GC-heap chunks alive while the view is read
+    private readonly object? _mapping = mapping; // likewise the mapped ones
 
     public int Count { get; } = count;
 
@@ -187,19 +255,23 @@ internal sealed class ChunkedView<T>(T[][] chunks, int count) where T : struct
 
     public void Release() => _released = true;
 
+    /// <summary>Chunks holding items.</summary>
+    public int ChunkCount => chunks.Length;
+
     public ref readonly T this[int index]
     {
         get
         {
             if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, "beyond the view");
-            return ref chunks[index >> ChunkedList<T>.ChunkShift][index & (ChunkedList<T>.ChunkLength - 1)];
+            return ref Unsafe.AsRef<T>((T*)chunks[index >> ChunkedList<T>.ChunkShift] + (index & (ChunkedList<T>.ChunkLength - 1)));
         }
     }
 
-    /// <summary>The items of each chunk, in order.</summary>
-    public IEnumerable<ReadOnlyMemory<T>> Segments()
+    /// <summary>The items of chunk <paramref name="chunk"/>.</summary>
+    public ReadOnlySpan<T> Segment(int chunk)
     {
-        for (int start = 0; start < Count; start += ChunkedList<T>.ChunkLength)
-            yield return new ReadOnlyMemory<T>(chunks[start >> ChunkedList<T>.ChunkShift], 0, Math.Min(ChunkedList<T>.ChunkLength, Count - start));
+        GC.KeepAlive(_arrays);
+        GC.KeepAlive(_mapping);
+        return new((T*)chunks[chunk], Math.Min(ChunkedList<T>.ChunkLength, Count - (chunk << ChunkedList<T>.ChunkShift)));
     }
 }

@@ -1,36 +1,60 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace Corridor.Core.Ledger;
 
 /// <summary>
-/// Map from 128-bit id to index: open addressing with linear probing, key and value inline in one
-/// pinned array. A lookup of a new id costs one cache miss (the dictionary of the BCL costs two or
-/// three: bucket, then entry chain), and <see cref="Prefetch"/> lets a batch hide even that one.
-/// Id 0 marks an empty slot (0 is never a valid id). Deletion uses backward shift, so no tombstones.
+/// Map from 128-bit id to index: open addressing with linear probing, key and value inline. A lookup of a new id costs
+/// one cache miss (the dictionary of the BCL costs two or three: bucket, then entry chain), and <see cref="Prefetch"/>
+/// lets a batch hide even that one. Id 0 marks an empty slot (0 is never a valid id). Deletion uses backward shift, so
+/// no tombstones.
+/// The table lies in pages of <see cref="PageLength"/> slots, each a pinned array or memory handed in by whoever restored
+/// the index (<see cref="AttachMapped"/>: a snapshot mapped copy-on-write), so that a snapshot can hold the table itself
+/// and a restart need not rebuild it. <see cref="Freeze"/> gives a view of the table for another thread to write while the
+/// owner goes on: until the view is released, ids added go into a side table (a small <see cref="IdIndex"/> of its own) and
+/// lookups ask both — copying the table's pages on write instead would copy nearly all of them in the first batch after a
+/// freeze (ids land at random), a pause of seconds at tens of millions of ids. After the release, each add moves a slice of
+/// the side table into the table, until it is empty. Removing an id of the frozen table (not done by the ledger, which
+/// removes only ids it added in the same batch) copies its page first.
 /// </summary>
 internal sealed unsafe class IdIndex
 {
     private const int MinCapacity = 1 << 10;
     private const double MaxLoad = 0.6;
+    internal const int PageShift = 16;
+    internal const int PageLength = 1 << PageShift;
+    private const ulong PageMask = PageLength - 1;
 
-    private Entry[] _entries;
-    private Entry* _table;
+    private Entry[]?[] _arrays = []; // GC-heap pages (pinned), kept alive here; null for a mapped page
+    private nint[] _pages = []; // address of each page's first slot
+    private int[] _owned = []; // the epoch in which the owner last made page p its own; != _epoch: maybe shared with a view
+    private int _epoch;
+    private IdIndexView? _view;
+    private object? _mapping;
     private ulong _mask;
+    private int _capacity;
     private int _count;
     private int _growAt;
+    private IdIndex? _side; // ids added while the table is frozen, then until moved into it (see Freeze)
+    private int _sideCursor; // the next slot of the side table to move once the view is released
+    private int _sideOnly; // ids of the side table not (yet) in the table
+    private const int MoveSlotsPerAdd = 64;
 
     public IdIndex(int expected = 0)
     {
         int capacity = MinCapacity;
         while (capacity * MaxLoad < expected) capacity <<= 1;
-        _entries = Allocate(capacity);
-        _table = (Entry*)Unsafe.AsPointer(ref _entries[0]);
-        _mask = (ulong)capacity - 1;
-        _growAt = (int)(capacity * MaxLoad);
+        Allocate(capacity);
     }
 
-    public int Count => _count;
+    public int Count => _side is null ? _count : _count + _sideOnly;
+
+    /// <summary>Slots in the table (a power of two).</summary>
+    public int Capacity => _capacity;
+
+    /// <summary>Bytes of one slot in a snapshot's copy of the table.</summary>
+    public static int SlotBytes => sizeof(Entry);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Hash(UInt128 key)
@@ -40,21 +64,55 @@ internal sealed unsafe class IdIndex
         return h ^ (h >> 29);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Entry* At(ulong slot) =>
+        (Entry*)Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_pages), (nint)(slot >> PageShift)) + (slot & PageMask);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Entry* Writable(ulong slot)
+    {
+        int page = (int)(slot >> PageShift);
+        if (_owned[page] != _epoch) Own(page);
+        return At(slot);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Own(int page)
+    {
+        if (_view is { Released: false })
+        {
+            int length = Math.Min(_capacity, PageLength);
+            Entry[] copy = GC.AllocateUninitializedArray<Entry>(length, pinned: true);
+            new ReadOnlySpan<Entry>((Entry*)_pages[page], length).CopyTo(copy);
+            SetPage(page, copy);
+        }
+        _owned[page] = _epoch;
+    }
+
     /// <summary>Starts loading the slot of <paramref name="key"/> into cache ahead of its lookup.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Prefetch(UInt128 key)
     {
-        if (Sse.IsSupported) Sse.Prefetch0(_table + (Hash(key) & _mask));
+        if (Sse.IsSupported) Sse.Prefetch0(At(Hash(key) & _mask));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetValue(UInt128 key, out int value)
     {
+        if (TryGetInTable(key, out value)) return true;
+        return _side is not null && _side.TryGetValue(key, out value);
+    }
+
+    private bool ContainsInTable(UInt128 key) => TryGetInTable(key, out _);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryGetInTable(UInt128 key, out int value)
+    {
         if (key == UInt128.Zero) { value = -1; return false; } // 0 marks empty slots; it is never stored
         ulong slot = Hash(key) & _mask;
         while (true)
         {
-            Entry* e = _table + slot;
+            Entry* e = At(slot);
             if (e->Key == key) { value = e->Value; return true; }
             if (e->Key == UInt128.Zero) { value = -1; return false; }
             slot = (slot + 1) & _mask;
@@ -66,13 +124,50 @@ internal sealed unsafe class IdIndex
     /// <summary>Adds a key that must not be present.</summary>
     public void Add(UInt128 key, int value)
     {
+        if (_side is not null)
+        {
+            if (!_view!.Released)
+            {
+                if (ContainsInTable(key)) throw new InvalidOperationException($"id {key} already indexed");
+                _side.Add(key, value);
+                _sideOnly++;
+                return;
+            }
+            if (_side.ContainsKey(key)) throw new InvalidOperationException($"id {key} already indexed");
+            MoveSome();
+        }
+        AddToTable(key, value);
+    }
+
+    /// <summary>Moves the next slots of the side table into the table (the view is released); drops the side table when done.</summary>
+    private void MoveSome()
+    {
+        IdIndex side = _side!;
+        int end = Math.Min(side._capacity, _sideCursor + MoveSlotsPerAdd);
+        for (ulong slot = (ulong)_sideCursor; slot < (ulong)end; slot++)
+        {
+            Entry* e = side.At(slot);
+            if (e->Key != UInt128.Zero && !ContainsInTable(e->Key)) { AddToTable(e->Key, e->Value); _sideOnly--; }
+        }
+        _sideCursor = end;
+        if (end == side._capacity) _side = null;
+    }
+
+    /// <summary>Moves the whole side table into the table (the view is released).</summary>
+    private void MoveAll()
+    {
+        while (_side is not null) MoveSome();
+    }
+
+    private void AddToTable(UInt128 key, int value)
+    {
         if (key == UInt128.Zero) throw new ArgumentOutOfRangeException(nameof(key), "id 0 is not a valid id");
         if (_count >= _growAt) Grow();
         ulong slot = Hash(key) & _mask;
         while (true)
         {
-            Entry* e = _table + slot;
-            if (e->Key == UInt128.Zero) { e->Key = key; e->Value = value; _count++; return; }
+            Entry* e = At(slot);
+            if (e->Key == UInt128.Zero) { e = Writable(slot); e->Key = key; e->Value = value; _count++; return; }
             if (e->Key == key) throw new InvalidOperationException($"id {key} already indexed");
             slot = (slot + 1) & _mask;
         }
@@ -81,30 +176,40 @@ internal sealed unsafe class IdIndex
     /// <summary>Removes a key (undo of a failed linked chain); backward-shift keeps probe chains intact.</summary>
     public bool Remove(UInt128 key)
     {
+        if (_side is not null)
+        {
+            if (_view!.Released) MoveAll(); // a removal would shift side entries past the moving cursor: finish moving first
+            else if (_side.Remove(key)) { _sideOnly--; return true; }
+        }
+        return RemoveFromTable(key); // an id of a frozen table: its page is copied first
+    }
+
+    private bool RemoveFromTable(UInt128 key)
+    {
         if (key == UInt128.Zero) return false;
         ulong slot = Hash(key) & _mask;
         while (true)
         {
-            Entry* e = _table + slot;
+            Entry* e = At(slot);
             if (e->Key == UInt128.Zero) return false;
             if (e->Key == key) break;
             slot = (slot + 1) & _mask;
         }
         ulong hole = slot;
         ulong next = (hole + 1) & _mask;
-        while (_table[next].Key != UInt128.Zero)
+        while (At(next)->Key != UInt128.Zero)
         {
-            ulong home = Hash(_table[next].Key) & _mask;
+            ulong home = Hash(At(next)->Key) & _mask;
             // Move the entry into the hole if its home is not cyclically within (hole, next].
             bool stays = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next);
             if (!stays)
             {
-                _table[hole] = _table[next];
+                *Writable(hole) = *At(next);
                 hole = next;
             }
             next = (next + 1) & _mask;
         }
-        _table[hole] = default;
+        *Writable(hole) = default;
         _count--;
         return true;
     }
@@ -112,34 +217,187 @@ internal sealed unsafe class IdIndex
     /// <summary>Sizes the table for <paramref name="expected"/> keys in one step (one rehash at most, none when empty).</summary>
     public void EnsureCapacity(int expected)
     {
+        if (_side is not null) return; // a state being restored has no side table; a frozen one grows as it goes
         if (expected <= _growAt) return;
-        int capacity = _entries.Length;
+        int capacity = _capacity;
         while (capacity * MaxLoad < expected) capacity <<= 1;
         Grow(capacity);
     }
 
-    private void Grow() => Grow(_entries.Length * 2);
+    private void Grow() => Grow(_capacity * 2);
 
     private void Grow(int capacity)
     {
-        Entry[] old = _entries;
-        _entries = Allocate(capacity);
-        _table = (Entry*)Unsafe.AsPointer(ref _entries[0]);
-        _mask = (ulong)capacity - 1;
-        _growAt = (int)(capacity * MaxLoad);
+        // The old pages stay with a view that may still read them; the new table shares nothing.
+        nint[] oldPages = _pages;
+        Entry[]?[] oldArrays = _arrays;
+        int oldCapacity = _capacity;
         int count = _count;
-        _count = 0;
+        Allocate(capacity);
+        object? mapping = _mapping;
+        _mapping = null;
         if (count > 0)
-            foreach (ref readonly Entry e in old.AsSpan())
-                if (e.Key != UInt128.Zero) Add(e.Key, e.Value);
+            for (int p = 0; p < oldPages.Length; p++)
+                foreach (ref readonly Entry e in new ReadOnlySpan<Entry>((Entry*)oldPages[p], Math.Min(oldCapacity, PageLength)))
+                    if (e.Key != UInt128.Zero) AddToTable(e.Key, e.Value);
+        GC.KeepAlive(oldArrays);
+        GC.KeepAlive(mapping);
     }
 
-    private static Entry[] Allocate(int capacity) => GC.AllocateArray<Entry>(capacity, pinned: true);
+    private void Allocate(int capacity)
+    {
+        int pages = Math.Max(1, capacity >> PageShift);
+        _arrays = new Entry[]?[pages];
+        _pages = new nint[pages];
+        _owned = new int[pages];
+        for (int p = 0; p < pages; p++)
+        {
+            SetPage(p, GC.AllocateArray<Entry>(Math.Min(capacity, PageLength), pinned: true));
+            _owned[p] = _epoch;
+        }
+        SetCapacity(capacity);
+        _count = 0;
+    }
+
+    private void SetCapacity(int capacity)
+    {
+        _capacity = capacity;
+        _mask = (ulong)capacity - 1;
+        _growAt = (int)(capacity * MaxLoad);
+    }
+
+    private void SetPage(int page, Entry[] slots)
+    {
+        _arrays[page] = slots;
+        _pages[page] = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(slots));
+    }
+
+    /// <summary>Why a table of <paramref name="capacity"/> slots holding <paramref name="count"/> ids cannot be this index's, or null.</summary>
+    public static string? CheckShape(int capacity, int count)
+    {
+        if (capacity < MinCapacity || !System.Numerics.BitOperations.IsPow2(capacity)) return $"an id table of {capacity} slots (a power of two ≥ {MinCapacity} expected)";
+        if (count < 0 || count > (int)(capacity * MaxLoad)) return $"an id table of {capacity} slots cannot hold {count} ids";
+        return null;
+    }
+
+    /// <summary>
+    /// Makes this empty index the table of <paramref name="capacity"/> slots holding <paramref name="count"/> ids stored at
+    /// <paramref name="table"/> (a snapshot's copy, mapped copy-on-write by the storage layer), kept alive by <paramref name="owner"/>.
+    /// A table smaller than a page is copied instead.
+    /// </summary>
+    public void AttachMapped(int capacity, int count, byte* table, object owner)
+    {
+        if (CheckShape(capacity, count) is { } problem) throw new InvalidDataException(problem);
+        if (_count != 0) throw new InvalidOperationException("only an empty index takes a mapped table");
+        if (capacity < PageLength)
+        {
+            Allocate(capacity);
+            new ReadOnlySpan<Entry>(table, capacity).CopyTo(_arrays[0]);
+        }
+        else
+        {
+            int pages = capacity >> PageShift;
+            _arrays = new Entry[]?[pages];
+            _pages = new nint[pages];
+            _owned = new int[pages];
+            for (int p = 0; p < pages; p++)
+            {
+                _pages[p] = (nint)((Entry*)table + ((long)p << PageShift));
+                _owned[p] = _epoch;
+            }
+            SetCapacity(capacity);
+            _mapping = owner;
+        }
+        _count = count;
+    }
+
+    /// <summary>Makes this empty index a table of <paramref name="capacity"/> slots holding <paramref name="count"/> ids, filled page by page by <paramref name="fill"/> (a snapshot being read).</summary>
+    public void Load(int capacity, int count, Action<Span<byte>> fill)
+    {
+        if (CheckShape(capacity, count) is { } problem) throw new InvalidDataException(problem);
+        if (_count != 0) throw new InvalidOperationException("only an empty index is loaded");
+        int pages = Math.Max(1, capacity >> PageShift);
+        _arrays = new Entry[]?[pages];
+        _pages = new nint[pages];
+        _owned = new int[pages];
+        for (int p = 0; p < pages; p++)
+        {
+            Entry[] page = GC.AllocateUninitializedArray<Entry>(Math.Min(capacity, PageLength), pinned: true);
+            fill(MemoryMarshal.AsBytes(page.AsSpan()));
+            SetPage(p, page);
+            _owned[p] = _epoch;
+        }
+        SetCapacity(capacity);
+        _count = count;
+    }
+
+    /// <summary>The table as it is now, to read on the owner's thread before the index changes again.</summary>
+    public IdIndexView View()
+    {
+        if (_side is not null)
+        {
+            if (!_view!.Released) return Merged().View(); // the table is frozen: a copy with the side table's ids in it
+            MoveAll();
+        }
+        var view = new IdIndexView((Entry[]?[])_arrays.Clone(), (nint[])_pages.Clone(), _capacity, _count, _mapping);
+        view.Release();
+        return view;
+    }
+
+    /// <summary>A copy of the frozen table with the side table's ids added (a view of the index now while a frozen one is in use).</summary>
+    private IdIndex Merged()
+    {
+        var merged = new IdIndex();
+        int page = 0;
+        merged.Load(_capacity, _count, bytes => { new ReadOnlySpan<byte>((byte*)_pages[page], bytes.Length).CopyTo(bytes); page++; });
+        for (ulong slot = 0; slot < (ulong)_side!._capacity; slot++)
+        {
+            Entry* e = _side.At(slot);
+            if (e->Key != UInt128.Zero) merged.AddToTable(e->Key, e->Value);
+        }
+        GC.KeepAlive(_arrays);
+        return merged;
+    }
+
+    /// <summary>The table as it is now, staying so while the index goes on changing (copy on write); release it when done. One at a time.</summary>
+    public IdIndexView Freeze()
+    {
+        if (_view is { Released: false }) throw new InvalidOperationException("a view of this index is still in use");
+        MoveAll(); // what the last view's side table still holds
+        _side = new IdIndex();
+        _sideCursor = 0;
+        _sideOnly = 0;
+        var view = new IdIndexView((Entry[]?[])_arrays.Clone(), (nint[])_pages.Clone(), _capacity, _count, _mapping);
+        _epoch++;
+        return _view = view;
+    }
+
+    /// <summary>A read-only image of the table (<see cref="Freeze"/>), safe to read from any thread.</summary>
+    internal sealed class IdIndexView(Entry[]?[] arrays, nint[] pages, int capacity, int count, object? mapping)
+    {
+        private volatile bool _released;
+        private readonly Entry[]?[] _arrays = arrays;
+        private readonly object? _mapping = mapping;
+
+        public int Capacity { get; } = capacity;
+        public int Count { get; } = count;
+        public int PageCount => pages.Length;
+        public bool Released => _released;
+        public void Release() => _released = true;
+
+        /// <summary>The bytes of page <paramref name="page"/>, as a snapshot stores them.</summary>
+        public ReadOnlySpan<byte> PageBytes(int page)
+        {
+            GC.KeepAlive(_arrays);
+            GC.KeepAlive(_mapping);
+            return new ReadOnlySpan<byte>((byte*)pages[page], Math.Min(Capacity, PageLength) * sizeof(Entry));
+        }
+    }
 
     // 20 bytes, not 32: the key's 16-byte alignment would pad every slot by 12 bytes. The index is a third of a restored
     // node's memory at that size, and restart time on a VM goes mostly into touching fresh memory (README, recovery).
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 4)]
-    private struct Entry
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    internal struct Entry
     {
         public UInt128 Key;
         public int Value;

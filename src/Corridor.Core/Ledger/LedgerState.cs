@@ -640,8 +640,7 @@ public sealed class LedgerState
     /// <summary>All accounts in creation order (for statements, invariant checks and snapshots).</summary>
     public IEnumerable<Account> Accounts()
     {
-        foreach (ReadOnlyMemory<Account> segment in _accounts.Segments())
-            for (int i = 0; i < segment.Length; i++) yield return segment.Span[i];
+        for (int i = 0; i < _accounts.Count; i++) yield return _accounts[i];
     }
 
     // ───────────────────────────── hashing and snapshots ─────────────────────────────
@@ -675,6 +674,7 @@ public sealed class LedgerState
         private readonly ChunkedView<TransferMeta> _meta;
         private readonly ChunkedView<FailedRecord> _failed;
         private readonly ChunkedView<HistoryEntry> _history;
+        private readonly IdIndex.IdIndexView _transferIndex;
 
         internal LedgerView(LedgerState ledger, bool frozen)
         {
@@ -682,11 +682,13 @@ public sealed class LedgerState
             {
                 (_accounts, _links, _transfers) = (ledger._accounts.Freeze(), ledger._accountLinks.Freeze(), ledger._transfers.Freeze());
                 (_meta, _failed, _history) = (ledger._transferMeta.Freeze(), ledger._failedOrder.Freeze(), ledger._history.Freeze());
+                _transferIndex = ledger._transferIndex.Freeze();
             }
             else
             {
                 (_accounts, _links, _transfers) = (ledger._accounts.View(), ledger._accountLinks.View(), ledger._transfers.View());
                 (_meta, _failed, _history) = (ledger._transferMeta.View(), ledger._failedOrder.View(), ledger._history.View());
+                _transferIndex = ledger._transferIndex.View();
             }
         }
 
@@ -697,26 +699,27 @@ public sealed class LedgerState
         public void Release()
         {
             _accounts.Release(); _links.Release(); _transfers.Release(); _meta.Release(); _failed.Release(); _history.Release();
+            _transferIndex.Release();
         }
 
         public void HashInto(XxHash128 hash)
         {
-            foreach (var s in _accounts.Segments()) hash.Append(MemoryMarshal.AsBytes(s.Span));
-            foreach (var s in _transfers.Segments()) hash.Append(MemoryMarshal.AsBytes(s.Span));
+            for (int c = 0; c < _accounts.ChunkCount; c++) hash.Append(MemoryMarshal.AsBytes(_accounts.Segment(c)));
+            for (int c = 0; c < _transfers.ChunkCount; c++) hash.Append(MemoryMarshal.AsBytes(_transfers.Segment(c)));
             // The streaming hash sees the same bytes however they are chunked; gather small fields into a buffer.
             const int Chunk = 4096;
             Span<byte> statuses = stackalloc byte[Chunk];
             int filled = 0;
-            foreach (var s in _meta.Segments())
-                foreach (TransferMeta m in s.Span)
+            for (int c = 0; c < _meta.ChunkCount; c++)
+                foreach (TransferMeta m in _meta.Segment(c))
                 {
                     statuses[filled++] = (byte)m.Status;
                     if (filled == Chunk) { hash.Append(statuses); filled = 0; }
                 }
             hash.Append(statuses[..filled]);
             Span<byte> scratch = stackalloc byte[32];
-            foreach (var s in _failed.Segments())
-                foreach (FailedRecord f in s.Span)
+            for (int c = 0; c < _failed.ChunkCount; c++)
+                foreach (FailedRecord f in _failed.Segment(c))
                 {
                     UInt128 id = f.Id;
                     MemoryMarshal.Write(scratch, in id);
@@ -727,8 +730,8 @@ public sealed class LedgerState
             const int BalancesPerChunk = 128;
             Span<AccountBalance> balances = stackalloc AccountBalance[BalancesPerChunk];
             int held = 0;
-            foreach (var s in _history.Segments())
-                foreach (var entry in s.Span)
+            for (int c = 0; c < _history.ChunkCount; c++)
+                foreach (var entry in _history.Segment(c))
                 {
                     balances[held++] = entry.Balance;
                     if (held == BalancesPerChunk) { hash.Append(MemoryMarshal.AsBytes(balances)); held = 0; }
@@ -736,26 +739,124 @@ public sealed class LedgerState
             hash.Append(MemoryMarshal.AsBytes(balances[..held]));
         }
 
+        /// <summary>
+        /// Writes the ledger in snapshot format 16: each list's items as they lie in memory, a list of at least one whole chunk
+        /// starting at a multiple of <see cref="Engine.SnapshotIO.Alignment"/> bytes (so a restore can map it instead of copying),
+        /// then the transfer-id table itself, likewise aligned when it spans at least a page of slots (so a restore need not
+        /// rebuild it). The writer's stream counts its position (<see cref="Engine.SnapshotWriteStream"/>).
+        /// </summary>
         public void WriteSnapshot(BinaryWriter w)
         {
             w.Write(_accounts.Count);
-            foreach (var s in _accounts.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
-            foreach (var s in _links.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
+            WriteList(w, _accounts);
+            WriteList(w, _links);
             w.Write(_transfers.Count);
-            foreach (var s in _transfers.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
-            foreach (var s in _meta.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
+            WriteList(w, _transfers);
+            WriteList(w, _meta);
             w.Write(_failed.Count);
-            foreach (var s in _failed.Segments())
-                foreach (FailedRecord f in s.Span)
+            for (int c = 0; c < _failed.ChunkCount; c++)
+                foreach (FailedRecord f in _failed.Segment(c))
                 {
                     w.Write((ulong)f.Id); w.Write((ulong)(f.Id >> 64)); w.Write(f.ContentHash); w.Write((byte)f.Result);
                 }
             w.Write(_history.Count);
-            foreach (var s in _history.Segments()) w.Write(MemoryMarshal.AsBytes(s.Span));
+            WriteList(w, _history);
+            w.Write(_transferIndex.Capacity);
+            w.Write(_transferIndex.Count);
+            if (_transferIndex.Capacity >= IdIndex.PageLength) Engine.SnapshotIO.Align(w);
+            for (int p = 0; p < _transferIndex.PageCount; p++) w.Write(_transferIndex.PageBytes(p));
+        }
+
+        private static void WriteList<T>(BinaryWriter w, ChunkedView<T> list) where T : unmanaged
+        {
+            if (list.Count >= ChunkedList<T>.ChunkLength) Engine.SnapshotIO.Align(w);
+            for (int c = 0; c < list.ChunkCount; c++) w.Write(MemoryMarshal.AsBytes(list.Segment(c)));
         }
     }
 
-    public static LedgerState ReadSnapshot(BinaryReader r)
+    /// <summary>
+    /// Restores a ledger from a snapshot of format <paramref name="format"/> (the reader's stream is the engine's
+    /// <see cref="Engine.SnapshotReadStream"/>). From format 16, large lists and the transfer-id table are used where they lie
+    /// when the content is mapped (<see cref="Engine.ISnapshotMemory"/>), else copied; before, the lists are copied and the
+    /// id table rebuilt.
+    /// </summary>
+    internal static LedgerState ReadSnapshot(BinaryReader r, int format)
+    {
+        if (format < 16) return ReadSnapshotBefore16(r);
+        var stream = (Engine.SnapshotReadStream)r.BaseStream;
+        int accounts = ReadCount(r, Unsafe.SizeOf<Account>() + Unsafe.SizeOf<AccountLinks>());
+        var ledger = new LedgerState(accounts);
+        ReadList(r, stream, ledger._accounts, accounts);
+        ReadList(r, stream, ledger._accountLinks, accounts);
+        for (int i = 0; i < accounts; i++) ledger._accountIndex.Add(ledger._accounts[i].Id, i);
+
+        int transfers = ReadCount(r, Unsafe.SizeOf<Transfer>() + Unsafe.SizeOf<TransferMeta>());
+        ReadList(r, stream, ledger._transfers, transfers);
+        ReadList(r, stream, ledger._transferMeta, transfers);
+        ledger.ReadFailed(r);
+        int history = ReadCount(r, Unsafe.SizeOf<HistoryEntry>());
+        ReadList(r, stream, ledger._history, history);
+
+        int capacity = r.ReadInt32(), indexed = r.ReadInt32();
+        if (IdIndex.CheckShape(capacity, indexed) is { } problem) throw new InvalidDataException($"ledger snapshot: {problem}");
+        if (indexed != transfers) throw new InvalidDataException($"ledger snapshot: {transfers} transfers but {indexed} ids in the id table");
+        long tableBytes = (long)capacity * IdIndex.SlotBytes;
+        if (capacity >= IdIndex.PageLength) Engine.SnapshotIO.Align(r);
+        if (stream.Left < tableBytes)
+            throw new InvalidDataException($"ledger snapshot: an id table of {tableBytes} bytes does not fit the {stream.Left} bytes left");
+        if (stream.Memory is { } memory && capacity >= IdIndex.PageLength)
+        {
+            unsafe { ledger._transferIndex.AttachMapped(capacity, indexed, stream.Address, memory.Owner); }
+            stream.Skip(tableBytes);
+        }
+        else ledger._transferIndex.Load(capacity, indexed, bytes => r.BaseStream.ReadExactly(bytes));
+        ledger.EnqueueExpiries();
+        return ledger;
+    }
+
+    private static void ReadList<T>(BinaryReader r, Engine.SnapshotReadStream stream, ChunkedList<T> list, int count) where T : unmanaged
+    {
+        if (count >= ChunkedList<T>.ChunkLength) Engine.SnapshotIO.Align(r);
+        long bytes = (long)count * Unsafe.SizeOf<T>();
+        if (stream.Memory is { } memory && count >= ChunkedList<T>.ChunkLength)
+        {
+            if (stream.Left < bytes)
+                throw new InvalidDataException($"ledger snapshot: a section of {bytes} bytes does not fit the {stream.Left} bytes left");
+            unsafe { list.AttachMapped(count, stream.Address, memory.Owner); }
+            stream.Skip(bytes);
+            return;
+        }
+        list.AddUninitialized(count);
+        ReadChunks(r, list);
+    }
+
+    private void ReadFailed(BinaryReader r)
+    {
+        int failed = ReadCount(r, 33);
+        for (int i = 0; i < failed; i++)
+        {
+            ulong lo = r.ReadUInt64(), hi = r.ReadUInt64();
+            var id = new UInt128(hi, lo);
+            ulong content = r.ReadUInt64();
+            var result = (CreateTransferResult)r.ReadByte();
+            _failed.Add(id, new FailedTransfer(result, content));
+            _failedOrder.Add() = new FailedRecord(id, content, result);
+        }
+    }
+
+    private void EnqueueExpiries()
+    {
+        for (int c = 0; c < _transferMeta.ChunkCount; c++)
+        {
+            ReadOnlySpan<TransferMeta> metas = _transferMeta.ChunkReadSpan(c);
+            int first = c << ChunkedList<TransferMeta>.ChunkShift;
+            for (int i = 0; i < metas.Length; i++)
+                if (metas[i].Status == PendingStatus.Pending && metas[i].ExpiresAt != 0) _expiry.Enqueue(first + i, (metas[i].ExpiresAt, first + i));
+        }
+    }
+
+    /// <summary>Formats 5–15: the lists one after the other, no id table (rebuilt here).</summary>
+    private static LedgerState ReadSnapshotBefore16(BinaryReader r)
     {
         int accounts = ReadCount(r, Unsafe.SizeOf<Account>() + Unsafe.SizeOf<AccountLinks>());
         var ledger = new LedgerState(accounts);
@@ -785,21 +886,8 @@ public sealed class LedgerState
         ReadChunks(r, ledger._transferMeta);
         indexing.GetAwaiter().GetResult();
         if (ledger._transferIndex.Count != transfers) throw new InvalidDataException($"ledger snapshot: {transfers} transfers but {ledger._transferIndex.Count} distinct ids");
-        for (int i = 0; i < transfers; i++)
-        {
-            ref readonly TransferMeta meta = ref ledger._transferMeta[i];
-            if (meta.Status == PendingStatus.Pending && meta.ExpiresAt != 0) ledger._expiry.Enqueue(i, (meta.ExpiresAt, i));
-        }
-        int failed = ReadCount(r, 33);
-        for (int i = 0; i < failed; i++)
-        {
-            ulong lo = r.ReadUInt64(), hi = r.ReadUInt64();
-            var id = new UInt128(hi, lo);
-            ulong content = r.ReadUInt64();
-            var result = (CreateTransferResult)r.ReadByte();
-            ledger._failed.Add(id, new FailedTransfer(result, content));
-            ledger._failedOrder.Add() = new FailedRecord(id, content, result);
-        }
+        ledger.EnqueueExpiries();
+        ledger.ReadFailed(r);
         int history = ReadCount(r, Unsafe.SizeOf<HistoryEntry>());
         ledger._history.AddUninitialized(history);
         ReadChunks(r, ledger._history);
@@ -830,7 +918,7 @@ public sealed class LedgerState
         return count;
     }
 
-    private static void ReadChunks<T>(BinaryReader r, ChunkedList<T> list) where T : struct
+    private static void ReadChunks<T>(BinaryReader r, ChunkedList<T> list) where T : unmanaged
     {
         for (int chunk = 0; (chunk << ChunkedList<T>.ChunkShift) < list.Count; chunk++)
         {

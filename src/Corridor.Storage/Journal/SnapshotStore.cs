@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Hashing;
+using Corridor.Core.Engine;
 using Corridor.Storage.Files;
 
 namespace Corridor.Storage.Journal;
@@ -9,27 +10,34 @@ namespace Corridor.Storage.Journal;
 /// <summary>
 /// Engine snapshots on disk, written atomically (temp file, fsync, rename, fsync directory) and
 /// checksummed, so recovery can start from the newest good one and replay only the journal after it.
-/// File <c>snapshot-{sequence:D20}.snap</c>, little-endian:
+/// File <c>snapshot-{sequence:D20}.snap</c>, little-endian (file format 2):
 /// <code>
 ///  offset size  field
 ///       0    4  magic            "CRDS" (0x53445243)
-///       4    2  format version   1
-///       6    2  header bytes     32
+///       4    2  format version   2
+///       6    2  header bytes     4096 (the rest of the header is zeros: the content starts on a page boundary)
 ///       8    8  sequence         last batch applied to the state in this snapshot
 ///      16    8  content bytes    length of the content that follows
 ///      24    8  reserved         0
-///      32    n  content          exactly the bytes the writer callback wrote (e.g. Engine.WriteSnapshot)
-///    32+n   16  checksum         XxHash128 over content then the 32 header bytes
+///    4096    n  content          exactly the bytes the writer callback wrote (e.g. Engine.WriteSnapshot)
+///  4096+n   16  checksum         XxHash128 over the XxHash3 (64 bits, little-endian) of each 1 MiB block of the content in
+///                                order, then the 4096 header bytes
 /// </code>
+/// Per-block hashes let blocks be verified independently (a reader may share them out among threads). Files of
+/// format 1 (32-byte header, one XxHash128 over content then header) are still read.
 /// The newest <see cref="KeepSnapshots"/> snapshots are kept; older ones are deleted after a write.
 /// </summary>
 public sealed class SnapshotStore
 {
     public const int KeepSnapshots = 2;
     public const uint Magic = 0x53445243; // "CRDS" read as little-endian u32
-    public const ushort FormatVersion = 1;
-    public const int HeaderBytes = 32;
+    public const ushort FormatVersion = 2;
+    /// <summary>Bytes before the content in files of the current format (one page).</summary>
+    public const int HeaderBytes = 4096;
     public const int ChecksumBytes = 16;
+    /// <summary>The content is checksummed in blocks of this many bytes (format 2).</summary>
+    public const int BlockBytes = 1 << 20;
+    private const int HeaderFieldBytes = 32; // the fields at the start of a header; all of a format-1 header
 
     private const string Prefix = "snapshot-";
     private const string Suffix = ".snap";
@@ -76,18 +84,16 @@ public sealed class SnapshotStore
             using (IFileHandle handle = _files.Open(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
             {
                 using var file = new BufferedStream(new FileHandleStream(handle, ownsHandle: false), BufferBytes);
-                Span<byte> header = stackalloc byte[HeaderBytes];
-                header.Clear();
+                byte[] header = new byte[HeaderBytes];
                 file.Write(header);
                 var content = new ChecksumWriteStream(file);
                 write(content);
                 WriteHeader(header, sequence, content.BytesWritten);
-                content.Checksum.Append(header);
                 Span<byte> checksum = stackalloc byte[ChecksumBytes];
-                content.Checksum.GetCurrentHash(checksum);
+                content.Checksum.Finish(header, checksum);
                 file.Write(checksum);
                 file.Flush();
-                handle.Write(header, 0);
+                handle.Write(header.AsSpan(0, HeaderFieldBytes), 0);
                 handle.Sync();
             }
             _files.Move(tempPath, finalPath);
@@ -117,12 +123,12 @@ public sealed class SnapshotStore
             try
             {
                 file = new BufferedStream(new FileHandleStream(_files.Open(path, FileMode.Open, FileAccess.Read, FileShare.Read), ownsHandle: true), BufferBytes);
-                string? problem = Check(file, candidate, out long contentBytes);
+                string? problem = Check(file, candidate, out int headerBytes, out long contentBytes);
                 if (problem is null)
                 {
-                    file.Position = HeaderBytes;
+                    file.Position = headerBytes;
                     sequence = candidate;
-                    content = new SnapshotContentStream(file, HeaderBytes, contentBytes);
+                    content = new SnapshotContentStream(file, headerBytes, contentBytes);
                     LastRejected = rejected;
                     return true;
                 }
@@ -152,7 +158,7 @@ public sealed class SnapshotStore
             try
             {
                 using Stream file = new BufferedStream(new FileHandleStream(_files.Open(path, FileMode.Open, FileAccess.Read, FileShare.Read), ownsHandle: true), BufferBytes);
-                if (Check(file, candidate, out _) is { } problem) damaged.Add($"{path}: {problem}");
+                if (Check(file, candidate, out _, out _) is { } problem) damaged.Add($"{path}: {problem}");
             }
             catch (IOException e)
             {
@@ -163,49 +169,37 @@ public sealed class SnapshotStore
     }
 
     /// <summary>
-    /// Restores state from the newest snapshot that verifies, reading each file once: <paramref name="restore"/>
-    /// consumes the content while its checksum is computed, and the result is kept only if the checksum then
-    /// matches. A snapshot whose header, checksum or restore fails (<paramref name="restore"/> throwing
-    /// <see cref="InvalidDataException"/>, <see cref="EndOfStreamException"/>, <see cref="IOException"/>,
-    /// <see cref="ArgumentException"/>, <see cref="InvalidOperationException"/> or <see cref="OverflowException"/>)
-    /// is passed over for the next older one, as <see cref="TryOpenLatest"/> does; its half-built state is dropped.
-    /// Halves the bytes read at start-up against <see cref="TryOpenLatest"/> (which verifies, then the caller reads again).
+    /// Restores state from the newest snapshot that verifies. A snapshot whose header, checksum or restore fails
+    /// (<paramref name="restore"/> throwing <see cref="InvalidDataException"/>, <see cref="EndOfStreamException"/>,
+    /// <see cref="IOException"/>, <see cref="ArgumentException"/>, <see cref="InvalidOperationException"/> or
+    /// <see cref="OverflowException"/>) is passed over for the next older one, as <see cref="TryOpenLatest"/> does; its
+    /// half-built state is dropped.
+    /// On the real file system (Linux) a file of the current format is mapped copy-on-write (<see cref="MappedFile"/>) and handed
+    /// to <paramref name="restore"/> as a stream that also tells where its bytes lie (<see cref="ISnapshotMemory"/>), while a
+    /// second thread computes the checksum from the file: the restored state may keep large sections in the file's pages
+    /// instead of copying them, so the mapping lives as long as that state (the file may be deleted meanwhile; its space is
+    /// freed when the state goes). Elsewhere (a simulated disk, a format-1 file) the file is read once: <paramref name="restore"/>
+    /// consumes the content while its checksum is computed. Either way the result is kept only if the checksum then matches.
     /// </summary>
     public bool TryRestoreLatest<T>(Func<Stream, T> restore, out long sequence, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T state)
     {
         ArgumentNullException.ThrowIfNull(restore);
         var rejected = new List<string>();
         List<(long Sequence, string Path)> snapshots = List();
-        Span<byte> header = stackalloc byte[HeaderBytes];
+        byte[] header = new byte[HeaderBytes];
+        bool mappable = ReferenceEquals(_files, LocalFileSystem.Instance) && MappedFile.IsSupported;
         for (int i = snapshots.Count - 1; i >= 0; i--)
         {
             (long candidate, string path) = snapshots[i];
             try
             {
-                using Stream file = new BufferedStream(new FileHandleStream(_files.Open(path, FileMode.Open, FileAccess.Read, FileShare.Read), ownsHandle: true), BufferBytes);
-                string? problem = CheckHeader(file, candidate, header, out long contentBytes);
+                string? problem = mappable ? TryRestoreMapped(path, candidate, restore, header, out T? got) : TryRestoreRead(path, candidate, restore, header, out got);
                 if (problem is null)
                 {
-                    var content = new VerifyingContentStream(file, contentBytes);
-                    T restored;
-                    try { restored = restore(content); }
-                    catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException or InvalidOperationException or OverflowException)
-                    {
-                        // A damaged file usually fails its checksum; say so when it does, else what the restore found.
-                        content.Drain();
-                        problem = content.ChecksumMatches(header) ? $"restore failed: {e.Message}" : "checksum mismatch: the snapshot is damaged";
-                        rejected.Add($"{path}: {problem}");
-                        continue;
-                    }
-                    content.Drain();
-                    if (content.ChecksumMatches(header))
-                    {
-                        sequence = candidate;
-                        state = restored;
-                        LastRejected = rejected;
-                        return true;
-                    }
-                    problem = "checksum mismatch: the snapshot is damaged";
+                    state = got!;
+                    sequence = candidate;
+                    LastRejected = rejected;
+                    return true;
                 }
                 rejected.Add($"{path}: {problem}");
             }
@@ -218,6 +212,101 @@ public sealed class SnapshotStore
         sequence = 0;
         state = default;
         return false;
+    }
+
+    private static bool IsRestoreFailure(Exception e) =>
+        e is InvalidDataException or EndOfStreamException or ArgumentException or InvalidOperationException or OverflowException;
+
+    /// <summary>Restores from <paramref name="path"/> read once through its checksum; returns why not, or null.</summary>
+    private string? TryRestoreRead<T>(string path, long candidate, Func<Stream, T> restore, byte[] header, out T? state)
+    {
+        state = default;
+        using Stream file = new BufferedStream(new FileHandleStream(_files.Open(path, FileMode.Open, FileAccess.Read, FileShare.Read), ownsHandle: true), BufferBytes);
+        string? problem = CheckHeader(file, candidate, header, out int headerBytes, out long contentBytes);
+        if (problem is not null) return problem;
+        ReadOnlySpan<byte> headerSpan = header.AsSpan(0, headerBytes);
+        var content = new VerifyingContentStream(file, headerBytes, contentBytes, FormatOf(header));
+        T restored;
+        try { restored = restore(content); }
+        catch (Exception e) when (IsRestoreFailure(e))
+        {
+            // A damaged file usually fails its checksum; say so when it does, else what the restore found.
+            content.Drain();
+            return content.ChecksumMatches(headerSpan) ? $"restore failed: {e.Message}" : "checksum mismatch: the snapshot is damaged";
+        }
+        content.Drain();
+        if (!content.ChecksumMatches(headerSpan)) return "checksum mismatch: the snapshot is damaged";
+        state = restored;
+        return null;
+    }
+
+    /// <summary>
+    /// Restores from <paramref name="path"/> mapped (format 2; format 1 is read); returns why not, or null. The checksum is
+    /// computed on a second thread from the file read with pread(2) while <paramref name="restore"/> runs over the mapping
+    /// (on this VM hashing the page cache through read is several times faster than through a mapping's 4 KiB pages, and the
+    /// restore touches what it needs of the mapping anyway); the state is kept only if the checksum then matches, as when
+    /// the file is read.
+    /// </summary>
+    private unsafe string? TryRestoreMapped<T>(string path, long candidate, Func<Stream, T> restore, byte[] header, out T? state)
+    {
+        state = default;
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        long fileBytes = RandomAccess.GetLength(handle);
+        int read = RandomAccess.Read(handle, header.AsSpan(0, (int)Math.Min(header.Length, fileBytes)), 0);
+        string? problem = CheckHeader(header.AsSpan(0, read), fileBytes, candidate, out int headerBytes, out long contentBytes);
+        if (problem is not null) return problem;
+        if (FormatOf(header) < 2) return TryRestoreRead(path, candidate, restore, header, out state);
+        MappedFile map;
+        try { map = MappedFile.Map(handle, fileBytes, path); }
+        catch (IOException) { return TryRestoreRead(path, candidate, restore, header, out state); } // no mapping (address space, limits): read it
+        byte[] expected = header.AsSpan(0, headerBytes).ToArray();
+        Task<bool> verifying = Task.Factory.StartNew(() => ChecksumMatches(handle, expected, contentBytes), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        bool keep = false;
+        try
+        {
+            byte* content = map.Address + headerBytes;
+            T restored;
+            using (var stream = new MappedContentStream(map, content, contentBytes))
+            {
+                try { restored = restore(stream); }
+                catch (Exception e) when (IsRestoreFailure(e))
+                {
+                    // A damaged file usually fails its checksum; say so when it does, else what the restore found.
+                    return verifying.GetAwaiter().GetResult() ? $"restore failed: {e.Message}" : "checksum mismatch: the snapshot is damaged";
+                }
+            }
+            if (!verifying.GetAwaiter().GetResult()) return "checksum mismatch: the snapshot is damaged";
+            state = restored;
+            keep = true;
+            return null;
+        }
+        finally
+        {
+            try { verifying.Wait(); } // the handle is closed only after the checksum's reads
+            catch (AggregateException) { } // a failed read was reported where the result was asked for, or the restore's own exception goes on
+            if (!keep) map.Dispose(); // a half-built state is dropped with it; a restored one holds the mapping
+        }
+    }
+
+    /// <summary>Whether the content of <paramref name="handle"/> (format 2, after <paramref name="header"/>) matches the file's trailer; reads it once.</summary>
+    private static bool ChecksumMatches(Microsoft.Win32.SafeHandles.SafeFileHandle handle, byte[] header, long contentBytes)
+    {
+        var checksum = new ContentChecksum(FormatVersion);
+        byte[] buffer = new byte[BlockBytes];
+        for (long done = 0; done < contentBytes;)
+        {
+            int n = (int)Math.Min(buffer.Length, contentBytes - done);
+            int got = RandomAccess.Read(handle, buffer.AsSpan(0, n), header.Length + done);
+            if (got <= 0) return false;
+            checksum.Append(buffer.AsSpan(0, got));
+            done += got;
+        }
+        Span<byte> expected = stackalloc byte[ChecksumBytes];
+        Span<byte> actual = stackalloc byte[ChecksumBytes];
+        if (RandomAccess.Read(handle, expected, header.Length + contentBytes) != ChecksumBytes) return false;
+        checksum.Finish(header, actual);
+        return actual.SequenceEqual(expected);
     }
 
     /// <summary>Snapshot files present, ascending by sequence (not verified).</summary>
@@ -245,34 +334,51 @@ public sealed class SnapshotStore
         BinaryPrimitives.WriteUInt64LittleEndian(header[24..], 0);
     }
 
-    /// <summary>Reads and checks the header (the file is left after it); returns why it is not a snapshot for <paramref name="sequence"/>, or null.</summary>
-    private static string? CheckHeader(Stream file, long sequence, Span<byte> header, out long contentBytes)
+    private static ushort FormatOf(ReadOnlySpan<byte> header) => BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
+
+    /// <summary>
+    /// Checks a header: <paramref name="start"/> holds the file's first bytes (up to <see cref="HeaderBytes"/>), the file
+    /// <paramref name="fileBytes"/>. Returns why it is not a snapshot for <paramref name="sequence"/>, or null.
+    /// </summary>
+    private static string? CheckHeader(ReadOnlySpan<byte> start, long fileBytes, long sequence, out int headerBytes, out long contentBytes)
     {
+        headerBytes = 0;
         contentBytes = 0;
-        long fileBytes = file.Length;
-        if (fileBytes < HeaderBytes + ChecksumBytes) return $"only {fileBytes} bytes, shorter than header and checksum";
-        file.Position = 0;
-        file.ReadExactly(header);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic) return "bad magic: not a snapshot";
-        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
-        if (version != FormatVersion) return $"unsupported snapshot format version {version}";
-        if (BinaryPrimitives.ReadUInt16LittleEndian(header[6..]) != HeaderBytes) return "bad header length";
-        long recorded = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
+        if (fileBytes < HeaderFieldBytes + ChecksumBytes || start.Length < HeaderFieldBytes) return $"only {fileBytes} bytes, shorter than header and checksum";
+        if (BinaryPrimitives.ReadUInt32LittleEndian(start) != Magic) return "bad magic: not a snapshot";
+        ushort version = FormatOf(start);
+        if (version is not (1 or FormatVersion)) return $"unsupported snapshot format version {version}";
+        int expectedHeader = version == 1 ? HeaderFieldBytes : HeaderBytes;
+        if (BinaryPrimitives.ReadUInt16LittleEndian(start[6..]) != expectedHeader) return "bad header length";
+        if (fileBytes < expectedHeader + ChecksumBytes || start.Length < expectedHeader) return $"only {fileBytes} bytes, shorter than header and checksum";
+        long recorded = BinaryPrimitives.ReadInt64LittleEndian(start[8..]);
         if (recorded != sequence) return $"header says batch {recorded}, file name says {sequence}";
-        contentBytes = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
-        if (contentBytes != fileBytes - HeaderBytes - ChecksumBytes)
-            return $"header declares {contentBytes} content bytes, file holds {fileBytes - HeaderBytes - ChecksumBytes}";
+        contentBytes = BinaryPrimitives.ReadInt64LittleEndian(start[16..]);
+        if (contentBytes != fileBytes - expectedHeader - ChecksumBytes)
+            return $"header declares {contentBytes} content bytes, file holds {fileBytes - expectedHeader - ChecksumBytes}";
+        headerBytes = expectedHeader;
         return null;
     }
 
-    /// <summary>Reads the whole file; returns why it is not a valid snapshot for <paramref name="sequence"/>, or null.</summary>
-    private static string? Check(Stream file, long sequence, out long contentBytes)
+    /// <summary>Reads and checks the header (the file is left after it); returns why it is not a snapshot for <paramref name="sequence"/>, or null.</summary>
+    private static string? CheckHeader(Stream file, long sequence, byte[] header, out int headerBytes, out long contentBytes)
     {
-        Span<byte> header = stackalloc byte[HeaderBytes];
-        string? problem = CheckHeader(file, sequence, header, out contentBytes);
+        long fileBytes = file.Length;
+        file.Position = 0;
+        int read = file.ReadAtLeast(header.AsSpan(0, (int)Math.Min(header.Length, fileBytes)), (int)Math.Min(header.Length, fileBytes), throwOnEndOfStream: false);
+        string? problem = CheckHeader(header.AsSpan(0, read), fileBytes, sequence, out headerBytes, out contentBytes);
+        if (problem is null) file.Position = headerBytes;
+        return problem;
+    }
+
+    /// <summary>Reads the whole file; returns why it is not a valid snapshot for <paramref name="sequence"/>, or null.</summary>
+    private static string? Check(Stream file, long sequence, out int headerBytes, out long contentBytes)
+    {
+        byte[] header = new byte[HeaderBytes];
+        string? problem = CheckHeader(file, sequence, header, out headerBytes, out contentBytes);
         if (problem is not null) return problem;
 
-        var checksum = new XxHash128();
+        var checksum = new ContentChecksum(FormatOf(header));
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
         try
         {
@@ -288,12 +394,52 @@ public sealed class SnapshotStore
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        checksum.Append(header);
         Span<byte> expected = stackalloc byte[ChecksumBytes];
         Span<byte> actual = stackalloc byte[ChecksumBytes];
         file.ReadExactly(expected);
-        checksum.GetCurrentHash(actual);
+        checksum.Finish(header.AsSpan(0, headerBytes), actual);
         return actual.SequenceEqual(expected) ? null : "checksum mismatch: the snapshot is damaged";
+    }
+
+    /// <summary>
+    /// The checksum of a snapshot's content and header. Format 1: XxHash128 over content then header. Format 2: XxHash128
+    /// over the XxHash3 of each <see cref="BlockBytes"/> block of the content (64 bits, little-endian), then the header —
+    /// the same value however the content is cut into pieces.
+    /// </summary>
+    private sealed class ContentChecksum(ushort format)
+    {
+        private readonly XxHash128 _outer = new();
+        private readonly XxHash3? _block = format >= 2 ? new XxHash3() : null;
+        private int _inBlock;
+
+        public void Append(ReadOnlySpan<byte> data)
+        {
+            if (_block is null) { _outer.Append(data); return; }
+            while (!data.IsEmpty)
+            {
+                int n = Math.Min(data.Length, BlockBytes - _inBlock);
+                _block.Append(data[..n]);
+                _inBlock += n;
+                data = data[n..];
+                if (_inBlock == BlockBytes) FinishBlock();
+            }
+        }
+
+        private void FinishBlock()
+        {
+            Span<byte> hash = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(hash, _block!.GetCurrentHashAsUInt64());
+            _outer.Append(hash);
+            _block.Reset();
+            _inBlock = 0;
+        }
+
+        public void Finish(ReadOnlySpan<byte> header, Span<byte> destination)
+        {
+            if (_block is not null && _inBlock > 0) FinishBlock();
+            _outer.Append(header);
+            _outer.GetCurrentHash(destination);
+        }
     }
 
     private void Prune()
@@ -312,7 +458,7 @@ public sealed class SnapshotStore
     /// <summary>Forwards writes to the file while counting them and feeding the checksum.</summary>
     private sealed class ChecksumWriteStream(Stream inner) : Stream
     {
-        public XxHash128 Checksum { get; } = new();
+        public ContentChecksum Checksum { get; } = new(FormatVersion);
         public long BytesWritten { get; private set; }
 
         public override bool CanRead => false;
@@ -343,9 +489,9 @@ public sealed class SnapshotStore
     /// byte read; <see cref="ChecksumMatches"/> compares it with the file's trailer once the content is consumed.
     /// Large reads go straight from the file into the caller's memory (no copy through the file's buffer).
     /// </summary>
-    private sealed class VerifyingContentStream(Stream file, long length) : Stream
+    private sealed class VerifyingContentStream(Stream file, int headerBytes, long length, ushort format) : Stream
     {
-        private readonly XxHash128 _checksum = new();
+        private readonly ContentChecksum _checksum = new(format);
         private long _position;
 
         public override bool CanRead => true;
@@ -394,12 +540,11 @@ public sealed class SnapshotStore
         /// <summary>True when the content's checksum, with <paramref name="header"/>, equals the file's trailer.</summary>
         public bool ChecksumMatches(ReadOnlySpan<byte> header)
         {
-            _checksum.Append(header);
             Span<byte> expected = stackalloc byte[ChecksumBytes];
             Span<byte> actual = stackalloc byte[ChecksumBytes];
-            file.Position = HeaderBytes + length;
+            file.Position = headerBytes + length;
             file.ReadExactly(expected);
-            _checksum.GetCurrentHash(actual);
+            _checksum.Finish(header, actual);
             return actual.SequenceEqual(expected);
         }
 
@@ -469,5 +614,24 @@ public sealed class SnapshotStore
             if (disposing) file.Dispose();
             base.Dispose(disposing);
         }
+    }
+
+    /// <summary>The content of a mapped snapshot file, read as a stream that also tells where each byte lies (<see cref="ISnapshotMemory"/>).</summary>
+    private sealed unsafe class MappedContentStream : UnmanagedMemoryStream, ISnapshotMemory
+    {
+        private readonly MappedFile _map;
+        private readonly byte* _content;
+        private readonly long _length;
+
+        public MappedContentStream(MappedFile map, byte* content, long length) : base(content, length)
+        {
+            _map = map;
+            _content = content;
+            _length = length;
+        }
+
+        public byte* AddressOf(long position) => position >= 0 && position <= _length ? _content + position : throw new ArgumentOutOfRangeException(nameof(position));
+
+        public object Owner => _map;
     }
 }

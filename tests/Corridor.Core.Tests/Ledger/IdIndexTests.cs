@@ -37,4 +37,86 @@ public class IdIndexTests
             }
         }, iter: 100);
     }
+
+    [Fact]
+    public void A_frozen_view_keeps_the_table_while_the_index_changes_and_loads_back_to_the_same_map()
+    {
+        Gen.Select(Gen.UInt[1, 120_000], Gen.Bool).Array[0, 3_000].Sample(ops =>
+        {
+            var index = new IdIndex();
+            var model = new Dictionary<UInt128, int>();
+            for (uint i = 1; i <= 45_000; i++) { index.Add(new UInt128(i % 5, i), (int)i); model[new UInt128(i % 5, i)] = (int)i; } // 2 pages of slots
+            IdIndex.IdIndexView view = index.Freeze();
+            byte[] before = Bytes(view);
+            var frozen = new Dictionary<UInt128, int>(model);
+            int value = 1_000_000;
+            foreach (var (raw, add) in ops)
+            {
+                UInt128 key = new(raw % 5, raw);
+                if (add && !model.ContainsKey(key)) { index.Add(key, value); model[key] = value++; }
+                else if (!add) Assert.Equal(model.Remove(key), index.Remove(key));
+            }
+            for (uint i = 45_001; i <= 80_000; i++) { index.Add(new UInt128(7, i), (int)i); model[new UInt128(7, i)] = (int)i; } // past the view's load
+            Assert.Equal(model.Count, index.Count);
+            foreach (var (k, v) in model) { Assert.True(index.TryGetValue(k, out int got)); Assert.Equal(v, got); }
+            Assert.Equal(before, Bytes(view));
+            view.Release();
+            // Released: the side table's ids move into the table a slice per add, while ids come and go.
+            foreach (var (raw, add) in ops)
+            {
+                UInt128 key = new(raw % 5 + 10, raw);
+                if (add && !model.ContainsKey(key)) { index.Add(key, value); model[key] = value++; }
+                else if (!add) Assert.Equal(model.Remove(key), index.Remove(key));
+                Assert.Equal(model.Count, index.Count);
+            }
+            IdIndex.IdIndexView now = index.View();
+            Assert.Equal(model.Count, now.Count);
+            now.Release();
+
+            var loaded = new IdIndex();
+            int offset = 0;
+            loaded.Load(view.Capacity, view.Count, page => { before.AsSpan(offset, page.Length).CopyTo(page); offset += page.Length; });
+            Assert.Equal(frozen.Count, loaded.Count);
+            foreach (var (k, v) in frozen) { Assert.True(loaded.TryGetValue(k, out int got)); Assert.Equal(v, got); }
+            Assert.False(loaded.ContainsKey(new UInt128(7, 45_001)));
+            Assert.Equal(model.Count, index.Count);
+            foreach (var (k, v) in model) { Assert.True(index.TryGetValue(k, out int got)); Assert.Equal(v, got); }
+        }, iter: 8);
+    }
+
+    [Fact]
+    public unsafe void An_attached_table_is_used_where_it_lies_and_copied_before_a_write_while_frozen()
+    {
+        var index = new IdIndex();
+        for (uint i = 1; i <= 45_000; i++) index.Add(new UInt128(0, i), (int)i);
+        byte[] bytes = Bytes(index.View());
+        byte* memory = (byte*)System.Runtime.InteropServices.NativeMemory.Alloc((nuint)bytes.Length);
+        try
+        {
+            bytes.CopyTo(new Span<byte>(memory, bytes.Length));
+            var attached = new IdIndex();
+            attached.AttachMapped(index.Capacity, index.Count, memory, new object());
+            for (uint i = 1; i <= 45_000; i++) { Assert.True(attached.TryGetValue(new UInt128(0, i), out int v)); Assert.Equal((int)i, v); }
+            IdIndex.IdIndexView view = attached.Freeze();
+            for (uint i = 1; i <= 10_000; i++) Assert.True(attached.Remove(new UInt128(0, i)));
+            Assert.Equal(bytes, new ReadOnlySpan<byte>(memory, bytes.Length).ToArray()); // written while frozen: pages copied first
+            Assert.Equal(bytes, Bytes(view));
+            view.Release();
+            attached.Add(new UInt128(9, 9), 9); // not frozen any more: written in place
+            Assert.True(attached.TryGetValue(new UInt128(9, 9), out _));
+            Assert.False(attached.ContainsKey(new UInt128(0, 1)));
+            Assert.Equal(35_001, attached.Count);
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(memory);
+        }
+    }
+
+    private static byte[] Bytes(IdIndex.IdIndexView view)
+    {
+        var all = new List<byte>();
+        for (int p = 0; p < view.PageCount; p++) all.AddRange(view.PageBytes(p).ToArray());
+        return [.. all];
+    }
 }
