@@ -189,6 +189,7 @@ public sealed class Node : IDisposable
     {
         ChannelReader<EngineWork> reader = _applyQueue.Reader;
         var replies = new List<CommandReply>(16);
+        var answers = new List<CommandReply>(16);
         try
         {
             while (BlockingWait.ForData(reader))
@@ -201,15 +202,15 @@ public sealed class Node : IDisposable
                         Activity? span = NodeTracing.StartBatch("corridor.engine.apply", batch.Sequence, batch.Requests.Count, LinksOf(batch.Requests));
                         GroupCommit.Apply(_engine, batch.Commit, replies);
                         span?.Stop();
-                        GroupCommit.Acknowledge(batch.Commit);
+                        GroupCommit.Acknowledge(batch.Commit, replies, answers); // one answer per request
                         long now = Stopwatch.GetTimestamp();
-                        for (int i = 0; i < replies.Count; i++)
+                        for (int i = 0; i < answers.Count; i++)
                         {
                             Request r = batch.Requests[i];
                             _eventsSinceSnapshot += r.Count;
-                            _metrics.Replied(r.Operation, r.Count, replies[i].Errors.Length, Stopwatch.GetElapsedTime(r.SubmittedAt, now));
-                            if (r.Span is { } submitted) NodeTracing.EndSubmit(submitted, batch.Sequence, replies[i].Errors.Length);
-                            r.Reply.TrySetResult(replies[i]);
+                            _metrics.Replied(r.Operation, r.Count, answers[i].Errors.Length, Stopwatch.GetElapsedTime(r.SubmittedAt, now));
+                            if (r.Span is { } submitted) NodeTracing.EndSubmit(submitted, batch.Sequence, answers[i].Errors.Length);
+                            r.Reply.TrySetResult(answers[i]);
                         }
                         batch.Commit.Release();
                         _metrics.Applied(_engine.Sequence);
