@@ -27,9 +27,26 @@ public class SimulateFaultsCommandTests
         Assert.Contains("seed 107: ", first.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_bug_planted_in_the_pipeline_fails_seeds_and_replays_with_the_plant()
+    {
+        var (exit, stdout, stderr) = await CorridorProcess.RunAsync("simulate", "faults", "--seeds", "40", "--planted-bug", "misrouted-replies", "--json");
+        Assert.True(exit == 1, stderr + stdout);
+        using JsonDocument json = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]);
+        JsonElement root = json.RootElement;
+        Assert.Equal("misrouted-replies", root.GetProperty("planted_bug").GetString());
+        Assert.True(root.GetProperty("failed").GetInt32() >= 30, stdout);
+        ulong seed = root.GetProperty("failed_seeds")[0].GetProperty("seed").GetUInt64();
+        var (replayExit, replay, _) = await CorridorProcess.RunAsync("simulate", "faults", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--planted-bug", "misrouted-replies");
+        Assert.Equal(1, replayExit);
+        Assert.Contains("planted bug MisroutedReplies", replay, StringComparison.Ordinal);
+        Assert.Contains("FINDING (Failed)", replay, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--seeds 0", "--seeds must be 1..")]
     [InlineData("--steps 0", "--steps must be 1..100000")]
+    [InlineData("--planted-bug skip-apply", "--planted-bug must be one of none, ack-before-sync, misrouted-replies")]
     public async Task Bad_options_exit_2_with_a_sentence(string args, string fragment)
     {
         var (exit, _, stderr) = await CorridorProcess.RunAsync(["simulate", "faults", .. args.Split(' ')]);

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using Corridor.Simulation.Faults;
 using Corridor.Storage.Files;
 
@@ -54,6 +56,38 @@ public sealed class FaultSimulatorTests(ITestOutputHelper output)
         SeedResult failing = s.Failures[0];
         Assert.Contains(failing.Trace, line => line.StartsWith("FINDING (Failed)", StringComparison.Ordinal));
         Assert.Equal(failing.TraceHash, FaultSimulator.Run(failing.Seed, options).TraceHash); // and it replays exactly
+    }
+
+    /// <summary>Seeds for the planted pipeline bugs: the same seeds pass without the plant.</summary>
+    private const int PlantSeeds = 40;
+
+    [Theory]
+    [InlineData(PipelineBug.AcknowledgeBeforeSync, 30)]
+    [InlineData(PipelineBug.MisroutedReplies, 30)]
+    public void A_bug_planted_in_the_nodes_pipeline_is_caught_in_most_seeds(PipelineBug bug, int atLeast)
+    {
+        var planted = new FaultSimulationOptions { PlantedBug = bug };
+        FaultSimulationSummary s = FaultSimulator.RunMany(1, PlantSeeds, planted);
+        FaultSimulationSummary clean = FaultSimulator.RunMany(1, PlantSeeds);
+        output.WriteLine($"{bug}: caught in {s.Failed} of {s.Seeds} seeds ({s.Seconds:0.0} s); without it {clean.Failed} of {clean.Seeds} failed");
+        foreach (SeedResult f in s.Failures.Take(3)) output.WriteLine($"seed {f.Seed}: {f.Finding}");
+        Assert.Empty(clean.Failures);
+        Assert.True(s.Failed >= atLeast, $"{bug} caught in only {s.Failed} of {s.Seeds} seeds");
+        SeedResult failing = s.Failures[0];
+        Assert.Contains(failing.Trace, line => line.StartsWith("FINDING (Failed)", StringComparison.Ordinal));
+        Assert.Contains(failing.Trace, line => line.Contains($"planted bug {bug}", StringComparison.Ordinal));
+        Assert.Equal(failing.TraceHash, FaultSimulator.Run(failing.Seed, planted).TraceHash); // and it replays exactly
+    }
+
+    [Fact]
+    public void Only_the_simulator_and_its_tests_see_the_pipelines_test_hook()
+    {
+        Assembly storage = typeof(Corridor.Storage.Node.GroupCommit).Assembly;
+        string[] friends = storage.GetCustomAttributes<InternalsVisibleToAttribute>().Select(a => a.AssemblyName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["Corridor.Simulation", "Corridor.Simulation.Tests", "Corridor.Storage.Postgres.Tests", "Corridor.Storage.Tests"], friends);
+        Type plant = storage.GetType("Corridor.Storage.Node.PlantedPipelineBug", throwOnError: true)!;
+        Assert.False(plant.IsPublic);
+        Assert.DoesNotContain(typeof(Corridor.Storage.Node.NodeOptions).GetProperties(), p => p.PropertyType == plant);
     }
 
     [Fact]

@@ -40,6 +40,8 @@ public sealed class FederationSimulatorTests(ITestOutputHelper output)
         // Institution transfers (op 405, pacs.009, op 406) travel and settle under the same checks as customer payments.
         Assert.True(s.InstitutionSent > 10 * CiSeeds && s.InstitutionSettled > 5 * CiSeeds, $"{s.InstitutionSent} institution transfers, {s.InstitutionSettled} settled on both");
         // Retries ask together: multi-payment pacs.028s, their unknown payments journaled as one multi-item ExpireUnknown.
+        // Each node groups the requests waiting in its queue (GroupCommit, per-seed bounds of 1–4 requests): several per batch.
+        Assert.True(s.GroupedBatches > CiSeeds && s.GroupedRequests > 2 * s.GroupedBatches, $"{s.GroupedBatches} group commits of {s.GroupedRequests} requests");
         Assert.True(s.MultiPaymentStatusQuestions > CiSeeds && s.StatusQuestionPayments > s.StatusQuestions && s.MultiItemExpireUnknown > CiSeeds / 2,
             $"{s.StatusQuestions} status questions about {s.StatusQuestionPayments} payments, {s.MultiPaymentStatusQuestions} about several, {s.MultiItemExpireUnknown} multi-item ExpireUnknown");
     }

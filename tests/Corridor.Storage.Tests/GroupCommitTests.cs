@@ -110,4 +110,32 @@ public sealed class GroupCommitTests
         InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => GroupCommit.Apply(engine, batch, []));
         Assert.Contains("2 replies for 1 commands", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Acknowledging_answers_each_request_with_the_reply_to_its_own_last_command()
+    {
+        using var dir = new TempDirectory();
+        using FileJournal journal = FileJournal.Open(dir.Path);
+        var engine = new Engine();
+        byte[] Register(ulong id) => SettlementCodec.EncodeCommand(new RegisterParticipant(id, ParticipantRole.DirectParticipant, "Bank " + id));
+        // Requests of 2, 1 and 3 commands: six replies, three answers (the 2nd, 3rd and 6th reply).
+        var waiting = new Queue<Blob>([new Blob(Register(3)), new Blob([.. Register(4), .. Register(5), .. Register(1)], commands: 3)]);
+        CommitBatch<Blob> batch = GroupCommit.Group(new NodeOptions(), new Blob([.. Register(1), .. Register(2)], commands: 2),
+            (out Blob? next) => waiting.TryDequeue(out next), out _);
+        GroupCommit.Journal(journal, () => 1, batch);
+        var replies = new List<CommandReply>();
+        GroupCommit.Apply(engine, batch, replies);
+        Assert.Equal(6, replies.Count);
+        var answers = new List<CommandReply> { replies[0] }; // cleared first
+        GroupCommit.Acknowledge(batch, replies, answers);
+        Assert.Equal(PipelineStage.Acknowledged, batch.Stage);
+        Assert.Equal(3, answers.Count);
+        Assert.Same(replies[1], answers[0]);
+        Assert.Same(replies[2], answers[1]);
+        Assert.Same(replies[5], answers[2]);
+        Assert.False(answers[2].AllOk); // participant 1 registered again: the third request's own error, not another's
+        Assert.True(answers[0].AllOk && answers[1].AllOk);
+        Assert.Throws<InvalidOperationException>(() => GroupCommit.Acknowledge(batch, replies, answers)); // once
+        batch.Release();
+    }
 }

@@ -12,6 +12,13 @@ public static class SimulateFaultsCommand
 {
     public const int MaxSeeds = 100_000_000;
 
+    private static readonly Dictionary<string, PipelineBug> Bugs = new(StringComparer.Ordinal)
+    {
+        ["none"] = PipelineBug.None,
+        ["ack-before-sync"] = PipelineBug.AcknowledgeBeforeSync,
+        ["misrouted-replies"] = PipelineBug.MisroutedReplies,
+    };
+
     public static Command Create()
     {
         var seeds = new Option<int>("--seeds") { Description = $"Seeds to run (1..{MaxSeeds}); CI runs 2000.", DefaultValueFactory = _ => 2_000 };
@@ -19,20 +26,27 @@ public static class SimulateFaultsCommand
         var seed = new Option<ulong?>("--seed") { Description = "Run this one seed and print every step (replays a failure exactly)." };
         var steps = new Option<int>("--steps") { Description = "Client requests per seed (1..100000).", DefaultValueFactory = _ => new FaultSimulationOptions().Steps };
         var strict = new Option<bool>("--strict") { Description = "Also fail on the journal's documented limit (a lost write past an unsynced commit record)." };
+        var bug = new Option<string>("--planted-bug")
+        {
+            Description = "Plant a bug in the node's pipeline (GroupCommit) to see the simulator catch it: none, ack-before-sync (a batch is " +
+                "acknowledged once written, before its fsync), misrouted-replies (each request of a batch gets the next one's answer).",
+            DefaultValueFactory = _ => "none",
+        };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object." };
         var command = new Command("faults", "Deterministic simulation testing: journal, snapshots and recovery under disk faults, crashes and power loss.")
         {
-            seeds, firstSeed, seed, steps, strict, json,
+            seeds, firstSeed, seed, steps, strict, bug, json,
         };
-        command.SetAction(parse => Run(parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(strict), parse.GetValue(json)));
+        command.SetAction(parse => Run(parse.GetValue(seeds), parse.GetValue(firstSeed), parse.GetValue(seed), parse.GetValue(steps), parse.GetValue(strict), parse.GetValue(bug)!, parse.GetValue(json)));
         return command;
     }
 
-    private static int Run(int seeds, ulong firstSeed, ulong? one, int steps, bool strict, bool json)
+    private static int Run(int seeds, ulong firstSeed, ulong? one, int steps, bool strict, string bugName, bool json)
     {
         if (seeds is < 1 or > MaxSeeds) return Fail($"--seeds must be 1..{MaxSeeds} (got {seeds})");
         if (steps is < 1 or > 100_000) return Fail($"--steps must be 1..100000 (got {steps})");
-        var options = new FaultSimulationOptions { Steps = steps, SilentTailLossFails = strict };
+        if (!Bugs.TryGetValue(bugName, out PipelineBug bug)) return Fail($"--planted-bug must be one of {string.Join(", ", Bugs.Keys)} (got '{bugName}')");
+        var options = new FaultSimulationOptions { Steps = steps, SilentTailLossFails = strict, PlantedBug = bug };
         if (one is ulong single)
         {
             SeedResult r = FaultSimulator.Run(single, options);
@@ -41,9 +55,10 @@ public static class SimulateFaultsCommand
             return r.Outcome == SeedOutcome.Failed ? 1 : 0;
         }
         int done = 0;
+        string replay = bug == PipelineBug.None ? "" : $" --planted-bug {bugName}";
         FaultSimulationSummary s = FaultSimulator.RunMany(firstSeed, seeds, options, progress: json ? null : r =>
         {
-            if (r.Outcome == SeedOutcome.Failed) Console.WriteLine($"seed {r.Seed} FAILED: {r.Finding}  (replay: corridor simulate faults --seed {r.Seed})");
+            if (r.Outcome == SeedOutcome.Failed) Console.WriteLine($"seed {r.Seed} FAILED: {r.Finding}  (replay: corridor simulate faults --seed {r.Seed}{replay})");
             if (++done % 1000 == 0) Console.Error.WriteLine($"{done} seeds");
         });
         if (json)
@@ -54,6 +69,7 @@ public static class SimulateFaultsCommand
                 first_seed = s.FirstSeed,
                 seeds = s.Seeds,
                 steps_per_seed = steps,
+                planted_bug = bugName,
                 seconds = Math.Round(s.Seconds, 1),
                 passed = s.Passed,
                 refused_on_damage = s.RefusedCorruption,

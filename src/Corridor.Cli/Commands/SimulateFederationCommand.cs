@@ -89,6 +89,8 @@ public static class SimulateFederationCommand
                 multi_payment_status_questions = s.MultiPaymentStatusQuestions,
                 status_question_payments = s.StatusQuestionPayments,
                 multi_item_expire_unknown = s.MultiItemExpireUnknown,
+                grouped_batches = s.GroupedBatches,
+                grouped_requests = s.GroupedRequests,
                 messages_sent = s.MessagesSent,
                 messages_lost = s.MessagesDropped,
                 messages_duplicated = s.MessagesDuplicated,
@@ -105,6 +107,7 @@ public static class SimulateFederationCommand
                 $"{s.InstitutionSent} of them institution transfers (pacs.009), {s.InstitutionSettled} settled on both; " +
                 $"{s.StatusQuestions} status questions (pacs.028) about {s.StatusQuestionPayments} payments, {s.MultiPaymentStatusQuestions} about several, " +
                 $"{s.MultiItemExpireUnknown} answered with one ExpireUnknown of several items; " +
+                $"{s.GroupedBatches} group commits of several requests ({s.GroupedRequests} requests); " +
                 $"{s.MessagesSent} messages, {s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions; " +
                 $"the read model caught up and compared {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds");
             Console.WriteLine("refused by the destination, by ISO 20022 reason: " + string.Join(", ", s.RefusedByReason.Select(r => $"{r.Key} {r.Value}")));

@@ -25,6 +25,19 @@ public enum SeedOutcome
     Failed,
 }
 
+/// <summary>A bug planted in the node's pipeline (<see cref="GroupCommit"/>) on purpose, to prove the fault simulator finds it.</summary>
+public enum PipelineBug
+{
+    None,
+    /// <summary>
+    /// The journal step returns once the batch is written, before its fsync: the batch is applied and acknowledged while it
+    /// lives only in the page cache (planted in the real <see cref="GroupCommit"/> through its internal test hook).
+    /// </summary>
+    AcknowledgeBeforeSync,
+    /// <summary>Acknowledging a batch of several requests hands each the answer of the next one (an off-by-one in reply routing).</summary>
+    MisroutedReplies,
+}
+
 /// <summary>Bounds of one seed: small, so thousands of seeds run in minutes.</summary>
 public sealed record FaultSimulationOptions
 {
@@ -39,6 +52,9 @@ public sealed record FaultSimulationOptions
 
     /// <summary>Most start attempts in a row that fail on I/O (fsync errors, a full disk) before the seed gives up.</summary>
     public int MaxStartAttempts { get; init; } = 20;
+
+    /// <summary>A bug planted in the node's own pipeline steps (<see cref="GroupCommit"/>), to see the simulator catch it.</summary>
+    public PipelineBug PlantedBug { get; init; } = PipelineBug.None;
 
     /// <summary>
     /// Treat <see cref="SeedOutcome.KnownSilentTailLoss"/> as a failure. Off by default: with
@@ -144,7 +160,8 @@ public static class FaultSimulator
             _stepCrashRate = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.05;
             Trace.Add($"seed {seed}: {faults}, crash per disk operation {_crashRate:0.####}, segment {_journalOptions.SegmentBytes} bytes, " +
                 $"verify bodies on open {_journalOptions.VerifyBodiesOnOpen}, sync commit record {_journalOptions.SyncCommitRecord}, snapshot every {_nodeOptions.SnapshotEveryEvents} events, " +
-                $"batch ≤ {_nodeOptions.MaxRequestsPerBatch} requests and ≤ {_nodeOptions.MaxBatchBytes} bytes, crash between pipeline steps {_stepCrashRate:0.###}");
+                $"batch ≤ {_nodeOptions.MaxRequestsPerBatch} requests and ≤ {_nodeOptions.MaxBatchBytes} bytes, crash between pipeline steps {_stepCrashRate:0.###}" +
+                (options.PlantedBug == PipelineBug.None ? "" : $"; planted bug {options.PlantedBug}"));
 
             string? finding = null;
             SeedOutcome outcome = SeedOutcome.Passed;
@@ -392,7 +409,7 @@ public static class FaultSimulator
             {
                 next = cursor < _queue.Count ? _queue[cursor++] : null;
                 return next is not null;
-            }, out _);
+            }, out _, Planted);
             _queue.RemoveRange(0, batch.Requests.Count); // the request that did not fit (if any) now opens the queue
             var requests = batch.Requests.Select(q => q.Request).ToList();
             long sequence = _journal!.LastSequence + 1;
@@ -431,18 +448,25 @@ public static class FaultSimulator
                 Unanswered(requests);
                 return null;
             }
-            GroupCommit.Acknowledge(batch);
-            _reference.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
+            var answers = new List<CommandReply>(requests.Count);
+            GroupCommit.Acknowledge(batch, replies, answers);
+            var expected = new List<CommandReply>();
+            _reference.Apply(batch.Sequence, batch.TimestampNs, batch.Body, expected);
             batch.Release();
             _setupDone = true; // the setup is first in the queue until acknowledged, so in the first batch acknowledged
             int reply = 0;
-            foreach (SimulatedRequest r in requests)
+            for (int k = 0; k < requests.Count; k++)
             {
+                SimulatedRequest r = requests[k];
                 reply += r.CommandCount;
+                // Each client must get the engine's answer to its own command (the reference engine's reply to it, found
+                // here by counting commands, independently of the pipeline's routing).
+                string? wrong = WrongAnswer(answers[k], expected[reply - 1]);
+                if (wrong is not null) return $"batch {sequence}: request {k + 1} of {requests.Count} ({r.Kind}×{r.ItemIds.Length}) was answered {wrong}";
                 r.Acknowledged = true;
                 r.Ok = new bool[r.ItemIds.Length];
                 Array.Fill(r.Ok, true);
-                foreach (ItemResult e in replies[reply - 1].Errors) if (e.Index < r.Ok.Length) r.Ok[e.Index] = false;
+                foreach (ItemResult e in answers[k].Errors) if (e.Index < r.Ok.Length) r.Ok[e.Index] = false;
                 _eventsSinceSnapshot += Math.Max(1, r.ItemIds.Length);
                 _requests.Add(r);
             }
@@ -450,6 +474,21 @@ public static class FaultSimulator
             if (balance is not null) return $"after batch {sequence}: {balance}";
             if (_eventsSinceSnapshot >= _nodeOptions.SnapshotEveryEvents) TakeSnapshot("threshold");
             return null;
+        }
+
+        private PlantedPipelineBug Planted => options.PlantedBug switch
+        {
+            PipelineBug.AcknowledgeBeforeSync => PlantedPipelineBug.AcknowledgeBeforeSync,
+            PipelineBug.MisroutedReplies => PlantedPipelineBug.MisroutedReplies,
+            _ => PlantedPipelineBug.None,
+        };
+
+        /// <summary>Null when the answer a client got is the engine's reply to its command; else how they differ.</summary>
+        private static string? WrongAnswer(CommandReply got, CommandReply expected)
+        {
+            if (got.Operation == expected.Operation && got.Count == expected.Count && got.Errors.AsSpan().SequenceEqual(expected.Errors)) return null;
+            static string Show(CommandReply c) => $"{c.Operation}×{c.Count} with {c.Errors.Length} errors [{string.Join(", ", c.Errors.Take(3).Select(e => $"{e.Index}:{e.Code}"))}]";
+            return $"{Show(got)}, but the engine's reply to its command is {Show(expected)}";
         }
 
         /// <summary>The process dies between two steps of the pipeline (a kill or a power loss), at the seed's rate.</summary>

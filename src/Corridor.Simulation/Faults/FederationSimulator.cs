@@ -80,6 +80,10 @@ public sealed record FederationSeedResult(
 
     /// <summary>ExpireUnknown commands (op 404) the destinations journaled with several items (one multi-payment question).</summary>
     public int MultiItemExpireUnknown { get; init; }
+
+    /// <summary>Group commits of several queued requests (<see cref="GroupCommit"/>), and the requests they held.</summary>
+    public int GroupedBatches { get; init; }
+    public int GroupedRequests { get; init; }
 }
 
 /// <summary>What a run of many federation seeds found.</summary>
@@ -103,6 +107,10 @@ public sealed record FederationSimulationSummary(
     public long MultiPaymentStatusQuestions { get; init; }
     public long StatusQuestionPayments { get; init; }
     public long MultiItemExpireUnknown { get; init; }
+
+    /// <summary>Group commits of several queued requests, and the requests they held, over all seeds.</summary>
+    public long GroupedBatches { get; init; }
+    public long GroupedRequests { get; init; }
 }
 
 /// <summary>
@@ -158,7 +166,7 @@ public static class FederationSimulator
         long sent = 0, settled = 0, refused = 0, refusedAtSource = 0, messages = 0, dropped = 0, duplicated = 0, partitions = 0;
         var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
         int readModelSeeds = 0;
-        long readModelChecks = 0, institutionSent = 0, institutionSettled = 0, questions = 0, multiQuestions = 0, questionPayments = 0, multiExpire = 0;
+        long readModelChecks = 0, institutionSent = 0, institutionSettled = 0, questions = 0, multiQuestions = 0, questionPayments = 0, multiExpire = 0, grouped = 0, groupedRequests = 0;
         foreach (FederationSeedResult? r in results)
         {
             if (r is null) continue;
@@ -171,6 +179,7 @@ public static class FederationSimulator
             readModelChecks += r.ReadModelChecks;
             institutionSent += r.InstitutionSent; institutionSettled += r.InstitutionSettled;
             questions += r.StatusQuestions; multiQuestions += r.MultiPaymentStatusQuestions; questionPayments += r.StatusQuestionPayments; multiExpire += r.MultiItemExpireUnknown;
+            grouped += r.GroupedBatches; groupedRequests += r.GroupedRequests;
             progress?.Invoke(r);
         }
         return new FederationSimulationSummary(firstSeed, run, passed, failures.Count, restarts, powerLosses, sent, settled, refused, refusedAtSource,
@@ -179,6 +188,7 @@ public static class FederationSimulator
             RefusedByReason = reasons, ReadModelSeeds = readModelSeeds, ReadModelChecks = readModelChecks,
             InstitutionSent = institutionSent, InstitutionSettled = institutionSettled, StatusQuestions = questions,
             MultiPaymentStatusQuestions = multiQuestions, StatusQuestionPayments = questionPayments, MultiItemExpireUnknown = multiExpire,
+            GroupedBatches = grouped, GroupedRequests = groupedRequests,
         };
     }
 
@@ -234,8 +244,10 @@ public static class FederationSimulator
         public long NextExchange;
         /// <summary>The node under the link (its journal, engine and clock), and the link's source side while the node runs.</summary>
         public SeedRun.SimLinkNode LinkNode = null!;
-        /// <summary>The node's pipeline bounds and clock (one request per batch here: the simulator submits whole bodies).</summary>
+        /// <summary>The node's pipeline bounds (small, per seed: 1–4 requests, 4–68 KB per batch) and clock.</summary>
         public NodeOptions PipelineOptions = null!;
+        /// <summary>Requests waiting for the node's sequencer (lost with the process: their clients get no answer).</summary>
+        public readonly List<SeedRun.QueuedCommand> Queue = new();
         public LinkOutbox? Link;
         public readonly Dictionary<long, SimExchange> Exchanges = new();
         /// <summary>Final answers this node gave as destination, by UETR: it must answer the same forever.</summary>
@@ -264,7 +276,7 @@ public static class FederationSimulator
         private bool _faultsOn = true;
         private double _officerPerStep, _dayStepPerStep;
         private int _readModelChecks;
-        private int _questions, _multiQuestions, _questionPayments, _multiExpire;
+        private int _questions, _multiQuestions, _questionPayments, _multiExpire, _groupedBatches, _groupedRequests;
         private long _messageIds;
 
         /// <summary>A name on both nodes' watch list: a payment naming it is held for the compliance officer of the node that screens it.</summary>
@@ -322,6 +334,7 @@ public static class FederationSimulator
             {
                 RefusedByReason = reasons, ReadModelChecks = _readModelChecks, InstitutionSent = institutionSent, InstitutionSettled = institutionSettled,
                 StatusQuestions = _questions, MultiPaymentStatusQuestions = _multiQuestions, StatusQuestionPayments = _questionPayments, MultiItemExpireUnknown = _multiExpire,
+                GroupedBatches = _groupedBatches, GroupedRequests = _groupedRequests,
             };
         }
 
@@ -347,7 +360,11 @@ public static class FederationSimulator
             foreach (SimNode n in _nodes)
             {
                 n.LinkNode = new SimLinkNode(this, n);
-                n.PipelineOptions = new NodeOptions { SnapshotEveryEvents = n.SnapshotEveryEvents, MaxBatchBytes = 1 << 16, Clock = () => ClockNs(n) };
+                // Small group-commit bounds, so the requests waiting together split into batches of several and one may wait for the next.
+                n.PipelineOptions = new NodeOptions
+                {
+                    SnapshotEveryEvents = n.SnapshotEveryEvents, MaxRequestsPerBatch = 1 + _random.NextInt(4), MaxBatchBytes = 4_096 + _random.NextInt(65_536), Clock = () => ClockNs(n),
+                };
             }
             if (_random.NextDouble() < options.ReadModelShare)
                 foreach (SimNode n in _nodes) n.ReadModelPath = Path.Combine(Path.GetTempPath(), $"corridor-fedsim-{seed}-{n.Name}-{Guid.NewGuid():N}.db");
@@ -356,7 +373,8 @@ public static class FederationSimulator
             foreach (SimNode n in _nodes)
             {
                 Log($"node {n.Name} ({n.Currency}): disk {n.Disk.Faults}, segment {n.JournalOptions.SegmentBytes} bytes, sync commit record {n.JournalOptions.SyncCommitRecord}, " +
-                    $"snapshot every {n.SnapshotEveryEvents} events, clock skew {n.SkewMs} ms, provider liquidity {n.ProviderLiquidityMinor}");
+                    $"snapshot every {n.SnapshotEveryEvents} events, clock skew {n.SkewMs} ms, provider liquidity {n.ProviderLiquidityMinor}, " +
+                    $"batch ≤ {n.PipelineOptions.MaxRequestsPerBatch} requests and ≤ {n.PipelineOptions.MaxBatchBytes} bytes");
                 // The world is set up on a perfect disk; the faults start once the operators have registered everything.
                 DiskFaults faults = n.Disk.Faults;
                 n.Disk.Faults = DiskFaults.None with { UnsyncedWriteSurvives = faults.UnsyncedWriteSurvives };
@@ -449,14 +467,19 @@ public static class FederationSimulator
                 }
                 if (_random.NextInt(100) < 35)
                 {
+                    // The payer bank's requests (1–3 at once) wait in the node's queue with the officer's and operator's below.
                     SimNode payerNode = _nodes[_random.NextInt(2)];
-                    if (payerNode.Up) PayerSends(payerNode, retryOnly: false);
+                    int requests = 1 + _random.NextInt(3);
+                    for (int i = 0; i < requests && payerNode.Up; i++) PayerSends(payerNode, retryOnly: false);
                 }
             }
-            else foreach (SimNode n in _nodes) if (n.Up && n.Unanswered.Count > 0) PayerSends(n, retryOnly: true); // the payer banks' last retries
+            else
+                foreach (SimNode n in _nodes) // the payer banks' last retries
+                    for (int i = 0; i < 3 && n.Up && n.Unanswered.Count > 0; i++) PayerSends(n, retryOnly: true);
             foreach (SimNode n in _nodes) if (n.Up && (!faulty || _random.NextDouble() < _officerPerStep)) OfficerDecides(n);
             foreach (SimNode n in _nodes)
                 if (n.Up && faulty && _random.NextDouble() < _dayStepPerStep * (n.Engine!.Settlement.Phase == DayPhase.Open ? 1 : 5)) DayMovesOn(n);
+            foreach (SimNode n in _nodes) if (n.Up) Flush(n); // the sequencer: group commits of what waits
             foreach (NetworkMessage m in _network.Due(_nowMs)) Deliver(m);
             foreach (SimNode n in _nodes) if (n.Up) Outbox(n);
             foreach (SimNode n in _nodes) if (n.Up && n.EventsSinceSnapshot >= n.SnapshotEveryEvents) TakeSnapshot(n);
@@ -524,16 +547,22 @@ public static class FederationSimulator
             }
             var sb = new StringBuilder();
             foreach (SendToPeer s in request.Payments) sb.Append(' ').Append(s.Terms.Uetr).Append(' ').Append(s.Terms.SourceAmountMinor).Append(n.Currency).Append(" T+").Append(s.ExpirySeconds).Append('s');
-            List<CommandReply>? replies = request.Institution
-                ? Submit(n, ExchangeCommands.Encode(Operation.SendInstitutionToPeer, request.Payments.Select(s => new SendInstitutionToPeer(s)).ToArray()), "op 405 SendInstitutionToPeer" + sb)
-                : Submit(n, ExchangeCommands.Encode(Operation.SendToPeer, request.Payments), "op 401 SendToPeer" + sb);
-            if (replies is null)
+            byte[] body = request.Institution
+                ? ExchangeCommands.Encode(Operation.SendInstitutionToPeer, request.Payments.Select(s => new SendInstitutionToPeer(s)).ToArray())
+                : ExchangeCommands.Encode(Operation.SendToPeer, request.Payments);
+            Enqueue(n, body, (request.Institution ? "op 405 SendInstitutionToPeer" : "op 401 SendToPeer") + sb, q => PayerAnswered(n, request, q.Answer));
+        }
+
+        /// <summary>The payer bank's request was answered (or not: null, the node died with it queued or in a failed batch).</summary>
+        private void PayerAnswered(SimNode n, PayerRequest request, CommandReply? answer)
+        {
+            if (answer is null)
             {
                 // The payer's HTTP request got no answer: its bank sends the same payments again later (same ids, same content).
                 n.Unanswered.Add(request);
                 return;
             }
-            var results = ResultsOf(replies[0], request.Payments.Length);
+            var results = ResultsOf(answer, request.Payments.Length);
             for (int i = 0; i < results.Length; i++)
             {
                 if (results[i] is FederationResult.Ok or FederationResult.HeldForCompliance) n.AcceptedPayments.Add(request.Payments[i].PaymentId);
@@ -587,8 +616,8 @@ public static class FederationSimulator
             if (held is null) return;
             bool release = _random.NextInt(3) != 0;
             Operation op = release ? Operation.ReleaseHold : Operation.RejectHold;
-            Submit(n, ExchangeCommands.Encode(op, new HoldDecision(held.PaymentId, CentralBank, release ? "false positive: another company" : "confirmed match")),
-                $"op {(int)op} {(release ? "ReleaseHold" : "RejectHold")} {held.Terms.Uetr} ({held.Role})");
+            Enqueue(n, ExchangeCommands.Encode(op, new HoldDecision(held.PaymentId, CentralBank, release ? "false positive: another company" : "confirmed match")),
+                $"op {(int)op} {(release ? "ReleaseHold" : "RejectHold")} {held.Terms.Uetr} ({held.Role})", null);
         }
 
         /// <summary>
@@ -606,8 +635,10 @@ public static class FederationSimulator
                 _ => SettlementCodec.EncodeCommand(new OpenBusinessDay(day.BusinessDate + 1)),
             };
             string what = day.Phase is DayPhase.EndOfDay or DayPhase.Closed ? $"OpenBusinessDay {day.BusinessDate + 1}" : $"ChangeDayPhase after {day.Phase}";
-            List<CommandReply>? replies = Submit(n, command, what);
-            if (replies is not null && !replies[0].AllOk) throw new FindingException($"{n.Name}: {what} refused: {string.Join(",", replies[0].Errors)}");
+            Enqueue(n, command, what, q =>
+            {
+                if (q.Answer is { AllOk: false } a) throw new FindingException($"{n.Name}: {what} refused: {string.Join(",", a.Errors)}");
+            });
         }
 
         // ───────────────────────────── the link (src/Corridor.Link, as the node runs it) ─────────────────────────────
@@ -835,59 +866,104 @@ public static class FederationSimulator
 
         // ───────────────────────────── the node's process ─────────────────────────────
 
+        /// <summary>A request joins the node's queue; <paramref name="done"/> runs when it is answered or lost (<see cref="QueuedCommand.Answer"/> null).</summary>
+        private QueuedCommand Enqueue(SimNode n, byte[] body, string what, Action<QueuedCommand>? done)
+        {
+            var q = new QueuedCommand(body, what, done);
+            n.Queue.Add(q);
+            return q;
+        }
+
         /// <summary>
-        /// One command body through the node's own pipeline steps (<see cref="GroupCommit"/>, as <see cref="Node"/>'s threads run
-        /// them): journaled (written and synced), applied, acknowledged. Null when the append failed (the process stops).
+        /// A request joins the node's queue behind those waiting, and the queue is committed (<see cref="Flush"/>): its replies,
+        /// one per command, or null when the node died first (the process stops).
         /// </summary>
         private List<CommandReply>? Submit(SimNode n, byte[] body, string what, bool allowCrash = true)
         {
-            CommitBatch<BodyRequest> batch = GroupCommit.Group(n.PipelineOptions, new BodyRequest(body), NoMore, out _);
-            Log($"  {n.Name} batch {n.Journal!.LastSequence + 1}: {what}");
-            try
-            {
-                GroupCommit.Journal(n.Journal, n.PipelineOptions.Clock, batch);
-            }
-            catch (Exception e) when (allowCrash && e is IOException or SimulatedCrashException)
-            {
-                n.Uncertain = (batch.Sequence, batch.TimestampNs, body);
-                batch.Release();
-                Crash(n, powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"{n.Name}: append of batch {batch.Sequence} failed ({e.Message}): the node stops, nothing of it answered");
-                return null;
-            }
-            var replies = new List<CommandReply>();
-            GroupCommit.Apply(n.Engine!, batch, replies);
-            GroupCommit.Acknowledge(batch);
-            n.Reference.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
-            batch.Release();
-            n.EventsSinceSnapshot += Math.Max(1, replies.Count);
-            return replies;
+            QueuedCommand q = Enqueue(n, body, what, null);
+            Flush(n, allowCrash);
+            return q.Replies;
         }
 
-        /// <summary>A request of one or more encoded commands (a whole batch body), as the pipeline sees it.</summary>
-        private sealed class BodyRequest(byte[] body) : IPipelineRequest
+        /// <summary>
+        /// The node's sequencer and engine: group commits of what waits in its queue, within the seed's bounds, each through the
+        /// node's own pipeline steps (<see cref="GroupCommit"/>, as <see cref="Node"/>'s threads run them): grouped, journaled
+        /// (written and synced), applied, acknowledged — each request answered with its own reply. When an append fails the node
+        /// stops: nothing of that batch nor of the queue behind it is answered.
+        /// </summary>
+        private void Flush(SimNode n, bool allowCrash = true)
         {
-            public int EncodedBytes => body.Length;
-            public int Commands
+            while (n.Queue.Count > 0 && n.Up)
             {
-                get
+                int cursor = 1;
+                CommitBatch<QueuedCommand> batch = GroupCommit.Group(n.PipelineOptions, n.Queue[0], (out QueuedCommand? next) =>
                 {
-                    int n = 0;
-                    for (int offset = 0; offset < body.Length; n++) CommandBatch.Read(body, ref offset);
-                    return n;
+                    next = cursor < n.Queue.Count ? n.Queue[cursor++] : null;
+                    return next is not null;
+                }, out _);
+                n.Queue.RemoveRange(0, batch.Requests.Count);
+                List<QueuedCommand> requests = batch.Requests;
+                Log($"  {n.Name} batch {n.Journal!.LastSequence + 1}: {string.Join(" + ", requests.Select(r => r.What))}");
+                if (requests.Count > 1) { _groupedBatches++; _groupedRequests += requests.Count; }
+                try
+                {
+                    GroupCommit.Journal(n.Journal, n.PipelineOptions.Clock, batch);
                 }
+                catch (Exception e) when (allowCrash && e is IOException or SimulatedCrashException)
+                {
+                    n.Uncertain = (batch.Sequence, batch.TimestampNs, batch.Body.ToArray());
+                    batch.Release();
+                    Crash(n, powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"{n.Name}: append of batch {batch.Sequence} failed ({e.Message}): the node stops, nothing of it answered");
+                    foreach (QueuedCommand r in requests) r.Finish();
+                    return;
+                }
+                var replies = new List<CommandReply>();
+                GroupCommit.Apply(n.Engine!, batch, replies);
+                var answers = new List<CommandReply>(requests.Count);
+                GroupCommit.Acknowledge(batch, replies, answers);
+                n.Reference.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
+                batch.Release();
+                n.EventsSinceSnapshot += Math.Max(1, replies.Count);
+                int reply = 0;
+                for (int k = 0; k < requests.Count; k++)
+                {
+                    QueuedCommand r = requests[k];
+                    r.Replies = replies.GetRange(reply, r.Commands);
+                    reply += r.Commands;
+                    // Each request gets the engine's reply to its own (last) command: the pipeline's routing, checked here.
+                    if (!ReferenceEquals(answers[k], r.Replies[^1])) throw new FindingException($"{n.Name} batch {batch.Sequence}: request {k + 1} ({r.What}) was answered with another request's reply");
+                    r.Answer = answers[k];
+                }
+                foreach (QueuedCommand r in requests) r.Finish();
             }
+        }
+
+        /// <summary>A request of one or more encoded commands in the node's queue, as the pipeline sees it, and its answer.</summary>
+        public sealed class QueuedCommand(byte[] body, string what, Action<QueuedCommand>? done) : IPipelineRequest
+        {
+            public string What => what;
+            public int EncodedBytes => body.Length;
+            public int Commands { get; } = CountCommands(body);
+            /// <summary>The reply to its last command; null until answered, and for ever when the node died first.</summary>
+            public CommandReply? Answer { get; set; }
+            /// <summary>The replies to all its commands, in order (null when never answered).</summary>
+            public List<CommandReply>? Replies { get; set; }
             public int Write(Span<byte> destination)
             {
                 body.CopyTo(destination);
                 return body.Length;
             }
+            /// <summary>Tells its client (answered or not).</summary>
+            public void Finish() => done?.Invoke(this);
+
+            private static int CountCommands(byte[] body)
+            {
+                int n = 0;
+                for (int offset = 0; offset < body.Length; n++) CommandBatch.Read(body, ref offset);
+                return n;
+            }
         }
 
-        private static bool NoMore(out BodyRequest? next)
-        {
-            next = null;
-            return false;
-        }
 
         private static FederationResult[] ResultsOf(CommandReply reply, int count)
         {
@@ -926,6 +1002,10 @@ public static class FederationSimulator
             n.LinkNode.Deferred = null;
             if (powerLoss) _powerLosses++;
             n.Disk.Crash(powerLoss);
+            // The queue dies with the process: its requests were never answered (their clients send them again).
+            QueuedCommand[] lost = [.. n.Queue];
+            n.Queue.Clear();
+            foreach (QueuedCommand q in lost) q.Finish();
             n.DownUntilMs = _nowMs + (_faultsOn ? _random.NextInt(5_000) : 0);
         }
 

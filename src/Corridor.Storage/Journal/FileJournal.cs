@@ -192,7 +192,15 @@ public sealed class FileJournal : IJournal
             scan.CommitNote ?? (scan.Attested is null && scan.Batches > 0 ? $"no commit record {CommitFileName}: the tail can be checked by the chain rules only" : null));
     }
 
-    public void Append(long sequence, ulong timestampNs, ReadOnlySpan<byte> body)
+    public void Append(long sequence, ulong timestampNs, ReadOnlySpan<byte> body) => Append(sequence, timestampNs, body, sync: true);
+
+    /// <summary>
+    /// Test only (the pipeline's planted bug <c>AcknowledgeBeforeSync</c>; internal, the node never calls it): writes the batch
+    /// and its commit copy without syncing either, so it is durable only once a later sync stores the file.
+    /// </summary>
+    internal void AppendWithoutSync(long sequence, ulong timestampNs, ReadOnlySpan<byte> body) => Append(sequence, timestampNs, body, sync: false);
+
+    private void Append(long sequence, ulong timestampNs, ReadOnlySpan<byte> body, bool sync)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_lock is null) throw new InvalidOperationException($"journal {_directory} was opened read-only");
@@ -207,11 +215,11 @@ public sealed class FileJournal : IJournal
             IFileHandle segment = _current!;
             BatchRecord.Write(_header, sequence, timestampNs, body, _lastHash);
             segment.WriteGathered(_header, body, _currentBytes);
-            segment.Sync();
+            if (sync) segment.Sync();
             // Durable: only now may the commit record name it (one small write into the page cache; synced per options).
             SHA256.HashData(_header, _lastHash);
             WriteCommitCopy(sequence, _currentFirstSequence, _currentBytes + recordBytes, _lastHash);
-            if (_options.SyncCommitRecord) _commit!.Sync();
+            if (_options.SyncCommitRecord && sync) _commit!.Sync();
         }
         catch (Exception e)
         {

@@ -34,6 +34,9 @@ public sealed class CommitBatch<T> where T : class, IPipelineRequest
 
     public List<T> Requests { get; }
     public int Bytes { get; }
+
+    /// <summary>Test only: a bug planted in this batch's steps (the simulator's; internal, the node cannot set it).</summary>
+    internal PlantedPipelineBug Planted { get; init; }
     public long Sequence { get; internal set; }
     public ulong TimestampNs { get; internal set; }
     public PipelineStage Stage { get; internal set; } = PipelineStage.Grouped;
@@ -47,6 +50,22 @@ public sealed class CommitBatch<T> where T : class, IPipelineRequest
         if (_buffer is { } b) ArrayPool<byte>.Shared.Return(b);
         _buffer = null;
     }
+}
+
+/// <summary>
+/// A bug planted in the pipeline on purpose, to prove the fault simulator (<c>corridor simulate faults --planted-bug</c>) finds
+/// it. Internal: only Corridor.Simulation and its tests see it (InternalsVisibleTo); no option of the node reaches it.
+/// </summary>
+internal enum PlantedPipelineBug
+{
+    None,
+    /// <summary>
+    /// The journal step writes the batch but returns before its fsync (a file journal's batch is synced only with a later
+    /// one), so the batch is applied and acknowledged while it lives only in the page cache.
+    /// </summary>
+    AcknowledgeBeforeSync,
+    /// <summary>Acknowledging hands each request of a batch of several the answer of the next request (an off-by-one in routing).</summary>
+    MisroutedReplies,
 }
 
 /// <summary>Where a batch stands: each stage is done when the batch is in it.</summary>
@@ -82,6 +101,10 @@ public static class GroupCommit
     /// next batch.
     /// </summary>
     public static CommitBatch<T> Group<T>(NodeOptions options, T first, TryNext<T> next, out T? carry) where T : class, IPipelineRequest
+        => Group(options, first, next, out carry, PlantedPipelineBug.None);
+
+    /// <summary>As <see cref="Group{T}(NodeOptions, T, TryNext{T}, out T)"/>, with a bug planted in the batch's steps (the simulator's only).</summary>
+    internal static CommitBatch<T> Group<T>(NodeOptions options, T first, TryNext<T> next, out T? carry, PlantedPipelineBug planted) where T : class, IPipelineRequest
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(options.MaxBatchBytes, first.EncodedBytes));
         var requests = new List<T>(16);
@@ -96,7 +119,7 @@ public static class GroupCommit
             c = next(out T? n) ? n : null;
         }
         carry = c;
-        return new CommitBatch<T>(requests, buffer, used);
+        return new CommitBatch<T>(requests, buffer, used) { Planted = planted };
     }
 
     /// <summary>Appends the batch under the journal's next sequence, stamped by <paramref name="clock"/>: durable when this returns.</summary>
@@ -105,7 +128,8 @@ public static class GroupCommit
         if (batch.Stage != PipelineStage.Grouped) throw new InvalidOperationException($"batch {batch.Sequence} journaled twice");
         batch.Sequence = journal.LastSequence + 1;
         batch.TimestampNs = clock();
-        journal.Append(batch.Sequence, batch.TimestampNs, batch.Body);
+        if (batch.Planted == PlantedPipelineBug.AcknowledgeBeforeSync && journal is FileJournal file) file.AppendWithoutSync(batch.Sequence, batch.TimestampNs, batch.Body);
+        else journal.Append(batch.Sequence, batch.TimestampNs, batch.Body);
         batch.Stage = PipelineStage.Journaled;
     }
 
@@ -130,5 +154,28 @@ public static class GroupCommit
     {
         if (batch.Stage != PipelineStage.Applied) throw new InvalidOperationException($"batch {batch.Sequence} acknowledged at {batch.Stage}");
         batch.Stage = PipelineStage.Acknowledged;
+    }
+
+    /// <summary>
+    /// Marks the batch acknowledged and routes the engine's <paramref name="replies"/> (one per command, in order, from
+    /// <see cref="Apply"/>) to its requests: <paramref name="answers"/> receives one answer per request, in request order —
+    /// the reply to its last command (a request of several commands, such as a simulated setup, is answered by its last).
+    /// </summary>
+    public static void Acknowledge<T>(CommitBatch<T> batch, List<CommandReply> replies, List<CommandReply> answers) where T : class, IPipelineRequest
+    {
+        Acknowledge(batch);
+        answers.Clear();
+        int reply = 0;
+        foreach (T r in batch.Requests)
+        {
+            reply += r.Commands;
+            answers.Add(replies[reply - 1]);
+        }
+        if (batch.Planted == PlantedPipelineBug.MisroutedReplies && answers.Count > 1)
+        {
+            CommandReply first = answers[0];
+            for (int i = 0; i < answers.Count - 1; i++) answers[i] = answers[i + 1];
+            answers[^1] = first;
+        }
     }
 }

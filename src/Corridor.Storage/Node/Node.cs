@@ -205,6 +205,7 @@ public sealed class Node : IDisposable
     {
         ChannelReader<EngineWork> reader = _applyQueue.Reader;
         var replies = new List<CommandReply>(16);
+        var answers = new List<CommandReply>(16);
         try
         {
             while (BlockingWait.ForData(reader))
@@ -217,20 +218,20 @@ public sealed class Node : IDisposable
                         Activity? span = NodeTracing.StartBatch("corridor.engine.apply", batch.Sequence, batch.Requests.Count, LinksOf(batch.Requests));
                         GroupCommit.Apply(_engine, batch.Commit, replies);
                         span?.Stop();
-                        GroupCommit.Acknowledge(batch.Commit);
+                        GroupCommit.Acknowledge(batch.Commit, replies, answers); // one answer per request
                         long now = Stopwatch.GetTimestamp();
-                        for (int i = 0; i < replies.Count; i++)
+                        for (int i = 0; i < answers.Count; i++)
                         {
                             Request r = batch.Requests[i];
                             _eventsSinceSnapshot += r.Count;
-                            _metrics.Replied(r.Operation, r.Count, replies[i].Errors.Length, Stopwatch.GetElapsedTime(r.SubmittedAt, now));
-                            if (r.Span is { } submitted) NodeTracing.EndSubmit(submitted, batch.Sequence, replies[i].Errors.Length);
+                            _metrics.Replied(r.Operation, r.Count, answers[i].Errors.Length, Stopwatch.GetElapsedTime(r.SubmittedAt, now));
+                            if (r.Span is { } submitted) NodeTracing.EndSubmit(submitted, batch.Sequence, answers[i].Errors.Length);
                             if (r.After is { } after)
                             {
-                                try { after(_engine, replies[i]); }
+                                try { after(_engine, answers[i]); }
                                 catch (Exception e) { r.Reply.TrySetException(e); continue; } // applied and durable; only the read failed
                             }
-                            r.Reply.TrySetResult(replies[i]);
+                            r.Reply.TrySetResult(answers[i]);
                         }
                         batch.Commit.Release();
                         _metrics.Applied(_engine.Sequence);
