@@ -38,20 +38,5 @@ public static class LinkCommands
     }
 
     /// <summary><c>PaymentExistsWithDifferentContent</c> → <c>payment_exists_with_different_content</c> (the problem codes' spelling).</summary>
-    public static string Snake(FederationResult result)
-    {
-        string pascal = result.ToString();
-        var sb = new StringBuilder(pascal.Length + 8);
-        for (int i = 0; i < pascal.Length; i++)
-        {
-            char c = pascal[i];
-            if (char.IsUpper(c))
-            {
-                if (i > 0) sb.Append('_');
-                sb.Append(char.ToLowerInvariant(c));
-            }
-            else sb.Append(c);
-        }
-        return sb.ToString();
-    }
+    public static string Snake(FederationResult result) => ResultNames.SnakeCase(result.ToString());
 }

@@ -79,19 +79,5 @@ public static class Problems
     };
 
     /// <summary><c>ExceedsCredits</c> → <c>exceeds_credits</c>: engine result names become problem codes.</summary>
-    public static string SnakeCase(string pascal)
-    {
-        var sb = new StringBuilder(pascal.Length + 8);
-        for (int i = 0; i < pascal.Length; i++)
-        {
-            char c = pascal[i];
-            if (char.IsUpper(c))
-            {
-                if (i > 0) sb.Append('_');
-                sb.Append(char.ToLowerInvariant(c));
-            }
-            else sb.Append(c);
-        }
-        return sb.ToString();
-    }
+    public static string SnakeCase(string pascal) => Corridor.Core.Engine.ResultNames.SnakeCase(pascal);
 }
