@@ -8,7 +8,8 @@ namespace Corridor.Workloads;
 
 /// <summary>What one PvP benchmark run measured.</summary>
 public readonly record struct PvpBenchmarkResult(
-    int Payments, int Settled, int Batches, double ElapsedSeconds, double PaymentsPerSecond, double ApplySeconds, string StateHash);
+    int Payments, int Settled, int Batches, double ElapsedSeconds, double PaymentsPerSecond, double ApplySeconds, string StateHash,
+    long AllocatedBytesPerPayment, long RetainedBytesPerPayment, double CpuMicrosecondsPerPayment);
 
 /// <summary>
 /// Throughput of cross-currency payments on a real <see cref="Corridor.Core.Engine.Engine"/> under the rules a server runs
@@ -101,10 +102,15 @@ public static class PvpBenchmark
         var requests = new (int Payer, int Payee, long Amount, AmountSide Side)[payments];
         for (int i = 0; i < payments; i++)
             requests[i] = (random.Next(Payers), random.Next(Payees), random.NextInt64(1_00, MaxAmountMinor), random.Next(4) == 0 ? AmountSide.Destination : AmountSide.Source);
-        var originator = new Party("Thames Tea Importers Ltd", "King William Street", "12", "EC4N 7AA", "London", "", "GB",
-            "GB29NWBK60161331926819", PartyIdScheme.Bic, "NWBKGB2L");
-        var beneficiary = new Party("Kericho Highlands Tea Estates Ltd", "Moi Highway", "", "20200", "Kericho", "", "KE",
-            "0100123456789", PartyIdScheme.Bic, "KCBLKENX");
+        // Each payer bank's customer and each payee bank's customer is its own company (64 + 64 names, all screened).
+        var originators = new Party[Payers];
+        for (int i = 0; i < Payers; i++)
+            originators[i] = new Party($"{UkPlaces[i % 8]} {UkTrades[i / 8 % 8]} Ltd", "King William Street", (12 + i).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "EC4N 7AA", "London", "", "GB", "GB29NWBK60161331926819", PartyIdScheme.Bic, "NWBKGB2L");
+        var beneficiaries = new Party[Payees];
+        for (int i = 0; i < Payees; i++)
+            beneficiaries[i] = new Party($"{KePlaces[i % 8]} {KeTrades[i / 8 % 8]} Ltd", "Moi Highway", "", "20200", "Kericho", "", "KE",
+                "0100123456789", PartyIdScheme.Bic, "KCBLKENX");
 
         var locks = new LockQuote[PaymentsPerBatch];
         var pays = new PayAgainstLock[PaymentsPerBatch];
@@ -112,6 +118,9 @@ public static class PvpBenchmark
         byte[] payBuffer = new byte[CommandBatch.HeaderBytes + CommandBatch.MaxCommandPayloadBytes];
         int settled = 0;
         applyTicks = 0;
+        long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
         for (int start = 0; start < payments; start += PaymentsPerBatch)
         {
@@ -123,7 +132,7 @@ public static class PvpBenchmark
                     throw new InvalidOperationException($"no quote for payment {start + k}");
                 UInt128 id = (UInt128)(1_000_000 + start + k);
                 locks[k] = new LockQuote(id, best.QuoteId, PayerParticipant(payer), PayerAccount(payer), PayeeAccount(payee), amount, side, 60);
-                pays[k] = new PayAgainstLock(id, id, PayerParticipant(payer), originator, beneficiary,
+                pays[k] = new PayAgainstLock(id, id, PayerParticipant(payer), originators[payer], beneficiaries[payee],
                     new TradeReference($"INV-{start + k}", 20261101, "", $"LC-{(start + k) / 16}", "Tea, black, fermented", "090240", Incoterms.Cif, "Mombasa"));
             }
             Apply(lockBuffer.AsSpan(0, ExchangeCommands.Write<LockQuote>(lockBuffer, Operation.LockQuote, locks.AsSpan(0, n))));
@@ -133,8 +142,12 @@ public static class PvpBenchmark
             settled += n;
         }
         stopwatch.Stop();
+        double cpuMicroseconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds; // the GC's threads included
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        long retained = GC.GetTotalMemory(forceFullCollection: true) - heapBefore; // the state the payments left on the GC heap
         double seconds = stopwatch.Elapsed.TotalSeconds;
-        return new PvpBenchmarkResult(payments, settled, batches, seconds, settled / seconds, (double)applyTicks / Stopwatch.Frequency, engine.StateHashHex());
+        return new PvpBenchmarkResult(payments, settled, batches, seconds, settled / seconds, (double)applyTicks / Stopwatch.Frequency, engine.StateHashHex(),
+            allocated / payments, retained / payments, cpuMicroseconds / payments);
     }
 
     private static void RequireAllOk(List<CommandReply> replies)
@@ -142,6 +155,11 @@ public static class PvpBenchmark
         foreach (CommandReply r in replies)
             if (!r.AllOk) throw new InvalidOperationException($"{r.Operation}: item {r.Errors[0].Index} failed with code {r.Errors[0].Code}");
     }
+
+    private static readonly string[] UkPlaces = ["Thames", "Mersey", "Severn", "Clyde", "Tyne", "Avon", "Trent", "Wear"];
+    private static readonly string[] UkTrades = ["Tea Importers", "Coffee Traders", "Spice Merchants", "Textile Mills", "Machine Tools", "Grain Brokers", "Fruit Packers", "Timber Yards"];
+    private static readonly string[] KePlaces = ["Kericho", "Nandi", "Meru", "Nyeri", "Embu", "Kisii", "Thika", "Limuru"];
+    private static readonly string[] KeTrades = ["Highlands Tea Estates", "Coffee Growers", "Flower Farms", "Avocado Exporters", "Dairy Cooperative", "Sisal Works", "Cotton Ginners", "Macadamia Processors"];
 
     private const ulong CentralBank = 1;
     private static ulong PayerParticipant(int i) => 100 + (ulong)i;

@@ -109,6 +109,9 @@ internal static class CoreBenchCommands
                 new("settled", r.Settled),
                 new("seconds", Math.Round(r.ElapsedSeconds, 3)),
                 new("payments_per_second", Math.Round(r.PaymentsPerSecond)),
+                new("cpu_us_per_payment", Math.Round(r.CpuMicrosecondsPerPayment, 2)),
+                new("allocated_bytes_per_payment", r.AllocatedBytesPerPayment),
+                new("retained_bytes_per_payment", r.RetainedBytesPerPayment),
                 new("state_hash", r.StateHash),
             ], asJson);
             return r.Settled == r.Payments ? 0 : 1;

@@ -283,9 +283,8 @@ public sealed class Screener
     private int ScreenName(string name, ScreenedField field, DateOnly? dateOfBirth, List<ScreeningHit> output)
     {
         var scratch = Scratch.For(_forms.Length);
-        var variants = scratch.Variants;
-        NameForm.Variants(name, variants);
-        if (variants.Count == 0) return -1;
+        NameForm[] variants = scratch.VariantsOf(name);
+        if (variants.Length == 0) return -1;
         // best score and form per entry
         var best = scratch.BestByEntry;
         best.Clear();
@@ -466,7 +465,12 @@ public sealed class Screener
         public int[] Scores = [];
         public readonly List<int> Candidates = new(256);
         public readonly List<ScreeningHit> Hits = new(16);
-        public readonly List<NameForm> Variants = new(2);
+        private readonly List<NameForm> _variants = new(2);
+        // A name's prepared forms depend on the name alone (not on the watch list), and a bank's customers pay again and
+        // again: the forms of the last names screened on this thread are kept, up to a bound, and the whole memo is dropped
+        // when it fills (no eviction order to keep). Preparing a name (folding, tokens, phonetic keys) was most of screening.
+        private readonly Dictionary<string, NameForm[]> _formsOfName = new(StringComparer.Ordinal);
+        internal const int RememberedNames = 4096;
         public readonly Dictionary<int, (int Score, int Form)> BestByEntry = [];
         private int _stamp;
 
@@ -481,6 +485,17 @@ public sealed class Screener
                 s._stamp = 0;
             }
             return s;
+        }
+
+        /// <summary>The forms to compare for <paramref name="name"/> (<see cref="NameForm.Variants(string?, List{NameForm})"/>), remembered.</summary>
+        public NameForm[] VariantsOf(string name)
+        {
+            if (_formsOfName.TryGetValue(name, out NameForm[]? forms)) return forms;
+            NameForm.Variants(name, _variants);
+            forms = _variants.Count == 0 ? [] : [.. _variants];
+            if (_formsOfName.Count >= RememberedNames) _formsOfName.Clear();
+            _formsOfName.Add(name, forms);
+            return forms;
         }
 
         public int NextStamp()

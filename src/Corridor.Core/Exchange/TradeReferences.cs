@@ -54,9 +54,23 @@ public sealed record Party(
         w.String(Country, MaxCountry); w.String(Account, MaxAccount); w.U8((byte)IdScheme); w.String(Identifier, MaxIdentifier);
     }
 
-    public static Party Read(ref WireReader r) => new(
-        r.String(MaxName), r.String(MaxStreet), r.String(MaxBuilding), r.String(MaxPostCode), r.String(MaxTown),
-        r.String(MaxSubDivision), r.String(MaxCountry), r.String(MaxAccount), (PartyIdScheme)r.U8(), r.String(MaxIdentifier));
+    /// <summary>
+    /// Reads a party. A bank's customers pay again and again, so the same bytes decode to the party decoded from them last
+    /// time (<see cref="RecentDecodes{T}"/>: compared byte for byte, never by hash alone); the record is immutable, so
+    /// payments may share it.
+    /// </summary>
+    public static Party Read(ref WireReader r)
+    {
+        int start = r.Position;
+        r.SkipString(MaxName); r.SkipString(MaxStreet); r.SkipString(MaxBuilding); r.SkipString(MaxPostCode); r.SkipString(MaxTown);
+        r.SkipString(MaxSubDivision); r.SkipString(MaxCountry); r.SkipString(MaxAccount); r.U8(); r.SkipString(MaxIdentifier);
+        return RecentDecodes<Party>.Get(r.Since(start), static encoded =>
+        {
+            var d = new WireReader(encoded);
+            return new Party(d.String(MaxName), d.String(MaxStreet), d.String(MaxBuilding), d.String(MaxPostCode), d.String(MaxTown),
+                d.String(MaxSubDivision), d.String(MaxCountry), d.String(MaxAccount), (PartyIdScheme)d.U8(), d.String(MaxIdentifier));
+        });
+    }
 }
 
 /// <summary>

@@ -99,6 +99,17 @@ public ref struct WireReader(ReadOnlySpan<byte> source)
         return value;
     }
 
+    /// <summary>Steps over a string field (its length checked as <see cref="String"/> checks it; its text is checked when decoded).</summary>
+    public void SkipString(int maxChars)
+    {
+        int bytes = U16();
+        if (bytes > maxChars * 4) throw new InvalidDataException($"string of {bytes} bytes exceeds {maxChars} characters");
+        Take(bytes);
+    }
+
+    /// <summary>The bytes read since <paramref name="position"/> (a <see cref="Position"/> taken before).</summary>
+    public readonly ReadOnlySpan<byte> Since(int position) => _buffer[position.._offset];
+
     /// <summary>Reads text written by <see cref="WireWriter.LongString"/>.</summary>
     public string LongString(int maxBytes)
     {
@@ -122,5 +133,31 @@ internal static class Wire
         int scalars = 0;
         foreach (Rune _ in value.EnumerateRunes()) if (++scalars > maxChars) return false;
         return true;
+    }
+}
+
+/// <summary>
+/// The values last decoded on this thread from each distinct encoding of a <typeparamref name="T"/>, so that the same bytes
+/// decode to the same (immutable) object without allocating it again: parties repeat from payment to payment. An encoding
+/// is found by its XxHash3 and then compared byte for byte; the memo holds at most <see cref="Capacity"/> encodings and is
+/// emptied when full (no eviction order to keep). What is decoded does not depend on the memo, only whether it allocates.
+/// </summary>
+internal sealed class RecentDecodes<T> where T : class
+{
+    public const int Capacity = 4096;
+    [ThreadStatic] private static RecentDecodes<T>? t_current;
+    private readonly Dictionary<ulong, (byte[] Encoded, T Value)> _byHash = [];
+
+    public delegate T Decoder(ReadOnlySpan<byte> encoded);
+
+    public static T Get(ReadOnlySpan<byte> encoded, Decoder decode)
+    {
+        var memo = t_current ??= new RecentDecodes<T>();
+        ulong hash = System.IO.Hashing.XxHash3.HashToUInt64(encoded);
+        if (memo._byHash.TryGetValue(hash, out var known) && encoded.SequenceEqual(known.Encoded)) return known.Value;
+        T value = decode(encoded);
+        if (memo._byHash.Count >= Capacity) memo._byHash.Clear();
+        memo._byHash[hash] = (encoded.ToArray(), value);
+        return value;
     }
 }
