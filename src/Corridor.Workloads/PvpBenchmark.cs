@@ -9,7 +9,7 @@ namespace Corridor.Workloads;
 /// <summary>What one PvP benchmark run measured.</summary>
 public readonly record struct PvpBenchmarkResult(
     int Payments, int Settled, int Batches, double ElapsedSeconds, double PaymentsPerSecond, double ApplySeconds, string StateHash,
-    long AllocatedBytesPerPayment, long RetainedBytesPerPayment, double CpuMicrosecondsPerPayment);
+    long AllocatedBytesPerPayment, long RetainedBytesPerPayment, double CpuMicrosecondsPerPayment, double SnapshotCaptureMilliseconds);
 
 /// <summary>
 /// Throughput of cross-currency payments on a real <see cref="Corridor.Core.Engine.Engine"/> under the rules a server runs
@@ -32,11 +32,21 @@ public static class PvpBenchmark
     /// <summary>Runs <paramref name="payments"/> PvP payments; returns settled payments per second.</summary>
     public static double Run(int payments, int seed) => Measure(payments, seed).PaymentsPerSecond;
 
-    public static PvpBenchmarkResult Measure(int payments, int seed)
+    public static PvpBenchmarkResult Measure(int payments, int seed) => Measure(payments, seed, out _);
+
+    /// <summary>The engine after <paramref name="payments"/> such payments (a state full of payment records, for tests of snapshots).</summary>
+    public static Corridor.Core.Engine.Engine SettledEngine(int payments, int seed)
+    {
+        Measure(payments, seed, out Corridor.Core.Engine.Engine engine);
+        return engine;
+    }
+
+    private static PvpBenchmarkResult Measure(int payments, int seed, out Corridor.Core.Engine.Engine engine)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(payments, 1);
         var random = new Random(seed);
-        var engine = new Corridor.Core.Engine.Engine(accountCapacity: 1024, transferCapacity: 3 * payments + 1024);
+        var core = new Corridor.Core.Engine.Engine(accountCapacity: 1024, transferCapacity: 3 * payments + 1024);
+        engine = core;
         var replies = new List<CommandReply>();
         ulong now = StartNs;
         int batches = 0;
@@ -46,7 +56,7 @@ public static class PvpBenchmark
         {
             replies.Clear();
             long t0 = Stopwatch.GetTimestamp();
-            engine.Apply(engine.Sequence + 1, now, body, replies);
+            core.Apply(core.Sequence + 1, now, body, replies);
             applyTicks += Stopwatch.GetTimestamp() - t0;
             now += 1_000_000; // 1 ms per batch, as a sequencer would stamp them
             batches++;
@@ -128,7 +138,7 @@ public static class PvpBenchmark
             for (int k = 0; k < n; k++)
             {
                 var (payer, payee, amount, side) = requests[start + k];
-                if (!engine.Exchange.TryFindBestQuote("USD", "KES", amount, side, now, out QuoteMatch best))
+                if (!core.Exchange.TryFindBestQuote("USD", "KES", amount, side, now, out QuoteMatch best))
                     throw new InvalidOperationException($"no quote for payment {start + k}");
                 UInt128 id = (UInt128)(1_000_000 + start + k);
                 locks[k] = new LockQuote(id, best.QuoteId, PayerParticipant(payer), PayerAccount(payer), PayeeAccount(payee), amount, side, 60);
@@ -146,8 +156,13 @@ public static class PvpBenchmark
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         long retained = GC.GetTotalMemory(forceFullCollection: true) - heapBefore; // the state the payments left on the GC heap
         double seconds = stopwatch.Elapsed.TotalSeconds;
-        return new PvpBenchmarkResult(payments, settled, batches, seconds, settled / seconds, (double)applyTicks / Stopwatch.Frequency, engine.StateHashHex(),
-            allocated / payments, retained / payments, cpuMicroseconds / payments);
+        // The engine's pause when a running node snapshots this state (the node captures on the engine thread, then writes beside it).
+        long captureStart = Stopwatch.GetTimestamp();
+        Corridor.Core.Engine.Engine.EngineSnapshot captured = core.CaptureSnapshot();
+        double captureMs = Stopwatch.GetElapsedTime(captureStart).TotalMilliseconds;
+        captured.Release();
+        return new PvpBenchmarkResult(payments, settled, batches, seconds, settled / seconds, (double)applyTicks / Stopwatch.Frequency, core.StateHashHex(),
+            allocated / payments, retained / payments, cpuMicroseconds / payments, captureMs);
     }
 
     private static void RequireAllOk(List<CommandReply> replies)

@@ -112,6 +112,7 @@ internal static class CoreBenchCommands
                 new("cpu_us_per_payment", Math.Round(r.CpuMicrosecondsPerPayment, 2)),
                 new("allocated_bytes_per_payment", r.AllocatedBytesPerPayment),
                 new("retained_bytes_per_payment", r.RetainedBytesPerPayment),
+                new("snapshot_capture_ms", Math.Round(r.SnapshotCaptureMilliseconds, 1)),
                 new("state_hash", r.StateHash),
             ], asJson);
             return r.Settled == r.Payments ? 0 : 1;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Diagnostics;
@@ -552,6 +553,7 @@ public sealed partial class ComplianceState
         WriteSnapshot(w);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
     public void WriteSnapshot(BinaryWriter w)
     {
         bool statusChanged = false;

@@ -254,7 +254,7 @@ public sealed class Engine
 
     private EngineSnapshot Capture(bool frozen)
     {
-        var rest = new MemoryStream();
+        var rest = new SegmentedBuffer();
         using (var w = new BinaryWriter(rest, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             Settlement.WriteSnapshot(w);
@@ -271,10 +271,10 @@ public sealed class Engine
             Certificates.WriteSnapshot(w);
             Settlement.WriteScheduleSnapshot(w);
         }
-        var tail = new MemoryStream();
+        var tail = new SegmentedBuffer();
         WriteHashTail(tail);
         LedgerState.LedgerView ledger = frozen ? Ledger.Freeze() : Ledger.View();
-        return new EngineSnapshot(Sequence, LastTimestamp, ledger, rest.GetBuffer().AsMemory(0, (int)rest.Length), tail.GetBuffer().AsMemory(0, (int)tail.Length));
+        return new EngineSnapshot(Sequence, LastTimestamp, ledger, rest, tail);
     }
 
     /// <summary>
@@ -283,9 +283,9 @@ public sealed class Engine
     public sealed class EngineSnapshot
     {
         private readonly LedgerState.LedgerView _ledger;
-        private readonly ReadOnlyMemory<byte> _rest, _hashTail;
+        private readonly SegmentedBuffer _rest, _hashTail;
 
-        internal EngineSnapshot(long sequence, ulong lastTimestamp, LedgerState.LedgerView ledger, ReadOnlyMemory<byte> rest, ReadOnlyMemory<byte> hashTail)
+        internal EngineSnapshot(long sequence, ulong lastTimestamp, LedgerState.LedgerView ledger, SegmentedBuffer rest, SegmentedBuffer hashTail)
         {
             Sequence = sequence;
             LastTimestamp = lastTimestamp;
@@ -308,7 +308,7 @@ public sealed class Engine
             var hash = new XxHash128();
             HashHeader(hash, Sequence, LastTimestamp);
             _ledger.HashInto(hash);
-            hash.Append(_hashTail.Span);
+            foreach (ReadOnlyMemory<byte> segment in _hashTail.Segments) hash.Append(segment.Span);
             return hash.GetCurrentHashAsUInt128();
         }
 
@@ -321,7 +321,7 @@ public sealed class Engine
             w.Write(Sequence);
             w.Write(LastTimestamp);
             _ledger.WriteSnapshot(w);
-            w.Write(_rest.Span);
+            foreach (ReadOnlyMemory<byte> segment in _rest.Segments) w.Write(segment.Span);
             w.Write(ComputeStateHash().ToString("x32"));
         }
 

@@ -149,3 +149,65 @@ internal sealed class HashingStream(XxHash128 hash) : Stream
     public override void Write(byte[] buffer, int offset, int count) => hash.Append(buffer.AsSpan(offset, count));
     public override void Write(ReadOnlySpan<byte> buffer) => hash.Append(buffer);
 }
+
+/// <summary>
+/// Bytes written into memory in segments of 1 MiB, for the part of a snapshot serialised at capture: growth never copies
+/// what is already written (a <see cref="MemoryStream"/> doubles and copies, and cannot pass 2 GiB — the records of a
+/// couple of million payments), and the segments are read back in order to write or hash them.
+/// </summary>
+internal sealed class SegmentedBuffer : Stream
+{
+    internal const int SegmentBytes = 1 << 20;
+    private readonly List<byte[]> _segments = [];
+    private byte[] _current = [];
+    private int _used; // bytes written into _current
+    private long _length;
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => _length;
+    public override long Position { get => _length; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            if (_used == _current.Length) NextSegment();
+            int n = Math.Min(_current.Length - _used, buffer.Length);
+            buffer[..n].CopyTo(_current.AsSpan(_used));
+            _used += n;
+            _length += n;
+            buffer = buffer[n..];
+        }
+    }
+
+    public override void WriteByte(byte value)
+    {
+        if (_used == _current.Length) NextSegment();
+        _current[_used++] = value;
+        _length++;
+    }
+
+    private void NextSegment()
+    {
+        _current = GC.AllocateUninitializedArray<byte>(SegmentBytes); // every byte is written before it is read
+        _segments.Add(_current);
+        _used = 0;
+    }
+
+    /// <summary>What was written, in order, one span per segment.</summary>
+    public IEnumerable<ReadOnlyMemory<byte>> Segments
+    {
+        get
+        {
+            for (int i = 0; i < _segments.Count; i++)
+                yield return _segments[i].AsMemory(0, i == _segments.Count - 1 ? _used : SegmentBytes);
+        }
+    }
+}

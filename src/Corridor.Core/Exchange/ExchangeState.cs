@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.IO.Hashing;
 using Corridor.Core.Compliance;
@@ -879,6 +880,7 @@ public sealed partial class ExchangeState
     }
 
     /// <summary>Exactly the bytes <see cref="HashInto"/> hashes (the engine captures them to hash a snapshot on another thread).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
     public void WriteHashInput(BinaryWriter w)
     {
         WriteSnapshot(w);
@@ -890,6 +892,7 @@ public sealed partial class ExchangeState
     /// ISO 20022 ids of PvP payments (engine snapshot format 9, after overnight credit): count, then (payment position,
     /// encoded <see cref="PaymentReferences"/>) in position order, for the payments that carry any.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
     public void WriteReferencesSnapshot(BinaryWriter w)
     {
         w.Write(_paymentsWithReferences);
@@ -925,6 +928,7 @@ public sealed partial class ExchangeState
         _paymentsWithReferences = count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
     public void WriteSnapshot(BinaryWriter w)
     {
         byte[] scratch = new byte[PayAgainstLock.MaxEncodedBytes];

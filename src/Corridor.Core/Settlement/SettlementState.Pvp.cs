@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Corridor.Core.Engine;
 
 namespace Corridor.Core.Settlement;
@@ -123,6 +124,7 @@ public sealed partial class SettlementState
     /// <summary>True when some payment is a PvP leg (their snapshot section, format 11, is hashed only then).</summary>
     internal bool HasPvpLegs => _pvpLegCount != 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
     public void WritePvpLegsSnapshot(BinaryWriter w)
     {
         var legs = new List<int>();

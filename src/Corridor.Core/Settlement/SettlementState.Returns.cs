@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Corridor.Core.Engine;
 
 namespace Corridor.Core.Settlement;
@@ -118,6 +119,7 @@ public sealed partial class SettlementState
         _paymentIndex.TryGetValue(paymentId, out int i) && _returnOriginal.TryGetValue(i, out int o) ? Payment(o).Id : null;
 
     /// <summary>Snapshot section (engine format 7, after payment details): return links (return index, original index) in submission order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
     public void WriteReturnsSnapshot(BinaryWriter w)
     {
         w.Write(_returns.Count);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.IO.Hashing;
 using Corridor.Core.Ledger;
 
@@ -15,6 +16,7 @@ public sealed partial class SettlementState
     }
 
     /// <summary>Exactly the bytes <see cref="HashInto"/> hashes (the engine captures them to hash a snapshot on another thread).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
     public void WriteHashInput(BinaryWriter w)
     {
         {
@@ -51,6 +53,7 @@ public sealed partial class SettlementState
     }
 
     /// <summary>Writes every piece of settlement state in a canonical order (lists in creation order, maps sorted by key).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
     public void WriteSnapshot(BinaryWriter w)
     {
         w.Write((byte)_options);
@@ -244,6 +247,7 @@ public sealed partial class SettlementState
     }
 
     /// <summary>Payment details (engine snapshot format 6+): count, then (payment index, encoded details) in index order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
     public void WriteDetailsSnapshot(BinaryWriter w)
     {
         var indices = new List<int>(_details.Keys);

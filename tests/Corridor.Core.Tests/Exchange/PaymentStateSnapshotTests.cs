@@ -1,0 +1,59 @@
+using Corridor.Core.Engine;
+using Corridor.Workloads;
+using CsCheck;
+using Xunit;
+
+namespace Corridor.Core.Tests.Exchange;
+
+/// <summary>
+/// A snapshot of a state full of payment records: what is serialised at capture spans many 1 MiB segments
+/// (<see cref="SegmentedBuffer"/>), and the captured image writes, hashes and restores exactly as the engine's own snapshot.
+/// </summary>
+public class PaymentStateSnapshotTests
+{
+    [Fact]
+    public void A_captured_image_of_thousands_of_payments_writes_the_engines_snapshot_and_restores_its_state()
+    {
+        Engine.Engine engine = PvpBenchmark.SettledEngine(6_000, seed: 3);
+        Engine.Engine.EngineSnapshot image = engine.CaptureSnapshot();
+        var captured = new MemoryStream();
+        try
+        {
+            Assert.Equal(engine.ComputeStateHash(), image.ComputeStateHash());
+            image.WriteTo(captured);
+        }
+        finally { image.Release(); }
+        var direct = new MemoryStream();
+        engine.WriteSnapshot(direct);
+        Assert.True(captured.Length > 4 * SegmentedBuffer.SegmentBytes, $"{captured.Length} bytes: too few payments to cross segments");
+        Assert.Equal(direct.ToArray(), captured.ToArray());
+        captured.Position = 0;
+        Engine.Engine restored = Engine.Engine.ReadSnapshot(captured, out UInt128 hash);
+        Assert.Equal(engine.ComputeStateHash(), hash);
+        Assert.Equal(engine.StateHashHex(), restored.StateHashHex());
+    }
+
+    [Fact]
+    public void Segments_hold_the_bytes_written_in_order_whatever_the_sizes_of_the_writes() =>
+        Gen.Int[0, 3 * SegmentedBuffer.SegmentBytes / 2].Array[1, 6].Sample(sizes =>
+        {
+            var buffer = new SegmentedBuffer();
+            var expected = new MemoryStream();
+            byte next = 0;
+            foreach (int size in sizes)
+            {
+                var chunk = new byte[size];
+                for (int i = 0; i < size; i++) chunk[i] = next++;
+                if (size == 1) buffer.WriteByte(chunk[0]); else buffer.Write(chunk);
+                expected.Write(chunk);
+            }
+            var actual = new MemoryStream();
+            foreach (ReadOnlyMemory<byte> segment in buffer.Segments)
+            {
+                Assert.InRange(segment.Length, 1, SegmentedBuffer.SegmentBytes);
+                actual.Write(segment.Span);
+            }
+            Assert.Equal(expected.Length, buffer.Length);
+            Assert.Equal(expected.ToArray(), actual.ToArray());
+        }, iter: 40, threads: 1);
+}
