@@ -227,12 +227,36 @@ public sealed class Engine
     private void WriteHashTail(Stream stream)
     {
         using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        Settlement.WriteHashInput(w);
-        Exchange.WriteHashInput(w);
-        Compliance.WriteSnapshot(w);
-        if (Compliance.HasOperatorActState) Compliance.WriteOperatorActsSnapshot(w); // absent until the first act or policy: older states hash as before
-        if (!Federation.IsEmpty) Federation.WriteSnapshot(w); // likewise absent until the first peer
-        if (Certificates.Count > 0) Certificates.WriteSnapshot(w); // absent until the first binding: older states hash as before
+        ForEachHashSection(section => section(w));
+    }
+
+    /// <summary>The snapshot sections the state hash covers after the ledger, in its order.</summary>
+    private void ForEachHashSection(Action<Action<BinaryWriter>> section)
+    {
+        Settlement.ForEachHashSection(section);
+        Exchange.ForEachHashSection(section);
+        section(Compliance.WriteSnapshot);
+        if (Compliance.HasOperatorActState) section(Compliance.WriteOperatorActsSnapshot); // absent until the first act or policy: older states hash as before
+        if (!Federation.IsEmpty) section(Federation.WriteSnapshot); // likewise absent until the first peer
+        if (Certificates.Count > 0) section(Certificates.WriteSnapshot); // absent until the first binding: older states hash as before
+    }
+
+    /// <summary>The sections after the ledger in a snapshot, in the file's order.</summary>
+    private void ForEachSnapshotSection(Action<Action<BinaryWriter>> section)
+    {
+        section(Settlement.WriteSnapshot);
+        section(Exchange.WriteSnapshot);
+        section(Compliance.WriteSnapshot);
+        section(Settlement.WriteDetailsSnapshot);
+        section(Settlement.WriteReturnsSnapshot);
+        section(Settlement.WriteOvernightCreditSnapshot);
+        section(Exchange.WriteReferencesSnapshot);
+        section(Settlement.WriteLedgerGrantsSnapshot);
+        section(Settlement.WritePvpLegsSnapshot);
+        section(Compliance.WriteOperatorActsSnapshot);
+        section(Federation.WriteSnapshot);
+        section(Certificates.WriteSnapshot);
+        section(Settlement.WriteScheduleSnapshot);
     }
 
     public string StateHashHex() => ComputeStateHash().ToString("x32");
@@ -254,25 +278,21 @@ public sealed class Engine
 
     private EngineSnapshot Capture(bool frozen)
     {
-        var rest = new SegmentedBuffer();
-        using (var w = new BinaryWriter(rest, System.Text.Encoding.UTF8, leaveOpen: true))
+        // Each section is serialised once: the snapshot writes it and the state hash covers the same bytes (most sections
+        // are in both; a state of many payments is most of its size in them).
+        var serialised = new Dictionary<Action<BinaryWriter>, SegmentedBuffer>();
+        SegmentedBuffer Serialise(Action<BinaryWriter> write)
         {
-            Settlement.WriteSnapshot(w);
-            Exchange.WriteSnapshot(w);
-            Compliance.WriteSnapshot(w);
-            Settlement.WriteDetailsSnapshot(w);
-            Settlement.WriteReturnsSnapshot(w);
-            Settlement.WriteOvernightCreditSnapshot(w);
-            Exchange.WriteReferencesSnapshot(w);
-            Settlement.WriteLedgerGrantsSnapshot(w);
-            Settlement.WritePvpLegsSnapshot(w);
-            Compliance.WriteOperatorActsSnapshot(w);
-            Federation.WriteSnapshot(w);
-            Certificates.WriteSnapshot(w);
-            Settlement.WriteScheduleSnapshot(w);
+            if (serialised.TryGetValue(write, out SegmentedBuffer? buffer)) return buffer;
+            buffer = new SegmentedBuffer();
+            using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) write(w);
+            serialised.Add(write, buffer);
+            return buffer;
         }
-        var tail = new SegmentedBuffer();
-        WriteHashTail(tail);
+        var rest = new List<SegmentedBuffer>();
+        ForEachSnapshotSection(write => rest.Add(Serialise(write)));
+        var tail = new List<SegmentedBuffer>();
+        ForEachHashSection(write => tail.Add(Serialise(write)));
         LedgerState.LedgerView ledger = frozen ? Ledger.Freeze() : Ledger.View();
         return new EngineSnapshot(Sequence, LastTimestamp, ledger, rest, tail);
     }
@@ -283,9 +303,9 @@ public sealed class Engine
     public sealed class EngineSnapshot
     {
         private readonly LedgerState.LedgerView _ledger;
-        private readonly SegmentedBuffer _rest, _hashTail;
+        private readonly IReadOnlyList<SegmentedBuffer> _rest, _hashTail;
 
-        internal EngineSnapshot(long sequence, ulong lastTimestamp, LedgerState.LedgerView ledger, SegmentedBuffer rest, SegmentedBuffer hashTail)
+        internal EngineSnapshot(long sequence, ulong lastTimestamp, LedgerState.LedgerView ledger, IReadOnlyList<SegmentedBuffer> rest, IReadOnlyList<SegmentedBuffer> hashTail)
         {
             Sequence = sequence;
             LastTimestamp = lastTimestamp;
@@ -308,7 +328,8 @@ public sealed class Engine
             var hash = new XxHash128();
             HashHeader(hash, Sequence, LastTimestamp);
             _ledger.HashInto(hash);
-            foreach (ReadOnlyMemory<byte> segment in _hashTail.Segments) hash.Append(segment.Span);
+            foreach (SegmentedBuffer section in _hashTail)
+                foreach (ReadOnlyMemory<byte> segment in section.Segments) hash.Append(segment.Span);
             return hash.GetCurrentHashAsUInt128();
         }
 
@@ -321,7 +342,8 @@ public sealed class Engine
             w.Write(Sequence);
             w.Write(LastTimestamp);
             _ledger.WriteSnapshot(w);
-            foreach (ReadOnlyMemory<byte> segment in _rest.Segments) w.Write(segment.Span);
+            foreach (SegmentedBuffer section in _rest)
+                foreach (ReadOnlyMemory<byte> segment in section.Segments) w.Write(segment.Span);
             w.Write(ComputeStateHash().ToString("x32"));
         }
 

@@ -880,12 +880,14 @@ public sealed partial class ExchangeState
     }
 
     /// <summary>Exactly the bytes <see cref="HashInto"/> hashes (the engine captures them to hash a snapshot on another thread).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
-    public void WriteHashInput(BinaryWriter w)
+    public void WriteHashInput(BinaryWriter w) => ForEachHashSection(section => section(w));
+
+    /// <summary>The snapshot sections the state hash covers, in its order (as SettlementState.ForEachHashSection).</summary>
+    internal void ForEachHashSection(Action<Action<BinaryWriter>> section)
     {
-        WriteSnapshot(w);
+        section(WriteSnapshot);
         // Only when some payment carries ids, so the hash of a state without any is what it was before ids were kept.
-        if (_paymentsWithReferences != 0) WriteReferencesSnapshot(w);
+        if (_paymentsWithReferences != 0) section(WriteReferencesSnapshot);
     }
 
     /// <summary>

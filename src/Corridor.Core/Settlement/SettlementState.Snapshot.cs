@@ -16,24 +16,27 @@ public sealed partial class SettlementState
     }
 
     /// <summary>Exactly the bytes <see cref="HashInto"/> hashes (the engine captures them to hash a snapshot on another thread).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
-    public void WriteHashInput(BinaryWriter w)
+    public void WriteHashInput(BinaryWriter w) => ForEachHashSection(section => section(w));
+
+    /// <summary>
+    /// The snapshot sections the state hash covers, in its order (<see cref="WriteHashInput"/> writes them; a capture
+    /// serialises each section once and hashes the same bytes it writes).
+    /// </summary>
+    internal void ForEachHashSection(Action<Action<BinaryWriter>> section)
     {
-        {
-            WriteSnapshot(w);
-            // Only when some payment carries details, so the hash of a state without any is what it was before details existed.
-            if (_details.Count != 0) WriteDetailsSnapshot(w);
-            // Likewise only when some payment was returned (pacs.004).
-            if (_returns.Count != 0) WriteReturnsSnapshot(w);
-            // Likewise only when some account owes, or some statement reported, overnight credit.
-            if (HasOvernightCredit()) WriteOvernightCreditSnapshot(w);
-            // Likewise only when the operator granted some participant raw access to a ledger.
-            if (HasLedgerGrants) WriteLedgerGrantsSnapshot(w);
-            // Likewise only when some PvP payment's payer leg went through RTGS.
-            if (HasPvpLegs) WritePvpLegsSnapshot(w);
-            // Likewise only once the operator set a day schedule.
-            if (_schedule.HasValue) WriteScheduleSnapshot(w);
-        }
+        section(WriteSnapshot);
+        // Only when some payment carries details, so the hash of a state without any is what it was before details existed.
+        if (_details.Count != 0) section(WriteDetailsSnapshot);
+        // Likewise only when some payment was returned (pacs.004).
+        if (_returns.Count != 0) section(WriteReturnsSnapshot);
+        // Likewise only when some account owes, or some statement reported, overnight credit.
+        if (HasOvernightCredit()) section(WriteOvernightCreditSnapshot);
+        // Likewise only when the operator granted some participant raw access to a ledger.
+        if (HasLedgerGrants) section(WriteLedgerGrantsSnapshot);
+        // Likewise only when some PvP payment's payer leg went through RTGS.
+        if (HasPvpLegs) section(WritePvpLegsSnapshot);
+        // Likewise only once the operator set a day schedule.
+        if (_schedule.HasValue) section(WriteScheduleSnapshot);
     }
 
     /// <summary>A write-only stream feeding a hash, so hashing streams the snapshot instead of buffering it.</summary>
