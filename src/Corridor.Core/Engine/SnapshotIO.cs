@@ -153,14 +153,16 @@ internal sealed class HashingStream(XxHash128 hash) : Stream
 /// <summary>
 /// Bytes written into memory in segments of 1 MiB, for the part of a snapshot serialised at capture: growth never copies
 /// what is already written (a <see cref="MemoryStream"/> doubles and copies, and cannot pass 2 GiB — the records of a
-/// couple of million payments), and the segments are read back in order to write or hash them.
+/// couple of million payments), and the pieces are read back in order to write or hash them. An array that never changes
+/// (a payment's journaled bytes) is referred to, not copied (<see cref="WriteShared"/>).
 /// </summary>
 internal sealed class SegmentedBuffer : Stream
 {
     internal const int SegmentBytes = 1 << 20;
-    private readonly List<byte[]> _segments = [];
+    private readonly List<ReadOnlyMemory<byte>> _pieces = [];
     private byte[] _current = [];
     private int _used; // bytes written into _current
+    private int _pieceStart; // where in _current the piece not yet in _pieces starts
     private long _length;
 
     public override bool CanRead => false;
@@ -194,20 +196,36 @@ internal sealed class SegmentedBuffer : Stream
         _length++;
     }
 
-    private void NextSegment()
+    /// <summary>Appends <paramref name="immutable"/> by reference: the caller guarantees it never changes.</summary>
+    public void WriteShared(byte[] immutable)
     {
-        _current = GC.AllocateUninitializedArray<byte>(SegmentBytes); // every byte is written before it is read
-        _segments.Add(_current);
-        _used = 0;
+        if (immutable.Length == 0) return;
+        ClosePiece();
+        _pieces.Add(immutable);
+        _length += immutable.Length;
     }
 
-    /// <summary>What was written, in order, one span per segment.</summary>
+    private void ClosePiece()
+    {
+        if (_used > _pieceStart) _pieces.Add(_current.AsMemory(_pieceStart, _used - _pieceStart));
+        _pieceStart = _used;
+    }
+
+    private void NextSegment()
+    {
+        ClosePiece();
+        _current = GC.AllocateUninitializedArray<byte>(SegmentBytes); // every byte is written before it is read
+        _used = 0;
+        _pieceStart = 0;
+    }
+
+    /// <summary>What was written, in order.</summary>
     public IEnumerable<ReadOnlyMemory<byte>> Segments
     {
         get
         {
-            for (int i = 0; i < _segments.Count; i++)
-                yield return _segments[i].AsMemory(0, i == _segments.Count - 1 ? _used : SegmentBytes);
+            foreach (ReadOnlyMemory<byte> piece in _pieces) yield return piece;
+            if (_used > _pieceStart) yield return _current.AsMemory(_pieceStart, _used - _pieceStart);
         }
     }
 }

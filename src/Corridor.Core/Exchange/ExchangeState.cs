@@ -960,7 +960,9 @@ public sealed partial class ExchangeState
         foreach (PaymentRecord p in _payments)
         {
             w.Write(p.Encoded.Length);
-            w.Write(p.Encoded); // the journaled bytes: same layout as WriteItem
+            // The journaled bytes (same layout as WriteItem); a capture refers to them, since they never change.
+            if (w.BaseStream is SegmentedBuffer capture) capture.WriteShared(p.Encoded);
+            else w.Write(p.Encoded);
             w.Write(p.ContentHash); w.Write((byte)p.Result); w.Write((byte)p.LedgerResult); w.Write((byte)p.Status);
             w.Write(p.SourceMinor); w.Write(p.DestinationMinor); Write128(w, p.SourceLegTransferId); Write128(w, p.DestinationLegTransferId);
             w.Write(p.Timestamp);
