@@ -28,6 +28,7 @@ public class SimulateFederationCommandTests
         Assert.Contains("source.outbox.after_journal_decision", points);
         Assert.Contains("destination.pacs028.after_journal", points);
         Assert.True(root.GetProperty("crashes_at").EnumerateObject().Sum(p => p.Value.GetInt64()) > 0);
+        Assert.True(root.GetProperty("read_model_rollbacks").GetInt64() >= 0 && root.GetProperty("read_model_batches_lost").GetInt64() >= 0);
 
         var (exit1, first, _) = await CorridorProcess.RunAsync("simulate", "federation", "--seed", "107");
         var (exit2, second, _) = await CorridorProcess.RunAsync("simulate", "federation", "--seed", "107");

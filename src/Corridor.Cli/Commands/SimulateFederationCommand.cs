@@ -102,6 +102,8 @@ public static class SimulateFederationCommand
                 partitions = s.Partitions,
                 read_model_seeds = s.ReadModelSeeds,
                 read_model_checks = s.ReadModelChecks,
+                read_model_rollbacks = s.ReadModelRollbacks,
+                read_model_batches_lost = s.ReadModelBatchesLost,
                 failed_seeds = s.Failures.Select(f => new { seed = f.Seed, finding = f.Finding }).ToArray(),
             }));
         }
@@ -114,7 +116,7 @@ public static class SimulateFederationCommand
                 $"{s.MultiItemExpireUnknown} answered with one ExpireUnknown of several items; " +
                 $"{s.GroupedBatches} group commits of several requests ({s.GroupedRequests} requests), {s.MixedBatches} holding a client's request and a link command; " +
                 $"{s.MessagesSent} messages, {s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions; " +
-                $"the read model caught up and compared {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds");
+                $"the read model caught up and compared {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds, taken back by a power loss {s.ReadModelRollbacks} times ({s.ReadModelBatchesLost} projected batches redone)");
             Console.WriteLine("refused by the destination, by ISO 20022 reason: " + string.Join(", ", s.RefusedByReason.Select(r => $"{r.Key} {r.Value}")));
             Console.WriteLine("crashes at the named crash points: " + string.Join(", ", s.CrashesAt.Select(c => $"{c.Key} {c.Value}")));
         }

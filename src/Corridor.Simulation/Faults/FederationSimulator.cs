@@ -16,6 +16,7 @@ using Corridor.Storage.Files;
 using Corridor.Storage.Journal;
 using Corridor.Storage.Node;
 using Corridor.Storage.ReadModel;
+using Microsoft.Data.Sqlite;
 
 namespace Corridor.Simulation.Faults;
 
@@ -79,6 +80,10 @@ public sealed record FederationSeedResult(
     /// <summary>Times a node's read model was caught up and compared with its engine (0: the projector was off in this seed).</summary>
     public int ReadModelChecks { get; init; }
 
+    /// <summary>Power losses that took the read model back to an earlier committed state, and the projected batches they took.</summary>
+    public int ReadModelRollbacks { get; init; }
+    public long ReadModelBatchesLost { get; init; }
+
     /// <summary>Institution transfers (pacs.009, op 405) the payer banks sent, and those settled on both nodes.</summary>
     public int InstitutionSent { get; init; }
     public int InstitutionSettled { get; init; }
@@ -113,6 +118,8 @@ public sealed record FederationSimulationSummary(
     /// <summary>Seeds that ran the read-model projector, and the read-model checks they made.</summary>
     public int ReadModelSeeds { get; init; }
     public long ReadModelChecks { get; init; }
+    public long ReadModelRollbacks { get; init; }
+    public long ReadModelBatchesLost { get; init; }
 
     /// <summary>Institution transfers sent and settled on both nodes, over all seeds.</summary>
     public long InstitutionSent { get; init; }
@@ -188,6 +195,7 @@ public static class FederationSimulator
         long sent = 0, settled = 0, refused = 0, refusedAtSource = 0, messages = 0, dropped = 0, duplicated = 0, partitions = 0;
         var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
         int readModelSeeds = 0;
+        long readModelRollbacks = 0, readModelLost = 0;
         long readModelChecks = 0, institutionSent = 0, institutionSettled = 0, questions = 0, multiQuestions = 0, questionPayments = 0, multiExpire = 0, grouped = 0, groupedRequests = 0, mixed = 0;
         var crashesAt = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (LinkPoint point in LinkPoints.All) crashesAt[LinkPoints.Name(point)] = 0;
@@ -201,6 +209,8 @@ public static class FederationSimulator
             foreach (var (reason, n) in r.RefusedByReason) reasons[reason] = reasons.GetValueOrDefault(reason) + n;
             if (r.ReadModelChecks > 0) readModelSeeds++;
             readModelChecks += r.ReadModelChecks;
+            readModelRollbacks += r.ReadModelRollbacks;
+            readModelLost += r.ReadModelBatchesLost;
             institutionSent += r.InstitutionSent; institutionSettled += r.InstitutionSettled;
             questions += r.StatusQuestions; multiQuestions += r.MultiPaymentStatusQuestions; questionPayments += r.StatusQuestionPayments; multiExpire += r.MultiItemExpireUnknown;
             grouped += r.GroupedBatches; groupedRequests += r.GroupedRequests; mixed += r.MixedBatches;
@@ -210,7 +220,7 @@ public static class FederationSimulator
         return new FederationSimulationSummary(firstSeed, run, passed, failures.Count, restarts, powerLosses, sent, settled, refused, refusedAtSource,
             messages, dropped, duplicated, partitions, clock.Elapsed.TotalSeconds, failures)
         {
-            RefusedByReason = reasons, ReadModelSeeds = readModelSeeds, ReadModelChecks = readModelChecks,
+            RefusedByReason = reasons, ReadModelSeeds = readModelSeeds, ReadModelChecks = readModelChecks, ReadModelRollbacks = readModelRollbacks, ReadModelBatchesLost = readModelLost,
             InstitutionSent = institutionSent, InstitutionSettled = institutionSettled, StatusQuestions = questions,
             MultiPaymentStatusQuestions = multiQuestions, StatusQuestionPayments = questionPayments, MultiItemExpireUnknown = multiExpire,
             GroupedBatches = grouped, GroupedRequests = groupedRequests, MixedBatches = mixed, CrashesAt = crashesAt,
@@ -284,6 +294,12 @@ public static class FederationSimulator
         public readonly List<UInt128> AcceptedPayments = new();
         public readonly List<PayerRequest> Unanswered = new();
         public string? ReadModelPath;
+        /// <summary>
+        /// The read model's committed states a power loss may leave (SQLite in WAL mode with synchronous=NORMAL syncs its
+        /// WAL only at a checkpoint, which the simulator's small read models never reach): a copy after each catch-up, with
+        /// the batch it stands at; a power loss brings back one of them, or none (the file's creation not synced either).
+        /// </summary>
+        public readonly List<(SqliteConnection Copy, long Batch)> ReadModelImages = new();
         public SqliteReadModel? ReadModel;
         public Projector? Projector;
         public bool Up => Engine is not null;
@@ -310,7 +326,8 @@ public static class FederationSimulator
         private int _restarts, _powerLosses, _nextPayment;
         private bool _faultsOn = true;
         private double _officerPerStep, _dayStepPerStep;
-        private int _readModelChecks;
+        private int _readModelChecks, _readModelRollbacks;
+        private long _readModelBatchesLost;
         private int _questions, _multiQuestions, _questionPayments, _multiExpire, _groupedBatches, _groupedRequests, _mixedBatches;
         private long _messageIds;
 
@@ -346,6 +363,7 @@ public static class FederationSimulator
                 try { n.Journal?.Dispose(); } catch (IOException) { }
                 n.ReadModel?.Dispose();
                 if (n.ReadModelPath is { } path) foreach (string suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+                foreach (var (image, _) in n.ReadModelImages) image.Dispose();
             }
             int sent = 0, settled = 0, refused = 0, refusedAtSource = 0, institutionSent = 0, institutionSettled = 0;
             var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -370,7 +388,7 @@ public static class FederationSimulator
             return new FederationSeedResult(seed, outcome, finding, step, _restarts, _powerLosses, sent, settled, refused, refusedAtSource,
                 _network?.Sent ?? 0, _network?.Dropped ?? 0, _network?.Duplicated ?? 0, _network?.Partitions ?? 0, traceHash, _trace) 
             {
-                RefusedByReason = reasons, ReadModelChecks = _readModelChecks, InstitutionSent = institutionSent, InstitutionSettled = institutionSettled,
+                RefusedByReason = reasons, ReadModelChecks = _readModelChecks, ReadModelRollbacks = _readModelRollbacks, ReadModelBatchesLost = _readModelBatchesLost, InstitutionSent = institutionSent, InstitutionSettled = institutionSettled,
                 StatusQuestions = _questions, MultiPaymentStatusQuestions = _multiQuestions, StatusQuestionPayments = _questionPayments, MultiItemExpireUnknown = _multiExpire,
                 GroupedBatches = _groupedBatches, GroupedRequests = _groupedRequests, MixedBatches = _mixedBatches,
                 CrashesAt = LinkPoints.All.ToDictionary(LinkPoints.Name, p => _crashesAt[(int)p], StringComparer.Ordinal),
@@ -1206,9 +1224,11 @@ public static class FederationSimulator
             n.Journal = null;
             n.Snapshots = null;
             n.Engine = null;
+            long projected = n.ReadModel?.ProjectedSequence ?? -1;
             n.ReadModel?.Dispose(); // the read model's file stays (SQLite: each projected group is one transaction)
             n.ReadModel = null;
             n.Projector = null;
+            if (powerLoss && n.ReadModelPath is not null) ReadModelPowerLoss(n, projected);
             n.Exchanges.Clear();   // the outbox's state is in memory: a restart begins again with a pacs.008 (idempotent)
             n.Link = null;
             n.LinkNode.Deferred = null;
@@ -1319,6 +1339,50 @@ public static class FederationSimulator
         }
 
         /// <summary>
+        /// A power loss on the read model's disk: SQLite (WAL, synchronous=NORMAL) keeps every transaction a process crash
+        /// interrupts, but on a power loss only what its last checkpoint synced — the simulator's read models never reach one
+        /// (every 16,384 pages) — plus whatever of the WAL the kernel happened to write back, always a prefix of committed
+        /// transactions. Half the time everything survived; otherwise the read model goes back to one of its earlier
+        /// committed states (a copy taken after each catch-up, in memory), or to nothing. The projector then resumes from the stored,
+        /// earlier position and must redo those batches.
+        /// </summary>
+        private void ReadModelPowerLoss(SimNode n, long projected)
+        {
+            List<(SqliteConnection Copy, long Batch)> images = n.ReadModelImages;
+            if (images.Count == 0 || _random.NextInt(2) == 0) return;
+            int keep = _random.NextInt(images.Count) - 1; // -1: nothing; else the state after that catch-up (the last one is today's)
+            string path = n.ReadModelPath!;
+            foreach (string suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+            if (keep >= 0)
+            {
+                using var file = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ConnectionString);
+                file.Open();
+                images[keep].Copy.BackupDatabase(file);
+            }
+            long batch = keep >= 0 ? images[keep].Batch : 0;
+            for (int i = images.Count - 1; i > keep; i--) { images[i].Copy.Dispose(); images.RemoveAt(i); }
+            _readModelRollbacks++;
+            if (projected > batch) _readModelBatchesLost += projected - batch;
+            Log($"  {n.Name} read model: the power loss took it back to {(keep >= 0 ? $"its state at batch {batch}" : "nothing (its file was never synced)")}");
+        }
+
+        /// <summary>
+        /// Copies the read model's committed state (SQLite's online backup, from a second connection, into memory) as one a
+        /// power loss may bring back.
+        /// </summary>
+        private static void KeepReadModelImage(SimNode n)
+        {
+            var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = ":memory:", Pooling = false }.ConnectionString);
+            copy.Open();
+            using (var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = n.ReadModelPath, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ConnectionString))
+            {
+                source.Open();
+                source.BackupDatabase(copy);
+            }
+            n.ReadModelImages.Add((copy, n.ReadModel!.ProjectedSequence));
+        }
+
+        /// <summary>
         /// The projector catches up with the journal; then the read model must show every cross-node payment as the engine
         /// has it (status, result, amounts) and stand at the engine's batch.
         /// </summary>
@@ -1346,6 +1410,7 @@ public static class FederationSimulator
             }
             foreach (PaymentRow extra in rows.Values) throw new FindingException($"{n.Name}: the read model shows a cross-node payment the engine does not have: {extra.Uetr} ({extra.Status})");
             _readModelChecks++;
+            KeepReadModelImage(n);
             Log($"  {n.Name} projector: {batches} batches projected, {checkedPayments} cross-node payments as the engine has them");
         }
 
