@@ -155,8 +155,10 @@ public sealed record FederationSimulationSummary(
 /// the unknown payments of a pacs.028 before answering), the source's <see cref="LinkOutbox"/> and <see cref="LinkExchange"/>
 /// (first attempts in batches of one kind, retries with back-off asking together with one pacs.028 of up to the batch size and
 /// sending the never-received ones again in one message per kind, op 403 for the answers, never voiding on its own); here
-/// they run on a simulated clock, disk and network instead of threads, timers and HTTPS. Either node crashes, or loses
-/// power, at random steps, inside disk operations and between journaling and answering, and restarts through its real recovery.
+/// they run on a simulated clock, disk and network instead of threads, timers and HTTPS. The link's commands share each
+/// node's queue with the clients' requests and are group-committed with them (<see cref="GroupCommit"/>); every answer is
+/// compared with a reference engine's reply. Either node crashes, or loses power, at random steps, inside disk operations and
+/// at the server's named crash points (<see cref="LinkPoints"/>), and restarts through its real recovery.
 /// Expiry is judged by each node's own clock (the clocks are skewed).
 /// After every step: each ledger balances on each node; no cross-node payment is settled on one side and not the other (the
 /// source posts only what the destination settled, voids only what it refused); the destination answers the same forever.
