@@ -21,6 +21,14 @@ public class SimulateFederationCommandTests
         Assert.True(root.GetProperty("multi_payment_status_questions").GetInt64() > 0);
         Assert.True(root.GetProperty("status_question_payments").GetInt64() > root.GetProperty("status_questions").GetInt64());
         Assert.True(root.GetProperty("multi_item_expire_unknown").GetInt64() > 0);
+        Assert.True(root.GetProperty("mixed_batches").GetInt64() > 0); // clients' requests and the link's commands in one group commit
+        // Crashes per named crash point (the server's CORRIDOR_CRASH_AT steps), every point listed.
+        string[] points = root.GetProperty("crashes_at").EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Equal(15, points.Length);
+        Assert.Contains("source.outbox.after_journal_decision", points);
+        Assert.Contains("destination.pacs028.after_journal", points);
+        Assert.True(root.GetProperty("crashes_at").EnumerateObject().Sum(p => p.Value.GetInt64()) > 0);
+        Assert.True(root.GetProperty("read_model_rollbacks").GetInt64() >= 0 && root.GetProperty("read_model_batches_lost").GetInt64() >= 0);
 
         var (exit1, first, _) = await CorridorProcess.RunAsync("simulate", "federation", "--seed", "107");
         var (exit2, second, _) = await CorridorProcess.RunAsync("simulate", "federation", "--seed", "107");
@@ -44,10 +52,19 @@ public class SimulateFederationCommandTests
         Assert.Contains("--planted-bug source-voids-after-timeout", stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Misrouted_replies_in_the_pipeline_fail_seeds_as_a_real_process()
+    {
+        var (exit, stdout, stderr) = await CorridorProcess.RunAsync("simulate", "federation", "--seeds", "6", "--planted-bug", "misrouted-replies");
+        Assert.True(exit == 1, stderr + stdout);
+        Assert.Contains("was answered", stdout, StringComparison.Ordinal);
+        Assert.Contains("--planted-bug misrouted-replies", stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--seeds 0", "--seeds must be 1..")]
     [InlineData("--steps 0", "--steps must be 1..100000")]
-    [InlineData("--planted-bug nonsense", "--planted-bug must be one of none, source-voids-after-timeout, destination-answers-before-journal")]
+    [InlineData("--planted-bug nonsense", "--planted-bug must be one of none, source-voids-after-timeout, destination-answers-before-journal, ack-before-sync, misrouted-replies")]
     public async Task Bad_options_exit_2_with_a_sentence(string args, string fragment)
     {
         var (exit, _, stderr) = await CorridorProcess.RunAsync(["simulate", "federation", .. args.Split(' ')]);

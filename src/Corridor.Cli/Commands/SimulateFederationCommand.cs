@@ -18,6 +18,8 @@ public static class SimulateFederationCommand
         ["none"] = FederationBug.None,
         ["source-voids-after-timeout"] = FederationBug.SourceVoidsAfterTimeout,
         ["destination-answers-before-journal"] = FederationBug.DestinationAnswersBeforeJournal,
+        ["ack-before-sync"] = FederationBug.AcknowledgeBeforeSync,
+        ["misrouted-replies"] = FederationBug.MisroutedReplies,
     };
 
     public static Command Create()
@@ -29,7 +31,8 @@ public static class SimulateFederationCommand
         var bug = new Option<string>("--planted-bug")
         {
             Description = "Plant a bug to see the simulator catch it: none, source-voids-after-timeout (the source voids on its own after the expiry), " +
-                "destination-answers-before-journal (the destination answers before its journal write).",
+                "destination-answers-before-journal (the destination answers before its journal write), ack-before-sync (the node's pipeline acknowledges a batch " +
+                "before its fsync), misrouted-replies (the pipeline hands each request of a batch the next one's answer).",
             DefaultValueFactory = _ => "none",
         };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object." };
@@ -91,12 +94,16 @@ public static class SimulateFederationCommand
                 multi_item_expire_unknown = s.MultiItemExpireUnknown,
                 grouped_batches = s.GroupedBatches,
                 grouped_requests = s.GroupedRequests,
+                mixed_batches = s.MixedBatches,
+                crashes_at = s.CrashesAt,
                 messages_sent = s.MessagesSent,
                 messages_lost = s.MessagesDropped,
                 messages_duplicated = s.MessagesDuplicated,
                 partitions = s.Partitions,
                 read_model_seeds = s.ReadModelSeeds,
                 read_model_checks = s.ReadModelChecks,
+                read_model_rollbacks = s.ReadModelRollbacks,
+                read_model_batches_lost = s.ReadModelBatchesLost,
                 failed_seeds = s.Failures.Select(f => new { seed = f.Seed, finding = f.Finding }).ToArray(),
             }));
         }
@@ -107,10 +114,11 @@ public static class SimulateFederationCommand
                 $"{s.InstitutionSent} of them institution transfers (pacs.009), {s.InstitutionSettled} settled on both; " +
                 $"{s.StatusQuestions} status questions (pacs.028) about {s.StatusQuestionPayments} payments, {s.MultiPaymentStatusQuestions} about several, " +
                 $"{s.MultiItemExpireUnknown} answered with one ExpireUnknown of several items; " +
-                $"{s.GroupedBatches} group commits of several requests ({s.GroupedRequests} requests); " +
+                $"{s.GroupedBatches} group commits of several requests ({s.GroupedRequests} requests), {s.MixedBatches} holding a client's request and a link command; " +
                 $"{s.MessagesSent} messages, {s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions; " +
-                $"the read model caught up and compared {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds");
+                $"the read model caught up and compared {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds, taken back by a power loss {s.ReadModelRollbacks} times ({s.ReadModelBatchesLost} projected batches redone)");
             Console.WriteLine("refused by the destination, by ISO 20022 reason: " + string.Join(", ", s.RefusedByReason.Select(r => $"{r.Key} {r.Value}")));
+            Console.WriteLine("crashes at the named crash points: " + string.Join(", ", s.CrashesAt.Select(c => $"{c.Key} {c.Value}")));
         }
         return s.Failed == 0 ? 0 : 1;
     }

@@ -1,3 +1,5 @@
+using Corridor.Link;
+
 namespace Corridor.Server.Federation;
 
 /// <summary>
@@ -11,22 +13,22 @@ public static class CrashPoints
     public const string Variable = "CORRIDOR_CRASH_AT";
 
     // Source (payer's node): the API's SendToPeer (op 401), the outbox's pacs.008 / pacs.028 and the journaled decision (op 403).
-    public const string SourceBeforeJournalSend = "source.send.before_journal";
-    public const string SourceAfterJournalSend = "source.send.after_journal";
-    public const string SourceBeforeSendPacs008 = "source.outbox.before_pacs008";
-    public const string SourceAfterSendPacs008 = "source.outbox.after_pacs008";
-    public const string SourceBeforeSendPacs028 = "source.outbox.before_pacs028";
-    public const string SourceAfterSendPacs028 = "source.outbox.after_pacs028";
-    public const string SourceAfterJournalDecision = "source.outbox.after_journal_decision";
+    public const string SourceBeforeJournalSend = LinkPoints.SourceBeforeJournalSend;
+    public const string SourceAfterJournalSend = LinkPoints.SourceAfterJournalSend;
+    public const string SourceBeforeSendPacs008 = LinkPoints.SourceBeforeSendPacs008;
+    public const string SourceAfterSendPacs008 = LinkPoints.SourceAfterSendPacs008;
+    public const string SourceBeforeSendPacs028 = LinkPoints.SourceBeforeSendPacs028;
+    public const string SourceAfterSendPacs028 = LinkPoints.SourceAfterSendPacs028;
+    public const string SourceAfterJournalDecision = LinkPoints.SourceAfterJournalDecision;
     // Destination (payee's node): the peer endpoint's ReceiveFromPeer (op 402) and ExpireUnknown (op 404), and its pacs.002 answers.
-    public const string DestinationBeforeJournalReceive = "destination.pacs008.before_journal";
-    public const string DestinationAfterJournalReceive = "destination.pacs008.after_journal";
-    public const string DestinationAfterAnswerPacs008 = "destination.pacs008.after_answer";
-    public const string DestinationBeforeJournalStatus = "destination.pacs028.before_journal";
-    public const string DestinationAfterJournalStatus = "destination.pacs028.after_journal";
-    public const string DestinationAfterAnswerPacs028 = "destination.pacs028.after_answer";
+    public const string DestinationBeforeJournalReceive = LinkPoints.DestinationBeforeJournalReceive;
+    public const string DestinationAfterJournalReceive = LinkPoints.DestinationAfterJournalReceive;
+    public const string DestinationAfterAnswerPacs008 = LinkPoints.DestinationAfterAnswerPacs008;
+    public const string DestinationBeforeJournalStatus = LinkPoints.DestinationBeforeJournalStatus;
+    public const string DestinationAfterJournalStatus = LinkPoints.DestinationAfterJournalStatus;
+    public const string DestinationAfterAnswerPacs028 = LinkPoints.DestinationAfterAnswerPacs028;
 
-    /// <summary>Every step, in protocol order (the crash test runs each of them).</summary>
+    /// <summary>Every step of the link, in protocol order (the crash test runs each of them). Names spelled in <see cref="LinkPoints"/>, which the federation simulator's crash points share.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         SourceBeforeJournalSend, SourceAfterJournalSend, SourceBeforeSendPacs008, DestinationBeforeJournalReceive, DestinationAfterJournalReceive,
@@ -35,13 +37,13 @@ public static class CrashPoints
     ];
 
     /// <summary>Compliance officer's decision on a held payment (release or reject), around its journal write, on either node.</summary>
-    public const string DecisionBeforeJournal = "compliance.decision.before_journal";
-    public const string DecisionAfterJournal = "compliance.decision.after_journal";
+    public const string DecisionBeforeJournal = LinkPoints.DecisionBeforeJournal;
+    public const string DecisionAfterJournal = LinkPoints.DecisionAfterJournal;
 
     /// <summary>The steps of an officer's decision on a hold (the decision crash test runs each of them on both nodes).</summary>
     public static readonly IReadOnlyList<string> Decisions = [DecisionBeforeJournal, DecisionAfterJournal];
 
-        private static readonly string? Armed = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } step ? step : null;
+    private static readonly string? Armed = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } step ? step : null;
 
     /// <summary>The armed step when it names no crash point (<c>corridor run</c> refuses to start), else null.</summary>
     public static string? UnknownStep => Armed is not null && !All.Contains(Armed) && !Decisions.Contains(Armed) ? Armed : null;

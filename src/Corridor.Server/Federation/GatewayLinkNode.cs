@@ -19,12 +19,5 @@ internal sealed class GatewayLinkNode(NodeGateway gw) : ILinkNode
 
     public string NewMessageId(string prefix) => prefix + Guid.NewGuid().ToString("N")[..28];
 
-    public void Reached(LinkPoint point) => CrashPoints.Reach(point switch
-    {
-        LinkPoint.DestinationBeforeJournalReceive => CrashPoints.DestinationBeforeJournalReceive,
-        LinkPoint.DestinationAfterJournalReceive => CrashPoints.DestinationAfterJournalReceive,
-        LinkPoint.DestinationBeforeJournalStatus => CrashPoints.DestinationBeforeJournalStatus,
-        LinkPoint.DestinationAfterJournalStatus => CrashPoints.DestinationAfterJournalStatus,
-        _ => throw new ArgumentOutOfRangeException(nameof(point), point, null),
-    });
+    public void Reached(LinkPoint point) => CrashPoints.Reach(LinkPoints.Name(point));
 }

@@ -16,6 +16,7 @@ using Corridor.Storage.Files;
 using Corridor.Storage.Journal;
 using Corridor.Storage.Node;
 using Corridor.Storage.ReadModel;
+using Microsoft.Data.Sqlite;
 
 namespace Corridor.Simulation.Faults;
 
@@ -34,6 +35,16 @@ public enum FederationBug
     /// simulator journals after the answer left (or the node dies first).
     /// </summary>
     DestinationAnswersBeforeJournal,
+    /// <summary>
+    /// The node's pipeline acknowledges a batch once written, before its fsync (<see cref="GroupCommit"/>'s planted
+    /// <c>AcknowledgeBeforeSync</c>, as in <c>corridor simulate faults</c>): a power loss then loses answered batches.
+    /// </summary>
+    AcknowledgeBeforeSync,
+    /// <summary>
+    /// The node's pipeline hands each request of a batch of several the answer of the next one (<see cref="GroupCommit"/>'s
+    /// planted <c>MisroutedReplies</c>): clients and the link's own commands get another request's reply.
+    /// </summary>
+    MisroutedReplies,
 }
 
 /// <summary>Bounds of one federation seed.</summary>
@@ -69,6 +80,10 @@ public sealed record FederationSeedResult(
     /// <summary>Times a node's read model was caught up and compared with its engine (0: the projector was off in this seed).</summary>
     public int ReadModelChecks { get; init; }
 
+    /// <summary>Power losses that took the read model back to an earlier committed state, and the projected batches they took.</summary>
+    public int ReadModelRollbacks { get; init; }
+    public long ReadModelBatchesLost { get; init; }
+
     /// <summary>Institution transfers (pacs.009, op 405) the payer banks sent, and those settled on both nodes.</summary>
     public int InstitutionSent { get; init; }
     public int InstitutionSettled { get; init; }
@@ -84,6 +99,12 @@ public sealed record FederationSeedResult(
     /// <summary>Group commits of several queued requests (<see cref="GroupCommit"/>), and the requests they held.</summary>
     public int GroupedBatches { get; init; }
     public int GroupedRequests { get; init; }
+
+    /// <summary>Group commits holding both a client's request and a command of the link (peer payments, answers, status questions).</summary>
+    public int MixedBatches { get; init; }
+
+    /// <summary>Crashes at each named crash point (<see cref="LinkPoints"/>, the server's <c>CORRIDOR_CRASH_AT</c> steps), every point listed.</summary>
+    public IReadOnlyDictionary<string, int> CrashesAt { get; init; } = new Dictionary<string, int>();
 }
 
 /// <summary>What a run of many federation seeds found.</summary>
@@ -97,6 +118,8 @@ public sealed record FederationSimulationSummary(
     /// <summary>Seeds that ran the read-model projector, and the read-model checks they made.</summary>
     public int ReadModelSeeds { get; init; }
     public long ReadModelChecks { get; init; }
+    public long ReadModelRollbacks { get; init; }
+    public long ReadModelBatchesLost { get; init; }
 
     /// <summary>Institution transfers sent and settled on both nodes, over all seeds.</summary>
     public long InstitutionSent { get; init; }
@@ -111,6 +134,12 @@ public sealed record FederationSimulationSummary(
     /// <summary>Group commits of several queued requests, and the requests they held, over all seeds.</summary>
     public long GroupedBatches { get; init; }
     public long GroupedRequests { get; init; }
+
+    /// <summary>Group commits holding both a client's request and a command of the link, over all seeds.</summary>
+    public long MixedBatches { get; init; }
+
+    /// <summary>Crashes at each named crash point over all seeds (every point listed, in protocol order).</summary>
+    public IReadOnlyDictionary<string, long> CrashesAt { get; init; } = new Dictionary<string, long>();
 }
 
 /// <summary>
@@ -126,8 +155,10 @@ public sealed record FederationSimulationSummary(
 /// the unknown payments of a pacs.028 before answering), the source's <see cref="LinkOutbox"/> and <see cref="LinkExchange"/>
 /// (first attempts in batches of one kind, retries with back-off asking together with one pacs.028 of up to the batch size and
 /// sending the never-received ones again in one message per kind, op 403 for the answers, never voiding on its own); here
-/// they run on a simulated clock, disk and network instead of threads, timers and HTTPS. Either node crashes, or loses
-/// power, at random steps, inside disk operations and between journaling and answering, and restarts through its real recovery.
+/// they run on a simulated clock, disk and network instead of threads, timers and HTTPS. The link's commands share each
+/// node's queue with the clients' requests and are group-committed with them (<see cref="GroupCommit"/>); every answer is
+/// compared with a reference engine's reply. Either node crashes, or loses power, at random steps, inside disk operations and
+/// at the server's named crash points (<see cref="LinkPoints"/>), and restarts through its real recovery.
 /// Expiry is judged by each node's own clock (the clocks are skewed).
 /// After every step: each ledger balances on each node; no cross-node payment is settled on one side and not the other (the
 /// source posts only what the destination settled, voids only what it refused); the destination answers the same forever.
@@ -166,7 +197,10 @@ public static class FederationSimulator
         long sent = 0, settled = 0, refused = 0, refusedAtSource = 0, messages = 0, dropped = 0, duplicated = 0, partitions = 0;
         var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
         int readModelSeeds = 0;
-        long readModelChecks = 0, institutionSent = 0, institutionSettled = 0, questions = 0, multiQuestions = 0, questionPayments = 0, multiExpire = 0, grouped = 0, groupedRequests = 0;
+        long readModelRollbacks = 0, readModelLost = 0;
+        long readModelChecks = 0, institutionSent = 0, institutionSettled = 0, questions = 0, multiQuestions = 0, questionPayments = 0, multiExpire = 0, grouped = 0, groupedRequests = 0, mixed = 0;
+        var crashesAt = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (LinkPoint point in LinkPoints.All) crashesAt[LinkPoints.Name(point)] = 0;
         foreach (FederationSeedResult? r in results)
         {
             if (r is null) continue;
@@ -177,18 +211,21 @@ public static class FederationSimulator
             foreach (var (reason, n) in r.RefusedByReason) reasons[reason] = reasons.GetValueOrDefault(reason) + n;
             if (r.ReadModelChecks > 0) readModelSeeds++;
             readModelChecks += r.ReadModelChecks;
+            readModelRollbacks += r.ReadModelRollbacks;
+            readModelLost += r.ReadModelBatchesLost;
             institutionSent += r.InstitutionSent; institutionSettled += r.InstitutionSettled;
             questions += r.StatusQuestions; multiQuestions += r.MultiPaymentStatusQuestions; questionPayments += r.StatusQuestionPayments; multiExpire += r.MultiItemExpireUnknown;
-            grouped += r.GroupedBatches; groupedRequests += r.GroupedRequests;
+            grouped += r.GroupedBatches; groupedRequests += r.GroupedRequests; mixed += r.MixedBatches;
+            foreach (var (point, n) in r.CrashesAt) crashesAt[point] += n;
             progress?.Invoke(r);
         }
         return new FederationSimulationSummary(firstSeed, run, passed, failures.Count, restarts, powerLosses, sent, settled, refused, refusedAtSource,
             messages, dropped, duplicated, partitions, clock.Elapsed.TotalSeconds, failures)
         {
-            RefusedByReason = reasons, ReadModelSeeds = readModelSeeds, ReadModelChecks = readModelChecks,
+            RefusedByReason = reasons, ReadModelSeeds = readModelSeeds, ReadModelChecks = readModelChecks, ReadModelRollbacks = readModelRollbacks, ReadModelBatchesLost = readModelLost,
             InstitutionSent = institutionSent, InstitutionSettled = institutionSettled, StatusQuestions = questions,
             MultiPaymentStatusQuestions = multiQuestions, StatusQuestionPayments = questionPayments, MultiItemExpireUnknown = multiExpire,
-            GroupedBatches = grouped, GroupedRequests = groupedRequests,
+            GroupedBatches = grouped, GroupedRequests = groupedRequests, MixedBatches = mixed, CrashesAt = crashesAt,
         };
     }
 
@@ -242,7 +279,10 @@ public static class FederationSimulator
         public long DownUntilMs;
         public int DiskEventsSeen;
         public long NextExchange;
-        /// <summary>The node under the link (its journal, engine and clock), and the link's source side while the node runs.</summary>
+        /// <summary>
+        /// The node under the link (its journal, engine and clock) for the running process — a new one at every start, so that
+        /// what an earlier process awaited never acts on a later one — and the link's source side while the node runs.
+        /// </summary>
         public SeedRun.SimLinkNode LinkNode = null!;
         /// <summary>The node's pipeline bounds (small, per seed: 1–4 requests, 4–68 KB per batch) and clock.</summary>
         public NodeOptions PipelineOptions = null!;
@@ -256,6 +296,12 @@ public static class FederationSimulator
         public readonly List<UInt128> AcceptedPayments = new();
         public readonly List<PayerRequest> Unanswered = new();
         public string? ReadModelPath;
+        /// <summary>
+        /// The read model's committed states a power loss may leave (SQLite in WAL mode with synchronous=NORMAL syncs its
+        /// WAL only at a checkpoint, which the simulator's small read models never reach): a copy after each catch-up, with
+        /// the batch it stands at; a power loss brings back one of them, or none (the file's creation not synced either).
+        /// </summary>
+        public readonly List<(SqliteConnection Copy, long Batch)> ReadModelImages = new();
         public SqliteReadModel? ReadModel;
         public Projector? Projector;
         public bool Up => Engine is not null;
@@ -270,13 +316,21 @@ public static class FederationSimulator
         private SimNode[] _nodes = null!;
         private SimulatedNetwork _network = null!;
         private long _nowMs;
-        private double _crashPerStep, _crashPerDiskOperation, _crashBetweenJournalAndAnswer;
+        private double _crashPerStep, _crashPerDiskOperation, _crashAtPoint;
+        /// <summary>The crash point this seed crashes at often (one passage in five), or null.</summary>
+        private LinkPoint? _focusPoint;
+        private readonly int[] _crashesAt = new int[LinkPoints.All.Count];
+        /// <summary>The seed's one thread of continuations: what the link and the clients await resumes here, in order (<see cref="Settle"/>).</summary>
+        private readonly SeedContext _context = new();
+        /// <summary>Flows of the link and of clients that await their node (their exceptions are the seed's: a finding ends it).</summary>
+        private readonly List<Task> _flows = new();
         private int _batchSize, _maxRetryMs;
         private int _restarts, _powerLosses, _nextPayment;
         private bool _faultsOn = true;
         private double _officerPerStep, _dayStepPerStep;
-        private int _readModelChecks;
-        private int _questions, _multiQuestions, _questionPayments, _multiExpire, _groupedBatches, _groupedRequests;
+        private int _readModelChecks, _readModelRollbacks;
+        private long _readModelBatchesLost;
+        private int _questions, _multiQuestions, _questionPayments, _multiExpire, _groupedBatches, _groupedRequests, _mixedBatches;
         private long _messageIds;
 
         /// <summary>A name on both nodes' watch list: a payment naming it is held for the compliance officer of the node that screens it.</summary>
@@ -286,6 +340,8 @@ public static class FederationSimulator
         {
             string? finding = null;
             int step = 0;
+            SynchronizationContext? outer = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(_context);
             try
             {
                 Setup();
@@ -299,6 +355,7 @@ public static class FederationSimulator
                 finding = $"unexpected {e.GetType().Name}: {e.Message}";
                 Log(e.ToString());
             }
+            finally { SynchronizationContext.SetSynchronizationContext(outer); }
             FlushDiskEvents();
             SeedOutcome outcome = finding is null ? SeedOutcome.Passed : SeedOutcome.Failed;
             if (finding is not null) Log($"FINDING (Failed) at {_nowMs} ms: {finding}");
@@ -308,6 +365,7 @@ public static class FederationSimulator
                 try { n.Journal?.Dispose(); } catch (IOException) { }
                 n.ReadModel?.Dispose();
                 if (n.ReadModelPath is { } path) foreach (string suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+                foreach (var (image, _) in n.ReadModelImages) image.Dispose();
             }
             int sent = 0, settled = 0, refused = 0, refusedAtSource = 0, institutionSent = 0, institutionSettled = 0;
             var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -332,9 +390,10 @@ public static class FederationSimulator
             return new FederationSeedResult(seed, outcome, finding, step, _restarts, _powerLosses, sent, settled, refused, refusedAtSource,
                 _network?.Sent ?? 0, _network?.Dropped ?? 0, _network?.Duplicated ?? 0, _network?.Partitions ?? 0, traceHash, _trace) 
             {
-                RefusedByReason = reasons, ReadModelChecks = _readModelChecks, InstitutionSent = institutionSent, InstitutionSettled = institutionSettled,
+                RefusedByReason = reasons, ReadModelChecks = _readModelChecks, ReadModelRollbacks = _readModelRollbacks, ReadModelBatchesLost = _readModelBatchesLost, InstitutionSent = institutionSent, InstitutionSettled = institutionSettled,
                 StatusQuestions = _questions, MultiPaymentStatusQuestions = _multiQuestions, StatusQuestionPayments = _questionPayments, MultiItemExpireUnknown = _multiExpire,
-                GroupedBatches = _groupedBatches, GroupedRequests = _groupedRequests,
+                GroupedBatches = _groupedBatches, GroupedRequests = _groupedRequests, MixedBatches = _mixedBatches,
+                CrashesAt = LinkPoints.All.ToDictionary(LinkPoints.Name, p => _crashesAt[(int)p], StringComparer.Ordinal),
             };
         }
 
@@ -353,13 +412,15 @@ public static class FederationSimulator
             _network = new SimulatedNetwork(network, Log);
             _crashPerStep = _random.NextInt(4) == 0 ? 0 : 0.002 + _random.NextDouble() * 0.02;
             _crashPerDiskOperation = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.004;
-            _crashBetweenJournalAndAnswer = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.1;
+            // The named crash points (the server's CORRIDOR_CRASH_AT steps): rarely at each, often at one chosen per seed.
+            _crashAtPoint = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.02;
+            _focusPoint = _random.NextInt(4) == 0 ? null : LinkPoints.All[_random.NextInt(LinkPoints.All.Count)];
             _batchSize = _random.NextInt(3) == 0 ? 1 : 2 + _random.NextInt(63);
             _maxRetryMs = _random.NextInt(2) == 0 ? 2_000 : 500 + _random.NextInt(30_000);
             _nodes = [MakeNode(0), MakeNode(1)];
             foreach (SimNode n in _nodes)
             {
-                n.LinkNode = new SimLinkNode(this, n);
+                n.LinkNode = new SimLinkNode(this, n, n.Incarnation); // no process yet: each start makes its own
                 // Small group-commit bounds, so the requests waiting together split into batches of several and one may wait for the next.
                 n.PipelineOptions = new NodeOptions
                 {
@@ -369,7 +430,7 @@ public static class FederationSimulator
             if (_random.NextDouble() < options.ReadModelShare)
                 foreach (SimNode n in _nodes) n.ReadModelPath = Path.Combine(Path.GetTempPath(), $"corridor-fedsim-{seed}-{n.Name}-{Guid.NewGuid():N}.db");
             Log($"seed {seed}: network {network}; crash per step {_crashPerStep:0.####}, per disk operation {_crashPerDiskOperation:0.####}, " +
-                $"between journal and answer {_crashBetweenJournalAndAnswer:0.###}; read-model projector {(_nodes[0].ReadModelPath is null ? "off" : "on")}; batch ≤ {_batchSize}, retry back-off ≤ {_maxRetryMs} ms; compliance officer decides per step {_officerPerStep:0.###}, operating day moves on per step {_dayStepPerStep:0.###}; planted bug {options.PlantedBug}");
+                $"at each named crash point {_crashAtPoint:0.####}{(_focusPoint is { } focus ? $", at {LinkPoints.Name(focus)} 0.2" : "")}; read-model projector {(_nodes[0].ReadModelPath is null ? "off" : "on")}; batch ≤ {_batchSize}, retry back-off ≤ {_maxRetryMs} ms; compliance officer decides per step {_officerPerStep:0.###}, operating day moves on per step {_dayStepPerStep:0.###}; planted bug {options.PlantedBug}");
             foreach (SimNode n in _nodes)
             {
                 Log($"node {n.Name} ({n.Currency}): disk {n.Disk.Faults}, segment {n.JournalOptions.SegmentBytes} bytes, sync commit record {n.JournalOptions.SyncCommitRecord}, " +
@@ -479,13 +540,71 @@ public static class FederationSimulator
             foreach (SimNode n in _nodes) if (n.Up && (!faulty || _random.NextDouble() < _officerPerStep)) OfficerDecides(n);
             foreach (SimNode n in _nodes)
                 if (n.Up && faulty && _random.NextDouble() < _dayStepPerStep * (n.Engine!.Settlement.Phase == DayPhase.Open ? 1 : 5)) DayMovesOn(n);
-            foreach (SimNode n in _nodes) if (n.Up) Flush(n); // the sequencer: group commits of what waits
+            // The peers' messages arrive: their commands join each node's queue behind the clients' requests, as on a real node.
             foreach (NetworkMessage m in _network.Due(_nowMs)) Deliver(m);
+            Settle(); // the sequencers: group commits of everything waiting, then what awaited them (answers, decisions)
             foreach (SimNode n in _nodes) if (n.Up) Outbox(n);
+            Settle();
             foreach (SimNode n in _nodes) if (n.Up && n.EventsSinceSnapshot >= n.SnapshotEveryEvents) TakeSnapshot(n);
             foreach (SimNode n in _nodes) if (n.Projector is not null && _random.NextInt(8) == 0) Project(n);
             FlushDiskEvents();
             CheckLive();
+        }
+
+        /// <summary>
+        /// Runs the nodes' sequencers and what awaited them until nothing waits: each node's queue is committed in group commits
+        /// (<see cref="Flush"/>: clients' requests and the link's commands together, in the order they arrived), then the
+        /// continuations of the flows that awaited those answers run, in order, on this thread (they may queue more).
+        /// </summary>
+        private void Settle()
+        {
+            while (true)
+            {
+                foreach (SimNode n in _nodes) if (n.Up) Flush(n);
+                bool ran = false;
+                while (_context.RunOne()) ran = true;
+                Observe();
+                if (!ran && _nodes.All(n => !n.Up || n.Queue.Count == 0)) break;
+            }
+            if (_flows.Count > 0) throw new InvalidOperationException($"simulator: {_flows.Count} flow(s) still await a node with nothing queued");
+        }
+
+        /// <summary>A flow that awaits its node (a client's request, a peer's message, an exchange's decisions): watched until it ends.</summary>
+        private void Spawn(Task flow)
+        {
+            _flows.Add(flow);
+            Observe();
+        }
+
+        /// <summary>Forgets the flows that ended; a flow's exception (a finding) ends the seed.</summary>
+        private void Observe()
+        {
+            for (int i = 0; i < _flows.Count; i++)
+            {
+                if (!_flows[i].IsCompleted) continue;
+                Task done = _flows[i];
+                _flows.RemoveAt(i--);
+                done.GetAwaiter().GetResult();
+            }
+        }
+
+        /// <summary>
+        /// The seed's synchronization context: an awaited answer's continuation is queued here and run by <see cref="Settle"/>
+        /// on the seed's thread, in the order posted — so flows interleave exactly as the seed says, never on the thread pool.
+        /// </summary>
+        private sealed class SeedContext : SynchronizationContext
+        {
+            private readonly Queue<(SendOrPostCallback Callback, object? State)> _posted = new();
+            public override void Post(SendOrPostCallback d, object? state) => _posted.Enqueue((d, state));
+            public override void Send(SendOrPostCallback d, object? state) => d(state);
+            public override SynchronizationContext CreateCopy() => this;
+
+            public bool RunOne()
+            {
+                if (!_posted.TryDequeue(out var next)) return false;
+                next.Callback(next.State);
+                return true;
+            }
         }
 
         /// <summary>The network heals, crashes stop; the links run until nothing waits (liveness), then a last power loss of both.</summary>
@@ -550,7 +669,29 @@ public static class FederationSimulator
             byte[] body = request.Institution
                 ? ExchangeCommands.Encode(Operation.SendInstitutionToPeer, request.Payments.Select(s => new SendInstitutionToPeer(s)).ToArray())
                 : ExchangeCommands.Encode(Operation.SendToPeer, request.Payments);
-            Enqueue(n, body, (request.Institution ? "op 405 SendInstitutionToPeer" : "op 401 SendToPeer") + sb, q => PayerAnswered(n, request, q.Answer));
+            Spawn(PayerRequestAsync(n, request, body, (request.Institution ? "op 405 SendInstitutionToPeer" : "op 401 SendToPeer") + sb));
+        }
+
+        /// <summary>
+        /// The payer bank's request through the node's send endpoint, with its crash points: checked, queued (grouped with what
+        /// else waits, the link's commands included), journaled, answered.
+        /// </summary>
+        private async Task PayerRequestAsync(SimNode n, PayerRequest request, byte[] body, string what)
+        {
+            SimLinkNode node = n.LinkNode;
+            CommandReply answer;
+            try
+            {
+                node.Reached(LinkPoint.SourceBeforeJournalSend);
+                answer = await node.CommitAsync(body, what);
+                node.Reached(LinkPoint.SourceAfterJournalSend);
+            }
+            catch (NodeGoneException)
+            {
+                PayerAnswered(n, request, null);
+                return;
+            }
+            PayerAnswered(n, request, answer);
         }
 
         /// <summary>The payer bank's request was answered (or not: null, the node died with it queued or in a failed batch).</summary>
@@ -616,8 +757,21 @@ public static class FederationSimulator
             if (held is null) return;
             bool release = _random.NextInt(3) != 0;
             Operation op = release ? Operation.ReleaseHold : Operation.RejectHold;
-            Enqueue(n, ExchangeCommands.Encode(op, new HoldDecision(held.PaymentId, CentralBank, release ? "false positive: another company" : "confirmed match")),
-                $"op {(int)op} {(release ? "ReleaseHold" : "RejectHold")} {held.Terms.Uetr} ({held.Role})", null);
+            Spawn(OfficerDecidesAsync(n, ExchangeCommands.Encode(op, new HoldDecision(held.PaymentId, CentralBank, release ? "false positive: another company" : "confirmed match")),
+                $"op {(int)op} {(release ? "ReleaseHold" : "RejectHold")} {held.Terms.Uetr} ({held.Role})"));
+        }
+
+        /// <summary>The officer's decision through the node, with its crash points around the journal write.</summary>
+        private static async Task OfficerDecidesAsync(SimNode n, byte[] command, string what)
+        {
+            SimLinkNode node = n.LinkNode;
+            try
+            {
+                node.Reached(LinkPoint.DecisionBeforeJournal);
+                await node.CommitAsync(command, what);
+                node.Reached(LinkPoint.DecisionAfterJournal);
+            }
+            catch (NodeGoneException) { } // the officer decides again later (the payment is still held, or decided already)
         }
 
         /// <summary>
@@ -635,76 +789,111 @@ public static class FederationSimulator
                 _ => SettlementCodec.EncodeCommand(new OpenBusinessDay(day.BusinessDate + 1)),
             };
             string what = day.Phase is DayPhase.EndOfDay or DayPhase.Closed ? $"OpenBusinessDay {day.BusinessDate + 1}" : $"ChangeDayPhase after {day.Phase}";
-            Enqueue(n, command, what, q =>
-            {
-                if (q.Answer is { AllOk: false } a) throw new FindingException($"{n.Name}: {what} refused: {string.Join(",", a.Errors)}");
-            });
+            Spawn(DayCommandAsync(n, command, what));
+        }
+
+        private static async Task DayCommandAsync(SimNode n, byte[] command, string what)
+        {
+            CommandReply answer;
+            try { answer = await n.LinkNode.CommitAsync(command, what); }
+            catch (NodeGoneException) { return; }
+            if (!answer.AllOk) throw new FindingException($"{n.Name}: {what} refused: {string.Join(",", answer.Errors)}");
         }
 
         // ───────────────────────────── the link (src/Corridor.Link, as the node runs it) ─────────────────────────────
 
         /// <summary>
-        /// The node under the link, as <c>GatewayLinkNode</c> is on a real node: a command is journaled on the simulated disk and
-        /// applied (<see cref="Submit"/>), queries read the engine, the clock is the node's (skewed) simulated one. Where the link
-        /// says a node may die between journaling and answering, it may die here. With the planted bug
-        /// <see cref="FederationBug.DestinationAnswersBeforeJournal"/>, a received pacs.008/pacs.009 is applied without being
-        /// journaled (<see cref="Deferred"/>): the simulator journals it after the answer left, unless the node dies first.
+        /// The node under the link, as <c>GatewayLinkNode</c> is on a real node, for one process (incarnation) of it: a command
+        /// joins the node's queue behind whatever waits — clients' requests and other link commands, as a real node's sequencer
+        /// queue holds them — and is answered when its group commit is journaled, applied and acknowledged (<see cref="Flush"/>);
+        /// queries read the engine; the clock is the node's (skewed) simulated one. At the named crash points the node may die
+        /// (<see cref="Reached"/> throws). Once this process is gone every call throws <see cref="NodeGoneException"/>. With the
+        /// planted bug <see cref="FederationBug.DestinationAnswersBeforeJournal"/>, a received pacs.008/pacs.009 is applied
+        /// without being journaled (<see cref="Deferred"/>): the simulator journals it after the answer left, unless the node dies first.
         /// </summary>
-        public sealed class SimLinkNode(SeedRun run, SimNode n) : ILinkNode
+        public sealed class SimLinkNode(SeedRun run, SimNode n, int incarnation) : ILinkNode
         {
-            /// <summary>The message being handled (for the trace).</summary>
+            /// <summary>The message being handled (for the trace; read when its command is queued).</summary>
             public string Context { get; set; } = "";
             /// <summary>The planted bug's batch: applied and answered from, not journaled yet.</summary>
             public (long Sequence, ulong TimestampNs, byte[] Body, int Items)? Deferred { get; set; }
 
-            public Task<CommandReply> SubmitAsync(Operation operation, int count, byte[] payload) => Task.FromResult(run.LinkSubmit(n, operation, count, payload));
+            private bool Alive => n.Up && n.Incarnation == incarnation;
 
-            public Task<T> QueryAsync<T>(Func<Engine, T> query) => Task.FromResult(query(n.Engine ?? throw new NodeGoneException()));
+            public Task<CommandReply> SubmitAsync(Operation operation, int count, byte[] payload) =>
+                Alive ? run.LinkSubmitAsync(n, operation, count, payload) : Task.FromException<CommandReply>(new NodeGoneException());
+
+            public Task<T> QueryAsync<T>(Func<Engine, T> query) => Alive ? Task.FromResult(query(n.Engine!)) : Task.FromException<T>(new NodeGoneException());
 
             public ulong NowNs => run.ClockNs(n);
 
             public string NewMessageId(string prefix) => $"{prefix}{n.Name}{n.Incarnation}N{++run._messageIds}";
 
-            public void Reached(LinkPoint point) => run.LinkReached(n, point);
+            public void Reached(LinkPoint point)
+            {
+                if (!Alive) throw new NodeGoneException();
+                run.CrashPoint(n, point);
+            }
+
+            /// <summary>A request of encoded command(s) joins the node's queue; its answer once acknowledged (the node's own routing).</summary>
+            public Task<CommandReply> CommitAsync(byte[] body, string what, bool link = false)
+            {
+                if (!Alive) return Task.FromException<CommandReply>(new NodeGoneException());
+                var answered = new TaskCompletionSource<CommandReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+                run.Enqueue(n, body, what, q =>
+                {
+                    if (q.Answer is { } a) answered.SetResult(a);
+                    else answered.SetException(new NodeGoneException()); // the process died first: nobody answers
+                }, link);
+                return answered.Task;
+            }
         }
 
-        /// <summary>The link awaits only what the simulated node answers at once: a task not yet done here is a bug of the simulator.</summary>
-        private static T Now<T>(Task<T> task) =>
-            task.IsCompleted ? task.GetAwaiter().GetResult() : throw new InvalidOperationException("the link awaited something the simulated node did not answer at once");
-
-        private CommandReply LinkSubmit(SimNode n, Operation operation, int count, byte[] payload)
+        /// <summary>A command of the link (the server's <c>GatewayLinkNode.SubmitAsync</c>): one request in the node's queue.</summary>
+        private async Task<CommandReply> LinkSubmitAsync(SimNode n, Operation operation, int count, byte[] payload)
         {
             var body = new byte[CommandBatch.HeaderBytes + payload.Length];
             CommandBatch.Write(body, operation, count, payload);
+            SimLinkNode node = n.LinkNode;
             string what = operation switch
             {
                 Operation.PeerDecision => $"op 403 PeerDecision ×{count}",
-                Operation.ReceiveFromPeer => $"op 402 ReceiveFromPeer ×{count} from {n.LinkNode.Context}",
-                Operation.ReceiveInstitutionFromPeer => $"op 406 ReceiveInstitutionFromPeer ×{count} from {n.LinkNode.Context}",
-                Operation.ExpireUnknown => $"op 404 ExpireUnknown ×{count} from {n.LinkNode.Context}",
+                Operation.ReceiveFromPeer => $"op 402 ReceiveFromPeer ×{count} from {node.Context}",
+                Operation.ReceiveInstitutionFromPeer => $"op 406 ReceiveInstitutionFromPeer ×{count} from {node.Context}",
+                Operation.ExpireUnknown => $"op 404 ExpireUnknown ×{count} from {node.Context}",
                 _ => $"op {(int)operation} {operation} ×{count}",
             };
             if (options.PlantedBug == FederationBug.DestinationAnswersBeforeJournal && operation is Operation.ReceiveFromPeer or Operation.ReceiveInstitutionFromPeer)
             {
-                // The planted bug: decide in the engine, answer (the link does), and only then journal (Deliver).
+                // The planted bug: decide in the engine, answer (the link does), and only then journal (DestinationReceivesAsync).
+                // What waits in the queue is committed first, so the planted batch takes the next sequence.
+                Flush(n);
+                if (!n.Up) throw new NodeGoneException();
                 long sequence = n.Journal!.LastSequence + 1;
                 ulong timestamp = ClockNs(n);
                 Log($"  {n.Name} batch {sequence}: {what} (applied, not yet journaled: planted bug)");
                 var applied = new List<CommandReply>();
                 n.Engine!.Apply(sequence, timestamp, body, applied);
-                n.LinkNode.Deferred = (sequence, timestamp, body, count);
+                node.Deferred = (sequence, timestamp, body, count);
                 return applied[0];
             }
-            List<CommandReply> replies = Submit(n, body, what) ?? throw new NodeGoneException();
+            CommandReply reply = await node.CommitAsync(body, what, link: true);
             if (operation == Operation.ExpireUnknown && count > 1) _multiExpire++;
-            return replies[0];
+            return reply;
         }
 
-        private void LinkReached(SimNode n, LinkPoint point)
+        /// <summary>
+        /// A named crash point (the server's <c>CORRIDOR_CRASH_AT</c> step of the same name): while faults are on, the node dies
+        /// here — killed or power lost — at the seed's rate (the seed's chosen point at one passage in five), and the flow
+        /// that reached it stops (<see cref="NodeGoneException"/>), as the process would.
+        /// </summary>
+        private void CrashPoint(SimNode n, LinkPoint point)
         {
-            if (point is not (LinkPoint.DestinationAfterJournalReceive or LinkPoint.DestinationAfterJournalStatus) || n.LinkNode.Deferred is not null) return;
-            if (!_faultsOn || _random.NextDouble() >= _crashBetweenJournalAndAnswer) return;
-            Crash(n, powerLoss: _random.NextInt(2) == 0, $"{n.Name}: crashed after journaling {(point == LinkPoint.DestinationAfterJournalStatus ? "the status question" : "the " + n.LinkNode.Context)}, before answering");
+            if (!_faultsOn || n.LinkNode.Deferred is not null) return; // the planted bug's own window is its own
+            double rate = point == _focusPoint ? 0.2 : _crashAtPoint;
+            if (rate <= 0 || _random.NextDouble() >= rate) return;
+            _crashesAt[(int)point]++;
+            Crash(n, powerLoss: _random.NextInt(2) == 0, $"{n.Name}: died at crash point {LinkPoints.Name(point)}");
             throw new NodeGoneException();
         }
 
@@ -716,16 +905,17 @@ public static class FederationSimulator
             LinkRound round = n.Link!.Round(LinkOutbox.Survey(n.Engine!), _nowMs, LinkOutbox.MaxBatchesInFlight - batchesInFlight, LinkOutbox.MaxConcurrentExchanges - retriesInFlight);
             foreach (LinkExchange x in round.Exchanges)
             {
-                if (!n.Up) return; // it died journaling an exchange's decisions
+                if (!n.Up) return; // it died at a crash point before a request
                 if (x.Step == LinkStep.Journal) Log($"  {n.Name} outbox: voids {x.PaymentIds.Count} payment(s) on its own after their expiry (planted bug)");
                 var e = new SimExchange(++n.NextExchange, x);
                 n.Exchanges[e.Id] = e;
                 Drive(n, e);
             }
             if (!n.Up) return;
-            // Requests that were not answered in time fail; the payments are retried after the back-off.
+            // Requests that were not answered in time fail; the payments are retried after the back-off. (An exchange whose
+            // decisions wait for the node's journal has no request out: the server's outbox times out only its HTTP request.)
             foreach (SimExchange e in n.Exchanges.Values.ToArray())
-                if (_nowMs >= e.DeadlineMs) { Log($"  {n.Name} outbox: exchange {e.Id} timed out"); e.X.Failed(); Ended(n, e); }
+                if (e.X.Step == LinkStep.Send && _nowMs >= e.DeadlineMs) { Log($"  {n.Name} outbox: exchange {e.Id} timed out"); e.X.Failed(); Ended(n, e); }
         }
 
         /// <summary>
@@ -741,6 +931,8 @@ public static class FederationSimulator
                     case LinkStep.Send:
                     {
                         LinkRequest r = e.X.Request!;
+                        try { n.LinkNode.Reached(r.IsQuestion ? LinkPoint.SourceBeforeSendPacs028 : LinkPoint.SourceBeforeSendPacs008); }
+                        catch (NodeGoneException) { return; } // the process is gone, and its exchanges with it
                         string definition = r.Definition[..8];
                         string what = r.Payments == 1 ? $"{definition} {r.FirstUetr}"
                             : r.IsQuestion ? $"{definition} about {r.Payments} (first {r.FirstUetr})" : $"{definition} batch of {r.Payments} (first {r.FirstUetr})";
@@ -756,23 +948,36 @@ public static class FederationSimulator
                         return;
                     }
                     case LinkStep.Journal:
-                    {
-                        FederationResult[] results;
-                        try { results = Now(LinkCommands.SubmitAsync(n.LinkNode, Operation.PeerDecision, e.X.Decisions)); }
-                        catch (NodeGoneException) { return; } // the process is gone, and its exchanges with it
-                        foreach (LinkBooking b in e.X.Journaled(results))
-                        {
-                            if (b.Result == FederationResult.DecisionConflicts)
-                                throw new FindingException($"{Other(n).Name} answered {b.Uetr} {(b.Status == CrossNodeStatus.Settled ? "settled" : "refused")}, contradicting the decision {n.Name} applied");
-                            if (b.Result != FederationResult.Ok) throw new FindingException($"{n.Name}: the decision for {b.Uetr} was refused: {b.Result}");
-                        }
-                        break;
-                    }
+                        Spawn(JournalDecisionsAsync(n, e)); // the exchange waits for its node's journal, queued with everything else
+                        return;
                     default:
                         Ended(n, e);
                         return;
                 }
             }
+        }
+
+        /// <summary>
+        /// The exchange's final answers journaled as one PeerDecision command (op 403) through the node's queue, as the server's
+        /// outbox awaits them; then its crash point, the bookings checked, and the exchange driven on.
+        /// </summary>
+        private async Task JournalDecisionsAsync(SimNode n, SimExchange e)
+        {
+            SimLinkNode node = n.LinkNode;
+            FederationResult[] results;
+            try
+            {
+                results = await LinkCommands.SubmitAsync(node, Operation.PeerDecision, e.X.Decisions);
+                node.Reached(LinkPoint.SourceAfterJournalDecision);
+            }
+            catch (NodeGoneException) { return; } // the process is gone, and its exchanges with it
+            foreach (LinkBooking b in e.X.Journaled(results))
+            {
+                if (b.Result == FederationResult.DecisionConflicts)
+                    throw new FindingException($"{Other(n).Name} answered {b.Uetr} {(b.Status == CrossNodeStatus.Settled ? "settled" : "refused")}, contradicting the decision {n.Name} applied");
+                if (b.Result != FederationResult.Ok) throw new FindingException($"{n.Name}: the decision for {b.Uetr} was refused: {b.Result}");
+            }
+            Drive(n, e);
         }
 
         /// <summary>An exchange ended: the link forgets the decided payments and retries the others after the back-off.</summary>
@@ -788,8 +993,9 @@ public static class FederationSimulator
         {
             SimNode to = _nodes[m.To];
             if (!to.Up) { Log($"  {to.Name} is down: {m.What} (exchange {m.Exchange}) refused"); return; }
-            if (!m.IsAnswer) { DestinationReceives(to, m); return; }
-            if (m.AskerIncarnation != to.Incarnation || !to.Exchanges.TryGetValue(m.Exchange, out SimExchange? e) || m.Part != e.Part)
+            if (!m.IsAnswer) { Spawn(DestinationReceivesAsync(to, m)); return; }
+            // A copy of an answer already in hand (the exchange journals its decisions now) finds no request waiting either.
+            if (m.AskerIncarnation != to.Incarnation || !to.Exchanges.TryGetValue(m.Exchange, out SimExchange? e) || m.Part != e.Part || e.X.Step != LinkStep.Send)
             {
                 Log($"  {to.Name}: answer to exchange {m.Exchange} dropped (its request timed out or its process is gone)");
                 return;
@@ -805,6 +1011,8 @@ public static class FederationSimulator
             if (!parsed.IsSuccess)
                 throw new FindingException($"{_nodes[m.From].Name} wrote a {m.What} that does not validate: {string.Join("; ", parsed.Errors.Take(3).Select(x => $"{x.ReasonCode} {x.Path} {x.Message}"))}");
             if (parsed.Message is not StatusReport report) throw new FindingException($"{m.What} parsed as {parsed.Message!.MessageDefinition}");
+            try { to.LinkNode.Reached(e.X.Request!.IsQuestion ? LinkPoint.SourceAfterSendPacs028 : LinkPoint.SourceAfterSendPacs008); }
+            catch (NodeGoneException) { return; } // died with the answer in hand: the payments are asked after again
             e.X.Answered(report);
             Drive(to, e);
         }
@@ -814,11 +1022,12 @@ public static class FederationSimulator
         /// a pacs.008/pacs.009 journaled as one command, a pacs.028's unknown payments as one op 404, then one pacs.002 — or a
         /// refusal, which reaches the source as an HTTP error would.
         /// </summary>
-        private void DestinationReceives(SimNode b, NetworkMessage m)
+        private async Task DestinationReceivesAsync(SimNode b, NetworkMessage m)
         {
-            b.LinkNode.Context = m.What;
+            SimLinkNode node = b.LinkNode;
+            node.Context = m.What;
             LinkReply reply;
-            try { reply = Now(LinkEndpoint.ReceiveAsync(b.LinkNode, b.PeerId, m.Xml)); }
+            try { reply = await LinkEndpoint.ReceiveAsync(node, b.PeerId, m.Xml); }
             catch (NodeGoneException) { return; }
             if (reply.Refused)
             {
@@ -828,6 +1037,10 @@ public static class FederationSimulator
                 Log($"  {b.Name} refuses {m.What}: {reply.Status} {reply.Code}");
                 _network.Send(ref _random, _nowMs, new NetworkMessage(b.Index, m.From, [], m.Exchange, m.AskerIncarnation, true, $"HTTP {reply.Status} {reply.Code}", m.Part)
                     { Error = $"{reply.Status} {reply.Code}" });
+                // As the server's peer endpoint: its after-answer point is armed once something was journaled (a 409/422 refusal).
+                if (reply.Status is 409 or 422)
+                    try { node.Reached(LinkPoint.DestinationAfterAnswerPacs008); }
+                    catch (NodeGoneException) { }
                 return;
             }
             var sb = new StringBuilder();
@@ -838,9 +1051,14 @@ public static class FederationSimulator
                 sb.Append(' ').Append(line.Uetr[^4..]).Append('=').Append(Describe(line.Answer) ?? (line.NotRecorded is not null ? "not recorded: " + line.NotRecorded : "not received"));
             }
             _network.Send(ref _random, _nowMs, new NetworkMessage(b.Index, m.From, reply.Xml!, m.Exchange, m.AskerIncarnation, true, "pacs.002" + sb, m.Part));
-            if (b.LinkNode.Deferred is not { } deferred) return;
+            if (node.Deferred is not { } deferred)
+            {
+                try { node.Reached(reply.IsQuestion ? LinkPoint.DestinationAfterAnswerPacs028 : LinkPoint.DestinationAfterAnswerPacs008); }
+                catch (NodeGoneException) { }
+                return;
+            }
             // The planted bug's batch: answered already, journaled only now — unless the node dies first.
-            b.LinkNode.Deferred = null;
+            node.Deferred = null;
             if (_random.NextDouble() < 0.3) { Crash(b, powerLoss: false, $"{b.Name}: process killed after answering, before journaling (planted bug)"); return; }
             try { b.Journal!.Append(deferred.Sequence, deferred.TimestampNs, deferred.Body); }
             catch (Exception e) when (e is IOException or SimulatedCrashException)
@@ -867,9 +1085,9 @@ public static class FederationSimulator
         // ───────────────────────────── the node's process ─────────────────────────────
 
         /// <summary>A request joins the node's queue; <paramref name="done"/> runs when it is answered or lost (<see cref="QueuedCommand.Answer"/> null).</summary>
-        private QueuedCommand Enqueue(SimNode n, byte[] body, string what, Action<QueuedCommand>? done)
+        private QueuedCommand Enqueue(SimNode n, byte[] body, string what, Action<QueuedCommand>? done, bool link = false)
         {
-            var q = new QueuedCommand(body, what, done);
+            var q = new QueuedCommand(body, what, done) { FromLink = link };
             n.Queue.Add(q);
             return q;
         }
@@ -900,11 +1118,12 @@ public static class FederationSimulator
                 {
                     next = cursor < n.Queue.Count ? n.Queue[cursor++] : null;
                     return next is not null;
-                }, out _);
+                }, out _, allowCrash ? PlantedPipeline : PlantedPipelineBug.None);
                 n.Queue.RemoveRange(0, batch.Requests.Count);
                 List<QueuedCommand> requests = batch.Requests;
                 Log($"  {n.Name} batch {n.Journal!.LastSequence + 1}: {string.Join(" + ", requests.Select(r => r.What))}");
                 if (requests.Count > 1) { _groupedBatches++; _groupedRequests += requests.Count; }
+                if (requests.Exists(r => r.FromLink) && requests.Exists(r => !r.FromLink)) _mixedBatches++;
                 try
                 {
                     GroupCommit.Journal(n.Journal, n.PipelineOptions.Clock, batch);
@@ -921,7 +1140,8 @@ public static class FederationSimulator
                 GroupCommit.Apply(n.Engine!, batch, replies);
                 var answers = new List<CommandReply>(requests.Count);
                 GroupCommit.Acknowledge(batch, replies, answers);
-                n.Reference.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
+                var expected = new List<CommandReply>(replies.Count);
+                n.Reference.Apply(batch.Sequence, batch.TimestampNs, batch.Body, expected);
                 batch.Release();
                 n.EventsSinceSnapshot += Math.Max(1, replies.Count);
                 int reply = 0;
@@ -930,8 +1150,10 @@ public static class FederationSimulator
                     QueuedCommand r = requests[k];
                     r.Replies = replies.GetRange(reply, r.Commands);
                     reply += r.Commands;
-                    // Each request gets the engine's reply to its own (last) command: the pipeline's routing, checked here.
-                    if (!ReferenceEquals(answers[k], r.Replies[^1])) throw new FindingException($"{n.Name} batch {batch.Sequence}: request {k + 1} ({r.What}) was answered with another request's reply");
+                    // Each request — a client's or the link's own — must get the reference engine's reply to its own (last)
+                    // command, found here by counting commands, independently of the pipeline's routing.
+                    if (SimulatedWorkload.WrongAnswer(answers[k], expected[reply - 1]) is { } wrong)
+                        throw new FindingException($"{n.Name} batch {batch.Sequence}: request {k + 1} of {requests.Count} ({r.What}) was answered {wrong}");
                     r.Answer = answers[k];
                 }
                 foreach (QueuedCommand r in requests) r.Finish();
@@ -942,6 +1164,8 @@ public static class FederationSimulator
         public sealed class QueuedCommand(byte[] body, string what, Action<QueuedCommand>? done) : IPipelineRequest
         {
             public string What => what;
+            /// <summary>A command of the link (a peer's payments, its status question, the source's decisions), not a client's request.</summary>
+            public bool FromLink { get; init; }
             public int EncodedBytes => body.Length;
             public int Commands { get; } = CountCommands(body);
             /// <summary>The reply to its last command; null until answered, and for ever when the node died first.</summary>
@@ -964,6 +1188,14 @@ public static class FederationSimulator
             }
         }
 
+
+        /// <summary>The planted pipeline bug of this seed (<see cref="FederationBug.AcknowledgeBeforeSync"/>, <see cref="FederationBug.MisroutedReplies"/>), in <see cref="GroupCommit"/>'s terms.</summary>
+        private PlantedPipelineBug PlantedPipeline => options.PlantedBug switch
+        {
+            FederationBug.AcknowledgeBeforeSync => PlantedPipelineBug.AcknowledgeBeforeSync,
+            FederationBug.MisroutedReplies => PlantedPipelineBug.MisroutedReplies,
+            _ => PlantedPipelineBug.None,
+        };
 
         private static FederationResult[] ResultsOf(CommandReply reply, int count)
         {
@@ -994,9 +1226,11 @@ public static class FederationSimulator
             n.Journal = null;
             n.Snapshots = null;
             n.Engine = null;
+            long projected = n.ReadModel?.ProjectedSequence ?? -1;
             n.ReadModel?.Dispose(); // the read model's file stays (SQLite: each projected group is one transaction)
             n.ReadModel = null;
             n.Projector = null;
+            if (powerLoss && n.ReadModelPath is not null) ReadModelPowerLoss(n, projected);
             n.Exchanges.Clear();   // the outbox's state is in memory: a restart begins again with a pacs.008 (idempotent)
             n.Link = null;
             n.LinkNode.Deferred = null;
@@ -1039,6 +1273,7 @@ public static class FederationSimulator
                     continue;
                 }
                 n.Incarnation++;
+                n.LinkNode = new SimLinkNode(this, n, n.Incarnation);
                 n.Link = new LinkOutbox(n.LinkNode, _batchSize, _maxRetryMs)
                 {
                     Planted = options.PlantedBug == FederationBug.SourceVoidsAfterTimeout ? PlantedLinkBug.SourceVoidsAfterTimeout : PlantedLinkBug.None,
@@ -1106,6 +1341,50 @@ public static class FederationSimulator
         }
 
         /// <summary>
+        /// A power loss on the read model's disk: SQLite (WAL, synchronous=NORMAL) keeps every transaction a process crash
+        /// interrupts, but on a power loss only what its last checkpoint synced — the simulator's read models never reach one
+        /// (every 16,384 pages) — plus whatever of the WAL the kernel happened to write back, always a prefix of committed
+        /// transactions. Half the time everything survived; otherwise the read model goes back to one of its earlier
+        /// committed states (a copy taken after each catch-up, in memory), or to nothing. The projector then resumes from the stored,
+        /// earlier position and must redo those batches.
+        /// </summary>
+        private void ReadModelPowerLoss(SimNode n, long projected)
+        {
+            List<(SqliteConnection Copy, long Batch)> images = n.ReadModelImages;
+            if (images.Count == 0 || _random.NextInt(2) == 0) return;
+            int keep = _random.NextInt(images.Count) - 1; // -1: nothing; else the state after that catch-up (the last one is today's)
+            string path = n.ReadModelPath!;
+            foreach (string suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+            if (keep >= 0)
+            {
+                using var file = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ConnectionString);
+                file.Open();
+                images[keep].Copy.BackupDatabase(file);
+            }
+            long batch = keep >= 0 ? images[keep].Batch : 0;
+            for (int i = images.Count - 1; i > keep; i--) { images[i].Copy.Dispose(); images.RemoveAt(i); }
+            _readModelRollbacks++;
+            if (projected > batch) _readModelBatchesLost += projected - batch;
+            Log($"  {n.Name} read model: the power loss took it back to {(keep >= 0 ? $"its state at batch {batch}" : "nothing (its file was never synced)")}");
+        }
+
+        /// <summary>
+        /// Copies the read model's committed state (SQLite's online backup, from a second connection, into memory) as one a
+        /// power loss may bring back.
+        /// </summary>
+        private static void KeepReadModelImage(SimNode n)
+        {
+            var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = ":memory:", Pooling = false }.ConnectionString);
+            copy.Open();
+            using (var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = n.ReadModelPath, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ConnectionString))
+            {
+                source.Open();
+                source.BackupDatabase(copy);
+            }
+            n.ReadModelImages.Add((copy, n.ReadModel!.ProjectedSequence));
+        }
+
+        /// <summary>
         /// The projector catches up with the journal; then the read model must show every cross-node payment as the engine
         /// has it (status, result, amounts) and stand at the engine's batch.
         /// </summary>
@@ -1133,6 +1412,7 @@ public static class FederationSimulator
             }
             foreach (PaymentRow extra in rows.Values) throw new FindingException($"{n.Name}: the read model shows a cross-node payment the engine does not have: {extra.Uetr} ({extra.Status})");
             _readModelChecks++;
+            KeepReadModelImage(n);
             Log($"  {n.Name} projector: {batches} batches projected, {checkedPayments} cross-node payments as the engine has them");
         }
 

@@ -215,4 +215,15 @@ public sealed class SimulatedWorkload
         }
         return null;
     }
+
+    /// <summary>
+    /// Null when the answer a request got is the engine's reply to its command (the same operation, count and errors); else
+    /// how they differ. The simulators compare each acknowledged request's answer with a reference engine's reply.
+    /// </summary>
+    internal static string? WrongAnswer(CommandReply got, CommandReply expected)
+    {
+        if (got.Operation == expected.Operation && got.Count == expected.Count && got.Errors.AsSpan().SequenceEqual(expected.Errors)) return null;
+        static string Show(CommandReply c) => $"{c.Operation}×{c.Count} with {c.Errors.Length} errors [{string.Join(", ", c.Errors.Take(3).Select(e => $"{e.Index}:{e.Code}"))}]";
+        return $"{Show(got)}, but the engine's reply to its command is {Show(expected)}";
+    }
 }
