@@ -22,6 +22,7 @@ public class SimulateFederationCommandTests
         Assert.True(root.GetProperty("status_question_payments").GetInt64() > root.GetProperty("status_questions").GetInt64());
         Assert.True(root.GetProperty("multi_item_expire_unknown").GetInt64() > 0);
         Assert.True(root.GetProperty("mixed_batches").GetInt64() > 0); // clients' requests and the link's commands in one group commit
+        Assert.True(root.GetProperty("pipeline_crashes").GetInt64() > 0); // nodes died between their pipeline steps (11 in these seeds)
         // Crashes per named crash point (the server's CORRIDOR_CRASH_AT steps), every point listed.
         string[] points = root.GetProperty("crashes_at").EnumerateObject().Select(p => p.Name).ToArray();
         Assert.Equal(15, points.Length);

@@ -19,7 +19,7 @@ public sealed class FederationSimulatorTests(ITestOutputHelper output)
             $"{s.MessagesSent} messages, {s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions; " +
             $"read model checked {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds, {s.ReadModelRollbacks} rollbacks by a power loss ({s.ReadModelBatchesLost} batches redone); {s.InstitutionSent} institution transfers, {s.InstitutionSettled} settled on both; " +
             $"{s.StatusQuestions} status questions about {s.StatusQuestionPayments} payments, {s.MultiPaymentStatusQuestions} about several, {s.MultiItemExpireUnknown} multi-item ExpireUnknown; " +
-            $"{s.GroupedBatches} group commits of {s.GroupedRequests} requests, {s.MixedBatches} with a client's request and a link command; " +
+            $"{s.GroupedBatches} group commits of {s.GroupedRequests} requests, {s.MixedBatches} with a client's request and a link command, {s.PipelineCrashes} deaths between pipeline steps; " +
             "crashes at " + string.Join(", ", s.CrashesAt.Select(c => $"{c.Key} {c.Value}")));
         foreach (FederationSeedResult f in s.Failures.Take(10)) output.WriteLine($"seed {f.Seed}: {f.Finding}");
     }
@@ -54,6 +54,9 @@ public sealed class FederationSimulatorTests(ITestOutputHelper output)
         // The link's commands (a peer's payments, its status questions, the source's decisions) share the node's queue with
         // the clients' requests, as on a real node: group commits hold both.
         Assert.True(s.MixedBatches > CiSeeds, $"{s.MixedBatches} group commits with a client's request and a link command");
+        // Nodes died between their pipeline's steps (grouped, journaled, applied, acknowledged), their batches holding clients'
+        // requests and the link's commands alike, and every check above still held.
+        Assert.True(s.PipelineCrashes > CiSeeds / 2, $"{s.PipelineCrashes} deaths between pipeline steps");
         // The node died at every named crash point of the server's crash tests (CORRIDOR_CRASH_AT), on the source and on the
         // destination, and every check above still held.
         Assert.Equal(LinkPoints.All.Select(LinkPoints.Name).Order(), s.CrashesAt.Keys.Order());

@@ -103,6 +103,9 @@ public sealed record FederationSeedResult(
     /// <summary>Group commits holding both a client's request and a command of the link (peer payments, answers, status questions).</summary>
     public int MixedBatches { get; init; }
 
+    /// <summary>Times a node's process died between two steps of its pipeline (grouped, journaled, applied, acknowledged).</summary>
+    public int PipelineCrashes { get; init; }
+
     /// <summary>Crashes at each named crash point (<see cref="LinkPoints"/>, the server's <c>CORRIDOR_CRASH_AT</c> steps), every point listed.</summary>
     public IReadOnlyDictionary<string, int> CrashesAt { get; init; } = new Dictionary<string, int>();
 }
@@ -137,6 +140,9 @@ public sealed record FederationSimulationSummary(
 
     /// <summary>Group commits holding both a client's request and a command of the link, over all seeds.</summary>
     public long MixedBatches { get; init; }
+
+    /// <summary>Times a node's process died between two steps of its pipeline, over all seeds.</summary>
+    public long PipelineCrashes { get; init; }
 
     /// <summary>Crashes at each named crash point over all seeds (every point listed, in protocol order).</summary>
     public IReadOnlyDictionary<string, long> CrashesAt { get; init; } = new Dictionary<string, long>();
@@ -198,7 +204,7 @@ public static class FederationSimulator
         var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
         int readModelSeeds = 0;
         long readModelRollbacks = 0, readModelLost = 0;
-        long readModelChecks = 0, institutionSent = 0, institutionSettled = 0, questions = 0, multiQuestions = 0, questionPayments = 0, multiExpire = 0, grouped = 0, groupedRequests = 0, mixed = 0;
+        long readModelChecks = 0, institutionSent = 0, institutionSettled = 0, questions = 0, multiQuestions = 0, questionPayments = 0, multiExpire = 0, grouped = 0, groupedRequests = 0, mixed = 0, pipelineCrashes = 0;
         var crashesAt = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (LinkPoint point in LinkPoints.All) crashesAt[LinkPoints.Name(point)] = 0;
         foreach (FederationSeedResult? r in results)
@@ -215,7 +221,7 @@ public static class FederationSimulator
             readModelLost += r.ReadModelBatchesLost;
             institutionSent += r.InstitutionSent; institutionSettled += r.InstitutionSettled;
             questions += r.StatusQuestions; multiQuestions += r.MultiPaymentStatusQuestions; questionPayments += r.StatusQuestionPayments; multiExpire += r.MultiItemExpireUnknown;
-            grouped += r.GroupedBatches; groupedRequests += r.GroupedRequests; mixed += r.MixedBatches;
+            grouped += r.GroupedBatches; groupedRequests += r.GroupedRequests; mixed += r.MixedBatches; pipelineCrashes += r.PipelineCrashes;
             foreach (var (point, n) in r.CrashesAt) crashesAt[point] += n;
             progress?.Invoke(r);
         }
@@ -225,7 +231,7 @@ public static class FederationSimulator
             RefusedByReason = reasons, ReadModelSeeds = readModelSeeds, ReadModelChecks = readModelChecks, ReadModelRollbacks = readModelRollbacks, ReadModelBatchesLost = readModelLost,
             InstitutionSent = institutionSent, InstitutionSettled = institutionSettled, StatusQuestions = questions,
             MultiPaymentStatusQuestions = multiQuestions, StatusQuestionPayments = questionPayments, MultiItemExpireUnknown = multiExpire,
-            GroupedBatches = grouped, GroupedRequests = groupedRequests, MixedBatches = mixed, CrashesAt = crashesAt,
+            GroupedBatches = grouped, GroupedRequests = groupedRequests, MixedBatches = mixed, CrashesAt = crashesAt, PipelineCrashes = pipelineCrashes,
         };
     }
 
@@ -330,7 +336,8 @@ public static class FederationSimulator
         private double _officerPerStep, _dayStepPerStep;
         private int _readModelChecks, _readModelRollbacks;
         private long _readModelBatchesLost;
-        private int _questions, _multiQuestions, _questionPayments, _multiExpire, _groupedBatches, _groupedRequests, _mixedBatches;
+        private int _questions, _multiQuestions, _questionPayments, _multiExpire, _groupedBatches, _groupedRequests, _mixedBatches, _pipelineCrashes;
+        private double _crashBetweenSteps; // a node's process dies between two steps of its pipeline, per group commit
         private long _messageIds;
 
         /// <summary>A name on both nodes' watch list: a payment naming it is held for the compliance officer of the node that screens it.</summary>
@@ -392,7 +399,7 @@ public static class FederationSimulator
             {
                 RefusedByReason = reasons, ReadModelChecks = _readModelChecks, ReadModelRollbacks = _readModelRollbacks, ReadModelBatchesLost = _readModelBatchesLost, InstitutionSent = institutionSent, InstitutionSettled = institutionSettled,
                 StatusQuestions = _questions, MultiPaymentStatusQuestions = _multiQuestions, StatusQuestionPayments = _questionPayments, MultiItemExpireUnknown = _multiExpire,
-                GroupedBatches = _groupedBatches, GroupedRequests = _groupedRequests, MixedBatches = _mixedBatches,
+                GroupedBatches = _groupedBatches, GroupedRequests = _groupedRequests, MixedBatches = _mixedBatches, PipelineCrashes = _pipelineCrashes,
                 CrashesAt = LinkPoints.All.ToDictionary(LinkPoints.Name, p => _crashesAt[(int)p], StringComparer.Ordinal),
             };
         }
@@ -417,6 +424,7 @@ public static class FederationSimulator
             _focusPoint = _random.NextInt(4) == 0 ? null : LinkPoints.All[_random.NextInt(LinkPoints.All.Count)];
             _batchSize = _random.NextInt(3) == 0 ? 1 : 2 + _random.NextInt(63);
             _maxRetryMs = _random.NextInt(2) == 0 ? 2_000 : 500 + _random.NextInt(30_000);
+            _crashBetweenSteps = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.01;
             _nodes = [MakeNode(0), MakeNode(1)];
             foreach (SimNode n in _nodes)
             {
@@ -1124,6 +1132,7 @@ public static class FederationSimulator
                 Log($"  {n.Name} batch {n.Journal!.LastSequence + 1}: {string.Join(" + ", requests.Select(r => r.What))}");
                 if (requests.Count > 1) { _groupedBatches++; _groupedRequests += requests.Count; }
                 if (requests.Exists(r => r.FromLink) && requests.Exists(r => !r.FromLink)) _mixedBatches++;
+                if (allowCrash && DiesBetweenSteps(n, batch, requests, journaled: false, "grouped, not journaled")) return;
                 try
                 {
                     GroupCommit.Journal(n.Journal, n.PipelineOptions.Clock, batch);
@@ -1136,8 +1145,10 @@ public static class FederationSimulator
                     foreach (QueuedCommand r in requests) r.Finish();
                     return;
                 }
+                if (allowCrash && DiesBetweenSteps(n, batch, requests, journaled: true, "journaled, not applied")) return;
                 var replies = new List<CommandReply>();
                 GroupCommit.Apply(n.Engine!, batch, replies);
+                if (allowCrash && DiesBetweenSteps(n, batch, requests, journaled: true, "applied, not acknowledged")) return;
                 var answers = new List<CommandReply>(requests.Count);
                 GroupCommit.Acknowledge(batch, replies, answers);
                 var expected = new List<CommandReply>(replies.Count);
@@ -1158,6 +1169,23 @@ public static class FederationSimulator
                 }
                 foreach (QueuedCommand r in requests) r.Finish();
             }
+        }
+
+        /// <summary>
+        /// The node's process dies between two steps of its pipeline (killed or power lost), at the seed's rate: nothing of the
+        /// batch is answered — the clients send again, the link asks again — and a batch already journaled may or may not
+        /// survive (power loss takes back what was not synced; it was synced here, so it comes back).
+        /// </summary>
+        private bool DiesBetweenSteps(SimNode n, CommitBatch<QueuedCommand> batch, List<QueuedCommand> requests, bool journaled, string where)
+        {
+            if (_crashBetweenSteps <= 0 || _random.NextDouble() >= _crashBetweenSteps) return false;
+            bool powerLoss = _random.NextInt(2) == 0;
+            _pipelineCrashes++;
+            if (journaled) n.Uncertain = (batch.Sequence, batch.TimestampNs, batch.Body.ToArray());
+            batch.Release();
+            Crash(n, powerLoss, $"{n.Name}: {(powerLoss ? "power lost" : "process killed")} with batch {batch.Sequence} {where}");
+            foreach (QueuedCommand r in requests) r.Finish();
+            return true;
         }
 
         /// <summary>A request of one or more encoded commands in the node's queue, as the pipeline sees it, and its answer.</summary>
