@@ -16,6 +16,7 @@ namespace Corridor.Core.Engine;
 public sealed class Engine
 {
     private const int SnapshotFormatVersion = 16; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids; 11: PvP legs in RTGS after the grants; 12: operator acts (four eyes); 13: peers and cross-node payments; 14: client-certificate bindings; 15: the day schedule after every other section; 16: large ledger lists at 4096-byte boundaries and the transfer-id table itself (a restore maps them)
+    private const int DeltaSnapshotFormatVersion = 17; // 17: format 16 but the ledger as a delta against a full (16) snapshot file (LedgerState's WriteDelta); full snapshots stay 16
     private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
@@ -250,9 +251,24 @@ public sealed class Engine
     /// is serialised now. <see cref="EngineSnapshot.WriteTo"/> writes exactly what <see cref="WriteSnapshot"/> would have
     /// written here, state hash included. One at a time; release it (<see cref="EngineSnapshot.Release"/>) when written.
     /// </summary>
-    public EngineSnapshot CaptureSnapshot() => Capture(frozen: true);
+    public EngineSnapshot CaptureSnapshot() => Capture(frozen: true, incremental: false);
 
-    private EngineSnapshot Capture(bool frozen)
+    /// <summary>
+    /// As <see cref="CaptureSnapshot()"/>; with <paramref name="incremental"/> the image is a delta (format 17) against
+    /// <see cref="SnapshotBaseFile"/> when the ledger's rule allows (<see cref="LedgerState.MaxDeltaFraction"/>): the ledger's
+    /// chunks changed or appended since that full snapshot, everything else whole. The writer says where the image went
+    /// (<see cref="EngineSnapshot.Written"/>): a full image written becomes the base of the deltas after it.
+    /// </summary>
+    public EngineSnapshot CaptureSnapshot(bool incremental, double maxDeltaFraction = LedgerState.MaxDeltaFraction) =>
+        Capture(frozen: true, incremental, maxDeltaFraction);
+
+    /// <summary>The full snapshot file a delta captured now would refer to, or null (none written or restored yet, or forgotten).</summary>
+    public SnapshotFileId? SnapshotBaseFile => Ledger.SnapshotBaseFile;
+
+    /// <summary>The next snapshot is full (this state will be written to another snapshot store than the one it came from).</summary>
+    public void ForgetSnapshotBase() => Ledger.ForgetSnapshotBase();
+
+    private EngineSnapshot Capture(bool frozen, bool incremental = false, double maxDeltaFraction = LedgerState.MaxDeltaFraction)
     {
         var rest = new MemoryStream();
         using (var w = new BinaryWriter(rest, System.Text.Encoding.UTF8, leaveOpen: true))
@@ -273,7 +289,7 @@ public sealed class Engine
         }
         var tail = new MemoryStream();
         WriteHashTail(tail);
-        LedgerState.LedgerView ledger = frozen ? Ledger.Freeze() : Ledger.View();
+        LedgerState.LedgerView ledger = frozen ? Ledger.Freeze(incremental, rest.Length + tail.Length, maxDeltaFraction) : Ledger.View();
         return new EngineSnapshot(Sequence, LastTimestamp, ledger, rest.GetBuffer().AsMemory(0, (int)rest.Length), tail.GetBuffer().AsMemory(0, (int)tail.Length));
     }
 
@@ -302,6 +318,21 @@ public sealed class Engine
         /// <summary>Transfers in the captured ledger.</summary>
         public int TransferCount => _ledger.TransferCount;
 
+        /// <summary>Whether this image writes a delta (format 17) against <see cref="BaseFile"/>.</summary>
+        public bool IsDelta => _ledger.IsDelta;
+
+        /// <summary>The full snapshot file a delta refers to; null for a full image.</summary>
+        public SnapshotFileId? BaseFile => _ledger.BaseFile;
+
+        /// <summary>Content bytes the last <see cref="WriteTo"/> wrote.</summary>
+        public long ContentBytes { get; private set; }
+
+        /// <summary>
+        /// The image was written to a durable file, <paramref name="file"/> (any thread): a full image becomes the engine's
+        /// snapshot base from its next capture on.
+        /// </summary>
+        public void Written(SnapshotFileId file) => _ledger.Written(file, ContentBytes);
+
         /// <summary>The state hash of the captured state (<see cref="ComputeStateHash"/> at capture); hashes the ledger's view.</summary>
         public UInt128 ComputeStateHash()
         {
@@ -317,12 +348,14 @@ public sealed class Engine
         {
             using var w = new BinaryWriter(new SnapshotWriteStream(stream), System.Text.Encoding.UTF8, leaveOpen: true);
             w.Write(SnapshotMagic);
-            w.Write(SnapshotFormatVersion);
+            w.Write(_ledger.IsDelta ? DeltaSnapshotFormatVersion : SnapshotFormatVersion);
             w.Write(Sequence);
             w.Write(LastTimestamp);
             _ledger.WriteSnapshot(w);
             w.Write(_rest.Span);
             w.Write(ComputeStateHash().ToString("x32"));
+            w.Flush();
+            ContentBytes = w.BaseStream.Position;
         }
 
         /// <summary>The engine writes its ledger in place again; the snapshot must not be used after.</summary>
@@ -339,8 +372,8 @@ public sealed class Engine
         r.BaseStream.ReadExactly(magic);
         if (!magic.SequenceEqual(SnapshotMagic)) throw new InvalidDataException("not a Corridor snapshot (bad magic)");
         int version = r.ReadInt32();
-        if (version is < OldestReadableSnapshotFormat or > SnapshotFormatVersion)
-            throw new InvalidDataException($"snapshot format {version} is not supported (expected {OldestReadableSnapshotFormat}…{SnapshotFormatVersion})");
+        if (version is < OldestReadableSnapshotFormat or > DeltaSnapshotFormatVersion)
+            throw new InvalidDataException($"snapshot format {version} is not supported (expected {OldestReadableSnapshotFormat}…{DeltaSnapshotFormatVersion})");
         long sequence = r.ReadInt64();
         ulong lastTimestamp = r.ReadUInt64();
         LedgerState ledger = LedgerState.ReadSnapshot(r, version);
