@@ -289,6 +289,8 @@ public sealed class Engine
         }
         var tail = new MemoryStream();
         WriteHashTail(tail);
+        // A delta at its base's own batch would replace the base's file with itself: full instead.
+        incremental &= Ledger.SnapshotBaseFile is { } baseFile && baseFile.Sequence < Sequence;
         LedgerState.LedgerView ledger = frozen ? Ledger.Freeze(incremental, rest.Length + tail.Length, maxDeltaFraction) : Ledger.View();
         return new EngineSnapshot(Sequence, LastTimestamp, ledger, rest.GetBuffer().AsMemory(0, (int)rest.Length), tail.GetBuffer().AsMemory(0, (int)tail.Length));
     }

@@ -86,6 +86,7 @@ public sealed class SnapshotStore
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
         ArgumentNullException.ThrowIfNull(write);
+        if (baseFile is { } b && b.Sequence >= sequence) throw new ArgumentException($"a delta at batch {sequence} cannot refer to a base at batch {b.Sequence}", nameof(baseFile));
         DeleteTempFiles();
         byte[] checksum = new byte[ChecksumBytes];
         string finalPath = Path.Combine(_directory, NameFor(sequence));
