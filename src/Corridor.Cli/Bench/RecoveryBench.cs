@@ -26,12 +26,13 @@ internal static partial class RecoveryBench
             Description = "Transfers sent to the node restarted from the snapshot before its stop (POST /v1/transfers/batch, as `bench http --url`), "
                 + "so that stop writes what changed (a delta, incremental snapshots); default 1% of --transfers, 0: none.",
         };
+        var full = new Option<bool>("--full-snapshots") { Description = "Run the node with `--snapshots full` (every snapshot whole), to compare." };
         var dir = new Option<string?>("--dir") { Description = "Data directory to build the state in (must not exist or be empty; default: temporary, deleted afterwards)." };
         var json = BenchCommand.JsonOption();
         var command = new Command("recovery",
             "Start and stop of a large node: builds N transfers (bench ledger), then times `corridor run --read-model none` replaying the journal, "
             + "its stop (SIGTERM, writing the snapshot) and a restart from that snapshot, each as a real process.")
-            { transfers, accounts, runOn, dir, json };
+            { transfers, accounts, runOn, full, dir, json };
         command.SetAction(async (parse, cancel) =>
         {
             long n = parse.GetValue(transfers);
@@ -47,7 +48,7 @@ internal static partial class RecoveryBench
             string root = Path.GetFullPath(given ?? Path.Combine(Path.GetTempPath(), $"corridor-recovery-{Environment.ProcessId}-{Guid.NewGuid():N}"));
             long more = parse.GetValue(runOn) ?? n / 100;
             if (more < 0 || more > 100_000_000) { await Console.Error.WriteLineAsync("corridor bench recovery: --run-on must be between 0 and 100,000,000"); return 2; }
-            try { return await RunAsync(root, n, a, more, parse.GetValue(json), cancel); }
+            try { return await RunAsync(root, n, a, more, parse.GetValue(full), parse.GetValue(json), cancel); }
             finally
             {
                 if (given is null) try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
@@ -56,8 +57,9 @@ internal static partial class RecoveryBench
         return command;
     }
 
-    private static async Task<int> RunAsync(string root, long transfers, int accounts, long runOn, bool json, CancellationToken cancel)
+    private static async Task<int> RunAsync(string root, long transfers, int accounts, long runOn, bool fullSnapshots, bool json, CancellationToken cancel)
     {
+        string snapshotKind = fullSnapshots ? "full" : "incremental";
         string load = LoadAverage();
         var build = await RunToEndAsync(["bench", "ledger", "--accounts", accounts.ToString(CultureInfo.InvariantCulture),
             "--transfers", transfers.ToString(CultureInfo.InvariantCulture), "--dir", root, "--json"], cancel);
@@ -68,12 +70,12 @@ internal static partial class RecoveryBench
         }
         double journalMib = DirectoryMib(Path.Combine(root, "journal"));
 
-        Run replay = await StartAndStopAsync(root, cancel);
+        Run replay = await StartAndStopAsync(root, snapshotKind, cancel);
         double snapshotMib = DirectoryMib(Path.Combine(root, "snapshots"));
         string snapshots = Path.Combine(root, "snapshots");
         var before = Directory.Exists(snapshots) ? Directory.GetFiles(snapshots).ToHashSet() : [];
         string? runOnReport = null;
-        Run restore = await StartAndStopAsync(root, cancel, runOn == 0 ? null : async url =>
+        Run restore = await StartAndStopAsync(root, snapshotKind, cancel, runOn == 0 ? null : async url =>
         {
             // The restarted node runs on: transfers over its HTTP API, as `corridor bench http --url` sends them.
             string token = Corridor.Server.Auth.SecretsDirectory.ReadOperatorToken(root) ?? throw new InvalidOperationException("no operator token in " + root);
@@ -88,7 +90,7 @@ internal static partial class RecoveryBench
         double writtenMib = written is null ? 0 : new FileInfo(written).Length / (1024.0 * 1024.0);
         bool writtenDelta = written is not null && IsDelta(written);
         // And a start from it (base + delta when it is a delta).
-        Run third = await StartAndStopAsync(root, cancel);
+        Run third = await StartAndStopAsync(root, snapshotKind, cancel);
         // The running node journals a few batches of its own (the day schedule's ticks) after recovery: the snapshot written
         // at stop holds them, so the restart comes back at or after the replayed batch, from the snapshot, replaying nothing.
         if (restore.SnapshotSequence < replay.Sequence || restore.Sequence != restore.SnapshotSequence || restore.BatchesReplayed != 0)
@@ -111,6 +113,7 @@ internal static partial class RecoveryBench
             new("snapshot_restore_seconds", Math.Round(restore.RecoveredSeconds, 3)),
             new("snapshot_restore_cpu_seconds", Math.Round(restore.CpuSecondsAtReady, 3)),
             new("snapshot_restore_ready_seconds", Math.Round(restore.ReadySeconds, 3)),
+            new("snapshots", snapshotKind),
             new("run_on_transfers", runOn),
             new("restart_stop_seconds", Math.Round(restore.StopSeconds, 3)),
             new("restart_stop_snapshot", written is null ? "none" : writtenDelta ? "delta" : "full"),
@@ -136,11 +139,11 @@ internal static partial class RecoveryBench
     private static partial Regex RecoveredLine();
 
     /// <summary>Starts <c>corridor run</c> on <paramref name="root"/>, waits until it listens (ready), then stops it with SIGTERM.</summary>
-    private static async Task<Run> StartAndStopAsync(string root, CancellationToken cancel, Func<string, Task>? whileRunning = null)
+    private static async Task<Run> StartAndStopAsync(string root, string snapshotKind, CancellationToken cancel, Func<string, Task>? whileRunning = null)
     {
         string url = "";
         var clock = Stopwatch.StartNew();
-        using Process p = StartCli(["run", "-d", root, "--read-model", "none", "--port", "0", "--log-level", "error"]);
+        using Process p = StartCli(["run", "-d", root, "--read-model", "none", "--port", "0", "--log-level", "error", "--snapshots", snapshotKind]);
         var stderr = new System.Text.StringBuilder();
         p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
         p.BeginErrorReadLine();
