@@ -19,13 +19,17 @@ namespace Corridor.Storage.Journal;
 ///       8    8  sequence         last batch applied to the state in this snapshot
 ///      16    8  content bytes    length of the content that follows
 ///      24    8  reserved         0
+///      32    8  base sequence    format 3 (a delta) only: the full snapshot it was written against
+///      40   16  base checksum    format 3 only: that file's checksum (its trailer)
 ///    4096    n  content          exactly the bytes the writer callback wrote (e.g. Engine.WriteSnapshot)
 ///  4096+n   16  checksum         XxHash128 over the XxHash3 (64 bits, little-endian) of each 1 MiB block of the content in
 ///                                order, then the 4096 header bytes
 /// </code>
 /// Per-block hashes let blocks be verified independently (a reader may share them out among threads). Files of
 /// format 1 (32-byte header, one XxHash128 over content then header) are still read.
-/// The newest <see cref="KeepSnapshots"/> snapshots are kept; older ones are deleted after a write.
+/// The newest <see cref="KeepSnapshots"/> snapshots are kept, and the bases the deltas among them name; older ones are
+/// deleted after a write. A delta (file format 3, engine format 17) is restored with its base, whose header, checksum and
+/// content are verified as the delta's (src/Corridor.Storage/README.md, "Incremental snapshots").
 /// </summary>
 public sealed class SnapshotStore
 {
