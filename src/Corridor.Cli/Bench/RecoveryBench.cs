@@ -99,6 +99,12 @@ internal static partial class RecoveryBench
                 $"(replayed to batch {replay.Sequence}; restart: batch {restore.Sequence}, snapshot at {restore.SnapshotSequence}, {restore.BatchesReplayed} replayed)");
             return 1;
         }
+        if (third.SnapshotSequence < restore.Sequence || third.Sequence != third.SnapshotSequence || third.BatchesReplayed != 0)
+        {
+            await Console.Error.WriteLineAsync($"corridor bench recovery: the third start did not come back from the snapshot the restarted node's stop wrote " +
+                $"(restart at batch {restore.Sequence}; third start: batch {third.Sequence}, snapshot at {third.SnapshotSequence}, {third.BatchesReplayed} replayed)");
+            return 1;
+        }
         BenchOutput.Report("Recovery of a node (corridor run --read-model none, real processes)",
         [
             new("benchmark", "recovery"),

@@ -646,7 +646,7 @@ public sealed class LedgerState
     // ───────────────────────────── hashing and snapshots ─────────────────────────────
 
     /// <summary>Feeds every piece of ledger state, in a canonical order, into <paramref name="hash"/>.</summary>
-    public void HashInto(XxHash128 hash) => View(frozen: false).HashInto(hash);
+    public void HashInto(XxHash128 hash) => new LedgerView(this, frozen: false, plan: null, withIndex: false).HashInto(hash); // the id table is not hashed: leave it (and a side table being moved into it) alone
 
     public void WriteSnapshot(BinaryWriter w) => View(frozen: false).WriteSnapshot(w);
 
@@ -796,7 +796,7 @@ public sealed class LedgerState
 
         private readonly DeltaPlan? _plan;
 
-        internal LedgerView(LedgerState ledger, bool frozen, DeltaPlan? plan)
+        internal LedgerView(LedgerState ledger, bool frozen, DeltaPlan? plan, bool withIndex = true)
         {
             _plan = plan;
             if (frozen)
@@ -809,7 +809,7 @@ public sealed class LedgerState
             {
                 (_accounts, _links, _transfers) = (ledger._accounts.View(), ledger._accountLinks.View(), ledger._transfers.View());
                 (_meta, _failed, _history) = (ledger._transferMeta.View(), ledger._failedOrder.View(), ledger._history.View());
-                _transferIndex = ledger._transferIndex.View();
+                _transferIndex = withIndex ? ledger._transferIndex.View() : null;
             }
         }
 
