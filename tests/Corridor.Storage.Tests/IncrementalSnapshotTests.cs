@@ -206,6 +206,64 @@ public sealed class IncrementalSnapshotTests
         Assert.Equal(engine.StateHashHex(), restored!.StateHashHex());
     }
 
+    [Fact]
+    public void Pending_transfers_that_expire_are_found_again_by_a_mapped_restore_of_a_full_snapshot_and_of_a_delta()
+    {
+        // Pendings with a timeout in whole chunks of the base and in the delta: a mapped restore finds them while it hashes
+        // the files (not through the mapping); they expire as in the original.
+        using var dir = new TempDirectory();
+        var engine = new Engine();
+        var accounts = new Account[Accounts];
+        for (int i = 0; i < Accounts; i++) accounts[i] = new Account { Id = (UInt128)(1_000_001 + i), Ledger = 840, Code = 1, Participant = 1 };
+        Apply(engine, CommandBatch.Encode<Account>(Operation.CreateAccounts, accounts), expectOk: true);
+        for (int start = 0; start < 140_000; start += 10_000) Apply(engine, Timed(start, 10_000, timeout: (uint)(100 + start / 1_000)), expectOk: true);
+        var store = new SnapshotStore(dir.Path);
+        Write(store, Capture(store, engine, double.PositiveInfinity));
+        Apply(engine, Timed(200_000, 5_000, timeout: 50), expectOk: true);
+        Engine.EngineSnapshot delta = Capture(store, engine, double.PositiveInfinity);
+        Assert.True(delta.IsDelta);
+        Write(store, delta);
+        int pending = engine.Ledger.PendingExpiryCount;
+        Assert.True(pending > 20_000);
+
+        Assert.True(store.TryRestoreLatest(Engine.ReadSnapshot, out _, out Engine? fromDelta));
+        Assert.Equal(pending, fromDelta!.Ledger.PendingExpiryCount);
+        File.Delete(Path.Combine(dir.Path, SnapshotStore.NameFor(engine.Sequence))); // the delta: the full one is next
+        Assert.True(store.TryRestoreLatest(Engine.ReadSnapshot, out long fullAt, out Engine? fromFull));
+        Assert.Equal(engine.Sequence - 1, fullAt);
+        Assert.True(fromFull!.Ledger.PendingExpiryCount > 20_000);
+        Apply(fromFull, Timed(200_000, 5_000, timeout: 50), expectOk: true); // to the delta's batch again
+        foreach (Engine e in new[] { engine, fromDelta, fromFull })
+        {
+            // 120 s on: the pendings of timeouts up to 120 s expire (voided), the others stay.
+            var replies = new List<CommandReply>();
+            e.Apply(e.Sequence + 1, 1_700_000_000_000_000_000UL + (ulong)e.Sequence * 1_000 + 120_000_000_000UL,
+                CommandBatch.Encode<Transfer>(Operation.CreateTransfers, [new Transfer { Id = 99_999_999, DebitAccountId = 1_000_001, CreditAccountId = 1_000_002, Amount = 1, Ledger = 840, Code = 1 }]), replies);
+        }
+        Assert.True(engine.Ledger.PendingExpiryCount < pending);
+        Assert.Equal(engine.StateHashHex(), fromDelta.StateHashHex());
+        Assert.Equal(engine.StateHashHex(), fromFull.StateHashHex());
+        Assert.Equal(engine.Ledger.PendingExpiryCount, fromDelta.Ledger.PendingExpiryCount);
+        Assert.Equal(engine.Ledger.PendingExpiryCount, fromFull.Ledger.PendingExpiryCount);
+    }
+
+    /// <summary><paramref name="count"/> transfers from id 60,000,000 + <paramref name="first"/>, every fifth pending with a timeout.</summary>
+    private static byte[] Timed(int first, int count, uint timeout)
+    {
+        var items = new Transfer[count];
+        for (int i = 0; i < count; i++)
+        {
+            int n = first + i;
+            bool pending = n % 5 == 0;
+            items[i] = new Transfer
+            {
+                Id = (UInt128)(60_000_000 + n), DebitAccountId = (UInt128)(1_000_001 + n % Accounts), CreditAccountId = (UInt128)(1_000_001 + (n + 1) % Accounts),
+                Amount = 1, Ledger = 840, Code = 1, Flags = pending ? TransferFlags.Pending : TransferFlags.None, TimeoutSeconds = pending ? timeout : 0,
+            };
+        }
+        return CommandBatch.Encode<Transfer>(Operation.CreateTransfers, items);
+    }
+
     // ───────────────────────────── helpers ─────────────────────────────
 
     /// <summary>As the node captures: a delta when the store still holds the engine's base.</summary>

@@ -394,7 +394,12 @@ public sealed class Engine
         if (version >= 14) engine.Certificates.ReadSnapshot(r);
         if (version >= 15) engine.Settlement.ReadScheduleSnapshot(r);
         string expected = r.ReadString();
-        stateHash = engine.ComputeStateHash();
+        // As ComputeStateHash, but the ledger's mapped sections are read from the files (and the expiry queue filled on the way).
+        var hash = new XxHash128();
+        HashHeader(hash, engine.Sequence, engine.LastTimestamp);
+        ledger.HashRestored(hash, ((SnapshotReadStream)r.BaseStream).Files);
+        using (var tail = new HashingStream(hash)) engine.WriteHashTail(tail);
+        stateHash = hash.GetCurrentHashAsUInt128();
         string actual = stateHash.ToString("x32");
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");
         return engine;

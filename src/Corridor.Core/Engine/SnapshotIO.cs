@@ -66,6 +66,17 @@ public interface ISnapshotSource
     Stream? BaseContent { get; }
 }
 
+/// <summary>
+/// The files of a mapped snapshot (<see cref="ISnapshotMemory"/>), read with pread(2): one pass over gigabytes reads faster
+/// so than through the mapping's 4 KiB pages on this VM, so the restore hashes its state (and finds the pending transfers
+/// that expire) from the files instead of touching every mapped page. Implemented by the mapped content stream.
+/// </summary>
+public interface ISnapshotFiles
+{
+    /// <summary>Fills <paramref name="destination"/> with the content bytes at <paramref name="position"/> of the snapshot (or of its base, <paramref name="fromBase"/>).</summary>
+    void ReadAt(bool fromBase, long position, Span<byte> destination);
+}
+
 /// <summary>The content stream of a snapshot being written, counting its position from the content's start.</summary>
 internal sealed class SnapshotWriteStream(Stream inner) : Stream
 {
@@ -99,6 +110,7 @@ internal sealed unsafe class SnapshotReadStream : Stream
         _inner = inner;
         Memory = inner as ISnapshotMemory;
         Source = inner as ISnapshotSource;
+        Files = inner as ISnapshotFiles;
         long length = -1;
         try { length = inner.Length - inner.Position; } // a forward-only stream may know its length too (the storage layer's do)
         catch (NotSupportedException) { length = -1; }
@@ -110,6 +122,9 @@ internal sealed unsafe class SnapshotReadStream : Stream
 
     /// <summary>Which file the content is and its base, when the storage layer says so; else null (the state remembers no base).</summary>
     public ISnapshotSource? Source { get; }
+
+    /// <summary>The mapped files to read with pread, or null.</summary>
+    public ISnapshotFiles? Files { get; }
 
     public byte* Address => Memory!.AddressOf(_position);
 

@@ -758,6 +758,7 @@ public sealed class LedgerState
         public readonly long[] Offset = new long[ListCount];
         public readonly int[] Count = new int[ListCount];
         public readonly int[] Epoch = new int[ListCount];
+        public readonly FileSources?[] Sources = new FileSources?[ListCount]; // set by a mapped restore only (see FinishRestore)
         public long IndexOffset;
         public int IndexCapacity;
         public int IndexCount;
@@ -1003,7 +1004,7 @@ public sealed class LedgerState
             stream.Skip(tableBytes);
         }
         else ledger._transferIndex.Load(capacity, indexed, bytes => r.BaseStream.ReadExactly(bytes));
-        ledger.EnqueueExpiries();
+        ledger.FinishRestore(layout.Sources);
         // A full snapshot the storage layer named: the next snapshot may be a delta against this file.
         if (stream.Source is { BaseFile: null } source && stream.KnowsLength) ledger.RememberBase(layout, source.File, stream.Length);
         return ledger;
@@ -1019,6 +1020,7 @@ public sealed class LedgerState
             if (stream.Left < bytes)
                 throw new InvalidDataException($"ledger snapshot: a section of {bytes} bytes does not fit the {stream.Left} bytes left");
             unsafe { list.AttachMapped(count, stream.Address, memory.Owner); }
+            if (stream.Files is not null && i != 1) layout.Sources[i] = FileSources.Contiguous(stream.Position, count >> ChunkedList<T>.ChunkShift, bytes: (long)ChunkedList<T>.ChunkLength * Unsafe.SizeOf<T>());
             stream.Skip(bytes);
         }
         else
@@ -1097,7 +1099,7 @@ public sealed class LedgerState
             ledger._transferIndex.Load(capacity, indexed, bytes => baseContent.ReadExactly(bytes));
             for (int t = indexed; t < transfers; t++) ledger._transferIndex.Add(ledger._transfers[t].Id, t);
         }
-        ledger.EnqueueExpiries();
+        ledger.FinishRestore(d.Layout.Sources);
         ledger.RememberBase(d.Layout, baseFile, d.Length);
         return ledger;
     }
@@ -1137,11 +1139,14 @@ public sealed class LedgerState
         if (d.Memory is { } memory && count >= ChunkedList<T>.ChunkLength)
         {
             var addresses = new nint[full];
+            FileSources? sources = stream.Files is not null && i != 1 ? new FileSources(full) : null;
             for (int c = 0; c < full; c++)
             {
                 if (fromBase[c]) addresses[c] = (nint)memory.AddressOf(baseOffset + c * chunkBytes);
                 else { addresses[c] = (nint)stream.Address; stream.Skip(chunkBytes); }
+                sources?.Set(c, fromBase[c], fromBase[c] ? baseOffset + c * chunkBytes : stream.Position - chunkBytes);
             }
+            d.Layout.Sources[i] = sources;
             int rest = count & (ChunkedList<T>.ChunkLength - 1);
             byte* last = stream.Address;
             stream.Skip((long)rest * size);
@@ -1187,6 +1192,151 @@ public sealed class LedgerState
             int first = c << ChunkedList<TransferMeta>.ChunkShift;
             for (int i = 0; i < metas.Length; i++)
                 if (metas[i].Status == PendingStatus.Pending && metas[i].ExpiresAt != 0) _expiry.Enqueue(first + i, (metas[i].ExpiresAt, first + i));
+        }
+    }
+
+    /// <summary>Where each whole chunk of a list restored mapped lies in the snapshot's files (its own or its base's), for <see cref="HashRestored"/>.</summary>
+    internal sealed class FileSources(int chunks)
+    {
+        private readonly long[] _at = new long[chunks];
+        private readonly bool[] _inBase = new bool[chunks];
+
+        public int Chunks => _at.Length;
+
+        public void Set(int chunk, bool inBase, long at) => (_at[chunk], _inBase[chunk]) = (at, inBase);
+
+        public (bool InBase, long At) this[int chunk] => (_inBase[chunk], _at[chunk]);
+
+        public static FileSources Contiguous(long at, int chunks, long bytes)
+        {
+            var sources = new FileSources(chunks);
+            for (int c = 0; c < chunks; c++) sources.Set(c, false, at + c * bytes);
+            return sources;
+        }
+    }
+
+    private FileSources?[]? _restoredSources; // a mapped restore's chunk sources until its state is hashed
+
+    /// <summary>
+    /// The end of a restore: with the chunk sources of a mapped restore (files readable with pread), the scan for pending
+    /// transfers that expire waits for <see cref="HashRestored"/>, which reads the files once for both; else it runs now.
+    /// </summary>
+    private void FinishRestore(FileSources?[] sources)
+    {
+        if (Array.Exists(sources, s => s is not null)) _restoredSources = sources;
+        else EnqueueExpiries();
+    }
+
+    /// <summary>
+    /// Feeds the ledger into <paramref name="hash"/> exactly as <see cref="HashInto"/> does, reading the whole chunks a mapped
+    /// restore left in the files with pread (<paramref name="files"/>) instead of through the mapping, and queues the pending
+    /// transfers that expire from the same pass over the metadata. Called once, by the engine's restore; without sources
+    /// (a restore that copied) it is <see cref="HashInto"/>.
+    /// </summary>
+    internal void HashRestored(XxHash128 hash, Engine.ISnapshotFiles? files)
+    {
+        FileSources?[]? sources = _restoredSources;
+        _restoredSources = null;
+        if (sources is null || files is null)
+        {
+            if (sources is not null) EnqueueExpiries();
+            HashInto(hash);
+            return;
+        }
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            HashList(hash, _accounts, sources[0], files, buffer);
+            HashList(hash, _transfers, sources[2], files, buffer);
+            // Statuses (and the expiry queue) from the metadata.
+            ForEachItem(_transferMeta, sources[3], files, buffer, (items, first) =>
+            {
+                for (int k = 0; k < items.Length; k++)
+                {
+                    ref readonly TransferMeta m = ref items[k];
+                    if (m.Status == PendingStatus.Pending && m.ExpiresAt != 0) _expiry.Enqueue(first + k, (m.ExpiresAt, first + k));
+                }
+            }, hash, statusesOnly: true);
+            Span<byte> scratch = stackalloc byte[32];
+            for (int c = 0; c < _failedOrder.ChunkCount; c++)
+                foreach (FailedRecord f in _failedOrder.ChunkReadSpan(c))
+                {
+                    UInt128 id = f.Id;
+                    MemoryMarshal.Write(scratch, in id);
+                    MemoryMarshal.Write(scratch[16..], f.ContentHash);
+                    scratch[24] = (byte)f.Result;
+                    hash.Append(scratch[..25]);
+                }
+            ForEachItem<HistoryEntry>(_history, sources[4], files, buffer, (items, _) =>
+            {
+                foreach (ref readonly HistoryEntry e in items) hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<AccountBalance>(in e.Balance)));
+            }, hash, statusesOnly: false);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Appends a list's items as they lie, chunk by chunk: from the files where a source says so, else from memory.</summary>
+    private static void HashList<T>(XxHash128 hash, ChunkedList<T> list, FileSources? sources, Engine.ISnapshotFiles files, byte[] buffer) where T : unmanaged
+    {
+        for (int c = 0; c < list.ChunkCount; c++)
+        {
+            if (sources is not null && c < sources.Chunks)
+            {
+                (bool inBase, long at) = sources[c];
+                long left = (long)ChunkedList<T>.ChunkLength * Unsafe.SizeOf<T>();
+                for (long done = 0; done < left;)
+                {
+                    int n = (int)Math.Min(buffer.Length, left - done);
+                    files.ReadAt(inBase, at + done, buffer.AsSpan(0, n));
+                    hash.Append(buffer.AsSpan(0, n));
+                    done += n;
+                }
+            }
+            else hash.Append(MemoryMarshal.AsBytes(list.ChunkReadSpan(c)));
+        }
+    }
+
+    private delegate void ItemsAction<T>(ReadOnlySpan<T> items, int first) where T : unmanaged;
+
+    /// <summary>
+    /// Hands a list's items to <paramref name="each"/> in order, in pieces read from the files where a source says so, else
+    /// from memory; with <paramref name="statusesOnly"/> (the metadata) also appends each item's status byte to <paramref name="hash"/>.
+    /// </summary>
+    private static void ForEachItem<T>(ChunkedList<T> list, FileSources? sources, Engine.ISnapshotFiles files, byte[] buffer, ItemsAction<T> each,
+        XxHash128 hash, bool statusesOnly) where T : unmanaged
+    {
+        int perPiece = buffer.Length / Unsafe.SizeOf<T>();
+        byte[] statuses = statusesOnly ? new byte[Math.Max(perPiece, ChunkedList<T>.ChunkLength)] : [];
+        for (int c = 0; c < list.ChunkCount; c++)
+        {
+            int chunkFirst = c << ChunkedList<T>.ChunkShift;
+            if (sources is not null && c < sources.Chunks)
+            {
+                (bool inBase, long at) = sources[c];
+                for (int done = 0; done < ChunkedList<T>.ChunkLength;)
+                {
+                    int n = Math.Min(perPiece, ChunkedList<T>.ChunkLength - done);
+                    Span<byte> bytes = buffer.AsSpan(0, n * Unsafe.SizeOf<T>());
+                    files.ReadAt(inBase, at + (long)done * Unsafe.SizeOf<T>(), bytes);
+                    Process(MemoryMarshal.Cast<byte, T>(bytes), chunkFirst + done);
+                    done += n;
+                }
+            }
+            else Process(list.ChunkReadSpan(c), chunkFirst);
+        }
+
+        void Process(ReadOnlySpan<T> items, int first)
+        {
+            if (statusesOnly)
+            {
+                ReadOnlySpan<TransferMeta> metas = MemoryMarshal.Cast<T, TransferMeta>(items);
+                for (int k = 0; k < metas.Length; k++) statuses[k] = (byte)metas[k].Status;
+                hash.Append(statuses.AsSpan(0, metas.Length));
+            }
+            each(items, first);
         }
     }
 

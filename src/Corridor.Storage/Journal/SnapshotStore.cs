@@ -409,6 +409,10 @@ public sealed class SnapshotStore
             using (var stream = new MappedContentStream(map, content, contentBytes)
             {
                 File = self,
+                Handle = handle,
+                HeaderBytes = headerBytes,
+                BaseHandle = baseHandle,
+                BaseHeaderBytes = baseHeaderBytes,
                 BaseFile = baseFile,
                 BaseContent = baseMap is null ? null : new MappedContentStream(baseMap, baseMap.Address + baseHeaderBytes, baseContentBytes),
             })
@@ -804,11 +808,30 @@ public sealed class SnapshotStore
     }
 
     /// <summary>The content of a mapped snapshot file, read as a stream that also tells where each byte lies (<see cref="ISnapshotMemory"/>).</summary>
-    private sealed unsafe class MappedContentStream : UnmanagedMemoryStream, ISnapshotMemory, ISnapshotSource
+    private sealed unsafe class MappedContentStream : UnmanagedMemoryStream, ISnapshotMemory, ISnapshotSource, ISnapshotFiles
     {
         public SnapshotFileId File { get; init; }
         public SnapshotFileId? BaseFile { get; init; }
         public Stream? BaseContent { get; init; }
+
+        /// <summary>The open files (this one's, its base's), read with pread while the restore runs; their content starts after the header.</summary>
+        public Microsoft.Win32.SafeHandles.SafeFileHandle? Handle { get; init; }
+        public int HeaderBytes { get; init; }
+        public Microsoft.Win32.SafeHandles.SafeFileHandle? BaseHandle { get; init; }
+        public int BaseHeaderBytes { get; init; }
+
+        public void ReadAt(bool fromBase, long position, Span<byte> destination)
+        {
+            Microsoft.Win32.SafeHandles.SafeFileHandle handle = (fromBase ? BaseHandle : Handle) ?? throw new InvalidOperationException("no file to read");
+            long at = (fromBase ? BaseHeaderBytes : HeaderBytes) + position;
+            while (!destination.IsEmpty)
+            {
+                int n = RandomAccess.Read(handle, destination, at);
+                if (n <= 0) throw new EndOfStreamException("snapshot file ends inside a section");
+                destination = destination[n..];
+                at += n;
+            }
+        }
 
         private readonly MappedFile _map;
         private readonly byte* _content;
