@@ -336,11 +336,13 @@ public sealed class Engine
         public void Written(SnapshotFileId file) => _ledger.Written(file, ContentBytes);
 
         /// <summary>The state hash of the captured state (<see cref="ComputeStateHash"/> at capture); hashes the ledger's view.</summary>
-        public UInt128 ComputeStateHash()
+        public UInt128 ComputeStateHash() => ComputeStateHash(baseFiles: null);
+
+        private UInt128 ComputeStateHash(ISnapshotFiles? baseFiles)
         {
             var hash = new XxHash128();
             HashHeader(hash, Sequence, LastTimestamp);
-            _ledger.HashInto(hash);
+            _ledger.HashInto(hash, baseFiles);
             hash.Append(_hashTail.Span);
             return hash.GetCurrentHashAsUInt128();
         }
@@ -355,7 +357,8 @@ public sealed class Engine
             w.Write(LastTimestamp);
             _ledger.WriteSnapshot(w);
             w.Write(_rest.Span);
-            w.Write(ComputeStateHash().ToString("x32"));
+            // A delta's stream may read its base's file (the storage layer's): the unchanged chunks are hashed from there.
+            w.Write(ComputeStateHash(stream as ISnapshotFiles).ToString("x32"));
             w.Flush();
             ContentBytes = w.BaseStream.Position;
         }

@@ -841,21 +841,49 @@ public sealed class LedgerState
             layout.File = file;
         }
 
-        public void HashInto(XxHash128 hash)
+        public void HashInto(XxHash128 hash) => HashInto(hash, baseFiles: null);
+
+        /// <summary>
+        /// As <see cref="HashInto(XxHash128)"/>; a delta with <paramref name="baseFiles"/> (its base's file, read with pread)
+        /// reads the chunks unchanged since the base from that file instead of through memory: after a restart those chunks
+        /// lie in mapped pages not touched since, and one pass over gigabytes reads faster so on this VM.
+        /// </summary>
+        internal void HashInto(XxHash128 hash, Engine.ISnapshotFiles? baseFiles)
         {
-            for (int c = 0; c < _accounts.ChunkCount; c++) hash.Append(MemoryMarshal.AsBytes(_accounts.Segment(c)));
-            for (int c = 0; c < _transfers.ChunkCount; c++) hash.Append(MemoryMarshal.AsBytes(_transfers.Segment(c)));
-            // The streaming hash sees the same bytes however they are chunked; gather small fields into a buffer.
-            const int Chunk = 4096;
-            Span<byte> statuses = stackalloc byte[Chunk];
-            int filled = 0;
-            for (int c = 0; c < _meta.ChunkCount; c++)
-                foreach (TransferMeta m in _meta.Segment(c))
+            DeltaPlan? plan = baseFiles is null ? null : _plan;
+            byte[]? buffer = plan is null ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+            try
+            {
+                HashSegments(hash, _accounts, plan, 0, baseFiles, buffer);
+                HashSegments(hash, _transfers, plan, 2, baseFiles, buffer);
+                // The streaming hash sees the same bytes however they are chunked; gather small fields into a buffer.
+                byte[] statuses = new byte[ChunkedList<TransferMeta>.ChunkLength];
+                for (int c = 0; c < _meta.ChunkCount; c++)
                 {
-                    statuses[filled++] = (byte)m.Status;
-                    if (filled == Chunk) { hash.Append(statuses); filled = 0; }
+                    if (plan is not null && plan.FromBase[3][c])
+                    {
+                        int perPiece = buffer!.Length / Unsafe.SizeOf<TransferMeta>();
+                        for (int done = 0; done < ChunkedList<TransferMeta>.ChunkLength;)
+                        {
+                            int n = Math.Min(perPiece, ChunkedList<TransferMeta>.ChunkLength - done);
+                            Span<byte> bytes = buffer.AsSpan(0, n * Unsafe.SizeOf<TransferMeta>());
+                            baseFiles!.ReadAt(true, plan.Base.Offset[3] + ((long)c << ChunkedList<TransferMeta>.ChunkShift) * Unsafe.SizeOf<TransferMeta>() + (long)done * Unsafe.SizeOf<TransferMeta>(), bytes);
+                            ReadOnlySpan<TransferMeta> metas = MemoryMarshal.Cast<byte, TransferMeta>(bytes);
+                            for (int k = 0; k < metas.Length; k++) statuses[k] = (byte)metas[k].Status;
+                            hash.Append(statuses.AsSpan(0, metas.Length));
+                            done += n;
+                        }
+                        continue;
+                    }
+                    ReadOnlySpan<TransferMeta> segment = _meta.Segment(c);
+                    for (int k = 0; k < segment.Length; k++) statuses[k] = (byte)segment[k].Status;
+                    hash.Append(statuses.AsSpan(0, segment.Length));
                 }
-            hash.Append(statuses[..filled]);
+            }
+            finally
+            {
+                if (buffer is not null) System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
             Span<byte> scratch = stackalloc byte[32];
             for (int c = 0; c < _failed.ChunkCount; c++)
                 foreach (FailedRecord f in _failed.Segment(c))
@@ -876,6 +904,26 @@ public sealed class LedgerState
                     if (held == BalancesPerChunk) { hash.Append(MemoryMarshal.AsBytes(balances)); held = 0; }
                 }
             hash.Append(MemoryMarshal.AsBytes(balances[..held]));
+        }
+
+        private static void HashSegments<T>(XxHash128 hash, ChunkedView<T> list, DeltaPlan? plan, int i, Engine.ISnapshotFiles? baseFiles, byte[]? buffer) where T : unmanaged
+        {
+            for (int c = 0; c < list.ChunkCount; c++)
+            {
+                if (plan is not null && plan.FromBase[i][c])
+                {
+                    long at = plan.Base.Offset[i] + ((long)c << ChunkedList<T>.ChunkShift) * Unsafe.SizeOf<T>();
+                    long left = (long)ChunkedList<T>.ChunkLength * Unsafe.SizeOf<T>();
+                    for (long done = 0; done < left;)
+                    {
+                        int n = (int)Math.Min(buffer!.Length, left - done);
+                        baseFiles!.ReadAt(true, at + done, buffer.AsSpan(0, n));
+                        hash.Append(buffer.AsSpan(0, n));
+                        done += n;
+                    }
+                }
+                else hash.Append(MemoryMarshal.AsBytes(list.Segment(c)));
+            }
         }
 
         /// <summary>

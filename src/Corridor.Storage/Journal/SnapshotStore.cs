@@ -102,7 +102,10 @@ public sealed class SnapshotStore
                 using var file = new BufferedStream(new FileHandleStream(handle, ownsHandle: false), BufferBytes);
                 byte[] header = new byte[HeaderBytes];
                 file.Write(header);
-                var content = new ChecksumWriteStream(file);
+                // A delta on the real file system reads its base with pread to hash the chunks unchanged since (see LedgerView.HashInto).
+                using Microsoft.Win32.SafeHandles.SafeFileHandle? baseHandle = baseFile is { } bf && ReferenceEquals(_files, LocalFileSystem.Instance)
+                    ? File.OpenHandle(Path.Combine(_directory, NameFor(bf.Sequence)), FileMode.Open, FileAccess.Read, FileShare.Read) : null;
+                ChecksumWriteStream content = baseHandle is null ? new ChecksumWriteStream(file) : new DeltaChecksumWriteStream(file, baseHandle);
                 write(content);
                 WriteHeader(header, sequence, content.BytesWritten, baseFile);
                 content.Checksum.Finish(header, checksum);
@@ -639,7 +642,24 @@ public sealed class SnapshotStore
     }
 
     /// <summary>Forwards writes to the file while counting them and feeding the checksum.</summary>
-    private sealed class ChecksumWriteStream(Stream inner) : Stream
+    /// <summary>As <see cref="ChecksumWriteStream"/>, for a delta: also reads its base (format 2: content after a 4096-byte header) with pread.</summary>
+    private sealed class DeltaChecksumWriteStream(Stream inner, Microsoft.Win32.SafeHandles.SafeFileHandle baseHandle) : ChecksumWriteStream(inner), ISnapshotFiles
+    {
+        public void ReadAt(bool fromBase, long position, Span<byte> destination)
+        {
+            if (!fromBase) throw new InvalidOperationException("only the base is read");
+            long at = HeaderBytes + position;
+            while (!destination.IsEmpty)
+            {
+                int n = RandomAccess.Read(baseHandle, destination, at);
+                if (n <= 0) throw new IOException("the base snapshot file ends inside a section");
+                destination = destination[n..];
+                at += n;
+            }
+        }
+    }
+
+    private class ChecksumWriteStream(Stream inner) : Stream
     {
         public ContentChecksum Checksum { get; } = new(FormatVersion);
         public long BytesWritten { get; private set; }
