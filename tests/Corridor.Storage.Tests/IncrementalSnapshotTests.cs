@@ -22,6 +22,10 @@ public sealed class IncrementalSnapshotTests
     private static (string, Engine) BuildTemplate()
     {
         string dir = Directory.CreateTempSubdirectory("corridor-incremental-template-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
         Engine engine = EngineWithTransfers(Transfers);
         new SnapshotStore(dir).Write(engine.Sequence, engine.WriteSnapshot);
         return (dir, engine);
