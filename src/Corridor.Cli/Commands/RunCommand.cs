@@ -33,6 +33,12 @@ public static class RunCommand
             Description = "Take a snapshot after this many applied events (0: only on stop).",
             DefaultValueFactory = _ => new NodeOptions().SnapshotEveryEvents,
         };
+        var snapshotKind = new Option<string>("--snapshots")
+        {
+            Description = "incremental: after a full snapshot, write deltas of what changed while they stay under a quarter of it; full: every snapshot whole.",
+            DefaultValueFactory = _ => "incremental",
+        };
+        snapshotKind.AcceptOnlyFromAmong("incremental", "full");
         var port = new Option<int?>("--port", "-p") { Description = "Listen on http://127.0.0.1:<port> (https with --tls-cert; default 7420)." };
         var urls = new Option<string?>("--urls") { Description = "Listen addresses, ';'-separated (e.g. http://0.0.0.0:7420); overrides --port." };
         var logFormat = new Option<string>("--log-format") { Description = "Console log format: json (structured: payment id, batch, … as fields) or simple.", DefaultValueFactory = _ => "json" };
@@ -101,7 +107,7 @@ public static class RunCommand
         var journalOptions = new JournalChoice.Options();
         var command = new Command("run", "Start a Corridor node and its HTTP API (default http://127.0.0.1:7420) on embedded defaults: file journal, snapshots, secrets and SQLite read model in the data directory; --journal postgres for production.")
         {
-            data, snapshotEvery, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol, traceSample, peerPort, peerHost, peerCert, peerKey, peerRetryMax, peerBatch,
+            data, snapshotEvery, snapshotKind, port, urls, logFormat, readModel, readModelConnection, tlsCert, tlsKey, clientCa, logLevel, otlp, otlpProtocol, traceSample, peerPort, peerHost, peerCert, peerKey, peerRetryMax, peerBatch,
             role, leaseMs, advertise, nodeName,
         };
         journalOptions.AddTo(command);
@@ -173,7 +179,7 @@ public static class RunCommand
             {
                 DurationMs = lease, Holder = parse.GetValue(nodeName), Address = parse.GetValue(advertise) ?? AdvertisedAddress(listen[0]),
             };
-            var nodeOptions = new NodeOptions { SnapshotEveryEvents = every };
+            var nodeOptions = new NodeOptions { SnapshotEveryEvents = every, IncrementalSnapshots = parse.GetValue(snapshotKind) == "incremental" };
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
             CorridorServer server;

@@ -16,6 +16,7 @@ namespace Corridor.Core.Engine;
 public sealed class Engine
 {
     private const int SnapshotFormatVersion = 16; // 2: settlement after ledger; 3: exchange after settlement; 4: compliance after exchange; 5: participant BIC; 6: payment details after compliance; 7: payment returns after details; 8: overnight credit after returns; 9: PvP payment ids after overnight credit; 10: raw ledger grants after the PvP ids; 11: PvP legs in RTGS after the grants; 12: operator acts (four eyes); 13: peers and cross-node payments; 14: client-certificate bindings; 15: the day schedule after every other section; 16: large ledger lists at 4096-byte boundaries and the transfer-id table itself (a restore maps them)
+    private const int DeltaSnapshotFormatVersion = 17; // 17: format 16 but the ledger as a delta against a full (16) snapshot file (LedgerState's WriteDelta); full snapshots stay 16
     private const int OldestReadableSnapshotFormat = 5;
     private static ReadOnlySpan<byte> SnapshotMagic => "CRDSNAP1"u8;
 
@@ -274,9 +275,24 @@ public sealed class Engine
     /// is serialised now. <see cref="EngineSnapshot.WriteTo"/> writes exactly what <see cref="WriteSnapshot"/> would have
     /// written here, state hash included. One at a time; release it (<see cref="EngineSnapshot.Release"/>) when written.
     /// </summary>
-    public EngineSnapshot CaptureSnapshot() => Capture(frozen: true);
+    public EngineSnapshot CaptureSnapshot() => Capture(frozen: true, incremental: false);
 
-    private EngineSnapshot Capture(bool frozen)
+    /// <summary>
+    /// As <see cref="CaptureSnapshot()"/>; with <paramref name="incremental"/> the image is a delta (format 17) against
+    /// <see cref="SnapshotBaseFile"/> when the ledger's rule allows (<see cref="LedgerState.MaxDeltaFraction"/>): the ledger's
+    /// chunks changed or appended since that full snapshot, everything else whole. The writer says where the image went
+    /// (<see cref="EngineSnapshot.Written"/>): a full image written becomes the base of the deltas after it.
+    /// </summary>
+    public EngineSnapshot CaptureSnapshot(bool incremental, double maxDeltaFraction = LedgerState.MaxDeltaFraction) =>
+        Capture(frozen: true, incremental, maxDeltaFraction);
+
+    /// <summary>The full snapshot file a delta captured now would refer to, or null (none written or restored yet, or forgotten).</summary>
+    public SnapshotFileId? SnapshotBaseFile => Ledger.SnapshotBaseFile;
+
+    /// <summary>The next snapshot is full (this state will be written to another snapshot store than the one it came from).</summary>
+    public void ForgetSnapshotBase() => Ledger.ForgetSnapshotBase();
+
+    private EngineSnapshot Capture(bool frozen, bool incremental = false, double maxDeltaFraction = LedgerState.MaxDeltaFraction)
     {
         // Each section is serialised once: the snapshot writes it and the state hash covers the same bytes (most sections
         // are in both; a state of many payments is most of its size in them).
@@ -293,7 +309,10 @@ public sealed class Engine
         ForEachSnapshotSection(write => rest.Add(Serialise(write)));
         var tail = new List<SegmentedBuffer>();
         ForEachHashSection(write => tail.Add(Serialise(write)));
-        LedgerState.LedgerView ledger = frozen ? Ledger.Freeze() : Ledger.View();
+        // A delta at its base's own batch would replace the base's file with itself: full instead.
+        incremental &= Ledger.SnapshotBaseFile is { } baseFile && baseFile.Sequence < Sequence;
+        long besideLedger = rest.Sum(b => b.Length); // what the file holds beside the ledger (the hash's bytes are not written)
+        LedgerState.LedgerView ledger = frozen ? Ledger.Freeze(incremental, besideLedger, maxDeltaFraction) : Ledger.View();
         return new EngineSnapshot(Sequence, LastTimestamp, ledger, rest, tail);
     }
 
@@ -322,12 +341,29 @@ public sealed class Engine
         /// <summary>Transfers in the captured ledger.</summary>
         public int TransferCount => _ledger.TransferCount;
 
+        /// <summary>Whether this image writes a delta (format 17) against <see cref="BaseFile"/>.</summary>
+        public bool IsDelta => _ledger.IsDelta;
+
+        /// <summary>The full snapshot file a delta refers to; null for a full image.</summary>
+        public SnapshotFileId? BaseFile => _ledger.BaseFile;
+
+        /// <summary>Content bytes the last <see cref="WriteTo"/> wrote.</summary>
+        public long ContentBytes { get; private set; }
+
+        /// <summary>
+        /// The image was written to a durable file, <paramref name="file"/> (any thread): a full image becomes the engine's
+        /// snapshot base from its next capture on.
+        /// </summary>
+        public void Written(SnapshotFileId file) => _ledger.Written(file, ContentBytes);
+
         /// <summary>The state hash of the captured state (<see cref="ComputeStateHash"/> at capture); hashes the ledger's view.</summary>
-        public UInt128 ComputeStateHash()
+        public UInt128 ComputeStateHash() => ComputeStateHash(baseFiles: null);
+
+        private UInt128 ComputeStateHash(ISnapshotFiles? baseFiles)
         {
             var hash = new XxHash128();
             HashHeader(hash, Sequence, LastTimestamp);
-            _ledger.HashInto(hash);
+            _ledger.HashInto(hash, baseFiles);
             foreach (SegmentedBuffer section in _hashTail)
                 foreach (ReadOnlyMemory<byte> segment in section.Segments) hash.Append(segment.Span);
             return hash.GetCurrentHashAsUInt128();
@@ -338,13 +374,16 @@ public sealed class Engine
         {
             using var w = new BinaryWriter(new SnapshotWriteStream(stream), System.Text.Encoding.UTF8, leaveOpen: true);
             w.Write(SnapshotMagic);
-            w.Write(SnapshotFormatVersion);
+            w.Write(_ledger.IsDelta ? DeltaSnapshotFormatVersion : SnapshotFormatVersion);
             w.Write(Sequence);
             w.Write(LastTimestamp);
             _ledger.WriteSnapshot(w);
             foreach (SegmentedBuffer section in _rest)
                 foreach (ReadOnlyMemory<byte> segment in section.Segments) w.Write(segment.Span);
-            w.Write(ComputeStateHash().ToString("x32"));
+            // A delta's stream may read its base's file (the storage layer's): the unchanged chunks are hashed from there.
+            w.Write(ComputeStateHash(stream as ISnapshotFiles).ToString("x32"));
+            w.Flush();
+            ContentBytes = w.BaseStream.Position;
         }
 
         /// <summary>The engine writes its ledger in place again; the snapshot must not be used after.</summary>
@@ -361,8 +400,8 @@ public sealed class Engine
         r.BaseStream.ReadExactly(magic);
         if (!magic.SequenceEqual(SnapshotMagic)) throw new InvalidDataException("not a Corridor snapshot (bad magic)");
         int version = r.ReadInt32();
-        if (version is < OldestReadableSnapshotFormat or > SnapshotFormatVersion)
-            throw new InvalidDataException($"snapshot format {version} is not supported (expected {OldestReadableSnapshotFormat}…{SnapshotFormatVersion})");
+        if (version is < OldestReadableSnapshotFormat or > DeltaSnapshotFormatVersion)
+            throw new InvalidDataException($"snapshot format {version} is not supported (expected {OldestReadableSnapshotFormat}…{DeltaSnapshotFormatVersion})");
         long sequence = r.ReadInt64();
         ulong lastTimestamp = r.ReadUInt64();
         LedgerState ledger = LedgerState.ReadSnapshot(r, version);
@@ -381,7 +420,12 @@ public sealed class Engine
         if (version >= 14) engine.Certificates.ReadSnapshot(r);
         if (version >= 15) engine.Settlement.ReadScheduleSnapshot(r);
         string expected = r.ReadString();
-        stateHash = engine.ComputeStateHash();
+        // As ComputeStateHash, but the ledger's mapped sections are read from the files (and the expiry queue filled on the way).
+        var hash = new XxHash128();
+        HashHeader(hash, engine.Sequence, engine.LastTimestamp);
+        ledger.HashRestored(hash, ((SnapshotReadStream)r.BaseStream).Files);
+        using (var tail = new HashingStream(hash)) engine.WriteHashTail(tail);
+        stateHash = hash.GetCurrentHashAsUInt128();
         string actual = stateHash.ToString("x32");
         if (expected != actual) throw new InvalidDataException($"snapshot at batch {sequence} is corrupt: state hash {actual}, recorded {expected}");
         return engine;

@@ -43,6 +43,40 @@ public unsafe interface ISnapshotMemory
     object Owner { get; }
 }
 
+/// <summary>A snapshot file: the batch it holds the state after, and its checksum (the file's trailer, as the storage layer writes it).</summary>
+public readonly record struct SnapshotFileId(long Sequence, UInt128 Checksum)
+{
+    public override string ToString() => $"batch {Sequence}, checksum {Checksum:x32}";
+}
+
+/// <summary>
+/// Implemented by the content stream the storage layer hands to <see cref="Engine.ReadSnapshot(Stream)"/>: which file the
+/// content is, and for a delta (engine format 17), its base's content. A restored state remembers the full snapshot its
+/// large sections lie in (the file itself, or a delta's base), so that its next snapshot may be a delta against it.
+/// </summary>
+public interface ISnapshotSource
+{
+    /// <summary>The file being restored.</summary>
+    SnapshotFileId File { get; }
+
+    /// <summary>The base a delta was written against, null for a full snapshot.</summary>
+    SnapshotFileId? BaseFile { get; }
+
+    /// <summary>The base's content for a delta, seekable (and an <see cref="ISnapshotMemory"/> when the base is mapped); null for a full snapshot.</summary>
+    Stream? BaseContent { get; }
+}
+
+/// <summary>
+/// The files of a mapped snapshot (<see cref="ISnapshotMemory"/>), read with pread(2): one pass over gigabytes reads faster
+/// so than through the mapping's 4 KiB pages on this VM, so the restore hashes its state (and finds the pending transfers
+/// that expire) from the files instead of touching every mapped page. Implemented by the mapped content stream.
+/// </summary>
+public interface ISnapshotFiles
+{
+    /// <summary>Fills <paramref name="destination"/> with the content bytes at <paramref name="position"/> of the snapshot (or of its base, <paramref name="fromBase"/>).</summary>
+    void ReadAt(bool fromBase, long position, Span<byte> destination);
+}
+
 /// <summary>The content stream of a snapshot being written, counting its position from the content's start.</summary>
 internal sealed class SnapshotWriteStream(Stream inner) : Stream
 {
@@ -75,15 +109,22 @@ internal sealed unsafe class SnapshotReadStream : Stream
     {
         _inner = inner;
         Memory = inner as ISnapshotMemory;
+        Source = inner as ISnapshotSource;
+        Files = inner as ISnapshotFiles;
         long length = -1;
-        if (inner.CanSeek)
-            try { length = inner.Length - inner.Position; }
-            catch (NotSupportedException) { length = -1; }
+        try { length = inner.Length - inner.Position; } // a forward-only stream may know its length too (the storage layer's do)
+        catch (NotSupportedException) { length = -1; }
         _length = length;
     }
 
     /// <summary>The content's memory when mapped, else null (the restore copies).</summary>
     public ISnapshotMemory? Memory { get; }
+
+    /// <summary>Which file the content is and its base, when the storage layer says so; else null (the state remembers no base).</summary>
+    public ISnapshotSource? Source { get; }
+
+    /// <summary>The mapped files to read with pread, or null.</summary>
+    public ISnapshotFiles? Files { get; }
 
     public byte* Address => Memory!.AddressOf(_position);
 
@@ -92,6 +133,9 @@ internal sealed unsafe class SnapshotReadStream : Stream
     public override bool CanWrite => false;
     public override long Length => _length >= 0 ? _length : throw new NotSupportedException();
     public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+    /// <summary>Whether the content's length is known.</summary>
+    public bool KnowsLength => _length >= 0;
 
     /// <summary>Bytes left in the content, or <see cref="long.MaxValue"/> when the stream does not know its length.</summary>
     public long Left => _length >= 0 ? _length - _position : long.MaxValue;

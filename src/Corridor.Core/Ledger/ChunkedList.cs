@@ -219,6 +219,55 @@ internal sealed unsafe class ChunkedList<T> where T : unmanaged
         _mapping = owner;
     }
 
+    /// <summary>
+    /// Makes this empty list hold <paramref name="count"/> items whose full chunks lie at <paramref name="fullChunks"/> (each
+    /// <see cref="ChunkLength"/> items: pieces of snapshot files the storage layer mapped copy-on-write, e.g. a delta's changed
+    /// chunks and its base's unchanged ones), kept alive by <paramref name="owner"/>; the last, partial chunk (at
+    /// <paramref name="last"/>) is copied into a chunk of the GC heap, as appends go on from there.
+    /// </summary>
+    public void AttachChunks(int count, ReadOnlySpan<nint> fullChunks, byte* last, object owner)
+    {
+        if (_count != 0) throw new InvalidOperationException("only an empty list takes mapped items");
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        int full = count >> ChunkShift;
+        if (fullChunks.Length != full) throw new ArgumentException($"{full} full chunks expected, {fullChunks.Length} given", nameof(fullChunks));
+        int chunks = (int)(((long)count + ChunkLength - 1) >> ChunkShift);
+        if (chunks > _chunks.Length) GrowTable(Math.Max(chunks, _chunks.Length * 2));
+        for (int c = 0; c < full; c++)
+        {
+            _arrays[c] = null;
+            _chunks[c] = fullChunks[c];
+            _owned[c] = _epoch;
+        }
+        if (full > 0) _firstLength = ChunkLength;
+        int rest = count & ChunkMask;
+        if (rest > 0)
+        {
+            int length = full == 0 ? Math.Max(FirstChunkLength, (int)Math.Min(ChunkLength, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)rest))) : ChunkLength;
+            T[] items = NewChunk(length, zeroed: true);
+            new ReadOnlySpan<T>(last, rest).CopyTo(items);
+            SetChunk(full, items);
+            _owned[full] = _epoch;
+            if (full == 0) _firstLength = length;
+        }
+        _count = count;
+        _mapping = owner;
+    }
+
+    // ─── Changes since a snapshot (incremental snapshots) ───
+    // _owned[c] is the last epoch in which chunk c was written (its first write in an epoch goes through Own, the slow path
+    // that exists anyway for copy on write), and every Freeze starts a new epoch. So a chunk was written since the freeze
+    // that started epoch e exactly when _owned[c] >= e: tracking changes costs nothing per item.
+
+    /// <summary>The epoch now: a write from now on marks its chunk with it (until the next <see cref="Freeze"/>).</summary>
+    public int Epoch => _epoch;
+
+    /// <summary>Whether chunk <paramref name="chunk"/> was written (or allocated) in epoch <paramref name="epoch"/> or later.</summary>
+    public bool ChangedSince(int chunk, int epoch) => _owned[chunk] >= epoch;
+
+    /// <summary>Marks chunk <paramref name="chunk"/> as unchanged since epoch <see cref="Epoch"/> began (a restored chunk equal to its base file's).</summary>
+    public void MarkUnchanged(int chunk) => _owned[chunk] = _epoch - 1;
+
     /// <summary>Drops the tail back to <paramref name="count"/> items (undo of a failed linked chain).</summary>
     public void Truncate(int count)
     {

@@ -311,6 +311,29 @@ internal sealed unsafe class IdIndex
         _count = count;
     }
 
+    /// <summary>
+    /// Adds an id that must be in neither table nor side table, into the side table (creating it), as if added while frozen
+    /// and released at once: the table's pages are not written now, each later add moves a slice of the side table into
+    /// the table. A delta snapshot's restore uses it for the ids added since its base (whose table is mapped), so a restart
+    /// does not touch (and copy) a page of the table per id.
+    /// </summary>
+    public void AddDeferred(UInt128 key, int value)
+    {
+        if (key == UInt128.Zero) throw new InvalidDataException("id 0 is not a valid id");
+        if (_view is { Released: false }) throw new InvalidOperationException("the index is frozen");
+        if (ContainsInTable(key)) throw new InvalidOperationException($"id {key} already indexed");
+        if (_side is null)
+        {
+            _side = new IdIndex();
+            _sideCursor = 0;
+            _sideOnly = 0;
+            _view = new IdIndexView([], [], 0, 0, null);
+            _view.Release();
+        }
+        _side.Add(key, value);
+        _sideOnly++;
+    }
+
     /// <summary>Makes this empty index a table of <paramref name="capacity"/> slots holding <paramref name="count"/> ids, filled page by page by <paramref name="fill"/> (a snapshot being read).</summary>
     public void Load(int capacity, int count, Action<Span<byte>> fill)
     {

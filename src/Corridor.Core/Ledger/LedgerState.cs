@@ -646,7 +646,7 @@ public sealed class LedgerState
     // ───────────────────────────── hashing and snapshots ─────────────────────────────
 
     /// <summary>Feeds every piece of ledger state, in a canonical order, into <paramref name="hash"/>.</summary>
-    public void HashInto(XxHash128 hash) => View(frozen: false).HashInto(hash);
+    public void HashInto(XxHash128 hash) => new LedgerView(this, frozen: false, plan: null, withIndex: false).HashInto(hash); // the id table is not hashed: leave it (and a side table being moved into it) alone
 
     public void WriteSnapshot(BinaryWriter w) => View(frozen: false).WriteSnapshot(w);
 
@@ -655,12 +655,131 @@ public sealed class LedgerState
     /// written off the engine thread). Costs a copy of each list's chunk table, not of the items: a chunk the ledger writes
     /// to while the view is in use is copied first. Release the view when done; one at a time.
     /// </summary>
-    public LedgerView Freeze() => View(frozen: true);
+    public LedgerView Freeze() => Freeze(incremental: false, otherBytes: 0, MaxDeltaFraction);
+
+    /// <summary>
+    /// As <see cref="Freeze()"/>; with <paramref name="incremental"/> the view is a delta against the ledger's snapshot base
+    /// (<see cref="SnapshotBaseFile"/>) when the rule allows it (<see cref="MaxDeltaFraction"/>): it then writes only the chunks
+    /// changed or appended since the base. <paramref name="otherBytes"/>: what the snapshot holds beside the ledger.
+    /// A full view becomes the next base once the file it is written to is durable (<see cref="LedgerView.Written"/>).
+    /// <paramref name="maxDeltaFraction"/>: the rule's fraction (<see cref="MaxDeltaFraction"/> unless a test or the simulator
+    /// wants deltas of small states, which hold every item since no list spans a whole chunk).
+    /// </summary>
+    public LedgerView Freeze(bool incremental, long otherBytes, double maxDeltaFraction)
+    {
+        PromoteSnapshotBase();
+        DeltaPlan? plan = incremental ? PlanDelta(otherBytes, maxDeltaFraction) : null;
+        var view = new LedgerView(this, frozen: true, plan);
+        if (plan is null)
+        {
+            var layout = new SnapshotBase();
+            layout.SetEpochs(this);
+            view.Layout = layout;
+            _candidate = layout;
+        }
+        return view;
+    }
 
     /// <summary>The ledger as it is now, to read on the engine's thread before the next batch (nothing is copied on write for it).</summary>
     public LedgerView View() => View(frozen: false);
 
-    private LedgerView View(bool frozen) => new(this, frozen);
+    private LedgerView View(bool frozen) => new(this, frozen, plan: null);
+
+    // ───────────────────────────── incremental snapshots ─────────────────────────────
+
+    /// <summary>
+    /// A delta snapshot is written only when its bytes (the chunks changed or appended since its base, and everything
+    /// written whole) come to at most this fraction of its base's content; else a full snapshot, which becomes the next
+    /// base. So a restart reads at most 1.25 times a full snapshot, and a chain is never longer than one delta on one base.
+    /// </summary>
+    public const double MaxDeltaFraction = 0.25;
+
+    private const int ListCount = 5; // in snapshot order: accounts, their links, transfers, transfer metadata, balance history
+    private SnapshotBase? _base; // the full snapshot file the next delta would refer to
+    private SnapshotBase? _candidate; // a full snapshot captured, not yet known to be durable
+
+    /// <summary>The full snapshot file a delta written now would refer to (the newest full snapshot this state was written to or restored from), or null.</summary>
+    public Engine.SnapshotFileId? SnapshotBaseFile
+    {
+        get
+        {
+            PromoteSnapshotBase();
+            return _base?.File;
+        }
+    }
+
+    /// <summary>Forgets the snapshot base: the next snapshot is full (a state that will be written to another store than it came from).</summary>
+    public void ForgetSnapshotBase() => (_base, _candidate) = (null, null);
+
+    private void PromoteSnapshotBase()
+    {
+        if (_candidate is { File: not null }) (_base, _candidate) = (_candidate, null);
+    }
+
+    private DeltaPlan? PlanDelta(long otherBytes, double maxDeltaFraction)
+    {
+        SnapshotBase? b = _base;
+        if (b?.File is null) return null;
+        // The id table is not in a delta: it is the base's plus the ids of the transfers appended since (a transfer's id maps
+        // to its index, nothing else is in it between batches). Ids land at random, so the table's changed pages would be
+        // most of it after a few per cent more transfers. A table that grew since the base grows again after a restore, when
+        // the ids added reach its limit (as it did here), in the run, not at the restart.
+        if (b.IndexCount != b.Count[2]) return null;
+        var fromBase = new bool[ListCount][];
+        long bytes = otherBytes + (long)_failedOrder.Count * 25;
+        if (!Plan(_accounts, b, 0, fromBase, ref bytes) || !Plan(_accountLinks, b, 1, fromBase, ref bytes) || !Plan(_transfers, b, 2, fromBase, ref bytes)
+            || !Plan(_transferMeta, b, 3, fromBase, ref bytes) || !Plan(_history, b, 4, fromBase, ref bytes))
+            return null;
+        if (bytes > b.ContentBytes * maxDeltaFraction) return null;
+        return new DeltaPlan(b, fromBase);
+    }
+
+    /// <summary>Which chunks of <paramref name="list"/> are unchanged since the base (and whole in it); adds the bytes the delta holds.</summary>
+    private static bool Plan<T>(ChunkedList<T> list, SnapshotBase b, int i, bool[][] fromBase, ref long bytes) where T : unmanaged
+    {
+        if (list.Count < b.Count[i]) return false;
+        int chunks = list.ChunkCount, baseFull = b.Count[i] >> ChunkedList<T>.ChunkShift;
+        var flags = new bool[chunks];
+        long referenced = 0;
+        for (int c = 0; c < chunks && c < baseFull; c++)
+            if (!list.ChangedSince(c, b.Epoch[i])) { flags[c] = true; referenced++; }
+        bytes += ((long)list.Count - (referenced << ChunkedList<T>.ChunkShift)) * Unsafe.SizeOf<T>() + chunks + 12;
+        fromBase[i] = flags;
+        return true;
+    }
+
+    /// <summary>
+    /// Where a full snapshot file holds the ledger's large sections (content offsets), how many items each held, and the
+    /// epoch of each list when it was captured (a chunk written since has <see cref="ChunkedList{T}.ChangedSince"/>);
+    /// <see cref="File"/> once the file is durable.
+    /// </summary>
+    internal sealed class SnapshotBase
+    {
+        public readonly long[] Offset = new long[ListCount];
+        public readonly int[] Count = new int[ListCount];
+        public readonly int[] Epoch = new int[ListCount];
+        public readonly FileSources?[] Sources = new FileSources?[ListCount]; // set by a mapped restore only (see FinishRestore)
+        public long IndexOffset;
+        public int IndexCapacity;
+        public int IndexCount;
+        public long ContentBytes;
+        private volatile StrongBox<Engine.SnapshotFileId>? _file; // set by the writer's thread, read by the engine's
+
+        public Engine.SnapshotFileId? File
+        {
+            get => _file?.Value;
+            set => _file = value is { } v ? new StrongBox<Engine.SnapshotFileId>(v) : null;
+        }
+
+        public void SetEpochs(LedgerState ledger)
+        {
+            (Epoch[0], Epoch[1], Epoch[2]) = (ledger._accounts.Epoch, ledger._accountLinks.Epoch, ledger._transfers.Epoch);
+            (Epoch[3], Epoch[4]) = (ledger._transferMeta.Epoch, ledger._history.Epoch);
+        }
+    }
+
+    /// <summary>A delta to write: its base, and per list which chunks are the base's (not written).</summary>
+    internal sealed record DeltaPlan(SnapshotBase Base, bool[][] FromBase);
 
     /// <summary>
     /// A read-only image of a ledger: what <see cref="HashInto"/> hashes and <see cref="WriteSnapshot"/> writes, from views
@@ -674,21 +793,24 @@ public sealed class LedgerState
         private readonly ChunkedView<TransferMeta> _meta;
         private readonly ChunkedView<FailedRecord> _failed;
         private readonly ChunkedView<HistoryEntry> _history;
-        private readonly IdIndex.IdIndexView _transferIndex;
+        private readonly IdIndex.IdIndexView? _transferIndex;
 
-        internal LedgerView(LedgerState ledger, bool frozen)
+        private readonly DeltaPlan? _plan;
+
+        internal LedgerView(LedgerState ledger, bool frozen, DeltaPlan? plan, bool withIndex = true)
         {
+            _plan = plan;
             if (frozen)
             {
                 (_accounts, _links, _transfers) = (ledger._accounts.Freeze(), ledger._accountLinks.Freeze(), ledger._transfers.Freeze());
                 (_meta, _failed, _history) = (ledger._transferMeta.Freeze(), ledger._failedOrder.Freeze(), ledger._history.Freeze());
-                _transferIndex = ledger._transferIndex.Freeze();
+                _transferIndex = plan is null ? ledger._transferIndex.Freeze() : null; // a delta holds no id table (see PlanDelta)
             }
             else
             {
                 (_accounts, _links, _transfers) = (ledger._accounts.View(), ledger._accountLinks.View(), ledger._transfers.View());
                 (_meta, _failed, _history) = (ledger._transferMeta.View(), ledger._failedOrder.View(), ledger._history.View());
-                _transferIndex = ledger._transferIndex.View();
+                _transferIndex = withIndex ? ledger._transferIndex.View() : null;
             }
         }
 
@@ -699,24 +821,69 @@ public sealed class LedgerState
         public void Release()
         {
             _accounts.Release(); _links.Release(); _transfers.Release(); _meta.Release(); _failed.Release(); _history.Release();
-            _transferIndex.Release();
+            _transferIndex?.Release();
         }
 
-        public void HashInto(XxHash128 hash)
+        /// <summary>Whether this view writes a delta (engine format 17) rather than the whole ledger.</summary>
+        public bool IsDelta => _plan is not null;
+
+        /// <summary>The base file a delta refers to.</summary>
+        public Engine.SnapshotFileId? BaseFile => _plan?.Base.File;
+
+        /// <summary>Filled while a full view is written: where its large sections lie; the ledger's next base once durable.</summary>
+        internal SnapshotBase? Layout { get; set; }
+
+        /// <summary>The snapshot written from this view is durable as <paramref name="file"/> with <paramref name="contentBytes"/> of content: a full one becomes the ledger's base.</summary>
+        public void Written(Engine.SnapshotFileId file, long contentBytes)
         {
-            for (int c = 0; c < _accounts.ChunkCount; c++) hash.Append(MemoryMarshal.AsBytes(_accounts.Segment(c)));
-            for (int c = 0; c < _transfers.ChunkCount; c++) hash.Append(MemoryMarshal.AsBytes(_transfers.Segment(c)));
-            // The streaming hash sees the same bytes however they are chunked; gather small fields into a buffer.
-            const int Chunk = 4096;
-            Span<byte> statuses = stackalloc byte[Chunk];
-            int filled = 0;
-            for (int c = 0; c < _meta.ChunkCount; c++)
-                foreach (TransferMeta m in _meta.Segment(c))
+            if (Layout is not { } layout) return;
+            layout.ContentBytes = contentBytes;
+            layout.File = file;
+        }
+
+        public void HashInto(XxHash128 hash) => HashInto(hash, baseFiles: null);
+
+        /// <summary>
+        /// As <see cref="HashInto(XxHash128)"/>; a delta with <paramref name="baseFiles"/> (its base's file, read with pread)
+        /// reads the chunks unchanged since the base from that file instead of through memory: after a restart those chunks
+        /// lie in mapped pages not touched since, and one pass over gigabytes reads faster so on this VM.
+        /// </summary>
+        internal void HashInto(XxHash128 hash, Engine.ISnapshotFiles? baseFiles)
+        {
+            DeltaPlan? plan = baseFiles is null ? null : _plan;
+            byte[]? buffer = plan is null ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+            try
+            {
+                HashSegments(hash, _accounts, plan, 0, baseFiles, buffer);
+                HashSegments(hash, _transfers, plan, 2, baseFiles, buffer);
+                // The streaming hash sees the same bytes however they are chunked; gather small fields into a buffer.
+                byte[] statuses = new byte[ChunkedList<TransferMeta>.ChunkLength];
+                for (int c = 0; c < _meta.ChunkCount; c++)
                 {
-                    statuses[filled++] = (byte)m.Status;
-                    if (filled == Chunk) { hash.Append(statuses); filled = 0; }
+                    if (plan is not null && plan.FromBase[3][c])
+                    {
+                        int perPiece = buffer!.Length / Unsafe.SizeOf<TransferMeta>();
+                        for (int done = 0; done < ChunkedList<TransferMeta>.ChunkLength;)
+                        {
+                            int n = Math.Min(perPiece, ChunkedList<TransferMeta>.ChunkLength - done);
+                            Span<byte> bytes = buffer.AsSpan(0, n * Unsafe.SizeOf<TransferMeta>());
+                            baseFiles!.ReadAt(true, plan.Base.Offset[3] + ((long)c << ChunkedList<TransferMeta>.ChunkShift) * Unsafe.SizeOf<TransferMeta>() + (long)done * Unsafe.SizeOf<TransferMeta>(), bytes);
+                            ReadOnlySpan<TransferMeta> metas = MemoryMarshal.Cast<byte, TransferMeta>(bytes);
+                            for (int k = 0; k < metas.Length; k++) statuses[k] = (byte)metas[k].Status;
+                            hash.Append(statuses.AsSpan(0, metas.Length));
+                            done += n;
+                        }
+                        continue;
+                    }
+                    ReadOnlySpan<TransferMeta> segment = _meta.Segment(c);
+                    for (int k = 0; k < segment.Length; k++) statuses[k] = (byte)segment[k].Status;
+                    hash.Append(statuses.AsSpan(0, segment.Length));
                 }
-            hash.Append(statuses[..filled]);
+            }
+            finally
+            {
+                if (buffer is not null) System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
             Span<byte> scratch = stackalloc byte[32];
             for (int c = 0; c < _failed.ChunkCount; c++)
                 foreach (FailedRecord f in _failed.Segment(c))
@@ -739,6 +906,26 @@ public sealed class LedgerState
             hash.Append(MemoryMarshal.AsBytes(balances[..held]));
         }
 
+        private static void HashSegments<T>(XxHash128 hash, ChunkedView<T> list, DeltaPlan? plan, int i, Engine.ISnapshotFiles? baseFiles, byte[]? buffer) where T : unmanaged
+        {
+            for (int c = 0; c < list.ChunkCount; c++)
+            {
+                if (plan is not null && plan.FromBase[i][c])
+                {
+                    long at = plan.Base.Offset[i] + ((long)c << ChunkedList<T>.ChunkShift) * Unsafe.SizeOf<T>();
+                    long left = (long)ChunkedList<T>.ChunkLength * Unsafe.SizeOf<T>();
+                    for (long done = 0; done < left;)
+                    {
+                        int n = (int)Math.Min(buffer!.Length, left - done);
+                        baseFiles!.ReadAt(true, at + done, buffer.AsSpan(0, n));
+                        hash.Append(buffer.AsSpan(0, n));
+                        done += n;
+                    }
+                }
+                else hash.Append(MemoryMarshal.AsBytes(list.Segment(c)));
+            }
+        }
+
         /// <summary>
         /// Writes the ledger in snapshot format 16: each list's items as they lie in memory, a list of at least one whole chunk
         /// starting at a multiple of <see cref="Engine.SnapshotIO.Alignment"/> bytes (so a restore can map it instead of copying),
@@ -747,30 +934,82 @@ public sealed class LedgerState
         /// </summary>
         public void WriteSnapshot(BinaryWriter w)
         {
+            if (_plan is not null) { WriteDelta(w, _plan); return; }
+            SnapshotBase? layout = Layout;
             w.Write(_accounts.Count);
-            WriteList(w, _accounts);
-            WriteList(w, _links);
+            WriteList(w, _accounts, layout, 0);
+            WriteList(w, _links, layout, 1);
             w.Write(_transfers.Count);
-            WriteList(w, _transfers);
-            WriteList(w, _meta);
+            WriteList(w, _transfers, layout, 2);
+            WriteList(w, _meta, layout, 3);
+            WriteFailed(w);
+            w.Write(_history.Count);
+            WriteList(w, _history, layout, 4);
+            IdIndex.IdIndexView index = _transferIndex!;
+            w.Write(index.Capacity);
+            w.Write(index.Count);
+            if (index.Capacity >= IdIndex.PageLength) Engine.SnapshotIO.Align(w);
+            if (layout is not null)
+            {
+                w.Flush();
+                (layout.IndexOffset, layout.IndexCapacity, layout.IndexCount) = (w.BaseStream.Position, index.Capacity, index.Count);
+            }
+            for (int p = 0; p < index.PageCount; p++) w.Write(index.PageBytes(p));
+        }
+
+        private void WriteFailed(BinaryWriter w)
+        {
             w.Write(_failed.Count);
             for (int c = 0; c < _failed.ChunkCount; c++)
                 foreach (FailedRecord f in _failed.Segment(c))
                 {
                     w.Write((ulong)f.Id); w.Write((ulong)(f.Id >> 64)); w.Write(f.ContentHash); w.Write((byte)f.Result);
                 }
-            w.Write(_history.Count);
-            WriteList(w, _history);
-            w.Write(_transferIndex.Capacity);
-            w.Write(_transferIndex.Count);
-            if (_transferIndex.Capacity >= IdIndex.PageLength) Engine.SnapshotIO.Align(w);
-            for (int p = 0; p < _transferIndex.PageCount; p++) w.Write(_transferIndex.PageBytes(p));
         }
 
-        private static void WriteList<T>(BinaryWriter w, ChunkedView<T> list) where T : unmanaged
+        private static void WriteList<T>(BinaryWriter w, ChunkedView<T> list, SnapshotBase? layout, int i) where T : unmanaged
         {
             if (list.Count >= ChunkedList<T>.ChunkLength) Engine.SnapshotIO.Align(w);
+            if (layout is not null)
+            {
+                w.Flush();
+                (layout.Offset[i], layout.Count[i]) = (w.BaseStream.Position, list.Count);
+            }
             for (int c = 0; c < list.ChunkCount; c++) w.Write(MemoryMarshal.AsBytes(list.Segment(c)));
+        }
+
+        /// <summary>
+        /// Writes the ledger as a delta (engine format 17) against <paramref name="plan"/>'s base: the same sections in the same
+        /// order, but each list as its base's offset and count, one byte per chunk (1: the base's chunk, unchanged; 0: here),
+        /// then — from a 4096-byte boundary when the list spans a whole chunk — only the chunks held here, in order; the
+        /// failures whole; and instead of the id table the base's (offset, capacity, ids): a restore adds the ids of the
+        /// transfers appended since.
+        /// </summary>
+        private void WriteDelta(BinaryWriter w, DeltaPlan plan)
+        {
+            SnapshotBase b = plan.Base;
+            w.Write(_accounts.Count);
+            WriteDeltaList(w, _accounts, b, 0, plan.FromBase[0]);
+            WriteDeltaList(w, _links, b, 1, plan.FromBase[1]);
+            w.Write(_transfers.Count);
+            WriteDeltaList(w, _transfers, b, 2, plan.FromBase[2]);
+            WriteDeltaList(w, _meta, b, 3, plan.FromBase[3]);
+            WriteFailed(w);
+            w.Write(_history.Count);
+            WriteDeltaList(w, _history, b, 4, plan.FromBase[4]);
+            w.Write(b.IndexOffset);
+            w.Write(b.IndexCapacity);
+            w.Write(b.IndexCount);
+        }
+
+        private static void WriteDeltaList<T>(BinaryWriter w, ChunkedView<T> list, SnapshotBase b, int i, bool[] fromBase) where T : unmanaged
+        {
+            w.Write(b.Offset[i]);
+            w.Write(b.Count[i]);
+            for (int c = 0; c < list.ChunkCount; c++) w.Write((byte)(fromBase[c] ? 1 : 0));
+            if (list.Count >= ChunkedList<T>.ChunkLength) Engine.SnapshotIO.Align(w);
+            for (int c = 0; c < list.ChunkCount; c++)
+                if (!fromBase[c]) w.Write(MemoryMarshal.AsBytes(list.Segment(c)));
         }
     }
 
@@ -784,18 +1023,20 @@ public sealed class LedgerState
     {
         if (format < 16) return ReadSnapshotBefore16(r);
         var stream = (Engine.SnapshotReadStream)r.BaseStream;
+        if (format >= 17) return ReadDelta(r, stream);
+        var layout = new SnapshotBase();
         int accounts = ReadCount(r, Unsafe.SizeOf<Account>() + Unsafe.SizeOf<AccountLinks>());
         var ledger = new LedgerState(accounts);
-        ReadList(r, stream, ledger._accounts, accounts);
-        ReadList(r, stream, ledger._accountLinks, accounts);
+        ReadList(r, stream, ledger._accounts, accounts, layout, 0);
+        ReadList(r, stream, ledger._accountLinks, accounts, layout, 1);
         for (int i = 0; i < accounts; i++) ledger._accountIndex.Add(ledger._accounts[i].Id, i);
 
         int transfers = ReadCount(r, Unsafe.SizeOf<Transfer>() + Unsafe.SizeOf<TransferMeta>());
-        ReadList(r, stream, ledger._transfers, transfers);
-        ReadList(r, stream, ledger._transferMeta, transfers);
+        ReadList(r, stream, ledger._transfers, transfers, layout, 2);
+        ReadList(r, stream, ledger._transferMeta, transfers, layout, 3);
         ledger.ReadFailed(r);
         int history = ReadCount(r, Unsafe.SizeOf<HistoryEntry>());
-        ReadList(r, stream, ledger._history, history);
+        ReadList(r, stream, ledger._history, history, layout, 4);
 
         int capacity = r.ReadInt32(), indexed = r.ReadInt32();
         if (IdIndex.CheckShape(capacity, indexed) is { } problem) throw new InvalidDataException($"ledger snapshot: {problem}");
@@ -804,35 +1045,182 @@ public sealed class LedgerState
         if (capacity >= IdIndex.PageLength) Engine.SnapshotIO.Align(r);
         if (stream.Left < tableBytes)
             throw new InvalidDataException($"ledger snapshot: an id table of {tableBytes} bytes does not fit the {stream.Left} bytes left");
+        (layout.IndexOffset, layout.IndexCapacity, layout.IndexCount) = (stream.Position, capacity, indexed);
         if (stream.Memory is { } memory && capacity >= IdIndex.PageLength)
         {
             unsafe { ledger._transferIndex.AttachMapped(capacity, indexed, stream.Address, memory.Owner); }
             stream.Skip(tableBytes);
         }
         else ledger._transferIndex.Load(capacity, indexed, bytes => r.BaseStream.ReadExactly(bytes));
-        ledger.EnqueueExpiries();
+        ledger.FinishRestore(layout.Sources);
+        // A full snapshot the storage layer named: the next snapshot may be a delta against this file.
+        if (stream.Source is { BaseFile: null } source && stream.KnowsLength) ledger.RememberBase(layout, source.File, stream.Length);
         return ledger;
     }
 
-    private static void ReadList<T>(BinaryReader r, Engine.SnapshotReadStream stream, ChunkedList<T> list, int count) where T : unmanaged
+    private static void ReadList<T>(BinaryReader r, Engine.SnapshotReadStream stream, ChunkedList<T> list, int count, SnapshotBase layout, int i) where T : unmanaged
     {
         if (count >= ChunkedList<T>.ChunkLength) Engine.SnapshotIO.Align(r);
+        (layout.Offset[i], layout.Count[i]) = (stream.Position, count);
         long bytes = (long)count * Unsafe.SizeOf<T>();
         if (stream.Memory is { } memory && count >= ChunkedList<T>.ChunkLength)
         {
             if (stream.Left < bytes)
                 throw new InvalidDataException($"ledger snapshot: a section of {bytes} bytes does not fit the {stream.Left} bytes left");
             unsafe { list.AttachMapped(count, stream.Address, memory.Owner); }
+            if (stream.Files is not null && i != 1) layout.Sources[i] = FileSources.Contiguous(stream.Position, count >> ChunkedList<T>.ChunkShift, bytes: (long)ChunkedList<T>.ChunkLength * Unsafe.SizeOf<T>());
             stream.Skip(bytes);
-            return;
         }
-        list.AddUninitialized(count);
-        ReadChunks(r, list);
+        else
+        {
+            list.AddUninitialized(count);
+            ReadChunks(r, list);
+        }
+        for (int c = 0; c < count >> ChunkedList<T>.ChunkShift; c++) list.MarkUnchanged(c); // equal to the file's, should it become the base
+    }
+
+    /// <summary>Makes <paramref name="layout"/> (of <paramref name="file"/>, whose full chunks the lists marked unchanged) the ledger's snapshot base.</summary>
+    private void RememberBase(SnapshotBase layout, Engine.SnapshotFileId file, long contentBytes)
+    {
+        layout.SetEpochs(this);
+        layout.ContentBytes = contentBytes;
+        layout.File = file;
+        (_base, _candidate) = (layout, null);
+    }
+
+    /// <summary>The base of a delta being restored: its content (seekable), and its memory when mapped (then the delta's is too).</summary>
+    private sealed class DeltaSource(Stream content, Engine.ISnapshotMemory? memory, object? owner, long length)
+    {
+        public Stream Content { get; } = content;
+        public Engine.ISnapshotMemory? Memory { get; } = memory;
+        public object? Owner { get; } = owner;
+        public long Length { get; } = length;
+        public SnapshotBase Layout { get; } = new();
+    }
+
+    /// <summary>
+    /// Format 17: a delta (<see cref="LedgerView"/>'s WriteDelta). Chunks marked as the base's are taken from the base's content
+    /// (mapped where it lies when both files are mapped, else read from it), the others from the delta; the id table is the
+    /// base's with the ids of the transfers appended since added (into a side table when mapped, so that no page of the
+    /// table is written now). The restored ledger's base is the delta's base, and the chunks held in the delta count as
+    /// changed since it (the next delta holds them again).
+    /// </summary>
+    private static unsafe LedgerState ReadDelta(BinaryReader r, Engine.SnapshotReadStream stream)
+    {
+        Engine.ISnapshotSource source = stream.Source ?? throw new InvalidDataException("a delta snapshot (format 17) is restored only with its base");
+        Stream baseContent = source.BaseContent ?? throw new InvalidDataException("a delta snapshot (format 17) is restored only with its base");
+        Engine.SnapshotFileId baseFile = source.BaseFile ?? throw new InvalidDataException("a delta snapshot (format 17) names no base");
+        var baseMemory = baseContent as Engine.ISnapshotMemory;
+        bool mapped = stream.Memory is not null && baseMemory is not null;
+        var d = new DeltaSource(baseContent, mapped ? baseMemory : null, mapped ? new[] { stream.Memory!.Owner, baseMemory!.Owner } : null, baseContent.Length);
+
+        int accounts = ReadDeltaCount(r, d);
+        var ledger = new LedgerState(accounts);
+        ReadDeltaList(r, stream, ledger._accounts, accounts, d, 0);
+        ReadDeltaList(r, stream, ledger._accountLinks, accounts, d, 1);
+        for (int i = 0; i < accounts; i++) ledger._accountIndex.Add(ledger._accounts[i].Id, i);
+        int transfers = ReadDeltaCount(r, d);
+        ReadDeltaList(r, stream, ledger._transfers, transfers, d, 2);
+        ReadDeltaList(r, stream, ledger._transferMeta, transfers, d, 3);
+        ledger.ReadFailed(r);
+        int history = ReadDeltaCount(r, d);
+        ReadDeltaList(r, stream, ledger._history, history, d, 4);
+
+        long indexOffset = r.ReadInt64();
+        int capacity = r.ReadInt32(), indexed = r.ReadInt32();
+        if (IdIndex.CheckShape(capacity, indexed) is { } problem) throw new InvalidDataException($"ledger snapshot: {problem}");
+        if (indexed != d.Layout.Count[2] || indexed > transfers)
+            throw new InvalidDataException($"ledger snapshot: a base of {d.Layout.Count[2]} transfers but {indexed} ids in its id table");
+        long tableBytes = (long)capacity * IdIndex.SlotBytes;
+        if (indexOffset < 0 || indexOffset > d.Length - tableBytes)
+            throw new InvalidDataException($"ledger snapshot: an id table of {tableBytes} bytes at {indexOffset} does not fit its base's {d.Length} bytes");
+        (d.Layout.IndexOffset, d.Layout.IndexCapacity, d.Layout.IndexCount) = (indexOffset, capacity, indexed);
+        if (d.Memory is { } memory && capacity >= IdIndex.PageLength)
+        {
+            if (indexOffset % Engine.SnapshotIO.Alignment != 0) throw new InvalidDataException($"ledger snapshot: an id table at {indexOffset}, not at a page");
+            ledger._transferIndex.AttachMapped(capacity, indexed, memory.AddressOf(indexOffset), d.Owner!);
+            for (int t = indexed; t < transfers; t++) ledger._transferIndex.AddDeferred(ledger._transfers[t].Id, t);
+        }
+        else
+        {
+            baseContent.Position = indexOffset;
+            ledger._transferIndex.Load(capacity, indexed, bytes => baseContent.ReadExactly(bytes));
+            for (int t = indexed; t < transfers; t++) ledger._transferIndex.Add(ledger._transfers[t].Id, t);
+        }
+        ledger.FinishRestore(d.Layout.Sources);
+        ledger.RememberBase(d.Layout, baseFile, d.Length);
+        return ledger;
+    }
+
+    /// <summary>A record count of a delta, refused when negative or larger than the delta's and its base's bytes could hold.</summary>
+    private static int ReadDeltaCount(BinaryReader r, DeltaSource d)
+    {
+        int count = r.ReadInt32();
+        long left = ((Engine.SnapshotReadStream)r.BaseStream).Left;
+        if (count < 0 || count > left + d.Length)
+            throw new InvalidDataException($"ledger snapshot: a count of {count} records does not fit the delta's {left} bytes left and its base's {d.Length}");
+        return count;
+    }
+
+    private static unsafe void ReadDeltaList<T>(BinaryReader r, Engine.SnapshotReadStream stream, ChunkedList<T> list, int count, DeltaSource d, int i) where T : unmanaged
+    {
+        long baseOffset = r.ReadInt64();
+        int baseCount = r.ReadInt32();
+        int size = Unsafe.SizeOf<T>();
+        long chunkBytes = (long)ChunkedList<T>.ChunkLength * size;
+        int chunks = (int)(((long)count + ChunkedList<T>.ChunkLength - 1) >> ChunkedList<T>.ChunkShift);
+        int full = count >> ChunkedList<T>.ChunkShift, baseFull = baseCount >> ChunkedList<T>.ChunkShift;
+        if (baseCount < 0 || baseCount > count) throw new InvalidDataException($"ledger snapshot: a base of {baseCount} items for a list of {count}");
+        if (baseFull > 0 && (baseOffset < 0 || baseOffset % Engine.SnapshotIO.Alignment != 0 || baseOffset > d.Length - baseFull * chunkBytes))
+            throw new InvalidDataException($"ledger snapshot: {baseFull} chunks at {baseOffset} do not fit the base's {d.Length} bytes at a page");
+        var fromBase = new bool[chunks];
+        long here = (long)count * size;
+        for (int c = 0; c < chunks; c++)
+        {
+            byte flag = r.ReadByte();
+            if (flag > 1 || (flag == 1 && c >= baseFull)) throw new InvalidDataException($"ledger snapshot: chunk {c} cannot be its base's");
+            fromBase[c] = flag == 1;
+            if (fromBase[c]) here -= chunkBytes;
+        }
+        if (count >= ChunkedList<T>.ChunkLength) Engine.SnapshotIO.Align(r);
+        if (stream.Left < here) throw new InvalidDataException($"ledger snapshot: a section of {here} bytes does not fit the {stream.Left} bytes left");
+        if (d.Memory is { } memory && count >= ChunkedList<T>.ChunkLength)
+        {
+            var addresses = new nint[full];
+            FileSources? sources = stream.Files is not null && i != 1 ? new FileSources(full) : null;
+            for (int c = 0; c < full; c++)
+            {
+                if (fromBase[c]) addresses[c] = (nint)memory.AddressOf(baseOffset + c * chunkBytes);
+                else { addresses[c] = (nint)stream.Address; stream.Skip(chunkBytes); }
+                sources?.Set(c, fromBase[c], fromBase[c] ? baseOffset + c * chunkBytes : stream.Position - chunkBytes);
+            }
+            d.Layout.Sources[i] = sources;
+            int rest = count & (ChunkedList<T>.ChunkLength - 1);
+            byte* last = stream.Address;
+            stream.Skip((long)rest * size);
+            list.AttachChunks(count, addresses, last, d.Owner!);
+        }
+        else
+        {
+            list.AddUninitialized(count);
+            for (int c = 0; c < chunks; c++)
+            {
+                Span<byte> bytes = MemoryMarshal.AsBytes(list.ChunkSpan(c));
+                if (fromBase[c])
+                {
+                    d.Content.Position = baseOffset + c * chunkBytes;
+                    d.Content.ReadExactly(bytes);
+                }
+                else r.BaseStream.ReadExactly(bytes);
+            }
+        }
+        for (int c = 0; c < chunks; c++) if (fromBase[c]) list.MarkUnchanged(c);
+        (d.Layout.Offset[i], d.Layout.Count[i]) = (baseOffset, baseCount);
     }
 
     private void ReadFailed(BinaryReader r)
     {
-        int failed = ReadCount(r, 33);
+        int failed = ReadCount(r, 25); // a record: id (16 bytes), content hash (8), result (1)
         for (int i = 0; i < failed; i++)
         {
             ulong lo = r.ReadUInt64(), hi = r.ReadUInt64();
@@ -852,6 +1240,151 @@ public sealed class LedgerState
             int first = c << ChunkedList<TransferMeta>.ChunkShift;
             for (int i = 0; i < metas.Length; i++)
                 if (metas[i].Status == PendingStatus.Pending && metas[i].ExpiresAt != 0) _expiry.Enqueue(first + i, (metas[i].ExpiresAt, first + i));
+        }
+    }
+
+    /// <summary>Where each whole chunk of a list restored mapped lies in the snapshot's files (its own or its base's), for <see cref="HashRestored"/>.</summary>
+    internal sealed class FileSources(int chunks)
+    {
+        private readonly long[] _at = new long[chunks];
+        private readonly bool[] _inBase = new bool[chunks];
+
+        public int Chunks => _at.Length;
+
+        public void Set(int chunk, bool inBase, long at) => (_at[chunk], _inBase[chunk]) = (at, inBase);
+
+        public (bool InBase, long At) this[int chunk] => (_inBase[chunk], _at[chunk]);
+
+        public static FileSources Contiguous(long at, int chunks, long bytes)
+        {
+            var sources = new FileSources(chunks);
+            for (int c = 0; c < chunks; c++) sources.Set(c, false, at + c * bytes);
+            return sources;
+        }
+    }
+
+    private FileSources?[]? _restoredSources; // a mapped restore's chunk sources until its state is hashed
+
+    /// <summary>
+    /// The end of a restore: with the chunk sources of a mapped restore (files readable with pread), the scan for pending
+    /// transfers that expire waits for <see cref="HashRestored"/>, which reads the files once for both; else it runs now.
+    /// </summary>
+    private void FinishRestore(FileSources?[] sources)
+    {
+        if (Array.Exists(sources, s => s is not null)) _restoredSources = sources;
+        else EnqueueExpiries();
+    }
+
+    /// <summary>
+    /// Feeds the ledger into <paramref name="hash"/> exactly as <see cref="HashInto"/> does, reading the whole chunks a mapped
+    /// restore left in the files with pread (<paramref name="files"/>) instead of through the mapping, and queues the pending
+    /// transfers that expire from the same pass over the metadata. Called once, by the engine's restore; without sources
+    /// (a restore that copied) it is <see cref="HashInto"/>.
+    /// </summary>
+    internal void HashRestored(XxHash128 hash, Engine.ISnapshotFiles? files)
+    {
+        FileSources?[]? sources = _restoredSources;
+        _restoredSources = null;
+        if (sources is null || files is null)
+        {
+            if (sources is not null) EnqueueExpiries();
+            HashInto(hash);
+            return;
+        }
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            HashList(hash, _accounts, sources[0], files, buffer);
+            HashList(hash, _transfers, sources[2], files, buffer);
+            // Statuses (and the expiry queue) from the metadata.
+            ForEachItem(_transferMeta, sources[3], files, buffer, (items, first) =>
+            {
+                for (int k = 0; k < items.Length; k++)
+                {
+                    ref readonly TransferMeta m = ref items[k];
+                    if (m.Status == PendingStatus.Pending && m.ExpiresAt != 0) _expiry.Enqueue(first + k, (m.ExpiresAt, first + k));
+                }
+            }, hash, statusesOnly: true);
+            Span<byte> scratch = stackalloc byte[32];
+            for (int c = 0; c < _failedOrder.ChunkCount; c++)
+                foreach (FailedRecord f in _failedOrder.ChunkReadSpan(c))
+                {
+                    UInt128 id = f.Id;
+                    MemoryMarshal.Write(scratch, in id);
+                    MemoryMarshal.Write(scratch[16..], f.ContentHash);
+                    scratch[24] = (byte)f.Result;
+                    hash.Append(scratch[..25]);
+                }
+            ForEachItem<HistoryEntry>(_history, sources[4], files, buffer, (items, _) =>
+            {
+                foreach (ref readonly HistoryEntry e in items) hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<AccountBalance>(in e.Balance)));
+            }, hash, statusesOnly: false);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Appends a list's items as they lie, chunk by chunk: from the files where a source says so, else from memory.</summary>
+    private static void HashList<T>(XxHash128 hash, ChunkedList<T> list, FileSources? sources, Engine.ISnapshotFiles files, byte[] buffer) where T : unmanaged
+    {
+        for (int c = 0; c < list.ChunkCount; c++)
+        {
+            if (sources is not null && c < sources.Chunks)
+            {
+                (bool inBase, long at) = sources[c];
+                long left = (long)ChunkedList<T>.ChunkLength * Unsafe.SizeOf<T>();
+                for (long done = 0; done < left;)
+                {
+                    int n = (int)Math.Min(buffer.Length, left - done);
+                    files.ReadAt(inBase, at + done, buffer.AsSpan(0, n));
+                    hash.Append(buffer.AsSpan(0, n));
+                    done += n;
+                }
+            }
+            else hash.Append(MemoryMarshal.AsBytes(list.ChunkReadSpan(c)));
+        }
+    }
+
+    private delegate void ItemsAction<T>(ReadOnlySpan<T> items, int first) where T : unmanaged;
+
+    /// <summary>
+    /// Hands a list's items to <paramref name="each"/> in order, in pieces read from the files where a source says so, else
+    /// from memory; with <paramref name="statusesOnly"/> (the metadata) also appends each item's status byte to <paramref name="hash"/>.
+    /// </summary>
+    private static void ForEachItem<T>(ChunkedList<T> list, FileSources? sources, Engine.ISnapshotFiles files, byte[] buffer, ItemsAction<T> each,
+        XxHash128 hash, bool statusesOnly) where T : unmanaged
+    {
+        int perPiece = buffer.Length / Unsafe.SizeOf<T>();
+        byte[] statuses = statusesOnly ? new byte[Math.Max(perPiece, ChunkedList<T>.ChunkLength)] : [];
+        for (int c = 0; c < list.ChunkCount; c++)
+        {
+            int chunkFirst = c << ChunkedList<T>.ChunkShift;
+            if (sources is not null && c < sources.Chunks)
+            {
+                (bool inBase, long at) = sources[c];
+                for (int done = 0; done < ChunkedList<T>.ChunkLength;)
+                {
+                    int n = Math.Min(perPiece, ChunkedList<T>.ChunkLength - done);
+                    Span<byte> bytes = buffer.AsSpan(0, n * Unsafe.SizeOf<T>());
+                    files.ReadAt(inBase, at + (long)done * Unsafe.SizeOf<T>(), bytes);
+                    Process(MemoryMarshal.Cast<byte, T>(bytes), chunkFirst + done);
+                    done += n;
+                }
+            }
+            else Process(list.ChunkReadSpan(c), chunkFirst);
+        }
+
+        void Process(ReadOnlySpan<T> items, int first)
+        {
+            if (statusesOnly)
+            {
+                ReadOnlySpan<TransferMeta> metas = MemoryMarshal.Cast<T, TransferMeta>(items);
+                for (int k = 0; k < metas.Length; k++) statuses[k] = (byte)metas[k].Status;
+                hash.Append(statuses.AsSpan(0, metas.Length));
+            }
+            each(items, first);
         }
     }
 

@@ -156,10 +156,13 @@ public static class FaultSimulator
                 SnapshotEveryEvents = 3 + _random.NextInt(40), Clock = () => _clockNs,
                 // Small group-commit bounds, so the queue splits into several batches and a request may wait for the next.
                 MaxRequestsPerBatch = 1 + _random.NextInt(4), MaxBatchBytes = 256 + _random.NextInt(4_096),
+                // Incremental snapshots: a third of the seeds by the node's rule (a state this small gets only full ones), the
+                // others with deltas up to the base's size or always (each a delta against the first full snapshot, its base).
+                MaxDeltaFraction = (seed % 3) switch { 0 => Corridor.Core.Ledger.LedgerState.MaxDeltaFraction, 1 => 1.0, _ => double.PositiveInfinity },
             };
             _stepCrashRate = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.05;
             Trace.Add($"seed {seed}: {faults}, crash per disk operation {_crashRate:0.####}, segment {_journalOptions.SegmentBytes} bytes, " +
-                $"verify bodies on open {_journalOptions.VerifyBodiesOnOpen}, sync commit record {_journalOptions.SyncCommitRecord}, snapshot every {_nodeOptions.SnapshotEveryEvents} events, " +
+                $"verify bodies on open {_journalOptions.VerifyBodiesOnOpen}, sync commit record {_journalOptions.SyncCommitRecord}, snapshot every {_nodeOptions.SnapshotEveryEvents} events (deltas up to {_nodeOptions.MaxDeltaFraction} of the base), " +
                 $"batch ≤ {_nodeOptions.MaxRequestsPerBatch} requests and ≤ {_nodeOptions.MaxBatchBytes} bytes, crash between pipeline steps {_stepCrashRate:0.###}" +
                 (options.PlantedBug == PipelineBug.None ? "" : $"; planted bug {options.PlantedBug}"));
 
@@ -531,11 +534,13 @@ public static class FaultSimulator
             try
             {
                 // As the node does: a captured image (the ledger frozen copy-on-write), written, then released.
-                Corridor.Core.Engine.Engine.EngineSnapshot image = _engine!.CaptureSnapshot();
-                try { _snapshots!.Write(image.Sequence, image.WriteTo); }
+                // Incremental as the node's: a delta against the last full snapshot while the store holds it (see Node.Capture).
+                bool incremental = _engine!.SnapshotBaseFile is { } baseFile && _snapshots!.Holds(baseFile);
+                Corridor.Core.Engine.Engine.EngineSnapshot image = _engine.CaptureSnapshot(incremental, _nodeOptions.MaxDeltaFraction);
+                try { image.Written(_snapshots!.Write(image.Sequence, image.WriteTo, image.BaseFile)); }
                 finally { image.Release(); }
                 _eventsSinceSnapshot = 0;
-                Trace.Add($"snapshot at batch {_engine.Sequence} ({why})");
+                Trace.Add($"snapshot at batch {_engine.Sequence} ({why}){(image.IsDelta ? $", a delta against batch {image.BaseFile!.Value.Sequence}" : "")}");
                 return true;
             }
             catch (Exception e) when (e is IOException or SimulatedCrashException)

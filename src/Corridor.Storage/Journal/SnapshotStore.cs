@@ -19,25 +19,32 @@ namespace Corridor.Storage.Journal;
 ///       8    8  sequence         last batch applied to the state in this snapshot
 ///      16    8  content bytes    length of the content that follows
 ///      24    8  reserved         0
+///      32    8  base sequence    format 3 (a delta) only: the full snapshot it was written against
+///      40   16  base checksum    format 3 only: that file's checksum (its trailer)
 ///    4096    n  content          exactly the bytes the writer callback wrote (e.g. Engine.WriteSnapshot)
 ///  4096+n   16  checksum         XxHash128 over the XxHash3 (64 bits, little-endian) of each 1 MiB block of the content in
 ///                                order, then the 4096 header bytes
 /// </code>
 /// Per-block hashes let blocks be verified independently (a reader may share them out among threads). Files of
 /// format 1 (32-byte header, one XxHash128 over content then header) are still read.
-/// The newest <see cref="KeepSnapshots"/> snapshots are kept; older ones are deleted after a write.
+/// The newest <see cref="KeepSnapshots"/> snapshots are kept, and the bases the deltas among them name; older ones are
+/// deleted after a write. A delta (file format 3, engine format 17) is restored with its base, whose header, checksum and
+/// content are verified as the delta's (src/Corridor.Storage/README.md, "Incremental snapshots").
 /// </summary>
 public sealed class SnapshotStore
 {
     public const int KeepSnapshots = 2;
     public const uint Magic = 0x53445243; // "CRDS" read as little-endian u32
     public const ushort FormatVersion = 2;
+    /// <summary>File format of a delta: format 2's layout, plus the base it was written against in the header.</summary>
+    public const ushort DeltaFormatVersion = 3;
     /// <summary>Bytes before the content in files of the current format (one page).</summary>
     public const int HeaderBytes = 4096;
     public const int ChecksumBytes = 16;
     /// <summary>The content is checksummed in blocks of this many bytes (format 2).</summary>
     public const int BlockBytes = 1 << 20;
     private const int HeaderFieldBytes = 32; // the fields at the start of a header; all of a format-1 header
+    private const int DeltaHeaderFieldBytes = 56; // format 3: the same, then the base's sequence and checksum
 
     private const string Prefix = "snapshot-";
     private const string Suffix = ".snap";
@@ -72,11 +79,20 @@ public sealed class SnapshotStore
     /// Writes the snapshot of the state after batch <paramref name="sequence"/>: <paramref name="write"/>
     /// streams the content; the file appears under its final name only once complete and durable.
     /// </summary>
-    public void Write(long sequence, Action<Stream> write)
+    public void Write(long sequence, Action<Stream> write) => Write(sequence, write, baseFile: null);
+
+    /// <summary>
+    /// As <see cref="Write(long, Action{Stream})"/>; with <paramref name="baseFile"/> the file is a delta (file format 3) whose
+    /// header names that base (a full snapshot in this store), which the pruning then keeps as long as the delta.
+    /// Returns the file written (its sequence and checksum), durable.
+    /// </summary>
+    public SnapshotFileId Write(long sequence, Action<Stream> write, SnapshotFileId? baseFile)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
         ArgumentNullException.ThrowIfNull(write);
+        if (baseFile is { } b && b.Sequence >= sequence) throw new ArgumentException($"a delta at batch {sequence} cannot refer to a base at batch {b.Sequence}", nameof(baseFile));
         DeleteTempFiles();
+        byte[] checksum = new byte[ChecksumBytes];
         string finalPath = Path.Combine(_directory, NameFor(sequence));
         string tempPath = finalPath + TempSuffix;
         try
@@ -86,14 +102,16 @@ public sealed class SnapshotStore
                 using var file = new BufferedStream(new FileHandleStream(handle, ownsHandle: false), BufferBytes);
                 byte[] header = new byte[HeaderBytes];
                 file.Write(header);
-                var content = new ChecksumWriteStream(file);
+                // A delta on the real file system reads its base with pread to hash the chunks unchanged since (see LedgerView.HashInto).
+                using Microsoft.Win32.SafeHandles.SafeFileHandle? baseHandle = baseFile is { } bf && ReferenceEquals(_files, LocalFileSystem.Instance)
+                    ? File.OpenHandle(Path.Combine(_directory, NameFor(bf.Sequence)), FileMode.Open, FileAccess.Read, FileShare.Read) : null;
+                ChecksumWriteStream content = baseHandle is null ? new ChecksumWriteStream(file) : new DeltaChecksumWriteStream(file, baseHandle);
                 write(content);
-                WriteHeader(header, sequence, content.BytesWritten);
-                Span<byte> checksum = stackalloc byte[ChecksumBytes];
+                WriteHeader(header, sequence, content.BytesWritten, baseFile);
                 content.Checksum.Finish(header, checksum);
                 file.Write(checksum);
                 file.Flush();
-                handle.Write(header.AsSpan(0, HeaderFieldBytes), 0);
+                handle.Write(header.AsSpan(0, baseFile is null ? HeaderFieldBytes : DeltaHeaderFieldBytes), 0);
                 handle.Sync();
             }
             _files.Move(tempPath, finalPath);
@@ -105,6 +123,70 @@ public sealed class SnapshotStore
         }
         _files.SyncDirectory(_directory);
         Prune();
+        return new SnapshotFileId(sequence, BinaryPrimitives.ReadUInt128LittleEndian(checksum));
+    }
+
+    /// <summary>
+    /// Whether this store holds <paramref name="file"/> as a full snapshot (a delta may be written against it): present, of
+    /// that batch, its trailer that checksum. Reads the header and the trailer only.
+    /// </summary>
+    public bool Holds(SnapshotFileId file)
+    {
+        try
+        {
+            using Stream stream = new FileHandleStream(_files.Open(Path.Combine(_directory, NameFor(file.Sequence)), FileMode.Open, FileAccess.Read, FileShare.Read), ownsHandle: true);
+            byte[] header = new byte[HeaderBytes];
+            return CheckHeader(stream, file.Sequence, header, out int headerBytes, out long contentBytes) is null && FormatOf(header) == FormatVersion
+                && ReadTrailer(stream, headerBytes + contentBytes) == file.Checksum;
+        }
+        catch (IOException) { return false; }
+    }
+
+    /// <summary>The base a file's header names (format 3), or null (a full snapshot).</summary>
+    private static SnapshotFileId? BaseOf(ReadOnlySpan<byte> header) =>
+        FormatOf(header) == DeltaFormatVersion
+            ? new SnapshotFileId(BinaryPrimitives.ReadInt64LittleEndian(header[32..]), BinaryPrimitives.ReadUInt128LittleEndian(header[40..]))
+            : null;
+
+    /// <summary>The checksum in a file's trailer (at <paramref name="at"/>), as the file's identity.</summary>
+    private static UInt128 ReadTrailer(Stream file, long at)
+    {
+        Span<byte> trailer = stackalloc byte[ChecksumBytes];
+        file.Position = at;
+        file.ReadExactly(trailer);
+        return BinaryPrimitives.ReadUInt128LittleEndian(trailer);
+    }
+
+    /// <summary>
+    /// Opens the base <paramref name="baseFile"/> a delta names and checks it: present, a full snapshot of that batch whose
+    /// trailer is the checksum named, and (<paramref name="verifyContent"/>) whose content matches it. Returns why not, or
+    /// null with <paramref name="content"/> a seekable stream over its content (the caller disposes it).
+    /// </summary>
+    private string? OpenBase(SnapshotFileId baseFile, bool verifyContent, out Stream? content)
+    {
+        content = null;
+        string name = NameFor(baseFile.Sequence);
+        Stream file;
+        try { file = new BufferedStream(new FileHandleStream(_files.Open(Path.Combine(_directory, name), FileMode.Open, FileAccess.Read, FileShare.Read), ownsHandle: true), BufferBytes); }
+        catch (FileNotFoundException) { return $"its base {name} is missing"; }
+        try
+        {
+            byte[] header = new byte[HeaderBytes];
+            string? problem = CheckHeader(file, baseFile.Sequence, header, out int headerBytes, out long contentBytes);
+            if (problem is null && FormatOf(header) != FormatVersion) problem = $"a delta (file format {FormatOf(header)}), not a full snapshot";
+            if (problem is null && ReadTrailer(file, headerBytes + contentBytes) is var trailer && trailer != baseFile.Checksum)
+                problem = $"not the file the delta was written against (checksum {trailer:x32}, the delta names {baseFile.Checksum:x32})";
+            if (problem is null && verifyContent) problem = Check(file, baseFile.Sequence, out _, out _);
+            if (problem is not null) return $"its base {name}: {problem}";
+            file.Position = headerBytes;
+            content = new SnapshotContentStream(file, headerBytes, contentBytes);
+            return null;
+        }
+        catch (IOException e) { return $"its base {name}: {e.Message}"; }
+        finally
+        {
+            if (content is null) file.Dispose();
+        }
     }
 
     /// <summary>
@@ -124,11 +206,20 @@ public sealed class SnapshotStore
             {
                 file = new BufferedStream(new FileHandleStream(_files.Open(path, FileMode.Open, FileAccess.Read, FileShare.Read), ownsHandle: true), BufferBytes);
                 string? problem = Check(file, candidate, out int headerBytes, out long contentBytes);
+                Stream? baseContent = null;
+                SnapshotFileId? baseFile = null;
                 if (problem is null)
                 {
+                    byte[] header = new byte[HeaderBytes];
+                    CheckHeader(file, candidate, header, out _, out _);
+                    if ((baseFile = BaseOf(header)) is { } b) problem = OpenBase(b, verifyContent: true, out baseContent);
+                }
+                if (problem is null)
+                {
+                    var self = new SnapshotFileId(candidate, ReadTrailer(file, headerBytes + contentBytes));
                     file.Position = headerBytes;
                     sequence = candidate;
-                    content = new SnapshotContentStream(file, headerBytes, contentBytes);
+                    content = new SnapshotContentStream(file, headerBytes, contentBytes) { File = self, BaseFile = baseFile, BaseContent = baseContent };
                     LastRejected = rejected;
                     return true;
                 }
@@ -158,7 +249,14 @@ public sealed class SnapshotStore
             try
             {
                 using Stream file = new BufferedStream(new FileHandleStream(_files.Open(path, FileMode.Open, FileAccess.Read, FileShare.Read), ownsHandle: true), BufferBytes);
-                if (Check(file, candidate, out _, out _) is { } problem) damaged.Add($"{path}: {problem}");
+                string? problem = Check(file, candidate, out _, out _);
+                byte[] header = new byte[HeaderBytes];
+                if (problem is null && CheckHeader(file, candidate, header, out _, out _) is null && BaseOf(header) is { } b)
+                {
+                    problem = OpenBase(b, verifyContent: true, out Stream? baseContent);
+                    baseContent?.Dispose();
+                }
+                if (problem is not null) damaged.Add($"{path}: {problem}");
             }
             catch (IOException e)
             {
@@ -224,20 +322,33 @@ public sealed class SnapshotStore
         using Stream file = new BufferedStream(new FileHandleStream(_files.Open(path, FileMode.Open, FileAccess.Read, FileShare.Read), ownsHandle: true), BufferBytes);
         string? problem = CheckHeader(file, candidate, header, out int headerBytes, out long contentBytes);
         if (problem is not null) return problem;
-        ReadOnlySpan<byte> headerSpan = header.AsSpan(0, headerBytes);
-        var content = new VerifyingContentStream(file, headerBytes, contentBytes, FormatOf(header));
-        T restored;
-        try { restored = restore(content); }
-        catch (Exception e) when (IsRestoreFailure(e))
+        var self = new SnapshotFileId(candidate, ReadTrailer(file, headerBytes + contentBytes));
+        file.Position = headerBytes;
+        SnapshotFileId? baseFile = BaseOf(header);
+        Stream? baseContent = null;
+        // A delta's base is verified whole first: the restore reads the chunks it needs from it, in any order.
+        if (baseFile is { } b && OpenBase(b, verifyContent: true, out baseContent) is { } baseProblem) return baseProblem;
+        try
         {
-            // A damaged file usually fails its checksum; say so when it does, else what the restore found.
+            ReadOnlySpan<byte> headerSpan = header.AsSpan(0, headerBytes);
+            var content = new VerifyingContentStream(file, headerBytes, contentBytes, FormatOf(header)) { File = self, BaseFile = baseFile, BaseContent = baseContent };
+            T restored;
+            try { restored = restore(content); }
+            catch (Exception e) when (IsRestoreFailure(e))
+            {
+                // A damaged file usually fails its checksum; say so when it does, else what the restore found.
+                content.Drain();
+                return content.ChecksumMatches(headerSpan) ? $"restore failed: {e.Message}" : "checksum mismatch: the snapshot is damaged";
+            }
             content.Drain();
-            return content.ChecksumMatches(headerSpan) ? $"restore failed: {e.Message}" : "checksum mismatch: the snapshot is damaged";
+            if (!content.ChecksumMatches(headerSpan)) return "checksum mismatch: the snapshot is damaged";
+            state = restored;
+            return null;
         }
-        content.Drain();
-        if (!content.ChecksumMatches(headerSpan)) return "checksum mismatch: the snapshot is damaged";
-        state = restored;
-        return null;
+        finally
+        {
+            baseContent?.Dispose(); // the restore copied what it needed
+        }
     }
 
     /// <summary>
@@ -256,37 +367,85 @@ public sealed class SnapshotStore
         string? problem = CheckHeader(header.AsSpan(0, read), fileBytes, candidate, out int headerBytes, out long contentBytes);
         if (problem is not null) return problem;
         if (FormatOf(header) < 2) return TryRestoreRead(path, candidate, restore, header, out state);
-        MappedFile map;
-        try { map = MappedFile.Map(handle, fileBytes, path); }
-        catch (IOException) { return TryRestoreRead(path, candidate, restore, header, out state); } // no mapping (address space, limits): read it
-        byte[] expected = header.AsSpan(0, headerBytes).ToArray();
-        Task<bool> verifying = Task.Factory.StartNew(() => ChecksumMatches(handle, expected, contentBytes), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var self = new SnapshotFileId(candidate, ReadTrailer(handle, fileBytes - ChecksumBytes));
+        SnapshotFileId? baseFile = BaseOf(header);
+        // A delta: its base is checked (present, full, the checksum named) and mapped too; both checksums are computed beside the restore.
+        Microsoft.Win32.SafeHandles.SafeFileHandle? baseHandle = null;
+        MappedFile? baseMap = null, map = null;
+        Task<string?>? verifying = null;
         bool keep = false;
         try
         {
+            int baseHeaderBytes = 0;
+            long baseContentBytes = 0;
+            byte[] baseExpected = [];
+            if (baseFile is { } b)
+            {
+                string name = NameFor(b.Sequence), basePath = Path.Combine(_directory, name);
+                try { baseHandle = File.OpenHandle(basePath, FileMode.Open, FileAccess.Read, FileShare.Read); }
+                catch (FileNotFoundException) { return $"its base {name} is missing"; }
+                long baseBytes = RandomAccess.GetLength(baseHandle);
+                byte[] baseHeader = new byte[HeaderBytes];
+                int baseRead = RandomAccess.Read(baseHandle, baseHeader.AsSpan(0, (int)Math.Min(baseHeader.Length, baseBytes)), 0);
+                string? baseProblem = CheckHeader(baseHeader.AsSpan(0, baseRead), baseBytes, b.Sequence, out baseHeaderBytes, out baseContentBytes);
+                if (baseProblem is null && FormatOf(baseHeader) != FormatVersion) baseProblem = $"a delta (file format {FormatOf(baseHeader)}), not a full snapshot";
+                if (baseProblem is null && ReadTrailer(baseHandle, baseBytes - ChecksumBytes) is var trailer && trailer != b.Checksum)
+                    baseProblem = $"not the file the delta was written against (checksum {trailer:x32}, the delta names {b.Checksum:x32})";
+                if (baseProblem is not null) return $"its base {name}: {baseProblem}";
+                try { baseMap = MappedFile.Map(baseHandle, baseBytes, basePath); }
+                catch (IOException) { return TryRestoreRead(path, candidate, restore, header, out state); }
+                baseExpected = baseHeader.AsSpan(0, baseHeaderBytes).ToArray();
+            }
+            try { map = MappedFile.Map(handle, fileBytes, path); }
+            catch (IOException) { return TryRestoreRead(path, candidate, restore, header, out state); } // no mapping (address space, limits): read it
+            byte[] expected = header.AsSpan(0, headerBytes).ToArray();
+            Microsoft.Win32.SafeHandles.SafeFileHandle? baseHandleForCheck = baseHandle;
+            verifying = Task.Factory.StartNew(() =>
+            {
+                if (!ChecksumMatches(handle, expected, contentBytes)) return "checksum mismatch: the snapshot is damaged";
+                if (baseHandleForCheck is not null && !ChecksumMatches(baseHandleForCheck, baseExpected, baseContentBytes))
+                    return $"its base {NameFor(baseFile!.Value.Sequence)}: checksum mismatch: the snapshot is damaged";
+                return (string?)null;
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             byte* content = map.Address + headerBytes;
             T restored;
-            using (var stream = new MappedContentStream(map, content, contentBytes))
+            using (var stream = new MappedContentStream(map, content, contentBytes)
+            {
+                File = self,
+                Handle = handle,
+                HeaderBytes = headerBytes,
+                BaseHandle = baseHandle,
+                BaseHeaderBytes = baseHeaderBytes,
+                BaseFile = baseFile,
+                BaseContent = baseMap is null ? null : new MappedContentStream(baseMap, baseMap.Address + baseHeaderBytes, baseContentBytes),
+            })
             {
                 try { restored = restore(stream); }
                 catch (Exception e) when (IsRestoreFailure(e))
                 {
                     // A damaged file usually fails its checksum; say so when it does, else what the restore found.
-                    return verifying.GetAwaiter().GetResult() ? $"restore failed: {e.Message}" : "checksum mismatch: the snapshot is damaged";
+                    return verifying.GetAwaiter().GetResult() ?? $"restore failed: {e.Message}";
                 }
             }
-            if (!verifying.GetAwaiter().GetResult()) return "checksum mismatch: the snapshot is damaged";
+            if (verifying.GetAwaiter().GetResult() is { } damaged) return damaged;
             state = restored;
             keep = true;
             return null;
         }
         finally
         {
-            try { verifying.Wait(); } // the handle is closed only after the checksum's reads
+            try { verifying?.Wait(); } // the handles are closed only after the checksum's reads
             catch (AggregateException) { } // a failed read was reported where the result was asked for, or the restore's own exception goes on
-            if (!keep) map.Dispose(); // a half-built state is dropped with it; a restored one holds the mapping
+            if (!keep) { map?.Dispose(); baseMap?.Dispose(); } // a half-built state is dropped with them; a restored one holds the mappings
+            baseHandle?.Dispose();
         }
+    }
+
+    private static UInt128 ReadTrailer(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long at)
+    {
+        Span<byte> trailer = stackalloc byte[ChecksumBytes];
+        if (RandomAccess.Read(handle, trailer, at) != ChecksumBytes) throw new IOException("snapshot file ends inside its checksum");
+        return BinaryPrimitives.ReadUInt128LittleEndian(trailer);
     }
 
     /// <summary>Whether the content of <paramref name="handle"/> (format 2, after <paramref name="header"/>) matches the file's trailer; reads it once.</summary>
@@ -324,14 +483,19 @@ public sealed class SnapshotStore
         return snapshots;
     }
 
-    private static void WriteHeader(Span<byte> header, long sequence, long contentBytes)
+    private static void WriteHeader(Span<byte> header, long sequence, long contentBytes, SnapshotFileId? baseFile)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], FormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], baseFile is null ? FormatVersion : DeltaFormatVersion);
         BinaryPrimitives.WriteUInt16LittleEndian(header[6..], HeaderBytes);
         BinaryPrimitives.WriteInt64LittleEndian(header[8..], sequence);
         BinaryPrimitives.WriteInt64LittleEndian(header[16..], contentBytes);
         BinaryPrimitives.WriteUInt64LittleEndian(header[24..], 0);
+        if (baseFile is { } b)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(header[32..], b.Sequence);
+            BinaryPrimitives.WriteUInt128LittleEndian(header[40..], b.Checksum);
+        }
     }
 
     private static ushort FormatOf(ReadOnlySpan<byte> header) => BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
@@ -347,7 +511,7 @@ public sealed class SnapshotStore
         if (fileBytes < HeaderFieldBytes + ChecksumBytes || start.Length < HeaderFieldBytes) return $"only {fileBytes} bytes, shorter than header and checksum";
         if (BinaryPrimitives.ReadUInt32LittleEndian(start) != Magic) return "bad magic: not a snapshot";
         ushort version = FormatOf(start);
-        if (version is not (1 or FormatVersion)) return $"unsupported snapshot format version {version}";
+        if (version is not (1 or FormatVersion or DeltaFormatVersion)) return $"unsupported snapshot format version {version}";
         int expectedHeader = version == 1 ? HeaderFieldBytes : HeaderBytes;
         if (BinaryPrimitives.ReadUInt16LittleEndian(start[6..]) != expectedHeader) return "bad header length";
         if (fileBytes < expectedHeader + ChecksumBytes || start.Length < expectedHeader) return $"only {fileBytes} bytes, shorter than header and checksum";
@@ -442,12 +606,34 @@ public sealed class SnapshotStore
         }
     }
 
+    /// <summary>Deletes all but the newest <see cref="KeepSnapshots"/> snapshots and the bases those name (a delta is useless without its base).</summary>
     private void Prune()
     {
         List<(long Sequence, string Path)> snapshots = List();
         if (snapshots.Count <= KeepSnapshots) return;
-        for (int i = 0; i < snapshots.Count - KeepSnapshots; i++) _files.Delete(snapshots[i].Path);
-        _files.SyncDirectory(_directory);
+        var keep = new HashSet<long>();
+        for (int i = snapshots.Count - KeepSnapshots; i < snapshots.Count; i++)
+        {
+            keep.Add(snapshots[i].Sequence);
+            if (BaseNamedBy(snapshots[i].Path) is { } b) keep.Add(b.Sequence);
+        }
+        bool deleted = false;
+        foreach ((long sequence, string path) in snapshots)
+            if (!keep.Contains(sequence)) { _files.Delete(path); deleted = true; }
+        if (deleted) _files.SyncDirectory(_directory);
+    }
+
+    /// <summary>The base a snapshot file's header names, or null (a full snapshot, or a header that does not read).</summary>
+    private SnapshotFileId? BaseNamedBy(string path)
+    {
+        try
+        {
+            using IFileHandle handle = _files.Open(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            byte[] header = new byte[DeltaHeaderFieldBytes];
+            if (handle.Read(header, 0) < header.Length || BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic) return null;
+            return BaseOf(header);
+        }
+        catch (IOException) { return null; }
     }
 
     private void DeleteTempFiles()
@@ -456,7 +642,24 @@ public sealed class SnapshotStore
     }
 
     /// <summary>Forwards writes to the file while counting them and feeding the checksum.</summary>
-    private sealed class ChecksumWriteStream(Stream inner) : Stream
+    /// <summary>As <see cref="ChecksumWriteStream"/>, for a delta: also reads its base (format 2: content after a 4096-byte header) with pread.</summary>
+    private sealed class DeltaChecksumWriteStream(Stream inner, Microsoft.Win32.SafeHandles.SafeFileHandle baseHandle) : ChecksumWriteStream(inner), ISnapshotFiles
+    {
+        public void ReadAt(bool fromBase, long position, Span<byte> destination)
+        {
+            if (!fromBase) throw new InvalidOperationException("only the base is read");
+            long at = HeaderBytes + position;
+            while (!destination.IsEmpty)
+            {
+                int n = RandomAccess.Read(baseHandle, destination, at);
+                if (n <= 0) throw new IOException("the base snapshot file ends inside a section");
+                destination = destination[n..];
+                at += n;
+            }
+        }
+    }
+
+    private class ChecksumWriteStream(Stream inner) : Stream
     {
         public ContentChecksum Checksum { get; } = new(FormatVersion);
         public long BytesWritten { get; private set; }
@@ -489,8 +692,12 @@ public sealed class SnapshotStore
     /// byte read; <see cref="ChecksumMatches"/> compares it with the file's trailer once the content is consumed.
     /// Large reads go straight from the file into the caller's memory (no copy through the file's buffer).
     /// </summary>
-    private sealed class VerifyingContentStream(Stream file, int headerBytes, long length, ushort format) : Stream
+    private sealed class VerifyingContentStream(Stream file, int headerBytes, long length, ushort format) : Stream, ISnapshotSource
     {
+        public SnapshotFileId File { get; init; }
+        public SnapshotFileId? BaseFile { get; init; }
+        public Stream? BaseContent { get; init; }
+
         private readonly ContentChecksum _checksum = new(format);
         private long _position;
 
@@ -555,8 +762,12 @@ public sealed class SnapshotStore
     }
 
     /// <summary>Read-only, seekable window over the content of a verified snapshot file; owns the file.</summary>
-    private sealed class SnapshotContentStream(Stream file, long start, long length) : Stream
+    private sealed class SnapshotContentStream(Stream file, long start, long length) : Stream, ISnapshotSource
     {
+        public SnapshotFileId File { get; init; }
+        public SnapshotFileId? BaseFile { get; init; }
+        public Stream? BaseContent { get; init; }
+
         private long _position;
 
         public override bool CanRead => true;
@@ -611,14 +822,37 @@ public sealed class SnapshotStore
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing) file.Dispose();
+            if (disposing) { file.Dispose(); BaseContent?.Dispose(); }
             base.Dispose(disposing);
         }
     }
 
     /// <summary>The content of a mapped snapshot file, read as a stream that also tells where each byte lies (<see cref="ISnapshotMemory"/>).</summary>
-    private sealed unsafe class MappedContentStream : UnmanagedMemoryStream, ISnapshotMemory
+    private sealed unsafe class MappedContentStream : UnmanagedMemoryStream, ISnapshotMemory, ISnapshotSource, ISnapshotFiles
     {
+        public SnapshotFileId File { get; init; }
+        public SnapshotFileId? BaseFile { get; init; }
+        public Stream? BaseContent { get; init; }
+
+        /// <summary>The open files (this one's, its base's), read with pread while the restore runs; their content starts after the header.</summary>
+        public Microsoft.Win32.SafeHandles.SafeFileHandle? Handle { get; init; }
+        public int HeaderBytes { get; init; }
+        public Microsoft.Win32.SafeHandles.SafeFileHandle? BaseHandle { get; init; }
+        public int BaseHeaderBytes { get; init; }
+
+        public void ReadAt(bool fromBase, long position, Span<byte> destination)
+        {
+            Microsoft.Win32.SafeHandles.SafeFileHandle handle = (fromBase ? BaseHandle : Handle) ?? throw new InvalidOperationException("no file to read");
+            long at = (fromBase ? BaseHeaderBytes : HeaderBytes) + position;
+            while (!destination.IsEmpty)
+            {
+                int n = RandomAccess.Read(handle, destination, at);
+                if (n <= 0) throw new EndOfStreamException("snapshot file ends inside a section");
+                destination = destination[n..];
+                at += n;
+            }
+        }
+
         private readonly MappedFile _map;
         private readonly byte* _content;
         private readonly long _length;

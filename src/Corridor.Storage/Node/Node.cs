@@ -273,7 +273,9 @@ public sealed class Node : IDisposable
     private Engine.EngineSnapshot Capture()
     {
         long start = Stopwatch.GetTimestamp();
-        Engine.EngineSnapshot image = _engine.CaptureSnapshot();
+        // A delta only against a full snapshot this store still holds as it was written (the pruning keeps bases; an operator may not).
+        bool incremental = _options.IncrementalSnapshots && _engine.SnapshotBaseFile is { } baseFile && _snapshots!.Holds(baseFile);
+        Engine.EngineSnapshot image = _engine.CaptureSnapshot(incremental, _options.MaxDeltaFraction);
         _eventsSinceSnapshot = 0;
         _metrics.SnapshotCaptured(Stopwatch.GetElapsedTime(start));
         return image;
@@ -282,9 +284,9 @@ public sealed class Node : IDisposable
     private void Write(Engine.EngineSnapshot image)
     {
         var clock = Stopwatch.StartNew();
-        try { _snapshots!.Write(image.Sequence, image.WriteTo); }
+        try { image.Written(_snapshots!.Write(image.Sequence, image.WriteTo, image.BaseFile)); }
         finally { image.Release(); }
-        _metrics.Snapshotted(image.Sequence, clock.Elapsed);
+        _metrics.Snapshotted(image.Sequence, clock.Elapsed, image.IsDelta, image.ContentBytes);
     }
 
     private Task _snapshotWrite = Task.CompletedTask;

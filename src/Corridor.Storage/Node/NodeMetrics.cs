@@ -70,12 +70,26 @@ public sealed class NodeMetrics
 
     internal void SnapshotCaptured(TimeSpan pause) => LastSnapshotCapture = pause;
 
-    internal void Snapshotted(long sequence, TimeSpan duration)
+    internal void Snapshotted(long sequence, TimeSpan duration, bool delta, long contentBytes)
     {
         _ = sequence;
         Interlocked.Increment(ref _snapshots);
+        if (delta) Interlocked.Increment(ref _deltaSnapshots);
         LastSnapshotDuration = duration;
+        LastSnapshotBytes = contentBytes;
+        LastSnapshotWasDelta = delta;
     }
+
+    private long _deltaSnapshots;
+
+    /// <summary>Snapshots written as deltas against a full one (incremental), of all <see cref="Snapshots"/>.</summary>
+    public long DeltaSnapshots => Interlocked.Read(ref _deltaSnapshots);
+
+    /// <summary>Content bytes of the last snapshot written.</summary>
+    public long LastSnapshotBytes { get; private set; }
+
+    /// <summary>Whether the last snapshot written was a delta.</summary>
+    public bool LastSnapshotWasDelta { get; private set; }
 }
 
 /// <summary>

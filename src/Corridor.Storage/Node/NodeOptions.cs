@@ -20,6 +20,15 @@ public sealed class NodeOptions
 
     public bool SnapshotOnStop { get; init; } = true;
 
+    /// <summary>
+    /// Snapshots after the first full one may be deltas against it (only the ledger chunks changed since; the rule and the
+    /// file formats: src/Corridor.Storage/README.md, "Incremental snapshots"). Off: every snapshot is full.
+    /// </summary>
+    public bool IncrementalSnapshots { get; init; } = true;
+
+    /// <summary>A delta is written only when it comes to at most this fraction of its base (else a full snapshot, the next base).</summary>
+    public double MaxDeltaFraction { get; init; } = Corridor.Core.Ledger.LedgerState.MaxDeltaFraction;
+
     /// <summary>Capacity hints that avoid rehashing while loading large ledgers.</summary>
     public int AccountCapacity { get; init; }
     public int TransferCapacity { get; init; }
