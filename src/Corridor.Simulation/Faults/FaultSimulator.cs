@@ -464,7 +464,7 @@ public static class FaultSimulator
                 reply += r.CommandCount;
                 // Each client must get the engine's answer to its own command (the reference engine's reply to it, found
                 // here by counting commands, independently of the pipeline's routing).
-                string? wrong = WrongAnswer(answers[k], expected[reply - 1]);
+                string? wrong = SimulatedWorkload.WrongAnswer(answers[k], expected[reply - 1]);
                 if (wrong is not null) return $"batch {sequence}: request {k + 1} of {requests.Count} ({r.Kind}×{r.ItemIds.Length}) was answered {wrong}";
                 r.Acknowledged = true;
                 r.Ok = new bool[r.ItemIds.Length];
@@ -485,14 +485,6 @@ public static class FaultSimulator
             PipelineBug.MisroutedReplies => PlantedPipelineBug.MisroutedReplies,
             _ => PlantedPipelineBug.None,
         };
-
-        /// <summary>Null when the answer a client got is the engine's reply to its command; else how they differ.</summary>
-        private static string? WrongAnswer(CommandReply got, CommandReply expected)
-        {
-            if (got.Operation == expected.Operation && got.Count == expected.Count && got.Errors.AsSpan().SequenceEqual(expected.Errors)) return null;
-            static string Show(CommandReply c) => $"{c.Operation}×{c.Count} with {c.Errors.Length} errors [{string.Join(", ", c.Errors.Take(3).Select(e => $"{e.Index}:{e.Code}"))}]";
-            return $"{Show(got)}, but the engine's reply to its command is {Show(expected)}";
-        }
 
         /// <summary>The process dies between two steps of the pipeline (a kill or a power loss), at the seed's rate.</summary>
         private bool CrashBetweenSteps(string where)
