@@ -195,7 +195,7 @@ internal sealed class HashingStream(XxHash128 hash) : Stream
 }
 
 /// <summary>
-/// Bytes written into memory in segments of 1 MiB, for the part of a snapshot serialised at capture: growth never copies
+/// Bytes written into memory in segments of up to 1 MiB, for the part of a snapshot serialised at capture: growth never copies
 /// what is already written (a <see cref="MemoryStream"/> doubles and copies, and cannot pass 2 GiB — the records of a
 /// couple of million payments), and the pieces are read back in order to write or hash them. An array that never changes
 /// (a payment's journaled bytes) is referred to, not copied (<see cref="WriteShared"/>).
@@ -203,6 +203,7 @@ internal sealed class HashingStream(XxHash128 hash) : Stream
 internal sealed class SegmentedBuffer : Stream
 {
     internal const int SegmentBytes = 1 << 20;
+    private const int FirstSegmentBytes = 4096;
     private readonly List<ReadOnlyMemory<byte>> _pieces = [];
     private byte[] _current = [];
     private int _used; // bytes written into _current
@@ -258,7 +259,9 @@ internal sealed class SegmentedBuffer : Stream
     private void NextSegment()
     {
         ClosePiece();
-        _current = GC.AllocateUninitializedArray<byte>(SegmentBytes); // every byte is written before it is read
+        // Segments grow with what was written (4 KiB first, up to 1 MiB): a small section costs a small buffer. Every byte
+        // is written before it is read.
+        _current = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(_length, FirstSegmentBytes, SegmentBytes));
         _used = 0;
         _pieceStart = 0;
     }
