@@ -135,6 +135,9 @@ public sealed class ObservabilityTests
         Assert.Equal(taken + 1, TestNode.Metric(after, "corridor_snapshots_total"));
         double capture = TestNode.Metric(after, "corridor_snapshot_capture_seconds"), write = TestNode.Metric(after, "corridor_snapshot_write_seconds");
         Assert.True(capture > 0 && write > 0, $"capture {capture} s, write {write} s");
+        // Its size, and whether it was a delta: a small state's delta would hold every item (no list fills a chunk), so it is full.
+        Assert.True(TestNode.Metric(after, "corridor_snapshot_bytes") > 1_000, after);
+        Assert.Equal(0, TestNode.Metric(after, "corridor_snapshots_delta_total"));
     }
 
     [Fact]

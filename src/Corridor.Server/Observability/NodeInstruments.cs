@@ -33,6 +33,10 @@ internal static class NodeInstruments
         meter.CreateObservableCounter("corridor.engine.item_errors", () => Of(m => m.ItemErrors), description: "Items the engine rejected.");
         meter.CreateObservableCounter("corridor.rejected_busy", () => Of(m => m.RejectedBusy), description: "Requests refused because the sequencer queue was full (HTTP 503).");
         meter.CreateObservableCounter("corridor.snapshots", () => Of(m => m.Snapshots), description: "Snapshots written.");
+        meter.CreateObservableCounter("corridor.snapshots.delta", () => Of(m => m.DeltaSnapshots),
+            description: "Snapshots written as deltas against the newest full snapshot (incremental), of corridor.snapshots.");
+        meter.CreateObservableGauge("corridor.snapshot.bytes", () => Of(m => m.LastSnapshotBytes), "By",
+            "Content bytes of the last snapshot written (a delta holds the ledger's chunks changed since its base and the rest whole).");
         meter.CreateObservableGauge("corridor.snapshot.capture_seconds", () => Node()?.Metrics.LastSnapshotCapture.TotalSeconds ?? 0, "s",
             "The engine's pause to capture the last snapshot's image (the write runs beside the engine).");
         meter.CreateObservableGauge("corridor.snapshot.write_seconds", () => Node()?.Metrics.LastSnapshotDuration.TotalSeconds ?? 0, "s",
