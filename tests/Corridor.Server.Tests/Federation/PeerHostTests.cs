@@ -8,8 +8,13 @@ public sealed class PeerHostTests
     {
         await using var node = new NodeProcess("host");
         await node.StartAsync();
-        node.Kill(); // waits for the process's output to be read to its end: the log line may still be in the pipe when the node answers ready
-        Assert.Contains(node.Output, l => l.Contains($"peer endpoint on https://127.0.0.1:{node.PeerPort}", StringComparison.Ordinal));
+        // The console logger writes from a queue of its own: the line may come a moment after the node answers ready (on a
+        // busy machine, after a kill would have stopped it), so wait for it first.
+        string expected = $"peer endpoint on https://127.0.0.1:{node.PeerPort}";
+        for (int i = 0; i < 200 && !node.Output.Any(l => l.Contains(expected, StringComparison.Ordinal)); i++)
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        node.Kill();
+        Assert.Contains(node.Output, l => l.Contains(expected, StringComparison.Ordinal));
 
         string data = Directory.CreateTempSubdirectory("corridor-peer-host-").FullName;
         try
