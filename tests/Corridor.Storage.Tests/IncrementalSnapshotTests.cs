@@ -26,7 +26,7 @@ public sealed class IncrementalSnapshotTests
         {
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         };
-        Engine engine = EngineWithTransfers(Transfers);
+        Engine engine = MappedSnapshotTests.EngineWithTransfers(Transfers);
         new SnapshotStore(dir).Write(engine.Sequence, engine.WriteSnapshot);
         return (dir, engine);
     }
@@ -167,7 +167,7 @@ public sealed class IncrementalSnapshotTests
         Assert.False(reader.TryOpenLatest(out _, out _));
 
         // Another file under the base's name (its checksum differs from the one the delta names).
-        Engine other = EngineWithTransfers(1_000);
+        Engine other = MappedSnapshotTests.EngineWithTransfers(1_000);
         using (var otherDir = new TempDirectory())
         {
             var otherStore = new SnapshotStore(otherDir.Path);
@@ -318,30 +318,6 @@ public sealed class IncrementalSnapshotTests
         items.Add(new Transfer { Id = (UInt128)(90_000_001 + next), DebitAccountId = 1_000_001, CreditAccountId = 1_000_001, Amount = 1, Ledger = 840, Code = 1 }); // fails: the chain rolls back
         next += 2;
         return CommandBatch.Encode<Transfer>(Operation.CreateTransfers, items.ToArray());
-    }
-
-    /// <summary>Accounts, then <paramref name="transfers"/> transfers in batches of 8,000, every third one pending.</summary>
-    private static Engine EngineWithTransfers(int transfers)
-    {
-        var engine = new Engine();
-        var accounts = new Account[Accounts];
-        for (int i = 0; i < Accounts; i++) accounts[i] = new Account { Id = (UInt128)(1_000_001 + i), Ledger = 840, Code = 1, Participant = 1 };
-        Apply(engine, CommandBatch.Encode<Account>(Operation.CreateAccounts, accounts), expectOk: true);
-        for (int start = 0; start < transfers; start += 8_000)
-        {
-            var items = new Transfer[Math.Min(8_000, transfers - start)];
-            for (int i = 0; i < items.Length; i++)
-            {
-                int n = start + i;
-                items[i] = new Transfer
-                {
-                    Id = (UInt128)(50_000_000 + n), DebitAccountId = (UInt128)(1_000_001 + n % Accounts), CreditAccountId = (UInt128)(1_000_001 + (n + 3) % Accounts),
-                    Amount = 1, Ledger = 840, Code = 1, Flags = n % 3 == 0 ? TransferFlags.Pending : TransferFlags.None,
-                };
-            }
-            Apply(engine, CommandBatch.Encode<Transfer>(Operation.CreateTransfers, items), expectOk: true);
-        }
-        return engine;
     }
 
     /// <summary>Applies a batch as the next one; its items may fail (the same on every copy of the state).</summary>

@@ -108,8 +108,8 @@ public sealed class MappedSnapshotTests
 
     private static Engine LargeEngine() => EngineWithTransfers(Transfers);
 
-    /// <summary>Accounts, then <paramref name="transfers"/> transfers in batches of 8,000, every third one pending.</summary>
-    private static Engine EngineWithTransfers(int transfers)
+    /// <summary>Accounts, then <paramref name="transfers"/> transfers in batches of 8,000, every third one pending (each batch all ok).</summary>
+    internal static Engine EngineWithTransfers(int transfers)
     {
         var engine = new Engine();
         var accounts = new Account[Accounts];

@@ -884,16 +884,7 @@ public sealed class LedgerState
             {
                 if (buffer is not null) System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             }
-            Span<byte> scratch = stackalloc byte[32];
-            for (int c = 0; c < _failed.ChunkCount; c++)
-                foreach (FailedRecord f in _failed.Segment(c))
-                {
-                    UInt128 id = f.Id;
-                    MemoryMarshal.Write(scratch, in id);
-                    MemoryMarshal.Write(scratch[16..], f.ContentHash);
-                    scratch[24] = (byte)f.Result;
-                    hash.Append(scratch[..25]);
-                }
+            for (int c = 0; c < _failed.ChunkCount; c++) HashFailed(hash, _failed.Segment(c));
             const int BalancesPerChunk = 128;
             Span<AccountBalance> balances = stackalloc AccountBalance[BalancesPerChunk];
             int held = 0;
@@ -1010,6 +1001,20 @@ public sealed class LedgerState
             if (list.Count >= ChunkedList<T>.ChunkLength) Engine.SnapshotIO.Align(w);
             for (int c = 0; c < list.ChunkCount; c++)
                 if (!fromBase[c]) w.Write(MemoryMarshal.AsBytes(list.Segment(c)));
+        }
+    }
+
+    /// <summary>What the state hash covers of failed transfers: id, content hash and result of each (25 bytes), in order.</summary>
+    private static void HashFailed(XxHash128 hash, ReadOnlySpan<FailedRecord> records)
+    {
+        Span<byte> scratch = stackalloc byte[32];
+        foreach (FailedRecord f in records)
+        {
+            UInt128 id = f.Id;
+            MemoryMarshal.Write(scratch, in id);
+            MemoryMarshal.Write(scratch[16..], f.ContentHash);
+            scratch[24] = (byte)f.Result;
+            hash.Append(scratch[..25]);
         }
     }
 
@@ -1305,16 +1310,7 @@ public sealed class LedgerState
                     if (m.Status == PendingStatus.Pending && m.ExpiresAt != 0) _expiry.Enqueue(first + k, (m.ExpiresAt, first + k));
                 }
             }, hash, statusesOnly: true);
-            Span<byte> scratch = stackalloc byte[32];
-            for (int c = 0; c < _failedOrder.ChunkCount; c++)
-                foreach (FailedRecord f in _failedOrder.ChunkReadSpan(c))
-                {
-                    UInt128 id = f.Id;
-                    MemoryMarshal.Write(scratch, in id);
-                    MemoryMarshal.Write(scratch[16..], f.ContentHash);
-                    scratch[24] = (byte)f.Result;
-                    hash.Append(scratch[..25]);
-                }
+            for (int c = 0; c < _failedOrder.ChunkCount; c++) HashFailed(hash, _failedOrder.ChunkReadSpan(c));
             ForEachItem<HistoryEntry>(_history, sources[4], files, buffer, (items, _) =>
             {
                 foreach (ref readonly HistoryEntry e in items) hash.Append(MemoryMarshal.AsBytes(new ReadOnlySpan<AccountBalance>(in e.Balance)));
