@@ -55,8 +55,9 @@ public sealed partial class ComplianceState
     /// <summary>Screens both parties against every loaded list (or, with none loaded, only checks that they are screenable).</summary>
     private (ImmutableArray<ComplianceHit> Hits, ImmutableArray<string> Against, ScreeningStatus Status) Screen(PartyInfo originator, PartyInfo beneficiary, bool screenParties)
     {
-        var hits = ImmutableArray.CreateBuilder<ComplianceHit>();
-        var against = ImmutableArray.CreateBuilder<string>(_lists.Count);
+        // Most payments hit nothing: no builder for hits until one is found (this runs on the engine thread for every payment).
+        ImmutableArray<ComplianceHit>.Builder? hits = null;
+        var against = new string[_lists.Count];
         bool unscreenable = false;
         if (_lists.Count == 0)
         {
@@ -65,17 +66,18 @@ public sealed partial class ComplianceState
         }
         else
         {
-            foreach (LoadedList list in _lists.Values)
+            int i = 0;
+            foreach (LoadedList list in _listsInOrder)
             {
                 list.Screener ??= ScreenerOf(list.List);
                 ScreeningResult r = list.Screener.Screen(originator, beneficiary);
-                foreach (ScreeningHit h in r.Hits) hits.Add(new ComplianceHit(list.Version.Name, list.Version.ContentHash, h));
+                foreach (ScreeningHit h in r.Hits) (hits ??= ImmutableArray.CreateBuilder<ComplianceHit>()).Add(new ComplianceHit(list.Version.Name, list.Version.ContentHash, h));
                 unscreenable |= r.Status == ScreeningStatus.Unscreenable;
-                against.Add(list.Version.Name + "@" + list.Version.ContentHash);
+                against[i++] = list.Against;
             }
         }
-        ScreeningStatus status = hits.Count > 0 ? ScreeningStatus.PotentialMatch : unscreenable ? ScreeningStatus.Unscreenable : ScreeningStatus.Clear;
-        return (hits.ToImmutable(), against.ToImmutable(), status);
+        ScreeningStatus status = hits is { Count: > 0 } ? ScreeningStatus.PotentialMatch : unscreenable ? ScreeningStatus.Unscreenable : ScreeningStatus.Clear;
+        return (hits?.ToImmutable() ?? [], System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(against), status);
     }
 
     /// <summary>The index prepared for this list at the current threshold, else built here (counted in <see cref="ScreenerBuilds"/>).</summary>
@@ -118,9 +120,9 @@ public sealed partial class ComplianceState
     public TravelRuleResult TravelRuleOf(SettlementState settlement, in SubmitPayment cmd, PaymentDetails? details)
     {
         if (cmd.Kind != PaymentKind.Customer) return TravelRuleResult.Compliant;
-        if (settlement.GetParticipant(cmd.Payer) is not { } payer || settlement.GetParticipant(cmd.Payee) is not { } payee) return TravelRuleResult.Compliant;
+        if (settlement.ParticipantBic(cmd.Payer) is not { } payerBic || settlement.ParticipantBic(cmd.Payee) is not { } payeeBic) return TravelRuleResult.Compliant;
         var (originator, beneficiary) = CustomerParties(details);
-        return TravelRule.Validate(originator, beneficiary, IsCrossBorder(payer.Bic, payee.Bic));
+        return TravelRule.Validate(originator, beneficiary, IsCrossBorder(payerBic, payeeBic));
     }
 
     /// <summary>Originator (with birth data, FATF R16) and beneficiary of a customer payment as the travel rule and screening see them.</summary>

@@ -81,6 +81,8 @@ public sealed partial class ComplianceState
     private readonly Settlement.SettlementState? _settlement;
     private readonly SortedDictionary<ulong, OperatorUser> _operators = new();
     private readonly SortedDictionary<string, LoadedList> _lists = new(StringComparer.Ordinal);
+    /// <summary>The lists in force in name order, as an array: screening walks it for every payment (a sorted dictionary's enumerator allocates). Set wherever <see cref="_lists"/> changes.</summary>
+    private LoadedList[] _listsInOrder = [];
     private readonly List<WatchListVersion> _history = new();
     private readonly SortedDictionary<string, SetComplianceRule> _ruleItems = new(StringComparer.Ordinal);
     private ComplianceRules _rules = new([]);
@@ -119,6 +121,8 @@ public sealed partial class ComplianceState
         public required string Text { get; init; }
         public required WatchList List { get; init; }
         public Screener? Screener { get; set; } // taken from Prepared, else built on first use, at the current threshold
+        /// <summary>"name@contenthash": what a payment's compliance record says it was screened against.</summary>
+        public string Against => field ??= Version.Name + "@" + Version.ContentHash;
     }
 
     // ───────────────────────────── apply ─────────────────────────────
@@ -239,6 +243,7 @@ public sealed partial class ComplianceState
         if (current is null && _lists.Count >= MaxWatchLists) return LoadWatchListResult.TooManyWatchLists;
         var version = new WatchListVersion(c.Name, c.Format, c.VersionLabel, list.ContentHash, list.Entries.Length, now, c.Operator);
         _lists[c.Name] = new LoadedList { Version = version, Text = c.Text, List = list };
+        _listsInOrder = [.. _lists.Values];
         _history.Add(version);
         detail = $"{c.Format} version '{c.VersionLabel}' hash {list.ContentHash} ({list.Entries.Length} entries)"
             + (current is null ? "" : $", replaces {current.Version.ContentHash}");
@@ -626,6 +631,7 @@ public sealed partial class ComplianceState
                 throw new InvalidDataException($"compliance snapshot: watch list '{v.Name}' does not reproduce content hash {v.ContentHash}");
             _lists.Add(v.Name, new LoadedList { Version = v, Text = text, List = parsed.List });
         }
+        _listsInOrder = [.. _lists.Values];
         int history = ReadCount(r, int.MaxValue);
         for (int i = 0; i < history; i++) _history.Add(ReadVersion(r));
         int rules = ReadCount(r, ComplianceRules.MaxRules);

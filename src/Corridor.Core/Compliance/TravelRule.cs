@@ -67,7 +67,7 @@ public static class TravelRule
     /// <summary>Findings come in a fixed order: originator before beneficiary, completeness before format.</summary>
     public static TravelRuleResult Validate(PartyInfo? originator, PartyInfo? beneficiary, bool crossBorder)
     {
-        var findings = ImmutableArray.CreateBuilder<TravelRuleFinding>();
+        var findings = ImmutableArray.CreateBuilder<TravelRuleFinding>(0); // most payments have no finding: no array until one
         ValidateOriginator(originator, crossBorder, findings);
         ValidateBeneficiary(beneficiary, crossBorder, findings);
         if (originator is not null) ValidateFormats(PartyRole.Originator, originator, findings);

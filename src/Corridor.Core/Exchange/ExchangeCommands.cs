@@ -201,9 +201,10 @@ public static class ExchangeCommands
     /// <summary>One command as a standalone byte array (tests, tools, the server's command builder).</summary>
     public static byte[] Encode<T>(Operation operation, params ReadOnlySpan<T> items) where T : IExchangeItem<T>
     {
-        var buffer = new byte[MaxCommandBytes<T>(items.Length)];
-        int written = Write(buffer, operation, items);
-        return buffer.AsSpan(0, written).ToArray();
+        // Written into a pooled buffer of the worst case (often several times what is written), then copied out to size.
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(MaxCommandBytes<T>(items.Length));
+        try { return buffer.AsSpan(0, Write(buffer, operation, items)).ToArray(); }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
     }
 
     /// <summary>Decodes a whole payload of <paramref name="count"/> items; throws <see cref="InvalidDataException"/> if malformed or with trailing bytes.</summary>

@@ -45,6 +45,10 @@ public sealed partial class SettlementState
         return new ParticipantInfo(p.Id, p.Role, p.Status, p.Name, p.RegisteredAt, accounts, p.Bic);
     }
 
+    /// <summary>A participant's BIC ("" when it has none), or null when no participant has that id: a lookup that builds nothing.</summary>
+    internal string? ParticipantBic(ulong participantId) =>
+        _participantIndex.TryGetValue(participantId, out int i) ? _participants[i].Bic : null;
+
     /// <summary>All participants in registration order.</summary>
     public IReadOnlyList<ParticipantInfo> GetParticipants()
     {

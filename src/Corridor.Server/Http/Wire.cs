@@ -82,10 +82,12 @@ public static class Wire
         throw ApiException.BadRequest("request.invalid_value", $"{field}: unknown flag \"{Clip(name)}\"");
     }
 
-    public static TEnum ParseEnum<TEnum>(string value, string field, params (string Name, TEnum Value)[] table)
+    public static TEnum ParseEnum<TEnum>(string value, string field, params ReadOnlySpan<(string Name, TEnum Value)> table)
     {
         foreach (var (n, v) in table) if (n == value) return v;
-        throw ApiException.BadRequest("request.invalid_value", $"{field}: \"{Clip(value)}\" is not one of {string.Join(", ", table.Select(t => t.Name))}");
+        var names = new string[table.Length];
+        for (int i = 0; i < table.Length; i++) names[i] = table[i].Name;
+        throw ApiException.BadRequest("request.invalid_value", $"{field}: \"{Clip(value)}\" is not one of {string.Join(", ", names)}");
     }
 
     public static PaymentPriority Priority(string value, string field = "priority") =>
@@ -114,7 +116,14 @@ public static class Wire
             Id(r.TxId, field + ".tx_id"), uetr.ToLowerInvariant());
     }
 
-    public static string Snake<TEnum>(TEnum value) where TEnum : struct, Enum => Problems.SnakeCase(value.ToString());
+    /// <summary>An enum value's snake_case name (e.g. a payment's status in every answer), made once per value and kept.</summary>
+    public static string Snake<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        SnakeNames<TEnum>.Names.GetOrAdd(value, static v => Problems.SnakeCase(v.ToString()));
+
+    private static class SnakeNames<TEnum> where TEnum : struct, Enum
+    {
+        public static readonly System.Collections.Concurrent.ConcurrentDictionary<TEnum, string> Names = new();
+    }
 
     public static AccountDto ToDto(in Account a)
     {
