@@ -76,7 +76,7 @@ public sealed partial class SettlementState
         SettlementResult check = Validate(ref record, clock, out WindowRecord? window);
         _paymentIndex.Add(cmd.PaymentId, index);
         if (details is not null) _details.Add(index, details);
-        _payments.Add(record);
+        _payments.Add() = record;
         if (check != SettlementResult.Ok) return RejectAtEntry(index, check, clock, out status, out reason);
 
         // Compliance before any liquidity moves: travel rule, screening, rules (docs/compliance.md).

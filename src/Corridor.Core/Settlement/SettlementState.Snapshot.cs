@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.IO.Hashing;
+using Corridor.Core.Engine;
 using Corridor.Core.Ledger;
 
 namespace Corridor.Core.Settlement;
@@ -98,14 +99,14 @@ public sealed partial class SettlementState
             }
         }
         w.Write(_payments.Count);
-        foreach (PaymentRecord p in _payments)
+        // A frozen capture leaves the payments (one per RTGS payment and PvP payer leg) to the writer thread: they are read
+        // from a view of the list frozen now, whose chunks the engine copies before it writes them (ChunkedList).
+        if (SnapshotCapture.Of(w) is { } capture)
         {
-            WriteU128(w, p.Id); w.Write(p.Payer); w.Write(p.Payee); w.Write(p.Ledger); w.Write(p.Amount);
-            w.Write((byte)p.Priority); w.Write((byte)p.SubmittedPriority); w.Write((byte)p.Kind);
-            w.Write(p.Earliest); w.Write(p.Latest); w.Write(p.WindowId); w.Write((byte)p.Status);
-            w.Write((ushort)p.Reason); w.Write((ushort)p.SubmitResult); w.Write(p.SubmittedAt); w.Write(p.FinalAt);
-            w.Write(p.BusinessDate); w.Write(p.PayerAccount); w.Write(p.PayeeAccount);
+            ChunkedView<PaymentRecord> payments = FreezePayments(capture);
+            ((SegmentedBuffer)w.BaseStream).Defer((long)PaymentSnapshotBytes * payments.Count, later => WritePayments(later, payments));
         }
+        else WritePayments(w, _payments.View());
         w.Write(_windows.Count);
         foreach (WindowRecord win in _windows)
         {
@@ -129,6 +130,25 @@ public sealed partial class SettlementState
                 w.Write(e.Counterparty); w.Write(e.Code); w.Write(e.TimestampNs);
             }
         }
+    }
+
+    private const int PaymentSnapshotBytes = 16 + 8 + 8 + 4 + 8 + 3 + 8 + 8 + 8 + 1 + 2 + 2 + 8 + 8 + 4 + 4 + 4;
+
+    private ChunkedView<PaymentRecord> FreezePayments(SnapshotCapture capture) =>
+        capture.Freeze(_payments, _payments.Freeze, v => v.Release);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    private static void WritePayments(BinaryWriter w, ChunkedView<PaymentRecord> payments)
+    {
+        for (int c = 0; c < payments.ChunkCount; c++)
+            foreach (ref readonly PaymentRecord p in payments.Segment(c))
+            {
+                WriteU128(w, p.Id); w.Write(p.Payer); w.Write(p.Payee); w.Write(p.Ledger); w.Write(p.Amount);
+                w.Write((byte)p.Priority); w.Write((byte)p.SubmittedPriority); w.Write((byte)p.Kind);
+                w.Write(p.Earliest); w.Write(p.Latest); w.Write(p.WindowId); w.Write((byte)p.Status);
+                w.Write((ushort)p.Reason); w.Write((ushort)p.SubmitResult); w.Write(p.SubmittedAt); w.Write(p.FinalAt);
+                w.Write(p.BusinessDate); w.Write(p.PayerAccount); w.Write(p.PayeeAccount);
+            }
     }
 
     public static SettlementState ReadSnapshot(BinaryReader r, LedgerState ledger)
@@ -191,7 +211,6 @@ public sealed partial class SettlementState
             s._ledgers[s._ledgerIndex[a.Ledger]].Accounts.Add(i);
         }
         int payments = Count(r, MaxPayments);
-        s._payments.Capacity = payments;
         for (int i = 0; i < payments; i++)
         {
             var p = new PaymentRecord
@@ -203,7 +222,7 @@ public sealed partial class SettlementState
                 BusinessDate = r.ReadUInt32(), PayerAccount = r.ReadInt32(), PayeeAccount = r.ReadInt32(),
             };
             s._paymentIndex.Add(p.Id, i);
-            s._payments.Add(p);
+            s._payments.Add() = p;
             if (p.Status == PaymentStatus.Scheduled) s._scheduled.Enqueue(i, (p.Earliest, i));
             if (p.Latest != 0 && p.Status is PaymentStatus.Queued or PaymentStatus.Scheduled) s._deadlines.Enqueue(i, (p.Latest, i));
         }

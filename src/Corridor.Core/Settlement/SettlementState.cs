@@ -44,7 +44,7 @@ public sealed partial class SettlementState
     private readonly Dictionary<UInt128, int> _accountById = new();
     private readonly Dictionary<(ulong Participant, uint Ledger), int> _accountByOwner = new();
 
-    private readonly List<PaymentRecord> _payments = new();
+    private readonly ChunkedList<PaymentRecord> _payments = new(); // copy on write while a capture reads it (Payment(i) writes)
     private readonly Dictionary<UInt128, int> _paymentIndex = new();
 
     /// <summary>Party data, trade reference and ISO ids of payments submitted with details, by payment index.</summary>
@@ -466,7 +466,7 @@ public sealed partial class SettlementState
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref PaymentRecord Payment(int index) => ref CollectionsMarshal.AsSpan(_payments)[index];
+    private ref PaymentRecord Payment(int index) => ref _payments.Mut(index);
 
     // ───────────────────────────── internal records ─────────────────────────────
 
