@@ -269,33 +269,60 @@ public sealed partial class SettlementState
     }
 
     /// <summary>Payment details (engine snapshot format 6+): count, then (payment index, encoded details) in index order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
     public void WriteDetailsSnapshot(BinaryWriter w)
     {
-        var indices = new List<int>(_details.Keys);
-        indices.Sort();
-        w.Write(indices.Count);
-        var buffer = new byte[PaymentDetails.MaxEncodedBytes];
-        foreach (int index in indices)
+        w.Write(_detailsInOrder.Count);
+        if (_detailsInOrder.Count == 0) return;
+        // A frozen capture leaves them to the writer thread: the list only grows, and details never change.
+        if (SnapshotCapture.Of(w) is { } capture)
         {
+            RecordList<(int Index, PaymentDetails Details)>.Frozen details = capture.Freeze(_detailsInOrder, _detailsInOrder.Freeze, v => v.Release);
+            ((SegmentedBuffer)w.BaseStream).Defer(_detailsEncodedBytes + 8L * details.Count, later => WriteDetails(later, details));
+        }
+        else WriteDetails(w, _detailsInOrder);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    private static void WriteDetails(BinaryWriter w, IReadOnlyList<(int Index, PaymentDetails Details)> details)
+    {
+        var buffer = new byte[PaymentDetails.MaxEncodedBytes];
+        for (int i = 0; i < details.Count; i++)
+        {
+            var (index, d) = details[i];
             var writer = new Exchange.WireWriter(buffer);
-            _details[index].Write(ref writer);
+            d.Write(ref writer);
             w.Write(index);
             w.Write(writer.Written);
             w.Write(buffer, 0, writer.Written);
         }
     }
 
+    /// <summary>Keeps a payment's details (submitted, or restored in index order with their encoded length).</summary>
+    private void AddDetails(int index, PaymentDetails details, int encodedBytes = -1)
+    {
+        _details.Add(index, details);
+        _detailsInOrder.Add((index, details));
+        if (encodedBytes < 0)
+        {
+            var writer = new Exchange.WireWriter(_detailsScratch ??= new byte[PaymentDetails.MaxEncodedBytes]);
+            details.Write(ref writer);
+            encodedBytes = writer.Written;
+        }
+        _detailsEncodedBytes += encodedBytes;
+    }
+
     public void ReadDetailsSnapshot(BinaryReader r)
     {
         int count = Count(r, _payments.Count);
+        int previous = -1;
         for (int i = 0; i < count; i++)
         {
             int index = r.ReadInt32();
-            if ((uint)index >= (uint)_payments.Count || _details.ContainsKey(index)) throw new InvalidDataException($"settlement snapshot: details for payment index {index}");
+            if ((uint)index >= (uint)_payments.Count || index <= previous) throw new InvalidDataException($"settlement snapshot: details for payment index {index}");
+            previous = index;
             byte[] bytes = r.ReadBytes(Count(r, PaymentDetails.MaxEncodedBytes));
             var reader = new Exchange.WireReader(bytes);
-            _details.Add(index, PaymentDetails.Read(ref reader));
+            AddDetails(index, PaymentDetails.Read(ref reader), bytes.Length);
         }
     }
 

@@ -49,6 +49,10 @@ public sealed partial class SettlementState
 
     /// <summary>Party data, trade reference and ISO ids of payments submitted with details, by payment index.</summary>
     private readonly Dictionary<int, PaymentDetails> _details = new();
+    /// <summary>The same, in payment index order (the order they were added): the snapshot's order, frozen by a capture.</summary>
+    private readonly RecordList<(int Index, PaymentDetails Details)> _detailsInOrder = new();
+    private long _detailsEncodedBytes; // Σ encoded length of the details, for a capture to know its section's size
+    private byte[]? _detailsScratch;
 
     private readonly List<WindowRecord> _windows = new();
     private readonly Dictionary<ulong, int> _windowIndex = new();

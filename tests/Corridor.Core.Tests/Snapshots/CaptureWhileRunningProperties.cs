@@ -42,6 +42,13 @@ public class CaptureWhileRunningProperties
                     {
                         SettlementPropertyTests.Step s = steps[k];
                         commands.Add(SettlementPropertyTests.Command(s, ref nextPayment, ref nextWindow, ref windowOpen, ref date, ref phase, h.Time));
+                        // Now and then a customer payment with its parties and references (the HTTP API's; their details are a section of their own).
+                        if (s.Amount % 3 == 1)
+                        {
+                            ulong payer = SettlementPropertyTests.Participants[s.X], payee = SettlementPropertyTests.Participants[(s.X + 1 + s.Y % 3) % 4];
+                            commands.Add(SubmitPaymentWithDetails.EncodeCommand(new SubmitPaymentWithDetails(
+                                Payment((UInt128)(9_000_000 + k), payer, payee, s.Amount, PaymentPriority.Normal, PaymentKind.Customer), TestParties.CustomerDetails(payer, payee))));
+                        }
                         // Now and then the payee of an earlier payment pays part of it back (pacs.004): its record changes too.
                         if (s.Amount % 5 == 0 && nextPayment > 0 && h.Engine.Settlement.GetPayment((UInt128)(1 + s.Amount * 7 % nextPayment)) is { } original)
                             commands.Add(Cmd(new SubmitReturn((UInt128)(5_000_000 + ++nextReturn), original.Id, original.Payee, original.Ledger, Math.Max(1, original.AmountMinor / 2))));
