@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Corridor.Core.Engine;
 
@@ -52,12 +53,19 @@ public abstract class CopyOnWriteRecord
     }
 
     /// <summary>Called before a snapshotted field changes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected void BeforeChange()
     {
-        RecordListOwner? owner = _owner;
-        if (owner is null) return;
-        RecordListOwner.FrozenRecords? view = owner.View;
-        if (view is null || _index >= view.Count || _keptEpoch == owner.Epoch || view.Released) return;
+        if (_owner?.View is not null) KeepIfFrozen(); // no view yet (a node before its first snapshot, a benchmark): two loads
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void KeepIfFrozen()
+    {
+        RecordListOwner owner = _owner!;
+        RecordListOwner.FrozenRecords view = owner.View!;
+        if (view.Released) { owner.View = null; return; } // back to the fast path (only the engine's thread writes View)
+        if (_index >= view.Count || _keptEpoch == owner.Epoch) return;
         view.Keep(_index, (CopyOnWriteRecord)MemberwiseClone());
         _keptEpoch = owner.Epoch;
     }
@@ -83,7 +91,11 @@ internal sealed class RecordListOwner
 
         public int Count { get; } = count;
         public bool Released => _released;
-        public void Release() => _released = true;
+        public void Release()
+        {
+            _released = true;
+            _kept.Clear(); // the copies were for the writer only
+        }
 
         public void Keep(int index, CopyOnWriteRecord copy)
         {
