@@ -143,6 +143,15 @@ internal sealed class RecordList<T> : IReadOnlyList<T>
         _count++;
     }
 
+    /// <summary>Replaces item <paramref name="index"/> of a list no view reads (a state being restored).</summary>
+    public void ReplaceWhileUnfrozen(int index, T item)
+    {
+        if (_owner.View is { Released: false }) throw new InvalidOperationException("a view of this list is in use");
+        if ((uint)index >= (uint)_count) throw new ArgumentOutOfRangeException(nameof(index), index, "beyond the list");
+        if (item is CopyOnWriteRecord record) record.Attach(_owner, index);
+        _chunks[index >> ChunkShift][index & (ChunkLength - 1)] = item;
+    }
+
     /// <summary>The list as it is now, to read on another thread until released. One view at a time.</summary>
     public Frozen Freeze()
     {

@@ -119,8 +119,29 @@ public sealed partial class SettlementState
             foreach (ulong e in win.Excluded) w.Write(e);
         }
         w.Write(_statements.Count);
-        foreach (AccountStatement s in _statements)
+        // Statements (one per account and day, an entry per movement) only grow: a frozen capture leaves them to the writer thread.
+        if (SnapshotCapture.Of(w) is { } statementsCapture)
         {
+            RecordList<AccountStatement>.Frozen statements = statementsCapture.Freeze(_statements, _statements.Freeze, v => v.Release);
+            ((SegmentedBuffer)w.BaseStream).Defer(_statementsSnapshotBytes, later => WriteStatements(later, statements));
+        }
+        else WriteStatements(w, _statements);
+    }
+
+    private const int StatementSnapshotBytes = 4 + 8 + 4 + 16 + 8 + 8 + 1 + 4, StatementEntrySnapshotBytes = 16 + 16 + 8 + 1 + 8 + 2 + 8;
+
+    private void AddStatement(AccountStatement statement)
+    {
+        _statements.Add(statement);
+        _statementsSnapshotBytes += StatementSnapshotBytes + (long)StatementEntrySnapshotBytes * statement.Entries.Count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    private static void WriteStatements(BinaryWriter w, IReadOnlyList<AccountStatement> statements)
+    {
+        for (int i = 0; i < statements.Count; i++)
+        {
+            AccountStatement s = statements[i];
             w.Write(s.BusinessDate); w.Write(s.Participant); w.Write(s.Ledger); WriteU128(w, s.AccountId);
             w.Write(s.OpeningBalanceMinor); w.Write(s.ClosingBalanceMinor); w.Write(s.Truncated);
             w.Write(s.Entries.Count);
@@ -263,7 +284,7 @@ public sealed partial class SettlementState
             for (int k = 0; k < entries.Length; k++)
                 entries[k] = new StatementEntry(ReadU128(r), ReadU128(r), r.ReadInt64(), r.ReadBoolean(), r.ReadUInt64(), r.ReadUInt16(), r.ReadUInt64());
             s._statementIndex[(date, account)] = i;
-            s._statements.Add(new AccountStatement(date, participant, ledgerId, account, opening, closing, entries, truncated));
+            s.AddStatement(new AccountStatement(date, participant, ledgerId, account, opening, closing, entries, truncated));
         }
         return s;
     }
@@ -367,7 +388,7 @@ public sealed partial class SettlementState
             long amount = r.ReadInt64();
             if ((uint)index >= (uint)_statements.Count || amount <= 0 || _statements[index].OvernightCreditMinor != 0)
                 throw new InvalidDataException($"settlement snapshot: overnight credit {amount} of statement index {index}");
-            _statements[index] = _statements[index] with { OvernightCreditMinor = amount };
+            _statements.ReplaceWhileUnfrozen(index, _statements[index] with { OvernightCreditMinor = amount }); // a restore: no capture yet
         }
     }
 

@@ -57,7 +57,8 @@ public sealed partial class SettlementState
     private readonly List<WindowRecord> _windows = new();
     private readonly Dictionary<ulong, int> _windowIndex = new();
 
-    private readonly List<AccountStatement> _statements = new();
+    private readonly RecordList<AccountStatement> _statements = new(); // only appended, never changed: a capture freezes it
+    private long _statementsSnapshotBytes; // their size in a snapshot, for a capture to know it
     private readonly Dictionary<(uint Date, UInt128 Account), int> _statementIndex = new();
 
     // Derived indexes (rebuilt from payments on snapshot restore, never hashed).

@@ -53,6 +53,14 @@ public class CaptureWhileRunningProperties
                         if (s.Amount % 5 == 0 && nextPayment > 0 && h.Engine.Settlement.GetPayment((UInt128)(1 + s.Amount * 7 % nextPayment)) is { } original)
                             commands.Add(Cmd(new SubmitReturn((UInt128)(5_000_000 + ++nextReturn), original.Id, original.Payee, original.Ledger, Math.Max(1, original.AmountMinor / 2))));
                     }
+                    // Now and then the day runs to its end (statements of every account) and the next opens.
+                    if (steps[i].Amount % 13 == 0)
+                    {
+                        while (phase != DayPhase.EndOfDay) { phase = (DayPhase)((int)phase + 1); commands.Add(Cmd(new ChangeDayPhase(phase))); }
+                        windowOpen = false;
+                        phase = DayPhase.Open;
+                        commands.Add(Cmd(new OpenBusinessDay(++date)));
+                    }
                     h.BatchAt(h.Time + (ulong)(steps[i].Amount % 5 + 1) * StepNs, commands.ToArray());
                 }
             }
