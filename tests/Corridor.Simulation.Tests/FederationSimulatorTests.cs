@@ -19,7 +19,7 @@ public sealed class FederationSimulatorTests(ITestOutputHelper output)
             $"{s.MessagesSent} messages, {s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions; " +
             $"read model checked {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds, {s.ReadModelRollbacks} rollbacks by a power loss ({s.ReadModelBatchesLost} batches redone); {s.InstitutionSent} institution transfers, {s.InstitutionSettled} settled on both; " +
             $"{s.StatusQuestions} status questions about {s.StatusQuestionPayments} payments, {s.MultiPaymentStatusQuestions} about several, {s.MultiItemExpireUnknown} multi-item ExpireUnknown; " +
-            $"{s.GroupedBatches} group commits of {s.GroupedRequests} requests, {s.MixedBatches} with a client's request and a link command, {s.PipelineCrashes} deaths between pipeline steps; " +
+            $"{s.GroupedBatches} group commits of {s.GroupedRequests} requests, {s.MixedBatches} with a client's request and a link command, {s.PipelineCrashes} deaths between pipeline steps, {s.SnapshotsWrittenBehind} snapshots written behind the engine; " +
             "crashes at " + string.Join(", ", s.CrashesAt.Select(c => $"{c.Key} {c.Value}")));
         foreach (FederationSeedResult f in s.Failures.Take(10)) output.WriteLine($"seed {f.Seed}: {f.Finding}");
     }
@@ -57,6 +57,8 @@ public sealed class FederationSimulatorTests(ITestOutputHelper output)
         // Nodes died between their pipeline's steps (grouped, journaled, applied, acknowledged), their batches holding clients'
         // requests and the link's commands alike, and every check above still held.
         Assert.True(s.PipelineCrashes > CiSeeds / 2, $"{s.PipelineCrashes} deaths between pipeline steps");
+        // Snapshots of payments, PvP legs and federation state were written while their node applied further batches.
+        Assert.True(s.SnapshotsWrittenBehind > CiSeeds, $"{s.SnapshotsWrittenBehind} snapshots written behind the engine");
         // The node died at every named crash point of the server's crash tests (CORRIDOR_CRASH_AT), on the source and on the
         // destination, and every check above still held.
         Assert.Equal(LinkPoints.All.Select(LinkPoints.Name).Order(), s.CrashesAt.Keys.Order());

@@ -78,6 +78,7 @@ public static class SimulateFaultsCommand
                 restarts = s.Restarts,
                 power_losses = s.PowerLosses,
                 pipeline_crashes = s.PipelineCrashes,
+                snapshots_written_behind = s.SnapshotsWrittenBehind,
                 faults_injected = s.FaultsInjected,
                 acknowledged_batches = s.AcknowledgedBatches,
                 acknowledged_items = s.AcknowledgedItems,
@@ -89,7 +90,7 @@ public static class SimulateFaultsCommand
         {
             Console.WriteLine($"{s.Seeds} seeds (from {s.FirstSeed}) in {s.Seconds:0.0} s: {s.Passed} passed, {s.RefusedCorruption} refused to start on real damage, " +
                 $"{s.KnownSilentTailLoss} hit the journal's documented limit, {s.Failed} failed; {s.Restarts} restarts, {s.PowerLosses} power losses, " +
-                $"{s.PipelineCrashes} deaths between pipeline steps, {s.FaultsInjected} faults, {s.AcknowledgedItems} items acknowledged");
+                $"{s.PipelineCrashes} deaths between pipeline steps, {s.SnapshotsWrittenBehind} snapshots written behind the engine, {s.FaultsInjected} faults, {s.AcknowledgedItems} items acknowledged");
             foreach (SeedResult k in s.KnownFindings) Console.WriteLine($"seed {k.Seed} documented limit: {k.Finding}");
         }
         return s.Failed == 0 ? 0 : 1;

@@ -96,6 +96,7 @@ public static class SimulateFederationCommand
                 grouped_requests = s.GroupedRequests,
                 mixed_batches = s.MixedBatches,
                 pipeline_crashes = s.PipelineCrashes,
+                snapshots_written_behind = s.SnapshotsWrittenBehind,
                 crashes_at = s.CrashesAt,
                 messages_sent = s.MessagesSent,
                 messages_lost = s.MessagesDropped,
@@ -115,7 +116,7 @@ public static class SimulateFederationCommand
                 $"{s.InstitutionSent} of them institution transfers (pacs.009), {s.InstitutionSettled} settled on both; " +
                 $"{s.StatusQuestions} status questions (pacs.028) about {s.StatusQuestionPayments} payments, {s.MultiPaymentStatusQuestions} about several, " +
                 $"{s.MultiItemExpireUnknown} answered with one ExpireUnknown of several items; " +
-                $"{s.GroupedBatches} group commits of several requests ({s.GroupedRequests} requests), {s.MixedBatches} holding a client's request and a link command, {s.PipelineCrashes} deaths between pipeline steps; " +
+                $"{s.GroupedBatches} group commits of several requests ({s.GroupedRequests} requests), {s.MixedBatches} holding a client's request and a link command, {s.PipelineCrashes} deaths between pipeline steps, {s.SnapshotsWrittenBehind} snapshots written behind the engine; " +
                 $"{s.MessagesSent} messages, {s.MessagesDropped} lost, {s.MessagesDuplicated} duplicated, {s.Partitions} partitions; " +
                 $"the read model caught up and compared {s.ReadModelChecks} times in {s.ReadModelSeeds} seeds, taken back by a power loss {s.ReadModelRollbacks} times ({s.ReadModelBatchesLost} projected batches redone)");
             Console.WriteLine("refused by the destination, by ISO 20022 reason: " + string.Join(", ", s.RefusedByReason.Select(r => $"{r.Key} {r.Value}")));

@@ -72,9 +72,11 @@ internal sealed unsafe class ChunkedList<T> where T : unmanaged
     {
         if (_view is { Released: false })
         {
+            // Only the items in use are copied: slots past the count are overwritten by whoever appends them (see Add), and a
+            // last chunk just begun, or a first chunk sized for a restore, is mostly such slots.
             int length = chunk == 0 ? _firstLength : ChunkLength;
             T[] copy = NewChunk(length, zeroed: false);
-            new ReadOnlySpan<T>((T*)_chunks[chunk], length).CopyTo(copy);
+            new ReadOnlySpan<T>((T*)_chunks[chunk], Math.Min(length, _count - (chunk << ChunkShift))).CopyTo(copy);
             SetChunk(chunk, copy);
         }
         _owned[chunk] = _epoch;
@@ -150,6 +152,10 @@ internal sealed unsafe class ChunkedList<T> where T : unmanaged
         _owned[0] = _epoch;
     }
 
+    /// <summary>The length of a first chunk that must hold <paramref name="items"/> items: a power of two, as <see cref="Grow"/> doubles it.</summary>
+    private static int FirstLengthFor(int items) =>
+        Math.Max(FirstChunkLength, (int)Math.Min(ChunkLength, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)items)));
+
     private void GrowTable(int chunks)
     {
         Array.Resize(ref _arrays, chunks);
@@ -177,10 +183,14 @@ internal sealed unsafe class ChunkedList<T> where T : unmanaged
         if (total > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(count), count, "the list would exceed int.MaxValue items");
         int chunks = (int)((total + ChunkLength - 1) >> ChunkShift);
         if (chunks > _chunks.Length) GrowTable(Math.Max(chunks, _chunks.Length * 2));
+        // A first chunk holds what the list needs (as Grow and AttachMapped size it), not a full chunk: a small state restored
+        // then copies kilobytes, not megabytes, at its first write after each snapshot's freeze.
+        int first = chunks > 1 ? ChunkLength : FirstLengthFor((int)total);
         for (int c = 0; c < chunks; c++)
         {
-            if (_chunks[c] == 0) { SetChunk(c, NewChunk(ChunkLength, zeroed: false)); _owned[c] = _epoch; if (c == 0) _firstLength = ChunkLength; }
-            else if (c == 0 && _firstLength < ChunkLength) ResizeFirst(ChunkLength); // a small first chunk (see Grow) becomes full-size
+            int length = c == 0 ? first : ChunkLength;
+            if (_chunks[c] == 0) { SetChunk(c, NewChunk(length, zeroed: false)); _owned[c] = _epoch; if (c == 0) _firstLength = length; }
+            else if (c == 0 && _firstLength < length) ResizeFirst(length);
         }
         _count = (int)total;
     }
@@ -208,7 +218,7 @@ internal sealed unsafe class ChunkedList<T> where T : unmanaged
         int rest = count & ChunkMask;
         if (rest > 0)
         {
-            int length = full == 0 ? Math.Max(FirstChunkLength, (int)Math.Min(ChunkLength, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)rest))) : ChunkLength;
+            int length = full == 0 ? FirstLengthFor(rest) : ChunkLength;
             T[] last = NewChunk(length, zeroed: true);
             new ReadOnlySpan<T>((T*)items + ((long)full << ChunkShift), rest).CopyTo(last);
             SetChunk(full, last);
@@ -243,7 +253,7 @@ internal sealed unsafe class ChunkedList<T> where T : unmanaged
         int rest = count & ChunkMask;
         if (rest > 0)
         {
-            int length = full == 0 ? Math.Max(FirstChunkLength, (int)Math.Min(ChunkLength, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)rest))) : ChunkLength;
+            int length = full == 0 ? FirstLengthFor(rest) : ChunkLength;
             T[] items = NewChunk(length, zeroed: true);
             new ReadOnlySpan<T>(last, rest).CopyTo(items);
             SetChunk(full, items);
@@ -268,10 +278,15 @@ internal sealed unsafe class ChunkedList<T> where T : unmanaged
     /// <summary>Marks chunk <paramref name="chunk"/> as unchanged since epoch <see cref="Epoch"/> began (a restored chunk equal to its base file's).</summary>
     public void MarkUnchanged(int chunk) => _owned[chunk] = _epoch - 1;
 
-    /// <summary>Drops the tail back to <paramref name="count"/> items (undo of a failed linked chain).</summary>
+    /// <summary>
+    /// Drops the tail back to <paramref name="count"/> items (undo of a failed linked chain, whose items were all appended in the
+    /// batch being applied, after any freeze). Never below a view still in use: appends after it would write into slots the view
+    /// reads (appends are not copied on write).
+    /// </summary>
     public void Truncate(int count)
     {
         if (count < 0 || count > _count) throw new ArgumentOutOfRangeException(nameof(count));
+        if (_view is { Released: false } view && count < view.Count) throw new InvalidOperationException($"truncating to {count} items below a frozen view of {view.Count}");
         _count = count;
     }
 

@@ -72,6 +72,8 @@ public sealed record SeedResult(
 {
     /// <summary>Times the process died between two steps of the node's pipeline (grouped, journaled, applied, acknowledged).</summary>
     public int PipelineCrashes { get; init; }
+    /// <summary>Snapshots written after the engine had applied further batches (as the node's writer thread does).</summary>
+    public int SnapshotsWrittenBehind { get; init; }
 }
 
 /// <summary>
@@ -138,6 +140,14 @@ public static class FaultSimulator
         private readonly List<QueuedRequest> _queue = new();
         private double _stepCrashRate;
         private int _stepCrashes;
+        /// <summary>
+        /// The captured image the node's snapshot thread is still writing, and after how many more batches its write runs: the
+        /// engine goes on applying batches (and changing the state the image was captured from) meanwhile, as in the node.
+        /// </summary>
+        private (Engine.EngineSnapshot Image, int BatchesLeft, string Why)? _writing;
+        /// <summary>Its own stream, so the delays do not shift the seed's other draws.</summary>
+        private Xoshiro256 _snapshotRandom = new(seed * 0x94D049BB133111EBUL + 11);
+        private int _writtenBehind;
 
         private List<string> Trace => _disk.Events;
 
@@ -204,7 +214,7 @@ public static class FaultSimulator
             foreach (SimulatedRequest r in _requests) if (r.Acknowledged) acknowledged += r.ItemIds.Length;
             string traceHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', Trace))))[..16];
             return new SeedResult(seed, outcome, finding, step, _restarts, _powerLosses, _reference.Sequence, acknowledged,
-                _disk.Damage.Count + CountFaultEvents(), traceHash, Trace) { PipelineCrashes = _stepCrashes };
+                _disk.Damage.Count + CountFaultEvents(), traceHash, Trace) { PipelineCrashes = _stepCrashes, SnapshotsWrittenBehind = _writtenBehind };
         }
 
         private int CountFaultEvents()
@@ -475,7 +485,8 @@ public static class FaultSimulator
             }
             string? balance = SimulatedWorkload.CheckBalances(_engine!);
             if (balance is not null) return $"after batch {sequence}: {balance}";
-            if (_eventsSinceSnapshot >= _nodeOptions.SnapshotEveryEvents) TakeSnapshot("threshold");
+            if (_writing is { } w && !WriteBehind(w)) return null;
+            if (_writing is null && _eventsSinceSnapshot >= _nodeOptions.SnapshotEveryEvents) TakeSnapshot("threshold");
             return null;
         }
 
@@ -505,7 +516,9 @@ public static class FaultSimulator
         private string? Stop(int step)
         {
             Trace.Add($"step {step}: planned stop");
-            if (_eventsSinceSnapshot > 0 && !TakeSnapshot("stop")) return null;
+            // As Node.Dispose: the snapshot being written finishes first, then one of the state at the stop.
+            if (_writing is { } w && !WriteSnapshot(w.Image, w.Why, behind: true)) return null;
+            if (_eventsSinceSnapshot > 0 && !TakeSnapshot("stop", stopping: true)) return null;
             try
             {
                 _journal?.Dispose();
@@ -520,19 +533,49 @@ public static class FaultSimulator
             return null;
         }
 
-        /// <summary>As the node's engine thread: a failed snapshot stops the node (its batches are already durable).</summary>
-        private bool TakeSnapshot(string why)
+        /// <summary>
+        /// As the node's engine thread: captures the state (the ledger frozen copy-on-write) and hands it to the snapshot thread,
+        /// which writes it now or after up to three more batches have changed the state (drawn), never two at a time. At a
+        /// planned stop the image is written at once (Node.Dispose). A failed write stops the node (its batches are durable).
+        /// </summary>
+        private bool TakeSnapshot(string why, bool stopping = false)
         {
+            Engine.EngineSnapshot image;
             try
             {
-                // As the node does: a captured image (the ledger frozen copy-on-write), written, then released.
                 // Incremental as the node's: a delta against the last full snapshot while the store holds it (see Node.Capture).
                 bool incremental = _engine!.SnapshotBaseFile is { } baseFile && _snapshots!.Holds(baseFile);
-                Corridor.Core.Engine.Engine.EngineSnapshot image = _engine.CaptureSnapshot(incremental, _nodeOptions.MaxDeltaFraction);
+                image = _engine.CaptureSnapshot(incremental, _nodeOptions.MaxDeltaFraction);
+            }
+            catch (Exception e) when (e is IOException or SimulatedCrashException)
+            {
+                CrashNode(powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"snapshot failed ({e.Message}): the node stops");
+                return false;
+            }
+            _eventsSinceSnapshot = 0;
+            int delay = stopping ? 0 : _snapshotRandom.NextInt(4);
+            if (delay == 0) return WriteSnapshot(image, why, behind: false);
+            _writing = (image, delay, why);
+            Trace.Add($"snapshot of batch {image.Sequence} captured ({why}); written after {delay} more batches");
+            return true;
+        }
+
+        /// <summary>After a batch applied: the snapshot thread's write, once its batches have passed.</summary>
+        private bool WriteBehind((Engine.EngineSnapshot Image, int BatchesLeft, string Why) w)
+        {
+            if (w.BatchesLeft > 1) { _writing = w with { BatchesLeft = w.BatchesLeft - 1 }; return true; }
+            return WriteSnapshot(w.Image, w.Why, behind: true);
+        }
+
+        private bool WriteSnapshot(Engine.EngineSnapshot image, string why, bool behind)
+        {
+            _writing = null;
+            try
+            {
                 try { image.Written(_snapshots!.Write(image.Sequence, image.WriteTo, image.BaseFile)); }
                 finally { image.Release(); }
-                _eventsSinceSnapshot = 0;
-                Trace.Add($"snapshot at batch {_engine.Sequence} ({why}){(image.IsDelta ? $", a delta against batch {image.BaseFile!.Value.Sequence}" : "")}");
+                if (behind) _writtenBehind++;
+                Trace.Add($"snapshot at batch {image.Sequence} ({why}){(behind ? $", written at batch {_engine!.Sequence}" : "")}{(image.IsDelta ? $", a delta against batch {image.BaseFile!.Value.Sequence}" : "")}");
                 return true;
             }
             catch (Exception e) when (e is IOException or SimulatedCrashException)
@@ -561,6 +604,8 @@ public static class FaultSimulator
             // The queue dies with the process: its requests were never answered; their clients send them again (the setup anew).
             foreach (QueuedRequest q in _queue) if (q.Request != _setup) _unanswered.Add(q.Request);
             _queue.Clear();
+            _writing?.Image.Release(); // the snapshot thread dies with the process, its file unfinished
+            _writing = null;
             _journal = null;
             _snapshots = null;
             _engine = null;
@@ -596,12 +641,13 @@ public static class FaultSimulator
         var failures = new List<SeedResult>();
         var known = new List<SeedResult>();
         int passed = 0, refused = 0, run = 0, restarts = 0, powerLosses = 0, faults = 0;
-        long batches = 0, items = 0, pipelineCrashes = 0;
+        long batches = 0, items = 0, pipelineCrashes = 0, writtenBehind = 0;
         foreach (SeedResult? r in results)
         {
             if (r is null) continue;
             run++;
             pipelineCrashes += r.PipelineCrashes;
+            writtenBehind += r.SnapshotsWrittenBehind;
             restarts += r.Restarts;
             powerLosses += r.PowerLosses;
             batches += r.Batches;
@@ -617,7 +663,7 @@ public static class FaultSimulator
             progress?.Invoke(r);
         }
         return new FaultSimulationSummary(firstSeed, run, passed, refused, known.Count, failures.Count, restarts, powerLosses, faults, batches, items,
-            clock.Elapsed.TotalSeconds, failures, known) { PipelineCrashes = pipelineCrashes };
+            clock.Elapsed.TotalSeconds, failures, known) { PipelineCrashes = pipelineCrashes, SnapshotsWrittenBehind = writtenBehind };
     }
 }
 
@@ -628,4 +674,6 @@ public sealed record FaultSimulationSummary(
 {
     /// <summary>Times the process died between two steps of the node's pipeline, over all seeds.</summary>
     public long PipelineCrashes { get; init; }
+    /// <summary>Snapshots written after the engine had applied further batches since their capture.</summary>
+    public long SnapshotsWrittenBehind { get; init; }
 }

@@ -106,6 +106,9 @@ public sealed record FederationSeedResult(
     /// <summary>Times a node's process died between two steps of its pipeline (grouped, journaled, applied, acknowledged).</summary>
     public int PipelineCrashes { get; init; }
 
+    /// <summary>Snapshots written after their node had applied further batches since the capture.</summary>
+    public int SnapshotsWrittenBehind { get; init; }
+
     /// <summary>Crashes at each named crash point (<see cref="LinkPoints"/>, the server's <c>CORRIDOR_CRASH_AT</c> steps), every point listed.</summary>
     public IReadOnlyDictionary<string, int> CrashesAt { get; init; } = new Dictionary<string, int>();
 }
@@ -143,6 +146,9 @@ public sealed record FederationSimulationSummary(
 
     /// <summary>Times a node's process died between two steps of its pipeline, over all seeds.</summary>
     public long PipelineCrashes { get; init; }
+
+    /// <summary>Snapshots written after their node had applied further batches since the capture, over all seeds.</summary>
+    public long SnapshotsWrittenBehind { get; init; }
 
     /// <summary>Crashes at each named crash point over all seeds (every point listed, in protocol order).</summary>
     public IReadOnlyDictionary<string, long> CrashesAt { get; init; } = new Dictionary<string, long>();
@@ -204,7 +210,7 @@ public static class FederationSimulator
         var reasons = new SortedDictionary<string, long>(StringComparer.Ordinal);
         int readModelSeeds = 0;
         long readModelRollbacks = 0, readModelLost = 0;
-        long readModelChecks = 0, institutionSent = 0, institutionSettled = 0, questions = 0, multiQuestions = 0, questionPayments = 0, multiExpire = 0, grouped = 0, groupedRequests = 0, mixed = 0, pipelineCrashes = 0;
+        long readModelChecks = 0, institutionSent = 0, institutionSettled = 0, questions = 0, multiQuestions = 0, questionPayments = 0, multiExpire = 0, grouped = 0, groupedRequests = 0, mixed = 0, pipelineCrashes = 0, writtenBehind = 0;
         var crashesAt = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (LinkPoint point in LinkPoints.All) crashesAt[LinkPoints.Name(point)] = 0;
         foreach (FederationSeedResult? r in results)
@@ -221,7 +227,7 @@ public static class FederationSimulator
             readModelLost += r.ReadModelBatchesLost;
             institutionSent += r.InstitutionSent; institutionSettled += r.InstitutionSettled;
             questions += r.StatusQuestions; multiQuestions += r.MultiPaymentStatusQuestions; questionPayments += r.StatusQuestionPayments; multiExpire += r.MultiItemExpireUnknown;
-            grouped += r.GroupedBatches; groupedRequests += r.GroupedRequests; mixed += r.MixedBatches; pipelineCrashes += r.PipelineCrashes;
+            grouped += r.GroupedBatches; groupedRequests += r.GroupedRequests; mixed += r.MixedBatches; pipelineCrashes += r.PipelineCrashes; writtenBehind += r.SnapshotsWrittenBehind;
             foreach (var (point, n) in r.CrashesAt) crashesAt[point] += n;
             progress?.Invoke(r);
         }
@@ -231,7 +237,7 @@ public static class FederationSimulator
             RefusedByReason = reasons, ReadModelSeeds = readModelSeeds, ReadModelChecks = readModelChecks, ReadModelRollbacks = readModelRollbacks, ReadModelBatchesLost = readModelLost,
             InstitutionSent = institutionSent, InstitutionSettled = institutionSettled, StatusQuestions = questions,
             MultiPaymentStatusQuestions = multiQuestions, StatusQuestionPayments = questionPayments, MultiItemExpireUnknown = multiExpire,
-            GroupedBatches = grouped, GroupedRequests = groupedRequests, MixedBatches = mixed, CrashesAt = crashesAt, PipelineCrashes = pipelineCrashes,
+            GroupedBatches = grouped, GroupedRequests = groupedRequests, MixedBatches = mixed, CrashesAt = crashesAt, PipelineCrashes = pipelineCrashes, SnapshotsWrittenBehind = writtenBehind,
         };
     }
 
@@ -281,6 +287,8 @@ public static class FederationSimulator
         public Engine Reference = new();
         public (long Sequence, ulong TimestampNs, byte[] Body)? Uncertain;
         public long EventsSinceSnapshot;
+        /// <summary>The image the node's snapshot thread is still writing, and after how many more steps (its batches go on meanwhile).</summary>
+        public (Engine.EngineSnapshot Image, int StepsLeft)? Writing;
         public int Incarnation;
         public long DownUntilMs;
         public int DiskEventsSeen;
@@ -338,6 +346,18 @@ public static class FederationSimulator
         private long _readModelBatchesLost;
         private int _questions, _multiQuestions, _questionPayments, _multiExpire, _groupedBatches, _groupedRequests, _mixedBatches, _pipelineCrashes;
         private double _crashBetweenSteps; // a node's process dies between two steps of its pipeline, per group commit
+        /// <summary>Delays of snapshot writes: a stream of their own, so they do not shift the seed's other draws.</summary>
+        private Xoshiro256 _snapshotRandom = new(seed * 0x94D049BB133111EBUL + 11);
+        /// <summary>
+        /// In a quarter of the seeds (a stream of its own, drawn once), the link loses a payment batch's first send this often,
+        /// its connection reset: the source sees the error at once and asks (pacs.028) at its next retry about payments the
+        /// destination never saw — the way to the destination's status-question journal step (ExpireUnknown) and its crash
+        /// points while faults are on; random drops alone reach them a few times per hundred seeds, as a dropped request's
+        /// source waits out its 10 s timeout first.
+        /// </summary>
+        private readonly double _firstSendLoss = new Xoshiro256(seed * 0xBF58476D1CE4E5B9UL + 13).NextInt(4) == 0 ? 0.3 : 0;
+        private Xoshiro256 _lossRandom = new(seed * 0xBF58476D1CE4E5B9UL + 17);
+        private int _snapshotsWrittenBehind;
         private long _messageIds;
 
         /// <summary>A name on both nodes' watch list: a payment naming it is held for the compliance officer of the node that screens it.</summary>
@@ -399,7 +419,7 @@ public static class FederationSimulator
             {
                 RefusedByReason = reasons, ReadModelChecks = _readModelChecks, ReadModelRollbacks = _readModelRollbacks, ReadModelBatchesLost = _readModelBatchesLost, InstitutionSent = institutionSent, InstitutionSettled = institutionSettled,
                 StatusQuestions = _questions, MultiPaymentStatusQuestions = _multiQuestions, StatusQuestionPayments = _questionPayments, MultiItemExpireUnknown = _multiExpire,
-                GroupedBatches = _groupedBatches, GroupedRequests = _groupedRequests, MixedBatches = _mixedBatches, PipelineCrashes = _pipelineCrashes,
+                GroupedBatches = _groupedBatches, GroupedRequests = _groupedRequests, MixedBatches = _mixedBatches, PipelineCrashes = _pipelineCrashes, SnapshotsWrittenBehind = _snapshotsWrittenBehind,
                 CrashesAt = LinkPoints.All.ToDictionary(LinkPoints.Name, p => _crashesAt[(int)p], StringComparer.Ordinal),
             };
         }
@@ -437,7 +457,7 @@ public static class FederationSimulator
             }
             if (_random.NextDouble() < options.ReadModelShare)
                 foreach (SimNode n in _nodes) n.ReadModelPath = Path.Combine(Path.GetTempPath(), $"corridor-fedsim-{seed}-{n.Name}-{Guid.NewGuid():N}.db");
-            Log($"seed {seed}: network {network}; crash per step {_crashPerStep:0.####}, per disk operation {_crashPerDiskOperation:0.####}, " +
+            Log($"seed {seed}: network {network}{(_firstSendLoss > 0 ? $", first sends of payment batches lost {_firstSendLoss}" : "")}; crash per step {_crashPerStep:0.####}, per disk operation {_crashPerDiskOperation:0.####}, " +
                 $"at each named crash point {_crashAtPoint:0.####}{(_focusPoint is { } focus ? $", at {LinkPoints.Name(focus)} 0.2" : "")}; read-model projector {(_nodes[0].ReadModelPath is null ? "off" : "on")}; batch ≤ {_batchSize}, retry back-off ≤ {_maxRetryMs} ms; compliance officer decides per step {_officerPerStep:0.###}, operating day moves on per step {_dayStepPerStep:0.###}; planted bug {options.PlantedBug}");
             foreach (SimNode n in _nodes)
             {
@@ -553,7 +573,8 @@ public static class FederationSimulator
             Settle(); // the sequencers: group commits of everything waiting, then what awaited them (answers, decisions)
             foreach (SimNode n in _nodes) if (n.Up) Outbox(n);
             Settle();
-            foreach (SimNode n in _nodes) if (n.Up && n.EventsSinceSnapshot >= n.SnapshotEveryEvents) TakeSnapshot(n);
+            foreach (SimNode n in _nodes) if (n.Up && n.Writing is { } w) WriteBehind(n, w);
+            foreach (SimNode n in _nodes) if (n.Up && n.Writing is null && n.EventsSinceSnapshot >= n.SnapshotEveryEvents) TakeSnapshot(n);
             foreach (SimNode n in _nodes) if (n.Projector is not null && _random.NextInt(8) == 0) Project(n);
             FlushDiskEvents();
             CheckLive();
@@ -964,7 +985,16 @@ public static class FederationSimulator
                         }
                         e.Part++;
                         e.DeadlineMs = _nowMs + LinkOutbox.RequestTimeoutMs;
-                        _network.Send(ref _random, _nowMs, new NetworkMessage(n.Index, Other(n).Index, r.Xml, e.Id, n.Incarnation, false, what, e.Part));
+                        var message = new NetworkMessage(n.Index, Other(n).Index, r.Xml, e.Id, n.Incarnation, false, what, e.Part);
+                        if (!r.IsQuestion && e.Part == 0 && _faultsOn && _firstSendLoss > 0 && _lossRandom.NextDouble() < _firstSendLoss)
+                        {
+                            // The connection is reset before the peer read the request: the source sees the error at once, not
+                            // knowing whether the peer got it, and asks after the payments at its next retry.
+                            _network.Lose(message, "lost on its first send: the connection is reset");
+                            _network.Send(ref _lossRandom, _nowMs, new NetworkMessage(Other(n).Index, n.Index, [], e.Id, n.Incarnation, true, "connection reset", e.Part)
+                                { Error = "connection reset before an answer" });
+                        }
+                        else _network.Send(ref _random, _nowMs, message);
                         return;
                     }
                     case LinkStep.Journal:
@@ -1244,15 +1274,41 @@ public static class FederationSimulator
             return results;
         }
 
+        /// <summary>
+        /// As the node: the engine captures its state and goes on; the snapshot thread writes the image now or after up to three
+        /// more steps of batches (drawn). A failed write stops the node (its batches are durable).
+        /// </summary>
         private void TakeSnapshot(SimNode n)
         {
+            Engine.EngineSnapshot image;
+            try { image = n.Engine!.CaptureSnapshot(); }
+            catch (Exception e) when (e is IOException or SimulatedCrashException)
+            {
+                Crash(n, powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"{n.Name}: snapshot failed ({e.Message}): the node stops");
+                return;
+            }
+            n.EventsSinceSnapshot = 0;
+            int delay = _snapshotRandom.NextInt(4);
+            if (delay == 0) { WriteSnapshot(n, image); return; }
+            n.Writing = (image, delay);
+            Log($"  {n.Name} snapshot of batch {image.Sequence} captured, written after {delay} more steps");
+        }
+
+        private void WriteBehind(SimNode n, (Engine.EngineSnapshot Image, int StepsLeft) w)
+        {
+            if (w.StepsLeft > 1) { n.Writing = w with { StepsLeft = w.StepsLeft - 1 }; return; }
+            _snapshotsWrittenBehind++;
+            WriteSnapshot(n, w.Image);
+        }
+
+        private void WriteSnapshot(SimNode n, Engine.EngineSnapshot image)
+        {
+            n.Writing = null;
             try
             {
-                Engine.EngineSnapshot image = n.Engine!.CaptureSnapshot();
                 try { n.Snapshots!.Write(image.Sequence, image.WriteTo); }
                 finally { image.Release(); }
-                n.EventsSinceSnapshot = 0;
-                Log($"  {n.Name} snapshot at batch {n.Engine.Sequence}");
+                Log($"  {n.Name} snapshot at batch {image.Sequence}{(image.Sequence == n.Engine!.Sequence ? "" : $", written at batch {n.Engine.Sequence}")}");
             }
             catch (Exception e) when (e is IOException or SimulatedCrashException)
             {
@@ -1263,6 +1319,8 @@ public static class FederationSimulator
         private void Crash(SimNode n, bool powerLoss, string why)
         {
             Log("  " + why + (powerLoss ? " (power loss)" : ""));
+            n.Writing?.Image.Release(); // the snapshot thread dies with the process, its file unfinished
+            n.Writing = null;
             n.Journal = null;
             n.Snapshots = null;
             n.Engine = null;

@@ -72,6 +72,14 @@ internal sealed class SimulatedNetwork(NetworkFaults faults, Action<string> trac
         else trace($"  net: {what} sent, arrives at +{at - nowMs} ms");
     }
 
+    /// <summary>A message sent and lost on the way, by the caller's own draw (<see cref="Send"/> draws its faults from the seed's stream).</summary>
+    public void Lose(NetworkMessage m, string why)
+    {
+        Sent++;
+        Dropped++;
+        trace($"  net: {Name(m.From)}→{Name(m.To)} {m.What} (exchange {m.Exchange}) {why}");
+    }
+
     /// <summary>Maybe starts a partition (one direction or both).</summary>
     public void MaybePartition(ref Xoshiro256 random, long nowMs)
     {
