@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
+using Corridor.Core.Compliance;
 using Corridor.Core.Engine;
+using Corridor.Core.Exchange;
 using Corridor.Core.Ledger;
 using Corridor.Storage.Journal;
 using Corridor.Storage.Node;
@@ -94,6 +96,104 @@ public sealed class NodeSnapshotTests
         finally
         {
             again.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// As above with PvP payments, whose locks, payments, legs and compliance records are frozen at capture and serialised
+    /// by the snapshot's thread while the engine goes on: some locks are paid a round later, some released (their records
+    /// change after a capture may have frozen them). Every snapshot file is the replay of the journal to its batch.
+    /// </summary>
+    [Fact]
+    public async Task Snapshots_taken_while_pvp_payments_go_on_hold_exactly_the_state_of_their_batch()
+    {
+        using var dir = new TempDirectory();
+        string journalPath = dir.File("journal"), snapshotPath = dir.File("snapshots");
+        Directory.CreateDirectory(journalPath);
+        var options = new NodeOptions { SnapshotEveryEvents = 3_000, SnapshotOnStop = true };
+        const uint Usd = 840, Kes = 404;
+        const ulong Payer = 1, Payee = 2, Provider = 3;
+        var node = Node.Node.Start(options, FileJournal.Open(journalPath), new SnapshotStore(snapshotPath));
+        CancellationToken cancel = TestContext.Current.CancellationToken;
+        Task<CommandReply> Submit<T>(Operation operation, params T[] items) where T : IExchangeItem<T> =>
+            node.SubmitAsync(operation, items.Length, ExchangeCommands.Encode<T>(operation, items).AsMemory(CommandBatch.HeaderBytes), waitWhenFull: true, cancel: cancel);
+        try
+        {
+            Account Raw(ulong id, uint ledger, ulong participant, AccountFlags flags) => new() { Id = id, Ledger = ledger, Code = 1, Flags = flags, Participant = participant };
+            Account[] accounts =
+            [
+                Raw(11, Usd, Payer, AccountFlags.DebitsMustNotExceedCredits), Raw(22, Kes, Payee, AccountFlags.DebitsMustNotExceedCredits),
+                Raw(31, Usd, Provider, AccountFlags.DebitsMustNotExceedCredits), Raw(32, Kes, Provider, AccountFlags.DebitsMustNotExceedCredits),
+                Raw(1840, Usd, 0, AccountFlags.None), Raw(1404, Kes, 0, AccountFlags.None),
+            ];
+            Assert.True((await node.SubmitAsync(Operation.CreateAccounts, accounts.Length, MemoryMarshal.AsBytes(accounts.AsSpan()).ToArray(), waitWhenFull: true, cancel: cancel)).AllOk);
+            Transfer[] funding =
+            [
+                new() { Id = 1, DebitAccountId = 1840, CreditAccountId = 11, Amount = 1_000_000_000_00, Ledger = Usd, Code = 1 },
+                new() { Id = 2, DebitAccountId = 1404, CreditAccountId = 32, Amount = 1_000_000_000_000_00, Ledger = Kes, Code = 1 },
+            ];
+            Assert.True((await node.SubmitAsync(Operation.CreateTransfers, funding.Length, MemoryMarshal.AsBytes(funding.AsSpan()).ToArray(), waitWhenFull: true, cancel: cancel)).AllOk);
+            ulong now = await node.QueryAsync(e => e.LastTimestamp);
+            Assert.True((await Submit(Operation.PublishQuote, new PublishQuote(900, Provider, "USD", "KES", new FxRate(12935, 100), 100, 10_000_00, now,
+                now + ExchangeState.MaxQuoteValiditySeconds * 1_000_000_000 - 1, 31, 32, 3600))).AllOk);
+            var originator = new Party("Thames Tea Importers Ltd", "King William Street", "12", "EC4N 7AA", "London", "", "GB", "GB29NWBK60161331926819", PartyIdScheme.Bic, "NWBKGB2L");
+            var beneficiary = new Party("Kericho Highlands Tea Estates Ltd", "Moi Highway", "", "20200", "Kericho", "", "KE", "0100123456789", PartyIdScheme.Bic, "KCBLKENX");
+            const int Rounds = 40, PerRound = 150;
+            var replies = new List<Task<CommandReply>>();
+            for (int round = 0; round < Rounds; round++)
+            {
+                var locks = new LockQuote[PerRound];
+                for (int k = 0; k < PerRound; k++)
+                    locks[k] = new LockQuote((UInt128)(100_000 + round * PerRound + k), 900, Payer, 11, 22, 1_00 + k * 100 + round, AmountSide.Source, 3600);
+                Assert.True((await Submit(Operation.LockQuote, locks)).AllOk);
+                // Two thirds of this round's locks are paid now; the last third of the previous round's is paid or released now.
+                var pays = new List<PayAgainstLock>();
+                var releases = new List<ReleaseLock>();
+                for (int k = 0; k < PerRound * 2 / 3; k++) pays.Add(Pay(round * PerRound + k));
+                if (round > 0)
+                    for (int k = PerRound * 2 / 3; k < PerRound; k++)
+                        if (k % 2 == 0) pays.Add(Pay((round - 1) * PerRound + k));
+                        else releases.Add(new ReleaseLock((UInt128)(100_000 + (round - 1) * PerRound + k), Payer));
+                replies.Add(Submit(Operation.PayAgainstLock, pays.ToArray()));
+                if (releases.Count > 0) replies.Add(Submit(Operation.ReleaseLock, releases.ToArray()));
+            }
+            foreach (Task<CommandReply> reply in replies) Assert.True((await reply).AllOk);
+            await node.SnapshotAsync();
+            Assert.True(node.Metrics.Snapshots >= 3, $"{node.Metrics.Snapshots} snapshots");
+            Assert.True(await node.QueryAsync(e => e.Exchange.PaymentCount) > Rounds * PerRound / 2);
+
+            PayAgainstLock Pay(int n) => new((UInt128)(500_000 + n), (UInt128)(100_000 + n), Payer, originator, beneficiary,
+                new TradeReference($"INV-{n}", 20261101, "", $"LC-{n / 16}", "Tea, black, fermented", "090240", Incoterms.Cif, "Mombasa"));
+        }
+        finally
+        {
+            node.Dispose();
+        }
+        Assert.Null(node.Fault);
+        AssertEverySnapshotIsTheReplayToItsBatch(journalPath, snapshotPath);
+    }
+
+    private static void AssertEverySnapshotIsTheReplayToItsBatch(string journalPath, string snapshotPath)
+    {
+        var store = new SnapshotStore(snapshotPath);
+        Assert.NotEmpty(store.List());
+        foreach ((long sequence, string path) in store.List())
+        {
+            Engine restored;
+            using (var file = File.OpenRead(path))
+            {
+                file.Position = SnapshotStore.HeaderBytes;
+                restored = Engine.ReadSnapshot(new BoundedStream(file, file.Length - SnapshotStore.HeaderBytes - SnapshotStore.ChecksumBytes));
+            }
+            Assert.Equal(sequence, restored.Sequence);
+            var replayed = new Engine();
+            using (FileJournal journal = FileJournal.Open(journalPath))
+                foreach (JournalBatch batch in journal.Read(0))
+                {
+                    if (batch.Sequence > sequence) break;
+                    replayed.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
+                }
+            Assert.Equal(replayed.StateHashHex(), restored.StateHashHex());
         }
     }
 

@@ -113,6 +113,8 @@ internal static class CoreBenchCommands
                 new("allocated_bytes_per_payment", r.AllocatedBytesPerPayment),
                 new("retained_bytes_per_payment", r.RetainedBytesPerPayment),
                 new("snapshot_capture_ms", Math.Round(r.SnapshotCaptureMilliseconds, 1)),
+                new("snapshot_write_ms", Math.Round(r.SnapshotWriteMilliseconds, 1)),
+                new("snapshot_mib", Math.Round(r.SnapshotBytes / 1048576.0, 1)),
                 new("state_hash", r.StateHash),
             ], asJson);
             return r.Settled == r.Payments ? 0 : 1;

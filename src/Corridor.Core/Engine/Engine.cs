@@ -271,8 +271,10 @@ public sealed class Engine
 
     /// <summary>
     /// The state as it is now, to be written by another thread while this engine goes on applying batches: the ledger's
-    /// lists are frozen (copy on write, <see cref="LedgerState.Freeze"/>), the rest of the state — small beside the ledger —
-    /// is serialised now. <see cref="EngineSnapshot.WriteTo"/> writes exactly what <see cref="WriteSnapshot"/> would have
+    /// lists are frozen (copy on write, <see cref="LedgerState.Freeze"/>), and so are the lists that grow with the payments
+    /// held — RTGS payments and PvP payer legs (copy on write per chunk), PvP locks, payments and trades (a record keeps a
+    /// copy of itself before its first change, <see cref="CopyOnWriteRecord"/>): the writer thread serialises their records.
+    /// The rest of the state is serialised now. <see cref="EngineSnapshot.WriteTo"/> writes exactly what <see cref="WriteSnapshot"/> would have
     /// written here, state hash included. One at a time; release it (<see cref="EngineSnapshot.Release"/>) when written.
     /// </summary>
     public EngineSnapshot CaptureSnapshot() => Capture(frozen: true, incremental: false);
@@ -296,24 +298,35 @@ public sealed class Engine
     {
         // Each section is serialised once: the snapshot writes it and the state hash covers the same bytes (most sections
         // are in both; a state of many payments is most of its size in them).
+        // A frozen capture leaves the records of the large lists (payments, locks, their legs and references) to the writer
+        // thread: their sections write counts now and read the records later from views frozen here (SnapshotCapture).
+        SnapshotCapture? capture = frozen ? new SnapshotCapture() : null;
         var serialised = new Dictionary<Action<BinaryWriter>, SegmentedBuffer>();
         SegmentedBuffer Serialise(Action<BinaryWriter> write)
         {
             if (serialised.TryGetValue(write, out SegmentedBuffer? buffer)) return buffer;
-            buffer = new SegmentedBuffer();
+            buffer = new SegmentedBuffer { Capture = capture };
             using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) write(w);
             serialised.Add(write, buffer);
             return buffer;
         }
-        var rest = new List<SegmentedBuffer>();
-        ForEachSnapshotSection(write => rest.Add(Serialise(write)));
-        var tail = new List<SegmentedBuffer>();
-        ForEachHashSection(write => tail.Add(Serialise(write)));
-        // A delta at its base's own batch would replace the base's file with itself: full instead.
-        incremental &= Ledger.SnapshotBaseFile is { } baseFile && baseFile.Sequence < Sequence;
-        long besideLedger = rest.Sum(b => b.Length); // what the file holds beside the ledger (the hash's bytes are not written)
-        LedgerState.LedgerView ledger = frozen ? Ledger.Freeze(incremental, besideLedger, maxDeltaFraction) : Ledger.View();
-        return new EngineSnapshot(Sequence, LastTimestamp, ledger, rest, tail);
+        try
+        {
+            var rest = new List<SegmentedBuffer>();
+            ForEachSnapshotSection(write => rest.Add(Serialise(write)));
+            var tail = new List<SegmentedBuffer>();
+            ForEachHashSection(write => tail.Add(Serialise(write)));
+            // A delta at its base's own batch would replace the base's file with itself: full instead.
+            incremental &= Ledger.SnapshotBaseFile is { } baseFile && baseFile.Sequence < Sequence;
+            long besideLedger = rest.Sum(b => b.Length); // what the file holds beside the ledger (the hash's bytes are not written)
+            LedgerState.LedgerView ledger = frozen ? Ledger.Freeze(incremental, besideLedger, maxDeltaFraction) : Ledger.View();
+            return new EngineSnapshot(Sequence, LastTimestamp, ledger, rest, tail, capture);
+        }
+        catch
+        {
+            capture?.Release(); // e.g. an image still in use: the lists frozen before the refusal are not left frozen
+            throw;
+        }
     }
 
     /// <summary>
@@ -323,9 +336,12 @@ public sealed class Engine
     {
         private readonly LedgerState.LedgerView _ledger;
         private readonly IReadOnlyList<SegmentedBuffer> _rest, _hashTail;
+        private readonly SnapshotCapture? _capture;
 
-        internal EngineSnapshot(long sequence, ulong lastTimestamp, LedgerState.LedgerView ledger, IReadOnlyList<SegmentedBuffer> rest, IReadOnlyList<SegmentedBuffer> hashTail)
+        internal EngineSnapshot(long sequence, ulong lastTimestamp, LedgerState.LedgerView ledger, IReadOnlyList<SegmentedBuffer> rest, IReadOnlyList<SegmentedBuffer> hashTail,
+            SnapshotCapture? capture)
         {
+            _capture = capture;
             Sequence = sequence;
             LastTimestamp = lastTimestamp;
             _ledger = ledger;
@@ -386,8 +402,12 @@ public sealed class Engine
             ContentBytes = w.BaseStream.Position;
         }
 
-        /// <summary>The engine writes its ledger in place again; the snapshot must not be used after.</summary>
-        public void Release() => _ledger.Release();
+        /// <summary>The engine writes its ledger and records in place again; the snapshot must not be used after.</summary>
+        public void Release()
+        {
+            _ledger.Release();
+            _capture?.Release();
+        }
     }
 
     public static Engine ReadSnapshot(Stream stream) => ReadSnapshot(stream, out _);

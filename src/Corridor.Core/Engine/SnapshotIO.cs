@@ -198,13 +198,18 @@ internal sealed class HashingStream(XxHash128 hash) : Stream
 /// Bytes written into memory in segments of up to 1 MiB, for the part of a snapshot serialised at capture: growth never copies
 /// what is already written (a <see cref="MemoryStream"/> doubles and copies, and cannot pass 2 GiB — the records of a
 /// couple of million payments), and the pieces are read back in order to write or hash them. An array that never changes
-/// (a payment's journaled bytes) is referred to, not copied (<see cref="WriteShared"/>).
+/// (a payment's journaled bytes) is referred to, not copied (<see cref="WriteShared"/>). A section of a frozen capture
+/// (<see cref="Capture"/>) leaves its many records to the writer thread (<see cref="Defer"/>).
 /// </summary>
 internal sealed class SegmentedBuffer : Stream
 {
     internal const int SegmentBytes = 1 << 20;
     private const int FirstSegmentBytes = 4096;
     private readonly List<ReadOnlyMemory<byte>> _pieces = [];
+    private readonly List<(int Before, DeferredPiece Piece)> _deferred = []; // each goes before _pieces[Before]
+
+    /// <summary>A buffer of a capture that freezes record lists (<see cref="SnapshotCapture"/>); null: every byte is written now.</summary>
+    public SnapshotCapture? Capture { get; init; }
     private byte[] _current = [];
     private int _used; // bytes written into _current
     private int _pieceStart; // where in _current the piece not yet in _pieces starts
@@ -250,6 +255,38 @@ internal sealed class SegmentedBuffer : Stream
         _length += immutable.Length;
     }
 
+    /// <summary>
+    /// Leaves <paramref name="lengthBytes"/> bytes here to <paramref name="write"/>, run once, on the thread that first reads
+    /// <see cref="Segments"/> (the snapshot's writer), against views frozen at capture; it must write exactly that many bytes.
+    /// </summary>
+    public void Defer(long lengthBytes, Action<BinaryWriter> write)
+    {
+        ClosePiece();
+        _deferred.Add((_pieces.Count, new DeferredPiece(lengthBytes, write)));
+        _length += lengthBytes;
+    }
+
+    private sealed class DeferredPiece(long lengthBytes, Action<BinaryWriter> write)
+    {
+        private SegmentedBuffer? _written;
+
+        public SegmentedBuffer Written
+        {
+            get
+            {
+                lock (this)
+                {
+                    if (_written is not null) return _written;
+                    var buffer = new SegmentedBuffer();
+                    using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) write(w);
+                    if (buffer.Length != lengthBytes)
+                        throw new InvalidOperationException($"a deferred snapshot section wrote {buffer.Length} bytes, {lengthBytes} expected at capture");
+                    return _written = buffer;
+                }
+            }
+        }
+    }
+
     private void ClosePiece()
     {
         if (_used > _pieceStart) _pieces.Add(_current.AsMemory(_pieceStart, _used - _pieceStart));
@@ -271,7 +308,15 @@ internal sealed class SegmentedBuffer : Stream
     {
         get
         {
-            foreach (ReadOnlyMemory<byte> piece in _pieces) yield return piece;
+            int deferred = 0;
+            for (int i = 0; i < _pieces.Count; i++)
+            {
+                for (; deferred < _deferred.Count && _deferred[deferred].Before == i; deferred++)
+                    foreach (ReadOnlyMemory<byte> piece in _deferred[deferred].Piece.Written.Segments) yield return piece;
+                yield return _pieces[i];
+            }
+            for (; deferred < _deferred.Count; deferred++)
+                foreach (ReadOnlyMemory<byte> piece in _deferred[deferred].Piece.Written.Segments) yield return piece;
             if (_used > _pieceStart) yield return _current.AsMemory(_pieceStart, _used - _pieceStart);
         }
     }

@@ -40,34 +40,34 @@ public sealed class QuoteRecord
 }
 
 /// <summary>A quote lock: the amounts fixed for one payment and the provider's reservation that backs them.</summary>
-public sealed class LockRecord
+public sealed class LockRecord : Corridor.Core.Engine.CopyOnWriteRecord
 {
     public required LockQuote Request { get; init; }
     public required ulong ContentHash { get; init; }
-    public LockResult Result { get; internal set; }
+    public LockResult Result { get; internal set { BeforeChange(); field = value; } }
     /// <summary>Ledger result of the reservation when Result is a ledger rejection; Ok otherwise.</summary>
-    public CreateTransferResult LedgerResult { get; internal set; }
-    public LockStatus Status { get; internal set; }
-    public long SourceMinor { get; internal set; }
-    public long DestinationMinor { get; internal set; }
-    public uint SourceLedger { get; internal set; }
-    public uint DestinationLedger { get; internal set; }
-    public UInt128 ProviderSourceAccount { get; internal set; }
-    public UInt128 ProviderDestinationAccount { get; internal set; }
+    public CreateTransferResult LedgerResult { get; internal set { BeforeChange(); field = value; } }
+    public LockStatus Status { get; internal set { BeforeChange(); field = value; } }
+    public long SourceMinor { get; internal set { BeforeChange(); field = value; } }
+    public long DestinationMinor { get; internal set { BeforeChange(); field = value; } }
+    public uint SourceLedger { get; internal set { BeforeChange(); field = value; } }
+    public uint DestinationLedger { get; internal set { BeforeChange(); field = value; } }
+    public UInt128 ProviderSourceAccount { get; internal set { BeforeChange(); field = value; } }
+    public UInt128 ProviderDestinationAccount { get; internal set { BeforeChange(); field = value; } }
     /// <summary>The pending ledger transfer provider → payee in the destination currency.</summary>
-    public UInt128 ReservationTransferId { get; internal set; }
-    public ulong LockedAt { get; internal set; }
+    public UInt128 ReservationTransferId { get; internal set { BeforeChange(); field = value; } }
+    public ulong LockedAt { get; internal set { BeforeChange(); field = value; } }
     /// <summary>Engine time at which the reservation times out (the ledger voids it then).</summary>
-    public ulong ExpiresAt { get; internal set; }
+    public ulong ExpiresAt { get; internal set { BeforeChange(); field = value; } }
     /// <summary>The payment that consumed the lock (settled, or failed and released it); 0 if none.</summary>
-    public UInt128 PaymentId { get; internal set; }
+    public UInt128 PaymentId { get; internal set { BeforeChange(); field = value; } }
 }
 
 /// <summary>
 /// A cross-currency payment against a lock, with its mandatory parties and trade references. The request is kept
 /// exactly as journaled (one byte array, not ~30 objects per payment) and decoded when asked for.
 /// </summary>
-public sealed class PaymentRecord
+public sealed class PaymentRecord : Corridor.Core.Engine.CopyOnWriteRecord
 {
     internal byte[] Encoded { get; init; } = [];
     public required UInt128 PaymentId { get; init; }
@@ -89,36 +89,36 @@ public sealed class PaymentRecord
     internal int NextSameInvoice { get; set; } = -1;
     internal int NextSameLetterOfCredit { get; set; } = -1;
 
-    public PayResult Result { get; internal set; }
-    public CreateTransferResult LedgerResult { get; internal set; }
-    public PaymentStatus Status { get; internal set; }
-    public long SourceMinor { get; internal set; }
-    public long DestinationMinor { get; internal set; }
+    public PayResult Result { get; internal set { BeforeChange(); field = value; } }
+    public CreateTransferResult LedgerResult { get; internal set { BeforeChange(); field = value; } }
+    public PaymentStatus Status { get; internal set { BeforeChange(); field = value; } }
+    public long SourceMinor { get; internal set { BeforeChange(); field = value; } }
+    public long DestinationMinor { get; internal set { BeforeChange(); field = value; } }
     /// <summary>Payer → provider, source currency (posted). Exists in the ledger only if the payment settled.</summary>
-    public UInt128 SourceLegTransferId { get; internal set; }
+    public UInt128 SourceLegTransferId { get; internal set { BeforeChange(); field = value; } }
     /// <summary>Post of the reservation provider → payee, destination currency. Exists only if settled.</summary>
-    public UInt128 DestinationLegTransferId { get; internal set; }
-    public ulong Timestamp { get; internal set; }
+    public UInt128 DestinationLegTransferId { get; internal set { BeforeChange(); field = value; } }
+    public ulong Timestamp { get; internal set { BeforeChange(); field = value; } }
     /// <summary>ISO 20022 ids of the message that instructed it (PayAtBestQuote from a pacs.008); <see cref="PaymentReferences.None"/> otherwise.</summary>
-    public PaymentReferences References { get; internal set; } = PaymentReferences.None;
+    public PaymentReferences References { get; internal set { BeforeChange(); field = value; } } = PaymentReferences.None;
 }
 
 /// <summary>A bilateral FX trade: submitted by one party, affirmed by the other, settled PvP.</summary>
-public sealed class TradeRecord
+public sealed class TradeRecord : Corridor.Core.Engine.CopyOnWriteRecord
 {
     public required FxTradeInstruction Terms { get; init; }
     public required ulong SubmitHash { get; init; }
     public required ulong SubmittedAt { get; init; }
-    public TradeStatus Status { get; internal set; }
+    public TradeStatus Status { get; internal set { BeforeChange(); field = value; } }
     /// <summary>Content hash of the affirmation that closed the trade (settled or failed); 0 before.</summary>
-    public ulong AffirmHash { get; internal set; }
-    public TradeResult AffirmResult { get; internal set; }
-    public CreateTransferResult LedgerResult { get; internal set; }
-    public uint LedgerA { get; internal set; }
-    public uint LedgerB { get; internal set; }
-    public UInt128 LegATransferId { get; internal set; }
-    public UInt128 LegBTransferId { get; internal set; }
-    public ulong ClosedAt { get; internal set; }
+    public ulong AffirmHash { get; internal set { BeforeChange(); field = value; } }
+    public TradeResult AffirmResult { get; internal set { BeforeChange(); field = value; } }
+    public CreateTransferResult LedgerResult { get; internal set { BeforeChange(); field = value; } }
+    public uint LedgerA { get; internal set { BeforeChange(); field = value; } }
+    public uint LedgerB { get; internal set { BeforeChange(); field = value; } }
+    public UInt128 LegATransferId { get; internal set { BeforeChange(); field = value; } }
+    public UInt128 LegBTransferId { get; internal set { BeforeChange(); field = value; } }
+    public ulong ClosedAt { get; internal set { BeforeChange(); field = value; } }
 }
 
 /// <summary>The best quote for a request and the amounts it would lock.</summary>

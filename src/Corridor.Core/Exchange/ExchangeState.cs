@@ -39,18 +39,20 @@ public sealed partial class ExchangeState
     private readonly List<QuoteRecord> _quotes = new();
     private readonly Dictionary<UInt128, QuoteRecord> _quoteIndex = new();
     private readonly Dictionary<ulong, List<QuoteRecord>> _book = new(); // (sourceLedger << 32 | destinationLedger) → active quotes, publish order
-    private readonly List<LockRecord> _locks = new();
+    private readonly RecordList<LockRecord> _locks = new();
     private readonly Dictionary<UInt128, LockRecord> _lockIndex = new();
-    private readonly List<PaymentRecord> _payments = new();
+    private readonly RecordList<PaymentRecord> _payments = new();
     private readonly Dictionary<UInt128, PaymentRecord> _paymentIndex = new();
     // invoice number / LC reference → first and last payment carrying it; the rest chain through the records.
     private readonly Dictionary<string, (int First, int Last)> _byInvoice = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int First, int Last)> _byLetterOfCredit = new(StringComparer.Ordinal);
-    private readonly List<TradeRecord> _trades = new();
+    private readonly RecordList<TradeRecord> _trades = new();
     private readonly Dictionary<UInt128, TradeRecord> _tradeIndex = new();
     private readonly PriorityQueue<object, (ulong ExpiresAt, long Order)> _expiry = new();
     private long _expiryOrder;
     private int _paymentsWithReferences; // payments carrying ISO 20022 ids (PayAtBestQuote from a pacs.008)
+    private long _paymentsEncodedBytes; // the payments' journaled bytes (Encoded), for a capture to know its size
+    private long _referencesEncodedBytes; // the encoded ids of the payments carrying any, likewise
 
     private readonly List<ItemResult> _itemErrors = new();
     private readonly List<TransferError> _transferErrors = new();
@@ -437,7 +439,12 @@ public sealed partial class ExchangeState
         Debug.Assert(record.Position == _payments.Count);
         _payments.Add(record);
         _paymentIndex.Add(record.PaymentId, record);
-        if (!record.References.IsEmpty) _paymentsWithReferences++;
+        _paymentsEncodedBytes += record.Encoded.Length;
+        if (!record.References.IsEmpty)
+        {
+            _paymentsWithReferences++;
+            _referencesEncodedBytes += EncodedLength(record.References);
+        }
         if (trade.InvoiceNumber.Length != 0) // empty only for PayAtBestQuote without trade data: nothing to index
         {
             if (_byInvoice.TryGetValue(trade.InvoiceNumber, out var invoice))
@@ -894,13 +901,33 @@ public sealed partial class ExchangeState
     /// ISO 20022 ids of PvP payments (engine snapshot format 9, after overnight credit): count, then (payment position,
     /// encoded <see cref="PaymentReferences"/>) in position order, for the payments that carry any.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
     public void WriteReferencesSnapshot(BinaryWriter w)
     {
         w.Write(_paymentsWithReferences);
-        byte[] buffer = new byte[PaymentReferences.MaxEncodedBytes];
-        foreach (PaymentRecord p in _payments)
+        if (_paymentsWithReferences == 0) return;
+        if (SnapshotCapture.Of(w) is { } capture)
         {
+            RecordList<PaymentRecord>.Frozen payments = capture.Freeze(_payments, _payments.Freeze, v => v.Release);
+            ((SegmentedBuffer)w.BaseStream).Defer(_referencesEncodedBytes + 8L * _paymentsWithReferences, later => WriteReferences(later, payments));
+        }
+        else WriteReferences(w, _payments);
+    }
+
+    private static int EncodedLength(PaymentReferences references)
+    {
+        Span<byte> buffer = stackalloc byte[PaymentReferences.MaxEncodedBytes];
+        var writer = new WireWriter(buffer);
+        references.Write(ref writer);
+        return writer.Written;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    private static void WriteReferences(BinaryWriter w, IReadOnlyList<PaymentRecord> payments)
+    {
+        byte[] buffer = new byte[PaymentReferences.MaxEncodedBytes];
+        for (int i = 0; i < payments.Count; i++)
+        {
+            PaymentRecord p = payments[i];
             if (p.References.IsEmpty) continue;
             var writer = new WireWriter(buffer);
             p.References.Write(ref writer);
@@ -926,11 +953,15 @@ public sealed partial class ExchangeState
             PaymentReferences references = PaymentReferences.Read(ref reader);
             if (reader.Remaining != 0 || references.IsEmpty) throw new InvalidDataException($"exchange snapshot: ids of payment position {position} malformed");
             _payments[position].References = references;
+            _referencesEncodedBytes += length;
         }
         _paymentsWithReferences = count;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    /// <summary>
+    /// Writes the exchange state. For a frozen capture (<see cref="SnapshotCapture"/>) the locks, payments and trades — one
+    /// lock and one payment per PvP payment — are left to the snapshot's writer thread, read from views frozen now.
+    /// </summary>
     public void WriteSnapshot(BinaryWriter w)
     {
         byte[] scratch = new byte[PayAgainstLock.MaxEncodedBytes];
@@ -947,18 +978,57 @@ public sealed partial class ExchangeState
             w.Write(q.ContentHash); w.Write(q.SourceLedger); w.Write(q.DestinationLedger); w.Write(q.SourceExponent); w.Write(q.DestinationExponent);
             w.Write(q.PublishedAt); w.Write((byte)q.Status);
         }
+        SnapshotCapture? capture = SnapshotCapture.Of(w);
         w.Write(_locks.Count);
-        foreach (LockRecord l in _locks)
+        if (capture is null) WriteLocks(w, _locks);
+        else
         {
+            RecordList<LockRecord>.Frozen locks = capture.Freeze(_locks, _locks.Freeze, v => v.Release);
+            ((SegmentedBuffer)w.BaseStream).Defer((long)LockSnapshotBytes * locks.Count, later => WriteLocks(later, locks));
+        }
+        w.Write(_payments.Count);
+        if (capture is null) WritePayments(w, _payments);
+        else
+        {
+            RecordList<PaymentRecord>.Frozen payments = capture.Freeze(_payments, _payments.Freeze, v => v.Release);
+            ((SegmentedBuffer)w.BaseStream).Defer(_paymentsEncodedBytes + (long)PaymentSnapshotBytes * payments.Count, later => WritePayments(later, payments));
+        }
+        w.Write(_trades.Count);
+        if (capture is null) WriteTrades(w, _trades);
+        else
+        {
+            RecordList<TradeRecord>.Frozen trades = capture.Freeze(_trades, _trades.Freeze, v => v.Release);
+            ((SegmentedBuffer)w.BaseStream).Defer((long)TradeSnapshotBytes * trades.Count, later => WriteTrades(later, trades));
+        }
+        w.Write(_expiryOrder);
+    }
+
+    // Bytes of one record in the snapshot (a payment's beside its journaled bytes): a capture knows its size before writing it.
+    private const int LockSnapshotBytes = 4 + 88 + 8 + 3 + 8 + 8 + 4 + 4 + 3 * 16 + 8 + 8 + 16;
+    private const int PaymentSnapshotBytes = 4 + 8 + 3 + 8 + 8 + 2 * 16 + 8;
+    private const int TradeSnapshotBytes = 4 + 136 + 8 + 8 + 1 + 8 + 1 + 1 + 4 + 4 + 2 * 16 + 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    private static void WriteLocks(BinaryWriter w, IReadOnlyList<LockRecord> locks)
+    {
+        byte[] scratch = new byte[LockQuote.MaxEncodedBytes];
+        for (int i = 0; i < locks.Count; i++)
+        {
+            LockRecord l = locks[i];
             WriteItem(w, l.Request, scratch);
             w.Write(l.ContentHash); w.Write((byte)l.Result); w.Write((byte)l.LedgerResult); w.Write((byte)l.Status);
             w.Write(l.SourceMinor); w.Write(l.DestinationMinor); w.Write(l.SourceLedger); w.Write(l.DestinationLedger);
             Write128(w, l.ProviderSourceAccount); Write128(w, l.ProviderDestinationAccount); Write128(w, l.ReservationTransferId);
             w.Write(l.LockedAt); w.Write(l.ExpiresAt); Write128(w, l.PaymentId);
         }
-        w.Write(_payments.Count);
-        foreach (PaymentRecord p in _payments)
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    private static void WritePayments(BinaryWriter w, IReadOnlyList<PaymentRecord> payments)
+    {
+        for (int i = 0; i < payments.Count; i++)
         {
+            PaymentRecord p = payments[i];
             w.Write(p.Encoded.Length);
             // The journaled bytes (same layout as WriteItem); a capture refers to them, since they never change.
             if (w.BaseStream is SegmentedBuffer capture) capture.WriteShared(p.Encoded);
@@ -967,15 +1037,20 @@ public sealed partial class ExchangeState
             w.Write(p.SourceMinor); w.Write(p.DestinationMinor); Write128(w, p.SourceLegTransferId); Write128(w, p.DestinationLegTransferId);
             w.Write(p.Timestamp);
         }
-        w.Write(_trades.Count);
-        foreach (TradeRecord t in _trades)
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    private static void WriteTrades(BinaryWriter w, IReadOnlyList<TradeRecord> trades)
+    {
+        byte[] scratch = new byte[FxTradeInstruction.MaxEncodedBytes];
+        for (int i = 0; i < trades.Count; i++)
         {
+            TradeRecord t = trades[i];
             WriteItem(w, t.Terms, scratch);
             w.Write(t.SubmitHash); w.Write(t.SubmittedAt); w.Write((byte)t.Status); w.Write(t.AffirmHash); w.Write((byte)t.AffirmResult);
             w.Write((byte)t.LedgerResult); w.Write(t.LedgerA); w.Write(t.LedgerB); Write128(w, t.LegATransferId); Write128(w, t.LegBTransferId);
             w.Write(t.ClosedAt);
         }
-        w.Write(_expiryOrder);
     }
 
     /// <summary>Restores into this (empty) state; indexes, the quote book and the expiry queue are rebuilt from the records.</summary>

@@ -144,7 +144,7 @@ public sealed partial class SettlementState
             if (!truncated && a.OpeningBalance + movement != acct.BalancePosted)
                 throw new InvalidOperationException($"statement of account {a.AccountId}: opening {a.OpeningBalance} + movements {movement} ≠ closing {acct.BalancePosted}");
             _statementIndex[(_businessDate, a.AccountId)] = _statements.Count;
-            _statements.Add(new AccountStatement(_businessDate, a.Participant, a.Ledger, a.AccountId, a.OpeningBalance, acct.BalancePosted, entries, truncated)
+            AddStatement(new AccountStatement(_businessDate, a.Participant, a.Ledger, a.AccountId, a.OpeningBalance, acct.BalancePosted, entries, truncated)
             {
                 OvernightCreditMinor = a.OvernightCredit,
             });

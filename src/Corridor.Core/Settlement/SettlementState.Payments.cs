@@ -75,8 +75,8 @@ public sealed partial class SettlementState
         };
         SettlementResult check = Validate(ref record, clock, out WindowRecord? window);
         _paymentIndex.Add(cmd.PaymentId, index);
-        if (details is not null) _details.Add(index, details);
-        _payments.Add(record);
+        if (details is not null) AddDetails(index, details);
+        _payments.Add() = record;
         if (check != SettlementResult.Ok) return RejectAtEntry(index, check, clock, out status, out reason);
 
         // Compliance before any liquidity moves: travel rule, screening, rules (docs/compliance.md).

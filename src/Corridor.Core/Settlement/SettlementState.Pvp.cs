@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Corridor.Core.Engine;
+using Corridor.Core.Ledger;
 
 namespace Corridor.Core.Settlement;
 
@@ -66,7 +67,7 @@ public sealed partial class SettlementState
         };
         SettlementResult check = Validate(ref record, clock, out _);
         _paymentIndex.Add(paymentId, index);
-        _payments.Add(record);
+        _payments.Add() = record;
         _pvpLegCount++;
         if (check == SettlementResult.Ok) check = Enter(index, ref clock);
         if (check != SettlementResult.Ok) return RejectAtEntry(index, check, clock, out status, out _);
@@ -124,13 +125,27 @@ public sealed partial class SettlementState
     /// <summary>True when some payment is a PvP leg (their snapshot section, format 11, is hashed only then).</summary>
     internal bool HasPvpLegs => _pvpLegCount != 0;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    /// <summary>The PvP legs' payment indices; a frozen capture leaves them to the writer thread (as the payments, SettlementState.Snapshot.cs).</summary>
     public void WritePvpLegsSnapshot(BinaryWriter w)
     {
-        var legs = new List<int>();
-        for (int i = 0; i < _payments.Count; i++) if (Payment(i).Pvp) legs.Add(i);
-        w.Write(legs.Count);
-        foreach (int i in legs) w.Write(i);
+        w.Write(_pvpLegCount);
+        if (_pvpLegCount == 0) return;
+        if (SnapshotCapture.Of(w) is { } capture)
+        {
+            ChunkedView<PaymentRecord> payments = FreezePayments(capture);
+            ((SegmentedBuffer)w.BaseStream).Defer(4L * _pvpLegCount, later => WritePvpLegs(later, payments));
+        }
+        else WritePvpLegs(w, _payments.View());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    private static void WritePvpLegs(BinaryWriter w, ChunkedView<PaymentRecord> payments)
+    {
+        for (int c = 0; c < payments.ChunkCount; c++)
+        {
+            ReadOnlySpan<PaymentRecord> chunk = payments.Segment(c);
+            for (int i = 0; i < chunk.Length; i++) if (chunk[i].Pvp) w.Write((c << ChunkedList<PaymentRecord>.ChunkShift) + i);
+        }
     }
 
     public void ReadPvpLegsSnapshot(BinaryReader r)

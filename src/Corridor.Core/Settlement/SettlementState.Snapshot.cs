@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.IO.Hashing;
+using Corridor.Core.Engine;
 using Corridor.Core.Ledger;
 
 namespace Corridor.Core.Settlement;
@@ -98,14 +99,14 @@ public sealed partial class SettlementState
             }
         }
         w.Write(_payments.Count);
-        foreach (PaymentRecord p in _payments)
+        // A frozen capture leaves the payments (one per RTGS payment and PvP payer leg) to the writer thread: they are read
+        // from a view of the list frozen now, whose chunks the engine copies before it writes them (ChunkedList).
+        if (SnapshotCapture.Of(w) is { } capture)
         {
-            WriteU128(w, p.Id); w.Write(p.Payer); w.Write(p.Payee); w.Write(p.Ledger); w.Write(p.Amount);
-            w.Write((byte)p.Priority); w.Write((byte)p.SubmittedPriority); w.Write((byte)p.Kind);
-            w.Write(p.Earliest); w.Write(p.Latest); w.Write(p.WindowId); w.Write((byte)p.Status);
-            w.Write((ushort)p.Reason); w.Write((ushort)p.SubmitResult); w.Write(p.SubmittedAt); w.Write(p.FinalAt);
-            w.Write(p.BusinessDate); w.Write(p.PayerAccount); w.Write(p.PayeeAccount);
+            ChunkedView<PaymentRecord> payments = FreezePayments(capture);
+            ((SegmentedBuffer)w.BaseStream).Defer((long)PaymentSnapshotBytes * payments.Count, later => WritePayments(later, payments));
         }
+        else WritePayments(w, _payments.View());
         w.Write(_windows.Count);
         foreach (WindowRecord win in _windows)
         {
@@ -118,8 +119,29 @@ public sealed partial class SettlementState
             foreach (ulong e in win.Excluded) w.Write(e);
         }
         w.Write(_statements.Count);
-        foreach (AccountStatement s in _statements)
+        // Statements (one per account and day, an entry per movement) only grow: a frozen capture leaves them to the writer thread.
+        if (SnapshotCapture.Of(w) is { } statementsCapture)
         {
+            RecordList<AccountStatement>.Frozen statements = statementsCapture.Freeze(_statements, _statements.Freeze, v => v.Release);
+            ((SegmentedBuffer)w.BaseStream).Defer(_statementsSnapshotBytes, later => WriteStatements(later, statements));
+        }
+        else WriteStatements(w, _statements);
+    }
+
+    private const int StatementSnapshotBytes = 4 + 8 + 4 + 16 + 8 + 8 + 1 + 4, StatementEntrySnapshotBytes = 16 + 16 + 8 + 1 + 8 + 2 + 8;
+
+    private void AddStatement(AccountStatement statement)
+    {
+        _statements.Add(statement);
+        _statementsSnapshotBytes += StatementSnapshotBytes + (long)StatementEntrySnapshotBytes * statement.Entries.Count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    private static void WriteStatements(BinaryWriter w, IReadOnlyList<AccountStatement> statements)
+    {
+        for (int i = 0; i < statements.Count; i++)
+        {
+            AccountStatement s = statements[i];
             w.Write(s.BusinessDate); w.Write(s.Participant); w.Write(s.Ledger); WriteU128(w, s.AccountId);
             w.Write(s.OpeningBalanceMinor); w.Write(s.ClosingBalanceMinor); w.Write(s.Truncated);
             w.Write(s.Entries.Count);
@@ -129,6 +151,25 @@ public sealed partial class SettlementState
                 w.Write(e.Counterparty); w.Write(e.Code); w.Write(e.TimestampNs);
             }
         }
+    }
+
+    private const int PaymentSnapshotBytes = 16 + 8 + 8 + 4 + 8 + 3 + 8 + 8 + 8 + 1 + 2 + 2 + 8 + 8 + 4 + 4 + 4;
+
+    private ChunkedView<PaymentRecord> FreezePayments(SnapshotCapture capture) =>
+        capture.Freeze(_payments, _payments.Freeze, v => v.Release);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    private static void WritePayments(BinaryWriter w, ChunkedView<PaymentRecord> payments)
+    {
+        for (int c = 0; c < payments.ChunkCount; c++)
+            foreach (ref readonly PaymentRecord p in payments.Segment(c))
+            {
+                WriteU128(w, p.Id); w.Write(p.Payer); w.Write(p.Payee); w.Write(p.Ledger); w.Write(p.Amount);
+                w.Write((byte)p.Priority); w.Write((byte)p.SubmittedPriority); w.Write((byte)p.Kind);
+                w.Write(p.Earliest); w.Write(p.Latest); w.Write(p.WindowId); w.Write((byte)p.Status);
+                w.Write((ushort)p.Reason); w.Write((ushort)p.SubmitResult); w.Write(p.SubmittedAt); w.Write(p.FinalAt);
+                w.Write(p.BusinessDate); w.Write(p.PayerAccount); w.Write(p.PayeeAccount);
+            }
     }
 
     public static SettlementState ReadSnapshot(BinaryReader r, LedgerState ledger)
@@ -191,7 +232,6 @@ public sealed partial class SettlementState
             s._ledgers[s._ledgerIndex[a.Ledger]].Accounts.Add(i);
         }
         int payments = Count(r, MaxPayments);
-        s._payments.Capacity = payments;
         for (int i = 0; i < payments; i++)
         {
             var p = new PaymentRecord
@@ -203,7 +243,7 @@ public sealed partial class SettlementState
                 BusinessDate = r.ReadUInt32(), PayerAccount = r.ReadInt32(), PayeeAccount = r.ReadInt32(),
             };
             s._paymentIndex.Add(p.Id, i);
-            s._payments.Add(p);
+            s._payments.Add() = p;
             if (p.Status == PaymentStatus.Scheduled) s._scheduled.Enqueue(i, (p.Earliest, i));
             if (p.Latest != 0 && p.Status is PaymentStatus.Queued or PaymentStatus.Scheduled) s._deadlines.Enqueue(i, (p.Latest, i));
         }
@@ -244,39 +284,66 @@ public sealed partial class SettlementState
             for (int k = 0; k < entries.Length; k++)
                 entries[k] = new StatementEntry(ReadU128(r), ReadU128(r), r.ReadInt64(), r.ReadBoolean(), r.ReadUInt64(), r.ReadUInt16(), r.ReadUInt64());
             s._statementIndex[(date, account)] = i;
-            s._statements.Add(new AccountStatement(date, participant, ledgerId, account, opening, closing, entries, truncated));
+            s.AddStatement(new AccountStatement(date, participant, ledgerId, account, opening, closing, entries, truncated));
         }
         return s;
     }
 
     /// <summary>Payment details (engine snapshot format 6+): count, then (payment index, encoded details) in index order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
     public void WriteDetailsSnapshot(BinaryWriter w)
     {
-        var indices = new List<int>(_details.Keys);
-        indices.Sort();
-        w.Write(indices.Count);
-        var buffer = new byte[PaymentDetails.MaxEncodedBytes];
-        foreach (int index in indices)
+        w.Write(_detailsInOrder.Count);
+        if (_detailsInOrder.Count == 0) return;
+        // A frozen capture leaves them to the writer thread: the list only grows, and details never change.
+        if (SnapshotCapture.Of(w) is { } capture)
         {
+            RecordList<(int Index, PaymentDetails Details)>.Frozen details = capture.Freeze(_detailsInOrder, _detailsInOrder.Freeze, v => v.Release);
+            ((SegmentedBuffer)w.BaseStream).Defer(_detailsEncodedBytes + 8L * details.Count, later => WriteDetails(later, details));
+        }
+        else WriteDetails(w, _detailsInOrder);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    private static void WriteDetails(BinaryWriter w, IReadOnlyList<(int Index, PaymentDetails Details)> details)
+    {
+        var buffer = new byte[PaymentDetails.MaxEncodedBytes];
+        for (int i = 0; i < details.Count; i++)
+        {
+            var (index, d) = details[i];
             var writer = new Exchange.WireWriter(buffer);
-            _details[index].Write(ref writer);
+            d.Write(ref writer);
             w.Write(index);
             w.Write(writer.Written);
             w.Write(buffer, 0, writer.Written);
         }
     }
 
+    /// <summary>Keeps a payment's details (submitted, or restored in index order with their encoded length).</summary>
+    private void AddDetails(int index, PaymentDetails details, int encodedBytes = -1)
+    {
+        _details.Add(index, details);
+        _detailsInOrder.Add((index, details));
+        if (encodedBytes < 0)
+        {
+            var writer = new Exchange.WireWriter(_detailsScratch ??= new byte[PaymentDetails.MaxEncodedBytes]);
+            details.Write(ref writer);
+            encodedBytes = writer.Written;
+        }
+        _detailsEncodedBytes += encodedBytes;
+    }
+
     public void ReadDetailsSnapshot(BinaryReader r)
     {
         int count = Count(r, _payments.Count);
+        int previous = -1;
         for (int i = 0; i < count; i++)
         {
             int index = r.ReadInt32();
-            if ((uint)index >= (uint)_payments.Count || _details.ContainsKey(index)) throw new InvalidDataException($"settlement snapshot: details for payment index {index}");
+            if ((uint)index >= (uint)_payments.Count || index <= previous) throw new InvalidDataException($"settlement snapshot: details for payment index {index}");
+            previous = index;
             byte[] bytes = r.ReadBytes(Count(r, PaymentDetails.MaxEncodedBytes));
             var reader = new Exchange.WireReader(bytes);
-            _details.Add(index, PaymentDetails.Read(ref reader));
+            AddDetails(index, PaymentDetails.Read(ref reader), bytes.Length);
         }
     }
 
@@ -321,7 +388,7 @@ public sealed partial class SettlementState
             long amount = r.ReadInt64();
             if ((uint)index >= (uint)_statements.Count || amount <= 0 || _statements[index].OvernightCreditMinor != 0)
                 throw new InvalidDataException($"settlement snapshot: overnight credit {amount} of statement index {index}");
-            _statements[index] = _statements[index] with { OvernightCreditMinor = amount };
+            _statements.ReplaceWhileUnfrozen(index, _statements[index] with { OvernightCreditMinor = amount }); // a restore: no capture yet
         }
     }
 

@@ -44,16 +44,21 @@ public sealed partial class SettlementState
     private readonly Dictionary<UInt128, int> _accountById = new();
     private readonly Dictionary<(ulong Participant, uint Ledger), int> _accountByOwner = new();
 
-    private readonly List<PaymentRecord> _payments = new();
+    private readonly ChunkedList<PaymentRecord> _payments = new(); // copy on write while a capture reads it (Payment(i) writes)
     private readonly Dictionary<UInt128, int> _paymentIndex = new();
 
     /// <summary>Party data, trade reference and ISO ids of payments submitted with details, by payment index.</summary>
     private readonly Dictionary<int, PaymentDetails> _details = new();
+    /// <summary>The same, in payment index order (the order they were added): the snapshot's order, frozen by a capture.</summary>
+    private readonly RecordList<(int Index, PaymentDetails Details)> _detailsInOrder = new();
+    private long _detailsEncodedBytes; // Σ encoded length of the details, for a capture to know its section's size
+    private byte[]? _detailsScratch;
 
     private readonly List<WindowRecord> _windows = new();
     private readonly Dictionary<ulong, int> _windowIndex = new();
 
-    private readonly List<AccountStatement> _statements = new();
+    private readonly RecordList<AccountStatement> _statements = new(); // only appended, never changed: a capture freezes it
+    private long _statementsSnapshotBytes; // their size in a snapshot, for a capture to know it
     private readonly Dictionary<(uint Date, UInt128 Account), int> _statementIndex = new();
 
     // Derived indexes (rebuilt from payments on snapshot restore, never hashed).
@@ -466,7 +471,7 @@ public sealed partial class SettlementState
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref PaymentRecord Payment(int index) => ref CollectionsMarshal.AsSpan(_payments)[index];
+    private ref PaymentRecord Payment(int index) => ref _payments.Mut(index);
 
     // ───────────────────────────── internal records ─────────────────────────────
 

@@ -9,19 +9,19 @@ namespace Corridor.Core.Tests.Settlement;
 
 public class SettlementPropertyTests
 {
-    private static readonly ulong[] Participants = [A, B, C, D];
-    private const uint Usd = 2;
+    internal static readonly ulong[] Participants = [A, B, C, D];
+    internal const uint Usd = 2;
     private static readonly uint[] Ledgers = [Eur, Usd];
 
     /// <summary>One random step: kind selects the command, the other numbers its arguments.</summary>
-    private readonly record struct Step(int Kind, int X, int Y, int Amount, int Priority);
+    internal readonly record struct Step(int Kind, int X, int Y, int Amount, int Priority);
 
-    private static readonly Gen<Step> StepGen =
+    internal static readonly Gen<Step> StepGen =
         Gen.Select(Gen.Int[0, 31], Gen.Int[0, 3], Gen.Int[0, 3], Gen.Int[1, 400], Gen.Int[0, 2], (k, x, y, a, p) => new Step(k, x, y, a, p));
 
     private static readonly Gen<Step[]> DayGen = StepGen.Array[1, 60];
 
-    private static byte[] Command(Step s, ref int nextPayment, ref ulong nextWindow, ref bool windowOpen, ref uint date, ref DayPhase phase, ulong now)
+    internal static byte[] Command(Step s, ref int nextPayment, ref ulong nextWindow, ref bool windowOpen, ref uint date, ref DayPhase phase, ulong now)
     {
         ulong x = Participants[s.X], y = Participants[(s.X + 1 + s.Y % 3) % 4]; // payee ≠ payer
         var priority = (PaymentPriority)s.Priority;
