@@ -47,7 +47,7 @@ public sealed partial class ComplianceState
         if (!customer && details is null && decision.Outcome == ComplianceOutcome.Pass) return ComplianceOutcome.Pass; // nothing to keep
 
         PaymentCompliance record = NewRecord(cmd.PaymentId, UInt128.Zero, now, decision, hits, against);
-        _payments.Add(record);
+        AddPayment(record);
         _paymentIndex.Add(cmd.PaymentId, record);
         return decision.Outcome;
     }

@@ -39,7 +39,7 @@ public sealed record AuditEntry(
     long Sequence, ulong TimeNs, ulong Operator, Operation Operation, ushort ResultCode, string Subject, string Detail, string PreviousHash, string Hash);
 
 /// <summary>The compliance record of one cross-border payment: the decision taken before settlement, its evidence, and any hold decision.</summary>
-public sealed class PaymentCompliance
+public sealed class PaymentCompliance : CopyOnWriteRecord
 {
     public required UInt128 PaymentId { get; init; }
     public required UInt128 LockId { get; init; }
@@ -50,12 +50,13 @@ public sealed class PaymentCompliance
     /// <summary>The lists screened against, as "name@contenthash" in name order (empty when none was loaded).</summary>
     public required ImmutableArray<string> ScreenedAgainst { get; init; }
     public required int Threshold { get; init; }
-    public PaymentComplianceStatus Status { get; internal set; }
-    public ulong DecidedBy { get; internal set; }
-    public ulong DecidedAtNs { get; internal set; }
-    public string DecisionReason { get; internal set; } = "";
+    // The fields a decision changes: each setter keeps a copy of the record first while a snapshot's capture reads it.
+    public PaymentComplianceStatus Status { get; internal set { BeforeChange(); field = value; } }
+    public ulong DecidedBy { get; internal set { BeforeChange(); field = value; } }
+    public ulong DecidedAtNs { get; internal set { BeforeChange(); field = value; } }
+    public string DecisionReason { get; internal set { BeforeChange(); field = value; } } = "";
     /// <summary>The PvP result for a passed payment or a released hold (Ok = both legs settled); otherwise HeldForCompliance, RejectedByCompliance or RejectedByOperator.</summary>
-    public PayResult SettlementResult { get; internal set; }
+    public PayResult SettlementResult { get; internal set { BeforeChange(); field = value; } }
 
     public bool IsHold => Decision.Outcome == ComplianceOutcome.Hold;
 
@@ -86,7 +87,8 @@ public sealed partial class ComplianceState
     private readonly List<WatchListVersion> _history = new();
     private readonly SortedDictionary<string, SetComplianceRule> _ruleItems = new(StringComparer.Ordinal);
     private ComplianceRules _rules = new([]);
-    private readonly List<PaymentCompliance> _payments = new();
+    private readonly RecordList<PaymentCompliance> _payments = new();
+    private long _paymentsSnapshotBytes; // what the records' section holds beside its count, for a capture to know its size (SnapshotBytes)
     private readonly Dictionary<UInt128, PaymentCompliance> _paymentIndex = new();
     private readonly List<AuditEntry> _audit = new();
     private Screener? _emptyScreener;
@@ -359,7 +361,7 @@ public sealed partial class ComplianceState
         ComplianceDecision decision = ComplianceRules.Combine(_rules.Evaluate(facts), travel, screening);
 
         PaymentCompliance record = NewRecord(p.PaymentId, p.LockId, now, decision, hits, screenedAgainst);
-        _payments.Add(record);
+        AddPayment(record);
         _paymentIndex.Add(p.PaymentId, record);
         return record;
     }
@@ -416,6 +418,7 @@ public sealed partial class ComplianceState
         Debug.Assert(c.Status == PaymentComplianceStatus.Held);
         c.DecidedBy = d.Operator;
         c.DecidedAtNs = clock;
+        _paymentsSnapshotBytes += StringBytes(d.Reason) - StringBytes(c.DecisionReason);
         c.DecisionReason = d.Reason;
         if (release)
         {
@@ -511,11 +514,20 @@ public sealed partial class ComplianceState
     public IReadOnlyList<PaymentCompliance> Payments => _payments;
 
     /// <summary>Holds waiting for an operator decision, oldest first.</summary>
-    public IReadOnlyList<PaymentCompliance> PendingHolds() => _payments.FindAll(static p => p.Status == PaymentComplianceStatus.Held);
+    public IReadOnlyList<PaymentCompliance> PendingHolds()
+    {
+        var holds = new List<PaymentCompliance>();
+        foreach (PaymentCompliance p in _payments) if (p.Status == PaymentComplianceStatus.Held) holds.Add(p);
+        return holds;
+    }
 
     /// <summary>Holds an operator has released or rejected, oldest hold first.</summary>
-    public IReadOnlyList<PaymentCompliance> DecidedHolds() =>
-        _payments.FindAll(static p => p.Status is PaymentComplianceStatus.Released or PaymentComplianceStatus.RejectedByOperator);
+    public IReadOnlyList<PaymentCompliance> DecidedHolds()
+    {
+        var holds = new List<PaymentCompliance>();
+        foreach (PaymentCompliance p in _payments) if (p.Status is PaymentComplianceStatus.Released or PaymentComplianceStatus.RejectedByOperator) holds.Add(p);
+        return holds;
+    }
 
     /// <summary>The version of each watch list in force, by name.</summary>
     public IReadOnlyList<WatchListVersion> WatchLists
@@ -582,19 +594,13 @@ public sealed partial class ComplianceState
             w.Write(encoded);
         }
         w.Write(_payments.Count);
-        foreach (PaymentCompliance p in _payments)
+        // A capture leaves the records (one per screened payment: most of this section) to the snapshot's writer thread, read
+        // from the list as it was now: a decision after the capture changes a copy-on-write record (PaymentCompliance).
+        if (SnapshotCapture.Of(w) is not { } capture) WritePayments(w, _payments);
+        else
         {
-            Write128(w, p.PaymentId); Write128(w, p.LockId); w.Write(p.ScreenedAtNs);
-            w.Write((byte)p.Decision.Outcome); w.Write((byte)p.Decision.Reason); WriteOptional(w, p.Decision.RuleId); WriteOptional(w, p.Decision.Iso20022Reason);
-            w.Write(p.Hits.Length);
-            foreach (ComplianceHit h in p.Hits)
-            {
-                w.Write(h.WatchList); w.Write(h.WatchListHash); w.Write(h.Hit.EntryId); w.Write(h.Hit.MatchedName); w.Write(h.Hit.Score);
-                w.Write((byte)h.Hit.Field); w.Write(h.Hit.ScreenedName); w.Write((byte)h.Hit.DateOfBirth); w.Write(h.Hit.Program);
-            }
-            w.Write(p.ScreenedAgainst.Length);
-            foreach (string s in p.ScreenedAgainst) w.Write(s);
-            w.Write(p.Threshold); w.Write((byte)p.Status); w.Write(p.DecidedBy); w.Write(p.DecidedAtNs); w.Write(p.DecisionReason); w.Write((byte)p.SettlementResult);
+            RecordList<PaymentCompliance>.Frozen payments = capture.Freeze(_payments, _payments.Freeze, v => v.Release);
+            ((SegmentedBuffer)w.BaseStream).Defer(_paymentsSnapshotBytes, later => WritePayments(later, payments));
         }
         w.Write(_audit.Count);
         foreach (AuditEntry e in _audit)
@@ -609,6 +615,56 @@ public sealed partial class ComplianceState
             w.Write(u.Id); w.Write(u.Name); w.Write((byte)u.Role); w.Write(u.RegisteredAtNs); w.Write(u.RegisteredBy);
             if (version >= 3) { w.Write((byte)u.Status); w.Write(u.StatusChangedAtNs); w.Write(u.StatusChangedBy); }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
+    private static void WritePayments(BinaryWriter w, IReadOnlyList<PaymentCompliance> payments)
+    {
+        for (int i = 0; i < payments.Count; i++)
+        {
+            PaymentCompliance p = payments[i];
+            Write128(w, p.PaymentId); Write128(w, p.LockId); w.Write(p.ScreenedAtNs);
+            w.Write((byte)p.Decision.Outcome); w.Write((byte)p.Decision.Reason); WriteOptional(w, p.Decision.RuleId); WriteOptional(w, p.Decision.Iso20022Reason);
+            w.Write(p.Hits.Length);
+            foreach (ComplianceHit h in p.Hits)
+            {
+                w.Write(h.WatchList); w.Write(h.WatchListHash); w.Write(h.Hit.EntryId); w.Write(h.Hit.MatchedName); w.Write(h.Hit.Score);
+                w.Write((byte)h.Hit.Field); w.Write(h.Hit.ScreenedName); w.Write((byte)h.Hit.DateOfBirth); w.Write(h.Hit.Program);
+            }
+            w.Write(p.ScreenedAgainst.Length);
+            foreach (string s in p.ScreenedAgainst) w.Write(s);
+            w.Write(p.Threshold); w.Write((byte)p.Status); w.Write(p.DecidedBy); w.Write(p.DecidedAtNs); w.Write(p.DecisionReason); w.Write((byte)p.SettlementResult);
+        }
+    }
+
+    /// <summary>The bytes <see cref="WritePayments"/> writes for <paramref name="p"/>, field for field (a capture must know them before the writer runs).</summary>
+    private static long SnapshotBytes(PaymentCompliance p)
+    {
+        long bytes = 16 + 16 + 8 + 1 + 1 + OptionalBytes(p.Decision.RuleId) + OptionalBytes(p.Decision.Iso20022Reason) + 4;
+        foreach (ComplianceHit h in p.Hits)
+            bytes += StringBytes(h.WatchList) + StringBytes(h.WatchListHash) + StringBytes(h.Hit.EntryId) + StringBytes(h.Hit.MatchedName) + 4
+                + 1 + StringBytes(h.Hit.ScreenedName) + 1 + StringBytes(h.Hit.Program);
+        bytes += 4;
+        foreach (string s in p.ScreenedAgainst) bytes += StringBytes(s);
+        return bytes + 4 + 1 + 8 + 8 + StringBytes(p.DecisionReason) + 1;
+    }
+
+    private static long OptionalBytes(string? s) => 1 + (s is null ? 0 : StringBytes(s));
+
+    /// <summary>A string as <see cref="BinaryWriter.Write(string)"/> writes it: its UTF-8 length as a 7-bit varint, then the bytes.</summary>
+    private static long StringBytes(string s)
+    {
+        int utf8 = Encoding.UTF8.GetByteCount(s);
+        int prefix = 1;
+        for (uint v = (uint)utf8 >> 7; v != 0; v >>= 7) prefix++;
+        return prefix + utf8;
+    }
+
+    /// <summary>A screened payment's record joins the list (and the size a capture announces for the list's section).</summary>
+    private void AddPayment(PaymentCompliance record)
+    {
+        _payments.Add(record);
+        _paymentsSnapshotBytes += SnapshotBytes(record);
     }
 
     /// <summary>Restores into this (empty) state: lists are re-parsed and must reproduce their recorded content hash.</summary>
@@ -669,7 +725,7 @@ public sealed partial class ComplianceState
             };
             p.Status = (PaymentComplianceStatus)r.ReadByte(); p.DecidedBy = r.ReadUInt64(); p.DecidedAtNs = r.ReadUInt64();
             p.DecisionReason = r.ReadString(); p.SettlementResult = (PayResult)r.ReadByte();
-            _payments.Add(p);
+            AddPayment(p);
             _paymentIndex.Add(p.PaymentId, p);
         }
         int audit = ReadCount(r, MaxAuditEntries);
