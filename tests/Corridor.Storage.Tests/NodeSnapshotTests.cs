@@ -67,25 +67,7 @@ public sealed class NodeSnapshotTests
         Assert.Null(node.Fault);
 
         // Each snapshot file (the newest two are kept) is the state a replay of the journal up to its batch rebuilds.
-        var store = new SnapshotStore(snapshotPath);
-        foreach ((long sequence, string path) in store.List())
-        {
-            Engine restored;
-            using (var file = File.OpenRead(path))
-            {
-                file.Position = SnapshotStore.HeaderBytes;
-                restored = Engine.ReadSnapshot(new BoundedStream(file, file.Length - SnapshotStore.HeaderBytes - SnapshotStore.ChecksumBytes));
-            }
-            Assert.Equal(sequence, restored.Sequence);
-            var replayed = new Engine();
-            using (FileJournal journal = FileJournal.Open(journalPath))
-                foreach (JournalBatch batch in journal.Read(0))
-                {
-                    if (batch.Sequence > sequence) break;
-                    replayed.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
-                }
-            Assert.Equal(replayed.StateHashHex(), restored.StateHashHex());
-        }
+        AssertEverySnapshotIsTheReplayToItsBatch(journalPath, snapshotPath);
 
         var again = Node.Node.Start(options, FileJournal.Open(journalPath), new SnapshotStore(snapshotPath));
         try

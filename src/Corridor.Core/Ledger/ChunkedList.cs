@@ -203,30 +203,10 @@ internal sealed unsafe class ChunkedList<T> where T : unmanaged
     /// </summary>
     public void AttachMapped(int count, byte* items, object owner)
     {
-        if (_count != 0) throw new InvalidOperationException("only an empty list takes mapped items");
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        int chunks = (int)(((long)count + ChunkLength - 1) >> ChunkShift);
-        if (chunks > _chunks.Length) GrowTable(Math.Max(chunks, _chunks.Length * 2));
-        int full = count >> ChunkShift;
-        for (int c = 0; c < full; c++)
-        {
-            _arrays[c] = null;
-            _chunks[c] = (nint)((T*)items + ((long)c << ChunkShift));
-            _owned[c] = _epoch;
-        }
-        if (full > 0) _firstLength = ChunkLength;
-        int rest = count & ChunkMask;
-        if (rest > 0)
-        {
-            int length = full == 0 ? FirstLengthFor(rest) : ChunkLength;
-            T[] last = NewChunk(length, zeroed: true);
-            new ReadOnlySpan<T>((T*)items + ((long)full << ChunkShift), rest).CopyTo(last);
-            SetChunk(full, last);
-            _owned[full] = _epoch;
-            if (full == 0) _firstLength = length;
-        }
-        _count = count;
-        _mapping = owner;
+        var full = new nint[count >> ChunkShift];
+        for (int c = 0; c < full.Length; c++) full[c] = (nint)((T*)items + ((long)c << ChunkShift));
+        AttachChunks(count, full, (byte*)((T*)items + ((long)full.Length << ChunkShift)), owner);
     }
 
     /// <summary>

@@ -144,7 +144,4 @@ public sealed record SubmitPaymentWithDetails(SubmitPayment Payment, PaymentDeta
 
     /// <summary>The payload alone (the server submits payloads; the sequencer adds the header).</summary>
     public static byte[] EncodePayload(params ReadOnlySpan<SubmitPaymentWithDetails> items) => Encode(items, CommandBatch.HeaderBytes);
-
-    /// <summary>As <see cref="EncodePayload"/>.</summary>
-    public static ReadOnlyMemory<byte> EncodePayloadMemory(params ReadOnlySpan<SubmitPaymentWithDetails> items) => EncodePayload(items);
 }

@@ -91,7 +91,7 @@ internal static class PaymentSubmission
 
     private static ReadOnlyMemory<byte> Encode(ReadOnlySpan<SubmitPaymentWithDetails> items)
     {
-        try { return SubmitPaymentWithDetails.EncodePayloadMemory(items); }
+        try { return SubmitPaymentWithDetails.EncodePayload(items); }
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
     }
 
@@ -101,7 +101,7 @@ internal static class PaymentSubmission
     /// </summary>
     private static ReadOnlyMemory<byte> EncodeEach(List<(int Index, SubmitPaymentWithDetails Item)> toSubmit, Checked?[] checkedItems, PaymentBatchItemResult?[] results)
     {
-        try { return SubmitPaymentWithDetails.EncodePayloadMemory(toSubmit.Select(t => t.Item).ToArray()); }
+        try { return SubmitPaymentWithDetails.EncodePayload(toSubmit.Select(t => t.Item).ToArray()); }
         catch (ArgumentException) when (toSubmit.Count > 0)
         {
             for (int k = toSubmit.Count - 1; k >= 0; k--)
