@@ -24,7 +24,7 @@ internal static class Iso20022Cancellations
     /// <summary>Sts/Conf when some requests were accepted and some refused.</summary>
     private const string PartiallyExecuted = "PECR";
 
-    public static async Task<byte[]> ReceiveAsync(NodeGateway gw, Caller caller, Camt056Message m, IReadOnlyList<ValidationIssue> issues, string reportId, DateTimeOffset now)
+    public static async Task<IsoMessage> ReceiveAsync(NodeGateway gw, Caller caller, Camt056Message m, IReadOnlyList<ValidationIssue> issues, string reportId, DateTimeOffset now)
     {
         int n = m.Transactions.Count;
         var (perTx, group) = Iso20022Replies.Split(issues, "Undrlyg/TxInf", n);
@@ -104,7 +104,7 @@ internal static class Iso20022Cancellations
             Confirmation = accepted == n && n > 0 ? ResolutionOfInvestigation.Cancelled : accepted == 0 ? ResolutionOfInvestigation.RejectedCancellation : PartiallyExecuted,
             Transactions = new ValueList<CancellationStatus>(statuses),
         };
-        return Iso20022Codec.Build(resolution);
+        return resolution;
     }
 
     private static UInt128? OriginalOf(Camt056Message m, CancellationRequest tx) =>

@@ -23,7 +23,7 @@ internal static class Iso20022CrossCurrency
 {
     public static bool IsCrossCurrency(CustomerCreditTransfer t) => CrossCurrencyMapping.IsCrossCurrency(t);
 
-    public static async Task<byte[]> ReceiveAsync(NodeGateway gw, Caller caller, Pacs008Message m, IReadOnlyList<ValidationIssue> issues, string reportId, DateTimeOffset now)
+    public static async Task<IsoMessage> ReceiveAsync(NodeGateway gw, Caller caller, Pacs008Message m, IReadOnlyList<ValidationIssue> issues, string reportId, DateTimeOffset now)
     {
         int n = m.Transactions.Count;
         var (perTx, group) = Iso20022Replies.Split(issues, "CdtTrfTxInf", n);
@@ -37,7 +37,7 @@ internal static class Iso20022CrossCurrency
                 Reasons = perTx[i] is { } f ? ValueList.From(f.Take(10).ToList()) : default,
             };
         }
-        if (group.Count > 0) return Iso20022Codec.Build(Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses, group));
+        if (group.Count > 0) return Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses, group);
 
         string[] bics = m.Transactions.SelectMany(t => new[] { (t.InstgAgt ?? t.DbtrAgt).Bicfi, (t.InstdAgt ?? t.CdtrAgt).Bicfi })
             .Where(b => b is not null).Select(b => b!).Distinct(StringComparer.Ordinal).ToArray();
@@ -134,7 +134,7 @@ internal static class Iso20022CrossCurrency
                 statuses[pvp[k].Index] = statuses[pvp[k].Index] with { TxSts = sts, Reasons = reasons, AcctSvcrRef = Iso20022Replies.Ref(items[k].PaymentId) };
             }
         }
-        return Iso20022Codec.Build(Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses));
+        return Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses);
     }
 
 

@@ -45,7 +45,7 @@ public static class Iso20022Endpoints
         {
             ulong at = Corridor.Storage.Node.NodeOptions.WallClockNs();
             archive.Add(caller.ParticipantId, Messages.MessageArchive.In, message.MessageDefinition, message.MsgId, null, at, xml);
-            if (Iso20022Codec.Parse(reply.Body).Message is { } answered)
+            if (reply.Answer is { } answered) // the message this node built (its bytes are what was validated and is sent)
                 archive.Add(caller.ParticipantId, Messages.MessageArchive.Out, answered.MessageDefinition, answered.MsgId, message.MsgId, at, reply.Body);
         }
         return answer;
@@ -111,24 +111,24 @@ public static class Iso20022Endpoints
         StatusReport report = Iso20022Codec.StatusReportFor(parsed.Message!, findings, reportId, now);
         bool groupRejected = report.GroupStatus == PaymentStatusCodes.Rejected && report.Transactions.Count == 0;
         var toSubmit = groupRejected ? [] : legs.Where(l => l.Mapped.IsMapped && !findings.Any(f => f.Path.StartsWith($"CdtTrfTxInf[{l.Index}]", StringComparison.Ordinal))).ToList();
-        if (toSubmit.Count == 0) return Xml(Iso20022Codec.Build(report), 200);
+        if (toSubmit.Count == 0) return Xml(report, 200);
 
         // Same-currency payments go with their parties and ISO ids (operation 116): compliance screens them before settlement.
         SubmitPaymentWithDetails[] payments = toSubmit.Select(l => new SubmitPaymentWithDetails(l.Mapped.Payment!.Value, l.Mapped.Details ?? PaymentDetails.None)).ToArray();
         byte[] payload;
         try { payload = SubmitPaymentWithDetails.EncodePayload(payments); }
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
-        CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, payments.Length, payload);
-        var outcomes = (PaymentOutcome[])reply.Data!;
-        // A compliance rejection reports its own ISO reason (RR01–RR04, AM02) rather than NARR.
-        Dictionary<UInt128, string> complianceReasons = await gw.QueryAsync(e =>
+        // A compliance rejection reports its own ISO reason (RR01–RR04, AM02) rather than NARR: read on the engine thread right
+        // after the batch is applied, in the submit's own hand-off.
+        var (reply, complianceReasons) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentWithDetails, payments.Length, payload, (e, applied) =>
         {
             var reasons = new Dictionary<UInt128, string>();
-            foreach (PaymentOutcome o in outcomes)
+            foreach (PaymentOutcome o in (PaymentOutcome[])applied.Data!)
                 if (o.Reason == SettlementResult.RejectedByCompliance && e.Compliance.TryGetPayment(o.PaymentId, out var pc) && pc.Decision.Iso20022Reason is { } code)
                     reasons.TryAdd(o.PaymentId, code);
             return reasons;
         });
+        var outcomes = (PaymentOutcome[])reply.Data!;
         var statuses = report.Transactions.ToArray();
         for (int i = 0; i < toSubmit.Count; i++)
         {
@@ -149,7 +149,7 @@ public static class Iso20022Endpoints
             : statuses.All(s => s.TxSts == PaymentStatusCodes.SettlementCompleted) ? PaymentStatusCodes.SettlementCompleted
             : PaymentStatusCodes.Pending;
         report = report with { GroupStatus = group, Transactions = new ValueList<TransactionStatus>(statuses) };
-        return Xml(Iso20022Codec.Build(report), 200);
+        return Xml(report, 200);
     }
 
     private static async Task<List<(int, MappedPayment)>> MapAllAsync(
@@ -197,11 +197,17 @@ public static class Iso20022Endpoints
         return buffer.ToArray();
     }
 
-    private static XmlResult Xml(byte[] body, int status) => new(body, status);
+    private static XmlResult Xml(byte[] body, int status) => new(body, status, null);
 
-    private sealed class XmlResult(byte[] body, int status) : IResult
+    /// <summary>The answer built from <paramref name="answer"/>, which the archive records without reading the bytes back.</summary>
+    private static XmlResult Xml(IsoMessage answer, int status) => new(Iso20022Codec.Build(answer), status, answer);
+
+    private sealed class XmlResult(byte[] body, int status, IsoMessage? answer) : IResult
     {
         public byte[] Body => body;
+
+        /// <summary>The message the body holds, when this node built it from one.</summary>
+        public IsoMessage? Answer => answer;
 
         public Task ExecuteAsync(HttpContext httpContext)
         {

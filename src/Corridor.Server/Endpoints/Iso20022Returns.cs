@@ -18,7 +18,7 @@ namespace Corridor.Server.Endpoints;
 /// </summary>
 internal static class Iso20022Returns
 {
-    public static async Task<byte[]> ReceiveAsync(NodeGateway gw, Caller caller, Pacs004Message m, IReadOnlyList<ValidationIssue> issues, string reportId, DateTimeOffset now)
+    public static async Task<IsoMessage> ReceiveAsync(NodeGateway gw, Caller caller, Pacs004Message m, IReadOnlyList<ValidationIssue> issues, string reportId, DateTimeOffset now)
     {
         int n = m.Transactions.Count;
         var (perTx, group) = Iso20022Replies.Split(issues, "TxInf", n);
@@ -32,7 +32,7 @@ internal static class Iso20022Returns
                 TxSts = PaymentStatusCodes.Rejected,
             };
         }
-        if (group.Count > 0) return Iso20022Codec.Build(Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses, group));
+        if (group.Count > 0) return Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses, group);
 
         string[] bics = m.Transactions.Select(t => (t.InstgAgt ?? m.GrpHdr.InstgAgt)?.Bicfi).Where(b => b is not null).Select(b => b!).Distinct(StringComparer.Ordinal).ToArray();
         string[] currencies = m.Transactions.Select(t => t.RtrdIntrBkSttlmAmt.Currency).Distinct(StringComparer.Ordinal).ToArray();
@@ -76,7 +76,7 @@ internal static class Iso20022Returns
                 statuses[i] = statuses[i] with { TxSts = StatusOf(o), Reasons = ReasonsOf(o), AcctSvcrRef = Iso20022Replies.Ref(o.ReturnId) };
             }
         }
-        return Iso20022Codec.Build(Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses));
+        return Iso20022Replies.Report(m.GrpHdr, m.MessageDefinition, reportId, now, statuses);
     }
 
     /// <summary>The engine id of a return: 128-bit XxHash of the returner and its RtrId, so the same RtrId sent again (in any message) is a duplicate.</summary>
