@@ -57,7 +57,6 @@ public sealed partial class ComplianceState
     {
         // Most payments hit nothing: no builder for hits until one is found (this runs on the engine thread for every payment).
         ImmutableArray<ComplianceHit>.Builder? hits = null;
-        var against = new string[_lists.Count];
         bool unscreenable = false;
         if (_lists.Count == 0)
         {
@@ -66,18 +65,16 @@ public sealed partial class ComplianceState
         }
         else
         {
-            int i = 0;
             foreach (LoadedList list in _listsInOrder)
             {
                 list.Screener ??= ScreenerOf(list.List);
                 ScreeningResult r = list.Screener.Screen(originator, beneficiary);
                 foreach (ScreeningHit h in r.Hits) (hits ??= ImmutableArray.CreateBuilder<ComplianceHit>()).Add(new ComplianceHit(list.Version.Name, list.Version.ContentHash, h));
                 unscreenable |= r.Status == ScreeningStatus.Unscreenable;
-                against[i++] = list.Against;
             }
         }
         ScreeningStatus status = hits is { Count: > 0 } ? ScreeningStatus.PotentialMatch : unscreenable ? ScreeningStatus.Unscreenable : ScreeningStatus.Clear;
-        return (hits?.ToImmutable() ?? [], System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(against), status);
+        return (hits?.ToImmutable() ?? [], _screenedAgainst, status); // _lists empty: the shared array is empty too
     }
 
     /// <summary>The index prepared for this list at the current threshold, else built here (counted in <see cref="ScreenerBuilds"/>).</summary>

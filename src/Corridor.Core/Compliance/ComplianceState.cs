@@ -84,6 +84,10 @@ public sealed partial class ComplianceState
     private readonly SortedDictionary<string, LoadedList> _lists = new(StringComparer.Ordinal);
     /// <summary>The lists in force in name order, as an array: screening walks it for every payment (a sorted dictionary's enumerator allocates). Set wherever <see cref="_lists"/> changes.</summary>
     private LoadedList[] _listsInOrder = [];
+    // What every payment screened now is screened against ("name@hash" of each list in force, in order): one array shared by
+    // their records (immutable), and its size in a snapshot's record, set with the lists.
+    private ImmutableArray<string> _screenedAgainst = [];
+    private long _screenedAgainstBytes = 4;
     private readonly List<WatchListVersion> _history = new();
     private readonly SortedDictionary<string, SetComplianceRule> _ruleItems = new(StringComparer.Ordinal);
     private ComplianceRules _rules = new([]);
@@ -245,7 +249,7 @@ public sealed partial class ComplianceState
         if (current is null && _lists.Count >= MaxWatchLists) return LoadWatchListResult.TooManyWatchLists;
         var version = new WatchListVersion(c.Name, c.Format, c.VersionLabel, list.ContentHash, list.Entries.Length, now, c.Operator);
         _lists[c.Name] = new LoadedList { Version = version, Text = c.Text, List = list };
-        _listsInOrder = [.. _lists.Values];
+        ListsChanged();
         _history.Add(version);
         detail = $"{c.Format} version '{c.VersionLabel}' hash {list.ContentHash} ({list.Entries.Length} entries)"
             + (current is null ? "" : $", replaces {current.Version.ContentHash}");
@@ -638,14 +642,18 @@ public sealed partial class ComplianceState
     }
 
     /// <summary>The bytes <see cref="WritePayments"/> writes for <paramref name="p"/>, field for field (a capture must know them before the writer runs).</summary>
-    private static long SnapshotBytes(PaymentCompliance p)
+    private long SnapshotBytes(PaymentCompliance p)
     {
         long bytes = 16 + 16 + 8 + 1 + 1 + OptionalBytes(p.Decision.RuleId) + OptionalBytes(p.Decision.Iso20022Reason) + 4;
         foreach (ComplianceHit h in p.Hits)
             bytes += StringBytes(h.WatchList) + StringBytes(h.WatchListHash) + StringBytes(h.Hit.EntryId) + StringBytes(h.Hit.MatchedName) + 4
                 + 1 + StringBytes(h.Hit.ScreenedName) + 1 + StringBytes(h.Hit.Program);
-        bytes += 4;
-        foreach (string s in p.ScreenedAgainst) bytes += StringBytes(s);
+        if (p.ScreenedAgainst == _screenedAgainst) bytes += _screenedAgainstBytes; // the shared array of the lists in force
+        else
+        {
+            bytes += 4;
+            foreach (string s in p.ScreenedAgainst) bytes += StringBytes(s);
+        }
         return bytes + 4 + 1 + 8 + 8 + StringBytes(p.DecisionReason) + 1;
     }
 
@@ -658,6 +666,15 @@ public sealed partial class ComplianceState
         int prefix = 1;
         for (uint v = (uint)utf8 >> 7; v != 0; v >>= 7) prefix++;
         return prefix + utf8;
+    }
+
+    /// <summary>The lists in force changed (loaded, or restored): their order for screening and what a payment is screened against.</summary>
+    private void ListsChanged()
+    {
+        _listsInOrder = [.. _lists.Values];
+        _screenedAgainst = [.. _listsInOrder.Select(l => l.Against)];
+        _screenedAgainstBytes = 4;
+        foreach (string s in _screenedAgainst) _screenedAgainstBytes += StringBytes(s);
     }
 
     /// <summary>A screened payment's record joins the list (and the size a capture announces for the list's section).</summary>
@@ -687,7 +704,7 @@ public sealed partial class ComplianceState
                 throw new InvalidDataException($"compliance snapshot: watch list '{v.Name}' does not reproduce content hash {v.ContentHash}");
             _lists.Add(v.Name, new LoadedList { Version = v, Text = text, List = parsed.List });
         }
-        _listsInOrder = [.. _lists.Values];
+        ListsChanged();
         int history = ReadCount(r, int.MaxValue);
         for (int i = 0; i < history; i++) _history.Add(ReadVersion(r));
         int rules = ReadCount(r, ComplianceRules.MaxRules);
@@ -718,10 +735,12 @@ public sealed partial class ComplianceState
             int against = ReadCount(r, MaxWatchLists);
             var screenedAgainst = ImmutableArray.CreateBuilder<string>(against);
             for (int s = 0; s < against; s++) screenedAgainst.Add(r.ReadString());
+            ImmutableArray<string> screenedAgainstRead = screenedAgainst.MoveToImmutable();
             var p = new PaymentCompliance
             {
                 PaymentId = paymentId, LockId = lockId, ScreenedAtNs = screenedAt, Decision = decision, Hits = hits.MoveToImmutable(),
-                ScreenedAgainst = screenedAgainst.MoveToImmutable(), Threshold = r.ReadInt32(),
+                // Screened against the lists in force now (most records): share their array, as the running node did.
+                ScreenedAgainst = screenedAgainstRead.SequenceEqual(_screenedAgainst) ? _screenedAgainst : screenedAgainstRead, Threshold = r.ReadInt32(),
             };
             p.Status = (PaymentComplianceStatus)r.ReadByte(); p.DecidedBy = r.ReadUInt64(); p.DecidedAtNs = r.ReadUInt64();
             p.DecisionReason = r.ReadString(); p.SettlementResult = (PayResult)r.ReadByte();
