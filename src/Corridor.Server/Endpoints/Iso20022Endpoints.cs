@@ -44,9 +44,8 @@ public static class Iso20022Endpoints
         if (gw.Messages is { } archive && c.Items[InboundKey] is (Caller caller, IsoMessage message, byte[] xml) && answer is XmlResult reply)
         {
             ulong at = Corridor.Storage.Node.NodeOptions.WallClockNs();
-            archive.Add(caller.ParticipantId, Messages.MessageArchive.In, message.MessageDefinition, message.MsgId, null, at, xml);
-            if (reply.Answer is { } answered) // the message this node built (its bytes are what was validated and is sent)
-                archive.Add(caller.ParticipantId, Messages.MessageArchive.Out, answered.MessageDefinition, answered.MsgId, message.MsgId, at, reply.Body);
+            IsoMessage? answered = reply.Answer; // the message this node built (its bytes are what is sent)
+            await archive.AddExchangeAsync(caller.ParticipantId, message.MessageDefinition, message.MsgId, xml, answered?.MessageDefinition, answered?.MsgId, reply.Body, at);
         }
         return answer;
     }

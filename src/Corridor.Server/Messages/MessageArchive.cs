@@ -10,7 +10,7 @@ public sealed record ArchivedMessage(long Id, ulong Participant, string Directio
 /// <c>&lt;data&gt;/messages.db</c> (SQLite, WAL). The journal keeps the commands a message became, not its bytes; the archive
 /// keeps the bytes, so an operator or a party can read the very message a payment came in and the status report that
 /// answered it. Written before the answer is sent; local to the node that received the message (not replicated, not
-/// rebuilt from the journal). Thread-safe.
+/// rebuilt from the journal). Thread-safe: one writer thread commits what is waiting together.
 /// </summary>
 public sealed class MessageArchive : IDisposable
 {
@@ -32,6 +32,9 @@ public sealed class MessageArchive : IDisposable
         var archive = new MessageArchive(connection);
         archive.Execute("PRAGMA journal_mode = WAL");
         archive.Execute("PRAGMA synchronous = NORMAL");
+        // No checkpoint in the writer's commits (each would stall every request waiting behind it for the copy and the fsync):
+        // the checkpointer thread runs them beside the writer on a connection of its own (see CheckpointLoop).
+        archive.Execute("PRAGMA wal_autocheckpoint = 0");
         archive.Execute("""
             CREATE TABLE IF NOT EXISTS messages (
                 id INTEGER PRIMARY KEY, participant INTEGER NOT NULL, direction TEXT NOT NULL, definition TEXT NOT NULL,
@@ -39,28 +42,118 @@ public sealed class MessageArchive : IDisposable
             """);
         archive.Execute("CREATE INDEX IF NOT EXISTS messages_by_msg_id ON messages (msg_id)");
         archive.Execute("CREATE INDEX IF NOT EXISTS messages_by_original ON messages (original_msg_id)");
+        archive._writer = new Thread(archive.WriteLoop) { IsBackground = true, Name = "corridor-archive" };
+        archive._writer.Start();
+        archive._checkpointer = new Thread(() => archive.CheckpointLoop(path)) { IsBackground = true, Name = "corridor-archive-checkpoint" };
+        archive._checkpointer.Start();
         return archive;
     }
 
-    /// <summary>Keeps one message; returns its archive id.</summary>
-    public long Add(ulong participant, string direction, string definition, string msgId, string? originalMsgId, ulong atNs, ReadOnlySpan<byte> body)
+    /// <summary>Most exchanges kept in one transaction (the writer takes whatever is waiting, up to this many).</summary>
+    public const int MaxExchangesPerWrite = 256;
+
+    private sealed record Exchange(ulong Participant, string Definition, string MsgId, byte[] Body,
+        string? AnswerDefinition, string? AnswerMsgId, byte[] AnswerBody, ulong AtNs, TaskCompletionSource<long> Kept);
+
+    private readonly System.Threading.Channels.Channel<Exchange> _waiting =
+        System.Threading.Channels.Channel.CreateUnbounded<Exchange>(new() { SingleReader = true });
+    private Thread? _writer;
+    private SqliteCommand? _insert; // prepared once, parameters set per message; used by the writer under _gate
+
+    /// <summary>
+    /// Keeps a message received and the answer this node sent to it (<paramref name="answerDefinition"/> null: none): both or
+    /// neither. Completes with the received message's archive id once committed. Exchanges arriving together are committed in one
+    /// transaction by the archive's writer thread (group commit, as the journal's): a message costs one transaction only when it
+    /// comes alone.
+    /// </summary>
+    public Task<long> AddExchangeAsync(ulong participant, string definition, string msgId, byte[] body,
+        string? answerDefinition, string? answerMsgId, byte[] answerBody, ulong atNs)
     {
-        lock (_gate)
+        if (answerDefinition is not null) ArgumentNullException.ThrowIfNull(answerMsgId);
+        var kept = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_waiting.Writer.TryWrite(new Exchange(participant, definition, msgId, body, answerDefinition, answerMsgId, answerBody, atNs, kept)))
+            kept.SetException(new ObjectDisposedException(nameof(MessageArchive)));
+        return kept.Task;
+    }
+
+    private void WriteLoop()
+    {
+        var group = new List<Exchange>(MaxExchangesPerWrite);
+        System.Threading.Channels.ChannelReader<Exchange> reader = _waiting.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            using SqliteCommand c = _connection.CreateCommand();
-            c.CommandText = """
+            group.Clear();
+            while (group.Count < MaxExchangesPerWrite && reader.TryRead(out Exchange? e)) group.Add(e);
+            var ids = new long[group.Count];
+            try
+            {
+                lock (_gate)
+                {
+                    using SqliteTransaction tx = _connection.BeginTransaction();
+                    for (int i = 0; i < group.Count; i++)
+                    {
+                        Exchange e = group[i];
+                        ids[i] = Insert(tx, e.Participant, In, e.Definition, e.MsgId, null, e.AtNs, e.Body);
+                        if (e.AnswerDefinition is not null) Insert(tx, e.Participant, Out, e.AnswerDefinition, e.AnswerMsgId!, e.MsgId, e.AtNs, e.AnswerBody);
+                    }
+                    tx.Commit();
+                }
+            }
+            catch (Exception failure) // each waiting request fails with it (its answer is not sent), the writer goes on
+            {
+                foreach (Exchange e in group) e.Kept.TrySetException(failure);
+                continue;
+            }
+            for (int i = 0; i < group.Count; i++) group[i].Kept.TrySetResult(ids[i]);
+        }
+    }
+
+    /// <summary>How often the checkpointer copies the write-ahead log into the archive's file.</summary>
+    public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
+
+    private Thread? _checkpointer;
+    private readonly ManualResetEventSlim _stopping = new(false);
+
+    /// <summary>
+    /// Copies committed pages from the write-ahead log into the file (PRAGMA wal_checkpoint(PASSIVE): it never waits for the writer,
+    /// which goes on appending meanwhile; the log starts over once a checkpoint has copied all of it), once a second and at the end.
+    /// </summary>
+    private void CheckpointLoop(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        using SqliteCommand checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA busy_timeout = 1000; PRAGMA wal_checkpoint(PASSIVE)";
+        bool stop = false;
+        while (!stop)
+        {
+            stop = _stopping.Wait(CheckpointInterval);
+            try { checkpoint.ExecuteNonQuery(); }
+            catch (SqliteException) { } // busy or failing disk: the log only grows until a later checkpoint gets through
+        }
+    }
+
+    private long Insert(SqliteTransaction tx, ulong participant, string direction, string definition, string msgId, string? originalMsgId, ulong atNs, byte[] body)
+    {
+        if (_insert is null)
+        {
+            _insert = _connection.CreateCommand();
+            _insert.CommandText = """
                 INSERT INTO messages (participant, direction, definition, msg_id, original_msg_id, at_ns, body)
                 VALUES ($participant, $direction, $definition, $msg, $original, $at, $body) RETURNING id
                 """;
-            c.Parameters.AddWithValue("$participant", (long)participant);
-            c.Parameters.AddWithValue("$direction", direction);
-            c.Parameters.AddWithValue("$definition", definition);
-            c.Parameters.AddWithValue("$msg", msgId);
-            c.Parameters.AddWithValue("$original", (object?)originalMsgId ?? DBNull.Value);
-            c.Parameters.AddWithValue("$at", (long)atNs);
-            c.Parameters.AddWithValue("$body", body.ToArray());
-            return (long)c.ExecuteScalar()!;
+            foreach (string name in (string[])["$participant", "$direction", "$definition", "$msg", "$original", "$at", "$body"]) _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
+        _insert.Transaction = tx;
+        SqliteParameterCollection p = _insert.Parameters;
+        p[0].Value = (long)participant;
+        p[1].Value = direction;
+        p[2].Value = definition;
+        p[3].Value = msgId;
+        p[4].Value = (object?)originalMsgId ?? DBNull.Value;
+        p[5].Value = (long)atNs;
+        p[6].Value = body;
+        return (long)_insert.ExecuteScalar()!;
     }
 
     /// <summary>
@@ -112,6 +205,15 @@ public sealed class MessageArchive : IDisposable
 
     public void Dispose()
     {
-        lock (_gate) _connection.Dispose();
+        if (!_waiting.Writer.TryComplete()) return; // disposed before
+        _writer?.Join(); // what is waiting is written first
+        _stopping.Set();
+        _checkpointer?.Join();
+        _stopping.Dispose();
+        lock (_gate)
+        {
+            _insert?.Dispose();
+            _connection.Dispose();
+        }
     }
 }
