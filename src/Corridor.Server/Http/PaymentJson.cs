@@ -132,88 +132,87 @@ internal static class PaymentJson
         return true;
     }
 
+    private static readonly byte[][] PartyFields = Names("name", "street_name", "building_number", "post_code", "town_name", "country_sub_division",
+        "country", "account", "id_scheme", "identifier", "date_of_birth", "place_of_birth");
+    private const int PartyNullable = 1 << 10 | 1 << 11; // date_of_birth; place_of_birth only as null (a place: the serializer reads it)
+
+    private static readonly byte[][] TradeFields = Names("invoice_number", "invoice_date", "contract_reference", "letter_of_credit_reference",
+        "goods_description", "hs_code", "incoterms", "incoterms_place");
+    private const int TradeNullable = 1 << 1; // invoice_date
+
+    private static readonly byte[][] ReferenceFields = Names("msg_id", "instr_id", "end_to_end_id", "tx_id", "uetr");
+
+    private static byte[][] Names(params string[] names) => [.. names.Select(System.Text.Encoding.UTF8.GetBytes)];
+
+    /// <summary>The string fields of one nested object, on the stack (the most any of them has).</summary>
+    [System.Runtime.CompilerServices.InlineArray(12)]
+    private struct Fields
+    {
+        private string? _first;
+    }
+
+    /// <summary>
+    /// An optional object whose fields are all strings, in the contract's spelling <paramref name="names"/>, each at most once;
+    /// those in <paramref name="nullable"/> may be null (and are null when absent), the others are "" when absent. False: declined.
+    /// </summary>
+    private static bool TryReadStrings(ref Utf8JsonReader r, byte[][] names, int nullable, scoped Span<string?> values, out bool present)
+    {
+        present = false;
+        if (r.TokenType == JsonTokenType.Null) return true; // optional: absent
+        if (r.TokenType != JsonTokenType.StartObject) return false;
+        for (int i = 0; i < names.Length; i++) values[i] = (nullable & (1 << i)) != 0 ? null : "";
+        int seen = 0, next = 0;
+        while (Next(ref r))
+        {
+            // Look from the field after the last one: clients write them in the contract's order, so the first try matches.
+            int field = next, tried = 0;
+            while (tried < names.Length && !r.ValueTextEquals(names[field])) { field = field + 1 == names.Length ? 0 : field + 1; tried++; }
+            if (tried == names.Length || Seen(ref seen, field)) return false;
+            next = field + 1 == names.Length ? 0 : field + 1;
+            bool ok;
+            if ((nullable & (1 << field)) != 0) ok = TryOptionalString(ref r, out values[field]);
+            else
+            {
+                ok = TryString(ref r, out string text);
+                values[field] = text;
+            }
+            if (!ok) return false;
+        }
+        present = true;
+        return true;
+    }
+
     private static bool TryReadParty(ref Utf8JsonReader r, out FxPartyDto? party)
     {
         party = null;
-        if (r.TokenType == JsonTokenType.Null) return true; // optional: absent
-        if (r.TokenType != JsonTokenType.StartObject) return false;
-        string name = "", street = "", building = "", postCode = "", town = "", subDivision = "", country = "", account = "", scheme = "", identifier = "";
-        string? birthDate = null;
-        int seen = 0;
-        while (Next(ref r))
-        {
-            bool ok;
-            if (r.ValueTextEquals("name"u8)) ok = !Seen(ref seen, 0) && TryString(ref r, out name);
-            else if (r.ValueTextEquals("street_name"u8)) ok = !Seen(ref seen, 1) && TryString(ref r, out street);
-            else if (r.ValueTextEquals("building_number"u8)) ok = !Seen(ref seen, 2) && TryString(ref r, out building);
-            else if (r.ValueTextEquals("post_code"u8)) ok = !Seen(ref seen, 3) && TryString(ref r, out postCode);
-            else if (r.ValueTextEquals("town_name"u8)) ok = !Seen(ref seen, 4) && TryString(ref r, out town);
-            else if (r.ValueTextEquals("country_sub_division"u8)) ok = !Seen(ref seen, 5) && TryString(ref r, out subDivision);
-            else if (r.ValueTextEquals("country"u8)) ok = !Seen(ref seen, 6) && TryString(ref r, out country);
-            else if (r.ValueTextEquals("account"u8)) ok = !Seen(ref seen, 7) && TryString(ref r, out account);
-            else if (r.ValueTextEquals("id_scheme"u8)) ok = !Seen(ref seen, 8) && TryString(ref r, out scheme);
-            else if (r.ValueTextEquals("identifier"u8)) ok = !Seen(ref seen, 9) && TryString(ref r, out identifier);
-            else if (r.ValueTextEquals("date_of_birth"u8)) ok = !Seen(ref seen, 10) && TryOptionalString(ref r, out birthDate);
-            else if (r.ValueTextEquals("place_of_birth"u8)) ok = !Seen(ref seen, 11) && r.Read() && r.TokenType == JsonTokenType.Null; // a place: the serializer reads it
-            else ok = false;
-            if (!ok) return false;
-        }
-        party = new FxPartyDto(name, street, building, postCode, town, subDivision, country, account, scheme, identifier, birthDate);
+        var fields = new Fields();
+        Span<string?> f = fields;
+        if (!TryReadStrings(ref r, PartyFields, PartyNullable, f, out bool present) || (present && f[11] is not null)) return false;
+        if (present) party = new FxPartyDto(f[0]!, f[1]!, f[2]!, f[3]!, f[4]!, f[5]!, f[6]!, f[7]!, f[8]!, f[9]!, f[10]);
         return true;
     }
 
     private static bool TryReadTrade(ref Utf8JsonReader r, out FxTradeReferenceDto? trade)
     {
         trade = null;
-        if (r.TokenType == JsonTokenType.Null) return true; // optional: absent
-        if (r.TokenType != JsonTokenType.StartObject) return false;
-        string invoice = "", contract = "", letterOfCredit = "", goods = "", hs = "", incoterms = "", place = "";
-        DateOnly? invoiceDate = null;
-        int seen = 0;
-        while (Next(ref r))
-        {
-            bool ok;
-            if (r.ValueTextEquals("invoice_number"u8)) ok = !Seen(ref seen, 0) && TryString(ref r, out invoice);
-            else if (r.ValueTextEquals("invoice_date"u8))
-            {
-                DateOnly date = default;
-                string? text = null;
-                ok = !Seen(ref seen, 1) && TryOptionalString(ref r, out text)
-                    && (text is null || (text.Length == 10 && DateOnly.TryParseExact(text, "yyyy'-'MM'-'dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)));
-                invoiceDate = text is null ? null : date;
-            }
-            else if (r.ValueTextEquals("contract_reference"u8)) ok = !Seen(ref seen, 2) && TryString(ref r, out contract);
-            else if (r.ValueTextEquals("letter_of_credit_reference"u8)) ok = !Seen(ref seen, 3) && TryString(ref r, out letterOfCredit);
-            else if (r.ValueTextEquals("goods_description"u8)) ok = !Seen(ref seen, 4) && TryString(ref r, out goods);
-            else if (r.ValueTextEquals("hs_code"u8)) ok = !Seen(ref seen, 5) && TryString(ref r, out hs);
-            else if (r.ValueTextEquals("incoterms"u8)) ok = !Seen(ref seen, 6) && TryString(ref r, out incoterms);
-            else if (r.ValueTextEquals("incoterms_place"u8)) ok = !Seen(ref seen, 7) && TryString(ref r, out place);
-            else ok = false;
-            if (!ok) return false;
-        }
-        trade = new FxTradeReferenceDto(invoice, invoiceDate, contract, letterOfCredit, goods, hs, incoterms, place);
+        var fields = new Fields();
+        Span<string?> f = fields;
+        if (!TryReadStrings(ref r, TradeFields, TradeNullable, f, out bool present)) return false;
+        if (!present) return true;
+        DateOnly date = default;
+        if (f[1] is { } text && (text.Length != 10 || !DateOnly.TryParseExact(text, "yyyy'-'MM'-'dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)))
+            return false;
+        trade = new FxTradeReferenceDto(f[0]!, f[1] is null ? null : date, f[2]!, f[3]!, f[4]!, f[5]!, f[6]!, f[7]!);
         return true;
     }
 
     private static bool TryReadReferences(ref Utf8JsonReader r, out PaymentReferencesDto? references)
     {
         references = null;
-        if (r.TokenType == JsonTokenType.Null) return true; // optional: absent
-        if (r.TokenType != JsonTokenType.StartObject) return false;
-        string msg = "", instr = "", endToEnd = "", tx = "", uetr = "";
-        int seen = 0;
-        while (Next(ref r))
-        {
-            bool ok;
-            if (r.ValueTextEquals("msg_id"u8)) ok = !Seen(ref seen, 0) && TryString(ref r, out msg);
-            else if (r.ValueTextEquals("instr_id"u8)) ok = !Seen(ref seen, 1) && TryString(ref r, out instr);
-            else if (r.ValueTextEquals("end_to_end_id"u8)) ok = !Seen(ref seen, 2) && TryString(ref r, out endToEnd);
-            else if (r.ValueTextEquals("tx_id"u8)) ok = !Seen(ref seen, 3) && TryString(ref r, out tx);
-            else if (r.ValueTextEquals("uetr"u8)) ok = !Seen(ref seen, 4) && TryString(ref r, out uetr);
-            else ok = false;
-            if (!ok) return false;
-        }
-        references = new PaymentReferencesDto(msg, instr, endToEnd, tx, uetr);
+        var fields = new Fields();
+        Span<string?> f = fields;
+        if (!TryReadStrings(ref r, ReferenceFields, 0, f, out bool present)) return false;
+        if (present) references = new PaymentReferencesDto(f[0]!, f[1]!, f[2]!, f[3]!, f[4]!);
         return true;
     }
 }
