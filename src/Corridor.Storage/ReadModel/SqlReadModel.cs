@@ -218,21 +218,10 @@ public abstract class SqlReadModel : IReadModel
         }
     }
 
-    private void WritePayments(List<PaymentRow> payments, DbTransaction tx)
+    /// <summary>Upserts payment rows (one per payment changed since the last write); SQLite overrides this with its C API path.</summary>
+    protected virtual void WritePayments(List<PaymentRow> payments, DbTransaction tx)
     {
-        _upsertPayment ??= Prepared("""
-            INSERT INTO payments (payment_id, kind, status, reason, payer, payee, ledger, amount, destination_ledger, destination_amount,
-                lock_id, source_leg_transfer_id, destination_leg_transfer_id, invoice_number, letter_of_credit, contract_reference,
-                originator_name, beneficiary_name, submitted_at_ns, final_at_ns, business_date,
-                priority, payment_kind, earliest_ns, latest_ns, window_id, msg_id, instr_id, end_to_end_id, tx_id, uetr,
-                originator_account, beneficiary_account, payer_bic, payee_bic, party_names)
-            VALUES (@id, @kind, @status, @reason, @payer, @payee, @ledger, @amount, @dledger, @damount, @lock, @sleg, @dleg,
-                @invoice, @lc, @contract, @originator, @beneficiary, @submitted, @final, @date,
-                @priority, @pkind, @earliest, @latest, @window, @msg, @instr, @e2e, @txid, @uetr, @oacct, @bacct, @pbic, @ebic, @parties)
-            ON CONFLICT (payment_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
-                source_leg_transfer_id = excluded.source_leg_transfer_id, destination_leg_transfer_id = excluded.destination_leg_transfer_id,
-                final_at_ns = excluded.final_at_ns, business_date = excluded.business_date, priority = excluded.priority
-            """,
+        _upsertPayment ??= Prepared(PaymentUpsertSql,
             ["@id", "@kind", "@status", "@reason", "@payer", "@payee", "@ledger", "@amount", "@dledger", "@damount", "@lock", "@sleg", "@dleg",
              "@invoice", "@lc", "@contract", "@originator", "@beneficiary", "@submitted", "@final", "@date",
              "@priority", "@pkind", "@earliest", "@latest", "@window", "@msg", "@instr", "@e2e", "@txid", "@uetr",
@@ -522,7 +511,7 @@ public abstract class SqlReadModel : IReadModel
     }
 
     /// <summary>What a party-name search compares with: both names, case-folded (culture-invariant, so Cyrillic folds too).</summary>
-    private static string PartyNames(string originator, string beneficiary) => (originator + "\n" + beneficiary).ToLowerInvariant();
+    protected static string PartyNames(string originator, string beneficiary) => (originator + "\n" + beneficiary).ToLowerInvariant();
 
     /// <summary>
     /// Payments that meet every filter given, oldest first (submission time, then id), after the keyset position
@@ -667,6 +656,24 @@ public abstract class SqlReadModel : IReadModel
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
         ON CONFLICT (id) DO UPDATE SET flags = excluded.flags, debits_pending = excluded.debits_pending,
             debits_posted = excluded.debits_posted, credits_pending = excluded.credits_pending, credits_posted = excluded.credits_posted
+        """;
+
+    /// <summary>
+    /// The SQL of the payment upsert. Its 36 named parameters appear once each, in <see cref="PaymentRow"/> order, so SQLite numbers them 1…36
+    /// in that order (a named parameter takes the next number at its first appearance) and a subclass may bind by index.
+    /// </summary>
+    protected const string PaymentUpsertSql = """
+        INSERT INTO payments (payment_id, kind, status, reason, payer, payee, ledger, amount, destination_ledger, destination_amount,
+            lock_id, source_leg_transfer_id, destination_leg_transfer_id, invoice_number, letter_of_credit, contract_reference,
+            originator_name, beneficiary_name, submitted_at_ns, final_at_ns, business_date,
+            priority, payment_kind, earliest_ns, latest_ns, window_id, msg_id, instr_id, end_to_end_id, tx_id, uetr,
+            originator_account, beneficiary_account, payer_bic, payee_bic, party_names)
+        VALUES (@id, @kind, @status, @reason, @payer, @payee, @ledger, @amount, @dledger, @damount, @lock, @sleg, @dleg,
+            @invoice, @lc, @contract, @originator, @beneficiary, @submitted, @final, @date,
+            @priority, @pkind, @earliest, @latest, @window, @msg, @instr, @e2e, @txid, @uetr, @oacct, @bacct, @pbic, @ebic, @parties)
+        ON CONFLICT (payment_id) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+            source_leg_transfer_id = excluded.source_leg_transfer_id, destination_leg_transfer_id = excluded.destination_leg_transfer_id,
+            final_at_ns = excluded.final_at_ns, business_date = excluded.business_date, priority = excluded.priority
         """;
 
     public void Dispose()

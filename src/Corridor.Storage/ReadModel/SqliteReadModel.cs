@@ -12,7 +12,7 @@ public sealed class SqliteReadModel : SqlReadModel
 
     // The bulk rows (transfers, balances) go through SQLite's C API: statements prepared once, values bound by
     // index straight from the row (ids from a stack buffer), no ADO.NET parameter objects or boxing per value.
-    private sqlite3_stmt? _insertTransfer, _upsertAccount;
+    private sqlite3_stmt? _insertTransfer, _upsertAccount, _upsertPayment;
 
     private sqlite3_stmt Prepare(string sql)
     {
@@ -66,10 +66,53 @@ public sealed class SqliteReadModel : SqlReadModel
         }
     }
 
+    /// <summary>Binds text as UTF-16 (SQLite converts it to the database's UTF-8 itself: no string is encoded or allocated here).</summary>
+    private static void BindText(sqlite3_stmt statement, int index, string text) => raw.sqlite3_bind_text16(statement, index, text.AsSpan());
+
+    /// <summary>Binds text, or NULL when it is null or empty (the optional references and accounts: NULL keeps them out of the lookups).</summary>
+    private static void BindOptionalText(sqlite3_stmt statement, int index, string? text)
+    {
+        if (string.IsNullOrEmpty(text)) raw.sqlite3_bind_null(statement, index);
+        else BindText(statement, index, text);
+    }
+
+    /// <summary>Binds a 128-bit id, or NULL when it is zero (a payment without a lock or a leg yet).</summary>
+    private static void BindOptionalId(sqlite3_stmt statement, int index, UInt128 id)
+    {
+        if (id == 0) raw.sqlite3_bind_null(statement, index);
+        else BindId(statement, index, id);
+    }
+
+    // Parameters by number, in the order PaymentUpsertSql names them (the order of PaymentRow).
+    protected override void WritePayments(List<PaymentRow> payments, DbTransaction tx)
+    {
+        _upsertPayment ??= Prepare(PaymentUpsertSql);
+        sqlite3_stmt s = _upsertPayment;
+        foreach (PaymentRow p in payments)
+        {
+            BindId(s, 1, p.PaymentId); BindText(s, 2, p.Kind); BindText(s, 3, p.Status); BindText(s, 4, p.Reason);
+            raw.sqlite3_bind_int64(s, 5, (long)p.Payer); raw.sqlite3_bind_int64(s, 6, (long)p.Payee); raw.sqlite3_bind_int64(s, 7, p.Ledger);
+            raw.sqlite3_bind_int64(s, 8, p.AmountMinor); raw.sqlite3_bind_int64(s, 9, p.DestinationLedger); raw.sqlite3_bind_int64(s, 10, p.DestinationAmountMinor);
+            BindOptionalId(s, 11, p.LockId); BindOptionalId(s, 12, p.SourceLegTransferId); BindOptionalId(s, 13, p.DestinationLegTransferId);
+            BindText(s, 14, p.InvoiceNumber); BindText(s, 15, p.LetterOfCreditReference); BindText(s, 16, p.ContractReference);
+            BindText(s, 17, p.OriginatorName); BindText(s, 18, p.BeneficiaryName);
+            raw.sqlite3_bind_int64(s, 19, (long)p.SubmittedAtNs); raw.sqlite3_bind_int64(s, 20, (long)p.FinalAtNs); raw.sqlite3_bind_int64(s, 21, p.BusinessDate);
+            BindText(s, 22, p.Priority); BindText(s, 23, p.PaymentKind);
+            raw.sqlite3_bind_int64(s, 24, (long)p.EarliestNs); raw.sqlite3_bind_int64(s, 25, (long)p.LatestNs); raw.sqlite3_bind_int64(s, 26, (long)p.WindowId);
+            BindOptionalText(s, 27, p.MsgId); BindOptionalText(s, 28, p.InstrId); BindOptionalText(s, 29, p.EndToEndId);
+            BindOptionalText(s, 30, p.TxId); BindOptionalText(s, 31, p.Uetr);
+            BindOptionalText(s, 32, p.OriginatorAccount); BindOptionalText(s, 33, p.BeneficiaryAccount);
+            BindOptionalText(s, 34, p.PayerBic); BindOptionalText(s, 35, p.PayeeBic);
+            BindText(s, 36, PartyNames(p.OriginatorName, p.BeneficiaryName));
+            Step(s);
+        }
+    }
+
     protected override void OnDispose()
     {
         _insertTransfer?.Dispose();
         _upsertAccount?.Dispose();
+        _upsertPayment?.Dispose();
     }
 
     protected override string IdType => "BLOB";
