@@ -116,10 +116,13 @@ internal static class PaymentsHttpBench
         /// <summary>Wall time of the watch-list loads (both lists, each request until its answer).</summary>
         public double WatchListLoadMs { get; init; }
 
-        private JsonTemplate? _json;
+        private BodyTemplate? _json, _iso;
 
         /// <summary>The run's payment JSON template (made on first use; two threads may both make it, to the same effect).</summary>
-        public JsonTemplate Json => _json ??= new JsonTemplate(this);
+        public BodyTemplate Json => _json ??= new BodyTemplate(Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(Payment(this, "@@0@@", "@@1@@", "@@2@@"), CorridorJson.Options)));
+
+        /// <summary>The run's pacs.008 transaction (<c>CdtTrfTxInf</c>) template, made on first use as <see cref="Json"/>.</summary>
+        public BodyTemplate Iso => _iso ??= new BodyTemplate(IsoTransaction(this, "@@1@@", "@@2@@"));
     }
 
     private static async Task<World> SetUpAsync(CorridorClient op, long payments, int watchListEntries, CancellationToken c)
@@ -183,19 +186,18 @@ internal static class PaymentsHttpBench
             References: new PaymentReferencesDto($"MSG-{tagged}", $"INS-{tagged}", $"E2E-{tagged}", $"TX-{tagged}", uetr));
 
     /// <summary>
-    /// The run's payment JSON, serialised once by the contract's serializer with markers where a payment's id, tag and UETR go, and
-    /// cut there: each payment is then the constant pieces and its own ASCII values, so the load generator (on the node's cores)
-    /// spends little on making requests.
+    /// A request body (a payment's JSON, a pacs.008 transaction's XML) made once with markers where a payment's id (<c>@@0@@</c>),
+    /// tag (<c>@@1@@</c>) and UETR (<c>@@2@@</c>) go, and cut there: each payment is then the constant pieces and its own ASCII
+    /// values, written as bytes, so the load generator (on the node's cores) spends little on making requests and leaves no garbage.
     /// </summary>
-    private sealed class JsonTemplate
+    private sealed class BodyTemplate
     {
         private readonly byte[][] _pieces; // piece i, then value _markers[i] (none after the last piece)
         private readonly int[] _markers;
 
-        public JsonTemplate(World w)
+        public BodyTemplate(string withMarkers)
         {
-            string json = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(Payment(w, "@@0@@", "@@1@@", "@@2@@"), CorridorJson.Options));
-            string[] parts = System.Text.RegularExpressions.Regex.Split(json, "@@([012])@@");
+            string[] parts = System.Text.RegularExpressions.Regex.Split(withMarkers, "@@([012])@@");
             _pieces = parts.Where((_, i) => i % 2 == 0).Select(Encoding.UTF8.GetBytes).ToArray();
             _markers = parts.Where((_, i) => i % 2 == 1).Select(m => m[0] - '0').ToArray();
         }
@@ -240,34 +242,40 @@ internal static class PaymentsHttpBench
     private static string Uetr(World w, string hex12) =>
         $"{(uint)w.RunTag.GetHashCode():x8}-5e1f-4c8e-9a6b-{hex12}";
 
-    /// <summary>A pacs.008 of payments <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1.</summary>
-    private static byte[] Pacs008(World w, long first, int count)
+    /// <summary>A pacs.008 of payments <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1, in <paramref name="body"/>.</summary>
+    private static ReadOnlyMemory<byte> Pacs008(MemoryStream body, World w, long first, int count)
+    {
+        body.SetLength(0);
+        body.Write(Encoding.UTF8.GetBytes(new StringBuilder()
+            .Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.09\"><FIToFICstmrCdtTrf>")
+            .Append("<GrpHdr><MsgId>MSG-").Append(w.RunTag).Append('-').Append(first).Append("</MsgId><CreDtTm>")
+            .Append(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).Append("</CreDtTm><NbOfTxs>").Append(count)
+            .Append("</NbOfTxs><SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf><InstgAgt><FinInstnId><BICFI>").Append(w.PayerBic)
+            .Append("</BICFI></FinInstnId></InstgAgt><InstdAgt><FinInstnId><BICFI>").Append(w.PayeeBic).Append("</BICFI></FinInstnId></InstdAgt></GrpHdr>")
+            .ToString()));
+        for (long n = first; n < first + count; n++) w.Iso.Write(body, w, n);
+        body.Write("</FIToFICstmrCdtTrf></Document>"u8);
+        return body.GetBuffer().AsMemory(0, (int)body.Length);
+    }
+
+    /// <summary>One customer credit transfer of a pacs.008, with <paramref name="tag"/> where its references and <paramref name="uetr"/> where its UETR go.</summary>
+    private static string IsoTransaction(World w, string tag, string uetr)
     {
         string date = w.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var x = new StringBuilder(1024 + count * 1400);
-        x.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pacs.008.001.09\"><FIToFICstmrCdtTrf>")
-         .Append("<GrpHdr><MsgId>MSG-").Append(w.RunTag).Append('-').Append(first).Append("</MsgId><CreDtTm>")
-         .Append(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).Append("</CreDtTm><NbOfTxs>").Append(count)
-         .Append("</NbOfTxs><SttlmInf><SttlmMtd>CLRG</SttlmMtd></SttlmInf><InstgAgt><FinInstnId><BICFI>").Append(w.PayerBic)
-         .Append("</BICFI></FinInstnId></InstgAgt><InstdAgt><FinInstnId><BICFI>").Append(w.PayeeBic).Append("</BICFI></FinInstnId></InstdAgt></GrpHdr>");
-        for (long n = first; n < first + count; n++)
-        {
-            string hex = n.ToString("x12", CultureInfo.InvariantCulture);
-            x.Append("<CdtTrfTxInf><PmtId><InstrId>INS-").Append(w.RunTag).Append('-').Append(n).Append("</InstrId><EndToEndId>E2E-").Append(w.RunTag).Append('-').Append(n)
-             .Append("</EndToEndId><TxId>TX-").Append(w.RunTag).Append('-').Append(n).Append("</TxId><UETR>").Append(Uetr(w, hex)).Append("</UETR></PmtId>")
-             .Append("<IntrBkSttlmAmt Ccy=\"KES\">1.00</IntrBkSttlmAmt><IntrBkSttlmDt>").Append(date).Append("</IntrBkSttlmDt><ChrgBr>DEBT</ChrgBr>")
-             .Append("<Dbtr><Nm>Nairobi Electronics Distributors Ltd</Nm><PstlAdr><StrtNm>Mombasa Road</StrtNm><BldgNb>214</BldgNb><PstCd>00100</PstCd><TwnNm>Nairobi</TwnNm><Ctry>KE</Ctry></PstlAdr>")
-             .Append("<Id><OrgId><LEI>5493001KJTIIGC8Y1R12</LEI></OrgId></Id></Dbtr><DbtrAcct><Id><Othr><Id>1180297734</Id></Othr></Id></DbtrAcct>")
-             .Append("<DbtrAgt><FinInstnId><BICFI>").Append(w.PayerBic).Append("</BICFI></FinInstnId></DbtrAgt><CdtrAgt><FinInstnId><BICFI>").Append(w.PayeeBic).Append("</BICFI></FinInstnId></CdtrAgt>")
-             .Append("<Cdtr><Nm>Kisumu Components Manufacturing Co</Nm><PstlAdr><StrtNm>Oginga Odinga Street</StrtNm><BldgNb>17</BldgNb><TwnNm>Kisumu</TwnNm><Ctry>KE</Ctry></PstlAdr></Cdtr>")
-             .Append("<CdtrAcct><Id><Othr><Id>0041203398001</Id></Othr></Id></CdtrAcct><Purp><Cd>GDDS</Cd></Purp>")
-             .Append("<RmtInf><Strd><RfrdDocInf><Tp><CdOrPrtry><Cd>CINV</Cd></CdOrPrtry></Tp><Nb>INV-").Append(w.RunTag).Append('-').Append(n).Append("</Nb><RltdDt>")
-             .Append(w.Day.AddDays(-3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append("</RltdDt></RfrdDocInf>")
-             .Append("<AddtlRmtInf>HS:847130;INCOTERMS:FOB</AddtlRmtInf><AddtlRmtInf>LC:LC-").Append(w.RunTag).Append('-').Append(n)
-             .Append(";GOODS:Laptop motherboards, 400 units</AddtlRmtInf></Strd></RmtInf></CdtTrfTxInf>");
-        }
-        x.Append("</FIToFICstmrCdtTrf></Document>");
-        return Encoding.UTF8.GetBytes(x.ToString());
+        return new StringBuilder()
+            .Append("<CdtTrfTxInf><PmtId><InstrId>INS-").Append(tag).Append("</InstrId><EndToEndId>E2E-").Append(tag)
+            .Append("</EndToEndId><TxId>TX-").Append(tag).Append("</TxId><UETR>").Append(uetr).Append("</UETR></PmtId>")
+            .Append("<IntrBkSttlmAmt Ccy=\"KES\">1.00</IntrBkSttlmAmt><IntrBkSttlmDt>").Append(date).Append("</IntrBkSttlmDt><ChrgBr>DEBT</ChrgBr>")
+            .Append("<Dbtr><Nm>Nairobi Electronics Distributors Ltd</Nm><PstlAdr><StrtNm>Mombasa Road</StrtNm><BldgNb>214</BldgNb><PstCd>00100</PstCd><TwnNm>Nairobi</TwnNm><Ctry>KE</Ctry></PstlAdr>")
+            .Append("<Id><OrgId><LEI>5493001KJTIIGC8Y1R12</LEI></OrgId></Id></Dbtr><DbtrAcct><Id><Othr><Id>1180297734</Id></Othr></Id></DbtrAcct>")
+            .Append("<DbtrAgt><FinInstnId><BICFI>").Append(w.PayerBic).Append("</BICFI></FinInstnId></DbtrAgt><CdtrAgt><FinInstnId><BICFI>").Append(w.PayeeBic).Append("</BICFI></FinInstnId></CdtrAgt>")
+            .Append("<Cdtr><Nm>Kisumu Components Manufacturing Co</Nm><PstlAdr><StrtNm>Oginga Odinga Street</StrtNm><BldgNb>17</BldgNb><TwnNm>Kisumu</TwnNm><Ctry>KE</Ctry></PstlAdr></Cdtr>")
+            .Append("<CdtrAcct><Id><Othr><Id>0041203398001</Id></Othr></Id></CdtrAcct><Purp><Cd>GDDS</Cd></Purp>")
+            .Append("<RmtInf><Strd><RfrdDocInf><Tp><CdOrPrtry><Cd>CINV</Cd></CdOrPrtry></Tp><Nb>INV-").Append(tag).Append("</Nb><RltdDt>")
+            .Append(w.Day.AddDays(-3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append("</RltdDt></RfrdDocInf>")
+            .Append("<AddtlRmtInf>HS:847130;INCOTERMS:FOB</AddtlRmtInf><AddtlRmtInf>LC:LC-").Append(tag)
+            .Append(";GOODS:Laptop motherboards, 400 units</AddtlRmtInf></Strd></RmtInf></CdtTrfTxInf>")
+            .ToString();
     }
 
     /// <summary><c>Concurrency</c> workers on raw keep-alive connections, as the single-transfer mode.</summary>
@@ -307,14 +315,14 @@ internal static class PaymentsHttpBench
                 {
                     await using RawHttpConnection raw = await RawHttpConnection.ConnectAsync(baseUrl, iso ? "/v1/iso20022" : perRequest > 1 ? "/v1/payments/batch" : "/v1/payments", world.PayerToken, null, cancel,
                         iso ? "application/xml" : "application/json");
-                    var buffer = new MemoryStream(64 + perRequest * 1200); // the load generator's own cost is not the node's: one body buffer per connection
+                    var buffer = new MemoryStream(1024 + perRequest * (iso ? 1600 : 1200)); // the load generator's own cost is not the node's: one body buffer per connection
                     while (true)
                     {
                         long r = Interlocked.Increment(ref next) - 1;
                         if (r >= requestsTotal) break;
                         long from = first + r * perRequest;
                         int n = (int)Math.Min(perRequest, first + payments - from);
-                        ReadOnlyMemory<byte> body = iso ? Pacs008(world, from, n) : perRequest > 1 ? JsonBatch(buffer, world, from, n) : JsonPayment(buffer, world, from);
+                        ReadOnlyMemory<byte> body = iso ? Pacs008(buffer, world, from, n) : perRequest > 1 ? JsonBatch(buffer, world, from, n) : JsonPayment(buffer, world, from);
                         if (s.Rate > 0)
                         {
                             long due = startTicks + (long)(r * Stopwatch.Frequency / s.Rate);

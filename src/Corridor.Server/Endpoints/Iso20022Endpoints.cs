@@ -182,11 +182,21 @@ public static class Iso20022Endpoints
 
     private static async Task<byte[]> ReadBoundedAsync(HttpContext c, int maxBytes)
     {
+        int read;
         if (c.Request.ContentLength > maxBytes)
             throw new ApiException(413, "request.body_too_large", $"ISO 20022 messages are limited to {maxBytes} bytes");
+        if (c.Request.ContentLength is long declared)
+        {
+            // The usual case: one array of the declared length, read into directly (no growing buffer, no copy: a message of
+            // 100 transactions is ~150 KB, and each large array costs the collector). Kestrel ends the body at the declared length.
+            var body = new byte[declared];
+            int filled = 0;
+            while (filled < body.Length && (read = await c.Request.Body.ReadAsync(body.AsMemory(filled), c.RequestAborted)) > 0) filled += read;
+            if (filled < body.Length) throw new Microsoft.AspNetCore.Http.BadHttpRequestException("the request body ended before its Content-Length");
+            return body;
+        }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
-        int read;
         while ((read = await c.Request.Body.ReadAsync(chunk, c.RequestAborted)) > 0)
         {
             if (buffer.Length + read > maxBytes)
