@@ -39,6 +39,8 @@ internal sealed unsafe class IdIndex
     private IdIndex? _side; // ids added while the table is frozen, then until moved into it (see Freeze)
     private int _sideCursor; // the next slot of the side table to move once the view is released
     private int _sideOnly; // ids of the side table not (yet) in the table
+    private bool _sideIsOldTable; // the side table is the table before it grew (Grow()): none of its ids is in the table
+    private bool _isSide; // this index is another's side table: it grows at once (its owner moves its slots as they lie)
     private const int MoveSlotsPerAdd = 64;
 
     public IdIndex(int expected = 0)
@@ -147,7 +149,7 @@ internal sealed unsafe class IdIndex
         for (ulong slot = (ulong)_sideCursor; slot < (ulong)end; slot++)
         {
             Entry* e = side.At(slot);
-            if (e->Key != UInt128.Zero && !ContainsInTable(e->Key)) { AddToTable(e->Key, e->Value); _sideOnly--; }
+            if (e->Key != UInt128.Zero && (_sideIsOldTable || !ContainsInTable(e->Key))) { AddToTable(e->Key, e->Value); _sideOnly--; }
         }
         _sideCursor = end;
         if (end == side._capacity) _side = null;
@@ -178,7 +180,13 @@ internal sealed unsafe class IdIndex
     {
         if (_side is not null)
         {
-            if (_view!.Released) MoveAll(); // a removal would shift side entries past the moving cursor: finish moving first
+            if (_view!.Released)
+            {
+                // Usually the id is in the table (the ledger removes only ids it added in the same batch). One still in the side
+                // table: a removal there would shift side entries past the moving cursor, so finish moving first.
+                if (RemoveFromTable(key)) return true;
+                MoveAll();
+            }
             else if (_side.Remove(key)) { _sideOnly--; return true; }
         }
         return RemoveFromTable(key); // an id of a frozen table: its page is copied first
@@ -224,7 +232,41 @@ internal sealed unsafe class IdIndex
         Grow(capacity);
     }
 
-    private void Grow() => Grow(_capacity * 2);
+    /// <summary>
+    /// Doubles the table as it fills. When no side table is in use, without a pause: the full table becomes the side table
+    /// (read as it lies) and a new, empty table of twice the slots the table, and each add then moves a slice of the old
+    /// table into the new one, as after a freeze (<see cref="MoveSome"/>). Rehashing tens of millions of ids at once would
+    /// stop the engine thread for seconds; spread over the next adds, each pays about a microsecond until the move is done,
+    /// long before the new table fills (it takes a 64th of its slots in adds against the 30 % of them it has room for).
+    /// </summary>
+    private void Grow()
+    {
+        // At once: a side table in use, a side table itself (its owner reads its slots as they lie), or a table too small to matter.
+        if (_side is not null || _isSide || _capacity < PageLength) { Grow(_capacity * 2); return; }
+        var old = new IdIndex(_arrays, _pages, _owned, _epoch, _mapping, _capacity, _count);
+        int count = _count;
+        Allocate(_capacity * 2);
+        _mapping = null;
+        _side = old;
+        _sideIsOldTable = true;
+        _sideCursor = 0;
+        _sideOnly = count;
+        _view = new IdIndexView([], [], 0, 0, null);
+        _view.Release();
+    }
+
+    /// <summary>An index over another's table as it stands (<see cref="Grow()"/>'s old table, read and moved from, never written).</summary>
+    private IdIndex(Entry[]?[] arrays, nint[] pages, int[] owned, int epoch, object? mapping, int capacity, int count)
+    {
+        _arrays = arrays;
+        _pages = pages;
+        _owned = owned;
+        _epoch = epoch;
+        _mapping = mapping;
+        SetCapacity(capacity);
+        _count = count;
+        _isSide = true;
+    }
 
     private void Grow(int capacity)
     {
@@ -324,7 +366,8 @@ internal sealed unsafe class IdIndex
         if (ContainsInTable(key)) throw new InvalidOperationException($"id {key} already indexed");
         if (_side is null)
         {
-            _side = new IdIndex();
+            _side = new IdIndex { _isSide = true };
+            _sideIsOldTable = false;
             _sideCursor = 0;
             _sideOnly = 0;
             _view = new IdIndexView([], [], 0, 0, null);
@@ -387,7 +430,8 @@ internal sealed unsafe class IdIndex
     {
         if (_view is { Released: false }) throw new InvalidOperationException("a view of this index is still in use");
         MoveAll(); // what the last view's side table still holds
-        _side = new IdIndex();
+        _side = new IdIndex { _isSide = true };
+        _sideIsOldTable = false;
         _sideCursor = 0;
         _sideOnly = 0;
         var view = new IdIndexView((Entry[]?[])_arrays.Clone(), (nint[])_pages.Clone(), _capacity, _count, _mapping);
