@@ -136,8 +136,9 @@ internal sealed unsafe class IdIndex
                 return;
             }
             if (_side.ContainsKey(key)) throw new InvalidOperationException($"id {key} already indexed");
-            MoveSome();
         }
+        if (Count >= _growAt) Grow(); // before moving: every id, the side table's too, ends in the table
+        if (_side is not null) MoveSome();
         AddToTable(key, value);
     }
 
@@ -164,7 +165,7 @@ internal sealed unsafe class IdIndex
     private void AddToTable(UInt128 key, int value)
     {
         if (key == UInt128.Zero) throw new ArgumentOutOfRangeException(nameof(key), "id 0 is not a valid id");
-        if (_count >= _growAt) Grow();
+        if (_count >= _growAt) Grow(_capacity * 2); // not reached from Add, which grows first; the side table, if any, stays as it is
         ulong slot = Hash(key) & _mask;
         while (true)
         {
@@ -233,16 +234,20 @@ internal sealed unsafe class IdIndex
     }
 
     /// <summary>
-    /// Doubles the table as it fills. When no side table is in use, without a pause: the full table becomes the side table
-    /// (read as it lies) and a new, empty table of twice the slots the table, and each add then moves a slice of the old
-    /// table into the new one, as after a freeze (<see cref="MoveSome"/>). Rehashing tens of millions of ids at once would
-    /// stop the engine thread for seconds; spread over the next adds, each pays about a microsecond until the move is done,
-    /// long before the new table fills (it takes a 64th of its slots in adds against the 30 % of them it has room for).
+    /// Doubles the table as it fills, without a pause: the full table becomes the side table (read as it lies) and a new,
+    /// empty table of twice the slots the table, and each add then moves a slice of the old table into the new one, as after
+    /// a freeze (<see cref="MoveSome"/>). Rehashing tens of millions of ids at once would stop the engine thread for seconds;
+    /// spread over the next adds, each pays about a microsecond until the move is done, long before the new table fills (it
+    /// takes a 64th of its slots in adds against the 30 % of them it has room for). The ids still in a released side table
+    /// (a freeze's, or a delta restore's: those added since the base) go straight into the new table: they are few.
     /// </summary>
     private void Grow()
     {
-        // At once: a side table in use, a side table itself (its owner reads its slots as they lie), or a table too small to matter.
-        if (_side is not null || _isSide || _capacity < PageLength) { Grow(_capacity * 2); return; }
+        // At once: a side table itself (its owner reads its slots as they lie), a table too small to matter, an old table
+        // still moving (not reached: the move ends long before), or a frozen table (not reached: its adds go to the side table).
+        if (_isSide || _capacity < PageLength || (_side is not null && (_sideIsOldTable || !_view!.Released))) { Grow(_capacity * 2); return; }
+        IdIndex? pending = _side;
+        int pendingFrom = _sideCursor;
         var old = new IdIndex(_arrays, _pages, _owned, _epoch, _mapping, _capacity, _count);
         int count = _count;
         Allocate(_capacity * 2);
@@ -253,6 +258,12 @@ internal sealed unsafe class IdIndex
         _sideOnly = count;
         _view = new IdIndexView([], [], 0, 0, null);
         _view.Release();
+        if (pending is null) return;
+        for (ulong slot = (ulong)pendingFrom; slot < (ulong)pending._capacity; slot++) // the slots before pendingFrom are in the old table
+        {
+            Entry* e = pending.At(slot);
+            if (e->Key != UInt128.Zero && !old.ContainsKey(e->Key) && !ContainsInTable(e->Key)) AddToTable(e->Key, e->Value);
+        }
     }
 
     /// <summary>An index over another's table as it stands (<see cref="Grow()"/>'s old table, read and moved from, never written).</summary>

@@ -93,6 +93,40 @@ public class IdIndexTests
         foreach (var (k, v) in model) { Assert.True(loaded.TryGetValue(k, out int got)); Assert.Equal(v, got); }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_table_that_fills_while_a_side_table_is_still_moving_grows_without_losing_an_id(bool deferred)
+    {
+        // A delta restore's ids since the base (deferred) or a freeze's adds sit in a side table, moved a slice per add; the
+        // table reaches its limit before they are all moved: the old table becomes the side table and the rest go to the new one.
+        Gen.Int[1, 2_500].Sample(pending =>
+        {
+            var index = new IdIndex();
+            var model = new Dictionary<UInt128, int>();
+            void Add(UInt128 key, int value) { index.Add(key, value); model[key] = value; }
+            for (uint i = 1; i <= 38_000; i++) Add(new UInt128(1, i), (int)i);
+            IdIndex.IdIndexView? frozen = deferred ? null : index.Freeze();
+            for (uint i = 1; i <= pending; i++)
+            {
+                if (deferred) { index.AddDeferred(new UInt128(2, i), (int)i); model[new UInt128(2, i)] = (int)i; }
+                else Add(new UInt128(2, i), (int)i);
+            }
+            frozen?.Release();
+            for (uint i = 1; i <= 3_000; i++)
+            {
+                Add(new UInt128(3, i), (int)i);
+                Assert.Equal(model.Count, index.Count);
+                if (i % 7 == 0) Assert.True(index.Remove(new UInt128(3, i - 1)) && model.Remove(new UInt128(3, i - 1)));
+            }
+            Assert.Equal(131_072, index.Capacity);
+            foreach (var (k, v) in model) { Assert.True(index.TryGetValue(k, out int got)); Assert.Equal(v, got); }
+            IdIndex.IdIndexView view = index.Freeze();
+            Assert.Equal(model.Count, view.Count);
+            view.Release();
+        }, iter: 25);
+    }
+
     [Fact]
     public void A_frozen_view_keeps_the_table_while_the_index_changes_and_loads_back_to_the_same_map()
     {
