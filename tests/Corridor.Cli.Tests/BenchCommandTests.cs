@@ -24,6 +24,7 @@ public class BenchCommandTests
     [InlineData("http|--mode|iso|--batch|100|--transfers|1000|--warmup|200|--watch-list|2000", "payments_per_second,settled_payments,p99_ms,payments_per_request")]
     [InlineData("recovery|--transfers|20000|--accounts|100|--run-on|2000", "transfers,replay_seconds,snapshot_restore_seconds,stop_seconds,replay_cpu_seconds,snapshot_restore_cpu_seconds,snapshot_mib,run_on_transfers,restart_stop_seconds,restart_stop_snapshot,restart_stop_snapshot_mib,third_start_seconds")]
     [InlineData("snapshot|--transfers|100000|--accounts|100", "transfers,snapshot_mib,engine_thread_snapshot_seconds,capture_ms,background_write_seconds,batches_applied_during_write")]
+    [InlineData("growth|--transfers|100000|--batch|1000|--accounts|100", "transfers,transfers_per_batch,seconds,transfers_per_second,batch_apply_p50_ms,batch_apply_p99_ms,batch_apply_max_ms,batch_apply_max_at_transfers")]
     public async Task Bench_prints_one_json_object_last(string args, string fields)
     {
         var (code, stdout, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|'), "--json"]);

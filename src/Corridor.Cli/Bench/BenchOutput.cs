@@ -30,6 +30,14 @@ internal static class BenchOutput
         _ => v.ToString() ?? "",
     };
 
+    /// <summary>The machine's load average over 1, 5 and 15 minutes (figures are quoted with it), or "unknown".</summary>
+    public static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
+        catch (UnauthorizedAccessException) { return "unknown"; }
+    }
+
     public static double Percentile(List<double> sorted, double q)
     {
         if (sorted.Count == 0) return 0;

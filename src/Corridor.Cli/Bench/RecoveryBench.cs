@@ -60,7 +60,7 @@ internal static partial class RecoveryBench
     private static async Task<int> RunAsync(string root, long transfers, int accounts, long runOn, bool fullSnapshots, bool json, CancellationToken cancel)
     {
         string snapshotKind = fullSnapshots ? "full" : "incremental";
-        string load = LoadAverage();
+        string load = BenchOutput.LoadAverage();
         var build = await RunToEndAsync(["bench", "ledger", "--accounts", accounts.ToString(CultureInfo.InvariantCulture),
             "--transfers", transfers.ToString(CultureInfo.InvariantCulture), "--dir", root, "--json"], cancel);
         if (build.ExitCode != 0)
@@ -133,7 +133,7 @@ internal static partial class RecoveryBench
             new("replayed_batches", replay.BatchesReplayed),
             new("snapshot_batch", restore.SnapshotSequence),
             new("load_average_before", load),
-            new("load_average_after", LoadAverage()),
+            new("load_average_after", BenchOutput.LoadAverage()),
         ], json);
         return 0;
     }
@@ -225,11 +225,4 @@ internal static partial class RecoveryBench
 
     private static double DirectoryMib(string path) =>
         Directory.Exists(path) ? Directory.EnumerateFiles(path).Sum(f => new FileInfo(f).Length) / (1024.0 * 1024.0) : 0;
-
-    private static string LoadAverage()
-    {
-        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "unknown"; }
-        catch (UnauthorizedAccessException) { return "unknown"; }
-    }
 }

@@ -46,7 +46,7 @@ internal static class SnapshotBench
 
     private static int Run(string root, long transfers, int accounts, bool json)
     {
-        string load = LoadAverage();
+        string load = BenchOutput.LoadAverage();
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
         var engine = new Engine(accounts, (int)Math.Min(transfers + 4_000_000, int.MaxValue / 2));
         long sequence = 0;
@@ -107,7 +107,7 @@ internal static class SnapshotBench
             new("batch_apply_max_ms_during_write", Math.Round(during.Count == 0 ? 0 : during[^1], 3)),
             new("transfers_per_batch", Batch),
             new("load_average_before", load),
-            new("load_average_after", LoadAverage()),
+            new("load_average_after", BenchOutput.LoadAverage()),
         ], json);
         return 0;
     }
@@ -126,11 +126,5 @@ internal static class SnapshotBench
         }
         times.Sort();
         return times;
-    }
-
-    private static string LoadAverage()
-    {
-        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "unknown"; }
     }
 }

@@ -20,6 +20,7 @@ public static class BenchCommand
         bench.Subcommands.Add(FederationBench.Create());
         bench.Subcommands.Add(RecoveryBench.Create());
         bench.Subcommands.Add(SnapshotBench.Create());
+        bench.Subcommands.Add(GrowthBench.Create());
         bench.Subcommands.Add(FailoverBench.Create());
         return bench;
     }
