@@ -234,13 +234,14 @@ internal sealed unsafe class IdIndex
     }
 
     /// <summary>
-    /// Doubles the table as it fills, without a pause: the full table becomes the side table (read as it lies) and a new,
-    /// empty table of twice the slots the table, and each add then moves a slice of the old table into the new one, as after
-    /// a freeze (<see cref="MoveSome"/>). Rehashing tens of millions of ids at once would stop the engine thread for seconds;
-    /// spread over the next adds (64 slots each), each pays a few microseconds until the move is done, long before the new
-    /// table fills (the move takes a 128th of the new table's slots in adds, against the 30 % of them it has room for). A
-    /// snapshot captured during the move finishes it first (<see cref="Freeze"/>): the pause comes back then, once. The ids still in a released side table
-    /// (a freeze's, or a delta restore's: those added since the base) go straight into the new table: they are few.
+    /// Doubles the table as it fills, without a pause: the full table becomes the side table (read where it lies), a new,
+    /// empty table of twice the slots becomes the table, and each add then moves a slice of the old table into the new one,
+    /// as after a freeze (<see cref="MoveSome"/>). Rehashing tens of millions of ids at once would stop the engine thread for
+    /// seconds; spread over the next adds (64 slots each), each pays a few microseconds until the move is done, long before
+    /// the new table fills (the move takes a 128th of the new table's slots in adds, against the 30 % of them it has room
+    /// for). A snapshot captured during the move finishes it first (<see cref="Freeze"/>): the pause comes back then, once.
+    /// The ids still in a released side table (a freeze's, or a delta restore's: those added since the base) go straight
+    /// into the new table: they are few.
     /// </summary>
     private void Grow()
     {
