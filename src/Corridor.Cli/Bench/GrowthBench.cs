@@ -40,9 +40,7 @@ internal static class GrowthBench
         var engine = new Engine();
         long sequence = 0;
         ulong now = 1_700_000_000_000_000_000;
-        var accountItems = new Account[accounts];
-        for (int i = 0; i < accounts; i++) accountItems[i] = new Account { Id = (UInt128)(i + 1), Ledger = 1, Code = 1, Participant = (ulong)(i + 1) };
-        engine.Apply(++sequence, now, CommandBatch.Encode<Account>(Operation.CreateAccounts, accountItems), null);
+        engine.Apply(++sequence, now, CommandBatch.Encode<Account>(Operation.CreateAccounts, LedgerBench.Accounts(0, accounts)), null);
 
         var items = new Transfer[batch];
         ulong rng = 0x9E3779B97F4A7C15UL;

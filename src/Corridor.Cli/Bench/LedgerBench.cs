@@ -142,14 +142,21 @@ internal static class LedgerBench
         drop.ExecuteNonQuery();
     }
 
+    /// <summary>Benchmark accounts <paramref name="start"/> + 1 … <paramref name="start"/> + <paramref name="count"/>, each its own participant's, on the ledger <see cref="Fill"/> moves money in.</summary>
+    internal static Account[] Accounts(int start, int count)
+    {
+        var accounts = new Account[count];
+        for (int i = 0; i < count; i++)
+            accounts[i] = new Account { Id = (UInt128)(start + i + 1), Ledger = BenchLedger, Code = 1, Participant = (ulong)(start + i + 1) };
+        return accounts;
+    }
+
     internal static async Task CreateAccountsAsync(Node node, int count)
     {
         for (int start = 0; start < count; start += MaxRequestTransfers)
         {
             int n = Math.Min(MaxRequestTransfers, count - start);
-            var accounts = new Account[n];
-            for (int i = 0; i < n; i++)
-                accounts[i] = new Account { Id = (UInt128)(start + i + 1), Ledger = BenchLedger, Code = 1, Participant = (ulong)(start + i + 1) };
+            Account[] accounts = Accounts(start, n);
             CommandReply reply = await node.SubmitAsync(Operation.CreateAccounts, n, MemoryMarshal.AsBytes(accounts.AsSpan()).ToArray(), waitWhenFull: true);
             if (!reply.AllOk) throw new InvalidOperationException($"creating benchmark accounts failed: {reply.Errors.Length} errors, first {(CreateAccountResult)reply.Errors[0].Code}");
         }
