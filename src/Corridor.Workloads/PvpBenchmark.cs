@@ -10,7 +10,16 @@ namespace Corridor.Workloads;
 public readonly record struct PvpBenchmarkResult(
     int Payments, int Settled, int Batches, double ElapsedSeconds, double PaymentsPerSecond, double ApplySeconds, string StateHash,
     long AllocatedBytesPerPayment, long RetainedBytesPerPayment, double CpuMicrosecondsPerPayment, double SnapshotCaptureMilliseconds,
-    double SnapshotWriteMilliseconds, long SnapshotBytes);
+    double SnapshotWriteMilliseconds, long SnapshotBytes, GcDuring Gc);
+
+/// <summary>The garbage collector's work during a timed run: collections of each generation and the time the process was paused for them.</summary>
+public readonly record struct GcDuring(int Gen0, int Gen1, int Gen2, double PauseMilliseconds)
+{
+    /// <summary>The collector's counters now; <see cref="Since"/> turns two of them into what happened between.</summary>
+    public static GcDuring Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalMilliseconds);
+
+    public GcDuring Since(GcDuring before) => new(Gen0 - before.Gen0, Gen1 - before.Gen1, Gen2 - before.Gen2, PauseMilliseconds - before.PauseMilliseconds);
+}
 
 /// <summary>
 /// Throughput of cross-currency payments on a real <see cref="Corridor.Core.Engine.Engine"/> under the rules a server runs
@@ -132,6 +141,7 @@ public static class PvpBenchmark
         long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        GcDuring gcBefore = GcDuring.Now();
         var stopwatch = Stopwatch.StartNew();
         for (int start = 0; start < payments; start += PaymentsPerBatch)
         {
@@ -153,6 +163,7 @@ public static class PvpBenchmark
             settled += n;
         }
         stopwatch.Stop();
+        GcDuring gc = GcDuring.Now().Since(gcBefore);
         double cpuMicroseconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds; // the GC's threads included
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         long retained = GC.GetTotalMemory(forceFullCollection: true) - heapBefore; // the state the payments left on the GC heap
@@ -168,7 +179,7 @@ public static class PvpBenchmark
         double writeMs = Stopwatch.GetElapsedTime(writeStart).TotalMilliseconds;
         captured.Release();
         return new PvpBenchmarkResult(payments, settled, batches, seconds, settled / seconds, (double)applyTicks / Stopwatch.Frequency, core.StateHashHex(),
-            allocated / payments, retained / payments, cpuMicroseconds / payments, captureMs, writeMs, captured.ContentBytes);
+            allocated / payments, retained / payments, cpuMicroseconds / payments, captureMs, writeMs, captured.ContentBytes, gc);
     }
 
     private static void RequireAllOk(List<CommandReply> replies)
