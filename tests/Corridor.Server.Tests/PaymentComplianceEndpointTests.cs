@@ -192,10 +192,23 @@ public sealed class PaymentComplianceEndpointTests
         Assert.Equal(HttpStatusCode.OK, rejected.Status);
         Assert.Contains("<TxSts>RJCT</TxSts>", rejected.Body);
         Assert.Contains("RR02", rejected.Body);
-        Assert.Contains("compliance.travel_rule_incomplete", rejected.Body);
+        Assert.Contains("Dbtr/PstlAdr", rejected.Body); // the message's own rule (pacs.008 validation), before the engine's travel rule
         // Nothing was journaled for it: the corrected message with the same UETR is a new payment, not a duplicate.
         IsoReply corrected = await cobaClient.SendIso20022Async(IsoSample("pacs.008-envelope-apphdr.xml", x =>
             x.Replace("0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", "1b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d")), C);
         Assert.DoesNotContain("<TxSts>RJCT</TxSts>", corrected.Body);
+
+        // A debtor address whose country is not an ISO 3166 code passes the message's rules; the engine's travel rule refuses it
+        // (RJCT RR04) in the step that would apply it, recording nothing: the corrected message with the same UETR is new.
+        IsoReply badCountry = await cobaClient.SendIso20022Async(IsoSample("pacs.008-envelope-apphdr.xml", x =>
+            x.Replace("<Nm>Jonas Becker</Nm>", "<Nm>Jonas Becker</Nm><PstlAdr><TwnNm>Leipzig</TwnNm><Ctry>XX</Ctry></PstlAdr>")
+             .Replace("0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", "2b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d")), C);
+        Assert.Equal(HttpStatusCode.OK, badCountry.Status);
+        Assert.Contains("<TxSts>RJCT</TxSts>", badCountry.Body);
+        Assert.Contains("<Cd>RR04</Cd>", badCountry.Body);
+        Assert.Contains("compliance.travel_rule_incomplete: originator.invalid_country", badCountry.Body);
+        IsoReply fixedCountry = await cobaClient.SendIso20022Async(IsoSample("pacs.008-envelope-apphdr.xml", x =>
+            x.Replace("0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", "2b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d")), C);
+        Assert.DoesNotContain("<TxSts>RJCT</TxSts>", fixedCountry.Body);
     }
 }

@@ -42,6 +42,12 @@ public enum Operation : ushort
     GrantLedgerAccess = 118,
     /// <summary>The operating day's schedule (cut-off and end-of-day times of day in the operator's offset): see Settlement/SettlementState.Schedule.cs.</summary>
     SetDaySchedule = 119,
+    /// <summary>
+    /// <see cref="SubmitPaymentWithDetails"/> (same payload) whose customer payments without the travel rule's data are refused
+    /// at entry, recording nothing (<see cref="Settlement.SettlementResult.TravelRuleIncomplete"/>): the entry paths' one hand-off.
+    /// Operation 116 keeps its rule (the engine records a compliance rejection), so journals replay as written.
+    /// </summary>
+    SubmitPaymentTravelRuleAtEntry = 120,
     /// <summary>No items: a batch that only lets time pass, so scheduled cut-offs happen on an idle node (Settlement/SettlementState.Schedule.cs).</summary>
     DayScheduleTick = 130,
 

@@ -104,14 +104,22 @@ public sealed record SubmitPaymentWithDetails(SubmitPayment Payment, PaymentDeta
     }
 
     /// <summary>A whole command (header + items) of operation 116, sized to its content (not to the worst case).</summary>
-    public static byte[] EncodeCommand(params ReadOnlySpan<SubmitPaymentWithDetails> items) => Encode(items, 0);
+    public static byte[] EncodeCommand(params ReadOnlySpan<SubmitPaymentWithDetails> items) => Encode(items, 0, Operation.SubmitPaymentWithDetails);
+
+    /// <summary>A whole command of operation 116 or 120 (<see cref="Operation.SubmitPaymentTravelRuleAtEntry"/>: the same items).</summary>
+    public static byte[] EncodeCommand(Operation operation, params ReadOnlySpan<SubmitPaymentWithDetails> items)
+    {
+        if (operation is not (Operation.SubmitPaymentWithDetails or Operation.SubmitPaymentTravelRuleAtEntry))
+            throw new ArgumentOutOfRangeException(nameof(operation), operation, "operations 116 and 120 carry payments with details");
+        return Encode(items, 0, operation);
+    }
 
     /// <summary>
     /// Header and items written into a pooled buffer sized to their bound (3 UTF-8 bytes per character: about three times what
     /// is written, and for a batch of 100 payments a large-object-heap array), then copied out from <paramref name="from"/>
     /// to exactly what was written.
     /// </summary>
-    private static byte[] Encode(ReadOnlySpan<SubmitPaymentWithDetails> items, int from)
+    private static byte[] Encode(ReadOnlySpan<SubmitPaymentWithDetails> items, int from, Operation operation)
     {
         if (items.Length > ExchangeCommands.MaxItemsPerCommand) throw new ArgumentException($"{items.Length} items exceed {ExchangeCommands.MaxItemsPerCommand}", nameof(items));
         long bound = CommandBatch.HeaderBytes;
@@ -120,7 +128,7 @@ public sealed record SubmitPaymentWithDetails(SubmitPayment Payment, PaymentDeta
         byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)bound);
         try
         {
-            int written = ExchangeCommands.Write(buffer, Operation.SubmitPaymentWithDetails, items);
+            int written = ExchangeCommands.Write(buffer, operation, items);
             return buffer.AsSpan(from, written - from).ToArray();
         }
         finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
@@ -143,5 +151,5 @@ public sealed record SubmitPaymentWithDetails(SubmitPayment Payment, PaymentDeta
     }
 
     /// <summary>The payload alone (the server submits payloads; the sequencer adds the header).</summary>
-    public static byte[] EncodePayload(params ReadOnlySpan<SubmitPaymentWithDetails> items) => Encode(items, CommandBatch.HeaderBytes);
+    public static byte[] EncodePayload(params ReadOnlySpan<SubmitPaymentWithDetails> items) => Encode(items, CommandBatch.HeaderBytes, Operation.SubmitPaymentWithDetails);
 }

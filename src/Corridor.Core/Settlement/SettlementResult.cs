@@ -113,6 +113,12 @@ public enum SettlementResult : ushort
     RejectedByCompliance = 115,
     /// <summary>Reason on a held payment an operator rejected (RejectHold).</summary>
     RejectedByOperator = 116,
+    /// <summary>
+    /// A customer payment without the travel rule's data (FATF R16) is refused and nothing is recorded, so the corrected
+    /// payment may reuse its id (<see cref="Engine.Operation.SubmitPaymentTravelRuleAtEntry"/>); the findings are
+    /// <see cref="Compliance.ComplianceState.TravelRuleOf"/> of the same payment.
+    /// </summary>
+    TravelRuleIncomplete = 117,
 
     WindowIdInvalid = 130,
     WindowExists = 131,

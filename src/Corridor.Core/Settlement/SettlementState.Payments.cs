@@ -11,7 +11,7 @@ public sealed partial class SettlementState
     {
         SubmitPayment[] items;
         PaymentDetails?[] details;
-        if (command.Operation == Operation.SubmitPaymentWithDetails)
+        if (command.Operation is Operation.SubmitPaymentWithDetails or Operation.SubmitPaymentTravelRuleAtEntry)
         {
             SubmitPaymentWithDetails[] decoded = Exchange.ExchangeCommands.Decode<SubmitPaymentWithDetails>(payload, command.Count);
             items = new SubmitPayment[decoded.Length];
@@ -23,15 +23,17 @@ public sealed partial class SettlementState
             items = SettlementCodec.DecodePayload<SubmitPayment>(payload, command.Count);
             details = new PaymentDetails?[items.Length];
         }
-        // Operation 116 is always screened; 108 once screening of payments without details is on (see SettlementOptions).
-        bool screen = command.Operation == Operation.SubmitPaymentWithDetails || (_options & SettlementOptions.ScreenPaymentsWithoutDetails) != 0;
+        // Operations 116 and 120 are always screened; 108 once screening of payments without details is on (see SettlementOptions).
+        bool screen = command.Operation != Operation.SubmitPayment || (_options & SettlementOptions.ScreenPaymentsWithoutDetails) != 0;
+        bool travelRuleAtEntry = command.Operation == Operation.SubmitPaymentTravelRuleAtEntry;
         var outcomes = new PaymentOutcome[items.Length];
         List<ItemResult>? errors = null;
         for (int i = 0; i < items.Length; i++)
         {
             clock++;
-            SettlementResult result = Submit(in items[i], details[i], screen, ref clock, out PaymentStatus status, out SettlementResult reason);
-            outcomes[i] = new PaymentOutcome(i, items[i].PaymentId, status, reason);
+            bool existed = _paymentIndex.ContainsKey(items[i].PaymentId);
+            SettlementResult result = Submit(in items[i], details[i], screen, travelRuleAtEntry, ref clock, out PaymentStatus status, out SettlementResult reason);
+            outcomes[i] = new PaymentOutcome(i, items[i].PaymentId, status, reason, existed);
             if (result != SettlementResult.Ok) (errors ??= new()).Add(new ItemResult(i, (ushort)result));
             ProcessWorklist(ref clock);
         }
@@ -47,7 +49,7 @@ public sealed partial class SettlementState
     /// Enters one payment. Returns the submission result (Ok if accepted: settled, queued, scheduled or in a window);
     /// a resubmission with the same id and content returns the original result and the current status.
     /// </summary>
-    private SettlementResult Submit(in SubmitPayment cmd, PaymentDetails? details, bool screen, ref ulong clock, out PaymentStatus status, out SettlementResult reason)
+    private SettlementResult Submit(in SubmitPayment cmd, PaymentDetails? details, bool screen, bool travelRuleAtEntry, ref ulong clock, out PaymentStatus status, out SettlementResult reason)
     {
         status = PaymentStatus.Rejected;
         reason = SettlementResult.PaymentIdInvalid;
@@ -65,6 +67,12 @@ public sealed partial class SettlementState
             return e.SubmitResult;
         }
         if (_payments.Count >= MaxPayments) { reason = SettlementResult.TooManyPayments; return reason; }
+        // The travel rule refuses an incomplete customer payment before anything is recorded (the id stays free).
+        if (travelRuleAtEntry && Compliance is not null && !Compliance.TravelRuleOf(this, in cmd, details).IsCompliant)
+        {
+            reason = SettlementResult.TravelRuleIncomplete;
+            return reason;
+        }
 
         int index = _payments.Count;
         var record = new PaymentRecord

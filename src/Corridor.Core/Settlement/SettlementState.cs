@@ -112,7 +112,7 @@ public sealed partial class SettlementState
             case Operation.SetCreditLine: return Each<SetCreditLine>(command, payload, ref clock, SetCreditLineItem);
             case Operation.SetReservation: return Each<SetReservation>(command, payload, ref clock, SetReservationItem);
             case Operation.SetSendingLimit: return Each<SetSendingLimit>(command, payload, ref clock, SetSendingLimitItem);
-            case Operation.SubmitPayment or Operation.SubmitPaymentWithDetails: return SubmitPayments(command, payload, ref clock);
+            case Operation.SubmitPayment or Operation.SubmitPaymentWithDetails or Operation.SubmitPaymentTravelRuleAtEntry: return SubmitPayments(command, payload, ref clock);
             case Operation.ManageQueuedPayment: return Each<ManageQueuedPayment>(command, payload, ref clock, ManageQueuedPaymentItem);
             case Operation.RunLsm: return RunLsmCommand(command, payload, ref clock);
             case Operation.OpenNettingWindow: return Each<OpenNettingWindow>(command, payload, ref clock, OpenWindowItem);

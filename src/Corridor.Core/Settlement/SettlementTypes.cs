@@ -199,7 +199,8 @@ public sealed record PaymentInfo(
 }
 
 /// <summary>Reply item of SubmitPayment: what happened to the payment at entry (or, on resubmission, now).</summary>
-public readonly record struct PaymentOutcome(int Index, UInt128 PaymentId, PaymentStatus Status, SettlementResult Reason);
+/// <param name="Existed">The id was taken before this command: a resubmission answered from the record, or a refused reuse.</param>
+public readonly record struct PaymentOutcome(int Index, UInt128 PaymentId, PaymentStatus Status, SettlementResult Reason, bool Existed = false);
 
 /// <summary>Net position of one participant in a set (positive = net credit, negative = net debit).</summary>
 public readonly record struct NetPosition(ulong Participant, long NetMinor);

@@ -19,6 +19,8 @@ public static class StatusReasonMapping
         SettlementResult.LedgerNotRegistered => "AM03",
         SettlementResult.AmountMustBePositive or SettlementResult.AmountTooLarge => "AM02",
         SettlementResult.InsufficientFunds => "AM04",
+        // The findings name RR01–RR03 precisely; an entry path that has them reports those (ComplianceState.TravelRuleOf).
+        SettlementResult.TravelRuleIncomplete => ReasonCodes.RegulatoryReason,
         SettlementResult.DayNotOpen or SettlementResult.AfterCustomerCutoff or SettlementResult.AfterInterbankCutoff
             or SettlementResult.RejectedAtCustomerCutoff or SettlementResult.RejectedAtInterbankCutoff => "CUTA",
         // Returns (pacs.004):

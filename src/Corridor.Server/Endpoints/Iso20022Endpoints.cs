@@ -98,15 +98,6 @@ public static class Iso20022Endpoints
         foreach (var (index, mapped) in legs)
             if (mapped.IsMapped) Iso20022Replies.RequireCallerInstructs(caller, mapped.Payment!.Value.Payer, $"the instructing agent of CdtTrfTxInf[{index}]");
 
-        // The travel rule refuses an incomplete customer payment before the journal (Core's rule, ComplianceState.TravelRuleOf):
-        // that transaction is RJCT RR01–RR04 and its id stays free for the corrected message.
-        var mappedLegs = legs.Where(l => l.Mapped.IsMapped).ToArray();
-        TravelRuleResult?[] travel = await gw.QueryAsync(e => mappedLegs.Select(l =>
-            e.Settlement.GetPayment(l.Mapped.Payment!.Value.PaymentId) is null
-            && e.Compliance.TravelRuleOf(e.Settlement, l.Mapped.Payment!.Value, l.Mapped.Details) is { IsCompliant: false } t ? t : null).ToArray());
-        for (int i = 0; i < mappedLegs.Length; i++)
-            if (travel[i] is { } t)
-                findings.Add(new ValidationIssue(t.FirstReasonCode!, $"CdtTrfTxInf[{mappedLegs[i].Index}]", "compliance.travel_rule_incomplete: " + Wire.Findings(t)));
         StatusReport report = Iso20022Codec.StatusReportFor(parsed.Message!, findings, reportId, now);
         bool groupRejected = report.GroupStatus == PaymentStatusCodes.Rejected && report.Transactions.Count == 0;
         var toSubmit = groupRejected ? [] : legs.Where(l => l.Mapped.IsMapped && !findings.Any(f => f.Path.StartsWith($"CdtTrfTxInf[{l.Index}]", StringComparison.Ordinal))).ToList();
@@ -117,14 +108,18 @@ public static class Iso20022Endpoints
         byte[] payload;
         try { payload = SubmitPaymentWithDetails.EncodePayload(payments); }
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
-        // A compliance rejection reports its own ISO reason (RR01–RR04, AM02) rather than NARR: read on the engine thread right
+        // A compliance rejection reports its own ISO reason (RR01–RR04, AM02) rather than NARR, and the travel rule's refusal
+        // (nothing recorded: the id stays free for the corrected message) names its findings: read on the engine thread right
         // after the batch is applied, in the submit's own hand-off.
-        var (reply, complianceReasons) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentWithDetails, payments.Length, payload, (e, applied) =>
+        var (reply, complianceReasons) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentTravelRuleAtEntry, payments.Length, payload, (e, applied) =>
         {
-            var reasons = new Dictionary<UInt128, string>();
+            var reasons = new Dictionary<UInt128, (string Code, string Info)>();
             foreach (PaymentOutcome o in (PaymentOutcome[])applied.Data!)
                 if (o.Reason == SettlementResult.RejectedByCompliance && e.Compliance.TryGetPayment(o.PaymentId, out var pc) && pc.Decision.Iso20022Reason is { } code)
-                    reasons.TryAdd(o.PaymentId, code);
+                    reasons.TryAdd(o.PaymentId, (code, "settlement." + Wire.Snake(o.Reason)));
+                else if (o.Reason == SettlementResult.TravelRuleIncomplete
+                    && e.Compliance.TravelRuleOf(e.Settlement, payments[o.Index].Payment, payments[o.Index].Details) is { IsCompliant: false } travel)
+                    reasons.TryAdd(o.PaymentId, (travel.FirstReasonCode!, Iso20022Replies.Clip("compliance.travel_rule_incomplete: " + Wire.Findings(travel))));
             return reasons;
         });
         var outcomes = (PaymentOutcome[])reply.Data!;
@@ -137,7 +132,12 @@ public static class Iso20022Endpoints
             {
                 TxSts = TxStatus(o),
                 Reasons = TxStatus(o) == PaymentStatusCodes.Rejected
-                    ? ValueList.From(new List<ReasonInfo> { new() { Code = complianceReasons.GetValueOrDefault(o.PaymentId) ?? StatusReasonMapping.ReasonCodeOf(o.Reason), AdditionalInfo = [("settlement." + Wire.Snake(o.Reason))] } })
+                    ? ValueList.From(new List<ReasonInfo>
+                    {
+                        complianceReasons.TryGetValue(o.PaymentId, out var given)
+                            ? new() { Code = given.Code, AdditionalInfo = [given.Info] }
+                            : new() { Code = StatusReasonMapping.ReasonCodeOf(o.Reason), AdditionalInfo = [("settlement." + Wire.Snake(o.Reason))] },
+                    })
                     : default,
                 AcctSvcrRef = Iso20022Replies.Ref(o.PaymentId),
             };

@@ -11,10 +11,10 @@ namespace Corridor.Server.Endpoints;
 
 /// <summary>
 /// <c>POST /v1/payments</c> and <c>POST /v1/payments/batch</c>: a participant's same-currency payments with their parties, trade
-/// references and ISO ids. Both decide each payment with the same steps — its own content, what the engine knows of its id and
-/// the travel rule (Core's rule), the command (operation 116: compliance screens it before liquidity moves), the answer — so a
-/// payment in a batch is refused or settled exactly as it would be alone. A payment alone or a batch costs one request, two
-/// hand-offs to the engine (what it knows before; the command, with a read of what it did) and one journal entry.
+/// references and ISO ids. Both decide each payment with the same steps — its own content, the command (operation 116: the engine
+/// refuses an id another payment holds and an incomplete travel rule without recording anything, then compliance screens it
+/// before liquidity moves), the answer — so a payment in a batch is refused or settled exactly as it would be alone. A payment
+/// alone or a batch costs one request, one hand-off to the engine (the command, with a read of what it did) and one journal entry.
 /// </summary>
 internal static class PaymentSubmission
 {
@@ -33,11 +33,11 @@ internal static class PaymentSubmission
     /// </summary>
     private sealed record Checked(SubmitPaymentRequest Request, UInt128 Id, SubmitPayment Command, PaymentDetails? Details, ExceptionDispatchInfo? DetailsProblem);
 
-    /// <summary>What the engine knows of a checked request before it is journaled: the payment of that id, if any, and the travel rule for a new one.</summary>
-    private readonly record struct Known(PaymentInfo? Existing, TravelRuleResult? Travel);
-
-    /// <summary>What a submitted payment now is: its record, its compliance record, the day's phase.</summary>
-    private readonly record struct After(PaymentInfo? Payment, PaymentCompliance? Compliance, DayPhase Phase);
+    /// <summary>
+    /// What a submitted payment now is: its outcome (whether its id was taken before), its record, its compliance record, the
+    /// day's phase, and for a payment the travel rule refused, the rule's findings.
+    /// </summary>
+    private readonly record struct After(PaymentOutcome Outcome, PaymentInfo? Payment, PaymentCompliance? Compliance, DayPhase Phase, TravelRuleResult? Travel);
 
     /// <summary>Throws the refusal of the request's own content (nothing recorded).</summary>
     private static Checked Check(Caller caller, SubmitPaymentRequest r)
@@ -64,28 +64,17 @@ internal static class PaymentSubmission
         catch (ApiException e) { return new Checked(r, id, command, null, ExceptionDispatchInfo.Capture(e)); }
     }
 
-    /// <summary>On the engine thread: one hand-off answers both "does the id exist" and the travel rule.</summary>
-    private static Known KnownOf(Engine e, Checked x)
-    {
-        PaymentInfo? found = e.Settlement.GetPayment(x.Id);
-        return new(found, found is null && x.Details is not null ? e.Compliance.TravelRuleOf(e.Settlement, x.Command, x.Details) : null);
-    }
-
     /// <summary>
-    /// The engine command for a checked request, or the refusal (nothing recorded): an id another payer holds, a problem in the
-    /// details, a malformed trade reference (Core's format rules, as on pacs.008 and <c>POST /v1/fx/payments</c>), and the travel
-    /// rule, which refuses an incomplete customer payment before the journal so the id stays free for the corrected payment (the
-    /// engine applies it again when it screens).
+    /// The engine command for a checked request, or the refusal of its content (nothing journaled): a problem in the details, a
+    /// malformed trade reference (Core's format rules, as on pacs.008 and <c>POST /v1/fx/payments</c>). The engine judges the
+    /// rest (an id another payment holds, the travel rule, then the payment's own rules).
     /// </summary>
-    private static SubmitPaymentWithDetails Command(Caller caller, Checked x, Known k)
+    private static SubmitPaymentWithDetails Command(Checked x)
     {
-        if (k.Existing is { } existing && !caller.IsOperator && existing.Payer != caller.ParticipantId)
-            throw new ApiException(409, "settlement.payment_exists_with_different_content", $"payment {x.Request.Id} exists");
         x.DetailsProblem?.Throw();
         PaymentDetails details = x.Details ?? throw new InvalidOperationException("payment details neither read nor refused");
         if (details.Trade is { } trade && Corridor.Core.Exchange.TradeReferenceRules.ValidateGiven(trade) is var format && format != Corridor.Core.Exchange.PayResult.Ok)
             throw new ApiException(ExchangeEndpoints.Status(format.ToString()), "fx." + Wire.Snake(format), $"payment {x.Request.Id}: trade_reference: {format}");
-        if (k.Travel is { IsCompliant: false } travel) throw SettlementEndpoints.TravelRuleIncomplete(x.Request.Id, travel);
         return new SubmitPaymentWithDetails(x.Command, details);
     }
 
@@ -114,14 +103,23 @@ internal static class PaymentSubmission
         }
     }
 
-    private static After AfterOf(Engine e, UInt128 id) => new(e.Settlement.GetPayment(id), SettlementEndpoints.ComplianceOf(e, id), e.Settlement.Phase);
+    /// <summary>On the engine thread, right after the command: what became of the payment of <paramref name="outcome"/> (submitted as <paramref name="item"/>).</summary>
+    private static After AfterOf(Engine e, PaymentOutcome outcome, SubmitPaymentWithDetails item) =>
+        new(outcome, e.Settlement.GetPayment(outcome.PaymentId), SettlementEndpoints.ComplianceOf(e, outcome.PaymentId), e.Settlement.Phase,
+            outcome.Reason == SettlementResult.TravelRuleIncomplete ? e.Compliance.TravelRuleOf(e.Settlement, item.Payment, item.Details) : null);
 
-    /// <summary>The answer for a journaled payment: its record, or the refusal — a compliance rejection with its ISO reason, a refusal that recorded nothing, or a recorded refusal (422 naming the payment and its status, never 201).</summary>
+    /// <summary>
+    /// The answer for a journaled payment: its record, or the refusal — the travel rule's (400, nothing recorded), a compliance
+    /// rejection with its ISO reason, a refusal that recorded nothing (an id another payment holds: 409), or a recorded refusal
+    /// (422 naming the payment and its status, never 201).
+    /// </summary>
     private static PaymentInfo Answer(Checked x, ItemResult? error, After a)
     {
         if (error is { } failed)
         {
             var result = (SettlementResult)failed.Code;
+            if (result == SettlementResult.TravelRuleIncomplete && a.Travel is { IsCompliant: false } travel)
+                throw SettlementEndpoints.TravelRuleIncomplete(x.Request.Id, travel);
             if (result == SettlementResult.RejectedByCompliance && a.Compliance is not null)
                 throw SettlementEndpoints.ComplianceRejection(x.Request.Id, a.Compliance, a.Payment is null ? null : Ids.Format(a.Payment.Id), a.Payment is null ? null : Wire.Snake(a.Payment.Status));
             if (a.Payment is null || result == SettlementResult.PaymentExistsWithDifferentContent)
@@ -135,13 +133,12 @@ internal static class PaymentSubmission
     {
         Caller caller = gw.Authenticate(c);
         Checked x = Check(caller, await RequestBody.ReadAsync<SubmitPaymentRequest>(c));
-        Known known = await gw.QueryAsync(e => KnownOf(e, x));
-        SubmitPaymentWithDetails item = Command(caller, x, known);
+        SubmitPaymentWithDetails item = Command(x);
         // The payment as the engine left it, read in the same hand-off (the phase alone: the day's counts scan every payment of the day).
-        var (reply, after) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentWithDetails, 1, Encode([item]), (e, _) => AfterOf(e, x.Id));
+        var (reply, after) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentTravelRuleAtEntry, 1, Encode([item]), (e, applied) => AfterOf(e, ((PaymentOutcome[])applied.Data!)[0], item));
         gw.LogPayment(x.Id, reply.AllOk ? (after.Payment is null ? "unrecorded" : Wire.Snake(after.Payment.Status)) : Wire.Snake((SettlementResult)reply.Errors[0].Code), reply);
         PaymentDto dto = Wire.ToDto(Answer(x, reply.AllOk ? null : reply.Errors[0], after), after.Compliance);
-        return Results.Json(dto, CorridorJson.Options, statusCode: known.Existing is null ? 201 : 200);
+        return Results.Json(dto, CorridorJson.Options, statusCode: after.Outcome.Existed ? 200 : 201);
     }
 
     /// <summary>
@@ -170,19 +167,18 @@ internal static class PaymentSubmission
             }
             catch (ApiException e) { results[i] = Refusal(i, r.Payments[i]?.Id ?? "", e); }
         }
-        Known[] known = await gw.QueryAsync(e => checkedItems.Select(x => x is null ? default : KnownOf(e, x)).ToArray());
         var toSubmit = new List<(int Index, SubmitPaymentWithDetails Item)>(count);
         for (int i = 0; i < count; i++)
         {
             if (checkedItems[i] is not { } x) continue;
-            try { toSubmit.Add((i, Command(caller, x, known[i]))); }
+            try { toSubmit.Add((i, Command(x))); }
             catch (ApiException e) { results[i] = Refusal(i, x.Request.Id, e); }
         }
         ReadOnlyMemory<byte> payload = EncodeEach(toSubmit, checkedItems, results);
         if (toSubmit.Count > 0)
         {
-            var (reply, after) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentWithDetails, toSubmit.Count, payload,
-                (e, _) => toSubmit.Select(t => AfterOf(e, t.Item.Payment.PaymentId)).ToArray());
+            var (reply, after) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentTravelRuleAtEntry, toSubmit.Count, payload,
+                (e, applied) => ((PaymentOutcome[])applied.Data!).Select(o => AfterOf(e, o, toSubmit[o.Index].Item)).ToArray());
             var errors = new Dictionary<int, ItemResult>();
             foreach (ItemResult error in reply.Errors) errors[toSubmit[error.Index].Index] = error;
             for (int k = 0; k < toSubmit.Count; k++)
@@ -193,7 +189,7 @@ internal static class PaymentSubmission
                 try
                 {
                     PaymentInfo p = Answer(x, errors.TryGetValue(i, out ItemResult error) ? error : null, after[k]);
-                    results[i] = new PaymentBatchItemResult(i, x.Request.Id, Wire.Snake(p.Status), known[i].Existing is not null, null, null, null, Ids.Format(p.Id));
+                    results[i] = new PaymentBatchItemResult(i, x.Request.Id, Wire.Snake(p.Status), after[k].Outcome.Existed, null, null, null, Ids.Format(p.Id));
                 }
                 catch (ApiException e) { results[i] = Refusal(i, x.Request.Id, e, errors.TryGetValue(i, out ItemResult failed) ? (SettlementResult)failed.Code : null); }
             }

@@ -96,6 +96,7 @@ public static class SettlementProblems
         SettlementResult.WindowPaymentCannotBeTimed => "a netting-window payment cannot carry earliest_ns or latest_ns",
         SettlementResult.PaymentExistsWithDifferentContent => "the id is taken by a payment with different content",
         SettlementResult.RejectedByCompliance => "rejected by compliance",
+        SettlementResult.TravelRuleIncomplete => "the travel rule's originator or beneficiary data (FATF R16) is incomplete; nothing was recorded and the id is free for the corrected payment",
         SettlementResult.InvalidPhaseTransition => "the day cannot move to that phase from the current one",
         SettlementResult.BusinessDateMustIncrease => "the business date must be later than the last one",
         SettlementResult.CutoffOutsideDay => "every time of the schedule must lie within the day, 00:00:00 to 23:59:59",

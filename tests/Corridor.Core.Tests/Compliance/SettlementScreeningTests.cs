@@ -96,6 +96,79 @@ public sealed class SettlementScreeningTests
         Assert.Equal(1_000, h.Balance(A));
     }
 
+    private static PaymentDetails WithGap(PaymentDetails d, int gap) => gap switch
+    {
+        0 => d,
+        1 => d with { Originator = d.Originator! with { Name = "" } },
+        2 => d with { Beneficiary = d.Beneficiary! with { Account = "" } },
+        3 => d with { Originator = d.Originator! with { Account = "" } },
+        _ => d with { Originator = d.Originator! with { Country = "XX" } },
+    };
+
+    private static byte[] AtEntry(SubmitPayment p, PaymentDetails d) =>
+        SubmitPaymentWithDetails.EncodeCommand(Operation.SubmitPaymentTravelRuleAtEntry, new SubmitPaymentWithDetails(p, d));
+
+    [Fact]
+    public void Operation_120_refuses_an_incomplete_customer_payment_recording_nothing_so_the_corrected_payment_takes_the_id()
+    {
+        SettlementHarness h = Standard();
+        h.Fund(A, 1_000);
+        CommandReply refused = h.Batch(AtEntry(Payment(1, A, B, 10), WithGap(TestParties.CustomerDetails(A, B), 1)))[0];
+        Assert.Equal(SettlementResult.TravelRuleIncomplete, CodeOf(refused));
+        PaymentOutcome outcome = ((PaymentOutcome[])refused.Data!)[0];
+        Assert.Equal((SettlementResult.TravelRuleIncomplete, false), (outcome.Reason, outcome.Existed));
+        Assert.Null(h.Engine.Settlement.GetPayment(1));
+        Assert.False(h.Engine.Compliance.TryGetPayment(1, out _));
+        Assert.Equal(1_000, h.Balance(A)); // nothing recorded: not the payment, not a compliance record (the property below compares whole states)
+        // The findings the entry path reports are the engine's own function over the same payment.
+        TravelRuleResult travel = h.Engine.Compliance.TravelRuleOf(h.Engine.Settlement, Payment(1, A, B, 10), WithGap(TestParties.CustomerDetails(A, B), 1));
+        Assert.Equal("RR02", travel.FirstReasonCode);
+
+        // The corrected payment takes the id and settles; sent again, it is answered from its record.
+        CommandReply settled = h.Batch(AtEntry(Payment(1, A, B, 10), TestParties.CustomerDetails(A, B)))[0];
+        Assert.True(settled.AllOk);
+        Assert.Equal((PaymentStatus.Settled, false), (((PaymentOutcome[])settled.Data!)[0].Status, ((PaymentOutcome[])settled.Data!)[0].Existed));
+        CommandReply again = h.Batch(AtEntry(Payment(1, A, B, 10), TestParties.CustomerDetails(A, B)))[0];
+        Assert.True(again.AllOk);
+        Assert.True(((PaymentOutcome[])again.Data!)[0].Existed);
+        // An incomplete resubmission of a recorded id is a reuse with different content, not a travel-rule refusal.
+        Assert.Equal(SettlementResult.PaymentExistsWithDifferentContent, CodeOf(h.Batch(AtEntry(Payment(1, A, B, 10), WithGap(TestParties.CustomerDetails(A, B), 2)))[0]));
+        Assert.Equal(990, h.Balance(A));
+
+        // Interbank payments are outside the travel rule; operation 116 keeps recording the rejection (journals replay as written).
+        Assert.True(h.Batch(AtEntry(Payment(2, A, B, 10, kind: PaymentKind.Interbank), PaymentDetails.None))[0].AllOk);
+        Assert.Equal(SettlementResult.RejectedByCompliance, CodeOf(h.Batch(WithDetails(Payment(3, A, B, 10), WithGap(TestParties.CustomerDetails(A, B), 1)))[0]));
+        Assert.Equal(PaymentStatus.Rejected, h.StatusOf(3));
+    }
+
+    [Fact]
+    public void Operation_120_applies_exactly_as_116_except_that_an_incomplete_travel_rule_changes_nothing()
+    {
+        // Two engines take the same payments, one as 116, one as 120. Where the travel rule is incomplete, 116 would record a
+        // rejection; the 116 side gets instead a payment it refuses without recording (id 0), so both sides stay comparable:
+        // their states must be equal after every step, and 120 must answer TravelRuleIncomplete exactly there.
+        Gen.Select(Gen.Int[0, 4], Gen.Int[0, 3], Gen.Int[0, 3], Gen.Int[1, 400], Gen.Bool, (gap, x, y, a, interbank) => (Gap: gap, Payer: x, Payee: y, Amount: a, Interbank: interbank))
+            .Array[1, 12].Sample(steps =>
+            {
+                SettlementHarness with116 = WithList(), with120 = WithList();
+                ulong[] who = [A, B, C, D];
+                ulong id = 1;
+                foreach (var s in steps)
+                {
+                    ulong payer = who[s.Payer], payee = who[s.Payee];
+                    SubmitPayment p = Payment(id++, payer, payee, s.Amount, kind: s.Interbank ? PaymentKind.Interbank : PaymentKind.Customer);
+                    PaymentDetails d = WithGap(TestParties.CustomerDetails(payer, payee), s.Gap);
+                    bool incomplete = !with120.Engine.Compliance.TravelRuleOf(with120.Engine.Settlement, p, d).IsCompliant;
+                    Assert.Equal(!s.Interbank && s.Gap != 0, incomplete);
+                    CommandReply r120 = with120.Batch(AtEntry(p, d))[0];
+                    CommandReply r116 = with116.Batch(WithDetails(incomplete ? p with { PaymentId = 0 } : p, d))[0];
+                    Assert.Equal(incomplete ? SettlementResult.TravelRuleIncomplete : CodeOf(r116), CodeOf(r120));
+                    if (incomplete) Assert.Null(with120.Engine.Settlement.GetPayment(p.PaymentId));
+                    Assert.Equal(with116.Engine.StateHashHex(), with120.Engine.StateHashHex());
+                }
+            }, iter: 60);
+    }
+
     [Fact]
     public void A_listed_beneficiary_holds_the_payment_until_release_then_it_settles()
     {
