@@ -83,6 +83,37 @@ public class Iso20022CrossCurrencyTests
         Assert.Equal((74_990_000L, 125_010_000L, 38_125_000L, 11_875_000L), await Balances(node));
     }
 
+    /// <summary>The sample with a second, same-currency transaction (100.00 KES to the FX provider's bank), edited by <paramref name="second"/>.</summary>
+    private static byte[] Mixed(Func<string, string> second, Func<string, string>? first = null) => Sample(x =>
+    {
+        int from = x.IndexOf("<CdtTrfTxInf>", StringComparison.Ordinal), to = x.IndexOf("</CdtTrfTxInf>", StringComparison.Ordinal) + "</CdtTrfTxInf>".Length;
+        string tx = second(x[from..to]
+            .Replace("e4b9c3a2-7f1d-4c8e-9a6b-2d5f8e1c0b3a", "f5c0d4b3-8a2e-4d9f-8b7c-3e6a9f2d1c4b", StringComparison.Ordinal)
+            .Replace("NAIROBIELEC-INV-2026-0917", "NAIROBIELEC-FEE-2026-0917", StringComparison.Ordinal)
+            .Replace("<IntrBkSttlmAmt Ccy=\"GHS\">118750.00</IntrBkSttlmAmt>", "<IntrBkSttlmAmt Ccy=\"KES\">100.00</IntrBkSttlmAmt>", StringComparison.Ordinal)
+            .Replace("<InstdAmt Ccy=\"KES\">1250000.00</InstdAmt>", "", StringComparison.Ordinal)
+            .Replace("<XchgRate>0.095</XchgRate>", "", StringComparison.Ordinal)
+            .Replace("<CdtrAgt><FinInstnId><BICFI>GHCBGHAC</BICFI>", "<CdtrAgt><FinInstnId><BICFI>ECOCGHAC</BICFI>", StringComparison.Ordinal));
+        string head = (first ?? (f => f))(x[..to]);
+        return (head + tx + x[to..]).Replace("<NbOfTxs>1</NbOfTxs>", "<NbOfTxs>2</NbOfTxs>", StringComparison.Ordinal);
+    });
+
+    [Fact]
+    public async Task A_same_currency_transaction_beside_a_cross_currency_one_meets_the_travel_rule_as_in_a_same_currency_message()
+    {
+        var (node, kcb) = await WorldAsync();
+        await using var _ = node;
+        // The same-currency transaction's debtor country is not an ISO 3166 code: the engine refuses it (RR04), recording nothing.
+        IsoReply refused = await kcb.SendIso20022Async(Mixed(tx => tx.Replace("<Ctry>KE</Ctry>\n        </PstlAdr>", "<Ctry>XX</Ctry>\n        </PstlAdr>", StringComparison.Ordinal)), C);
+        Assert.Contains("<GrpSts>PART</GrpSts>", refused.Body);
+        Assert.Contains("<Cd>RR04</Cd>", refused.Body);
+        Assert.Contains("compliance.travel_rule_incomplete: originator.invalid_country", refused.Body);
+        // Corrected and sent again (the cross-currency transaction as a new payment, which waits for liquidity: the first one
+        // spent it), the same-currency transaction takes the same UETR and settles: nothing was recorded for it.
+        IsoReply corrected = await kcb.SendIso20022Async(Mixed(tx => tx, first => first.Replace("e4b9c3a2-7f1d-4c8e-9a6b-2d5f8e1c0b3a", "a4b9c3a2-7f1d-4c8e-9a6b-2d5f8e1c0b3a", StringComparison.Ordinal)), C);
+        Assert.Matches("<OrgnlUETR>f5c0d4b3-8a2e-4d9f-8b7c-3e6a9f2d1c4b</OrgnlUETR><TxSts>ACSC</TxSts>", corrected.Body);
+    }
+
     [Fact]
     public async Task A_rate_away_from_the_best_quote_is_rejected_AM09_and_nothing_moves()
     {

@@ -32,8 +32,8 @@ public sealed partial class ComplianceState
         }
         else
         {
-            originator = details?.Originator is { } o ? AsInstitution(ToPartyInfo(o)) : new PartyInfo(PartyKind.Institution, view.PayerName, Bic: Empty(view.PayerBic));
-            beneficiary = details?.Beneficiary is { } b ? AsInstitution(ToPartyInfo(b)) : new PartyInfo(PartyKind.Institution, view.PayeeName, Bic: Empty(view.PayeeBic));
+            originator = details?.Originator is { } o ? AsInstitution(ViewOf(o)) : new PartyInfo(PartyKind.Institution, view.PayerName, Bic: Empty(view.PayerBic));
+            beneficiary = details?.Beneficiary is { } b ? AsInstitution(ViewOf(b)) : new PartyInfo(PartyKind.Institution, view.PayeeName, Bic: Empty(view.PayeeBic));
             travel = TravelRuleResult.Compliant;
         }
         string sourceCountry = details?.Originator?.Country is { Length: 2 } oc ? oc : BicCountry(view.PayerBic);
@@ -123,12 +123,12 @@ public sealed partial class ComplianceState
     }
 
     /// <summary>Originator (with birth data, FATF R16) and beneficiary of a customer payment as the travel rule and screening see them.</summary>
-    private static (PartyInfo? Originator, PartyInfo? Beneficiary) CustomerParties(PaymentDetails? details)
+    private (PartyInfo? Originator, PartyInfo? Beneficiary) CustomerParties(PaymentDetails? details)
     {
-        PartyInfo? originator = details?.Originator is { } o ? ToPartyInfo(o) : null;
+        PartyInfo? originator = details?.Originator is { } o ? ViewOf(o) : null;
         if (originator is not null && details!.OriginatorBirth is { } birth)
             originator = originator with { DateOfBirth = birth.Date, PlaceOfBirth = birth.City.Length == 0 ? null : birth.City };
-        PartyInfo? beneficiary = details?.Beneficiary is { } b ? ToPartyInfo(b) : null;
+        PartyInfo? beneficiary = details?.Beneficiary is { } b ? ViewOf(b) : null;
         return (originator, beneficiary);
     }
 

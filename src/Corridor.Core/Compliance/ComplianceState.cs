@@ -357,7 +357,7 @@ public sealed partial class ComplianceState
     {
         if (_paymentIndex.ContainsKey(p.PaymentId))
             throw new InvalidOperationException($"compliance invariant broken: payment {p.PaymentId} screened twice");
-        PartyInfo originator = ToPartyInfo(p.Originator), beneficiary = ToPartyInfo(p.Beneficiary);
+        PartyInfo originator = ViewOf(p.Originator), beneficiary = ViewOf(p.Beneficiary);
         TravelRuleResult travel = TravelRule.Validate(originator, beneficiary, crossBorder: true);
 
         (ImmutableArray<ComplianceHit> hits, ImmutableArray<string> screenedAgainst, ScreeningStatus status) = Screen(originator, beneficiary, screenParties: true);
@@ -376,6 +376,24 @@ public sealed partial class ComplianceState
     /// </summary>
     public static TravelRuleResult TravelRuleOf(Party originator, Party beneficiary) =>
         TravelRule.Validate(ToPartyInfo(originator), ToPartyInfo(beneficiary), crossBorder: true);
+
+    /// <summary>
+    /// The views of the parties seen last (<see cref="ToPartyInfo"/>), by the party's identity: a party decoded from the same
+    /// bytes is the same object (Exchange/Wire.cs, RecentDecodes), so a bank's customer paying again costs no new view. Which
+    /// view is reused never changes a result, only what is allocated; the engine's thread alone uses it.
+    /// </summary>
+    private readonly (Party? Party, PartyInfo? View)[] _partyViews = new (Party?, PartyInfo?)[PartyViewSlots];
+    private const int PartyViewSlots = 512;
+
+    /// <summary><see cref="ToPartyInfo"/> of <paramref name="p"/>, the same object as last time when <paramref name="p"/> is the same object.</summary>
+    private PartyInfo ViewOf(Party p)
+    {
+        ref (Party? Party, PartyInfo? View) slot = ref _partyViews[System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(p) & (PartyViewSlots - 1)];
+        if (ReferenceEquals(slot.Party, p)) return slot.View!;
+        PartyInfo view = ToPartyInfo(p);
+        slot = (p, view);
+        return view;
+    }
 
     /// <summary>The exchange's structured party as the travel rule and the screener see it (nothing is altered or dropped: this is a view).</summary>
     internal static PartyInfo ToPartyInfo(Party p)

@@ -8,7 +8,6 @@ using Corridor.Iso20022.Model;
 using Corridor.Iso20022.Validation;
 using Corridor.Server.Auth;
 using Corridor.Server.Http;
-using SettlementPaymentStatus = Corridor.Core.Settlement.PaymentStatus;
 
 namespace Corridor.Server.Endpoints;
 
@@ -83,30 +82,13 @@ internal static class Iso20022CrossCurrency
 
         if (rtgs.Count > 0)
         {
-            // Same-currency transactions go as Iso20022Endpoints sends them: with parties and ids (op 116), screened by compliance.
-            SubmitPaymentWithDetails[] items = rtgs.Select(r => r.Item).ToArray();
-            byte[] payload;
-            try { payload = SubmitPaymentWithDetails.EncodePayload(items); }
-            catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
-            CommandReply reply = await gw.SubmitAsync(Operation.SubmitPaymentWithDetails, items.Length, payload);
-            var outcomes = (PaymentOutcome[])reply.Data!;
-            string?[] screened = await gw.QueryAsync(e => outcomes.Select(o =>
-                o.Reason == SettlementResult.RejectedByCompliance && e.Compliance.TryGetPayment(o.PaymentId, out var pc) ? pc.Decision.Iso20022Reason : null).ToArray());
+            // Same-currency transactions go exactly as in a same-currency message (Iso20022Replies.SubmitSameCurrencyAsync).
+            Iso20022Replies.SameCurrencyAnswer[] answers = await Iso20022Replies.SubmitSameCurrencyAsync(gw, rtgs.Select(r => r.Item).ToArray());
             for (int k = 0; k < rtgs.Count; k++)
-            {
-                PaymentOutcome o = outcomes[k];
-                string sts = o.Status switch
-                {
-                    SettlementPaymentStatus.Settled => PaymentStatusCodes.SettlementCompleted,
-                    SettlementPaymentStatus.Queued or SettlementPaymentStatus.Scheduled or SettlementPaymentStatus.InWindow or SettlementPaymentStatus.Held => PaymentStatusCodes.Pending,
-                    _ => PaymentStatusCodes.Rejected,
-                };
                 statuses[rtgs[k].Index] = statuses[rtgs[k].Index] with
                 {
-                    TxSts = sts, AcctSvcrRef = Iso20022Replies.Ref(o.PaymentId),
-                    Reasons = sts == PaymentStatusCodes.Rejected ? [Iso20022Replies.Reason(screened[k] ?? StatusReasonMapping.ReasonCodeOf(o.Reason), "settlement." + Wire.Snake(o.Reason))] : default,
+                    TxSts = answers[k].Status, Reasons = answers[k].Reasons, AcctSvcrRef = Iso20022Replies.Ref(answers[k].Outcome.PaymentId),
                 };
-            }
         }
         if (pvp.Count > 0)
         {

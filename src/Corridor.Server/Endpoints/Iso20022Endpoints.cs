@@ -70,25 +70,30 @@ public static class Iso20022Endpoints
         IReadOnlyList<ValidationIssue> issues = Iso20022Codec.Validate(parsed.Message!);
         // Who instructs the message as a whole: the group header's InstgAgt, when given, is the caller (as each transaction's below).
         GroupHeader? header = parsed.Message switch { Pacs008Message p => p.GrpHdr, Pacs009Message p => p.GrpHdr, Pacs004Message p => p.GrpHdr, _ => null };
-        if (header is not null) await Iso20022Replies.RequireGroupInstructedByCallerAsync(gw, caller, header);
         switch (parsed.Message)
         {
-            case Pacs004Message ret: return Xml(await Iso20022Returns.ReceiveAsync(gw, caller, ret, issues, reportId, now), 200);
+            case Pacs004Message ret:
+                await Iso20022Replies.RequireGroupInstructedByCallerAsync(gw, caller, header!);
+                return Xml(await Iso20022Returns.ReceiveAsync(gw, caller, ret, issues, reportId, now), 200);
             case Camt056Message cxl: return Xml(await Iso20022Cancellations.ReceiveAsync(gw, caller, cxl, issues, reportId, now), 200);
             case Pacs008Message fx when fx.Transactions.Any(Iso20022CrossCurrency.IsCrossCurrency):
+                await Iso20022Replies.RequireGroupInstructedByCallerAsync(gw, caller, header!);
                 return Xml(await Iso20022CrossCurrency.ReceiveAsync(gw, caller, fx, issues, reportId, now), 200);
         }
-        List<(int Index, MappedPayment Mapped)> legs = parsed.Message switch
+        // Same currency: the group header's instructing agent is looked up with the transactions' agents, in the one query that maps them.
+        string? groupBic = caller.IsOperator ? null : header?.InstgAgt?.Bicfi;
+        (List<(int Index, MappedPayment Mapped)> legs, ulong? groupInstructing) = parsed.Message switch
         {
             Pacs008Message m => await MapAllAsync(gw, m.Transactions.Select(t => t.IntrBkSttlmAmt.Currency).Distinct().ToArray(),
                 dir => m.Transactions.Select(t => PaymentMapping.Map(m.MsgId, t, dir)).ToArray(),
-                m.Transactions.SelectMany(t => new[] { (t.InstgAgt ?? t.DbtrAgt).Bicfi, (t.InstdAgt ?? t.CdtrAgt).Bicfi })),
+                m.Transactions.SelectMany(t => new[] { (t.InstgAgt ?? t.DbtrAgt).Bicfi, (t.InstdAgt ?? t.CdtrAgt).Bicfi }), groupBic),
             Pacs009Message m => await MapAllAsync(gw, m.Transactions.Select(t => t.IntrBkSttlmAmt.Currency).Distinct().ToArray(),
                 dir => m.Transactions.Select(t => PaymentMapping.Map(m.MsgId, t, dir)).ToArray(),
-                m.Transactions.SelectMany(t => new[] { (t.InstgAgt ?? t.Dbtr).Bicfi, (t.InstdAgt ?? t.Cdtr).Bicfi })),
+                m.Transactions.SelectMany(t => new[] { (t.InstgAgt ?? t.Dbtr).Bicfi, (t.InstdAgt ?? t.Cdtr).Bicfi }), groupBic),
             _ => throw new ApiException(422, "iso20022.unsupported_message",
                 $"{parsed.Message!.MessageDefinition} is not accepted on this endpoint; send pacs.008, pacs.009, pacs.004 or camt.056"),
         };
+        if (groupBic is not null) Iso20022Replies.RequireCallerInstructs(caller, groupInstructing, "GrpHdr/InstgAgt");
 
         // Mapping problems become per-transaction findings, like the business rules'.
         var findings = new List<ValidationIssue>(issues);
@@ -103,44 +108,13 @@ public static class Iso20022Endpoints
         var toSubmit = groupRejected ? [] : legs.Where(l => l.Mapped.IsMapped && !findings.Any(f => f.Path.StartsWith($"CdtTrfTxInf[{l.Index}]", StringComparison.Ordinal))).ToList();
         if (toSubmit.Count == 0) return Xml(report, 200);
 
-        // Same-currency payments go with their parties and ISO ids (operation 116): compliance screens them before settlement.
-        SubmitPaymentWithDetails[] payments = toSubmit.Select(l => new SubmitPaymentWithDetails(l.Mapped.Payment!.Value, l.Mapped.Details ?? PaymentDetails.None)).ToArray();
-        byte[] payload;
-        try { payload = SubmitPaymentWithDetails.EncodePayload(payments); }
-        catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
-        // A compliance rejection reports its own ISO reason (RR01–RR04, AM02) rather than NARR, and the travel rule's refusal
-        // (nothing recorded: the id stays free for the corrected message) names its findings: read on the engine thread right
-        // after the batch is applied, in the submit's own hand-off.
-        var (reply, complianceReasons) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentTravelRuleAtEntry, payments.Length, payload, (e, applied) =>
-        {
-            var reasons = new Dictionary<UInt128, (string Code, string Info)>();
-            foreach (PaymentOutcome o in (PaymentOutcome[])applied.Data!)
-                if (o.Reason == SettlementResult.RejectedByCompliance && e.Compliance.TryGetPayment(o.PaymentId, out var pc) && pc.Decision.Iso20022Reason is { } code)
-                    reasons.TryAdd(o.PaymentId, (code, "settlement." + Wire.Snake(o.Reason)));
-                else if (o.Reason == SettlementResult.TravelRuleIncomplete
-                    && e.Compliance.TravelRuleOf(e.Settlement, payments[o.Index].Payment, payments[o.Index].Details) is { IsCompliant: false } travel)
-                    reasons.TryAdd(o.PaymentId, (travel.FirstReasonCode!, Iso20022Replies.Clip("compliance.travel_rule_incomplete: " + Wire.Findings(travel))));
-            return reasons;
-        });
-        var outcomes = (PaymentOutcome[])reply.Data!;
+        Iso20022Replies.SameCurrencyAnswer[] answers = await Iso20022Replies.SubmitSameCurrencyAsync(gw,
+            toSubmit.Select(l => new SubmitPaymentWithDetails(l.Mapped.Payment!.Value, l.Mapped.Details ?? PaymentDetails.None)).ToArray());
         var statuses = report.Transactions.ToArray();
         for (int i = 0; i < toSubmit.Count; i++)
         {
-            PaymentOutcome o = outcomes[i];
             int tx = toSubmit[i].Index;
-            statuses[tx] = statuses[tx] with
-            {
-                TxSts = TxStatus(o),
-                Reasons = TxStatus(o) == PaymentStatusCodes.Rejected
-                    ? ValueList.From(new List<ReasonInfo>
-                    {
-                        complianceReasons.TryGetValue(o.PaymentId, out var given)
-                            ? new() { Code = given.Code, AdditionalInfo = [given.Info] }
-                            : new() { Code = StatusReasonMapping.ReasonCodeOf(o.Reason), AdditionalInfo = [("settlement." + Wire.Snake(o.Reason))] },
-                    })
-                    : default,
-                AcctSvcrRef = Iso20022Replies.Ref(o.PaymentId),
-            };
+            statuses[tx] = statuses[tx] with { TxSts = answers[i].Status, Reasons = answers[i].Reasons, AcctSvcrRef = Iso20022Replies.Ref(answers[i].Outcome.PaymentId) };
         }
         int rejected = statuses.Count(s => s.TxSts == PaymentStatusCodes.Rejected);
         string group = rejected == statuses.Length ? PaymentStatusCodes.Rejected
@@ -151,10 +125,14 @@ public static class Iso20022Endpoints
         return Xml(report, 200);
     }
 
-    private static async Task<List<(int, MappedPayment)>> MapAllAsync(
-        NodeGateway gw, string[] currencies, Func<ParticipantDirectory, MappedPayment[]> map, IEnumerable<string?> bics)
+    /// <summary>
+    /// The transactions mapped against the participants of their agents' BICs and the ledgers of their currencies, read in one
+    /// hand-off to the engine; with them, the participant of <paramref name="groupBic"/> (the group header's instructing agent), if any.
+    /// </summary>
+    private static async Task<(List<(int, MappedPayment)> Legs, ulong? GroupInstructing)> MapAllAsync(
+        NodeGateway gw, string[] currencies, Func<ParticipantDirectory, MappedPayment[]> map, IEnumerable<string?> bics, string? groupBic)
     {
-        string[] wanted = bics.Where(b => b is not null).Select(b => b!).Distinct(StringComparer.Ordinal).ToArray();
+        string[] wanted = bics.Append(groupBic).Where(b => b is not null).Select(b => b!).Distinct(StringComparer.Ordinal).ToArray();
         var (participants, ledgers) = await gw.QueryAsync(engine =>
         {
             var found = new Dictionary<string, ulong>(StringComparer.Ordinal);
@@ -170,15 +148,8 @@ public static class Iso20022Endpoints
             code => ledgers.TryGetValue(code, out uint l) ? l : null));
         var result = new List<(int, MappedPayment)>(mapped.Length);
         for (int i = 0; i < mapped.Length; i++) result.Add((i, mapped[i]));
-        return result;
+        return (result, groupBic is not null && participants.TryGetValue(groupBic, out ulong group) ? group : null);
     }
-
-    private static string TxStatus(PaymentOutcome o) => o.Status switch
-    {
-        PaymentStatus.Settled => PaymentStatusCodes.SettlementCompleted,
-        PaymentStatus.Queued or PaymentStatus.Scheduled or PaymentStatus.InWindow or PaymentStatus.Held => PaymentStatusCodes.Pending,
-        _ => PaymentStatusCodes.Rejected,
-    };
 
     private static async Task<byte[]> ReadBoundedAsync(HttpContext c, int maxBytes)
     {

@@ -7,6 +7,7 @@ using Corridor.Iso20022.Model;
 using Corridor.Iso20022.Validation;
 using Corridor.Server.Auth;
 using Corridor.Server.Http;
+using SettlementStatus = Corridor.Core.Settlement.PaymentStatus;
 
 namespace Corridor.Server.Endpoints;
 
@@ -130,6 +131,50 @@ internal static class Iso20022Replies
     }
 
     /// <summary>Submits PayAtBestQuote items in chunks of <see cref="MaxPvpItemsPerCommand"/>; one result per item, in order.</summary>
+    /// <summary>What became of one same-currency transaction: its engine outcome, its pacs.002 status and, when rejected, the reason.</summary>
+    public readonly record struct SameCurrencyAnswer(PaymentOutcome Outcome, string Status, ValueList<ReasonInfo> Reasons);
+
+    /// <summary>
+    /// Same-currency transactions of a pacs.008 or pacs.009 (also those of a message that mixes in cross-currency ones) as one
+    /// command, operation 120: parties and ISO ids go with each payment, the engine refuses an incomplete travel rule recording
+    /// nothing (the id stays free for the corrected message) and compliance screens the rest before settlement. The reasons are
+    /// read on the engine thread right after the command, in its own hand-off: a compliance rejection's own ISO reason
+    /// (RR01–RR04, AM02) rather than NARR, the travel rule's findings, else the settlement result's code.
+    /// </summary>
+    public static async Task<SameCurrencyAnswer[]> SubmitSameCurrencyAsync(NodeGateway gw, SubmitPaymentWithDetails[] payments)
+    {
+        byte[] payload;
+        try { payload = SubmitPaymentWithDetails.EncodePayload(payments); }
+        catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
+        var (reply, given) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentTravelRuleAtEntry, payments.Length, payload, (e, applied) =>
+        {
+            var reasons = new Dictionary<UInt128, ReasonInfo>();
+            foreach (PaymentOutcome o in (PaymentOutcome[])applied.Data!)
+                if (o.Reason == SettlementResult.RejectedByCompliance && e.Compliance.TryGetPayment(o.PaymentId, out var pc) && pc.Decision.Iso20022Reason is { } code)
+                    reasons.TryAdd(o.PaymentId, Reason(code, "settlement." + Wire.Snake(o.Reason)));
+                else if (o.Reason == SettlementResult.TravelRuleIncomplete
+                    && e.Compliance.TravelRuleOf(e.Settlement, payments[o.Index].Payment, payments[o.Index].Details) is { IsCompliant: false } travel)
+                    reasons.TryAdd(o.PaymentId, Reason(travel.FirstReasonCode!, "compliance.travel_rule_incomplete: " + Wire.Findings(travel)));
+            return reasons;
+        });
+        var outcomes = (PaymentOutcome[])reply.Data!;
+        var answers = new SameCurrencyAnswer[outcomes.Length];
+        for (int i = 0; i < outcomes.Length; i++)
+        {
+            PaymentOutcome o = outcomes[i];
+            string status = o.Status switch
+            {
+                SettlementStatus.Settled => PaymentStatusCodes.SettlementCompleted,
+                SettlementStatus.Queued or SettlementStatus.Scheduled or SettlementStatus.InWindow or SettlementStatus.Held => PaymentStatusCodes.Pending,
+                _ => PaymentStatusCodes.Rejected,
+            };
+            ValueList<ReasonInfo> reasons = status != PaymentStatusCodes.Rejected ? default
+                : [given.TryGetValue(o.PaymentId, out ReasonInfo? r) ? r : Reason(StatusReasonMapping.ReasonCodeOf(o.Reason), "settlement." + Wire.Snake(o.Reason))];
+            answers[i] = new SameCurrencyAnswer(o, status, reasons);
+        }
+        return answers;
+    }
+
     public static async Task<PayResult[]> SubmitPvpAsync(NodeGateway gw, PayAtBestQuote[] items)
     {
         var results = new PayResult[items.Length];
