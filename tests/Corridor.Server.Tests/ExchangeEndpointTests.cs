@@ -141,6 +141,12 @@ public sealed class ExchangeEndpointTests
         Assert.True((await node.BobClient.GetFxPaymentAsync("0x1F", C)).Ok);
         Assert.Equal(HttpStatusCode.OK, (await node.AliceClient.PayAgainstLockAsync(Payment("0x1F", "0x1A"), C)).Status);
         Assert.Equal("settled", (await node.AliceClient.GetLockAsync("0x1A", C)).Unwrap().Status);
+        // Another bank reusing the id is refused as a reuse (the engine's answer, in the one hand-off of the request) and learns
+        // nothing of the payment that holds it.
+        var reused = await node.BobClient.PayAgainstLockAsync(Payment("0x1F", "0x1A"), C);
+        Assert.Equal(HttpStatusCode.Conflict, reused.Status);
+        Assert.Equal("fx.id_reused_with_different_content", reused.Problem!.Code);
+        Assert.Equal((null, null), (reused.Problem.PaymentId, reused.Problem.PaymentStatus));
 
         var again = await node.AliceClient.PayAgainstLockAsync(Payment("0x2F", "0x1A"), C);
         Assert.Equal(HttpStatusCode.Conflict, again.Status);

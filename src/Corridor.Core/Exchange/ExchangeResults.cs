@@ -206,3 +206,10 @@ public enum TradeResult : byte
     /// <summary>Settlement was attempted and failed; the trade is closed.</summary>
     TradeFailed = 22,
 }
+
+/// <summary>
+/// Reply data of <see cref="Corridor.Core.Engine.Operation.PayAgainstLock"/> and <see cref="Corridor.Core.Engine.Operation.PayAgainstLockWithReferences"/>:
+/// for each item, whether its payment id was recorded before the command (a resubmission answered from its record, or a
+/// refused reuse). A command none of whose ids existed has no data.
+/// </summary>
+public sealed record PaymentsExisted(bool[] Items);

@@ -98,6 +98,8 @@ public sealed partial class ExchangeState
     public CommandReply Apply(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
     {
         _itemErrors.Clear();
+        _payIdExisted = false; // set by Pay for every kind of command (PayAtBestQuote too), read by PayAgainstLock's alone
+        _existed = null;
         switch (command.Operation)
         {
             case Operation.ConfigureCurrency:
@@ -133,8 +135,13 @@ public sealed partial class ExchangeState
             case Operation.PayAgainstLock:
             {
                 var items = Decode<PayAgainstLock>(payload, command.Count);
-                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)Pay(x.Item, x.Hash, payload.Slice(x.Offset, x.Length), ref clock)); }
-                break;
+                for (int i = 0; i < items.Length; i++)
+                {
+                    var x = items[i]; clock++;
+                    Note(i, (byte)Pay(x.Item, x.Hash, payload.Slice(x.Offset, x.Length), ref clock));
+                    NoteExisting(i, command.Count);
+                }
+                return Reply(command);
             }
             case Operation.PayAgainstLockWithReferences:
             {
@@ -144,8 +151,9 @@ public sealed partial class ExchangeState
                 {
                     var x = items[i]; clock++;
                     Note(i, (byte)Pay(x.Item.Payment, x.Hash, payload.Slice(x.Offset, x.Length), ref clock, references: x.Item.References));
+                    NoteExisting(i, command.Count);
                 }
-                break;
+                return Reply(command);
             }
             case Operation.SubmitFxTrade:
             {
@@ -180,6 +188,27 @@ public sealed partial class ExchangeState
     private void Note(int index, byte code)
     {
         if (code != 0) _itemErrors.Add(new ItemResult(index, code));
+    }
+
+    // Items of a PayAgainstLock command whose payment id was recorded before it (with any content): the reply's data.
+    private bool _payIdExisted;
+    private bool[]? _existed;
+
+    private void NoteExisting(int index, int count)
+    {
+        if (_payIdExisted) (_existed ??= new bool[count])[index] = true;
+        _payIdExisted = false;
+    }
+
+    /// <summary>
+    /// The reply of a PayAgainstLock command: its errors and, as data, a <see cref="PaymentsExisted"/> saying which items' ids
+    /// were recorded before the command (a resubmission answered from its record, or a refused reuse); null when none was.
+    /// </summary>
+    private CommandReply Reply(CommandFrame command)
+    {
+        PaymentsExisted? existed = _existed is null ? null : new PaymentsExisted(_existed);
+        _existed = null;
+        return new CommandReply(command.Operation, command.Count, _itemErrors.Count == 0 ? CommandReply.NoErrors : _itemErrors.ToArray(), existed);
     }
 
     /// <summary>Decodes the whole payload before anything applies, so a malformed command changes nothing.</summary>
@@ -418,7 +447,10 @@ public sealed partial class ExchangeState
         PayResult valid = tradeOptional ? PayResult.Ok : TradeReferenceRules.Validate(p.Originator, p.Beneficiary, p.Trade);
         if (valid != PayResult.Ok) return valid;
         if (_paymentIndex.TryGetValue(p.PaymentId, out PaymentRecord? existing))
+        {
+            _payIdExisted = true;
             return existing.ContentHash == hash ? existing.Result : PayResult.IdReusedWithDifferentContent;
+        }
         if (Compliance is not null && Compliance.TryGetPayment(p.PaymentId, out _)) return PayResult.IdReusedWithDifferentContent; // a screened settlement payment owns the id
         if (Settlement is not null && Settlement.HasPayment(p.PaymentId)) return PayResult.IdReusedWithDifferentContent; // one id space with RTGS
         if (_payments.Count >= MaxPayments) return PayResult.TooManyPayments;

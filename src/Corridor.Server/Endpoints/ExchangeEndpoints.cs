@@ -382,21 +382,24 @@ public static class ExchangeEndpoints
         if (valid != PayResult.Ok) throw Rejected(valid, $"payment {r.Id}");
         Corridor.Core.Settlement.PaymentReferences references = Wire.References(r.References);
         byte[] payload = references.IsEmpty ? Payload(command) : Payload(new PayAgainstLockWithReferences(command, references));
-        var (existed, existingPayer) = await gw.QueryAsync(e => e.Exchange.TryGetPayment(id, out PaymentRecord p) ? (true, p.Request.Payer) : (false, 0UL));
-        if (existed && !caller.IsOperator && existingPayer != caller.ParticipantId)
-            throw new ApiException(409, "fx.id_reused_with_different_content", $"payment {r.Id} exists");
-        CommandReply reply = await gw.SubmitAsync(references.IsEmpty ? Operation.PayAgainstLock : Operation.PayAgainstLockWithReferences, 1, payload);
+        // One hand-off: the command, and right after it the payment as the engine left it — but only the payer's own (an id
+        // another payer holds is refused by the engine as a reuse with different content, and nothing of it is read here).
+        var (reply, after) = await gw.SubmitAndReadAsync(references.IsEmpty ? Operation.PayAgainstLock : Operation.PayAgainstLockWithReferences, 1, payload,
+            (e, applied) => e.Exchange.TryGetPayment(id, out PaymentRecord p) && p.Request.Payer == payer
+                ? (Existed: applied.Data is PaymentsExisted x && x.Items[0], Mine: ToDto(p))
+                : (Existed: applied.Data is PaymentsExisted y && y.Items[0], Mine: (FxPaymentDto?)null));
         var result = reply.AllOk ? PayResult.Ok : (PayResult)reply.Errors[0].Code;
         // Held for compliance or queued for liquidity is not a refusal: the payment is accepted and waits (status held or
         // queued), as a same-currency payment does.
         if (result is not (PayResult.Ok or PayResult.HeldForCompliance or PayResult.Queued))
         {
             // Refused by the engine: the problem names the payment and the status it recorded (failed), never a 201.
-            string? recorded = await gw.QueryAsync(e => e.Exchange.TryGetPayment(id, out PaymentRecord p) && p.Request.Payer == payer ? Wire.Snake(p.Status) : null);
             ApiException refused = Rejected(result, $"payment {r.Id}");
-            throw recorded is null ? refused : new ApiException(refused.Status, refused.Code, refused.Message) { PaymentId = Ids.Format(id), PaymentStatus = recorded };
+            throw after.Mine is not { } recorded || result == PayResult.IdReusedWithDifferentContent ? refused
+                : new ApiException(refused.Status, refused.Code, refused.Message) { PaymentId = Ids.Format(id), PaymentStatus = recorded.Status };
         }
-        return Results.Json(await Payment(gw, id, r.Id), CorridorJson.Options, statusCode: existed ? 200 : 201);
+        FxPaymentDto dto = after.Mine ?? throw ApiException.NotFound("fx.payment_not_found", $"payment {Clip(r.Id)} does not exist");
+        return Results.Json(dto, CorridorJson.Options, statusCode: after.Existed ? 200 : 201);
     }
 
     private static FxPaymentDto ToDto(PaymentRecord p)
