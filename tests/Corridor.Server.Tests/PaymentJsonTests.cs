@@ -59,6 +59,20 @@ public sealed class PaymentJsonTests
         }, iter: 500);
     }
 
+    [Fact]
+    public void A_party_that_comes_again_is_read_once_and_a_changed_one_afresh()
+    {
+        Payment.Where(p => p.Originator is not null).Sample(p =>
+        {
+            var batch = new PaymentBatchRequest([p, p with { Id = p.Id + "-2" }, p with { Originator = p.Originator! with { Name = p.Originator.Name + "x" } }]);
+            byte[] json = JsonSerializer.SerializeToUtf8Bytes(batch, CorridorJson.Options);
+            Assert.True(PaymentJson.TryReadBatch(json, out PaymentBatchRequest? fast));
+            Assert.Equal(batch.Payments, fast!.Payments);
+            Assert.Same(fast.Payments[0].Originator, fast.Payments[1].Originator); // the same bytes: the same (immutable) object
+            Assert.NotSame(fast.Payments[0].Originator, fast.Payments[2].Originator);
+        }, iter: 300);
+    }
+
     private static readonly Gen<string> Mutation = Gen.OneOf(
         Gen.Const("null"), Gen.Const("\"x\""), Gen.Const("1"), Gen.Const("-1"), Gen.Const("1.5"), Gen.Const("1e3"), Gen.Const("18446744073709551616"),
         Gen.Const("{}"), Gen.Const("[]"), Gen.Const("true"), Gen.Const("\"2026-02-30\""), Gen.Const("\"2026-1-5\""), Gen.Const("\" 2026-01-05\""));

@@ -141,8 +141,9 @@ internal static class Wire
 /// decode to the same (immutable) object without allocating it again: parties repeat from payment to payment. An encoding
 /// is found by its XxHash3 and then compared byte for byte; the memo holds at most <see cref="Capacity"/> encodings and is
 /// emptied when full (no eviction order to keep). What is decoded does not depend on the memo, only whether it allocates.
+/// The engine decodes parties with it; the server reads the parties of JSON payment bodies with it (Server/Http/PaymentJson.cs).
 /// </summary>
-internal sealed class RecentDecodes<T> where T : class
+public sealed class RecentDecodes<T> where T : class
 {
     public const int Capacity = 4096;
     [ThreadStatic] private static RecentDecodes<T>? t_current;

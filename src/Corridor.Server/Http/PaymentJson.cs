@@ -35,7 +35,7 @@ internal static class PaymentJson
                 {
                     if (!r.Read()) return false;
                     if (r.TokenType == JsonTokenType.EndArray) break;
-                    if (!TryReadPayment(ref r, out SubmitPaymentRequest? p)) return false;
+                    if (!TryReadPayment(json, ref r, out SubmitPaymentRequest? p)) return false;
                     list.Add(p!);
                 }
                 payments = [.. list];
@@ -53,7 +53,7 @@ internal static class PaymentJson
         try
         {
             var r = new Utf8JsonReader(json, ReaderOptions);
-            if (!r.Read() || !TryReadPayment(ref r, out SubmitPaymentRequest? p) || r.Read()) return false;
+            if (!r.Read() || !TryReadPayment(json, ref r, out SubmitPaymentRequest? p) || r.Read()) return false;
             payment = p;
             return true;
         }
@@ -95,7 +95,7 @@ internal static class PaymentJson
         return true;
     }
 
-    private static bool TryReadPayment(ref Utf8JsonReader r, out SubmitPaymentRequest? payment)
+    private static bool TryReadPayment(ReadOnlySpan<byte> json, ref Utf8JsonReader r, out SubmitPaymentRequest? payment)
     {
         payment = null;
         if (r.TokenType != JsonTokenType.StartObject) return false;
@@ -120,8 +120,8 @@ internal static class PaymentJson
             else if (r.ValueTextEquals("earliest_ns"u8)) ok = !Seen(ref seen, 7) && r.Read() && r.TokenType == JsonTokenType.Number && r.TryGetUInt64(out earliest);
             else if (r.ValueTextEquals("latest_ns"u8)) ok = !Seen(ref seen, 8) && r.Read() && r.TokenType == JsonTokenType.Number && r.TryGetUInt64(out latest);
             else if (r.ValueTextEquals("window_id"u8)) ok = !Seen(ref seen, 9) && r.Read() && r.TokenType == JsonTokenType.Number && r.TryGetUInt64(out window);
-            else if (r.ValueTextEquals("originator"u8)) ok = !Seen(ref seen, 10) && r.Read() && TryReadParty(ref r, out originator);
-            else if (r.ValueTextEquals("beneficiary"u8)) ok = !Seen(ref seen, 11) && r.Read() && TryReadParty(ref r, out beneficiary);
+            else if (r.ValueTextEquals("originator"u8)) ok = !Seen(ref seen, 10) && r.Read() && TryReadParty(json, ref r, out originator);
+            else if (r.ValueTextEquals("beneficiary"u8)) ok = !Seen(ref seen, 11) && r.Read() && TryReadParty(json, ref r, out beneficiary);
             else if (r.ValueTextEquals("trade_reference"u8)) ok = !Seen(ref seen, 12) && r.Read() && TryReadTrade(ref r, out trade);
             else if (r.ValueTextEquals("references"u8)) ok = !Seen(ref seen, 13) && r.Read() && TryReadReferences(ref r, out references);
             else ok = false;
@@ -182,7 +182,32 @@ internal static class PaymentJson
         return true;
     }
 
-    private static bool TryReadParty(ref Utf8JsonReader r, out FxPartyDto? party)
+    /// <summary>A party object as read from its bytes: the party, or declined (<see cref="Ok"/> false).</summary>
+    private sealed record ReadParty(FxPartyDto? Party, bool Ok);
+
+    /// <summary>
+    /// A party (or null). Parties repeat from payment to payment — a bank's customers pay again and again — so an object is
+    /// read once per distinct encoding on this thread (<see cref="Corridor.Core.Exchange.RecentDecodes{T}"/>: the same bytes,
+    /// compared byte for byte, give the same immutable object); what is read never depends on it, only what is allocated.
+    /// </summary>
+    private static bool TryReadParty(ReadOnlySpan<byte> json, ref Utf8JsonReader r, out FxPartyDto? party)
+    {
+        if (r.TokenType != JsonTokenType.StartObject) return TryReadPartyFields(ref r, out party); // null, or declined
+        Utf8JsonReader end = r;
+        if (!end.TrySkip()) { party = null; return false; }
+        ReadParty read = Corridor.Core.Exchange.RecentDecodes<ReadParty>.Get(json[(int)r.TokenStartIndex..(int)end.BytesConsumed], static encoded =>
+        {
+            var one = new Utf8JsonReader(encoded, ReaderOptions);
+            FxPartyDto? p = null;
+            bool ok = one.Read() && TryReadPartyFields(ref one, out p) && !one.Read();
+            return new ReadParty(ok ? p : null, ok);
+        });
+        r = end;
+        party = read.Party;
+        return read.Ok;
+    }
+
+    private static bool TryReadPartyFields(ref Utf8JsonReader r, out FxPartyDto? party)
     {
         party = null;
         var fields = new Fields();
