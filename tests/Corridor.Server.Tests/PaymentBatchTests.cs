@@ -40,6 +40,7 @@ public sealed class PaymentBatchTests
             Customer("not-an-id", 100),                                                       // a malformed id
             new("0xB05", TestNode.Bob, TestNode.Ledger, 200, Kind: "interbank"),              // settles
             Customer("0xB06", 100) with { TradeReference = new FxTradeReferenceDto("INV-6", null, "", "", "Tea", "12", "", "") }, // HS code of 2 digits
+            Customer("0xB07", 100) with { References = new PaymentReferencesDto("MSG-7", "INSTR-7", "E2E-7", "TX\u0001") },   // a control character in an ISO id
         ];
         long alice = await Balance(node, TestNode.Alice), bob = await Balance(node, TestNode.Bob);
 
@@ -48,7 +49,7 @@ public sealed class PaymentBatchTests
         Assert.Equal(batch.Length, r.Results.Length);
         Assert.Equal(Enumerable.Range(0, batch.Length), r.Results.Select(x => x.Index));
         Assert.Equal(batch.Select(p => p.Id), r.Results.Select(x => x.Id));
-        Assert.Equal((2, 0, 6), (r.Accepted, r.Held, r.Refused));
+        Assert.Equal((2, 0, 7), (r.Accepted, r.Held, r.Refused));
         Assert.Equal(("settled", false, null), (r.Results[0].Status, r.Results[0].Replayed, r.Results[0].Code));
         Assert.Equal(("refused", "compliance.travel_rule_incomplete", "RR02"), (r.Results[1].Status, r.Results[1].Code, r.Results[1].Iso20022Reason));
         Assert.Equal(("refused", "request.duplicate_id"), (r.Results[2].Status, r.Results[2].Code));
@@ -59,6 +60,8 @@ public sealed class PaymentBatchTests
         Assert.Equal(("refused", "request.invalid_id"), (r.Results[5].Status, r.Results[5].Code));
         Assert.Equal("settled", r.Results[6].Status);
         Assert.Equal(("refused", "fx.hs_code_invalid"), (r.Results[7].Status, r.Results[7].Code));
+        Assert.Equal(("refused", "request.invalid_value"), (r.Results[8].Status, r.Results[8].Code));
+        Assert.Contains("references.tx_id must be at most 35 characters without control characters", r.Results[8].Detail);
         Assert.All(r.Results.Where(x => x.Code is not null), x => Assert.StartsWith($"payments[{x.Index}]: ", x.Detail));
         Assert.Equal((alice - 700, bob + 700), (await Balance(node, TestNode.Alice), await Balance(node, TestNode.Bob)));
 

@@ -102,18 +102,24 @@ public static class Wire
     public static PaymentReferences References(PaymentReferencesDto? r, string field = "references")
     {
         if (r is null) return PaymentReferences.None;
-        static string Id(string? value, string name)
+        // The field's name is spelled out only for a refusal (this runs for every payment).
+        static string Id(string? value, string field, string name)
         {
             value ??= "";
-            if (value.Length > PaymentReferences.MaxIdChars || value.Any(char.IsControl))
-                throw ApiException.BadRequest("request.invalid_value", $"{name} must be at most {PaymentReferences.MaxIdChars} characters without control characters");
+            if (value.Length > PaymentReferences.MaxIdChars || HasControl(value))
+                throw ApiException.BadRequest("request.invalid_value", $"{field}.{name} must be at most {PaymentReferences.MaxIdChars} characters without control characters");
             return value;
+        }
+        static bool HasControl(string value)
+        {
+            foreach (char c in value) if (char.IsControl(c)) return true;
+            return false;
         }
         string uetr = r.Uetr ?? "";
         if (uetr.Length != 0 && (uetr.Length != 36 || !Guid.TryParseExact(uetr, "D", out _)))
             throw ApiException.BadRequest("request.invalid_value", $"{field}.uetr must be a UUID (xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx)");
-        return new PaymentReferences(Id(r.MsgId, field + ".msg_id"), Id(r.InstrId, field + ".instr_id"), Id(r.EndToEndId, field + ".end_to_end_id"),
-            Id(r.TxId, field + ".tx_id"), uetr.ToLowerInvariant());
+        return new PaymentReferences(Id(r.MsgId, field, "msg_id"), Id(r.InstrId, field, "instr_id"), Id(r.EndToEndId, field, "end_to_end_id"),
+            Id(r.TxId, field, "tx_id"), uetr.ToLowerInvariant());
     }
 
     /// <summary>An enum value's snake_case name (e.g. a payment's status in every answer), made once per value and kept.</summary>
