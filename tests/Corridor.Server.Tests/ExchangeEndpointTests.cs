@@ -147,6 +147,8 @@ public sealed class ExchangeEndpointTests
         Assert.Equal(HttpStatusCode.Conflict, reused.Status);
         Assert.Equal("fx.id_reused_with_different_content", reused.Problem!.Code);
         Assert.Equal((null, null), (reused.Problem.PaymentId, reused.Problem.PaymentStatus));
+        var reusedLock = await node.BobClient.LockQuoteAsync(Lock("0x1A", 50_000) with { PayerAccountId = BobKes }, C);
+        Assert.Equal((HttpStatusCode.Conflict, "fx.id_reused_with_different_content"), (reusedLock.Status, reusedLock.Problem!.Code));
 
         var again = await node.AliceClient.PayAgainstLockAsync(Payment("0x2F", "0x1A"), C);
         Assert.Equal(HttpStatusCode.Conflict, again.Status);

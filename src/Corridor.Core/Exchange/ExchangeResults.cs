@@ -208,8 +208,9 @@ public enum TradeResult : byte
 }
 
 /// <summary>
-/// Reply data of <see cref="Corridor.Core.Engine.Operation.PayAgainstLock"/> and <see cref="Corridor.Core.Engine.Operation.PayAgainstLockWithReferences"/>:
-/// for each item, whether its payment id was recorded before the command (a resubmission answered from its record, or a
-/// refused reuse). A command none of whose ids existed has no data.
+/// Reply data of <see cref="Corridor.Core.Engine.Operation.LockQuote"/>, <see cref="Corridor.Core.Engine.Operation.PayAgainstLock"/> and
+/// <see cref="Corridor.Core.Engine.Operation.PayAgainstLockWithReferences"/>: for each item, whether its lock or payment id was
+/// recorded before the command (a resubmission answered from its record, or a refused reuse). A command none of whose ids
+/// existed has no data.
 /// </summary>
-public sealed record PaymentsExisted(bool[] Items);
+public sealed record IdsExisted(bool[] Items);

@@ -98,7 +98,7 @@ public sealed partial class ExchangeState
     public CommandReply Apply(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
     {
         _itemErrors.Clear();
-        _payIdExisted = false; // set by Pay for every kind of command (PayAtBestQuote too), read by PayAgainstLock's alone
+        _idExisted = false; // set by Lock and Pay for every kind of command (PayAtBestQuote too), read by LockQuote's and PayAgainstLock's alone
         _existed = null;
         switch (command.Operation)
         {
@@ -123,8 +123,13 @@ public sealed partial class ExchangeState
             case Operation.LockQuote:
             {
                 var items = Decode<LockQuote>(payload, command.Count);
-                for (int i = 0; i < items.Length; i++) { var x = items[i]; clock++; Note(i, (byte)Lock(x.Item, x.Hash, ref clock)); }
-                break;
+                for (int i = 0; i < items.Length; i++)
+                {
+                    var x = items[i]; clock++;
+                    Note(i, (byte)Lock(x.Item, x.Hash, ref clock));
+                    NoteExisting(i, command.Count);
+                }
+                return Reply(command);
             }
             case Operation.ReleaseLock:
             {
@@ -190,23 +195,23 @@ public sealed partial class ExchangeState
         if (code != 0) _itemErrors.Add(new ItemResult(index, code));
     }
 
-    // Items of a PayAgainstLock command whose payment id was recorded before it (with any content): the reply's data.
-    private bool _payIdExisted;
+    // Items of a LockQuote or PayAgainstLock command whose id was recorded before it (with any content): the reply's data.
+    private bool _idExisted;
     private bool[]? _existed;
 
     private void NoteExisting(int index, int count)
     {
-        if (_payIdExisted) (_existed ??= new bool[count])[index] = true;
-        _payIdExisted = false;
+        if (_idExisted) (_existed ??= new bool[count])[index] = true;
+        _idExisted = false;
     }
 
     /// <summary>
-    /// The reply of a PayAgainstLock command: its errors and, as data, a <see cref="PaymentsExisted"/> saying which items' ids
-    /// were recorded before the command (a resubmission answered from its record, or a refused reuse); null when none was.
+    /// The reply of a LockQuote or PayAgainstLock command: its errors and, as data, an <see cref="IdsExisted"/> saying which
+    /// items' ids were recorded before the command (a resubmission answered from its record, or a refused reuse); null when none was.
     /// </summary>
     private CommandReply Reply(CommandFrame command)
     {
-        PaymentsExisted? existed = _existed is null ? null : new PaymentsExisted(_existed);
+        IdsExisted? existed = _existed is null ? null : new IdsExisted(_existed);
         _existed = null;
         return new CommandReply(command.Operation, command.Count, _itemErrors.Count == 0 ? CommandReply.NoErrors : _itemErrors.ToArray(), existed);
     }
@@ -346,7 +351,10 @@ public sealed partial class ExchangeState
         if (l.Side > AmountSide.Destination) return LockResult.AmountSideInvalid;
         if (l.LockSeconds == 0 || l.LockSeconds > MaxLockSeconds) return LockResult.LockSecondsOutOfRange;
         if (_lockIndex.TryGetValue(l.LockId, out LockRecord? existing))
+        {
+            _idExisted = true;
             return existing.ContentHash == hash ? existing.Result : LockResult.IdReusedWithDifferentContent;
+        }
         if (_locks.Count >= MaxLocks) return LockResult.TooManyLocks;
 
         var record = new LockRecord { Request = l, ContentHash = hash, Status = LockStatus.Failed, LockedAt = clock };
@@ -448,7 +456,7 @@ public sealed partial class ExchangeState
         if (valid != PayResult.Ok) return valid;
         if (_paymentIndex.TryGetValue(p.PaymentId, out PaymentRecord? existing))
         {
-            _payIdExisted = true;
+            _idExisted = true;
             return existing.ContentHash == hash ? existing.Result : PayResult.IdReusedWithDifferentContent;
         }
         if (Compliance is not null && Compliance.TryGetPayment(p.PaymentId, out _)) return PayResult.IdReusedWithDifferentContent; // a screened settlement payment owns the id

@@ -262,12 +262,15 @@ public static class ExchangeEndpoints
         // A participant locks only against its own accounts (checked again by the engine, which records a refused lock).
         ulong?[] owner = await gw.OwnersAsync([payerAccount]);
         if (owner[0] is ulong o && o != payer) throw ApiException.Forbidden($"payer account {r.PayerAccountId} belongs to another participant");
-        LockRecord? existing = await gw.QueryAsync(e => e.Exchange.TryGetLock(id, out LockRecord x) ? x : null);
-        if (existing is not null && !caller.IsOperator && existing.Request.Payer != caller.ParticipantId)
-            throw new ApiException(409, "fx.id_reused_with_different_content", $"lock {r.Id} exists");
-        var result = (LockResult)await Submit(gw, Operation.LockQuote, new LockQuote(id, quoteId, payer, payerAccount, payeeAccount, r.Amount, side, r.LockSeconds));
+        // One hand-off: the command, and right after it the lock as the engine left it — the payer's own only (an id another
+        // payer holds is refused by the engine as a reuse with different content).
+        var (reply, after) = await gw.SubmitAndReadAsync(Operation.LockQuote, 1, Payload(new LockQuote(id, quoteId, payer, payerAccount, payeeAccount, r.Amount, side, r.LockSeconds)),
+            (e, applied) => (Existed: applied.Data is IdsExisted x && x.Items[0],
+                Mine: e.Exchange.TryGetLock(id, out LockRecord l) && l.Request.Payer == payer ? ToDto(l) : null));
+        var result = reply.AllOk ? LockResult.Ok : (LockResult)reply.Errors[0].Code;
         if (result != LockResult.Ok) throw Rejected(result, $"lock {r.Id}");
-        return Results.Json(await Lock(gw, id, r.Id), CorridorJson.Options, statusCode: existing is null ? 201 : 200);
+        LockDto dto = after.Mine ?? throw ApiException.NotFound("fx.lock_not_found", $"lock {Clip(r.Id)} does not exist");
+        return Results.Json(dto, CorridorJson.Options, statusCode: after.Existed ? 200 : 201);
     }
 
     private static AmountSide Side(string side) => Wire.ParseEnum(side, "side", ("source", AmountSide.Source), ("destination", AmountSide.Destination));
@@ -386,8 +389,8 @@ public static class ExchangeEndpoints
         // another payer holds is refused by the engine as a reuse with different content, and nothing of it is read here).
         var (reply, after) = await gw.SubmitAndReadAsync(references.IsEmpty ? Operation.PayAgainstLock : Operation.PayAgainstLockWithReferences, 1, payload,
             (e, applied) => e.Exchange.TryGetPayment(id, out PaymentRecord p) && p.Request.Payer == payer
-                ? (Existed: applied.Data is PaymentsExisted x && x.Items[0], Mine: ToDto(p))
-                : (Existed: applied.Data is PaymentsExisted y && y.Items[0], Mine: (FxPaymentDto?)null));
+                ? (Existed: applied.Data is IdsExisted x && x.Items[0], Mine: ToDto(p))
+                : (Existed: applied.Data is IdsExisted y && y.Items[0], Mine: (FxPaymentDto?)null));
         var result = reply.AllOk ? PayResult.Ok : (PayResult)reply.Errors[0].Code;
         // Held for compliance or queued for liquidity is not a refusal: the payment is accepted and waits (status held or
         // queued), as a same-currency payment does.

@@ -64,7 +64,7 @@ public class PvpPaymentTests
     }
 
     [Fact]
-    public void The_reply_says_which_payment_ids_were_recorded_before_the_command()
+    public void The_reply_says_which_payment_and_lock_ids_were_recorded_before_the_command()
     {
         ExchangeFixture f = Locked();
         Assert.Equal(LockResult.Ok, f.Lock(f.LockRequest(101, 1, 100_00)));
@@ -78,10 +78,15 @@ public class PvpPaymentTests
         Assert.Null(Pay(Payment(200, 100)).Data); // a new id: no data
         // The same payment again (answered from its record), a new one, and a reuse of the id with other content.
         CommandReply mixed = Pay(Payment(200, 100), Payment(201, 101), Payment(200, 100, invoice: "INV-OTHER"));
-        Assert.Equal([true, false, true], Assert.IsType<PaymentsExisted>(mixed.Data).Items);
+        Assert.Equal([true, false, true], Assert.IsType<IdsExisted>(mixed.Data).Items);
         Assert.Equal([new ItemResult(2, (ushort)PayResult.IdReusedWithDifferentContent)], mixed.Errors);
         // The next command starts clean: nothing is carried over from the last one (its lock is used: refused, but its id is new).
         Assert.Null(Pay(Payment(202, 101)).Data);
+
+        // Locks say the same: lock 100 again (answered from its record) and a new lock.
+        var replies = new List<CommandReply>();
+        f.Engine.Apply(f.Engine.Sequence + 1, f.Now, ExchangeCommands.Encode<LockQuote>(Operation.LockQuote, [f.LockRequest(100, 1, 100_00), f.LockRequest(102, 1, 100_00)]), replies);
+        Assert.Equal([true, false], Assert.IsType<IdsExisted>(Assert.Single(replies).Data).Items);
     }
 
     [Fact]
