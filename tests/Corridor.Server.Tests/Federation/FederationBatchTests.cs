@@ -181,8 +181,11 @@ public sealed class FederationBatchTests
         string metrics = await http.GetStringAsync(a.Api + "/metrics", C);
         long Count(string name) => long.Parse(Regex.Match(metrics, $"{name}_total\\{{[^}}]*peer=\"{TwoNodeWorld.PeerBOnA}\"[^}}]*\\}} (\\d+)").Groups[1].Value);
         long messages = Count("corridor_federation_pacs008_messages"), carried = Count("corridor_federation_pacs008_payments");
-        Assert.Equal(payments.Count, carried); // each payment travelled once (no retry was needed)
-        Assert.InRange(messages, payments.Count / 8, payments.Count - 1); // some message carried several, none more than 8
+        // Each payment travelled at least once; more when a busy peer answered 503 and the outbox sent it again (a loaded
+        // machine: CI builds beside the test). Either way no message carried more than 8, some carried several, and B below
+        // recorded each payment once.
+        Assert.InRange(carried, payments.Count, 4 * payments.Count);
+        Assert.InRange(messages, (carried + 7) / 8, carried - 1);
         Assert.Equal(payments.Count, (await b.Operator.ListCrossNodePaymentsAsync(TwoNodeWorld.PeerAOnB, 0, 100, C)).Unwrap().Length);
         await FederationCli.Consistent(a, b, payments);
     }
