@@ -637,6 +637,8 @@ public sealed class ConsoleTests
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync("2027-02");
         await page.Keyboard.PressAsync("Tab");
+        // Focus on the file field before Space opens its chooser (under a loaded CI machine the chooser once never came).
+        await page.WaitForFunctionAsync("document.activeElement && document.activeElement.type === 'file'");
         IFileChooser chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Space"));
         await chooser.SetFilesAsync(new FilePayload { Name = "sanctions.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(ConsoleNode.Sanctions + "KP-2,person,\"RI, Son\",,KP,1970-03-01,NK\n") });
         await page.Keyboard.PressAsync("Tab");
