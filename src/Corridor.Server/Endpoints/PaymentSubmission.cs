@@ -11,7 +11,7 @@ namespace Corridor.Server.Endpoints;
 
 /// <summary>
 /// <c>POST /v1/payments</c> and <c>POST /v1/payments/batch</c>: a participant's same-currency payments with their parties, trade
-/// references and ISO ids. Both decide each payment with the same steps — its own content, the command (operation 116: the engine
+/// references and ISO ids. Both decide each payment with the same steps — its own content, the command (operation 120: the engine
 /// refuses an id another payment holds and an incomplete travel rule without recording anything, then compliance screens it
 /// before liquidity moves), the answer — so a payment in a batch is refused or settled exactly as it would be alone. A payment
 /// alone or a batch costs one request, one hand-off to the engine (the command, with a read of what it did) and one journal entry.
