@@ -108,10 +108,12 @@ public class Iso20022CrossCurrencyTests
         Assert.Contains("<GrpSts>PART</GrpSts>", refused.Body);
         Assert.Contains("<Cd>RR04</Cd>", refused.Body);
         Assert.Contains("compliance.travel_rule_incomplete: originator.invalid_country", refused.Body);
+        OfficialSchemas.AssertValid(refused.Body);
         // Corrected and sent again (the cross-currency transaction as a new payment, which waits for liquidity: the first one
         // spent it), the same-currency transaction takes the same UETR and settles: nothing was recorded for it.
         IsoReply corrected = await kcb.SendIso20022Async(Mixed(tx => tx, first => first.Replace("e4b9c3a2-7f1d-4c8e-9a6b-2d5f8e1c0b3a", "a4b9c3a2-7f1d-4c8e-9a6b-2d5f8e1c0b3a", StringComparison.Ordinal)), C);
         Assert.Matches("<OrgnlUETR>f5c0d4b3-8a2e-4d9f-8b7c-3e6a9f2d1c4b</OrgnlUETR><TxSts>ACSC</TxSts>", corrected.Body);
+        OfficialSchemas.AssertValid(corrected.Body);
     }
 
     [Fact]

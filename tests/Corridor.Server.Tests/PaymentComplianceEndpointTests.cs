@@ -207,6 +207,7 @@ public sealed class PaymentComplianceEndpointTests
         Assert.Contains("<TxSts>RJCT</TxSts>", badCountry.Body);
         Assert.Contains("<Cd>RR04</Cd>", badCountry.Body);
         Assert.Contains("compliance.travel_rule_incomplete: originator.invalid_country", badCountry.Body);
+        OfficialSchemas.AssertValid(badCountry.Body);
         IsoReply fixedCountry = await cobaClient.SendIso20022Async(IsoSample("pacs.008-envelope-apphdr.xml", x =>
             x.Replace("0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d", "2b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b1c0d")), C);
         Assert.DoesNotContain("<TxSts>RJCT</TxSts>", fixedCountry.Body);

@@ -13,9 +13,11 @@ public sealed partial class ComplianceState
     /// then watch-list screening of originator and beneficiary and the operator's rules, combined exactly as for PvP
     /// payments. Interbank payments: the debtor and creditor institutions are screened (those given with the payment,
     /// else the payer and payee participants by registered name and BIC); the travel rule does not apply.
-    /// A Hold leaves the payment held until ReleaseHold / RejectHold.
+    /// A Hold leaves the payment held until ReleaseHold / RejectHold. <paramref name="travelAtEntry"/>: the travel rule as
+    /// <see cref="TravelRuleOf"/> judged it at entry (operation 120), the same result this would work out.
     /// </summary>
-    internal ComplianceOutcome ScreenSettlementPayment(SettlementState settlement, int index, in SubmitPayment cmd, PaymentDetails? details, ulong now)
+    internal ComplianceOutcome ScreenSettlementPayment(SettlementState settlement, int index, in SubmitPayment cmd, PaymentDetails? details, ulong now,
+        TravelRuleResult? travelAtEntry = null)
     {
         if (_paymentIndex.ContainsKey(cmd.PaymentId)) return ComplianceOutcome.Reject; // the id belongs to a screened PvP payment
         var view = settlement.ComplianceView(index);
@@ -28,7 +30,7 @@ public sealed partial class ComplianceState
         if (customer)
         {
             (originator, beneficiary) = CustomerParties(details);
-            travel = TravelRule.Validate(originator, beneficiary, IsCrossBorder(view.PayerBic, view.PayeeBic));
+            travel = travelAtEntry ?? TravelRule.Validate(originator, beneficiary, IsCrossBorder(view.PayerBic, view.PayeeBic));
         }
         else
         {

@@ -213,4 +213,8 @@ public enum TradeResult : byte
 /// recorded before the command (a resubmission answered from its record, or a refused reuse). A command none of whose ids
 /// existed has no data.
 /// </summary>
-public sealed record IdsExisted(bool[] Items);
+public sealed record IdsExisted(bool[] Items)
+{
+    /// <summary>Whether item <paramref name="index"/> of the command <paramref name="reply"/> answers had an id recorded before it.</summary>
+    public static bool At(Corridor.Core.Engine.CommandReply reply, int index) => reply.Data is IdsExisted x && x.Items[index];
+}

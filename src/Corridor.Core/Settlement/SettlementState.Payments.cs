@@ -31,8 +31,7 @@ public sealed partial class SettlementState
         for (int i = 0; i < items.Length; i++)
         {
             clock++;
-            bool existed = _paymentIndex.ContainsKey(items[i].PaymentId);
-            SettlementResult result = Submit(in items[i], details[i], screen, travelRuleAtEntry, ref clock, out PaymentStatus status, out SettlementResult reason);
+            SettlementResult result = Submit(in items[i], details[i], screen, travelRuleAtEntry, ref clock, out PaymentStatus status, out SettlementResult reason, out bool existed);
             outcomes[i] = new PaymentOutcome(i, items[i].PaymentId, status, reason, existed);
             if (result != SettlementResult.Ok) (errors ??= new()).Add(new ItemResult(i, (ushort)result));
             ProcessWorklist(ref clock);
@@ -49,14 +48,17 @@ public sealed partial class SettlementState
     /// Enters one payment. Returns the submission result (Ok if accepted: settled, queued, scheduled or in a window);
     /// a resubmission with the same id and content returns the original result and the current status.
     /// </summary>
-    private SettlementResult Submit(in SubmitPayment cmd, PaymentDetails? details, bool screen, bool travelRuleAtEntry, ref ulong clock, out PaymentStatus status, out SettlementResult reason)
+    private SettlementResult Submit(in SubmitPayment cmd, PaymentDetails? details, bool screen, bool travelRuleAtEntry, ref ulong clock,
+        out PaymentStatus status, out SettlementResult reason, out bool existed)
     {
         status = PaymentStatus.Rejected;
         reason = SettlementResult.PaymentIdInvalid;
+        existed = false;
         if (details == PaymentDetails.None) details = null; // op 116 without any detail is op 108
         if (cmd.PaymentId == UInt128.Zero || cmd.PaymentId == UInt128.MaxValue) return SettlementResult.PaymentIdInvalid;
         if (_paymentIndex.TryGetValue(cmd.PaymentId, out int existing))
         {
+            existed = true;
             ref PaymentRecord e = ref Payment(existing);
             bool same = e.Payer == cmd.Payer && e.Payee == cmd.Payee && e.Ledger == cmd.Ledger && e.Amount == cmd.AmountMinor
                 && e.SubmittedPriority == cmd.Priority && e.Kind == cmd.Kind && e.Earliest == cmd.EarliestNs && e.Latest == cmd.LatestNs
@@ -67,8 +69,10 @@ public sealed partial class SettlementState
             return e.SubmitResult;
         }
         if (_payments.Count >= MaxPayments) { reason = SettlementResult.TooManyPayments; return reason; }
-        // The travel rule refuses an incomplete customer payment before anything is recorded (the id stays free).
-        if (travelRuleAtEntry && Compliance is not null && !Compliance.TravelRuleOf(this, in cmd, details).IsCompliant)
+        // The travel rule refuses an incomplete customer payment before anything is recorded (the id stays free); screening
+        // below takes the same result rather than working it out again.
+        TravelRuleResult? travelAtEntry = travelRuleAtEntry && Compliance is not null ? Compliance.TravelRuleOf(this, in cmd, details) : null;
+        if (travelAtEntry is { IsCompliant: false })
         {
             reason = SettlementResult.TravelRuleIncomplete;
             return reason;
@@ -90,7 +94,7 @@ public sealed partial class SettlementState
         // Compliance before any liquidity moves: travel rule, screening, rules (docs/compliance.md).
         if (Compliance is not null && screen)
         {
-            ComplianceOutcome outcome = Compliance.ScreenSettlementPayment(this, index, in cmd, details, clock);
+            ComplianceOutcome outcome = Compliance.ScreenSettlementPayment(this, index, in cmd, details, clock, travelAtEntry);
             if (outcome == ComplianceOutcome.Reject) return RejectAtEntry(index, SettlementResult.RejectedByCompliance, clock, out status, out reason);
             if (outcome == ComplianceOutcome.Hold)
             {

@@ -265,8 +265,7 @@ public static class ExchangeEndpoints
         // One hand-off: the command, and right after it the lock as the engine left it — the payer's own only (an id another
         // payer holds is refused by the engine as a reuse with different content).
         var (reply, after) = await gw.SubmitAndReadAsync(Operation.LockQuote, 1, Payload(new LockQuote(id, quoteId, payer, payerAccount, payeeAccount, r.Amount, side, r.LockSeconds)),
-            (e, applied) => (Existed: applied.Data is IdsExisted x && x.Items[0],
-                Mine: e.Exchange.TryGetLock(id, out LockRecord l) && l.Request.Payer == payer ? ToDto(l) : null));
+            (e, applied) => (Existed: IdsExisted.At(applied, 0), Mine: e.Exchange.TryGetLock(id, out LockRecord l) && l.Request.Payer == payer ? ToDto(l) : null));
         var result = reply.AllOk ? LockResult.Ok : (LockResult)reply.Errors[0].Code;
         if (result != LockResult.Ok) throw Rejected(result, $"lock {r.Id}");
         LockDto dto = after.Mine ?? throw ApiException.NotFound("fx.lock_not_found", $"lock {Clip(r.Id)} does not exist");
@@ -388,9 +387,7 @@ public static class ExchangeEndpoints
         // One hand-off: the command, and right after it the payment as the engine left it — but only the payer's own (an id
         // another payer holds is refused by the engine as a reuse with different content, and nothing of it is read here).
         var (reply, after) = await gw.SubmitAndReadAsync(references.IsEmpty ? Operation.PayAgainstLock : Operation.PayAgainstLockWithReferences, 1, payload,
-            (e, applied) => e.Exchange.TryGetPayment(id, out PaymentRecord p) && p.Request.Payer == payer
-                ? (Existed: applied.Data is IdsExisted x && x.Items[0], Mine: ToDto(p))
-                : (Existed: applied.Data is IdsExisted y && y.Items[0], Mine: (FxPaymentDto?)null));
+            (e, applied) => (Existed: IdsExisted.At(applied, 0), Mine: e.Exchange.TryGetPayment(id, out PaymentRecord p) && p.Request.Payer == payer ? ToDto(p) : null));
         var result = reply.AllOk ? PayResult.Ok : (PayResult)reply.Errors[0].Code;
         // Held for compliance or queued for liquidity is not a refusal: the payment is accepted and waits (status held or
         // queued), as a same-currency payment does.
