@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Corridor.Cli.Commands;
+using Corridor.Storage.Files;
 
 namespace Corridor.Cli;
 
@@ -9,8 +10,15 @@ public static class Program
     /// <summary>How long a stopping command may take after SIGTERM/Ctrl+C before the process is ended regardless.</summary>
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// This process's ask for transparent huge pages for its heap (<see cref="HugePages"/>), made first thing in
+    /// <see cref="Main"/> and kept up every 10 s; null when <c>CORRIDOR_HUGE_PAGES=off</c>.
+    /// </summary>
+    public static HugePages.Advice? HeapPages { get; private set; }
+
     public static int Main(string[] args)
     {
+        HeapPages = HugePages.TurnedOff(Environment.GetEnvironmentVariable) ? null : HugePages.Keep(TimeSpan.FromSeconds(10));
         var root = new RootCommand("Corridor: clearing and settlement for cross-border payments in local currencies.")
         {
             RunCommand.Create(),

@@ -237,6 +237,7 @@ public static class RunCommand
                     Console.WriteLine($"corridor: active: took over the journal's lease (epoch {(server.Node.Journal as Corridor.Storage.Postgres.PostgresJournal)?.Epoch}) at batch {t.Sequence} ({t.BatchesReplayed} batches caught up in {t.Elapsed.TotalMilliseconds:F0} ms); state hash {t.StateHash}; serving");
                 }
                 RecoveryInfo r = server.Recovery;
+                Console.WriteLine($"corridor: memory: {Corridor.Storage.Files.HugePages.Describe(Program.HeapPages)}");
                 if (server.Standby is null)
                     Console.WriteLine($"corridor: recovered batch {r.Sequence} (snapshot at {r.SnapshotSequence}, {r.BatchesReplayed} batches replayed) in {r.Elapsed.TotalMilliseconds:F0} ms; state hash {r.StateHash}");
                 foreach (string finding in r.Findings()) Console.WriteLine($"corridor: recovery: {finding}");
