@@ -247,7 +247,7 @@ internal sealed class SegmentedBuffer : Stream
     }
 
     /// <summary>Appends <paramref name="immutable"/> by reference: the caller guarantees it never changes.</summary>
-    public void WriteShared(byte[] immutable)
+    public void WriteShared(ReadOnlyMemory<byte> immutable)
     {
         if (immutable.Length == 0) return;
         ClosePiece();

@@ -69,7 +69,8 @@ public sealed class LockRecord : Corridor.Core.Engine.CopyOnWriteRecord
 /// </summary>
 public sealed class PaymentRecord : Corridor.Core.Engine.CopyOnWriteRecord
 {
-    internal byte[] Encoded { get; init; } = [];
+    /// <summary>The payment's journaled bytes: a slice of its state's <see cref="ByteArena"/>, never changed.</summary>
+    internal ReadOnlyMemory<byte> Encoded { get; init; }
     public required UInt128 PaymentId { get; init; }
     public required UInt128 LockId { get; init; }
     public required ulong ContentHash { get; init; }
@@ -79,7 +80,7 @@ public sealed class PaymentRecord : Corridor.Core.Engine.CopyOnWriteRecord
     {
         get
         {
-            var r = new WireReader(Encoded);
+            var r = new WireReader(Encoded.Span);
             return PayAgainstLock.Read(ref r);
         }
     }

@@ -52,6 +52,7 @@ public sealed partial class ExchangeState
     private long _expiryOrder;
     private int _paymentsWithReferences; // payments carrying ISO 20022 ids (PayAtBestQuote from a pacs.008)
     private long _paymentsEncodedBytes; // the payments' journaled bytes (Encoded), for a capture to know its size
+    private readonly ByteArena _encodedPayments = new(); // where the payments' journaled bytes are kept
     private long _referencesEncodedBytes; // the encoded ids of the payments carrying any, likewise
 
     private readonly List<ItemResult> _itemErrors = new();
@@ -465,7 +466,7 @@ public sealed partial class ExchangeState
 
         var record = new PaymentRecord
         {
-            Encoded = encoded.ToArray(), PaymentId = p.PaymentId, LockId = p.LockId, ContentHash = hash,
+            Encoded = _encodedPayments.Copy(encoded), PaymentId = p.PaymentId, LockId = p.LockId, ContentHash = hash,
             Position = _payments.Count, Status = PaymentStatus.Failed, Timestamp = clock, References = references ?? PaymentReferences.None,
         };
         AddPayment(record, p.Trade);
@@ -1072,7 +1073,7 @@ public sealed partial class ExchangeState
             w.Write(p.Encoded.Length);
             // The journaled bytes (same layout as WriteItem); a capture refers to them, since they never change.
             if (w.BaseStream is SegmentedBuffer capture) capture.WriteShared(p.Encoded);
-            else w.Write(p.Encoded);
+            else w.Write(p.Encoded.Span);
             w.Write(p.ContentHash); w.Write((byte)p.Result); w.Write((byte)p.LedgerResult); w.Write((byte)p.Status);
             w.Write(p.SourceMinor); w.Write(p.DestinationMinor); Write128(w, p.SourceLegTransferId); Write128(w, p.DestinationLegTransferId);
             w.Write(p.Timestamp);
@@ -1134,8 +1135,9 @@ public sealed partial class ExchangeState
         int payments = ReadCount(r, MaxPayments);
         for (int i = 0; i < payments; i++)
         {
-            byte[] encoded = r.ReadBytes(ReadCount(r, PayAgainstLock.MaxEncodedBytes));
-            var reader = new WireReader(encoded);
+            Memory<byte> encoded = _encodedPayments.Allocate(ReadCount(r, PayAgainstLock.MaxEncodedBytes));
+            ReadExactly(r, encoded.Span);
+            var reader = new WireReader(encoded.Span);
             PayAgainstLock request = PayAgainstLock.Read(ref reader);
             if (reader.Remaining != 0) throw new InvalidDataException("exchange snapshot payment has trailing bytes");
             var p = new PaymentRecord
@@ -1162,6 +1164,17 @@ public sealed partial class ExchangeState
         // Expiry order among equal deadlines does not change the resulting state; a fresh order is enough.
         long order = 0;
         foreach (var (item, expiresAt) in expiring) _expiry.Enqueue(item, (expiresAt, order++));
+    }
+
+    // BinaryReader.Read(Span) may return fewer bytes than asked (a stream's read); a snapshot that ends early is damaged.
+    private static void ReadExactly(BinaryReader r, Span<byte> destination)
+    {
+        while (destination.Length > 0)
+        {
+            int n = r.Read(destination);
+            if (n == 0) throw new InvalidDataException("exchange snapshot ends inside a payment's bytes");
+            destination = destination[n..];
+        }
     }
 
     private static int ReadCount(BinaryReader r, int max)
