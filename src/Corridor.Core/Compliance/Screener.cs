@@ -247,8 +247,12 @@ public sealed class Screener
         var status = hits.Count > 0 ? ScreeningStatus.PotentialMatch
             : unscreenable != 0 ? ScreeningStatus.Unscreenable
             : ScreeningStatus.Clear;
+        if (status == ScreeningStatus.Clear && !truncated) return _clear ??= new ScreeningResult(status, [], [], WatchList.ContentHash, Threshold, false);
         return new ScreeningResult(status, ToSortedArray(hits), s_unscreenable[unscreenable], WatchList.ContentHash, Threshold, truncated);
     }
+
+    // The result of every clear screening against this list (most payments): a record, immutable, so payments share it.
+    private ScreeningResult? _clear;
 
     private static ImmutableArray<ScreeningHit> ToSortedArray(List<ScreeningHit> hits)
     {

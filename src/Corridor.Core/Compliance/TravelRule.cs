@@ -67,13 +67,17 @@ public static class TravelRule
     /// <summary>Findings come in a fixed order: originator before beneficiary, completeness before format.</summary>
     public static TravelRuleResult Validate(PartyInfo? originator, PartyInfo? beneficiary, bool crossBorder)
     {
-        var findings = ImmutableArray.CreateBuilder<TravelRuleFinding>(0); // most payments have no finding: no array until one
+        // Most payments have no finding: the thread's builder is reused, and only findings are copied out of it.
+        ImmutableArray<TravelRuleFinding>.Builder findings = t_findings ??= ImmutableArray.CreateBuilder<TravelRuleFinding>(4);
+        findings.Clear();
         ValidateOriginator(originator, crossBorder, findings);
         ValidateBeneficiary(beneficiary, crossBorder, findings);
         if (originator is not null) ValidateFormats(PartyRole.Originator, originator, findings);
         if (beneficiary is not null) ValidateFormats(PartyRole.Beneficiary, beneficiary, findings);
         return findings.Count == 0 ? TravelRuleResult.Compliant : new TravelRuleResult(findings.ToImmutable());
     }
+
+    [ThreadStatic] private static ImmutableArray<TravelRuleFinding>.Builder? t_findings;
 
     /// <summary>ISO 20022 ExternalStatusReason1Code for a finding.</summary>
     public static string ReasonCode(TravelRuleCode code) => code switch
