@@ -489,6 +489,12 @@ public sealed class ApiTests
         (status, text, _) = await TestNode.Send(node.AliceClient, HttpMethod.Post, "/v1/transfers/batch", """{"transfers":[]}""");
         Assert.Equal("request.empty_batch", Code(text));
 
+        // A null item (found by FuzzTests: it was a 500) refuses the whole batch; the valid transfer beside it is not made.
+        (status, text, _) = await TestNode.Send(node.AliceClient, HttpMethod.Post, "/v1/transfers/batch", $"{{\"transfers\":[{TransferJson},null]}}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("request.invalid_value", Code(text));
+        Assert.Contains("transfers[1]: a transfer, not null", text, StringComparison.Ordinal);
+
         using var req = new HttpRequestMessage(HttpMethod.Post, "/v1/transfers") { Content = new StringContent(TransferJson, System.Text.Encoding.UTF8, "text/plain") };
         req.Headers.Authorization = new("Bearer", node.AliceToken);
         using HttpResponseMessage resp = await node.Operator.Http.SendAsync(req, C);

@@ -156,10 +156,11 @@ public static class FederationEndpoints
         {
             try
             {
+                if (r.Payments[i] is null) throw ApiException.BadRequest("request.invalid_value", $"payments[{i}]: a payment, not null");
                 checkedItems[i] = Check(caller, r.Payments[i]);
                 if (!seen.Add(checkedItems[i]!.Id)) throw ApiException.BadRequest("request.duplicate_id", $"payments[{i}]: id {r.Payments[i].Id} appears twice in the batch");
             }
-            catch (ApiException e) { checkedItems[i] = null; results[i] = Refusal(i, r.Payments[i].Id, e); }
+            catch (ApiException e) { checkedItems[i] = null; results[i] = Refusal(i, r.Payments[i]?.Id ?? "", e); }
         }
         Known[] known = await gw.QueryAsync(e => checkedItems.Select(x => x is null ? default : KnownOf(e, x)).ToArray());
         var byKind = new Dictionary<CrossNodeKind, List<(int Index, SendToPeer Command)>>();

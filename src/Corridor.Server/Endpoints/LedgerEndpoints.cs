@@ -253,7 +253,8 @@ public static class LedgerEndpoints
         if (r.Transfers.Length == 0) throw ApiException.BadRequest("request.empty_batch", "transfers must hold at least one transfer");
         if (r.Transfers.Length > MaxBatchTransfers) throw ApiException.BadRequest("request.batch_too_large", $"{r.Transfers.Length} transfers exceed {MaxBatchTransfers} per batch");
         var transfers = new Transfer[r.Transfers.Length];
-        for (int i = 0; i < transfers.Length; i++) transfers[i] = Wire.ToTransfer(r.Transfers[i], $"transfers[{i}].");
+        for (int i = 0; i < transfers.Length; i++)
+            transfers[i] = Wire.ToTransfer(r.Transfers[i] ?? throw ApiException.BadRequest("request.invalid_value", $"transfers[{i}]: a transfer, not null"), $"transfers[{i}].");
         CommandReply reply = await SubmitTransfers(gw, caller, transfers);
         var results = new BatchItemResult[transfers.Length];
         var codes = new CreateTransferResult[transfers.Length];

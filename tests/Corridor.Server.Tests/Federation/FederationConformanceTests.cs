@@ -173,6 +173,10 @@ public sealed class FederationConformanceTests(ITestOutputHelper output)
             Assert.Equal(["prepared", "refused", "prepared", "refused", "held", "prepared"], batch.Results.Select(x => x.Status == "settled" ? "prepared" : x.Status));
             Assert.Equal((string?)"compliance.travel_rule_incomplete", batch.Results[1].Code);
             Assert.Equal((string?)"request.duplicate_id", batch.Results[3].Code);
+            // A null item is refused as an item (it was a 500: FuzzTests found it on the transfers batch).
+            CrossNodeBatchResult nulls = (await payerOnA.SendToPeerBatchAsync([null!], C)).Unwrap();
+            Assert.Equal((0, 0, 1), (nulls.Accepted, nulls.Held, nulls.Refused));
+            Assert.Equal((string?)"request.invalid_value", nulls.Results[0].Code);
             Assert.Equal(HttpStatusCode.NotFound, (await payerOnA.GetCrossNodePaymentAsync(incomplete.Id, C)).Status);
             Assert.Equal("settled", await FederationCli.FinalOnA(a.Operator, good.Id));
             Assert.Equal("settled", await FederationCli.FinalOnA(a.Operator, twice.Id));
