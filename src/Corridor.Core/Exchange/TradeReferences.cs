@@ -105,9 +105,11 @@ public sealed record TradeReference(
         w.U8((byte)Incoterms); w.String(IncotermsPlace, MaxPlace);
     }
 
+    // Invoice numbers are new with every payment; the other texts mostly repeat (the same goods from the same port under
+    // one contract or letter of credit), so they are read through the thread's memo of recent strings.
     public static TradeReference Read(ref WireReader r) => new(
-        r.String(MaxInvoiceNumber), r.U32(), r.String(MaxContract), r.String(MaxLetterOfCredit), r.String(MaxGoods),
-        r.String(MaxHsCode), (Incoterms)r.U8(), r.String(MaxPlace));
+        r.String(MaxInvoiceNumber), r.U32(), r.RepeatedString(MaxContract), r.RepeatedString(MaxLetterOfCredit), r.RepeatedString(MaxGoods),
+        r.RepeatedString(MaxHsCode), (Incoterms)r.U8(), r.RepeatedString(MaxPlace));
 }
 
 /// <summary>The rules that make trade references and parties mandatory on cross-border payments.</summary>

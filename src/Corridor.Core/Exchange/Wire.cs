@@ -99,6 +99,26 @@ public ref struct WireReader(ReadOnlySpan<byte> source)
         return value;
     }
 
+    /// <summary>
+    /// As <see cref="String"/>, for a field whose values repeat from payment to payment (what is traded, its HS code, the
+    /// Incoterms place, contract and letter-of-credit references): the same bytes read to the string read from them last on
+    /// this thread (<see cref="RecentDecodes{T}"/>), checked the same way. Strings are immutable, so sharing one changes
+    /// nothing but the allocation.
+    /// </summary>
+    public string RepeatedString(int maxChars)
+    {
+        int bytes = U16();
+        if (bytes > maxChars * 4) throw new InvalidDataException($"string of {bytes} bytes exceeds {maxChars} characters");
+        if (bytes == 0) return "";
+        string value = RecentDecodes<string>.Get(Take(bytes), static encoded =>
+        {
+            try { return Wire.StrictUtf8.GetString(encoded); }
+            catch (DecoderFallbackException e) { throw new InvalidDataException("string is not valid UTF-8", e); }
+        });
+        if (!Wire.WithinLength(value, maxChars)) throw new InvalidDataException($"string exceeds {maxChars} characters");
+        return value;
+    }
+
     /// <summary>Steps over a string field (its length checked as <see cref="String"/> checks it; its text is checked when decoded).</summary>
     public void SkipString(int maxChars)
     {

@@ -89,4 +89,39 @@ public class RecentDecodesTests
             for (int i = 0; i < 5_000; i++) screener.ScreenName($"Filler Name {i}"); // more names than are remembered
         }
     }
+
+    // A string field as the wire writes it: a 16-bit byte count, then the bytes (any bytes here: also invalid UTF-8).
+    private static byte[] StringField(byte[] bytes)
+    {
+        var field = new byte[2 + bytes.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(field, (ushort)bytes.Length);
+        bytes.CopyTo(field, 2);
+        return field;
+    }
+
+    private static string? Read(byte[] field, int maxChars, bool repeated)
+    {
+        var r = new WireReader(field);
+        try { return repeated ? r.RepeatedString(maxChars) : r.String(maxChars); }
+        catch (InvalidDataException) { return null; }
+    }
+
+    private static readonly string[] Texts = ["Tea, black, fermented", "090240", "Mombasa", "LC-7", "Kaffee, geröstet", "茶叶"];
+
+    [Fact]
+    public void A_repeated_string_reads_exactly_as_a_string_and_refuses_what_it_refuses()
+    {
+        // Few distinct values, so most reads hit the memo; some invalid UTF-8 and some over the bound.
+        Gen<byte[]> text = Gen.OneOf(
+            Gen.Int[0, Texts.Length - 1].Select(i => System.Text.Encoding.UTF8.GetBytes(Texts[i])),
+            Gen.Byte.Array[0, 12]);
+        Gen.Select(text, Gen.Int[1, 8]).Array[1, 300].Sample(fields =>
+        {
+            foreach ((byte[] bytes, int maxChars) in fields)
+            {
+                byte[] field = StringField(bytes);
+                Assert.Equal(Read(field, maxChars, repeated: false), Read(field, maxChars, repeated: true));
+            }
+        }, iter: 300);
+    }
 }
