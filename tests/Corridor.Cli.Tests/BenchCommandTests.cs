@@ -30,8 +30,9 @@ public class BenchCommandTests
         var (code, stdout, stderr) = await CorridorProcess.RunAsync(["bench", .. args.Split('|'), "--json"]);
         Assert.True(code == 0, stderr);
         using JsonDocument result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
-        foreach (string field in fields.Split(','))
+        foreach (string field in (fields + ",load_average,heap_huge_pages").Split(','))
             Assert.True(result.RootElement.TryGetProperty(field, out _), $"missing {field} in {stdout}");
+        Assert.StartsWith("asked (host ", result.RootElement.GetProperty("heap_huge_pages").GetString(), StringComparison.Ordinal);
         if (args.StartsWith("ledger", StringComparison.Ordinal))
         {
             Assert.True(result.RootElement.GetProperty("durable").GetBoolean());

@@ -10,6 +10,9 @@ internal static class BenchOutput
 
     public static void Report(string title, IReadOnlyList<KeyValuePair<string, object>> fields, bool json)
     {
+        // Every figure carries the conditions it was measured under: the load on the machine as the run ended and whether
+        // the heap asked for huge pages (a tenth of bench pvp's throughput on the project's VM; docs/operations.md).
+        fields = [.. fields, new("load_average", LoadAverage()), new("heap_huge_pages", HugePagesState())];
         if (json)
         {
             var map = new Dictionary<string, object>();
@@ -29,6 +32,18 @@ internal static class BenchOutput
         int i => i.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
         _ => v.ToString() ?? "",
     };
+
+    /// <summary>"asked (host madvise)", "off (host madvise)", …: this process's ask for huge pages for its heap and the host's policy.</summary>
+    public static string HugePagesState()
+    {
+        string host = Corridor.Storage.Files.HugePages.HostPolicy() ?? "none";
+        return Program.HeapPages switch
+        {
+            null => $"off (host {host})",
+            { Applied: true } => $"asked (host {host})",
+            { } failed => $"not asked: {failed.Failure} (host {host})",
+        };
+    }
 
     /// <summary>The machine's load average over 1, 5 and 15 minutes (figures are quoted with it), or "unknown".</summary>
     public static string LoadAverage()

@@ -75,7 +75,6 @@ internal static class GrowthBench
             new("batch_apply_max_ms", Math.Round(worst, 3)),
             new("batch_apply_max_at_transfers", worstAt),
             new("load_average_before", load),
-            new("load_average_after", BenchOutput.LoadAverage()),
         ], json);
         return 0;
     }

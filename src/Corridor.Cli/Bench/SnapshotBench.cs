@@ -105,7 +105,6 @@ internal static class SnapshotBench
             new("batch_apply_max_ms_during_write", Math.Round(during.Count == 0 ? 0 : during[^1], 3)),
             new("transfers_per_batch", Batch),
             new("load_average_before", load),
-            new("load_average_after", BenchOutput.LoadAverage()),
         ], json);
         return 0;
     }
