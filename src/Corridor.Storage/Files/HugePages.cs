@@ -53,6 +53,7 @@ public static partial class HugePages
         string[] lines;
         try { lines = File.ReadAllLines("/proc/self/maps"); }
         catch (IOException e) { return new Advice(0, 0, e.Message); }
+        catch (UnauthorizedAccessException e) { return new Advice(0, 0, e.Message); } // a timer calls this: it must not throw
         GC.KeepAlive(probe);
 
         var maps = new List<Mapping>(lines.Length);
