@@ -88,16 +88,7 @@ public ref struct WireReader(ReadOnlySpan<byte> source)
         foreach (byte b in Take(bytes)) if (b != 0) throw new InvalidDataException("reserved padding is not zero");
     }
 
-    public string String(int maxChars)
-    {
-        int bytes = U16();
-        if (bytes > maxChars * 4) throw new InvalidDataException($"string of {bytes} bytes exceeds {maxChars} characters");
-        string value;
-        try { value = Wire.StrictUtf8.GetString(Take(bytes)); }
-        catch (DecoderFallbackException e) { throw new InvalidDataException("string is not valid UTF-8", e); }
-        if (!Wire.WithinLength(value, maxChars)) throw new InvalidDataException($"string exceeds {maxChars} characters");
-        return value;
-    }
+    public string String(int maxChars) => Text(maxChars, repeated: false);
 
     /// <summary>
     /// As <see cref="String"/>, for a field whose values repeat from payment to payment (what is traded, its HS code, the
@@ -105,18 +96,22 @@ public ref struct WireReader(ReadOnlySpan<byte> source)
     /// this thread (<see cref="RecentDecodes{T}"/>), checked the same way. Strings are immutable, so sharing one changes
     /// nothing but the allocation.
     /// </summary>
-    public string RepeatedString(int maxChars)
+    public string RepeatedString(int maxChars) => Text(maxChars, repeated: true);
+
+    private string Text(int maxChars, bool repeated)
     {
         int bytes = U16();
         if (bytes > maxChars * 4) throw new InvalidDataException($"string of {bytes} bytes exceeds {maxChars} characters");
-        if (bytes == 0) return "";
-        string value = RecentDecodes<string>.Get(Take(bytes), static encoded =>
-        {
-            try { return Wire.StrictUtf8.GetString(encoded); }
-            catch (DecoderFallbackException e) { throw new InvalidDataException("string is not valid UTF-8", e); }
-        });
+        ReadOnlySpan<byte> encoded = Take(bytes);
+        string value = repeated && bytes > 0 ? RecentDecodes<string>.Get(encoded, Utf8) : Utf8(encoded);
         if (!Wire.WithinLength(value, maxChars)) throw new InvalidDataException($"string exceeds {maxChars} characters");
         return value;
+    }
+
+    private static string Utf8(ReadOnlySpan<byte> encoded)
+    {
+        try { return Wire.StrictUtf8.GetString(encoded); }
+        catch (DecoderFallbackException e) { throw new InvalidDataException("string is not valid UTF-8", e); }
     }
 
     /// <summary>Steps over a string field (its length checked as <see cref="String"/> checks it; its text is checked when decoded).</summary>
