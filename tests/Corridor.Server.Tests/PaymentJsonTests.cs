@@ -73,6 +73,45 @@ public sealed class PaymentJsonTests
         }, iter: 300);
     }
 
+    [Fact]
+    public void A_trades_repeating_texts_are_made_once_per_value_and_its_numbers_afresh()
+    {
+        Payment.Where(p => p.TradeReference is not null).Sample(p =>
+        {
+            var second = p with { Id = p.Id + "-2", TradeReference = p.TradeReference! with { InvoiceNumber = p.TradeReference.InvoiceNumber + "-2" } };
+            byte[] json = JsonSerializer.SerializeToUtf8Bytes(new PaymentBatchRequest([p, second]), CorridorJson.Options);
+            Assert.True(PaymentJson.TryReadBatch(json, out PaymentBatchRequest? fast));
+            Assert.Equal([p, second], fast!.Payments);
+            FxTradeReferenceDto a = fast.Payments[0].TradeReference!, b = fast.Payments[1].TradeReference!;
+            if (a.GoodsDescription.Length > 0 && a.GoodsDescription.All(c => char.IsAsciiLetterOrDigit(c) || c == ' '))
+                Assert.Same(a.GoodsDescription, b.GoodsDescription); // no escapes: the same bytes give the same string
+            Assert.Same(a.HsCode, b.HsCode);
+            Assert.Same(a.IncotermsPlace, b.IncotermsPlace);
+        }, iter: 300);
+    }
+
+    /// <summary>Invalid UTF-8 in a text that is remembered is read exactly as the serializer reads it (refused), not remembered.</summary>
+    [Theory]
+    [InlineData("goods_description")]
+    [InlineData("hs_code")]
+    [InlineData("incoterms_place")]
+    [InlineData("invoice_number")]
+    public void Invalid_utf8_in_a_trade_text_is_refused_as_the_serializer_refuses_it(string field)
+    {
+        var p = new SubmitPaymentRequest("0x51", 2, 1, 100, TradeReference: new FxTradeReferenceDto("INV-1", null, "", "LC-1", "Tea", "090240", "CIF", "Mombasa"));
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(p, CorridorJson.Options);
+        int at = Encoding.UTF8.GetString(json).IndexOf($"\"{field}\":\"", StringComparison.Ordinal) + field.Length + 4;
+        byte[] broken = [.. json[..at], 0xC3, 0x28, .. json[at..]]; // 0xC3 0x28: a lead byte without its continuation
+        bool serializerReads;
+        try { JsonSerializer.Deserialize<SubmitPaymentRequest>(broken, CorridorJson.Options); serializerReads = true; }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { serializerReads = false; }
+        Assert.False(serializerReads);
+        bool fastReads;
+        try { fastReads = PaymentJson.TryReadPayment(broken, out _); }
+        catch (InvalidOperationException) { fastReads = false; }
+        Assert.False(fastReads);
+    }
+
     private static readonly Gen<string> Mutation = Gen.OneOf(
         Gen.Const("null"), Gen.Const("\"x\""), Gen.Const("1"), Gen.Const("-1"), Gen.Const("1.5"), Gen.Const("1e3"), Gen.Const("18446744073709551616"),
         Gen.Const("{}"), Gen.Const("[]"), Gen.Const("true"), Gen.Const("\"2026-02-30\""), Gen.Const("\"2026-1-5\""), Gen.Const("\" 2026-01-05\""));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Corridor.Client;
 using Corridor.Server;
 using Corridor.Storage.Node;
@@ -117,6 +118,10 @@ internal static class PaymentsHttpBench
         public double WatchListLoadMs { get; init; }
 
         private BodyTemplate? _json, _iso;
+        private string? _uetrPrefix;
+
+        /// <summary>The run's UETRs (UUID v4 form) are this prefix and the payment's number as 12 hex digits.</summary>
+        public string UetrPrefix => _uetrPrefix ??= $"{(uint)RunTag.GetHashCode():x8}-5e1f-4c8e-9a6b-";
 
         /// <summary>The run's payment JSON template (made on first use; two threads may both make it, to the same effect).</summary>
         public BodyTemplate Json => _json ??= new BodyTemplate(Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(Payment(this, "@@0@@", "@@1@@", "@@2@@"), CorridorJson.Options)));
@@ -204,13 +209,18 @@ internal static class PaymentsHttpBench
 
         public void Write(Stream to, World w, long n)
         {
-            string hex = n.ToString("x12", CultureInfo.InvariantCulture);
-            string[] values = [Id(n), $"{w.RunTag}-{n}", Uetr(w, hex)];
-            Span<byte> value = stackalloc byte[96]; // ids, references and UETRs: ASCII, well under 96 characters
+            // The three values formatted straight into bytes (ids, references and UETRs are ASCII, well under 96 characters each):
+            // the generator makes no string per payment.
+            Span<byte> values = stackalloc byte[3 * 96];
+            Span<int> lengths = stackalloc int[3];
+            bool fits = Utf8.TryWrite(values[..96], CultureInfo.InvariantCulture, $"0x5{n:x}", out lengths[0])
+                & Utf8.TryWrite(values.Slice(96, 96), CultureInfo.InvariantCulture, $"{w.RunTag}-{n}", out lengths[1])
+                & Utf8.TryWrite(values.Slice(192, 96), CultureInfo.InvariantCulture, $"{w.UetrPrefix}{n:x12}", out lengths[2]);
+            if (!fits) throw new InvalidOperationException("a generated id, reference or UETR exceeds 96 bytes");
             for (int i = 0; i < _pieces.Length; i++)
             {
                 to.Write(_pieces[i]);
-                if (i < _markers.Length) to.Write(value[..Encoding.ASCII.GetBytes(values[_markers[i]], value)]);
+                if (i < _markers.Length) to.Write(values.Slice(96 * _markers[i], lengths[_markers[i]]));
             }
         }
     }
@@ -236,11 +246,6 @@ internal static class PaymentsHttpBench
         body.Write("]}"u8);
         return body.GetBuffer().AsMemory(0, (int)body.Length);
     }
-
-    private static string Id(long n) => "0x5" + n.ToString("x", CultureInfo.InvariantCulture);
-
-    private static string Uetr(World w, string hex12) =>
-        $"{(uint)w.RunTag.GetHashCode():x8}-5e1f-4c8e-9a6b-{hex12}";
 
     /// <summary>A pacs.008 of payments <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1, in <paramref name="body"/>.</summary>
     private static ReadOnlyMemory<byte> Pacs008(MemoryStream body, World w, long first, int count)

@@ -121,17 +121,39 @@ public sealed record SubmitPaymentWithDetails(SubmitPayment Payment, PaymentDeta
     /// </summary>
     private static byte[] Encode(ReadOnlySpan<SubmitPaymentWithDetails> items, int from, Operation operation)
     {
+        int written = WriteRented(items, operation, out byte[] buffer);
+        try { return buffer.AsSpan(from, written - from).ToArray(); }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
+    }
+
+    /// <summary>
+    /// The payload of operation 116 or 120 written into an array rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>, without
+    /// the copy <see cref="EncodePayload"/> makes: for a server that holds it only until the node has the command (its reply), then
+    /// returns <paramref name="rented"/>. Throws <see cref="ArgumentException"/> as <see cref="EncodePayload"/> does, renting nothing.
+    /// </summary>
+    public static ReadOnlyMemory<byte> RentPayload(Operation operation, ReadOnlySpan<SubmitPaymentWithDetails> items, out byte[] rented)
+    {
+        if (operation is not (Operation.SubmitPaymentWithDetails or Operation.SubmitPaymentTravelRuleAtEntry))
+            throw new ArgumentOutOfRangeException(nameof(operation), operation, "operations 116 and 120 carry payments with details");
+        int written = WriteRented(items, operation, out rented);
+        return rented.AsMemory(CommandBatch.HeaderBytes, written - CommandBatch.HeaderBytes);
+    }
+
+    /// <summary>Header and items written into a pooled buffer sized to their bound; the bytes written (the buffer is returned if writing throws).</summary>
+    private static int WriteRented(ReadOnlySpan<SubmitPaymentWithDetails> items, Operation operation, out byte[] buffer)
+    {
         if (items.Length > ExchangeCommands.MaxItemsPerCommand) throw new ArgumentException($"{items.Length} items exceed {ExchangeCommands.MaxItemsPerCommand}", nameof(items));
         long bound = CommandBatch.HeaderBytes;
         foreach (SubmitPaymentWithDetails item in items) bound += item.EncodedBytesBound();
         if (bound > CommandBatch.HeaderBytes + (long)CommandBatch.MaxCommandPayloadBytes * 2) throw new ArgumentException($"command of about {bound} bytes exceeds {CommandBatch.MaxCommandPayloadBytes}", nameof(items));
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)bound);
-        try
+        buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)bound);
+        try { return ExchangeCommands.Write(buffer, operation, items); }
+        catch
         {
-            int written = ExchangeCommands.Write(buffer, operation, items);
-            return buffer.AsSpan(from, written - from).ToArray();
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            buffer = [];
+            throw;
         }
-        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
     }
 
     /// <summary>Upper bound of this item's encoded size: fixed fields, then per string its prefix and 3 UTF-8 bytes per UTF-16 unit.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.ExceptionServices;
 using Corridor.Client;
 using Corridor.Core.Compliance;
@@ -78,9 +79,10 @@ internal static class PaymentSubmission
         return new SubmitPaymentWithDetails(x.Command, details);
     }
 
-    private static ReadOnlyMemory<byte> Encode(ReadOnlySpan<SubmitPaymentWithDetails> items)
+    /// <summary>The command payload in a rented array (<paramref name="rented"/>: return it once the node has answered).</summary>
+    private static ReadOnlyMemory<byte> Encode(ReadOnlySpan<SubmitPaymentWithDetails> items, out byte[] rented)
     {
-        try { return SubmitPaymentWithDetails.EncodePayload(items); }
+        try { return SubmitPaymentWithDetails.RentPayload(Operation.SubmitPaymentTravelRuleAtEntry, items, out rented); }
         catch (ArgumentException e) { throw ApiException.BadRequest("request.invalid_value", e.Message); }
     }
 
@@ -88,18 +90,22 @@ internal static class PaymentSubmission
     /// The batch's command payload. A field too long for the journal is its payment's own problem (400 <c>request.invalid_value</c>,
     /// as alone): such payments are refused and left out, the rest go on.
     /// </summary>
-    private static ReadOnlyMemory<byte> EncodeEach(List<(int Index, SubmitPaymentWithDetails Item)> toSubmit, Checked?[] checkedItems, PaymentBatchItemResult?[] results)
+    private static ReadOnlyMemory<byte> EncodeEach(List<(int Index, SubmitPaymentWithDetails Item)> toSubmit, Checked?[] checkedItems, PaymentBatchItemResult?[] results,
+        out byte[] rented)
     {
-        try { return SubmitPaymentWithDetails.EncodePayload(toSubmit.Select(t => t.Item).ToArray()); }
-        catch (ArgumentException) when (toSubmit.Count > 0)
+        rented = [];
+        if (toSubmit.Count == 0) return ReadOnlyMemory<byte>.Empty;
+        SubmitPaymentWithDetails[] items = toSubmit.Select(t => t.Item).ToArray();
+        try { return SubmitPaymentWithDetails.RentPayload(Operation.SubmitPaymentTravelRuleAtEntry, items, out rented); }
+        catch (ArgumentException)
         {
             for (int k = toSubmit.Count - 1; k >= 0; k--)
             {
                 int i = toSubmit[k].Index;
-                try { Encode([toSubmit[k].Item]); }
+                try { Encode([toSubmit[k].Item], out byte[] one); ArrayPool<byte>.Shared.Return(one); }
                 catch (ApiException e) { results[i] = Refusal(i, checkedItems[i]!.Request.Id, e); toSubmit.RemoveAt(k); }
             }
-            return toSubmit.Count == 0 ? ReadOnlyMemory<byte>.Empty : Encode(toSubmit.Select(t => t.Item).ToArray());
+            return toSubmit.Count == 0 ? ReadOnlyMemory<byte>.Empty : Encode(toSubmit.Select(t => t.Item).ToArray(), out rented);
         }
     }
 
@@ -135,7 +141,11 @@ internal static class PaymentSubmission
         Checked x = Check(caller, await RequestBody.ReadAsync<SubmitPaymentRequest>(c));
         SubmitPaymentWithDetails item = Command(x);
         // The payment as the engine left it, read in the same hand-off (the phase alone: the day's counts scan every payment of the day).
-        var (reply, after) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentTravelRuleAtEntry, 1, Encode([item]), (e, applied) => AfterOf(e, ((PaymentOutcome[])applied.Data!)[0], item));
+        ReadOnlyMemory<byte> payload = Encode([item], out byte[] rented);
+        CommandReply reply;
+        After after;
+        try { (reply, after) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentTravelRuleAtEntry, 1, payload, (e, applied) => AfterOf(e, ((PaymentOutcome[])applied.Data!)[0], item)); }
+        finally { ArrayPool<byte>.Shared.Return(rented); } // the node has the command (or refused it): its bytes are the journal's now
         gw.LogPayment(x.Id, reply.AllOk ? (after.Payment is null ? "unrecorded" : Wire.Snake(after.Payment.Status)) : Wire.Snake((SettlementResult)reply.Errors[0].Code), reply);
         PaymentDto dto = Wire.ToDto(Answer(x, reply.AllOk ? null : reply.Errors[0], after), after.Compliance);
         return Results.Json(dto, CorridorJson.Options, statusCode: after.Outcome.Existed ? 200 : 201);
@@ -174,11 +184,17 @@ internal static class PaymentSubmission
             try { toSubmit.Add((i, Command(x))); }
             catch (ApiException e) { results[i] = Refusal(i, x.Request.Id, e); }
         }
-        ReadOnlyMemory<byte> payload = EncodeEach(toSubmit, checkedItems, results);
+        ReadOnlyMemory<byte> payload = EncodeEach(toSubmit, checkedItems, results, out byte[] rented);
         if (toSubmit.Count > 0)
         {
-            var (reply, after) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentTravelRuleAtEntry, toSubmit.Count, payload,
-                (e, applied) => ((PaymentOutcome[])applied.Data!).Select(o => AfterOf(e, o, toSubmit[o.Index].Item)).ToArray());
+            CommandReply reply;
+            After[] after;
+            try
+            {
+                (reply, after) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentTravelRuleAtEntry, toSubmit.Count, payload,
+                    (e, applied) => ((PaymentOutcome[])applied.Data!).Select(o => AfterOf(e, o, toSubmit[o.Index].Item)).ToArray());
+            }
+            finally { ArrayPool<byte>.Shared.Return(rented); } // the node has the command (or refused it): its bytes are the journal's now
             var errors = new Dictionary<int, ItemResult>();
             foreach (ItemResult error in reply.Errors) errors[toSubmit[error.Index].Index] = error;
             for (int k = 0; k < toSubmit.Count; k++)

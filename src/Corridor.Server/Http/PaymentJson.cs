@@ -139,6 +139,9 @@ internal static class PaymentJson
     private static readonly byte[][] TradeFields = Names("invoice_number", "invoice_date", "contract_reference", "letter_of_credit_reference",
         "goods_description", "hs_code", "incoterms", "incoterms_place");
     private const int TradeNullable = 1 << 1; // invoice_date
+    // What repeats from payment to payment of a trade (the invoice's date, the contract, goods, HS code, Incoterms and place),
+    // unlike the invoice and letter-of-credit numbers: read once per distinct value on this thread (see TryRepeatedString).
+    private const int TradeRepeating = 1 << 1 | 1 << 2 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7;
 
     private static readonly byte[][] ReferenceFields = Names("msg_id", "instr_id", "end_to_end_id", "tx_id", "uetr");
 
@@ -155,7 +158,7 @@ internal static class PaymentJson
     /// An optional object whose fields are all strings, in the contract's spelling <paramref name="names"/>, each at most once;
     /// those in <paramref name="nullable"/> may be null (and are null when absent), the others are "" when absent. False: declined.
     /// </summary>
-    private static bool TryReadStrings(ref Utf8JsonReader r, byte[][] names, int nullable, scoped Span<string?> values, out bool present)
+    private static bool TryReadStrings(ref Utf8JsonReader r, byte[][] names, int nullable, scoped Span<string?> values, out bool present, int repeating = 0)
     {
         present = false;
         if (r.TokenType == JsonTokenType.Null) return true; // optional: absent
@@ -170,7 +173,12 @@ internal static class PaymentJson
             if (tried == names.Length || Seen(ref seen, field)) return false;
             next = field + 1 == names.Length ? 0 : field + 1;
             bool ok;
-            if ((nullable & (1 << field)) != 0) ok = TryOptionalString(ref r, out values[field]);
+            if ((nullable & (1 << field)) != 0) ok = (repeating & (1 << field)) != 0 ? TryRepeatedString(ref r, nullable: true, out values[field]) : TryOptionalString(ref r, out values[field]);
+            else if ((repeating & (1 << field)) != 0)
+            {
+                ok = TryRepeatedString(ref r, nullable: false, out string? text);
+                values[field] = text;
+            }
             else
             {
                 ok = TryString(ref r, out string text);
@@ -181,6 +189,26 @@ internal static class PaymentJson
         present = true;
         return true;
     }
+
+    /// <summary>
+    /// A string (or null, where <paramref name="nullable"/>) that repeats from payment to payment: a value without escapes and of
+    /// valid UTF-8 is made once per distinct encoding on this thread (<see cref="Corridor.Core.Exchange.RecentDecodes{T}"/>);
+    /// any other is read by the reader itself, so what is read, and what is refused, is exactly <see cref="TryString"/>'s.
+    /// </summary>
+    private static bool TryRepeatedString(ref Utf8JsonReader r, bool nullable, out string? value)
+    {
+        value = nullable ? null : "";
+        if (!r.Read()) return false;
+        if (r.TokenType == JsonTokenType.Null) return nullable;
+        if (r.TokenType != JsonTokenType.String) return false;
+        ReadOnlySpan<byte> raw = r.ValueSpan;
+        value = !r.ValueIsEscaped && !r.HasValueSequence && raw.Length <= MaxRepeatedBytes && System.Text.Unicode.Utf8.IsValid(raw)
+            ? Corridor.Core.Exchange.RecentDecodes<string>.Get(raw, static bytes => System.Text.Encoding.UTF8.GetString(bytes))
+            : r.GetString()!;
+        return true;
+    }
+
+    private const int MaxRepeatedBytes = 256; // longer texts are rarely repeated byte for byte
 
     /// <summary>A party object as read from its bytes: the party, or declined (<see cref="Ok"/> false).</summary>
     private sealed record ReadParty(FxPartyDto? Party, bool Ok);
@@ -222,7 +250,7 @@ internal static class PaymentJson
         trade = null;
         var fields = new Fields();
         Span<string?> f = fields;
-        if (!TryReadStrings(ref r, TradeFields, TradeNullable, f, out bool present)) return false;
+        if (!TryReadStrings(ref r, TradeFields, TradeNullable, f, out bool present, TradeRepeating)) return false;
         if (!present) return true;
         DateOnly date = default;
         if (f[1] is { } text && (text.Length != 10 || !DateOnly.TryParseExact(text, "yyyy'-'MM'-'dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)))
