@@ -10,7 +10,14 @@ namespace Corridor.Workloads;
 public readonly record struct PvpBenchmarkResult(
     int Payments, int Settled, int Batches, double ElapsedSeconds, double PaymentsPerSecond, double ApplySeconds, string StateHash,
     long AllocatedBytesPerPayment, long RetainedBytesPerPayment, double CpuMicrosecondsPerPayment, double SnapshotCaptureMilliseconds,
-    double SnapshotWriteMilliseconds, long SnapshotBytes, GcDuring Gc);
+    double SnapshotWriteMilliseconds, long SnapshotBytes, GcDuring Gc, int WarmupPayments = 0)
+{
+    /// <summary>
+    /// The engine's own pace: timed payments over the time spent inside <see cref="Corridor.Core.Engine.Engine.Apply"/> alone,
+    /// without the rim's share (best-quote queries, building and encoding the commands), which a node does on other threads.
+    /// </summary>
+    public double EnginePaymentsPerSecond => ApplySeconds > 0 ? Settled / ApplySeconds : 0;
+}
 
 /// <summary>The garbage collector's work during a timed run: collections of each generation and the time the process was paused for them.</summary>
 public readonly record struct GcDuring(int Gen0, int Gen1, int Gen2, double PauseMilliseconds)
@@ -44,6 +51,12 @@ public static class PvpBenchmark
 
     public static PvpBenchmarkResult Measure(int payments, int seed) => Measure(payments, seed, out _);
 
+    /// <summary>
+    /// As <see cref="Measure(int, int)"/>, after <paramref name="warmup"/> payments settled first on the same engine and not
+    /// timed (the JIT reaches its final code, the state already holds them): the pace of a node that has been running.
+    /// </summary>
+    public static PvpBenchmarkResult Measure(int payments, int seed, int warmup) => Measure(payments, seed, out _, warmup);
+
     /// <summary>The engine after <paramref name="payments"/> such payments (a state full of payment records, for tests of snapshots).</summary>
     public static Corridor.Core.Engine.Engine SettledEngine(int payments, int seed)
     {
@@ -51,11 +64,13 @@ public static class PvpBenchmark
         return engine;
     }
 
-    private static PvpBenchmarkResult Measure(int payments, int seed, out Corridor.Core.Engine.Engine engine)
+    private static PvpBenchmarkResult Measure(int payments, int seed, out Corridor.Core.Engine.Engine engine, int warmup = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(payments, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         var random = new Random(seed);
-        var core = new Corridor.Core.Engine.Engine(accountCapacity: 1024, transferCapacity: 3 * payments + 1024);
+        int total = warmup + payments;
+        var core = new Corridor.Core.Engine.Engine(accountCapacity: 1024, transferCapacity: 3 * total + 1024);
         engine = core;
         var replies = new List<CommandReply>();
         ulong now = StartNs;
@@ -105,7 +120,7 @@ public static class PvpBenchmark
         var funding = new List<MoveLiquidity>();
         ulong fundingId = 1;
         // Enough for any run: the best quote takes every payment it can cover, so one provider may pay them all (up to 50,000.00 USD at < 130 KES each).
-        long payerUsd = Math.Max(1_000_000_000_00, payments * MaxAmountMinor / Payers * 4), providerKes = Math.Max(1_000_000_000_000_00, payments * MaxAmountMinor * 130);
+        long payerUsd = Math.Max(1_000_000_000_00, total * MaxAmountMinor / Payers * 4), providerKes = Math.Max(1_000_000_000_000_00, total * MaxAmountMinor * 130);
         for (int i = 0; i < Payers; i++) funding.Add(new MoveLiquidity(fundingId++, PayerParticipant(i), Usd, payerUsd, LiquidityDirection.Inject));
         for (int i = 0; i < Providers; i++) funding.Add(new MoveLiquidity(fundingId++, ProviderParticipant(i), Kes, providerKes, LiquidityDirection.Inject));
         setup.Add(SettlementCodec.EncodeCommand<MoveLiquidity>([.. funding]));
@@ -119,8 +134,8 @@ public static class PvpBenchmark
         RequireAllOk(replies);
 
         // Pre-generate the payment requests (the rim would have parsed them from ISO 20022 before the engine).
-        var requests = new (int Payer, int Payee, long Amount, AmountSide Side)[payments];
-        for (int i = 0; i < payments; i++)
+        var requests = new (int Payer, int Payee, long Amount, AmountSide Side)[total];
+        for (int i = 0; i < total; i++)
             requests[i] = (random.Next(Payers), random.Next(Payees), random.NextInt64(1_00, MaxAmountMinor), random.Next(4) == 0 ? AmountSide.Destination : AmountSide.Source);
         // Each payer bank's customer and each payee bank's customer is its own company (64 + 64 names, all screened).
         var originators = new Party[Payers];
@@ -137,31 +152,37 @@ public static class PvpBenchmark
         byte[] lockBuffer = new byte[ExchangeCommands.MaxCommandBytes<LockQuote>(PaymentsPerBatch)];
         byte[] payBuffer = new byte[CommandBatch.HeaderBytes + CommandBatch.MaxCommandPayloadBytes];
         int settled = 0;
+        void Settle(int first, int count)
+        {
+            for (int start = first; start < first + count; start += PaymentsPerBatch)
+            {
+                int n = Math.Min(PaymentsPerBatch, first + count - start);
+                for (int k = 0; k < n; k++)
+                {
+                    var (payer, payee, amount, side) = requests[start + k];
+                    if (!core.Exchange.TryFindBestQuote("USD", "KES", amount, side, now, out QuoteMatch best))
+                        throw new InvalidOperationException($"no quote for payment {start + k}");
+                    UInt128 id = (UInt128)(1_000_000 + start + k);
+                    locks[k] = new LockQuote(id, best.QuoteId, PayerParticipant(payer), PayerAccount(payer), PayeeAccount(payee), amount, side, 60);
+                    pays[k] = new PayAgainstLock(id, id, PayerParticipant(payer), originators[payer], beneficiaries[payee],
+                        new TradeReference($"INV-{start + k}", 20261101, "", $"LC-{(start + k) / 16}", "Tea, black, fermented", "090240", Incoterms.Cif, "Mombasa"));
+                }
+                Apply(lockBuffer.AsSpan(0, ExchangeCommands.Write<LockQuote>(lockBuffer, Operation.LockQuote, locks.AsSpan(0, n))));
+                RequireAllOk(replies);
+                Apply(payBuffer.AsSpan(0, ExchangeCommands.Write<PayAgainstLock>(payBuffer, Operation.PayAgainstLock, pays.AsSpan(0, n))));
+                RequireAllOk(replies);
+                settled += n;
+            }
+        }
+        Settle(0, warmup); // not timed
+        settled = 0;
         applyTicks = 0;
         long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         GcDuring gcBefore = GcDuring.Now();
         var stopwatch = Stopwatch.StartNew();
-        for (int start = 0; start < payments; start += PaymentsPerBatch)
-        {
-            int n = Math.Min(PaymentsPerBatch, payments - start);
-            for (int k = 0; k < n; k++)
-            {
-                var (payer, payee, amount, side) = requests[start + k];
-                if (!core.Exchange.TryFindBestQuote("USD", "KES", amount, side, now, out QuoteMatch best))
-                    throw new InvalidOperationException($"no quote for payment {start + k}");
-                UInt128 id = (UInt128)(1_000_000 + start + k);
-                locks[k] = new LockQuote(id, best.QuoteId, PayerParticipant(payer), PayerAccount(payer), PayeeAccount(payee), amount, side, 60);
-                pays[k] = new PayAgainstLock(id, id, PayerParticipant(payer), originators[payer], beneficiaries[payee],
-                    new TradeReference($"INV-{start + k}", 20261101, "", $"LC-{(start + k) / 16}", "Tea, black, fermented", "090240", Incoterms.Cif, "Mombasa"));
-            }
-            Apply(lockBuffer.AsSpan(0, ExchangeCommands.Write<LockQuote>(lockBuffer, Operation.LockQuote, locks.AsSpan(0, n))));
-            RequireAllOk(replies);
-            Apply(payBuffer.AsSpan(0, ExchangeCommands.Write<PayAgainstLock>(payBuffer, Operation.PayAgainstLock, pays.AsSpan(0, n))));
-            RequireAllOk(replies);
-            settled += n;
-        }
+        Settle(warmup, payments);
         stopwatch.Stop();
         GcDuring gc = GcDuring.Now().Since(gcBefore);
         double cpuMicroseconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds; // the GC's threads included
@@ -179,7 +200,7 @@ public static class PvpBenchmark
         double writeMs = Stopwatch.GetElapsedTime(writeStart).TotalMilliseconds;
         captured.Release();
         return new PvpBenchmarkResult(payments, settled, batches, seconds, settled / seconds, (double)applyTicks / Stopwatch.Frequency, core.StateHashHex(),
-            allocated / payments, retained / payments, cpuMicroseconds / payments, captureMs, writeMs, captured.ContentBytes, gc);
+            allocated / payments, retained / payments, cpuMicroseconds / payments, captureMs, writeMs, captured.ContentBytes, gc, warmup);
     }
 
     private static void RequireAllOk(List<CommandReply> replies)

@@ -10,6 +10,7 @@ public class BenchCommandTests
     [InlineData("netting|--payments|100000|--participants|100", "payments,participants,seconds")]
     [InlineData("lsm|--participants|20|--payments|500", "liquidity_with_lsm,liquidity_without_lsm,lower_bound,settled_fraction")]
     [InlineData("pvp|--payments|2000", "payments_per_second")]
+    [InlineData("pvp|--payments|2000|--warmup|1024", "warmup_payments,payments_per_second,engine_payments_per_second,apply_seconds")]
     [InlineData("iso|--messages|300", "messages_per_second,settled")]
     [InlineData("screening|--entries|2000|--payments|2000", "payments_per_second,planted_found")]
     [InlineData("http|--mode|single|--transfers|3000|--warmup|300|--concurrency|8", "transfers_per_second,requests_per_second,p50_ms,p99_ms,failed_requests,cpu_us_per_request,allocated_bytes_per_request,jit_ms_measured,warmup_transfers")]
@@ -37,6 +38,15 @@ public class BenchCommandTests
         {
             Assert.True(result.RootElement.GetProperty("durable").GetBoolean());
             Assert.Equal(20_000, result.RootElement.GetProperty("transfers").GetInt64());
+        }
+        if (args.StartsWith("pvp", StringComparison.Ordinal))
+        {
+            string[] a = args.Split('|');
+            int warmup = Array.IndexOf(a, "--warmup") is var at and >= 0 ? int.Parse(a[at + 1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+            Assert.Equal(warmup, result.RootElement.GetProperty("warmup_payments").GetInt32());
+            Assert.Equal(2000, result.RootElement.GetProperty("settled").GetInt32()); // the warm-up is not counted
+            // The engine's own pace is the same payments over a part of the same run's time.
+            Assert.True(result.RootElement.GetProperty("engine_payments_per_second").GetDouble() >= result.RootElement.GetProperty("payments_per_second").GetDouble());
         }
         if (args.StartsWith("http", StringComparison.Ordinal))
         {
@@ -94,6 +104,7 @@ public class BenchCommandTests
     [InlineData("netting|--participants|1")]
     [InlineData("lsm|--cyclic-percent|101")]
     [InlineData("pvp|--payments|0")]
+    [InlineData("pvp|--warmup|-1")]
     [InlineData("iso|--messages|0")]
     [InlineData("recovery|--transfers|0")]
     [InlineData("snapshot|--transfers|0")]

@@ -90,25 +90,35 @@ internal static class CoreBenchCommands
     {
         var payments = new Option<int>("--payments") { Description = "Cross-currency payments (best quote, lock, pay) to settle.", DefaultValueFactory = _ => 200_000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the generator.", DefaultValueFactory = _ => 1 };
+        var warmup = new Option<int>("--warmup")
+        {
+            Description = "Payments settled first on the same engine and not timed (the JIT's final code, a state already holding them): a node that has been running.",
+            DefaultValueFactory = _ => 0,
+        };
         var json = Commands.BenchCommand.JsonOption();
         var command = new Command("pvp", "Cross-currency payments per second through quote lock and payment-versus-payment settlement on the engine.")
         {
-            payments, seed, json,
+            payments, seed, warmup, json,
         };
         command.SetAction(parse =>
         {
-            int p = parse.GetValue(payments);
+            int p = parse.GetValue(payments), w = parse.GetValue(warmup);
             if (p < 1 || p > 10_000_000) return Fail("pvp", "--payments must be between 1 and 10,000,000");
+            if (w < 0 || (long)w + p > 10_000_000) return Fail("pvp", "--warmup must be 0 or more, and --warmup plus --payments at most 10,000,000");
             bool asJson = parse.GetValue(json);
             PvpBenchmarkResult r = asJson
-                ? PvpBenchmark.Measure(p, parse.GetValue(seed))
-                : AnsiConsole.Status().Start($"settling {p:N0} PvP payments…", _ => PvpBenchmark.Measure(p, parse.GetValue(seed)));
+                ? PvpBenchmark.Measure(p, parse.GetValue(seed), w)
+                : AnsiConsole.Status().Start(w > 0 ? $"settling {w:N0} PvP payments untimed, then {p:N0}…" : $"settling {p:N0} PvP payments…",
+                    _ => PvpBenchmark.Measure(p, parse.GetValue(seed), w));
             BenchOutput.Report("corridor bench pvp", [
                 new("benchmark", "pvp"),
                 new("payments", r.Payments),
                 new("settled", r.Settled),
                 new("seconds", Math.Round(r.ElapsedSeconds, 3)),
+                new("warmup_payments", r.WarmupPayments),
                 new("payments_per_second", Math.Round(r.PaymentsPerSecond)),
+                new("engine_payments_per_second", Math.Round(r.EnginePaymentsPerSecond)),
+                new("apply_seconds", Math.Round(r.ApplySeconds, 3)),
                 new("cpu_us_per_payment", Math.Round(r.CpuMicrosecondsPerPayment, 2)),
                 new("allocated_bytes_per_payment", r.AllocatedBytesPerPayment),
                 new("retained_bytes_per_payment", r.RetainedBytesPerPayment),
