@@ -70,7 +70,7 @@ public static class Iso20022Codec
         XmlReader? reader = null;
         try
         {
-            reader = XmlReader.Create(xml, s_validating.Value);
+            reader = XmlReader.Create(xml, ThreadNameTable.For(s_validating.Value)); // this thread's readers share their names
             var (message, header) = MessageReader.Read(reader);
             return new ParseResult { Message = message, Header = header, DetectedDefinition = message.MessageDefinition };
         }

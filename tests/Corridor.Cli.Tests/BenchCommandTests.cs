@@ -11,7 +11,7 @@ public class BenchCommandTests
     [InlineData("lsm|--participants|20|--payments|500", "liquidity_with_lsm,liquidity_without_lsm,lower_bound,settled_fraction")]
     [InlineData("pvp|--payments|2000", "payments_per_second")]
     [InlineData("pvp|--payments|2000|--warmup|1024", "warmup_payments,payments_per_second,engine_payments_per_second,apply_seconds")]
-    [InlineData("iso|--messages|300", "messages_per_second,settled")]
+    [InlineData("iso|--messages|300", "messages_per_second,settled,allocated_bytes_per_message")]
     [InlineData("screening|--entries|2000|--payments|2000", "payments_per_second,planted_found")]
     [InlineData("http|--mode|single|--transfers|3000|--warmup|300|--concurrency|8", "transfers_per_second,requests_per_second,p50_ms,p99_ms,failed_requests,cpu_us_per_request,allocated_bytes_per_request,jit_ms_measured,warmup_transfers")]
     [InlineData("http|--mode|single|--transfers|600|--warmup|0|--concurrency|4|--rate|2000", "transfers_per_second,p99_ms,target_requests_per_second")]

@@ -31,7 +31,7 @@ internal static class IsoBench
             int n = parse.GetValue(messages);
             if (n < 1 || n > 5_000_000) { Console.Error.WriteLine("corridor bench iso: --messages must be between 1 and 5,000,000"); return 2; }
             bool asJson = parse.GetValue(json);
-            var (seconds, cpuSeconds, settled) = asJson ? Run(n) : AnsiConsole.Status().Start($"processing {n:N0} pacs.008 messages…", _ => Run(n));
+            var (seconds, cpuSeconds, settled, allocated) = asJson ? Run(n) : AnsiConsole.Status().Start($"processing {n:N0} pacs.008 messages…", _ => Run(n));
             BenchOutput.Report("corridor bench iso", [
                 new("benchmark", "iso"),
                 new("messages", n),
@@ -39,13 +39,14 @@ internal static class IsoBench
                 new("seconds", Math.Round(seconds, 3)),
                 new("messages_per_second", Math.Round(n / seconds)),
                 new("messages_per_cpu_second", Math.Round(n / cpuSeconds)),
+                new("allocated_bytes_per_message", allocated / n),
             ], asJson);
             return settled == n ? 0 : 1;
         });
         return command;
     }
 
-    private static (double Seconds, double CpuSeconds, int Settled) Run(int count)
+    private static (double Seconds, double CpuSeconds, int Settled, long AllocatedBytes) Run(int count)
     {
         string template;
         using (Stream s = typeof(IsoBench).Assembly.GetManifestResourceStream("Corridor.Cli.Bench.pacs008.xml")!)
@@ -86,6 +87,7 @@ internal static class IsoBench
         var pending = new List<SubmitPaymentWithDetails>(PaymentsPerCommand);
         using var process = Process.GetCurrentProcess();
         TimeSpan cpuStart = process.TotalProcessorTime;
+        long allocatedStart = GC.GetAllocatedBytesForCurrentThread(); // parsing, rules, mapping and the engine all run on this thread
         long start = Stopwatch.GetTimestamp();
         var replies = new List<CommandReply>();
         int settled = 0;
@@ -116,6 +118,6 @@ internal static class IsoBench
         Flush();
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         process.Refresh();
-        return (seconds, (process.TotalProcessorTime - cpuStart).TotalSeconds, settled);
+        return (seconds, (process.TotalProcessorTime - cpuStart).TotalSeconds, settled, GC.GetAllocatedBytesForCurrentThread() - allocatedStart);
     }
 }
