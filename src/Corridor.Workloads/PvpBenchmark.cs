@@ -49,13 +49,11 @@ public static class PvpBenchmark
     /// <summary>Runs <paramref name="payments"/> PvP payments; returns settled payments per second.</summary>
     public static double Run(int payments, int seed) => Measure(payments, seed).PaymentsPerSecond;
 
-    public static PvpBenchmarkResult Measure(int payments, int seed) => Measure(payments, seed, out _);
-
     /// <summary>
-    /// As <see cref="Measure(int, int)"/>, after <paramref name="warmup"/> payments settled first on the same engine and not
-    /// timed (the JIT reaches its final code, the state already holds them): the pace of a node that has been running.
+    /// Measures <paramref name="payments"/> payments, after <paramref name="warmup"/> payments settled first on the same engine and
+    /// not timed (the JIT reaches its final code, the state already holds them): the pace of a node that has been running.
     /// </summary>
-    public static PvpBenchmarkResult Measure(int payments, int seed, int warmup) => Measure(payments, seed, out _, warmup);
+    public static PvpBenchmarkResult Measure(int payments, int seed, int warmup = 0) => Measure(payments, seed, out _, warmup);
 
     /// <summary>The engine after <paramref name="payments"/> such payments (a state full of payment records, for tests of snapshots).</summary>
     public static Corridor.Core.Engine.Engine SettledEngine(int payments, int seed)
@@ -151,8 +149,7 @@ public static class PvpBenchmark
         var pays = new PayAgainstLock[PaymentsPerBatch];
         byte[] lockBuffer = new byte[ExchangeCommands.MaxCommandBytes<LockQuote>(PaymentsPerBatch)];
         byte[] payBuffer = new byte[CommandBatch.HeaderBytes + CommandBatch.MaxCommandPayloadBytes];
-        int settled = 0;
-        void Settle(int first, int count)
+        int Settle(int first, int count)
         {
             for (int start = first; start < first + count; start += PaymentsPerBatch)
             {
@@ -171,18 +168,17 @@ public static class PvpBenchmark
                 RequireAllOk(replies);
                 Apply(payBuffer.AsSpan(0, ExchangeCommands.Write<PayAgainstLock>(payBuffer, Operation.PayAgainstLock, pays.AsSpan(0, n))));
                 RequireAllOk(replies);
-                settled += n;
             }
+            return count; // every payment settled, or RequireAllOk threw
         }
         Settle(0, warmup); // not timed
-        settled = 0;
         applyTicks = 0;
         long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         GcDuring gcBefore = GcDuring.Now();
         var stopwatch = Stopwatch.StartNew();
-        Settle(warmup, payments);
+        int settled = Settle(warmup, payments);
         stopwatch.Stop();
         GcDuring gc = GcDuring.Now().Since(gcBefore);
         double cpuMicroseconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds; // the GC's threads included

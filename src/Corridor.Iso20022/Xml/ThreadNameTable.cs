@@ -14,24 +14,22 @@ internal static class ThreadNameTable
     /// <summary>Distinct names a thread's table holds before the next reader gets a fresh one (the schemas name ≈ 2,000).</summary>
     internal const int MaxNames = 8_192;
 
-    [ThreadStatic] private static XmlReaderSettings? t_settings;
-    [ThreadStatic] private static CountingNameTable? t_names;
+    [ThreadStatic] private static XmlReaderSettings? t_settings; // its NameTable: this thread's CountingNameTable
 
     /// <summary>Settings as <paramref name="template"/>, with this thread's name table (a fresh one when it grew past the bound).</summary>
     public static XmlReaderSettings For(XmlReaderSettings template)
     {
-        if (t_settings is null || t_names is null || t_names.Added > MaxNames)
+        if (t_settings?.NameTable is not CountingNameTable { Added: <= MaxNames })
         {
-            t_names = new CountingNameTable();
             XmlReaderSettings settings = template.Clone();
-            settings.NameTable = t_names;
+            settings.NameTable = new CountingNameTable();
             t_settings = settings;
         }
         return t_settings;
     }
 
     /// <summary>The distinct names this thread's table holds (for tests).</summary>
-    internal static int NamesOnThisThread => t_names?.Added ?? 0;
+    internal static int NamesOnThisThread => (t_settings?.NameTable as CountingNameTable)?.Added ?? 0;
 
     /// <summary>A <see cref="NameTable"/> that counts the names added to it.</summary>
     private sealed class CountingNameTable : XmlNameTable

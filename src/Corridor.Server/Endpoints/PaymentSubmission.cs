@@ -109,6 +109,17 @@ internal static class PaymentSubmission
         }
     }
 
+    /// <summary>
+    /// Submits the payments' command (operation 120) and reads what it did; <paramref name="rented"/>, the payload's array, goes
+    /// back to the pool once the node has answered or refused it (the sequencer has copied the bytes into the journal by then).
+    /// </summary>
+    private static async Task<(CommandReply Reply, T Read)> SubmitRentedAsync<T>(NodeGateway gw, int count, ReadOnlyMemory<byte> payload, byte[] rented,
+        Func<Engine, CommandReply, T> read)
+    {
+        try { return await gw.SubmitAndReadAsync(Operation.SubmitPaymentTravelRuleAtEntry, count, payload, read); }
+        finally { ArrayPool<byte>.Shared.Return(rented); }
+    }
+
     /// <summary>On the engine thread, right after the command: what became of the payment of <paramref name="outcome"/> (submitted as <paramref name="item"/>).</summary>
     private static After AfterOf(Engine e, PaymentOutcome outcome, SubmitPaymentWithDetails item) =>
         new(outcome, e.Settlement.GetPayment(outcome.PaymentId), SettlementEndpoints.ComplianceOf(e, outcome.PaymentId), e.Settlement.Phase,
@@ -142,10 +153,7 @@ internal static class PaymentSubmission
         SubmitPaymentWithDetails item = Command(x);
         // The payment as the engine left it, read in the same hand-off (the phase alone: the day's counts scan every payment of the day).
         ReadOnlyMemory<byte> payload = Encode([item], out byte[] rented);
-        CommandReply reply;
-        After after;
-        try { (reply, after) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentTravelRuleAtEntry, 1, payload, (e, applied) => AfterOf(e, ((PaymentOutcome[])applied.Data!)[0], item)); }
-        finally { ArrayPool<byte>.Shared.Return(rented); } // the node has the command (or refused it): its bytes are the journal's now
+        var (reply, after) = await SubmitRentedAsync(gw, 1, payload, rented, (e, applied) => AfterOf(e, ((PaymentOutcome[])applied.Data!)[0], item));
         gw.LogPayment(x.Id, reply.AllOk ? (after.Payment is null ? "unrecorded" : Wire.Snake(after.Payment.Status)) : Wire.Snake((SettlementResult)reply.Errors[0].Code), reply);
         PaymentDto dto = Wire.ToDto(Answer(x, reply.AllOk ? null : reply.Errors[0], after), after.Compliance);
         return Results.Json(dto, CorridorJson.Options, statusCode: after.Outcome.Existed ? 200 : 201);
@@ -187,14 +195,8 @@ internal static class PaymentSubmission
         ReadOnlyMemory<byte> payload = EncodeEach(toSubmit, checkedItems, results, out byte[] rented);
         if (toSubmit.Count > 0)
         {
-            CommandReply reply;
-            After[] after;
-            try
-            {
-                (reply, after) = await gw.SubmitAndReadAsync(Operation.SubmitPaymentTravelRuleAtEntry, toSubmit.Count, payload,
-                    (e, applied) => ((PaymentOutcome[])applied.Data!).Select(o => AfterOf(e, o, toSubmit[o.Index].Item)).ToArray());
-            }
-            finally { ArrayPool<byte>.Shared.Return(rented); } // the node has the command (or refused it): its bytes are the journal's now
+            var (reply, after) = await SubmitRentedAsync(gw, toSubmit.Count, payload, rented,
+                (e, applied) => ((PaymentOutcome[])applied.Data!).Select(o => AfterOf(e, o, toSubmit[o.Index].Item)).ToArray());
             var errors = new Dictionary<int, ItemResult>();
             foreach (ItemResult error in reply.Errors) errors[toSubmit[error.Index].Index] = error;
             for (int k = 0; k < toSubmit.Count; k++)

@@ -172,13 +172,10 @@ internal static class PaymentJson
             while (tried < names.Length && !r.ValueTextEquals(names[field])) { field = field + 1 == names.Length ? 0 : field + 1; tried++; }
             if (tried == names.Length || Seen(ref seen, field)) return false;
             next = field + 1 == names.Length ? 0 : field + 1;
+            bool isNullable = (nullable & (1 << field)) != 0;
             bool ok;
-            if ((nullable & (1 << field)) != 0) ok = (repeating & (1 << field)) != 0 ? TryRepeatedString(ref r, nullable: true, out values[field]) : TryOptionalString(ref r, out values[field]);
-            else if ((repeating & (1 << field)) != 0)
-            {
-                ok = TryRepeatedString(ref r, nullable: false, out string? text);
-                values[field] = text;
-            }
+            if ((repeating & (1 << field)) != 0) ok = TryRepeatedString(ref r, isNullable, out values[field]);
+            else if (isNullable) ok = TryOptionalString(ref r, out values[field]);
             else
             {
                 ok = TryString(ref r, out string text);
