@@ -9,13 +9,13 @@ namespace Corridor.Cli.Bench;
 /// <summary>
 /// <c>corridor bench growth</c>: how long the engine stops while its state grows. An engine given no capacity applies
 /// batches of transfers in process (no journal) from empty to N, and the slowest batch says what growing costs at once —
-/// chiefly the transfer-id table, which doubles when 60 % full (at 10.1M, 20.1M, … transfers).
+/// chiefly the transfer-id table, which doubles when 75 % full (at 6.3M, 12.6M, 25.2M, 50.3M … transfers).
 /// </summary>
 internal static class GrowthBench
 {
     public static Command Create()
     {
-        var transfers = new Option<long>("--transfers") { Description = "Transfers to apply, from an empty engine.", DefaultValueFactory = _ => 12_000_000 };
+        var transfers = new Option<long>("--transfers") { Description = "Transfers to apply, from an empty engine.", DefaultValueFactory = _ => 14_000_000 };
         var batch = new Option<int>("--batch") { Description = "Transfers per engine batch (1…8190): smaller batches show a pause more sharply.", DefaultValueFactory = _ => 1_000 };
         var accounts = new Option<int>("--accounts") { Description = "Accounts the transfers move between.", DefaultValueFactory = _ => 10_000 };
         var json = BenchCommand.JsonOption();

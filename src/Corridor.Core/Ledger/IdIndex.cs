@@ -21,7 +21,12 @@ namespace Corridor.Core.Ledger;
 internal sealed unsafe class IdIndex
 {
     private const int MinCapacity = 1 << 10;
-    private const double MaxLoad = 0.6;
+    /// <summary>
+    /// The share of slots in use at which the table doubles. Linear probing over 20-byte slots (three to a cache line): at
+    /// 75 % a lookup of an id that is there reads 2.5 slots on average and of a new one 8.5 (a few lines next to each other),
+    /// and the table holds 100M ids in 2²⁷ slots (2.7 GB) where 60 % needed 2²⁸ (5.4 GB, and both while the old one moves).
+    /// </summary>
+    internal const double MaxLoad = 0.75;
     internal const int PageShift = 16;
     internal const int PageLength = 1 << PageShift;
     private const ulong PageMask = PageLength - 1;

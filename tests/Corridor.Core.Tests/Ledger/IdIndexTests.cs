@@ -5,6 +5,9 @@ namespace Corridor.Core.Tests.Ledger;
 
 public class IdIndexTests
 {
+    /// <summary>Ids that fill a table of one page (65,536 slots) to its limit: the next add grows it.</summary>
+    private const int Full = (int)(IdIndex.PageLength * IdIndex.MaxLoad);
+
     [Fact]
     public void Zero_is_never_found_and_cannot_be_added()
     {
@@ -41,23 +44,23 @@ public class IdIndexTests
     [Fact]
     public void A_large_table_grows_without_a_pause_and_stays_a_dictionary_while_its_ids_move()
     {
-        // 39,321 ids fill a table of 65,536 slots (a page): the next add starts the move into 131,072 slots, a slice per add.
-        Gen.Select(Gen.UInt[1, 60_000], Gen.Int[0, 3]).Array[0, 4_000].Sample(ops =>
+        // 49,152 ids (75 %) fill a table of 65,536 slots (a page): the next add starts the move into 131,072 slots, a slice per add.
+        Gen.Select(Gen.UInt[1, Full + 20_000], Gen.Int[0, 3]).Array[0, 4_000].Sample(ops =>
         {
             var index = new IdIndex();
             var model = new Dictionary<UInt128, int>();
-            for (uint i = 1; i <= 39_321; i++) { index.Add(new UInt128(i % 3, i), (int)i); model[new UInt128(i % 3, i)] = (int)i; }
+            for (uint i = 1; i <= Full; i++) { index.Add(new UInt128(i % 3, i), (int)i); model[new UInt128(i % 3, i)] = (int)i; }
             Assert.Equal(65_536, index.Capacity);
             int value = 1_000_000;
             foreach (var (raw, op) in ops)
             {
-                UInt128 key = new(raw % 3, raw); // an id of the old table (raw ≤ 39,321) or a new one
+                UInt128 key = new(raw % 3, raw); // an id of the old table (raw ≤ Full) or a new one
                 if (op < 2 && !model.ContainsKey(key)) { index.Add(key, value); model[key] = value++; }
                 else if (op == 2) Assert.Equal(model.Remove(key), index.Remove(key));
                 else Assert.Equal(model.TryGetValue(key, out int expected) ? expected : -1, index.TryGetValue(key, out int got) ? got : -1);
                 Assert.Equal(model.Count, index.Count);
             }
-            Assert.True(model.Count <= 39_321 || index.Capacity == 131_072);
+            Assert.True(model.Count <= Full || index.Capacity == 131_072);
             foreach (var (k, v) in model) { Assert.True(index.TryGetValue(k, out int got)); Assert.Equal(v, got); }
             IdIndex.IdIndexView view = index.Freeze(); // the move finishes first: the view is the whole table
             Assert.Equal(model.Count, view.Count);
@@ -69,14 +72,14 @@ public class IdIndexTests
     [Fact]
     public void Ids_added_while_frozen_past_a_page_of_slots_are_all_kept_through_the_release_and_the_moves()
     {
-        // The side table that takes the adds of a long freeze grows past a page itself (at 39,322 ids; 40,000 leave its move
-        // unfinished): it must grow at once (its owner moves its slots as they lie), or the ids its own growth had not yet
+        // The side table that takes the adds of a long freeze grows past a page itself (at Full + 1 ids; Full + 679 leave its
+        // move unfinished): it must grow at once (its owner moves its slots as they lie), or the ids its own growth had not yet
         // moved would be lost from the index and from the next view.
         var index = new IdIndex();
         var model = new Dictionary<UInt128, int>();
         for (uint i = 1; i <= 1_000; i++) { index.Add(new UInt128(1, i), (int)i); model[new UInt128(1, i)] = (int)i; }
         IdIndex.IdIndexView frozen = index.Freeze();
-        for (uint i = 1; i <= 40_000; i++) { index.Add(new UInt128(2, i), (int)i); model[new UInt128(2, i)] = (int)i; }
+        for (uint i = 1; i <= Full + 679; i++) { index.Add(new UInt128(2, i), (int)i); model[new UInt128(2, i)] = (int)i; }
         IdIndex.IdIndexView merged = index.View(); // while frozen: a copy of the table with the side table's ids in it
         Assert.Equal(model.Count, merged.Count);
         merged.Release();
@@ -105,7 +108,7 @@ public class IdIndexTests
             var index = new IdIndex();
             var model = new Dictionary<UInt128, int>();
             void Add(UInt128 key, int value) { index.Add(key, value); model[key] = value; }
-            for (uint i = 1; i <= 38_000; i++) Add(new UInt128(1, i), (int)i);
+            for (uint i = 1; i <= Full - 1_321; i++) Add(new UInt128(1, i), (int)i);
             IdIndex.IdIndexView? frozen = deferred ? null : index.Freeze();
             for (uint i = 1; i <= pending; i++)
             {
