@@ -187,6 +187,48 @@ public sealed class IncrementalSnapshotTests
     }
 
     [Fact]
+    public async Task A_mapped_restore_makes_the_id_table_its_own_beside_the_engine_once_verified()
+    {
+        if (!Corridor.Storage.Files.MappedFile.IsSupported) return;
+        using var dir = new TempDirectory();
+        (SnapshotStore _, Engine engine) = FromTemplate(dir);
+        string file = Path.Combine(dir.Path, SnapshotStore.NameFor(engine.Sequence));
+        // 140,000 ids at ≤ 75 %: 2^18 slots of 20 bytes, 5,120 KiB, all copied into the process's own pages on a thread of
+        // their own; without that, a restore writes none of them (the id table is read where it lies until ids are added).
+        const long tableKib = (1L << 18) * 20 / 1024;
+        long anonymous = 0;
+        for (int i = 0; i < 300 && (anonymous = AnonymousKibOf(file)) < tableKib; i++) await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.InRange(anonymous, tableKib, tableKib + 1024);
+        Assert.Equal(Template.Value.Engine.StateHashHex(), engine.StateHashHex());
+        int next = 0;
+        Apply(engine, Batch(0, ref next)); // adds ids into those pages
+        Assert.True(store(dir).TryRestoreLatest(Engine.ReadSnapshot, out _, out Engine? again));
+        Assert.Equal(Template.Value.Engine.StateHashHex(), again!.StateHashHex()); // the file never changed
+        GC.KeepAlive(engine);
+
+        static SnapshotStore store(TempDirectory d) => new(d.Path);
+    }
+
+    /// <summary>KiB of the process's mappings of <paramref name="path"/> that are its own copies (smaps' "Anonymous").</summary>
+    private static long AnonymousKibOf(string path)
+    {
+        long kib = 0;
+        bool inside = false;
+        foreach (string line in File.ReadLines("/proc/self/smaps"))
+        {
+            int space = line.IndexOf(' ');
+            if (space > 0 && line[space - 1] != ':') // a mapping's line ("start-end perms offset dev inode path"), not one of its fields ("Rss: …")
+            {
+                inside = line.EndsWith(" " + path, StringComparison.Ordinal) || line.EndsWith(" " + path + " (deleted)", StringComparison.Ordinal);
+                continue;
+            }
+            if (inside && line.StartsWith("Anonymous:", StringComparison.Ordinal))
+                kib += long.Parse(line.AsSpan(10).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return kib;
+    }
+
+    [Fact]
     public void A_node_writes_deltas_against_the_snapshot_it_restored_and_a_full_one_without_a_base()
     {
         using var dir = new TempDirectory();

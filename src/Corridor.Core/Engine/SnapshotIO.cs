@@ -41,6 +41,14 @@ public unsafe interface ISnapshotMemory
 
     /// <summary>Whatever keeps the memory mapped; the restored state holds it.</summary>
     object Owner { get; }
+
+    /// <summary>
+    /// Says that the restored state will write at random into the <paramref name="length"/> bytes at
+    /// <paramref name="position"/> (the transfer-id table: each new id lands on a page of its own), so the storage layer
+    /// may make those pages the process's own ahead of the engine, off its thread, once the snapshot is verified — else
+    /// each first write to a page copies it on the engine's thread.
+    /// </summary>
+    void WillWriteAtRandom(long position, long length);
 }
 
 /// <summary>A snapshot file: the batch it holds the state after, and its checksum (the file's trailer, as the storage layer writes it).</summary>

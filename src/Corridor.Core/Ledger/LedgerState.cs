@@ -1054,6 +1054,7 @@ public sealed class LedgerState
         if (stream.Memory is { } memory && capacity >= IdIndex.PageLength)
         {
             unsafe { ledger._transferIndex.AttachMapped(capacity, indexed, stream.Address, memory.Owner); }
+            memory.WillWriteAtRandom(stream.Position, tableBytes);
             stream.Skip(tableBytes);
         }
         else ledger._transferIndex.Load(capacity, indexed, bytes => r.BaseStream.ReadExactly(bytes));
@@ -1144,6 +1145,7 @@ public sealed class LedgerState
         {
             if (indexOffset % Engine.SnapshotIO.Alignment != 0) throw new InvalidDataException($"ledger snapshot: an id table at {indexOffset}, not at a page");
             ledger._transferIndex.AttachMapped(capacity, indexed, memory.AddressOf(indexOffset), d.Owner!);
+            memory.WillWriteAtRandom(indexOffset, tableBytes);
             for (int t = indexed; t < transfers; t++) ledger._transferIndex.AddDeferred(ledger._transfers[t].Id, t);
         }
         else

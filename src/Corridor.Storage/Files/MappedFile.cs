@@ -11,8 +11,11 @@ namespace Corridor.Storage.Files;
 /// </summary>
 internal sealed unsafe partial class MappedFile : IDisposable
 {
-    private const int ProtRead = 1, ProtWrite = 2, MapPrivate = 2, MadvWillNeed = 3;
+    private const int ProtRead = 1, ProtWrite = 2, MapPrivate = 2, MadvWillNeed = 3, MadvPopulateWrite = 23;
+    private const long PopulateSlice = 1L << 20; // the mapping's lock is held for one slice: the heap's own mmap calls wait no longer
     private nint _address;
+    private volatile bool _stopPopulating;
+    private Task? _populating;
 
     private MappedFile(nint address, long length)
     {
@@ -45,16 +48,77 @@ internal sealed unsafe partial class MappedFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes the pages of the given byte ranges this process's own on a thread of its own, at the lowest CPU priority
+    /// (<c>madvise(MADV_POPULATE_WRITE)</c>, Linux 5.14+, 1 MiB at a time): the content stays the file's, but a later
+    /// write to those pages no longer stops to copy one. For memory the state will write at random (the transfer-id table
+    /// after a restart: every new id lands on a page of its own, and copying a page per id slowed a restarted node's first
+    /// transfers tenfold). Stops at the first refusal (an older kernel, no memory): the writer then copies pages as before.
+    /// Disposing stops it after the slice in hand. Only from free memory: when the machine's free memory (<c>MemFree</c>, not
+    /// counting the page cache) is less than twice the bytes asked for, nothing is done — making pages private then would
+    /// push the snapshot's own pages out of the page cache, and the next restart would read them from the disk again (a
+    /// 100M-transfer node on a 24 GiB machine: restarts of 6.5 s instead of 2.7 s). Returns the work (null when none), for tests.
+    /// </summary>
+    public Task? PopulateForWritesInBackground(IReadOnlyList<(long Offset, long Length)> ranges, long? freeBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(ranges);
+        (long Offset, long Length)[] work = [.. ranges];
+        long asked = 0;
+        foreach ((long offset, long length) in work)
+        {
+            if (offset < 0 || length < 0 || offset > Length - length) throw new ArgumentOutOfRangeException(nameof(ranges), $"{offset}+{length} is outside the {Length} mapped bytes");
+            asked += length;
+        }
+        if (asked == 0 || (freeBytes ?? FreeMemoryBytes()) < 2 * asked) return null;
+        Task previous = _populating ?? Task.CompletedTask;
+        _populating = previous.ContinueWith(_ => Populate(work), CancellationToken.None, TaskContinuationOptions.LongRunning, TaskScheduler.Default);
+        return _populating;
+    }
+
+    /// <summary>The machine's free memory (<c>MemFree</c> of <c>/proc/meminfo</c>), 0 where it cannot be read.</summary>
+    internal static long FreeMemoryBytes()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/meminfo"))
+                if (line.StartsWith("MemFree:", StringComparison.Ordinal)
+                    && long.TryParse(line.AsSpan(8).Trim().TrimEnd("kB").Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long kib))
+                    return kib * 1024;
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return 0;
+    }
+
+    private void Populate((long Offset, long Length)[] ranges)
+    {
+        _ = SetPriority(0, GetTid(), 19); // PRIO_PROCESS of this thread alone (Linux keeps a nice value per thread): the engine goes first
+        const long page = 4096;
+        foreach ((long offset, long length) in ranges)
+        {
+            long start = offset / page * page, end = offset + length;
+            for (long at = start; at < end; at += PopulateSlice)
+            {
+                if (_stopPopulating) return;
+                nint address = _address;
+                if (address == 0) return;
+                if (Madvise(address + (nint)at, (nuint)Math.Min(PopulateSlice, end - at), MadvPopulateWrite) != 0) return;
+            }
+        }
+    }
+
     public void Dispose()
     {
         Unmap();
         GC.SuppressFinalize(this);
     }
 
-    ~MappedFile() => Unmap();
+    ~MappedFile() => Unmap(); // never while populating: the work holds this object
 
     private void Unmap()
     {
+        _stopPopulating = true;
+        try { _populating?.Wait(); } catch (AggregateException) { } // the populating thread reads the address: unmap after it
         nint address = Interlocked.Exchange(ref _address, 0);
         if (address != 0) _ = Munmap(address, (nuint)Length);
     }
@@ -64,6 +128,12 @@ internal sealed unsafe partial class MappedFile : IDisposable
 
     [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
     private static partial int Munmap(nint address, nuint length);
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    private static partial int GetTid();
+
+    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    private static partial int SetPriority(int which, int who, int priority);
 
     [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static partial int Madvise(nint address, nuint length, int advice);

@@ -409,7 +409,7 @@ public sealed class SnapshotStore
             }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             byte* content = map.Address + headerBytes;
             T restored;
-            using (var stream = new MappedContentStream(map, content, contentBytes)
+            var stream = new MappedContentStream(map, content, contentBytes)
             {
                 File = self,
                 Handle = handle,
@@ -418,7 +418,8 @@ public sealed class SnapshotStore
                 BaseHeaderBytes = baseHeaderBytes,
                 BaseFile = baseFile,
                 BaseContent = baseMap is null ? null : new MappedContentStream(baseMap, baseMap.Address + baseHeaderBytes, baseContentBytes),
-            })
+            };
+            using (stream)
             {
                 try { restored = restore(stream); }
                 catch (Exception e) when (IsRestoreFailure(e))
@@ -430,6 +431,9 @@ public sealed class SnapshotStore
             if (verifying.GetAwaiter().GetResult() is { } damaged) return damaged;
             state = restored;
             keep = true;
+            // Verified and kept: the pages the state will write at random become its own beside the engine (the id table).
+            stream.PopulateWrittenAtRandom();
+            (stream.BaseContent as MappedContentStream)?.PopulateWrittenAtRandom();
             return null;
         }
         finally
@@ -867,5 +871,20 @@ public sealed class SnapshotStore
         public byte* AddressOf(long position) => position >= 0 && position <= _length ? _content + position : throw new ArgumentOutOfRangeException(nameof(position));
 
         public object Owner => _map;
+
+        /// <summary>The ranges of the mapping (from the file's start) the restored state will write at random; populated once it is kept.</summary>
+        public List<(long Offset, long Length)> WrittenAtRandom { get; } = [];
+
+        public void WillWriteAtRandom(long position, long length)
+        {
+            if (position < 0 || length < 0 || position > _length - length) throw new ArgumentOutOfRangeException(nameof(position), $"{position}+{length} is outside the content");
+            WrittenAtRandom.Add((_content - _map.Address + position, length));
+        }
+
+        /// <summary>Starts making the pages the state will write at random its own (<see cref="MappedFile.PopulateForWritesInBackground"/>).</summary>
+        public void PopulateWrittenAtRandom()
+        {
+            if (WrittenAtRandom.Count > 0) _map.PopulateForWritesInBackground(WrittenAtRandom);
+        }
     }
 }
