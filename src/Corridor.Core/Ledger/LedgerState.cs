@@ -1146,7 +1146,9 @@ public sealed class LedgerState
             if (indexOffset % Engine.SnapshotIO.Alignment != 0) throw new InvalidDataException($"ledger snapshot: an id table at {indexOffset}, not at a page");
             ledger._transferIndex.AttachMapped(capacity, indexed, memory.AddressOf(indexOffset), d.Owner!);
             memory.WillWriteAtRandom(indexOffset, tableBytes);
-            for (int t = indexed; t < transfers; t++) ledger._transferIndex.AddDeferred(ledger._transfers[t].Id, t);
+            var since = new UInt128[transfers - indexed]; // the ids of the transfers appended since the base
+            for (int t = indexed; t < transfers; t++) since[t - indexed] = ledger._transfers[t].Id;
+            ledger._transferIndex.AddDeferred(since, indexed);
         }
         else
         {

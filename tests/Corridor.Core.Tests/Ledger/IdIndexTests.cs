@@ -70,6 +70,34 @@ public class IdIndexTests
     }
 
     [Fact]
+    public void Ids_deferred_in_one_call_are_found_with_their_values_and_one_already_in_the_table_refuses_them_all()
+    {
+        // A delta restore defers the ids since its base in one call, checked against the table in slot order.
+        Gen.Select(Gen.Int[Full / 2, Full], Gen.UInt.Array[1, 3_000], Gen.Int[-1, 2_999]).Sample((inTable, raw, repeat) =>
+        {
+            var index = new IdIndex();
+            for (uint i = 1; i <= inTable; i++) index.Add(new UInt128(1, i), (int)i);
+            UInt128[] keys = raw.Distinct().Select(r => new UInt128(2, r)).ToArray();
+            if (repeat >= 0 && repeat < keys.Length) // one of them is an id of the table already: refused, nothing added
+            {
+                keys[repeat] = new UInt128(1, (ulong)(repeat % inTable) + 1);
+                Assert.Throws<InvalidOperationException>(() => index.AddDeferred(keys, 1_000_000));
+                Assert.Equal(inTable, index.Count);
+                return;
+            }
+            index.AddDeferred(keys, 1_000_000);
+            Assert.Equal(inTable + keys.Length, index.Count);
+            for (int k = 0; k < keys.Length; k++) { Assert.True(index.TryGetValue(keys[k], out int got)); Assert.Equal(1_000_000 + k, got); }
+            for (uint i = 1; i <= inTable; i += 97) { Assert.True(index.TryGetValue(new UInt128(1, i), out int got)); Assert.Equal((int)i, got); }
+            for (uint i = 1; i <= 2_000; i++) index.Add(new UInt128(3, i), (int)i); // later adds move the deferred ids into the table
+            IdIndex.IdIndexView view = index.Freeze();
+            Assert.Equal(inTable + keys.Length + 2_000, view.Count);
+            view.Release();
+            for (int k = 0; k < keys.Length; k++) { Assert.True(index.TryGetValue(keys[k], out int got)); Assert.Equal(1_000_000 + k, got); }
+        }, iter: 40);
+    }
+
+    [Fact]
     public void Ids_added_while_frozen_past_a_page_of_slots_are_all_kept_through_the_release_and_the_moves()
     {
         // The side table that takes the adds of a long freeze grows past a page itself (at Full + 1 ids; Full + 679 leave its
@@ -112,7 +140,7 @@ public class IdIndexTests
             IdIndex.IdIndexView? frozen = deferred ? null : index.Freeze();
             for (uint i = 1; i <= pending; i++)
             {
-                if (deferred) { index.AddDeferred(new UInt128(2, i), (int)i); model[new UInt128(2, i)] = (int)i; }
+                if (deferred) { index.AddDeferred([new UInt128(2, i)], (int)i); model[new UInt128(2, i)] = (int)i; }
                 else Add(new UInt128(2, i), (int)i);
             }
             frozen?.Release();
