@@ -23,7 +23,7 @@ public class BenchCommandTests
     [InlineData("http|--mode|payments|--transfers|600|--warmup|60|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p50_ms,p99_ms,requests_per_second,watch_list_load_ms,first_payment_ms")]
     [InlineData("http|--mode|iso|--transfers|300|--warmup|30|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p99_ms")]
     [InlineData("http|--mode|iso|--batch|100|--transfers|1000|--warmup|200|--watch-list|2000", "payments_per_second,settled_payments,p99_ms,payments_per_request")]
-    [InlineData("recovery|--transfers|20000|--accounts|100|--run-on|2000", "transfers,replay_seconds,snapshot_restore_seconds,stop_seconds,replay_cpu_seconds,snapshot_restore_cpu_seconds,snapshot_mib,run_on_transfers,restart_stop_seconds,restart_stop_snapshot,restart_stop_snapshot_mib,third_start_seconds")]
+    [InlineData("recovery|--transfers|20000|--accounts|100|--run-on|2000", "transfers,replay_seconds,snapshot_restore_seconds,stop_seconds,replay_cpu_seconds,snapshot_restore_cpu_seconds,snapshot_mib,run_on_transfers,restart_stop_seconds,restart_stop_snapshot,restart_stop_snapshot_mib,third_start_seconds,third_start_ready_seconds")]
     [InlineData("snapshot|--transfers|100000|--accounts|100", "transfers,snapshot_mib,engine_thread_snapshot_seconds,capture_ms,background_write_seconds,batches_applied_during_write")]
     [InlineData("growth|--transfers|100000|--batch|1000|--accounts|100", "transfers,transfers_per_batch,seconds,transfers_per_second,batch_apply_p50_ms,batch_apply_p99_ms,batch_apply_max_ms,batch_apply_max_at_transfers")]
     public async Task Bench_prints_one_json_object_last(string args, string fields)
@@ -88,6 +88,8 @@ public class BenchCommandTests
             Assert.Equal(2_000, result.RootElement.GetProperty("run_on_transfers").GetInt64());
             Assert.Equal("full", result.RootElement.GetProperty("restart_stop_snapshot").GetString()); // a state this small: the delta would exceed a quarter
             Assert.Equal(0, result.RootElement.GetProperty("third_start_replayed_batches").GetInt64());
+            // Ready (the process's start included) comes after recovery.
+            Assert.True(result.RootElement.GetProperty("third_start_ready_seconds").GetDouble() >= result.RootElement.GetProperty("third_start_seconds").GetDouble());
         }
         if (args.StartsWith("snapshot", StringComparison.Ordinal))
         {

@@ -126,6 +126,7 @@ internal static partial class RecoveryBench
             new("restart_stop_snapshot_mib", Math.Round(writtenMib, 1)),
             new("third_start_seconds", Math.Round(third.RecoveredSeconds, 3)),
             new("third_start_cpu_seconds", Math.Round(third.CpuSecondsAtReady, 3)),
+            new("third_start_ready_seconds", Math.Round(third.ReadySeconds, 3)),
             new("third_start_snapshot_batch", third.SnapshotSequence),
             new("third_start_replayed_batches", third.BatchesReplayed),
             new("third_stop_seconds", Math.Round(third.StopSeconds, 3)),
