@@ -32,6 +32,7 @@ public sealed class MappedFileTests : IDisposable
 
         Task? work = map.PopulateForWritesInBackground([(4096 + 100, 4 << 20)], freeBytes: long.MaxValue);
         Assert.NotNull(work);
+        Assert.Equal("4 MiB of the id table being made the node's own beside the engine", map.LastPopulateDecision);
         await work.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         long anonymous = AnonymousKib(map);
         Assert.InRange(anonymous, 4 << 10, (4 << 10) + 8); // the range, from the page it starts on to the page it ends on
@@ -52,6 +53,7 @@ public sealed class MappedFileTests : IDisposable
         using var handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.Read);
         using MappedFile map = MappedFile.Map(handle, Bytes, _path);
         Assert.Null(map.PopulateForWritesInBackground([(0, 4 << 20)], freeBytes: (8 << 20) - 1)); // less than twice the bytes asked for
+        Assert.Equal("4 MiB of the id table left to be copied page by page as the engine writes: 7 MiB of free memory, less than twice that", map.LastPopulateDecision);
         Assert.Null(map.PopulateForWritesInBackground([], freeBytes: long.MaxValue));
         Assert.Equal(0, AnonymousKib(map));
         Assert.Throws<ArgumentOutOfRangeException>(() => { _ = map.PopulateForWritesInBackground([(Bytes - 4096, 8192)], freeBytes: long.MaxValue); });

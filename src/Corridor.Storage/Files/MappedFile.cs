@@ -69,11 +69,20 @@ internal sealed unsafe partial class MappedFile : IDisposable
             if (offset < 0 || length < 0 || offset > Length - length) throw new ArgumentOutOfRangeException(nameof(ranges), $"{offset}+{length} is outside the {Length} mapped bytes");
             asked += length;
         }
-        if (asked == 0 || (freeBytes ?? FreeMemoryBytes()) < 2 * asked) return null;
+        long free = freeBytes ?? FreeMemoryBytes();
+        LastPopulateDecision = asked == 0 ? null
+            : free < 2 * asked ? $"{Mib(asked)} MiB of the id table left to be copied page by page as the engine writes: {Mib(free)} MiB of free memory, less than twice that"
+            : $"{Mib(asked)} MiB of the id table being made the node's own beside the engine";
+        if (asked == 0 || free < 2 * asked) return null;
         Task previous = _populating ?? Task.CompletedTask;
         _populating = previous.ContinueWith(_ => Populate(work), CancellationToken.None, TaskContinuationOptions.LongRunning, TaskScheduler.Default);
         return _populating;
     }
+
+    /// <summary>What the last <see cref="PopulateForWritesInBackground"/> decided, for the node's start-up lines; null before.</summary>
+    public string? LastPopulateDecision { get; private set; }
+
+    private static string Mib(long bytes) => (bytes >> 20).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The machine's free memory (<c>MemFree</c> of <c>/proc/meminfo</c>), 0 where it cannot be read.</summary>
     internal static long FreeMemoryBytes()

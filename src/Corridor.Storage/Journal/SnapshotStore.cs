@@ -73,6 +73,12 @@ public sealed class SnapshotStore
     /// <summary>Snapshots passed over by the last <see cref="TryOpenLatest"/> and why (newest first).</summary>
     public IReadOnlyList<string> LastRejected { get; private set; } = [];
 
+    /// <summary>
+    /// After a mapped restore: whether the restored id table's pages are being made the process's own beside the engine, or
+    /// why not (free memory); null when the last restore mapped no id table.
+    /// </summary>
+    public string? LastIdTable { get; private set; }
+
     public static string NameFor(long sequence) => $"{Prefix}{sequence.ToString("D20", CultureInfo.InvariantCulture)}{Suffix}";
 
     /// <summary>
@@ -282,6 +288,7 @@ public sealed class SnapshotStore
     public bool TryRestoreLatest<T>(Func<Stream, T> restore, out long sequence, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T state)
     {
         ArgumentNullException.ThrowIfNull(restore);
+        LastIdTable = null;
         var rejected = new List<string>();
         List<(long Sequence, string Path)> snapshots = List();
         byte[] header = new byte[HeaderBytes];
@@ -432,8 +439,7 @@ public sealed class SnapshotStore
             state = restored;
             keep = true;
             // Verified and kept: the pages the state will write at random become its own beside the engine (the id table).
-            stream.PopulateWrittenAtRandom();
-            (stream.BaseContent as MappedContentStream)?.PopulateWrittenAtRandom();
+            LastIdTable = stream.PopulateWrittenAtRandom() ?? (stream.BaseContent as MappedContentStream)?.PopulateWrittenAtRandom();
             return null;
         }
         finally
@@ -881,10 +887,15 @@ public sealed class SnapshotStore
             WrittenAtRandom.Add((_content - _map.Address + position, length));
         }
 
-        /// <summary>Starts making the pages the state will write at random its own (<see cref="MappedFile.PopulateForWritesInBackground"/>).</summary>
-        public void PopulateWrittenAtRandom()
+        /// <summary>
+        /// Starts making the pages the state will write at random its own (<see cref="MappedFile.PopulateForWritesInBackground"/>);
+        /// returns what was decided, or null when nothing was asked.
+        /// </summary>
+        public string? PopulateWrittenAtRandom()
         {
-            if (WrittenAtRandom.Count > 0) _map.PopulateForWritesInBackground(WrittenAtRandom);
+            if (WrittenAtRandom.Count == 0) return null;
+            _map.PopulateForWritesInBackground(WrittenAtRandom);
+            return _map.LastPopulateDecision;
         }
     }
 }

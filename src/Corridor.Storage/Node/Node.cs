@@ -403,6 +403,9 @@ public sealed record RecoveryInfo(long SnapshotSequence, long BatchesReplayed, l
     /// <summary>Bytes of torn tail the file journal cut off at open (0: none).</summary>
     public long JournalTruncatedBytes { get; init; }
 
+    /// <summary>After a restore that mapped the transfer-id table: whether its pages are being made the node's own beside the engine, or why not; null otherwise.</summary>
+    public string? IdTable { get; init; }
+
     /// <summary>One line per thing an operator should know, for logs and /health/ready; empty after a clean start.</summary>
     public IEnumerable<string> Findings()
     {

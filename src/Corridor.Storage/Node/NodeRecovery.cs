@@ -62,6 +62,7 @@ public static class NodeRecovery
         recovery = new RecoveryInfo(snapshotSequence, replayed, engine.Sequence, clock.Elapsed, stateHash)
         {
             SnapshotsRejected = snapshots?.LastRejected ?? [],
+            IdTable = snapshotSequence > 0 ? snapshots?.LastIdTable : null,
             JournalNotes = journal is FileJournal file ? file.RecoveryReport.Notes : [],
             JournalTruncatedBytes = journal is FileJournal f ? f.RecoveryReport.TruncatedBytes : 0,
         };
