@@ -30,9 +30,9 @@ public sealed class MappedFileTests : IDisposable
         using MappedFile map = MappedFile.Map(handle, Bytes, _path);
         Assert.Equal(0, AnonymousKib(map));
 
-        Task? work = map.PopulateForWritesInBackground([(4096 + 100, 4 << 20)], freeBytes: long.MaxValue);
+        (Task? work, string? decision) = map.PopulateForWritesInBackground([(4096 + 100, 4 << 20)], freeBytes: long.MaxValue);
         Assert.NotNull(work);
-        Assert.Equal("4 MiB of the id table being made the node's own beside the engine", map.LastPopulateDecision);
+        Assert.Equal("4 MiB of the id table being made the node's own beside the engine", decision);
         await work.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         long anonymous = AnonymousKib(map);
         Assert.InRange(anonymous, 4 << 10, (4 << 10) + 8); // the range, from the page it starts on to the page it ends on
@@ -52,9 +52,10 @@ public sealed class MappedFileTests : IDisposable
         if (!MappedFile.IsSupported) return;
         using var handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.Read);
         using MappedFile map = MappedFile.Map(handle, Bytes, _path);
-        Assert.Null(map.PopulateForWritesInBackground([(0, 4 << 20)], freeBytes: (8 << 20) - 1)); // less than twice the bytes asked for
-        Assert.Equal("4 MiB of the id table left to be copied page by page as the engine writes: 7 MiB of free memory, less than twice that", map.LastPopulateDecision);
-        Assert.Null(map.PopulateForWritesInBackground([], freeBytes: long.MaxValue));
+        MappedFile.Population refused = map.PopulateForWritesInBackground([(0, 4 << 20)], freeBytes: (8 << 20) - 1); // less than twice the bytes asked for
+        Assert.Null(refused.Work);
+        Assert.Equal("4 MiB of the id table left to be copied page by page as the engine writes: 7 MiB of free memory, less than twice that", refused.Decision);
+        Assert.Null(map.PopulateForWritesInBackground([], freeBytes: long.MaxValue).Work);
         Assert.Equal(0, AnonymousKib(map));
         Assert.Throws<ArgumentOutOfRangeException>(() => { _ = map.PopulateForWritesInBackground([(Bytes - 4096, 8192)], freeBytes: long.MaxValue); });
         Assert.Throws<ArgumentOutOfRangeException>(() => { _ = map.PopulateForWritesInBackground([(-1, 10)], freeBytes: long.MaxValue); });
@@ -67,7 +68,7 @@ public sealed class MappedFileTests : IDisposable
         if (!MappedFile.IsSupported) return;
         using var handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.Read);
         MappedFile map = MappedFile.Map(handle, Bytes, _path);
-        Task? work = map.PopulateForWritesInBackground([(0, Bytes)], freeBytes: long.MaxValue);
+        Task? work = map.PopulateForWritesInBackground([(0, Bytes)], freeBytes: long.MaxValue).Work;
         Assert.NotNull(work);
         map.Dispose();
         Assert.True(work.IsCompleted);

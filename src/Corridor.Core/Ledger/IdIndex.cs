@@ -416,7 +416,7 @@ internal sealed unsafe class IdIndex
         for (int i = 0; i < keys.Length; i++)
         {
             _side.Add(keys[i], firstValue + i);
-            _sideOnly++;
+            _sideOnly++; // per id: an id repeated within the keys throws with the count still right
         }
     }
 

@@ -57,9 +57,10 @@ internal sealed unsafe partial class MappedFile : IDisposable
     /// Disposing stops it after the slice in hand. Only from free memory: when the machine's free memory (<c>MemFree</c>, not
     /// counting the page cache) is less than twice the bytes asked for, nothing is done — making pages private then would
     /// push the snapshot's own pages out of the page cache, and the next restart would read them from the disk again (a
-    /// 100M-transfer node on a 24 GiB machine: restarts of 6.5 s instead of 2.7 s). Returns the work (null when none), for tests.
+    /// 100M-transfer node on a 24 GiB machine: restarts of 6.5 s instead of 2.7 s). Returns the work (null when none) and what
+    /// was decided, in a line for the node's start-up (null when nothing was asked).
     /// </summary>
-    public Task? PopulateForWritesInBackground(IReadOnlyList<(long Offset, long Length)> ranges, long? freeBytes = null)
+    public Population PopulateForWritesInBackground(IReadOnlyList<(long Offset, long Length)> ranges, long? freeBytes = null)
     {
         ArgumentNullException.ThrowIfNull(ranges);
         (long Offset, long Length)[] work = [.. ranges];
@@ -69,18 +70,17 @@ internal sealed unsafe partial class MappedFile : IDisposable
             if (offset < 0 || length < 0 || offset > Length - length) throw new ArgumentOutOfRangeException(nameof(ranges), $"{offset}+{length} is outside the {Length} mapped bytes");
             asked += length;
         }
+        if (asked == 0) return new Population(null, null);
         long free = freeBytes ?? FreeMemoryBytes();
-        LastPopulateDecision = asked == 0 ? null
-            : free < 2 * asked ? $"{Mib(asked)} MiB of the id table left to be copied page by page as the engine writes: {Mib(free)} MiB of free memory, less than twice that"
-            : $"{Mib(asked)} MiB of the id table being made the node's own beside the engine";
-        if (asked == 0 || free < 2 * asked) return null;
+        if (free < 2 * asked)
+            return new Population(null, $"{Mib(asked)} MiB of the id table left to be copied page by page as the engine writes: {Mib(free)} MiB of free memory, less than twice that");
         Task previous = _populating ?? Task.CompletedTask;
         _populating = previous.ContinueWith(_ => Populate(work), CancellationToken.None, TaskContinuationOptions.LongRunning, TaskScheduler.Default);
-        return _populating;
+        return new Population(_populating, $"{Mib(asked)} MiB of the id table being made the node's own beside the engine");
     }
 
-    /// <summary>What the last <see cref="PopulateForWritesInBackground"/> decided, for the node's start-up lines; null before.</summary>
-    public string? LastPopulateDecision { get; private set; }
+    /// <summary>What <see cref="PopulateForWritesInBackground"/> started (null: nothing) and why, as a line for the node's start-up.</summary>
+    public readonly record struct Population(Task? Work, string? Decision);
 
     private static string Mib(long bytes) => (bytes >> 20).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -439,7 +439,9 @@ public sealed class SnapshotStore
             state = restored;
             keep = true;
             // Verified and kept: the pages the state will write at random become its own beside the engine (the id table).
-            LastIdTable = stream.PopulateWrittenAtRandom() ?? (stream.BaseContent as MappedContentStream)?.PopulateWrittenAtRandom();
+            // (A full snapshot holds its id table; a delta's lies in its base: one of the two asks, never both.)
+            string? own = stream.PopulateWrittenAtRandom(), inBase = (stream.BaseContent as MappedContentStream)?.PopulateWrittenAtRandom();
+            LastIdTable = own ?? inBase;
             return null;
         }
         finally
@@ -879,12 +881,12 @@ public sealed class SnapshotStore
         public object Owner => _map;
 
         /// <summary>The ranges of the mapping (from the file's start) the restored state will write at random; populated once it is kept.</summary>
-        public List<(long Offset, long Length)> WrittenAtRandom { get; } = [];
+        private readonly List<(long Offset, long Length)> _writtenAtRandom = [];
 
         public void WillWriteAtRandom(long position, long length)
         {
             if (position < 0 || length < 0 || position > _length - length) throw new ArgumentOutOfRangeException(nameof(position), $"{position}+{length} is outside the content");
-            WrittenAtRandom.Add((_content - _map.Address + position, length));
+            _writtenAtRandom.Add((_content - _map.Address + position, length));
         }
 
         /// <summary>
@@ -893,9 +895,7 @@ public sealed class SnapshotStore
         /// </summary>
         public string? PopulateWrittenAtRandom()
         {
-            if (WrittenAtRandom.Count == 0) return null;
-            _map.PopulateForWritesInBackground(WrittenAtRandom);
-            return _map.LastPopulateDecision;
+            return _writtenAtRandom.Count == 0 ? null : _map.PopulateForWritesInBackground(_writtenAtRandom).Decision;
         }
     }
 }
