@@ -123,4 +123,37 @@ public sealed class PaymentBatchTests
         Assert.Equal("settled", r.Results[0].Status);
         Assert.Equal(("refused", "request.missing_field"), (r.Results[1].Status, r.Results[1].Code));
     }
+
+    [Fact]
+    public async Task An_accepted_payment_is_answered_with_its_status_once_the_whole_batch_has_run()
+    {
+        await using TestNode node = await TestNode.StartAsync();
+        (await node.Operator.OpenDayAsync(new DateOnly(2026, 11, 23), C)).Unwrap();
+        long alice = await Balance(node, TestNode.Alice), bob = await Balance(node, TestNode.Bob);
+        PaymentBatchResult r = (await node.Operator.SubmitPaymentBatchAsync(
+        [
+            // More than Alice holds: it queues, then Bob's payment to her below gives her the liquidity and it settles.
+            new SubmitPaymentRequest("0xD1", TestNode.Bob, TestNode.Ledger, TestNode.Funding + 500_000, Kind: "interbank", Payer: TestNode.Alice),
+            new SubmitPaymentRequest("0xD2", TestNode.Alice, TestNode.Ledger, 600_000, Kind: "interbank", Payer: TestNode.Bob),
+            // More than she will ever hold in this test: it stays queued.
+            new SubmitPaymentRequest("0xD3", TestNode.Bob, TestNode.Ledger, 50 * TestNode.Funding, Kind: "interbank", Payer: TestNode.Alice),
+        ], C)).Unwrap();
+
+        Assert.Equal((3, 0, 0), (r.Accepted, r.Held, r.Refused));
+        Assert.Equal(["settled", "settled", "queued"], r.Results.Select(x => x.Status));
+        Assert.Equal(["209", "210", "211"], r.Results.Select(x => x.PaymentId)); // 0xD1–0xD3 in the decimal form answers use
+        Assert.All(r.Results, x => Assert.False(x.Replayed));
+        // Each answer is what the payment's own record says.
+        foreach (string id in new[] { "0xD1", "0xD2", "0xD3" })
+            Assert.Equal(r.Results.Single(x => x.Id == id).Status, (await node.Operator.GetPaymentAsync(id, C)).Unwrap().Status);
+        Assert.Equal((alice - 900_000, bob + 900_000), (await Balance(node, TestNode.Alice), await Balance(node, TestNode.Bob)));
+
+        // The same batch again: replays, answered with each record's status.
+        PaymentBatchResult again = (await node.Operator.SubmitPaymentBatchAsync(
+        [
+            new SubmitPaymentRequest("0xD1", TestNode.Bob, TestNode.Ledger, TestNode.Funding + 500_000, Kind: "interbank", Payer: TestNode.Alice),
+            new SubmitPaymentRequest("0xD3", TestNode.Bob, TestNode.Ledger, 50 * TestNode.Funding, Kind: "interbank", Payer: TestNode.Alice),
+        ], C)).Unwrap();
+        Assert.Equal([("settled", true), ("queued", true)], again.Results.Select(x => (x.Status, x.Replayed)));
+    }
 }

@@ -9,35 +9,31 @@ public sealed partial class SettlementState
 {
     private CommandReply SubmitPayments(CommandFrame command, ReadOnlySpan<byte> payload, ref ulong clock)
     {
-        SubmitPayment[] items;
-        PaymentDetails?[] details;
+        // Operations 116 and 120 carry each payment's details; 108 none.
+        SubmitPaymentWithDetails[]? withDetails = null;
+        SubmitPayment[]? plain = null;
         if (command.Operation is Operation.SubmitPaymentWithDetails or Operation.SubmitPaymentTravelRuleAtEntry)
-        {
-            SubmitPaymentWithDetails[] decoded = Exchange.ExchangeCommands.Decode<SubmitPaymentWithDetails>(payload, command.Count);
-            items = new SubmitPayment[decoded.Length];
-            details = new PaymentDetails?[decoded.Length];
-            for (int i = 0; i < decoded.Length; i++) { items[i] = decoded[i].Payment; details[i] = decoded[i].Details; }
-        }
+            withDetails = Exchange.ExchangeCommands.Decode<SubmitPaymentWithDetails>(payload, command.Count);
         else
-        {
-            items = SettlementCodec.DecodePayload<SubmitPayment>(payload, command.Count);
-            details = new PaymentDetails?[items.Length];
-        }
+            plain = SettlementCodec.DecodePayload<SubmitPayment>(payload, command.Count);
+        int count = withDetails?.Length ?? plain!.Length;
         // Operations 116 and 120 are always screened; 108 once screening of payments without details is on (see SettlementOptions).
         bool screen = command.Operation != Operation.SubmitPayment || (_options & SettlementOptions.ScreenPaymentsWithoutDetails) != 0;
         bool travelRuleAtEntry = command.Operation == Operation.SubmitPaymentTravelRuleAtEntry;
-        var outcomes = new PaymentOutcome[items.Length];
+        var outcomes = new PaymentOutcome[count];
         List<ItemResult>? errors = null;
-        for (int i = 0; i < items.Length; i++)
+        for (int i = 0; i < count; i++)
         {
             clock++;
-            SettlementResult result = Submit(in items[i], details[i], screen, travelRuleAtEntry, ref clock, out PaymentStatus status, out SettlementResult reason, out bool existed);
-            outcomes[i] = new PaymentOutcome(i, items[i].PaymentId, status, reason, existed);
+            SubmitPayment item = withDetails is null ? plain![i] : withDetails[i].Payment;
+            SettlementResult result = Submit(in item, withDetails?[i].Details, screen, travelRuleAtEntry, ref clock, out PaymentStatus status, out SettlementResult reason, out bool existed);
+            outcomes[i] = new PaymentOutcome(i, item.PaymentId, status, reason, existed);
             if (result != SettlementResult.Ok) (errors ??= new()).Add(new ItemResult(i, (ushort)result));
             ProcessWorklist(ref clock);
         }
         RunEventLsm(ref clock);
-        // Event LSM may have settled queued payments: report the current status.
+        // Event LSM and later items' worklists may have settled queued payments: report the status each record has now (no
+        // other status changes within a submission; the batch endpoint answers accepted payments from these outcomes).
         for (int i = 0; i < outcomes.Length; i++)
             if (outcomes[i].Status == PaymentStatus.Queued && _paymentIndex.TryGetValue(outcomes[i].PaymentId, out int pi))
                 outcomes[i] = outcomes[i] with { Status = Payment(pi).Status };

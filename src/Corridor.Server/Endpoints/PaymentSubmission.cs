@@ -126,6 +126,18 @@ internal static class PaymentSubmission
             outcome.Reason == SettlementResult.TravelRuleIncomplete ? e.Compliance.TravelRuleOf(e.Settlement, item.Payment, item.Details) : null);
 
     /// <summary>
+    /// On the engine thread, right after a batch's command: what became of each refused payment (<see cref="AfterOf"/>), null
+    /// for the accepted ones, whose outcome says all their answer needs.
+    /// </summary>
+    private static After?[] AfterRefused(Engine e, CommandReply applied, List<(int Index, SubmitPaymentWithDetails Item)> toSubmit)
+    {
+        var outcomes = (PaymentOutcome[])applied.Data!;
+        var after = new After?[outcomes.Length];
+        foreach (ItemResult error in applied.Errors) after[error.Index] = AfterOf(e, outcomes[error.Index], toSubmit[error.Index].Item);
+        return after;
+    }
+
+    /// <summary>
     /// The answer for a journaled payment: its record, or the refusal — the travel rule's (400, nothing recorded), a compliance
     /// rejection with its ISO reason, a refusal that recorded nothing (an id another payment holds: 409), or a recorded refusal
     /// (422 naming the payment and its status, never 201).
@@ -159,6 +171,8 @@ internal static class PaymentSubmission
         return Results.Json(dto, CorridorJson.Options, statusCode: after.Outcome.Existed ? 200 : 201);
     }
 
+    [ThreadStatic] private static HashSet<UInt128>? t_seenIds;
+
     /// <summary>
     /// Several payments in one request, each decided on its own exactly as <c>POST /v1/payments</c> decides it; the accepted ones
     /// are journaled as one command. Answers 200 with one result per payment, in order; a refused payment refuses no other.
@@ -173,7 +187,9 @@ internal static class PaymentSubmission
         int count = r.Payments.Length;
         var results = new PaymentBatchItemResult?[count];
         var checkedItems = new Checked?[count];
-        var seen = new HashSet<UInt128>();
+        // The ids seen so far in this batch, in a set the request thread keeps (used before the first await below).
+        HashSet<UInt128> seen = t_seenIds ??= new HashSet<UInt128>();
+        seen.Clear();
         for (int i = 0; i < count; i++)
         {
             try
@@ -195,21 +211,29 @@ internal static class PaymentSubmission
         ReadOnlyMemory<byte> payload = EncodeEach(toSubmit, checkedItems, results, out byte[] rented);
         if (toSubmit.Count > 0)
         {
-            var (reply, after) = await SubmitRentedAsync(gw, toSubmit.Count, payload, rented,
-                (e, applied) => ((PaymentOutcome[])applied.Data!).Select(o => AfterOf(e, o, toSubmit[o.Index].Item)).ToArray());
-            var errors = new Dictionary<int, ItemResult>();
-            foreach (ItemResult error in reply.Errors) errors[toSubmit[error.Index].Index] = error;
+            var (reply, afterRefused) = await SubmitRentedAsync(gw, toSubmit.Count, payload, rented, (e, applied) => AfterRefused(e, applied, toSubmit));
+            var outcomes = (PaymentOutcome[])reply.Data!;
+            var errors = new ItemResult?[toSubmit.Count];
+            foreach (ItemResult error in reply.Errors) errors[error.Index] = error;
             for (int k = 0; k < toSubmit.Count; k++)
             {
                 int i = toSubmit[k].Index;
                 Checked x = checkedItems[i]!;
-                gw.LogPayment(x.Id, errors.TryGetValue(i, out ItemResult logged) ? Wire.Snake((SettlementResult)logged.Code) : after[k].Payment is { } recorded ? Wire.Snake(recorded.Status) : "unrecorded", reply);
+                if (errors[k] is not { } error)
+                {
+                    // Accepted: the outcome carries the payment's status as the command left it (the same as its record's).
+                    PaymentOutcome o = outcomes[k];
+                    gw.LogPayment(x.Id, Wire.Snake(o.Status), reply);
+                    results[i] = new PaymentBatchItemResult(i, x.Request.Id, Wire.Snake(o.Status), o.Existed, null, null, null, Ids.Format(o.PaymentId));
+                    continue;
+                }
+                gw.LogPayment(x.Id, Wire.Snake((SettlementResult)error.Code), reply);
                 try
                 {
-                    PaymentInfo p = Answer(x, errors.TryGetValue(i, out ItemResult error) ? error : null, after[k]);
-                    results[i] = new PaymentBatchItemResult(i, x.Request.Id, Wire.Snake(p.Status), after[k].Outcome.Existed, null, null, null, Ids.Format(p.Id));
+                    PaymentInfo p = Answer(x, error, afterRefused[k]!.Value);
+                    results[i] = new PaymentBatchItemResult(i, x.Request.Id, Wire.Snake(p.Status), afterRefused[k]!.Value.Outcome.Existed, null, null, null, Ids.Format(p.Id));
                 }
-                catch (ApiException e) { results[i] = Refusal(i, x.Request.Id, e, errors.TryGetValue(i, out ItemResult failed) ? (SettlementResult)failed.Code : null); }
+                catch (ApiException e) { results[i] = Refusal(i, x.Request.Id, e, (SettlementResult)error.Code); }
             }
         }
         int accepted = 0, held = 0, refused = 0;
