@@ -144,18 +144,21 @@ internal static class PaymentSubmission
     /// </summary>
     private static PaymentInfo Answer(Checked x, ItemResult? error, After a)
     {
-        if (error is { } failed)
-        {
-            var result = (SettlementResult)failed.Code;
-            if (result == SettlementResult.TravelRuleIncomplete && a.Travel is { IsCompliant: false } travel)
-                throw SettlementEndpoints.TravelRuleIncomplete(x.Request.Id, travel);
-            if (result == SettlementResult.RejectedByCompliance && a.Compliance is not null)
-                throw SettlementEndpoints.ComplianceRejection(x.Request.Id, a.Compliance, a.Payment is null ? null : Ids.Format(a.Payment.Id), a.Payment is null ? null : Wire.Snake(a.Payment.Status));
-            if (a.Payment is null || result == SettlementResult.PaymentExistsWithDifferentContent)
-                throw SettlementProblems.Refused(result, $"payment {x.Request.Id}");
-            throw SettlementProblems.RefusedPayment(result, Ids.Format(a.Payment.Id), a.Payment.Status, a.Phase, x.Command.Kind);
-        }
+        if (error is { } failed) throw EngineRefusal(x, failed, a);
         return a.Payment ?? throw ApiException.NotFound("settlement.payment_not_found", "payment not recorded");
+    }
+
+    /// <summary>The refusal of a journaled payment the engine refused (<see cref="Answer"/>).</summary>
+    private static ApiException EngineRefusal(Checked x, ItemResult failed, After a)
+    {
+        var result = (SettlementResult)failed.Code;
+        if (result == SettlementResult.TravelRuleIncomplete && a.Travel is { IsCompliant: false } travel)
+            return SettlementEndpoints.TravelRuleIncomplete(x.Request.Id, travel);
+        if (result == SettlementResult.RejectedByCompliance && a.Compliance is not null)
+            return SettlementEndpoints.ComplianceRejection(x.Request.Id, a.Compliance, a.Payment is null ? null : Ids.Format(a.Payment.Id), a.Payment is null ? null : Wire.Snake(a.Payment.Status));
+        if (a.Payment is null || result == SettlementResult.PaymentExistsWithDifferentContent)
+            return SettlementProblems.Refused(result, $"payment {x.Request.Id}");
+        return SettlementProblems.RefusedPayment(result, Ids.Format(a.Payment.Id), a.Payment.Status, a.Phase, x.Command.Kind);
     }
 
     private static async Task<IResult> Submit(HttpContext c, NodeGateway gw)
@@ -228,12 +231,7 @@ internal static class PaymentSubmission
                     continue;
                 }
                 gw.LogPayment(x.Id, Wire.Snake((SettlementResult)error.Code), reply);
-                try
-                {
-                    PaymentInfo p = Answer(x, error, afterRefused[k]!.Value);
-                    results[i] = new PaymentBatchItemResult(i, x.Request.Id, Wire.Snake(p.Status), afterRefused[k]!.Value.Outcome.Existed, null, null, null, Ids.Format(p.Id));
-                }
-                catch (ApiException e) { results[i] = Refusal(i, x.Request.Id, e, (SettlementResult)error.Code); }
+                results[i] = Refusal(i, x.Request.Id, EngineRefusal(x, error, afterRefused[k]!.Value), (SettlementResult)error.Code);
             }
         }
         int accepted = 0, held = 0, refused = 0;
