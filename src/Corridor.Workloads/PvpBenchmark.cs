@@ -10,7 +10,7 @@ namespace Corridor.Workloads;
 public readonly record struct PvpBenchmarkResult(
     int Payments, int Settled, int Batches, double ElapsedSeconds, double PaymentsPerSecond, double ApplySeconds, string StateHash,
     long AllocatedBytesPerPayment, long RetainedBytesPerPayment, double CpuMicrosecondsPerPayment, double SnapshotCaptureMilliseconds,
-    double SnapshotWriteMilliseconds, long SnapshotBytes, GcDuring Gc, int WarmupPayments = 0)
+    double SnapshotWriteMilliseconds, long SnapshotBytes, GcDuring Gc, int WarmupPayments = 0, double MaxApplyMilliseconds = 0)
 {
     /// <summary>
     /// The engine's own pace: timed payments over the time spent inside <see cref="Corridor.Core.Engine.Engine.Apply"/> alone,
@@ -73,14 +73,16 @@ public static class PvpBenchmark
         var replies = new List<CommandReply>();
         ulong now = StartNs;
         int batches = 0;
-        long applyTicks = 0;
+        long applyTicks = 0, maxApplyTicks = 0; // the slowest command of the timed part: the longest the engine thread was busy at once
 
         void Apply(ReadOnlySpan<byte> body)
         {
             replies.Clear();
             long t0 = Stopwatch.GetTimestamp();
             core.Apply(core.Sequence + 1, now, body, replies);
-            applyTicks += Stopwatch.GetTimestamp() - t0;
+            long took = Stopwatch.GetTimestamp() - t0;
+            applyTicks += took;
+            maxApplyTicks = Math.Max(maxApplyTicks, took);
             now += 1_000_000; // 1 ms per batch, as a sequencer would stamp them
             batches++;
         }
@@ -173,6 +175,7 @@ public static class PvpBenchmark
         }
         Settle(0, warmup); // not timed
         applyTicks = 0;
+        maxApplyTicks = 0;
         long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -196,7 +199,8 @@ public static class PvpBenchmark
         double writeMs = Stopwatch.GetElapsedTime(writeStart).TotalMilliseconds;
         captured.Release();
         return new PvpBenchmarkResult(payments, settled, batches, seconds, settled / seconds, (double)applyTicks / Stopwatch.Frequency, core.StateHashHex(),
-            allocated / payments, retained / payments, cpuMicroseconds / payments, captureMs, writeMs, captured.ContentBytes, gc, warmup);
+            allocated / payments, retained / payments, cpuMicroseconds / payments, captureMs, writeMs, captured.ContentBytes, gc, warmup,
+            maxApplyTicks * 1000.0 / Stopwatch.Frequency);
     }
 
     private static void RequireAllOk(List<CommandReply> replies)

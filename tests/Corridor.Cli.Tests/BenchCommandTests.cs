@@ -10,7 +10,7 @@ public class BenchCommandTests
     [InlineData("netting|--payments|100000|--participants|100", "payments,participants,seconds")]
     [InlineData("lsm|--participants|20|--payments|500", "liquidity_with_lsm,liquidity_without_lsm,lower_bound,settled_fraction")]
     [InlineData("pvp|--payments|2000", "payments_per_second")]
-    [InlineData("pvp|--payments|2000|--warmup|1024", "warmup_payments,payments_per_second,engine_payments_per_second,apply_seconds")]
+    [InlineData("pvp|--payments|2000|--warmup|1024", "warmup_payments,payments_per_second,engine_payments_per_second,apply_seconds,max_apply_ms")]
     [InlineData("iso|--messages|300", "messages_per_second,settled,allocated_bytes_per_message")]
     [InlineData("screening|--entries|2000|--payments|2000", "payments_per_second,planted_found")]
     [InlineData("http|--mode|single|--transfers|3000|--warmup|300|--concurrency|8", "transfers_per_second,requests_per_second,p50_ms,p99_ms,failed_requests,cpu_us_per_request,allocated_bytes_per_request,jit_ms_measured,warmup_transfers")]
@@ -47,6 +47,10 @@ public class BenchCommandTests
             Assert.Equal(2000, result.RootElement.GetProperty("settled").GetInt32()); // the warm-up is not counted
             // The engine's own pace is the same payments over a part of the same run's time.
             Assert.True(result.RootElement.GetProperty("engine_payments_per_second").GetDouble() >= result.RootElement.GetProperty("payments_per_second").GetDouble());
+            // The slowest command is one of the timed ones: longer than none, shorter than all of them together.
+            double maxApplyMs = result.RootElement.GetProperty("max_apply_ms").GetDouble();
+            Assert.InRange(maxApplyMs, 0.0, result.RootElement.GetProperty("apply_seconds").GetDouble() * 1000 + 0.1);
+            Assert.True(maxApplyMs > 0, $"max_apply_ms {maxApplyMs}");
         }
         if (args.StartsWith("http", StringComparison.Ordinal))
         {

@@ -119,6 +119,7 @@ internal static class CoreBenchCommands
                 new("payments_per_second", Math.Round(r.PaymentsPerSecond)),
                 new("engine_payments_per_second", Math.Round(r.EnginePaymentsPerSecond)),
                 new("apply_seconds", Math.Round(r.ApplySeconds, 3)),
+                new("max_apply_ms", Math.Round(r.MaxApplyMilliseconds, 1)),
                 new("cpu_us_per_payment", Math.Round(r.CpuMicrosecondsPerPayment, 2)),
                 new("allocated_bytes_per_payment", r.AllocatedBytesPerPayment),
                 new("retained_bytes_per_payment", r.RetainedBytesPerPayment),

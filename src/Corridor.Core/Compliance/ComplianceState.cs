@@ -93,7 +93,7 @@ public sealed partial class ComplianceState
     private ComplianceRules _rules = new([]);
     private readonly RecordList<PaymentCompliance> _payments = new();
     private long _paymentsSnapshotBytes; // what the records' section holds beside its count, for a capture to know its size (SnapshotBytes)
-    private readonly Dictionary<UInt128, PaymentCompliance> _paymentIndex = new();
+    private readonly RecordIndex<PaymentCompliance> _paymentIndex;
     private readonly List<AuditEntry> _audit = new();
     private Screener? _emptyScreener;
     private long _screenerBuilds;
@@ -101,6 +101,7 @@ public sealed partial class ComplianceState
     public ComplianceState(ExchangeState exchange, Settlement.SettlementState? settlement = null)
     {
         _exchange = exchange;
+        _paymentIndex = new(_payments);
         exchange.Compliance = this;
         _settlement = settlement;
         if (settlement is not null) settlement.Compliance = this;

@@ -41,14 +41,14 @@ public sealed partial class ExchangeState
     private readonly Dictionary<UInt128, QuoteRecord> _quoteIndex = new();
     private readonly Dictionary<ulong, List<QuoteRecord>> _book = new(); // (sourceLedger << 32 | destinationLedger) → active quotes, publish order
     private readonly RecordList<LockRecord> _locks = new();
-    private readonly Dictionary<UInt128, LockRecord> _lockIndex = new();
+    private readonly RecordIndex<LockRecord> _lockIndex;
     private readonly RecordList<PaymentRecord> _payments = new();
-    private readonly Dictionary<UInt128, PaymentRecord> _paymentIndex = new();
+    private readonly RecordIndex<PaymentRecord> _paymentIndex;
     // invoice number / LC reference → first and last payment carrying it; the rest chain through the records.
     private readonly Dictionary<string, (int First, int Last)> _byInvoice = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int First, int Last)> _byLetterOfCredit = new(StringComparer.Ordinal);
     private readonly RecordList<TradeRecord> _trades = new();
-    private readonly Dictionary<UInt128, TradeRecord> _tradeIndex = new();
+    private readonly RecordIndex<TradeRecord> _tradeIndex;
     private readonly PriorityQueue<object, (ulong ExpiresAt, long Order)> _expiry = new();
     private long _expiryOrder;
     private int _paymentsWithReferences; // payments carrying ISO 20022 ids (PayAtBestQuote from a pacs.008)
@@ -60,7 +60,13 @@ public sealed partial class ExchangeState
     private readonly List<TransferError> _transferErrors = new();
     private readonly Transfer[] _legs = new Transfer[2];
 
-    public ExchangeState(LedgerState ledger) => _ledger = ledger;
+    public ExchangeState(LedgerState ledger)
+    {
+        _ledger = ledger;
+        _lockIndex = new(_locks);
+        _paymentIndex = new(_payments);
+        _tradeIndex = new(_trades);
+    }
 
     /// <summary>The compliance gate every PayAgainstLock passes before any leg moves; set by the engine.</summary>
     internal ComplianceState? Compliance { get; set; }
