@@ -75,7 +75,7 @@ public sealed partial class SettlementState
         PaymentDetails? details = od is null ? null : new PaymentDetails(od.Beneficiary, od.Originator, null, od.References);
         var payment = new SubmitPayment(cmd.ReturnId, o.Payee, o.Payer, o.Ledger, cmd.AmountMinor, o.SubmittedPriority, PaymentKind.Interbank, 0, 0, 0);
         SettlementResult result = Submit(in payment, details, screen: true, travelRuleAtEntry: false, ref clock, out status, out _, out _);
-        int index = _paymentIndex[cmd.ReturnId];
+        if (!_paymentIndex.TryGetValue(cmd.ReturnId, out int index)) return result; // refused before it was recorded (too many payments)
         LinkReturn(index, original);
         return result;
     }

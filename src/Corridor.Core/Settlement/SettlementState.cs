@@ -45,7 +45,7 @@ public sealed partial class SettlementState
     private readonly Dictionary<(ulong Participant, uint Ledger), int> _accountByOwner = new();
 
     private readonly ChunkedList<PaymentRecord> _payments = new(); // copy on write while a capture reads it (Payment(i) writes)
-    private readonly Dictionary<UInt128, int> _paymentIndex = new();
+    private readonly IdIndex _paymentIndex = new(); // payment id → position in _payments; grows without copying every entry at once
 
     /// <summary>Party data, trade reference and ISO ids of payments submitted with details, by payment index.</summary>
     private readonly Dictionary<int, PaymentDetails> _details = new();
