@@ -87,7 +87,10 @@ public sealed record PartyBirth(uint DateYyyymmdd, string City, string Country)
 /// </summary>
 public sealed record SubmitPaymentWithDetails(SubmitPayment Payment, PaymentDetails Details) : IExchangeItem<SubmitPaymentWithDetails>
 {
-    public static int MaxEncodedBytes => 16 + 8 + 8 + 4 + 8 + 1 + 1 + 8 + 8 + 8 + PaymentDetails.MaxEncodedBytes;
+    /// <summary>The payment's own fields, before its details.</summary>
+    public const int PaymentBytes = 16 + 8 + 8 + 4 + 8 + 1 + 1 + 8 + 8 + 8;
+
+    public static int MaxEncodedBytes => PaymentBytes + PaymentDetails.MaxEncodedBytes;
 
     public void Write(ref WireWriter w)
     {

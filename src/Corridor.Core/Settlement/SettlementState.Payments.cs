@@ -11,9 +11,10 @@ public sealed partial class SettlementState
     {
         // Operations 116 and 120 carry each payment's details; 108 none.
         SubmitPaymentWithDetails[]? withDetails = null;
+        Range[]? encodedDetails = null; // where each item's details lie in the payload: kept as they are, not encoded again
         SubmitPayment[]? plain = null;
         if (command.Operation is Operation.SubmitPaymentWithDetails or Operation.SubmitPaymentTravelRuleAtEntry)
-            withDetails = Exchange.ExchangeCommands.Decode<SubmitPaymentWithDetails>(payload, command.Count);
+            withDetails = DecodeWithDetails(payload, command.Count, out encodedDetails);
         else
             plain = SettlementCodec.DecodePayload<SubmitPayment>(payload, command.Count);
         int count = withDetails?.Length ?? plain!.Length;
@@ -26,7 +27,8 @@ public sealed partial class SettlementState
         {
             clock++;
             SubmitPayment item = withDetails is null ? plain![i] : withDetails[i].Payment;
-            SettlementResult result = Submit(in item, withDetails?[i].Details, screen, travelRuleAtEntry, ref clock, out PaymentStatus status, out SettlementResult reason, out bool existed);
+            ReadOnlySpan<byte> encoded = encodedDetails is null ? default : payload[encodedDetails[i]];
+            SettlementResult result = Submit(in item, withDetails?[i].Details, encoded, screen, travelRuleAtEntry, ref clock, out PaymentStatus status, out SettlementResult reason, out bool existed);
             outcomes[i] = new PaymentOutcome(i, item.PaymentId, status, reason, existed);
             if (result != SettlementResult.Ok) (errors ??= new()).Add(new ItemResult(i, (ushort)result));
             ProcessWorklist(ref clock);
@@ -40,12 +42,32 @@ public sealed partial class SettlementState
         return new CommandReply(command.Operation, command.Count, errors?.ToArray() ?? CommandReply.NoErrors, outcomes);
     }
 
+    /// <summary>Items of operation 116 or 120, and where each one's details lie in the payload.</summary>
+    private static SubmitPaymentWithDetails[] DecodeWithDetails(ReadOnlySpan<byte> payload, int count, out Range[] details)
+    {
+        if ((uint)count > Exchange.ExchangeCommands.MaxItemsPerCommand)
+            throw new InvalidDataException($"exchange command declares {count} items, at most {Exchange.ExchangeCommands.MaxItemsPerCommand}");
+        var items = new SubmitPaymentWithDetails[count];
+        details = new Range[count];
+        var r = new Exchange.WireReader(payload);
+        for (int i = 0; i < count; i++)
+        {
+            int from = r.Position;
+            items[i] = SubmitPaymentWithDetails.Read(ref r);
+            details[i] = (from + SubmitPaymentWithDetails.PaymentBytes)..r.Position;
+        }
+        if (r.Remaining != 0) throw new InvalidDataException($"exchange payload has {r.Remaining} trailing bytes");
+        return items;
+    }
+
     /// <summary>
     /// Enters one payment. Returns the submission result (Ok if accepted: settled, queued, scheduled or in a window);
     /// a resubmission with the same id and content returns the original result and the current status.
+    /// <paramref name="encodedDetails"/>: <paramref name="details"/> as the command carried them, or empty when the caller
+    /// built them (they are encoded to be kept).
     /// </summary>
-    private SettlementResult Submit(in SubmitPayment cmd, PaymentDetails? details, bool screen, bool travelRuleAtEntry, ref ulong clock,
-        out PaymentStatus status, out SettlementResult reason, out bool existed)
+    private SettlementResult Submit(in SubmitPayment cmd, PaymentDetails? details, ReadOnlySpan<byte> encodedDetails, bool screen, bool travelRuleAtEntry,
+        ref ulong clock, out PaymentStatus status, out SettlementResult reason, out bool existed)
     {
         status = PaymentStatus.Rejected;
         reason = SettlementResult.PaymentIdInvalid;
@@ -58,7 +80,7 @@ public sealed partial class SettlementState
             ref PaymentRecord e = ref Payment(existing);
             bool same = e.Payer == cmd.Payer && e.Payee == cmd.Payee && e.Ledger == cmd.Ledger && e.Amount == cmd.AmountMinor
                 && e.SubmittedPriority == cmd.Priority && e.Kind == cmd.Kind && e.Earliest == cmd.EarliestNs && e.Latest == cmd.LatestNs
-                && e.WindowId == cmd.WindowId && Equals(DetailsOf(existing), details);
+                && e.WindowId == cmd.WindowId && SameDetails(existing, details, encodedDetails);
             if (!same) { reason = SettlementResult.PaymentExistsWithDifferentContent; return reason; }
             status = e.Status;
             reason = e.Reason;
@@ -83,7 +105,7 @@ public sealed partial class SettlementState
         };
         SettlementResult check = Validate(ref record, clock, out WindowRecord? window);
         _paymentIndex.Add(cmd.PaymentId, index);
-        if (details is not null) AddDetails(index, details);
+        if (details is not null) AddDetails(index, details, encodedDetails);
         _payments.Add() = record;
         if (check != SettlementResult.Ok) return RejectAtEntry(index, check, clock, out status, out reason);
 
@@ -129,8 +151,25 @@ public sealed partial class SettlementState
         return SettlementResult.Ok;
     }
 
-    /// <summary>The details a payment was submitted with (null when none).</summary>
-    private PaymentDetails? DetailsOf(int index) => _details.TryGetValue(index, out PaymentDetails? d) ? d : null;
+    /// <summary>The details a payment was submitted with (null when none), decoded from the bytes kept.</summary>
+    private PaymentDetails? DetailsOf(int index)
+    {
+        if (!TryGetEncodedDetails(index, out ReadOnlyMemory<byte> encoded)) return null;
+        var reader = new Exchange.WireReader(encoded.Span);
+        return PaymentDetails.Read(ref reader);
+    }
+
+    /// <summary>
+    /// Whether the payment at <paramref name="index"/> was submitted with these details. Their encoding is one to one (fixed
+    /// fields, strict UTF-8 both ways), so equal bytes are equal details.
+    /// </summary>
+    private bool SameDetails(int index, PaymentDetails? details, ReadOnlySpan<byte> encoded)
+    {
+        bool kept = TryGetEncodedDetails(index, out ReadOnlyMemory<byte> stored);
+        if (details is null || !kept) return details is null && !kept;
+        if (encoded.IsEmpty) return Equals(DetailsOf(index), details);
+        return stored.Span.SequenceEqual(encoded);
+    }
 
     /// <summary>
     /// An operator released a held payment (compliance ReleaseHold): it is checked again as at entry (participants active,

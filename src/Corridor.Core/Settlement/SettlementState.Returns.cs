@@ -74,7 +74,7 @@ public sealed partial class SettlementState
         PaymentDetails? od = DetailsOf(original);
         PaymentDetails? details = od is null ? null : new PaymentDetails(od.Beneficiary, od.Originator, null, od.References);
         var payment = new SubmitPayment(cmd.ReturnId, o.Payee, o.Payer, o.Ledger, cmd.AmountMinor, o.SubmittedPriority, PaymentKind.Interbank, 0, 0, 0);
-        SettlementResult result = Submit(in payment, details, screen: true, travelRuleAtEntry: false, ref clock, out status, out _, out _);
+        SettlementResult result = Submit(in payment, details, default, screen: true, travelRuleAtEntry: false, ref clock, out status, out _, out _);
         if (!_paymentIndex.TryGetValue(cmd.ReturnId, out int index)) return result; // refused before it was recorded (too many payments)
         LinkReturn(index, original);
         return result;

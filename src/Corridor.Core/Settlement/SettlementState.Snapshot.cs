@@ -27,7 +27,7 @@ public sealed partial class SettlementState
     {
         section(WriteSnapshot);
         // Only when some payment carries details, so the hash of a state without any is what it was before details existed.
-        if (_details.Count != 0) section(WriteDetailsSnapshot);
+        if (_detailsInOrder.Count != 0) section(WriteDetailsSnapshot);
         // Likewise only when some payment was returned (pacs.004).
         if (_returns.Count != 0) section(WriteReturnsSnapshot);
         // Likewise only when some account owes, or some statement reported, overnight credit.
@@ -297,39 +297,57 @@ public sealed partial class SettlementState
         // A frozen capture leaves them to the writer thread: the list only grows, and details never change.
         if (SnapshotCapture.Of(w) is { } capture)
         {
-            RecordList<(int Index, PaymentDetails Details)>.Frozen details = capture.Freeze(_detailsInOrder, _detailsInOrder.Freeze, v => v.Release);
+            RecordList<(int Index, ReadOnlyMemory<byte> Encoded)>.Frozen details = capture.Freeze(_detailsInOrder, _detailsInOrder.Freeze, v => v.Release);
             ((SegmentedBuffer)w.BaseStream).Defer(_detailsEncodedBytes + 8L * details.Count, later => WriteDetails(later, details));
         }
         else WriteDetails(w, _detailsInOrder);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
-    private static void WriteDetails(BinaryWriter w, IReadOnlyList<(int Index, PaymentDetails Details)> details)
+    private static void WriteDetails(BinaryWriter w, IReadOnlyList<(int Index, ReadOnlyMemory<byte> Encoded)> details)
     {
-        var buffer = new byte[PaymentDetails.MaxEncodedBytes];
         for (int i = 0; i < details.Count; i++)
         {
-            var (index, d) = details[i];
-            var writer = new Exchange.WireWriter(buffer);
-            d.Write(ref writer);
+            var (index, encoded) = details[i];
             w.Write(index);
-            w.Write(writer.Written);
-            w.Write(buffer, 0, writer.Written);
+            w.Write(encoded.Length);
+            w.Write(encoded.Span);
         }
     }
 
-    /// <summary>Keeps a payment's details (submitted, or restored in index order with their encoded length).</summary>
-    private void AddDetails(int index, PaymentDetails details, int encodedBytes = -1)
+    /// <summary>
+    /// Keeps a payment's details as encoded (submitted, or restored in index order), after every payment that has some so far.
+    /// <paramref name="encoded"/> is <see cref="PaymentDetails.Write"/>'s output for them, as a command carries it; empty when
+    /// the caller built the details itself (a return's swapped parties): they are encoded here.
+    /// </summary>
+    private void AddDetails(int index, PaymentDetails details, ReadOnlySpan<byte> encoded)
     {
-        _details.Add(index, details);
-        _detailsInOrder.Add((index, details));
-        if (encodedBytes < 0)
+        if (_detailsInOrder.Count != 0 && _detailsInOrder[^1].Index >= index)
+            throw new InvalidOperationException($"settlement invariant broken: details of payment index {index} added after {_detailsInOrder[^1].Index}");
+        if (encoded.IsEmpty)
         {
             var writer = new Exchange.WireWriter(_detailsScratch ??= new byte[PaymentDetails.MaxEncodedBytes]);
             details.Write(ref writer);
-            encodedBytes = writer.Written;
+            encoded = _detailsScratch.AsSpan(0, writer.Written);
         }
-        _detailsEncodedBytes += encodedBytes;
+        _detailsInOrder.Add((index, _detailsBytes.Copy(encoded)));
+        _detailsEncodedBytes += encoded.Length;
+    }
+
+    /// <summary>The encoded details of the payment at <paramref name="index"/>; false when it was submitted without any.</summary>
+    private bool TryGetEncodedDetails(int index, out ReadOnlyMemory<byte> encoded)
+    {
+        int low = 0, high = _detailsInOrder.Count - 1;
+        while (low <= high)
+        {
+            int middle = low + (high - low) / 2;
+            var (at, bytes) = _detailsInOrder[middle];
+            if (at == index) { encoded = bytes; return true; }
+            if (at < index) low = middle + 1;
+            else high = middle - 1;
+        }
+        encoded = default;
+        return false;
     }
 
     public void ReadDetailsSnapshot(BinaryReader r)
@@ -343,7 +361,9 @@ public sealed partial class SettlementState
             previous = index;
             byte[] bytes = r.ReadBytes(Count(r, PaymentDetails.MaxEncodedBytes));
             var reader = new Exchange.WireReader(bytes);
-            AddDetails(index, PaymentDetails.Read(ref reader), bytes.Length);
+            PaymentDetails details = PaymentDetails.Read(ref reader); // a snapshot's details are checked as a command's are
+            if (reader.Remaining != 0) throw new InvalidDataException($"settlement snapshot: details of payment index {index} have {reader.Remaining} trailing bytes");
+            AddDetails(index, details, bytes);
         }
     }
 

@@ -47,10 +47,14 @@ public sealed partial class SettlementState
     private readonly ChunkedList<PaymentRecord> _payments = new(); // copy on write while a capture reads it (Payment(i) writes)
     private readonly IdIndex _paymentIndex = new(); // payment id → position in _payments; grows without copying every entry at once
 
-    /// <summary>Party data, trade reference and ISO ids of payments submitted with details, by payment index.</summary>
-    private readonly Dictionary<int, PaymentDetails> _details = new();
-    /// <summary>The same, in payment index order (the order they were added): the snapshot's order, frozen by a capture.</summary>
-    private readonly RecordList<(int Index, PaymentDetails Details)> _detailsInOrder = new();
+    /// <summary>
+    /// Party data, trade reference and ISO ids of payments submitted with details: each payment's details exactly as journaled
+    /// (a slice of <see cref="_detailsBytes"/>, decoded when asked for), in payment index order — the order they were added,
+    /// found by binary search, the snapshot's order, frozen by a capture. Bytes rather than ~10 objects per payment: nothing
+    /// for the collector to trace and copy as the payment ages, and nothing to encode again for a snapshot.
+    /// </summary>
+    private readonly RecordList<(int Index, ReadOnlyMemory<byte> Encoded)> _detailsInOrder = new();
+    private readonly Exchange.ByteArena _detailsBytes = new();
     private long _detailsEncodedBytes; // Σ encoded length of the details, for a capture to know its section's size
     private byte[]? _detailsScratch;
 

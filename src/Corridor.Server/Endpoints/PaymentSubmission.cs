@@ -131,6 +131,7 @@ internal static class PaymentSubmission
     /// </summary>
     private static After?[] AfterRefused(Engine e, CommandReply applied, List<(int Index, SubmitPaymentWithDetails Item)> toSubmit)
     {
+        if (applied.Errors.Length == 0) return []; // every item accepted: answered from its outcome, nothing to read here
         var outcomes = (PaymentOutcome[])applied.Data!;
         var after = new After?[outcomes.Length];
         foreach (ItemResult error in applied.Errors) after[error.Index] = AfterOf(e, outcomes[error.Index], toSubmit[error.Index].Item);
