@@ -20,7 +20,7 @@ public class BenchCommandTests
     [InlineData("federation|--payments|30|--concurrency|2|--warmup|20|--payer-batch|10", "payments,payer_batch,seconds,payments_per_second,p99_ms,settled_on_a,settled_on_b")]
     [InlineData("http|--mode|single|--transfers|2000|--warmup|200|--concurrency|8|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
     [InlineData("http|--mode|batch|--transfers|10000|--batch|1000|--warmup|1000|--tls", "transfers_per_second,p99_ms,failed_requests,transport")]
-    [InlineData("http|--mode|payments|--transfers|600|--warmup|60|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p50_ms,p99_ms,requests_per_second,watch_list_load_ms,first_payment_ms")]
+    [InlineData("http|--mode|payments|--transfers|600|--warmup|60|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p50_ms,p99_ms,requests_per_second,watch_list_load_ms,first_payment_ms,retained_bytes_per_payment,gc_gen0,gc_gen1,gc_gen2,gc_pause_ms")]
     [InlineData("http|--mode|iso|--transfers|300|--warmup|30|--concurrency|4|--watch-list|2000", "payments_per_second,settled_payments,p99_ms")]
     [InlineData("http|--mode|iso|--batch|100|--transfers|1000|--warmup|200|--watch-list|2000", "payments_per_second,settled_payments,p99_ms,payments_per_request")]
     [InlineData("recovery|--transfers|20000|--accounts|100|--run-on|2000", "transfers,replay_seconds,snapshot_restore_seconds,stop_seconds,replay_cpu_seconds,snapshot_restore_cpu_seconds,snapshot_mib,run_on_transfers,restart_stop_seconds,restart_stop_snapshot,restart_stop_snapshot_mib,third_start_seconds,third_start_ready_seconds")]

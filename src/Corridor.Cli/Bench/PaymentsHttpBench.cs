@@ -57,11 +57,17 @@ internal static class PaymentsHttpBench
             load.Reset();
             long warmed = await HttpBench.WarmUpAsync((from, count) => load.RunAsync(1 + from, count, cancel), s.Warmup, perRequest);
             load.Reset();
+            long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+            Corridor.Workloads.GcDuring gcBefore = Corridor.Workloads.GcDuring.Now();
             TimeSpan cpu = HttpBench.ProcessCpu(), jit = System.Runtime.JitInfo.GetCompilationTime();
             long allocated = GC.GetTotalAllocatedBytes();
             var clock = Stopwatch.StartNew();
             long requests = await load.RunAsync(1 + warmed, s.Transfers, cancel);
             double seconds = clock.Elapsed.TotalSeconds;
+            Corridor.Workloads.GcDuring gc = Corridor.Workloads.GcDuring.Now().Since(gcBefore);
+            // What the timed payments left on the heap (the node's state, with the load generator's and server's buffers as
+            // they happen to be): only meaningful with the node in this process.
+            long retainedPerPayment = server is null ? 0 : (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / Math.Max(1, s.Transfers);
             double cpuPerRequest = HttpBench.CpuMicrosecondsPerRequest(cpu, requests);
             double jitMs = (System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds;
             long allocatedPerRequest = requests == 0 ? 0 : (GC.GetTotalAllocatedBytes() - allocated) / requests;
@@ -95,6 +101,11 @@ internal static class PaymentsHttpBench
                 new("cpu_us_per_request", cpuPerRequest),
                 new("cpu_measured", server is null ? "this process: the load generator only" : "this process: load generator and node"),
                 new("allocated_bytes_per_request", allocatedPerRequest),
+                new("retained_bytes_per_payment", retainedPerPayment),
+                new("gc_gen0", gc.Gen0),
+                new("gc_gen1", gc.Gen1),
+                new("gc_gen2", gc.Gen2),
+                new("gc_pause_ms", Math.Round(gc.PauseMilliseconds, 1)),
                 new("jit_ms_measured", Math.Round(jitMs, 0)),
                 new("tracing", s.Tracing),
                 new("transport", "http"),
