@@ -208,12 +208,24 @@ public static class ExchangeCommands
     }
 
     /// <summary>Decodes a whole payload of <paramref name="count"/> items; throws <see cref="InvalidDataException"/> if malformed or with trailing bytes.</summary>
-    public static T[] Decode<T>(ReadOnlySpan<byte> payload, int count) where T : IExchangeItem<T>
+    public static T[] Decode<T>(ReadOnlySpan<byte> payload, int count) where T : IExchangeItem<T> => Decode<T>(payload, count, out _, withRanges: false);
+
+    /// <summary>As <see cref="Decode{T}(ReadOnlySpan{byte}, int)"/>, and where each item lies in <paramref name="payload"/>.</summary>
+    public static T[] Decode<T>(ReadOnlySpan<byte> payload, int count, out Range[] ranges) where T : IExchangeItem<T> =>
+        Decode<T>(payload, count, out ranges, withRanges: true);
+
+    private static T[] Decode<T>(ReadOnlySpan<byte> payload, int count, out Range[] ranges, bool withRanges) where T : IExchangeItem<T>
     {
         if ((uint)count > MaxItemsPerCommand) throw new InvalidDataException($"exchange command declares {count} items, at most {MaxItemsPerCommand}");
         var items = new T[count];
+        ranges = withRanges ? new Range[count] : [];
         var r = new WireReader(payload);
-        for (int i = 0; i < count; i++) items[i] = T.Read(ref r);
+        for (int i = 0; i < count; i++)
+        {
+            int from = r.Position;
+            items[i] = T.Read(ref r);
+            if (withRanges) ranges[i] = from..r.Position;
+        }
         if (r.Remaining != 0) throw new InvalidDataException($"exchange payload has {r.Remaining} trailing bytes");
         return items;
     }

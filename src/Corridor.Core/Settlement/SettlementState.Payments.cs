@@ -11,10 +11,10 @@ public sealed partial class SettlementState
     {
         // Operations 116 and 120 carry each payment's details; 108 none.
         SubmitPaymentWithDetails[]? withDetails = null;
-        Range[]? encodedDetails = null; // where each item's details lie in the payload: kept as they are, not encoded again
+        Range[]? encoded = null; // where each item lies in the payload: its details are kept as they are, not encoded again
         SubmitPayment[]? plain = null;
         if (command.Operation is Operation.SubmitPaymentWithDetails or Operation.SubmitPaymentTravelRuleAtEntry)
-            withDetails = DecodeWithDetails(payload, command.Count, out encodedDetails);
+            withDetails = Exchange.ExchangeCommands.Decode<SubmitPaymentWithDetails>(payload, command.Count, out encoded);
         else
             plain = SettlementCodec.DecodePayload<SubmitPayment>(payload, command.Count);
         int count = withDetails?.Length ?? plain!.Length;
@@ -27,8 +27,8 @@ public sealed partial class SettlementState
         {
             clock++;
             SubmitPayment item = withDetails is null ? plain![i] : withDetails[i].Payment;
-            ReadOnlySpan<byte> encoded = encodedDetails is null ? default : payload[encodedDetails[i]];
-            SettlementResult result = Submit(in item, withDetails?[i].Details, encoded, screen, travelRuleAtEntry, ref clock, out PaymentStatus status, out SettlementResult reason, out bool existed);
+            ReadOnlySpan<byte> details = encoded is null ? default : payload[encoded[i]][SubmitPaymentWithDetails.PaymentBytes..];
+            SettlementResult result = Submit(in item, withDetails?[i].Details, details, screen, travelRuleAtEntry, ref clock, out PaymentStatus status, out SettlementResult reason, out bool existed);
             outcomes[i] = new PaymentOutcome(i, item.PaymentId, status, reason, existed);
             if (result != SettlementResult.Ok) (errors ??= new()).Add(new ItemResult(i, (ushort)result));
             ProcessWorklist(ref clock);
@@ -40,24 +40,6 @@ public sealed partial class SettlementState
             if (outcomes[i].Status == PaymentStatus.Queued && _paymentIndex.TryGetValue(outcomes[i].PaymentId, out int pi))
                 outcomes[i] = outcomes[i] with { Status = Payment(pi).Status };
         return new CommandReply(command.Operation, command.Count, errors?.ToArray() ?? CommandReply.NoErrors, outcomes);
-    }
-
-    /// <summary>Items of operation 116 or 120, and where each one's details lie in the payload.</summary>
-    private static SubmitPaymentWithDetails[] DecodeWithDetails(ReadOnlySpan<byte> payload, int count, out Range[] details)
-    {
-        if ((uint)count > Exchange.ExchangeCommands.MaxItemsPerCommand)
-            throw new InvalidDataException($"exchange command declares {count} items, at most {Exchange.ExchangeCommands.MaxItemsPerCommand}");
-        var items = new SubmitPaymentWithDetails[count];
-        details = new Range[count];
-        var r = new Exchange.WireReader(payload);
-        for (int i = 0; i < count; i++)
-        {
-            int from = r.Position;
-            items[i] = SubmitPaymentWithDetails.Read(ref r);
-            details[i] = (from + SubmitPaymentWithDetails.PaymentBytes)..r.Position;
-        }
-        if (r.Remaining != 0) throw new InvalidDataException($"exchange payload has {r.Remaining} trailing bytes");
-        return items;
     }
 
     /// <summary>
