@@ -54,7 +54,11 @@ public sealed class PostgresJournal : IJournal
         if (writer is not null)
         {
             _insert = PrepareInsert(writer);
-            _leaseValidUntilTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+            // The lease was taken (or renewed) just before the writer was built: held from now, for three quarters of its
+            // duration until the renewer renews it. Set here, not by the renewer thread, which may start later: a writer
+            // just opened must not report the lease lost before that thread first runs.
+            long durationTicks = options.Lease.DurationMs * System.Diagnostics.Stopwatch.Frequency / 1000;
+            _leaseValidUntilTicks = System.Diagnostics.Stopwatch.GetTimestamp() + durationTicks - durationTicks / 4;
             _renewer = new Thread(RenewLoop) { Name = "corridor-lease", IsBackground = true };
             _renewer.Start();
         }
@@ -370,8 +374,6 @@ public sealed class PostgresJournal : IJournal
         NpgsqlConnection? connection = null;
         int durationMs = _options.Lease.DurationMs;
         long durationTicks = durationMs * System.Diagnostics.Stopwatch.Frequency / 1000;
-        // The lease was taken (or renewed) just before the writer was built.
-        Interlocked.Exchange(ref _leaseValidUntilTicks, System.Diagnostics.Stopwatch.GetTimestamp() + durationTicks - durationTicks / 4);
         try
         {
             while (!_stopRenewing.Wait(_options.Lease.RenewEveryMs))
