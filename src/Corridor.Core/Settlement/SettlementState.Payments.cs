@@ -149,8 +149,7 @@ public sealed partial class SettlementState
     {
         bool kept = TryGetEncodedDetails(index, out ReadOnlyMemory<byte> stored);
         if (details is null || !kept) return details is null && !kept;
-        if (encoded.IsEmpty) return Equals(DetailsOf(index), details);
-        return stored.Span.SequenceEqual(encoded);
+        return stored.Span.SequenceEqual(Encoded(details, encoded));
     }
 
     /// <summary>

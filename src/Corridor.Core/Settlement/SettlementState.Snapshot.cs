@@ -324,14 +324,21 @@ public sealed partial class SettlementState
     {
         if (_detailsInOrder.Count != 0 && _detailsInOrder[^1].Index >= index)
             throw new InvalidOperationException($"settlement invariant broken: details of payment index {index} added after {_detailsInOrder[^1].Index}");
-        if (encoded.IsEmpty)
-        {
-            var writer = new Exchange.WireWriter(_detailsScratch ??= new byte[PaymentDetails.MaxEncodedBytes]);
-            details.Write(ref writer);
-            encoded = _detailsScratch.AsSpan(0, writer.Written);
-        }
+        encoded = Encoded(details, encoded);
         _detailsInOrder.Add((index, _detailsBytes.Copy(encoded)));
         _detailsEncodedBytes += encoded.Length;
+    }
+
+    /// <summary>
+    /// <paramref name="details"/> encoded: <paramref name="encoded"/> when the command carried them so, otherwise written into a
+    /// scratch buffer (valid until the next call).
+    /// </summary>
+    private ReadOnlySpan<byte> Encoded(PaymentDetails details, ReadOnlySpan<byte> encoded)
+    {
+        if (!encoded.IsEmpty) return encoded;
+        var writer = new Exchange.WireWriter(_detailsScratch ??= new byte[PaymentDetails.MaxEncodedBytes]);
+        details.Write(ref writer);
+        return _detailsScratch.AsSpan(0, writer.Written);
     }
 
     /// <summary>The encoded details of the payment at <paramref name="index"/>; false when it was submitted without any.</summary>
