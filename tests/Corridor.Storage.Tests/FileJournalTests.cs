@@ -301,16 +301,20 @@ public sealed class FileJournalTests
     [Theory]
     [InlineData(7)]
     [InlineData(4096)]
-    public void Zero_filled_tail_is_a_torn_tail(int zeroBytes)
+    public void Zero_filled_tail_is_the_prepared_space_cut_off_without_a_note(int zeroBytes)
     {
+        // Zeros after the last batch are what the writer prepares ahead of its appends (FileJournalOptions.PrepareStepBytes):
+        // batch 10 was never written into them, so there is nothing to report; the commit record still guards batch 9.
         using var dir = new TempDirectory();
-        (string path, _) = WriteTen(dir, out _);
-        long validBytes = new FileInfo(path).Length;
+        (string path, long validBytes) = WriteTen(dir, out byte[] hashAfterNine);
+        using (var file = new FileStream(path, FileMode.Open)) file.SetLength(validBytes);
         using (var file = new FileStream(path, FileMode.Append)) file.Write(new byte[zeroBytes]);
-        Assert.Contains("zero", FileJournal.Verify(dir.Path).Problem!.Message);
+        Assert.Null(FileJournal.Verify(dir.Path).Problem);
         using FileJournal journal = FileJournal.Open(dir.Path);
-        Assert.Equal(10, journal.LastSequence);
-        Assert.Equal(zeroBytes, journal.RecoveryReport.TruncatedBytes);
+        Assert.Equal(9, journal.LastSequence);
+        Assert.Equal(hashAfterNine, journal.LastHash);
+        Assert.Equal(0, journal.RecoveryReport.TruncatedBytes);
+        Assert.Empty(journal.RecoveryReport.Notes);
         Assert.Equal(validBytes, new FileInfo(path).Length);
     }
 

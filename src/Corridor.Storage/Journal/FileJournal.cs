@@ -30,6 +30,7 @@ public sealed class FileJournal : IJournal
     private IFileHandle? _current;
     private long _currentFirstSequence;
     private long _currentBytes;
+    private long _currentFileBytes; // the current segment's length: its batches, then prepared zeros (PrepareStepBytes)
     private long _firstSequence;
     private long _lastSequence;
     private Exception? _failure;
@@ -117,6 +118,14 @@ public sealed class FileJournal : IJournal
                 tail.SetLength(torn.Offset);
                 tail.Sync();
                 scan.Problem = null;
+            }
+            if (scan.PreparedTailBytes > 0)
+            {
+                // The zeros prepared for appends that a crash left after the last batch: cut off (no note; nothing was written there).
+                ScannedSegment last = scan.Segments[^1];
+                using IFileHandle tail = files.Open(last.File.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+                tail.SetLength(last.ValidBytes);
+                tail.Sync();
             }
             // A last segment without batches (created, then crashed, or emptied by truncation) is removed;
             // the next append recreates it. It never holds an acknowledged batch.
@@ -213,8 +222,11 @@ public sealed class FileJournal : IJournal
         {
             if (_current is null || (_currentBytes > 0 && _currentBytes + recordBytes > _options.SegmentBytes)) RollSegment(sequence);
             IFileHandle segment = _current!;
+            long end = _currentBytes + recordBytes;
+            if (end > _currentFileBytes && recordBytes <= _options.PrepareStepBytes / 16) Prepare(segment, end);
             BatchRecord.Write(_header, sequence, timestampNs, body, _lastHash);
             segment.WriteGathered(_header, body, _currentBytes);
+            _currentFileBytes = Math.Max(_currentFileBytes, end);
             if (sync) segment.Sync();
             // Durable: only now may the commit record name it (one small write into the page cache; synced per options).
             SHA256.HashData(_header, _lastHash);
@@ -280,7 +292,9 @@ public sealed class FileJournal : IJournal
             }
             using IFileHandle file = _files.Open(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             long fileBytes = file.Length;
-            while (expected <= lastSequence && offset < fileBytes)
+            // A segment ends at its last batch, or where the next segment begins (prepared zeros may follow its last batch).
+            long nextFirst = i + 1 < segments.Length ? segments[i + 1].FirstSequence : long.MaxValue;
+            while (expected <= lastSequence && expected < nextFirst && offset < fileBytes)
             {
                 bool wanted = expected > afterSequence;
                 JournalScanner.RecordStatus status = scanner.ReadRecord(file, offset, fileBytes, checkBody: wanted, keepBody: wanted,
@@ -357,6 +371,12 @@ public sealed class FileJournal : IJournal
     {
         if (_disposed) return;
         _disposed = true;
+        if (_failure is null)
+        {
+            // A clean close leaves the last segment ending with its last batch, as a roll does; if this fails the next open cuts the zeros.
+            try { TrimCurrent(); }
+            catch (IOException) { }
+        }
         _current?.Dispose();
         if (_commit is not null && _failure is null)
         {
@@ -372,6 +392,7 @@ public sealed class FileJournal : IJournal
     {
         _current = _files.Open(segment.File.Path, FileMode.Open, FileAccess.Write, FileShare.Read);
         _currentBytes = segment.ValidBytes;
+        _currentFileBytes = segment.ValidBytes; // Open cut any prepared zeros off
         _currentFirstSequence = segment.File.FirstSequence;
     }
 
@@ -402,13 +423,39 @@ public sealed class FileJournal : IJournal
         _commit!.Write(_commitCopy, CommitRecord.OffsetOf(slot));
     }
 
+    /// <summary>
+    /// Writes zeros from the end of the current segment to a step past <paramref name="end"/> (within the segment's size) and
+    /// syncs them: the batches written into them change neither the file's size nor its blocks (<see cref="FileJournalOptions.PrepareStepBytes"/>).
+    /// </summary>
+    private void Prepare(IFileHandle segment, long end)
+    {
+        long target = Math.Max(end, Math.Min(_currentBytes + _options.PrepareStepBytes, _options.SegmentBytes));
+        for (long at = _currentFileBytes; at < target; at += Zeros.Length)
+            segment.Write(Zeros.AsSpan(0, (int)Math.Min(Zeros.Length, target - at)), at);
+        segment.Sync();
+        _currentFileBytes = target;
+    }
+
+    private static readonly byte[] Zeros = new byte[64 * 1024];
+
+    /// <summary>Cuts the current segment back to its last batch (its prepared zeros dropped), durably: a closed segment ends with a batch.</summary>
+    private void TrimCurrent()
+    {
+        if (_current is null || _currentFileBytes <= _currentBytes) return;
+        _current.SetLength(_currentBytes);
+        _current.Sync();
+        _currentFileBytes = _currentBytes;
+    }
+
     private void RollSegment(long firstSequence)
     {
+        TrimCurrent(); // before the next segment exists: only the last segment may end in prepared zeros
         _current?.Dispose();
         _current = null;
         string path = Path.Combine(_directory, SegmentFile.NameFor(firstSequence));
         _current = _files.Open(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         _currentBytes = 0;
+        _currentFileBytes = 0;
         _currentFirstSequence = firstSequence;
         _commit?.Sync(); // the record of the previous segment's last batch is durable before batches go elsewhere
         lock (_segments) _segments.Add(new SegmentFile(path, firstSequence));

@@ -44,6 +44,9 @@ internal sealed class JournalScan
     public byte[] LastHash { get; set; } = new byte[BatchRecord.HashBytes];
     public long ValidBytes { get; set; }
     public long TornTailBytes { get; set; }
+
+    /// <summary>Zeros after the last batch of the last segment: space the journal prepared for appends (<see cref="FileJournalOptions.PrepareStepBytes"/>), not damage.</summary>
+    public long PreparedTailBytes { get; set; }
     public JournalProblem? Problem { get; set; }
 
     /// <summary>Chain hash of the batch the commit record attests, when the scan passed it.</summary>
@@ -306,6 +309,18 @@ internal sealed class JournalScanner : IDisposable
                     offset += recordBytes;
                     continue;
                 }
+                if (status == RecordStatus.Damaged && IsZeroFrom(file, offset, fileBytes))
+                {
+                    // Nothing but zeros to the end: the space the writer prepares ahead of its appends
+                    // (FileJournalOptions.PrepareStepBytes), whether a batch was about to be written into it or not. Whether an
+                    // acknowledged batch is missing is for the next segment's first batch (it must continue the sequence and the
+                    // chain) and, after the last, the commit record. A segment closed by a roll was cut back to its last batch, but
+                    // that cut may be lost (an fsync error keeps it only in the page cache, a power loss then drops it).
+                    if (!isLast) break;
+                    AddSegment(scan, segment, fileBytes, offset, batches, lastRecord, expected, previousHash);
+                    scan.PreparedTailBytes = fileBytes - offset;
+                    return scan;
+                }
                 if (status == RecordStatus.Damaged)
                 {
                     if (!isLast)
@@ -361,6 +376,27 @@ internal sealed class JournalScanner : IDisposable
     }
 
     private static bool IsZero(ReadOnlySpan<byte> bytes) => !bytes.ContainsAnyExcept((byte)0);
+
+    /// <summary>True when every byte of <paramref name="file"/> from <paramref name="offset"/> to <paramref name="fileBytes"/> is zero.</summary>
+    private static bool IsZeroFrom(IFileHandle file, long offset, long fileBytes)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (offset < fileBytes)
+            {
+                int got = ReadAt(file, buffer.AsSpan(0, (int)Math.Min(buffer.Length, fileBytes - offset)), offset);
+                if (got <= 0) return false;
+                if (!IsZero(buffer.AsSpan(0, got))) return false;
+                offset += got;
+            }
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private static int ReadAt(IFileHandle file, Span<byte> buffer, long offset) => file.Read(buffer, offset);
 

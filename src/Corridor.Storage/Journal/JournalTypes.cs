@@ -27,6 +27,20 @@ public sealed record FileJournalOptions
     /// fdatasync'd before every <see cref="FileJournal.Append"/> returns (a second sync per batch).
     /// </summary>
     public bool SyncCommitRecord { get; init; }
+
+    /// <summary>Default <see cref="PrepareStepBytes"/>: 1 MiB.</summary>
+    public const int DefaultPrepareStepBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Zeros written and synced ahead of the appends in the current segment, this many bytes at a time (default 1 MiB; 0
+    /// turns it off). A batch written into prepared space leaves the file's size and blocks as they were, so its fdatasync
+    /// stores only the data; appended past the end of the file it also commits the file system's journal (the new size and
+    /// blocks). Only batches of at most a sixteenth of the step are worth a step (a larger one is appended as it is): zeros
+    /// cost a write of their own. A segment is cut back to its last batch when it is closed; after a crash the zeros after
+    /// the last batch are the prepared space, not a torn write (<see cref="FileJournal.Open"/> cuts them off without a
+    /// note).
+    /// </summary>
+    public int PrepareStepBytes { get; init; } = DefaultPrepareStepBytes;
 }
 
 /// <summary>What <see cref="FileJournal.Open"/> found and repaired: batches recovered and the torn tail it dropped.</summary>
