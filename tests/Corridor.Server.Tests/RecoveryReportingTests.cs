@@ -43,7 +43,7 @@ public sealed class RecoveryReportingTests
             newest[newest.Length / 2] ^= 0x01;
             await File.WriteAllBytesAsync(snapshots[^1], newest, C);
             string segment = Directory.GetFiles(Path.Combine(dir, "journal"), "journal-*.seg").Single();
-            await using (var file = new FileStream(segment, FileMode.Append)) file.Write(new byte[77]); // a write never acknowledged
+            await using (var file = new FileStream(segment, FileMode.Append)) file.Write(Enumerable.Repeat((byte)0x5A, 77).ToArray()); // a write never acknowledged (zeros would be prepared space)
 
             await using (CorridorServer server = await StartAsync(dir))
             {
