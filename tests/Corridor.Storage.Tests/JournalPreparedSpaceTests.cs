@@ -66,15 +66,15 @@ public sealed class JournalPreparedSpaceTests
     }
 
     [Fact]
-    public void Batches_larger_than_a_sixteenth_of_the_step_are_appended_without_zeros()
+    public void Batches_larger_than_a_sixty_fourth_of_the_step_are_appended_without_zeros()
     {
         using var dir = new TempDirectory();
-        var options = new FileJournalOptions { PrepareStepBytes = 16 * 1024 };
+        var options = new FileJournalOptions { PrepareStepBytes = 64 * 1024 };
         using FileJournal journal = FileJournal.Open(dir.Path, options);
-        journal.Append(1, FileJournalTests.Time(1), new byte[2000]); // over 1 KiB: appended as it is
+        journal.Append(1, FileJournalTests.Time(1), new byte[2000]); // over 1 KiB with its header: appended as it is
         Assert.Equal(HeaderBytes + 2000, new FileInfo(SegmentPath(dir, 1)).Length);
         journal.Append(2, FileJournalTests.Time(2), new byte[500]); // small: a step of zeros first
-        Assert.Equal(HeaderBytes + 2000 + 16 * 1024, new FileInfo(SegmentPath(dir, 1)).Length);
+        Assert.Equal(HeaderBytes + 2000 + 64 * 1024, new FileInfo(SegmentPath(dir, 1)).Length);
     }
 
     [Fact]

@@ -223,7 +223,7 @@ public sealed class FileJournal : IJournal
             if (_current is null || (_currentBytes > 0 && _currentBytes + recordBytes > _options.SegmentBytes)) RollSegment(sequence);
             IFileHandle segment = _current!;
             long end = _currentBytes + recordBytes;
-            if (end > _currentFileBytes && recordBytes <= _options.PrepareStepBytes / 16) Prepare(segment, end);
+            if (end > _currentFileBytes && recordBytes <= _options.PrepareStepBytes / 64) Prepare(segment, end);
             BatchRecord.Write(_header, sequence, timestampNs, body, _lastHash);
             segment.WriteGathered(_header, body, _currentBytes);
             _currentFileBytes = Math.Max(_currentFileBytes, end);
