@@ -87,6 +87,14 @@ public sealed class JournalPreparedSpaceTests
     }
 
     [Fact]
+    public void A_negative_step_is_refused_at_open()
+    {
+        using var dir = new TempDirectory();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => FileJournal.Open(dir.Path, new FileJournalOptions { PrepareStepBytes = -1 }));
+        Assert.Contains("PrepareStepBytes -1", e.Message);
+    }
+
+    [Fact]
     public void A_lost_acknowledged_batch_in_the_prepared_zeros_still_refuses_to_start()
     {
         // Zeros where batch 5 was written and acknowledged (a lost write): the commit record names batch 5, so the zeros are not

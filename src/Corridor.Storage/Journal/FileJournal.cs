@@ -74,6 +74,7 @@ public sealed class FileJournal : IJournal
         options ??= new FileJournalOptions();
         files ??= LocalFileSystem.Instance;
         if (options.SegmentBytes < BatchRecord.HeaderBytes) throw new ArgumentOutOfRangeException(nameof(options), $"SegmentBytes {options.SegmentBytes} is smaller than one header");
+        if (options.PrepareStepBytes < 0) throw new ArgumentOutOfRangeException(nameof(options), $"PrepareStepBytes {options.PrepareStepBytes} is negative (0 turns preparing off)");
         if (options.MaxBatchBytes < 0 || options.MaxBatchBytes > BatchRecord.MaxBodyBytesFormat)
             throw new ArgumentOutOfRangeException(nameof(options), $"MaxBatchBytes {options.MaxBatchBytes} is outside 0..{BatchRecord.MaxBodyBytesFormat}");
 

@@ -37,9 +37,9 @@ public sealed record FileJournalOptions
     /// stores only the data; appended past the end of the file it also commits the file system's journal (the new size and
     /// blocks). Only batches of at most a sixty-fourth of the step (16 KiB of the default) are worth a step (a larger one is
     /// appended as it is): zeros cost a write of their own (≈ 2 ms per MiB with its sync on the machine measured), more than
-    /// the file system's journal commit they save for a batch of more than a few tens of KiB. A segment is cut back to its last batch when it is closed; after a crash the zeros after
-    /// the last batch are the prepared space, not a torn write (<see cref="FileJournal.Open"/> cuts them off without a
-    /// note).
+    /// the file system's journal commit they save for a batch of more than a few tens of KiB. A segment is cut back to its
+    /// last batch when it is closed; after a crash the zeros after the last batch are the prepared space, not a torn write
+    /// (<see cref="FileJournal.Open"/> cuts them off without a note). Negative values are refused by <see cref="FileJournal.Open"/>.
     /// </summary>
     public int PrepareStepBytes { get; init; } = DefaultPrepareStepBytes;
 }
