@@ -214,7 +214,17 @@ public static class ExchangeCommands
     public static T[] Decode<T>(ReadOnlySpan<byte> payload, int count, out Range[] ranges) where T : IExchangeItem<T> =>
         Decode<T>(payload, count, out ranges, withRanges: true);
 
-    private static T[] Decode<T>(ReadOnlySpan<byte> payload, int count, out Range[] ranges, bool withRanges) where T : IExchangeItem<T>
+    /// <summary>Reads one item of a command.</summary>
+    public delegate T ItemReader<T>(ref WireReader r);
+
+    /// <summary>As <see cref="Decode{T}(ReadOnlySpan{byte}, int, out Range[])"/>, each item read by <paramref name="read"/> (a reader that keeps less of it).</summary>
+    public static T[] Decode<T>(ReadOnlySpan<byte> payload, int count, out Range[] ranges, ItemReader<T> read) =>
+        Decode(payload, count, out ranges, withRanges: true, read);
+
+    private static T[] Decode<T>(ReadOnlySpan<byte> payload, int count, out Range[] ranges, bool withRanges) where T : IExchangeItem<T> =>
+        Decode(payload, count, out ranges, withRanges, static (ref WireReader r) => T.Read(ref r));
+
+    private static T[] Decode<T>(ReadOnlySpan<byte> payload, int count, out Range[] ranges, bool withRanges, ItemReader<T> read)
     {
         if ((uint)count > MaxItemsPerCommand) throw new InvalidDataException($"exchange command declares {count} items, at most {MaxItemsPerCommand}");
         var items = new T[count];
@@ -223,7 +233,7 @@ public static class ExchangeCommands
         for (int i = 0; i < count; i++)
         {
             int from = r.Position;
-            items[i] = T.Read(ref r);
+            items[i] = read(ref r);
             if (withRanges) ranges[i] = from..r.Position;
         }
         if (r.Remaining != 0) throw new InvalidDataException($"exchange payload has {r.Remaining} trailing bytes");

@@ -110,6 +110,13 @@ public sealed record TradeReference(
     public static TradeReference Read(ref WireReader r) => new(
         r.String(MaxInvoiceNumber), r.U32(), r.RepeatedString(MaxContract), r.RepeatedString(MaxLetterOfCredit), r.RepeatedString(MaxGoods),
         r.RepeatedString(MaxHsCode), (Incoterms)r.U8(), r.RepeatedString(MaxPlace));
+
+    /// <summary>Steps over a trade reference after the checks <see cref="Read"/> makes, without making it (its bytes are kept, not it).</summary>
+    public static void Check(ref WireReader r)
+    {
+        r.CheckString(MaxInvoiceNumber); r.U32(); r.CheckString(MaxContract); r.CheckString(MaxLetterOfCredit); r.CheckString(MaxGoods);
+        r.CheckString(MaxHsCode); r.U8(); r.CheckString(MaxPlace);
+    }
 }
 
 /// <summary>The rules that make trade references and parties mandatory on cross-border payments.</summary>

@@ -114,6 +114,19 @@ public ref struct WireReader(ReadOnlySpan<byte> source)
         catch (DecoderFallbackException e) { throw new InvalidDataException("string is not valid UTF-8", e); }
     }
 
+    /// <summary>
+    /// Steps over a string field after every check <see cref="String"/> makes (its byte length, strict UTF-8, at most
+    /// <paramref name="maxChars"/> characters), without making the string: for a field the reader keeps only as bytes.
+    /// </summary>
+    public void CheckString(int maxChars)
+    {
+        int bytes = U16();
+        if (bytes > maxChars * 4) throw new InvalidDataException($"string of {bytes} bytes exceeds {maxChars} characters");
+        ReadOnlySpan<byte> encoded = Take(bytes);
+        if (!System.Text.Unicode.Utf8.IsValid(encoded)) throw new InvalidDataException("string is not valid UTF-8");
+        if (bytes > maxChars && Wire.Utf8Scalars(encoded) > maxChars) throw new InvalidDataException($"string exceeds {maxChars} characters");
+    }
+
     /// <summary>Steps over a string field (its length checked as <see cref="String"/> checks it; its text is checked when decoded).</summary>
     public void SkipString(int maxChars)
     {
@@ -141,6 +154,14 @@ internal static class Wire
 
     /// <summary>Worst-case encoded size of a string field: length prefix plus 4 UTF-8 bytes per scalar.</summary>
     public static int MaxStringBytes(int maxChars) => 2 + 4 * maxChars;
+
+    /// <summary>Characters (Unicode scalars) in valid UTF-8: every byte that does not continue a sequence starts one.</summary>
+    public static int Utf8Scalars(ReadOnlySpan<byte> validUtf8)
+    {
+        int scalars = 0;
+        foreach (byte b in validUtf8) if ((b & 0xC0) != 0x80) scalars++;
+        return scalars;
+    }
 
     public static bool WithinLength(string value, int maxChars)
     {

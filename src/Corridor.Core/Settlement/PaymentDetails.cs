@@ -28,6 +28,12 @@ public sealed record PaymentReferences(string MessageId = "", string Instruction
 
     public static PaymentReferences Read(ref WireReader r) =>
         new(r.String(MaxIdChars), r.String(MaxIdChars), r.String(MaxIdChars), r.String(MaxIdChars), r.String(MaxUetrChars));
+
+    /// <summary>Steps over the ids after the checks <see cref="Read"/> makes, without making them.</summary>
+    public static void Check(ref WireReader r)
+    {
+        r.CheckString(MaxIdChars); r.CheckString(MaxIdChars); r.CheckString(MaxIdChars); r.CheckString(MaxIdChars); r.CheckString(MaxUetrChars);
+    }
 }
 
 /// <summary>
@@ -65,6 +71,40 @@ public sealed record PaymentDetails(Party? Originator, Party? Beneficiary, Trade
         PartyBirth? birth = (flags & HasOriginatorBirth) != 0 ? PartyBirth.Read(ref r) : null;
         return new PaymentDetails(originator, beneficiary, trade, references, birth);
     }
+
+    /// <summary>
+    /// What the engine judges a settlement payment by (the travel rule and screening: the parties and the originator's birth),
+    /// read from the bytes <see cref="Read"/> reads with every check it makes; the trade reference and the ISO ids are checked
+    /// and stepped over, not made (the payment keeps its details as these bytes and decodes them when asked for). So the
+    /// result lacks them: whether the details are <see cref="None"/> is for <see cref="IsNone"/> on the bytes.
+    /// </summary>
+    public static PaymentDetails ReadToJudge(ref WireReader r)
+    {
+        byte flags = r.U8();
+        if ((flags & ~(HasOriginator | HasBeneficiary | HasTrade | HasOriginatorBirth)) != 0) throw new InvalidDataException($"payment details flags {flags:x2} are not defined");
+        Party? originator = (flags & HasOriginator) != 0 ? Party.Read(ref r) : null;
+        Party? beneficiary = (flags & HasBeneficiary) != 0 ? Party.Read(ref r) : null;
+        if ((flags & HasTrade) != 0) TradeReference.Check(ref r);
+        PaymentReferences.Check(ref r);
+        PartyBirth? birth = (flags & HasOriginatorBirth) != 0 ? PartyBirth.Read(ref r) : null;
+        return originator is null && beneficiary is null && birth is null ? Judged : new PaymentDetails(originator, beneficiary, null, PaymentReferences.None, birth);
+    }
+
+    /// <summary><see cref="ReadToJudge"/>'s answer for details without parties: nothing to judge (not <see cref="None"/>: only the bytes tell).</summary>
+    private static readonly PaymentDetails Judged = new(null, null, null, PaymentReferences.None);
+
+    private static readonly byte[] NoneEncoded = EncodeNone();
+
+    private static byte[] EncodeNone()
+    {
+        var bytes = new byte[1 + 5 * 2];
+        var w = new WireWriter(bytes);
+        None.Write(ref w);
+        return bytes;
+    }
+
+    /// <summary>Whether <paramref name="encoded"/> (as <see cref="Write"/> writes details) are the details of a payment without any.</summary>
+    public static bool IsNone(ReadOnlySpan<byte> encoded) => encoded.SequenceEqual(NoneEncoded);
 }
 
 /// <summary>Date and place of birth of a person originator (ISO 20022 DtAndPlcOfBirth; one of FATF R16's alternatives to an address).</summary>
@@ -100,11 +140,13 @@ public sealed record SubmitPaymentWithDetails(SubmitPayment Payment, PaymentDeta
         Details.Write(ref w);
     }
 
-    public static SubmitPaymentWithDetails Read(ref WireReader r)
-    {
-        var p = new SubmitPayment(r.U128(), r.U64(), r.U64(), r.U32(), r.I64(), (PaymentPriority)r.U8(), (PaymentKind)r.U8(), r.U64(), r.U64(), r.U64());
-        return new SubmitPaymentWithDetails(p, PaymentDetails.Read(ref r));
-    }
+    public static SubmitPaymentWithDetails Read(ref WireReader r) => new(ReadPayment(ref r), PaymentDetails.Read(ref r));
+
+    /// <summary>As <see cref="Read"/>, with the details the engine judges the payment by (<see cref="PaymentDetails.ReadToJudge"/>).</summary>
+    public static SubmitPaymentWithDetails ReadToJudge(ref WireReader r) => new(ReadPayment(ref r), PaymentDetails.ReadToJudge(ref r));
+
+    private static SubmitPayment ReadPayment(ref WireReader r) =>
+        new(r.U128(), r.U64(), r.U64(), r.U32(), r.I64(), (PaymentPriority)r.U8(), (PaymentKind)r.U8(), r.U64(), r.U64(), r.U64());
 
     /// <summary>A whole command (header + items) of operation 116, sized to its content (not to the worst case).</summary>
     public static byte[] EncodeCommand(params ReadOnlySpan<SubmitPaymentWithDetails> items) => Encode(items, 0, Operation.SubmitPaymentWithDetails);

@@ -14,7 +14,7 @@ public sealed partial class SettlementState
         Range[]? encoded = null; // where each item lies in the payload: its details are kept as they are, not encoded again
         SubmitPayment[]? plain = null;
         if (command.Operation is Operation.SubmitPaymentWithDetails or Operation.SubmitPaymentTravelRuleAtEntry)
-            withDetails = Exchange.ExchangeCommands.Decode<SubmitPaymentWithDetails>(payload, command.Count, out encoded);
+            withDetails = Exchange.ExchangeCommands.Decode(payload, command.Count, out encoded, SubmitPaymentWithDetails.ReadToJudge); // kept as bytes
         else
             plain = SettlementCodec.DecodePayload<SubmitPayment>(payload, command.Count);
         int count = withDetails?.Length ?? plain!.Length;
@@ -54,7 +54,8 @@ public sealed partial class SettlementState
         status = PaymentStatus.Rejected;
         reason = SettlementResult.PaymentIdInvalid;
         existed = false;
-        if (details == PaymentDetails.None) details = null; // op 116 without any detail is op 108
+        // Op 116 without any detail is op 108. Details read from a command lack what the engine does not judge (ReadToJudge): their bytes tell.
+        if (encodedDetails.IsEmpty ? details == PaymentDetails.None : PaymentDetails.IsNone(encodedDetails)) details = null;
         if (cmd.PaymentId == UInt128.Zero || cmd.PaymentId == UInt128.MaxValue) return SettlementResult.PaymentIdInvalid;
         if (_paymentIndex.TryGetValue(cmd.PaymentId, out int existing))
         {

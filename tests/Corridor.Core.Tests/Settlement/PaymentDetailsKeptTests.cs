@@ -14,7 +14,7 @@ public sealed class PaymentDetailsKeptTests
 {
     private static readonly string[] Names = ["Jean Martin", "Jeanne Martin", "Zoë Ærøskøbing", "Иван Петров"];
 
-    /// <summary>Details of a few kinds: none at all, parties only, with a trade, with ISO ids; names with non-ASCII letters.</summary>
+    /// <summary>Details of a few kinds: none at all, parties only, with a trade, with ISO ids, ids or a trade without parties; names with non-ASCII letters.</summary>
     private static PaymentDetails DetailsOf(int variant, int name) => variant switch
     {
         0 => PaymentDetails.None,
@@ -23,15 +23,18 @@ public sealed class PaymentDetailsKeptTests
         {
             Trade = new TradeReference("INV-" + name, 20261101, "", "LC-7", "Tea, black, fermented", "090240", Incoterms.Cif, "Mombasa"),
         },
-        _ => TestParties.CustomerDetails(A, B) with
+        3 => TestParties.CustomerDetails(A, B) with
         {
             References = new PaymentReferences("MSG-" + name, "INS-1", "E2E-" + Names[name].Length, "", "3f1c2a4e-8d7b-4c1a-9e2f-5b6a7c8d9e0f"),
         },
+        // No parties: what the engine judges is nothing, but the ids or the trade are kept (the payment is not one without details).
+        4 => new PaymentDetails(null, null, null, new PaymentReferences("MSG-" + name, Uetr: "3f1c2a4e-8d7b-4c1a-9e2f-5b6a7c8d9e0f")),
+        _ => new PaymentDetails(null, null, new TradeReference("INV-" + name, 20261101, "", "", "Tea", "090240", Incoterms.Cif, Names[name]), PaymentReferences.None),
     };
 
     [Fact]
     public void Details_read_back_as_submitted_resubmissions_compare_by_content_and_a_snapshot_keeps_them() =>
-        Gen.Select(Gen.Int[1, 8], Gen.Int[0, 3], Gen.Int[0, 3]).Array[1, 30].Sample(steps =>
+        Gen.Select(Gen.Int[1, 8], Gen.Int[0, 5], Gen.Int[0, 3]).Array[1, 30].Sample(steps =>
         {
             SettlementHarness h = Standard();
             h.Fund(A, 1_000_000);
