@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Corridor.Client;
 using Corridor.Core.Currencies;
 using Corridor.Core.Engine;
@@ -343,12 +344,25 @@ public static class ExchangeEndpoints
     // Unknown names map to a value the engine's rules refuse (…IdentifierInvalid, IncotermsInvalid): one code per mistake, as the engine names it.
     private const byte UnknownValue = byte.MaxValue;
 
+    /// <summary>
+    /// The engine's party for a request's party. The JSON reader hands out one <see cref="FxPartyDto"/> per distinct encoding on
+    /// a thread (a bank's customers repeat from payment to payment), so the party made for that object last is given again:
+    /// both are immutable, and a party is equal to the one made anew.
+    /// </summary>
     internal static Party ToParty(FxPartyDto p)
     {
+        (FxPartyDto Dto, Party Party)[] made = t_parties ??= new (FxPartyDto, Party)[PartiesMade];
+        ref (FxPartyDto Dto, Party Party) slot = ref made[RuntimeHelpers.GetHashCode(p) & (PartiesMade - 1)];
+        if (ReferenceEquals(slot.Dto, p)) return slot.Party;
         PartyIdScheme scheme = p.IdScheme.Length == 0 ? PartyIdScheme.None : (PartyIdScheme)UnknownValue;
         foreach (var (n, v) in Schemes) if (n == p.IdScheme) scheme = v;
-        return new Party(p.Name, p.StreetName, p.BuildingNumber, p.PostCode, p.TownName, p.CountrySubDivision, p.Country, p.Account, scheme, p.Identifier);
+        var party = new Party(p.Name, p.StreetName, p.BuildingNumber, p.PostCode, p.TownName, p.CountrySubDivision, p.Country, p.Account, scheme, p.Identifier);
+        slot = (p, party);
+        return party;
     }
+
+    private const int PartiesMade = 256; // a power of two: slots by the object's identity hash
+    [ThreadStatic] private static (FxPartyDto Dto, Party Party)[]? t_parties;
 
     internal static TradeReference ToTrade(FxTradeReferenceDto t)
     {
