@@ -60,34 +60,37 @@ public sealed record PaymentDetails(Party? Originator, Party? Beneficiary, Trade
         OriginatorBirth?.Write(ref w);
     }
 
-    public static PaymentDetails Read(ref WireReader r)
-    {
-        byte flags = r.U8();
-        if ((flags & ~(HasOriginator | HasBeneficiary | HasTrade | HasOriginatorBirth)) != 0) throw new InvalidDataException($"payment details flags {flags:x2} are not defined");
-        Party? originator = (flags & HasOriginator) != 0 ? Party.Read(ref r) : null;
-        Party? beneficiary = (flags & HasBeneficiary) != 0 ? Party.Read(ref r) : null;
-        TradeReference? trade = (flags & HasTrade) != 0 ? TradeReference.Read(ref r) : null;
-        PaymentReferences references = PaymentReferences.Read(ref r);
-        PartyBirth? birth = (flags & HasOriginatorBirth) != 0 ? PartyBirth.Read(ref r) : null;
-        return new PaymentDetails(originator, beneficiary, trade, references, birth);
-    }
+    public static PaymentDetails Read(ref WireReader r) => Read(ref r, judgeOnly: false);
 
     /// <summary>
     /// What the engine judges a settlement payment by (the travel rule and screening: the parties and the originator's birth),
-    /// read from the bytes <see cref="Read"/> reads with every check it makes; the trade reference and the ISO ids are checked
-    /// and stepped over, not made (the payment keeps its details as these bytes and decodes them when asked for). So the
-    /// result lacks them: whether the details are <see cref="None"/> is for <see cref="IsNone"/> on the bytes.
+    /// read from the bytes <see cref="Read(ref WireReader)"/> reads with every check it makes; the trade reference and the ISO
+    /// ids are checked and stepped over, not made (the payment keeps its details as these bytes and decodes them when asked
+    /// for). So the result lacks them: whether the details are <see cref="None"/> is for <see cref="IsNone"/> on the bytes.
     /// </summary>
-    public static PaymentDetails ReadToJudge(ref WireReader r)
+    public static PaymentDetails ReadToJudge(ref WireReader r) => Read(ref r, judgeOnly: true);
+
+    private static PaymentDetails Read(ref WireReader r, bool judgeOnly)
     {
         byte flags = r.U8();
         if ((flags & ~(HasOriginator | HasBeneficiary | HasTrade | HasOriginatorBirth)) != 0) throw new InvalidDataException($"payment details flags {flags:x2} are not defined");
         Party? originator = (flags & HasOriginator) != 0 ? Party.Read(ref r) : null;
         Party? beneficiary = (flags & HasBeneficiary) != 0 ? Party.Read(ref r) : null;
-        if ((flags & HasTrade) != 0) TradeReference.Check(ref r);
-        PaymentReferences.Check(ref r);
+        TradeReference? trade = null;
+        PaymentReferences references = PaymentReferences.None;
+        if (judgeOnly)
+        {
+            if ((flags & HasTrade) != 0) TradeReference.Check(ref r);
+            PaymentReferences.Check(ref r);
+        }
+        else
+        {
+            if ((flags & HasTrade) != 0) trade = TradeReference.Read(ref r);
+            references = PaymentReferences.Read(ref r);
+        }
         PartyBirth? birth = (flags & HasOriginatorBirth) != 0 ? PartyBirth.Read(ref r) : null;
-        return originator is null && beneficiary is null && birth is null ? Judged : new PaymentDetails(originator, beneficiary, null, PaymentReferences.None, birth);
+        if (judgeOnly && originator is null && beneficiary is null && birth is null) return Judged;
+        return new PaymentDetails(originator, beneficiary, trade, references, birth);
     }
 
     /// <summary><see cref="ReadToJudge"/>'s answer for details without parties: nothing to judge (not <see cref="None"/>: only the bytes tell).</summary>
@@ -97,10 +100,10 @@ public sealed record PaymentDetails(Party? Originator, Party? Beneficiary, Trade
 
     private static byte[] EncodeNone()
     {
-        var bytes = new byte[1 + 5 * 2];
+        var bytes = new byte[MaxEncodedBytes];
         var w = new WireWriter(bytes);
         None.Write(ref w);
-        return bytes;
+        return bytes[..w.Written];
     }
 
     /// <summary>Whether <paramref name="encoded"/> (as <see cref="Write"/> writes details) are the details of a payment without any.</summary>
