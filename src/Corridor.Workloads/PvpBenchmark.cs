@@ -28,10 +28,21 @@ public readonly record struct GcDuring(int Gen0, int Gen1, int Gen2, double Paus
     public GcDuring Since(GcDuring before) => new(Gen0 - before.Gen0, Gen1 - before.Gen1, Gen2 - before.Gen2, PauseMilliseconds - before.PauseMilliseconds);
 }
 
+/// <summary>How the benchmark's payments reach the engine: the two commands of the JSON FX API, or the one of a cross-currency pacs.008.</summary>
+public enum PvpInstruction
+{
+    /// <summary>The rim queries the best quote, then a LockQuote and a PayAgainstLock (<c>POST /v1/fx/locks</c>, then <c>/v1/fx/payments</c>).</summary>
+    LockAndPay,
+
+    /// <summary>One PayAtBestQuote: the engine finds the best quote, locks and pays in one step (<c>POST /v1/iso20022</c>, a cross-currency pacs.008).</summary>
+    PayAtBestQuote,
+}
+
 /// <summary>
 /// Throughput of cross-currency payments on a real <see cref="Corridor.Core.Engine.Engine"/> under the rules a server runs
 /// (settlement accounts, the operating day, each payer leg through RTGS): for each payment, a best-quote query, a LockQuote
-/// and a PayAgainstLock (with full parties and trade references, screened), encoded into journaled-style
+/// and a PayAgainstLock (with full parties and trade references, screened) — or, with <see cref="PvpInstruction.PayAtBestQuote"/>,
+/// one PayAtBestQuote carrying the same parties and trade reference — encoded into journaled-style
 /// batches and applied with <see cref="Corridor.Core.Engine.Engine.Apply"/> exactly as the node's engine thread does — without
 /// the journal (no fsync). Timed: query + encode + apply, after setup. Not domain code: it reads a stopwatch.
 /// Exposed by the CLI as <c>corridor bench pvp --json</c> (<c>payments_per_second</c>).
@@ -53,16 +64,23 @@ public static class PvpBenchmark
     /// Measures <paramref name="payments"/> payments, after <paramref name="warmup"/> payments settled first on the same engine and
     /// not timed (the JIT reaches its final code, the state already holds them): the pace of a node that has been running.
     /// </summary>
-    public static PvpBenchmarkResult Measure(int payments, int seed, int warmup = 0) => Measure(payments, seed, out _, warmup);
+    public static PvpBenchmarkResult Measure(int payments, int seed, int warmup = 0, PvpInstruction instruction = PvpInstruction.LockAndPay) =>
+        Measure(payments, seed, out _, warmup, instruction);
 
     /// <summary>The engine after <paramref name="payments"/> such payments (a state full of payment records, for tests of snapshots).</summary>
-    public static Corridor.Core.Engine.Engine SettledEngine(int payments, int seed)
+    public static Corridor.Core.Engine.Engine SettledEngine(int payments, int seed, PvpInstruction instruction = PvpInstruction.LockAndPay)
     {
-        Measure(payments, seed, out Corridor.Core.Engine.Engine engine);
+        Measure(payments, seed, out Corridor.Core.Engine.Engine engine, instruction: instruction);
         return engine;
     }
 
-    private static PvpBenchmarkResult Measure(int payments, int seed, out Corridor.Core.Engine.Engine engine, int warmup = 0)
+    /// <summary>The ledger accounts the benchmark's payments move money between: payers' USD, payees' KES, the FX providers' USD and KES.</summary>
+    public static IEnumerable<UInt128> AccountIds() =>
+        Enumerable.Range(0, Payers).Select(PayerAccount).Concat(Enumerable.Range(0, Payees).Select(PayeeAccount))
+            .Concat(Enumerable.Range(0, Providers).SelectMany(i => new[] { ProviderUsd(i), ProviderKes(i) }));
+
+    private static PvpBenchmarkResult Measure(int payments, int seed, out Corridor.Core.Engine.Engine engine, int warmup = 0,
+        PvpInstruction instruction = PvpInstruction.LockAndPay)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(payments, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
@@ -151,11 +169,27 @@ public static class PvpBenchmark
         var pays = new PayAgainstLock[PaymentsPerBatch];
         byte[] lockBuffer = new byte[ExchangeCommands.MaxCommandBytes<LockQuote>(PaymentsPerBatch)];
         byte[] payBuffer = new byte[CommandBatch.HeaderBytes + CommandBatch.MaxCommandPayloadBytes];
+        var atBest = instruction == PvpInstruction.PayAtBestQuote ? new PayAtBestQuote[PaymentsPerBatch] : [];
+        // What the payer bank's pacs.008 states as the rate (XchgRate) and the slippage it accepts: the quotes are 129.00–129.35 KES per USD.
+        const long ExpectedRateE10 = 129_0000000000;
+        const uint RateTolerancePpm = 5_000;
         int Settle(int first, int count)
         {
             for (int start = first; start < first + count; start += PaymentsPerBatch)
             {
                 int n = Math.Min(PaymentsPerBatch, first + count - start);
+                if (instruction == PvpInstruction.PayAtBestQuote)
+                {
+                    for (int k = 0; k < n; k++)
+                    {
+                        var (payer, payee, amount, side) = requests[start + k];
+                        atBest[k] = new PayAtBestQuote((UInt128)(1_000_000 + start + k), PayerParticipant(payer), PayerAccount(payer), PayeeAccount(payee),
+                            "USD", "KES", amount, side, ExpectedRateE10, RateTolerancePpm, originators[payer], beneficiaries[payee], TradeOf(start + k));
+                    }
+                    Apply(payBuffer.AsSpan(0, ExchangeCommands.Write<PayAtBestQuote>(payBuffer, Operation.PayAtBestQuote, atBest.AsSpan(0, n))));
+                    RequireAllOk(replies);
+                    continue;
+                }
                 for (int k = 0; k < n; k++)
                 {
                     var (payer, payee, amount, side) = requests[start + k];
@@ -163,8 +197,7 @@ public static class PvpBenchmark
                         throw new InvalidOperationException($"no quote for payment {start + k}");
                     UInt128 id = (UInt128)(1_000_000 + start + k);
                     locks[k] = new LockQuote(id, best.QuoteId, PayerParticipant(payer), PayerAccount(payer), PayeeAccount(payee), amount, side, 60);
-                    pays[k] = new PayAgainstLock(id, id, PayerParticipant(payer), originators[payer], beneficiaries[payee],
-                        new TradeReference($"INV-{start + k}", 20261101, "", $"LC-{(start + k) / 16}", "Tea, black, fermented", "090240", Incoterms.Cif, "Mombasa"));
+                    pays[k] = new PayAgainstLock(id, id, PayerParticipant(payer), originators[payer], beneficiaries[payee], TradeOf(start + k));
                 }
                 Apply(lockBuffer.AsSpan(0, ExchangeCommands.Write<LockQuote>(lockBuffer, Operation.LockQuote, locks.AsSpan(0, n))));
                 RequireAllOk(replies);
@@ -173,6 +206,8 @@ public static class PvpBenchmark
             }
             return count; // every payment settled, or RequireAllOk threw
         }
+        static TradeReference TradeOf(int i) =>
+            new($"INV-{i}", 20261101, "", $"LC-{i / 16}", "Tea, black, fermented", "090240", Incoterms.Cif, "Mombasa");
         Settle(0, warmup); // not timed
         applyTicks = 0;
         maxApplyTicks = 0;

@@ -11,6 +11,7 @@ public class BenchCommandTests
     [InlineData("lsm|--participants|20|--payments|500", "liquidity_with_lsm,liquidity_without_lsm,lower_bound,settled_fraction")]
     [InlineData("pvp|--payments|2000", "payments_per_second")]
     [InlineData("pvp|--payments|2000|--warmup|1024", "warmup_payments,payments_per_second,engine_payments_per_second,apply_seconds,max_apply_ms")]
+    [InlineData("pvp|--payments|2000|--instruction|pay-at-best-quote", "instruction,payments_per_second,engine_payments_per_second")]
     [InlineData("iso|--messages|300", "messages_per_second,settled,allocated_bytes_per_message")]
     [InlineData("screening|--entries|2000|--payments|2000", "payments_per_second,planted_found")]
     [InlineData("http|--mode|single|--transfers|3000|--warmup|300|--concurrency|8", "transfers_per_second,requests_per_second,p50_ms,p99_ms,failed_requests,cpu_us_per_request,allocated_bytes_per_request,jit_ms_measured,warmup_transfers")]
@@ -44,6 +45,7 @@ public class BenchCommandTests
             string[] a = args.Split('|');
             int warmup = Array.IndexOf(a, "--warmup") is var at and >= 0 ? int.Parse(a[at + 1], System.Globalization.CultureInfo.InvariantCulture) : 0;
             Assert.Equal(warmup, result.RootElement.GetProperty("warmup_payments").GetInt32());
+            Assert.Equal(a.Contains("pay-at-best-quote") ? "pay-at-best-quote" : "lock-and-pay", result.RootElement.GetProperty("instruction").GetString());
             Assert.Equal(2000, result.RootElement.GetProperty("settled").GetInt32()); // the warm-up is not counted
             // The engine's own pace is the same payments over a part of the same run's time.
             Assert.True(result.RootElement.GetProperty("engine_payments_per_second").GetDouble() >= result.RootElement.GetProperty("payments_per_second").GetDouble());

@@ -95,10 +95,17 @@ internal static class CoreBenchCommands
             Description = "Payments settled first on the same engine and not timed (the JIT's final code, a state already holding them): a node that has been running.",
             DefaultValueFactory = _ => 0,
         };
+        var instruction = new Option<string>("--instruction")
+        {
+            Description = "How each payment reaches the engine: lock-and-pay (the best quote found by the caller, then a lock and a payment against it: the JSON FX API) "
+                + "or pay-at-best-quote (one command; the engine finds, locks and pays: a cross-currency pacs.008).",
+            DefaultValueFactory = _ => "lock-and-pay",
+        };
+        instruction.AcceptOnlyFromAmong("lock-and-pay", "pay-at-best-quote");
         var json = Commands.BenchCommand.JsonOption();
         var command = new Command("pvp", "Cross-currency payments per second through quote lock and payment-versus-payment settlement on the engine.")
         {
-            payments, seed, warmup, json,
+            payments, seed, warmup, instruction, json,
         };
         command.SetAction(parse =>
         {
@@ -106,12 +113,15 @@ internal static class CoreBenchCommands
             if (p < 1 || p > 10_000_000) return Fail("pvp", "--payments must be between 1 and 10,000,000");
             if (w < 0 || (long)w + p > 10_000_000) return Fail("pvp", "--warmup must be 0 or more, and --warmup plus --payments at most 10,000,000");
             bool asJson = parse.GetValue(json);
+            string how = parse.GetValue(instruction)!;
+            PvpInstruction i = how == "pay-at-best-quote" ? PvpInstruction.PayAtBestQuote : PvpInstruction.LockAndPay;
             PvpBenchmarkResult r = asJson
-                ? PvpBenchmark.Measure(p, parse.GetValue(seed), w)
+                ? PvpBenchmark.Measure(p, parse.GetValue(seed), w, i)
                 : AnsiConsole.Status().Start(w > 0 ? $"settling {w:N0} PvP payments untimed, then {p:N0}…" : $"settling {p:N0} PvP payments…",
-                    _ => PvpBenchmark.Measure(p, parse.GetValue(seed), w));
+                    _ => PvpBenchmark.Measure(p, parse.GetValue(seed), w, i));
             BenchOutput.Report("corridor bench pvp", [
                 new("benchmark", "pvp"),
+                new("instruction", how),
                 new("payments", r.Payments),
                 new("settled", r.Settled),
                 new("seconds", Math.Round(r.ElapsedSeconds, 3)),

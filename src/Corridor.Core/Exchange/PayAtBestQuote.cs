@@ -75,6 +75,8 @@ public sealed partial class ExchangeState
     /// <summary>How long PayAtBestQuote holds the provider's liquidity (the payment follows in the same item; capped by the quote).</summary>
     public const uint BestQuoteLockSeconds = 60;
 
+    private readonly byte[] _payAtBestScratch = new byte[PayAgainstLock.MaxEncodedBytes];
+
     private PayResult PayAtBest(PayAtBestQuote p, ref ulong clock)
     {
         if (p.PaymentId == UInt128.Zero) return PayResult.PaymentIdMustNotBeZero;
@@ -84,10 +86,10 @@ public sealed partial class ExchangeState
 
         UInt128 lockId = ExchangeTransfers.Derive(p.PaymentId, ExchangeTransfers.BestQuoteLockTag);
         var pay = new PayAgainstLock(p.PaymentId, lockId, p.Payer, p.Originator, p.Beneficiary, p.Trade);
-        byte[] encoded = new byte[PayAgainstLock.MaxEncodedBytes];
-        var w = new WireWriter(encoded);
+        // Encoded into the engine's scratch buffer: a payment kept copies its bytes into the payments' arena (Pay).
+        var w = new WireWriter(_payAtBestScratch);
         pay.Write(ref w);
-        encoded = encoded.AsSpan(0, w.Written).ToArray();
+        ReadOnlySpan<byte> encoded = _payAtBestScratch.AsSpan(0, w.Written);
         ulong payHash = XxHash3.HashToUInt64(encoded);
 
         if (_paymentIndex.TryGetValue(p.PaymentId, out PaymentRecord? existing))

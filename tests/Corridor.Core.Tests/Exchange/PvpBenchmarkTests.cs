@@ -18,6 +18,26 @@ public class PvpBenchmarkTests
     }
 
     [Fact]
+    public void Paying_at_the_best_quote_in_one_command_moves_the_same_money_as_locking_then_paying()
+    {
+        PvpBenchmarkResult a = PvpBenchmark.Measure(1_100, seed: 7, instruction: PvpInstruction.PayAtBestQuote);
+        Assert.Equal(1_100, a.Settled);
+        Assert.Equal(a.StateHash, PvpBenchmark.Measure(1_100, seed: 7, instruction: PvpInstruction.PayAtBestQuote).StateHash);
+        Assert.NotEqual(a.StateHash, PvpBenchmark.Measure(1_100, seed: 7).StateHash); // other commands journaled, other records kept
+        // The engine finds the same best quote the caller found, so every account ends with the same postings either way.
+        Engine.Engine atBest = PvpBenchmark.SettledEngine(1_100, seed: 7, PvpInstruction.PayAtBestQuote), lockAndPay = PvpBenchmark.SettledEngine(1_100, seed: 7);
+        int moved = 0;
+        foreach (UInt128 id in PvpBenchmark.AccountIds())
+        {
+            Assert.True(atBest.Ledger.TryGetAccount(id, out Corridor.Core.Ledger.Account x), $"account {id}");
+            Assert.True(lockAndPay.Ledger.TryGetAccount(id, out Corridor.Core.Ledger.Account y), $"account {id}");
+            Assert.Equal((y.DebitsPosted, y.CreditsPosted, y.DebitsPending, y.CreditsPending), (x.DebitsPosted, x.CreditsPosted, x.DebitsPending, x.CreditsPending));
+            if (x.DebitsPosted != 0 || x.CreditsPosted != 0) moved++;
+        }
+        Assert.True(moved >= 64 + 64, $"only {moved} accounts moved"); // every payer and payee at least
+    }
+
+    [Fact]
     public void A_warmup_settles_first_untimed_and_the_state_is_that_of_all_payments_in_order()
     {
         // A warm-up of whole batches (512 payments each): then the same payments go in the same batches, stamped alike.
