@@ -32,6 +32,10 @@ public sealed class MappedSnapshotTests
         Assert.Equal(original.StateHashHex(), mapped!.StateHashHex());
         Assert.Equal(original.StateHashHex(), read!.StateHashHex());
         Assert.Contains(file, File.ReadAllText("/proc/self/maps")); // the restored state lies in the file's pages
+        // The checksum covered every 1 MiB block, some perhaps from the restore's own reads of the transfers (read once).
+        long contentBytes = new FileInfo(file).Length - SnapshotStore.HeaderBytes - 16;
+        Assert.Equal((int)((contentBytes + SnapshotStore.BlockBytes - 1) / SnapshotStore.BlockBytes), store.LastChecksumBlocks.Blocks);
+        Assert.InRange(store.LastChecksumBlocks.HashedByRestore, 0, store.LastChecksumBlocks.Blocks);
 
         // A snapshot captured from the mapped state before it changes, written after: copy on write of mapped chunks and id pages.
         string before = mapped.StateHashHex();

@@ -83,6 +83,20 @@ public interface ISnapshotFiles
 {
     /// <summary>Fills <paramref name="destination"/> with the content bytes at <paramref name="position"/> of the snapshot (or of its base, <paramref name="fromBase"/>).</summary>
     void ReadAt(bool fromBase, long position, Span<byte> destination);
+
+    /// <summary>
+    /// Reads that start and end on multiples of this (in content positions) are read once for both the restore and the
+    /// file's checksum: the store checks its checksum block by block from the same reads. 1 when any read is as good.
+    /// </summary>
+    int ReadAlignment => 1;
+
+    /// <summary>Bytes of a read at <paramref name="position"/> of at most <paramref name="most"/>, in whole <paramref name="itemBytes"/> items, ending on <see cref="ReadAlignment"/> where a piece can.</summary>
+    long AlignedPiece(long position, long most, int itemBytes = 1)
+    {
+        if (ReadAlignment <= 1) return most;
+        long toBoundary = ReadAlignment - position % ReadAlignment;
+        return toBoundary < most && toBoundary % itemBytes == 0 ? toBoundary : most;
+    }
 }
 
 /// <summary>The content stream of a snapshot being written, counting its position from the content's start.</summary>

@@ -1337,7 +1337,7 @@ public sealed class LedgerState
                 long left = (long)ChunkedList<T>.ChunkLength * Unsafe.SizeOf<T>();
                 for (long done = 0; done < left;)
                 {
-                    int n = (int)Math.Min(buffer.Length, left - done);
+                    int n = (int)files.AlignedPiece(at + done, Math.Min(buffer.Length, left - done));
                     files.ReadAt(inBase, at + done, buffer.AsSpan(0, n));
                     hash.Append(buffer.AsSpan(0, n));
                     done += n;
@@ -1366,7 +1366,8 @@ public sealed class LedgerState
                 (bool inBase, long at) = sources[c];
                 for (int done = 0; done < ChunkedList<T>.ChunkLength;)
                 {
-                    int n = Math.Min(perPiece, ChunkedList<T>.ChunkLength - done);
+                    int n = (int)(files.AlignedPiece(at + (long)done * Unsafe.SizeOf<T>(), (long)Math.Min(perPiece, ChunkedList<T>.ChunkLength - done) * Unsafe.SizeOf<T>(),
+                        Unsafe.SizeOf<T>()) / Unsafe.SizeOf<T>());
                     Span<byte> bytes = buffer.AsSpan(0, n * Unsafe.SizeOf<T>());
                     files.ReadAt(inBase, at + (long)done * Unsafe.SizeOf<T>(), bytes);
                     Process(MemoryMarshal.Cast<byte, T>(bytes), chunkFirst + done);

@@ -79,6 +79,12 @@ public sealed class SnapshotStore
     /// </summary>
     public string? LastIdTable { get; private set; }
 
+    /// <summary>
+    /// After a mapped restore: the checksum's blocks (1 MiB of content each; the snapshot's and its base's) and how many of
+    /// them the restore's own reads hashed, so they were read once; (0, 0) when the last restore was not mapped.
+    /// </summary>
+    public (int Blocks, int HashedByRestore) LastChecksumBlocks { get; private set; }
+
     public static string NameFor(long sequence) => $"{Prefix}{sequence.ToString("D20", CultureInfo.InvariantCulture)}{Suffix}";
 
     /// <summary>
@@ -289,6 +295,7 @@ public sealed class SnapshotStore
     {
         ArgumentNullException.ThrowIfNull(restore);
         LastIdTable = null;
+        LastChecksumBlocks = (0, 0);
         var rejected = new List<string>();
         List<(long Sequence, string Path)> snapshots = List();
         byte[] header = new byte[HeaderBytes];
@@ -406,11 +413,13 @@ public sealed class SnapshotStore
             try { map = MappedFile.Map(handle, fileBytes, path); }
             catch (IOException) { return TryRestoreRead(path, candidate, restore, header, out state); } // no mapping (address space, limits): read it
             byte[] expected = header.AsSpan(0, headerBytes).ToArray();
-            Microsoft.Win32.SafeHandles.SafeFileHandle? baseHandleForCheck = baseHandle;
+            // Each block of a file is read once: by the restore, which hashes the whole blocks it reads, or by the checksum's thread.
+            var blocks = new SharedBlockChecksum(handle, headerBytes, contentBytes);
+            SharedBlockChecksum? baseBlocks = baseHandle is null ? null : new SharedBlockChecksum(baseHandle, baseHeaderBytes, baseContentBytes);
             verifying = Task.Factory.StartNew(() =>
             {
-                if (!ChecksumMatches(handle, expected, contentBytes)) return "checksum mismatch: the snapshot is damaged";
-                if (baseHandleForCheck is not null && !ChecksumMatches(baseHandleForCheck, baseExpected, baseContentBytes))
+                if (!blocks.Matches(expected)) return "checksum mismatch: the snapshot is damaged";
+                if (baseBlocks is not null && !baseBlocks.Matches(baseExpected))
                     return $"its base {NameFor(baseFile!.Value.Sequence)}: checksum mismatch: the snapshot is damaged";
                 return (string?)null;
             }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -419,10 +428,8 @@ public sealed class SnapshotStore
             var stream = new MappedContentStream(map, content, contentBytes)
             {
                 File = self,
-                Handle = handle,
-                HeaderBytes = headerBytes,
-                BaseHandle = baseHandle,
-                BaseHeaderBytes = baseHeaderBytes,
+                Blocks = blocks,
+                BaseBlocks = baseBlocks,
                 BaseFile = baseFile,
                 BaseContent = baseMap is null ? null : new MappedContentStream(baseMap, baseMap.Address + baseHeaderBytes, baseContentBytes),
             };
@@ -438,6 +445,7 @@ public sealed class SnapshotStore
             if (verifying.GetAwaiter().GetResult() is { } damaged) return damaged;
             state = restored;
             keep = true;
+            LastChecksumBlocks = (blocks.Blocks + (baseBlocks?.Blocks ?? 0), blocks.HashedByReads + (baseBlocks?.HashedByReads ?? 0));
             // Verified and kept: the pages the state will write at random become its own beside the engine (the id table).
             // (A full snapshot holds its id table; a delta's lies in its base: one of the two asks, never both.)
             string? own = stream.PopulateWrittenAtRandom(), inBase = (stream.BaseContent as MappedContentStream)?.PopulateWrittenAtRandom();
@@ -458,26 +466,6 @@ public sealed class SnapshotStore
         Span<byte> trailer = stackalloc byte[ChecksumBytes];
         if (RandomAccess.Read(handle, trailer, at) != ChecksumBytes) throw new IOException("snapshot file ends inside its checksum");
         return BinaryPrimitives.ReadUInt128LittleEndian(trailer);
-    }
-
-    /// <summary>Whether the content of <paramref name="handle"/> (format 2, after <paramref name="header"/>) matches the file's trailer; reads it once.</summary>
-    private static bool ChecksumMatches(Microsoft.Win32.SafeHandles.SafeFileHandle handle, byte[] header, long contentBytes)
-    {
-        var checksum = new ContentChecksum(FormatVersion);
-        byte[] buffer = new byte[BlockBytes];
-        for (long done = 0; done < contentBytes;)
-        {
-            int n = (int)Math.Min(buffer.Length, contentBytes - done);
-            int got = RandomAccess.Read(handle, buffer.AsSpan(0, n), header.Length + done);
-            if (got <= 0) return false;
-            checksum.Append(buffer.AsSpan(0, got));
-            done += got;
-        }
-        Span<byte> expected = stackalloc byte[ChecksumBytes];
-        Span<byte> actual = stackalloc byte[ChecksumBytes];
-        if (RandomAccess.Read(handle, expected, header.Length + contentBytes) != ChecksumBytes) return false;
-        checksum.Finish(header, actual);
-        return actual.SequenceEqual(expected);
     }
 
     /// <summary>Snapshot files present, ascending by sequence (not verified).</summary>
@@ -615,6 +603,102 @@ public sealed class SnapshotStore
             if (_block is not null && _inBlock > 0) FinishBlock();
             _outer.Append(header);
             _outer.GetCurrentHash(destination);
+        }
+    }
+
+    /// <summary>
+    /// The checksum of one mapped snapshot file (format 2), computed while the restore reads the same file, so that each
+    /// block is read from the disk once: a read of the restore that is exactly one whole block (<see cref="Read"/>) hashes
+    /// it as it passes, and the checksum's thread (<see cref="Matches"/>) reads and hashes every block the restore did not
+    /// claim, from the last one back, so the two threads meet instead of reading the same blocks. From a cold page cache
+    /// the file was read twice before (the checksum's pass, then the restore's over the transfers and their metadata).
+    /// A block is claimed by one thread (0 unread → 1 being read → 2 hashed); a read that fails gives its claim back.
+    /// </summary>
+    internal sealed class SharedBlockChecksum(Microsoft.Win32.SafeHandles.SafeFileHandle handle, int headerBytes, long contentBytes)
+    {
+        private readonly ulong[] _hashes = new ulong[(contentBytes + BlockBytes - 1) / BlockBytes];
+        private readonly int[] _states = new int[(contentBytes + BlockBytes - 1) / BlockBytes];
+        private const int Unread = 0, Reading = 1, Hashed = 2;
+
+        /// <summary>Blocks the restore's reads hashed (the rest the checksum's thread read itself).</summary>
+        public int HashedByReads { get; private set; }
+
+        public int Blocks => _states.Length;
+
+        /// <summary>Fills <paramref name="destination"/> from content position <paramref name="position"/>; hashes the block when the read is one whole unclaimed block.</summary>
+        public void Read(long position, Span<byte> destination)
+        {
+            if (position % BlockBytes == 0 && !destination.IsEmpty && position < contentBytes
+                && destination.Length == (int)Math.Min(BlockBytes, contentBytes - position))
+            {
+                int block = (int)(position / BlockBytes);
+                if (Interlocked.CompareExchange(ref _states[block], Reading, Unread) == Unread)
+                {
+                    try { ReadFully(position, destination); }
+                    catch { Volatile.Write(ref _states[block], Unread); throw; } // the checksum's thread reads it then
+                    _hashes[block] = XxHash3.HashToUInt64(destination);
+                    Volatile.Write(ref _states[block], Hashed);
+                    HashedByReads++;
+                    return;
+                }
+            }
+            ReadFully(position, destination);
+        }
+
+        /// <summary>Whether the content matches the file's trailer: hashes the blocks nobody claimed, waits for the claimed ones, combines them in order.</summary>
+        public bool Matches(byte[] header)
+        {
+            byte[] buffer = new byte[BlockBytes];
+            try
+            {
+                for (int block = _states.Length - 1; block >= 0; block--) HashUnclaimed(block, buffer);
+                for (int block = 0; block < _states.Length; block++)
+                {
+                    var wait = new SpinWait();
+                    while (Volatile.Read(ref _states[block]) != Hashed)
+                    {
+                        HashUnclaimed(block, buffer); // given back by a failed read
+                        wait.SpinOnce();
+                    }
+                }
+            }
+            catch (IOException) { return false; } // short or failed read: as a damaged file
+            var outer = new XxHash128();
+            Span<byte> hash = stackalloc byte[8];
+            foreach (ulong h in _hashes)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(hash, h);
+                outer.Append(hash);
+            }
+            outer.Append(header);
+            Span<byte> expected = stackalloc byte[ChecksumBytes];
+            Span<byte> actual = stackalloc byte[ChecksumBytes];
+            if (RandomAccess.Read(handle, expected, headerBytes + contentBytes) != ChecksumBytes) return false;
+            outer.GetCurrentHash(actual);
+            return actual.SequenceEqual(expected);
+        }
+
+        private void HashUnclaimed(int block, byte[] buffer)
+        {
+            if (Interlocked.CompareExchange(ref _states[block], Reading, Unread) != Unread) return;
+            long position = (long)block * BlockBytes;
+            Span<byte> bytes = buffer.AsSpan(0, (int)Math.Min(BlockBytes, contentBytes - position));
+            try { ReadFully(position, bytes); }
+            catch { Volatile.Write(ref _states[block], Unread); throw; }
+            _hashes[block] = XxHash3.HashToUInt64(bytes);
+            Volatile.Write(ref _states[block], Hashed);
+        }
+
+        private void ReadFully(long position, Span<byte> destination)
+        {
+            long at = headerBytes + position;
+            while (!destination.IsEmpty)
+            {
+                int n = RandomAccess.Read(handle, destination, at);
+                if (n <= 0) throw new EndOfStreamException("snapshot file ends inside a section");
+                destination = destination[n..];
+                at += n;
+            }
         }
     }
 
@@ -846,24 +930,14 @@ public sealed class SnapshotStore
         public SnapshotFileId? BaseFile { get; init; }
         public Stream? BaseContent { get; init; }
 
-        /// <summary>The open files (this one's, its base's), read with pread while the restore runs; their content starts after the header.</summary>
-        public Microsoft.Win32.SafeHandles.SafeFileHandle? Handle { get; init; }
-        public int HeaderBytes { get; init; }
-        public Microsoft.Win32.SafeHandles.SafeFileHandle? BaseHandle { get; init; }
-        public int BaseHeaderBytes { get; init; }
+        /// <summary>The open files (this one's, its base's), read with pread while the restore runs, each checksummed from the same reads.</summary>
+        public SharedBlockChecksum? Blocks { get; init; }
+        public SharedBlockChecksum? BaseBlocks { get; init; }
 
-        public void ReadAt(bool fromBase, long position, Span<byte> destination)
-        {
-            Microsoft.Win32.SafeHandles.SafeFileHandle handle = (fromBase ? BaseHandle : Handle) ?? throw new InvalidOperationException("no file to read");
-            long at = (fromBase ? BaseHeaderBytes : HeaderBytes) + position;
-            while (!destination.IsEmpty)
-            {
-                int n = RandomAccess.Read(handle, destination, at);
-                if (n <= 0) throw new EndOfStreamException("snapshot file ends inside a section");
-                destination = destination[n..];
-                at += n;
-            }
-        }
+        public void ReadAt(bool fromBase, long position, Span<byte> destination) =>
+            ((fromBase ? BaseBlocks : Blocks) ?? throw new InvalidOperationException("no file to read")).Read(position, destination);
+
+        public int ReadAlignment => BlockBytes;
 
         private readonly MappedFile _map;
         private readonly byte* _content;
