@@ -116,7 +116,11 @@ public sealed class CorridorServer : IAsyncDisposable
     /// <summary>Completes when the node serves (at once when started active; at take-over for a standby); faults if activation failed.</summary>
     public Task Activation => _activation;
 
-    /// <summary>Starts Kestrel, recovers the node from the data directory and serves until disposed.</summary>
+    /// <summary>
+    /// Starts Kestrel, recovers the node from the data directory and serves until disposed. An active node recovers while
+    /// the web host is built and Kestrel starts (a second of mostly compiling on these cores; a large node's recovery is
+    /// mostly reading its snapshot), so /health/ready answers that much sooner; it says 503 until the node has recovered.
+    /// </summary>
     public static async Task<CorridorServer> StartAsync(ServerOptions options, CancellationToken cancel = default)
     {
         string data = Path.GetFullPath(options.DataPath);
@@ -124,14 +128,31 @@ public sealed class CorridorServer : IAsyncDisposable
         ApiTokens tokens = SecretsDirectory.OpenOrCreate(data, out string? operatorToken);
         var gateway = new NodeGateway(tokens) { Messages = Messages.MessageArchive.Open(Path.Combine(data, "messages.db")) };
         var events = new Events.EventHub(gateway);
-        WebApplication app = Build(options, gateway, events);
-        var server = new CorridorServer(app, gateway, events, data, operatorToken);
-        await app.StartAsync(cancel);
+        string snapshots = options.SnapshotsPath ?? Path.Combine(data, "snapshots");
+        Directory.CreateDirectory(snapshots);
+        var snapshotStore = new SnapshotStore(snapshots);
+        Task<Node>? recovering = options.OpenStandby is null
+            ? Task.Factory.StartNew(() => OpenAndStartNode(options, data, snapshotStore), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            : null;
+        CorridorServer server;
         try
         {
-            string snapshots = options.SnapshotsPath ?? Path.Combine(data, "snapshots");
-            Directory.CreateDirectory(snapshots);
-            var snapshotStore = new SnapshotStore(snapshots);
+            WebApplication app = Build(options, gateway, events);
+            server = new CorridorServer(app, gateway, events, data, operatorToken);
+            await app.StartAsync(cancel);
+        }
+        catch
+        {
+            // The node started meanwhile (or failed to: the host's failure is the one reported) stops with its journal.
+            if (recovering is not null)
+            {
+                try { (await recovering).Dispose(); }
+                catch (Exception) when (!recovering.IsCompletedSuccessfully) { }
+            }
+            throw;
+        }
+        try
+        {
             if (options.OpenStandby is { } openStandby)
             {
                 // Kestrel answers already: /health/ready says "standby" and names the active node until the take-over.
@@ -140,20 +161,7 @@ public sealed class CorridorServer : IAsyncDisposable
                 server._activation = server.FollowThenActivateAsync(standby, options, snapshots, cancel);
                 return server;
             }
-            IJournal journal;
-            if (options.OpenJournal is { } open) journal = open();
-            else
-            {
-                Directory.CreateDirectory(Path.Combine(data, "journal"));
-                // Recovery reads the journal once: headers, CRCs and the hash chain are checked at open, bodies as the
-                // replay after the snapshot reads them (never an unverified batch applied). `corridor journal verify`
-                // and `corridor audit verify` hash every body of the whole history.
-                journal = FileJournal.Open(Path.Combine(data, "journal"), new FileJournalOptions { VerifyBodiesOnOpen = false });
-            }
-            Node node;
-            try { node = Node.Start(options.Node, journal, snapshotStore); }
-            catch { journal.Dispose(); throw; }
-            await server.ActivateAsync(node, options, snapshots, cancel);
+            await server.ActivateAsync(await recovering!, options, snapshots, cancel);
         }
         catch
         {
@@ -162,6 +170,18 @@ public sealed class CorridorServer : IAsyncDisposable
         }
         return server;
     }
+
+    /// <summary>Opens the journal (the file journal in the data directory unless the options open another) while the newest snapshot is restored, and starts the node on both.</summary>
+    private static Node OpenAndStartNode(ServerOptions options, string data, SnapshotStore snapshotStore) =>
+        Node.Start(options.Node, () =>
+        {
+            if (options.OpenJournal is { } open) return open();
+            Directory.CreateDirectory(Path.Combine(data, "journal"));
+            // Recovery reads the journal once: headers, CRCs and the hash chain are checked at open, bodies as the
+            // replay after the snapshot reads them (never an unverified batch applied). `corridor journal verify`
+            // and `corridor audit verify` hash every body of the whole history.
+            return FileJournal.Open(Path.Combine(data, "journal"), new FileJournalOptions { VerifyBodiesOnOpen = false });
+        }, snapshotStore);
 
     /// <summary>Lines of <c>/health/ready</c> naming what recovery skipped or repaired (the node is ready: it recovered the acknowledged history).</summary>
     private static string RecoveryDetails(NodeGateway gw)

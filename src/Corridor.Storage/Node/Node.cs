@@ -78,6 +78,16 @@ public sealed class Node : IDisposable
     }
 
     /// <summary>
+    /// As <see cref="Start(NodeOptions, IJournal, SnapshotStore?)"/>, opening the journal with <paramref name="openJournal"/> while the
+    /// newest snapshot is restored (<see cref="NodeRecovery.Recover(NodeOptions, Func{IJournal}, SnapshotStore?, out IJournal, out RecoveryInfo, out long)"/>).
+    /// </summary>
+    public static Node Start(NodeOptions options, Func<IJournal> openJournal, SnapshotStore? snapshots)
+    {
+        Engine engine = NodeRecovery.Recover(options, openJournal, snapshots, out IJournal journal, out RecoveryInfo recovery, out long replayedEvents);
+        return new Node(options, journal, snapshots, engine, recovery) { _eventsSinceSnapshot = replayedEvents };
+    }
+
+    /// <summary>
     /// Starts the pipeline on <paramref name="replica"/>, an engine that already applied a prefix of this journal (a standby's
     /// replica that followed the active node): replays only the batches after it. The journal and the replica are owned by the
     /// node from here on.

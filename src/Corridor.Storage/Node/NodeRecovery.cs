@@ -18,22 +18,51 @@ public static class NodeRecovery
     public static Engine Recover(NodeOptions options, IJournal journal, SnapshotStore? snapshots, out RecoveryInfo recovery, out long replayedEvents)
     {
         var clock = Stopwatch.StartNew();
-        Engine engine;
-        long snapshotSequence = 0;
-        UInt128 restoredHash = 0;
-        // One pass over the snapshot: restored while its checksum is computed, kept only if the checksum matches.
-        if (snapshots is not null && snapshots.TryRestoreLatest(content => (Engine.ReadSnapshot(content, out UInt128 h), h), out long sequence, out var restored))
-        {
-            (engine, restoredHash) = restored;
-            if (engine.Sequence != sequence)
-                throw new JournalCorruptException($"snapshot file says batch {sequence} but holds state of batch {engine.Sequence}");
-            snapshotSequence = sequence;
-        }
-        else
-        {
-            engine = new Engine(options.AccountCapacity, options.TransferCapacity);
-        }
+        Engine engine = Restore(options, snapshots, out long snapshotSequence, out UInt128 restoredHash);
         return CatchUp(journal, snapshots, engine, snapshotSequence, clock, restoredHash, out recovery, out replayedEvents);
+    }
+
+    /// <summary>
+    /// As <see cref="Recover(NodeOptions, IJournal, SnapshotStore?, out RecoveryInfo, out long)"/>, opening the journal with
+    /// <paramref name="openJournal"/> on a thread of its own while the snapshot is restored: both read gigabytes on a large
+    /// node (the journal's scan checks every batch's header and the chain). Returns the journal it opened, which the caller
+    /// owns; on failure the journal is closed, and a journal that would not open is the error reported.
+    /// </summary>
+    public static Engine Recover(NodeOptions options, Func<IJournal> openJournal, SnapshotStore? snapshots, out IJournal journal, out RecoveryInfo recovery,
+        out long replayedEvents)
+    {
+        var clock = Stopwatch.StartNew();
+        Task<IJournal> opening = Task.Factory.StartNew(openJournal, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Engine engine;
+        long snapshotSequence;
+        UInt128 restoredHash;
+        try { engine = Restore(options, snapshots, out snapshotSequence, out restoredHash); }
+        catch
+        {
+            opening.GetAwaiter().GetResult().Dispose(); // a journal that would not open throws its own error from here
+            throw;
+        }
+        journal = opening.GetAwaiter().GetResult();
+        try { return CatchUp(journal, snapshots, engine, snapshotSequence, clock, restoredHash, out recovery, out replayedEvents); }
+        catch
+        {
+            journal.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The newest valid snapshot's engine (one pass: restored while its checksum is computed, kept only if it matches), or a new engine.</summary>
+    private static Engine Restore(NodeOptions options, SnapshotStore? snapshots, out long snapshotSequence, out UInt128 restoredHash)
+    {
+        snapshotSequence = 0;
+        restoredHash = 0;
+        if (snapshots is null || !snapshots.TryRestoreLatest(content => (Engine.ReadSnapshot(content, out UInt128 h), h), out long sequence, out var restored))
+            return new Engine(options.AccountCapacity, options.TransferCapacity);
+        (Engine engine, restoredHash) = restored;
+        if (engine.Sequence != sequence)
+            throw new JournalCorruptException($"snapshot file says batch {sequence} but holds state of batch {engine.Sequence}");
+        snapshotSequence = sequence;
+        return engine;
     }
 
     /// <summary>
