@@ -41,6 +41,48 @@ public sealed class NodeSnapshotTests
     }
 
     [Fact]
+    public async Task A_start_that_opens_the_journal_beside_the_restore_recovers_the_same_state_and_reports_a_journal_that_will_not_open()
+    {
+        using var dir = new TempDirectory();
+        string journalPath = dir.File("journal"), snapshotPath = dir.File("snapshots");
+        Directory.CreateDirectory(journalPath);
+        var options = new NodeOptions { SnapshotOnStop = true };
+        (long Sequence, string Hash) atStop;
+        using (var node = Node.Node.Start(options, FileJournal.Open(journalPath), new SnapshotStore(snapshotPath)))
+        {
+            Assert.True((await node.SubmitAsync(Operation.CreateAccounts, 16, Accounts(16), waitWhenFull: true, cancel: TestContext.Current.CancellationToken)).AllOk);
+            for (int round = 0; round < 3; round++)
+                Assert.True((await node.SubmitAsync(Operation.CreateTransfers, 500, Transfers(round, 500), waitWhenFull: true, cancel: TestContext.Current.CancellationToken)).AllOk);
+            await node.SnapshotAsync();
+            Assert.True((await node.SubmitAsync(Operation.CreateTransfers, 500, Transfers(3, 500), waitWhenFull: true, cancel: TestContext.Current.CancellationToken)).AllOk);
+            atStop = await node.QueryAsync(e => (e.Sequence, e.StateHashHex()));
+        }
+        File.Delete(Directory.GetFiles(snapshotPath).Max()!); // the stop's snapshot: restart from the earlier one and replay the rest
+
+        // The snapshot restored and the batch after it replayed from a journal opened on another thread: the same state.
+        int openerThread = -1;
+        using (var again = Node.Node.Start(options, () => { openerThread = Environment.CurrentManagedThreadId; return FileJournal.Open(journalPath); }, new SnapshotStore(snapshotPath)))
+        {
+            Assert.NotEqual(Environment.CurrentManagedThreadId, openerThread);
+            Assert.True(again.Recovery.SnapshotSequence > 0);
+            Assert.Equal(1, again.Recovery.BatchesReplayed);
+            Assert.Equal(atStop, await again.QueryAsync(e => (e.Sequence, e.StateHashHex())));
+        }
+
+        // A journal that will not open is the error, as it is (not wrapped), after the snapshot restored beside it.
+        var refused = Assert.Throws<JournalCorruptException>(() =>
+            Node.Node.Start(options, () => throw new JournalCorruptException("the journal's chain is broken"), new SnapshotStore(snapshotPath)));
+        Assert.Equal("the journal's chain is broken", refused.Message);
+
+        // A snapshot ahead of the journal: the journal that did open is closed again (a third start can lock it).
+        using (var emptyJournal = new TempDirectory())
+        {
+            Assert.Throws<JournalCorruptException>(() => Node.Node.Start(options, () => FileJournal.Open(emptyJournal.Path), new SnapshotStore(snapshotPath)));
+            FileJournal.Open(emptyJournal.Path).Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Snapshots_taken_while_batches_go_on_hold_exactly_the_state_of_their_batch()
     {
         using var dir = new TempDirectory();
