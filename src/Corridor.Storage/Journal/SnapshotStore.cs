@@ -689,17 +689,7 @@ public sealed class SnapshotStore
             Volatile.Write(ref _states[block], Hashed);
         }
 
-        private void ReadFully(long position, Span<byte> destination)
-        {
-            long at = headerBytes + position;
-            while (!destination.IsEmpty)
-            {
-                int n = RandomAccess.Read(handle, destination, at);
-                if (n <= 0) throw new EndOfStreamException("snapshot file ends inside a section");
-                destination = destination[n..];
-                at += n;
-            }
-        }
+        private void ReadFully(long position, Span<byte> destination) => PreadFully(handle, destination, headerBytes + position, "snapshot file ends inside a section");
     }
 
     /// <summary>Deletes all but the newest <see cref="KeepSnapshots"/> snapshots and the bases those name (a delta is useless without its base).</summary>
@@ -737,24 +727,29 @@ public sealed class SnapshotStore
         foreach (string path in _files.EnumerateFiles(_directory, Prefix + "*" + Suffix + TempSuffix)) _files.Delete(path);
     }
 
-    /// <summary>Forwards writes to the file while counting them and feeding the checksum.</summary>
+    /// <summary>Fills <paramref name="destination"/> from file offset <paramref name="at"/> with pread(2); a file that ends first is an <see cref="EndOfStreamException"/> saying <paramref name="endsEarly"/>.</summary>
+    private static void PreadFully(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> destination, long at, string endsEarly)
+    {
+        while (!destination.IsEmpty)
+        {
+            int n = RandomAccess.Read(handle, destination, at);
+            if (n <= 0) throw new EndOfStreamException(endsEarly);
+            destination = destination[n..];
+            at += n;
+        }
+    }
+
     /// <summary>As <see cref="ChecksumWriteStream"/>, for a delta: also reads its base (format 2: content after a 4096-byte header) with pread.</summary>
     private sealed class DeltaChecksumWriteStream(Stream inner, Microsoft.Win32.SafeHandles.SafeFileHandle baseHandle) : ChecksumWriteStream(inner), ISnapshotFiles
     {
         public void ReadAt(bool fromBase, long position, Span<byte> destination)
         {
             if (!fromBase) throw new InvalidOperationException("only the base is read");
-            long at = HeaderBytes + position;
-            while (!destination.IsEmpty)
-            {
-                int n = RandomAccess.Read(baseHandle, destination, at);
-                if (n <= 0) throw new IOException("the base snapshot file ends inside a section");
-                destination = destination[n..];
-                at += n;
-            }
+            PreadFully(baseHandle, destination, HeaderBytes + position, "the base snapshot file ends inside a section");
         }
     }
 
+    /// <summary>Forwards writes to the file while counting them and feeding the checksum.</summary>
     private class ChecksumWriteStream(Stream inner) : Stream
     {
         public ContentChecksum Checksum { get; } = new(FormatVersion);
