@@ -20,6 +20,38 @@ public sealed class RecoveryReportingTests
     }, C);
 
     [Fact]
+    public async Task A_host_that_cannot_listen_stops_the_node_it_recovered_beside_it_and_the_directory_starts_again()
+    {
+        string dir = Directory.CreateTempSubdirectory("corridor-start-fails-").FullName;
+        try
+        {
+            (long Sequence, string Hash) state;
+            await using (CorridorServer server = await StartAsync(dir))
+            {
+                var op = new CorridorClient(new HttpClient { BaseAddress = new Uri(server.Addresses[0]) }, server.NewOperatorToken!);
+                (await op.RegisterParticipantAsync(new RegisterParticipantRequest(1, "Alice Bank", "direct"), C)).Unwrap();
+                state = await server.Node.QueryAsync(e => (e.Sequence, e.StateHashHex()));
+            }
+            // The node recovers while the web host starts; the host cannot listen (the port is taken): its error is the one
+            // reported, and the node it recovered meanwhile is stopped with its journal (the journal's lock is free again).
+            using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            taken.Start();
+            int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+            await Assert.ThrowsAnyAsync<IOException>(() => CorridorServer.StartAsync(new ServerOptions
+            {
+                DataPath = dir, Urls = [$"http://127.0.0.1:{port}"], ReadModel = "none", MinimumLogLevel = LogLevel.Error,
+                Node = new NodeOptions { SnapshotEveryEvents = 0 },
+            }, C));
+            await using (CorridorServer again = await StartAsync(dir))
+                Assert.Equal(state, await again.Node.QueryAsync(e => (e.Sequence, e.StateHashHex())));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_skipped_snapshot_and_a_torn_tail_are_reported_on_health_and_metrics()
     {
         string dir = Directory.CreateTempSubdirectory("corridor-recovery-report-").FullName;
