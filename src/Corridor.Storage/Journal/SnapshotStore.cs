@@ -591,11 +591,17 @@ public sealed class SnapshotStore
 
         private void FinishBlock()
         {
-            Span<byte> hash = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(hash, _block!.GetCurrentHashAsUInt64());
-            _outer.Append(hash);
+            AppendBlockHash(_block!.GetCurrentHashAsUInt64());
             _block.Reset();
             _inBlock = 0;
+        }
+
+        /// <summary>Appends the XxHash3 of the next whole block, computed elsewhere (format 2; <see cref="SharedBlockChecksum"/>).</summary>
+        public void AppendBlockHash(ulong blockHash)
+        {
+            Span<byte> hash = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(hash, blockHash);
+            _outer.Append(hash);
         }
 
         public void Finish(ReadOnlySpan<byte> header, Span<byte> destination)
@@ -661,21 +667,13 @@ public sealed class SnapshotStore
                         wait.SpinOnce();
                     }
                 }
+                var checksum = new ContentChecksum(FormatVersion);
+                foreach (ulong h in _hashes) checksum.AppendBlockHash(h);
+                Span<byte> actual = stackalloc byte[ChecksumBytes];
+                checksum.Finish(header, actual);
+                return BinaryPrimitives.ReadUInt128LittleEndian(actual) == ReadTrailer(handle, headerBytes + contentBytes);
             }
             catch (IOException) { return false; } // short or failed read: as a damaged file
-            var outer = new XxHash128();
-            Span<byte> hash = stackalloc byte[8];
-            foreach (ulong h in _hashes)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(hash, h);
-                outer.Append(hash);
-            }
-            outer.Append(header);
-            Span<byte> expected = stackalloc byte[ChecksumBytes];
-            Span<byte> actual = stackalloc byte[ChecksumBytes];
-            if (RandomAccess.Read(handle, expected, headerBytes + contentBytes) != ChecksumBytes) return false;
-            outer.GetCurrentHash(actual);
-            return actual.SequenceEqual(expected);
         }
 
         private void HashUnclaimed(int block, byte[] buffer)
