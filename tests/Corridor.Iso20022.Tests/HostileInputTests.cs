@@ -82,6 +82,19 @@ public sealed class HostileInputTests
         Assert.StartsWith("XML:", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Broken_xml_declaration_that_trips_the_readers_encoding_switch_is_refused()
+    {
+        // Found by Random_byte_mutations_never_throw_out_of_the_codec: .NET's XmlTextReader throws ArgumentOutOfRangeException
+        // (not XmlException) while switching encoding on this declaration, in the parse and again in the MsgId scan.
+        byte[] xml = [.. "<?xml version=\"1.0"u8, 0x81, .. " encoding="u8, 0xE5, .. "UTF-8\"?>"u8];
+        var r = Iso20022Codec.Parse(xml);
+        Assert.False(r.IsSuccess);
+        Assert.Equal(ReasonCodes.InvalidFileFormat, Assert.Single(r.Errors).ReasonCode);
+        Assert.Null(r.DetectedMsgId);
+        TestData.AssertSchemaValid(Iso20022Codec.BuildRejection(r, "CRDR-STS-DECL", DateTimeOffset.UnixEpoch));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]

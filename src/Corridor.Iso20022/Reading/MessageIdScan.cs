@@ -32,8 +32,10 @@ internal static class MessageIdScan
             string text = r.ReadElementContentAsString();
             return text.Length is >= 1 and <= MaxMsgIdChars ? text : null;
         }
-        catch (Exception e) when (e is XmlException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is XmlException or InvalidOperationException or IOException or ArgumentException)
         {
+            // ArgumentException: XmlTextReader's encoding switch throws ArgumentOutOfRangeException (not XmlException)
+            // for some broken XML declarations, e.g. <?xml version="1.0\x81 encoding=\xE5UTF-8"?>.
             return null;
         }
     }
