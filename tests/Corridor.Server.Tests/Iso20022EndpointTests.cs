@@ -133,6 +133,12 @@ public class Iso20022EndpointTests
         Assert.Contains("<Cd>FF01</Cd>", garbage.Body);
         Assert.Contains("NONREF", garbage.Body);
 
+        // A declaration that trips .NET's XML reader into an ArgumentOutOfRangeException (found by the codec's fuzzing): refused, not a 500.
+        IsoReply brokenDeclaration = await coba.SendIso20022Async([.. "<?xml version=\"1.0"u8, 0x81, .. " encoding="u8, 0xE5, .. "UTF-8\"?>"u8], c);
+        Assert.Equal(HttpStatusCode.BadRequest, brokenDeclaration.Status);
+        Assert.Contains("<Cd>FF01</Cd>", brokenDeclaration.Body);
+        Assert.Contains("NONREF", brokenDeclaration.Body);
+
         IsoReply noNames = await coba.SendIso20022Async(Sample("pacs.008-envelope-apphdr.xml", x => System.Text.RegularExpressions.Regex.Replace(x, "<Nm>[^<]*</Nm>", "")), c);
         Assert.Equal(HttpStatusCode.OK, noNames.Status);
         Assert.Contains("<TxSts>RJCT</TxSts>", noNames.Body);
