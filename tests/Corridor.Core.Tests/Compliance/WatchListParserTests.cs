@@ -1,3 +1,4 @@
+using CsCheck;
 using Corridor.Core.Compliance;
 using Xunit;
 
@@ -189,5 +190,57 @@ public class WatchListParserTests
     {
         Assert.Throws<ArgumentException>(() => WatchList.Create("l", "1", [ScreeningTests.Person("A", "x"), ScreeningTests.Person("A", "y")]));
         Assert.Throws<ArgumentException>(() => WatchList.Create("l", "1", [ScreeningTests.Person("A")]));
+    }
+
+    private const string UnSample = """
+        <CONSOLIDATED_LIST dateGenerated="2026-11-20T00:00:00">
+          <INDIVIDUALS><INDIVIDUAL><DATAID>6908555</DATAID><FIRST_NAME>RI</FIRST_NAME><SECOND_NAME>WON HO</SECOND_NAME>
+            <UN_LIST_TYPE>DPRK</UN_LIST_TYPE><REFERENCE_NUMBER>KPi.012</REFERENCE_NUMBER>
+            <INDIVIDUAL_ALIAS><QUALITY>Good</QUALITY><ALIAS_NAME>Ri Won-ho</ALIAS_NAME></INDIVIDUAL_ALIAS>
+            <INDIVIDUAL_DATE_OF_BIRTH><TYPE_OF_DATE>EXACT</TYPE_OF_DATE><DATE>1964-07-17</DATE></INDIVIDUAL_DATE_OF_BIRTH>
+          </INDIVIDUAL></INDIVIDUALS>
+          <ENTITIES><ENTITY><DATAID>110</DATAID><FIRST_NAME>KOREA MINING DEVELOPMENT TRADING CORPORATION</FIRST_NAME>
+            <UN_LIST_TYPE>DPRK</UN_LIST_TYPE><ENTITY_ALIAS><ALIAS_NAME>KOMID</ALIAS_NAME></ENTITY_ALIAS></ENTITY></ENTITIES>
+        </CONSOLIDATED_LIST>
+        """;
+
+    private static readonly string[] Seeds = [Csv, Xml, UnSample];
+
+    /// <summary>Character edits: replace, insert, delete a run, truncate, duplicate a run (the ISO codec's fuzzing, on text).</summary>
+    private static readonly Gen<(int Seed, (int Op, int Pos, char Value, int Count)[] Ops)> Mutations =
+        Gen.Select(Gen.Int[0, 2], Gen.Select(Gen.Int[0, 4], Gen.Int[0, int.MaxValue], Gen.OneOf(Gen.Char, Gen.Char["<>&\"',;\n#/=ÿ\0"]), Gen.Int[1, 40]).Array[1, 6]);
+
+    [Fact]
+    public void Random_edits_of_a_list_are_parsed_or_refused_line_by_line_never_thrown()
+    {
+        Mutations.Sample(c =>
+        {
+            var text = new System.Text.StringBuilder(Seeds[c.Seed]);
+            foreach (var (op, pos, value, count) in c.Ops)
+            {
+                if (text.Length == 0) break;
+                int at = pos % text.Length;
+                switch (op)
+                {
+                    case 0: text[at] = value; break;
+                    case 1: text.Insert(at, value); break;
+                    case 2: text.Remove(at, Math.Min(count, text.Length - at)); break;
+                    case 3: text.Length = at; break;
+                    default: text.Insert(at, text.ToString(at, Math.Min(count, text.Length - at))); break;
+                }
+            }
+            string edited = text.ToString();
+            WatchListParseResult result = c.Seed == 0 ? WatchListParser.ParseCsv(edited, "fuzz", "1") : WatchListParser.ParseXml(edited);
+            if (result.IsSuccess)
+            {
+                Assert.Empty(result.Errors);
+                Assert.All(result.List!.Entries, e => Assert.NotEmpty(e.Names));
+            }
+            else
+            {
+                Assert.NotEmpty(result.Errors);
+                Assert.All(result.Errors, e => Assert.True(e.Line >= 1 && Enum.IsDefined(e.Code), e.ToString()));
+            }
+        }, iter: 3000, threads: 1);
     }
 }
