@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Corridor.Client;
+using CsCheck;
 
 namespace Corridor.Server.Tests;
 
@@ -342,6 +343,34 @@ public sealed class ExchangeEndpointTests
     }
 
     private static CorridorClient Caller(TestNode node, string path) => path.StartsWith("/v1/currencies", StringComparison.Ordinal) ? node.Operator : node.AliceClient;
+
+    [Fact]
+    public async Task Random_edits_of_fx_requests_never_500_and_change_state_only_when_the_engine_decided()
+    {
+        await using World w = await StartAsync();
+        TestNode node = w.Node;
+        (await node.AliceClient.LockQuoteAsync(Lock("0x6A", 10_000), C)).Unwrap(); // what the payments below pay against
+        var documents = new (string Path, CorridorClient Caller, string Json)[]
+        {
+            ("/v1/fx/quotes", w.Carol, JsonSerializer.Serialize(Quote("0xF7"), CorridorJson.Options)),
+            ("/v1/fx/locks", node.AliceClient, JsonSerializer.Serialize(Lock("0x6C", 5_000), CorridorJson.Options)),
+            ("/v1/fx/payments", node.AliceClient, JsonSerializer.Serialize(Payment("0x6F", "0x6A"), CorridorJson.Options)),
+            ("/v1/currencies", node.Operator, JsonSerializer.Serialize(new ConfigureCurrencyRequest("XLC", 2, 5000), CorridorJson.Options)),
+        };
+        await Gen.Select(Gen.Int[0, documents.Length - 1], FuzzTests.Edit).SampleAsync(async c =>
+        {
+            var (path, caller, valid) = documents[c.Item1];
+            string json = FuzzTests.Mutate(valid, c.Item2);
+            var before = await node.StateAsync();
+            var (status, body, type) = await TestNode.Send(caller, HttpMethod.Post, path, json);
+            Assert.True((int)status < 500, $"{path} {json} → {(int)status} {body}");
+            if ((int)status is >= 200 and < 300) return;
+            Assert.Equal("application/problem+json", type);
+            // 409/422/404 are the engine's decisions (a used id, a rule of money, an unknown lock); anything else is the rim's and changes nothing.
+            if (status is not (HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity or HttpStatusCode.NotFound))
+                Assert.Equal(before, await node.StateAsync());
+        }, iter: 300, threads: 1);
+    }
 
     [Fact]
     public async Task Payments_are_found_by_invoice_and_letter_of_credit()

@@ -32,7 +32,7 @@ public sealed class FuzzTests
         ("/v1/day/phase", """{"phase":"customer_cutoff"}"""),
     ];
 
-    private static readonly Gen<JsonNode?> Value = Gen.OneOf(
+    internal static readonly Gen<JsonNode?> Value = Gen.OneOf(
         Gen.Int[0, 1].Select(_ => (JsonNode?)null),
         Gen.Long.Select(v => (JsonNode?)JsonValue.Create(v)),
         Gen.Double.Select(v => (JsonNode?)(double.IsFinite(v) ? JsonValue.Create(v) : JsonValue.Create(1.5))),
@@ -43,25 +43,38 @@ public sealed class FuzzTests
         Gen.Int[0, 9].Select(i => new[] {"9223372036854775808", "-9223372036854775809", "1.0", "1e2", "18446744073709551616", "[]", "{}", "[1,\"a\"]", "[null]", "[\"history\",null]" }[i])
             .Select(v => JsonNode.Parse(v)));
 
-    private enum Mutation { Replace, Drop, AddUnknown, Truncate, Garbage, Valid }
+    internal enum Mutation { Replace, Drop, AddUnknown, Truncate, Garbage, Valid }
 
-    private static readonly Gen<(int Doc, Mutation Kind, int Field, JsonNode? Value, int Cut, string Garbage)> Case =
-        Gen.Select(Gen.Int[0, Documents.Length - 1], Gen.Enum<Mutation>(), Gen.Int[0, 20], Value, Gen.Int[0, 200], Gen.String);
+    /// <summary>One edit of a JSON document: what is done, to which field (odd: a field of a nested object), with what.</summary>
+    internal static readonly Gen<(Mutation Kind, int Field, JsonNode? Value, int Cut, string Garbage)> Edit =
+        Gen.Select(Gen.Enum<Mutation>(), Gen.Int[0, 20], Value, Gen.Int[0, 200], Gen.String);
 
-    private static string Mutate((int Doc, Mutation Kind, int Field, JsonNode? Value, int Cut, string Garbage) c)
+    private static readonly Gen<(int Doc, (Mutation Kind, int Field, JsonNode? Value, int Cut, string Garbage) Edit)> Case =
+        Gen.Select(Gen.Int[0, Documents.Length - 1], Edit);
+
+    /// <summary>
+    /// <paramref name="json"/> with <paramref name="e"/> applied: a field replaced, dropped or joined by an unknown one — of the
+    /// document, or for an odd <c>Field</c> of its first nested object (a batch's first item, a payment's party) — or the text cut
+    /// short, replaced by garbage, or left valid.
+    /// </summary>
+    internal static string Mutate(string json, (Mutation Kind, int Field, JsonNode? Value, int Cut, string Garbage) e)
     {
-        string json = Documents[c.Doc].Json;
         var obj = JsonNode.Parse(json)!.AsObject();
-        if (obj.ContainsKey("transfers") && c.Field % 2 == 1) obj = obj["transfers"]![0]!.AsObject();
-        var keys = obj.Select(p => p.Key).ToList();
-        string key = keys[c.Field % keys.Count];
-        switch (c.Kind)
+        if (e.Field % 2 == 1)
         {
-            case Mutation.Replace: obj[key] = c.Value?.DeepClone(); break;
+            JsonObject? nested = obj.Select(p => p.Value switch { JsonObject o => o, JsonArray { Count: > 0 } a => a[0] as JsonObject, _ => null })
+                .FirstOrDefault(o => o is { Count: > 0 });
+            if (nested is not null) obj = nested;
+        }
+        var keys = obj.Select(p => p.Key).ToList();
+        string key = keys[e.Field / 2 % keys.Count];
+        switch (e.Kind)
+        {
+            case Mutation.Replace: obj[key] = e.Value?.DeepClone(); break;
             case Mutation.Drop: obj.Remove(key); break;
-            case Mutation.AddUnknown: obj["zz_" + key] = c.Value?.DeepClone(); break;
-            case Mutation.Truncate: return json[..Math.Min(json.Length - 1, c.Cut % json.Length)];
-            case Mutation.Garbage: return c.Garbage;
+            case Mutation.AddUnknown: obj["zz_" + key] = e.Value?.DeepClone(); break;
+            case Mutation.Truncate: return json[..Math.Min(json.Length - 1, e.Cut % json.Length)];
+            case Mutation.Garbage: return e.Garbage;
             case Mutation.Valid: return json;
         }
         return (obj.Root ?? obj).ToJsonString();
@@ -101,9 +114,9 @@ public sealed class FuzzTests
         int served = 0;
         await Case.SampleAsync(async c =>
         {
-            string json = Mutate(c);
+            string json = Mutate(Documents[c.Doc].Json, c.Edit);
             string path = Documents[c.Doc].Path;
-            var client = c.Field % 3 == 0 ? node.AliceClient : node.Operator;
+            var client = c.Edit.Field % 3 == 0 ? node.AliceClient : node.Operator;
             var before = await node.StateAsync();
             var (status, body, type) = await TestNode.Send(client, HttpMethod.Post, path, json);
             served++;
