@@ -7,8 +7,8 @@ using CsCheck;
 namespace Corridor.Server.Tests;
 
 /// <summary>
-/// Random mutations of valid JSON documents against every JSON endpoint: the server never answers 500, and a
-/// refusal at the rim (any 4xx other than an engine rejection: 409/422, or 403 transfer.* from the raw-ledger rule) leaves the state hash unchanged.
+/// Random mutations of valid JSON documents against the JSON endpoints: the server never answers 500, and a refusal by the rim
+/// (any 4xx that is not the engine's decision, <see cref="IsEngineRefusal"/>) leaves the state hash unchanged.
 /// </summary>
 public sealed class FuzzTests
 {
@@ -61,11 +61,6 @@ public sealed class FuzzTests
         Gen.Select(Gen.Int[0, Documents.Length - 1], Edit);
 
     /// <summary>
-    /// <paramref name="json"/> with <paramref name="e"/> applied: a field replaced, dropped or joined by an unknown one — of the
-    /// document, or for an odd <c>Field</c> of its first nested object (a batch's first item, a payment's party) — or the text cut
-    /// short, replaced by garbage, or left valid.
-    /// </summary>
-    /// <summary>
     /// Whether a refusal is the engine's decision on a journaled command (which moves the state: the sequence, and the compliance desk's
     /// audit) rather than the rim's (which changes nothing): 409/422/404; the raw-ledger rule's 403 transfer.*; and 400 for a request's
     /// own content the engine judges (a compliance rule, a peer's URL: compliance.*, federation.*) — the rim's 400s are request.*.
@@ -75,6 +70,11 @@ public sealed class FuzzTests
         || (status == HttpStatusCode.Forbidden && body.Contains("\"code\":\"transfer.", StringComparison.Ordinal))
         || (status == HttpStatusCode.BadRequest && !body.Contains("\"code\":\"request.", StringComparison.Ordinal));
 
+    /// <summary>
+    /// <paramref name="json"/> with <paramref name="e"/> applied: a field replaced, dropped or joined by an unknown one — of the
+    /// document, or for an odd <c>Field</c> of its first nested object (a batch's first item, a payment's party) — or the text cut
+    /// short, replaced by garbage, or left valid.
+    /// </summary>
     internal static string Mutate(string json, (Mutation Kind, int Field, JsonNode? Value, int Cut, string Garbage) e)
     {
         var obj = JsonNode.Parse(json)!.AsObject();
@@ -141,7 +141,6 @@ public sealed class FuzzTests
             Assert.True((int)status < 500, $"{path} {json} → {(int)status} {body}");
             bool accepted = (int)status is >= 200 and < 300;
             if (!accepted) Assert.Equal("application/problem+json", type);
-            // The engine's raw-ledger rule (a participant's transfer outside the ledgers granted to it) answers 403 transfer.*.
             bool engineRejection = IsEngineRefusal(status, body);
             if (!accepted && !engineRejection)
             {
