@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Corridor.Server.Http;
 
 namespace Corridor.Cli.Tests;
 
@@ -12,13 +13,6 @@ namespace Corridor.Cli.Tests;
 public sealed class TlsAndLogsCommandTests
 {
     private static CancellationToken C => TestContext.Current.CancellationToken;
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     /// <summary>Starts <c>corridor run</c> and waits until it is ready (polling the CLI's own view: the operator token exists and a call answers).</summary>
     private static async Task<Process> RunNodeAsync(string data, Func<Task<bool>> ready, params string[] extra)
@@ -50,7 +44,7 @@ public sealed class TlsAndLogsCommandTests
         Assert.Equal(2, exit);
         Assert.Contains("--trace-sample-ratio needs --otlp-endpoint", stderr);
         // The documented form starts a node that serves (with nothing listening at the endpoint, spans are simply not delivered).
-        int port = FreePort();
+        int port = LoopbackPorts.Free();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         Process node = await RunNodeAsync(Path.Combine(dir.Path, "data"), async () =>
         {
@@ -71,7 +65,7 @@ public sealed class TlsAndLogsCommandTests
         foreach (string f in new[] { "ca.pem", "ca.key", "server.pem", "server.key", "bank-a.pem", "bank-a.key" }) Assert.True(File.Exists(Path.Combine(certs, f)), f);
         Assert.Contains("bank-a.pem", stdout);
 
-        int port = FreePort();
+        int port = LoopbackPorts.Free();
         string url = $"https://127.0.0.1:{port}";
         var trust = new Dictionary<string, string> { ["SSL_CERT_FILE"] = Path.Combine(certs, "ca.pem") };
         Task<(int, string, string)> Cli(params string[] args) => CorridorProcess.RunAsync(trust, [.. args, "--data", data, "--url", url]);
@@ -112,7 +106,7 @@ public sealed class TlsAndLogsCommandTests
     public async Task At_log_level_information_each_payment_is_one_JSON_line_with_its_id_outcome_and_batch()
     {
         using var dir = new TempDir();
-        int port = FreePort();
+        int port = LoopbackPorts.Free();
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         using Process node = await RunNodeAsync(dir.Path, async () =>
         {

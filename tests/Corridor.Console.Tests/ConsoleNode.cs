@@ -3,6 +3,7 @@ using Corridor.Server;
 using Corridor.Storage.Node;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
+using Corridor.Server.Http;
 
 namespace Corridor.Console.Tests;
 
@@ -38,13 +39,6 @@ public sealed class ConsoleNode : IAsyncLifetime
 
     /// <summary>A node that also runs a peer endpoint and outbox (federation) with <paramref name="peers"/>.</summary>
     public ConsoleNode(Corridor.Server.Federation.PeerLinkOptions peers) => _peers = peers;
-
-    public static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     public async ValueTask InitializeAsync()
     {

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Corridor.Client;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using Corridor.Server.Http;
 
 namespace Corridor.Console.Tests;
 
@@ -467,12 +468,12 @@ public sealed class ConsoleTests
             await File.WriteAllTextAsync(Path.Combine(certs, "node.pem"), certificate.ExportCertificatePem(), C);
             await File.WriteAllTextAsync(Path.Combine(certs, "node.key"), System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.GetECDsaPrivateKey(certificate)!.ExportPkcs8PrivateKeyPem(), C);
         }
-        await using ConsoleNode node = new(new Corridor.Server.Federation.PeerLinkOptions(ConsoleNode.FreePort(), Path.Combine(certs, "node.pem"), Path.Combine(certs, "node.key")));
+        await using ConsoleNode node = new(new Corridor.Server.Federation.PeerLinkOptions(LoopbackPorts.Free(), Path.Combine(certs, "node.pem"), Path.Combine(certs, "node.key")));
         await node.InitializeAsync();
         await node.OpenDayAndFundAsync(C);
         (await node.Root.RegisterParticipantAsync(new RegisterParticipantRequest(13, "FX Bank", "direct", "FXBKKENX"), C)).Unwrap();
         (await node.Root.OpenSettlementAccountAsync(new OpenSettlementAccountRequest(13, ConsoleNode.Ledger, "0x131"), C)).Unwrap();
-        (await node.Root.RegisterPeerAsync(new RegisterPeerRequest(7, "Node B", $"https://127.0.0.1:{ConsoleNode.FreePort()}", new string('a', 64)), C)).Unwrap();
+        (await node.Root.RegisterPeerAsync(new RegisterPeerRequest(7, "Node B", $"https://127.0.0.1:{LoopbackPorts.Free()}", new string('a', 64)), C)).Unwrap();
         var party = new FxPartyDto("Anna Weber", "Main Street", "1", "10115", "Berlin", "", "DE", "DE-ACC-1");
         (await node.AliceClient.SendToPeerAsync(new CrossNodePaymentRequest("0x5F", 7, 13, "0xC0", "KES", 10_000, "CNY", 785, "PAYECNBJ", party,
             party with { Name = "Li Wei", Country = "CN", TownName = "Harbin" }, new FxTradeReferenceDto("INV-PEER-1", new DateOnly(2026, 11, 20), "", "", "Tea", "090240", "CIF", "Tianjin")), C)).Unwrap();

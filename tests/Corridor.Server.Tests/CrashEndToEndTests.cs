@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Corridor.Client;
+using Corridor.Server.Http;
 
 namespace Corridor.Server.Tests;
 
@@ -27,13 +28,6 @@ public sealed class CrashEndToEndTests
         return p;
     }
 
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
     private static async Task WaitReady(HttpClient http, Process p)
     {
         var clock = Stopwatch.StartNew();
@@ -55,7 +49,7 @@ public sealed class CrashEndToEndTests
     public async Task Sigkill_mid_load_loses_no_acknowledged_transfer_and_balances_conserve()
     {
         string data = Directory.CreateTempSubdirectory("corridor-e2e-").FullName;
-        int port = FreePort();
+        int port = LoopbackPorts.Free();
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
         Process node = StartNode(data, port);
         try

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Corridor.Client;
+using Corridor.Server.Http;
 
 namespace Corridor.Server.Tests;
 
@@ -28,13 +29,6 @@ public sealed partial class ReadModelCrashTests
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     private static async Task WaitReady(HttpClient http, Process p, ConcurrentQueue<string> output)
@@ -79,7 +73,7 @@ public sealed partial class ReadModelCrashTests
     public async Task Projector_resumes_after_sigkill_and_the_read_model_holds_every_acknowledged_transfer_once()
     {
         string data = Directory.CreateTempSubdirectory("corridor-rm-crash-").FullName;
-        int port = FreePort();
+        int port = LoopbackPorts.Free();
         var baseUrl = new Uri($"http://127.0.0.1:{port}");
         var output = new ConcurrentQueue<string>();
         Process node = StartNode(data, port, output);

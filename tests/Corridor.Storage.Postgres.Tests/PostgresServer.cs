@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
+using Corridor.Server.Http;
 
 namespace Corridor.Storage.Postgres.Tests;
 
@@ -81,7 +82,7 @@ internal sealed class PostgresServer : IDisposable
         string root = Path.Combine(Path.GetTempPath(), "corridor-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
         if (IsRoot) Exec("chown", ["postgres:postgres", root]);
-        return new PostgresServer(root, FreePort());
+        return new PostgresServer(root, LoopbackPorts.Free());
     }
 
     private void StartServer(string[] settings)
@@ -215,12 +216,6 @@ internal sealed class PostgresServer : IDisposable
         return output;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>One PostgreSQL server shared by every test of the assembly; each test makes its own database.</summary>

@@ -8,6 +8,7 @@ using Corridor.Client;
 using Corridor.Core.Engine;
 using Corridor.Storage.Journal;
 using Corridor.Storage.Postgres;
+using Corridor.Server.Http;
 
 namespace Corridor.Cli.HighAvailability;
 
@@ -65,8 +66,8 @@ public sealed partial class FailoverDrill : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancel)
     {
         string a = Path.Combine(_root, "node-a"), b = Path.Combine(_root, "node-b");
-        _nodes[0] = new NodeProcess(this, "A", a, FreePort());
-        _nodes[1] = new NodeProcess(this, "B", b, FreePort());
+        _nodes[0] = new NodeProcess(this, "A", a, LoopbackPorts.Free());
+        _nodes[1] = new NodeProcess(this, "B", b, LoopbackPorts.Free());
         _nodes[0].Start("active");
         await _nodes[0].WaitReadyAsync(cancel);
         // Both nodes sign and check tokens with one key: the standby's data directory holds a copy of the secrets.
@@ -311,13 +312,6 @@ public sealed partial class FailoverDrill : IAsyncDisposable
     {
         Directory.CreateDirectory(to);
         foreach (string file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"took over the journal's lease \(epoch (\d+)\) at batch (\d+) .*state hash ([0-9a-f]+)")]

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Corridor.Cli.Federation;
 using Corridor.Client;
+using Corridor.Server.Http;
 
 namespace Corridor.Server.Tests.Federation;
 
@@ -18,8 +19,8 @@ internal sealed class NodeProcess(string name) : IAsyncDisposable
 
     public string Name { get; } = name;
     public string Data { get; } = Directory.CreateTempSubdirectory("corridor-fed-" + name + "-").FullName;
-    public int ApiPort { get; } = FreePort();
-    public int PeerPort { get; } = FreePort();
+    public int ApiPort { get; } = LoopbackPorts.Free();
+    public int PeerPort { get; } = LoopbackPorts.Free();
     public string Cert => Path.Combine(Data, "node.pem");
     public string Key => Path.Combine(Data, "node.key");
     public string Api => $"http://127.0.0.1:{ApiPort}";
@@ -100,36 +101,6 @@ internal sealed class NodeProcess(string name) : IAsyncDisposable
 
     public async Task<long> Balance(string account) => await Account(account) is var a ? a.CreditsPosted - a.DebitsPosted : 0;
 
-    /// <summary>
-    /// A free loopback port below the kernel's ephemeral range (32768–60999 here): a port the kernel hands out for port 0 can
-    /// be handed again at once as the local port of some client connection of another test before the node binds it — CI saw
-    /// a node "ready" on a port another process had taken. Ports this process handed out are not handed out twice.
-    /// </summary>
-    public static int FreePort()
-    {
-        lock (s_handedOut)
-        {
-            for (int attempt = 0; attempt < 200; attempt++)
-            {
-                int port = s_ports.Next(20_000, 32_700);
-                if (s_handedOut.Contains(port)) continue;
-                try
-                {
-                    using var probe = new TcpListener(IPAddress.Loopback, port);
-                    probe.Start();
-                }
-                catch (SocketException) { continue; }
-                s_handedOut.Add(port);
-                return port;
-            }
-        }
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static readonly HashSet<int> s_handedOut = new();
-    private static readonly Random s_ports = new(Environment.ProcessId ^ Environment.TickCount);
 }
 
 /// <summary>The <c>corridor</c> CLI as a separate process, and the two-node world set up through it and the APIs.</summary>
