@@ -135,4 +135,24 @@ public class BenchCommandTests
         Assert.Equal(2, code);
         Assert.Contains("corridor bench http:", stderr);
     }
+
+    [Fact]
+    public async Task Faulting_fresh_pages_in_ahead_changes_no_result_the_same_payments_give_the_same_state_hash()
+    {
+        // 30,000 PvP payments: 90,000 ledger transfers (past half of the transfers' second chunk) and megabytes of payment
+        // bytes in the exchange's arena, both grown with their next chunk faulted in ahead when it is on.
+        string[] args = ["bench", "pvp", "--payments", "30000", "--json"];
+        var (onCode, onOut, onErr) = await CorridorProcess.RunAsync(args);
+        var (offCode, offOut, offErr) = await CorridorProcess.RunAsync(new Dictionary<string, string> { ["CORRIDOR_FRESH_PAGES"] = "off" }, args);
+        Assert.True(onCode == 0, onErr);
+        Assert.True(offCode == 0, offErr);
+        using JsonDocument on = JsonDocument.Parse(onOut.Trim().Split('\n')[^1]), off = JsonDocument.Parse(offOut.Trim().Split('\n')[^1]);
+
+        Assert.Equal(off.RootElement.GetProperty("state_hash").GetString(), on.RootElement.GetProperty("state_hash").GetString());
+        Assert.Equal(30_000, on.RootElement.GetProperty("settled").GetInt32());
+        Assert.Equal("off (CORRIDOR_FRESH_PAGES=off)", off.RootElement.GetProperty("fresh_pages").GetString());
+        var populated = System.Text.RegularExpressions.Regex.Match(on.RootElement.GetProperty("fresh_pages").GetString()!, @"^faulted in ahead of the engine's first writes: (\d+) MiB so far$");
+        Assert.True(populated.Success, on.RootElement.GetProperty("fresh_pages").GetString());
+        Assert.True(int.Parse(populated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 1, populated.Value);
+    }
 }

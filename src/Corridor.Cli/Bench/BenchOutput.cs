@@ -11,8 +11,9 @@ internal static class BenchOutput
     public static void Report(string title, IReadOnlyList<KeyValuePair<string, object>> fields, bool json)
     {
         // Every figure carries the conditions it was measured under: the load on the machine as the run ended and whether
-        // the heap asked for huge pages (a tenth of bench pvp's throughput on the project's VM; docs/operations.md).
-        fields = [.. fields, new("load_average", LoadAverage()), new("heap_huge_pages", HugePagesState())];
+        // the heap asked for huge pages (a tenth of bench pvp's throughput on the project's VM; docs/operations.md) and whether
+        // the engine's fresh memory was faulted in ahead of it (FreshPages; docs/operations.md).
+        fields = [.. fields, new("load_average", LoadAverage()), new("heap_huge_pages", HugePagesState()), new("fresh_pages", Corridor.Core.Engine.FreshPages.Describe())];
         if (json)
         {
             var map = new Dictionary<string, object>();

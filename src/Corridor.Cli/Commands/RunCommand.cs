@@ -238,6 +238,7 @@ public static class RunCommand
                 }
                 RecoveryInfo r = server.Recovery;
                 Console.WriteLine($"corridor: memory: {Corridor.Storage.Files.HugePages.Describe(Program.HeapPages)}");
+                Console.WriteLine($"corridor: memory: fresh pages {Corridor.Core.Engine.FreshPages.Describe()}");
                 if (r.IdTable is { } idTable) Console.WriteLine($"corridor: memory: {idTable}");
                 if (server.Standby is null)
                     Console.WriteLine($"corridor: recovered batch {r.Sequence} (snapshot at {r.SnapshotSequence}, {r.BatchesReplayed} batches replayed) in {r.Elapsed.TotalMilliseconds:F0} ms; state hash {r.StateHash}");

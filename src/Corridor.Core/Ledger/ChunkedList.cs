@@ -119,9 +119,28 @@ internal sealed unsafe class ChunkedList<T> where T : unmanaged
         int chunk = _count >> ChunkShift;
         int within = _count & ChunkMask;
         if (chunk >= _chunks.Length || _chunks[chunk] == 0 || (chunk == 0 && within == _firstLength)) Grow(chunk);
+        if (within == ChunkLength / 2) PrepareNext(chunk + 1);
         ref T slot = ref Unsafe.AsRef<T>((T*)_chunks[chunk] + within);
         _count++;
         return ref slot;
+    }
+
+    /// <summary>
+    /// Halfway through a full chunk, the next one is allocated (unless it exists) and its pages are faulted in by
+    /// <see cref="Engine.FreshPages"/>' thread, so the appends that reach it do not stop for a page fault at every 4 KiB.
+    /// Its slots are not zeroed: appends overwrite whole items.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PrepareNext(int chunk)
+    {
+        if (!Engine.FreshPages.Active) return;
+        if (chunk >= _chunks.Length) GrowTable(_chunks.Length * 2);
+        if (_chunks[chunk] == 0)
+        {
+            SetChunk(chunk, NewChunk(ChunkLength, zeroed: false));
+            _owned[chunk] = _epoch;
+        }
+        if (_arrays[chunk] is { } items) Engine.FreshPages.Ahead(items); // a mapped chunk is the file's: nothing to fault in ahead
     }
 
     /// <summary>

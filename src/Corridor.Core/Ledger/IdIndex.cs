@@ -258,6 +258,7 @@ internal sealed unsafe class IdIndex
         var old = new IdIndex(_arrays, _pages, _owned, _epoch, _mapping, _capacity, _count);
         int count = _count;
         Allocate(_capacity * 2);
+        foreach (Entry[]? page in _arrays) if (page is not null) Engine.FreshPages.Ahead(page); // the moves and adds that follow write all over it
         _mapping = null;
         _side = old;
         _sideIsOldTable = true;

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Corridor.Core.Engine;
+
+/// <summary>
+/// Faults in, on a thread of its own, memory the engine has just allocated and is about to write for the first time: the
+/// next chunk of a growing list, of a byte arena, a grown id table. Linux maps fresh anonymous memory lazily, so the first
+/// write to each 4 KiB page stops the writing thread for a page fault — on a virtual machine several microseconds, and a
+/// third of the engine thread's time under a load of batched payments (docs/performance.md). Asked ahead, the kernel maps
+/// the pages with <c>madvise(MADV_POPULATE_WRITE)</c> (Linux 5.14+): the same work, on the other core, in one call per MiB
+/// instead of a fault per page, and not on the engine thread, which runs every payment of the node one after another.
+/// <para>
+/// It never changes memory: populating maps a page as a first write would, without writing (content stays as it is), so it
+/// is safe while the owner writes the same range, after the owner dropped it (the call then fails or maps pages of the
+/// collector's no one reads), and on memory the collector decommitted (the call fails). Nothing depends on it having run:
+/// the state, its hash and every result are the same with it or without (on other systems, on older kernels, or turned off
+/// with <c>CORRIDOR_FRESH_PAGES=off</c>). Only pinned arrays and memory that does not move are passed.
+/// </para>
+/// </summary>
+public static partial class FreshPages
+{
+    /// <summary>The environment variable that turns populating off for the process: <c>CORRIDOR_FRESH_PAGES=off</c>.</summary>
+    public const string Switch = "CORRIDOR_FRESH_PAGES";
+
+    private const int MadvPopulateWrite = 23;
+    private const long Slice = 1L << 20; // the address space's lock is held for one slice at a time
+
+    /// <summary>Below this an ask is not worth a wake-up of the populating thread: the first writes fault a page or two.</summary>
+    internal const long MinimumBytes = 64 * 1024;
+
+    private static readonly BlockingCollection<(nint Address, long Bytes)> s_asks = new(new ConcurrentQueue<(nint, long)>());
+    private static readonly bool s_enabled = OperatingSystem.IsLinux() && !string.Equals(Environment.GetEnvironmentVariable(Switch)?.Trim(), "off", StringComparison.OrdinalIgnoreCase);
+    private static volatile bool s_unsupported;
+    private static int s_started;
+    private static long s_populatedBytes;
+
+    /// <summary>Bytes populated so far by this process (diagnostics and tests).</summary>
+    public static long PopulatedBytes => Interlocked.Read(ref s_populatedBytes);
+
+    /// <summary>Whether asks are acted on: Linux, not turned off, and the kernel knew <c>MADV_POPULATE_WRITE</c> so far.</summary>
+    public static bool Active => s_enabled && !s_unsupported;
+
+    /// <summary>Asks for the pages of a pinned array to be mapped ahead of its first writes.</summary>
+    internal static unsafe void Ahead<T>(T[] pinned) where T : unmanaged
+    {
+        if (!Active || (long)pinned.Length * sizeof(T) < MinimumBytes) return;
+        Ahead((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned)), (long)pinned.Length * sizeof(T));
+    }
+
+    /// <summary>Asks for <paramref name="bytes"/> bytes from <paramref name="address"/> (memory that does not move) to be mapped ahead of their first writes.</summary>
+    internal static void Ahead(nint address, long bytes)
+    {
+        if (!Active || bytes < MinimumBytes) return;
+        if (Interlocked.Exchange(ref s_started, 1) == 0)
+            new Thread(Populate) { IsBackground = true, Name = "corridor-pages" }.Start();
+        s_asks.Add((address, bytes));
+    }
+
+    /// <summary>One phrase for a node's log and a benchmark's output: whether pages are faulted in ahead, and how many so far.</summary>
+    public static string Describe() =>
+        !OperatingSystem.IsLinux() ? "not available (not Linux)"
+        : !s_enabled ? $"off ({Switch}=off)"
+        : s_unsupported ? "not available (the kernel lacks MADV_POPULATE_WRITE, Linux 5.14+)"
+        : $"faulted in ahead of the engine's first writes: {PopulatedBytes / (1024 * 1024)} MiB so far";
+
+    private static void Populate()
+    {
+        foreach ((nint address, long bytes) in s_asks.GetConsumingEnumerable())
+        {
+            if (s_unsupported) continue;
+            // Whole pages inside the range: the partial pages at its ends may hold another object's bytes, already mapped.
+            long start = (address + 4095) & ~4095L, end = (address + bytes) & ~4095L;
+            for (long at = start; at < end; at += Slice)
+            {
+                long length = Math.Min(Slice, end - at);
+                if (Madvise((nint)at, (nuint)length, MadvPopulateWrite) != 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == EInval) s_unsupported = true; // a kernel older than 5.14
+                    break; // ENOMEM / EFAULT: the range is gone or not writable now — nothing to do
+                }
+                Interlocked.Add(ref s_populatedBytes, length);
+            }
+        }
+    }
+
+    private const int EInval = 22;
+
+    [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static partial int Madvise(nint address, nuint length, int advice);
+}

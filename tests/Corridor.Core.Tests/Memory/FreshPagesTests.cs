@@ -1,0 +1,101 @@
+using System.Runtime.InteropServices;
+using Corridor.Core.Engine;
+using Corridor.Core.Exchange;
+using Corridor.Core.Ledger;
+
+namespace Corridor.Core.Tests.Memory;
+
+/// <summary>
+/// Memory the engine will write first is faulted in ahead by a thread of its own (<see cref="FreshPages"/>): the pages become
+/// resident without anyone writing them, and what they hold is unchanged. Checked on an anonymous mapping with
+/// <c>mincore</c>, which tells which pages are resident, and on the lists and arenas that ask for it.
+/// </summary>
+public sealed partial class FreshPagesTests
+{
+    private const int Page = 4096;
+
+    [Fact]
+    public unsafe void Asked_pages_become_resident_and_keep_what_they_hold()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() && FreshPages.Active, "populating ahead is Linux 5.14+ and on by default");
+        const int Pages = 512; // 2 MiB
+        nint memory = Mmap(0, Pages * Page, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
+        Assert.NotEqual(-1, memory);
+        try
+        {
+            byte* bytes = (byte*)memory;
+            bytes[3 * Page + 17] = 42; // one page written before: resident, and it must keep its byte
+            Assert.Equal(1, Resident(memory, Pages));
+
+            FreshPages.Ahead(Page, 1 << 20); // nothing is ever mapped at 4 KiB: that ask fails quietly and the next is served
+            FreshPages.Ahead(memory, Pages * Page);
+
+            DateTime until = DateTime.UtcNow.AddSeconds(30);
+            while (Resident(memory, Pages) < Pages && DateTime.UtcNow < until) Thread.Sleep(5);
+            Assert.Equal(Pages, Resident(memory, Pages));
+            Assert.True(FreshPages.Active);
+            Assert.Equal(42, bytes[3 * Page + 17]);
+            for (int i = 0; i < Pages * Page; i++)
+                if (i != 3 * Page + 17) Assert.True(bytes[i] == 0, $"byte {i} changed to {bytes[i]}");
+        }
+        finally
+        {
+            Munmap(memory, Pages * Page);
+        }
+    }
+
+    [Fact]
+    public void A_list_halfway_through_a_full_chunk_has_the_next_one_faulted_in_and_its_items_read_back()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() && FreshPages.Active, "populating ahead is Linux 5.14+ and on by default");
+        long before = FreshPages.PopulatedBytes;
+        var list = new ChunkedList<long>();
+        const int Items = 3 * ChunkedList<long>.ChunkLength + 5; // halfway through chunks 0, 1 and 2: chunks 1, 2 and 3 asked for
+        for (int i = 0; i < Items; i++) list.Add() = i * 3L;
+        long asked = 3L * ChunkedList<long>.ChunkLength * sizeof(long);
+        DateTime until = DateTime.UtcNow.AddSeconds(30);
+        while (FreshPages.PopulatedBytes - before < asked - 3 * 2 * Page && DateTime.UtcNow < until) Thread.Sleep(5);
+        Assert.True(FreshPages.PopulatedBytes - before >= asked - 3 * 2 * Page, $"{FreshPages.PopulatedBytes - before} bytes populated, {asked} asked");
+        for (int i = 0; i < Items; i++) Assert.Equal(i * 3L, list[i]);
+        list.Truncate(ChunkedList<long>.ChunkLength + 1); // appends go on over the chunk allocated ahead
+        for (int i = ChunkedList<long>.ChunkLength + 1; i < Items; i++) list.Add() = -i;
+        Assert.Equal(-(Items - 1), list[Items - 1]);
+        Assert.Equal(3L * ChunkedList<long>.ChunkLength, list[ChunkedList<long>.ChunkLength]);
+    }
+
+    [Fact]
+    public void An_arena_s_full_size_chunks_come_faulted_in_and_its_slices_read_back()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() && FreshPages.Active, "populating ahead is Linux 5.14+ and on by default");
+        long before = FreshPages.PopulatedBytes;
+        var arena = new ByteArena();
+        var slices = new List<ReadOnlyMemory<byte>>();
+        for (int i = 0; i < 4_000; i++) slices.Add(arena.Copy(Enumerable.Repeat((byte)i, 1_000).ToArray())); // ≈ 4 MB: 15 full-size chunks
+        DateTime until = DateTime.UtcNow.AddSeconds(30);
+        long expected = 10L * (ByteArena.MaxChunkBytes - 2 * Page);
+        while (FreshPages.PopulatedBytes - before < expected && DateTime.UtcNow < until) Thread.Sleep(5);
+        Assert.True(FreshPages.PopulatedBytes - before >= expected, $"{FreshPages.PopulatedBytes - before} bytes populated");
+        for (int i = 0; i < slices.Count; i++) Assert.True(slices[i].Span.IndexOfAnyExcept((byte)i) < 0, $"slice {i} changed");
+    }
+
+    // How many of the first `pages` pages from `address` are resident (mincore's low bit per page).
+    private static unsafe int Resident(nint address, int pages)
+    {
+        byte* vector = stackalloc byte[pages];
+        Assert.Equal(0, Mincore(address, (nuint)(pages * Page), vector));
+        int resident = 0;
+        for (int i = 0; i < pages; i++) resident += vector[i] & 1;
+        return resident;
+    }
+
+    private const int ProtRead = 1, ProtWrite = 2, MapPrivate = 2, MapAnonymous = 0x20;
+
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    private static partial int Munmap(nint address, nuint length);
+
+    [LibraryImport("libc", EntryPoint = "mincore", SetLastError = true)]
+    private static unsafe partial int Mincore(nint address, nuint length, byte* vector);
+}
