@@ -141,6 +141,28 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task Fresh_pages_faulted_in_ahead_of_the_engine_are_counted()
+    {
+        Assert.SkipUnless(Corridor.Core.Engine.FreshPages.Active, "populating ahead is Linux 5.14+ and on unless CORRIDOR_FRESH_PAGES=off");
+        await using TestNode node = await TestNode.StartAsync();
+        var (_, before, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/metrics", null);
+        double populated = TestNode.Metric(before, "corridor_memory_fresh_pages_bytes_total");
+        // 40,950 transfers: past half of the ledger's first full chunk of transfers, so its second is allocated and faulted in ahead.
+        for (int b = 0; b < 5; b++)
+        {
+            var batch = Enumerable.Range(0, 8_190).Select(i => new CreateTransferRequest("0x" + (0x700000 + b * 8_190 + i).ToString("x"), TestNode.AliceBook, TestNode.BobBook, 1, TestNode.Book, 1)).ToArray();
+            (await node.AliceClient.CreateTransfersAsync(batch, TestContext.Current.CancellationToken)).Unwrap();
+        }
+        string after = before;
+        for (int i = 0; i < 100 && TestNode.Metric(after, "corridor_memory_fresh_pages_bytes_total") < populated + (1 << 20); i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            (_, after, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/metrics", null);
+        }
+        Assert.True(TestNode.Metric(after, "corridor_memory_fresh_pages_bytes_total") >= populated + (1 << 20), after);
+    }
+
+    [Fact]
     public async Task Two_servers_in_one_process_each_export_only_their_own_metrics()
     {
         await using TestNode world = await TestNode.StartAsync();

@@ -49,6 +49,8 @@ internal static class NodeInstruments
         meter.CreateObservableCounter("corridor.recovery.journal_truncated_bytes", () => Node()?.Recovery.JournalTruncatedBytes ?? 0, "By",
             "Bytes of torn tail (a write never acknowledged) cut off the journal at start-up.");
         meter.CreateObservableGauge("corridor.applied_sequence", () => Of(m => m.AppliedSequence), description: "Last batch applied.");
+        meter.CreateObservableCounter("corridor.memory.fresh_pages.bytes", () => Corridor.Core.Engine.FreshPages.PopulatedBytes, "By",
+            "Bytes of the engine's fresh memory faulted in ahead of its first writes by the process's corridor-pages thread (0 with CORRIDOR_FRESH_PAGES=off).");
         meter.CreateObservableCounter("corridor.engine.events", () => EventsByOperation(Node()), description: "Events (items) applied, by operation.");
 
         var figures = new EngineFigures(Node);
