@@ -85,7 +85,40 @@ public static partial class FreshPages
         }
     }
 
-    private const int EInval = 22;
+    /// <summary>
+    /// Zeroed memory of <paramref name="bytes"/> bytes straight from the kernel (an anonymous private mapping, asked for
+    /// transparent huge pages unless <c>CORRIDOR_HUGE_PAGES=off</c>) whose pages this thread starts faulting in at once; null
+    /// when not <see cref="Active"/> or the kernel refused. The memory is the returned object's: it is unmapped when that
+    /// object is collected, so whoever keeps addresses into it keeps the object.
+    /// </summary>
+    internal static AnonymousMemory? MapZeroedAhead(long bytes)
+    {
+        if (!Active || bytes <= 0) return null;
+        nint address = Mmap(0, (nuint)bytes, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
+        if (address == -1) return null;
+        if (!string.Equals(Environment.GetEnvironmentVariable("CORRIDOR_HUGE_PAGES")?.Trim(), "off", StringComparison.OrdinalIgnoreCase))
+            _ = Madvise(address, (nuint)bytes, MadvHugepage); // a hint: one fault (or populate step) maps 2 MiB where the host grants it
+        var memory = new AnonymousMemory(address, bytes);
+        Ahead(address, bytes);
+        return memory;
+    }
+
+    /// <summary>An anonymous mapping owned by this object (<see cref="MapZeroedAhead"/>), unmapped by its finalizer.</summary>
+    internal sealed class AnonymousMemory(nint address, long bytes)
+    {
+        public nint Address { get; } = address;
+        public long Bytes { get; } = bytes;
+
+        ~AnonymousMemory() => Munmap(Address, (nuint)Bytes);
+    }
+
+    private const int EInval = 22, ProtRead = 1, ProtWrite = 2, MapPrivate = 2, MapAnonymous = 0x20, MadvHugepage = 14;
+
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, long offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    private static partial int Munmap(nint address, nuint length);
 
     [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static partial int Madvise(nint address, nuint length, int advice);

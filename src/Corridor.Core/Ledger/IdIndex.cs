@@ -47,6 +47,11 @@ internal sealed unsafe class IdIndex
     private bool _sideIsOldTable; // the side table is the table before it grew (Grow()): none of its ids is in the table
     private bool _isSide; // this index is another's side table: it grows at once (its owner moves its slots as they lie)
     private const int MoveSlotsPerAdd = 64;
+    private int _prepareAt = int.MaxValue; // the count at which the next, doubled table's memory is asked for (PrepareGrowth)
+    private Engine.FreshPages.AnonymousMemory? _prepared; // that memory, taken by the Allocate of its size
+    /// <summary>The load at which a table of at least <see cref="PreparedMinimumCapacity"/> slots prepares the memory of its successor.</summary>
+    internal const double PrepareLoad = 0.625;
+    internal const int PreparedMinimumCapacity = 4 * PageLength;
 
     public IdIndex(int expected = 0)
     {
@@ -143,6 +148,7 @@ internal sealed unsafe class IdIndex
             if (_side.ContainsKey(key)) throw new InvalidOperationException($"id {key} already indexed");
         }
         if (Count >= _growAt) Grow(); // before moving: every id, the side table's too, ends in the table
+        else if (_count >= _prepareAt) PrepareGrowth();
         if (_side is not null) MoveSome();
         AddToTable(key, value);
     }
@@ -258,8 +264,6 @@ internal sealed unsafe class IdIndex
         var old = new IdIndex(_arrays, _pages, _owned, _epoch, _mapping, _capacity, _count);
         int count = _count;
         Allocate(_capacity * 2);
-        foreach (Entry[]? page in _arrays) if (page is not null) Engine.FreshPages.Ahead(page); // the moves and adds that follow write all over it
-        _mapping = null;
         _side = old;
         _sideIsOldTable = true;
         _sideCursor = 0;
@@ -294,9 +298,8 @@ internal sealed unsafe class IdIndex
         Entry[]?[] oldArrays = _arrays;
         int oldCapacity = _capacity;
         int count = _count;
-        Allocate(capacity);
         object? mapping = _mapping;
-        _mapping = null;
+        Allocate(capacity);
         if (count > 0)
             for (int p = 0; p < oldPages.Length; p++)
                 foreach (ref readonly Entry e in new ReadOnlySpan<Entry>((Entry*)oldPages[p], Math.Min(oldCapacity, PageLength)))
@@ -305,19 +308,41 @@ internal sealed unsafe class IdIndex
         GC.KeepAlive(mapping);
     }
 
+    /// <summary>
+    /// A new, empty table of <paramref name="capacity"/> slots: in the memory <see cref="PrepareGrowth"/> asked for if it is of
+    /// this size (the table's <see cref="_mapping"/> then owns it), otherwise in zeroed pages of the GC heap.
+    /// </summary>
     private void Allocate(int capacity)
     {
         int pages = Math.Max(1, capacity >> PageShift);
         _arrays = new Entry[]?[pages];
         _pages = new nint[pages];
         _owned = new int[pages];
+        Engine.FreshPages.AnonymousMemory? memory = _prepared is { } prepared && prepared.Bytes == (long)capacity * sizeof(Entry) && capacity >= PageLength ? prepared : null;
+        _prepared = null;
         for (int p = 0; p < pages; p++)
         {
-            SetPage(p, GC.AllocateArray<Entry>(Math.Min(capacity, PageLength), pinned: true));
+            if (memory is not null) _pages[p] = memory.Address + ((nint)p << PageShift) * sizeof(Entry);
+            else SetPage(p, GC.AllocateArray<Entry>(Math.Min(capacity, PageLength), pinned: true));
             _owned[p] = _epoch;
         }
+        _mapping = memory;
         SetCapacity(capacity);
         _count = 0;
+    }
+
+    /// <summary>
+    /// At <see cref="PrepareLoad"/>, a large table asks for the memory of the doubled table it will become at
+    /// <see cref="MaxLoad"/>: zeroed pages straight from the kernel, faulted in by <see cref="Engine.FreshPages"/>' thread
+    /// while the adds go on. The GC heap would have zeroed a new table on the engine thread when it grew, a page fault per
+    /// 4 KiB: hundreds of milliseconds at 12.6M ids, seconds beyond (docs/performance.md).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PrepareGrowth()
+    {
+        _prepareAt = int.MaxValue;
+        if (_isSide || _prepared is not null) return;
+        _prepared = Engine.FreshPages.MapZeroedAhead((long)_capacity * 2 * sizeof(Entry));
     }
 
     private void SetCapacity(int capacity)
@@ -325,6 +350,7 @@ internal sealed unsafe class IdIndex
         _capacity = capacity;
         _mask = (ulong)capacity - 1;
         _growAt = (int)(capacity * MaxLoad);
+        _prepareAt = capacity >= PreparedMinimumCapacity ? (int)(capacity * PrepareLoad) : int.MaxValue;
     }
 
     private void SetPage(int page, Entry[] slots)

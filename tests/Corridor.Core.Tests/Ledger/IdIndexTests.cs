@@ -70,6 +70,53 @@ public class IdIndexTests
     }
 
     [Fact]
+    public void A_table_of_four_pages_grows_into_memory_prepared_ahead_and_stays_a_dictionary_under_a_frozen_view()
+    {
+        // 262,144 slots (four pages): at 163,840 ids (62.5 %) the doubled table's memory is asked for, zeroed and faulted in
+        // ahead; at 196,608 (75 %) the table moves into it. A view frozen in between keeps its bytes while that happens.
+        const int Prepared = (int)(IdIndex.PreparedMinimumCapacity * IdIndex.PrepareLoad), Grows = (int)(IdIndex.PreparedMinimumCapacity * IdIndex.MaxLoad);
+        long populatedBefore = Corridor.Core.Engine.FreshPages.PopulatedBytes;
+        Gen.Select(Gen.UInt[1, Grows + 40_000], Gen.Int[0, 3]).Array[0, 3_000].Sample(ops =>
+        {
+            var index = new IdIndex();
+            var model = new Dictionary<UInt128, int>();
+            for (uint i = 1; i <= Prepared + 1_000; i++) { index.Add(new UInt128(i % 3, i), (int)i); model[new UInt128(i % 3, i)] = (int)i; }
+            Assert.Equal(IdIndex.PreparedMinimumCapacity, index.Capacity);
+            IdIndex.IdIndexView view = index.Freeze();
+            byte[] frozen = Bytes(view);
+            int value = 1_000_000;
+            foreach (var (raw, op) in ops)
+            {
+                UInt128 key = new(raw % 3, raw);
+                if (op < 2 && !model.ContainsKey(key)) { index.Add(key, value); model[key] = value++; }
+                else if (op == 2) Assert.Equal(model.Remove(key), index.Remove(key));
+                else Assert.Equal(model.TryGetValue(key, out int expected) ? expected : -1, index.TryGetValue(key, out int got) ? got : -1);
+            }
+            Assert.Equal(frozen, Bytes(view));
+            view.Release();
+            for (uint i = 1; model.Count <= Grows + 1_000; i++) // past the limit: the table grows into the prepared memory
+            {
+                UInt128 key = new(9, i);
+                index.Add(key, (int)i);
+                model[key] = (int)i;
+            }
+            Assert.Equal(2 * IdIndex.PreparedMinimumCapacity, index.Capacity);
+            Assert.Equal(model.Count, index.Count);
+            foreach (var (k, v) in model) { Assert.True(index.TryGetValue(k, out int got)); Assert.Equal(v, got); }
+            IdIndex.IdIndexView now = index.View();
+            Assert.Equal(model.Count, now.Count);
+            now.Release();
+        }, iter: 6);
+        if (Corridor.Core.Engine.FreshPages.Active) // the doubled tables' memory was faulted in by the populating thread
+        {
+            long expected = 2L * IdIndex.PreparedMinimumCapacity * IdIndex.SlotBytes;
+            DateTime until = DateTime.UtcNow.AddSeconds(30);
+            while (Corridor.Core.Engine.FreshPages.PopulatedBytes - populatedBefore < expected && DateTime.UtcNow < until) Thread.Sleep(5);
+            Assert.True(Corridor.Core.Engine.FreshPages.PopulatedBytes - populatedBefore >= expected);
+        }
+    }
+
+    [Fact]
     public void Ids_deferred_in_one_call_are_found_with_their_values_and_one_already_in_the_table_refuses_them_all()
     {
         // A delta restore defers the ids since its base in one call, checked against the table in slot order.
