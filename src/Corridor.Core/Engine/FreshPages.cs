@@ -87,9 +87,11 @@ public static partial class FreshPages
 
     /// <summary>
     /// Zeroed memory of <paramref name="bytes"/> bytes straight from the kernel (an anonymous private mapping, asked for
-    /// transparent huge pages unless <c>CORRIDOR_HUGE_PAGES=off</c>) whose pages this thread starts faulting in at once; null
-    /// when not <see cref="Active"/> or the kernel refused. The memory is the returned object's: it is unmapped when that
-    /// object is collected, so whoever keeps addresses into it keeps the object.
+    /// transparent huge pages unless <c>CORRIDOR_HUGE_PAGES=off</c>) whose pages this thread starts faulting in at once when
+    /// they fit in half the memory the host has available (<c>MemAvailable</c>); otherwise they stay unmapped until first
+    /// written, as any fresh memory, and hold nothing before. Null when not <see cref="Active"/> or the kernel refused. The
+    /// memory is the returned object's: it is unmapped when that object is collected, so whoever keeps addresses into it
+    /// keeps the object.
     /// </summary>
     internal static AnonymousMemory? MapZeroedAhead(long bytes)
     {
@@ -99,8 +101,24 @@ public static partial class FreshPages
         if (!string.Equals(Environment.GetEnvironmentVariable("CORRIDOR_HUGE_PAGES")?.Trim(), "off", StringComparison.OrdinalIgnoreCase))
             _ = Madvise(address, (nuint)bytes, MadvHugepage); // a hint: one fault (or populate step) maps 2 MiB where the host grants it
         var memory = new AnonymousMemory(address, bytes);
-        Ahead(address, bytes);
+        // A node near the host's memory (100M transfers on 24 GiB) must not hold its next table long before it needs it.
+        if (bytes <= AvailableBytes() / 2) Ahead(address, bytes);
         return memory;
+    }
+
+    /// <summary>The host's available memory (<c>MemAvailable</c> in <c>/proc/meminfo</c>), or 0 when it cannot be read.</summary>
+    internal static long AvailableBytes()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/meminfo"))
+                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal)
+                    && long.TryParse(line.AsSpan(13).Trim().TrimEnd("kB").Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long kib))
+                    return kib * 1024;
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return 0;
     }
 
     /// <summary>An anonymous mapping owned by this object (<see cref="MapZeroedAhead"/>), unmapped by its finalizer.</summary>

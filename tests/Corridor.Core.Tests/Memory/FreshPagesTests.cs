@@ -45,6 +45,16 @@ public sealed partial class FreshPagesTests
     }
 
     [Fact]
+    public void The_host_s_available_memory_is_read_and_lies_within_its_physical_memory()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "/proc/meminfo is Linux's");
+        long available = FreshPages.AvailableBytes();
+        var total = System.Text.RegularExpressions.Regex.Match(File.ReadAllText("/proc/meminfo"), @"^MemTotal:\s+(\d+) kB$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(total.Success);
+        Assert.InRange(available, 1L << 20, long.Parse(total.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * 1024); // a prepared id table is faulted in ahead only when it fits in half of it
+    }
+
+    [Fact]
     public void A_list_halfway_through_a_full_chunk_has_the_next_one_faulted_in_and_its_items_read_back()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux() && FreshPages.Active, "populating ahead is Linux 5.14+ and on by default");
