@@ -31,7 +31,10 @@ public static partial class FreshPages
     internal const long MinimumBytes = 64 * 1024;
 
     private static readonly BlockingCollection<(nint Address, long Bytes)> s_asks = new(new ConcurrentQueue<(nint, long)>());
-    private static readonly bool s_enabled = OperatingSystem.IsLinux() && !string.Equals(Environment.GetEnvironmentVariable(Switch)?.Trim(), "off", StringComparison.OrdinalIgnoreCase);
+    private static readonly bool s_enabled = OperatingSystem.IsLinux() && !TurnedOff(Switch);
+
+    // "off" in any case turns a Corridor switch off (as CORRIDOR_HUGE_PAGES is read by Corridor.Storage's HugePages).
+    private static bool TurnedOff(string variable) => string.Equals(Environment.GetEnvironmentVariable(variable)?.Trim(), "off", StringComparison.OrdinalIgnoreCase);
     private static volatile bool s_unsupported;
     private static int s_started;
     private static long s_populatedBytes;
@@ -98,27 +101,12 @@ public static partial class FreshPages
         if (!Active || bytes <= 0) return null;
         nint address = Mmap(0, (nuint)bytes, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
         if (address == -1) return null;
-        if (!string.Equals(Environment.GetEnvironmentVariable("CORRIDOR_HUGE_PAGES")?.Trim(), "off", StringComparison.OrdinalIgnoreCase))
+        if (!TurnedOff("CORRIDOR_HUGE_PAGES"))
             _ = Madvise(address, (nuint)bytes, MadvHugepage); // a hint: one fault (or populate step) maps 2 MiB where the host grants it
         var memory = new AnonymousMemory(address, bytes);
         // A node near the host's memory (100M transfers on 24 GiB) must not hold its next table long before it needs it.
-        if (bytes <= AvailableBytes() / 2) Ahead(address, bytes);
+        if (bytes <= HostMemory.Bytes("MemAvailable") / 2) Ahead(address, bytes);
         return memory;
-    }
-
-    /// <summary>The host's available memory (<c>MemAvailable</c> in <c>/proc/meminfo</c>), or 0 when it cannot be read.</summary>
-    internal static long AvailableBytes()
-    {
-        try
-        {
-            foreach (string line in File.ReadLines("/proc/meminfo"))
-                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal)
-                    && long.TryParse(line.AsSpan(13).Trim().TrimEnd("kB").Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long kib))
-                    return kib * 1024;
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return 0;
     }
 
     /// <summary>An anonymous mapping owned by this object (<see cref="MapZeroedAhead"/>), unmapped by its finalizer.</summary>

@@ -85,19 +85,7 @@ internal sealed unsafe partial class MappedFile : IDisposable
     private static string Mib(long bytes) => (bytes >> 20).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The machine's free memory (<c>MemFree</c> of <c>/proc/meminfo</c>), 0 where it cannot be read.</summary>
-    internal static long FreeMemoryBytes()
-    {
-        try
-        {
-            foreach (string line in File.ReadLines("/proc/meminfo"))
-                if (line.StartsWith("MemFree:", StringComparison.Ordinal)
-                    && long.TryParse(line.AsSpan(8).Trim().TrimEnd("kB").Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long kib))
-                    return kib * 1024;
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return 0;
-    }
+    internal static long FreeMemoryBytes() => Corridor.Core.Engine.HostMemory.Bytes("MemFree");
 
     private void Populate((long Offset, long Length)[] ranges)
     {

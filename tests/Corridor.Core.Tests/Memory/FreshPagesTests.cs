@@ -48,9 +48,10 @@ public sealed partial class FreshPagesTests
     public void The_host_s_available_memory_is_read_and_lies_within_its_physical_memory()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "/proc/meminfo is Linux's");
-        long available = FreshPages.AvailableBytes();
+        long available = HostMemory.Bytes("MemAvailable");
         var total = System.Text.RegularExpressions.Regex.Match(File.ReadAllText("/proc/meminfo"), @"^MemTotal:\s+(\d+) kB$", System.Text.RegularExpressions.RegexOptions.Multiline);
         Assert.True(total.Success);
+        Assert.Equal(0, HostMemory.Bytes("NoSuchField"));
         Assert.InRange(available, 1L << 20, long.Parse(total.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * 1024); // a prepared id table is faulted in ahead only when it fits in half of it
     }
 
