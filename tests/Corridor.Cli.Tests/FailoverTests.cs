@@ -96,7 +96,14 @@ public sealed class FailoverTests
         Assert.Equal(0, r.GetProperty("duplicates").GetInt64());
         Assert.Equal(0, r.GetProperty("state_hash_disagreements").GetInt32());
         Assert.True(r.GetProperty("acknowledged").GetInt32() > 0);
+        // The items' rate over the kills (their count depends on how long the killed nodes take to be standbys again).
+        double seconds = r.GetProperty("kill_phase_seconds").GetDouble();
+        Assert.True(seconds > 0);
+        Assert.InRange(r.GetProperty("acknowledged_per_second").GetDouble(), 1, r.GetProperty("acknowledged").GetInt32() / seconds + 1);
         Assert.InRange(r.GetProperty("max_unavailable_ms").GetDouble(), 1, 60_000);
+        // Without a standby from each kill until the restarted node caught up: at least as long as clients went unserved.
+        Assert.True(r.GetProperty("max_without_standby_ms").GetDouble() >= r.GetProperty("max_unavailable_ms").GetDouble());
+        Assert.True(r.GetProperty("p50_without_standby_ms").GetDouble() <= r.GetProperty("max_without_standby_ms").GetDouble());
         Assert.True(r.GetProperty("p99_unavailable_ms").GetDouble() <= r.GetProperty("max_unavailable_ms").GetDouble());
         Assert.True(r.GetProperty("write_transfers_per_second_with_standby").GetDouble() > 0);
         Assert.True(r.GetProperty("with_standby_ratio").GetDouble() > 0);

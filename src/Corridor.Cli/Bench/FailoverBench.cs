@@ -25,7 +25,8 @@ internal static class FailoverBench
         var json = BenchCommand.JsonOption();
         var command = new Command("failover",
             "Active/standby failover on the PostgreSQL journal: two real nodes, clients under load, N SIGKILLs of the active node " +
-            "(takeovers, max_unavailable_ms, p99_unavailable_ms, acknowledged, lost, duplicates; write throughput with and without the standby).")
+            "(takeovers, max_unavailable_ms, p99_unavailable_ms, acknowledged and acknowledged_per_second during the kills, lost, duplicates, " +
+            "p50/max_without_standby_ms until each killed node is a standby again; write throughput with and without the standby).")
         { takeovers, clients, leaseMs, seconds, connection, json };
         command.SetAction(async (parse, cancel) =>
         {
@@ -63,6 +64,7 @@ internal static class FailoverBench
                 }
             }
             drill.StartLoad(clients);
+            var killPhase = Stopwatch.StartNew();
             var random = new Random(7);
             for (int t = 0; t < takeovers; t++)
             {
@@ -70,8 +72,13 @@ internal static class FailoverBench
                 await drill.KillActiveAsync(cancel);
             }
             await drill.StopLoadAsync();
+            killPhase.Stop();
             DrillCheck check = await drill.CheckAsync(cancel);
             var unavailable = drill.UnavailableMs.Order().ToList();
+            var withoutStandby = drill.WithoutStandbyMs.Order().ToList();
+            // The clients run only during the kills, and the kills last as long as the killed nodes take to be standbys
+            // again: the count of items depends on that, their rate does not.
+            double killSeconds = killPhase.Elapsed.TotalSeconds;
             BenchOutput.Report("failover (SIGKILL of the active node, standby takes over)",
             [
                 new("takeovers", check.Takeovers),
@@ -79,6 +86,10 @@ internal static class FailoverBench
                 new("p99_unavailable_ms", Math.Round(BenchOutput.Percentile(unavailable, 0.99), 1)),
                 new("p50_unavailable_ms", Math.Round(BenchOutput.Percentile(unavailable, 0.50), 1)),
                 new("acknowledged", check.Acknowledged),
+                new("kill_phase_seconds", Math.Round(killSeconds, 1)),
+                new("acknowledged_per_second", Math.Round(check.Acknowledged / killSeconds)),
+                new("p50_without_standby_ms", Math.Round(BenchOutput.Percentile(withoutStandby, 0.50), 1)),
+                new("max_without_standby_ms", Math.Round(withoutStandby.Max(), 1)),
                 new("lost", check.Lost),
                 new("duplicates", check.Duplicates),
                 new("state_hash_disagreements", check.Disagreements.Count),

@@ -39,6 +39,7 @@ public sealed partial class FailoverDrill : IAsyncDisposable
 
     private readonly ConcurrentQueue<(string Id, bool Payment)> _acknowledged = new();
     private readonly List<double> _unavailableMs = new();
+    private readonly List<double> _withoutStandbyMs = new();
     private readonly List<(long Batch, string StateHash)> _takeovers = new();
     private long _failedAt; // Stopwatch ticks of the last failure injected, 0 once a client was served after it
     private int _failedNode = -1; // the node that failed: only an answer from another node ends the unavailability
@@ -57,6 +58,12 @@ public sealed partial class FailoverDrill : IAsyncDisposable
     }
 
     public IReadOnlyList<double> UnavailableMs => _unavailableMs;
+
+    /// <summary>
+    /// For each SIGKILL of <see cref="KillActiveAsync"/>: from the kill until the killed node, restarted, was a caught-up
+    /// standby again — the time the pair could not survive another failure (its restore or replay, then catching up).
+    /// </summary>
+    public IReadOnlyList<double> WithoutStandbyMs => _withoutStandbyMs;
     public IReadOnlyList<(long Batch, string StateHash)> Takeovers => _takeovers;
     public int Acknowledged => _acknowledged.Count;
     public NodeProcess Active => _nodes[_active];
@@ -159,17 +166,22 @@ public sealed partial class FailoverDrill : IAsyncDisposable
         _servedAfterFailure.Release();
     }
 
-    /// <summary>SIGKILLs the active node, waits until a client is served by the standby, restarts the killed node as standby.</summary>
+    /// <summary>
+    /// SIGKILLs the active node, waits until a client is served by the standby, restarts the killed node as standby and waits
+    /// until it is one (<see cref="WithoutStandbyMs"/>); returns how long clients went unserved.
+    /// </summary>
     public async Task<double> KillActiveAsync(CancellationToken cancel)
     {
         NodeProcess victim = Active, successor = Standby;
         Volatile.Write(ref _failedNode, _active);
-        Interlocked.Exchange(ref _failedAt, Stopwatch.GetTimestamp());
+        long killedAt = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref _failedAt, killedAt);
         victim.Kill();
         double ms = await WaitServedAsync(successor, cancel);
         _active = Array.IndexOf(_nodes, successor);
         victim.Start("standby");
         await victim.WaitStandbyAsync(cancel);
+        _withoutStandbyMs.Add(Stopwatch.GetElapsedTime(killedAt).TotalMilliseconds);
         return ms;
     }
 

@@ -70,6 +70,9 @@ public static partial class FreshPages
 
     private static void Populate()
     {
+        // Work ahead is worth a core only when one is idle: at the lowest priority it never takes a core from a thread that
+        // serves requests — this node's, or another node's on the same host (a standby replaying beside its active node).
+        BackgroundPriority.LowerCurrentThread(BackgroundPriority.Lowest);
         foreach ((nint address, long bytes) in s_asks.GetConsumingEnumerable())
         {
             if (s_unsupported) continue;

@@ -181,12 +181,12 @@ public sealed class ReadModelHost : IDisposable
         }
     }
 
-    /// <summary>Nice value of the projector thread: it yields the cores to the write path under saturation (see <see cref="BackgroundPriority"/>).</summary>
-    public const int ProjectorNice = 19;
+    /// <summary>Nice value of the projector thread: it yields the cores to the write path under saturation (see <see cref="Corridor.Core.Engine.BackgroundPriority"/>).</summary>
+    public const int ProjectorNice = Corridor.Core.Engine.BackgroundPriority.Lowest;
 
     private void Run()
     {
-        BackgroundPriority.LowerCurrentThread(ProjectorNice);
+        Corridor.Core.Engine.BackgroundPriority.LowerCurrentThread(ProjectorNice);
         CancellationToken stop = _stop.Token;
         SqlReadModel? writer = null;
         Projector? projector = null;

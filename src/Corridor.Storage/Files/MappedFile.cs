@@ -89,7 +89,7 @@ internal sealed unsafe partial class MappedFile : IDisposable
 
     private void Populate((long Offset, long Length)[] ranges)
     {
-        _ = SetPriority(0, GetTid(), 19); // PRIO_PROCESS of this thread alone (Linux keeps a nice value per thread): the engine goes first
+        Corridor.Core.Engine.BackgroundPriority.LowerCurrentThread(Corridor.Core.Engine.BackgroundPriority.Lowest); // the engine goes first
         const long page = 4096;
         foreach ((long offset, long length) in ranges)
         {
@@ -125,12 +125,6 @@ internal sealed unsafe partial class MappedFile : IDisposable
 
     [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
     private static partial int Munmap(nint address, nuint length);
-
-    [LibraryImport("libc", EntryPoint = "gettid")]
-    private static partial int GetTid();
-
-    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
-    private static partial int SetPriority(int which, int who, int priority);
 
     [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static partial int Madvise(nint address, nuint length, int advice);

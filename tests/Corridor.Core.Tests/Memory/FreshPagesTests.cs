@@ -45,6 +45,57 @@ public sealed partial class FreshPagesTests
     }
 
     [Fact]
+    public void The_populating_thread_runs_at_the_lowest_priority_so_it_never_takes_a_core_from_a_thread_serving_requests()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() && FreshPages.Active, "populating ahead is Linux 5.14+ and on by default");
+        byte[] pinned = GC.AllocateUninitializedArray<byte>(1 << 20, pinned: true);
+        FreshPages.Ahead(pinned); // starts the thread if no test did before
+        DateTime until = DateTime.UtcNow.AddSeconds(30);
+        int? nice = null;
+        while (nice is null && DateTime.UtcNow < until)
+        {
+            nice = ThreadNiceValues("corridor-pages").Cast<int?>().FirstOrDefault(n => n == BackgroundPriority.Lowest);
+            if (nice is null) Thread.Sleep(5);
+        }
+        Assert.Equal(BackgroundPriority.Lowest, nice);
+        GC.KeepAlive(pinned);
+    }
+
+    [Fact]
+    public void A_thread_lowered_to_background_priority_has_that_nice_value_and_an_out_of_range_one_is_refused()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "nice values per thread are Linux's");
+        int seen = -1;
+        var thread = new Thread(() =>
+        {
+            Assert.True(BackgroundPriority.LowerCurrentThread(7));
+            seen = NiceOf(File.ReadAllText("/proc/thread-self/stat"));
+        });
+        thread.Start();
+        thread.Join();
+        Assert.Equal(7, seen);
+        Assert.Throws<ArgumentOutOfRangeException>(() => BackgroundPriority.LowerCurrentThread(20));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BackgroundPriority.LowerCurrentThread(-1));
+    }
+
+    // The nice value of each of this process's threads with that name (field 19 of /proc/self/task/TID/stat; the name, in
+    // parentheses, may hold spaces and parentheses itself, so fields are counted from the last ')').
+    private static IEnumerable<int> ThreadNiceValues(string name)
+    {
+        foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+            catch (IOException) { continue; } // the thread ended
+            int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
+            if (stat[(open + 1)..close] == name) yield return NiceOf(stat);
+        }
+    }
+
+    private static int NiceOf(string stat) =>
+        int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public void The_host_s_available_memory_is_read_and_lies_within_its_physical_memory()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "/proc/meminfo is Linux's");
