@@ -66,13 +66,15 @@ public sealed partial class FreshPagesTests
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "nice values per thread are Linux's");
         int seen = -1;
+        bool lowered = false;
         var thread = new Thread(() =>
         {
-            Assert.True(BackgroundPriority.LowerCurrentThread(7));
+            lowered = BackgroundPriority.LowerCurrentThread(7);
             seen = NiceOf(File.ReadAllText("/proc/thread-self/stat"));
         });
         thread.Start();
         thread.Join();
+        Assert.True(lowered);
         Assert.Equal(7, seen);
         Assert.Throws<ArgumentOutOfRangeException>(() => BackgroundPriority.LowerCurrentThread(20));
         Assert.Throws<ArgumentOutOfRangeException>(() => BackgroundPriority.LowerCurrentThread(-1));
