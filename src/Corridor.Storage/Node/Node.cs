@@ -15,7 +15,6 @@ public sealed class Node : IDisposable
 {
     private readonly NodeOptions _options;
     private readonly IJournal _journal;
-    private readonly SnapshotStore? _snapshots;
     private readonly Engine _engine;
     private readonly Channel<Request> _requests;
     private readonly Channel<EngineWork> _applyQueue;
@@ -24,16 +23,25 @@ public sealed class Node : IDisposable
     private readonly NodeMetrics _metrics = new();
     private readonly GroupCommit.TryNext<Request> _tryNext;
     private volatile Exception? _fault;
-    private long _eventsSinceSnapshot;
+    private readonly SnapshotTaker? _taker; // null without a snapshot store
     private int _disposed;
 
-    private Node(NodeOptions options, IJournal journal, SnapshotStore? snapshots, Engine engine, RecoveryInfo recovery)
+    private Node(NodeOptions options, IJournal journal, SnapshotStore? snapshots, Engine engine, RecoveryInfo recovery, long replayedEvents,
+        SnapshotTaker? taker = null)
     {
         _options = options;
         _journal = journal;
-        _snapshots = snapshots;
         _engine = engine;
         Recovery = recovery;
+        // Replayed events count towards the next snapshot: a node that recovered by a long replay snapshots at its next
+        // threshold or when it stops, so the following start does not replay them again. A standby's taker comes with the
+        // events its replica applied since its last snapshot, and any write it started.
+        _taker = taker ?? (snapshots is null ? null : new SnapshotTaker(options, snapshots));
+        if (_taker is not null)
+        {
+            _taker.Metrics = _metrics;
+            _taker.Count(replayedEvents);
+        }
         _requests = Channel.CreateBounded<Request>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
@@ -72,9 +80,7 @@ public sealed class Node : IDisposable
     public static Node Start(NodeOptions options, IJournal journal, SnapshotStore? snapshots)
     {
         Engine engine = NodeRecovery.Recover(options, journal, snapshots, out RecoveryInfo recovery, out long replayedEvents);
-        // Replayed events count towards the next snapshot: a node that recovered by a long replay snapshots at
-        // its next threshold or when it stops, so the following start does not replay them again.
-        return new Node(options, journal, snapshots, engine, recovery) { _eventsSinceSnapshot = replayedEvents };
+        return new Node(options, journal, snapshots, engine, recovery, replayedEvents);
     }
 
     /// <summary>
@@ -84,7 +90,7 @@ public sealed class Node : IDisposable
     public static Node Start(NodeOptions options, Func<IJournal> openJournal, SnapshotStore? snapshots)
     {
         Engine engine = NodeRecovery.Recover(options, openJournal, snapshots, out IJournal journal, out RecoveryInfo recovery, out long replayedEvents);
-        return new Node(options, journal, snapshots, engine, recovery) { _eventsSinceSnapshot = replayedEvents };
+        return new Node(options, journal, snapshots, engine, recovery, replayedEvents);
     }
 
     /// <summary>
@@ -92,12 +98,17 @@ public sealed class Node : IDisposable
     /// replica that followed the active node): replays only the batches after it. The journal and the replica are owned by the
     /// node from here on.
     /// </summary>
-    public static Node Start(NodeOptions options, IJournal journal, SnapshotStore? snapshots, Engine replica)
+    public static Node Start(NodeOptions options, IJournal journal, SnapshotStore? snapshots, Engine replica) =>
+        Start(options, journal, snapshots, replica, taker: null);
+
+    /// <summary>
+    /// As <see cref="Start(NodeOptions, IJournal, SnapshotStore?, Engine)"/>, taking over the standby's snapshot taker: the
+    /// events its replica applied since its last snapshot count towards the node's next one, and a write it started goes on.
+    /// </summary>
+    internal static Node Start(NodeOptions options, IJournal journal, SnapshotStore? snapshots, Engine replica, SnapshotTaker? taker)
     {
         Engine engine = NodeRecovery.CatchUp(journal, snapshots, replica, 0, Stopwatch.StartNew(), 0, out RecoveryInfo recovery, out long replayedEvents);
-        // Replayed events count towards the next snapshot: a node that recovered by a long replay snapshots at
-        // its next threshold or when it stops, so the following start does not replay them again.
-        return new Node(options, journal, snapshots, engine, recovery) { _eventsSinceSnapshot = replayedEvents };
+        return new Node(options, journal, snapshots, engine, recovery, replayedEvents, taker);
     }
 
     /// <summary>
@@ -233,7 +244,7 @@ public sealed class Node : IDisposable
                         for (int i = 0; i < answers.Count; i++)
                         {
                             Request r = batch.Requests[i];
-                            _eventsSinceSnapshot += r.Count;
+                            _taker?.Count(r.Count);
                             _metrics.Replied(r.Operation, r.Count, answers[i].Errors.Length, Stopwatch.GetElapsedTime(r.SubmittedAt, now));
                             if (r.Span is { } submitted) NodeTracing.EndSubmit(submitted, batch.Sequence, answers[i].Errors.Length);
                             if (r.After is { } after)
@@ -245,8 +256,7 @@ public sealed class Node : IDisposable
                         }
                         batch.Commit.Release();
                         _metrics.Applied(_engine.Sequence);
-                        if (_snapshots is not null && _options.SnapshotEveryEvents > 0 && _eventsSinceSnapshot >= _options.SnapshotEveryEvents)
-                            StartSnapshot();
+                        _taker?.StartIfDue(_engine, Stop); // a snapshot that fails to write stops the node (its batches are durable; the next start replays them)
                     }
                     else
                     {
@@ -262,57 +272,12 @@ public sealed class Node : IDisposable
         }
     }
 
-    /// <summary>
-    /// Starts a snapshot of the current state (engine thread only) unless one is still being written: the engine captures a
-    /// consistent image (<see cref="Engine.CaptureSnapshot"/>: the ledger frozen copy-on-write, the rest serialised) and goes
-    /// on with the next batch while a thread of its own hashes and writes it. A snapshot that fails to write stops the node,
-    /// as it did when it was written here (its batches are durable; the next start replays them).
-    /// </summary>
-    private void StartSnapshot()
-    {
-        if (!_snapshotWrite.IsCompleted) return; // the next batch tries again
-        Engine.EngineSnapshot image = Capture();
-        _snapshotWrite = Task.Factory.StartNew(() =>
-        {
-            try { Write(image); }
-            catch (Exception e) { Stop(e); }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-    }
-
-    /// <summary>Captures the state for a snapshot (engine thread, or the stopping thread once the engine stopped).</summary>
-    private Engine.EngineSnapshot Capture()
-    {
-        long start = Stopwatch.GetTimestamp();
-        // A delta only against a full snapshot this store still holds as it was written (the pruning keeps bases; an operator may not).
-        bool incremental = _options.IncrementalSnapshots && _engine.SnapshotBaseFile is { } baseFile && _snapshots!.Holds(baseFile);
-        Engine.EngineSnapshot image = _engine.CaptureSnapshot(incremental, _options.MaxDeltaFraction);
-        _eventsSinceSnapshot = 0;
-        _metrics.SnapshotCaptured(Stopwatch.GetElapsedTime(start));
-        return image;
-    }
-
-    private void Write(Engine.EngineSnapshot image)
-    {
-        var clock = Stopwatch.StartNew();
-        try { image.Written(_snapshots!.Write(image.Sequence, image.WriteTo, image.BaseFile)); }
-        finally { image.Release(); }
-        _metrics.Snapshotted(image.Sequence, clock.Elapsed, image.IsDelta, image.ContentBytes);
-    }
-
-    private Task _snapshotWrite = Task.CompletedTask;
-
     /// <summary>Takes a snapshot now, in order with the batches (e.g. before a planned stop); completes when it is durable.</summary>
     public async Task SnapshotAsync()
     {
-        if (_snapshots is null) return;
-        Task written = await QueryAsync(_ =>
-        {
-            _snapshotWrite.GetAwaiter().GetResult(); // one image at a time: a threshold snapshot still being written finishes first
-            Engine.EngineSnapshot image = Capture();
-            Task write = Task.Factory.StartNew(() => Write(image), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            _snapshotWrite = write.ContinueWith(static _ => { }, TaskScheduler.Default); // a failure goes to the caller, not the node
-            return write;
-        }).ConfigureAwait(false);
+        if (_taker is null) return;
+        // One image at a time: a threshold snapshot still being written finishes first. A failure goes to the caller, not the node.
+        Task written = await QueryAsync(_ => _taker.StartNow(_engine)).ConfigureAwait(false);
         await written.ConfigureAwait(false);
     }
 
@@ -335,9 +300,12 @@ public sealed class Node : IDisposable
         _requests.Writer.TryComplete();
         _sequencerThread.Join();
         _engineThread.Join();
-        try { _snapshotWrite.GetAwaiter().GetResult(); }
-        catch (Exception e) { _fault ??= e; } // already stopped the node: no snapshot on stop after a failed one
-        if (_fault is null && _options.SnapshotOnStop && _snapshots is not null && _eventsSinceSnapshot > 0) Write(Capture());
+        if (_taker is not null)
+        {
+            try { _taker.Writing.GetAwaiter().GetResult(); }
+            catch (Exception e) { _fault ??= e; } // already stopped the node: no snapshot on stop after a failed one
+            if (_fault is null && _options.SnapshotOnStop && _taker.EventsSinceSnapshot > 0) _taker.Write(_taker.Capture(_engine));
+        }
         _journal.Dispose();
     }
 

@@ -21,6 +21,14 @@ public sealed class NodeOptions
     public bool SnapshotOnStop { get; init; } = true;
 
     /// <summary>
+    /// A standby whose start replayed at least this many events from the journal writes a snapshot of its replica as soon as it
+    /// has caught up, so that its next start — after a crash, or after it took over and failed in turn — restores that
+    /// instead of replaying them again (0 = never: only every <see cref="SnapshotEveryEvents"/>). A standby otherwise takes
+    /// snapshots as a node does, every <see cref="SnapshotEveryEvents"/> events it applied.
+    /// </summary>
+    public long StandbySnapshotAfterReplayEvents { get; init; } = 1_000_000;
+
+    /// <summary>
     /// Snapshots after the first full one may be deltas against it (only the ledger chunks changed since; the rule and the
     /// file formats: src/Corridor.Storage/README.md, "Incremental snapshots"). Off: every snapshot is full.
     /// </summary>

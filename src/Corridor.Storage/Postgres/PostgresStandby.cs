@@ -8,7 +8,9 @@ namespace Corridor.Storage.Postgres;
 /// A standby node: follows a PostgreSQL journal that another node writes, applying every committed batch to an engine
 /// replica of its own (the engine is deterministic, so the replica is the active node's state at that batch), and takes
 /// the journal's lease once the active node's lapses (<see cref="PostgresLease"/>): then it catches up to the last
-/// committed batch and becomes the active node (<see cref="RunUntilActive"/>). Not thread-safe: one thread follows;
+/// committed batch and becomes the active node (<see cref="RunUntilActive"/>). It snapshots its replica as a node does (every
+/// <see cref="Node.NodeOptions.SnapshotEveryEvents"/> events, and once caught up after a start that replayed
+/// <see cref="Node.NodeOptions.StandbySnapshotAfterReplayEvents"/> or more), so that its own next start is short. Not thread-safe: one thread follows;
 /// <see cref="Sequence"/> and <see cref="Lease"/> may be read from any thread.
 /// </summary>
 public sealed class PostgresStandby : IDisposable
@@ -26,6 +28,8 @@ public sealed class PostgresStandby : IDisposable
     private byte[]? _verifiedHash;
     private volatile LeaseState? _lease;
     private bool _handedOver;
+    private readonly Node.SnapshotTaker? _taker; // null without a snapshot store
+    private volatile Exception? _snapshotFailure;
 
     /// <summary>Opens the journal read-only and rebuilds the replica from the newest snapshot and the batches after it.</summary>
     public PostgresStandby(string connectionString, PostgresJournalOptions options, Node.NodeOptions nodeOptions, SnapshotStore? snapshots)
@@ -48,8 +52,22 @@ public sealed class PostgresStandby : IDisposable
             }
         }
         StartedFromSnapshot = _replica.Sequence;
-        Follow();
+        _taker = snapshots is null ? null : new Node.SnapshotTaker(nodeOptions, snapshots);
+        int replayed = Follow();
+        // A long replay at start is written down once caught up: the next start of this node restores it instead.
+        if (_taker is not null && nodeOptions.StandbySnapshotAfterReplayEvents > 0 && _taker.EventsSinceSnapshot >= nodeOptions.StandbySnapshotAfterReplayEvents)
+        {
+            _taker.Soon();
+            _taker.StartIfDue(_replica, e => _snapshotFailure = e);
+        }
+        ReplayedAtStart = replayed;
     }
+
+    /// <summary>Batches the replica applied when the standby started (after its snapshot, if any).</summary>
+    public int ReplayedAtStart { get; }
+
+    /// <summary>The snapshot of the replica being written (completed when none): a test's or a stopping process's wait.</summary>
+    public Task SnapshotWriting => _taker?.Writing ?? Task.CompletedTask;
 
     /// <summary>Batch of the snapshot the replica started from (0: from the first batch).</summary>
     public long StartedFromSnapshot { get; }
@@ -67,6 +85,7 @@ public sealed class PostgresStandby : IDisposable
     public int Follow()
     {
         if (_handedOver) throw new InvalidOperationException("the replica was handed over to the active node");
+        if (_snapshotFailure is { } failure) throw new Node.NodeStoppedException(failure); // as a node stops on a snapshot it could not write
         _reader.Refresh();
         int applied = 0;
         foreach (JournalBatch batch in _reader.Read(_replica.Sequence))
@@ -74,9 +93,14 @@ public sealed class PostgresStandby : IDisposable
             _replica.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
             _verifiedThrough = batch.Sequence;
             _verifiedHash = batch.Hash;
+            if (_taker is not null)
+                for (int offset = 0; offset < batch.Body.Length;) _taker.Count(CommandBatch.Read(batch.Body, ref offset).Count);
             applied++;
         }
         Volatile.Write(ref _sequence, _replica.Sequence);
+        // Snapshots every SnapshotEveryEvents events, as the active node takes them: a standby killed after following for
+        // long restores one instead of replaying everything since it started.
+        _taker?.StartIfDue(_replica, e => _snapshotFailure = e);
         return applied;
     }
 
@@ -113,7 +137,7 @@ public sealed class PostgresStandby : IDisposable
                             try
                             {
                                 _handedOver = true;
-                                Node.Node node = Node.Node.Start(_nodeOptions, journal, _snapshots, _replica);
+                                Node.Node node = Node.Node.Start(_nodeOptions, journal, _snapshots, _replica, _taker);
                                 Volatile.Write(ref _sequence, node.Recovery.Sequence);
                                 return node;
                             }
@@ -139,5 +163,10 @@ public sealed class PostgresStandby : IDisposable
         }
     }
 
-    public void Dispose() => _reader.Dispose();
+    public void Dispose()
+    {
+        // A snapshot being written finishes (the replica is the node's once handed over, and so is the write).
+        if (!_handedOver) SnapshotWriting.GetAwaiter().GetResult(); // a failed write is reported by the next follow, not here
+        _reader.Dispose();
+    }
 }

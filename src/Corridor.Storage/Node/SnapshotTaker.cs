@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Corridor.Core.Engine;
+using Corridor.Storage.Journal;
+
+namespace Corridor.Storage.Node;
+
+/// <summary>
+/// Takes the snapshots of an engine for the one thread that applies batches to it — a node's engine thread, or a standby's
+/// following thread until it hands its replica over to the node it becomes: counts the events (commands' items) applied
+/// since the last snapshot, replayed ones included; captures a consistent image when
+/// <see cref="NodeOptions.SnapshotEveryEvents"/> of them were applied or one was asked for (<see cref="Soon"/>); and
+/// writes each image on a thread of its own while the engine goes on. One image is written at a time. Only the applying
+/// thread calls it; the write's thread touches only the image.
+/// </summary>
+internal sealed class SnapshotTaker(NodeOptions options, SnapshotStore store)
+{
+    private Task _write = Task.CompletedTask;
+    private bool _soon;
+
+    /// <summary>Where captures and writes are counted: the node's metrics once a node runs the engine.</summary>
+    public NodeMetrics Metrics { get; set; } = new();
+
+    /// <summary>Events applied since the last capture.</summary>
+    public long EventsSinceSnapshot { get; private set; }
+
+    /// <summary>The write in progress (completed when none).</summary>
+    public Task Writing => _write;
+
+    public void Count(long events) => EventsSinceSnapshot += events;
+
+    /// <summary>Asks for a snapshot at the next <see cref="StartIfDue"/>, whatever the count.</summary>
+    public void Soon() => _soon = true;
+
+    private bool Due => _soon || (options.SnapshotEveryEvents > 0 && EventsSinceSnapshot >= options.SnapshotEveryEvents);
+
+    /// <summary>
+    /// Captures an image and starts writing it when one is due and no other is being written (a later call tries again);
+    /// <paramref name="failed"/> hears of a write that failed, on the write's thread.
+    /// </summary>
+    public void StartIfDue(Engine engine, Action<Exception> failed)
+    {
+        if (!Due || !_write.IsCompleted) return;
+        Engine.EngineSnapshot image = Capture(engine);
+        _write = Task.Factory.StartNew(() =>
+        {
+            try { Write(image); }
+            catch (Exception e) { failed(e); }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Waits for a write in progress, captures an image now and starts writing it; the returned task completes when it is
+    /// durable (or fails, to its caller alone).
+    /// </summary>
+    public Task StartNow(Engine engine)
+    {
+        _write.GetAwaiter().GetResult();
+        Engine.EngineSnapshot image = Capture(engine);
+        Task write = Task.Factory.StartNew(() => Write(image), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _write = write.ContinueWith(static _ => { }, TaskScheduler.Default);
+        return write;
+    }
+
+    /// <summary>Captures an image of the state (a delta against the last full snapshot when allowed and the store holds that base).</summary>
+    public Engine.EngineSnapshot Capture(Engine engine)
+    {
+        long start = Stopwatch.GetTimestamp();
+        // A delta only against a full snapshot this store still holds as it was written (the pruning keeps bases; an operator may not).
+        bool incremental = options.IncrementalSnapshots && engine.SnapshotBaseFile is { } baseFile && store.Holds(baseFile);
+        Engine.EngineSnapshot image = engine.CaptureSnapshot(incremental, options.MaxDeltaFraction);
+        EventsSinceSnapshot = 0;
+        _soon = false;
+        Metrics.SnapshotCaptured(Stopwatch.GetElapsedTime(start));
+        return image;
+    }
+
+    /// <summary>Writes a captured image to the store (durable on return) and releases it.</summary>
+    public void Write(Engine.EngineSnapshot image)
+    {
+        var clock = Stopwatch.StartNew();
+        try { image.Written(store.Write(image.Sequence, image.WriteTo, image.BaseFile)); }
+        finally { image.Release(); }
+        Metrics.Snapshotted(image.Sequence, clock.Elapsed, image.IsDelta, image.ContentBytes);
+    }
+}
