@@ -40,6 +40,7 @@ public sealed class Node : IDisposable
         if (_taker is not null)
         {
             _taker.Metrics = _metrics;
+            _taker.AtLowestPriority = false;
             _taker.Count(replayedEvents);
         }
         _requests = Channel.CreateBounded<Request>(new BoundedChannelOptions(options.QueueCapacity)

@@ -20,6 +20,12 @@ internal sealed class SnapshotTaker(NodeOptions options, SnapshotStore store)
     /// <summary>Where captures and writes are counted: the node's metrics once a node runs the engine.</summary>
     public NodeMetrics Metrics { get; set; } = new();
 
+    /// <summary>
+    /// Whether images are written at the lowest CPU priority (a standby's: its writes must not take a core from the active
+    /// node beside it, nor from its own following; a node's own are written at normal priority, as its stop waits for them).
+    /// </summary>
+    public bool AtLowestPriority { get; set; }
+
     /// <summary>Events applied since the last capture.</summary>
     public long EventsSinceSnapshot { get; private set; }
 
@@ -41,8 +47,10 @@ internal sealed class SnapshotTaker(NodeOptions options, SnapshotStore store)
     {
         if (!Due || !_write.IsCompleted) return;
         Engine.EngineSnapshot image = Capture(engine);
+        bool lowest = AtLowestPriority;
         _write = Task.Factory.StartNew(() =>
         {
+            if (lowest) BackgroundPriority.LowerCurrentThread(BackgroundPriority.Lowest); // a thread of its own (long-running)
             try { Write(image); }
             catch (Exception e) { failed(e); }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);

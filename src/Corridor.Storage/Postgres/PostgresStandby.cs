@@ -52,7 +52,7 @@ public sealed class PostgresStandby : IDisposable
             }
         }
         StartedFromSnapshot = _replica.Sequence;
-        _taker = snapshots is null ? null : new Node.SnapshotTaker(nodeOptions, snapshots);
+        _taker = snapshots is null ? null : new Node.SnapshotTaker(nodeOptions, snapshots) { AtLowestPriority = true };
         int replayed = Follow();
         // A long replay at start is written down once caught up: the next start of this node restores it instead.
         if (_taker is not null && nodeOptions.StandbySnapshotAfterReplayEvents > 0 && _taker.EventsSinceSnapshot >= nodeOptions.StandbySnapshotAfterReplayEvents)
