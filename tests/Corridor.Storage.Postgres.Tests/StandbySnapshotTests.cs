@@ -9,7 +9,7 @@ namespace Corridor.Storage.Postgres.Tests;
 /// <summary>
 /// A standby snapshots its replica as a node does, so that its own next start — after a crash, or after it took over and
 /// failed in turn — restores a recent state instead of replaying the whole journal: once caught up after a long replay at
-/// start, every <see cref="NodeOptions.SnapshotEveryEvents"/> events it follows, and the events it followed count towards
+/// start (<see cref="NodeOptions.StandbySnapshotAfterReplaySeconds"/>), every <see cref="NodeOptions.SnapshotEveryEvents"/> events it follows, and the events it followed count towards
 /// the first snapshot of the node it becomes. Against a real PostgreSQL server, with a real active node writing.
 /// </summary>
 public sealed class StandbySnapshotTests(PostgresFixture pg)
@@ -57,7 +57,7 @@ public sealed class StandbySnapshotTests(PostgresFixture pg)
         string db = pg.CreateDatabase();
         using var dir = new TempDirectory();
         var store = new SnapshotStore(dir.Path);
-        var options = new NodeOptions { SnapshotEveryEvents = 0, StandbySnapshotAfterReplayEvents = 1_000 };
+        var options = new NodeOptions { SnapshotEveryEvents = 0, StandbySnapshotAfterReplaySeconds = 0.000_001 }; // any replay is "long" here
         string activeHash;
         using (Node.Node active = await ActiveNode(db))
         {
@@ -91,7 +91,7 @@ public sealed class StandbySnapshotTests(PostgresFixture pg)
         using var dir = new TempDirectory();
         var store = new SnapshotStore(dir.Path);
         // Neither the start's replay (20 events: the accounts) nor a follow of 2,000 reaches 2,500 events: no snapshot yet.
-        var options = new NodeOptions { SnapshotEveryEvents = 2_500, StandbySnapshotAfterReplayEvents = 0, SnapshotOnStop = false };
+        var options = new NodeOptions { SnapshotEveryEvents = 2_500, StandbySnapshotAfterReplaySeconds = 0, SnapshotOnStop = false };
         Node.Node active = await ActiveNode(db);
         var standby = new PostgresStandby(db, new PostgresJournalOptions(), options, store);
         try

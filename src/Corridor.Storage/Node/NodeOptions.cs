@@ -21,12 +21,13 @@ public sealed class NodeOptions
     public bool SnapshotOnStop { get; init; } = true;
 
     /// <summary>
-    /// A standby whose start replayed at least this many events from the journal writes a snapshot of its replica as soon as it
-    /// has caught up, so that its next start — after a crash, or after it took over and failed in turn — restores that
-    /// instead of replaying them again (0 = never: only every <see cref="SnapshotEveryEvents"/>). A standby otherwise takes
-    /// snapshots as a node does, every <see cref="SnapshotEveryEvents"/> events it applied.
+    /// A standby whose start spent at least this many seconds replaying the journal writes a snapshot of its replica as soon
+    /// as it has caught up, so that its next start — after a crash, or after it took over and failed in turn — restores that
+    /// instead of replaying it all again (0 = never: only every <see cref="SnapshotEveryEvents"/>). A shorter replay is not
+    /// worth the snapshot's writing (the whole state, on the disk the active node may be committing to). A standby otherwise
+    /// takes snapshots as a node does, every <see cref="SnapshotEveryEvents"/> events it applied.
     /// </summary>
-    public long StandbySnapshotAfterReplayEvents { get; init; } = 1_000_000;
+    public double StandbySnapshotAfterReplaySeconds { get; init; } = 5;
 
     /// <summary>
     /// Snapshots after the first full one may be deltas against it (only the ledger chunks changed since; the rule and the

@@ -9,8 +9,8 @@ namespace Corridor.Storage.Postgres;
 /// replica of its own (the engine is deterministic, so the replica is the active node's state at that batch), and takes
 /// the journal's lease once the active node's lapses (<see cref="PostgresLease"/>): then it catches up to the last
 /// committed batch and becomes the active node (<see cref="RunUntilActive"/>). It snapshots its replica as a node does (every
-/// <see cref="Node.NodeOptions.SnapshotEveryEvents"/> events, and once caught up after a start that replayed
-/// <see cref="Node.NodeOptions.StandbySnapshotAfterReplayEvents"/> or more), so that its own next start is short. Not thread-safe: one thread follows;
+/// <see cref="Node.NodeOptions.SnapshotEveryEvents"/> events, and once caught up after a start that spent
+/// <see cref="Node.NodeOptions.StandbySnapshotAfterReplaySeconds"/> or more replaying), so that its own next start is short. Not thread-safe: one thread follows;
 /// <see cref="Sequence"/> and <see cref="Lease"/> may be read from any thread.
 /// </summary>
 public sealed class PostgresStandby : IDisposable
@@ -53,9 +53,11 @@ public sealed class PostgresStandby : IDisposable
         }
         StartedFromSnapshot = _replica.Sequence;
         _taker = snapshots is null ? null : new Node.SnapshotTaker(nodeOptions, snapshots) { AtLowestPriority = true };
+        long replayStart = System.Diagnostics.Stopwatch.GetTimestamp();
         int replayed = Follow();
         // A long replay at start is written down once caught up: the next start of this node restores it instead.
-        if (_taker is not null && nodeOptions.StandbySnapshotAfterReplayEvents > 0 && _taker.EventsSinceSnapshot >= nodeOptions.StandbySnapshotAfterReplayEvents)
+        if (_taker is not null && nodeOptions.StandbySnapshotAfterReplaySeconds > 0
+            && System.Diagnostics.Stopwatch.GetElapsedTime(replayStart).TotalSeconds >= nodeOptions.StandbySnapshotAfterReplaySeconds)
         {
             _taker.Soon();
             _taker.StartIfDue(_replica, e => _snapshotFailure = e);
