@@ -55,6 +55,14 @@ public static class CommandBatch
         offset += HeaderBytes + payloadBytes;
         return command;
     }
+
+    /// <summary>The items of every command of a batch body (the events a snapshot's threshold counts); throws as <see cref="Read"/>.</summary>
+    public static long ItemCount(ReadOnlySpan<byte> body)
+    {
+        long items = 0;
+        for (int offset = 0; offset < body.Length;) items += Read(body, ref offset).Count;
+        return items;
+    }
 }
 
 /// <summary>Location of one command's payload inside a batch body.</summary>

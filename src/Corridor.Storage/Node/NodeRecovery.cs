@@ -82,7 +82,7 @@ public static class NodeRecovery
         {
             engine.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
             replayed++;
-            for (int offset = 0; offset < batch.Body.Length;) replayedEvents += CommandBatch.Read(batch.Body, ref offset).Count;
+            replayedEvents += CommandBatch.ItemCount(batch.Body);
         }
         if (engine.Sequence != journal.LastSequence)
             throw new JournalCorruptException($"replay stopped at batch {engine.Sequence}, journal ends at {journal.LastSequence}");

@@ -95,8 +95,7 @@ public sealed class PostgresStandby : IDisposable
             _replica.Apply(batch.Sequence, batch.TimestampNs, batch.Body, null);
             _verifiedThrough = batch.Sequence;
             _verifiedHash = batch.Hash;
-            if (_taker is not null)
-                for (int offset = 0; offset < batch.Body.Length;) _taker.Count(CommandBatch.Read(batch.Body, ref offset).Count);
+            _taker?.Count(CommandBatch.ItemCount(batch.Body));
             applied++;
         }
         Volatile.Write(ref _sequence, _replica.Sequence);
