@@ -39,28 +39,32 @@ public sealed class QuoteRecord
     public QuoteStatus Status { get; internal set; }
 }
 
-/// <summary>A quote lock: the amounts fixed for one payment and the provider's reservation that backs them.</summary>
-public sealed class LockRecord : Corridor.Core.Engine.CopyOnWriteRecord
+/// <summary>
+/// A quote lock: the amounts fixed for one payment and the provider's reservation that backs them. A struct: the exchange
+/// keeps its locks in a chunked list (<see cref="Corridor.Core.Ledger.ChunkedList{T}"/>), not as one object each for the
+/// collector to trace and copy as it ages (a node keeps every lock it ever took); a query gets a copy.
+/// </summary>
+public struct LockRecord
 {
-    public required LockQuote Request { get; init; }
-    public required ulong ContentHash { get; init; }
-    public LockResult Result { get; internal set { BeforeChange(); field = value; } }
+    public LockQuote Request { get; internal set; }
+    public ulong ContentHash { get; internal set; }
+    public LockResult Result { get; internal set; }
     /// <summary>Ledger result of the reservation when Result is a ledger rejection; Ok otherwise.</summary>
-    public CreateTransferResult LedgerResult { get; internal set { BeforeChange(); field = value; } }
-    public LockStatus Status { get; internal set { BeforeChange(); field = value; } }
-    public long SourceMinor { get; internal set { BeforeChange(); field = value; } }
-    public long DestinationMinor { get; internal set { BeforeChange(); field = value; } }
-    public uint SourceLedger { get; internal set { BeforeChange(); field = value; } }
-    public uint DestinationLedger { get; internal set { BeforeChange(); field = value; } }
-    public UInt128 ProviderSourceAccount { get; internal set { BeforeChange(); field = value; } }
-    public UInt128 ProviderDestinationAccount { get; internal set { BeforeChange(); field = value; } }
+    public CreateTransferResult LedgerResult { get; internal set; }
+    public LockStatus Status { get; internal set; }
+    public long SourceMinor { get; internal set; }
+    public long DestinationMinor { get; internal set; }
+    public uint SourceLedger { get; internal set; }
+    public uint DestinationLedger { get; internal set; }
+    public UInt128 ProviderSourceAccount { get; internal set; }
+    public UInt128 ProviderDestinationAccount { get; internal set; }
     /// <summary>The pending ledger transfer provider → payee in the destination currency.</summary>
-    public UInt128 ReservationTransferId { get; internal set { BeforeChange(); field = value; } }
-    public ulong LockedAt { get; internal set { BeforeChange(); field = value; } }
+    public UInt128 ReservationTransferId { get; internal set; }
+    public ulong LockedAt { get; internal set; }
     /// <summary>Engine time at which the reservation times out (the ledger voids it then).</summary>
-    public ulong ExpiresAt { get; internal set { BeforeChange(); field = value; } }
+    public ulong ExpiresAt { get; internal set; }
     /// <summary>The payment that consumed the lock (settled, or failed and released it); 0 if none.</summary>
-    public UInt128 PaymentId { get; internal set { BeforeChange(); field = value; } }
+    public UInt128 PaymentId { get; internal set; }
 }
 
 /// <summary>

@@ -40,8 +40,8 @@ public sealed partial class ExchangeState
     private readonly List<QuoteRecord> _quotes = new();
     private readonly Dictionary<UInt128, QuoteRecord> _quoteIndex = new();
     private readonly Dictionary<ulong, List<QuoteRecord>> _book = new(); // (sourceLedger << 32 | destinationLedger) → active quotes, publish order
-    private readonly RecordList<LockRecord> _locks = new();
-    private readonly RecordIndex<LockRecord> _lockIndex;
+    private readonly ChunkedList<LockRecord> _locks = new(); // structs: no object per lock (see LockRecord)
+    private readonly IdIndex _lockIndex = new(); // lock id → position in _locks
     private readonly RecordList<PaymentRecord> _payments = new();
     private readonly RecordIndex<PaymentRecord> _paymentIndex;
     // invoice number / LC reference → first and last payment carrying it; the rest chain through the records.
@@ -49,7 +49,7 @@ public sealed partial class ExchangeState
     private readonly Dictionary<string, (int First, int Last)> _byLetterOfCredit = new(StringComparer.Ordinal);
     private readonly RecordList<TradeRecord> _trades = new();
     private readonly RecordIndex<TradeRecord> _tradeIndex;
-    private readonly PriorityQueue<object, (ulong ExpiresAt, long Order)> _expiry = new();
+    private readonly PriorityQueue<Expiring, (ulong ExpiresAt, long Order)> _expiry = new();
     private long _expiryOrder;
     private int _paymentsWithReferences; // payments carrying ISO 20022 ids (PayAtBestQuote from a pacs.008)
     private long _paymentsEncodedBytes; // the payments' journaled bytes (Encoded), for a capture to know its size
@@ -63,7 +63,6 @@ public sealed partial class ExchangeState
     public ExchangeState(LedgerState ledger)
     {
         _ledger = ledger;
-        _lockIndex = new(_locks);
         _paymentIndex = new(_payments);
         _tradeIndex = new(_trades);
     }
@@ -320,7 +319,7 @@ public sealed partial class ExchangeState
         _quotes.Add(record);
         _quoteIndex.Add(q.QuoteId, record);
         book.Add(record);
-        _expiry.Enqueue(record, (q.ValidUntilNs, _expiryOrder++));
+        _expiry.Enqueue(new Expiring(record, -1), (q.ValidUntilNs, _expiryOrder++));
         return QuoteResult.Ok;
     }
 
@@ -398,21 +397,23 @@ public sealed partial class ExchangeState
         if (l.AmountMinor <= 0) return LockResult.AmountMustBePositive;
         if (l.Side > AmountSide.Destination) return LockResult.AmountSideInvalid;
         if (l.LockSeconds == 0 || l.LockSeconds > MaxLockSeconds) return LockResult.LockSecondsOutOfRange;
-        if (_lockIndex.TryGetValue(l.LockId, out LockRecord? existing))
+        if (_lockIndex.TryGetValue(l.LockId, out int found))
         {
             _idExisted = true;
+            ref readonly LockRecord existing = ref _locks[found];
             return existing.ContentHash == hash ? existing.Result : LockResult.IdReusedWithDifferentContent;
         }
         if (_locks.Count >= MaxLocks) return LockResult.TooManyLocks;
 
-        var record = new LockRecord { Request = l, ContentHash = hash, Status = LockStatus.Failed, LockedAt = clock };
-        _locks.Add(record);
-        _lockIndex.Add(l.LockId, record);
-        record.Result = TryLock(record, ref clock);
+        int position = _locks.Count;
+        ref LockRecord record = ref _locks.Add(); // a whole new value below: the slot may hold an old one
+        record = new LockRecord { Request = l, ContentHash = hash, Status = LockStatus.Failed, LockedAt = clock };
+        _lockIndex.Add(l.LockId, position);
+        record.Result = TryLock(ref record, position, ref clock);
         return record.Result;
     }
 
-    private LockResult TryLock(LockRecord record, ref ulong clock)
+    private LockResult TryLock(ref LockRecord record, int position, ref ulong clock)
     {
         LockQuote l = record.Request;
         if (!_quoteIndex.TryGetValue(l.QuoteId, out QuoteRecord? q)) return LockResult.QuoteNotFound;
@@ -455,15 +456,37 @@ public sealed partial class ExchangeState
         record.LockedAt = reservation.Timestamp;
         record.ExpiresAt = reservation.Timestamp + l.LockSeconds * NanosPerSecond; // exactly when the ledger voids it
         record.Status = LockStatus.Locked;
-        _expiry.Enqueue(record, (record.ExpiresAt, _expiryOrder++));
+        _expiry.Enqueue(new Expiring(null, position), (record.ExpiresAt, _expiryOrder++));
         return LockResult.Ok;
     }
+
+    /// <summary>
+    /// The lock <paramref name="lockId"/> to read and change in place (its chunk copied first if a snapshot's view still reads
+    /// it), or a null ref. Valid until a lock is added: the first chunk of the list grows by moving.
+    /// </summary>
+    private ref LockRecord FindLock(UInt128 lockId)
+    {
+        if (!_lockIndex.TryGetValue(lockId, out int position)) return ref Unsafe.NullRef<LockRecord>();
+        return ref _locks.Mut(position);
+    }
+
+    /// <summary>The lock of a recorded payment, which exists (see <see cref="FindLock"/>).</summary>
+    private ref LockRecord LockOf(UInt128 lockId)
+    {
+        ref LockRecord l = ref FindLock(lockId);
+        if (Unsafe.IsNullRef(ref l)) throw new InvalidOperationException($"exchange invariant broken: lock {lockId} of a recorded payment is not kept");
+        return ref l;
+    }
+
+    /// <summary>What the expiry queue holds: a quote or a trade (<paramref name="Record"/>), or the lock at position <paramref name="Lock"/>.</summary>
+    private readonly record struct Expiring(object? Record, int Lock);
 
     private LockResult Release(in ReleaseLock rl, ref ulong clock)
     {
         if (rl.LockId == UInt128.Zero) return LockResult.LockIdMustNotBeZero;
         if (rl.Payer == 0) return LockResult.PayerMustNotBeZero;
-        if (!_lockIndex.TryGetValue(rl.LockId, out LockRecord? l)) return LockResult.LockNotFound;
+        ref LockRecord l = ref FindLock(rl.LockId);
+        if (Unsafe.IsNullRef(ref l)) return LockResult.LockNotFound;
         if (l.Request.Payer != rl.Payer) return LockResult.NotLockPayer;
         switch (l.Status)
         {
@@ -473,11 +496,11 @@ public sealed partial class ExchangeState
             case LockStatus.Released: return LockResult.Ok; // idempotent
         }
         if (l.PaymentId != UInt128.Zero) return LockResult.LockHeldForCompliance; // only an operator decision ends a held payment
-        return VoidReservation(l, ref clock) ? LockResult.Ok : LockResult.LockExpired;
+        return VoidReservation(ref l, ref clock) ? LockResult.Ok : LockResult.LockExpired;
     }
 
     /// <summary>Voids a lock's reservation; false if it had already timed out (the ledger expired it).</summary>
-    private bool VoidReservation(LockRecord l, ref ulong clock)
+    private bool VoidReservation(ref LockRecord l, ref ulong clock)
     {
         Debug.Assert(l.Status == LockStatus.Locked);
         _legs[0] = new Transfer
@@ -560,7 +583,8 @@ public sealed partial class ExchangeState
     {
         PayResult day = DayAdmits(); // before the lock is touched: a refused payment leaves the lock to its payer
         if (day != PayResult.Ok) return day;
-        if (!_lockIndex.TryGetValue(p.LockId, out LockRecord? l)) return PayResult.LockNotFound;
+        ref LockRecord l = ref FindLock(p.LockId);
+        if (Unsafe.IsNullRef(ref l)) return PayResult.LockNotFound;
         if (l.Request.Payer != p.Payer) return PayResult.NotLockPayer;
         switch (l.Status)
         {
@@ -577,7 +601,7 @@ public sealed partial class ExchangeState
         PaymentCompliance? compliance = null;
         if (Compliance is not null)
         {
-            compliance = Compliance.ScreenPayment(p, Facts(p, l), clock);
+            compliance = Compliance.ScreenPayment(p, Facts(p, in l), clock);
             ComplianceOutcome outcome = compliance.Decision.Outcome;
             if (outcome == ComplianceOutcome.Hold)
             {
@@ -587,11 +611,11 @@ public sealed partial class ExchangeState
             if (outcome == ComplianceOutcome.Reject)
             {
                 l.PaymentId = p.PaymentId;
-                VoidReservation(l, ref clock);
+                VoidReservation(ref l, ref clock);
                 return PayResult.RejectedByCompliance;
             }
         }
-        PayResult settled = SettleOrQueue(record, p, l, ref clock);
+        PayResult settled = SettleOrQueue(record, p, ref l, ref clock);
         if (compliance is not null) compliance.SettlementResult = settled;
         return settled;
     }
@@ -611,16 +635,16 @@ public sealed partial class ExchangeState
     /// leg, or waits in the payer's queue (<see cref="PayResult.Queued"/>), keeping the lock's reservation until it settles, is
     /// rejected, or the lock expires. Otherwise (older journals, accounts outside settlement) both legs settle now or not at all.
     /// </summary>
-    private PayResult SettleOrQueue(PaymentRecord record, PayAgainstLock p, LockRecord l, ref ulong clock)
+    private PayResult SettleOrQueue(PaymentRecord record, PayAgainstLock p, ref LockRecord l, ref ulong clock)
     {
-        if (Settlement is not { PvpThroughRtgs: true } rtgs) return SettleLegs(record, l, ref clock);
+        if (Settlement is not { PvpThroughRtgs: true } rtgs) return SettleLegs(record, ref l, ref clock);
         l.PaymentId = p.PaymentId; // the lock belongs to this payment from here on
         SettlementResult entered = rtgs.EnterPvpLeg(p.PaymentId, p.Payer, l.Request.PayerAccount, l.ProviderSourceAccount, l.SourceLedger, l.SourceMinor,
             ref clock, out Settlement.PaymentStatus leg);
-        if (entered == SettlementResult.PvpOutsideSettlementAccounts) return SettleLegs(record, l, ref clock);
+        if (entered == SettlementResult.PvpOutsideSettlementAccounts) return SettleLegs(record, ref l, ref clock);
         if (entered == SettlementResult.Ok)
             return leg == Corridor.Core.Settlement.PaymentStatus.Settled ? PayResult.Ok : PayResult.Queued;
-        if (l.Status == LockStatus.Locked) VoidReservation(l, ref clock);
+        if (l.Status == LockStatus.Locked) VoidReservation(ref l, ref clock);
         return ResultOf(entered);
     }
 
@@ -644,8 +668,8 @@ public sealed partial class ExchangeState
     internal bool SettlePvpLegs(UInt128 paymentId, ref ulong clock)
     {
         PaymentRecord record = _paymentIndex[paymentId];
-        LockRecord l = _lockIndex[record.LockId];
-        PayResult result = l.Status == LockStatus.Locked && clock < l.ExpiresAt ? SettleLegs(record, l, ref clock) : PayResult.LockExpired;
+        ref LockRecord l = ref LockOf(record.LockId);
+        PayResult result = l.Status == LockStatus.Locked && clock < l.ExpiresAt ? SettleLegs(record, ref l, ref clock) : PayResult.LockExpired;
         if (result == PayResult.LockExpired && l.Status == LockStatus.Locked) l.Status = LockStatus.Expired;
         if (result != PayResult.Ok && result != PayResult.LockExpired)
             throw new InvalidOperationException($"exchange invariant broken: covered payer leg of {paymentId} refused by the ledger: {result}");
@@ -657,8 +681,8 @@ public sealed partial class ExchangeState
     internal void FailQueuedPayment(UInt128 paymentId, SettlementResult reason, ref ulong clock)
     {
         if (!_paymentIndex.TryGetValue(paymentId, out PaymentRecord? record) || record.Status != PaymentStatus.Queued) return;
-        LockRecord l = _lockIndex[record.LockId];
-        if (l.Status == LockStatus.Locked && clock < l.ExpiresAt) VoidReservation(l, ref clock);
+        ref LockRecord l = ref LockOf(record.LockId);
+        if (l.Status == LockStatus.Locked && clock < l.ExpiresAt) VoidReservation(ref l, ref clock);
         else if (l.Status == LockStatus.Locked) l.Status = LockStatus.Expired;
         Finish(record, ResultOf(reason));
     }
@@ -672,7 +696,7 @@ public sealed partial class ExchangeState
     }
 
     /// <summary>The facts compliance rules look at: parties' countries, currencies and locked amounts.</summary>
-    private PaymentFacts Facts(PayAgainstLock p, LockRecord l)
+    private PaymentFacts Facts(PayAgainstLock p, in LockRecord l)
     {
         ulong creditor = _ledger.TryGetAccount(l.Request.PayeeAccount, out Account payee) ? payee.Participant : 0;
         string send = Currencies.TryGetByLedger(l.SourceLedger, out CurrencyInfo s) ? s.Code : "";
@@ -688,13 +712,13 @@ public sealed partial class ExchangeState
     {
         PaymentRecord record = HeldPayment(paymentId);
         PayAgainstLock p = record.Request;
-        LockRecord l = _lockIndex[p.LockId];
+        ref LockRecord l = ref LockOf(p.LockId);
         PayResult result;
         if (l.Status == LockStatus.Expired || (l.Status == LockStatus.Locked && clock >= l.ExpiresAt)) { l.Status = LockStatus.Expired; result = PayResult.LockExpired; }
         else if (l.Status != LockStatus.Locked || l.PaymentId != paymentId)
             throw new InvalidOperationException($"exchange invariant broken: held payment {paymentId} has lock {p.LockId} in state {l.Status}");
-        else if ((result = DayAdmits()) != PayResult.Ok) VoidReservation(l, ref clock); // released after the cut-off: as RTGS, refused
-        else result = SettleOrQueue(record, p, l, ref clock);
+        else if ((result = DayAdmits()) != PayResult.Ok) VoidReservation(ref l, ref clock); // released after the cut-off: as RTGS, refused
+        else result = SettleOrQueue(record, p, ref l, ref clock);
         record.Result = result;
         record.Status = StatusOf(result, PaymentStatus.Failed);
         return result;
@@ -704,8 +728,8 @@ public sealed partial class ExchangeState
     internal void RejectHeld(UInt128 paymentId, ref ulong clock)
     {
         PaymentRecord record = HeldPayment(paymentId);
-        LockRecord l = _lockIndex[record.LockId];
-        if (l.Status == LockStatus.Locked) VoidReservation(l, ref clock);
+        ref LockRecord l = ref LockOf(record.LockId);
+        if (l.Status == LockStatus.Locked) VoidReservation(ref l, ref clock);
         record.Result = PayResult.RejectedByOperator;
         record.Status = PaymentStatus.Failed;
     }
@@ -718,7 +742,7 @@ public sealed partial class ExchangeState
     }
 
     /// <summary>Both legs as one linked chain; on failure the reservation is voided (see <see cref="TryPay"/>).</summary>
-    private PayResult SettleLegs(PaymentRecord record, LockRecord l, ref ulong clock)
+    private PayResult SettleLegs(PaymentRecord record, ref LockRecord l, ref ulong clock)
     {
         record.SourceLegTransferId = ExchangeTransfers.Derive(record.PaymentId, ExchangeTransfers.PayerLegTag);
         record.DestinationLegTransferId = ExchangeTransfers.Derive(record.PaymentId, ExchangeTransfers.PostReservationTag);
@@ -743,7 +767,7 @@ public sealed partial class ExchangeState
 
         record.LedgerResult = result;
         if (result == CreateTransferResult.PendingTransferExpired) { l.Status = LockStatus.Expired; return PayResult.LockExpired; }
-        if (!VoidReservation(l, ref clock)) return PayResult.LockExpired;
+        if (!VoidReservation(ref l, ref clock)) return PayResult.LockExpired;
         return failedLeg == 0 && result == CreateTransferResult.ExceedsCredits ? PayResult.PayerInsufficientFunds : PayResult.LedgerRejected;
     }
 
@@ -778,7 +802,7 @@ public sealed partial class ExchangeState
         var record = new TradeRecord { Terms = t, SubmitHash = hash, SubmittedAt = now, Status = TradeStatus.Submitted, LedgerA = a.Ledger, LedgerB = b.Ledger };
         _trades.Add(record);
         _tradeIndex.Add(t.TradeId, record);
-        _expiry.Enqueue(record, (t.AffirmDeadlineNs, _expiryOrder++));
+        _expiry.Enqueue(new Expiring(record, -1), (t.AffirmDeadlineNs, _expiryOrder++));
         return TradeResult.Ok;
     }
 
@@ -886,24 +910,28 @@ public sealed partial class ExchangeState
     public int Expire(ulong now)
     {
         int closed = 0;
-        while (_expiry.TryPeek(out object? item, out var key) && key.ExpiresAt <= now)
+        while (_expiry.TryPeek(out Expiring item, out var key) && key.ExpiresAt <= now)
         {
             _expiry.Dequeue();
-            switch (item)
+            if (item.Record is null)
+            {
+                ref LockRecord l = ref _locks.Mut(item.Lock);
+                if (l.Status != LockStatus.Locked) continue;
+                l.Status = LockStatus.Expired;
+                // A payment queued in RTGS against this lock can no longer settle: its leg leaves the queue, the payment fails.
+                if (l.PaymentId != UInt128.Zero && _paymentIndex.TryGetValue(l.PaymentId, out PaymentRecord? queued) && queued.Status == PaymentStatus.Queued)
+                {
+                    Settlement?.RejectQueuedPvpLeg(l.PaymentId, key.ExpiresAt);
+                    Finish(queued, PayResult.LockExpired);
+                }
+                closed++;
+                continue;
+            }
+            switch (item.Record)
             {
                 case QuoteRecord q when q.Status == QuoteStatus.Active:
                     q.Status = QuoteStatus.Expired;
                     _book[PairKey(q.SourceLedger, q.DestinationLedger)].Remove(q);
-                    closed++;
-                    break;
-                case LockRecord l when l.Status == LockStatus.Locked:
-                    l.Status = LockStatus.Expired;
-                    // A payment queued in RTGS against this lock can no longer settle: its leg leaves the queue, the payment fails.
-                    if (l.PaymentId != UInt128.Zero && _paymentIndex.TryGetValue(l.PaymentId, out PaymentRecord? queued) && queued.Status == PaymentStatus.Queued)
-                    {
-                        Settlement?.RejectQueuedPvpLeg(l.PaymentId, key.ExpiresAt);
-                        Finish(queued, PayResult.LockExpired);
-                    }
                     closed++;
                     break;
                 case TradeRecord t when t.Status == TradeStatus.Submitted:
@@ -919,7 +947,13 @@ public sealed partial class ExchangeState
     // ───────────────────────────── queries ─────────────────────────────
 
     public bool TryGetQuote(UInt128 quoteId, out QuoteRecord quote) => _quoteIndex.TryGetValue(quoteId, out quote!);
-    public bool TryGetLock(UInt128 lockId, out LockRecord quoteLock) => _lockIndex.TryGetValue(lockId, out quoteLock!);
+    /// <summary>A copy of the lock <paramref name="lockId"/> as it is now.</summary>
+    public bool TryGetLock(UInt128 lockId, out LockRecord quoteLock)
+    {
+        bool found = _lockIndex.TryGetValue(lockId, out int position);
+        quoteLock = found ? _locks[position] : default;
+        return found;
+    }
     public bool TryGetPayment(UInt128 paymentId, out PaymentRecord payment) => _paymentIndex.TryGetValue(paymentId, out payment!);
     public bool TryGetTrade(UInt128 tradeId, out TradeRecord trade) => _tradeIndex.TryGetValue(tradeId, out trade!);
 
@@ -960,7 +994,8 @@ public sealed partial class ExchangeState
 
     /// <summary>All payments in the order they were submitted.</summary>
     public IReadOnlyList<PaymentRecord> Payments => _payments;
-    public IReadOnlyList<LockRecord> Locks => _locks;
+    /// <summary>All locks in the order they were taken (each read is a copy).</summary>
+    public IReadOnlyList<LockRecord> Locks => new ChunkedItems<LockRecord>(_locks);
     public IReadOnlyList<TradeRecord> Trades => _trades;
     public IReadOnlyList<QuoteRecord> Quotes => _quotes;
 
@@ -1068,10 +1103,10 @@ public sealed partial class ExchangeState
         }
         SnapshotCapture? capture = SnapshotCapture.Of(w);
         w.Write(_locks.Count);
-        if (capture is null) WriteLocks(w, _locks);
+        if (capture is null) WriteLocks(w, _locks.View());
         else
         {
-            RecordList<LockRecord>.Frozen locks = capture.Freeze(_locks, _locks.Freeze, v => v.Release);
+            ChunkedView<LockRecord> locks = capture.Freeze(_locks, _locks.Freeze, v => v.Release);
             ((SegmentedBuffer)w.BaseStream).Defer((long)LockSnapshotBytes * locks.Count, later => WriteLocks(later, locks));
         }
         w.Write(_payments.Count);
@@ -1097,12 +1132,12 @@ public sealed partial class ExchangeState
     private const int TradeSnapshotBytes = 4 + 136 + 8 + 8 + 1 + 8 + 1 + 1 + 4 + 4 + 2 * 16 + 8;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
-    private static void WriteLocks(BinaryWriter w, IReadOnlyList<LockRecord> locks)
+    private static void WriteLocks(BinaryWriter w, ChunkedView<LockRecord> locks)
     {
         byte[] scratch = new byte[LockQuote.MaxEncodedBytes];
         for (int i = 0; i < locks.Count; i++)
         {
-            LockRecord l = locks[i];
+            ref readonly LockRecord l = ref locks[i];
             WriteItem(w, l.Request, scratch);
             w.Write(l.ContentHash); w.Write((byte)l.Result); w.Write((byte)l.LedgerResult); w.Write((byte)l.Status);
             w.Write(l.SourceMinor); w.Write(l.DestinationMinor); w.Write(l.SourceLedger); w.Write(l.DestinationLedger);
@@ -1152,7 +1187,7 @@ public sealed partial class ExchangeState
         for (int i = 0; i < currencies; i++)
             Currencies.Restore(new CurrencyInfo(r.ReadString(), r.ReadUInt16(), r.ReadInt32(), r.ReadUInt32(), true));
 
-        var expiring = new List<(object Item, ulong ExpiresAt)>();
+        var expiring = new List<(Expiring Item, ulong ExpiresAt)>();
         int quotes = ReadCount(r, MaxQuotes);
         for (int i = 0; i < quotes; i++)
         {
@@ -1165,19 +1200,19 @@ public sealed partial class ExchangeState
             _quoteIndex.Add(q.Quote.QuoteId, q);
             ulong pair = PairKey(q.SourceLedger, q.DestinationLedger);
             if (!_book.TryGetValue(pair, out List<QuoteRecord>? book)) _book.Add(pair, book = new List<QuoteRecord>());
-            if (q.Status == QuoteStatus.Active) { book.Add(q); expiring.Add((q, q.Quote.ValidUntilNs)); }
+            if (q.Status == QuoteStatus.Active) { book.Add(q); expiring.Add((new Expiring(q, -1), q.Quote.ValidUntilNs)); }
         }
         int locks = ReadCount(r, MaxLocks);
         for (int i = 0; i < locks; i++)
         {
-            var l = new LockRecord { Request = ReadItem<LockQuote>(r), ContentHash = r.ReadUInt64() };
+            ref LockRecord l = ref _locks.Add();
+            l = new LockRecord { Request = ReadItem<LockQuote>(r), ContentHash = r.ReadUInt64() };
             l.Result = (LockResult)r.ReadByte(); l.LedgerResult = (CreateTransferResult)r.ReadByte(); l.Status = (LockStatus)r.ReadByte();
             l.SourceMinor = r.ReadInt64(); l.DestinationMinor = r.ReadInt64(); l.SourceLedger = r.ReadUInt32(); l.DestinationLedger = r.ReadUInt32();
             l.ProviderSourceAccount = Read128(r); l.ProviderDestinationAccount = Read128(r); l.ReservationTransferId = Read128(r);
             l.LockedAt = r.ReadUInt64(); l.ExpiresAt = r.ReadUInt64(); l.PaymentId = Read128(r);
-            _locks.Add(l);
-            _lockIndex.Add(l.Request.LockId, l);
-            if (l.Status == LockStatus.Locked) expiring.Add((l, l.ExpiresAt));
+            _lockIndex.Add(l.Request.LockId, i);
+            if (l.Status == LockStatus.Locked) expiring.Add((new Expiring(null, i), l.ExpiresAt));
         }
         int payments = ReadCount(r, MaxPayments);
         for (int i = 0; i < payments; i++)
@@ -1205,7 +1240,7 @@ public sealed partial class ExchangeState
             t.LegATransferId = Read128(r); t.LegBTransferId = Read128(r); t.ClosedAt = r.ReadUInt64();
             _trades.Add(t);
             _tradeIndex.Add(t.Terms.TradeId, t);
-            if (t.Status == TradeStatus.Submitted) expiring.Add((t, t.Terms.AffirmDeadlineNs));
+            if (t.Status == TradeStatus.Submitted) expiring.Add((new Expiring(t, -1), t.Terms.AffirmDeadlineNs));
         }
         _expiryOrder = r.ReadInt64();
         // Expiry order among equal deadlines does not change the resulting state; a fresh order is enough.

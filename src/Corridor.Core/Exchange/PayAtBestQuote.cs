@@ -97,7 +97,7 @@ public sealed partial class ExchangeState
             // Refused before anything was locked (operating day): there is no lock to compare; the refusal stands.
             if (existing.LockId == lockId && !_lockIndex.ContainsKey(lockId))
                 return existing.ContentHash == payHash && existing.References == p.References ? existing.Result : PayResult.IdReusedWithDifferentContent;
-            bool same = existing.LockId == lockId && existing.ContentHash == payHash && existing.References == p.References && _lockIndex.TryGetValue(lockId, out LockRecord? l)
+            bool same = existing.LockId == lockId && existing.ContentHash == payHash && existing.References == p.References && TryGetLock(lockId, out LockRecord l)
                 && l.Request.Payer == p.Payer && l.Request.PayerAccount == p.PayerAccount && l.Request.PayeeAccount == p.PayeeAccount
                 && l.Request.AmountMinor == p.AmountMinor && l.Request.Side == p.Side;
             return same ? existing.Result : PayResult.IdReusedWithDifferentContent;
