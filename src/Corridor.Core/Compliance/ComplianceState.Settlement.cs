@@ -48,9 +48,7 @@ public sealed partial class ComplianceState
         ComplianceDecision decision = ComplianceRules.Combine(_rules.Evaluate(facts), travel, screening);
         if (!customer && details is null && decision.Outcome == ComplianceOutcome.Pass) return ComplianceOutcome.Pass; // nothing to keep
 
-        PaymentCompliance record = NewRecord(cmd.PaymentId, UInt128.Zero, now, decision, hits, against);
-        AddPayment(record);
-        _paymentIndex.Add(cmd.PaymentId, record);
+        AddPayment(cmd.PaymentId, UInt128.Zero, now, decision, hits, against);
         return decision.Outcome;
     }
 

@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Corridor.Core.Engine;
 using Corridor.Core.Exchange;
+using Corridor.Core.Ledger;
 
 namespace Corridor.Core.Compliance;
 
@@ -38,8 +39,11 @@ public sealed record WatchListVersion(string Name, WatchListFormat Format, strin
 public sealed record AuditEntry(
     long Sequence, ulong TimeNs, ulong Operator, Operation Operation, ushort ResultCode, string Subject, string Detail, string PreviousHash, string Hash);
 
-/// <summary>The compliance record of one cross-border payment: the decision taken before settlement, its evidence, and any hold decision.</summary>
-public sealed class PaymentCompliance : CopyOnWriteRecord
+/// <summary>
+/// The compliance record of one screened payment: the decision taken before settlement, its evidence, and any hold
+/// decision — a copy of the record as it was when asked for (the state keeps records as <see cref="ComplianceRow"/>s).
+/// </summary>
+public sealed class PaymentCompliance
 {
     public required UInt128 PaymentId { get; init; }
     public required UInt128 LockId { get; init; }
@@ -50,18 +54,38 @@ public sealed class PaymentCompliance : CopyOnWriteRecord
     /// <summary>The lists screened against, as "name@contenthash" in name order (empty when none was loaded).</summary>
     public required ImmutableArray<string> ScreenedAgainst { get; init; }
     public required int Threshold { get; init; }
-    // The fields a decision changes: each setter keeps a copy of the record first while a snapshot's capture reads it.
-    public PaymentComplianceStatus Status { get; internal set { BeforeChange(); field = value; } }
-    public ulong DecidedBy { get; internal set { BeforeChange(); field = value; } }
-    public ulong DecidedAtNs { get; internal set { BeforeChange(); field = value; } }
-    public string DecisionReason { get; internal set { BeforeChange(); field = value; } } = "";
+    public PaymentComplianceStatus Status { get; init; }
+    public ulong DecidedBy { get; init; }
+    public ulong DecidedAtNs { get; init; }
+    public string DecisionReason { get; init; } = "";
     /// <summary>The PvP result for a passed payment or a released hold (Ok = both legs settled); otherwise HeldForCompliance, RejectedByCompliance or RejectedByOperator.</summary>
-    public PayResult SettlementResult { get; internal set { BeforeChange(); field = value; } }
+    public PayResult SettlementResult { get; init; }
 
     public bool IsHold => Decision.Outcome == ComplianceOutcome.Hold;
 
     /// <summary>A same-currency settlement payment (operations 108/116) rather than a PvP payment against a lock.</summary>
     public bool IsSettlementPayment => LockId == UInt128.Zero;
+}
+
+/// <summary>
+/// A screened payment's compliance record as the state keeps it: a struct in a chunked list (no object per payment for the
+/// collector to trace and copy; a node keeps every record), its strings and hits in lists beside it, by position.
+/// </summary>
+internal struct ComplianceRow
+{
+    public UInt128 PaymentId, LockId;
+    public ulong ScreenedAtNs, DecidedBy, DecidedAtNs;
+    public int Threshold;
+    /// <summary>Position of the lists screened against in <c>_againstSets</c>.</summary>
+    public int Against;
+    /// <summary>Position of the rule id, ISO 20022 reason and hits in <c>_evidence</c>; -1: none of them (a pass without hits).</summary>
+    public int Evidence;
+    /// <summary>Position of the operator's decision reason in <c>_reasons</c>; -1: none ("").</summary>
+    public int Reason;
+    public ComplianceOutcome Outcome;
+    public ComplianceReason Cause;
+    public PaymentComplianceStatus Status;
+    public PayResult SettlementResult;
 }
 
 /// <summary>
@@ -84,16 +108,24 @@ public sealed partial class ComplianceState
     private readonly SortedDictionary<string, LoadedList> _lists = new(StringComparer.Ordinal);
     /// <summary>The lists in force in name order, as an array: screening walks it for every payment (a sorted dictionary's enumerator allocates). Set wherever <see cref="_lists"/> changes.</summary>
     private LoadedList[] _listsInOrder = [];
-    // What every payment screened now is screened against ("name@hash" of each list in force, in order): one array shared by
-    // their records (immutable), and its size in a snapshot's record, set with the lists.
+    // What every payment screened now is screened against ("name@hash" of each list in force, in order), set with the lists;
+    // its records refer to it by its position in _againstSets (_currentAgainst).
     private ImmutableArray<string> _screenedAgainst = [];
-    private long _screenedAgainstBytes = 4;
     private readonly List<WatchListVersion> _history = new();
     private readonly SortedDictionary<string, SetComplianceRule> _ruleItems = new(StringComparer.Ordinal);
     private ComplianceRules _rules = new([]);
-    private readonly RecordList<PaymentCompliance> _payments = new();
+    private readonly ChunkedList<ComplianceRow> _payments = new();
     private long _paymentsSnapshotBytes; // what the records' section holds beside its count, for a capture to know its size (SnapshotBytes)
-    private readonly RecordIndex<PaymentCompliance> _paymentIndex;
+    private readonly IdIndex _paymentIndex = new(); // payment id → position in _payments
+    // What rows refer to by position; append-only, so a snapshot's writer reads them below a count while the engine appends.
+    private readonly RecordList<ComplianceEvidence> _evidence = new();
+    private readonly RecordList<string> _reasons = new();
+    private readonly RecordList<ImmutableArray<string>> _againstSets = new();
+    private readonly List<long> _againstSetBytes = new(); // each set's bytes in a snapshot's record
+    private int _currentAgainst; // the set of the lists in force now
+
+    /// <summary>A record's rule id, ISO 20022 reason and hits (never changed once screened).</summary>
+    private sealed record ComplianceEvidence(string? RuleId, string? Iso20022Reason, ImmutableArray<ComplianceHit> Hits);
     private readonly List<AuditEntry> _audit = new();
     private Screener? _emptyScreener;
     private long _screenerBuilds;
@@ -101,7 +133,7 @@ public sealed partial class ComplianceState
     public ComplianceState(ExchangeState exchange, Settlement.SettlementState? settlement = null)
     {
         _exchange = exchange;
-        _paymentIndex = new(_payments);
+        AddAgainstSet([]);
         exchange.Compliance = this;
         _settlement = settlement;
         if (settlement is not null) settlement.Compliance = this;
@@ -354,7 +386,10 @@ public sealed partial class ComplianceState
     /// originator and beneficiary against every loaded list, and the operator's rules, combined by
     /// <see cref="ComplianceRules.Combine"/>. Records the decision and its evidence; a Hold becomes a pending hold.
     /// </summary>
-    internal PaymentCompliance ScreenPayment(PayAgainstLock p, in PaymentFacts facts, ulong now)
+    internal ComplianceOutcome ScreenPayment(PayAgainstLock p, in PaymentFacts facts, ulong now) => ScreenPayment(p, facts, now, out _);
+
+    /// <summary>As <see cref="ScreenPayment(PayAgainstLock, in PaymentFacts, ulong)"/>; <paramref name="record"/>: the position of its record, for <see cref="Settled"/>.</summary>
+    internal ComplianceOutcome ScreenPayment(PayAgainstLock p, in PaymentFacts facts, ulong now, out int record)
     {
         if (_paymentIndex.ContainsKey(p.PaymentId))
             throw new InvalidOperationException($"compliance invariant broken: payment {p.PaymentId} screened twice");
@@ -365,10 +400,17 @@ public sealed partial class ComplianceState
         var screening = new ScreeningResult(status, [], [], "", Threshold, false);
         ComplianceDecision decision = ComplianceRules.Combine(_rules.Evaluate(facts), travel, screening);
 
-        PaymentCompliance record = NewRecord(p.PaymentId, p.LockId, now, decision, hits, screenedAgainst);
-        AddPayment(record);
-        _paymentIndex.Add(p.PaymentId, record);
-        return record;
+        record = AddPayment(p.PaymentId, p.LockId, now, decision, hits, screenedAgainst);
+        return decision.Outcome;
+    }
+
+    /// <summary>The settlement result of the screened payment whose record is at <paramref name="record"/>.</summary>
+    internal void Settled(int record, PayResult result) => _payments.Mut(record).SettlementResult = result;
+
+    /// <summary>The settlement result of screened payment <paramref name="paymentId"/>, if it was screened.</summary>
+    internal void Settled(UInt128 paymentId, PayResult result)
+    {
+        if (_paymentIndex.TryGetValue(paymentId, out int record)) Settled(record, result);
     }
 
     /// <summary>
@@ -426,7 +468,8 @@ public sealed partial class ComplianceState
         if (d.PaymentId == UInt128.Zero) return HoldDecisionResult.PaymentIdMustNotBeZero;
         if (d.Operator == 0) return HoldDecisionResult.OperatorMustNotBeZero;
         if (string.IsNullOrWhiteSpace(d.Reason)) return HoldDecisionResult.ReasonMissing;
-        if (!_paymentIndex.TryGetValue(d.PaymentId, out PaymentCompliance? c)) return HoldDecisionResult.PaymentNotFound;
+        if (!_paymentIndex.TryGetValue(d.PaymentId, out int position)) return HoldDecisionResult.PaymentNotFound;
+        ComplianceRow c = _payments[position]; // as it is now; changes go to the list (the releases below may change it too)
         bool release = operation == Operation.ReleaseHold;
         switch (c.Status)
         {
@@ -439,31 +482,37 @@ public sealed partial class ComplianceState
                 return release ? HoldDecisionResult.HoldAlreadyDecided : HoldDecisionResult.Ok;
         }
         Debug.Assert(c.Status == PaymentComplianceStatus.Held);
-        c.DecidedBy = d.Operator;
-        c.DecidedAtNs = clock;
-        _paymentsSnapshotBytes += StringBytes(d.Reason) - StringBytes(c.DecisionReason);
-        c.DecisionReason = d.Reason;
+        _paymentsSnapshotBytes += StringBytes(d.Reason) - StringBytes(ReasonOf(c));
+        _reasons.Add(d.Reason);
+        {
+            ref ComplianceRow decided = ref _payments.Mut(position); // written before the calls below, which may reach this list again
+            decided.DecidedBy = d.Operator;
+            decided.DecidedAtNs = clock;
+            decided.Reason = _reasons.Count - 1;
+            decided.Status = release ? PaymentComplianceStatus.Released : PaymentComplianceStatus.RejectedByOperator;
+            if (!release) decided.SettlementResult = PayResult.RejectedByOperator;
+        }
+        bool settlementPayment = c.LockId == UInt128.Zero;
         if (release)
         {
-            c.Status = PaymentComplianceStatus.Released;
+            PayResult result;
             if (Federation is not null && Federation.IsHeld(d.PaymentId))
             {
                 Corridor.Core.Federation.FederationResult released = Federation.ReleaseHeld(d.PaymentId, ref clock);
-                c.SettlementResult = released == Corridor.Core.Federation.FederationResult.Ok ? PayResult.Ok : PayResult.LedgerRejected;
+                result = released == Corridor.Core.Federation.FederationResult.Ok ? PayResult.Ok : PayResult.LedgerRejected;
             }
-            else if (c.IsSettlementPayment)
+            else if (settlementPayment)
             {
                 // The payment's own status and reason (settled, queued, or rejected at re-check) are on the settlement payment.
                 Settlement.SettlementResult entered = SettlementOf(d.PaymentId).ReleaseHeld(d.PaymentId, ref clock);
-                c.SettlementResult = entered == Settlement.SettlementResult.Ok ? PayResult.Ok : PayResult.LedgerRejected;
+                result = entered == Settlement.SettlementResult.Ok ? PayResult.Ok : PayResult.LedgerRejected;
             }
-            else c.SettlementResult = _exchange.SettleHeld(d.PaymentId, ref clock);
-            return c.SettlementResult == PayResult.Ok ? HoldDecisionResult.Ok : HoldDecisionResult.ReleasedButSettlementFailed;
+            else result = _exchange.SettleHeld(d.PaymentId, ref clock);
+            Settled(position, result);
+            return result == PayResult.Ok ? HoldDecisionResult.Ok : HoldDecisionResult.ReleasedButSettlementFailed;
         }
-        c.Status = PaymentComplianceStatus.RejectedByOperator;
-        c.SettlementResult = PayResult.RejectedByOperator;
         if (Federation is not null && Federation.IsHeld(d.PaymentId)) Federation.RejectHeld(d.PaymentId, clock);
-        else if (c.IsSettlementPayment) SettlementOf(d.PaymentId).RejectHeld(d.PaymentId, clock);
+        else if (settlementPayment) SettlementOf(d.PaymentId).RejectHeld(d.PaymentId, clock);
         else _exchange.RejectHeld(d.PaymentId, ref clock);
         return HoldDecisionResult.Ok;
     }
@@ -531,25 +580,57 @@ public sealed partial class ComplianceState
     // ───────────────────────────── queries ─────────────────────────────
 
     /// <summary>The compliance record of a payment that reached screening (its lock was usable).</summary>
-    public bool TryGetPayment(UInt128 paymentId, out PaymentCompliance compliance) => _paymentIndex.TryGetValue(paymentId, out compliance!);
-
-    /// <summary>Every screened payment, in screening order.</summary>
-    public IReadOnlyList<PaymentCompliance> Payments => _payments;
-
-    /// <summary>Holds waiting for an operator decision, oldest first.</summary>
-    public IReadOnlyList<PaymentCompliance> PendingHolds()
+    /// <summary>The compliance record of a payment that reached screening (its lock was usable), as it is now.</summary>
+    public bool TryGetPayment(UInt128 paymentId, out PaymentCompliance compliance)
     {
-        var holds = new List<PaymentCompliance>();
-        foreach (PaymentCompliance p in _payments) if (p.Status == PaymentComplianceStatus.Held) holds.Add(p);
-        return holds;
+        bool found = _paymentIndex.TryGetValue(paymentId, out int position);
+        compliance = found ? RecordOf(_payments[position]) : null!;
+        return found;
     }
 
+    /// <summary>Every screened payment, in screening order (each read is a copy of its record as it is then).</summary>
+    public IReadOnlyList<PaymentCompliance> Payments => new ScreenedPayments(this);
+
+    /// <summary>Holds waiting for an operator decision, oldest first.</summary>
+    public IReadOnlyList<PaymentCompliance> PendingHolds() => RecordsWhere(s => s == PaymentComplianceStatus.Held);
+
     /// <summary>Holds an operator has released or rejected, oldest hold first.</summary>
-    public IReadOnlyList<PaymentCompliance> DecidedHolds()
+    public IReadOnlyList<PaymentCompliance> DecidedHolds() =>
+        RecordsWhere(s => s is PaymentComplianceStatus.Released or PaymentComplianceStatus.RejectedByOperator);
+
+    private List<PaymentCompliance> RecordsWhere(Func<PaymentComplianceStatus, bool> status)
     {
-        var holds = new List<PaymentCompliance>();
-        foreach (PaymentCompliance p in _payments) if (p.Status is PaymentComplianceStatus.Released or PaymentComplianceStatus.RejectedByOperator) holds.Add(p);
-        return holds;
+        var found = new List<PaymentCompliance>();
+        for (int i = 0; i < _payments.Count; i++) if (status(_payments[i].Status)) found.Add(RecordOf(_payments[i]));
+        return found;
+    }
+
+    /// <summary>The public record of a row (and what it refers to), as it is now.</summary>
+    private PaymentCompliance RecordOf(in ComplianceRow row)
+    {
+        ComplianceEvidence? evidence = row.Evidence < 0 ? null : _evidence[row.Evidence];
+        return new PaymentCompliance
+        {
+            PaymentId = row.PaymentId, LockId = row.LockId, ScreenedAtNs = row.ScreenedAtNs,
+            Decision = new ComplianceDecision(row.Outcome, row.Cause, evidence?.RuleId, evidence?.Iso20022Reason),
+            Hits = evidence?.Hits ?? [], ScreenedAgainst = _againstSets[row.Against], Threshold = row.Threshold, Status = row.Status,
+            DecidedBy = row.DecidedBy, DecidedAtNs = row.DecidedAtNs, DecisionReason = ReasonOf(row), SettlementResult = row.SettlementResult,
+        };
+    }
+
+    private string ReasonOf(in ComplianceRow row) => row.Reason < 0 ? "" : _reasons[row.Reason];
+
+    private sealed class ScreenedPayments(ComplianceState state) : IReadOnlyList<PaymentCompliance>
+    {
+        public int Count => state._payments.Count;
+        public PaymentCompliance this[int index] => state.RecordOf(state._payments[index]);
+
+        public IEnumerator<PaymentCompliance> GetEnumerator()
+        {
+            for (int i = 0; i < Count; i++) yield return this[i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>The version of each watch list in force, by name.</summary>
@@ -618,12 +699,16 @@ public sealed partial class ComplianceState
         }
         w.Write(_payments.Count);
         // A capture leaves the records (one per screened payment: most of this section) to the snapshot's writer thread, read
-        // from the list as it was now: a decision after the capture changes a copy-on-write record (PaymentCompliance).
-        if (SnapshotCapture.Of(w) is not { } capture) WritePayments(w, _payments);
+        // from the rows as they were now (a decision after the capture copies the chunk it changes) and the lists they refer to
+        // (append-only: read below the count they had now).
+        if (SnapshotCapture.Of(w) is not { } capture) WritePayments(w, _payments.View(), _evidence, _reasons, _againstSets);
         else
         {
-            RecordList<PaymentCompliance>.Frozen payments = capture.Freeze(_payments, _payments.Freeze, v => v.Release);
-            ((SegmentedBuffer)w.BaseStream).Defer(_paymentsSnapshotBytes, later => WritePayments(later, payments));
+            ChunkedView<ComplianceRow> payments = capture.Freeze(_payments, _payments.Freeze, v => v.Release);
+            RecordList<ComplianceEvidence>.Frozen evidence = capture.Freeze(_evidence, _evidence.Freeze, v => v.Release);
+            RecordList<string>.Frozen reasons = capture.Freeze(_reasons, _reasons.Freeze, v => v.Release);
+            RecordList<ImmutableArray<string>>.Frozen against = capture.Freeze(_againstSets, _againstSets.Freeze, v => v.Release);
+            ((SegmentedBuffer)w.BaseStream).Defer(_paymentsSnapshotBytes, later => WritePayments(later, payments, evidence, reasons, against));
         }
         w.Write(_audit.Count);
         foreach (AuditEntry e in _audit)
@@ -641,39 +726,49 @@ public sealed partial class ComplianceState
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
-    private static void WritePayments(BinaryWriter w, IReadOnlyList<PaymentCompliance> payments)
+    private static void WritePayments(BinaryWriter w, ChunkedView<ComplianceRow> payments, IReadOnlyList<ComplianceEvidence> evidence,
+        IReadOnlyList<string> reasons, IReadOnlyList<ImmutableArray<string>> againstSets)
     {
         for (int i = 0; i < payments.Count; i++)
         {
-            PaymentCompliance p = payments[i];
+            ref readonly ComplianceRow p = ref payments[i];
+            ComplianceEvidence? e = p.Evidence < 0 ? null : evidence[p.Evidence];
             Write128(w, p.PaymentId); Write128(w, p.LockId); w.Write(p.ScreenedAtNs);
-            w.Write((byte)p.Decision.Outcome); w.Write((byte)p.Decision.Reason); WriteOptional(w, p.Decision.RuleId); WriteOptional(w, p.Decision.Iso20022Reason);
-            w.Write(p.Hits.Length);
-            foreach (ComplianceHit h in p.Hits)
+            w.Write((byte)p.Outcome); w.Write((byte)p.Cause); WriteOptional(w, e?.RuleId); WriteOptional(w, e?.Iso20022Reason);
+            ImmutableArray<ComplianceHit> hits = e?.Hits ?? [];
+            w.Write(hits.Length);
+            foreach (ComplianceHit h in hits)
             {
                 w.Write(h.WatchList); w.Write(h.WatchListHash); w.Write(h.Hit.EntryId); w.Write(h.Hit.MatchedName); w.Write(h.Hit.Score);
                 w.Write((byte)h.Hit.Field); w.Write(h.Hit.ScreenedName); w.Write((byte)h.Hit.DateOfBirth); w.Write(h.Hit.Program);
             }
-            w.Write(p.ScreenedAgainst.Length);
-            foreach (string s in p.ScreenedAgainst) w.Write(s);
-            w.Write(p.Threshold); w.Write((byte)p.Status); w.Write(p.DecidedBy); w.Write(p.DecidedAtNs); w.Write(p.DecisionReason); w.Write((byte)p.SettlementResult);
+            ImmutableArray<string> against = againstSets[p.Against];
+            w.Write(against.Length);
+            foreach (string s in against) w.Write(s);
+            w.Write(p.Threshold); w.Write((byte)p.Status); w.Write(p.DecidedBy); w.Write(p.DecidedAtNs); w.Write(p.Reason < 0 ? "" : reasons[p.Reason]);
+            w.Write((byte)p.SettlementResult);
         }
     }
 
     /// <summary>The bytes <see cref="WritePayments"/> writes for <paramref name="p"/>, field for field (a capture must know them before the writer runs).</summary>
-    private long SnapshotBytes(PaymentCompliance p)
+    private long SnapshotBytes(in ComplianceRow p)
     {
-        long bytes = 16 + 16 + 8 + 1 + 1 + OptionalBytes(p.Decision.RuleId) + OptionalBytes(p.Decision.Iso20022Reason) + 4;
-        foreach (ComplianceHit h in p.Hits)
+        ComplianceEvidence? e = p.Evidence < 0 ? null : _evidence[p.Evidence];
+        long bytes = 16 + 16 + 8 + 1 + 1 + OptionalBytes(e?.RuleId) + OptionalBytes(e?.Iso20022Reason) + 4;
+        foreach (ComplianceHit h in e?.Hits ?? [])
             bytes += StringBytes(h.WatchList) + StringBytes(h.WatchListHash) + StringBytes(h.Hit.EntryId) + StringBytes(h.Hit.MatchedName) + 4
                 + 1 + StringBytes(h.Hit.ScreenedName) + 1 + StringBytes(h.Hit.Program);
-        if (p.ScreenedAgainst == _screenedAgainst) bytes += _screenedAgainstBytes; // the shared array of the lists in force
-        else
-        {
-            bytes += 4;
-            foreach (string s in p.ScreenedAgainst) bytes += StringBytes(s);
-        }
-        return bytes + 4 + 1 + 8 + 8 + StringBytes(p.DecisionReason) + 1;
+        return bytes + _againstSetBytes[p.Against] + 4 + 1 + 8 + 8 + StringBytes(ReasonOf(p)) + 1;
+    }
+
+    /// <summary>Appends a set of lists screened against (the lists in force, or a record's as restored) and what it takes in a record.</summary>
+    private int AddAgainstSet(ImmutableArray<string> set)
+    {
+        long bytes = 4;
+        foreach (string s in set) bytes += StringBytes(s);
+        _againstSets.Add(set);
+        _againstSetBytes.Add(bytes);
+        return _againstSets.Count - 1;
     }
 
     private static long OptionalBytes(string? s) => 1 + (s is null ? 0 : StringBytes(s));
@@ -692,15 +787,28 @@ public sealed partial class ComplianceState
     {
         _listsInOrder = [.. _lists.Values];
         _screenedAgainst = [.. _listsInOrder.Select(l => l.Against)];
-        _screenedAgainstBytes = 4;
-        foreach (string s in _screenedAgainst) _screenedAgainstBytes += StringBytes(s);
+        _currentAgainst = AddAgainstSet(_screenedAgainst);
     }
 
-    /// <summary>A screened payment's record joins the list (and the size a capture announces for the list's section).</summary>
-    private void AddPayment(PaymentCompliance record)
+    /// <summary>
+    /// The record of a payment screened now joins the list (and the size a capture announces for the list's section); returns
+    /// its position. <paramref name="against"/> is the set of the lists in force (what <see cref="Screen"/> returns).
+    /// </summary>
+    private int AddPayment(UInt128 paymentId, UInt128 lockId, ulong now, ComplianceDecision decision, ImmutableArray<ComplianceHit> hits,
+        ImmutableArray<string> against)
     {
-        _payments.Add(record);
-        _paymentsSnapshotBytes += SnapshotBytes(record);
+        if (against != _screenedAgainst) throw new InvalidOperationException("compliance invariant broken: a payment screened against other lists than those in force");
+        ComplianceRow row = NewRow(paymentId, lockId, now, decision, hits, _currentAgainst);
+        return AddRow(row);
+    }
+
+    private int AddRow(in ComplianceRow row)
+    {
+        int position = _payments.Count;
+        _payments.Add() = row;
+        _paymentIndex.Add(row.PaymentId, position);
+        _paymentsSnapshotBytes += SnapshotBytes(row);
+        return position;
     }
 
     /// <summary>Restores into this (empty) state: lists are re-parsed and must reproduce their recorded content hash.</summary>
@@ -755,16 +863,17 @@ public sealed partial class ComplianceState
             var screenedAgainst = ImmutableArray.CreateBuilder<string>(against);
             for (int s = 0; s < against; s++) screenedAgainst.Add(r.ReadString());
             ImmutableArray<string> screenedAgainstRead = screenedAgainst.MoveToImmutable();
-            var p = new PaymentCompliance
-            {
-                PaymentId = paymentId, LockId = lockId, ScreenedAtNs = screenedAt, Decision = decision, Hits = hits.MoveToImmutable(),
-                // Screened against the lists in force now (most records): share their array, as the running node did.
-                ScreenedAgainst = screenedAgainstRead.SequenceEqual(_screenedAgainst) ? _screenedAgainst : screenedAgainstRead, Threshold = r.ReadInt32(),
-            };
-            p.Status = (PaymentComplianceStatus)r.ReadByte(); p.DecidedBy = r.ReadUInt64(); p.DecidedAtNs = r.ReadUInt64();
-            p.DecisionReason = r.ReadString(); p.SettlementResult = (PayResult)r.ReadByte();
-            AddPayment(p);
-            _paymentIndex.Add(p.PaymentId, p);
+            // Most records were screened against the lists of the record before them (or those in force now): one set for all.
+            int set = screenedAgainstRead.SequenceEqual(_againstSets[_againstSets.Count - 1]) ? _againstSets.Count - 1
+                : screenedAgainstRead.SequenceEqual(_screenedAgainst) ? _currentAgainst : AddAgainstSet(screenedAgainstRead);
+            ComplianceRow row = NewRow(paymentId, lockId, screenedAt, decision, hits.MoveToImmutable(), set);
+            row.Threshold = r.ReadInt32();
+            row.Status = (PaymentComplianceStatus)r.ReadByte(); row.DecidedBy = r.ReadUInt64(); row.DecidedAtNs = r.ReadUInt64();
+            string reason = r.ReadString();
+            if (reason.Length > 0) { _reasons.Add(reason); row.Reason = _reasons.Count - 1; }
+            row.SettlementResult = (PayResult)r.ReadByte();
+            if (_paymentIndex.ContainsKey(row.PaymentId)) throw new InvalidDataException($"compliance snapshot holds payment {row.PaymentId} twice");
+            AddRow(row);
         }
         int audit = ReadCount(r, MaxAuditEntries);
         for (int i = 0; i < audit; i++)
@@ -818,22 +927,30 @@ public sealed partial class ComplianceState
 
 
     /// <summary>The compliance record of a payment screened now: its decision, hits and the list versions it was screened against.</summary>
-    private PaymentCompliance NewRecord(UInt128 paymentId, UInt128 lockId, ulong now, ComplianceDecision decision,
-        ImmutableArray<ComplianceHit> hits, ImmutableArray<string> against) => new()
+    private ComplianceRow NewRow(UInt128 paymentId, UInt128 lockId, ulong now, ComplianceDecision decision, ImmutableArray<ComplianceHit> hits, int against)
     {
-        PaymentId = paymentId, LockId = lockId, ScreenedAtNs = now, Decision = decision, Hits = hits,
-        ScreenedAgainst = against, Threshold = Threshold,
-        Status = decision.Outcome switch
+        int evidence = -1;
+        if (decision.RuleId is not null || decision.Iso20022Reason is not null || !hits.IsDefaultOrEmpty)
         {
-            ComplianceOutcome.Pass => PaymentComplianceStatus.Passed,
-            ComplianceOutcome.Hold => PaymentComplianceStatus.Held,
-            _ => PaymentComplianceStatus.Rejected,
-        },
-        SettlementResult = decision.Outcome switch
+            _evidence.Add(new ComplianceEvidence(decision.RuleId, decision.Iso20022Reason, hits.IsDefault ? [] : hits));
+            evidence = _evidence.Count - 1;
+        }
+        return new ComplianceRow
         {
-            ComplianceOutcome.Pass => PayResult.Ok,
-            ComplianceOutcome.Hold => PayResult.HeldForCompliance,
-            _ => PayResult.RejectedByCompliance,
-        },
-    };
+            PaymentId = paymentId, LockId = lockId, ScreenedAtNs = now, Outcome = decision.Outcome, Cause = decision.Reason,
+            Evidence = evidence, Against = against, Reason = -1, Threshold = Threshold,
+            Status = decision.Outcome switch
+            {
+                ComplianceOutcome.Pass => PaymentComplianceStatus.Passed,
+                ComplianceOutcome.Hold => PaymentComplianceStatus.Held,
+                _ => PaymentComplianceStatus.Rejected,
+            },
+            SettlementResult = decision.Outcome switch
+            {
+                ComplianceOutcome.Pass => PayResult.Ok,
+                ComplianceOutcome.Hold => PayResult.HeldForCompliance,
+                _ => PayResult.RejectedByCompliance,
+            },
+        };
+    }
 }

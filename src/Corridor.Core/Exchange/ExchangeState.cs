@@ -598,11 +598,10 @@ public sealed partial class ExchangeState
 
         record.SourceMinor = l.SourceMinor;
         record.DestinationMinor = l.DestinationMinor;
-        PaymentCompliance? compliance = null;
+        int screened = -1; // the position of the payment's compliance record
         if (Compliance is not null)
         {
-            compliance = Compliance.ScreenPayment(p, Facts(p, in l), clock);
-            ComplianceOutcome outcome = compliance.Decision.Outcome;
+            ComplianceOutcome outcome = Compliance.ScreenPayment(p, Facts(p, in l), clock, out screened);
             if (outcome == ComplianceOutcome.Hold)
             {
                 l.PaymentId = p.PaymentId; // the reservation stays; nobody else can pay against or release it
@@ -616,7 +615,7 @@ public sealed partial class ExchangeState
             }
         }
         PayResult settled = SettleOrQueue(record, p, ref l, ref clock);
-        if (compliance is not null) compliance.SettlementResult = settled;
+        if (screened >= 0) Compliance!.Settled(screened, settled);
         return settled;
     }
 
@@ -692,7 +691,7 @@ public sealed partial class ExchangeState
     {
         record.Result = result;
         record.Status = StatusOf(result, PaymentStatus.Failed);
-        if (Compliance is not null && Compliance.TryGetPayment(record.PaymentId, out var c)) c.SettlementResult = result;
+        Compliance?.Settled(record.PaymentId, result);
     }
 
     /// <summary>The facts compliance rules look at: parties' countries, currencies and locked amounts.</summary>

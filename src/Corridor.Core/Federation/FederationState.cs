@@ -338,7 +338,7 @@ public sealed class FederationState
         var facts = new PaymentFacts(p.Debtor, p.Creditor, t.Originator.Country, t.Beneficiary.Country,
             t.SourceCurrency, t.SourceAmountMinor, t.DestinationCurrency, t.DestinationAmountMinor);
         var screened = new PayAgainstLock(p.PaymentId, ExchangeTransfers.Derive(p.PaymentId, HoldTag), p.Debtor, t.Originator, t.Beneficiary, t.Trade);
-        return Compliance.ScreenPayment(screened, facts, now).Decision.Outcome switch
+        return Compliance.ScreenPayment(screened, facts, now) switch
         {
             ComplianceOutcome.Reject => FederationResult.RejectedByCompliance,
             ComplianceOutcome.Hold => FederationResult.HeldForCompliance,
