@@ -48,6 +48,35 @@ public class HoldsTests
     }
 
     [Fact]
+    public void A_lock_or_compliance_record_read_before_a_decision_is_a_copy_that_later_decisions_leave_as_it_was()
+    {
+        // The state keeps locks and compliance records as structs in chunked lists; a query hands out a copy of one.
+        var f = new ExchangeFixture();
+        f.LoadList();
+        var (paymentId, lockId, _) = f.LockAndPay("Wladimir Putin");
+        Assert.True(f.X.TryGetLock(lockId, out LockRecord lockBefore));
+        Assert.True(f.Engine.Compliance.TryGetPayment(paymentId, out PaymentCompliance before));
+        PaymentCompliance listed = Assert.Single(f.Engine.Compliance.PendingHolds());
+
+        Assert.Equal(HoldDecisionResult.Ok, f.ReleaseHold(paymentId, HoldsHarness.Officer2));
+
+        Assert.Equal(LockStatus.Locked, lockBefore.Status);
+        Assert.Equal(paymentId, lockBefore.PaymentId); // a held payment owns its lock from the hold on
+        Assert.Equal(PaymentComplianceStatus.Held, before.Status);
+        Assert.Equal("", before.DecisionReason);
+        Assert.Equal(PaymentComplianceStatus.Held, listed.Status);
+        Assert.True(f.X.TryGetLock(lockId, out LockRecord lockAfter));
+        Assert.Equal(LockStatus.Settled, lockAfter.Status);
+        Assert.Equal(paymentId, lockAfter.PaymentId);
+        Assert.True(f.Engine.Compliance.TryGetPayment(paymentId, out PaymentCompliance after));
+        Assert.Equal(PaymentComplianceStatus.Released, after.Status);
+        Assert.Equal("false positive: different date of birth", after.DecisionReason);
+        Assert.Equal(before.Hits, after.Hits); // the evidence is the record's for life
+        Assert.Equal(before.ScreenedAgainst, after.ScreenedAgainst);
+        Assert.Equal(after.Status, f.Engine.Compliance.Payments.Single(p => p.PaymentId == paymentId).Status);
+    }
+
+    [Fact]
     public void Release_settles_both_legs_and_records_who_and_when()
     {
         var f = new ExchangeFixture();
