@@ -68,10 +68,11 @@ public struct LockRecord
 }
 
 /// <summary>
-/// A cross-currency payment against a lock, with its mandatory parties and trade references. The request is kept
-/// exactly as journaled (one byte array, not ~30 objects per payment) and decoded when asked for.
+/// A cross-currency payment against a lock, with its mandatory parties and trade references — a copy of the payment as it
+/// was when asked for (the state keeps payments as <see cref="PaymentRow"/>s). The request is kept exactly as journaled
+/// (one byte array, not ~30 objects per payment) and decoded when asked for.
 /// </summary>
-public sealed class PaymentRecord : Corridor.Core.Engine.CopyOnWriteRecord
+public sealed class PaymentRecord
 {
     /// <summary>The payment's journaled bytes: a slice of its state's <see cref="ByteArena"/>, never changed.</summary>
     internal ReadOnlyMemory<byte> Encoded { get; init; }
@@ -89,23 +90,36 @@ public sealed class PaymentRecord : Corridor.Core.Engine.CopyOnWriteRecord
         }
     }
 
-    // Position in submission order and the next payment sharing this one's invoice / LC reference (-1: none).
+    /// <summary>Position in submission order.</summary>
     internal int Position { get; init; }
-    internal int NextSameInvoice { get; set; } = -1;
-    internal int NextSameLetterOfCredit { get; set; } = -1;
-
-    public PayResult Result { get; internal set { BeforeChange(); field = value; } }
-    public CreateTransferResult LedgerResult { get; internal set { BeforeChange(); field = value; } }
-    public PaymentStatus Status { get; internal set { BeforeChange(); field = value; } }
-    public long SourceMinor { get; internal set { BeforeChange(); field = value; } }
-    public long DestinationMinor { get; internal set { BeforeChange(); field = value; } }
+    public PayResult Result { get; init; }
+    public CreateTransferResult LedgerResult { get; init; }
+    public PaymentStatus Status { get; init; }
+    public long SourceMinor { get; init; }
+    public long DestinationMinor { get; init; }
     /// <summary>Payer → provider, source currency (posted). Exists in the ledger only if the payment settled.</summary>
-    public UInt128 SourceLegTransferId { get; internal set { BeforeChange(); field = value; } }
+    public UInt128 SourceLegTransferId { get; init; }
     /// <summary>Post of the reservation provider → payee, destination currency. Exists only if settled.</summary>
-    public UInt128 DestinationLegTransferId { get; internal set { BeforeChange(); field = value; } }
-    public ulong Timestamp { get; internal set { BeforeChange(); field = value; } }
+    public UInt128 DestinationLegTransferId { get; init; }
+    public ulong Timestamp { get; init; }
     /// <summary>ISO 20022 ids of the message that instructed it (PayAtBestQuote from a pacs.008); <see cref="PaymentReferences.None"/> otherwise.</summary>
-    public PaymentReferences References { get; internal set { BeforeChange(); field = value; } } = PaymentReferences.None;
+    public PaymentReferences References { get; init; } = PaymentReferences.None;
+}
+
+/// <summary>
+/// A PvP payment as the exchange keeps it: a struct in a chunked list (no object per payment for the collector to trace and
+/// copy; a node keeps every payment), its journaled bytes and ISO 20022 ids in lists beside it, by position.
+/// </summary>
+internal struct PaymentRow
+{
+    public UInt128 PaymentId, LockId, SourceLegTransferId, DestinationLegTransferId;
+    public ulong ContentHash, Timestamp;
+    public long SourceMinor, DestinationMinor;
+    // The next payment sharing this one's invoice / LC reference (-1: none); the position of its ids in _references (-1: none).
+    public int NextSameInvoice, NextSameLetterOfCredit, References;
+    public PayResult Result;
+    public CreateTransferResult LedgerResult;
+    public PaymentStatus Status;
 }
 
 /// <summary>A bilateral FX trade: submitted by one party, affirmed by the other, settled PvP.</summary>

@@ -42,8 +42,10 @@ public sealed partial class ExchangeState
     private readonly Dictionary<ulong, List<QuoteRecord>> _book = new(); // (sourceLedger << 32 | destinationLedger) → active quotes, publish order
     private readonly ChunkedList<LockRecord> _locks = new(); // structs: no object per lock (see LockRecord)
     private readonly IdIndex _lockIndex = new(); // lock id → position in _locks
-    private readonly RecordList<PaymentRecord> _payments = new();
-    private readonly RecordIndex<PaymentRecord> _paymentIndex;
+    private readonly ChunkedList<PaymentRow> _payments = new(); // structs: no object per payment (see PaymentRow)
+    private readonly IdIndex _paymentIndex = new(); // payment id → position in _payments
+    private readonly RecordList<ReadOnlyMemory<byte>> _encoded = new(); // each payment's journaled bytes (in _encodedPayments), by position
+    private readonly RecordList<PaymentReferences> _references = new(); // the ISO 20022 ids of the payments carrying any (PaymentRow.References)
     // invoice number / LC reference → first and last payment carrying it; the rest chain through the records.
     private readonly Dictionary<string, (int First, int Last)> _byInvoice = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int First, int Last)> _byLetterOfCredit = new(StringComparer.Ordinal);
@@ -63,7 +65,6 @@ public sealed partial class ExchangeState
     public ExchangeState(LedgerState ledger)
     {
         _ledger = ledger;
-        _paymentIndex = new(_payments);
         _tradeIndex = new(_trades);
     }
 
@@ -525,53 +526,83 @@ public sealed partial class ExchangeState
         // PayAtBestQuote (ISO pacs.008) leaves parties to the travel rule at screening and carries trade data only when given.
         PayResult valid = tradeOptional ? PayResult.Ok : TradeReferenceRules.Validate(p.Originator, p.Beneficiary, p.Trade);
         if (valid != PayResult.Ok) return valid;
-        if (_paymentIndex.TryGetValue(p.PaymentId, out PaymentRecord? existing))
+        if (_paymentIndex.TryGetValue(p.PaymentId, out int found))
         {
             _idExisted = true;
+            ref readonly PaymentRow existing = ref _payments[found];
             return existing.ContentHash == hash ? existing.Result : PayResult.IdReusedWithDifferentContent;
         }
         if (Compliance is not null && Compliance.TryGetPayment(p.PaymentId, out _)) return PayResult.IdReusedWithDifferentContent; // a screened settlement payment owns the id
         if (Settlement is not null && Settlement.HasPayment(p.PaymentId)) return PayResult.IdReusedWithDifferentContent; // one id space with RTGS
         if (_payments.Count >= MaxPayments) return PayResult.TooManyPayments;
 
-        var record = new PaymentRecord
-        {
-            Encoded = _encodedPayments.Copy(encoded), PaymentId = p.PaymentId, LockId = p.LockId, ContentHash = hash,
-            Position = _payments.Count, Status = PaymentStatus.Failed, Timestamp = clock, References = references ?? PaymentReferences.None,
-        };
-        AddPayment(record, p.Trade);
-        record.Result = TryPay(record, p, ref clock);
-        record.Status = StatusOf(record.Result, PaymentStatus.Failed);
-        return record.Result;
+        PaymentRow row = NewPayment(p.PaymentId, p.LockId, hash);
+        row.Timestamp = clock;
+        int position = AddPayment(row, _encodedPayments.Copy(encoded), references ?? PaymentReferences.None, p.Trade);
+        PayResult result = TryPay(position, p, ref clock);
+        ref PaymentRow record = ref _payments.Mut(position);
+        record.Result = result;
+        record.Status = StatusOf(result, PaymentStatus.Failed);
+        return result;
     }
 
-    private void AddPayment(PaymentRecord record, TradeReference trade)
+    /// <summary>A payment's record before anything is decided about it (failed until it settles, nothing chained).</summary>
+    private static PaymentRow NewPayment(UInt128 paymentId, UInt128 lockId, ulong hash) => new()
     {
-        Debug.Assert(record.Position == _payments.Count);
-        _payments.Add(record);
-        _paymentIndex.Add(record.PaymentId, record);
-        _paymentsEncodedBytes += record.Encoded.Length;
-        if (!record.References.IsEmpty)
+        PaymentId = paymentId, LockId = lockId, ContentHash = hash, Status = PaymentStatus.Failed,
+        NextSameInvoice = -1, NextSameLetterOfCredit = -1, References = -1,
+    };
+
+    /// <summary>Appends a payment, its journaled bytes and ids, and indexes it by id, invoice and LC reference; returns its position.</summary>
+    private int AddPayment(in PaymentRow row, ReadOnlyMemory<byte> encoded, PaymentReferences references, TradeReference trade)
+    {
+        int position = _payments.Count;
+        _paymentIndex.Add(row.PaymentId, position);
+        ref PaymentRow added = ref _payments.Add(); // written whole here, before any other payment of its chunk changes (which may move the chunk)
+        added = row;
+        if (!references.IsEmpty)
         {
+            _references.Add(references);
+            added.References = _references.Count - 1;
             _paymentsWithReferences++;
-            _referencesEncodedBytes += EncodedLength(record.References);
+            _referencesEncodedBytes += EncodedLength(references);
         }
+        _encoded.Add(encoded);
+        _paymentsEncodedBytes += encoded.Length;
         if (trade.InvoiceNumber.Length != 0) // empty only for PayAtBestQuote without trade data: nothing to index
         {
             if (_byInvoice.TryGetValue(trade.InvoiceNumber, out var invoice))
             {
-                _payments[invoice.Last].NextSameInvoice = record.Position;
-                _byInvoice[trade.InvoiceNumber] = (invoice.First, record.Position);
+                _payments.Mut(invoice.Last).NextSameInvoice = position;
+                _byInvoice[trade.InvoiceNumber] = (invoice.First, position);
             }
-            else _byInvoice.Add(trade.InvoiceNumber, (record.Position, record.Position));
+            else _byInvoice.Add(trade.InvoiceNumber, (position, position));
         }
-        if (trade.LetterOfCreditReference.Length == 0) return;
+        if (trade.LetterOfCreditReference.Length == 0) return position;
         if (_byLetterOfCredit.TryGetValue(trade.LetterOfCreditReference, out var lc))
         {
-            _payments[lc.Last].NextSameLetterOfCredit = record.Position;
-            _byLetterOfCredit[trade.LetterOfCreditReference] = (lc.First, record.Position);
+            _payments.Mut(lc.Last).NextSameLetterOfCredit = position;
+            _byLetterOfCredit[trade.LetterOfCreditReference] = (lc.First, position);
         }
-        else _byLetterOfCredit.Add(trade.LetterOfCreditReference, (record.Position, record.Position));
+        else _byLetterOfCredit.Add(trade.LetterOfCreditReference, (position, position));
+        return position;
+    }
+
+    /// <summary>
+    /// The payment <paramref name="paymentId"/> to read and change in place (its chunk copied first if a snapshot's view still
+    /// reads it), or a null ref. Valid until a payment is added: the first chunk of the list grows by moving.
+    /// </summary>
+    private ref PaymentRow FindPayment(UInt128 paymentId)
+    {
+        if (!_paymentIndex.TryGetValue(paymentId, out int position)) return ref Unsafe.NullRef<PaymentRow>();
+        return ref _payments.Mut(position);
+    }
+
+    /// <summary>The payment as submitted, decoded from its journaled bytes.</summary>
+    private PayAgainstLock RequestAt(int position)
+    {
+        var r = new WireReader(_encoded[position].Span);
+        return PayAgainstLock.Read(ref r);
     }
 
     /// <summary>
@@ -579,7 +610,7 @@ public sealed partial class ExchangeState
     /// and the post of the provider → payee reservation (destination currency) — so the ledger applies both or
     /// neither. If the chain fails, the reservation is voided: no leg ever settles alone.
     /// </summary>
-    private PayResult TryPay(PaymentRecord record, PayAgainstLock p, ref ulong clock)
+    private PayResult TryPay(int position, PayAgainstLock p, ref ulong clock)
     {
         PayResult day = DayAdmits(); // before the lock is touched: a refused payment leaves the lock to its payer
         if (day != PayResult.Ok) return day;
@@ -596,6 +627,7 @@ public sealed partial class ExchangeState
         if (clock >= l.ExpiresAt) { l.Status = LockStatus.Expired; return PayResult.LockExpired; }
         if (l.PaymentId != UInt128.Zero) return PayResult.LockAlreadyUsed; // a held payment owns it
 
+        ref PaymentRow record = ref _payments.Mut(position);
         record.SourceMinor = l.SourceMinor;
         record.DestinationMinor = l.DestinationMinor;
         int screened = -1; // the position of the payment's compliance record
@@ -614,7 +646,7 @@ public sealed partial class ExchangeState
                 return PayResult.RejectedByCompliance;
             }
         }
-        PayResult settled = SettleOrQueue(record, p, ref l, ref clock);
+        PayResult settled = SettleOrQueue(ref record, p, ref l, ref clock);
         if (screened >= 0) Compliance!.Settled(screened, settled);
         return settled;
     }
@@ -634,13 +666,13 @@ public sealed partial class ExchangeState
     /// leg, or waits in the payer's queue (<see cref="PayResult.Queued"/>), keeping the lock's reservation until it settles, is
     /// rejected, or the lock expires. Otherwise (older journals, accounts outside settlement) both legs settle now or not at all.
     /// </summary>
-    private PayResult SettleOrQueue(PaymentRecord record, PayAgainstLock p, ref LockRecord l, ref ulong clock)
+    private PayResult SettleOrQueue(ref PaymentRow record, PayAgainstLock p, ref LockRecord l, ref ulong clock)
     {
-        if (Settlement is not { PvpThroughRtgs: true } rtgs) return SettleLegs(record, ref l, ref clock);
+        if (Settlement is not { PvpThroughRtgs: true } rtgs) return SettleLegs(ref record, ref l, ref clock);
         l.PaymentId = p.PaymentId; // the lock belongs to this payment from here on
         SettlementResult entered = rtgs.EnterPvpLeg(p.PaymentId, p.Payer, l.Request.PayerAccount, l.ProviderSourceAccount, l.SourceLedger, l.SourceMinor,
             ref clock, out Settlement.PaymentStatus leg);
-        if (entered == SettlementResult.PvpOutsideSettlementAccounts) return SettleLegs(record, ref l, ref clock);
+        if (entered == SettlementResult.PvpOutsideSettlementAccounts) return SettleLegs(ref record, ref l, ref clock);
         if (entered == SettlementResult.Ok)
             return leg == Corridor.Core.Settlement.PaymentStatus.Settled ? PayResult.Ok : PayResult.Queued;
         if (l.Status == LockStatus.Locked) VoidReservation(ref l, ref clock);
@@ -666,28 +698,30 @@ public sealed partial class ExchangeState
     /// </summary>
     internal bool SettlePvpLegs(UInt128 paymentId, ref ulong clock)
     {
-        PaymentRecord record = _paymentIndex[paymentId];
+        ref PaymentRow record = ref FindPayment(paymentId);
+        if (Unsafe.IsNullRef(ref record)) throw new InvalidOperationException($"exchange invariant broken: covered payer leg of {paymentId} has no payment");
         ref LockRecord l = ref LockOf(record.LockId);
-        PayResult result = l.Status == LockStatus.Locked && clock < l.ExpiresAt ? SettleLegs(record, ref l, ref clock) : PayResult.LockExpired;
+        PayResult result = l.Status == LockStatus.Locked && clock < l.ExpiresAt ? SettleLegs(ref record, ref l, ref clock) : PayResult.LockExpired;
         if (result == PayResult.LockExpired && l.Status == LockStatus.Locked) l.Status = LockStatus.Expired;
         if (result != PayResult.Ok && result != PayResult.LockExpired)
             throw new InvalidOperationException($"exchange invariant broken: covered payer leg of {paymentId} refused by the ledger: {result}");
-        Finish(record, result);
+        Finish(ref record, result);
         return result == PayResult.Ok;
     }
 
     /// <summary>RTGS rejected a queued payer leg: the payment fails with the reason and the lock's reservation is voided.</summary>
     internal void FailQueuedPayment(UInt128 paymentId, SettlementResult reason, ref ulong clock)
     {
-        if (!_paymentIndex.TryGetValue(paymentId, out PaymentRecord? record) || record.Status != PaymentStatus.Queued) return;
+        ref PaymentRow record = ref FindPayment(paymentId);
+        if (Unsafe.IsNullRef(ref record) || record.Status != PaymentStatus.Queued) return;
         ref LockRecord l = ref LockOf(record.LockId);
         if (l.Status == LockStatus.Locked && clock < l.ExpiresAt) VoidReservation(ref l, ref clock);
         else if (l.Status == LockStatus.Locked) l.Status = LockStatus.Expired;
-        Finish(record, ResultOf(reason));
+        Finish(ref record, ResultOf(reason));
     }
 
     /// <summary>A queued payment's end: its result and status, on the payment and on its compliance record.</summary>
-    private void Finish(PaymentRecord record, PayResult result)
+    private void Finish(ref PaymentRow record, PayResult result)
     {
         record.Result = result;
         record.Status = StatusOf(result, PaymentStatus.Failed);
@@ -709,15 +743,16 @@ public sealed partial class ExchangeState
     /// </summary>
     internal PayResult SettleHeld(UInt128 paymentId, ref ulong clock)
     {
-        PaymentRecord record = HeldPayment(paymentId);
-        PayAgainstLock p = record.Request;
+        int position = HeldPayment(paymentId);
+        PayAgainstLock p = RequestAt(position);
+        ref PaymentRow record = ref _payments.Mut(position);
         ref LockRecord l = ref LockOf(p.LockId);
         PayResult result;
         if (l.Status == LockStatus.Expired || (l.Status == LockStatus.Locked && clock >= l.ExpiresAt)) { l.Status = LockStatus.Expired; result = PayResult.LockExpired; }
         else if (l.Status != LockStatus.Locked || l.PaymentId != paymentId)
             throw new InvalidOperationException($"exchange invariant broken: held payment {paymentId} has lock {p.LockId} in state {l.Status}");
         else if ((result = DayAdmits()) != PayResult.Ok) VoidReservation(ref l, ref clock); // released after the cut-off: as RTGS, refused
-        else result = SettleOrQueue(record, p, ref l, ref clock);
+        else result = SettleOrQueue(ref record, p, ref l, ref clock);
         record.Result = result;
         record.Status = StatusOf(result, PaymentStatus.Failed);
         return result;
@@ -726,22 +761,23 @@ public sealed partial class ExchangeState
     /// <summary>Operator rejected a held payment: no leg settles, the lock's reservation is voided (if not already expired).</summary>
     internal void RejectHeld(UInt128 paymentId, ref ulong clock)
     {
-        PaymentRecord record = HeldPayment(paymentId);
+        ref PaymentRow record = ref _payments.Mut(HeldPayment(paymentId));
         ref LockRecord l = ref LockOf(record.LockId);
         if (l.Status == LockStatus.Locked) VoidReservation(ref l, ref clock);
         record.Result = PayResult.RejectedByOperator;
         record.Status = PaymentStatus.Failed;
     }
 
-    private PaymentRecord HeldPayment(UInt128 paymentId)
+    /// <summary>The position of held payment <paramref name="paymentId"/>.</summary>
+    private int HeldPayment(UInt128 paymentId)
     {
-        if (!_paymentIndex.TryGetValue(paymentId, out PaymentRecord? record) || record.Status != PaymentStatus.Held)
+        if (!_paymentIndex.TryGetValue(paymentId, out int position) || _payments[position].Status != PaymentStatus.Held)
             throw new InvalidOperationException($"compliance invariant broken: payment {paymentId} is not held in the exchange");
-        return record;
+        return position;
     }
 
     /// <summary>Both legs as one linked chain; on failure the reservation is voided (see <see cref="TryPay"/>).</summary>
-    private PayResult SettleLegs(PaymentRecord record, ref LockRecord l, ref ulong clock)
+    private PayResult SettleLegs(ref PaymentRow record, ref LockRecord l, ref ulong clock)
     {
         record.SourceLegTransferId = ExchangeTransfers.Derive(record.PaymentId, ExchangeTransfers.PayerLegTag);
         record.DestinationLegTransferId = ExchangeTransfers.Derive(record.PaymentId, ExchangeTransfers.PostReservationTag);
@@ -918,10 +954,10 @@ public sealed partial class ExchangeState
                 if (l.Status != LockStatus.Locked) continue;
                 l.Status = LockStatus.Expired;
                 // A payment queued in RTGS against this lock can no longer settle: its leg leaves the queue, the payment fails.
-                if (l.PaymentId != UInt128.Zero && _paymentIndex.TryGetValue(l.PaymentId, out PaymentRecord? queued) && queued.Status == PaymentStatus.Queued)
+                if (l.PaymentId != UInt128.Zero && _paymentIndex.TryGetValue(l.PaymentId, out int queued) && _payments[queued].Status == PaymentStatus.Queued)
                 {
                     Settlement?.RejectQueuedPvpLeg(l.PaymentId, key.ExpiresAt);
-                    Finish(queued, PayResult.LockExpired);
+                    Finish(ref _payments.Mut(queued), PayResult.LockExpired);
                 }
                 closed++;
                 continue;
@@ -953,7 +989,39 @@ public sealed partial class ExchangeState
         quoteLock = found ? _locks[position] : default;
         return found;
     }
-    public bool TryGetPayment(UInt128 paymentId, out PaymentRecord payment) => _paymentIndex.TryGetValue(paymentId, out payment!);
+    /// <summary>A copy of payment <paramref name="paymentId"/> as it is now.</summary>
+    public bool TryGetPayment(UInt128 paymentId, out PaymentRecord payment)
+    {
+        bool found = _paymentIndex.TryGetValue(paymentId, out int position);
+        payment = found ? RecordAt(position) : null!;
+        return found;
+    }
+
+    /// <summary>The public record of the payment at <paramref name="position"/>, as it is now.</summary>
+    private PaymentRecord RecordAt(int position)
+    {
+        ref readonly PaymentRow row = ref _payments[position];
+        return new PaymentRecord
+        {
+            Encoded = _encoded[position], PaymentId = row.PaymentId, LockId = row.LockId, ContentHash = row.ContentHash, Position = position,
+            Result = row.Result, LedgerResult = row.LedgerResult, Status = row.Status, SourceMinor = row.SourceMinor, DestinationMinor = row.DestinationMinor,
+            SourceLegTransferId = row.SourceLegTransferId, DestinationLegTransferId = row.DestinationLegTransferId, Timestamp = row.Timestamp,
+            References = row.References < 0 ? PaymentReferences.None : _references[row.References],
+        };
+    }
+
+    private sealed class PaymentList(ExchangeState state) : IReadOnlyList<PaymentRecord>
+    {
+        public int Count => state._payments.Count;
+        public PaymentRecord this[int index] => state.RecordAt(index);
+
+        public IEnumerator<PaymentRecord> GetEnumerator()
+        {
+            for (int i = 0; i < Count; i++) yield return this[i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
     public bool TryGetTrade(UInt128 tradeId, out TradeRecord trade) => _tradeIndex.TryGetValue(tradeId, out trade!);
 
     /// <summary>Payments (settled or failed) whose trade reference carries this invoice number, oldest first (exact match).</summary>
@@ -961,7 +1029,7 @@ public sealed partial class ExchangeState
     {
         var found = new List<PaymentRecord>();
         if (!_byInvoice.TryGetValue(invoiceNumber, out var chain)) return found;
-        for (int i = chain.First; i >= 0; i = _payments[i].NextSameInvoice) found.Add(_payments[i]);
+        for (int i = chain.First; i >= 0; i = _payments[i].NextSameInvoice) found.Add(RecordAt(i));
         return found;
     }
 
@@ -970,7 +1038,7 @@ public sealed partial class ExchangeState
     {
         var found = new List<PaymentRecord>();
         if (!_byLetterOfCredit.TryGetValue(letterOfCreditReference, out var chain)) return found;
-        for (int i = chain.First; i >= 0; i = _payments[i].NextSameLetterOfCredit) found.Add(_payments[i]);
+        for (int i = chain.First; i >= 0; i = _payments[i].NextSameLetterOfCredit) found.Add(RecordAt(i));
         return found;
     }
 
@@ -992,7 +1060,7 @@ public sealed partial class ExchangeState
     }
 
     /// <summary>All payments in the order they were submitted.</summary>
-    public IReadOnlyList<PaymentRecord> Payments => _payments;
+    public IReadOnlyList<PaymentRecord> Payments => new PaymentList(this);
     /// <summary>All locks in the order they were taken (each read is a copy).</summary>
     public IReadOnlyList<LockRecord> Locks => new ChunkedItems<LockRecord>(_locks);
     public IReadOnlyList<TradeRecord> Trades => _trades;
@@ -1029,10 +1097,11 @@ public sealed partial class ExchangeState
         if (_paymentsWithReferences == 0) return;
         if (SnapshotCapture.Of(w) is { } capture)
         {
-            RecordList<PaymentRecord>.Frozen payments = capture.Freeze(_payments, _payments.Freeze, v => v.Release);
-            ((SegmentedBuffer)w.BaseStream).Defer(_referencesEncodedBytes + 8L * _paymentsWithReferences, later => WriteReferences(later, payments));
+            ChunkedView<PaymentRow> payments = capture.Freeze(_payments, _payments.Freeze, v => v.Release);
+            RecordList<PaymentReferences>.Frozen references = capture.Freeze(_references, _references.Freeze, v => v.Release);
+            ((SegmentedBuffer)w.BaseStream).Defer(_referencesEncodedBytes + 8L * _paymentsWithReferences, later => WriteReferences(later, payments, references));
         }
-        else WriteReferences(w, _payments);
+        else WriteReferences(w, _payments.View(), _references);
     }
 
     private static int EncodedLength(PaymentReferences references)
@@ -1044,16 +1113,16 @@ public sealed partial class ExchangeState
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
-    private static void WriteReferences(BinaryWriter w, IReadOnlyList<PaymentRecord> payments)
+    private static void WriteReferences(BinaryWriter w, ChunkedView<PaymentRow> payments, IReadOnlyList<PaymentReferences> references)
     {
         byte[] buffer = new byte[PaymentReferences.MaxEncodedBytes];
         for (int i = 0; i < payments.Count; i++)
         {
-            PaymentRecord p = payments[i];
-            if (p.References.IsEmpty) continue;
+            int kept = payments[i].References;
+            if (kept < 0) continue;
             var writer = new WireWriter(buffer);
-            p.References.Write(ref writer);
-            w.Write(p.Position);
+            references[kept].Write(ref writer);
+            w.Write(i);
             w.Write(writer.Written);
             w.Write(buffer, 0, writer.Written);
         }
@@ -1074,7 +1143,8 @@ public sealed partial class ExchangeState
             var reader = new WireReader(bytes);
             PaymentReferences references = PaymentReferences.Read(ref reader);
             if (reader.Remaining != 0 || references.IsEmpty) throw new InvalidDataException($"exchange snapshot: ids of payment position {position} malformed");
-            _payments[position].References = references;
+            _references.Add(references);
+            _payments.Mut(position).References = _references.Count - 1;
             _referencesEncodedBytes += length;
         }
         _paymentsWithReferences = count;
@@ -1109,11 +1179,12 @@ public sealed partial class ExchangeState
             ((SegmentedBuffer)w.BaseStream).Defer((long)LockSnapshotBytes * locks.Count, later => WriteLocks(later, locks));
         }
         w.Write(_payments.Count);
-        if (capture is null) WritePayments(w, _payments);
+        if (capture is null) WritePayments(w, _payments.View(), _encoded);
         else
         {
-            RecordList<PaymentRecord>.Frozen payments = capture.Freeze(_payments, _payments.Freeze, v => v.Release);
-            ((SegmentedBuffer)w.BaseStream).Defer(_paymentsEncodedBytes + (long)PaymentSnapshotBytes * payments.Count, later => WritePayments(later, payments));
+            ChunkedView<PaymentRow> payments = capture.Freeze(_payments, _payments.Freeze, v => v.Release);
+            RecordList<ReadOnlyMemory<byte>>.Frozen encoded = capture.Freeze(_encoded, _encoded.Freeze, v => v.Release);
+            ((SegmentedBuffer)w.BaseStream).Defer(_paymentsEncodedBytes + (long)PaymentSnapshotBytes * payments.Count, later => WritePayments(later, payments, encoded));
         }
         w.Write(_trades.Count);
         if (capture is null) WriteTrades(w, _trades);
@@ -1146,15 +1217,16 @@ public sealed partial class ExchangeState
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per snapshot over every record: never left to the first tier
-    private static void WritePayments(BinaryWriter w, IReadOnlyList<PaymentRecord> payments)
+    private static void WritePayments(BinaryWriter w, ChunkedView<PaymentRow> payments, IReadOnlyList<ReadOnlyMemory<byte>> encoded)
     {
         for (int i = 0; i < payments.Count; i++)
         {
-            PaymentRecord p = payments[i];
-            w.Write(p.Encoded.Length);
+            ref readonly PaymentRow p = ref payments[i];
+            ReadOnlyMemory<byte> bytes = encoded[i];
+            w.Write(bytes.Length);
             // The journaled bytes (same layout as WriteItem); a capture refers to them, since they never change.
-            if (w.BaseStream is SegmentedBuffer capture) capture.WriteShared(p.Encoded);
-            else w.Write(p.Encoded.Span);
+            if (w.BaseStream is SegmentedBuffer capture) capture.WriteShared(bytes);
+            else w.Write(bytes.Span);
             w.Write(p.ContentHash); w.Write((byte)p.Result); w.Write((byte)p.LedgerResult); w.Write((byte)p.Status);
             w.Write(p.SourceMinor); w.Write(p.DestinationMinor); Write128(w, p.SourceLegTransferId); Write128(w, p.DestinationLegTransferId);
             w.Write(p.Timestamp);
@@ -1221,14 +1293,11 @@ public sealed partial class ExchangeState
             var reader = new WireReader(encoded.Span);
             PayAgainstLock request = PayAgainstLock.Read(ref reader);
             if (reader.Remaining != 0) throw new InvalidDataException("exchange snapshot payment has trailing bytes");
-            var p = new PaymentRecord
-            {
-                Encoded = encoded, PaymentId = request.PaymentId, LockId = request.LockId, ContentHash = r.ReadUInt64(), Position = i,
-            };
+            PaymentRow p = NewPayment(request.PaymentId, request.LockId, r.ReadUInt64());
             p.Result = (PayResult)r.ReadByte(); p.LedgerResult = (CreateTransferResult)r.ReadByte(); p.Status = (PaymentStatus)r.ReadByte();
             p.SourceMinor = r.ReadInt64(); p.DestinationMinor = r.ReadInt64(); p.SourceLegTransferId = Read128(r); p.DestinationLegTransferId = Read128(r);
             p.Timestamp = r.ReadUInt64();
-            AddPayment(p, request.Trade);
+            AddPayment(p, encoded, PaymentReferences.None, request.Trade);
         }
         int trades = ReadCount(r, MaxTrades);
         for (int i = 0; i < trades; i++)

@@ -92,8 +92,9 @@ public sealed partial class ExchangeState
         ReadOnlySpan<byte> encoded = _payAtBestScratch.AsSpan(0, w.Written);
         ulong payHash = XxHash3.HashToUInt64(encoded);
 
-        if (_paymentIndex.TryGetValue(p.PaymentId, out PaymentRecord? existing))
+        if (_paymentIndex.TryGetValue(p.PaymentId, out int found))
         {
+            PaymentRecord existing = RecordAt(found);
             // Refused before anything was locked (operating day): there is no lock to compare; the refusal stands.
             if (existing.LockId == lockId && !_lockIndex.ContainsKey(lockId))
                 return existing.ContentHash == payHash && existing.References == p.References ? existing.Result : PayResult.IdReusedWithDifferentContent;

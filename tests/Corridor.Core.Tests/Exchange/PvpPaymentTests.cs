@@ -195,8 +195,10 @@ public class PvpPaymentTests
         Assert.Equal("  Société Générale Côte d’Ivoire — 茶叶进出口  ", stored.Request.Originator.Name);
         Assert.Equal("Kericho Highlands Tea Estates  Ltd ", stored.Request.Beneficiary.Name);
 
-        Assert.Equal([stored], f.X.FindPaymentsByInvoice("INV-2026-0042"));
-        Assert.Equal([stored], f.X.FindPaymentsByLetterOfCredit("LC/UK/778812"));
+        // Each query gives copies of the records: the same payment, found by both references.
+        Assert.Equal([stored.PaymentId], f.X.FindPaymentsByInvoice("INV-2026-0042").Select(x => x.PaymentId));
+        Assert.Equal([stored.PaymentId], f.X.FindPaymentsByLetterOfCredit("LC/UK/778812").Select(x => x.PaymentId));
+        Assert.Equal(p, f.X.FindPaymentsByInvoice("INV-2026-0042")[0].Request);
         Assert.Empty(f.X.FindPaymentsByInvoice("inv-2026-0042")); // exact match, no case folding
     }
 
