@@ -22,7 +22,7 @@ namespace Corridor.Core.Engine;
 public static partial class FreshPages
 {
     /// <summary>The environment variable that turns populating off for the process: <c>CORRIDOR_FRESH_PAGES=off</c>.</summary>
-    public const string Switch = "CORRIDOR_FRESH_PAGES";
+    public const string Switch = EnvironmentSwitch.FreshPages;
 
     private const int MadvPopulateWrite = 23;
     private const long Slice = 1L << 20; // the address space's lock is held for one slice at a time
@@ -31,10 +31,7 @@ public static partial class FreshPages
     internal const long MinimumBytes = 64 * 1024;
 
     private static readonly BlockingCollection<(nint Address, long Bytes)> s_asks = new(new ConcurrentQueue<(nint, long)>());
-    private static readonly bool s_enabled = OperatingSystem.IsLinux() && !TurnedOff(Switch);
-
-    // "off" in any case turns a Corridor switch off (as CORRIDOR_HUGE_PAGES is read by Corridor.Storage's HugePages).
-    private static bool TurnedOff(string variable) => string.Equals(Environment.GetEnvironmentVariable(variable)?.Trim(), "off", StringComparison.OrdinalIgnoreCase);
+    private static readonly bool s_enabled = OperatingSystem.IsLinux() && !EnvironmentSwitch.TurnedOff(Switch);
     private static volatile bool s_unsupported;
     private static int s_started;
     private static long s_populatedBytes;
@@ -104,7 +101,7 @@ public static partial class FreshPages
         if (!Active || bytes <= 0) return null;
         nint address = Mmap(0, (nuint)bytes, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
         if (address == -1) return null;
-        if (!TurnedOff("CORRIDOR_HUGE_PAGES"))
+        if (!EnvironmentSwitch.TurnedOff(EnvironmentSwitch.HugePages))
             _ = Madvise(address, (nuint)bytes, MadvHugepage); // a hint: one fault (or populate step) maps 2 MiB where the host grants it
         var memory = new AnonymousMemory(address, bytes);
         // A node near the host's memory (100M transfers on 24 GiB) must not hold its next table long before it needs it.

@@ -125,10 +125,10 @@ public static partial class HugePages
     /// The environment variable that turns the advice off for a Corridor process: <c>CORRIDOR_HUGE_PAGES=off</c>. Any other
     /// value, or none, leaves it on.
     /// </summary>
-    public const string Switch = "CORRIDOR_HUGE_PAGES";
+    public const string Switch = Corridor.Core.Engine.EnvironmentSwitch.HugePages;
 
     /// <summary>Whether the environment turned the advice off (<see cref="Switch"/> = <c>off</c>, any case).</summary>
-    public static bool TurnedOff(Func<string, string?> environment) => string.Equals(environment(Switch)?.Trim(), "off", StringComparison.OrdinalIgnoreCase);
+    public static bool TurnedOff(Func<string, string?> environment) => Corridor.Core.Engine.EnvironmentSwitch.TurnedOff(Switch, environment);
 
     /// <summary>One line for a node's log: what the process asked for and what the host grants.</summary>
     public static string Describe(Advice? advice)
