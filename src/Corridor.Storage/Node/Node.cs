@@ -54,6 +54,8 @@ public sealed class Node : IDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _tryNext = (out Request? next) => _requests.Reader.TryRead(out next);
+        // A snapshot that fails to write stops the node — a standby's too, started before it handed its replica over.
+        _taker?.WhenWriteFails(Stop);
         _sequencerThread = new Thread(SequencerLoop) { Name = "corridor-sequencer", IsBackground = true };
         _engineThread = new Thread(EngineLoop) { Name = "corridor-engine", IsBackground = true };
         _sequencerThread.Start();
@@ -257,7 +259,7 @@ public sealed class Node : IDisposable
                         }
                         batch.Commit.Release();
                         _metrics.Applied(_engine.Sequence);
-                        _taker?.StartIfDue(_engine, Stop); // a snapshot that fails to write stops the node (its batches are durable; the next start replays them)
+                        _taker?.StartIfDue(_engine); // a snapshot that fails to write stops the node (its batches are durable; the next start replays them)
                     }
                     else
                     {

@@ -16,6 +16,9 @@ internal sealed class SnapshotTaker(NodeOptions options, SnapshotStore store)
 {
     private Task _write = Task.CompletedTask;
     private bool _soon;
+    private readonly Lock _gate = new(); // the failure's listener, set by the applying thread, read by a write's
+    private Action<Exception>? _failed;
+    private Exception? _unheard; // a write that failed while no one listened
 
     /// <summary>Where captures and writes are counted: the node's metrics once a node runs the engine.</summary>
     public NodeMetrics Metrics { get; set; } = new();
@@ -40,10 +43,39 @@ internal sealed class SnapshotTaker(NodeOptions options, SnapshotStore store)
     private bool Due => _soon || (options.SnapshotEveryEvents > 0 && EventsSinceSnapshot >= options.SnapshotEveryEvents);
 
     /// <summary>
-    /// Captures an image and starts writing it when one is due and no other is being written (a later call tries again);
-    /// <paramref name="failed"/> hears of a write that failed, on the write's thread.
+    /// Who hears of a write started by <see cref="StartIfDue"/> that fails (on the write's thread): whoever applies batches to
+    /// the engine now — a standby, then the node it hands its replica to, which so hears of a write the standby started and
+    /// that fails after the handover. Null: no one for now (a standby handing over); a failure meanwhile is told to the
+    /// next listener as it starts listening.
     /// </summary>
-    public void StartIfDue(Engine engine, Action<Exception> failed)
+    public void WhenWriteFails(Action<Exception>? failed)
+    {
+        Exception? unheard;
+        lock (_gate)
+        {
+            _failed = failed;
+            unheard = failed is null ? null : _unheard;
+            if (unheard is not null) _unheard = null;
+        }
+        if (unheard is not null) failed!(unheard);
+    }
+
+    private void WriteFailed(Exception e)
+    {
+        Action<Exception>? failed;
+        lock (_gate)
+        {
+            failed = _failed;
+            if (failed is null) _unheard ??= e;
+        }
+        failed?.Invoke(e);
+    }
+
+    /// <summary>
+    /// Captures an image and starts writing it when one is due and no other is being written (a later call tries again);
+    /// the listener of <see cref="WhenWriteFails"/> hears of a write that failed.
+    /// </summary>
+    public void StartIfDue(Engine engine)
     {
         if (!Due || !_write.IsCompleted) return;
         Engine.EngineSnapshot image = Capture(engine);
@@ -52,7 +84,7 @@ internal sealed class SnapshotTaker(NodeOptions options, SnapshotStore store)
         {
             if (lowest) BackgroundPriority.LowerCurrentThread(BackgroundPriority.Lowest); // a thread of its own (long-running)
             try { Write(image); }
-            catch (Exception e) { failed(e); }
+            catch (Exception e) { WriteFailed(e); }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 

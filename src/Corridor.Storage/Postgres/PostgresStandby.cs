@@ -53,6 +53,7 @@ public sealed class PostgresStandby : IDisposable
         }
         StartedFromSnapshot = _replica.Sequence;
         _taker = snapshots is null ? null : new Node.SnapshotTaker(nodeOptions, snapshots) { AtLowestPriority = true };
+        _taker?.WhenWriteFails(e => _snapshotFailure = e);
         long replayStart = System.Diagnostics.Stopwatch.GetTimestamp();
         int replayed = Follow();
         // A long replay at start is written down once caught up: the next start of this node restores it instead.
@@ -60,7 +61,7 @@ public sealed class PostgresStandby : IDisposable
             && System.Diagnostics.Stopwatch.GetElapsedTime(replayStart).TotalSeconds >= nodeOptions.StandbySnapshotAfterReplaySeconds)
         {
             _taker.Soon();
-            _taker.StartIfDue(_replica, e => _snapshotFailure = e);
+            _taker.StartIfDue(_replica);
         }
         ReplayedAtStart = replayed;
     }
@@ -101,7 +102,7 @@ public sealed class PostgresStandby : IDisposable
         Volatile.Write(ref _sequence, _replica.Sequence);
         // Snapshots every SnapshotEveryEvents events, as the active node takes them: a standby killed after following for
         // long restores one instead of replaying everything since it started.
-        _taker?.StartIfDue(_replica, e => _snapshotFailure = e);
+        _taker?.StartIfDue(_replica);
         return applied;
     }
 
@@ -137,6 +138,9 @@ public sealed class PostgresStandby : IDisposable
                         {
                             try
                             {
+                                // From here a write this standby started that fails is the node's to hear of (it stops).
+                                _taker?.WhenWriteFails(null);
+                                if (_snapshotFailure is { } failure) throw new Node.NodeStoppedException(failure);
                                 _handedOver = true;
                                 Node.Node node = Node.Node.Start(_nodeOptions, journal, _snapshots, _replica, _taker);
                                 Volatile.Write(ref _sequence, node.Recovery.Sequence);
