@@ -74,7 +74,7 @@ public sealed class IncrementalSnapshotTests
             Assert.True(damaged.Count == 0, string.Join("; ", damaged));
             string expected = engine.StateHashHex();
             Assert.True(store.TryRestoreLatest(Engine.ReadSnapshot, out _, out Engine? mapped));
-            Assert.True(new SnapshotStore(dir.Path, new Forwarding()).TryRestoreLatest(Engine.ReadSnapshot, out _, out Engine? read));
+            Assert.True(new SnapshotStore(dir.Path, new ForwardingFileSystem()).TryRestoreLatest(Engine.ReadSnapshot, out _, out Engine? read));
             Assert.True(store.TryOpenLatest(out _, out Stream opened));
             Engine streamed;
             using (opened) streamed = Engine.ReadSnapshot(opened);
@@ -145,7 +145,7 @@ public sealed class IncrementalSnapshotTests
         Write(store, Capture(store, engine, double.PositiveInfinity));
         string deltaFile = Path.Combine(dir.Path, SnapshotStore.NameFor(engine.Sequence));
         Assert.Equal(SnapshotStore.DeltaFormatVersion, BinaryPrimitives.ReadUInt16LittleEndian(File.ReadAllBytes(deltaFile).AsSpan(4)));
-        var reader = new SnapshotStore(dir.Path, mappedPath ? null : new Forwarding());
+        var reader = new SnapshotStore(dir.Path, mappedPath ? null : new ForwardingFileSystem());
         byte[] delta = File.ReadAllBytes(deltaFile), full = File.ReadAllBytes(baseFile);
         const string Damaged = "checksum mismatch: the snapshot is damaged";
 
@@ -369,18 +369,5 @@ public sealed class IncrementalSnapshotTests
         var replies = new List<CommandReply>();
         engine.Apply(engine.Sequence + 1, 1_700_000_000_000_000_000UL + (ulong)engine.Sequence * 1_000, body, replies);
         if (expectOk) Assert.True(replies.Single().AllOk);
-    }
-
-    /// <summary>The real file system seen through another <see cref="IFileSystem"/>: the store cannot map it, so it reads.</summary>
-    private sealed class Forwarding : IFileSystem
-    {
-        private static readonly LocalFileSystem Inner = LocalFileSystem.Instance;
-        public bool DirectoryExists(string path) => Inner.DirectoryExists(path);
-        public void CreateDirectory(string path) => Inner.CreateDirectory(path);
-        public void SyncDirectory(string path) => Inner.SyncDirectory(path);
-        public IEnumerable<string> EnumerateFiles(string directory, string pattern) => Inner.EnumerateFiles(directory, pattern);
-        public IFileHandle Open(string path, FileMode mode, FileAccess access, FileShare share) => Inner.Open(path, mode, access, share);
-        public void Delete(string path) => Inner.Delete(path);
-        public void Move(string source, string destination) => Inner.Move(source, destination);
     }
 }

@@ -28,7 +28,7 @@ public sealed class MappedSnapshotTests
         UInt128 fileHash = XxHash128.HashToUInt128(File.ReadAllBytes(file));
 
         Assert.True(store.TryRestoreLatest(Engine.ReadSnapshot, out _, out Engine? mapped));
-        Assert.True(new SnapshotStore(dir.Path, new Forwarding()).TryRestoreLatest(Engine.ReadSnapshot, out _, out Engine? read));
+        Assert.True(new SnapshotStore(dir.Path, new ForwardingFileSystem()).TryRestoreLatest(Engine.ReadSnapshot, out _, out Engine? read));
         Assert.Equal(original.StateHashHex(), mapped!.StateHashHex());
         Assert.Equal(original.StateHashHex(), read!.StateHashHex());
         Assert.Contains(file, File.ReadAllText("/proc/self/maps")); // the restored state lies in the file's pages
@@ -64,7 +64,7 @@ public sealed class MappedSnapshotTests
     {
         using var dir = new TempDirectory();
         Engine engine = LargeEngine();
-        var store = new SnapshotStore(dir.Path, mappedPath ? null : new Forwarding());
+        var store = new SnapshotStore(dir.Path, mappedPath ? null : new ForwardingFileSystem());
         store.Write(engine.Sequence, engine.WriteSnapshot);
         string file = Path.Combine(dir.Path, SnapshotStore.NameFor(engine.Sequence));
         byte[] bytes = File.ReadAllBytes(file);
@@ -101,7 +101,7 @@ public sealed class MappedSnapshotTests
         checksum.Append(header);
         File.WriteAllBytes(Path.Combine(dir.Path, SnapshotStore.NameFor(engine.Sequence)), [.. header, .. content.ToArray(), .. checksum.GetCurrentHash()]);
 
-        var store = new SnapshotStore(dir.Path, mappedPath ? null : new Forwarding());
+        var store = new SnapshotStore(dir.Path, mappedPath ? null : new ForwardingFileSystem());
         Assert.Empty(store.VerifyAll());
         Assert.True(store.TryRestoreLatest(Engine.ReadSnapshot, out long sequence, out Engine? restored));
         Assert.Equal(engine.Sequence, sequence);
@@ -161,18 +161,5 @@ public sealed class MappedSnapshotTests
         var replies = new List<CommandReply>();
         engine.Apply(engine.Sequence + 1, 1_700_000_000_000_000_000UL + (ulong)engine.Sequence, body, replies);
         Assert.True(replies.Single().AllOk);
-    }
-
-    /// <summary>The real file system seen through another <see cref="IFileSystem"/>: the store cannot map it, so it reads.</summary>
-    private sealed class Forwarding : IFileSystem
-    {
-        private static readonly LocalFileSystem Inner = LocalFileSystem.Instance;
-        public bool DirectoryExists(string path) => Inner.DirectoryExists(path);
-        public void CreateDirectory(string path) => Inner.CreateDirectory(path);
-        public void SyncDirectory(string path) => Inner.SyncDirectory(path);
-        public IEnumerable<string> EnumerateFiles(string directory, string pattern) => Inner.EnumerateFiles(directory, pattern);
-        public IFileHandle Open(string path, FileMode mode, FileAccess access, FileShare share) => Inner.Open(path, mode, access, share);
-        public void Delete(string path) => Inner.Delete(path);
-        public void Move(string source, string destination) => Inner.Move(source, destination);
     }
 }

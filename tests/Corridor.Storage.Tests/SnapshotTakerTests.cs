@@ -80,16 +80,9 @@ public sealed class SnapshotTakerTests
     }
 
     /// <summary>The real file system, except that no file can be created for writing: a full or failing disk.</summary>
-    private sealed class FailingWrites : IFileSystem
+    private sealed class FailingWrites : ForwardingFileSystem
     {
-        private static readonly LocalFileSystem Inner = LocalFileSystem.Instance;
-        public bool DirectoryExists(string path) => Inner.DirectoryExists(path);
-        public void CreateDirectory(string path) => Inner.CreateDirectory(path);
-        public void SyncDirectory(string path) => Inner.SyncDirectory(path);
-        public IEnumerable<string> EnumerateFiles(string directory, string pattern) => Inner.EnumerateFiles(directory, pattern);
-        public IFileHandle Open(string path, FileMode mode, FileAccess access, FileShare share) =>
-            access == FileAccess.Read ? Inner.Open(path, mode, access, share) : throw new IOException($"disk refused to create {path}");
-        public void Delete(string path) => Inner.Delete(path);
-        public void Move(string source, string destination) => Inner.Move(source, destination);
+        public override IFileHandle Open(string path, FileMode mode, FileAccess access, FileShare share) =>
+            access == FileAccess.Read ? base.Open(path, mode, access, share) : throw new IOException($"disk refused to create {path}");
     }
 }
