@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Diagnostics;
 using System.IO.Hashing;
 using Corridor.Core.Compliance;
@@ -47,8 +48,10 @@ public sealed partial class ExchangeState
     private readonly RecordList<ReadOnlyMemory<byte>> _encoded = new(); // each payment's journaled bytes (in _encodedPayments), by position
     private readonly RecordList<PaymentReferences> _references = new(); // the ISO 20022 ids of the payments carrying any (PaymentRow.References)
     // invoice number / LC reference → first and last payment carrying it; the rest chain through the records.
-    private readonly Dictionary<string, (int First, int Last)> _byInvoice = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (int First, int Last)> _byLetterOfCredit = new(StringComparer.Ordinal);
+    // Keyed by a 64-bit hash of the reference (ReferenceKey), not the string: no string kept per payment for the collector; a
+    // chain that two references share by a hash collision is told apart at query time by the payments' own references.
+    private readonly Dictionary<ulong, (int First, int Last)> _byInvoice = new();
+    private readonly Dictionary<ulong, (int First, int Last)> _byLetterOfCredit = new();
     private readonly RecordList<TradeRecord> _trades = new();
     private readonly RecordIndex<TradeRecord> _tradeIndex;
     private readonly PriorityQueue<Expiring, (ulong ExpiresAt, long Order)> _expiry = new();
@@ -571,22 +574,19 @@ public sealed partial class ExchangeState
         _paymentsEncodedBytes += encoded.Length;
         if (trade.InvoiceNumber.Length != 0) // empty only for PayAtBestQuote without trade data: nothing to index
         {
-            if (_byInvoice.TryGetValue(trade.InvoiceNumber, out var invoice))
-            {
-                _payments.Mut(invoice.Last).NextSameInvoice = position;
-                _byInvoice[trade.InvoiceNumber] = (invoice.First, position);
-            }
-            else _byInvoice.Add(trade.InvoiceNumber, (position, position));
+            ref (int First, int Last) invoice = ref CollectionsMarshal.GetValueRefOrAddDefault(_byInvoice, ReferenceKey(trade.InvoiceNumber), out bool known);
+            if (known) _payments.Mut(invoice.Last).NextSameInvoice = position;
+            invoice = (known ? invoice.First : position, position);
         }
         if (trade.LetterOfCreditReference.Length == 0) return position;
-        if (_byLetterOfCredit.TryGetValue(trade.LetterOfCreditReference, out var lc))
-        {
-            _payments.Mut(lc.Last).NextSameLetterOfCredit = position;
-            _byLetterOfCredit[trade.LetterOfCreditReference] = (lc.First, position);
-        }
-        else _byLetterOfCredit.Add(trade.LetterOfCreditReference, (position, position));
+        ref (int First, int Last) lc = ref CollectionsMarshal.GetValueRefOrAddDefault(_byLetterOfCredit, ReferenceKey(trade.LetterOfCreditReference), out bool knownLc);
+        if (knownLc) _payments.Mut(lc.Last).NextSameLetterOfCredit = position;
+        lc = (knownLc ? lc.First : position, position);
         return position;
     }
+
+    /// <summary>The key of an invoice number or LC reference in its index: XxHash3 of its UTF-16 code units.</summary>
+    private static ulong ReferenceKey(string reference) => XxHash3.HashToUInt64(MemoryMarshal.AsBytes(reference.AsSpan()));
 
     /// <summary>
     /// The payment <paramref name="paymentId"/> to read and change in place (its chunk copied first if a snapshot's view still
@@ -1028,8 +1028,9 @@ public sealed partial class ExchangeState
     public IReadOnlyList<PaymentRecord> FindPaymentsByInvoice(string invoiceNumber)
     {
         var found = new List<PaymentRecord>();
-        if (!_byInvoice.TryGetValue(invoiceNumber, out var chain)) return found;
-        for (int i = chain.First; i >= 0; i = _payments[i].NextSameInvoice) found.Add(RecordAt(i));
+        if (!_byInvoice.TryGetValue(ReferenceKey(invoiceNumber), out var chain)) return found;
+        for (int i = chain.First; i >= 0; i = _payments[i].NextSameInvoice)
+            if (RequestAt(i).Trade.InvoiceNumber == invoiceNumber) found.Add(RecordAt(i)); // not another invoice of the same hash
         return found;
     }
 
@@ -1037,8 +1038,9 @@ public sealed partial class ExchangeState
     public IReadOnlyList<PaymentRecord> FindPaymentsByLetterOfCredit(string letterOfCreditReference)
     {
         var found = new List<PaymentRecord>();
-        if (!_byLetterOfCredit.TryGetValue(letterOfCreditReference, out var chain)) return found;
-        for (int i = chain.First; i >= 0; i = _payments[i].NextSameLetterOfCredit) found.Add(RecordAt(i));
+        if (!_byLetterOfCredit.TryGetValue(ReferenceKey(letterOfCreditReference), out var chain)) return found;
+        for (int i = chain.First; i >= 0; i = _payments[i].NextSameLetterOfCredit)
+            if (RequestAt(i).Trade.LetterOfCreditReference == letterOfCreditReference) found.Add(RecordAt(i));
         return found;
     }
 
