@@ -10,7 +10,7 @@ public class BenchCommandTests
     [InlineData("netting|--payments|100000|--participants|100", "payments,participants,seconds")]
     [InlineData("lsm|--participants|20|--payments|500", "liquidity_with_lsm,liquidity_without_lsm,lower_bound,settled_fraction")]
     [InlineData("pvp|--payments|2000", "payments_per_second")]
-    [InlineData("pvp|--payments|2000|--warmup|1024", "warmup_payments,payments_per_second,engine_payments_per_second,apply_seconds,max_apply_ms")]
+    [InlineData("pvp|--payments|2000|--warmup|1024", "warmup_payments,payments_per_second,engine_payments_per_second,apply_seconds,max_apply_ms,mean_apply_ms,apply_after_capture_ms")]
     [InlineData("pvp|--payments|2000|--instruction|pay-at-best-quote", "instruction,payments_per_second,engine_payments_per_second")]
     [InlineData("iso|--messages|300", "messages_per_second,settled,allocated_bytes_per_message")]
     [InlineData("screening|--entries|2000|--payments|2000", "payments_per_second,planted_found")]
@@ -53,6 +53,9 @@ public class BenchCommandTests
             double maxApplyMs = result.RootElement.GetProperty("max_apply_ms").GetDouble();
             Assert.InRange(maxApplyMs, 0.0, result.RootElement.GetProperty("apply_seconds").GetDouble() * 1000 + 0.1);
             Assert.True(maxApplyMs > 0, $"max_apply_ms {maxApplyMs}");
+            // The mean command lies between none and the slowest; the batch applied while the snapshot's image is held was timed too.
+            Assert.InRange(result.RootElement.GetProperty("mean_apply_ms").GetDouble(), 0.001, maxApplyMs);
+            Assert.True(result.RootElement.GetProperty("apply_after_capture_ms").GetDouble() > 0);
         }
         if (args.StartsWith("http", StringComparison.Ordinal))
         {

@@ -138,6 +138,8 @@ internal static class CoreBenchCommands
                 new("gc_gen2", r.Gc.Gen2),
                 new("gc_pause_ms", Math.Round(r.Gc.PauseMilliseconds, 1)),
                 new("snapshot_capture_ms", Math.Round(r.SnapshotCaptureMilliseconds, 1)),
+                new("mean_apply_ms", Math.Round(r.MeanApplyMilliseconds, 2)),
+                new("apply_after_capture_ms", Math.Round(r.AfterCaptureApplyMilliseconds, 2)),
                 new("snapshot_write_ms", Math.Round(r.SnapshotWriteMilliseconds, 1)),
                 new("snapshot_mib", Math.Round(r.SnapshotBytes / 1048576.0, 1)),
                 new("state_hash", r.StateHash),

@@ -15,6 +15,9 @@ public class PvpBenchmarkTests
         Assert.Equal(a.StateHash, b.StateHash);
         Assert.NotEqual(a.StateHash, PvpBenchmark.Measure(600, seed: 8).StateHash);
         Assert.True(a.EnginePaymentsPerSecond >= a.PaymentsPerSecond); // the engine's share of the same run's time
+        // The hash is the snapshot image's: the state of the timed payments, though a batch more was applied after its capture.
+        Assert.Equal(PvpBenchmark.SettledEngine(600, seed: 7).StateHashHex(), a.StateHash);
+        Assert.True(a.AfterCaptureApplyMilliseconds > 0 && a.MeanApplyMilliseconds > 0);
     }
 
     [Fact]
