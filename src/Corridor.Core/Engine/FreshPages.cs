@@ -80,12 +80,28 @@ public static partial class FreshPages
                 long length = Math.Min(Slice, end - at);
                 if (Madvise((nint)at, (nuint)length, MadvPopulateWrite) != 0)
                 {
-                    if (Marshal.GetLastPInvokeError() == EInval) s_unsupported = true; // a kernel older than 5.14
-                    break; // ENOMEM / EFAULT: the range is gone or not writable now — nothing to do
+                    // EINVAL: a kernel older than 5.14 — or a range no longer writable (an array collected meanwhile, its
+                    // memory decommitted), which says nothing of the kernel: asked once on a page of this thread's own.
+                    if (Marshal.GetLastPInvokeError() == EInval && !KernelPopulates()) s_unsupported = true;
+                    break; // ENOMEM / EFAULT / that EINVAL: the range is gone or not writable now — nothing to do
                 }
                 Interlocked.Add(ref s_populatedBytes, length);
             }
         }
+    }
+
+    private static bool? s_kernelPopulates; // the populating thread's alone
+
+    /// <summary>Whether this kernel knows <c>MADV_POPULATE_WRITE</c>: asked once, on a fresh page of a mapping of its own.</summary>
+    private static bool KernelPopulates()
+    {
+        if (s_kernelPopulates is { } known) return known;
+        nint page = Mmap(0, 4096, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
+        if (page == -1) return true; // no memory to ask with: keep populating, as before any answer
+        bool populates = Madvise(page, 4096, MadvPopulateWrite) == 0 || Marshal.GetLastPInvokeError() != EInval;
+        _ = Munmap(page, 4096);
+        s_kernelPopulates = populates;
+        return populates;
     }
 
     /// <summary>

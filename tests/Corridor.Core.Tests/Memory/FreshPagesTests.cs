@@ -21,6 +21,10 @@ public sealed partial class FreshPagesTests
         const int Pages = 512; // 2 MiB
         nint memory = Mmap(0, Pages * Page, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
         Assert.NotEqual(-1, memory);
+        // Memory no longer writable when its turn comes (an array collected, its pages decommitted): the kernel answers EINVAL,
+        // as a kernel without MADV_POPULATE_WRITE would — which must not turn populating off for the process.
+        nint readOnly = Mmap(0, 256 * Page, ProtRead, MapPrivate | MapAnonymous, -1, 0);
+        Assert.NotEqual(-1, readOnly);
         try
         {
             byte* bytes = (byte*)memory;
@@ -28,6 +32,7 @@ public sealed partial class FreshPagesTests
             Assert.Equal(1, Resident(memory, Pages));
 
             FreshPages.Ahead(Page, 1 << 20); // nothing is ever mapped at 4 KiB: that ask fails quietly and the next is served
+            FreshPages.Ahead(readOnly, 256 * Page); // refused (EINVAL), quietly too
             FreshPages.Ahead(memory, Pages * Page);
 
             DateTime until = DateTime.UtcNow.AddSeconds(30);
@@ -41,6 +46,7 @@ public sealed partial class FreshPagesTests
         finally
         {
             Munmap(memory, Pages * Page);
+            Munmap(readOnly, 256 * Page);
         }
     }
 
