@@ -579,7 +579,6 @@ public sealed partial class ComplianceState
 
     // ───────────────────────────── queries ─────────────────────────────
 
-    /// <summary>The compliance record of a payment that reached screening (its lock was usable).</summary>
     /// <summary>The compliance record of a payment that reached screening (its lock was usable), as it is now.</summary>
     public bool TryGetPayment(UInt128 paymentId, out PaymentCompliance compliance)
     {
@@ -589,7 +588,7 @@ public sealed partial class ComplianceState
     }
 
     /// <summary>Every screened payment, in screening order (each read is a copy of its record as it is then).</summary>
-    public IReadOnlyList<PaymentCompliance> Payments => new ScreenedPayments(this);
+    public IReadOnlyList<PaymentCompliance> Payments => new IndexedList<PaymentCompliance>(() => _payments.Count, i => RecordOf(_payments[i]));
 
     /// <summary>Holds waiting for an operator decision, oldest first.</summary>
     public IReadOnlyList<PaymentCompliance> PendingHolds() => RecordsWhere(s => s == PaymentComplianceStatus.Held);
@@ -619,19 +618,6 @@ public sealed partial class ComplianceState
     }
 
     private string ReasonOf(in ComplianceRow row) => row.Reason < 0 ? "" : _reasons[row.Reason];
-
-    private sealed class ScreenedPayments(ComplianceState state) : IReadOnlyList<PaymentCompliance>
-    {
-        public int Count => state._payments.Count;
-        public PaymentCompliance this[int index] => state.RecordOf(state._payments[index]);
-
-        public IEnumerator<PaymentCompliance> GetEnumerator()
-        {
-            for (int i = 0; i < Count; i++) yield return this[i];
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-    }
 
     /// <summary>The version of each watch list in force, by name.</summary>
     public IReadOnlyList<WatchListVersion> WatchLists

@@ -1009,19 +1009,6 @@ public sealed partial class ExchangeState
             References = row.References < 0 ? PaymentReferences.None : _references[row.References],
         };
     }
-
-    private sealed class PaymentList(ExchangeState state) : IReadOnlyList<PaymentRecord>
-    {
-        public int Count => state._payments.Count;
-        public PaymentRecord this[int index] => state.RecordAt(index);
-
-        public IEnumerator<PaymentRecord> GetEnumerator()
-        {
-            for (int i = 0; i < Count; i++) yield return this[i];
-        }
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-    }
     public bool TryGetTrade(UInt128 tradeId, out TradeRecord trade) => _tradeIndex.TryGetValue(tradeId, out trade!);
 
     /// <summary>Payments (settled or failed) whose trade reference carries this invoice number, oldest first (exact match).</summary>
@@ -1062,9 +1049,9 @@ public sealed partial class ExchangeState
     }
 
     /// <summary>All payments in the order they were submitted.</summary>
-    public IReadOnlyList<PaymentRecord> Payments => new PaymentList(this);
+    public IReadOnlyList<PaymentRecord> Payments => new IndexedList<PaymentRecord>(() => _payments.Count, RecordAt);
     /// <summary>All locks in the order they were taken (each read is a copy).</summary>
-    public IReadOnlyList<LockRecord> Locks => new ChunkedItems<LockRecord>(_locks);
+    public IReadOnlyList<LockRecord> Locks => new IndexedList<LockRecord>(() => _locks.Count, i => _locks[i]);
     public IReadOnlyList<TradeRecord> Trades => _trades;
     public IReadOnlyList<QuoteRecord> Quotes => _quotes;
 

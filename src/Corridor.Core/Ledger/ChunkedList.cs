@@ -303,24 +303,6 @@ internal sealed unsafe class ChunkedList<T> where T : unmanaged
 }
 
 /// <summary>
-/// The items of a <see cref="ChunkedList{T}"/> as a read-only list for queries on the owner's thread: each read is a copy of
-/// the item as it is then.
-/// </summary>
-internal sealed class ChunkedItems<T>(ChunkedList<T> list) : IReadOnlyList<T> where T : unmanaged
-{
-    public int Count => list.Count;
-
-    public T this[int index] => list[index];
-
-    public IEnumerator<T> GetEnumerator()
-    {
-        for (int i = 0; i < list.Count; i++) yield return list[i];
-    }
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-}
-
-/// <summary>
 /// A read-only view of a <see cref="ChunkedList{T}"/> as it was when frozen, safe to read from any thread while the list's
 /// owner goes on. <see cref="Release"/> it when done, so the owner stops copying chunks for it.
 /// </summary>
