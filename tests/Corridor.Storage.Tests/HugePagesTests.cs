@@ -36,6 +36,46 @@ public sealed class HugePagesTests
         Assert.True(second.Bytes >= first.Bytes / 2, $"{second.Bytes} after {first.Bytes}");
     }
 
+    [Fact]
+    public void A_mapping_that_merged_while_the_maps_file_was_read_still_continues_the_heap_run()
+    {
+        // The kernel writes /proc/self/maps a page at a time; between two pages the collector decommitted the piece at
+        // 0x7f0000800000, which merged with the reserve before it, so the next page starts with the merged mapping again.
+        string[] lines =
+        [
+            "55d000000000-55d000001000 r-xp 00000000 08:01 1234 /usr/bin/dotnet",
+            "7f0000000000-7f0000400000 rw-p 00000000 00:00 0",
+            "7f0000400000-7f0000800000 ---p 00000000 00:00 0",
+            "7f0000400000-7f0001000000 ---p 00000000 00:00 0",
+            "7f0001000000-7f0001300000 rw-p 00000000 00:00 0",
+            "7f0001300000-7f0001301000 rw-p 00000000 00:00 0",
+            "7f0001301000-7f0001302000 r--p 00000000 08:01 99 /usr/lib/libc.so.6",
+        ];
+
+        List<(ulong Start, ulong End)>? ranges = HugePages.HeapRanges(lines, 0x7f0001000040);
+
+        Assert.NotNull(ranges);
+        Assert.Equal(
+            [(0x7f0000000000UL, 0x7f0000400000UL), (0x7f0000400000UL, 0x7f0000800000UL), (0x7f0000800000UL, 0x7f0001000000UL), (0x7f0001000000UL, 0x7f0001300000UL)],
+            ranges);
+    }
+
+    [Fact]
+    public void A_committed_mapping_off_a_region_boundary_borders_the_run_unadvised_and_a_file_ends_it()
+    {
+        string[] lines =
+        [
+            "7f0000000000-7f0000001000 rw-p 00000000 08:01 77 /tmp/file",
+            "7f0000001000-7f0000400000 rw-p 00000000 00:00 0",
+            "7f0000400000-7f0000800000 ---p 00000000 00:00 0",
+            "7f0000800000-7f0000c00000 rw-p 00000000 00:00 0",
+        ];
+
+        Assert.Equal([(0x7f0000400000UL, 0x7f0000800000UL), (0x7f0000800000UL, 0x7f0000c00000UL)], HugePages.HeapRanges(lines, 0x7f0000900000));
+        Assert.Null(HugePages.HeapRanges(lines, 0x7f0000000010));
+        Assert.Null(HugePages.HeapRanges(lines, 0x7f0001000000));
+    }
+
     [Theory]
     [InlineData(null, false)]
     [InlineData("", false)]

@@ -56,7 +56,32 @@ public static partial class HugePages
         catch (UnauthorizedAccessException e) { return new Advice(0, 0, e.Message); } // a timer calls this: it must not throw
         GC.KeepAlive(probe);
 
-        var maps = new List<Mapping>(lines.Length);
+        List<(ulong Start, ulong End)>? ranges = HeapRanges(lines, address);
+        if (ranges is null) return new Advice(0, 0, "the heap's mapping was not found in /proc/self/maps");
+        long bytes = 0;
+        int advised = 0;
+        foreach ((ulong start, ulong end) in ranges)
+        {
+            if (Madvise((nint)start, (nuint)(end - start), MadvHugepage) != 0)
+                return new Advice(bytes, advised, $"madvise failed: errno {Marshal.GetLastPInvokeError()}");
+            bytes += (long)(end - start);
+            advised++;
+        }
+        return new Advice(bytes, advised, null);
+    }
+
+    /// <summary>
+    /// The ranges to advise, from the lines of <c>/proc/self/maps</c> and the address of an object just placed on the heap:
+    /// the run of anonymous mappings around it, of which the reserved ones and the committed ones on a region boundary.
+    /// The kernel writes that file a page of text at a time and lets the process's other threads change their mappings
+    /// in between; it resumes at the address it had reached, so a mapping that merged with one already written (the
+    /// collector decommitting a piece next to its reserve) appears again from its earlier start, overlapping. A line that
+    /// overlaps or touches the run continues it, clipped to where the run had reached. Null when no anonymous mapping
+    /// holds the address.
+    /// </summary>
+    internal static List<(ulong Start, ulong End)>? HeapRanges(IReadOnlyList<string> lines, ulong address)
+    {
+        var maps = new List<Mapping>(lines.Count);
         int at = -1;
         foreach (string line in lines)
         {
@@ -64,23 +89,29 @@ public static partial class HugePages
             if (address >= m.Start && address < m.End) at = maps.Count;
             maps.Add(m);
         }
-        if (at < 0 || !maps[at].Anonymous) return new Advice(0, 0, "the heap's mapping was not found in /proc/self/maps");
-        int first = at, last = at;
-        while (first > 0 && maps[first - 1].Anonymous && maps[first - 1].End == maps[first].Start) first--;
-        while (last < maps.Count - 1 && maps[last + 1].Anonymous && maps[last + 1].Start == maps[last].End) last++;
+        if (at < 0 || !maps[at].Anonymous) return null;
+        int first = at;
+        ulong runStart = maps[at].Start;
+        while (first > 0 && maps[first - 1].Anonymous && maps[first - 1].End >= runStart)
+            runStart = Math.Min(runStart, maps[--first].Start);
+        int last = at;
+        ulong runEnd = maps[at].End;
+        for (int i = first; i < at; i++) runEnd = Math.Max(runEnd, maps[i].End);
+        while (last < maps.Count - 1 && maps[last + 1].Anonymous && maps[last + 1].Start <= runEnd)
+            runEnd = Math.Max(runEnd, maps[++last].End);
 
-        long bytes = 0;
-        int advised = 0;
+        var ranges = new List<(ulong Start, ulong End)>();
+        ulong reached = 0;
         for (int i = first; i <= last; i++)
         {
             Mapping m = maps[i];
+            ulong start = Math.Max(m.Start, reached);
+            if (m.End <= start) continue;
+            reached = m.End;
             if (m.Accessible && m.Start % RegionAlignment != 0) continue;
-            if (Madvise((nint)m.Start, (nuint)(m.End - m.Start), MadvHugepage) != 0)
-                return new Advice(bytes, advised, $"madvise failed: errno {Marshal.GetLastPInvokeError()}");
-            bytes += (long)(m.End - m.Start);
-            advised++;
+            ranges.Add((start, m.End));
         }
-        return new Advice(bytes, advised, null);
+        return ranges;
     }
 
     private const ulong RegionAlignment = 4UL << 20;
