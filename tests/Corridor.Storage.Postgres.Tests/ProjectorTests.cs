@@ -181,4 +181,28 @@ public sealed class ProjectorTests(PostgresFixture pg)
         Assert.Null(model.GetStatement(account, 20260102)); // plain ledger accounts get no statement
         Assert.NotNull(model.GetStatement(Workload.SettlementAccountOf(11), 20260102));
     }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void A_held_PvP_payment_is_projected_held_and_again_once_released(string store)
+    {
+        using var dir = new TempDirectory();
+        Workload w = new Workload(seed: 3).Build(paymentBatches: 2).AddHeldPvpPayment();
+        Assert.True(w.Reference.Exchange.TryGetPayment(Workload.HeldPvpPaymentId, out Corridor.Core.Exchange.PaymentRecord payment));
+        Assert.Equal(Corridor.Core.Exchange.PayResult.HeldForCompliance, payment.Result);
+        long held = w.Batches.Count;
+        w.ReleaseHeldPvpPayment();
+        Assert.Equal(Corridor.Core.Exchange.PaymentStatus.Settled, w.Reference.Exchange.StatusAt(w.Reference.Exchange.PaymentCount - 1)); // the last payment added
+        using var journal = PostgresJournal.Open(pg.CreateDatabase());
+        w.AppendTo(journal, upToSequence: held);
+        using IReadModel model = OpenModel(store, NewLocation(store, dir));
+        var projector = new Projector(journal, model);
+        projector.CatchUp(cancel: Ct);
+        Assert.Equal("Held", model.FindPayment(Workload.HeldPvpPaymentId)!.Status);
+
+        w.AppendTo(journal);
+        projector.CatchUp(cancel: Ct);
+        Assert.Equal("Settled", model.FindPayment(Workload.HeldPvpPaymentId)!.Status);
+        Workload.AssertConsistent(w.Reference, model);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Corridor.Core.Compliance;
 using Corridor.Core.Engine;
 using Corridor.Core.Exchange;
 using Corridor.Core.Ledger;
@@ -117,6 +118,34 @@ internal sealed class Workload
         Add(ExchangeCommands.Encode(Operation.PayAtBestQuote, new PayAtBestQuote(BestQuotePaymentId, PvpPayer, 70_011, 70_022, "USD", "KES", 129_35_00,
             AmountSide.Destination, 1_293_500_000_000, 1_000, Originator, Beneficiary,
             new TradeReference("INV-BQ", 20261101, "", "", "", "", Incoterms.None, ""), BestQuoteIds)));
+    }
+
+    public static readonly UInt128 HeldPvpPaymentId = 80_200;
+
+    /// <summary>
+    /// A watch list naming the beneficiary, then a PvP payment to that beneficiary: held for the compliance officer (both legs
+    /// wait). Call after <see cref="Build"/>; <see cref="ReleaseHeldPvpPayment"/> releases it in a batch of its own.
+    /// </summary>
+    public Workload AddHeldPvpPayment()
+    {
+        const ulong officer = 900;
+        ulong now = _time + 1_000_000_000;
+        Add(ExchangeCommands.Encode(Operation.LoadWatchList, new LoadWatchList(officer, "ofac-sdn", WatchListFormat.Csv, "2026-11-23",
+            "id,kind,name,aliases,countries,dates_of_birth,program\nKE-1,organisation,Kericho Highlands Tea Estates Ltd,,KE,,TEST\n")));
+        Add(
+            ExchangeCommands.Encode(Operation.PublishQuote,
+                new PublishQuote(82_200, PvpProvider, "USD", "KES", new FxRate(12935, 100), 100, 10_000_00, now, now + 60_000_000_000, 70_031, 70_032, 60)),
+            ExchangeCommands.Encode(Operation.LockQuote, new LockQuote(81_200, 82_200, PvpPayer, 70_011, 70_022, 50_00, AmountSide.Source, 30)),
+            ExchangeCommands.Encode(Operation.PayAgainstLock, new PayAgainstLock(HeldPvpPaymentId, 81_200, PvpPayer, Originator, Beneficiary,
+                new TradeReference("INV-HELD", 20261101, "CTR-88-2026", "LC/HELD", "Tea, black, fermented", "090240", Incoterms.Cif, "Mombasa"))));
+        return this;
+    }
+
+    /// <summary>Releases the payment <see cref="AddHeldPvpPayment"/> held (another officer than the one who loaded the list).</summary>
+    public Workload ReleaseHeldPvpPayment()
+    {
+        Add(ExchangeCommands.Encode(Operation.ReleaseHold, new HoldDecision(HeldPvpPaymentId, 901, "false positive: a different estate")));
+        return this;
     }
 
     private static readonly Party Originator = new(

@@ -1048,7 +1048,10 @@ public sealed partial class ExchangeState
         return (_payments.Count - lo, settled, held, queued, failed);
     }
 
-    /// <summary>All payments in the order they were submitted.</summary>
+    /// <summary>The status of the payment at <paramref name="position"/> (submission order), read without building its record.</summary>
+    public PaymentStatus StatusAt(int position) => _payments[position].Status;
+
+    /// <summary>All payments in the order they were submitted (each read builds a copy: <see cref="StatusAt"/> reads only the status).</summary>
     public IReadOnlyList<PaymentRecord> Payments => new IndexedList<PaymentRecord>(() => _payments.Count, RecordAt);
     /// <summary>All locks in the order they were taken (each read is a copy).</summary>
     public IReadOnlyList<LockRecord> Locks => new IndexedList<LockRecord>(() => _locks.Count, i => _locks[i]);

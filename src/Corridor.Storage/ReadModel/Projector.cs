@@ -4,6 +4,7 @@ using Corridor.Core.Ledger;
 using Corridor.Core.Settlement;
 using Corridor.Storage.Journal;
 using ExchangePayment = Corridor.Core.Exchange.PaymentRecord;
+using ExchangeState = Corridor.Core.Exchange.ExchangeState;
 using ExchangeStatus = Corridor.Core.Exchange.PaymentStatus;
 using SettlementStatus = Corridor.Core.Settlement.PaymentStatus;
 
@@ -187,8 +188,8 @@ public sealed class Projector
         _settlementPaymentsWritten = settlement.PaymentCount;
         _exchangePaymentsWritten = _replica.Exchange.PaymentCount;
         _openPvpPayments.Clear();
-        IReadOnlyList<ExchangePayment> pvp = _replica.Exchange.Payments;
-        for (int i = 0; i < pvp.Count; i++) if (IsOpen(pvp[i].Status)) _openPvpPayments.Add((i, pvp[i].Status));
+        ExchangeState exchange = _replica.Exchange;
+        for (int i = 0; i < exchange.PaymentCount; i++) if (exchange.StatusAt(i) is var s && IsOpen(s)) _openPvpPayments.Add((i, s));
         _crossNodeWritten = _replica.Federation.Payments.Count;
         _openCrossNode.Clear();
         IReadOnlyList<CrossNodePayment> crossNode = _replica.Federation.Payments;
@@ -242,21 +243,23 @@ public sealed class Projector
         }
         _settlementPaymentsWritten = settlement.PaymentCount;
 
-        IReadOnlyList<ExchangePayment> pvp = _replica.Exchange.Payments;
+        ExchangeState exchange = _replica.Exchange;
+        IReadOnlyList<ExchangePayment> pvp = exchange.Payments;
         // A held PvP payment is settled or rejected later by the compliance officer, a queued one when RTGS settles or
-        // rejects its payer leg: write it again when it changes.
+        // rejects its payer leg: write it again when it changes (its status read first: a record is built only to write it).
         for (int k = _openPvpPayments.Count - 1; k >= 0; k--)
         {
+            if (exchange.StatusAt(_openPvpPayments[k].Index) == _openPvpPayments[k].Status) continue;
             ExchangePayment open = pvp[_openPvpPayments[k].Index];
-            if (open.Status == _openPvpPayments[k].Status) continue;
             batch.Payments.Add(Row(open));
             if (IsOpen(open.Status)) _openPvpPayments[k] = (_openPvpPayments[k].Index, open.Status);
             else _openPvpPayments.RemoveAt(k);
         }
         for (int i = _exchangePaymentsWritten; i < pvp.Count; i++)
         {
-            batch.Payments.Add(Row(pvp[i]));
-            if (IsOpen(pvp[i].Status)) _openPvpPayments.Add((i, pvp[i].Status));
+            ExchangePayment payment = pvp[i];
+            batch.Payments.Add(Row(payment));
+            if (IsOpen(payment.Status)) _openPvpPayments.Add((i, payment.Status));
         }
         _exchangePaymentsWritten = pvp.Count;
 

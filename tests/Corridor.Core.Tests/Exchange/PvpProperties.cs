@@ -128,6 +128,7 @@ public class PvpProperties
             bool sourceLeg = f.L.TryGetTransfer(p.SourceLegTransferId, out _, out _) && p.SourceLegTransferId != 0;
             bool destinationLeg = f.L.TryGetTransfer(p.DestinationLegTransferId, out _, out _) && p.DestinationLegTransferId != 0;
             Assert.True(sourceLeg == destinationLeg, $"payment {p.Request.PaymentId}: source leg {sourceLeg}, destination leg {destinationLeg}");
+            Assert.Equal(p.Status, f.X.StatusAt(p.Position)); // the status read without a record, as the read model's projector reads it
             Assert.Equal(p.Status == PaymentStatus.Settled, sourceLeg);
             Assert.Equal(p.Result == PayResult.Ok, p.Status == PaymentStatus.Settled);
             if (p.Status != PaymentStatus.Settled) continue;
