@@ -56,6 +56,7 @@ public sealed partial class ExchangeState
     private readonly RecordIndex<TradeRecord> _tradeIndex;
     private readonly PriorityQueue<Expiring, (ulong ExpiresAt, long Order)> _expiry = new();
     private long _expiryOrder;
+    private int _compactExpiryAt = ExpiryCompactionFloor; // the queue's size at which entries no longer open are dropped
     private int _paymentsWithReferences; // payments carrying ISO 20022 ids (PayAtBestQuote from a pacs.008)
     private long _paymentsEncodedBytes; // the payments' journaled bytes (Encoded), for a capture to know its size
     private readonly ByteArena _encodedPayments = new(); // where the payments' journaled bytes are kept
@@ -323,7 +324,7 @@ public sealed partial class ExchangeState
         _quotes.Add(record);
         _quoteIndex.Add(q.QuoteId, record);
         book.Add(record);
-        _expiry.Enqueue(new Expiring(record, -1), (q.ValidUntilNs, _expiryOrder++));
+        EnqueueExpiry(new Expiring(record, -1), q.ValidUntilNs);
         return QuoteResult.Ok;
     }
 
@@ -460,7 +461,7 @@ public sealed partial class ExchangeState
         record.LockedAt = reservation.Timestamp;
         record.ExpiresAt = reservation.Timestamp + l.LockSeconds * NanosPerSecond; // exactly when the ledger voids it
         record.Status = LockStatus.Locked;
-        _expiry.Enqueue(new Expiring(null, position), (record.ExpiresAt, _expiryOrder++));
+        EnqueueExpiry(new Expiring(null, position), record.ExpiresAt);
         return LockResult.Ok;
     }
 
@@ -484,6 +485,40 @@ public sealed partial class ExchangeState
 
     /// <summary>What the expiry queue holds: a quote or a trade (<paramref name="Record"/>), or the lock at position <paramref name="Lock"/>.</summary>
     private readonly record struct Expiring(object? Record, int Lock);
+
+    /// <summary>The expiry queue is never compacted below this many entries.</summary>
+    internal const int ExpiryCompactionFloor = 65_536;
+
+    /// <summary>Entries in the expiry queue, open or not (tests: the queue stays about the size of what is open).</summary>
+    internal int ExpiryEntries => _expiry.Count;
+
+    /// <summary>
+    /// Queues what closes at <paramref name="expiresAt"/>. A lock paid or released, a quote withdrawn or a trade affirmed leaves
+    /// its entry behind, skipped when its time comes (<see cref="Expire"/>); a lock may last an hour, so at PvP rates the queue
+    /// would hold every lock of the last hour. When it has doubled since it was last compacted, the entries still open are
+    /// kept with their keys and the rest dropped: the order of what is kept is unchanged, and the state (and its hash) is the
+    /// same as without compacting, since a closed entry changes nothing when it is dequeued.
+    /// </summary>
+    private void EnqueueExpiry(Expiring item, ulong expiresAt)
+    {
+        _expiry.Enqueue(item, (expiresAt, _expiryOrder++));
+        if (_expiry.Count < _compactExpiryAt) return;
+        var open = new List<(Expiring, (ulong, long))>();
+        foreach ((Expiring e, (ulong, long) key) in _expiry.UnorderedItems) if (StillOpen(e)) open.Add((e, key));
+        _expiry.Clear();
+        _expiry.TrimExcess();
+        _expiry.EnqueueRange(open);
+        _compactExpiryAt = Math.Max(ExpiryCompactionFloor, open.Count * 2);
+    }
+
+    /// <summary>Whether an expiry entry would still close something (as <see cref="Expire"/> decides).</summary>
+    private bool StillOpen(Expiring e) => e.Record switch
+    {
+        null => _locks[e.Lock].Status == LockStatus.Locked,
+        QuoteRecord q => q.Status == QuoteStatus.Active,
+        TradeRecord t => t.Status == TradeStatus.Submitted,
+        _ => true,
+    };
 
     private LockResult Release(in ReleaseLock rl, ref ulong clock)
     {
@@ -837,7 +872,7 @@ public sealed partial class ExchangeState
         var record = new TradeRecord { Terms = t, SubmitHash = hash, SubmittedAt = now, Status = TradeStatus.Submitted, LedgerA = a.Ledger, LedgerB = b.Ledger };
         _trades.Add(record);
         _tradeIndex.Add(t.TradeId, record);
-        _expiry.Enqueue(new Expiring(record, -1), (t.AffirmDeadlineNs, _expiryOrder++));
+        EnqueueExpiry(new Expiring(record, -1), t.AffirmDeadlineNs);
         return TradeResult.Ok;
     }
 
