@@ -117,6 +117,9 @@ public sealed partial class ComplianceState
     private readonly ChunkedList<ComplianceRow> _payments = new();
     private long _paymentsSnapshotBytes; // what the records' section holds beside its count, for a capture to know its size (SnapshotBytes)
     private readonly IdIndex _paymentIndex = new(); // payment id → position in _payments
+    // Positions of the records held now and of those an operator decided, oldest first: the hold lists read these, not every
+    // record (a console open on the overview asks for the pending holds at each refresh). Derived: rebuilt by AddRow on restore.
+    private readonly SortedSet<int> _heldRows = new(), _decidedRows = new();
     // What rows refer to by position; append-only, so a snapshot's writer reads them below a count while the engine appends.
     private readonly RecordList<ComplianceEvidence> _evidence = new();
     private readonly RecordList<string> _reasons = new();
@@ -492,6 +495,8 @@ public sealed partial class ComplianceState
             decided.Status = release ? PaymentComplianceStatus.Released : PaymentComplianceStatus.RejectedByOperator;
             if (!release) decided.SettlementResult = PayResult.RejectedByOperator;
         }
+        _heldRows.Remove(position);
+        _decidedRows.Add(position);
         bool settlementPayment = c.LockId == UInt128.Zero;
         if (release)
         {
@@ -591,16 +596,15 @@ public sealed partial class ComplianceState
     public IReadOnlyList<PaymentCompliance> Payments => new IndexedList<PaymentCompliance>(() => _payments.Count, i => RecordOf(_payments[i]));
 
     /// <summary>Holds waiting for an operator decision, oldest first.</summary>
-    public IReadOnlyList<PaymentCompliance> PendingHolds() => RecordsWhere(s => s == PaymentComplianceStatus.Held);
+    public IReadOnlyList<PaymentCompliance> PendingHolds() => RecordsAt(_heldRows);
 
     /// <summary>Holds an operator has released or rejected, oldest hold first.</summary>
-    public IReadOnlyList<PaymentCompliance> DecidedHolds() =>
-        RecordsWhere(s => s is PaymentComplianceStatus.Released or PaymentComplianceStatus.RejectedByOperator);
+    public IReadOnlyList<PaymentCompliance> DecidedHolds() => RecordsAt(_decidedRows);
 
-    private List<PaymentCompliance> RecordsWhere(Func<PaymentComplianceStatus, bool> status)
+    private List<PaymentCompliance> RecordsAt(SortedSet<int> positions)
     {
-        var found = new List<PaymentCompliance>();
-        for (int i = 0; i < _payments.Count; i++) if (status(_payments[i].Status)) found.Add(RecordOf(_payments[i]));
+        var found = new List<PaymentCompliance>(positions.Count);
+        foreach (int i in positions) found.Add(RecordOf(_payments[i]));
         return found;
     }
 
@@ -793,6 +797,8 @@ public sealed partial class ComplianceState
         int position = _payments.Count;
         _payments.Add() = row;
         _paymentIndex.Add(row.PaymentId, position);
+        if (row.Status == PaymentComplianceStatus.Held) _heldRows.Add(position);
+        else if (row.Status is PaymentComplianceStatus.Released or PaymentComplianceStatus.RejectedByOperator) _decidedRows.Add(position);
         _paymentsSnapshotBytes += SnapshotBytes(row);
         return position;
     }

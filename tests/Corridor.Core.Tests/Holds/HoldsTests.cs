@@ -386,7 +386,7 @@ public class HoldsTests
         var released = f.LockAndPay("Wladimir Putin");
         var rejected = f.LockAndPay("Банк Россия");
         var pending = f.LockAndPay("Kim Jong Un");
-        f.LockAndPay(amountUsdMinor: 1_000_00);
+        var overLimit = f.LockAndPay(amountUsdMinor: 1_000_00); // held by the USD limit
         f.LockAndPay(amountUsdMinor: 6_000_00);
         f.LockAndPay();
         f.ReleaseHold(released.PaymentId);
@@ -397,6 +397,8 @@ public class HoldsTests
         Assert.Equal(hash, f.SnapshotHash(out Engine.Engine restored));
         Assert.Equal(f.Engine.Compliance.AuditHead, restored.Compliance.AuditHead);
         Assert.Equal(2, restored.Compliance.PendingHolds().Count);
+        AssertHoldLists(f.Engine, [pending.PaymentId, overLimit.PaymentId], [released.PaymentId, rejected.PaymentId]);
+        AssertHoldLists(restored, [pending.PaymentId, overLimit.PaymentId], [released.PaymentId, rejected.PaymentId]); // rebuilt on restore
         Assert.Single(restored.Compliance.WatchLists);
         Assert.Single(restored.Compliance.Rules);
 
@@ -407,6 +409,18 @@ public class HoldsTests
         Assert.Equal(f.Engine.StateHashHex(), restored.StateHashHex());
         Assert.True(restored.Exchange.TryGetPayment(pending.PaymentId, out PaymentRecord p));
         Assert.Equal(PaymentStatus.Settled, p.Status);
+        AssertHoldLists(f.Engine, [overLimit.PaymentId], [released.PaymentId, rejected.PaymentId, pending.PaymentId]);
+        AssertHoldLists(restored, [overLimit.PaymentId], [released.PaymentId, rejected.PaymentId, pending.PaymentId]);
+    }
+
+    // Pending and decided holds, oldest hold first, as given and as a scan over every compliance record finds them.
+    private static void AssertHoldLists(Engine.Engine engine, UInt128[] pending, UInt128[] decided)
+    {
+        Assert.Equal(pending, engine.Compliance.PendingHolds().Select(h => h.PaymentId));
+        Assert.Equal(decided, engine.Compliance.DecidedHolds().Select(h => h.PaymentId));
+        Assert.Equal(pending, engine.Compliance.Payments.Where(h => h.Status == PaymentComplianceStatus.Held).Select(h => h.PaymentId));
+        Assert.Equal(decided, engine.Compliance.Payments
+            .Where(h => h.Status is PaymentComplianceStatus.Released or PaymentComplianceStatus.RejectedByOperator).Select(h => h.PaymentId));
     }
 
     [Fact]
