@@ -57,6 +57,7 @@ public sealed partial class ExchangeState
     private readonly PriorityQueue<Expiring, (ulong ExpiresAt, long Order)> _expiry = new();
     private long _expiryOrder;
     private int _compactExpiryAt = ExpiryCompactionFloor; // the queue's size at which entries no longer open are dropped
+    private readonly StatusTally _dayTally = new(); // PvP payments since the day opened, by status (not part of the state)
     private int _paymentsWithReferences; // payments carrying ISO 20022 ids (PayAtBestQuote from a pacs.008)
     private long _paymentsEncodedBytes; // the payments' journaled bytes (Encoded), for a capture to know its size
     private readonly ByteArena _encodedPayments = new(); // where the payments' journaled bytes are kept
@@ -1071,16 +1072,11 @@ public sealed partial class ExchangeState
     {
         int lo = 0, hi = _payments.Count;
         while (lo < hi) { int mid = (lo + hi) >>> 1; if (_payments[mid].Timestamp < sinceNs) lo = mid + 1; else hi = mid; }
-        int settled = 0, held = 0, queued = 0, failed = 0;
-        for (int i = lo; i < _payments.Count; i++)
-            switch (_payments[i].Status)
-            {
-                case PaymentStatus.Settled: settled++; break;
-                case PaymentStatus.Held: held++; break;
-                case PaymentStatus.Queued: queued++; break;
-                default: failed++; break;
-            }
-        return (_payments.Count - lo, settled, held, queued, failed);
+        // Held and queued payments may still change; the rest are counted once (StatusTally).
+        ReadOnlySpan<int> c = _dayTally.Count(lo, _payments.Count, i => (byte)_payments[i].Status,
+            s => (PaymentStatus)s is not (PaymentStatus.Held or PaymentStatus.Queued));
+        int submitted = _payments.Count - lo, settled = c[(byte)PaymentStatus.Settled], held = c[(byte)PaymentStatus.Held], queued = c[(byte)PaymentStatus.Queued];
+        return (submitted, settled, held, queued, submitted - settled - held - queued);
     }
 
     /// <summary>The status of the payment at <paramref name="position"/> (submission order), read without building its record.</summary>

@@ -138,22 +138,15 @@ public sealed partial class SettlementState
 
     public DayStatus GetDayStatus()
     {
-        int submitted = 0, settled = 0, queued = 0, scheduled = 0, rejected = 0, revoked = 0, inWindow = 0, held = 0;
-        for (int i = _dayFirstPayment; i < _payments.Count; i++)
-        {
-            if (Payment(i).Pvp) continue; // counted with its PvP payment (Engine.GetDayStatus)
-            submitted++;
-            switch (Payment(i).Status)
-            {
-                case PaymentStatus.Settled: settled++; break;
-                case PaymentStatus.Queued: queued++; break;
-                case PaymentStatus.Scheduled: scheduled++; break;
-                case PaymentStatus.Rejected: rejected++; break;
-                case PaymentStatus.Revoked: revoked++; break;
-                case PaymentStatus.InWindow: inWindow++; break;
-                case PaymentStatus.Held: held++; break;
-            }
-        }
+        // The day's payments by status; a PvP leg is counted with its PvP payment (Engine.GetDayStatus). Settled, rejected
+        // and revoked are final: counted once, the rest looked at again at each count (StatusTally).
+        ReadOnlySpan<int> c = _dayTally.Count(_dayFirstPayment, _payments.Count, i => (byte)_payments[i].Status,
+            s => (PaymentStatus)s is PaymentStatus.Settled or PaymentStatus.Rejected or PaymentStatus.Revoked, i => _payments[i].Pvp);
+        int submitted = 0;
+        foreach (int n in c) submitted += n;
+        int settled = c[(byte)PaymentStatus.Settled], queued = c[(byte)PaymentStatus.Queued], scheduled = c[(byte)PaymentStatus.Scheduled],
+            rejected = c[(byte)PaymentStatus.Rejected], revoked = c[(byte)PaymentStatus.Revoked], inWindow = c[(byte)PaymentStatus.InWindow],
+            held = c[(byte)PaymentStatus.Held];
         var totals = new List<QueuedTotal>();
         foreach (uint ledger in SortedLedgers())
         {

@@ -46,6 +46,7 @@ public sealed partial class SettlementState
 
     private readonly ChunkedList<PaymentRecord> _payments = new(); // copy on write while a capture reads it (Payment(i) writes)
     private readonly IdIndex _paymentIndex = new(); // payment id → position in _payments; grows without copying every entry at once
+    private readonly StatusTally _dayTally = new(); // the day's payments by status, for GetDayStatus (not part of the state)
 
     /// <summary>
     /// Party data, trade reference and ISO ids of payments submitted with details: each payment's details exactly as journaled

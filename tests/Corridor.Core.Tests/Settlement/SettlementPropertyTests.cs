@@ -116,6 +116,16 @@ public class SettlementPropertyTests
             queued += queue.Count;
         }
         Assert.Equal(queued, h.Engine.Settlement.QueuedCount);
+
+        // The day's status (counted incrementally: a final status once, the others again at each count) equals a recount.
+        DayStatus day = h.Engine.Settlement.GetDayStatus();
+        if (day.BusinessDate == 0) return;
+        var ofDay = Enumerable.Range(0, h.Engine.Settlement.PaymentCount).Select(h.Engine.Settlement.GetPaymentAt)
+            .Where(p => p.BusinessDate == day.BusinessDate && !p.IsPvpLeg).ToList();
+        int Count(PaymentStatus status) => ofDay.Count(p => p.Status == status);
+        Assert.Equal((ofDay.Count, Count(PaymentStatus.Settled), Count(PaymentStatus.Queued), Count(PaymentStatus.Scheduled), Count(PaymentStatus.Rejected),
+                Count(PaymentStatus.Revoked), Count(PaymentStatus.InWindow), Count(PaymentStatus.Held)),
+            (day.Submitted, day.Settled, day.Queued, day.Scheduled, day.Rejected, day.Revoked, day.InWindow, day.Held));
     }
 
     [Fact]
