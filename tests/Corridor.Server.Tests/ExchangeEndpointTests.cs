@@ -161,6 +161,8 @@ public sealed class ExchangeEndpointTests
         Assert.Equal(["27", "26"], (await node.AliceClient.ListLocksAsync(c: C)).Unwrap().Select(l => l.Id));
         Assert.Equal(["26"], (await node.Operator.ListLocksAsync("settled", c: C)).Unwrap().Select(l => l.Id));
         Assert.Equal(["27"], (await node.Operator.ListLocksAsync("locked", c: C)).Unwrap().Select(l => l.Id));
+        Assert.Equal(["27"], (await node.AliceClient.ListLocksAsync("locked", c: C)).Unwrap().Select(l => l.Id)); // open locks: their own list
+        Assert.Empty((await node.BobClient.ListLocksAsync("locked", c: C)).Unwrap());
         Assert.Empty((await node.BobClient.ListLocksAsync(c: C)).Unwrap());
         var badStatus = await node.AliceClient.ListLocksAsync("pending", c: C);
         Assert.Equal(HttpStatusCode.BadRequest, badStatus.Status);

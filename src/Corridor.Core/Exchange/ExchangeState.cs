@@ -1084,6 +1084,20 @@ public sealed partial class ExchangeState
 
     /// <summary>All payments in the order they were submitted (each read builds a copy: <see cref="StatusAt"/> reads only the status).</summary>
     public IReadOnlyList<PaymentRecord> Payments => new IndexedList<PaymentRecord>(() => _payments.Count, RecordAt);
+    /// <summary>
+    /// The locks still locked, in the order they were taken (each read is a copy). Read from the expiry queue, which holds
+    /// every open lock (and, until it is next compacted, entries of closed ones, left out here): a query for open locks costs
+    /// about what is open, not every lock ever taken.
+    /// </summary>
+    public IReadOnlyList<LockRecord> OpenLocks()
+    {
+        var positions = new List<int>();
+        foreach ((Expiring e, _) in _expiry.UnorderedItems)
+            if (e.Record is null && _locks[e.Lock].Status == LockStatus.Locked) positions.Add(e.Lock);
+        positions.Sort();
+        return new IndexedList<LockRecord>(() => positions.Count, i => _locks[positions[i]]);
+    }
+
     /// <summary>All locks in the order they were taken (each read is a copy).</summary>
     public IReadOnlyList<LockRecord> Locks => new IndexedList<LockRecord>(() => _locks.Count, i => _locks[i]);
     public IReadOnlyList<TradeRecord> Trades => _trades;

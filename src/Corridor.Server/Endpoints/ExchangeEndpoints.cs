@@ -304,7 +304,8 @@ public static class ExchangeEndpoints
     private static async Task<IResult> ListLocks(HttpContext c, NodeGateway gw)
     {
         Caller caller = gw.Authenticate(c);
-        LockDto[] locks = await Newest(c, gw, LockStatuses, e => e.Exchange.Locks,
+        bool open = c.Request.Query["status"] == "locked"; // the open locks from their own list, not a walk over every lock
+        LockDto[] locks = await Newest(c, gw, LockStatuses, e => open ? e.Exchange.OpenLocks() : e.Exchange.Locks,
             l => caller.IsOperator || l.Request.Payer == caller.ParticipantId, l => Wire.Snake(l.Status), ToDto);
         return Results.Json(locks, CorridorJson.Options);
     }

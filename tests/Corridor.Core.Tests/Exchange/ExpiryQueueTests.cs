@@ -35,10 +35,13 @@ public sealed class ExpiryQueueTests
         // Without compacting the queue would hold 150,001 entries (every lock and the quote).
         Assert.InRange(f.X.ExpiryEntries, open.Count, 2 * ExchangeState.ExpiryCompactionFloor);
         Assert.All(open, id => Assert.Equal(LockStatus.Locked, Lock(f, id).Status));
+        Assert.Equal(open, f.X.OpenLocks().Select(l => l.Request.LockId)); // from the queue, in the order taken
+        Assert.Equal(open, f.X.Locks.Where(l => l.Status == LockStatus.Locked).Select(l => l.Request.LockId));
 
         f.Now += 31 * ExchangeFixture.Second; // past every lock's 30 s
         f.Run<ReleaseLock, LockResult>(Operation.ReleaseLock, new ReleaseLock(f.NextId(), ExchangeFixture.Payer)); // any batch runs expiry first
         Assert.All(open, id => Assert.Equal(LockStatus.Expired, Lock(f, id).Status));
+        Assert.Empty(f.X.OpenLocks());
         Assert.Equal(commands * (perCommand - perCommand / 1_000), f.X.Locks.Count(l => l.Status == LockStatus.Settled));
         f.AssertConservation();
         Assert.Equal(f.Engine.StateHashHex(), f.ReplayHash());
