@@ -82,6 +82,46 @@ public class Iso20022EndpointTests
     }
 
     [Fact]
+    public async Task A_message_of_many_transactions_and_its_answer_are_archived_compressed_and_read_back_byte_for_byte()
+    {
+        CancellationToken c = TestContext.Current.CancellationToken;
+        var (node, coba, bnpa) = await WorldAsync();
+        await using var _ = node;
+        const int Transactions = 40;
+        byte[] sent = Sample("pacs.008-envelope-apphdr.xml", x =>
+        {
+            int from = x.IndexOf("<CdtTrfTxInf>", StringComparison.Ordinal), to = x.IndexOf("</CdtTrfTxInf>", StringComparison.Ordinal) + "</CdtTrfTxInf>".Length;
+            string tx = x[from..to].Replace("1450.00", "10.00", StringComparison.Ordinal);
+            var all = new System.Text.StringBuilder();
+            for (int i = 0; i < Transactions; i++)
+                all.Append(tx.Replace("1c0d</UETR>", $"{i:x4}</UETR>", StringComparison.Ordinal).Replace("COBA-TX-55021-1", $"COBA-TX-55021-{i}", StringComparison.Ordinal)
+                    .Replace("RENT-2026-11-APT4B", $"RENT-2026-11-{i}", StringComparison.Ordinal));
+            return (x[..from] + all + x[to..]).Replace("<NbOfTxs>1</NbOfTxs>", $"<NbOfTxs>{Transactions}</NbOfTxs>", StringComparison.Ordinal);
+        });
+        Assert.True(sent.Length > Messages.MessageArchive.CompressFromBytes, $"{sent.Length} bytes");
+        IsoReply reply = await coba.SendIso20022Async(sent, c);
+        Assert.Contains("<GrpSts>ACSC</GrpSts>", reply.Body);
+        const string Uetr = "0b6e0a7c-3d2f-4a1b-8c9d-5e4f3a2b0007";
+
+        ArchivedMessageDto[] messages = (await bnpa.ListPaymentMessagesAsync(Uetr, c)).Unwrap();
+        Assert.Equal(["in", "out"], messages.Select(m => m.Direction));
+        Assert.Equal(sent.Length, messages[0].Bytes);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(sent), (await coba.FetchPaymentMessageAsync(Uetr, messages[0].Id, c)).Body);
+        Assert.Equal(reply.Body, (await bnpa.FetchPaymentMessageAsync(Uetr, messages[1].Id, c)).Body);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(reply.Body), messages[1].Bytes);
+
+        // On disk, the message is compressed (the archive's own connection has committed it before the answer was sent).
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(node.DataPath, "messages.db")};Mode=ReadOnly;Pooling=False");
+        db.Open();
+        using var q = db.CreateCommand();
+        q.CommandText = $"SELECT body_encoding, length(body) FROM messages WHERE id = {messages[0].Id}";
+        using var r = q.ExecuteReader();
+        Assert.True(r.Read());
+        Assert.Equal((long)Messages.MessageArchive.BodyEncoding.Zlib, r.GetInt64(0));
+        Assert.True(r.GetInt64(1) < sent.Length / 4, $"{r.GetInt64(1)} bytes stored for {sent.Length}");
+    }
+
+    [Fact]
     public async Task Another_bank_cannot_instruct_for_the_debtor_agent()
     {
         var (node, _, bnpa) = await WorldAsync();

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Microsoft.Data.Sqlite;
 
 namespace Corridor.Server.Messages;
@@ -11,6 +12,12 @@ public sealed record ArchivedMessage(long Id, ulong Participant, string Directio
 /// keeps the bytes, so an operator or a party can read the very message a payment came in and the status report that
 /// answered it. Written before the answer is sent; local to the node that received the message (not replicated, not
 /// rebuilt from the journal). Thread-safe: one writer thread commits what is waiting together.
+/// <para>
+/// A body is stored compressed (zlib, <see cref="BodyEncoding"/> 1) when that makes it at least a tenth smaller, else as it
+/// came (0; archives written before compression hold only these); <c>body_bytes</c> is its length as sent. Reading gives
+/// the bytes back exactly. ISO 20022 XML repeats its tags: a pacs.008 of 100 transactions of the HTTP benchmark kept
+/// 4.5 KB of 126 KB, its pacs.002 3.0 of 29 KB — less writing for the archive's thread and its checkpoints, and less disk.
+/// </para>
 /// </summary>
 public sealed class MessageArchive : IDisposable
 {
@@ -38,8 +45,15 @@ public sealed class MessageArchive : IDisposable
         archive.Execute("""
             CREATE TABLE IF NOT EXISTS messages (
                 id INTEGER PRIMARY KEY, participant INTEGER NOT NULL, direction TEXT NOT NULL, definition TEXT NOT NULL,
-                msg_id TEXT NOT NULL, original_msg_id TEXT, at_ns INTEGER NOT NULL, body BLOB NOT NULL)
+                msg_id TEXT NOT NULL, original_msg_id TEXT, at_ns INTEGER NOT NULL, body BLOB NOT NULL,
+                body_encoding INTEGER NOT NULL DEFAULT 0, body_bytes INTEGER)
             """);
+        // An archive from before compression: its rows are read as they are (encoding 0, their length that of the body).
+        if (!archive.HasColumn("messages", "body_encoding"))
+        {
+            archive.Execute("ALTER TABLE messages ADD COLUMN body_encoding INTEGER NOT NULL DEFAULT 0");
+            archive.Execute("ALTER TABLE messages ADD COLUMN body_bytes INTEGER");
+        }
         archive.Execute("CREATE INDEX IF NOT EXISTS messages_by_msg_id ON messages (msg_id)");
         archive.Execute("CREATE INDEX IF NOT EXISTS messages_by_original ON messages (original_msg_id)");
         archive._writer = new Thread(archive.WriteLoop) { IsBackground = true, Name = "corridor-archive" };
@@ -139,10 +153,11 @@ public sealed class MessageArchive : IDisposable
         {
             _insert = _connection.CreateCommand();
             _insert.CommandText = """
-                INSERT INTO messages (participant, direction, definition, msg_id, original_msg_id, at_ns, body)
-                VALUES ($participant, $direction, $definition, $msg, $original, $at, $body) RETURNING id
+                INSERT INTO messages (participant, direction, definition, msg_id, original_msg_id, at_ns, body, body_encoding, body_bytes)
+                VALUES ($participant, $direction, $definition, $msg, $original, $at, $body, $encoding, $bytes) RETURNING id
                 """;
-            foreach (string name in (string[])["$participant", "$direction", "$definition", "$msg", "$original", "$at", "$body"]) _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            foreach (string name in (string[])["$participant", "$direction", "$definition", "$msg", "$original", "$at", "$body", "$encoding", "$bytes"])
+                _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
         _insert.Transaction = tx;
         SqliteParameterCollection p = _insert.Parameters;
@@ -152,8 +167,63 @@ public sealed class MessageArchive : IDisposable
         p[3].Value = msgId;
         p[4].Value = (object?)originalMsgId ?? DBNull.Value;
         p[5].Value = (long)atNs;
-        p[6].Value = body;
+        (byte[] stored, BodyEncoding encoding) = Encode(body);
+        p[6].Value = stored;
+        p[7].Value = (long)encoding;
+        p[8].Value = (long)body.Length;
         return (long)_insert.ExecuteScalar()!;
+    }
+
+    /// <summary>How a body is stored: as it came, or compressed with zlib (RFC 1950).</summary>
+    public enum BodyEncoding
+    {
+        AsReceived = 0,
+        Zlib = 1,
+    }
+
+    /// <summary>
+    /// Bodies shorter than this are kept as they came: starting a compressor costs ≈ 25 µs whatever it then compresses, more
+    /// than SQLite takes to write a message of one transaction (3–6 KB; measured: one-transaction pacs.008s at 16 connections
+    /// compressed from 512 bytes took 204–249 CPU-µs a message against 190–199 kept as they came).
+    /// </summary>
+    public const int CompressFromBytes = 16 * 1024;
+
+    private readonly MemoryStream _compressed = new(); // the writer thread's, reused
+
+    /// <summary>The bytes to store for <paramref name="body"/>: compressed when that saves at least a tenth, else the body itself.</summary>
+    private (byte[] Stored, BodyEncoding Encoding) Encode(byte[] body)
+    {
+        if (body.Length < CompressFromBytes) return (body, BodyEncoding.AsReceived);
+        _compressed.SetLength(0);
+        using (var z = new ZLibStream(_compressed, CompressionLevel.Fastest, leaveOpen: true)) z.Write(body);
+        return _compressed.Length <= body.Length - body.Length / 10 ? (_compressed.ToArray(), BodyEncoding.Zlib) : (body, BodyEncoding.AsReceived);
+    }
+
+    /// <summary>The bytes as received from what is stored; a body that does not decode to its recorded length is damage (<see cref="InvalidDataException"/>).</summary>
+    private static byte[] Decode(byte[] stored, long encoding, long? bytes, long id)
+    {
+        switch ((BodyEncoding)encoding)
+        {
+            case BodyEncoding.AsReceived:
+                return stored;
+            case BodyEncoding.Zlib:
+                if (bytes is not (>= 0 and <= int.MaxValue)) throw new InvalidDataException($"archived message {id}: compressed without its length");
+                var body = new byte[bytes.Value];
+                try
+                {
+                    using var z = new ZLibStream(new MemoryStream(stored), CompressionMode.Decompress);
+                    z.ReadExactly(body);
+                    if (z.ReadByte() != -1) throw new InvalidDataException($"archived message {id}: longer than its recorded {bytes} bytes");
+                }
+                catch (EndOfStreamException) { throw new InvalidDataException($"archived message {id}: shorter than its recorded {bytes} bytes"); }
+                catch (InvalidDataException e) when (!e.Message.StartsWith("archived message", StringComparison.Ordinal))
+                {
+                    throw new InvalidDataException($"archived message {id}: its compressed body is damaged ({e.Message})", e);
+                }
+                return body;
+            default:
+                throw new InvalidDataException($"archived message {id}: body encoding {encoding} is not one this node reads");
+        }
     }
 
     /// <summary>
@@ -166,7 +236,7 @@ public sealed class MessageArchive : IDisposable
         {
             using SqliteCommand c = _connection.CreateCommand();
             c.CommandText = $"""
-                SELECT id, participant, direction, definition, msg_id, original_msg_id, at_ns, length(body) FROM messages
+                SELECT id, participant, direction, definition, msg_id, original_msg_id, at_ns, coalesce(body_bytes, length(body)) FROM messages
                 WHERE (msg_id = $msg OR original_msg_id = $msg) ORDER BY id LIMIT {MaxListed * 4}
                 """;
             c.Parameters.AddWithValue("$msg", msgId);
@@ -187,13 +257,25 @@ public sealed class MessageArchive : IDisposable
         lock (_gate)
         {
             using SqliteCommand c = _connection.CreateCommand();
-            c.CommandText = "SELECT id, participant, direction, definition, msg_id, original_msg_id, at_ns, length(body), body FROM messages WHERE id = $id";
+            c.CommandText = """
+                SELECT id, participant, direction, definition, msg_id, original_msg_id, at_ns, coalesce(body_bytes, length(body)), body, body_encoding, body_bytes
+                FROM messages WHERE id = $id
+                """;
             c.Parameters.AddWithValue("$id", id);
             using SqliteDataReader r = c.ExecuteReader();
             if (!r.Read()) return null;
+            byte[] body = Decode((byte[])r.GetValue(8), r.GetInt64(9), r.IsDBNull(10) ? null : r.GetInt64(10), id);
             return (new ArchivedMessage(r.GetInt64(0), (ulong)r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4),
-                r.IsDBNull(5) ? null : r.GetString(5), (ulong)r.GetInt64(6), r.GetInt32(7)), (byte[])r.GetValue(8));
+                r.IsDBNull(5) ? null : r.GetString(5), (ulong)r.GetInt64(6), r.GetInt32(7)), body);
         }
+    }
+
+    private bool HasColumn(string table, string column)
+    {
+        using SqliteCommand c = _connection.CreateCommand();
+        c.CommandText = $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = $column";
+        c.Parameters.AddWithValue("$column", column);
+        return (long)c.ExecuteScalar()! > 0;
     }
 
     private void Execute(string sql)
@@ -214,6 +296,7 @@ public sealed class MessageArchive : IDisposable
         {
             _insert?.Dispose();
             _connection.Dispose();
+            _compressed.Dispose();
         }
     }
 }
