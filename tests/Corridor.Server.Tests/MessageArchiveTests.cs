@@ -138,4 +138,50 @@ public sealed class MessageArchiveTests : IDisposable
         using (MessageArchive archive = MessageArchive.Open(DbPath))
             Assert.Contains($"archived message {id}", Assert.Throws<InvalidDataException>(() => archive.Get(id)).Message);
     }
+
+    /// <summary>
+    /// Writers that never pause (so a passive checkpoint alone never catches up), ≈ 29 MB of bodies; returns the largest
+    /// the log's file got, the body bytes written and how often the log started over.
+    /// </summary>
+    private async Task<(long LargestLog, long Written, int Restarts)> SteadyWrites(string path, int restartFrames)
+    {
+        string wal = path + "-wal";
+        long largest = 0, written = 0;
+        var ids = new List<(long Id, byte[] Body)>();
+        int restarts;
+        using (MessageArchive archive = MessageArchive.Open(path, restartFrames, TimeSpan.FromMilliseconds(20)))
+        {
+            for (int round = 0; round < 400; round++)
+            {
+                var pending = new Task<long>[16];
+                var bodies = new byte[pending.Length][];
+                for (int k = 0; k < pending.Length; k++)
+                {
+                    bodies[k] = Xml(3_500, round * 100 + k);
+                    pending[k] = archive.AddExchangeAsync(11, "pacs.008.001.09", $"M-{round}-{k}", bodies[k], "pacs.002.001.11", $"A-{round}-{k}", bodies[k][..900], 1);
+                    written += bodies[k].Length + 900;
+                }
+                for (int k = 0; k < pending.Length; k++) ids.Add((await pending[k], bodies[k]));
+                if (File.Exists(wal)) largest = Math.Max(largest, new FileInfo(wal).Length);
+            }
+            restarts = archive.Restarts;
+            foreach ((long id, byte[] body) in ids.Where((_, i) => i % 97 == 0)) Assert.Equal(body, archive.Get(id)!.Value.Body);
+        }
+        using MessageArchive reopened = MessageArchive.Open(path);
+        Assert.Equal(ids[^1].Body, reopened.Get(ids[^1].Id)!.Value.Body);
+        Assert.Equal(2, reopened.Find("M-399-15", [11]).Count); // the message and its answer
+        return (largest, written, restarts);
+    }
+
+    [Fact]
+    public async Task Under_steady_writes_the_write_ahead_log_starts_over_instead_of_growing()
+    {
+        (long largest, long written, int restarts) = await SteadyWrites(DbPath, restartFrames: 64); // 256 KiB
+        Assert.True(restarts > 0, "the log never started over");
+        // Only passive checkpoints (a threshold never reached): the log holds everything written, and more (index pages).
+        (long growing, long writtenToo, int none) = await SteadyWrites(Path.Combine(_dir, "passive.db"), restartFrames: int.MaxValue);
+        Assert.Equal(0, none);
+        Assert.True(growing > writtenToo, $"passive checkpoints only: the log's file reached {growing} bytes for {writtenToo} written");
+        Assert.True(largest < growing / 4, $"the log's file reached {largest} bytes for {written} written ({growing} without restarts)");
+    }
 }
