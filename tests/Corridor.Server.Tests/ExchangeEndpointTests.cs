@@ -164,6 +164,7 @@ public sealed class ExchangeEndpointTests
         Assert.Equal(["27"], (await node.AliceClient.ListLocksAsync("locked", c: C)).Unwrap().Select(l => l.Id)); // open locks: their own list
         Assert.Empty((await node.BobClient.ListLocksAsync("locked", c: C)).Unwrap());
         Assert.Empty((await node.BobClient.ListLocksAsync(c: C)).Unwrap());
+        Assert.Equal(["26"], (await node.AliceClient.ListLocksAsync("settled", c: C)).Unwrap().Select(l => l.Id)); // a participant's from its own index
         var badStatus = await node.AliceClient.ListLocksAsync("pending", c: C);
         Assert.Equal(HttpStatusCode.BadRequest, badStatus.Status);
         Assert.Equal("request.invalid_value", badStatus.Problem!.Code);
@@ -444,6 +445,7 @@ public sealed class ExchangeEndpointTests
         Assert.Equal(["226", "225"], (await node.AliceClient.ListFxTradesAsync(c: C)).Unwrap().Select(t => t.Id));
         Assert.Equal(["226", "225"], (await w.Carol.ListFxTradesAsync(c: C)).Unwrap().Select(t => t.Id));
         Assert.Empty((await node.BobClient.ListFxTradesAsync(c: C)).Unwrap());
+        Assert.Equal(["225"], (await w.Carol.ListFxTradesAsync("settled", c: C)).Unwrap().Select(t => t.Id)); // a party's from its own index
         Assert.Equal(["225"], (await node.Operator.ListFxTradesAsync("settled", c: C)).Unwrap().Select(t => t.Id));
         Assert.Equal(["226"], (await node.Operator.ListFxTradesAsync("cancelled", limit: 1, c: C)).Unwrap().Select(t => t.Id));
         var badStatus = await node.Operator.ListFxTradesAsync("open", c: C);

@@ -54,6 +54,10 @@ public sealed partial class ExchangeState
     private readonly Dictionary<ulong, (int First, int Last)> _byLetterOfCredit = new();
     private readonly RecordList<TradeRecord> _trades = new();
     private readonly RecordIndex<TradeRecord> _tradeIndex;
+    // Derived (not in the snapshot or the hash; rebuilt on restore): each participant's locks (as payer) and trades (as a
+    // party) by position, so that a participant's newest are found without a walk over everyone's.
+    private readonly Dictionary<ulong, List<int>> _locksByPayer = new();
+    private readonly Dictionary<ulong, List<int>> _tradesByParty = new();
     private readonly PriorityQueue<Expiring, (ulong ExpiresAt, long Order)> _expiry = new();
     private long _expiryOrder;
     private int _compactExpiryAt = ExpiryCompactionFloor; // the queue's size at which entries no longer open are dropped
@@ -415,6 +419,7 @@ public sealed partial class ExchangeState
         ref LockRecord record = ref _locks.Add(); // a whole new value below: the slot may hold an old one
         record = new LockRecord { Request = l, ContentHash = hash, Status = LockStatus.Failed, LockedAt = clock };
         _lockIndex.Add(l.LockId, position);
+        PositionsOf(_locksByPayer, l.Payer).Add(position);
         record.Result = TryLock(ref record, position, ref clock);
         return record.Result;
     }
@@ -871,6 +876,7 @@ public sealed partial class ExchangeState
         if (_trades.Count >= MaxTrades) return TradeResult.TooManyTrades;
 
         var record = new TradeRecord { Terms = t, SubmitHash = hash, SubmittedAt = now, Status = TradeStatus.Submitted, LedgerA = a.Ledger, LedgerB = b.Ledger };
+        IndexTrade(t, _trades.Count);
         _trades.Add(record);
         _tradeIndex.Add(t.TradeId, record);
         EnqueueExpiry(new Expiring(record, -1), t.AffirmDeadlineNs);
@@ -1098,6 +1104,26 @@ public sealed partial class ExchangeState
         return new IndexedList<LockRecord>(() => positions.Count, i => _locks[positions[i]]);
     }
 
+    /// <summary>The locks <paramref name="payer"/> took, in the order taken (each read is a copy): a participant's newest without a walk over every lock.</summary>
+    public IReadOnlyList<LockRecord> LocksOf(ulong payer) =>
+        _locksByPayer.TryGetValue(payer, out List<int>? positions) ? new IndexedList<LockRecord>(() => positions.Count, i => _locks[positions[i]]) : [];
+
+    /// <summary>The trades <paramref name="party"/> is party A or B of, in the order submitted.</summary>
+    public IReadOnlyList<TradeRecord> TradesOf(ulong party) =>
+        _tradesByParty.TryGetValue(party, out List<int>? positions) ? new IndexedList<TradeRecord>(() => positions.Count, i => _trades[positions[i]]) : [];
+
+    private static List<int> PositionsOf(Dictionary<ulong, List<int>> index, ulong participant)
+    {
+        if (!index.TryGetValue(participant, out List<int>? positions)) index.Add(participant, positions = new List<int>());
+        return positions;
+    }
+
+    private void IndexTrade(FxTradeInstruction terms, int position)
+    {
+        PositionsOf(_tradesByParty, terms.PartyA).Add(position);
+        if (terms.PartyB != terms.PartyA) PositionsOf(_tradesByParty, terms.PartyB).Add(position);
+    }
+
     /// <summary>All locks in the order they were taken (each read is a copy).</summary>
     public IReadOnlyList<LockRecord> Locks => new IndexedList<LockRecord>(() => _locks.Count, i => _locks[i]);
     public IReadOnlyList<TradeRecord> Trades => _trades;
@@ -1320,6 +1346,7 @@ public sealed partial class ExchangeState
             l.ProviderSourceAccount = Read128(r); l.ProviderDestinationAccount = Read128(r); l.ReservationTransferId = Read128(r);
             l.LockedAt = r.ReadUInt64(); l.ExpiresAt = r.ReadUInt64(); l.PaymentId = Read128(r);
             _lockIndex.Add(l.Request.LockId, i);
+            PositionsOf(_locksByPayer, l.Request.Payer).Add(i);
             if (l.Status == LockStatus.Locked) expiring.Add((new Expiring(null, i), l.ExpiresAt));
         }
         int payments = ReadCount(r, MaxPayments);
@@ -1343,6 +1370,7 @@ public sealed partial class ExchangeState
             t.Status = (TradeStatus)r.ReadByte(); t.AffirmHash = r.ReadUInt64(); t.AffirmResult = (TradeResult)r.ReadByte();
             t.LedgerResult = (CreateTransferResult)r.ReadByte(); t.LedgerA = r.ReadUInt32(); t.LedgerB = r.ReadUInt32();
             t.LegATransferId = Read128(r); t.LegBTransferId = Read128(r); t.ClosedAt = r.ReadUInt64();
+            IndexTrade(t.Terms, _trades.Count);
             _trades.Add(t);
             _tradeIndex.Add(t.Terms.TradeId, t);
             if (t.Status == TradeStatus.Submitted) expiring.Add((new Expiring(t, -1), t.Terms.AffirmDeadlineNs));

@@ -305,7 +305,8 @@ public static class ExchangeEndpoints
     {
         Caller caller = gw.Authenticate(c);
         bool open = c.Request.Query["status"] == "locked"; // the open locks from their own list, not a walk over every lock
-        LockDto[] locks = await Newest(c, gw, LockStatuses, e => open ? e.Exchange.OpenLocks() : e.Exchange.Locks,
+        // A participant's own from its index, not a walk over every lock until enough of its own turn up.
+        LockDto[] locks = await Newest(c, gw, LockStatuses, e => open ? e.Exchange.OpenLocks() : caller.IsOperator ? e.Exchange.Locks : e.Exchange.LocksOf(caller.ParticipantId),
             l => caller.IsOperator || l.Request.Payer == caller.ParticipantId, l => Wire.Snake(l.Status), ToDto);
         return Results.Json(locks, CorridorJson.Options);
     }
@@ -557,7 +558,7 @@ public static class ExchangeEndpoints
     private static async Task<IResult> ListTrades(HttpContext c, NodeGateway gw)
     {
         Caller caller = gw.Authenticate(c);
-        FxTradeDto[] trades = await Newest(c, gw, TradeStatuses, e => e.Exchange.Trades,
+        FxTradeDto[] trades = await Newest(c, gw, TradeStatuses, e => caller.IsOperator ? e.Exchange.Trades : e.Exchange.TradesOf(caller.ParticipantId),
             t => caller.IsOperator || t.Terms.PartyA == caller.ParticipantId || t.Terms.PartyB == caller.ParticipantId, t => Wire.Snake(t.Status), ToDto);
         return Results.Json(trades, CorridorJson.Options);
     }
