@@ -345,6 +345,33 @@ public sealed class ExchangeEndpointTests
         Assert.Equal(new FxRateDto(12935, 100), JsonSerializer.Deserialize<QuoteDto>(json, CorridorJson.Options)!.Rate);
     }
 
+    [Fact]
+    public async Task Quotes_are_listed_newest_first_and_by_status()
+    {
+        await using World w = await StartAsync();
+        string withdrawn = (await w.Carol.PublishQuoteAsync(Quote("0xF8"), C)).Unwrap().Id;
+        string active = (await w.Carol.PublishQuoteAsync(Quote("0xF9"), C)).Unwrap().Id;
+        Assert.Equal("withdrawn", (await w.Carol.WithdrawQuoteAsync("0xF8", C)).Unwrap().Status);
+
+        async Task<string[]> List(string query)
+        {
+            var (status, json, _) = await TestNode.Send(w.Node.AliceClient, HttpMethod.Get, "/v1/fx/quotes" + query, null); // quotes are public
+            Assert.Equal(HttpStatusCode.OK, status);
+            return JsonSerializer.Deserialize<QuoteDto[]>(json, CorridorJson.Options)!.Select(q => q.Id).ToArray();
+        }
+        string[] all = await List("");
+        Assert.Equal([active, withdrawn], all[..2]); // newest first
+        Assert.Equal([withdrawn], await List("?status=withdrawn"));
+        string[] open = await List("?status=active");
+        Assert.Equal(active, open[0]);
+        Assert.DoesNotContain(withdrawn, open);
+        Assert.Equal([active], await List("?status=active&limit=1"));
+        Assert.Empty(await List("?status=expired"));
+        var (bad, problem, _) = await TestNode.Send(w.Node.AliceClient, HttpMethod.Get, "/v1/fx/quotes?status=open", null);
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+        Assert.Contains("request.invalid_value", problem);
+    }
+
     private static CorridorClient Caller(TestNode node, string path) => path.StartsWith("/v1/currencies", StringComparison.Ordinal) ? node.Operator : node.AliceClient;
 
     [Fact]

@@ -173,11 +173,14 @@ public static class ExchangeEndpoints
         return dto ?? throw ApiException.NotFound("fx.quote_not_found", $"quote {Clip(text)} does not exist");
     }
 
+    /// <summary>A quote's status as answered: one past ValidUntil is expired even before the next batch closes it in the engine.</summary>
+    private static string StatusOf(QuoteRecord q, ulong now) =>
+        q.Status == QuoteStatus.Active && now >= q.Quote.ValidUntilNs ? "expired" : Wire.Snake(q.Status);
+
     private static QuoteDto ToDto(QuoteRecord q, ulong now)
     {
         PublishQuote p = q.Quote;
-        // A quote past ValidUntil is expired even before the next batch closes it in the engine.
-        string status = q.Status == QuoteStatus.Active && now >= p.ValidUntilNs ? "expired" : Wire.Snake(q.Status);
+        string status = StatusOf(q, now);
         return new QuoteDto(Ids.Format(p.QuoteId), p.Provider, p.SourceCurrency, p.DestinationCurrency, new FxRateDto(p.Rate.Numerator, p.Rate.Denominator),
             p.MinSourceMinor, p.MaxSourceMinor, p.ValidFromNs, p.ValidUntilNs, Ids.Format(p.ProviderSourceAccount), Ids.Format(p.ProviderDestinationAccount),
             p.MaxLockSeconds, status, q.PublishedAt);
@@ -196,8 +199,8 @@ public static class ExchangeEndpoints
             var found = new List<QuoteDto>(Math.Min(limit, e.Exchange.Quotes.Count));
             for (int i = e.Exchange.Quotes.Count - 1; i >= 0 && found.Count < limit; i--)
             {
-                QuoteDto q = ToDto(e.Exchange.Quotes[i], now);
-                if (status is null || q.Status == status) found.Add(q);
+                QuoteRecord q = e.Exchange.Quotes[i];
+                if (status is null || StatusOf(q, now) == status) found.Add(ToDto(q, now)); // a DTO only for what is answered
             }
             return found.ToArray();
         });
