@@ -45,7 +45,7 @@ public static class ExchangeEndpoints
     /// parameter (one of <paramref name="statuses"/>, in the wire's snake case). Runs on the engine thread between batches.
     /// </summary>
     private static async Task<TDto[]> Newest<TRecord, TDto>(HttpContext c, NodeGateway gw, string[] statuses,
-        Func<Engine, IReadOnlyList<TRecord>> list, Func<TRecord, bool> visible, Func<TRecord, string> status, Func<TRecord, TDto> dto)
+        Func<Engine, string?, IReadOnlyList<TRecord>> list, Func<TRecord, bool> visible, Func<TRecord, string> status, Func<TRecord, TDto> dto)
     {
         string? wanted = c.Request.Query.TryGetValue("status", out var s) ? s.ToString() : null;
         if (wanted is not null && Array.IndexOf(statuses, wanted) < 0)
@@ -53,7 +53,7 @@ public static class ExchangeEndpoints
         int limit = ReadModelEndpoints.Limit(c, MaxPageRows);
         return await gw.QueryAsync(e =>
         {
-            IReadOnlyList<TRecord> all = list(e);
+            IReadOnlyList<TRecord> all = list(e, wanted); // the records to walk, newest last: an index where the status or the asker allows
             var found = new List<TDto>(Math.Min(limit, all.Count));
             for (int i = all.Count - 1; i >= 0 && found.Count < limit; i--)
             {
@@ -307,9 +307,9 @@ public static class ExchangeEndpoints
     private static async Task<IResult> ListLocks(HttpContext c, NodeGateway gw)
     {
         Caller caller = gw.Authenticate(c);
-        bool open = c.Request.Query["status"] == "locked"; // the open locks from their own list, not a walk over every lock
-        // A participant's own from its index, not a walk over every lock until enough of its own turn up.
-        LockDto[] locks = await Newest(c, gw, LockStatuses, e => open ? e.Exchange.OpenLocks() : caller.IsOperator ? e.Exchange.Locks : e.Exchange.LocksOf(caller.ParticipantId),
+        // The open locks from their own list, a participant's from its index: not a walk over every lock until enough turn up.
+        LockDto[] locks = await Newest(c, gw, LockStatuses,
+            (e, status) => status == "locked" ? e.Exchange.OpenLocks() : caller.IsOperator ? e.Exchange.Locks : e.Exchange.LocksOf(caller.ParticipantId),
             l => caller.IsOperator || l.Request.Payer == caller.ParticipantId, l => Wire.Snake(l.Status), ToDto);
         return Results.Json(locks, CorridorJson.Options);
     }
@@ -561,7 +561,7 @@ public static class ExchangeEndpoints
     private static async Task<IResult> ListTrades(HttpContext c, NodeGateway gw)
     {
         Caller caller = gw.Authenticate(c);
-        FxTradeDto[] trades = await Newest(c, gw, TradeStatuses, e => caller.IsOperator ? e.Exchange.Trades : e.Exchange.TradesOf(caller.ParticipantId),
+        FxTradeDto[] trades = await Newest(c, gw, TradeStatuses, (e, _) => caller.IsOperator ? e.Exchange.Trades : e.Exchange.TradesOf(caller.ParticipantId),
             t => caller.IsOperator || t.Terms.PartyA == caller.ParticipantId || t.Terms.PartyB == caller.ParticipantId, t => Wire.Snake(t.Status), ToDto);
         return Results.Json(trades, CorridorJson.Options);
     }
