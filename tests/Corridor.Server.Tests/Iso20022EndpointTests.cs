@@ -119,6 +119,14 @@ public class Iso20022EndpointTests
         Assert.True(r.Read());
         Assert.Equal((long)Messages.MessageArchive.BodyEncoding.Zlib, r.GetInt64(0));
         Assert.True(r.GetInt64(1) < sent.Length / 4, $"{r.GetInt64(1)} bytes stored for {sent.Length}");
+
+        // The operator sees what the archive received and what it stored.
+        var (_, metrics, _) = await TestNode.Send(node.Anonymous, HttpMethod.Get, "/metrics", null);
+        double received = TestNode.Metric(metrics, "corridor_message_archive_received_bytes_total");
+        double stored = TestNode.Metric(metrics, "corridor_message_archive_stored_bytes_total");
+        Assert.True(received >= sent.Length + messages[1].Bytes, $"{received} bytes received");
+        Assert.True(stored < received / 2, $"{stored} of {received} bytes stored");
+        Assert.Equal(0, TestNode.Metric(metrics, "corridor_message_archive_log_restarts_total"));
     }
 
     [Fact]

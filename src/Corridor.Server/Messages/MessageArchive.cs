@@ -188,8 +188,8 @@ public sealed class MessageArchive : IDisposable
     private Thread? _checkpointer;
     private readonly ManualResetEventSlim _stopping = new(false);
 
-    /// <summary>Times the log was fully copied by the writer's own checkpoint, so that its next commit started it over (diagnostics and tests).</summary>
-    internal int Restarts => Volatile.Read(ref _restarts);
+    /// <summary>Times the log was fully copied by the writer's own checkpoint, so that its next commit started it over.</summary>
+    public int Restarts => Volatile.Read(ref _restarts);
     private int _restarts;
 
     /// <summary>
@@ -218,6 +218,7 @@ public sealed class MessageArchive : IDisposable
             try
             {
                 (bool _, int log) = Checkpoint(passive);
+                Volatile.Write(ref _logFrames, log);
                 if (log < _restartFrames) continue;
                 for (int pass = 0; pass < MaxCatchUpPasses; pass++)
                 {
@@ -260,11 +261,25 @@ public sealed class MessageArchive : IDisposable
         p[4].Value = (object?)originalMsgId ?? DBNull.Value;
         p[5].Value = (long)atNs;
         (byte[] stored, BodyEncoding encoding) = Encode(body);
+        Interlocked.Add(ref _receivedBytes, body.Length);
+        Interlocked.Add(ref _storedBytes, stored.Length);
         p[6].Value = stored;
         p[7].Value = (long)encoding;
         p[8].Value = (long)body.Length;
         return (long)_insert.ExecuteScalar()!;
     }
+
+    /// <summary>Bytes of the bodies archived by this process as they were sent (a rolled-back transaction's too: a metric, not an account).</summary>
+    public long ReceivedBytes => Interlocked.Read(ref _receivedBytes);
+    private long _receivedBytes;
+
+    /// <summary>Bytes those bodies took as stored (compressed or not).</summary>
+    public long StoredBytes => Interlocked.Read(ref _storedBytes);
+    private long _storedBytes;
+
+    /// <summary>Frames the write-ahead log held at the checkpointer's last pass (0 before the first).</summary>
+    public int LogFrames => Volatile.Read(ref _logFrames);
+    private int _logFrames;
 
     /// <summary>How a body is stored: as it came, or compressed with zlib (RFC 1950).</summary>
     public enum BodyEncoding

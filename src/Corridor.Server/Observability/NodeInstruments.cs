@@ -48,6 +48,14 @@ internal static class NodeInstruments
             description: "Journal repairs and checks that could not be made at start-up: a torn tail dropped, a damaged or missing commit record.");
         meter.CreateObservableCounter("corridor.recovery.journal_truncated_bytes", () => Node()?.Recovery.JournalTruncatedBytes ?? 0, "By",
             "Bytes of torn tail (a write never acknowledged) cut off the journal at start-up.");
+        meter.CreateObservableCounter("corridor.message_archive.received_bytes", () => gw.Messages?.ReceivedBytes ?? 0, "By",
+            "Bytes of ISO 20022 messages and answers archived, as sent.");
+        meter.CreateObservableCounter("corridor.message_archive.stored_bytes", () => gw.Messages?.StoredBytes ?? 0, "By",
+            "Bytes those took in the archive (bodies of 16 KB or more compressed).");
+        meter.CreateObservableGauge("corridor.message_archive.log_frames", () => gw.Messages?.LogFrames ?? 0, "{frame}",
+            "Pages of 4 KiB in the archive's write-ahead log at the last checkpoint (started over past 65,536).");
+        meter.CreateObservableCounter("corridor.message_archive.log_restarts", () => (long)(gw.Messages?.Restarts ?? 0),
+            description: "Times the archive's write-ahead log was copied whole and started over.");
         meter.CreateObservableGauge("corridor.applied_sequence", () => Of(m => m.AppliedSequence), description: "Last batch applied.");
         meter.CreateObservableCounter("corridor.memory.fresh_pages.bytes", () => Corridor.Core.Engine.FreshPages.PopulatedBytes, "By",
             "Bytes of the engine's fresh memory faulted in ahead of its first writes by the process's corridor-pages thread (0 with CORRIDOR_FRESH_PAGES=off).");
