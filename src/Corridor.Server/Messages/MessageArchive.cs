@@ -156,10 +156,13 @@ public sealed class MessageArchive : IDisposable
         {
             lock (_gate)
             {
-                _finish ??= _connection.CreateCommand();
-                _finish.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                using SqliteDataReader r = _finish.ExecuteReader();
-                if (r.Read() && r.GetInt32(0) == 0 && r.GetInt32(1) == r.GetInt32(2)) Interlocked.Increment(ref _restarts);
+                if (_finish is null)
+                {
+                    _finish = _connection.CreateCommand();
+                    _finish.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                }
+                (bool busy, int log, int copied) = Checkpoint(_finish);
+                if (!busy && copied == log) Interlocked.Increment(ref _restarts);
             }
         }
         catch (SqliteException) { } // a failing disk: the log grows until a later checkpoint gets through; the next commit says so
@@ -217,12 +220,12 @@ public sealed class MessageArchive : IDisposable
             if (_finishCheckpoint) continue; // the writer has not copied the last tail yet: no pass may hold the checkpoint's lock then
             try
             {
-                (bool _, int log) = Checkpoint(passive);
+                (_, int log, _) = Checkpoint(passive);
                 Volatile.Write(ref _logFrames, log);
                 if (log < _restartFrames) continue;
                 for (int pass = 0; pass < MaxCatchUpPasses; pass++)
                 {
-                    (_, int next) = Checkpoint(passive);
+                    (_, int next, _) = Checkpoint(passive);
                     bool caughtUp = next - log <= CatchUpFrames;
                     log = next;
                     if (caughtUp) break;
@@ -233,11 +236,11 @@ public sealed class MessageArchive : IDisposable
         }
     }
 
-    /// <summary>Runs a checkpoint; whether it could not finish (a writer or reader held it off) and the frames in the log.</summary>
-    private static (bool Busy, int LogFrames) Checkpoint(SqliteCommand checkpoint)
+    /// <summary>Runs a checkpoint: whether it could not finish (a writer or reader held it off), the frames in the log and those copied.</summary>
+    private static (bool Busy, int LogFrames, int Copied) Checkpoint(SqliteCommand checkpoint)
     {
         using SqliteDataReader r = checkpoint.ExecuteReader();
-        return r.Read() ? (r.GetInt32(0) != 0, r.GetInt32(1)) : (true, 0);
+        return r.Read() ? (r.GetInt32(0) != 0, r.GetInt32(1), r.GetInt32(2)) : (true, 0, 0);
     }
 
     private long Insert(SqliteTransaction tx, ulong participant, string direction, string definition, string msgId, string? originalMsgId, ulong atNs, byte[] body)
