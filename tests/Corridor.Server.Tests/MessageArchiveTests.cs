@@ -182,6 +182,6 @@ public sealed class MessageArchiveTests : IDisposable
         (long growing, long writtenToo, int none) = await SteadyWrites(Path.Combine(_dir, "passive.db"), restartFrames: int.MaxValue);
         Assert.Equal(0, none);
         Assert.True(growing > writtenToo, $"passive checkpoints only: the log's file reached {growing} bytes for {writtenToo} written");
-        Assert.True(largest < growing / 4, $"the log's file reached {largest} bytes for {written} written ({growing} without restarts)");
+        Assert.True(largest < growing * 3 / 4, $"the log's file reached {largest} bytes for {written} written ({growing} without restarts)");
     }
 }
