@@ -97,6 +97,52 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public void A_written_batch_may_be_applied_before_its_sync_and_is_acknowledged_only_after_it()
+    {
+        using var dir = new TempDirectory();
+        using FileJournal journal = FileJournal.Open(dir.Path);
+        var engine = new Engine();
+        var replies = new List<CommandReply>();
+        Blob Register(ulong id) => new(SettlementCodec.EncodeCommand(new RegisterParticipant(id, ParticipantRole.DirectParticipant, "Bank " + id)));
+        CommitBatch<Blob> Batch(ulong id) => GroupCommit.Group(new NodeOptions(), Register(id), (out Blob? next) => { next = null; return false; }, out _);
+
+        // Applied while the sync is pending: written under the next sequence, not yet the journal's (nor its readers').
+        CommitBatch<Blob> first = Batch(1);
+        Assert.Throws<InvalidOperationException>(() => GroupCommit.Sync(journal, first)); // not written
+        GroupCommit.Write(journal, () => 7, first);
+        Assert.Equal((1L, PipelineStage.Written, false), (first.Sequence, first.Stage, first.Durable));
+        Assert.Equal(0, journal.LastSequence);
+        Assert.Empty(journal.Read(0));
+        GroupCommit.Apply(engine, first, replies);
+        Assert.Equal(1, engine.Sequence);
+        Assert.Throws<InvalidOperationException>(() => GroupCommit.Acknowledge(first)); // applied, not durable
+        Assert.Throws<InvalidOperationException>(() => journal.Write(2, 8, Register(2).Bytes)); // one batch between write and sync
+        GroupCommit.Sync(journal, first);
+        Assert.Equal((PipelineStage.Applied, true, 1L), (first.Stage, first.Durable, journal.LastSequence));
+        Assert.Throws<InvalidOperationException>(() => GroupCommit.Sync(journal, first)); // once
+        GroupCommit.Acknowledge(first);
+        first.Release();
+
+        // Synced before it is applied: the same steps in the other order.
+        CommitBatch<Blob> second = Batch(2);
+        GroupCommit.Write(journal, () => 8, second);
+        GroupCommit.Sync(journal, second);
+        Assert.Equal((PipelineStage.Written, true, 2L), (second.Stage, second.Durable, journal.LastSequence));
+        GroupCommit.Apply(engine, second, replies);
+        GroupCommit.Acknowledge(second);
+        second.Release();
+
+        // Written and never synced: a clean close cuts it, as it never counted.
+        GroupCommit.Write(journal, () => 9, Batch(3));
+        journal.Dispose();
+        using FileJournal reopened = FileJournal.Open(dir.Path);
+        Assert.Equal(2, reopened.LastSequence);
+        var replay = new Engine();
+        foreach (JournalBatch b in reopened.Read(0)) replay.Apply(b.Sequence, b.TimestampNs, b.Body, null);
+        Assert.Equal(engine.StateHashHex(), replay.StateHashHex());
+    }
+
+    [Fact]
     public void A_batch_whose_engine_answers_another_number_of_commands_is_refused()
     {
         using var dir = new TempDirectory();

@@ -169,11 +169,13 @@ public static class FaultSimulator
                 // Incremental snapshots: a third of the seeds by the node's rule (a state this small gets only full ones), the
                 // others with deltas up to the base's size or always (each a delta against the first full snapshot, its base).
                 MaxDeltaFraction = (seed % 3) switch { 0 => Corridor.Core.Ledger.LedgerState.MaxDeltaFraction, 1 => 1.0, _ => double.PositiveInfinity },
+                // Half the seeds apply every batch while its sync runs (the node does for large batches), half only once synced.
+                ApplyWhileSyncingBytes = seed % 2 == 0 ? 0 : int.MaxValue,
             };
             _stepCrashRate = _random.NextInt(3) == 0 ? 0 : _random.NextDouble() * 0.05;
             Trace.Add($"seed {seed}: {faults}, crash per disk operation {_crashRate:0.####}, segment {_journalOptions.SegmentBytes} bytes, " +
                 $"verify bodies on open {_journalOptions.VerifyBodiesOnOpen}, sync commit record {_journalOptions.SyncCommitRecord}, snapshot every {_nodeOptions.SnapshotEveryEvents} events (deltas up to {_nodeOptions.MaxDeltaFraction} of the base), " +
-                $"batch ≤ {_nodeOptions.MaxRequestsPerBatch} requests and ≤ {_nodeOptions.MaxBatchBytes} bytes, crash between pipeline steps {_stepCrashRate:0.###}" +
+                $"batch ≤ {_nodeOptions.MaxRequestsPerBatch} requests and ≤ {_nodeOptions.MaxBatchBytes} bytes{(_nodeOptions.ApplyWhileSyncingBytes == 0 ? ", applied while synced" : "")}, crash between pipeline steps {_stepCrashRate:0.###}" +
                 (options.PlantedBug == PipelineBug.None ? "" : $"; planted bug {options.PlantedBug}"));
 
             string? finding = null;
@@ -413,7 +415,9 @@ public static class FaultSimulator
         /// <summary>
         /// One group commit through the node's own pipeline steps (<see cref="GroupCommit"/>, as <see cref="Node"/>'s threads
         /// run them): grouped from the queue, journaled (written and synced — the disk may crash inside), applied, acknowledged;
-        /// the process may die between any two. What was answered must survive; what was not may come back or not.
+        /// or, as the node does for a batch of <see cref="NodeOptions.ApplyWhileSyncingBytes"/> or more, written, applied, then
+        /// synced (the disk may fail the sync of a batch already applied) and acknowledged. The process may die between any two
+        /// steps. What was answered must survive; what was not may come back or not.
         /// </summary>
         private string? Commit(int step)
         {
@@ -433,9 +437,11 @@ public static class FaultSimulator
                 Unanswered(requests);
                 return null;
             }
+            bool split = batch.Bytes >= _nodeOptions.ApplyWhileSyncingBytes;
             try
             {
-                GroupCommit.Journal(_journal, _nodeOptions.Clock, batch);
+                if (split) GroupCommit.Write(_journal, _nodeOptions.Clock, batch);
+                else GroupCommit.Journal(_journal, _nodeOptions.Clock, batch);
             }
             catch (Exception e) when (e is IOException or SimulatedCrashException)
             {
@@ -445,7 +451,7 @@ public static class FaultSimulator
                 CrashNode(powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"append of batch {sequence} failed ({e.Message}): the node stops, nothing of the batch was answered");
                 return null;
             }
-            if (CrashBetweenSteps($"batch {sequence} journaled, not applied"))
+            if (CrashBetweenSteps($"batch {sequence} {(split ? "written" : "journaled")}, not applied"))
             {
                 _uncertain = (batch.Sequence, batch.TimestampNs, batch.Body.ToArray(), requests);
                 batch.Release();
@@ -454,6 +460,29 @@ public static class FaultSimulator
             }
             var replies = new List<CommandReply>();
             GroupCommit.Apply(_engine!, batch, replies);
+            if (split)
+            {
+                if (CrashBetweenSteps($"batch {sequence} applied, not synced"))
+                {
+                    _uncertain = (batch.Sequence, batch.TimestampNs, batch.Body.ToArray(), requests);
+                    batch.Release();
+                    Unanswered(requests);
+                    return null;
+                }
+                try
+                {
+                    GroupCommit.Sync(_journal, batch);
+                }
+                catch (Exception e) when (e is IOException or SimulatedCrashException)
+                {
+                    // The engine holds the batch, the disk may not: the node stops without answering it, its state discarded.
+                    _uncertain = (batch.Sequence, batch.TimestampNs, batch.Body.ToArray(), requests);
+                    batch.Release();
+                    Unanswered(requests);
+                    CrashNode(powerLoss: e is SimulatedCrashException && _random.NextInt(2) == 0, $"sync of batch {sequence}, applied, failed ({e.Message}): the node stops, nothing of the batch was answered");
+                    return null;
+                }
+            }
             if (CrashBetweenSteps($"batch {sequence} applied, not acknowledged"))
             {
                 _uncertain = (batch.Sequence, batch.TimestampNs, batch.Body.ToArray(), requests);

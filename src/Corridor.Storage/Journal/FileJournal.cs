@@ -202,19 +202,36 @@ public sealed class FileJournal : IJournal
             scan.CommitNote ?? (scan.Attested is null && scan.Batches > 0 ? $"no commit record {CommitFileName}: the tail can be checked by the chain rules only" : null));
     }
 
-    public void Append(long sequence, ulong timestampNs, ReadOnlySpan<byte> body) => Append(sequence, timestampNs, body, sync: true);
+    public void Append(long sequence, ulong timestampNs, ReadOnlySpan<byte> body)
+    {
+        Write(sequence, timestampNs, body);
+        Complete(sync: true);
+    }
 
     /// <summary>
     /// Test only (the pipeline's planted bug <c>AcknowledgeBeforeSync</c>; internal, the node never calls it): writes the batch
     /// and its commit copy without syncing either, so it is durable only once a later sync stores the file.
     /// </summary>
-    internal void AppendWithoutSync(long sequence, ulong timestampNs, ReadOnlySpan<byte> body) => Append(sequence, timestampNs, body, sync: false);
+    internal void AppendWithoutSync(long sequence, ulong timestampNs, ReadOnlySpan<byte> body)
+    {
+        Write(sequence, timestampNs, body);
+        Complete(sync: false);
+    }
 
-    private void Append(long sequence, ulong timestampNs, ReadOnlySpan<byte> body, bool sync)
+    /// <summary>As <see cref="AppendWithoutSync"/> for a batch already <see cref="Write">written</see>: completes it without syncing (test only).</summary>
+    internal void CompleteWithoutSync() => Complete(sync: false);
+
+    /// <summary>
+    /// Writes batch <paramref name="sequence"/> into the segment (the page cache) without waiting for the disk; <see cref="Sync"/>
+    /// makes it durable, and only then does <see cref="LastSequence"/> name it, the commit record hold it and readers see it.
+    /// No other batch may be written between the two.
+    /// </summary>
+    public void Write(long sequence, ulong timestampNs, ReadOnlySpan<byte> body)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_lock is null) throw new InvalidOperationException($"journal {_directory} was opened read-only");
         if (_failure is not null) throw new InvalidOperationException($"journal {_directory} failed earlier and must be reopened: {_failure.Message}", _failure);
+        if (_written != 0) throw new InvalidOperationException($"batch {_written} was written and not synced: sync it before writing batch {sequence}");
         if (sequence != _lastSequence + 1) throw new InvalidOperationException($"append of batch {sequence} after batch {_lastSequence}: sequences must be consecutive");
         if (body.Length > _options.MaxBatchBytes) throw new ArgumentException($"batch body of {body.Length} bytes exceeds MaxBatchBytes {_options.MaxBatchBytes}", nameof(body));
 
@@ -228,11 +245,6 @@ public sealed class FileJournal : IJournal
             BatchRecord.Write(_header, sequence, timestampNs, body, _lastHash);
             segment.WriteGathered(_header, body, _currentBytes);
             _currentFileBytes = Math.Max(_currentFileBytes, end);
-            if (sync) segment.Sync();
-            // Durable: only now may the commit record name it (one small write into the page cache; synced per options).
-            SHA256.HashData(_header, _lastHash);
-            WriteCommitCopy(sequence, _currentFirstSequence, _currentBytes + recordBytes, _lastHash);
-            if (_options.SyncCommitRecord && sync) _commit!.Sync();
         }
         catch (Exception e)
         {
@@ -241,6 +253,36 @@ public sealed class FileJournal : IJournal
             _failure = e;
             throw;
         }
+        _written = sequence;
+        _writtenBytes = recordBytes;
+    }
+
+    /// <summary>Makes the batch <see cref="Write"/> wrote durable (fdatasync), then names it in the commit record; no-op when none waits.</summary>
+    public void Sync() => Complete(sync: true);
+
+    private long _written; // the batch written and not yet synced (0: none)
+    private long _writtenBytes; // its record's bytes
+
+    private void Complete(bool sync)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_written == 0) return;
+        if (_failure is not null) throw new InvalidOperationException($"journal {_directory} failed earlier and must be reopened: {_failure.Message}", _failure);
+        long sequence = _written, recordBytes = _writtenBytes;
+        try
+        {
+            if (sync) _current!.Sync();
+            // Durable: only now may the commit record name it (one small write into the page cache; synced per options).
+            SHA256.HashData(_header, _lastHash);
+            WriteCommitCopy(sequence, _currentFirstSequence, _currentBytes + recordBytes, _lastHash);
+            if (_options.SyncCommitRecord && sync) _commit!.Sync();
+        }
+        catch (Exception e)
+        {
+            _failure = e;
+            throw;
+        }
+        _written = 0;
         _currentBytes += recordBytes;
         Volatile.Write(ref _lastSequence, sequence);
     }

@@ -18,6 +18,16 @@ public interface IJournal : IDisposable
     /// </summary>
     void Append(long sequence, ulong timestampNs, ReadOnlySpan<byte> body);
 
+    /// <summary>
+    /// The first half of <see cref="Append"/>: writes batch <paramref name="sequence"/> (<see cref="LastSequence"/> + 1) without
+    /// waiting for it to be durable; <see cref="Sync"/> is the second half, and nothing of the batch counts (<see cref="LastSequence"/>,
+    /// readers) before it returns. A journal that cannot split the two makes the batch durable here (the default).
+    /// </summary>
+    void Write(long sequence, ulong timestampNs, ReadOnlySpan<byte> body) => Append(sequence, timestampNs, body);
+
+    /// <summary>Makes the batch <see cref="Write"/> wrote durable; returns once it is. A no-op when it already is (the default).</summary>
+    void Sync() { }
+
     /// <summary>Batches with sequence &gt; <paramref name="afterSequence"/>, in order, each verified.</summary>
     IEnumerable<JournalBatch> Read(long afterSequence);
 }

@@ -41,6 +41,12 @@ public sealed class CommitBatch<T> where T : class, IPipelineRequest
     public ulong TimestampNs { get; internal set; }
     public PipelineStage Stage { get; internal set; } = PipelineStage.Grouped;
 
+    /// <summary>
+    /// Whether the journal holds the batch durably (synced). A batch written and not yet synced may be applied meanwhile, but
+    /// is acknowledged only once this is true.
+    /// </summary>
+    public bool Durable { get; internal set; }
+
     /// <summary>The batch body (until <see cref="Release"/>).</summary>
     public ReadOnlySpan<byte> Body => (_buffer ?? throw new ObjectDisposedException(nameof(CommitBatch<T>))).AsSpan(0, Bytes);
 
@@ -73,9 +79,17 @@ public enum PipelineStage
 {
     /// <summary>Requests merged into one body; nothing durable, nothing answered.</summary>
     Grouped,
+    /// <summary>
+    /// Written to the journal (<see cref="IJournal.Write"/>): it may be applied while its sync (<see cref="GroupCommit.Sync"/>)
+    /// runs, and is acknowledged only once <see cref="CommitBatch{T}.Durable"/>. The sync does not move the stage.
+    /// </summary>
+    Written,
     /// <summary>Appended to the journal: written and synced (<see cref="IJournal.Append"/> returns only after fsync/COMMIT).</summary>
     Journaled,
-    /// <summary>Applied by the engine: the replies exist, none released yet.</summary>
+    /// <summary>
+    /// Applied by the engine: the replies exist, none released yet. Applied from <see cref="Written"/>, the batch may still
+    /// wait for its sync (<see cref="CommitBatch{T}.Durable"/>): until then nothing may read the engine.
+    /// </summary>
     Applied,
     /// <summary>The replies released to the clients (the caller's step): from here the batch must survive anything.</summary>
     Acknowledged,
@@ -86,8 +100,9 @@ public enum PipelineStage
 /// <see cref="Node"/>'s sequencer and engine threads run, and that the fault simulator (<c>corridor simulate faults</c>)
 /// steps through, crashing between any two steps. <see cref="Group"/> merges waiting requests into one batch within the
 /// bounds (group commit); <see cref="Journal"/> appends it under the next sequence and the clock's timestamp (written and
-/// synced before it returns); <see cref="Apply"/> applies it in the engine; the caller then acknowledges (releases the
-/// replies), never before — so nothing undurable is ever answered, and a batch is applied once, in sequence.
+/// synced before it returns) — or <see cref="Write"/> and <see cref="Sync"/> do it in two steps, so that <see cref="Apply"/>
+/// can apply it in the engine while the disk syncs it; the caller then acknowledges (releases the replies) once the batch
+/// is both applied and durable, never before — so nothing undurable is ever answered, and a batch is applied once, in sequence.
 /// </summary>
 public static class GroupCommit
 {
@@ -131,16 +146,46 @@ public static class GroupCommit
         if (batch.Planted == PlantedPipelineBug.AcknowledgeBeforeSync && journal is FileJournal file) file.AppendWithoutSync(batch.Sequence, batch.TimestampNs, batch.Body);
         else journal.Append(batch.Sequence, batch.TimestampNs, batch.Body);
         batch.Stage = PipelineStage.Journaled;
+        batch.Durable = true;
     }
 
     /// <summary>
-    /// Applies the journaled batch (never one not journaled, never twice); <paramref name="replies"/> receives one reply per
+    /// The first half of <see cref="Journal"/>: writes the batch under the journal's next sequence, stamped by
+    /// <paramref name="clock"/>, without waiting for the disk. It may be applied from here; <see cref="Sync"/> makes it durable.
+    /// </summary>
+    public static void Write<T>(IJournal journal, Func<ulong> clock, CommitBatch<T> batch) where T : class, IPipelineRequest
+    {
+        if (batch.Stage != PipelineStage.Grouped) throw new InvalidOperationException($"batch {batch.Sequence} journaled twice");
+        batch.Sequence = journal.LastSequence + 1;
+        batch.TimestampNs = clock();
+        journal.Write(batch.Sequence, batch.TimestampNs, batch.Body);
+        batch.Stage = PipelineStage.Written;
+    }
+
+    /// <summary>
+    /// The second half of <see cref="Journal"/>: makes the written batch durable, before or after it was applied — on another
+    /// thread than <see cref="Apply"/>'s, so it sets only <see cref="CommitBatch{T}.Durable"/>, never the stage. Durable when
+    /// this returns; a batch applied before a sync that throws must never be acknowledged, nor the engine read again.
+    /// </summary>
+    public static void Sync<T>(IJournal journal, CommitBatch<T> batch) where T : class, IPipelineRequest
+    {
+        if (batch.Durable || batch.Stage is not (PipelineStage.Written or PipelineStage.Applied))
+            throw new InvalidOperationException($"batch {batch.Sequence} at {batch.Stage} cannot be synced (write it first, sync it once)");
+        if (batch.Planted == PlantedPipelineBug.AcknowledgeBeforeSync && journal is FileJournal file) file.CompleteWithoutSync();
+        else journal.Sync();
+        batch.Durable = true;
+    }
+
+    /// <summary>
+    /// Applies the journaled batch — or the written one whose sync is still running (never one not written, never twice);
+    /// <paramref name="replies"/> receives one reply per
     /// command, in request order. Throws when the engine answers another number of commands (and, from the engine, when it is
     /// not at the batch's predecessor).
     /// </summary>
     public static void Apply<T>(Engine engine, CommitBatch<T> batch, List<CommandReply> replies) where T : class, IPipelineRequest
     {
-        if (batch.Stage != PipelineStage.Journaled) throw new InvalidOperationException($"batch at {batch.Stage} cannot be applied (journal it first, apply it once)");
+        if (batch.Stage is not (PipelineStage.Journaled or PipelineStage.Written))
+            throw new InvalidOperationException($"batch at {batch.Stage} cannot be applied (journal it first, apply it once)");
         replies.Clear();
         engine.Apply(batch.Sequence, batch.TimestampNs, batch.Body, replies);
         int commands = 0;
@@ -152,7 +197,8 @@ public static class GroupCommit
     /// <summary>Marks the batch acknowledged (the caller releases the replies right after); only an applied batch may be.</summary>
     public static void Acknowledge<T>(CommitBatch<T> batch) where T : class, IPipelineRequest
     {
-        if (batch.Stage != PipelineStage.Applied) throw new InvalidOperationException($"batch {batch.Sequence} acknowledged at {batch.Stage}");
+        if (batch.Stage != PipelineStage.Applied || !batch.Durable)
+            throw new InvalidOperationException($"batch {batch.Sequence} acknowledged at {batch.Stage}{(batch.Durable ? "" : ", not durable")}");
         batch.Stage = PipelineStage.Acknowledged;
     }
 

@@ -8,8 +8,9 @@ namespace Corridor.Storage.Node;
 
 /// <summary>
 /// A running Corridor node: requests → sequencer (bounded queue, group commit) → journal (durable
-/// first) → engine (single thread). A reply is released only after its batch is durable and applied;
-/// queries run on the engine thread between batches, so they never see undurable state.
+/// first) → engine (single thread). The engine applies a batch while the journal syncs it; a reply is released
+/// only after its batch is durable and applied, and queries run on the engine thread between batches once the
+/// batch before them is durable, so they never see undurable state.
 /// </summary>
 public sealed class Node : IDisposable
 {
@@ -199,14 +200,28 @@ public sealed class Node : IDisposable
                 appending = batch.Requests;
                 Activity? span = NodeTracing.StartBatch("corridor.journal.append", _journal.LastSequence + 1, batch.Requests.Count, LinksOf(batch.Requests));
                 long fsyncStart = Stopwatch.GetTimestamp();
-                GroupCommit.Journal(_journal, _options.Clock, batch); // written and synced
+                // Written; a large batch is handed to the engine now, which applies it while the disk syncs it, and acknowledges it
+                // (and lets anything read its state again) only once the sync is done (BatchWork.WaitDurable); a small one once synced.
+                GroupCommit.Write(_journal, _options.Clock, batch);
+                var work = new BatchWork(batch);
+                bool early = batch.Bytes >= _options.ApplyWhileSyncingBytes;
+                if (early) _applyQueue.Writer.WriteAsync(work).AsTask().GetAwaiter().GetResult();
+                try
+                {
+                    GroupCommit.Sync(_journal, batch);
+                }
+                catch (Exception e)
+                {
+                    Stop(e);
+                    work.Synced(e); // the engine fails the batch's requests and everything after it
+                    throw;
+                }
+                work.Synced(null);
+                appending = null;
+                if (!early) _applyQueue.Writer.WriteAsync(work).AsTask().GetAwaiter().GetResult();
                 _metrics.Journaled(batch.Requests.Count, batch.Bytes, Stopwatch.GetElapsedTime(fsyncStart));
                 span?.SetTag("corridor.bytes", batch.Bytes);
                 span?.Stop();
-
-                var work = new BatchWork(batch);
-                appending = null;
-                _applyQueue.Writer.WriteAsync(work).AsTask().GetAwaiter().GetResult();
             }
         }
         catch (Exception e)
@@ -230,18 +245,27 @@ public sealed class Node : IDisposable
         ChannelReader<EngineWork> reader = _applyQueue.Reader;
         var replies = new List<CommandReply>(16);
         var answers = new List<CommandReply>(16);
+        Exception? ahead = null; // set when a batch applied here failed to sync: the state holds what the journal may not, so nothing reads it again
+        EngineWork? current = null;
         try
         {
             while (BlockingWait.ForData(reader))
             {
                 while (reader.TryRead(out EngineWork? work))
                 {
+                    current = work;
                     if (work is BatchWork batch)
                     {
-                        if (_fault is not null) { batch.Fail(_fault); continue; }
+                        if ((_fault ?? ahead) is { } stopped) { batch.Fail(stopped); continue; }
                         Activity? span = NodeTracing.StartBatch("corridor.engine.apply", batch.Sequence, batch.Requests.Count, LinksOf(batch.Requests));
                         GroupCommit.Apply(_engine, batch.Commit, replies);
                         span?.Stop();
+                        if (batch.WaitDurable() is { } failed)
+                        {
+                            ahead = failed;
+                            batch.Fail(failed);
+                            continue;
+                        }
                         GroupCommit.Acknowledge(batch.Commit, replies, answers); // one answer per request
                         long now = Stopwatch.GetTimestamp();
                         for (int i = 0; i < answers.Count; i++)
@@ -261,6 +285,10 @@ public sealed class Node : IDisposable
                         _metrics.Applied(_engine.Sequence);
                         _taker?.StartIfDue(_engine); // a snapshot that fails to write stops the node (its batches are durable; the next start replays them)
                     }
+                    else if (ahead is not null)
+                    {
+                        work.Fail(ahead);
+                    }
                     else
                     {
                         work.Run(_engine);
@@ -271,6 +299,7 @@ public sealed class Node : IDisposable
         catch (Exception e)
         {
             Stop(e);
+            current?.Fail(e); // its requests are not left waiting (a reply already released stays as it was)
             while (reader.TryRead(out EngineWork? w)) w.Fail(e);
         }
     }
@@ -350,7 +379,33 @@ public sealed class Node : IDisposable
 
     private sealed class BatchWork(CommitBatch<Request> commit) : EngineWork
     {
+        private readonly object _gate = new(); // Monitor.Wait needs an object lock
+        private bool _synced;
+        private Exception? _syncFailure;
+
         public CommitBatch<Request> Commit { get; } = commit;
+
+        /// <summary>The sequencer's word that the batch's sync is done: <paramref name="failure"/> null when it is durable.</summary>
+        public void Synced(Exception? failure)
+        {
+            lock (_gate)
+            {
+                _syncFailure = failure;
+                _synced = true;
+                Monitor.PulseAll(_gate);
+            }
+        }
+
+        /// <summary>Waits for <see cref="Synced"/>; null when the batch is durable, else why it is not.</summary>
+        public Exception? WaitDurable()
+        {
+            lock (_gate)
+            {
+                while (!_synced) Monitor.Wait(_gate);
+                return _syncFailure;
+            }
+        }
+
         public long Sequence => Commit.Sequence;
         public List<Request> Requests => Commit.Requests;
         public override void Run(Engine engine) => throw new InvalidOperationException("batches are applied by the engine loop");
