@@ -200,12 +200,12 @@ public sealed class Node : IDisposable
                 appending = batch.Requests;
                 Activity? span = NodeTracing.StartBatch("corridor.journal.append", _journal.LastSequence + 1, batch.Requests.Count, LinksOf(batch.Requests));
                 long fsyncStart = Stopwatch.GetTimestamp();
-                // Written; a large batch is handed to the engine now, which applies it while the disk syncs it, and acknowledges it
-                // (and lets anything read its state again) only once the sync is done (BatchWork.WaitDurable); a small one once synced.
+                // Written; a large batch goes to the engine now (when its queue has room: the sync never waits for the engine),
+                // which applies it while the disk syncs it and acknowledges it (and lets anything read its state again) only once
+                // the sync is done (BatchWork.WaitDurable); any other batch once synced.
                 GroupCommit.Write(_journal, _options.Clock, batch);
                 var work = new BatchWork(batch);
-                bool early = batch.Bytes >= _options.ApplyWhileSyncingBytes;
-                if (early) _applyQueue.Writer.WriteAsync(work).AsTask().GetAwaiter().GetResult();
+                bool handed = batch.Bytes >= _options.ApplyWhileSyncingBytes && _applyQueue.Writer.TryWrite(work);
                 try
                 {
                     GroupCommit.Sync(_journal, batch);
@@ -216,10 +216,11 @@ public sealed class Node : IDisposable
                     work.Synced(e); // the engine fails the batch's requests and everything after it
                     throw;
                 }
+                TimeSpan journaled = Stopwatch.GetElapsedTime(fsyncStart);
                 work.Synced(null);
                 appending = null;
-                if (!early) _applyQueue.Writer.WriteAsync(work).AsTask().GetAwaiter().GetResult();
-                _metrics.Journaled(batch.Requests.Count, batch.Bytes, Stopwatch.GetElapsedTime(fsyncStart));
+                if (!handed) _applyQueue.Writer.WriteAsync(work).AsTask().GetAwaiter().GetResult();
+                _metrics.Journaled(batch.Requests.Count, batch.Bytes, journaled);
                 span?.SetTag("corridor.bytes", batch.Bytes);
                 span?.Stop();
             }
