@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Microsoft.Data.Sqlite;
 
 namespace Corridor.Server.Messages;
@@ -19,7 +18,7 @@ public sealed record ArchivedMessage(long Id, ulong Participant, string Directio
 /// 4.5 KB of 126 KB, its pacs.002 3.0 of 29 KB — less writing for the archive's thread and its checkpoints, and less disk.
 /// </para>
 /// </summary>
-public sealed class MessageArchive : IDisposable
+public sealed partial class MessageArchive : IDisposable
 {
     /// <summary>Most messages one lookup returns (a payment has its message and its answer; a retried one a few more).</summary>
     public const int MaxListed = 100;
@@ -137,112 +136,6 @@ public sealed class MessageArchive : IDisposable
         }
     }
 
-    /// <summary>
-    /// Set by the checkpointer once its passes have copied all but a short tail of a long log: the writer copies that tail
-    /// itself between two commits (no frame can be appended meanwhile, so the checkpoint is complete), and its next commit
-    /// starts the log over. Done by the writer, not by the checkpointer holding it off with a RESTART checkpoint: a writer
-    /// waiting on a lock polls for it in sleeps of 1–25 ms, which gave requests waiting on the archive a p99 of 37–57 ms
-    /// against 22–33 ms with the log growing; the writer's own pass took 7–8 ms, once per 256 MiB of log (≈ 5 s of
-    /// one-transaction pacs.008s at full load).
-    /// </summary>
-    private volatile bool _finishCheckpoint;
-
-    private SqliteCommand? _finish; // the writer's own checkpoint, used under _gate
-
-    private void FinishCheckpoint()
-    {
-        _finishCheckpoint = false;
-        try
-        {
-            lock (_gate)
-            {
-                if (_finish is null)
-                {
-                    _finish = _connection.CreateCommand();
-                    _finish.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                }
-                (bool busy, int log, int copied) = Checkpoint(_finish);
-                if (!busy && copied == log) Interlocked.Increment(ref _restarts);
-            }
-        }
-        catch (SqliteException) { } // a failing disk: the log grows until a later checkpoint gets through; the next commit says so
-    }
-
-    /// <summary>How often the checkpointer copies the write-ahead log into the archive's file.</summary>
-    public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// Frames (pages of 4 KiB) the write-ahead log may hold before the checkpointer has it start over (≈ 256 MiB). SQLite
-    /// starts the log over only once a checkpoint has copied all of it; under steady writes a passive checkpoint never
-    /// does (the writer appends while it copies), so the log grew for as long as messages kept coming (491 MB after 13 s
-    /// of one-transaction pacs.008s at ≈ 7,000 a second), and every frame went to a new block of the file.
-    /// </summary>
-    public const int RestartFrames = 65_536;
-
-    /// <summary>Bytes of one frame of the log: a 24-byte header and a 4096-byte page.</summary>
-    private const int WalFrameBytes = 4096 + 24;
-
-    /// <summary>A passive pass that found no more than this many new frames leaves a tail short enough for the writer to copy between two commits.</summary>
-    private const int CatchUpFrames = 256;
-
-    /// <summary>Most passive passes before the writer is asked to copy the tail anyway.</summary>
-    private const int MaxCatchUpPasses = 8;
-
-    private Thread? _checkpointer;
-    private readonly ManualResetEventSlim _stopping = new(false);
-
-    /// <summary>Times the log was fully copied by the writer's own checkpoint, so that its next commit started it over.</summary>
-    public int Restarts => Volatile.Read(ref _restarts);
-    private int _restarts;
-
-    /// <summary>
-    /// Copies committed pages from the write-ahead log into the file (PRAGMA wal_checkpoint(PASSIVE): it never waits for the writer,
-    /// which goes on appending meanwhile), every <see cref="CheckpointInterval"/> and at the end. Once the log holds
-    /// <see cref="RestartFrames"/> or more, passive passes follow one another until one finds only a short tail, and the
-    /// writer is asked to copy that tail between two commits (<see cref="FinishCheckpoint"/>), after which its next commit
-    /// starts the log over from its beginning, reusing its file.
-    /// </summary>
-    private void CheckpointLoop(string path)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        using (SqliteCommand timeout = connection.CreateCommand())
-        {
-            timeout.CommandText = "PRAGMA busy_timeout = 1000";
-            timeout.ExecuteNonQuery();
-        }
-        using SqliteCommand passive = connection.CreateCommand();
-        passive.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-        bool stop = false;
-        while (!stop)
-        {
-            stop = _stopping.Wait(_checkpointInterval);
-            if (_finishCheckpoint) continue; // the writer has not copied the last tail yet: no pass may hold the checkpoint's lock then
-            try
-            {
-                (_, int log, _) = Checkpoint(passive);
-                Volatile.Write(ref _logFrames, log);
-                if (log < _restartFrames) continue;
-                for (int pass = 0; pass < MaxCatchUpPasses; pass++)
-                {
-                    (_, int next, _) = Checkpoint(passive);
-                    bool caughtUp = next - log <= CatchUpFrames;
-                    log = next;
-                    if (caughtUp) break;
-                }
-                _finishCheckpoint = true;
-            }
-            catch (SqliteException) { } // busy or failing disk: the log only grows until a later checkpoint gets through
-        }
-    }
-
-    /// <summary>Runs a checkpoint: whether it could not finish (a writer or reader held it off), the frames in the log and those copied.</summary>
-    private static (bool Busy, int LogFrames, int Copied) Checkpoint(SqliteCommand checkpoint)
-    {
-        using SqliteDataReader r = checkpoint.ExecuteReader();
-        return r.Read() ? (r.GetInt32(0) != 0, r.GetInt32(1), r.GetInt32(2)) : (true, 0, 0);
-    }
-
     private long Insert(SqliteTransaction tx, ulong participant, string direction, string definition, string msgId, string? originalMsgId, ulong atNs, byte[] body)
     {
         if (_insert is null)
@@ -279,62 +172,6 @@ public sealed class MessageArchive : IDisposable
     /// <summary>Bytes those bodies took as stored (compressed or not).</summary>
     public long StoredBytes => Interlocked.Read(ref _storedBytes);
     private long _storedBytes;
-
-    /// <summary>Frames the write-ahead log held at the checkpointer's last pass (0 before the first).</summary>
-    public int LogFrames => Volatile.Read(ref _logFrames);
-    private int _logFrames;
-
-    /// <summary>How a body is stored: as it came, or compressed with zlib (RFC 1950).</summary>
-    public enum BodyEncoding
-    {
-        AsReceived = 0,
-        Zlib = 1,
-    }
-
-    /// <summary>
-    /// Bodies shorter than this are kept as they came: starting a compressor costs ≈ 25 µs whatever it then compresses, more
-    /// than SQLite takes to write a message of one transaction (3–6 KB; measured: one-transaction pacs.008s at 16 connections
-    /// compressed from 512 bytes took 204–249 CPU-µs a message against 190–199 kept as they came).
-    /// </summary>
-    public const int CompressFromBytes = 16 * 1024;
-
-    private readonly MemoryStream _compressed = new(); // the writer thread's, reused
-
-    /// <summary>The bytes to store for <paramref name="body"/>: compressed when that saves at least a tenth, else the body itself.</summary>
-    private (byte[] Stored, BodyEncoding Encoding) Encode(byte[] body)
-    {
-        if (body.Length < CompressFromBytes) return (body, BodyEncoding.AsReceived);
-        _compressed.SetLength(0);
-        using (var z = new ZLibStream(_compressed, CompressionLevel.Fastest, leaveOpen: true)) z.Write(body);
-        return _compressed.Length <= body.Length - body.Length / 10 ? (_compressed.ToArray(), BodyEncoding.Zlib) : (body, BodyEncoding.AsReceived);
-    }
-
-    /// <summary>The bytes as received from what is stored; a body that does not decode to its recorded length is damage (<see cref="InvalidDataException"/>).</summary>
-    private static byte[] Decode(byte[] stored, long encoding, long? bytes, long id)
-    {
-        switch ((BodyEncoding)encoding)
-        {
-            case BodyEncoding.AsReceived:
-                return stored;
-            case BodyEncoding.Zlib:
-                if (bytes is not (>= 0 and <= int.MaxValue)) throw new InvalidDataException($"archived message {id}: compressed without its length");
-                var body = new byte[bytes.Value];
-                try
-                {
-                    using var z = new ZLibStream(new MemoryStream(stored), CompressionMode.Decompress);
-                    z.ReadExactly(body);
-                    if (z.ReadByte() != -1) throw new InvalidDataException($"archived message {id}: longer than its recorded {bytes} bytes");
-                }
-                catch (EndOfStreamException) { throw new InvalidDataException($"archived message {id}: shorter than its recorded {bytes} bytes"); }
-                catch (InvalidDataException e) when (!e.Message.StartsWith("archived message", StringComparison.Ordinal))
-                {
-                    throw new InvalidDataException($"archived message {id}: its compressed body is damaged ({e.Message})", e);
-                }
-                return body;
-            default:
-                throw new InvalidDataException($"archived message {id}: body encoding {encoding} is not one this node reads");
-        }
-    }
 
     /// <summary>
     /// The messages of a message id sent by one of <paramref name="senders"/>: the message itself and the answers to it, oldest first.
