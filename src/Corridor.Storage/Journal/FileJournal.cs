@@ -209,16 +209,9 @@ public sealed class FileJournal : IJournal
     }
 
     /// <summary>
-    /// Test only (the pipeline's planted bug <c>AcknowledgeBeforeSync</c>; internal, the node never calls it): writes the batch
-    /// and its commit copy without syncing either, so it is durable only once a later sync stores the file.
+    /// Test only (the pipeline's planted bug <c>AcknowledgeBeforeSync</c>; internal, the node never calls it): completes the batch
+    /// <see cref="Write"/> wrote, and its commit copy, without syncing either, so it is durable only once a later sync stores the file.
     /// </summary>
-    internal void AppendWithoutSync(long sequence, ulong timestampNs, ReadOnlySpan<byte> body)
-    {
-        Write(sequence, timestampNs, body);
-        Complete(sync: false);
-    }
-
-    /// <summary>As <see cref="AppendWithoutSync"/> for a batch already <see cref="Write">written</see>: completes it without syncing (test only).</summary>
     internal void CompleteWithoutSync() => Complete(sync: false);
 
     /// <summary>

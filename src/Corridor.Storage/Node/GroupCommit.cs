@@ -140,13 +140,9 @@ public static class GroupCommit
     /// <summary>Appends the batch under the journal's next sequence, stamped by <paramref name="clock"/>: durable when this returns.</summary>
     public static void Journal<T>(IJournal journal, Func<ulong> clock, CommitBatch<T> batch) where T : class, IPipelineRequest
     {
-        if (batch.Stage != PipelineStage.Grouped) throw new InvalidOperationException($"batch {batch.Sequence} journaled twice");
-        batch.Sequence = journal.LastSequence + 1;
-        batch.TimestampNs = clock();
-        if (batch.Planted == PlantedPipelineBug.AcknowledgeBeforeSync && journal is FileJournal file) file.AppendWithoutSync(batch.Sequence, batch.TimestampNs, batch.Body);
-        else journal.Append(batch.Sequence, batch.TimestampNs, batch.Body);
+        Write(journal, clock, batch);
+        Sync(journal, batch);
         batch.Stage = PipelineStage.Journaled;
-        batch.Durable = true;
     }
 
     /// <summary>
