@@ -136,15 +136,8 @@ public sealed class FaultSimulatorTests(ITestOutputHelper output)
         }
     }
 
-    private sealed class SkipSync(IFileHandle inner) : IFileHandle
+    private sealed class SkipSync(IFileHandle inner) : Corridor.Storage.Tests.ForwardingFileHandle(inner)
     {
-        public string Path => inner.Path;
-        public long Length => inner.Length;
-        public int Read(Span<byte> buffer, long offset) => inner.Read(buffer, offset);
-        public void Write(ReadOnlySpan<byte> buffer, long offset) => inner.Write(buffer, offset);
-        public void WriteGathered(ReadOnlySpan<byte> header, ReadOnlySpan<byte> body, long offset) => inner.WriteGathered(header, body, offset);
-        public void SetLength(long bytes) => inner.SetLength(bytes);
-        public void Sync() { }
-        public void Dispose() => inner.Dispose();
+        public override void Sync() { }
     }
 }

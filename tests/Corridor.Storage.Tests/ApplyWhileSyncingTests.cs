@@ -38,17 +38,9 @@ public sealed class ApplyWhileSyncingTests
             return path.EndsWith(".seg", StringComparison.Ordinal) ? new Held(file, this) : file;
         }
 
-        private sealed class Held(IFileHandle inner, HeldSyncs owner) : IFileHandle
+        private sealed class Held(IFileHandle inner, HeldSyncs owner) : ForwardingFileHandle(inner)
         {
-            public string Path => inner.Path;
-            public long Length => inner.Length;
-            public int Read(Span<byte> buffer, long offset) => inner.Read(buffer, offset);
-            public void Write(ReadOnlySpan<byte> buffer, long offset) => inner.Write(buffer, offset);
-            public void WriteGathered(ReadOnlySpan<byte> header, ReadOnlySpan<byte> body, long offset) => inner.WriteGathered(header, body, offset);
-            public void SetLength(long bytes) => inner.SetLength(bytes);
-            public void Dispose() => inner.Dispose();
-
-            public void Sync()
+            public override void Sync()
             {
                 if (owner.Armed)
                 {
@@ -56,7 +48,7 @@ public sealed class ApplyWhileSyncingTests
                     if (!owner.Go.Wait(Patience)) throw new TimeoutException("the test never let the sync go");
                     if (owner.Fail) throw new IOException("fdatasync failed (held sync)");
                 }
-                inner.Sync();
+                base.Sync();
             }
         }
     }
