@@ -1101,12 +1101,15 @@ public sealed partial class ExchangeState
         foreach ((Expiring e, _) in _expiry.UnorderedItems)
             if (e.Record is null && _locks[e.Lock].Status == LockStatus.Locked) positions.Add(e.Lock);
         positions.Sort();
-        return new IndexedList<LockRecord>(() => positions.Count, i => _locks[positions[i]]);
+        return LocksAt(positions);
     }
+
+    /// <summary>The locks at <paramref name="positions"/>, in that order (each read is a copy).</summary>
+    private IndexedList<LockRecord> LocksAt(List<int> positions) => new(() => positions.Count, i => _locks[positions[i]]);
 
     /// <summary>The locks <paramref name="payer"/> took, in the order taken (each read is a copy): a participant's newest without a walk over every lock.</summary>
     public IReadOnlyList<LockRecord> LocksOf(ulong payer) =>
-        _locksByPayer.TryGetValue(payer, out List<int>? positions) ? new IndexedList<LockRecord>(() => positions.Count, i => _locks[positions[i]]) : [];
+        _locksByPayer.TryGetValue(payer, out List<int>? positions) ? LocksAt(positions) : [];
 
     /// <summary>The trades <paramref name="party"/> is party A or B of, in the order submitted.</summary>
     public IReadOnlyList<TradeRecord> TradesOf(ulong party) =>
