@@ -382,6 +382,7 @@ public sealed class CorridorServer : IAsyncDisposable
     /// <summary>Stops accepting requests, lets in-flight ones finish, then stops the node (snapshot on stop).</summary>
     public async ValueTask DisposeAsync()
     {
+        _node?.StopPopulating(); // first: the shutdown's own mapping calls would wait on it
         _stopFollowing.Cancel();
         try { await _activation; }
         catch (OperationCanceledException) { }

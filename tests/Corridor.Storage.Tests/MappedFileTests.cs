@@ -75,6 +75,30 @@ public sealed class MappedFileTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => { unsafe { _ = map.Address; } });
     }
 
+    [Fact]
+    public async Task Stopping_the_population_waits_for_the_slice_in_hand_and_work_asked_for_later_stops_at_once()
+    {
+        if (!MappedFile.IsSupported) return;
+        using var handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using MappedFile map = MappedFile.Map(handle, Bytes, _path);
+        Task? work = map.PopulateForWritesInBackground([(0, Bytes / 2)], freeBytes: long.MaxValue).Work;
+        Assert.NotNull(work);
+        map.StopPopulating();
+        Assert.True(work.IsCompleted); // stopped (or done) when the call returns, the mapping still there
+        long stopped = AnonymousKib(map);
+        Assert.InRange(stopped, 0, Bytes / 2 / 1024);
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.Equal(stopped, AnonymousKib(map)); // nothing populates any more
+
+        // For good: a later ask starts work that ends before its first slice.
+        Task? later = map.PopulateForWritesInBackground([(Bytes / 2, Bytes / 2)], freeBytes: long.MaxValue).Work;
+        Assert.NotNull(later);
+        await later.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(stopped, AnonymousKib(map));
+        unsafe { Assert.True(new ReadOnlySpan<byte>(map.Address, Bytes).SequenceEqual(_content)); }
+        map.StopPopulating(); // again: nothing to wait for
+    }
+
     /// <summary>KiB of the mapping of <paramref name="map"/> that are this process's own copies (smaps' "Anonymous").</summary>
     private static unsafe long AnonymousKib(MappedFile map)
     {

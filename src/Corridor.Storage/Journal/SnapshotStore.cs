@@ -79,6 +79,20 @@ public sealed class SnapshotStore
     /// </summary>
     public string? LastIdTable { get; private set; }
 
+    /// <summary>The mappings of restored snapshots whose pages may be being made the process's own (weakly: the restored state owns them).</summary>
+    private readonly List<WeakReference<MappedFile>> _populating = [];
+
+    /// <summary>
+    /// Stops making restored snapshots' pages the process's own (<see cref="LastIdTable"/>) and waits for the slice in hand
+    /// (<see cref="MappedFile.StopPopulating"/>): for a node that stops, whose mapping calls would otherwise wait on that work.
+    /// </summary>
+    public void StopPopulating()
+    {
+        MappedFile[] maps;
+        lock (_populating) maps = [.. _populating.Select(w => w.TryGetTarget(out MappedFile? m) ? m : null).OfType<MappedFile>()];
+        foreach (MappedFile map in maps) map.StopPopulating();
+    }
+
     /// <summary>
     /// After a mapped restore: the checksum's blocks (1 MiB of content each; the snapshot's and its base's) and how many of
     /// them the restore's own reads hashed, so they were read once; (0, 0) when the last restore was not mapped.
@@ -450,6 +464,12 @@ public sealed class SnapshotStore
             // (A full snapshot holds its id table; a delta's lies in its base: one of the two asks, never both.)
             string? own = stream.PopulateWrittenAtRandom(), inBase = (stream.BaseContent as MappedContentStream)?.PopulateWrittenAtRandom();
             LastIdTable = own ?? inBase;
+            lock (_populating)
+            {
+                _populating.RemoveAll(w => !w.TryGetTarget(out _));
+                _populating.Add(new WeakReference<MappedFile>(map));
+                if (baseMap is not null) _populating.Add(new WeakReference<MappedFile>(baseMap));
+            }
             return null;
         }
         finally

@@ -25,6 +25,7 @@ public sealed class Node : IDisposable
     private readonly GroupCommit.TryNext<Request> _tryNext;
     private volatile Exception? _fault;
     private readonly SnapshotTaker? _taker; // null without a snapshot store
+    private readonly SnapshotStore? _snapshots;
     private int _disposed;
 
     private Node(NodeOptions options, IJournal journal, SnapshotStore? snapshots, Engine engine, RecoveryInfo recovery, long replayedEvents,
@@ -33,6 +34,7 @@ public sealed class Node : IDisposable
         _options = options;
         _journal = journal;
         _engine = engine;
+        _snapshots = snapshots;
         Recovery = recovery;
         // Replayed events count towards the next snapshot: a node that recovered by a long replay snapshots at its next
         // threshold or when it stops, so the following start does not replay them again. A standby's taker comes with the
@@ -326,10 +328,18 @@ public sealed class Node : IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
     }
 
+    /// <summary>
+    /// Stops making the restored snapshot's id table this process's own beside the engine (<see cref="SnapshotStore.StopPopulating"/>):
+    /// the first step of a stop, so the host's own shutdown does not wait on that work's hold of the mapping's lock
+    /// (<see cref="Dispose"/> does it too). The pages not yet made the process's own are copied as the engine writes, as before.
+    /// </summary>
+    public void StopPopulating() => _snapshots?.StopPopulating();
+
     /// <summary>Stops accepting work, finishes what was accepted, optionally snapshots, closes the journal.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        StopPopulating();
         _requests.Writer.TryComplete();
         _sequencerThread.Join();
         _engineThread.Join();
