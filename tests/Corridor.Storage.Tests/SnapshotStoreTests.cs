@@ -177,6 +177,49 @@ public sealed class SnapshotStoreTests
         if (damage.StartsWith("flip", StringComparison.Ordinal)) Assert.Contains("checksum mismatch", store.LastRejected[0]);
     }
 
+    [Theory]
+    [InlineData(false)] // mapped: the real file system, the checksum on a thread of its own
+    [InlineData(true)] // read once through the checksum: any other file system
+    public void A_damaged_snapshot_that_fails_its_restore_in_any_way_is_refused_as_damaged_and_an_intact_one_lets_the_fault_through(bool read)
+    {
+        // Damaged content can make a restore fail in ways none of its own checks names — fault simulator seeds 20265847
+        // and 20281125: a flipped id missing from a dictionary, a KeyNotFoundException that stopped the start. The
+        // checksum decides first; only a snapshot that verifies and still fails that way is the restore's own fault.
+        foreach (bool damaged in new[] { true, false })
+        {
+            using var dir = new TempDirectory();
+            var store = read ? new SnapshotStore(dir.Path, new ForwardingFileSystem()) : new SnapshotStore(dir.Path);
+            Engine older = EngineWithAccounts(50, batches: 1);
+            store.Write(older.Sequence, older.WriteSnapshot);
+            Engine newer = EngineWithAccounts(50, batches: 2);
+            store.Write(newer.Sequence, newer.WriteSnapshot);
+            string newest = Path.Combine(dir.Path, SnapshotStore.NameFor(2));
+            if (damaged)
+            {
+                byte[] bytes = File.ReadAllBytes(newest);
+                bytes[bytes.Length / 2] ^= 0x01;
+                File.WriteAllBytes(newest, bytes);
+            }
+            int calls = 0;
+            Engine Restore(Stream content)
+            {
+                if (calls++ > 0) return Engine.ReadSnapshot(content);
+                content.ReadExactly(new byte[64]);
+                throw new KeyNotFoundException("the content named an id that is not there");
+            }
+            if (!damaged)
+            {
+                Assert.Throws<KeyNotFoundException>(() => store.TryRestoreLatest(Restore, out _, out _));
+                continue;
+            }
+            Assert.True(store.TryRestoreLatest(Restore, out long sequence, out Engine? restored));
+            Assert.Equal(1, sequence);
+            Assert.Equal(older.StateHashHex(), restored!.StateHashHex());
+            Assert.Contains(newest, Assert.Single(store.LastRejected));
+            Assert.Contains("checksum mismatch", store.LastRejected[0]);
+        }
+    }
+
     [Fact]
     public void Restore_in_one_pass_rebuilds_a_ledger_of_several_chunks_with_the_same_state_hash()
     {

@@ -284,6 +284,30 @@ public static class FaultSimulator
             return parts.Count == 0 ? "none" : string.Join("; ", parts);
         }
 
+        /// <summary>
+        /// Between the start before this one and this one, the disk lost (or misplaced) an fsync-acknowledged write of a
+        /// segment and one of the commit record: the last batches and the record that attests them are both gone, and the
+        /// journal left is shorter and consistent — nothing on one disk tells of it (the storage README's documented limit).
+        /// </summary>
+        private bool BatchAndItsCommitRecordLost()
+        {
+            bool record = false, segment = false, passedThisStart = false;
+            for (int i = Trace.Count - 1; i >= 0; i--)
+            {
+                string e = Trace[i];
+                if (e.StartsWith("started:", StringComparison.Ordinal))
+                {
+                    if (passedThisStart) break;
+                    passedThisStart = true;
+                    continue;
+                }
+                if (!(e.StartsWith("lost write", StringComparison.Ordinal) || e.StartsWith("misdirected write", StringComparison.Ordinal))
+                    || !e.Contains(JournalDirectory, StringComparison.Ordinal)) continue;
+                if (e.Contains(FileJournal.CommitFileName, StringComparison.Ordinal)) record = true; else segment = true;
+            }
+            return record && segment;
+        }
+
         private bool JournalDamaged()
         {
             foreach (string path in _disk.Damage.Keys) if (path.StartsWith(JournalDirectory, StringComparison.Ordinal)) return true;
@@ -312,6 +336,9 @@ public static class FaultSimulator
                 // Documented limit (src/Corridor.Storage/README.md): without SyncCommitRecord a power loss may leave the
                 // commit record behind, and damage confined to the batches it does not attest is taken for a torn write.
                 if (JournalDamaged() && !_journalOptions.SyncCommitRecord) return (SeedOutcome.KnownSilentTailLoss, loss);
+                // With it, the same limit when the disk lost both the batch's write and the commit record's after
+                // acknowledging their fsyncs: what is left is a shorter journal that passes every check.
+                if (BatchAndItsCommitRecordLost()) return (SeedOutcome.KnownSilentTailLoss, loss + "; the disk lost both a batch's write and the commit record's since the start before");
                 return (SeedOutcome.Failed, loss);
             }
             if (engine.Sequence > acknowledged)

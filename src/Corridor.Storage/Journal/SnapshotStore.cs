@@ -362,11 +362,15 @@ public sealed class SnapshotStore
             var content = new VerifyingContentStream(file, headerBytes, contentBytes, FormatOf(header)) { File = self, BaseFile = baseFile, BaseContent = baseContent };
             T restored;
             try { restored = restore(content); }
-            catch (Exception e) when (IsRestoreFailure(e))
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // A damaged file usually fails its checksum; say so when it does, else what the restore found.
+                // Damaged content can fail the restore in any way (a flipped id missing from a dictionary): the checksum,
+                // over the whole file, decides first. A file that verifies and still fails is refused only when the
+                // restore itself found it inconsistent; anything else is a fault of the restore and goes on.
                 content.Drain();
-                return content.ChecksumMatches(headerSpan) ? $"restore failed: {e.Message}" : "checksum mismatch: the snapshot is damaged";
+                if (!content.ChecksumMatches(headerSpan)) return "checksum mismatch: the snapshot is damaged";
+                if (IsRestoreFailure(e)) return $"restore failed: {e.Message}";
+                throw;
             }
             content.Drain();
             if (!content.ChecksumMatches(headerSpan)) return "checksum mismatch: the snapshot is damaged";
@@ -450,10 +454,12 @@ public sealed class SnapshotStore
             using (stream)
             {
                 try { restored = restore(stream); }
-                catch (Exception e) when (IsRestoreFailure(e))
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    // A damaged file usually fails its checksum; say so when it does, else what the restore found.
-                    return verifying.GetAwaiter().GetResult() ?? $"restore failed: {e.Message}";
+                    // As in TryRestoreRead: the checksum decides first, whatever the damaged content made the restore throw.
+                    if (verifying.GetAwaiter().GetResult() is { } mismatch) return mismatch;
+                    if (IsRestoreFailure(e)) return $"restore failed: {e.Message}";
+                    throw;
                 }
             }
             if (verifying.GetAwaiter().GetResult() is { } damaged) return damaged;
