@@ -362,11 +362,12 @@ public sealed class SnapshotStore
             var content = new VerifyingContentStream(file, headerBytes, contentBytes, FormatOf(header)) { File = self, BaseFile = baseFile, BaseContent = baseContent };
             T restored;
             try { restored = restore(content); }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e) when (IsRestoreFailure(e) || e is not (OutOfMemoryException or IOException))
             {
                 // Damaged content can fail the restore in any way (a flipped id missing from a dictionary): the checksum,
                 // over the whole file, decides first. A file that verifies and still fails is refused only when the
-                // restore itself found it inconsistent; anything else is a fault of the restore and goes on.
+                // restore itself found it inconsistent; anything else is a fault of the restore and goes on. An I/O error
+                // reading the file is no verdict on its content: it goes on, as before.
                 content.Drain();
                 if (!content.ChecksumMatches(headerSpan)) return "checksum mismatch: the snapshot is damaged";
                 if (IsRestoreFailure(e)) return $"restore failed: {e.Message}";
@@ -454,7 +455,7 @@ public sealed class SnapshotStore
             using (stream)
             {
                 try { restored = restore(stream); }
-                catch (Exception e) when (e is not OutOfMemoryException)
+                catch (Exception e) when (IsRestoreFailure(e) || e is not (OutOfMemoryException or IOException))
                 {
                     // As in TryRestoreRead: the checksum decides first, whatever the damaged content made the restore throw.
                     if (verifying.GetAwaiter().GetResult() is { } mismatch) return mismatch;
