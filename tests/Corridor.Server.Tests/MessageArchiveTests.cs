@@ -40,6 +40,24 @@ public sealed class MessageArchiveTests : IDisposable
         return (r.GetInt64(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetInt64(2));
     }
 
+    [Theory]
+    [InlineData("junk")] // not a database at all
+    [InlineData("damaged")] // a real archive whose schema page was overwritten
+    public void An_archive_file_that_cannot_be_opened_is_refused_with_its_path_and_what_to_do(string damage)
+    {
+        if (damage == "junk") File.WriteAllBytes(DbPath, [.. Enumerable.Range(0, 16384).Select(i => (byte)(i * 31 + 7))]);
+        else
+        {
+            using (MessageArchive.Open(DbPath)) { }
+            using (FileStream f = File.OpenWrite(DbPath)) { f.Position = 100; f.Write(Enumerable.Repeat((byte)0xFF, 200).ToArray()); }
+        }
+        var e = Assert.Throws<MessageArchiveUnreadableException>(() => MessageArchive.Open(DbPath));
+        Assert.IsAssignableFrom<IOException>(e); // corridor run: "cannot start", exit 4
+        Assert.Contains(DbPath, e.Message);
+        Assert.Contains("restore it from the data directory's backup, or move it aside", e.Message);
+        Assert.IsType<SqliteException>(e.InnerException);
+    }
+
     [Fact]
     public async Task Every_body_is_read_back_byte_for_byte_and_a_large_one_is_stored_compressed()
     {

@@ -46,34 +46,49 @@ public sealed partial class MessageArchive : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(restartFrames, 1);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        var archive = new MessageArchive(connection, restartFrames, checkpointInterval);
-        archive.Execute("PRAGMA journal_mode = WAL");
-        archive.Execute("PRAGMA synchronous = NORMAL");
+        MessageArchive archive;
+        try
+        {
+            connection.Open();
+            archive = new MessageArchive(connection, restartFrames, checkpointInterval);
+            archive.CreateSchema(restartFrames);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw new MessageArchiveUnreadableException(path, e);
+        }
+        archive._writer = new Thread(archive.WriteLoop) { IsBackground = true, Name = "corridor-archive" };
+        archive._writer.Start();
+        archive._checkpointer = new Thread(() => archive.CheckpointLoop(path)) { IsBackground = true, Name = "corridor-archive-checkpoint" };
+        archive._checkpointer.Start();
+        return archive;
+    }
+
+    /// <summary>The log's settings and the table, created or brought up to date (an archive from before compression).</summary>
+    private void CreateSchema(int restartFrames)
+    {
+        Execute("PRAGMA journal_mode = WAL");
+        Execute("PRAGMA synchronous = NORMAL");
         // When the log starts over, its file is cut back to this (it is otherwise reused at the length it once reached).
-        archive.Execute($"PRAGMA journal_size_limit = {Math.Min(2L * restartFrames * WalFrameBytes, 1L << 30)}");
+        Execute($"PRAGMA journal_size_limit = {Math.Min(2L * restartFrames * WalFrameBytes, 1L << 30)}");
         // No checkpoint in the writer's commits (each would stall every request waiting behind it for the copy and the fsync):
         // the checkpointer thread runs them beside the writer on a connection of its own (see CheckpointLoop).
-        archive.Execute("PRAGMA wal_autocheckpoint = 0");
-        archive.Execute("""
+        Execute("PRAGMA wal_autocheckpoint = 0");
+        Execute("""
             CREATE TABLE IF NOT EXISTS messages (
                 id INTEGER PRIMARY KEY, participant INTEGER NOT NULL, direction TEXT NOT NULL, definition TEXT NOT NULL,
                 msg_id TEXT NOT NULL, original_msg_id TEXT, at_ns INTEGER NOT NULL, body BLOB NOT NULL,
                 body_encoding INTEGER NOT NULL DEFAULT 0, body_bytes INTEGER)
             """);
         // An archive from before compression: its rows are read as they are (encoding 0, their length that of the body).
-        if (!archive.HasColumn("messages", "body_encoding"))
+        if (!HasColumn("messages", "body_encoding"))
         {
-            archive.Execute("ALTER TABLE messages ADD COLUMN body_encoding INTEGER NOT NULL DEFAULT 0");
-            archive.Execute("ALTER TABLE messages ADD COLUMN body_bytes INTEGER");
+            Execute("ALTER TABLE messages ADD COLUMN body_encoding INTEGER NOT NULL DEFAULT 0");
+            Execute("ALTER TABLE messages ADD COLUMN body_bytes INTEGER");
         }
-        archive.Execute("CREATE INDEX IF NOT EXISTS messages_by_msg_id ON messages (msg_id)");
-        archive.Execute("CREATE INDEX IF NOT EXISTS messages_by_original ON messages (original_msg_id)");
-        archive._writer = new Thread(archive.WriteLoop) { IsBackground = true, Name = "corridor-archive" };
-        archive._writer.Start();
-        archive._checkpointer = new Thread(() => archive.CheckpointLoop(path)) { IsBackground = true, Name = "corridor-archive-checkpoint" };
-        archive._checkpointer.Start();
-        return archive;
+        Execute("CREATE INDEX IF NOT EXISTS messages_by_msg_id ON messages (msg_id)");
+        Execute("CREATE INDEX IF NOT EXISTS messages_by_original ON messages (original_msg_id)");
     }
 
     /// <summary>Most exchanges kept in one transaction (the writer takes whatever is waiting, up to this many).</summary>
@@ -248,3 +263,13 @@ public sealed partial class MessageArchive : IDisposable
         }
     }
 }
+
+/// <summary>
+/// The message archive's file cannot be opened as an archive (SQLite: damaged, not a database, unreadable). The node refuses
+/// to start (<c>corridor run</c>: "cannot start", exit 4) rather than start without the messages it received or over them:
+/// the journal keeps what each message became, not the message itself (docs/operations.md, "Message archive").
+/// </summary>
+public sealed class MessageArchiveUnreadableException(string path, SqliteException inner) : IOException(
+    $"the message archive {path} cannot be opened ({inner.Message}). It holds the ISO 20022 messages this node received and " +
+    "its answers, which the journal does not: restore it from the data directory's backup, or move it aside to start with an " +
+    "empty archive (the moved file stays for inspection with the sqlite3 tool).", inner);
