@@ -279,8 +279,7 @@ public static class FaultSimulator
         {
             var parts = new List<string>();
             foreach (string e in Trace)
-                if ((e.StartsWith("lost write", StringComparison.Ordinal) || e.StartsWith("misdirected write", StringComparison.Ordinal) || e.StartsWith("bit flip", StringComparison.Ordinal))
-                    && e.Contains(JournalDirectory, StringComparison.Ordinal)) parts.Add(e);
+                if (IsJournalWriteLoss(e) || (e.StartsWith("bit flip", StringComparison.Ordinal) && e.Contains(JournalDirectory, StringComparison.Ordinal))) parts.Add(e);
             return parts.Count == 0 ? "none" : string.Join("; ", parts);
         }
 
@@ -301,12 +300,16 @@ public static class FaultSimulator
                     passedThisStart = true;
                     continue;
                 }
-                if (!(e.StartsWith("lost write", StringComparison.Ordinal) || e.StartsWith("misdirected write", StringComparison.Ordinal))
-                    || !e.Contains(JournalDirectory, StringComparison.Ordinal)) continue;
+                if (!IsJournalWriteLoss(e)) continue;
                 if (e.Contains(FileJournal.CommitFileName, StringComparison.Ordinal)) record = true; else segment = true;
             }
             return record && segment;
         }
+
+        /// <summary>A trace line of the disk losing or misplacing an fsync-acknowledged write of a journal file.</summary>
+        private static bool IsJournalWriteLoss(string e) =>
+            (e.StartsWith("lost write", StringComparison.Ordinal) || e.StartsWith("misdirected write", StringComparison.Ordinal))
+            && e.Contains(JournalDirectory, StringComparison.Ordinal);
 
         private bool JournalDamaged()
         {

@@ -343,6 +343,26 @@ public sealed class SnapshotStore
     private static bool IsRestoreFailure(Exception e) =>
         e is InvalidDataException or EndOfStreamException or ArgumentException or InvalidOperationException or OverflowException;
 
+    /// <summary>
+    /// Whether an exception of a restore waits for the checksum's verdict: damaged content can fail a restore in any way (a
+    /// flipped id missing from a dictionary), so the checksum over the whole file decides first. An I/O error reading the
+    /// file is no verdict on its content and goes on at once.
+    /// </summary>
+    private static bool AwaitsChecksum(Exception e) => IsRestoreFailure(e) || e is not (OutOfMemoryException or IOException);
+
+    /// <summary>
+    /// Why a restore that threw <paramref name="e"/> refuses the file: <paramref name="damaged"/> (the checksum's finding) when
+    /// it failed its checksum; else, for a file that verifies, the restore's own finding of an inconsistency. Any other
+    /// exception from a file that verifies is a fault of the restore: rethrown as it was.
+    /// </summary>
+    private static string Refusal(Exception e, string? damaged)
+    {
+        if (damaged is not null) return damaged;
+        if (IsRestoreFailure(e)) return $"restore failed: {e.Message}";
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+        throw new System.Diagnostics.UnreachableException();
+    }
+
     /// <summary>Restores from <paramref name="path"/> read once through its checksum; returns why not, or null.</summary>
     private string? TryRestoreRead<T>(string path, long candidate, Func<Stream, T> restore, byte[] header, out T? state)
     {
@@ -362,16 +382,10 @@ public sealed class SnapshotStore
             var content = new VerifyingContentStream(file, headerBytes, contentBytes, FormatOf(header)) { File = self, BaseFile = baseFile, BaseContent = baseContent };
             T restored;
             try { restored = restore(content); }
-            catch (Exception e) when (IsRestoreFailure(e) || e is not (OutOfMemoryException or IOException))
+            catch (Exception e) when (AwaitsChecksum(e))
             {
-                // Damaged content can fail the restore in any way (a flipped id missing from a dictionary): the checksum,
-                // over the whole file, decides first. A file that verifies and still fails is refused only when the
-                // restore itself found it inconsistent; anything else is a fault of the restore and goes on. An I/O error
-                // reading the file is no verdict on its content: it goes on, as before.
                 content.Drain();
-                if (!content.ChecksumMatches(headerSpan)) return "checksum mismatch: the snapshot is damaged";
-                if (IsRestoreFailure(e)) return $"restore failed: {e.Message}";
-                throw;
+                return Refusal(e, content.ChecksumMatches(headerSpan) ? null : "checksum mismatch: the snapshot is damaged");
             }
             content.Drain();
             if (!content.ChecksumMatches(headerSpan)) return "checksum mismatch: the snapshot is damaged";
@@ -455,12 +469,9 @@ public sealed class SnapshotStore
             using (stream)
             {
                 try { restored = restore(stream); }
-                catch (Exception e) when (IsRestoreFailure(e) || e is not (OutOfMemoryException or IOException))
+                catch (Exception e) when (AwaitsChecksum(e))
                 {
-                    // As in TryRestoreRead: the checksum decides first, whatever the damaged content made the restore throw.
-                    if (verifying.GetAwaiter().GetResult() is { } mismatch) return mismatch;
-                    if (IsRestoreFailure(e)) return $"restore failed: {e.Message}";
-                    throw;
+                    return Refusal(e, verifying.GetAwaiter().GetResult());
                 }
             }
             if (verifying.GetAwaiter().GetResult() is { } damaged) return damaged;
